@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { ServerConfig } from './config.ts';
+import { sendError, sendJson } from './http/respond.ts';
+import { makeStaticHandler } from './http/static.ts';
+import { type Logger, makeLogger } from './log.ts';
+
+/**
+ * One HTTP route family of the server. The server tries them in order; the first whose
+ * `match` accepts the path handles the request. Anything unmatched is the app (SPA).
+ */
+export interface Route {
+  name: string;
+  match(pathname: string, req: IncomingMessage): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void;
+}
+
+/** A WebSocket (or other upgrade) family, e.g. `/yjs/…`. */
+export interface UpgradeRoute {
+  name: string;
+  match(pathname: string): boolean;
+  handle(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
+}
+
+export interface CairnServer {
+  /** Base URL, e.g. http://127.0.0.1:8787 */
+  url: string;
+  port: number;
+  config: ServerConfig;
+  log: Logger;
+  /** Stops accepting connections and lets in-flight requests finish (up to `graceMs`). */
+  close(graceMs?: number): Promise<void>;
+}
+
+export interface ServerParts {
+  routes?: Route[];
+  upgrades?: UpgradeRoute[];
+  onClose?: Array<() => Promise<void> | void>;
+}
+
+/** Limits on what one request may send before it is refused. */
+const MAX_HEADER_BYTES = 32 * 1024;
+
+/** Starts the server described by `config` and resolves once it listens. */
+export async function startServer(config: ServerConfig, parts: ServerParts = {}): Promise<CairnServer> {
+  const log = makeLogger(config.logLevel);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const serveApp = makeStaticHandler(config.appDir);
+  const routes: Route[] = [
+    {
+      name: 'health',
+      match: (p) => p === '/healthz',
+      handle: (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    },
+    ...(parts.routes ?? []),
+  ];
+  const upgrades = parts.upgrades ?? [];
+
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      log.info('request', {
+        method: req.method,
+        path: (req.url ?? '').split('?')[0],
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      });
+    });
+    void dispatch(req, res).catch((err: unknown) => {
+      log.error('handler failed', { path: req.url, error: String(err) });
+      if (!res.headersSent) sendError(res, 500, 'internal_error', 'The server failed to answer this request.');
+      else res.destroy();
+    });
+  });
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = parseUrl(req);
+    if (!url) return sendError(res, 400, 'bad_request', 'The request URL could not be parsed.');
+    for (const route of routes) {
+      if (route.match(url.pathname, req)) return route.handle(req, res, url);
+    }
+    if (url.pathname.startsWith('/api/')) {
+      return sendError(res, 404, 'not_found', `No API endpoint at ${url.pathname}`);
+    }
+    return serveApp(req, res, url.pathname);
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const url = parseUrl(req);
+    const route = url && upgrades.find((u) => u.match(url.pathname));
+    if (!url || !route) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    try {
+      route.handle(req, socket, head, url);
+    } catch (err) {
+      log.error('upgrade failed', { path: url.pathname, error: String(err) });
+      socket.destroy();
+    }
+  });
+  server.on('clientError', (err, socket) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    const status = code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    config,
+    log,
+    close(graceMs = 10_000) {
+      closing ??= (async () => {
+        const done = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        await done;
+        clearTimeout(timer);
+        for (const fn of parts.onClose ?? []) await fn();
+      })();
+      return closing;
+    },
+  };
+}
+
+function parseUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://cairn.invalid');
+  } catch {
+    return null;
+  }
+}
