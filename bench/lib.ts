@@ -11,7 +11,11 @@ export interface Measurement {
 }
 
 /** Runs `fn` `warmup` times unmeasured, then `runs` times, and returns the median wall time. */
-export async function measure(name: string, fn: () => unknown, opts: { runs?: number; warmup?: number } = {}): Promise<Measurement> {
+export async function measure(
+  name: string,
+  fn: () => unknown,
+  opts: { runs?: number; warmup?: number } = {},
+): Promise<Measurement> {
   const runs = opts.runs ?? 7;
   for (let i = 0; i < (opts.warmup ?? 1); i++) await fn();
   const times: number[] = [];
@@ -30,7 +34,12 @@ export function median(values: number[]): number {
 }
 
 /** Prints one line per measurement: median, and its speed relative to the baseline (>1 = faster). */
-export function report(title: string, baseline: Measurement, others: Measurement[], extra: Record<string, string> = {}): void {
+export function report(
+  title: string,
+  baseline: Measurement,
+  others: Measurement[],
+  extra: Record<string, string> = {},
+): void {
   const rows = [baseline, ...others];
   const width = Math.max(...rows.map((r) => r.name.length));
   console.log(`\n## ${title}`);
