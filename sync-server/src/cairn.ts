@@ -1,11 +1,49 @@
 import type { ServerConfig } from './config.ts';
-import { type CairnServer, startServer } from './server.ts';
+import { makeContext } from './context.ts';
+import { makeLogger } from './log.ts';
+import { type CairnServer, type Route, startServer, type UpgradeRoute } from './server.ts';
 
 /**
- * Assembles the whole product server from its parts (storage, accounts, git, DVC remote,
- * MLflow, Yjs) and starts it. `npm start` and the integration tests both come through here,
- * so tests exercise exactly what users run.
+ * A server feature (accounts, git, DVC remote, MLflow, Yjs, …): given the shared context it
+ * returns its HTTP routes, upgrade routes and cleanup. Features are mounted in the order of
+ * FEATURES; each owns its own folder under src/.
+ */
+export interface Feature {
+  name: string;
+  routes?: Route[];
+  upgrades?: UpgradeRoute[];
+  /** Work after the server listens (seeding, background sync loops). */
+  start?(server: CairnServer): Promise<void> | void;
+  close?(): Promise<void> | void;
+}
+
+type FeatureFactory = (ctx: ReturnType<typeof makeContext>) => Feature | Promise<Feature>;
+
+const FEATURES: FeatureFactory[] = [];
+
+/**
+ * Assembles the whole product server from its features and starts it. `npm start` and the
+ * integration tests both come through here, so tests exercise exactly what users run.
  */
 export async function startCairn(config: ServerConfig): Promise<CairnServer> {
-  return startServer(config, {});
+  const log = makeLogger(config.logLevel);
+  const ctx = makeContext(config, log);
+  const features: Feature[] = [];
+  for (const make of FEATURES) features.push(await make(ctx));
+  const server = await startServer(
+    config,
+    {
+      routes: features.flatMap((f) => f.routes ?? []),
+      upgrades: features.flatMap((f) => f.upgrades ?? []),
+      onClose: [
+        ...features.map((f) => () => f.close?.()),
+        () => {
+          ctx.db.close();
+        },
+      ],
+    },
+    log,
+  );
+  for (const f of features) await f.start?.(server);
+  return server;
 }

@@ -44,8 +44,11 @@ export interface ServerParts {
 const MAX_HEADER_BYTES = 32 * 1024;
 
 /** Starts the server described by `config` and resolves once it listens. */
-export async function startServer(config: ServerConfig, parts: ServerParts = {}): Promise<CairnServer> {
-  const log = makeLogger(config.logLevel);
+export async function startServer(
+  config: ServerConfig,
+  parts: ServerParts = {},
+  log: Logger = makeLogger(config.logLevel),
+): Promise<CairnServer> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const serveApp = makeStaticHandler(config.appDir);
   const routes: Route[] = [
