@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -5,8 +7,20 @@ import { chromiumPath } from '../support/chromium.ts';
 
 const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../app');
 
-/** Builds the PWA once per run so browser tests see the current code, exactly as `npm start` serves it. */
-export default async function setup(): Promise<void> {
-  if (!chromiumPath) return; // the tests themselves report the skip (or the failure under CAIRN_REQUIRE_E2E)
-  await build({ root: appRoot, configFile: path.join(appRoot, 'vite.config.ts'), logLevel: 'error' });
+/**
+ * Builds the PWA once per run so browser tests see the current code, exactly as `npm start`
+ * serves it. The build goes to a folder of this run's own (announced to the test servers through
+ * CAIRN_APP_DIR), so parallel runs never serve each other's half-written builds.
+ */
+export default async function setup(): Promise<() => void> {
+  if (!chromiumPath) return () => {}; // the tests report the skip (or the failure under CAIRN_REQUIRE_E2E)
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-app-build-'));
+  await build({
+    root: appRoot,
+    configFile: path.join(appRoot, 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true },
+  });
+  process.env.CAIRN_APP_DIR = outDir;
+  return () => fs.rmSync(outDir, { recursive: true, force: true });
 }

@@ -15,7 +15,15 @@ export interface TestServer extends CairnServer {
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-test-'));
-  const config = configFromEnv({ HOST: '127.0.0.1', PORT: '0', CAIRN_DATA: dataDir, CAIRN_LOG: 'silent', ...env });
+  const config = configFromEnv({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    CAIRN_DATA: dataDir,
+    CAIRN_LOG: 'silent',
+    // The e2e global setup builds the app into a folder of its own and announces it here.
+    ...(process.env.CAIRN_APP_DIR ? { CAIRN_APP_DIR: process.env.CAIRN_APP_DIR } : {}),
+    ...env,
+  });
   const server = await startCairn(config);
   return {
     ...server,
