@@ -1,0 +1,91 @@
+/**
+ * The app's Dexie database: the content-addressed data cache (DVC objects and `.dir`
+ * manifests, shared by every repository), the list of repositories kept on this device with
+ * their sync state, and small settings. Git repositories themselves live in lightning-fs
+ * (one IndexedDB database each, see repo-handle.ts).
+ *
+ * Every released schema version stays listed here (RELIABILITY B14): add a version, never edit one.
+ */
+import Dexie, { type EntityTable } from 'dexie';
+
+/** A complete object of the data cache. Its bytes are the `chunks` rows of `key`. */
+export interface BlobRow {
+  /** DVC object id: md5 hex, with `.dir` for manifests. */
+  oid: string;
+  /** Storage key of the chunk rows (random, so a half-written object is never under its oid). */
+  key: string;
+  size: number;
+  chunks: number;
+  addedAt: number;
+}
+
+/** A piece of an object's bytes, at most CHUNK_BYTES long. */
+export interface ChunkRow {
+  key: string;
+  index: number;
+  bytes: Uint8Array;
+  /** When written: unreferenced chunks older than the sweep grace period are leftovers. */
+  writtenAt: number;
+}
+
+export type SyncState = 'local-only' | 'up-to-date' | 'pending' | 'syncing' | 'needs-attention';
+
+/** A repository kept on this device. */
+export interface RepoRow {
+  /** `owner/repo` */
+  id: string;
+  owner: string;
+  repo: string;
+  /** The lightning-fs database name holding its git repository. */
+  fsName: string;
+  /** The server it syncs with (an origin like `http://127.0.0.1:8787`), or null for local-only. */
+  server: string | null;
+  createdAt: number;
+  syncState: SyncState;
+  /** Why the last sync needs attention, in words (null when fine). */
+  syncMessage: string | null;
+  lastSyncedAt: number | null;
+  /** Local work (commits or data) not yet on the server. */
+  pending: boolean;
+}
+
+export interface SettingRow {
+  key: string;
+  value: unknown;
+}
+
+export type CairnDb = Dexie & {
+  blobs: EntityTable<BlobRow, 'oid'>;
+  chunks: EntityTable<ChunkRow, 'key'>;
+  repos: EntityTable<RepoRow, 'id'>;
+  settings: EntityTable<SettingRow, 'key'>;
+};
+
+export const DB_NAME = 'cairn';
+
+/** Opens (creating or upgrading) the database. Tests pass their own name. */
+export function makeDb(name = DB_NAME): CairnDb {
+  // "Saved" must mean durable: ask Chromium for strict transaction durability.
+  const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as CairnDb;
+  db.version(1).stores({
+    blobs: 'oid, key',
+    chunks: '[key+index], key, writtenAt',
+    repos: 'id',
+    settings: 'key',
+  });
+  // A newer version opened in another tab: close so it can upgrade, and tell this tab to reload.
+  db.on('versionchange', () => {
+    db.close();
+    globalThis.dispatchEvent?.(new Event('cairn:db-outdated'));
+    return false;
+  });
+  return db;
+}
+
+let shared: CairnDb | null = null;
+
+/** The app-wide database (one connection per tab or worker). */
+export function getDb(): CairnDb {
+  shared ??= makeDb();
+  return shared;
+}

@@ -1,0 +1,60 @@
+/**
+ * Typed errors of browser storage. The UI maps `code` to a message; nobody matches on text.
+ */
+
+/** The browser refused to store more (IndexedDB `QuotaExceededError`). What was stored before is intact. */
+export class StorageFullError extends Error {
+  readonly code = 'storage-full' as const;
+  /** What was being saved when the browser said no, in words a person can act on. */
+  readonly what: string;
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(
+      `The browser's storage is full: ${what} was not saved. Free space or delete a local copy, then retry.`,
+      options,
+    );
+    this.name = 'StorageFullError';
+    this.what = what;
+  }
+}
+
+/** A name that cannot be used as a repository owner or name. */
+export class InvalidRepoNameError extends Error {
+  readonly code = 'invalid-repo-name' as const;
+  constructor(readonly value: string) {
+    super(
+      `"${value}" is not a valid name: use letters, digits, '.', '-' or '_' (1–100 characters, not starting with '.').`,
+    );
+    this.name = 'InvalidRepoNameError';
+  }
+}
+
+/** An object id that is not a DVC md5 (32 lowercase hex, optionally followed by `.dir`). */
+export class InvalidOidError extends Error {
+  readonly code = 'invalid-oid' as const;
+  constructor(readonly value: string) {
+    super(`"${value}" is not a DVC object id (32 lowercase hex digits, optionally with ".dir").`);
+    this.name = 'InvalidOidError';
+  }
+}
+
+/** True when an error (or any error it wraps, as Dexie does) is the browser's quota error. */
+export function isQuotaError(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const name = (e as { name?: unknown }).name;
+    if (name === 'QuotaExceededError') return true;
+    const inner = (e as { inner?: unknown; cause?: unknown }).inner ?? (e as { cause?: unknown }).cause;
+    e = inner;
+  }
+  return false;
+}
+
+/** Runs a storage write; a quota failure becomes a `StorageFullError` naming `what`. */
+export async function guardQuota<T>(what: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isQuotaError(error)) throw new StorageFullError(what, { cause: error });
+    throw error;
+  }
+}
