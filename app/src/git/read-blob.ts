@@ -1,0 +1,35 @@
+/**
+ * File contents from git. Blobs are whole in memory (git stores them so); the viewers decide
+ * from the size whether to show them or to offer a download.
+ */
+import git from 'isomorphic-git';
+import type { ReadContext } from './read-context.ts';
+import { GitReadError } from './read-errors.ts';
+import { readPathAt } from './read-tree.ts';
+
+/** The bytes of a blob by its oid. */
+export async function readBlobBytes(ctx: ReadContext, oid: string): Promise<Uint8Array> {
+  const { blob } = await git.readBlob({ fs: ctx.fs, dir: ctx.dir, oid, cache: ctx.cache });
+  return blob;
+}
+
+/** The bytes of the file at `path` in a commit; `NOT_A_FILE` when it is a folder. */
+export async function readFileAt(
+  ctx: ReadContext,
+  commitOid: string,
+  path: string,
+): Promise<{ oid: string; bytes: Uint8Array }> {
+  const found = await readPathAt(ctx, commitOid, path);
+  if (found.type !== 'blob') throw new GitReadError('NOT_A_FILE', `“${path}” is a folder, not a file.`, { path });
+  return { oid: found.oid, bytes: await readBlobBytes(ctx, found.oid) };
+}
+
+/** The text of the file at `path`, or null when there is no such file. */
+export async function readTextAt(ctx: ReadContext, commitOid: string, path: string): Promise<string | null> {
+  try {
+    return new TextDecoder().decode((await readFileAt(ctx, commitOid, path)).bytes);
+  } catch (error) {
+    if (error instanceof GitReadError) return null;
+    throw error;
+  }
+}
