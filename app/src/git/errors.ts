@@ -1,0 +1,59 @@
+/** Typed errors of git work, each with a literal `code` the UI turns into a message. */
+
+/** The repository is larger than this browser tab can clone (isomorphic-git buffers the whole pack). */
+export class RepoTooLargeError extends Error {
+  readonly code = 'repo-too-large' as const;
+  constructor(readonly limitBytes: number) {
+    super(
+      `This repository's history is larger than ${Math.round(limitBytes / 1024 / 1024)} MB, more than a browser tab can clone safely. Clone it with git on a computer instead.`,
+    );
+    this.name = 'RepoTooLargeError';
+  }
+}
+
+/** Both this device and the server changed the branch, and the changes touch the same files. */
+export class DivergedError extends Error {
+  readonly code = 'diverged' as const;
+  constructor(
+    readonly branch: string,
+    readonly files: string[],
+  ) {
+    super(
+      `Both this device and the server changed ${branch}, and the changes conflict in ${files.length ? files.join(', ') : 'some files'}. Keep your work: clone the repository with git, merge origin/${branch} there and push; then pull here.`,
+    );
+    this.name = 'DivergedError';
+  }
+}
+
+/** The server wants credentials this device does not have, or refused them. */
+export class AuthRequiredError extends Error {
+  readonly code = 'auth-required' as const;
+  constructor(readonly server: string) {
+    super(`Sign in to ${server} to sync this repository.`);
+    this.name = 'AuthRequiredError';
+  }
+}
+
+/** The server could not be reached (offline, or it is down). The work stays queued. */
+export class ServerUnreachableError extends Error {
+  readonly code = 'server-unreachable' as const;
+  constructor(
+    readonly server: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Cannot reach ${server}. Your work is kept on this device and syncs when the server is reachable.`, options);
+    this.name = 'ServerUnreachableError';
+  }
+}
+
+/** Turns isomorphic-git and fetch failures into the errors above where they fit. */
+export function classifyGitError(error: unknown, server: string): unknown {
+  const e = error as { code?: string; data?: { statusCode?: number }; name?: string; message?: string };
+  if (e?.code === 'HttpError' && (e.data?.statusCode === 401 || e.data?.statusCode === 403)) {
+    return new AuthRequiredError(server);
+  }
+  if (e?.name === 'TypeError' && /fetch|network/i.test(e.message ?? '')) {
+    return new ServerUnreachableError(server, { cause: error });
+  }
+  return error;
+}

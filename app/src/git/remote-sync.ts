@@ -1,0 +1,122 @@
+/**
+ * Pull and push of git history with the server. Pull fast-forwards when it can, makes a merge
+ * commit when both sides moved and the merge is clean, and otherwise throws `DivergedError`
+ * explaining what to do; nothing local is ever dropped. Push retries once after a pull when
+ * the server moved meanwhile.
+ */
+import type { RepoHandle } from '../storage/repo-handle.ts';
+import { getAuthor } from './author.ts';
+import { authHeaders } from './clone.ts';
+import { classifyGitError, DivergedError } from './errors.ts';
+import { limitedHttp } from './http-limit.ts';
+import { loadGit } from './load-git.ts';
+import { gitUrl } from './urls.ts';
+
+export type PullResult = 'up-to-date' | 'fast-forward' | 'merged' | 'ahead' | 'empty-remote';
+
+async function currentBranch(handle: RepoHandle): Promise<string> {
+  const { git } = await loadGit();
+  return (await git.currentBranch({ fs: handle.fs, dir: handle.dir })) ?? 'main';
+}
+
+async function ensureOrigin(handle: RepoHandle, server: string): Promise<void> {
+  const { git } = await loadGit();
+  await git.addRemote({
+    fs: handle.fs,
+    dir: handle.dir,
+    remote: 'origin',
+    url: gitUrl(server, handle.owner, handle.repo),
+    force: true,
+  });
+}
+
+/** Fetches the current branch from the server and brings the working tree up to it. */
+export async function pullRepo(handle: RepoHandle, server: string): Promise<PullResult> {
+  const { git, http } = await loadGit();
+  const { fs, dir } = handle;
+  const branch = await currentBranch(handle);
+  await ensureOrigin(handle, server);
+  let remoteOid: string;
+  try {
+    const result = await git.fetch({
+      fs,
+      http: limitedHttp(http),
+      dir,
+      remote: 'origin',
+      ref: branch,
+      singleBranch: true,
+      tags: true,
+      headers: await authHeaders(server),
+    });
+    if (!result.fetchHead) return 'empty-remote';
+    remoteOid = result.fetchHead;
+  } catch (error) {
+    const e = error as { code?: string; data?: { statusCode?: number } };
+    // A server repository with no commits yet has nothing to pull.
+    if (e.code === 'NotFoundError') return 'empty-remote';
+    throw classifyGitError(error, server);
+  }
+  const localOid = await git.resolveRef({ fs, dir, ref: branch }).catch(() => null);
+  if (localOid === remoteOid) return 'up-to-date';
+  if (localOid && (await git.isDescendent({ fs, dir, oid: localOid, ancestor: remoteOid, depth: -1 }))) {
+    return 'ahead';
+  }
+  try {
+    const merge = await git.merge({
+      fs,
+      dir,
+      ours: branch,
+      theirs: remoteOid,
+      author: await getAuthor(),
+      message: `Merge ${server} ${branch} into ${branch}`,
+      abortOnConflict: true,
+    });
+    await git.checkout({ fs, dir, ref: branch, force: true });
+    await handle.flush();
+    return merge.fastForward ? 'fast-forward' : 'merged';
+  } catch (error) {
+    const e = error as { code?: string; data?: { filepaths?: string[] } };
+    if (e.code === 'MergeConflictError' || e.code === 'MergeNotSupportedError') {
+      throw new DivergedError(branch, e.data?.filepaths ?? []);
+    }
+    throw error;
+  }
+}
+
+/** Pushes the current branch; when the server moved meanwhile, pulls (merging) and pushes again. */
+export async function pushRepo(handle: RepoHandle, server: string): Promise<void> {
+  const { git, http } = await loadGit();
+  const branch = await currentBranch(handle);
+  await ensureOrigin(handle, server);
+  const push = async () =>
+    git.push({
+      fs: handle.fs,
+      http,
+      dir: handle.dir,
+      remote: 'origin',
+      ref: branch,
+      headers: await authHeaders(server),
+    });
+  try {
+    const result = await push();
+    if (!result.ok) throw new Error(result.error ?? 'The server refused the push.');
+  } catch (error) {
+    const e = error as { code?: string };
+    if (e.code !== 'PushRejectedError') throw classifyGitError(error, server);
+    await pullRepo(handle, server);
+    const again = await push().catch((err: unknown) => {
+      throw classifyGitError(err, server);
+    });
+    if (!again.ok) throw new Error(again.error ?? 'The server refused the push.');
+  }
+}
+
+/** True when the local branch has commits the server's copy (as last fetched) lacks. */
+export async function hasUnpushedCommits(handle: RepoHandle): Promise<boolean> {
+  const { git } = await loadGit();
+  const { fs, dir } = handle;
+  const branch = await currentBranch(handle);
+  const local = await git.resolveRef({ fs, dir, ref: branch }).catch(() => null);
+  const remote = await git.resolveRef({ fs, dir, ref: `refs/remotes/origin/${branch}` }).catch(() => null);
+  return local !== null && local !== remote;
+}
