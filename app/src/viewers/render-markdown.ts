@@ -1,0 +1,39 @@
+/**
+ * Markdown to safe HTML: marked renders, DOMPurify removes scripts, event handlers and
+ * `javascript:` links. Both libraries are loaded on first use, so they never weigh on pages
+ * without Markdown.
+ */
+
+let loaded: Promise<{ toHtml: (md: string) => string; sanitize: (html: string) => string }> | null = null;
+
+function load() {
+  loaded ??= Promise.all([import('marked'), import('dompurify')]).then(([{ Marked }, purify]) => {
+    const marked = new Marked({ gfm: true, breaks: false, async: false });
+    const DOMPurify = purify.default;
+    // Links in rendered files open outside the app, without handing it a window reference.
+    DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+      if (node.tagName === 'A' && node.getAttribute('href')?.match(/^https?:/)) {
+        node.setAttribute('target', '_blank');
+        node.setAttribute('rel', 'noopener noreferrer');
+      }
+    });
+    return {
+      toHtml: (md: string) => marked.parse(md) as string,
+      sanitize: (html: string) => DOMPurify.sanitize(html, { USE_PROFILES: { html: true, svg: true } }) as string,
+    };
+  });
+  return loaded;
+}
+
+/** Sanitised HTML for untrusted HTML (notebook outputs shown inline, rendered Markdown). */
+export async function sanitizeHtml(html: string): Promise<string> {
+  return (await load()).sanitize(html);
+}
+
+/**
+ * @example await renderMarkdown('# Title\n<script>alert(1)</script>') // '<h1>Title</h1>\n'
+ */
+export async function renderMarkdown(markdown: string): Promise<string> {
+  const lib = await load();
+  return lib.sanitize(lib.toHtml(markdown));
+}
