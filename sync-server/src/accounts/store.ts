@@ -1,0 +1,170 @@
+import type { Db } from '../db/database.ts';
+import { AccountsError } from './errors.ts';
+import { isValidUsername } from './names.ts';
+import { hashPassword } from './passwords.ts';
+import { migrateAccounts } from './schema.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+/**
+ * Users, personal access tokens and app sessions in SQLite. The only module that writes these
+ * tables; a PostgreSQL store would implement the same functions.
+ */
+
+export interface UserRecord {
+  id: number;
+  username: string;
+  isAdmin: boolean;
+  passwordHash: string | null;
+  createdAt: number;
+}
+
+export interface TokenInfo {
+  id: number;
+  name: string;
+  kind: 'token' | 'session';
+  createdAt: number;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+interface UserRow {
+  id: number;
+  username: string;
+  is_admin: number;
+  password_hash: string | null;
+  created_at: number;
+}
+
+const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  username: r.username,
+  isAdmin: r.is_admin === 1,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+});
+
+/** Sessions of the app last 30 days; personal access tokens until revoked. */
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+
+export function makeAccountStore(db: Db) {
+  migrateAccounts(db);
+  const byName = db.prepare('SELECT * FROM users WHERE username = ?');
+  const byId = db.prepare('SELECT * FROM users WHERE id = ?');
+  const tokenLookup = db.prepare(
+    `SELECT t.id AS token_id, t.expires_at, t.revoked_at, u.* FROM access_tokens t JOIN users u ON u.id = t.user_id
+     WHERE t.token_hash = ?`,
+  );
+  const touchToken = db.prepare('UPDATE access_tokens SET last_used_at = ? WHERE id = ?');
+
+  return {
+    countUsers(): number {
+      return (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+    },
+    findUser(username: string): UserRecord | null {
+      const r = byName.get(username) as UserRow | undefined;
+      return r ? toUser(r) : null;
+    },
+    getUser(id: number): UserRecord | null {
+      const r = byId.get(id) as UserRow | undefined;
+      return r ? toUser(r) : null;
+    },
+    listUsers(): UserRecord[] {
+      return (db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
+    },
+    /** Creates a user; `password` null makes an account that owns repositories but cannot sign in. */
+    createUser(username: string, password: string | null, isAdmin = false): UserRecord {
+      if (!isValidUsername(username)) {
+        throw new AccountsError(
+          'invalid_name',
+          400,
+          `The user name ${JSON.stringify(username.slice(0, 80))} is not allowed: use 1–39 letters, digits, '_' or '-'.`,
+        );
+      }
+      if (password !== null && password.length < 8) {
+        throw new AccountsError('bad_request', 400, 'A password needs at least 8 characters.');
+      }
+      if (byName.get(username)) throw new AccountsError('name_taken', 409, `The user ${username} already exists.`);
+      const hash = password === null ? null : hashPassword(password);
+      const info = db
+        .prepare('INSERT INTO users (username, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?)')
+        .run(username, hash, isAdmin ? 1 : 0, Date.now());
+      return this.getUser(Number(info.lastInsertRowid)) as UserRecord;
+    },
+    setPassword(userId: number, password: string): void {
+      if (password.length < 8) throw new AccountsError('bad_request', 400, 'A password needs at least 8 characters.');
+      db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hashPassword(password), userId);
+    },
+    /**
+     * Issues a token (or a session for the app) and returns its secret, which is never stored:
+     * the caller shows it once. `secret` lets an operator choose it (CAIRN_ADMIN_TOKEN).
+     */
+    issueToken(
+      userId: number,
+      name: string,
+      kind: 'token' | 'session' = 'token',
+      secret: string = newToken(),
+    ): { token: string; info: TokenInfo } {
+      const now = Date.now();
+      const expires = kind === 'session' ? now + SESSION_TTL_MS : null;
+      const r = db
+        .prepare(
+          'INSERT INTO access_tokens (user_id, name, token_hash, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(userId, name.slice(0, 100), hashToken(secret), kind, now, expires);
+      return {
+        token: secret,
+        info: { id: Number(r.lastInsertRowid), name, kind, createdAt: now, expiresAt: expires, lastUsedAt: null },
+      };
+    },
+    /** The user a live (unrevoked, unexpired) token belongs to, or null. */
+    userForToken(token: string): UserRecord | null {
+      const r = tokenLookup.get(hashToken(token)) as
+        | (UserRow & { token_id: number; expires_at: number | null; revoked_at: number | null })
+        | undefined;
+      if (!r || r.revoked_at !== null) return null;
+      const now = Date.now();
+      if (r.expires_at !== null && r.expires_at <= now) return null;
+      touchToken.run(now, r.token_id);
+      return toUser(r);
+    },
+    listTokens(userId: number): TokenInfo[] {
+      const rows = db
+        .prepare(
+          `SELECT id, name, kind, created_at, expires_at, last_used_at FROM access_tokens
+           WHERE user_id = ? AND revoked_at IS NULL AND kind = 'token' ORDER BY id`,
+        )
+        .all(userId) as Array<{
+        id: number;
+        name: string;
+        kind: 'token' | 'session';
+        created_at: number;
+        expires_at: number | null;
+        last_used_at: number | null;
+      }>;
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+        lastUsedAt: r.last_used_at,
+      }));
+    },
+    /** Revokes one of the user's tokens; false when it is not theirs or already revoked. */
+    revokeToken(userId: number, tokenId: number): boolean {
+      const r = db
+        .prepare('UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL')
+        .run(Date.now(), tokenId, userId);
+      return r.changes === 1;
+    },
+    /** Ends an app session given its secret (sign-out). */
+    revokeSecret(token: string): void {
+      db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(
+        Date.now(),
+        hashToken(token),
+      );
+    },
+  };
+}
+
+export type AccountStore = ReturnType<typeof makeAccountStore>;
