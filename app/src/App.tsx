@@ -6,15 +6,28 @@ import { Layout } from './shell/Layout.tsx';
  * Routes follow GitHub's URL shapes (../shared/DESIGN.md) so every view reloads to itself.
  * Each page is loaded lazily: heavy libraries arrive only with the view that needs them.
  */
-const HomePage = lazy(() => import('./pages/HomePage.tsx'));
+const HomePage = lazy(() => import('./repos/RepoListPage.tsx'));
+const SignInPage = lazy(() => import('./sync/SignInPage.tsx'));
+const AddDataPage = lazy(() => import('./data/AddDataPage.tsx'));
 const RepoPage = lazy(() => import('./pages/RepoPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
+const RepoBrowser = lazy(() => import('./files/RepoBrowser.tsx'));
+const CommitsPage = lazy(() => import('./history/CommitsPage.tsx'));
+const CommitPage = lazy(() => import('./history/CommitPage.tsx'));
 
 export function App() {
   return (
     <Router root={Layout}>
       <Route path="/" component={HomePage} />
-      <Route path="/:owner/:repo/*rest" component={RepoPage} />
+      <Route path="/sign-in" component={SignInPage} />
+      <Route path="/:owner/:repo/add-data" component={AddDataPage} />
+      <Route path="/:owner/:repo" component={RepoPage}>
+        <Route path="/" component={RepoBrowser} />
+        <Route path={['/tree/*rest', '/blob/*rest']} component={RepoBrowser} />
+        <Route path="/commits/*rest" component={CommitsPage} />
+        <Route path="/commit/:sha" component={CommitPage} />
+        <Route path="/*rest" />
+      </Route>
       <Route path="*404" component={NotFoundPage} />
     </Router>
   );

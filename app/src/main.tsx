@@ -1,4 +1,9 @@
 /* @refresh reload */
+// isomorphic-git needs Buffer, which Vite does not polyfill (STACK gotcha 3): install it first.
+import { Buffer } from 'buffer';
+
+(globalThis as { Buffer?: unknown }).Buffer ??= Buffer;
+
 import { render } from 'solid-js/web';
 import { App } from './App.tsx';
 import './shell/theme.css';

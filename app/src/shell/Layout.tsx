@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import type { ParentProps } from 'solid-js';
 import { Suspense } from 'solid-js';
-import { ConnectivityBadge } from './ConnectivityBadge.tsx';
+import { SyncIndicator } from '../sync/SyncIndicator.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
 
@@ -15,7 +15,10 @@ export function Layout(props: ParentProps) {
           <span>Cairn</span>
         </A>
         <nav class="topbar-actions">
-          <ConnectivityBadge />
+          <SyncIndicator />
+          <A href="/sign-in" class="icon-button" data-testid="sign-in-link">
+            Account
+          </A>
           <ThemeToggle />
         </nav>
       </header>

@@ -1,0 +1,232 @@
+import { A, useNavigate } from '@solidjs/router';
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { formatBytes, requestPersistence, storageStatus } from '../storage/persistence.ts';
+import { listLocalRepos, type RepoRow } from '../storage/repo-handle.ts';
+import { defaultServer } from '../sync/api.ts';
+import { getCredentials } from '../sync/credentials.ts';
+import { cloneFromServer, createRepo, deleteLocalCopy, importFromUrl } from './actions.ts';
+import './repos.css';
+
+const STATE_LABEL: Record<RepoRow['syncState'], string> = {
+  'local-only': 'On this device only',
+  'up-to-date': 'Up to date',
+  pending: 'Waiting to sync',
+  syncing: 'Syncing…',
+  'needs-attention': 'Needs attention',
+};
+
+function errorText(error: unknown): string {
+  return (error as Error)?.message ?? String(error);
+}
+
+/** The start page: repositories on this device with their sync state, and ways to get more. */
+export default function RepoListPage() {
+  const navigate = useNavigate();
+  const [repos, { refetch }] = createResource(listLocalRepos);
+  const [account] = createResource(() => getCredentials(defaultServer()));
+  const [storage, { refetch: refetchStorage }] = createResource(async () => {
+    const persisted = await requestPersistence();
+    const status = await storageStatus();
+    const { getBlobStore } = await import('../storage/blobs.ts');
+    const data = await getBlobStore().usage();
+    return { ...status, persisted: status.persisted ?? persisted, data };
+  });
+  const changed = () => {
+    void refetch();
+    void refetchStorage();
+  };
+  window.addEventListener('cairn:repos-changed', changed);
+  onCleanup(() => window.removeEventListener('cairn:repos-changed', changed));
+
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+  const run = async (label: string, action: () => Promise<{ owner: string; repo: string } | void>) => {
+    setError(null);
+    setBusy(label);
+    try {
+      const result = await action();
+      changed();
+      if (result) navigate(`/${result.owner}/${result.repo}`);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  let newName!: HTMLInputElement;
+  let cloneName!: HTMLInputElement;
+  let importUrl!: HTMLInputElement;
+  let importName!: HTMLInputElement;
+  let importMirror!: HTMLInputElement;
+
+  const onListKey = (event: KeyboardEvent) => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const links = [...document.querySelectorAll<HTMLAnchorElement>('.repo-list .repo-name')];
+    const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+    const next = links[Math.max(0, Math.min(links.length - 1, at + (event.key === 'ArrowDown' ? 1 : -1)))];
+    next?.focus();
+    event.preventDefault();
+  };
+
+  return (
+    <section class="page">
+      <h1>Repositories</h1>
+      <Show
+        when={(repos() ?? []).length > 0}
+        fallback={
+          <p class="muted" data-testid="repo-list-empty">
+            No repositories on this device yet.
+          </p>
+        }
+      >
+        <ul class="repo-list" data-testid="repo-list" onKeyDown={onListKey}>
+          <For each={repos()}>
+            {(row) => (
+              <li data-testid="repo-item" data-repo={row.id}>
+                <A class="repo-name" href={`/${row.owner}/${row.repo}`}>
+                  {row.id}
+                </A>
+                <span
+                  class="sync-state"
+                  data-state={row.syncState}
+                  title={row.syncMessage ?? ''}
+                  data-testid="repo-sync-state"
+                >
+                  {STATE_LABEL[row.syncState]}
+                </span>
+                <A class="button" href={`/${row.owner}/${row.repo}/add-data`}>
+                  Add data
+                </A>
+                <button
+                  type="button"
+                  class="button danger"
+                  onClick={() => {
+                    if (confirm(`Delete this device's copy of ${row.id}? Work not yet synced is lost.`)) {
+                      void run('delete', () => deleteLocalCopy(row.owner, row.repo));
+                    }
+                  }}
+                >
+                  Delete local copy
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <Show when={error()}>
+        <p class="error" role="alert" data-testid="repo-error">
+          {error()}
+        </p>
+      </Show>
+      <Show when={busy()}>
+        <p class="muted" role="status">
+          {busy()}…
+        </p>
+      </Show>
+      <div class="panels">
+        <section class="panel">
+          <h2>New repository</h2>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run('Creating', () => createRepo(newName.value.trim()));
+            }}
+          >
+            <input ref={newName} type="text" name="name" placeholder="name" required data-testid="new-repo-name" />
+            <button type="submit" class="button primary" disabled={!!busy()}>
+              Create
+            </button>
+            <span class="muted">
+              {account()
+                ? `Owned by ${account()?.username}, synced with this server.`
+                : 'Kept on this device until you sign in.'}
+            </span>
+          </form>
+        </section>
+        <section class="panel">
+          <h2>Clone from this server</h2>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              const [owner, repo] = cloneName.value.trim().split('/');
+              if (!owner || !repo) {
+                setError('Write the repository as owner/name.');
+                return;
+              }
+              void run('Cloning', () =>
+                cloneFromServer(owner, repo, (p) =>
+                  setBusy(`Cloning: ${p.phase} ${p.loaded}${p.total ? `/${p.total}` : ''}`),
+                ),
+              );
+            }}
+          >
+            <input
+              ref={cloneName}
+              type="text"
+              name="repo"
+              placeholder="owner/name, e.g. demo/segmentation"
+              required
+              data-testid="clone-name"
+            />
+            <button type="submit" class="button" disabled={!!busy()}>
+              Clone
+            </button>
+          </form>
+        </section>
+        <section class="panel">
+          <h2>Import from a git URL</h2>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run('Importing', () =>
+                importFromUrl({
+                  url: importUrl.value.trim(),
+                  name: importName.value.trim(),
+                  mirror: importMirror.checked,
+                }),
+              );
+            }}
+          >
+            <input ref={importUrl} type="text" placeholder="https://github.com/owner/repo.git" required />
+            <input ref={importName} type="text" placeholder="name on this server" required />
+            <label>
+              <input ref={importMirror} type="checkbox" /> Keep in step with the source
+            </label>
+            <button type="submit" class="button" disabled={!!busy() || !account()}>
+              Import
+            </button>
+            <Show when={!account()}>
+              <span class="muted">
+                <A href="/sign-in">Sign in</A> to import.
+              </span>
+            </Show>
+          </form>
+        </section>
+        <section class="panel" data-testid="storage-panel">
+          <h2>Storage on this device</h2>
+          <Show when={storage()} fallback={<span class="muted">Measuring…</span>}>
+            {(s) => (
+              <div class="stack">
+                <span data-testid="storage-persisted">
+                  {s().persisted === true
+                    ? 'Persistent: the browser will not evict it.'
+                    : s().persisted === false
+                      ? 'Best effort: the browser may evict it under pressure. Sync to keep a copy.'
+                      : 'Persistence unknown in this browser.'}
+                </span>
+                <span>
+                  Used {s().usage !== null ? formatBytes(s().usage ?? 0) : '?'} of{' '}
+                  {s().quota !== null ? formatBytes(s().quota ?? 0) : '?'}
+                </span>
+                <span data-testid="storage-data">
+                  Data cache: {s().data.count} objects, {formatBytes(s().data.bytes)}
+                </span>
+              </div>
+            )}
+          </Show>
+        </section>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+import { useNavigate } from '@solidjs/router';
+import { createResource, createSignal, Show } from 'solid-js';
+import '../repos/repos.css';
+import { defaultServer } from './api.ts';
+import { getCredentials } from './credentials.ts';
+import { signIn, signOut } from './session.ts';
+
+/** Sign in to the server that served the app (needed for private repositories and to push). */
+export default function SignInPage() {
+  const navigate = useNavigate();
+  const server = defaultServer();
+  const [current, { refetch }] = createResource(() => getCredentials(server));
+  const [error, setError] = createSignal<string | null>(null);
+  const [kind, setKind] = createSignal<'password' | 'token'>('password');
+  let username!: HTMLInputElement;
+  let secret!: HTMLInputElement;
+  return (
+    <section class="page">
+      <h1>Sign in to {server}</h1>
+      <Show
+        when={!current()}
+        fallback={
+          <p>
+            Signed in as <strong data-testid="signed-in-as">{current()?.username}</strong>.{' '}
+            <button type="button" class="button" onClick={() => void signOut(server).then(() => refetch())}>
+              Sign out
+            </button>
+          </p>
+        }
+      >
+        <form
+          class="panel stack"
+          style={{ 'max-width': '360px' }}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setError(null);
+            signIn(server, username.value.trim(), secret.value, kind())
+              .then(async () => {
+                await refetch();
+                const { requestSync } = await import('./engine.ts');
+                requestSync();
+                navigate('/');
+              })
+              .catch((err: unknown) => setError((err as Error).message));
+          }}
+        >
+          <input ref={username} type="text" name="username" placeholder="user name" autocomplete="username" required />
+          <input
+            ref={secret}
+            type="password"
+            name="password"
+            placeholder={kind() === 'password' ? 'password' : 'access token'}
+            autocomplete="current-password"
+            required
+          />
+          <label>
+            <input type="checkbox" onChange={(e) => setKind(e.currentTarget.checked ? 'token' : 'password')} /> Use an
+            access token instead of the password
+          </label>
+          <button type="submit" class="button primary">
+            Sign in
+          </button>
+          <Show when={error()}>
+            <p class="error" role="alert">
+              {error()}
+            </p>
+          </Show>
+        </form>
+      </Show>
+    </section>
+  );
+}

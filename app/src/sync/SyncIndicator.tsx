@@ -1,0 +1,44 @@
+import { A } from '@solidjs/router';
+import { createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { getSyncSummary, type SyncSummary, subscribeSyncSummary } from './status.ts';
+
+const LABEL: Record<SyncSummary['state'], string> = {
+  offline: 'Offline',
+  'up-to-date': 'Up to date',
+  syncing: 'Syncing…',
+  pending: 'Waiting to sync',
+  'needs-attention': 'Needs attention',
+};
+
+/**
+ * The top-bar sync indicator: offline / up to date / syncing (with progress) / needs
+ * attention. It starts the sync engine once the page has rendered, so storage and git load
+ * after first paint.
+ */
+export function SyncIndicator() {
+  const [summary, setSummary] = createSignal<SyncSummary>(
+    navigator.onLine ? getSyncSummary() : { state: 'offline', detail: '', progress: null },
+  );
+  onCleanup(subscribeSyncSummary(setSummary));
+  const goneOffline = () => setSummary({ state: 'offline', detail: '', progress: null });
+  window.addEventListener('offline', goneOffline);
+  onCleanup(() => window.removeEventListener('offline', goneOffline));
+  onMount(() => {
+    setTimeout(() => void import('./engine.ts').then((m) => m.startSyncEngine()), 0);
+  });
+  return (
+    <A
+      href="/"
+      class="badge sync-badge"
+      classList={{ offline: summary().state === 'offline', attention: summary().state === 'needs-attention' }}
+      data-testid="connectivity"
+      data-state={summary().state}
+      title={summary().detail || LABEL[summary().state]}
+    >
+      {LABEL[summary().state]}
+      <Show when={summary().state === 'syncing' && summary().progress !== null}>
+        {` ${Math.round((summary().progress ?? 0) * 100)}%`}
+      </Show>
+    </A>
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * The sync engine: keeps every repository that has a server in step with it. For each one it
+ * pulls git (fast-forward or clean merge), pushes data the server lacks, then pushes git —
+ * data before pointers, so the server never has a commit whose data it cannot serve.
+ * Work done offline is marked pending and synced when the network returns, without the user
+ * retrying; a failure that needs the user (sign-in, conflicting changes) is shown, not retried.
+ */
+import { AuthRequiredError, DivergedError, ServerUnreachableError } from '../git/errors.ts';
+import { getDb, type RepoRow } from '../storage/db.ts';
+import { openRepo, updateRepo } from '../storage/repo-handle.ts';
+import { ApiError, apiFetch } from './api.ts';
+import { pushData } from './data-push.ts';
+import { publishSyncSummary } from './status.ts';
+
+const running = new Set<string>();
+const queued = new Set<string>();
+let progress: number | null = null;
+let detail = '';
+
+function online(): boolean {
+  return globalThis.navigator?.onLine !== false;
+}
+
+/** Recomputes the indicator from the repositories' states. */
+export async function refreshSummary(): Promise<void> {
+  const rows = await getDb().repos.toArray();
+  const synced = rows.filter((r) => r.server);
+  const attention = synced.find((r) => r.syncState === 'needs-attention');
+  if (!online()) {
+    const pending = synced.filter((r) => r.pending).length;
+    publishSyncSummary({
+      state: 'offline',
+      detail: pending ? `${pending} repositor${pending === 1 ? 'y' : 'ies'} with changes to sync` : '',
+      progress: null,
+    });
+  } else if (running.size > 0) {
+    publishSyncSummary({ state: 'syncing', detail, progress });
+  } else if (attention) {
+    publishSyncSummary({
+      state: 'needs-attention',
+      detail: `${attention.id}: ${attention.syncMessage ?? ''}`,
+      progress: null,
+    });
+  } else if (synced.some((r) => r.pending)) {
+    publishSyncSummary({ state: 'pending', detail: 'Changes waiting to sync', progress: null });
+  } else {
+    publishSyncSummary({ state: 'up-to-date', detail: '', progress: null });
+  }
+}
+
+/** Marks local work (a commit, added data) as waiting for the server, and syncs when possible. */
+export async function markPending(id: string): Promise<void> {
+  const row = await getDb().repos.get(id);
+  if (!row) return;
+  await updateRepo(id, { pending: true, syncState: row.server ? 'pending' : 'local-only' });
+  if (row.server) requestSync(id);
+  else await refreshSummary();
+}
+
+/** Syncs one repository (or every one with a server) as soon as the network allows. */
+export function requestSync(id?: string): void {
+  void (async () => {
+    const ids = id ? [id] : (await getDb().repos.toArray()).filter((r) => r.server).map((r) => r.id);
+    for (const each of ids) {
+      if (running.has(each)) {
+        queued.add(each);
+        continue;
+      }
+      void syncRepo(each).catch(() => {});
+    }
+  })();
+}
+
+async function ensureServerRepo(row: RepoRow, server: string): Promise<void> {
+  // A repository created offline does not exist on the server yet.
+  await apiFetch(server, '/repos', { method: 'POST', body: JSON.stringify({ name: row.repo, private: false }) }).catch(
+    (error: unknown) => {
+      if (error instanceof ApiError && error.status === 409) return;
+      throw error;
+    },
+  );
+}
+
+/** One full sync of a repository. Resolves when done; the outcome is in the repository's row. */
+export async function syncRepo(id: string): Promise<void> {
+  const row = await getDb().repos.get(id);
+  if (!row?.server) return;
+  const server = row.server;
+  if (!online()) {
+    await refreshSummary();
+    return;
+  }
+  running.add(id);
+  detail = `Syncing ${id}`;
+  progress = null;
+  try {
+    await updateRepo(id, { syncState: 'syncing' });
+    await refreshSummary();
+    const handle = await openRepo(row.owner, row.repo);
+    if (!handle) return;
+    const { pullRepo, pushRepo, hasUnpushedCommits } = await import('../git/remote-sync.ts');
+    try {
+      await pullRepo(handle, server);
+    } catch (error) {
+      if ((error as { data?: { statusCode?: number } }).data?.statusCode !== 404) throw error;
+      await ensureServerRepo(row, server);
+    }
+    await pushData(server, handle, (p) => {
+      progress = p.bytesTotal ? p.bytesDone / p.bytesTotal : null;
+      detail = `Uploading data of ${id}: ${p.objectsDone}/${p.objectsTotal}`;
+      void refreshSummary();
+    });
+    if (await hasUnpushedCommits(handle)) await pushRepo(handle, server);
+    await updateRepo(id, {
+      syncState: 'up-to-date',
+      syncMessage: null,
+      lastSyncedAt: Date.now(),
+      // Work committed while this sync ran is queued and synced next.
+      pending: queued.has(id),
+    });
+  } catch (error) {
+    if (error instanceof ServerUnreachableError || !online()) {
+      await updateRepo(id, { syncState: 'pending', pending: true, syncMessage: null });
+    } else {
+      const message =
+        error instanceof DivergedError || error instanceof AuthRequiredError || error instanceof ApiError
+          ? error.message
+          : `Sync failed: ${(error as Error).message ?? String(error)}`;
+      await updateRepo(id, { syncState: 'needs-attention', syncMessage: message });
+    }
+  } finally {
+    running.delete(id);
+    progress = null;
+    await refreshSummary();
+    if (queued.delete(id)) requestSync(id);
+  }
+}
+
+let started = false;
+
+/** Starts background sync: now, whenever the network returns, and every few minutes. */
+export function startSyncEngine(): void {
+  if (started) return;
+  started = true;
+  const all = () => requestSync();
+  globalThis.addEventListener?.('online', all);
+  globalThis.addEventListener?.('offline', () => void refreshSummary());
+  globalThis.addEventListener?.('cairn:repos-changed', () => void refreshSummary());
+  setInterval(all, 5 * 60 * 1000);
+  void import('../storage/blobs.ts').then(({ getBlobStore }) =>
+    getBlobStore()
+      .sweep()
+      .catch(() => {}),
+  );
+  all();
+  void refreshSummary();
+}
