@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliverQueue } from './deliver.ts';
+import { makeLogger } from './experiment-logger.ts';
+import { CLIENT_RUN_ID_TAG } from './queue-ops.ts';
+import { type FakeMlflow, freePort, startFakeMlflow } from './test-mlflow-server.ts';
+
+const run = promisify(execFile);
+let dir: string;
+let server: FakeMlflow | null = null;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-logger-q-'));
+});
+afterEach(async () => {
+  await server?.close();
+  server = null;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A training script, run as its own process, that logs three runs to `port`. */
+function writeScript(port: number): string {
+  const script = path.join(dir, 'train.mts');
+  fs.writeFileSync(
+    script,
+    `import { makeLogger } from ${JSON.stringify(path.resolve(__dirname, 'index.ts'))};
+for (let r = 0; r < 3; r++) {
+  const log = makeLogger({
+    files: false,
+    runName: 'run-' + r,
+    mlflow: { trackingUri: 'http://127.0.0.1:${port}/demo/proj.mlflow', experimentName: 'seg', queueDir: ${JSON.stringify(path.join(dir, 'queue'))} },
+  });
+  log.logParams({ lr: 0.1 * (r + 1), arch: 'unet' });
+  for (let step = 0; step < 5; step++) log.logMetrics({ loss: 1 / (step + 1 + r), acc: step / 10 }, step);
+  const result = await log.end();
+  console.log(JSON.stringify(result));
+}
+`,
+  );
+  return script;
+}
+
+describe('logging while the MLflow server is down', () => {
+  it('a script logs 3 runs with no server; once it starts they arrive exactly once each', async () => {
+    const port = await freePort();
+    const script = writeScript(port);
+    const tsx = path.resolve(__dirname, '../../../node_modules/.bin/tsx');
+    const { stdout } = await run(tsx, [script], { cwd: dir });
+    const results = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(results.every((r) => r.stoppedBy && r.pending > 0)).toBe(true);
+
+    server = await startFakeMlflow(port);
+    const first = await deliverQueue(path.join(dir, 'queue'));
+    expect(first).toMatchObject({ pending: 0, failed: 0, stoppedBy: null });
+    // Delivering again finds nothing left to send.
+    expect(await deliverQueue(path.join(dir, 'queue'))).toMatchObject({ delivered: 0, pending: 0 });
+
+    expect(server.runs.map((r) => r.name).sort()).toEqual(['run-0', 'run-1', 'run-2']);
+    for (const r of server.runs) {
+      const i = Number(r.name?.slice(4));
+      expect(r.experimentId).toBe(server.experiments.get('seg'));
+      expect(r.status).toBe('FINISHED');
+      expect(r.params).toEqual({ lr: String(0.1 * (i + 1)), arch: 'unet' });
+      expect(r.metrics.filter((m) => m.key === 'loss').map((m) => [m.step, m.value])).toEqual(
+        [0, 1, 2, 3, 4].map((s) => [s, 1 / (s + 1 + i)]),
+      );
+      expect(r.metrics).toHaveLength(10);
+    }
+  });
+
+  it('a run logged while the server is away is delivered in the background when it comes back', async () => {
+    const port = await freePort();
+    const log = makeLogger({
+      files: false,
+      mlflow: { trackingUri: `http://127.0.0.1:${port}/demo/proj.mlflow`, queueDir: path.join(dir, 'queue') },
+    });
+    log.logMetrics({ loss: 0.5 }, 1);
+    expect((await log.flush())?.stoppedBy).toBeTruthy();
+    server = await startFakeMlflow(port);
+    log.logMetrics({ loss: 0.25 }, 2);
+    const result = await log.end({ waitMs: 20_000 });
+    expect(result).toMatchObject({ pending: 0, stoppedBy: null });
+    expect(server.runs).toHaveLength(1);
+    expect(server.runs[0]?.metrics.map((m) => m.value)).toEqual([0.5, 0.25]);
+  });
+});
+
+describe('answers lost after the server stored the request', () => {
+  it('neither the run nor its metrics are stored twice', async () => {
+    server = await startFakeMlflow();
+    const queueDir = path.join(dir, 'queue');
+    const log = makeLogger({ files: false, mlflow: { trackingUri: server.url, queueDir, retry: false } });
+    log.logParams({ seed: 1 });
+    log.logMetrics({ loss: 0.9 }, 1);
+    log.logMetrics({ loss: 0.8 }, 2);
+    server.dropAnswerOf.add('runs/create');
+    server.dropAnswerOf.add('runs/log-batch');
+    let result = await deliverQueue(queueDir);
+    // Each lost answer stops one delivery round, as a dropped connection would.
+    for (let i = 0; i < 5 && result.pending > 0; i++) result = await deliverQueue(queueDir);
+    expect(server.dropAnswerOf.size).toBe(0);
+    expect(result).toMatchObject({ pending: 0, failed: 0 });
+    await log.end();
+    expect(server.runs).toHaveLength(1);
+    const stored = server.runs[0]!;
+    expect(stored.tags[CLIENT_RUN_ID_TAG]).toBe(log.clientRunId);
+    expect(stored.params).toEqual({ seed: '1' });
+    expect(stored.metrics.map((m) => [m.step, m.value])).toEqual([
+      [1, 0.9],
+      [2, 0.8],
+    ]);
+    expect(server.requests.filter((r) => r === 'runs/create')).toHaveLength(1);
+  });
+});
