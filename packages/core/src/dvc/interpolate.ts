@@ -1,0 +1,87 @@
+/**
+ * `${…}` interpolation as DVC's parsing/interpolate.py does it: `${a.b}`, `${a[0]}`, `${a.0}`
+ * look values up in a context; a string that is one whole `${…}` takes the value's own type;
+ * inside a longer string values are written as text, and in `cmd` a mapping unpacks to
+ * `--key value` arguments and a list to space-separated words. `\${` stays literal.
+ */
+import { isRecord, setOwn } from './schema-error.ts';
+
+export type Context = Record<string, unknown>;
+
+export class InterpolationError extends Error {
+  override readonly name = 'InterpolationError';
+}
+
+const EXPR = /(\\)?\$\{([^{}]*)\}/g;
+const WHOLE = /^\$\{([^{}]*)\}$/;
+
+/** Splits `a.b[0].c` into ['a', 'b', '0', 'c']. */
+export function splitKeyPath(expr: string): string[] {
+  const parts: string[] = [];
+  for (const piece of expr.trim().split('.')) {
+    const m = /^([^[\]]*)((?:\[[^[\]]*\])*)$/.exec(piece);
+    if (!m) throw new InterpolationError(`'${expr}' is not a valid key path.`);
+    if (m[1] !== '') parts.push(m[1]!);
+    for (const idx of m[2]!.matchAll(/\[([^[\]]*)\]/g)) parts.push(idx[1]!.trim());
+  }
+  if (parts.length === 0 || parts.some((p) => p === ''))
+    throw new InterpolationError(`'${expr}' is not a valid key path.`);
+  return parts;
+}
+
+/** The value at a dotted key path, or throws an InterpolationError naming what is missing. */
+export function lookup(context: Context, expr: string): unknown {
+  let value: unknown = context;
+  const seen: string[] = [];
+  for (const part of splitKeyPath(expr)) {
+    seen.push(part);
+    if (Array.isArray(value) && /^\d+$/.test(part) && Number(part) < value.length) value = value[Number(part)];
+    else if (isRecord(value) && Object.hasOwn(value, part)) value = value[part];
+    else throw new InterpolationError(`'${seen.join('.')}' is not defined (in \${${expr.trim()}}).`);
+  }
+  return value;
+}
+
+/** Text form of a value inside a longer string (Python-like: true/false, None → null). */
+export function valueToText(value: unknown, expr: string, inCmd: boolean): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? String(value) : value > 0 ? 'inf' : value < 0 ? '-inf' : 'nan';
+  if (value === null || value === undefined) return 'None';
+  if (inCmd && Array.isArray(value)) return value.map((v) => valueToText(v, expr, inCmd)).join(' ');
+  if (inCmd && isRecord(value)) {
+    const args: string[] = [];
+    for (const [k, v] of Object.entries(value)) {
+      if (v === true) args.push(`--${k}`);
+      else if (v === false) args.push(`--no-${k}`);
+      else args.push(`--${k}`, valueToText(v, expr, inCmd));
+    }
+    return args.join(' ');
+  }
+  throw new InterpolationError(
+    `\${${expr.trim()}} is ${Array.isArray(value) ? 'a list' : 'a mapping'} and cannot be put inside a string.`,
+  );
+}
+
+/** Resolves one string. Throws InterpolationError on an unknown key or unprintable value. */
+export function interpolateString(text: string, context: Context, inCmd = false): unknown {
+  const whole = WHOLE.exec(text);
+  if (whole) return lookup(context, whole[1]!);
+  if (!text.includes('${')) return text;
+  return text.replace(EXPR, (_m, escaped: string | undefined, expr: string) =>
+    escaped ? `\${${expr}}` : valueToText(lookup(context, expr), expr, inCmd),
+  );
+}
+
+/** Resolves every string value (not keys) in a plain value; `cmd` strings unpack maps and lists. */
+export function interpolateValue(value: unknown, context: Context, inCmd = false): unknown {
+  if (typeof value === 'string') return interpolateString(value, context, inCmd);
+  if (Array.isArray(value)) return value.map((v) => interpolateValue(v, context, inCmd));
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, interpolateValue(v, context, inCmd || k === 'cmd'));
+    return out;
+  }
+  return value;
+}

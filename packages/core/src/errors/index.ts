@@ -1,0 +1,3 @@
+export * from './parse-error.ts';
+export * from './pipeline-error.ts';
+export * from './result.ts';

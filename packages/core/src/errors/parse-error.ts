@@ -1,0 +1,77 @@
+/**
+ * errors/ — the typed errors every parser and graph builder in @cairn/core returns.
+ * Parsers never throw: they return a `Result<T>`; the UI maps `code` to words, nobody matches on
+ * message text. Errors survive a JSON round trip (they cross worker and network boundaries).
+ */
+
+/** What went wrong while reading a file. Stable: the UI and the CLI switch on these. */
+export type ParseErrorCode =
+  | 'yaml_syntax'
+  | 'json_syntax'
+  | 'toml_syntax'
+  | 'csv_syntax'
+  | 'ini_syntax'
+  | 'duplicate_key'
+  | 'too_large'
+  | 'too_deep'
+  | 'too_many_aliases'
+  | 'schema'
+  | 'interpolation'
+  | 'missing_file'
+  | 'unsupported_format';
+
+export interface ParseErrorData {
+  code: ParseErrorCode;
+  message: string;
+  /** The file the text came from, as the caller named it (repository-relative POSIX path). */
+  file?: string;
+  /** 1-based line and column of the offending text, when there is one. */
+  line?: number;
+  column?: number;
+  /** Key path inside the document (`stages.train.outs.0`), when the error is about a value. */
+  path?: string;
+}
+
+/** A file could not be read as the format it claims to be. */
+export class ParseError extends Error {
+  override readonly name = 'ParseError';
+  readonly code: ParseErrorCode;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly path?: string;
+
+  constructor(data: ParseErrorData) {
+    super(data.message);
+    this.code = data.code;
+    if (data.file !== undefined) this.file = data.file;
+    if (data.line !== undefined) this.line = data.line;
+    if (data.column !== undefined) this.column = data.column;
+    if (data.path !== undefined) this.path = data.path;
+  }
+
+  /** `file:line:column: message`, the form editors and compilers use. */
+  describe(): string {
+    const where = [this.file, this.line, this.column].filter((p) => p !== undefined).join(':');
+    return where ? `${where}: ${this.message}` : this.message;
+  }
+
+  toJSON(): ParseErrorData & { name: 'ParseError' } {
+    const out: ParseErrorData & { name: 'ParseError' } = { name: 'ParseError', code: this.code, message: this.message };
+    if (this.file !== undefined) out.file = this.file;
+    if (this.line !== undefined) out.line = this.line;
+    if (this.column !== undefined) out.column = this.column;
+    if (this.path !== undefined) out.path = this.path;
+    return out;
+  }
+
+  static fromJSON(data: ParseErrorData): ParseError {
+    return new ParseError(data);
+  }
+
+  /** The same error, said about another file (parsers of embedded text learn the file late). */
+  withFile(file: string | undefined): ParseError {
+    if (file === undefined || this.file !== undefined) return this;
+    return new ParseError({ ...this.toJSON(), file });
+  }
+}

@@ -1,0 +1,34 @@
+/** Why a set of stages does not form a pipeline DVC would run. */
+export type PipelineErrorCode = 'cycle' | 'duplicate_output' | 'overlapping_outputs' | 'unknown_stage';
+
+export interface PipelineErrorData {
+  code: PipelineErrorCode;
+  message: string;
+  /** The stages (or `.dvc` files) involved, in the order that explains the problem. */
+  stages: string[];
+  /** The paths involved (the shared output, the two overlapping outputs). */
+  paths: string[];
+}
+
+/** The stage graph is not a DAG, or two stages claim the same output. */
+export class PipelineError extends Error {
+  override readonly name = 'PipelineError';
+  readonly code: PipelineErrorCode;
+  readonly stages: string[];
+  readonly paths: string[];
+
+  constructor(data: PipelineErrorData) {
+    super(data.message);
+    this.code = data.code;
+    this.stages = data.stages;
+    this.paths = data.paths;
+  }
+
+  toJSON(): PipelineErrorData & { name: 'PipelineError' } {
+    return { name: 'PipelineError', code: this.code, message: this.message, stages: this.stages, paths: this.paths };
+  }
+
+  static fromJSON(data: PipelineErrorData): PipelineError {
+    return new PipelineError(data);
+  }
+}

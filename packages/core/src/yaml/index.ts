@@ -1,0 +1,2 @@
+export * from './load-yaml.ts';
+export * from './yaml-edit.ts';
