@@ -1,0 +1,46 @@
+/**
+ * runs/ — the one run model for MLflow runs and git experiments, and the filter language
+ * (MLflow's search syntax plus OR, IN and parentheses) with order_by, evaluated the same way on
+ * the server and in the browser. Pure: no I/O. The lexer and parser internals stay private.
+ */
+export { FilterError, type FilterErrorCode, type FilterErrorData } from './filter-error.ts';
+export { compileFilter, compileRunFilter, likeToRegExp, runValue, type ValueAccessor } from './filter-evaluate.ts';
+export { MAX_FILTER_LENGTH } from './filter-lexer.ts';
+export {
+  type Comparator,
+  type FilterNode,
+  type FilterParseResult,
+  type Identifier,
+  MAX_FILTER_DEPTH,
+  parseFilter,
+} from './filter-parser.ts';
+export {
+  type AttributeSpec,
+  ENTITY_PREFIXES,
+  EXPERIMENT_FILTER_SCHEMA,
+  type FilterEntity,
+  type FilterSchema,
+  RUN_FILTER_SCHEMA,
+} from './filter-schema.ts';
+export {
+  compareBy,
+  compareRuns,
+  type OrderBy,
+  type OrderByParseResult,
+  parseOrderBy,
+  parseOrderByList,
+  sortRuns,
+} from './order-by.ts';
+export {
+  compareNumbersNanLast,
+  isLaterPoint,
+  type LifecycleStage,
+  latestMetrics,
+  type MetricPoint,
+  type MetricSummary,
+  RUN_STATUSES,
+  type Run,
+  type RunSource,
+  type RunStatus,
+  summarizeMetrics,
+} from './run.ts';
