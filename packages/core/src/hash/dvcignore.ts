@@ -1,0 +1,42 @@
+/**
+ * `.dvcignore`: gitignore syntax, one file per directory, each applying to paths below its own
+ * directory (dvc/ignore.py DvcIgnorePatterns). Matching is done by the `ignore` package; this
+ * class only routes a path to the patterns of each `.dvcignore` above it. `.git`, `.hg` and
+ * `.dvc` are always ignored, as DVC does. Pure: the caller reads the files.
+ */
+import ignore, { type Ignore } from 'ignore';
+
+const ALWAYS_IGNORED = ['.git/', '.hg/', '.dvc/'];
+
+export class DvcIgnore {
+  /** Directory (repo-relative POSIX, '' for the root) → its patterns. */
+  private readonly byDir = new Map<string, Ignore>();
+
+  constructor() {
+    this.byDir.set('', ignore().add(ALWAYS_IGNORED));
+  }
+
+  /** Adds the text of `<dir>/.dvcignore` (`dir` repo-relative POSIX, '' for the root). */
+  addFile(dir: string, text: string): void {
+    const d = trimSlashes(dir);
+    const existing = this.byDir.get(d);
+    if (existing) existing.add(text);
+    else this.byDir.set(d, ignore().add(text));
+  }
+
+  /** Whether `path` (repo-relative POSIX) is ignored. Pass `isDir` for directories. */
+  ignores(path: string, isDir = false): boolean {
+    const p = trimSlashes(path);
+    if (p === '') return false;
+    for (const [dir, ig] of this.byDir) {
+      if (dir !== '' && !p.startsWith(`${dir}/`)) continue;
+      const rel = dir === '' ? p : p.slice(dir.length + 1);
+      if (ig.ignores(isDir ? `${rel}/` : rel)) return true;
+    }
+    return false;
+  }
+}
+
+function trimSlashes(p: string): string {
+  return p.replace(/^\/+|\/+$/g, '');
+}
