@@ -192,7 +192,10 @@ export default function AddDataPage() {
             Saved on this device in commit <code>{r().commit.slice(0, 7)}</code>:{' '}
             <For each={r().outs}>
               {(o) => (
-                <A href={`/${params.owner}/${params.repo}/tree/HEAD/${o.dvcPath.replace(/\.dvc$/, '')}`}>
+                <A
+                  href={`/${params.owner}/${params.repo}/tree/HEAD/${o.dvcPath.replace(/\.dvc$/, '')}`}
+                  data-oid={o.oid}
+                >
                   {o.dvcPath.replace(/\.dvc$/, '')}{' '}
                 </A>
               )}

@@ -5,11 +5,11 @@
  * lightning-fs is flushed. A cancel or failure before the commit removes the objects this run
  * stored and writes nothing to the repository: nothing is ever half-added.
  */
+import { dirHash, hashWasmMd5 } from '@cairn/core/hash/index';
 import { commitChanges, readWorkFile } from '../git/commit.ts';
 import { getBlobStore } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { HashCancelledError, HashFailedError, hashFiles } from '../workers/hash-pool.ts';
-import { dirManifest } from './dir-manifest-bytes.ts';
 import { type AddedOut, dvcFileText, gitignoreWith, isAddablePath } from './dvc-out.ts';
 
 /** One thing to add: a single file, or a folder of files (relpaths inside it, POSIX). */
@@ -155,9 +155,9 @@ export async function addData(
           if (!h) throw new Error('hash result missing');
           return { relpath: f.relpath, md5: h.md5, size: h.size };
         });
-        const manifest = await dirManifest(entries);
+        const manifest = await dirHash(entries, hashWasmMd5());
         if (await blobs.put(manifest.oid, manifest.bytes)) stored.push(manifest.oid);
-        out = { name, oid: manifest.oid, size: manifest.size, nfiles: entries.length };
+        out = { name, oid: manifest.oid, size: manifest.size ?? 0, nfiles: manifest.nfiles };
       }
       const dvcPath = `${t.path}.dvc`;
       write[dvcPath] = dvcFileText(out);

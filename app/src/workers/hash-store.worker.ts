@@ -2,9 +2,11 @@
 /**
  * A hash-and-store worker: reads a file as a stream, feeds each piece to an incremental MD5
  * (hash-wasm, as DVC 3 hashes files) and to a data-cache writer, then commits the object under
- * its hash. Cancel stops between pieces and drops what was written.
+ * its hash. Cancel stops between pieces and drops what was written. Hashing is core's
+ * `FileHasher` (DVC 3 `md5`), so the browser's hashes are exactly DVC's and the CLI's.
  */
-import { createMD5 } from 'hash-wasm';
+
+import { FileHasher, hashWasmMd5 } from '@cairn/core/hash/index';
 import { getBlobStore } from '../storage/blobs.ts';
 import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
 
@@ -12,13 +14,13 @@ const post = (message: HashStoreResponse) => (self as unknown as DedicatedWorker
 /** Progress is reported about this often (bytes), not per piece: messages cost time too. */
 const PROGRESS_EVERY = 4 * 1024 * 1024;
 
+const md5Factory = hashWasmMd5();
 let cancelled = false;
 const queue: Array<{ id: number; file: Blob; store: boolean }> = [];
 let running = false;
 
 async function runJob(id: number, file: Blob, store: boolean): Promise<void> {
-  const md5 = await createMD5();
-  md5.init();
+  const hasher = new FileHasher(await md5Factory(), 'md5');
   const writer = store ? getBlobStore().writer() : null;
   let bytes = 0;
   let reported = 0;
@@ -33,7 +35,7 @@ async function runJob(id: number, file: Blob, store: boolean): Promise<void> {
       }
       const { done, value } = await reader.read();
       if (done) break;
-      md5.update(value);
+      hasher.push(value);
       if (writer) await writer.write(value);
       bytes += value.byteLength;
       if (bytes - reported >= PROGRESS_EVERY) {
@@ -41,7 +43,7 @@ async function runJob(id: number, file: Blob, store: boolean): Promise<void> {
         reported = bytes;
       }
     }
-    const hex = md5.digest('hex');
+    const hex = hasher.finish().md5;
     const isNew = writer ? await writer.commit(hex) : false;
     if (bytes > reported) post({ type: 'progress', id, bytes: bytes - reported });
     post({ type: 'done', id, md5: hex, size: bytes, isNew });
