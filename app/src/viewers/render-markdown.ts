@@ -19,7 +19,9 @@ function load() {
     });
     return {
       toHtml: (md: string) => marked.parse(md) as string,
-      sanitize: (html: string) => DOMPurify.sanitize(html, { USE_PROFILES: { html: true, svg: true } }) as string,
+      // Styles are dropped: a notebook's `<style>` would restyle the whole app.
+      sanitize: (html: string) =>
+        DOMPurify.sanitize(html, { USE_PROFILES: { html: true, svg: true }, FORBID_TAGS: ['style'] }) as string,
     };
   });
   return loaded;

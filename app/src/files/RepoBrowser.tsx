@@ -1,0 +1,237 @@
+/**
+ * The file browser: `/owner/repo`, `/owner/repo/tree/REF/PATH` and `/owner/repo/blob/REF/PATH`.
+ * Folders list git entries and tracked data together, with the README below; files open in
+ * their viewer, whether they come from git or from the data cache.
+ */
+import { A, useLocation, useNavigate, useParams } from '@solidjs/router';
+import { createResource, Match, Show, Switch } from 'solid-js';
+import { readBlobBytes } from '../git/read-blob.ts';
+import { getBlobStore } from '../storage/blobs.ts';
+import { FileViewer } from '../viewers/FileViewer.tsx';
+import { fileFromBytes, fileFromStore, formatSize } from '../viewers/view-file.ts';
+import { Breadcrumbs } from './Breadcrumbs.tsx';
+import { type BrowseState, loadBrowse } from './browse-load.ts';
+import { createRepoSession } from './create-repo-session.ts';
+import { DataFetch } from './DataFetch.tsx';
+import type { BrowseEntry, BrowseTarget } from './dvc-overlay.ts';
+import { EntryList } from './EntryList.tsx';
+import { RefPicker } from './RefPicker.tsx';
+import { RepoStatus } from './RepoStatus.tsx';
+import { ready } from './ready.ts';
+import type { RepoSession } from './repo-session.ts';
+import { describeReadError } from './repo-session.ts';
+import { blobUrl, commitsUrl, decodeSegments, treeUrl } from './urls.ts';
+import './files.css';
+
+const README = /^readme(\.md|\.markdown|\.txt)?$/i;
+
+function Readme(props: { session: RepoSession; entries: BrowseEntry[] }) {
+  const entry = () => props.entries.find((e) => e.type === 'file' && e.source === 'git' && README.test(e.name));
+  const [file] = createResource(entry, async (e) =>
+    fileFromBytes(e.path, await readBlobBytes(props.session.ctx, e.oid)),
+  );
+  return (
+    <Show when={ready(file)}>
+      {(f) => (
+        <section class="readme" data-testid="readme">
+          <header class="readme-title">{f().name}</header>
+          <FileViewer file={f()} />
+        </section>
+      )}
+    </Show>
+  );
+}
+
+function Folder(props: {
+  session: RepoSession;
+  state: BrowseState;
+  target: Extract<BrowseTarget, { kind: 'folder' | 'dvc-folder' }>;
+}) {
+  const { owner, repo } = props.session.handle;
+  return (
+    <>
+      <Show when={props.target.kind === 'dvc-folder' && props.target}>
+        {(t) => (
+          <p class="data-banner">
+            Data tracked with DVC by{' '}
+            <A href={blobUrl(owner, repo, props.state.rev, t().out.pointer)}>{t().out.pointer}</A>
+            <Show when={t().out.nfiles !== null}> · {t().out.nfiles?.toLocaleString('en')} files</Show>
+            <Show when={t().out.size !== null}> · {formatSize(t().out.size)}</Show>
+          </p>
+        )}
+      </Show>
+      <Show when={props.target.warnings.length}>
+        <p class="warn">{props.target.warnings.join(' · ')}</p>
+      </Show>
+      <EntryList
+        owner={owner}
+        repo={repo}
+        rev={props.state.rev}
+        path={props.target.path}
+        entries={props.target.entries}
+      />
+      <Readme session={props.session} entries={props.target.entries} />
+    </>
+  );
+}
+
+function FileHeader(props: { name: string; detail: string }) {
+  return (
+    <header class="file-header">
+      <strong>{props.name}</strong>
+      <span class="muted">{props.detail}</span>
+    </header>
+  );
+}
+
+function GitFile(props: { session: RepoSession; path: string; oid: string }) {
+  const [file] = createResource(
+    () => props.oid,
+    async (oid) => fileFromBytes(props.path, await readBlobBytes(props.session.ctx, oid)),
+  );
+  return (
+    <Show when={ready(file)} fallback={<p class="muted">Loading…</p>}>
+      {(f) => (
+        <section class="file" data-testid="file">
+          <FileHeader name={f().name} detail={formatSize(f().size)} />
+          <FileViewer file={f()} />
+        </section>
+      )}
+    </Show>
+  );
+}
+
+function DataFile(props: { session: RepoSession; target: Extract<BrowseTarget, { kind: 'dvc-file' }> }) {
+  return (
+    <section class="file" data-testid="file">
+      <FileHeader
+        name={props.target.path.split('/').pop() ?? ''}
+        detail={`${formatSize(props.target.size)} · data tracked with DVC by ${props.target.out.pointer}`}
+      />
+      <DataFetch
+        handle={props.session.handle}
+        oid={props.target.oid}
+        legacy={props.target.legacy}
+        size={props.target.size}
+        what="data file"
+        load={async () => {
+          const file = await fileFromStore(getBlobStore(), props.target.path, props.target.oid);
+          if (!file) throw new Error('the data vanished from this device while opening');
+          return file;
+        }}
+      >
+        {(file) => <FileViewer file={file} />}
+      </DataFetch>
+    </section>
+  );
+}
+
+export default function RepoBrowser() {
+  const params = useParams<{ owner: string; repo: string; rest?: string }>();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { session, clone, retry } = createRepoSession();
+  const [state, { refetch }] = createResource(
+    () => {
+      const s = ready(session);
+      return s ? ([s, params.rest ?? ''] as const) : undefined;
+    },
+    ([s, rest]) => loadBrowse(s, decodeSegments(rest)),
+  );
+  const isBlob = () => location.pathname.includes('/blob/');
+  const pick = (rev: string) => {
+    const st = ready(state);
+    if (!st) return;
+    const path = st.target.path;
+    navigate(isBlob() ? blobUrl(params.owner, params.repo, rev, path) : treeUrl(params.owner, params.repo, rev, path));
+  };
+  const error = () => (state.error as { code?: string } | undefined) ?? undefined;
+  return (
+    <div class="browser" data-testid="browser">
+      <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
+      <Show when={ready(session)}>
+        {(s) => (
+          <Switch>
+            <Match when={error()?.code === 'EMPTY_REPOSITORY'}>
+              <div class="notice" data-testid="empty-repo">
+                <p>This repository has no commits yet. Add files or data to make the first one.</p>
+              </div>
+            </Match>
+            <Match when={error()}>
+              <div class="notice error" role="alert" data-testid="browse-error">
+                <p>{describeReadError(state.error)}</p>
+                <A href={`/${params.owner}/${params.repo}`}>Back to the repository</A>
+              </div>
+            </Match>
+            <Match when={ready(state)}>
+              {(st) => (
+                <>
+                  <div class="browser-bar">
+                    <RefPicker refs={st().refs} rev={st().rev} commit={st().commit} onPick={pick} />
+                    <Breadcrumbs owner={params.owner} repo={params.repo} rev={st().rev} path={st().target.path} />
+                    <A class="browser-history" href={commitsUrl(params.owner, params.repo, st().rev)}>
+                      History
+                    </A>
+                  </div>
+                  <Switch>
+                    <Match when={(st().target.kind === 'folder' || st().target.kind === 'dvc-folder') && st().target}>
+                      {(t) => (
+                        <Folder
+                          session={s()}
+                          state={st()}
+                          target={t() as Extract<BrowseTarget, { kind: 'folder' | 'dvc-folder' }>}
+                        />
+                      )}
+                    </Match>
+                    <Match
+                      when={
+                        st().target.kind === 'git-file' && (st().target as Extract<BrowseTarget, { kind: 'git-file' }>)
+                      }
+                    >
+                      {(t) => <GitFile session={s()} path={t().path} oid={t().oid} />}
+                    </Match>
+                    <Match
+                      when={
+                        st().target.kind === 'dvc-file' && (st().target as Extract<BrowseTarget, { kind: 'dvc-file' }>)
+                      }
+                    >
+                      {(t) => <DataFile session={s()} target={t()} />}
+                    </Match>
+                    <Match
+                      when={
+                        st().target.kind === 'dvc-folder-missing' &&
+                        (st().target as Extract<BrowseTarget, { kind: 'dvc-folder-missing' }>)
+                      }
+                    >
+                      {(t) => (
+                        <DataFetch
+                          handle={s().handle}
+                          oid={t().out.oid}
+                          legacy={t().out.legacy}
+                          size={null}
+                          what="list of this data folder's files"
+                          load={async () => {
+                            refetch();
+                            return true;
+                          }}
+                        >
+                          {() => <p class="muted">Opening…</p>}
+                        </DataFetch>
+                      )}
+                    </Match>
+                    <Match when={st().target.kind === 'submodule'}>
+                      <p class="notice">This is a git submodule; its files live in another repository.</p>
+                    </Match>
+                  </Switch>
+                </>
+              )}
+            </Match>
+            <Match when={state.loading}>
+              <p class="muted">Loading…</p>
+            </Match>
+          </Switch>
+        )}
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * Data objects on demand: when the browser opens tracked data that is not on this device, the
+ * objects it needs (a `.dir` manifest, one file) are fetched from the repository's DVC remote on
+ * the server, streamed into the data cache while being hashed, and kept only if the bytes hash
+ * to their oid. Offline, or with no server, it says so with a typed error instead of trying.
+ */
+import { createMD5 } from 'hash-wasm';
+import { authHeaders } from '../git/clone.ts';
+import { dvcRemoteUrl } from '../git/urls.ts';
+import { getBlobStore } from '../storage/blobs.ts';
+import type { RepoHandle } from '../storage/repo-handle.ts';
+import { defaultServer } from '../sync/api.ts';
+
+export type DataFetchErrorCode = 'DATA_OFFLINE' | 'DATA_NOT_ON_SERVER' | 'DATA_CORRUPT' | 'DATA_FETCH_FAILED';
+
+export class DataFetchError extends Error {
+  override readonly name = 'DataFetchError';
+  constructor(
+    readonly code: DataFetchErrorCode,
+    message: string,
+    readonly oid: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface FetchProgress {
+  oid: string;
+  loaded: number;
+  total: number | null;
+}
+
+/** Where an object lives in a DVC remote: DVC 3 layout, or DVC 2 for legacy hashes (FORMATS §1.4). */
+export function remoteObjectPath(oid: string, legacy: boolean): string {
+  const tail = `${oid.slice(0, 2)}/${oid.slice(2)}`;
+  return legacy ? tail : `files/md5/${tail}`;
+}
+
+/**
+ * Makes sure `oid` is in the data cache, fetching it if needed.
+ * @example await ensureDataObject(handle, '153a…dir', false, (p) => show(p.loaded))
+ */
+export async function ensureDataObject(
+  handle: RepoHandle,
+  oid: string,
+  legacy: boolean,
+  onProgress?: (progress: FetchProgress) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const store = getBlobStore();
+  if (await store.has(oid)) return;
+  if (!navigator.onLine) {
+    throw new DataFetchError('DATA_OFFLINE', 'This data is not on this device, and the device is offline.', oid);
+  }
+  const server = handle.row.server ?? defaultServer();
+  const url = `${dvcRemoteUrl(server, handle.owner, handle.repo)}/${remoteObjectPath(oid, legacy)}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: await authHeaders(server), ...(signal ? { signal } : {}) });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new DataFetchError('DATA_OFFLINE', 'This data is not on this device, and the server cannot be reached.', oid);
+  }
+  if (response.status === 404) {
+    throw new DataFetchError(
+      'DATA_NOT_ON_SERVER',
+      'This data is not on this device, nor on the server (was it pushed?).',
+      oid,
+    );
+  }
+  if (!response.ok || !response.body) {
+    throw new DataFetchError('DATA_FETCH_FAILED', `The server answered ${response.status} for this data.`, oid);
+  }
+  const length = Number(response.headers.get('Content-Length'));
+  const total = Number.isFinite(length) && length > 0 ? length : null;
+  const md5 = await createMD5();
+  md5.init();
+  const writer = store.writer();
+  let loaded = 0;
+  try {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      md5.update(value);
+      await writer.write(value);
+      loaded += value.byteLength;
+      onProgress?.({ oid, loaded, total });
+    }
+    // Every object from a server is re-hashed before it enters the cache (RELIABILITY).
+    if (md5.digest('hex') !== oid.replace(/\.dir$/, '')) {
+      throw new DataFetchError(
+        'DATA_CORRUPT',
+        'The server sent data that does not match its hash; it was not kept.',
+        oid,
+      );
+    }
+    await writer.commit(oid);
+  } catch (error) {
+    await writer.abort().catch(() => {});
+    if (error instanceof DataFetchError || signal?.aborted) throw error;
+    throw new DataFetchError('DATA_FETCH_FAILED', `Fetching the data failed: ${(error as Error).message}`, oid);
+  }
+}

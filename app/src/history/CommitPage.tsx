@@ -1,0 +1,94 @@
+/** `/owner/repo/commit/SHA`: one commit — message, author, parents — and the files it changed. */
+import { A, useParams } from '@solidjs/router';
+import { createResource, For, Show } from 'solid-js';
+import { createRepoSession } from '../files/create-repo-session.ts';
+import { createListKeyboard } from '../files/list-keyboard.ts';
+import { RepoStatus } from '../files/RepoStatus.tsx';
+import { ready } from '../files/ready.ts';
+import { describeReadError } from '../files/repo-session.ts';
+import { blobUrl, commitUrl, treeUrl } from '../files/urls.ts';
+import { exactDate, relativeDate } from './format-date.ts';
+import './history.css';
+
+const KIND_MARK = { added: 'A', modified: 'M', deleted: 'D' } as const;
+
+export default function CommitPage() {
+  const params = useParams<{ owner: string; repo: string; sha: string }>();
+  const { session, clone, retry } = createRepoSession();
+  const [detail] = createResource(
+    () => {
+      const s = ready(session);
+      return s ? ([s, params.sha] as const) : undefined;
+    },
+    async ([s, sha]) => (await import('../git/read-commit.ts')).readCommitDetail(s.ctx, sha),
+  );
+  let list: HTMLDivElement | undefined;
+  createListKeyboard(() => list);
+  return (
+    <div class="commit-page" data-testid="commit-page">
+      <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
+      <Show when={detail.error}>
+        <div class="notice error" role="alert" data-testid="commit-error">
+          {describeReadError(detail.error)}
+        </div>
+      </Show>
+      <Show when={ready(detail)}>
+        {(d) => (
+          <>
+            <header class="commit-header">
+              <h2 data-testid="commit-summary">{d().summary}</h2>
+              <Show when={d().message.trim() !== d().summary.trim()}>
+                <pre class="commit-body">{d().message.slice(d().summary.length).trim()}</pre>
+              </Show>
+              <p class="muted">
+                <strong>{d().author.name}</strong> &lt;{d().author.email}&gt; committed{' '}
+                <time title={exactDate(d().author.timestamp, d().author.timezoneOffset)}>
+                  {relativeDate(d().author.timestamp)}
+                </time>
+                {' · '}
+                <code data-testid="commit-sha">{d().oid}</code>
+                <For each={d().parents}>
+                  {(p) => (
+                    <>
+                      {' · parent '}
+                      <A href={commitUrl(params.owner, params.repo, p)}>
+                        <code>{p.slice(0, 7)}</code>
+                      </A>
+                    </>
+                  )}
+                </For>
+                {' · '}
+                <A href={treeUrl(params.owner, params.repo, d().oid)}>Browse files</A>
+              </p>
+            </header>
+            <h3 class="changes-title">
+              {d().changes.length} changed {d().changes.length === 1 ? 'file' : 'files'}
+            </h3>
+            <div class="change-list" ref={list} data-testid="change-list">
+              <For each={d().changes}>
+                {(c) => (
+                  <A
+                    class={`change-row ${c.kind}`}
+                    data-row
+                    data-testid="change-row"
+                    href={blobUrl(
+                      params.owner,
+                      params.repo,
+                      c.kind === 'deleted' ? (d().parents[0] ?? d().oid) : d().oid,
+                      c.path,
+                    )}
+                  >
+                    <span class="change-kind" title={c.kind}>
+                      {KIND_MARK[c.kind]}
+                    </span>
+                    <span>{c.path}</span>
+                  </A>
+                )}
+              </For>
+            </div>
+          </>
+        )}
+      </Show>
+    </div>
+  );
+}

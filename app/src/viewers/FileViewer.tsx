@@ -1,0 +1,59 @@
+/**
+ * Opens a file in the viewer its name, size and first bytes call for. Each viewer is its own
+ * chunk, loaded when a file of its kind is opened (papaparse, marked, DOMPurify, highlight.js
+ * never weigh on the first page).
+ */
+import { createMemo, createResource, lazy, Match, Show, Switch } from 'solid-js';
+import { pickViewer } from './pick-viewer.ts';
+import type { ViewFile } from './view-file.ts';
+import './viewers.css';
+
+const CodeViewer = lazy(() => import('./CodeViewer.tsx'));
+const MarkdownViewer = lazy(() => import('./MarkdownViewer.tsx'));
+const JsonViewer = lazy(() => import('./JsonViewer.tsx'));
+const NotebookViewer = lazy(() => import('./NotebookViewer.tsx'));
+const ImageViewer = lazy(() => import('./ImageViewer.tsx'));
+const CsvViewer = lazy(() => import('./CsvViewer.tsx'));
+const BinaryViewer = lazy(() => import('./BinaryViewer.tsx'));
+
+export function FileViewer(props: { file: ViewFile }) {
+  const kind = createMemo(() => pickViewer(props.file.name, props.file.size, props.file.head));
+  const needsText = () => ['code', 'markdown', 'json', 'notebook'].includes(kind());
+  const [text] = createResource(
+    () => (needsText() ? props.file : null),
+    async (file) => new TextDecoder().decode(await (await file.blob()).arrayBuffer()),
+  );
+  return (
+    <div class="file-viewer" data-viewer={kind()}>
+      <Switch>
+        <Match when={kind() === 'csv' || kind() === 'tsv'}>
+          <CsvViewer file={props.file} delimiter={kind() === 'tsv' ? '\t' : ','} />
+        </Match>
+        <Match when={kind() === 'image'}>
+          <ImageViewer file={props.file} />
+        </Match>
+        <Match when={kind() === 'binary' || kind() === 'large'}>
+          <BinaryViewer file={props.file} reason={kind() === 'binary' ? 'binary' : 'large'} />
+        </Match>
+        <Match when={needsText()}>
+          <Show when={text() !== undefined} fallback={<p class="muted">Loading…</p>}>
+            <Switch>
+              <Match when={kind() === 'markdown'}>
+                <MarkdownViewer text={text() ?? ''} />
+              </Match>
+              <Match when={kind() === 'json'}>
+                <JsonViewer text={text() ?? ''} name={props.file.name} />
+              </Match>
+              <Match when={kind() === 'notebook'}>
+                <NotebookViewer text={text() ?? ''} name={props.file.path} />
+              </Match>
+              <Match when={kind() === 'code'}>
+                <CodeViewer text={text() ?? ''} name={props.file.name} />
+              </Match>
+            </Switch>
+          </Show>
+        </Match>
+      </Switch>
+    </div>
+  );
+}
