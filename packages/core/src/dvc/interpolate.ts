@@ -74,13 +74,17 @@ export function interpolateString(text: string, context: Context, inCmd = false)
   );
 }
 
-/** Resolves every string value (not keys) in a plain value; `cmd` strings unpack maps and lists. */
+/** Resolves every string value (and keys holding `${…}`); `cmd` strings unpack maps and lists. */
 export function interpolateValue(value: unknown, context: Context, inCmd = false): unknown {
   if (typeof value === 'string') return interpolateString(value, context, inCmd);
   if (Array.isArray(value)) return value.map((v) => interpolateValue(v, context, inCmd));
   if (isRecord(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) setOwn(out, k, interpolateValue(v, context, inCmd || k === 'cmd'));
+    for (const [k, v] of Object.entries(value)) {
+      // Keys are paths in `outs: [{\${name}.json: {cache: false}}]` and params file names.
+      const key = k.includes('${') ? valueToText(interpolateString(k, context), k, false) : k;
+      setOwn(out, key, interpolateValue(v, context, inCmd || k === 'cmd'));
+    }
     return out;
   }
   return value;

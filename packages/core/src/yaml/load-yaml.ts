@@ -115,11 +115,13 @@ export function positionOfNode(lines: LineCounter, node: unknown): { line?: numb
 export function positionAt(loaded: LoadedYaml, path: readonly (string | number)[]): { line?: number; column?: number } {
   let node: unknown = loaded.doc.contents;
   let best: unknown = node;
+  let key: unknown;
   for (const seg of path) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
       if (!pair) break;
       best = pair.value ?? pair.key;
+      key = pair.key;
       node = pair.value;
       if (node === null || node === undefined) {
         best = pair.key;
@@ -128,10 +130,13 @@ export function positionAt(loaded: LoadedYaml, path: readonly (string | number)[
     } else if (isCollection(node) && typeof seg === 'number') {
       const item = node.items[seg];
       if (item === undefined) break;
+      key = undefined;
       best = item;
       node = item;
     } else break;
   }
+  // A mapping or list is best shown by the key that names it.
+  if (key !== undefined && isCollection(best)) return positionOfNode(loaded.lines, key);
   return positionOfNode(loaded.lines, best);
 }
 
