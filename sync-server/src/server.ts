@@ -22,6 +22,9 @@ export interface UpgradeRoute {
   name: string;
   match(pathname: string): boolean;
   handle(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
+  /** Called when the server starts closing: upgraded sockets are not HTTP connections, so
+   * `close()` waits for them until the route ends them (e.g. WebSocket close 1001). */
+  closing?(): void;
 }
 
 export interface CairnServer {
@@ -132,6 +135,7 @@ export async function startServer(
       closing ??= (async () => {
         const done = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        for (const u of upgrades) u.closing?.();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
         await done;
         clearTimeout(timer);
