@@ -1,0 +1,95 @@
+import type { Logger } from '../log.ts';
+import { CLOSE_GOING_AWAY, DocRoom, type RoomPeer } from './doc-room.ts';
+import type { YjsStore } from './store.ts';
+
+/**
+ * The documents loaded in memory, by key. A document is loaded when its first peer joins and
+ * unloaded (compacted, then freed) once it has had no peer for `idleUnloadMs`.
+ */
+export interface DocRoomsOptions {
+  store: YjsStore;
+  log: Logger;
+  idleUnloadMs: number;
+  compactAfterUpdates: number;
+  maxAwarenessBytes: number;
+}
+
+export class DocRooms {
+  private readonly rooms = new Map<string, DocRoom>();
+  private readonly idleTimers = new Map<DocRoom, NodeJS.Timeout>();
+  private readonly unloading = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly opts: DocRoomsOptions) {}
+
+  /** Number of documents in memory. */
+  get loadedCount(): number {
+    return this.rooms.size;
+  }
+
+  /** The room of `key` if it is in memory (tests and diagnostics). */
+  peek(key: string): DocRoom | undefined {
+    return this.rooms.get(key);
+  }
+
+  /** Joins `peer` to the document `key`, loading it first if needed. */
+  join(key: string, peer: RoomPeer): DocRoom {
+    if (this.closed) {
+      peer.close(CLOSE_GOING_AWAY, 'server closing');
+      throw new Error('the Yjs relay is closed');
+    }
+    let room = this.rooms.get(key);
+    if (!room) {
+      room = new DocRoom({
+        key,
+        store: this.opts.store,
+        log: this.opts.log,
+        compactAfterUpdates: this.opts.compactAfterUpdates,
+        maxAwarenessBytes: this.opts.maxAwarenessBytes,
+        onEmpty: (r) => this.scheduleUnload(r),
+        onUnavailable: (r) => this.forget(r),
+      });
+      this.rooms.set(key, room);
+    }
+    const timer = this.idleTimers.get(room);
+    if (timer) {
+      clearTimeout(timer);
+      this.idleTimers.delete(room);
+    }
+    room.join(peer);
+    return room;
+  }
+
+  /** Unloads every document (server shutdown); peers get 1001 "going away". */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const room of [...this.rooms.values()]) this.unload(room);
+    await Promise.all([...this.unloading]);
+  }
+
+  private scheduleUnload(room: DocRoom): void {
+    if (this.idleTimers.has(room)) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(room);
+      if (room.peerCount === 0 && this.rooms.get(room.key) === room) this.unload(room);
+    }, this.opts.idleUnloadMs);
+    timer.unref();
+    this.idleTimers.set(room, timer);
+  }
+
+  private unload(room: DocRoom): void {
+    this.forget(room);
+    const done = room.close().catch((err: unknown) => {
+      this.opts.log.error('yjs unload failed', { doc: room.key, error: String(err) });
+    });
+    this.unloading.add(done);
+    void done.finally(() => this.unloading.delete(done));
+  }
+
+  private forget(room: DocRoom): void {
+    if (this.rooms.get(room.key) === room) this.rooms.delete(room.key);
+    const timer = this.idleTimers.get(room);
+    if (timer) clearTimeout(timer);
+    this.idleTimers.delete(room);
+  }
+}

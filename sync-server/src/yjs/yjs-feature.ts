@@ -1,0 +1,153 @@
+/**
+ * Live Yjs documents over WebSocket at `/yjs/OWNER/REPO/DOC` (PROTOCOL.md): Cairn's own small
+ * y-websocket-compatible relay on `ws` + `y-protocols`. This folder owns the upgrade checks
+ * (Origin, token, per-repository rights, doc names), the wire messages, the rooms of live
+ * documents and their storage (`yjs_updates` in SQLite). It does not own accounts or
+ * repositories: it asks an access check, by default the server's auth module.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Feature } from '../cairn.ts';
+import type { ServerContext } from '../context.ts';
+import type { UpgradeRoute } from '../server.ts';
+import { type DocAddress, parseDocPath, YJS_PREFIX } from './doc-path.ts';
+import { DocRooms } from './doc-rooms.ts';
+import { DocPathError } from './errors.ts';
+import { isOriginAllowed } from './origin.ts';
+import { attachPeerSocket } from './peer-socket.ts';
+import { makeSqliteYjsStore, type YjsStore } from './store.ts';
+import { type YjsConfig, yjsConfigFromEnv } from './yjs-config.ts';
+
+/** What the access check decides for one connection attempt. */
+export type YjsAccessDecision =
+  | { ok: true; canWrite: boolean; user: string }
+  | { ok: false; status: number; code: string; message: string };
+
+/** Decides whether the request (token in `?token=`) may open the document, and may write it. */
+export type YjsAccessCheck = (req: IncomingMessage, url: URL, doc: DocAddress) => Promise<YjsAccessDecision>;
+
+export interface YjsFeatureOptions {
+  access: YjsAccessCheck;
+  store?: YjsStore;
+  config?: YjsConfig;
+}
+
+/** Refusals after the handshake use 4400 + the HTTP status's last two digits (PROTOCOL.md). */
+function closeCodeFor(status: number): number {
+  if (status >= 400 && status < 500) return 4000 + status;
+  return 4500;
+}
+
+export interface YjsFeature extends Feature {
+  rooms: DocRooms;
+}
+
+export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): YjsFeature {
+  const config = opts.config ?? yjsConfigFromEnv();
+  const store = opts.store ?? makeSqliteYjsStore(ctx.db);
+  const log = ctx.log;
+  const rooms = new DocRooms({
+    store,
+    log,
+    idleUnloadMs: config.idleUnloadMs,
+    compactAfterUpdates: config.compactAfterUpdates,
+    maxAwarenessBytes: config.maxAwarenessBytes,
+  });
+  // No compression: a small compressed frame could inflate far past maxPayload's intent.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, perMessageDeflate: false });
+  wss.on('error', (err) => log.error('yjs websocket server error', { error: String(err) }));
+  let closing = false;
+  let roomsClosed: Promise<void> | null = null;
+  /** Says goodbye (1001) to every peer and unloads every document; idempotent. */
+  const beginClosing = () => {
+    closing = true;
+    roomsClosed ??= rooms.close();
+    return roomsClosed;
+  };
+
+  const upgrade: UpgradeRoute = {
+    name: 'yjs',
+    match: (pathname) => pathname.startsWith(YJS_PREFIX),
+    closing() {
+      void beginClosing();
+    },
+    handle(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) {
+      if (closing) return refuseHttp(socket, '503 Service Unavailable');
+      if (!isOriginAllowed(req, config.allowedOrigins)) {
+        log.info('yjs origin refused', { path: url.pathname, origin: String(req.headers.origin).slice(0, 200) });
+        return refuseHttp(socket, '403 Forbidden');
+      }
+      void decide(req, url)
+        .then((decision) => {
+          if (socket.destroyed) return;
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            ws.on('error', (err) => log.debug('yjs socket error', { error: err.message }));
+            if (!decision.ok) {
+              log.info('yjs connection refused', { path: url.pathname, status: decision.status, code: decision.code });
+              ws.close(closeCodeFor(decision.status), decision.code.slice(0, 100));
+              setTimeout(() => ws.terminate(), 2000).unref();
+              return;
+            }
+            const key = decision.address.key;
+            log.info('yjs connection', { doc: key, user: decision.user, write: decision.canWrite });
+            try {
+              attachPeerSocket(ws, rooms, {
+                key,
+                canWrite: decision.canWrite,
+                label: decision.user,
+                log,
+                maxMessagesPerSecond: config.maxMessagesPerSecond,
+              });
+            } catch (err) {
+              log.error('yjs join failed', { doc: key, error: String(err) });
+              ws.terminate();
+            }
+          });
+        })
+        .catch((err: unknown) => {
+          log.error('yjs upgrade failed', { path: url.pathname, error: String(err) });
+          socket.destroy();
+        });
+    },
+  };
+
+  async function decide(
+    req: IncomingMessage,
+    url: URL,
+  ): Promise<
+    | { ok: true; canWrite: boolean; user: string; address: DocAddress }
+    | { ok: false; status: number; code: string; message: string }
+  > {
+    let address: DocAddress;
+    try {
+      address = parseDocPath(url.pathname);
+    } catch (err) {
+      if (err instanceof DocPathError) return { ok: false, status: 400, code: err.code, message: err.message };
+      throw err;
+    }
+    try {
+      const decision = await opts.access(req, url, address);
+      return decision.ok ? { ...decision, address } : decision;
+    } catch (err) {
+      log.error('yjs access check failed', { path: url.pathname, error: String(err) });
+      return { ok: false, status: 500, code: 'internal_error', message: 'The access check failed.' };
+    }
+  }
+
+  return {
+    name: 'yjs',
+    upgrades: [upgrade],
+    rooms,
+    async close() {
+      await beginClosing();
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function refuseHttp(socket: Duplex, status: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  else socket.destroy();
+}
