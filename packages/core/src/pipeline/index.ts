@@ -1,0 +1,3 @@
+export * from './file-graph.ts';
+export * from './stage-graph.ts';
+export * from './stage-status.ts';
