@@ -1,0 +1,44 @@
+/**
+ * The port through which the scanner reads a repository: refs, commits, trees and blobs by
+ * object id. The app implements it on isomorphic-git over lightning-fs, tests on the git CLI.
+ * Every object is immutable, which is what makes caching by object id safe.
+ */
+
+export interface GitTreeEntry {
+  /** The entry's name within its tree (one path component). */
+  path: string;
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  oid: string;
+}
+
+export interface GitPerson {
+  name: string;
+  email: string;
+  /** Seconds since the epoch, as git stores it. */
+  timestamp: number;
+}
+
+export interface GitCommitInfo {
+  oid: string;
+  tree: string;
+  parents: string[];
+  message: string;
+  author: GitPerson;
+  committer: GitPerson;
+}
+
+export interface GitRef {
+  /** Full name: `refs/heads/main`, `refs/remotes/origin/x`, `refs/exps/06/ea48…/exp-name`. */
+  ref: string;
+  /** The commit it points at. */
+  oid: string;
+}
+
+export interface GitReader {
+  /** Branches and DVC experiment refs (`refs/exps/…`) to scan, the default branch first. */
+  listRefs(): Promise<GitRef[]>;
+  readCommit(oid: string): Promise<GitCommitInfo>;
+  readTree(oid: string): Promise<GitTreeEntry[]>;
+  readBlob(oid: string): Promise<Uint8Array>;
+}

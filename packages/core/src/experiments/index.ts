@@ -1,0 +1,14 @@
+/**
+ * experiments/ — git experiments: the scanner that finds runs in a repository's history
+ * (DagsHub-style params/metrics files and the files dvc.yaml names, on every branch and DVC
+ * experiment ref), incremental and cached by object id. Pure: it reads git through the
+ * GitReader port, which the app implements on isomorphic-git.
+ */
+export * from './dvc-experiment-files.ts';
+export * from './experiment-file-names.ts';
+export * from './flatten.ts';
+export * from './git-experiment.ts';
+export * from './git-reader.ts';
+export * from './read-experiment-file.ts';
+export * from './scan-git-experiments.ts';
+export * from './tree-index.ts';

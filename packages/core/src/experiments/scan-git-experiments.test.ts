@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../dvc/fixtures.ts';
+import { MemoryGit } from './memory-git.test-support.ts';
+import { GitExperimentScanner } from './scan-git-experiments.ts';
+
+/** metrics.csv as the DagsHub logger writes it: LF header, CRLF rows, quoted names. */
+function metricsCsv(rows: [string, number, number, number][]): string {
+  return `Name,Value,Timestamp,Step\n${rows.map(([n, v, t, s]) => `"${n}",${v},${t},${s}\r\n`).join('')}`;
+}
+
+/** A data folder that never changes: the scanner must index it once, not once per commit. */
+const DATA = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`data/raw/part-${i}.txt`, `row ${i}\n`]));
+
+function kind(i: number): 'both' | 'params' | 'code' {
+  if (i % 7 === 3) return 'code';
+  if (i % 5 === 4) return 'params';
+  return 'both';
+}
+
+/** 50 commits on main: most change metrics.csv and params.yml, some only params, some only code. */
+function generatedRepo() {
+  const git = new MemoryGit();
+  let files: Record<string, string> = { ...DATA, 'src/train.py': 'print(1)\n' };
+  let parent: string[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const k = i === 0 ? 'both' : kind(i);
+    files = { ...files };
+    if (k === 'code') files['src/train.py'] = `print(${i})\n`;
+    if (k === 'both' || k === 'params') files['params.yml'] = `lr: ${(i + 1) / 1000}\nmodel:\n  depth: ${i % 4}\n`;
+    if (k === 'both') {
+      files['metrics.csv'] = metricsCsv([
+        ['loss', 1 / (i + 1), 1_700_000_000_000 + i, 1],
+        ['loss', 0.5 / (i + 1), 1_700_000_000_100 + i, 2],
+        ['acc', i / 100, 1_700_000_000_100 + i, 2],
+      ]);
+    }
+    const oid = git.commit(files, parent, `commit ${i}`);
+    ids.push(oid);
+    parent = [oid];
+  }
+  git.setRef('refs/heads/main', ids[49] as string);
+  return { git, ids, files };
+}
+
+describe('git experiments from a generated 50-commit history', () => {
+  it('finds a run for each commit that changed metrics or params, with the right values', async () => {
+    const { git, ids } = generatedRepo();
+    const runs = await new GitExperimentScanner(git).scan();
+    const expected = ids.map((_, i) => (i === 0 ? 'both' : kind(i))).filter((k) => k !== 'code').length;
+    expect(runs).toHaveLength(expected);
+    // Newest first.
+    expect(runs[0]?.run.id).toBe(ids[49]);
+
+    const r11 = runs.find((r) => r.run.id === ids[11]);
+    expect(r11?.metricsState).toBe('present');
+    expect(r11?.run.params).toEqual({ lr: '0.012', 'model.depth': '3' });
+    // The value is the last by step: 0.5/12, not the first row.
+    expect(r11?.run.metrics).toEqual({ loss: 0.5 / 12, acc: 0.11 });
+    expect(r11?.run.metricSummaries.loss).toMatchObject({ min: 0.5 / 12, max: 1 / 12, count: 2, step: 2 });
+    expect(r11?.history).toHaveLength(3);
+    expect(r11?.run.source).toEqual({ kind: 'git', commit: ids[11], branch: 'main' });
+    expect(r11?.run.name).toBe('commit 11');
+
+    const r9 = runs.find((r) => r.run.id === ids[9]);
+    expect(r9?.metricsState).toBe('params-only');
+    expect(r9?.run.metrics).toEqual({});
+    expect(r9?.run.tags['cairn.metrics_state']).toBe('params-only');
+    expect(runs.find((r) => r.run.id === ids[3])).toBeUndefined();
+  });
+
+  it('indexes an unchanged folder once, and a rescan after new commits reads only those', async () => {
+    const { git, ids, files } = generatedRepo();
+    const scanner = new GitExperimentScanner(git);
+    await scanner.scan();
+    // 50 root trees + src/ changes + the data folder and data/raw once each.
+    expect(git.reads.trees).toBeLessThan(50 + 10 + 2 + 2);
+    const before = { ...git.reads };
+
+    let parent = ids[49] as string;
+    for (let i = 50; i < 55; i++) {
+      parent = git.commit(
+        { ...files, 'params.yml': `lr: ${i}\n`, 'metrics.csv': metricsCsv([['loss', i, 1, 1]]) },
+        [parent],
+        `commit ${i}`,
+      );
+    }
+    git.setRef('refs/heads/main', parent);
+    const runs = await scanner.scan();
+    expect(runs[0]?.run.params).toEqual({ lr: '54' });
+    expect(git.reads.commits - before.commits).toBe(5);
+    expect(git.reads.trees - before.trees).toBe(5);
+    expect(git.reads.blobs - before.blobs).toBe(10);
+  });
+
+  it('scans every branch and DVC experiment ref, naming each run by the first ref reaching it', async () => {
+    const { git, ids, files } = generatedRepo();
+    const f1 = git.commit({ ...files, 'params.yml': 'lr: 9\n' }, [ids[20] as string], 'try lr 9');
+    git.setRef('refs/heads/feature', f1);
+    const e1 = git.commit({ ...files, 'params.yml': 'lr: 7\n' }, [ids[49] as string], 'dvc: commit experiment 1234');
+    git.setRef(`refs/exps/${(ids[49] as string).slice(0, 2)}/${(ids[49] as string).slice(2)}/bold-lark`, e1);
+    const runs = await new GitExperimentScanner(git).scan();
+    const feature = runs.find((r) => r.run.id === f1);
+    expect(feature?.run.source).toMatchObject({ branch: 'feature' });
+    // Its metrics.csv differs from commit 20's, so its metrics are its own.
+    expect(feature?.metricsState).toBe('present');
+    const exp = runs.find((r) => r.run.id === e1);
+    expect(exp?.run.name).toBe('bold-lark');
+    expect(exp?.run.tags['cairn.dvc_experiment']).toBe('bold-lark');
+    // A commit on main, feature and the experiment belongs to main (listed first) and knows all three.
+    expect(runs.find((r) => r.run.id === ids[20])?.refs).toEqual(['main', 'feature', expect.stringMatching(/^exps\//)]);
+  });
+
+  it('reports a damaged params file with its position instead of failing the scan', async () => {
+    const git = new MemoryGit();
+    const c = git.commit({ 'params.yml': 'lr: [1, 2\n', 'metrics.csv': metricsCsv([['loss', 1, 1, 1]]) }, [], 'bad');
+    git.setRef('refs/heads/main', c);
+    const [run] = await new GitExperimentScanner(git).scan();
+    expect(run?.run.metrics).toEqual({ loss: 1 });
+    expect(run?.problems[0]).toMatchObject({ file: 'params.yml', code: 'yaml_syntax' });
+    expect(run?.problems[0]?.line).toBeGreaterThan(0);
+  });
+});
+
+describe('git experiments from the real DVC and DagsHub fixtures', () => {
+  it('example-get-started (DVC 3): metrics inside the `eval` output are shown as in DVC data', async () => {
+    const git = new MemoryGit();
+    const base = {
+      'dvc.yaml': fixture('example-get-started/main/dvc.yaml'),
+      'dvc.lock': fixture('example-get-started/main/dvc.lock'),
+      'params.yaml': fixture('example-get-started/main/params.yaml'),
+      'data/data.xml.dvc': fixture('example-get-started/main/data/data.xml.dvc'),
+    };
+    const c1 = git.commit(base, [], 'baseline');
+    const params2 = base['params.yaml'].replace('n_est: 50', 'n_est: 100');
+    const c2 = git.commit(
+      { ...base, 'params.yaml': params2, 'dvc.lock': `${base['dvc.lock']}\n` },
+      [c1],
+      'dvc: commit experiment abc',
+    );
+    git.setRef('refs/heads/main', c1);
+    git.setRef(`refs/exps/${c1.slice(0, 2)}/${c1.slice(2)}/warm-seal`, c2);
+    const runs = await new GitExperimentScanner(git).scan();
+    expect(runs).toHaveLength(2);
+    const exp = runs.find((r) => r.run.id === c2);
+    expect(exp?.metricsState).toBe('in-dvc-data');
+    expect(exp?.dvcMetricsFiles).toEqual(['eval/metrics.json']);
+    expect(exp?.run.metrics).toEqual({});
+    expect(exp?.run.params['train.n_est']).toBe('100');
+    // Only the params the stages track, flattened with dots.
+    expect(Object.keys(exp?.run.params ?? {}).sort()).toEqual([
+      'featurize.max_features',
+      'featurize.ngrams',
+      'prepare.seed',
+      'prepare.split',
+      'train.min_split',
+      'train.n_est',
+      'train.seed',
+    ]);
+    expect(exp?.run.name).toBe('warm-seal');
+    expect(runs.find((r) => r.run.id === c1)?.run.params['train.n_est']).toBe('50');
+  });
+
+  it('example-get-started (DVC 2): evaluation.json kept in git gives the metrics', async () => {
+    const git = new MemoryGit();
+    const c = git.commit(
+      {
+        'dvc.yaml': fixture('example-get-started/dvc2-799c9ad/dvc.yaml'),
+        'dvc.lock': fixture('example-get-started/dvc2-799c9ad/dvc.lock'),
+        'params.yaml': fixture('example-get-started/dvc2-799c9ad/params.yaml'),
+        'evaluation.json': fixture('example-get-started/dvc2-799c9ad/evaluation.json'),
+      },
+      [],
+      'evaluate',
+    );
+    git.setRef('refs/heads/main', c);
+    const [run] = await new GitExperimentScanner(git).scan();
+    expect(run?.metricsState).toBe('present');
+    expect(run?.run.metrics).toEqual({ avg_prec: 0.9249974999612706, roc_auc: 0.9460213440787918 });
+    expect(run?.metricsFiles).toEqual(['evaluation.json']);
+  });
+
+  it('DagsHub logger files (current and legacy formats)', async () => {
+    const git = new MemoryGit();
+    const c = git.commit(
+      {
+        'metrics.csv': fixture('dagshub-logger-current/metrics.csv'),
+        'params.yml': fixture('dagshub-logger-current/params.yml'),
+      },
+      [],
+      'kmeans',
+    );
+    const legacy = git.commit(
+      {
+        'metrics.csv': fixture('dagshub-logger-legacy/hyperparams-as-dependency.metrics.csv'),
+        'params.yml': fixture('dagshub-logger-legacy/hyperparams-as-dependency.params.yml'),
+      },
+      [c],
+      'legacy',
+    );
+    git.setRef('refs/heads/main', legacy);
+    const runs = await new GitExperimentScanner(git).scan();
+    const current = runs.find((r) => r.run.id === c);
+    expect(current?.run.metrics).toEqual({ k_best: 4, score_best: 4212.831398807721 });
+    expect(current?.run.params['model.n_clusters']).toBe('4');
+    expect(current?.run.params['model.random_state']).toBe('None');
+    const old = runs.find((r) => r.run.id === legacy);
+    expect(old?.metricsState).toBe('present');
+    expect(old?.run.metricSummaries.loss?.count).toBeGreaterThan(10);
+    expect(old?.run.params).toMatchObject({ learning_rate: '0.02', gpus: 'None' });
+  });
+});

@@ -1,0 +1,345 @@
+/**
+ * The git-experiment scanner: finds the runs in a repository's history — every branch and
+ * every DVC experiment ref under `refs/exps/` — and keeps what it learned, so the next scan
+ * (after a fetch or a commit) reads only the new commits.
+ *
+ * A commit is a run when its experiment files changed against its first parent (or it is a
+ * root commit holding them): DagsHub-style `*params.yml|yaml|json` and `*metrics.csv`
+ * anywhere, or the params and metrics files its `dvc.yaml` names. Costs are bounded by what
+ * changed: trees are indexed once per tree id (tree-index.ts) and every file is parsed once
+ * per blob id.
+ *
+ *   const scanner = new GitExperimentScanner(reader);
+ *   const runs = await scanner.scan();      // first time: the whole history
+ *   const again = await scanner.scan();     // later: only commits not seen before
+ */
+import { dirnameOf, joinPath } from '../dvc/posix-path.ts';
+import type { ParseError } from '../errors/parse-error.ts';
+import { latestMetrics, type MetricPoint, type Run, summarizeMetrics } from '../runs/run.ts';
+import {
+  cachedOutHolding,
+  type DvcExperimentFiles,
+  dvcExperimentFiles,
+  pickTrackedParams,
+} from './dvc-experiment-files.ts';
+import { isDagsHubMetricsName, isDagsHubParamsName, isDvcYamlName } from './experiment-file-names.ts';
+import {
+  type ExperimentProblem,
+  GIT_EXPERIMENT_TAGS,
+  type GitExperiment,
+  type MetricsState,
+} from './git-experiment.ts';
+import type { GitCommitInfo, GitReader, GitRef } from './git-reader.ts';
+import { decodeText, parseStructured, readMetricsFile, readParamsFile } from './read-experiment-file.ts';
+import { type FileOids, TreeIndex } from './tree-index.ts';
+
+/** What one commit holds, independent of which refs reach it (cached by commit id). */
+interface CommitAnalysis {
+  commit: GitCommitInfo;
+  /** (path → blob oid) of the params files, and of the metrics files (or dvc.lock for DVC data). */
+  paramsSig: string;
+  metricsSig: string;
+  params: Record<string, string>;
+  history: MetricPoint[];
+  paramsFiles: string[];
+  metricsFiles: string[];
+  dvcMetricsFiles: string[];
+  missingMetrics: boolean;
+  problems: ExperimentProblem[];
+}
+
+export interface ScanOptions {
+  /** Stop after this many commits per scan (newest first); undefined = all. */
+  maxCommits?: number;
+  /** Commits analysed at once (the reader's I/O overlaps). */
+  concurrency?: number;
+}
+
+function problemOf(e: ParseError): ExperimentProblem {
+  return {
+    file: e.file ?? '',
+    code: e.code,
+    message: e.message,
+    ...(e.line !== undefined ? { line: e.line } : {}),
+    ...(e.column !== undefined ? { column: e.column } : {}),
+  };
+}
+
+function shortRef(ref: string): string {
+  return ref.replace(/^refs\/(heads|remotes)\//, '').replace(/^refs\//, '');
+}
+
+function signature(entries: [string, string][]): string {
+  return entries
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([p, o]) => `${p}\0${o}`)
+    .join('\n');
+}
+
+export class GitExperimentScanner {
+  readonly trees: TreeIndex;
+  private readonly commits = new Map<string, Promise<GitCommitInfo>>();
+  private readonly analyses = new Map<string, Promise<CommitAnalysis>>();
+  private readonly parsedParams = new Map<
+    string,
+    Promise<{ value: Record<string, string>; problem?: ExperimentProblem }>
+  >();
+  private readonly parsedMetrics = new Map<string, Promise<{ value: MetricPoint[]; problem?: ExperimentProblem }>>();
+  private readonly dvcFiles = new Map<string, Promise<DvcExperimentFiles>>();
+
+  constructor(private readonly git: GitReader) {
+    this.trees = new TreeIndex(git);
+  }
+
+  private commit(oid: string): Promise<GitCommitInfo> {
+    let c = this.commits.get(oid);
+    if (!c) {
+      c = this.git.readCommit(oid);
+      this.commits.set(oid, c);
+    }
+    return c;
+  }
+
+  /** All runs reachable from the repository's refs, newest commit first. */
+  async scan(options: ScanOptions = {}): Promise<GitExperiment[]> {
+    const refs = await this.git.listRefs();
+    const order = await this.walk(refs, options.maxCommits);
+    const results: (GitExperiment | null)[] = new Array(order.length).fill(null);
+    const concurrency = options.concurrency ?? 8;
+    let next = 0;
+    const worker = async () => {
+      while (next < order.length) {
+        const i = next++;
+        const { oid, refs: reachedBy } = order[i] as { oid: string; refs: string[] };
+        results[i] = await this.experimentOf(oid, reachedBy);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, order.length) }, worker));
+    return results
+      .filter((r): r is GitExperiment => r !== null)
+      .sort((a, b) => (b.run.startTime ?? 0) - (a.run.startTime ?? 0));
+  }
+
+  /** Commits reachable from the refs, each with the refs that reach it (in ref order). */
+  private async walk(refs: GitRef[], max?: number): Promise<{ oid: string; refs: string[] }[]> {
+    const reached = new Map<string, string[]>();
+    for (const { ref, oid } of refs) {
+      const name = shortRef(ref);
+      const stack = [oid];
+      while (stack.length > 0) {
+        const c = stack.pop() as string;
+        const have = reached.get(c);
+        if (have) {
+          // Already reached by an earlier ref: its ancestors are too, unless this ref is new there.
+          if (have.includes(name)) continue;
+          have.push(name);
+        } else {
+          if (max !== undefined && reached.size >= max) continue;
+          reached.set(c, [name]);
+        }
+        let info: GitCommitInfo;
+        try {
+          info = await this.commit(c);
+        } catch {
+          continue; // a shallow clone's boundary: the parent is not here
+        }
+        for (const p of info.parents) stack.push(p);
+      }
+    }
+    return [...reached].map(([oid, r]) => ({ oid, refs: r }));
+  }
+
+  private async experimentOf(oid: string, refs: string[]): Promise<GitExperiment | null> {
+    const a = await this.analysis(oid);
+    if (!a.paramsSig && !a.metricsSig) return null;
+    const parentOid = a.commit.parents[0];
+    let parent: CommitAnalysis | null = null;
+    if (parentOid) parent = await this.analysis(parentOid).catch(() => null);
+    const metricsChanged = a.metricsSig !== (parent?.metricsSig ?? '');
+    const paramsChanged = a.paramsSig !== (parent?.paramsSig ?? '');
+    if (!metricsChanged && !paramsChanged) return null;
+
+    let state: MetricsState;
+    if (a.dvcMetricsFiles.length > 0 && a.history.length === 0) state = 'in-dvc-data';
+    else if (a.missingMetrics && a.history.length === 0) state = 'missing';
+    else if (!metricsChanged) state = 'params-only';
+    else state = 'present';
+    const history = state === 'present' ? a.history : [];
+    const summaries = summarizeMetrics(history);
+    const branch = refs[0] ?? '';
+    const expRef = refs.find((r) => r.startsWith('exps/'));
+    const title = a.commit.message.split('\n')[0]?.trim() || a.commit.oid.slice(0, 7);
+    const run: Run = {
+      id: a.commit.oid,
+      source: { kind: 'git', commit: a.commit.oid, branch },
+      name: expRef && branch === expRef ? (expRef.split('/').pop() ?? title) : title,
+      status: 'FINISHED',
+      lifecycleStage: 'active',
+      startTime: a.commit.author.timestamp * 1000,
+      endTime: a.commit.committer.timestamp * 1000,
+      userId: a.commit.author.name,
+      artifactUri: '',
+      params: a.params,
+      metrics: latestMetrics(summaries),
+      metricSummaries: summaries,
+      tags: {
+        [GIT_EXPERIMENT_TAGS.source]: 'git',
+        [GIT_EXPERIMENT_TAGS.commit]: a.commit.oid,
+        [GIT_EXPERIMENT_TAGS.branch]: branch,
+        [GIT_EXPERIMENT_TAGS.metricsState]: state,
+        ...(expRef ? { [GIT_EXPERIMENT_TAGS.dvcExperiment]: expRef.split('/').pop() as string } : {}),
+      },
+    };
+    return {
+      run,
+      history,
+      metricsState: state,
+      paramsFiles: a.paramsFiles,
+      metricsFiles: a.metricsFiles,
+      dvcMetricsFiles: a.dvcMetricsFiles,
+      refs,
+      problems: a.problems,
+    };
+  }
+
+  private analysis(oid: string): Promise<CommitAnalysis> {
+    let a = this.analyses.get(oid);
+    if (!a) {
+      a = this.analyse(oid);
+      this.analyses.set(oid, a);
+      a.catch(() => this.analyses.delete(oid));
+    }
+    return a;
+  }
+
+  private async analyse(oid: string): Promise<CommitAnalysis> {
+    const commit = await this.commit(oid);
+    const files = await this.trees.experimentFiles(commit.tree);
+    const problems: ExperimentProblem[] = [];
+    const timestamp = commit.author.timestamp * 1000;
+
+    const paramsEntries: [string, string][] = [];
+    const metricsEntries: [string, string][] = [];
+    const paramKeys = new Map<string, string[] | null>();
+    const dvcMetricsFiles: string[] = [];
+    let missingMetrics = false;
+
+    for (const [path, blob] of files) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      if (isDagsHubParamsName(name)) {
+        paramsEntries.push([path, blob]);
+        paramKeys.set(path, null);
+      } else if (isDagsHubMetricsName(name)) metricsEntries.push([path, blob]);
+    }
+
+    for (const [path, blob] of files) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      if (!isDvcYamlName(name)) continue;
+      const dvc = await this.dvcFilesOf(path, blob, files);
+      for (const p of dvc.problems) problems.push(problemOf(p));
+      for (const ref of dvc.params) {
+        const pblob = files.get(ref.file) ?? (await this.trees.blobAt(commit.tree, ref.file));
+        if (!pblob) continue;
+        if (!paramsEntries.some(([p]) => p === ref.file)) paramsEntries.push([ref.file, pblob]);
+        const prev = paramKeys.get(ref.file);
+        paramKeys.set(ref.file, prev === null || ref.keys === null ? null : [...(prev ?? []), ...ref.keys]);
+      }
+      for (const m of dvc.metrics) {
+        if (metricsEntries.some(([p]) => p === m)) continue;
+        const mblob = await this.trees.blobAt(commit.tree, m);
+        if (mblob) {
+          metricsEntries.push([m, mblob]);
+        } else if (cachedOutHolding(m, dvc.cachedOuts)) {
+          dvcMetricsFiles.push(m);
+          // The metrics change when the lock file (which pins the output's hash) changes.
+          const lock =
+            files.get(joinPath(dirnameOf(path), 'dvc.lock')) ??
+            (await this.trees.blobAt(commit.tree, joinPath(dirnameOf(path), 'dvc.lock')));
+          if (lock) metricsEntries.push([`${m}@dvc.lock`, lock]);
+        } else {
+          missingMetrics = true;
+        }
+      }
+    }
+
+    const params: Record<string, string> = {};
+    const prefixed = paramsEntries.length > 1;
+    for (const [path, blob] of paramsEntries) {
+      const r = await this.paramsOf(path, blob);
+      if (r.problem) problems.push(r.problem);
+      const picked = pickTrackedParams(r.value, paramKeys.get(path) ?? null);
+      for (const [k, v] of Object.entries(picked)) params[prefixed ? `${path}:${k}` : k] = v;
+    }
+
+    const history: MetricPoint[] = [];
+    const realMetrics = metricsEntries.filter(([p]) => !p.endsWith('@dvc.lock'));
+    const prefixMetrics = realMetrics.length > 1;
+    for (const [path, blob] of realMetrics) {
+      const r = await this.metricsOf(path, blob, timestamp);
+      if (r.problem) problems.push(r.problem);
+      for (const p of r.value) history.push(prefixMetrics ? { ...p, key: `${path}:${p.key}` } : p);
+    }
+
+    return {
+      commit,
+      paramsSig: signature(paramsEntries),
+      metricsSig: signature(metricsEntries),
+      params,
+      history,
+      paramsFiles: paramsEntries.map(([p]) => p).sort(),
+      metricsFiles: realMetrics.map(([p]) => p).sort(),
+      dvcMetricsFiles,
+      missingMetrics,
+      problems,
+    };
+  }
+
+  private dvcFilesOf(path: string, blob: string, files: FileOids): Promise<DvcExperimentFiles> {
+    // Interpolation reads params.yaml beside dvc.yaml, so both ids key the cache.
+    const paramsPath = joinPath(dirnameOf(path), 'params.yaml');
+    const paramsBlob = files.get(paramsPath) ?? '';
+    const key = `${blob}:${paramsBlob}`;
+    let d = this.dvcFiles.get(key);
+    if (!d) {
+      d = (async () => {
+        const text = decodeText(await this.git.readBlob(blob));
+        let params: unknown;
+        if (paramsBlob) {
+          const parsed = parseStructured(decodeText(await this.git.readBlob(paramsBlob)), paramsPath);
+          if (parsed.ok) params = parsed.value;
+        }
+        return dvcExperimentFiles(path, text, params);
+      })();
+      this.dvcFiles.set(key, d);
+    }
+    return d;
+  }
+
+  private paramsOf(path: string, blob: string) {
+    const key = `${blob}:${path.slice(path.lastIndexOf('.'))}`;
+    let p = this.parsedParams.get(key);
+    if (!p) {
+      p = (async () => {
+        const r = readParamsFile(decodeText(await this.git.readBlob(blob)), path);
+        return r.ok ? { value: r.value } : { value: {}, problem: problemOf(r.error) };
+      })();
+      this.parsedParams.set(key, p);
+    }
+    return p;
+  }
+
+  private metricsOf(path: string, blob: string, timestamp: number) {
+    // DVC metrics files carry no time: their single point takes the commit's, so it is in the key.
+    const csv = path.toLowerCase().endsWith('.csv');
+    const key = csv ? `${blob}:csv` : `${blob}:${path.slice(path.lastIndexOf('.'))}:${timestamp}`;
+    let m = this.parsedMetrics.get(key);
+    if (!m) {
+      m = (async () => {
+        const r = readMetricsFile(decodeText(await this.git.readBlob(blob)), path, timestamp);
+        return r.ok ? { value: r.value } : { value: [], problem: problemOf(r.error) };
+      })();
+      this.parsedMetrics.set(key, m);
+    }
+    return m;
+  }
+}

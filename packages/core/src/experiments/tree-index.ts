@@ -1,0 +1,68 @@
+/**
+ * Reads trees once per object id. `experimentFiles(tree)` lists the experiment files anywhere
+ * below a tree; because git shares unchanged subtrees between commits, a commit costs only the
+ * trees on the paths that changed — the same work `git log -p` does — and a tree seen in
+ * another commit or branch costs nothing.
+ */
+
+import { isExperimentFileName } from './experiment-file-names.ts';
+import type { GitReader, GitTreeEntry } from './git-reader.ts';
+
+/** Repository-relative POSIX path → blob oid. */
+export type FileOids = ReadonlyMap<string, string>;
+
+/** Upper bound on raw trees kept for path lookups; the experiment-file index is kept whole. */
+const MAX_CACHED_TREES = 20_000;
+
+export class TreeIndex {
+  private readonly trees = new Map<string, Promise<GitTreeEntry[]>>();
+  private readonly files = new Map<string, Promise<FileOids>>();
+
+  constructor(private readonly git: GitReader) {}
+
+  readTree(oid: string): Promise<GitTreeEntry[]> {
+    let t = this.trees.get(oid);
+    if (!t) {
+      if (this.trees.size >= MAX_CACHED_TREES) this.trees.clear();
+      t = this.git.readTree(oid);
+      this.trees.set(oid, t);
+    }
+    return t;
+  }
+
+  /** Every experiment file below `treeOid` (by name, see experiment-file-names.ts). */
+  experimentFiles(treeOid: string): Promise<FileOids> {
+    let f = this.files.get(treeOid);
+    if (!f) {
+      f = this.collect(treeOid);
+      this.files.set(treeOid, f);
+    }
+    return f;
+  }
+
+  private async collect(treeOid: string): Promise<FileOids> {
+    const entries = await this.git.readTree(treeOid);
+    const out = new Map<string, string>();
+    const subtrees = entries.filter((e) => e.type === 'tree');
+    for (const e of entries) if (e.type === 'blob' && isExperimentFileName(e.path)) out.set(e.path, e.oid);
+    const below = await Promise.all(subtrees.map((e) => this.experimentFiles(e.oid)));
+    subtrees.forEach((e, i) => {
+      for (const [p, oid] of below[i] as FileOids) out.set(`${e.path}/${p}`, oid);
+    });
+    return out;
+  }
+
+  /** The blob at `path` in the tree, or null when there is none (or it is a directory). */
+  async blobAt(treeOid: string, path: string): Promise<string | null> {
+    const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+    let oid = treeOid;
+    for (const [i, part] of parts.entries()) {
+      const entry = (await this.readTree(oid)).find((e) => e.path === part);
+      if (!entry) return null;
+      if (i === parts.length - 1) return entry.type === 'blob' ? entry.oid : null;
+      if (entry.type !== 'tree') return null;
+      oid = entry.oid;
+    }
+    return null;
+  }
+}
