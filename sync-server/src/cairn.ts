@@ -1,5 +1,8 @@
+import { accountsFeature } from './accounts/feature.ts';
 import type { ServerConfig } from './config.ts';
 import { makeContext } from './context.ts';
+import { dvcRemoteFeature } from './dvc-remote/feature.ts';
+import { gitFeature } from './git/feature.ts';
 import { makeLogger } from './log.ts';
 import { type CairnServer, type Route, startServer, type UpgradeRoute } from './server.ts';
 
@@ -19,7 +22,7 @@ export interface Feature {
 
 type FeatureFactory = (ctx: ReturnType<typeof makeContext>) => Feature | Promise<Feature>;
 
-const FEATURES: FeatureFactory[] = [];
+const FEATURES: FeatureFactory[] = [accountsFeature, gitFeature, dvcRemoteFeature];
 
 /**
  * Assembles the whole product server from its features and starts it. `npm start` and the

@@ -6,6 +6,7 @@ export class AccountsError extends Error {
   constructor(
     readonly code:
       | 'bad_request'
+      | 'malformed_json'
       | 'invalid_name'
       | 'name_taken'
       | 'not_found'

@@ -1,0 +1,141 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  BlobHashMismatchError,
+  BlobKeyError,
+  BlobStorageFullError,
+  type BlobStore,
+  BlobTooLargeError,
+  MD5_HEX,
+} from './blob-store.ts';
+
+/**
+ * BlobStore on the local disk: `ROOT/ab/cdef…` (the first two hex digits fan out folders, as in
+ * DVC's cache). A write goes to `ROOT/ab/.tmp-RANDOM` in the same folder, is hashed while it
+ * streams, fsynced, renamed over its final name and the folder fsynced — so a name holds either
+ * nothing or the complete, verified bytes, even if the process is killed at any point.
+ * Temp names start with `.`, which no valid key does, so they can never be served.
+ */
+export function makeDiskBlobStore(root: string): BlobStore {
+  const fileOf = (md5: string): string => {
+    if (!MD5_HEX.test(md5)) throw new BlobKeyError({ key: md5 });
+    return path.join(root, md5.slice(0, 2), md5.slice(2));
+  };
+
+  return {
+    async stat(md5) {
+      try {
+        const s = await fsp.stat(fileOf(md5));
+        return s.isFile() ? { size: s.size } : null;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw err;
+      }
+    },
+
+    read(md5, range) {
+      return fs.createReadStream(fileOf(md5), range ? { start: range.start, end: range.end } : {});
+    },
+
+    async write(md5, source, limits = {}) {
+      // Until the pipeline below takes over, an error of the source (a client hanging up while the
+      // folder is made) must not go unheard: unheard stream errors end the process.
+      source.on('error', () => {});
+      const final = fileOf(md5);
+      const dir = path.dirname(final);
+      await fsp.mkdir(dir, { recursive: true });
+      const temp = path.join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
+      const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
+      const hash = createHash('md5');
+      let size = 0;
+      const meter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          size += chunk.length;
+          if (size > maxBytes) return done(new BlobTooLargeError({ maxBytes }));
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      const handle = await fsp.open(temp, 'wx', 0o644);
+      let closed = false;
+      try {
+        await pipeline(source, meter, fileSink(handle));
+        const actual = hash.digest('hex');
+        if (actual !== md5) throw new BlobHashMismatchError({ expected: md5, actual, size });
+        await handle.sync();
+        await handle.close();
+        closed = true;
+        // Another upload of the same bytes may have finished first: identical content, keep it.
+        if (await exists(final)) {
+          await fsp.rm(temp, { force: true });
+          return { size, created: false };
+        }
+        await fsp.rename(temp, final);
+        await syncDir(dir);
+        return { size, created: true };
+      } catch (err) {
+        if (!closed) await handle.close().catch(() => {});
+        await fsp.rm(temp, { force: true }).catch(() => {});
+        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new BlobStorageFullError();
+        throw err;
+      }
+    },
+
+    async sweep() {
+      let removed = 0;
+      let fanout: string[];
+      try {
+        fanout = await fsp.readdir(root);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+        throw err;
+      }
+      for (const sub of fanout) {
+        if (!/^[0-9a-f]{2}$/.test(sub)) continue;
+        for (const name of await fsp.readdir(path.join(root, sub))) {
+          if (name.startsWith('.tmp-')) {
+            await fsp.rm(path.join(root, sub, name), { force: true });
+            removed++;
+          }
+        }
+      }
+      return removed;
+    },
+  };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fsp.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes into an open file handle, batching buffered chunks into one writev; the caller closes it. */
+function fileSink(handle: fsp.FileHandle): Writable {
+  return new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _enc, done) {
+      handle.write(chunk).then(() => done(), done);
+    },
+    writev(chunks, done) {
+      handle.writev(chunks.map((c) => c.chunk as Buffer)).then(() => done(), done);
+    },
+  });
+}
+
+/** fsync a folder so a rename inside it survives a power cut. */
+async function syncDir(dir: string): Promise<void> {
+  const h = await fsp.open(dir, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}

@@ -1,0 +1,224 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { AccountsError } from '../accounts/errors.ts';
+import { isRecord, readJsonBody } from '../accounts/json-body.ts';
+import type { AccountSettings } from '../accounts/settings.ts';
+import { getAccess, type Permission, type RepoRecord } from '../auth/access.ts';
+import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
+import { BlobHashMismatchError, BlobStorageFullError, type BlobStore, BlobTooLargeError } from '../blobs/blob-store.ts';
+import type { ServerContext } from '../context.ts';
+import { sendError, sendJson } from '../http/respond.ts';
+import { checkDirManifest, DirManifestError } from './dir-manifest.ts';
+import type { ObjectIndex } from './object-index.ts';
+import { type ObjectName, OID, parseObjectName, parseRemoteAddress } from './object-path.ts';
+import { parseRange } from './range.ts';
+
+/**
+ * The DVC HTTP remote at `/owner/repo.dvc/` (FORMATS.md §2): HEAD and GET (with a single byte
+ * range) of objects, POST and PUT uploads (chunked or not, answered 200), both layouts, Basic
+ * auth on every request. Uploads stream into the BlobStore, which verifies the MD5 before the
+ * object exists; `.dir` manifests are also parsed. The batch call
+ * `POST /owner/repo.dvc/missing {"oids": […]}` (also `hashes`) answers `{"missing": […]}`.
+ */
+export interface DvcRemoteDeps {
+  ctx: ServerContext;
+  store: BlobStore;
+  index: ObjectIndex;
+  settings: AccountSettings;
+}
+
+/** Largest batch-missing request: 100k oids of ~40 bytes. */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+const MAX_BATCH_OIDS = 100_000;
+
+export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
+  const { ctx, store, index, settings } = deps;
+  const access = getAccess(ctx);
+  let uploading = 0;
+
+  /** Authorises `need` on the repo, answering the refusal itself; null when refused. */
+  function authorize(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    owner: string,
+    repo: string,
+    need: Permission,
+  ): RepoRecord | null {
+    const who = access.authenticate(req, url);
+    if (who && 'invalid' in who) {
+      refuseInvalidCredentials(res);
+      return null;
+    }
+    const r = access.authorizeRepo(who, owner, repo, need);
+    if (!r.ok) {
+      refuse(res, r.status, r.code, r.message);
+      return null;
+    }
+    return r.repo;
+  }
+
+  async function serveObject(req: IncomingMessage, res: ServerResponse, repo: RepoRecord, obj: ObjectName) {
+    const known = index.get(repo.id, obj.oid);
+    const stat = known ? await store.stat(obj.md5) : null;
+    if (!stat) {
+      if (known) ctx.log.error('dvc object indexed but missing from the blob store', { repo: repo.id, oid: obj.oid });
+      return sendError(res, 404, 'dvc_object_missing', `The remote has no object ${obj.oid}.`);
+    }
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/octet-stream',
+      ETag: `"${obj.md5}"`,
+      'Accept-Ranges': 'bytes',
+      // Objects never change under a name, but may be private.
+      'Cache-Control': 'private, max-age=31536000, immutable',
+    };
+    const range = parseRange(req.headers.range, stat.size);
+    if (range === 'unsatisfiable') {
+      res.writeHead(416, { ...headers, 'Content-Range': `bytes */${stat.size}`, 'Content-Length': 0 });
+      return void res.end();
+    }
+    const status = range ? 206 : 200;
+    const start = range?.start ?? 0;
+    const end = range?.end ?? stat.size - 1;
+    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${stat.size}`;
+    headers['Content-Length'] = stat.size === 0 ? 0 : end - start + 1;
+    res.writeHead(status, headers);
+    if (req.method === 'HEAD' || stat.size === 0) return void res.end();
+    const body = store.read(obj.md5, { start, end });
+    body.on('error', (err) => {
+      ctx.log.error('dvc object read failed', { oid: obj.oid, error: String(err) });
+      res.destroy();
+    });
+    res.on('close', () => body.destroy());
+    body.pipe(res);
+  }
+
+  async function receiveObject(req: IncomingMessage, res: ServerResponse, repo: RepoRecord, obj: ObjectName) {
+    const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
+    const limit = obj.isDir ? Math.min(settings.maxManifestBytes, settings.maxUploadBytes) : settings.maxUploadBytes;
+    if (declared !== null && declared > limit) {
+      res.setHeader('Connection', 'close');
+      return sendError(res, 413, 'blob_too_large', `Objects may be at most ${limit} bytes; this one is ${declared}.`);
+    }
+    if (uploading >= settings.maxConcurrentUploads) {
+      res.setHeader('Connection', 'close');
+      return sendError(res, 503, 'too_many_uploads', 'The server is busy with other uploads; retry shortly.', {
+        'Retry-After': '1',
+      });
+    }
+    uploading++;
+    try {
+      let source: Readable = req;
+      if (obj.isDir) {
+        const bytes = await readAll(req, limit);
+        checkDirManifest(bytes);
+        source = Readable.from([bytes]);
+      }
+      const { size, created } = await store.write(obj.md5, source, { maxBytes: limit });
+      index.add(repo.id, obj.oid, size);
+      ctx.log.debug('dvc object stored', { repo: repo.id, oid: obj.oid, size, created });
+      sendJson(res, 200, { oid: obj.oid, size });
+    } catch (err) {
+      if (err instanceof BlobHashMismatchError) {
+        return sendError(res, 400, err.code, err.message);
+      }
+      if (err instanceof DirManifestError) return sendError(res, 400, err.code, err.message);
+      if (err instanceof BlobTooLargeError) {
+        res.setHeader('Connection', 'close');
+        return sendError(res, 413, err.code, err.message);
+      }
+      if (err instanceof BlobStorageFullError) return sendError(res, 507, err.code, err.message);
+      if (req.destroyed || (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        ctx.log.info('dvc upload abandoned by the client', { repo: repo.id, oid: obj.oid });
+        return;
+      }
+      throw err;
+    } finally {
+      uploading--;
+    }
+  }
+
+  async function missing(req: IncomingMessage, res: ServerResponse, repo: { id: number }) {
+    const body = await readJsonBody(req, MAX_BATCH_BYTES);
+    const list = isRecord(body) ? (body.oids ?? body.hashes) : undefined;
+    if (!Array.isArray(list) || list.length > MAX_BATCH_OIDS) {
+      throw new AccountsError(
+        'bad_request',
+        400,
+        `Send {"oids": [...]} with at most ${MAX_BATCH_OIDS} object ids (32 hex digits, optionally ending in .dir).`,
+      );
+    }
+    const bad = list.findIndex((o) => typeof o !== 'string' || !OID.test(o));
+    if (bad >= 0) {
+      throw new AccountsError(
+        'bad_request',
+        400,
+        `Item ${bad} is not an object id (32 lowercase hex, optional .dir).`,
+        {
+          index: bad,
+        },
+      );
+    }
+    sendJson(res, 200, { missing: index.missing(repo.id, list as string[]) });
+  }
+
+  return {
+    /** The batch call, also reachable as `POST /api/v1/repos/O/R/dvc/missing`; the caller authorised read. */
+    missing,
+    get uploading(): number {
+      return uploading;
+    },
+    /** Handles a request whose path is under some `/owner/repo.dvc`. */
+    async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+      const address = parseRemoteAddress(url.pathname);
+      if (!address) return sendError(res, 404, 'not_found', 'Not a DVC remote URL.');
+      const method = req.method ?? 'GET';
+      const writing = method === 'POST' || method === 'PUT';
+      try {
+        if (address.rest === 'missing' || address.rest === 'api/missing') {
+          if (method !== 'POST') return methodNotAllowed(res, 'POST');
+          const repo = authorize(req, res, url, address.owner, address.repo, 'read');
+          return repo ? await missing(req, res, repo) : undefined;
+        }
+        if (method !== 'GET' && method !== 'HEAD' && !writing) return methodNotAllowed(res, 'GET, HEAD, POST, PUT');
+        const repo = authorize(req, res, url, address.owner, address.repo, writing ? 'write' : 'read');
+        if (!repo) return;
+        const obj = parseObjectName(address.rest);
+        if (!obj) {
+          if (writing) {
+            return sendError(
+              res,
+              400,
+              'dvc_bad_object_path',
+              'Objects are stored at files/md5/ab/cdef… (DVC 3) or ab/cdef… (DVC 2): 32 lowercase hex digits, optionally ending in .dir.',
+            );
+          }
+          return sendError(res, 404, 'dvc_object_missing', 'No object at this path.');
+        }
+        if (writing) return await receiveObject(req, res, repo, obj);
+        return await serveObject(req, res, repo, obj);
+      } catch (err) {
+        if (err instanceof AccountsError) {
+          if (err.status === 413) res.setHeader('Connection', 'close');
+          return sendError(res, err.status, err.code, err.message);
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  sendError(res, 405, 'method_not_allowed', `This URL answers ${allow}.`, { Allow: allow });
+}
+
+async function readAll(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BlobTooLargeError({ maxBytes: limit });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccountSettings } from '../accounts/settings.ts';
+import { getAccess } from '../auth/access.ts';
+import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
+import type { ServerContext } from '../context.ts';
+import { sendError } from '../http/respond.ts';
+import { gitDirOf, gitRoot } from '../repos/git-dir.ts';
+import type { Importer } from '../repos/import.ts';
+import { makeGitBackend } from './http-backend.ts';
+
+/**
+ * Git smart HTTP at `/owner/repo.git/…`: `info/refs`, `git-upload-pack` (clone, fetch,
+ * shallow) and `git-receive-pack` (push, needs write). Everything else — the dumb protocol,
+ * other files of the repository folder — is refused, so nothing but git's own protocol is
+ * reachable. A client without credentials is asked for them (401 + Basic challenge).
+ */
+const GIT_URL = /^\/([^/]+)\/([^/]+)\.git(\/.*)?$/;
+
+const SMART_PATHS: Record<string, { method: string; write?: boolean }> = {
+  '/info/refs': { method: 'GET' },
+  '/git-upload-pack': { method: 'POST' },
+  '/git-receive-pack': { method: 'POST', write: true },
+  '/HEAD': { method: 'GET' },
+};
+
+export function matchesGitUrl(pathname: string): boolean {
+  return GIT_URL.test(pathname);
+}
+
+export function makeGitHandler(ctx: ServerContext, settings: AccountSettings, importer: Importer) {
+  const access = getAccess(ctx);
+  const backend = makeGitBackend(ctx.log);
+
+  return {
+    backend,
+    async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+      const m = GIT_URL.exec(url.pathname);
+      if (!m) return sendError(res, 404, 'not_found', 'Not a git URL.');
+      const [, owner, name, rest = ''] = m as unknown as [string, string, string, string | undefined];
+      const spec = SMART_PATHS[rest];
+      if (!spec) {
+        return sendError(
+          res,
+          404,
+          'git_not_found',
+          'This server speaks git smart HTTP only (info/refs, git-upload-pack, git-receive-pack).',
+        );
+      }
+      if (req.method !== spec.method && !(spec.method === 'GET' && req.method === 'HEAD')) {
+        return sendError(res, 405, 'method_not_allowed', `${rest} answers ${spec.method}.`, { Allow: spec.method });
+      }
+      const service = url.searchParams.get('service');
+      if (
+        rest === '/info/refs' &&
+        service !== null &&
+        service !== 'git-upload-pack' &&
+        service !== 'git-receive-pack'
+      ) {
+        return sendError(res, 403, 'git_bad_service', `Unknown git service ${JSON.stringify(service.slice(0, 40))}.`);
+      }
+      const write = spec.write === true || service === 'git-receive-pack';
+
+      const who = access.authenticate(req, url);
+      if (who && 'invalid' in who) return refuseInvalidCredentials(res);
+      const auth = access.authorizeRepo(who, owner, name, write ? 'write' : 'read');
+      if (!auth.ok) return refuse(res, auth.status, auth.code, auth.message);
+      if (write && importer.isMirror(auth.repo.id)) {
+        return sendError(
+          res,
+          403,
+          'mirror_read_only',
+          `${owner}/${name} mirrors another repository; push to its source.`,
+        );
+      }
+      const dir = gitDirOf(ctx.config.dataDir, auth.repo.id);
+      if (!fs.existsSync(dir)) {
+        return sendError(res, 503, 'repo_not_ready', `${owner}/${name} is still being created or imported.`, {
+          'Retry-After': '5',
+        });
+      }
+      if (backend.active >= settings.maxGitProcesses) {
+        return sendError(
+          res,
+          503,
+          'too_many_git_requests',
+          'The server is busy with other git requests; retry shortly.',
+          {
+            'Retry-After': '1',
+          },
+        );
+      }
+      await backend.serve(req, res, url, {
+        projectRoot: gitRoot(ctx.config.dataDir),
+        pathInfo: `/${auth.repo.id}.git${rest}`,
+        remoteUser: who?.username ?? null,
+      });
+    },
+  };
+}

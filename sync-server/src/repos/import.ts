@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { AccountsError } from '../accounts/errors.ts';
+import type { ServerContext } from '../context.ts';
+import { GitCommandError, runGit } from '../git/run-git.ts';
+import { configureBareRepo, gitDirOf, gitRoot } from './git-dir.ts';
+import { makeRepoStore, type RepoRow } from './store.ts';
+
+/**
+ * Importing a repository from a git URL: `git clone --mirror` into a temp folder beside the
+ * final one, then a rename, so a half-cloned repository is never served. "migrate" copies once;
+ * "connect" keeps the copy in step (`git fetch --prune` on an interval) and records the last
+ * sync time and error. Only http(s) and git:// sources are allowed: a `file://` or `ext::` URL
+ * would let a user read the server's own disk or run commands (THREAT_MODEL.md).
+ */
+
+export type ImportMode = 'migrate' | 'connect';
+
+export interface ImportStatus {
+  sourceUrl: string;
+  mode: ImportMode;
+  state: 'pending' | 'syncing' | 'ok' | 'failed';
+  lastSyncAt: number | null;
+  lastError: string | null;
+}
+
+const CLONE_TIMEOUT_MS = 30 * 60 * 1000;
+const ALLOWED = 'http:https:git';
+
+/** Checks a source URL; returns it unchanged or throws a 400. */
+export function checkSourceUrl(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000 || /\s/.test(raw)) {
+    throw new AccountsError('bad_request', 400, 'Send the source as "url": an http(s):// or git:// URL.');
+  }
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new AccountsError('bad_request', 400, `${JSON.stringify(raw.slice(0, 100))} is not a URL.`);
+  }
+  if (!['http:', 'https:', 'git:'].includes(u.protocol)) {
+    throw new AccountsError('bad_request', 400, `Imports come from http(s):// or git:// URLs, not ${u.protocol}`);
+  }
+  return raw;
+}
+
+/** The URL without user name or password, for showing. */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(unparseable)';
+  }
+}
+
+export function makeImporter(ctx: ServerContext) {
+  const { db } = ctx;
+  const repos = makeRepoStore(db);
+  const dataDir = ctx.config.dataDir;
+  const aborts = new AbortController();
+
+  const setState = (repoId: number, state: ImportStatus['state'], error: string | null, synced: boolean) => {
+    db.prepare(
+      `UPDATE repo_imports SET state = ?, last_error = ?, last_sync_at = CASE WHEN ? THEN ? ELSE last_sync_at END
+       WHERE repo_id = ?`,
+    ).run(state, error, synced ? 1 : 0, Date.now(), repoId);
+  };
+
+  const gitOpts = { env: { GIT_ALLOW_PROTOCOL: ALLOWED }, timeoutMs: CLONE_TIMEOUT_MS, signal: aborts.signal };
+
+  return {
+    status(repoId: number): ImportStatus | null {
+      const r = db.prepare('SELECT * FROM repo_imports WHERE repo_id = ?').get(repoId) as
+        | {
+            source_url: string;
+            mode: ImportMode;
+            state: ImportStatus['state'];
+            last_sync_at: number | null;
+            last_error: string | null;
+          }
+        | undefined;
+      if (!r) return null;
+      return {
+        sourceUrl: redactUrl(r.source_url),
+        mode: r.mode,
+        state: r.state,
+        lastSyncAt: r.last_sync_at,
+        lastError: r.last_error,
+      };
+    },
+
+    /** Creates `name` for `ownerId` from `sourceUrl`; resolves when the first copy is complete. */
+    async importRepo(ownerId: number, name: string, isPrivate: boolean, sourceUrl: string, mode: ImportMode) {
+      checkSourceUrl(sourceUrl);
+      const repo = repos.create(ownerId, name, isPrivate);
+      db.prepare(`INSERT INTO repo_imports (repo_id, source_url, mode, state) VALUES (?, ?, ?, 'syncing')`).run(
+        repo.id,
+        sourceUrl,
+        mode,
+      );
+      const final = gitDirOf(dataDir, repo.id);
+      const temp = path.join(gitRoot(dataDir), `.import-${repo.id}-${randomBytes(6).toString('hex')}`);
+      try {
+        await fsp.mkdir(gitRoot(dataDir), { recursive: true });
+        await runGit(['clone', '--mirror', '--quiet', '--', sourceUrl, temp], gitOpts);
+        await configureBareRepo(temp);
+        await fsp.rename(temp, final);
+        setState(repo.id, 'ok', null, true);
+        return repo;
+      } catch (err) {
+        await fsp.rm(temp, { recursive: true, force: true });
+        repos.remove(repo.id);
+        const detail = err instanceof GitCommandError ? err.message : String(err);
+        ctx.log.info('import failed', { source: redactUrl(sourceUrl), error: detail });
+        throw new AccountsError('import_failed', 502, `Could not clone ${redactUrl(sourceUrl)}: ${detail}`);
+      }
+    },
+
+    /** Fetches a connected repository from its source now; records time and error. */
+    async sync(repo: Pick<RepoRow, 'id'>): Promise<ImportStatus | null> {
+      const row = db.prepare(`SELECT source_url, mode FROM repo_imports WHERE repo_id = ?`).get(repo.id) as
+        | { source_url: string; mode: ImportMode }
+        | undefined;
+      if (row?.mode !== 'connect') return this.status(repo.id);
+      setState(repo.id, 'syncing', null, false);
+      try {
+        // The URL is passed explicitly so a changed remote config inside the folder cannot redirect it.
+        await runGit(['fetch', '--prune', '--quiet', '--', row.source_url, '+refs/*:refs/*'], {
+          ...gitOpts,
+          cwd: gitDirOf(dataDir, repo.id),
+        });
+        setState(repo.id, 'ok', null, true);
+      } catch (err) {
+        const detail = err instanceof GitCommandError ? err.message : String(err);
+        setState(repo.id, 'failed', detail.slice(0, 2000), true);
+      }
+      return this.status(repo.id);
+    },
+
+    /** Every connected repository, for the periodic sync. */
+    connectedRepoIds(): number[] {
+      return (
+        db.prepare(`SELECT repo_id FROM repo_imports WHERE mode = 'connect'`).all() as Array<{ repo_id: number }>
+      ).map((r) => r.repo_id);
+    },
+
+    isMirror(repoId: number): boolean {
+      return db.prepare(`SELECT 1 FROM repo_imports WHERE repo_id = ? AND mode = 'connect'`).get(repoId) !== undefined;
+    },
+
+    /** Stops running clones and fetches (shutdown). */
+    abortAll(): void {
+      aborts.abort();
+    },
+  };
+}
+
+export type Importer = ReturnType<typeof makeImporter>;
