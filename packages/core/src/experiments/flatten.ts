@@ -1,17 +1,13 @@
 /**
- * Nested params and metrics as flat columns: `{train: {lr: 0.1}}` → `train.lr`. Params keep
- * their text (as MLflow stores params); metrics keep numbers only — a non-numeric "metric"
- * (a string, a list) is not a metric and is left out rather than guessed at.
+ * Nested params and metrics as flat columns (`{train: {lr: 0.1}}` → `train.lr`, flattened by
+ * params/ as dvc.lock does). Params become text (as MLflow stores params); metrics keep numbers
+ * only — a non-numeric "metric" (a string, a list) is left out rather than guessed at.
  */
+import { flattenParams as flattenNested } from '../params/params-file.ts';
 
-export function flattenParams(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>))
-      flattenParams(v, prefix ? `${prefix}.${k}` : k, out);
-  } else if (prefix) {
-    setOwnKey(out, prefix, paramText(value));
-  }
-  return out;
+function setOwnKey<T>(obj: Record<string, T>, key: string, value: T): void {
+  // Keys are data: `__proto__` must become an own property, not a prototype change.
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function paramText(value: unknown): string {
@@ -21,19 +17,23 @@ function paramText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function flattenMetrics(value: unknown, prefix = '', out: Record<string, number> = {}): Record<string, number> {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>))
-      flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
-  } else if (prefix && typeof value === 'number') {
-    setOwnKey(out, prefix, value);
-  } else if (prefix && typeof value === 'boolean') {
-    setOwnKey(out, prefix, value ? 1 : 0);
+export function flattenParamsAsText(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const [k, v] of Object.entries(flattenNested(value))) {
+    // An empty section stays a leaf in DVC's flattening; it is not a param of its own here.
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) continue;
+    setOwnKey(out, k, paramText(v));
   }
   return out;
 }
 
-/** Keys are data: `__proto__` must become an own property, not a prototype change. */
-function setOwnKey<T>(obj: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+export function flattenMetrics(value: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const [k, v] of Object.entries(flattenNested(value))) {
+    if (typeof v === 'number') setOwnKey(out, k, v);
+    else if (typeof v === 'boolean') setOwnKey(out, k, v ? 1 : 0);
+  }
+  return out;
 }

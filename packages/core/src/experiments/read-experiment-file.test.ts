@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flattenMetrics, flattenParams } from './flatten.ts';
+import { flattenMetrics, flattenParamsAsText } from './flatten.ts';
 import { readMetricsFile, readParamsFile } from './read-experiment-file.ts';
 
 describe('reading experiment files', () => {
@@ -18,7 +18,7 @@ describe('reading experiment files', () => {
     expect(toml.ok && toml.value).toEqual({ 'train.lr': '0.1' });
     const json = readParamsFile('{"__proto__": {"x": 1}}', 'params.json');
     expect(json.ok && Object.hasOwn(json.value, '__proto__.x')).toBe(true);
-    expect(flattenParams({ a: [1, 2] })).toEqual({ a: '[1,2]' });
+    expect(flattenParamsAsText({ a: [1, 2] })).toEqual({ a: '[1,2]' });
     expect(flattenMetrics({ a: 'text' })).toEqual({});
   });
 

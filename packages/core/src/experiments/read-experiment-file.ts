@@ -4,13 +4,12 @@
  * metric points. Parsing is delegated to the format modules; this file only picks the format
  * and flattens. Results never throw: a bad file is a ParseError the run page shows.
  */
-import { parse as parseToml } from 'smol-toml';
 import { ParseError } from '../errors/parse-error.ts';
 import { fail, ok, type Result } from '../errors/result.ts';
+import { paramsFormatOf, parseParams } from '../params/params-file.ts';
 import type { MetricPoint } from '../runs/run.ts';
-import { loadYaml } from '../yaml/load-yaml.ts';
 import { parseDagsHubMetricsCsv } from './dagshub-metrics.ts';
-import { flattenMetrics, flattenParams } from './flatten.ts';
+import { flattenMetrics, flattenParamsAsText } from './flatten.ts';
 
 const decoder = new TextDecoder('utf-8');
 
@@ -18,26 +17,9 @@ export function decodeText(bytes: Uint8Array): string {
   return decoder.decode(bytes);
 }
 
-/** Any structured file DVC accepts for params and metrics: YAML (and JSON as YAML), TOML. */
+/** Any structured file DVC accepts for params and metrics: YAML, JSON, TOML (by name; YAML otherwise). */
 export function parseStructured(text: string, file: string): Result<unknown> {
-  const lower = file.toLowerCase();
-  if (lower.endsWith('.toml')) {
-    try {
-      return ok(parseToml(text));
-    } catch (err) {
-      const e = err as { line?: number; column?: number; message: string };
-      return fail({ code: 'toml_syntax', message: e.message, file, line: e.line, column: e.column });
-    }
-  }
-  if (lower.endsWith('.json')) {
-    try {
-      return ok(JSON.parse(text));
-    } catch (err) {
-      return fail({ code: 'json_syntax', message: (err as Error).message, file });
-    }
-  }
-  const loaded = loadYaml(text, { file });
-  return loaded.ok ? ok(loaded.value.data) : loaded;
+  return parseParams(text, file, paramsFormatOf(file) ?? 'yaml');
 }
 
 export function readParamsFile(text: string, file: string): Result<Record<string, string>> {
@@ -47,7 +29,7 @@ export function readParamsFile(text: string, file: string): Result<Record<string
   if (v !== null && (typeof v !== 'object' || Array.isArray(v))) {
     return fail({ code: 'schema', message: 'a params file must hold a map of names to values', file });
   }
-  return ok(flattenParams(v ?? {}));
+  return ok(flattenParamsAsText(v ?? {}));
 }
 
 /**
