@@ -4,9 +4,11 @@
  */
 
 export * from './cache/index.ts';
+export * from './dagshub/index.ts';
 export * from './dvc/index.ts';
 export * from './errors/index.ts';
 export * from './hash/index.ts';
+export * from './metrics/index.ts';
 export * from './params/index.ts';
 export * from './pipeline/index.ts';
 export * from './runs/index.ts';

@@ -6,6 +6,7 @@
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { fail, ok, type Result } from '../errors/result.ts';
 import { loadYaml } from '../yaml/load-yaml.ts';
+import { findJsonProblem } from './json-error.ts';
 
 export type ParamsFormat = 'yaml' | 'json' | 'toml';
 
@@ -75,11 +76,10 @@ export function parseJson(text: string, file?: string): Result<unknown> {
   }
   try {
     return ok(JSON.parse(text.replace(/^\uFEFF/, '')));
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const at = /position (\d+)/.exec(message);
-    const pos = at ? lineColumn(text, Number(at[1])) : {};
-    return fail({ code: 'json_syntax', message: message.replace(/ in JSON at position \d+.*$/, ''), ...where, ...pos });
+  } catch {
+    const problem = findJsonProblem(text.replace(/^\uFEFF/, ''));
+    const pos = lineColumn(text, problem.offset);
+    return fail({ code: 'json_syntax', message: `Invalid JSON: ${problem.message}.`, ...where, ...pos });
   }
 }
 

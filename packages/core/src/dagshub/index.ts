@@ -1,0 +1,3 @@
+export * from './metrics-csv.ts';
+export * from './params-yml.ts';
+export * from './python-repr.ts';
