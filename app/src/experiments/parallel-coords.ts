@@ -1,0 +1,223 @@
+/**
+ * Parallel coordinates on a canvas: one vertical axis per column (numeric, log, or categorical
+ * for text params), one polyline per run. Lines are drawn in colour batches — one path per
+ * colour bin — so 10,000 runs are 17 strokes, not 10,000. Brushing keeps a value range per
+ * axis; runs outside any brush are drawn faint underneath.
+ */
+import type { Run } from '@cairn/core/runs/index';
+import { type Column, cellValue, type MetricSummaryKind } from './run-columns.ts';
+
+export interface PcAxis {
+  col: Column;
+  log: boolean;
+  /** Position of each run on the axis, 0 (bottom) … 1 (top); NaN when the run lacks the value. */
+  pos: Float32Array;
+  /** Categorical axes: the labels, bottom to top. Numeric axes: null. */
+  categories: string[] | null;
+  min: number;
+  max: number;
+}
+
+export interface Brush {
+  axis: string;
+  /** Positions 0…1 (lo < hi). */
+  lo: number;
+  hi: number;
+}
+
+export const COLOR_BINS = 16;
+
+/** A perceptually ordered ramp (viridis stops), COLOR_BINS colours. */
+export const RAMP: string[] = Array.from({ length: COLOR_BINS }, (_, i) => {
+  const stops = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+  ];
+  const t = (i / (COLOR_BINS - 1)) * (stops.length - 1);
+  const a = stops[Math.floor(t)] as number[];
+  const b = stops[Math.min(stops.length - 1, Math.floor(t) + 1)] as number[];
+  const f = t - Math.floor(t);
+  const c = a.map((v, k) => Math.round(v + ((b[k] as number) - v) * f));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+});
+
+export function buildAxis(runs: readonly Run[], col: Column, summary: MetricSummaryKind, log: boolean): PcAxis {
+  const n = runs.length;
+  const raw = runs.map((r) => cellValue(r, col, summary));
+  const pos = new Float32Array(n).fill(Number.NaN);
+  const numeric = raw.every((v) => v === null || typeof v === 'number');
+  if (!numeric) {
+    const categories = [...new Set(raw.filter((v): v is string | number => v !== null).map(String))].sort();
+    const at = new Map(categories.map((c, i) => [c, categories.length === 1 ? 0.5 : i / (categories.length - 1)]));
+    raw.forEach((v, i) => {
+      if (v !== null) pos[i] = at.get(String(v)) as number;
+    });
+    return { col, log: false, pos, categories, min: 0, max: categories.length - 1 };
+  }
+  const useLog = log && raw.every((v) => v === null || (typeof v === 'number' && v > 0));
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of raw) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    const t = useLog ? Math.log10(v) : v;
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  const span = max - min;
+  raw.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return;
+    const t = useLog ? Math.log10(v) : v;
+    pos[i] = span > 0 ? (t - min) / span : 0.5;
+  });
+  return {
+    col,
+    log: useLog,
+    pos,
+    categories: null,
+    min: useLog ? 10 ** min : min,
+    max: useLog ? 10 ** max : max,
+  };
+}
+
+/** 1 for runs inside every brush, 0 otherwise. */
+export function brushMask(axes: readonly PcAxis[], brushes: readonly Brush[], n: number): Uint8Array {
+  const mask = new Uint8Array(n).fill(1);
+  for (const b of brushes) {
+    const axis = axes.find((a) => a.col.id === b.axis);
+    if (!axis) continue;
+    for (let i = 0; i < n; i++) {
+      const p = axis.pos[i] as number;
+      if (!(p >= b.lo && p <= b.hi)) mask[i] = 0;
+    }
+  }
+  return mask;
+}
+
+/** Colour bin of each run from a colouring axis (its position), or the middle bin. */
+export function colorBins(colorAxis: PcAxis | null, n: number): Uint8Array {
+  const bins = new Uint8Array(n).fill(COLOR_BINS >> 1);
+  if (!colorAxis) return bins;
+  for (let i = 0; i < n; i++) {
+    const p = colorAxis.pos[i] as number;
+    bins[i] = Number.isNaN(p) ? 0 : Math.min(COLOR_BINS - 1, Math.floor(p * COLOR_BINS));
+  }
+  return bins;
+}
+
+export interface PcLayout {
+  width: number;
+  height: number;
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+export function axisX(layout: PcLayout, i: number, count: number): number {
+  const inner = layout.width - layout.left - layout.right;
+  return layout.left + (count <= 1 ? inner / 2 : (inner * i) / (count - 1));
+}
+
+export function posToY(layout: PcLayout, p: number): number {
+  return layout.top + (1 - p) * (layout.height - layout.top - layout.bottom);
+}
+
+function fmt(v: number): string {
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+}
+
+/** Draws the whole plot. `highlight` (a run index) is drawn last, thick. */
+export function drawParallel(
+  ctx: CanvasRenderingContext2D,
+  layout: PcLayout,
+  axes: readonly PcAxis[],
+  mask: Uint8Array,
+  bins: Uint8Array,
+  brushes: readonly Brush[],
+  highlight: number | null = null,
+): void {
+  const n = mask.length;
+  const count = axes.length;
+  ctx.clearRect(0, 0, layout.width, layout.height);
+  const xs = axes.map((_, i) => axisX(layout, i, count));
+  const trace = (i: number) => {
+    let pen = false;
+    for (let a = 0; a < count; a++) {
+      const p = (axes[a] as PcAxis).pos[i] as number;
+      if (Number.isNaN(p)) {
+        pen = false;
+        continue;
+      }
+      const y = posToY(layout, p);
+      if (pen) ctx.lineTo(xs[a] as number, y);
+      else ctx.moveTo(xs[a] as number, y);
+      pen = true;
+    }
+  };
+  // Brushed-out runs: one faint path underneath.
+  ctx.lineWidth = 1;
+  ctx.globalAlpha = 0.15;
+  ctx.strokeStyle = '#9aa4b2';
+  ctx.beginPath();
+  for (let i = 0; i < n; i++) if (!mask[i]) trace(i);
+  ctx.stroke();
+  // Kept runs: one path per colour bin.
+  ctx.globalAlpha = n > 2000 ? 0.35 : 0.8;
+  for (let bin = 0; bin < COLOR_BINS; bin++) {
+    ctx.strokeStyle = RAMP[bin] as string;
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) if (mask[i] && bins[i] === bin) trace(i);
+    ctx.stroke();
+  }
+  ctx.globalAlpha = 1;
+  if (highlight !== null && highlight < n) {
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = '#e4572e';
+    ctx.beginPath();
+    trace(highlight);
+    ctx.stroke();
+  }
+  // Axes, labels, ranges and brushes on top.
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = '#333';
+  ctx.fillStyle = getTextColor(ctx);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  axes.forEach((axis, a) => {
+    const x = xs[a] as number;
+    ctx.beginPath();
+    ctx.moveTo(x, posToY(layout, 0));
+    ctx.lineTo(x, posToY(layout, 1));
+    ctx.stroke();
+    const label = `${axis.col.key}${axis.log ? ' (log)' : ''}`;
+    ctx.fillText(label.length > 22 ? `${label.slice(0, 21)}…` : label, x, layout.top - 18);
+    if (axis.categories) {
+      axis.categories.forEach((c, k) => {
+        const p = axis.categories!.length === 1 ? 0.5 : k / (axis.categories!.length - 1);
+        if (axis.categories!.length <= 12) ctx.fillText(c.slice(0, 12), x, posToY(layout, p) - 3);
+      });
+    } else if (Number.isFinite(axis.min)) {
+      ctx.fillText(fmt(axis.max), x, layout.top - 5);
+      ctx.fillText(fmt(axis.min), x, layout.height - layout.bottom + 13);
+    }
+    for (const b of brushes) {
+      if (b.axis !== axis.col.id) continue;
+      ctx.fillStyle = 'rgba(228, 87, 46, 0.25)';
+      const y1 = posToY(layout, b.hi);
+      ctx.fillRect(x - 7, y1, 14, posToY(layout, b.lo) - y1);
+      ctx.fillStyle = getTextColor(ctx);
+    }
+  });
+}
+
+function getTextColor(ctx: CanvasRenderingContext2D): string {
+  const el = ctx.canvas as HTMLCanvasElement | OffscreenCanvas;
+  if (typeof getComputedStyle === 'function' && 'isConnected' in el && el.isConnected) {
+    return getComputedStyle(el).color || '#222';
+  }
+  return '#222';
+}
