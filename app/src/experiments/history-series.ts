@@ -98,7 +98,7 @@ export function alignSeries(series: readonly Series[], buckets: number): (number
   for (const s of reduced) for (const x of s.xs) xsSet.add(x);
   const xs = Float64Array.from(xsSet).sort();
   const index = new Map<number, number>();
-  xs.forEach((x, i) => index.set(x, i));
+  for (let i = 0; i < xs.length; i++) index.set(xs[i] as number, i);
   const out: (number | null)[][] = [Array.from(xs)];
   for (const s of reduced) {
     const ys: (number | null)[] = new Array(xs.length).fill(null);

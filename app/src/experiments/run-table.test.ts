@@ -94,7 +94,7 @@ describe('charts data', () => {
     const max = Math.max(...runs.map((r) => r.metrics.m0 as number));
     expect(axis.pos[runs.findIndex((r) => r.metrics.m0 === max)]).toBe(1);
     const mask = brushMask([axis], [{ axis: 'metric:m0', lo: 0.5, hi: 1 }], 20);
-    runs.forEach((_, i) => expect(mask[i]).toBe((axis.pos[i] as number) >= 0.5 ? 1 : 0));
+    for (let i = 0; i < runs.length; i++) expect(mask[i]).toBe((axis.pos[i] as number) >= 0.5 ? 1 : 0);
     const cat = buildAxis(runs, col('param:p0'), 'last', false);
     expect(cat.categories).toEqual(['adam', 'rmsprop', 'sgd']);
   });
