@@ -4,7 +4,10 @@ import { makeContext } from './context.ts';
 import { dvcRemoteFeature } from './dvc-remote/feature.ts';
 import { gitFeature } from './git/feature.ts';
 import { makeLogger } from './log.ts';
+import { mlflowFeature } from './mlflow/feature.ts';
+import { runsFeedFeature } from './runs-feed/feature.ts';
 import { type CairnServer, type Route, startServer, type UpgradeRoute } from './server.ts';
+import { yjsFeature } from './yjs/yjs-feature.ts';
 
 /**
  * A server feature (accounts, git, DVC remote, MLflow, Yjs, …): given the shared context it
@@ -22,7 +25,14 @@ export interface Feature {
 
 type FeatureFactory = (ctx: ReturnType<typeof makeContext>) => Feature | Promise<Feature>;
 
-const FEATURES: FeatureFactory[] = [accountsFeature, gitFeature, dvcRemoteFeature];
+const FEATURES: FeatureFactory[] = [
+  accountsFeature,
+  gitFeature,
+  dvcRemoteFeature,
+  yjsFeature,
+  mlflowFeature,
+  runsFeedFeature,
+];
 
 /**
  * Assembles the whole product server from its features and starts it. `npm start` and the

@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { getAccess } from '../auth/access.ts';
 import type { Feature } from '../cairn.ts';
 import type { ServerContext } from '../context.ts';
 import type { UpgradeRoute } from '../server.ts';
@@ -16,6 +17,7 @@ import { DocRooms } from './doc-rooms.ts';
 import { DocPathError } from './errors.ts';
 import { isOriginAllowed } from './origin.ts';
 import { attachPeerSocket } from './peer-socket.ts';
+import { makeRepoAccessCheck } from './repo-access.ts';
 import { makeSqliteYjsStore, type YjsStore } from './store.ts';
 import { type YjsConfig, yjsConfigFromEnv } from './yjs-config.ts';
 
@@ -150,4 +152,9 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
 function refuseHttp(socket: Duplex, status: string): void {
   if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   else socket.destroy();
+}
+
+/** The feature as mounted in `cairn.ts`: access decided by the server's auth module. */
+export function yjsFeature(ctx: ServerContext): YjsFeature {
+  return makeYjsFeature(ctx, { access: makeRepoAccessCheck(getAccess(ctx)) });
 }
