@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, fixtures } from '../dvc/fixtures.ts';
-import { latestMetrics, metricSeries, parseDagshubMetrics, serializeDagshubMetrics } from './metrics-csv.ts';
+import {
+  dagshubMetricSeries,
+  latestDagshubMetrics,
+  parseDagshubMetrics,
+  serializeDagshubMetrics,
+} from './metrics-csv.ts';
 import { parseDagshubParams, serializeDagshubParams } from './params-yml.ts';
 import { pythonFloatRepr } from './python-repr.ts';
 
@@ -20,9 +25,11 @@ describe('DagsHub metrics.csv', () => {
     if (!r.ok) throw r.error;
     expect(r.value.style).toBe('legacy');
     expect(r.value.rowEnding).toBe('\n');
-    const series = metricSeries(r.value.rows);
+    const series = dagshubMetricSeries(r.value.rows);
     expect(series.get('loss')!.length).toBeGreaterThan(50);
-    expect(latestMetrics(r.value.rows).get('loss')!.step).toBe(Math.max(...series.get('loss')!.map((x) => x.step)));
+    expect(latestDagshubMetrics(r.value.rows).get('loss')!.step).toBe(
+      Math.max(...series.get('loss')!.map((x) => x.step)),
+    );
   });
 
   it('writes every fixture back byte for byte', () => {

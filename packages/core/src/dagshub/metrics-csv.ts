@@ -145,7 +145,7 @@ export function serializeDagshubMetrics(file: DagshubMetricsFile | DagshubMetric
 }
 
 /** Each metric's current value: its last row by (step, timestamp), file order breaking ties. */
-export function latestMetrics(rows: DagshubMetricRow[]): Map<string, DagshubMetricRow> {
+export function latestDagshubMetrics(rows: DagshubMetricRow[]): Map<string, DagshubMetricRow> {
   const latest = new Map<string, DagshubMetricRow>();
   for (const row of rows) {
     const had = latest.get(row.name);
@@ -156,7 +156,7 @@ export function latestMetrics(rows: DagshubMetricRow[]): Map<string, DagshubMetr
 }
 
 /** Each metric's rows as a series ordered by step then timestamp. */
-export function metricSeries(rows: DagshubMetricRow[]): Map<string, DagshubMetricRow[]> {
+export function dagshubMetricSeries(rows: DagshubMetricRow[]): Map<string, DagshubMetricRow[]> {
   const series = new Map<string, DagshubMetricRow[]>();
   for (const row of rows) {
     const list = series.get(row.name) ?? [];

@@ -119,7 +119,7 @@ export function parseTable(text: string, file: string, delimiter: ',' | '\t' = '
   const columns = header.map((c) => c.trim());
   const rows = body.map((cells) => {
     const row: Record<string, MetricValue> = {};
-    columns.forEach((c, i) => setFlat(row, c, cellValue(cells[i] ?? '')));
+    for (const [i, c] of columns.entries()) setFlat(row, c, cellValue(cells[i] ?? ''));
     return row;
   });
   return ok({ columns, rows });
