@@ -1,0 +1,83 @@
+/**
+ * Hashes a workspace path — a file or a directory — as DVC would record it, optionally storing
+ * every object in the local cache (what `cairn add` and `cairn repro` do for outputs).
+ * Directories: many small files go to the worker pool; the `.dir` manifest comes from core.
+ */
+import fs from 'node:fs';
+import { type DirEntry, dirHash, type HashAlgorithm, layoutOf } from '@cairn/core';
+import { hashFile, WHOLE_READ_LIMIT } from './file-hashing.ts';
+import { hashManySmallFiles, POOL_THRESHOLD } from './hash-pool.ts';
+import type { LocalCache } from './local-cache.ts';
+import { nodeMd5 } from './node-md5.ts';
+import type { Progress } from './progress.ts';
+import { absPath, type Repo } from './repo.ts';
+import { walkFiles } from './walk.ts';
+
+export interface PathHash {
+  oid: string;
+  size: number;
+  isDir: boolean;
+  /** Directories only. */
+  nfiles?: number;
+  entries?: DirEntry[];
+}
+
+/** The hash of `posix` (repo-relative), or undefined when nothing is there. */
+export async function hashWorkspacePath(
+  repo: Repo,
+  posix: string,
+  algorithm: HashAlgorithm,
+  opts: { cache?: LocalCache; progress?: Progress } = {},
+): Promise<PathHash | undefined> {
+  const abs = absPath(repo, posix);
+  const st = fs.statSync(abs, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  const layout = layoutOf(algorithm);
+  if (!st.isDirectory()) {
+    const h = await hashFile(abs, algorithm, (n) => opts.progress?.addBytes(n));
+    opts.progress?.addFiles(1);
+    opts.cache?.putFile(h.md5, layout, abs);
+    return { oid: h.md5, size: h.size, isDir: false };
+  }
+  const files = walkFiles(repo, posix);
+  opts.progress?.addTotals(
+    files.length,
+    files.reduce((s, f) => s + f.size, 0),
+  );
+  const entries: DirEntry[] = new Array(files.length);
+  const pooled: number[] = [];
+  const local: number[] = [];
+  files.forEach((f, i) => {
+    (algorithm === 'md5' && f.size <= WHOLE_READ_LIMIT ? pooled : local).push(i);
+  });
+  if (pooled.length < POOL_THRESHOLD) local.push(...pooled.splice(0));
+  const poolDone =
+    pooled.length > 0
+      ? hashManySmallFiles(
+          pooled.map((i) => files[i]!.abs),
+          {
+            ...(opts.cache ? { cacheRoot: opts.cache.root } : {}),
+            onDone: (n, bytes) => {
+              opts.progress?.addFiles(n);
+              opts.progress?.addBytes(bytes);
+            },
+          },
+        ).then((hashes) =>
+          hashes.forEach((h, k) => {
+            const f = files[pooled[k]!]!;
+            entries[pooled[k]!] = { relpath: f.relpath, md5: h.md5, size: h.size };
+          }),
+        )
+      : Promise.resolve();
+  for (const i of local) {
+    const f = files[i]!;
+    const h = await hashFile(f.abs, algorithm, (n) => opts.progress?.addBytes(n));
+    opts.progress?.addFiles(1);
+    opts.cache?.putFile(h.md5, layout, f.abs);
+    entries[i] = { relpath: f.relpath, md5: h.md5, size: h.size };
+  }
+  await poolDone;
+  const dir = await dirHash(entries, nodeMd5);
+  opts.cache?.putBytes(dir.oid, layout, dir.bytes);
+  return { oid: dir.oid, size: dir.size ?? 0, isDir: true, nfiles: dir.nfiles, entries: dir.entries };
+}
