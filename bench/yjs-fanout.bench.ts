@@ -1,0 +1,108 @@
+/**
+ * Yjs fan-out: 200 WebSocket clients on one document; one more client sends an update and we
+ * time until all 200 have received it (median and p99 over many updates). Baseline, in the
+ * same run: a bare `ws` server relaying the same bytes to the same number of clients, with no
+ * parsing, no Yjs and no storage. Cairn's figure includes validating the update, applying it,
+ * and storing it durably (SQLite, synchronous=FULL) before relaying.
+ */
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { WebSocket, WebSocketServer } from 'ws';
+import * as Y from 'yjs';
+import { configFromEnv, startCairn } from '../sync-server/src/index.ts';
+import { writeUpdateMessage } from '../sync-server/src/yjs/messages.ts';
+import { type Measurement, median, report } from './lib.ts';
+
+const CLIENTS = Number(process.env.BENCH_YJS_CLIENTS ?? 200);
+const UPDATES = Number(process.env.BENCH_YJS_UPDATES ?? 300);
+const TOKEN = 'cairn_bench_admin_token_000001';
+process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+process.env.CAIRN_ADMIN_PASSWORD = 'bench-password';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-yjs-'));
+const cairn = await startCairn(configFromEnv({ PORT: '0', CAIRN_DATA: dataDir, CAIRN_LOG: 'silent' }));
+const created = await fetch(`${cairn.url}/api/v1/repos`, {
+  method: 'POST',
+  headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+  body: JSON.stringify({ name: 'bench', private: true }),
+});
+if (created.status !== 201) throw new Error(`creating the bench repo failed: ${created.status}`);
+
+// Baseline: relay every binary frame to every other client, nothing else.
+const plain = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+plain.on('connection', (ws) => {
+  ws.on('error', () => {});
+  ws.on('message', (data) => {
+    for (const other of plain.clients) if (other !== ws) other.send(data, { binary: true });
+  });
+});
+await new Promise<void>((r) => plain.once('listening', () => r()));
+const plainUrl = `ws://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+
+/** Opens `CLIENTS` receivers and one sender; returns per-update fan-out times in ms. */
+async function fanOut(url: string): Promise<number[]> {
+  let waiting = 0;
+  let done: () => void = () => {};
+  const open = (): Promise<WebSocket> =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      ws.on('error', reject);
+      ws.on('open', () => resolve(ws));
+    });
+  const receivers: WebSocket[] = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const ws = await open();
+    ws.on('message', (data: Buffer) => {
+      // Only relayed updates count (sync type 2), not the greeting (SyncStep1, awareness).
+      if (data[0] === 0 && data[1] === 2 && --waiting === 0) done();
+    });
+    receivers.push(ws);
+  }
+  const sender = await open();
+  sender.on('message', () => {});
+  await new Promise((r) => setTimeout(r, 300)); // let greetings settle
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  const times: number[] = [];
+  for (let i = 0; i < UPDATES; i++) {
+    doc.getText('t').insert(doc.getText('t').length, `edit ${i}; `);
+    const message = writeUpdateMessage(updates.shift() as Uint8Array);
+    const arrived = new Promise<void>((r) => {
+      done = r;
+    });
+    waiting = CLIENTS;
+    const t0 = performance.now();
+    sender.send(message);
+    await arrived;
+    times.push(performance.now() - t0);
+    // Stay under the relay's per-socket message rate (200/s by default).
+    await new Promise((r) => setTimeout(r, 6));
+  }
+  for (const ws of [...receivers, sender]) ws.terminate();
+  return times;
+}
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
+}
+
+const plainTimes = await fanOut(plainUrl);
+const cairnTimes = await fanOut(`${cairn.url.replace('http', 'ws')}/yjs/admin/bench/notes?token=${TOKEN}`);
+const asMeasurement = (name: string, runs: number[]): Measurement => ({ name, medianMs: median(runs), runs });
+report(
+  `one update to ${CLIENTS} clients, ${UPDATES} updates`,
+  asMeasurement('plain ws relay (no Yjs, no storage)', plainTimes),
+  [asMeasurement('cairn /yjs (validate, apply, store, relay)', cairnTimes)],
+  {
+    'cairn p50 / p99': `${median(cairnTimes).toFixed(2)} ms / ${percentile(cairnTimes, 99).toFixed(2)} ms`,
+    'plain p50 / p99': `${median(plainTimes).toFixed(2)} ms / ${percentile(plainTimes, 99).toFixed(2)} ms`,
+  },
+);
+
+plain.close();
+await cairn.close(1000);
+fs.rmSync(dataDir, { recursive: true, force: true });
