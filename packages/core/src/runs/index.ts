@@ -38,9 +38,11 @@ export {
   latestMetrics,
   type MetricPoint,
   type MetricSummary,
+  numberFromWire,
   RUN_STATUSES,
   type Run,
   type RunSource,
   type RunStatus,
+  runFromWire,
   summarizeMetrics,
 } from './run.ts';

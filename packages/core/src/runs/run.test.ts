@@ -22,3 +22,16 @@ describe('metric summaries', () => {
     expect(Object.hasOwn(latestMetrics(s), '__proto__')).toBe(true);
   });
 });
+
+describe('runFromWire', () => {
+  it('revives non-finite numbers sent as strings', async () => {
+    const { runFromWire } = await import('./run.ts');
+    const wire = JSON.parse(
+      '{"metrics":{"a":"NaN","b":1},"metricSummaries":{"a":{"last":"NaN","min":"-Infinity","max":"Infinity","step":0,"timestamp":0,"count":3}}}',
+    );
+    const run = runFromWire(wire);
+    expect(run.metrics.a).toBeNaN();
+    expect(run.metrics.b).toBe(1);
+    expect(run.metricSummaries.a).toMatchObject({ min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY });
+  });
+});

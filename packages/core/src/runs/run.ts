@@ -100,3 +100,30 @@ export function compareNumbersNanLast(a: number, b: number): number {
   if (an || bn) return an === bn ? 0 : an ? 1 : -1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** A JSON number that may have been sent as "NaN", "Infinity" or "-Infinity" (JSON has none). */
+export function numberFromWire(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN') return Number.NaN;
+  if (v === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (v === '-Infinity') return Number.NEGATIVE_INFINITY;
+  return Number.NaN;
+}
+
+/**
+ * A run as the server's feed sends it, with non-finite metric values revived. Trusts the
+ * shape (the feed is Cairn's own); only the numbers JSON cannot carry are converted.
+ */
+export function runFromWire(json: Run): Run {
+  const metricSummaries = Object.fromEntries(
+    Object.entries(json.metricSummaries ?? {}).map(([k, s]) => [
+      k,
+      { ...s, last: numberFromWire(s.last), min: numberFromWire(s.min), max: numberFromWire(s.max) },
+    ]),
+  );
+  return {
+    ...json,
+    metricSummaries,
+    metrics: Object.fromEntries(Object.entries(json.metrics ?? {}).map(([k, v]) => [k, numberFromWire(v)])),
+  };
+}

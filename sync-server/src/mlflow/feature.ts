@@ -1,0 +1,55 @@
+import { getAccess } from '../auth/access.ts';
+import type { Feature } from '../cairn.ts';
+import type { ServerContext } from '../context.ts';
+import { makeArtifactStore } from './artifact-store.ts';
+import { makeExperimentStore } from './experiments-store.ts';
+import { type Authorize, makeMlflowRoute } from './route.ts';
+import { makeRunStore } from './runs-store.ts';
+import { migrateMlflow } from './schema.ts';
+
+/**
+ * mlflow/ — each repository's MLflow tracking server (experiments, runs, params, metrics with
+ * history, tags, artifacts), stored in SQLite and the data folder. The run feed
+ * (../runs-feed) reads the same stores.
+ */
+
+/** Largest artifact one PUT may upload. */
+export const MAX_ARTIFACT_BYTES = 5 * 1024 ** 3;
+
+/** The stores of the MLflow tables, shared with the run feed. */
+export function makeMlflowStores(ctx: ServerContext) {
+  migrateMlflow(ctx.db);
+  const experiments = makeExperimentStore(ctx.db);
+  const runs = makeRunStore(ctx.db, experiments);
+  return { experiments, runs };
+}
+
+/** The repository-access check every MLflow and run-feed request goes through. */
+export function makeAuthorize(ctx: ServerContext): Authorize {
+  const access = getAccess(ctx);
+  return (req, url, owner, repo, need) => {
+    const who = access.authenticate(req, url);
+    if (who && 'invalid' in who) {
+      return { ok: false, status: 401, message: 'The user name, password or token is wrong, expired or revoked.' };
+    }
+    const r = access.authorizeRepo(who, owner, repo, need);
+    return r.ok ? { ok: true, repoId: r.repo.id } : { ok: false, status: r.status, message: r.message };
+  };
+}
+
+export function mlflowFeature(ctx: ServerContext): Feature {
+  const { experiments, runs } = makeMlflowStores(ctx);
+  return {
+    name: 'mlflow',
+    routes: [
+      makeMlflowRoute({
+        experiments,
+        runs,
+        artifacts: makeArtifactStore(ctx.config.dataDir),
+        authorize: makeAuthorize(ctx),
+        log: ctx.log,
+        maxArtifactBytes: MAX_ARTIFACT_BYTES,
+      }),
+    ],
+  };
+}

@@ -1,0 +1,92 @@
+import { type Db, migrate } from '../db/database.ts';
+
+/**
+ * The MLflow tables. Every row carries `repo_id` (the repositories table's id): each repository
+ * is its own MLflow namespace, with its own experiment "0" (Default) and its own run ids.
+ * `mlflow_runs.seq` is the run feed's sequence: bumped (from `mlflow_repo_seq`) in the same
+ * transaction as any change to the run, so a client that saw seq N fetches only what changed.
+ * `mlflow_latest_metrics` holds each metric's summary (latest by MLflow's rule, min, max,
+ * count), kept on insert so searches never scan histories.
+ */
+const MIGRATIONS = [
+  `CREATE TABLE mlflow_experiments (
+    repo_id INTEGER NOT NULL,
+    experiment_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    artifact_location TEXT NOT NULL,
+    lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+    creation_time INTEGER NOT NULL,
+    last_update_time INTEGER NOT NULL,
+    PRIMARY KEY (repo_id, experiment_id),
+    UNIQUE (repo_id, name)
+  );
+  CREATE TABLE mlflow_experiment_tags (
+    repo_id INTEGER NOT NULL,
+    experiment_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (repo_id, experiment_id, key)
+  );
+  CREATE TABLE mlflow_repo_seq (
+    repo_id INTEGER PRIMARY KEY,
+    seq INTEGER NOT NULL
+  );
+  CREATE TABLE mlflow_runs (
+    repo_id INTEGER NOT NULL,
+    run_id TEXT NOT NULL,
+    experiment_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    start_time INTEGER,
+    end_time INTEGER,
+    lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+    deleted_time INTEGER,
+    artifact_uri TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (repo_id, run_id)
+  );
+  CREATE INDEX mlflow_runs_by_seq ON mlflow_runs (repo_id, seq);
+  CREATE INDEX mlflow_runs_by_experiment ON mlflow_runs (repo_id, experiment_id);
+  CREATE TABLE mlflow_params (
+    repo_id INTEGER NOT NULL,
+    run_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (repo_id, run_id, key)
+  );
+  CREATE TABLE mlflow_tags (
+    repo_id INTEGER NOT NULL,
+    run_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (repo_id, run_id, key)
+  );
+  CREATE TABLE mlflow_metrics (
+    repo_id INTEGER NOT NULL,
+    run_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    timestamp INTEGER NOT NULL,
+    value REAL NOT NULL,
+    is_nan INTEGER NOT NULL,
+    PRIMARY KEY (repo_id, run_id, key, step, timestamp, value, is_nan)
+  ) WITHOUT ROWID;
+  CREATE TABLE mlflow_latest_metrics (
+    repo_id INTEGER NOT NULL,
+    run_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value REAL NOT NULL,
+    is_nan INTEGER NOT NULL,
+    step INTEGER NOT NULL,
+    timestamp INTEGER NOT NULL,
+    min REAL,
+    max REAL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (repo_id, run_id, key)
+  );`,
+];
+
+export function migrateMlflow(db: Db): void {
+  migrate(db, 'mlflow', MIGRATIONS);
+}

@@ -1,0 +1,167 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Run } from '@cairn/core';
+import type { Db } from '../db/database.ts';
+import { sendError } from '../http/respond.ts';
+import type { Logger } from '../log.ts';
+import { MlflowError } from '../mlflow/errors.ts';
+import type { Authorize } from '../mlflow/route.ts';
+import type { RunStore } from '../mlflow/runs-store.ts';
+import type { Route } from '../server.ts';
+import { OfflineRunError, readOfflineRun } from './offline-run.ts';
+
+/**
+ * runs-feed/ — the app's view of a repository's runs, in the core run model.
+ *
+ *   GET  /api/v1/repos/OWNER/REPO/runs?since=SEQ&limit=N
+ *        → { runs: Run[], seq, next }   runs changed after SEQ, oldest change first.
+ *        Every change to a run (created, logged to, tagged, updated, deleted, restored) gives
+ *        it a new, higher sequence number, so a client stores `seq` and later asks for
+ *        `since=seq` to get only what changed. `next` is the `since` of the following page when
+ *        the answer was cut at `limit`, else null (and `seq` is then the repository's current
+ *        sequence). Deleted runs come with `lifecycleStage: "deleted"`. Non-finite metric values
+ *        are sent as the strings "NaN", "Infinity", "-Infinity" (see core `runFromWire`).
+ *   POST /api/v1/repos/OWNER/REPO/runs/batch   { runs: OfflineRun[] }
+ *        → { results: [{ id, outcome: "created" | "updated" | "unchanged" }], seq }
+ *        Runs a client made offline, with client-made ids, all in one transaction. Idempotent:
+ *        params are immutable (a different value is refused), metric points and tags are
+ *        merged, so sending the same run again answers "unchanged" and moves no sequence.
+ *
+ * Reads need read access to the repository, uploads write access (Basic or Bearer token).
+ */
+
+const PATH = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)\/runs(\/batch)?$/;
+export const FEED_DEFAULT_LIMIT = 500;
+export const FEED_MAX_LIMIT = 5000;
+export const BATCH_MAX_RUNS = 1000;
+export const BATCH_MAX_METRIC_POINTS = 200_000;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Cairn", charset="UTF-8"' };
+
+export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Authorize; log: Logger }): Route {
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const m = PATH.exec(url.pathname)!;
+    let owner: string;
+    let repo: string;
+    try {
+      owner = decodeURIComponent(m[1]!);
+      repo = decodeURIComponent(m[2]!);
+    } catch {
+      return sendError(res, 404, 'not_found', 'No such repository.');
+    }
+    const isBatch = m[3] !== undefined;
+    const method = req.method ?? 'GET';
+    if ((isBatch && method !== 'POST') || (!isBatch && method !== 'GET')) {
+      req.resume();
+      return sendError(res, 405, 'method_not_allowed', `Use ${isBatch ? 'POST' : 'GET'} here.`, {
+        Allow: isBatch ? 'POST' : 'GET',
+      });
+    }
+    const auth = deps.authorize(req, url, owner, repo, isBatch ? 'write' : 'read');
+    if (!auth.ok) {
+      req.resume();
+      const code = auth.status === 401 ? 'unauthorized' : auth.status === 403 ? 'forbidden' : 'not_found';
+      return sendError(res, auth.status, code, auth.message, auth.status === 401 ? CHALLENGE : {});
+    }
+    if (!isBatch) return feed(res, url, auth.repoId);
+    return batch(req, res, auth.repoId);
+  }
+
+  function feed(res: ServerResponse, url: URL, repoId: number): void {
+    const since = intParam(url, 'since', 0);
+    const limit = intParam(url, 'limit', FEED_DEFAULT_LIMIT);
+    if (since === null || since < 0)
+      return sendError(res, 400, 'bad_request', 'since must be a sequence number (an integer ≥ 0).');
+    if (limit === null || limit < 1 || limit > FEED_MAX_LIMIT) {
+      sendError(res, 400, 'bad_request', `limit must be an integer from 1 to ${FEED_MAX_LIMIT}.`);
+      return;
+    }
+    // One read transaction: the page and the current sequence agree.
+    const body = deps.db.transaction(() => {
+      const page = deps.runs.changedSince(repoId, since, limit);
+      const last = page.seqs[page.seqs.length - 1];
+      const seq = page.more && last !== undefined ? last : Math.max(deps.runs.currentSeq(repoId), last ?? 0);
+      return { runs: page.runs, seq, next: page.more ? seq : null };
+    })();
+    sendWire(res, 200, body);
+  }
+
+  async function batch(req: IncomingMessage, res: ServerResponse, repoId: number): Promise<void> {
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch (err) {
+      return sendError(res, 400, 'malformed_json', (err as Error).message);
+    }
+    const list = (body as { runs?: unknown } | null)?.runs;
+    if (!Array.isArray(list)) return sendError(res, 400, 'bad_request', 'The body must be {"runs": [ … ]}.');
+    if (list.length > BATCH_MAX_RUNS)
+      return sendError(res, 400, 'too_many_runs', `At most ${BATCH_MAX_RUNS} runs per batch.`);
+    try {
+      const runs = list.map(readOfflineRun);
+      const points = runs.reduce((n, r) => n + r.metrics.length, 0);
+      if (points > BATCH_MAX_METRIC_POINTS) {
+        return sendError(res, 400, 'too_many_metrics', `At most ${BATCH_MAX_METRIC_POINTS} metric points per batch.`);
+      }
+      const result = deps.db.transaction(() => {
+        const results = runs.map((r, index) => {
+          try {
+            return { id: r.id, outcome: deps.runs.upsertOffline(repoId, r) };
+          } catch (err) {
+            if (err instanceof MlflowError)
+              throw new OfflineRunError(`runs[${index}] (${r.id}): ${err.message}`, index);
+            throw err;
+          }
+        });
+        return { results, seq: deps.runs.currentSeq(repoId) };
+      })();
+      sendWire(res, 200, result);
+    } catch (err) {
+      if (err instanceof OfflineRunError) {
+        return sendError(res, 400, err.code, err.message);
+      }
+      throw err;
+    }
+  }
+
+  return {
+    name: 'runs-feed',
+    match: (pathname) => PATH.test(pathname),
+    async handle(req, res, url) {
+      await handle(req, res, url);
+    },
+  };
+}
+
+function intParam(url: URL, name: string, fallback: number): number | null {
+  const v = url.searchParams.get(name);
+  if (v === null || v === '') return fallback;
+  return /^\d{1,15}$/.test(v) ? Number(v) : null;
+}
+
+/** JSON with non-finite numbers as strings (JSON has no NaN). */
+function sendWire(res: ServerResponse, status: number, body: { runs?: Run[] } | object): void {
+  const text = JSON.stringify(body, (_k, v) =>
+    typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : v,
+  );
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new Error(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (err) {
+    throw new Error(`The body is not valid JSON: ${(err as Error).message}`);
+  }
+}
