@@ -4,6 +4,8 @@ import { makeContext } from './context.ts';
 import { dvcRemoteFeature } from './dvc-remote/feature.ts';
 import { gitFeature } from './git/feature.ts';
 import { makeLogger } from './log.ts';
+import { mlflowFeature } from './mlflow/feature.ts';
+import { runsFeedFeature } from './runs-feed/feature.ts';
 import { type CairnServer, type Route, startServer, type UpgradeRoute } from './server.ts';
 import { yjsFeature } from './yjs/yjs-feature.ts';
 
@@ -28,6 +30,8 @@ const FEATURES: FeatureFactory[] = [
   gitFeature,
   dvcRemoteFeature,
   yjsFeature,
+  mlflowFeature,
+  runsFeedFeature,
 ];
 
 /**
