@@ -1,77 +1,119 @@
 /// <reference lib="webworker" />
 /**
- * A hash-and-store worker: reads a file as a stream, feeds each piece to an incremental MD5
- * (hash-wasm, as DVC 3 hashes files) and to a data-cache writer, then commits the object under
- * its hash. Cancel stops between pieces and drops what was written. Hashing is core's
- * `FileHasher` (DVC 3 `md5`), so the browser's hashes are exactly DVC's and the CLI's.
+ * A hash-and-store worker: reads a file in slices, feeds each to core's `FileHasher` (DVC 3
+ * `md5`, on hash-wasm, so the browser's hashes are exactly DVC's and the CLI's) and to a
+ * data-cache writer, then commits the object under its hash. Cancel stops between slices and
+ * drops what was written.
  */
-
-import { FileHasher, hashWasmMd5 } from '@cairn/core/hash/index';
+import { FileHasher, hashWasmMd5, type Md5 } from '@cairn/core/hash/index';
+import { createMD5, type IHasher } from 'hash-wasm';
 import { getBlobStore } from '../storage/blobs.ts';
 import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
 
 const post = (message: HashStoreResponse) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
-/** Progress is reported about this often (bytes), not per piece: messages cost time too. */
-const PROGRESS_EVERY = 4 * 1024 * 1024;
+/** Slice size: big enough that per-call costs vanish, small enough to bound memory. */
+const SLICE_BYTES = 4 * 1024 * 1024;
 
 const md5Factory = hashWasmMd5();
-let cancelled = false;
-const queue: Array<{ id: number; file: Blob; store: boolean }> = [];
-let running = false;
+const cancelledRuns = new Set<number>();
+const queue: Array<{ run: number; id: number; file: Blob; store: boolean }> = [];
+/**
+ * Jobs run at once, to overlap the browser's per-file read round trip (~1 ms) across many
+ * small files, within a memory budget (a job holds up to two slices).
+ */
+const CONCURRENT_JOBS = 32;
+const MEMORY_BUDGET = 32 * 1024 * 1024;
+let active = 0;
+let activeBytes = 0;
+const memoryOf = (file: Blob) => Math.min(file.size, 2 * SLICE_BYTES);
 
-async function runJob(id: number, file: Blob, store: boolean): Promise<void> {
-  const hasher = new FileHasher(await md5Factory(), 'md5');
-  const writer = store ? getBlobStore().writer() : null;
-  let bytes = 0;
-  let reported = 0;
-  const reader = file.stream().getReader();
+/**
+ * One MD5 instance shared by all single-slice files: each is hashed in one synchronous step,
+ * so they never interleave, and 32 concurrent small files do not make 32 WebAssembly
+ * instances (Chromium runs out of Wasm memory reservations well before that matters).
+ */
+let shared: IHasher | null = null;
+function syncMd5(h: IHasher): Md5 {
+  h.init();
+  return { update: (data) => h.update(data), hex: () => h.digest('hex') };
+}
+
+async function hashSmall(run: number, id: number, file: Blob, store: boolean): Promise<void> {
   try {
-    for (;;) {
-      if (cancelled) {
-        await reader.cancel();
-        await writer?.abort();
-        post({ type: 'cancelled', id });
-        return;
-      }
-      const { done, value } = await reader.read();
-      if (done) break;
-      hasher.push(value);
-      if (writer) await writer.write(value);
-      bytes += value.byteLength;
-      if (bytes - reported >= PROGRESS_EVERY) {
-        post({ type: 'progress', id, bytes: bytes - reported });
-        reported = bytes;
-      }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (cancelledRuns.has(run)) {
+      post({ type: 'cancelled', run, id });
+      return;
     }
-    const hex = hasher.finish().md5;
-    const isNew = writer ? await writer.commit(hex) : false;
-    if (bytes > reported) post({ type: 'progress', id, bytes: bytes - reported });
-    post({ type: 'done', id, md5: hex, size: bytes, isNew });
+    shared ??= await createMD5();
+    const hasher = new FileHasher(syncMd5(shared), 'md5');
+    hasher.push(bytes);
+    const { md5, size } = hasher.finish();
+    const isNew = store ? await getBlobStore().put(md5, bytes) : false;
+    post({ type: 'progress', run, id, bytes: size });
+    post({ type: 'done', run, id, md5, size, isNew });
   } catch (error) {
-    await writer?.abort().catch(() => {});
     const e = error as { code?: string; message?: string };
-    post({ type: 'failed', id, code: e.code ?? 'read-failed', message: e.message ?? String(error) });
+    post({ type: 'failed', run, id, code: e.code ?? 'read-failed', message: e.message ?? String(error) });
   }
 }
 
-async function drain(): Promise<void> {
-  if (running) return;
-  running = true;
-  while (queue.length) {
+async function runJob(run: number, id: number, file: Blob, store: boolean): Promise<void> {
+  if (file.size <= SLICE_BYTES) return hashSmall(run, id, file, store);
+  const hasher = new FileHasher(await md5Factory(), 'md5');
+  const writer = store ? getBlobStore().writer() : null;
+  try {
+    // Reads are served by the browser process: ask for the next slice while hashing this one.
+    const read = (at: number) => (at < file.size ? file.slice(at, at + SLICE_BYTES).arrayBuffer() : null);
+    let pending = read(0);
+    for (let at = 0; at < file.size; at += SLICE_BYTES) {
+      if (cancelledRuns.has(run)) {
+        await pending?.catch(() => {});
+        await writer?.abort();
+        post({ type: 'cancelled', run, id });
+        return;
+      }
+      const slice = new Uint8Array((await pending) as ArrayBuffer);
+      pending = read(at + SLICE_BYTES);
+      hasher.push(slice);
+      if (writer) await writer.write(slice);
+      post({ type: 'progress', run, id, bytes: slice.byteLength });
+    }
+    const { md5, size } = hasher.finish();
+    const isNew = writer ? await writer.commit(md5) : false;
+    post({ type: 'done', run, id, md5, size, isNew });
+  } catch (error) {
+    await writer?.abort().catch(() => {});
+    const e = error as { code?: string; message?: string };
+    post({ type: 'failed', run, id, code: e.code ?? 'read-failed', message: e.message ?? String(error) });
+  }
+}
+
+function drain(): void {
+  while (active < CONCURRENT_JOBS && queue.length > 0) {
+    const head = queue[0];
+    if (!head || (active > 0 && activeBytes + memoryOf(head.file) > MEMORY_BUDGET)) break;
     const job = queue.shift();
     if (!job) break;
-    if (cancelled) post({ type: 'cancelled', id: job.id });
-    else await runJob(job.id, job.file, job.store);
+    if (cancelledRuns.has(job.run)) {
+      post({ type: 'cancelled', run: job.run, id: job.id });
+      continue;
+    }
+    active++;
+    activeBytes += memoryOf(job.file);
+    void runJob(job.run, job.id, job.file, job.store).finally(() => {
+      active--;
+      activeBytes -= memoryOf(job.file);
+      drain();
+    });
   }
-  running = false;
 }
 
 self.onmessage = (event: MessageEvent<HashStoreRequest>) => {
   const message = event.data;
-  if (message.type === 'cancel') {
-    cancelled = true;
-    return;
+  if (message.type === 'cancel') cancelledRuns.add(message.run);
+  else {
+    queue.push(message);
+    drain();
   }
-  queue.push({ id: message.id, file: message.file, store: message.store });
-  void drain();
 };
