@@ -6,7 +6,7 @@
 import { ParseError } from '../errors/parse-error.ts';
 import { fail, failWith, ok, type Result } from '../errors/result.ts';
 import { type LoadedYaml, loadYaml } from '../yaml/load-yaml.ts';
-import { stringifyYamlPreserving } from '../yaml/yaml-edit.ts';
+import { deepEqual, stringifyYamlPreserving } from '../yaml/yaml-edit.ts';
 import { type HashedEntry, hashedEntryToDvcFileData, readHashedEntry } from './hashed-entry.ts';
 import { isRecord, kindOf, schemaError } from './schema-error.ts';
 
@@ -134,5 +134,9 @@ function depToData(dep: DvcFileDep): Record<string, unknown> {
  * when nothing changed, and its key order, comments and unknown keys when something did.
  */
 export function serializeDvcFile(file: DvcFile, original?: string): string {
+  if (original !== undefined) {
+    const before = parseDvcFile(original);
+    if (before.ok && deepEqual(before.value, file)) return original;
+  }
   return stringifyYamlPreserving(dvcFileToData(file), original);
 }

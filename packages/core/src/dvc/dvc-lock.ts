@@ -6,7 +6,7 @@
 import { ParseError } from '../errors/parse-error.ts';
 import { failWith, ok, type Result } from '../errors/result.ts';
 import { type LoadedYaml, loadYaml } from '../yaml/load-yaml.ts';
-import { stringifyYamlPreserving } from '../yaml/yaml-edit.ts';
+import { deepEqual, stringifyYamlPreserving } from '../yaml/yaml-edit.ts';
 import { type HashedEntry, hashedEntryToLockData, readHashedEntry } from './hashed-entry.ts';
 import { isRecord, type KeyPath, kindOf, schemaError } from './schema-error.ts';
 
@@ -124,5 +124,9 @@ export function dvcLockToData(lock: DvcLock): Record<string, unknown> {
  * one keeps the original's order and layout for the stages it still has.
  */
 export function serializeDvcLock(lock: DvcLock, original?: string): string {
+  if (original !== undefined) {
+    const before = parseDvcLock(original);
+    if (before.ok && deepEqual(before.value, lock)) return original;
+  }
   return stringifyYamlPreserving(dvcLockToData(lock), original);
 }

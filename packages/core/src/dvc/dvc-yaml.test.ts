@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: DVC's own ${…} syntax is what these tests feed in.
 import { describe, expect, it } from 'vitest';
 import { loadYaml } from '../yaml/load-yaml.ts';
 import { parseDvcYaml, serializeDvcYaml } from './dvc-yaml.ts';

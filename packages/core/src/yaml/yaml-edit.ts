@@ -52,7 +52,14 @@ function mergeNode(doc: Document, node: Node | null | undefined, value: unknown)
   }
   if (value === null && (node === null || node === undefined)) return null;
   if (isScalar(node) && (typeof value !== 'object' || value === null) && Object.is(node.value, value)) return node;
-  return doc.createNode(value);
+  const fresh = doc.createNode(value);
+  // The comments around a replaced value belong to the key, not to the old value.
+  if (node && typeof node === 'object') {
+    if (node.comment !== undefined) fresh.comment = node.comment;
+    if (node.commentBefore !== undefined) fresh.commentBefore = node.commentBefore;
+    if (node.spaceBefore !== undefined) fresh.spaceBefore = node.spaceBefore;
+  }
+  return fresh;
 }
 
 /** True when the text indents block sequences under their parent key (`key:\n  - a`). */
