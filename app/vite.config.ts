@@ -40,9 +40,9 @@ export default defineConfig({
           /^\/api\//,
           /^\/yjs\//,
           /^\/healthz$/,
-          /\.git(\/|$)/,
-          /\.dvc(\/|$)/,
-          /\.mlflow(\/|$)/,
+          // Only the repository segment (`/owner/repo.dvc/…`): a file named `x.dvc` or the
+          // `.dvc/config` of a repository is an app page (`/owner/repo/blob/main/x.dvc`).
+          /^\/[^/]+\/[^/]+\.(git|dvc|mlflow)(\/|$)/,
         ],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         cleanupOutdatedCaches: true,
