@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const run = promisify(execFile);
+const ADMIN_PASSWORD = 'e2e-admin-password';
+const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+
+async function repoState(page: Page, id: string): Promise<string | null> {
+  return page
+    .locator(`[data-repo="${id}"] [data-testid="repo-sync-state"]`)
+    .textContent({ timeout: 5_000 })
+    .catch(() => null);
+}
+
+describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
+  let server: TestServer;
+  let chrome: LaunchedBrowser;
+  let tmp: string;
+
+  beforeAll(async () => {
+    // The accounts feature reads its settings from the process environment.
+    process.env.CAIRN_ADMIN_PASSWORD = ADMIN_PASSWORD;
+    process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
+    server = await startTestServer({ CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD, CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
+    chrome = await launchChromium();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-sync-e2e-'));
+  });
+  afterAll(async () => {
+    await chrome?.close();
+    await server?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('a file added offline reaches the server (git and data) once the network returns', async () => {
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByPlaceholder('user name').fill('admin');
+    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+
+    await page.getByTestId('new-repo-name').fill('field-notes');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(`${server.url}/admin/field-notes`);
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => repoState(page, 'admin/field-notes'), { timeout: 30_000 }).toBe('Up to date');
+
+    // Offline: the app still opens, and adding data works on this device.
+    await chrome.context.setOffline(true);
+    await page.goto(`${server.url}/admin/field-notes/add-data`);
+    const bytes = crypto.randomBytes(200_000);
+    const file = path.join(tmp, 'model.bin');
+    fs.writeFileSync(file, bytes);
+    const md5 = crypto.createHash('md5').update(bytes).digest('hex');
+    await page.getByTestId('pick-files').setInputFiles(file);
+    await page.getByTestId('add-message').fill('Add the model, offline');
+    await page.getByTestId('add-submit').click();
+    await page.getByTestId('add-done').waitFor({ timeout: 60_000 });
+    await page.goto(`${server.url}/`);
+    expect(await page.getByTestId('connectivity').textContent()).toBe('Offline');
+    await expect.poll(() => repoState(page, 'admin/field-notes')).toBe('Waiting to sync');
+
+    // Back online: the sync happens by itself, with no retry from the user.
+    await chrome.context.setOffline(false);
+    await expect.poll(() => repoState(page, 'admin/field-notes'), { timeout: 60_000 }).toBe('Up to date');
+    await expect.poll(() => page.getByTestId('connectivity').textContent(), { timeout: 30_000 }).toBe('Up to date');
+
+    // The real git CLI sees the commit and the pointer.
+    const host = new URL(server.url).host;
+    const clone = path.join(tmp, 'clone');
+    await run('git', ['clone', '-q', `http://admin:${ADMIN_TOKEN}@${host}/admin/field-notes.git`, clone]);
+    const { stdout: log } = await run('git', ['-C', clone, 'log', '--format=%s']);
+    expect(log.split('\n')).toContain('Add the model, offline');
+    const pointer = fs.readFileSync(path.join(clone, 'data', 'model.bin.dvc'), 'utf8');
+    expect(pointer).toContain(`md5: ${md5}`);
+    expect(pointer).toContain('hash: md5');
+    expect(fs.readFileSync(path.join(clone, 'data', '.gitignore'), 'utf8')).toContain('/model.bin');
+
+    // The data object is on the server's DVC remote, byte for byte.
+    const res = await fetch(`${server.url}/admin/field-notes.dvc/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`, {
+      headers: { Authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` },
+    });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+    await page.close();
+  });
+});
