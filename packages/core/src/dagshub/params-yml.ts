@@ -10,9 +10,9 @@ import { loadYaml } from '../yaml/load-yaml.ts';
 import { deepEqual } from '../yaml/yaml-edit.ts';
 import { pythonFloatRepr } from './python-repr.ts';
 
-/** Reads `params.yml` (a mapping; `{}` when empty). */
+/** Reads `params.yml` (a mapping; `{}` when empty) as PyYAML would: YAML 1.1 (`08` is text). */
 export function parseDagshubParams(text: string, file = 'params.yml'): Result<Record<string, unknown>> {
-  const r = loadYaml(text, { file });
+  const r = loadYaml(text, { file, version: 'pyyaml' });
   if (!r.ok) return r;
   const data = r.value.data;
   if (data === null) return ok({});

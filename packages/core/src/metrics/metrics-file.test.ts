@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../dvc/fixtures.ts';
+import { ParseError } from '../errors/parse-error.ts';
 import { parseMetrics } from './metrics-file.ts';
 
 describe('parseMetrics', () => {
@@ -38,4 +40,20 @@ describe('parseMetrics', () => {
       error: { code: 'too_deep' },
     });
   });
+});
+
+describe('parseMetrics fuzz', () => {
+  it('never throws (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.constantFrom('m.json', 'm.yaml', 'm.toml', 'm.csv', 'm.tsv'),
+        (t, file) => {
+          const r = parseMetrics(t, file);
+          if (!r.ok) expect(r.error).toBeInstanceOf(ParseError);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  }, 120_000);
 });

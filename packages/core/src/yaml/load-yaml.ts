@@ -14,6 +14,7 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  type Tags,
 } from 'yaml';
 import type { ParseErrorCode } from '../errors/parse-error.ts';
 import { fail, ok, type Result } from '../errors/result.ts';
@@ -40,6 +41,33 @@ export interface LoadedYaml {
 
 export interface LoadYamlOptions extends Partial<YamlLimits> {
   file?: string;
+  /**
+   * '1.2' (default; what DVC's ruamel.yaml reads) or 'pyyaml' (YAML 1.1 as PyYAML resolves it:
+   * `yes`/`on` are booleans, `08` is text, but unlike YAML 1.1 `y` and `n` stay text).
+   */
+  version?: '1.2' | 'pyyaml';
+}
+
+/**
+ * PyYAML's implicit resolvers (resolver.py) where they are narrower than the yaml package's
+ * YAML 1.1 schema: no `y`/`n` booleans, no `08` ints, floats need a dot and a signed exponent.
+ */
+const PYYAML_TESTS: { sample: string; not?: string; test: RegExp }[] = [
+  { sample: 'true', test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/ },
+  { sample: 'false', test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/ },
+  { sample: '9', test: /^[-+]?(?:0|[1-9][0-9_]*)$/ },
+  { sample: '1e5', test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*[eE][-+][0-9]+|\.[0-9][0-9_]*[eE][-+][0-9]+)$/ },
+  { sample: '1.5', not: '1e5', test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/ },
+];
+
+function pyyamlTags(tags: Tags): Tags {
+  return tags.map((t) => {
+    if (typeof t !== 'object' || t === null) return t;
+    const test = (t as { test?: unknown }).test;
+    if (!(test instanceof RegExp)) return t;
+    const match = PYYAML_TESTS.find((p) => test.test(p.sample) && !(p.not !== undefined && test.test(p.not)));
+    return match ? (Object.assign({}, t, { test: match.test }) as typeof t) : t;
+  });
 }
 
 /**
@@ -60,7 +88,14 @@ export function loadYaml(text: string, options: LoadYamlOptions = {}): Result<Lo
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, keepSourceTokens: false });
+    doc = parseDocument(text, {
+      lineCounter: lines,
+      uniqueKeys: true,
+      prettyErrors: true,
+      ...(options.version === 'pyyaml'
+        ? { version: '1.1' as const, customTags: pyyamlTags }
+        : { version: '1.2' as const }),
+    });
   } catch (e) {
     return failFromThrown(e, file);
   }
