@@ -78,6 +78,17 @@ describe.skipIf(!e2eAvailable())('repositories from the server in Chromium', () 
     await page.goto(`${server.url}/`);
     const item = page.locator('[data-repo="admin/shared-data"]');
     await expect.poll(() => item.getByTestId('repo-sync-state').textContent()).toBe('Up to date');
+
+    // The data behind the pointers comes on request, verified, and only what is missing.
+    await item.getByRole('button', { name: 'Download data' }).click();
+    await expect
+      .poll(() => page.getByTestId('repo-notice').textContent(), { timeout: 30_000 })
+      .toBe('Downloaded 1 data objects of admin/shared-data.');
+    await item.getByRole('button', { name: 'Download data' }).click();
+    await expect
+      .poll(() => page.getByTestId('repo-notice').textContent(), { timeout: 30_000 })
+      .toBe('All data of admin/shared-data is on this device.');
+
     await item.getByRole('button', { name: 'Delete local copy' }).click();
     await expect.poll(() => page.locator('[data-repo="admin/shared-data"]').count()).toBe(0);
     await page.reload();

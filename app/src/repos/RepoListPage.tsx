@@ -1,7 +1,7 @@
 import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { formatBytes, requestPersistence, storageStatus } from '../storage/persistence.ts';
-import { listLocalRepos, type RepoRow } from '../storage/repo-handle.ts';
+import { listLocalRepos, openRepo, type RepoRow, repoUsage } from '../storage/repo-handle.ts';
 import { defaultServer } from '../sync/api.ts';
 import { getCredentials } from '../sync/credentials.ts';
 import { cloneFromServer, createRepo, deleteLocalCopy, importFromUrl } from './actions.ts';
@@ -17,6 +17,22 @@ const STATE_LABEL: Record<RepoRow['syncState'], string> = {
 
 function errorText(error: unknown): string {
   return (error as Error)?.message ?? String(error);
+}
+
+/** Bytes this repository's git files take on this device. */
+function RepoUsage(props: { row: RepoRow }) {
+  const [bytes] = createResource(
+    () => props.row,
+    async (row) => {
+      const handle = await openRepo(row.owner, row.repo);
+      return handle ? repoUsage(handle) : null;
+    },
+  );
+  return (
+    <span class="muted" data-testid="repo-usage" title="Git files of this repository on this device">
+      {bytes() != null ? formatBytes(bytes() ?? 0) : ''}
+    </span>
+  );
 }
 
 /** The start page: repositories on this device with their sync state, and ways to get more. */
@@ -40,6 +56,7 @@ export default function RepoListPage() {
 
   const [busy, setBusy] = createSignal<string | null>(null);
   const [error, setError] = createSignal<string | null>(null);
+  const [notice, setNotice] = createSignal<string | null>(null);
   const run = async (label: string, action: () => Promise<{ owner: string; repo: string } | void>) => {
     setError(null);
     setBusy(label);
@@ -95,6 +112,32 @@ export default function RepoListPage() {
                 >
                   {STATE_LABEL[row.syncState]}
                 </span>
+                <Show when={row.server}>
+                  <button
+                    type="button"
+                    class="button"
+                    title="Download the data this repository points at, to use it offline"
+                    onClick={() =>
+                      void run('Downloading data', async () => {
+                        const handle = await openRepo(row.owner, row.repo);
+                        if (!handle) return;
+                        const { pullData } = await import('../sync/data-pull.ts');
+                        const count = await pullData(handle, (p) =>
+                          setBusy(`Downloading data: ${p.objectsDone}/${p.objectsTotal}`),
+                        );
+                        setError(null);
+                        setBusy(null);
+                        setNotice(
+                          count
+                            ? `Downloaded ${count} data objects of ${row.id}.`
+                            : `All data of ${row.id} is on this device.`,
+                        );
+                      })
+                    }
+                  >
+                    Download data
+                  </button>
+                </Show>
                 <A class="button" href={`/${row.owner}/${row.repo}/add-data`}>
                   Add data
                 </A>
@@ -117,6 +160,11 @@ export default function RepoListPage() {
       <Show when={error()}>
         <p class="error" role="alert" data-testid="repo-error">
           {error()}
+        </p>
+      </Show>
+      <Show when={notice()}>
+        <p role="status" data-testid="repo-notice">
+          {notice()}
         </p>
       </Show>
       <Show when={busy()}>
