@@ -47,3 +47,29 @@ describe('parseDvcFile', () => {
     }
   });
 });
+
+describe('serializeDvcFile edits', () => {
+  it('keeps key order, comments and unknown keys when a hash changes', () => {
+    const text =
+      '# tracked by hand\nouts:\n- md5: aaaa\n  size: 1\n  hash: md5\n  path: raw\n  desc: raw data\n  custom: keep me\nmeta:\n  owner: me\n';
+    const r = parseDvcFile(text);
+    if (!r.ok) throw r.error;
+    r.value.outs[0] = { ...r.value.outs[0]!, md5: 'bbbb', size: 2 };
+    expect(serializeDvcFile(r.value, text)).toBe(
+      '# tracked by hand\nouts:\n- md5: bbbb\n  size: 2\n  hash: md5\n  path: raw\n  desc: raw data\n  custom: keep me\nmeta:\n  owner: me\n',
+    );
+  });
+
+  it('refuses files that are not .dvc files, with positions', () => {
+    expect(parseDvcFile('- a\n- b\n', 'x.dvc')).toMatchObject({ ok: false, error: { code: 'schema', file: 'x.dvc' } });
+    expect(parseDvcFile('outs:\n- size: 3\n')).toMatchObject({
+      ok: false,
+      error: { code: 'schema', line: 2, path: 'outs.0.path' },
+    });
+    expect(parseDvcFile('outs:\n- path: a\n  md5: [1]\n')).toMatchObject({
+      ok: false,
+      error: { code: 'schema', line: 3 },
+    });
+    expect(parseDvcFile('frozen: true\n')).toMatchObject({ ok: false, error: { code: 'schema' } });
+  });
+});

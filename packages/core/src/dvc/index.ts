@@ -5,5 +5,6 @@ export * from './dvc-yaml.ts';
 export * from './expand-stages.ts';
 export * from './hashed-entry.ts';
 export * from './interpolate.ts';
+export * from './lock-builder.ts';
 export * from './posix-path.ts';
 export * from './schema-error.ts';
