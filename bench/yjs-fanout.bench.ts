@@ -20,6 +20,7 @@ const UPDATES = Number(process.env.BENCH_YJS_UPDATES ?? 300);
 const TOKEN = 'cairn_bench_admin_token_000001';
 process.env.CAIRN_ADMIN_TOKEN = TOKEN;
 process.env.CAIRN_ADMIN_PASSWORD = 'bench-password';
+process.env.CAIRN_DEMO = '0';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-yjs-'));
 const cairn = await startCairn(configFromEnv({ PORT: '0', CAIRN_DATA: dataDir, CAIRN_LOG: 'silent' }));

@@ -1,6 +1,7 @@
 import { accountsFeature } from './accounts/feature.ts';
 import type { ServerConfig } from './config.ts';
 import { makeContext } from './context.ts';
+import { demoFeature } from './demo/demo-feature.ts';
 import { dvcRemoteFeature } from './dvc-remote/feature.ts';
 import { gitFeature } from './git/feature.ts';
 import { makeLogger } from './log.ts';
@@ -32,6 +33,8 @@ const FEATURES: FeatureFactory[] = [
   yjsFeature,
   mlflowFeature,
   runsFeedFeature,
+  // Last: it seeds through the stores of the features above, after the server listens.
+  demoFeature,
 ];
 
 /**

@@ -14,6 +14,7 @@ import { rawSocket, waitFor, type YClient, yClient } from './yjs-clients.ts';
 const ADMIN_TOKEN = 'cairn_test_admin_token_yjs_0002';
 process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-yjs';
 process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
+process.env.CAIRN_DEMO = '0';
 process.env.CAIRN_YJS_MAX_MESSAGES_PER_SECOND = '50';
 process.setMaxListeners(100);
 const MAX_PAYLOAD = 1024 * 1024; // the default

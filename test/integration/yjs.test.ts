@@ -15,6 +15,7 @@ const ADMIN_TOKEN = 'cairn_test_admin_token_yjs_0001';
 process.setMaxListeners(100);
 process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-yjs';
 process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
+process.env.CAIRN_DEMO = '0';
 
 let dataDir: string;
 let server: CairnServer;

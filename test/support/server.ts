@@ -15,6 +15,9 @@ export interface TestServer extends CairnServer {
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-test-'));
+  // Seeding the demo repository costs about a second and adds a public repo: only tests that
+  // set CAIRN_DEMO=1 get it.
+  process.env.CAIRN_DEMO ??= '0';
   const config = configFromEnv({
     HOST: '127.0.0.1',
     PORT: '0',
