@@ -4,7 +4,7 @@ import { parseDvcYaml } from '../dvc/dvc-yaml.ts';
 import { expandStages, type Stage } from '../dvc/expand-stages.ts';
 import { fixture } from '../dvc/fixtures.ts';
 import { buildFileGraph } from './file-graph.ts';
-import { buildStageGraph, downstreamOf, upstreamOf } from './stage-graph.ts';
+import { buildStageGraph, downstreamOf, outputOwning, upstreamOf } from './stage-graph.ts';
 
 function stagesOf(text: string): Stage[] {
   const parsed = parseDvcYaml(text);
@@ -57,6 +57,24 @@ describe('buildStageGraph on example-get-started', () => {
     ]);
   });
 
+  it('says the metrics file of main lives in the cached eval output, and DVC 2 kept it in git', () => {
+    expect(outputOwning(gettingStarted('main'), 'eval/metrics.json')).toMatchObject({
+      node: 'evaluate',
+      out: 'eval',
+      cached: true,
+    });
+    expect(outputOwning(gettingStarted('dvc2-799c9ad'), 'evaluation.json')).toMatchObject({
+      node: 'evaluate',
+      out: 'evaluation.json',
+      cached: false,
+    });
+    expect(outputOwning(gettingStarted('main'), 'data/data.xml')).toMatchObject({
+      node: 'data/data.xml.dvc',
+      cached: true,
+    });
+    expect(outputOwning(gettingStarted('main'), 'src/train.py')).toBeNull();
+  });
+
   it('builds the file-level graph', () => {
     const f = buildFileGraph(gettingStarted('main'));
     expect(f.nodes).toContain('data/prepared');
@@ -87,6 +105,27 @@ describe('buildStageGraph edges and errors', () => {
       ['a', 'b', [{ out: 'data/dir', dep: 'data/dir/file.csv' }]],
       ['b', 'c', [{ out: 'sub/out/model.pkl', dep: 'sub/out' }]],
     ]);
+  });
+
+  it('orders a long chain defined backwards (2,000 stages)', () => {
+    const n = 2000;
+    const stages: Stage[] = Array.from({ length: n }, (_, k) => {
+      const i = n - 1 - k;
+      return {
+        name: `s${i}`,
+        cmd: 'x',
+        wdir: '.',
+        deps: i === 0 ? [] : [`f${i - 1}`],
+        params: [],
+        outs: [{ path: `f${i}`, kind: 'out', cache: true, persist: false, push: true, checkpoint: false }],
+        frozen: false,
+        alwaysChanged: false,
+      };
+    });
+    const g = buildStageGraph({ stages });
+    if (!g.ok) throw g.error;
+    expect(g.value.order).toEqual(Array.from({ length: n }, (_, i) => `s${i}`));
+    expect(downstreamOf(g.value, ['s1997'])).toEqual(['s1998', 's1999']);
   });
 
   it('refuses cycles, naming the stages', () => {

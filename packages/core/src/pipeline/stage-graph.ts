@@ -5,7 +5,7 @@
  * refuses: one path output by two stages, outputs nested in each other, cycles.
  */
 import type { DvcFile } from '../dvc/dvc-file.ts';
-import type { Stage } from '../dvc/expand-stages.ts';
+import type { Stage, StageOut } from '../dvc/expand-stages.ts';
 import { dirnameOf, joinPath } from '../dvc/posix-path.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { failWith, ok, type Result } from '../errors/result.ts';
@@ -155,6 +155,43 @@ function lowerBound(sorted: string[], key: string): number {
   return lo;
 }
 
+/** A binary min-heap of node indices: ready nodes come out in definition order. */
+class MinHeap {
+  private items: number[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(v: number): void {
+    const a = this.items;
+    a.push(v);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= a[i]!) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  pop(): number {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]! < a[m]!) m = l;
+        if (r < a.length && a[r]! < a[m]!) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
 /** Kahn's algorithm, taking ready nodes in definition order; a leftover means a cycle. */
 function topologicalOrder(nodes: GraphNode[], edges: GraphEdge[]): string[] | PipelineError {
   const index = new Map(nodes.map((n, i) => [n.id, i]));
@@ -166,14 +203,13 @@ function topologicalOrder(nodes: GraphNode[], edges: GraphEdge[]): string[] | Pi
     next[from]!.push(to);
     indegree[to]!++;
   }
-  const ready: number[] = [];
+  const ready = new MinHeap();
   indegree.forEach((d, i) => {
     if (d === 0) ready.push(i);
   });
   const order: string[] = [];
-  while (ready.length > 0) {
-    ready.sort((a, b) => a - b);
-    const i = ready.shift()!;
+  while (ready.size > 0) {
+    const i = ready.pop();
     order.push(nodes[i]!.id);
     for (const j of next[i]!) if (--indegree[j]! === 0) ready.push(j);
   }
@@ -220,36 +256,64 @@ function findCycle(nodes: GraphNode[], next: number[][], indegree: number[]): nu
   return [];
 }
 
-/** Every node downstream of the given ones (not including them), in topological order. */
-export function downstreamOf(graph: StageGraph, ids: Iterable<string>): string[] {
-  const seen = new Set<string>();
+/** Nodes reachable from `ids` along edges (one direction), excluding `ids`, in graph order. */
+function reachable(graph: StageGraph, ids: Iterable<string>, direction: 'down' | 'up'): string[] {
+  const next = new Map<string, string[]>();
+  for (const e of graph.edges) {
+    const [a, b] = direction === 'down' ? [e.from, e.to] : [e.to, e.from];
+    const list = next.get(a);
+    if (list) list.push(b);
+    else next.set(a, [b]);
+  }
   const start = new Set(ids);
-  const queue = [...start];
-  while (queue.length > 0) {
-    const id = queue.shift()!;
-    for (const e of graph.edges) {
-      if (e.from === id && !seen.has(e.to) && !start.has(e.to)) {
-        seen.add(e.to);
-        queue.push(e.to);
-      }
+  const seen = new Set<string>();
+  const stack = [...start];
+  while (stack.length > 0) {
+    for (const n of next.get(stack.pop()!) ?? []) {
+      if (seen.has(n) || start.has(n)) continue;
+      seen.add(n);
+      stack.push(n);
     }
   }
   return graph.order.filter((id) => seen.has(id));
 }
 
+/** Every node downstream of the given ones (not including them), in topological order. */
+export function downstreamOf(graph: StageGraph, ids: Iterable<string>): string[] {
+  return reachable(graph, ids, 'down');
+}
+
 /** Every node upstream of the given ones (not including them), in topological order. */
 export function upstreamOf(graph: StageGraph, ids: Iterable<string>): string[] {
-  const seen = new Set<string>();
-  const start = new Set(ids);
-  const queue = [...start];
-  while (queue.length > 0) {
-    const id = queue.shift()!;
-    for (const e of graph.edges) {
-      if (e.to === id && !seen.has(e.from) && !start.has(e.from)) {
-        seen.add(e.from);
-        queue.push(e.from);
-      }
+  return reachable(graph, ids, 'up');
+}
+
+export interface OutputOwner {
+  /** The stage or `.dvc` file that produces the path. */
+  node: string;
+  /** The output that is, or contains, the path. */
+  out: string;
+  stageOut?: StageOut;
+  /**
+   * True when the bytes live in the DVC cache (not in git): a viewer of a commit must fetch
+   * them from a remote, or say they are not available without it.
+   */
+  cached: boolean;
+}
+
+/**
+ * Which output a repository path is, or lies inside — e.g. example-get-started's
+ * `eval/metrics.json` is inside `evaluate`'s cached `eval` output, so it is not in git.
+ */
+export function outputOwning(graph: StageGraph, path: string): OutputOwner | null {
+  const target = joinPath(path);
+  for (const node of graph.nodes) {
+    for (let i = 0; i < node.outs.length; i++) {
+      const out = node.outs[i]!;
+      if (target !== out && !target.startsWith(`${out}/`)) continue;
+      const stageOut = node.stage?.outs[i];
+      return { node: node.id, out, ...(stageOut ? { stageOut } : {}), cached: stageOut ? stageOut.cache : true };
     }
   }
-  return graph.order.filter((id) => seen.has(id));
+  return null;
 }

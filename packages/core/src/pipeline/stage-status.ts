@@ -12,7 +12,7 @@ import type { PipelineError } from '../errors/pipeline-error.ts';
 import { ok, type Result } from '../errors/result.ts';
 import { getParam } from '../params/params-file.ts';
 import { deepEqual } from '../yaml/yaml-edit.ts';
-import { buildStageGraph, type StageGraph } from './stage-graph.ts';
+import { buildStageGraph, type GraphEdge, type StageGraph } from './stage-graph.ts';
 
 export type StatusReason =
   | { kind: 'not_in_lock' }
@@ -76,13 +76,15 @@ export function stageStatus(input: StatusInput): Result<StageStatus[], PipelineE
   }
   const result: StageStatus[] = [];
   const changed = new Set<string>();
+  const incoming = new Map<string, GraphEdge[]>();
+  for (const e of graph.edges) incoming.set(e.to, [...(incoming.get(e.to) ?? []), e]);
   for (const id of graph.order) {
     const status = own.get(id);
     if (!status) continue;
     // Each changed stage upstream, direct or through others, is named once.
     const upstream = new Set<string>();
-    for (const e of graph.edges) {
-      if (e.to !== id || !changed.has(e.from)) continue;
+    for (const e of incoming.get(id) ?? []) {
+      if (!changed.has(e.from)) continue;
       upstream.add(e.from);
       for (const r of own.get(e.from)?.reasons ?? []) if (r.kind === 'upstream_changed') upstream.add(r.stage);
     }
