@@ -179,6 +179,17 @@ stages:
     expect(s.alwaysChanged).toBe(true);
   });
 
+  it('merges vars maps key by key, and refuses a value redefined differently', () => {
+    const merged = expand('vars:\n  - grp: {a: 1}\n  - grp: {b: 2}\nstages:\n  s:\n    cmd: echo ${grp.a} ${grp.b}\n');
+    expect(merged.ok && merged.value[0]!.cmd).toBe('echo 1 2');
+    const clash = expand('vars:\n  - grp: {a: 1}\n  - grp: {a: 7}\nstages:\n  s:\n    cmd: echo\n');
+    expect(clash.ok || clash.error.message).toMatch(/'grp.a' .* already defined/);
+    const fromParams = expand('vars:\n  - train: {lr: 0.5}\nstages:\n  s:\n    cmd: echo\n', {
+      'params.yaml': { train: { lr: 0.1 } },
+    });
+    expect(fromParams.ok).toBe(false);
+  });
+
   it('says which variable is missing, and where', () => {
     const r = expand('stages:\n  a:\n    cmd: echo ${nope.x}\n');
     expect(r.ok).toBe(false);

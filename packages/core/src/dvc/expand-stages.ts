@@ -9,6 +9,7 @@
  */
 import { ParseError } from '../errors/parse-error.ts';
 import { failWith, ok, type Result } from '../errors/result.ts';
+import { deepEqual } from '../yaml/yaml-edit.ts';
 import type { DvcYaml, StageDefinition } from './dvc-yaml.ts';
 import {
   type Context,
@@ -74,10 +75,9 @@ export interface ExpandOptions {
 
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
 
-/** The context plus which source defined each top-level key (a key may not be defined twice). */
+/** The variables visible to a stage (`${…}` looks values up here). */
 interface Scope {
   ctx: Context;
-  sources: Map<string, string>;
 }
 
 class ExpandError extends Error {}
@@ -100,7 +100,7 @@ export function expandStages(dvcYaml: DvcYaml, options: ExpandOptions = {}): Res
       }),
     );
   };
-  const global: Scope = { ctx: {}, sources: new Map() };
+  const global: Scope = { ctx: {} };
   try {
     if (Object.hasOwn(files, DEFAULT_PARAMS_FILE)) {
       const params = files[DEFAULT_PARAMS_FILE];
@@ -135,18 +135,38 @@ function messageOf(e: unknown): string {
 }
 
 function cloneScope(s: Scope): Scope {
-  return { ctx: { ...s.ctx }, sources: new Map(s.sources) };
+  return { ctx: { ...s.ctx } };
 }
 
-/** Adds `values` to the scope; a top-level key already defined by another source is an error. */
+/**
+ * Merges `values` into the scope as DVC does: maps merge key by key (`{grp: {a: 1}}` with
+ * `{grp: {b: 2}}`); redefining a value differently is an error. Copies on write, so a stage's
+ * own vars never leak into the shared context.
+ */
 function mergeInto(scope: Scope, values: Record<string, unknown>, source: string): void {
+  mergeRecord(scope.ctx, values, source, '');
+}
+
+function mergeRecord(
+  target: Record<string, unknown>,
+  values: Record<string, unknown>,
+  source: string,
+  at: string,
+): void {
   for (const [k, v] of Object.entries(values)) {
-    const had = scope.sources.get(k);
-    if (had !== undefined && had !== source) {
-      throw new ExpandError(`variable '${k}' from ${source} is already defined by ${had}.`);
+    const where = at === '' ? k : `${at}.${k}`;
+    if (!Object.hasOwn(target, k)) {
+      setOwn(target, k, v);
+      continue;
     }
-    scope.sources.set(k, source);
-    setOwn(scope.ctx, k, v);
+    const current = target[k];
+    if (isRecord(current) && isRecord(v)) {
+      const copy = { ...current };
+      mergeRecord(copy, v, source, where);
+      setOwn(target, k, copy);
+    } else if (!deepEqual(current, v)) {
+      throw new ExpandError(`variable '${where}' from ${source} is already defined with another value.`);
+    }
   }
 }
 
@@ -191,9 +211,6 @@ function loadVars(scope: Scope, vars: unknown, baseDir: string, files: Record<st
         cursor = next;
       }
       setOwn(cursor, parts[parts.length - 1]!, value);
-      const top = parts[0]!;
-      const existing = scope.ctx[top];
-      if (scope.sources.get(top) === path && isRecord(existing) && isRecord(nested[top])) continue;
       mergeInto(scope, nested, path);
     }
   }
