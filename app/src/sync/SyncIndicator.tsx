@@ -21,8 +21,19 @@ export function SyncIndicator() {
   );
   onCleanup(subscribeSyncSummary(setSummary));
   const goneOffline = () => setSummary({ state: 'offline', detail: '', progress: null });
+  // A newer Cairn in another tab upgraded the database: this tab must reload to keep saving.
+  const outdated = () =>
+    setSummary({
+      state: 'needs-attention',
+      detail: 'A newer version of Cairn is open in another tab: reload this one.',
+      progress: null,
+    });
   window.addEventListener('offline', goneOffline);
-  onCleanup(() => window.removeEventListener('offline', goneOffline));
+  window.addEventListener('cairn:db-outdated', outdated);
+  onCleanup(() => {
+    window.removeEventListener('offline', goneOffline);
+    window.removeEventListener('cairn:db-outdated', outdated);
+  });
   onMount(() => {
     setTimeout(() => void import('./engine.ts').then((m) => m.startSyncEngine()), 0);
   });

@@ -1,9 +1,10 @@
 /// <reference lib="webworker" />
 /**
- * A hash-and-store worker: reads a file in slices, feeds each to core's `FileHasher` (DVC 3
+ * A hash-and-store worker: reads a file as a stream, feeds each piece to core's `FileHasher` (DVC 3
  * `md5`, on hash-wasm, so the browser's hashes are exactly DVC's and the CLI's) and to a
  * data-cache writer, then commits the object under its hash. Cancel stops between slices and
- * drops what was written.
+ * drops what was written. Small files are read whole (the per-file read round trip, not
+ * hashing, is their cost, so many run at once).
  */
 import { FileHasher, hashWasmMd5, type Md5 } from '@cairn/core/hash/index';
 import { createMD5, type IHasher } from 'hash-wasm';
@@ -11,7 +12,7 @@ import { getBlobStore } from '../storage/blobs.ts';
 import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
 
 const post = (message: HashStoreResponse) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
-/** Slice size: big enough that per-call costs vanish, small enough to bound memory. */
+/** Files up to this size are read in one piece; progress is reported about this often. */
 const SLICE_BYTES = 4 * 1024 * 1024;
 
 const md5Factory = hashWasmMd5();
@@ -62,25 +63,31 @@ async function runJob(run: number, id: number, file: Blob, store: boolean): Prom
   if (file.size <= SLICE_BYTES) return hashSmall(run, id, file, store);
   const hasher = new FileHasher(await md5Factory(), 'md5');
   const writer = store ? getBlobStore().writer() : null;
+  // The blob's own stream is the cheapest way to read a big file in Chromium (measured: about
+  // 1.4x faster than reading 4 MiB slices, whose copies cost this thread as much as hashing).
+  const reader = file.stream().getReader();
+  let unreported = 0;
   try {
-    // Reads are served by the browser process: ask for the next slice while hashing this one.
-    const read = (at: number) => (at < file.size ? file.slice(at, at + SLICE_BYTES).arrayBuffer() : null);
-    let pending = read(0);
-    for (let at = 0; at < file.size; at += SLICE_BYTES) {
+    for (;;) {
       if (cancelledRuns.has(run)) {
-        await pending?.catch(() => {});
+        await reader.cancel().catch(() => {});
         await writer?.abort();
         post({ type: 'cancelled', run, id });
         return;
       }
-      const slice = new Uint8Array((await pending) as ArrayBuffer);
-      pending = read(at + SLICE_BYTES);
-      hasher.push(slice);
-      if (writer) await writer.write(slice);
-      post({ type: 'progress', run, id, bytes: slice.byteLength });
+      const { done, value } = await reader.read();
+      if (done) break;
+      hasher.push(value);
+      if (writer) await writer.write(value);
+      unreported += value.byteLength;
+      if (unreported >= SLICE_BYTES) {
+        post({ type: 'progress', run, id, bytes: unreported });
+        unreported = 0;
+      }
     }
     const { md5, size } = hasher.finish();
     const isNew = writer ? await writer.commit(md5) : false;
+    if (unreported > 0) post({ type: 'progress', run, id, bytes: unreported });
     post({ type: 'done', run, id, md5, size, isNew });
   } catch (error) {
     await writer?.abort().catch(() => {});
