@@ -94,6 +94,10 @@ describe('the demo repository demo/segmentation', () => {
     }
   });
 
+  it('is a well-formed git repository (git fsck --strict)', async () => {
+    await git(['fsck', '--strict', '--no-progress'], clone);
+  });
+
   it('has a 3-stage pipeline prepare → train → evaluate whose lock matches the tracked data', () => {
     const yaml = parseDvcYaml(read('dvc.yaml'));
     if (!yaml.ok) throw new Error(JSON.stringify(yaml.error));
@@ -174,12 +178,14 @@ describe('the demo repository demo/segmentation', () => {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ experiment_ids: ids, max_results: 1000 }),
       })
-    ).json()) as { runs: Array<{ info: { run_id: string } }> };
+    ).json()) as { runs: Array<{ info: { run_id: string; experiment_id: string } }> };
     expect(found.runs.length).toBeGreaterThanOrEqual(30);
-    const runId = found.runs[0]?.info.run_id as string;
+    const sweepId = exps.experiments.find((e) => e.name === 'unet-sweep')?.experiment_id;
+    const sweepRun = found.runs.find((r) => r.info.experiment_id === sweepId)?.info.run_id as string;
     const history = (await (
-      await fetch(`${mlflow}/metrics/get-history?run_id=${runId}&metric_key=val_loss&max_results=25000`)
-    ).json()) as { metrics: unknown[] };
-    expect(history.metrics.length).toBeGreaterThanOrEqual(20);
+      await fetch(`${mlflow}/metrics/get-history?run_id=${sweepRun}&metric_key=val_iou&max_results=25000`)
+    ).json()) as { metrics: Array<{ step: number | string }> };
+    expect(history.metrics.length).toBeGreaterThanOrEqual(200);
+    expect(new Set(history.metrics.map((m) => Number(m.step))).size).toBe(history.metrics.length);
   });
 });

@@ -17,6 +17,8 @@ export interface YjsConfig {
   maxMessagesPerSecond: number;
   /** Largest total awareness state one client may publish. */
   maxAwarenessBytes: number;
+  /** Sockets one user (or one address, when signed out) may hold open at once. */
+  maxSocketsPerUser: number;
 }
 
 export const DEFAULT_YJS_CONFIG: YjsConfig = {
@@ -26,13 +28,14 @@ export const DEFAULT_YJS_CONFIG: YjsConfig = {
   compactAfterUpdates: 500,
   maxMessagesPerSecond: 200,
   maxAwarenessBytes: 64 * 1024,
+  maxSocketsPerUser: 100,
 };
 
 /**
  * `CAIRN_YJS_MAX_PAYLOAD` (bytes, default 1 MiB), `CAIRN_YJS_ALLOWED_ORIGINS` (comma-separated
  * origins such as `https://cairn.example.org`), `CAIRN_YJS_IDLE_MS` (default 30000),
  * `CAIRN_YJS_COMPACT_AFTER` (default 500 updates), `CAIRN_YJS_MAX_MESSAGES_PER_SECOND`
- * (default 200).
+ * (default 200), `CAIRN_YJS_MAX_SOCKETS_PER_USER` (default 100).
  */
 export function yjsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): YjsConfig {
   return {
@@ -48,6 +51,13 @@ export function yjsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): YjsConfi
       1_000_000,
     ),
     maxAwarenessBytes: DEFAULT_YJS_CONFIG.maxAwarenessBytes,
+    maxSocketsPerUser: intVar(
+      env,
+      'CAIRN_YJS_MAX_SOCKETS_PER_USER',
+      DEFAULT_YJS_CONFIG.maxSocketsPerUser,
+      1,
+      1_000_000,
+    ),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { getAccess } from '../auth/access.ts';
 import type { Feature } from '../cairn.ts';
 import type { ServerContext } from '../context.ts';
@@ -35,6 +35,9 @@ export interface YjsFeatureOptions {
   config?: YjsConfig;
 }
 
+/** Standard close code "try again later": a cap was hit; y-websocket retries with backoff. */
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
 /** Refusals after the handshake use 4400 + the HTTP status's last two digits (PROTOCOL.md). */
 function closeCodeFor(status: number): number {
   if (status >= 400 && status < 500) return 4000 + status;
@@ -60,6 +63,20 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, perMessageDeflate: false });
   wss.on('error', (err) => log.error('yjs websocket server error', { error: String(err) }));
   let closing = false;
+  const socketsPerHolder = new Map<string, number>();
+  /** Counts the socket against its holder's cap (signed-out readers: per address); false if over. */
+  const holdSocket = (ws: WebSocket, req: IncomingMessage, user: string): boolean => {
+    const holder = user === 'anonymous' ? `anonymous@${req.socket.remoteAddress}` : user;
+    const held = socketsPerHolder.get(holder) ?? 0;
+    if (held >= config.maxSocketsPerUser) return false;
+    socketsPerHolder.set(holder, held + 1);
+    ws.once('close', () => {
+      const left = (socketsPerHolder.get(holder) ?? 1) - 1;
+      if (left > 0) socketsPerHolder.set(holder, left);
+      else socketsPerHolder.delete(holder);
+    });
+    return true;
+  };
   let roomsClosed: Promise<void> | null = null;
   /** Says goodbye (1001) to every peer and unloads every document; idempotent. */
   const beginClosing = () => {
@@ -92,6 +109,12 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
               return;
             }
             const key = decision.address.key;
+            if (!holdSocket(ws, req, decision.user)) {
+              log.info('yjs connection refused', { doc: key, user: decision.user, code: 'too_many_sockets' });
+              ws.close(CLOSE_TRY_AGAIN_LATER, 'too many open documents');
+              setTimeout(() => ws.terminate(), 2000).unref();
+              return;
+            }
             log.info('yjs connection', { doc: key, user: decision.user, write: decision.canWrite });
             try {
               attachPeerSocket(ws, rooms, {
