@@ -106,8 +106,9 @@ function ownReasons(stage: Stage, locked: LockStage | undefined, input: StatusIn
     return reasons;
   }
   const resolve = (p: string) => joinPath(dir, stage.wdir, p);
+  // Like DVC's Stage.changed(): the command is always compared; a frozen stage skips its deps.
+  if (!deepEqual(stage.cmd, locked.cmd)) reasons.push({ kind: 'cmd_changed', old: locked.cmd, new: stage.cmd });
   if (!stage.frozen) {
-    if (!deepEqual(stage.cmd, locked.cmd)) reasons.push({ kind: 'cmd_changed', old: locked.cmd, new: stage.cmd });
     const lockedDeps = byPath(locked.deps);
     for (const dep of stage.deps) {
       const entry = lockedDeps.get(dep);
