@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { dirHash, hashStream, hashWasmMd5 } from '@cairn/core/hash/index';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +21,22 @@ function makeFolder(root: string): string {
   return dir;
 }
 
-/** The folder's DVC hash as core computes it in Node (what `cairn add` writes). */
+const run = promisify(execFile);
+const cairnCli = path.resolve(import.meta.dirname, '../../packages/cli/bin/cairn.js');
+
+/** What `cairn add` (the CLI, in Node) writes for a copy of the folder: the `.dvc` file's md5. */
+async function cairnAddHash(folder: string, root: string): Promise<string> {
+  const repo = path.join(root, 'cli-repo');
+  fs.mkdirSync(path.join(repo, 'data'), { recursive: true });
+  fs.cpSync(folder, path.join(repo, 'data', path.basename(folder)), { recursive: true });
+  await run('git', ['init', '-q'], { cwd: repo });
+  await run(process.execPath, [cairnCli, 'init', '-q'], { cwd: repo });
+  await run(process.execPath, [cairnCli, 'add', `data/${path.basename(folder)}`], { cwd: repo });
+  const pointer = fs.readFileSync(path.join(repo, 'data', `${path.basename(folder)}.dvc`), 'utf8');
+  return /md5: (\S+)/.exec(pointer)?.[1] ?? '';
+}
+
+/** The folder's DVC hash as core computes it in Node. */
 async function nodeDirHash(dir: string): Promise<{ oid: string; size: number; nfiles: number }> {
   const md5 = hashWasmMd5();
   const entries = [];
@@ -73,10 +90,11 @@ describe.skipIf(!e2eAvailable())('adding data in Chromium', () => {
     await done.waitFor({ timeout: 60_000 });
     expect(await done.textContent()).toContain('Saved on this device in commit');
 
-    // The hash the browser computed (in its workers) is the one core computes in Node.
+    // The hash the browser computed (in its workers) is the one `cairn add` and core compute in Node.
     const expected = await nodeDirHash(folder);
     const link = done.locator('a').first();
     expect(await link.getAttribute('data-oid')).toBe(expected.oid);
+    expect(await cairnAddHash(folder, tmp)).toBe(expected.oid);
 
     // Offline, after a reload, the data folder is listed from the repository on this device.
     await chrome.context.setOffline(true);
