@@ -34,7 +34,7 @@ export interface AddResult {
 
 export class AddDataError extends Error {
   constructor(
-    readonly code: 'invalid-path' | 'already-tracked' | 'empty' | 'cancelled' | 'hash-failed',
+    readonly code: 'invalid-path' | 'already-tracked' | 'empty' | 'cancelled' | 'hash-failed' | 'storage-full',
     message: string,
   ) {
     super(message);
@@ -132,6 +132,10 @@ export async function addData(
       }
       if (error instanceof HashFailedError) {
         stored.push(...error.newlyStored);
+        // A full disk is not a bad file: say what happened, and that nothing was added.
+        if (error.reason === 'storage-full') {
+          throw new AddDataError('storage-full', `${error.message} Nothing was added; your earlier data is intact.`);
+        }
         throw new AddDataError('hash-failed', `Could not read a file: ${error.message}`);
       }
       throw error;
