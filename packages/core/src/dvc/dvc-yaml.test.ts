@@ -170,6 +170,10 @@ stages:
       { file: 'params.yaml', keys: ['train.lr'] },
       { file: 'other.yaml', keys: ['a.b'] },
       { file: 'whole.toml', keys: null },
+      // Values that ${…} took from params files are tracked too, relative to the wdir.
+      { file: '../config.yaml', keys: ['model.depth'] },
+      { file: '../params.yaml', keys: ['train.lr'] },
+      { file: 'local.yaml', keys: ['local'] },
     ]);
     expect(s.outs).toEqual([
       { path: 'out-3', kind: 'out', cache: false, persist: true, push: true, checkpoint: false },
@@ -177,6 +181,20 @@ stages:
     ]);
     expect(s.frozen).toBe(true);
     expect(s.alwaysChanged).toBe(true);
+  });
+
+  it('tracks values taken from params files in ${…} as stage params, as DVC does', () => {
+    const r = expand(
+      'vars:\n  - cfg.yaml\n  - inline: {n: 3}\nstages:\n  s:\n    wdir: sub\n    cmd: train --lr ${train.lr} --d ${model.depth} --n ${inline.n}\n    params: [other]\n  f:\n    foreach: [1, 2]\n    do:\n      cmd: echo ${item} ${train.lr}\n',
+      { 'params.yaml': { train: { lr: 0.1 } }, 'cfg.yaml': { model: { depth: 4 } } },
+    );
+    if (!r.ok) throw r.error;
+    expect(r.value[0]!.params).toEqual([
+      { file: 'params.yaml', keys: ['other'] },
+      { file: '../params.yaml', keys: ['train.lr'] },
+      { file: '../cfg.yaml', keys: ['model.depth'] },
+    ]);
+    expect(r.value[1]!.params).toEqual([{ file: 'params.yaml', keys: ['train.lr'] }]);
   });
 
   it('merges vars maps key by key, and refuses a value redefined differently', () => {

@@ -9,6 +9,7 @@
  */
 import { ParseError } from '../errors/parse-error.ts';
 import { failWith, ok, type Result } from '../errors/result.ts';
+import { getParam } from '../params/params-file.ts';
 import { deepEqual } from '../yaml/yaml-edit.ts';
 import type { DvcYaml, StageDefinition } from './dvc-yaml.ts';
 import {
@@ -78,6 +79,8 @@ export const DEFAULT_PARAMS_FILE = 'params.yaml';
 /** The variables visible to a stage (`${…}` looks values up here). */
 interface Scope {
   ctx: Context;
+  /** Files loaded into the context (relative to dvc.yaml), in load order: their values used in `${…}` become params. */
+  files: string[];
 }
 
 class ExpandError extends Error {}
@@ -100,11 +103,14 @@ export function expandStages(dvcYaml: DvcYaml, options: ExpandOptions = {}): Res
       }),
     );
   };
-  const global: Scope = { ctx: {} };
+  const global: Scope = { ctx: {}, files: [] };
   try {
     if (Object.hasOwn(files, DEFAULT_PARAMS_FILE)) {
       const params = files[DEFAULT_PARAMS_FILE];
-      if (isRecord(params)) mergeInto(global, params, DEFAULT_PARAMS_FILE);
+      if (isRecord(params)) {
+        mergeInto(global, params, DEFAULT_PARAMS_FILE);
+        global.files.push(DEFAULT_PARAMS_FILE);
+      }
     }
     loadVars(global, dvcYaml.vars, '.', files);
   } catch (e) {
@@ -135,7 +141,7 @@ function messageOf(e: unknown): string {
 }
 
 function cloneScope(s: Scope): Scope {
-  return { ctx: { ...s.ctx } };
+  return { ctx: { ...s.ctx }, files: [...s.files] };
 }
 
 /**
@@ -196,6 +202,7 @@ function loadVars(scope: Scope, vars: unknown, baseDir: string, files: Record<st
     if (!Object.hasOwn(files, path)) throw new ExpandError(`missing file: vars file '${path}' was not provided.`);
     const content = files[path];
     if (!isRecord(content)) throw new ExpandError(`vars file '${path}' must hold a mapping, found ${kindOf(content)}.`);
+    if (!scope.files.includes(path)) scope.files.push(path);
     if (keys === null) {
       mergeInto(scope, content, path);
       continue;
@@ -276,18 +283,20 @@ function resolveStage(
   group?: string,
   key?: string,
 ): Stage {
-  const wdirRaw = def.wdir === undefined ? '.' : interpolateValue(def.wdir, scope.ctx);
+  const used: [string[], unknown][] = [];
+  const listener = (path: string[], value: unknown) => used.push([path, value]);
+  const wdirRaw = def.wdir === undefined ? '.' : interpolateValue(def.wdir, scope.ctx, false, listener);
   if (typeof wdirRaw !== 'string') throw new ExpandError(`wdir must be a path, found ${kindOf(wdirRaw)}.`);
   const wdir = normalizePath(wdirRaw);
   loadVars(scope, def.vars, wdir, files);
   const { vars: _v, ...rest } = def;
-  const r = interpolateValue(rest, scope.ctx) as Record<string, unknown>;
+  const r = interpolateValue(rest, scope.ctx, false, listener) as Record<string, unknown>;
   const stage: Stage = {
     name,
     cmd: readCmd(r.cmd),
     wdir,
     deps: readPaths(r.deps, 'deps'),
-    params: readParams(r.params),
+    params: withTrackedParams(readParams(r.params), used, scope.files, files, wdir),
     outs: [...readOuts(r.outs, 'out'), ...readOuts(r.metrics, 'metric'), ...readOuts(r.plots, 'plot')],
     frozen: readBool(r.frozen, 'frozen', false),
     alwaysChanged: readBool(r.always_changed, 'always_changed', false),
@@ -385,4 +394,43 @@ function readOuts(v: unknown, kind: OutKind): StageOut[] {
     }
     return out;
   });
+}
+
+/**
+ * DVC tracks simple values that `${…}` took from params files (params.yaml and `vars` files) as
+ * params of the stage, so they appear in dvc.lock and changing them changes the stage.
+ */
+function withTrackedParams(
+  params: StageParams[],
+  used: [string[], unknown][],
+  loaded: string[],
+  files: Record<string, unknown>,
+  wdir: string,
+): StageParams[] {
+  const out = params.map((p) => ({ file: p.file, keys: p.keys === null ? null : [...p.keys] }));
+  for (const [path, value] of used) {
+    if (typeof value === 'object' && value !== null) continue;
+    if (path[0] === 'item' || path[0] === 'key') continue;
+    const key = path.join('.');
+    const source = loaded.find((f) => {
+      const v = getParam(files[f], key);
+      return v !== undefined && deepEqual(v, value);
+    });
+    if (source === undefined) continue;
+    const file = relativePath(wdir, source);
+    const entry = out.find((p) => p.file === file);
+    if (!entry) out.push({ file, keys: [key] });
+    else if (entry.keys !== null && !entry.keys.includes(key)) entry.keys.push(key);
+  }
+  return out;
+}
+
+/** `to` (relative to the dvc.yaml directory) as seen from `from` (also relative to it). */
+function relativePath(from: string, to: string): string {
+  if (from === '.') return to;
+  const a = from.split('/');
+  const b = to.split('/');
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
 }

@@ -65,25 +65,34 @@ export function valueToText(value: unknown, expr: string, inCmd: boolean): strin
 }
 
 /** Resolves one string. Throws InterpolationError on an unknown key or unprintable value. */
-export function interpolateString(text: string, context: Context, inCmd = false): unknown {
+/** Told about every value looked up (DVC tracks params used in `${…}` as stage params). */
+export type LookupListener = (path: string[], value: unknown) => void;
+
+function tracked(context: Context, expr: string, listener?: LookupListener): unknown {
+  const value = lookup(context, expr);
+  listener?.(splitKeyPath(expr), value);
+  return value;
+}
+
+export function interpolateString(text: string, context: Context, inCmd = false, listener?: LookupListener): unknown {
   const whole = WHOLE.exec(text);
-  if (whole) return lookup(context, whole[1]!);
+  if (whole) return tracked(context, whole[1]!, listener);
   if (!text.includes('${')) return text;
   return text.replace(EXPR, (_m, escaped: string | undefined, expr: string) =>
-    escaped ? `\${${expr}}` : valueToText(lookup(context, expr), expr, inCmd),
+    escaped ? `\${${expr}}` : valueToText(tracked(context, expr, listener), expr, inCmd),
   );
 }
 
 /** Resolves every string value (and keys holding `${…}`); `cmd` strings unpack maps and lists. */
-export function interpolateValue(value: unknown, context: Context, inCmd = false): unknown {
-  if (typeof value === 'string') return interpolateString(value, context, inCmd);
-  if (Array.isArray(value)) return value.map((v) => interpolateValue(v, context, inCmd));
+export function interpolateValue(value: unknown, context: Context, inCmd = false, listener?: LookupListener): unknown {
+  if (typeof value === 'string') return interpolateString(value, context, inCmd, listener);
+  if (Array.isArray(value)) return value.map((v) => interpolateValue(v, context, inCmd, listener));
   if (isRecord(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       // Keys are paths in `outs: [{\${name}.json: {cache: false}}]` and params file names.
-      const key = k.includes('${') ? valueToText(interpolateString(k, context), k, false) : k;
-      setOwn(out, key, interpolateValue(v, context, inCmd || k === 'cmd'));
+      const key = k.includes('${') ? valueToText(interpolateString(k, context, false, listener), k, false) : k;
+      setOwn(out, key, interpolateValue(v, context, inCmd || k === 'cmd', listener));
     }
     return out;
   }
