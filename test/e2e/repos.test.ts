@@ -100,6 +100,27 @@ describe.skipIf(!e2eAvailable())('repositories from the server in Chromium', () 
     await page.close();
   });
 
+  it('asks the server to import a repository from a git URL, kept in step, and clones it here', async () => {
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByPlaceholder('user name').fill('admin');
+    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/`);
+    // The source: the public repository of the first test, served over plain http.
+    await page.getByPlaceholder('https://github.com/owner/repo.git').fill(`${server.url}/admin/shared-data.git`);
+    await page.getByPlaceholder('name on this server').fill('imported-data');
+    await page.getByLabel('Keep in step with the source').check();
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.waitForURL(`${server.url}/admin/imported-data`, { timeout: 60_000 });
+    await page.getByTestId('entry').first().waitFor({ timeout: 30_000 });
+    expect((await page.getByTestId('entry').allTextContents()).join(' ')).toContain('README.md');
+    const info = await fetch(`${server.url}/api/v1/repos/admin/imported-data`, { headers: auth });
+    expect(info.status).toBe(200);
+    expect(JSON.stringify(await info.json())).toContain('connect');
+    await page.close();
+  });
+
   it('clones the demo repository seeded on first start', async () => {
     const refs = await fetch(`${server.url}/demo/segmentation.git/info/refs?service=git-upload-pack`);
     expect(refs.status, 'the server seeds demo/segmentation on first start').toBe(200);
