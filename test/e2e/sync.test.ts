@@ -93,4 +93,23 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
     await page.close();
   });
+
+  it('a repository created offline is created on the server and pushed when the network returns', async () => {
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/`);
+    await chrome.context.setOffline(true);
+    await page.reload();
+    await page.getByTestId('new-repo-name').fill('born-offline');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(`${server.url}/admin/born-offline`);
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => repoState(page, 'admin/born-offline')).toBe('Waiting to sync');
+
+    await chrome.context.setOffline(false);
+    await expect.poll(() => repoState(page, 'admin/born-offline'), { timeout: 60_000 }).toBe('Up to date');
+    const host = new URL(server.url).host;
+    const { stdout } = await run('git', ['ls-remote', `http://admin:${ADMIN_TOKEN}@${host}/admin/born-offline.git`]);
+    expect(stdout).toMatch(/^[0-9a-f]{40}\trefs\/heads\/main$/m);
+    await page.close();
+  });
 });
