@@ -78,6 +78,8 @@ describe.skipIf(!e2eAvailable())('repositories from the server in Chromium', () 
     await page.goto(`${server.url}/`);
     const item = page.locator('[data-repo="admin/shared-data"]');
     await expect.poll(() => item.getByTestId('repo-sync-state').textContent()).toBe('Up to date');
+    // How much room its git files take on this device is shown beside it.
+    await expect.poll(() => item.getByTestId('repo-usage').textContent()).toMatch(/^\d+(\.\d)? (B|KB|MB)$/);
 
     // The data behind the pointers comes on request, verified, and only what is missing.
     await item.getByRole('button', { name: 'Download data' }).click();

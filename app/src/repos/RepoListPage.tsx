@@ -57,13 +57,15 @@ export default function RepoListPage() {
   const [busy, setBusy] = createSignal<string | null>(null);
   const [error, setError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
-  const run = async (label: string, action: () => Promise<{ owner: string; repo: string } | void>) => {
+  /** Runs an action; when it yields a repository, opens it. */
+  const run = async (label: string, action: () => Promise<unknown>) => {
     setError(null);
     setBusy(label);
     try {
       const result = await action();
       changed();
-      if (result) navigate(`/${result.owner}/${result.repo}`);
+      const opened = result as { owner?: string; repo?: string } | undefined;
+      if (opened?.owner && opened.repo) navigate(`/${opened.owner}/${opened.repo}`);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -104,6 +106,7 @@ export default function RepoListPage() {
                 <A class="repo-name" href={`/${row.owner}/${row.repo}`}>
                   {row.id}
                 </A>
+                <RepoUsage row={row} />
                 <span
                   class="sync-state"
                   data-state={row.syncState}
