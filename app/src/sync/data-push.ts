@@ -95,10 +95,12 @@ export async function pushData(
   const base = dvcRemoteUrl(server, handle.owner, handle.repo);
   const headers = await authHeaders(server);
   for (const [i, o] of missing.entries()) {
-    const parts: Uint8Array[] = [];
-    for await (const chunk of store.chunks(o.oid)) parts.push(chunk);
-    // Chromium streams request bodies only over HTTP/2; a Blob lets it page large bodies to disk.
-    const body = new Blob(parts as BlobPart[], { type: 'application/octet-stream' });
+    // Chromium streams request bodies only over HTTP/2, so the body is a Blob. Each chunk becomes
+    // a Blob of its own as it is read, handing the bytes to the browser's blob storage (which
+    // pages large blobs to disk) so a multi-gigabyte object never sits whole in the JS heap.
+    const parts: Blob[] = [];
+    for await (const chunk of store.chunks(o.oid)) parts.push(new Blob([chunk as BlobPart]));
+    const body = new Blob(parts, { type: 'application/octet-stream' });
     const response = await request(server, `${base}/${objectPath(o.oid, o.legacy)}`, {
       method: 'PUT',
       headers,
