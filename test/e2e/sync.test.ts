@@ -94,6 +94,52 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
     await page.close();
   });
 
+  it('changes that conflict with the server are explained and kept, never overwritten', async () => {
+    // Someone else changes data/.gitignore on the server (in the clone of the first test)...
+    const clone = path.join(tmp, 'clone');
+    const cli = (...args: string[]) =>
+      run('git', ['-C', clone, '-c', 'user.name=Other', '-c', 'user.email=o@example.com', ...args]);
+    fs.appendFileSync(path.join(clone, 'data', '.gitignore'), '/from-elsewhere.bin\n');
+    await cli('commit', '-q', '-am', 'Ignore a file elsewhere');
+    await cli('push', '-q', 'origin', 'HEAD');
+    const { stdout: serverHead } = await cli('rev-parse', 'HEAD');
+
+    // ...while this device, offline, adds data, which also appends to data/.gitignore.
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/`);
+    await chrome.context.setOffline(true);
+    await page.goto(`${server.url}/admin/field-notes/add-data`);
+    const file = path.join(tmp, 'second.bin');
+    fs.writeFileSync(file, crypto.randomBytes(1000));
+    await page.getByTestId('pick-files').setInputFiles(file);
+    await page.getByTestId('add-message').fill('Add a second file');
+    await page.getByTestId('add-submit').click();
+    await page.getByTestId('add-done').waitFor({ timeout: 60_000 });
+    await page.goto(`${server.url}/`);
+    await chrome.context.setOffline(false);
+
+    await expect.poll(() => repoState(page, 'admin/field-notes'), { timeout: 60_000 }).toBe('Needs attention');
+    const message = await page
+      .locator('[data-repo="admin/field-notes"] [data-testid="repo-sync-message"]')
+      .textContent();
+    expect(message).toContain('data/.gitignore');
+    expect(message).toMatch(/merge origin\/main/);
+    await expect.poll(() => page.getByTestId('connectivity').textContent()).toBe('Needs attention');
+    // The server was not overwritten.
+    const host = new URL(server.url).host;
+    const { stdout } = await run('git', [
+      'ls-remote',
+      `http://admin:${ADMIN_TOKEN}@${host}/admin/field-notes.git`,
+      'main',
+    ]);
+    expect(stdout.split('\t')[0]).toBe(serverHead.trim());
+    // The local commit is kept: its data is still listed on this device.
+    await page.goto(`${server.url}/admin/field-notes/tree/HEAD/data`);
+    await page.getByTestId('entry').first().waitFor({ timeout: 30_000 });
+    expect((await page.getByTestId('entry').allTextContents()).join(' ')).toContain('second.bin');
+    await page.close();
+  });
+
   it('a repository created offline is created on the server and pushed when the network returns', async () => {
     const page = await chrome.context.newPage();
     await page.goto(`${server.url}/`);

@@ -106,6 +106,20 @@ export default function RepoListPage() {
                 <A class="repo-name" href={`/${row.owner}/${row.repo}`}>
                   {row.id}
                 </A>
+                <Show when={row.syncState === 'needs-attention' && row.syncMessage}>
+                  <span class="error" data-testid="repo-sync-message">
+                    {row.syncMessage}
+                  </span>
+                </Show>
+                <Show when={row.server && row.syncState !== 'syncing'}>
+                  <button
+                    type="button"
+                    class="button"
+                    onClick={() => void import('../sync/engine.ts').then((m) => m.syncRepo(row.id))}
+                  >
+                    Sync now
+                  </button>
+                </Show>
                 <RepoUsage row={row} />
                 <span
                   class="sync-state"
