@@ -21,11 +21,13 @@ describe.skipIf(!e2eAvailable())('repositories from the server in Chromium', () 
   beforeAll(async () => {
     process.env.CAIRN_ADMIN_PASSWORD = ADMIN_PASSWORD;
     process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
+    process.env.CAIRN_DEMO = '1'; // the last test clones the seeded demo repository
     server = await startTestServer({ CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD, CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
     chrome = await launchChromium();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-repos-e2e-'));
   });
   afterAll(async () => {
+    delete process.env.CAIRN_DEMO;
     await chrome?.close();
     await server?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -137,6 +139,11 @@ describe.skipIf(!e2eAvailable())('repositories from the server in Chromium', () 
     await expect
       .poll(() => page.locator('[data-repo="demo/segmentation"] [data-testid="repo-sync-state"]').textContent())
       .toBe('Up to date');
+
+    // A DVC-tracked CSV opens in its viewer: its object is fetched from the server on demand.
+    await page.goto(`${server.url}/demo/segmentation/blob/HEAD/data/raw/annotations.csv`);
+    await page.getByTestId('csv-viewer').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('csv-viewer').textContent(), { timeout: 30_000 }).toContain('annotator');
     await page.close();
   });
 });
