@@ -21,6 +21,8 @@ const TOKEN = 'cairn_bench_admin_token_000001';
 process.env.CAIRN_ADMIN_TOKEN = TOKEN;
 process.env.CAIRN_ADMIN_PASSWORD = 'bench-password';
 process.env.CAIRN_DEMO = '0';
+// All clients here are one user; lift the per-user socket cap above the client count.
+process.env.CAIRN_YJS_MAX_SOCKETS_PER_USER = String(CLIENTS + 10);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-yjs-'));
 const cairn = await startCairn(configFromEnv({ PORT: '0', CAIRN_DATA: dataDir, CAIRN_LOG: 'silent' }));
@@ -71,8 +73,15 @@ async function fanOut(url: string): Promise<number[]> {
   for (let i = 0; i < UPDATES; i++) {
     doc.getText('t').insert(doc.getText('t').length, `edit ${i}; `);
     const message = writeUpdateMessage(updates.shift() as Uint8Array);
-    const arrived = new Promise<void>((r) => {
-      done = r;
+    const arrived = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`update ${i} reached only ${CLIENTS - waiting} clients`)),
+        10_000,
+      );
+      done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
     waiting = CLIENTS;
     const t0 = performance.now();
