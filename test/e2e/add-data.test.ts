@@ -114,6 +114,23 @@ describe.skipIf(!e2eAvailable())('adding data in Chromium', () => {
     await page.close();
   });
 
+  it('"Saved" is durable: closing the tab right after it keeps the commit', async () => {
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/local/photos/add-data`);
+    const file = path.join(tmp, 'notes.txt');
+    fs.writeFileSync(file, 'kept\n');
+    await page.getByTestId('pick-files').setInputFiles(file);
+    await page.getByTestId('add-submit').click();
+    await page.getByTestId('add-done').waitFor({ timeout: 60_000 });
+    // Within lightning-fs's 500 ms debounce: only the awaited flush() saved the directory tree.
+    await page.close();
+    const again = await chrome.context.newPage();
+    await again.goto(`${server.url}/local/photos/tree/HEAD/data`);
+    await again.getByTestId('entry').first().waitFor({ timeout: 30_000 });
+    expect((await again.getByTestId('entry').allTextContents()).join(' ')).toContain('notes.txt');
+    await again.close();
+  });
+
   it('a cancelled add leaves no commit and no data behind', async () => {
     const page = await chrome.context.newPage();
     const big = path.join(tmp, 'big.bin');
