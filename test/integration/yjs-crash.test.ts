@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor, type YClient, yClient } from './yjs-clients.ts';
+
+/**
+ * Acknowledged means durable (RELIABILITY B5, F3): the real server, in its own process, is
+ * killed with SIGKILL in the middle of a burst of edits and restarted on the same data. Every
+ * edit another client had received before the kill is still there, and the writer's other
+ * edits arrive when it reconnects — nothing lost, nothing doubled.
+ */
+const ADMIN_TOKEN = 'cairn_test_admin_token_yjs_0004';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+process.setMaxListeners(100);
+
+let dataDir: string;
+let port: number;
+let child: ChildProcess | null = null;
+const clients: YClient[] = [];
+const url = () => `http://127.0.0.1:${port}`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function startServerProcess(): Promise<void> {
+  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      CAIRN_DATA: dataDir,
+      CAIRN_LOG: 'silent',
+      CAIRN_DEMO: '0',
+      CAIRN_ADMIN_PASSWORD: 'admin-password-crash',
+      CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
+    },
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url()}/healthz`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('the server process did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-yjs-crash-'));
+  port = await freePort();
+  await startServerProcess();
+  const res = await fetch(`${url()}/api/v1/repos`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'lab', private: true }),
+  });
+  expect(res.status).toBe(201);
+});
+
+afterAll(() => {
+  for (const c of clients) c.destroy();
+  child?.kill('SIGKILL');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the Yjs relay killed mid-edit', () => {
+  it('keeps every update a peer had received, and takes the rest when the writer reconnects', async () => {
+    const writer = yClient(url(), 'admin', 'lab', 'crash', ADMIN_TOKEN);
+    const observer = yClient(url(), 'admin', 'lab', 'crash', ADMIN_TOKEN);
+    clients.push(writer, observer);
+    await waitFor('both synced', () => writer.provider.synced && observer.provider.synced);
+    const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${from + i}\n`);
+
+    // Burst 1, fully relayed: these updates were acknowledged to another peer.
+    for (const l of lines(0, 50)) writer.doc.getText('t').insert(writer.text().length, l);
+    await waitFor('observer has burst 1', () => observer.text().split('\n').length === 51);
+    const acknowledged = observer.text();
+
+    // Burst 2, killed in the middle.
+    for (const l of lines(50, 100)) writer.doc.getText('t').insert(writer.text().length, l);
+    child?.kill('SIGKILL');
+    await new Promise<void>((r) => child?.once('exit', () => r()));
+    // Keep the old clients away until the fresh one has seen what the server kept on its own.
+    writer.provider.disconnect();
+    observer.provider.disconnect();
+    await startServerProcess();
+
+    const fresh = yClient(url(), 'admin', 'lab', 'crash', ADMIN_TOKEN);
+    clients.push(fresh);
+    await waitFor('fresh client synced', () => fresh.provider.synced);
+    expect(fresh.text().startsWith(acknowledged)).toBe(true);
+
+    writer.provider.connect();
+    observer.provider.connect();
+
+    await waitFor('writer reconnected and re-sent', () => fresh.text() === writer.text(), 30_000);
+    expect(fresh.text()).toBe(lines(0, 100).join(''));
+    await waitFor('observer converged', () => observer.text() === writer.text(), 30_000);
+  });
+});
