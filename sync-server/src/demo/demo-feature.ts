@@ -72,7 +72,8 @@ export async function seedDemo(ctx: ServerContext, baseUrl: string): Promise<Dem
 
   const accounts = makeAccountStore(ctx.db);
   const repos = makeRepoStore(ctx.db);
-  if (repos.find(DEMO_OWNER, DEMO_REPO)) {
+  // Only a first start seeds: a server that already hosts repositories is not given a demo.
+  if (repos.listVisible(null, true).length > 0) {
     markSeeded();
     return null;
   }
