@@ -16,6 +16,8 @@ process.setMaxListeners(100);
 process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-yjs';
 process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
 process.env.CAIRN_DEMO = '0';
+// Re-check open sockets' rights often, so a revocation shows within the test.
+process.env.CAIRN_YJS_RECHECK_MS = '200';
 
 let dataDir: string;
 let server: CairnServer;
@@ -139,6 +141,25 @@ describe('live notes over /yjs', () => {
     const fresh = client('lab', 'readonly', ADMIN_TOKEN);
     await waitFor('fresh client synced', () => fresh.provider.synced && fresh.text() === 'v1 v2');
     expect(writer.text()).toBe('v1 v2');
+  });
+
+  it('cuts an open socket whose rights shrink: demoted to reader it reconnects read-only, removed it stops', async () => {
+    expect((await api('POST', '/users', { username: 'temp', password: 'temp-password' })).status).toBe(201);
+    expect((await api('PUT', '/repos/admin/lab/collaborators/temp', { permission: 'write' })).status).toBe(200);
+    const session = await api('POST', '/session', { username: 'temp', password: 'temp-password' }, '');
+    const token = ((await session.json()) as { token: string }).token;
+    const temp = client('lab', 'revoke', token);
+    await waitFor('synced', () => temp.provider.synced);
+
+    expect((await api('PUT', '/repos/admin/lab/collaborators/temp', { permission: 'read' })).status).toBe(200);
+    await waitFor('closed for lost write access', () => temp.closes.some((c) => c.code === 1008));
+    await waitFor('reconnected', () => temp.provider.synced);
+    temp.doc.getText('t').insert(0, 'no longer allowed');
+    await waitFor('permission denied', () => temp.permissionDenied.length > 0);
+
+    expect((await api('DELETE', '/repos/admin/lab/collaborators/temp')).status).toBeLessThan(300);
+    await waitFor('closed for lost access', () => temp.closes.some((c) => c.code === 4404));
+    expect(temp.provider.shouldConnect).toBe(false);
   });
 
   it('refuses a cross-site WebSocket (foreign Origin) with 403', async () => {

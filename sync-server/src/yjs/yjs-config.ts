@@ -19,6 +19,8 @@ export interface YjsConfig {
   maxAwarenessBytes: number;
   /** Sockets one user (or one address, when signed out) may hold open at once. */
   maxSocketsPerUser: number;
+  /** How often an open socket's rights are checked again (revoked tokens, removed collaborators). */
+  recheckAccessMs: number;
 }
 
 export const DEFAULT_YJS_CONFIG: YjsConfig = {
@@ -29,13 +31,15 @@ export const DEFAULT_YJS_CONFIG: YjsConfig = {
   maxMessagesPerSecond: 200,
   maxAwarenessBytes: 64 * 1024,
   maxSocketsPerUser: 100,
+  recheckAccessMs: 60_000,
 };
 
 /**
  * `CAIRN_YJS_MAX_PAYLOAD` (bytes, default 1 MiB), `CAIRN_YJS_ALLOWED_ORIGINS` (comma-separated
  * origins such as `https://cairn.example.org`), `CAIRN_YJS_IDLE_MS` (default 30000),
  * `CAIRN_YJS_COMPACT_AFTER` (default 500 updates), `CAIRN_YJS_MAX_MESSAGES_PER_SECOND`
- * (default 200), `CAIRN_YJS_MAX_SOCKETS_PER_USER` (default 100).
+ * (default 200), `CAIRN_YJS_MAX_SOCKETS_PER_USER` (default 100), `CAIRN_YJS_RECHECK_MS` (default
+ * 60000).
  */
 export function yjsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): YjsConfig {
   return {
@@ -51,6 +55,7 @@ export function yjsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): YjsConfi
       1_000_000,
     ),
     maxAwarenessBytes: DEFAULT_YJS_CONFIG.maxAwarenessBytes,
+    recheckAccessMs: intVar(env, 'CAIRN_YJS_RECHECK_MS', DEFAULT_YJS_CONFIG.recheckAccessMs, 100, 24 * 3600_000),
     maxSocketsPerUser: intVar(
       env,
       'CAIRN_YJS_MAX_SOCKETS_PER_USER',

@@ -38,6 +38,9 @@ export interface YjsFeatureOptions {
 /** Standard close code "try again later": a cap was hit; y-websocket retries with backoff. */
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
+/** Policy violation: the socket's rights shrank; the client reconnects with its new ones. */
+const CLOSE_RIGHTS_CHANGED = 1008;
+
 /** Refusals after the handshake use 4400 + the HTTP status's last two digits (PROTOCOL.md). */
 function closeCodeFor(status: number): number {
   if (status >= 400 && status < 500) return 4000 + status;
@@ -124,6 +127,7 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
                 log,
                 maxMessagesPerSecond: config.maxMessagesPerSecond,
               });
+              recheckWhileOpen(ws, req, url, decision.canWrite);
             } catch (err) {
               log.error('yjs join failed', { doc: key, error: String(err) });
               ws.terminate();
@@ -136,6 +140,28 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
         });
     },
   };
+
+  /**
+   * Rights can change while a socket is open (token revoked, collaborator removed or made a
+   * reader): check again now and then. Refused now → the 44xx close; lost write rights →
+   * 1008, and y-websocket reconnects as the reader it now is.
+   */
+  function recheckWhileOpen(ws: WebSocket, req: IncomingMessage, url: URL, couldWrite: boolean): void {
+    const timer = setInterval(() => {
+      void decide(req, url).then((now) => {
+        if (ws.readyState !== ws.OPEN) return;
+        if (!now.ok) {
+          log.info('yjs access revoked', { path: url.pathname, status: now.status, code: now.code });
+          ws.close(closeCodeFor(now.status), now.code.slice(0, 100));
+        } else if (couldWrite && !now.canWrite) {
+          log.info('yjs write access revoked', { path: url.pathname, user: now.user });
+          ws.close(CLOSE_RIGHTS_CHANGED, 'write access revoked');
+        }
+      });
+    }, config.recheckAccessMs);
+    timer.unref();
+    ws.once('close', () => clearInterval(timer));
+  }
 
   async function decide(
     req: IncomingMessage,
