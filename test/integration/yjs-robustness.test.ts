@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,31 @@ describe('the Yjs relay under bad input', () => {
   it('closes a connection sending a text frame with 1003', async () => {
     await sendAndExpectClose('hello', 1003);
     await othersStillSync(' after-text');
+  });
+
+  it('closes a connection sending a frame with reserved (RSV) bits set with 1002', async () => {
+    const { port } = new URL(server.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.on('error', () => {});
+    const received: Buffer[] = [];
+    socket.on('data', (d: Buffer) => received.push(d));
+    const ended = new Promise<void>((r) => socket.on('close', () => r()));
+    socket.write(
+      `GET /yjs/admin/lab/shared?token=${ADMIN_TOKEN} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+        'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    await waitFor('101 Switching Protocols', () => Buffer.concat(received).includes('101 Switching Protocols'));
+    // FIN + RSV1 + binary, masked, 3 bytes (a query-awareness message and padding).
+    const mask = [1, 2, 3, 4];
+    const payload = [3, 0, 0].map((b, i) => b ^ (mask[i % 4] as number));
+    socket.write(Buffer.from([0xc2, 0x80 | payload.length, ...mask, ...payload]));
+    await ended;
+    const all = Buffer.concat(received);
+    const close = all.lastIndexOf(Buffer.from([0x88]));
+    expect(close).toBeGreaterThan(0);
+    expect(all.readUInt16BE(close + 2)).toBe(1002);
+    await othersStillSync(' after-rsv');
   });
 
   it('closes a connection flooding small frames with 1008', async () => {

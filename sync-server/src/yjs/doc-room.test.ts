@@ -1,10 +1,18 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { makeLogger } from '../log.ts';
 import { DocRoom, type RoomPeer } from './doc-room.ts';
-import { MESSAGE_AUTH, MESSAGE_SYNC, parseClientMessage, writeUpdateMessage } from './messages.ts';
+import {
+  MESSAGE_AUTH,
+  MESSAGE_AWARENESS,
+  MESSAGE_SYNC,
+  parseClientMessage,
+  writeAwarenessMessage,
+  writeUpdateMessage,
+} from './messages.ts';
 import type { YjsStore } from './store.ts';
 
 /** An in-memory store whose calls can be held back, to test what the room does meanwhile. */
@@ -216,6 +224,40 @@ describe('a document room', () => {
     const replica = new Y.Doc();
     for (const u of stored) Y.applyUpdate(replica, u);
     expect(replica.getText('t').toString()).toBe('x'.repeat(25));
+    await room.close();
+  });
+
+  it('relays presence, drops it when its peer leaves, and closes a peer claiming too many clients', async () => {
+    const mem = memoryStore();
+    const room = makeRoom(mem.store);
+    const a = testPeer(true);
+    const b = testPeer(true);
+    room.join(a.peer);
+    room.join(b.peer);
+    await room.settled();
+    const presence = (clientIDs: number[]) => {
+      const doc = new Y.Doc();
+      const aw = new awarenessProtocol.Awareness(doc);
+      for (const id of clientIDs) {
+        aw.states.set(id, { user: `u${id}` });
+        aw.meta.set(id, { clock: 1, lastUpdated: 0 });
+      }
+      const message = writeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(aw, clientIDs));
+      aw.destroy();
+      return parseClientMessage(message);
+    };
+    room.receive(a.peer, presence([11]));
+    await room.settled();
+    expect(b.received.some((m) => m[0] === MESSAGE_AWARENESS)).toBe(true);
+    expect(room.awareness.getStates().has(11)).toBe(true);
+
+    room.leave(a.peer);
+    expect(room.awareness.getStates().has(11)).toBe(false);
+
+    room.receive(b.peer, presence(Array.from({ length: 17 }, (_, i) => 100 + i)));
+    await room.settled();
+    expect(b.closes[0]?.code).toBe(1008);
+    expect(room.awareness.getStates().size).toBe(0);
     await room.close();
   });
 });
