@@ -17,6 +17,6 @@ export function makeRepoAccessCheck(access: Access): YjsAccessCheck {
     const read = access.authorizeRepo(who, doc.owner, doc.repo, 'read');
     if (!read.ok) return read;
     const canWrite = who !== null && access.authorizeRepo(who, doc.owner, doc.repo, 'write').ok;
-    return { ok: true, canWrite, user: who?.username ?? 'anonymous' };
+    return { ok: true, canWrite, user: who?.username ?? null };
   };
 }

@@ -23,7 +23,7 @@ import { type YjsConfig, yjsConfigFromEnv } from './yjs-config.ts';
 
 /** What the access check decides for one connection attempt. */
 export type YjsAccessDecision =
-  | { ok: true; canWrite: boolean; user: string }
+  | { ok: true; canWrite: boolean /** null: not signed in (public repositories) */; user: string | null }
   | { ok: false; status: number; code: string; message: string };
 
 /** Decides whether the request (token in `?token=`) may open the document, and may write it. */
@@ -68,8 +68,9 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
   let closing = false;
   const socketsPerHolder = new Map<string, number>();
   /** Counts the socket against its holder's cap (signed-out readers: per address); false if over. */
-  const holdSocket = (ws: WebSocket, req: IncomingMessage, user: string): boolean => {
-    const holder = user === 'anonymous' ? `anonymous@${req.socket.remoteAddress}` : user;
+  const holdSocket = (ws: WebSocket, req: IncomingMessage, user: string | null): boolean => {
+    // User names cannot contain '@', so the two kinds of holder never collide.
+    const holder = user ?? `@${req.socket.remoteAddress}`;
     const held = socketsPerHolder.get(holder) ?? 0;
     if (held >= config.maxSocketsPerUser) return false;
     socketsPerHolder.set(holder, held + 1);
@@ -103,6 +104,7 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
       void decide(req, url)
         .then((decision) => {
           if (socket.destroyed) return;
+          if (closing) return refuseHttp(socket, '503 Service Unavailable');
           wss.handleUpgrade(req, socket, head, (ws) => {
             ws.on('error', (err) => log.debug('yjs socket error', { error: err.message }));
             if (!decision.ok) {
@@ -123,7 +125,7 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
               attachPeerSocket(ws, rooms, {
                 key,
                 canWrite: decision.canWrite,
-                label: decision.user,
+                label: decision.user ?? 'anonymous',
                 log,
                 maxMessagesPerSecond: config.maxMessagesPerSecond,
               });
@@ -167,7 +169,7 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
     req: IncomingMessage,
     url: URL,
   ): Promise<
-    | { ok: true; canWrite: boolean; user: string; address: DocAddress }
+    | { ok: true; canWrite: boolean; user: string | null; address: DocAddress }
     | { ok: false; status: number; code: string; message: string }
   > {
     let address: DocAddress;
