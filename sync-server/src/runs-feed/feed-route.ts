@@ -69,8 +69,10 @@ export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Aut
   function feed(res: ServerResponse, url: URL, repoId: number): void {
     const since = intParam(url, 'since', 0);
     const limit = intParam(url, 'limit', FEED_DEFAULT_LIMIT);
-    if (since === null || since < 0)
-      return sendError(res, 400, 'bad_request', 'since must be a sequence number (an integer ≥ 0).');
+    if (since === null || since < 0) {
+      sendError(res, 400, 'bad_request', 'since must be a sequence number (an integer ≥ 0).');
+      return;
+    }
     if (limit === null || limit < 1 || limit > FEED_MAX_LIMIT) {
       sendError(res, 400, 'bad_request', `limit must be an integer from 1 to ${FEED_MAX_LIMIT}.`);
       return;
