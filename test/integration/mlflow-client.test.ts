@@ -269,6 +269,42 @@ describe('MLflow REST over raw HTTP', () => {
     expect(metrics.find((x) => x.key === 'odd')?.value).toBe('NaN');
   });
 
+  it('pages metric histories and tags experiments', async () => {
+    const run = (await ml('POST', 'runs/create', { experiment_id: '0' })).json.run as { info: { run_id: string } };
+    const metrics = Array.from({ length: 25 }, (_, step) => ({
+      key: 'loss',
+      value: 1 / (step + 1),
+      timestamp: 1000 + step,
+      step,
+    }));
+    expect((await ml('POST', 'runs/log-batch', { run_id: run.info.run_id, metrics })).status).toBe(200);
+    const steps: number[] = [];
+    let token: string | undefined;
+    do {
+      const page = await ml('GET', 'metrics/get-history', {
+        run_id: run.info.run_id,
+        metric_key: 'loss',
+        max_results: '10',
+        ...(token ? { page_token: token } : {}),
+      });
+      steps.push(...(page.json.metrics as Array<{ step: number }>).map((m) => m.step));
+      token = page.json.next_page_token as string | undefined;
+    } while (token);
+    expect(steps).toEqual(Array.from({ length: 25 }, (_, i) => i));
+
+    const id = (await ml('POST', 'experiments/create', { name: 'tagged' })).json.experiment_id as string;
+    expect(
+      await ml('POST', 'experiments/set-experiment-tag', { experiment_id: id, key: 'owner', value: 'ada' }),
+    ).toMatchObject({
+      status: 200,
+      json: {},
+    });
+    const byName = await ml('GET', 'experiments/get-by-name', { experiment_name: 'tagged' });
+    expect(byName.json.experiment).toMatchObject({ experiment_id: id, tags: [{ key: 'owner', value: 'ada' }] });
+    const viaGet = await ml('GET', 'experiments/search', { filter: "tags.owner = 'ada'" });
+    expect((viaGet.json.experiments as Array<{ name: string }>).map((e) => e.name)).toEqual(['tagged']);
+  });
+
   it('uses MLflow error codes and statuses', async () => {
     expect(await ml('GET', 'runs/get', { run_id: 'nope' })).toMatchObject({
       status: 404,
