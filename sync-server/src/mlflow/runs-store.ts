@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  compareRuns,
   compileRunFilter,
   type FilterNode,
   isLaterPoint,
@@ -9,6 +8,7 @@ import {
   type OrderBy,
   type Run,
   type RunStatus,
+  sortRuns,
 } from '@cairn/core';
 import type { Db } from '../db/database.ts';
 import { invalid, notFound } from './errors.ts';
@@ -377,12 +377,13 @@ export function makeRunStore(db: Db, experiments: ExperimentStore) {
         .prepare(`SELECT * FROM mlflow_runs WHERE repo_id = ? AND experiment_id IN (${marks})`)
         .all(repoId, ...q.experimentIds) as RunRow[];
       const keep = compileRunFilter(q.filter);
-      const matched = hydrate(
-        repoId,
-        rows.filter((r) => stageMatches(q.view, r.lifecycle_stage)),
-      )
-        .filter(keep)
-        .sort(compareRuns(q.orderBy));
+      const matched = sortRuns(
+        hydrate(
+          repoId,
+          rows.filter((r) => stageMatches(q.view, r.lifecycle_stage)),
+        ).filter(keep),
+        q.orderBy,
+      );
       const end = q.offset + q.maxResults;
       return { runs: matched.slice(q.offset, end), nextOffset: end < matched.length ? end : null };
     },

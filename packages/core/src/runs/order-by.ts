@@ -98,15 +98,37 @@ const RUN_ID: Identifier = { entity: 'attribute', key: 'run_id', type: 'string',
 
 /** The full run comparator MLflow's stores use: the clauses, then start_time DESC, then run id. */
 export function compareRuns(orderBys: readonly OrderBy[]): (a: Run, b: Run) => number {
+  return compareBy(withTieBreakers(orderBys), runValue);
+}
+
+function withTieBreakers(orderBys: readonly OrderBy[]): OrderBy[] {
   const all = [...orderBys];
   if (!orderBys.some((o) => o.id.entity === 'attribute' && o.id.key === 'start_time')) {
     all.push({ id: START_TIME, ascending: false });
   }
   all.push({ id: RUN_ID, ascending: true });
-  return compareBy(all, runValue);
+  return all;
 }
 
-/** A sorted copy of `runs`. */
+/**
+ * A sorted copy of `runs` (the order of `compareRuns`). Each run's sort values are read once up
+ * front rather than at every comparison, which keeps 10,000 runs well under a frame budget.
+ */
 export function sortRuns(runs: readonly Run[], orderBys: readonly OrderBy[]): Run[] {
-  return [...runs].sort(compareRuns(orderBys));
+  const all = withTieBreakers(orderBys);
+  const keyed = runs.map((run) => ({ run, values: all.map((o) => runValue(run, o.id.entity, o.id.key)) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < all.length; i++) {
+      const va = a.values[i];
+      const vb = b.values[i];
+      const ra = rank(va);
+      const rb = rank(vb);
+      if (ra !== rb) return ra - rb;
+      if (ra !== 0) continue;
+      const c = compareValues(va!, vb!);
+      if (c !== 0) return all[i]!.ascending ? c : -c;
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.run);
 }
