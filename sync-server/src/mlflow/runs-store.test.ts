@@ -91,3 +91,41 @@ describe('run store', () => {
     expect(() => runs.get(2, run.id)).toThrow(/not found/);
   });
 });
+
+describe('run store search cache', () => {
+  it('never serves a run as it was before a change', () => {
+    const { runs } = stores();
+    const run = runs.create(1, newRun);
+    const q = {
+      experimentIds: [0],
+      view: 'ACTIVE_ONLY' as const,
+      filter: null,
+      orderBy: [],
+      maxResults: 10,
+      offset: 0,
+    };
+    expect(runs.search(1, q).runs[0]!.params).toEqual({});
+    runs.logBatch(1, run.id, { metrics: [], params: [['lr', '1']], tags: [] });
+    expect(runs.search(1, q).runs[0]!.params).toEqual({ lr: '1' });
+    runs.deleteTag(1, run.id, 'mlflow.runName');
+    expect(runs.changedSince(1, 0, 10).runs[0]!.tags).toEqual({});
+    runs.setStage(1, run.id, 'deleted');
+    expect(runs.search(1, q).runs).toEqual([]);
+    // A write that rolls back leaves no trace in later reads.
+    expect(() =>
+      runs.upsertOffline(1, {
+        id: 'x1',
+        experimentId: 9,
+        name: 'n',
+        userId: '',
+        status: 'FINISHED',
+        startTime: 1,
+        endTime: null,
+        metrics: [],
+        params: [],
+        tags: [],
+      }),
+    ).toThrow();
+    expect(runs.exists(1, 'x1')).toBe(false);
+  });
+});

@@ -249,6 +249,35 @@ export function makeRunStore(db: Db, experiments: ExperimentStore) {
     });
   }
 
+  /**
+   * Runs as last read by searches and the feed, by repository and run id, with the sequence
+   * they were read at. Every change to a run moves its sequence, so an entry whose sequence
+   * still matches the row is exact. Filled only outside write transactions (a rolled-back
+   * write could otherwise leave a run that never existed).
+   */
+  const cache = new Map<string, { seq: number; run: Run }>();
+  const CACHE_MAX = 100_000;
+
+  function hydrateCached(repoId: number, rows: RunRow[]): Run[] {
+    const out: Array<Run | undefined> = rows.map((r) => {
+      const hit = cache.get(`${repoId}\0${r.run_id}`);
+      return hit && hit.seq === r.seq ? hit.run : undefined;
+    });
+    const missing = rows.filter((_, i) => out[i] === undefined);
+    if (missing.length > 0) {
+      if (cache.size + missing.length > CACHE_MAX) cache.clear();
+      const fresh = hydrate(repoId, missing);
+      let k = 0;
+      for (let i = 0; i < rows.length; i++) {
+        if (out[i] !== undefined) continue;
+        const run = fresh[k++]!;
+        out[i] = run;
+        cache.set(`${repoId}\0${rows[i]!.run_id}`, { seq: rows[i]!.seq, run });
+      }
+    }
+    return out as Run[];
+  }
+
   const store = {
     create(repoId: number, spec: NewRun): Run {
       return db.transaction(() => {
@@ -378,7 +407,7 @@ export function makeRunStore(db: Db, experiments: ExperimentStore) {
         .all(repoId, ...q.experimentIds) as RunRow[];
       const keep = compileRunFilter(q.filter);
       const matched = sortRuns(
-        hydrate(
+        hydrateCached(
           repoId,
           rows.filter((r) => stageMatches(q.view, r.lifecycle_stage)),
         ).filter(keep),
@@ -395,7 +424,7 @@ export function makeRunStore(db: Db, experiments: ExperimentStore) {
         .all(repoId, since, limit + 1) as RunRow[];
       const more = rows.length > limit;
       const page = rows.slice(0, limit);
-      return { runs: hydrate(repoId, page), seqs: page.map((r) => r.seq), more };
+      return { runs: hydrateCached(repoId, page), seqs: page.map((r) => r.seq), more };
     },
 
     currentSeq(repoId: number): number {
