@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+/**
+ * Repositories over the JSON API: create, visibility, collaborators, bad names, and imports
+ * from a git URL once ("migrate") or kept in step ("connect"). The import source is a public
+ * repository on the same server, so the test needs no network beyond 127.0.0.1.
+ */
+const TOKEN = 'cairn_test_admin_token_repos_001';
+process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-repos';
+process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+
+let server: TestServer;
+let work: string;
+type Json = Record<string, any>;
+
+async function api(method: string, p: string, body?: unknown, token: string | null = TOKEN) {
+  const res = await fetch(`${server.url}/api/v1${p}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as Json };
+}
+
+function git(args: string[], cwd?: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      args,
+      {
+        cwd,
+        env: {
+          PATH: process.env.PATH,
+          HOME: work,
+          GIT_TERMINAL_PROMPT: '0',
+          GIT_AUTHOR_NAME: 'T',
+          GIT_AUTHOR_EMAIL: 't@e.org',
+          GIT_COMMITTER_NAME: 'T',
+          GIT_COMMITTER_EMAIL: 't@e.org',
+        },
+      },
+      (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: `${stdout}${stderr}` }),
+    );
+  });
+}
+const authed = (repo: string) => `${server.url.replace('http://', `http://admin:${TOKEN}@`)}/${repo}.git`;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-repos-test-'));
+});
+afterAll(async () => {
+  await server?.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('repositories', () => {
+  it('creates private and public repositories; strangers see only public ones', async () => {
+    expect((await api('POST', '/repos', { name: 'secret', private: true })).status).toBe(201);
+    const pub = await api('POST', '/repos', { name: 'open.data_v1', private: false });
+    expect(pub.body).toMatchObject({ fullName: 'admin/open.data_v1', private: false, permission: 'admin' });
+    expect(pub.body.cloneUrl).toBe(`${server.url}/admin/open.data_v1.git`);
+    expect((await api('POST', '/repos', { name: 'secret', private: false })).status).toBe(409);
+    const anon = await api('GET', '/repos', undefined, null);
+    expect(anon.body.repos.map((r: Json) => r.fullName)).toEqual(['admin/open.data_v1']);
+    expect((await api('GET', '/repos/admin/secret', undefined, null)).status).toBe(401);
+    expect((await api('POST', '/users', { username: 'gina', password: 'gina-password' })).status).toBe(201);
+    const gina = (await api('POST', '/session', { username: 'gina', password: 'gina-password' }, null)).body.token;
+    expect((await api('GET', '/repos/admin/secret', undefined, gina)).status).toBe(404);
+    expect((await api('PUT', '/repos/admin/secret/collaborators/gina', { permission: 'write' })).status).toBe(200);
+    expect((await api('GET', '/repos/admin/secret', undefined, gina)).body.permission).toBe('write');
+    expect((await api('PUT', '/repos/admin/secret/collaborators/gina', { permission: 'admin' }, gina)).status).toBe(
+      403,
+    );
+    expect((await api('PUT', '/repos/admin/secret/collaborators/gina', { permission: 'owner' })).status).toBe(400);
+    expect((await api('GET', '/repos/admin/secret/collaborators')).body.collaborators).toEqual([
+      { username: 'gina', permission: 'write' },
+    ]);
+    expect((await api('DELETE', '/repos/admin/secret/collaborators/gina')).status).toBe(204);
+    expect((await api('GET', '/repos/admin/secret', undefined, gina)).status).toBe(404);
+  });
+
+  it('refuses repository names that could be paths, and writes nothing outside the data folder', async () => {
+    const before = fs.readdirSync(path.dirname(server.dataDir)).length;
+    for (const name of [
+      '..',
+      '.git',
+      'a/b',
+      'x.git',
+      'y.dvc',
+      'z.mlflow',
+      '../../etc',
+      'x'.repeat(1000),
+      'ｓecret',
+      '',
+      '-x',
+    ]) {
+      const r = await api('POST', '/repos', { name, private: true });
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('invalid_name');
+    }
+    expect(fs.readdirSync(path.dirname(server.dataDir)).length).toBe(before);
+    // Bare repositories are named by id, never by the user's name.
+    expect(fs.readdirSync(path.join(server.dataDir, 'git')).every((f) => /^\d+\.git$/.test(f))).toBe(true);
+  });
+
+  it('imports a repository once (migrate) and keeps another in step (connect)', async () => {
+    expect((await api('POST', '/repos', { name: 'source', private: false })).status).toBe(201);
+    const src = path.join(work, 'src');
+    await git(['init', '-q', '-b', 'main', src]);
+    fs.writeFileSync(path.join(src, 'a.txt'), 'one\n');
+    await git(['add', '.'], src);
+    await git(['commit', '-qm', 'one'], src);
+    expect((await git(['push', '-q', authed('admin/source'), 'main'], src)).code).toBe(0);
+
+    const migrated = await api('POST', '/repos/import', {
+      name: 'copy',
+      url: `${server.url}/admin/source.git`,
+      mode: 'migrate',
+    });
+    expect(migrated.status).toBe(201);
+    expect(migrated.body.import).toMatchObject({ mode: 'migrate', state: 'ok', lastError: null });
+    const connected = await api('POST', '/repos/import', {
+      name: 'mirror',
+      url: `${server.url}/admin/source.git`,
+      mirror: true,
+    });
+    expect(connected.body.import).toMatchObject({ mode: 'connect', state: 'ok' });
+
+    fs.writeFileSync(path.join(src, 'a.txt'), 'two\n');
+    await git(['commit', '-qam', 'two'], src);
+    expect((await git(['push', '-q', authed('admin/source'), 'main'], src)).code).toBe(0);
+    const head = (await git(['rev-parse', 'HEAD'], src)).out.trim();
+
+    const synced = await api('POST', '/repos/admin/mirror/sync');
+    expect(synced.body).toMatchObject({ state: 'ok', lastError: null });
+    expect(typeof synced.body.lastSyncAt).toBe('number');
+    const lsMirror = await git(['ls-remote', authed('admin/mirror'), 'refs/heads/main']);
+    expect(lsMirror.out.split('\t')[0]).toBe(head);
+    const lsCopy = await git(['ls-remote', authed('admin/copy'), 'refs/heads/main']);
+    expect(lsCopy.out.split('\t')[0]).not.toBe(head);
+
+    // A mirror is read-only; the copy takes pushes.
+    expect((await git(['push', '-q', authed('admin/mirror'), 'main:other'], src)).out).toContain('403');
+    expect((await git(['push', '-q', authed('admin/copy'), 'main'], src)).code).toBe(0);
+  });
+
+  it('reports import failures and refuses local or command URLs', async () => {
+    const missing = await api('POST', '/repos/import', { name: 'gone', url: `${server.url}/admin/nothing-here.git` });
+    expect(missing.status).toBe(502);
+    expect(missing.body.error.code).toBe('import_failed');
+    expect((await api('GET', '/repos/admin/gone')).status).toBe(404);
+    for (const url of ['file:///etc', '/etc', 'ext::sh -c touch% /tmp/pwned', '--upload-pack=touch']) {
+      const r = await api('POST', '/repos/import', { name: 'bad', url });
+      expect(r.status).toBe(400);
+    }
+  });
+});
