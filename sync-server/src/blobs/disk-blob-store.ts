@@ -38,7 +38,11 @@ export function makeDiskBlobStore(root: string): BlobStore {
     },
 
     read(md5, range) {
-      return fs.createReadStream(fileOf(md5), range ? { start: range.start, end: range.end } : {});
+      // 1 MiB reads: fewer syscalls and event-loop turns per byte served.
+      return fs.createReadStream(fileOf(md5), {
+        highWaterMark: 1 << 20,
+        ...(range ? { start: range.start, end: range.end } : {}),
+      });
     },
 
     async write(md5, source, limits = {}) {
