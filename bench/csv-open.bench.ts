@@ -1,0 +1,164 @@
+/**
+ * Opening a 1,000,000-row CSV in the app's table viewer, in headless Chromium: time to the
+ * first drawn rows, time until the whole file is parsed, the longest frame gap meanwhile (the
+ * tab must not freeze), a jump to the middle, and memory (page and worker heaps).
+ * Baseline, in the same run: papaparse in Node parsing the whole file in one go — the time a
+ * viewer that parses before drawing would make the user wait — and the same streamed parse
+ * (csv-parse.ts) the worker runs, in Node.
+ * BENCH_CSV_ROWS changes the row count.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Papa from 'papaparse';
+import { build } from 'vite';
+import solid from 'vite-plugin-solid';
+import { CsvRowStore, streamCsv } from '../app/src/viewers/csv-parse.ts';
+import { launchChromium } from '../test/support/chromium.ts';
+import { measure, report } from './lib.ts';
+
+// What the harness page (csv-open/main.tsx) exposes; declared here since the root project has no JSX.
+declare global {
+  interface Window {
+    openPicked(): Promise<{
+      firstRowMs: number;
+      doneMs: number;
+      longestFrameGapMs: number;
+      jumpToMiddleMs: number;
+      rows: string;
+      heapMb: number | null;
+    }>;
+  }
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ROWS = Number(process.env.BENCH_CSV_ROWS ?? 1_000_000);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-csv-'));
+const outDir = path.join(work, 'site');
+await build({
+  root: path.join(here, 'csv-open'),
+  logLevel: 'error',
+  configFile: false,
+  plugins: [solid()],
+  worker: { format: 'es' },
+  build: { outDir, emptyOutDir: true, target: 'es2022' },
+});
+
+// A realistic table: ids, a quoted text column with commas, floats, a category, a timestamp.
+const csvPath = path.join(work, 'table.csv');
+{
+  const fd = fs.openSync(csvPath, 'w');
+  fs.writeSync(fd, 'id,name,score,label,timestamp\n');
+  let batch: string[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    batch.push(
+      `${i},"sample ${i}, run ${i % 97}",${((i * 7919) % 10007) / 100},${['cat', 'dog', 'bird'][i % 3]},${1_700_000_000 + i}`,
+    );
+    if (batch.length === 50_000) {
+      fs.writeSync(fd, `${batch.join('\n')}\n`);
+      batch = [];
+    }
+  }
+  if (batch.length) fs.writeSync(fd, `${batch.join('\n')}\n`);
+  fs.closeSync(fd);
+}
+const size = fs.statSync(csvPath).size;
+const text = fs.readFileSync(csvPath, 'utf8');
+
+const oneShot = await measure('Node papaparse, whole file at once', () => Papa.parse(text, { delimiter: ',' }), {
+  runs: 3,
+});
+let nodeFirst = 0;
+const streamed = await measure(
+  'Node streamCsv (the worker’s code), all rows',
+  async () => {
+    const t0 = performance.now();
+    let first = -1;
+    await streamCsv(text, new CsvRowStore(), {
+      delimiter: ',',
+      onProgress: () => {
+        if (first < 0) first = performance.now() - t0;
+      },
+    });
+    nodeFirst = first;
+  },
+  { runs: 3 },
+);
+
+const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+const server = http.createServer((req, res) => {
+  const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const file = path.join(outDir, rel === '/' ? 'index.html' : rel);
+  if (!file.startsWith(outDir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+const chrome = await launchChromium();
+try {
+  const page = await chrome.context.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.error(`page: ${m.text()}`));
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await page.goto(url);
+  await page.locator('#file').setInputFiles(csvPath);
+  type Result = Awaited<ReturnType<Window['openPicked']>>;
+  const results: Result[] = [];
+  let workerHeapMb: number | null = null;
+  for (let i = 0; i < 3; i++) {
+    results.push(await page.evaluate(() => window.openPicked()));
+  }
+  // The worker's heap while it holds every row (open once more and ask before closing).
+  const pending = page.evaluate(() => window.openPicked());
+  for (let i = 0; i < 200 && workerHeapMb === null; i++) {
+    const w = page.workers()[0];
+    if (w) {
+      workerHeapMb = await w
+        .evaluate(
+          () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null,
+        )
+        .then((b) => (b === null ? null : b / 1e6))
+        .catch(() => null);
+    }
+    if (workerHeapMb === null) await new Promise((r) => setTimeout(r, 50));
+  }
+  await pending;
+  const med = (pick: (r: Result) => number) => [...results.map(pick)].sort((a, b) => a - b)[1] ?? 0;
+  const first = {
+    name: 'Chromium viewer: first rows drawn',
+    medianMs: med((r) => r.firstRowMs),
+    runs: results.map((r) => r.firstRowMs),
+  };
+  const done = {
+    name: 'Chromium viewer: all rows parsed',
+    medianMs: med((r) => r.doneMs),
+    runs: results.map((r) => r.doneMs),
+  };
+  report(
+    `Opening a ${ROWS.toLocaleString('en')}-row CSV (${(size / 1e6).toFixed(1)} MB)`,
+    oneShot,
+    [streamed, first, done],
+    {
+      'Node streamCsv first rows': `${nodeFirst.toFixed(1)} ms`,
+      'rows shown': results[0]?.rows ?? '',
+      'longest frame gap while parsing (median of runs)': `${med((r) => r.longestFrameGapMs).toFixed(0)} ms`,
+      'jump to the middle of the table drawn in': `${med((r) => r.jumpToMiddleMs).toFixed(0)} ms`,
+      'page JS heap after parsing': results[0]?.heapMb === null ? 'n/a' : `${results[0]?.heapMb?.toFixed(0)} MB`,
+      'worker JS heap (sampled while parsing)': workerHeapMb === null ? 'n/a' : `${workerHeapMb.toFixed(0)} MB`,
+    },
+  );
+} catch (error) {
+  console.error('bench failed:', error);
+  process.exitCode = 1;
+} finally {
+  await chrome.close().catch(() => {});
+  server.close();
+  fs.rmSync(work, { recursive: true, force: true });
+}
