@@ -76,7 +76,19 @@ function get(url: string): Promise<number> {
 /** The baseline: a Node HTTP server that only drains uploads and serves the same bytes. */
 async function plainServer(): Promise<{ url: string; close(): void }> {
   const s = http.createServer((req, res) => {
-    if (req.method === 'PUT') {
+    if (req.method === 'PUT' && req.url === '/disk') {
+      // Same bytes to a file + fsync: what the disk alone allows, for context.
+      const file = path.join(os.tmpdir(), `cairn-bench-sink-${process.pid}`);
+      const out = fs.createWriteStream(file);
+      req.pipe(out);
+      out.on('finish', () => {
+        const fd = fs.openSync(file, 'r+');
+        fs.fsyncSync(fd);
+        fs.closeSync(fd);
+        fs.rmSync(file);
+        res.end('ok');
+      });
+    } else if (req.method === 'PUT') {
       req.on('data', () => {});
       req.on('end', () => res.end('ok'));
     } else {
@@ -109,6 +121,13 @@ async function main() {
       },
       runs,
     );
+    const plainDisk = await measure(
+      'plain Node sink to disk + fsync',
+      async () => {
+        for (const o of objectSets[0] ?? []) await put(`${plain.url}/disk`, o.header);
+      },
+      runs,
+    );
     let run = 0;
     const cairnUp = await measure(
       'Cairn DVC remote, upload (md5 verified, fsynced)',
@@ -118,7 +137,8 @@ async function main() {
       },
       runs,
     );
-    report(`upload ${COUNT} × ${OBJ_MIB} MiB over loopback`, plainUp, [cairnUp], {
+    report(`upload ${COUNT} × ${OBJ_MIB} MiB over loopback`, plainUp, [plainDisk, cairnUp], {
+      'plain to disk': mbPerSecond(totalBytes, plainDisk.medianMs),
       plain: mbPerSecond(totalBytes, plainUp.medianMs),
       cairn: mbPerSecond(totalBytes, cairnUp.medianMs),
     });

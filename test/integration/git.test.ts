@@ -153,7 +153,10 @@ describe('git smart HTTP with the real git CLI', () => {
   });
 
   it('answers 401 with a Basic challenge without credentials and with wrong ones', async () => {
-    for (const headers of [{}, { Authorization: `Basic ${Buffer.from('admin:wrong-password').toString('base64')}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { Authorization: `Basic ${Buffer.from('admin:wrong-password').toString('base64')}` },
+    ]) {
       const res = await fetch(`${server.url}/admin/private-proj.git/info/refs?service=git-upload-pack`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
