@@ -100,25 +100,20 @@ describe.skipIf(!e2eAvailable())('browsing a repository in Chromium', () => {
 
   it('lists tracked data beside its pointer, and the folder from its manifest', async () => {
     await page.goto(base);
-    expect(await entryNames(page)).toContain('data');
+    // Listings change in place after a click (the old one stays until the new one is ready): poll.
+    await expect.poll(() => entryNames(page), { timeout: 30_000 }).toContain('data');
     await page.locator('[data-testid="entry"]', { hasText: 'data' }).first().click();
     await page.waitForURL(/\/local\/browse\/tree\/[^/]+\/data$/);
-    expect(await entryNames(page)).toEqual(expect.arrayContaining(['samples', 'samples.dvc']));
+    await expect.poll(() => entryNames(page)).toEqual(expect.arrayContaining(['samples', 'samples.dvc']));
     const samples = page.locator('[data-testid="entry"][data-source="dvc"]', { hasText: 'samples' });
     expect(await samples.textContent()).toMatch(/7 files/);
 
     await samples.click();
     await page.waitForURL(/\/tree\/[^/]+\/data\/samples$/);
-    expect(await entryNames(page)).toEqual([
-      'nested',
-      'config.json',
-      'model.bin',
-      'notes.md',
-      'plot.png',
-      'table.csv',
-      'train.py',
-    ]);
-    expect(await page.getByTestId('breadcrumbs').textContent()).toBe('browse/data/samples');
+    await expect
+      .poll(() => entryNames(page))
+      .toEqual(['nested', 'config.json', 'model.bin', 'notes.md', 'plot.png', 'table.csv', 'train.py']);
+    await expect.poll(() => page.getByTestId('breadcrumbs').textContent()).toBe('browse/data/samples');
   });
 
   it('opens files of each kind in their viewer, and a deep link reloads to the same view', async () => {
