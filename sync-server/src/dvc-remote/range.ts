@@ -10,6 +10,8 @@ export function parseRange(
   if (!header) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return null;
+  // An empty object has no bytes to range over.
+  if (size === 0) return 'unsatisfiable';
   if (m[1] === '') {
     const n = Number(m[2]);
     if (n === 0) return 'unsatisfiable';
