@@ -41,6 +41,11 @@ describe('serving the PWA', () => {
     expect(route.status).toBe(200);
     expect(await route.text()).toBe('<h1>app</h1>');
     expect((await fetch(`${base}/assets/missing-123.js`)).status).toBe(404);
+    expect((await fetch(`${base}/missing.png`)).status).toBe(404);
+    // A file page of the app is a route, even though it ends in an extension.
+    const blob = await fetch(`${base}/owner/repo/blob/main/data/train.csv`);
+    expect(blob.status).toBe(200);
+    expect(await blob.text()).toBe('<h1>app</h1>');
   });
 
   it('never serves a file outside the app folder', async () => {

@@ -33,8 +33,7 @@ export function makeStaticHandler(appDir: string) {
     }
     const file = await resolveFile(root, pathname);
     if (file) return sendFile(req, res, file.path, file.size, cacheControlFor(pathname));
-    // A missing path with a file extension is a missing asset, not an app route.
-    if (path.posix.extname(pathname) && !pathname.endsWith('.html')) {
+    if (isMissingAsset(pathname)) {
       sendError(res, 404, 'not_found', `No file at ${pathname}`);
       return;
     }
@@ -45,6 +44,17 @@ export function makeStaticHandler(appDir: string) {
     }
     return sendFile(req, res, index.path, index.size, 'no-cache');
   };
+}
+
+/**
+ * A missing top-level file (`/sw.js`, `/icon.png`) or anything under /assets/ is a missing asset
+ * and gets 404. Deeper paths are app routes even when they end in an extension
+ * (`/owner/repo/blob/main/data.csv`), so a shared link opens on a first visit.
+ */
+function isMissingAsset(pathname: string): boolean {
+  if (pathname.startsWith('/assets/')) return true;
+  const segments = pathname.split('/').filter(Boolean);
+  return segments.length === 1 && path.posix.extname(pathname) !== '' && !pathname.endsWith('.html');
 }
 
 function cacheControlFor(pathname: string): string {
