@@ -19,7 +19,7 @@ fs.writeFileSync(path.join(appDir, 'index.html'), html);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-data-'));
 
 const cairn = await startCairn(
-  configFromEnv({ PORT: '0', CAIRN_DATA: dataDir, CAIRN_APP_DIR: appDir, CAIRN_LOG: 'silent' }),
+  configFromEnv({ PORT: '0', CAIRN_DATA: dataDir, CAIRN_APP_DIR: appDir, CAIRN_LOG: 'silent', CAIRN_DEMO: '0' }),
 );
 const plain = http.createServer((_req, res) => {
   res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(html) });

@@ -25,7 +25,9 @@ process.env.CAIRN_DEMO = '0';
 process.env.CAIRN_YJS_MAX_SOCKETS_PER_USER = String(CLIENTS + 10);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-yjs-'));
-const cairn = await startCairn(configFromEnv({ PORT: '0', CAIRN_DATA: dataDir, CAIRN_LOG: 'silent' }));
+const cairn = await startCairn(
+  configFromEnv({ ...process.env, PORT: '0', CAIRN_DATA: dataDir, CAIRN_LOG: 'silent', CAIRN_DEMO: '0' }),
+);
 const created = await fetch(`${cairn.url}/api/v1/repos`, {
   method: 'POST',
   headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },

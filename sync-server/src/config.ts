@@ -11,6 +11,12 @@ export interface ServerConfig {
   appDir: string;
   /** Log level: silent, error, info or debug. */
   logLevel: LogLevel;
+  /**
+   * The environment this configuration was read from. Features read their own settings from
+   * it (CAIRN_ADMIN_*, CAIRN_YJS_*, CAIRN_DEMO…), never from process.env directly, so a test
+   * server's settings are exactly what the test passed.
+   */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
@@ -33,5 +39,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dataDir: path.resolve(env.CAIRN_DATA ?? '.cairn'),
     appDir: path.resolve(env.CAIRN_APP_DIR ?? path.join(repoRoot, 'app/dist')),
     logLevel: level as LogLevel,
+    env: { ...env },
   };
 }

@@ -93,8 +93,17 @@ export async function startServer(
     return serveApp(req, res, url.pathname);
   }
 
+  // Node cuts any request after 300 s by default, which would kill a large DVC upload or git
+  // push on a slow link. Headers must still arrive quickly (slow-loris), and a socket that
+  // stays silent for two minutes is dropped.
+  server.requestTimeout = 0;
+  server.headersTimeout = 30_000;
+  server.setTimeout(120_000, (socket) => socket.destroy());
+
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
+    // Long-lived WebSockets manage their own liveness; the HTTP idle timeout does not apply.
+    if ('setTimeout' in socket) (socket as import('node:net').Socket).setTimeout(0);
     const url = parseUrl(req);
     const route = url && upgrades.find((u) => u.match(url.pathname));
     if (!url || !route) {

@@ -27,7 +27,16 @@ let writerToken: string;
 let outsiderToken: string;
 
 async function start(port = 0): Promise<CairnServer> {
-  return startCairn(configFromEnv({ HOST: '127.0.0.1', PORT: String(port), CAIRN_DATA: dataDir, CAIRN_LOG: 'silent' }));
+  return startCairn(
+    configFromEnv({
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      CAIRN_DATA: dataDir,
+      CAIRN_LOG: 'silent',
+      CAIRN_DEMO: '0',
+    }),
+  );
 }
 
 async function api(method: string, p: string, body?: unknown, token = ADMIN_TOKEN): Promise<Response> {

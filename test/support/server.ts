@@ -11,20 +11,20 @@ export interface TestServer extends CairnServer {
 
 /**
  * The real server, in this process, on a free port of 127.0.0.1 with a fresh temporary data
- * folder. `env` adds or overrides environment variables of the configuration.
+ * folder. The configuration is read from process.env (where the e2e global setup announces
+ * CAIRN_APP_DIR) with `env` adding or overriding variables.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-test-'));
-  // Seeding the demo repository costs about a second and adds a public repo: only tests that
-  // set CAIRN_DEMO=1 get it.
-  process.env.CAIRN_DEMO ??= '0';
   const config = configFromEnv({
+    // Seeding the demo repository costs about a second and adds a public repo: only tests that
+    // set CAIRN_DEMO=1 (in `env` or process.env) get it.
+    CAIRN_DEMO: '0',
+    ...process.env,
     HOST: '127.0.0.1',
     PORT: '0',
     CAIRN_DATA: dataDir,
     CAIRN_LOG: 'silent',
-    // The e2e global setup builds the app into a folder of its own and announces it here.
-    ...(process.env.CAIRN_APP_DIR ? { CAIRN_APP_DIR: process.env.CAIRN_APP_DIR } : {}),
     ...env,
   });
   const server = await startCairn(config);

@@ -10,7 +10,7 @@ import { accountSettingsFromEnv } from './settings.ts';
 /** Accounts and repositories: tables, the first admin, and the `/api/v1` endpoints of api.ts. */
 export function accountsFeature(ctx: ServerContext): Feature {
   migrateAccounts(ctx.db);
-  ensureAdmin(ctx, accountSettingsFromEnv());
+  ensureAdmin(ctx, accountSettingsFromEnv(ctx.config.env));
   const dvc = getDvcRemote(ctx);
   const api = makeAccountsApi(ctx, getImporter(ctx), (req, res, repo) => dvc.missing(req, res, repo));
   return {

@@ -36,7 +36,7 @@ export function demoFeature(ctx: ServerContext): Feature {
   return {
     name: 'demo',
     async start(server) {
-      if (process.env.CAIRN_DEMO === '0') return;
+      if (ctx.config.env.CAIRN_DEMO === '0') return;
       try {
         const seeded = await seedDemo(ctx, server.url);
         if (seeded) {

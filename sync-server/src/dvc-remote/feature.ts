@@ -19,7 +19,7 @@ export function getDvcRemote(ctx: ServerContext) {
       ctx,
       store: getBlobStore(ctx),
       index: makeObjectIndex(ctx.db),
-      settings: accountSettingsFromEnv(),
+      settings: accountSettingsFromEnv(ctx.config.env),
     });
     memo.set(ctx, h);
   }

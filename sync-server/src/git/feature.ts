@@ -6,7 +6,7 @@ import { makeGitHandler, matchesGitUrl } from './git-route.ts';
 
 /** Git smart HTTP (`/owner/repo.git/…`) and the periodic sync of connected (mirrored) repositories. */
 export function gitFeature(ctx: ServerContext): Feature {
-  const settings = accountSettingsFromEnv();
+  const settings = accountSettingsFromEnv(ctx.config.env);
   const importer = getImporter(ctx);
   const git = makeGitHandler(ctx, settings, importer);
   let timer: NodeJS.Timeout | null = null;

@@ -52,7 +52,7 @@ export interface YjsFeature extends Feature {
 }
 
 export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): YjsFeature {
-  const config = opts.config ?? yjsConfigFromEnv();
+  const config = opts.config ?? yjsConfigFromEnv(ctx.config.env);
   const store = opts.store ?? makeSqliteYjsStore(ctx.db);
   const log = ctx.log;
   const rooms = new DocRooms({
