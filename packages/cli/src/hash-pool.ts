@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FileHash } from '@cairn/core';
 import type { HashJob, HashJobResult } from './hash-worker.ts';
@@ -15,8 +15,27 @@ const BATCH = 128;
 /** Below this many files a pool costs more to start than it saves. */
 export const POOL_THRESHOLD = 256;
 
-function tsxLoader(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * Starts a worker on `hash-worker.ts`. Workers do not inherit the loader that runs this
+ * TypeScript, so the worker is bootstrapped through tsx's CommonJS API, resolved from here (the
+ * user's working directory may have no tsx).
+ */
+function startWorker(): Worker {
+  const require = createRequire(import.meta.url);
+  const api = require.resolve('tsx/cjs/api');
+  const entry = fileURLToPath(new URL('./hash-worker.ts', import.meta.url));
+  return new Worker(`require(${JSON.stringify(api)}).require(${JSON.stringify(entry)}, __filename)`, { eval: true });
+}
+
+/** Workers started ahead of need (while the caller still lists files). */
+export class HashPool {
+  readonly workers: Worker[];
+  constructor(size = Math.max(1, Math.min(4, os.availableParallelism()))) {
+    this.workers = Array.from({ length: size }, startWorker);
+  }
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
 
 /**
@@ -25,7 +44,7 @@ function tsxLoader(): string {
  */
 export async function hashManySmallFiles(
   files: string[],
-  opts: { cacheRoot?: string; onDone?: (files: number, bytes: number) => void } = {},
+  opts: { cacheRoot?: string; onDone?: (files: number, bytes: number) => void; pool?: HashPool } = {},
 ): Promise<FileHash[]> {
   const out: FileHash[] = new Array(files.length);
   const jobs: HashJob[] = [];
@@ -34,11 +53,8 @@ export async function hashManySmallFiles(
     if (opts.cacheRoot) job.cacheRoot = opts.cacheRoot;
     jobs.push(job);
   }
-  const n = Math.max(1, Math.min(4, os.availableParallelism(), jobs.length));
-  const workers = Array.from(
-    { length: n },
-    () => new Worker(new URL('./hash-worker.ts', import.meta.url), { execArgv: ['--import', tsxLoader()] }),
-  );
+  const pool = opts.pool ?? new HashPool(Math.max(1, Math.min(4, os.availableParallelism(), jobs.length)));
+  const workers = pool.workers;
   try {
     await Promise.all(
       workers.map(
@@ -65,7 +81,8 @@ export async function hashManySmallFiles(
       ),
     );
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    for (const w of workers) w.removeAllListeners('message').removeAllListeners('error');
+    if (!opts.pool) await pool.close();
   }
   return out;
 }

@@ -4,9 +4,9 @@
  * Directories: many small files go to the worker pool; the `.dir` manifest comes from core.
  */
 import fs from 'node:fs';
-import { type DirEntry, dirHash, type HashAlgorithm, layoutOf } from '@cairn/core';
+import { type CacheLayout, type DirEntry, dirHash, type HashAlgorithm, layoutOf } from '@cairn/core';
 import { hashFile, WHOLE_READ_LIMIT } from './file-hashing.ts';
-import { hashManySmallFiles, POOL_THRESHOLD } from './hash-pool.ts';
+import { HashPool, hashManySmallFiles, POOL_THRESHOLD } from './hash-pool.ts';
 import type { LocalCache } from './local-cache.ts';
 import { nodeMd5 } from './node-md5.ts';
 import type { Progress } from './progress.ts';
@@ -39,6 +39,16 @@ export async function hashWorkspacePath(
     opts.cache?.putFile(h.md5, layout, abs);
     return { oid: h.md5, size: h.size, isDir: false };
   }
+  return hashDirectory(repo, posix, algorithm, layout, opts);
+}
+
+async function hashDirectory(
+  repo: Repo,
+  posix: string,
+  algorithm: HashAlgorithm,
+  layout: CacheLayout,
+  opts: { cache?: LocalCache; progress?: Progress },
+): Promise<PathHash> {
   const files = walkFiles(repo, posix);
   opts.progress?.addTotals(
     files.length,
@@ -51,32 +61,39 @@ export async function hashWorkspacePath(
     (algorithm === 'md5' && f.size <= WHOLE_READ_LIMIT ? pooled : local).push(i);
   });
   if (pooled.length < POOL_THRESHOLD) local.push(...pooled.splice(0));
-  const poolDone =
-    pooled.length > 0
-      ? hashManySmallFiles(
-          pooled.map((i) => files[i]!.abs),
-          {
-            ...(opts.cache ? { cacheRoot: opts.cache.root } : {}),
-            onDone: (n, bytes) => {
-              opts.progress?.addFiles(n);
-              opts.progress?.addBytes(bytes);
+  // Worker threads only pay off for many files (each costs ~100 ms to start).
+  const pool = pooled.length > 0 ? new HashPool() : undefined;
+  try {
+    const poolDone =
+      pooled.length > 0
+        ? hashManySmallFiles(
+            pooled.map((i) => files[i]!.abs),
+            {
+              ...(pool ? { pool } : {}),
+              ...(opts.cache ? { cacheRoot: opts.cache.root } : {}),
+              onDone: (n, bytes) => {
+                opts.progress?.addFiles(n);
+                opts.progress?.addBytes(bytes);
+              },
             },
-          },
-        ).then((hashes) =>
-          hashes.forEach((h, k) => {
-            const f = files[pooled[k]!]!;
-            entries[pooled[k]!] = { relpath: f.relpath, md5: h.md5, size: h.size };
-          }),
-        )
-      : Promise.resolve();
-  for (const i of local) {
-    const f = files[i]!;
-    const h = await hashFile(f.abs, algorithm, (n) => opts.progress?.addBytes(n));
-    opts.progress?.addFiles(1);
-    opts.cache?.putFile(h.md5, layout, f.abs);
-    entries[i] = { relpath: f.relpath, md5: h.md5, size: h.size };
+          ).then((hashes) =>
+            hashes.forEach((h, k) => {
+              const f = files[pooled[k]!]!;
+              entries[pooled[k]!] = { relpath: f.relpath, md5: h.md5, size: h.size };
+            }),
+          )
+        : Promise.resolve();
+    for (const i of local) {
+      const f = files[i]!;
+      const h = await hashFile(f.abs, algorithm, (n) => opts.progress?.addBytes(n));
+      opts.progress?.addFiles(1);
+      opts.cache?.putFile(h.md5, layout, f.abs);
+      entries[i] = { relpath: f.relpath, md5: h.md5, size: h.size };
+    }
+    await poolDone;
+  } finally {
+    await pool?.close();
   }
-  await poolDone;
   const dir = await dirHash(entries, nodeMd5);
   opts.cache?.putBytes(dir.oid, layout, dir.bytes);
   return { oid: dir.oid, size: dir.size ?? 0, isDir: true, nfiles: dir.nfiles, entries: dir.entries };
