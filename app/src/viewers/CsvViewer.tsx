@@ -84,7 +84,9 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
         if (c < widths.length) widths[c] = Math.max(widths[c] ?? 4, Math.min(cell.length, 40));
       });
     }
-    return `5em ${widths.map((w) => `${Math.min(w + 2, 42)}ch`).join(' ')}`;
+    // `ch` is the width of a digit; letters and the bold header run wider, and each cell has
+    // 16px of padding, so leave room for both.
+    return `5em ${widths.map((w) => `calc(${(Math.min(w, 40) * 1.25).toFixed(1)}ch + 18px)`).join(' ')}`;
   });
 
   const items = createMemo(() => {
