@@ -20,6 +20,9 @@ import { parseRange } from './range.ts';
  * object exists; `.dir` manifests are also parsed. The batch call
  * `POST /owner/repo.dvc/missing {"oids": […]}` (also `hashes`) answers `{"missing": […]}`.
  */
+/** Header on `GET <remote>/missing` that marks a remote offering the batch call. */
+export const BATCH_MISSING_HEADER = 'Cairn-Batch-Missing';
+
 export interface DvcRemoteDeps {
   ctx: ServerContext;
   store: BlobStore;
@@ -176,7 +179,17 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
       const writing = method === 'POST' || method === 'PUT';
       try {
         if (address.rest === 'missing' || address.rest === 'api/missing') {
-          if (method !== 'POST') return methodNotAllowed(res, 'POST');
+          // GET/HEAD describe the batch call without side effects, so a client can tell a Cairn
+          // remote from a plain DVC HTTP remote before it POSTs (a plain one would store the body).
+          if (method === 'GET' || method === 'HEAD') {
+            return sendJson(
+              res,
+              200,
+              { batch: 'missing', request: 'POST {"oids": [md5, …]}', response: '{"missing": [md5, …]}' },
+              { [BATCH_MISSING_HEADER]: '1' },
+            );
+          }
+          if (method !== 'POST') return methodNotAllowed(res, 'GET, HEAD, POST');
           const repo = authorize(req, res, url, address.owner, address.repo, 'read');
           return repo ? await missing(req, res, repo) : undefined;
         }

@@ -110,7 +110,22 @@ export class HttpRemote {
     return out;
   }
 
+  /**
+   * Whether the remote offers the batch call. Asked once with a GET, which a Cairn remote answers
+   * with a marker header and a plain DVC HTTP remote with 404: POSTing blindly would make a plain
+   * remote store a file named `missing`.
+   */
+  private async offersBatchMissing(): Promise<boolean> {
+    const res = await this.request(`${this.base}/missing`, { method: 'GET', headers: { accept: 'application/json' } });
+    await res.body?.cancel();
+    return res.ok && res.headers.get('cairn-batch-missing') === '1';
+  }
+
   private async tryBatchMissing(refs: ObjectRef[]): Promise<ObjectRef[] | undefined> {
+    if (this.batchMissing === undefined && !(await this.offersBatchMissing())) {
+      this.batchMissing = false;
+      return undefined;
+    }
     const oids = [...new Set(refs.map((r) => r.oid))];
     const missing = new Set<string>();
     for (let i = 0; i < oids.length; i += 50_000) {
