@@ -1,0 +1,282 @@
+/**
+ * The Experiments tab (`/owner/repo/experiments`): every run of the repository — MLflow runs
+ * from the server's feed and git experiments found in its history — in one table, filtered
+ * with the MLflow filter language, sorted, grouped, compared. The whole view state lives in
+ * the URL, so a view can be shared and reloads to itself.
+ */
+import type { Run } from '@cairn/core/runs/index';
+import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createExperimentsData } from './create-experiments-data.ts';
+import { RunsTable } from './RunsTable.tsx';
+import { type Column, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
+import { filterRuns, groupRuns, sortRuns } from './run-table.ts';
+import { runsToCsv } from './runs-csv.ts';
+import { readTableState, type TableViewState, writeCompareState, writeTableState } from './view-state.ts';
+import './experiments.css';
+
+/** The default shown columns: attributes, then params and metrics (tags on request). */
+const DEFAULT_LIMIT = 40;
+
+export default function ExperimentsPage() {
+  const params = useParams<{ owner: string; repo: string }>();
+  const [search, setSearch] = useSearchParams();
+  const navigate = useNavigate();
+  const data = createExperimentsData(params.owner, params.repo);
+  const base = () => `/${params.owner}/${params.repo}/experiments`;
+
+  const state = createMemo<TableViewState>(() => {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(search)) if (typeof v === 'string') p.set(k, v);
+    return readTableState(p);
+  });
+  const update = (patch: Partial<TableViewState>) => {
+    const next = writeTableState({ ...state(), ...patch });
+    const all: Record<string, string | undefined> = {};
+    for (const k of ['q', 'sort', 'dir', 'cols', 'pin', 'summary', 'group', 'differ', 'base', 'sel'])
+      all[k] = next.get(k) ?? undefined;
+    setSearch(all, { replace: true });
+  };
+
+  const [filterText, setFilterText] = createSignal(state().filter);
+  const runs = createMemo(() => data.rows().map((r) => r.run));
+  const allColumns = createMemo(() => columnsOf(runs()));
+  const filtered = createMemo(() => filterRuns(runs(), state().filter));
+  const shownRuns = createMemo(() => {
+    const f = filtered();
+    const list = f.ok ? f.runs : runs();
+    const s = state();
+    const col = s.sort ? parseColumnId(s.sort) : parseColumnId('attr:start_time');
+    return col ? sortRuns(list, col, s.sort ? s.direction : 'desc', s.summary) : list;
+  });
+  const columns = createMemo<Column[]>(() => {
+    const s = state();
+    const known = new Map(allColumns().map((c) => [c.id, c]));
+    let cols: Column[] = s.columns
+      ? s.columns.map((id) => known.get(id) ?? parseColumnId(id)).filter((c): c is Column => c !== null)
+      : allColumns()
+          .filter((c) => c.kind !== 'tag')
+          .slice(0, DEFAULT_LIMIT);
+    if (s.onlyDiffering) {
+      const keep = new Set(differingColumns(shownRuns(), cols, s.summary).map((c) => c.id));
+      cols = cols.filter((c) => keep.has(c.id));
+    }
+    const pinned = new Set(s.pinned);
+    return [...cols.filter((c) => pinned.has(c.id)), ...cols.filter((c) => !pinned.has(c.id))];
+  });
+  const groups = createMemo(() => {
+    const g = state().groupBy ? parseColumnId(state().groupBy as string) : null;
+    if (!g) return null;
+    return groupRuns(
+      shownRuns(),
+      g,
+      columns().filter((c) => c.kind === 'metric'),
+      state().summary,
+    );
+  });
+  const selected = createMemo(() => new Set(state().selected));
+  const baseline = createMemo<Run | null>(() => runs().find((r) => r.id === state().baseline) ?? null);
+  const shownIds = () => columns().map((c) => c.id);
+
+  const toggle = (id: string) => {
+    const s = new Set(state().selected);
+    if (s.has(id)) s.delete(id);
+    else s.add(id);
+    update({ selected: [...s] });
+  };
+  const toggleAll = () => {
+    const shown = shownRuns();
+    const all = shown.every((r) => selected().has(r.id));
+    update({ selected: all ? [] : shown.map((r) => r.id) });
+  };
+  const move = (id: string, by: number) => {
+    const ids = shownIds();
+    const i = ids.indexOf(id);
+    const j = i + by;
+    if (i < 0 || j < 0 || j >= ids.length) return;
+    [ids[i], ids[j]] = [ids[j] as string, ids[i] as string];
+    update({ columns: ids });
+  };
+  const exportCsv = () => {
+    const text = runsToCsv(shownRuns(), columns(), state().summary);
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+    a.download = `${params.owner}-${params.repo}-runs.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
+  const compare = () => {
+    const q = writeCompareState({
+      runs: state().selected,
+      xAxis: 'step',
+      smoothing: 0,
+      logScale: false,
+      colorBy: null,
+      metric: null,
+      transposed: false,
+      logAxes: [],
+      scatterX: null,
+      scatterY: null,
+    });
+    navigate(`${base()}/compare?${q}`);
+  };
+  const [showColumns, setShowColumns] = createSignal(false);
+
+  return (
+    <div class="exp-page" data-testid="experiments-page">
+      <div class="exp-toolbar">
+        <form
+          class="exp-filter"
+          onSubmit={(e) => {
+            e.preventDefault();
+            update({ filter: filterText() });
+          }}
+        >
+          <input
+            type="search"
+            data-testid="run-filter"
+            placeholder="Filter: metrics.accuracy > 0.9 AND params.optimizer IN ('adam', 'sgd')"
+            value={filterText()}
+            onInput={(e) => setFilterText(e.currentTarget.value)}
+            aria-invalid={!filtered().ok}
+          />
+          <button type="submit">Filter</button>
+        </form>
+        <Show
+          when={(() => {
+            const f = filtered();
+            return f.ok ? null : f.error;
+          })()}
+        >
+          {(err) => (
+            <div class="exp-error" role="alert" data-testid="filter-error">
+              <code>
+                {state().filter.slice(0, err().offset)}
+                <mark>{state().filter.slice(err().offset, err().offset + Math.max(1, err().length)) || ' '}</mark>
+                {state().filter.slice(err().offset + Math.max(1, err().length))}
+              </code>
+              <span>
+                Column {err().column}: {err().message}
+              </span>
+            </div>
+          )}
+        </Show>
+        <div class="exp-controls">
+          <label>
+            Metric value{' '}
+            <select
+              value={state().summary}
+              onChange={(e) => update({ summary: e.currentTarget.value as TableViewState['summary'] })}
+            >
+              <option value="last">last</option>
+              <option value="min">min</option>
+              <option value="max">max</option>
+            </select>
+          </label>
+          <label>
+            Group by{' '}
+            <select value={state().groupBy ?? ''} onChange={(e) => update({ groupBy: e.currentTarget.value || null })}>
+              <option value="">—</option>
+              <For
+                each={allColumns().filter(
+                  (c) => c.kind === 'param' || c.kind === 'tag' || (c.kind === 'attr' && c.key === 'status'),
+                )}
+              >
+                {(c) => <option value={c.id}>{c.id}</option>}
+              </For>
+            </select>
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={state().onlyDiffering}
+              onChange={(e) => update({ onlyDiffering: e.currentTarget.checked })}
+            />{' '}
+            Only columns that differ
+          </label>
+          <button type="button" onClick={() => setShowColumns(!showColumns())}>
+            Columns…
+          </button>
+          <button type="button" onClick={exportCsv}>
+            Export CSV
+          </button>
+          <button type="button" data-testid="compare-button" disabled={state().selected.length < 1} onClick={compare}>
+            Compare {state().selected.length} runs
+          </button>
+        </div>
+        <Show when={showColumns()}>
+          <div class="exp-column-picker" data-testid="column-picker">
+            <For each={allColumns()}>
+              {(c) => (
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={shownIds().includes(c.id)}
+                    onChange={(e) => {
+                      const ids = shownIds().filter((x) => x !== c.id);
+                      update({ columns: e.currentTarget.checked ? [...ids, c.id] : ids });
+                    }}
+                  />{' '}
+                  {c.id}
+                </label>
+              )}
+            </For>
+          </div>
+        </Show>
+        <p class="exp-status" data-testid="runs-status">
+          {shownRuns().length} of {runs().length} runs
+          {' · '}
+          {data.rows().filter((r) => r.origin === 'git').length} git experiments
+          <Show when={data.syncedAt()}>{(t) => <> · synced {new Date(t()).toLocaleTimeString()}</>}</Show>
+          <Show when={baseline()}>{(b) => <> · baseline: {b().name}</>}</Show>
+        </p>
+        <Show when={data.feedNote()}>{(n) => <p class="exp-note">{n()}</p>}</Show>
+        <Show when={data.gitNote()}>{(n) => <p class="exp-note">{n()}</p>}</Show>
+      </div>
+      <Show when={data.loaded()} fallback={<p>Loading runs…</p>}>
+        <Show when={runs().length > 0} fallback={<EmptyState owner={params.owner} repo={params.repo} />}>
+          <RunsTable
+            runs={shownRuns()}
+            groups={groups()}
+            columns={columns()}
+            pinned={new Set(state().pinned)}
+            summary={state().summary}
+            baseline={baseline()}
+            selected={selected()}
+            sort={state().sort}
+            direction={state().direction}
+            runHref={(r) => `${base()}/runs/${encodeURIComponent(r.id)}`}
+            onSort={(id) =>
+              update({ sort: id, direction: state().sort === id && state().direction === 'desc' ? 'asc' : 'desc' })
+            }
+            onToggle={toggle}
+            onToggleAll={toggleAll}
+            onBaseline={(id) => update({ baseline: id })}
+            onPin={(id) => {
+              const p = new Set(state().pinned);
+              if (p.has(id)) p.delete(id);
+              else p.add(id);
+              update({ pinned: [...p] });
+            }}
+            onMove={move}
+            onHide={(id) => update({ columns: shownIds().filter((x) => x !== id) })}
+          />
+        </Show>
+      </Show>
+    </div>
+  );
+}
+
+function EmptyState(props: { owner: string; repo: string }) {
+  const uri = `${globalThis.location?.origin ?? ''}/${props.owner}/${props.repo}.mlflow`;
+  return (
+    <div class="exp-empty">
+      <p>No runs yet.</p>
+      <p>
+        Log MLflow runs with <code>MLFLOW_TRACKING_URI={uri}</code>, or commit a <code>metrics.csv</code> and{' '}
+        <code>params.yml</code> (the DagsHub logger's files, or <code>@cairn/logger</code>). See the{' '}
+        <A href={`/${props.owner}/${props.repo}`}>files</A>.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,232 @@
+/**
+ * The virtualised runs table: only the rows in view (plus a few) are in the DOM, so 10,000
+ * runs render as fast as 30. Pinned columns stick to the left; a header click sorts; metric
+ * cells show the chosen summary and, with a baseline run, the difference to it; grouped, a
+ * header row per group carries each metric's mean and range.
+ */
+import type { Run } from '@cairn/core/runs/index';
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import { type Column, cellValue, formatCell, type MetricSummaryKind } from './run-columns.ts';
+import { deltaOf, type RunGroup } from './run-table.ts';
+
+export const ROW_HEIGHT = 28;
+const OVERSCAN = 8;
+
+type Item = { kind: 'run'; run: Run } | { kind: 'group'; group: RunGroup };
+
+export interface RunsTableProps {
+  runs: Run[];
+  groups: RunGroup[] | null;
+  columns: Column[];
+  pinned: Set<string>;
+  summary: MetricSummaryKind;
+  baseline: Run | null;
+  selected: Set<string>;
+  sort: string | null;
+  direction: 'asc' | 'desc';
+  runHref: (run: Run) => string;
+  onSort: (colId: string) => void;
+  onToggle: (runId: string) => void;
+  onToggleAll: () => void;
+  onBaseline: (runId: string | null) => void;
+  onPin: (colId: string) => void;
+  onMove: (colId: string, by: number) => void;
+  onHide: (colId: string) => void;
+}
+
+function widthOf(col: Column): number {
+  return col.kind === 'attr' && col.key === 'name' ? 220 : col.kind === 'attr' && col.key === 'start_time' ? 160 : 130;
+}
+
+function label(col: Column): string {
+  return col.kind === 'attr' ? col.key.replace('_', ' ') : col.key;
+}
+
+function fmtDelta(d: number): string {
+  const s =
+    Math.abs(d) >= 1e4 || (Math.abs(d) < 1e-3 && d !== 0) ? d.toExponential(2) : String(Number(d.toPrecision(3)));
+  return d > 0 ? `+${s}` : s;
+}
+
+export function RunsTable(props: RunsTableProps) {
+  const [scrollTop, setScrollTop] = createSignal(0);
+  const [viewport, setViewport] = createSignal(600);
+  const items = createMemo<Item[]>(() => {
+    if (!props.groups) return props.runs.map((run) => ({ kind: 'run', run }));
+    const out: Item[] = [];
+    for (const g of props.groups) {
+      out.push({ kind: 'group', group: g });
+      for (const run of g.runs) out.push({ kind: 'run', run });
+    }
+    return out;
+  });
+  const offsets = createMemo(() => {
+    let left = 64;
+    const o = new Map<string, number>();
+    for (const c of props.columns) {
+      o.set(c.id, left);
+      left += widthOf(c);
+    }
+    return { o, total: left };
+  });
+  const range = createMemo(() => {
+    const first = Math.max(0, Math.floor(scrollTop() / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(items().length, Math.ceil((scrollTop() + viewport()) / ROW_HEIGHT) + OVERSCAN);
+    return { first, last };
+  });
+  const visible = createMemo(() => {
+    const { first, last } = range();
+    return items()
+      .slice(first, last)
+      .map((item, i) => ({ item, index: first + i }));
+  });
+  const cellStyle = (c: Column) => {
+    const w = widthOf(c);
+    const base = `width:${w}px;min-width:${w}px;`;
+    return props.pinned.has(c.id) ? `${base}position:sticky;left:${offsets().o.get(c.id)}px;z-index:1;` : base;
+  };
+
+  const cell = (run: Run, c: Column) => {
+    const v = cellValue(run, c, props.summary);
+    const text = formatCell(v, c);
+    if (c.kind === 'attr' && c.key === 'name') {
+      return (
+        <a href={props.runHref(run)} title={run.id}>
+          {text || run.id.slice(0, 8)}
+        </a>
+      );
+    }
+    const d =
+      props.baseline && (c.kind === 'metric' || c.kind === 'param')
+        ? deltaOf(run, props.baseline, c, props.summary)
+        : null;
+    return (
+      <>
+        <span title={text}>{text}</span>
+        <Show when={d !== null && d !== 0}>
+          <span class={`exp-delta ${(d as number) > 0 ? 'up' : 'down'}`}>{fmtDelta(d as number)}</span>
+        </Show>
+      </>
+    );
+  };
+
+  return (
+    <div
+      class="exp-table"
+      data-testid="runs-table"
+      ref={(el) => {
+        queueMicrotask(() => setViewport(el.clientHeight || 600));
+      }}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+    >
+      <div class="exp-row exp-head" style={`width:${offsets().total}px`}>
+        <div class="exp-cell exp-check" style="position:sticky;left:0;z-index:2">
+          <input
+            type="checkbox"
+            aria-label="Select all shown runs"
+            checked={props.runs.length > 0 && props.runs.every((r) => props.selected.has(r.id))}
+            onChange={() => props.onToggleAll()}
+          />
+        </div>
+        <For each={props.columns}>
+          {(c) => (
+            <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} data-col={c.id}>
+              <button type="button" class="exp-sort" onClick={() => props.onSort(c.id)} title={`Sort by ${c.id}`}>
+                {label(c)}
+                {props.sort === c.id ? (props.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+              </button>
+              <span class="exp-col-tools">
+                <button
+                  type="button"
+                  title="Pin"
+                  classList={{ on: props.pinned.has(c.id) }}
+                  onClick={() => props.onPin(c.id)}
+                >
+                  📌
+                </button>
+                <button type="button" title="Move left" onClick={() => props.onMove(c.id, -1)}>
+                  ‹
+                </button>
+                <button type="button" title="Move right" onClick={() => props.onMove(c.id, 1)}>
+                  ›
+                </button>
+                <button type="button" title="Hide" onClick={() => props.onHide(c.id)}>
+                  ×
+                </button>
+              </span>
+            </div>
+          )}
+        </For>
+      </div>
+      <div class="exp-body" style={`height:${items().length * ROW_HEIGHT}px;width:${offsets().total}px`}>
+        <For each={visible()}>
+          {({ item, index }) => (
+            <div class="exp-row" style={`top:${index * ROW_HEIGHT}px;width:${offsets().total}px`}>
+              <Show
+                when={item.kind === 'run' && item.run}
+                fallback={
+                  <GroupRow group={(item as { group: RunGroup }).group} columns={props.columns} cellStyle={cellStyle} />
+                }
+              >
+                {(run) => (
+                  <div
+                    class="exp-run"
+                    classList={{ selected: props.selected.has(run().id), baseline: props.baseline?.id === run().id }}
+                    data-testid="run-row"
+                    data-run-id={run().id}
+                  >
+                    <div class="exp-cell exp-check" style="position:sticky;left:0;z-index:1">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${run().name}`}
+                        checked={props.selected.has(run().id)}
+                        onChange={() => props.onToggle(run().id)}
+                      />
+                      <button
+                        type="button"
+                        class="exp-base"
+                        title={props.baseline?.id === run().id ? 'Clear baseline' : 'Use as baseline'}
+                        onClick={() => props.onBaseline(props.baseline?.id === run().id ? null : run().id)}
+                      >
+                        {props.baseline?.id === run().id ? '★' : '☆'}
+                      </button>
+                    </div>
+                    <For each={props.columns}>
+                      {(c) => (
+                        <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)}>
+                          {cell(run(), c)}
+                        </div>
+                      )}
+                    </For>
+                  </div>
+                )}
+              </Show>
+            </div>
+          )}
+        </For>
+      </div>
+    </div>
+  );
+}
+
+function GroupRow(props: { group: RunGroup; columns: Column[]; cellStyle: (c: Column) => string }) {
+  return (
+    <div class="exp-run exp-group" data-testid="group-row">
+      <div class="exp-cell exp-check" style="position:sticky;left:0;z-index:1" />
+      <For each={props.columns}>
+        {(c, i) => {
+          const a = props.group.aggregates[c.id];
+          return (
+            <div class="exp-cell" style={props.cellStyle(c)}>
+              {i() === 0
+                ? `${props.group.value || '(none)'} · ${props.group.runs.length} runs`
+                : a
+                  ? `μ ${formatCell(a.mean, c)} [${formatCell(a.min, c)}–${formatCell(a.max, c)}]`
+                  : ''}
+            </div>
+          );
+        }}
+      </For>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * `createExperimentsData(repo)`: the runs of a repository for the experiments views, reactive.
+ * It shows what the offline store holds at once, then (online) pulls the server's run feed and
+ * keeps polling it while the view is open — so a run logged meanwhile appears without a
+ * reload — and asks the worker for git experiments from the repository on this device.
+ */
+import { createSignal, onCleanup } from 'solid-js';
+import { defaultServer } from '../sync/api.ts';
+import { refreshGitExperiments } from './git-experiments-client.ts';
+import { experimentsDb, loadRuns, type RunRow } from './run-store.ts';
+import { pullRunFeed } from './server-runs.ts';
+
+const POLL_MS = 3000;
+
+export interface ExperimentsData {
+  rows: () => RunRow[];
+  loaded: () => boolean;
+  /** What the last feed pull and git scan said, in words (null when fine). */
+  feedNote: () => string | null;
+  gitNote: () => string | null;
+  syncedAt: () => number | null;
+  server: string;
+}
+
+export function createExperimentsData(owner: string, repo: string, opts: { git?: boolean } = {}): ExperimentsData {
+  const id = `${owner}/${repo}`;
+  const db = experimentsDb();
+  const server = defaultServer();
+  const [rows, setRows] = createSignal<RunRow[]>([]);
+  const [loaded, setLoaded] = createSignal(false);
+  const [feedNote, setFeedNote] = createSignal<string | null>(null);
+  const [gitNote, setGitNote] = createSignal<string | null>(null);
+  const [syncedAt, setSyncedAt] = createSignal<number | null>(null);
+  let disposed = false;
+
+  const reload = async () => {
+    const r = await loadRuns(db, id);
+    if (!disposed) {
+      setRows(r);
+      setLoaded(true);
+    }
+  };
+
+  const pull = async () => {
+    if (disposed || !navigator.onLine) {
+      if (!navigator.onLine) setFeedNote('Offline: showing the runs synced before.');
+      return;
+    }
+    try {
+      const changed = await pullRunFeed(db, server, id);
+      setFeedNote(null);
+      setSyncedAt(Date.now());
+      if (changed > 0) await reload();
+    } catch (err) {
+      setFeedNote(`Could not reach the run feed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  const scanGit = async () => {
+    try {
+      const { getRepoRow } = await import('../storage/repo-handle.ts');
+      const row = await getRepoRow(owner, repo);
+      if (!row) {
+        setGitNote(
+          'This repository is not on this device yet: open its files to clone it, then git experiments appear.',
+        );
+        return;
+      }
+      setGitNote('Reading git experiments…');
+      const n = await refreshGitExperiments(db, id, row.fsName, '/');
+      setGitNote(null);
+      if (n >= 0) await reload();
+    } catch (err) {
+      setGitNote(`Git experiments could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  void (async () => {
+    await reload();
+    await pull();
+    if (opts.git !== false) void scanGit();
+  })();
+  const timer = setInterval(() => void pull(), POLL_MS);
+  const onOnline = () => void pull();
+  globalThis.addEventListener('online', onOnline);
+  onCleanup(() => {
+    disposed = true;
+    clearInterval(timer);
+    globalThis.removeEventListener('online', onOnline);
+  });
+  return { rows, loaded, feedNote, gitNote, syncedAt, server };
+}

@@ -1,0 +1,145 @@
+/**
+ * The experiments' offline store: a Dexie database of its own (so its schema evolves apart
+ * from the shared data cache) holding every run the views know — MLflow runs pulled from the
+ * server's feed and git experiments computed in the browser — with their metric histories and
+ * the feed position per repository. Every view reads from here, so all of them work offline.
+ *
+ * Every released schema version stays listed (add a version, never edit one).
+ */
+import type { MetricPoint, Run } from '@cairn/core/runs/index';
+import Dexie, { type Table } from 'dexie';
+
+export type RunOrigin = 'mlflow' | 'git';
+
+/** What a git experiment adds to the run (see core experiments/git-experiment.ts). */
+export interface GitRunInfo {
+  metricsState: 'present' | 'params-only' | 'in-dvc-data' | 'missing';
+  refs: string[];
+  paramsFiles: string[];
+  metricsFiles: string[];
+  dvcMetricsFiles: string[];
+  problems: { file: string; code: string; message: string; line?: number; column?: number }[];
+}
+
+export interface RunRow {
+  repo: string;
+  id: string;
+  origin: RunOrigin;
+  run: Run;
+  git?: GitRunInfo;
+}
+
+/** One metric's history for one run, as columns (compact, and fast to chart). */
+export interface HistoryRow {
+  repo: string;
+  runId: string;
+  key: string;
+  steps: Float64Array;
+  timestamps: Float64Array;
+  values: Float64Array;
+}
+
+export interface FeedRow {
+  repo: string;
+  since: number;
+  syncedAt: number;
+}
+
+export type ExperimentsDb = Dexie & {
+  runs: Table<RunRow, [string, string]>;
+  histories: Table<HistoryRow, [string, string, string]>;
+  feeds: Table<FeedRow, string>;
+};
+
+export function makeExperimentsDb(name = 'cairn-experiments'): ExperimentsDb {
+  const db = new Dexie(name) as ExperimentsDb;
+  db.version(1).stores({
+    runs: '[repo+id], repo, [repo+origin]',
+    histories: '[repo+runId+key], [repo+runId]',
+    feeds: 'repo',
+  });
+  db.on('versionchange', () => {
+    db.close();
+    return false;
+  });
+  return db;
+}
+
+let shared: ExperimentsDb | null = null;
+export function experimentsDb(): ExperimentsDb {
+  shared ??= makeExperimentsDb();
+  return shared;
+}
+
+export function historyRowOf(repo: string, runId: string, key: string, points: readonly MetricPoint[]): HistoryRow {
+  return {
+    repo,
+    runId,
+    key,
+    steps: Float64Array.from(points, (p) => p.step),
+    timestamps: Float64Array.from(points, (p) => p.timestamp),
+    values: Float64Array.from(points, (p) => p.value),
+  };
+}
+
+export function pointsOf(row: HistoryRow): MetricPoint[] {
+  return Array.from(row.values, (value, i) => ({
+    key: row.key,
+    value,
+    step: row.steps[i] as number,
+    timestamp: row.timestamps[i] as number,
+  }));
+}
+
+export async function loadRuns(db: ExperimentsDb, repo: string): Promise<RunRow[]> {
+  return db.runs.where('repo').equals(repo).toArray();
+}
+
+/** Stores MLflow runs from the feed and the new feed position, in one transaction. */
+export async function saveFeedPage(
+  db: ExperimentsDb,
+  repo: string,
+  runs: readonly Run[],
+  since: number,
+): Promise<void> {
+  await db.transaction('rw', db.runs, db.feeds, db.histories, async () => {
+    for (const run of runs) {
+      const old = await db.runs.get([repo, run.id]);
+      // A run whose metrics moved on has stale cached histories: drop them, they refetch.
+      if (old && JSON.stringify(old.run.metricSummaries) !== JSON.stringify(run.metricSummaries)) {
+        await db.histories.where('[repo+runId]').equals([repo, run.id]).delete();
+      }
+    }
+    await db.runs.bulkPut(runs.map((run) => ({ repo, id: run.id, origin: 'mlflow' as const, run })));
+    await db.feeds.put({ repo, since, syncedAt: Date.now() });
+  });
+}
+
+/** Replaces the repository's git experiments with a new scan (histories included). */
+export async function saveGitExperiments(
+  db: ExperimentsDb,
+  repo: string,
+  experiments: readonly { run: Run; history: MetricPoint[]; info: GitRunInfo }[],
+): Promise<void> {
+  await db.transaction('rw', db.runs, db.histories, async () => {
+    const old = await db.runs.where('[repo+origin]').equals([repo, 'git']).primaryKeys();
+    const keep = new Set(experiments.map((e) => e.run.id));
+    const gone = old.filter(([, id]) => !keep.has(id));
+    await db.runs.bulkDelete(gone);
+    for (const [, id] of gone) await db.histories.where('[repo+runId]').equals([repo, id]).delete();
+    await db.runs.bulkPut(
+      experiments.map((e) => ({ repo, id: e.run.id, origin: 'git' as const, run: e.run, git: e.info })),
+    );
+    const rows: HistoryRow[] = [];
+    for (const e of experiments) {
+      const byKey = new Map<string, MetricPoint[]>();
+      for (const p of e.history) {
+        const list = byKey.get(p.key);
+        if (list) list.push(p);
+        else byKey.set(p.key, [p]);
+      }
+      for (const [key, points] of byKey) rows.push(historyRowOf(repo, e.run.id, key, points));
+    }
+    await db.histories.bulkPut(rows);
+  });
+}
