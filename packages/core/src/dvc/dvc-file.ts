@@ -8,6 +8,7 @@ import { fail, failWith, ok, type Result } from '../errors/result.ts';
 import { type LoadedYaml, loadYaml } from '../yaml/load-yaml.ts';
 import { deepEqual, stringifyYamlPreserving } from '../yaml/yaml-edit.ts';
 import { type HashedEntry, hashedEntryToDvcFileData, readHashedEntry } from './hashed-entry.ts';
+import { dirnameOf } from './posix-path.ts';
 import { isRecord, kindOf, schemaError } from './schema-error.ts';
 
 export interface ImportSource {
@@ -57,7 +58,13 @@ function readDvcFile(loaded: LoadedYaml): Result<DvcFile> {
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) return failWith(schemaError(loaded, [key], `expected a list, found ${kindOf(list)}.`));
     for (let i = 0; i < list.length; i++) {
-      const entry = readHashedEntry(list[i], loaded, [key, i]);
+      // Paths are relative to the .dvc file's directory and must stay in the repository; import
+      // deps and import-url deps may name external data (`s3://…`, `remote://…`).
+      const entry = readHashedEntry(list[i], loaded, [key, i], {
+        baseDir: loaded.file === undefined ? '.' : dirnameOf(loaded.file),
+        output: key === 'outs',
+        allowExternal: true,
+      });
       if (entry instanceof ParseError) return failWith(entry);
       if (key === 'deps') {
         const dep: DvcFileDep = entry;

@@ -66,6 +66,9 @@ export function parseDvcLock(text: string, file = 'dvc.lock'): Result<DvcLock> {
   return ok(lock);
 }
 
+/** A deep synthetic base so `..` from a wdir is accepted while the spelling is still checked. */
+const LOCK_BASE = Array.from({ length: 64 }, (_, i) => `w${i}`).join('/');
+
 function readLockStage(raw: unknown, loaded: LoadedYaml, where: KeyPath): LockStage | ParseError {
   if (!isRecord(raw)) return schemaError(loaded, where, `expected a stage mapping, found ${kindOf(raw)}.`);
   const cmd = raw.cmd;
@@ -82,7 +85,13 @@ function readLockStage(raw: unknown, loaded: LoadedYaml, where: KeyPath): LockSt
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) return schemaError(loaded, [...where, key], `expected a list, found ${kindOf(list)}.`);
     for (let i = 0; i < list.length; i++) {
-      const entry = readHashedEntry(list[i], loaded, [...where, key, i]);
+      // Lock paths are relative to the stage's wdir, which the lock does not record: a leading `..`
+      // may be legitimate, so only the spelling (absolute, backslash, NUL) is checked here.
+      const entry = readHashedEntry(list[i], loaded, [...where, key, i], {
+        baseDir: LOCK_BASE,
+        output: false,
+        allowExternal: true,
+      });
       if (entry instanceof ParseError) return entry;
       stage[key].push(entry);
     }

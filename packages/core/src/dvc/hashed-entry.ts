@@ -3,8 +3,9 @@
  * `hash`), with the per-entry hash kind DVC derives from it: `hash: md5` means DVC 3's plain
  * md5 and cache layout; no `hash` key means the legacy `md5-dos2unix` and the DVC 2 layout.
  */
-import type { ParseError } from '../errors/parse-error.ts';
+import { ParseError } from '../errors/parse-error.ts';
 import type { LoadedYaml } from '../yaml/load-yaml.ts';
+import { checkRepoPath } from './repo-path.ts';
 import { isRecord, type KeyPath, kindOf, schemaError } from './schema-error.ts';
 
 /** 'md5' (DVC 3), 'md5-dos2unix' (legacy, no `hash` key), or another name kept as written. */
@@ -34,15 +35,30 @@ export function hashKindOf(raw: { hash?: unknown }): HashKind {
   return typeof raw.hash === 'string' ? raw.hash : 'md5-dos2unix';
 }
 
+/** How `readHashedEntry` checks the entry's path (omit to skip the check). */
+export interface EntryPathCheck {
+  /** Repository-relative directory the path is relative to ('.' for the root). */
+  baseDir: string;
+  /** Outputs may not be the repository itself or lie in `.git`/`.dvc`. */
+  output: boolean;
+  /** URLs (`s3://…`, `remote://…`) are external data and pass unchecked. */
+  allowExternal: boolean;
+}
+
 /** Reads one entry map; `where` is its key path, for error positions. */
 export function readHashedEntry(
   raw: unknown,
   loaded: LoadedYaml | undefined,
   where: KeyPath,
+  pathCheck?: EntryPathCheck,
 ): HashedEntry | ParseError {
   if (!isRecord(raw)) return schemaError(loaded, where, `expected a mapping with a path, found ${kindOf(raw)}.`);
   if (typeof raw.path !== 'string' || raw.path === '') {
     return schemaError(loaded, [...where, 'path'], 'every entry needs a non-empty string `path`.');
+  }
+  if (pathCheck !== undefined) {
+    const unsafe = checkRepoPath(pathCheck.baseDir, raw.path, pathCheck);
+    if (unsafe !== undefined) return unsafePathError(loaded, [...where, 'path'], unsafe.message);
   }
   const entry: HashedEntry = { path: raw.path, hashKind: hashKindOf(raw), extra: {} };
   if (raw.hash !== undefined && typeof raw.hash !== 'string') {
@@ -122,4 +138,10 @@ export function lockEntry(input: NewEntryInput): HashedEntry {
   };
   if (input.nfiles !== undefined) entry.nfiles = input.nfiles;
   return entry;
+}
+
+/** An `unsafe_path` error pointing at the offending value (same position rules as schema errors). */
+export function unsafePathError(loaded: LoadedYaml | undefined, path: KeyPath, message: string): ParseError {
+  const s = schemaError(loaded, path, message);
+  return new ParseError({ ...s.toJSON(), code: 'unsafe_path' });
 }

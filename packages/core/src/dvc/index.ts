@@ -11,3 +11,4 @@ export * from './hashed-entry.ts';
 export { InterpolationError, interpolateString, interpolateValue } from './interpolate.ts';
 export * from './lock-builder.ts';
 export { dirnameOf, isSameOrInside, joinPath, normalizePath } from './posix-path.ts';
+export * from './repo-path.ts';

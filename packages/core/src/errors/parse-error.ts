@@ -18,7 +18,11 @@ export type ParseErrorCode =
   | 'schema'
   | 'interpolation'
   | 'missing_file'
-  | 'unsupported_format';
+  | 'unsupported_format'
+  /** A path in a DVC file is absolute, climbs out of the repository, or writes into `.git`/`.dvc`. */
+  | 'unsafe_path'
+  /** foreach/matrix would generate more stages than the cap. */
+  | 'too_many_stages';
 
 export interface ParseErrorData {
   code: ParseErrorCode;
