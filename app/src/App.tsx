@@ -14,6 +14,9 @@ const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 const RepoBrowser = lazy(() => import('./files/RepoBrowser.tsx'));
 const CommitsPage = lazy(() => import('./history/CommitsPage.tsx'));
 const CommitPage = lazy(() => import('./history/CommitPage.tsx'));
+const ExperimentsPage = lazy(() => import('./experiments/ExperimentsPage.tsx'));
+const ComparePage = lazy(() => import('./experiments/ComparePage.tsx'));
+const RunPage = lazy(() => import('./experiments/RunPage.tsx'));
 
 export function App() {
   return (
@@ -26,6 +29,9 @@ export function App() {
         <Route path={['/tree/*rest', '/blob/*rest']} component={RepoBrowser} />
         <Route path="/commits/*rest" component={CommitsPage} />
         <Route path="/commit/:sha" component={CommitPage} />
+        <Route path="/experiments" component={ExperimentsPage} />
+        <Route path="/experiments/compare" component={ComparePage} />
+        <Route path="/experiments/runs/:runId" component={RunPage} />
         <Route path="/*rest" />
       </Route>
       <Route path="*404" component={NotFoundPage} />

@@ -1,0 +1,142 @@
+/**
+ * One run (`/owner/repo/experiments/runs/ID`): params, metrics with their history charts, tags,
+ * artifacts (list and download, MLflow runs) and the commit it belongs to (git experiments),
+ * with a link to compare its code with another run's commit.
+ */
+import type { MetricPoint } from '@cairn/core/runs/index';
+import { A, useParams } from '@solidjs/router';
+import { createEffect, createResource, createSignal, For, Show } from 'solid-js';
+import { defaultServer } from '../sync/api.ts';
+import { HistoryChart } from './HistoryChart.tsx';
+import { experimentsDb } from './run-store.ts';
+import { downloadArtifact, listArtifacts, metricHistory } from './server-runs.ts';
+import './experiments.css';
+
+export default function RunPage() {
+  const params = useParams<{ owner: string; repo: string; runId: string }>();
+  const repo = () => `${params.owner}/${params.repo}`;
+  const [row] = createResource(
+    () => [repo(), decodeURIComponent(params.runId)] as [string, string],
+    (key) => experimentsDb().runs.get(key),
+  );
+  const [histories, setHistories] = createSignal(new Map<string, MetricPoint[]>());
+  createEffect(() => {
+    const r = row()?.run;
+    if (!r) return;
+    for (const key of Object.keys(r.metrics)) {
+      void metricHistory(experimentsDb(), navigator.onLine ? defaultServer() : null, repo(), r, key)
+        .then((pts) => setHistories((m) => new Map(m).set(key, pts)))
+        .catch(() => {});
+    }
+  });
+  const [artifacts] = createResource(
+    () => (row()?.origin === 'mlflow' && navigator.onLine ? row()?.run.id : undefined),
+    (id) => listArtifacts(defaultServer(), repo(), id).catch(() => []),
+  );
+  return (
+    <div class="run-page" data-testid="run-page">
+      <Show when={row()} fallback={<p>{row.loading ? 'Loading…' : 'This run is not on this device.'}</p>}>
+        {(r) => (
+          <>
+            <h2>{r().run.name}</h2>
+            <dl>
+              <dt>id</dt>
+              <dd>{r().run.id}</dd>
+              <dt>status</dt>
+              <dd>{r().run.status}</dd>
+              <dt>started</dt>
+              <dd>{r().run.startTime ? new Date(r().run.startTime as number).toLocaleString() : '—'}</dd>
+              <Show when={r().run.source.kind === 'git' && r().run.source}>
+                {(s) => {
+                  const src = s() as { commit: string; branch: string };
+                  return (
+                    <>
+                      <dt>commit</dt>
+                      <dd>
+                        <A href={`/${repo()}/commit/${src.commit}`}>{src.commit.slice(0, 10)}</A> on {src.branch} ·{' '}
+                        <A href={`/${repo()}/compare/${src.branch}...${src.commit}`}>compare code with {src.branch}</A>
+                      </dd>
+                      <dt>metrics</dt>
+                      <dd>{r().git?.metricsState}</dd>
+                    </>
+                  );
+                }}
+              </Show>
+            </dl>
+            <h3>Params</h3>
+            <dl>
+              <For each={Object.entries(r().run.params)}>
+                {([k, v]) => (
+                  <>
+                    <dt>{k}</dt>
+                    <dd>{v}</dd>
+                  </>
+                )}
+              </For>
+            </dl>
+            <h3>Metrics</h3>
+            <dl>
+              <For each={Object.entries(r().run.metricSummaries)}>
+                {([k, s]) => (
+                  <>
+                    <dt>{k}</dt>
+                    <dd>
+                      last {s.last} · min {s.min} · max {s.max} · {s.count} points
+                    </dd>
+                  </>
+                )}
+              </For>
+            </dl>
+            <For each={Object.keys(r().run.metrics)}>
+              {(k) => (
+                <Show when={(histories().get(k)?.length ?? 0) > 1}>
+                  <HistoryChart
+                    runs={[r().run]}
+                    histories={new Map([[r().run.id, histories().get(k) ?? []]])}
+                    metric={k}
+                    xAxis="step"
+                    smoothing={0}
+                    logScale={false}
+                  />
+                </Show>
+              )}
+            </For>
+            <h3>Tags</h3>
+            <dl>
+              <For each={Object.entries(r().run.tags)}>
+                {([k, v]) => (
+                  <>
+                    <dt>{k}</dt>
+                    <dd>{v}</dd>
+                  </>
+                )}
+              </For>
+            </dl>
+            <Show when={r().origin === 'mlflow'}>
+              <h3>Artifacts</h3>
+              <Show when={(artifacts() ?? []).length > 0} fallback={<p>No artifacts (or offline).</p>}>
+                <ul>
+                  <For each={artifacts()}>
+                    {(a) => (
+                      <li>
+                        {a.path} {a.isDir ? '(folder)' : `(${a.size ?? '?'} bytes)`}{' '}
+                        <Show when={!a.isDir}>
+                          <button
+                            type="button"
+                            onClick={() => void downloadArtifact(defaultServer(), repo(), r().run.artifactUri, a.path)}
+                          >
+                            Download
+                          </button>
+                        </Show>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            </Show>
+          </>
+        )}
+      </Show>
+    </div>
+  );
+}
