@@ -20,7 +20,8 @@ import {
   splitKeyPath,
   valueToText,
 } from './interpolate.ts';
-import { joinPath, normalizePath } from './posix-path.ts';
+import { dirnameOf, joinPath, normalizePath } from './posix-path.ts';
+import { checkRepoPath } from './repo-path.ts';
 import { isRecord, kindOf, setOwn } from './schema-error.ts';
 
 export type OutKind = 'out' | 'metric' | 'plot';
@@ -72,7 +73,12 @@ export interface Stage {
 export interface ExpandOptions {
   /** Parsed files for `vars` and the default `params.yaml`, keyed by path relative to dvc.yaml. */
   files?: Record<string, unknown>;
+  /** Most stages foreach/matrix may generate in the whole file (default `MAX_GENERATED_STAGES`). */
+  maxStages?: number;
 }
+
+/** A foreach over 1e6 items is refused before any stage is built (RELIABILITY B2). */
+export const MAX_GENERATED_STAGES = 10_000;
 
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
 
@@ -81,9 +87,24 @@ interface Scope {
   ctx: Context;
   /** Files loaded into the context (relative to dvc.yaml), in load order: their values used in `${…}` become params. */
   files: string[];
+  /** The dvc.yaml's directory, repository-relative: paths must not climb above the repository. */
+  root: string;
 }
 
-class ExpandError extends Error {}
+class ExpandError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'interpolation' | 'unsafe_path' | 'too_many_stages' = 'interpolation',
+  ) {
+    super(message);
+  }
+}
+
+/** Throws `unsafe_path` unless `rel` (relative to `base`, under the dvc.yaml dir) stays in the repo. */
+function checkPath(scope: Scope, base: string, rel: string, what: string, opts: { output?: boolean } = {}): void {
+  const err = checkRepoPath(joinPath(scope.root, base), rel, { ...opts, allowExternal: true });
+  if (err !== undefined) throw new ExpandError(`${what}: ${err.message}`, 'unsafe_path');
+}
 
 /**
  * Expands every stage of a parsed dvc.yaml, in file order (groups expand in place).
@@ -91,11 +112,12 @@ class ExpandError extends Error {}
  */
 export function expandStages(dvcYaml: DvcYaml, options: ExpandOptions = {}): Result<Stage[]> {
   const files = options.files ?? {};
-  const fail = (message: string, stage?: string) => {
+  const maxStages = options.maxStages ?? MAX_GENERATED_STAGES;
+  const fail = (message: string, stage?: string, code: ExpandError['code'] = 'interpolation') => {
     const pos = stage !== undefined ? (dvcYaml.positions[stage] ?? {}) : {};
     return failWith(
       new ParseError({
-        code: message.startsWith('missing file:') ? 'missing_file' : 'interpolation',
+        code: message.startsWith('missing file:') ? 'missing_file' : code,
         message: message.replace(/^missing file: /, ''),
         file: dvcYaml.file,
         ...pos,
@@ -103,7 +125,8 @@ export function expandStages(dvcYaml: DvcYaml, options: ExpandOptions = {}): Res
       }),
     );
   };
-  const global: Scope = { ctx: {}, files: [] };
+  const root = dirnameOf(dvcYaml.file);
+  const global: Scope = { ctx: {}, files: [], root: root.startsWith('..') ? '.' : root };
   try {
     if (Object.hasOwn(files, DEFAULT_PARAMS_FILE)) {
       const params = files[DEFAULT_PARAMS_FILE];
@@ -114,16 +137,16 @@ export function expandStages(dvcYaml: DvcYaml, options: ExpandOptions = {}): Res
     }
     loadVars(global, dvcYaml.vars, '.', files);
   } catch (e) {
-    return fail(messageOf(e));
+    return fail(messageOf(e), undefined, codeOf(e));
   }
   const stages: Stage[] = [];
   const names = new Set<string>();
   for (const [group, def] of Object.entries(dvcYaml.stages)) {
     let generated: Stage[];
     try {
-      generated = expandGroup(group, def, global, files);
+      generated = expandGroup(group, def, global, files, maxStages - stages.length);
     } catch (e) {
-      return fail(`stage '${group}': ${messageOf(e)}`, group);
+      return fail(`stage '${group}': ${messageOf(e)}`, group, codeOf(e));
     }
     for (const s of generated) {
       if (names.has(s.name)) return fail(`stage '${s.name}' is generated twice.`, group);
@@ -134,6 +157,10 @@ export function expandStages(dvcYaml: DvcYaml, options: ExpandOptions = {}): Res
   return ok(stages);
 }
 
+function codeOf(e: unknown): ExpandError['code'] {
+  return e instanceof ExpandError ? e.code : 'interpolation';
+}
+
 function messageOf(e: unknown): string {
   if (e instanceof InterpolationError || e instanceof ExpandError) return e.message;
   if (e instanceof RangeError) return 'the definition nests too deeply to expand.';
@@ -141,7 +168,7 @@ function messageOf(e: unknown): string {
 }
 
 function cloneScope(s: Scope): Scope {
-  return { ctx: { ...s.ctx }, files: [...s.files] };
+  return { ctx: { ...s.ctx }, files: [...s.files], root: s.root };
 }
 
 /**
@@ -198,6 +225,7 @@ function loadVars(scope: Scope, vars: unknown, baseDir: string, files: Record<st
             .map((k) => k.trim())
             .filter((k) => k !== '')
         : null;
+    checkPath(scope, baseDir, name, `vars file '${name}'`);
     const path = joinPath(baseDir, name);
     if (!Object.hasOwn(files, path)) throw new ExpandError(`missing file: vars file '${path}' was not provided.`);
     const content = files[path];
@@ -223,9 +251,23 @@ function loadVars(scope: Scope, vars: unknown, baseDir: string, files: Record<st
   }
 }
 
-function expandGroup(group: string, def: StageDefinition, global: Scope, files: Record<string, unknown>): Stage[] {
+function expandGroup(
+  group: string,
+  def: StageDefinition,
+  global: Scope,
+  files: Record<string, unknown>,
+  budget: number,
+): Stage[] {
+  const tooMany = (n: number) =>
+    new ExpandError(
+      `would generate ${n.toLocaleString('en')} stages; only ${Math.max(budget, 0).toLocaleString('en')} more are allowed in one dvc.yaml.`,
+      'too_many_stages',
+    );
   if ('foreach' in def) {
     const iterable = interpolateValue(def.foreach, global.ctx);
+    // Count before building anything: the items already exist, the stages would not.
+    const count = isRecord(iterable) ? Object.keys(iterable).length : Array.isArray(iterable) ? iterable.length : 0;
+    if (count > budget) throw tooMany(count);
     const entries: [string, unknown, string | undefined][] = [];
     if (isRecord(iterable)) {
       for (const [k, v] of Object.entries(iterable)) entries.push([k, v, k]);
@@ -250,6 +292,9 @@ function expandGroup(group: string, def: StageDefinition, global: Scope, files: 
       if (!Array.isArray(values)) throw new ExpandError(`matrix '${name}' must give a list, found ${kindOf(values)}.`);
       axes.push({ name, values });
     }
+    // The product of the axis lengths, checked before any combination is built.
+    const count = axes.reduce((n, a) => n * a.values.length, 1);
+    if (count > budget) throw tooMany(count);
     let combos: { item: Record<string, unknown>; frags: string[] }[] = [{ item: {}, frags: [] }];
     for (const axis of axes) {
       const next: typeof combos = [];
@@ -262,7 +307,6 @@ function expandGroup(group: string, def: StageDefinition, global: Scope, files: 
         });
       }
       combos = next;
-      if (combos.length > 10_000) throw new ExpandError('the matrix generates more than 10,000 stages.');
     }
     const { matrix: _m, ...stageDef } = def;
     return combos.map(({ item, frags }) => {
@@ -272,6 +316,7 @@ function expandGroup(group: string, def: StageDefinition, global: Scope, files: 
       return resolveStage(`${group}@${key}`, stageDef, scope, files, group, key);
     });
   }
+  if (budget < 1) throw tooMany(1);
   return [resolveStage(group, def, cloneScope(global), files)];
 }
 
@@ -287,6 +332,7 @@ function resolveStage(
   const listener = (path: string[], value: unknown) => used.push([path, value]);
   const wdirRaw = def.wdir === undefined ? '.' : interpolateValue(def.wdir, scope.ctx, false, listener);
   if (typeof wdirRaw !== 'string') throw new ExpandError(`wdir must be a path, found ${kindOf(wdirRaw)}.`);
+  checkPath(scope, '.', wdirRaw, 'wdir');
   const wdir = normalizePath(wdirRaw);
   loadVars(scope, def.vars, wdir, files);
   const { vars: _v, ...rest } = def;
@@ -301,6 +347,9 @@ function resolveStage(
     frozen: readBool(r.frozen, 'frozen', false),
     alwaysChanged: readBool(r.always_changed, 'always_changed', false),
   };
+  for (const d of stage.deps) checkPath(scope, wdir, d, `dep '${d}'`);
+  for (const p of stage.params) checkPath(scope, wdir, p.file, `params file '${p.file}'`);
+  for (const o of stage.outs) checkPath(scope, wdir, o.path, `${o.kind} '${o.path}'`, { output: true });
   if (group !== undefined) stage.group = group;
   if (key !== undefined) stage.key = key;
   if (typeof r.desc === 'string') stage.desc = r.desc;
