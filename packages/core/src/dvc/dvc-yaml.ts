@@ -7,7 +7,13 @@ import type { ParseError } from '../errors/parse-error.ts';
 import { failWith, ok, type Result } from '../errors/result.ts';
 import { type LoadedYaml, loadYaml, positionAt } from '../yaml/load-yaml.ts';
 import { stringifyYamlPreserving } from '../yaml/yaml-edit.ts';
+import { unsafePathError } from './hashed-entry.ts';
+import { dirnameOf, joinPath } from './posix-path.ts';
+import { checkRepoPath, resolveRepoPath } from './repo-path.ts';
 import { isRecord, type KeyPath, kindOf, schemaError } from './schema-error.ts';
+
+/** Base used when a stage's wdir is only known after `${…}`: spelling is checked, climbing is not. */
+const UNKNOWN_BASE = Array.from({ length: 64 }, (_, i) => `w${i}`).join('/');
 
 /** A stage as written: plain data, `${…}` unresolved. Checked against the schema. */
 export type StageDefinition = Record<string, unknown>;
@@ -80,6 +86,48 @@ class Checker {
   constructor(readonly loaded: LoadedYaml) {}
   error(path: KeyPath, message: string): ParseError {
     return schemaError(this.loaded, path, message);
+  }
+  /** Literal paths are checked here, where their line and column are known; `${…}` ones after expansion. */
+  safePath(v: unknown, path: KeyPath, base: string, output = false): ParseError | null {
+    if (typeof v !== 'string' || deferred(v)) return null;
+    const err = checkRepoPath(base, v, { output, allowExternal: true });
+    return err ? unsafePathError(this.loaded, path, err.message) : null;
+  }
+  /** Checks every literal path of a stage against its wdir (relative to the dvc.yaml's directory). */
+  stagePaths(def: Record<string, unknown>, path: KeyPath): ParseError | null {
+    const root = dirnameOf(this.loaded.file ?? 'dvc.yaml');
+    const yamlDir = root.startsWith('..') ? '.' : root;
+    let base = yamlDir;
+    if (typeof def.wdir === 'string') {
+      const e = this.safePath(def.wdir, [...path, 'wdir'], yamlDir);
+      if (e) return e;
+      const r = deferred(def.wdir) ? undefined : resolveRepoPath(yamlDir, def.wdir);
+      base = r?.ok ? r.value : UNKNOWN_BASE;
+    }
+    const list = (v: unknown) => (Array.isArray(v) ? v : []);
+    for (const [i, d] of list(def.deps).entries()) {
+      const e = this.safePath(d, [...path, 'deps', i], base);
+      if (e) return e;
+    }
+    for (const key of ['outs', 'metrics', 'plots']) {
+      for (const [i, o] of list(def[key]).entries()) {
+        const p = isRecord(o) ? Object.keys(o)[0] : o;
+        const e = this.safePath(p, isRecord(o) ? [...path, key, i, String(p)] : [...path, key, i], base, true);
+        if (e) return e;
+      }
+    }
+    for (const [i, item] of list(def.params).entries()) {
+      if (!isRecord(item)) continue;
+      for (const f of Object.keys(item)) {
+        const e = this.safePath(f, [...path, 'params', i, f], base);
+        if (e) return e;
+      }
+    }
+    for (const [i, v] of list(def.vars).entries()) {
+      const e = this.safePath(typeof v === 'string' ? varsFileName(v) : v, [...path, 'vars', i], base);
+      if (e) return e;
+    }
+    return null;
   }
   onlyKeys(obj: Record<string, unknown>, allowed: readonly string[], path: KeyPath, what: string): ParseError | null {
     for (const k of Object.keys(obj)) {
@@ -181,7 +229,8 @@ class Checker {
       this.outList(def.outs, [...path, 'outs'], OUT_FLAGS) ??
       this.outList(def.metrics, [...path, 'metrics'], OUT_FLAGS) ??
       this.outList(def.plots, [...path, 'plots'], PLOT_FLAGS) ??
-      this.vars(def.vars, [...path, 'vars'])
+      this.vars(def.vars, [...path, 'vars']) ??
+      this.stagePaths(def, path)
     );
   }
   stageGroup(name: string, def: unknown): ParseError | null {
@@ -243,6 +292,11 @@ export function parseDvcYaml(text: string, file = 'dvc.yaml'): Result<DvcYaml> {
   };
   const varsErr = c.vars(data.vars, ['vars']);
   if (varsErr) return failWith(varsErr);
+  const yamlDir = dirnameOf(file).startsWith('..') ? '.' : dirnameOf(file);
+  for (const [i, v] of (Array.isArray(data.vars) ? data.vars : []).entries()) {
+    const e = c.safePath(typeof v === 'string' ? varsFileName(v) : v, ['vars', i], yamlDir);
+    if (e) return failWith(e);
+  }
   result.vars = (data.vars as DvcYaml['vars'] | undefined) ?? [];
   if (data.stages !== undefined && data.stages !== null) {
     if (!isRecord(data.stages))
@@ -257,6 +311,10 @@ export function parseDvcYaml(text: string, file = 'dvc.yaml'): Result<DvcYaml> {
   for (const key of ['params', 'metrics'] as const) {
     const e = c.stringList(data[key], [key], `${key} files`);
     if (e) return failWith(e);
+    for (const [i, f] of ((data[key] as unknown[] | undefined) ?? []).entries()) {
+      const unsafe = c.safePath(f, [key, i], yamlDir);
+      if (unsafe) return failWith(unsafe);
+    }
     result[key] = (data[key] as string[] | undefined) ?? [];
   }
   const plots = readTopLevelPlots(c, data.plots);
@@ -320,4 +378,10 @@ function readTopLevelPlots(c: Checker, plots: unknown): TopLevelPlot[] | ParseEr
 /** Writes `dvc.yaml` from its plain data; with `original`, unchanged data gives it back exactly. */
 export function serializeDvcYaml(data: Record<string, unknown>, original?: string): string {
   return stringifyYamlPreserving(data, original);
+}
+
+/** `params.yaml:a,b` names the file `params.yaml` (keys after the last colon). */
+function varsFileName(entry: string): string {
+  const colon = entry.lastIndexOf(':');
+  return colon > 0 ? entry.slice(0, colon) : entry;
 }

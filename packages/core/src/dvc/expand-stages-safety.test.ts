@@ -1,10 +1,12 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: DVC's own ${…} syntax is what these tests feed in.
 import { describe, expect, it } from 'vitest';
 import { parseDvcYaml } from './dvc-yaml.ts';
 import { expandStages, MAX_GENERATED_STAGES } from './expand-stages.ts';
 
 function expand(text: string, files: Record<string, unknown> = {}, file = 'dvc.yaml') {
+  // Literal paths are refused by the parser (exact position), interpolated ones by expandStages.
   const parsed = parseDvcYaml(text, file);
-  if (!parsed.ok) throw new Error(parsed.error.message);
+  if (!parsed.ok) return parsed;
   return expandStages(parsed.value, { files });
 }
 
@@ -18,14 +20,15 @@ describe('expandStages refuses unsafe paths', () => {
     ['metrics: [/tmp/m.json]', 'metric'],
     ['plots: [../p.csv]', 'plot'],
     ['wdir: ../..', 'wdir'],
-    ['params: [{/etc/params.yaml: [a]}]', 'params file'],
-  ])('%s → unsafe_path at the stage', (line, word) => {
-    const r = expand(`stages:\n  train:\n    cmd: python train.py\n    ${line}\n`);
+    ['params: [{/etc/params.yaml: [a]}]', 'absolute'],
+  ])('%s → unsafe_path at the value', (line, word) => {
+    const r = parseDvcYaml(`stages:\n  train:\n    cmd: python train.py\n    ${line}\n`);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.code).toBe('unsafe_path');
     expect(r.error.file).toBe('dvc.yaml');
-    expect(r.error.line).toBe(2);
+    expect(r.error.line).toBe(4);
+    expect(r.error.column).toBeGreaterThan(4);
     expect(r.error.message).toContain(word);
   });
 
@@ -44,6 +47,13 @@ describe('expandStages refuses unsafe paths', () => {
     expect(expand('stages:\n  s:\n    cmd: x\n    deps: [../shared/x]\n', {}, 'sub/dvc.yaml').ok).toBe(true);
     const r = expand('stages:\n  s:\n    cmd: x\n    deps: [../../x]\n', {}, 'sub/dvc.yaml');
     expect(r.ok ? 'ok' : r.error.code).toBe('unsafe_path');
+  });
+
+  it('refuses unsafe top-level metrics and vars with their position', () => {
+    const m = parseDvcYaml('metrics:\n- ../../m.json\n', 'sub/dvc.yaml');
+    expect(m.ok ? 'ok' : [m.error.code, m.error.line, m.error.column]).toEqual(['unsafe_path', 2, 3]);
+    const v = parseDvcYaml('vars:\n- /etc/x.yaml:a\nstages: {}\n');
+    expect(v.ok ? 'ok' : [v.error.code, v.error.line]).toEqual(['unsafe_path', 2]);
   });
 
   it('refuses unsafe vars file names', () => {
