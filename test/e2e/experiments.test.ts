@@ -1,0 +1,106 @@
+/**
+ * Experiments in Chromium, on the demo repository seeded by the server (36 MLflow runs with
+ * metric histories): filter, sort, select 5 runs, compare them (parallel coordinates and a metric
+ * history), then go offline and reload — the comparison still renders from what was synced.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+describe.skipIf(!e2eAvailable())('experiments of the demo repository in Chromium', () => {
+  let server: TestServer;
+  let chrome: LaunchedBrowser;
+
+  beforeAll(async () => {
+    server = await startTestServer({ CAIRN_DEMO: '1' });
+    chrome = await launchChromium();
+  });
+  afterAll(async () => {
+    await chrome?.close();
+    await server?.stop();
+  });
+
+  it('filters, sorts, compares 5 runs, and shows the comparison again offline', async () => {
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/demo/segmentation/experiments`);
+    const status = page.getByTestId('runs-status');
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/^36 of 36 runs/);
+
+    // Filter with the core filter language.
+    await page.getByTestId('run-filter').fill("params.encoder = 'resnet50'");
+    await page.getByTestId('run-filter').press('Enter');
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^(\d+) of 36 runs/);
+    const shown = Number(/^(\d+) of/.exec((await status.textContent()) ?? '')?.[1]);
+    expect(shown).toBeGreaterThanOrEqual(5);
+    expect(shown).toBeLessThan(36);
+    for (const row of await page.getByTestId('run-row').all()) {
+      expect(await row.textContent()).toContain('resnet50');
+    }
+    // A bad filter is refused with a message, and the table keeps the last good result.
+    await page.getByTestId('run-filter').fill('metrics.val_iou >');
+    await page.getByTestId('run-filter').press('Enter');
+    await expect(page.getByTestId('filter-error').textContent()).resolves.toMatch(/\S/);
+    await page.getByTestId('run-filter').fill("params.encoder = 'resnet50'");
+    await page.getByTestId('run-filter').press('Enter');
+    await expect.poll(() => page.getByTestId('filter-error').count()).toBe(0);
+
+    // Sort by the first metric column: twice (ascending then descending, or the reverse) and
+    // check the column is ordered in the direction shown.
+    const sortButtons = page.locator('button.exp-sort');
+    const titles = await sortButtons.evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+    const metricIndex = titles.findIndex((t) => t.startsWith('Sort by metric:'));
+    expect(metricIndex).toBeGreaterThanOrEqual(0);
+    const columnValues = () =>
+      page
+        .getByTestId('run-row')
+        .evaluateAll(
+          (rows, i) =>
+            rows.map((r) => Number.parseFloat(r.querySelectorAll('.exp-cell:not(.exp-check)')[i]?.textContent ?? '')),
+          metricIndex,
+        );
+    await sortButtons.nth(metricIndex).click();
+    const first = (await columnValues()).filter((v) => !Number.isNaN(v));
+    expect(first.length).toBeGreaterThanOrEqual(5);
+    const ascending = [...first].sort((a, b) => a - b);
+    const descending = [...ascending].reverse();
+    expect([ascending, descending]).toContainEqual(first);
+
+    // Select 5 runs and compare them.
+    const boxes = page.getByTestId('run-row').locator('input[type=checkbox]');
+    for (let i = 0; i < 5; i++) await boxes.nth(i).check();
+    await expect(page.getByTestId('compare-button').textContent()).resolves.toContain('5');
+    await page.getByTestId('compare-button').click();
+    await page.getByTestId('compare-page').waitFor();
+    await expect
+      .poll(() => page.getByTestId('compare-page').textContent(), { timeout: 20_000 })
+      .toContain('Comparing 5 runs');
+    await page.getByTestId('parallel-coordinates').waitFor();
+    await page.getByTestId('history-chart').locator('canvas').first().waitFor({ timeout: 20_000 });
+    const compareUrl = page.url();
+    expect(compareUrl).toContain('/demo/segmentation/experiments/compare?');
+
+    // Something is drawn on the parallel-coordinates canvas (not a blank bitmap).
+    const inked = () =>
+      page.getByTestId('parallel-coordinates').evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        if (data) for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 0) n++;
+        return n;
+      });
+    await expect.poll(inked, { timeout: 10_000 }).toBeGreaterThan(500);
+
+    // Offline, the same comparison reloads from the service worker and the local database.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    await chrome.context.setOffline(true);
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('compare-page').textContent(), { timeout: 20_000 })
+      .toContain('Comparing 5 runs');
+    await page.getByTestId('parallel-coordinates').waitFor();
+    await expect.poll(inked, { timeout: 10_000 }).toBeGreaterThan(500);
+    await page.getByTestId('history-chart').locator('canvas').first().waitFor({ timeout: 20_000 });
+    expect(page.url()).toBe(compareUrl);
+    await chrome.context.setOffline(false);
+  });
+});
