@@ -8,7 +8,7 @@ import { failWith, ok, type Result } from '../errors/result.ts';
 import { type LoadedYaml, loadYaml, positionAt } from '../yaml/load-yaml.ts';
 import { stringifyYamlPreserving } from '../yaml/yaml-edit.ts';
 import { unsafePathError } from './hashed-entry.ts';
-import { dirnameOf, joinPath } from './posix-path.ts';
+import { dirnameOf } from './posix-path.ts';
 import { checkRepoPath, resolveRepoPath } from './repo-path.ts';
 import { isRecord, type KeyPath, kindOf, schemaError } from './schema-error.ts';
 
