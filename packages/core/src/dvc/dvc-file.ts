@@ -47,6 +47,12 @@ export function parseDvcFile(text: string, file?: string): Result<DvcFile> {
   return readDvcFile(loaded.value);
 }
 
+/** The .dvc file's directory; a caller-given name outside the repo falls back to the root. */
+function fileDir(file: string | undefined): string {
+  const dir = file === undefined ? '.' : dirnameOf(file);
+  return dir === '..' || dir.startsWith('../') ? '.' : dir;
+}
+
 function readDvcFile(loaded: LoadedYaml): Result<DvcFile> {
   const data = loaded.data;
   if (!isRecord(data)) {
@@ -61,7 +67,7 @@ function readDvcFile(loaded: LoadedYaml): Result<DvcFile> {
       // Paths are relative to the .dvc file's directory and must stay in the repository; import
       // deps and import-url deps may name external data (`s3://…`, `remote://…`).
       const entry = readHashedEntry(list[i], loaded, [key, i], {
-        baseDir: loaded.file === undefined ? '.' : dirnameOf(loaded.file),
+        baseDir: fileDir(loaded.file),
         output: key === 'outs',
         allowExternal: true,
       });
