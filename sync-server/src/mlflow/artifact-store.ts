@@ -77,7 +77,9 @@ export function makeArtifactStore(dataDir: string) {
       const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
       let size = 0;
       try {
-        const out = fs.createWriteStream(temp, { flags: 'wx' });
+        // Open synchronously: a stream opening in the background could create the temp file
+        // after a failed upload already removed it, leaving it behind.
+        const out = fs.createWriteStream(temp, { fd: fs.openSync(temp, 'wx') });
         await pipeline(
           body,
           async function* (source: AsyncIterable<Buffer>) {
