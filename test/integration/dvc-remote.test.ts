@@ -217,3 +217,43 @@ describe('DVC remote', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('DVC 2 legacy objects (md5-dos2unix names)', () => {
+  // A CRLF text file: DVC 2 names it by the md5 of its LF form but uploads the raw CRLF bytes.
+  const crlf = Buffer.from('id,label\r\n1,cell\r\n2,nucleus\r\n');
+  const legacyName = md5(crlf.toString('latin1').replaceAll('\r\n', '\n'));
+
+  it('accepts the raw CRLF bytes at a DVC 2 path and serves them back unchanged', async () => {
+    expect(legacyName).not.toBe(md5(crlf));
+    const put = await chunkedUpload('POST', `/admin/data.dvc/${v2(legacyName)}`, [
+      crlf.subarray(0, 7),
+      crlf.subarray(7),
+    ]);
+    expect(put.status).toBe(200);
+    const got = await fetch(`${server.url}/admin/data.dvc/${v2(legacyName)}`, { headers: { Authorization: ADMIN } });
+    expect(got.status).toBe(200);
+    expect(Buffer.from(await got.arrayBuffer()).equals(crlf)).toBe(true);
+  });
+
+  it('keeps them apart from DVC 3 objects: the same name at a DVC 3 path is not those bytes', async () => {
+    const v3Get = await fetch(`${server.url}/admin/data.dvc/${v3(legacyName)}`, {
+      method: 'HEAD',
+      headers: { Authorization: ADMIN },
+    });
+    expect(v3Get.status).toBe(404);
+    // Under DVC 3 the name must be the md5 of the raw bytes: the legacy name is refused there.
+    const wrong = await chunkedUpload('PUT', `/admin/data.dvc/${v3(legacyName)}`, [crlf]);
+    expect(wrong.status).toBe(400);
+    // And a DVC 2 upload whose bytes do not hash to the name under either rule is refused.
+    const bad = await chunkedUpload('PUT', `/admin/data.dvc/${v2(md5('something else'))}`, [crlf]);
+    expect(bad.status).toBe(400);
+  });
+
+  it('still serves a DVC 3 object at its DVC 2 path (no CRLF: both names agree)', async () => {
+    const bytes = Buffer.from([0, 1, 2, 3, 255, 13, 10]);
+    expect((await chunkedUpload('POST', `/admin/data.dvc/${v3(md5(bytes))}`, [bytes])).status).toBe(200);
+    const got = await fetch(`${server.url}/admin/data.dvc/${v2(md5(bytes))}`, { headers: { Authorization: ADMIN } });
+    expect(got.status).toBe(200);
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+});

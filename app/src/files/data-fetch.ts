@@ -4,7 +4,7 @@
  * the server, streamed into the data cache while being hashed, and kept only if the bytes hash
  * to their oid. Offline, or with no server, it says so with a typed error instead of trying.
  */
-import { createMD5 } from 'hash-wasm';
+import { FileHasher, hashWasmMd5 } from '@cairn/core/hash/index';
 import { authHeaders } from '../git/clone.ts';
 import { dvcRemoteUrl } from '../git/urls.ts';
 import { getBlobStore } from '../storage/blobs.ts';
@@ -29,6 +29,8 @@ export interface FetchProgress {
   loaded: number;
   total: number | null;
 }
+
+const md5Factory = hashWasmMd5();
 
 /** Where an object lives in a DVC remote: DVC 3 layout, or DVC 2 for legacy hashes (FORMATS §1.4). */
 export function remoteObjectPath(oid: string, legacy: boolean): string {
@@ -73,8 +75,8 @@ export async function ensureDataObject(
   }
   const length = Number(response.headers.get('Content-Length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
-  const md5 = await createMD5();
-  md5.init();
+  // Legacy (DVC 2) objects are named by md5-dos2unix of their raw bytes (FORMATS §1.2).
+  const hasher = new FileHasher(await md5Factory(), legacy ? 'md5-dos2unix' : 'md5');
   const writer = store.writer();
   let loaded = 0;
   try {
@@ -82,13 +84,13 @@ export async function ensureDataObject(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      md5.update(value);
+      hasher.push(value);
       await writer.write(value);
       loaded += value.byteLength;
       onProgress?.({ oid, loaded, total });
     }
     // Every object from a server is re-hashed before it enters the cache (RELIABILITY).
-    if (md5.digest('hex') !== oid.replace(/\.dir$/, '')) {
+    if (hasher.finish().md5 !== oid.replace(/\.dir$/, '')) {
       throw new DataFetchError(
         'DATA_CORRUPT',
         'The server sent data that does not match its hash; it was not kept.',

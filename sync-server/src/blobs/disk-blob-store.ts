@@ -4,6 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { FileHasher, type HashAlgorithm } from '@cairn/core';
 import {
   BlobHashMismatchError,
   BlobKeyError,
@@ -20,7 +21,8 @@ import {
  * nothing or the complete, verified bytes, even if the process is killed at any point.
  * Temp names start with `.`, which no valid key does, so they can never be served.
  */
-export function makeDiskBlobStore(root: string): BlobStore {
+export function makeDiskBlobStore(root: string, opts: { algorithm?: HashAlgorithm } = {}): BlobStore {
+  const algorithm = opts.algorithm ?? 'md5';
   const fileOf = (md5: string): string => {
     if (!MD5_HEX.test(md5)) throw new BlobKeyError({ key: md5 });
     return path.join(root, md5.slice(0, 2), md5.slice(2));
@@ -54,13 +56,16 @@ export function makeDiskBlobStore(root: string): BlobStore {
       await fsp.mkdir(dir, { recursive: true });
       const temp = path.join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
       const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
-      const hash = createHash('md5');
+      // Keys are the md5 of the bytes, or for DVC 2's legacy objects md5-dos2unix (CRLF→LF in
+      // text-looking chunks), which names the raw bytes stored here.
+      const hash = algorithm === 'md5' ? createHash('md5') : new FileHasher(nodeMd5(), algorithm);
       let size = 0;
       const meter = new Transform({
         transform(chunk: Buffer, _enc, done) {
           size += chunk.length;
           if (size > maxBytes) return done(new BlobTooLargeError({ maxBytes }));
-          hash.update(chunk);
+          if (hash instanceof FileHasher) hash.push(chunk);
+          else hash.update(chunk);
           done(null, chunk);
         },
       });
@@ -68,7 +73,7 @@ export function makeDiskBlobStore(root: string): BlobStore {
       let closed = false;
       try {
         await pipeline(source, meter, fileSink(handle));
-        const actual = hash.digest('hex');
+        const actual = hash instanceof FileHasher ? hash.finish().md5 : hash.digest('hex');
         if (actual !== md5) throw new BlobHashMismatchError({ expected: md5, actual, size });
         await handle.sync();
         await handle.close();
@@ -110,6 +115,12 @@ export function makeDiskBlobStore(root: string): BlobStore {
       return removed;
     },
   };
+}
+
+/** Node's OpenSSL MD5 in core's `Md5` shape. */
+function nodeMd5() {
+  const h = createHash('md5');
+  return { update: (data: Uint8Array) => void h.update(data), hex: () => h.digest('hex') };
 }
 
 async function exists(file: string): Promise<boolean> {

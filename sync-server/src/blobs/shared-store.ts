@@ -17,3 +17,18 @@ export function getBlobStore(ctx: ServerContext): BlobStore {
   }
   return store;
 }
+
+const legacyMemo = new WeakMap<ServerContext, BlobStore>();
+
+/**
+ * DVC 2's legacy objects (`ab/cdef…` remote paths), named by md5-dos2unix. Kept apart from the
+ * md5 store: the same name can mean a CRLF text file under DVC 2 and its LF form under DVC 3.
+ */
+export function getLegacyBlobStore(ctx: ServerContext): BlobStore {
+  let store = legacyMemo.get(ctx);
+  if (!store) {
+    store = makeDiskBlobStore(path.join(ctx.config.dataDir, 'blobs', 'md5-dos2unix'), { algorithm: 'md5-dos2unix' });
+    legacyMemo.set(ctx, store);
+  }
+  return store;
+}

@@ -26,8 +26,15 @@ export const BATCH_MISSING_HEADER = 'Cairn-Batch-Missing';
 export interface DvcRemoteDeps {
   ctx: ServerContext;
   store: BlobStore;
+  /** Objects uploaded at DVC 2 paths, verified with md5-dos2unix (see getLegacyBlobStore). */
+  legacyStore: BlobStore;
   index: ObjectIndex;
   settings: AccountSettings;
+}
+
+/** Index key of an object uploaded at a DVC 2 path (the batch call speaks of md5-layout oids). */
+function legacyIndexKey(oid: string): string {
+  return `dvc2/${oid}`;
 }
 
 /** Largest batch-missing request: 100k oids of ~40 bytes. */
@@ -35,7 +42,7 @@ const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 const MAX_BATCH_OIDS = 100_000;
 
 export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
-  const { ctx, store, index, settings } = deps;
+  const { ctx, store, legacyStore, index, settings } = deps;
   const access = getAccess(ctx);
   let uploading = 0;
 
@@ -61,9 +68,22 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
     return r.repo;
   }
 
+  /**
+   * Where an object of this repo's remote lives. A DVC 2 path is served from the legacy store,
+   * else from the md5 store: bytes whose md5 is their name also have it as md5-dos2unix name
+   * (no CRLF to normalise) so they are valid at both paths; the reverse is not true.
+   */
+  async function locate(repoId: number, obj: ObjectName) {
+    if (obj.layout === 'dvc2' && index.get(repoId, legacyIndexKey(obj.oid))) {
+      const stat = await legacyStore.stat(obj.md5);
+      if (stat) return { known: true, stat, from: legacyStore };
+    }
+    const known = index.get(repoId, obj.oid) !== null;
+    return { known, stat: known ? await store.stat(obj.md5) : null, from: store };
+  }
+
   async function serveObject(req: IncomingMessage, res: ServerResponse, repo: RepoRecord, obj: ObjectName) {
-    const known = index.get(repo.id, obj.oid);
-    const stat = known ? await store.stat(obj.md5) : null;
+    const { known, stat, from } = await locate(repo.id, obj);
     if (!stat) {
       if (known) ctx.log.error('dvc object indexed but missing from the blob store', { repo: repo.id, oid: obj.oid });
       return sendError(res, 404, 'dvc_object_missing', `The remote has no object ${obj.oid}.`);
@@ -87,7 +107,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
     headers['Content-Length'] = stat.size === 0 ? 0 : end - start + 1;
     res.writeHead(status, headers);
     if (req.method === 'HEAD' || stat.size === 0) return void res.end();
-    const body = store.read(obj.md5, { start, end });
+    const body = from.read(obj.md5, { start, end });
     body.on('error', (err) => {
       ctx.log.error('dvc object read failed', { oid: obj.oid, error: String(err) });
       res.destroy();
@@ -117,8 +137,9 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         checkDirManifest(bytes);
         source = Readable.from([bytes]);
       }
-      const { size, created } = await store.write(obj.md5, source, { maxBytes: limit });
-      index.add(repo.id, obj.oid, size);
+      const legacy = obj.layout === 'dvc2';
+      const { size, created } = await (legacy ? legacyStore : store).write(obj.md5, source, { maxBytes: limit });
+      index.add(repo.id, legacy ? legacyIndexKey(obj.oid) : obj.oid, size);
       ctx.log.debug('dvc object stored', { repo: repo.id, oid: obj.oid, size, created });
       sendJson(res, 200, { oid: obj.oid, size });
     } catch (err) {

@@ -1,5 +1,5 @@
 import { accountSettingsFromEnv } from '../accounts/settings.ts';
-import { getBlobStore } from '../blobs/shared-store.ts';
+import { getBlobStore, getLegacyBlobStore } from '../blobs/shared-store.ts';
 import type { Feature } from '../cairn.ts';
 import type { ServerContext } from '../context.ts';
 import { makeDvcRemoteHandler } from './dvc-remote.ts';
@@ -18,6 +18,7 @@ export function getDvcRemote(ctx: ServerContext) {
     h = makeDvcRemoteHandler({
       ctx,
       store: getBlobStore(ctx),
+      legacyStore: getLegacyBlobStore(ctx),
       index: makeObjectIndex(ctx.db),
       settings: accountSettingsFromEnv(ctx.config.env),
     });
@@ -27,7 +28,7 @@ export function getDvcRemote(ctx: ServerContext) {
 }
 
 export async function dvcRemoteFeature(ctx: ServerContext): Promise<Feature> {
-  const swept = await getBlobStore(ctx).sweep();
+  const swept = (await getBlobStore(ctx).sweep()) + (await getLegacyBlobStore(ctx).sweep());
   if (swept > 0) ctx.log.info('removed leftover upload temp files', { count: swept });
   const remote = getDvcRemote(ctx);
   return {
