@@ -27,7 +27,7 @@ describe('reading experiment files', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('json_syntax');
     const csv = readMetricsFile('a,b\n1,2\n', 'metrics.csv', 0);
-    expect(!csv.ok && csv.error).toMatchObject({ code: 'csv_syntax', line: 1 });
+    expect(!csv.ok && csv.error).toMatchObject({ code: 'schema', line: 1 });
   });
 
   it('never throws on any input', () => {
