@@ -9,21 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCairn } from '../../packages/cli/src/testing/run-cairn.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const exec = promisify(execFile);
-const BIN = path.resolve(import.meta.dirname, '../../packages/cli/bin/cairn.js');
 const ADMIN_TOKEN = 'cairn_cli_test_admin_token_000001';
 
-async function cairn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, CAIRN_NO_PROGRESS: '1' } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cairn = runCairn;
 
 describe('cairn push/pull against the sync server', () => {
   let server: TestServer;

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDagshubMetrics, parseDirManifest, parseDvcFile, parseDvcLock, parseDvcYaml } from '@cairn/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -20,19 +20,10 @@ let server: TestServer;
 let work: string;
 let clone: string;
 
-function git(args: string[], cwd?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      args,
-      {
-        cwd,
-        maxBuffer: 64 * 1024 * 1024,
-        env: { PATH: process.env.PATH, HOME: work, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
-      },
-      (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0]}: ${stderr}`)) : resolve(stdout)),
-    );
-  });
+async function git(args: string[], cwd?: string): Promise<string> {
+  const r = await runGit(args, { home: work, cwd });
+  if (r.code !== 0) throw new Error(`git ${args[0]}: ${r.out}`);
+  return r.stdout;
 }
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -29,27 +29,7 @@ async function api(method: string, p: string, body?: unknown, token: string | nu
   return { status: res.status, body: (text ? JSON.parse(text) : null) as Json };
 }
 
-function git(args: string[], cwd?: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'git',
-      args,
-      {
-        cwd,
-        env: {
-          PATH: process.env.PATH,
-          HOME: work,
-          GIT_TERMINAL_PROMPT: '0',
-          GIT_AUTHOR_NAME: 'T',
-          GIT_AUTHOR_EMAIL: 't@e.org',
-          GIT_COMMITTER_NAME: 'T',
-          GIT_COMMITTER_EMAIL: 't@e.org',
-        },
-      },
-      (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: `${stdout}${stderr}` }),
-    );
-  });
-}
+const git = (args: string[], cwd?: string) => runGit(args, { home: work, cwd });
 const authed = (repo: string) => `${server.url.replace('http://', `http://admin:${TOKEN}@`)}/${repo}.git`;
 
 beforeAll(async () => {

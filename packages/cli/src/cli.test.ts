@@ -11,25 +11,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlainRemote, startPlainRemote } from './testing/plain-dvc-remote.ts';
+import { runCairn } from './testing/run-cairn.ts';
 
 const exec = promisify(execFile);
-const BIN = path.resolve(import.meta.dirname, '../bin/cairn.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cairn(cwd: string, ...args: string[]): Promise<Run> {
-  try {
-    const r = await exec(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, CAIRN_NO_PROGRESS: '1' } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cairn = runCairn;
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
   return (await exec('git', args, { cwd })).stdout;
