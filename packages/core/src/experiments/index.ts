@@ -8,6 +8,8 @@ export * from './dvc-experiment-files.ts';
 export * from './experiment-file-names.ts';
 export * from './flatten.ts';
 export * from './git-experiment.ts';
+export * from './git-object-store.ts';
+export * from './git-objects.ts';
 export * from './git-reader.ts';
 export * from './read-experiment-file.ts';
 export * from './scan-git-experiments.ts';

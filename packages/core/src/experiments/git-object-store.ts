@@ -1,0 +1,95 @@
+/**
+ * A repository's object database (`<gitdir>/objects`): its packs, indexes loaded once and kept,
+ * then loose objects. Packs are found again when an object is missing (a fetch adds packs), so
+ * one store serves a repository for as long as the worker lives.
+ *
+ *   const store = new GitObjectStore(files, '/repo/.git', inflate);
+ *   const commit = await store.readCommit(oid);   // GitCommitInfo, minimal parse
+ */
+import {
+  type GitObject,
+  GitObjectError,
+  type GitObjectFiles,
+  type GitObjectType,
+  type Inflate,
+  Pack,
+  PackIndex,
+  parseCommit,
+  parseLooseObject,
+  parseTree,
+} from './git-objects.ts';
+import type { GitCommitInfo, GitTreeEntry } from './git-reader.ts';
+
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export class GitObjectStore {
+  private packs: Promise<Pack[]> | null = null;
+
+  constructor(
+    private readonly files: GitObjectFiles,
+    private readonly gitdir: string,
+    private readonly inflate: Inflate,
+  ) {}
+
+  /** Drops the pack list so packs written since are found (a fetch, a gc). */
+  refresh(): void {
+    this.packs = null;
+  }
+
+  private loadPacks(): Promise<Pack[]> {
+    this.packs ??= (async () => {
+      const dir = `${this.gitdir}/objects/pack`;
+      const names = (await this.files.list(dir)).filter((n) => n.endsWith('.idx')).sort();
+      const packs: Pack[] = [];
+      for (const idxName of names) {
+        const [idx, pack] = await Promise.all([
+          this.files.read(`${dir}/${idxName}`),
+          this.files.read(`${dir}/${idxName.slice(0, -4)}.pack`),
+        ]);
+        if (!idx || !pack) continue; // an index whose pack is still being written
+        packs.push(new Pack(new PackIndex(idx), pack, this.inflate, (oid) => this.fromPacks(packs, oid)));
+      }
+      return packs;
+    })();
+    return this.packs;
+  }
+
+  private fromPacks(packs: readonly Pack[], oid: string): GitObject | null {
+    for (const p of packs) {
+      const o = p.read(oid);
+      if (o) return o;
+    }
+    return null;
+  }
+
+  /** The object, or null when the repository does not have it (a shallow clone's boundary). */
+  async read(oid: string): Promise<GitObject | null> {
+    if (oid === EMPTY_TREE) return { type: 'tree', content: new Uint8Array(0) };
+    const packed = this.fromPacks(await this.loadPacks(), oid);
+    if (packed) return packed;
+    const loose = await this.files.read(`${this.gitdir}/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
+    if (loose) return parseLooseObject(loose, this.inflate);
+    // Perhaps packed since the list was read (a fetch or a gc moved it).
+    this.refresh();
+    return this.fromPacks(await this.loadPacks(), oid);
+  }
+
+  private async readTyped(oid: string, type: GitObjectType): Promise<Uint8Array> {
+    const o = await this.read(oid);
+    if (!o) throw new GitObjectError(`object ${oid} is not in the repository`);
+    if (o.type !== type) throw new GitObjectError(`object ${oid} is a ${o.type}, not a ${type}`);
+    return o.content;
+  }
+
+  async readCommit(oid: string): Promise<GitCommitInfo> {
+    return parseCommit(oid, await this.readTyped(oid, 'commit'));
+  }
+
+  async readTree(oid: string): Promise<GitTreeEntry[]> {
+    return parseTree(await this.readTyped(oid, 'tree'));
+  }
+
+  readBlob(oid: string): Promise<Uint8Array> {
+    return this.readTyped(oid, 'blob');
+  }
+}

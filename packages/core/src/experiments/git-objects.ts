@@ -1,0 +1,336 @@
+/**
+ * Git's object storage read straight from bytes, for the scanner's fast path: pack index (v2)
+ * lookups, packed entries (whole, OFS_DELTA and REF_DELTA), loose objects, and minimal commit
+ * and tree parsing. isomorphic-git's `readCommit`/`readTree` re-discover the git dir, re-list
+ * the pack folder, try a loose file first and allocate rich objects on every call — that, not
+ * inflating, was most of a cold scan. Pure: the bytes come in through `GitObjectFiles`, and
+ * inflating is injected (the app passes a zlib library; tests may pass node's).
+ *
+ * Formats: gitformat-pack(5) (idx v2, pack entry headers, delta copy/insert opcodes) and
+ * gitformat-loose / git-cat-file (`<type> <size>\0<content>`).
+ */
+import type { GitCommitInfo, GitPerson, GitTreeEntry } from './git-reader.ts';
+
+export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
+
+export interface GitObject {
+  type: GitObjectType;
+  content: Uint8Array;
+}
+
+/** zlib (RFC 1950) inflate of one stream at the start of `data`; trailing bytes are ignored. */
+export type Inflate = (data: Uint8Array, expectedSize?: number) => Uint8Array;
+
+/** A git object store's files, read-only (lightning-fs in the browser, node fs elsewhere). */
+export interface GitObjectFiles {
+  /** The file's bytes, or null when there is no such file. */
+  read(path: string): Promise<Uint8Array | null>;
+  /** Names in a folder, or [] when there is none. */
+  list(path: string): Promise<string[]>;
+}
+
+/** A malformed pack, index or object: the store is damaged (or not one we can read). */
+export class GitObjectError extends Error {
+  override readonly name = 'GitObjectError';
+  readonly code = 'git_object' as const;
+}
+
+const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
+const OFS_DELTA = 6;
+/** Larger objects are refused rather than allocated (a damaged size field, or not for the scanner). */
+const MAX_OBJECT_BYTES = 512 * 1024 * 1024;
+const REF_DELTA = 7;
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(20);
+  for (let i = 0; i < 20; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += HEX[bytes[i] as number];
+  return s;
+}
+
+/** A v2 pack index: oid → offset in the pack, by binary search (no table built up front). */
+export class PackIndex {
+  readonly count: number;
+  private readonly view: DataView;
+  private readonly namesAt: number;
+  private readonly offsetsAt: number;
+  private readonly largeAt: number;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytes.length < 8 + 1024 || this.view.getUint32(0) !== 0xff744f63 || this.view.getUint32(4) !== 2) {
+      throw new GitObjectError('not a version 2 pack index');
+    }
+    this.count = this.view.getUint32(8 + 255 * 4);
+    this.namesAt = 8 + 1024;
+    const crcAt = this.namesAt + 20 * this.count;
+    this.offsetsAt = crcAt + 4 * this.count;
+    this.largeAt = this.offsetsAt + 4 * this.count;
+    if (bytes.length < this.largeAt + 40) throw new GitObjectError('truncated pack index');
+  }
+
+  /** The object's offset in the pack, or -1 when the pack does not hold it. */
+  offsetOf(oid: string): number {
+    if (oid.length !== 40) return -1;
+    const want = hexToBytes(oid);
+    const first = want[0] as number;
+    let lo = first === 0 ? 0 : this.view.getUint32(8 + (first - 1) * 4);
+    let hi = this.view.getUint32(8 + first * 4);
+    const b = this.bytes;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.namesAt + mid * 20;
+      let cmp = 0;
+      for (let i = 0; i < 20 && cmp === 0; i++) cmp = (b[at + i] as number) - (want[i] as number);
+      if (cmp === 0) return this.offsetAt(mid);
+      if (cmp < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+
+  private offsetAt(i: number): number {
+    const o = this.view.getUint32(this.offsetsAt + i * 4);
+    if ((o & 0x80000000) === 0) return o;
+    const at = this.largeAt + (o & 0x7fffffff) * 8;
+    return this.view.getUint32(at) * 2 ** 32 + this.view.getUint32(at + 4);
+  }
+}
+
+/** One pack file and its index; resolved objects are kept (bounded) so delta chains are walked once. */
+export class Pack {
+  private readonly cache = new Map<number, GitObject>();
+  private cachedBytes = 0;
+
+  constructor(
+    readonly index: PackIndex,
+    private readonly pack: Uint8Array,
+    private readonly inflate: Inflate,
+    /** Reads an object outside this pack (a thin pack's REF_DELTA base). */
+    private readonly external: (oid: string) => GitObject | null,
+    private readonly maxCachedBytes = 32 * 1024 * 1024,
+  ) {
+    if (pack.length < 32 || pack[0] !== 0x50 || pack[1] !== 0x41 || pack[2] !== 0x43 || pack[3] !== 0x4b) {
+      throw new GitObjectError('not a pack file');
+    }
+  }
+
+  read(oid: string): GitObject | null {
+    const offset = this.index.offsetOf(oid);
+    return offset < 0 ? null : this.readAt(offset, 0);
+  }
+
+  private readAt(offset: number, depth: number): GitObject {
+    const hit = this.cache.get(offset);
+    if (hit) return hit;
+    if (depth > 10_000) throw new GitObjectError('delta chain too deep');
+    const p = this.pack;
+    const end = p.length - 20;
+    if (offset < 12 || offset >= end) throw new GitObjectError(`pack offset ${offset} is out of range`);
+    let i = offset;
+    let byte = p[i++] as number;
+    const kind = (byte >> 4) & 7;
+    let size = byte & 15;
+    let shift = 4;
+    while (byte & 0x80 && i < end) {
+      byte = p[i++] as number;
+      size += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    }
+    if (size > MAX_OBJECT_BYTES) throw new GitObjectError(`pack entry at ${offset} claims ${size} bytes`);
+    let obj: GitObject;
+    if (kind === OFS_DELTA) {
+      byte = p[i++] as number;
+      let back = byte & 0x7f;
+      while (byte & 0x80) {
+        byte = p[i++] as number;
+        back = (back + 1) * 128 + (byte & 0x7f);
+      }
+      if (back <= 0 || back > offset) throw new GitObjectError(`delta at ${offset} points outside the pack`);
+      const base = this.readAt(offset - back, depth + 1);
+      obj = { type: base.type, content: applyDelta(this.inflateAt(i, size), base.content) };
+    } else if (kind === REF_DELTA) {
+      const baseOid = bytesToHex(p, i, i + 20);
+      i += 20;
+      const baseOffset = this.index.offsetOf(baseOid);
+      const base = baseOffset >= 0 ? this.readAt(baseOffset, depth + 1) : this.external(baseOid);
+      if (!base) throw new GitObjectError(`delta base ${baseOid} is missing`);
+      obj = { type: base.type, content: applyDelta(this.inflateAt(i, size), base.content) };
+    } else {
+      const type = TYPES[kind];
+      if (!type) throw new GitObjectError(`unknown pack entry type ${kind} at ${offset}`);
+      obj = { type, content: this.inflateAt(i, size) };
+    }
+    this.remember(offset, obj);
+    return obj;
+  }
+
+  private inflateAt(at: number, size: number): Uint8Array {
+    const out = inflateOrFail(this.inflate, this.pack.subarray(at, this.pack.length - 20), size);
+    if (out.length !== size) throw new GitObjectError(`pack entry at ${at} inflates to the wrong size`);
+    return out;
+  }
+
+  private remember(offset: number, obj: GitObject): void {
+    this.cache.set(offset, obj);
+    this.cachedBytes += obj.content.length;
+    if (this.cachedBytes <= this.maxCachedBytes) return;
+    // Oldest first; delta chains read again soon sit near the end.
+    for (const [k, v] of this.cache) {
+      if (this.cachedBytes <= this.maxCachedBytes / 2) break;
+      this.cache.delete(k);
+      this.cachedBytes -= v.content.length;
+    }
+  }
+}
+
+function inflateOrFail(inflate: Inflate, data: Uint8Array, size?: number): Uint8Array {
+  try {
+    return inflate(data, size);
+  } catch (e) {
+    throw new GitObjectError(`damaged zlib data: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function readVarint(d: Uint8Array, at: { i: number }): number {
+  let n = 0;
+  let shift = 0;
+  let byte: number;
+  do {
+    byte = d[at.i++] as number;
+    n += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80 && at.i < d.length);
+  return n;
+}
+
+/** Applies a git delta (copy/insert opcodes) to `base`. */
+export function applyDelta(delta: Uint8Array, base: Uint8Array): Uint8Array {
+  const at = { i: 0 };
+  const baseSize = readVarint(delta, at);
+  if (baseSize !== base.length) throw new GitObjectError('delta base has the wrong size');
+  const size = readVarint(delta, at);
+  if (size > MAX_OBJECT_BYTES) throw new GitObjectError(`delta claims ${size} bytes`);
+  const out = new Uint8Array(size);
+  let o = 0;
+  let i = at.i;
+  while (i < delta.length) {
+    const op = delta[i++] as number;
+    if (op & 0x80) {
+      let off = 0;
+      let len = 0;
+      if (op & 1) off |= delta[i++] as number;
+      if (op & 2) off |= (delta[i++] as number) << 8;
+      if (op & 4) off |= (delta[i++] as number) << 16;
+      if (op & 8) off += (delta[i++] as number) * 2 ** 24;
+      if (op & 16) len |= delta[i++] as number;
+      if (op & 32) len |= (delta[i++] as number) << 8;
+      if (op & 64) len |= (delta[i++] as number) << 16;
+      if (len === 0) len = 0x10000;
+      if (off + len > base.length || o + len > size) throw new GitObjectError('delta copies out of range');
+      out.set(base.subarray(off, off + len), o);
+      o += len;
+    } else if (op > 0) {
+      if (o + op > size || i + op > delta.length) throw new GitObjectError('delta inserts out of range');
+      out.set(delta.subarray(i, i + op), o);
+      o += op;
+      i += op;
+    } else {
+      throw new GitObjectError('delta opcode 0 is reserved');
+    }
+  }
+  if (o !== size) throw new GitObjectError('delta result has the wrong size');
+  return out;
+}
+
+/** A loose object file's bytes (zlib of `<type> <size>\0<content>`) as an object. */
+export function parseLooseObject(deflated: Uint8Array, inflate: Inflate): GitObject {
+  const raw = inflateOrFail(inflate, deflated);
+  const nul = raw.indexOf(0);
+  const space = raw.indexOf(0x20);
+  if (nul < 0 || space < 0 || space > nul) throw new GitObjectError('malformed loose object header');
+  const type = new TextDecoder().decode(raw.subarray(0, space)) as GitObjectType;
+  if (!TYPES.includes(type)) throw new GitObjectError(`unknown loose object type '${type}'`);
+  const size = Number(new TextDecoder().decode(raw.subarray(space + 1, nul)));
+  const content = raw.subarray(nul + 1);
+  if (content.length !== size) throw new GitObjectError('loose object has the wrong size');
+  return { type, content };
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+function person(line: string): GitPerson {
+  // `Name <email> 1700000000 +0000`
+  const lt = line.indexOf('<');
+  const gt = line.indexOf('>', lt);
+  const rest = line
+    .slice(gt + 1)
+    .trim()
+    .split(' ');
+  return {
+    name: line.slice(0, Math.max(0, lt)).trim(),
+    email: lt >= 0 && gt > lt ? line.slice(lt + 1, gt) : '',
+    timestamp: Number(rest[0]) || 0,
+  };
+}
+
+/** A commit object's tree, parents, people and message (signatures and other headers skipped). */
+export function parseCommit(oid: string, content: Uint8Array): GitCommitInfo {
+  const text = utf8.decode(content);
+  const end = text.indexOf('\n\n');
+  const head = end < 0 ? text : text.slice(0, end);
+  let tree = '';
+  const parents: string[] = [];
+  let author: GitPerson | null = null;
+  let committer: GitPerson | null = null;
+  for (const line of head.split('\n')) {
+    if (line.startsWith(' ')) continue; // continuation of a multi-line header (gpgsig)
+    const sp = line.indexOf(' ');
+    const key = line.slice(0, sp);
+    const value = line.slice(sp + 1);
+    if (key === 'tree') tree = value;
+    else if (key === 'parent') parents.push(value);
+    else if (key === 'author') author = person(value);
+    else if (key === 'committer') committer = person(value);
+  }
+  if (tree.length !== 40) throw new GitObjectError(`commit ${oid} has no tree`);
+  const who = committer ?? author ?? { name: '', email: '', timestamp: 0 };
+  // As isomorphic-git gives it: the text after the headers, ending in a newline.
+  let message = end < 0 ? '' : text.slice(end + 2);
+  if (!message.endsWith('\n')) message += '\n';
+  return {
+    oid,
+    tree,
+    parents,
+    message,
+    author: author ?? who,
+    committer: who,
+  };
+}
+
+/** A tree object's entries (`<mode> <name>\0<20-byte id>` each). */
+export function parseTree(content: Uint8Array): GitTreeEntry[] {
+  const out: GitTreeEntry[] = [];
+  let i = 0;
+  while (i < content.length) {
+    const space = content.indexOf(0x20, i);
+    const nul = content.indexOf(0, space + 1);
+    if (space < 0 || nul < 0 || nul + 21 > content.length) throw new GitObjectError('malformed tree entry');
+    let mode = '';
+    for (let k = i; k < space; k++) mode += String.fromCharCode(content[k] as number);
+    if (mode.length === 5) mode = `0${mode}`;
+    const path = utf8.decode(content.subarray(space + 1, nul));
+    const oid = bytesToHex(content, nul + 1, nul + 21);
+    const type = mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
+    out.push({ path, mode, type, oid });
+    i = nul + 21;
+  }
+  return out;
+}
