@@ -7,7 +7,7 @@
  */
 import { dirHash, hashWasmMd5 } from '@cairn/core/hash/index';
 import { commitChanges, readWorkFile } from '../git/commit.ts';
-import { getBlobStore } from '../storage/blobs.ts';
+import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { HashCancelledError, HashFailedError, hashFiles } from '../workers/hash-pool.ts';
 import { type AddedOut, dvcFileText, gitignoreWith, isAddablePath } from './dvc-out.ts';
@@ -112,7 +112,7 @@ export async function addData(
 
   const stored: string[] = [];
   const undo = async () => {
-    for (const oid of stored) await blobs.delete(oid).catch(() => {});
+    for (const oid of stored) await blobs.delete(objectId('md5', oid)).catch(() => {});
   };
   try {
     let hashed: Awaited<ReturnType<typeof hashFiles>>;
@@ -160,7 +160,7 @@ export async function addData(
           return { relpath: f.relpath, md5: h.md5, size: h.size };
         });
         const manifest = await dirHash(entries, hashWasmMd5());
-        if (await blobs.put(manifest.oid, manifest.bytes)) stored.push(manifest.oid);
+        if (await blobs.put(objectId('md5', manifest.oid), manifest.bytes)) stored.push(manifest.oid);
         out = { name, oid: manifest.oid, size: manifest.size ?? 0, nfiles: manifest.nfiles };
       }
       const dvcPath = `${t.path}.dvc`;

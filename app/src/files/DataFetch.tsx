@@ -4,7 +4,7 @@
  * or not on the server). Retries by itself when the network comes back.
  */
 import { createResource, createSignal, type JSX, Match, onCleanup, Show, Switch } from 'solid-js';
-import { getBlobStore } from '../storage/blobs.ts';
+import { dataObjectId, getBlobStore } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { formatSize } from '../viewers/view-file.ts';
 import { DataFetchError, ensureDataObject, type FetchProgress } from './data-fetch.ts';
@@ -25,7 +25,7 @@ export function DataFetch<T>(props: {
   const [value, { refetch }] = createResource(
     () => props.oid,
     async (oid) => {
-      if (!(await getBlobStore().has(oid))) {
+      if (!(await getBlobStore().has(dataObjectId(oid, props.legacy)))) {
         await ensureDataObject(props.handle, oid, props.legacy, setProgress, controller.signal);
       }
       return props.load();

@@ -115,7 +115,7 @@ function DataFile(props: { session: RepoSession; target: Extract<BrowseTarget, {
         size={props.target.size}
         what="data file"
         load={async () => {
-          const file = await fileFromStore(getBlobStore(), props.target.path, props.target.oid);
+          const file = await fileFromStore(getBlobStore(), props.target.path, props.target.object);
           if (!file) throw new Error('the data vanished from this device while opening');
           return file;
         }}

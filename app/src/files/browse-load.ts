@@ -8,7 +8,7 @@ import { readBlobBytes } from '../git/read-blob.ts';
 import { GitReadError } from '../git/read-errors.ts';
 import { defaultBranch, listRefs, type RepoRefs, resolveRevision, splitRevisionAndPath } from '../git/read-refs.ts';
 import { readPathAt } from '../git/read-tree.ts';
-import { getBlobStore } from '../storage/blobs.ts';
+import { getBlobStore, type ObjectId } from '../storage/blobs.ts';
 import { type ManifestEntry, parseDirManifest } from './dir-manifest.ts';
 import { type BrowseSource, type BrowseTarget, resolveBrowsePath } from './dvc-overlay.ts';
 import type { RepoSession } from './repo-session.ts';
@@ -23,13 +23,13 @@ export interface BrowseState {
 const manifests = new Map<string, ManifestEntry[]>();
 
 /** A `.dir` manifest from the data cache (parsed once per tab), or null when not on this device. */
-export async function loadManifest(oid: string): Promise<ManifestEntry[] | null> {
-  const cached = manifests.get(oid);
+export async function loadManifest(id: ObjectId): Promise<ManifestEntry[] | null> {
+  const cached = manifests.get(id);
   if (cached) return cached;
-  const bytes = await getBlobStore().get(oid);
+  const bytes = await getBlobStore().get(id);
   if (!bytes) return null;
-  const entries = parseDirManifest(new TextDecoder().decode(bytes), oid);
-  manifests.set(oid, entries);
+  const entries = parseDirManifest(new TextDecoder().decode(bytes), id);
+  manifests.set(id, entries);
   return entries;
 }
 

@@ -2,12 +2,15 @@
  * Data objects on demand: when the browser opens tracked data that is not on this device, the
  * objects it needs (a `.dir` manifest, one file) are fetched from the repository's DVC remote on
  * the server, streamed into the data cache while being hashed, and kept only if the bytes hash
- * to their oid. Offline, or with no server, it says so with a typed error instead of trying.
+ * to their oid. A legacy (DVC 2) object is fetched from the DVC 2 path, verified with
+ * md5-dos2unix and cached under `md5-dos2unix/<oid>`, apart from DVC 3 objects of the same hex.
+ * Offline, or with no server, it says so with a typed error instead of trying.
  */
+import { layoutOf, objectPath } from '@cairn/core/cache/object-path';
 import { FileHasher, hashWasmMd5 } from '@cairn/core/hash/index';
 import { authHeaders } from '../git/clone.ts';
 import { dvcRemoteUrl } from '../git/urls.ts';
-import { getBlobStore } from '../storage/blobs.ts';
+import { dataObjectId, getBlobStore } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { defaultServer } from '../sync/api.ts';
 
@@ -32,12 +35,6 @@ export interface FetchProgress {
 
 const md5Factory = hashWasmMd5();
 
-/** Where an object lives in a DVC remote: DVC 3 layout, or DVC 2 for legacy hashes (FORMATS §1.4). */
-export function remoteObjectPath(oid: string, legacy: boolean): string {
-  const tail = `${oid.slice(0, 2)}/${oid.slice(2)}`;
-  return legacy ? tail : `files/md5/${tail}`;
-}
-
 /**
  * Makes sure `oid` is in the data cache, fetching it if needed.
  * @example await ensureDataObject(handle, '153a…dir', false, (p) => show(p.loaded))
@@ -50,12 +47,15 @@ export async function ensureDataObject(
   signal?: AbortSignal,
 ): Promise<void> {
   const store = getBlobStore();
-  if (await store.has(oid)) return;
+  const id = dataObjectId(oid, legacy);
+  const algorithm = legacy ? 'md5-dos2unix' : 'md5';
+  if (await store.has(id)) return;
   if (!navigator.onLine) {
     throw new DataFetchError('DATA_OFFLINE', 'This data is not on this device, and the device is offline.', oid);
   }
   const server = handle.row.server ?? defaultServer();
-  const url = `${dvcRemoteUrl(server, handle.owner, handle.repo)}/${remoteObjectPath(oid, legacy)}`;
+  // Where DVC keeps it: DVC 3 layout, or DVC 2 for legacy hashes (FORMATS §1.4).
+  const url = `${dvcRemoteUrl(server, handle.owner, handle.repo)}/${objectPath(oid, layoutOf(algorithm))}`;
   let response: Response;
   try {
     response = await fetch(url, { headers: await authHeaders(server), ...(signal ? { signal } : {}) });
@@ -76,7 +76,7 @@ export async function ensureDataObject(
   const length = Number(response.headers.get('Content-Length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
   // Legacy (DVC 2) objects are named by md5-dos2unix of their raw bytes (FORMATS §1.2).
-  const hasher = new FileHasher(await md5Factory(), legacy ? 'md5-dos2unix' : 'md5');
+  const hasher = new FileHasher(await md5Factory(), algorithm);
   const writer = store.writer();
   let loaded = 0;
   try {
@@ -97,7 +97,7 @@ export async function ensureDataObject(
         oid,
       );
     }
-    await writer.commit(oid);
+    await writer.commit(id);
   } catch (error) {
     await writer.abort().catch(() => {});
     if (error instanceof DataFetchError || signal?.aborted) throw error;

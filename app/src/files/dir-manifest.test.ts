@@ -1,12 +1,23 @@
+import { ParseError } from '@cairn/core/errors/parse-error';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DirManifestError, listManifestFolder, parseDirManifest } from './dir-manifest.ts';
+import { listManifestFolder, parseDirManifest } from './dir-manifest.ts';
 
 const a = 'a'.repeat(32);
 const b = 'b'.repeat(32);
 const c = 'c'.repeat(32);
 
-describe('.dir manifests', () => {
+function errorOf(run: () => unknown): ParseError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ParseError) return error;
+    throw error;
+  }
+  throw new Error('expected a ParseError');
+}
+
+describe('.dir manifests (core parseDirManifest, listed for the browser)', () => {
   const text = JSON.stringify([
     { md5: b, relpath: 'sub/b.bin', size: 20 },
     { md5: a, relpath: 'a.txt', size: 10, isexec: false },
@@ -32,20 +43,31 @@ describe('.dir manifests', () => {
     expect(listManifestFolder(entries, 'nope')).toBeNull();
   });
 
-  it('refuses broken and unsafe manifests with a typed error', () => {
-    expect(() => parseDirManifest('{', 'x.dir')).toThrow(DirManifestError);
-    expect(() => parseDirManifest('{}', 'x.dir')).toThrow(/array/);
-    expect(() => parseDirManifest(`[{"md5": "${a}", "relpath": "../etc/passwd"}]`, 'x.dir')).toThrow(/unsafe/);
-    expect(() => parseDirManifest('[{"relpath": "a"}]', 'x.dir')).toThrow(DirManifestError);
+  it('refuses broken manifests with core’s typed error, naming the manifest', () => {
+    expect(errorOf(() => parseDirManifest('{', 'md5/x.dir'))).toMatchObject({ code: 'json_syntax', file: 'md5/x.dir' });
+    const notList = errorOf(() => parseDirManifest('{}', 'x.dir'));
+    expect(notList).toMatchObject({ code: 'schema', message: 'a .dir manifest must be a JSON list' });
+    expect(errorOf(() => parseDirManifest('[{"relpath": "a"}]', 'x.dir'))).toMatchObject({
+      code: 'schema',
+      path: '0.md5',
+    });
   });
 
-  it('never throws anything else on arbitrary JSON', () => {
+  it('refuses relpaths that would leave the folder or are absolute', () => {
+    for (const bad of ['../etc/passwd', '/etc/passwd', 'a/../../b', 'a//b']) {
+      const error = errorOf(() => parseDirManifest(JSON.stringify([{ md5: a, relpath: bad }]), 'x.dir'));
+      expect(error).toMatchObject({ code: 'schema', file: 'x.dir', path: '0.relpath' });
+      expect(error.message).toMatch(/^entry 0: relpath /);
+    }
+  });
+
+  it('never throws anything but ParseError on arbitrary JSON', () => {
     fc.assert(
       fc.property(fc.json(), (json) => {
         try {
           parseDirManifest(json, 'x.dir');
         } catch (error) {
-          if (!(error instanceof DirManifestError)) throw error;
+          if (!(error instanceof ParseError)) throw error;
         }
       }),
       { numRuns: 300 },

@@ -1,9 +1,10 @@
 /**
- * Reads a DVC `.dir` manifest (FORMATS.md §1.3) and lists one folder of it, the way the
- * browser shows a DVC-tracked folder: its files with sizes and its subfolders with totals.
- * Unknown per-entry keys are ignored; sizes are present only when DVC wrote the manifest
- * `with_meta` (or Cairn did), otherwise they are null.
+ * A DVC `.dir` manifest (FORMATS.md §1.3) as the browser lists it. Parsing and relpath safety
+ * are core's (`parseDirManifest`: a relpath that is absolute or has `..`/empty segments is
+ * refused); this module reshapes entries (sizes null when DVC wrote the manifest without meta)
+ * and lists one folder level: files with sizes, subfolders with totals.
  */
+import { parseDirManifest as parseCoreManifest, sortDirEntries } from '@cairn/core/hash/dir-manifest';
 
 export interface ManifestEntry {
   relpath: string;
@@ -11,40 +12,15 @@ export interface ManifestEntry {
   size: number | null;
 }
 
-export class DirManifestError extends Error {
-  override readonly name = 'DirManifestError';
-  readonly code = 'DIR_MANIFEST_INVALID';
-  constructor(
-    message: string,
-    readonly oid: string,
-  ) {
-    super(`data folder manifest ${oid}: ${message}`);
-  }
-}
-
-const MD5 = /^[0-9a-f]{32}$/;
-
-/** The entries of a `.dir` manifest, sorted by path. */
-export function parseDirManifest(text: string, oid: string): ManifestEntry[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new DirManifestError(`not JSON (${(error as Error).message})`, oid);
-  }
-  if (!Array.isArray(value)) throw new DirManifestError('expected a JSON array', oid);
-  const entries = value.map((raw, i): ManifestEntry => {
-    const e = raw as Record<string, unknown> | null;
-    if (!e || typeof e.relpath !== 'string' || typeof e.md5 !== 'string' || !MD5.test(e.md5)) {
-      throw new DirManifestError(`entry ${i} needs a relpath and an md5`, oid);
-    }
-    const relpath = e.relpath.replace(/\\/g, '/');
-    if (relpath.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-      throw new DirManifestError(`entry ${i} has an unsafe path “${e.relpath}”`, oid);
-    }
-    return { relpath, md5: e.md5, size: typeof e.size === 'number' ? e.size : null };
-  });
-  return entries.sort((a, b) => (a.relpath < b.relpath ? -1 : a.relpath > b.relpath ? 1 : 0));
+/**
+ * The entries of a `.dir` manifest, sorted by path (code-point order, as DVC sorts).
+ * @param file what to call the manifest in errors (its object id, or the tracked folder)
+ * @throws ParseError (core's: `json_syntax` or `schema`, with `file` and the entry's `path`)
+ */
+export function parseDirManifest(text: string, file: string): ManifestEntry[] {
+  const parsed = parseCoreManifest(text, file);
+  if (!parsed.ok) throw parsed.error;
+  return sortDirEntries(parsed.value).map((e) => ({ relpath: e.relpath, md5: e.md5, size: e.size ?? null }));
 }
 
 export type ManifestChild =

@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto';
+import { ParseError } from '@cairn/core/errors/parse-error';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readBlobBytes } from '../git/read-blob.ts';
+import type { GitTreeEntry } from '../git/read-context.ts';
 import { makeReadContext } from '../git/read-context.ts';
 import { makeTestRepo } from '../git/read-test-repo.ts';
 import { readPathAt } from '../git/read-tree.ts';
+import { getBlobStore, objectId } from '../storage/blobs.ts';
+import { loadManifest } from './browse-load.ts';
 import type { ManifestEntry } from './dir-manifest.ts';
-import { type BrowseSource, joinRepoPath, resolveBrowsePath } from './dvc-overlay.ts';
+import { type BrowseSource, resolveBrowsePath } from './dvc-overlay.ts';
 
 const RAW_DIR = '0123456789abcdef0123456789abcdef.dir';
 const manifest: ManifestEntry[] = [
@@ -21,7 +26,7 @@ beforeAll(async () => {
   source = {
     readPath: (path) => readPathAt(ctx, repo.commits.third, path),
     readText: async (oid) => new TextDecoder().decode(await readBlobBytes(ctx, oid)),
-    loadManifest: async (oid) => (oid === RAW_DIR && manifestOnDevice ? manifest : null),
+    loadManifest: async (id) => (id === `md5/${RAW_DIR}` && manifestOnDevice ? manifest : null),
   };
 });
 
@@ -51,6 +56,7 @@ describe('the .dvc overlay', () => {
     expect(await resolveBrowsePath(source, 'data/raw/labels.csv')).toMatchObject({
       kind: 'dvc-file',
       oid: 'b'.repeat(32),
+      object: `md5/${'b'.repeat(32)}`,
       size: 20,
       legacy: false,
       out: { pointer: 'data/raw.dvc' },
@@ -75,10 +81,78 @@ describe('the .dvc overlay', () => {
     await expect(resolveBrowsePath(source, 'data/other')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
     await expect(resolveBrowsePath(source, 'README.md/x')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
   });
+});
 
-  it('joins out paths relative to the pointer and refuses escapes', () => {
-    expect(joinRepoPath('data', 'raw')).toBe('data/raw');
-    expect(joinRepoPath('data', '../model.pkl')).toBe('model.pkl');
-    expect(joinRepoPath('', '../x')).toBeNull();
+/** A one-folder commit held in memory: `.dvc` texts by name (the BrowseSource port, no git). */
+function folderSource(pointers: Record<string, string>, manifests: Record<string, ManifestEntry[]> = {}): BrowseSource {
+  const entries: GitTreeEntry[] = Object.keys(pointers).map((name) => ({
+    name,
+    path: name,
+    type: 'blob',
+    oid: name,
+    mode: '100644',
+  }));
+  return {
+    readPath: async (path) => {
+      if (path === '') return { type: 'tree', oid: 'root', path: '', entries };
+      const e = entries.find((x) => x.path === path);
+      if (!e) throw new Error(`no ${path}`);
+      return { type: 'blob', oid: e.oid, path, mode: e.mode };
+    },
+    readText: async (oid) => pointers[oid] ?? '',
+    loadManifest: async (id) => manifests[id] ?? null,
+  };
+}
+
+const md5hex = (text: string) => createHash('md5').update(text).digest('hex');
+
+describe('the .dvc overlay: unsafe paths and hash kinds', () => {
+  it('refuses .dvc outs that leave the repository or are absolute, and says where', async () => {
+    const source = folderSource({
+      'escape.dvc': `outs:\n- md5: ${'a'.repeat(32)}\n  hash: md5\n  path: ../outside\n`,
+      'absolute.dvc': `outs:\n- md5: ${'b'.repeat(32)}\n  hash: md5\n  path: /etc/passwd\n`,
+      'fine.dvc': `outs:\n- md5: ${'c'.repeat(32)}\n  hash: md5\n  path: fine.csv\n`,
+    });
+    const target = await resolveBrowsePath(source, '');
+    expect(target.kind === 'folder' && target.entries.filter((e) => e.source === 'dvc').map((e) => e.path)).toEqual([
+      'fine.csv',
+    ]);
+    const warnings = target.kind === 'folder' ? target.warnings : [];
+    expect(warnings).toHaveLength(2);
+    expect(warnings.find((w) => w.startsWith('escape.dvc:4:'))).toContain("'../outside' leads outside the repository");
+    expect(warnings.find((w) => w.startsWith('absolute.dvc:4:'))).toContain('is absolute');
+    await expect(resolveBrowsePath(source, 'outside')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
+  });
+
+  it('names a legacy out and a DVC 3 out of the same hex as two different cache objects', async () => {
+    const hex = md5hex('x,y\n1,2\n'); // DVC 2's name for the CRLF file = DVC 3's name for its LF form
+    const source = folderSource({
+      'old.dvc': `outs:\n- md5: ${hex}\n  size: 11\n  path: crlf.csv\n`,
+      'new.dvc': `outs:\n- md5: ${hex}\n  size: 9\n  hash: md5\n  path: lf.csv\n`,
+    });
+    expect(await resolveBrowsePath(source, 'crlf.csv')).toMatchObject({
+      kind: 'dvc-file',
+      object: `md5-dos2unix/${hex}`,
+      legacy: true,
+    });
+    expect(await resolveBrowsePath(source, 'lf.csv')).toMatchObject({ kind: 'dvc-file', object: `md5/${hex}` });
+  });
+
+  it('files inside a legacy folder are legacy objects too', async () => {
+    const dir = `${'d'.repeat(32)}.dir`;
+    const source = folderSource(
+      { 'raw.dvc': `outs:\n- md5: ${dir}\n  nfiles: 1\n  path: raw\n` },
+      { [`md5-dos2unix/${dir}`]: [{ relpath: 'a.txt', md5: 'e'.repeat(32), size: 3 }] },
+    );
+    expect(await resolveBrowsePath(source, 'raw/a.txt')).toMatchObject({ object: `md5-dos2unix/${'e'.repeat(32)}` });
+  });
+
+  it('a cached .dir manifest with an unsafe relpath is refused, not listed', async () => {
+    const text = JSON.stringify([{ md5: 'a'.repeat(32), relpath: '../../escape.txt' }]);
+    const id = objectId('md5', `${md5hex(text)}.dir`);
+    await getBlobStore().put(id, new TextEncoder().encode(text));
+    const error = await loadManifest(id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ code: 'schema', file: id, path: '0.relpath' });
   });
 });

@@ -4,11 +4,15 @@
  * its size); a path inside a tracked folder is resolved through the `.dir` manifest. Git and
  * the data cache are reached through `BrowseSource`, so this logic is tested without either.
  */
+import { dirnameOf } from '@cairn/core/dvc/posix-path';
+import { resolveRepoPath } from '@cairn/core/dvc/repo-path';
+import { ParseError } from '@cairn/core/errors/parse-error';
 import type { GitTreeEntry } from '../git/read-context.ts';
 import { GitReadError } from '../git/read-errors.ts';
 import type { PathObject } from '../git/read-tree.ts';
+import { type ObjectId, objectId } from '../storage/blob-store.ts';
 import { listManifestFolder, type ManifestEntry } from './dir-manifest.ts';
-import { type DvcOut, DvcPointerError, parseDvcPointer } from './dvc-pointer.ts';
+import { type DvcOut, parseDvcPointer } from './dvc-pointer.ts';
 
 /** What the browser needs from a repository at one commit and from the data cache. */
 export interface BrowseSource {
@@ -17,7 +21,7 @@ export interface BrowseSource {
   /** The text of a git blob. */
   readText(blobOid: string): Promise<string>;
   /** A `.dir` manifest's entries, or null when the manifest is not on this device. */
-  loadManifest(dirOid: string): Promise<ManifestEntry[] | null>;
+  loadManifest(manifest: ObjectId): Promise<ManifestEntry[] | null>;
 }
 
 export interface BrowseEntry {
@@ -46,21 +50,17 @@ export type BrowseTarget =
   | { kind: 'dvc-folder'; path: string; entries: BrowseEntry[]; out: PlacedOut; warnings: string[] }
   | { kind: 'dvc-folder-missing'; path: string; out: PlacedOut }
   | { kind: 'git-file'; path: string; oid: string; mode: string }
-  | { kind: 'dvc-file'; path: string; oid: string; size: number | null; legacy: boolean; out: PlacedOut }
+  | {
+      kind: 'dvc-file';
+      path: string;
+      oid: string;
+      /** Its data-cache id: the oid under the hash algorithm of the out that tracks it. */
+      object: ObjectId;
+      size: number | null;
+      legacy: boolean;
+      out: PlacedOut;
+    }
   | { kind: 'submodule'; path: string; oid: string };
-
-/** `a/b` + `../c` → `c`; null when the result leaves the repository. */
-export function joinRepoPath(folder: string, relative: string): string | null {
-  const out: string[] = folder ? folder.split('/') : [];
-  for (const part of relative.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length === 0) return null;
-      out.pop();
-    } else out.push(part);
-  }
-  return out.join('/');
-}
 
 function parentOf(path: string): string {
   const i = path.lastIndexOf('/');
@@ -82,12 +82,13 @@ export async function outsInFolder(
     if (e.type !== 'blob' || !e.name.endsWith('.dvc') || e.name === '.dvc') continue;
     try {
       for (const out of parseDvcPointer(await source.readText(e.oid), e.path)) {
-        const fullPath = joinRepoPath(parentOf(e.path), out.path);
-        if (fullPath) placed.push({ ...out, fullPath, pointer: e.path });
+        // Core's parser has refused paths that leave the repository; this only normalises.
+        const fullPath = resolveRepoPath(dirnameOf(e.path), out.path);
+        if (fullPath.ok && fullPath.value !== '.') placed.push({ ...out, fullPath: fullPath.value, pointer: e.path });
       }
     } catch (error) {
-      if (!(error instanceof DvcPointerError)) throw error;
-      warnings.push(error.message);
+      if (!(error instanceof ParseError)) throw error;
+      warnings.push(error.describe());
     }
   }
   return placed;
@@ -189,14 +190,33 @@ export async function resolveBrowsePath(source: BrowseSource, path: string): Pro
     if (!out) throw notFound(path);
     if (!out.isDir) {
       if (!last) throw notFound(path);
-      return { kind: 'dvc-file', path: here, oid: out.oid, size: out.size, legacy: out.legacy, out };
+      return {
+        kind: 'dvc-file',
+        path: here,
+        oid: out.oid,
+        object: out.object,
+        size: out.size,
+        legacy: out.legacy,
+        out,
+      };
     }
-    const manifest = await source.loadManifest(out.oid);
+    const manifest = await source.loadManifest(out.object);
     if (!manifest) return { kind: 'dvc-folder-missing', path: segments.join('/'), out };
     const sub = segments.slice(i + 1).join('/');
     const file = manifest.find((m) => m.relpath === sub);
-    if (file)
-      return { kind: 'dvc-file', path: segments.join('/'), oid: file.md5, size: file.size, legacy: out.legacy, out };
+    if (file) {
+      // A manifest's files are hashed with the same algorithm as the folder (FORMATS §1.3).
+      const object = objectId(out.algorithm, file.md5);
+      return {
+        kind: 'dvc-file',
+        path: segments.join('/'),
+        oid: file.md5,
+        object,
+        size: file.size,
+        legacy: out.legacy,
+        out,
+      };
+    }
     const entries = manifestEntries(out, manifest, sub);
     if (!entries) throw notFound(path);
     return { kind: 'dvc-folder', path: segments.join('/'), entries, out, warnings: [] };

@@ -1,17 +1,29 @@
 /**
- * Reads the outs of a `.dvc` pointer file (FORMATS.md §1.5) for the file browser: where each
- * out lies and which data object holds it. DVC 3 outs carry `hash: md5`; without it the value is
- * a legacy (md5-dos2unix) hash stored in the DVC 2 layout. Old stage-style files (DVC 0.x/1.x:
- * `cmd`, `deps`, `outs` with `metric: true`) parse too. Outs kept in git (`cache: false`) or
- * without an md5 (external outputs) are not data the browser can fetch and are left out.
+ * The outs of a `.dvc` pointer file as the file browser and sync need them: where each out lies
+ * and which data-cache object holds it. Parsing, hash kinds and path safety are core's
+ * (`parseDvcFile`: an out whose path is absolute or leaves the repository is refused with
+ * `unsafe_path`); this module only reshapes its entries. DVC 3 outs carry `hash: md5`; without
+ * it the value is a legacy md5-dos2unix hash in the DVC 2 layout. Outs kept in git
+ * (`cache: false`), external outputs (etag/checksum, no md5) and unknown hash kinds are not data
+ * the browser can fetch and are left out.
  */
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+
+import { parseDvcFile } from '@cairn/core/dvc/dvc-file';
+import type { HashedEntry } from '@cairn/core/dvc/hashed-entry';
+import { schemaError } from '@cairn/core/dvc/schema-error';
+import type { HashAlgorithm } from '@cairn/core/hash/file-hash';
+import { loadYaml } from '@cairn/core/yaml/load-yaml';
+import { type ObjectId, OID_PATTERN, objectId } from '../storage/blob-store.ts';
 
 export interface DvcOut {
-  /** As written: relative to the `.dvc` file's folder, POSIX separators. */
+  /** As written (trailing `/` dropped): relative to the `.dvc` file's folder, POSIX separators. */
   path: string;
-  /** The data object: md5 hex for a file, md5 hex + `.dir` for a folder. */
+  /** The DVC object id: md5 hex for a file, md5 hex + `.dir` for a folder. */
   oid: string;
+  /** The hash the oid was computed with: 'md5' (DVC 3) or 'md5-dos2unix' (legacy DVC 2). */
+  algorithm: HashAlgorithm;
+  /** The object's data-cache id (algorithm + oid). */
+  object: ObjectId;
   isDir: boolean;
   /** True for DVC 2 (md5-dos2unix) hashes: the object lives in the DVC 2 remote layout. */
   legacy: boolean;
@@ -19,63 +31,43 @@ export interface DvcOut {
   nfiles: number | null;
 }
 
-export class DvcPointerError extends Error {
-  override readonly name = 'DvcPointerError';
-  readonly code = 'DVC_POINTER_INVALID';
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(line ? `${file}:${line}:${column ?? 1}: ${message}` : `${file}: ${message}`);
-  }
+/** A cached, md5-hashed out as a DvcOut; null for outs the browser has no data object for. */
+function toOut(entry: HashedEntry): DvcOut | null | 'bad-md5' {
+  if (entry.extra.cache === false || entry.md5 === undefined) return null;
+  if (entry.hashKind !== 'md5' && entry.hashKind !== 'md5-dos2unix') return null;
+  const algorithm: HashAlgorithm = entry.hashKind === 'md5' ? 'md5' : 'md5-dos2unix';
+  const oid = entry.md5.toLowerCase();
+  if (!OID_PATTERN.test(oid)) return 'bad-md5';
+  return {
+    path: entry.path.replace(/\/+$/, ''),
+    oid,
+    algorithm,
+    object: objectId(algorithm, oid),
+    isDir: oid.endsWith('.dir'),
+    legacy: algorithm === 'md5-dos2unix',
+    size: entry.size ?? null,
+    nfiles: entry.nfiles ?? null,
+  };
 }
-
-const OID = /^[0-9a-f]{32}(\.dir)?$/;
 
 /**
  * The data outs of a `.dvc` file.
+ * @throws ParseError (core's: `yaml_syntax`, `schema`, `unsafe_path`…, with file/line/column)
  * @example parseDvcPointer('outs:\n- md5: 22a1…\n  size: 14445097\n  hash: md5\n  path: data.xml\n', 'data/data.xml.dvc')
  */
 export function parseDvcPointer(text: string, file: string): DvcOut[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-  const first = doc.errors[0];
-  if (first) {
-    const pos = first.linePos?.[0];
-    throw new DvcPointerError(first.message.split('\n')[0] ?? 'invalid YAML', file, pos?.line, pos?.col);
-  }
-  if (!isMap(doc.contents)) throw new DvcPointerError('expected a mapping with `outs`', file);
-  const outs = doc.contents.get('outs', true);
-  if (outs === undefined) return [];
-  if (!isSeq(outs)) throw new DvcPointerError('`outs` must be a list', file, ...position(outs, lineCounter));
-  const result: DvcOut[] = [];
-  for (const item of outs.items) {
-    if (!isMap(item)) throw new DvcPointerError('each out must be a mapping', file, ...position(item, lineCounter));
-    const out = item.toJSON() as Record<string, unknown>;
-    if (typeof out.path !== 'string' || out.path === '') {
-      throw new DvcPointerError('an out has no `path`', file, ...position(item, lineCounter));
+  const parsed = parseDvcFile(text, file);
+  if (!parsed.ok) throw parsed.error;
+  const outs: DvcOut[] = [];
+  for (const [i, entry] of parsed.value.outs.entries()) {
+    const out = toOut(entry);
+    if (out === 'bad-md5') {
+      // Core keeps hash values opaque; a data object id must be an MD5. Re-read for the position
+      // (error path only).
+      const loaded = loadYaml(text, { file });
+      throw schemaError(loaded.ok ? loaded.value : undefined, ['outs', i, 'md5'], 'expected an MD5 hash.', file);
     }
-    if (out.cache === false || typeof out.md5 !== 'string') continue;
-    const oid = out.md5.toLowerCase();
-    if (!OID.test(oid))
-      throw new DvcPointerError(`“${out.md5}” is not an md5 hash`, file, ...position(item, lineCounter));
-    result.push({
-      path: out.path.replace(/\\/g, '/').replace(/\/+$/, ''),
-      oid,
-      isDir: oid.endsWith('.dir'),
-      legacy: out.hash !== 'md5',
-      size: typeof out.size === 'number' ? out.size : null,
-      nfiles: typeof out.nfiles === 'number' ? out.nfiles : null,
-    });
+    if (out) outs.push(out);
   }
-  return result;
-}
-
-function position(node: unknown, lc: LineCounter): [number?, number?] {
-  const range = (node as { range?: [number, number, number] } | null)?.range;
-  if (!range) return [];
-  const { line, col } = lc.linePos(range[0]);
-  return [line, col];
+  return outs;
 }

@@ -2,13 +2,15 @@
  * The conformance suite every BlobStore implementation must pass (automerge-repo's
  * `runStorageAdapterTests` pattern). Call it from each implementation's test file.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BlobNotFoundError, type BlobStore, CHUNK_BYTES } from './blob-store.ts';
+import { BlobNotFoundError, type BlobStore, CHUNK_BYTES, type ObjectId, objectId } from './blob-store.ts';
 import { InvalidOidError } from './errors.ts';
 
-const A = '0cc175b9c0f1b6a831c399e269772661'; // md5("a")
-const B = '92eb5ffee6ae2fec3ad71c777531578f'; // md5("b")
-const DIR = '153aad06d376b6595932470e459ef42a.dir';
+const A = objectId('md5', '0cc175b9c0f1b6a831c399e269772661'); // md5("a")
+const B = objectId('md5', '92eb5ffee6ae2fec3ad71c777531578f'); // md5("b")
+const DIR = objectId('md5', '153aad06d376b6595932470e459ef42a.dir');
+const md5hex = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -75,7 +77,7 @@ export function runBlobStoreTests(name: string, setup: () => Promise<BlobStore>)
 
     it('stores the empty object', async () => {
       const store = await setup();
-      const empty = 'd41d8cd98f00b204e9800998ecf8427e';
+      const empty = objectId('md5', 'd41d8cd98f00b204e9800998ecf8427e');
       expect(await store.put(empty, new Uint8Array())).toBe(true);
       expect((await store.get(empty))?.byteLength).toBe(0);
     });
@@ -100,12 +102,36 @@ export function runBlobStoreTests(name: string, setup: () => Promise<BlobStore>)
       await store.delete(A); // deleting twice is fine
     });
 
-    it('refuses names that are not DVC object ids', async () => {
+    it('refuses names that are not data object ids', async () => {
       const store = await setup();
-      for (const bad of ['../etc/passwd', A.toUpperCase(), `${A}0`, A.slice(1), `${A}.DIR`, '', `${A}/x`]) {
-        await expect(store.put(bad, bytes('x'))).rejects.toBeInstanceOf(InvalidOidError);
-        await expect(store.has(bad)).rejects.toBeInstanceOf(InvalidOidError);
+      const hex = A.slice('md5/'.length);
+      const bads = ['../etc/passwd', A.toUpperCase(), `${A}0`, A.slice(0, -1), `${A}.DIR`, '', `${A}/x`, hex];
+      for (const bad of [...bads, `sha256/${hex}`, `md5/../${hex}`, `md5-dos2unix/${hex.toUpperCase()}`]) {
+        await expect(store.put(bad as ObjectId, bytes('x'))).rejects.toBeInstanceOf(InvalidOidError);
+        await expect(store.has(bad as ObjectId)).rejects.toBeInstanceOf(InvalidOidError);
       }
+    });
+
+    it('keeps a DVC 2 (md5-dos2unix) object and a DVC 3 (md5) object of the same hex apart', async () => {
+      const store = await setup();
+      // A CRLF text file: DVC 2 names it by the md5 of its LF form, DVC 3 by the md5 of its bytes.
+      const crlf = bytes('x,y\r\n1,2\r\n');
+      const lf = bytes('x,y\n1,2\n');
+      const legacy = objectId('md5-dos2unix', md5hex(lf));
+      const sameHexDvc3 = objectId('md5', md5hex(lf)); // the LF file tracked by DVC 3
+      const crlfDvc3 = objectId('md5', md5hex(crlf)); // the CRLF file tracked by DVC 3
+      expect(await store.put(legacy, crlf)).toBe(true);
+      expect(await store.missing([legacy, sameHexDvc3, crlfDvc3])).toEqual([sameHexDvc3, crlfDvc3]);
+      expect(await store.put(sameHexDvc3, lf)).toBe(true);
+      expect(await store.put(crlfDvc3, crlf)).toBe(true);
+      expect(Buffer.from((await store.get(legacy)) ?? []).toString()).toBe('x,y\r\n1,2\r\n');
+      expect(Buffer.from((await store.get(sameHexDvc3)) ?? []).toString()).toBe('x,y\n1,2\n');
+      expect(Buffer.from((await store.get(crlfDvc3)) ?? []).toString()).toBe('x,y\r\n1,2\r\n');
+      expect(await store.size(legacy)).toBe(crlf.byteLength);
+      expect(await store.size(sameHexDvc3)).toBe(lf.byteLength);
+      await store.delete(sameHexDvc3);
+      expect(await store.has(sameHexDvc3)).toBe(false);
+      expect(Buffer.from((await store.get(legacy)) ?? []).toString()).toBe('x,y\r\n1,2\r\n');
     });
   });
 }

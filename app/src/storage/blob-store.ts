@@ -1,25 +1,58 @@
 /**
- * The data cache port: content-addressed DVC objects (`md5` or `md5.dir`), shared by all
- * repositories. Objects are streamed in and out in chunks so a multi-gigabyte file never sits
- * whole in memory, and an object is visible under its oid only once every byte is stored
- * (all or nothing). Implementations: Dexie (dexie-blob-store.ts) and memory (tests, tools).
- * The store does not hash: callers verify bytes against the oid before `commit` (add-data
+ * The data cache port: content-addressed DVC objects, shared by all repositories. An object is
+ * named by its hash algorithm *and* its DVC oid (`md5/<hex>`, `md5-dos2unix/<hex>`, with `.dir`
+ * for manifests): under DVC 2's legacy `md5-dos2unix` a CRLF text file has the same hex as its
+ * LF form has under DVC 3's plain `md5`, so the hex alone may name two different byte strings
+ * (FORMATS §1.2; the server keeps them apart the same way, sync-server/src/blobs/shared-store.ts).
+ * Objects are streamed in and out in chunks so a multi-gigabyte file never sits whole in
+ * memory, and an object is visible under its id only once every byte is stored (all or
+ * nothing). Implementations: Dexie (dexie-blob-store.ts) and memory (tests, tools).
+ * The store does not hash: callers verify bytes against the id before `commit` (add-data
  * hashes as it writes; sync re-hashes what it downloads).
  */
+import type { HashAlgorithm } from '@cairn/core/hash/index';
 import { InvalidOidError } from './errors.ts';
 
 /** A DVC object id: md5 hex, or md5 hex + `.dir` for a directory manifest. */
 export const OID_PATTERN = /^[0-9a-f]{32}(\.dir)?$/;
 
-export function assertOid(oid: string): void {
-  if (!OID_PATTERN.test(oid)) throw new InvalidOidError(oid);
+/** A data-cache object: `<algorithm>/<oid>`, e.g. `md5/0cc1…` (DVC 3) or `md5-dos2unix/0cc1…` (DVC 2). */
+export type ObjectId = `${HashAlgorithm}/${string}`;
+
+export const OBJECT_ID_PATTERN = /^(md5|md5-dos2unix)\/[0-9a-f]{32}(\.dir)?$/;
+
+export function assertObjectId(id: string): asserts id is ObjectId {
+  if (!OBJECT_ID_PATTERN.test(id)) throw new InvalidOidError(id);
+}
+
+/**
+ * The cache id of a DVC object hashed with `algorithm`.
+ * @throws InvalidOidError when `oid` is not a DVC object id (names are data, not paths)
+ * @example objectId('md5', '0cc175b9c0f1b6a831c399e269772661') // 'md5/0cc175b9c0f1b6a831c399e269772661'
+ */
+export function objectId(algorithm: HashAlgorithm, oid: string): ObjectId {
+  const id = `${algorithm}/${oid}`;
+  assertObjectId(id);
+  return id;
+}
+
+/** The cache id of an object a `.dvc` entry names: legacy entries (no `hash: md5`) are md5-dos2unix. */
+export function dataObjectId(oid: string, legacy: boolean): ObjectId {
+  return objectId(legacy ? 'md5-dos2unix' : 'md5', oid);
+}
+
+/** The two halves of an object id. */
+export function splitObjectId(id: ObjectId): { algorithm: HashAlgorithm; oid: string } {
+  assertObjectId(id);
+  const slash = id.indexOf('/');
+  return { algorithm: id.slice(0, slash) as HashAlgorithm, oid: id.slice(slash + 1) };
 }
 
 /** Streams one object in. Nothing is visible until `commit`; `abort` drops what was written. */
 export interface BlobWriter {
   write(bytes: Uint8Array): Promise<void>;
-  /** Makes the bytes visible as `oid`. Resolves true if the object is new, false if it was already stored. */
-  commit(oid: string): Promise<boolean>;
+  /** Makes the bytes visible as `id`. Resolves true if the object is new, false if it was already stored. */
+  commit(id: ObjectId): Promise<boolean>;
   abort(): Promise<void>;
   /** Bytes written so far. */
   readonly size: number;
@@ -31,19 +64,19 @@ export interface BlobUsage {
 }
 
 export interface BlobStore {
-  has(oid: string): Promise<boolean>;
-  /** The oids of `oids` that are not stored, in input order, without duplicates. */
-  missing(oids: readonly string[]): Promise<string[]>;
+  has(id: ObjectId): Promise<boolean>;
+  /** The ids of `ids` that are not stored, in input order, without duplicates. */
+  missing(ids: readonly ObjectId[]): Promise<ObjectId[]>;
   /** Size in bytes, or null when absent. */
-  size(oid: string): Promise<number | null>;
+  size(id: ObjectId): Promise<number | null>;
   /** The whole object, or null when absent. For large objects prefer `chunks`. */
-  get(oid: string): Promise<Uint8Array | null>;
+  get(id: ObjectId): Promise<Uint8Array | null>;
   /** The object's bytes in order; throws `BlobNotFoundError` when absent. */
-  chunks(oid: string): AsyncGenerator<Uint8Array>;
+  chunks(id: ObjectId): AsyncGenerator<Uint8Array>;
   /** Stores a whole object (idempotent). Resolves true if it was new. */
-  put(oid: string, bytes: Uint8Array): Promise<boolean>;
+  put(id: ObjectId, bytes: Uint8Array): Promise<boolean>;
   writer(): BlobWriter;
-  delete(oid: string): Promise<void>;
+  delete(id: ObjectId): Promise<void>;
   usage(): Promise<BlobUsage>;
   /** Removes chunks of writes that never committed (crash, closed tab) older than `graceMs`. */
   sweep(graceMs?: number): Promise<number>;
@@ -51,8 +84,8 @@ export interface BlobStore {
 
 export class BlobNotFoundError extends Error {
   readonly code = 'blob-not-found' as const;
-  constructor(readonly oid: string) {
-    super(`The data object ${oid} is not on this device.`);
+  constructor(readonly id: string) {
+    super(`The data object ${id} is not on this device.`);
     this.name = 'BlobNotFoundError';
   }
 }

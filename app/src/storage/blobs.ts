@@ -3,8 +3,8 @@ import type { BlobStore } from './blob-store.ts';
 import { getDb } from './db.ts';
 import { DexieBlobStore } from './dexie-blob-store.ts';
 
-export type { BlobStore, BlobWriter } from './blob-store.ts';
-export { BlobNotFoundError, OID_PATTERN } from './blob-store.ts';
+export type { BlobStore, BlobWriter, ObjectId } from './blob-store.ts';
+export { BlobNotFoundError, dataObjectId, OID_PATTERN, objectId, splitObjectId } from './blob-store.ts';
 
 let store: BlobStore | null = null;
 

@@ -7,8 +7,27 @@
  * Every released schema version stays listed here (RELIABILITY B14): add a version, never edit one.
  */
 import Dexie, { type EntityTable } from 'dexie';
+import type { ObjectId } from './blob-store.ts';
 
 /** A complete object of the data cache. Its bytes are the `chunks` rows of `key`. */
+export interface ObjectRow {
+  /** `<hash algorithm>/<DVC oid>` (blob-store.ts ObjectId): DVC 2 and DVC 3 objects apart. */
+  id: ObjectId;
+  /**
+   * Storage key of the chunk rows (random, so a half-written object is never under its id).
+   * Two rows may share a key when the same bytes are valid under both algorithms (v1 migration).
+   */
+  key: string;
+  size: number;
+  chunks: number;
+  addedAt: number;
+}
+
+/**
+ * A schema-1 object row, named by oid alone — which did not say whether the bytes were a DVC 3
+ * (md5) or a legacy DVC 2 (md5-dos2unix) object: data-fetch stored both kinds here. Left in
+ * place by the version-2 upgrade and moved to `objects` after re-hashing (v1-migration.ts).
+ */
 export interface BlobRow {
   /** DVC object id: md5 hex, with `.dir` for manifests. */
   oid: string;
@@ -55,6 +74,8 @@ export interface SettingRow {
 }
 
 export type CairnDb = Dexie & {
+  objects: EntityTable<ObjectRow, 'id'>;
+  /** Schema-1 rows awaiting migration (empty once migrated). */
   blobs: EntityTable<BlobRow, 'oid'>;
   chunks: EntityTable<ChunkRow, 'key'>;
   repos: EntityTable<RepoRow, 'id'>;
@@ -72,6 +93,12 @@ export function makeDb(name = DB_NAME): CairnDb {
     chunks: '[key+index], key, writtenAt',
     repos: 'id',
     settings: 'key',
+  });
+  // Version 2: objects are named by hash algorithm + oid. Version-1 rows cannot be classified
+  // without re-hashing their bytes (async WebAssembly, which an IndexedDB upgrade transaction
+  // cannot wait for), so they stay in `blobs` until DexieBlobStore migrates them.
+  db.version(2).stores({
+    objects: 'id, key',
   });
   // A newer version opened in another tab: close so it can upgrade, and tell this tab to reload.
   db.on('versionchange', () => {

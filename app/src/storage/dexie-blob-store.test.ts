@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { runBlobStoreTests } from './blob-store.conformance.ts';
+import { objectId } from './blob-store.ts';
 import { makeDb } from './db.ts';
 import { DexieBlobStore } from './dexie-blob-store.ts';
 import { StorageFullError } from './errors.ts';
@@ -12,8 +15,23 @@ const freshStore = () => {
 
 runBlobStoreTests('Dexie on IndexedDB', async () => freshStore().store);
 
-const A = '0cc175b9c0f1b6a831c399e269772661';
-const B = '92eb5ffee6ae2fec3ad71c777531578f';
+const A = objectId('md5', '0cc175b9c0f1b6a831c399e269772661');
+const B = objectId('md5', '92eb5ffee6ae2fec3ad71c777531578f');
+const md5hex = (b: Uint8Array | string) => createHash('md5').update(b).digest('hex');
+const text = (b: Uint8Array | null) => (b ? Buffer.from(b).toString() : null);
+
+/** A database as schema 1 (the released version) left it: rows named by oid alone. */
+async function version1Db(name: string, rows: Array<{ oid: string; bytes: Uint8Array }>): Promise<void> {
+  const old = new Dexie(name);
+  old.version(1).stores({ blobs: 'oid, key', chunks: '[key+index], key, writtenAt', repos: 'id', settings: 'key' });
+  for (const [i, r] of rows.entries()) {
+    const key = `v1-key-${i}`;
+    await old.table('chunks').add({ key, index: 0, bytes: r.bytes, writtenAt: Date.now() });
+    await old.table('blobs').add({ oid: r.oid, key, size: r.bytes.byteLength, chunks: 1, addedAt: 1 });
+  }
+  await old.table('repos').add({ id: 'me/kept' });
+  old.close();
+}
 
 describe('DexieBlobStore', () => {
   it('a full disk gives a StorageFullError and leaves earlier objects intact', async () => {
@@ -58,5 +76,37 @@ describe('DexieBlobStore', () => {
     await store.put(A, new TextEncoder().encode('a'));
     const other = new DexieBlobStore(makeDb(db.name));
     expect(await other.has(A)).toBe(true);
+  });
+
+  it('files schema-1 rows under the algorithm their bytes hash to, keeping other tables', async () => {
+    const name = `blob-test-v1-${++dbCount}`;
+    const crlf = new TextEncoder().encode('x,y\r\n1,2\r\n');
+    const lf = 'x,y\n1,2\n';
+    const binary = new Uint8Array([0, 1, 2, 13, 10, 255]);
+    await version1Db(name, [
+      { oid: md5hex(lf), bytes: crlf }, // fetched from a DVC 2 path: a legacy object
+      { oid: md5hex(crlf), bytes: crlf }, // added or fetched as DVC 3
+      { oid: md5hex(binary), bytes: binary }, // nothing to normalise: valid under both
+      { oid: `${md5hex('[]')}.dir`, bytes: new TextEncoder().encode('[]') }, // a manifest
+      { oid: md5hex('other'), bytes: new TextEncoder().encode('corrupt') }, // matches neither
+    ]);
+    const db = makeDb(name);
+    const store = new DexieBlobStore(db);
+    expect(text(await store.get(objectId('md5-dos2unix', md5hex(lf))))).toBe('x,y\r\n1,2\r\n');
+    expect(await store.has(objectId('md5', md5hex(lf)))).toBe(false); // never served as DVC 3 bytes
+    expect(text(await store.get(objectId('md5', md5hex(crlf))))).toBe('x,y\r\n1,2\r\n');
+    expect(await store.has(objectId('md5-dos2unix', md5hex(crlf)))).toBe(false);
+    expect(await store.get(objectId('md5', md5hex(binary)))).toEqual(binary);
+    expect(await store.get(objectId('md5-dos2unix', md5hex(binary)))).toEqual(binary);
+    expect(await store.has(objectId('md5', `${md5hex('[]')}.dir`))).toBe(true);
+    expect(await store.has(objectId('md5', md5hex('other')))).toBe(false);
+    expect(await db.blobs.count()).toBe(0);
+    expect(await db.repos.get('me/kept')).toBeTruthy();
+    // Shared bytes are stored once and survive deleting one of their two names.
+    expect(await store.usage()).toEqual({ count: 6, bytes: 2 * crlf.byteLength + binary.byteLength + 2 });
+    await store.delete(objectId('md5', md5hex(binary)));
+    expect(await store.get(objectId('md5-dos2unix', md5hex(binary)))).toEqual(binary);
+    expect(await db.chunks.count()).toBe(4); // the corrupt row's chunk is gone too
+    expect(await store.sweep(-1)).toBe(0);
   });
 });

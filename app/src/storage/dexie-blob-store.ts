@@ -1,20 +1,25 @@
 /**
  * The BlobStore on IndexedDB (Dexie). Bytes go into `chunks` rows under a random key while
- * they stream in; one final transaction adds the `blobs` row that names them by oid, so a
- * reader sees a whole object or none. Chunks of writes that never committed are swept later.
- * Quota failures become `StorageFullError`; earlier objects are untouched by a failed write.
+ * they stream in; one final transaction adds the `objects` row that names them by id
+ * (algorithm + oid), so a reader sees a whole object or none. Chunks of writes that never
+ * committed are swept later. Quota failures become `StorageFullError`; earlier objects are
+ * untouched by a failed write. Before its first answer the store files schema-1 rows under
+ * their algorithm (v1-migration.ts).
  */
+import { hashWasmMd5, type Md5Factory } from '@cairn/core/hash/index';
 import {
-  assertOid,
+  assertObjectId,
   BlobNotFoundError,
   type BlobStore,
   type BlobUsage,
   type BlobWriter,
   CHUNK_BYTES,
   concatBytes,
+  type ObjectId,
 } from './blob-store.ts';
 import type { CairnDb } from './db.ts';
 import { guardQuota } from './errors.ts';
+import { migrateVersion1Rows } from './v1-migration.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -23,52 +28,75 @@ function randomKey(): string {
 }
 
 export class DexieBlobStore implements BlobStore {
-  constructor(private readonly db: CairnDb) {}
+  #migrated: Promise<void> | null = null;
 
-  async has(oid: string): Promise<boolean> {
-    assertOid(oid);
-    return (await this.db.blobs.get(oid)) !== undefined;
+  /** `md5` hashes schema-1 rows while migrating them (hash-wasm unless a test gives another). */
+  constructor(
+    private readonly db: CairnDb,
+    private readonly md5: Md5Factory = hashWasmMd5(),
+  ) {}
+
+  /** Runs the schema-1 migration once per store; a failure is retried on the next call. */
+  #ready(): Promise<void> {
+    this.#migrated ??= migrateVersion1Rows(this.db, this.md5).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#migrated = null;
+        throw error;
+      },
+    );
+    return this.#migrated;
   }
 
-  async missing(oids: readonly string[]): Promise<string[]> {
-    for (const oid of oids) assertOid(oid);
-    const unique = [...new Set(oids)];
-    const rows = await this.db.blobs.bulkGet(unique);
+  async has(id: ObjectId): Promise<boolean> {
+    assertObjectId(id);
+    await this.#ready();
+    return (await this.db.objects.get(id)) !== undefined;
+  }
+
+  async missing(ids: readonly ObjectId[]): Promise<ObjectId[]> {
+    for (const id of ids) assertObjectId(id);
+    await this.#ready();
+    const unique = [...new Set(ids)];
+    const rows = await this.db.objects.bulkGet(unique);
     return unique.filter((_, i) => rows[i] === undefined);
   }
 
-  async size(oid: string): Promise<number | null> {
-    assertOid(oid);
-    return (await this.db.blobs.get(oid))?.size ?? null;
+  async size(id: ObjectId): Promise<number | null> {
+    assertObjectId(id);
+    await this.#ready();
+    return (await this.db.objects.get(id))?.size ?? null;
   }
 
-  async get(oid: string): Promise<Uint8Array | null> {
-    assertOid(oid);
-    const row = await this.db.blobs.get(oid);
+  async get(id: ObjectId): Promise<Uint8Array | null> {
+    assertObjectId(id);
+    await this.#ready();
+    const row = await this.db.objects.get(id);
     if (!row) return null;
     const parts: Uint8Array[] = [];
-    for await (const part of this.chunks(oid)) parts.push(part);
+    for await (const part of this.chunks(id)) parts.push(part);
     return concatBytes(parts, row.size);
   }
 
-  async *chunks(oid: string): AsyncGenerator<Uint8Array> {
-    assertOid(oid);
-    const row = await this.db.blobs.get(oid);
-    if (!row) throw new BlobNotFoundError(oid);
+  async *chunks(id: ObjectId): AsyncGenerator<Uint8Array> {
+    assertObjectId(id);
+    await this.#ready();
+    const row = await this.db.objects.get(id);
+    if (!row) throw new BlobNotFoundError(id);
     for (let index = 0; index < row.chunks; index++) {
       const chunk = await this.db.chunks.get([row.key, index] as unknown as string);
       // A missing piece means the browser evicted or lost part of the object: treat it as absent.
-      if (!chunk) throw new BlobNotFoundError(oid);
+      if (!chunk) throw new BlobNotFoundError(id);
       yield chunk.bytes;
     }
   }
 
-  async put(oid: string, bytes: Uint8Array): Promise<boolean> {
-    assertOid(oid);
+  async put(id: ObjectId, bytes: Uint8Array): Promise<boolean> {
+    assertObjectId(id);
     const w = this.writer();
     try {
       await w.write(bytes);
-      return await w.commit(oid);
+      return await w.commit(id);
     } catch (error) {
       await w.abort().catch(() => {});
       throw error;
@@ -112,21 +140,22 @@ export class DexieBlobStore implements BlobStore {
         size += bytes.byteLength;
         await flushFull();
       },
-      async commit(oid) {
-        assertOid(oid);
+      commit: async (id) => {
+        assertObjectId(id);
         if (closed) throw new Error('This blob writer is already closed.');
         closed = true;
         try {
+          await this.#ready();
           if (pendingBytes > 0 || index === 0) await writeChunk(concatBytes(pending, pendingBytes));
           pending = [];
           const chunks = index;
           return await guardQuota('a data object', () =>
-            db.transaction('rw', db.blobs, db.chunks, async () => {
-              if (await db.blobs.get(oid)) {
+            db.transaction('rw', db.objects, db.chunks, async () => {
+              if (await db.objects.get(id)) {
                 await dropChunks(); // already stored: keep the first copy
                 return false;
               }
-              await db.blobs.add({ oid, key, size, chunks, addedAt: Date.now() });
+              await db.objects.add({ id, key, size, chunks, addedAt: Date.now() });
               return true;
             }),
           );
@@ -143,30 +172,42 @@ export class DexieBlobStore implements BlobStore {
     };
   }
 
-  async delete(oid: string): Promise<void> {
-    assertOid(oid);
-    await this.db.transaction('rw', this.db.blobs, this.db.chunks, async () => {
-      const row = await this.db.blobs.get(oid);
+  async delete(id: ObjectId): Promise<void> {
+    assertObjectId(id);
+    await this.#ready();
+    await this.db.transaction('rw', this.db.objects, this.db.chunks, async () => {
+      const row = await this.db.objects.get(id);
       if (!row) return;
-      await this.db.blobs.delete(oid);
-      await this.db.chunks.where('key').equals(row.key).delete();
+      await this.db.objects.delete(id);
+      // The same bytes may also be filed under the other algorithm (v1 migration): keep them then.
+      if ((await this.db.objects.where('key').equals(row.key).count()) === 0) {
+        await this.db.chunks.where('key').equals(row.key).delete();
+      }
     });
   }
 
+  /** Objects counted once per id; bytes once per stored copy (shared chunks count once). */
   async usage(): Promise<BlobUsage> {
+    await this.#ready();
     let count = 0;
     let bytes = 0;
-    await this.db.blobs.each((row) => {
+    const keys = new Set<string>();
+    await this.db.objects.each((row) => {
       count++;
-      bytes += row.size;
+      if (!keys.has(row.key)) bytes += row.size;
+      keys.add(row.key);
     });
     return { count, bytes };
   }
 
   async sweep(graceMs = HOUR_MS): Promise<number> {
     const cutoff = Date.now() - graceMs;
-    return this.db.transaction('rw', this.db.blobs, this.db.chunks, async () => {
-      const live = new Set(await this.db.blobs.orderBy('key').keys());
+    return this.db.transaction('rw', this.db.objects, this.db.blobs, this.db.chunks, async () => {
+      // Schema-1 rows not yet migrated are live too: their chunks are still their bytes.
+      const live = new Set([
+        ...((await this.db.objects.orderBy('key').keys()) as string[]),
+        ...((await this.db.blobs.orderBy('key').keys()) as string[]),
+      ]);
       const old = (await this.db.chunks.where('writtenAt').below(cutoff).primaryKeys()) as unknown as Array<
         [string, number]
       >;

@@ -28,11 +28,16 @@ export class InvalidRepoNameError extends Error {
   }
 }
 
-/** An object id that is not a DVC md5 (32 lowercase hex, optionally followed by `.dir`). */
+/**
+ * A data-cache id that is not `md5/` or `md5-dos2unix/` followed by a DVC oid (32 lowercase hex
+ * digits, optionally followed by `.dir`).
+ */
 export class InvalidOidError extends Error {
   readonly code = 'invalid-oid' as const;
   constructor(readonly value: string) {
-    super(`"${value}" is not a DVC object id (32 lowercase hex digits, optionally with ".dir").`);
+    super(
+      `"${value}" is not a data object id (md5/ or md5-dos2unix/, then 32 lowercase hex digits, optionally with ".dir").`,
+    );
     this.name = 'InvalidOidError';
   }
 }

@@ -1,42 +1,43 @@
 /** An in-memory BlobStore: for tests and tools; the app uses the Dexie one. */
 import {
-  assertOid,
+  assertObjectId,
   BlobNotFoundError,
   type BlobStore,
   type BlobUsage,
   type BlobWriter,
   concatBytes,
+  type ObjectId,
 } from './blob-store.ts';
 
 export class MemoryBlobStore implements BlobStore {
-  readonly #objects = new Map<string, Uint8Array>();
+  readonly #objects = new Map<ObjectId, Uint8Array>();
 
-  async has(oid: string): Promise<boolean> {
-    assertOid(oid);
-    return this.#objects.has(oid);
+  async has(id: ObjectId): Promise<boolean> {
+    assertObjectId(id);
+    return this.#objects.has(id);
   }
-  async missing(oids: readonly string[]): Promise<string[]> {
-    for (const oid of oids) assertOid(oid);
-    return [...new Set(oids)].filter((oid) => !this.#objects.has(oid));
+  async missing(ids: readonly ObjectId[]): Promise<ObjectId[]> {
+    for (const id of ids) assertObjectId(id);
+    return [...new Set(ids)].filter((id) => !this.#objects.has(id));
   }
-  async size(oid: string): Promise<number | null> {
-    assertOid(oid);
-    return this.#objects.get(oid)?.byteLength ?? null;
+  async size(id: ObjectId): Promise<number | null> {
+    assertObjectId(id);
+    return this.#objects.get(id)?.byteLength ?? null;
   }
-  async get(oid: string): Promise<Uint8Array | null> {
-    assertOid(oid);
-    const bytes = this.#objects.get(oid);
+  async get(id: ObjectId): Promise<Uint8Array | null> {
+    assertObjectId(id);
+    const bytes = this.#objects.get(id);
     return bytes ? bytes.slice() : null;
   }
-  async *chunks(oid: string): AsyncGenerator<Uint8Array> {
-    const bytes = await this.get(oid);
-    if (!bytes) throw new BlobNotFoundError(oid);
+  async *chunks(id: ObjectId): AsyncGenerator<Uint8Array> {
+    const bytes = await this.get(id);
+    if (!bytes) throw new BlobNotFoundError(id);
     yield bytes;
   }
-  async put(oid: string, bytes: Uint8Array): Promise<boolean> {
-    assertOid(oid);
-    if (this.#objects.has(oid)) return false;
-    this.#objects.set(oid, bytes.slice());
+  async put(id: ObjectId, bytes: Uint8Array): Promise<boolean> {
+    assertObjectId(id);
+    if (this.#objects.has(id)) return false;
+    this.#objects.set(id, bytes.slice());
     return true;
   }
   writer(): BlobWriter {
@@ -52,10 +53,10 @@ export class MemoryBlobStore implements BlobStore {
         parts.push(bytes.slice());
         size += bytes.byteLength;
       },
-      commit: async (oid) => {
+      commit: async (id) => {
         if (done) throw new Error('This blob writer is already closed.');
         done = true;
-        return this.put(oid, concatBytes(parts, size));
+        return this.put(id, concatBytes(parts, size));
       },
       abort: async () => {
         done = true;
@@ -63,9 +64,9 @@ export class MemoryBlobStore implements BlobStore {
       },
     };
   }
-  async delete(oid: string): Promise<void> {
-    assertOid(oid);
-    this.#objects.delete(oid);
+  async delete(id: ObjectId): Promise<void> {
+    assertObjectId(id);
+    this.#objects.delete(id);
   }
   async usage(): Promise<BlobUsage> {
     let bytes = 0;

@@ -7,7 +7,7 @@
 import { ensureDataObject, type FetchProgress } from '../files/data-fetch.ts';
 import { getBlobStore } from '../storage/blobs.ts';
 import { openRepo, type RepoHandle } from '../storage/repo-handle.ts';
-import { referencedObjects } from './referenced-objects.ts';
+import { type ReferencedObject, referencedObjects } from './referenced-objects.ts';
 
 export interface DataPullProgress {
   objectsDone: number;
@@ -16,35 +16,36 @@ export interface DataPullProgress {
 }
 
 /**
- * Fetches the objects of `oids` this device lacks from the repository's server.
- * @example await fetchMissingObjects('demo', 'segmentation', ['153a…dir'], (p) => show(p))
+ * Fetches the objects of `objects` this device lacks from the repository's server.
+ * @example await fetchMissingObjects('demo', 'segmentation', [referencedObject('md5', '153a…dir')], (p) => show(p))
  */
 export async function fetchMissingObjects(
   owner: string,
   repo: string,
-  oids: readonly string[],
+  objects: readonly ReferencedObject[],
   onProgress?: (p: DataPullProgress) => void,
-  options: { legacy?: ReadonlySet<string>; signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal } = {},
 ): Promise<number> {
   const handle = await openRepo(owner, repo);
   if (!handle) throw new Error(`${owner}/${repo} is not on this device.`);
-  return fetchObjects(handle, oids, onProgress, options);
+  return fetchObjects(handle, objects, onProgress, options);
 }
 
 async function fetchObjects(
   handle: RepoHandle,
-  oids: readonly string[],
+  objects: readonly ReferencedObject[],
   onProgress: ((p: DataPullProgress) => void) | undefined,
-  options: { legacy?: ReadonlySet<string>; signal?: AbortSignal },
+  options: { signal?: AbortSignal },
 ): Promise<number> {
-  const missing = await getBlobStore().missing(oids);
+  const byId = new Map(objects.map((o) => [o.object, o]));
+  const missing = (await getBlobStore().missing([...byId.keys()])).flatMap((id) => byId.get(id) ?? []);
   const progress: DataPullProgress = { objectsDone: 0, objectsTotal: missing.length, current: null };
   onProgress?.({ ...progress });
-  for (const oid of missing) {
+  for (const o of missing) {
     await ensureDataObject(
       handle,
-      oid,
-      options.legacy?.has(oid) ?? false,
+      o.oid,
+      o.legacy,
       (current) => onProgress?.({ ...progress, current }),
       options.signal,
     );
@@ -57,20 +58,13 @@ async function fetchObjects(
 /** Pulls every data object the current commit points at (manifests, then their files). */
 export async function pullData(handle: RepoHandle, onProgress?: (p: DataPullProgress) => void): Promise<number> {
   const first = await referencedObjects(handle);
-  const legacy = new Set(first.filter((o) => o.legacy).map((o) => o.oid));
   let fetched = await fetchObjects(
     handle,
-    first.filter((o) => o.oid.endsWith('.dir')).map((o) => o.oid),
+    first.filter((o) => o.oid.endsWith('.dir')),
     onProgress,
-    { legacy },
+    {},
   );
   const all = await referencedObjects(handle); // now includes the files listed in the manifests
-  for (const o of all) if (o.legacy) legacy.add(o.oid);
-  fetched += await fetchObjects(
-    handle,
-    all.map((o) => o.oid),
-    onProgress,
-    { legacy },
-  );
+  fetched += await fetchObjects(handle, all, onProgress, {});
   return fetched;
 }

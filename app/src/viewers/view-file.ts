@@ -3,7 +3,7 @@
  * its name and size, its first bytes (to pick a viewer), and its content on demand as a Blob,
  * which the browser may keep on disk, so a multi-gigabyte data file never has to be one array.
  */
-import type { BlobStore } from '../storage/blob-store.ts';
+import type { BlobStore, ObjectId } from '../storage/blob-store.ts';
 
 export interface ViewFile {
   name: string;
@@ -27,7 +27,7 @@ export function fileFromBytes(path: string, bytes: Uint8Array): ViewFile {
 }
 
 /** A data object from the cache; null when it is not on this device. */
-export async function fileFromStore(store: BlobStore, path: string, oid: string): Promise<ViewFile | null> {
+export async function fileFromStore(store: BlobStore, path: string, oid: ObjectId): Promise<ViewFile | null> {
   const size = await store.size(oid);
   if (size === null) return null;
   let head = new Uint8Array();

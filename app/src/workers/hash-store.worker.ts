@@ -8,7 +8,7 @@
  */
 import { FileHasher, hashWasmMd5, type Md5 } from '@cairn/core/hash/index';
 import { createMD5, type IHasher } from 'hash-wasm';
-import { getBlobStore } from '../storage/blobs.ts';
+import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
 
 const post = (message: HashStoreResponse) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
@@ -50,7 +50,7 @@ async function hashSmall(run: number, id: number, file: Blob, store: boolean): P
     const hasher = new FileHasher(syncMd5(shared), 'md5');
     hasher.push(bytes);
     const { md5, size } = hasher.finish();
-    const isNew = store ? await getBlobStore().put(md5, bytes) : false;
+    const isNew = store ? await getBlobStore().put(objectId('md5', md5), bytes) : false;
     post({ type: 'progress', run, id, bytes: size });
     post({ type: 'done', run, id, md5, size, isNew });
   } catch (error) {
@@ -86,7 +86,7 @@ async function runJob(run: number, id: number, file: Blob, store: boolean): Prom
       }
     }
     const { md5, size } = hasher.finish();
-    const isNew = writer ? await writer.commit(md5) : false;
+    const isNew = writer ? await writer.commit(objectId('md5', md5)) : false;
     if (unreported > 0) post({ type: 'progress', run, id, bytes: unreported });
     post({ type: 'done', run, id, md5, size, isNew });
   } catch (error) {
