@@ -10,6 +10,7 @@ import { paramsFormatOf, parseParams } from '../params/params-file.ts';
 import type { MetricPoint } from '../runs/run.ts';
 import { parseDagsHubMetricsCsv } from './dagshub-metrics.ts';
 import { flattenMetrics, flattenParamsAsText } from './flatten.ts';
+import { parseSimpleYamlMap } from './simple-yaml.ts';
 
 const decoder = new TextDecoder('utf-8');
 
@@ -19,7 +20,13 @@ export function decodeText(bytes: Uint8Array): string {
 
 /** Any structured file DVC accepts for params and metrics: YAML, JSON, TOML (by name; YAML otherwise). */
 export function parseStructured(text: string, file: string): Result<unknown> {
-  return parseParams(text, file, paramsFormatOf(file) ?? 'yaml');
+  const format = paramsFormatOf(file) ?? 'yaml';
+  if (format === 'yaml') {
+    // Most params files are simple block maps: read those without the full parser (same result).
+    const simple = parseSimpleYamlMap(text);
+    if (simple !== undefined) return ok(simple);
+  }
+  return parseParams(text, file, format);
 }
 
 export function readParamsFile(text: string, file: string): Result<Record<string, string>> {
