@@ -7,10 +7,11 @@
  * Offline, or with no server, it says so with a typed error instead of trying.
  */
 import { layoutOf, objectPath } from '@cairn/core/cache/object-path';
-import { FileHasher, hashWasmMd5 } from '@cairn/core/hash/index';
+import { FileHasher, type HashAlgorithm, hashWasmMd5 } from '@cairn/core/hash/index';
 import { authHeaders } from '../git/clone.ts';
 import { dvcRemoteUrl } from '../git/urls.ts';
-import { dataObjectId, getBlobStore } from '../storage/blobs.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { defaultServer } from '../sync/api.ts';
 
@@ -47,18 +48,35 @@ export async function ensureDataObject(
   signal?: AbortSignal,
 ): Promise<void> {
   const store = getBlobStore();
-  const id = dataObjectId(oid, legacy);
-  const algorithm = legacy ? 'md5-dos2unix' : 'md5';
-  if (await store.has(id)) return;
+  const algorithm: HashAlgorithm = legacy ? 'md5-dos2unix' : 'md5';
+  if (await store.has(objectId(algorithm, oid))) return;
   if (!navigator.onLine) {
     throw new DataFetchError('DATA_OFFLINE', 'This data is not on this device, and the device is offline.', oid);
   }
   const server = handle.row.server ?? defaultServer();
+  const remote = { base: dvcRemoteUrl(server, handle.owner, handle.repo), headers: await authHeaders(server) };
+  await downloadObject(remote, store, algorithm, oid, onProgress, signal);
+}
+
+/**
+ * Downloads one object from a DVC remote into `store`, streamed and hashed on the way, and
+ * commits it under `<algorithm>/<oid>` only if the bytes hash to `oid` with `algorithm`.
+ * @throws DataFetchError (DATA_OFFLINE, DATA_NOT_ON_SERVER, DATA_CORRUPT, DATA_FETCH_FAILED) or the signal's reason
+ */
+export async function downloadObject(
+  remote: { base: string; headers: Record<string, string> },
+  store: BlobStore,
+  algorithm: HashAlgorithm,
+  oid: string,
+  onProgress?: (progress: FetchProgress) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const id = objectId(algorithm, oid);
   // Where DVC keeps it: DVC 3 layout, or DVC 2 for legacy hashes (FORMATS §1.4).
-  const url = `${dvcRemoteUrl(server, handle.owner, handle.repo)}/${objectPath(oid, layoutOf(algorithm))}`;
+  const url = `${remote.base}/${objectPath(oid, layoutOf(algorithm))}`;
   let response: Response;
   try {
-    response = await fetch(url, { headers: await authHeaders(server), ...(signal ? { signal } : {}) });
+    response = await fetch(url, { headers: remote.headers, ...(signal ? { signal } : {}) });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new DataFetchError('DATA_OFFLINE', 'This data is not on this device, and the server cannot be reached.', oid);
