@@ -201,7 +201,7 @@ describe.skipIf(!e2eAvailable())('browsing a repository in Chromium', () => {
       });
       const names = [...db.objectStoreNames];
       const tx = db.transaction(names, 'readwrite');
-      for (const n of names.filter((n) => n === 'blobs' || n === 'chunks')) tx.objectStore(n).clear();
+      for (const n of names.filter((n) => ['objects', 'blobs', 'chunks'].includes(n))) tx.objectStore(n).clear();
       await new Promise((r) => {
         tx.oncomplete = r;
       });
