@@ -24,11 +24,11 @@ function scanWorker(): Worker {
   return worker;
 }
 
-export async function scanGitExperiments(fsName: string, dir: string): Promise<GitExperiment[]> {
+export async function scanGitExperiments(fsName: string, dir: string, repo: string): Promise<GitExperiment[]> {
   const id = nextId++;
   const reply = await new Promise<ScanResponse>((resolve) => {
     waiting.set(id, resolve);
-    const req: ScanRequest = { id, fsName, dir };
+    const req: ScanRequest = { id, fsName, dir, repo };
     scanWorker().postMessage(req);
   });
   if (!reply.ok) throw new Error(reply.message);
@@ -41,7 +41,7 @@ export async function refreshGitExperiments(
   fsName: string,
   dir: string,
 ): Promise<number> {
-  const found = await scanGitExperiments(fsName, dir);
+  const found = await scanGitExperiments(fsName, dir, repo);
   await saveGitExperiments(
     db,
     repo,

@@ -6,6 +6,8 @@ export interface ScanRequest {
   /** The lightning-fs database holding the repository (RepoRow.fsName). */
   fsName: string;
   dir: string;
+  /** `owner/name`: keys the scanner's per-commit cache in the experiments database. */
+  repo: string;
 }
 
 export type ScanResponse =

@@ -6,6 +6,7 @@
  *
  * Every released schema version stays listed (add a version, never edit one).
  */
+import type { ScanCache, ScanCacheEntry } from '@cairn/core/experiments/index';
 import type { MetricPoint, Run } from '@cairn/core/runs/index';
 import Dexie, { type Table } from 'dexie';
 
@@ -45,10 +46,16 @@ export interface FeedRow {
   syncedAt: number;
 }
 
+/** The git-experiment scanner's result for one commit of one repository (core scan-cache.ts). */
+export interface GitScanRow extends ScanCacheEntry {
+  repo: string;
+}
+
 export type ExperimentsDb = Dexie & {
   runs: Table<RunRow, [string, string]>;
   histories: Table<HistoryRow, [string, string, string]>;
   feeds: Table<FeedRow, string>;
+  gitScans: Table<GitScanRow, [string, string]>;
 };
 
 export function makeExperimentsDb(name = 'cairn-experiments'): ExperimentsDb {
@@ -57,6 +64,10 @@ export function makeExperimentsDb(name = 'cairn-experiments'): ExperimentsDb {
     runs: '[repo+id], repo, [repo+origin]',
     histories: '[repo+runId+key], [repo+runId]',
     feeds: 'repo',
+  });
+  // v2: the scanner's per-commit results, so a reload scans only new commits.
+  db.version(2).stores({
+    gitScans: '[repo+oid], repo',
   });
   db.on('versionchange', () => {
     db.close();
@@ -142,4 +153,17 @@ export async function saveGitExperiments(
     }
     await db.histories.bulkPut(rows);
   });
+}
+
+/** The scanner's cache for one repository, kept in the experiments database. */
+export function gitScanCache(db: ExperimentsDb, repo: string): ScanCache {
+  return {
+    async load() {
+      return db.gitScans.where('repo').equals(repo).toArray();
+    },
+    async save(entries) {
+      if (entries.length === 0) return;
+      await db.gitScans.bulkPut(entries.map((e) => ({ ...e, repo })));
+    },
+  };
 }

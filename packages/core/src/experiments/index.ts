@@ -12,5 +12,7 @@ export * from './git-object-store.ts';
 export * from './git-objects.ts';
 export * from './git-reader.ts';
 export * from './read-experiment-file.ts';
+export * from './scan-cache.ts';
 export * from './scan-git-experiments.ts';
+export * from './simple-yaml.ts';
 export * from './tree-index.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../dvc/fixtures.ts';
 import { MemoryGit } from './memory-git.test-support.ts';
+import { SCAN_FORMAT_VERSION, type ScanCache, type ScanCacheEntry } from './scan-cache.ts';
 import { GitExperimentScanner } from './scan-git-experiments.ts';
 
 /** metrics.csv as the DagsHub logger writes it: LF header, CRLF rows, quoted names. */
@@ -208,5 +209,74 @@ describe('git experiments from the real DVC and DagsHub fixtures', () => {
     expect(old?.metricsState).toBe('present');
     expect(old?.run.metricSummaries.loss?.count).toBeGreaterThan(10);
     expect(old?.run.params).toMatchObject({ learning_rate: '0.02', gpus: 'None' });
+  });
+});
+
+/** A ScanCache in memory that round-trips entries through structured clone, as IndexedDB does. */
+function memoryCache() {
+  const stored = new Map<string, ScanCacheEntry>();
+  const cache: ScanCache = {
+    async load() {
+      return structuredClone([...stored.values()]);
+    },
+    async save(entries) {
+      for (const e of structuredClone(entries)) stored.set(e.oid, e);
+    },
+  };
+  return { cache, stored };
+}
+
+describe('the scan cache across sessions', () => {
+  it('a new scanner over the same cache reads no commit, tree or blob, and finds the same runs', async () => {
+    const { git } = generatedRepo();
+    const { cache, stored } = memoryCache();
+    const first = await new GitExperimentScanner(git, { cache }).scan();
+    expect(stored.size).toBe(50);
+    const before = { ...git.reads };
+    const second = await new GitExperimentScanner(git, { cache }).scan();
+    expect(git.reads).toEqual(before);
+    expect(second).toEqual(first);
+  });
+
+  it('after a new commit, the next session reads that commit and only the folders it changed', async () => {
+    const { git, ids, files } = generatedRepo();
+    const { cache } = memoryCache();
+    await new GitExperimentScanner(git, { cache }).scan();
+    const c = git.commit(
+      { ...files, 'params.yml': 'lr: 5\n', 'metrics.csv': metricsCsv([['loss', 5, 1, 1]]) },
+      [ids[49] as string],
+      'new',
+    );
+    git.setRef('refs/heads/main', c);
+    const before = { ...git.reads };
+    const runs = await new GitExperimentScanner(git, { cache }).scan();
+    expect(runs[0]?.run.id).toBe(c);
+    expect(runs[0]?.run.params).toEqual({ lr: '5' });
+    expect(runs[0]?.run.metrics).toEqual({ loss: 5 });
+    expect(git.reads.commits - before.commits).toBe(1);
+    // Its root tree and its parent's: the unchanged data/ and src/ folders are not read.
+    expect(git.reads.trees - before.trees).toBe(2);
+    expect(git.reads.blobs - before.blobs).toBe(2);
+    // And the third session reads nothing at all.
+    const again = { ...git.reads };
+    await new GitExperimentScanner(git, { cache }).scan();
+    expect(git.reads).toEqual(again);
+  });
+
+  it('ignores entries of another scanner version, and survives a cache that fails', async () => {
+    const { git } = generatedRepo();
+    const { cache, stored } = memoryCache();
+    const first = await new GitExperimentScanner(git, { cache }).scan();
+    for (const e of stored.values()) e.version = SCAN_FORMAT_VERSION - 1;
+    const before = { ...git.reads };
+    expect(await new GitExperimentScanner(git, { cache }).scan()).toEqual(first);
+    expect(git.reads.commits - before.commits).toBe(50);
+    expect([...stored.values()].every((e) => e.version === SCAN_FORMAT_VERSION)).toBe(true);
+
+    const broken: ScanCache = {
+      load: () => Promise.reject(new Error('quota')),
+      save: () => Promise.reject(new Error('quota')),
+    };
+    expect(await new GitExperimentScanner(git, { cache: broken }).scan()).toEqual(first);
   });
 });

@@ -9,8 +9,11 @@
  * changed: trees are indexed once per tree id (tree-index.ts) and every file is parsed once
  * per blob id.
  *
- *   const scanner = new GitExperimentScanner(reader);
- *   const runs = await scanner.scan();      // first time: the whole history
+ * With a ScanCache (scan-cache.ts) what was learned outlives the scanner: a new session's
+ * scanner reads only commits no earlier scan analysed.
+ *
+ *   const scanner = new GitExperimentScanner(reader, { cache });
+ *   const runs = await scanner.scan();      // first time: the whole history (or only what the cache lacks)
  *   const again = await scanner.scan();     // later: only commits not seen before
  */
 import { dirnameOf, joinPath } from '../dvc/posix-path.ts';
@@ -31,22 +34,8 @@ import {
 } from './git-experiment.ts';
 import type { GitCommitInfo, GitReader, GitRef } from './git-reader.ts';
 import { decodeText, parseStructured, readMetricsFile, readParamsFile } from './read-experiment-file.ts';
+import { type CommitAnalysis, SCAN_FORMAT_VERSION, type ScanCache, type ScanCacheEntry } from './scan-cache.ts';
 import { type FileOids, TreeIndex } from './tree-index.ts';
-
-/** What one commit holds, independent of which refs reach it (cached by commit id). */
-interface CommitAnalysis {
-  commit: GitCommitInfo;
-  /** (path → blob oid) of the params files, and of the metrics files (or dvc.lock for DVC data). */
-  paramsSig: string;
-  metricsSig: string;
-  params: Record<string, string>;
-  history: MetricPoint[];
-  paramsFiles: string[];
-  metricsFiles: string[];
-  dvcMetricsFiles: string[];
-  missingMetrics: boolean;
-  problems: ExperimentProblem[];
-}
 
 export interface ScanOptions {
   /** Stop after this many commits per scan (newest first); undefined = all. */
@@ -86,9 +75,54 @@ export class GitExperimentScanner {
   >();
   private readonly parsedMetrics = new Map<string, Promise<{ value: MetricPoint[]; problem?: ExperimentProblem }>>();
   private readonly dvcFiles = new Map<string, Promise<DvcExperimentFiles>>();
+  private readonly cache: ScanCache | undefined;
+  private cacheLoaded: Promise<void> | null = null;
+  /** Analyses that came from the cache (their trees were not read in this session). */
+  private readonly fromCache = new Map<string, CommitAnalysis>();
+  /** Analysed in this session and not yet saved to the cache. */
+  private readonly unsaved = new Set<string>();
 
-  constructor(private readonly git: GitReader) {
+  constructor(
+    private readonly git: GitReader,
+    options: { cache?: ScanCache } = {},
+  ) {
     this.trees = new TreeIndex(git);
+    this.cache = options.cache;
+  }
+
+  private loadCache(): Promise<void> {
+    this.cacheLoaded ??= (async () => {
+      if (!this.cache) return;
+      let entries: ScanCacheEntry[];
+      try {
+        entries = await this.cache.load();
+      } catch {
+        return; // a damaged or unavailable cache only costs a full scan
+      }
+      for (const e of entries) {
+        if (e.version !== SCAN_FORMAT_VERSION || this.analyses.has(e.oid)) continue;
+        this.fromCache.set(e.oid, e.analysis);
+        this.analyses.set(e.oid, Promise.resolve(e.analysis));
+        this.commits.set(e.oid, Promise.resolve(e.analysis.commit));
+      }
+    })();
+    return this.cacheLoaded;
+  }
+
+  private async saveCache(): Promise<void> {
+    if (!this.cache || this.unsaved.size === 0) return;
+    const oids = [...this.unsaved];
+    this.unsaved.clear();
+    const entries: ScanCacheEntry[] = [];
+    for (const oid of oids) {
+      const a = await this.analyses.get(oid)?.catch(() => null);
+      if (a) entries.push({ version: SCAN_FORMAT_VERSION, oid, analysis: a });
+    }
+    try {
+      await this.cache.save(entries);
+    } catch {
+      for (const oid of oids) this.unsaved.add(oid); // try again after the next scan
+    }
   }
 
   private commit(oid: string): Promise<GitCommitInfo> {
@@ -102,6 +136,7 @@ export class GitExperimentScanner {
 
   /** All runs reachable from the repository's refs, newest commit first. */
   async scan(options: ScanOptions = {}): Promise<GitExperiment[]> {
+    await this.loadCache();
     const refs = await this.git.listRefs();
     const order = await this.walk(refs, options.maxCommits);
     const results: (GitExperiment | null)[] = new Array(order.length).fill(null);
@@ -115,6 +150,7 @@ export class GitExperimentScanner {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, order.length) }, worker));
+    await this.saveCache();
     return results
       .filter((r): r is GitExperiment => r !== null)
       .sort((a, b) => (b.run.startTime ?? 0) - (a.run.startTime ?? 0));
@@ -207,14 +243,18 @@ export class GitExperimentScanner {
     if (!a) {
       a = this.analyse(oid);
       this.analyses.set(oid, a);
-      a.catch(() => this.analyses.delete(oid));
+      this.unsaved.add(oid);
+      a.catch(() => {
+        this.analyses.delete(oid);
+        this.unsaved.delete(oid);
+      });
     }
     return a;
   }
 
   private async analyse(oid: string): Promise<CommitAnalysis> {
     const commit = await this.commit(oid);
-    const files = await this.trees.experimentFiles(commit.tree);
+    const files = await this.filesOf(commit);
     const problems: ExperimentProblem[] = [];
     const timestamp = commit.author.timestamp * 1000;
 
@@ -282,6 +322,7 @@ export class GitExperimentScanner {
 
     return {
       commit,
+      files: [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       paramsSig: signature(paramsEntries),
       metricsSig: signature(metricsEntries),
       params,
@@ -292,6 +333,19 @@ export class GitExperimentScanner {
       missingMetrics,
       problems,
     };
+  }
+
+  /**
+   * The commit's experiment files. When its parent's analysis came from the cache, this
+   * session has not indexed the parent's trees: comparing the two trees reuses the parent's
+   * files under every unchanged folder, so only folders that changed are read (as `git log -p`).
+   */
+  private filesOf(commit: GitCommitInfo): Promise<FileOids> {
+    const parent = commit.parents[0] ? this.fromCache.get(commit.parents[0]) : undefined;
+    if (parent && !this.trees.hasIndexed(commit.tree)) {
+      return this.trees.experimentFilesAgainst(commit.tree, parent.commit.tree, new Map(parent.files));
+    }
+    return this.trees.experimentFiles(commit.tree);
   }
 
   private dvcFilesOf(path: string, blob: string, files: FileOids): Promise<DvcExperimentFiles> {

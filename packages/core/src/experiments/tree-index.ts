@@ -40,6 +40,44 @@ export class TreeIndex {
     return f;
   }
 
+  /** Whether the experiment files below this tree are known already. */
+  hasIndexed(treeOid: string): boolean {
+    return this.files.has(treeOid);
+  }
+
+  /**
+   * `experimentFiles(treeOid)`, given those of another tree (the parent commit's) known from
+   * elsewhere: subtrees equal in both take `baseFiles` without being read, subtrees that differ
+   * are compared the same way, so only the folders on changed paths are read.
+   */
+  experimentFilesAgainst(treeOid: string, baseOid: string, baseFiles: FileOids): Promise<FileOids> {
+    let f = this.files.get(treeOid);
+    if (!f) {
+      f = treeOid === baseOid ? Promise.resolve(baseFiles) : this.collectAgainst(treeOid, baseOid, baseFiles);
+      this.files.set(treeOid, f);
+    }
+    return f;
+  }
+
+  private async collectAgainst(treeOid: string, baseOid: string, baseFiles: FileOids): Promise<FileOids> {
+    const [entries, baseEntries] = await Promise.all([this.git.readTree(treeOid), this.readTree(baseOid)]);
+    const base = new Map(baseEntries.map((e) => [e.path, e]));
+    const out = new Map<string, string>();
+    const subtrees = entries.filter((e) => e.type === 'tree');
+    for (const e of entries) if (e.type === 'blob' && isExperimentFileName(e.path)) out.set(e.path, e.oid);
+    const below = await Promise.all(
+      subtrees.map((e) => {
+        const b = base.get(e.path);
+        if (b?.type !== 'tree') return this.experimentFiles(e.oid);
+        return this.experimentFilesAgainst(e.oid, b.oid, filesUnder(baseFiles, e.path));
+      }),
+    );
+    subtrees.forEach((e, i) => {
+      for (const [p, oid] of below[i] as FileOids) out.set(`${e.path}/${p}`, oid);
+    });
+    return out;
+  }
+
   private async collect(treeOid: string): Promise<FileOids> {
     const entries = await this.git.readTree(treeOid);
     const out = new Map<string, string>();
@@ -65,4 +103,12 @@ export class TreeIndex {
     }
     return null;
   }
+}
+
+/** The files below folder `dir`, with paths relative to it. */
+function filesUnder(files: FileOids, dir: string): FileOids {
+  const prefix = `${dir}/`;
+  const out = new Map<string, string>();
+  for (const [p, oid] of files) if (p.startsWith(prefix)) out.set(p.slice(prefix.length), oid);
+  return out;
 }

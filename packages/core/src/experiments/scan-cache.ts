@@ -1,0 +1,43 @@
+/**
+ * What the scanner learned about each commit, kept across sessions: a commit is immutable, so
+ * its analysis (experiment files, parsed params and metrics, parents) never changes — only the
+ * scanner's code can, so every entry carries SCAN_FORMAT_VERSION and other versions are ignored
+ * (and overwritten). The app keeps entries in its experiments Dexie database; a reload then
+ * reads only commits it has not seen.
+ */
+import type { MetricPoint } from '../runs/run.ts';
+import type { ExperimentProblem } from './git-experiment.ts';
+import type { GitCommitInfo } from './git-reader.ts';
+
+/** Bump whenever what the scanner derives from a commit changes (parsing, naming, signatures). */
+export const SCAN_FORMAT_VERSION = 2;
+
+/** One commit's analysis, independent of which refs reach it. Plain data (structured-clone safe). */
+export interface CommitAnalysis {
+  commit: GitCommitInfo;
+  /** Every experiment file in the commit's tree (path, blob oid), sorted by path. */
+  files: [string, string][];
+  /** (path → blob oid) of the params files, and of the metrics files (or dvc.lock for DVC data). */
+  paramsSig: string;
+  metricsSig: string;
+  params: Record<string, string>;
+  history: MetricPoint[];
+  paramsFiles: string[];
+  metricsFiles: string[];
+  dvcMetricsFiles: string[];
+  missingMetrics: boolean;
+  problems: ExperimentProblem[];
+}
+
+export interface ScanCacheEntry {
+  version: number;
+  oid: string;
+  analysis: CommitAnalysis;
+}
+
+/** Where a scanner keeps its per-commit results between sessions. */
+export interface ScanCache {
+  /** Every stored entry (any version; the scanner skips others). */
+  load(): Promise<ScanCacheEntry[]>;
+  save(entries: ScanCacheEntry[]): Promise<void>;
+}
