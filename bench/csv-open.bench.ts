@@ -5,19 +5,16 @@
  * Baseline, in the same run: papaparse in Node parsing the whole file in one go — the time a
  * viewer that parses before drawing would make the user wait — and the same streamed parse
  * (csv-parse.ts) the worker runs, in Node.
- * BENCH_CSV_ROWS changes the row count.
+ * The jump to the last row checks the scaled scroll spacer (past ≈1.4 M rows).
+ * BENCH_CSV_ROWS changes the row count (e.g. 2000000).
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
-import { build } from 'vite';
-import solid from 'vite-plugin-solid';
 import { CsvRowStore, streamCsv } from '../app/src/viewers/csv-parse.ts';
 import { launchChromium } from '../test/support/chromium.ts';
+import { serveCsvHarness } from './csv-open/site.ts';
 import { measure, report } from './lib.ts';
 
 // What the harness page (csv-open/main.tsx) exposes; declared here since the root project has no JSX.
@@ -28,24 +25,17 @@ declare global {
       doneMs: number;
       longestFrameGapMs: number;
       jumpToMiddleMs: number;
+      jumpToEndMs: number;
+      lastRowCells: string;
       rows: string;
       heapMb: number | null;
     }>;
   }
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const ROWS = Number(process.env.BENCH_CSV_ROWS ?? 1_000_000);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-csv-'));
-const outDir = path.join(work, 'site');
-await build({
-  root: path.join(here, 'csv-open'),
-  logLevel: 'error',
-  configFile: false,
-  plugins: [solid()],
-  worker: { format: 'es' },
-  build: { outDir, emptyOutDir: true, target: 'es2022' },
-});
+const site = await serveCsvHarness(path.join(work, 'site'));
 
 // A realistic table: ids, a quoted text column with commas, floats, a category, a timestamp.
 const csvPath = path.join(work, 'table.csv');
@@ -88,19 +78,7 @@ const streamed = await measure(
   { runs: 3 },
 );
 
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-const server = http.createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-  const file = path.join(outDir, rel === '/' ? 'index.html' : rel);
-  if (!file.startsWith(outDir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+const url = site.url;
 
 const chrome = await launchChromium();
 try {
@@ -150,6 +128,8 @@ try {
       'rows shown': results[0]?.rows ?? '',
       'longest frame gap while parsing (median of runs)': `${med((r) => r.longestFrameGapMs).toFixed(0)} ms`,
       'jump to the middle of the table drawn in': `${med((r) => r.jumpToMiddleMs).toFixed(0)} ms`,
+      'jump to the last row drawn in': `${med((r) => r.jumpToEndMs).toFixed(0)} ms`,
+      'last row as drawn': results[0]?.lastRowCells || 'NOT SHOWN',
       'page JS heap after parsing': results[0]?.heapMb === null ? 'n/a' : `${results[0]?.heapMb?.toFixed(0)} MB`,
       'worker JS heap (sampled while parsing)': workerHeapMb === null ? 'n/a' : `${workerHeapMb.toFixed(0)} MB`,
     },
@@ -159,6 +139,6 @@ try {
   process.exitCode = 1;
 } finally {
   await chrome.close().catch(() => {});
-  server.close();
+  await site.close();
   fs.rmSync(work, { recursive: true, force: true });
 }

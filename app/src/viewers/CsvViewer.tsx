@@ -2,15 +2,28 @@
  * CSV/TSV as a virtualised table: the file is parsed in a worker (papaparse, streamed), the
  * first rows show as soon as the first chunk is parsed, and only the rows in view (plus a
  * margin) are ever in the page. A million-row file scrolls without freezing the tab.
+ * Past ≈1.4 M rows a full-height spacer would exceed the browser's element-height cap, so the
+ * scroll bar is mapped onto the rows by csv-scroll-map.ts; wheel and keys then move in rows.
  */
-import { createVirtualizer } from '@tanstack/solid-virtual';
-import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import type { CsvRowError } from './csv-parse.ts';
 import type { CsvRequest, CsvResponse } from './csv-protocol.ts';
+import {
+  clampOffset,
+  contentHeight,
+  offsetAfterKey,
+  rowTop,
+  type ScrollGeometry,
+  spacerHeight,
+  toOffset,
+  toScrollTop,
+  visibleRows,
+} from './csv-scroll-map.ts';
 import { formatSize, type ViewFile } from './view-file.ts';
 
 const ROW_HEIGHT = 24;
 const WINDOW = 400;
+const OVERSCAN = 20;
 
 export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t' }) {
   const [header, setHeader] = createSignal<string[]>([]);
@@ -24,7 +37,8 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
   const [version, setVersion] = createSignal(0);
   const pending = new Set<number>();
   let nextId = 0;
-  let scroller!: HTMLDivElement;
+  let scroller!: HTMLElement;
+  let head!: HTMLDivElement;
 
   const worker = new Worker(new URL('./csv.worker.ts', import.meta.url), { type: 'module' });
   onCleanup(() => worker.terminate());
@@ -49,14 +63,69 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
   };
   onMount(async () => send({ type: 'open', file: await props.file.blob(), delimiter: props.delimiter }));
 
-  const virtualizer = createVirtualizer({
-    get count() {
-      return rowCount();
-    },
-    getScrollElement: () => scroller,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
+  // Scroll state: `offset` is the content position in px (row i starts at i × ROW_HEIGHT),
+  // `scrollTop` the scroller's own position on its (possibly scaled) spacer.
+  const [viewport, setViewport] = createSignal(0);
+  const [offset, setOffset] = createSignal(0);
+  const [scrollTop, setScrollTop] = createSignal(0);
+  const geometry = createMemo(
+    (): ScrollGeometry => ({ rowCount: rowCount(), rowHeight: ROW_HEIGHT, viewport: viewport() }),
+    undefined,
+    { equals: (a, b) => a.rowCount === b.rowCount && a.viewport === b.viewport },
+  );
+  const scaled = () => spacerHeight(geometry()) < contentHeight(geometry());
+  // The scrollTop we set ourselves, so its scroll event does not re-derive (and round) the offset.
+  let ownTop = -1;
+
+  /** Shows content offset `to`, moving the scroll bar to match. */
+  const moveTo = (to: number) => {
+    const g = geometry();
+    const off = clampOffset(g, to);
+    setOffset(off);
+    scroller.scrollTop = toScrollTop(g, off);
+    ownTop = scroller.scrollTop;
+    setScrollTop(ownTop);
+  };
+
+  const onScroll = () => {
+    const top = scroller.scrollTop;
+    setScrollTop(top);
+    if (Math.abs(top - ownTop) < 1) return;
+    ownTop = -1;
+    setOffset(toOffset(geometry(), top));
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const key = event.key === ' ' && event.shiftKey ? 'PageUp' : event.key;
+    const to = offsetAfterKey(geometry(), offset(), key);
+    if (to === null) return;
+    event.preventDefault();
+    moveTo(to);
+  };
+
+  // On a scaled spacer one wheel pixel would skip several rows: move by content pixels instead.
+  const onWheel = (event: WheelEvent) => {
+    if (!scaled() || Math.abs(event.deltaY) < Math.abs(event.deltaX) || event.ctrlKey) return;
+    event.preventDefault();
+    const unit = event.deltaMode === 1 ? ROW_HEIGHT : event.deltaMode === 2 ? viewport() : 1;
+    moveTo(offset() + event.deltaY * unit);
+  };
+
+  onMount(() => {
+    const measure = () => setViewport(Math.max(0, scroller.clientHeight - head.offsetHeight));
+    const observer = new ResizeObserver(measure);
+    observer.observe(scroller);
+    observer.observe(head); // the header is empty (0 px) until the first chunk is parsed
+    measure();
+    scroller.addEventListener('wheel', onWheel, { passive: false });
+    onCleanup(() => {
+      observer.disconnect();
+      scroller.removeEventListener('wheel', onWheel);
+    });
   });
+  // As rows stream in (or the view resizes) the spacer changes: keep the rows the user sees.
+  createEffect(on(geometry, () => moveTo(offset()), { defer: true }));
 
   /** Asks the worker for every window of rows the view needs that is not here yet. */
   const request = (start: number, end: number) => {
@@ -90,11 +159,9 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
   });
 
   const items = createMemo(() => {
-    const list = virtualizer.getVirtualItems();
-    const first = list[0]?.index ?? 0;
-    const last = list[list.length - 1]?.index ?? 0;
-    if (list.length) request(first, last + 1);
-    return list;
+    const { first, end } = visibleRows(geometry(), offset(), OVERSCAN);
+    if (end > first) request(first, end);
+    return Array.from({ length: end - first }, (_, i) => first + i);
   });
 
   return (
@@ -123,29 +190,40 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
         </Show>
       </div>
       <Show when={failure()}>{(f) => <p class="error">This table cannot be read: {f()}</p>}</Show>
-      <div class="csv-scroll" ref={scroller}>
-        <div class="csv-row csv-head" style={{ 'grid-template-columns': columns() }}>
+      <section
+        class="csv-scroll"
+        ref={scroller}
+        tabindex="0"
+        aria-label="Table rows"
+        data-testid="csv-scroll"
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+      >
+        <div class="csv-row csv-head" ref={head} style={{ 'grid-template-columns': columns() }}>
           <span class="csv-index" />
           <For each={header()}>{(name) => <span>{name}</span>}</For>
         </div>
-        <div style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
+        {/* Clipped vertically so overscan rows never make the scroll range longer than the spacer
+            (the mapping would then put the last row below the view); wide rows still scroll sideways. */}
+        <div style={{ height: `${spacerHeight(geometry())}px`, position: 'relative', 'overflow-y': 'clip' }}>
           <For each={items()}>
-            {(item) => (
+            {(index) => (
               <div
                 class="csv-row"
+                data-row={index + 1}
                 style={{
                   'grid-template-columns': columns(),
-                  transform: `translateY(${item.start}px)`,
+                  transform: `translateY(${scrollTop() + rowTop(geometry(), index, offset())}px)`,
                   height: `${ROW_HEIGHT}px`,
                 }}
               >
-                <span class="csv-index">{item.index + 1}</span>
-                <For each={rowAt(item.index)}>{(cell) => <span>{cell}</span>}</For>
+                <span class="csv-index">{index + 1}</span>
+                <For each={rowAt(index)}>{(cell) => <span>{cell}</span>}</For>
               </div>
             )}
           </For>
         </div>
-      </div>
+      </section>
     </div>
   );
 }
