@@ -123,6 +123,33 @@ describe('git experiments from a generated 50-commit history', () => {
   });
 });
 
+describe('metrics CSV files named by dvc.yaml', () => {
+  it('reads the DagsHub header as a series and reports another table at its header', async () => {
+    const git = new MemoryGit();
+    const c = git.commit(
+      {
+        'dvc.yaml': 'metrics:\n  - eval/metrics.csv\n  - logs/train.csv\n',
+        'eval/metrics.csv': 'epoch,loss,acc\n1,0.5,0.8\n',
+        'logs/train.csv': metricsCsv([
+          ['loss', 0.5, 1_700_000_000_000, 1],
+          ['loss', 0.25, 1_700_000_000_100, 2],
+        ]),
+      },
+      [],
+      'train',
+    );
+    git.setRef('refs/heads/main', c);
+    const [run] = await new GitExperimentScanner(git).scan();
+    expect(run?.metricsState).toBe('present');
+    expect(run?.run.metrics).toEqual({ 'logs/train.csv:loss': 0.25 });
+    expect(run?.history).toHaveLength(2);
+    expect(run?.metricsFiles).toEqual(['eval/metrics.csv', 'logs/train.csv']);
+    expect(run?.problems).toEqual([
+      expect.objectContaining({ file: 'eval/metrics.csv', code: 'unsupported_format', line: 1, column: 1 }),
+    ]);
+  });
+});
+
 describe('git experiments from the real DVC and DagsHub fixtures', () => {
   it('example-get-started (DVC 3): metrics inside the `eval` output are shown as in DVC data', async () => {
     const git = new MemoryGit();

@@ -33,7 +33,13 @@ import {
   type MetricsState,
 } from './git-experiment.ts';
 import type { GitCommitInfo, GitReader, GitRef } from './git-reader.ts';
-import { decodeText, parseStructured, readMetricsFile, readParamsFile } from './read-experiment-file.ts';
+import {
+  decodeText,
+  type MetricsFileSource,
+  parseStructured,
+  readMetricsFile,
+  readParamsFile,
+} from './read-experiment-file.ts';
 import { type CommitAnalysis, SCAN_FORMAT_VERSION, type ScanCache, type ScanCacheEntry } from './scan-cache.ts';
 import { type FileOids, TreeIndex } from './tree-index.ts';
 
@@ -262,6 +268,8 @@ export class GitExperimentScanner {
     const metricsEntries: [string, string][] = [];
     const paramKeys = new Map<string, string[] | null>();
     const dvcMetricsFiles: string[] = [];
+    /** Metrics files a dvc.yaml names: read as DVC reads them, even when the name is DagsHub-style. */
+    const dvcNamed = new Set<string>();
     let missingMetrics = false;
 
     for (const [path, blob] of files) {
@@ -285,6 +293,7 @@ export class GitExperimentScanner {
         paramKeys.set(ref.file, prev === null || ref.keys === null ? null : [...(prev ?? []), ...ref.keys]);
       }
       for (const m of dvc.metrics) {
+        dvcNamed.add(m);
         if (metricsEntries.some(([p]) => p === m)) continue;
         const mblob = await this.trees.blobAt(commit.tree, m);
         if (mblob) {
@@ -315,7 +324,7 @@ export class GitExperimentScanner {
     const realMetrics = metricsEntries.filter(([p]) => !p.endsWith('@dvc.lock'));
     const prefixMetrics = realMetrics.length > 1;
     for (const [path, blob] of realMetrics) {
-      const r = await this.metricsOf(path, blob, timestamp);
+      const r = await this.metricsOf(path, blob, timestamp, dvcNamed.has(path) ? 'dvc' : 'dagshub');
       if (r.problem) problems.push(r.problem);
       for (const p of r.value) history.push(prefixMetrics ? { ...p, key: `${path}:${p.key}` } : p);
     }
@@ -382,14 +391,14 @@ export class GitExperimentScanner {
     return p;
   }
 
-  private metricsOf(path: string, blob: string, timestamp: number) {
+  private metricsOf(path: string, blob: string, timestamp: number, source: MetricsFileSource) {
     // DVC metrics files carry no time: their single point takes the commit's, so it is in the key.
-    const csv = path.toLowerCase().endsWith('.csv');
-    const key = csv ? `${blob}:csv` : `${blob}:${path.slice(path.lastIndexOf('.'))}:${timestamp}`;
+    const dagshub = source === 'dagshub' && path.toLowerCase().endsWith('.csv');
+    const key = dagshub ? `${blob}:csv` : `${blob}:${path.slice(path.lastIndexOf('.'))}:${source}:${timestamp}`;
     let m = this.parsedMetrics.get(key);
     if (!m) {
       m = (async () => {
-        const r = readMetricsFile(decodeText(await this.git.readBlob(blob)), path, timestamp);
+        const r = readMetricsFile(decodeText(await this.git.readBlob(blob)), path, timestamp, source);
         return r.ok ? { value: r.value } : { value: [], problem: problemOf(r.error) };
       })();
       this.parsedMetrics.set(key, m);
