@@ -119,3 +119,77 @@ describe('answers lost after the server stored the request', () => {
     expect(server.requests.filter((r) => r === 'runs/create')).toHaveLength(1);
   });
 });
+
+describe('batching', () => {
+  it('1,000 steps × 5 metrics travel in 5 log-batch requests, every point once', async () => {
+    server = await startFakeMlflow();
+    const log = makeLogger({
+      files: false,
+      mlflow: { trackingUri: server.url, queueDir: path.join(dir, 'queue'), retry: false },
+    });
+    log.logParams({ lr: 0.01, depth: 4 });
+    for (let step = 0; step < 1000; step++) {
+      log.logMetrics({ a: step, b: step * 2, c: step * 3, d: 1 / (step + 1), e: -step }, step);
+    }
+    expect(await log.end()).toMatchObject({ pending: 0, failed: 0, stoppedBy: null });
+    // 5,000 points + 2 params: 1000 + 1000 + 1000 + 1000 + 1002 would break the limit, so 6 at most.
+    const batches = server.requests.filter((r) => r === 'runs/log-batch').length;
+    expect(batches).toBeGreaterThanOrEqual(5);
+    expect(batches).toBeLessThanOrEqual(6);
+    const stored = server.runs[0]!;
+    expect(stored.metrics).toHaveLength(5000);
+    expect(stored.metrics.filter((m) => m.key === 'e').map((m) => m.step)).toEqual([...Array(1000).keys()]);
+    expect(stored.params).toEqual({ lr: '0.01', depth: '4' });
+  }, 60_000); // 1,000 queued ops, each fsync'd: seconds on a busy disk
+
+  it('a batch whose answer was lost is completed, not repeated, even when more was logged meanwhile', async () => {
+    server = await startFakeMlflow();
+    const queueDir = path.join(dir, 'queue');
+    const log = makeLogger({ files: false, mlflow: { trackingUri: server.url, queueDir, retry: false } });
+    for (let step = 0; step < 3; step++) log.logMetrics({ loss: 1 - step / 10 }, step);
+    server.dropAnswerOf.add('runs/log-batch');
+    expect((await deliverQueue(queueDir)).stoppedBy).toBeTruthy();
+    // The server stored steps 0-2; the logger does not know. Steps 3-5 join the re-sent batch.
+    for (let step = 3; step < 6; step++) log.logMetrics({ loss: 1 - step / 10, acc: step }, step);
+    expect(await log.end()).toMatchObject({ pending: 0, failed: 0 });
+    const stored = server.runs[0]!;
+    expect(stored.metrics.filter((m) => m.key === 'loss').map((m) => m.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(stored.metrics.filter((m) => m.key === 'acc').map((m) => m.step)).toEqual([3, 4, 5]);
+  });
+
+  it('a refused operation fails alone; the rest of its batch is delivered', async () => {
+    server = await startFakeMlflow();
+    const queueDir = path.join(dir, 'queue');
+    const log = makeLogger({ files: false, mlflow: { trackingUri: server.url, queueDir, retry: false } });
+    log.logMetrics({ loss: 0.9 }, 1);
+    log.logMetrics({ 'not a name!': 1 }, 2);
+    log.logMetrics({ loss: 0.7 }, 3);
+    log.logParams({ lr: 0.1 });
+    log.logParams({ lr: 0.2 }); // MLflow params never change: this one is refused
+    const result = await log.end();
+    expect(result).toMatchObject({ pending: 0, failed: 2 });
+    const stored = server.runs[0]!;
+    expect(stored.metrics.map((m) => [m.step, m.value])).toEqual([
+      [1, 0.9],
+      [3, 0.7],
+    ]);
+    expect(stored.params).toEqual({ lr: '0.1' });
+    expect(stored.status).toBe('FINISHED');
+    const reasons = fs.readdirSync(path.join(queueDir, 'failed')).filter((n) => n.endsWith('.reason.txt'));
+    expect(reasons).toHaveLength(2);
+  });
+
+  it('the same point logged twice in one millisecond is sent once', async () => {
+    server = await startFakeMlflow();
+    const log = makeLogger({
+      files: false,
+      now: () => 1_700_000_000_000,
+      mlflow: { trackingUri: server.url, queueDir: path.join(dir, 'queue'), retry: false },
+    });
+    log.logMetrics({ loss: 0.5 }, 1);
+    log.logMetrics({ loss: 0.5 }, 1);
+    log.logMetrics({ loss: 0.4 }, 1);
+    await log.end();
+    expect(server.runs[0]?.metrics.map((m) => m.value)).toEqual([0.5, 0.4]);
+  });
+});

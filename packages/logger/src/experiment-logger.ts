@@ -29,6 +29,11 @@ export interface MlflowOptions extends MlflowAuth {
   queueDir?: string;
   /** Keep retrying in the background while the process runs (default true). */
   retry?: boolean;
+  /**
+   * How long logged values wait to be sent together (default 1000 ms): a training loop makes
+   * about one request per window, or one per 1000 metric points when it logs faster.
+   */
+  batchWindowMs?: number;
 }
 
 export interface LoggerOptions {
@@ -82,6 +87,23 @@ export function makeLogger(opts: LoggerOptions = {}): ExperimentLogger {
   const queueDir = path.resolve(opts.mlflow?.queueDir ?? '.cairn-logger-queue');
   const queue = opts.mlflow && trackingUri ? new DiskQueue(queueDir) : null;
   const retry = opts.mlflow?.retry ?? true;
+  const batchWindowMs = opts.mlflow?.batchWindowMs ?? 1000;
+  // Metric points queued since the last delivery round started: a full batch goes at once.
+  let unsentPoints = 0;
+  // The points logged at each key's latest timestamp: the same point twice is dropped, so the
+  // queue never holds a duplicate and delivery can tell a stored point by its history.
+  const lastPoints = new Map<string, { timestamp: number; seen: Set<string> }>();
+  const isRepeat = (p: MetricPoint) => {
+    const id = `${p.step}\u0000${String(p.value)}`;
+    const last = lastPoints.get(p.key);
+    if (last && last.timestamp === p.timestamp) {
+      if (last.seen.has(id)) return true;
+      last.seen.add(id);
+    } else {
+      lastPoints.set(p.key, { timestamp: p.timestamp, seen: new Set([id]) });
+    }
+    return false;
+  };
   let seq = 0;
   let params: ParamTree = {};
   let ended = false;
@@ -101,19 +123,29 @@ export function makeLogger(opts: LoggerOptions = {}): ExperimentLogger {
     for (let i = 0; i < metrics.length; i += 1000) put(metrics.slice(i, i + 1000), [], []);
     for (let i = 0; i < p.length; i += 100) put([], p.slice(i, i + 100), []);
     for (let i = 0; i < t.length; i += 100) put([], [], t.slice(i, i + 100));
-    schedule(50);
+    unsentPoints += metrics.length;
+    // A full batch goes at once instead of at the end of the window (unless the server is
+    // away: then the backoff decides).
+    const hurry = unsentPoints >= 1000 && backoffMs === 250;
+    if (hurry && timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    schedule(hurry ? 0 : batchWindowMs);
   };
 
   const deliverNow = async (): Promise<DeliveryResult | null> => {
     if (!queue) return null;
     if (delivering) await delivering.catch(() => null);
+    unsentPoints = 0;
     delivering = deliverQueue(queueDir, auth);
     try {
       const result = await delivering;
-      backoffMs = 250;
       if (result.stoppedBy && retry) {
         backoffMs = Math.min(backoffMs * 2, 30_000);
         schedule(backoffMs);
+      } else {
+        backoffMs = 250;
       }
       return result;
     } finally {
@@ -178,7 +210,9 @@ export function makeLogger(opts: LoggerOptions = {}): ExperimentLogger {
         if (typeof value === 'string' && queue) {
           throw new InvalidLogValueError(key, value, 'MLflow metrics must be numbers');
         }
-        if (typeof value !== 'string') points.push({ key, value: Number(value), timestamp, step });
+        if (typeof value === 'string') continue;
+        const point = { key, value: Number(value), timestamp, step };
+        if (!isRepeat(point)) points.push(point);
       }
       files?.writeMetrics(entries, timestamp, step);
       if (points.length) enqueueBatch(points, [], []);

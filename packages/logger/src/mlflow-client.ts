@@ -36,6 +36,8 @@ export class MlflowClient {
   private readonly base: string;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
+  /** Requests sent so far (tests and delivery results count them). */
+  requestCount = 0;
 
   constructor(opts: MlflowClientOptions) {
     this.base = `${opts.trackingUri.replace(/\/+$/, '')}/api/2.0/mlflow`;
@@ -60,6 +62,7 @@ export class MlflowClient {
       init.body = JSON.stringify(body);
     }
     let res: Response;
+    this.requestCount++;
     try {
       res = await fetch(url, init);
     } catch (err) {
@@ -148,15 +151,20 @@ export class MlflowClient {
     await this.call('POST', 'runs/update', { run_id: runId, run_uuid: runId, status, end_time: endTime });
   }
 
+  /** Every point of a metric, following MLflow's page tokens. */
   async metricHistory(runId: string, key: string): Promise<MetricPoint[]> {
-    const r = await this.call<{
-      metrics?: { key: string; value: number | string; timestamp: number | string; step?: number | string }[];
-    }>('GET', 'metrics/get-history', { run_id: runId, metric_key: key });
-    return (r.metrics ?? []).map((m) => ({
-      key: m.key,
-      value: Number(m.value),
-      timestamp: Number(m.timestamp),
-      step: Number(m.step ?? 0),
-    }));
+    const out: MetricPoint[] = [];
+    let pageToken: string | undefined;
+    do {
+      const r = await this.call<{
+        metrics?: { key: string; value: number | string; timestamp: number | string; step?: number | string }[];
+        next_page_token?: string;
+      }>('GET', 'metrics/get-history', { run_id: runId, metric_key: key, page_token: pageToken });
+      for (const m of r.metrics ?? []) {
+        out.push({ key: m.key, value: Number(m.value), timestamp: Number(m.timestamp), step: Number(m.step ?? 0) });
+      }
+      pageToken = r.next_page_token || undefined;
+    } while (pageToken);
+    return out;
   }
 }

@@ -91,6 +91,8 @@ export async function startFakeMlflow(port = 0): Promise<FakeMlflow> {
         }
         case 'runs/log-batch': {
           if (!run) return send(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no run' });
+          const refusal = logBatchRefusal(input);
+          if (refusal) return send(400, { error_code: 'INVALID_PARAMETER_VALUE', message: refusal });
           for (const p of (input.params as { key: string; value: string }[]) ?? []) {
             if (p.key in run.params && run.params[p.key] !== p.value) {
               return send(400, { error_code: 'INVALID_PARAMETER_VALUE', message: `param ${p.key} changed` });
@@ -132,6 +134,19 @@ export async function startFakeMlflow(port = 0): Promise<FakeMlflow> {
       }),
   };
   return fake;
+}
+
+/** MLflow's own checks of a log-batch request (limits, names, one value per param key). */
+function logBatchRefusal(input: Record<string, unknown>): string | null {
+  const metrics = (input.metrics as { key: string }[]) ?? [];
+  const params = (input.params as { key: string }[]) ?? [];
+  const tags = (input.tags as { key: string }[]) ?? [];
+  if (metrics.length > 1000 || params.length > 100 || tags.length > 100) return 'batch limits exceeded';
+  if (metrics.length + params.length + tags.length > 1000) return 'batch total exceeded';
+  const keys = params.map((p) => p.key);
+  if (new Set(keys).size !== keys.length) return `Duplicate parameter keys have been submitted: ${keys}`;
+  const bad = [...metrics, ...params, ...tags].find((e) => !/^[/\w.\- :]+$/.test(e.key));
+  return bad ? `Invalid name: '${bad.key}'` : null;
 }
 
 /** A port nothing listens on right now (to log while "the server is down"). */

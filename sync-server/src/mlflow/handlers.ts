@@ -199,13 +199,22 @@ export function makeEndpoints(experiments: ExperimentStore, runs: RunStore): Rec
           `A batch logging request can contain at most ${LIMITS.maxEntitiesPerBatch} metrics, params and tags in total. Got ${total}.`,
         );
       }
+      const paramPairs = params.map((p): [string, string] => {
+        const o = (p ?? {}) as Input;
+        const key = validateKey('param', o.key);
+        return [key, validateValue('param', key, o.value)];
+      });
+      // MLflow refuses a key given twice in one batch, even with the same value.
+      const seen = new Set<string>();
+      const dupes = paramPairs.filter(([key]) => seen.has(key) || !seen.add(key)).map(([key]) => key);
+      if (dupes.length > 0) {
+        throw invalid(
+          `Duplicate parameter keys have been submitted: ${JSON.stringify(dupes)}. Please ensure the request contains only one param value per param key.`,
+        );
+      }
       runs.logBatch(repoId, runId, {
         metrics: metrics.map((m) => metricOf((m ?? {}) as Input)),
-        params: params.map((p) => {
-          const o = (p ?? {}) as Input;
-          const key = validateKey('param', o.key);
-          return [key, validateValue('param', key, o.value)];
-        }),
+        params: paramPairs,
         tags: tags.map((t) => {
           const o = (t ?? {}) as Input;
           const key = validateKey('tag', o.key);

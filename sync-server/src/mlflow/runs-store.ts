@@ -180,7 +180,9 @@ export function makeRunStore(db: Db, experiments: ExperimentStore) {
       insertParam.run(repoId, runId, key, value);
       any = true;
     }
-    for (const [key, value] of batch.tags) {
+    // A key given twice in one batch takes its last value (MLflow's rule); only that one is
+    // compared, so re-sending the batch changes nothing.
+    for (const [key, value] of new Map(batch.tags)) {
       const existing = tagOf.get(repoId, runId, key) as { value: string } | undefined;
       if (existing?.value === value) continue;
       upsertTag.run(repoId, runId, key, value);
