@@ -41,9 +41,23 @@ const OFS_DELTA = 6;
 const MAX_OBJECT_BYTES = 512 * 1024 * 1024;
 const REF_DELTA = 7;
 
-function hexToBytes(hex: string): Uint8Array {
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48; // 0-9
+  if (c >= 97 && c <= 102) return c - 87; // a-f
+  if (c >= 65 && c <= 70) return c - 55; // A-F
+  return -1;
+}
+
+/** 40 hex digits → 20 bytes, or null when it is not an object id. */
+function hexToBytes(hex: string): Uint8Array | null {
+  if (hex.length !== 40) return null;
   const out = new Uint8Array(20);
-  for (let i = 0; i < 20; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < 20; i++) {
+    const hi = nibble(hex.charCodeAt(i * 2));
+    const lo = nibble(hex.charCodeAt(i * 2 + 1));
+    if (hi < 0 || lo < 0) return null;
+    out[i] = hi * 16 + lo;
+  }
   return out;
 }
 
@@ -78,8 +92,8 @@ export class PackIndex {
 
   /** The object's offset in the pack, or -1 when the pack does not hold it. */
   offsetOf(oid: string): number {
-    if (oid.length !== 40) return -1;
     const want = hexToBytes(oid);
+    if (!want) return -1;
     const first = want[0] as number;
     let lo = first === 0 ? 0 : this.view.getUint32(8 + (first - 1) * 4);
     let hi = this.view.getUint32(8 + first * 4);
@@ -326,7 +340,16 @@ export function parseTree(content: Uint8Array): GitTreeEntry[] {
     let mode = '';
     for (let k = i; k < space; k++) mode += String.fromCharCode(content[k] as number);
     if (mode.length === 5) mode = `0${mode}`;
-    const path = utf8.decode(content.subarray(space + 1, nul));
+    // Names are nearly always ASCII: build those directly (a TextDecoder call per entry costs more).
+    let path = '';
+    for (let k = space + 1; k < nul; k++) {
+      const c = content[k] as number;
+      if (c >= 0x80) {
+        path = utf8.decode(content.subarray(space + 1, nul));
+        break;
+      }
+      path += String.fromCharCode(c);
+    }
     const oid = bytesToHex(content, nul + 1, nul + 21);
     const type = mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
     out.push({ path, mode, type, oid });
