@@ -28,7 +28,11 @@ const v2 = (h: string) => `${h.slice(0, 2)}/${h.slice(2)}`;
 const v3 = (h: string) => `files/md5/${v2(h)}`;
 
 async function upload(remotePath: string, body: Buffer): Promise<void> {
-  const response = await fetch(`${remote.base}/${remotePath}`, { method: 'PUT', headers: AUTH, body });
+  const response = await fetch(`${remote.base}/${remotePath}`, {
+    method: 'PUT',
+    headers: AUTH,
+    body: new Uint8Array(body),
+  });
   expect(response.status).toBe(200);
 }
 

@@ -36,9 +36,14 @@ export class DexieBlobStore implements BlobStore {
     private readonly md5: Md5Factory = hashWasmMd5(),
   ) {}
 
-  /** Runs the schema-1 migration once per store; a failure is retried on the next call. */
+  /**
+   * Runs the schema-1 migration once per store; a failure is retried on the next call. Tabs and
+   * workers take turns through a Web Lock, so a row is re-hashed once, not once per context.
+   */
   #ready(): Promise<void> {
-    this.#migrated ??= migrateVersion1Rows(this.db, this.md5).then(
+    const migrate = () => migrateVersion1Rows(this.db, this.md5);
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    this.#migrated ??= (locks ? locks.request(`cairn-v1-migration:${this.db.name}`, migrate) : migrate()).then(
       () => undefined,
       (error: unknown) => {
         this.#migrated = null;
