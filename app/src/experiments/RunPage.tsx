@@ -8,8 +8,9 @@ import { A, useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
+import { RunArtifacts } from './RunArtifacts.tsx';
 import { experimentsDb } from './run-store.ts';
-import { downloadArtifact, listArtifacts, metricHistory } from './server-runs.ts';
+import { metricHistory } from './server-runs.ts';
 import './experiments.css';
 
 export default function RunPage() {
@@ -29,10 +30,6 @@ export default function RunPage() {
         .catch(() => {});
     }
   });
-  const [artifacts] = createResource(
-    () => (row()?.origin === 'mlflow' && navigator.onLine ? row()?.run.id : undefined),
-    (id) => listArtifacts(defaultServer(), repo(), id).catch(() => []),
-  );
   return (
     <div class="run-page" data-testid="run-page">
       <Show when={row()} fallback={<p>{row.loading ? 'Loading…' : 'This run is not on this device.'}</p>}>
@@ -113,26 +110,12 @@ export default function RunPage() {
               </For>
             </dl>
             <Show when={r().origin === 'mlflow'}>
-              <h3>Artifacts</h3>
-              <Show when={(artifacts() ?? []).length > 0} fallback={<p>No artifacts (or offline).</p>}>
-                <ul>
-                  <For each={artifacts()}>
-                    {(a) => (
-                      <li>
-                        {a.path} {a.isDir ? '(folder)' : `(${a.size ?? '?'} bytes)`}{' '}
-                        <Show when={!a.isDir}>
-                          <button
-                            type="button"
-                            onClick={() => void downloadArtifact(defaultServer(), repo(), r().run.artifactUri, a.path)}
-                          >
-                            Download
-                          </button>
-                        </Show>
-                      </li>
-                    )}
-                  </For>
-                </ul>
-              </Show>
+              <RunArtifacts
+                server={defaultServer()}
+                repo={repo()}
+                runId={r().run.id}
+                artifactUri={r().run.artifactUri}
+              />
             </Show>
           </>
         )}
