@@ -54,6 +54,11 @@ export async function remoteOf(server: string, handle: RepoHandle): Promise<DvcR
   return { server, base: dvcRemoteUrl(server, handle.owner, handle.repo), headers: await authHeaders(server) };
 }
 
+/** Object ids per batch `missing` call (the server takes up to 100,000). */
+const BATCH_OIDS = 10_000;
+/** HEAD requests in flight at once when objects are checked one by one. */
+const PARALLEL_HEADS = 8;
+
 async function request(remote: DvcRemote, url: string, init: RequestInit): Promise<Response> {
   let response: Response;
   try {
@@ -86,28 +91,35 @@ export async function missingOnServer(
   signal?: AbortSignal,
 ): Promise<ReferencedObject[]> {
   const current = objects.filter((o) => !o.legacy);
-  let missingCurrent: Set<ReferencedObject> | null = null;
-  if (current.length > 0) {
+  let missingCurrent: Set<ReferencedObject> | null = current.length > 0 ? new Set() : null;
+  for (let at = 0; missingCurrent && at < current.length; at += BATCH_OIDS) {
+    const slice = current.slice(at, at + BATCH_OIDS);
     const batch = await request(remote, `${remote.base}/missing`, {
       method: 'POST',
       headers: { ...remote.headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ oids: current.map((o) => o.oid) }),
+      body: JSON.stringify({ oids: slice.map((o) => o.oid) }),
       ...(signal ? { signal } : {}),
     });
-    if (batch.ok) {
-      const body = (await batch.json()) as { missing?: unknown };
-      const missing = new Set(Array.isArray(body.missing) ? body.missing : []);
-      missingCurrent = new Set(current.filter((o) => missing.has(o.oid)));
+    if (!batch.ok) {
+      missingCurrent = null; // a server without the batch call: ask per object below
+      break;
     }
+    const body = (await batch.json()) as { missing?: unknown };
+    const missing = new Set(Array.isArray(body.missing) ? body.missing : []);
+    for (const o of slice) if (missing.has(o.oid)) missingCurrent.add(o);
   }
-  const result: ReferencedObject[] = [];
-  for (const o of objects) {
+  const known = missingCurrent;
+  const probe = objects.filter((o) => o.legacy || !known);
+  const probed = new Set<ReferencedObject>();
+  for (let at = 0; at < probe.length; at += PARALLEL_HEADS) {
     signal?.throwIfAborted();
-    if (!o.legacy && missingCurrent) {
-      if (missingCurrent.has(o)) result.push(o);
-    } else if (await missingByHead(remote, o, o.legacy ? await store.size(o.object) : null)) result.push(o);
+    await Promise.all(
+      probe.slice(at, at + PARALLEL_HEADS).map(async (o) => {
+        if (await missingByHead(remote, o, o.legacy ? await store.size(o.object) : null)) probed.add(o);
+      }),
+    );
   }
-  return result;
+  return objects.filter((o) => probed.has(o) || known?.has(o));
 }
 
 /**
