@@ -21,13 +21,17 @@ const md5hex = (b: Uint8Array | string) => createHash('md5').update(b).digest('h
 const text = (b: Uint8Array | null) => (b ? Buffer.from(b).toString() : null);
 
 /** A database as schema 1 (the released version) left it: rows named by oid alone. */
-async function version1Db(name: string, rows: Array<{ oid: string; bytes: Uint8Array }>): Promise<void> {
+async function version1Db(
+  name: string,
+  rows: Array<{ oid: string; bytes: Uint8Array; chunks?: number }>,
+): Promise<void> {
   const old = new Dexie(name);
   old.version(1).stores({ blobs: 'oid, key', chunks: '[key+index], key, writtenAt', repos: 'id', settings: 'key' });
   for (const [i, r] of rows.entries()) {
     const key = `v1-key-${i}`;
     await old.table('chunks').add({ key, index: 0, bytes: r.bytes, writtenAt: Date.now() });
-    await old.table('blobs').add({ oid: r.oid, key, size: r.bytes.byteLength, chunks: 1, addedAt: 1 });
+    // `chunks` above 1 declares pieces that are not there (evicted by the browser).
+    await old.table('blobs').add({ oid: r.oid, key, size: r.bytes.byteLength, chunks: r.chunks ?? 1, addedAt: 1 });
   }
   await old.table('repos').add({ id: 'me/kept' });
   old.close();
@@ -89,6 +93,7 @@ describe('DexieBlobStore', () => {
       { oid: md5hex(binary), bytes: binary }, // nothing to normalise: valid under both
       { oid: `${md5hex('[]')}.dir`, bytes: new TextEncoder().encode('[]') }, // a manifest
       { oid: md5hex('other'), bytes: new TextEncoder().encode('corrupt') }, // matches neither
+      { oid: md5hex('part'), bytes: new TextEncoder().encode('part'), chunks: 2 }, // a piece is gone
     ]);
     const db = makeDb(name);
     const store = new DexieBlobStore(db);
@@ -100,13 +105,14 @@ describe('DexieBlobStore', () => {
     expect(await store.get(objectId('md5-dos2unix', md5hex(binary)))).toEqual(binary);
     expect(await store.has(objectId('md5', `${md5hex('[]')}.dir`))).toBe(true);
     expect(await store.has(objectId('md5', md5hex('other')))).toBe(false);
+    expect(await store.has(objectId('md5', md5hex('part')))).toBe(false);
     expect(await db.blobs.count()).toBe(0);
     expect(await db.repos.get('me/kept')).toBeTruthy();
     // Shared bytes are stored once and survive deleting one of their two names.
     expect(await store.usage()).toEqual({ count: 6, bytes: 2 * crlf.byteLength + binary.byteLength + 2 });
     await store.delete(objectId('md5', md5hex(binary)));
     expect(await store.get(objectId('md5-dos2unix', md5hex(binary)))).toEqual(binary);
-    expect(await db.chunks.count()).toBe(4); // the corrupt row's chunk is gone too
+    expect(await db.chunks.count()).toBe(4); // the corrupt and the partial rows' chunks are gone too
     expect(await store.sweep(-1)).toBe(0);
   });
 });

@@ -16,13 +16,16 @@ const ALGORITHMS: readonly HashAlgorithm[] = ['md5', 'md5-dos2unix'];
 /** Which algorithms name `row`'s bytes by its oid (none when a piece is missing). */
 async function algorithmsOf(db: CairnDb, row: BlobRow, md5: Md5Factory): Promise<HashAlgorithm[]> {
   const hashers = await Promise.all(ALGORITHMS.map(async (a) => new FileHasher(await md5(), a)));
-  for (let index = 0; index < row.chunks; index++) {
+  let whole = true;
+  for (let index = 0; whole && index < row.chunks; index++) {
     const chunk = await db.chunks.get([row.key, index] as unknown as string);
-    if (!chunk) return [];
-    for (const h of hashers) h.push(chunk.bytes);
+    if (chunk) for (const h of hashers) h.push(chunk.bytes);
+    else whole = false;
   }
+  // Finish both in any case: that hands their WebAssembly instances back for the next row.
+  const digests = hashers.map((h) => h.finish().md5);
   const hex = row.oid.replace(/\.dir$/, '');
-  return ALGORITHMS.filter((_, i) => hashers[i]?.finish().md5 === hex);
+  return whole ? ALGORITHMS.filter((_, i) => digests[i] === hex) : [];
 }
 
 /**
