@@ -87,9 +87,8 @@ async function expectSameAsIsomorphicGit(dir: string): Promise<number> {
       });
     } else if (type === 'tree') {
       const { tree } = await git.readTree({ fs, dir, oid });
-      expect(await reader.readTree(oid)).toEqual(
-        tree.map((e) => ({ path: e.path, mode: e.mode, type: e.type, oid: e.oid })),
-      );
+      const mine = (await reader.readTree(oid)).map((e) => ({ path: e.path, mode: e.mode, type: e.type, oid: e.oid }));
+      expect(mine).toEqual(tree.map((e) => ({ path: e.path, mode: e.mode, type: e.type, oid: e.oid })));
     } else if (type === 'blob') {
       const { blob } = await git.readBlob({ fs, dir, oid });
       expect(Buffer.from(await reader.readBlob(oid)).equals(Buffer.from(blob))).toBe(true);

@@ -329,6 +329,38 @@ export function parseCommit(oid: string, content: Uint8Array): GitCommitInfo {
   };
 }
 
+/**
+ * One entry of a parsed tree. A scan looks at every entry's name but at few entries' ids, so
+ * the id (hex) and mode strings are made only when asked for.
+ */
+class TreeEntryView implements GitTreeEntry {
+  private hex: string | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly type: 'blob' | 'tree' | 'commit',
+    private readonly bytes: Uint8Array,
+    private readonly start: number,
+    private readonly space: number,
+    private readonly idAt: number,
+  ) {}
+
+  get oid(): string {
+    this.hex ??= bytesToHex(this.bytes, this.idAt, this.idAt + 20);
+    return this.hex;
+  }
+
+  get mode(): string {
+    let mode = '';
+    for (let k = this.start; k < this.space; k++) mode += String.fromCharCode(this.bytes[k] as number);
+    return mode.length === 5 ? `0${mode}` : mode;
+  }
+
+  toJSON(): GitTreeEntry {
+    return { path: this.path, mode: this.mode, type: this.type, oid: this.oid };
+  }
+}
+
 /** A tree object's entries (`<mode> <name>\0<20-byte id>` each). */
 export function parseTree(content: Uint8Array): GitTreeEntry[] {
   const out: GitTreeEntry[] = [];
@@ -337,9 +369,9 @@ export function parseTree(content: Uint8Array): GitTreeEntry[] {
     const space = content.indexOf(0x20, i);
     const nul = content.indexOf(0, space + 1);
     if (space < 0 || nul < 0 || nul + 21 > content.length) throw new GitObjectError('malformed tree entry');
-    let mode = '';
-    for (let k = i; k < space; k++) mode += String.fromCharCode(content[k] as number);
-    if (mode.length === 5) mode = `0${mode}`;
+    // Modes: 40000 tree, 160000 gitlink (a submodule's commit), anything else a blob.
+    const c0 = content[i] as number;
+    const type = space - i === 5 && c0 === 0x34 ? 'tree' : c0 === 0x31 && content[i + 1] === 0x36 ? 'commit' : 'blob';
     // Names are nearly always ASCII: build those directly (a TextDecoder call per entry costs more).
     let path = '';
     for (let k = space + 1; k < nul; k++) {
@@ -350,9 +382,7 @@ export function parseTree(content: Uint8Array): GitTreeEntry[] {
       }
       path += String.fromCharCode(c);
     }
-    const oid = bytesToHex(content, nul + 1, nul + 21);
-    const type = mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
-    out.push({ path, mode, type, oid });
+    out.push(new TreeEntryView(path, type, content, i, space, nul + 1));
     i = nul + 21;
   }
   return out;
