@@ -142,6 +142,27 @@ describe('reading git objects for the experiment scanner', () => {
     expect(runs.find((e) => e.run.name === 'step 11')?.run.params).toEqual({ lr: '0.11', 'model.depth': '2' });
   });
 
+  it('a long-lived reader finds objects packed or written after it started', async () => {
+    const dir = await makeRepo('later');
+    await sh(dir, 'gc', '-q');
+    const reader = makeIsoGitReader(git, fs, dir);
+    const first = (await sh(dir, 'rev-parse', 'HEAD')).trim();
+    expect((await reader.readCommit(first)).message).toBe('signed\n');
+    fs.writeFileSync(path.join(dir, 'params.yml'), 'lr: 0.7\n');
+    await sh(dir, 'commit', '-q', '-am', 'loose one');
+    const loose = (await sh(dir, 'rev-parse', 'HEAD')).trim();
+    expect((await reader.readCommit(loose)).parents).toEqual([first]);
+    // gc replaces the pack the reader had open and packs the loose objects.
+    fs.writeFileSync(path.join(dir, 'params.yml'), 'lr: 0.8\n');
+    await sh(dir, 'commit', '-q', '-am', 'packed one');
+    await sh(dir, 'gc', '-q', '--prune=now');
+    const packed = (await sh(dir, 'rev-parse', 'HEAD')).trim();
+    expect((await reader.readCommit(packed)).parents).toEqual([loose]);
+    expect((await reader.readCommit(loose)).message).toBe('loose one\n');
+    const runs = await new GitExperimentScanner(reader).scan();
+    expect(runs[0]?.run.params).toEqual({ lr: '0.8' });
+  });
+
   it('refuses a damaged pack with a typed error', async () => {
     const dir = await makeRepo('damaged');
     await sh(dir, 'gc', '-q');

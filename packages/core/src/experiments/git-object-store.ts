@@ -24,6 +24,10 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export class GitObjectStore {
   private packs: Promise<Pack[]> | null = null;
+  /** Packs read so far by index file name: a pack never changes, so a refresh keeps them. */
+  private readonly loaded = new Map<string, Pack>();
+  /** The latest pack list, where a thin pack's REF_DELTA bases are looked up. */
+  private current: Pack[] = [];
 
   constructor(
     private readonly files: GitObjectFiles,
@@ -31,7 +35,7 @@ export class GitObjectStore {
     private readonly inflate: Inflate,
   ) {}
 
-  /** Drops the pack list so packs written since are found (a fetch, a gc). */
+  /** Lists the pack folder again on the next read, so packs written since are found (a fetch, a gc). */
   refresh(): void {
     this.packs = null;
   }
@@ -41,14 +45,23 @@ export class GitObjectStore {
       const dir = `${this.gitdir}/objects/pack`;
       const names = (await this.files.list(dir)).filter((n) => n.endsWith('.idx')).sort();
       const packs: Pack[] = [];
+      for (const gone of [...this.loaded.keys()].filter((n) => !names.includes(n))) this.loaded.delete(gone);
       for (const idxName of names) {
+        const known = this.loaded.get(idxName);
+        if (known) {
+          packs.push(known);
+          continue;
+        }
         const [idx, pack] = await Promise.all([
           this.files.read(`${dir}/${idxName}`),
           this.files.read(`${dir}/${idxName.slice(0, -4)}.pack`),
         ]);
         if (!idx || !pack) continue; // an index whose pack is still being written
-        packs.push(new Pack(new PackIndex(idx), pack, this.inflate, (oid) => this.fromPacks(packs, oid)));
+        const p = new Pack(new PackIndex(idx), pack, this.inflate, (oid) => this.fromPacks(this.current, oid));
+        this.loaded.set(idxName, p);
+        packs.push(p);
       }
+      this.current = packs;
       return packs;
     })();
     return this.packs;
