@@ -37,6 +37,7 @@ export class GitObjectError extends Error {
 
 const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
 const OFS_DELTA = 6;
+const MAX_DELTA_CHAIN = 4096;
 /** Larger objects are refused rather than allocated (a damaged size field, or not for the scanner). */
 const MAX_OBJECT_BYTES = 512 * 1024 * 1024;
 const REF_DELTA = 7;
@@ -138,13 +139,64 @@ export class Pack {
 
   read(oid: string): GitObject | null {
     const offset = this.index.offsetOf(oid);
-    return offset < 0 ? null : this.readAt(offset, 0);
+    return offset < 0 ? null : this.readAt(offset);
   }
 
-  private readAt(offset: number, depth: number): GitObject {
-    const hit = this.cache.get(offset);
-    if (hit) return hit;
-    if (depth > 10_000) throw new GitObjectError('delta chain too deep');
+  /**
+   * The object at `offset`: walks its delta chain down to a whole (or already resolved) object
+   * without recursion, then applies the deltas back up, keeping each result for the next chain.
+   */
+  private readAt(offset: number): GitObject {
+    const chain: { offset: number; dataAt: number; size: number }[] = [];
+    let at = offset;
+    let base: GitObject | undefined;
+    while (base === undefined) {
+      const hit = this.cache.get(at);
+      if (hit) {
+        base = hit;
+        break;
+      }
+      const e = this.entryAt(at);
+      if (e.kind === OFS_DELTA || e.kind === REF_DELTA) {
+        // git itself stops at depth 4095; a longer chain is a damaged pack (or a loop of REF_DELTAs).
+        if (chain.length >= MAX_DELTA_CHAIN) throw new GitObjectError(`delta chain at ${offset} is too long`);
+        chain.push({ offset: at, dataAt: e.dataAt, size: e.size });
+        if (e.baseOffset !== undefined) {
+          at = e.baseOffset;
+          continue;
+        }
+        const baseOid = e.baseOid as string;
+        const inPack = this.index.offsetOf(baseOid);
+        if (inPack >= 0) {
+          at = inPack;
+          continue;
+        }
+        const external = this.external(baseOid);
+        if (!external) throw new GitObjectError(`delta base ${baseOid} is missing`);
+        base = external;
+      } else {
+        const type = TYPES[e.kind];
+        if (!type) throw new GitObjectError(`unknown pack entry type ${e.kind} at ${at}`);
+        base = { type, content: this.inflateAt(e.dataAt, e.size) };
+        this.remember(at, base);
+      }
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const d = chain[i] as { offset: number; dataAt: number; size: number };
+      base = { type: base.type, content: applyDelta(this.inflateAt(d.dataAt, d.size), base.content) };
+      this.remember(d.offset, base);
+    }
+    return base;
+  }
+
+  /** An entry's header: its kind, inflated size, where its zlib data starts, and its delta base. */
+  private entryAt(offset: number): {
+    kind: number;
+    size: number;
+    dataAt: number;
+    baseOffset?: number;
+    baseOid?: string;
+  } {
     const p = this.pack;
     const end = p.length - 20;
     if (offset < 12 || offset >= end) throw new GitObjectError(`pack offset ${offset} is out of range`);
@@ -159,31 +211,21 @@ export class Pack {
       shift += 7;
     }
     if (size > MAX_OBJECT_BYTES) throw new GitObjectError(`pack entry at ${offset} claims ${size} bytes`);
-    let obj: GitObject;
     if (kind === OFS_DELTA) {
       byte = p[i++] as number;
       let back = byte & 0x7f;
-      while (byte & 0x80) {
+      while (byte & 0x80 && i < end) {
         byte = p[i++] as number;
         back = (back + 1) * 128 + (byte & 0x7f);
       }
       if (back <= 0 || back > offset) throw new GitObjectError(`delta at ${offset} points outside the pack`);
-      const base = this.readAt(offset - back, depth + 1);
-      obj = { type: base.type, content: applyDelta(this.inflateAt(i, size), base.content) };
-    } else if (kind === REF_DELTA) {
-      const baseOid = bytesToHex(p, i, i + 20);
-      i += 20;
-      const baseOffset = this.index.offsetOf(baseOid);
-      const base = baseOffset >= 0 ? this.readAt(baseOffset, depth + 1) : this.external(baseOid);
-      if (!base) throw new GitObjectError(`delta base ${baseOid} is missing`);
-      obj = { type: base.type, content: applyDelta(this.inflateAt(i, size), base.content) };
-    } else {
-      const type = TYPES[kind];
-      if (!type) throw new GitObjectError(`unknown pack entry type ${kind} at ${offset}`);
-      obj = { type, content: this.inflateAt(i, size) };
+      return { kind, size, dataAt: i, baseOffset: offset - back };
     }
-    this.remember(offset, obj);
-    return obj;
+    if (kind === REF_DELTA) {
+      if (i + 20 > end) throw new GitObjectError(`delta at ${offset} is cut short`);
+      return { kind, size, dataAt: i + 20, baseOid: bytesToHex(p, i, i + 20) };
+    }
+    return { kind, size, dataAt: i };
   }
 
   private inflateAt(at: number, size: number): Uint8Array {
