@@ -14,6 +14,8 @@ import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/c
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const TOKEN = 'cairn_experiments_live_token_0001';
+const BASE_COMMIT = 'a'.repeat(40);
+const RUN_COMMIT = 'b'.repeat(40);
 
 describe.skipIf(!e2eAvailable())('experiments of a repository while a run is logged', () => {
   let server: TestServer;
@@ -63,11 +65,20 @@ describe.skipIf(!e2eAvailable())('experiments of a repository while a run is log
     const status = page.getByTestId('runs-status');
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/^0 of 0 runs.*synced/);
 
-    // Training code logs a run while the user looks at the (empty) table.
+    // Training code logs a run while the user looks at the (empty) table; an earlier run of
+    // the same project, at another commit, is there to compare code with.
+    const earlier = makeLogger({
+      files: false,
+      runName: 'baseline',
+      tags: { 'mlflow.source.git.commit': BASE_COMMIT },
+      mlflow: { trackingUri: mlflowUri, experimentName: 'live', token: TOKEN, queueDir: path.join(dir, 'q0') },
+    });
+    earlier.logMetrics({ val_loss: 0.9 }, 0);
+    expect(await earlier.end()).toMatchObject({ pending: 0, failed: 0 });
     const log = makeLogger({
       files: false,
       runName: 'live-run',
-      tags: { team: 'vision' },
+      tags: { team: 'vision', 'mlflow.source.git.commit': RUN_COMMIT, 'mlflow.source.git.branch': 'main' },
       mlflow: {
         trackingUri: mlflowUri,
         experimentName: 'live',
@@ -84,7 +95,7 @@ describe.skipIf(!e2eAvailable())('experiments of a repository while a run is log
     await row.waitFor({ timeout: 30_000 });
     await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('0.25'); // val_loss at step 4
     expect(await row.textContent()).toContain('adamw');
-    await expect.poll(() => status.textContent()).toMatch(/^1 of 1 runs/);
+    await expect.poll(() => status.textContent()).toMatch(/^2 of 2 runs/);
 
     // The run goes on: its row follows, still without a reload.
     log.logMetrics({ val_loss: 0.0625 }, 5);
@@ -118,6 +129,15 @@ describe.skipIf(!e2eAvailable())('experiments of a repository while a run is log
     expect(text).toMatch(/last 0\.0625/);
     expect(text).toContain('team');
     expect(text).toContain('vision');
+    // The commit it belongs to, and its code compared with another run's commit.
+    expect(await runPage.getByTestId('run-commit').textContent()).toContain(RUN_COMMIT.slice(0, 10));
+    expect(await runPage.getByTestId('run-commit').getByRole('link').getAttribute('href')).toBe(
+      `/admin/live/commit/${RUN_COMMIT}`,
+    );
+    const codeLink = runPage.getByTestId('compare-code-link');
+    expect(await codeLink.getAttribute('href')).toBe(`/admin/live/compare/main...${RUN_COMMIT}`);
+    await runPage.getByLabel("Compare this run's code with").selectOption(BASE_COMMIT);
+    await expect.poll(() => codeLink.getAttribute('href')).toBe(`/admin/live/compare/${BASE_COMMIT}...${RUN_COMMIT}`);
     await runPage.getByTestId('history-chart').locator('canvas').first().waitFor({ timeout: 20_000 });
 
     const artifacts = runPage.getByTestId('run-artifacts');

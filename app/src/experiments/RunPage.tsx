@@ -4,11 +4,12 @@
  * with a link to compare its code with another run's commit.
  */
 import type { MetricPoint } from '@cairn/core/runs/index';
-import { A, useParams } from '@solidjs/router';
+import { useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 import { RunArtifacts } from './RunArtifacts.tsx';
+import { RunCommit } from './RunCommit.tsx';
 import { experimentsDb } from './run-store.ts';
 import { metricHistory } from './server-runs.ts';
 import './experiments.css';
@@ -43,21 +44,14 @@ export default function RunPage() {
               <dd>{r().run.status}</dd>
               <dt>started</dt>
               <dd>{r().run.startTime ? new Date(r().run.startTime as number).toLocaleString() : '—'}</dd>
-              <Show when={r().run.source.kind === 'git' && r().run.source}>
-                {(s) => {
-                  const src = s() as { commit: string; branch: string };
-                  return (
-                    <>
-                      <dt>commit</dt>
-                      <dd>
-                        <A href={`/${repo()}/commit/${src.commit}`}>{src.commit.slice(0, 10)}</A> on {src.branch} ·{' '}
-                        <A href={`/${repo()}/compare/${src.branch}...${src.commit}`}>compare code with {src.branch}</A>
-                      </dd>
-                      <dt>metrics</dt>
-                      <dd>{r().git?.metricsState}</dd>
-                    </>
-                  );
-                }}
+              <RunCommit repo={repo()} row={r()} />
+              <Show when={r().git}>
+                {(g) => (
+                  <>
+                    <dt>metrics</dt>
+                    <dd>{g().metricsState}</dd>
+                  </>
+                )}
               </Show>
             </dl>
             <h3>Params</h3>

@@ -73,7 +73,7 @@ describe('logging while the MLflow server is down', () => {
       );
       expect(r.metrics).toHaveLength(10);
     }
-  });
+  }, 60_000); // a tsx child process: slow on a busy machine
 
   it('a run logged while the server is away is delivered in the background when it comes back', async () => {
     const port = await freePort();
@@ -191,5 +191,38 @@ describe('batching', () => {
     log.logMetrics({ loss: 0.4 }, 1);
     await log.end();
     expect(server.runs[0]?.metrics.map((m) => m.value)).toEqual([0.5, 0.4]);
+  });
+});
+
+describe('the code a run belongs to', () => {
+  it('tags the run with the commit and branch checked out where it runs', async () => {
+    const repo = path.join(dir, 'code');
+    fs.mkdirSync(repo);
+    const git = (...args: string[]) => run('git', args, { cwd: repo }).then((r) => r.stdout.trim());
+    await git('init', '-q', '-b', 'experiments');
+    fs.writeFileSync(path.join(repo, 'train.py'), 'print(1)\n');
+    await git('add', 'train.py');
+    await git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'train');
+    const head = await git('rev-parse', 'HEAD');
+    server = await startFakeMlflow();
+    const log = makeLogger({
+      files: false,
+      gitTags: { cwd: repo },
+      mlflow: { trackingUri: server.url, queueDir: path.join(dir, 'queue'), retry: false },
+    });
+    await log.end();
+    expect(server.runs[0]?.tags).toMatchObject({
+      'mlflow.source.git.commit': head,
+      'mlflow.source.git.branch': 'experiments',
+    });
+
+    // Outside a work tree there is nothing to link, and logging goes on.
+    const outside = makeLogger({
+      files: false,
+      gitTags: { cwd: os.tmpdir() },
+      mlflow: { trackingUri: server.url, queueDir: path.join(dir, 'queue2'), retry: false },
+    });
+    await outside.end();
+    expect(Object.keys(server.runs[1]?.tags ?? {}).filter((k) => k.startsWith('mlflow.source.git'))).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@
  *   for (let step = 1; step <= 10; step++) log.logMetrics({ loss: 1 / step }, step);
  *   await log.end(); // delivers what it can now; the rest waits in the queue folder
  */
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { type DeliveryResult, deliverQueue } from './deliver.ts';
@@ -43,6 +44,12 @@ export interface LoggerOptions {
   mlflow?: MlflowOptions;
   runName?: string;
   tags?: Record<string, string>;
+  /**
+   * Tag the run with the commit checked out in the working folder (`mlflow.source.git.commit`
+   * and `.branch`, as MLflow's own clients do), so the run links to its code. Default true;
+   * `{ cwd }` reads another folder's checkout.
+   */
+  gitTags?: boolean | { cwd: string };
   /** Milliseconds since the epoch (tests pass a fixed clock). */
   now?: () => number;
 }
@@ -57,6 +64,23 @@ export interface ExperimentLogger {
   flush(): Promise<DeliveryResult | null>;
   /** Ends the run and tries to deliver; `waitMs` keeps retrying that long for an absent server. */
   end(opts?: { status?: 'FINISHED' | 'FAILED' | 'KILLED'; waitMs?: number }): Promise<DeliveryResult | null>;
+}
+
+/** The commit (and branch) checked out where the script runs, or none outside a git work tree. */
+function gitSourceTags(cwd: string): Record<string, string> {
+  const git = (args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
+        .toString()
+        .trim();
+    } catch {
+      return ''; // no git, or not a work tree: nothing to link
+    }
+  };
+  const commit = git(['rev-parse', '--verify', '--quiet', 'HEAD']);
+  if (!/^[0-9a-f]{40,64}$/.test(commit)) return {};
+  const branch = git(['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  return { 'mlflow.source.git.commit': commit, ...(branch ? { 'mlflow.source.git.branch': branch } : {}) };
 }
 
 function flatten(tree: ParamTree, prefix = '', out: [string, ParamLeaf][] = []): [string, ParamLeaf][] {
@@ -177,7 +201,13 @@ export function makeLogger(opts: LoggerOptions = {}): ExperimentLogger {
         },
         runName: opts.runName ?? null,
         startTime,
-        tags: { ...(opts.runName ? { 'mlflow.runName': opts.runName } : {}), ...(opts.tags ?? {}) },
+        tags: {
+          ...(opts.gitTags === false
+            ? {}
+            : gitSourceTags(typeof opts.gitTags === 'object' ? opts.gitTags.cwd : process.cwd())),
+          ...(opts.runName ? { 'mlflow.runName': opts.runName } : {}),
+          ...(opts.tags ?? {}),
+        },
       },
       startTime,
       seq++,

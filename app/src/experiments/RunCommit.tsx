@@ -1,0 +1,78 @@
+/**
+ * The code a run belongs to, on its run page: its commit (a git experiment's own, or the
+ * `mlflow.source.git.commit` tag MLflow clients set), and a link to compare that code with the
+ * commit of another run of the repository, chosen from the runs on this device.
+ */
+import type { Run } from '@cairn/core/runs/index';
+import { A } from '@solidjs/router';
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { experimentsDb, loadRuns, type RunRow } from './run-store.ts';
+
+const COMMIT_TAG = 'mlflow.source.git.commit';
+const BRANCH_TAG = 'mlflow.source.git.branch';
+const SHA = /^[0-9a-f]{7,64}$/i;
+
+/** A run's commit and branch, or null when it names none (or names something that is not a sha). */
+export function runCommit(run: Run): { commit: string; branch: string | null } | null {
+  if (run.source.kind === 'git') return { commit: run.source.commit, branch: run.source.branch || null };
+  const commit = run.tags[COMMIT_TAG]?.trim();
+  return commit && SHA.test(commit) ? { commit, branch: run.tags[BRANCH_TAG]?.trim() || null } : null;
+}
+
+export function RunCommit(props: { repo: string; row: RunRow }) {
+  const mine = () => runCommit(props.row.run);
+  const [rows] = createResource(
+    () => props.repo,
+    (repo) => loadRuns(experimentsDb(), repo),
+  );
+  // Other commits, one entry each (the first run found names it), newest runs first.
+  const others = createMemo(() => {
+    const here = mine()?.commit;
+    const seen = new Map<string, Run>();
+    const sorted = [...(rows() ?? [])].sort((a, b) => (b.run.startTime ?? 0) - (a.run.startTime ?? 0));
+    for (const r of sorted) {
+      const c = runCommit(r.run)?.commit;
+      if (c && c !== here && !seen.has(c)) seen.set(c, r.run);
+    }
+    return [...seen].map(([commit, run]) => ({ commit, run }));
+  });
+  const [against, setAgainst] = createSignal<string | null>(null);
+  const base = () => against() ?? mine()?.branch ?? others()[0]?.commit ?? null;
+  return (
+    <Show when={mine()}>
+      {(c) => (
+        <>
+          <dt>commit</dt>
+          <dd data-testid="run-commit">
+            <A href={`/${props.repo}/commit/${c().commit}`}>{c().commit.slice(0, 10)}</A>
+            <Show when={c().branch}> on {c().branch}</Show>
+          </dd>
+          <dt>compare code</dt>
+          <dd>
+            <select
+              aria-label="Compare this run's code with"
+              value={base() ?? ''}
+              onChange={(e) => setAgainst(e.currentTarget.value || null)}
+            >
+              <Show when={c().branch}>{(b) => <option value={b()}>branch {b()}</option>}</Show>
+              <For each={others()}>
+                {(o) => (
+                  <option value={o.commit}>
+                    {o.run.name || o.run.id.slice(0, 8)} ({o.commit.slice(0, 7)})
+                  </option>
+                )}
+              </For>
+            </select>{' '}
+            <Show when={base()} fallback={<span>no other run names a commit</span>}>
+              {(b) => (
+                <A href={`/${props.repo}/compare/${b()}...${c().commit}`} data-testid="compare-code-link">
+                  compare code
+                </A>
+              )}
+            </Show>
+          </dd>
+        </>
+      )}
+    </Show>
+  );
+}
