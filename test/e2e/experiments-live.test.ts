@@ -71,6 +71,7 @@ describe.skipIf(!e2eAvailable())('experiments of a repository while a run is log
       files: false,
       runName: 'baseline',
       tags: { 'mlflow.source.git.commit': BASE_COMMIT },
+      gitTags: false,
       mlflow: { trackingUri: mlflowUri, experimentName: 'live', token: TOKEN, queueDir: path.join(dir, 'q0') },
     });
     earlier.logMetrics({ val_loss: 0.9 }, 0);
@@ -162,5 +163,23 @@ describe.skipIf(!e2eAvailable())('experiments of a repository while a run is log
     const savedNested = path.join(dir, 'MLmodel');
     await nested.saveAs(savedNested);
     expect(fs.readFileSync(savedNested, 'utf8')).toBe('flavors: {}\n');
+
+    // A link to a run this device has not synced yet (nothing polls on the run page) opens it.
+    const later = makeLogger({
+      files: false,
+      runName: 'shared-link-run',
+      gitTags: false,
+      mlflow: { trackingUri: mlflowUri, experimentName: 'live', token: TOKEN, queueDir: path.join(dir, 'q3') },
+    });
+    later.logParams({ optimizer: 'sgd' });
+    const laterResult = await later.end();
+    expect(laterResult).toMatchObject({ pending: 0, failed: 0 });
+    const laterRun = (await mlflow('runs/search', {
+      experiment_ids: exp.experiment.experiment_id,
+      filter: "attributes.run_name = 'shared-link-run'",
+    })) as { runs: Array<{ info: { run_id: string } }> };
+    await page.goto(`${server.url}/admin/live/experiments/runs/${laterRun.runs[0]!.info.run_id}`);
+    await expect.poll(() => runPage.textContent(), { timeout: 20_000 }).toContain('shared-link-run');
+    expect(await runPage.textContent()).toContain('sgd');
   });
 });

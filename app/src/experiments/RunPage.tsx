@@ -11,7 +11,7 @@ import { HistoryChart } from './HistoryChart.tsx';
 import { RunArtifacts } from './RunArtifacts.tsx';
 import { RunCommit } from './RunCommit.tsx';
 import { experimentsDb } from './run-store.ts';
-import { metricHistory } from './server-runs.ts';
+import { metricHistory, pullRunFeed } from './server-runs.ts';
 import './experiments.css';
 
 export default function RunPage() {
@@ -19,7 +19,14 @@ export default function RunPage() {
   const repo = () => `${params.owner}/${params.repo}`;
   const [row] = createResource(
     () => [repo(), decodeURIComponent(params.runId)] as [string, string],
-    (key) => experimentsDb().runs.get(key),
+    // A link opened on a device that has not synced this run yet: pull the feed once, then look again.
+    async (key) =>
+      (await experimentsDb().runs.get(key)) ??
+      (navigator.onLine
+        ? await pullRunFeed(experimentsDb(), defaultServer(), key[0])
+            .then(() => experimentsDb().runs.get(key))
+            .catch(() => undefined)
+        : undefined),
   );
   const [histories, setHistories] = createSignal(new Map<string, MetricPoint[]>());
   createEffect(() => {
