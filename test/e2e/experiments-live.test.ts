@@ -172,8 +172,7 @@ describe.skipIf(!e2eAvailable())('experiments of a repository while a run is log
       mlflow: { trackingUri: mlflowUri, experimentName: 'live', token: TOKEN, queueDir: path.join(dir, 'q3') },
     });
     later.logParams({ optimizer: 'sgd' });
-    const laterResult = await later.end();
-    expect(laterResult).toMatchObject({ pending: 0, failed: 0 });
+    expect(await later.flush()).toMatchObject({ pending: 0, failed: 0 });
     const laterRun = (await mlflow('runs/search', {
       experiment_ids: exp.experiment.experiment_id,
       filter: "attributes.run_name = 'shared-link-run'",
@@ -181,5 +180,13 @@ describe.skipIf(!e2eAvailable())('experiments of a repository while a run is log
     await page.goto(`${server.url}/admin/live/experiments/runs/${laterRun.runs[0]!.info.run_id}`);
     await expect.poll(() => runPage.textContent(), { timeout: 20_000 }).toContain('shared-link-run');
     expect(await runPage.textContent()).toContain('sgd');
+
+    // The run is still running: what it logs next shows up on its page, without a reload.
+    for (let step = 0; step < 3; step++) later.logMetrics({ accuracy: 0.5 + step / 8 }, step);
+    expect(await later.flush()).toMatchObject({ pending: 0, failed: 0 });
+    await expect.poll(() => runPage.textContent(), { timeout: 30_000 }).toMatch(/accuracy.*last 0\.75/);
+    await runPage.getByTestId('history-chart').locator('canvas').first().waitFor({ timeout: 20_000 });
+    expect(await later.end()).toMatchObject({ pending: 0, failed: 0 });
+    await expect.poll(() => runPage.textContent(), { timeout: 30_000 }).toContain('FINISHED');
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { MetricPoint } from '@cairn/core/runs/index';
 import { useParams } from '@solidjs/router';
-import { createEffect, createResource, createSignal, For, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 import { RunArtifacts } from './RunArtifacts.tsx';
@@ -17,7 +17,7 @@ import './experiments.css';
 export default function RunPage() {
   const params = useParams<{ owner: string; repo: string; runId: string }>();
   const repo = () => `${params.owner}/${params.repo}`;
-  const [row] = createResource(
+  const [row, { refetch }] = createResource(
     () => [repo(), decodeURIComponent(params.runId)] as [string, string],
     // A link opened on a device that has not synced this run yet: pull the feed once, then look again.
     async (key) =>
@@ -28,6 +28,14 @@ export default function RunPage() {
             .catch(() => undefined)
         : undefined),
   );
+  // A running run moves on while it is looked at: follow the run feed, as the runs table does.
+  const follow = setInterval(() => {
+    if (row()?.run.status !== 'RUNNING' || !navigator.onLine) return;
+    void pullRunFeed(experimentsDb(), defaultServer(), repo())
+      .then((changed) => changed > 0 && refetch())
+      .catch(() => {});
+  }, 3000);
+  onCleanup(() => clearInterval(follow));
   const [histories, setHistories] = createSignal(new Map<string, MetricPoint[]>());
   createEffect(() => {
     const r = row()?.run;
