@@ -6,7 +6,7 @@
  */
 import type { Run } from '@cairn/core/runs/index';
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
 import { createExperimentsData } from './create-experiments-data.ts';
 import { RunsTable } from './RunsTable.tsx';
 import { type Column, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
@@ -25,45 +25,66 @@ export default function ExperimentsPage() {
   const data = createExperimentsData(params.owner, params.repo);
   const base = () => `/${params.owner}/${params.repo}/experiments`;
 
-  const state = createMemo<TableViewState>(() => {
+  const fromUrl = createMemo<TableViewState>(() => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(search)) if (typeof v === 'string') p.set(k, v);
     return readTableState(p);
   });
+  // A change shows at once: the router writes the URL a moment later (a transition), and the
+  // table should not wait for it. Once the URL has caught up (or on back/forward) it rules.
+  const [pending, setPending] = createSignal<TableViewState | null>(null);
+  createEffect(on(fromUrl, () => setPending(null), { defer: true }));
+  // Equal content is the same state: the URL catching up recomputes nothing downstream.
+  const state = createMemo((): TableViewState => pending() ?? fromUrl(), undefined, {
+    equals: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+  });
   const update = (patch: Partial<TableViewState>) => {
-    const next = writeTableState({ ...state(), ...patch });
+    const next = { ...state(), ...patch };
+    setPending(next);
+    const p = writeTableState(next);
     const all: Record<string, string | undefined> = {};
     for (const k of ['q', 'sort', 'dir', 'cols', 'pin', 'summary', 'group', 'differ', 'base', 'sel'])
-      all[k] = next.get(k) ?? undefined;
+      all[k] = p.get(k) ?? undefined;
     setSearch(all, { replace: true });
   };
 
   const [filterText, setFilterText] = createSignal(state().filter);
   const runs = createMemo(() => data.rows().map((r) => r.run));
   const allColumns = createMemo(() => columnsOf(runs()));
-  const filtered = createMemo(() => filterRuns(runs(), state().filter));
+  // Each derived list depends only on the parts of the state it uses (strings compare by
+  // value), so a sort does not filter again, and a selection neither filters nor sorts.
+  const appliedFilter = createMemo(() => state().filter);
+  const sortKey = createMemo(() => {
+    const s = state();
+    return `${s.sort ?? ''}\n${s.sort ? s.direction : 'desc'}\n${s.summary}`;
+  });
+  const filtered = createMemo(() => filterRuns(runs(), appliedFilter()));
   const shownRuns = createMemo(() => {
     const f = filtered();
     const list = f.ok ? f.runs : runs();
-    const s = state();
-    const col = s.sort ? parseColumnId(s.sort) : parseColumnId('attr:start_time');
-    return col ? sortRuns(list, col, s.sort ? s.direction : 'desc', s.summary) : list;
+    const [sort, direction, summary] = sortKey().split('\n') as [string, 'asc' | 'desc', TableViewState['summary']];
+    const col = parseColumnId(sort || 'attr:start_time');
+    return col ? sortRuns(list, col, direction, summary) : list;
   });
-  const columns = createMemo<Column[]>(() => {
-    const s = state();
-    const known = new Map(allColumns().map((c) => [c.id, c]));
-    let cols: Column[] = s.columns
-      ? s.columns.map((id) => known.get(id) ?? parseColumnId(id)).filter((c): c is Column => c !== null)
-      : allColumns()
-          .filter((c) => c.kind !== 'tag')
-          .slice(0, DEFAULT_LIMIT);
-    if (s.onlyDiffering) {
-      const keep = new Set(differingColumns(shownRuns(), cols, s.summary).map((c) => c.id));
-      cols = cols.filter((c) => keep.has(c.id));
-    }
-    const pinned = new Set(s.pinned);
-    return [...cols.filter((c) => pinned.has(c.id)), ...cols.filter((c) => !pinned.has(c.id))];
-  });
+  const columns = createMemo(
+    (): Column[] => {
+      const s = state();
+      const known = new Map(allColumns().map((c) => [c.id, c]));
+      let cols: Column[] = s.columns
+        ? s.columns.map((id) => known.get(id) ?? parseColumnId(id)).filter((c): c is Column => c !== null)
+        : allColumns()
+            .filter((c) => c.kind !== 'tag')
+            .slice(0, DEFAULT_LIMIT);
+      if (s.onlyDiffering) {
+        const keep = new Set(differingColumns(shownRuns(), cols, s.summary).map((c) => c.id));
+        cols = cols.filter((c) => keep.has(c.id));
+      }
+      const pinned = new Set(s.pinned);
+      return [...cols.filter((c) => pinned.has(c.id)), ...cols.filter((c) => !pinned.has(c.id))];
+    },
+    undefined,
+    { equals: (a, b) => a.length === b.length && a.every((c, i) => c.id === b[i]?.id) },
+  );
   const groups = createMemo(() => {
     const g = state().groupBy ? parseColumnId(state().groupBy as string) : null;
     if (!g) return null;
@@ -75,6 +96,7 @@ export default function ExperimentsPage() {
     );
   });
   const selected = createMemo(() => new Set(state().selected));
+  const pinnedSet = createMemo(() => new Set(state().pinned));
   const baseline = createMemo<Run | null>(() => runs().find((r) => r.id === state().baseline) ?? null);
   const shownIds = () => columns().map((c) => c.id);
 
@@ -239,7 +261,7 @@ export default function ExperimentsPage() {
             runs={shownRuns()}
             groups={groups()}
             columns={columns()}
-            pinned={new Set(state().pinned)}
+            pinned={pinnedSet()}
             summary={state().summary}
             baseline={baseline()}
             selected={selected()}

@@ -20,6 +20,7 @@ export function HistoryChart(props: {
 }) {
   let host!: HTMLDivElement;
   let plot: uPlot | null = null;
+  let frames = 0;
   createEffect(() => {
     const width = Math.max(320, host.clientWidth || 800);
     const series = props.runs.map((r) => {
@@ -35,6 +36,14 @@ export function HistoryChart(props: {
         title: props.metric,
         scales: { x: { time: props.xAxis === 'wall' }, y: { distr: props.logScale ? 3 : 1 } },
         legend: { show: props.runs.length <= 20 },
+        // Counts drawn frames (data-frames), which the benchmark and tests wait for.
+        hooks: {
+          draw: [
+            () => {
+              host.dataset.frames = String(++frames);
+            },
+          ],
+        },
         series: [
           { label: props.xAxis },
           ...props.runs.map((r, i) => ({

@@ -1,8 +1,47 @@
-/** The parallel-coordinates plot on a canvas, with brushing (drag along an axis; double-click clears). */
+/**
+ * The parallel-coordinates plot, with brushing (drag along an axis; double-click clears).
+ * The page only reads the cells and handles the pointer: a worker (parallel-coords.worker.ts)
+ * builds the axes, filters by the brushes, draws on an OffscreenCanvas and sends back the
+ * picture (an ImageBitmap, blitted here) with the runs inside the brushes — so 10,000 runs
+ * never stall the page. Where workers or OffscreenCanvas are missing it draws in the page.
+ */
 import type { Run } from '@cairn/core/runs/index';
-import { createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
-import { type Brush, brushMask, buildAxis, colorBins, drawParallel, type PcLayout } from './parallel-coords.ts';
+import { createEffect, createSignal, on, onCleanup, untrack } from 'solid-js';
+import {
+  axisOfValues,
+  type Brush,
+  brushedIndices,
+  brushMask,
+  cellValues,
+  colorBins,
+  drawParallel,
+  type PcLayout,
+} from './parallel-coords.ts';
+import type { PcColumnData, PcFrame, PcRequest } from './parallel-coords-protocol.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
+
+const HEIGHT = 360;
+
+// One worker for every plot of the tab, started with the first plot and kept: starting a
+// worker costs more than drawing 10,000 runs.
+let sharedWorker: Worker | null = null;
+let nextPlot = 1;
+const framesOf = new Map<number, (f: PcFrame) => void>();
+function plotWorker(): Worker | null {
+  if (typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined') return null;
+  if (!sharedWorker) {
+    sharedWorker = new Worker(new URL('./parallel-coords.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'cairn-parallel-coordinates',
+    });
+    sharedWorker.onmessage = (e: MessageEvent<PcFrame>) => {
+      const show = framesOf.get(e.data.plot);
+      if (show) show(e.data);
+      else e.data.bitmap.close();
+    };
+  }
+  return sharedWorker;
+}
 
 export function ParallelCoordinates(props: {
   runs: Run[];
@@ -10,28 +49,136 @@ export function ParallelCoordinates(props: {
   summary: MetricSummaryKind;
   logAxes: string[];
   colorBy: Column | null;
+  /** The ids of the runs inside every brush; null when no brush is set. */
+  onSelect?: (ids: Set<string> | null) => void;
 }) {
   let canvas!: HTMLCanvasElement;
   const [brushes, setBrushes] = createSignal<Brush[]>([]);
   const [width, setWidth] = createSignal(800);
-  const height = 360;
-  const layout = (): PcLayout => ({ width: width(), height, top: 34, bottom: 20, left: 40, right: 40 });
-  const axes = createMemo(() =>
-    props.columns.map((c) => buildAxis(props.runs, c, props.summary, props.logAxes.includes(c.id))),
-  );
-  const colorAxis = createMemo(() =>
-    props.colorBy ? buildAxis(props.runs, props.colorBy, props.summary, false) : null,
-  );
-  createEffect(() => {
+  const layout = (): PcLayout => ({ width: width(), height: HEIGHT, top: 34, bottom: 20, left: 40, right: 40 });
+  const dpr = () => globalThis.devicePixelRatio || 1;
+  const textColor = () => (canvas.isConnected ? getComputedStyle(canvas).color : '') || '#222';
+
+  // What the worker was last given: the runs (to map its selection back to ids) and columns.
+  let sentRuns: Run[] = [];
+  let sentColumns: PcColumnData[] = [];
+  let frames = 0;
+  let lastSelection: string | null = 'none';
+  const emitSelection = (indices: Uint32Array | null, runs: readonly Run[]) => {
+    canvas.dataset.selected = indices ? String(indices.length) : 'all';
+    const ids = indices ? new Set(Array.from(indices, (i) => (runs[i] as Run).id)) : null;
+    const key = ids ? [...ids].join('\n') : null;
+    if (key === lastSelection) return;
+    lastSelection = key;
+    props.onSelect?.(ids);
+  };
+  const shown = () => {
+    canvas.dataset.frames = String(++frames);
+  };
+
+  const worker = plotWorker();
+  const plot = nextPlot++;
+  onCleanup(() => {
+    framesOf.delete(plot);
+    worker?.postMessage({ type: 'dispose', plot } satisfies PcRequest);
+  });
+
+  // One frame in flight at a time; changes meanwhile are folded into the next one.
+  let busy = false;
+  let dirty = false;
+  let seq = 0;
+  const runsOfSeq = new Map<number, Run[]>();
+  const requestDraw = () =>
+    untrack(() => {
+      if (!worker) return drawHere();
+      if (busy) {
+        dirty = true;
+        return;
+      }
+      busy = true;
+      dirty = false;
+      seq++;
+      runsOfSeq.set(seq, sentRuns);
+      const req: PcRequest = {
+        type: 'draw',
+        plot,
+        seq,
+        layout: layout(),
+        dpr: dpr(),
+        textColor: textColor(),
+        brushes: brushes(),
+        highlight: null,
+      };
+      worker.postMessage(req);
+    });
+  if (worker) {
+    framesOf.set(plot, (f) => {
+      const ctx = canvas.getContext('2d');
+      if (ctx) {
+        if (canvas.width !== f.bitmap.width) canvas.width = f.bitmap.width;
+        if (canvas.height !== f.bitmap.height) canvas.height = f.bitmap.height;
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        ctx.drawImage(f.bitmap, 0, 0);
+      }
+      f.bitmap.close();
+      canvas.dataset.workerMs = f.ms.toFixed(1);
+      shown();
+      emitSelection(f.selected, runsOfSeq.get(f.seq) ?? []);
+      runsOfSeq.delete(f.seq);
+      busy = false;
+      if (dirty) requestDraw();
+    });
+  }
+
+  /** Without a worker: the same drawing on this thread. */
+  const drawHere = () => {
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    const dpr = globalThis.devicePixelRatio || 1;
-    canvas.width = width() * dpr;
-    canvas.height = height * dpr;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const n = props.runs.length;
-    drawParallel(ctx, layout(), axes(), brushMask(axes(), brushes(), n), colorBins(colorAxis(), n), brushes());
+    const l = layout();
+    const d = dpr();
+    canvas.width = l.width * d;
+    canvas.height = l.height * d;
+    ctx.setTransform(d, 0, 0, d, 0, 0);
+    const axes = sentColumns.map((c) => axisOfValues(c.col, c.values, c.log));
+    const colorCol = props.colorBy;
+    const bins = colorBins(
+      colorCol ? axisOfValues(colorCol, cellValues(sentRuns, colorCol, props.summary), false) : null,
+      sentRuns.length,
+    );
+    const mask = brushMask(axes, brushes(), sentRuns.length);
+    drawParallel(ctx, l, axes, mask, bins, brushes(), null, textColor());
+    shown();
+    emitSelection(brushedIndices(mask, brushes()), sentRuns);
+  };
+
+  // New runs, columns, summary, log axes or colouring: the cells go to the worker.
+  createEffect(() => {
+    // The first frame at the real width (not a guess redrawn once the observer reports).
+    if (frames === 0 && canvas.clientWidth) setWidth(Math.max(320, canvas.clientWidth));
+    const runs = props.runs;
+    const summary = props.summary;
+    const columns = props.columns.map((col) => ({
+      col,
+      log: props.logAxes.includes(col.id),
+      values: cellValues(runs, col, summary),
+    }));
+    const colorCol = props.colorBy;
+    const color = colorCol ? { col: colorCol, log: false, values: cellValues(runs, colorCol, summary) } : null;
+    sentRuns = runs;
+    sentColumns = columns;
+    // Brushes on axes that are gone no longer filter.
+    const ids = new Set(columns.map((c) => c.col.id));
+    const kept = untrack(brushes).filter((b) => ids.has(b.axis));
+    if (kept.length !== untrack(brushes).length) setBrushes(kept);
+    if (worker) {
+      const req: PcRequest = { type: 'data', plot, columns, color, n: runs.length };
+      worker.postMessage(req);
+    }
+    requestDraw();
   });
+  // A new size or brush: a new frame (the first frame comes from the data above).
+  createEffect(on([width, brushes], () => requestDraw(), { defer: true }));
+
   const resize = new ResizeObserver(() => setWidth(Math.max(320, canvas.clientWidth)));
   queueMicrotask(() => resize.observe(canvas));
   onCleanup(() => resize.disconnect());
@@ -45,16 +192,16 @@ export function ParallelCoordinates(props: {
       ref={canvas}
       class="cmp-canvas"
       data-testid="parallel-coordinates"
-      style={`height:${height}px`}
+      style={`height:${HEIGHT}px`}
       onPointerDown={(e) => {
         const r = canvas.getBoundingClientRect();
         const x = e.clientX - r.left;
-        const count = axes().length;
+        const count = props.columns.length;
         const l = layout();
         const inner = l.width - l.left - l.right;
         const i = count <= 1 ? 0 : Math.round(((x - l.left) / inner) * (count - 1));
-        const axis = axes()[i];
-        if (axis) drag = { axis: axis.col.id, y0: e.clientY - r.top };
+        const col = props.columns[i];
+        if (col) drag = { axis: col.id, y0: e.clientY - r.top };
       }}
       onPointerMove={(e) => {
         if (!drag) return;

@@ -1,6 +1,8 @@
 /**
  * The virtualised runs table: only the rows in view (plus a few) are in the DOM, so 10,000
- * runs render as fast as 30. Pinned columns stick to the left; a header click sorts; metric
+ * runs render as fast as 30; with many columns only those in view (plus a few, and the pinned
+ * ones) are too, so 100 columns cost what 12 do. Pinned columns (which the page puts first)
+ * stick to the left; a header click sorts; metric
  * cells show the chosen summary and, with a baseline run, the difference to it; grouped, a
  * header row per group carries each metric's mean and range.
  */
@@ -11,6 +13,9 @@ import { deltaOf, type RunGroup } from './run-table.ts';
 
 export const ROW_HEIGHT = 28;
 const OVERSCAN = 8;
+/** From this many columns on, only those in view are drawn (fewer are all drawn). */
+const WINDOW_COLUMNS_FROM = 24;
+const COLUMN_OVERSCAN_PX = 300;
 
 type Item = { kind: 'run'; run: Run } | { kind: 'group'; group: RunGroup };
 
@@ -51,12 +56,25 @@ function fmtDelta(d: number): string {
 export function RunsTable(props: RunsTableProps) {
   const [scrollTop, setScrollTop] = createSignal(0);
   const [viewport, setViewport] = createSignal(600);
+  const [scrollLeft, setScrollLeft] = createSignal(0);
+  const [viewWidth, setViewWidth] = createSignal(1200);
+  // One item object per run for as long as the run lives, so a sort or a scroll moves the rows
+  // already drawn (For keys by identity) instead of building them again.
+  const runItems = new WeakMap<Run, Item>();
+  const itemOf = (run: Run): Item => {
+    let item = runItems.get(run);
+    if (!item) {
+      item = { kind: 'run', run };
+      runItems.set(run, item);
+    }
+    return item;
+  };
   const items = createMemo<Item[]>(() => {
-    if (!props.groups) return props.runs.map((run) => ({ kind: 'run', run }));
+    if (!props.groups) return props.runs.map(itemOf);
     const out: Item[] = [];
     for (const g of props.groups) {
       out.push({ kind: 'group', group: g });
-      for (const run of g.runs) out.push({ kind: 'run', run });
+      for (const run of g.runs) out.push(itemOf(run));
     }
     return out;
   });
@@ -76,48 +94,110 @@ export function RunsTable(props: RunsTableProps) {
   });
   const visible = createMemo(() => {
     const { first, last } = range();
-    return items()
-      .slice(first, last)
-      .map((item, i) => ({ item, index: first + i }));
+    return items().slice(first, last);
   });
+  // The columns drawn: pinned ones, a gap as wide as the columns scrolled past, and those in view.
+  const columnWindow = createMemo(
+    () => {
+      const cols = props.columns;
+      const pinned = cols.filter((c) => props.pinned.has(c.id));
+      const rest = cols.filter((c) => !props.pinned.has(c.id));
+      if (cols.length < WINDOW_COLUMNS_FROM) return { pinned, rest, gap: 0 };
+      const { o } = offsets();
+      let pinnedEnd = 64;
+      for (const c of pinned) pinnedEnd += widthOf(c);
+      const lo = scrollLeft() - COLUMN_OVERSCAN_PX;
+      const hi = scrollLeft() + viewWidth() + COLUMN_OVERSCAN_PX;
+      const shown = rest.filter((c) => {
+        const left = o.get(c.id) as number;
+        return left + widthOf(c) > lo && left < hi;
+      });
+      const first = shown[0];
+      return { pinned, rest: shown, gap: first ? Math.max(0, (o.get(first.id) as number) - pinnedEnd) : 0 };
+    },
+    undefined,
+    {
+      equals: (a, b) =>
+        a.gap === b.gap &&
+        a.pinned.length === b.pinned.length &&
+        a.rest.length === b.rest.length &&
+        a.pinned.every((c, i) => c === b.pinned[i]) &&
+        a.rest.every((c, i) => c === b.rest[i]),
+    },
+  );
+  const gap = () => columnWindow().gap;
   const cellStyle = (c: Column) => {
     const w = widthOf(c);
     const base = `width:${w}px;min-width:${w}px;`;
     return props.pinned.has(c.id) ? `${base}position:sticky;left:${offsets().o.get(c.id)}px;z-index:1;` : base;
   };
 
-  const cell = (run: Run, c: Column) => {
-    const v = cellValue(run, c, props.summary);
-    const text = formatCell(v, c);
+  // One element per cell (text and title on the cell itself); a delta only with a baseline.
+  const Cell = (p: { run: Run; col: Column }) => {
+    const c = p.col;
+    const text = () => formatCell(cellValue(p.run, c, props.summary), c);
     if (c.kind === 'attr' && c.key === 'name') {
       return (
-        <a href={props.runHref(run)} title={run.id}>
-          {text || run.id.slice(0, 8)}
-        </a>
+        <div class="exp-cell exp-kind-attr" style={cellStyle(c)}>
+          <a href={props.runHref(p.run)} title={p.run.id}>
+            {text() || p.run.id.slice(0, 8)}
+          </a>
+        </div>
       );
     }
-    const d =
+    const delta = () =>
       props.baseline && (c.kind === 'metric' || c.kind === 'param')
-        ? deltaOf(run, props.baseline, c, props.summary)
+        ? deltaOf(p.run, props.baseline, c, props.summary)
         : null;
     return (
-      <>
-        <span title={text}>{text}</span>
-        <Show when={d !== null && d !== 0}>
-          <span class={`exp-delta ${(d as number) > 0 ? 'up' : 'down'}`}>{fmtDelta(d as number)}</span>
-        </Show>
-      </>
+      <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} title={text()}>
+        {text()}
+        <Show when={delta()}>{(d) => <span class={`exp-delta ${d() > 0 ? 'up' : 'down'}`}>{fmtDelta(d())}</span>}</Show>
+      </div>
     );
   };
+  const HeadCell = (c: Column) => (
+    <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} data-col={c.id}>
+      <button type="button" class="exp-sort" onClick={() => props.onSort(c.id)} title={`Sort by ${c.id}`}>
+        {label(c)}
+        {props.sort === c.id ? (props.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+      </button>
+      <span class="exp-col-tools">
+        <button type="button" title="Pin" classList={{ on: props.pinned.has(c.id) }} onClick={() => props.onPin(c.id)}>
+          📌
+        </button>
+        <button type="button" title="Move left" onClick={() => props.onMove(c.id, -1)}>
+          ‹
+        </button>
+        <button type="button" title="Move right" onClick={() => props.onMove(c.id, 1)}>
+          ›
+        </button>
+        <button type="button" title="Hide" onClick={() => props.onHide(c.id)}>
+          ×
+        </button>
+      </span>
+    </div>
+  );
+  const Gap = () => (
+    <Show when={gap() > 0}>
+      <div class="exp-gap" style={`width:${gap()}px;min-width:${gap()}px`} />
+    </Show>
+  );
 
   return (
     <div
       class="exp-table"
       data-testid="runs-table"
       ref={(el) => {
-        queueMicrotask(() => setViewport(el.clientHeight || 600));
+        queueMicrotask(() => {
+          setViewport(el.clientHeight || 600);
+          setViewWidth(el.clientWidth || 1200);
+        });
       }}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onScroll={(e) => {
+        setScrollTop(e.currentTarget.scrollTop);
+        setScrollLeft(e.currentTarget.scrollLeft);
+      }}
     >
       <div class="exp-row exp-head" style={`width:${offsets().total}px`}>
         <div class="exp-cell exp-check" style="position:sticky;left:0;z-index:2">
@@ -128,44 +208,22 @@ export function RunsTable(props: RunsTableProps) {
             onChange={() => props.onToggleAll()}
           />
         </div>
-        <For each={props.columns}>
-          {(c) => (
-            <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} data-col={c.id}>
-              <button type="button" class="exp-sort" onClick={() => props.onSort(c.id)} title={`Sort by ${c.id}`}>
-                {label(c)}
-                {props.sort === c.id ? (props.direction === 'asc' ? ' ▲' : ' ▼') : ''}
-              </button>
-              <span class="exp-col-tools">
-                <button
-                  type="button"
-                  title="Pin"
-                  classList={{ on: props.pinned.has(c.id) }}
-                  onClick={() => props.onPin(c.id)}
-                >
-                  📌
-                </button>
-                <button type="button" title="Move left" onClick={() => props.onMove(c.id, -1)}>
-                  ‹
-                </button>
-                <button type="button" title="Move right" onClick={() => props.onMove(c.id, 1)}>
-                  ›
-                </button>
-                <button type="button" title="Hide" onClick={() => props.onHide(c.id)}>
-                  ×
-                </button>
-              </span>
-            </div>
-          )}
-        </For>
+        <For each={columnWindow().pinned}>{HeadCell}</For>
+        <Gap />
+        <For each={columnWindow().rest}>{HeadCell}</For>
       </div>
       <div class="exp-body" style={`height:${items().length * ROW_HEIGHT}px;width:${offsets().total}px`}>
         <For each={visible()}>
-          {({ item, index }) => (
-            <div class="exp-row" style={`top:${index * ROW_HEIGHT}px;width:${offsets().total}px`}>
+          {(item, i) => (
+            <div class="exp-row" style={`top:${(range().first + i()) * ROW_HEIGHT}px;width:${offsets().total}px`}>
               <Show
                 when={item.kind === 'run' && item.run}
                 fallback={
-                  <GroupRow group={(item as { group: RunGroup }).group} columns={props.columns} cellStyle={cellStyle} />
+                  <GroupRow
+                    group={(item as { group: RunGroup }).group}
+                    columns={[...columnWindow().pinned, ...columnWindow().rest]}
+                    cellStyle={cellStyle}
+                  />
                 }
               >
                 {(run) => (
@@ -191,13 +249,9 @@ export function RunsTable(props: RunsTableProps) {
                         {props.baseline?.id === run().id ? '★' : '☆'}
                       </button>
                     </div>
-                    <For each={props.columns}>
-                      {(c) => (
-                        <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)}>
-                          {cell(run(), c)}
-                        </div>
-                      )}
-                    </For>
+                    <For each={columnWindow().pinned}>{(c) => <Cell run={run()} col={c} />}</For>
+                    <Gap />
+                    <For each={columnWindow().rest}>{(c) => <Cell run={run()} col={c} />}</For>
                   </div>
                 )}
               </Show>

@@ -2,10 +2,11 @@
  * Parallel coordinates on a canvas: one vertical axis per column (numeric, log, or categorical
  * for text params), one polyline per run. Lines are drawn in colour batches — one path per
  * colour bin — so 10,000 runs are 17 strokes, not 10,000. Brushing keeps a value range per
- * axis; runs outside any brush are drawn faint underneath.
+ * axis; runs outside any brush are drawn faint underneath. Pure (no DOM): the plot's worker
+ * (parallel-coords.worker.ts) runs it on an OffscreenCanvas, from cell values the page reads.
  */
 import type { Run } from '@cairn/core/runs/index';
-import { type Column, cellValue, type MetricSummaryKind } from './run-columns.ts';
+import { type Cell, type Column, cellValue, type MetricSummaryKind } from './run-columns.ts';
 
 export interface PcAxis {
   col: Column;
@@ -45,8 +46,22 @@ export const RAMP: string[] = Array.from({ length: COLOR_BINS }, (_, i) => {
 });
 
 export function buildAxis(runs: readonly Run[], col: Column, summary: MetricSummaryKind, log: boolean): PcAxis {
-  const n = runs.length;
-  const raw = runs.map((r) => cellValue(r, col, summary));
+  return axisOfValues(col, cellValues(runs, col, summary), log);
+}
+
+/** Each run's cell in one column (what the page sends the plot's worker). */
+export function cellValues(runs: readonly Run[], col: Column, summary: MetricSummaryKind): Cell[] {
+  const out: Cell[] = new Array(runs.length);
+  for (let i = 0; i < runs.length; i++) out[i] = cellValue(runs[i] as Run, col, summary);
+  return out;
+}
+
+/**
+ * An axis from one column's cells: categorical when any cell is text, else numeric; a log axis
+ * only when every finite value is positive (otherwise it stays linear).
+ */
+export function axisOfValues(col: Column, raw: readonly Cell[], log: boolean): PcAxis {
+  const n = raw.length;
   const pos = new Float32Array(n).fill(Number.NaN);
   const numeric = raw.every((v) => v === null || typeof v === 'number');
   if (!numeric) {
@@ -57,7 +72,7 @@ export function buildAxis(runs: readonly Run[], col: Column, summary: MetricSumm
     });
     return { col, log: false, pos, categories, min: 0, max: categories.length - 1 };
   }
-  const useLog = log && raw.every((v) => v === null || (typeof v === 'number' && v > 0));
+  const useLog = log && raw.every((v) => typeof v !== 'number' || !Number.isFinite(v) || v > 0);
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (const v of raw) {
@@ -96,6 +111,17 @@ export function brushMask(axes: readonly PcAxis[], brushes: readonly Brush[], n:
   return mask;
 }
 
+/** Indices of the runs inside every brush, or null when nothing is brushed. */
+export function brushedIndices(mask: Uint8Array, brushes: readonly Brush[]): Uint32Array | null {
+  if (brushes.length === 0) return null;
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) count += mask[i] as number;
+  const out = new Uint32Array(count);
+  let k = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out[k++] = i;
+  return out;
+}
+
 /** Colour bin of each run from a colouring axis (its position), or the middle bin. */
 export function colorBins(colorAxis: PcAxis | null, n: number): Uint8Array {
   const bins = new Uint8Array(n).fill(COLOR_BINS >> 1);
@@ -130,15 +156,21 @@ function fmt(v: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
 }
 
-/** Draws the whole plot. `highlight` (a run index) is drawn last, thick. */
+export type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+/**
+ * Draws the whole plot. `highlight` (a run index) is drawn last, thick. `textColor` is given
+ * by the page (a worker cannot read CSS); by default it is read from the canvas's style.
+ */
 export function drawParallel(
-  ctx: CanvasRenderingContext2D,
+  ctx: Ctx2D,
   layout: PcLayout,
   axes: readonly PcAxis[],
   mask: Uint8Array,
   bins: Uint8Array,
   brushes: readonly Brush[],
   highlight: number | null = null,
+  textColor: string = getTextColor(ctx),
 ): void {
   const n = mask.length;
   const count = axes.length;
@@ -184,7 +216,7 @@ export function drawParallel(
   // Axes, labels, ranges and brushes on top.
   ctx.lineWidth = 1;
   ctx.strokeStyle = '#333';
-  ctx.fillStyle = getTextColor(ctx);
+  ctx.fillStyle = textColor;
   ctx.font = '11px system-ui, sans-serif';
   ctx.textAlign = 'center';
   axes.forEach((axis, a) => {
@@ -209,12 +241,12 @@ export function drawParallel(
       ctx.fillStyle = 'rgba(228, 87, 46, 0.25)';
       const y1 = posToY(layout, b.hi);
       ctx.fillRect(x - 7, y1, 14, posToY(layout, b.lo) - y1);
-      ctx.fillStyle = getTextColor(ctx);
+      ctx.fillStyle = textColor;
     }
   });
 }
 
-function getTextColor(ctx: CanvasRenderingContext2D): string {
+function getTextColor(ctx: Ctx2D): string {
   const el = ctx.canvas as HTMLCanvasElement | OffscreenCanvas;
   if (typeof getComputedStyle === 'function' && 'isConnected' in el && el.isConnected) {
     return getComputedStyle(el).color || '#222';

@@ -1,0 +1,40 @@
+/** Messages between the parallel-coordinates plot (ParallelCoordinates.tsx) and its worker. */
+import type { Brush, PcLayout } from './parallel-coords.ts';
+import type { Cell, Column } from './run-columns.ts';
+
+export interface PcColumnData {
+  col: Column;
+  log: boolean;
+  /** One cell per run, in the page's run order. */
+  values: Cell[];
+}
+
+/** One worker serves every plot of the tab; `plot` says which. */
+export type PcRequest =
+  /** New runs or columns: the worker rebuilds its axes and colour bins. */
+  | { type: 'data'; plot: number; columns: PcColumnData[]; color: PcColumnData | null; n: number }
+  /** The plot is gone: its state is dropped. */
+  | { type: 'dispose'; plot: number }
+  /** Draw a frame with this layout and these brushes. */
+  | {
+      type: 'draw';
+      plot: number;
+      seq: number;
+      layout: PcLayout;
+      /** Device pixels per CSS pixel. */
+      dpr: number;
+      textColor: string;
+      brushes: Brush[];
+      highlight: number | null;
+    };
+
+export interface PcFrame {
+  type: 'frame';
+  plot: number;
+  seq: number;
+  bitmap: ImageBitmap;
+  /** Indices (in the page's run order) of the runs inside every brush; null when none is set. */
+  selected: Uint32Array | null;
+  /** The worker's time for this frame (filtering and drawing). */
+  ms: number;
+}

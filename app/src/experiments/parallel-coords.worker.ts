@@ -1,0 +1,58 @@
+/**
+ * Draws parallel-coordinates plots off the main thread (one worker per tab): holds each plot's axes (positions of every
+ * run on every axis) and colour bins, redraws on an OffscreenCanvas of its own when the layout
+ * or the brushes change, filters the runs by the brushes, and hands back the picture as an
+ * ImageBitmap with the brushed selection — so 10,000 runs never block the page.
+ */
+import { axisOfValues, brushedIndices, brushMask, colorBins, drawParallel, type PcAxis } from './parallel-coords.ts';
+import type { PcFrame, PcRequest } from './parallel-coords-protocol.ts';
+
+interface PlotState {
+  axes: PcAxis[];
+  bins: Uint8Array;
+  n: number;
+}
+const plots = new Map<number, PlotState>();
+let canvas: OffscreenCanvas | null = null;
+
+self.onmessage = (event: MessageEvent<PcRequest>) => {
+  const req = event.data;
+  if (req.type === 'dispose') {
+    plots.delete(req.plot);
+    return;
+  }
+  if (req.type === 'data') {
+    plots.set(req.plot, {
+      n: req.n,
+      axes: req.columns.map((c) => axisOfValues(c.col, c.values, c.log)),
+      bins: colorBins(req.color ? axisOfValues(req.color.col, req.color.values, false) : null, req.n),
+    });
+    return;
+  }
+  const t0 = performance.now();
+  const plot = plots.get(req.plot) ?? { axes: [], bins: new Uint8Array(0), n: 0 };
+  const { layout, dpr } = req;
+  const w = Math.max(1, Math.round(layout.width * dpr));
+  const h = Math.max(1, Math.round(layout.height * dpr));
+  // One canvas for every plot: each frame leaves as a bitmap, so nothing on it needs keeping.
+  canvas ??= new OffscreenCanvas(w, h);
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const mask = brushMask(plot.axes, req.brushes, plot.n);
+  drawParallel(ctx, layout, plot.axes, mask, plot.bins, req.brushes, req.highlight, req.textColor);
+  const selected = brushedIndices(mask, req.brushes);
+  const frame: PcFrame = {
+    type: 'frame',
+    plot: req.plot,
+    seq: req.seq,
+    bitmap: canvas.transferToImageBitmap(),
+    selected,
+    ms: performance.now() - t0,
+  };
+  const transfer: Transferable[] = [frame.bitmap];
+  if (selected) transfer.push(selected.buffer);
+  self.postMessage(frame, { transfer });
+};

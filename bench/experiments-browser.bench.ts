@@ -1,0 +1,269 @@
+/**
+ * The experiments views at 10,000 runs, in headless Chromium (the harness page in
+ * experiments-browser/ mounts the app's real components and times them from inside the page):
+ * - 10,000 runs × 100 columns (50 params, 50 metrics) in the Experiments page's Dexie store:
+ *   opening the page (store read + first table frame), the table's first frame from memory,
+ *   sort and filter from the click to the painted frame — against Array.prototype.sort of the
+ *   same numbers and a hand-written filter in the same page;
+ * - the parallel-coordinates plot of 10,000 runs on 8 axes (worker + OffscreenCanvas), and a
+ *   brush on one axis — against the same polylines on a bare canvas, and against drawing it on
+ *   the main thread as the app did before;
+ * - the uPlot metric-history chart of 1,000 runs × 1,000 steps, one of 5 metrics at a time —
+ *   against the same polylines on a bare canvas.
+ * Targets (issue 6): sort < 50 ms, filter < 50 ms, first table frame < 200 ms, parallel
+ * coordinates < 500 ms. BENCH_EXP_RUNS changes the run count.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import solid from 'vite-plugin-solid';
+import { launchChromium } from '../test/support/chromium.ts';
+import { type Measurement, median, report } from './lib.ts';
+
+// What the harness page (experiments-browser/main.tsx) exposes; declared here since the root
+// project has no JSX.
+interface Timing {
+  domMs: number;
+  frameMs: number;
+  scriptMs: number;
+  longestTaskMs: number;
+  note: string;
+}
+declare global {
+  interface Window {
+    benchSeed(n: number, params: number, metrics: number): Promise<number>;
+    benchOpenPage(allColumns: boolean): Promise<Timing>;
+    benchClosePage(): Promise<void>;
+    benchSort(colId: string): Promise<Timing>;
+    benchFilter(text: string): Promise<Timing>;
+    benchPure(): { sortMs: number; arraySortMs: number; filterMs: number; plainFilterMs: number };
+    benchTableInMemory(): Promise<Timing>;
+    benchPc(n: number): Promise<Timing>;
+    benchPcBrush(): Promise<Timing>;
+    benchPcMainThread(n: number): Promise<Timing>;
+    benchPcPlain(n: number): Promise<Timing>;
+    benchHistory(runs: number, steps: number, metric: number): Promise<Timing>;
+    benchHistoryPlain(runs: number, steps: number): Promise<Timing>;
+    benchUnmount(): void;
+  }
+}
+
+/** BENCH_EXP_PARTS=table,pc,history picks parts (all by default). */
+const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history').split(',');
+const RUNS = Number(process.env.BENCH_EXP_RUNS ?? 10_000);
+const HISTORY_RUNS = Math.min(RUNS, 1000);
+const STEPS = 1000;
+const FILTERS = [
+  "metrics.m3 > 1.5 AND params.p0 IN ('adam', 'sgd')",
+  "metrics.m3 > 2.5 AND params.p0 IN ('adam', 'sgd')",
+];
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-exp-'));
+const outDir = path.join(work, 'site');
+await build({
+  root: path.join(here, 'experiments-browser'),
+  logLevel: 'error',
+  configFile: false,
+  plugins: [solid()],
+  worker: { format: 'es' },
+  build: { outDir, emptyOutDir: true, target: 'es2022' },
+});
+const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+const server = http.createServer((req, res) => {
+  const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  // The app's server API is not here: the run feed answers 404 and the page shows the store.
+  if (rel.startsWith('/api/') || rel.includes('.mlflow/')) {
+    res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not here"}');
+    return;
+  }
+  let file = path.resolve(outDir, `.${rel}`);
+  if (!file.startsWith(outDir + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    file = path.join(outDir, 'index.html'); // the router's pages
+  }
+  res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+function asMeasurement(name: string, times: number[]): Measurement {
+  return { name, medianMs: median(times), runs: times };
+}
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+async function series(n: number, fn: () => Promise<Timing>): Promise<Timing[]> {
+  const out: Timing[] = [];
+  for (let i = 0; i < n; i++) out.push(await fn());
+  return out;
+}
+const frame = (name: string, ts: Timing[]) =>
+  asMeasurement(
+    name,
+    ts.map((t) => t.frameMs),
+  );
+const longest = (ts: Timing[]) => fmt(Math.max(...ts.map((t) => t.longestTaskMs)));
+/** Where the time of one measurement went (medians): script in the handler, until the DOM showed it, paint. */
+const detail = (ts: Timing[]) =>
+  `script ${fmt(median(ts.map((t) => t.scriptMs)))}, in the DOM ${fmt(median(ts.map((t) => t.domMs)))}, painted ${fmt(median(ts.map((t) => t.frameMs)))}, longest task ${longest(ts)}`;
+
+const chrome = await launchChromium();
+let page!: Page;
+try {
+  page = await chrome.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  page.on('console', (m) => m.type() === 'error' && !m.text().includes('404') && console.error(`page: ${m.text()}`));
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await page.goto(url);
+  await page.locator('#ready').waitFor();
+  const seeded = await page.evaluate((n) => window.benchSeed(n, 50, 50), RUNS);
+  if (seeded !== RUNS) throw new Error(`seeded ${seeded} runs, wanted ${RUNS}`);
+
+  if (PARTS.includes('table')) await tableBench();
+  if (PARTS.includes('pc')) await pcBench();
+  if (PARTS.includes('history')) await historyBench();
+} catch (error) {
+  console.error('bench failed:', error);
+  process.exitCode = 1;
+} finally {
+  await chrome.close().catch(() => {});
+  server.close();
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+async function tableBench() {
+  // Pure data work in the page (no DOM).
+  const pure = [];
+  for (let i = 0; i < 8; i++) pure.push(await page.evaluate(() => window.benchPure()));
+  pure.shift();
+  const pureBase = asMeasurement(
+    `Array.prototype.sort of ${RUNS} numbers`,
+    pure.map((p) => p.arraySortMs),
+  );
+  const plainFilter = asMeasurement(
+    'hand-written Array.filter, same predicate',
+    pure.map((p) => p.plainFilterMs),
+  );
+
+  // The Experiments page on its store: open (IndexedDB read + first frame), sort, filter.
+  const openDefault = await series(5, async () => {
+    const t = await page.evaluate(() => window.benchOpenPage(false));
+    await page.evaluate(() => window.benchClosePage());
+    return t;
+  });
+  const openAll = await series(3, async () => {
+    const t = await page.evaluate(() => window.benchOpenPage(true));
+    await page.evaluate(() => window.benchClosePage());
+    return t;
+  });
+  await page.evaluate(() => window.benchOpenPage(true));
+  await page.evaluate(() => window.benchSort('metric:m7')); // warm-up
+  const sortMetric = await series(7, () => page.evaluate(() => window.benchSort('metric:m7')));
+  const sortText = await series(7, () => page.evaluate(() => window.benchSort('param:p0')));
+  await page.evaluate((f) => window.benchFilter(f), FILTERS[1] as string); // warm-up
+  const filters = await series(
+    8,
+    (() => {
+      let i = 0;
+      return () => page.evaluate((f) => window.benchFilter(f), FILTERS[i++ % 2] as string);
+    })(),
+  );
+  await page.evaluate(() => window.benchClosePage());
+  const inMemory = await series(5, () => page.evaluate(() => window.benchTableInMemory()));
+
+  report(
+    `Runs table, ${RUNS} runs × 100 columns: sort (target < 50 ms)`,
+    pureBase,
+    [
+      asMeasurement(
+        'sortRuns by a metric (data only)',
+        pure.map((p) => p.sortMs),
+      ),
+      frame('click "sort by metric" → frame painted', sortMetric),
+      frame('click "sort by text param" → frame painted', sortText),
+    ],
+    {
+      'sort by metric': detail(sortMetric),
+      'sort by text param': detail(sortText),
+    },
+  );
+  report(
+    `Runs table, ${RUNS} runs × 100 columns: filter (target < 50 ms)`,
+    plainFilter,
+    [
+      asMeasurement(
+        'filterRuns, core filter language (data only)',
+        pure.map((p) => p.filterMs),
+      ),
+      frame('submit filter → frame painted (includes the re-sort)', filters),
+    ],
+    {
+      filter: detail(filters),
+      'filtered to': filters.map((f) => f.note).join(' / '),
+    },
+  );
+  report(
+    `Runs table, ${RUNS} runs: first frame (target < 200 ms)`,
+    pureBase,
+    [
+      frame('RunsTable from memory, 105 columns → first frame', inMemory),
+      frame('open the page, 40 default columns (Dexie read + first frame)', openDefault),
+      frame('open the page, all 105 columns (Dexie read + first frame)', openAll),
+    ],
+    {
+      'in memory': `${inMemory[0]?.note}; ${detail(inMemory)}`,
+      'page, default columns': `${openDefault[0]?.note}; ${detail(openDefault)}`,
+      'page, all columns': `${openAll[0]?.note}; ${detail(openAll)}`,
+    },
+  );
+}
+
+async function pcBench() {
+  // Parallel coordinates, 10,000 runs on 8 axes.
+  const pcPlain = await series(5, () => page.evaluate((n) => window.benchPcPlain(n), RUNS));
+  const pcMain = await series(5, () => page.evaluate((n) => window.benchPcMainThread(n), RUNS));
+  await page.evaluate((n) => window.benchPc(n), RUNS); // warm-up (worker start, code load)
+  const pc = await series(5, () => page.evaluate((n) => window.benchPc(n), RUNS));
+  const brush = await series(5, () => page.evaluate(() => window.benchPcBrush()));
+  report(
+    `Parallel coordinates, ${RUNS} runs × 8 axes (target < 500 ms)`,
+    frame('bare canvas, same polylines, one stroke', pcPlain),
+    [
+      frame('main thread: buildAxis + drawParallel (before)', pcMain),
+      frame('ParallelCoordinates (worker, OffscreenCanvas) → frame', pc),
+      frame('brush one axis → redrawn frame + selection', brush),
+    ],
+    {
+      'main thread': detail(pcMain),
+      worker: `${detail(pc)}; ${pc.map((t) => t.note).join(', ')}`,
+      brush: `${detail(brush)}; ${brush.map((t) => t.note).join(', ')}`,
+    },
+  );
+}
+
+async function historyBench() {
+  // Metric history, 1,000 runs × 1,000 steps, one of 5 metrics per chart.
+  const histPlain = await series(3, () =>
+    page.evaluate(({ r, s }) => window.benchHistoryPlain(r, s), { r: HISTORY_RUNS, s: STEPS }),
+  );
+  await page.evaluate(({ r, s }) => window.benchHistory(r, s, 0), { r: HISTORY_RUNS, s: STEPS }); // warm-up
+  const hist = await series(
+    5,
+    (() => {
+      let m = 0;
+      return () =>
+        page.evaluate(({ r, s, k }) => window.benchHistory(r, s, k), { r: HISTORY_RUNS, s: STEPS, k: m++ % 5 });
+    })(),
+  );
+  await page.evaluate(() => window.benchUnmount());
+  report(
+    `Metric history, ${HISTORY_RUNS} runs × 5 metrics × ${STEPS} steps (one metric per chart)`,
+    frame('bare canvas, same polylines', histPlain),
+    [frame('HistoryChart (uPlot) → frame painted', hist)],
+    { HistoryChart: detail(hist), 'bare canvas': detail(histPlain) },
+  );
+}

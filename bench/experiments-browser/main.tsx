@@ -1,0 +1,444 @@
+/**
+ * Harness page of experiments-browser.bench.ts: the app's real experiments views (the
+ * Experiments page on its Dexie store, the runs table, the parallel-coordinates plot and the
+ * uPlot history chart) mounted in Chromium, timed from inside the page. "Frame" times run until
+ * the first animation frame after the change has been painted (rAF, then the next task), so
+ * they include style, layout and paint, not only script. Each function does one measurement;
+ * the bench repeats them and takes medians. Baselines are done here too, in the same page:
+ * Array.prototype.sort of the same numbers, a hand-written filter, and plain canvases drawing
+ * the same polylines with no framework.
+ */
+import type { MetricPoint, Run } from '@cairn/core/runs/index';
+import { Route, Router, useNavigate } from '@solidjs/router';
+import { createSignal } from 'solid-js';
+import { render } from 'solid-js/web';
+import ExperimentsPage from '../../app/src/experiments/ExperimentsPage.tsx';
+import { HistoryChart } from '../../app/src/experiments/HistoryChart.tsx';
+import { ParallelCoordinates } from '../../app/src/experiments/ParallelCoordinates.tsx';
+import {
+  brushMask,
+  buildAxis,
+  colorBins,
+  drawParallel,
+  type PcLayout,
+} from '../../app/src/experiments/parallel-coords.ts';
+import { RunsTable } from '../../app/src/experiments/RunsTable.tsx';
+import { type Column, columnsOf, parseColumnId } from '../../app/src/experiments/run-columns.ts';
+import { experimentsDb } from '../../app/src/experiments/run-store.ts';
+import { filterRuns, sortRuns } from '../../app/src/experiments/run-table.ts';
+import { makeRuns } from '../../app/src/experiments/test-runs.test-support.ts';
+
+export const REPO = 'bench/exp';
+const PC_COLUMNS = ['param:p0', 'param:p1', 'param:p2', 'param:p3', 'metric:m0', 'metric:m1', 'metric:m2', 'metric:m3'];
+export const FILTERS = [
+  "metrics.m3 > 1.5 AND params.p0 IN ('adam', 'sgd')",
+  "metrics.m3 > 2.5 AND params.p0 IN ('adam', 'sgd')",
+];
+
+export interface Timing {
+  /** Until the change is in the DOM (or the canvas reports it drew). */
+  domMs: number;
+  /** Until the frame showing it has been painted. */
+  frameMs: number;
+  /** The synchronous part: the event handler or mount, script only. */
+  scriptMs: number;
+  /** Longest main-thread task meanwhile (0 when none passed 50 ms). */
+  longestTaskMs: number;
+  note: string;
+}
+
+declare global {
+  interface Window {
+    benchSeed(n: number, params: number, metrics: number): Promise<number>;
+    benchOpenPage(allColumns: boolean): Promise<Timing>;
+    benchClosePage(): Promise<void>;
+    benchSort(colId: string): Promise<Timing>;
+    benchFilter(text: string): Promise<Timing>;
+    benchPure(): { sortMs: number; arraySortMs: number; filterMs: number; plainFilterMs: number };
+    benchTableInMemory(): Promise<Timing>;
+    benchSortInMemory(): Promise<Timing>;
+    benchPc(n: number): Promise<Timing>;
+    benchPcBrush(): Promise<Timing>;
+    benchPcMainThread(n: number): Promise<Timing>;
+    benchPcPlain(n: number): Promise<Timing>;
+    benchHistory(runs: number, steps: number, metric: number): Promise<Timing>;
+    benchHistoryPlain(runs: number, steps: number): Promise<Timing>;
+    benchUnmount(): void;
+  }
+}
+
+let runs: Run[] = [];
+let navigate: ((to: string) => void) | null = null;
+let disposeStage: (() => void) | null = null;
+
+const nextTask = () =>
+  new Promise<void>((r) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => r();
+    c.port2.postMessage(0);
+  });
+const afterPaint = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+async function until(cond: () => boolean, limitMs = 60_000): Promise<void> {
+  const t0 = performance.now();
+  while (!cond()) {
+    if (performance.now() - t0 > limitMs) throw new Error('timed out waiting for the page');
+    await nextTask();
+  }
+}
+
+/** Longest task (≥ 50 ms, Chromium's long-task threshold) while `fn` runs. */
+async function timed(trigger: () => void, done: () => boolean, note = ''): Promise<Timing> {
+  let longest = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
+  });
+  obs.observe({ type: 'longtask' });
+  const t0 = performance.now();
+  trigger();
+  const scriptMs = performance.now() - t0;
+  await until(done);
+  const domMs = performance.now() - t0;
+  await afterPaint();
+  const frameMs = performance.now() - t0;
+  await nextTask();
+  for (const e of obs.takeRecords()) longest = Math.max(longest, e.duration);
+  obs.disconnect();
+  return { domMs, frameMs, scriptMs, longestTaskMs: longest, note };
+}
+
+function stage(): HTMLElement {
+  disposeStage?.();
+  disposeStage = null;
+  const el = document.getElementById('stage') as HTMLElement;
+  el.textContent = '';
+  return el;
+}
+
+window.benchUnmount = () => {
+  stage();
+};
+
+window.benchSeed = async (n, params, metrics) => {
+  runs = makeRuns(n, params, metrics);
+  const db = experimentsDb();
+  await db.runs.where('repo').equals(REPO).delete();
+  await db.feeds.put({ repo: REPO, since: 0, syncedAt: Date.now() });
+  for (let i = 0; i < runs.length; i += 2000) {
+    await db.runs.bulkPut(
+      runs.slice(i, i + 2000).map((run) => ({ repo: REPO, id: run.id, origin: 'mlflow' as const, run })),
+    );
+  }
+  return db.runs.where('repo').equals(REPO).count();
+};
+
+const rows = () => document.querySelectorAll('#root [data-testid="run-row"]');
+
+window.benchOpenPage = async (allColumns) => {
+  // Every column, the ones the bench sorts by in view (the table draws only those in view).
+  const lead = ['attr:name', 'metric:m7', 'param:p0', 'metric:m3'];
+  const ids = [
+    ...lead,
+    ...columnsOf(runs)
+      .map((c) => c.id)
+      .filter((id) => !lead.includes(id)),
+  ];
+  const cols = allColumns ? `?cols=${encodeURIComponent(ids.join(','))}` : '';
+  return timed(
+    () => navigate?.(`/${REPO}/experiments${cols}`),
+    () => rows().length > 0,
+  ).then((t) => ({
+    ...t,
+    note: `${rows().length} rows × ${document.querySelectorAll('#root [data-testid="run-row"]:first-of-type .exp-cell').length} cells in the DOM`,
+  }));
+};
+
+window.benchClosePage = async () => {
+  navigate?.('/');
+  await until(() => rows().length === 0);
+  await afterPaint();
+};
+
+window.benchSort = async (colId) => {
+  const button = document.querySelector(`#root button.exp-sort[title="Sort by ${colId}"]`) as HTMLButtonElement;
+  if (!button) throw new Error(`no sort button for ${colId}`);
+  const before = rows()[0]?.getAttribute('data-run-id');
+  return timed(
+    () => button.click(),
+    () => rows()[0]?.getAttribute('data-run-id') !== before,
+    button.textContent ?? '',
+  );
+};
+
+window.benchFilter = async (text) => {
+  const input = document.querySelector('#root [data-testid="run-filter"]') as HTMLInputElement;
+  const status = () => document.querySelector('#root [data-testid="runs-status"]')?.textContent ?? '';
+  const before = status();
+  input.value = text;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  return timed(
+    () => (input.form as HTMLFormElement).requestSubmit(),
+    () => status() !== before,
+  ).then((t) => ({ ...t, note: status().split('·')[0]?.trim() ?? '' }));
+};
+
+window.benchPure = () => {
+  const col = parseColumnId('metric:m7') as Column;
+  const values = runs.map((r) => r.metrics.m7 as number);
+  let t = performance.now();
+  [...values].sort((a, b) => a - b);
+  const arraySortMs = performance.now() - t;
+  t = performance.now();
+  sortRuns(runs, col, 'desc');
+  const sortMs = performance.now() - t;
+  t = performance.now();
+  const f = filterRuns(runs, FILTERS[0] as string);
+  const filterMs = performance.now() - t;
+  t = performance.now();
+  const plain = runs.filter((r) => (r.metrics.m3 as number) > 1.5 && (r.params.p0 === 'adam' || r.params.p0 === 'sgd'));
+  const plainFilterMs = performance.now() - t;
+  if (!f.ok || f.runs.length !== plain.length) throw new Error('filter results differ from the plain filter');
+  return { sortMs, arraySortMs, filterMs, plainFilterMs };
+};
+
+let resortInMemory: (() => void) | null = null;
+/** Sorts the table mounted by benchTableInMemory (no router, no URL): the table's own cost. */
+window.benchSortInMemory = async () => {
+  const el = document.getElementById('stage') as HTMLElement;
+  const first = () => el.querySelector('[data-testid="run-row"]')?.getAttribute('data-run-id');
+  const before = first();
+  return timed(
+    () => resortInMemory?.(),
+    () => first() !== before,
+  );
+};
+
+window.benchTableInMemory = async () => {
+  const el = stage();
+  const columns = columnsOf(runs);
+  const [sorted, setSorted] = createSignal(sortRuns(runs, parseColumnId('attr:start_time') as Column, 'desc'));
+  let dir: 'asc' | 'desc' = 'desc';
+  resortInMemory = () => {
+    dir = dir === 'asc' ? 'desc' : 'asc';
+    setSorted(sortRuns(runs, parseColumnId('metric:m7') as Column, dir));
+  };
+  return timed(
+    () => {
+      disposeStage = render(
+        () => (
+          <div style="height:700px;display:flex;flex-direction:column">
+            <RunsTable
+              runs={sorted()}
+              groups={null}
+              columns={columns}
+              pinned={new Set(['attr:name'])}
+              summary="last"
+              baseline={null}
+              selected={new Set()}
+              sort={null}
+              direction="desc"
+              runHref={(r) => `#${r.id}`}
+              onSort={() => {}}
+              onToggle={() => {}}
+              onToggleAll={() => {}}
+              onBaseline={() => {}}
+              onPin={() => {}}
+              onMove={() => {}}
+              onHide={() => {}}
+            />
+          </div>
+        ),
+        el,
+      );
+    },
+    () => el.querySelectorAll('[data-testid="run-row"]').length > 0,
+  ).then((t) => ({ ...t, note: `${el.querySelectorAll('[data-testid="run-row"]').length} rows in the DOM` }));
+};
+
+const pcCanvas = () =>
+  document.querySelector('#stage [data-testid="parallel-coordinates"]') as HTMLCanvasElement | null;
+const drawn = () => Number(pcCanvas()?.dataset.frames ?? 0);
+
+window.benchPc = async (n) => {
+  const el = stage();
+  const subset = runs.slice(0, n);
+  const columns = PC_COLUMNS.map((id) => parseColumnId(id) as Column);
+  return timed(
+    () => {
+      disposeStage = render(
+        () => (
+          <ParallelCoordinates
+            runs={subset}
+            columns={columns}
+            summary="last"
+            logAxes={['metric:m1']}
+            colorBy={parseColumnId('metric:m0')}
+          />
+        ),
+        el,
+      );
+    },
+    () => drawn() > 0,
+  ).then((t) => ({ ...t, note: `worker ${pcCanvas()?.dataset.workerMs} ms` }));
+};
+
+/** A drag along the second axis of the mounted plot, as a user brushes it. */
+window.benchPcBrush = async () => {
+  const canvas = pcCanvas();
+  if (!canvas) throw new Error('no plot mounted');
+  const before = drawn();
+  const r = canvas.getBoundingClientRect();
+  const x = r.left + 40 + (r.width - 80) / 7;
+  const ev = (type: string, y: number) =>
+    canvas.dispatchEvent(new PointerEvent(type, { clientX: x, clientY: r.top + y, bubbles: true, pointerId: 1 }));
+  return timed(
+    () => {
+      ev('pointerdown', 80);
+      ev('pointermove', 200);
+      ev('pointerup', 200);
+    },
+    () => drawn() > before && /^\d+$/.test(canvas.dataset.selected ?? ''),
+  ).then((t) => ({ ...t, note: `${canvas.dataset.selected} runs in the brush, worker ${canvas.dataset.workerMs} ms` }));
+};
+
+const LAYOUT: PcLayout = { width: 1200, height: 360, top: 34, bottom: 20, left: 40, right: 40 };
+
+function freshCanvas(width: number, height: number): CanvasRenderingContext2D {
+  const el = stage();
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  canvas.style.cssText = `width:${width}px;height:${height}px`;
+  el.append(canvas);
+  return canvas.getContext('2d') as CanvasRenderingContext2D;
+}
+
+/** How the plot was drawn before it moved to a worker: axes built and lines stroked on the main thread. */
+window.benchPcMainThread = async (n) => {
+  const subset = runs.slice(0, n);
+  const columns = PC_COLUMNS.map((id) => parseColumnId(id) as Column);
+  const ctx = freshCanvas(LAYOUT.width, LAYOUT.height);
+  let done = false;
+  return timed(
+    () => {
+      const axes = columns.map((c) => buildAxis(subset, c, 'last', c.id === 'metric:m1'));
+      const color = buildAxis(subset, parseColumnId('metric:m0') as Column, 'last', false);
+      drawParallel(ctx, LAYOUT, axes, brushMask(axes, [], n), colorBins(color, n), []);
+      done = true;
+    },
+    () => done,
+  );
+};
+
+/** The same polylines on a bare canvas, positions precomputed: the floor for any plot. */
+window.benchPcPlain = async (n) => {
+  const axes = 8;
+  const ys = new Float32Array(n * axes);
+  for (let i = 0; i < ys.length; i++) ys[i] = 34 + ((i * 7919) % 306);
+  const ctx = freshCanvas(LAYOUT.width, LAYOUT.height);
+  let done = false;
+  return timed(
+    () => {
+      ctx.globalAlpha = 0.35;
+      ctx.beginPath();
+      for (let i = 0; i < n; i++) {
+        for (let a = 0; a < axes; a++) {
+          const x = 40 + (a * 1120) / (axes - 1);
+          if (a === 0) ctx.moveTo(x, ys[i * axes + a] as number);
+          else ctx.lineTo(x, ys[i * axes + a] as number);
+        }
+      }
+      ctx.stroke();
+      done = true;
+    },
+    () => done,
+  );
+};
+
+function historyOf(runCount: number, steps: number, metric: number): Map<string, MetricPoint[]> {
+  const out = new Map<string, MetricPoint[]>();
+  for (let r = 0; r < runCount; r++) {
+    const points: MetricPoint[] = new Array(steps);
+    const rate = 0.002 + (r % 17) / 4000;
+    for (let s = 0; s < steps; s++) {
+      const noise = Math.sin(s * 12.9898 + r * 78.233 + metric) * 0.05;
+      points[s] = {
+        key: `m${metric}`,
+        step: s,
+        timestamp: 1_700_000_000_000 + r * 1000 + s * 500,
+        value: (metric + 1) * Math.exp(-rate * s) + noise,
+      };
+    }
+    out.set(runs[r]?.id as string, points);
+  }
+  return out;
+}
+
+const historyDrawn = () =>
+  Number((document.querySelector('#stage [data-testid="history-chart"]') as HTMLElement | null)?.dataset.frames ?? 0);
+
+window.benchHistory = async (runCount, steps, metric) => {
+  const el = stage();
+  const histories = historyOf(runCount, steps, metric);
+  const subset = runs.slice(0, runCount);
+  await nextTask();
+  return timed(
+    () => {
+      disposeStage = render(
+        () => (
+          <div style="width:1000px">
+            <HistoryChart
+              runs={subset}
+              histories={histories}
+              metric={`m${metric}`}
+              xAxis="step"
+              smoothing={0}
+              logScale={false}
+            />
+          </div>
+        ),
+        el,
+      );
+    },
+    () => historyDrawn() > 0,
+  );
+};
+
+/** The same runs × steps as polylines on a bare 1000 px canvas, no chart library. */
+window.benchHistoryPlain = async (runCount, steps) => {
+  const ctx = freshCanvas(1000, 320);
+  const histories = historyOf(runCount, steps, 0);
+  let done = false;
+  return timed(
+    () => {
+      ctx.lineWidth = 1;
+      for (const points of histories.values()) {
+        ctx.beginPath();
+        for (let s = 0; s < points.length; s++) {
+          const p = points[s] as MetricPoint;
+          const x = (p.step / steps) * 1000;
+          const y = 320 - p.value * 60;
+          if (s === 0) ctx.moveTo(x, y);
+          else ctx.lineTo(x, y);
+        }
+        ctx.stroke();
+      }
+      done = true;
+    },
+    () => done,
+  );
+};
+
+function Root(props: { children?: unknown }) {
+  navigate = useNavigate();
+  return <>{props.children}</>;
+}
+
+render(
+  () => (
+    <Router root={Root}>
+      <Route path="/" component={() => <p id="ready">ready</p>} />
+      <Route path="/:owner/:repo/experiments" component={ExperimentsPage} />
+    </Router>
+  ),
+  document.getElementById('root') as HTMLElement,
+);
