@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../db/database.ts';
 import { MlflowError } from './errors.ts';
@@ -143,5 +144,30 @@ describe('runs/log-batch', () => {
       run: { data: { tags: Array<{ key: string; value: string }> } };
     };
     expect(run.run.data.tags.find((t) => t.key === 'stage')?.value).toBe('b');
+  });
+
+  it('any JSON body is stored or refused with an MLflow error, never a crash', () => {
+    const { call, runId } = setup();
+    const entry = fc.record(
+      {
+        key: fc.oneof(fc.string(), fc.constantFrom('loss', 'a/b', '../x', '')),
+        value: fc.oneof(fc.double(), fc.string(), fc.constantFrom('NaN', '-Infinity'), fc.boolean(), fc.constant(null)),
+        timestamp: fc.oneof(fc.integer(), fc.string(), fc.double()),
+        step: fc.oneof(fc.integer(), fc.string()),
+      },
+      { requiredKeys: [] },
+    );
+    const list = fc.oneof(fc.array(fc.oneof(entry, fc.jsonValue()), { maxLength: 5 }), fc.jsonValue());
+    fc.assert(
+      fc.property(fc.record({ metrics: list, params: list, tags: list }, { requiredKeys: [] }), (body) => {
+        try {
+          call('runs/log-batch', { run_id: runId, ...body });
+        } catch (err) {
+          if (!(err instanceof MlflowError)) throw err;
+          expect(err.message.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
