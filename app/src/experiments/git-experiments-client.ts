@@ -20,6 +20,15 @@ function scanWorker(): Worker {
       waiting.get(e.data.id)?.(e.data);
       waiting.delete(e.data.id);
     };
+    // A worker that fails to load or crashes answers nobody: fail what waits, start afresh next time.
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      const message = `the git-experiments worker failed: ${e.message || 'it could not start'}`;
+      for (const [id, resolve] of waiting) resolve({ id, ok: false, message });
+      waiting.clear();
+      worker?.terminate();
+      worker = null;
+    };
   }
   return worker;
 }

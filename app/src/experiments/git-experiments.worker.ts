@@ -5,10 +5,7 @@
  * its per-commit results are kept in the experiments database (run-store.ts gitScans), so the
  * next visit reads only commits made since.
  */
-import { Buffer } from 'buffer';
-
-(globalThis as { Buffer?: unknown }).Buffer ??= Buffer;
-
+import './worker-globals.ts';
 import { GitExperimentScanner } from '@cairn/core/experiments/index';
 import FS from '@isomorphic-git/lightning-fs';
 import * as git from 'isomorphic-git';
