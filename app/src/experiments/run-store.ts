@@ -126,23 +126,33 @@ export async function saveFeedPage(
   });
 }
 
-/** Replaces the repository's git experiments with a new scan (histories included). */
+/**
+ * Replaces the repository's git experiments with a new scan (histories included). Runs stored
+ * already with the same content are left alone, so a visit that found nothing new writes nothing.
+ */
 export async function saveGitExperiments(
   db: ExperimentsDb,
   repo: string,
   experiments: readonly { run: Run; history: MetricPoint[]; info: GitRunInfo }[],
 ): Promise<void> {
   await db.transaction('rw', db.runs, db.histories, async () => {
-    const old = await db.runs.where('[repo+origin]').equals([repo, 'git']).primaryKeys();
+    const old = await db.runs.where('[repo+origin]').equals([repo, 'git']).toArray();
+    const stored = new Map(old.map((r) => [r.id, JSON.stringify([r.run, r.git])]));
     const keep = new Set(experiments.map((e) => e.run.id));
-    const gone = old.filter(([, id]) => !keep.has(id));
+    const gone = old.filter((r) => !keep.has(r.id)).map((r) => [repo, r.id] as [string, string]);
     await db.runs.bulkDelete(gone);
     for (const [, id] of gone) await db.histories.where('[repo+runId]').equals([repo, id]).delete();
+    // A run's history is derived from the same commit as its summaries: equal rows, equal histories.
+    const changed = experiments.filter((e) => stored.get(e.run.id) !== JSON.stringify([e.run, e.info]));
+    if (changed.length === 0) return;
+    for (const e of changed) {
+      if (stored.has(e.run.id)) await db.histories.where('[repo+runId]').equals([repo, e.run.id]).delete();
+    }
     await db.runs.bulkPut(
-      experiments.map((e) => ({ repo, id: e.run.id, origin: 'git' as const, run: e.run, git: e.info })),
+      changed.map((e) => ({ repo, id: e.run.id, origin: 'git' as const, run: e.run, git: e.info })),
     );
     const rows: HistoryRow[] = [];
-    for (const e of experiments) {
+    for (const e of changed) {
       const byKey = new Map<string, MetricPoint[]>();
       for (const p of e.history) {
         const list = byKey.get(p.key);

@@ -1,13 +1,13 @@
 /**
- * The git-experiment scanner's cache in the experiments database (fake-indexeddb): a reload —
- * a new database connection and a new scanner — reads no commit again, and after a new commit
- * reads only that one.
+ * The experiments database (fake-indexeddb): the git-experiment scanner's cache — a reload (a
+ * new connection and a new scanner) reads no commit again, and after a new commit reads only
+ * that one — and saving scanned runs, which writes only what changed.
  */
 import { GitExperimentScanner } from '@cairn/core/experiments/index';
 import { MemoryGit } from '@cairn/core/experiments/memory-git.test-support';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { gitScanCache, makeExperimentsDb } from './run-store.ts';
+import { gitScanCache, makeExperimentsDb, saveGitExperiments } from './run-store.ts';
 
 const csv = (loss: number) => `Name,Value,Timestamp,Step\n"loss",${loss},1700000000000,1\r\n`;
 
@@ -67,6 +67,49 @@ describe('git scan cache in the experiments database', () => {
     const db = makeExperimentsDb(name);
     expect((await db.runs.get(['a/b', 'r1']))?.origin).toBe('mlflow');
     expect(await db.gitScans.count()).toBe(0);
+    db.close();
+  });
+});
+
+describe('saving git experiments', () => {
+  it('writes only runs that changed, and drops runs no longer found', async () => {
+    const db = makeExperimentsDb(`exp-save-${Math.random()}`);
+    const { git } = history(3);
+    const found = await new GitExperimentScanner(git).scan();
+    const rows = (list: typeof found) =>
+      list.map((e) => ({
+        run: e.run,
+        history: e.history,
+        info: {
+          metricsState: e.metricsState,
+          refs: e.refs,
+          paramsFiles: e.paramsFiles,
+          metricsFiles: e.metricsFiles,
+          dvcMetricsFiles: e.dvcMetricsFiles,
+          problems: e.problems,
+        },
+      }));
+    await saveGitExperiments(db, 'ada/demo', rows(found));
+    expect(await db.runs.count()).toBe(3);
+    expect(await db.histories.count()).toBe(3);
+
+    let writes = 0;
+    db.runs.hook('creating', () => {
+      writes++;
+    });
+    db.runs.hook('updating', () => {
+      writes++;
+    });
+    await saveGitExperiments(db, 'ada/demo', rows(found));
+    expect(writes).toBe(0);
+
+    const [a, b] = rows(found);
+    if (!a || !b) throw new Error('expected runs');
+    await saveGitExperiments(db, 'ada/demo', [{ ...a, info: { ...a.info, refs: ['main', 'feature'] } }, b]);
+    expect(writes).toBe(1);
+    expect(await db.runs.count()).toBe(2);
+    expect(await db.histories.count()).toBe(2);
+    expect((await db.runs.get(['ada/demo', a.run.id]))?.git?.refs).toEqual(['main', 'feature']);
     db.close();
   });
 });
