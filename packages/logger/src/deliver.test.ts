@@ -157,6 +157,29 @@ describe('batching', () => {
     expect(stored.metrics.filter((m) => m.key === 'acc').map((m) => m.step)).toEqual([3, 4, 5]);
   });
 
+  it('an unanswered batch stays marked while another run of the same queue is delivered first', async () => {
+    server = await startFakeMlflow();
+    const queueDir = path.join(dir, 'queue');
+    const opts = (start: number) => ({
+      files: false as const,
+      now: () => start,
+      mlflow: { trackingUri: server!.url, queueDir, retry: false },
+    });
+    const first = makeLogger(opts(1_000)); // its operations sort before the second run's
+    const second = makeLogger(opts(2_000));
+    expect(await deliverQueue(queueDir)).toMatchObject({ pending: 0 });
+    for (let step = 0; step < 3; step++) second.logMetrics({ loss: step }, step);
+    server.dropAnswerOf.add('runs/log-batch');
+    expect((await deliverQueue(queueDir)).stoppedBy).toBeTruthy();
+    first.logMetrics({ loss: 9 }, 0);
+    expect(await deliverQueue(queueDir)).toMatchObject({ pending: 0, failed: 0 });
+    const [a, b] = [...server.runs].sort((x, y) => Number(x.runId.slice(3)) - Number(y.runId.slice(3)));
+    expect(a?.metrics.map((m) => m.value)).toEqual([9]);
+    expect(b?.metrics.map((m) => m.value)).toEqual([0, 1, 2]);
+    await first.end();
+    await second.end();
+  });
+
   it('a refused operation fails alone; the rest of its batch is delivered', async () => {
     server = await startFakeMlflow();
     const queueDir = path.join(dir, 'queue');

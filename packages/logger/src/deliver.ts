@@ -45,28 +45,35 @@ export async function deliverQueue(queueDir: string, auth: MlflowAuth = {}): Pro
       requests: 0,
     };
   }
-  const clients = new Map<string, MlflowClient>();
-  const clientFor = (trackingUri: string) => {
-    let c = clients.get(trackingUri);
-    if (!c) {
-      c = new MlflowClient({ trackingUri, ...auth });
-      clients.set(trackingUri, c);
-    }
-    return c;
-  };
-  let delivered = 0;
-  let stoppedBy: string | null = null;
-  // Names of a request whose answer may have been lost: they may already be (partly) stored.
-  const inflight = new Set(queue.inflight());
-  const markInflight = (names: string[]) => {
-    queue.setInflight(names);
-    inflight.clear();
-    for (const n of names) inflight.add(n);
-  };
-  // Ops of a refused batch, re-sent one at a time to find the one the server refuses.
-  const solo = new Set<string>();
   try {
+    const clients = new Map<string, MlflowClient>();
+    const clientFor = (trackingUri: string) => {
+      let c = clients.get(trackingUri);
+      if (!c) {
+        c = new MlflowClient({ trackingUri, ...auth });
+        clients.set(trackingUri, c);
+      }
+      return c;
+    };
+    let delivered = 0;
+    let stoppedBy: string | null = null;
+    // Ops sent in a request whose answer may have been lost: they may already be (partly) stored.
+    // A name stays marked until its op is delivered or refused, whatever is sent in between.
     const files = queue.pending();
+    const pendingNames = new Set(files.map((f) => f.name));
+    const inflight = new Set(queue.inflight().filter((n) => pendingNames.has(n)));
+    const mark = (names: string[], sent: boolean) => {
+      let changed = false;
+      for (const n of names) {
+        if (inflight.has(n) === sent) continue;
+        if (sent) inflight.add(n);
+        else inflight.delete(n);
+        changed = true;
+      }
+      if (changed) queue.setInflight([...inflight]);
+    };
+    // Ops of a refused batch, re-sent one at a time to find the one the server refuses.
+    const solo = new Set<string>();
     let i = 0;
     while (i < files.length) {
       const file = files[i] as QueuedFile;
@@ -77,10 +84,10 @@ export async function deliverQueue(queueDir: string, auth: MlflowAuth = {}): Pro
         if (op.kind === 'create-run') {
           if (!target) {
             const maybeCreated = inflight.has(file.name);
-            await createRun(queue, clientFor(op.target.trackingUri), op, maybeCreated, () => markInflight([file.name]));
+            await createRun(queue, clientFor(op.target.trackingUri), op, maybeCreated, () => mark([file.name], true));
           }
           queue.remove([file.name]);
-          markInflight([]);
+          mark([file.name], false);
           delivered++;
           i++;
           continue;
@@ -105,14 +112,12 @@ export async function deliverQueue(queueDir: string, auth: MlflowAuth = {}): Pro
         if (names.some((n) => inflight.has(n)) && merged.metrics.length > 0) {
           merged.metrics = await notYetStored(client, target.runId, merged.metrics);
         }
-        // A solo op may have been written in part by the refused batch: keep them all marked.
-        markInflight(solo.has(file.name) ? [...solo] : names);
+        mark(names, true);
         if (merged.metrics.length + merged.params.length + merged.tags.length > 0) {
           await client.logBatch(target.runId, merged.metrics, merged.params, merged.tags);
         }
         queue.remove(names);
-        for (const n of names) solo.delete(n);
-        markInflight([...solo]);
+        mark(names, false);
         delivered += names.length;
         i += group.length;
       } catch (err) {
@@ -122,14 +127,13 @@ export async function deliverQueue(queueDir: string, auth: MlflowAuth = {}): Pro
         }
         if (err instanceof MlflowRejectedError) {
           if (group.length > 1) {
-            // One op spoils the batch; the others must not go down with it. The inflight mark
-            // stays, so a server that wrote part of the batch gets no duplicates on the re-send.
+            // One op spoils the batch; the others must not go down with it. Their inflight marks
+            // stay, so a server that wrote part of the batch gets no duplicates on the re-sends.
             for (const g of group) solo.add(g.name);
             continue;
           }
           queue.fail(file.name, err.message);
-          solo.delete(file.name);
-          markInflight([...solo]);
+          mark([file.name], false);
           i++;
           continue;
         }
