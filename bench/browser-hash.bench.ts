@@ -1,9 +1,12 @@
 /**
  * Hashing in the browser: the app's hash workers (core FileHasher on hash-wasm) in headless
- * Chromium, against `md5sum` on the same bytes in the same run.
- * - one 512 MiB file (BENCH_HASH_MB to change): one worker vs one `md5sum`;
- * - a folder of many small files (BENCH_HASH_FILES, 1–10 KiB each): 1 and 4 workers vs one
- *   `md5sum` process over all of them (xargs).
+ * Chromium, against `md5sum` on the same bytes in the same run. Rounds are interleaved
+ * (md5sum, then each browser case) so a load change on this shared machine hits all alike.
+ * - one 512 MiB file (BENCH_HASH_MB): one worker, hash only and hash + store (IndexedDB), vs
+ *   one `md5sum`; then the parts: reading alone and MD5 alone, in one worker;
+ * - a folder of BENCH_HASH_FILES small files (1–10 KiB): 1 and N workers (N = cores) vs one
+ *   `md5sum` process over all of them (xargs); then reading alone, file by file vs batched.
+ * Browser times are taken inside the page (no bench-to-browser round trip).
  */
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -13,13 +16,16 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { launchChromium } from '../test/support/chromium.ts';
-import { mbPerSecond, measure, report } from './lib.ts';
+import type { ProbeMode } from './browser-hash/probe.worker.ts';
+import { type Measurement, mbPerSecond, median, report } from './lib.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SIZE_MB = Number(process.env.BENCH_HASH_MB ?? 512);
 const FILES = Number(process.env.BENCH_HASH_FILES ?? 10_000);
+const ROUNDS = Number(process.env.BENCH_HASH_ROUNDS ?? 3);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-hash-'));
 const outDir = path.join(work, 'site');
@@ -60,6 +66,33 @@ const server = http.createServer((req, res) => {
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
+type Case = { name: string; run: () => Promise<number> };
+const wall = (fn: () => unknown) => async () => {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+};
+
+/** One warm-up of each case, then ROUNDS rounds running every case once, in turn. */
+async function interleaved(cases: Case[]): Promise<Measurement[]> {
+  for (const c of cases) await c.run();
+  const times = cases.map(() => [] as number[]);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, c] of cases.entries()) times[i]?.push(await c.run());
+  }
+  return cases.map((c, i) => ({ name: c.name, medianMs: median(times[i] ?? []), runs: times[i] ?? [] }));
+}
+
+const hashCase = (page: Page, name: string, input: string, workers: number, store: boolean): Case => ({
+  name,
+  run: async () =>
+    (await page.evaluate(([i, w, s]) => window.hashPicked(i, w, s), [input, workers, store] as const)).ms,
+});
+const probeCase = (page: Page, name: string, input: string, mode: ProbeMode): Case => ({
+  name,
+  run: async () => (await page.evaluate(([i, m]) => window.probe(i, m), [input, mode] as const)).ms,
+});
+
 const chrome = await launchChromium();
 try {
   const page = await chrome.context.newPage();
@@ -69,46 +102,48 @@ try {
   await page.goto(url);
   await page.locator('#files').setInputFiles(bigFile);
   await page.locator('#folder').setInputFiles(folder);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
 
+  // The figures only count if the hashes are md5sum's.
   const expected = execFileSync('md5sum', [bigFile]).toString().split(' ')[0];
-  const check = await page.evaluate(() => window.hashPicked('files', 1));
-  if (check.first !== expected) throw new Error(`browser md5 ${check.first} differs from md5sum ${expected}`);
+  for (const store of [false, true]) {
+    const check = await page.evaluate((s) => window.hashPicked('files', 1, s), store);
+    if (check.first !== expected) throw new Error(`browser md5 ${check.first} differs from md5sum ${expected}`);
+  }
+  const folderCheck = await page.evaluate((w) => window.hashPicked('folder', w, false), cores);
+  if (folderCheck.files !== FILES) throw new Error(`browser hashed ${folderCheck.files} of ${FILES} files`);
 
   const bytes = SIZE_MB * 1024 * 1024;
-  const md5sum = await measure('md5sum', () => execFileSync('md5sum', [bigFile]), { runs: 3 });
-  const browserRuns: number[] = [];
-  const worker = await measure(
-    'Chromium worker (core FileHasher, hash-wasm)',
-    async () => browserRuns.push((await page.evaluate(() => window.hashPicked('files', 1))).ms),
-    { runs: 3 },
-  );
-  // Time measured inside the page excludes the bench's round trip to the browser.
-  const inPage = {
-    ...worker,
-    medianMs: [...browserRuns].sort((a, b) => a - b)[Math.floor(browserRuns.length / 2)] ?? 0,
-  };
-  report(`MD5 of one ${SIZE_MB} MiB file`, md5sum, [inPage], {
-    md5sum: mbPerSecond(bytes, md5sum.medianMs),
-    'browser worker': mbPerSecond(bytes, inPage.medianMs),
-    target: '≥ 0.70× md5sum',
+  const [md5sum, ...big] = await interleaved([
+    { name: 'md5sum', run: wall(() => execFileSync('md5sum', [bigFile])) },
+    hashCase(page, 'Chromium, 1 worker, hash only', 'files', 1, false),
+    hashCase(page, 'Chromium, 1 worker, hash + store', 'files', 1, true),
+    probeCase(page, 'part: read only, BYOB into one buffer (app)', 'files', 'read-byob'),
+    probeCase(page, 'part: read only, default reader chunks', 'files', 'read-chunks'),
+    probeCase(page, 'part: MD5 only, bytes in memory', 'files', 'md5-memory'),
+  ]);
+  const [hashOnly, hashStore] = big as [Measurement, Measurement];
+  report(`MD5 of one ${SIZE_MB} MiB file`, md5sum as Measurement, big, {
+    md5sum: mbPerSecond(bytes, (md5sum as Measurement).medianMs),
+    'hash only': mbPerSecond(bytes, hashOnly.medianMs),
+    'hash + store': mbPerSecond(bytes, hashStore.medianMs),
+    target: '≥ 0.70× md5sum (hash only)',
   });
 
-  const xargs = await measure(
-    'md5sum via xargs (one process at a time)',
-    () => execFileSync('sh', ['-c', `cd '${folder}' && ls | xargs md5sum > /dev/null`]),
-    { runs: 3 },
-  );
-  const inPageMs = async (workers: number) => {
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) times.push((await page.evaluate((w) => window.hashPicked('folder', w), workers)).ms);
-    times.sort((a, b) => a - b);
-    return { name: `Chromium, ${workers} worker${workers > 1 ? 's' : ''}`, medianMs: times[1] ?? 0, runs: times };
-  };
-  await page.evaluate(() => window.hashPicked('folder', 1)); // warm-up
-  const one = await inPageMs(1);
-  const four = await inPageMs(4);
-  report(`MD5 of ${FILES} files of 1–10 KiB (${(folderBytes / 1e6).toFixed(1)} MB)`, xargs, [one, four], {
-    cores: String(os.cpus().length),
+  const [xargs, ...many] = await interleaved([
+    {
+      name: 'md5sum via xargs (one process at a time)',
+      run: wall(() => execFileSync('sh', ['-c', `cd '${folder}' && ls | xargs md5sum > /dev/null`])),
+    },
+    hashCase(page, 'Chromium, 1 worker, hash only', 'folder', 1, false),
+    hashCase(page, `Chromium, ${cores} workers, hash only`, 'folder', cores, false),
+    hashCase(page, `Chromium, ${cores} workers, hash + store`, 'folder', cores, true),
+    probeCase(page, 'part: read only, one File at a time', 'folder', 'read-each'),
+    probeCase(page, 'part: read only, batched Blobs ≤4 MiB (app)', 'folder', 'read-batched'),
+  ]);
+  report(`MD5 of ${FILES} files of 1–10 KiB (${(folderBytes / 1e6).toFixed(1)} MB)`, xargs as Measurement, many, {
+    cores: String(cores),
+    target: 'N workers faster than one md5sum process',
   });
 } finally {
   await chrome.close();

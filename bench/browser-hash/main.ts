@@ -1,20 +1,49 @@
 /**
- * The page of bench/browser-hash.bench.ts: hashes the picked files with the app's own
- * hash-and-store workers (without storing), so the figure is the app's hashing path.
+ * The page of bench/browser-hash.bench.ts. `hashPicked` runs the app's own hash-and-store
+ * workers (hash-pool.ts), hashing only or hashing and storing in the data cache (IndexedDB);
+ * stored objects are deleted afterwards so every run stores new data. `probe` runs
+ * probe.worker.ts, which times the parts (reading alone, MD5 alone) in one worker.
  */
+import { getBlobStore, objectId } from '../../app/src/storage/blobs.ts';
 import { hashFiles } from '../../app/src/workers/hash-pool.ts';
+import type { ProbeMode, ProbeResult } from './probe.worker.ts';
 
 declare global {
   interface Window {
-    hashPicked(inputId: string, workers: number): Promise<{ ms: number; bytes: number; first: string }>;
+    hashPicked(
+      inputId: string,
+      workers: number,
+      store: boolean,
+    ): Promise<{ ms: number; bytes: number; first: string; files: number }>;
+    probe(inputId: string, mode: ProbeMode): Promise<ProbeResult>;
   }
 }
 
-window.hashPicked = async (inputId, workers) => {
-  const input = document.getElementById(inputId) as HTMLInputElement;
-  const files = Array.from(input.files ?? []);
+const picked = (inputId: string) => Array.from((document.getElementById(inputId) as HTMLInputElement).files ?? []);
+
+window.hashPicked = async (inputId, workers, store) => {
+  const files = picked(inputId);
   const t0 = performance.now();
-  const results = await hashFiles(files, { store: false, workers });
+  const results = await hashFiles(files, { store, workers });
   const ms = performance.now() - t0;
-  return { ms, bytes: results.reduce((n, r) => n + r.size, 0), first: results[0]?.md5 ?? '' };
+  if (store) {
+    const blobs = getBlobStore();
+    for (const r of results) if (r.isNew) await blobs.delete(objectId('md5', r.md5));
+  }
+  return {
+    ms,
+    bytes: results.reduce((n, r) => n + r.size, 0),
+    first: results[0]?.md5 ?? '',
+    files: results.length,
+  };
+};
+
+let prober: Worker | undefined;
+window.probe = (inputId, mode) => {
+  prober ??= new Worker(new URL('./probe.worker.ts', import.meta.url), { type: 'module', name: 'probe' });
+  const w = prober;
+  return new Promise((resolve) => {
+    w.onmessage = (e: MessageEvent<ProbeResult>) => resolve(e.data);
+    w.postMessage({ mode, files: picked(inputId) });
+  });
 };

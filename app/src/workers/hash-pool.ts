@@ -1,8 +1,10 @@
 /**
  * Hashes (and optionally stores) many files across a pool of hash-and-store workers kept for
- * the life of the tab. Each worker holds a few jobs in hand so it never waits for the next
- * message; files go largest first so one big file does not start last.
+ * the life of the tab. Files are cut into tasks (hash-plan.ts: big files streamed alone, small
+ * files in batches read as one Blob); each worker holds a few tasks in hand so it never waits
+ * for the next message.
  */
+import { planHashTasks } from './hash-plan.ts';
 import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
 
 export interface HashedFile {
@@ -40,13 +42,13 @@ export interface HashOptions {
   workers?: number;
 }
 
-/** Jobs a worker holds at once: enough to hide message latency for small files. */
-const DEPTH = 64;
+/** Tasks a worker holds at once: one more than it runs (hash-store.worker.ts), so it never idles. */
+const DEPTH = 3;
 
+/** One worker per core, at most 4: small files are bound by the browser's IO thread, not by cores. */
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
 }
-
 type RunHandler = (message: HashStoreResponse, worker: number) => void;
 const pool: Worker[] = [];
 const runs = new Map<number, RunHandler>();
@@ -64,9 +66,10 @@ function worker(index: number): Worker {
           {
             type: 'failed',
             run: 0,
-            id: -1,
+            task: -1,
             code: 'worker-crashed',
             message: event.message || 'A hashing worker stopped.',
+            stored: [],
           },
           index,
         );
@@ -80,9 +83,10 @@ function worker(index: number): Worker {
 /** Hashes `files`; results are in the order of `files`. Rejects with HashCancelledError on abort. */
 export function hashFiles(files: readonly Blob[], options: HashOptions): Promise<HashedFile[]> {
   const run = nextRun++;
-  const count = Math.min(options.workers ?? defaultWorkerCount(), Math.max(files.length, 1));
+  const tasks = planHashTasks(files.map((f) => f.size));
+  const count = Math.min(options.workers ?? defaultWorkerCount(), Math.max(tasks.length, 1));
   const results: Array<HashedFile | undefined> = new Array(files.length);
-  const order = files.map((_, i) => i).sort((a, b) => (files[b]?.size ?? 0) - (files[a]?.size ?? 0));
+  const stored = new Set<string>();
   const inHand = new Array<number>(count).fill(0);
   let next = 0;
   let finished = 0;
@@ -90,15 +94,13 @@ export function hashFiles(files: readonly Blob[], options: HashOptions): Promise
   let failure: { code: string; message: string } | null = null;
 
   return new Promise<HashedFile[]>((resolve, reject) => {
-    const newlyStored = () => results.filter((r): r is HashedFile => !!r?.isNew).map((r) => r.md5);
     const busy = () => inHand.reduce((a, b) => a + b, 0);
     const settle = () => {
       if (busy() > 0 && failure?.code !== 'worker-crashed') return;
       runs.delete(run);
       options.signal?.removeEventListener('abort', onAbort);
-      if (stopping === 'cancel') reject(new HashCancelledError(newlyStored()));
-      else if (stopping === 'fail' && failure)
-        reject(new HashFailedError(failure.code, failure.message, newlyStored()));
+      if (stopping === 'cancel') reject(new HashCancelledError([...stored]));
+      else if (stopping === 'fail' && failure) reject(new HashFailedError(failure.code, failure.message, [...stored]));
       else resolve(results as HashedFile[]);
     };
     const stop = (why: 'cancel' | 'fail') => {
@@ -109,11 +111,19 @@ export function hashFiles(files: readonly Blob[], options: HashOptions): Promise
     };
     const onAbort = () => stop('cancel');
     const fill = (i: number) => {
-      while (!stopping && next < order.length && (inHand[i] ?? 0) < DEPTH) {
-        const id = order[next++] as number;
+      while (!stopping && next < tasks.length && (inHand[i] ?? 0) < DEPTH) {
+        const task = next++;
+        const plan = tasks[task];
+        if (!plan) break;
         inHand[i] = (inHand[i] ?? 0) + 1;
-        const job: HashStoreRequest = { type: 'job', run, id, file: files[id] as Blob, store: options.store };
-        worker(i).postMessage(job);
+        worker(i).postMessage({
+          type: 'task',
+          run,
+          task,
+          kind: plan.kind,
+          files: plan.ids.map((id) => ({ id, file: files[id] as Blob })),
+          store: options.store,
+        } satisfies HashStoreRequest);
       }
     };
 
@@ -131,13 +141,19 @@ export function hashFiles(files: readonly Blob[], options: HashOptions): Promise
         options.onBytes?.(m.bytes);
         return;
       }
-      if (m.id >= 0) inHand[i] = Math.max(0, (inHand[i] ?? 0) - 1);
+      if (m.task >= 0) inHand[i] = Math.max(0, (inHand[i] ?? 0) - 1);
       if (m.type === 'done') {
-        results[m.id] = { md5: m.md5, size: m.size, isNew: m.isNew };
-        finished++;
-      } else if (m.type === 'failed') {
-        failure ??= { code: m.code, message: m.message };
-        stop('fail');
+        for (const r of m.results) {
+          results[r.id] = { md5: r.md5, size: r.size, isNew: r.isNew };
+          if (r.isNew) stored.add(r.md5);
+          finished++;
+        }
+      } else {
+        for (const md5 of m.stored) stored.add(md5);
+        if (m.type === 'failed') {
+          failure ??= { code: m.code, message: m.message };
+          stop('fail');
+        }
       }
       fill(i);
       if (stopping || finished === files.length) settle();

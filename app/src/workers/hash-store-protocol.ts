@@ -1,17 +1,26 @@
 /**
  * Messages between the app and the hash-and-store workers (workers/hash-store.worker.ts).
- * One job = one file: the worker reads it in bounded slices, hashes it (DVC 3 md5) and stores
- * it in the data cache in the same pass, so a 2 GB file is read once and never held whole in
- * memory. Jobs belong to a run (one add or one bench); cancelling a run skips its queued jobs
- * and stops its running one between slices.
+ * One task = one big file, streamed, or one batch of small files read as one (hash-plan.ts);
+ * a message carries a whole task, and its answer all of the task's results, so 10,000 small
+ * files cost a few dozen messages rather than 20,000. Tasks belong to a run (one add or one
+ * bench); cancelling a run skips its queued tasks and stops a streamed file between pieces.
  */
+import type { HashedEntry } from './hash-task.ts';
 
 export type HashStoreRequest =
-  | { type: 'job'; run: number; id: number; file: Blob; store: boolean }
+  | {
+      type: 'task';
+      run: number;
+      task: number;
+      kind: 'stream' | 'batch';
+      files: Array<{ id: number; file: Blob }>;
+      store: boolean;
+    }
   | { type: 'cancel'; run: number };
 
 export type HashStoreResponse =
-  | { type: 'progress'; run: number; id: number; bytes: number }
-  | { type: 'done'; run: number; id: number; md5: string; size: number; isNew: boolean }
-  | { type: 'failed'; run: number; id: number; code: string; message: string }
-  | { type: 'cancelled'; run: number; id: number };
+  | { type: 'progress'; run: number; bytes: number }
+  | { type: 'done'; run: number; task: number; results: HashedEntry[] }
+  /** `stored`: md5s this task newly put in the data cache before it stopped (to remove them). */
+  | { type: 'failed'; run: number; task: number; code: string; message: string; stored: string[] }
+  | { type: 'cancelled'; run: number; task: number; stored: string[] };

@@ -1,0 +1,156 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hashWasmMd5 } from '@cairn/core/hash/index';
+import { describe, expect, it } from 'vitest';
+import type { BlobStore } from '../storage/blob-store.ts';
+import { objectId } from '../storage/blob-store.ts';
+import { makeDb } from '../storage/db.ts';
+import { DexieBlobStore } from '../storage/dexie-blob-store.ts';
+import { hashBatch, hashStreamed, readPieces, STREAM_BUFFER_BYTES, type TaskContext } from './hash-task.ts';
+
+let dbCount = 0;
+const freshStore = () => new DexieBlobStore(makeDb(`hash-task-test-${++dbCount}`));
+const md5hex = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
+
+function context(store: BlobStore | null, cancelled = () => false): TaskContext & { progressed: number } {
+  const ctx = {
+    store,
+    md5: hashWasmMd5(),
+    cancelled,
+    progressed: 0,
+    progress: (n: number) => {
+      ctx.progressed += n;
+    },
+  };
+  return ctx;
+}
+
+/** A byte stream that hands out `bytes` in pieces of `piece` bytes (not a Blob: any length). */
+function defaultStream(bytes: Uint8Array, piece: number): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= bytes.length) controller.close();
+      else {
+        controller.enqueue(bytes.slice(at, at + piece));
+        at += piece;
+      }
+    },
+  });
+}
+
+describe('hashStreamed', () => {
+  it('hashes and stores a file of several read buffers exactly as md5 does', async () => {
+    const bytes = randomBytes(2 * STREAM_BUFFER_BYTES + 12_345);
+    const store = freshStore();
+    const ctx = context(store);
+    const outcome = await hashStreamed(7, new Blob([bytes]), ctx);
+    expect(outcome).toEqual({
+      type: 'done',
+      results: [{ id: 7, md5: md5hex(bytes), size: bytes.length, isNew: true }],
+    });
+    expect(ctx.progressed).toBe(bytes.length);
+    const back = await store.get(objectId('md5', md5hex(bytes)));
+    expect(back && md5hex(back)).toBe(md5hex(bytes));
+    // The same bytes again: hashed, not stored twice.
+    const again = await hashStreamed(8, new Blob([bytes]), context(store));
+    expect(again.type === 'done' && again.results[0]?.isNew).toBe(false);
+  });
+
+  it('hashes without storing when there is no store', async () => {
+    const bytes = randomBytes(1000);
+    const outcome = await hashStreamed(0, new Blob([bytes]), context(null));
+    expect(outcome.type === 'done' && outcome.results[0]?.md5).toBe(md5hex(bytes));
+  });
+
+  it('stops between pieces on cancel and leaves nothing stored', async () => {
+    const bytes = randomBytes(3 * STREAM_BUFFER_BYTES);
+    const store = freshStore();
+    // Cancelled once a whole row has gone to the store, so a write is undone too.
+    const ctx = context(store, () => ctx.progressed >= STREAM_BUFFER_BYTES);
+    const outcome = await hashStreamed(0, new Blob([bytes]), ctx);
+    expect(outcome).toEqual({ type: 'cancelled', stored: [] });
+    expect(await store.usage()).toEqual({ count: 0, bytes: 0 });
+    expect(await store.sweep(-1)).toBe(0); // no orphaned rows either
+  });
+});
+
+describe('readPieces', () => {
+  it('reads a stream that is not a byte stream the default way, every byte in order', async () => {
+    const bytes = randomBytes(100_000);
+    const seen: Uint8Array[] = [];
+    const complete = await readPieces(
+      defaultStream(bytes, 4096),
+      (p) => void seen.push(p.slice()),
+      () => false,
+    );
+    expect(complete).toBe(true);
+    expect(Buffer.concat(seen).equals(bytes)).toBe(true);
+  });
+
+  it('reuses one buffer for a byte stream and still yields every byte in order', async () => {
+    const bytes = randomBytes(3 * 65_536 + 5);
+    const seen: Uint8Array[] = [];
+    const complete = await readPieces(
+      new Blob([bytes]).stream(),
+      (p) => void seen.push(p.slice()),
+      () => false,
+      65_536,
+    );
+    expect(complete).toBe(true);
+    expect(Buffer.concat(seen).equals(bytes)).toBe(true);
+  });
+});
+
+describe('hashBatch', () => {
+  it('hashes and stores each file of a batch, empty and duplicate files included', async () => {
+    const a = randomBytes(3000);
+    const files = [a, new Uint8Array(0), randomBytes(10), a].map((b) => new Blob([b]));
+    const store = freshStore();
+    const ctx = context(store);
+    const outcome = await hashBatch(
+      files.map((file, i) => ({ id: 10 + i, file })),
+      ctx,
+    );
+    if (outcome.type !== 'done') throw new Error(`unexpected ${outcome.type}`);
+    const expected = await Promise.all(files.map(async (f) => md5hex(new Uint8Array(await f.arrayBuffer()))));
+    expect(outcome.results.map((r) => [r.id, r.md5, r.size])).toEqual(
+      files.map((f, i) => [10 + i, expected[i], f.size]),
+    );
+    // The duplicate is stored once: exactly one of the two reports it new.
+    expect(outcome.results.filter((r) => r.isNew).length).toBe(3);
+    expect((await store.usage()).count).toBe(3);
+    expect(ctx.progressed).toBe(files.reduce((n, f) => n + f.size, 0));
+  });
+
+  it('reports the objects it stored when storing another one fails, so they can be removed', async () => {
+    const store = freshStore();
+    const good = randomBytes(100);
+    const bad = randomBytes(100);
+    const failing: BlobStore = Object.assign(Object.create(store) as BlobStore, {
+      put: (id: ReturnType<typeof objectId>, bytes: Uint8Array) =>
+        id === objectId('md5', md5hex(bad))
+          ? Promise.reject(Object.assign(new Error('The browser storage is full.'), { code: 'storage-full' }))
+          : store.put(id, bytes),
+    });
+    const outcome = await hashBatch(
+      [good, bad].map((b, id) => ({ id, file: new Blob([b]) })),
+      context(failing),
+    );
+    expect(outcome).toEqual({
+      type: 'failed',
+      code: 'storage-full',
+      message: 'The browser storage is full.',
+      stored: [md5hex(good)],
+    });
+  });
+
+  it('skips a batch cancelled before it is read', async () => {
+    const store = freshStore();
+    const outcome = await hashBatch(
+      [{ id: 0, file: new Blob(['x']) }],
+      context(store, () => true),
+    );
+    expect(outcome).toEqual({ type: 'cancelled', stored: [] });
+    expect((await store.usage()).count).toBe(0);
+  });
+});
