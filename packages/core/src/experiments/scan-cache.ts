@@ -10,7 +10,7 @@ import type { ExperimentProblem } from './git-experiment.ts';
 import type { GitCommitInfo } from './git-reader.ts';
 
 /** Bump whenever what the scanner derives from a commit changes (parsing, naming, signatures). */
-export const SCAN_FORMAT_VERSION = 3;
+export const SCAN_FORMAT_VERSION = 4;
 
 /** One commit's analysis, independent of which refs reach it. Plain data (structured-clone safe). */
 export interface CommitAnalysis {

@@ -307,3 +307,45 @@ describe('the scan cache across sessions', () => {
     expect(await new GitExperimentScanner(git, { cache: broken }).scan()).toEqual(first);
   });
 });
+
+describe('dvc.yaml read once per content', () => {
+  const dvcYaml = (cmd: string) =>
+    `stages:\n  train:\n    cmd: ${cmd}\n    params:\n      - lr\n    metrics:\n      - metrics.json:\n          cache: false\n`;
+
+  function dvcHistory(cmd: string) {
+    const git = new MemoryGit();
+    let parent: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const files = {
+        'dvc.yaml': dvcYaml(cmd),
+        'params.yaml': `lr: ${i}\n`,
+        'metrics.json': `{"acc": ${i / 20}}`,
+        'sub/dvc.yaml': dvcYaml(cmd),
+        'sub/params.yaml': 'lr: 1\n',
+        'sub/metrics.json': '{"acc": 1}',
+      };
+      parent = [git.commit(files, parent, `exp ${i}`)];
+    }
+    git.setRef('refs/heads/main', parent[0] as string);
+    return git;
+  }
+
+  it('a dvc.yaml without interpolation is not read again when only params.yaml changes', async () => {
+    const git = dvcHistory('python train.py');
+    const runs = await new GitExperimentScanner(git).scan();
+    expect(runs).toHaveLength(20);
+    expect(runs[0]?.run.params).toMatchObject({ 'params.yaml:lr': '19', 'sub/params.yaml:lr': '1' });
+    // The same dvc.yaml content in two folders names each folder's files.
+    expect(runs[0]?.metricsFiles).toEqual(['metrics.json', 'sub/metrics.json']);
+    expect(runs[0]?.run.metrics).toEqual({ 'metrics.json:acc': 0.95, 'sub/metrics.json:acc': 1 });
+    // 20 params.yaml + 20 metrics.json + the sub/ files once + dvc.yaml once per folder.
+    expect(git.reads.blobs).toBeLessThanOrEqual(20 + 20 + 2 + 2);
+  });
+
+  it('a dvc.yaml that interpolates is read with each params.yaml', async () => {
+    const git = dvcHistory('python train.py --lr ${lr}');
+    const runs = await new GitExperimentScanner(git).scan();
+    expect(runs).toHaveLength(20);
+    expect(git.reads.blobs).toBeGreaterThan(20 + 20 + 2 + 2);
+  });
+});

@@ -81,6 +81,8 @@ export class GitExperimentScanner {
   >();
   private readonly parsedMetrics = new Map<string, Promise<{ value: MetricPoint[]; problem?: ExperimentProblem }>>();
   private readonly dvcFiles = new Map<string, Promise<DvcExperimentFiles>>();
+  /** dvc.yaml blob → its text, and whether it interpolates `${…}` (and so depends on params.yaml). */
+  private readonly dvcSources = new Map<string, Promise<{ text: string; interpolates: boolean }>>();
   private readonly cache: ScanCache | undefined;
   private cacheLoaded: Promise<void> | null = null;
   /** Analyses that came from the cache (their trees were not read in this session). */
@@ -357,15 +359,17 @@ export class GitExperimentScanner {
     return this.trees.experimentFiles(commit.tree);
   }
 
-  private dvcFilesOf(path: string, blob: string, files: FileOids): Promise<DvcExperimentFiles> {
-    // Interpolation reads params.yaml beside dvc.yaml, so both ids key the cache.
+  private async dvcFilesOf(path: string, blob: string, files: FileOids): Promise<DvcExperimentFiles> {
+    // Interpolation (`${…}`) reads params.yaml beside dvc.yaml, so then both ids key the cache;
+    // a dvc.yaml without it means the same whatever params.yaml holds (the common case: every
+    // experiment commit changes params.yaml). Paths in the result depend on where dvc.yaml is.
+    const { text, interpolates } = await this.dvcSource(blob);
     const paramsPath = joinPath(dirnameOf(path), 'params.yaml');
-    const paramsBlob = files.get(paramsPath) ?? '';
-    const key = `${blob}:${paramsBlob}`;
+    const paramsBlob = interpolates ? (files.get(paramsPath) ?? '') : '';
+    const key = `${path}\0${blob}\0${paramsBlob}`;
     let d = this.dvcFiles.get(key);
     if (!d) {
       d = (async () => {
-        const text = decodeText(await this.git.readBlob(blob));
         let params: unknown;
         if (paramsBlob) {
           const parsed = parseStructured(decodeText(await this.git.readBlob(paramsBlob)), paramsPath);
@@ -376,6 +380,18 @@ export class GitExperimentScanner {
       this.dvcFiles.set(key, d);
     }
     return d;
+  }
+
+  private dvcSource(blob: string): Promise<{ text: string; interpolates: boolean }> {
+    let s = this.dvcSources.get(blob);
+    if (!s) {
+      s = this.git.readBlob(blob).then((bytes) => {
+        const text = decodeText(bytes);
+        return { text, interpolates: text.includes('${') };
+      });
+      this.dvcSources.set(blob, s);
+    }
+    return s;
   }
 
   private paramsOf(path: string, blob: string) {
@@ -391,18 +407,21 @@ export class GitExperimentScanner {
     return p;
   }
 
-  private metricsOf(path: string, blob: string, timestamp: number, source: MetricsFileSource) {
-    // DVC metrics files carry no time: their single point takes the commit's, so it is in the key.
-    const dagshub = source === 'dagshub' && path.toLowerCase().endsWith('.csv');
-    const key = dagshub ? `${blob}:csv` : `${blob}:${path.slice(path.lastIndexOf('.'))}:${source}:${timestamp}`;
+  private async metricsOf(path: string, blob: string, timestamp: number, source: MetricsFileSource) {
+    // Parsed once per blob: points of DVC metrics files carry no time of their own (NaN here,
+    // which a DagsHub series never holds: its reader refuses non-finite timestamps) and take
+    // the commit's.
+    const key = `${blob}:${path.slice(path.lastIndexOf('.')).toLowerCase()}:${source}`;
     let m = this.parsedMetrics.get(key);
     if (!m) {
       m = (async () => {
-        const r = readMetricsFile(decodeText(await this.git.readBlob(blob)), path, timestamp, source);
+        const r = readMetricsFile(decodeText(await this.git.readBlob(blob)), path, Number.NaN, source);
         return r.ok ? { value: r.value } : { value: [], problem: problemOf(r.error) };
       })();
       this.parsedMetrics.set(key, m);
     }
-    return m;
+    const r = await m;
+    if (!r.value.some((p) => Number.isNaN(p.timestamp))) return r;
+    return { ...r, value: r.value.map((p) => (Number.isNaN(p.timestamp) ? { ...p, timestamp } : p)) };
   }
 }
