@@ -343,6 +343,7 @@ describe('dvc.yaml read once per content', () => {
   });
 
   it('a dvc.yaml that interpolates is read with each params.yaml', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: DVC's interpolation syntax, not a template
     const git = dvcHistory('python train.py --lr ${lr}');
     const runs = await new GitExperimentScanner(git).scan();
     expect(runs).toHaveLength(20);
