@@ -112,6 +112,19 @@ describe('git experiments from a generated 50-commit history', () => {
     expect(runs.find((r) => r.run.id === ids[20])?.refs).toEqual(['main', 'feature', expect.stringMatching(/^exps\//)]);
   });
 
+  it('scans a shallow history: a parent that is not in the repository is the boundary', async () => {
+    const git = new MemoryGit();
+    const c = git.commit(
+      { 'params.yml': 'lr: 1\n', 'metrics.csv': metricsCsv([['loss', 1, 1, 1]]) },
+      ['f'.repeat(40)],
+      'shallow',
+    );
+    git.setRef('refs/heads/main', c);
+    const runs = await new GitExperimentScanner(git).scan();
+    expect(runs.map((r) => r.run.id)).toEqual([c]);
+    expect(runs[0]?.metricsState).toBe('present');
+  });
+
   it('reports a damaged params file with its position instead of failing the scan', async () => {
     const git = new MemoryGit();
     const c = git.commit({ 'params.yml': 'lr: [1, 2\n', 'metrics.csv': metricsCsv([['loss', 1, 1, 1]]) }, [], 'bad');

@@ -185,7 +185,9 @@ export class GitExperimentScanner {
         try {
           info = await this.commit(c);
         } catch {
-          continue; // a shallow clone's boundary: the parent is not here
+          // Not in this repository (a shallow clone's boundary): not a commit to show.
+          if (!have) reached.delete(c);
+          continue;
         }
         for (const p of info.parents) stack.push(p);
       }
