@@ -10,7 +10,7 @@ import type { ExperimentProblem } from './git-experiment.ts';
 import type { GitCommitInfo } from './git-reader.ts';
 
 /** Bump whenever what the scanner derives from a commit changes (parsing, naming, signatures). */
-export const SCAN_FORMAT_VERSION = 4;
+export const SCAN_FORMAT_VERSION = 5;
 
 /** One commit's analysis, independent of which refs reach it. Plain data (structured-clone safe). */
 export interface CommitAnalysis {
@@ -21,7 +21,15 @@ export interface CommitAnalysis {
   paramsSig: string;
   metricsSig: string;
   params: Record<string, string>;
+  /** Every metric point of the metrics files (empty when `historyOmitted`). */
   history: MetricPoint[];
+  /** How many points the metrics files hold (kept when the history itself is omitted). */
+  historyPoints: number;
+  /**
+   * The cache left the history out: the commit has its first parent's metrics files, so it is
+   * never shown as a run with metrics of its own (the scanner reads it again if ever needed).
+   */
+  historyOmitted?: boolean;
   paramsFiles: string[];
   metricsFiles: string[];
   dvcMetricsFiles: string[];

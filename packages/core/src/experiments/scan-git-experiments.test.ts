@@ -303,6 +303,32 @@ describe('the scan cache across sessions', () => {
     expect(git.reads).toEqual(again);
   });
 
+  it('keeps no copy of the history for commits whose metrics files are their parent’s', async () => {
+    const { git, ids } = generatedRepo();
+    const { cache, stored } = memoryCache();
+    const first = await new GitExperimentScanner(git, { cache }).scan();
+    // Commit 3 changed only code, commit 9 only params: their metrics files are commit 2's / 8's.
+    for (const i of [3, 9]) {
+      const e = stored.get(ids[i] as string);
+      expect(e?.analysis.historyOmitted).toBe(true);
+      expect(e?.analysis.history).toEqual([]);
+      expect(e?.analysis.historyPoints).toBe(3);
+    }
+    expect(stored.get(ids[11] as string)?.analysis.history).toHaveLength(3);
+    expect(await new GitExperimentScanner(git, { cache }).scan()).toEqual(first);
+
+    // If such a commit's parent is ever gone (a shallow clone), its history is read again.
+    const child = ids[9] as string;
+    const parent = ids[8] as string;
+    git.commitObjects.delete(parent);
+    stored.delete(parent);
+    git.setRef('refs/heads/main', child);
+    const runs = await new GitExperimentScanner(git, { cache }).scan();
+    expect(runs.map((r) => r.run.id)).toEqual([child]);
+    expect(runs[0]?.metricsState).toBe('present');
+    expect(runs[0]?.history).toHaveLength(3);
+  });
+
   it('ignores entries of another scanner version, and survives a cache that fails', async () => {
     const { git } = generatedRepo();
     const { cache, stored } = memoryCache();

@@ -124,7 +124,14 @@ export class GitExperimentScanner {
     const entries: ScanCacheEntry[] = [];
     for (const oid of oids) {
       const a = await this.analyses.get(oid)?.catch(() => null);
-      if (a) entries.push({ version: SCAN_FORMAT_VERSION, oid, analysis: a });
+      if (!a) continue;
+      // A commit with its parent's metrics files never shows its history (it is not a run with
+      // metrics of its own): keeping it would copy the history into every later code commit.
+      const p = a.commit.parents[0];
+      const parent = p ? await this.analyses.get(p)?.catch(() => null) : null;
+      const shared = parent && parent.metricsSig === a.metricsSig && a.history.length > 0;
+      const analysis = shared ? { ...a, history: [], historyOmitted: true } : a;
+      entries.push({ version: SCAN_FORMAT_VERSION, oid, analysis });
     }
     try {
       await this.cache.save(entries);
@@ -196,7 +203,7 @@ export class GitExperimentScanner {
   }
 
   private async experimentOf(oid: string, refs: string[]): Promise<GitExperiment | null> {
-    const a = await this.analysis(oid);
+    let a = await this.analysis(oid);
     if (!a.paramsSig && !a.metricsSig) return null;
     const parentOid = a.commit.parents[0];
     let parent: CommitAnalysis | null = null;
@@ -206,10 +213,17 @@ export class GitExperimentScanner {
     if (!metricsChanged && !paramsChanged) return null;
 
     let state: MetricsState;
-    if (a.dvcMetricsFiles.length > 0 && a.history.length === 0) state = 'in-dvc-data';
-    else if (a.missingMetrics && a.history.length === 0) state = 'missing';
+    if (a.dvcMetricsFiles.length > 0 && a.historyPoints === 0) state = 'in-dvc-data';
+    else if (a.missingMetrics && a.historyPoints === 0) state = 'missing';
     else if (!metricsChanged) state = 'params-only';
     else state = 'present';
+    if (state === 'present' && a.historyOmitted) {
+      // Cached without its history (its parent had the same metrics files), yet its parent is
+      // not here to compare with now: read the commit again for the history.
+      this.analyses.delete(oid);
+      this.fromCache.delete(oid);
+      a = await this.analysis(oid);
+    }
     const history = state === 'present' ? a.history : [];
     const summaries = summarizeMetrics(history);
     const branch = refs[0] ?? '';
@@ -340,6 +354,7 @@ export class GitExperimentScanner {
       metricsSig: signature(metricsEntries),
       params,
       history,
+      historyPoints: history.length,
       paramsFiles: paramsEntries.map(([p]) => p).sort(),
       metricsFiles: realMetrics.map(([p]) => p).sort(),
       dvcMetricsFiles,
