@@ -1,7 +1,8 @@
 /**
  * Opening a 1,000,000-row CSV in the app's table viewer, in headless Chromium: time to the
  * first drawn rows, time until the whole file is parsed, the longest frame gap meanwhile (the
- * tab must not freeze), a jump to the middle, and memory (page and worker heaps).
+ * tab must not freeze), a jump to the middle and to the last row, and memory (the page's JS heap, and the tab's
+ * renderer process — page and worker — from /proc: a worker has no performance.memory).
  * Baseline, in the same run: papaparse in Node parsing the whole file in one go — the time a
  * viewer that parses before drawing would make the user wait — and the same streamed parse
  * (csv-parse.ts) the worker runs, in Node.
@@ -14,6 +15,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { CsvRowStore, streamCsv } from '../app/src/viewers/csv-parse.ts';
 import { launchChromium } from '../test/support/chromium.ts';
+import { rendererRssMb, samplePeakRss } from './csv-open/renderer-memory.ts';
 import { serveCsvHarness } from './csv-open/site.ts';
 import { measure, report } from './lib.ts';
 
@@ -89,25 +91,13 @@ try {
   await page.locator('#file').setInputFiles(csvPath);
   type Result = Awaited<ReturnType<Window['openPicked']>>;
   const results: Result[] = [];
-  let workerHeapMb: number | null = null;
+  const idleRssMb = rendererRssMb();
+  const peaks: number[] = [];
   for (let i = 0; i < 3; i++) {
+    const sampler = samplePeakRss();
     results.push(await page.evaluate(() => window.openPicked()));
+    peaks.push(sampler.stop());
   }
-  // The worker's heap while it holds every row (open once more and ask before closing).
-  const pending = page.evaluate(() => window.openPicked());
-  for (let i = 0; i < 200 && workerHeapMb === null; i++) {
-    const w = page.workers()[0];
-    if (w) {
-      workerHeapMb = await w
-        .evaluate(
-          () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null,
-        )
-        .then((b) => (b === null ? null : b / 1e6))
-        .catch(() => null);
-    }
-    if (workerHeapMb === null) await new Promise((r) => setTimeout(r, 50));
-  }
-  await pending;
   const med = (pick: (r: Result) => number) => [...results.map(pick)].sort((a, b) => a - b)[1] ?? 0;
   const first = {
     name: 'Chromium viewer: first rows drawn',
@@ -131,7 +121,7 @@ try {
       'jump to the last row drawn in': `${med((r) => r.jumpToEndMs).toFixed(0)} ms`,
       'last row as drawn': results[0]?.lastRowCells || 'NOT SHOWN',
       'page JS heap after parsing': results[0]?.heapMb === null ? 'n/a' : `${results[0]?.heapMb?.toFixed(0)} MB`,
-      'worker JS heap (sampled while parsing)': workerHeapMb === null ? 'n/a' : `${workerHeapMb.toFixed(0)} MB`,
+      'tab memory (renderer RSS, page + worker)': `${idleRssMb.toFixed(0)} MB before opening, peak ${[...peaks].sort((a, b) => a - b)[1]?.toFixed(0)} MB while opening (median of runs)`,
     },
   );
 } catch (error) {

@@ -1,0 +1,293 @@
+/**
+ * How large a repository the browser clones. isomorphic-git buffers the whole packfile (and
+ * more while indexing it), so the app caps a clone (CLONE_LIMIT_BYTES in http-limit.ts). This
+ * measures where Chromium actually stops: for each size (default 64, 128, 256, 512, 1024, 1536 MiB
+ * of incompressible blobs in 512 KiB files, one commit) a repository is pushed with the real git
+ * CLI to the real server, then cloned in headless Chromium with the app's own clone code
+ * (bench/clone-size/main.ts, cap lifted) in a fresh tab. Recorded: time, success or failure
+ * (tab crash or error), the tab's peak JS heap (CDP) and the renderer processes' peak RSS.
+ * The sweep stops at the first failure. Baseline, same run: native `git clone` of the same
+ * repository from the same server. Finally the real app page clones a repository just over
+ * the cap and the bench prints what the user sees.
+ * BENCH_CLONE_SIZES=64,128 (MiB) changes the sizes.
+ */
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { CLONE_LIMIT_BYTES } from '../app/src/git/http-limit.ts';
+import { launchChromium } from '../test/support/chromium.ts';
+import { startTestServer } from '../test/support/server.ts';
+import { rendererRssMb } from './csv-open/renderer-memory.ts';
+import { type Measurement, report } from './lib.ts';
+
+declare global {
+  interface Window {
+    cloneWithAppCode(
+      url: string,
+      fsName: string,
+      limitBytes: number | null,
+    ): Promise<{ ms: number; phases: Record<string, number>; files: number; bytes: number }>;
+    wipe(fsName: string): Promise<void>;
+  }
+}
+
+const run = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const MiB = 1024 * 1024;
+const SIZES = (process.env.BENCH_CLONE_SIZES ?? '64,128,256,512,1024,1536').split(',').map(Number);
+// Half-MiB files: more than git's unpackLimit (100 objects) from 64 MiB up, so the server keeps
+// the pushed (uncompressed) pack and serves it as is instead of re-deflating loose objects.
+const FILE_MIB = 0.5;
+const TOKEN = 'bench-admin-token-0123456789abcdef';
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-clone-'));
+
+// The app, built as the e2e setup does, for the last step (the message a user sees).
+const appDir = path.join(work, 'app');
+await build({
+  root: path.join(here, '../app'),
+  configFile: path.join(here, '../app/vite.config.ts'),
+  logLevel: 'error',
+  build: { outDir: appDir, emptyOutDir: true },
+});
+process.env.CAIRN_APP_DIR = appDir;
+const server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'bench-admin-password', CAIRN_ADMIN_TOKEN: TOKEN });
+const host = new URL(server.url).host;
+
+// The harness page, served with every other path passed on to the server (same origin for git).
+const siteDir = path.join(work, 'site');
+await build({
+  root: path.join(here, 'clone-size'),
+  logLevel: 'error',
+  configFile: false,
+  build: { outDir: siteDir, emptyOutDir: true, target: 'es2022' },
+});
+const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
+const site = http.createServer((req, res) => {
+  const rel = new URL(req.url ?? '/', 'http://x').pathname;
+  const file = path.resolve(siteDir, `.${rel === '/' ? '/index.html' : rel}`);
+  if (file.startsWith(siteDir + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+    res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+    return;
+  }
+  const upstream = http.request(
+    `${server.url}${req.url}`,
+    { method: req.method, headers: { ...req.headers, host } },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  upstream.on('error', () => res.destroy());
+  req.pipe(upstream);
+});
+await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+const siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+
+/** Creates `admin/NAME` on the server and pushes a commit of `mib` MiB of random 512 KiB files. */
+async function makeRepo(name: string, mib: number): Promise<void> {
+  const created = await fetch(`${server.url}/api/v1/repos`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, private: false }),
+  });
+  if (created.status !== 201) throw new Error(`creating ${name}: ${created.status} ${await created.text()}`);
+  const dir = path.join(work, 'src', name);
+  fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
+  for (let i = 0; i * FILE_MIB < mib; i++) {
+    fs.writeFileSync(
+      path.join(dir, 'data', `blob-${String(i).padStart(5, '0')}.bin`),
+      crypto.randomBytes(FILE_MIB * MiB),
+    );
+  }
+  // Random data does not compress or delta: skip both so making the repository is quick.
+  const git = (...args: string[]) =>
+    run(
+      'git',
+      [
+        '-C',
+        dir,
+        '-c',
+        'user.name=Bench',
+        '-c',
+        'user.email=bench@example.com',
+        '-c',
+        'core.compression=0',
+        '-c',
+        'core.bigFileThreshold=1m',
+        ...args,
+      ],
+      { maxBuffer: 64 * MiB },
+    );
+  await git('init', '-q', '-b', 'main');
+  await git('add', '.');
+  await git('commit', '-q', '-m', `${mib} MiB of random blobs`);
+  await git('push', '-q', `http://admin:${TOKEN}@${host}/admin/${name}.git`, 'main');
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+interface Outcome {
+  mib: number;
+  packMib: number;
+  ok: boolean;
+  ms: number;
+  nativeMs: number;
+  what: string;
+  peakHeapMb: number;
+  peakRendererRssMb: number;
+}
+
+/** Clones `admin/NAME` in a fresh tab with the app's clone code, sampling memory meanwhile. */
+async function cloneInTab(page: Page, name: string): Promise<Omit<Outcome, 'mib' | 'packMib' | 'nativeMs'>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  let peakHeap = 0;
+  let peakRss = 0;
+  let crashed = false;
+  page.on('crash', () => {
+    crashed = true;
+  });
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rendererRssMb());
+    cdp
+      .send('Performance.getMetrics')
+      .then((m) => {
+        const heap = m.metrics.find((x) => x.name === 'JSHeapUsedSize')?.value ?? 0;
+        peakHeap = Math.max(peakHeap, heap / 1e6);
+      })
+      .catch(() => {});
+  }, 250);
+  const t0 = performance.now();
+  try {
+    const result = await page.evaluate(({ url, fsName }) => window.cloneWithAppCode(url, fsName, null), {
+      url: `${siteUrl}/admin/${name}.git`,
+      fsName: `bench-${name}`,
+    });
+    return {
+      ok: true,
+      ms: result.ms,
+      what: `${result.files} files, ${(result.bytes / MiB).toFixed(0)} MiB checked out; phases ${Object.entries(
+        result.phases,
+      )
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}`,
+      peakHeapMb: peakHeap,
+      peakRendererRssMb: peakRss,
+    };
+  } catch (error) {
+    return {
+      ok: false,
+      ms: performance.now() - t0,
+      what: crashed ? 'TAB CRASHED' : `failed: ${(error as Error).message.split('\n')[0]?.slice(0, 200)}`,
+      peakHeapMb: peakHeap,
+      peakRendererRssMb: peakRss,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** Clones a repository of `overMib` MiB in the real app page; returns what the user is shown. */
+async function overTheCap(overMib: number): Promise<string> {
+  await makeRepo('over-the-cap', overMib);
+  const page = await chrome.context.newPage();
+  let crashed = false;
+  page.on('crash', () => {
+    crashed = true;
+  });
+  await page.goto(`${server.url}/`);
+  const t0 = performance.now();
+  await page.getByTestId('clone-name').fill('admin/over-the-cap');
+  await page.getByRole('button', { name: 'Clone' }).click();
+  const message = await page
+    .getByTestId('repo-error')
+    .textContent({ timeout: 600_000 })
+    .catch((e: Error) => `NO MESSAGE (${crashed ? 'tab crashed' : e.message.split('\n')[0]})`);
+  const stillAlive = await page
+    .evaluate(() => document.title)
+    .then(() => true)
+    .catch(() => false);
+  const listed = await page
+    .getByTestId('repo-item')
+    .count()
+    .catch(() => -1);
+
+  return `${message} (${((performance.now() - t0) / 1000).toFixed(1)} s; tab alive: ${stillAlive}; repositories listed: ${listed})`;
+}
+
+const chrome = await launchChromium();
+const outcomes: Outcome[] = [];
+try {
+  for (const mib of SIZES) {
+    const name = `random-${mib}`;
+    await makeRepo(name, mib);
+    const nativeDir = path.join(work, `native-${mib}`);
+    const n0 = performance.now();
+    await run('git', ['clone', '-q', `${server.url}/admin/${name}.git`, nativeDir]);
+    const nativeMs = performance.now() - n0;
+    const packs = fs.readdirSync(path.join(nativeDir, '.git/objects/pack')).filter((f) => f.endsWith('.pack'));
+    const packMib = packs.reduce((s, f) => s + fs.statSync(path.join(nativeDir, '.git/objects/pack', f)).size, 0) / MiB;
+    fs.rmSync(nativeDir, { recursive: true, force: true });
+
+    const page = await chrome.context.newPage();
+    await page.goto(`${siteUrl}/`);
+    const outcome = { mib, packMib, nativeMs, ...(await cloneInTab(page, name)) };
+    outcomes.push(outcome);
+    console.log(
+      `  ${mib} MiB (pack ${packMib.toFixed(0)} MiB): ${outcome.ok ? 'cloned' : 'FAILED'} in ${(outcome.ms / 1000).toFixed(1)} s ` +
+        `(git CLI ${(nativeMs / 1000).toFixed(1)} s); ${outcome.what}; peak JS heap ${outcome.peakHeapMb.toFixed(0)} MB, ` +
+        `peak renderer RSS ${outcome.peakRendererRssMb.toFixed(0)} MB`,
+    );
+    await page.close().catch(() => {});
+    // Free the disk the clone used before the next size.
+    const cleaner = await chrome.context.newPage();
+    await cleaner.goto(`${siteUrl}/`);
+    await cleaner.evaluate((fsName) => window.wipe(fsName), `bench-${name}`).catch(() => {});
+    await cleaner.close();
+    if (!outcome.ok) break;
+  }
+
+  // What the user sees for a repository over the app's cap, in the real app (BENCH_CLONE_APP=0 skips it).
+  const overMib = Math.ceil(CLONE_LIMIT_BYTES / MiB) + 16;
+  const appStep = process.env.BENCH_CLONE_APP === '0' ? 'skipped' : await overTheCap(overMib);
+
+  const ok = outcomes.filter((o) => o.ok);
+  const largest = ok[ok.length - 1];
+  const measurements: Measurement[] = outcomes.map((o) => ({
+    name: `Chromium (app clone code) ${o.mib} MiB${o.ok ? '' : ' FAILED'}`,
+    medianMs: o.ms,
+    runs: [o.ms],
+  }));
+  const baselineOutcome = outcomes[0];
+  report(
+    'Cloning repositories of incompressible blobs in Chromium (one run per size; stops at the first failure)',
+    {
+      name: `git CLI clone ${baselineOutcome?.mib ?? 0} MiB`,
+      medianMs: baselineOutcome?.nativeMs ?? 0,
+      runs: [baselineOutcome?.nativeMs ?? 0],
+    },
+    measurements,
+    {
+      'largest repository cloned': largest ? `${largest.mib} MiB (pack ${largest.packMib.toFixed(0)} MiB)` : 'none',
+      'first failure': outcomes.find((o) => !o.ok)?.what ?? 'none up to the largest size tried',
+      'app cap (CLONE_LIMIT_BYTES)': `${CLONE_LIMIT_BYTES / MiB} MiB`,
+      [`app page, ${overMib} MiB repository`]: appStep,
+    },
+  );
+} catch (error) {
+  console.error('bench failed:', error);
+  process.exitCode = 1;
+} finally {
+  await chrome.close().catch(() => {});
+  site.close();
+  await server.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+}
