@@ -53,6 +53,17 @@ describe('git scan cache in the experiments database', () => {
     expect(third[0]?.run.metrics).toEqual({ loss: 0.01 });
     // Another repository's cache is separate.
     expect(await gitScanCache(db, 'bob/other').load()).toEqual([]);
+    // Entries of commits no longer reachable are dropped, for this repository only.
+    await gitScanCache(db, 'bob/other').save([
+      {
+        ...(third[0] ? { oid: 'x'.repeat(40) } : { oid: '' }),
+        version: 1,
+        analysis: (await gitScanCache(db, 'ada/demo').load())[0]!.analysis,
+      },
+    ]);
+    await gitScanCache(db, 'ada/demo').prune?.(new Set([next]));
+    expect((await gitScanCache(db, 'ada/demo').load()).map((e) => e.oid)).toEqual([next]);
+    expect(await gitScanCache(db, 'bob/other').load()).toHaveLength(1);
     db.close();
   });
 

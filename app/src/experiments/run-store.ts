@@ -175,5 +175,10 @@ export function gitScanCache(db: ExperimentsDb, repo: string): ScanCache {
       if (entries.length === 0) return;
       await db.gitScans.bulkPut(entries.map((e) => ({ ...e, repo })));
     },
+    async prune(keep) {
+      const keys = await db.gitScans.where('repo').equals(repo).primaryKeys();
+      const gone = keys.filter(([, oid]) => !keep.has(oid));
+      if (gone.length > 0) await db.gitScans.bulkDelete(gone);
+    },
   };
 }

@@ -48,4 +48,9 @@ export interface ScanCache {
   /** Every stored entry (any version; the scanner skips others). */
   load(): Promise<ScanCacheEntry[]>;
   save(entries: ScanCacheEntry[]): Promise<void>;
+  /**
+   * Drops entries of commits no ref reaches any more (a deleted branch, a removed DVC
+   * experiment), after a scan that walked the whole history. Optional.
+   */
+  prune?(keep: ReadonlySet<string>): Promise<void>;
 }

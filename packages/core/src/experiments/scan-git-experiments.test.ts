@@ -262,6 +262,9 @@ function memoryCache() {
     async save(entries) {
       for (const e of structuredClone(entries)) stored.set(e.oid, e);
     },
+    async prune(keep) {
+      for (const oid of [...stored.keys()]) if (!keep.has(oid)) stored.delete(oid);
+    },
   };
   return { cache, stored };
 }
@@ -327,6 +330,22 @@ describe('the scan cache across sessions', () => {
     expect(runs.map((r) => r.run.id)).toEqual([child]);
     expect(runs[0]?.metricsState).toBe('present');
     expect(runs[0]?.history).toHaveLength(3);
+  });
+
+  it('drops the entries of commits no ref reaches any more', async () => {
+    const { git, ids, files } = generatedRepo();
+    const side = git.commit({ ...files, 'params.yml': 'lr: 42\n' }, [ids[49] as string], 'side');
+    git.setRef('refs/heads/side', side);
+    const { cache, stored } = memoryCache();
+    await new GitExperimentScanner(git, { cache }).scan();
+    expect(stored.has(side)).toBe(true);
+    git.refs.splice(
+      git.refs.findIndex((r) => r.ref === 'refs/heads/side'),
+      1,
+    );
+    await new GitExperimentScanner(git, { cache }).scan();
+    expect(stored.has(side)).toBe(false);
+    expect(stored.size).toBe(50);
   });
 
   it('ignores entries of another scanner version, and survives a cache that fails', async () => {

@@ -140,6 +140,15 @@ export class GitExperimentScanner {
     }
   }
 
+  private async pruneCache(reached: ReadonlySet<string>): Promise<void> {
+    if (!this.cache?.prune) return;
+    try {
+      await this.cache.prune(reached);
+    } catch {
+      // Stale entries cost only space; the next scan tries again.
+    }
+  }
+
   private commit(oid: string): Promise<GitCommitInfo> {
     let c = this.commits.get(oid);
     if (!c) {
@@ -166,6 +175,8 @@ export class GitExperimentScanner {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, order.length) }, worker));
     await this.saveCache();
+    // Only after a walk of the whole history (and never on an empty one: refs that failed to list).
+    if (options.maxCommits === undefined && order.length > 0) await this.pruneCache(new Set(order.map((o) => o.oid)));
     return results
       .filter((r): r is GitExperiment => r !== null)
       .sort((a, b) => (b.run.startTime ?? 0) - (a.run.startTime ?? 0));
