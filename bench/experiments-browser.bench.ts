@@ -264,6 +264,10 @@ async function historyBench() {
     `Metric history, ${HISTORY_RUNS} runs × 5 metrics × ${STEPS} steps (one metric per chart)`,
     frame('bare canvas, same polylines', histPlain),
     [frame('HistoryChart (uPlot) → frame painted', hist)],
-    { HistoryChart: detail(hist), 'bare canvas': detail(histPlain) },
+    {
+      HistoryChart: detail(hist),
+      'series shaped as': hist[0]?.note ?? '',
+      'bare canvas': detail(histPlain),
+    },
   );
 }

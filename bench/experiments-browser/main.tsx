@@ -400,7 +400,10 @@ window.benchHistory = async (runCount, steps, metric) => {
       );
     },
     () => historyDrawn() > 0,
-  );
+  ).then((t) => {
+    const host = document.querySelector('#stage [data-testid="history-chart"]') as HTMLElement;
+    return { ...t, note: `${host.dataset.mode}; worker ${host.dataset.workerMs} ms` };
+  });
 };
 
 /** The same runs × steps as polylines on a bare 1000 px canvas, no chart library. */

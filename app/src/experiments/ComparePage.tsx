@@ -58,6 +58,12 @@ export default function ComparePage() {
   const colorBy = createMemo<Column | null>(() =>
     state().colorBy ? parseColumnId(state().colorBy as string) : (metrics()[0] ?? null),
   );
+  // Runs inside the parallel-coordinates brushes (null: no brush); the table marks them.
+  const [brushed, setBrushed] = createSignal<Set<string> | null>(null);
+  const inBrush = (id: string) => {
+    const b = brushed();
+    return b === null ? null : b.has(id);
+  };
   const [histories, setHistories] = createSignal(new Map<string, MetricPoint[]>());
   createEffect(() => {
     const m = metric();
@@ -95,13 +101,19 @@ export default function ComparePage() {
           <div class="cmp-table" data-testid="compare-table">
             <Show
               when={!state().transposed}
-              fallback={<TransposedTable runs={runs()} cols={cols()} differing={differing()} />}
+              fallback={<TransposedTable runs={runs()} cols={cols()} differing={differing()} inBrush={inBrush} />}
             >
               <table>
                 <thead>
                   <tr>
                     <th />
-                    <For each={runs()}>{(r) => <th>{r.name}</th>}</For>
+                    <For each={runs()}>
+                      {(r) => (
+                        <th classList={{ brushed: inBrush(r.id) === true, unbrushed: inBrush(r.id) === false }}>
+                          {r.name}
+                        </th>
+                      )}
+                    </For>
                   </tr>
                 </thead>
                 <tbody>
@@ -111,7 +123,9 @@ export default function ComparePage() {
                         <th>{c.id}</th>
                         <For each={runs()}>
                           {(r) => (
-                            <td classList={{ differs: differing().has(c.id) }}>{formatCell(cellValue(r, c), c)}</td>
+                            <td classList={{ differs: differing().has(c.id), unbrushed: inBrush(r.id) === false }}>
+                              {formatCell(cellValue(r, c), c)}
+                            </td>
                           )}
                         </For>
                       </tr>
@@ -157,7 +171,16 @@ export default function ComparePage() {
             summary="last"
             logAxes={state().logAxes}
             colorBy={colorBy()}
+            onSelect={setBrushed}
           />
+          <p class="exp-note" data-testid="brush-status">
+            {(() => {
+              const b = brushed();
+              return b
+                ? `${b.size} of ${runs().length} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
+                : 'Drag along an axis to brush; the table above dims the runs outside.';
+            })()}
+          </p>
         </section>
         <div class="cmp-grid">
           <section class="cmp-section">
@@ -236,7 +259,12 @@ export default function ComparePage() {
   );
 }
 
-function TransposedTable(props: { runs: Run[]; cols: Column[]; differing: Set<string> }) {
+function TransposedTable(props: {
+  runs: Run[];
+  cols: Column[];
+  differing: Set<string>;
+  inBrush: (id: string) => boolean | null;
+}) {
   return (
     <table>
       <thead>
@@ -248,7 +276,7 @@ function TransposedTable(props: { runs: Run[]; cols: Column[]; differing: Set<st
       <tbody>
         <For each={props.runs}>
           {(r) => (
-            <tr>
+            <tr classList={{ brushed: props.inBrush(r.id) === true, unbrushed: props.inBrush(r.id) === false }}>
               <th>{r.name}</th>
               <For each={props.cols}>
                 {(c) => <td classList={{ differs: props.differing.has(c.id) }}>{formatCell(cellValue(r, c), c)}</td>}

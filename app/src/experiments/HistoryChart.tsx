@@ -1,14 +1,73 @@
 /**
  * Metric history of many runs with uPlot: x = step, wall time or relative time; smoothing;
- * log scale; drag to zoom, double-click to reset (uPlot's own). Series are downsampled per
- * pixel bucket first (history-series.ts), so 1,000 runs × 1,000 steps stay responsive.
+ * log scale; drag to zoom, double-click to reset (uPlot's own). A worker (history.worker.ts)
+ * shapes the series first — smoothing, then first/min/max/last per x bucket, at most ~2 points
+ * per pixel and fewer for many runs (history-series.ts prepareHistory) — so 1,000 runs × 1,000
+ * steps reach uPlot bounded and the page never waits on the arithmetic.
  */
 import type { MetricPoint, Run } from '@cairn/core/runs/index';
 import { createEffect, onCleanup } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { alignSeries, smooth, toSeries, type XAxis } from './history-series.ts';
+import type { HistoryRequest, HistoryResponse } from './history-protocol.ts';
+import { columnsOfPoints, prepareHistory, seriesOfColumns, smooth, type XAxis } from './history-series.ts';
 import { RAMP } from './parallel-coords.ts';
+
+// One worker for every chart of the tab, started with the first chart and kept.
+let sharedWorker: Worker | null = null;
+let nextRequest = 1;
+const replies = new Map<number, (r: HistoryResponse) => void>();
+function historyWorker(): Worker | null {
+  if (typeof Worker === 'undefined') return null;
+  if (!sharedWorker) {
+    sharedWorker = new Worker(new URL('./history.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'cairn-metric-history',
+    });
+    sharedWorker.onmessage = (e: MessageEvent<HistoryResponse>) => {
+      replies.get(e.data.id)?.(e.data);
+      replies.delete(e.data.id);
+    };
+  }
+  return sharedWorker;
+}
+
+/** Asks the worker (or, without workers, this thread) for the chart's data. */
+function prepare(req: HistoryRequest): Promise<HistoryResponse> {
+  const worker = historyWorker();
+  if (!worker) {
+    const t0 = performance.now();
+    const series = req.runs.map((r) => {
+      const s = seriesOfColumns(r.history, req.xAxis, r.start);
+      return { xs: s.xs, ys: smooth(s.ys, req.smoothing) };
+    });
+    return Promise.resolve({ id: req.id, ...prepareHistory(series, req.width), ms: performance.now() - t0 });
+  }
+  return new Promise((resolve) => {
+    replies.set(req.id, resolve);
+    const transfer = req.runs.flatMap((r) => [
+      r.history.steps.buffer,
+      r.history.timestamps.buffer,
+      r.history.values.buffer,
+    ]);
+    worker.postMessage(req, { transfer });
+  });
+}
+
+/** uPlot's form: plain arrays with null where a run has no point. */
+function toUPlotData(r: HistoryResponse): uPlot.AlignedData {
+  return [
+    r.xs,
+    ...r.ys.map((ys) => {
+      const out: (number | null)[] = new Array(ys.length);
+      for (let i = 0; i < ys.length; i++) {
+        const y = ys[i] as number;
+        out[i] = Number.isFinite(y) ? y : null;
+      }
+      return out;
+    }),
+  ];
+}
 
 export function HistoryChart(props: {
   runs: Run[];
@@ -21,44 +80,62 @@ export function HistoryChart(props: {
   let host!: HTMLDivElement;
   let plot: uPlot | null = null;
   let frames = 0;
+  let latest = 0;
   createEffect(() => {
     const width = Math.max(320, host.clientWidth || 800);
-    const series = props.runs.map((r) => {
-      const s = toSeries(props.histories.get(r.id) ?? [], props.xAxis, r.startTime);
-      return { xs: s.xs, ys: smooth(s.ys, props.smoothing) };
-    });
-    const data = alignSeries(series, Math.min(1000, width));
-    plot?.destroy();
-    plot = new uPlot(
-      {
-        width,
-        height: 320,
-        title: props.metric,
-        scales: { x: { time: props.xAxis === 'wall' }, y: { distr: props.logScale ? 3 : 1 } },
-        legend: { show: props.runs.length <= 20 },
-        // Counts drawn frames (data-frames), which the benchmark and tests wait for.
-        hooks: {
-          draw: [
-            () => {
-              host.dataset.frames = String(++frames);
-            },
+    const runs = props.runs;
+    const { metric, xAxis, logScale } = props;
+    const id = nextRequest++;
+    latest = id;
+    const req: HistoryRequest = {
+      id,
+      runs: runs.map((r) => ({ history: columnsOfPoints(props.histories.get(r.id) ?? []), start: r.startTime })),
+      xAxis,
+      smoothing: props.smoothing,
+      width,
+    };
+    void prepare(req).then((reply) => {
+      if (reply.id !== latest) return; // a newer request is on its way
+      plot?.destroy();
+      const many = runs.length > 20;
+      plot = new uPlot(
+        {
+          width,
+          height: 320,
+          title: metric,
+          scales: { x: { time: xAxis === 'wall' }, y: { distr: logScale ? 3 : 1 } },
+          legend: { show: !many },
+          // A hover marker per series is a DOM element per run: only for a few runs.
+          cursor: { points: { show: !many } },
+          // Counts drawn frames (data-frames), which the benchmark waits for.
+          hooks: {
+            draw: [
+              () => {
+                host.dataset.frames = String(++frames);
+                host.dataset.mode = `${reply.mode}, ${reply.buckets} buckets, ${reply.xs.length} x positions`;
+                host.dataset.workerMs = reply.ms.toFixed(1);
+              },
+            ],
+          },
+          series: [
+            { label: xAxis },
+            ...runs.map((r, i) => ({
+              label: r.name,
+              stroke: RAMP[(i * 5) % RAMP.length] as string,
+              width: 1,
+              spanGaps: true,
+              points: { show: false },
+            })),
           ],
         },
-        series: [
-          { label: props.xAxis },
-          ...props.runs.map((r, i) => ({
-            label: r.name,
-            stroke: RAMP[(i * 5) % RAMP.length] as string,
-            width: 1,
-            spanGaps: true,
-            points: { show: false },
-          })),
-        ],
-      },
-      data as uPlot.AlignedData,
-      host,
-    );
+        toUPlotData(reply),
+        host,
+      );
+    });
   });
-  onCleanup(() => plot?.destroy());
+  onCleanup(() => {
+    latest = -1;
+    plot?.destroy();
+  });
   return <div ref={host} data-testid="history-chart" />;
 }

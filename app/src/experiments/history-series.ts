@@ -110,3 +110,152 @@ export function alignSeries(series: readonly Series[], buckets: number): (number
   }
   return out;
 }
+
+/** One run's metric history as columns (the store's HistoryRow shape; cheap to send to a worker). */
+export interface HistoryColumns {
+  steps: Float64Array;
+  timestamps: Float64Array;
+  values: Float64Array;
+}
+
+export function columnsOfPoints(points: readonly MetricPoint[]): HistoryColumns {
+  const n = points.length;
+  const steps = new Float64Array(n);
+  const timestamps = new Float64Array(n);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = points[i] as MetricPoint;
+    steps[i] = p.step;
+    timestamps[i] = p.timestamp;
+    values[i] = p.value;
+  }
+  return { steps, timestamps, values };
+}
+
+/** As toSeries, from columns; a history already in x order (the usual case) is not sorted. */
+export function seriesOfColumns(h: HistoryColumns, xAxis: XAxis, runStart: number | null): Series {
+  const n = h.values.length;
+  let t0 = runStart ?? Number.POSITIVE_INFINITY;
+  if (runStart === null) for (let i = 0; i < n; i++) t0 = Math.min(t0, h.timestamps[i] as number);
+  const xs = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] =
+      xAxis === 'step'
+        ? (h.steps[i] as number)
+        : xAxis === 'wall'
+          ? (h.timestamps[i] as number) / 1000
+          : ((h.timestamps[i] as number) - t0) / 1000;
+  }
+  let ordered = true;
+  for (let i = 1; i < n && ordered; i++) {
+    const a = xs[i - 1] as number;
+    const b = xs[i] as number;
+    // Same step: time decides (as toSeries), so equal xs are in order only if times are.
+    if (b < a || (b === a && (h.timestamps[i] as number) < (h.timestamps[i - 1] as number))) ordered = false;
+  }
+  if (ordered) return { xs, ys: h.values.slice() };
+  const order = Array.from(xs.keys()).sort(
+    (a, b) => (xs[a] as number) - (xs[b] as number) || (h.timestamps[a] as number) - (h.timestamps[b] as number),
+  );
+  return {
+    xs: Float64Array.from(order, (i) => xs[i] as number),
+    ys: Float64Array.from(order, (i) => h.values[i] as number),
+  };
+}
+
+/** Chart-ready histories: one x array and one y array per series (NaN where a series has no point). */
+export interface AlignedHistory {
+  xs: Float64Array;
+  ys: Float64Array[];
+  /** exact: every kept point at its own x. grid: points snapped to shared buckets (many runs). */
+  mode: 'exact' | 'grid';
+  buckets: number;
+}
+
+/** About how many aligned cells (series × x positions) the chart is given at most. */
+export const HISTORY_BUDGET = 400_000;
+
+/**
+ * Shapes many series for one line chart, bounded whatever their length and count:
+ * each series keeps first, min, max and last per x bucket, with at most width/2 buckets
+ * (≤ ~2 points per pixel) and fewer when there are many series, so series × points stays near
+ * `budget`. When the kept xs of all series line up within budget they are aligned exactly;
+ * otherwise (many runs, or wall-clock xs that never coincide) each bucket becomes four shared
+ * slots — first, the earlier and the later of min and max, last — so nothing is lost but the
+ * exact x inside a bucket.
+ */
+export function prepareHistory(series: readonly Series[], width: number, budget = HISTORY_BUDGET): AlignedHistory {
+  const n = Math.max(1, series.length);
+  const buckets = Math.max(16, Math.min(Math.floor(width / 2), Math.floor(budget / (4 * n))));
+  const reduced = series.map((s) => downsample(s, buckets));
+  const seen = new Set<number>();
+  let exact = true;
+  for (const s of reduced) {
+    for (const x of s.xs) seen.add(x);
+    if (seen.size * n > budget) {
+      exact = false;
+      break;
+    }
+  }
+  if (exact) {
+    const xs = Float64Array.from(seen).sort();
+    const index = new Map<number, number>();
+    for (let i = 0; i < xs.length; i++) index.set(xs[i] as number, i);
+    const ys = reduced.map((s) => {
+      const out = new Float64Array(xs.length).fill(Number.NaN);
+      for (let i = 0; i < s.xs.length; i++) out[index.get(s.xs[i] as number) as number] = s.ys[i] as number;
+      return out;
+    });
+    return { xs, ys, mode: 'exact', buckets };
+  }
+  return gridHistory(series, buckets);
+}
+
+/** The grid form of prepareHistory: four slots per bucket shared by every series (M4). */
+export function gridHistory(series: readonly Series[], buckets: number): AlignedHistory {
+  let x0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  for (const s of series) {
+    if (!s.xs.length) continue;
+    x0 = Math.min(x0, s.xs[0] as number);
+    x1 = Math.max(x1, s.xs[s.xs.length - 1] as number);
+  }
+  if (!Number.isFinite(x0))
+    return { xs: new Float64Array(0), ys: series.map(() => new Float64Array(0)), mode: 'grid', buckets };
+  const w = (x1 - x0 || 1) / buckets;
+  const xs = new Float64Array(buckets * 4);
+  for (let b = 0; b < buckets; b++) for (let k = 0; k < 4; k++) xs[b * 4 + k] = x0 + (b + k * 0.333) * w;
+  const ys = series.map((s) => {
+    const out = new Float64Array(buckets * 4).fill(Number.NaN);
+    let b = -1;
+    let first = 0;
+    let minI = 0;
+    let maxI = 0;
+    let lastI = 0;
+    const flush = () => {
+      if (b < 0) return;
+      const at = b * 4;
+      out[at] = s.ys[first] as number;
+      if (lastI !== first) out[at + 3] = s.ys[lastI] as number;
+      const [e, l] = minI <= maxI ? [minI, maxI] : [maxI, minI];
+      if (e !== first && e !== lastI) out[at + 1] = s.ys[e] as number;
+      if (l !== first && l !== lastI && l !== e) out[at + 2] = s.ys[l] as number;
+    };
+    for (let i = 0; i < s.xs.length; i++) {
+      const y = s.ys[i] as number;
+      const bucket = Math.min(buckets - 1, Math.floor(((s.xs[i] as number) - x0) / w));
+      if (bucket !== b) {
+        flush();
+        b = bucket;
+        first = minI = maxI = lastI = i;
+        continue;
+      }
+      lastI = i;
+      if (y < (s.ys[minI] as number)) minI = i;
+      if (y > (s.ys[maxI] as number)) maxI = i;
+    }
+    flush();
+    return out;
+  });
+  return { xs, ys, mode: 'grid', buckets };
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { axisOfValues, brushedIndices, brushMask, buildAxis, cellValues } from './parallel-coords.ts';
+import { type Column, parseColumnId } from './run-columns.ts';
+import { makeRuns } from './test-runs.test-support.ts';
+
+const col = (id: string) => parseColumnId(id) as Column;
+
+describe('parallel coordinates data (what the plot worker computes)', () => {
+  it('an axis from cell values equals the axis built from the runs', () => {
+    const runs = makeRuns(50, 4, 3);
+    for (const id of ['param:p0', 'param:p1', 'metric:m2']) {
+      const a = buildAxis(runs, col(id), 'last', false);
+      const b = axisOfValues(col(id), cellValues(runs, col(id), 'last'), false);
+      expect(Array.from(b.pos)).toEqual(Array.from(a.pos));
+      expect(b.categories).toEqual(a.categories);
+    }
+  });
+
+  it('log axes: missing values do not turn the axis linear, a non-positive one does', () => {
+    const c = col('metric:lr');
+    const log = axisOfValues(c, [0.001, null, 0.1, Number.NaN, 10], true);
+    expect(log.log).toBe(true);
+    expect(log.pos[0]).toBe(0);
+    expect(log.pos[2]).toBeCloseTo(0.5);
+    expect(log.pos[4]).toBe(1);
+    expect(Number.isNaN(log.pos[1] as number)).toBe(true);
+    expect(axisOfValues(c, [0, 0.1, 10], true).log).toBe(false);
+  });
+
+  it('the brushed selection is exactly the runs inside every brush', () => {
+    const a = axisOfValues(col('metric:a'), [0, 1, 2, 3, 4], false);
+    const b = axisOfValues(col('metric:b'), [4, 3, 2, 1, 0], false);
+    expect(brushedIndices(brushMask([a, b], [], 5), [])).toBeNull();
+    const brushes = [
+      { axis: 'metric:a', lo: 0.25, hi: 1 },
+      { axis: 'metric:b', lo: 0.25, hi: 1 },
+    ];
+    expect(Array.from(brushedIndices(brushMask([a, b], brushes, 5), brushes) ?? [])).toEqual([1, 2, 3]);
+    const none = [{ axis: 'metric:a', lo: 0.9, hi: 0.95 }];
+    expect(Array.from(brushedIndices(brushMask([a, b], none, 5), none) ?? [9])).toEqual([]);
+  });
+});
