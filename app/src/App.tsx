@@ -14,6 +14,7 @@ const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 const RepoBrowser = lazy(() => import('./files/RepoBrowser.tsx'));
 const CommitsPage = lazy(() => import('./history/CommitsPage.tsx'));
 const CommitPage = lazy(() => import('./history/CommitPage.tsx'));
+const CompareCommitsPage = lazy(() => import('./history/CompareCommitsPage.tsx'));
 const ExperimentsPage = lazy(() => import('./experiments/ExperimentsPage.tsx'));
 const ComparePage = lazy(() => import('./experiments/ComparePage.tsx'));
 const RunPage = lazy(() => import('./experiments/RunPage.tsx'));
@@ -29,6 +30,7 @@ export function App() {
         <Route path={['/tree/*rest', '/blob/*rest']} component={RepoBrowser} />
         <Route path="/commits/*rest" component={CommitsPage} />
         <Route path="/commit/:sha" component={CommitPage} />
+        <Route path="/compare/*range" component={CompareCommitsPage} />
         <Route path="/experiments" component={ExperimentsPage} />
         <Route path="/experiments/compare" component={ComparePage} />
         <Route path="/experiments/runs/:runId" component={RunPage} />

@@ -189,6 +189,33 @@ describe.skipIf(!e2eAvailable())('browsing a repository in Chromium', () => {
     await expect.poll(() => page.getByTestId('commit-summary').textContent()).toBe('Add samples');
   });
 
+  it('compares two revisions: the files between them, a reloadable URL, a clear error for a bad range', async () => {
+    await page.goto(`${base}/commits/HEAD`);
+    const row = page.locator('[data-testid="commit-row"]', { hasText: 'Add samples' });
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    await page.waitForURL(/\/commit\/[0-9a-f]{40}$/);
+    await page.getByTestId('change-row').first().waitFor();
+    const sha = (await page.getByTestId('commit-sha').textContent()) ?? '';
+    const commitChanges = await page.getByTestId('change-row').allTextContents();
+    const parent = await page.locator('.commit-header a[href*="/commit/"]').first().getAttribute('href');
+    const parentSha = parent?.split('/').pop() ?? '';
+    expect(parentSha).toMatch(/^[0-9a-f]{40}$/);
+
+    // The commit compared with its parent lists exactly the commit's own changes.
+    await page.goto(`${base}/compare/${parentSha}...${sha}`);
+    await page.getByTestId('change-row').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('change-row').allTextContents()).toEqual(commitChanges);
+    await page.reload();
+    await page.getByTestId('change-row').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('compare-summary').textContent()).toBe(`${commitChanges.length} changed files`);
+
+    await page.goto(`${base}/compare/${sha}...${sha}`);
+    await expect.poll(() => page.getByTestId('compare-summary').textContent()).toBe('No files differ.');
+    await page.goto(`${base}/compare/main...no-such-branch`);
+    await expect.poll(() => page.getByTestId('compare-error').textContent()).toContain('no-such-branch');
+  });
+
   it('says a tracked file is not on this device when its data is missing and the device is offline', async () => {
     // Drop the data cache's objects for this file, then open it offline.
     await page.goto(`${base}/tree/HEAD/data/samples`);

@@ -41,3 +41,32 @@ export function decodeSegments(rest: string | undefined): string[] {
       }
     });
 }
+
+/** `/owner/repo/compare/BASE...HEAD`: what HEAD changed since it left BASE (GitHub's shape). */
+export function compareUrl(owner: string, repo: string, base: string, head: string): string {
+  return `${repoBase(owner, repo)}/compare/${encodePath(base)}...${encodePath(head)}`;
+}
+
+export interface CompareRange {
+  base: string;
+  head: string;
+  /** `...`: from the merge base of the two to head (GitHub's default); `..`: base to head directly. */
+  mode: 'merge-base' | 'direct';
+}
+
+/** Splits the decoded tail of a compare URL; null when it names no two revisions. */
+export function parseCompareRange(range: string): CompareRange | null {
+  const three = range.indexOf('...');
+  const two = range.indexOf('..');
+  const [at, width, mode] =
+    three >= 0
+      ? [three, 3, 'merge-base' as const]
+      : two >= 0
+        ? [two, 2, 'direct' as const]
+        : [-1, 0, 'direct' as const];
+  if (at < 0) return null;
+  const base = range.slice(0, at);
+  const head = range.slice(at + width);
+  if (!base || !head || head.includes('..')) return null;
+  return { base, head, mode };
+}
