@@ -148,7 +148,7 @@ window.benchOpenPage = async (allColumns) => {
     () => rows().length > 0,
   ).then((t) => ({
     ...t,
-    note: `${rows().length} rows × ${document.querySelectorAll('#root [data-testid="run-row"]:first-of-type .exp-cell').length} cells in the DOM`,
+    note: `${rows().length} rows × ${rows()[0]?.querySelectorAll('.exp-cell').length ?? 0} cells in the DOM`,
   }));
 };
 

@@ -6,7 +6,7 @@
  */
 import type { Run } from '@cairn/core/runs/index';
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { createExperimentsData } from './create-experiments-data.ts';
 import { RunsTable } from './RunsTable.tsx';
 import { type Column, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
@@ -38,14 +38,28 @@ export default function ExperimentsPage() {
   const state = createMemo((): TableViewState => pending() ?? fromUrl(), undefined, {
     equals: (a, b) => JSON.stringify(a) === JSON.stringify(b),
   });
-  const update = (patch: Partial<TableViewState>) => {
-    const next = { ...state(), ...patch };
-    setPending(next);
-    const p = writeTableState(next);
+  // The URL is written after the frame that shows the change (router navigation costs a few
+  // tens of milliseconds at 10,000 runs); several changes before then make one write.
+  let urlQueued = false;
+  let disposed = false;
+  const flushUrl = () => {
+    urlQueued = false;
+    const s = pending();
+    if (disposed || !s) return;
+    const p = writeTableState(s);
     const all: Record<string, string | undefined> = {};
     for (const k of ['q', 'sort', 'dir', 'cols', 'pin', 'summary', 'group', 'differ', 'base', 'sel'])
       all[k] = p.get(k) ?? undefined;
     setSearch(all, { replace: true });
+  };
+  onCleanup(() => {
+    disposed = true;
+  });
+  const update = (patch: Partial<TableViewState>) => {
+    setPending({ ...state(), ...patch });
+    if (urlQueued) return;
+    urlQueued = true;
+    requestAnimationFrame(() => setTimeout(flushUrl, 0));
   };
 
   const [filterText, setFilterText] = createSignal(state().filter);
@@ -128,6 +142,7 @@ export default function ExperimentsPage() {
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   };
   const compare = () => {
+    flushUrl(); // back from the comparison returns to this exact view
     const q = writeCompareState({
       runs: state().selected,
       xAxis: 'step',

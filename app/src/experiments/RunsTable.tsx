@@ -7,7 +7,7 @@
  * header row per group carries each metric's mean and range.
  */
 import type { Run } from '@cairn/core/runs/index';
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createMemo, createSignal, For, Index, Show } from 'solid-js';
 import { type Column, cellValue, formatCell, type MetricSummaryKind } from './run-columns.ts';
 import { deltaOf, type RunGroup } from './run-table.ts';
 
@@ -58,8 +58,7 @@ export function RunsTable(props: RunsTableProps) {
   const [viewport, setViewport] = createSignal(600);
   const [scrollLeft, setScrollLeft] = createSignal(0);
   const [viewWidth, setViewWidth] = createSignal(1200);
-  // One item object per run for as long as the run lives, so a sort or a scroll moves the rows
-  // already drawn (For keys by identity) instead of building them again.
+  // One item object per run for as long as the run lives (no garbage per sort).
   const runItems = new WeakMap<Run, Item>();
   const itemOf = (run: Run): Item => {
     let item = runItems.get(run);
@@ -69,8 +68,10 @@ export function RunsTable(props: RunsTableProps) {
     }
     return item;
   };
-  const items = createMemo<Item[]>(() => {
-    if (!props.groups) return props.runs.map(itemOf);
+  // Grouped, the rows are groups and runs; ungrouped, the runs themselves (no list of 10,000
+  // wrappers per sort: only the rows in view get one).
+  const items = createMemo<Item[] | null>(() => {
+    if (!props.groups) return null;
     const out: Item[] = [];
     for (const g of props.groups) {
       out.push({ kind: 'group', group: g });
@@ -78,6 +79,7 @@ export function RunsTable(props: RunsTableProps) {
     }
     return out;
   });
+  const count = () => items()?.length ?? props.runs.length;
   const offsets = createMemo(() => {
     let left = 64;
     const o = new Map<string, number>();
@@ -89,12 +91,13 @@ export function RunsTable(props: RunsTableProps) {
   });
   const range = createMemo(() => {
     const first = Math.max(0, Math.floor(scrollTop() / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(items().length, Math.ceil((scrollTop() + viewport()) / ROW_HEIGHT) + OVERSCAN);
+    const last = Math.min(count(), Math.ceil((scrollTop() + viewport()) / ROW_HEIGHT) + OVERSCAN);
     return { first, last };
   });
   const visible = createMemo(() => {
     const { first, last } = range();
-    return items().slice(first, last);
+    const list = items();
+    return list ? list.slice(first, last) : props.runs.slice(first, last).map(itemOf);
   });
   // The columns drawn: pinned ones, a gap as wide as the columns scrolled past, and those in view.
   const columnWindow = createMemo(
@@ -212,15 +215,20 @@ export function RunsTable(props: RunsTableProps) {
         <Gap />
         <For each={columnWindow().rest}>{HeadCell}</For>
       </div>
-      <div class="exp-body" style={`height:${items().length * ROW_HEIGHT}px;width:${offsets().total}px`}>
-        <For each={visible()}>
+      <div class="exp-body" style={`height:${count() * ROW_HEIGHT}px;width:${offsets().total}px`}>
+        {/* Row slots (Index): a sort or a scroll puts other runs into the same elements, so only
+            text changes; no row is built again. */}
+        <Index each={visible()}>
           {(item, i) => (
-            <div class="exp-row" style={`top:${(range().first + i()) * ROW_HEIGHT}px;width:${offsets().total}px`}>
+            <div class="exp-row" style={`top:${(range().first + i) * ROW_HEIGHT}px;width:${offsets().total}px`}>
               <Show
-                when={item.kind === 'run' && item.run}
+                when={(() => {
+                  const it = item();
+                  return it.kind === 'run' ? it.run : null;
+                })()}
                 fallback={
                   <GroupRow
-                    group={(item as { group: RunGroup }).group}
+                    group={(item() as { group: RunGroup }).group}
                     columns={[...columnWindow().pinned, ...columnWindow().rest]}
                     cellStyle={cellStyle}
                   />
@@ -257,7 +265,7 @@ export function RunsTable(props: RunsTableProps) {
               </Show>
             </div>
           )}
-        </For>
+        </Index>
       </div>
     </div>
   );
@@ -269,13 +277,13 @@ function GroupRow(props: { group: RunGroup; columns: Column[]; cellStyle: (c: Co
       <div class="exp-cell exp-check" style="position:sticky;left:0;z-index:1" />
       <For each={props.columns}>
         {(c, i) => {
-          const a = props.group.aggregates[c.id];
+          const a = () => props.group.aggregates[c.id];
           return (
             <div class="exp-cell" style={props.cellStyle(c)}>
               {i() === 0
                 ? `${props.group.value || '(none)'} · ${props.group.runs.length} runs`
-                : a
-                  ? `μ ${formatCell(a.mean, c)} [${formatCell(a.min, c)}–${formatCell(a.max, c)}]`
+                : a()
+                  ? `μ ${formatCell(a()?.mean ?? null, c)} [${formatCell(a()?.min ?? null, c)}–${formatCell(a()?.max ?? null, c)}]`
                   : ''}
             </div>
           );
