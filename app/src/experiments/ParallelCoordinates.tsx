@@ -88,6 +88,10 @@ export function ParallelCoordinates(props: {
   let dirty = false;
   let seq = 0;
   const runsOfSeq = new Map<number, Run[]>();
+  // What the last frame asked for: a request for the same picture is dropped (mounting sets
+  // the width and the data in one go; without this the worker drew 10,000 runs twice).
+  let dataVersion = 0;
+  let lastAsked: { data: number; width: number; dpr: number; brushes: Brush[] } | null = null;
   const requestDraw = () =>
     untrack(() => {
       if (!worker) return drawHere();
@@ -95,6 +99,16 @@ export function ParallelCoordinates(props: {
         dirty = true;
         return;
       }
+      const ask = { data: dataVersion, width: width(), dpr: dpr(), brushes: brushes() };
+      if (
+        lastAsked &&
+        lastAsked.data === ask.data &&
+        lastAsked.width === ask.width &&
+        lastAsked.dpr === ask.dpr &&
+        lastAsked.brushes === ask.brushes
+      )
+        return;
+      lastAsked = ask;
       busy = true;
       dirty = false;
       seq++;
@@ -166,6 +180,7 @@ export function ParallelCoordinates(props: {
     const color = colorCol ? { col: colorCol, log: false, values: cellValues(runs, colorCol, summary) } : null;
     sentRuns = runs;
     sentColumns = columns;
+    dataVersion++;
     // Brushes on axes that are gone no longer filter.
     const ids = new Set(columns.map((c) => c.col.id));
     const kept = untrack(brushes).filter((b) => ids.has(b.axis));
