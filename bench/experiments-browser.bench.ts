@@ -39,6 +39,7 @@ declare global {
     benchSeed(n: number, params: number, metrics: number): Promise<number>;
     benchOpenPage(allColumns: boolean): Promise<Timing>;
     benchClosePage(): Promise<void>;
+    benchStoreRead(): Promise<Timing>;
     benchSort(colId: string): Promise<Timing>;
     benchFilter(text: string): Promise<Timing>;
     benchPure(): { sortMs: number; arraySortMs: number; filterMs: number; plainFilterMs: number };
@@ -174,6 +175,7 @@ async function tableBench() {
   );
   await page.evaluate(() => window.benchClosePage());
   const inMemory = await series(5, () => page.evaluate(() => window.benchTableInMemory()));
+  const storeRead = await series(3, () => page.evaluate(() => window.benchStoreRead()));
 
   report(
     `Runs table, ${RUNS} runs × 100 columns: sort (target < 50 ms)`,
@@ -213,6 +215,7 @@ async function tableBench() {
       frame('RunsTable from memory, 105 columns → first frame', inMemory),
       frame('open the page, 40 default columns (Dexie read + first frame)', openDefault),
       frame('open the page, all 105 columns (Dexie read + first frame)', openAll),
+      frame('of which: run-store loadRuns alone (IndexedDB read of every run)', storeRead),
     ],
     {
       'in memory': `${inMemory[0]?.note}; ${detail(inMemory)}`,

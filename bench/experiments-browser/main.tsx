@@ -24,7 +24,7 @@ import {
 } from '../../app/src/experiments/parallel-coords.ts';
 import { RunsTable } from '../../app/src/experiments/RunsTable.tsx';
 import { type Column, columnsOf, parseColumnId } from '../../app/src/experiments/run-columns.ts';
-import { experimentsDb } from '../../app/src/experiments/run-store.ts';
+import { experimentsDb, loadRuns } from '../../app/src/experiments/run-store.ts';
 import { filterRuns, sortRuns } from '../../app/src/experiments/run-table.ts';
 import { makeRuns } from '../../app/src/experiments/test-runs.test-support.ts';
 
@@ -52,6 +52,7 @@ declare global {
     benchSeed(n: number, params: number, metrics: number): Promise<number>;
     benchOpenPage(allColumns: boolean): Promise<Timing>;
     benchClosePage(): Promise<void>;
+    benchStoreRead(): Promise<Timing>;
     benchSort(colId: string): Promise<Timing>;
     benchFilter(text: string): Promise<Timing>;
     benchPure(): { sortMs: number; arraySortMs: number; filterMs: number; plainFilterMs: number };
@@ -150,6 +151,14 @@ window.benchOpenPage = async (allColumns) => {
     ...t,
     note: `${rows().length} rows × ${rows()[0]?.querySelectorAll('.exp-cell').length ?? 0} cells in the DOM`,
   }));
+};
+
+/** The store read the page starts with, alone (run-store loadRuns of every run). */
+window.benchStoreRead = async () => {
+  const t0 = performance.now();
+  const got = await loadRuns(experimentsDb(), REPO);
+  const ms = performance.now() - t0;
+  return { domMs: ms, frameMs: ms, scriptMs: ms, longestTaskMs: 0, note: `${got.length} runs read` };
 };
 
 window.benchClosePage = async () => {

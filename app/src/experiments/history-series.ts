@@ -64,10 +64,14 @@ export function downsample(s: Series, buckets: number): Series {
   let minI = 0;
   let maxI = 0;
   let lastI = 0;
+  // first ≤ the earlier extreme ≤ the later ≤ last: each kept once, in x order.
   const flush = () => {
     if (b < 0) return;
-    const set = [...new Set([first, minI, maxI, lastI])].sort((p, q) => p - q);
-    keep.push(...set);
+    let prev = -1;
+    for (const i of [first, Math.min(minI, maxI), Math.max(minI, maxI), lastI]) {
+      if (i > prev) keep.push(i);
+      prev = Math.max(prev, i);
+    }
   };
   for (let i = 0; i < n; i++) {
     const bucket = Math.min(buckets - 1, Math.floor((((s.xs[i] as number) - x0) / span) * buckets));
@@ -82,10 +86,13 @@ export function downsample(s: Series, buckets: number): Series {
     if ((s.ys[i] as number) > (s.ys[maxI] as number)) maxI = i;
   }
   flush();
-  return {
-    xs: Float64Array.from(keep, (i) => s.xs[i] as number),
-    ys: Float64Array.from(keep, (i) => s.ys[i] as number),
-  };
+  const xs = new Float64Array(keep.length);
+  const ys = new Float64Array(keep.length);
+  for (let k = 0; k < keep.length; k++) {
+    xs[k] = s.xs[keep[k] as number] as number;
+    ys[k] = s.ys[keep[k] as number] as number;
+  }
+  return { xs, ys };
 }
 
 /**
@@ -180,13 +187,18 @@ export const HISTORY_BUDGET = 400_000;
  * each series keeps first, min, max and last per x bucket, with at most width/2 buckets
  * (≤ ~2 points per pixel) and fewer when there are many series, so series × points stays near
  * `budget`. When the kept xs of all series line up within budget they are aligned exactly;
- * otherwise (many runs, or wall-clock xs that never coincide) each bucket becomes four shared
- * slots — first, the earlier and the later of min and max, last — so nothing is lost but the
- * exact x inside a bucket.
+ * otherwise (more raw points than the budget, or wall-clock xs that never coincide) each
+ * bucket becomes four shared slots — first, the earlier and the later of min and max, last —
+ * so nothing is lost but the exact x inside a bucket (at most a bucket, ≤ 2 px, off).
  */
 export function prepareHistory(series: readonly Series[], width: number, budget = HISTORY_BUDGET): AlignedHistory {
   const n = Math.max(1, series.length);
   const buckets = Math.max(16, Math.min(Math.floor(width / 2), Math.floor(budget / (4 * n))));
+  // More raw points than the budget: the grid below is the answer whatever downsampling
+  // would keep, so go there directly.
+  let total = 0;
+  for (const s of series) total += s.xs.length;
+  if (total > budget) return gridHistory(series, buckets);
   const reduced = series.map((s) => downsample(s, buckets));
   const seen = new Set<number>();
   let exact = true;
