@@ -5,7 +5,7 @@ export class RepoTooLargeError extends Error {
   readonly code = 'repo-too-large' as const;
   constructor(readonly limitBytes: number) {
     super(
-      `This repository's history is larger than ${Math.round(limitBytes / 1024 / 1024)} MB, more than a browser tab can clone safely. Clone it with git on a computer instead.`,
+      `This repository's history is larger than ${Math.round(limitBytes / 1024 / 1024)} MiB, more than a browser tab can clone safely. Clone it with git on a computer instead.`,
     );
     this.name = 'RepoTooLargeError';
   }
