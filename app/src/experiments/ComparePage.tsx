@@ -17,6 +17,8 @@ import { metricHistory } from './server-runs.ts';
 import { type CompareViewState, readCompareState, writeCompareState } from './view-state.ts';
 import './experiments.css';
 
+const TABLE_RUNS = 200;
+
 export default function ComparePage() {
   const params = useParams<{ owner: string; repo: string }>();
   const [search, setSearch] = useSearchParams();
@@ -64,6 +66,15 @@ export default function ComparePage() {
     const b = brushed();
     return b === null ? null : b.has(id);
   };
+  // The side-by-side table is a DOM table: past TABLE_RUNS runs it shows the first ones (the
+  // brushed ones first when a brush is set) and says so; the charts always show every run.
+  const tableRuns = createMemo(() => {
+    const all = runs();
+    if (all.length <= TABLE_RUNS) return all;
+    const b = brushed();
+    const list = b ? [...all.filter((r) => b.has(r.id)), ...all.filter((r) => !b.has(r.id))] : all;
+    return list.slice(0, TABLE_RUNS);
+  });
   const [histories, setHistories] = createSignal(new Map<string, MetricPoint[]>());
   createEffect(() => {
     const m = metric();
@@ -98,16 +109,22 @@ export default function ComparePage() {
             />{' '}
             Transpose
           </label>
+          <Show when={runs().length > TABLE_RUNS}>
+            <p class="exp-note">
+              The table shows {TABLE_RUNS} of {runs().length} runs{brushed() ? ', brushed ones first' : ''}; the charts
+              below show them all.
+            </p>
+          </Show>
           <div class="cmp-table" data-testid="compare-table">
             <Show
               when={!state().transposed}
-              fallback={<TransposedTable runs={runs()} cols={cols()} differing={differing()} inBrush={inBrush} />}
+              fallback={<TransposedTable runs={tableRuns()} cols={cols()} differing={differing()} inBrush={inBrush} />}
             >
               <table>
                 <thead>
                   <tr>
                     <th />
-                    <For each={runs()}>
+                    <For each={tableRuns()}>
                       {(r) => (
                         <th classList={{ brushed: inBrush(r.id) === true, unbrushed: inBrush(r.id) === false }}>
                           {r.name}
@@ -121,7 +138,7 @@ export default function ComparePage() {
                     {(c) => (
                       <tr>
                         <th>{c.id}</th>
-                        <For each={runs()}>
+                        <For each={tableRuns()}>
                           {(r) => (
                             <td classList={{ differs: differing().has(c.id), unbrushed: inBrush(r.id) === false }}>
                               {formatCell(cellValue(r, c), c)}
