@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BlobNotFoundError, type BlobStore, CHUNK_BYTES, type ObjectId, objectId } from './blob-store.ts';
-import { InvalidOidError } from './errors.ts';
+import { InvalidOidError, StorageFullError } from './errors.ts';
 
 const A = objectId('md5', '0cc175b9c0f1b6a831c399e269772661'); // md5("a")
 const B = objectId('md5', '92eb5ffee6ae2fec3ad71c777531578f'); // md5("b")
@@ -26,8 +26,71 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<number[]> {
   return out;
 }
 
-export function runBlobStoreTests(name: string, setup: () => Promise<BlobStore>): void {
+/** Ways a suite run can make the store's backend fail (stores that cannot fail leave it out). */
+export interface FailureHooks {
+  /** From now on, the backend accepts `writes` more row writes, then refuses with a quota error. Returns an undo. */
+  fullAfter(writes: number): () => void;
+}
+
+export function runBlobStoreTests(name: string, setup: () => Promise<BlobStore>, failures?: FailureHooks): void {
   describe(`BlobStore conformance: ${name}`, () => {
+    it('stores many objects at once, skipping ids already stored or repeated', async () => {
+      const store = await setup();
+      await store.put(A, bytes('a'));
+      const big = pattern(CHUNK_BYTES + 3); // more than one row still works
+      const bigId = objectId('md5', md5hex(big));
+      const batch = pattern(300);
+      const parts = [
+        { id: A, bytes: bytes('a') },
+        { id: B, bytes: bytes('b') },
+        // Views into one larger buffer, as a batch of small files is read.
+        { id: objectId('md5', md5hex(batch.subarray(0, 100))), bytes: batch.subarray(0, 100) },
+        { id: objectId('md5', md5hex(batch.subarray(100))), bytes: batch.subarray(100) },
+        { id: B, bytes: bytes('b') },
+        { id: bigId, bytes: big },
+        { id: objectId('md5', 'd41d8cd98f00b204e9800998ecf8427e'), bytes: new Uint8Array() },
+      ];
+      expect(await store.putMany(parts)).toEqual([false, true, true, true, false, true, true]);
+      for (const p of parts) {
+        expect(await store.size(p.id)).toBe(p.bytes.byteLength);
+        expect(Buffer.from((await store.get(p.id)) ?? []).equals(Buffer.from(p.bytes))).toBe(true);
+      }
+      expect(await store.usage()).toEqual({ count: 6, bytes: 1 + 1 + 300 + big.byteLength });
+      expect(await store.putMany([])).toEqual([]);
+      batch.fill(0); // the caller's buffer is reused: what was stored stays
+      expect(md5hex((await store.get(parts[2]?.id as ObjectId)) ?? new Uint8Array())).toBe(parts[2]?.id.slice(4));
+    });
+
+    it('stores none of a batch holding a bad id, keeping what was stored before', async () => {
+      const store = await setup();
+      await store.put(A, bytes('a'));
+      const bad = { id: 'md5/../../x' as ObjectId, bytes: bytes('x') };
+      await expect(store.putMany([{ id: B, bytes: bytes('b') }, bad])).rejects.toBeInstanceOf(InvalidOidError);
+      expect(await store.has(B)).toBe(false);
+      expect(await store.usage()).toEqual({ count: 1, bytes: 1 });
+    });
+
+    it.skipIf(!failures)('a full disk mid-batch stores none of it and keeps earlier objects', async () => {
+      const store = await setup();
+      await store.put(A, bytes('a'));
+      const many = Array.from({ length: 20 }, (_, i) => bytes(`object ${i}`));
+      const undo = failures?.fullAfter(7) ?? (() => {});
+      let error: unknown;
+      try {
+        error = await store.putMany(many.map((b) => ({ id: objectId('md5', md5hex(b)), bytes: b }))).catch((e) => e);
+      } finally {
+        undo();
+      }
+      expect(error).toBeInstanceOf(StorageFullError);
+      expect((error as StorageFullError).code).toBe('storage-full');
+      expect(await store.missing(many.map((b) => objectId('md5', md5hex(b))))).toHaveLength(many.length);
+      expect(await store.usage()).toEqual({ count: 1, bytes: 1 });
+      expect(new TextDecoder().decode((await store.get(A)) ?? new Uint8Array())).toBe('a');
+      expect(await store.sweep(-1)).toBe(0); // no half-written rows left behind either
+      // Once there is room again, the same batch goes in whole.
+      expect(await store.putMany([{ id: B, bytes: bytes('b') }])).toEqual([true]);
+    });
+
     it('stores an object and returns the same bytes by oid', async () => {
       const store = await setup();
       expect(await store.put(A, bytes('a'))).toBe(true);

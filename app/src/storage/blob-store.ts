@@ -58,6 +58,12 @@ export interface BlobWriter {
   readonly size: number;
 }
 
+/** One whole object for `BlobStore.putMany`. */
+export interface PutObject {
+  id: ObjectId;
+  bytes: Uint8Array;
+}
+
 export interface BlobUsage {
   count: number;
   bytes: number;
@@ -75,6 +81,15 @@ export interface BlobStore {
   chunks(id: ObjectId): AsyncGenerator<Uint8Array>;
   /** Stores a whole object (idempotent). Resolves true if it was new. */
   put(id: ObjectId, bytes: Uint8Array): Promise<boolean>;
+  /**
+   * Stores many whole objects at once: all or nothing (one IndexedDB transaction in the Dexie
+   * store, whose per-transaction commit, not the bytes, is what costs for small objects). Ids
+   * already stored, or repeated in `objects`, are skipped. Resolves, per input, true if that
+   * entry stored a new object. Every id is checked before anything is written.
+   * @throws InvalidOidError for a bad id; StorageFullError when the browser refuses (none of
+   * `objects` is then stored, earlier objects are intact)
+   */
+  putMany(objects: readonly PutObject[]): Promise<boolean[]>;
   writer(): BlobWriter;
   delete(id: ObjectId): Promise<void>;
   usage(): Promise<BlobUsage>;

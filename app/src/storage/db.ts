@@ -38,11 +38,23 @@ export interface BlobRow {
   addedAt: number;
 }
 
+/**
+ * A chunk's bytes: a Uint8Array (every row written before the Blob option) or a Blob. Either
+ * may be found in one database; read them with `chunkBytes`. No schema change: IndexedDB
+ * stores both as values.
+ */
+export type ChunkValue = Uint8Array | Blob;
+
+/** The bytes of a chunk row, whichever way they were stored. */
+export async function chunkBytes(row: ChunkRow): Promise<Uint8Array> {
+  return row.bytes instanceof Uint8Array ? row.bytes : new Uint8Array(await row.bytes.arrayBuffer());
+}
+
 /** A piece of an object's bytes, at most CHUNK_BYTES long. */
 export interface ChunkRow {
   key: string;
   index: number;
-  bytes: Uint8Array;
+  bytes: ChunkValue;
   /** When written: unreferenced chunks older than the sweep grace period are leftovers. */
   writtenAt: number;
 }

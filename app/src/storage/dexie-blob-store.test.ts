@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hashWasmMd5 } from '@cairn/core/hash/index';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { runBlobStoreTests } from './blob-store.conformance.ts';
@@ -13,7 +14,34 @@ const freshStore = () => {
   return { db, store: new DexieBlobStore(db) };
 };
 
-runBlobStoreTests('Dexie on IndexedDB', async () => freshStore().store);
+/** The browser's IndexedDB accepting `writes` more rows, then refusing with a quota error. */
+function fullAfter(writes: number): () => void {
+  const proto = IDBObjectStore.prototype;
+  const realAdd = proto.add;
+  const realPut = proto.put;
+  let left = writes;
+  const guard = <A extends unknown[]>(real: (this: IDBObjectStore, ...a: A) => IDBRequest<IDBValidKey>) =>
+    function (this: IDBObjectStore, ...a: A) {
+      if (left-- <= 0) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return real.apply(this, a);
+    };
+  proto.add = guard(realAdd);
+  proto.put = guard(realPut);
+  return () => {
+    proto.add = realAdd;
+    proto.put = realPut;
+  };
+}
+
+runBlobStoreTests('Dexie on IndexedDB', async () => freshStore().store, { fullAfter });
+runBlobStoreTests(
+  'Dexie on IndexedDB, chunks as Blobs',
+  async () => {
+    const db = makeDb(`blob-test-${++dbCount}`);
+    return new DexieBlobStore(db, hashWasmMd5(), 'blob');
+  },
+  { fullAfter },
+);
 
 const A = objectId('md5', '0cc175b9c0f1b6a831c399e269772661');
 const B = objectId('md5', '92eb5ffee6ae2fec3ad71c777531578f');

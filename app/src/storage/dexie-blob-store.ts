@@ -16,12 +16,17 @@ import {
   CHUNK_BYTES,
   concatBytes,
   type ObjectId,
+  type PutObject,
 } from './blob-store.ts';
-import type { CairnDb } from './db.ts';
+import { type CairnDb, type ChunkRow, type ChunkValue, chunkBytes, type ObjectRow } from './db.ts';
 import { guardQuota } from './errors.ts';
 import { migrateVersion1Rows } from './v1-migration.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
+
+/** `bytes`: chunk rows hold a Uint8Array; `blob`: a Blob (bench/browser-hash measures both). */
+export type ChunkFormat = 'bytes' | 'blob';
+export const DEFAULT_CHUNK_FORMAT: ChunkFormat = 'bytes';
 
 function randomKey(): string {
   return crypto.randomUUID();
@@ -30,10 +35,14 @@ function randomKey(): string {
 export class DexieBlobStore implements BlobStore {
   #migrated: Promise<void> | null = null;
 
-  /** `md5` hashes schema-1 rows while migrating them (hash-wasm unless a test gives another). */
+  /**
+   * `md5` hashes schema-1 rows while migrating them (hash-wasm unless a test gives another).
+   * `chunksAs`: how new chunk rows hold their bytes (db.ts ChunkValue); both are read back.
+   */
   constructor(
     private readonly db: CairnDb,
     private readonly md5: Md5Factory = hashWasmMd5(),
+    private readonly chunksAs: ChunkFormat = DEFAULT_CHUNK_FORMAT,
   ) {}
 
   /**
@@ -92,7 +101,7 @@ export class DexieBlobStore implements BlobStore {
       const chunk = await this.db.chunks.get([row.key, index] as unknown as string);
       // A missing piece means the browser evicted or lost part of the object: treat it as absent.
       if (!chunk) throw new BlobNotFoundError(id);
-      yield chunk.bytes;
+      yield await chunkBytes(chunk);
     }
   }
 
@@ -108,29 +117,80 @@ export class DexieBlobStore implements BlobStore {
     }
   }
 
+  async putMany(objects: readonly PutObject[]): Promise<boolean[]> {
+    for (const o of objects) assertObjectId(o.id);
+    if (objects.length === 0) return [];
+    await this.#ready();
+    const db = this.db;
+    const unique = [...new Set(objects.map((o) => o.id))];
+    // The values are made before the transaction: one that waits on anything but its own
+    // requests (a Blob's bytes, say) commits early.
+    const made = objects.map((o) => ({
+      id: o.id,
+      key: randomKey(),
+      size: o.bytes.byteLength,
+      pieces: this.#pieces(o.bytes),
+    }));
+    return guardQuota('data objects', () =>
+      db.transaction('rw', db.objects, db.chunks, async () => {
+        const present = new Set<ObjectId>();
+        const stored = await db.objects.bulkGet(unique);
+        unique.forEach((id, i) => {
+          if (stored[i] !== undefined) present.add(id);
+        });
+        const now = Date.now();
+        const rows: ObjectRow[] = [];
+        const chunks: ChunkRow[] = [];
+        const isNew = made.map((m) => {
+          if (present.has(m.id)) return false;
+          present.add(m.id); // a repeat within this call is skipped too
+          for (const [index, bytes] of m.pieces.entries()) chunks.push({ key: m.key, index, bytes, writtenAt: now });
+          rows.push({ id: m.id, key: m.key, size: m.size, chunks: m.pieces.length, addedAt: now });
+          return true;
+        });
+        // Chunks first, then the rows that name them; a failure aborts the whole transaction.
+        await db.chunks.bulkAdd(chunks);
+        await db.objects.bulkAdd(rows);
+        return isNew;
+      }),
+    );
+  }
+
+  /** A whole object's bytes as chunk values (one empty chunk for the empty object). */
+  #pieces(bytes: Uint8Array): ChunkValue[] {
+    const out: ChunkValue[] = [];
+    for (let at = 0; at < bytes.byteLength || out.length === 0; at += CHUNK_BYTES) {
+      out.push(this.#value(bytes.subarray(at, at + CHUNK_BYTES)));
+    }
+    return out;
+  }
+
+  /**
+   * What a chunk row holds for `bytes`. IndexedDB's structured clone copies a view's whole
+   * backing buffer, so a view into a larger buffer (a file of a batch, the tail of a row) is
+   * copied to its own first; a view that is its whole buffer is stored as is (the clone, made
+   * when the add is issued, is the only copy).
+   */
+  #value(bytes: Uint8Array): ChunkValue {
+    if (this.chunksAs === 'blob') return new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    return whole ? bytes : bytes.slice();
+  }
+
   writer(): BlobWriter {
     const db = this.db;
     const key = randomKey();
     let index = 0;
     let size = 0;
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
+    /** The row being filled by unaligned writes (reused: a written row was cloned by then). */
+    let filling: Uint8Array<ArrayBuffer> | null = null;
+    let filled = 0;
     let closed = false;
 
     const writeChunk = async (bytes: Uint8Array) => {
-      const row = { key, index, bytes, writtenAt: Date.now() };
+      const row = { key, index, bytes: this.#value(bytes), writtenAt: Date.now() };
       await guardQuota('a data object', () => db.chunks.add(row));
       index++;
-    };
-    // Copies into fresh buffers so IndexedDB never clones a larger backing buffer.
-    const flushFull = async () => {
-      while (pendingBytes >= CHUNK_BYTES) {
-        const all = concatBytes(pending, pendingBytes);
-        await writeChunk(all.slice(0, CHUNK_BYTES));
-        const rest = all.slice(CHUNK_BYTES);
-        pending = rest.byteLength ? [rest] : [];
-        pendingBytes = rest.byteLength;
-      }
     };
     const dropChunks = () => db.chunks.where('key').equals(key).delete();
 
@@ -140,10 +200,24 @@ export class DexieBlobStore implements BlobStore {
       },
       async write(bytes) {
         if (closed) throw new Error('This blob writer is already closed.');
-        pending.push(bytes.slice());
-        pendingBytes += bytes.byteLength;
         size += bytes.byteLength;
-        await flushFull();
+        // A whole row on a row boundary (what hash-task's RowFeeder hands over) goes straight
+        // to IndexedDB: `add` resolves after the value was cloned, so the caller may reuse it.
+        if (filled === 0 && bytes.byteLength === CHUNK_BYTES) {
+          await writeChunk(bytes);
+          return;
+        }
+        for (let at = 0; at < bytes.byteLength; ) {
+          filling ??= new Uint8Array(CHUNK_BYTES);
+          const n = Math.min(CHUNK_BYTES - filled, bytes.byteLength - at);
+          filling.set(bytes.subarray(at, at + n), filled);
+          filled += n;
+          at += n;
+          if (filled === CHUNK_BYTES) {
+            await writeChunk(filling);
+            filled = 0;
+          }
+        }
       },
       commit: async (id) => {
         assertObjectId(id);
@@ -151,8 +225,8 @@ export class DexieBlobStore implements BlobStore {
         closed = true;
         try {
           await this.#ready();
-          if (pendingBytes > 0 || index === 0) await writeChunk(concatBytes(pending, pendingBytes));
-          pending = [];
+          if (filled > 0 || index === 0) await writeChunk((filling ?? new Uint8Array(0)).subarray(0, filled));
+          filling = null;
           const chunks = index;
           return await guardQuota('a data object', () =>
             db.transaction('rw', db.objects, db.chunks, async () => {
@@ -171,7 +245,7 @@ export class DexieBlobStore implements BlobStore {
       },
       async abort() {
         closed = true;
-        pending = [];
+        filling = null;
         await dropChunks();
       },
     };

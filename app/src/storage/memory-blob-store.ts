@@ -7,6 +7,7 @@ import {
   type BlobWriter,
   concatBytes,
   type ObjectId,
+  type PutObject,
 } from './blob-store.ts';
 
 export class MemoryBlobStore implements BlobStore {
@@ -39,6 +40,14 @@ export class MemoryBlobStore implements BlobStore {
     if (this.#objects.has(id)) return false;
     this.#objects.set(id, bytes.slice());
     return true;
+  }
+  async putMany(objects: readonly PutObject[]): Promise<boolean[]> {
+    for (const o of objects) assertObjectId(o.id);
+    return objects.map((o) => {
+      if (this.#objects.has(o.id)) return false;
+      this.#objects.set(o.id, o.bytes.slice());
+      return true;
+    });
   }
   writer(): BlobWriter {
     const parts: Uint8Array[] = [];

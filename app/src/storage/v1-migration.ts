@@ -9,7 +9,7 @@
  */
 import { FileHasher, type HashAlgorithm, type Md5Factory } from '@cairn/core/hash/index';
 import { objectId } from './blob-store.ts';
-import type { BlobRow, CairnDb } from './db.ts';
+import { type BlobRow, type CairnDb, chunkBytes } from './db.ts';
 
 const ALGORITHMS: readonly HashAlgorithm[] = ['md5', 'md5-dos2unix'];
 
@@ -19,8 +19,10 @@ async function algorithmsOf(db: CairnDb, row: BlobRow, md5: Md5Factory): Promise
   let whole = true;
   for (let index = 0; whole && index < row.chunks; index++) {
     const chunk = await db.chunks.get([row.key, index] as unknown as string);
-    if (chunk) for (const h of hashers) h.push(chunk.bytes);
-    else whole = false;
+    if (chunk) {
+      const bytes = await chunkBytes(chunk);
+      for (const h of hashers) h.push(bytes);
+    } else whole = false;
   }
   // Finish both in any case: that hands their WebAssembly instances back for the next row.
   const digests = hashers.map((h) => h.finish().md5);

@@ -122,26 +122,31 @@ describe('hashBatch', () => {
     expect(ctx.progressed).toBe(files.reduce((n, f) => n + f.size, 0));
   });
 
-  it('reports the objects it stored when storing another one fails, so they can be removed', async () => {
+  it('stores none of a batch when the disk fills mid-batch, keeping earlier objects', async () => {
     const store = freshStore();
-    const good = randomBytes(100);
-    const bad = randomBytes(100);
-    const failing: BlobStore = Object.assign(Object.create(store) as BlobStore, {
-      put: (id: ReturnType<typeof objectId>, bytes: Uint8Array) =>
-        id === objectId('md5', md5hex(bad))
-          ? Promise.reject(Object.assign(new Error('The browser storage is full.'), { code: 'storage-full' }))
-          : store.put(id, bytes),
-    });
-    const outcome = await hashBatch(
-      [good, bad].map((b, id) => ({ id, file: new Blob([b]) })),
-      context(failing),
-    );
-    expect(outcome).toEqual({
-      type: 'failed',
-      code: 'storage-full',
-      message: 'The browser storage is full.',
-      stored: [md5hex(good)],
-    });
+    const earlier = randomBytes(50);
+    await store.put(objectId('md5', md5hex(earlier)), earlier);
+    const files = Array.from({ length: 10 }, () => randomBytes(100));
+    // The browser's IndexedDB takes a few rows of the batch, then refuses.
+    const proto = IDBObjectStore.prototype;
+    const realAdd = proto.add;
+    let left = 4;
+    proto.add = function (this: IDBObjectStore, ...a: Parameters<IDBObjectStore['add']>) {
+      if (left-- <= 0) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return realAdd.apply(this, a);
+    };
+    let outcome: Awaited<ReturnType<typeof hashBatch>>;
+    try {
+      outcome = await hashBatch(
+        files.map((b, id) => ({ id, file: new Blob([b]) })),
+        context(store),
+      );
+    } finally {
+      proto.add = realAdd;
+    }
+    expect(outcome.type === 'failed' && [outcome.code, outcome.stored]).toEqual(['storage-full', []]);
+    expect(await store.missing(files.map((b) => objectId('md5', md5hex(b))))).toHaveLength(files.length);
+    expect(await store.usage()).toEqual({ count: 1, bytes: 50 });
   });
 
   it('skips a batch cancelled before it is read', async () => {

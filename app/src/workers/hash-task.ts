@@ -6,10 +6,10 @@
  * store, so the add can remove them (nothing is ever half-added).
  *
  * Memory bound per task: a stream task holds its 4 MiB read buffer, two 4 MiB rows for the
- * store (one filling, one being written) and what the BlobWriter copies of the row it writes
- * (≤ 12 MiB), plus the browser's read pipe; a batch task holds its batch (≤ BATCH_MAX_BYTES)
- * and one copy of each object while it is put. So a 2 GB file never sits in memory: ≤ 24 MiB
- * per task.
+ * store (one filling, one being written) and IndexedDB's clone of the row it writes (≈ 16 MiB),
+ * plus the browser's read pipe; a batch task holds its batch (≤ BATCH_MAX_BYTES), one copy of
+ * each object cut out of it and IndexedDB's clone while the batch is put (≈ 12 MiB). So a 2 GB
+ * file never sits in memory: ≤ 16 MiB per task.
  */
 import { FileHasher, type Md5Factory } from '@cairn/core/hash/index';
 import { type BlobStore, type BlobWriter, objectId } from '../storage/blobs.ts';
@@ -103,8 +103,12 @@ export async function readPieces(
  * Hands a stream's bytes to a BlobWriter in whole rows, with one row being written while the
  * next fills, so IndexedDB's write of row n overlaps reading and hashing row n+1 (awaiting
  * each write in turn put the whole store time on the hashing path).
+ * Copying each piece into a row is the one copy this path makes (the store then hands a whole
+ * row to IndexedDB as is): it cannot be skipped, because `readPieces` reads the next piece into
+ * the same buffer as soon as `push` resolves, while the row's write is still in flight; and
+ * BYOB pieces come in whatever sizes the browser reads, not in rows.
  */
-class RowFeeder {
+export class RowFeeder {
   #filling: Uint8Array<ArrayBuffer> = new Uint8Array(STREAM_BUFFER_BYTES);
   #filled = 0;
   /** The row being written: its buffer is reused only once that write has finished. */
@@ -230,20 +234,19 @@ export async function hashBatch(
   }
   const store = ctx.store;
   if (store) {
-    // All puts at once: IndexedDB queues the transactions, so the round trips overlap.
-    const settled = await Promise.allSettled(
-      results.map((r, i) => store.put(objectId('md5', r.md5), pieces[i] as Uint8Array)),
-    );
-    const stored: string[] = [];
-    let firstError: unknown = null;
-    settled.forEach((s, i) => {
-      const r = results[i] as HashedEntry;
-      if (s.status === 'fulfilled') {
-        r.isNew = s.value;
-        if (s.value) stored.push(r.md5);
-      } else firstError ??= s.reason;
-    });
-    if (firstError) return failure(firstError, null, stored);
+    // One putMany, one IndexedDB transaction for the whole batch: a transaction per object
+    // cost Chromium ~6–10 ms each (its commit, not the bytes), 62 s for 10,000 small files.
+    // All or nothing, so a failed batch leaves nothing of itself to remove.
+    try {
+      const isNew = await store.putMany(
+        results.map((r, i) => ({ id: objectId('md5', r.md5), bytes: pieces[i] as Uint8Array })),
+      );
+      results.forEach((r, i) => {
+        r.isNew = isNew[i] === true;
+      });
+    } catch (error) {
+      return failure(error, null, []);
+    }
   }
   ctx.progress(at);
   return { type: 'done', results };
