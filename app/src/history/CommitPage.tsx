@@ -2,15 +2,13 @@
 import { A, useParams } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
 import { createRepoSession } from '../files/create-repo-session.ts';
-import { createListKeyboard } from '../files/list-keyboard.ts';
 import { RepoStatus } from '../files/RepoStatus.tsx';
 import { ready } from '../files/ready.ts';
 import { describeReadError } from '../files/repo-session.ts';
-import { blobUrl, commitUrl, treeUrl } from '../files/urls.ts';
+import { commitUrl, treeUrl } from '../files/urls.ts';
+import { ChangeList } from './ChangeList.tsx';
 import { exactDate, relativeDate } from './format-date.ts';
 import './history.css';
-
-const KIND_MARK = { added: 'A', modified: 'M', deleted: 'D' } as const;
 
 export default function CommitPage() {
   const params = useParams<{ owner: string; repo: string; sha: string }>();
@@ -22,8 +20,6 @@ export default function CommitPage() {
     },
     async ([s, sha]) => (await import('../git/read-commit.ts')).readCommitDetail(s.ctx, sha),
   );
-  let list: HTMLDivElement | undefined;
-  createListKeyboard(() => list);
   return (
     <div class="commit-page" data-testid="commit-page">
       <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
@@ -64,28 +60,13 @@ export default function CommitPage() {
             <h3 class="changes-title">
               {d().changes.length} changed {d().changes.length === 1 ? 'file' : 'files'}
             </h3>
-            <div class="change-list" ref={list} data-testid="change-list">
-              <For each={d().changes}>
-                {(c) => (
-                  <A
-                    class={`change-row ${c.kind}`}
-                    data-row
-                    data-testid="change-row"
-                    href={blobUrl(
-                      params.owner,
-                      params.repo,
-                      c.kind === 'deleted' ? (d().parents[0] ?? d().oid) : d().oid,
-                      c.path,
-                    )}
-                  >
-                    <span class="change-kind" title={c.kind}>
-                      {KIND_MARK[c.kind]}
-                    </span>
-                    <span>{c.path}</span>
-                  </A>
-                )}
-              </For>
-            </div>
+            <ChangeList
+              owner={params.owner}
+              repo={params.repo}
+              changes={d().changes}
+              before={d().parents[0] ?? d().oid}
+              after={d().oid}
+            />
           </>
         )}
       </Show>

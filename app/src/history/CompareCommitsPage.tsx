@@ -4,16 +4,14 @@
  * this page is what the run page's "compare code" link and hand-typed ranges open.
  */
 import { A, useParams } from '@solidjs/router';
-import { createMemo, createResource, For, Show } from 'solid-js';
+import { createMemo, createResource, Show } from 'solid-js';
 import { createRepoSession } from '../files/create-repo-session.ts';
-import { createListKeyboard } from '../files/list-keyboard.ts';
 import { RepoStatus } from '../files/RepoStatus.tsx';
 import { ready } from '../files/ready.ts';
 import { describeReadError } from '../files/repo-session.ts';
-import { blobUrl, commitUrl, decodeSegments, parseCompareRange } from '../files/urls.ts';
+import { commitUrl, decodeSegments, parseCompareRange } from '../files/urls.ts';
+import { ChangeList } from './ChangeList.tsx';
 import './history.css';
-
-const KIND_MARK = { added: 'A', modified: 'M', deleted: 'D' } as const;
 
 export default function CompareCommitsPage() {
   const params = useParams<{ owner: string; repo: string; range: string }>();
@@ -27,8 +25,6 @@ export default function CompareCommitsPage() {
     },
     async ([s, r]) => (await import('../git/read-compare.ts')).readComparison(s.ctx, r),
   );
-  let list: HTMLDivElement | undefined;
-  createListKeyboard(() => list);
   const short = (oid: string) => oid.slice(0, 7);
   return (
     <div class="commit-page" data-testid="compare-page">
@@ -78,28 +74,13 @@ export default function CompareCommitsPage() {
                 ? 'No files differ.'
                 : `${c().changes.length} changed ${c().changes.length === 1 ? 'file' : 'files'}`}
             </h3>
-            <div class="change-list" ref={list} data-testid="change-list">
-              <For each={c().changes}>
-                {(f) => (
-                  <A
-                    class={`change-row ${f.kind}`}
-                    data-row
-                    data-testid="change-row"
-                    href={blobUrl(
-                      params.owner,
-                      params.repo,
-                      f.kind === 'deleted' ? (c().from ?? c().base) : c().head,
-                      f.path,
-                    )}
-                  >
-                    <span class="change-kind" title={f.kind}>
-                      {KIND_MARK[f.kind]}
-                    </span>
-                    <span>{f.path}</span>
-                  </A>
-                )}
-              </For>
-            </div>
+            <ChangeList
+              owner={params.owner}
+              repo={params.repo}
+              changes={c().changes}
+              before={c().from ?? c().base}
+              after={c().head}
+            />
           </>
         )}
       </Show>
