@@ -3,7 +3,8 @@
  * Chromium, against `md5sum` on the same bytes in the same run. Rounds are interleaved
  * (md5sum, then each browser case) so a load change on this shared machine hits all alike.
  * - one 512 MiB file (BENCH_HASH_MB): one worker, hash only and hash + store (IndexedDB), vs
- *   one `md5sum`; then the parts: reading alone and MD5 alone, in one worker;
+ *   one `md5sum`; then the parts: reading alone, MD5 alone, and reading + storing (no MD5)
+ *   with chunk rows as Uint8Array or as Blob, in one worker;
  * - a folder of BENCH_HASH_FILES small files (1–10 KiB): 1 and N workers (N = cores) vs one
  *   `md5sum` process over all of them (xargs); then reading alone, file by file vs batched.
  * Browser times are taken inside the page (no bench-to-browser round trip).
@@ -123,6 +124,8 @@ try {
     probeCase(page, 'part: read only, BYOB into one buffer (app)', 'files', 'read-byob'),
     probeCase(page, 'part: read only, default reader chunks', 'files', 'read-chunks'),
     probeCase(page, 'part: MD5 only, bytes in memory', 'files', 'md5-memory'),
+    probeCase(page, 'part: read + store, chunk rows as Uint8Array', 'files', 'store-bytes'),
+    probeCase(page, 'part: read + store, chunk rows as Blob', 'files', 'store-blob'),
   ]);
   const [hashOnly, hashStore] = big as [Measurement, Measurement];
   report(`MD5 of one ${SIZE_MB} MiB file`, md5sum as Measurement, big, {

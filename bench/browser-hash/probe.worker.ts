@@ -6,12 +6,25 @@
  * - `read-chunks`: the same with the default reader (a fresh buffer per chunk);
  * - `md5-memory`: MD5 alone (hash-wasm) over as many bytes, from one 4 MiB buffer in memory;
  * - `read-each`: every picked file read alone (`file.arrayBuffer()`), one after another;
- * - `read-batched`: the same files read as composite Blobs of ≤4 MiB (the app's way).
+ * - `read-batched`: the same files read as composite Blobs of ≤4 MiB (the app's way);
+ * - `store-bytes` / `store-blob`: the first file read and stored in the data cache (no MD5),
+ *   its 4 MiB chunk rows holding a Uint8Array or a Blob (dexie-blob-store.ts ChunkFormat);
+ *   timed to the durable commit, then deleted (untimed).
  */
 import { createMD5 } from 'hash-wasm';
-import { readPieces } from '../../app/src/workers/hash-task.ts';
+import { objectId } from '../../app/src/storage/blob-store.ts';
+import { getDb } from '../../app/src/storage/db.ts';
+import { DexieBlobStore } from '../../app/src/storage/dexie-blob-store.ts';
+import { RowFeeder, readPieces } from '../../app/src/workers/hash-task.ts';
 
-export type ProbeMode = 'read-byob' | 'read-chunks' | 'md5-memory' | 'read-each' | 'read-batched';
+export type ProbeMode =
+  | 'read-byob'
+  | 'read-chunks'
+  | 'md5-memory'
+  | 'read-each'
+  | 'read-batched'
+  | 'store-bytes'
+  | 'store-blob';
 export interface ProbeResult {
   ms: number;
   bytes: number;
@@ -22,6 +35,27 @@ const BUFFER = 4 * 1024 * 1024;
 async function probe(mode: ProbeMode, files: File[]): Promise<ProbeResult> {
   const first = files[0] as File;
   let bytes = 0;
+  if (mode === 'store-bytes' || mode === 'store-blob') {
+    const store = new DexieBlobStore(getDb(), undefined, mode === 'store-blob' ? 'blob' : 'bytes');
+    const id = objectId('md5', '0'.repeat(32));
+    await store.delete(id);
+    const t0 = performance.now();
+    const writer = store.writer();
+    const feeder = new RowFeeder(writer);
+    await readPieces(
+      first.stream(),
+      async (p) => {
+        bytes += p.byteLength;
+        await feeder.push(p);
+      },
+      () => false,
+    );
+    await feeder.finish();
+    await writer.commit(id);
+    const ms = performance.now() - t0;
+    await store.delete(id);
+    return { ms, bytes };
+  }
   const t0 = performance.now();
   if (mode === 'read-byob') {
     await readPieces(
