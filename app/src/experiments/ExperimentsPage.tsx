@@ -267,6 +267,13 @@ export default function ExperimentsPage() {
           <Show when={data.syncedAt()}>{(t) => <> · synced {new Date(t()).toLocaleTimeString()}</>}</Show>
           <Show when={baseline()}>{(b) => <> · baseline: {b().name}</>}</Show>
         </p>
+        <Show when={data.reading()}>
+          {(r) => (
+            <p class="exp-note" data-testid="runs-reading">
+              Reading runs from this device: {r().read} of {r().total}…
+            </p>
+          )}
+        </Show>
         <Show when={data.feedNote()}>{(n) => <p class="exp-note">{n()}</p>}</Show>
         <Show when={data.gitNote()}>{(n) => <p class="exp-note">{n()}</p>}</Show>
       </div>

@@ -7,7 +7,7 @@
 import { createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { refreshGitExperiments } from './git-experiments-client.ts';
-import { experimentsDb, loadRuns, type RunRow } from './run-store.ts';
+import { experimentsDb, type RunRow, readRunsInPages } from './run-store.ts';
 import { pullRunFeed } from './server-runs.ts';
 
 const POLL_MS = 3000;
@@ -15,6 +15,8 @@ const POLL_MS = 3000;
 export interface ExperimentsData {
   rows: () => RunRow[];
   loaded: () => boolean;
+  /** While the store is still being read after the first rows showed: how far (else null). */
+  reading: () => { read: number; total: number } | null;
   /** What the last feed pull and git scan said, in words (null when fine). */
   feedNote: () => string | null;
   gitNote: () => string | null;
@@ -28,16 +30,32 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   const server = defaultServer();
   const [rows, setRows] = createSignal<RunRow[]>([]);
   const [loaded, setLoaded] = createSignal(false);
+  const [reading, setReading] = createSignal<{ read: number; total: number } | null>(null);
   const [feedNote, setFeedNote] = createSignal<string | null>(null);
   const [gitNote, setGitNote] = createSignal<string | null>(null);
   const [syncedAt, setSyncedAt] = createSignal<number | null>(null);
   let disposed = false;
 
+  // The store is read in pages (see readRunsInPages): on opening, the first page shows at
+  // once and the rest follows in one update when read; a later reload (the feed or a scan
+  // changed runs) keeps the current rows until the new full list is read. Only the newest
+  // reload may publish, so an older one finishing late cannot bring back a stale list.
+  let generation = 0;
   const reload = async () => {
-    const r = await loadRuns(db, id);
-    if (!disposed) {
+    const mine = ++generation;
+    const current = () => !disposed && mine === generation;
+    const r = await readRunsInPages(db, id, (sofar, total, done) => {
+      if (!current() || done) return;
+      if (!loaded()) {
+        setRows(sofar.slice());
+        setLoaded(true);
+      }
+      setReading({ read: sofar.length, total });
+    });
+    if (current()) {
       setRows(r);
       setLoaded(true);
+      setReading(null);
     }
   };
 
@@ -88,5 +106,5 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     clearInterval(timer);
     globalThis.removeEventListener('online', onOnline);
   });
-  return { rows, loaded, feedNote, gitNote, syncedAt, server };
+  return { rows, loaded, reading, feedNote, gitNote, syncedAt, server };
 }
