@@ -23,6 +23,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { CLONE_LIMIT_BYTES } from '../app/src/git/http-limit.ts';
+import { buildApp } from '../test/support/build-app.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import { startTestServer } from '../test/support/server.ts';
 import { rendererRssMb } from './csv-open/renderer-memory.ts';
@@ -51,13 +52,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-clone-'));
 
 // The app, built as the e2e setup does, for the last step (the message a user sees).
 const appDir = path.join(work, 'app');
-await build({
-  root: path.join(here, '../app'),
-  configFile: path.join(here, '../app/vite.config.ts'),
-  logLevel: 'error',
-  build: { outDir: appDir, emptyOutDir: true },
-});
-process.env.CAIRN_APP_DIR = appDir;
+await buildApp(appDir);
 const server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'bench-admin-password', CAIRN_ADMIN_TOKEN: TOKEN });
 const host = new URL(server.url).host;
 

@@ -13,25 +13,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
+import { buildApp } from '../test/support/build-app.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import { startTestServer } from '../test/support/server.ts';
 import { type Measurement, median, report } from './lib.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 9);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-cold-'));
 const appDir = path.join(work, 'app');
-await build({
-  root: path.join(here, '../app'),
-  configFile: path.join(here, '../app/vite.config.ts'),
-  logLevel: 'error',
-  build: { outDir: appDir, emptyOutDir: true },
-});
-process.env.CAIRN_APP_DIR = appDir;
+await buildApp(appDir);
 const server = await startTestServer();
 
 /** The JS a first visit loads before anything lazy: the entry module and its modulepreloads. */

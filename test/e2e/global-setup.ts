@@ -1,11 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { buildApp } from '../support/build-app.ts';
 import { chromiumPath } from '../support/chromium.ts';
-
-const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../app');
 
 /**
  * Builds the PWA once per run so browser tests see the current code, exactly as `npm start`
@@ -15,12 +12,6 @@ const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 export default async function setup(): Promise<() => void> {
   if (!chromiumPath) return () => {}; // the tests report the skip (or the failure under CAIRN_REQUIRE_E2E)
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-app-build-'));
-  await build({
-    root: appRoot,
-    configFile: path.join(appRoot, 'vite.config.ts'),
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true },
-  });
-  process.env.CAIRN_APP_DIR = outDir;
+  await buildApp(outDir);
   return () => fs.rmSync(outDir, { recursive: true, force: true });
 }

@@ -1,0 +1,20 @@
+/**
+ * Builds the PWA into a folder of the caller's own, exactly as `npm start` serves it, and
+ * announces it to servers started afterwards through CAIRN_APP_DIR. Used by the e2e global
+ * setup and by the benches that drive the real app, so they all measure the same build.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../app');
+
+export async function buildApp(outDir: string): Promise<void> {
+  await build({
+    root: appRoot,
+    configFile: path.join(appRoot, 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true },
+  });
+  process.env.CAIRN_APP_DIR = outDir;
+}
