@@ -38,8 +38,10 @@ declare global {
   interface Window {
     benchSeed(n: number, params: number, metrics: number): Promise<number>;
     benchOpenPage(allColumns: boolean): Promise<Timing>;
+    benchOpenPageFull(allColumns: boolean): Promise<Timing>;
     benchClosePage(): Promise<void>;
     benchStoreRead(): Promise<Timing>;
+    benchStorePaged(): Promise<Timing>;
     benchSort(colId: string): Promise<Timing>;
     benchFilter(text: string): Promise<Timing>;
     benchPure(): { sortMs: number; arraySortMs: number; filterMs: number; plainFilterMs: number };
@@ -161,7 +163,12 @@ async function tableBench() {
     await page.evaluate(() => window.benchClosePage());
     return t;
   });
-  await page.evaluate(() => window.benchOpenPage(true));
+  const openFull = await series(3, async () => {
+    const t = await page.evaluate(() => window.benchOpenPageFull(true));
+    await page.evaluate(() => window.benchClosePage());
+    return t;
+  });
+  await page.evaluate(() => window.benchOpenPageFull(true));
   await page.evaluate(() => window.benchSort('metric:m7')); // warm-up
   const sortMetric = await series(7, () => page.evaluate(() => window.benchSort('metric:m7')));
   const sortText = await series(7, () => page.evaluate(() => window.benchSort('param:p0')));
@@ -176,6 +183,7 @@ async function tableBench() {
   await page.evaluate(() => window.benchClosePage());
   const inMemory = await series(5, () => page.evaluate(() => window.benchTableInMemory()));
   const storeRead = await series(3, () => page.evaluate(() => window.benchStoreRead()));
+  const storePaged = await series(3, () => page.evaluate(() => window.benchStorePaged()));
 
   report(
     `Runs table, ${RUNS} runs × 100 columns: sort (target < 50 ms)`,
@@ -215,12 +223,17 @@ async function tableBench() {
       frame('RunsTable from memory, 105 columns → first frame', inMemory),
       frame('open the page, 40 default columns (Dexie read + first frame)', openDefault),
       frame('open the page, all 105 columns (Dexie read + first frame)', openAll),
-      frame('of which: run-store loadRuns alone (IndexedDB read of every run)', storeRead),
+      frame('open the page until all runs are in the table (paged read + final frame)', openFull),
+      frame('run-store loadRuns alone (one IndexedDB request for every run, as before)', storeRead),
+      frame('run-store readRunsInPages alone (the paged read the page uses)', storePaged),
     ],
     {
       'in memory': `${inMemory[0]?.note}; ${detail(inMemory)}`,
       'page, default columns': `${openDefault[0]?.note}; ${detail(openDefault)}`,
       'page, all columns': `${openAll[0]?.note}; ${detail(openAll)}`,
+      'page, all runs in': `${openFull.map((t) => t.note).join(' / ')}; ${detail(openFull)}`,
+      'loadRuns (before)': `${storeRead.map((t) => t.note).join(' / ')}`,
+      'readRunsInPages (now)': `${storePaged.map((t) => t.note).join(' / ')}; ${detail(storePaged)}`,
     },
   );
 }

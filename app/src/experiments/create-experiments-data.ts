@@ -38,24 +38,45 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
 
   // The store is read in pages (see readRunsInPages): on opening, the first page shows at
   // once and the rest follows in one update when read; a later reload (the feed or a scan
-  // changed runs) keeps the current rows until the new full list is read. Only the newest
-  // reload may publish, so an older one finishing late cannot bring back a stale list.
-  let generation = 0;
-  const reload = async () => {
-    const mine = ++generation;
-    const current = () => !disposed && mine === generation;
-    const r = await readRunsInPages(db, id, (sofar, total, done) => {
-      if (!current() || done) return;
-      if (!loaded()) {
-        setRows(sofar.slice());
+  // changed runs) keeps the current rows until the new full list is read. A reload asked for
+  // while one is reading runs once more after it (never aborting it: with runs logged every
+  // few seconds, a read restarted each time might never finish). Leaving stops the read.
+  let readingNow = false;
+  let again = false;
+  let partial = false;
+  const stopReading = new AbortController();
+  const reload = async (): Promise<void> => {
+    if (readingNow) {
+      again = true;
+      return;
+    }
+    readingNow = true;
+    try {
+      do {
+        again = false;
+        const r = await readRunsInPages(
+          db,
+          id,
+          (sofar, total, done) => {
+            if (disposed || done) return;
+            if (!loaded()) {
+              setRows(sofar.slice());
+              setLoaded(true);
+              partial = true;
+            }
+            // Progress is news only while the table shows part of the runs.
+            if (partial) setReading({ read: sofar.length, total });
+          },
+          { signal: stopReading.signal },
+        );
+        if (disposed) return;
+        setRows(r);
         setLoaded(true);
-      }
-      setReading({ read: sofar.length, total });
-    });
-    if (current()) {
-      setRows(r);
-      setLoaded(true);
-      setReading(null);
+        setReading(null);
+        partial = false;
+      } while (again);
+    } finally {
+      readingNow = false;
     }
   };
 
@@ -103,6 +124,7 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   globalThis.addEventListener('online', onOnline);
   onCleanup(() => {
     disposed = true;
+    stopReading.abort();
     clearInterval(timer);
     globalThis.removeEventListener('online', onOnline);
   });

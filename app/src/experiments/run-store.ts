@@ -111,6 +111,8 @@ export interface RunPageOptions {
   firstPage?: number;
   /** Aim for pages whose read takes about this long (each is one main-thread task). */
   targetMs?: number;
+  /** Stops reading after the current page (the view went away); what was read is returned. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -122,6 +124,8 @@ export interface RunPageOptions {
  * consistent state of the store (a write waits until the read is done): no run deleted
  * meanwhile shows up, none added is missed. `onPage` gets the rows read so far (the same
  * growing array: copy it to keep it), the count expected and whether this was the last page.
+ * When `signal` aborts, reading stops after the current page and returns the rows read so far
+ * (incomplete: for a caller that no longer needs them).
  */
 export async function readRunsInPages(
   db: ExperimentsDb,
@@ -149,12 +153,12 @@ export async function readRunsInPages(
       // Outside the transaction's zone: what the callback starts (a render, a save) is not
       // part of this read.
       Dexie.ignoreTransaction(() => onPage(out, Math.max(total, out.length), done));
-      if (done) return out;
+      if (done || opts.signal?.aborted) return out;
       after = (page[page.length - 1] as RunRow).id;
-      size = Math.min(
-        5000,
-        Math.max(Math.min(50, opts.firstPage ?? 50), Math.round((size * targetMs) / Math.max(ms, 1))),
-      );
+      // Toward the target, at most doubling: one quick page (a warm cache) must not make the
+      // next one huge.
+      const next = Math.round((size * targetMs) / Math.max(ms, 1));
+      size = Math.min(size * 2, 5000, Math.max(Math.min(50, opts.firstPage ?? 50), next));
     }
   });
 }
