@@ -110,11 +110,15 @@ try {
   // The figures only count if the hashes are md5sum's.
   const expected = execFileSync('md5sum', [bigFile]).toString().split(' ')[0];
   for (const store of [false, true]) {
-    const check = await page.evaluate((s) => window.hashPicked('files', 1, s), store);
+    const check = await page.evaluate((s) => window.hashPicked('files', 1, s, s), store);
     if (check.first !== expected) throw new Error(`browser md5 ${check.first} differs from md5sum ${expected}`);
+    if (store && check.firstReadBack !== expected) throw new Error(`stored bytes read back as ${check.firstReadBack}`);
   }
-  const folderCheck = await page.evaluate((w) => window.hashPicked('folder', w, false), cores);
-  if (folderCheck.files !== FILES) throw new Error(`browser hashed ${folderCheck.files} of ${FILES} files`);
+  for (const store of [false, true]) {
+    const check = await page.evaluate(([w, s]) => window.hashPicked('folder', w, s, s), [cores, store] as const);
+    if (check.files !== FILES) throw new Error(`browser hashed ${check.files} of ${FILES} files`);
+    if (store && check.firstReadBack !== check.first) throw new Error(`a stored small file read back differently`);
+  }
 
   const bytes = SIZE_MB * 1024 * 1024;
   const [md5sum, ...big] = await interleaved([

@@ -1,9 +1,11 @@
 /**
  * The page of bench/browser-hash.bench.ts. `hashPicked` runs the app's own hash-and-store
  * workers (hash-pool.ts), hashing only or hashing and storing in the data cache (IndexedDB);
- * stored objects are deleted afterwards so every run stores new data. `probe` runs
+ * stored objects are deleted afterwards so every run stores new data (`readBack`: the first
+ * object is first read back through the store and hashed, to check the stored bytes). `probe` runs
  * probe.worker.ts, which times the parts (reading alone, MD5 alone) in one worker.
  */
+import { createMD5 } from 'hash-wasm';
 import { getBlobStore, objectId } from '../../app/src/storage/blobs.ts';
 import { hashFiles } from '../../app/src/workers/hash-pool.ts';
 import type { ProbeMode, ProbeResult } from './probe.worker.ts';
@@ -14,18 +16,29 @@ declare global {
       inputId: string,
       workers: number,
       store: boolean,
-    ): Promise<{ ms: number; bytes: number; first: string; files: number }>;
+      readBack?: boolean,
+    ): Promise<{ ms: number; bytes: number; first: string; files: number; firstReadBack?: string }>;
     probe(inputId: string, mode: ProbeMode): Promise<ProbeResult>;
   }
 }
 
 const picked = (inputId: string) => Array.from((document.getElementById(inputId) as HTMLInputElement).files ?? []);
 
-window.hashPicked = async (inputId, workers, store) => {
+/** The MD5 of a stored object, read back through the store (chunk rows as Uint8Array or Blob). */
+async function storedMd5(id: ReturnType<typeof objectId>): Promise<string> {
+  const md5 = await createMD5();
+  md5.init();
+  for await (const chunk of getBlobStore().chunks(id)) md5.update(chunk);
+  return md5.digest('hex');
+}
+
+window.hashPicked = async (inputId, workers, store, readBack = false) => {
   const files = picked(inputId);
   const t0 = performance.now();
   const results = await hashFiles(files, { store, workers });
   const ms = performance.now() - t0;
+  let firstReadBack: string | undefined;
+  if (store && readBack && results[0]) firstReadBack = await storedMd5(objectId('md5', results[0].md5));
   if (store) {
     const blobs = getBlobStore();
     // Issued together so IndexedDB queues them back to back (the delete is not timed).
@@ -36,6 +49,7 @@ window.hashPicked = async (inputId, workers, store) => {
     bytes: results.reduce((n, r) => n + r.size, 0),
     first: results[0]?.md5 ?? '',
     files: results.length,
+    firstReadBack,
   };
 };
 

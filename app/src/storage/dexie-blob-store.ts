@@ -1,8 +1,10 @@
 /**
  * The BlobStore on IndexedDB (Dexie). Bytes go into `chunks` rows under a random key while
  * they stream in; one final transaction adds the `objects` row that names them by id
- * (algorithm + oid), so a reader sees a whole object or none. Chunks of writes that never
- * committed are swept later. Quota failures become `StorageFullError`; earlier objects are
+ * (algorithm + oid), so a reader sees a whole object or none. `putMany` writes a batch of
+ * whole objects, chunks and rows, in one transaction (Chromium's cost is per transaction: its
+ * strict-durability commit). Large pieces are stored as Blobs (ChunkFormat below). Chunks of
+ * writes that never committed are swept later. Quota failures become `StorageFullError`; earlier objects are
  * untouched by a failed write. Before its first answer the store files schema-1 rows under
  * their algorithm (v1-migration.ts).
  */
