@@ -167,13 +167,23 @@ window.benchOpenPageFull = async (allColumns) => {
   const reading = () => document.querySelector('#root [data-testid="runs-reading"]') !== null;
   const t0 = performance.now();
   let firstRowsMs = 0;
+  // When the long tasks happened (from the click), to tell the read's pages from the update.
+  const long: string[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) long.push(`${Math.round(e.duration)} ms at ${Math.round(e.startTime - t0)}`);
+  });
+  obs.observe({ type: 'longtask' });
   return timed(
     () => navigate?.(url),
     () => {
       if (!firstRowsMs && rows().length > 0) firstRowsMs = performance.now() - t0;
       return !reading() && status().includes(` of ${runs.length} runs`);
     },
-  ).then((t) => ({ ...t, note: `first rows in the DOM after ${firstRowsMs.toFixed(1)} ms` }));
+  ).then((t) => {
+    obs.disconnect();
+    const tasks = long.length ? long.join(', ') : 'none';
+    return { ...t, note: `first rows in the DOM after ${firstRowsMs.toFixed(1)} ms; long tasks: ${tasks}` };
+  });
 };
 
 /**

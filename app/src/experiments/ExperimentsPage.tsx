@@ -270,7 +270,8 @@ export default function ExperimentsPage() {
         <Show when={data.reading()}>
           {(r) => (
             <p class="exp-note" data-testid="runs-reading">
-              Reading runs from this device: {r().read} of {r().total}…
+              Reading runs from this device: {r().read}
+              {r().total === null ? '' : ` of ${r().total}`}…
             </p>
           )}
         </Show>

@@ -16,7 +16,7 @@ export interface ExperimentsData {
   rows: () => RunRow[];
   loaded: () => boolean;
   /** While the store is still being read after the first rows showed: how far (else null). */
-  reading: () => { read: number; total: number } | null;
+  reading: () => { read: number; total: number | null } | null;
   /** What the last feed pull and git scan said, in words (null when fine). */
   feedNote: () => string | null;
   gitNote: () => string | null;
@@ -30,7 +30,7 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   const server = defaultServer();
   const [rows, setRows] = createSignal<RunRow[]>([]);
   const [loaded, setLoaded] = createSignal(false);
-  const [reading, setReading] = createSignal<{ read: number; total: number } | null>(null);
+  const [reading, setReading] = createSignal<{ read: number; total: number | null } | null>(null);
   const [feedNote, setFeedNote] = createSignal<string | null>(null);
   const [gitNote, setGitNote] = createSignal<string | null>(null);
   const [syncedAt, setSyncedAt] = createSignal<number | null>(null);

@@ -130,30 +130,45 @@ export interface RunPageOptions {
 export async function readRunsInPages(
   db: ExperimentsDb,
   repo: string,
-  onPage: (sofar: readonly RunRow[], total: number, done: boolean) => void,
+  onPage: (sofar: readonly RunRow[], total: number | null, done: boolean) => void,
   opts: RunPageOptions = {},
 ): Promise<RunRow[]> {
   const targetMs = opts.targetMs ?? 25;
   return db.transaction('r', db.runs, async () => {
-    const total = await db.runs.where('repo').equals(repo).count();
+    // The count is for progress only: asked after the first page, so it does not delay it
+    // (null until known).
+    let total: number | null = null;
+    let counted: Promise<void> | null = null;
     const out: RunRow[] = [];
     let size = Math.max(1, opts.firstPage ?? 200);
     let after: string | null = null;
     for (;;) {
       const t0 = performance.now();
       // Keyset paging on the primary key [repo+id]: each page starts past the last id read.
-      const page: RunRow[] = await db.runs
+      const pending = db.runs
         .where('[repo+id]')
         .between([repo, after ?? Dexie.minKey], [repo, Dexie.maxKey], after === null, true)
         .limit(size)
         .toArray();
+      counted ??= db.runs
+        .where('[repo+id]')
+        .between([repo, Dexie.minKey], [repo, Dexie.maxKey])
+        .count()
+        .then((n) => {
+          total = n;
+        });
+      const page: RunRow[] = await pending;
       const ms = performance.now() - t0;
       for (const row of page) out.push(row);
       const done = page.length < size;
       // Outside the transaction's zone: what the callback starts (a render, a save) is not
       // part of this read.
-      Dexie.ignoreTransaction(() => onPage(out, Math.max(total, out.length), done));
-      if (done || opts.signal?.aborted) return out;
+      const known = done ? out.length : total === null ? null : Math.max(total, out.length);
+      Dexie.ignoreTransaction(() => onPage(out, known, done));
+      if (done || opts.signal?.aborted) {
+        await counted;
+        return out;
+      }
       after = (page[page.length - 1] as RunRow).id;
       // Toward the target, at most doubling: one quick page (a warm cache) must not make the
       // next one huge.
