@@ -28,7 +28,7 @@ describe('reading runs in pages', () => {
     await db.runs.bulkPut(
       makeRuns(7, 1, 1, 9).map((run) => ({ repo: 'bob/other', id: `o${run.id}`, origin: 'mlflow' as const, run })),
     );
-    const pages: { read: number; total: number; done: boolean }[] = [];
+    const pages: { read: number; total: number | null; done: boolean }[] = [];
     const got = await readRunsInPages(
       db,
       'ada/demo',
