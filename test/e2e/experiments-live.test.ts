@@ -130,6 +130,7 @@ describe.skipIf(!e2eAvailable())('experiments of a repository while a run is log
     expect(text).toMatch(/last 0\.0625/);
     expect(text).toContain('team');
     expect(text).toContain('vision');
+    expect(text).not.toContain('cairn.client_run_id'); // the logger's bookkeeping tag stays hidden
     // The commit it belongs to, and its code compared with another run's commit.
     expect(await runPage.getByTestId('run-commit').textContent()).toContain(RUN_COMMIT.slice(0, 10));
     expect(await runPage.getByTestId('run-commit').getByRole('link').getAttribute('href')).toBe(

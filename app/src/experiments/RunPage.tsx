@@ -107,9 +107,10 @@ export default function RunPage() {
                 </Show>
               )}
             </For>
+            {/* `cairn.*` tags are the tools' own bookkeeping (e.g. the logger's client run id), as MLflow's UI hides `mlflow.*`. */}
             <h3>Tags</h3>
             <dl>
-              <For each={Object.entries(r().run.tags)}>
+              <For each={Object.entries(r().run.tags).filter(([k]) => !k.startsWith('cairn.'))}>
                 {([k, v]) => (
                   <>
                     <dt>{k}</dt>

@@ -38,6 +38,10 @@ export class DiskQueue {
     this.runsDir = path.join(dir, 'runs');
     this.failedDir = path.join(dir, 'failed');
     for (const d of [this.opsDir, this.runsDir, this.failedDir]) fs.mkdirSync(d, { recursive: true });
+    // The queue often sits inside a git work tree (the default is the working folder): keep it
+    // out of `git status` the way tool caches do, with a .gitignore of its own.
+    const ignore = path.join(dir, '.gitignore');
+    if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# undelivered @cairn/logger work; not for git\n*\n');
   }
 
   /** Writes one operation durably. `runStart` + `seq` order a run's operations. */
