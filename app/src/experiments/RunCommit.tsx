@@ -6,7 +6,7 @@
 import type { Run } from '@cairn/core/runs/index';
 import { A } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
-import { experimentsDb, loadRuns, type RunRow } from './run-store.ts';
+import { experimentsDb, type RunRow, readRunsInPages } from './run-store.ts';
 
 const COMMIT_TAG = 'mlflow.source.git.commit';
 const BRANCH_TAG = 'mlflow.source.git.branch';
@@ -23,7 +23,8 @@ export function RunCommit(props: { repo: string; row: RunRow }) {
   const mine = () => runCommit(props.row.run);
   const [rows] = createResource(
     () => props.repo,
-    (repo) => loadRuns(experimentsDb(), repo),
+    // In pages, so thousands of runs never hold the main thread in one long task.
+    (repo) => readRunsInPages(experimentsDb(), repo, () => {}),
   );
   // Other commits, one entry each (the first run found names it), newest runs first.
   const others = createMemo(() => {
