@@ -1,36 +1,24 @@
 /**
  * MD5 throughput on one generated 512 MiB file: `md5sum` (baseline) against core's FileHasher
  * with Node's crypto (the CLI's path, target ≥ 0.95×) and with hash-wasm (the browser's path,
- * target ≥ 0.7×), all reading 1 MiB chunks in the same run. The file is deleted afterwards.
+ * target ≥ 0.7×), all through the CLI's hashFileSync (1 MiB reads) in the same run. The file is deleted afterwards.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hashFileSync } from '../packages/cli/src/file-hashing.ts';
 import { nodeMd5 } from '../packages/cli/src/node-md5.ts';
-import { FileHasher, hashWasmMd5, type Md5 } from '../packages/core/src/index.ts';
+import { hashWasmMd5, type Md5 } from '../packages/core/src/index.ts';
 import { mbPerSecond, measure, report } from './lib.ts';
 
 const SIZE = Number(process.env.MD5_BENCH_MIB ?? 512) * 2 ** 20;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-md5-bench-'));
 const file = path.join(dir, 'blob.bin');
 
-function hashWith(md5: Md5): string {
-  const h = new FileHasher(md5, 'md5');
-  const fd = fs.openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(2 ** 20);
-  try {
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      h.push(buf.subarray(0, n));
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return h.finish().md5;
-}
+/** The CLI's own file-hashing path, with the MD5 implementation under test. */
+const hashWith = (md5: Md5): string => hashFileSync(file, 'md5', md5).md5;
 
 try {
   const chunk = randomBytes(2 ** 20);
