@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
 import { waitFor, type YClient, yClient } from './yjs-clients.ts';
 
 /**
@@ -14,12 +13,11 @@ import { waitFor, type YClient, yClient } from './yjs-clients.ts';
  * edits arrive when it reconnects — nothing lost, nothing doubled.
  */
 const ADMIN_TOKEN = 'cairn_test_admin_token_yjs_0004';
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 process.setMaxListeners(100);
 
 let dataDir: string;
 let port: number;
-let child: ChildProcess | null = null;
+let server: SpawnedServer | null = null;
 const clients: YClient[] = [];
 const url = () => `http://127.0.0.1:${port}`;
 
@@ -32,31 +30,15 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The server on the same port each time, so the clients' reconnects find it again. */
 async function startServerProcess(): Promise<void> {
-  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      CAIRN_DATA: dataDir,
-      CAIRN_LOG: 'silent',
-      CAIRN_DEMO: '0',
-      CAIRN_ADMIN_PASSWORD: 'admin-password-crash',
-      CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
-    },
-    stdio: 'ignore',
+  server = await spawnServer(dataDir, {
+    PORT: String(port),
+    CAIRN_LOG: 'silent',
+    CAIRN_DEMO: '0',
+    CAIRN_ADMIN_PASSWORD: 'admin-password-crash',
+    CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
   });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url()}/healthz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the server process did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {
@@ -71,9 +53,9 @@ beforeAll(async () => {
   expect(res.status).toBe(201);
 });
 
-afterAll(() => {
+afterAll(async () => {
   for (const c of clients) c.destroy();
-  child?.kill('SIGKILL');
+  await server?.kill();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -92,8 +74,7 @@ describe('the Yjs relay killed mid-edit', () => {
 
     // Burst 2, killed in the middle.
     for (const l of lines(50, 100)) writer.doc.getText('t').insert(writer.text().length, l);
-    child?.kill('SIGKILL');
-    await new Promise<void>((r) => child?.once('exit', () => r()));
+    await server?.kill();
     // Keep the old clients away until the fresh one has seen what the server kept on its own.
     writer.provider.disconnect();
     observer.provider.disconnect();
