@@ -5,27 +5,18 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliverQueue } from '../../packages/logger/src/index.ts';
+import { freePort } from '../support/free-port.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const exec = promisify(execFile);
 const TOKEN = 'cairn_logger_test_admin_token_0001';
 const TSX = path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
 const LOGGER = path.resolve(import.meta.dirname, '../../packages/logger/src/index.ts');
-
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('the logger while the server is down', () => {
   let server: TestServer | undefined;

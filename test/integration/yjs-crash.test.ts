@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.ts';
 import { type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
 import { waitFor, type YClient, yClient } from './yjs-clients.ts';
 
@@ -20,15 +20,6 @@ let port: number;
 let server: SpawnedServer | null = null;
 const clients: YClient[] = [];
 const url = () => `http://127.0.0.1:${port}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** The server on the same port each time, so the clients' reconnects find it again. */
 async function startServerProcess(): Promise<void> {
