@@ -23,48 +23,14 @@ import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import solid from 'vite-plugin-solid';
 import { launchChromium } from '../test/support/chromium.ts';
+import { FILTERS, type Timing } from './experiments-browser/harness-api.ts';
 import { type Measurement, median, report } from './lib.ts';
-
-// What the harness page (experiments-browser/main.tsx) exposes; declared here since the root
-// project has no JSX.
-interface Timing {
-  domMs: number;
-  frameMs: number;
-  scriptMs: number;
-  longestTaskMs: number;
-  note: string;
-}
-declare global {
-  interface Window {
-    benchSeed(n: number, params: number, metrics: number): Promise<number>;
-    benchOpenPage(allColumns: boolean): Promise<Timing>;
-    benchOpenPageFull(allColumns: boolean): Promise<Timing>;
-    benchClosePage(): Promise<void>;
-    benchStoreRead(): Promise<Timing>;
-    benchStorePaged(): Promise<Timing>;
-    benchSort(colId: string): Promise<Timing>;
-    benchFilter(text: string): Promise<Timing>;
-    benchPure(): { sortMs: number; arraySortMs: number; filterMs: number; plainFilterMs: number };
-    benchTableInMemory(): Promise<Timing>;
-    benchPc(n: number): Promise<Timing>;
-    benchPcBrush(): Promise<Timing>;
-    benchPcMainThread(n: number): Promise<Timing>;
-    benchPcPlain(n: number): Promise<Timing>;
-    benchHistory(runs: number, steps: number, metric: number): Promise<Timing>;
-    benchHistoryPlain(runs: number, steps: number): Promise<Timing>;
-    benchUnmount(): void;
-  }
-}
 
 /** BENCH_EXP_PARTS=table,pc,history picks parts (all by default). */
 const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history').split(',');
 const RUNS = Number(process.env.BENCH_EXP_RUNS ?? 10_000);
 const HISTORY_RUNS = Math.min(RUNS, 1000);
 const STEPS = 1000;
-const FILTERS = [
-  "metrics.m3 > 1.5 AND params.p0 IN ('adam', 'sgd')",
-  "metrics.m3 > 2.5 AND params.p0 IN ('adam', 'sgd')",
-];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-exp-'));

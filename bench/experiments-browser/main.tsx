@@ -27,49 +27,10 @@ import { type Column, columnsOf, parseColumnId } from '../../app/src/experiments
 import { experimentsDb, loadRuns, readRunsInPages } from '../../app/src/experiments/run-store.ts';
 import { filterRuns, sortRuns } from '../../app/src/experiments/run-table.ts';
 import { makeRuns } from '../../app/src/experiments/test-runs.test-support.ts';
+import { FILTERS, type Timing } from './harness-api.ts';
 
 export const REPO = 'bench/exp';
 const PC_COLUMNS = ['param:p0', 'param:p1', 'param:p2', 'param:p3', 'metric:m0', 'metric:m1', 'metric:m2', 'metric:m3'];
-export const FILTERS = [
-  "metrics.m3 > 1.5 AND params.p0 IN ('adam', 'sgd')",
-  "metrics.m3 > 2.5 AND params.p0 IN ('adam', 'sgd')",
-];
-
-export interface Timing {
-  /** Until the change is in the DOM (or the canvas reports it drew). */
-  domMs: number;
-  /** Until the frame showing it has been painted. */
-  frameMs: number;
-  /** The synchronous part: the event handler or mount, script only. */
-  scriptMs: number;
-  /** Longest main-thread task meanwhile (0 when none passed 50 ms). */
-  longestTaskMs: number;
-  note: string;
-}
-
-declare global {
-  interface Window {
-    benchSeed(n: number, params: number, metrics: number): Promise<number>;
-    benchOpenPage(allColumns: boolean): Promise<Timing>;
-    benchOpenPageFull(allColumns: boolean): Promise<Timing>;
-    benchClosePage(): Promise<void>;
-    benchStoreRead(): Promise<Timing>;
-    benchStorePaged(): Promise<Timing>;
-    benchSort(colId: string): Promise<Timing>;
-    benchFilter(text: string): Promise<Timing>;
-    benchPure(): { sortMs: number; arraySortMs: number; filterMs: number; plainFilterMs: number };
-    benchTableInMemory(): Promise<Timing>;
-    benchSortInMemory(): Promise<Timing>;
-    benchPc(n: number): Promise<Timing>;
-    benchPcBrush(): Promise<Timing>;
-    benchPcMainThread(n: number): Promise<Timing>;
-    benchPcPlain(n: number): Promise<Timing>;
-    benchHistory(runs: number, steps: number, metric: number): Promise<Timing>;
-    benchHistoryPlain(runs: number, steps: number): Promise<Timing>;
-    benchUnmount(): void;
-  }
-}
-
 let runs: Run[] = [];
 let navigate: ((to: string) => void) | null = null;
 let disposeStage: (() => void) | null = null;
