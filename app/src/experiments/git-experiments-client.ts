@@ -4,7 +4,7 @@
  */
 import type { GitExperiment } from '@cairn/core/experiments/index';
 import type { ScanRequest, ScanResponse } from './git-experiments-protocol.ts';
-import { type ExperimentsDb, saveGitExperiments } from './run-store.ts';
+import { type ExperimentsDb, savedGitExperiment, saveGitExperiments } from './run-store.ts';
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -51,21 +51,6 @@ export async function refreshGitExperiments(
   dir: string,
 ): Promise<number> {
   const found = await scanGitExperiments(fsName, dir, repo);
-  await saveGitExperiments(
-    db,
-    repo,
-    found.map((e) => ({
-      run: e.run,
-      history: e.history,
-      info: {
-        metricsState: e.metricsState,
-        refs: e.refs,
-        paramsFiles: e.paramsFiles,
-        metricsFiles: e.metricsFiles,
-        dvcMetricsFiles: e.dvcMetricsFiles,
-        problems: e.problems,
-      },
-    })),
-  );
+  await saveGitExperiments(db, repo, found.map(savedGitExperiment));
   return found.length;
 }

@@ -7,7 +7,7 @@ import { GitExperimentScanner } from '@cairn/core/experiments/index';
 import { MemoryGit } from '@cairn/core/experiments/memory-git.test-support';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { gitScanCache, makeExperimentsDb, saveGitExperiments } from './run-store.ts';
+import { gitScanCache, makeExperimentsDb, savedGitExperiment, saveGitExperiments } from './run-store.ts';
 
 const csv = (loss: number) => `Name,Value,Timestamp,Step\n"loss",${loss},1700000000000,1\r\n`;
 
@@ -87,19 +87,7 @@ describe('saving git experiments', () => {
     const db = makeExperimentsDb(`exp-save-${Math.random()}`);
     const { git } = history(3);
     const found = await new GitExperimentScanner(git).scan();
-    const rows = (list: typeof found) =>
-      list.map((e) => ({
-        run: e.run,
-        history: e.history,
-        info: {
-          metricsState: e.metricsState,
-          refs: e.refs,
-          paramsFiles: e.paramsFiles,
-          metricsFiles: e.metricsFiles,
-          dvcMetricsFiles: e.dvcMetricsFiles,
-          problems: e.problems,
-        },
-      }));
+    const rows = (list: typeof found) => list.map(savedGitExperiment);
     await saveGitExperiments(db, 'ada/demo', rows(found));
     expect(await db.runs.count()).toBe(3);
     expect(await db.histories.count()).toBe(3);

@@ -6,7 +6,7 @@
  *
  * Every released schema version stays listed (add a version, never edit one).
  */
-import type { ScanCache, ScanCacheEntry } from '@cairn/core/experiments/index';
+import type { GitExperiment, ScanCache, ScanCacheEntry } from '@cairn/core/experiments/index';
 import type { MetricPoint, Run } from '@cairn/core/runs/index';
 import Dexie, { type Table } from 'dexie';
 
@@ -196,6 +196,22 @@ export async function saveFeedPage(
     await db.runs.bulkPut(runs.map((run) => ({ repo, id: run.id, origin: 'mlflow' as const, run })));
     await db.feeds.put({ repo, since, syncedAt: Date.now() });
   });
+}
+
+/** A scanned git experiment as saveGitExperiments takes it: the run, its history, the git facts. */
+export function savedGitExperiment(e: GitExperiment): { run: Run; history: MetricPoint[]; info: GitRunInfo } {
+  return {
+    run: e.run,
+    history: e.history,
+    info: {
+      metricsState: e.metricsState,
+      refs: e.refs,
+      paramsFiles: e.paramsFiles,
+      metricsFiles: e.metricsFiles,
+      dvcMetricsFiles: e.dvcMetricsFiles,
+      problems: e.problems,
+    },
+  };
 }
 
 /**
