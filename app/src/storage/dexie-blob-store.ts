@@ -58,11 +58,16 @@ export class DexieBlobStore implements BlobStore {
   /**
    * Runs the schema-1 migration once per store; a failure is retried on the next call. Tabs and
    * workers take turns through a Web Lock, so a row is re-hashed once, not once per context.
+   * Once migrated (every open after the first), `blobs` is empty: one count, and no lock taken.
    */
   #ready(): Promise<void> {
     const migrate = () => migrateVersion1Rows(this.db, this.md5);
     const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-    this.#migrated ??= (locks ? locks.request(`cairn-v1-migration:${this.db.name}`, migrate) : migrate()).then(
+    const run = async () => {
+      if ((await this.db.blobs.count()) === 0) return;
+      await (locks ? locks.request(`cairn-v1-migration:${this.db.name}`, migrate) : migrate());
+    };
+    this.#migrated ??= run().then(
       () => undefined,
       (error: unknown) => {
         this.#migrated = null;
