@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLogger } from '../../packages/logger/src/index.ts';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const TOKEN = 'cairn_experiments_live_token_0001';
@@ -25,11 +26,7 @@ describe.skipIf(!e2eAvailable())('experiments of a repository while a run is log
 
   beforeAll(async () => {
     server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'experiments-live-pw', CAIRN_ADMIN_TOKEN: TOKEN });
-    const created = await fetch(`${server.url}/api/v1/repos`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'live', private: false }),
-    });
+    const created = await createRepo(server.url, TOKEN, { name: 'live', private: false });
     expect(created.status).toBeLessThan(300);
     mlflowUri = `${server.url}/admin/live.mlflow`;
     chrome = await launchChromium();

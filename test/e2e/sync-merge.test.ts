@@ -19,6 +19,7 @@ import { pullRepo, pushRepo } from '../../app/src/git/remote-sync.ts';
 import type { RepoHandle } from '../../app/src/storage/repo-handle.ts';
 import { setCredentials } from '../../app/src/sync/credentials.ts';
 import { e2eAvailable } from '../support/chromium.ts';
+import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -49,11 +50,7 @@ describe.skipIf(!e2eAvailable())('git pull and push of the app against the serve
     process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
     server = await startTestServer();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-sync-merge-'));
-    const res = await fetch(`${server.url}/api/v1/repos`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'merge-me', private: true }),
-    });
+    const res = await createRepo(server.url, ADMIN_TOKEN, { name: 'merge-me', private: true });
     expect(res.status).toBe(201);
     await setCredentials(server.url, { username: 'admin', token: ADMIN_TOKEN });
     handle = await createLocalRepo('admin', 'merge-me', server.url);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCairn } from '../../packages/cli/src/testing/run-cairn.ts';
+import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const exec = promisify(execFile);
@@ -24,11 +25,7 @@ describe('cairn push/pull against the sync server', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'cli-test-password', CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
-    const created = await fetch(`${server.url}/api/v1/repos`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'cells', private: true }),
-    });
+    const created = await createRepo(server.url, ADMIN_TOKEN, { name: 'cells', private: true });
     expect(created.status).toBeLessThan(300);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-server-'));
     repo = path.join(tmp, 'work');

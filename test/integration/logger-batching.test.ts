@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLogger } from '../../packages/logger/src/index.ts';
+import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const TOKEN = 'cairn_logger_batch_test_token_0001';
@@ -64,11 +65,7 @@ describe('the logger sends in batches', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'logger-batch-pw', CAIRN_ADMIN_TOKEN: TOKEN });
-    const created = await fetch(`${server.url}/api/v1/repos`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'batches', private: true }),
-    });
+    const created = await createRepo(server.url, TOKEN, { name: 'batches', private: true });
     expect(created.status).toBeLessThan(300);
     proxy = await startProxy(server.url);
   });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliverQueue } from '../../packages/logger/src/index.ts';
+import { createRepo } from '../support/create-repo.ts';
 import { freePort } from '../support/free-port.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -58,11 +59,7 @@ for (let r = 0; r < 3; r++) {
       CAIRN_ADMIN_PASSWORD: 'logger-test-pw',
       CAIRN_ADMIN_TOKEN: TOKEN,
     });
-    const created = await fetch(`${server.url}/api/v1/repos`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'training', private: true }),
-    });
+    const created = await createRepo(server.url, TOKEN, { name: 'training', private: true });
     expect(created.status).toBeLessThan(300);
 
     expect(await deliverQueue(queueDir, { token: TOKEN })).toMatchObject({ pending: 0, failed: 0 });

@@ -6,6 +6,7 @@ import {
   FIXTURE_RUNS,
   fixtureToRun,
 } from '../../packages/core/src/runs/filter-cases.fixture.ts';
+import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -48,11 +49,7 @@ async function search(
 
 beforeAll(async () => {
   server = await startTestServer();
-  const repo = await fetch(`${server.url}/api/v1/repos`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'search', private: true }),
-  });
+  const repo = await createRepo(server.url, ADMIN_TOKEN, { name: 'search', private: true });
   expect(repo.status).toBe(201);
   experimentId = (await ml('experiments/create', { name: 'table' })).json.experiment_id as string;
   for (const r of FIXTURE_RUNS) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepo } from '../support/create-repo.ts';
 import { freePort } from '../support/free-port.ts';
 import { type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
 import { waitFor, type YClient, yClient } from './yjs-clients.ts';
@@ -36,11 +37,7 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-yjs-crash-'));
   port = await freePort();
   await startServerProcess();
-  const res = await fetch(`${url()}/api/v1/repos`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'lab', private: true }),
-  });
+  const res = await createRepo(url(), ADMIN_TOKEN, { name: 'lab', private: true });
   expect(res.status).toBe(201);
 });
 

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { waitFor, type YClient, yClient } from './yjs-clients.ts';
 
@@ -20,11 +21,7 @@ const clients: YClient[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
-  const res = await fetch(`${server.url}/api/v1/repos`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'lab', private: true }),
-  });
+  const res = await createRepo(server.url, ADMIN_TOKEN, { name: 'lab', private: true });
   expect(res.status).toBe(201);
   const target = Number(new URL(server.url).port);
   proxy = net.createServer((downstream) => {

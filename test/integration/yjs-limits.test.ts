@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { rawSocket, waitFor } from './yjs-clients.ts';
 
@@ -12,11 +13,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const res = await fetch(`${server.url}/api/v1/repos`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'lab', private: false }),
-  });
+  const res = await createRepo(server.url, ADMIN_TOKEN, { name: 'lab', private: false });
   expect(res.status).toBe(201);
 });
 afterAll(() => server?.stop());

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { writeUpdateMessage } from '../../sync-server/src/yjs/messages.ts';
+import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { rawSocket, waitFor, type YClient, yClient } from './yjs-clients.ts';
 
@@ -27,11 +28,7 @@ const DOC = 'admin/lab/shared';
 
 beforeAll(async () => {
   server = await startTestServer();
-  const res = await fetch(`${server.url}/api/v1/repos`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'lab', private: true }),
-  });
+  const res = await createRepo(server.url, ADMIN_TOKEN, { name: 'lab', private: true });
   expect(res.status).toBe(201);
   a = yClient(server.url, 'admin', 'lab', 'shared', ADMIN_TOKEN);
   b = yClient(server.url, 'admin', 'lab', 'shared', ADMIN_TOKEN);
