@@ -14,6 +14,22 @@ import { experimentsDb } from './run-store.ts';
 import { metricHistory, pullRunFeed } from './server-runs.ts';
 import './experiments.css';
 
+/** A run's params or tags: one `<dt>` key, `<dd>` value pair each. */
+function Pairs(props: { entries: [string, string][] }) {
+  return (
+    <dl>
+      <For each={props.entries}>
+        {([k, v]) => (
+          <>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </>
+        )}
+      </For>
+    </dl>
+  );
+}
+
 export default function RunPage() {
   const params = useParams<{ owner: string; repo: string; runId: string }>();
   const repo = () => `${params.owner}/${params.repo}`;
@@ -70,16 +86,7 @@ export default function RunPage() {
               </Show>
             </dl>
             <h3>Params</h3>
-            <dl>
-              <For each={Object.entries(r().run.params)}>
-                {([k, v]) => (
-                  <>
-                    <dt>{k}</dt>
-                    <dd>{v}</dd>
-                  </>
-                )}
-              </For>
-            </dl>
+            <Pairs entries={Object.entries(r().run.params)} />
             <h3>Metrics</h3>
             <dl>
               <For each={Object.entries(r().run.metricSummaries)}>
@@ -109,16 +116,7 @@ export default function RunPage() {
             </For>
             {/* `cairn.*` tags are the tools' own bookkeeping (e.g. the logger's client run id), as MLflow's UI hides `mlflow.*`. */}
             <h3>Tags</h3>
-            <dl>
-              <For each={Object.entries(r().run.tags).filter(([k]) => !k.startsWith('cairn.'))}>
-                {([k, v]) => (
-                  <>
-                    <dt>{k}</dt>
-                    <dd>{v}</dd>
-                  </>
-                )}
-              </For>
-            </dl>
+            <Pairs entries={Object.entries(r().run.tags).filter(([k]) => !k.startsWith('cairn.'))} />
             <Show when={r().origin === 'mlflow'}>
               <RunArtifacts
                 server={defaultServer()}
