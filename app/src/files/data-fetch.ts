@@ -8,12 +8,11 @@
  */
 import { layoutOf, objectPath } from '@cairn/core/cache/object-path';
 import { FileHasher, type HashAlgorithm, hashWasmMd5 } from '@cairn/core/hash/index';
-import { authHeaders } from '../git/clone.ts';
-import { dvcRemoteUrl } from '../git/urls.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { defaultServer } from '../sync/api.ts';
+import { remoteOf } from '../sync/data-push.ts';
 
 export type DataFetchErrorCode = 'DATA_OFFLINE' | 'DATA_NOT_ON_SERVER' | 'DATA_CORRUPT' | 'DATA_FETCH_FAILED';
 
@@ -54,8 +53,7 @@ export async function ensureDataObject(
     throw new DataFetchError('DATA_OFFLINE', 'This data is not on this device, and the device is offline.', oid);
   }
   const server = handle.row.server ?? defaultServer();
-  const remote = { base: dvcRemoteUrl(server, handle.owner, handle.repo), headers: await authHeaders(server) };
-  await downloadObject(remote, store, algorithm, oid, onProgress, signal);
+  await downloadObject(await remoteOf(server, handle), store, algorithm, oid, onProgress, signal);
 }
 
 /**
