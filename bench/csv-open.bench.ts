@@ -16,22 +16,13 @@ import Papa from 'papaparse';
 import { CsvRowStore, streamCsv } from '../app/src/viewers/csv-parse.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import { rendererRssMb, samplePeakRss } from './csv-open/renderer-memory.ts';
-import { serveCsvHarness } from './csv-open/site.ts';
+import { type OpenResult, serveCsvHarness } from './csv-open/site.ts';
 import { measure, report } from './lib.ts';
 
 // What the harness page (csv-open/main.tsx) exposes; declared here since the root project has no JSX.
 declare global {
   interface Window {
-    openPicked(): Promise<{
-      firstRowMs: number;
-      doneMs: number;
-      longestFrameGapMs: number;
-      jumpToMiddleMs: number;
-      jumpToEndMs: number;
-      lastRowCells: string;
-      rows: string;
-      heapMb: number | null;
-    }>;
+    openPicked(): Promise<OpenResult>;
   }
 }
 

@@ -8,18 +8,7 @@ import { render } from 'solid-js/web';
 import CsvViewer from '../../app/src/viewers/CsvViewer.tsx';
 import '../../app/src/viewers/viewers.css';
 import { fileFromBytes, type ViewFile } from '../../app/src/viewers/view-file.ts';
-
-export interface OpenResult {
-  firstRowMs: number;
-  doneMs: number;
-  longestFrameGapMs: number;
-  jumpToMiddleMs: number;
-  jumpToEndMs: number;
-  /** The last row as drawn after the jump (index, then cells), or '' if it never showed. */
-  lastRowCells: string;
-  rows: string;
-  heapMb: number | null;
-}
+import type { OpenResult } from './site.ts';
 
 declare global {
   interface Window {

@@ -14,6 +14,19 @@ import solid from 'vite-plugin-solid';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
+/** What the harness page's `openPicked()` resolves with (main.tsx), read by the bench. */
+export interface OpenResult {
+  firstRowMs: number;
+  doneMs: number;
+  longestFrameGapMs: number;
+  jumpToMiddleMs: number;
+  jumpToEndMs: number;
+  /** The last row as drawn after the jump (index, then cells), or '' if it never showed. */
+  lastRowCells: string;
+  rows: string;
+  heapMb: number | null;
+}
+
 export interface HarnessSite {
   url: string;
   close(): Promise<void>;
