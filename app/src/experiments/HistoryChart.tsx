@@ -12,30 +12,21 @@ import 'uplot/dist/uPlot.min.css';
 import type { HistoryRequest, HistoryResponse } from './history-protocol.ts';
 import { columnsOfPoints, prepareHistory, seriesOfColumns, smooth, type XAxis } from './history-series.ts';
 import { RAMP } from './parallel-coords.ts';
+import { workerCalls } from './worker-calls.ts';
 
 // One worker for every chart of the tab, started with the first chart and kept.
-let sharedWorker: Worker | null = null;
 let nextRequest = 1;
-const replies = new Map<number, (r: HistoryResponse) => void>();
-function historyWorker(): Worker | null {
-  if (typeof Worker === 'undefined') return null;
-  if (!sharedWorker) {
-    sharedWorker = new Worker(new URL('./history.worker.ts', import.meta.url), {
+const historyWorker = workerCalls<HistoryRequest, HistoryResponse>(
+  () =>
+    new Worker(new URL('./history.worker.ts', import.meta.url), {
       type: 'module',
       name: 'cairn-metric-history',
-    });
-    sharedWorker.onmessage = (e: MessageEvent<HistoryResponse>) => {
-      replies.get(e.data.id)?.(e.data);
-      replies.delete(e.data.id);
-    };
-  }
-  return sharedWorker;
-}
+    }),
+);
 
 /** Asks the worker (or, without workers, this thread) for the chart's data. */
 function prepare(req: HistoryRequest): Promise<HistoryResponse> {
-  const worker = historyWorker();
-  if (!worker) {
+  if (typeof Worker === 'undefined') {
     const t0 = performance.now();
     const series = req.runs.map((r) => {
       const s = seriesOfColumns(r.history, req.xAxis, r.start);
@@ -43,15 +34,10 @@ function prepare(req: HistoryRequest): Promise<HistoryResponse> {
     });
     return Promise.resolve({ id: req.id, ...prepareHistory(series, req.width), ms: performance.now() - t0 });
   }
-  return new Promise((resolve) => {
-    replies.set(req.id, resolve);
-    const transfer = req.runs.flatMap((r) => [
-      r.history.steps.buffer,
-      r.history.timestamps.buffer,
-      r.history.values.buffer,
-    ]);
-    worker.postMessage(req, { transfer });
-  });
+  return historyWorker(
+    req,
+    req.runs.flatMap((r) => [r.history.steps.buffer, r.history.timestamps.buffer, r.history.values.buffer]),
+  );
 }
 
 /** uPlot's form: plain arrays with null where a run has no point. */

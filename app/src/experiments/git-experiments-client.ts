@@ -5,41 +5,21 @@
 import type { GitExperiment } from '@cairn/core/experiments/index';
 import type { ScanRequest, ScanResponse } from './git-experiments-protocol.ts';
 import { type ExperimentsDb, savedGitExperiment, saveGitExperiments } from './run-store.ts';
+import { workerCalls } from './worker-calls.ts';
 
-let worker: Worker | null = null;
 let nextId = 1;
-const waiting = new Map<number, (r: ScanResponse) => void>();
-
-function scanWorker(): Worker {
-  if (!worker) {
-    worker = new Worker(new URL('./git-experiments.worker.ts', import.meta.url), {
+// A worker that fails to load or crashes answers nobody: fail what waits, start afresh next time.
+const scan = workerCalls<ScanRequest, ScanResponse>(
+  () =>
+    new Worker(new URL('./git-experiments.worker.ts', import.meta.url), {
       type: 'module',
       name: 'cairn-git-experiments',
-    });
-    worker.onmessage = (e: MessageEvent<ScanResponse>) => {
-      waiting.get(e.data.id)?.(e.data);
-      waiting.delete(e.data.id);
-    };
-    // A worker that fails to load or crashes answers nobody: fail what waits, start afresh next time.
-    worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      const message = `the git-experiments worker failed: ${e.message || 'it could not start'}`;
-      for (const [id, resolve] of waiting) resolve({ id, ok: false, message });
-      waiting.clear();
-      worker?.terminate();
-      worker = null;
-    };
-  }
-  return worker;
-}
+    }),
+  (id, message) => ({ id, ok: false, message: `the git-experiments worker failed: ${message}` }),
+);
 
 export async function scanGitExperiments(fsName: string, dir: string, repo: string): Promise<GitExperiment[]> {
-  const id = nextId++;
-  const reply = await new Promise<ScanResponse>((resolve) => {
-    waiting.set(id, resolve);
-    const req: ScanRequest = { id, fsName, dir, repo };
-    scanWorker().postMessage(req);
-  });
+  const reply = await scan({ id: nextId++, fsName, dir, repo });
   if (!reply.ok) throw new Error(reply.message);
   return reply.experiments;
 }
