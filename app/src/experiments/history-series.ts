@@ -52,6 +52,36 @@ export function smooth(ys: Float64Array, weight: number): Float64Array {
   return out;
 }
 
+/**
+ * Walks a series in x order and calls `visit` once per run of points in the same bucket
+ * (`bucketOf(x)`), with the indexes of its first, lowest, highest and last point.
+ */
+function eachBucket(
+  s: Series,
+  bucketOf: (x: number) => number,
+  visit: (bucket: number, first: number, minI: number, maxI: number, lastI: number) => void,
+): void {
+  let b = -1;
+  let first = 0;
+  let minI = 0;
+  let maxI = 0;
+  let lastI = 0;
+  for (let i = 0; i < s.xs.length; i++) {
+    const bucket = bucketOf(s.xs[i] as number);
+    if (bucket !== b) {
+      if (b >= 0) visit(b, first, minI, maxI, lastI);
+      b = bucket;
+      first = minI = maxI = lastI = i;
+      continue;
+    }
+    const y = s.ys[i] as number;
+    lastI = i;
+    if (y < (s.ys[minI] as number)) minI = i;
+    if (y > (s.ys[maxI] as number)) maxI = i;
+  }
+  if (b >= 0) visit(b, first, minI, maxI, lastI);
+}
+
 /** Keeps the first, min, max and last point of each of `buckets` x-ranges (in x order). */
 export function downsample(s: Series, buckets: number): Series {
   const n = s.xs.length;
@@ -59,33 +89,18 @@ export function downsample(s: Series, buckets: number): Series {
   const x0 = s.xs[0] as number;
   const span = (s.xs[n - 1] as number) - x0 || 1;
   const keep: number[] = [];
-  let b = -1;
-  let first = 0;
-  let minI = 0;
-  let maxI = 0;
-  let lastI = 0;
   // first ≤ the earlier extreme ≤ the later ≤ last: each kept once, in x order.
-  const flush = () => {
-    if (b < 0) return;
-    let prev = -1;
-    for (const i of [first, Math.min(minI, maxI), Math.max(minI, maxI), lastI]) {
-      if (i > prev) keep.push(i);
-      prev = Math.max(prev, i);
-    }
-  };
-  for (let i = 0; i < n; i++) {
-    const bucket = Math.min(buckets - 1, Math.floor((((s.xs[i] as number) - x0) / span) * buckets));
-    if (bucket !== b) {
-      flush();
-      b = bucket;
-      first = minI = maxI = lastI = i;
-      continue;
-    }
-    lastI = i;
-    if ((s.ys[i] as number) < (s.ys[minI] as number)) minI = i;
-    if ((s.ys[i] as number) > (s.ys[maxI] as number)) maxI = i;
-  }
-  flush();
+  eachBucket(
+    s,
+    (x) => Math.min(buckets - 1, Math.floor(((x - x0) / span) * buckets)),
+    (_b, first, minI, maxI, lastI) => {
+      let prev = -1;
+      for (const i of [first, Math.min(minI, maxI), Math.max(minI, maxI), lastI]) {
+        if (i > prev) keep.push(i);
+        prev = Math.max(prev, i);
+      }
+    },
+  );
   const xs = new Float64Array(keep.length);
   const ys = new Float64Array(keep.length);
   for (let k = 0; k < keep.length; k++) {
@@ -239,34 +254,18 @@ export function gridHistory(series: readonly Series[], buckets: number): Aligned
   for (let b = 0; b < buckets; b++) for (let k = 0; k < 4; k++) xs[b * 4 + k] = x0 + (b + k * 0.333) * w;
   const ys = series.map((s) => {
     const out = new Float64Array(buckets * 4).fill(Number.NaN);
-    let b = -1;
-    let first = 0;
-    let minI = 0;
-    let maxI = 0;
-    let lastI = 0;
-    const flush = () => {
-      if (b < 0) return;
-      const at = b * 4;
-      out[at] = s.ys[first] as number;
-      if (lastI !== first) out[at + 3] = s.ys[lastI] as number;
-      const [e, l] = minI <= maxI ? [minI, maxI] : [maxI, minI];
-      if (e !== first && e !== lastI) out[at + 1] = s.ys[e] as number;
-      if (l !== first && l !== lastI && l !== e) out[at + 2] = s.ys[l] as number;
-    };
-    for (let i = 0; i < s.xs.length; i++) {
-      const y = s.ys[i] as number;
-      const bucket = Math.min(buckets - 1, Math.floor(((s.xs[i] as number) - x0) / w));
-      if (bucket !== b) {
-        flush();
-        b = bucket;
-        first = minI = maxI = lastI = i;
-        continue;
-      }
-      lastI = i;
-      if (y < (s.ys[minI] as number)) minI = i;
-      if (y > (s.ys[maxI] as number)) maxI = i;
-    }
-    flush();
+    eachBucket(
+      s,
+      (x) => Math.min(buckets - 1, Math.floor((x - x0) / w)),
+      (b, first, minI, maxI, lastI) => {
+        const at = b * 4;
+        out[at] = s.ys[first] as number;
+        if (lastI !== first) out[at + 3] = s.ys[lastI] as number;
+        const [e, l] = minI <= maxI ? [minI, maxI] : [maxI, minI];
+        if (e !== first && e !== lastI) out[at + 1] = s.ys[e] as number;
+        if (l !== first && l !== lastI && l !== e) out[at + 2] = s.ys[l] as number;
+      },
+    );
     return out;
   });
   return { xs, ys, mode: 'grid', buckets };
