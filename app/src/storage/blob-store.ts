@@ -41,13 +41,6 @@ export function dataObjectId(oid: string, legacy: boolean): ObjectId {
   return objectId(legacy ? 'md5-dos2unix' : 'md5', oid);
 }
 
-/** The two halves of an object id. */
-export function splitObjectId(id: ObjectId): { algorithm: HashAlgorithm; oid: string } {
-  assertObjectId(id);
-  const slash = id.indexOf('/');
-  return { algorithm: id.slice(0, slash) as HashAlgorithm, oid: id.slice(slash + 1) };
-}
-
 /** Streams one object in. Nothing is visible until `commit`; `abort` drops what was written. */
 export interface BlobWriter {
   write(bytes: Uint8Array): Promise<void>;

@@ -4,7 +4,7 @@ import { getDb } from './db.ts';
 import { DexieBlobStore } from './dexie-blob-store.ts';
 
 export type { BlobStore, BlobWriter, ObjectId } from './blob-store.ts';
-export { BlobNotFoundError, dataObjectId, OID_PATTERN, objectId, splitObjectId } from './blob-store.ts';
+export { BlobNotFoundError, dataObjectId, OID_PATTERN, objectId } from './blob-store.ts';
 
 let store: BlobStore | null = null;
 
