@@ -2,20 +2,11 @@ import { ParseError } from '@cairn/core/errors/parse-error';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { listManifestFolder, parseDirManifest } from './dir-manifest.ts';
+import { parseErrorOf } from './parse-error-of.ts';
 
 const a = 'a'.repeat(32);
 const b = 'b'.repeat(32);
 const c = 'c'.repeat(32);
-
-function errorOf(run: () => unknown): ParseError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ParseError) return error;
-    throw error;
-  }
-  throw new Error('expected a ParseError');
-}
 
 describe('.dir manifests (core parseDirManifest, listed for the browser)', () => {
   const text = JSON.stringify([
@@ -44,10 +35,13 @@ describe('.dir manifests (core parseDirManifest, listed for the browser)', () =>
   });
 
   it('refuses broken manifests with core’s typed error, naming the manifest', () => {
-    expect(errorOf(() => parseDirManifest('{', 'md5/x.dir'))).toMatchObject({ code: 'json_syntax', file: 'md5/x.dir' });
-    const notList = errorOf(() => parseDirManifest('{}', 'x.dir'));
+    expect(parseErrorOf(() => parseDirManifest('{', 'md5/x.dir'))).toMatchObject({
+      code: 'json_syntax',
+      file: 'md5/x.dir',
+    });
+    const notList = parseErrorOf(() => parseDirManifest('{}', 'x.dir'));
     expect(notList).toMatchObject({ code: 'schema', message: 'a .dir manifest must be a JSON list' });
-    expect(errorOf(() => parseDirManifest('[{"relpath": "a"}]', 'x.dir'))).toMatchObject({
+    expect(parseErrorOf(() => parseDirManifest('[{"relpath": "a"}]', 'x.dir'))).toMatchObject({
       code: 'schema',
       path: '0.md5',
     });
@@ -55,7 +49,7 @@ describe('.dir manifests (core parseDirManifest, listed for the browser)', () =>
 
   it('refuses relpaths that would leave the folder or are absolute', () => {
     for (const bad of ['../etc/passwd', '/etc/passwd', 'a/../../b', 'a//b']) {
-      const error = errorOf(() => parseDirManifest(JSON.stringify([{ md5: a, relpath: bad }]), 'x.dir'));
+      const error = parseErrorOf(() => parseDirManifest(JSON.stringify([{ md5: a, relpath: bad }]), 'x.dir'));
       expect(error).toMatchObject({ code: 'schema', file: 'x.dir', path: '0.relpath' });
       expect(error.message).toMatch(/^entry 0: relpath /);
     }

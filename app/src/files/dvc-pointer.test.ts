@@ -4,19 +4,9 @@ import { ParseError } from '@cairn/core/errors/parse-error';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDvcPointer } from './dvc-pointer.ts';
+import { parseErrorOf } from './parse-error-of.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../../shared/fixtures');
-
-/** The error a call throws (these parsers throw core's typed ParseError). */
-function errorOf(run: () => unknown): ParseError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ParseError) return error;
-    throw error;
-  }
-  throw new Error('expected a ParseError');
-}
 
 describe('parseDvcPointer (core parseDvcFile, reshaped for the browser)', () => {
   it('reads a DVC 3 import file (example-get-started)', () => {
@@ -67,7 +57,7 @@ describe('parseDvcPointer (core parseDvcFile, reshaped for the browser)', () => 
   });
 
   it('gives the typed code, file, line and column for broken YAML', () => {
-    const error = errorOf(() => parseDvcPointer('outs:\n- md5: abc\n  path: [unclosed\n', 'data/x.dvc'));
+    const error = parseErrorOf(() => parseDvcPointer('outs:\n- md5: abc\n  path: [unclosed\n', 'data/x.dvc'));
     expect(error.code).toBe('yaml_syntax');
     expect(error.file).toBe('data/x.dvc');
     expect(error.line).toBeGreaterThan(1);
@@ -75,12 +65,12 @@ describe('parseDvcPointer (core parseDvcFile, reshaped for the browser)', () => 
   });
 
   it('refuses outs without a path, or with a hash that is not an MD5, at their line', () => {
-    const noPath = errorOf(() => parseDvcPointer('outs:\n- md5: 0123456789abcdef0123456789abcdef\n', 'a.dvc'));
+    const noPath = parseErrorOf(() => parseDvcPointer('outs:\n- md5: 0123456789abcdef0123456789abcdef\n', 'a.dvc'));
     expect(noPath).toMatchObject({ code: 'schema', file: 'a.dvc', line: 2 });
     expect(noPath.message).toContain('every entry needs a non-empty string `path`');
-    const badHash = errorOf(() => parseDvcPointer('outs:\n- path: a\n  md5: nothex\n', 'a.dvc'));
+    const badHash = parseErrorOf(() => parseDvcPointer('outs:\n- path: a\n  md5: nothex\n', 'a.dvc'));
     expect(badHash).toMatchObject({ code: 'schema', file: 'a.dvc', line: 3, path: 'outs.0.md5' });
-    expect(errorOf(() => parseDvcPointer('- just a list\n', 'a.dvc')).code).toBe('schema');
+    expect(parseErrorOf(() => parseDvcPointer('- just a list\n', 'a.dvc')).code).toBe('schema');
   });
 
   it('refuses out paths that leave the repository or are absolute (unsafe_path)', () => {
@@ -89,7 +79,7 @@ describe('parseDvcPointer (core parseDvcFile, reshaped for the browser)', () => 
       ['/etc/passwd', 3],
       ['..\\outside', 3],
     ] as const) {
-      const error = errorOf(() =>
+      const error = parseErrorOf(() =>
         parseDvcPointer(
           `outs:\n- md5: 0123456789abcdef0123456789abcdef\n  path: ${JSON.stringify(bad)}\n`,
           'data/x.dvc',

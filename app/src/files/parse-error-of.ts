@@ -1,0 +1,12 @@
+/** Test helper: the core ParseError a call throws (the files/ parsers throw it typed). */
+import { ParseError } from '@cairn/core/errors/parse-error';
+
+export function parseErrorOf(run: () => unknown): ParseError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ParseError) return error;
+    throw error;
+  }
+  throw new Error('expected a ParseError');
+}
