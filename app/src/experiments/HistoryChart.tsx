@@ -6,7 +6,7 @@
  * steps reach uPlot bounded and the page never waits on the arithmetic.
  */
 import type { MetricPoint, Run } from '@cairn/core/runs/index';
-import { createEffect, onCleanup } from 'solid-js';
+import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { HistoryRequest, HistoryResponse } from './history-protocol.ts';
@@ -22,6 +22,9 @@ const historyWorker = workerCalls<HistoryRequest, HistoryResponse>(
       type: 'module',
       name: 'cairn-metric-history',
     }),
+  // A worker that throws or fails to load answers what waits (the chart says so; the next chart
+  // starts a new worker) instead of leaving the chart waiting forever.
+  (id, message) => ({ id, xs: new Float64Array(0), ys: [], mode: 'exact', buckets: 0, ms: 0, error: message }),
 );
 
 /** Asks the worker (or, without workers, this thread) for the chart's data. */
@@ -67,6 +70,7 @@ export function HistoryChart(props: {
   let plot: uPlot | null = null;
   let frames = 0;
   let latest = 0;
+  const [failure, setFailure] = createSignal<string | null>(null);
   createEffect(() => {
     const width = Math.max(320, host.clientWidth || 800);
     const runs = props.runs;
@@ -83,6 +87,9 @@ export function HistoryChart(props: {
     void prepare(req).then((reply) => {
       if (reply.id !== latest) return; // a newer request is on its way
       plot?.destroy();
+      plot = null;
+      setFailure(reply.error ?? null);
+      if (reply.error) return;
       const many = runs.length > 20;
       plot = new uPlot(
         {
@@ -123,5 +130,16 @@ export function HistoryChart(props: {
     latest = -1;
     plot?.destroy();
   });
-  return <div ref={host} data-testid="history-chart" />;
+  return (
+    <>
+      <Show when={failure()}>
+        {(message) => (
+          <div class="notice error" role="alert" data-testid="history-chart-error">
+            Could not draw the history of {props.metric}: {message()}
+          </div>
+        )}
+      </Show>
+      <div ref={host} data-testid="history-chart" />
+    </>
+  );
 }

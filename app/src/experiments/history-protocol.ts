@@ -19,4 +19,6 @@ export interface HistoryResponse {
   buckets: number;
   /** The worker's time for this request. */
   ms: number;
+  /** Set when the worker failed (crashed or could not load): there is nothing to draw. */
+  error?: string;
 }
