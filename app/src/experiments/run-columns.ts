@@ -94,8 +94,24 @@ export function cellValue(run: Run, col: Column, summary: MetricSummaryKind = 'l
 }
 
 /** A cell as text for the table and CSV. */
+/** The scanner's `cairn.metrics_state` values (core git-experiment.ts), in words. */
+const METRICS_STATE_WORDS: Record<string, string> = {
+  present: 'in git',
+  'params-only': 'params only',
+  'in-dvc-data': 'in DVC data',
+  missing: 'missing',
+};
+
+/** What a metric cell a run has no value for says: DVC-kept metrics are not "nothing". */
+export function missingMetricText(run: Run): string {
+  return run.tags['cairn.metrics_state'] === 'in-dvc-data' ? 'in DVC data' : '';
+}
+
 export function formatCell(value: Cell, col: Column): string {
   if (value === null) return '';
+  if (col.kind === 'tag' && col.key === 'cairn.metrics_state' && typeof value === 'string') {
+    return METRICS_STATE_WORDS[value] ?? value;
+  }
   if (col.kind === 'attr' && col.key === 'start_time' && typeof value === 'number') {
     return new Date(value).toISOString().replace('T', ' ').slice(0, 19);
   }

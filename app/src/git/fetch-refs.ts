@@ -7,13 +7,15 @@
  * refspecs when it writes refs, but before that `fetch` drops every advertised ref outside
  * HEAD, `refs/heads/` and `refs/tags/` — a `+refs/exps/*:refs/exps/*` refspec never sees them.
  * A single-ref fetch of an experiment's full name does reach it; we then write the ref.
- * Only experiments whose commit is not here yet cost a request.
+ * Only experiments whose commit is not here yet cost a request. Every fetch goes through
+ * advertised-head.ts, so a server whose HEAD dangles can still be fetched from.
  *
  * The branch opened by default is recorded in the repository's config (`cairn.defaultbranch`),
  * with `cairn.headfallback` set when the server's HEAD named no existing branch, so the views
  * can say that they chose one.
  */
 import type { FsClient, HttpClient } from 'isomorphic-git';
+import { withAdvertisedHead } from './advertised-head.ts';
 import type { Git } from './load-git.ts';
 import { pickDefaultBranch, readServerRefs, type ServerRefs } from './server-refs.ts';
 
@@ -59,7 +61,7 @@ export async function fetchAllRefs(opts: FetchAllOptions): Promise<FetchAllOutco
     // server deleted.
     await git.fetch({
       fs,
-      http,
+      http: withAdvertisedHead(http, anchor),
       dir,
       url,
       remote: 'origin',
@@ -97,7 +99,7 @@ async function fetchExperiments(opts: FetchAllOptions, remote: Map<string, strin
     if (!have) {
       await git.fetch({
         fs,
-        http,
+        http: withAdvertisedHead(http, ref),
         dir,
         url,
         remote: 'origin',

@@ -39,8 +39,20 @@ beforeAll(async () => {
   const target = commitId(`${head}twin 0\n`).slice(0, 5);
   let n = 1;
   while (commitId(`${head}twin ${n}\n`).slice(0, 5) !== target) n++;
-  const a = await git.writeObject({ fs, dir, type: 'commit', format: 'content', object: Buffer.from(`${head}twin 0\n`) });
-  const b = await git.writeObject({ fs, dir, type: 'commit', format: 'content', object: Buffer.from(`${head}twin ${n}\n`) });
+  const a = await git.writeObject({
+    fs,
+    dir,
+    type: 'commit',
+    format: 'content',
+    object: Buffer.from(`${head}twin 0\n`),
+  });
+  const b = await git.writeObject({
+    fs,
+    dir,
+    type: 'commit',
+    format: 'content',
+    object: Buffer.from(`${head}twin ${n}\n`),
+  });
   twins = [a, b].sort() as [string, string];
 }, 60_000);
 
