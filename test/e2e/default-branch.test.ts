@@ -212,6 +212,10 @@ describe.skipIf(!e2eAvailable())('repositories whose branch is not main, in Chro
     expect(await row.textContent()).toContain('0.97');
     // …and the master commits as runs too.
     await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 30_000 }).toBe(11);
+    // Its page lists the output hashes dvc.lock records.
+    await row.getByRole('link', { name: 'lucid-hare' }).click();
+    await expect.poll(() => text(page, 'run-outs'), { timeout: 30_000 }).toContain(`model.pkl${md5('model99')}`);
+    expect(await text(page, 'run-outs')).toContain(`data/prepared${md5('prep0')}.dir`);
 
     // A branch pushed after the clone is fetched when its URL is opened online.
     await git('switch', '-q', '-c', 'feature/late');

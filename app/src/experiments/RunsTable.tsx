@@ -44,6 +44,7 @@ function widthOf(col: Column): number {
 }
 
 function label(col: Column): string {
+  if (col.kind === 'tag' && col.key === 'cairn.metrics_state') return 'metrics';
   return col.kind === 'attr' ? col.key.replace('_', ' ') : col.key;
 }
 
