@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { spawnServer } from '../support/spawn-server.ts';
 
 /**
  * The default branch of a repository, with the real git CLI against the real server: the first
@@ -117,6 +118,22 @@ describe('default branch', () => {
     expect((await api('GET', '/repos/admin/several-no-main')).body.defaultBranch).toBe('alpha');
   });
 
+  it('ends with a default branch that exists when two first pushes race', async () => {
+    expect((await api('POST', '/repos', { name: 'raced', private: true })).status).toBe(201);
+    const a = await localHistory('race-a', 'develop');
+    const b = await localHistory('race-b', 'staging');
+    const pushes = await Promise.all([
+      git(['push', '-q', authed('admin/raced'), 'develop'], a),
+      git(['push', '-q', authed('admin/raced'), 'staging'], b),
+    ]);
+    expect(pushes.map((p) => p.code)).toEqual([0, 0]);
+    const defaultBranch = (await api('GET', '/repos/admin/raced')).body.defaultBranch;
+    expect(['develop', 'staging']).toContain(defaultBranch);
+    const c = await cloneOf(authed('admin/raced'), 'raced-clone');
+    expect(c.branch).toBe(defaultBranch);
+    expect(c.hasFiles).toBe(true);
+  });
+
   it('changes the default branch through the API, and refuses a missing or invalid branch', async () => {
     const patched = await api('PATCH', '/repos/admin/demo', { defaultBranch: 'main' });
     expect(patched.status).toBe(200);
@@ -201,5 +218,41 @@ describe('default branch', () => {
     const refused = await api('PATCH', '/repos/admin/mirror', { defaultBranch: 'master' });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('mirror_read_only');
+  });
+});
+
+describe('repositories pushed to before the default branch was kept', () => {
+  it('are repaired when the server starts: HEAD that names a missing main moves to master', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-defbranch-restart-'));
+    let spawned = await spawnServer(dataDir, { CAIRN_DEMO: '0' });
+    try {
+      const on = { url: spawned.url } as TestServer;
+      expect((await api('POST', '/repos', { name: 'old', private: true }, on)).status).toBe(201);
+      const src = await localHistory('old-src', 'master');
+      expect((await git(['push', '-q', authed('admin/old', on), 'master'], src)).code).toBe(0);
+      await spawned.kill();
+      // What servers before this change left behind: HEAD still naming the initial main.
+      const bares = fs.readdirSync(path.join(dataDir, 'git')).filter((f) => f.endsWith('.git'));
+      expect(bares).toHaveLength(1);
+      const bare = path.join(dataDir, 'git', bares[0] as string);
+      expect((await git(['symbolic-ref', 'HEAD', 'refs/heads/main'], bare)).code).toBe(0);
+      expect((await git(['ls-remote', '--symref', bare, 'HEAD'], bare)).out).toBe('');
+
+      spawned = await spawnServer(dataDir, { CAIRN_DEMO: '0' });
+      const again = { url: spawned.url } as TestServer;
+      // The repair runs in the background after start: wait for it (bounded), then check as a user.
+      let defaultBranch: string | null = null;
+      for (let i = 0; i < 200 && defaultBranch === null; i++) {
+        defaultBranch = (await api('GET', '/repos/admin/old', undefined, again)).body.defaultBranch;
+        if (defaultBranch === null) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(defaultBranch).toBe('master');
+      const c = await cloneOf(authed('admin/old', again), 'old-clone');
+      expect(c.branch).toBe('master');
+      expect(c.hasFiles).toBe(true);
+    } finally {
+      await spawned.kill();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
