@@ -177,9 +177,14 @@ describe.skipIf(!e2eAvailable())('repositories whose branch is not main, in Chro
     const shortId = (await git('rev-parse', 'HEAD~4')).slice(0, 7);
     const shortSummary = await git('log', '-1', '--format=%s', 'HEAD~4');
 
-    // `git clone` of it checks out master (once the server makes the first push its HEAD).
+    // The first branch pushed is the default: the server says so, and `git clone` checks it out.
+    const info = await fetch(`${server.url}/api/v1/repos/admin/demo`, {
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(((await info.json()) as { defaultBranch: string | null }).defaultBranch).toBe('master');
     const cloned = await runGit(['clone', '-q', `${server.url}/admin/demo.git`, path.join(tmp, 'clone')], { home });
     expect(cloned.code, cloned.out).toBe(0);
+    expect(fs.readFileSync(path.join(tmp, 'clone', 'dvc.yaml'), 'utf8')).toContain('stages:');
 
     const page = await chrome.context.newPage();
     const errors: string[] = [];
@@ -188,6 +193,7 @@ describe.skipIf(!e2eAvailable())('repositories whose branch is not main, in Chro
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
     await expect.poll(() => page.getByTestId('entry').count(), { timeout: 60_000 }).toBeGreaterThan(4);
     expect(await text(page, 'default-branch-name')).toBe('master');
+    expect(await page.getByTestId('head-fallback').count()).toBe(0); // the server named it
     const picker = page.getByTestId('ref-picker');
     expect(await picker.locator('optgroup[label="Branches"] option').allTextContents()).toEqual(['master (default)']);
     expect(await picker.locator('optgroup[label="Tags"] option').allTextContents()).toEqual(['v1.0']);
@@ -229,6 +235,27 @@ describe.skipIf(!e2eAvailable())('repositories whose branch is not main, in Chro
         timeout: 30_000,
       })
       .toContain('LATE.md');
+
+    // Signed in as its admin, the default branch can be changed here; the server follows.
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByPlaceholder('user name').fill('admin');
+    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/`);
+    await page.goto(`${server.url}/admin/demo`);
+    await page.getByTestId('default-branch-select').selectOption('feature/late');
+    await page.getByTestId('default-branch-save').click();
+    await expect
+      .poll(() => text(page, 'default-branch-message'), { timeout: 30_000 })
+      .toBe('feature/late is now the default branch.');
+    expect(await text(page, 'default-branch-name')).toBe('feature/late');
+    const after = await fetch(`${server.url}/api/v1/repos/admin/demo`, {
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(((await after.json()) as { defaultBranch: string | null }).defaultBranch).toBe('feature/late');
+    await page.getByTestId('default-branch-select').selectOption('master');
+    await page.getByTestId('default-branch-save').click();
+    await expect.poll(() => text(page, 'default-branch-name'), { timeout: 30_000 }).toBe('master');
 
     // Offline: the same pages open from this device.
     await chrome.context.setOffline(true);
