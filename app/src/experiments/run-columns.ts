@@ -49,9 +49,17 @@ export function columnsOf(runs: readonly Run[]): Column[] {
   ];
 }
 
-/** Where a run came from, in words: the MLflow experiment or the branch and short commit. */
+/** DVC names experiment refs `exps/<2 hex>/<38 hex of the baseline commit>/<name>`. */
+const DVC_EXP_REF = /^exps\/[0-9a-f]{2}\/[0-9a-f]{38}\/(.+)$/;
+
+/**
+ * Where a run came from, in words: the MLflow experiment, or the branch and short commit (a
+ * DVC experiment by its name: its ref's long baseline id says nothing at a glance).
+ */
 export function sourceLabel(run: Run): string {
-  return run.source.kind === 'git' ? `${run.source.branch}@${run.source.commit.slice(0, 7)}` : 'mlflow';
+  if (run.source.kind !== 'git') return 'mlflow';
+  const exp = DVC_EXP_REF.exec(run.source.branch);
+  return `${exp ? `exp ${exp[1]}` : run.source.branch}@${run.source.commit.slice(0, 7)}`;
 }
 
 function own<T>(rec: Record<string, T>, key: string): T | undefined {

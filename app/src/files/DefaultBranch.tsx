@@ -59,6 +59,7 @@ export function DefaultBranch(props: { session: RepoSession; refs: RepoRefs; onC
               Default branch: <strong data-testid="default-branch-name">{branch()}</strong>
             </span>
             <Show when={isAdmin() && props.refs.branches.length > 0}>
+              <span class="muted">change to</span>
               <select
                 aria-label="New default branch"
                 data-testid="default-branch-select"
