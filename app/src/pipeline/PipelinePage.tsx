@@ -300,7 +300,7 @@ function GraphAsText(props: { view: PipelineView; status: Map<string, StageStatu
       <ul>
         <For each={props.view.nodes}>
           {(n) => (
-            <li data-testid="graph-node" data-kind={n.kind} data-state={props.status.get(n.id)?.state ?? ''}>
+            <li data-testid="graph-node" data-label={n.label} data-kind={n.kind} data-state={props.status.get(n.id)?.state ?? ''}>
               <button type="button" class="link-button" onClick={() => props.onPick(n.id)}>
                 {n.label}
               </button>{' '}
