@@ -5,3 +5,4 @@ export * from './pipeline-diff.ts';
 export * from './pipeline-view.ts';
 export * from './repo-pipeline.ts';
 export * from './tree-status.ts';
+export * from './ascii-dag.ts';
