@@ -354,7 +354,9 @@ describe.skipIf(!e2eAvailable())('the Pipeline tab in Chromium', () => {
     expect(await changed.first().textContent()).toContain('train');
     expect(await changed.first().getAttribute('data-change')).toBe('changed');
     await changed.first().getByRole('button').click();
-    await expect(page.getByTestId('panel-diff').textContent()).resolves.toContain('param params.yaml:train.lr: 0.01 → 0.02');
+    await expect(page.getByTestId('panel-diff').textContent()).resolves.toContain(
+      'param params.yaml:train.lr: 0.01 → 0.02',
+    );
     await screenshot('diff');
   }, 120_000);
 

@@ -36,11 +36,7 @@ function PathLink(props: { ctx: PanelContext; path: string; dir?: boolean }): JS
   const c = props.ctx;
   const isDir = () => props.dir ?? !c.snapshot.gitPaths.includes(props.path);
   return (
-    <A
-      href={
-        isDir() ? treeUrl(c.owner, c.repo, c.rev, props.path) : blobUrl(c.owner, c.repo, c.rev, props.path)
-      }
-    >
+    <A href={isDir() ? treeUrl(c.owner, c.repo, c.rev, props.path) : blobUrl(c.owner, c.repo, c.rev, props.path)}>
       {props.path}
     </A>
   );
@@ -120,7 +116,11 @@ function StageDetails(props: { ctx: PanelContext; id: string }) {
           <ul class="entries">
             <For each={s().deps}>
               {(d) => (
-                <EntryRow ctx={props.ctx} path={joinPath(s().wdir, d)} entry={locked()?.deps.find((e) => e.path === d)} />
+                <EntryRow
+                  ctx={props.ctx}
+                  path={joinPath(s().wdir, d)}
+                  entry={locked()?.deps.find((e) => e.path === d)}
+                />
               )}
             </For>
           </ul>
@@ -132,8 +132,7 @@ function StageDetails(props: { ctx: PanelContext; id: string }) {
                   const file = joinPath(s().wdir, p.file);
                   const data = () => props.ctx.snapshot.pipeline.params[file];
                   const keys = () =>
-                    p.keys ??
-                    (typeof data() === 'object' && data() !== null ? Object.keys(data() as object) : []);
+                    p.keys ?? (typeof data() === 'object' && data() !== null ? Object.keys(data() as object) : []);
                   return (
                     <li>
                       <PathLink ctx={props.ctx} path={file} dir={false} />
@@ -199,7 +198,11 @@ function FileDetails(props: { ctx: PanelContext; path: string }) {
           <ul class="entries">
             <For each={f().dvc.outs}>
               {(o) => (
-                <EntryRow ctx={props.ctx} path={joinPath(props.path.replace(/\/?[^/]*$/, '') || '.', o.path)} entry={o} />
+                <EntryRow
+                  ctx={props.ctx}
+                  path={joinPath(props.path.replace(/\/?[^/]*$/, '') || '.', o.path)}
+                  entry={o}
+                />
               )}
             </For>
           </ul>
@@ -238,7 +241,9 @@ export function NodePanel(props: { ctx: PanelContext; id: string; onClose: () =>
         fallback={
           <Show
             when={!props.id.startsWith('group:')}
-            fallback={<p class="muted">Several stages of one foreach/matrix definition. Expand the group to see them.</p>}
+            fallback={
+              <p class="muted">Several stages of one foreach/matrix definition. Expand the group to see them.</p>
+            }
           >
             <StageDetails ctx={props.ctx} id={props.id} />
           </Show>

@@ -81,25 +81,63 @@ function stylesheet() {
         'font-weight': 'bold',
       },
     },
-    { selector: 'node.source', style: { shape: 'cut-rectangle', 'background-color': tint('#fbefff', '#3c1e70'), 'border-color': '#8250df' } },
-    { selector: 'node.git', style: { shape: 'rectangle', 'background-color': tint('#f6f8fa', '#151b23'), 'border-color': muted } },
-    { selector: 'node.data-file', style: { shape: 'barrel', 'background-color': tint('#fbefff', '#3c1e70'), 'border-color': '#8250df' } },
+    {
+      selector: 'node.source',
+      style: { shape: 'cut-rectangle', 'background-color': tint('#fbefff', '#3c1e70'), 'border-color': '#8250df' },
+    },
+    {
+      selector: 'node.git',
+      style: { shape: 'rectangle', 'background-color': tint('#f6f8fa', '#151b23'), 'border-color': muted },
+    },
+    {
+      selector: 'node.data-file',
+      style: { shape: 'barrel', 'background-color': tint('#fbefff', '#3c1e70'), 'border-color': '#8250df' },
+    },
     {
       selector: 'node.data-dir',
-      style: { shape: 'barrel', 'background-color': tint('#fbefff', '#3c1e70'), 'border-color': '#8250df', 'border-style': 'double', 'border-width': 4 },
+      style: {
+        shape: 'barrel',
+        'background-color': tint('#fbefff', '#3c1e70'),
+        'border-color': '#8250df',
+        'border-style': 'double',
+        'border-width': 4,
+      },
     },
-    { selector: 'node.params', style: { shape: 'tag', 'background-color': tint('#fff8c5', '#4b3b00'), 'border-color': '#bf8700' } },
-    { selector: 'node.metric', style: { shape: 'hexagon', 'background-color': tint('#dafbe1', '#0f3d1c'), 'border-color': '#1a7f37' } },
-    { selector: 'node.plot', style: { shape: 'hexagon', 'background-color': tint('#d8f6f3', '#0b3b37'), 'border-color': '#0f8a7e' } },
+    {
+      selector: 'node.params',
+      style: { shape: 'tag', 'background-color': tint('#fff8c5', '#4b3b00'), 'border-color': '#bf8700' },
+    },
+    {
+      selector: 'node.metric',
+      style: { shape: 'hexagon', 'background-color': tint('#dafbe1', '#0f3d1c'), 'border-color': '#1a7f37' },
+    },
+    {
+      selector: 'node.plot',
+      style: { shape: 'hexagon', 'background-color': tint('#d8f6f3', '#0b3b37'), 'border-color': '#0f8a7e' },
+    },
     {
       selector: 'node.stale',
-      style: { 'background-color': tint('#fff1e5', '#4a2a0a'), 'border-color': '#d1242f', 'border-width': 3, 'border-style': 'dashed' },
+      style: {
+        'background-color': tint('#fff1e5', '#4a2a0a'),
+        'border-color': '#d1242f',
+        'border-width': 3,
+        'border-style': 'dashed',
+      },
     },
-    { selector: 'node.diff-added', style: { 'border-color': '#1a7f37', 'border-width': 4, 'background-color': tint('#dafbe1', '#0f3d1c') } },
-    { selector: 'node.diff-changed', style: { 'border-color': '#bf8700', 'border-width': 4, 'background-color': tint('#fff8c5', '#4b3b00') } },
+    {
+      selector: 'node.diff-added',
+      style: { 'border-color': '#1a7f37', 'border-width': 4, 'background-color': tint('#dafbe1', '#0f3d1c') },
+    },
+    {
+      selector: 'node.diff-changed',
+      style: { 'border-color': '#bf8700', 'border-width': 4, 'background-color': tint('#fff8c5', '#4b3b00') },
+    },
     { selector: 'node.faded', style: { opacity: 0.25 } },
     { selector: 'node.match', style: { 'underlay-color': accent, 'underlay-opacity': 0.25, 'underlay-padding': 6 } },
-    { selector: 'node:selected', style: { 'overlay-color': accent, 'overlay-opacity': 0.2, 'overlay-padding': 6, 'border-width': 3 } },
+    {
+      selector: 'node:selected',
+      style: { 'overlay-color': accent, 'overlay-opacity': 0.2, 'overlay-padding': 6, 'border-width': 3 },
+    },
     {
       selector: 'edge',
       style: {
@@ -246,6 +284,7 @@ export function PipelineGraph(props: {
     <div
       class="pipeline-canvas"
       ref={container}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the canvas takes keys (zoom, pan, fit), so it must be focusable
       tabIndex={0}
       role="application"
       aria-label="Pipeline graph: + and − zoom, 0 fits, arrows pan"

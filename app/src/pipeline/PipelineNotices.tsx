@@ -11,15 +11,21 @@ export function ProblemList(props: { problems: PipelineProblem[] }) {
     <Show when={props.problems.length > 0}>
       <div class="notice error pipeline-problems" role="alert" data-testid="pipeline-problems">
         <strong>
-          {props.problems.length === 1 ? 'A problem' : `${props.problems.length} problems`} in the pipeline — the
-          graph shows what could be read.
+          {props.problems.length === 1 ? 'A problem' : `${props.problems.length} problems`} in the pipeline — the graph
+          shows what could be read.
         </strong>
         <ul>
           <For each={props.problems}>
             {(p) => (
               <li data-testid="pipeline-problem" data-code={p.code}>
                 <Show when={p.kind === 'pipeline'}>
-                  <strong>{p.code === 'cycle' ? 'Cycle: ' : p.code === 'duplicate_output' ? 'Two stages write one path: ' : ''}</strong>
+                  <strong>
+                    {p.code === 'cycle'
+                      ? 'Cycle: '
+                      : p.code === 'duplicate_output'
+                        ? 'Two stages write one path: '
+                        : ''}
+                  </strong>
                 </Show>
                 <code class="problem-text">{p.text}</code>
               </li>

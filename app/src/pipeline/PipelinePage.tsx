@@ -23,8 +23,8 @@ import { describeReadError, type RepoSession } from '../files/repo-session.ts';
 import { decodeSegments } from '../files/urls.ts';
 import { NodePanel } from './NodePanel.tsx';
 import { type GraphApi, type GraphMarks, PipelineGraph } from './PipelineGraph.tsx';
-import { loadPipelineSnapshot } from './pipeline-client.ts';
 import { ProblemList, StaleBanner } from './PipelineNotices.tsx';
+import { loadPipelineSnapshot } from './pipeline-client.ts';
 import './pipeline.css';
 
 async function loadAt(session: RepoSession, rev: string, compare: string | undefined) {
@@ -48,7 +48,13 @@ const MODES: { mode: PipelineViewMode; label: string }[] = [
 
 export default function PipelinePage() {
   const params = useParams<{ owner: string; repo: string; rest?: string }>();
-  const [search, setSearch] = useSearchParams<{ view?: string; node?: string; q?: string; compare?: string; expand?: string }>();
+  const [search, setSearch] = useSearchParams<{
+    view?: string;
+    node?: string;
+    q?: string;
+    compare?: string;
+    expand?: string;
+  }>();
   const { session, clone, retry } = createRepoSession();
   const rev = () => decodeSegments(params.rest).join('/');
   const [data] = createResource(
@@ -58,8 +64,7 @@ export default function PipelinePage() {
     },
     ([s, r, c]) => loadAt(s, r, c || undefined),
   );
-  const mode = (): PipelineViewMode =>
-    search.view === 'outs' || search.view === 'both' ? search.view : 'stages';
+  const mode = (): PipelineViewMode => (search.view === 'outs' || search.view === 'both' ? search.view : 'stages');
   const [api, setApi] = createSignal<GraphApi | null>(null);
   const [copied, setCopied] = createSignal('');
 
@@ -94,11 +99,14 @@ export default function PipelinePage() {
       if (stage?.group) for (const g of collapsed()) if (g.endsWith(`:${stage.group}`)) state.set(g, s);
     };
     if (d?.diff) {
-      for (const s of d.diff.stages) if (s.change !== 'removed') mark(s.stage, s.change === 'added' ? 'added' : 'changed');
+      for (const s of d.diff.stages)
+        if (s.change !== 'removed') mark(s.stage, s.change === 'added' ? 'added' : 'changed');
     } else {
       for (const s of stale()) mark(s.stage, 'stale');
     }
-    const edges = new Set((d?.diff?.edges ?? []).filter((e) => e.change === 'added').map((e) => `${e.from}\u0000${e.to}`));
+    const edges = new Set(
+      (d?.diff?.edges ?? []).filter((e) => e.change === 'added').map((e) => `${e.from}\u0000${e.to}`),
+    );
     return { state, edges, search: search.q ?? '', selected: search.node ?? null };
   });
 
@@ -177,7 +185,7 @@ export default function PipelinePage() {
                   )}
                 </Show>
               </span>
-              <div class="segmented" role="group" aria-label="View">
+              <fieldset class="segmented" aria-label="View">
                 <For each={MODES}>
                   {(m) => (
                     <button
@@ -189,7 +197,7 @@ export default function PipelinePage() {
                     </button>
                   )}
                 </For>
-              </div>
+              </fieldset>
               <input
                 type="search"
                 class="pipeline-search"
@@ -206,7 +214,12 @@ export default function PipelinePage() {
                   setSearch({ compare: typeof v === 'string' && v ? v : undefined, node: undefined });
                 }}
               >
-                <input name="compare" placeholder="compare with… (ref)" aria-label="Compare with ref" value={search.compare ?? ''} />
+                <input
+                  name="compare"
+                  placeholder="compare with… (ref)"
+                  aria-label="Compare with ref"
+                  value={search.compare ?? ''}
+                />
               </form>
               <div class="graph-buttons">
                 <button type="button" onClick={() => api()?.zoom(1.25)} aria-label="Zoom in">
@@ -300,7 +313,12 @@ function GraphAsText(props: { view: PipelineView; status: Map<string, StageStatu
       <ul>
         <For each={props.view.nodes}>
           {(n) => (
-            <li data-testid="graph-node" data-label={n.label} data-kind={n.kind} data-state={props.status.get(n.id)?.state ?? ''}>
+            <li
+              data-testid="graph-node"
+              data-label={n.label}
+              data-kind={n.kind}
+              data-state={props.status.get(n.id)?.state ?? ''}
+            >
               <button type="button" class="link-button" onClick={() => props.onPick(n.id)}>
                 {n.label}
               </button>{' '}
@@ -339,7 +357,12 @@ function DiffSummary(props: { stages: StageDiff[]; onPick: (id: string) => void 
                 <span class={`diff-tag ${s.change}`}>{s.change}</span>
                 <Show when={s.changes.length > 0}>
                   {' '}
-                  <span class="muted">{s.changes.map((c) => c.field.replace('_', ' ')).filter((v, i, a) => a.indexOf(v) === i).join(', ')}</span>
+                  <span class="muted">
+                    {s.changes
+                      .map((c) => c.field.replace('_', ' '))
+                      .filter((v, i, a) => a.indexOf(v) === i)
+                      .join(', ')}
+                  </span>
                 </Show>
               </li>
             )}

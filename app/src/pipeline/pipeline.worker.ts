@@ -99,16 +99,13 @@ self.onmessage = async (event: MessageEvent<PipelineRequest>) => {
     }
     // Packs written since the last request (a pull) must be seen.
     store.refresh();
-    let cache = hashCaches.get(key);
-    if (!cache) hashCaches.set(key, (cache = new Map()));
+    const cache: BlobHashCache = hashCaches.get(key) ?? new Map();
+    hashCaches.set(key, cache);
     const snapshot = await snapshotOf(store, cache, commit);
     let reply: PipelineResponse = { id, ok: true, snapshot };
     if (base !== undefined) {
       const baseSnapshot = await snapshotOf(store, cache, base);
-      const diff = diffPipelines(
-        { ...baseSnapshot.pipeline, errors: [] },
-        { ...snapshot.pipeline, errors: [] },
-      );
+      const diff = diffPipelines({ ...baseSnapshot.pipeline, errors: [] }, { ...snapshot.pipeline, errors: [] });
       reply = { id, ok: true, snapshot, base: baseSnapshot, diff };
     }
     self.postMessage(reply);

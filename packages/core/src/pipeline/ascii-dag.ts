@@ -23,7 +23,10 @@ export function drawAsciiDag(graph: AsciiGraph): string {
     for (const p of parents.get(n) ?? []) rank.set(n, Math.max(rank.get(n)!, (rank.get(p) ?? 0) + 1));
   }
   const layers: string[][] = [];
-  for (const n of graph.nodes) (layers[rank.get(n)!] ??= []).push(n);
+  for (const n of graph.nodes) {
+    const r = rank.get(n)!;
+    layers[r] = [...(layers[r] ?? []), n];
+  }
 
   const boxWidth = (n: string) => n.length + 4;
   const rowWidth = (layer: string[]) => layer.reduce((w, n) => w + boxWidth(n), 0) + GAP_X * (layer.length - 1);

@@ -46,8 +46,7 @@ function paramValues(p: RepoPipeline, stageName: string): Map<string, unknown> {
   if (!stage) return out;
   for (const { file, keys } of stage.params) {
     const data = p.params[joinPath(stage.wdir, file)];
-    const names =
-      keys ?? (typeof data === 'object' && data !== null && !Array.isArray(data) ? Object.keys(data) : []);
+    const names = keys ?? (typeof data === 'object' && data !== null && !Array.isArray(data) ? Object.keys(data) : []);
     for (const key of names) out.set(`${file}:${key}`, getParam(data, key));
   }
   return out;
@@ -88,8 +87,10 @@ export function diffPipelines(base: RepoPipeline, head: RepoPipeline): PipelineD
       continue;
     }
     const changes: StageChange[] = [];
-    if (!deepEqual(was.cmd, now.cmd)) changes.push({ field: 'cmd', subject: '', change: 'modified', old: was.cmd, new: now.cmd });
-    if (was.wdir !== now.wdir) changes.push({ field: 'wdir', subject: '', change: 'modified', old: was.wdir, new: now.wdir });
+    if (!deepEqual(was.cmd, now.cmd))
+      changes.push({ field: 'cmd', subject: '', change: 'modified', old: was.cmd, new: now.cmd });
+    if (was.wdir !== now.wdir)
+      changes.push({ field: 'wdir', subject: '', change: 'modified', old: was.wdir, new: now.wdir });
     if (was.frozen !== now.frozen)
       changes.push({ field: 'frozen', subject: '', change: 'modified', old: was.frozen, new: now.frozen });
     changes.push(...compareSets('deps', was.deps, now.deps));
@@ -122,7 +123,9 @@ export function diffPipelines(base: RepoPipeline, head: RepoPipeline): PipelineD
   const ea = new Set(base.graph.edges.map(key));
   const eb = new Set(head.graph.edges.map(key));
   const edges: EdgeDiff[] = [
-    ...head.graph.edges.filter((e) => !ea.has(key(e))).map((e) => ({ from: e.from, to: e.to, change: 'added' as const })),
+    ...head.graph.edges
+      .filter((e) => !ea.has(key(e)))
+      .map((e) => ({ from: e.from, to: e.to, change: 'added' as const })),
     ...base.graph.edges
       .filter((e) => !eb.has(key(e)))
       .map((e) => ({ from: e.from, to: e.to, change: 'removed' as const })),

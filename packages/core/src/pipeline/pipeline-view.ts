@@ -72,7 +72,7 @@ export function largeGroups(pipeline: RepoPipeline, threshold = 12): Set<string>
 }
 
 /** How each path is kept and used, for its node's kind. */
-export function pathKinds(pipeline: RepoPipeline, gitPaths?: ReadonlySet<string>): Map<string, ViewNodeKind> {
+export function pathKinds(pipeline: RepoPipeline): Map<string, ViewNodeKind> {
   const kinds = new Map<string, ViewNodeKind>();
   for (const s of pipeline.stages) {
     for (const p of s.params) kinds.set(joinPath(s.wdir, p.file), 'params');
@@ -112,7 +112,7 @@ function fileKind(path: string, kinds: Map<string, ViewNodeKind>, gitPaths?: Rea
 
 /** The nodes and edges to draw for `mode`. */
 export function pipelineView(pipeline: RepoPipeline, mode: PipelineViewMode, options: ViewOptions = {}): PipelineView {
-  const kinds = pathKinds(pipeline, options.gitPaths);
+  const kinds = pathKinds(pipeline);
   const graph = pipeline.graph;
   const collapsed = options.collapsed ?? new Set<string>();
   // A stage's node: itself, or its group when that group is collapsed.
@@ -177,8 +177,8 @@ export function pipelineView(pipeline: RepoPipeline, mode: PipelineViewMode, opt
     const viaOut = new Map<string, Map<string, string>>();
     for (const e of graph.edges) {
       for (const v of e.via) {
-        let m = viaOut.get(e.to);
-        if (!m) viaOut.set(e.to, (m = new Map()));
+        const m = viaOut.get(e.to) ?? new Map<string, string>();
+        viaOut.set(e.to, m);
         m.set(v.dep, v.out);
       }
     }

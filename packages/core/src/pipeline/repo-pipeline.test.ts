@@ -145,7 +145,10 @@ describe('every dvc.yaml of a repository', () => {
     const status = await treeStatus(await loadRepoPipeline(input), tree, { md5: nodeMd5 });
     expect(status.ok && status.value[0]?.state).toBe('up_to_date');
     // The same lock with hash: md5 says the file changed: the algorithm matters.
-    const v3 = { ...f, 'dvc.lock': f['dvc.lock'].replace('    - path: x.csv\n', '    - path: x.csv\n      hash: md5\n') };
+    const v3 = {
+      ...f,
+      'dvc.lock': f['dvc.lock'].replace('    - path: x.csv\n', '    - path: x.csv\n      hash: md5\n'),
+    };
     const r3 = repo(v3);
     const s3 = await treeStatus(await loadRepoPipeline(r3.input), r3.tree, { md5: nodeMd5 });
     expect(s3.ok && s3.value[0]?.reasons).toEqual([{ kind: 'dep_modified', path: 'x.csv' }]);
@@ -163,7 +166,8 @@ describe('every dvc.yaml of a repository', () => {
 
   it('names two stages writing one path, and draws the rest', async () => {
     const { input } = repo({
-      'dvc.yaml': 'stages:\n  a:\n    cmd: a\n    outs: [x]\n  b:\n    cmd: b\n    outs: [x]\n  c:\n    cmd: c\n    deps: [x]\n',
+      'dvc.yaml':
+        'stages:\n  a:\n    cmd: a\n    outs: [x]\n  b:\n    cmd: b\n    outs: [x]\n  c:\n    cmd: c\n    deps: [x]\n',
     });
     const p = await loadRepoPipeline(input);
     expect(p.errors.map((e) => ('code' in e ? e.code : ''))).toEqual(['duplicate_output']);
@@ -173,7 +177,8 @@ describe('every dvc.yaml of a repository', () => {
 
   it('names a cycle', async () => {
     const { input } = repo({
-      'dvc.yaml': 'stages:\n  a:\n    cmd: a\n    deps: [y]\n    outs: [x]\n  b:\n    cmd: b\n    deps: [x]\n    outs: [y]\n',
+      'dvc.yaml':
+        'stages:\n  a:\n    cmd: a\n    deps: [y]\n    outs: [x]\n  b:\n    cmd: b\n    deps: [x]\n    outs: [y]\n',
     });
     const p = await loadRepoPipeline(input);
     expect(p.errors[0]?.message).toMatch(/cycle: a → b → a/);
