@@ -3,7 +3,7 @@ import { lazy } from 'solid-js';
 import { Layout } from './shell/Layout.tsx';
 
 /**
- * Routes follow GitHub's URL shapes (../shared/DESIGN.md) so every view reloads to itself.
+ * Routes follow GitHub's URL shapes (docs/ARCHITECTURE.md) so every view reloads to itself.
  * Each page is loaded lazily: heavy libraries arrive only with the view that needs them.
  */
 const HomePage = lazy(() => import('./repos/RepoListPage.tsx'));

@@ -10,8 +10,7 @@ import { formatMetricRow, METRICS_CSV_HEADER } from './metrics-csv.ts';
 import { normalizeParams, serializeParamsYml } from './params-yml.ts';
 import { pythonNumberRepr } from './python-repr.ts';
 
-const FIXTURES = '/work/shared/fixtures';
-const fixtureDir = fs.existsSync(FIXTURES) ? FIXTURES : path.resolve(__dirname, '../../../../shared/fixtures');
+const fixtureDir = path.resolve(import.meta.dirname, '../../../test/fixtures');
 
 describe('Python number repr (metrics.csv values)', () => {
   it.each([

@@ -1,5 +1,5 @@
 /**
- * metrics.csv exactly as the DagsHub logger writes it (../shared/FORMATS.md §3): an LF-ended
+ * metrics.csv exactly as the DagsHub logger writes it (docs/FORMATS.md §3): an LF-ended
  * header written by hand, then rows from Python's `csv.writer(quoting=QUOTE_NONNUMERIC)` with
  * its default CRLF terminator — names always quoted, numbers bare in Python repr.
  */

@@ -1,5 +1,5 @@
 /**
- * Parsing of DVC remote URLs (FORMATS.md §2). The remote of `owner/repo` is
+ * Parsing of DVC remote URLs (docs/FORMATS.md §2). The remote of `owner/repo` is
  * `/owner/repo.dvc`; an object is `files/md5/ab/cdef…` (DVC 3) or `ab/cdef…` (DVC 2), with
  * `.dir` for directory manifests. Names are data, never paths: anything else is refused, and
  * percent-escapes are not decoded (so `%2e%2e` never becomes `..`).

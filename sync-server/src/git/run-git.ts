@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 
 /**
  * Runs the `git` CLI asynchronously (never sync: the server may be serving the very request git
- * makes — STACK.md gotcha 7), isolated from the host's user and system config.
+ * makes — docs/STACK.md gotcha 7), isolated from the host's user and system config.
  */
 export class GitCommandError extends Error {
   readonly code = 'git_command_failed' as const;
