@@ -176,9 +176,18 @@ export function diffNotebookCells(a: NotebookCells, b: NotebookCells): NotebookC
       if (!pairedA.has(i)) cells.push({ kind: 'removed', moved: false, base: i, other: null, changes: NO_CHANGES });
     }
   };
+  // Removed cells come before the cells added in their place, as in a line diff.
+  const nextAnchor = new Int32Array(b.cells.length + 1).fill(a.cells.length);
+  for (let j = b.cells.length - 1; j >= 0; j--) {
+    const base = pairOfB.get(j);
+    nextAnchor[j] = base !== undefined && !movedB.has(j) ? base : (nextAnchor[j + 1] as number);
+  }
   for (let j = 0; j < b.cells.length; j++) {
     const base = pairOfB.get(j);
-    if (base === undefined) cells.push({ kind: 'added', moved: false, base: null, other: j, changes: NO_CHANGES });
+    if (base === undefined) {
+      flushRemoved(nextAnchor[j] as number);
+      cells.push({ kind: 'added', moved: false, base: null, other: j, changes: NO_CHANGES });
+    }
     else if (movedB.has(j)) cells.push(paired(base, j, true));
     else {
       flushRemoved(base);
