@@ -9,3 +9,4 @@ export * from './notebook-cells.ts';
 export * from './notebook-diff.ts';
 export * from './similarity.ts';
 export * from './word-diff.ts';
+export * from './table-diff.ts';
