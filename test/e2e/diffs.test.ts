@@ -156,6 +156,7 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
   });
 
   it('reloads to the opened diff offline', async () => {
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
     await chrome.context.setOffline(true);
     try {
       await page.reload();
@@ -165,10 +166,10 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     } finally {
       await chrome.context.setOffline(false);
     }
-    await page.getByTestId('layout-unified').click();
   });
 
   it('matches notebook cells by content when every id was regenerated: one changed cell', async () => {
+    await page.goto(commitUrl);
     const nb = fileDiff('analysis.ipynb');
     await nb.getByTestId('change-row').click();
     await nb.getByTestId('notebook-diff').waitFor({ timeout: 30_000 });
@@ -193,6 +194,7 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
   });
 
   it('says a binary file is binary, with its sizes, and shows a rename with its diff', async () => {
+    await page.goto(commitUrl);
     const bin = fileDiff('model.bin');
     await bin.getByTestId('change-row').click();
     expect(await bin.getByTestId('diff-binary').textContent()).toBe('Binary file not shown (8 B → 12 B).');

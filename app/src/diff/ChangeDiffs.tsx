@@ -4,7 +4,7 @@
  * live in the query (`?diff=split&w=1`) and the last opened file in the fragment (`#diff-…`),
  * so a reload or a shared link shows the same thing.
  */
-import { useLocation, useSearchParams } from '@solidjs/router';
+import { useLocation, useNavigate, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createResource, createSignal, For, on, Show } from 'solid-js';
 import { createListKeyboard } from '../files/list-keyboard.ts';
 import type { FileChange } from '../git/read-changes.ts';
@@ -17,8 +17,17 @@ import type { DiffLayout } from './TextDiffView.tsx';
 import './diff.css';
 
 export function ChangeDiffs(props: { ctx: ReadContext; changes: FileChange[]; sides: DiffSides }) {
-  const [search, setSearch] = useSearchParams<{ diff?: string; w?: string }>();
+  const [search] = useSearchParams<{ diff?: string; w?: string }>();
   const location = useLocation();
+  const navigate = useNavigate();
+  /** Sets one view option in the query, keeping the fragment (the router's own setter drops it). */
+  const setOption = (name: 'diff' | 'w', value: string | undefined) => {
+    const query = new URLSearchParams(window.location.search);
+    if (value === undefined) query.delete(name);
+    else query.set(name, value);
+    const q = query.toString();
+    navigate(`${location.pathname}${q ? `?${q}` : ''}${window.location.hash}`, { replace: true, scroll: false });
+  };
   const layout = (): DiffLayout => (search.diff === 'split' ? 'split' : 'unified');
   const ignoreWhitespace = () => search.w === '1';
 
@@ -38,8 +47,8 @@ export function ChangeDiffs(props: { ctx: ReadContext; changes: FileChange[]; si
     });
     // The fragment names the file opened last; closing it clears the fragment.
     const anchor = diffAnchor(path);
-    const url = `${location.pathname}${location.search}${value ? `#${anchor}` : ''}`;
-    if (value || location.hash === `#${anchor}`) history.replaceState(history.state, '', url);
+    const url = `${location.pathname}${window.location.search}${value ? `#${anchor}` : ''}`;
+    if (value || window.location.hash === `#${anchor}`) history.replaceState(history.state, '', url);
   };
 
   // A fragment naming a file opens it and scrolls to it, once its entry is listed.
@@ -65,7 +74,7 @@ export function ChangeDiffs(props: { ctx: ReadContext; changes: FileChange[]; si
             type="button"
             aria-pressed={layout() === 'unified'}
             data-testid="layout-unified"
-            onClick={() => setSearch({ diff: undefined }, { replace: true })}
+            onClick={() => setOption('diff', undefined)}
           >
             Unified
           </button>
@@ -73,7 +82,7 @@ export function ChangeDiffs(props: { ctx: ReadContext; changes: FileChange[]; si
             type="button"
             aria-pressed={layout() === 'split'}
             data-testid="layout-split"
-            onClick={() => setSearch({ diff: 'split' }, { replace: true })}
+            onClick={() => setOption('diff', 'split')}
           >
             Split
           </button>
@@ -83,7 +92,7 @@ export function ChangeDiffs(props: { ctx: ReadContext; changes: FileChange[]; si
             type="checkbox"
             checked={ignoreWhitespace()}
             data-testid="hide-whitespace"
-            onChange={(e) => setSearch({ w: e.currentTarget.checked ? '1' : undefined }, { replace: true })}
+            onChange={(e) => setOption('w', e.currentTarget.checked ? '1' : undefined)}
           />{' '}
           Hide whitespace
         </label>
