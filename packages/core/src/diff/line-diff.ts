@@ -1,10 +1,10 @@
 /**
  * Line diff of two texts as rows a diff view draws: every line of both sides once, in order,
- * marked same / del / add with its line numbers. Lines are interned to integers before jsdiff's
- * Myers diff runs, and the common head and tail are cut off first, so a 10,000-line file with a
- * few changes compares a few hundred numbers rather than strings.
+ * marked same / del / add with its line numbers. Lines are interned to integers, then diffed by
+ * patience.ts (unique lines as anchors, Myers between them), so a 10,000-line file with scattered
+ * edits compares numbers a few lines at a time rather than running one O(N·D) search.
  */
-import { diffArrays } from 'diff';
+import { diffSequences } from './patience.ts';
 import { wordParts, type WordPart } from './word-diff.ts';
 
 export type RowKind = 'same' | 'del' | 'add';
@@ -63,32 +63,16 @@ export function diffText(before: string, after: string, options: TextDiffOptions
   };
   const ai = a.map(intern);
   const bi = b.map(intern);
-  let head = 0;
-  while (head < ai.length && head < bi.length && ai[head] === bi[head]) head++;
-  let tail = 0;
-  while (tail < ai.length - head && tail < bi.length - head && ai[ai.length - 1 - tail] === bi[bi.length - 1 - tail])
-    tail++;
-
   const rows: DiffRow[] = [];
   let oldNo = 0;
   let newNo = 0;
-  const same = (n: number) => {
-    for (let k = 0; k < n; k++) {
-      rows.push({ kind: 'same', old: oldNo + 1, new: newNo + 1, text: b[newNo] as string });
-      oldNo++;
-      newNo++;
+  for (const op of diffSequences(ai, bi)) {
+    for (let k = 0; k < op.count; k++) {
+      if (op.kind === 'add') rows.push({ kind: 'add', old: null, new: ++newNo, text: b[newNo - 1] as string });
+      else if (op.kind === 'del') rows.push({ kind: 'del', old: ++oldNo, new: null, text: a[oldNo - 1] as string });
+      else rows.push({ kind: 'same', old: ++oldNo, new: ++newNo, text: b[newNo - 1] as string });
     }
-  };
-  same(head);
-  const middle = diffArrays(ai.slice(head, ai.length - tail), bi.slice(head, bi.length - tail));
-  for (const part of middle) {
-    if (part.added) {
-      for (let k = 0; k < part.count; k++) rows.push({ kind: 'add', old: null, new: ++newNo, text: b[newNo - 1] as string });
-    } else if (part.removed) {
-      for (let k = 0; k < part.count; k++) rows.push({ kind: 'del', old: ++oldNo, new: null, text: a[oldNo - 1] as string });
-    } else same(part.count);
   }
-  same(tail);
   highlightWords(rows);
   let added = 0;
   let removed = 0;
