@@ -40,6 +40,9 @@ function notebook(cells: { id: string; source: string; out?: string }[]): string
     1,
   );
 }
+const dvcPointer = (md5: string, size: number, nfiles: number) =>
+  `outs:\n- md5: ${md5}\n  size: ${size}\n  nfiles: ${nfiles}\n  hash: md5\n  path: images\n`;
+
 const NB_CELLS = [
   { source: 'import pandas as pd' },
   { source: 'df = pd.read_csv("data.csv")' },
@@ -75,6 +78,7 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     write('scores.csv', 'id,name,score\n1,ada,0.50\n2,bob,0.70\n3,cy,0.90\n4,dee,0.40\n');
     write('src/utils.py', `${Array.from({ length: 20 }, (_, i) => `def helper_${i}():\n    return ${i}\n`).join('')}`);
     write('model.bin', Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]));
+    write('images.dvc', dvcPointer('0123456789abcdef0123456789abcdef.dir', 2048, 4));
     await git('add', '-A');
     await git('commit', '-q', '-m', 'First version');
     write('src/train.py', TRAIN_AFTER);
@@ -87,6 +91,7 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     await git('mv', 'src/utils.py', 'src/helpers.py');
     fs.appendFileSync(path.join(work, 'src/helpers.py'), 'def helper_new():\n    return -1\n');
     write('model.bin', Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+    write('images.dvc', dvcPointer('fedcba9876543210fedcba9876543210.dir', 3072, 5));
     await git('add', '-A');
     await git('commit', '-q', '-m', 'Tune and rerun');
     const { stdout: sha } = await run('git', ['-C', work, 'rev-parse', 'HEAD']);
@@ -114,6 +119,7 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     const rows = page.getByTestId('change-row');
     await expect.poll(() => rows.allTextContents(), { timeout: 30_000 }).toEqual([
       '▸Manalysis.ipynb',
+      '▸Mimages.dvc',
       '▸Mmodel.bin',
       '▸Mscores.csv',
       '▸Rsrc/utils.py → src/helpers.py',
@@ -204,6 +210,21 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     await table.waitFor({ timeout: 30_000 });
     expect(await table.locator('tr[data-kind="add"] td.code').allTextContents()).toEqual(['def helper_new():', '    return -1']);
     expect(await table.locator('tr[data-kind="del"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows what changed in DVC-tracked data: hashes, sizes, and which file list is not on this device', async () => {
+    await page.goto(commitUrl);
+    const dvc = fileDiff('images.dvc');
+    await dvc.getByTestId('change-row').click();
+    const out = dvc.getByTestId('dvc-out');
+    await out.waitFor({ timeout: 30_000 });
+    expect(await out.locator('.muted').first().textContent()).toBe('01234567 → fedcba98 · 2.0 kB → 3.1 kB (+1.0 kB)');
+    await expect.poll(() => dvc.getByTestId('dvc-missing').textContent(), { timeout: 30_000 }).toBe(
+      'The old file list (01234567….dir) is not on this device.',
+    );
+    // The pointer file's own text diff is still there.
+    expect(await dvc.locator('tr[data-kind="add"] td.code').allTextContents()).toContain('  size: 3072');
     expect(errors).toEqual([]);
   });
 });

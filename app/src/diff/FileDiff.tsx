@@ -7,7 +7,7 @@ import { Show } from 'solid-js';
 import { blobUrl } from '../files/urls.ts';
 import type { ReadContext } from '../git/read-context.ts';
 import type { DiffEntry } from './diff-entry.ts';
-import { FileDiffBody } from './FileDiffBody.tsx';
+import { FileDiffBody, gitSides } from './FileDiffBody.tsx';
 import type { DiffLayout } from './TextDiffView.tsx';
 
 const KIND_MARK = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const;
@@ -69,7 +69,12 @@ export function FileDiff(props: {
         </span>
       </header>
       <Show when={props.open}>
-        <FileDiffBody entry={e()} ctx={props.ctx} layout={props.layout} ignoreWhitespace={props.ignoreWhitespace} />
+        <FileDiffBody
+          path={e().path}
+          load={gitSides(props.ctx, e())}
+          layout={props.layout}
+          ignoreWhitespace={props.ignoreWhitespace}
+        />
       </Show>
     </section>
   );

@@ -12,6 +12,7 @@ import type { ReadContext } from '../git/read-context.ts';
 import { formatSize } from '../viewers/view-file.ts';
 import { DiffError, diffInWorker } from './diff-client.ts';
 import type { DiffEntry } from './diff-entry.ts';
+import { DvcPointerDiff } from './DvcPointerDiff.tsx';
 import { decodeText, diffKindOf, LOAD_ON_REQUEST_BYTES } from './file-kind.ts';
 import { NotebookDiffView } from './NotebookDiffView.tsx';
 import { TableDiffView } from './TableDiffView.tsx';
@@ -24,15 +25,26 @@ type Computed =
   /** The richer diff failed: why, and the plain text diff. */
   | { kind: 'fallback'; reason: string; diff: TextDiff };
 
-export function FileDiffBody(props: { entry: DiffEntry; ctx: ReadContext; layout: DiffLayout; ignoreWhitespace: boolean }) {
+/** The two versions' bytes (null for a side where the file does not exist). */
+export type LoadSides = () => Promise<{ before: Uint8Array | null; after: Uint8Array | null }>;
+
+/** Reads both sides of a git change. */
+export function gitSides(ctx: ReadContext, entry: DiffEntry): LoadSides {
+  return async () => {
+    const [before, after] = await Promise.all([
+      entry.before ? readBlobBytes(ctx, entry.before) : Promise.resolve(null),
+      entry.after ? readBlobBytes(ctx, entry.after) : Promise.resolve(null),
+    ]);
+    return { before, after };
+  };
+}
+
+export function FileDiffBody(props: { path: string; load: LoadSides; layout: DiffLayout; ignoreWhitespace: boolean }) {
   const [sides] = createResource(
-    () => props.entry,
-    async (e) => {
-      const [before, after] = await Promise.all([
-        e.before ? readBlobBytes(props.ctx, e.before) : Promise.resolve(null),
-        e.after ? readBlobBytes(props.ctx, e.after) : Promise.resolve(null),
-      ]);
-      return { before, after, kind: diffKindOf(e.path, [before, after]) };
+    () => props.load,
+    async (load) => {
+      const { before, after } = await load();
+      return { before, after, kind: diffKindOf(props.path, [before, after]) };
     },
   );
   const [requested, setRequested] = createSignal(false);
@@ -56,7 +68,7 @@ export function FileDiffBody(props: { entry: DiffEntry; ctx: ReadContext; layout
           return { kind: 'notebook', diff: await diffInWorker({ type: 'notebook', before, after, ignoreWhitespace: s.ignoreWhitespace }) };
         }
         if (s.kind === 'table' && s.before && s.after) {
-          const delimiter = props.entry.path.toLowerCase().endsWith('.tsv') ? '\t' : ',';
+          const delimiter = props.path.toLowerCase().endsWith('.tsv') ? '\t' : ',';
           return { kind: 'table', diff: await diffInWorker({ type: 'table', before, after, delimiter, key: s.key }) };
         }
       } catch (error) {
@@ -74,6 +86,9 @@ export function FileDiffBody(props: { entry: DiffEntry; ctx: ReadContext; layout
   };
   return (
     <div class="file-diff-body" data-testid="file-diff-body">
+      <Show when={props.path.endsWith('.dvc') && sides()}>
+        {(s) => <DvcPointerDiff path={props.path} before={s().before} after={s().after} layout={props.layout} />}
+      </Show>
       <Show when={sides.error || computed.error}>
         <p class="notice error" role="alert" data-testid="diff-error">
           This diff could not be shown: {String((sides.error ?? computed.error)?.message ?? '')}

@@ -1,8 +1,9 @@
 /**
- * Computes diffs off the main thread: line diffs, notebook diffs, table diffs and rename
- * pairing, so a big file never stalls the page. Each request is answered once, by id; a file
+ * Computes diffs off the main thread: line diffs, notebook diffs, table diffs, rename pairing
+ * and DVC folder (manifest) diffs, so a big file never stalls the page. Each request is answered once, by id; a file
  * that is not what its name says is answered with a failure, never a crash.
  */
+import { diffDirManifests } from '@cairn/core/diff/dir-diff';
 import { diffText } from '@cairn/core/diff/line-diff';
 import { diffNotebooks } from '@cairn/core/diff/notebook-diff';
 import { detectRenames } from '@cairn/core/diff/similarity';
@@ -21,6 +22,8 @@ function compute(request: DiffRequest): DiffResults[DiffRequest['type']] {
       return diffTables(request.before, request.after, { delimiter: request.delimiter, key: request.key });
     case 'renames':
       return detectRenames(request.deleted, request.added);
+    case 'dir':
+      return diffDirManifests(request.before, request.after);
   }
 }
 

@@ -10,3 +10,4 @@ export * from './notebook-diff.ts';
 export * from './similarity.ts';
 export * from './word-diff.ts';
 export * from './table-diff.ts';
+export * from './dir-diff.ts';
