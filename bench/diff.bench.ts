@@ -23,7 +23,10 @@ const random = () => {
 };
 
 // Text: 10,000 lines, 1,000 of them edited (one word), some deleted or inserted.
-const lines = Array.from({ length: 10_000 }, (_, i) => `    value_${i} = compute(${i}, rate=${(i % 97) / 100})  # step ${i}`);
+const lines = Array.from(
+  { length: 10_000 },
+  (_, i) => `    value_${i} = compute(${i}, rate=${(i % 97) / 100})  # step ${i}`,
+);
 const edited = [...lines];
 for (let k = 0; k < 1000; k++) {
   const at = Math.floor(random() * edited.length);
@@ -43,7 +46,11 @@ const notebook = (idPrefix: string, change: (i: number) => boolean) =>
       id: `${idPrefix}-${i}`,
       metadata: {},
       execution_count: i + 1,
-      source: [`x_${i} = load(${i})\n`, `model_${i} = fit(x_${i}, alpha=${change(i) ? 0.5 : 0.1})\n`, `print(model_${i})`],
+      source: [
+        `x_${i} = load(${i})\n`,
+        `model_${i} = fit(x_${i}, alpha=${change(i) ? 0.5 : 0.1})\n`,
+        `print(model_${i})`,
+      ],
       outputs: [{ output_type: 'stream', name: 'stdout', text: [`score ${change(i) ? i / 3 : i / 2}\n`] }],
     })),
   });
@@ -53,7 +60,10 @@ const nbAfter = notebook('b', (i) => i % 10 === 0);
 // Table: 100,000 rows × 10 columns, 1 % of rows with one changed cell.
 const ROWS = 100_000;
 const header = ['id', ...Array.from({ length: 9 }, (_, c) => `col${c}`)];
-const rowsA = Array.from({ length: ROWS }, (_, r) => [String(r), ...Array.from({ length: 9 }, (_, c) => String((r * 7 + c) % 1000))]);
+const rowsA = Array.from({ length: ROWS }, (_, r) => [
+  String(r),
+  ...Array.from({ length: 9 }, (_, c) => String((r * 7 + c) % 1000)),
+]);
 const rowsB = rowsA.map((row, r) => (r % 100 === 50 ? [row[0] as string, 'changed', ...row.slice(2)] : row));
 const csv = (rows: string[][]) => [header, ...rows].map((r) => r.join(',')).join('\n');
 const csvA = csv(rowsA);
@@ -80,7 +90,9 @@ report('10,000-line file, 1,000 scattered changes', textBaseline, [textCore, tex
 });
 
 const nbMain = await measure('core diffNotebooks (main thread)', () => diffNotebooks(nbBefore, nbAfter));
-const nbWorker = await measure('core diffNotebooks in a worker', () => inWorker({ type: 'notebook', before: nbBefore, after: nbAfter }));
+const nbWorker = await measure('core diffNotebooks in a worker', () =>
+  inWorker({ type: 'notebook', before: nbBefore, after: nbAfter }),
+);
 const nb = diffNotebooks(nbBefore, nbAfter);
 report('200-cell notebook, ids regenerated, 20 cells changed', nbMain, [nbWorker], {
   result: `${nb.cells.filter((c) => c.kind === 'modified').length} modified, ${nb.cells.filter((c) => c.kind === 'added').length} added cells, matched by ${nb.matchedBy}`,
@@ -104,7 +116,11 @@ const daffTable = await measure(
   },
   { runs: 3 },
 );
-const coreTable = await measure('core diffTables (papaparse + key match)', () => diffTables(csvA, csvB, { delimiter: ',' }), { runs: 3 });
+const coreTable = await measure(
+  'core diffTables (papaparse + key match)',
+  () => diffTables(csvA, csvB, { delimiter: ',' }),
+  { runs: 3 },
+);
 const t = diffTables(csvA, csvB, { delimiter: ',' });
 report('CSV 100,000 rows × 10 columns, 1 % rows changed', daffTable, [coreTable], {
   result: `${t.summary.changed} changed rows by key ${t.key}`,

@@ -70,7 +70,8 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     expect(created.status).toBe(201);
     const work = path.join(tmp, 'work');
     fs.mkdirSync(path.join(work, 'src'), { recursive: true });
-    const git = (...args: string[]) => run('git', ['-C', work, '-c', 'user.name=E2E', '-c', 'user.email=e2e@example.com', ...args]);
+    const git = (...args: string[]) =>
+      run('git', ['-C', work, '-c', 'user.name=E2E', '-c', 'user.email=e2e@example.com', ...args]);
     const write = (file: string, content: string | Buffer) => fs.writeFileSync(path.join(work, file), content);
     await git('init', '-q', '-b', 'main');
     write('src/train.py', TRAIN_BEFORE);
@@ -85,7 +86,13 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     // A papermill-style re-run: every id regenerated, one cell changed.
     write(
       'analysis.ipynb',
-      notebook(NB_CELLS.map((c, i) => ({ ...c, id: `new-${i}`, ...(i === 3 ? { source: 'model = fit(df, alpha=0.5)' } : {}) }))),
+      notebook(
+        NB_CELLS.map((c, i) => ({
+          ...c,
+          id: `new-${i}`,
+          ...(i === 3 ? { source: 'model = fit(df, alpha=0.5)' } : {}),
+        })),
+      ),
     );
     write('scores.csv', 'id,name,score,rank\n1,ada,0.50,3\n2,bob,0.75,2\n4,dee,0.40,4\n5,eve,0.95,1\n');
     await git('mv', 'src/utils.py', 'src/helpers.py');
@@ -117,14 +124,16 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
   it('lists the changed files, with the moved file as one rename', async () => {
     await page.goto(commitUrl);
     const rows = page.getByTestId('change-row');
-    await expect.poll(() => rows.allTextContents(), { timeout: 30_000 }).toEqual([
-      '▸Manalysis.ipynb',
-      '▸Mimages.dvc',
-      '▸Mmodel.bin',
-      '▸Mscores.csv',
-      '▸Rsrc/utils.py → src/helpers.py',
-      '▸Msrc/train.py',
-    ]);
+    await expect
+      .poll(() => rows.allTextContents(), { timeout: 30_000 })
+      .toEqual([
+        '▸Manalysis.ipynb',
+        '▸Mimages.dvc',
+        '▸Mmodel.bin',
+        '▸Mscores.csv',
+        '▸Rsrc/utils.py → src/helpers.py',
+        '▸Msrc/train.py',
+      ]);
   });
 
   it('opens a text diff in place: the removed line red, the added line green, the changed word marked', async () => {
@@ -137,7 +146,11 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     expect(await del.allTextContents()).toEqual(['6-step_3 = 3', '35-    learning_rate = 0.01']);
     expect(await add.allTextContents()).toEqual(['34+    learning_rate = 0.05']);
     expect(await add.locator('mark.word').allTextContents()).toEqual(['05']);
-    const colour = (l: typeof del) => l.first().locator('td.code').evaluate((td) => getComputedStyle(td).backgroundColor);
+    const colour = (l: typeof del) =>
+      l
+        .first()
+        .locator('td.code')
+        .evaluate((td) => getComputedStyle(td).backgroundColor);
     expect(await colour(del)).toBe('rgb(255, 235, 233)');
     expect(await colour(add)).toBe('rgb(218, 251, 225)');
     // Unchanged lines between the two changes are folded, and open on click.
@@ -151,8 +164,13 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     await expect.poll(() => page.url()).toContain('diff=split');
     const table = fileDiff('src/train.py').getByTestId('text-diff');
     await expect.poll(() => table.getAttribute('data-layout')).toBe('split');
-    const rowWithBoth = table.locator('tr.diff-line', { has: page.locator('td[data-kind="del"]') }).filter({ has: page.locator('td[data-kind="add"]') });
-    expect(await rowWithBoth.locator('td.code').allTextContents()).toEqual(['    learning_rate = 0.01', '    learning_rate = 0.05']);
+    const rowWithBoth = table
+      .locator('tr.diff-line', { has: page.locator('td[data-kind="del"]') })
+      .filter({ has: page.locator('td[data-kind="add"]') });
+    expect(await rowWithBoth.locator('td.code').allTextContents()).toEqual([
+      '    learning_rate = 0.01',
+      '    learning_rate = 0.05',
+    ]);
     expect(page.url()).toMatch(/#diff-[0-9a-f]{16}$/);
     await page.reload();
     const reopened = fileDiff('src/train.py').getByTestId('text-diff');
@@ -208,7 +226,10 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     await renamed.getByTestId('change-row').click();
     const table = renamed.getByTestId('text-diff');
     await table.waitFor({ timeout: 30_000 });
-    expect(await table.locator('tr[data-kind="add"] td.code').allTextContents()).toEqual(['def helper_new():', '    return -1']);
+    expect(await table.locator('tr[data-kind="add"] td.code').allTextContents()).toEqual([
+      'def helper_new():',
+      '    return -1',
+    ]);
     expect(await table.locator('tr[data-kind="del"]').count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -220,9 +241,9 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     const out = dvc.getByTestId('dvc-out');
     await out.waitFor({ timeout: 30_000 });
     expect(await out.locator('.muted').first().textContent()).toBe('01234567 → fedcba98 · 2.0 kB → 3.1 kB (+1.0 kB)');
-    await expect.poll(() => dvc.getByTestId('dvc-missing').textContent(), { timeout: 30_000 }).toBe(
-      'The old file list (01234567….dir) is not on this device.',
-    );
+    await expect
+      .poll(() => dvc.getByTestId('dvc-missing').textContent(), { timeout: 30_000 })
+      .toBe('The old file list (01234567….dir) is not on this device.');
     // The pointer file's own text diff is still there.
     expect(await dvc.locator('tr[data-kind="add"] td.code').allTextContents()).toContain('  size: 3072');
     expect(errors).toEqual([]);

@@ -35,7 +35,9 @@ export function ChangeDiffs(props: { ctx: ReadContext; changes: FileChange[]; si
     () => props.changes,
     (changes) => detectRenamesIn(props.ctx, changes).catch(() => []),
   );
-  const entries = createMemo(() => (renames() ? withRenames(props.changes, renames() ?? []) : entriesOf(props.changes)));
+  const entries = createMemo(() =>
+    renames() ? withRenames(props.changes, renames() ?? []) : entriesOf(props.changes),
+  );
 
   const [open, setOpen] = createSignal<ReadonlySet<string>>(new Set());
   const toggle = (path: string, value: boolean) => {
@@ -100,7 +102,9 @@ export function ChangeDiffs(props: { ctx: ReadContext; changes: FileChange[]; si
           type="button"
           class="link-button"
           data-testid="expand-all"
-          onClick={() => setOpen(open().size === entries().length ? new Set<string>() : new Set(entries().map((e) => e.path)))}
+          onClick={() =>
+            setOpen(open().size === entries().length ? new Set<string>() : new Set(entries().map((e) => e.path)))
+          }
         >
           {open().size === entries().length && entries().length > 0 ? 'Collapse all' : 'Expand all'}
         </button>

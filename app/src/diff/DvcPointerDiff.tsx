@@ -7,14 +7,14 @@
  */
 import type { DirChange, DirDiff } from '@cairn/core/diff/dir-diff';
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { type DvcOut, parseDvcPointer } from '../files/dvc-pointer.ts';
 import { parseDirManifest } from '../files/dir-manifest.ts';
+import { type DvcOut, parseDvcPointer } from '../files/dvc-pointer.ts';
 import { objectId } from '../storage/blob-store.ts';
 import { getBlobStore } from '../storage/blobs.ts';
 import { formatSize } from '../viewers/view-file.ts';
 import { diffInWorker } from './diff-client.ts';
-import { decodeText } from './file-kind.ts';
 import { FileDiffBody, type LoadSides } from './FileDiffBody.tsx';
+import { decodeText } from './file-kind.ts';
 import type { DiffLayout } from './TextDiffView.tsx';
 
 const SHOWN_FILES = 1000;
@@ -36,7 +36,10 @@ function cacheSides(algorithm: DvcOut['algorithm'], before: string | null, after
     const get = async (md5: string | null, side: string) => {
       if (!md5) return null;
       const bytes = await store.get(objectId(algorithm, md5));
-      if (!bytes) throw new Error(`the ${side} version (md5 ${md5.slice(0, 8)}…) is not on this device; open the file to fetch it.`);
+      if (!bytes)
+        throw new Error(
+          `the ${side} version (md5 ${md5.slice(0, 8)}…) is not on this device; open the file to fetch it.`,
+        );
       return bytes;
     };
     const [b, a] = await Promise.all([get(before, 'old'), get(after, 'new')]);
@@ -92,8 +95,8 @@ function OutDiff(props: { before: DvcOut | null; after: DvcOut | null; layout: D
       <div>
         <strong>{out().path}</strong>{' '}
         <span class="muted">
-          {props.before ? props.before.oid.slice(0, 8) : 'new'} → {props.after ? props.after.oid.slice(0, 8) : 'removed'} ·{' '}
-          {sizeChange(props.before?.size, props.after?.size)}
+          {props.before ? props.before.oid.slice(0, 8) : 'new'} →{' '}
+          {props.after ? props.after.oid.slice(0, 8) : 'removed'} · {sizeChange(props.before?.size, props.after?.size)}
           {same() ? ' · data unchanged' : ''}
         </span>
       </div>
@@ -132,13 +135,21 @@ function OutDiff(props: { before: DvcOut | null; after: DvcOut | null; layout: D
   );
 }
 
-export function DvcPointerDiff(props: { path: string; before: Uint8Array | null; after: Uint8Array | null; layout: DiffLayout }) {
+export function DvcPointerDiff(props: {
+  path: string;
+  before: Uint8Array | null;
+  after: Uint8Array | null;
+  layout: DiffLayout;
+}) {
   const pairs = () => {
     try {
       const b = outsOf(props.before, props.path);
       const a = outsOf(props.after, props.path);
       const paths = [...new Set([...b.map((o) => o.path), ...a.map((o) => o.path)])];
-      return paths.map((p) => ({ before: b.find((o) => o.path === p) ?? null, after: a.find((o) => o.path === p) ?? null }));
+      return paths.map((p) => ({
+        before: b.find((o) => o.path === p) ?? null,
+        after: a.find((o) => o.path === p) ?? null,
+      }));
     } catch (error) {
       return (error as Error).message;
     }

@@ -48,21 +48,25 @@ export function FileDiff(props: {
           <span class="change-kind" title={e().kind}>
             {KIND_MARK[e().kind]}
           </span>
-          <span class="change-path">
-            {e().kind === 'renamed' ? `${e().oldPath} → ${e().path}` : e().path}
-          </span>
+          <span class="change-path">{e().kind === 'renamed' ? `${e().oldPath} → ${e().path}` : e().path}</span>
         </button>
         <Show when={e().kind === 'renamed' && e().similarity !== undefined}>
           <span class="muted similarity">{Math.round((e().similarity ?? 0) * 100)} % similar</span>
         </Show>
         <span class="file-links">
           <Show when={e().before}>
-            <A href={blobUrl(props.sides.owner, props.sides.repo, props.sides.before, e().oldPath)} data-testid="diff-link-before">
+            <A
+              href={blobUrl(props.sides.owner, props.sides.repo, props.sides.before, e().oldPath)}
+              data-testid="diff-link-before"
+            >
               before
             </A>
           </Show>
           <Show when={e().after}>
-            <A href={blobUrl(props.sides.owner, props.sides.repo, props.sides.after, e().path)} data-testid="diff-link-after">
+            <A
+              href={blobUrl(props.sides.owner, props.sides.repo, props.sides.after, e().path)}
+              data-testid="diff-link-after"
+            >
               after
             </A>
           </Show>

@@ -3,16 +3,17 @@
  * the worker, and draws it. Big files wait for "Load diff"; a file that is not what its name
  * says gets a message and, for notebooks and tables, its plain text diff instead.
  */
+
+import type { TextDiff } from '@cairn/core/diff/line-diff';
 import type { NotebookDiff } from '@cairn/core/diff/notebook-diff';
 import type { TableDiff } from '@cairn/core/diff/table-diff';
-import type { TextDiff } from '@cairn/core/diff/line-diff';
 import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import { readBlobBytes } from '../git/read-blob.ts';
 import type { ReadContext } from '../git/read-context.ts';
 import { formatSize } from '../viewers/view-file.ts';
+import { DvcPointerDiff } from './DvcPointerDiff.tsx';
 import { DiffError, diffInWorker } from './diff-client.ts';
 import type { DiffEntry } from './diff-entry.ts';
-import { DvcPointerDiff } from './DvcPointerDiff.tsx';
 import { decodeText, diffKindOf, LOAD_ON_REQUEST_BYTES } from './file-kind.ts';
 import { NotebookDiffView } from './NotebookDiffView.tsx';
 import { TableDiffView } from './TableDiffView.tsx';
@@ -65,7 +66,10 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
       const text = () => diffInWorker({ type: 'text', before, after, ignoreWhitespace: s.ignoreWhitespace });
       try {
         if (s.kind === 'notebook' && s.before && s.after) {
-          return { kind: 'notebook', diff: await diffInWorker({ type: 'notebook', before, after, ignoreWhitespace: s.ignoreWhitespace }) };
+          return {
+            kind: 'notebook',
+            diff: await diffInWorker({ type: 'notebook', before, after, ignoreWhitespace: s.ignoreWhitespace }),
+          };
         }
         if (s.kind === 'table' && s.before && s.after) {
           const delimiter = props.path.toLowerCase().endsWith('.tsv') ? '\t' : ',';

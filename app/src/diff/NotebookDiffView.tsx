@@ -9,7 +9,9 @@ import { createMemo, createSignal, For, Show } from 'solid-js';
 import { outputImages } from './notebook-images.ts';
 import { type DiffLayout, TextDiffView } from './TextDiffView.tsx';
 
-type Shown = { type: 'cell'; cell: NotebookCellView; kind: string } | { type: 'fold'; cells: NotebookCellView[]; start: number };
+type Shown =
+  | { type: 'cell'; cell: NotebookCellView; kind: string }
+  | { type: 'fold'; cells: NotebookCellView[]; start: number };
 
 /** What a cell's change is called once hidden details are set aside. */
 function shownKind(cell: NotebookCellView, details: boolean): string {
@@ -40,7 +42,9 @@ function CellCard(props: { cell: NotebookCellView; kind: string; details: boolea
     return `${where} · ${c().type} · ${what}${c().moved ? ' · moved' : ''}`;
   };
   const images = createMemo(() =>
-    c().changes.outputs ? { before: outputImages(c().before?.outputs ?? []), after: outputImages(c().after?.outputs ?? []) } : null,
+    c().changes.outputs
+      ? { before: outputImages(c().before?.outputs ?? []), after: outputImages(c().after?.outputs ?? []) }
+      : null,
   );
   return (
     <div class={`nb-cell ${props.kind}`} data-testid="nb-cell" data-kind={props.kind}>
@@ -59,7 +63,7 @@ function CellCard(props: { cell: NotebookCellView; kind: string; details: boolea
           </div>
         )}
       </Show>
-      <Show when={images() && (images()?.before.join() !== images()?.after.join())}>
+      <Show when={images() && images()?.before.join() !== images()?.after.join()}>
         <div class="nb-images" data-testid="nb-images">
           <figure>
             <figcaption>before</figcaption>
@@ -116,14 +120,18 @@ export function NotebookDiffView(props: { diff: NotebookDiff; layout: DiffLayout
           {counts().modified} modified, {counts().added} added, {counts().removed} removed
           {counts().moved ? `, ${counts().moved} moved` : ''} cells
         </span>
-        <span class="muted">
-          {' '}
-          · matched by {props.diff.matchedBy === 'id' ? 'cell id' : 'content'}
-        </span>
+        <span class="muted"> · matched by {props.diff.matchedBy === 'id' ? 'cell id' : 'content'}</span>
         <label class="nb-details-toggle">
-          <input type="checkbox" checked={details()} onChange={(e) => setDetails(e.currentTarget.checked)} data-testid="nb-details" />{' '}
+          <input
+            type="checkbox"
+            checked={details()}
+            onChange={(e) => setDetails(e.currentTarget.checked)}
+            data-testid="nb-details"
+          />{' '}
           Show metadata and execution counts
-          {hiddenDetails() > 0 && !details() ? ` (${hiddenDetails()} ${hiddenDetails() === 1 ? 'cell' : 'cells'} changed only there)` : ''}
+          {hiddenDetails() > 0 && !details()
+            ? ` (${hiddenDetails()} ${hiddenDetails() === 1 ? 'cell' : 'cells'} changed only there)`
+            : ''}
         </label>
       </div>
       <Show when={details() && props.diff.metadataChanged}>

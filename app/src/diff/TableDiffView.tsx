@@ -15,8 +15,11 @@ function Cell(props: { row: TableRowDiff; column: number; status: string }) {
   const n = () => props.row.new[props.column] ?? null;
   const changed = () => props.row.changed.includes(props.column);
   return (
-    <td class={`${changed() ? 'cell-changed' : ''} col-${props.status}`} data-testid={changed() ? 'cell-changed' : undefined}>
-      <Show when={changed()} fallback={<>{props.row.kind === 'removed' ? o() : (n() ?? o() ?? '')}</>}>
+    <td
+      class={`${changed() ? 'cell-changed' : ''} col-${props.status}`}
+      data-testid={changed() ? 'cell-changed' : undefined}
+    >
+      <Show when={changed()} fallback={props.row.kind === 'removed' ? o() : (n() ?? o() ?? '')}>
         <del>{o()}</del> → <ins>{n()}</ins>
       </Show>
     </td>
@@ -29,7 +32,10 @@ export function TableDiffView(props: { diff: TableDiff; onKey: (key: string | nu
   const columnChanges = () => {
     const added = props.diff.columns.filter((c) => c.status === 'added').map((c) => c.name);
     const removed = props.diff.columns.filter((c) => c.status === 'removed').map((c) => c.name);
-    return [added.length ? `columns added: ${added.join(', ')}` : '', removed.length ? `columns removed: ${removed.join(', ')}` : '']
+    return [
+      added.length ? `columns added: ${added.join(', ')}` : '',
+      removed.length ? `columns removed: ${removed.join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
   };
@@ -37,8 +43,8 @@ export function TableDiffView(props: { diff: TableDiff; onKey: (key: string | nu
     <div class="table-diff" data-testid="table-diff">
       <div class="table-diff-summary">
         <span data-testid="table-summary">
-          {s().added} added, {s().removed} removed, {s().changed} changed rows · {s().unchanged} unchanged ({s().rowsBefore} →{' '}
-          {s().rowsAfter} rows)
+          {s().added} added, {s().removed} removed, {s().changed} changed rows · {s().unchanged} unchanged (
+          {s().rowsBefore} → {s().rowsAfter} rows)
         </span>
         <Show when={columnChanges()}>
           <span data-testid="table-columns"> · {columnChanges()}</span>

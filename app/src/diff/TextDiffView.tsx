@@ -12,8 +12,8 @@ export type DiffLayout = 'unified' | 'split';
 
 function LineText(props: { row: DiffRow | null }) {
   return (
-    <Show when={props.row?.words} fallback={<>{props.row?.text ?? ''}</>}>
-      {(words) => <For each={words()}>{(w) => (w.changed ? <mark class="word">{w.text}</mark> : <>{w.text}</>)}</For>}
+    <Show when={props.row?.words} fallback={props.row?.text ?? ''}>
+      {(words) => <For each={words()}>{(w) => (w.changed ? <mark class="word">{w.text}</mark> : w.text)}</For>}
     </Show>
   );
 }

@@ -4,8 +4,8 @@
  * paired in the diff worker by core's git-like similarity.
  */
 import type { RenameCandidate, RenamePair } from '@cairn/core/diff/similarity';
-import type { FileChange } from '../git/read-changes.ts';
 import { readBlobBytes } from '../git/read-blob.ts';
+import type { FileChange } from '../git/read-changes.ts';
 import type { ReadContext } from '../git/read-context.ts';
 import { looksBinary } from '../viewers/pick-viewer.ts';
 import { diffInWorker } from './diff-client.ts';

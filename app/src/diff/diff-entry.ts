@@ -35,7 +35,14 @@ export function withRenames(changes: readonly FileChange[], pairs: readonly Rena
       continue;
     }
     const old = byPath.get(pair.from);
-    entries.push({ path: c.path, oldPath: pair.from, kind: 'renamed', before: old?.before ?? null, after: c.after, similarity: pair.score });
+    entries.push({
+      path: c.path,
+      oldPath: pair.from,
+      kind: 'renamed',
+      before: old?.before ?? null,
+      after: c.after,
+      similarity: pair.score,
+    });
   }
   return entries;
 }

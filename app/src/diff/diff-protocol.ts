@@ -1,8 +1,8 @@
 /** Messages between the diff views and their worker (diff.worker.ts). */
 import type { DirDiff, DirFile } from '@cairn/core/diff/dir-diff';
+import type { TextDiff } from '@cairn/core/diff/line-diff';
 import type { NotebookDiff } from '@cairn/core/diff/notebook-diff';
 import type { RenameCandidate, RenamePair } from '@cairn/core/diff/similarity';
-import type { TextDiff } from '@cairn/core/diff/line-diff';
 import type { TableDiff } from '@cairn/core/diff/table-diff';
 
 export type DiffRequest =

@@ -16,7 +16,9 @@ export function outputImages(outputs: readonly unknown[]): string[] {
     if ('image/svg+xml' in data) {
       const svg = data['image/svg+xml'];
       // Through <img>, an SVG cannot run scripts.
-      images.push(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(Array.isArray(svg) ? svg.join('') : String(svg))}`);
+      images.push(
+        `data:image/svg+xml;charset=utf-8,${encodeURIComponent(Array.isArray(svg) ? svg.join('') : String(svg))}`,
+      );
     }
   }
   return images;

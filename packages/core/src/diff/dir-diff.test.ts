@@ -21,9 +21,16 @@ describe('diffDirManifests', () => {
   });
 
   it('accounts for every file of both manifests (fuzz)', () => {
-    const files = fc.uniqueArray(fc.record({ relpath: fc.constantFrom('a', 'b', 'c', 'd/e', 'f'), md5: fc.constantFrom('1', '2', '3'), size: fc.nat(100) }), {
-      selector: (x) => x.relpath,
-    });
+    const files = fc.uniqueArray(
+      fc.record({
+        relpath: fc.constantFrom('a', 'b', 'c', 'd/e', 'f'),
+        md5: fc.constantFrom('1', '2', '3'),
+        size: fc.nat(100),
+      }),
+      {
+        selector: (x) => x.relpath,
+      },
+    );
     fc.assert(
       fc.property(files, files, (a, b) => {
         const d = diffDirManifests(a, b);

@@ -48,10 +48,12 @@ export function diffDirManifests(before: readonly DirFile[], after: readonly Dir
     if (from) changes.push({ kind: 'renamed', path: f.relpath, oldPath: from.relpath, before: from, after: f });
     else changes.push({ kind: 'added', path: f.relpath, before: null, after: f });
   }
-  for (const list of deletedByHash.values()) for (const f of list) changes.push({ kind: 'deleted', path: f.relpath, before: f, after: null });
+  for (const list of deletedByHash.values())
+    for (const f of list) changes.push({ kind: 'deleted', path: f.relpath, before: f, after: null });
   for (const c of changes) summary[c.kind]++;
   changes.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-  const total = (files: readonly DirFile[]) => files.reduce<number | null>((s, f) => (s === null || f.size === null ? null : s + f.size), 0);
+  const total = (files: readonly DirFile[]) =>
+    files.reduce<number | null>((s, f) => (s === null || f.size === null ? null : s + f.size), 0);
   const b = total(before);
   const a = total(after);
   return { changes, summary, sizeChange: a === null || b === null ? null : a - b };

@@ -53,7 +53,8 @@ export function splitRows(rows: readonly DiffRow[], start = 0, end = rows.length
     const adds: DiffRow[] = [];
     while (i < end && rows[i]?.kind === 'del') dels.push(rows[i++] as DiffRow);
     while (i < end && rows[i]?.kind === 'add') adds.push(rows[i++] as DiffRow);
-    for (let k = 0; k < Math.max(dels.length, adds.length); k++) out.push({ left: dels[k] ?? null, right: adds[k] ?? null });
+    for (let k = 0; k < Math.max(dels.length, adds.length); k++)
+      out.push({ left: dels[k] ?? null, right: adds[k] ?? null });
   }
   return out;
 }

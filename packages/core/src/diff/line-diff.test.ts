@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { foldContext, splitRows } from './fold-context.ts';
 import { diffText, splitLines } from './line-diff.ts';
 
-const changed = (t: ReturnType<typeof diffText>) => t.rows.filter((r) => r.kind !== 'same').map((r) => `${r.kind === 'add' ? '+' : '-'}${r.text}`);
+const changed = (t: ReturnType<typeof diffText>) =>
+  t.rows.filter((r) => r.kind !== 'same').map((r) => `${r.kind === 'add' ? '+' : '-'}${r.text}`);
 
 describe('diffText', () => {
   it('marks a replaced line as removed then added, with line numbers on each side', () => {
@@ -44,7 +45,9 @@ describe('diffText', () => {
   });
 
   it('rebuilds both sides from its rows for any pair of texts (fuzz)', () => {
-    const text = fc.array(fc.constantFrom('a', 'b', 'c', ' a', 'd d', ''), { maxLength: 30 }).map((l) => l.map((x) => `${x}\n`).join(''));
+    const text = fc
+      .array(fc.constantFrom('a', 'b', 'c', ' a', 'd d', ''), { maxLength: 30 })
+      .map((l) => l.map((x) => `${x}\n`).join(''));
     fc.assert(
       fc.property(text, text, (a, b) => {
         const d = diffText(a, b);

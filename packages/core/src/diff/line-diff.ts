@@ -5,7 +5,7 @@
  * edits compares numbers a few lines at a time rather than running one O(N·D) search.
  */
 import { diffSequences } from './patience.ts';
-import { wordParts, type WordPart } from './word-diff.ts';
+import { type WordPart, wordParts } from './word-diff.ts';
 
 export type RowKind = 'same' | 'del' | 'add';
 

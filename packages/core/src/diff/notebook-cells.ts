@@ -45,11 +45,13 @@ export function joinText(value: unknown): string {
 
 /** JSON with sorted keys, so two equal objects give equal strings whatever their key order. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  ) ?? 'null';
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+    ) ?? 'null'
+  );
 }
 
 /** Reads a notebook's cells; throws NotebookDiffError for anything but nbformat 4 JSON. */
@@ -60,7 +62,8 @@ export function readNotebookCells(text: string): NotebookCells {
   } catch (error) {
     throw new NotebookDiffError('not_json', `This notebook is not valid JSON (${(error as Error).message}).`);
   }
-  if (!nb || typeof nb !== 'object' || Array.isArray(nb)) throw new NotebookDiffError('not_a_notebook', 'This file is not a notebook.');
+  if (!nb || typeof nb !== 'object' || Array.isArray(nb))
+    throw new NotebookDiffError('not_a_notebook', 'This file is not a notebook.');
   if (typeof nb.nbformat === 'number' && nb.nbformat < 4)
     throw new NotebookDiffError('unsupported_nbformat', `nbformat ${nb.nbformat} notebooks are compared as text only.`);
   if (!Array.isArray(nb.cells)) throw new NotebookDiffError('not_a_notebook', 'This notebook has no list of cells.');
@@ -76,7 +79,11 @@ export function readNotebookCells(text: string): NotebookCells {
       attachments: canonicalJson(c.attachments ?? null),
     };
   });
-  return { nbformat: `${nb.nbformat ?? 4}.${nb.nbformat_minor ?? 0}`, metadata: canonicalJson(nb.metadata ?? {}), cells };
+  return {
+    nbformat: `${nb.nbformat ?? 4}.${nb.nbformat_minor ?? 0}`,
+    metadata: canonicalJson(nb.metadata ?? {}),
+    cells,
+  };
 }
 
 /**
@@ -88,9 +95,7 @@ export function outputKey(output: unknown): string {
   const o = { ...(output as Json) };
   if ('text' in o) o.text = joinText(o.text);
   if (o.data && typeof o.data === 'object') {
-    o.data = Object.fromEntries(
-      Object.entries(o.data as Json).map(([mime, v]) => [mime, isText(v) ? joinText(v) : v]),
-    );
+    o.data = Object.fromEntries(Object.entries(o.data as Json).map(([mime, v]) => [mime, isText(v) ? joinText(v) : v]));
   }
   return canonicalJson(o);
 }

@@ -41,13 +41,19 @@ describe('notebook diff on nbdime test pairs', () => {
       const modified = d.cells.filter((c) => c.kind === 'modified');
       expect(modified.length, variant).toBe(1);
       expect(changedParts(modified[0]!), variant).toEqual(parts);
-      expect(d.cells.filter((c) => c.kind === 'added' || c.kind === 'removed'), variant).toEqual([]);
+      expect(
+        d.cells.filter((c) => c.kind === 'added' || c.kind === 'removed'),
+        variant,
+      ).toEqual([]);
     }
   });
 
   it('multilevel: cell 1 source "3" → "5" and cell 2 output "9" → "25", as nbdime expects', () => {
     const d = pair('multilevel-test-base', 'multilevel-test-local');
-    const [cellsPatch] = JSON.parse(fixture('multilevel-test-base-local-diff.json')) as { key: string; diff: { key: number }[] }[];
+    const [cellsPatch] = JSON.parse(fixture('multilevel-test-base-local-diff.json')) as {
+      key: string;
+      diff: { key: number }[];
+    }[];
     expect(cellsPatch?.key).toBe('cells');
     const expected = cellsPatch?.diff ?? [];
     const modified = d.cells.filter((c) => c.kind === 'modified');
@@ -82,9 +88,13 @@ describe('notebook diff on nbdime test pairs', () => {
   it('error outputs, markdown-only edits, attachments and unicode sources are per-cell changes', () => {
     const errors = pair('error--1', 'error--2');
     expect(kinds(errors)).toEqual(['modified', 'modified']);
-    expect(errors.cells[1]?.outputsDiff?.rows.some((r) => r.kind !== 'same' && r.text.includes('TypeError'))).toBe(true);
+    expect(errors.cells[1]?.outputsDiff?.rows.some((r) => r.kind !== 'same' && r.text.includes('TypeError'))).toBe(
+      true,
+    );
     const md = pair('markdown-only--1', 'markdown-only--2');
-    expect(md.cells.every((c) => c.kind === 'unchanged' || (c.kind === 'modified' && changedParts(c).join() === 'source'))).toBe(true);
+    expect(
+      md.cells.every((c) => c.kind === 'unchanged' || (c.kind === 'modified' && changedParts(c).join() === 'source')),
+    ).toBe(true);
     expect(md.cells.some((c) => c.kind === 'modified')).toBe(true);
     const att = pair('attachment', 'attachment--change_attachment');
     expect(att.cells.map(changedParts)).toEqual([['attachments']]);
@@ -95,7 +105,9 @@ describe('notebook diff on nbdime test pairs', () => {
   it('src-and-output: identical sources pair in order; their outputs differ, no cell added or removed', () => {
     const d = pair('src-and-output--1', 'src-and-output--2');
     expect(d.cells.filter((c) => c.kind === 'added' || c.kind === 'removed')).toEqual([]);
-    expect(d.cells.filter((c) => c.kind === 'modified').every((c) => c.changes.outputs && !c.changes.source)).toBe(true);
+    expect(d.cells.filter((c) => c.kind === 'modified').every((c) => c.changes.outputs && !c.changes.source)).toBe(
+      true,
+    );
   });
 
   it('cellids: persistent ids pair cells by id; cells with different ids are not the same cell', () => {
@@ -107,8 +119,16 @@ describe('notebook diff on nbdime test pairs', () => {
       ['c2c4a8f2', 'source'],
       ['0c3a036c', 'outputs'],
     ]);
-    expect(d.cells.filter((c) => c.kind === 'removed').map((c) => c.before?.id ?? null)).toEqual([null, 'base-A', '226e9ff8']);
-    expect(d.cells.filter((c) => c.kind === 'added').map((c) => c.after?.id)).toEqual(['bfe12f52', 'local-A', '226e3ff8']);
+    expect(d.cells.filter((c) => c.kind === 'removed').map((c) => c.before?.id ?? null)).toEqual([
+      null,
+      'base-A',
+      '226e9ff8',
+    ]);
+    expect(d.cells.filter((c) => c.kind === 'added').map((c) => c.after?.id)).toEqual([
+      'bfe12f52',
+      'local-A',
+      '226e3ff8',
+    ]);
   });
 
   it('regenerated ids (papermill): cells are paired by content, one changed cell', () => {
@@ -120,7 +140,16 @@ describe('notebook diff on nbdime test pairs', () => {
     rerun.cells[1].source = ['x = 4'];
     const d = diffNotebooks(JSON.stringify(base), JSON.stringify(rerun));
     expect(d.matchedBy).toBe('content');
-    expect(kinds(d)).toEqual(['unchanged', 'modified', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(kinds(d)).toEqual([
+      'unchanged',
+      'modified',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
   });
 
   it('a moved cell with a persistent id is shown once, as moved', () => {
@@ -129,7 +158,14 @@ describe('notebook diff on nbdime test pairs', () => {
         nbformat: 4,
         nbformat_minor: 5,
         metadata: {},
-        cells: order.map((id) => ({ cell_type: 'code', id, metadata: {}, source: `cell ${id}`, outputs: [], execution_count: null })),
+        cells: order.map((id) => ({
+          cell_type: 'code',
+          id,
+          metadata: {},
+          source: `cell ${id}`,
+          outputs: [],
+          execution_count: null,
+        })),
       });
     const d = diffNotebooks(nb(['a', 'b', 'c', 'd']), nb(['b', 'c', 'a', 'd']));
     expect(d.cells.map((c) => `${c.after?.id}:${c.moved}`)).toEqual(['b:false', 'c:false', 'a:true', 'd:false']);
@@ -142,14 +178,19 @@ describe('notebook diff on nbdime test pairs', () => {
 
   it('not-JSON and nbformat 3 are typed errors, never a crash (fuzz)', () => {
     expect(() => diffNotebooks('{nope', fixture('empty.ipynb'))).toThrow(NotebookDiffError);
-    expect(() => diffNotebooks(JSON.stringify({ nbformat: 3, worksheets: [] }), fixture('empty.ipynb'))).toThrow(/nbformat 3/);
+    expect(() => diffNotebooks(JSON.stringify({ nbformat: 3, worksheets: [] }), fixture('empty.ipynb'))).toThrow(
+      /nbformat 3/,
+    );
     const cell = fc.record({
       cell_type: fc.constantFrom('code', 'markdown', 'raw', 7),
       id: fc.option(fc.constantFrom('a', 'b', 'c')),
       source: fc.oneof(fc.string(), fc.array(fc.string())),
       outputs: fc.array(fc.anything(), { maxLength: 2 }),
     });
-    const nb = fc.record({ nbformat: fc.constant(4), cells: fc.array(fc.oneof(cell, fc.anything()), { maxLength: 6 }) });
+    const nb = fc.record({
+      nbformat: fc.constant(4),
+      cells: fc.array(fc.oneof(cell, fc.anything()), { maxLength: 6 }),
+    });
     fc.assert(
       fc.property(nb, nb, (a, b) => {
         const d = diffNotebooks(JSON.stringify(a), JSON.stringify(b));

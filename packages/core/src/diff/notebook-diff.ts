@@ -7,13 +7,7 @@
  */
 import { diffChars } from 'diff';
 import { diffText, type TextDiff } from './line-diff.ts';
-import {
-  joinText,
-  type NotebookCell,
-  type NotebookCells,
-  outputKey,
-  readNotebookCells,
-} from './notebook-cells.ts';
+import { joinText, type NotebookCell, type NotebookCells, outputKey, readNotebookCells } from './notebook-cells.ts';
 import { longestCommon, longestIncreasing } from './sequence-match.ts';
 import { similarity } from './similarity.ts';
 
@@ -108,7 +102,8 @@ function matchByContent(
   const exact = longestCommon(
     restA.length,
     restB.length,
-    (x, y) => mayPair(restA[x] as number, restB[y] as number) && src(a, restA[x] as number) === src(b, restB[y] as number),
+    (x, y) =>
+      mayPair(restA[x] as number, restB[y] as number) && src(a, restA[x] as number) === src(b, restB[y] as number),
   );
   const pairs: [number, number][] = [];
   let fromX = 0;
@@ -187,8 +182,7 @@ export function diffNotebookCells(a: NotebookCells, b: NotebookCells): NotebookC
     if (base === undefined) {
       flushRemoved(nextAnchor[j] as number);
       cells.push({ kind: 'added', moved: false, base: null, other: j, changes: NO_CHANGES });
-    }
-    else if (movedB.has(j)) cells.push(paired(base, j, true));
+    } else if (movedB.has(j)) cells.push(paired(base, j, true));
     else {
       flushRemoved(base);
       cells.push(paired(base, j, false));
@@ -241,7 +235,11 @@ export function outputsText(outputs: readonly unknown[]): string {
  * The diff of two notebook files. Throws NotebookDiffError when either is not an nbformat 4
  * notebook (the view then shows the text diff).
  */
-export function diffNotebooks(before: string, after: string, options: { ignoreWhitespace?: boolean } = {}): NotebookDiff {
+export function diffNotebooks(
+  before: string,
+  after: string,
+  options: { ignoreWhitespace?: boolean } = {},
+): NotebookDiff {
   const a = readNotebookCells(before);
   const b = readNotebookCells(after);
   const cellDiff = diffNotebookCells(a, b);
@@ -257,5 +255,10 @@ export function diffNotebooks(before: string, after: string, options: { ignoreWh
       outputsDiff: x && y && c.changes.outputs ? diffText(outputsText(x.outputs), outputsText(y.outputs)) : null,
     };
   });
-  return { cells, matchedBy: cellDiff.matchedBy, metadataChanged: cellDiff.metadataChanged, nbformat: [a.nbformat, b.nbformat] };
+  return {
+    cells,
+    matchedBy: cellDiff.matchedBy,
+    metadataChanged: cellDiff.metadataChanged,
+    nbformat: [a.nbformat, b.nbformat],
+  };
 }

@@ -24,7 +24,10 @@ describe('rename detection', () => {
   });
 
   it('does not pair files under 50 % similar', () => {
-    const pairs = detectRenames([{ path: 'a', oid: '1', text: lines(10) }], [{ path: 'b', oid: '2', text: `${lines(4)}${lines(6, 'x')}` }]);
+    const pairs = detectRenames(
+      [{ path: 'a', oid: '1', text: lines(10) }],
+      [{ path: 'b', oid: '2', text: `${lines(4)}${lines(6, 'x')}` }],
+    );
     expect(pairs).toEqual([]);
   });
 

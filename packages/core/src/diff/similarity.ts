@@ -83,7 +83,8 @@ export function detectRenames(
       const big = Math.max(d.text.length, a.text.length);
       if (big > 0 && small / big < threshold) continue;
       const score = similarity(d.text, a.text);
-      if (score >= threshold) candidates.push({ from: d.path, to: a.path, score, sameName: baseName(d.path) === baseName(a.path) });
+      if (score >= threshold)
+        candidates.push({ from: d.path, to: a.path, score, sameName: baseName(d.path) === baseName(a.path) });
     }
   }
   candidates.sort((x, y) => y.score - x.score || Number(y.sameName) - Number(x.sameName) || (x.to < y.to ? -1 : 1));

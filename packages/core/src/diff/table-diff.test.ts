@@ -2,13 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffTables, TableDiffError } from './table-diff.ts';
 
-const rowsOf = (d: ReturnType<typeof diffTables>) => d.rows.map((r) => `${r.kind}:${r.before ?? '-'}:${r.after ?? '-'}`);
+const rowsOf = (d: ReturnType<typeof diffTables>) =>
+  d.rows.map((r) => `${r.kind}:${r.before ?? '-'}:${r.after ?? '-'}`);
 
 describe('diffTables', () => {
   it('matches rows by a unique key column, marks changed cells and added columns', () => {
-    const d = diffTables('id,name,score\n1,ada,0.5\n2,bob,0.7\n3,cy,0.9\n', 'id,name,score,rank\n2,bob,0.75,1\n1,ada,0.5,2\n4,dee,0.1,3\n', {
-      delimiter: ',',
-    });
+    const d = diffTables(
+      'id,name,score\n1,ada,0.5\n2,bob,0.7\n3,cy,0.9\n',
+      'id,name,score,rank\n2,bob,0.75,1\n1,ada,0.5,2\n4,dee,0.1,3\n',
+      {
+        delimiter: ',',
+      },
+    );
     expect(d.key).toBe('id');
     expect(d.columns.map((c) => `${c.name}:${c.status}`)).toEqual(['id:same', 'name:same', 'score:same', 'rank:added']);
     // Rows in the new file's order; a removed row after the last kept row before it.
@@ -37,12 +42,17 @@ describe('diffTables', () => {
   });
 
   it('says which row of which version is ragged', () => {
-    expect(() => diffTables('a,b\n1,2\n3\n', 'a,b\n', { delimiter: ',' })).toThrow(/old version's data row 2 has 1 fields/);
+    expect(() => diffTables('a,b\n1,2\n3\n', 'a,b\n', { delimiter: ',' })).toThrow(
+      /old version's data row 2 has 1 fields/,
+    );
   });
 
   it('accounts for every row of both versions (fuzz)', () => {
     const cell = fc.constantFrom('1', '2', '3', 'x', '');
-    const table = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { maxLength: 12 }));
+    const table = fc.tuple(
+      fc.integer({ min: 1, max: 3 }),
+      fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { maxLength: 12 }),
+    );
     fc.assert(
       fc.property(table, table, ([ca, ra], [cb, rb]) => {
         const text = (cols: number, rows: string[][]) =>

@@ -45,7 +45,14 @@ export interface TableDiff {
   rows: TableRowDiff[];
   /** More differing rows than returned. */
   truncated: boolean;
-  summary: { added: number; removed: number; changed: number; unchanged: number; rowsBefore: number; rowsAfter: number };
+  summary: {
+    added: number;
+    removed: number;
+    changed: number;
+    unchanged: number;
+    rowsBefore: number;
+    rowsAfter: number;
+  };
 }
 
 export interface TableDiffOptions {
@@ -98,19 +105,31 @@ export function diffTables(before: string, after: string, options: TableDiffOpti
     .filter((k) => uniqueColumn(a, aCol[k] as number) && uniqueColumn(b, bCol[k] as number))
     .map((k) => (columns[k] as TableColumn).name);
   if (options.key && !keyCandidates.includes(options.key))
-    throw new TableDiffError('no_such_key', `“${options.key}” is not a column with a unique value in every row of both versions.`);
+    throw new TableDiffError(
+      'no_such_key',
+      `“${options.key}” is not a column with a unique value in every row of both versions.`,
+    );
   const key = options.key ?? (a.rows.length && b.rows.length ? (keyCandidates[0] ?? null) : null);
 
   const rows: TableRowDiff[] = [];
-  const summary = { added: 0, removed: 0, changed: 0, unchanged: 0, rowsBefore: a.rows.length, rowsAfter: b.rows.length };
+  const summary = {
+    added: 0,
+    removed: 0,
+    changed: 0,
+    unchanged: 0,
+    rowsBefore: a.rows.length,
+    rowsAfter: b.rows.length,
+  };
   const oldValues = (i: number) => aCol.map((c) => (c >= 0 ? (a.rows[i]?.[c] ?? null) : null));
   const newValues = (j: number) => bCol.map((c) => (c >= 0 ? (b.rows[j]?.[c] ?? null) : null));
   const emit = (row: TableRowDiff) => {
     summary[row.kind]++;
     if (rows.length < maxRows) rows.push(row);
   };
-  const removed = (i: number) => emit({ kind: 'removed', before: i + 1, after: null, old: oldValues(i), new: aCol.map(() => null), changed: [] });
-  const added = (j: number) => emit({ kind: 'added', before: null, after: j + 1, old: bCol.map(() => null), new: newValues(j), changed: [] });
+  const removed = (i: number) =>
+    emit({ kind: 'removed', before: i + 1, after: null, old: oldValues(i), new: aCol.map(() => null), changed: [] });
+  const added = (j: number) =>
+    emit({ kind: 'added', before: null, after: j + 1, old: bCol.map(() => null), new: newValues(j), changed: [] });
   const pair = (i: number, j: number) => {
     const changed = common.filter((k) => a.rows[i]?.[aCol[k] as number] !== b.rows[j]?.[bCol[k] as number]);
     // Cells of added or removed columns are reported once, as the column change, not on every row.
@@ -122,7 +141,9 @@ export function diffTables(before: string, after: string, options: TableDiffOpti
     const ak = a.header.indexOf(key);
     const bk = b.header.indexOf(key);
     const rowOfKey = new Map<string, number>();
-    a.rows.forEach((row, i) => rowOfKey.set(row[ak] as string, i));
+    a.rows.forEach((row, i) => {
+      rowOfKey.set(row[ak] as string, i);
+    });
     const matched = new Uint8Array(a.rows.length);
     b.rows.forEach((row) => {
       const i = rowOfKey.get(row[bk] as string);
@@ -131,7 +152,10 @@ export function diffTables(before: string, after: string, options: TableDiffOpti
     let nextOld = 0;
     b.rows.forEach((row, j) => {
       const i = rowOfKey.get(row[bk] as string);
-      if (i === undefined) return added(j);
+      if (i === undefined) {
+        added(j);
+        return;
+      }
       for (; nextOld < i; nextOld++) if (!matched[nextOld]) removed(nextOld);
       nextOld = Math.max(nextOld, i + 1);
       pair(i, j);
@@ -139,7 +163,14 @@ export function diffTables(before: string, after: string, options: TableDiffOpti
     for (; nextOld < a.rows.length; nextOld++) if (!matched[nextOld]) removed(nextOld);
   } else alignByContent(a, b, aCol, bCol, common, { removed, added, pair });
 
-  return { columns, key, keyCandidates, rows, truncated: summary.added + summary.removed + summary.changed > rows.length, summary };
+  return {
+    columns,
+    key,
+    keyCandidates,
+    rows,
+    truncated: summary.added + summary.removed + summary.changed > rows.length,
+    summary,
+  };
 }
 
 /** Without a key: a line diff over rows (shared columns only); a removed row facing an added one with half its cells equal is one changed row. */
