@@ -56,6 +56,7 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
   let tmp: string;
   let page: Page;
   let commitUrl: string;
+  let compareUrl: string;
   const errors: string[] = [];
 
   beforeAll(async () => {
@@ -112,6 +113,8 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     await page.getByRole('button', { name: 'Clone' }).click();
     await page.waitForURL(`${server.url}/admin/diffs`, { timeout: 60_000 });
     commitUrl = `${server.url}/admin/diffs/commit/${sha.trim()}`;
+    const { stdout: parent } = await run('git', ['-C', work, 'rev-parse', 'HEAD~1']);
+    compareUrl = `${server.url}/admin/diffs/compare/${parent.trim()}...${sha.trim()}`;
   }, 120_000);
   afterAll(async () => {
     await chrome?.close();
@@ -232,6 +235,15 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     ]);
     expect(await table.locator('tr[data-kind="del"]').count()).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('opens the same diffs on the compare page (where "compare code" of a run leads)', async () => {
+    await page.goto(compareUrl);
+    const train = fileDiff('src/train.py');
+    await train.getByTestId('change-row').click();
+    const table = train.getByTestId('text-diff');
+    await table.waitFor({ timeout: 30_000 });
+    expect(await table.locator('tr[data-kind="add"] td.code').allTextContents()).toEqual(['    learning_rate = 0.05']);
   });
 
   it('shows what changed in DVC-tracked data: hashes, sizes, and which file list is not on this device', async () => {
