@@ -11,6 +11,7 @@ export {
   type FilterNode,
   type FilterParseResult,
   type Identifier,
+  type FilterOptions,
   MAX_FILTER_DEPTH,
   parseFilter,
 } from './filter-parser.ts';
@@ -31,6 +32,15 @@ export {
   parseOrderByList,
   sortRuns,
 } from './order-by.ts';
+export {
+  type KeyedRun,
+  type KeyOrigin,
+  type KeyOrigins,
+  keyFiles,
+  originalKey,
+  splitSourcedKey,
+  unifyRunKeys,
+} from './run-keys.ts';
 export {
   compareNumbersNanLast,
   isLaterPoint,
