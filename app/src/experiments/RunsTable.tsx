@@ -1,14 +1,16 @@
 /**
  * The virtualised runs table: only the rows in view (plus a few) are in the DOM, so 10,000
  * runs render as fast as 30; with many columns only those in view (plus a few, and the pinned
- * ones) are too, so 100 columns cost what 12 do. Pinned columns (which the page puts first)
- * stick to the left; a header click sorts; metric
- * cells show the chosen summary and, with a baseline run, the difference to it; grouped, a
- * header row per group carries each metric's mean and range.
+ * ones) are too, so 100 columns cost what 12 do. Pinned columns (which the page puts first,
+ * the name always) stick to the left; a header click sorts, dragging a header's right edge
+ * resizes the column; a header says what the column is (metric, param, the files it came
+ * from). Metric cells show the chosen summary and, with a baseline run, the difference to it,
+ * green when better (lower for losses and errors); grouped, a header row per group carries
+ * each metric's mean and range.
  */
 import type { Run } from '@cairn/core/runs/index';
 import { createMemo, createSignal, For, Index, Show } from 'solid-js';
-import { type Column, cellValue, formatCell, type MetricSummaryKind } from './run-columns.ts';
+import { type Column, cellValue, formatCell, lowerIsBetter, type MetricSummaryKind } from './run-columns.ts';
 import { deltaOf, type RunGroup } from './run-table.ts';
 
 export const ROW_HEIGHT = 28;
@@ -39,12 +41,32 @@ export interface RunsTableProps {
   onHide: (colId: string) => void;
 }
 
-function widthOf(col: Column): number {
-  return col.kind === 'attr' && col.key === 'name' ? 220 : col.kind === 'attr' && col.key === 'start_time' ? 160 : 130;
-}
+/** About how wide one character of the table's text is, for default widths. */
+const CHAR_PX = 7.5;
+const MIN_WIDTH = 70;
 
 function label(col: Column): string {
   return col.kind === 'attr' ? col.key.replace('_', ' ') : col.key;
+}
+
+/** What a column is, under its name: `metric`, `param · params.yaml`. */
+function detail(col: Column): string {
+  const kind = col.kind === 'attr' ? '' : col.kind;
+  return col.files?.length ? `${kind} · ${col.files.join(', ')}` : kind;
+}
+
+/** A width that shows the whole header (within reason); the name column fits the names. */
+function defaultWidth(col: Column, nameWidth: number): number {
+  if (col.kind === 'attr' && col.key === 'name') return nameWidth;
+  if (col.kind === 'attr' && col.key === 'start_time') return 160;
+  return Math.round(Math.min(260, Math.max(96, label(col).length * CHAR_PX + 34)));
+}
+
+/** A long name shown as its start and its end (runs differing only at the end stay apart). */
+function middleEllipsis(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const tail = Math.ceil((maxChars - 1) * 0.55);
+  return `${text.slice(0, maxChars - 1 - tail)}…${text.slice(text.length - tail)}`;
 }
 
 function fmtDelta(d: number): string {
@@ -58,6 +80,32 @@ export function RunsTable(props: RunsTableProps) {
   const [viewport, setViewport] = createSignal(600);
   const [scrollLeft, setScrollLeft] = createSignal(0);
   const [viewWidth, setViewWidth] = createSignal(1200);
+  // Widths set by dragging a header's edge, by column id.
+  const [widths, setWidths] = createSignal<Record<string, number>>({});
+  // The name column fits the longest name among the first runs (a few thousand are plenty).
+  const nameWidth = createMemo(() => {
+    let longest = 8;
+    const n = Math.min(props.runs.length, 2000);
+    for (let i = 0; i < n; i++) longest = Math.max(longest, (props.runs[i] as Run).name.length);
+    return Math.round(Math.min(380, Math.max(180, longest * CHAR_PX + 24)));
+  });
+  const widthOf = (col: Column): number => widths()[col.id] ?? defaultWidth(col, nameWidth());
+  const startResize = (col: Column, e: PointerEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    const el = e.currentTarget as HTMLElement;
+    el.setPointerCapture(e.pointerId);
+    const x0 = e.clientX;
+    const w0 = widthOf(col);
+    const move = (ev: PointerEvent) =>
+      setWidths({ ...widths(), [col.id]: Math.max(MIN_WIDTH, Math.round(w0 + ev.clientX - x0)) });
+    const up = () => {
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+  };
   // One item object per run for as long as the run lives (no garbage per sort).
   const runItems = new WeakMap<Run, Item>();
   const itemOf = (run: Run): Item => {
@@ -140,10 +188,11 @@ export function RunsTable(props: RunsTableProps) {
     const c = p.col;
     const text = () => formatCell(cellValue(p.run, c, props.summary), c);
     if (c.kind === 'attr' && c.key === 'name') {
+      const name = () => text() || p.run.id.slice(0, 8);
       return (
-        <div class="exp-cell exp-kind-attr" style={cellStyle(c)}>
-          <a href={props.runHref(p.run)} title={p.run.id}>
-            {text() || p.run.id.slice(0, 8)}
+        <div class="exp-cell exp-kind-attr exp-name" style={cellStyle(c)}>
+          <a href={props.runHref(p.run)} title={`${name()} (${p.run.id})`}>
+            {middleEllipsis(name(), Math.floor((widthOf(c) - 14) / CHAR_PX))}
           </a>
         </div>
       );
@@ -155,15 +204,37 @@ export function RunsTable(props: RunsTableProps) {
     return (
       <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} title={text()}>
         {text()}
-        <Show when={delta()}>{(d) => <span class={`exp-delta ${d() > 0 ? 'up' : 'down'}`}>{fmtDelta(d())}</span>}</Show>
+        <Show when={delta()}>
+          {(d) => (
+            <span
+              class="exp-delta"
+              classList={{
+                better: c.kind === 'metric' && d() > 0 !== lowerIsBetter(c.key),
+                worse: c.kind === 'metric' && d() > 0 === lowerIsBetter(c.key),
+              }}
+            >
+              {fmtDelta(d())}
+            </span>
+          )}
+        </Show>
       </div>
     );
   };
   const HeadCell = (c: Column) => (
     <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} data-col={c.id}>
-      <button type="button" class="exp-sort" onClick={() => props.onSort(c.id)} title={`Sort by ${c.id}`}>
-        {label(c)}
-        {props.sort === c.id ? (props.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+      <button
+        type="button"
+        class="exp-sort"
+        onClick={() => props.onSort(c.id)}
+        title={`Sort by ${c.id}${c.files?.length ? ` (git experiments read it from ${c.files.join(', ')})` : ''}`}
+      >
+        <span class="exp-head-name">
+          {label(c)}
+          {props.sort === c.id ? (props.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+        </span>
+        <Show when={detail(c)}>
+          <span class="exp-head-detail">{detail(c)}</span>
+        </Show>
       </button>
       <span class="exp-col-tools">
         <button type="button" title="Pin" classList={{ on: props.pinned.has(c.id) }} onClick={() => props.onPin(c.id)}>
@@ -179,6 +250,8 @@ export function RunsTable(props: RunsTableProps) {
           ×
         </button>
       </span>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: a pointer-only resize grip, as in MLflow and W&B */}
+      <span class="exp-resize" title="Drag to resize" onPointerDown={(e) => startResize(c, e)} />
     </div>
   );
   const Gap = () => (
