@@ -13,7 +13,7 @@ import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
-import { type Column, cellValue, columnsOf, differingColumns, formatCell, parseColumnId } from './run-columns.ts';
+import { type Column, cellText, cellValue, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
 import { experimentsDb, type RunRow } from './run-store.ts';
 import { columnLabel, ScatterChart } from './ScatterChart.tsx';
 import { metricHistory } from './server-runs.ts';
@@ -171,7 +171,7 @@ export default function ComparePage() {
                         <For each={tableRuns()}>
                           {(r) => (
                             <td classList={{ differs: differing().has(c.id), unbrushed: inBrush(r.id) === false }}>
-                              {formatCell(cellValue(r, c), c)}
+                              {cellText(r, c)}
                             </td>
                           )}
                         </For>
@@ -350,7 +350,7 @@ function TransposedTable(props: {
             <tr classList={{ brushed: props.inBrush(r.id) === true, unbrushed: props.inBrush(r.id) === false }}>
               <th>{r.name}</th>
               <For each={props.cols}>
-                {(c) => <td classList={{ differs: props.differing.has(c.id) }}>{formatCell(cellValue(r, c), c)}</td>}
+                {(c) => <td classList={{ differs: props.differing.has(c.id) }}>{cellText(r, c)}</td>}
               </For>
             </tr>
           )}

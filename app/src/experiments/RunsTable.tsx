@@ -9,8 +9,8 @@
  * each metric's mean and range.
  */
 import type { Run } from '@cairn/core/runs/index';
-import { createMemo, createSignal, For, Index, Show } from 'solid-js';
-import { type Column, cellValue, formatCell, lowerIsBetter, type MetricSummaryKind } from './run-columns.ts';
+import { createMemo, createSignal, For, Index, onCleanup, Show } from 'solid-js';
+import { type Column, cellText, formatCell, lowerIsBetter, type MetricSummaryKind } from './run-columns.ts';
 import { deltaOf, type RunGroup } from './run-table.ts';
 
 export const ROW_HEIGHT = 28;
@@ -49,17 +49,24 @@ function label(col: Column): string {
   return col.kind === 'attr' ? col.key.replace('_', ' ') : col.key;
 }
 
-/** What a column is, under its name: `metric`, `param · params.yaml`. */
+/** What a column is, under its name: `metric`, `param · params.yaml`, `metric · metrics.csv +1`. */
 function detail(col: Column): string {
   const kind = col.kind === 'attr' ? '' : col.kind;
-  return col.files?.length ? `${kind} · ${col.files.join(', ')}` : kind;
+  const f = col.files ?? [];
+  if (f.length === 0) return kind;
+  const first = f[0] as string;
+  return `${kind} · ${first.slice(first.lastIndexOf('/') + 1)}${f.length > 1 ? ` +${f.length - 1}` : ''}`;
 }
 
-/** A width that shows the whole header (within reason); the name column fits the names. */
-function defaultWidth(col: Column, nameWidth: number): number {
+/**
+ * A width that shows the whole header and the values of the first runs (within reason); the
+ * name column fits the names.
+ */
+function defaultWidth(col: Column, nameWidth: number, valueChars: number): number {
   if (col.kind === 'attr' && col.key === 'name') return nameWidth;
   if (col.kind === 'attr' && col.key === 'start_time') return 160;
-  return Math.round(Math.min(260, Math.max(96, label(col).length * CHAR_PX + 34)));
+  const chars = Math.max(label(col).length, detail(col).length * 0.8, valueChars);
+  return Math.round(Math.min(260, Math.max(96, chars * CHAR_PX + 34)));
 }
 
 /** A long name shown as its start and its end (runs differing only at the end stay apart). */
@@ -83,13 +90,35 @@ export function RunsTable(props: RunsTableProps) {
   // Widths set by dragging a header's edge, by column id.
   const [widths, setWidths] = createSignal<Record<string, number>>({});
   // The name column fits the longest name among the first runs (a few thousand are plenty).
+  // (On a narrow screen it takes at most about half the width, so results stay in view.)
   const nameWidth = createMemo(() => {
     let longest = 8;
     const n = Math.min(props.runs.length, 2000);
     for (let i = 0; i < n; i++) longest = Math.max(longest, (props.runs[i] as Run).name.length);
-    return Math.round(Math.min(380, Math.max(180, longest * CHAR_PX + 24)));
+    const fit = Math.min(380, Math.max(180, longest * CHAR_PX + 24));
+    return Math.round(Math.min(fit, Math.max(120, (viewWidth() - 64) * 0.5)));
   });
-  const widthOf = (col: Column): number => widths()[col.id] ?? defaultWidth(col, nameWidth());
+  // The first runs, for value widths: recomputed when the number of runs changes, not on a sort.
+  const sample = createMemo(() => props.runs.slice(0, 50), undefined, {
+    equals: (a, b) => a.length === b.length && (a.length === 0 || a[0] === b[0]),
+  });
+  // Widths of values measured so far (a fresh map when the sample changes).
+  const valueCharsMemo = createMemo(() => {
+    sample();
+    return new Map<string, number>();
+  });
+  const charsOf = (col: Column): number => {
+    const valueChars = valueCharsMemo();
+    let n = valueChars.get(col.id);
+    if (n === undefined) {
+      n = 0;
+      if (col.kind === 'param' || col.kind === 'tag')
+        for (const r of sample()) n = Math.max(n, cellText(r, col, props.summary).length);
+      valueChars.set(col.id, n);
+    }
+    return n;
+  };
+  const widthOf = (col: Column): number => widths()[col.id] ?? defaultWidth(col, nameWidth(), charsOf(col));
   const startResize = (col: Column, e: PointerEvent) => {
     e.preventDefault();
     e.stopPropagation();
@@ -186,7 +215,7 @@ export function RunsTable(props: RunsTableProps) {
   // One element per cell (text and title on the cell itself); a delta only with a baseline.
   const Cell = (p: { run: Run; col: Column }) => {
     const c = p.col;
-    const text = () => formatCell(cellValue(p.run, c, props.summary), c);
+    const text = () => cellText(p.run, c, props.summary);
     if (c.kind === 'attr' && c.key === 'name') {
       const name = () => text() || p.run.id.slice(0, 8);
       return (
@@ -265,10 +294,14 @@ export function RunsTable(props: RunsTableProps) {
       class="exp-table"
       data-testid="runs-table"
       ref={(el) => {
-        queueMicrotask(() => {
+        const measure = () => {
           setViewport(el.clientHeight || 600);
           setViewWidth(el.clientWidth || 1200);
-        });
+        };
+        queueMicrotask(measure);
+        const ro = new ResizeObserver(measure);
+        ro.observe(el);
+        onCleanup(() => ro.disconnect());
       }}
       onScroll={(e) => {
         setScrollTop(e.currentTarget.scrollTop);

@@ -145,7 +145,8 @@ export function ScatterChart(props: {
           if (n <= 16) {
             ctx.fillStyle = theme.text;
             ctx.textAlign = 'center';
-            ctx.fillText(formatCell(ys[i] as Cell, yc), cx, top - 4);
+            const v = ys[i] as number;
+            ctx.fillText(n > 6 ? String(Number(v.toPrecision(3))) : formatCell(v, yc), cx, top - 4);
           }
         }
         // The run's name under its bar (slanted), start and end kept.
@@ -180,8 +181,11 @@ export function ScatterChart(props: {
       ctx.arc(X(px), Y(py), 4.5, 0, Math.PI * 2);
       ctx.fill();
       if (label) {
+        // Labels of points in the right half go to their left, so none leaves the chart.
+        const right = px > 0.5;
         ctx.fillStyle = theme.text;
-        ctx.fillText(shorten((runs[i] as Run).name, 22), X(px) + 7, Y(py) - 6);
+        ctx.textAlign = right ? 'right' : 'left';
+        ctx.fillText(shorten((runs[i] as Run).name, 22), X(px) + (right ? -7 : 7), Y(py) - 6);
       }
     }
     canvas.dataset.plotted = `scatter:${(xc as Column).id}:${yc.id}`;

@@ -129,6 +129,12 @@ export function cellValue(run: Run, col: Column, summary: MetricSummaryKind = 'l
   }
 }
 
+/** What a cell shows: params as written (`0.0003`, not `3.0000e-4`), other cells formatted. */
+export function cellText(run: Run, col: Column, summary: MetricSummaryKind = 'last'): string {
+  if (col.kind === 'param') return own(run.params, col.key) ?? '';
+  return formatCell(cellValue(run, col, summary), col);
+}
+
 /** A cell as text for the table and CSV. */
 export function formatCell(value: Cell, col: Column): string {
   if (value === null) return '';
