@@ -219,7 +219,7 @@ export function RunsTable(props: RunsTableProps) {
     if (c.kind === 'attr' && c.key === 'name') {
       const name = () => text() || p.run.id.slice(0, 8);
       return (
-        <div class="exp-cell exp-kind-attr exp-name" style={cellStyle(c)}>
+        <div class="exp-cell exp-kind-attr exp-name" style={cellStyle(c)} data-col={c.id}>
           <a href={props.runHref(p.run)} title={`${name()} (${p.run.id})`}>
             {middleEllipsis(name(), Math.floor((widthOf(c) - 14) / CHAR_PX))}
           </a>
@@ -231,7 +231,7 @@ export function RunsTable(props: RunsTableProps) {
         ? deltaOf(p.run, props.baseline, c, props.summary)
         : null;
     return (
-      <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} title={text()}>
+      <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} title={text()} data-col={c.id}>
         {text()}
         <Show when={delta()}>
           {(d) => (
@@ -346,6 +346,7 @@ export function RunsTable(props: RunsTableProps) {
                     classList={{ selected: props.selected.has(run().id), baseline: props.baseline?.id === run().id }}
                     data-testid="run-row"
                     data-run-id={run().id}
+                    data-source={run().source.kind}
                   >
                     <div class="exp-cell exp-check" style="position:sticky;left:0;z-index:1">
                       <input

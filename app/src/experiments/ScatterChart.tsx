@@ -64,6 +64,14 @@ export function ScatterChart(props: {
   onAxes: (x: string | null, y: string | null) => void;
 }) {
   let canvas!: HTMLCanvasElement;
+  const yCol = () => (props.y ? parseColumnId(props.y) : null);
+  const xCol = () => (!props.bars && props.x ? parseColumnId(props.x) : null);
+  const title = () => {
+    const y = yCol();
+    const x = xCol();
+    if (!y) return '';
+    return props.bars ? `${y.key}: last value per run` : x ? `${y.key} against ${x.key}` : y.key;
+  };
   createEffect(() => {
     const theme = chartTheme();
     const ctx = canvas.getContext('2d');
@@ -88,7 +96,7 @@ export function ScatterChart(props: {
     const ys = runs.map((r) => cellValue(r, yc));
     const xs = xc ? runs.map((r) => cellValue(r, xc)) : [];
     const longest = props.bars ? Math.min(18, Math.max(4, ...runs.map((r) => r.name.length))) : 0;
-    const m = { top: 30, right: 16, left: 64, bottom: props.bars ? 24 + longest * 5.2 : 48 };
+    const m = { top: 16, right: 16, left: 48, bottom: props.bars ? 24 + longest * 5.2 : 28 };
     const iw = w - m.left - m.right;
     const ih = h - m.top - m.bottom;
     const yScale = scaleOf(ys, !!props.bars);
@@ -114,23 +122,8 @@ export function ScatterChart(props: {
     ctx.lineTo(w - m.right, h - m.bottom + 0.5);
     ctx.stroke();
 
-    // Title and axis titles.
-    ctx.fillStyle = theme.text;
+    // (The title and axis titles are text around the canvas, see below.)
     ctx.textBaseline = 'alphabetic';
-    ctx.textAlign = 'left';
-    ctx.font = '600 13px system-ui, sans-serif';
-    ctx.fillText(
-      props.bars ? `${yc.key}: last value per run` : `${yc.key} against ${(xc as Column).key}`,
-      m.left,
-      18,
-    );
-    ctx.font = '12px system-ui, sans-serif';
-    ctx.save();
-    ctx.translate(14, m.top + ih / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = 'center';
-    ctx.fillText(columnLabel(yc), 0, 0);
-    ctx.restore();
 
     if (props.bars) {
       const slot = iw / Math.max(1, n);
@@ -168,8 +161,6 @@ export function ScatterChart(props: {
     ctx.fillStyle = theme.muted;
     ctx.textAlign = 'center';
     for (const t of xScale.ticks) ctx.fillText(t.label, X(t.at), h - m.bottom + 16);
-    ctx.fillStyle = theme.text;
-    ctx.fillText(columnLabel(xc as Column), m.left + iw / 2, h - 8);
     const label = n <= 12;
     ctx.textAlign = 'left';
     for (let i = 0; i < n; i++) {
@@ -220,14 +211,29 @@ export function ScatterChart(props: {
           </label>
         </div>
       </Show>
-      <canvas
-        ref={canvas}
-        class="cmp-canvas"
-        style={`height:${HEIGHT}px`}
-        data-testid={props.bars ? 'bar-chart' : 'scatter-chart'}
-        role="img"
-        aria-label={props.bars ? `Bar chart of ${props.y ?? ''}` : `Scatter of ${props.y ?? ''} against ${props.x ?? ''}`}
-      />
+      <figure class="cmp-chart" data-testid={props.bars ? 'bar-figure' : 'scatter-figure'}>
+        <figcaption class="cmp-chart-title" data-testid="chart-title">
+          {title()}
+        </figcaption>
+        <div class="cmp-chart-body">
+          <span class="cmp-axis-y" data-testid="axis-y">
+            {yCol() ? columnLabel(yCol() as Column) : ''}
+          </span>
+          <canvas
+            ref={canvas}
+            class="cmp-canvas"
+            style={`height:${HEIGHT}px`}
+            data-testid={props.bars ? 'bar-chart' : 'scatter-chart'}
+            role="img"
+            aria-label={title()}
+          />
+        </div>
+        <Show when={!props.bars && xCol()}>
+          <span class="cmp-axis-x" data-testid="axis-x">
+            {columnLabel(xCol() as Column)}
+          </span>
+        </Show>
+      </figure>
     </div>
   );
 }
