@@ -66,7 +66,9 @@ describe.skipIf(!e2eAvailable())('runs that show results and a compare page that
     await expect(iouHead.textContent()).resolves.toMatch(/^val_iou/);
 
     // One val_iou column: no file-qualified twin, and it names the files git experiments read.
-    const heads = await page.locator('.exp-head [data-col]').evaluateAll((els) => els.map((e) => e.getAttribute('data-col')));
+    const heads = await page
+      .locator('.exp-head [data-col]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-col')));
     expect(heads.filter((h) => h?.includes('val_iou'))).toEqual(['metric:val_iou']);
     await expect(iouHead.locator('.exp-sort').getAttribute('title')).resolves.toMatch(/metrics\.csv/);
     const all = await rowsOf(page);
@@ -92,12 +94,14 @@ describe.skipIf(!e2eAvailable())('runs that show results and a compare page that
     );
     expect(onTop).toBe(await firstName.textContent());
     const nameRight = (after?.x ?? 0) + (after?.width ?? 0);
-    const visibleHeads = await page.locator('.exp-head .exp-cell[data-col]').evaluateAll((els, right) =>
-      els
-        .map((e) => e.getBoundingClientRect())
-        .filter((r) => r.right > (right as number) + 1)
-        .map((r) => r.left),
-    nameRight);
+    const visibleHeads = await page.locator('.exp-head .exp-cell[data-col]').evaluateAll(
+      (els, right) =>
+        els
+          .map((e) => e.getBoundingClientRect())
+          .filter((r) => r.right > (right as number) + 1)
+          .map((r) => r.left),
+      nameRight,
+    );
     // What shows right of the name begins under its edge (the rest scrolled beneath it).
     expect(Math.min(...visibleHeads)).toBeLessThanOrEqual(nameRight + 1);
 
@@ -181,7 +185,10 @@ describe.skipIf(!e2eAvailable())('runs that show results and a compare page that
 
     // Dark mode: chart text contrast from the colours on screen (DOM text and canvas pixels).
     await page.locator('[data-testid="history-chart"] canvas').first().waitFor({ timeout: 20_000 });
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="parallel-coordinates"]')?.getAttribute('data-frames') ?? 0) > 0);
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector('[data-testid="parallel-coordinates"]')?.getAttribute('data-frames') ?? 0) > 0,
+    );
     const contrasts = await page.evaluate(() => {
       const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
       const lum = ([r, g, b]: number[]) => {
@@ -205,8 +212,10 @@ describe.skipIf(!e2eAvailable())('runs that show results and a compare page that
       };
       const out: Record<string, number> = {};
       // Text around the charts (titles, axis titles).
-      for (const el of document.querySelectorAll('[data-testid="chart-title"], [data-testid="axis-x"], [data-testid="axis-y"], .u-title')) {
-        const name = `${el.closest('[data-testid]')?.getAttribute('data-testid')}/${el.getAttribute('data-testid') ?? 'u-title'}`;
+      for (const el of document.querySelectorAll(
+        '[data-testid="chart-title"], [data-testid="axis-x"], [data-testid="axis-y"], .u-title',
+      )) {
+        const name = `${el.parentElement?.closest('[data-testid]')?.getAttribute('data-testid')}/${el.getAttribute('data-testid') ?? 'u-title'}`;
         out[name] = Math.min(out[name] ?? 99, ratio(rgb(getComputedStyle(el).color), bgOf(el)));
       }
       // Text drawn on canvas: in a strip that holds only text (tick labels or axis names), the

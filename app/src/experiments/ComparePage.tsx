@@ -257,7 +257,14 @@ export default function ComparePage() {
           </section>
           <section class="cmp-section">
             <h2>Final values</h2>
-            <ScatterChart runs={runs()} columns={metrics()} x={null} y={metricCol()?.id ?? null} bars onAxes={() => {}} />
+            <ScatterChart
+              runs={runs()}
+              columns={metrics()}
+              x={null}
+              y={metricCol()?.id ?? null}
+              bars
+              onAxes={() => {}}
+            />
           </section>
         </div>
         <section class="cmp-section">

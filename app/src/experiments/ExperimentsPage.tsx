@@ -308,9 +308,7 @@ export default function ExperimentsPage() {
         <Show when={runs().length > 0} fallback={<EmptyState owner={params.owner} repo={params.repo} />}>
           <Show when={shownRuns().length === 0}>
             <p class="exp-empty-result" data-testid="no-runs" role="status">
-              {filtered().ok
-                ? `No runs match “${state().filter}”.`
-                : 'No runs shown: the filter above has an error.'}
+              {filtered().ok ? `No runs match “${state().filter}”.` : 'No runs shown: the filter above has an error.'}
             </p>
           </Show>
           <RunsTable

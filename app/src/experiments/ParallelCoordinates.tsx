@@ -7,6 +7,7 @@
  */
 import type { Run } from '@cairn/core/runs/index';
 import { createEffect, createSignal, on, onCleanup, untrack } from 'solid-js';
+import { chartTheme } from './chart-theme.ts';
 import {
   axisOfValues,
   type Brush,
@@ -17,7 +18,6 @@ import {
   drawParallel,
   type PcLayout,
 } from './parallel-coords.ts';
-import { chartTheme } from './chart-theme.ts';
 import type { PcColumnData, PcFrame, PcRequest } from './parallel-coords-protocol.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
 

@@ -98,9 +98,10 @@ export function RunsTable(props: RunsTableProps) {
     const fit = Math.min(380, Math.max(180, longest * CHAR_PX + 24));
     return Math.round(Math.min(fit, Math.max(120, (viewWidth() - 64) * 0.5)));
   });
-  // The first runs, for value widths: recomputed when the number of runs changes, not on a sort.
+  // The first runs, for value widths: taken once there are runs (or more of them), kept on a
+  // sort or a filter — so columns do not jump, and a sort restyles no cell.
   const sample = createMemo(() => props.runs.slice(0, 50), undefined, {
-    equals: (a, b) => a.length === b.length && (a.length === 0 || a[0] === b[0]),
+    equals: (prev, next) => next.length <= prev.length,
   });
   // Widths of values measured so far (a fresh map when the sample changes).
   const valueCharsMemo = createMemo(() => {
@@ -279,7 +280,7 @@ export function RunsTable(props: RunsTableProps) {
           ×
         </button>
       </span>
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: a pointer-only resize grip, as in MLflow and W&B */}
+      {/* A pointer-only resize grip, as in MLflow and W&B. */}
       <span class="exp-resize" title="Drag to resize" onPointerDown={(e) => startResize(c, e)} />
     </div>
   );

@@ -22,7 +22,8 @@ function niceStep(span: number, count: number): number {
 export function tickLabel(v: number, step: number): string {
   if (v === 0) return '0';
   const a = Math.abs(step);
-  if (a >= 1e6 || a < 1e-5) return v.toExponential(Math.max(0, Math.floor(Math.log10(Math.abs(v))) - Math.floor(Math.log10(a))));
+  if (a >= 1e6 || a < 1e-5)
+    return v.toExponential(Math.max(0, Math.floor(Math.log10(Math.abs(v))) - Math.floor(Math.log10(a))));
   const decimals = Math.max(0, -Math.floor(Math.log10(a) + 1e-9));
   return v.toFixed(decimals);
 }
@@ -39,6 +40,7 @@ export function niceTicks(lo: number, hi: number, count = 5): Ticks {
   const min = Math.floor(lo / step + 1e-9) * step;
   const max = Math.ceil(hi / step - 1e-9) * step;
   const values: number[] = [];
-  for (let v = min; v <= max + step / 2; v += step) values.push(Math.abs(v) < step / 1e6 ? 0 : Number(v.toPrecision(12)));
+  for (let v = min; v <= max + step / 2; v += step)
+    values.push(Math.abs(v) < step / 1e6 ? 0 : Number(v.toPrecision(12)));
   return { values, labels: values.map((v) => tickLabel(v, step)), min, max };
 }

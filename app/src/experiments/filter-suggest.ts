@@ -25,7 +25,13 @@ export function filterSuggestions(text: string, columns: readonly Column[]): str
   // The name as written (`metrics.val`) or just the key (`val` → metrics.val_iou).
   const starts = names.filter((n) => n.toLowerCase().startsWith(frag) && n.toLowerCase() !== frag);
   const keys = names.filter(
-    (n) => !starts.includes(n) && n.slice(n.indexOf('.') + 1).toLowerCase().startsWith(frag) && frag.length >= 2,
+    (n) =>
+      !starts.includes(n) &&
+      n
+        .slice(n.indexOf('.') + 1)
+        .toLowerCase()
+        .startsWith(frag) &&
+      frag.length >= 2,
   );
   return [...starts, ...keys].slice(0, MAX).map((n) => `${head}${n}`);
 }

@@ -31,7 +31,7 @@ export function filterRuns(runs: readonly Run[], text: string): FilterResult {
     return {
       ok: true,
       runs: runs.filter(compileRunFilter(loose.value)),
-      note: 'Params and tags are text: unquoted numbers were compared as written (MLflow needs quotes, as in \'16\').',
+      note: "Params and tags are text: unquoted numbers were compared as written (MLflow needs quotes, as in '16').",
     };
   }
   const words = text.trim();

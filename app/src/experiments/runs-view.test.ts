@@ -4,7 +4,7 @@ import { niceTicks, tickLabel } from './chart-axes.ts';
 import { runColor } from './chart-theme.ts';
 import { filterSuggestions } from './filter-suggest.ts';
 import { keyedRun } from './keyed-runs.ts';
-import { RAMP, RAMP_ON_DARK, isLightColor } from './parallel-coords.ts';
+import { isLightColor, RAMP, RAMP_ON_DARK } from './parallel-coords.ts';
 import { columnsOf, differingColumns, lowerIsBetter, parseColumnId } from './run-columns.ts';
 import { filterRuns, sortRuns } from './run-table.ts';
 import { makeRuns } from './test-runs.test-support.ts';
@@ -78,9 +78,7 @@ describe('the runs table across MLflow runs and git experiments', () => {
   it('suggests column names for the name being typed', () => {
     const cols = columnsOf(all);
     expect(filterSuggestions('metrics.val', cols)).toEqual(['metrics.val_iou']);
-    expect(filterSuggestions('metrics.m0 > 1 AND params.bat', cols)).toEqual([
-      'metrics.m0 > 1 AND params.batch_size',
-    ]);
+    expect(filterSuggestions('metrics.m0 > 1 AND params.bat', cols)).toEqual(['metrics.m0 > 1 AND params.batch_size']);
     expect(filterSuggestions('iou', cols)).toEqual([]);
     expect(filterSuggestions('val', cols)).toEqual(['metrics.val_iou']);
     expect(filterSuggestions('metrics.val_iou > ', cols)).toEqual([]);

@@ -52,7 +52,11 @@ export function runValue(run: Run, entity: FilterEntity, key: string): string | 
  * A file-qualified key (`metrics.csv:val_iou`) on a run keyed by name (see run-keys.ts): the
  * value its file gave, so filters written before metrics were keyed by name still match.
  */
-function qualifiedValue<E extends 'metrics' | 'params'>(run: KeyedRun, entity: E, key: string): Run[E][string] | undefined {
+function qualifiedValue<E extends 'metrics' | 'params'>(
+  run: KeyedRun,
+  entity: E,
+  key: string,
+): Run[E][string] | undefined {
   const origins = run.keyOrigins?.[entity];
   if (!origins) return undefined;
   const { file, name } = splitSourcedKey(key);

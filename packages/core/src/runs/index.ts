@@ -9,9 +9,9 @@ export { MAX_FILTER_LENGTH } from './filter-lexer.ts';
 export {
   type Comparator,
   type FilterNode,
+  type FilterOptions,
   type FilterParseResult,
   type Identifier,
-  type FilterOptions,
   MAX_FILTER_DEPTH,
   parseFilter,
 } from './filter-parser.ts';
@@ -33,15 +33,6 @@ export {
   sortRuns,
 } from './order-by.ts';
 export {
-  type KeyedRun,
-  type KeyOrigin,
-  type KeyOrigins,
-  keyFiles,
-  originalKey,
-  splitSourcedKey,
-  unifyRunKeys,
-} from './run-keys.ts';
-export {
   compareNumbersNanLast,
   isLaterPoint,
   type LifecycleStage,
@@ -56,3 +47,12 @@ export {
   runFromWire,
   summarizeMetrics,
 } from './run.ts';
+export {
+  type KeyedRun,
+  type KeyOrigin,
+  type KeyOrigins,
+  keyFiles,
+  originalKey,
+  splitSourcedKey,
+  unifyRunKeys,
+} from './run-keys.ts';
