@@ -44,6 +44,8 @@ export interface RunsTableProps {
 /** About how wide one character of the table's text is, for default widths. */
 const CHAR_PX = 7.5;
 const MIN_WIDTH = 70;
+/** A generous character width for names, so a shortened name never gets cut again at its end. */
+const NAME_CHAR_PX = 8.2;
 
 function label(col: Column): string {
   return col.kind === 'attr' ? col.key.replace('_', ' ') : col.key;
@@ -222,7 +224,7 @@ export function RunsTable(props: RunsTableProps) {
       return (
         <div class="exp-cell exp-kind-attr exp-name" style={cellStyle(c)} data-col={c.id}>
           <a href={props.runHref(p.run)} title={`${name()} (${p.run.id})`}>
-            {middleEllipsis(name(), Math.floor((widthOf(c) - 14) / CHAR_PX))}
+            {middleEllipsis(name(), Math.floor((widthOf(c) - 16) / NAME_CHAR_PX))}
           </a>
         </div>
       );
