@@ -10,7 +10,14 @@
  */
 import type { Run } from '@cairn/core/runs/index';
 import { createMemo, createSignal, For, Index, onCleanup, Show } from 'solid-js';
-import { type Column, cellText, formatCell, lowerIsBetter, type MetricSummaryKind } from './run-columns.ts';
+import {
+  type Column,
+  cellText,
+  formatCell,
+  lowerIsBetter,
+  type MetricSummaryKind,
+  missingMetricText,
+} from './run-columns.ts';
 import { deltaOf, type RunGroup } from './run-table.ts';
 
 export const ROW_HEIGHT = 28;
@@ -48,6 +55,7 @@ const MIN_WIDTH = 70;
 const NAME_CHAR_PX = 8.2;
 
 function label(col: Column): string {
+  if (col.kind === 'tag' && col.key === 'cairn.metrics_state') return 'metrics';
   return col.kind === 'attr' ? col.key.replace('_', ' ') : col.key;
 }
 
@@ -218,7 +226,8 @@ export function RunsTable(props: RunsTableProps) {
   // One element per cell (text and title on the cell itself); a delta only with a baseline.
   const Cell = (p: { run: Run; col: Column }) => {
     const c = p.col;
-    const text = () => cellText(p.run, c, props.summary);
+    const value = () => cellText(p.run, c, props.summary);
+    const text = () => value() || (c.kind === 'metric' ? missingMetricText(p.run) : '');
     if (c.kind === 'attr' && c.key === 'name') {
       const name = () => text() || p.run.id.slice(0, 8);
       return (
