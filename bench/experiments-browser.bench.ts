@@ -23,10 +23,11 @@ import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import solid from 'vite-plugin-solid';
 import { launchChromium } from '../test/support/chromium.ts';
+import { startTestServer, type TestServer } from '../test/support/server.ts';
 import { FILTERS, type Timing } from './experiments-browser/harness-api.ts';
 import { type Measurement, median, report } from './lib.ts';
 
-/** BENCH_EXP_PARTS=table,pc,history picks parts (all by default). */
+/** BENCH_EXP_PARTS=table,pc,history,sync picks parts (all but sync by default). */
 const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history').split(',');
 const RUNS = Number(process.env.BENCH_EXP_RUNS ?? 10_000);
 const HISTORY_RUNS = Math.min(RUNS, 1000);
@@ -44,10 +45,22 @@ await build({
   build: { outDir, emptyOutDir: true, target: 'es2022' },
 });
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+/** The real Cairn server, for the first-sync part (BENCH_EXP_PARTS=sync): the page's API goes there. */
+let cairn: TestServer | null = null;
 const server = http.createServer((req, res) => {
   const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  if (cairn && (rel.startsWith('/api/') || rel.includes('.mlflow/'))) {
+    const target = new URL(req.url ?? '/', cairn.url);
+    const up = http.request(target, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+    return;
+  }
   // The app's server API is not here: the run feed answers 404 and the page shows the store.
-  if (rel.startsWith('/api/') || rel.includes('.mlflow/')) {
+  if (rel.startsWith('/api/') || rel.includes('.mlflow/') || rel.includes('.git/')) {
     res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not here"}');
     return;
   }
@@ -89,8 +102,11 @@ try {
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   await page.goto(url);
   await page.locator('#ready').waitFor();
-  const seeded = await page.evaluate((n) => window.benchSeed(n, 50, 50), RUNS);
-  if (seeded !== RUNS) throw new Error(`seeded ${seeded} runs, wanted ${RUNS}`);
+  if (PARTS.includes('sync')) await syncBench();
+  if (PARTS.some((p) => p !== 'sync')) {
+    const seeded = await page.evaluate((n) => window.benchSeed(n, 50, 50), RUNS);
+    if (seeded !== RUNS) throw new Error(`seeded ${seeded} runs, wanted ${RUNS}`);
+  }
 
   if (PARTS.includes('table')) await tableBench();
   if (PARTS.includes('pc')) await pcBench();
@@ -100,6 +116,7 @@ try {
   process.exitCode = 1;
 } finally {
   await chrome.close().catch(() => {});
+  await (cairn as TestServer | null)?.stop().catch(() => {});
   server.close();
   fs.rmSync(work, { recursive: true, force: true });
 }
@@ -251,5 +268,132 @@ async function historyBench() {
       'series shaped as': hist[0]?.note ?? '',
       'bare canvas': detail(histPlain),
     },
+  );
+}
+
+/**
+ * The first sync of a repository's runs through the real server: RUNS runs (10 params and 10
+ * metrics each, as in issue 17) uploaded through the run feed's batch call, then
+ * - the server alone: walking the whole feed (`limit=5000`) and an MLflow `runs/search` with a
+ *   filter, against JSON.stringify + JSON.parse of the same runs in Node (the floor of sending them);
+ * - the app: the Experiments page opened on an empty store, until the first runs are in the table
+ *   and until every run is (status "N of N runs"), against a plain fetch + JSON.parse of every
+ *   feed page in the same page (network and parse, nothing stored).
+ */
+async function syncBench() {
+  const token = 'cairn_bench_admin_token_exp_sync1';
+  cairn = await startTestServer({ CAIRN_ADMIN_TOKEN: token, CAIRN_ADMIN_PASSWORD: 'bench-password-exp' });
+  const base = cairn.url;
+  const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const repoName = 'sync';
+  const made = await fetch(`${base}/api/v1/repos`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ name: repoName, private: false }),
+  });
+  if (!made.ok) throw new Error(`repo: ${made.status} ${await made.text()}`);
+  const t0 = performance.now();
+  for (let i = 0; i < RUNS; i += 1000) {
+    const runs = [];
+    for (let j = i; j < Math.min(RUNS, i + 1000); j++) {
+      const params: Record<string, string> = {};
+      for (let k = 0; k < 10; k++) params[`p${k}`] = k === 0 ? ['adam', 'sgd', 'rmsprop'][j % 3]! : String((j * (k + 7)) % 997);
+      const metrics = [];
+      for (let k = 0; k < 10; k++)
+        metrics.push({ key: `m${k}`, value: ((j * 7919 + k * 104729) % 10007) / 1000, timestamp: 1_700_000_000_000 + j, step: 1 });
+      runs.push({
+        id: `run${String(j).padStart(6, '0')}`,
+        name: `run-${j}`,
+        status: 'FINISHED',
+        startTime: 1_700_000_000_000 + j * 1000,
+        endTime: 1_700_000_000_500 + j * 1000,
+        params,
+        tags: { team: j % 2 ? 'vision' : 'nlp' },
+        metrics,
+      });
+    }
+    const r = await fetch(`${base}/api/v1/repos/admin/${repoName}/runs/batch`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ runs }),
+    });
+    if (!r.ok) throw new Error(`batch: ${r.status} ${await r.text()}`);
+  }
+  const uploadMs = performance.now() - t0;
+
+  // The server alone.
+  let walked: unknown[] = [];
+  const walk = async () => {
+    walked = [];
+    let since = 0;
+    for (;;) {
+      const r = await fetch(`${base}/api/v1/repos/admin/${repoName}/runs?since=${since}&limit=5000`);
+      const page = (await r.json()) as { runs: unknown[]; seq: number; next: number | null };
+      walked.push(...page.runs);
+      since = page.seq;
+      if (page.next === null) return;
+    }
+  };
+  const feedTimes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    await walk();
+    feedTimes.push(performance.now() - t);
+  }
+  if (walked.length !== RUNS) throw new Error(`feed gave ${walked.length} runs`);
+  const floor: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    JSON.parse(JSON.stringify({ runs: walked }));
+    floor.push(performance.now() - t);
+  }
+  const search = async (filter: string) => {
+    const t = performance.now();
+    const r = await fetch(`${base}/admin/${repoName}.mlflow/api/2.0/mlflow/runs/search`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ experiment_ids: ['0'], filter, max_results: 1000, order_by: ['metrics.m3 DESC'] }),
+    });
+    const body = (await r.json()) as { runs?: unknown[] };
+    if (!r.ok) throw new Error(`search: ${r.status} ${JSON.stringify(body).slice(0, 200)}`);
+    return { ms: performance.now() - t, n: body.runs?.length ?? 0 };
+  };
+  const searches = [];
+  for (let i = 0; i < 3; i++) searches.push(await search("metrics.m3 > 5 AND params.p0 = 'adam'"));
+  report(
+    `Server, ${RUNS} runs × 20 columns: run feed and runs/search`,
+    asMeasurement('JSON.stringify + JSON.parse of every run in Node (floor)', floor),
+    [
+      asMeasurement('run feed walked, limit=5000 (every run)', feedTimes),
+      asMeasurement(
+        'MLflow runs/search, filter + order_by, max_results 1000',
+        searches.map((s) => s.ms),
+      ),
+    ],
+    {
+      upload: `${RUNS} runs through runs/batch (1,000 per call) in ${(uploadMs / 1000).toFixed(1)} s`,
+      'runs/search': `${searches[0]?.n} runs answered`,
+    },
+  );
+
+  // The app: first sync into an empty store.
+  const repo = `admin/${repoName}`;
+  const plain = await series(3, () => page.evaluate((r) => window.benchFeedPlain(r), repo));
+  const syncs = await series(Number(process.env.BENCH_EXP_SYNC_REPEAT ?? 2), async () => {
+    const t = await page.evaluate(({ r, n }) => window.benchFirstSync(r, n), { r: repo, n: RUNS });
+    await page.evaluate(() => window.benchClosePage());
+    return t;
+  });
+  report(
+    `First sync of ${RUNS} runs from the real server into the Experiments page (target < 10 s)`,
+    frame('fetch + JSON.parse of every feed page in the page (nothing stored)', plain),
+    [
+      asMeasurement(
+        'empty store → first runs in the table',
+        syncs.map((t) => t.domMs),
+      ),
+      frame('empty store → every run in the table', syncs),
+    ],
+    { 'first sync': `${syncs.map((t) => t.note).join(' / ')}; longest task ${longest(syncs)}` },
   );
 }

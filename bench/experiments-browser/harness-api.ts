@@ -41,5 +41,7 @@ declare global {
     benchHistory(runs: number, steps: number, metric: number): Promise<Timing>;
     benchHistoryPlain(runs: number, steps: number): Promise<Timing>;
     benchUnmount(): void;
+    benchFeedPlain(repo: string): Promise<Timing>;
+    benchFirstSync(repo: string, runs: number): Promise<Timing>;
   }
 }

@@ -51,7 +51,7 @@ async function until(cond: () => boolean, limitMs = 60_000): Promise<void> {
 }
 
 /** Longest task (≥ 50 ms, Chromium's long-task threshold) while `fn` runs. */
-async function timed(trigger: () => void, done: () => boolean, note = ''): Promise<Timing> {
+async function timed(trigger: () => void, done: () => boolean, note = '', limitMs = 60_000): Promise<Timing> {
   let longest = 0;
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
@@ -60,7 +60,7 @@ async function timed(trigger: () => void, done: () => boolean, note = ''): Promi
   const t0 = performance.now();
   trigger();
   const scriptMs = performance.now() - t0;
-  await until(done);
+  await until(done, limitMs);
   const domMs = performance.now() - t0;
   await afterPaint();
   const frameMs = performance.now() - t0;
@@ -467,6 +467,63 @@ window.benchHistoryPlain = async (runCount, steps) => {
     },
     () => done,
   );
+};
+
+/** Every feed page fetched and parsed, nothing stored: the floor of a first sync. */
+window.benchFeedPlain = async (repo) => {
+  const t0 = performance.now();
+  let since = 0;
+  let n = 0;
+  for (;;) {
+    const r = await fetch(`/api/v1/repos/${repo}/runs?since=${since}&limit=5000`);
+    const page = (await r.json()) as { runs: unknown[]; seq: number; next: number | null };
+    n += page.runs.length;
+    since = page.seq;
+    if (page.next === null) break;
+  }
+  const ms = performance.now() - t0;
+  return { domMs: ms, frameMs: ms, scriptMs: ms, longestTaskMs: 0, note: `${n} runs` };
+};
+
+/**
+ * The Experiments page opened on a repository this device has never synced: its store is
+ * emptied, the page opens and pulls the feed. domMs is until the first runs are in the table,
+ * frameMs until every run is (the status says "N of N runs" and nothing is still being read).
+ */
+window.benchFirstSync = async (repo, total) => {
+  const db = experimentsDb();
+  await db.runs.where('repo').equals(repo).delete();
+  await db.feeds.delete(repo);
+  await db.table('snapshots').where('repo').equals(repo).delete().catch(() => {});
+  const status = () => document.querySelector('#root [data-testid="runs-status"]')?.textContent ?? '';
+  const reading = () => document.querySelector('#root [data-testid="runs-reading"]') !== null;
+  let firstRowsMs = 0;
+  const long: number[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) long.push(e.duration);
+  });
+  obs.observe({ type: 'longtask' });
+  const t0 = performance.now();
+  const seen: string[] = [];
+  const t = await timed(
+    () => navigate?.(`/${repo}/experiments`),
+    () => {
+      if (!firstRowsMs && rows().length > 0) firstRowsMs = performance.now() - t0;
+      const s = status().split('·')[0]?.trim() ?? '';
+      if (s && seen[seen.length - 1] !== s) seen.push(s);
+      return !reading() && status().startsWith(`${total} of ${total} runs`);
+    },
+    '',
+    600_000,
+  );
+  obs.disconnect();
+  const over50 = long.filter((d) => d > 50);
+  return {
+    ...t,
+    domMs: firstRowsMs,
+    longestTaskMs: Math.max(0, ...long),
+    note: `first rows after ${firstRowsMs.toFixed(0)} ms, all after ${t.frameMs.toFixed(0)} ms; ${over50.length} tasks > 50 ms (longest ${Math.round(Math.max(0, ...long))} ms); status went ${seen.length > 6 ? [...seen.slice(0, 3), '…', ...seen.slice(-2)].join(' → ') : seen.join(' → ')}`,
+  };
 };
 
 function Root(props: { children?: unknown }) {
