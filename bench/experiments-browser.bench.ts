@@ -297,10 +297,16 @@ async function syncBench() {
     const runs = [];
     for (let j = i; j < Math.min(RUNS, i + 1000); j++) {
       const params: Record<string, string> = {};
-      for (let k = 0; k < 10; k++) params[`p${k}`] = k === 0 ? ['adam', 'sgd', 'rmsprop'][j % 3]! : String((j * (k + 7)) % 997);
+      for (let k = 0; k < 10; k++)
+        params[`p${k}`] = k === 0 ? ['adam', 'sgd', 'rmsprop'][j % 3]! : String((j * (k + 7)) % 997);
       const metrics = [];
       for (let k = 0; k < 10; k++)
-        metrics.push({ key: `m${k}`, value: ((j * 7919 + k * 104729) % 10007) / 1000, timestamp: 1_700_000_000_000 + j, step: 1 });
+        metrics.push({
+          key: `m${k}`,
+          value: ((j * 7919 + k * 104729) % 10007) / 1000,
+          timestamp: 1_700_000_000_000 + j,
+          step: 1,
+        });
       runs.push({
         id: `run${String(j).padStart(6, '0')}`,
         name: `run-${j}`,

@@ -494,7 +494,12 @@ window.benchFirstSync = async (repo, total) => {
   const db = experimentsDb();
   await db.runs.where('repo').equals(repo).delete();
   await db.feeds.delete(repo);
-  await db.table('snapshots').where('repo').equals(repo).delete().catch(() => {});
+  await db
+    .table('snapshots')
+    .where('repo')
+    .equals(repo)
+    .delete()
+    .catch(() => {});
   const status = () => document.querySelector('#root [data-testid="runs-status"]')?.textContent ?? '';
   const reading = () => document.querySelector('#root [data-testid="runs-reading"]') !== null;
   let firstRowsMs = 0;

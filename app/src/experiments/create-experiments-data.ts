@@ -3,7 +3,9 @@
  * It shows what the offline store holds at once, then (online) pulls the server's run feed and
  * keeps polling it while the view is open — so a run logged meanwhile appears without a
  * reload — and asks the worker for git experiments from the repository on this device.
+ * Feed pages are merged into the rows as they are stored (no re-read of the whole store).
  */
+import type { Run } from '@cairn/core/runs/index';
 import { createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { refreshGitExperiments } from './git-experiments-client.ts';
@@ -11,6 +13,7 @@ import { experimentsDb, type RunRow, readRunsInPages } from './run-store.ts';
 import { pullRunFeed } from './server-runs.ts';
 
 const POLL_MS = 3000;
+const PUBLISH_MS = 400;
 
 export interface ExperimentsData {
   rows: () => RunRow[];
@@ -80,18 +83,66 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     }
   };
 
+  // Feed pages as they are stored: merged into the rows shown (by id), so a first sync of
+  // 100,000 runs shows runs from its first page on instead of nothing until the end. The
+  // table is updated at most every PUBLISH_MS while pages come (each update re-sorts and
+  // re-filters every run), and always after the last page.
+  let merged: RunRow[] | null = null;
+  let positions: Map<string, number> | null = null;
+  let publishedAt = 0;
+  const mergePage = (runs: readonly Run[], more: boolean) => {
+    if (disposed) return;
+    // A read of the store in progress ends with rows from before this page: read once more.
+    if (readingNow) again = true;
+    if (!merged) {
+      merged = rows().slice();
+      positions = new Map(merged.map((r, i) => [r.id, i]));
+    }
+    const list = merged;
+    const at = positions as Map<string, number>;
+    for (const run of runs) {
+      const row: RunRow = { repo: id, id: run.id, origin: 'mlflow', run };
+      const i = at.get(run.id);
+      if (i === undefined) {
+        at.set(run.id, list.length);
+        list.push(row);
+      } else list[i] = row;
+    }
+    const now = performance.now();
+    if (!more || now - publishedAt >= PUBLISH_MS) {
+      publishedAt = now;
+      setRows(list.slice());
+      setLoaded(true);
+    }
+    if (more) setFeedNote(`Syncing runs from the server: ${list.length.toLocaleString('en')} on this device so far…`);
+    if (!more) {
+      merged = null;
+      positions = null;
+    }
+  };
+
+  let pulling = false;
   const pull = async () => {
     if (disposed || !navigator.onLine) {
       if (!navigator.onLine) setFeedNote('Offline: showing the runs synced before.');
       return;
     }
+    // One pull at a time: a first sync takes longer than the poll interval.
+    if (pulling) return;
+    pulling = true;
     try {
-      const changed = await pullRunFeed(db, server, id);
+      await pullRunFeed(db, server, id, mergePage);
       setFeedNote(null);
       setSyncedAt(Date.now());
-      if (changed > 0) await reload();
     } catch (err) {
+      if (merged) {
+        setRows(merged.slice());
+        merged = null;
+        positions = null;
+      }
       setFeedNote(`Could not reach the run feed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      pulling = false;
     }
   };
 

@@ -180,7 +180,16 @@ export async function readRunsInPages(
   });
 }
 
-/** Stores MLflow runs from the feed and the new feed position, in one transaction. */
+/** Rows handed to one bulkPut: each call serialises its rows in one main-thread task. */
+const PUT_CHUNK = 250;
+
+/**
+ * Stores MLflow runs from the feed and the new feed position, in one transaction. A run whose
+ * metrics moved on has stale cached histories, which are dropped (they refetch): only the runs
+ * that HAVE cached histories are compared, found by key alone, so a first sync (no histories)
+ * reads no stored run back. The rows are written in chunks, each its own short task (the
+ * transaction stays one: all or nothing), so the page keeps painting while 5,000 runs go in.
+ */
 export async function saveFeedPage(
   db: ExperimentsDb,
   repo: string,
@@ -188,14 +197,30 @@ export async function saveFeedPage(
   since: number,
 ): Promise<void> {
   await db.transaction('rw', db.runs, db.feeds, db.histories, async () => {
-    for (const run of runs) {
-      const old = await db.runs.get([repo, run.id]);
-      // A run whose metrics moved on has stale cached histories: drop them, they refetch.
-      if (old && JSON.stringify(old.run.metricSummaries) !== JSON.stringify(run.metricSummaries)) {
-        await db.histories.where('[repo+runId]').equals([repo, run.id]).delete();
+    const ids = runs.map((r) => r.id);
+    if (ids.length > 0) {
+      const cached = await db.histories
+        .where('[repo+runId]')
+        .anyOf(ids.map((id) => [repo, id]))
+        .primaryKeys();
+      const withHistory = [...new Set(cached.map(([, runId]) => runId))];
+      if (withHistory.length > 0) {
+        const byId = new Map(runs.map((r) => [r.id, r]));
+        const old = await db.runs.bulkGet(withHistory.map((id) => [repo, id] as [string, string]));
+        for (const row of old) {
+          if (!row) continue;
+          const run = byId.get(row.id) as Run;
+          if (JSON.stringify(row.run.metricSummaries) !== JSON.stringify(run.metricSummaries)) {
+            await db.histories.where('[repo+runId]').equals([repo, row.id]).delete();
+          }
+        }
       }
     }
-    await db.runs.bulkPut(runs.map((run) => ({ repo, id: run.id, origin: 'mlflow' as const, run })));
+    for (let i = 0; i < runs.length; i += PUT_CHUNK) {
+      await db.runs.bulkPut(
+        runs.slice(i, i + PUT_CHUNK).map((run) => ({ repo, id: run.id, origin: 'mlflow' as const, run })),
+      );
+    }
     await db.feeds.put({ repo, since, syncedAt: Date.now() });
   });
 }

@@ -20,16 +20,30 @@ function repoPath(repo: string): string {
   return `${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
 }
 
-/** Pulls every run changed since the stored position. Returns how many runs changed. */
-export async function pullRunFeed(db: ExperimentsDb, server: string, repo: string): Promise<number> {
+/** Runs per feed page: big enough to be few requests, small enough that parsing one is a short task. */
+export const FEED_PAGE = 2500;
+
+/**
+ * Pulls every run changed since the stored position, a page at a time; each page is stored
+ * (with the new position, in one transaction) before the next is asked for, so a pull cut
+ * short resumes where it stopped. `onPage` gets each stored page's runs as they arrive — a
+ * first sync of 100,000 runs shows them while the rest come. Returns how many runs changed.
+ */
+export async function pullRunFeed(
+  db: ExperimentsDb,
+  server: string,
+  repo: string,
+  onPage?: (runs: readonly Run[], more: boolean) => void,
+): Promise<number> {
   let since = (await db.feeds.get(repo))?.since ?? 0;
   let changed = 0;
   for (;;) {
-    const page = await apiFetch<FeedPage>(server, `/repos/${repoPath(repo)}/runs?since=${since}&limit=2000`);
+    const page = await apiFetch<FeedPage>(server, `/repos/${repoPath(repo)}/runs?since=${since}&limit=${FEED_PAGE}`);
     const runs = page.runs.map(runFromWire);
     await saveFeedPage(db, repo, runs, page.seq);
     changed += runs.length;
     since = page.seq;
+    if (runs.length > 0) onPage?.(runs, page.next !== null);
     if (page.next === null) return changed;
   }
 }
