@@ -46,9 +46,9 @@ describe('pulling the run feed', () => {
     const db = makeExperimentsDb(`feed-${Math.random()}`);
     const runs = makeRuns(FEED_PAGE * 2 + 17, 2, 2);
     const asked = stubFeed(runs);
-    const pages: { n: number; more: boolean; stored: number }[] = [];
+    const pages: { n: number; more: boolean }[] = [];
     const changed = await pullRunFeed(db, SERVER, REPO, (page, more) => {
-      pages.push({ n: page.length, more, stored: -1 });
+      pages.push({ n: page.length, more });
     });
     expect(changed).toBe(runs.length);
     expect(asked).toEqual([0, FEED_PAGE, FEED_PAGE * 2]);
@@ -119,7 +119,10 @@ describe('pulling the run feed', () => {
           // A prefix of whole pages, each run once.
           const whole = new Set<number>([0]);
           let s = 0;
-          for (const p of pages) whole.add((s += p.length));
+          for (const p of pages) {
+            s += p.length;
+            whole.add(s);
+          }
           expect(whole.has(got.length)).toBe(true);
           expect(ids(got)).toEqual(ids(runs.slice(0, got.length)));
           db.close();
