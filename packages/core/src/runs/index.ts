@@ -48,6 +48,14 @@ export {
   summarizeMetrics,
 } from './run.ts';
 export {
+  decodeRunBlock,
+  encodeRunBlock,
+  type MetricColumn,
+  RUN_BLOCK_FORMAT,
+  type RunBlock,
+  type TextColumn,
+} from './run-block.ts';
+export {
   type KeyedRun,
   type KeyOrigin,
   type KeyOrigins,

@@ -1,0 +1,84 @@
+/**
+ * The columnar run block equals the runs it was made from (fast-check over arbitrary runs:
+ * missing and odd keys, `__proto__`, non-finite metrics, metrics without summaries and the
+ * reverse, null times, deleted runs, git and MLflow sources), decoded whole or in slices, and
+ * it survives a structured clone (as IndexedDB stores it).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RUN_STATUSES, type Run } from './run.ts';
+import { decodeRunBlock, encodeRunBlock } from './run-block.ts';
+
+// (`constructor` is left out of the keys: toStrictEqual reads `.constructor` as an object's type.)
+const key = fc.oneof(fc.constantFrom('lr', 'loss', 'a.b', '__proto__', 'toString', 'x/y'), fc.string({ maxLength: 6 }));
+const num = fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 0, -0));
+const summary = fc
+  .record({
+    last: num,
+    min: num,
+    max: num,
+    step: fc.integer({ min: 0, max: 1e9 }),
+    timestamp: fc.integer({ min: 0, max: 2e12 }),
+    count: fc.nat(1000),
+  })
+  .map((s) => ({ ...s }));
+const record = <T>(value: fc.Arbitrary<T>) =>
+  fc.array(fc.tuple(key, value), { maxLength: 6 }).map((entries) => Object.fromEntries(entries) as Record<string, T>);
+const source = fc
+  .oneof(
+    fc.record({ kind: fc.constant('mlflow' as const), runId: fc.string(), experimentId: fc.constantFrom('0', '1') }),
+    fc.record({
+      kind: fc.constant('git' as const),
+      commit: fc.string({ maxLength: 40 }),
+      branch: fc.constantFrom('main', 'exp'),
+    }),
+  )
+  .map((x) => ({ ...x }) as Run['source']);
+const run: fc.Arbitrary<Run> = fc.record({
+  id: fc.string({ minLength: 1 }),
+  source,
+  name: fc.string(),
+  status: fc.constantFrom(...RUN_STATUSES),
+  lifecycleStage: fc.constantFrom('active' as const, 'deleted' as const),
+  startTime: fc.option(fc.integer({ min: 0, max: 2e12 })),
+  endTime: fc.option(fc.integer({ min: 0, max: 2e12 })),
+  userId: fc.string({ maxLength: 4 }),
+  artifactUri: fc.string({ maxLength: 8 }),
+  params: record(fc.string({ maxLength: 5 })),
+  metrics: record(num),
+  metricSummaries: record(summary),
+  tags: record(fc.constantFrom('a', 'b', '', 'vision')),
+});
+
+/** A decoded run as plain data (its summaries read, so they are own properties). */
+const plain = (r: Run) => ({ ...r, metricSummaries: r.metricSummaries });
+
+describe('run blocks', () => {
+  it('decode to the runs encoded, whole, in slices and after a structured clone', () => {
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 40 }), fc.nat(40), (runs, cut) => {
+        const block = encodeRunBlock(runs, (r, i) => (i % 2 ? JSON.stringify({ i, id: r.id }) : null));
+        const whole = decodeRunBlock(block);
+        expect(whole.map((d) => plain(d.run))).toStrictEqual(runs.map((r) => ({ ...r })));
+        expect(whole.map((d) => d.extra)).toEqual(runs.map((r, i) => (i % 2 ? JSON.stringify({ i, id: r.id }) : null)));
+        const at = Math.min(cut, runs.length);
+        const sliced = [...decodeRunBlock(block, 0, at), ...decodeRunBlock(block, at)];
+        expect(sliced.map((d) => plain(d.run))).toStrictEqual(runs.map((r) => ({ ...r })));
+        const cloned = decodeRunBlock(structuredClone(block));
+        expect(cloned.map((d) => plain(d.run))).toStrictEqual(runs.map((r) => ({ ...r })));
+        for (const d of whole) expect(Object.getPrototypeOf(d.run.params)).toBe(Object.prototype);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a `__proto__` key as data, not as the prototype', () => {
+    const r = JSON.parse(
+      '{"id":"r","source":{"kind":"mlflow","runId":"r","experimentId":"0"},"name":"n","status":"FINISHED","lifecycleStage":"active","startTime":null,"endTime":null,"userId":"","artifactUri":"","params":{"__proto__":"x"},"metrics":{"__proto__":1},"metricSummaries":{},"tags":{}}',
+    ) as Run;
+    const [d] = decodeRunBlock(encodeRunBlock([r]));
+    expect(Object.hasOwn(d?.run.params ?? {}, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(d?.run.params)).toBe(Object.prototype);
+    expect(Object.hasOwn(d?.run.metrics ?? {}, '__proto__')).toBe(true);
+  });
+});
