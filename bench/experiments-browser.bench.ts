@@ -353,13 +353,18 @@ async function syncBench() {
     JSON.parse(JSON.stringify({ runs: walked }));
     floor.push(performance.now() - t);
   }
-  const search = async (filter: string) => {
+  const search = async (filter: string, retry = true): Promise<{ ms: number; n: number }> => {
     const t = performance.now();
+    // A kept-alive socket the server has just closed fails a POST once (undici does not retry it).
     const r = await fetch(`${base}/admin/${repoName}.mlflow/api/2.0/mlflow/runs/search`, {
       method: 'POST',
       headers: auth,
       body: JSON.stringify({ experiment_ids: ['0'], filter, max_results: 1000, order_by: ['metrics.m3 DESC'] }),
+    }).catch((err: unknown) => {
+      if (retry) return null;
+      throw err;
     });
+    if (r === null) return search(filter, false);
     const body = (await r.json()) as { runs?: unknown[] };
     if (!r.ok) throw new Error(`search: ${r.status} ${JSON.stringify(body).slice(0, 200)}`);
     return { ms: performance.now() - t, n: body.runs?.length ?? 0 };
