@@ -9,7 +9,7 @@ import type { Run } from '@cairn/core/runs/index';
 import { createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { refreshGitExperiments } from './git-experiments-client.ts';
-import { experimentsDb, type RunRow, readRunsInPages } from './run-store.ts';
+import { BLOCK_RUNS, experimentsDb, type RunRow, readRunBlocks, readRunsInPages, saveRunBlocks } from './run-store.ts';
 import { pullRunFeed } from './server-runs.ts';
 
 const POLL_MS = 3000;
@@ -39,11 +39,51 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   const [syncedAt, setSyncedAt] = createSignal<number | null>(null);
   let disposed = false;
 
-  // The store is read in pages (see readRunsInPages): on opening, the first page shows at
-  // once and the rest follows in one update when read; a later reload (the feed or a scan
-  // changed runs) keeps the current rows until the new full list is read. A reload asked for
-  // while one is reading runs once more after it (never aborting it: with runs logged every
-  // few seconds, a read restarted each time might never finish). Leaving stops the read.
+  // What the shown rows are: the store's rows at write stamp `rowsVersion` (null: unknown, as
+  // after a pull that raced another write), and whether their order is the stored snapshot's
+  // (then `dirty` holds the snapshot blocks whose runs changed since; else all are).
+  let rowsVersion: number | null = null;
+  let snapshotOrder = false;
+  const dirty = new Set<number>();
+  let snapshotting = false;
+  let snapshotAgain = false;
+  // The snapshot is written after the rows settle (off the first frame's path); one at a time.
+  const saveSnapshot = async (): Promise<void> => {
+    if (snapshotting) {
+      snapshotAgain = true;
+      return;
+    }
+    snapshotting = true;
+    try {
+      do {
+        snapshotAgain = false;
+        const version = rowsVersion;
+        if (version === null || disposed) return;
+        const list = rows();
+        const which = snapshotOrder ? new Set(dirty) : 'all';
+        const saved = await saveRunBlocks(db, id, version, list, which, stopReading.signal);
+        // Marks are cleared only if no page came meanwhile (it may have marked these blocks again).
+        if (saved && rows() === list && rowsVersion === version) {
+          snapshotOrder = true;
+          if (which !== 'all') for (const p of which) dirty.delete(p);
+          else dirty.clear();
+        }
+      } while (snapshotAgain);
+    } catch {
+      // A snapshot is an optimisation: without one the rows are read (and it is tried again).
+    } finally {
+      snapshotting = false;
+    }
+  };
+  const snapshotSoon = () => setTimeout(() => void saveSnapshot(), 250);
+
+  // On opening, the columnar snapshot is read (its first runs shown at once, the rest
+  // decoded a slice per task); without a valid one the store is read in pages (see
+  // readRunsInPages): the first page shows at once and the rest follows in one update when
+  // read, and a snapshot is made from them. A later reload (a scan changed runs) keeps the
+  // current rows until the new full list is read. A reload asked for while one is reading
+  // runs once more after it (never aborting it: with runs logged every few seconds, a read
+  // restarted each time might never finish). Leaving stops the read.
   let readingNow = false;
   let again = false;
   let partial = false;
@@ -57,23 +97,50 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     try {
       do {
         again = false;
-        const r = await readRunsInPages(
-          db,
-          id,
-          (sofar, total, done) => {
-            if (disposed || done) return;
-            if (!loaded()) {
-              setRows(sofar.slice());
-              setLoaded(true);
-              partial = true;
-            }
-            // Progress is news only while the table shows part of the runs.
-            if (partial) setReading({ read: sofar.length, total });
+        const snap = await readRunBlocks(db, id, {
+          signal: stopReading.signal,
+          onFirst: (first) => {
+            if (disposed || loaded()) return;
+            setRows(first);
+            setLoaded(true);
+            partial = true;
+            setReading({ read: first.length, total: null });
           },
-          { signal: stopReading.signal },
-        );
+        });
         if (disposed) return;
-        setRows(r);
+        if (snap) {
+          setRows(snap.rows);
+          rowsVersion = snap.version;
+          snapshotOrder = true;
+          dirty.clear();
+        } else {
+          let version = 0;
+          const r = await readRunsInPages(
+            db,
+            id,
+            (sofar, total, done) => {
+              if (disposed || done) return;
+              if (!loaded()) {
+                setRows(sofar.slice());
+                setLoaded(true);
+                partial = true;
+              }
+              // Progress is news only while the table shows part of the runs.
+              if (partial) setReading({ read: sofar.length, total });
+            },
+            {
+              signal: stopReading.signal,
+              onVersion: (v) => {
+                version = v;
+              },
+            },
+          );
+          if (disposed) return;
+          setRows(r);
+          rowsVersion = version;
+          snapshotOrder = false;
+          if (r.length > 0) snapshotSoon();
+        }
         setLoaded(true);
         setReading(null);
         partial = false;
@@ -90,10 +157,12 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   let merged: RunRow[] | null = null;
   let positions: Map<string, number> | null = null;
   let publishedAt = 0;
-  const mergePage = (runs: readonly Run[], more: boolean) => {
+  const mergePage = (runs: readonly Run[], more: boolean, version: number) => {
     if (disposed) return;
     // A read of the store in progress ends with rows from before this page: read once more.
     if (readingNow) again = true;
+    // The rows stay the store's at a known stamp only if this page was the one write since.
+    rowsVersion = !readingNow && rowsVersion !== null && version === rowsVersion + 1 ? version : null;
     if (!merged) {
       merged = rows().slice();
       positions = new Map(merged.map((r, i) => [r.id, i]));
@@ -105,8 +174,12 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
       const i = at.get(run.id);
       if (i === undefined) {
         at.set(run.id, list.length);
+        dirty.add(Math.floor(list.length / BLOCK_RUNS));
         list.push(row);
-      } else list[i] = row;
+      } else {
+        list[i] = row;
+        dirty.add(Math.floor(i / BLOCK_RUNS));
+      }
     }
     const now = performance.now();
     if (!more || now - publishedAt >= PUBLISH_MS) {
@@ -118,6 +191,7 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     if (!more) {
       merged = null;
       positions = null;
+      if (rowsVersion !== null) snapshotSoon();
     }
   };
 

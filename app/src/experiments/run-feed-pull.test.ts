@@ -41,7 +41,7 @@ afterEach(() => {
 
 const ids = (runs: readonly { id: string }[]) => runs.map((r) => r.id).sort();
 
-describe('pulling the run feed', () => {
+describe('pulling the run feed', { timeout: 60_000 }, () => {
   it('stores every page with its position and hands each page over as it arrives', async () => {
     const db = makeExperimentsDb(`feed-${Math.random()}`);
     const runs = makeRuns(FEED_PAGE * 2 + 17, 2, 2);

@@ -7,7 +7,7 @@
  * Every released schema version stays listed (add a version, never edit one).
  */
 import type { GitExperiment, ScanCache, ScanCacheEntry } from '@cairn/core/experiments/index';
-import type { MetricPoint, Run } from '@cairn/core/runs/index';
+import { decodeRunBlock, encodeRunBlock, type MetricPoint, type Run, type RunBlock } from '@cairn/core/runs/index';
 import Dexie, { type Table } from 'dexie';
 
 export type RunOrigin = 'mlflow' | 'git';
@@ -53,11 +53,33 @@ export interface GitScanRow extends ScanCacheEntry {
   repo: string;
 }
 
+/**
+ * How many times a repository's runs were written (every write transaction to `runs` moves it),
+ * so a snapshot can say which state of the rows it equals.
+ */
+export interface RunStampRow {
+  repo: string;
+  version: number;
+}
+
+/**
+ * The repository's columnar snapshot (core run-block.ts): a header (`part` -1) saying how many
+ * blocks there are and which write stamp of the rows they equal, and blocks 0…parts-1 of
+ * BLOCK_RUNS runs each, in the order the page last held them. Header and blocks are only ever
+ * written together, in one transaction that checks the stamp, so the snapshot is used only when
+ * it equals the rows; otherwise the rows are read (and a snapshot made from them).
+ */
+export type RunBlockRow =
+  | { repo: string; part: -1; parts: number; version: number }
+  | { repo: string; part: number; block: RunBlock };
+
 export type ExperimentsDb = Dexie & {
   runs: Table<RunRow, [string, string]>;
   histories: Table<HistoryRow, [string, string, string]>;
   feeds: Table<FeedRow, string>;
   gitScans: Table<GitScanRow, [string, string]>;
+  runStamps: Table<RunStampRow, string>;
+  runBlocks: Table<RunBlockRow, [string, number]>;
 };
 
 export function makeExperimentsDb(name = 'cairn-experiments'): ExperimentsDb {
@@ -70,6 +92,11 @@ export function makeExperimentsDb(name = 'cairn-experiments'): ExperimentsDb {
   // v2: the scanner's per-commit results, so a reload scans only new commits.
   db.version(2).stores({
     gitScans: '[repo+oid], repo',
+  });
+  // v3: the columnar snapshot of each repository's runs, and the write stamp it is checked against.
+  db.version(3).stores({
+    runStamps: 'repo',
+    runBlocks: '[repo+part], repo',
   });
   db.on('versionchange', () => {
     db.close();
@@ -115,6 +142,8 @@ export interface RunPageOptions {
   targetMs?: number;
   /** Stops reading after the current page (the view went away); what was read is returned. */
   signal?: AbortSignal;
+  /** Gets the write stamp of the state read (see RunStampRow). */
+  onVersion?: (version: number) => void;
 }
 
 /**
@@ -136,7 +165,9 @@ export async function readRunsInPages(
   opts: RunPageOptions = {},
 ): Promise<RunRow[]> {
   const targetMs = opts.targetMs ?? 25;
-  return db.transaction('r', db.runs, async () => {
+  return db.transaction('r', db.runs, db.runStamps, async () => {
+    const version = (await db.runStamps.get(repo))?.version ?? 0;
+    Dexie.ignoreTransaction(() => opts.onVersion?.(version));
     // The count is for progress only: asked after the first page, so it does not delay it
     // (null until known).
     let total: number | null = null;
@@ -180,11 +211,136 @@ export async function readRunsInPages(
   });
 }
 
+/** Moves the repository's write stamp; call inside every write transaction to `runs`. */
+export async function bumpRunsVersion(db: ExperimentsDb, repo: string): Promise<number> {
+  const version = ((await db.runStamps.get(repo))?.version ?? 0) + 1;
+  await db.runStamps.put({ repo, version });
+  return version;
+}
+
+/** Runs per snapshot block: one block is one IndexedDB value (~5 MB at 100 columns), encoded in one task. */
+export const BLOCK_RUNS = 2048;
+
+const nextTask = () =>
+  new Promise<void>((resolve) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => resolve();
+    c.port2.postMessage(0);
+  });
+
+function extraOf(row: RunRow): string | null {
+  return row.origin === 'git' ? JSON.stringify(row.git ?? null) : null;
+}
+
+function rowsOfBlock(repo: string, block: RunBlock, from: number, to: number): RunRow[] {
+  return decodeRunBlock(block, from, to).map(({ run, extra }) =>
+    extra === null
+      ? { repo, id: run.id, origin: 'mlflow' as const, run }
+      : { repo, id: run.id, origin: 'git' as const, run, ...(extra === 'null' ? {} : { git: JSON.parse(extra) }) },
+  );
+}
+
+/**
+ * Writes the columnar snapshot of `rows`, which must be the repository's rows at write stamp
+ * `version`, in that order. `dirty` names the blocks to (re)write — those holding runs that
+ * changed or were added since the stored snapshot, which the other blocks still equal — or
+ * 'all'. Blocks are encoded a task each; then, in one transaction, written with the header
+ * only if the stamp is still `version` (else the rows moved on meanwhile: nothing is
+ * written). Returns whether it was written.
+ */
+export async function saveRunBlocks(
+  db: ExperimentsDb,
+  repo: string,
+  version: number,
+  rows: readonly RunRow[],
+  dirty: ReadonlySet<number> | 'all',
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const parts = Math.ceil(rows.length / BLOCK_RUNS);
+  const blocks = new Map<number, RunBlock>();
+  for (let p = 0; p < parts; p++) {
+    if (dirty !== 'all' && !dirty.has(p)) continue;
+    const slice = rows.slice(p * BLOCK_RUNS, (p + 1) * BLOCK_RUNS);
+    const extras = slice.map(extraOf);
+    blocks.set(
+      p,
+      encodeRunBlock(
+        slice.map((r) => r.run),
+        (_r, i) => extras[i] ?? null,
+      ),
+    );
+    await nextTask();
+    if (signal?.aborted) return false;
+  }
+  return db.transaction('rw', db.runStamps, db.runBlocks, async () => {
+    if (((await db.runStamps.get(repo))?.version ?? 0) !== version) return false;
+    if (dirty === 'all') await db.runBlocks.where('repo').equals(repo).delete();
+    else {
+      const head = await db.runBlocks.get([repo, -1]);
+      // Only blocks of a snapshot that is there can be kept.
+      if (!head || !('parts' in head)) return false;
+      if (head.parts > parts)
+        await db.runBlocks.where('[repo+part]').between([repo, parts], [repo, Dexie.maxKey]).delete();
+    }
+    // One put per block: each serialises its block in a task of its own.
+    for (const [part, block] of blocks) await db.runBlocks.put({ repo, part, block });
+    await db.runBlocks.put({ repo, part: -1, parts, version });
+    return true;
+  });
+}
+
+/**
+ * The repository's runs from its columnar snapshot, or null when there is none equal to the
+ * rows (then read the rows). Header, blocks and stamp are read in one transaction, so what is
+ * returned is one state of the store. `onFirst` gets the first `firstRuns` runs as soon as the
+ * first block is in (for a first frame); the rest are decoded after the read, a slice per task.
+ */
+export async function readRunBlocks(
+  db: ExperimentsDb,
+  repo: string,
+  opts: { firstRuns?: number; onFirst?: (rows: RunRow[]) => void; signal?: AbortSignal } = {},
+): Promise<{ rows: RunRow[]; version: number } | null> {
+  const firstRuns = opts.firstRuns ?? 500;
+  let first: RunRow[] = [];
+  const read = await db.transaction('r', db.runStamps, db.runBlocks, async () => {
+    const version = (await db.runStamps.get(repo))?.version ?? 0;
+    const head = await db.runBlocks.get([repo, -1]);
+    if (!head || !('parts' in head) || head.version !== version) return null;
+    const blocks: RunBlock[] = [];
+    for (let p = 0; p < head.parts; p++) {
+      const row = await db.runBlocks.get([repo, p]);
+      if (!row || !('block' in row)) return null;
+      blocks.push(row.block);
+      if (p === 0 && opts.onFirst) {
+        first = rowsOfBlock(repo, row.block, 0, Math.min(firstRuns, row.block.count));
+        const shown = first;
+        Dexie.ignoreTransaction(() => opts.onFirst?.(shown));
+      }
+    }
+    return { blocks, version };
+  });
+  if (!read) return null;
+  const rows: RunRow[] = first.slice();
+  const SLICE = 1024;
+  for (let p = 0; p < read.blocks.length; p++) {
+    const block = read.blocks[p] as RunBlock;
+    for (let from = p === 0 ? first.length : 0; from < block.count; ) {
+      const to = Math.min(block.count, from + SLICE);
+      for (const r of rowsOfBlock(repo, block, from, to)) rows.push(r);
+      from = to;
+      await nextTask();
+      if (opts.signal?.aborted) return { rows, version: read.version };
+    }
+  }
+  return { rows, version: read.version };
+}
+
 /** Rows handed to one bulkPut: each call serialises its rows in one main-thread task. */
 const PUT_CHUNK = 250;
 
 /**
- * Stores MLflow runs from the feed and the new feed position, in one transaction. A run whose
+ * Stores MLflow runs from the feed and the new feed position, in one transaction, and returns
+ * the runs' write stamp after it (see RunStampRow). A run whose
  * metrics moved on has stale cached histories, which are dropped (they refetch): only the runs
  * that HAVE cached histories are compared, found by key alone, so a first sync (no histories)
  * reads no stored run back. The rows are written in chunks, each its own short task (the
@@ -195,8 +351,8 @@ export async function saveFeedPage(
   repo: string,
   runs: readonly Run[],
   since: number,
-): Promise<void> {
-  await db.transaction('rw', db.runs, db.feeds, db.histories, async () => {
+): Promise<number> {
+  return db.transaction('rw', db.runs, db.feeds, db.histories, db.runStamps, async () => {
     const ids = runs.map((r) => r.id);
     if (ids.length > 0) {
       const cached = await db.histories
@@ -222,6 +378,8 @@ export async function saveFeedPage(
       );
     }
     await db.feeds.put({ repo, since, syncedAt: Date.now() });
+    // Only a page with runs changes the rows (the poll's empty pages keep the snapshot valid).
+    return runs.length > 0 ? bumpRunsVersion(db, repo) : ((await db.runStamps.get(repo))?.version ?? 0);
   });
 }
 
@@ -251,7 +409,7 @@ export async function saveGitExperiments(
   repo: string,
   experiments: readonly { run: Run; history: MetricPoint[]; info: GitRunInfo }[],
 ): Promise<void> {
-  await db.transaction('rw', db.runs, db.histories, async () => {
+  await db.transaction('rw', db.runs, db.histories, db.runStamps, async () => {
     const old = await db.runs.where('[repo+origin]').equals([repo, 'git']).toArray();
     const stored = new Map(old.map((r) => [r.id, JSON.stringify([r.run, r.git])]));
     const keep = new Set(experiments.map((e) => e.run.id));
@@ -260,6 +418,7 @@ export async function saveGitExperiments(
     for (const [, id] of gone) await db.histories.where('[repo+runId]').equals([repo, id]).delete();
     // A run's history is derived from the same commit as its summaries: equal rows, equal histories.
     const changed = experiments.filter((e) => stored.get(e.run.id) !== JSON.stringify([e.run, e.info]));
+    if (gone.length > 0 || changed.length > 0) await bumpRunsVersion(db, repo);
     if (changed.length === 0) return;
     for (const e of changed) {
       if (stored.has(e.run.id)) await db.histories.where('[repo+runId]').equals([repo, e.run.id]).delete();

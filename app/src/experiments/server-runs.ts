@@ -27,23 +27,24 @@ export const FEED_PAGE = 2500;
  * Pulls every run changed since the stored position, a page at a time; each page is stored
  * (with the new position, in one transaction) before the next is asked for, so a pull cut
  * short resumes where it stopped. `onPage` gets each stored page's runs as they arrive — a
- * first sync of 100,000 runs shows them while the rest come. Returns how many runs changed.
+ * first sync of 100,000 runs shows them while the rest come — with the store's write stamp
+ * after it (see run-store RunStampRow). Returns how many runs changed.
  */
 export async function pullRunFeed(
   db: ExperimentsDb,
   server: string,
   repo: string,
-  onPage?: (runs: readonly Run[], more: boolean) => void,
+  onPage?: (runs: readonly Run[], more: boolean, version: number) => void,
 ): Promise<number> {
   let since = (await db.feeds.get(repo))?.since ?? 0;
   let changed = 0;
   for (;;) {
     const page = await apiFetch<FeedPage>(server, `/repos/${repoPath(repo)}/runs?since=${since}&limit=${FEED_PAGE}`);
     const runs = page.runs.map(runFromWire);
-    await saveFeedPage(db, repo, runs, page.seq);
+    const version = await saveFeedPage(db, repo, runs, page.seq);
     changed += runs.length;
     since = page.seq;
-    if (runs.length > 0) onPage?.(runs, page.next !== null);
+    if (runs.length > 0) onPage?.(runs, page.next !== null, version);
     if (page.next === null) return changed;
   }
 }

@@ -1,0 +1,147 @@
+/**
+ * The columnar snapshot in the experiments database (fake-indexeddb): read back it equals the
+ * rows it was made from (MLflow and git rows, git facts included); it is used only while it
+ * equals the rows — any write to the runs after it (a feed page, a git scan) makes the read
+ * answer null, and a snapshot made from rows the store has moved past is not written; blocks
+ * rewritten alone (the others kept) still read back as the rows; and, under random interleavings
+ * of feed pages and snapshot saves (fast-check), a snapshot that reads back is always equal to
+ * the rows in the store.
+ */
+import type { Run } from '@cairn/core/runs/index';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  BLOCK_RUNS,
+  loadRuns,
+  makeExperimentsDb,
+  type RunRow,
+  readRunBlocks,
+  readRunsInPages,
+  saveFeedPage,
+  saveGitExperiments,
+  saveRunBlocks,
+} from './run-store.ts';
+import { makeRuns } from './test-runs.test-support.ts';
+
+const REPO = 'ada/demo';
+const info = {
+  metricsState: 'present' as const,
+  refs: ['main'],
+  paramsFiles: ['params.yaml'],
+  metricsFiles: [],
+  dvcMetricsFiles: [],
+  problems: [],
+};
+
+/** Rows as plain data, ordered by id (decoded runs build their summaries on first read). */
+const canon = (rows: readonly RunRow[]) =>
+  rows
+    .map((r) => ({ ...r, run: { ...r.run, metricSummaries: r.run.metricSummaries } }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+async function rowsNow(db: ReturnType<typeof makeExperimentsDb>) {
+  let version = 0;
+  const rows = await readRunsInPages(db, REPO, () => {}, {
+    onVersion: (v) => {
+      version = v;
+    },
+  });
+  return { rows, version };
+}
+
+describe('the columnar snapshot of runs', { timeout: 60_000 }, () => {
+  it('reads back equal to the rows it was made from, and only while they are unchanged', async () => {
+    const db = makeExperimentsDb(`blocks-${Math.random()}`);
+    expect(await readRunBlocks(db, REPO)).toBeNull();
+    await saveFeedPage(db, REPO, makeRuns(BLOCK_RUNS + 10, 4, 4), 1);
+    const git = makeRuns(3, 2, 2, 7).map((r) => ({
+      ...r,
+      id: `c${r.id}`,
+      source: { kind: 'git' as const, commit: `c${r.id}`, branch: 'main' },
+    }));
+    await saveGitExperiments(
+      db,
+      REPO,
+      git.map((run) => ({ run, history: [], info })),
+    );
+    const { rows, version } = await rowsNow(db);
+    expect(await saveRunBlocks(db, REPO, version, rows, 'all')).toBe(true);
+    let first: RunRow[] = [];
+    const snap = await readRunBlocks(db, REPO, {
+      firstRuns: 20,
+      onFirst: (f) => {
+        first = f;
+      },
+    });
+    expect(snap?.version).toBe(version);
+    expect(canon(snap?.rows ?? [])).toStrictEqual(canon(rows));
+    expect(first.map((r) => r.id)).toEqual(rows.slice(0, 20).map((r) => r.id));
+    expect(snap?.rows.filter((r) => r.origin === 'git').map((r) => r.git)).toEqual([info, info, info]);
+
+    // A feed page after it: the snapshot no longer equals the rows.
+    await saveFeedPage(
+      db,
+      REPO,
+      makeRuns(1, 1, 1, 3).map((r) => ({ ...r, id: 'late' })),
+      2,
+    );
+    expect(await readRunBlocks(db, REPO)).toBeNull();
+    // A snapshot of rows the store has moved past is not written.
+    expect(await saveRunBlocks(db, REPO, version, rows, 'all')).toBe(false);
+    expect(await readRunBlocks(db, REPO)).toBeNull();
+    // A poll that found nothing new keeps a snapshot valid.
+    const now = await rowsNow(db);
+    expect(await saveRunBlocks(db, REPO, now.version, now.rows, 'all')).toBe(true);
+    await saveFeedPage(db, REPO, [], 3);
+    expect(canon((await readRunBlocks(db, REPO))?.rows ?? [])).toStrictEqual(canon(await loadRuns(db, REPO)));
+  });
+
+  it('rewrites only the blocks named dirty and still reads back as the rows', async () => {
+    const db = makeExperimentsDb(`blocks-dirty-${Math.random()}`);
+    const runs = makeRuns(BLOCK_RUNS * 2 + 5, 2, 2);
+    await saveFeedPage(db, REPO, runs, 1);
+    const { rows, version } = await rowsNow(db);
+    await saveRunBlocks(db, REPO, version, rows, 'all');
+    // One run of the second block changes, one run is added (a third block's worth grows).
+    const changed: Run = { ...(rows[BLOCK_RUNS + 1] as RunRow).run, name: 'renamed' };
+    const added: Run = { ...changed, id: 'zz-new', name: 'new' };
+    const v2 = await saveFeedPage(db, REPO, [changed, added], 2);
+    const next = rows.slice();
+    next[BLOCK_RUNS + 1] = { ...(next[BLOCK_RUNS + 1] as RunRow), run: changed };
+    next.push({ repo: REPO, id: added.id, origin: 'mlflow', run: added });
+    expect(await saveRunBlocks(db, REPO, v2, next, new Set([1, 2]))).toBe(true);
+    const snap = await readRunBlocks(db, REPO);
+    expect(snap?.rows.map((r) => r.id)).toEqual(next.map((r) => r.id));
+    expect(canon(snap?.rows ?? [])).toStrictEqual(canon(await loadRuns(db, REPO)));
+  });
+
+  it('a snapshot that reads back always equals the stored rows, whatever races it (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 6 }),
+        async (steps) => {
+          const db = makeExperimentsDb(`blocks-race-${Math.random()}`);
+          const pool = makeRuns(60, 2, 2);
+          let since = 0;
+          for (const [take, snapshot, racing] of steps) {
+            const page = pool.slice(take, take + 7).map((r) => ({ ...r, name: `${r.name}-${since}` }));
+            if (snapshot) {
+              const { rows, version } = await rowsNow(db);
+              // A save made from a read, racing (or not) the next feed page.
+              const save = saveRunBlocks(db, REPO, version, rows, 'all');
+              if (racing) await Promise.all([save, saveFeedPage(db, REPO, page, ++since)]);
+              else {
+                await save;
+                await saveFeedPage(db, REPO, page, ++since);
+              }
+            } else await saveFeedPage(db, REPO, page, ++since);
+            const snap = await readRunBlocks(db, REPO);
+            if (snap) expect(canon(snap.rows)).toStrictEqual(canon(await loadRuns(db, REPO)));
+          }
+          db.close();
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
