@@ -391,7 +391,13 @@ async function syncBench() {
   const repo = `admin/${repoName}`;
   const plain = await series(3, () => page.evaluate((r) => window.benchFeedPlain(r), repo));
   const syncs = await series(Number(process.env.BENCH_EXP_SYNC_REPEAT ?? 2), async () => {
-    const t = await page.evaluate(({ r, n }) => window.benchFirstSync(r, n), { r: repo, n: RUNS });
+    const t = await page.evaluate(
+      ({ r, n }) =>
+        window.benchFirstSync(r, n).catch((e: unknown) => {
+          throw new Error(`first sync: ${(e as Error).name}: ${(e as Error).message} ${(e as Error).stack ?? ''}`);
+        }),
+      { r: repo, n: RUNS },
+    );
     await page.evaluate(() => window.benchClosePage());
     return t;
   });

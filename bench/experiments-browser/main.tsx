@@ -42,7 +42,7 @@ const nextTask = () =>
     c.port2.postMessage(0);
   });
 const afterPaint = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-async function until(cond: () => boolean, limitMs = 60_000): Promise<void> {
+async function until(cond: () => boolean, limitMs = 600_000): Promise<void> {
   const t0 = performance.now();
   while (!cond()) {
     if (performance.now() - t0 > limitMs) throw new Error('timed out waiting for the page');
@@ -51,7 +51,7 @@ async function until(cond: () => boolean, limitMs = 60_000): Promise<void> {
 }
 
 /** Longest task (≥ 50 ms, Chromium's long-task threshold) while `fn` runs. */
-async function timed(trigger: () => void, done: () => boolean, note = '', limitMs = 60_000): Promise<Timing> {
+async function timed(trigger: () => void, done: () => boolean, note = '', limitMs = 600_000): Promise<Timing> {
   let longest = 0;
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
@@ -86,6 +86,7 @@ window.benchSeed = async (n, params, metrics) => {
   runs = makeRuns(n, params, metrics);
   const db = experimentsDb();
   await db.runs.where('repo').equals(REPO).delete();
+  await db.runBlocks.where('repo').equals(REPO).delete();
   await db.feeds.put({ repo: REPO, since: 0, syncedAt: Date.now() });
   for (let i = 0; i < runs.length; i += 2000) {
     await db.runs.bulkPut(
@@ -494,12 +495,8 @@ window.benchFirstSync = async (repo, total) => {
   const db = experimentsDb();
   await db.runs.where('repo').equals(repo).delete();
   await db.feeds.delete(repo);
-  await db
-    .table('snapshots')
-    .where('repo')
-    .equals(repo)
-    .delete()
-    .catch(() => {});
+  // The columnar snapshot, where the store has one (not before it existed).
+  if (db.tables.some((t) => t.name === 'runBlocks')) await db.table('runBlocks').where('repo').equals(repo).delete();
   const status = () => document.querySelector('#root [data-testid="runs-status"]')?.textContent ?? '';
   const reading = () => document.querySelector('#root [data-testid="runs-reading"]') !== null;
   let firstRowsMs = 0;
