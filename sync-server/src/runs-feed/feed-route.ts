@@ -140,11 +140,39 @@ function intParam(url: URL, name: string, fallback: number): number | null {
   return /^\d{1,15}$/.test(v) ? Number(v) : null;
 }
 
-/** JSON with non-finite numbers as strings (JSON has no NaN). */
+/** Whether every metric value of these runs is finite (their other numbers always are). */
+function metricsFinite(runs: readonly Run[]): boolean {
+  for (const r of runs) {
+    for (const k in r.metrics) if (!Number.isFinite(r.metrics[k])) return false;
+    for (const k in r.metricSummaries) {
+      const s = r.metricSummaries[k] as Run['metricSummaries'][string];
+      if (!Number.isFinite(s.last) || !Number.isFinite(s.min) || !Number.isFinite(s.max)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * JSON with non-finite numbers as strings (JSON has no NaN). A replacer is called for every
+ * value (about half the time of a feed page of 5,000 runs), so a page of runs whose metrics
+ * are all finite — nearly always — is written without one.
+ */
 function sendWire(res: ServerResponse, status: number, body: { runs?: Run[] } | object): void {
-  const text = JSON.stringify(body, (_k, v) =>
-    typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : v,
-  );
+  const runs = (body as { runs?: Run[] }).runs;
+  const text =
+    Array.isArray(runs) &&
+    metricsFinite(runs) &&
+    Object.keys(body).every((k) => k === 'runs' || k === 'seq' || k === 'next')
+      ? JSON.stringify(body)
+      : JSON.stringify(body, (_k, v) =>
+          typeof v === 'number' && !Number.isFinite(v)
+            ? Number.isNaN(v)
+              ? 'NaN'
+              : v > 0
+                ? 'Infinity'
+                : '-Infinity'
+            : v,
+        );
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
