@@ -124,6 +124,31 @@ describe('run feed', () => {
     expect(deleted.runs.map((r) => [r.name, r.lifecycleStage])).toEqual([['b', 'deleted']]);
   });
 
+  it('sends non-finite metric values as strings, beside runs whose values are all finite', async () => {
+    const before = (await feed(0, 5000)).seq;
+    const finite = await ml('runs/create', { experiment_id: '0', run_name: 'finite', start_time: 1000 });
+    const odd = await ml('runs/create', { experiment_id: '0', run_name: 'odd', start_time: 1000 });
+    const idOf = (r: Record<string, unknown>) => (r.run as { info: { run_id: string } }).info.run_id;
+    await ml('runs/log-batch', { run_id: idOf(finite), metrics: [{ key: 'acc', value: 0.5, timestamp: 1, step: 0 }] });
+    await ml('runs/log-batch', {
+      run_id: idOf(odd),
+      metrics: [
+        { key: 'loss', value: 'NaN', timestamp: 1, step: 0 },
+        { key: 'grad', value: 'Infinity', timestamp: 1, step: 0 },
+      ],
+    });
+    const raw = await (await call('GET', `/api/v1/repos/admin/feed/runs?since=${before}`)).text();
+    expect(raw).toContain('"loss":"NaN"');
+    expect(raw).toContain('"grad":"Infinity"');
+    const runs = new Map((await feed(before)).runs.map((r) => [r.name, r]));
+    expect(runs.get('odd')?.metrics.loss).toBeNaN();
+    expect(runs.get('odd')?.metricSummaries.grad?.last).toBe(Number.POSITIVE_INFINITY);
+    expect(runs.get('finite')?.metrics.acc).toBe(0.5);
+    // A page of finite runs only is plain JSON too.
+    const plain = await (await call('GET', `/api/v1/repos/admin/feed/runs?since=${before}&limit=1`)).json();
+    expect((plain as { runs: Run[] }).runs[0]?.metrics).toEqual({ acc: 0.5 });
+  });
+
   it('refuses bad parameters and callers without access', async () => {
     expect((await call('GET', '/api/v1/repos/admin/feed/runs?since=-1')).status).toBe(400);
     expect((await call('GET', '/api/v1/repos/admin/feed/runs?limit=0')).status).toBe(400);
