@@ -10,8 +10,14 @@
  *   the main thread as the app did before;
  * - the uPlot metric-history chart of 1,000 runs × 1,000 steps, one of 5 metrics at a time —
  *   against the same polylines on a bare canvas.
+ * - (BENCH_EXP_PARTS=sync) the first sync through the real server: the run feed and runs/search
+ *   timed on the server against JSON of the same runs, then the Experiments page on an empty store
+ *   until its first and every run are in the table, against fetching and parsing the feed alone.
  * Targets (issue 6): sort < 50 ms, filter < 50 ms, first table frame < 200 ms, parallel
- * coordinates < 500 ms. BENCH_EXP_RUNS changes the run count.
+ * coordinates < 500 ms; issue 17 at 100,000 runs: first frame < 200 ms, every run < 1 s, no task
+ * over 50 ms, sort and filter < 100 ms, first sync < 10 s. BENCH_EXP_RUNS changes the run count.
+ * Opening the page at 100,000 runs: the first open reads the rows (no snapshot yet) and writes the
+ * columnar snapshot; the later opens read it (the medians are theirs).
  */
 import fs from 'node:fs';
 import http from 'node:http';
