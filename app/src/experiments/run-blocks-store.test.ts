@@ -7,9 +7,10 @@
  * of feed pages and snapshot saves (fast-check), a snapshot that reads back is always equal to
  * the rows in the store.
  */
-import type { Run } from '@cairn/core/runs/index';
+import { decodeRunBlock, encodeRunBlock, type Run } from '@cairn/core/runs/index';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { columnsOf } from './run-columns.ts';
 import {
   BLOCK_RUNS,
   loadRuns,
@@ -94,6 +95,15 @@ describe('the columnar snapshot of runs', { timeout: 60_000 }, () => {
     expect(await saveRunBlocks(db, REPO, now.version, now.rows, 'all')).toBe(true);
     await saveFeedPage(db, REPO, [], 3);
     expect(canon((await readRunBlocks(db, REPO))?.rows ?? [])).toStrictEqual(canon(await loadRuns(db, REPO)));
+  });
+
+  it('the table has the same columns from decoded runs (read once per uniform block) as from the rows', () => {
+    const uniform = makeRuns(50, 3, 3);
+    const mixed = makeRuns(20, 2, 4, 5).map((r, i) => (i % 3 ? r : { ...r, params: { ...r.params, extra: 'x' } }));
+    const decoded = [...decodeRunBlock(encodeRunBlock(uniform)), ...decodeRunBlock(encodeRunBlock(mixed))].map(
+      (d) => d.run,
+    );
+    expect(columnsOf(decoded)).toEqual(columnsOf([...uniform, ...mixed]));
   });
 
   it('rewrites only the blocks named dirty and still reads back as the rows', async () => {

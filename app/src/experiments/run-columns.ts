@@ -5,7 +5,7 @@
  * Runs come keyed by name (core's unifyRunKeys), so MLflow's `val_iou` and a git experiment's
  * `metrics.csv:val_iou` are one column; the files a column's values came from are its `files`.
  */
-import type { KeyedRun, Run } from '@cairn/core/runs/index';
+import { type KeyedRun, type Run, runBlockKeys } from '@cairn/core/runs/index';
 
 export type ColumnKind = 'attr' | 'param' | 'metric' | 'tag';
 export type MetricSummaryKind = 'last' | 'min' | 'max';
@@ -53,7 +53,18 @@ export function columnsOf(runs: readonly Run[]): Column[] {
       }
     }
   };
+  // Runs decoded from a uniform snapshot block share their keys: read once per block.
+  const blocksSeen = new Set<object>();
   for (const r of runs) {
+    const shared = runBlockKeys(r);
+    if (shared) {
+      if (blocksSeen.has(shared)) continue;
+      blocksSeen.add(shared);
+      for (const k of shared.params) params.add(k);
+      for (const k of shared.metrics) metrics.add(k);
+      for (const k of shared.tags) if (!k.startsWith('mlflow.')) tags.add(k);
+      continue;
+    }
     for (const k in r.params) params.add(k);
     for (const k in r.metrics) metrics.add(k);
     for (const k in r.tags) if (!k.startsWith('mlflow.')) tags.add(k);

@@ -52,7 +52,10 @@ export {
   encodeRunBlock,
   type MetricColumn,
   RUN_BLOCK_FORMAT,
+  RUN_BLOCK_KEYS,
   type RunBlock,
+  type RunBlockKeys,
+  runBlockKeys,
   type TextColumn,
 } from './run-block.ts';
 export {

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RUN_STATUSES, type Run } from './run.ts';
-import { decodeRunBlock, encodeRunBlock } from './run-block.ts';
+import { decodeRunBlock, encodeRunBlock, runBlockKeys } from './run-block.ts';
 
 // (`constructor` is left out of the keys: toStrictEqual reads `.constructor` as an object's type.)
 const key = fc.oneof(fc.constantFrom('lr', 'loss', 'a.b', '__proto__', 'toString', 'x/y'), fc.string({ maxLength: 6 }));
@@ -69,6 +69,29 @@ describe('run blocks', () => {
         for (const d of whole) expect(Object.getPrototypeOf(d.run.params)).toBe(Object.prototype);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('gives runs of a block with one key set those keys, and runs of a mixed block none', () => {
+    fc.assert(
+      fc.property(fc.array(run, { minLength: 1, maxLength: 20 }), (runs) => {
+        const decoded = decodeRunBlock(encodeRunBlock(runs)).map((d) => d.run);
+        const keys = runBlockKeys(decoded[0] as Run);
+        const sig = (r: Run) =>
+          JSON.stringify([Object.keys(r.params).sort(), Object.keys(r.metrics).sort(), Object.keys(r.tags).sort()]);
+        const uniform = runs.every((r) => sig(r) === sig(runs[0] as Run));
+        expect(keys !== undefined).toBe(uniform);
+        for (const d of decoded) {
+          expect(runBlockKeys(d)).toBe(keys);
+          if (keys)
+            expect(JSON.stringify([[...keys.params].sort(), [...keys.metrics].sort(), [...keys.tags].sort()])).toBe(
+              sig(d),
+            );
+        }
+        // Nothing a copy or a clone sees.
+        expect(Object.getOwnPropertySymbols(decoded[0] as Run)).toEqual([]);
+      }),
+      { numRuns: 200 },
     );
   });
 

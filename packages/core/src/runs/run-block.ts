@@ -176,6 +176,41 @@ function put<T>(rec: Record<string, T>, key: string, value: T): void {
   else rec[key] = value;
 }
 
+/**
+ * On runs decoded from a block where every run has the same params, metrics and tags keys: those
+ * keys, one object shared by the block's runs (on their prototype, so no copy or clone sees it).
+ * A reader of every run's keys (the table's column list) reads them once per block.
+ */
+export const RUN_BLOCK_KEYS: unique symbol = Symbol('cairn.runBlockKeys');
+
+export interface RunBlockKeys {
+  params: readonly string[];
+  metrics: readonly string[];
+  tags: readonly string[];
+}
+
+/** The shared keys of a run decoded from a uniform block, or undefined. */
+export function runBlockKeys(run: Run): RunBlockKeys | undefined {
+  return (run as { [RUN_BLOCK_KEYS]?: RunBlockKeys })[RUN_BLOCK_KEYS];
+}
+
+function uniformKeys(block: RunBlock): RunBlockKeys | undefined {
+  const full = (codes: Uint32Array) => codes.every((c) => c !== 0);
+  if (!block.params.every((c) => full(c.codes)) || !block.tags.every((c) => full(c.codes))) return undefined;
+  const metrics: string[] = [];
+  for (const c of block.metrics) {
+    let all = true;
+    let none = true;
+    for (let i = 0; i < block.count; i++) {
+      if ((c.has[i] as number) & 1) none = false;
+      else all = false;
+    }
+    if (!all && !none) return undefined;
+    if (all) metrics.push(c.key);
+  }
+  return { params: block.params.map((c) => c.key), metrics, tags: block.tags.map((c) => c.key) };
+}
+
 const lazySummaries = new WeakMap<object, () => Record<string, MetricSummary>>();
 
 /** A decoded run: plain data, with `metricSummaries` made on first read. */
@@ -210,8 +245,14 @@ class DecodedRun {
 export function decodeRunBlock(block: RunBlock, from = 0, to = block.count): { run: Run; extra: string | null }[] {
   const sources = block.sources.map((s) => JSON.parse(s) as RunSource);
   const out: { run: Run; extra: string | null }[] = new Array(Math.max(0, to - from));
+  const keys = uniformKeys(block);
+  let proto: object = DecodedRun.prototype;
+  if (keys) {
+    proto = Object.create(DecodedRun.prototype);
+    Object.defineProperty(proto, RUN_BLOCK_KEYS, { value: keys });
+  }
   for (let i = from; i < to; i++) {
-    const run = new DecodedRun();
+    const run = Object.create(proto) as DecodedRun;
     run.id = block.ids[i] as string;
     run.source = structuredCloneSource(sources[block.sourceOf[i] as number] as RunSource);
     run.name = block.names[i] as string;
