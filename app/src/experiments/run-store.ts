@@ -3,6 +3,10 @@
  * from the shared data cache) holding every run the views know — MLflow runs pulled from the
  * server's feed and git experiments computed in the browser — with their metric histories and
  * the feed position per repository. Every view reads from here, so all of them work offline.
+ * Beside the rows, each repository has a columnar snapshot of them (core run-block.ts: typed
+ * arrays and dictionary-encoded strings in blocks of BLOCK_RUNS runs), checked against a write
+ * stamp that every write to the runs moves: 100,000 runs open from it in a few reads instead of
+ * 100,000 deserialised objects, and it is used only while it equals the rows.
  *
  * Every released schema version stays listed (add a version, never edit one).
  */
