@@ -13,6 +13,8 @@ import { BLOCK_RUNS, experimentsDb, type RunRow, readRunBlocks, readRunsInPages,
 import { pullRunFeed } from './server-runs.ts';
 
 const POLL_MS = 3000;
+/** Repositories whose columnar snapshot is being written (by any view). */
+const snapshotting = new Set<string>();
 const PUBLISH_MS = 400;
 
 export interface ExperimentsData {
@@ -45,34 +47,35 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   let rowsVersion: number | null = null;
   let snapshotOrder = false;
   const dirty = new Set<number>();
-  let snapshotting = false;
   let snapshotAgain = false;
-  // The snapshot is written after the rows settle (off the first frame's path); one at a time.
+  // The snapshot is written after the rows settle (off the first frame's path), one at a time
+  // per repository, and finished even when the view closes meanwhile (closing it right after
+  // the rows were read is the usual case, and the next visit is what the snapshot is for).
   const saveSnapshot = async (): Promise<void> => {
-    if (snapshotting) {
+    if (snapshotting.has(id)) {
       snapshotAgain = true;
       return;
     }
-    snapshotting = true;
+    snapshotting.add(id);
     try {
       do {
         snapshotAgain = false;
         const version = rowsVersion;
-        if (version === null || disposed) return;
+        if (version === null) return;
         const list = rows();
         const which = snapshotOrder ? new Set(dirty) : 'all';
-        const saved = await saveRunBlocks(db, id, version, list, which, stopReading.signal);
+        const saved = await saveRunBlocks(db, id, version, list, which);
         // Marks are cleared only if no page came meanwhile (it may have marked these blocks again).
         if (saved && rows() === list && rowsVersion === version) {
           snapshotOrder = true;
           if (which !== 'all') for (const p of which) dirty.delete(p);
           else dirty.clear();
         }
-      } while (snapshotAgain);
+      } while (snapshotAgain && !disposed);
     } catch {
       // A snapshot is an optimisation: without one the rows are read (and it is tried again).
     } finally {
-      snapshotting = false;
+      snapshotting.delete(id);
     }
   };
   const snapshotSoon = () => setTimeout(() => void saveSnapshot(), 250);
