@@ -27,6 +27,7 @@ declare global {
     benchOpenPage(allColumns: boolean): Promise<Timing>;
     benchOpenPageFull(allColumns: boolean): Promise<Timing>;
     benchClosePage(): Promise<void>;
+    benchSnapshotState(): Promise<string>;
     benchStoreRead(): Promise<Timing>;
     benchStorePaged(): Promise<Timing>;
     benchSort(colId: string): Promise<Timing>;

@@ -191,6 +191,16 @@ window.benchStorePaged = async () => {
   });
 };
 
+/** What the store holds for the bench repository: its write stamp and its snapshot's header. */
+window.benchSnapshotState = async () => {
+  const db = experimentsDb();
+  const stamp = (await db.runStamps.get(REPO))?.version ?? 0;
+  const head = await db.runBlocks.get([REPO, -1]);
+  return head && 'parts' in head
+    ? `stamp ${stamp}, snapshot of ${head.parts} blocks at stamp ${head.version}`
+    : `stamp ${stamp}, no snapshot`;
+};
+
 window.benchClosePage = async () => {
   navigate?.('/');
   await until(() => rows().length === 0);
