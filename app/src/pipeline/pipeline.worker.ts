@@ -11,7 +11,9 @@ import {
   diffPipelines,
   hashWasmMd5,
   loadRepoPipeline,
+  type ParseCache,
   ParseError,
+  parseCache,
   PipelineError,
   treeStatus,
 } from '@cairn/core';
@@ -22,6 +24,7 @@ import type { PipelineProblem, PipelineRequest, PipelineResponse, PipelineSnapsh
 
 const stores = new Map<string, GitObjectStore>();
 const hashCaches = new Map<string, BlobHashCache>();
+const parseCaches = new Map<string, ParseCache>();
 const md5 = hashWasmMd5();
 
 function problemOf(error: unknown): PipelineProblem {
@@ -56,11 +59,17 @@ async function listBlobs(store: GitObjectStore, commit: string): Promise<Map<str
   return blobs;
 }
 
-async function snapshotOf(store: GitObjectStore, cache: BlobHashCache, commit: string): Promise<PipelineSnapshot> {
+async function snapshotOf(
+  store: GitObjectStore,
+  cache: BlobHashCache,
+  parsed: ParseCache,
+  commit: string,
+): Promise<PipelineSnapshot> {
   const t0 = performance.now();
   const blobs = await listBlobs(store, commit);
   const decoder = new TextDecoder();
   const pipeline = await loadRepoPipeline({
+    parsed,
     paths: [...blobs.keys()],
     read: async (path) => {
       const oid = blobs.get(path);
@@ -101,10 +110,12 @@ self.onmessage = async (event: MessageEvent<PipelineRequest>) => {
     store.refresh();
     const cache: BlobHashCache = hashCaches.get(key) ?? new Map();
     hashCaches.set(key, cache);
-    const snapshot = await snapshotOf(store, cache, commit);
+    const parsed = parseCaches.get(key) ?? parseCache();
+    parseCaches.set(key, parsed);
+    const snapshot = await snapshotOf(store, cache, parsed, commit);
     let reply: PipelineResponse = { id, ok: true, snapshot };
     if (base !== undefined) {
-      const baseSnapshot = await snapshotOf(store, cache, base);
+      const baseSnapshot = await snapshotOf(store, cache, parsed, base);
       const diff = diffPipelines({ ...baseSnapshot.pipeline, errors: [] }, { ...snapshot.pipeline, errors: [] });
       reply = { id, ok: true, snapshot, base: baseSnapshot, diff };
     }
