@@ -164,7 +164,8 @@ async function statusBench() {
   // The lock, hashed right (so every stage is up to date before params change).
   const lockStages: string[] = [];
   const yamlStages: string[] = [];
-  const params = (lr: number) => Array.from({ length: STAGES }, (_, s) => `s${s}:\n  lr: ${s === 7 ? lr : 0.1}\n`).join('');
+  const params = (lr: number) =>
+    Array.from({ length: STAGES }, (_, s) => `s${s}:\n  lr: ${s === 7 ? lr : 0.1}\n`).join('');
   for (let s = 0; s < STAGES; s++) {
     const entries = [];
     for (let f = 0; f < FILES_PER_STAGE; f++) {
@@ -177,7 +178,12 @@ async function statusBench() {
     yamlStages.push(
       `  s${s}:\n    cmd: python run.py ${s}\n    deps:\n      - src/s${s}\n${prev}    params:\n      - s${s}.lr\n    outs:\n      - out/s${s}.txt\n`,
     );
-    const prevLock = s % 10 === 0 ? '' : `    - path: out/s${s - 1}.txt\n      hash: md5\n      md5: ${'ab'.repeat(15)}${String(s - 1).padStart(2, '0').slice(-2)}\n      size: 10\n`;
+    const prevLock =
+      s % 10 === 0
+        ? ''
+        : `    - path: out/s${s - 1}.txt\n      hash: md5\n      md5: ${'ab'.repeat(15)}${String(s - 1)
+            .padStart(2, '0')
+            .slice(-2)}\n      size: 10\n`;
     lockStages.push(
       `  s${s}:\n    cmd: python run.py ${s}\n    deps:\n    - path: src/s${s}\n      hash: md5\n      md5: ${dir.oid}\n      size: ${size}\n      nfiles: ${FILES_PER_STAGE}\n${prevLock}    params:\n      params.yaml:\n        s${s}.lr: 0.1\n    outs:\n    - path: out/s${s}.txt\n      hash: md5\n      md5: ${'ab'.repeat(15)}${String(s).padStart(2, '0').slice(-2)}\n      size: 10\n`,
     );
@@ -202,7 +208,11 @@ async function statusBench() {
   // The worker keeps both caches for the tab's life: blob hashes by blob id, parses by text.
   const check = async (lr: number, cache: BlobHashCache, parsed?: ParseCache) => {
     const { tree, text } = commit(lr);
-    const pipeline = await loadRepoPipeline({ paths: [...tree.keys()], read: (p) => text.get(p), ...(parsed ? { parsed } : {}) });
+    const pipeline = await loadRepoPipeline({
+      paths: [...tree.keys()],
+      read: (p) => text.get(p),
+      ...(parsed ? { parsed } : {}),
+    });
     const result = await treeStatus(pipeline, { blobs: tree, readBlob }, { md5, cache });
     if (!result.ok) throw new Error(result.error.message);
     return result.value.filter((s) => s.state === 'changed').length;
@@ -215,9 +225,13 @@ async function statusBench() {
   await check(0.1, warm, warmParsed);
   const after = await check(0.2, warm, warmParsed);
   const all = [...bytes.entries()].filter(([id]) => !id.includes(':'));
-  const md5Only = await measure(`MD5 of the same ${all.length} blobs alone`, async () => {
-    for (const [, b] of all) await hashBytes(b, 'md5', md5);
-  }, { runs: 5 });
+  const md5Only = await measure(
+    `MD5 of the same ${all.length} blobs alone`,
+    async () => {
+      for (const [, b] of all) await hashBytes(b, 'md5', md5);
+    },
+    { runs: 5 },
+  );
   const cold = await measure('treeStatus, cold (empty blob-hash cache)', () => check(0.1, new Map()), { runs: 5 });
   const { text } = commit(0.3);
   const parse = await measure('loadRepoPipeline alone (dvc.yaml, dvc.lock, params.yaml)', () =>
@@ -226,11 +240,15 @@ async function statusBench() {
   let lr = 0.3;
   const paramsOnlyNoParseCache = await measure(
     'treeStatus, only params.yaml changed, blob hashes cached, every file re-parsed',
-    () => check((lr += 0.1), warm),
+    () => {
+      lr += 0.1;
+      return check(lr, warm);
+    },
   );
-  const paramsOnly = await measure('treeStatus, only params.yaml changed, both caches warm (the worker)', () =>
-    check((lr += 0.1), warm, warmParsed),
-  );
+  const paramsOnly = await measure('treeStatus, only params.yaml changed, both caches warm (the worker)', () => {
+    lr += 0.1;
+    return check(lr, warm, warmParsed);
+  });
   report(
     `Stale check, ${STAGES} stages, ${all.length} files in git (targets: cold < 2 s, params only < 200 ms)`,
     md5Only,

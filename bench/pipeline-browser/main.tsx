@@ -6,7 +6,7 @@
  * pass drew), and cytoscape drawing the same elements at precomputed positions (no layout at all:
  * the floor for any layered drawing).
  */
-import { loadRepoPipeline, largeGroups, type PipelineView, pipelineView, type RepoPipeline } from '@cairn/core';
+import { largeGroups, loadRepoPipeline, type PipelineView, pipelineView, type RepoPipeline } from '@cairn/core';
 import type { Core } from 'cytoscape';
 import { render } from 'solid-js/web';
 import { elementsOf, type GraphApi, PipelineGraph, stylesheet } from '../../app/src/pipeline/PipelineGraph.tsx';
@@ -123,7 +123,8 @@ window.benchGraph = async (grouping, mode) => {
       );
     },
     () => canvas()?.dataset.ready === 'true',
-    () => `${canvas()?.dataset.nodes} nodes, ${canvas()?.dataset.edges} edges; dagre in the worker ${canvas()?.dataset.layoutMs} ms`,
+    () =>
+      `${canvas()?.dataset.nodes} nodes, ${canvas()?.dataset.edges} edges; dagre in the worker ${canvas()?.dataset.layoutMs} ms`,
   );
 };
 

@@ -9,6 +9,7 @@ import { A } from '@solidjs/router';
 import { For, type JSX, Show } from 'solid-js';
 import { blobUrl, treeUrl } from '../files/urls.ts';
 import type { PipelineSnapshot } from './pipeline-protocol.ts';
+import type { RemotePresence } from './remote-presence.ts';
 import { changeText, reasonText } from './status-words.ts';
 
 export interface PanelContext {
@@ -18,6 +19,31 @@ export interface PanelContext {
   snapshot: PipelineSnapshot;
   status: Map<string, StageStatus>;
   diff: Map<string, StageDiff>;
+  /** Whether cached outputs' objects are on the server (undefined while asking). */
+  remote: RemotePresence | undefined;
+}
+
+/** "on the remote" / "not pushed" / why it is not known, for a cached output's object. */
+function RemoteMark(props: { ctx: PanelContext; oid: string | undefined }) {
+  const r = () => props.ctx.remote;
+  const text = () => {
+    const p = r();
+    if (!props.oid) return null;
+    if (!p) return 'checking the remote…';
+    if (p.state === 'unknown') return `remote: unknown (${p.why})`;
+    if (!p.asked.has(props.oid)) return 'remote: unknown (DVC 2 hash)';
+    return p.missing.has(props.oid) ? 'not pushed' : 'on the remote';
+  };
+  return (
+    <Show when={text()}>
+      {(t) => (
+        <span class={`remote-mark ${t() === 'not pushed' ? 'not-pushed' : ''}`} data-testid="remote-mark">
+          {' '}
+          · {t()}
+        </span>
+      )}
+    </Show>
+  );
 }
 
 function formatBytes(n: number | undefined): string {
@@ -42,7 +68,14 @@ function PathLink(props: { ctx: PanelContext; path: string; dir?: boolean }): JS
   );
 }
 
-function EntryRow(props: { ctx: PanelContext; path: string; entry: HashedEntry | undefined; flags?: string }) {
+function EntryRow(props: {
+  ctx: PanelContext;
+  path: string;
+  entry: HashedEntry | undefined;
+  flags?: string;
+  /** A cached output: say whether its object is on the remote. */
+  cached?: boolean;
+}) {
   const e = () => props.entry;
   return (
     <li class="entry-row">
@@ -56,6 +89,9 @@ function EntryRow(props: { ctx: PanelContext; path: string; entry: HashedEntry |
           <Show when={e()?.size !== undefined}> · {formatBytes(e()?.size)}</Show>
           <Show when={e()?.nfiles !== undefined}> · {e()?.nfiles} files</Show>
           <Show when={e()?.hashKind === 'md5-dos2unix'}> · DVC 2 hash</Show>
+          <Show when={props.cached}>
+            <RemoteMark ctx={props.ctx} oid={e()?.md5} />
+          </Show>
         </div>
       </Show>
     </li>
@@ -164,6 +200,7 @@ function StageDetails(props: { ctx: PanelContext; id: string }) {
                   ctx={props.ctx}
                   path={joinPath(s().wdir, o.path)}
                   entry={locked()?.outs.find((e) => e.path === o.path)}
+                  cached={o.cache}
                   flags={[
                     o.kind === 'out' ? '' : o.kind,
                     o.cache ? '' : 'cache: false',
@@ -202,6 +239,7 @@ function FileDetails(props: { ctx: PanelContext; path: string }) {
                   ctx={props.ctx}
                   path={joinPath(props.path.replace(/\/?[^/]*$/, '') || '.', o.path)}
                   entry={o}
+                  cached
                 />
               )}
             </For>

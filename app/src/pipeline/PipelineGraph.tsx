@@ -10,6 +10,7 @@
 import type { PipelineView } from '@cairn/core';
 import type { Core, ElementDefinition } from 'cytoscape';
 import { createEffect, onCleanup, onMount } from 'solid-js';
+import { graphSvg } from './graph-svg.ts';
 import { layoutInWorker } from './layout-client.ts';
 
 export interface GraphMarks {
@@ -25,6 +26,7 @@ export interface GraphApi {
   fit(): void;
   zoom(factor: number): void;
   png(): string | null;
+  svg(): string | null;
 }
 
 type Cytoscape = typeof import('cytoscape');
@@ -197,6 +199,28 @@ export function elementsOf(view: PipelineView): ElementDefinition[] {
   ];
 }
 
+/** The drawing as it is now (marks included), as a standalone SVG. */
+function svgOf(cy: Core): string {
+  const nodes = cy.nodes().map((v) => {
+    const p = v.position();
+    return {
+      x: p.x,
+      y: p.y,
+      w: v.width(),
+      h: v.height(),
+      label: String(v.data('name')),
+      fill: String(v.style('background-color')),
+      stroke: String(v.style('border-color')),
+      dashed: v.style('border-style') === 'dashed',
+    };
+  });
+  const edges = cy.edges().map((e) => {
+    const bends = e.hasClass('routed') ? (e.controlPoints() ?? []) : [];
+    return { points: [e.sourceEndpoint(), ...bends, e.targetEndpoint()], color: String(e.style('line-color')) };
+  });
+  return graphSvg(nodes, edges, { bg: cssVar('--bg', '#ffffff'), fg: cssVar('--fg', '#1f2328') });
+}
+
 export function PipelineGraph(props: {
   view: PipelineView;
   /** Changes when the drawing must be rebuilt (ref, mode, theme). */
@@ -240,7 +264,9 @@ export function PipelineGraph(props: {
     drawn = key;
     const elements = elementsOf(props.view);
     const nodes = elements.filter((e) => e.group === 'nodes').map((e) => e.data as { id: string; w: number });
-    const edges = elements.filter((e) => e.group === 'edges').map((e) => e.data as { id: string; source: string; target: string });
+    const edges = elements
+      .filter((e) => e.group === 'edges')
+      .map((e) => e.data as { id: string; source: string; target: string });
     if (container) container.dataset.ready = 'false';
     const [cytoscape, layout] = await Promise.all([
       loadCytoscape(),
@@ -297,6 +323,7 @@ export function PipelineGraph(props: {
         cy.zoom({ level: cy.zoom() * f, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
       },
       png: () => cy?.png({ full: true, scale: 2, bg: cssVar('--bg', '#ffffff') }) ?? null,
+      svg: () => (cy ? svgOf(cy) : null),
     });
   };
 

@@ -25,6 +25,7 @@ import { NodePanel } from './NodePanel.tsx';
 import { type GraphApi, type GraphMarks, PipelineGraph } from './PipelineGraph.tsx';
 import { ProblemList, StaleBanner } from './PipelineNotices.tsx';
 import { loadPipelineSnapshot } from './pipeline-client.ts';
+import { cachedOutputIds, remotePresence } from './remote-presence.ts';
 import './pipeline.css';
 
 async function loadAt(session: RepoSession, rev: string, compare: string | undefined) {
@@ -64,6 +65,16 @@ export default function PipelinePage() {
     },
     ([s, r, c]) => loadAt(s, r, c || undefined),
   );
+  // "not pushed" marks: one batch call per drawn commit, online only (remote-presence.ts).
+  const [remoteInfo] = createResource(
+    () => {
+      const s = ready(session);
+      const d = ready(data);
+      return s && d ? ([s, d] as const) : undefined;
+    },
+    ([s, d]) => remotePresence(s.handle, cachedOutputIds(d.snapshot)),
+  );
+  const remote = () => (remoteInfo.loading ? undefined : ready(remoteInfo));
   const mode = (): PipelineViewMode => (search.view === 'outs' || search.view === 'both' ? search.view : 'stages');
   const [api, setApi] = createSignal<GraphApi | null>(null);
   const [copied, setCopied] = createSignal('');
@@ -134,14 +145,25 @@ export default function PipelinePage() {
       ...v.edges.map((e) => `\t${num.get(e.from)}-->${num.get(e.to)}`),
     ].join('\n');
   };
-  const downloadPng = () => {
-    const url = api()?.png();
-    if (!url) return;
+  const download = (url: string, ext: string) => {
     const a = document.createElement('a');
     a.href = url;
-    a.download = `${params.repo}-pipeline.png`;
+    a.download = `${params.repo}-pipeline.${ext}`;
     a.click();
   };
+  const downloadPng = () => {
+    const url = api()?.png();
+    if (url) download(url, 'png');
+  };
+  const downloadSvg = () => {
+    const svg = api()?.svg();
+    if (!svg) return;
+    const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    download(url, 'svg');
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  /** A full commit id typed in "compare with…" shown as git shortens it (the line fits a phone). */
+  const shortRef = (ref: string) => (/^[0-9a-f]{12,40}$/i.test(ref) ? ref.slice(0, 7) : ref);
 
   const groupOfSelected = () => {
     const id = search.node;
@@ -175,12 +197,13 @@ export default function PipelinePage() {
           <>
             <div class="pipeline-toolbar">
               <span class="muted">
-                {d().rev} · <code>{d().snapshot.commit.slice(0, 7)}</code>
+                <span title={d().rev}>{shortRef(d().rev)}</span> · <code>{d().snapshot.commit.slice(0, 7)}</code>
                 <Show when={d().base}>
                   {(b) => (
                     <>
                       {' '}
-                      compared with {search.compare} · <code>{b().commit.slice(0, 7)}</code>
+                      compared with <span title={search.compare}>{shortRef(search.compare ?? '')}</span> ·{' '}
+                      <code>{b().commit.slice(0, 7)}</code>
                     </>
                   )}
                 </Show>
@@ -234,6 +257,9 @@ export default function PipelinePage() {
                 <button type="button" onClick={downloadPng}>
                   PNG
                 </button>
+                <button type="button" onClick={downloadSvg} data-testid="export-svg">
+                  SVG
+                </button>
                 <button type="button" onClick={() => copy(mermaid(), 'mermaid')}>
                   {copied() === 'mermaid' ? 'Copied' : 'Mermaid'}
                 </button>
@@ -285,6 +311,7 @@ export default function PipelinePage() {
                           snapshot: d().snapshot,
                           status: statusByStage(),
                           diff: diffByStage(),
+                          remote: remote(),
                         }}
                         id={id()}
                         onClose={() => setSearch({ node: undefined })}

@@ -13,8 +13,8 @@ import {
   loadRepoPipeline,
   type ParseCache,
   ParseError,
-  parseCache,
   PipelineError,
+  parseCache,
   treeStatus,
 } from '@cairn/core';
 import { GitObjectStore } from '@cairn/core/experiments/index';

@@ -109,7 +109,10 @@ describe('cairn with a dvc.yaml in a folder', { timeout: 90_000 }, () => {
   });
 
   it('push, pull and checkout move the outputs of every dvc.lock, by stage as DVC names them', async () => {
-    fs.appendFileSync(path.join(repo, '.dvc/config'), `[core]\n    remote = origin\n['remote "origin"']\n    url = ${remote.url}\n`);
+    fs.appendFileSync(
+      path.join(repo, '.dvc/config'),
+      `[core]\n    remote = origin\n['remote "origin"']\n    url = ${remote.url}\n`,
+    );
     fs.writeFileSync(
       path.join(repo, '.dvc/config.local'),
       `['remote "origin"']\n    auth = basic\n    user = ada\n    password = s3cret\n`,

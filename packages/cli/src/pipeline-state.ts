@@ -77,9 +77,7 @@ export async function loadPipeline(repo: Repo): Promise<Pipeline> {
   });
   const [first] = loaded.errors;
   if (first) {
-    throw 'describe' in first
-      ? new CliError('bad_file', first.describe())
-      : new CliError('pipeline', first.message);
+    throw 'describe' in first ? new CliError('bad_file', first.describe()) : new CliError('pipeline', first.message);
   }
   return {
     stages: loaded.stages,

@@ -45,7 +45,8 @@ describe('drawAsciiDag', () => {
     // Every row between prepare and evaluate carries a line (the drawing is connected).
     const first = lines.findIndex((l) => l.includes('| prepare |'));
     const last = lines.findIndex((l) => l.includes('| evaluate |'));
-    for (let r = first + 2; r < last - 1; r++) expect(lines[r]!.includes('*') || lines[r]!.includes('|'), `row ${r}`).toBe(true);
+    for (let r = first + 2; r < last - 1; r++)
+      expect(lines[r]!.includes('*') || lines[r]!.includes('|'), `row ${r}`).toBe(true);
   });
 
   it('draws nothing for an empty graph', () => {

@@ -71,7 +71,10 @@ export function drawAsciiDag(graph: AsciiGraph): string {
     if (i > 0) {
       // Barycentre order: each cell under the mean of its parents (stable for ties).
       const key = new Map(
-        layer.map((c, k) => [c.id, c.parents.length ? c.parents.reduce((s, p) => s + centre(p), 0) / c.parents.length : k]),
+        layer.map((c, k) => [
+          c.id,
+          c.parents.length ? c.parents.reduce((s, p) => s + centre(p), 0) / c.parents.length : k,
+        ]),
       );
       layer.sort((a, b) => key.get(a.id)! - key.get(b.id)!);
     }

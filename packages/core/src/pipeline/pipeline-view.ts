@@ -55,7 +55,10 @@ export interface ViewOptions {
 
 /** The id of the node standing for a foreach/matrix definition. */
 export function groupNodeId(pipeline: RepoPipeline, stageName: string): string | undefined {
-  return groupIdOf(pipeline, pipeline.stages.find((s) => s.name === stageName));
+  return groupIdOf(
+    pipeline,
+    pipeline.stages.find((s) => s.name === stageName),
+  );
 }
 
 function groupIdOf(pipeline: RepoPipeline, stage: { name: string; group?: string } | undefined): string | undefined {
