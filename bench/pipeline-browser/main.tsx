@@ -112,7 +112,7 @@ window.benchGraph = async (grouping, mode) => {
           <PipelineGraph
             view={v}
             layoutKey={key}
-            marks={{ state: new Map(), edges: new Set(), search: '', selected: null }}
+            marks={{ state: new Map(), edges: new Map(), search: '', selected: null }}
             onSelect={() => {}}
             onReady={(a) => {
               api = a;

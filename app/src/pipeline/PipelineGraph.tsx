@@ -14,10 +14,10 @@ import { graphSvg } from './graph-svg.ts';
 import { layoutInWorker } from './layout-client.ts';
 
 export interface GraphMarks {
-  /** Node id → 'stale' | 'added' | 'changed' (diff) */
-  state: Map<string, 'stale' | 'added' | 'changed'>;
-  /** Edge key `from\0to` → 'added' */
-  edges: Set<string>;
+  /** Node id → 'stale', or in a diff 'added' | 'changed' | 'removed' */
+  state: Map<string, 'stale' | 'added' | 'changed' | 'removed'>;
+  /** Edge key `from\0to` → how a diff changed it */
+  edges: Map<string, 'added' | 'removed'>;
   search: string;
   selected: string | null;
 }
@@ -138,6 +138,17 @@ export function stylesheet() {
       selector: 'node.diff-changed',
       style: { 'border-color': '#bf8700', 'border-width': 4, 'background-color': tint('#fff8c5', '#4b3b00') },
     },
+    {
+      // In a diff: what only the base had, drawn faint with a red dashed border.
+      selector: 'node.diff-removed',
+      style: {
+        'border-color': '#d1242f',
+        'border-width': 3,
+        'border-style': 'dashed',
+        'background-color': tint('#ffebe9', '#4c1d1d'),
+        'text-opacity': 0.7,
+      },
+    },
     { selector: 'node.faded', style: { opacity: 0.25 } },
     { selector: 'node.match', style: { 'underlay-color': accent, 'underlay-opacity': 0.25, 'underlay-padding': 6 } },
     {
@@ -166,6 +177,10 @@ export function stylesheet() {
       },
     },
     { selector: 'edge.diff-added', style: { 'line-color': '#1a7f37', 'target-arrow-color': '#1a7f37', width: 3 } },
+    {
+      selector: 'edge.diff-removed',
+      style: { 'line-color': '#d1242f', 'target-arrow-color': '#d1242f', width: 2, 'line-style': 'dashed' },
+    },
     { selector: 'edge.faded', style: { opacity: 0.15 } },
   ];
 }
@@ -244,15 +259,19 @@ export function PipelineGraph(props: {
         n.toggleClass('stale', state === 'stale');
         n.toggleClass('diff-added', state === 'added');
         n.toggleClass('diff-changed', state === 'changed');
+        n.toggleClass('diff-removed', state === 'removed');
         const label = String(n.data('name')).toLowerCase();
         const hit = q !== '' && label.includes(q);
         n.toggleClass('match', hit);
         n.toggleClass('faded', q !== '' && !hit);
       });
       cy!.edges().forEach((e) => {
-        e.toggleClass('diff-added', m.edges.has(String(e.data('key'))));
+        const change = m.edges.get(String(e.data('key')));
+        e.toggleClass('diff-added', change === 'added');
+        e.toggleClass('diff-removed', change === 'removed');
         e.toggleClass('faded', q !== '');
       });
+      container?.setAttribute('data-removed', String(cy!.nodes('.diff-removed').length));
       cy!.$(':selected').unselect();
       if (m.selected) cy!.getElementById(m.selected).select();
     });

@@ -26,6 +26,13 @@ import { type GraphApi, type GraphMarks, PipelineGraph } from './PipelineGraph.t
 import { ProblemList, StaleBanner } from './PipelineNotices.tsx';
 import { loadPipelineSnapshot } from './pipeline-client.ts';
 import { cachedOutputIds, remotePresence } from './remote-presence.ts';
+
+/** A view that may hold what a diff's base had and the head lost. */
+type DiffView = {
+  nodes: (PipelineView['nodes'][number] & { removed?: boolean })[];
+  edges: (PipelineView['edges'][number] & { removed?: boolean })[];
+};
+
 import './pipeline.css';
 
 async function loadAt(session: RepoSession, rev: string, compare: string | undefined) {
@@ -87,13 +94,20 @@ export default function PipelinePage() {
     for (const g of expanded()) big.delete(g);
     return big;
   });
-  const view = createMemo((): PipelineView | null => {
+  const view = createMemo((): DiffView | null => {
     const d = ready(data);
     if (!d) return null;
-    return pipelineView(asPipeline(d.snapshot.pipeline), mode(), {
+    const head = pipelineView(asPipeline(d.snapshot.pipeline), mode(), {
       gitPaths: new Set(d.snapshot.gitPaths),
       collapsed: collapsed(),
     });
+    if (!d.base) return head;
+    // A diff draws what the base had and the head lost too, marked removed.
+    const base = pipelineView(asPipeline(d.base.pipeline), mode(), {
+      gitPaths: new Set(d.base.gitPaths),
+      collapsed: collapsed(),
+    });
+    return withRemoved(head, base);
   });
   const statusByStage = createMemo(() => new Map((ready(data)?.snapshot.status ?? []).map((s) => [s.stage, s])));
   const diffByStage = createMemo(() => new Map((ready(data)?.diff?.stages ?? []).map((s) => [s.stage, s])));
@@ -101,10 +115,10 @@ export default function PipelinePage() {
 
   const marks = createMemo((): GraphMarks => {
     const d = ready(data);
-    const state = new Map<string, 'stale' | 'added' | 'changed'>();
+    const state = new Map<string, 'stale' | 'added' | 'changed' | 'removed'>();
     const groupOf = new Map<string, string>();
     for (const n of view()?.nodes ?? []) if (n.group) groupOf.set(n.id, n.group);
-    const mark = (id: string, s: 'stale' | 'added' | 'changed') => {
+    const mark = (id: string, s: 'stale' | 'added' | 'changed' | 'removed') => {
       state.set(id, s);
       const stage = d?.snapshot.pipeline.stages.find((x) => x.name === id);
       if (stage?.group) for (const g of collapsed()) if (g.endsWith(`:${stage.group}`)) state.set(g, s);
@@ -112,12 +126,13 @@ export default function PipelinePage() {
     if (d?.diff) {
       for (const s of d.diff.stages)
         if (s.change !== 'removed') mark(s.stage, s.change === 'added' ? 'added' : 'changed');
+      for (const n of view()?.nodes ?? []) if (n.removed) state.set(n.id, 'removed');
     } else {
       for (const s of stale()) mark(s.stage, 'stale');
     }
-    const edges = new Set(
-      (d?.diff?.edges ?? []).filter((e) => e.change === 'added').map((e) => `${e.from}\u0000${e.to}`),
-    );
+    const edges = new Map<string, 'added' | 'removed'>();
+    for (const e of d?.diff?.edges ?? []) if (e.change === 'added') edges.set(`${e.from}\u0000${e.to}`, 'added');
+    for (const e of view()?.edges ?? []) if (e.removed) edges.set(`${e.from}\u0000${e.to}`, 'removed');
     return { state, edges, search: search.q ?? '', selected: search.node ?? null };
   });
 
@@ -330,6 +345,19 @@ export default function PipelinePage() {
 }
 
 /** The stages and edges as a list: for screen readers, narrow screens and find-in-page. */
+/** The head's view plus the nodes and edges only the base has, flagged `removed`. */
+function withRemoved(head: PipelineView, base: PipelineView): DiffView {
+  const ids = new Set(head.nodes.map((n) => n.id));
+  const keys = new Set(head.edges.map((e) => `${e.from}\u0000${e.to}`));
+  return {
+    nodes: [...head.nodes, ...base.nodes.filter((n) => !ids.has(n.id)).map((n) => ({ ...n, removed: true }))],
+    edges: [
+      ...head.edges,
+      ...base.edges.filter((e) => !keys.has(`${e.from}\u0000${e.to}`)).map((e) => ({ ...e, removed: true })),
+    ],
+  };
+}
+
 function GraphAsText(props: { view: PipelineView; status: Map<string, StageStatus>; onPick: (id: string) => void }) {
   const label = (id: string) => props.view.nodes.find((n) => n.id === id)?.label ?? id;
   return (
