@@ -322,6 +322,10 @@ describe.skipIf(!e2eAvailable())('the Pipeline tab in Chromium', () => {
     const base = `${server.url}/admin/shapes/pipeline`;
     await openPipeline(`${base}/${commits.clean}`);
     await expect(page.getByTestId('stale-banner').textContent()).resolves.toContain('All 4 stages are up to date');
+    // The metrics file kept in git: its values in the stage's panel.
+    await pick('evaluate');
+    await expect(page.getByTestId('node-panel').getByTestId('metric-values').textContent()).resolves.toBe('auc0.91');
+    await page.getByRole('button', { name: 'Close details' }).click();
     expect((await nodes()).sort()).toEqual(
       ['data/raw.csv.dvc', 'evaluate', 'prepare', 'reports/dvc.yaml:summary', 'train'].sort(),
     );

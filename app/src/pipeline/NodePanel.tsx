@@ -68,6 +68,33 @@ function PathLink(props: { ctx: PanelContext; path: string; dir?: boolean }): JS
   );
 }
 
+/** A metrics file's values at this ref (or why they could not be read). */
+function MetricValues(props: { values: Record<string, unknown> | string }) {
+  return (
+    <Show
+      when={typeof props.values !== 'string' ? props.values : undefined}
+      fallback={<p class="muted">{props.values as string}</p>}
+    >
+      {(values) => (
+        <table class="metric-values" data-testid="metric-values">
+          <tbody>
+            <For each={Object.entries(values())}>
+              {([k, v]) => (
+                <tr>
+                  <td>{k}</td>
+                  <td>
+                    <code>{String(v)}</code>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      )}
+    </Show>
+  );
+}
+
 function EntryRow(props: {
   ctx: PanelContext;
   path: string;
@@ -196,20 +223,25 @@ function StageDetails(props: { ctx: PanelContext; id: string }) {
           <ul class="entries">
             <For each={s().outs}>
               {(o) => (
-                <EntryRow
-                  ctx={props.ctx}
-                  path={joinPath(s().wdir, o.path)}
-                  entry={locked()?.outs.find((e) => e.path === o.path)}
-                  cached={o.cache}
-                  flags={[
-                    o.kind === 'out' ? '' : o.kind,
-                    o.cache ? '' : 'cache: false',
-                    o.persist ? 'persist' : '',
-                    o.push ? '' : 'push: false',
-                  ]
-                    .filter(Boolean)
-                    .join(' · ')}
-                />
+                <>
+                  <EntryRow
+                    ctx={props.ctx}
+                    path={joinPath(s().wdir, o.path)}
+                    entry={locked()?.outs.find((e) => e.path === o.path)}
+                    cached={o.cache}
+                    flags={[
+                      o.kind === 'out' ? '' : o.kind,
+                      o.cache ? '' : 'cache: false',
+                      o.persist ? 'persist' : '',
+                      o.push ? '' : 'push: false',
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  />
+                  <Show when={o.kind === 'metric' ? props.ctx.snapshot.metrics[joinPath(s().wdir, o.path)] : undefined}>
+                    {(m) => <MetricValues values={m()} />}
+                  </Show>
+                </>
               )}
             </For>
           </ul>

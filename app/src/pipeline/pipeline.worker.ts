@@ -10,11 +10,14 @@ import {
   type BlobHashCache,
   diffPipelines,
   hashWasmMd5,
+  joinPath,
   loadRepoPipeline,
+  type MetricValue,
   type ParseCache,
   ParseError,
   PipelineError,
   parseCache,
+  parseMetrics,
   treeStatus,
 } from '@cairn/core';
 import { GitObjectStore } from '@cairn/core/experiments/index';
@@ -86,6 +89,19 @@ async function snapshotOf(
   } catch (error) {
     problems.push(problemOf(error));
   }
+  // Metrics files in git (cache: false, as DVC's examples keep them) are read here; cached ones
+  // live in the data store and are not read for the graph.
+  const metrics: PipelineSnapshot['metrics'] = {};
+  for (const stage of pipeline.stages) {
+    for (const out of stage.outs) {
+      if (out.kind !== 'metric') continue;
+      const path = joinPath(stage.wdir, out.path);
+      const oid = blobs.get(path);
+      if (oid === undefined || path in metrics) continue;
+      const parsed = parseMetrics(decoder.decode(await store.readBlob(oid)), path);
+      metrics[path] = parsed.ok ? (parsed.value as Record<string, MetricValue>) : parsed.error.describe();
+    }
+  }
   const { errors: _errors, ...plain } = pipeline;
   return {
     commit,
@@ -93,6 +109,7 @@ async function snapshotOf(
     problems,
     status,
     gitPaths: [...blobs.keys()],
+    metrics,
     ms: { load: t1 - t0, status: performance.now() - t1 },
   };
 }
