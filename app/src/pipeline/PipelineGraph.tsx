@@ -326,6 +326,14 @@ export function PipelineGraph(props: {
       g.zoom(1.2);
       g.center();
     }
+    // On a phone a wide layer fits only as unreadable specks: start readable at the top of the
+    // graph instead (its first nodes), the rest a pan away; 0 still fits it all.
+    if (g.width() < 600 && g.zoom() < 0.55) {
+      g.zoom(0.6);
+      const top = g.nodes().roots();
+      g.center(top.nonempty() ? top : undefined);
+      g.panBy({ x: 0, y: -(g.height() / 2 - 48) + (top.renderedBoundingBox().h ?? 0) / 2 });
+    }
     g.on('tap', 'node', (e) => props.onSelect(e.target.id()));
     g.on('tap', (e) => {
       if (e.target === g) props.onSelect(null);
