@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { OpsUsageError } from './data-layout.ts';
+import { type FsckReport, fsck, fsckFailed } from './fsck.ts';
+import { terminalProgress } from './progress.ts';
+
+/**
+ * `cairn-server COMMAND [options]`: operator commands on a data folder (`--data DIR`, else
+ * `CAIRN_DATA`, else `./.cairn`, as the server). Exit codes, for cron:
+ *   0  checked, nothing wrong;
+ *   1  problems found (and, with --repair, set aside);
+ *   2  could not run: bad usage, not a data folder, or an error while reading.
+ */
+export const EXIT = { ok: 0, problems: 1, failed: 2 } as const;
+
+const USAGE = `usage: cairn-server <command> [--data DIR] [options]
+  fsck [--json] [--repair]   re-hash every object, check manifests, git fsck every repository
+`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  env: process.env,
+};
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    const args = parseArgs(rest);
+    const dataDir = path.resolve(String(args.values.data ?? io.env.CAIRN_DATA ?? '.cairn'));
+    switch (command) {
+      case 'fsck':
+        return await runFsck(dataDir, args, io);
+      default:
+        io.err(command ? `cairn-server: unknown command ${JSON.stringify(command)}\n${USAGE}` : USAGE);
+        return EXIT.failed;
+    }
+  } catch (err) {
+    io.err(`cairn-server: ${err instanceof OpsUsageError ? err.message : (err as Error).stack}\n`);
+    return EXIT.failed;
+  }
+}
+
+interface Args {
+  flags: Set<string>;
+  values: Record<string, string>;
+  positional: string[];
+}
+
+const VALUED = new Set(['data', 'grace']);
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { flags: new Set(), values: {}, positional: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--')) {
+      args.positional.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (VALUED.has(name)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new OpsUsageError(`--${name} needs a value`);
+      args.values[name] = v;
+    } else args.flags.add(name);
+  }
+  return args;
+}
+
+function checkFlags(args: Args, allowed: string[]): void {
+  for (const f of args.flags) if (!allowed.includes(f)) throw new OpsUsageError(`unknown option --${f}\n${USAGE}`);
+}
+
+async function runFsck(dataDir: string, args: Args, io: Io): Promise<number> {
+  checkFlags(args, ['json', 'repair']);
+  const bar = terminalProgress();
+  const report = await fsck(dataDir, { repair: args.flags.has('repair'), onProgress: bar.update });
+  bar.end();
+  io.out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatFsck(report));
+  return fsckFailed(report) ? EXIT.problems : EXIT.ok;
+}
+
+function formatFsck(r: FsckReport): string {
+  const c = r.checked;
+  const lines = [
+    `checked ${c.objects} objects (${c.objectBytes} bytes), ${c.indexRows} index rows, ${c.manifests} manifests (${c.manifestEntries} entries), ${c.gitRepositories} git repositories, ${c.artifacts} artifacts (${c.artifactBytes} bytes)`,
+  ];
+  for (const p of r.problems) {
+    switch (p.kind) {
+      case 'damaged_object':
+        lines.push(
+          `damaged object ${p.area} ${p.md5}: bytes hash to ${p.actual} (held by ${p.repos.join(', ') || 'no repository'})`,
+        );
+        break;
+      case 'missing_object':
+        lines.push(`missing object ${p.area} ${p.oid}: indexed by ${p.repos.join(', ')} but not on disk`);
+        break;
+      case 'bad_manifest':
+        lines.push(`bad manifest ${p.oid} in ${p.repo}: ${p.reason}`);
+        break;
+      case 'missing_dir_entry':
+        lines.push(`missing .dir entry ${p.relpath} (${p.md5}) of ${p.oid} in ${p.repo}`);
+        break;
+      case 'git_repository_missing':
+        lines.push(`git repository of ${p.repo} missing: ${p.dir}`);
+        break;
+      case 'git_fsck_failed':
+        lines.push(`git fsck failed for ${p.repo} (${p.dir}):\n  ${p.output.split('\n').join('\n  ')}`);
+        break;
+      case 'unreadable_artifact':
+        lines.push(`unreadable artifact ${p.file}: ${p.error}`);
+        break;
+    }
+  }
+  for (const o of r.orphans.objects)
+    lines.push(`orphan object ${o.area} ${o.md5} (${o.size} bytes, no repository indexes it)`);
+  for (const d of r.orphans.gitDirs) lines.push(`orphan git folder ${d}`);
+  for (const d of r.orphans.artifactDirs) lines.push(`orphan artifact folder ${d}`);
+  for (const f of r.orphans.foreign) lines.push(`foreign file ${f}`);
+  if (r.repaired) {
+    lines.push(
+      `repair: moved ${r.repaired.moved.length} damaged objects to ${r.repaired.quarantine}, dropped ${r.repaired.indexRowsDropped} index rows (clients will upload them again)`,
+    );
+  }
+  lines.push(r.problems.length === 0 ? 'no problems found' : `${r.problems.length} problems found`);
+  return `${lines.join('\n')}\n`;
+}
