@@ -78,8 +78,10 @@ export function makeDiskBlobStore(root: string, opts: { algorithm?: HashAlgorith
         await handle.sync();
         await handle.close();
         closed = true;
-        // Another upload of the same bytes may have finished first: identical content, keep it.
-        if (await exists(final)) {
+        // Another upload of the same bytes may have finished first: identical content, keep it,
+        // and freshen its time so a GC running now sees it in use (ops/gc.ts). If GC has just
+        // taken it away, this upload puts it back.
+        if (await freshen(final)) {
           await fsp.rm(temp, { force: true });
           return { size, created: false };
         }
@@ -123,12 +125,15 @@ function nodeMd5() {
   return { update: (data: Uint8Array) => void h.update(data), hex: () => h.digest('hex') };
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Sets the file's times to now; false when it does not exist. */
+async function freshen(file: string): Promise<boolean> {
   try {
-    await fsp.access(file);
+    const now = new Date();
+    await fsp.utimes(file, now, now);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
   }
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { OpsUsageError } from './data-layout.ts';
 import { type FsckReport, fsck, fsckFailed } from './fsck.ts';
+import { DEFAULT_GRACE_SECONDS, type GcReport, gc } from './gc.ts';
 import { terminalProgress } from './progress.ts';
 
 /**
@@ -14,6 +15,8 @@ export const EXIT = { ok: 0, problems: 1, failed: 2 } as const;
 
 const USAGE = `usage: cairn-server <command> [--data DIR] [options]
   fsck [--json] [--repair]   re-hash every object, check manifests, git fsck every repository
+  gc [--dry-run] [--grace SECONDS] [--json]
+                             remove objects no history names, older than the grace (default 86400)
 `;
 
 interface Io {
@@ -36,6 +39,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     switch (command) {
       case 'fsck':
         return await runFsck(dataDir, args, io);
+      case 'gc':
+        return await runGc(dataDir, args, io);
       default:
         io.err(command ? `cairn-server: unknown command ${JSON.stringify(command)}\n${USAGE}` : USAGE);
         return EXIT.failed;
@@ -128,5 +133,36 @@ function formatFsck(r: FsckReport): string {
     );
   }
   lines.push(r.problems.length === 0 ? 'no problems found' : `${r.problems.length} problems found`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function runGc(dataDir: string, args: Args, io: Io): Promise<number> {
+  checkFlags(args, ['json', 'dry-run']);
+  const grace = args.values.grace === undefined ? DEFAULT_GRACE_SECONDS : Number(args.values.grace);
+  if (!Number.isInteger(grace) || grace < 0) throw new OpsUsageError('--grace takes a whole number of seconds ≥ 0');
+  const bar = terminalProgress();
+  const report = await gc(dataDir, { dryRun: args.flags.has('dry-run'), graceSeconds: grace, onProgress: bar.update });
+  bar.end();
+  io.out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatGc(report));
+  return report.aborted ? EXIT.failed : EXIT.ok;
+}
+
+function formatGc(r: GcReport): string {
+  const lines: string[] = [];
+  for (const repo of r.repositories) {
+    lines.push(
+      `read ${repo.repo}: ${repo.commits} commits, ${repo.pointerFiles} pointer files, ${repo.referencedObjects} objects named${repo.keptAll ? ` — keeping all its objects: ${repo.keptAll}` : ''}`,
+    );
+    for (const u of repo.unparsedPointerFiles) lines.push(`  ${u} does not parse: every hash in it is kept`);
+  }
+  if (r.aborted) {
+    lines.push(`cannot read ${r.aborted.repo}: ${r.aborted.error}`, 'gc stopped: nothing was removed');
+    return `${lines.join('\n')}\n`;
+  }
+  const verb = r.dryRun ? 'would remove' : 'removed';
+  for (const o of r.objects)
+    lines.push(`${verb} ${o.area} ${o.md5} (${o.size} bytes${o.repos.length ? `, from ${o.repos.join(', ')}` : ''})`);
+  for (const m of r.restored) lines.push(`kept ${m}: uploaded or named again while gc ran`);
+  lines.push(`${verb} ${r.objects.length} objects, ${r.bytes} bytes (grace ${r.graceSeconds} s)`);
   return `${lines.join('\n')}\n`;
 }
