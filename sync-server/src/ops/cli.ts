@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { backup, restore } from './backup.ts';
 import { OpsUsageError } from './data-layout.ts';
 import { type FsckReport, fsck, fsckFailed } from './fsck.ts';
 import { DEFAULT_GRACE_SECONDS, type GcReport, gc } from './gc.ts';
@@ -17,6 +18,8 @@ const USAGE = `usage: cairn-server <command> [--data DIR] [options]
   fsck [--json] [--repair]   re-hash every object, check manifests, git fsck every repository
   gc [--dry-run] [--grace SECONDS] [--json]
                              remove objects no history names, older than the grace (default 86400)
+  backup DIR                 copy the data folder (online: SQLite backup API, git, objects) into DIR
+  restore DIR                restore a backup into the data folder, which must be empty
 `;
 
 interface Io {
@@ -41,6 +44,22 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await runFsck(dataDir, args, io);
       case 'gc':
         return await runGc(dataDir, args, io);
+      case 'backup':
+      case 'restore': {
+        checkFlags(args, ['json']);
+        const target = args.positional[0];
+        if (!target || args.positional.length > 1) throw new OpsUsageError(`${command} takes one folder\n${USAGE}`);
+        const report =
+          command === 'backup'
+            ? await backup(dataDir, path.resolve(target))
+            : await restore(path.resolve(target), dataDir);
+        io.out(
+          args.flags.has('json')
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : `${command === 'backup' ? 'backed up' : 'restored'} ${report.files} files, ${report.bytes} bytes\n`,
+        );
+        return EXIT.ok;
+      }
       default:
         io.err(command ? `cairn-server: unknown command ${JSON.stringify(command)}\n${USAGE}` : USAGE);
         return EXIT.failed;
