@@ -15,8 +15,12 @@ import { runsToCsv } from './runs-csv.ts';
 import { readTableState, type TableViewState, writeCompareState, writeTableState } from './view-state.ts';
 import './experiments.css';
 
-/** The default shown columns: attributes, then params and metrics (tags on request). */
+/**
+ * The default shown columns: attributes, then params and metrics (tags on request), plus where
+ * the metrics are when some runs' metrics are not in git (DVC-kept metrics files).
+ */
 const DEFAULT_LIMIT = 40;
+const METRICS_STATE_TAG = 'cairn.metrics_state';
 
 export default function ExperimentsPage() {
   const params = useParams<{ owner: string; repo: string }>();
@@ -65,6 +69,7 @@ export default function ExperimentsPage() {
   const [filterText, setFilterText] = createSignal(state().filter);
   const runs = createMemo(() => data.rows().map((r) => r.run));
   const allColumns = createMemo(() => columnsOf(runs()));
+  const metricsOutsideGit = createMemo(() => runs().some((r) => r.tags[METRICS_STATE_TAG] === 'in-dvc-data'));
   // Each derived list depends only on the parts of the state it uses (strings compare by
   // value), so a sort does not filter again, and a selection neither filters nor sorts.
   const appliedFilter = createMemo(() => state().filter);
@@ -87,7 +92,7 @@ export default function ExperimentsPage() {
       let cols: Column[] = s.columns
         ? s.columns.map((id) => known.get(id) ?? parseColumnId(id)).filter((c): c is Column => c !== null)
         : allColumns()
-            .filter((c) => c.kind !== 'tag')
+            .filter((c) => c.kind !== 'tag' || (c.key === METRICS_STATE_TAG && metricsOutsideGit()))
             .slice(0, DEFAULT_LIMIT);
       if (s.onlyDiffering) {
         const keep = new Set(differingColumns(shownRuns(), cols, s.summary).map((c) => c.id));

@@ -8,7 +8,7 @@
  */
 import type { Run } from '@cairn/core/runs/index';
 import { createMemo, createSignal, For, Index, Show } from 'solid-js';
-import { type Column, cellValue, formatCell, type MetricSummaryKind } from './run-columns.ts';
+import { type Column, cellValue, formatCell, type MetricSummaryKind, missingMetricText } from './run-columns.ts';
 import { deltaOf, type RunGroup } from './run-table.ts';
 
 export const ROW_HEIGHT = 28;
@@ -44,6 +44,7 @@ function widthOf(col: Column): number {
 }
 
 function label(col: Column): string {
+  if (col.kind === 'tag' && col.key === 'cairn.metrics_state') return 'metrics';
   return col.kind === 'attr' ? col.key.replace('_', ' ') : col.key;
 }
 
@@ -138,7 +139,8 @@ export function RunsTable(props: RunsTableProps) {
   // One element per cell (text and title on the cell itself); a delta only with a baseline.
   const Cell = (p: { run: Run; col: Column }) => {
     const c = p.col;
-    const text = () => formatCell(cellValue(p.run, c, props.summary), c);
+    const value = () => formatCell(cellValue(p.run, c, props.summary), c);
+    const text = () => value() || (c.kind === 'metric' ? missingMetricText(p.run) : '');
     if (c.kind === 'attr' && c.key === 'name') {
       return (
         <div class="exp-cell exp-kind-attr" style={cellStyle(c)}>

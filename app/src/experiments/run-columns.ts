@@ -49,9 +49,17 @@ export function columnsOf(runs: readonly Run[]): Column[] {
   ];
 }
 
-/** Where a run came from, in words: the MLflow experiment or the branch and short commit. */
+/** DVC names experiment refs `exps/<2 hex>/<38 hex of the baseline commit>/<name>`. */
+const DVC_EXP_REF = /^exps\/[0-9a-f]{2}\/[0-9a-f]{38}\/(.+)$/;
+
+/**
+ * Where a run came from, in words: the MLflow experiment, or the branch and short commit (a
+ * DVC experiment by its name: its ref's long baseline id says nothing at a glance).
+ */
 export function sourceLabel(run: Run): string {
-  return run.source.kind === 'git' ? `${run.source.branch}@${run.source.commit.slice(0, 7)}` : 'mlflow';
+  if (run.source.kind !== 'git') return 'mlflow';
+  const exp = DVC_EXP_REF.exec(run.source.branch);
+  return `${exp ? `exp ${exp[1]}` : run.source.branch}@${run.source.commit.slice(0, 7)}`;
 }
 
 function own<T>(rec: Record<string, T>, key: string): T | undefined {
@@ -94,8 +102,24 @@ export function cellValue(run: Run, col: Column, summary: MetricSummaryKind = 'l
 }
 
 /** A cell as text for the table and CSV. */
+/** The scanner's `cairn.metrics_state` values (core git-experiment.ts), in words. */
+const METRICS_STATE_WORDS: Record<string, string> = {
+  present: 'in git',
+  'params-only': 'params only',
+  'in-dvc-data': 'in DVC data',
+  missing: 'missing',
+};
+
+/** What a metric cell a run has no value for says: DVC-kept metrics are not "nothing". */
+export function missingMetricText(run: Run): string {
+  return run.tags['cairn.metrics_state'] === 'in-dvc-data' ? 'in DVC data' : '';
+}
+
 export function formatCell(value: Cell, col: Column): string {
   if (value === null) return '';
+  if (col.kind === 'tag' && col.key === 'cairn.metrics_state' && typeof value === 'string') {
+    return METRICS_STATE_WORDS[value] ?? value;
+  }
   if (col.kind === 'attr' && col.key === 'start_time' && typeof value === 'number') {
     return new Date(value).toISOString().replace('T', ' ').slice(0, 19);
   }
