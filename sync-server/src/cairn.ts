@@ -1,4 +1,5 @@
 import { accountsFeature } from './accounts/feature.ts';
+import { signInGuardFeature } from './auth/sign-in-guard.ts';
 import type { ServerConfig } from './config.ts';
 import { makeContext } from './context.ts';
 import { demoFeature } from './demo/demo-feature.ts';
@@ -27,6 +28,8 @@ export interface Feature {
 type FeatureFactory = (ctx: ReturnType<typeof makeContext>) => Feature | Promise<Feature>;
 
 const FEATURES: FeatureFactory[] = [
+  // First: refuses password attempts of locked accounts and addresses before any route hashes one.
+  signInGuardFeature,
   accountsFeature,
   gitFeature,
   dvcRemoteFeature,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getAccess, type Permission, type Principal } from '../auth/access.ts';
+import { clientAddress, getSignInLimits } from '../auth/sign-in-limits.ts';
 import type { ServerContext } from '../context.ts';
 import { sendError, sendJson } from '../http/respond.ts';
 import { createRepository } from '../repos/create-repo.ts';
@@ -48,6 +49,7 @@ export function makeAccountsApi(
   dvcMissing: (req: IncomingMessage, res: ServerResponse, repo: { id: number }) => Promise<void>,
 ) {
   const access = getAccess(ctx);
+  const signInLimits = getSignInLimits(ctx);
   const accounts = makeAccountStore(ctx.db);
   const repos = makeRepoStore(ctx.db);
 
@@ -108,11 +110,19 @@ export function makeAccountsApi(
       /^\/session$/,
       async ({ req, res }) => {
         const b = await body(req);
-        const user = accounts.findUser(str(b, 'username'));
+        const username = str(b, 'username');
+        const wait = signInLimits.retryAfter(username, clientAddress(req));
+        if (wait > 0) {
+          const msg = `Too many wrong passwords: try again in ${wait} s.`;
+          return sendError(res, 429, 'too_many_attempts', msg, { 'Retry-After': String(wait) });
+        }
+        const user = accounts.findUser(username);
         const password = str(b, 'password');
         if (!user?.passwordHash || !verifyPassword(password, user.passwordHash)) {
+          signInLimits.failed(username, clientAddress(req));
           throw new AccountsError('invalid_credentials', 401, 'The user name or password is wrong.');
         }
+        signInLimits.succeeded(username);
         const { token, info } = accounts.issueToken(user.id, 'app session', 'session');
         sendJson(res, 201, {
           token,
