@@ -1,4 +1,5 @@
 import { accountsFeature } from './accounts/feature.ts';
+import { auditFeature } from './audit/audit-feature.ts';
 import { signInGuardFeature } from './auth/sign-in-guard.ts';
 import type { ServerConfig } from './config.ts';
 import { makeContext } from './context.ts';
@@ -31,6 +32,7 @@ const FEATURES: FeatureFactory[] = [
   // First: refuses password attempts of locked accounts and addresses before any route hashes one.
   signInGuardFeature,
   accountsFeature,
+  auditFeature,
   gitFeature,
   dvcRemoteFeature,
   yjsFeature,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { verifyPassword } from '../accounts/passwords.ts';
 import { makeAccountStore, type UserRecord } from '../accounts/store.ts';
+import { getAuditLog } from '../audit/audit-log.ts';
 import type { ServerContext } from '../context.ts';
 import { makeRepoStore, PERMISSION_RANK } from '../repos/store.ts';
 import { readCredentials } from './credentials.ts';
@@ -55,6 +56,7 @@ export function makeAccess(ctx: ServerContext): Access {
   const repos = makeRepoStore(ctx.db);
   const passwordCache = new Map<string, { userId: number; passwordHash: string; until: number }>();
   const limits = getSignInLimits(ctx);
+  const audit = getAuditLog(ctx);
 
   const toPrincipal = (u: UserRecord): Principal => ({ userId: u.id, username: u.username, isAdmin: u.isAdmin });
 
@@ -96,7 +98,15 @@ export function makeAccess(ctx: ServerContext): Access {
             const u = checkPassword(offered.username, offered.secret);
             // Counted for the guessing limits (sign-in-limits.ts); the guard refuses locked ones.
             if (u) limits.succeeded(offered.username);
-            else limits.failed(offered.username, clientAddress(req));
+            else {
+              limits.failed(offered.username, clientAddress(req));
+              audit.record({
+                action: 'password_failed',
+                actor: offered.username,
+                target: url.pathname,
+                address: clientAddress(req),
+              });
+            }
             return u ? toPrincipal(u) : { invalid: true };
           }
         }
