@@ -8,6 +8,7 @@ import { dvcRemoteFeature } from './dvc-remote/feature.ts';
 import { gitFeature } from './git/feature.ts';
 import { makeLogger } from './log.ts';
 import { mlflowFeature } from './mlflow/feature.ts';
+import { repoLifecycleFeature } from './repos/repo-lifecycle-feature.ts';
 import { runsFeedFeature } from './runs-feed/feature.ts';
 import { type CairnServer, type Route, startServer, type UpgradeRoute } from './server.ts';
 import { yjsFeature } from './yjs/yjs-feature.ts';
@@ -31,6 +32,8 @@ type FeatureFactory = (ctx: ReturnType<typeof makeContext>) => Feature | Promise
 const FEATURES: FeatureFactory[] = [
   // First: refuses password attempts of locked accounts and addresses before any route hashes one.
   signInGuardFeature,
+  // Before the accounts API and the git/DVC/MLflow routes: delete, rename, and old names' redirects.
+  repoLifecycleFeature,
   accountsFeature,
   auditFeature,
   gitFeature,
