@@ -11,9 +11,9 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * `cairn-server fsck` on the data folder of a real server (running, in this process) after a
- * real push of DVC objects of both layouts, a directory and a git commit. A healthy store
- * reports nothing; each injected fault — a flipped byte, a truncated object, a missing `.dir`
- * entry, a corrupt git object — is found, named, and fails the exit code; `--repair` moves the
+ * real push of DVC objects of both layouts, a directory, a git commit and an MLflow artifact. A
+ * healthy store reports nothing; each injected fault — a flipped byte, a truncated object, a
+ * missing `.dir` entry, a corrupt git object, a flipped byte in an artifact — is found, named, and fails the exit code; `--repair` moves the
  * damaged objects aside and the remote then asks for them again.
  */
 const TOKEN = 'cairn_test_admin_token_fsck_0001';
@@ -24,6 +24,7 @@ const AUTH = basicAuth('admin', TOKEN);
 let server: TestServer;
 let work: string;
 let project: PushedProject;
+let artifactPath: string;
 
 const fsckJson = async (...extra: string[]) => {
   const r = await cairnServer(['fsck', '--json', '--data', server.dataDir, ...extra]);
@@ -41,6 +42,21 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(201);
   project = await pushProject(server.url, 'admin', TOKEN, 'admin/proj', work);
+  // An MLflow run's artifact, uploaded as the MLflow client does.
+  const ml = `${server.url}/admin/proj.mlflow/api/2.0`;
+  const run = await fetch(`${ml}/mlflow/runs/create`, {
+    method: 'POST',
+    headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ experiment_id: '0' }),
+  });
+  const runId = ((await run.json()) as { run: { info: { run_id: string } } }).run.info.run_id;
+  artifactPath = `0/${runId}/artifacts/model/weights.bin`;
+  const put = await fetch(`${ml}/mlflow-artifacts/artifacts/${artifactPath}`, {
+    method: 'PUT',
+    headers: { Authorization: AUTH },
+    body: Buffer.alloc(4096, 5),
+  });
+  expect(put.status).toBe(200);
 });
 afterAll(async () => {
   await server?.stop();
@@ -57,6 +73,8 @@ describe('cairn-server fsck', () => {
     expect(report.checked.manifests).toBe(1);
     expect(report.checked.manifestEntries).toBe(2);
     expect(report.checked.gitRepositories).toBe(1);
+    expect(report.checked.artifacts).toBe(1);
+    expect(report.checked.artifactsWithoutChecksum).toBe(0);
     expect(report.orphans.objects).toEqual([]);
     const human = await cairnServer(['fsck', '--data', server.dataDir]);
     expect(human.code).toBe(0);
@@ -97,17 +115,24 @@ describe('cairn-server fsck', () => {
     const obj = fs.readFileSync(gitObject);
     obj[Math.floor(obj.length / 2)] = (obj[Math.floor(obj.length / 2)] as number) ^ 0xff;
     fs.writeFileSync(gitObject, obj);
+    // 5. A flipped byte in an MLflow artifact.
+    const artifactFile = path.join(server.dataDir, 'mlflow-artifacts', '1', ...artifactPath.split('/'));
+    const art = fs.readFileSync(artifactFile);
+    art[100] = (art[100] as number) ^ 0x10;
+    fs.writeFileSync(artifactFile, art);
 
     const { code, report } = await fsckJson();
     expect(code).toBe(1);
     const kinds = report.problems.map((p) => p.kind).sort();
     expect(kinds).toEqual([
+      'damaged_artifact',
       'damaged_object',
       'damaged_object',
       'git_fsck_failed',
       'missing_dir_entry',
       'missing_object',
     ]);
+    expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'damaged_artifact', file: artifactFile }));
     expect(report.problems).toContainEqual(
       expect.objectContaining({ kind: 'damaged_object', area: 'md5', md5: project.csv.md5, repos: ['admin/proj'] }),
     );
@@ -129,7 +154,7 @@ describe('cairn-server fsck', () => {
     const human = await cairnServer(['fsck', '--data', server.dataDir]);
     expect(human.code).toBe(1);
     expect(human.stdout).toContain(`damaged object md5 ${project.csv.md5}`);
-    expect(human.stdout).toContain('5 problems found');
+    expect(human.stdout).toContain('6 problems found');
 
     // --repair: damaged bytes moved aside (kept), index rows dropped, so the remote asks again.
     const repaired = await fsckJson('--repair');
@@ -157,7 +182,8 @@ describe('cairn-server fsck', () => {
       ),
     ).toBe(200);
     const after = await fsckJson();
-    expect(after.report.problems.map((p) => p.kind)).toEqual(['git_fsck_failed']);
+    // Artifacts are not set aside: an MLflow client does not upload again by itself.
+    expect(after.report.problems.map((p) => p.kind).sort()).toEqual(['damaged_artifact', 'git_fsck_failed']);
     expect(after.code).toBe(1);
   });
 

@@ -3,6 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { runGit } from '../git/run-git.ts';
+import { artifactChecksumsRootOf } from '../mlflow/artifact-store.ts';
 import { copyTree, isEmptyOrAbsent } from './copy-tree.ts';
 import { artifactsRootOf, dbFileOf, gitDirOf, listRepos, OpsUsageError, openDataDb } from './data-layout.ts';
 
@@ -50,7 +51,8 @@ export async function backup(dataDir: string, dir: string, now = new Date()): Pr
   } finally {
     db.close();
   }
-  for (const sub of [path.join('blobs'), path.relative(dataDir, artifactsRootOf(dataDir))]) {
+  const artifacts = [artifactsRootOf(dataDir), artifactChecksumsRootOf(dataDir)].map((d) => path.relative(dataDir, d));
+  for (const sub of ['blobs', ...artifacts]) {
     const copied = await copyTree(path.join(dataDir, sub), path.join(dir, sub));
     files += copied.files;
     bytes += copied.bytes;

@@ -139,6 +139,9 @@ function formatFsck(r: FsckReport): string {
       case 'unreadable_artifact':
         lines.push(`unreadable artifact ${p.file}: ${p.error}`);
         break;
+      case 'damaged_artifact':
+        lines.push(`damaged artifact ${p.file}: recorded ${p.expected}, now ${p.actual}`);
+        break;
     }
   }
   for (const o of r.orphans.objects)

@@ -4,6 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { parseDirManifest } from '@cairn/core';
 import { runGit } from '../git/run-git.ts';
+import { artifactChecksumsRootOf } from '../mlflow/artifact-store.ts';
 import { type BlobFile, hashFile, listBlobFiles } from './blob-files.ts';
 import {
   artifactsRootOf,
@@ -24,9 +25,9 @@ import {
  * `restic check --read-data`. Every DVC object of both layouts is re-hashed against its name
  * with core's DVC-exact hasher; every index row must have its object; every `.dir` manifest is
  * parsed with core's parser and each entry must be present in the same repository's remote;
- * every repository gets `git fsck --full`; every MLflow artifact is read to its end (artifacts
- * are named by path, not by hash: reading proves they are readable, not that they are the bytes
- * uploaded). Orphans (objects no repository indexes, git folders and artifact folders of no
+ * every repository gets `git fsck --full`; every MLflow artifact is re-hashed against the
+ * SHA-256 recorded when it was uploaded (artifacts are named by path, so the record is their
+ * name's stand-in; older artifacts without one are read and counted as unverified). Orphans (objects no repository indexes, git folders and artifact folders of no
  * repository) are listed; they are `gc`'s business, not damage.
  *
  * Safe while the server runs: the index is read before the files, and the server writes a
@@ -42,7 +43,8 @@ export type FsckProblem =
   | { kind: 'missing_dir_entry'; repo: string; oid: string; relpath: string; md5: string }
   | { kind: 'git_repository_missing'; repo: string; dir: string }
   | { kind: 'git_fsck_failed'; repo: string; dir: string; output: string }
-  | { kind: 'unreadable_artifact'; file: string; error: string };
+  | { kind: 'unreadable_artifact'; file: string; error: string }
+  | { kind: 'damaged_artifact'; file: string; expected: string; actual: string };
 
 export interface FsckReport {
   dataDir: string;
@@ -55,6 +57,8 @@ export interface FsckReport {
     gitRepositories: number;
     artifacts: number;
     artifactBytes: number;
+    /** Artifacts stored before checksums were recorded (or whose record could not be written): read, not compared. */
+    artifactsWithoutChecksum: number;
   };
   problems: FsckProblem[];
   orphans: {
@@ -95,6 +99,7 @@ export async function fsck(dataDir: string, opts: FsckOptions = {}): Promise<Fsc
         gitRepositories: 0,
         artifacts: 0,
         artifactBytes: 0,
+        artifactsWithoutChecksum: 0,
       },
       problems: [],
       orphans: { objects: [], gitDirs: [], artifactDirs: [], foreign: [] },
@@ -239,13 +244,23 @@ export async function fsck(dataDir: string, opts: FsckOptions = {}): Promise<Fsc
           report.orphans.foreign.push(file);
           continue;
         }
+        let actual: string;
         try {
-          await readToEnd(file);
+          actual = `${await sha256Of(file)} ${st.size}`;
           report.checked.artifacts++;
           report.checked.artifactBytes += st.size;
         } catch (err) {
           report.problems.push({ kind: 'unreadable_artifact', file, error: (err as Error).message });
+          continue;
         }
+        // The artifact's recorded SHA-256 and size (mlflow/artifact-store.ts), when there is one.
+        const record = path.join(artifactChecksumsRootOf(dataDir), name, `${rel}.sha256`);
+        const expected = await fsp.readFile(record, 'utf8').then(
+          (t) => t.trim(),
+          () => null,
+        );
+        if (expected === null) report.checked.artifactsWithoutChecksum++;
+        else if (expected !== actual) report.problems.push({ kind: 'damaged_artifact', file, expected, actual });
       }
     }
 
@@ -276,9 +291,10 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
   }
 }
 
-async function readToEnd(file: string): Promise<void> {
+async function sha256Of(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
 }
 
 /**

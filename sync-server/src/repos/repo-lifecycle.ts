@@ -5,6 +5,7 @@ import path from 'node:path';
 import { AccountsError } from '../accounts/errors.ts';
 import { isValidRepoName } from '../accounts/names.ts';
 import { type Db, migrate } from '../db/database.ts';
+import { artifactChecksumsRootOf } from '../mlflow/artifact-store.ts';
 import { gitDirOf } from './git-dir.ts';
 import type { RepoRow } from './store.ts';
 
@@ -62,6 +63,7 @@ export async function deleteRepository(db: Db, dataDir: string, repo: RepoRow): 
   for (const [from, name] of [
     [gitDirOf(dataDir, repo.id), 'git'],
     [path.join(dataDir, 'mlflow-artifacts', String(repo.id)), 'artifacts'],
+    [path.join(artifactChecksumsRootOf(dataDir), String(repo.id)), 'artifact-checksums'],
   ] as const) {
     if (!fs.existsSync(from)) continue;
     await fsp.rename(from, path.join(trash, name));
