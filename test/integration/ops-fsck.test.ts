@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,6 +80,23 @@ describe('cairn-server fsck', () => {
     const human = await cairnServer(['fsck', '--data', server.dataDir]);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('no problems found');
+    // Not a terminal (cron, pipes): no progress drawing.
+    expect(human.stderr).toBe('');
+  });
+
+  it('draws progress on a terminal', async () => {
+    // util-linux `script` gives the command a pseudo-terminal, as a person's shell would.
+    const bin = path.resolve('sync-server/bin/cairn-server.js');
+    const r = await new Promise<string>((resolve) => {
+      execFile(
+        'script',
+        ['-qec', `${process.execPath} ${bin} fsck --data ${server.dataDir}`, '/dev/null'],
+        (_err, stdout) => resolve(String(stdout)),
+      );
+    });
+    expect(r).toMatch(/\r\x1b\[Kobjects: 5\/5/);
+    expect(r).toContain('git: 1/1');
+    expect(r).toContain('no problems found');
   });
 
   it('lists an object no repository indexes as an orphan, without failing', async () => {
