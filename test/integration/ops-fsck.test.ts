@@ -94,7 +94,7 @@ describe('cairn-server fsck', () => {
         (_err, stdout) => resolve(String(stdout)),
       );
     });
-    expect(r).toMatch(/\r\x1b\[Kobjects: 5\/5/);
+    expect(r).toContain(`\r${String.fromCharCode(27)}[Kobjects: 5/5`);
     expect(r).toContain('git: 1/1');
     expect(r).toContain('no problems found');
   });
