@@ -246,6 +246,7 @@ describe('cairn-server gc', () => {
     // Both old and unreferenced when gc reads the repositories.
     const reUploaded = await upload('uploaded again mid-gc');
     const namedMidway = await upload('named by a push mid-gc');
+    const foundPresent = await upload('found present mid-gc, committed after');
     age();
     let fired = false;
     const report = await gc(server.dataDir, {
@@ -258,18 +259,28 @@ describe('cairn-server gc', () => {
         expect(await putObject(server.url, AUTH, 'admin/proj', v3Path(reUploaded.md5), reUploaded.bytes)).toBe(200);
         await commitPointer('named-midway', namedMidway);
         await git(['push', '-q', 'origin', 'main']);
+        // A third asks the batch call, is told the object is there, and pushes its commit later.
+        const asked = await fetch(`${server.url}/admin/proj.dvc/missing`, {
+          method: 'POST',
+          headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ oids: [foundPresent.md5] }),
+        });
+        expect(await asked.json()).toEqual({ missing: [] });
       },
     });
     expect(fired).toBe(true);
-    expect(report.restored.sort()).toEqual([reUploaded.md5, namedMidway.md5].sort());
+    expect(report.restored.sort()).toEqual([reUploaded.md5, namedMidway.md5, foundPresent.md5].sort());
     expect(report.objects.map((o) => o.md5)).not.toContain(reUploaded.md5);
     await commitPointer('re-uploaded', reUploaded);
+    await commitPointer('found-present', foundPresent);
     await git(['push', '-q', 'origin', 'main']);
-    for (const obj of [reUploaded, namedMidway]) expect(await download(obj.md5)).toEqual({ status: 200, md5: obj.md5 });
+    for (const obj of [reUploaded, namedMidway, foundPresent]) {
+      expect(await download(obj.md5)).toEqual({ status: 200, md5: obj.md5 });
+    }
     const missing = await fetch(`${server.url}/admin/proj.dvc/missing`, {
       method: 'POST',
       headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ oids: [reUploaded.md5, namedMidway.md5] }),
+      body: JSON.stringify({ oids: [reUploaded.md5, namedMidway.md5, foundPresent.md5] }),
     });
     expect(await missing.json()).toEqual({ missing: [] });
   });

@@ -96,6 +96,10 @@ export function makeDiskBlobStore(root: string, opts: { algorithm?: HashAlgorith
       }
     },
 
+    touch(md5) {
+      return freshen(fileOf(md5));
+    },
+
     async sweep() {
       let removed = 0;
       let fanout: string[];
