@@ -3,6 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ServerConfig } from './config.ts';
+import { DISK_FULL_MESSAGE, isDiskFull } from './http/disk-full.ts';
 import { requestContext, requestIdFor } from './http/request-context.ts';
 import { sendError, sendJson } from './http/respond.ts';
 import { makeStaticHandler } from './http/static.ts';
@@ -63,9 +64,10 @@ export async function startServer(
    * (headers and body may arrive in one read, before the request is even parsed).
    */
   const accounted = new WeakMap<object, { read: number; written: number }>();
-  const socketBytesSinceLastRequest = (socket: IncomingMessage['socket']) => {
+  const socketBytesSinceLastRequest = (socket: IncomingMessage['socket'] | null) => {
+    if (!socket) return { bytesIn: 0, bytesOut: 0 };
     const last = accounted.get(socket) ?? { read: 0, written: 0 };
-    const now = { read: socket.bytesRead, written: socket.bytesWritten };
+    const now = { read: socket.bytesRead ?? 0, written: socket.bytesWritten ?? 0 };
     accounted.set(socket, now);
     return { bytesIn: Math.max(0, now.read - last.read), bytesOut: Math.max(0, now.written - last.written) };
   };
@@ -86,6 +88,8 @@ export async function startServer(
     const started = performance.now();
     // Request id (http/request-context.ts): in the answer's header, every log line and error body.
     const requestId = requestIdFor(req);
+    // Kept now: by the time the response closes, a destroyed connection may be detached from req.
+    const socket = req.socket;
     res.setHeader('X-Request-Id', requestId);
     metrics.started();
     res.on('finish', () => {
@@ -103,12 +107,13 @@ export async function startServer(
         method: req.method ?? '',
         status: res.statusCode,
         seconds: (performance.now() - started) / 1000,
-        ...socketBytesSinceLastRequest(req.socket),
+        ...socketBytesSinceLastRequest(socket),
       });
     });
     void requestContext
       .run({ requestId }, () => dispatch(req, res))
       .catch((err: unknown) => {
+        if (isDiskFull(err) && !res.headersSent) return sendError(res, 507, 'storage_full', DISK_FULL_MESSAGE);
         log.error('handler failed', { requestId, path: req.url, error: String(err) });
         if (!res.headersSent) sendError(res, 500, 'internal_error', 'The server failed to answer this request.');
         else res.destroy();

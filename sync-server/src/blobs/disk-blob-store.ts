@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, Writable } from 'node:stream';
+import { finished, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileHasher, type HashAlgorithm } from '@cairn/core';
 import {
@@ -72,7 +72,16 @@ export function makeDiskBlobStore(root: string, opts: { algorithm?: HashAlgorith
       const handle = await fsp.open(temp, 'wx', 0o644);
       let closed = false;
       try {
-        await pipeline(source, meter, fileSink(handle));
+        // The source is piped in rather than made part of the pipeline: when writing fails (a
+        // full disk), the pipeline would destroy it, and with it an HTTP request's connection,
+        // before the caller can answer 507. The caller drains or closes it instead.
+        const written = pipeline(meter, fileSink(handle));
+        // finished() also reports a source that failed or was cut before this point.
+        finished(source, (err) => {
+          if (err) meter.destroy(err);
+        });
+        source.pipe(meter);
+        await written;
         const actual = hash instanceof FileHasher ? hash.finish().md5 : hash.digest('hex');
         if (actual !== md5) throw new BlobHashMismatchError({ expected: md5, actual, size });
         await handle.sync();
@@ -146,12 +155,34 @@ function fileSink(handle: fsp.FileHandle): Writable {
   return new Writable({
     highWaterMark: 1 << 20,
     write(chunk: Buffer, _enc, done) {
-      handle.write(chunk).then(() => done(), done);
+      writeAll(handle, chunk).then(() => done(), done);
     },
     writev(chunks, done) {
-      handle.writev(chunks.map((c) => c.chunk as Buffer)).then(() => done(), done);
+      const buffers = chunks.map((c) => c.chunk as Buffer);
+      handle
+        .writev(buffers)
+        .then(({ bytesWritten }) => {
+          const total = buffers.reduce((n, b) => n + b.length, 0);
+          // A short write (the disk filled up) leaves the rest to write, or to fail with ENOSPC.
+          return bytesWritten < total ? writeAll(handle, Buffer.concat(buffers).subarray(bytesWritten)) : undefined;
+        })
+        .then(() => done(), done);
     },
   });
+}
+
+/**
+ * Writes every byte of `buf`. `write` may write fewer bytes than asked without an error (a disk
+ * filling up does that); ignoring it would store a truncated object under a name it does not
+ * hash to. The next write then fails with ENOSPC, which the caller answers as 507.
+ */
+async function writeAll(handle: fsp.FileHandle, buf: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < buf.length) {
+    const { bytesWritten } = await handle.write(buf, offset, buf.length - offset);
+    if (bytesWritten === 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    offset += bytesWritten;
+  }
 }
 
 /** fsync a folder so a rename inside it survives a power cut. */

@@ -155,7 +155,12 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         res.setHeader('Connection', 'close');
         return sendError(res, 413, err.code, err.message);
       }
-      if (err instanceof BlobStorageFullError) return sendError(res, 507, err.code, err.message);
+      if (err instanceof BlobStorageFullError) {
+        // Let the client finish sending so it reads the answer, then close the connection.
+        res.setHeader('Connection', 'close');
+        req.resume();
+        return sendError(res, 507, err.code, err.message);
+      }
       if (req.destroyed || (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
         ctx.log.info('dvc upload abandoned by the client', { repo: repo.id, oid: obj.oid });
         return;

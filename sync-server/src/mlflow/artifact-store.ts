@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { finished, PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalid, MlflowError, notFound } from './errors.ts';
 
@@ -91,8 +91,15 @@ export function makeArtifactStore(dataDir: string) {
         // Open synchronously: a stream opening in the background could create the temp file
         // after a failed upload already removed it, leaving it behind.
         const out = fs.createWriteStream(temp, { fd: fs.openSync(temp, 'wx') });
+        // The body is relayed rather than made part of the pipeline: a failed write (full disk)
+        // must not destroy the request's connection before the route answers 507.
+        const relay = new PassThrough();
+        finished(body, (err) => {
+          if (err) relay.destroy(err);
+        });
+        body.pipe(relay);
         await pipeline(
-          body,
+          relay,
           async function* (source: AsyncIterable<Buffer>) {
             for await (const chunk of source) {
               size += chunk.length;
