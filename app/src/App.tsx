@@ -18,6 +18,7 @@ const CompareCommitsPage = lazy(() => import('./history/CompareCommitsPage.tsx')
 const ExperimentsPage = lazy(() => import('./experiments/ExperimentsPage.tsx'));
 const ComparePage = lazy(() => import('./experiments/ComparePage.tsx'));
 const RunPage = lazy(() => import('./experiments/RunPage.tsx'));
+const NotesPage = lazy(() => import('./notes/NotesPage.tsx'));
 
 export function App() {
   return (
@@ -34,6 +35,7 @@ export function App() {
         <Route path="/experiments" component={ExperimentsPage} />
         <Route path="/experiments/compare" component={ComparePage} />
         <Route path="/experiments/runs/:runId" component={RunPage} />
+        <Route path={['/notes', '/notes/:noteId']} component={NotesPage} />
         <Route path="/*rest" />
       </Route>
       <Route path="*404" component={NotFoundPage} />

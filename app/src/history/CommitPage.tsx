@@ -6,6 +6,7 @@ import { RepoStatus } from '../files/RepoStatus.tsx';
 import { ready } from '../files/ready.ts';
 import { describeReadError } from '../files/repo-session.ts';
 import { commitUrl, treeUrl } from '../files/urls.ts';
+import { TargetNote } from '../notes/TargetNote.tsx';
 import { ChangeList } from './ChangeList.tsx';
 import { exactDate, relativeDate } from './format-date.ts';
 import './history.css';
@@ -57,6 +58,11 @@ export default function CommitPage() {
                 <A href={treeUrl(params.owner, params.repo, d().oid)}>Browse files</A>
               </p>
             </header>
+            <TargetNote
+              repo={`${params.owner}/${params.repo}`}
+              target={{ kind: 'commit', sha: d().oid }}
+              title="Commit note"
+            />
             <h3 class="changes-title">
               {d().changes.length} changed {d().changes.length === 1 ? 'file' : 'files'}
             </h3>
