@@ -50,7 +50,9 @@ export default function NotePanel(props: NotePanelProps) {
         editor = m.mountNoteEditor(target, s.text, s.provider.awareness, a.canWrite, props.title);
       })
       .catch((e: unknown) =>
-        setEditorError(`The editor could not load (${e instanceof Error ? e.message : String(e)}). Reload the page to try again.`),
+        setEditorError(
+          `The editor could not load (${e instanceof Error ? e.message : String(e)}). Reload the page to try again.`,
+        ),
       );
   });
 
@@ -59,7 +61,8 @@ export default function NotePanel(props: NotePanelProps) {
     const s = note.session();
     if (!s || mode() !== 'view') return;
     let stale = false;
-    const render = () => void renderMarkdown(linkCairnRefs(s.text.toString(), props.repo)).then((h) => !stale && setHtml(h));
+    const render = () =>
+      void renderMarkdown(linkCairnRefs(s.text.toString(), props.repo)).then((h) => !stale && setHtml(h));
     render();
     s.text.observe(render);
     onCleanup(() => {
@@ -105,7 +108,12 @@ export default function NotePanel(props: NotePanelProps) {
           <button type="button" aria-pressed={mode() === 'edit'} onClick={() => setMode('edit')}>
             Markdown
           </button>
-          <button type="button" aria-pressed={mode() === 'view'} onClick={() => setMode('view')} data-testid="note-view-rendered">
+          <button
+            type="button"
+            aria-pressed={mode() === 'view'}
+            onClick={() => setMode('view')}
+            data-testid="note-view-rendered"
+          >
             Rendered
           </button>
         </div>

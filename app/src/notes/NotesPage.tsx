@@ -56,7 +56,13 @@ export default function NotesPage() {
             value={query()}
             onInput={(e) => setQuery(e.currentTarget.value)}
           />
-          <button type="button" onClick={create} disabled={!canWrite()} data-testid="note-new" title={index.access()?.readOnlyReason ?? ''}>
+          <button
+            type="button"
+            onClick={create}
+            disabled={!canWrite()}
+            data-testid="note-new"
+            title={index.access()?.readOnlyReason ?? ''}
+          >
             New note
           </button>
         </div>
@@ -69,9 +75,7 @@ export default function NotesPage() {
         </p>
         <Show when={index.loaded() && index.entries().length === 0}>
           <p class="muted">
-            {canWrite()
-              ? 'No notes yet. “New note” starts one; everyone with access sees it live.'
-              : 'No notes yet.'}
+            {canWrite() ? 'No notes yet. “New note” starts one; everyone with access sees it live.' : 'No notes yet.'}
           </p>
         </Show>
         <Show when={found().length > 0}>
@@ -138,12 +142,7 @@ export default function NotesPage() {
                   </div>
                   <Show when={docOf(id())} keyed fallback={<p class="notice error">This note id is not valid.</p>}>
                     {(doc) => (
-                      <NotePanel
-                        repo={repo}
-                        doc={doc}
-                        title="Note"
-                        onLocalEdit={(text) => index.touch(id(), text)}
-                      />
+                      <NotePanel repo={repo} doc={doc} title="Note" onLocalEdit={(text) => index.touch(id(), text)} />
                     )}
                   </Show>
                 </>

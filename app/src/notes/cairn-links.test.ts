@@ -11,7 +11,9 @@ describe('cairn links in notes', () => {
     expect(linkCairnRefs('commit:ABCDEF1 broke it', 'ada/seg')).toBe(
       '[commit:ABCDEF1](/ada/seg/commit/abcdef1) broke it',
     );
-    expect(linkCairnRefs('see src/train.py@main', 'ada/seg')).toBe('see [src/train.py@main](/ada/seg/blob/main/src/train.py)');
+    expect(linkCairnRefs('see src/train.py@main', 'ada/seg')).toBe(
+      'see [src/train.py@main](/ada/seg/blob/main/src/train.py)',
+    );
     expect(linkCairnRefs('params.yaml@v1.2', 'ada/seg')).toBe('[params.yaml@v1.2](/ada/seg/blob/v1.2/params.yaml)');
   });
 

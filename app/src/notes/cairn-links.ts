@@ -5,7 +5,7 @@
  */
 
 const PATTERN =
-  /(^|[\s(])(?:run:([A-Za-z0-9][A-Za-z0-9._:-]*[A-Za-z0-9])|commit:([0-9a-fA-F]{7,40})|([0-9a-f]{40})|((?:[A-Za-z0-9_.-]+\/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*\.[A-Za-z0-9]+)@([A-Za-z0-9][A-Za-z0-9._\/-]*[A-Za-z0-9]|[A-Za-z0-9]))(?=$|[\s).,;:!?])/g;
+  /(^|[\s(])(?:run:([A-Za-z0-9][A-Za-z0-9._:-]*[A-Za-z0-9])|commit:([0-9a-fA-F]{7,40})|([0-9a-f]{40})|((?:[A-Za-z0-9_.-]+\/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*\.[A-Za-z0-9]+)@([A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]|[A-Za-z0-9]))(?=$|[\s).,;:!?])/g;
 
 const enc = (s: string) => s.split('/').map(encodeURIComponent).join('/');
 
@@ -16,12 +16,15 @@ function linkLine(line: string, base: string): string {
     .map((part, i) =>
       i % 2 === 1
         ? part
-        : part.replace(PATTERN, (_m, lead: string, run?: string, sha?: string, bare?: string, path?: string, ref?: string) => {
-            if (run) return `${lead}[run:${run}](${base}/experiments/runs/${encodeURIComponent(run)})`;
-            const commit = sha ?? bare;
-            if (commit) return `${lead}[${sha ? `commit:${sha}` : bare}](${base}/commit/${commit.toLowerCase()})`;
-            return `${lead}[${path}@${ref}](${base}/blob/${enc(ref as string)}/${enc(path as string)})`;
-          }),
+        : part.replace(
+            PATTERN,
+            (_m, lead: string, run?: string, sha?: string, bare?: string, path?: string, ref?: string) => {
+              if (run) return `${lead}[run:${run}](${base}/experiments/runs/${encodeURIComponent(run)})`;
+              const commit = sha ?? bare;
+              if (commit) return `${lead}[${sha ? `commit:${sha}` : bare}](${base}/commit/${commit.toLowerCase()})`;
+              return `${lead}[${path}@${ref}](${base}/blob/${enc(ref as string)}/${enc(path as string)})`;
+            },
+          ),
     )
     .join('');
 }

@@ -44,7 +44,10 @@ export function docName(target: NoteTarget): string {
     throw new NoteNameError(`"${target.id}" is not a note id.`);
   }
   if (target.kind === 'run' && target.id.length === 0) throw new NoteNameError('A run without an id has no note.');
-  if (name.length > MAX_DOC) throw new NoteNameError(`The id "${target.kind === 'commit' ? target.sha : target.id}" is too long to name a note.`);
+  if (name.length > MAX_DOC)
+    throw new NoteNameError(
+      `The id "${target.kind === 'commit' ? target.sha : target.id}" is too long to name a note.`,
+    );
   return name;
 }
 

@@ -100,6 +100,7 @@ export function makeNoteSession(opts: NoteSessionOptions): NoteSession {
   });
   if (opts.user) provider.awareness.setLocalStateField('user', opts.user);
 
+  let destroyed = false;
   let state: NoteSessionState = {
     connection: 'connecting',
     loaded: persistence === null,
@@ -159,11 +160,16 @@ export function makeNoteSession(opts: NoteSessionOptions): NoteSession {
     set({ connection: 'refused', synced: false, problem: describeClose(code), closeCode: code });
   });
 
-  const goneOffline = () => set({ connection: 'offline', synced: false });
-  const backOnline = () => {
+  // The browser knows it is offline: stop trying (and say so) until it is back, then connect
+  // at once instead of waiting out the backoff.
+  const goneOffline = () => {
     if (state.connection === 'refused') return;
-    // Skip the backoff wait: the network is back now.
     provider.disconnect();
+    set({ connection: 'offline', synced: false });
+  };
+  const backOnline = () => {
+    if (state.connection === 'refused' || destroyed) return;
+    set({ connection: 'connecting' });
     provider.connect();
   };
   // Closing the tab: tell the others at once that this person left.
@@ -174,9 +180,10 @@ export function makeNoteSession(opts: NoteSessionOptions): NoteSession {
 
   const loaded = (persistence ? persistence.whenSynced.then(() => undefined) : Promise.resolve()).then(() => {
     set({ loaded: true });
-    if (!destroyed) provider.connect();
+    if (destroyed) return;
+    if (globalThis.navigator?.onLine === false) set({ connection: 'offline' });
+    else provider.connect();
   });
-  let destroyed = false;
 
   return {
     ydoc,

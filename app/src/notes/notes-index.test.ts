@@ -23,7 +23,12 @@ describe('the project notes index', () => {
     ]);
     touchNote(map, 'a', '# Crops\nrandom crops help', 'bob', 3000);
     const a = listNotes(map)[0];
-    expect(a).toMatchObject({ id: 'a', updatedAt: 3000, authors: ['ada', 'bob'], excerpt: '# Crops\nrandom crops help' });
+    expect(a).toMatchObject({
+      id: 'a',
+      updatedAt: 3000,
+      authors: ['ada', 'bob'],
+      excerpt: '# Crops\nrandom crops help',
+    });
     renameNote(map, 'b', 'Dataset v2', 4000);
     expect(listNotes(map)[0]).toMatchObject({ id: 'b', title: 'Dataset v2' });
     deleteNote(map, 'a');

@@ -54,7 +54,13 @@ export function listNotes(map: Y.Map<Stored>): NoteEntry[] {
 }
 
 export function createNote(map: Y.Map<Stored>, id: string, title: string, by: string | null, now = Date.now()): void {
-  map.set(id, { title: title.trim() || UNTITLED, createdAt: now, updatedAt: now, authors: by ? [by] : [], excerpt: '' });
+  map.set(id, {
+    title: title.trim() || UNTITLED,
+    createdAt: now,
+    updatedAt: now,
+    authors: by ? [by] : [],
+    excerpt: '',
+  });
 }
 
 export function renameNote(map: Y.Map<Stored>, id: string, title: string, now = Date.now()): void {
