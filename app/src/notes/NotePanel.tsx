@@ -21,7 +21,7 @@ export interface NotePanelProps {
 }
 
 function statusText(s: NoteSessionState | null): string {
-  if (!s || !s.loaded) return 'Opening…';
+  if (!s?.loaded) return 'Opening…';
   if (s.connection === 'refused') return 'Not syncing';
   if (s.connection === 'connected' && s.synced) return s.pending ? 'Syncing…' : 'Live';
   if (s.connection === 'offline' || !navigator.onLine) {
@@ -104,7 +104,7 @@ export default function NotePanel(props: NotePanelProps) {
             )}
           </For>
         </ul>
-        <div class="note-mode" role="group" aria-label="Show the note as">
+        <fieldset class="note-mode" aria-label="Show the note as">
           <button type="button" aria-pressed={mode() === 'edit'} onClick={() => setMode('edit')}>
             Markdown
           </button>
@@ -116,7 +116,7 @@ export default function NotePanel(props: NotePanelProps) {
           >
             Rendered
           </button>
-        </div>
+        </fieldset>
       </header>
       <Show when={note.access()?.readOnlyReason}>
         {(why) => (
@@ -137,7 +137,6 @@ export default function NotePanel(props: NotePanelProps) {
         <div
           class="note-rendered markdown-body"
           data-testid="note-rendered"
-          // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by DOMPurify in renderMarkdown
           innerHTML={html() || '<p class="muted">This note is empty.</p>'}
         />
       </Show>
