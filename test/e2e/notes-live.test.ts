@@ -210,4 +210,52 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
       .poll(() => adaNote.getByTestId('note-presence').textContent(), { timeout: 10_000 })
       .not.toContain('bob');
   });
+
+  it('the Notes tab: new notes, rename, live list for others, search offline, delete', async () => {
+    const ada = await person('admin', ADMIN_PASSWORD);
+    const bob = await person('bob', 'bob-password');
+    await bob.page.goto(`${server.url}/admin/notes/notes`);
+    await expect.poll(() => bob.page.getByTestId('notes-count').textContent(), { timeout: 20_000 }).toBe('0 notes');
+    await ada.page.goto(`${server.url}/admin/notes`);
+    await ada.page.getByRole('link', { name: 'Notes', exact: true }).click();
+    await ada.page.waitForURL(`${server.url}/admin/notes/notes`);
+
+    const write = async (title: string, text: string) => {
+      await ada.page.getByTestId('note-new').click();
+      await ada.page.waitForURL(/\/admin\/notes\/notes\/[a-z0-9]+-[a-z0-9]+$/);
+      await ada.page.getByTestId('note-title').fill(title);
+      await ada.page.getByTestId('note-title').press('Enter');
+      await typeAtEnd(ada.page, text);
+    };
+    await write('Augmentation ideas', 'Random crops help the small classes.');
+    await write('Dataset v2', 'The labels of batch 7 are wrong.');
+    // Bob's list follows without a reload, last edited first, with who wrote them.
+    await expect
+      .poll(() => bob.page.getByTestId('note-row').allTextContents(), { timeout: 20_000 })
+      .toEqual([expect.stringMatching(/^Dataset v2.*admin/), expect.stringMatching(/^Augmentation ideas.*admin/)]);
+
+    await expect
+      .poll(() => ada.page.getByTestId('note-row').first().textContent(), { timeout: 10_000 })
+      .toContain('The labels of batch 7 are wrong.');
+    // Offline, search still finds notes by their text.
+    await ada.context.setOffline(true);
+    await ada.page.reload();
+    await expect.poll(() => ada.page.getByTestId('notes-count').textContent(), { timeout: 20_000 }).toBe('2 notes');
+    await ada.page.getByTestId('notes-search').fill('batch 7');
+    await expect
+      .poll(() => ada.page.getByTestId('note-row').allTextContents())
+      .toEqual([expect.stringMatching(/^Dataset v2/)]);
+    expect(await ada.page.getByTestId('notes-count').textContent()).toBe('1 of 2 notes match');
+    await ada.page.getByTestId('notes-search').fill('');
+    await ada.context.setOffline(false);
+
+    // Delete, after saying yes.
+    ada.page.once('dialog', (d) => void d.accept());
+    await ada.page.getByTestId('note-row').filter({ hasText: 'Augmentation ideas' }).click();
+    await ada.page.getByTestId('note-delete').click();
+    await expect
+      .poll(() => bob.page.getByTestId('note-row').allTextContents(), { timeout: 20_000 })
+      .toEqual([expect.stringMatching(/^Dataset v2/)]);
+    for (const c of contexts.splice(0)) await c.close();
+  });
 });

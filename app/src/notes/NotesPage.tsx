@@ -8,7 +8,7 @@ import { createMemo, createSignal, For, lazy, Show } from 'solid-js';
 import { relativeDate } from '../history/format-date.ts';
 import { createNotesIndex } from './create-notes-index.ts';
 import { docName } from './doc-names.ts';
-import { searchNotes } from './notes-index.ts';
+import { firstLine, searchNotes } from './notes-index.ts';
 import './notes.css';
 
 const NotePanel = lazy(() => import('./NotePanel.tsx'));
@@ -85,6 +85,7 @@ export default function NotesPage() {
                 <li>
                   <A href={`${base}/${n.id}`} classList={{ active: n.id === params.noteId }} data-testid="note-row">
                     <span class="note-title">{n.title}</span>
+                    <Show when={firstLine(n.excerpt)}>{(line) => <span class="note-first-line">{line()}</span>}</Show>
                     <span class="note-meta">
                       {relativeDate(Math.floor(n.updatedAt / 1000))}
                       {n.authors.length ? ` · ${n.authors.join(', ')}` : ''}

@@ -29,8 +29,11 @@ export function createNoteSession(repo: string, doc: string, onLocalEdit?: (text
   const [error, setError] = createSignal<string | null>(null);
   let disposed = false;
   let current: NoteSession | null = null;
+  let flushEdit: (() => void) | null = null;
   onCleanup(() => {
     disposed = true;
+    flushEdit?.();
+    if (flushEdit) globalThis.removeEventListener('pagehide', flushEdit);
     current?.destroy();
   });
   void (async () => {
@@ -62,11 +65,20 @@ export function createNoteSession(repo: string, doc: string, onLocalEdit?: (text
     setState(s.state());
     if (onLocalEdit) {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      const flush = () => {
+        if (timer === undefined) return;
+        clearTimeout(timer);
+        timer = undefined;
+        onLocalEdit(s.text.toString());
+      };
       s.ydoc.on('update', (_u: Uint8Array, origin: unknown) => {
         if (!s.isLocalOrigin(origin)) return;
         clearTimeout(timer);
-        timer = setTimeout(() => onLocalEdit(s.text.toString()), 400);
+        timer = setTimeout(flush, 300);
       });
+      // Leaving the note or the page: the last words still reach the list.
+      flushEdit = flush;
+      globalThis.addEventListener('pagehide', flush);
     }
     setSession(s);
   })().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
