@@ -5,6 +5,7 @@
  */
 import { defaultKeymap } from '@codemirror/commands';
 import { markdown } from '@codemirror/lang-markdown';
+import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { Compartment, EditorState } from '@codemirror/state';
 import { drawSelection, EditorView, keymap, placeholder } from '@codemirror/view';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
@@ -46,6 +47,7 @@ export function mountNoteEditor(
         drawSelection(),
         EditorView.lineWrapping,
         markdown(),
+        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         placeholder('Write a note in Markdown…'),
         theme,
         access.of(rights(writable)),
