@@ -18,6 +18,7 @@ const CompareCommitsPage = lazy(() => import('./history/CompareCommitsPage.tsx')
 const ExperimentsPage = lazy(() => import('./experiments/ExperimentsPage.tsx'));
 const ComparePage = lazy(() => import('./experiments/ComparePage.tsx'));
 const RunPage = lazy(() => import('./experiments/RunPage.tsx'));
+const PipelinePage = lazy(() => import('./pipeline/PipelinePage.tsx'));
 const NotesPage = lazy(() => import('./notes/NotesPage.tsx'));
 
 export function App() {
@@ -35,6 +36,7 @@ export function App() {
         <Route path="/experiments" component={ExperimentsPage} />
         <Route path="/experiments/compare" component={ComparePage} />
         <Route path="/experiments/runs/:runId" component={RunPage} />
+        <Route path={['/pipeline', '/pipeline/*rest']} component={PipelinePage} />
         <Route path={['/notes', '/notes/:noteId']} component={NotesPage} />
         <Route path="/*rest" />
       </Route>

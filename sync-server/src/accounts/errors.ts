@@ -16,7 +16,10 @@ export class AccountsError extends Error {
       | 'payload_too_large'
       | 'unsupported_media_type'
       | 'method_not_allowed'
-      | 'import_failed',
+      | 'import_failed'
+      | 'invalid_branch_name'
+      | 'branch_not_found'
+      | 'mirror_read_only',
     readonly status: number,
     message: string,
     readonly data: Record<string, unknown> = {},
