@@ -7,8 +7,10 @@ import { createEffect, createSignal, For, onCleanup, Show } from 'solid-js';
 import { renderMarkdown } from '../viewers/render-markdown.ts';
 import { linkCairnRefs } from './cairn-links.ts';
 import { createNoteSession } from './create-note-session.ts';
+import { NoteHistory } from './NoteHistory.tsx';
 import type { MountedEditor } from './note-editor.ts';
 import type { NoteSessionState } from './note-session.ts';
+import { maybeAutoVersion } from './note-versions.ts';
 import './notes.css';
 
 export interface NotePanelProps {
@@ -32,7 +34,7 @@ function statusText(s: NoteSessionState | null): string {
 
 export default function NotePanel(props: NotePanelProps) {
   const note = createNoteSession(props.repo, props.doc, props.onLocalEdit);
-  const [mode, setMode] = createSignal<'edit' | 'view'>('edit');
+  const [mode, setMode] = createSignal<'edit' | 'view' | 'history'>('edit');
   const [html, setHtml] = createSignal('');
   const [editorError, setEditorError] = createSignal<string | null>(null);
   let host: HTMLDivElement | undefined;
@@ -54,6 +56,26 @@ export default function NotePanel(props: NotePanelProps) {
           `The editor could not load (${e instanceof Error ? e.message : String(e)}). Reload the page to try again.`,
         ),
       );
+  });
+
+  // A version every few minutes while this person writes (note-versions.ts).
+  createEffect(() => {
+    const s = note.session();
+    const a = note.access();
+    if (!s || !a?.canWrite) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onUpdate = (_u: Uint8Array, origin: unknown) => {
+      if (!s.isLocalOrigin(origin) || timer) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        maybeAutoVersion(s.ydoc, a.user?.name ?? null);
+      }, 2000);
+    };
+    s.ydoc.on('update', onUpdate);
+    onCleanup(() => {
+      clearTimeout(timer);
+      s.ydoc.off('update', onUpdate);
+    });
   });
 
   // The rendered view follows the note live while it is shown.
@@ -116,6 +138,14 @@ export default function NotePanel(props: NotePanelProps) {
           >
             Rendered
           </button>
+          <button
+            type="button"
+            aria-pressed={mode() === 'history'}
+            onClick={() => setMode('history')}
+            data-testid="note-view-history"
+          >
+            History
+          </button>
         </fieldset>
       </header>
       <Show when={note.access()?.readOnlyReason}>
@@ -133,6 +163,15 @@ export default function NotePanel(props: NotePanelProps) {
         )}
       </Show>
       <div class="note-editor" ref={host} hidden={mode() !== 'edit'} />
+      <Show when={mode() === 'history' && note.session()}>
+        {(s) => (
+          <NoteHistory
+            session={s()}
+            canWrite={note.access()?.canWrite === true}
+            by={note.access()?.user?.name ?? null}
+          />
+        )}
+      </Show>
       <Show when={mode() === 'view'}>
         <div
           class="note-rendered markdown-body"
