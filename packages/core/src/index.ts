@@ -14,3 +14,4 @@ export * from './pipeline/index.ts';
 export * from './runs/index.ts';
 export * from './text/line-diff.ts';
 export * from './yaml/index.ts';
+export * from './diff/index.ts';

@@ -10,7 +10,7 @@ import type { ExperimentProblem } from './git-experiment.ts';
 import type { GitCommitInfo } from './git-reader.ts';
 
 /** Bump whenever what the scanner derives from a commit changes (parsing, naming, signatures). */
-export const SCAN_FORMAT_VERSION = 5;
+export const SCAN_FORMAT_VERSION = 6;
 
 /** One commit's analysis, independent of which refs reach it. Plain data (structured-clone safe). */
 export interface CommitAnalysis {
@@ -33,6 +33,8 @@ export interface CommitAnalysis {
   paramsFiles: string[];
   metricsFiles: string[];
   dvcMetricsFiles: string[];
+  /** Output path → md5 from dvc.lock (added in format 6). */
+  outs?: Record<string, string>;
   missingMetrics: boolean;
   problems: ExperimentProblem[];
 }
