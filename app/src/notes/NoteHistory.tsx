@@ -2,7 +2,7 @@
  * A note's earlier versions: the list (when, by whom), the chosen one shown as a line diff
  * against the note now, "Save a version" and "Restore this version" for writers.
  */
-import { diffLines } from '@cairn/core/text/line-diff';
+import { diffText } from '@cairn/core/diff/line-diff';
 import { createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
 import { exactDate, relativeDate } from '../history/format-date.ts';
 import type { NoteSession } from './note-session.ts';
@@ -23,7 +23,7 @@ export function NoteHistory(props: { session: NoteSession; canWrite: boolean; by
   const version = () => versions().find((v) => v.at === chosen()) ?? null;
   const diff = createMemo(() => {
     const v = version();
-    return v ? diffLines(v.text, now()) : [];
+    return v ? diffText(v.text, now()).rows : [];
   });
   return (
     <div class="note-history" data-testid="note-history">
@@ -74,7 +74,7 @@ export function NoteHistory(props: { session: NoteSession; canWrite: boolean; by
               <For each={diff()}>
                 {(l) => (
                   <div class={`diff-${l.kind}`}>
-                    {l.kind === 'added' ? '+ ' : l.kind === 'removed' ? '− ' : '  '}
+                    {l.kind === 'add' ? '+ ' : l.kind === 'del' ? '− ' : '  '}
                     {l.text}
                   </div>
                 )}

@@ -12,6 +12,5 @@ export * from './metrics/index.ts';
 export * from './params/index.ts';
 export * from './pipeline/index.ts';
 export * from './runs/index.ts';
-export * from './text/line-diff.ts';
 export * from './yaml/index.ts';
 export * from './diff/index.ts';
