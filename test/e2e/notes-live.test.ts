@@ -249,6 +249,26 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
     await ada.page.getByTestId('notes-search').fill('');
     await ada.context.setOffline(false);
 
+    // History: keep a version, change the note, see what changed since, restore it for everyone.
+    await ada.page.getByTestId('note-row').filter({ hasText: 'Dataset v2' }).click();
+    await ada.page.getByTestId('note-input').waitFor();
+    await ada.page.getByTestId('note-view-history').click();
+    await ada.page.getByTestId('note-save-version').click();
+    await ada.page.getByRole('button', { name: 'Markdown', exact: true }).click();
+    await typeAtEnd(ada.page, ' Relabelled by Bob.');
+    await ada.page.getByTestId('note-view-history').click();
+    await ada.page.getByTestId('note-version').first().click();
+    const diff = ada.page.getByTestId('note-diff');
+    await expect
+      .poll(() => diff.locator('.diff-del').allTextContents())
+      .toEqual(['− The labels of batch 7 are wrong.']);
+    expect(await diff.locator('.diff-add').allTextContents()).toEqual([
+      '+ The labels of batch 7 are wrong. Relabelled by Bob.',
+    ]);
+    await ada.page.getByTestId('note-restore').click();
+    await bob.page.getByTestId('note-row').filter({ hasText: 'Dataset v2' }).click();
+    await expect.poll(() => noteText(bob.page), { timeout: 20_000 }).toBe('The labels of batch 7 are wrong.');
+
     // Delete, after saying yes.
     ada.page.once('dialog', (d) => void d.accept());
     await ada.page.getByTestId('note-row').filter({ hasText: 'Augmentation ideas' }).click();

@@ -9,16 +9,18 @@ import type { NoteSession } from './note-session.ts';
 import { listVersions, type NoteVersion, restoreVersion, saveVersion, versionsArray } from './note-versions.ts';
 
 export function NoteHistory(props: { session: NoteSession; canWrite: boolean; by: string | null }) {
-  const [versions, setVersions] = createSignal<NoteVersion[]>(listVersions(props.session.ydoc));
-  const [now, setNow] = createSignal(props.session.text.toString());
+  // Read once: the caller's accessor is gone by the time this view is cleaned up.
+  const session = props.session;
+  const [versions, setVersions] = createSignal<NoteVersion[]>(listVersions(session.ydoc));
+  const [now, setNow] = createSignal(session.text.toString());
   const [chosen, setChosen] = createSignal<number | null>(versions()[0]?.at ?? null);
-  const readVersions = () => setVersions(listVersions(props.session.ydoc));
-  const readText = () => setNow(props.session.text.toString());
-  versionsArray(props.session.ydoc).observe(readVersions);
-  props.session.text.observe(readText);
+  const readVersions = () => setVersions(listVersions(session.ydoc));
+  const readText = () => setNow(session.text.toString());
+  versionsArray(session.ydoc).observe(readVersions);
+  session.text.observe(readText);
   onCleanup(() => {
-    versionsArray(props.session.ydoc).unobserve(readVersions);
-    props.session.text.unobserve(readText);
+    versionsArray(session.ydoc).unobserve(readVersions);
+    session.text.unobserve(readText);
   });
   const version = () => versions().find((v) => v.at === chosen()) ?? null;
   const diff = createMemo(() => {
@@ -33,8 +35,8 @@ export function NoteHistory(props: { session: NoteSession; canWrite: boolean; by
             type="button"
             data-testid="note-save-version"
             onClick={() => {
-              saveVersion(props.session.ydoc, props.by);
-              setChosen(listVersions(props.session.ydoc)[0]?.at ?? null);
+              saveVersion(session.ydoc, props.by);
+              setChosen(listVersions(session.ydoc)[0]?.at ?? null);
             }}
           >
             Save a version
@@ -85,7 +87,7 @@ export function NoteHistory(props: { session: NoteSession; canWrite: boolean; by
                 type="button"
                 data-testid="note-restore"
                 disabled={v().text === now()}
-                onClick={() => restoreVersion(props.session.ydoc, v(), props.by)}
+                onClick={() => restoreVersion(session.ydoc, v(), props.by)}
               >
                 Restore this version
               </button>
