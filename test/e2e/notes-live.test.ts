@@ -2,7 +2,7 @@
  * Live notes in real Chromium against the real server: two people (two browser contexts) type
  * in one run's note; one goes offline and keeps typing while the other does too; on reconnect
  * both see every character; a reload offline shows the merged note; a read-only collaborator
- * sees it live but cannot change it. Then presence leaves with a closed tab, and a revoked
+ * sees it live but cannot change it, and so does a signed-out visitor. Then presence leaves with a closed tab, and a revoked
  * token closes the note's socket with the page saying so.
  */
 
@@ -170,6 +170,15 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
     await expect.poll(() => noteText(carol.page), { timeout: 20_000 }).toContain('Bob last five.');
     expect(await noteText(carol.page)).not.toContain('Carol');
     expect(await noteText(bob.page)).not.toContain('Carol');
+
+    // A visitor who is not signed in reads the public repository's note live, and is told how to write.
+    const visitor = await browser.newContext();
+    contexts.push(visitor);
+    const guest = await visitor.newPage();
+    const guestNote = await openRunNote(guest);
+    await expect.poll(() => noteText(guest), { timeout: 20_000 }).toContain('Bob last five.');
+    expect(await guestNote.getByTestId('note-readonly').textContent()).toMatch(/visitor.*sign in/);
+    expect(await guestNote.getByTestId('note-input').getAttribute('contenteditable')).toBe('false');
     for (const c of contexts.splice(0)) await c.close();
   });
 
