@@ -2,7 +2,7 @@
  * Names of the live documents notes live in, one per note, as the server's `/yjs/OWNER/REPO/DOC`
  * accepts them (`[A-Za-z0-9][A-Za-z0-9._-]{0,127}`, no `..`): `run-…` for a run, `commit-…` for a
  * commit, `note-…` for a project note, and `notes-index` for the list of project notes.
- * Anything else in a run id is spelled `_XX` (its UTF-16 code in hex), so two ids never share a
+ * Anything else in a run id is spelled `_XXXX` (its UTF-16 code unit in four hex digits), so two ids never share a
  * document.
  */
 
@@ -24,7 +24,7 @@ function escapeId(id: string): string {
   let out = '';
   for (const ch of id) {
     if (/[A-Za-z0-9-]/.test(ch)) out += ch;
-    else for (const unit of ch.split('')) out += `_${unit.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    else for (const unit of ch.split('')) out += `_${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
   }
   return out;
 }
