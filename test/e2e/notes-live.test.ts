@@ -3,15 +3,23 @@
  * in one run's note; one goes offline and keeps typing while the other does too; on reconnect
  * both see every character; a reload offline shows the merged note; a read-only collaborator
  * sees it live but cannot change it, and so does a signed-out visitor. Then presence leaves with a closed tab, and a revoked
- * token closes the note's socket with the page saying so.
+ * token closes the note's socket with the page saying so. The Notes tab: new, rename, live
+ * list, offline search, history (diff, restore), delete, and saving the notes to the repository
+ * (checked with the git CLI).
  */
 
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, e2eAvailable } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
+const run = promisify(execFile);
 const ADMIN_TOKEN = 'cairn_notes_live_admin_token_01';
 const ADMIN_PASSWORD = 'notes-live-admin-pw';
 const FLAGS = [
@@ -220,7 +228,7 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
       .not.toContain('bob');
   });
 
-  it('the Notes tab: new notes, rename, live list for others, search offline, delete', async () => {
+  it('the Notes tab: new notes, rename, live list for others, search offline, history, delete, save to the repository', async () => {
     const ada = await person('admin', ADMIN_PASSWORD);
     const bob = await person('bob', 'bob-password');
     await bob.page.goto(`${server.url}/admin/notes/notes`);
@@ -285,6 +293,27 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
     await expect
       .poll(() => bob.page.getByTestId('note-row').allTextContents(), { timeout: 20_000 })
       .toEqual([expect.stringMatching(/^Dataset v2/)]);
+
+    // The long now: the notes become Markdown files in a commit made in the browser, pushed like any change.
+    await ada.page.getByTestId('notes-save').click();
+    await expect
+      .poll(() => ada.page.getByTestId('notes-saved').textContent(), { timeout: 60_000 })
+      .toMatch(/^Saved 1 note under notes\/ in commit [0-9a-f]{7}/);
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-notes-clone-'));
+    const host = new URL(server.url).host;
+    const noteFileText = async () => {
+      fs.rmSync(clone, { recursive: true, force: true });
+      await run('git', ['clone', '-q', `http://admin:${ADMIN_TOKEN}@${host}/admin/notes.git`, clone]).catch(() => {});
+      const dir = path.join(clone, 'notes');
+      const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.md')) : [];
+      return files.length === 1 ? `${files[0]}\n${fs.readFileSync(path.join(dir, files[0] as string), 'utf8')}` : '';
+    };
+    await expect
+      .poll(noteFileText, { timeout: 60_000, interval: 2000 })
+      .toMatch(
+        /^dataset-v2--[a-z0-9]+-[a-z0-9]+\.md\n---\ntitle: Dataset v2\nnote: [a-z0-9-]+\nauthors:\n {2}- admin\nupdated: [0-9T:.Z-]+\n---\n\nThe labels of batch 7 are wrong\.\n$/,
+      );
+    fs.rmSync(clone, { recursive: true, force: true });
     for (const c of contexts.splice(0)) await c.close();
   });
 });

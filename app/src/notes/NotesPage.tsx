@@ -38,6 +38,29 @@ export default function NotesPage() {
     const id = index.create('');
     if (id) navigate(`${base}/${id}`);
   };
+  const [saving, setSaving] = createSignal<string | null>(null);
+  const [saved, setSaved] = createSignal<{ ok: boolean; text: string } | null>(null);
+  const saveToRepo = async () => {
+    setSaved(null);
+    setSaving('Saving notes to the repository…');
+    try {
+      const { saveNotesToRepository } = await import('./save-notes.ts');
+      const r = await saveNotesToRepository(params.owner, params.repo);
+      setSaved({
+        ok: true,
+        text: r.commit
+          ? `Saved ${r.files} ${r.files === 1 ? 'note' : 'notes'} under notes/ in commit ${r.commit.slice(0, 7)}; it is pushed with your other changes.`
+          : `The repository already holds these ${r.files} notes: nothing to commit.`,
+      });
+    } catch (e) {
+      setSaved({
+        ok: false,
+        text: `The notes could not be saved to the repository: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    } finally {
+      setSaving(null);
+    }
+  };
   const remove = (id: string, title: string) => {
     if (!confirm(`Delete the note “${title}” for everyone?`)) return;
     index.remove(id);
@@ -95,6 +118,28 @@ export default function NotesPage() {
               )}
             </For>
           </ul>
+        </Show>
+        <button
+          type="button"
+          class="notes-save"
+          data-testid="notes-save"
+          disabled={!canWrite() || saving() !== null || index.entries().length === 0}
+          onClick={() => void saveToRepo()}
+          title="Writes every note as a Markdown file under notes/ in a commit"
+        >
+          {saving() ?? 'Save notes to the repository'}
+        </button>
+        <Show when={saved()}>
+          {(r) => (
+            <p
+              class="muted"
+              classList={{ error: !r().ok }}
+              role={r().ok ? 'status' : 'alert'}
+              data-testid="notes-saved"
+            >
+              {r().text}
+            </p>
+          )}
         </Show>
         <Show when={found().length > SHOWN}>
           <p class="muted">{found().length - SHOWN} more: search to narrow the list.</p>
