@@ -19,6 +19,7 @@ const ExperimentsPage = lazy(() => import('./experiments/ExperimentsPage.tsx'));
 const ComparePage = lazy(() => import('./experiments/ComparePage.tsx'));
 const RunPage = lazy(() => import('./experiments/RunPage.tsx'));
 const PipelinePage = lazy(() => import('./pipeline/PipelinePage.tsx'));
+const NotesPage = lazy(() => import('./notes/NotesPage.tsx'));
 
 export function App() {
   return (
@@ -36,6 +37,7 @@ export function App() {
         <Route path="/experiments/compare" component={ComparePage} />
         <Route path="/experiments/runs/:runId" component={RunPage} />
         <Route path={['/pipeline', '/pipeline/*rest']} component={PipelinePage} />
+        <Route path={['/notes', '/notes/:noteId']} component={NotesPage} />
         <Route path="/*rest" />
       </Route>
       <Route path="*404" component={NotFoundPage} />

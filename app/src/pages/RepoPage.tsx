@@ -39,6 +39,7 @@ export default function RepoPage(props: ParentProps) {
         </A>
         <A href={`${base()}/experiments`}>Experiments</A>
         <A href={`${base()}/pipeline`}>Pipeline</A>
+        <A href={`${base()}/notes`}>Notes</A>
       </nav>
       {props.children}
     </section>
