@@ -21,6 +21,7 @@ import { RefPicker } from './RefPicker.tsx';
 import { RepoLanding } from './RepoLanding.tsx';
 import { RepoStatus } from './RepoStatus.tsx';
 import { ready } from './ready.ts';
+import { countAndSize, folderTotals, trackedBy } from './tracked-by.ts';
 import type { RepoSession } from './repo-session.ts';
 import { blobUrl, commitsUrl, decodeSegments, treeUrl } from './urls.ts';
 import './files.css';
@@ -54,11 +55,15 @@ function Folder(props: {
     <>
       <Show when={props.target.kind === 'dvc-folder' && props.target}>
         {(t) => (
-          <p class="data-banner">
-            Data tracked with DVC by{' '}
+          <p class="data-banner" data-testid="data-banner">
+            {t().out.stage ? `Output of pipeline stage “${t().out.stage}” in ` : 'Data tracked with DVC by '}
             <A href={blobUrl(owner, repo, props.state.rev, t().out.pointer)}>{t().out.pointer}</A>
-            <Show when={t().out.nfiles !== null}> · {t().out.nfiles?.toLocaleString('en')} files</Show>
-            <Show when={t().out.size !== null}> · {formatSize(t().out.size)}</Show>
+            {(() => {
+              // This folder's own totals, not those of the tracked folder it lies in.
+              const totals = folderTotals(t().entries);
+              const text = countAndSize(totals.nfiles, formatSize(totals.size));
+              return text ? ` · ${text}` : '';
+            })()}
           </p>
         )}
       </Show>
@@ -108,7 +113,7 @@ function DataFile(props: { session: RepoSession; target: Extract<BrowseTarget, {
     <section class="file" data-testid="file">
       <FileHeader
         name={props.target.path.split('/').pop() ?? ''}
-        detail={`${formatSize(props.target.size)} · data tracked with DVC by ${props.target.out.pointer}`}
+        detail={[formatSize(props.target.size), trackedBy(props.target.out)].filter(Boolean).join(' · ')}
       />
       <DataFetch
         handle={props.session.handle}
