@@ -21,8 +21,8 @@ import { RefPicker } from './RefPicker.tsx';
 import { RepoLanding } from './RepoLanding.tsx';
 import { RepoStatus } from './RepoStatus.tsx';
 import { ready } from './ready.ts';
-import { countAndSize, folderTotals, trackedBy } from './tracked-by.ts';
 import type { RepoSession } from './repo-session.ts';
+import { countAndSize, folderTotals, trackedBy } from './tracked-by.ts';
 import { blobUrl, commitsUrl, decodeSegments, treeUrl } from './urls.ts';
 import './files.css';
 

@@ -2,7 +2,9 @@
 import type { BrowseEntry, PlacedOut } from './dvc-overlay.ts';
 
 export function trackedBy(out: Pick<PlacedOut, 'pointer' | 'stage'>): string {
-  return out.stage ? `output of pipeline stage “${out.stage}” (${out.pointer})` : `data tracked with DVC by ${out.pointer}`;
+  return out.stage
+    ? `output of pipeline stage “${out.stage}” (${out.pointer})`
+    : `data tracked with DVC by ${out.pointer}`;
 }
 
 /** Files and bytes below a listing, from its entries; null parts when an entry does not say. */

@@ -6,7 +6,7 @@
  * repository and one with only tags clone too; their pages say what to do.
  */
 import { deleteLocalRepo, type RepoHandle, registerRepo, updateRepo } from '../storage/repo-handle.ts';
-import { apiFetch } from '../sync/api.ts';
+import { APP_REQUEST, apiFetch } from '../sync/api.ts';
 import { basicAuth, getCredentials } from '../sync/credentials.ts';
 import { classifyGitError } from './errors.ts';
 import { fetchAllRefs } from './fetch-refs.ts';
@@ -20,10 +20,14 @@ export interface GitProgress {
   total?: number;
 }
 
-/** Request headers carrying this device's credentials for `server`, if signed in. */
+/**
+ * Request headers carrying this device's credentials for `server`, if signed in. `X-Requested-With`
+ * tells the server not to answer a 401 with a Basic challenge, so the browser never opens its own
+ * password dialog over the app (which would hold the request, and the sync, until dismissed).
+ */
 export async function authHeaders(server: string): Promise<Record<string, string>> {
   const credentials = await getCredentials(server);
-  return credentials ? { Authorization: basicAuth(credentials) } : {};
+  return credentials ? { ...APP_REQUEST, Authorization: basicAuth(credentials) } : { ...APP_REQUEST };
 }
 
 /**
