@@ -8,7 +8,7 @@
 import { deleteLocalRepo, type RepoHandle, registerRepo, updateRepo } from '../storage/repo-handle.ts';
 import { APP_REQUEST, apiFetch } from '../sync/api.ts';
 import { basicAuth, getCredentials } from '../sync/credentials.ts';
-import { classifyGitError } from './errors.ts';
+import { classifyGitError, RepoNotFoundError } from './errors.ts';
 import { fetchAllRefs } from './fetch-refs.ts';
 import { limitedHttp } from './http-limit.ts';
 import { loadGit } from './load-git.ts';
@@ -83,6 +83,10 @@ export async function cloneRepo(
     return handle;
   } catch (error) {
     await deleteLocalRepo(owner, repo).catch(() => {});
+    const status = (error as { data?: { statusCode?: number } }).data?.statusCode;
+    if (status === 404 || status === 401) {
+      throw new RepoNotFoundError(server, `${owner}/${repo}`, (await getCredentials(server)) !== null);
+    }
     throw classifyGitError(error, server);
   }
 }
