@@ -84,7 +84,9 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
 
     await page.goto(`${server.url}/demo/segmentation/tree/main/data/prepared`);
     await page.getByTestId('data-banner').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('data-banner').textContent()).toContain('Output of pipeline stage “prepare” in dvc.lock');
+    expect(await page.getByTestId('data-banner').textContent()).toContain(
+      'Output of pipeline stage “prepare” in dvc.lock',
+    );
     const names = await page.$$eval('[data-testid="entry"] .entry-name', (els) => els.map((e) => e.textContent));
     expect(names).toEqual(['train.csv', 'val.csv']);
     await page.locator('[data-testid="entry"]', { hasText: 'val.csv' }).click();
@@ -149,6 +151,31 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect((await session).status()).toBe(201);
     await page.waitForURL(`${server.url}/`);
+
+    // The header names the user; their account page creates, lists and revokes access tokens.
+    await expect.poll(() => page.getByTestId('sign-in-link').textContent()).toBe('admin');
+    await page.getByTestId('sign-in-link').click();
+    await page.getByTestId('account-name').waitFor();
+    await page.getByLabel("New token's name").fill('laptop dvc');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = await page.getByTestId('token-secret');
+    await secret.waitFor();
+    const token = await secret.inputValue();
+    const asDvc = { Authorization: `Basic ${Buffer.from(`admin:${token}`).toString('base64')}` };
+    expect(
+      (await fetch(`${server.url}/demo/segmentation.git/info/refs?service=git-receive-pack`, { headers: asDvc }))
+        .status,
+    ).toBe(200);
+    const row = page.locator('[data-testid="token-row"][data-token="laptop dvc"]');
+    await row.waitFor();
+    await shot(page, 'account-1400-light');
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect(
+      (await fetch(`${server.url}/demo/segmentation.git/info/refs?service=git-receive-pack`, { headers: asDvc }))
+        .status,
+    ).toBe(401);
     await page.context().close();
   });
 });

@@ -53,11 +53,7 @@ export default function AccountPage() {
             <h1 data-testid="account-name">{a().username}</h1>
             <p>
               Signed in to {server}.{' '}
-              <button
-                type="button"
-                class="button"
-                onClick={() => void signOut(server).then(() => refetchAccount())}
-              >
+              <button type="button" class="button" onClick={() => void signOut(server).then(() => refetchAccount())}>
                 Sign out
               </button>
             </p>
@@ -96,7 +92,11 @@ export default function AccountPage() {
               <Show when={created()}>
                 {(c) => (
                   <div class="push-access" data-testid="token-created">
-                    <CopyField label={`Token “${c().name}” — copy it now, it is not shown again`} text={c().token} testId="token-secret" />
+                    <CopyField
+                      label={`Token “${c().name}” — copy it now, it is not shown again`}
+                      text={c().token}
+                      testId="token-secret"
+                    />
                   </div>
                 )}
               </Show>

@@ -39,9 +39,9 @@ export function PushAccess(props: { handle: RepoHandle }) {
             }
           >
             <p>
-              You can read {props.handle.id} but not push to it: what you commit here stays on this device. Ask its owner
-              for write access, or create a repository of your own on the <A href="/">home page</A> and push a copy to it
-              with git (the <strong>Remote</strong> panel has the clone URL).
+              You can read {props.handle.id} but not push to it: what you commit here stays on this device. Ask its
+              owner for write access, or create a repository of your own on the <A href="/">home page</A> and push a
+              copy to it with git (the <strong>Remote</strong> panel has the clone URL).
             </p>
           </Show>
         </div>

@@ -59,10 +59,15 @@ export function RemotePanel(props: { owner: string; repo: string }) {
             <>
               <CopyField label="Git clone URL" text={u().cloneUrl} testId="remote-git" />
               <CopyField label="DVC remote" text={dvcCommands(u(), username())} testId="remote-dvc" multiline />
-              <CopyField label="MLflow tracking" text={mlflowCommands(u(), username())} testId="remote-mlflow" multiline />
+              <CopyField
+                label="MLflow tracking"
+                text={mlflowCommands(u(), username())}
+                testId="remote-mlflow"
+                multiline
+              />
               <p class="muted remote-hint">
-                git, DVC and MLflow sign in with your user name and an{' '}
-                <A href="/account#tokens">access token</A> (a password works for git too).
+                git, DVC and MLflow sign in with your user name and an <A href="/account#tokens">access token</A> (a
+                password works for git too).
                 <Show when={ready(info)?.permission === 'read'}> You can read this repository but not push to it.</Show>
               </p>
             </>
