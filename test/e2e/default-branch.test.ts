@@ -300,6 +300,12 @@ describe.skipIf(!e2eAvailable())('repositories whose branch is not main, in Chro
     fs.writeFileSync(path.join(bare as string, 'HEAD'), 'ref: refs/heads/gone\n');
 
     const page = await chrome.context.newPage();
+    // A shared link straight to the experiments tab, on a device that never opened the
+    // repository: the page clones it itself. Metrics that DVC keeps out of git are shown as such.
+    await page.goto(`${server.url}/admin/lab/experiments`);
+    await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 60_000 }).toBe(4);
+    expect(await page.getByTestId('run-row').first().textContent()).toContain('in DVC data');
+
     await page.goto(`${server.url}/admin/lab`);
     await expect.poll(() => page.getByTestId('entry').count(), { timeout: 60_000 }).toBeGreaterThan(3);
     expect(await text(page, 'default-branch-name')).toBe('develop');
@@ -310,10 +316,6 @@ describe.skipIf(!e2eAvailable())('repositories whose branch is not main, in Chro
     await expect.poll(() => text(page, 'file'), { timeout: 30_000 }).toContain('epochs: 13');
     await page.goto(`${server.url}/admin/lab/commits/HEAD`);
     await expect.poll(() => page.getByTestId('commit-row').count(), { timeout: 30_000 }).toBe(4);
-    // Metrics that DVC keeps out of git are shown as such.
-    await page.goto(`${server.url}/admin/lab/experiments`);
-    await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 60_000 }).toBe(4);
-    expect(await page.getByTestId('run-row').first().textContent()).toContain('in DVC data');
 
     await chrome.context.setOffline(true);
     try {

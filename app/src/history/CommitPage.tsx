@@ -1,12 +1,12 @@
 /** `/owner/repo/commit/SHA`: one commit — message, author, parents — and the files it changed. */
 import { A, useParams } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
+import { ChangeDiffs } from '../diff/ChangeDiffs.tsx';
 import { createRepoSession } from '../files/create-repo-session.ts';
 import { ReadErrorNotice } from '../files/ReadErrorNotice.tsx';
 import { RepoStatus } from '../files/RepoStatus.tsx';
 import { ready } from '../files/ready.ts';
 import { commitUrl, treeUrl } from '../files/urls.ts';
-import { ChangeList } from './ChangeList.tsx';
 import { exactDate, relativeDate } from './format-date.ts';
 import './history.css';
 
@@ -64,12 +64,10 @@ export default function CommitPage() {
             <h3 class="changes-title">
               {d().changes.length} changed {d().changes.length === 1 ? 'file' : 'files'}
             </h3>
-            <ChangeList
-              owner={params.owner}
-              repo={params.repo}
+            <ChangeDiffs
+              ctx={ready(session)!.ctx}
               changes={d().changes}
-              before={d().parents[0] ?? d().oid}
-              after={d().oid}
+              sides={{ owner: params.owner, repo: params.repo, before: d().parents[0] ?? d().oid, after: d().oid }}
             />
           </>
         )}

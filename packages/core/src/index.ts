@@ -13,3 +13,4 @@ export * from './params/index.ts';
 export * from './pipeline/index.ts';
 export * from './runs/index.ts';
 export * from './yaml/index.ts';
+export * from './diff/index.ts';
