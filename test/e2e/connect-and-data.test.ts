@@ -95,6 +95,39 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
     await page.context().close();
   });
 
+  it("a file page: line anchors, Download, and a History of that file's commits only", async () => {
+    const page = await freshPage(390, 'dark');
+    await page.goto(`${server.url}/demo/segmentation/blob/main/params.yml#L3-L5`);
+    const mark = page.getByTestId('line-mark');
+    await mark.waitFor({ timeout: 60_000 });
+    const gutter = page.locator('.code-gutter a');
+    const [l3, l5] = [await gutter.nth(2).boundingBox(), await gutter.nth(4).boundingBox()];
+    const box = await mark.boundingBox();
+    // The mark covers lines 3 to 5, no more.
+    expect(box && l3 && l5 && Math.abs(box.y - l3.y) < 4 && Math.abs(box.y + box.height - (l5.y + l5.height)) < 4).toBe(
+      true,
+    );
+    await page.locator('#L2').click();
+    expect(new URL(page.url()).hash).toBe('#L2');
+    await page.locator('#L4').click({ modifiers: ['Shift'] });
+    expect(new URL(page.url()).hash).toBe('#L2-L4');
+    await shot(page, 'blob-390-dark');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('file-download').click();
+    expect((await download).suggestedFilename()).toBe('params.yml');
+
+    await page.getByTestId('browser-history').click();
+    await page.waitForURL('**/commits/main?path=params.yml');
+    await page.getByTestId('commit-row').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('history-scope').textContent()).toContain('that changed params.yml');
+    const fileCommits = await page.getByTestId('commit-row').count();
+    await page.goto(`${server.url}/demo/segmentation/commits/main`);
+    await page.getByTestId('commit-row').first().waitFor({ timeout: 30_000 });
+    expect(fileCommits).toBeGreaterThan(0);
+    expect(fileCommits).toBeLessThan(await page.getByTestId('commit-row').count());
+    await page.context().close();
+  });
+
   it("shows the repository's git, DVC and MLflow URLs in its Remote panel", async () => {
     for (const [width, scheme] of [
       [1400, 'light'],
