@@ -128,6 +128,39 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
     await page.context().close();
   });
 
+  it('a CSV sorts by a column, filters rows and right-aligns numbers', async () => {
+    const page = await freshPage(1400, 'light');
+    await page.goto(`${server.url}/demo/segmentation/blob/main/metrics.csv`);
+    const filter = page.getByTestId('csv-filter');
+    await expect.poll(() => filter.isEnabled(), { timeout: 60_000 }).toBe(true);
+    const total = Number(
+      ((await page.getByTestId('csv-rows').textContent()) ?? '').match(/^([\d,]+) rows/)?.[1]?.replace(/,/g, ''),
+    );
+    expect(total).toBeGreaterThan(10);
+    await page.getByLabel('Filter rows').fill('val_iou');
+    await expect.poll(() => page.getByTestId('csv-rows').textContent()).toMatch(/^\d+ of [\d,]+ rows/);
+    const names = await page.$$eval('.csv-row[data-row] span:nth-child(2)', (els) => els.map((e) => e.textContent));
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names)).toEqual(new Set(['val_iou']));
+    // Sort by Value, highest first: the first row holds the largest value.
+    const value = page.locator('.csv-head [data-sort]').nth(1);
+    await value.getByRole('button').click();
+    await value.getByRole('button').click();
+    await expect.poll(() => value.getAttribute('data-sort')).toBe('descending');
+    await expect
+      .poll(async () => {
+        const values = await page.$$eval('.csv-row[data-row] span:nth-child(3)', (els) =>
+          els.map((e) => Number(e.textContent)),
+        );
+        return values.length > 1 && values.every((v, i) => i === 0 || (values[i - 1] as number) >= v);
+      })
+      .toBe(true);
+    const cell = page.locator('.csv-row[data-row] span:nth-child(3)').first();
+    expect(await cell.evaluate((e) => getComputedStyle(e).textAlign)).toBe('right');
+    await shot(page, 'csv-1400-light');
+    await page.context().close();
+  });
+
   it("shows the repository's git, DVC and MLflow URLs in its Remote panel", async () => {
     for (const [width, scheme] of [
       [1400, 'light'],
