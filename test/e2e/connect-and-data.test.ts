@@ -50,7 +50,7 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
     const page = await freshPage();
     await page.goto(`${server.url}/`);
     await page.getByTestId('repo-list-empty').waitFor();
-    const demo = page.locator('[data-testid="server-repo"][data-repo="demo/segmentation"]');
+    const demo = page.locator('[data-testid="server-repo"][data-server-repo="demo/segmentation"]');
     await demo.waitFor({ timeout: 30_000 });
     expect(await demo.textContent()).toContain('public');
     await shot(page, 'home-1400-light');

@@ -294,7 +294,7 @@ export default function RepoListPage() {
               required
             />
             <label for="import-name">Name on this server</label>
-            <input ref={importName} id="import-name" type="text" required />
+            <input ref={importName} id="import-name" type="text" placeholder="name on this server" required />
             <label>
               <input ref={importMirror} type="checkbox" /> Keep in step with the source
             </label>

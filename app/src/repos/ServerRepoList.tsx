@@ -38,7 +38,7 @@ export function ServerRepoList(props: { localIds: ReadonlySet<string>; signedIn:
               <ul class="repo-list">
                 <For each={list()}>
                   {(r) => (
-                    <li data-testid="server-repo" data-repo={`${r.owner}/${r.name}`}>
+                    <li data-testid="server-repo" data-server-repo={`${r.owner}/${r.name}`}>
                       <div class="server-repo-main">
                         <A class="repo-name" href={`/${r.owner}/${r.name}`}>
                           {r.owner}/{r.name}
