@@ -8,6 +8,7 @@ import { Layout } from './shell/Layout.tsx';
  */
 const HomePage = lazy(() => import('./repos/RepoListPage.tsx'));
 const SignInPage = lazy(() => import('./sync/SignInPage.tsx'));
+const AccountPage = lazy(() => import('./account/AccountPage.tsx'));
 const AddDataPage = lazy(() => import('./data/AddDataPage.tsx'));
 const RepoPage = lazy(() => import('./pages/RepoPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
@@ -26,6 +27,7 @@ export function App() {
     <Router root={Layout}>
       <Route path="/" component={HomePage} />
       <Route path="/sign-in" component={SignInPage} />
+      <Route path="/account" component={AccountPage} />
       <Route path="/:owner/:repo/add-data" component={AddDataPage} />
       <Route path="/:owner/:repo" component={RepoPage}>
         <Route path="/" component={RepoBrowser} />
