@@ -13,6 +13,7 @@ import { diffAnchor } from './anchor.ts';
 import { detectRenamesIn } from './detect-renames.ts';
 import { entriesOf, withRenames } from './diff-entry.ts';
 import { type DiffSides, FileDiff } from './FileDiff.tsx';
+import { hasKeyChanges, KeyChanges } from './KeyChanges.tsx';
 import type { DiffLayout } from './TextDiffView.tsx';
 import './diff.css';
 
@@ -112,6 +113,9 @@ export function ChangeDiffs(props: { ctx: ReadContext; changes: FileChange[]; si
           <span class="muted">Looking for renames…</span>
         </Show>
       </div>
+      <Show when={hasKeyChanges(entries())}>
+        <KeyChanges ctx={props.ctx} entries={entries()} />
+      </Show>
       <div class="change-list" ref={list} data-testid="change-list">
         <For each={entries()}>
           {(entry) => (
