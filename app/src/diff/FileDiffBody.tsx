@@ -138,7 +138,7 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
               )}
             </Match>
             <Match when={c().kind === 'text' && (c() as Extract<Computed, { kind: 'text' }>)}>
-              {(t) => <TextDiffView diff={t().diff} layout={props.layout} />}
+              {(t) => <TextDiffView diff={t().diff} layout={props.layout} path={props.path} />}
             </Match>
           </Switch>
         )}

@@ -55,7 +55,8 @@ describe('params and metrics diffs (dvc params diff / dvc metrics diff)', () => 
     const csv = 'Name,Value,Timestamp,Step\n"loss",0.9,1,1\r\n"loss",0.5,2,2\r\n"acc",0.7,2,2\r\n';
     expect(flat(csv, 'metrics.csv', 'metrics')).toEqual({ loss: 0.5, acc: 0.7 });
     const files: Record<string, string> = {
-      'dvc.yaml': 'stages:\n  train:\n    cmd: python t.py\n    params:\n    - train.lr\n    metrics:\n    - eval/m.json:\n        cache: false\n',
+      'dvc.yaml':
+        'stages:\n  train:\n    cmd: python t.py\n    params:\n    - train.lr\n    metrics:\n    - eval/m.json:\n        cache: false\n',
       'params.yaml': 'train:\n  lr: 1\n',
       'eval/m.json': '{}',
       'logs/metrics.csv': 'Name,Value,Timestamp,Step\n',
