@@ -191,6 +191,7 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
   });
 
   it('fetches a DVC folder’s file lists, then both versions of a CSV and an image inside it', async () => {
+    await page.goto(commitUrl);
     const dvc = fileDiff('data.dvc');
     await dvc.getByTestId('change-row').click();
     await expect
@@ -219,7 +220,7 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
     await chrome.context.setOffline(true);
     try {
-      await page.reload();
+      await page.goto(commitUrl);
       const again = fileDiff('data.dvc');
       await again.getByTestId('change-row').click();
       const t = again.locator('[data-testid="dir-change"]', { hasText: 'table.csv' });
@@ -258,7 +259,7 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
     const table = model.getByTestId('text-diff');
     await table.waitFor({ timeout: 30_000 });
     const changed = () => table.locator('tr[data-kind="del"] td.code, tr[data-kind="add"] td.code').allTextContents();
-    expect(await changed()).toEqual(['    y = x * 2', '    return y', '        y = x * 2', '    return y + 1']);
+    expect(await changed()).toEqual(['    y = x * 2', '        y = x * 2', '    return y', '    return y + 1']);
     // Syntax colours: `def`/`return` are keywords.
     await expect.poll(() => table.locator('.hljs-keyword').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.getByTestId('hide-whitespace').check();

@@ -120,17 +120,18 @@ function OutDiff(props: { before: DvcOut | null; after: DvcOut | null; layout: D
           {same() ? ' · data unchanged' : ''}
         </span>
       </div>
-      <Show when={dir()}>
+      {/* Keyed: the list of missing file lists and the diff are different views, redrawn when a fetch lands. */}
+      <Show when={dir()} keyed>
         {(d) =>
-          'missing' in d() ? (
+          'missing' in d ? (
             <div>
               <p class="diff-note muted" data-testid="dvc-missing">
-                {(d() as { missing: string }).missing}
+                {(d as { missing: string }).missing}
               </p>
-              <Show when={(d() as { oids: string[] }).oids.length > 0}>
+              <Show when={(d as { oids: string[] }).oids.length > 0}>
                 <FetchMissing
                   algorithm={out().algorithm}
-                  md5s={(d() as { oids: string[] }).oids}
+                  md5s={(d as { oids: string[] }).oids}
                   count={[props.before, props.after].filter((o) => o?.isDir).length}
                   what="file list"
                   onDone={refetch}
@@ -141,12 +142,12 @@ function OutDiff(props: { before: DvcOut | null; after: DvcOut | null; layout: D
             <>
               <p class="diff-note" data-testid="dvc-summary">
                 {(() => {
-                  const s = (d() as DirDiff).summary;
+                  const s = (d as DirDiff).summary;
                   return `${s.added} added, ${s.deleted} deleted, ${s.modified} modified, ${s.renamed} renamed files`;
                 })()}
               </p>
               <ul class="dir-changes">
-                <For each={(d() as DirDiff).changes.slice(0, SHOWN_FILES)}>
+                <For each={(d as DirDiff).changes.slice(0, SHOWN_FILES)}>
                   {(c) => <DirChangeRow change={c} out={out()} layout={props.layout} />}
                 </For>
               </ul>
