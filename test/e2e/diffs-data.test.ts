@@ -213,8 +213,12 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
     await plot.getByRole('button').first().click();
     await plot.getByTestId('fetch-both').click();
     await plot.getByTestId('image-diff').waitFor({ timeout: 30_000 });
-    await expect.poll(() => plot.getByTestId('image-before-info').textContent()).toMatch(/^Old · 8 × 6 px · \d+ B$/);
-    await expect.poll(() => plot.getByTestId('image-after-info').textContent()).toMatch(/^New · 10 × 6 px · \d+ B$/);
+    await expect
+      .poll(() => plot.getByTestId('image-before-info').textContent())
+      .toMatch(/^Old · 8 × 6 px · \d+ B · shown ×16$/);
+    await expect
+      .poll(() => plot.getByTestId('image-after-info').textContent())
+      .toMatch(/^New · 10 × 6 px · \d+ B · shown ×16$/);
     await screenshot('dvc-data');
     // Fetched once, kept: offline the same file diff opens from this device's cache.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
@@ -237,8 +241,12 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
     const logo = fileDiff('logo.png');
     await logo.getByTestId('change-row').click();
     await logo.getByTestId('image-diff').waitFor({ timeout: 30_000 });
-    await expect.poll(() => logo.getByTestId('image-before-info').textContent()).toMatch(/^Old · 4 × 3 px · \d+ B$/);
-    await expect.poll(() => logo.getByTestId('image-after-info').textContent()).toMatch(/^New · 6 × 5 px · \d+ B$/);
+    await expect
+      .poll(() => logo.getByTestId('image-before-info').textContent())
+      .toMatch(/^Old · 4 × 3 px · \d+ B · shown ×26$/);
+    await expect
+      .poll(() => logo.getByTestId('image-after-info').textContent())
+      .toMatch(/^New · 6 × 5 px · \d+ B · shown ×26$/);
     await logo.getByTestId('image-mode-swipe').click();
     const top = logo.locator('.image-top');
     expect(await top.evaluate((el) => getComputedStyle(el).clipPath)).toBe('inset(0px 0px 0px 50%)');
@@ -248,7 +256,9 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
     expect(await top.evaluate((el) => getComputedStyle(el).opacity)).toBe('0.5');
     await logo.getByTestId('image-slider').fill('80');
     expect(await top.evaluate((el) => getComputedStyle(el).opacity)).toBe('0.8');
-    expect(await logo.getByTestId('image-dims').textContent()).toMatch(/^Old 4 × 3 px · \d+ B · New 6 × 5 px · \d+ B$/);
+    expect(await logo.getByTestId('image-dims').textContent()).toMatch(
+      /^Old 4 × 3 px · \d+ B · New 6 × 5 px · \d+ B · shown ×26$/,
+    );
     await screenshot('image');
   });
 

@@ -55,17 +55,28 @@ export function ImageDiffView(props: { path: string; before: Uint8Array | null; 
   const [swipe, setSwipe] = createSignal(50);
   const [opacity, setOpacity] = createSignal(50);
   const both = before !== null && after !== null;
+  /** Small images are drawn larger (whole pixels, both sides by the same factor) so a change shows. */
+  const scale = () => {
+    const f = frame();
+    const largest = Math.max(f.w, f.h);
+    return largest > 0 && largest < 160 ? Math.floor(160 / largest) : 1;
+  };
+  const drawnWidth = (s: Side) => {
+    const d = s.size();
+    return d && scale() > 1 ? { width: `${d.w * scale()}px`, 'image-rendering': 'pixelated' as const } : {};
+  };
+  const scaleNote = () => (scale() > 1 ? ` · shown ×${scale()}` : '');
   const dims = (s: Side) => {
     const d = s.size();
     return `${d ? `${d.w} × ${d.h} px` : '…'} · ${formatSize(s.bytes)}`;
   };
-  const img = (s: Side, testId: string, extra: Record<string, string> = {}) => (
+  const img = (s: Side, testId: string, sized = true) => (
     <img
       src={s.url}
+      style={sized ? drawnWidth(s) : {}}
       alt={`${testId === 'image-before' ? 'old' : 'new'} version of ${props.path}`}
       data-testid={testId}
       onLoad={(e) => s.setSize({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })}
-      {...extra}
     />
   );
   // The frame for swipe and onion skin: as large as the larger image.
@@ -100,6 +111,7 @@ export function ImageDiffView(props: { path: string; before: Uint8Array | null; 
                 {img(s(), 'image-before')}
                 <figcaption data-testid="image-before-info">
                   {both ? 'Old' : 'Deleted'} · {dims(s())}
+                  {scaleNote()}
                 </figcaption>
               </figure>
             )}
@@ -110,6 +122,7 @@ export function ImageDiffView(props: { path: string; before: Uint8Array | null; 
                 {img(s(), 'image-after')}
                 <figcaption data-testid="image-after-info">
                   {both ? 'New' : 'Added'} · {dims(s())}
+                  {scaleNote()}
                 </figcaption>
               </figure>
             )}
@@ -120,34 +133,41 @@ export function ImageDiffView(props: { path: string; before: Uint8Array | null; 
         <div
           class="image-stack"
           data-testid="image-stack"
-          style={{ 'aspect-ratio': `${frame().w || 1} / ${frame().h || 1}`, width: `min(100%, ${frame().w || 300}px)` }}
+          style={{
+            'aspect-ratio': `${frame().w || 1} / ${frame().h || 1}`,
+            width: `min(100%, ${(frame().w || 300) * scale()}px)`,
+            'image-rendering': scale() > 1 ? 'pixelated' : 'auto',
+          }}
         >
-          {img(before!, 'image-before')}
+          {img(before!, 'image-before', false)}
           <div
             class="image-top"
             style={
               mode() === 'swipe' ? { 'clip-path': `inset(0 0 0 ${swipe()}%)` } : { opacity: String(opacity() / 100) }
             }
           >
-            {img(after!, 'image-after')}
+            {img(after!, 'image-after', false)}
           </div>
           <Show when={mode() === 'swipe'}>
             <div class="image-swipe-line" style={{ left: `${swipe()}%` }} />
           </Show>
         </div>
         <label class="image-slider">
-          {mode() === 'swipe' ? 'Old ◂ ▸ New' : 'Old ◂ opacity ▸ New'}
+          <span>Old</span>
           <input
             type="range"
             min="0"
             max="100"
+            aria-label={mode() === 'swipe' ? 'Swipe position' : 'Opacity of the new image'}
             value={mode() === 'swipe' ? swipe() : opacity()}
             data-testid="image-slider"
             onInput={(e) => (mode() === 'swipe' ? setSwipe : setOpacity)(Number(e.currentTarget.value))}
           />
+          <span>New</span>
         </label>
         <p class="diff-note muted" data-testid="image-dims">
           Old {dims(before!)} · New {dims(after!)}
+          {scaleNote()}
         </p>
       </Show>
     </div>

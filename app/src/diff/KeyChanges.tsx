@@ -95,8 +95,8 @@ function KeyTable(props: { title: 'Param' | 'Metric'; rows: KeyRow[] }) {
           <For each={props.rows}>
             {(r) => (
               <tr data-testid="key-row" data-key={r.key}>
-                <td class="muted">{r.path}</td>
-                <td class="mono">{r.key}</td>
+                <td class="muted key-name">{r.path}</td>
+                <td class="mono key-name">{r.key}</td>
                 <td class={`mono ${r.old === null ? 'muted' : 'key-old'}`}>{show(r.old)}</td>
                 <td class={`mono ${r.new === null ? 'muted' : 'key-new'}`}>{show(r.new)}</td>
                 <td class="mono" data-testid="key-change">
@@ -119,7 +119,7 @@ function EntryRows(props: { label: string; list: LockEntryChange[] }) {
       {(c) => (
         <tr data-testid="lock-entry">
           <td class="muted">{props.label}</td>
-          <td class="mono">{c.path}</td>
+          <td class="mono key-name">{c.path}</td>
           <td class="mono">
             {short(c.old)} → {short(c.new)}
           </td>
@@ -165,7 +165,7 @@ function StageDiff(props: { stage: LockStageDiff }) {
                 {(p) => (
                   <tr data-testid="lock-param">
                     <td class="muted">param</td>
-                    <td class="mono">
+                    <td class="mono key-name">
                       {p.file}: {p.key}
                     </td>
                     <td class="mono">
