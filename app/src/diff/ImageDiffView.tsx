@@ -70,10 +70,16 @@ export function ImageDiffView(props: { path: string; before: Uint8Array | null; 
     const d = s.size();
     return `${d ? `${d.w} × ${d.h} px` : '…'} · ${formatSize(s.bytes)}`;
   };
+  /** In the swipe and onion frames: each image at its share of the frame, so both keep their scale. */
+  const stacked = (s: Side) => {
+    const d = s.size();
+    const f = frame();
+    return d && f.w > 0 ? { width: `${(d.w / f.w) * 100}%` } : {};
+  };
   const img = (s: Side, testId: string, sized = true) => (
     <img
       src={s.url}
-      style={sized ? drawnWidth(s) : {}}
+      style={sized ? drawnWidth(s) : stacked(s)}
       alt={`${testId === 'image-before' ? 'old' : 'new'} version of ${props.path}`}
       data-testid={testId}
       onLoad={(e) => s.setSize({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })}

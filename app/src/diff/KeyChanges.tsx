@@ -95,7 +95,7 @@ function KeyTable(props: { title: 'Param' | 'Metric'; rows: KeyRow[] }) {
           <For each={props.rows}>
             {(r) => (
               <tr data-testid="key-row" data-key={r.key}>
-                <td class="muted key-name">{r.path}</td>
+                <td class="muted">{r.path}</td>
                 <td class="mono key-name">{r.key}</td>
                 <td class={`mono ${r.old === null ? 'muted' : 'key-old'}`}>{show(r.old)}</td>
                 <td class={`mono ${r.new === null ? 'muted' : 'key-new'}`}>{show(r.new)}</td>
