@@ -4,7 +4,8 @@
  * changes on top; a DVC folder added and pushed with the real `cairn`, changed and pushed again,
  * opens its file list and then a CSV and an image inside it after "Fetch both versions" (the
  * objects come from the server's DVC remote, verified); a PNG in git opens 2-up, swipe and onion
- * skin with its dimensions; "Hide whitespace" leaves only the real change.
+ * skin with its dimensions; "Hide whitespace" leaves only the real change; a long fold opens
+ * 20 lines at a time.
  * Set DIFF_SHOTS=DIR to also save screenshots (1400 and 390 px, light and dark).
  */
 import { execFile } from 'node:child_process';
@@ -60,6 +61,8 @@ function png(width: number, height: number, rgb: [number, number, number]): Buff
 const MODEL_BEFORE = 'def fit(x):\n    y = x * 2\n    return y\n\n\ndef score(y):\n    return y\n';
 // The first line of fit() only re-indented (whitespace), the return of score() really changed.
 const MODEL_AFTER = 'def fit(x):\n        y = x * 2\n    return y\n\n\ndef score(y):\n    return y + 1\n';
+/** 100 lines changed at lines 10 and 90: a 73-line fold between the two hunks. */
+const LONG = Array.from({ length: 100 }, (_, i) => `value_${i} = ${i}\n`);
 const lock = (model: string, lr: number) =>
   `schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n    - path: train.py\n      hash: md5\n      md5: 0123456789abcdef0123456789abcdef\n      size: 10\n    params:\n      params.yaml:\n        train.lr: ${lr}\n    outs:\n    - path: model.pkl\n      hash: md5\n      md5: ${model}\n      size: 20\n`;
 
@@ -128,6 +131,7 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
     write('metrics.json', '{"acc": 0.8, "loss": 0.3}\n');
     write('dvc.lock', lock('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 0.01));
     write('src/model.py', MODEL_BEFORE);
+    write('src/long.py', LONG.join(''));
     write('logo.png', png(4, 3, [200, 30, 30]));
     write('data/table.csv', 'id,name,score\n1,ada,0.50\n2,bob,0.70\n3,cy,0.90\n');
     write('data/notes.txt', 'first\nsecond\n');
@@ -140,6 +144,7 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
     write('metrics.json', '{"acc": 0.85, "loss": 0.3}\n');
     write('dvc.lock', lock('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 0.02));
     write('src/model.py', MODEL_AFTER);
+    write('src/long.py', LONG.map((l, i) => (i === 9 || i === 89 ? l.replace('= ', '= 1 + ') : l)).join(''));
     write('logo.png', png(6, 5, [30, 160, 30]));
     write('data/table.csv', 'id,name,score\n1,ada,0.50\n2,bob,0.75\n3,cy,0.90\n');
     write('data/notes.txt', 'first\nsecond, revised\n');
@@ -280,6 +285,29 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
     expect(await page.getByTestId('hide-whitespace').isChecked()).toBe(true);
     expect(await changed()).toEqual(['    return y', '    return y + 1']);
     await screenshot('text');
+  });
+
+  it('opens a long fold 20 lines down, 20 lines up, then whole', async () => {
+    await page.goto(commitUrl);
+    const long = fileDiff('src/long.py');
+    await long.getByTestId('change-row').click();
+    const table = long.getByTestId('text-diff');
+    await table.waitFor({ timeout: 30_000 });
+    const numbers = () =>
+      table.locator('tr.diff-line td.ln:nth-child(2)').evaluateAll((tds) => tds.map((td) => Number(td.textContent)));
+    // Hunks around lines 10 and 90 with 3 lines of context; the 73 lines between (14–86) are folded.
+    expect(await table.getByTestId('diff-unfold').nth(1).textContent()).toBe('↕ Show 73 unchanged lines');
+    await table.getByTestId('diff-expand-down').first().click();
+    await expect.poll(() => table.getByTestId('diff-unfold').nth(1).textContent()).toBe('↕ Show 53 unchanged lines');
+    expect(await numbers()).toContain(33);
+    expect(await numbers()).not.toContain(34);
+    await table.getByTestId('diff-expand-up').first().click();
+    await expect.poll(() => table.getByTestId('diff-unfold').nth(1).textContent()).toBe('↕ Show 33 unchanged lines');
+    expect(await numbers()).toContain(67);
+    expect(await numbers()).not.toContain(66);
+    await table.getByTestId('diff-unfold').nth(1).click();
+    await expect.poll(() => table.getByTestId('diff-unfold').count()).toBe(2);
+    expect(await numbers()).toContain(50);
     expect(errors).toEqual([]);
   });
 });
