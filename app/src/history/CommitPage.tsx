@@ -72,6 +72,7 @@ export default function CommitPage() {
             </h3>
             <ChangeDiffs
               ctx={ready(session)!.ctx}
+              handle={ready(session)!.handle}
               changes={d().changes}
               sides={{ owner: params.owner, repo: params.repo, before: d().parents[0] ?? d().oid, after: d().oid }}
             />
