@@ -8,6 +8,7 @@ import { Layout } from './shell/Layout.tsx';
  */
 const HomePage = lazy(() => import('./repos/RepoListPage.tsx'));
 const SignInPage = lazy(() => import('./sync/SignInPage.tsx'));
+const AccountPage = lazy(() => import('./account/AccountPage.tsx'));
 const AddDataPage = lazy(() => import('./data/AddDataPage.tsx'));
 const RepoPage = lazy(() => import('./pages/RepoPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
@@ -19,12 +20,14 @@ const ExperimentsPage = lazy(() => import('./experiments/ExperimentsPage.tsx'));
 const ComparePage = lazy(() => import('./experiments/ComparePage.tsx'));
 const RunPage = lazy(() => import('./experiments/RunPage.tsx'));
 const PipelinePage = lazy(() => import('./pipeline/PipelinePage.tsx'));
+const NotesPage = lazy(() => import('./notes/NotesPage.tsx'));
 
 export function App() {
   return (
     <Router root={Layout}>
       <Route path="/" component={HomePage} />
       <Route path="/sign-in" component={SignInPage} />
+      <Route path="/account" component={AccountPage} />
       <Route path="/:owner/:repo/add-data" component={AddDataPage} />
       <Route path="/:owner/:repo" component={RepoPage}>
         <Route path="/" component={RepoBrowser} />
@@ -36,6 +39,7 @@ export function App() {
         <Route path="/experiments/compare" component={ComparePage} />
         <Route path="/experiments/runs/:runId" component={RunPage} />
         <Route path={['/pipeline', '/pipeline/*rest']} component={PipelinePage} />
+        <Route path={['/notes', '/notes/:noteId']} component={NotesPage} />
         <Route path="/*rest" />
       </Route>
       <Route path="*404" component={NotFoundPage} />

@@ -2,7 +2,14 @@
 import { parentPort } from 'node:worker_threads';
 import { diffText } from '../../packages/core/src/diff/line-diff.ts';
 import { diffNotebooks } from '../../packages/core/src/diff/notebook-diff.ts';
+import { diffTables } from '../../packages/core/src/diff/table-diff.ts';
 
-parentPort?.on('message', (m: { type: 'text' | 'notebook'; before: string; after: string }) => {
-  parentPort?.postMessage(m.type === 'text' ? diffText(m.before, m.after) : diffNotebooks(m.before, m.after));
+parentPort?.on('message', (m: { type: 'text' | 'notebook' | 'table'; before: string; after: string }) => {
+  parentPort?.postMessage(
+    m.type === 'text'
+      ? diffText(m.before, m.after)
+      : m.type === 'notebook'
+        ? diffNotebooks(m.before, m.after)
+        : diffTables(m.before, m.after, { delimiter: ',' }),
+  );
 });

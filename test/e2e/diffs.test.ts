@@ -255,7 +255,9 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     expect(await out.locator('.muted').first().textContent()).toBe('01234567 → fedcba98 · 2.0 kB → 3.1 kB (+1.0 kB)');
     await expect
       .poll(() => dvc.getByTestId('dvc-missing').textContent(), { timeout: 30_000 })
-      .toBe('The old file list (01234567….dir) is not on this device.');
+      .toBe(
+        'The old file list (01234567….dir) is not on this device. The new file list (fedcba98….dir) is not on this device.',
+      );
     // The pointer file's own text diff is still there.
     expect(await dvc.locator('tr[data-kind="add"] td.code').allTextContents()).toContain('  size: 3072');
     expect(errors).toEqual([]);

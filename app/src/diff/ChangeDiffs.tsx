@@ -9,14 +9,23 @@ import { createEffect, createMemo, createResource, createSignal, For, on, Show }
 import { createListKeyboard } from '../files/list-keyboard.ts';
 import type { FileChange } from '../git/read-changes.ts';
 import type { ReadContext } from '../git/read-context.ts';
+import type { RepoHandle } from '../storage/repo-handle.ts';
 import { diffAnchor } from './anchor.ts';
+import { DataHandleContext } from './data-on-demand.tsx';
 import { detectRenamesIn } from './detect-renames.ts';
 import { entriesOf, withRenames } from './diff-entry.ts';
 import { type DiffSides, FileDiff } from './FileDiff.tsx';
+import { hasKeyChanges, KeyChanges } from './KeyChanges.tsx';
 import type { DiffLayout } from './TextDiffView.tsx';
 import './diff.css';
 
-export function ChangeDiffs(props: { ctx: ReadContext; changes: FileChange[]; sides: DiffSides }) {
+export function ChangeDiffs(props: {
+  ctx: ReadContext;
+  changes: FileChange[];
+  sides: DiffSides;
+  /** The open repository: lets DVC data not on this device be fetched for its diff. */
+  handle?: RepoHandle;
+}) {
   const [search] = useSearchParams<{ diff?: string; w?: string }>();
   const location = useLocation();
   const navigate = useNavigate();
@@ -69,65 +78,70 @@ export function ChangeDiffs(props: { ctx: ReadContext; changes: FileChange[]; si
   let list: HTMLDivElement | undefined;
   createListKeyboard(() => list);
   return (
-    <div class="change-diffs">
-      <div class="diff-toolbar" role="toolbar" aria-label="Diff view">
-        <span class="segmented">
+    <DataHandleContext.Provider value={props.handle}>
+      <div class="change-diffs">
+        <div class="diff-toolbar" role="toolbar" aria-label="Diff view">
+          <span class="segmented">
+            <button
+              type="button"
+              aria-pressed={layout() === 'unified'}
+              data-testid="layout-unified"
+              onClick={() => setOption('diff', undefined)}
+            >
+              Unified
+            </button>
+            <button
+              type="button"
+              aria-pressed={layout() === 'split'}
+              data-testid="layout-split"
+              onClick={() => setOption('diff', 'split')}
+            >
+              Split
+            </button>
+          </span>
+          <label>
+            <input
+              type="checkbox"
+              checked={ignoreWhitespace()}
+              data-testid="hide-whitespace"
+              onChange={(e) => setOption('w', e.currentTarget.checked ? '1' : undefined)}
+            />{' '}
+            Hide whitespace
+          </label>
           <button
             type="button"
-            aria-pressed={layout() === 'unified'}
-            data-testid="layout-unified"
-            onClick={() => setOption('diff', undefined)}
+            class="link-button"
+            data-testid="expand-all"
+            onClick={() =>
+              setOpen(open().size === entries().length ? new Set<string>() : new Set(entries().map((e) => e.path)))
+            }
           >
-            Unified
+            {open().size === entries().length && entries().length > 0 ? 'Collapse all' : 'Expand all'}
           </button>
-          <button
-            type="button"
-            aria-pressed={layout() === 'split'}
-            data-testid="layout-split"
-            onClick={() => setOption('diff', 'split')}
-          >
-            Split
-          </button>
-        </span>
-        <label>
-          <input
-            type="checkbox"
-            checked={ignoreWhitespace()}
-            data-testid="hide-whitespace"
-            onChange={(e) => setOption('w', e.currentTarget.checked ? '1' : undefined)}
-          />{' '}
-          Hide whitespace
-        </label>
-        <button
-          type="button"
-          class="link-button"
-          data-testid="expand-all"
-          onClick={() =>
-            setOpen(open().size === entries().length ? new Set<string>() : new Set(entries().map((e) => e.path)))
-          }
-        >
-          {open().size === entries().length && entries().length > 0 ? 'Collapse all' : 'Expand all'}
-        </button>
-        <Show when={renames.loading}>
-          <span class="muted">Looking for renames…</span>
+          <Show when={renames.loading}>
+            <span class="muted">Looking for renames…</span>
+          </Show>
+        </div>
+        <Show when={hasKeyChanges(entries())}>
+          <KeyChanges ctx={props.ctx} entries={entries()} />
         </Show>
+        <div class="change-list" ref={list} data-testid="change-list">
+          <For each={entries()}>
+            {(entry) => (
+              <FileDiff
+                entry={entry}
+                ctx={props.ctx}
+                sides={props.sides}
+                anchor={diffAnchor(entry.path)}
+                open={open().has(entry.path)}
+                onToggle={(v) => toggle(entry.path, v)}
+                layout={layout()}
+                ignoreWhitespace={ignoreWhitespace()}
+              />
+            )}
+          </For>
+        </div>
       </div>
-      <div class="change-list" ref={list} data-testid="change-list">
-        <For each={entries()}>
-          {(entry) => (
-            <FileDiff
-              entry={entry}
-              ctx={props.ctx}
-              sides={props.sides}
-              anchor={diffAnchor(entry.path)}
-              open={open().has(entry.path)}
-              onToggle={(v) => toggle(entry.path, v)}
-              layout={layout()}
-              ignoreWhitespace={ignoreWhitespace()}
-            />
-          )}
-        </For>
-      </div>
-    </div>
+    </DataHandleContext.Provider>
   );
 }

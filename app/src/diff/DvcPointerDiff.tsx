@@ -2,8 +2,8 @@
  * What changed in the data a `.dvc` file points to, as `dvc diff` says it: per out, the hash
  * and size before and after; for a tracked folder, the files added, deleted, modified and
  * renamed between the two `.dir` manifests (when both are in this device's data cache), each
- * opening its own content diff when both versions are on the device. Nothing is fetched or
- * written here: what is missing is named.
+ * opening its own content diff. What is not on this device (a file list, either version of a
+ * file) is named, with "Fetch both versions" when online (data-on-demand.tsx).
  */
 import type { DirChange, DirDiff } from '@cairn/core/diff/dir-diff';
 import { createResource, createSignal, For, Show } from 'solid-js';
@@ -12,6 +12,7 @@ import { type DvcOut, parseDvcPointer } from '../files/dvc-pointer.ts';
 import { objectId } from '../storage/blob-store.ts';
 import { getBlobStore } from '../storage/blobs.ts';
 import { formatSize } from '../viewers/view-file.ts';
+import { FetchMissing, OnDevice } from './data-on-demand.tsx';
 import { diffInWorker } from './diff-client.ts';
 import { FileDiffBody, type LoadSides } from './FileDiffBody.tsx';
 import { decodeText } from './file-kind.ts';
@@ -58,12 +59,21 @@ function DirChangeRow(props: { change: DirChange; out: DvcOut; layout: DiffLayou
       </button>{' '}
       <span class="muted">{sizeChange(c().before?.size, c().after?.size)}</span>
       <Show when={open()}>
-        <FileDiffBody
-          path={c().path}
-          load={cacheSides(props.out.algorithm, c().before?.md5 ?? null, c().after?.md5 ?? null)}
-          layout={props.layout}
-          ignoreWhitespace={false}
-        />
+        <OnDevice
+          algorithm={props.out.algorithm}
+          what="version"
+          sides={[
+            { side: 'old', md5: c().before?.md5 ?? null },
+            { side: 'new', md5: c().after?.md5 ?? null },
+          ]}
+        >
+          <FileDiffBody
+            path={c().path}
+            load={cacheSides(props.out.algorithm, c().before?.md5 ?? null, c().after?.md5 ?? null)}
+            layout={props.layout}
+            ignoreWhitespace={false}
+          />
+        </OnDevice>
       </Show>
     </li>
   );
@@ -71,21 +81,31 @@ function DirChangeRow(props: { change: DirChange; out: DvcOut; layout: DiffLayou
 
 function OutDiff(props: { before: DvcOut | null; after: DvcOut | null; layout: DiffLayout }) {
   const out = () => (props.after ?? props.before) as DvcOut;
-  const [dir] = createResource(
+  const [dir, { refetch }] = createResource(
     () => (props.before?.isDir || props.after?.isDir ? [props.before, props.after] : undefined),
-    async ([b, a]): Promise<DirDiff | { missing: string }> => {
+    async ([b, a]): Promise<DirDiff | { missing: string; oids: string[] }> => {
       const store = getBlobStore();
+      const absent: { side: string; oid: string }[] = [];
       const manifest = async (o: DvcOut | null | undefined, side: string) => {
         if (!o?.isDir) return [];
         const bytes = await store.get(o.object);
-        if (!bytes) throw new Error(`The ${side} file list (${o.oid.slice(0, 8)}….dir) is not on this device.`);
+        if (!bytes) {
+          absent.push({ side, oid: o.oid });
+          return [];
+        }
         return parseDirManifest(decodeText(bytes), o.oid);
       };
       try {
         const [before, after] = await Promise.all([manifest(b, 'old'), manifest(a, 'new')]);
+        if (absent.length > 0) {
+          const message = absent
+            .map((x) => `The ${x.side} file list (${x.oid.slice(0, 8)}….dir) is not on this device.`)
+            .join(' ');
+          return { missing: message, oids: absent.map((x) => x.oid) };
+        }
         return await diffInWorker({ type: 'dir', before, after });
       } catch (error) {
-        return { missing: (error as Error).message };
+        return { missing: (error as Error).message, oids: [] };
       }
     },
   );
@@ -100,22 +120,34 @@ function OutDiff(props: { before: DvcOut | null; after: DvcOut | null; layout: D
           {same() ? ' · data unchanged' : ''}
         </span>
       </div>
-      <Show when={dir()}>
+      {/* Keyed: the list of missing file lists and the diff are different views, redrawn when a fetch lands. */}
+      <Show when={dir()} keyed>
         {(d) =>
-          'missing' in d() ? (
-            <p class="diff-note muted" data-testid="dvc-missing">
-              {(d() as { missing: string }).missing}
-            </p>
+          'missing' in d ? (
+            <div>
+              <p class="diff-note muted" data-testid="dvc-missing">
+                {(d as { missing: string }).missing}
+              </p>
+              <Show when={(d as { oids: string[] }).oids.length > 0}>
+                <FetchMissing
+                  algorithm={out().algorithm}
+                  md5s={(d as { oids: string[] }).oids}
+                  count={[props.before, props.after].filter((o) => o?.isDir).length}
+                  what="file list"
+                  onDone={refetch}
+                />
+              </Show>
+            </div>
           ) : (
             <>
               <p class="diff-note" data-testid="dvc-summary">
                 {(() => {
-                  const s = (d() as DirDiff).summary;
+                  const s = (d as DirDiff).summary;
                   return `${s.added} added, ${s.deleted} deleted, ${s.modified} modified, ${s.renamed} renamed files`;
                 })()}
               </p>
               <ul class="dir-changes">
-                <For each={(d() as DirDiff).changes.slice(0, SHOWN_FILES)}>
+                <For each={(d as DirDiff).changes.slice(0, SHOWN_FILES)}>
                   {(c) => <DirChangeRow change={c} out={out()} layout={props.layout} />}
                 </For>
               </ul>
@@ -123,13 +155,22 @@ function OutDiff(props: { before: DvcOut | null; after: DvcOut | null; layout: D
           )
         }
       </Show>
-      <Show when={!out().isDir && !same() && props.before && props.after}>
-        <FileDiffBody
-          path={out().path}
-          load={cacheSides(out().algorithm, props.before?.oid ?? null, props.after?.oid ?? null)}
-          layout={props.layout}
-          ignoreWhitespace={false}
-        />
+      <Show when={!out().isDir && !same() && (props.before || props.after)}>
+        <OnDevice
+          algorithm={out().algorithm}
+          what="version"
+          sides={[
+            { side: 'old', md5: props.before?.oid ?? null },
+            { side: 'new', md5: props.after?.oid ?? null },
+          ]}
+        >
+          <FileDiffBody
+            path={out().path}
+            load={cacheSides(out().algorithm, props.before?.oid ?? null, props.after?.oid ?? null)}
+            layout={props.layout}
+            ignoreWhitespace={false}
+          />
+        </OnDevice>
       </Show>
     </div>
   );

@@ -15,6 +15,7 @@ import { DvcPointerDiff } from './DvcPointerDiff.tsx';
 import { DiffError, diffInWorker } from './diff-client.ts';
 import type { DiffEntry } from './diff-entry.ts';
 import { decodeText, diffKindOf, LOAD_ON_REQUEST_BYTES } from './file-kind.ts';
+import { ImageDiffView } from './ImageDiffView.tsx';
 import { NotebookDiffView } from './NotebookDiffView.tsx';
 import { TableDiffView } from './TableDiffView.tsx';
 import { type DiffLayout, TextDiffView } from './TextDiffView.tsx';
@@ -57,7 +58,7 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
   const [computed] = createResource(
     () => {
       const s = sides();
-      if (!s || s.kind === 'binary' || (big() && !requested())) return undefined;
+      if (!s || s.kind === 'binary' || s.kind === 'image' || (big() && !requested())) return undefined;
       return { ...s, ignoreWhitespace: props.ignoreWhitespace, key: tableKey() };
     },
     async (s): Promise<Computed> => {
@@ -106,7 +107,10 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
           Binary file not shown ({sizes()}).
         </p>
       </Show>
-      <Show when={sides()?.kind !== 'binary' && big() && !requested()}>
+      <Show when={sides()?.kind === 'image' && sides()}>
+        {(s) => <ImageDiffView path={props.path} before={s().before} after={s().after} />}
+      </Show>
+      <Show when={sides()?.kind !== 'binary' && sides()?.kind !== 'image' && big() && !requested()}>
         <p class="diff-note" data-testid="diff-big">
           Large diff ({sizes()}) not loaded.{' '}
           <button type="button" class="link-button" data-testid="diff-load" onClick={() => setRequested(true)}>
@@ -134,7 +138,7 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
               )}
             </Match>
             <Match when={c().kind === 'text' && (c() as Extract<Computed, { kind: 'text' }>)}>
-              {(t) => <TextDiffView diff={t().diff} layout={props.layout} />}
+              {(t) => <TextDiffView diff={t().diff} layout={props.layout} path={props.path} />}
             </Match>
           </Switch>
         )}

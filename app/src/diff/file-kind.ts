@@ -5,14 +5,19 @@
  */
 import { extensionOf, looksBinary } from '../viewers/pick-viewer.ts';
 
-export type DiffKind = 'notebook' | 'table' | 'text' | 'binary';
+export type DiffKind = 'notebook' | 'table' | 'text' | 'image' | 'binary';
+
+const IMAGE = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'ico', 'avif']);
+/** Past this many bytes on either side, an image diff is not drawn (the sizes are still said). */
+export const IMAGE_DIFF_BYTES = 50 * 1024 * 1024;
 
 /** Past this many bytes on either side, a diff waits for the user's "Load diff". */
 export const LOAD_ON_REQUEST_BYTES = 512 * 1024;
 
 export function diffKindOf(path: string, sides: (Uint8Array | null)[]): DiffKind {
-  if (sides.some((s) => s && looksBinary(s))) return 'binary';
   const ext = extensionOf(path.slice(path.lastIndexOf('/') + 1));
+  if (IMAGE.has(ext) && sides.every((s) => !s || s.length <= IMAGE_DIFF_BYTES)) return 'image';
+  if (sides.some((s) => s && looksBinary(s))) return 'binary';
   if (ext === 'ipynb') return 'notebook';
   if (ext === 'csv' || ext === 'tsv') return 'table';
   return 'text';

@@ -13,6 +13,7 @@ import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
+import { runCommit } from './RunCommit.tsx';
 import { type Column, cellText, cellValue, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
 import { experimentsDb, type RunRow } from './run-store.ts';
 import { columnLabel, ScatterChart } from './ScatterChart.tsx';
@@ -50,6 +51,15 @@ export default function ComparePage() {
       });
   });
   const runs = createMemo(() => rows().map((r) => keyedRun(r.run)));
+  /** Two runs that each name a commit: their code compared (`/compare/A...B`, oldest first). */
+  const codeCompare = createMemo(() => {
+    const list = runs();
+    if (list.length !== 2) return null;
+    const [a, b] = [...list].sort((x, y) => (x.startTime ?? 0) - (y.startTime ?? 0));
+    const ca = a && runCommit(a)?.commit;
+    const cb = b && runCommit(b)?.commit;
+    return ca && cb && ca !== cb ? `/${repo()}/compare/${ca}...${cb}` : null;
+  });
   const cols = createMemo(() => columnsOf(runs()).filter((c) => c.kind !== 'attr'));
   const differing = createMemo(() => new Set(differingColumns(runs(), cols(), 'last').map((c) => c.id)));
   const metrics = createMemo(() => cols().filter((c) => c.kind === 'metric'));
@@ -128,6 +138,16 @@ export default function ComparePage() {
         <p>
           Comparing {runs().length} {runs().length === 1 ? 'run' : 'runs'}.{' '}
           <a href={`/${repo()}/experiments`}>Back to all runs</a>
+          <Show when={codeCompare()}>
+            {(href) => (
+              <>
+                {' · '}
+                <a href={href()} data-testid="compare-code-two">
+                  Compare code
+                </a>
+              </>
+            )}
+          </Show>
         </p>
         <section class="cmp-section">
           <h2>Params and metrics</h2>

@@ -7,6 +7,7 @@ import { ReadErrorNotice } from '../files/ReadErrorNotice.tsx';
 import { RepoStatus } from '../files/RepoStatus.tsx';
 import { ready } from '../files/ready.ts';
 import { commitUrl, treeUrl } from '../files/urls.ts';
+import { TargetNote } from '../notes/TargetNote.tsx';
 import { exactDate, relativeDate } from './format-date.ts';
 import './history.css';
 
@@ -61,11 +62,17 @@ export default function CommitPage() {
                 <A href={treeUrl(params.owner, params.repo, d().oid)}>Browse files</A>
               </p>
             </header>
+            <TargetNote
+              repo={`${params.owner}/${params.repo}`}
+              target={{ kind: 'commit', sha: d().oid }}
+              title="Commit note"
+            />
             <h3 class="changes-title">
               {d().changes.length} changed {d().changes.length === 1 ? 'file' : 'files'}
             </h3>
             <ChangeDiffs
               ctx={ready(session)!.ctx}
+              handle={ready(session)!.handle}
               changes={d().changes}
               sides={{ owner: params.owner, repo: params.repo, before: d().parents[0] ?? d().oid, after: d().oid }}
             />

@@ -76,6 +76,7 @@ export default function CompareCommitsPage() {
             </h3>
             <ChangeDiffs
               ctx={ready(session)!.ctx}
+              handle={ready(session)!.handle}
               changes={c().changes}
               sides={{ owner: params.owner, repo: params.repo, before: c().from ?? c().base, after: c().head }}
             />

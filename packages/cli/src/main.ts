@@ -9,6 +9,7 @@ import { CliError } from './cli-error.ts';
 import { add } from './commands/add.ts';
 import { checkout } from './commands/checkout.ts';
 import { dag } from './commands/dag.ts';
+import { dataDiff, keysDiff } from './commands/diff.ts';
 import { init } from './commands/init.ts';
 import { pull, push } from './commands/push-pull.ts';
 import { repro } from './commands/repro.ts';
@@ -25,6 +26,10 @@ commands:
   checkout [TARGET…]               restore tracked data from the cache
   push [TARGET…] [-r REMOTE] [-j N]  upload cached data to a DVC HTTP remote
   pull [TARGET…] [-r REMOTE] [-j N]  download data from the remote and check it out
+  diff [A_REV [B_REV]] [--json|--md] [--show-hash] [--hide-missing] [--targets PATH…]
+                                   tracked data added/deleted/renamed/modified (HEAD → workspace)
+  params diff [A_REV [B_REV]] [--all] [--json|--md] [--no-path] [--targets FILE…]
+  metrics diff [A_REV [B_REV]] [--all] [--json|--md] [--no-path] [--precision N] [--targets FILE…]
 
 common options: -q/--quiet, -h/--help`;
 
@@ -41,10 +46,24 @@ const OPTIONS = {
   outs: { type: 'boolean', short: 'o' },
   full: { type: 'boolean' },
   jobs: { type: 'string', short: 'j' },
+  all: { type: 'boolean', default: false },
+  md: { type: 'boolean', default: false },
+  'no-path': { type: 'boolean', default: false },
+  'show-hash': { type: 'boolean', default: false },
+  'hide-missing': { type: 'boolean', default: false },
+  precision: { type: 'string' },
+  targets: { type: 'string', multiple: true },
 } as const;
 
 export async function run(argv: string[], cwd = process.cwd()): Promise<number> {
-  const [command, ...rest] = argv;
+  let [command, ...rest] = argv;
+  // Two-word commands: `params diff`, `metrics diff`.
+  if ((command === 'params' || command === 'metrics') && rest[0] === 'diff') {
+    command = `${command} diff`;
+    rest = rest.slice(1);
+  } else if (command === 'params' || command === 'metrics') {
+    throw new CliError('usage', `${command}: expected a sub-command: diff`);
+  }
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
@@ -75,7 +94,7 @@ export async function run(argv: string[], cwd = process.cwd()): Promise<number> 
       return status(cwd, { quiet: v.quiet, json: v.json });
     case 'dag':
       if (positionals.length > 1) throw new CliError('usage', 'dag: at most one TARGET');
-      dag(cwd, positionals[0], v.mermaid ? 'mermaid' : v.dot ? 'dot' : 'text', { outs: v.outs, full: v.full });
+      await dag(cwd, positionals[0], v.mermaid ? 'mermaid' : v.dot ? 'dot' : 'text', { outs: v.outs, full: v.full });
       return 0;
     case 'repro':
       await repro(cwd, positionals, { dry: v.dry, force: v.force, quiet: v.quiet });
@@ -89,6 +108,26 @@ export async function run(argv: string[], cwd = process.cwd()): Promise<number> 
     case 'pull':
       await pull(cwd, positionals, transfer);
       return 0;
+    case 'diff':
+    case 'params diff':
+    case 'metrics diff': {
+      if (v.json && v.md) throw new CliError('usage', `${command}: --json and --md cannot be used together`);
+      const precision = v.precision === undefined ? undefined : Number(v.precision);
+      if (precision !== undefined && (!Number.isInteger(precision) || precision < 0))
+        throw new CliError('usage', `--precision expects a whole number, got '${v.precision}'`);
+      const o = {
+        json: v.json,
+        md: v.md,
+        all: v.all,
+        noPath: v['no-path'],
+        showHash: v['show-hash'],
+        hideMissing: v['hide-missing'],
+        targets: v.targets ?? [],
+        ...(precision !== undefined ? { precision } : {}),
+      };
+      if (command === 'diff') return dataDiff(cwd, positionals, o);
+      return keysDiff(cwd, command === 'params diff' ? 'params' : 'metrics', positionals, o);
+    }
     default:
       throw new CliError('usage', `'${command}' is not a cairn command. See 'cairn --help'.`);
   }

@@ -58,3 +58,41 @@ export function splitRows(rows: readonly DiffRow[], start = 0, end = rows.length
   }
   return out;
 }
+
+/** Lines a fold has shown from its top (below the change before it) and its bottom (above the next). */
+export interface FoldReveal {
+  top: number;
+  bottom: number;
+}
+
+/**
+ * The blocks with each fold partly opened, as GitHub's "expand up / down": `revealed` is keyed
+ * by the fold's start row in `blocks`. A fold left with no hidden rows becomes rows; neighbouring
+ * rows blocks merge.
+ */
+export function revealFolds(blocks: readonly DiffBlock[], revealed: ReadonlyMap<number, FoldReveal>): DiffBlock[] {
+  const out: DiffBlock[] = [];
+  const push = (b: DiffBlock) => {
+    if (b.end <= b.start) return;
+    const last = out[out.length - 1];
+    if (last && last.type === 'rows' && b.type === 'rows' && last.end === b.start) last.end = b.end;
+    else out.push({ ...b });
+  };
+  for (const b of blocks) {
+    const r = b.type === 'fold' ? revealed.get(b.start) : undefined;
+    if (!r) {
+      push(b);
+      continue;
+    }
+    const top = Math.max(0, r.top);
+    const bottom = Math.max(0, r.bottom);
+    if (top + bottom >= b.end - b.start) {
+      push({ type: 'rows', start: b.start, end: b.end });
+      continue;
+    }
+    push({ type: 'rows', start: b.start, end: b.start + top });
+    push({ type: 'fold', start: b.start + top, end: b.end - bottom });
+    push({ type: 'rows', start: b.end - bottom, end: b.end });
+  }
+  return out;
+}

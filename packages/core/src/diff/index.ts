@@ -5,7 +5,9 @@
  */
 
 export * from './dir-diff.ts';
+export * from './dvc-diff.ts';
 export * from './fold-context.ts';
+export * from './key-diff.ts';
 export * from './line-diff.ts';
 export * from './notebook-cells.ts';
 export * from './notebook-diff.ts';
