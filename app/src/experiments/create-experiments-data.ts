@@ -160,6 +160,7 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   let merged: RunRow[] | null = null;
   let positions: Map<string, number> | null = null;
   let publishedAt = 0;
+  let appended = false;
   const mergePage = (runs: readonly Run[], more: boolean, version: number) => {
     if (disposed) return;
     // A read of the store in progress ends with rows from before this page: read once more.
@@ -170,7 +171,7 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
       merged = rows().slice();
       positions = new Map(merged.map((r, i) => [r.id, i]));
     }
-    const list = merged;
+    let list = merged;
     const at = positions as Map<string, number>;
     for (const run of runs) {
       const row: RunRow = { repo: id, id: run.id, origin: 'mlflow', run };
@@ -179,10 +180,17 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
         at.set(run.id, list.length);
         dirty.add(Math.floor(list.length / BLOCK_RUNS));
         list.push(row);
+        appended = true;
       } else {
         list[i] = row;
         dirty.add(Math.floor(i / BLOCK_RUNS));
       }
+    }
+    // The last page puts the rows in the store's order (by id), as a read of the store would:
+    // runs that tie in a sort keep their places when the store is read again later.
+    if (!more && appended) {
+      list = list.slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      snapshotOrder = false;
     }
     const now = performance.now();
     // Each update costs the page a sort and a filter of every run: fewer as the list grows.
@@ -195,6 +203,7 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     if (!more) {
       merged = null;
       positions = null;
+      appended = false;
       if (rowsVersion !== null) snapshotSoon();
     }
   };
@@ -217,6 +226,8 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
         setRows(merged.slice());
         merged = null;
         positions = null;
+        appended = false;
+        snapshotOrder = false;
       }
       setFeedNote(`Could not reach the run feed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
