@@ -9,6 +9,7 @@ export * from './dvc/index.ts';
 export * from './errors/index.ts';
 export * from './hash/index.ts';
 export * from './metrics/index.ts';
+export * from './names/index.ts';
 export * from './params/index.ts';
 export * from './pipeline/index.ts';
 export * from './runs/index.ts';

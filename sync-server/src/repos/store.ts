@@ -1,5 +1,5 @@
+import { isValidRepoName } from '@cairn/core/names';
 import { AccountsError } from '../accounts/errors.ts';
-import { isValidRepoName } from '../accounts/names.ts';
 import { migrateAccounts } from '../accounts/schema.ts';
 import type { Db } from '../db/database.ts';
 
