@@ -6,6 +6,7 @@
 export * from './cache/index.ts';
 export * from './dagshub/index.ts';
 export * from './dvc/index.ts';
+export * from './dvc-remote/index.ts';
 export * from './errors/index.ts';
 export * from './hash/index.ts';
 export * from './metrics/index.ts';

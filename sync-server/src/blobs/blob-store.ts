@@ -22,8 +22,6 @@ export interface BlobStore {
   sweep(): Promise<number>;
 }
 
-export const MD5_HEX = /^[0-9a-f]{32}$/;
-
 /** The bytes did not hash to the name they were sent under. */
 export class BlobHashMismatchError extends Error {
   readonly code = 'blob_hash_mismatch' as const;

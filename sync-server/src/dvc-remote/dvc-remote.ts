@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { type ObjectName, parseObjectName } from '@cairn/core/cache';
+import {
+  BATCH_MISSING_HEADER,
+  BATCH_MISSING_PATH,
+  type BatchMissingResponse,
+  readBatchMissingRequest,
+} from '@cairn/core/dvc-remote';
 import { AccountsError } from '../accounts/errors.ts';
-import { isRecord, readJsonBody } from '../accounts/json-body.ts';
+import { readJsonBody } from '../accounts/json-body.ts';
 import type { AccountSettings } from '../accounts/settings.ts';
 import { getAccess, type Permission, type RepoRecord } from '../auth/access.ts';
 import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
@@ -10,8 +17,8 @@ import type { ServerContext } from '../context.ts';
 import { sendError, sendJson } from '../http/respond.ts';
 import { checkDirManifest, DirManifestError } from './dir-manifest.ts';
 import type { ObjectIndex } from './object-index.ts';
-import { type ObjectName, OID, parseObjectName, parseRemoteAddress } from './object-path.ts';
 import { parseRange } from './range.ts';
+import { parseRemoteAddress } from './remote-address.ts';
 
 /**
  * The DVC HTTP remote at `/owner/repo.dvc/` (FORMATS.md §2): HEAD and GET (with a single byte
@@ -20,8 +27,6 @@ import { parseRange } from './range.ts';
  * object exists; `.dir` manifests are also parsed. The batch call
  * `POST /owner/repo.dvc/missing {"oids": […]}` (also `hashes`) answers `{"missing": […]}`.
  */
-/** Header on `GET <remote>/missing` that marks a remote offering the batch call. */
-export const BATCH_MISSING_HEADER = 'Cairn-Batch-Missing';
 
 export interface DvcRemoteDeps {
   ctx: ServerContext;
@@ -37,9 +42,8 @@ function legacyIndexKey(oid: string): string {
   return `dvc2/${oid}`;
 }
 
-/** Largest batch-missing request: 100k oids of ~40 bytes. */
+/** Largest batch-missing request body: MAX_BATCH_OIDS (100k) oids of ~40 bytes. */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
-const MAX_BATCH_OIDS = 100_000;
 
 export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
   const { ctx, store, legacyStore, index, settings } = deps;
@@ -74,7 +78,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
    * (no CRLF to normalise) so they are valid at both paths; the reverse is not true.
    */
   async function locate(repoId: number, obj: ObjectName) {
-    if (obj.layout === 'dvc2' && index.get(repoId, legacyIndexKey(obj.oid))) {
+    if (obj.layout === 'v2' && index.get(repoId, legacyIndexKey(obj.oid))) {
       const stat = await legacyStore.stat(obj.md5);
       if (stat) return { known: true, stat, from: legacyStore };
     }
@@ -137,7 +141,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         checkDirManifest(bytes);
         source = Readable.from([bytes]);
       }
-      const legacy = obj.layout === 'dvc2';
+      const legacy = obj.layout === 'v2';
       const { size, created } = await (legacy ? legacyStore : store).write(obj.md5, source, { maxBytes: limit });
       index.add(repo.id, legacy ? legacyIndexKey(obj.oid) : obj.oid, size);
       ctx.log.debug('dvc object stored', { repo: repo.id, oid: obj.oid, size, created });
@@ -163,27 +167,13 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
   }
 
   async function missing(req: IncomingMessage, res: ServerResponse, repo: { id: number }) {
-    const body = await readJsonBody(req, MAX_BATCH_BYTES);
-    const list = isRecord(body) ? (body.oids ?? body.hashes) : undefined;
-    if (!Array.isArray(list) || list.length > MAX_BATCH_OIDS) {
-      throw new AccountsError(
-        'bad_request',
-        400,
-        `Send {"oids": [...]} with at most ${MAX_BATCH_OIDS} object ids (32 hex digits, optionally ending in .dir).`,
-      );
+    const request = readBatchMissingRequest(await readJsonBody(req, MAX_BATCH_BYTES));
+    if (!request.ok) {
+      const { message, index: at } = request.problem;
+      throw new AccountsError('bad_request', 400, message, at === undefined ? undefined : { index: at });
     }
-    const bad = list.findIndex((o) => typeof o !== 'string' || !OID.test(o));
-    if (bad >= 0) {
-      throw new AccountsError(
-        'bad_request',
-        400,
-        `Item ${bad} is not an object id (32 lowercase hex, optional .dir).`,
-        {
-          index: bad,
-        },
-      );
-    }
-    sendJson(res, 200, { missing: index.missing(repo.id, list as string[]) });
+    const answer: BatchMissingResponse = { missing: index.missing(repo.id, request.oids) };
+    sendJson(res, 200, answer);
   }
 
   return {
@@ -199,7 +189,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
       const method = req.method ?? 'GET';
       const writing = method === 'POST' || method === 'PUT';
       try {
-        if (address.rest === 'missing' || address.rest === 'api/missing') {
+        if (address.rest === BATCH_MISSING_PATH || address.rest === `api/${BATCH_MISSING_PATH}`) {
           // GET/HEAD describe the batch call without side effects, so a client can tell a Cairn
           // remote from a plain DVC HTTP remote before it POSTs (a plain one would store the body).
           if (method === 'GET' || method === 'HEAD') {
@@ -217,7 +207,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         if (method !== 'GET' && method !== 'HEAD' && !writing) return methodNotAllowed(res, 'GET, HEAD, POST, PUT');
         const repo = authorize(req, res, url, address.owner, address.repo, writing ? 'write' : 'read');
         if (!repo) return;
-        const obj = parseObjectName(address.rest);
+        const obj = parseObjectName(address.rest) ?? null;
         if (!obj) {
           if (writing) {
             return sendError(

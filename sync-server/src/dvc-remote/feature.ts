@@ -4,7 +4,7 @@ import type { Feature } from '../cairn.ts';
 import type { ServerContext } from '../context.ts';
 import { makeDvcRemoteHandler } from './dvc-remote.ts';
 import { makeObjectIndex } from './object-index.ts';
-import { parseRemoteAddress } from './object-path.ts';
+import { parseRemoteAddress } from './remote-address.ts';
 
 /**
  * The DVC remote feature: `/owner/repo.dvc/…`. Leftover temp files of uploads cut short by a
