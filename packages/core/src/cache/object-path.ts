@@ -5,6 +5,7 @@
  * A repository can hold both; the layout is decided per entry from its hash algorithm.
  * Object ids are validated before they become paths: names are data, not paths.
  */
+import { CairnError } from '../errors/cairn-error.ts';
 import type { HashAlgorithm } from '../hash/file-hash.ts';
 
 export type CacheLayout = 'v3' | 'v2';
@@ -14,14 +15,8 @@ export const MD5_HEX = /^[0-9a-f]{32}$/;
 /** A DVC object id: an MD5, optionally with `.dir` (directory manifests are stored under the suffixed id). */
 export const OID_PATTERN = /^[0-9a-f]{32}(\.dir)?$/;
 
-export class CacheError extends Error {
+export class CacheError extends CairnError<'invalid_oid' | 'invalid_object_path' | 'hash_mismatch'> {
   override readonly name = 'CacheError';
-  constructor(
-    readonly code: 'invalid_oid' | 'invalid_object_path' | 'hash_mismatch',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function isValidOid(oid: string): boolean {

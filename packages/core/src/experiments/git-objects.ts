@@ -9,6 +9,7 @@
  * Formats: gitformat-pack(5) (idx v2, pack entry headers, delta copy/insert opcodes) and
  * gitformat-loose / git-cat-file (`<type> <size>\0<content>`).
  */
+import { CairnError } from '../errors/cairn-error.ts';
 import type { GitCommitInfo, GitPerson, GitTreeEntry } from './git-reader.ts';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
@@ -30,9 +31,11 @@ export interface GitObjectFiles {
 }
 
 /** A malformed pack, index or object: the store is damaged (or not one we can read). */
-export class GitObjectError extends Error {
+export class GitObjectError extends CairnError<'git_object'> {
   override readonly name = 'GitObjectError';
-  readonly code = 'git_object' as const;
+  constructor(message: string) {
+    super('git_object', message);
+  }
 }
 
 const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
