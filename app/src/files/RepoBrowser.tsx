@@ -152,7 +152,7 @@ export default function RepoBrowser() {
       <Show when={ready(session)}>
         {(s) => (
           <Switch>
-            <Match when={error()?.code === 'EMPTY_REPOSITORY'}>
+            <Match when={error()?.code === 'empty_repository'}>
               <div class="notice" data-testid="empty-repo">
                 <p>This repository has no commits yet. Add files or data to make the first one.</p>
               </div>

@@ -47,7 +47,7 @@ export function makeBrowseSource(session: RepoSession, commit: string): BrowseSo
 export async function loadBrowse(session: RepoSession, segments: readonly string[]): Promise<BrowseState> {
   const { ctx } = session;
   if (segments.length === 0 && (await listRefs(ctx)).branches.length === 0) {
-    throw new GitReadError('EMPTY_REPOSITORY', 'This repository has no commits yet.');
+    throw new GitReadError('empty_repository', 'This repository has no commits yet.');
   }
   const { rev, path } = segments.length
     ? await splitRevisionAndPath(ctx, segments)

@@ -75,7 +75,7 @@ describe('fetching data objects', () => {
     try {
       const error = await downloadObject(remote, store, 'md5', md5hex(crlf)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DataFetchError);
-      expect((error as DataFetchError).code).toBe('DATA_CORRUPT');
+      expect((error as DataFetchError).code).toBe('data_corrupt');
     } finally {
       fs.writeFileSync(file, original);
     }
@@ -86,6 +86,6 @@ describe('fetching data objects', () => {
   it('says when the server does not have the object', async () => {
     const store = new DexieBlobStore(makeDb('fetch-test-3'));
     const error = await downloadObject(remote, store, 'md5', md5hex('never pushed')).catch((e: unknown) => e);
-    expect((error as DataFetchError).code).toBe('DATA_NOT_ON_SERVER');
+    expect((error as DataFetchError).code).toBe('data_not_on_server');
   });
 });

@@ -159,7 +159,7 @@ function manifestEntries(out: PlacedOut, manifest: readonly ManifestEntry[], sub
 }
 
 function notFound(path: string): GitReadError {
-  return new GitReadError('PATH_NOT_FOUND', `“${path}” does not exist at this revision.`, { path });
+  return new GitReadError('path_not_found', `“${path}” does not exist at this revision.`, { path });
 }
 
 /**

@@ -2,19 +2,13 @@
  * Typed failures of the read side. The UI maps `code` to a message and an action; nobody
  * matches on message text.
  */
+import { CairnError } from '@cairn/core/errors';
 
-export type GitReadErrorCode = 'REF_NOT_FOUND' | 'PATH_NOT_FOUND' | 'NOT_A_FOLDER' | 'NOT_A_FILE' | 'EMPTY_REPOSITORY';
+export type GitReadErrorCode = 'ref_not_found' | 'path_not_found' | 'not_a_folder' | 'not_a_file' | 'empty_repository';
 
-export class GitReadError extends Error {
+export class GitReadError extends CairnError<GitReadErrorCode, { ref?: string; path?: string }> {
   override readonly name = 'GitReadError';
-  constructor(
-    readonly code: GitReadErrorCode,
-    message: string,
-    readonly data: { ref?: string; path?: string } = {},
-  ) {
-    super(message);
-  }
-  toJSON() {
-    return { name: this.name, code: this.code, message: this.message, data: this.data };
+  constructor(code: GitReadErrorCode, message: string, data: { ref?: string; path?: string } = {}) {
+    super(code, message, data);
   }
 }

@@ -51,7 +51,7 @@ export async function resolveRevision(ctx: ReadContext, rev: string): Promise<Re
   const peel = async (oid: string) => (await git.readCommit({ fs, dir, oid, cache })).oid;
   if (rev === 'HEAD') {
     const oid = await git.resolveRef({ fs, dir, ref: 'HEAD' }).catch(() => null);
-    if (!oid) throw new GitReadError('EMPTY_REPOSITORY', 'This repository has no commits yet.', { ref: rev });
+    if (!oid) throw new GitReadError('empty_repository', 'This repository has no commits yet.', { ref: rev });
     return { oid: await peel(oid), kind: 'branch', name: rev };
   }
   for (const [kind, prefix] of [
@@ -68,7 +68,7 @@ export async function resolveRevision(ctx: ReadContext, rev: string): Promise<Re
       if (oid) return { oid, kind: 'commit', name: rev };
     }
   }
-  throw new GitReadError('REF_NOT_FOUND', `No branch, tag or commit is called “${rev}”.`, { ref: rev });
+  throw new GitReadError('ref_not_found', `No branch, tag or commit is called “${rev}”.`, { ref: rev });
 }
 
 /**

@@ -10,7 +10,9 @@
  * The store does not hash: callers verify bytes against the id before `commit` (add-data
  * hashes as it writes; sync re-hashes what it downloads).
  */
+
 import { OID_PATTERN } from '@cairn/core/cache';
+import { CairnError } from '@cairn/core/errors';
 import type { HashAlgorithm } from '@cairn/core/hash/index';
 import { InvalidOidError } from './errors.ts';
 
@@ -92,10 +94,9 @@ export interface BlobStore {
   sweep(graceMs?: number): Promise<number>;
 }
 
-export class BlobNotFoundError extends Error {
-  readonly code = 'blob-not-found' as const;
+export class BlobNotFoundError extends CairnError<'blob_not_found'> {
   constructor(readonly id: string) {
-    super(`The data object ${id} is not on this device.`);
+    super('blob_not_found', `The data object ${id} is not on this device.`);
     this.name = 'BlobNotFoundError';
   }
 }

@@ -81,7 +81,7 @@ describe('DexieBlobStore', () => {
     try {
       const error = await store.put(B, new TextEncoder().encode('b')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageFullError);
-      expect((error as StorageFullError).code).toBe('storage-full');
+      expect((error as StorageFullError).code).toBe('storage_full');
     } finally {
       proto.add = realAdd;
       proto.put = realPut;

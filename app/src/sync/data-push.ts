@@ -12,7 +12,9 @@
  * same hex, which is the same bytes only if it has the same size (md5-dos2unix equal and no
  * CRLF dropped), so a size that differs means the legacy bytes are still missing.
  */
+
 import { BATCH_MISSING_PATH, type BatchMissingRequest, readBatchMissingResponse } from '@cairn/core/dvc-remote';
+import { CairnError } from '@cairn/core/errors';
 import { authHeaders } from '../git/clone.ts';
 import { AuthRequiredError, ServerUnreachableError } from '../git/errors.ts';
 import { dvcRemoteUrl } from '../git/urls.ts';
@@ -30,14 +32,13 @@ export interface DataPushProgress {
   current: ReferencedObject | null;
 }
 
-export class DataPushError extends Error {
-  readonly code = 'data-push-failed' as const;
+export class DataPushError extends CairnError<'data_push_failed'> {
   constructor(
     readonly oid: string,
     readonly status: number,
     detail = '',
   ) {
-    super(`The server refused data object ${oid} (${status})${detail ? `: ${detail}` : ''}.`);
+    super('data_push_failed', `The server refused data object ${oid} (${status})${detail ? `: ${detail}` : ''}.`);
     this.name = 'DataPushError';
   }
 }

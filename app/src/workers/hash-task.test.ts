@@ -144,7 +144,7 @@ describe('hashBatch', () => {
     } finally {
       proto.add = realAdd;
     }
-    expect(outcome.type === 'failed' && [outcome.code, outcome.stored]).toEqual(['storage-full', []]);
+    expect(outcome.type === 'failed' && [outcome.code, outcome.stored]).toEqual(['storage_full', []]);
     expect(await store.missing(files.map((b) => objectId('md5', md5hex(b))))).toHaveLength(files.length);
     expect(await store.usage()).toEqual({ count: 1, bytes: 50 });
   });

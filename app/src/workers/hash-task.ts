@@ -46,10 +46,10 @@ const nameOf = (file: Blob) => (file instanceof File ? file.name : 'a file');
 
 function failure(error: unknown, file: Blob | null, stored: string[]): TaskOutcome {
   const e = error as { code?: unknown; message?: unknown };
-  const code = typeof e?.code === 'string' ? e.code : 'read-failed';
+  const code = typeof e?.code === 'string' ? e.code : 'read_failed';
   const text = typeof e?.message === 'string' ? e.message : String(error);
   // A storage error already says what happened; a read error needs the file it is about.
-  const message = code === 'read-failed' && file ? `"${nameOf(file)}": ${text}` : text;
+  const message = code === 'read_failed' && file ? `"${nameOf(file)}": ${text}` : text;
   return { type: 'failed', code, message, stored };
 }
 
