@@ -1,27 +1,32 @@
+import { CairnError } from '@cairn/core/errors';
+
 /**
  * Typed errors of accounts, repositories and authorisation. Each has a literal `code` (sent to
  * clients in `{error: {code, message}}`) and the HTTP status it maps to.
  */
-export class AccountsError extends Error {
+/** Cairn's own API error codes (sent to clients in `{error: {code, message}}`). */
+export type AccountsErrorCode =
+  | 'bad_request'
+  | 'malformed_json'
+  | 'invalid_name'
+  | 'name_taken'
+  | 'not_found'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'invalid_credentials'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'method_not_allowed'
+  | 'import_failed';
+
+export class AccountsError extends CairnError<AccountsErrorCode> {
   constructor(
-    readonly code:
-      | 'bad_request'
-      | 'malformed_json'
-      | 'invalid_name'
-      | 'name_taken'
-      | 'not_found'
-      | 'unauthorized'
-      | 'forbidden'
-      | 'invalid_credentials'
-      | 'payload_too_large'
-      | 'unsupported_media_type'
-      | 'method_not_allowed'
-      | 'import_failed',
+    code: AccountsErrorCode,
     readonly status: number,
     message: string,
-    readonly data: Record<string, unknown> = {},
+    data: Record<string, unknown> = {},
   ) {
-    super(message);
+    super(code, message, data);
     this.name = 'AccountsError';
   }
 }

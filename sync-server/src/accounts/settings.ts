@@ -2,6 +2,7 @@
  * Settings of accounts, git, imports and the DVC remote, from environment variables
  * (documented in README). Every resource a client can make the server hold is bounded here.
  */
+import { CairnError } from '@cairn/core/errors';
 export interface AccountSettings {
   /** Password of the first admin (else a random one is printed once). */
   adminPassword: string | null;
@@ -19,10 +20,9 @@ export interface AccountSettings {
   importIntervalSeconds: number;
 }
 
-export class SettingsError extends Error {
-  readonly code = 'bad_setting' as const;
-  constructor(readonly data: { variable: string; value: string }) {
-    super(`${data.variable} has a value the server cannot use: ${JSON.stringify(data.value)}`);
+export class SettingsError extends CairnError<'bad_setting', { variable: string; value: string }> {
+  constructor(data: { variable: string; value: string }) {
+    super('bad_setting', `${data.variable} has a value the server cannot use: ${JSON.stringify(data.value)}`, data);
     this.name = 'SettingsError';
   }
 }
