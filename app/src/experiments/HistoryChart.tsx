@@ -12,7 +12,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { HistoryRequest, HistoryResponse } from './history-protocol.ts';
 import { columnsOfPoints, prepareHistory, seriesOfColumns, smooth, type XAxis } from './history-series.ts';
 import { RAMP } from './parallel-coords.ts';
-import { workerCalls } from './worker-calls.ts';
+import { workerCalls } from '../workers/worker-calls.ts';
 
 // One worker for every chart of the tab, started with the first chart and kept.
 let nextRequest = 1;

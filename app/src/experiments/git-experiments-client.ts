@@ -5,7 +5,7 @@
 import type { GitExperiment } from '@cairn/core/experiments/index';
 import type { ScanRequest, ScanResponse } from './git-experiments-protocol.ts';
 import { type ExperimentsDb, savedGitExperiment, saveGitExperiments } from './run-store.ts';
-import { workerCalls } from './worker-calls.ts';
+import { workerCalls } from '../workers/worker-calls.ts';
 
 let nextId = 1;
 // A worker that fails to load or crashes answers nobody: fail what waits, start afresh next time.
