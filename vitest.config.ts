@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * One `vitest run` runs every layer, each as its own project:
  * - unit: pure and Node tests beside the code (`*.test.ts`) in packages/, sync-server/ and app/
- *   (app tests that need IndexedDB use fake-indexeddb through the storage setup file);
+ *   (app tests that need IndexedDB use fake-indexeddb through the storage setup file), and
+ *   `test/repo`, checks on the repository itself (self-contained, fixtures with their origin);
  * - integration: `test/integration`, the real server on 127.0.0.1 with a temporary data folder;
  * - e2e: `test/e2e`, the built app in real headless Chromium (playwright-core).
  */
@@ -15,7 +16,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['packages/**/src/**/*.test.ts', 'sync-server/src/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'packages/**/src/**/*.test.ts',
+            'sync-server/src/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'test/repo/**/*.test.ts',
+          ],
         },
       },
       {

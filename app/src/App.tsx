@@ -3,7 +3,7 @@ import { lazy } from 'solid-js';
 import { Layout } from './shell/Layout.tsx';
 
 /**
- * Routes follow GitHub's URL shapes (../shared/DESIGN.md) so every view reloads to itself.
+ * Routes follow GitHub's URL shapes (docs/ARCHITECTURE.md) so every view reloads to itself.
  * Each page is loaded lazily: heavy libraries arrive only with the view that needs them.
  */
 const HomePage = lazy(() => import('./repos/RepoListPage.tsx'));
@@ -18,6 +18,7 @@ const CompareCommitsPage = lazy(() => import('./history/CompareCommitsPage.tsx')
 const ExperimentsPage = lazy(() => import('./experiments/ExperimentsPage.tsx'));
 const ComparePage = lazy(() => import('./experiments/ComparePage.tsx'));
 const RunPage = lazy(() => import('./experiments/RunPage.tsx'));
+const PipelinePage = lazy(() => import('./pipeline/PipelinePage.tsx'));
 
 export function App() {
   return (
@@ -34,6 +35,7 @@ export function App() {
         <Route path="/experiments" component={ExperimentsPage} />
         <Route path="/experiments/compare" component={ComparePage} />
         <Route path="/experiments/runs/:runId" component={RunPage} />
+        <Route path={['/pipeline', '/pipeline/*rest']} component={PipelinePage} />
         <Route path="/*rest" />
       </Route>
       <Route path="*404" component={NotFoundPage} />

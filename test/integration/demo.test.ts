@@ -85,6 +85,15 @@ describe('the demo repository demo/segmentation', () => {
     }
   });
 
+  it('clones with main checked out, the default branch the API names', async () => {
+    expect((await git(['symbolic-ref', '--short', 'HEAD'], clone)).trim()).toBe('main');
+    expect(fs.existsSync(path.join(clone, 'params.yml'))).toBe(true);
+    const repo = (await (await fetch(`${server.url}/api/v1/repos/demo/segmentation`)).json()) as {
+      defaultBranch: string | null;
+    };
+    expect(repo.defaultBranch).toBe('main');
+  });
+
   it('is a well-formed git repository (git fsck --strict)', async () => {
     await git(['fsck', '--strict', '--no-progress'], clone);
   });

@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * The DVC HTTP remote over raw HTTP, as DVC 2 (requests) and DVC 3 (aiohttp) talk to it
- * (FORMATS.md §2): both layouts, POST and PUT, chunked bodies without Content-Length, hash
+ * (docs/FORMATS.md §2): both layouts, POST and PUT, chunked bodies without Content-Length, hash
  * checked against the name, HEAD/GET/range, the batch-missing call, auth and bad names.
  */
 const TOKEN = 'cairn_test_admin_token_dvc_0001';

@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 /**
  * The real `git` CLI against the server's smart HTTP: clone, push, fetch, shallow clone, and
  * the auth rules (401 + Basic challenge without credentials, readers cannot push). git runs
- * asynchronously: the server answering it lives in this process (STACK.md gotcha 7).
+ * asynchronously: the server answering it lives in this process (docs/STACK.md gotcha 7).
  */
 const ADMIN_TOKEN = 'cairn_test_admin_token_git_0001';
 process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-git';

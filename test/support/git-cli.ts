@@ -10,7 +10,7 @@ export interface GitResult {
 /**
  * The real `git` CLI for tests, isolated from the machine's configuration (HOME is `home`, no
  * system config, never prompts) with a fixed author. Asynchronous on purpose: a synchronous git
- * call would deadlock against `git http-backend` served by this same process (STACK.md gotcha 7).
+ * call would deadlock against `git http-backend` served by this same process (docs/STACK.md gotcha 7).
  */
 export function runGit(args: string[], opts: { home: string; cwd?: string }): Promise<GitResult> {
   return new Promise((resolve) => {

@@ -1,5 +1,5 @@
 /**
- * A DVC `.dir` manifest (FORMATS.md §1.3) as the browser lists it. Parsing and relpath safety
+ * A DVC `.dir` manifest (docs/FORMATS.md §1.3) as the browser lists it. Parsing and relpath safety
  * are core's (`parseDirManifest`: a relpath that is absolute or has `..`/empty segments is
  * refused); this module reshapes entries (sizes null when DVC wrote the manifest without meta)
  * and lists one folder level: files with sizes, subfolders with totals.

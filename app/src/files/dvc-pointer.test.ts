@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDvcPointer } from './dvc-pointer.ts';
 import { parseErrorOf } from './parse-error-of.ts';
 
-const fixtures = path.resolve(import.meta.dirname, '../../../../shared/fixtures');
+const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures');
 
 describe('parseDvcPointer (core parseDvcFile, reshaped for the browser)', () => {
   it('reads a DVC 3 import file (example-get-started)', () => {

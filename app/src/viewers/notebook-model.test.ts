@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NotebookError, notebookView, stripAnsi } from './notebook-model.ts';
 
-const dir = path.resolve(import.meta.dirname, '../../../../shared/fixtures/notebooks');
+const dir = path.resolve(import.meta.dirname, '../../../test/fixtures/notebooks');
 const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
 
 describe('notebookView', () => {

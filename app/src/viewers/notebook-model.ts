@@ -1,5 +1,5 @@
 /**
- * A Jupyter notebook (nbformat 4, FORMATS.md §5) turned into what the notebook viewer draws:
+ * A Jupyter notebook (nbformat 4, docs/FORMATS.md §5) turned into what the notebook viewer draws:
  * cells with their source as one string and outputs reduced to one representation each, chosen
  * by Jupyter's display priority. Untrusted content stays marked: HTML outputs are shown only in
  * a sandboxed frame, Markdown is rendered through the sanitiser, images become data URLs.

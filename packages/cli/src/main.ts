@@ -20,7 +20,7 @@ commands:
   init [--no-scm] [-f]             make this folder a DVC repository
   add PATH…                        track files or folders: hash, cache, write PATH.dvc
   status [-q] [--json]             what changed in the pipeline and tracked data
-  dag [TARGET] [--mermaid|--dot]   the pipeline graph
+  dag [TARGET] [--outs] [--full] [--mermaid|--dot]   the pipeline graph (ASCII boxes)
   repro [STAGE…] [--dry] [--force] run the stages that changed, update dvc.lock
   checkout [TARGET…]               restore tracked data from the cache
   push [TARGET…] [-r REMOTE] [-j N]  upload cached data to a DVC HTTP remote
@@ -38,6 +38,8 @@ const OPTIONS = {
   dot: { type: 'boolean', default: false },
   dry: { type: 'boolean', default: false },
   remote: { type: 'string', short: 'r' },
+  outs: { type: 'boolean', short: 'o' },
+  full: { type: 'boolean' },
   jobs: { type: 'string', short: 'j' },
 } as const;
 
@@ -73,7 +75,7 @@ export async function run(argv: string[], cwd = process.cwd()): Promise<number> 
       return status(cwd, { quiet: v.quiet, json: v.json });
     case 'dag':
       if (positionals.length > 1) throw new CliError('usage', 'dag: at most one TARGET');
-      dag(cwd, positionals[0], v.mermaid ? 'mermaid' : v.dot ? 'dot' : 'text');
+      dag(cwd, positionals[0], v.mermaid ? 'mermaid' : v.dot ? 'dot' : 'text', { outs: v.outs, full: v.full });
       return 0;
     case 'repro':
       await repro(cwd, positionals, { dry: v.dry, force: v.force, quiet: v.quiet });

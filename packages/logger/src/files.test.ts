@@ -9,8 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { makeLogger } from './experiment-logger.ts';
 import { formatMetricRow, METRICS_CSV_HEADER, normalizeParams, serializeParamsYml } from './index.ts';
 
-const FIXTURES = '/work/shared/fixtures';
-const fixtureDir = fs.existsSync(FIXTURES) ? FIXTURES : path.resolve(__dirname, '../../../../shared/fixtures');
+const fixtureDir = path.resolve(import.meta.dirname, '../../../test/fixtures');
 
 describe('Python number repr (metrics.csv values)', () => {
   it.each([

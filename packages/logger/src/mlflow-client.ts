@@ -1,5 +1,5 @@
 /**
- * The few MLflow REST 2.0 calls the logger needs (../shared/FORMATS.md §4), over fetch.
+ * The few MLflow REST 2.0 calls the logger needs (docs/FORMATS.md §4), over fetch.
  * Unreachable servers, 5xx and 429 become MlflowUnavailableError (retry later); other
  * refusals become MlflowRejectedError (retrying cannot help).
  */

@@ -3,6 +3,8 @@ import { getAccess, type Permission, type Principal } from '../auth/access.ts';
 import type { ServerContext } from '../context.ts';
 import { sendError, sendJson } from '../http/respond.ts';
 import { createRepository } from '../repos/create-repo.ts';
+import { readDefaultBranch, setDefaultBranch } from '../repos/default-branch.ts';
+import { gitDirOf } from '../repos/git-dir.ts';
 import type { Importer, ImportMode } from '../repos/import.ts';
 import { makeRepoStore, type RepoRow } from '../repos/store.ts';
 import { AccountsError } from './errors.ts';
@@ -22,7 +24,8 @@ import { makeAccountStore } from './store.ts';
  *   POST   /users {username, password, admin?}   → 201                 site admins only
  *   GET    /repos · POST /repos {name, private, description?}          list visible / create (owned by caller)
  *   POST   /repos/import {name, url, private?, mode: migrate|connect}  (or `mirror: true` = connect)
- *   GET    /repos/O/R · PATCH /repos/O/R {private}
+ *   GET    /repos/O/R · PATCH /repos/O/R {private?, defaultBranch?}     (admin) → the repo
+ *          every repo answer carries `defaultBranch`: the branch git's HEAD names, or null
  *   POST   /repos/O/R/sync                       → import status       fetch a connected repo now
  *   GET    /repos/O/R/collaborators · PUT/DELETE /repos/O/R/collaborators/USER {permission}
  *   POST   /repos/O/R/dvc/missing {oids|hashes}  → {missing}           (see dvc-remote)
@@ -57,7 +60,16 @@ export function makeAccountsApi(
     if (!r.ok) throw new AccountsError(r.code as 'forbidden', r.status, r.message);
     return repos.find(r.repo.owner, r.repo.name) as RepoRow;
   };
-  const describe = (repo: RepoRow, who: Principal | null, base: string) => {
+  const dirOf = (repo: RepoRow) => gitDirOf(ctx.config.dataDir, repo.id);
+  /** The default branch, or null for a repository with none (or whose folder is still being made). */
+  const defaultBranchOf = async (repo: RepoRow): Promise<string | null> => {
+    try {
+      return await readDefaultBranch(dirOf(repo));
+    } catch {
+      return null;
+    }
+  };
+  const describe = async (repo: RepoRow, who: Principal | null, base: string) => {
     const grant = who?.isAdmin ? 'admin' : who ? repos.grantOf(repo, who.userId) : null;
     return {
       owner: repo.owner,
@@ -66,6 +78,7 @@ export function makeAccountsApi(
       private: repo.isPrivate,
       description: repo.description,
       createdAt: new Date(repo.createdAt).toISOString(),
+      defaultBranch: await defaultBranchOf(repo),
       permission: grant ?? (repo.isPrivate ? null : 'read'),
       cloneUrl: `${base}/${repo.owner}/${repo.name}.git`,
       dvcRemote: `${base}/${repo.owner}/${repo.name}.dvc`,
@@ -166,12 +179,12 @@ export function makeAccountsApi(
     [
       'GET',
       /^\/repos$/,
-      ({ req, res, who }) =>
-        sendJson(res, 200, {
-          repos: repos
-            .listVisible(who?.userId ?? null, who?.isAdmin ?? false)
-            .map((r) => describe(r, who, baseOf(req))),
-        }),
+      async ({ req, res, who }) => {
+        const visible = repos.listVisible(who?.userId ?? null, who?.isAdmin ?? false);
+        // One short git process per repository reads its HEAD; a few at a time, not all at once.
+        const out = await mapInBatches(visible, 4, (r) => describe(r, who, baseOf(req)));
+        sendJson(res, 200, { repos: out });
+      },
     ],
     [
       'POST',
@@ -186,7 +199,7 @@ export function makeAccountsApi(
           b.private === true,
           typeof b.description === 'string' ? b.description : '',
         );
-        sendJson(res, 201, describe(repo, me, baseOf(req)));
+        sendJson(res, 201, await describe(repo, me, baseOf(req)));
       },
     ],
     [
@@ -200,25 +213,44 @@ export function makeAccountsApi(
           throw new AccountsError('bad_request', 400, '"mode" must be migrate or connect.');
         }
         const repo = await importer.importRepo(me.userId, str(b, 'name'), b.private === true, str(b, 'url'), mode);
-        sendJson(res, 201, describe(repo, me, baseOf(req)));
+        sendJson(res, 201, await describe(repo, me, baseOf(req)));
       },
     ],
     [
       'GET',
       new RegExp(`^/repos/(${P})/(${P})$`),
-      ({ req, res, who, params }) =>
-        sendJson(res, 200, describe(repoFor(who, params[0]!, params[1]!, 'read'), who, baseOf(req))),
+      async ({ req, res, who, params }) =>
+        sendJson(res, 200, await describe(repoFor(who, params[0]!, params[1]!, 'read'), who, baseOf(req))),
     ],
     [
       'PATCH',
       new RegExp(`^/repos/(${P})/(${P})$`),
       async ({ req, res, who, params }) => {
-        const repo = repoFor(need(who), params[0]!, params[1]!, 'admin');
+        const me = need(who);
+        const repo = repoFor(me, params[0]!, params[1]!, 'admin');
         const b = await body(req);
-        if (typeof b.private !== 'boolean')
+        if (b.private === undefined && b.defaultBranch === undefined) {
+          throw new AccountsError('bad_request', 400, 'Send "private" (true or false) and/or "defaultBranch".');
+        }
+        if (b.private !== undefined && typeof b.private !== 'boolean') {
           throw new AccountsError('bad_request', 400, '"private" must be true or false.');
-        repos.setPrivate(repo.id, b.private);
-        sendJson(res, 200, describe(repos.find(repo.owner, repo.name) as RepoRow, who, baseOf(req)));
+        }
+        if (b.defaultBranch !== undefined) {
+          if (typeof b.defaultBranch !== 'string') {
+            throw new AccountsError('bad_request', 400, '"defaultBranch" must be the name of a branch.');
+          }
+          if (importer.isMirror(repo.id)) {
+            throw new AccountsError(
+              'mirror_read_only',
+              403,
+              `${repo.owner}/${repo.name} mirrors another repository and follows its default branch; change it at the source.`,
+            );
+          }
+          // Checked and applied first: a refused branch leaves every setting as it was.
+          await setDefaultBranch(dirOf(repo), b.defaultBranch, me.username);
+        }
+        if (typeof b.private === 'boolean') repos.setPrivate(repo.id, b.private);
+        sendJson(res, 200, await describe(repos.find(repo.owner, repo.name) as RepoRow, who, baseOf(req)));
       },
     ],
     [
@@ -308,4 +340,11 @@ export function makeAccountsApi(
       }
     },
   };
+}
+
+/** `fn` over `items`, at most `size` at a time, results in order. */
+async function mapInBatches<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  return out;
 }

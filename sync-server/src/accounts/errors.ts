@@ -4,7 +4,6 @@ import { CairnError } from '@cairn/core/errors';
  * Typed errors of accounts, repositories and authorisation. Each has a literal `code` (sent to
  * clients in `{error: {code, message}}`) and the HTTP status it maps to.
  */
-/** Cairn's own API error codes (sent to clients in `{error: {code, message}}`). */
 export type AccountsErrorCode =
   | 'bad_request'
   | 'malformed_json'
@@ -17,7 +16,10 @@ export type AccountsErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
-  | 'import_failed';
+  | 'import_failed'
+  | 'invalid_branch_name'
+  | 'branch_not_found'
+  | 'mirror_read_only';
 
 export class AccountsError extends CairnError<AccountsErrorCode> {
   constructor(

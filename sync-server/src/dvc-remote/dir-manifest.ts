@@ -5,7 +5,7 @@ import { parseDirManifest } from '@cairn/core/hash/dir-manifest';
  * Checks that an uploaded `.dir` object is a DVC directory manifest, with core's parser
  * (`@cairn/core` hash/dir-manifest: a JSON list of {md5, relpath}, relpaths that stay inside the
  * directory). Entries' objects need not be on the server yet (DVC pushes manifests after, but
- * not always strictly after, their contents — FORMATS.md §2).
+ * not always strictly after, their contents — docs/FORMATS.md §2).
  */
 export class DirManifestError extends CairnError<'dvc_bad_manifest', { path?: string; reason: string }> {
   constructor(message: string, data: { path?: string; reason: string }) {

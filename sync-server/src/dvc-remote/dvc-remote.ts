@@ -21,7 +21,7 @@ import { parseRange } from './range.ts';
 import { parseRemoteAddress } from './remote-address.ts';
 
 /**
- * The DVC HTTP remote at `/owner/repo.dvc/` (FORMATS.md §2): HEAD and GET (with a single byte
+ * The DVC HTTP remote at `/owner/repo.dvc/` (docs/FORMATS.md §2): HEAD and GET (with a single byte
  * range) of objects, POST and PUT uploads (chunked or not, answered 200), both layouts, Basic
  * auth on every request. Uploads stream into the BlobStore, which verifies the MD5 before the
  * object exists; `.dir` manifests are also parsed. The batch call

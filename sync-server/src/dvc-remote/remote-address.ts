@@ -1,5 +1,5 @@
 /**
- * Parsing of DVC remote URLs (FORMATS.md §2). The remote of `owner/repo` is `/owner/repo.dvc`;
+ * Parsing of DVC remote URLs (docs/FORMATS.md §2). The remote of `owner/repo` is `/owner/repo.dvc`;
  * what follows is an object path of either layout, read by core's `parseObjectName`
  * (@cairn/core/cache: `files/md5/ab/cdef…` or `ab/cdef…`, `.dir` for manifests), or the batch
  * call. Names are data, never paths: percent-escapes are not decoded (`%2e%2e` never becomes `..`).

@@ -1,10 +1,17 @@
+import fs from 'node:fs';
 import { accountSettingsFromEnv } from '../accounts/settings.ts';
 import type { Feature } from '../cairn.ts';
 import type { ServerContext } from '../context.ts';
+import { repairHead } from '../repos/default-branch.ts';
+import { gitDirOf } from '../repos/git-dir.ts';
 import { getImporter } from '../repos/importer-of.ts';
+import { makeRepoStore } from '../repos/store.ts';
 import { makeGitHandler, matchesGitUrl } from './git-route.ts';
 
-/** Git smart HTTP (`/owner/repo.git/…`) and the periodic sync of connected (mirrored) repositories. */
+/**
+ * Git smart HTTP (`/owner/repo.git/…`), the periodic sync of connected (mirrored) repositories,
+ * and, at start, a repair of any repository whose HEAD names no existing branch.
+ */
 export function gitFeature(ctx: ServerContext): Feature {
   const settings = accountSettingsFromEnv(ctx.config.env);
   const importer = getImporter(ctx);
@@ -24,10 +31,26 @@ export function gitFeature(ctx: ServerContext): Feature {
     }
   };
 
+  // Repositories pushed to before HEAD was repaired after pushes (or changed by hand) may name a
+  // branch that does not exist: fix them once at start, in the background, one at a time.
+  const repairExistingHeads = async () => {
+    for (const repo of makeRepoStore(ctx.db).listVisible(null, true)) {
+      const dir = gitDirOf(ctx.config.dataDir, repo.id);
+      if (!fs.existsSync(dir)) continue;
+      try {
+        const { defaultBranch, changed } = await repairHead(dir);
+        if (changed) ctx.log.info('default branch repaired at start', { repo: repo.id, defaultBranch });
+      } catch (err) {
+        ctx.log.error('could not check the default branch', { repo: repo.id, error: String(err) });
+      }
+    }
+  };
+
   return {
     name: 'git',
     routes: [{ name: 'git', match: matchesGitUrl, handle: (req, res, url) => git.handle(req, res, url) }],
     start() {
+      void repairExistingHeads();
       timer = setInterval(() => void syncConnected(), settings.importIntervalSeconds * 1000);
       timer.unref();
     },

@@ -5,6 +5,7 @@ import { getAccess } from '../auth/access.ts';
 import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
 import type { ServerContext } from '../context.ts';
 import { sendError } from '../http/respond.ts';
+import { repairHead } from '../repos/default-branch.ts';
 import { gitDirOf, gitRoot } from '../repos/git-dir.ts';
 import type { Importer } from '../repos/import.ts';
 import { makeGitBackend } from './http-backend.ts';
@@ -13,7 +14,8 @@ import { makeGitBackend } from './http-backend.ts';
  * Git smart HTTP at `/owner/repo.git/…`: `info/refs`, `git-upload-pack` (clone, fetch,
  * shallow) and `git-receive-pack` (push, needs write). Everything else — the dumb protocol,
  * other files of the repository folder — is refused, so nothing but git's own protocol is
- * reachable. A client without credentials is asked for them (401 + Basic challenge).
+ * reachable. A client without credentials is asked for them (401 + Basic challenge). After a
+ * push, HEAD is repaired (repos/default-branch.ts) so clones always check out a branch.
  */
 const GIT_URL = /^\/([^/]+)\/([^/]+)\.git(\/.*)?$/;
 
@@ -94,6 +96,15 @@ export function makeGitHandler(ctx: ServerContext, settings: AccountSettings, im
         projectRoot: gitRoot(ctx.config.dataDir),
         pathInfo: `/${auth.repo.id}.git${rest}`,
         remoteUser: who?.username ?? null,
+        // After a push: the first branch of an empty repository becomes its default, and a
+        // deleted default branch is replaced, before the pusher's request returns.
+        afterGit:
+          rest === '/git-receive-pack'
+            ? async () => {
+                const { defaultBranch, changed } = await repairHead(dir);
+                if (changed) ctx.log.info('default branch set after a push', { repo: auth.repo.id, defaultBranch });
+              }
+            : undefined,
       });
     },
   };

@@ -14,6 +14,11 @@ export interface BackendRequest {
   /** e.g. `/12.git/info/refs` — built from the repo id, never from a user-supplied name. */
   pathInfo: string;
   remoteUser: string | null;
+  /**
+   * Runs after git exits and before the response ends (e.g. fixing HEAD after a push), so a
+   * client whose request has returned already sees its effect. Its failure is logged, not sent.
+   */
+  afterGit?: () => Promise<void>;
 }
 
 /** Largest CGI header block git may send before the body (it is a few lines). */
@@ -37,6 +42,12 @@ export function makeGitBackend(log: Logger) {
           QUERY_STRING: url.search.replace(/^\?/, ''),
           REMOTE_ADDR: req.socket.remoteAddress ?? '',
           CONTENT_TYPE: String(req.headers['content-type'] ?? ''),
+          // A push may delete the default branch (git refuses by default); the caller's afterGit
+          // then moves HEAD to another branch. Set here, not in each repository's config, so
+          // repositories made before this rule follow it too.
+          GIT_CONFIG_COUNT: '1',
+          GIT_CONFIG_KEY_0: 'receive.denyDeleteCurrent',
+          GIT_CONFIG_VALUE_0: 'ignore',
         };
         if (req.headers['content-length'] !== undefined) env.CONTENT_LENGTH = String(req.headers['content-length']);
         if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = String(req.headers['content-encoding']);
@@ -53,6 +64,15 @@ export function makeGitBackend(log: Logger) {
         const finish = () => {
           running.delete(child);
           resolve();
+        };
+        const endAfterGit = async () => {
+          try {
+            await r.afterGit?.();
+          } catch (err) {
+            log.error('work after git http-backend failed', { error: String(err) });
+          }
+          res.end();
+          finish();
         };
         child.on('error', (err) => {
           log.error('git http-backend could not start', { error: String(err) });
@@ -84,7 +104,7 @@ export function makeGitBackend(log: Logger) {
           const { status, headers } = parseCgiHeaders(header.subarray(0, end.at).toString('latin1'));
           res.writeHead(status, headers);
           res.write(header.subarray(end.at + end.length));
-          child.stdout.pipe(res);
+          child.stdout.pipe(res, { end: false });
         };
         child.stdout.on('data', onData);
         child.on('close', (code, signal) => {
@@ -93,10 +113,13 @@ export function makeGitBackend(log: Logger) {
               log.error('git http-backend ended without an answer', { code, signal, stderr: stderr.slice(0, 500) });
               sendError(res, 500, 'git_backend_failed', 'The git backend failed to answer.');
             }
-          } else if (code !== 0) {
+            finish();
+            return;
+          }
+          if (code !== 0) {
             log.info('git http-backend exited with an error', { code, signal, stderr: stderr.slice(0, 500) });
           }
-          finish();
+          void endAfterGit();
         });
       });
     },

@@ -3,7 +3,7 @@ import { CairnError } from '@cairn/core/errors';
 
 /**
  * Runs the `git` CLI asynchronously (never sync: the server may be serving the very request git
- * makes — STACK.md gotcha 7), isolated from the host's user and system config.
+ * makes — docs/STACK.md gotcha 7), isolated from the host's user and system config.
  */
 export class GitCommandError extends CairnError<
   'git_command_failed',

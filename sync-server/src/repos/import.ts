@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AccountsError } from '../accounts/errors.ts';
 import type { ServerContext } from '../context.ts';
 import { GitCommandError, runGit } from '../git/run-git.ts';
+import { followDefaultBranch, remoteDefaultBranch, repairHead } from './default-branch.ts';
 import { configureBareRepo, gitDirOf, gitRoot } from './git-dir.ts';
 import { makeRepoStore, type RepoRow } from './store.ts';
 
@@ -11,7 +12,8 @@ import { makeRepoStore, type RepoRow } from './store.ts';
  * Importing a repository from a git URL: `git clone --mirror` into a temp folder beside the
  * final one, then a rename, so a half-cloned repository is never served. "migrate" copies once;
  * "connect" keeps the copy in step (`git fetch --prune` on an interval) and records the last
- * sync time and error. Only http(s) and git:// sources are allowed: a `file://` or `ext::` URL
+ * sync time and error; both keep the source's default branch (HEAD), and a mirror follows a
+ * change of it. Only http(s) and git:// sources are allowed: a `file://` or `ext::` URL
  * would let a user read the server's own disk or run commands (THREAT_MODEL.md).
  */
 
@@ -106,8 +108,11 @@ export function makeImporter(ctx: ServerContext) {
       const temp = path.join(gitRoot(dataDir), `.import-${repo.id}-${randomBytes(6).toString('hex')}`);
       try {
         await fsp.mkdir(gitRoot(dataDir), { recursive: true });
+        // clone --mirror points HEAD where the source's HEAD points; a source whose HEAD names
+        // no branch leaves it dangling, so it is repaired like after a push.
         await runGit(['clone', '--mirror', '--quiet', '--', sourceUrl, temp], gitOpts);
         await configureBareRepo(temp);
+        await repairHead(temp);
         await fsp.rename(temp, final);
         setState(repo.id, 'ok', null, true);
         return repo;
@@ -129,10 +134,12 @@ export function makeImporter(ctx: ServerContext) {
       setState(repo.id, 'syncing', null, false);
       try {
         // The URL is passed explicitly so a changed remote config inside the folder cannot redirect it.
-        await runGit(['fetch', '--prune', '--quiet', '--', row.source_url, '+refs/*:refs/*'], {
-          ...gitOpts,
-          cwd: gitDirOf(dataDir, repo.id),
-        });
+        const dir = gitDirOf(dataDir, repo.id);
+        await runGit(['fetch', '--prune', '--quiet', '--', row.source_url, '+refs/*:refs/*'], { ...gitOpts, cwd: dir });
+        // fetch does not carry HEAD: ask the source which branch is its default and follow it.
+        const sourceDefault = await remoteDefaultBranch(row.source_url, gitOpts);
+        if (sourceDefault !== null) await followDefaultBranch(dir, sourceDefault);
+        else await repairHead(dir);
         setState(repo.id, 'ok', null, true);
       } catch (err) {
         const detail = err instanceof GitCommandError ? err.message : String(err);

@@ -1,5 +1,5 @@
 /**
- * A DVC HTTP remote (FORMATS.md §2): objects at `<url>/files/md5/ab/cdef…` (DVC 3) or
+ * A DVC HTTP remote (docs/FORMATS.md §2): objects at `<url>/files/md5/ab/cdef…` (DVC 3) or
  * `<url>/ab/cdef…` (legacy), uploaded with POST (or the remote's `method`, e.g. PUT) as a
  * chunked stream, downloaded with GET, existence by HEAD (falling back to GET where HEAD is
  * refused). Cairn's sync server also answers a batch `POST <url>/missing {"oids": […]}`;

@@ -44,7 +44,7 @@ describe('expandStages refuses unsafe paths', () => {
   });
 
   it('lets a dvc.yaml in a subfolder reach siblings but not above the root', () => {
-    expect(expand('stages:\n  s:\n    cmd: x\n    deps: [../shared/x]\n', {}, 'sub/dvc.yaml').ok).toBe(true);
+    expect(expand('stages:\n  s:\n    cmd: x\n    deps: [../common/x]\n', {}, 'sub/dvc.yaml').ok).toBe(true);
     const r = expand('stages:\n  s:\n    cmd: x\n    deps: [../../x]\n', {}, 'sub/dvc.yaml');
     expect(r.ok ? 'ok' : r.error.code).toBe('unsafe_path');
   });

@@ -1,6 +1,6 @@
 /**
  * Which file names make a commit a DagsHub-style experiment (dagshub.com open data science
- * formats, ../shared/FORMATS.md §3): a params file is a .yaml/.yml/.json whose name ends in
+ * formats, docs/FORMATS.md §3): a params file is a .yaml/.yml/.json whose name ends in
  * `param`/`params`; a metrics file is a .csv whose name ends in `metric.csv`/`metrics.csv`
  * (its header is checked when read). `dvc.yaml` is read for the files it names.
  */

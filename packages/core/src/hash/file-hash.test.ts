@@ -15,7 +15,7 @@ declare const TextDecoder: { new (): { decode(b: Uint8Array): string } };
 // hash-wasm is the implementation core tests can run everywhere; packages/cli tests the same
 // vectors through Node's crypto adapter.
 const wasm = hashWasmMd5();
-const fixtureText = import.meta.glob('../../../../../shared/fixtures/**/*.{json,yml,csv}', {
+const fixtureText = import.meta.glob('../../../../test/fixtures/**/*.{json,yml,csv}', {
   query: '?raw',
   import: 'default',
   eager: true,
@@ -131,7 +131,7 @@ describe('file hashes as DVC computes them', () => {
       ['dagshub-logger-legacy/hyperparams-as-output.metrics.csv', '3edfb6bf8c77d7e112eff1df380b6268'],
     ];
     for (const [file, md5] of known) {
-      const text = Object.entries(fixtureText).find(([k]) => k.endsWith(`/shared/fixtures/${file}`))?.[1];
+      const text = Object.entries(fixtureText).find(([k]) => k.endsWith(`/test/fixtures/${file}`))?.[1];
       expect(text, file).toBeDefined();
       const bytes = new TextEncoder().encode(text ?? '');
       expect((await hashBytes(bytes, 'md5-dos2unix', wasm)).md5, file).toBe(md5);

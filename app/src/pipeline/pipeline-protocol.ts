@@ -1,0 +1,43 @@
+/**
+ * Messages between the pipeline page and its worker. Everything crosses as plain data: the
+ * worker's errors (ParseError, PipelineError) become `PipelineProblem`s, because structured
+ * clone keeps only an Error's name and message.
+ */
+import type { PipelineDiff, RepoPipeline, StageStatus } from '@cairn/core';
+
+export interface PipelineProblem {
+  kind: 'parse' | 'pipeline' | 'status';
+  code: string;
+  /** The whole message, with file:line:column when there is one. */
+  text: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Stages (or `.dvc` files) a pipeline error names. */
+  stages: string[];
+}
+
+/** The pipeline of one commit, as the page draws it. */
+export interface PipelineSnapshot {
+  commit: string;
+  pipeline: Omit<RepoPipeline, 'errors'>;
+  problems: PipelineProblem[];
+  /** Status of every stage (null when it could not be computed: see problems). */
+  status: StageStatus[] | null;
+  /** Every file path git holds at that commit. */
+  gitPaths: string[];
+  ms: { load: number; status: number };
+}
+
+export interface PipelineRequest {
+  id: number;
+  fsName: string;
+  dir: string;
+  commit: string;
+  /** A second commit to compare with (the base of a pipeline diff). */
+  base?: string;
+}
+
+export type PipelineResponse =
+  | { id: number; ok: true; snapshot: PipelineSnapshot; base?: PipelineSnapshot; diff?: PipelineDiff }
+  | { id: number; ok: false; message: string };

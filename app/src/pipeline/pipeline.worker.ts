@@ -1,0 +1,117 @@
+/**
+ * Loads a commit's pipeline off the main thread: lists the commit's tree from the repository's
+ * lightning-fs (read only), parses every dvc.yaml / dvc.lock / .dvc / params file with core,
+ * and computes `dvc status` from the blobs (core's treeStatus). Blob hashes are cached by blob id
+ * for the worker's life, so looking at another commit, or a commit that only changed params,
+ * rehashes only blobs it has not seen.
+ */
+import '../experiments/worker-globals.ts';
+import {
+  type BlobHashCache,
+  diffPipelines,
+  hashWasmMd5,
+  loadRepoPipeline,
+  ParseError,
+  PipelineError,
+  treeStatus,
+} from '@cairn/core';
+import { GitObjectStore } from '@cairn/core/experiments/index';
+import FS from '@isomorphic-git/lightning-fs';
+import { inflateZlib, objectFilesOn } from '../experiments/isogit-reader.ts';
+import type { PipelineProblem, PipelineRequest, PipelineResponse, PipelineSnapshot } from './pipeline-protocol.ts';
+
+const stores = new Map<string, GitObjectStore>();
+const hashCaches = new Map<string, BlobHashCache>();
+const md5 = hashWasmMd5();
+
+function problemOf(error: unknown): PipelineProblem {
+  if (error instanceof ParseError) {
+    return {
+      kind: 'parse',
+      code: error.code,
+      text: error.describe(),
+      ...(error.file !== undefined ? { file: error.file } : {}),
+      ...(error.line !== undefined ? { line: error.line } : {}),
+      ...(error.column !== undefined ? { column: error.column } : {}),
+      stages: [],
+    };
+  }
+  if (error instanceof PipelineError) {
+    return { kind: 'pipeline', code: error.code, text: error.message, stages: error.stages };
+  }
+  return { kind: 'status', code: 'failed', text: error instanceof Error ? error.message : String(error), stages: [] };
+}
+
+/** Every blob of the commit's tree, path → blob id (submodules skipped). */
+async function listBlobs(store: GitObjectStore, commit: string): Promise<Map<string, string>> {
+  const blobs = new Map<string, string>();
+  const walk = async (tree: string, prefix: string) => {
+    for (const e of await store.readTree(tree)) {
+      const path = prefix ? `${prefix}/${e.path}` : e.path;
+      if (e.type === 'blob') blobs.set(path, e.oid);
+      else if (e.type === 'tree') await walk(e.oid, path);
+    }
+  };
+  await walk((await store.readCommit(commit)).tree, '');
+  return blobs;
+}
+
+async function snapshotOf(store: GitObjectStore, cache: BlobHashCache, commit: string): Promise<PipelineSnapshot> {
+  const t0 = performance.now();
+  const blobs = await listBlobs(store, commit);
+  const decoder = new TextDecoder();
+  const pipeline = await loadRepoPipeline({
+    paths: [...blobs.keys()],
+    read: async (path) => {
+      const oid = blobs.get(path);
+      return oid === undefined ? undefined : decoder.decode(await store.readBlob(oid));
+    },
+  });
+  const t1 = performance.now();
+  const problems = pipeline.errors.map(problemOf);
+  let status = null;
+  try {
+    const result = await treeStatus(pipeline, { blobs, readBlob: (oid) => store.readBlob(oid) }, { md5, cache });
+    if (result.ok) status = result.value;
+    else problems.push(problemOf(result.error));
+  } catch (error) {
+    problems.push(problemOf(error));
+  }
+  const { errors: _errors, ...plain } = pipeline;
+  return {
+    commit,
+    pipeline: plain,
+    problems,
+    status,
+    gitPaths: [...blobs.keys()],
+    ms: { load: t1 - t0, status: performance.now() - t1 },
+  };
+}
+
+self.onmessage = async (event: MessageEvent<PipelineRequest>) => {
+  const { id, fsName, dir, commit, base } = event.data;
+  const key = `${fsName}\0${dir}`;
+  try {
+    let store = stores.get(key);
+    if (!store) {
+      store = new GitObjectStore(objectFilesOn(new FS(fsName)), `${dir.replace(/\/$/, '')}/.git`, inflateZlib);
+      stores.set(key, store);
+    }
+    // Packs written since the last request (a pull) must be seen.
+    store.refresh();
+    const cache: BlobHashCache = hashCaches.get(key) ?? new Map();
+    hashCaches.set(key, cache);
+    const snapshot = await snapshotOf(store, cache, commit);
+    let reply: PipelineResponse = { id, ok: true, snapshot };
+    if (base !== undefined) {
+      const baseSnapshot = await snapshotOf(store, cache, base);
+      const diff = diffPipelines({ ...baseSnapshot.pipeline, errors: [] }, { ...snapshot.pipeline, errors: [] });
+      reply = { id, ok: true, snapshot, base: baseSnapshot, diff };
+    }
+    self.postMessage(reply);
+  } catch (error) {
+    stores.delete(key);
+    const reply: PipelineResponse = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
+    self.postMessage(reply);
+  }
+};
