@@ -1,7 +1,13 @@
 import path from 'node:path';
+import type { AccountSettings } from './accounts/settings.ts';
+import type { Access } from './auth/access.ts';
+import type { BlobStore } from './blobs/blob-store.ts';
 import type { ServerConfig } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
 import type { Logger } from './log.ts';
+import type { MlflowStores } from './mlflow/feature.ts';
+import type { Importer } from './repos/import.ts';
+import type { RepoStore } from './repos/store.ts';
 
 /**
  * What every server feature receives when it is mounted: configuration, logger and the
@@ -11,6 +17,24 @@ export interface ServerContext {
   config: ServerConfig;
   log: Logger;
   db: Db;
+}
+
+/**
+ * The server's shared parts, built once by the composition root (cairn.ts `makeServices`) and
+ * handed to every feature: nothing else builds them and no feature looks them up, so each
+ * exists once per server (one 100k-run cache, one parse of the settings, one importer).
+ */
+export interface Services {
+  ctx: ServerContext;
+  settings: AccountSettings;
+  repos: RepoStore;
+  access: Access;
+  /** DVC 3 objects and MLflow artifacts' bytes, named by md5 (`DATA/blobs/md5/…`). */
+  blobs: BlobStore;
+  /** DVC 2 legacy objects, named by md5-dos2unix: the same name can mean other bytes. */
+  legacyBlobs: BlobStore;
+  importer: Importer;
+  mlflow: MlflowStores;
 }
 
 export function makeContext(config: ServerConfig, log: Logger): ServerContext {

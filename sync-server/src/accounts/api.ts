@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getAccess, type Permission, type Principal } from '../auth/access.ts';
-import type { ServerContext } from '../context.ts';
+import type { Permission, Principal } from '../auth/access.ts';
+import type { Services } from '../context.ts';
 import { sendError, sendJson } from '../http/respond.ts';
 import { createRepository } from '../repos/create-repo.ts';
 import { readDefaultBranch, setDefaultBranch } from '../repos/default-branch.ts';
 import { gitDirOf } from '../repos/git-dir.ts';
-import type { Importer, ImportMode } from '../repos/import.ts';
-import { makeRepoStore, type RepoRow } from '../repos/store.ts';
+import type { ImportMode } from '../repos/import.ts';
+import type { RepoRow } from '../repos/store.ts';
 import { AccountsError } from './errors.ts';
 import { isRecord, readJsonBody } from './json-body.ts';
 import { verifyPassword } from './passwords.ts';
@@ -43,13 +43,10 @@ const MAX_JSON = 64 * 1024;
 const P = '[^/]+';
 
 export function makeAccountsApi(
-  ctx: ServerContext,
-  importer: Importer,
+  { ctx, access, repos, importer }: Services,
   dvcMissing: (req: IncomingMessage, res: ServerResponse, repo: { id: number }) => Promise<void>,
 ) {
-  const access = getAccess(ctx);
   const accounts = makeAccountStore(ctx.db);
-  const repos = makeRepoStore(ctx.db);
 
   const need = (who: Principal | null): Principal => {
     if (!who) throw new AccountsError('unauthorized', 401, 'Sign in (send an access token) to use this endpoint.');

@@ -8,7 +8,7 @@ import { configFromEnv } from '../config.ts';
 import { makeContext } from '../context.ts';
 import { makeLogger } from '../log.ts';
 import { makeRepoStore } from '../repos/store.ts';
-import { getAccess } from './access.ts';
+import { makeAccess } from './access.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-access-'));
 const ctx = makeContext(configFromEnv({ CAIRN_DATA: dir }), makeLogger('silent'));
@@ -33,7 +33,7 @@ const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toStri
 const url = (q = '') => new URL(`http://x/y${q}`);
 
 describe('authenticate', () => {
-  const access = getAccess(ctx);
+  const access = makeAccess(ctx);
   it('accepts a password, a token in Basic, a Bearer token and a token query parameter', () => {
     expect(access.authenticate(req(basic('alice', 'alice-password')), url())).toMatchObject({ username: 'alice' });
     expect(access.authenticate(req(basic('alice', aliceToken)), url())).toMatchObject({ username: 'alice' });
@@ -62,7 +62,7 @@ describe('authenticate', () => {
 });
 
 describe('authorizeRepo', () => {
-  const access = getAccess(ctx);
+  const access = makeAccess(ctx);
   const who = (u: { id: number; username: string }) => ({ userId: u.id, username: u.username, isAdmin: false });
   it('lets anyone read a public repository but only grantees write', () => {
     expect(access.authorizeRepo(null, 'alice', 'open', 'read')).toMatchObject({ ok: true });

@@ -10,7 +10,7 @@ import {
 import { AccountsError } from '../accounts/errors.ts';
 import { readJsonBody } from '../accounts/json-body.ts';
 import type { AccountSettings } from '../accounts/settings.ts';
-import { getAccess, type Permission, type RepoRecord } from '../auth/access.ts';
+import type { Access, Permission, RepoRecord } from '../auth/access.ts';
 import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
 import { BlobHashMismatchError, BlobStorageFullError, type BlobStore, BlobTooLargeError } from '../blobs/blob-store.ts';
 import type { ServerContext } from '../context.ts';
@@ -31,10 +31,11 @@ import { parseRemoteAddress } from './remote-address.ts';
 export interface DvcRemoteDeps {
   ctx: ServerContext;
   store: BlobStore;
-  /** Objects uploaded at DVC 2 paths, verified with md5-dos2unix (see getLegacyBlobStore). */
+  /** Objects uploaded at DVC 2 paths, verified with md5-dos2unix (see blobs/shared-store.ts). */
   legacyStore: BlobStore;
   index: ObjectIndex;
   settings: AccountSettings;
+  access: Access;
 }
 
 /** Index key of an object uploaded at a DVC 2 path (the batch call speaks of md5-layout oids). */
@@ -46,8 +47,7 @@ function legacyIndexKey(oid: string): string {
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
-  const { ctx, store, legacyStore, index, settings } = deps;
-  const access = getAccess(ctx);
+  const { ctx, store, legacyStore, index, settings, access } = deps;
   let uploading = 0;
 
   /** Authorises `need` on the repo, answering the refusal itself; null when refused. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccountSettings } from '../accounts/settings.ts';
-import { getAccess } from '../auth/access.ts';
+import type { Access } from '../auth/access.ts';
 import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
 import type { ServerContext } from '../context.ts';
 import { sendError } from '../http/respond.ts';
@@ -30,8 +30,7 @@ export function matchesGitUrl(pathname: string): boolean {
   return GIT_URL.test(pathname);
 }
 
-export function makeGitHandler(ctx: ServerContext, settings: AccountSettings, importer: Importer) {
-  const access = getAccess(ctx);
+export function makeGitHandler(ctx: ServerContext, settings: AccountSettings, importer: Importer, access: Access) {
   const backend = makeGitBackend(ctx.log);
 
   return {
