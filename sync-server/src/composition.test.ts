@@ -32,14 +32,11 @@ describe('server composition', () => {
     expect(files.filter((f) => /WeakMap<ServerContext/.test(f.text)).map((f) => f.file)).toEqual([]);
   });
 
-  it.each([
-    ['accountSettingsFromEnv('],
-    ['makeMlflowStores('],
-    ['makeAccess('],
-    ['makeBlobStores('],
-    ['makeImporter('],
-  ])('%s is called by services.ts alone', (call) => {
-    const callers = files.filter((f) => f.text.includes(call) && !f.text.includes(`export function ${call}`));
-    expect(callers.map((f) => f.file)).toEqual(['services.ts']);
-  });
+  it.each([['settingsFromEnv('], ['makeMlflowStores('], ['makeAccess('], ['makeBlobStores('], ['makeImporter(']])(
+    '%s is called by services.ts alone',
+    (call) => {
+      const callers = files.filter((f) => f.text.includes(call) && !f.text.includes(`export function ${call}`));
+      expect(callers.map((f) => f.file)).toEqual(['services.ts']);
+    },
+  );
 });

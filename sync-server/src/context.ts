@@ -1,8 +1,7 @@
 import path from 'node:path';
-import type { AccountSettings } from './accounts/settings.ts';
 import type { Access } from './auth/access.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
-import type { ServerConfig } from './config.ts';
+import type { ServerConfig, ServerSettings } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
 import type { Logger } from './log.ts';
 import type { MlflowStores } from './mlflow/feature.ts';
@@ -26,7 +25,7 @@ export interface ServerContext {
  */
 export interface Services {
   ctx: ServerContext;
-  settings: AccountSettings;
+  settings: ServerSettings;
   repos: RepoStore;
   access: Access;
   /** DVC 3 objects and MLflow artifacts' bytes, named by md5 (`DATA/blobs/md5/…`). */

@@ -1,6 +1,6 @@
-import { accountSettingsFromEnv } from './accounts/settings.ts';
 import { makeAccess } from './auth/access.ts';
 import { makeBlobStores } from './blobs/shared-store.ts';
+import { settingsFromEnv } from './config.ts';
 import type { ServerContext, Services } from './context.ts';
 import { makeMlflowStores } from './mlflow/feature.ts';
 import { makeImporter } from './repos/import.ts';
@@ -15,7 +15,7 @@ export function makeServices(ctx: ServerContext): Services {
   const repos = makeRepoStore(ctx.db);
   return {
     ctx,
-    settings: accountSettingsFromEnv(ctx.config.env),
+    settings: settingsFromEnv(ctx.config.env),
     repos,
     access: makeAccess(ctx, repos),
     ...makeBlobStores(ctx.config.dataDir),

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Permission, Principal } from '../auth/access.ts';
 import type { Services } from '../context.ts';
+import { HttpError } from '../http/http-error.ts';
+import { isRecord, readJsonBody } from '../http/json-body.ts';
 import { sendError, sendJson } from '../http/respond.ts';
+import { type Routes, route, sendMethodNotAllowed } from '../http/router.ts';
 import { createRepository } from '../repos/create-repo.ts';
 import { readDefaultBranch, setDefaultBranch } from '../repos/default-branch.ts';
 import { gitDirOf } from '../repos/git-dir.ts';
 import type { ImportMode } from '../repos/import.ts';
 import type { RepoRow } from '../repos/store.ts';
-import { AccountsError } from './errors.ts';
-import { isRecord, readJsonBody } from './json-body.ts';
 import { verifyPassword } from './passwords.ts';
 import { makeAccountStore } from './store.ts';
 
@@ -49,12 +50,12 @@ export function makeAccountsApi(
   const accounts = makeAccountStore(ctx.db);
 
   const need = (who: Principal | null): Principal => {
-    if (!who) throw new AccountsError('unauthorized', 401, 'Sign in (send an access token) to use this endpoint.');
+    if (!who) throw new HttpError('unauthorized', 401, 'Sign in (send an access token) to use this endpoint.');
     return who;
   };
   const repoFor = (who: Principal | null, owner: string, name: string, perm: Permission) => {
     const r = access.authorizeRepo(who, owner, name, perm);
-    if (!r.ok) throw new AccountsError(r.code as 'forbidden', r.status, r.message);
+    if (!r.ok) throw new HttpError(r.code as 'forbidden', r.status, r.message);
     return repos.find(r.repo.owner, r.repo.name) as RepoRow;
   };
   const dirOf = (repo: RepoRow) => gitDirOf(ctx.config.dataDir, repo.id);
@@ -86,20 +87,20 @@ export function makeAccountsApi(
   const baseOf = (req: IncomingMessage) => `http://${req.headers.host ?? `${ctx.config.host}:${ctx.config.port}`}`;
   const str = (body: Record<string, unknown>, key: string): string => {
     const v = body[key];
-    if (typeof v !== 'string') throw new AccountsError('bad_request', 400, `"${key}" must be a string.`);
+    if (typeof v !== 'string') throw new HttpError('bad_request', 400, `"${key}" must be a string.`);
     return v;
   };
   const body = async (req: IncomingMessage) => {
     const b = await readJsonBody(req, MAX_JSON);
-    if (!isRecord(b)) throw new AccountsError('bad_request', 400, 'The body must be a JSON object.');
+    if (!isRecord(b)) throw new HttpError('bad_request', 400, 'The body must be a JSON object.');
     return b;
   };
   const permission = (v: unknown): Permission => {
     if (v === 'read' || v === 'write' || v === 'admin') return v;
-    throw new AccountsError('bad_request', 400, '"permission" must be read, write or admin.');
+    throw new HttpError('bad_request', 400, '"permission" must be read, write or admin.');
   };
 
-  const routes: Array<[string, RegExp, Handler]> = [
+  const routes: Routes<Handler> = [
     [
       'POST',
       /^\/session$/,
@@ -108,7 +109,7 @@ export function makeAccountsApi(
         const user = accounts.findUser(str(b, 'username'));
         const password = str(b, 'password');
         if (!user?.passwordHash || !verifyPassword(password, user.passwordHash)) {
-          throw new AccountsError('invalid_credentials', 401, 'The user name or password is wrong.');
+          throw new HttpError('invalid_credentials', 401, 'The user name or password is wrong.');
         }
         const { token, info } = accounts.issueToken(user.id, 'app session', 'session');
         sendJson(res, 201, {
@@ -158,7 +159,7 @@ export function makeAccountsApi(
       /^\/user\/tokens\/(\d{1,15})$/,
       ({ res, who, params }) => {
         if (!accounts.revokeToken(need(who).userId, Number(params[0]))) {
-          throw new AccountsError('not_found', 404, 'You have no live token with that id.');
+          throw new HttpError('not_found', 404, 'You have no live token with that id.');
         }
         res.writeHead(204).end();
       },
@@ -167,7 +168,7 @@ export function makeAccountsApi(
       'POST',
       /^\/users$/,
       async ({ req, res, who }) => {
-        if (!need(who).isAdmin) throw new AccountsError('forbidden', 403, 'Only site admins create users.');
+        if (!need(who).isAdmin) throw new HttpError('forbidden', 403, 'Only site admins create users.');
         const b = await body(req);
         const user = accounts.createUser(str(b, 'username'), str(b, 'password'), b.admin === true);
         sendJson(res, 201, { username: user.username, isAdmin: user.isAdmin });
@@ -207,7 +208,7 @@ export function makeAccountsApi(
         const b = await body(req);
         const mode: ImportMode = b.mode === 'connect' || b.mirror === true ? 'connect' : 'migrate';
         if (b.mode !== undefined && b.mode !== 'migrate' && b.mode !== 'connect') {
-          throw new AccountsError('bad_request', 400, '"mode" must be migrate or connect.');
+          throw new HttpError('bad_request', 400, '"mode" must be migrate or connect.');
         }
         const repo = await importer.importRepo(me.userId, str(b, 'name'), b.private === true, str(b, 'url'), mode);
         sendJson(res, 201, await describe(repo, me, baseOf(req)));
@@ -227,17 +228,17 @@ export function makeAccountsApi(
         const repo = repoFor(me, params[0]!, params[1]!, 'admin');
         const b = await body(req);
         if (b.private === undefined && b.defaultBranch === undefined) {
-          throw new AccountsError('bad_request', 400, 'Send "private" (true or false) and/or "defaultBranch".');
+          throw new HttpError('bad_request', 400, 'Send "private" (true or false) and/or "defaultBranch".');
         }
         if (b.private !== undefined && typeof b.private !== 'boolean') {
-          throw new AccountsError('bad_request', 400, '"private" must be true or false.');
+          throw new HttpError('bad_request', 400, '"private" must be true or false.');
         }
         if (b.defaultBranch !== undefined) {
           if (typeof b.defaultBranch !== 'string') {
-            throw new AccountsError('bad_request', 400, '"defaultBranch" must be the name of a branch.');
+            throw new HttpError('bad_request', 400, '"defaultBranch" must be the name of a branch.');
           }
           if (importer.isMirror(repo.id)) {
-            throw new AccountsError(
+            throw new HttpError(
               'mirror_read_only',
               403,
               `${repo.owner}/${repo.name} mirrors another repository and follows its default branch; change it at the source.`,
@@ -256,7 +257,7 @@ export function makeAccountsApi(
       async ({ res, who, params }) => {
         const repo = repoFor(need(who), params[0]!, params[1]!, 'write');
         const status = await importer.sync(repo);
-        if (!status) throw new AccountsError('not_found', 404, `${repo.owner}/${repo.name} was not imported.`);
+        if (!status) throw new HttpError('not_found', 404, `${repo.owner}/${repo.name} was not imported.`);
         sendJson(res, 200, status);
       },
     ],
@@ -274,7 +275,7 @@ export function makeAccountsApi(
       async ({ req, res, who, params }) => {
         const repo = repoFor(need(who), params[0]!, params[1]!, 'admin');
         const user = accounts.findUser(params[2]!);
-        if (!user) throw new AccountsError('not_found', 404, `No user ${params[2]}.`);
+        if (!user) throw new HttpError('not_found', 404, `No user ${params[2]}.`);
         const b = await body(req);
         repos.setCollaborator(repo.id, user.id, permission(b.permission));
         sendJson(res, 200, { collaborators: repos.listCollaborators(repo.id) });
@@ -287,7 +288,7 @@ export function makeAccountsApi(
         const repo = repoFor(need(who), params[0]!, params[1]!, 'admin');
         const user = accounts.findUser(params[2]!);
         if (!user || !repos.removeCollaborator(repo.id, user.id)) {
-          throw new AccountsError('not_found', 404, `${params[2]} is not a collaborator.`);
+          throw new HttpError('not_found', 404, `${params[2]} is not a collaborator.`);
         }
         res.writeHead(204).end();
       },
@@ -300,36 +301,30 @@ export function makeAccountsApi(
   ];
 
   const PREFIX = '/api/v1';
-  const find = (pathname: string) => {
-    if (!pathname.startsWith(`${PREFIX}/`)) return null;
-    const sub = pathname.slice(PREFIX.length);
-    const matching = routes.filter(([, re]) => re.test(sub));
-    return matching.length ? { sub, matching } : null;
-  };
+  const subOf = (pathname: string) => (pathname.startsWith(`${PREFIX}/`) ? pathname.slice(PREFIX.length) : null);
 
   return {
-    match: (pathname: string) => find(pathname) !== null,
+    match: (pathname: string) => {
+      const sub = subOf(pathname);
+      return sub !== null && routes.some(([, re]) => re.test(sub));
+    },
     async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-      const found = find(url.pathname);
-      if (!found) return sendError(res, 404, 'not_found', `No API endpoint at ${url.pathname}`);
-      const route = found.matching.find(([m]) => m === req.method);
-      if (!route) {
-        const allow = [...new Set(found.matching.map(([m]) => m))].join(', ');
-        return sendError(res, 405, 'method_not_allowed', `${url.pathname} answers ${allow}.`, { Allow: allow });
-      }
+      const sub = subOf(url.pathname);
+      const found = sub === null ? null : route(routes, req.method ?? 'GET', sub);
+      if (!found || sub === null) return sendError(res, 404, 'not_found', `No API endpoint at ${url.pathname}`);
+      if ('allow' in found) return sendMethodNotAllowed(res, found.allow, `${url.pathname} answers ${found.allow}.`);
       try {
         const who = access.authenticate(req, url);
         if (who && 'invalid' in who) {
           // Signing in must work even if the app still holds an old, revoked token.
-          if (!(req.method === 'POST' && found.sub === '/session')) {
-            throw new AccountsError('invalid_credentials', 401, 'The token or password is wrong, expired or revoked.');
+          if (!(req.method === 'POST' && sub === '/session')) {
+            throw new HttpError('invalid_credentials', 401, 'The token or password is wrong, expired or revoked.');
           }
         }
         const principal = who && 'invalid' in who ? null : who;
-        const params = (route[1].exec(found.sub) as RegExpExecArray).slice(1);
-        await route[2]({ req, res, url, who: principal, params });
+        await found.handler({ req, res, url, who: principal, params: found.params });
       } catch (err) {
-        if (err instanceof AccountsError) {
+        if (err instanceof HttpError) {
           if (err.status === 413) res.setHeader('Connection', 'close');
           return sendError(res, err.status, err.code, err.message);
         }

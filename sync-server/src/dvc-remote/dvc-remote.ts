@@ -7,14 +7,15 @@ import {
   type BatchMissingResponse,
   readBatchMissingRequest,
 } from '@cairn/core/dvc-remote';
-import { AccountsError } from '../accounts/errors.ts';
-import { readJsonBody } from '../accounts/json-body.ts';
-import type { AccountSettings } from '../accounts/settings.ts';
 import type { Access, Permission, RepoRecord } from '../auth/access.ts';
 import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
 import { BlobHashMismatchError, BlobStorageFullError, type BlobStore, BlobTooLargeError } from '../blobs/blob-store.ts';
+import type { ServerSettings } from '../config.ts';
 import type { ServerContext } from '../context.ts';
+import { HttpError } from '../http/http-error.ts';
+import { readJsonBody } from '../http/json-body.ts';
 import { sendError, sendJson } from '../http/respond.ts';
+import { sendMethodNotAllowed } from '../http/router.ts';
 import { checkDirManifest, DirManifestError } from './dir-manifest.ts';
 import type { ObjectIndex } from './object-index.ts';
 import { parseRange } from './range.ts';
@@ -34,7 +35,7 @@ export interface DvcRemoteDeps {
   /** Objects uploaded at DVC 2 paths, verified with md5-dos2unix (see blobs/shared-store.ts). */
   legacyStore: BlobStore;
   index: ObjectIndex;
-  settings: AccountSettings;
+  settings: ServerSettings;
   access: Access;
 }
 
@@ -170,7 +171,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
     const request = readBatchMissingRequest(await readJsonBody(req, MAX_BATCH_BYTES));
     if (!request.ok) {
       const { message, index: at } = request.problem;
-      throw new AccountsError('bad_request', 400, message, at === undefined ? undefined : { index: at });
+      throw new HttpError('bad_request', 400, message, at === undefined ? undefined : { index: at });
     }
     const answer: BatchMissingResponse = { missing: index.missing(repo.id, request.oids) };
     sendJson(res, 200, answer);
@@ -200,11 +201,11 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
               { [BATCH_MISSING_HEADER]: '1' },
             );
           }
-          if (method !== 'POST') return methodNotAllowed(res, 'GET, HEAD, POST');
+          if (method !== 'POST') return sendMethodNotAllowed(res, 'GET, HEAD, POST');
           const repo = authorize(req, res, url, address.owner, address.repo, 'read');
           return repo ? await missing(req, res, repo) : undefined;
         }
-        if (method !== 'GET' && method !== 'HEAD' && !writing) return methodNotAllowed(res, 'GET, HEAD, POST, PUT');
+        if (method !== 'GET' && method !== 'HEAD' && !writing) return sendMethodNotAllowed(res, 'GET, HEAD, POST, PUT');
         const repo = authorize(req, res, url, address.owner, address.repo, writing ? 'write' : 'read');
         if (!repo) return;
         const obj = parseObjectName(address.rest) ?? null;
@@ -222,7 +223,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         if (writing) return await receiveObject(req, res, repo, obj);
         return await serveObject(req, res, repo, obj);
       } catch (err) {
-        if (err instanceof AccountsError) {
+        if (err instanceof HttpError) {
           if (err.status === 413) res.setHeader('Connection', 'close');
           return sendError(res, err.status, err.code, err.message);
         }
@@ -230,10 +231,6 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
       }
     },
   };
-}
-
-function methodNotAllowed(res: ServerResponse, allow: string): void {
-  sendError(res, 405, 'method_not_allowed', `This URL answers ${allow}.`, { Allow: allow });
 }
 
 async function readAll(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -1,10 +1,11 @@
 import { CairnError } from '@cairn/core/errors';
 
 /**
- * Typed errors of accounts, repositories and authorisation. Each has a literal `code` (sent to
- * clients in `{error: {code, message}}`) and the HTTP status it maps to.
+ * The error of Cairn's own HTTP endpoints (JSON API, DVC remote, git, run feed): a CairnError
+ * with the HTTP status it maps to; sent to clients as `{error: {code, message}}`. MLflow's
+ * endpoints answer in MLflow's shape instead (mlflow/errors.ts).
  */
-export type AccountsErrorCode =
+export type HttpErrorCode =
   | 'bad_request'
   | 'malformed_json'
   | 'invalid_name'
@@ -21,14 +22,14 @@ export type AccountsErrorCode =
   | 'branch_not_found'
   | 'mirror_read_only';
 
-export class AccountsError extends CairnError<AccountsErrorCode> {
+export class HttpError extends CairnError<HttpErrorCode> {
   constructor(
-    code: AccountsErrorCode,
+    code: HttpErrorCode,
     readonly status: number,
     message: string,
     data: Record<string, unknown> = {},
   ) {
     super(code, message, data);
-    this.name = 'AccountsError';
+    this.name = 'HttpError';
   }
 }
