@@ -8,6 +8,7 @@ import { makeObjectIndex } from './dvc-remote/object-index.ts';
 import { gitFeature } from './git/feature.ts';
 import { makeLogger } from './log.ts';
 import { mlflowFeature } from './mlflow/feature.ts';
+import { reposFeature } from './repos/feature.ts';
 import { runsFeedFeature } from './runs-feed/feature.ts';
 import { type CairnServer, type Feature, startServer } from './server.ts';
 import { makeServices } from './services.ts';
@@ -30,8 +31,9 @@ async function makeFeatures(services: Services): Promise<Feature[]> {
     access,
   });
   return [
+    accountsFeature(services),
     // The JSON API answers the batch `missing` call too (`/api/v1/repos/O/R/dvc/missing`).
-    accountsFeature(services, (req, res, repo) => dvcRemote.missing(req, res, repo)),
+    reposFeature(services, (req, res, repo) => dvcRemote.missing(req, res, repo)),
     gitFeature(services),
     await dvcRemoteFeature(services, dvcRemote),
     yjsFeature(services),

@@ -1,0 +1,13 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Services } from '../context.ts';
+import { makeJsonApi } from '../http/json-api.ts';
+import type { Feature } from '../server.ts';
+import { repoRoutes } from './api.ts';
+
+/** Repositories: the repository endpoints of the JSON API (api.ts), the batch call included. */
+export function reposFeature(
+  services: Services,
+  dvcMissing: (req: IncomingMessage, res: ServerResponse, repo: { id: number }) => Promise<void>,
+): Feature {
+  return { name: 'repos', routes: [makeJsonApi('repos-api', services.access, repoRoutes(services, dvcMissing))] };
+}
