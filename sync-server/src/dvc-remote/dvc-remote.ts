@@ -27,6 +27,7 @@ import { parseRemoteAddress } from './remote-address.ts';
  * auth on every request. Uploads stream into the BlobStore, which verifies the MD5 before the
  * object exists; `.dir` manifests are also parsed. The batch call
  * `POST /owner/repo.dvc/missing {"oids": […]}` (also `hashes`) answers `{"missing": […]}`.
+ * The contract (layouts, the legacy store, the batch call) is PROTOCOL.md beside this file.
  */
 
 export interface DvcRemoteDeps {

@@ -11,7 +11,8 @@ import type { Route } from '../server.ts';
 import { OfflineRunError, readOfflineRun } from './offline-run.ts';
 
 /**
- * runs-feed/ — the app's view of a repository's runs, in the core run model.
+ * runs-feed/ — the app's view of a repository's runs, in the core run model. The contract,
+ * with its limits and error codes, is PROTOCOL.md beside this file.
  *
  *   GET  /api/v1/repos/OWNER/REPO/runs?since=SEQ&limit=N
  *        → { runs: Run[], seq, next }   runs changed after SEQ, oldest change first.
