@@ -13,8 +13,6 @@ import { spawnServer } from '../support/spawn-server.ts';
  * source's. The import source is served by a second server, as a remote host would be.
  */
 const TOKEN = 'cairn_test_admin_token_defbranch1';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-defbranch';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
 
 let server: TestServer;
 let source: TestServer;
@@ -63,7 +61,10 @@ const remoteHead = async (repo: string, on: TestServer = server) =>
   (await git(['ls-remote', '--symref', authed(repo, on), 'HEAD'])).out.split('\n')[0];
 
 beforeAll(async () => {
-  [server, source] = await Promise.all([startTestServer(), startTestServer()]);
+  [server, source] = await Promise.all([
+    startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-defbranch', CAIRN_ADMIN_TOKEN: TOKEN }),
+    startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-defbranch', CAIRN_ADMIN_TOKEN: TOKEN }),
+  ]);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-defbranch-test-'));
 });
 afterAll(async () => {

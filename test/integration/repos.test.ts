@@ -11,8 +11,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * repository on the same server, so the test needs no network beyond 127.0.0.1.
  */
 const TOKEN = 'cairn_test_admin_token_repos_001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-repos';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
 
 let server: TestServer;
 let work: string;
@@ -33,7 +31,7 @@ const git = (args: string[], cwd?: string) => runGit(args, { home: work, cwd });
 const authed = (repo: string) => `${server.url.replace('http://', `http://admin:${TOKEN}@`)}/${repo}.git`;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-repos', CAIRN_ADMIN_TOKEN: TOKEN });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-repos-test-'));
 });
 afterAll(async () => {

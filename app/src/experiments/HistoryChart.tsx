@@ -9,10 +9,10 @@ import type { MetricPoint, Run } from '@cairn/core/runs/index';
 import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { workerCalls } from '../workers/worker-calls.ts';
 import type { HistoryRequest, HistoryResponse } from './history-protocol.ts';
 import { columnsOfPoints, prepareHistory, seriesOfColumns, smooth, type XAxis } from './history-series.ts';
 import { RAMP } from './parallel-coords.ts';
-import { workerCalls } from '../workers/worker-calls.ts';
 
 // One worker for every chart of the tab, started with the first chart and kept.
 let nextRequest = 1;

@@ -3,9 +3,9 @@
  * on first use) and stores them in the offline store.
  */
 import type { GitExperiment } from '@cairn/core/experiments/index';
+import { workerCalls } from '../workers/worker-calls.ts';
 import type { ScanRequest, ScanResponse } from './git-experiments-protocol.ts';
 import { type ExperimentsDb, savedGitExperiment, saveGitExperiments } from './run-store.ts';
-import { workerCalls } from '../workers/worker-calls.ts';
 
 let nextId = 1;
 // A worker that fails to load or crashes answers nobody: fail what waits, start afresh next time.
