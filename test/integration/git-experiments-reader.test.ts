@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GitExperimentScanner, GitObjectError } from '@cairn/core/experiments/index';
+import { GitExperimentScanner, GitObjectError } from '@cairn/core/experiments';
 import * as git from 'isomorphic-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIsoGitReader } from '../../app/src/experiments/isogit-reader.ts';

@@ -6,7 +6,7 @@
  * stored and writes nothing to the repository: nothing is ever half-added.
  */
 import { CairnError } from '@cairn/core/errors';
-import { dirHash, hashWasmMd5 } from '@cairn/core/hash/index';
+import { dirHash, hashWasmMd5 } from '@cairn/core/hash';
 import { commitChanges, readWorkFile } from '../git/commit.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';

@@ -4,7 +4,7 @@
  * final values, a scatter of two columns coloured by a third, and metric histories. Works
  * offline from the store; histories fetched once are kept there.
  */
-import type { MetricPoint, Run } from '@cairn/core/runs/index';
+import type { MetricPoint, Run } from '@cairn/core/runs';
 import { useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';

@@ -5,7 +5,7 @@
  * per pixel and fewer for many runs (history-series.ts prepareHistory) — so 1,000 runs × 1,000
  * steps reach uPlot bounded and the page never waits on the arithmetic.
  */
-import type { MetricPoint, Run } from '@cairn/core/runs/index';
+import type { MetricPoint, Run } from '@cairn/core/runs';
 import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';

@@ -5,7 +5,7 @@
  * picture (an ImageBitmap, blitted here) with the runs inside the brushes — so 10,000 runs
  * never stall the page. Where workers or OffscreenCanvas are missing it draws in the page.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { createEffect, createSignal, on, onCleanup, untrack } from 'solid-js';
 import {
   axisOfValues,

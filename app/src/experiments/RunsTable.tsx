@@ -6,7 +6,7 @@
  * cells show the chosen summary and, with a baseline run, the difference to it; grouped, a
  * header row per group carries each metric's mean and range.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { createMemo, createSignal, For, Index, Show } from 'solid-js';
 import { type Column, cellValue, formatCell, type MetricSummaryKind } from './run-columns.ts';
 import { deltaOf, type RunGroup } from './run-table.ts';

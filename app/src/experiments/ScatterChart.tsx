@@ -1,5 +1,5 @@
 /** A scatter of two columns coloured by a third, or (bars) a bar per run of one column, on canvas. */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { createEffect, For, Show } from 'solid-js';
 import { buildAxis, COLOR_BINS, colorBins, RAMP } from './parallel-coords.ts';
 import { type Column, cellValue, parseColumnId } from './run-columns.ts';

@@ -2,7 +2,7 @@
  * Asks the git-scanning worker for a repository's git experiments (one worker per tab, made
  * on first use) and stores them in the offline store.
  */
-import type { GitExperiment } from '@cairn/core/experiments/index';
+import type { GitExperiment } from '@cairn/core/experiments';
 import { workerCalls } from '../workers/worker-calls.ts';
 import type { ScanRequest, ScanResponse } from './git-experiments-protocol.ts';
 import { type ExperimentsDb, savedGitExperiment, saveGitExperiments } from './run-store.ts';

@@ -3,7 +3,7 @@
  * A metric cell shows the chosen summary (last, min or max) — the same summary the charts use.
  * Column ids are `kind:key` (`metric:val.loss`, `param:lr`), which is also their URL form.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 
 export type ColumnKind = 'attr' | 'param' | 'metric' | 'tag';
 export type MetricSummaryKind = 'last' | 'min' | 'max';

@@ -7,9 +7,9 @@
  * Offline, or with no server, it says so with a typed error instead of trying.
  */
 
-import { layoutOf, objectPath } from '@cairn/core/cache/object-path';
+import { layoutOf, objectPath } from '@cairn/core/cache';
 import { CairnError } from '@cairn/core/errors';
-import { FileHasher, type HashAlgorithm, hashWasmMd5 } from '@cairn/core/hash/index';
+import { FileHasher, type HashAlgorithm, hashWasmMd5 } from '@cairn/core/hash';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';

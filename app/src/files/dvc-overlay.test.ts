@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ParseError } from '@cairn/core/errors/parse-error';
+import { ParseError } from '@cairn/core/errors';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readBlobBytes } from '../git/read-blob.ts';
 import type { GitTreeEntry } from '../git/read-context.ts';

@@ -4,9 +4,9 @@
  * its size); a path inside a tracked folder is resolved through the `.dir` manifest. Git and
  * the data cache are reached through `BrowseSource`, so this logic is tested without either.
  */
-import { dirnameOf } from '@cairn/core/dvc/posix-path';
-import { resolveRepoPath } from '@cairn/core/dvc/repo-path';
-import { ParseError } from '@cairn/core/errors/parse-error';
+import { dirnameOf } from '@cairn/core/dvc';
+import { resolveRepoPath } from '@cairn/core/dvc';
+import { ParseError } from '@cairn/core/errors';
 import type { GitTreeEntry } from '../git/read-context.ts';
 import { GitReadError } from '../git/read-errors.ts';
 import type { PathObject } from '../git/read-tree.ts';

@@ -15,7 +15,7 @@ import {
   PipelineError,
   treeStatus,
 } from '@cairn/core';
-import { GitObjectStore } from '@cairn/core/experiments/index';
+import { GitObjectStore } from '@cairn/core/experiments';
 import FS from '@isomorphic-git/lightning-fs';
 import { inflateZlib, objectFilesOn } from '../experiments/isogit-reader.ts';
 import type { PipelineProblem, PipelineRequest, PipelineResponse, PipelineSnapshot } from './pipeline-protocol.ts';

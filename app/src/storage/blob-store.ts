@@ -13,7 +13,7 @@
 
 import { OID_PATTERN } from '@cairn/core/cache';
 import { CairnError } from '@cairn/core/errors';
-import type { HashAlgorithm } from '@cairn/core/hash/index';
+import type { HashAlgorithm } from '@cairn/core/hash';
 import { InvalidOidError } from './errors.ts';
 
 /** A DVC object id (core's pattern): md5 hex, or md5 hex + `.dir` for a directory manifest. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hashWasmMd5 } from '@cairn/core/hash/index';
+import { hashWasmMd5 } from '@cairn/core/hash';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { runBlobStoreTests } from './blob-store.conformance.ts';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { hashWasmMd5 } from '@cairn/core/hash/index';
+import { hashWasmMd5 } from '@cairn/core/hash';
 import { describe, expect, it } from 'vitest';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { objectId } from '../storage/blob-store.ts';

@@ -11,7 +11,7 @@
  * each object cut out of it and IndexedDB's clone while the batch is put (≈ 12 MiB). So a 2 GB
  * file never sits in memory: ≤ 16 MiB per task.
  */
-import { FileHasher, type Md5Factory } from '@cairn/core/hash/index';
+import { FileHasher, type Md5Factory } from '@cairn/core/hash';
 import { type BlobStore, type BlobWriter, objectId } from '../storage/blobs.ts';
 
 /** Read buffer of a streamed file (= the data cache's row size, so rows fill in one write). */

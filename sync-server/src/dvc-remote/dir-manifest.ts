@@ -1,5 +1,5 @@
 import { CairnError } from '@cairn/core/errors';
-import { parseDirManifest } from '@cairn/core/hash/dir-manifest';
+import { parseDirManifest } from '@cairn/core/hash';
 
 /**
  * Checks that an uploaded `.dir` object is a DVC directory manifest, with core's parser
