@@ -4,8 +4,7 @@
  * its size); a path inside a tracked folder is resolved through the `.dir` manifest. Git and
  * the data cache are reached through `BrowseSource`, so this logic is tested without either.
  */
-import { dirnameOf } from '@cairn/core/dvc';
-import { resolveRepoPath } from '@cairn/core/dvc';
+import { dirnameOf, resolveRepoPath } from '@cairn/core/dvc';
 import { ParseError } from '@cairn/core/errors';
 import type { GitTreeEntry } from '../git/read-context.ts';
 import { GitReadError } from '../git/read-errors.ts';

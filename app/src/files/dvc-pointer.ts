@@ -8,9 +8,8 @@
  * the browser can fetch and are left out.
  */
 
-import { parseDvcFile } from '@cairn/core/dvc';
 import type { HashedEntry } from '@cairn/core/dvc';
-import { schemaError } from '@cairn/core/dvc';
+import { parseDvcFile, schemaError } from '@cairn/core/dvc';
 import type { HashAlgorithm } from '@cairn/core/hash';
 import { loadYaml } from '@cairn/core/yaml';
 import { type ObjectId, OID_PATTERN, objectId } from '../storage/blob-store.ts';
