@@ -13,7 +13,7 @@ import { NotebookError } from './viewers/notebook-model.ts';
 import { HashCancelledError, HashFailedError } from './workers/hash-pool.ts';
 
 describe("the app's errors (issue 18: one family, one casing)", () => {
-  const errors: CairnError[] = [
+  const errors: CairnError<string, object>[] = [
     new AddDataError('invalid_path', 'x'),
     new DataFetchError('data_offline', 'x', 'oid'),
     new AuthRequiredError('http://s'),

@@ -1,18 +1,21 @@
 /**
  * Compare any number of runs (`/owner/repo/experiments/compare?runs=…`): params and metrics
  * side by side (differences highlighted, transposable), parallel coordinates, a bar chart of
- * final values, a scatter of two columns coloured by a third, and metric histories. Works
+ * final values, a scatter of two columns, and metric histories. The defaults answer a
+ * question: the metric shown is one that varies across the runs, and axes on which every run
+ * is equal are hidden (a checkbox shows them). Every select shows what is plotted. Works
  * offline from the store; histories fetched once are kept there.
  */
-import type { MetricPoint, Run } from '@cairn/core/runs';
+import { type MetricPoint, originalKey, type Run } from '@cairn/core/runs';
 import { useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
+import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
-import { type Column, cellValue, columnsOf, differingColumns, formatCell, parseColumnId } from './run-columns.ts';
+import { type Column, cellText, cellValue, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
 import { experimentsDb, type RunRow } from './run-store.ts';
-import { ScatterChart } from './ScatterChart.tsx';
+import { columnLabel, ScatterChart } from './ScatterChart.tsx';
 import { metricHistory } from './server-runs.ts';
 import { type CompareViewState, readCompareState, writeCompareState } from './view-state.ts';
 import './experiments.css';
@@ -46,20 +49,42 @@ export default function ComparePage() {
         setLoaded(true);
       });
   });
-  const runs = createMemo(() => rows().map((r) => r.run));
+  const runs = createMemo(() => rows().map((r) => keyedRun(r.run)));
   const cols = createMemo(() => columnsOf(runs()).filter((c) => c.kind !== 'attr'));
   const differing = createMemo(() => new Set(differingColumns(runs(), cols(), 'last').map((c) => c.id)));
   const metrics = createMemo(() => cols().filter((c) => c.kind === 'metric'));
-  const metric = createMemo(() => state().metric ?? metrics()[0]?.key ?? null);
-  const pcColumns = createMemo(() => {
-    const p = cols()
-      .filter((c) => c.kind === 'param' && differing().has(c.id))
-      .slice(0, 8);
-    return [...p, ...metrics().slice(0, 8)];
+  // Metrics that vary across the runs, those most runs have first (validation ones first among equals).
+  const varying = createMemo(() => {
+    const have = (c: Column) => runs().filter((r) => cellValue(r, c) !== null).length;
+    const score = (c: Column) => have(c) * 2 + (/^(val|valid|test|eval)/i.test(c.key) ? 1 : 0);
+    return metrics()
+      .filter((c) => differing().has(c.id))
+      .map((c) => ({ c, s: score(c) }))
+      .sort((a, b) => b.s - a.s)
+      .map((x) => x.c);
   });
+  const metric = createMemo(() => state().metric ?? varying()[0]?.key ?? metrics()[0]?.key ?? null);
+  const metricCol = createMemo(() => metrics().find((c) => c.key === metric()) ?? null);
+  const [showConstant, setShowConstant] = createSignal(false);
+  const pcColumns = createMemo(() => {
+    const keep = (c: Column) => showConstant() || differing().has(c.id);
+    const p = cols()
+      .filter((c) => c.kind === 'param' && keep(c))
+      .slice(0, 8);
+    return [...p, ...metrics().filter(keep).slice(0, 8)];
+  });
+  const hiddenAxes = createMemo(() => cols().filter((c) => c.kind !== 'tag' && !differing().has(c.id)).length);
   const colorBy = createMemo<Column | null>(() =>
-    state().colorBy ? parseColumnId(state().colorBy as string) : (metrics()[0] ?? null),
+    state().colorBy ? parseColumnId(state().colorBy as string) : (metricCol() ?? metrics()[0] ?? null),
   );
+  const scatterX = createMemo(
+    () =>
+      state().scatterX ??
+      pcColumns().find((c) => c.kind === 'param')?.id ??
+      pcColumns().find((c) => c.kind === 'metric' && c.key !== metric())?.id ??
+      null,
+  );
+  const scatterY = createMemo(() => state().scatterY ?? metricCol()?.id ?? null);
   // Runs inside the parallel-coordinates brushes (null: no brush); the table marks them.
   const [brushed, setBrushed] = createSignal<Set<string> | null>(null);
   const inBrush = (id: string) => {
@@ -85,9 +110,13 @@ export default function ComparePage() {
         async (r) =>
           [
             r.id,
-            await metricHistory(experimentsDb(), navigator.onLine ? defaultServer() : null, repo(), r, m).catch(
-              () => [],
-            ),
+            await metricHistory(
+              experimentsDb(),
+              navigator.onLine ? defaultServer() : null,
+              repo(),
+              r,
+              originalKey(r, 'metric', m),
+            ).catch(() => []),
           ] as const,
       ),
     ).then((pairs) => setHistories(new Map(pairs)));
@@ -97,7 +126,8 @@ export default function ComparePage() {
     <div class="cmp-page" data-testid="compare-page">
       <Show when={loaded()} fallback={<p>Loading runs…</p>}>
         <p>
-          Comparing {runs().length} runs. <a href={`/${repo()}/experiments`}>Back to all runs</a>
+          Comparing {runs().length} {runs().length === 1 ? 'run' : 'runs'}.{' '}
+          <a href={`/${repo()}/experiments`}>Back to all runs</a>
         </p>
         <section class="cmp-section">
           <h2>Params and metrics</h2>
@@ -141,7 +171,7 @@ export default function ComparePage() {
                         <For each={tableRuns()}>
                           {(r) => (
                             <td classList={{ differs: differing().has(c.id), unbrushed: inBrush(r.id) === false }}>
-                              {formatCell(cellValue(r, c), c)}
+                              {cellText(r, c)}
                             </td>
                           )}
                         </For>
@@ -158,9 +188,24 @@ export default function ComparePage() {
           <div class="cmp-controls">
             <label>
               Colour by{' '}
-              <select value={colorBy()?.id ?? ''} onChange={(e) => update({ colorBy: e.currentTarget.value || null })}>
-                <For each={pcColumns()}>{(c) => <option value={c.id}>{c.id}</option>}</For>
+              <select data-testid="color-by" onChange={(e) => update({ colorBy: e.currentTarget.value || null })}>
+                <For each={pcColumns()}>
+                  {(c) => (
+                    <option value={c.id} selected={c.id === colorBy()?.id}>
+                      {columnLabel(c)}
+                    </option>
+                  )}
+                </For>
               </select>
+            </label>
+            <label>
+              <input
+                type="checkbox"
+                data-testid="show-constant"
+                checked={showConstant()}
+                onChange={(e) => setShowConstant(e.currentTarget.checked)}
+              />{' '}
+              Show constant axes{hiddenAxes() > 0 && !showConstant() ? ` (${hiddenAxes()} hidden)` : ''}
             </label>
             <span>Log axes:</span>
             <For each={pcColumns().filter((c) => c.kind === 'metric' || c.kind === 'param')}>
@@ -205,9 +250,8 @@ export default function ComparePage() {
             <ScatterChart
               runs={runs()}
               columns={pcColumns()}
-              x={state().scatterX ?? pcColumns()[0]?.id ?? null}
-              y={state().scatterY ?? metrics()[0]?.id ?? null}
-              color={colorBy()}
+              x={scatterX()}
+              y={scatterY()}
               onAxes={(sx, sy) => update({ scatterX: sx, scatterY: sy })}
             />
           </section>
@@ -217,8 +261,7 @@ export default function ComparePage() {
               runs={runs()}
               columns={metrics()}
               x={null}
-              y={metric() ? `metric:${metric()}` : null}
-              color={colorBy()}
+              y={metricCol()?.id ?? null}
               bars
               onAxes={() => {}}
             />
@@ -227,17 +270,35 @@ export default function ComparePage() {
         <section class="cmp-section">
           <h2>Metric history</h2>
           <div class="cmp-controls">
-            <select value={metric() ?? ''} onChange={(e) => update({ metric: e.currentTarget.value })}>
-              <For each={metrics()}>{(c) => <option value={c.key}>{c.key}</option>}</For>
-            </select>
-            <select
-              value={state().xAxis}
-              onChange={(e) => update({ xAxis: e.currentTarget.value as CompareViewState['xAxis'] })}
-            >
-              <option value="step">step</option>
-              <option value="wall">wall time</option>
-              <option value="relative">relative time</option>
-            </select>
+            <label>
+              Metric{' '}
+              <select data-testid="history-metric" onChange={(e) => update({ metric: e.currentTarget.value })}>
+                <For each={metrics()}>
+                  {(c) => (
+                    <option value={c.key} selected={c.key === metric()}>
+                      {c.key}
+                    </option>
+                  )}
+                </For>
+              </select>
+            </label>
+            <label>
+              x axis{' '}
+              <select
+                data-testid="history-x"
+                onChange={(e) => update({ xAxis: e.currentTarget.value as CompareViewState['xAxis'] })}
+              >
+                <option value="step" selected={state().xAxis === 'step'}>
+                  step
+                </option>
+                <option value="wall" selected={state().xAxis === 'wall'}>
+                  wall time
+                </option>
+                <option value="relative" selected={state().xAxis === 'relative'}>
+                  relative time
+                </option>
+              </select>
+            </label>
             <label>
               Smoothing{' '}
               <input
@@ -296,7 +357,7 @@ function TransposedTable(props: {
             <tr classList={{ brushed: props.inBrush(r.id) === true, unbrushed: props.inBrush(r.id) === false }}>
               <th>{r.name}</th>
               <For each={props.cols}>
-                {(c) => <td classList={{ differs: props.differing.has(c.id) }}>{formatCell(cellValue(r, c), c)}</td>}
+                {(c) => <td classList={{ differs: props.differing.has(c.id) }}>{cellText(r, c)}</td>}
               </For>
             </tr>
           )}

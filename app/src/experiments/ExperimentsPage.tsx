@@ -8,6 +8,8 @@ import type { Run } from '@cairn/core/runs';
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { createExperimentsData } from './create-experiments-data.ts';
+import { filterSuggestions } from './filter-suggest.ts';
+import { keyedRun } from './keyed-runs.ts';
 import { RunsTable } from './RunsTable.tsx';
 import { type Column, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
 import { filterRuns, groupRuns, sortRuns } from './run-table.ts';
@@ -15,8 +17,14 @@ import { runsToCsv } from './runs-csv.ts';
 import { readTableState, type TableViewState, writeCompareState, writeTableState } from './view-state.ts';
 import './experiments.css';
 
-/** The default shown columns: attributes, then params and metrics (tags on request). */
+/**
+ * The default shown columns: the name, metrics, params, then attributes (tags on request),
+ * plus where the metrics are when some runs' metrics are not in git (DVC-kept metrics files).
+ */
 const DEFAULT_LIMIT = 40;
+const METRICS_STATE_TAG = 'cairn.metrics_state';
+/** The name column: always shown first and frozen at the left. */
+const NAME = 'attr:name';
 
 export default function ExperimentsPage() {
   const params = useParams<{ owner: string; repo: string }>();
@@ -63,8 +71,9 @@ export default function ExperimentsPage() {
   };
 
   const [filterText, setFilterText] = createSignal(state().filter);
-  const runs = createMemo(() => data.rows().map((r) => r.run));
+  const runs = createMemo(() => data.rows().map((r) => keyedRun(r.run)));
   const allColumns = createMemo(() => columnsOf(runs()));
+  const metricsOutsideGit = createMemo(() => runs().some((r) => r.tags[METRICS_STATE_TAG] === 'in-dvc-data'));
   // Each derived list depends only on the parts of the state it uses (strings compare by
   // value), so a sort does not filter again, and a selection neither filters nor sorts.
   const appliedFilter = createMemo(() => state().filter);
@@ -75,7 +84,8 @@ export default function ExperimentsPage() {
   const filtered = createMemo(() => filterRuns(runs(), appliedFilter()));
   const shownRuns = createMemo(() => {
     const f = filtered();
-    const list = f.ok ? f.runs : runs();
+    // An invalid filter shows no runs (and says why) rather than every run.
+    const list = f.ok ? f.runs : [];
     const [sort, direction, summary] = sortKey().split('\n') as [string, 'asc' | 'desc', TableViewState['summary']];
     const col = parseColumnId(sort || 'attr:start_time');
     return col ? sortRuns(list, col, direction, summary) : list;
@@ -87,14 +97,16 @@ export default function ExperimentsPage() {
       let cols: Column[] = s.columns
         ? s.columns.map((id) => known.get(id) ?? parseColumnId(id)).filter((c): c is Column => c !== null)
         : allColumns()
-            .filter((c) => c.kind !== 'tag')
+            .filter((c) => c.kind !== 'tag' || (c.key === METRICS_STATE_TAG && metricsOutsideGit()))
             .slice(0, DEFAULT_LIMIT);
       if (s.onlyDiffering) {
         const keep = new Set(differingColumns(shownRuns(), cols, s.summary).map((c) => c.id));
         cols = cols.filter((c) => keep.has(c.id));
       }
       const pinned = new Set(s.pinned);
-      return [...cols.filter((c) => pinned.has(c.id)), ...cols.filter((c) => !pinned.has(c.id))];
+      const name = cols.filter((c) => c.id === NAME);
+      const rest = cols.filter((c) => c.id !== NAME);
+      return [...name, ...rest.filter((c) => pinned.has(c.id)), ...rest.filter((c) => !pinned.has(c.id))];
     },
     undefined,
     { equals: (a, b) => a.length === b.length && a.every((c, i) => c.id === b[i]?.id) },
@@ -110,7 +122,8 @@ export default function ExperimentsPage() {
     );
   });
   const selected = createMemo(() => new Set(state().selected));
-  const pinnedSet = createMemo(() => new Set(state().pinned));
+  const pinnedSet = createMemo(() => new Set([NAME, ...state().pinned]));
+  const suggestions = createMemo(() => filterSuggestions(filterText(), allColumns()));
   const baseline = createMemo<Run | null>(() => runs().find((r) => r.id === state().baseline) ?? null);
   const shownIds = () => columns().map((c) => c.id);
 
@@ -172,11 +185,17 @@ export default function ExperimentsPage() {
           <input
             type="search"
             data-testid="run-filter"
-            placeholder="Filter: metrics.accuracy > 0.9 AND params.optimizer IN ('adam', 'sgd')"
+            placeholder="Filter: metrics.accuracy > 0.9 AND params.optimizer IN ('adam', 'sgd'), or a run name"
+            aria-label="Filter runs"
+            list="run-filter-names"
+            autocomplete="off"
             value={filterText()}
             onInput={(e) => setFilterText(e.currentTarget.value)}
             aria-invalid={!filtered().ok}
           />
+          <datalist id="run-filter-names" data-testid="filter-suggestions">
+            <For each={suggestions()}>{(s) => <option value={s} />}</For>
+          </datalist>
           <button type="submit">Filter</button>
         </form>
         <Show
@@ -193,7 +212,7 @@ export default function ExperimentsPage() {
                 {state().filter.slice(err().offset + Math.max(1, err().length))}
               </code>
               <span>
-                Column {err().column}: {err().message}
+                Column {err().column}: {err().message} No runs are shown until the filter is fixed.
               </span>
             </div>
           )}
@@ -238,7 +257,7 @@ export default function ExperimentsPage() {
             Export CSV
           </button>
           <button type="button" data-testid="compare-button" disabled={state().selected.length < 1} onClick={compare}>
-            Compare {state().selected.length} runs
+            Compare {state().selected.length} {state().selected.length === 1 ? 'run' : 'runs'}
           </button>
         </div>
         <Show when={showColumns()}>
@@ -260,6 +279,18 @@ export default function ExperimentsPage() {
             </For>
           </div>
         </Show>
+        <Show
+          when={(() => {
+            const f = filtered();
+            return f.ok ? f.note : null;
+          })()}
+        >
+          {(note) => (
+            <p class="exp-note" data-testid="filter-note">
+              {note()}
+            </p>
+          )}
+        </Show>
         <p class="exp-status" data-testid="runs-status">
           {shownRuns().length} of {runs().length} runs
           {' · '}
@@ -280,6 +311,11 @@ export default function ExperimentsPage() {
       </div>
       <Show when={data.loaded()} fallback={<p>Loading runs…</p>}>
         <Show when={runs().length > 0} fallback={<EmptyState owner={params.owner} repo={params.repo} />}>
+          <Show when={shownRuns().length === 0}>
+            <p class="exp-empty-result" data-testid="no-runs" role="status">
+              {filtered().ok ? `No runs match “${state().filter}”.` : 'No runs shown: the filter above has an error.'}
+            </p>
+          </Show>
           <RunsTable
             runs={shownRuns()}
             groups={groups()}

@@ -10,9 +10,9 @@ import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { workerCalls } from '../workers/worker-calls.ts';
+import { chartTheme, runColor } from './chart-theme.ts';
 import type { HistoryRequest, HistoryResponse } from './history-protocol.ts';
 import { columnsOfPoints, prepareHistory, seriesOfColumns, smooth, type XAxis } from './history-series.ts';
-import { RAMP } from './parallel-coords.ts';
 
 // One worker for every chart of the tab, started with the first chart and kept.
 let nextRequest = 1;
@@ -72,6 +72,7 @@ export function HistoryChart(props: {
   let latest = 0;
   const [failure, setFailure] = createSignal<string | null>(null);
   createEffect(() => {
+    const theme = chartTheme();
     const width = Math.max(320, host.clientWidth || 800);
     const runs = props.runs;
     const { metric, xAxis, logScale } = props;
@@ -98,6 +99,17 @@ export function HistoryChart(props: {
           title: metric,
           scales: { x: { time: xAxis === 'wall' }, y: { distr: logScale ? 3 : 1 } },
           legend: { show: !many },
+          // Axis text and grid in the page's theme (uPlot's defaults are dark grey on any background).
+          axes: [
+            { stroke: theme.muted, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 } },
+            {
+              stroke: theme.muted,
+              grid: { stroke: theme.grid, width: 1 },
+              ticks: { stroke: theme.grid, width: 1 },
+              label: metric,
+              labelFont: '12px system-ui, sans-serif',
+            },
+          ],
           // A hover marker per series is a DOM element per run: only for a few runs.
           cursor: { points: { show: !many } },
           // Counts drawn frames (data-frames), which the benchmark waits for.
@@ -114,7 +126,7 @@ export function HistoryChart(props: {
             { label: xAxis },
             ...runs.map((r, i) => ({
               label: r.name,
-              stroke: RAMP[(i * 5) % RAMP.length] as string,
+              stroke: runColor(i, theme.dark),
               width: 1,
               spanGaps: true,
               points: { show: false },

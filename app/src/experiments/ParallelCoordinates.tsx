@@ -7,6 +7,7 @@
  */
 import type { Run } from '@cairn/core/runs';
 import { createEffect, createSignal, on, onCleanup, untrack } from 'solid-js';
+import { chartTheme } from './chart-theme.ts';
 import {
   axisOfValues,
   type Brush,
@@ -46,7 +47,8 @@ export function ParallelCoordinates(props: {
   let canvas!: HTMLCanvasElement;
   const [brushes, setBrushes] = createSignal<Brush[]>([]);
   const [width, setWidth] = createSignal(800);
-  const layout = (): PcLayout => ({ width: width(), height: HEIGHT, top: 34, bottom: 20, left: 40, right: 40 });
+  // The bottom holds each axis's minimum and, below it, the "missing" mark.
+  const layout = (): PcLayout => ({ width: width(), height: HEIGHT, top: 34, bottom: 46, left: 40, right: 40 });
   const dpr = () => globalThis.devicePixelRatio || 1;
   const textColor = () => (canvas.isConnected ? getComputedStyle(canvas).color : '') || '#222';
 
@@ -89,7 +91,7 @@ export function ParallelCoordinates(props: {
   // What the last frame asked for: a request for the same picture is dropped (mounting sets
   // the width and the data in one go; without this the worker drew 10,000 runs twice).
   let dataVersion = 0;
-  let lastAsked: { data: number; width: number; dpr: number; brushes: Brush[] } | null = null;
+  let lastAsked: { data: number; width: number; dpr: number; brushes: Brush[]; color: string } | null = null;
   const requestDraw = () =>
     untrack(() => {
       if (!worker) return drawHere();
@@ -97,9 +99,10 @@ export function ParallelCoordinates(props: {
         dirty = true;
         return;
       }
-      const ask = { data: dataVersion, width: width(), dpr: dpr(), brushes: brushes() };
+      const ask = { data: dataVersion, width: width(), dpr: dpr(), brushes: brushes(), color: textColor() };
       if (
         lastAsked &&
+        lastAsked.color === ask.color &&
         lastAsked.data === ask.data &&
         lastAsked.width === ask.width &&
         lastAsked.dpr === ask.dpr &&
@@ -188,7 +191,8 @@ export function ParallelCoordinates(props: {
     requestDraw();
   });
   // A new size or brush: a new frame (the first frame comes from the data above).
-  createEffect(on([width, brushes], () => requestDraw(), { defer: true }));
+  // A theme switch: a new frame in the theme's text colour.
+  createEffect(on([width, brushes, chartTheme], () => requestDraw(), { defer: true }));
 
   const resize = new ResizeObserver(() => setWidth(Math.max(320, canvas.clientWidth)));
   queueMicrotask(() => resize.observe(canvas));

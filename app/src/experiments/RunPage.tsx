@@ -80,13 +80,28 @@ export default function RunPage() {
                 {(g) => (
                   <>
                     <dt>metrics</dt>
-                    <dd>{g().metricsState}</dd>
+                    <dd>{g().metricsState === 'in-dvc-data' ? 'in DVC data (not in git)' : g().metricsState}</dd>
                   </>
                 )}
               </Show>
             </dl>
             <h3>Params</h3>
             <Pairs entries={Object.entries(r().run.params)} />
+            <Show when={Object.keys(r().git?.outs ?? {}).length}>
+              <h3>Outputs (dvc.lock)</h3>
+              <dl data-testid="run-outs">
+                <For each={Object.entries(r().git?.outs ?? {})}>
+                  {([path, md5]) => (
+                    <>
+                      <dt>{path}</dt>
+                      <dd>
+                        <code>{md5}</code>
+                      </dd>
+                    </>
+                  )}
+                </For>
+              </dl>
+            </Show>
             <h3>Metrics</h3>
             <dl>
               <For each={Object.entries(r().run.metricSummaries)}>
@@ -116,7 +131,11 @@ export default function RunPage() {
             </For>
             {/* `cairn.*` tags are the tools' own bookkeeping (e.g. the logger's client run id), as MLflow's UI hides `mlflow.*`. */}
             <h3>Tags</h3>
-            <Pairs entries={Object.entries(r().run.tags).filter(([k]) => !k.startsWith('cairn.'))} />
+            <Pairs
+              entries={Object.entries(r().run.tags).filter(
+                ([k]) => !k.startsWith('cairn.') && !k.startsWith('dvc.out:'),
+              )}
+            />
             <Show when={r().origin === 'mlflow'}>
               <RunArtifacts
                 server={defaultServer()}

@@ -1,14 +1,23 @@
 /**
  * The virtualised runs table: only the rows in view (plus a few) are in the DOM, so 10,000
  * runs render as fast as 30; with many columns only those in view (plus a few, and the pinned
- * ones) are too, so 100 columns cost what 12 do. Pinned columns (which the page puts first)
- * stick to the left; a header click sorts; metric
- * cells show the chosen summary and, with a baseline run, the difference to it; grouped, a
- * header row per group carries each metric's mean and range.
+ * ones) are too, so 100 columns cost what 12 do. Pinned columns (which the page puts first,
+ * the name always) stick to the left; a header click sorts, dragging a header's right edge
+ * resizes the column; a header says what the column is (metric, param, the files it came
+ * from). Metric cells show the chosen summary and, with a baseline run, the difference to it,
+ * green when better (lower for losses and errors); grouped, a header row per group carries
+ * each metric's mean and range.
  */
 import type { Run } from '@cairn/core/runs';
-import { createMemo, createSignal, For, Index, Show } from 'solid-js';
-import { type Column, cellValue, formatCell, type MetricSummaryKind } from './run-columns.ts';
+import { createMemo, createSignal, For, Index, onCleanup, Show } from 'solid-js';
+import {
+  type Column,
+  cellText,
+  formatCell,
+  lowerIsBetter,
+  type MetricSummaryKind,
+  missingMetricText,
+} from './run-columns.ts';
 import { deltaOf, type RunGroup } from './run-table.ts';
 
 export const ROW_HEIGHT = 28;
@@ -39,12 +48,42 @@ export interface RunsTableProps {
   onHide: (colId: string) => void;
 }
 
-function widthOf(col: Column): number {
-  return col.kind === 'attr' && col.key === 'name' ? 220 : col.kind === 'attr' && col.key === 'start_time' ? 160 : 130;
-}
+/** About how wide one character of the table's text is, for default widths. */
+const CHAR_PX = 7.5;
+const MIN_WIDTH = 70;
+/** A generous character width for names, so a shortened name never gets cut again at its end. */
+const NAME_CHAR_PX = 8.2;
 
 function label(col: Column): string {
+  if (col.kind === 'tag' && col.key === 'cairn.metrics_state') return 'metrics';
   return col.kind === 'attr' ? col.key.replace('_', ' ') : col.key;
+}
+
+/** What a column is, under its name: `metric`, `param · params.yaml`, `metric · metrics.csv +1`. */
+function detail(col: Column): string {
+  const kind = col.kind === 'attr' ? '' : col.kind;
+  const f = col.files ?? [];
+  if (f.length === 0) return kind;
+  const first = f[0] as string;
+  return `${kind} · ${first.slice(first.lastIndexOf('/') + 1)}${f.length > 1 ? ` +${f.length - 1}` : ''}`;
+}
+
+/**
+ * A width that shows the whole header and the values of the first runs (within reason); the
+ * name column fits the names.
+ */
+function defaultWidth(col: Column, nameWidth: number, valueChars: number): number {
+  if (col.kind === 'attr' && col.key === 'name') return nameWidth;
+  if (col.kind === 'attr' && col.key === 'start_time') return 160;
+  const chars = Math.max(label(col).length, detail(col).length * 0.8, valueChars);
+  return Math.round(Math.min(260, Math.max(96, chars * CHAR_PX + 34)));
+}
+
+/** A long name shown as its start and its end (runs differing only at the end stay apart). */
+function middleEllipsis(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const tail = Math.ceil((maxChars - 1) * 0.55);
+  return `${text.slice(0, maxChars - 1 - tail)}…${text.slice(text.length - tail)}`;
 }
 
 function fmtDelta(d: number): string {
@@ -58,6 +97,55 @@ export function RunsTable(props: RunsTableProps) {
   const [viewport, setViewport] = createSignal(600);
   const [scrollLeft, setScrollLeft] = createSignal(0);
   const [viewWidth, setViewWidth] = createSignal(1200);
+  // Widths set by dragging a header's edge, by column id.
+  const [widths, setWidths] = createSignal<Record<string, number>>({});
+  // The name column fits the longest name among the first runs (a few thousand are plenty).
+  // (On a narrow screen it takes at most about half the width, so results stay in view.)
+  const nameWidth = createMemo(() => {
+    let longest = 8;
+    const n = Math.min(props.runs.length, 2000);
+    for (let i = 0; i < n; i++) longest = Math.max(longest, (props.runs[i] as Run).name.length);
+    const fit = Math.min(380, Math.max(180, longest * CHAR_PX + 24));
+    return Math.round(Math.min(fit, Math.max(120, (viewWidth() - 64) * 0.5)));
+  });
+  // The first runs, for value widths: taken once there are runs (or more of them), kept on a
+  // sort or a filter — so columns do not jump, and a sort restyles no cell.
+  const sample = createMemo(() => props.runs.slice(0, 50), undefined, {
+    equals: (prev, next) => next.length <= prev.length,
+  });
+  // Widths of values measured so far (a fresh map when the sample changes).
+  const valueCharsMemo = createMemo(() => {
+    sample();
+    return new Map<string, number>();
+  });
+  const charsOf = (col: Column): number => {
+    const valueChars = valueCharsMemo();
+    let n = valueChars.get(col.id);
+    if (n === undefined) {
+      n = 0;
+      if (col.kind === 'param' || col.kind === 'tag')
+        for (const r of sample()) n = Math.max(n, cellText(r, col, props.summary).length);
+      valueChars.set(col.id, n);
+    }
+    return n;
+  };
+  const widthOf = (col: Column): number => widths()[col.id] ?? defaultWidth(col, nameWidth(), charsOf(col));
+  const startResize = (col: Column, e: PointerEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    const el = e.currentTarget as HTMLElement;
+    el.setPointerCapture(e.pointerId);
+    const x0 = e.clientX;
+    const w0 = widthOf(col);
+    const move = (ev: PointerEvent) =>
+      setWidths({ ...widths(), [col.id]: Math.max(MIN_WIDTH, Math.round(w0 + ev.clientX - x0)) });
+    const up = () => {
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+  };
   // One item object per run for as long as the run lives (no garbage per sort).
   const runItems = new WeakMap<Run, Item>();
   const itemOf = (run: Run): Item => {
@@ -138,12 +226,14 @@ export function RunsTable(props: RunsTableProps) {
   // One element per cell (text and title on the cell itself); a delta only with a baseline.
   const Cell = (p: { run: Run; col: Column }) => {
     const c = p.col;
-    const text = () => formatCell(cellValue(p.run, c, props.summary), c);
+    const value = () => cellText(p.run, c, props.summary);
+    const text = () => value() || (c.kind === 'metric' ? missingMetricText(p.run) : '');
     if (c.kind === 'attr' && c.key === 'name') {
+      const name = () => text() || p.run.id.slice(0, 8);
       return (
-        <div class="exp-cell exp-kind-attr" style={cellStyle(c)}>
-          <a href={props.runHref(p.run)} title={p.run.id}>
-            {text() || p.run.id.slice(0, 8)}
+        <div class="exp-cell exp-kind-attr exp-name" style={cellStyle(c)} data-col={c.id}>
+          <a href={props.runHref(p.run)} title={`${name()} (${p.run.id})`}>
+            {middleEllipsis(name(), Math.floor((widthOf(c) - 16) / NAME_CHAR_PX))}
           </a>
         </div>
       );
@@ -153,17 +243,39 @@ export function RunsTable(props: RunsTableProps) {
         ? deltaOf(p.run, props.baseline, c, props.summary)
         : null;
     return (
-      <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} title={text()}>
+      <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} title={text()} data-col={c.id}>
         {text()}
-        <Show when={delta()}>{(d) => <span class={`exp-delta ${d() > 0 ? 'up' : 'down'}`}>{fmtDelta(d())}</span>}</Show>
+        <Show when={delta()}>
+          {(d) => (
+            <span
+              class="exp-delta"
+              classList={{
+                better: c.kind === 'metric' && d() > 0 !== lowerIsBetter(c.key),
+                worse: c.kind === 'metric' && d() > 0 === lowerIsBetter(c.key),
+              }}
+            >
+              {fmtDelta(d())}
+            </span>
+          )}
+        </Show>
       </div>
     );
   };
   const HeadCell = (c: Column) => (
     <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} data-col={c.id}>
-      <button type="button" class="exp-sort" onClick={() => props.onSort(c.id)} title={`Sort by ${c.id}`}>
-        {label(c)}
-        {props.sort === c.id ? (props.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+      <button
+        type="button"
+        class="exp-sort"
+        onClick={() => props.onSort(c.id)}
+        title={`Sort by ${c.id}${c.files?.length ? ` (git experiments read it from ${c.files.join(', ')})` : ''}`}
+      >
+        <span class="exp-head-name">
+          {label(c)}
+          {props.sort === c.id ? (props.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+        </span>
+        <Show when={detail(c)}>
+          <span class="exp-head-detail">{detail(c)}</span>
+        </Show>
       </button>
       <span class="exp-col-tools">
         <button type="button" title="Pin" classList={{ on: props.pinned.has(c.id) }} onClick={() => props.onPin(c.id)}>
@@ -179,6 +291,8 @@ export function RunsTable(props: RunsTableProps) {
           ×
         </button>
       </span>
+      {/* A pointer-only resize grip, as in MLflow and W&B. */}
+      <span class="exp-resize" title="Drag to resize" onPointerDown={(e) => startResize(c, e)} />
     </div>
   );
   const Gap = () => (
@@ -192,10 +306,14 @@ export function RunsTable(props: RunsTableProps) {
       class="exp-table"
       data-testid="runs-table"
       ref={(el) => {
-        queueMicrotask(() => {
+        const measure = () => {
           setViewport(el.clientHeight || 600);
           setViewWidth(el.clientWidth || 1200);
-        });
+        };
+        queueMicrotask(measure);
+        const ro = new ResizeObserver(measure);
+        ro.observe(el);
+        onCleanup(() => ro.disconnect());
       }}
       onScroll={(e) => {
         setScrollTop(e.currentTarget.scrollTop);
@@ -240,6 +358,7 @@ export function RunsTable(props: RunsTableProps) {
                     classList={{ selected: props.selected.has(run().id), baseline: props.baseline?.id === run().id }}
                     data-testid="run-row"
                     data-run-id={run().id}
+                    data-source={run().source.kind}
                   >
                     <div class="exp-cell exp-check" style="position:sticky;left:0;z-index:1">
                       <input

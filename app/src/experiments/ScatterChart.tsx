@@ -1,73 +1,239 @@
-/** A scatter of two columns coloured by a third, or (bars) a bar per run of one column, on canvas. */
+/**
+ * A scatter of two columns, or (bars) a bar per run of one column, on canvas — with axes, tick
+ * labels, axis titles, a title and run labels, in the page's theme. Each run has its own colour
+ * (the same as in the metric history), distinct for many runs. The selects show the columns
+ * plotted (each option knows whether it is the chosen one, so a redraw of the options never
+ * leaves a select on its first option).
+ */
 import type { Run } from '@cairn/core/runs';
 import { createEffect, For, Show } from 'solid-js';
-import { buildAxis, COLOR_BINS, colorBins, RAMP } from './parallel-coords.ts';
-import { type Column, cellValue, parseColumnId } from './run-columns.ts';
+import { niceTicks, type Ticks } from './chart-axes.ts';
+import { chartTheme, runColor } from './chart-theme.ts';
+import { type Cell, type Column, cellValue, formatCell, parseColumnId } from './run-columns.ts';
+
+const HEIGHT = 300;
+
+/** A column as a person reads it in a select or an axis title: `val_iou (metric)`. */
+export function columnLabel(c: Column): string {
+  return c.kind === 'attr' ? c.key.replace('_', ' ') : `${c.key} (${c.kind})`;
+}
+
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tail = Math.ceil((max - 1) / 2);
+  return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
+}
+
+interface Scale {
+  /** Position 0…1 of a value, NaN when missing. */
+  at: (v: Cell) => number;
+  ticks: { at: number; label: string }[];
+}
+
+/** A numeric scale with nice ticks, or a categorical one when any value is text. */
+function scaleOf(values: Cell[], zero: boolean): Scale {
+  if (values.some((v) => typeof v === 'string')) {
+    const cats = [...new Set(values.filter((v) => v !== null).map(String))].sort();
+    const pos = (i: number) => (cats.length === 1 ? 0.5 : (i + 0.5) / cats.length);
+    return {
+      at: (v) => (v === null ? Number.NaN : pos(cats.indexOf(String(v)))),
+      ticks: cats.map((c, i) => ({ at: pos(i), label: shorten(c, 14) })),
+    };
+  }
+  const nums = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  let lo = Math.min(...nums);
+  let hi = Math.max(...nums);
+  if (zero) {
+    lo = Math.min(0, lo);
+    hi = Math.max(0, hi);
+  }
+  const t: Ticks = nums.length ? niceTicks(lo, hi, 5) : niceTicks(0, 1, 5);
+  const span = t.max - t.min || 1;
+  return {
+    at: (v) => (typeof v === 'number' && Number.isFinite(v) ? (v - t.min) / span : Number.NaN),
+    ticks: t.values.map((v, i) => ({ at: (v - t.min) / span, label: t.labels[i] as string })),
+  };
+}
 
 export function ScatterChart(props: {
   runs: Run[];
   columns: Column[];
   x: string | null;
   y: string | null;
-  color: Column | null;
   bars?: boolean;
   onAxes: (x: string | null, y: string | null) => void;
 }) {
   let canvas!: HTMLCanvasElement;
+  const yCol = () => (props.y ? parseColumnId(props.y) : null);
+  const xCol = () => (!props.bars && props.x ? parseColumnId(props.x) : null);
+  const title = () => {
+    const y = yCol();
+    const x = xCol();
+    if (!y) return '';
+    return props.bars ? `${y.key}: last value per run` : x ? `${y.key} against ${x.key}` : y.key;
+  };
   createEffect(() => {
+    const theme = chartTheme();
     const ctx = canvas.getContext('2d');
     const yc = props.y ? parseColumnId(props.y) : null;
-    if (!ctx || !yc) return;
+    const xc = !props.bars && props.x ? parseColumnId(props.x) : null;
+    if (!ctx) return;
+    const runs = props.runs;
+    const n = runs.length;
+    const dpr = globalThis.devicePixelRatio || 1;
     const w = Math.max(300, canvas.clientWidth || 400);
-    const h = 260;
-    canvas.width = w;
-    canvas.height = h;
+    const h = HEIGHT;
+    canvas.width = w * dpr;
+    canvas.height = h * dpr;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    const n = props.runs.length;
-    const bins = colorBins(props.color ? buildAxis(props.runs, props.color, 'last', false) : null, n);
-    const ys = buildAxis(props.runs, yc, 'last', false);
-    const pad = 24;
+    ctx.font = '12px system-ui, sans-serif';
+    if (!yc || (!props.bars && !xc)) {
+      ctx.fillStyle = theme.text;
+      ctx.fillText('Choose what to plot.', 12, 24);
+      return;
+    }
+    const ys = runs.map((r) => cellValue(r, yc));
+    const xs = xc ? runs.map((r) => cellValue(r, xc)) : [];
+    const longest = props.bars ? Math.min(18, Math.max(4, ...runs.map((r) => r.name.length))) : 0;
+    const m = { top: 16, right: 16, left: 48, bottom: props.bars ? 24 + longest * 5.2 : 28 };
+    const iw = w - m.left - m.right;
+    const ih = h - m.top - m.bottom;
+    const yScale = scaleOf(ys, !!props.bars);
+    const X = (p: number) => m.left + p * iw;
+    const Y = (p: number) => m.top + (1 - p) * ih;
+
+    // Grid, axes and tick labels.
+    ctx.strokeStyle = theme.grid;
+    ctx.lineWidth = 1;
+    ctx.fillStyle = theme.muted;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const t of yScale.ticks) {
+      ctx.beginPath();
+      ctx.moveTo(m.left, Math.round(Y(t.at)) + 0.5);
+      ctx.lineTo(w - m.right, Math.round(Y(t.at)) + 0.5);
+      ctx.stroke();
+      ctx.fillText(t.label, m.left - 6, Y(t.at));
+    }
+    ctx.beginPath();
+    ctx.moveTo(m.left + 0.5, m.top);
+    ctx.lineTo(m.left + 0.5, h - m.bottom + 0.5);
+    ctx.lineTo(w - m.right, h - m.bottom + 0.5);
+    ctx.stroke();
+
+    // (The title and axis titles are text around the canvas, see below.)
+    ctx.textBaseline = 'alphabetic';
+
     if (props.bars) {
-      const bw = (w - 2 * pad) / Math.max(1, n);
-      props.runs.forEach((_, i) => {
-        const p = ys.pos[i] as number;
-        if (Number.isNaN(p)) return;
-        ctx.fillStyle = RAMP[bins[i] ?? COLOR_BINS >> 1] as string;
-        const bh = 10 + p * (h - 2 * pad - 10);
-        ctx.fillRect(pad + i * bw, h - pad - bh, Math.max(1, bw - 1), bh);
+      const slot = iw / Math.max(1, n);
+      const zero = yScale.at(0);
+      runs.forEach((r, i) => {
+        const p = yScale.at(ys[i] as Cell);
+        const cx = m.left + (i + 0.5) * slot;
+        if (!Number.isNaN(p)) {
+          ctx.fillStyle = runColor(i, theme.dark);
+          const top = Y(Math.max(p, zero));
+          ctx.fillRect(cx - slot * 0.38, top, Math.max(1, slot * 0.76), Math.abs(Y(p) - Y(zero)));
+          if (n <= 16) {
+            ctx.fillStyle = theme.text;
+            ctx.textAlign = 'center';
+            const v = ys[i] as number;
+            ctx.fillText(n > 6 ? String(Number(v.toPrecision(3))) : formatCell(v, yc), cx, top - 4);
+          }
+        }
+        // The run's name under its bar (slanted), start and end kept.
+        if (n <= 40) {
+          ctx.save();
+          ctx.fillStyle = theme.muted;
+          ctx.translate(cx, h - m.bottom + 12);
+          ctx.rotate(-Math.PI / 5);
+          ctx.textAlign = 'right';
+          ctx.fillText(shorten(r.name, 18), 0, 0);
+          ctx.restore();
+        }
       });
-    } else {
-      const xc = props.x ? parseColumnId(props.x) : null;
-      if (!xc) return;
-      const xs = buildAxis(props.runs, xc, 'last', false);
-      for (let i = 0; i < n; i++) {
-        const px = xs.pos[i] as number;
-        const py = ys.pos[i] as number;
-        if (Number.isNaN(px) || Number.isNaN(py)) continue;
-        ctx.fillStyle = RAMP[bins[i] ?? 0] as string;
-        ctx.fillRect(pad + px * (w - 2 * pad) - 2, h - pad - py * (h - 2 * pad) - 2, 4, 4);
+      canvas.dataset.plotted = `bars:${yc.id}`;
+      return;
+    }
+
+    const xScale = scaleOf(xs, false);
+    ctx.fillStyle = theme.muted;
+    ctx.textAlign = 'center';
+    for (const t of xScale.ticks) ctx.fillText(t.label, X(t.at), h - m.bottom + 16);
+    const label = n <= 12;
+    ctx.textAlign = 'left';
+    for (let i = 0; i < n; i++) {
+      const px = xScale.at(xs[i] as Cell);
+      const py = yScale.at(ys[i] as Cell);
+      if (Number.isNaN(px) || Number.isNaN(py)) continue;
+      ctx.fillStyle = runColor(i, theme.dark);
+      ctx.beginPath();
+      ctx.arc(X(px), Y(py), 4.5, 0, Math.PI * 2);
+      ctx.fill();
+      if (label) {
+        // Labels of points in the right half go to their left, so none leaves the chart.
+        const right = px > 0.5;
+        ctx.fillStyle = theme.text;
+        ctx.textAlign = right ? 'right' : 'left';
+        ctx.fillText(shorten((runs[i] as Run).name, 22), X(px) + (right ? -7 : 7), Y(py) - 6);
       }
     }
-    ctx.fillStyle = '#888';
-    ctx.fillText(`${yc.key} ${ys.min.toPrecision(3)}…${ys.max.toPrecision(3)}`, 4, 12);
-    void cellValue;
+    canvas.dataset.plotted = `scatter:${(xc as Column).id}:${yc.id}`;
   });
   return (
     <div>
       <Show when={!props.bars}>
-        <select value={props.x ?? ''} onChange={(e) => props.onAxes(e.currentTarget.value, props.y)}>
-          <For each={props.columns}>{(c) => <option value={c.id}>{c.id}</option>}</For>
-        </select>{' '}
-        <select value={props.y ?? ''} onChange={(e) => props.onAxes(props.x, e.currentTarget.value)}>
-          <For each={props.columns}>{(c) => <option value={c.id}>{c.id}</option>}</For>
-        </select>
+        <div class="cmp-controls">
+          <label>
+            x{' '}
+            <select data-testid="scatter-x" onChange={(e) => props.onAxes(e.currentTarget.value, props.y)}>
+              <For each={props.columns}>
+                {(c) => (
+                  <option value={c.id} selected={c.id === props.x}>
+                    {columnLabel(c)}
+                  </option>
+                )}
+              </For>
+            </select>
+          </label>
+          <label>
+            y{' '}
+            <select data-testid="scatter-y" onChange={(e) => props.onAxes(props.x, e.currentTarget.value)}>
+              <For each={props.columns}>
+                {(c) => (
+                  <option value={c.id} selected={c.id === props.y}>
+                    {columnLabel(c)}
+                  </option>
+                )}
+              </For>
+            </select>
+          </label>
+        </div>
       </Show>
-      <canvas
-        ref={canvas}
-        class="cmp-canvas"
-        style="height:260px"
-        data-testid={props.bars ? 'bar-chart' : 'scatter-chart'}
-      />
+      <figure class="cmp-chart" data-testid={props.bars ? 'bar-figure' : 'scatter-figure'}>
+        <figcaption class="cmp-chart-title" data-testid="chart-title">
+          {title()}
+        </figcaption>
+        <div class="cmp-chart-body">
+          <span class="cmp-axis-y" data-testid="axis-y">
+            {yCol() ? columnLabel(yCol() as Column) : ''}
+          </span>
+          <canvas
+            ref={canvas}
+            class="cmp-canvas"
+            style={`height:${HEIGHT}px`}
+            data-testid={props.bars ? 'bar-chart' : 'scatter-chart'}
+            role="img"
+            aria-label={title()}
+          />
+        </div>
+        <Show when={!props.bars && xCol()}>
+          <span class="cmp-axis-x" data-testid="axis-x">
+            {columnLabel(xCol() as Column)}
+          </span>
+        </Show>
+      </figure>
     </div>
   );
 }

@@ -98,10 +98,23 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   const scanGit = async () => {
     try {
       const { getRepoRow } = await import('../storage/repo-handle.ts');
-      const row = await getRepoRow(owner, repo);
+      let row = await getRepoRow(owner, repo);
+      if (!row && navigator.onLine) {
+        // Opened by URL on a device that has not cloned the repository yet: clone it here, as the
+        // file views do, rather than sending the person elsewhere first.
+        const { openRepoSession } = await import('../files/repo-session.ts');
+        setGitNote('Cloning the repository to read its git experiments…');
+        await openRepoSession(owner, repo, (p) =>
+          setGitNote(
+            `Cloning the repository to read its git experiments: ${p.phase} ${p.loaded}${p.total ? ` of ${p.total}` : ''}…`,
+          ),
+        );
+        if (disposed) return;
+        row = await getRepoRow(owner, repo);
+      }
       if (!row) {
         setGitNote(
-          'This repository is not on this device yet: open its files to clone it, then git experiments appear.',
+          'This repository is not on this device yet, and this device is offline: connect and reload to clone it, then its git experiments appear.',
         );
         return;
       }

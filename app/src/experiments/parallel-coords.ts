@@ -2,7 +2,9 @@
  * Parallel coordinates on a canvas: one vertical axis per column (numeric, log, or categorical
  * for text params), one polyline per run. Lines are drawn in colour batches — one path per
  * colour bin — so 10,000 runs are 17 strokes, not 10,000. Brushing keeps a value range per
- * axis; runs outside any brush are drawn faint underneath. Pure (no DOM): the plot's worker
+ * axis; runs outside any brush are drawn faint underneath. A run that lacks a value on an axis
+ * passes through that axis's "missing" mark below it (as HiPlot and W&B draw it), so every run
+ * is a whole line. Pure (no DOM): the plot's worker
  * (parallel-coords.worker.ts) runs it on an OffscreenCanvas, from cell values the page reads.
  */
 import type { Run } from '@cairn/core/runs';
@@ -44,6 +46,27 @@ export const RAMP: string[] = Array.from({ length: COLOR_BINS }, (_, i) => {
   const c = a.map((v, k) => Math.round(v + ((b[k] as number) - v) * f));
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 });
+
+/** The ramp on a dark background: each colour lifted toward white so none sinks into it. */
+export const RAMP_ON_DARK: string[] = RAMP.map((c) => {
+  const [r, g, b] = (c.match(/\d+/g) ?? []).map(Number) as [number, number, number];
+  const lift = (v: number) => Math.round(v + (255 - v) * 0.35);
+  return `rgb(${lift(r)},${lift(g)},${lift(b)})`;
+});
+
+/** True for a light colour (`rgb(…)` or `#rrggbb`): text on a dark background. */
+export function isLightColor(color: string): boolean {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  const [r, g, b] = hex
+    ? hex.slice(1).map((h) => Number.parseInt(h, 16))
+    : ((color.match(/\d+(\.\d+)?/g) ?? ['0', '0', '0']).map(Number) as number[]);
+  return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0) > 140;
+}
+
+/** Where the "missing" mark sits: below the axis's minimum and its label. */
+export function missingY(layout: PcLayout): number {
+  return layout.height - layout.bottom + 28;
+}
 
 export function buildAxis(runs: readonly Run[], col: Column, summary: MetricSummaryKind, log: boolean): PcAxis {
   return axisOfValues(col, cellValues(runs, col, summary), log);
@@ -176,18 +199,15 @@ export function drawParallel(
   const count = axes.length;
   ctx.clearRect(0, 0, layout.width, layout.height);
   const xs = axes.map((_, i) => axisX(layout, i, count));
+  const ramp = isLightColor(textColor) ? RAMP_ON_DARK : RAMP;
+  const missing = missingY(layout);
+  const hasMissing = axes.map((axis) => axis.pos.some((p) => Number.isNaN(p)));
   const trace = (i: number) => {
-    let pen = false;
     for (let a = 0; a < count; a++) {
       const p = (axes[a] as PcAxis).pos[i] as number;
-      if (Number.isNaN(p)) {
-        pen = false;
-        continue;
-      }
-      const y = posToY(layout, p);
-      if (pen) ctx.lineTo(xs[a] as number, y);
+      const y = Number.isNaN(p) ? missing : posToY(layout, p);
+      if (a > 0) ctx.lineTo(xs[a] as number, y);
       else ctx.moveTo(xs[a] as number, y);
-      pen = true;
     }
   };
   // Brushed-out runs: one faint path underneath.
@@ -200,7 +220,7 @@ export function drawParallel(
   // Kept runs: one path per colour bin.
   ctx.globalAlpha = n > 2000 ? 0.35 : 0.8;
   for (let bin = 0; bin < COLOR_BINS; bin++) {
-    ctx.strokeStyle = RAMP[bin] as string;
+    ctx.strokeStyle = ramp[bin] as string;
     ctx.beginPath();
     for (let i = 0; i < n; i++) if (mask[i] && bins[i] === bin) trace(i);
     ctx.stroke();
@@ -215,16 +235,22 @@ export function drawParallel(
   }
   // Axes, labels, ranges and brushes on top.
   ctx.lineWidth = 1;
-  ctx.strokeStyle = '#333';
+  ctx.strokeStyle = textColor;
   ctx.fillStyle = textColor;
   ctx.font = '11px system-ui, sans-serif';
   ctx.textAlign = 'center';
   axes.forEach((axis, a) => {
     const x = xs[a] as number;
+    ctx.globalAlpha = 0.7;
     ctx.beginPath();
     ctx.moveTo(x, posToY(layout, 0));
     ctx.lineTo(x, posToY(layout, 1));
     ctx.stroke();
+    ctx.globalAlpha = 1;
+    if (hasMissing[a]) {
+      ctx.fillRect(x - 4, missing - 1, 8, 2);
+      ctx.fillText('missing', x, missing + 12);
+    }
     const label = `${axis.col.key}${axis.log ? ' (log)' : ''}`;
     ctx.fillText(label.length > 22 ? `${label.slice(0, 21)}…` : label, x, layout.top - 18);
     if (axis.categories) {

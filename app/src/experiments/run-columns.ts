@@ -2,8 +2,10 @@
  * The columns of the runs table: attributes, params, metrics and tags, and what a cell holds.
  * A metric cell shows the chosen summary (last, min or max) — the same summary the charts use.
  * Column ids are `kind:key` (`metric:val.loss`, `param:lr`), which is also their URL form.
+ * Runs come keyed by name (core's unifyRunKeys), so MLflow's `val_iou` and a git experiment's
+ * `metrics.csv:val_iou` are one column; the files a column's values came from are its `files`.
  */
-import type { Run } from '@cairn/core/runs';
+import type { KeyedRun, Run } from '@cairn/core/runs';
 
 export type ColumnKind = 'attr' | 'param' | 'metric' | 'tag';
 export type MetricSummaryKind = 'last' | 'min' | 'max';
@@ -12,6 +14,8 @@ export interface Column {
   id: string;
   kind: ColumnKind;
   key: string;
+  /** Files git experiments read this column's values from (a detail for the header). */
+  files?: string[];
 }
 
 export type Cell = string | number | null;
@@ -30,28 +34,68 @@ export function parseColumnId(id: string): Column | null {
   return { id, kind, key: id.slice(i + 1) };
 }
 
-/** Every column the runs have: attributes first, then params, metrics and tags, each sorted. */
+/**
+ * Every column the runs have, in the order people read results (as MLflow and W&B show them):
+ * the name, then metrics, params, the other attributes and tags, each sorted by key.
+ */
 export function columnsOf(runs: readonly Run[]): Column[] {
   const params = new Set<string>();
   const metrics = new Set<string>();
   const tags = new Set<string>();
+  const files = { metric: new Map<string, Set<string>>(), param: new Map<string, Set<string>>() };
+  const noteFiles = (kind: 'metric' | 'param', origins: Record<string, { file: string | null }[]>) => {
+    for (const name in origins) {
+      for (const o of origins[name] ?? []) {
+        if (o.file === null) continue;
+        const set = files[kind].get(name);
+        if (set) set.add(o.file);
+        else files[kind].set(name, new Set([o.file]));
+      }
+    }
+  };
   for (const r of runs) {
     for (const k in r.params) params.add(k);
     for (const k in r.metrics) metrics.add(k);
     for (const k in r.tags) if (!k.startsWith('mlflow.')) tags.add(k);
+    const origins = (r as KeyedRun).keyOrigins;
+    if (origins) {
+      noteFiles('metric', origins.metrics);
+      noteFiles('param', origins.params);
+    }
   }
   const sorted = (s: Set<string>) => [...s].sort();
+  const keyed = (kind: 'param' | 'metric', k: string): Column => {
+    const f = files[kind].get(k);
+    return f ? { id: columnId(kind, k), kind, key: k, files: [...f].sort() } : { id: columnId(kind, k), kind, key: k };
+  };
+  const attr = (k: string): Column => ({ id: columnId('attr', k), kind: 'attr', key: k });
   return [
-    ...ATTRIBUTE_KEYS.map((k) => ({ id: columnId('attr', k), kind: 'attr' as const, key: k })),
-    ...sorted(params).map((k) => ({ id: columnId('param', k), kind: 'param' as const, key: k })),
-    ...sorted(metrics).map((k) => ({ id: columnId('metric', k), kind: 'metric' as const, key: k })),
+    attr('name'),
+    ...sorted(metrics).map((k) => keyed('metric', k)),
+    ...sorted(params).map((k) => keyed('param', k)),
+    ...ATTRIBUTE_KEYS.filter((k) => k !== 'name').map(attr),
     ...sorted(tags).map((k) => ({ id: columnId('tag', k), kind: 'tag' as const, key: k })),
   ];
 }
 
-/** Where a run came from, in words: the MLflow experiment or the branch and short commit. */
+/** Metrics where lower is better (losses, errors, times): a rise against the baseline is worse. */
+export function lowerIsBetter(key: string): boolean {
+  return /(loss|err|error|mse|mae|rmse|perplexity|wer|cer|latency|time|duration|fpr|fnr)(\b|_|$)/i.test(
+    key.slice(key.lastIndexOf('/') + 1),
+  );
+}
+
+/** DVC names experiment refs `exps/<2 hex>/<38 hex of the baseline commit>/<name>`. */
+const DVC_EXP_REF = /^exps\/[0-9a-f]{2}\/[0-9a-f]{38}\/(.+)$/;
+
+/**
+ * Where a run came from, in words: the MLflow experiment, or the branch and short commit (a
+ * DVC experiment by its name: its ref's long baseline id says nothing at a glance).
+ */
 export function sourceLabel(run: Run): string {
-  return run.source.kind === 'git' ? `${run.source.branch}@${run.source.commit.slice(0, 7)}` : 'mlflow';
+  if (run.source.kind !== 'git') return 'mlflow';
+  const exp = DVC_EXP_REF.exec(run.source.branch);
+  return `${exp ? `exp ${exp[1]}` : run.source.branch}@${run.source.commit.slice(0, 7)}`;
 }
 
 function own<T>(rec: Record<string, T>, key: string): T | undefined {
@@ -93,9 +137,31 @@ export function cellValue(run: Run, col: Column, summary: MetricSummaryKind = 'l
   }
 }
 
+/** What a cell shows: params as written (`0.0003`, not `3.0000e-4`), other cells formatted. */
+export function cellText(run: Run, col: Column, summary: MetricSummaryKind = 'last'): string {
+  if (col.kind === 'param') return own(run.params, col.key) ?? '';
+  return formatCell(cellValue(run, col, summary), col);
+}
+
 /** A cell as text for the table and CSV. */
+/** The scanner's `cairn.metrics_state` values (core git-experiment.ts), in words. */
+const METRICS_STATE_WORDS: Record<string, string> = {
+  present: 'in git',
+  'params-only': 'params only',
+  'in-dvc-data': 'in DVC data',
+  missing: 'missing',
+};
+
+/** What a metric cell a run has no value for says: DVC-kept metrics are not "nothing". */
+export function missingMetricText(run: Run): string {
+  return run.tags['cairn.metrics_state'] === 'in-dvc-data' ? 'in DVC data' : '';
+}
+
 export function formatCell(value: Cell, col: Column): string {
   if (value === null) return '';
+  if (col.kind === 'tag' && col.key === 'cairn.metrics_state' && typeof value === 'string') {
+    return METRICS_STATE_WORDS[value] ?? value;
+  }
   if (col.kind === 'attr' && col.key === 'start_time' && typeof value === 'number') {
     return new Date(value).toISOString().replace('T', ' ').slice(0, 19);
   }

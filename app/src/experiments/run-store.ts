@@ -19,6 +19,8 @@ export interface GitRunInfo {
   paramsFiles: string[];
   metricsFiles: string[];
   dvcMetricsFiles: string[];
+  /** Output path → md5 from dvc.lock (absent in rows stored before it was kept). */
+  outs?: Record<string, string>;
   problems: { file: string; code: string; message: string; line?: number; column?: number }[];
 }
 
@@ -209,6 +211,7 @@ export function savedGitExperiment(e: GitExperiment): { run: Run; history: Metri
       paramsFiles: e.paramsFiles,
       metricsFiles: e.metricsFiles,
       dvcMetricsFiles: e.dvcMetricsFiles,
+      outs: e.outs,
       problems: e.problems,
     },
   };

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { alignSeries, downsample, smooth, toSeries } from './history-series.ts';
 import { brushMask, buildAxis } from './parallel-coords.ts';
-import { type Column, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
+import {
+  type Column,
+  cellValue,
+  columnsOf,
+  differingColumns,
+  formatCell,
+  missingMetricText,
+  parseColumnId,
+} from './run-columns.ts';
 import { deltaOf, filterRuns, groupRuns, sortRuns } from './run-table.ts';
 import { neutralizeFormula, runsToCsv } from './runs-csv.ts';
 import { makeRuns } from './test-runs.test-support.ts';
@@ -18,6 +26,26 @@ describe('runs table model', () => {
     expect(ids).toContain('metric:m4');
     expect(ids).toContain('tag:team');
     expect(ids[0]).toBe('attr:name');
+  });
+
+  it('names a DVC experiment by its name, says where DVC-kept metrics are', () => {
+    const base = makeRuns(1)[0] as (typeof runs)[number];
+    const baseline = '4d8400b677bcd09cd43948e8e1c6d9b0e5f2a1c3';
+    const exp = {
+      ...base,
+      source: {
+        kind: 'git' as const,
+        commit: '94bee38ceb3667211b11d3248',
+        branch: `exps/4d/${baseline.slice(2)}/lucid-hare`,
+      },
+      tags: { 'cairn.metrics_state': 'in-dvc-data' },
+    };
+    expect(formatCell(cellValue(exp, col('attr:source'), 'last'), col('attr:source'))).toBe('exp lucid-hare@94bee38');
+    const onBranch = { ...exp, source: { ...exp.source, branch: 'master' } };
+    expect(formatCell(cellValue(onBranch, col('attr:source'), 'last'), col('attr:source'))).toBe('master@94bee38');
+    expect(formatCell('in-dvc-data', col('tag:cairn.metrics_state'))).toBe('in DVC data');
+    expect(missingMetricText(exp)).toBe('in DVC data');
+    expect(missingMetricText({ ...exp, tags: { 'cairn.metrics_state': 'params-only' } })).toBe('');
   });
 
   it('filters with the core filter language and reports a positioned error', () => {

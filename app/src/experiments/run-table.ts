@@ -6,14 +6,44 @@
 import { compileRunFilter, type FilterError, parseFilter, type Run } from '@cairn/core/runs';
 import { type Cell, type Column, cellValue, compareCells, type MetricSummaryKind } from './run-columns.ts';
 
-export type FilterResult = { ok: true; runs: Run[] } | { ok: false; error: FilterError };
+/**
+ * What a filter box's text did. `note` says how the text was read when it was not plain
+ * MLflow syntax: a search of run names, or a bare number read as text.
+ */
+export type FilterResult = { ok: true; runs: Run[]; note: string | null } | { ok: false; error: FilterError };
 
+/** Text with none of the filter language's operators or quotes: a search of run names. */
+const PLAIN_SEARCH = /^[^=<>!()'"`]+$/;
+
+/**
+ * Filters with the core filter language. Where MLflow would refuse the text, two readings a
+ * person means are accepted and said: plain words search run names (case-insensitive), and an
+ * unquoted number for a param or tag compares as text (`params.batch_size = 16` matches "16").
+ */
 export function filterRuns(runs: readonly Run[], text: string): FilterResult {
   const parsed = parseFilter(text);
-  if (!parsed.ok) return { ok: false, error: parsed.error };
-  if (parsed.value === null) return { ok: true, runs: [...runs] };
-  const keep = compileRunFilter(parsed.value);
-  return { ok: true, runs: runs.filter(keep) };
+  if (parsed.ok) {
+    if (parsed.value === null) return { ok: true, runs: [...runs], note: null };
+    return { ok: true, runs: runs.filter(compileRunFilter(parsed.value)), note: null };
+  }
+  const loose = parseFilter(text, undefined, { bareNumbersAsText: true });
+  if (loose.ok && loose.value !== null) {
+    return {
+      ok: true,
+      runs: runs.filter(compileRunFilter(loose.value)),
+      note: "Params and tags are text: unquoted numbers were compared as written (MLflow needs quotes, as in '16').",
+    };
+  }
+  const words = text.trim();
+  if (PLAIN_SEARCH.test(words) && !/^(metrics|params|tags|attributes?)\./i.test(words)) {
+    const needle = words.toLowerCase();
+    return {
+      ok: true,
+      runs: runs.filter((r) => r.name.toLowerCase().includes(needle)),
+      note: `Run names containing “${words}”.`,
+    };
+  }
+  return { ok: false, error: parsed.error };
 }
 
 /**

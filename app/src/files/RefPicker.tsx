@@ -1,4 +1,4 @@
-/** Switches the branch or tag of the current view, keeping the path. */
+/** Switches the branch or tag of the current view, keeping the path; the default branch is marked. */
 import { For, Show } from 'solid-js';
 import type { RepoRefs } from '../git/read-refs.ts';
 
@@ -16,7 +16,9 @@ export function RefPicker(props: { refs: RepoRefs; rev: string; commit: string; 
         <option value="">{props.commit.slice(0, 7)}</option>
       </Show>
       <optgroup label="Branches">
-        <For each={props.refs.branches}>{(b) => <option value={b}>{b}</option>}</For>
+        <For each={props.refs.branches}>
+          {(b) => <option value={b}>{b === props.refs.defaultBranch ? `${b} (default)` : b}</option>}
+        </For>
       </optgroup>
       <Show when={props.refs.tags.length}>
         <optgroup label="Tags">

@@ -13,13 +13,15 @@ import { Breadcrumbs } from './Breadcrumbs.tsx';
 import { type BrowseState, loadBrowse } from './browse-load.ts';
 import { createRepoSession } from './create-repo-session.ts';
 import { DataFetch } from './DataFetch.tsx';
+import { DefaultBranch } from './DefaultBranch.tsx';
 import type { BrowseEntry, BrowseTarget } from './dvc-overlay.ts';
 import { EntryList } from './EntryList.tsx';
+import { ReadErrorNotice } from './ReadErrorNotice.tsx';
 import { RefPicker } from './RefPicker.tsx';
+import { RepoLanding } from './RepoLanding.tsx';
 import { RepoStatus } from './RepoStatus.tsx';
 import { ready } from './ready.ts';
 import type { RepoSession } from './repo-session.ts';
-import { describeReadError } from './repo-session.ts';
 import { blobUrl, commitsUrl, decodeSegments, treeUrl } from './urls.ts';
 import './files.css';
 
@@ -153,15 +155,10 @@ export default function RepoBrowser() {
         {(s) => (
           <Switch>
             <Match when={error()?.code === 'empty_repository'}>
-              <div class="notice" data-testid="empty-repo">
-                <p>This repository has no commits yet. Add files or data to make the first one.</p>
-              </div>
+              <RepoLanding session={s()} />
             </Match>
             <Match when={error()}>
-              <div class="notice error" role="alert" data-testid="browse-error">
-                <p>{describeReadError(state.error)}</p>
-                <A href={`/${params.owner}/${params.repo}`}>Back to the repository</A>
-              </div>
+              <ReadErrorNotice error={state.error} owner={params.owner} repo={params.repo} testId="browse-error" />
             </Match>
             <Match when={ready(state)}>
               {(st) => (
@@ -173,6 +170,9 @@ export default function RepoBrowser() {
                       History
                     </A>
                   </div>
+                  <Show when={!params.rest}>
+                    <DefaultBranch session={s()} refs={st().refs} onChanged={refetch} />
+                  </Show>
                   <Switch>
                     <Match when={(st().target.kind === 'folder' || st().target.kind === 'dvc-folder') && st().target}>
                       {(t) => (

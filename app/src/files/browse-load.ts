@@ -11,6 +11,7 @@ import { readPathAt } from '../git/read-tree.ts';
 import { getBlobStore, type ObjectId } from '../storage/blobs.ts';
 import { type ManifestEntry, parseDirManifest } from './dir-manifest.ts';
 import { type BrowseSource, type BrowseTarget, resolveBrowsePath } from './dvc-overlay.ts';
+import { readOrFetch } from './fetch-missing.ts';
 import type { RepoSession } from './repo-session.ts';
 
 export interface BrowseState {
@@ -47,12 +48,15 @@ export function makeBrowseSource(session: RepoSession, commit: string): BrowseSo
 export async function loadBrowse(session: RepoSession, segments: readonly string[]): Promise<BrowseState> {
   const { ctx } = session;
   if (segments.length === 0 && (await listRefs(ctx)).branches.length === 0) {
-    throw new GitReadError('empty_repository', 'This repository has no commits yet.');
+    // No branch: an empty repository or one with only tags (RepoLanding.tsx says which).
+    throw new GitReadError('empty_repository', 'This repository has no branches yet.');
   }
-  const { rev, path } = segments.length
-    ? await splitRevisionAndPath(ctx, segments)
-    : { rev: await defaultBranch(ctx), path: '' };
-  const [{ oid: commit }, refs] = await Promise.all([resolveRevision(ctx, rev), listRefs(ctx)]);
-  const target = await resolveBrowsePath(makeBrowseSource(session, commit), path);
-  return { rev, commit, refs, target };
+  return readOrFetch(session, async () => {
+    const { rev, path } = segments.length
+      ? await splitRevisionAndPath(ctx, segments)
+      : { rev: await defaultBranch(ctx), path: '' };
+    const [{ oid: commit }, refs] = await Promise.all([resolveRevision(ctx, rev), listRefs(ctx)]);
+    const target = await resolveBrowsePath(makeBrowseSource(session, commit), path);
+    return { rev, commit, refs, target };
+  });
 }

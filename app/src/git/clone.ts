@@ -1,7 +1,15 @@
-/** Cloning a server repository into this device. */
+/**
+ * Cloning a server repository into this device: every branch, tag and DVC experiment ref
+ * (fetch-refs.ts), then the default branch checked out. Unlike `git.clone`, this never asks the
+ * server for "HEAD": a server whose HEAD names a missing branch (a first push of `master` into
+ * a repository made for `main`) still opens, on a branch chosen by server-refs.ts. An empty
+ * repository and one with only tags clone too; their pages say what to do.
+ */
 import { deleteLocalRepo, type RepoHandle, registerRepo, updateRepo } from '../storage/repo-handle.ts';
+import { apiFetch } from '../sync/api.ts';
 import { basicAuth, getCredentials } from '../sync/credentials.ts';
 import { classifyGitError } from './errors.ts';
+import { fetchAllRefs } from './fetch-refs.ts';
 import { limitedHttp } from './http-limit.ts';
 import { loadGit } from './load-git.ts';
 import { gitUrl } from './urls.ts';
@@ -19,6 +27,22 @@ export async function authHeaders(server: string): Promise<Record<string, string
 }
 
 /**
+ * The default branch the server's JSON API names (`defaultBranch`), or null when it names none
+ * or cannot say (an older server, or the repository is not readable through the API).
+ */
+export async function apiDefaultBranch(server: string, owner: string, repo: string): Promise<string | null> {
+  try {
+    const body = await apiFetch<{ defaultBranch?: unknown }>(
+      server,
+      `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`,
+    );
+    return typeof body?.defaultBranch === 'string' && body.defaultBranch ? body.defaultBranch : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Clones `owner/repo` from `server` (an origin). On any failure the half-made local copy is
  * deleted, so the repository list never shows a broken clone.
  */
@@ -30,18 +54,26 @@ export async function cloneRepo(
 ): Promise<RepoHandle> {
   const { git, http } = await loadGit();
   const handle = await registerRepo(owner, repo, server);
+  const { fs, dir } = handle;
   try {
-    await git.clone({
-      fs: handle.fs,
+    const url = gitUrl(server, owner, repo);
+    const apiDefault = await apiDefaultBranch(server, owner, repo);
+    await git.init({ fs, dir, defaultBranch: apiDefault ?? 'main' });
+    await git.addRemote({ fs, dir, remote: 'origin', url, force: true });
+    const outcome = await fetchAllRefs({
+      git,
       http: limitedHttp(http),
-      dir: handle.dir,
-      url: gitUrl(server, owner, repo),
+      fs,
+      dir,
+      url,
       headers: await authHeaders(server),
-      singleBranch: false,
-      onProgress: onProgress
-        ? (p) => onProgress({ phase: p.phase, loaded: p.loaded, ...(p.total ? { total: p.total } : {}) })
-        : undefined,
+      apiDefault,
+      ...(onProgress ? { onProgress } : {}),
     });
+    if (outcome.defaultBranch) {
+      // Creates the local branch from origin's, tracking it, and writes the working tree.
+      await git.checkout({ fs, dir, ref: outcome.defaultBranch, remote: 'origin' });
+    }
     await handle.flush();
     await updateRepo(handle.id, { syncState: 'up-to-date', lastSyncedAt: Date.now(), pending: false });
     return handle;

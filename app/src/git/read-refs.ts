@@ -1,17 +1,23 @@
 /**
  * Branches, tags and revisions: what the ref picker lists and what a URL's REF means.
- * A revision is a branch, a tag (annotated tags are peeled to their commit), `HEAD`, or a full
- * or abbreviated commit id.
+ * A branch is a local branch or one of the server's (`refs/remotes/origin/*`, every branch a
+ * clone or sync fetched); a revision is a branch, a tag (annotated tags are peeled to their
+ * commit), `HEAD`, a full ref name (`refs/exps/…`), or a full or abbreviated commit id.
  */
 import git from 'isomorphic-git';
 import type { ReadContext } from './read-context.ts';
 import { GitReadError } from './read-errors.ts';
 
 export interface RepoRefs {
+  /** Local branches and the server's, by name. */
   branches: string[];
   tags: string[];
   /** The branch HEAD points at, or null when HEAD is detached or the repository is empty. */
   currentBranch: string | null;
+  /** The branch a URL without a ref opens: the server's default, else the current one; null when there is no branch. */
+  defaultBranch: string | null;
+  /** The server's HEAD named no existing branch, so `defaultBranch` was chosen on this device. */
+  defaultChosenHere: boolean;
 }
 
 export interface ResolvedRevision {
@@ -22,53 +28,112 @@ export interface ResolvedRevision {
   name: string;
 }
 
-/** Every local branch and tag, sorted, and the current branch. */
+const REMOTE_PREFIX = 'refs/remotes/origin/';
+
+async function configValue(ctx: ReadContext, path: string): Promise<string | null> {
+  const value = await git.getConfig({ fs: ctx.fs, dir: ctx.dir, path }).catch(() => undefined);
+  return typeof value === 'string' && value ? value : null;
+}
+
+/** Every branch (local and the server's) and tag, sorted; the current and the default branch. */
 export async function listRefs(ctx: ReadContext): Promise<RepoRefs> {
-  const [branches, tags, currentBranch] = await Promise.all([
-    git.listBranches({ fs: ctx.fs, dir: ctx.dir }),
-    git.listTags({ fs: ctx.fs, dir: ctx.dir }),
-    git.currentBranch({ fs: ctx.fs, dir: ctx.dir, fullname: false }).catch(() => undefined),
+  const { fs, dir } = ctx;
+  const [local, remote, tags, current, recorded, fallback] = await Promise.all([
+    git.listBranches({ fs, dir }),
+    git.listBranches({ fs, dir, remote: 'origin' }).catch(() => [] as string[]),
+    git.listTags({ fs, dir }),
+    git.currentBranch({ fs, dir, fullname: false }).catch(() => undefined),
+    configValue(ctx, 'cairn.defaultbranch'),
+    configValue(ctx, 'cairn.headfallback'),
   ]);
-  return { branches: branches.sort(), tags: tags.sort(), currentBranch: currentBranch ?? null };
+  const branches = [...new Set([...local, ...remote.filter((b) => b !== 'HEAD')])].sort();
+  const currentBranch = current && branches.includes(current) ? current : null;
+  const defaultBranch =
+    (recorded && branches.includes(recorded) ? recorded : null) ?? currentBranch ?? branches[0] ?? null;
+  return {
+    branches,
+    tags: tags.sort(),
+    currentBranch,
+    defaultBranch,
+    defaultChosenHere: fallback === 'true' && defaultBranch === recorded,
+  };
 }
 
 /**
- * The branch HEAD points at (or `main` in an empty repository), used when a URL names no ref.
+ * The branch a URL that names no ref opens (see RepoRefs.defaultBranch), or `main` in an
+ * empty repository.
  */
 export async function defaultBranch(ctx: ReadContext): Promise<string> {
-  const refs = await listRefs(ctx);
-  return refs.currentBranch ?? refs.branches[0] ?? 'main';
+  return (await listRefs(ctx)).defaultBranch ?? 'main';
 }
 
-const HEX = /^[0-9a-f]{4,40}$/;
+/** git accepts a commit id abbreviated to 4 hex digits or more. */
+const HEX = /^[0-9a-f]{4,40}$/i;
 
 /**
- * The commit a revision names. Branches win over tags, tags over commit ids, as in git.
+ * The commit a revision names. Branches win over tags, tags over commit ids. An abbreviated
+ * id that several commits start with is an ambiguous_revision listing them (`data.candidates`).
  * @example await resolveRevision(ctx, 'main') // { oid: '3f1c…', kind: 'branch', name: 'main' }
  */
 export async function resolveRevision(ctx: ReadContext, rev: string): Promise<ResolvedRevision> {
   const { fs, dir, cache } = ctx;
   const peel = async (oid: string) => (await git.readCommit({ fs, dir, oid, cache })).oid;
+  const tryRef = (ref: string) => git.resolveRef({ fs, dir, ref }).catch(() => null);
   if (rev === 'HEAD') {
-    const oid = await git.resolveRef({ fs, dir, ref: 'HEAD' }).catch(() => null);
-    if (!oid) throw new GitReadError('empty_repository', 'This repository has no commits yet.', { ref: rev });
-    return { oid: await peel(oid), kind: 'branch', name: rev };
+    const oid = await tryRef('HEAD');
+    if (oid) return { oid: await peel(oid), kind: 'branch', name: rev };
+    // HEAD names a branch with no commits (an empty clone): the default branch, if any.
+    const fallback = (await listRefs(ctx)).defaultBranch;
+    if (!fallback) throw new GitReadError('empty_repository', 'This repository has no commits yet.', { ref: rev });
+    return resolveRevision(ctx, fallback);
   }
-  for (const [kind, prefix] of [
-    ['branch', 'refs/heads/'],
-    ['tag', 'refs/tags/'],
+  for (const [kind, ref] of [
+    ['branch', `refs/heads/${rev}`],
+    ['branch', `${REMOTE_PREFIX}${rev}`],
+    ['tag', `refs/tags/${rev}`],
   ] as const) {
-    const oid = await git.resolveRef({ fs, dir, ref: `${prefix}${rev}` }).catch(() => null);
+    const oid = await tryRef(ref);
     if (oid) return { oid: await peel(oid), kind, name: rev };
   }
+  if (rev.startsWith('refs/')) {
+    const oid = await tryRef(rev);
+    if (oid) return { oid: await peel(oid), kind: rev.startsWith('refs/tags/') ? 'tag' : 'branch', name: rev };
+  }
   if (HEX.test(rev)) {
-    const full = await git.expandOid({ fs, dir, oid: rev, cache }).catch(() => null);
-    if (full) {
-      const oid = await peel(full).catch(() => null);
-      if (oid) return { oid, kind: 'commit', name: rev };
-    }
+    const oid = await expandCommitId(ctx, rev.toLowerCase());
+    if (oid) return { oid, kind: 'commit', name: rev };
   }
   throw new GitReadError('ref_not_found', `No branch, tag or commit is called “${rev}”.`, { ref: rev });
+}
+
+/**
+ * The one commit whose id starts with `prefix`, or null when none does. Like git, objects
+ * that are not commits (trees, blobs) do not make a commit id ambiguous.
+ */
+async function expandCommitId(ctx: ReadContext, prefix: string): Promise<string | null> {
+  const { fs, dir, cache } = ctx;
+  let matches: string[];
+  try {
+    matches = [await git.expandOid({ fs, dir, oid: prefix, cache })];
+  } catch (error) {
+    const e = error as { code?: string; data?: { matches?: string[] } };
+    if (e.code !== 'AmbiguousError') return null;
+    matches = e.data?.matches ?? [];
+  }
+  const commits: string[] = [];
+  for (const oid of matches) {
+    const commit = await git
+      .readCommit({ fs, dir, oid, cache })
+      .then((c) => c.oid)
+      .catch(() => null);
+    if (commit === oid) commits.push(oid);
+  }
+  if (commits.length <= 1) return commits[0] ?? null;
+  throw new GitReadError(
+    'ambiguous_revision',
+    `${commits.length} commits start with “${prefix}”: pick one, or write more of its id.`,
+    { ref: prefix, candidates: commits.sort() },
+  );
 }
 
 /**

@@ -19,7 +19,13 @@ beforeAll(async () => {
 
 describe('refs', () => {
   it('lists branches and tags and knows the current branch', async () => {
-    expect(await listRefs(ctx)).toEqual({ branches: ['feature/x', 'main'], tags: ['v1', 'v2'], currentBranch: 'main' });
+    expect(await listRefs(ctx)).toEqual({
+      branches: ['feature/x', 'main'],
+      tags: ['v1', 'v2'],
+      currentBranch: 'main',
+      defaultBranch: 'main',
+      defaultChosenHere: false,
+    });
   });
 
   it('resolves branches, lightweight and annotated tags, full and short commit ids', async () => {

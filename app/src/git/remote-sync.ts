@@ -8,6 +8,7 @@ import type { RepoHandle } from '../storage/repo-handle.ts';
 import { getAuthor } from './author.ts';
 import { authHeaders } from './clone.ts';
 import { classifyGitError, DivergedError } from './errors.ts';
+import { fetchAllRefs } from './fetch-refs.ts';
 import { limitedHttp } from './http-limit.ts';
 import { loadGit } from './load-git.ts';
 import { gitUrl } from './urls.ts';
@@ -30,30 +31,37 @@ async function ensureOrigin(handle: RepoHandle, server: string): Promise<void> {
   });
 }
 
-/** Fetches the current branch from the server and brings the working tree up to it. */
+/**
+ * Fetches every branch, tag and experiment ref from the server (fetch-refs.ts) and brings the
+ * current branch up to the server's. A branch with no commits here yet (a repository cloned
+ * while empty) becomes the server's default branch once the server has one.
+ */
 export async function pullRepo(handle: RepoHandle, server: string): Promise<PullResult> {
   const { git, http } = await loadGit();
   const { fs, dir } = handle;
   const branch = await currentBranch(handle);
   await ensureOrigin(handle, server);
-  let remoteOid: string;
+  let remoteOid: string | null;
   try {
-    const result = await git.fetch({
-      fs,
+    const outcome = await fetchAllRefs({
+      git,
       http: limitedHttp(http),
+      fs,
       dir,
-      remote: 'origin',
-      ref: branch,
-      singleBranch: true,
-      tags: true,
+      url: gitUrl(server, handle.owner, handle.repo),
       headers: await authHeaders(server),
+      preferBranch: branch,
     });
-    if (!result.fetchHead) return 'empty-remote';
-    remoteOid = result.fetchHead;
+    const unborn = !(await git.resolveRef({ fs, dir, ref: 'HEAD' }).catch(() => null));
+    if (unborn && outcome.defaultBranch) {
+      await git.checkout({ fs, dir, ref: outcome.defaultBranch, remote: 'origin' });
+      await handle.flush();
+      return 'fast-forward';
+    }
+    if (unborn && outcome.server.tags.size > 0) return 'up-to-date'; // only tags: nothing to merge
+    remoteOid = outcome.server.branches.get(branch) ?? null;
+    if (!remoteOid) return 'empty-remote';
   } catch (error) {
-    const e = error as { code?: string; data?: { statusCode?: number } };
-    // A server repository with no commits yet has nothing to pull.
-    if (e.code === 'NotFoundError') return 'empty-remote';
     throw classifyGitError(error, server);
   }
   const localOid = await git.resolveRef({ fs, dir, ref: branch }).catch(() => null);
@@ -81,6 +89,29 @@ export async function pullRepo(handle: RepoHandle, server: string): Promise<Pull
     }
     throw error;
   }
+}
+
+/**
+ * Fetches what the server has (branches, tags, experiments) without touching the working
+ * tree: a view asked for a revision this device does not have yet.
+ */
+export async function fetchServerRefs(handle: RepoHandle, server: string): Promise<void> {
+  const { git, http } = await loadGit();
+  await ensureOrigin(handle, server);
+  try {
+    await fetchAllRefs({
+      git,
+      http: limitedHttp(http),
+      fs: handle.fs,
+      dir: handle.dir,
+      url: gitUrl(server, handle.owner, handle.repo),
+      headers: await authHeaders(server),
+      preferBranch: await currentBranch(handle),
+    });
+  } catch (error) {
+    throw classifyGitError(error, server);
+  }
+  await handle.flush();
 }
 
 /** Pushes the current branch; when the server moved meanwhile, pulls (merging) and pushes again. */

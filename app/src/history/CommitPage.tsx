@@ -1,12 +1,12 @@
 /** `/owner/repo/commit/SHA`: one commit — message, author, parents — and the files it changed. */
 import { A, useParams } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
+import { ChangeDiffs } from '../diff/ChangeDiffs.tsx';
 import { createRepoSession } from '../files/create-repo-session.ts';
+import { ReadErrorNotice } from '../files/ReadErrorNotice.tsx';
 import { RepoStatus } from '../files/RepoStatus.tsx';
 import { ready } from '../files/ready.ts';
-import { describeReadError } from '../files/repo-session.ts';
 import { commitUrl, treeUrl } from '../files/urls.ts';
-import { ChangeList } from './ChangeList.tsx';
 import { exactDate, relativeDate } from './format-date.ts';
 import './history.css';
 
@@ -18,15 +18,19 @@ export default function CommitPage() {
       const s = ready(session);
       return s ? ([s, params.sha] as const) : undefined;
     },
-    async ([s, sha]) => (await import('../git/read-commit.ts')).readCommitDetail(s.ctx, sha),
+    async ([s, sha]) => {
+      const [{ readCommitDetail }, { readOrFetch }] = await Promise.all([
+        import('../git/read-commit.ts'),
+        import('../files/fetch-missing.ts'),
+      ]);
+      return readOrFetch(s, () => readCommitDetail(s.ctx, sha));
+    },
   );
   return (
     <div class="commit-page" data-testid="commit-page">
       <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
       <Show when={detail.error}>
-        <div class="notice error" role="alert" data-testid="commit-error">
-          {describeReadError(detail.error)}
-        </div>
+        <ReadErrorNotice error={detail.error} owner={params.owner} repo={params.repo} testId="commit-error" />
       </Show>
       <Show when={ready(detail)}>
         {(d) => (
@@ -60,12 +64,10 @@ export default function CommitPage() {
             <h3 class="changes-title">
               {d().changes.length} changed {d().changes.length === 1 ? 'file' : 'files'}
             </h3>
-            <ChangeList
-              owner={params.owner}
-              repo={params.repo}
+            <ChangeDiffs
+              ctx={ready(session)!.ctx}
               changes={d().changes}
-              before={d().parents[0] ?? d().oid}
-              after={d().oid}
+              sides={{ owner: params.owner, repo: params.repo, before: d().parents[0] ?? d().oid, after: d().oid }}
             />
           </>
         )}

@@ -6,10 +6,11 @@ import { A, useNavigate, useParams } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { createRepoSession } from '../files/create-repo-session.ts';
 import { createListKeyboard } from '../files/list-keyboard.ts';
+import { ReadErrorNotice } from '../files/ReadErrorNotice.tsx';
 import { RefPicker } from '../files/RefPicker.tsx';
 import { RepoStatus } from '../files/RepoStatus.tsx';
 import { ready } from '../files/ready.ts';
-import { describeReadError, type RepoSession } from '../files/repo-session.ts';
+import type { RepoSession } from '../files/repo-session.ts';
 import { commitsUrl, commitUrl, decodeSegments, treeUrl } from '../files/urls.ts';
 import type { LogEntry } from '../git/read-log.ts';
 import { exactDate, relativeDate } from './format-date.ts';
@@ -21,7 +22,11 @@ type Row = LogEntry & { changedFiles: number };
 
 async function loadHistory(session: RepoSession, rev: string) {
   const [{ readLog }, { listRefs }] = await Promise.all([import('../git/read-log.ts'), import('../git/read-refs.ts')]);
-  const [page, refs] = await Promise.all([readLog(session.ctx, rev, { limit: PAGE }), listRefs(session.ctx)]);
+  const { readOrFetch } = await import('../files/fetch-missing.ts');
+  const [page, refs] = await Promise.all([
+    readOrFetch(session, () => readLog(session.ctx, rev, { limit: PAGE })),
+    listRefs(session.ctx),
+  ]);
   return { rev, page, refs };
 }
 
@@ -81,9 +86,7 @@ export default function CommitsPage() {
     <div class="history" data-testid="history">
       <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
       <Show when={history.error}>
-        <div class="notice error" role="alert" data-testid="history-error">
-          {describeReadError(history.error)}
-        </div>
+        <ReadErrorNotice error={history.error} owner={params.owner} repo={params.repo} testId="history-error" />
       </Show>
       <Show when={ready(history)}>
         {(h) => (

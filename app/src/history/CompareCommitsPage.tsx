@@ -5,12 +5,12 @@
  */
 import { A, useParams } from '@solidjs/router';
 import { createMemo, createResource, Show } from 'solid-js';
+import { ChangeDiffs } from '../diff/ChangeDiffs.tsx';
 import { createRepoSession } from '../files/create-repo-session.ts';
 import { RepoStatus } from '../files/RepoStatus.tsx';
 import { ready } from '../files/ready.ts';
 import { describeReadError } from '../files/repo-session.ts';
 import { commitUrl, decodeSegments, parseCompareRange } from '../files/urls.ts';
-import { ChangeList } from './ChangeList.tsx';
 import './history.css';
 
 export default function CompareCommitsPage() {
@@ -74,12 +74,10 @@ export default function CompareCommitsPage() {
                 ? 'No files differ.'
                 : `${c().changes.length} changed ${c().changes.length === 1 ? 'file' : 'files'}`}
             </h3>
-            <ChangeList
-              owner={params.owner}
-              repo={params.repo}
+            <ChangeDiffs
+              ctx={ready(session)!.ctx}
               changes={c().changes}
-              before={c().from ?? c().base}
-              after={c().head}
+              sides={{ owner: params.owner, repo: params.repo, before: c().from ?? c().base, after: c().head }}
             />
           </>
         )}

@@ -5,6 +5,7 @@
 
 export * from './cache/index.ts';
 export * from './dagshub/index.ts';
+export * from './diff/index.ts';
 export * from './dvc/index.ts';
 export * from './dvc-remote/index.ts';
 export * from './errors/index.ts';

@@ -27,6 +27,8 @@ export interface GitExperiment {
   metricsFiles: string[];
   /** Metrics files that are DVC outputs (not readable from git). */
   dvcMetricsFiles: string[];
+  /** The hashes dvc.lock records for the outputs (path from the repository root → md5, `.dir` for folders). */
+  outs: Record<string, string>;
   /** Refs whose history holds the commit (`main`, `exps/…/name`), the first is `run.source.branch`. */
   refs: string[];
   problems: ExperimentProblem[];
@@ -39,4 +41,6 @@ export const GIT_EXPERIMENT_TAGS = {
   branch: 'mlflow.source.git.branch',
   source: 'cairn.source',
   dvcExperiment: 'cairn.dvc_experiment',
+  /** `dvc.out:<path>` → the output's md5 in dvc.lock. */
+  outPrefix: 'dvc.out:',
 } as const;

@@ -11,7 +11,7 @@ import type { MetricPoint } from '../runs/run.ts';
 import type { ExperimentProblem } from './git-experiment.ts';
 
 /** Bump whenever what the scanner derives from a commit changes (parsing, naming, signatures). */
-export const SCAN_FORMAT_VERSION = 5;
+export const SCAN_FORMAT_VERSION = 6;
 
 /** One commit's analysis, independent of which refs reach it. Plain data (structured-clone safe). */
 export interface CommitAnalysis {
@@ -34,6 +34,8 @@ export interface CommitAnalysis {
   paramsFiles: string[];
   metricsFiles: string[];
   dvcMetricsFiles: string[];
+  /** Output path → md5 from dvc.lock (added in format 6). */
+  outs?: Record<string, string>;
   missingMetrics: boolean;
   problems: ExperimentProblem[];
 }

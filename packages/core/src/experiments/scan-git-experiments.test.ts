@@ -188,6 +188,14 @@ describe('git experiments from the real DVC and DagsHub fixtures', () => {
     expect(exp?.dvcMetricsFiles).toEqual(['eval/metrics.json']);
     expect(exp?.run.metrics).toEqual({});
     expect(exp?.run.params['train.n_est']).toBe('100');
+    // The outputs' hashes dvc.lock records: what the experiment produced.
+    expect(exp?.outs).toEqual({
+      'data/prepared': '153aad06d376b6595932470e459ef42a.dir',
+      'data/features': 'f35d4cc2c552ac959ae602162b8543f3.dir',
+      'model.pkl': 'd1f6e055f7f5e2827fcfae68d9b64d4c',
+      eval: '80a081570c800c60b9b98ca4b3c91dd7.dir',
+    });
+    expect(exp?.run.tags['dvc.out:model.pkl']).toBe('d1f6e055f7f5e2827fcfae68d9b64d4c');
     // Only the params the stages track, flattened with dots.
     expect(Object.keys(exp?.run.params ?? {}).sort()).toEqual([
       'featurize.max_features',

@@ -16,6 +16,7 @@
  *   const runs = await scanner.scan();      // first time: the whole history (or only what the cache lacks)
  *   const again = await scanner.scan();     // later: only commits not seen before
  */
+import { parseDvcLock } from '../dvc/dvc-lock.ts';
 import { dirnameOf, joinPath } from '../dvc/posix-path.ts';
 import type { ParseError } from '../errors/parse-error.ts';
 import type { GitCommitInfo, GitReader, GitRef } from '../git/git-reader.ts';
@@ -81,6 +82,8 @@ export class GitExperimentScanner {
   >();
   private readonly parsedMetrics = new Map<string, Promise<{ value: MetricPoint[]; problem?: ExperimentProblem }>>();
   private readonly dvcFiles = new Map<string, Promise<DvcExperimentFiles>>();
+  /** dvc.lock blob → its outputs' hashes (path relative to the lock's folder → md5). */
+  private readonly lockOuts = new Map<string, Promise<Record<string, string>>>();
   /** dvc.yaml blob → its text, and whether it interpolates `${…}` (and so depends on params.yaml). */
   private readonly dvcSources = new Map<string, Promise<{ text: string; interpolates: boolean }>>();
   private readonly cache: ScanCache | undefined;
@@ -259,6 +262,9 @@ export class GitExperimentScanner {
         [GIT_EXPERIMENT_TAGS.branch]: branch,
         [GIT_EXPERIMENT_TAGS.metricsState]: state,
         ...(expRef ? { [GIT_EXPERIMENT_TAGS.dvcExperiment]: expRef.split('/').pop() as string } : {}),
+        ...Object.fromEntries(
+          Object.entries(a.outs ?? {}).map(([p, md5]) => [`${GIT_EXPERIMENT_TAGS.outPrefix}${p}`, md5]),
+        ),
       },
     };
     return {
@@ -268,6 +274,7 @@ export class GitExperimentScanner {
       paramsFiles: a.paramsFiles,
       metricsFiles: a.metricsFiles,
       dvcMetricsFiles: a.dvcMetricsFiles,
+      outs: a.outs ?? {},
       refs,
       problems: a.problems,
     };
@@ -340,6 +347,16 @@ export class GitExperimentScanner {
       }
     }
 
+    // The hashes DVC recorded for each stage's outputs: what an experiment produced.
+    const outs: Record<string, string> = {};
+    for (const [path] of files) {
+      if (!isDvcYamlName(path.slice(path.lastIndexOf('/') + 1))) continue;
+      const lockPath = joinPath(dirnameOf(path), 'dvc.lock');
+      const lock = files.get(lockPath) ?? (await this.trees.blobAt(commit.tree, lockPath));
+      if (!lock) continue;
+      for (const [out, md5] of Object.entries(await this.outsOf(lock))) outs[joinPath(dirnameOf(path), out)] = md5;
+    }
+
     const params: Record<string, string> = {};
     const prefixed = paramsEntries.length > 1;
     for (const [path, blob] of paramsEntries) {
@@ -369,9 +386,27 @@ export class GitExperimentScanner {
       paramsFiles: paramsEntries.map(([p]) => p).sort(),
       metricsFiles: realMetrics.map(([p]) => p).sort(),
       dvcMetricsFiles,
+      outs,
       missingMetrics,
       problems,
     };
+  }
+
+  private outsOf(blob: string): Promise<Record<string, string>> {
+    let o = this.lockOuts.get(blob);
+    if (!o) {
+      o = this.git.readBlob(blob).then((bytes) => {
+        const lock = parseDvcLock(decodeText(bytes));
+        const out: Record<string, string> = {};
+        if (!lock.ok) return out; // a broken lock only hides the hashes; dvc.yaml problems are reported
+        for (const stage of Object.values(lock.value.stages)) {
+          for (const entry of stage.outs) if (entry.md5) out[entry.path] = entry.md5;
+        }
+        return out;
+      });
+      this.lockOuts.set(blob, o);
+    }
+    return o;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { FilterNode, Identifier } from './filter-parser.ts';
 import type { FilterEntity } from './filter-schema.ts';
 import type { Run } from './run.ts';
+import { type KeyedRun, splitSourcedKey } from './run-keys.ts';
 
 /**
  * Evaluates parsed filters. Semantics follow MLflow's stores: a run that lacks the named
@@ -16,9 +17,9 @@ export type ValueAccessor<T> = (item: T, entity: FilterEntity, key: string) => s
 export function runValue(run: Run, entity: FilterEntity, key: string): string | number | null | undefined {
   switch (entity) {
     case 'metric':
-      return Object.hasOwn(run.metrics, key) ? run.metrics[key] : undefined;
+      return Object.hasOwn(run.metrics, key) ? run.metrics[key] : qualifiedValue(run, 'metrics', key);
     case 'param':
-      return Object.hasOwn(run.params, key) ? run.params[key] : undefined;
+      return Object.hasOwn(run.params, key) ? run.params[key] : qualifiedValue(run, 'params', key);
     case 'tag':
       return Object.hasOwn(run.tags, key) ? run.tags[key] : undefined;
     case 'attribute':
@@ -45,6 +46,22 @@ export function runValue(run: Run, entity: FilterEntity, key: string): string | 
           return undefined;
       }
   }
+}
+
+/**
+ * A file-qualified key (`metrics.csv:val_iou`) on a run keyed by name (see run-keys.ts): the
+ * value its file gave, so filters written before metrics were keyed by name still match.
+ */
+function qualifiedValue<E extends 'metrics' | 'params'>(
+  run: KeyedRun,
+  entity: E,
+  key: string,
+): Run[E][string] | undefined {
+  const origins = run.keyOrigins?.[entity];
+  if (!origins) return undefined;
+  const { file, name } = splitSourcedKey(key);
+  if (file === null || !Object.hasOwn(origins, name) || !Object.hasOwn(run[entity], name)) return undefined;
+  return origins[name]?.some((o) => o.file === file) ? (run[entity][name] as Run[E][string]) : undefined;
 }
 
 /** SQL LIKE pattern → anchored regular expression (`%` any run, `_` one character). */

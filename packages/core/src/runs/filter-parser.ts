@@ -65,10 +65,14 @@ export function attempt<T>(parse: () => T): { ok: true; value: T } | { ok: false
  *
  * @example parseFilter("metrics.acc > 0.9 and params.opt IN ('adam', 'sgd')")
  */
-export function parseFilter(text: string, schema: FilterSchema = RUN_FILTER_SCHEMA): FilterParseResult {
+export function parseFilter(
+  text: string,
+  schema: FilterSchema = RUN_FILTER_SCHEMA,
+  options: FilterOptions = {},
+): FilterParseResult {
   const lexed = tokenize(text);
   if (!lexed.ok) return lexed;
-  const p = new Parser(text, lexed.tokens, schema);
+  const p = new Parser(text, lexed.tokens, schema, options);
   return attempt(() => {
     if (p.peek().kind === 'eof') return null;
     const node = p.expression(0);
@@ -81,6 +85,15 @@ export function parseFilter(text: string, schema: FilterSchema = RUN_FILTER_SCHE
   });
 }
 
+export interface FilterOptions {
+  /**
+   * Accept an unquoted number for a param, tag or string attribute and compare it as the text
+   * written (`params.batch_size = 16` matches the param "16"). MLflow refuses it (the server's
+   * search API stays strict); the app's filter box accepts it and says so.
+   */
+  bareNumbersAsText?: boolean;
+}
+
 /** Recursive-descent state over the tokens of one filter or order_by clause. */
 export class Parser {
   private pos = 0;
@@ -88,6 +101,7 @@ export class Parser {
     readonly text: string,
     readonly tokens: Token[],
     readonly schema: FilterSchema,
+    readonly options: FilterOptions = {},
   ) {}
 
   peek(): Token {
@@ -203,6 +217,7 @@ export class Parser {
       );
     }
     if (t.kind === 'single' || t.kind === 'double') return t.value;
+    if (t.kind === 'number' && this.options.bareNumbersAsText) return t.value;
     return this.fail(
       t,
       'invalid_value',

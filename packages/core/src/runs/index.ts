@@ -9,6 +9,7 @@ export { MAX_FILTER_LENGTH } from './filter-lexer.ts';
 export {
   type Comparator,
   type FilterNode,
+  type FilterOptions,
   type FilterParseResult,
   type Identifier,
   MAX_FILTER_DEPTH,
@@ -46,3 +47,12 @@ export {
   runFromWire,
   summarizeMetrics,
 } from './run.ts';
+export {
+  type KeyedRun,
+  type KeyOrigin,
+  type KeyOrigins,
+  keyFiles,
+  originalKey,
+  splitSourcedKey,
+  unifyRunKeys,
+} from './run-keys.ts';

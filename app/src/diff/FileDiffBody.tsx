@@ -1,0 +1,142 @@
+/**
+ * The diff of one file: reads both blobs, picks the diff (text, notebook, table, binary), asks
+ * the worker, and draws it. Big files wait for "Load diff"; a file that is not what its name
+ * says gets a message and, for notebooks and tables, its plain text diff instead.
+ */
+
+import type { NotebookDiff, TableDiff, TextDiff } from '@cairn/core/diff';
+import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
+import { readBlobBytes } from '../git/read-blob.ts';
+import type { ReadContext } from '../git/read-context.ts';
+import { formatSize } from '../viewers/view-file.ts';
+import { DvcPointerDiff } from './DvcPointerDiff.tsx';
+import { DiffError, diffInWorker } from './diff-client.ts';
+import type { DiffEntry } from './diff-entry.ts';
+import { decodeText, diffKindOf, LOAD_ON_REQUEST_BYTES } from './file-kind.ts';
+import { NotebookDiffView } from './NotebookDiffView.tsx';
+import { TableDiffView } from './TableDiffView.tsx';
+import { type DiffLayout, TextDiffView } from './TextDiffView.tsx';
+
+type Computed =
+  | { kind: 'text'; diff: TextDiff }
+  | { kind: 'notebook'; diff: NotebookDiff }
+  | { kind: 'table'; diff: TableDiff }
+  /** The richer diff failed: why, and the plain text diff. */
+  | { kind: 'fallback'; reason: string; diff: TextDiff };
+
+/** The two versions' bytes (null for a side where the file does not exist). */
+export type LoadSides = () => Promise<{ before: Uint8Array | null; after: Uint8Array | null }>;
+
+/** Reads both sides of a git change. */
+export function gitSides(ctx: ReadContext, entry: DiffEntry): LoadSides {
+  return async () => {
+    const [before, after] = await Promise.all([
+      entry.before ? readBlobBytes(ctx, entry.before) : Promise.resolve(null),
+      entry.after ? readBlobBytes(ctx, entry.after) : Promise.resolve(null),
+    ]);
+    return { before, after };
+  };
+}
+
+export function FileDiffBody(props: { path: string; load: LoadSides; layout: DiffLayout; ignoreWhitespace: boolean }) {
+  const [sides] = createResource(
+    () => props.load,
+    async (load) => {
+      const { before, after } = await load();
+      return { before, after, kind: diffKindOf(props.path, [before, after]) };
+    },
+  );
+  const [requested, setRequested] = createSignal(false);
+  const [tableKey, setTableKey] = createSignal<string | null>(null);
+  const big = () => {
+    const s = sides();
+    return !!s && Math.max(s.before?.length ?? 0, s.after?.length ?? 0) > LOAD_ON_REQUEST_BYTES;
+  };
+  const [computed] = createResource(
+    () => {
+      const s = sides();
+      if (!s || s.kind === 'binary' || (big() && !requested())) return undefined;
+      return { ...s, ignoreWhitespace: props.ignoreWhitespace, key: tableKey() };
+    },
+    async (s): Promise<Computed> => {
+      const before = decodeText(s.before);
+      const after = decodeText(s.after);
+      const text = () => diffInWorker({ type: 'text', before, after, ignoreWhitespace: s.ignoreWhitespace });
+      try {
+        if (s.kind === 'notebook' && s.before && s.after) {
+          return {
+            kind: 'notebook',
+            diff: await diffInWorker({ type: 'notebook', before, after, ignoreWhitespace: s.ignoreWhitespace }),
+          };
+        }
+        if (s.kind === 'table' && s.before && s.after) {
+          const delimiter = props.path.toLowerCase().endsWith('.tsv') ? '\t' : ',';
+          return { kind: 'table', diff: await diffInWorker({ type: 'table', before, after, delimiter, key: s.key }) };
+        }
+      } catch (error) {
+        if (!(error instanceof DiffError) || error.code === 'worker_crashed') throw error;
+        return { kind: 'fallback', reason: error.message, diff: await text() };
+      }
+      return { kind: 'text', diff: await text() };
+    },
+  );
+  const sizes = () => {
+    const s = sides();
+    const b = s?.before ? formatSize(s.before.length) : null;
+    const a = s?.after ? formatSize(s.after.length) : null;
+    return b && a ? `${b} → ${a}` : (a ?? b ?? '');
+  };
+  return (
+    <div class="file-diff-body" data-testid="file-diff-body">
+      <Show when={props.path.endsWith('.dvc') && sides()}>
+        {(s) => <DvcPointerDiff path={props.path} before={s().before} after={s().after} layout={props.layout} />}
+      </Show>
+      <Show when={sides.error || computed.error}>
+        <p class="notice error" role="alert" data-testid="diff-error">
+          This diff could not be shown: {String((sides.error ?? computed.error)?.message ?? '')}
+        </p>
+      </Show>
+      <Show when={sides.loading || computed.loading}>
+        <p class="diff-note muted">Computing the diff…</p>
+      </Show>
+      <Show when={sides()?.kind === 'binary'}>
+        <p class="diff-note" data-testid="diff-binary">
+          Binary file not shown ({sizes()}).
+        </p>
+      </Show>
+      <Show when={sides()?.kind !== 'binary' && big() && !requested()}>
+        <p class="diff-note" data-testid="diff-big">
+          Large diff ({sizes()}) not loaded.{' '}
+          <button type="button" class="link-button" data-testid="diff-load" onClick={() => setRequested(true)}>
+            Load diff
+          </button>
+        </p>
+      </Show>
+      <Show when={computed()}>
+        {(c) => (
+          <Switch>
+            <Match when={c().kind === 'notebook' && (c() as Extract<Computed, { kind: 'notebook' }>)}>
+              {(nb) => <NotebookDiffView diff={nb().diff} layout={props.layout} />}
+            </Match>
+            <Match when={c().kind === 'table' && (c() as Extract<Computed, { kind: 'table' }>)}>
+              {(t) => <TableDiffView diff={t().diff} onKey={setTableKey} />}
+            </Match>
+            <Match when={c().kind === 'fallback' && (c() as Extract<Computed, { kind: 'fallback' }>)}>
+              {(f) => (
+                <>
+                  <p class="notice" data-testid="diff-fallback">
+                    {f().reason} Showing the text diff.
+                  </p>
+                  <TextDiffView diff={f().diff} layout={props.layout} />
+                </>
+              )}
+            </Match>
+            <Match when={c().kind === 'text' && (c() as Extract<Computed, { kind: 'text' }>)}>
+              {(t) => <TextDiffView diff={t().diff} layout={props.layout} />}
+            </Match>
+          </Switch>
+        )}
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * One changed file as the diff list shows it: a git change, or a deleted and an added file
+ * paired as a rename (git's R, with its similarity).
+ */
+import type { RenamePair } from '@cairn/core/diff';
+import type { FileChange } from '../git/read-changes.ts';
+
+export interface DiffEntry {
+  path: string;
+  /** The path before a rename; else the same as `path`. */
+  oldPath: string;
+  kind: FileChange['kind'] | 'renamed';
+  before: string | null;
+  after: string | null;
+  /** For a rename: the similarity in [0, 1]. */
+  similarity?: number;
+}
+
+export function entriesOf(changes: readonly FileChange[]): DiffEntry[] {
+  return changes.map((c) => ({ ...c, oldPath: c.path }));
+}
+
+/** The changes with each renamed pair folded into one entry at the new path's place. */
+export function withRenames(changes: readonly FileChange[], pairs: readonly RenamePair[]): DiffEntry[] {
+  if (pairs.length === 0) return entriesOf(changes);
+  const byPath = new Map(changes.map((c) => [c.path, c]));
+  const from = new Set(pairs.map((p) => p.from));
+  const to = new Map(pairs.map((p) => [p.to, p]));
+  const entries: DiffEntry[] = [];
+  for (const c of changes) {
+    if (from.has(c.path) && c.kind === 'deleted') continue;
+    const pair = c.kind === 'added' ? to.get(c.path) : undefined;
+    if (!pair) {
+      entries.push({ ...c, oldPath: c.path });
+      continue;
+    }
+    const old = byPath.get(pair.from);
+    entries.push({
+      path: c.path,
+      oldPath: pair.from,
+      kind: 'renamed',
+      before: old?.before ?? null,
+      after: c.after,
+      similarity: pair.score,
+    });
+  }
+  return entries;
+}
