@@ -14,7 +14,7 @@ import type { ServerSettings } from '../config.ts';
 import type { ServerContext } from '../context.ts';
 import { HttpError } from '../http/http-error.ts';
 import { readJsonBody } from '../http/json-body.ts';
-import { sendError, sendJson } from '../http/respond.ts';
+import { sendError, sendHttpError, sendJson } from '../http/respond.ts';
 import { sendMethodNotAllowed } from '../http/router.ts';
 import { checkDirManifest, DirManifestError } from './dir-manifest.ts';
 import type { ObjectIndex } from './object-index.ts';
@@ -224,11 +224,8 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         if (writing) return await receiveObject(req, res, repo, obj);
         return await serveObject(req, res, repo, obj);
       } catch (err) {
-        if (err instanceof HttpError) {
-          if (err.status === 413) res.setHeader('Connection', 'close');
-          return sendError(res, err.status, err.code, err.message);
-        }
-        throw err;
+        if (!(err instanceof HttpError)) throw err;
+        sendHttpError(res, err);
       }
     },
   };

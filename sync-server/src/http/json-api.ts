@@ -3,7 +3,7 @@ import type { Access, Principal } from '../auth/access.ts';
 import type { Route } from '../server.ts';
 import { HttpError } from './http-error.ts';
 import { isRecord, readJsonBody } from './json-body.ts';
-import { sendError } from './respond.ts';
+import { sendError, sendHttpError } from './respond.ts';
 import { type Routes, route, sendMethodNotAllowed } from './router.ts';
 
 /**
@@ -77,11 +77,8 @@ export function makeJsonApi(
         const principal = who && 'invalid' in who ? null : who;
         await found.handler({ req, res, url, who: principal, params: found.params });
       } catch (err) {
-        if (err instanceof HttpError) {
-          if (err.status === 413) res.setHeader('Connection', 'close');
-          return sendError(res, err.status, err.code, err.message);
-        }
-        throw err;
+        if (!(err instanceof HttpError)) throw err;
+        sendHttpError(res, err);
       }
     },
   };

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { HttpError } from './http-error.ts';
 
 /** Sends a JSON body with the given status. */
 export function sendJson(
@@ -26,4 +27,10 @@ export function sendError(
   headers: Record<string, string> = {},
 ): void {
   sendJson(res, status, { error: { code, message } }, headers);
+}
+
+/** Answers an HttpError; a refused large body also closes the connection (the rest is unread). */
+export function sendHttpError(res: ServerResponse, err: HttpError): void {
+  if (err.status === 413) res.setHeader('Connection', 'close');
+  sendError(res, err.status, err.code, err.message);
 }
