@@ -13,8 +13,6 @@ import { spawnServer } from '../support/spawn-server.ts';
  * source's. The import source is served by a second server, as a remote host would be.
  */
 const TOKEN = 'cairn_test_admin_token_defbranch1';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-defbranch';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
 
 let server: TestServer;
 let source: TestServer;
@@ -64,9 +62,10 @@ const remoteHead = async (repo: string, on: TestServer = server) =>
 
 beforeAll(async () => {
   // The source is another server on 127.0.0.1: imports from it need the operator's switch.
+  const env = { CAIRN_ADMIN_PASSWORD: 'admin-password-defbranch', CAIRN_ADMIN_TOKEN: TOKEN };
   [server, source] = await Promise.all([
-    startTestServer({ CAIRN_IMPORT_ALLOW_PRIVATE: '1' }),
-    startTestServer({ CAIRN_IMPORT_ALLOW_PRIVATE: '1' }),
+    startTestServer({ ...env, CAIRN_IMPORT_ALLOW_PRIVATE: '1' }),
+    startTestServer({ ...env, CAIRN_IMPORT_ALLOW_PRIVATE: '1' }),
   ]);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-defbranch-test-'));
 });

@@ -5,7 +5,7 @@
  * opening its own content diff when both versions are on the device. Nothing is fetched or
  * written here: what is missing is named.
  */
-import type { DirChange, DirDiff } from '@cairn/core/diff/dir-diff';
+import type { DirChange, DirDiff } from '@cairn/core/diff';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { parseDirManifest } from '../files/dir-manifest.ts';
 import { type DvcOut, parseDvcPointer } from '../files/dvc-pointer.ts';

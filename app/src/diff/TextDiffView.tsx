@@ -3,9 +3,8 @@
  * right). Unchanged runs are folded to three lines of context; a fold opens on click. Changed
  * words inside a changed line carry a darker mark.
  */
-import type { DiffBlock, SplitRow } from '@cairn/core/diff/fold-context';
-import { foldContext, splitRows } from '@cairn/core/diff/fold-context';
-import type { DiffRow, TextDiff } from '@cairn/core/diff/line-diff';
+import type { DiffBlock, DiffRow, SplitRow, TextDiff } from '@cairn/core/diff';
+import { foldContext, splitRows } from '@cairn/core/diff';
 import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
 
 export type DiffLayout = 'unified' | 'split';
