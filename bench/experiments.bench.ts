@@ -14,7 +14,7 @@ import { execFileSync, execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GitExperimentScanner, type ScanCache, type ScanCacheEntry } from '@cairn/core/experiments/index';
+import { GitExperimentScanner, type ScanCache, type ScanCacheEntry } from '@cairn/core/experiments';
 import * as git from 'isomorphic-git';
 import { makeIsoGitReader } from '../app/src/experiments/isogit-reader.ts';
 import { type Column, parseColumnId } from '../app/src/experiments/run-columns.ts';

@@ -8,7 +8,7 @@
  * Array.prototype.sort of the same numbers, a hand-written filter, and plain canvases drawing
  * the same polylines with no framework.
  */
-import type { MetricPoint, Run } from '@cairn/core/runs/index';
+import type { MetricPoint, Run } from '@cairn/core/runs';
 import { Route, Router, useNavigate } from '@solidjs/router';
 import { createSignal } from 'solid-js';
 import { render } from 'solid-js/web';

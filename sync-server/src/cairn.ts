@@ -2,48 +2,53 @@ import { accountsFeature } from './accounts/feature.ts';
 import { auditFeature } from './audit/audit-feature.ts';
 import { signInGuardFeature } from './auth/sign-in-guard.ts';
 import type { ServerConfig } from './config.ts';
-import { makeContext } from './context.ts';
+import { makeContext, type Services } from './context.ts';
 import { demoFeature } from './demo/demo-feature.ts';
+import { makeDvcRemoteHandler } from './dvc-remote/dvc-remote.ts';
 import { dvcRemoteFeature } from './dvc-remote/feature.ts';
+import { makeObjectIndex } from './dvc-remote/object-index.ts';
 import { gitFeature } from './git/feature.ts';
 import { makeLogger } from './log.ts';
 import { mlflowFeature } from './mlflow/feature.ts';
-import { repoLifecycleFeature } from './repos/repo-lifecycle-feature.ts';
+import { reposFeature } from './repos/feature.ts';
 import { runsFeedFeature } from './runs-feed/feature.ts';
-import { type CairnServer, type Route, startServer, type UpgradeRoute } from './server.ts';
+import { type CairnServer, type Feature, startServer } from './server.ts';
+import { makeServices } from './services.ts';
 import { yjsFeature } from './yjs/yjs-feature.ts';
 
 /**
- * A server feature (accounts, git, DVC remote, MLflow, Yjs, …): given the shared context it
- * returns its HTTP routes, upgrade routes and cleanup. Features are mounted in the order of
- * FEATURES; each owns its own folder under src/.
+ * The composition root: builds the server's shared parts once (services.ts) and the features
+ * from them, then starts the server. Only the entry points (main.ts, index.ts) import this file.
  */
-export interface Feature {
-  name: string;
-  routes?: Route[];
-  upgrades?: UpgradeRoute[];
-  /** Work after the server listens (seeding, background sync loops). */
-  start?(server: CairnServer): Promise<void> | void;
-  close?(): Promise<void> | void;
+
+/** The features in mount order: routes are tried in this order. */
+async function makeFeatures(services: Services): Promise<Feature[]> {
+  const { ctx, blobs, legacyBlobs, settings, access } = services;
+  const dvcRemote = makeDvcRemoteHandler({
+    ctx,
+    store: blobs,
+    legacyStore: legacyBlobs,
+    index: makeObjectIndex(ctx.db),
+    settings,
+    access,
+  });
+  return [
+    // First: refuses password attempts of locked accounts and addresses before any route hashes one.
+    signInGuardFeature(services),
+    accountsFeature(services),
+    // Before git, DVC and MLflow: old names of renamed repositories redirect (repos/redirects.ts).
+    // The JSON API answers the batch `missing` call too (`/api/v1/repos/O/R/dvc/missing`).
+    reposFeature(services, (req, res, repo) => dvcRemote.missing(req, res, repo)),
+    auditFeature(services),
+    gitFeature(services),
+    await dvcRemoteFeature(services, dvcRemote),
+    yjsFeature(services),
+    mlflowFeature(services),
+    runsFeedFeature(services),
+    // Last: it seeds through the stores of the features above, after the server listens.
+    demoFeature(services),
+  ];
 }
-
-type FeatureFactory = (ctx: ReturnType<typeof makeContext>) => Feature | Promise<Feature>;
-
-const FEATURES: FeatureFactory[] = [
-  // First: refuses password attempts of locked accounts and addresses before any route hashes one.
-  signInGuardFeature,
-  // Before the accounts API and the git/DVC/MLflow routes: delete, rename, and old names' redirects.
-  repoLifecycleFeature,
-  accountsFeature,
-  auditFeature,
-  gitFeature,
-  dvcRemoteFeature,
-  yjsFeature,
-  mlflowFeature,
-  runsFeedFeature,
-  // Last: it seeds through the stores of the features above, after the server listens.
-  demoFeature,
-];
 
 /**
  * Assembles the whole product server from its features and starts it. `npm start` and the
@@ -52,8 +57,7 @@ const FEATURES: FeatureFactory[] = [
 export async function startCairn(config: ServerConfig): Promise<CairnServer> {
   const log = makeLogger(config.logLevel);
   const ctx = makeContext(config, log);
-  const features: Feature[] = [];
-  for (const make of FEATURES) features.push(await make(ctx));
+  const features = await makeFeatures(makeServices(ctx));
   const server = await startServer(
     config,
     {

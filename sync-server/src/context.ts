@@ -1,7 +1,14 @@
 import path from 'node:path';
-import type { ServerConfig } from './config.ts';
+import type { AuditLog } from './audit/audit-log.ts';
+import type { Access } from './auth/access.ts';
+import type { SignInLimits } from './auth/sign-in-limits.ts';
+import type { BlobStore } from './blobs/blob-store.ts';
+import type { ServerConfig, ServerSettings } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
 import type { Logger } from './log.ts';
+import type { MlflowStores } from './mlflow/feature.ts';
+import type { Importer } from './repos/import.ts';
+import type { RepoStore } from './repos/store.ts';
 
 /**
  * What every server feature receives when it is mounted: configuration, logger and the
@@ -11,6 +18,28 @@ export interface ServerContext {
   config: ServerConfig;
   log: Logger;
   db: Db;
+}
+
+/**
+ * The server's shared parts, built once by the composition root (cairn.ts `makeServices`) and
+ * handed to every feature: nothing else builds them and no feature looks them up, so each
+ * exists once per server (one 100k-run cache, one parse of the settings, one importer).
+ */
+export interface Services {
+  ctx: ServerContext;
+  settings: ServerSettings;
+  repos: RepoStore;
+  access: Access;
+  /** Password-guessing limits, shared by every channel that checks a password (auth/sign-in-limits.ts). */
+  signInLimits: SignInLimits;
+  /** The audit log read by site admins (audit/audit-log.ts). */
+  audit: AuditLog;
+  /** DVC 3 objects and MLflow artifacts' bytes, named by md5 (`DATA/blobs/md5/…`). */
+  blobs: BlobStore;
+  /** DVC 2 legacy objects, named by md5-dos2unix: the same name can mean other bytes. */
+  legacyBlobs: BlobStore;
+  importer: Importer;
+  mlflow: MlflowStores;
 }
 
 export function makeContext(config: ServerConfig, log: Logger): ServerContext {

@@ -31,6 +31,20 @@ export interface UpgradeRoute {
   closing?(): void;
 }
 
+/**
+ * A server feature (accounts, git, DVC remote, MLflow, Yjs, …): its HTTP routes, upgrade routes
+ * and cleanup, made by the composition root (cairn.ts) from the shared services. Each owns its
+ * own folder under src/.
+ */
+export interface Feature {
+  name: string;
+  routes?: Route[];
+  upgrades?: UpgradeRoute[];
+  /** Work after the server listens (seeding, background sync loops). */
+  start?(server: CairnServer): Promise<void> | void;
+  close?(): Promise<void> | void;
+}
+
 export interface CairnServer {
   /** Base URL, e.g. http://127.0.0.1:8787 */
   url: string;

@@ -271,7 +271,7 @@ describe.skipIf(!e2eAvailable())('repositories whose branch is not main, in Chro
       // What is not here yet says so, instead of claiming it does not exist.
       await page.goto(`${server.url}/admin/demo/tree/not-fetched-yet`);
       const missing = page.getByTestId('browse-error');
-      await expect.poll(() => missing.getAttribute('data-code'), { timeout: 30_000 }).toBe('NOT_ON_DEVICE');
+      await expect.poll(() => missing.getAttribute('data-code'), { timeout: 30_000 }).toBe('not_on_device');
       expect(await missing.textContent()).toContain('is not on this device yet');
       await page.goto(`${server.url}/admin/demo/commit/0123abc`);
       await expect.poll(() => text(page, 'commit-error'), { timeout: 30_000 }).toContain('not on this device yet');

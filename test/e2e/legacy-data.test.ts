@@ -71,8 +71,6 @@ describe.skipIf(!e2eAvailable())('DVC 2 and DVC 3 data side by side in Chromium'
   }
 
   beforeAll(async () => {
-    process.env.CAIRN_ADMIN_PASSWORD = ADMIN_PASSWORD;
-    process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
     server = await startTestServer({ CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD, CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
     chrome = await launchChromium();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-legacy-e2e-'));

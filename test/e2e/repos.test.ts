@@ -19,15 +19,15 @@ describe.skipIf(!e2eAvailable())('repositories from the server in Chromium', () 
   let tmp: string;
 
   beforeAll(async () => {
-    process.env.CAIRN_ADMIN_PASSWORD = ADMIN_PASSWORD;
-    process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
-    process.env.CAIRN_DEMO = '1'; // the last test clones the seeded demo repository
-    server = await startTestServer({ CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD, CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
+    server = await startTestServer({
+      CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
+      CAIRN_DEMO: '1',
+    });
     chrome = await launchChromium();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-repos-e2e-'));
   });
   afterAll(async () => {
-    delete process.env.CAIRN_DEMO;
     await chrome?.close();
     await server?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });

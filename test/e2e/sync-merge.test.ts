@@ -46,9 +46,7 @@ describe.skipIf(!e2eAvailable())('git pull and push of the app against the serve
 
   beforeAll(async () => {
     (globalThis as { navigator?: unknown }).navigator ??= {};
-    process.env.CAIRN_ADMIN_PASSWORD = 'e2e-admin-password';
-    process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
-    server = await startTestServer();
+    server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'e2e-admin-password', CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-sync-merge-'));
     const res = await createRepo(server.url, ADMIN_TOKEN, { name: 'merge-me', private: true });
     expect(res.status).toBe(201);

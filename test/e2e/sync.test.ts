@@ -26,9 +26,6 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
   let tmp: string;
 
   beforeAll(async () => {
-    // The accounts feature reads its settings from the process environment.
-    process.env.CAIRN_ADMIN_PASSWORD = ADMIN_PASSWORD;
-    process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
     server = await startTestServer({ CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD, CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
     chrome = await launchChromium();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-sync-e2e-'));

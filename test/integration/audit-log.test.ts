@@ -7,8 +7,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * account and address, newest first, paged; no secret in it; nobody but admins can read it.
  */
 const TOKEN = 'cairn_test_admin_token_audit_001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-audit';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-audit', CAIRN_ADMIN_TOKEN: TOKEN };
 const BOB_PASSWORD = 'bob-password-audit';
 
 let server: TestServer;
@@ -32,7 +31,7 @@ interface Event {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer(ENV);
 });
 afterAll(() => server?.stop());
 

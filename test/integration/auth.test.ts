@@ -3,8 +3,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** Accounts over the JSON API: app sign-in, tokens shown once and revocable, users, bad input. */
 const TOKEN = 'cairn_test_admin_token_auth_0001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-auth';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
 
 let server: TestServer;
 const logs: string[] = [];
@@ -15,7 +13,11 @@ beforeAll(async () => {
     if (typeof chunk === 'string' && chunk.startsWith('{')) logs.push(chunk);
     return (realWrite as (...a: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stdout.write;
-  server = await startTestServer({ CAIRN_LOG: 'debug' });
+  server = await startTestServer({
+    CAIRN_ADMIN_PASSWORD: 'admin-password-auth',
+    CAIRN_ADMIN_TOKEN: TOKEN,
+    CAIRN_LOG: 'debug',
+  });
 });
 afterAll(() => {
   process.stdout.write = realWrite;

@@ -13,8 +13,8 @@ import { spawnServer } from '../support/spawn-server.ts';
  * source's. The import source is served by a second server, as a remote host would be.
  */
 const TOKEN = 'cairn_test_admin_token_defbranch1';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-defbranch';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+/** The admin of every server here, the spawned ones too (which inherit nothing from the test). */
+const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-defbranch', CAIRN_ADMIN_TOKEN: TOKEN };
 
 let server: TestServer;
 let source: TestServer;
@@ -65,8 +65,8 @@ const remoteHead = async (repo: string, on: TestServer = server) =>
 beforeAll(async () => {
   // The source is another server on 127.0.0.1: imports from it need the operator's switch.
   [server, source] = await Promise.all([
-    startTestServer({ CAIRN_IMPORT_ALLOW_PRIVATE: '1' }),
-    startTestServer({ CAIRN_IMPORT_ALLOW_PRIVATE: '1' }),
+    startTestServer({ ...ENV, CAIRN_IMPORT_ALLOW_PRIVATE: '1' }),
+    startTestServer({ ...ENV, CAIRN_IMPORT_ALLOW_PRIVATE: '1' }),
   ]);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-defbranch-test-'));
 });
@@ -228,7 +228,7 @@ describe('default branch', () => {
 describe('repositories pushed to before the default branch was kept', () => {
   it('are repaired when the server starts: HEAD that names a missing main moves to master', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-defbranch-restart-'));
-    let spawned = await spawnServer(dataDir, { CAIRN_DEMO: '0' });
+    let spawned = await spawnServer(dataDir, { ...ENV, CAIRN_DEMO: '0' });
     try {
       const on = { url: spawned.url } as TestServer;
       expect((await api('POST', '/repos', { name: 'old', private: true }, on)).status).toBe(201);
@@ -242,7 +242,7 @@ describe('repositories pushed to before the default branch was kept', () => {
       expect((await git(['symbolic-ref', 'HEAD', 'refs/heads/main'], bare)).code).toBe(0);
       expect((await git(['ls-remote', '--symref', bare, 'HEAD'], bare)).out).toBe('');
 
-      spawned = await spawnServer(dataDir, { CAIRN_DEMO: '0' });
+      spawned = await spawnServer(dataDir, { ...ENV, CAIRN_DEMO: '0' });
       const again = { url: spawned.url } as TestServer;
       // The repair runs in the background after start: wait for it (bounded), then check as a user.
       let defaultBranch: string | null = null;

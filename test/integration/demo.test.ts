@@ -12,9 +12,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * `git` CLI (it is public), its history and pipeline files read with Cairn's parsers, and every
  * DVC object of every commit fetched from the server's DVC remote and re-hashed.
  */
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-demo';
-process.env.CAIRN_ADMIN_TOKEN = 'cairn_test_admin_token_demo_0001';
-process.env.CAIRN_DEMO = '1';
 
 let server: TestServer;
 let work: string;
@@ -57,7 +54,11 @@ async function expectInRemote(entry: { md5?: string; size?: number; nfiles?: num
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({
+    CAIRN_ADMIN_PASSWORD: 'admin-password-demo',
+    CAIRN_ADMIN_TOKEN: 'cairn_test_admin_token_demo_0001',
+    CAIRN_DEMO: '1',
+  });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-demo-test-'));
   clone = path.join(work, 'segmentation');
   await git(['clone', '--quiet', `${server.url}/demo/segmentation.git`, clone]);

@@ -11,8 +11,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * checked against the name, HEAD/GET/range, the batch-missing call, auth and bad names.
  */
 const TOKEN = 'cairn_test_admin_token_dvc_0001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-dvc';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
 
 let server: TestServer;
 const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex');
@@ -59,7 +57,7 @@ async function api(method: string, p: string, body?: unknown, auth = ADMIN): Pro
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-dvc', CAIRN_ADMIN_TOKEN: TOKEN });
   expect((await api('POST', '/api/v1/repos', { name: 'data', private: true })).status).toBe(201);
   expect((await api('POST', '/api/v1/repos', { name: 'other', private: true })).status).toBe(201);
   expect((await api('POST', '/api/v1/users', { username: 'reader', password: 'reader-password' })).status).toBe(201);

@@ -16,8 +16,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * needs root (CI runs as root); elsewhere the test says so and is skipped.
  */
 const TOKEN = 'cairn_test_admin_token_fulldisk1';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-fulldisk';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-fulldisk', CAIRN_ADMIN_TOKEN: TOKEN };
 const AUTH = basicAuth('admin', TOKEN);
 const run = promisify(execFile);
 
@@ -36,7 +35,7 @@ beforeAll(async () => {
     console.log(`full-disk test skipped: cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]})`);
     return;
   }
-  server = await startTestServer({ CAIRN_DATA: path.join(mountPoint, 'data') });
+  server = await startTestServer({ ...ENV, CAIRN_DATA: path.join(mountPoint, 'data') });
 });
 afterAll(async () => {
   await server?.stop();

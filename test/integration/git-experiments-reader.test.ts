@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GitExperimentScanner, GitObjectError } from '@cairn/core/experiments/index';
+import { GitExperimentScanner } from '@cairn/core/experiments';
+import { GitObjectError } from '@cairn/core/git';
 import * as git from 'isomorphic-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIsoGitReader } from '../../app/src/experiments/isogit-reader.ts';
@@ -87,8 +88,9 @@ async function expectSameAsIsomorphicGit(dir: string): Promise<number> {
       });
     } else if (type === 'tree') {
       const { tree } = await git.readTree({ fs, dir, oid });
-      const mine = (await reader.readTree(oid)).map((e) => ({ path: e.path, mode: e.mode, type: e.type, oid: e.oid }));
-      expect(mine).toEqual(tree.map((e) => ({ path: e.path, mode: e.mode, type: e.type, oid: e.oid })));
+      const mine = (await reader.readTree(oid)).map((e) => ({ name: e.name, mode: e.mode, type: e.type, oid: e.oid }));
+      // isomorphic-git calls an entry's name `path`.
+      expect(mine).toEqual(tree.map((e) => ({ name: e.path, mode: e.mode, type: e.type, oid: e.oid })));
     } else if (type === 'blob') {
       const { blob } = await git.readBlob({ fs, dir, oid });
       expect(Buffer.from(await reader.readBlob(oid)).equals(Buffer.from(blob))).toBe(true);

@@ -12,8 +12,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * asynchronously: the server answering it lives in this process (docs/STACK.md gotcha 7).
  */
 const ADMIN_TOKEN = 'cairn_test_admin_token_git_0001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-git';
-process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
 
 let server: TestServer;
 let work: string;
@@ -35,7 +33,7 @@ let readerToken: string;
 let writerToken: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-git', CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-git-test-'));
   expect((await api('POST', '/repos', { name: 'private-proj', private: true })).status).toBe(201);
   expect((await api('POST', '/repos', { name: 'public-proj', private: false })).status).toBe(201);

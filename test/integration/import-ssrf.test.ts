@@ -12,8 +12,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * created, and so are redirects that lead there; `CAIRN_IMPORT_ALLOW_PRIVATE=1` lifts it.
  */
 const TOKEN = 'cairn_test_admin_token_ssrf_0001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-ssrf';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-ssrf', CAIRN_ADMIN_TOKEN: TOKEN };
 
 let server: TestServer;
 let open: TestServer | undefined;
@@ -31,7 +30,7 @@ const api = (base: string, method: string, p: string, body?: unknown) =>
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-ssrf-test-'));
   // 127.0.0.2 plays an allowed outside host; it redirects git to the server on 127.0.0.1.
-  server = await startTestServer({ CAIRN_IMPORT_ALLOW_PRIVATE: '0', CAIRN_IMPORT_ALLOW_HOSTS: '127.0.0.2' });
+  server = await startTestServer({ ...ENV, CAIRN_IMPORT_ALLOW_PRIVATE: '0', CAIRN_IMPORT_ALLOW_HOSTS: '127.0.0.2' });
   expect((await api(server.url, 'POST', '/repos', { name: 'src', private: false })).status).toBe(201);
   const src = path.join(work, 'src');
   fs.mkdirSync(src);
@@ -93,7 +92,7 @@ describe('import sources on private networks', () => {
   });
 
   it('with CAIRN_IMPORT_ALLOW_PRIVATE=1 follows the redirect and imports', async () => {
-    open = await startTestServer({ CAIRN_IMPORT_ALLOW_PRIVATE: '1' });
+    open = await startTestServer({ ...ENV, CAIRN_IMPORT_ALLOW_PRIVATE: '1' });
     const r = await api(open.url, 'POST', '/repos/import', { name: 'via-redirect', url: redirectorUrl });
     expect(r.status).toBe(201);
     const ls = (base: string, repo: string) =>

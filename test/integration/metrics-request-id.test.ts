@@ -9,8 +9,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  */
 const TOKEN = 'cairn_test_admin_token_metrics_1';
 const METRICS_TOKEN = 'scrape-secret-0123456789';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-metrics';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-metrics', CAIRN_ADMIN_TOKEN: TOKEN };
 
 let server: TestServer;
 const logs: Array<Record<string, unknown>> = [];
@@ -33,7 +32,7 @@ beforeAll(async () => {
     if (typeof chunk === 'string' && chunk.startsWith('{"time"')) logs.push(JSON.parse(chunk));
     return (realWrite as (...a: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stdout.write;
-  server = await startTestServer({ CAIRN_LOG: 'info', CAIRN_METRICS_TOKEN: METRICS_TOKEN });
+  server = await startTestServer({ ...ENV, CAIRN_LOG: 'info', CAIRN_METRICS_TOKEN: METRICS_TOKEN });
   const res = await fetch(`${server.url}/api/v1/repos`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },

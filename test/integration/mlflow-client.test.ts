@@ -9,8 +9,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * and statuses, auth refusals, old-client aliases, artifacts and path traversal.
  */
 const ADMIN_TOKEN = 'cairn_test_admin_token_mlflow_01';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-mlflow';
-process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
 
 let server: TestServer;
 let readerToken: string;
@@ -92,7 +90,7 @@ function rawRequest(method: string, rawPath: string, body: string): Promise<{ st
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-mlflow', CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
   base = `${server.url}/admin/proj.mlflow`;
   expect((await api('POST', '/repos', { name: 'proj', private: true })).status).toBe(201);
   expect((await api('POST', '/users', { username: 'reader', password: 'reader-password' })).status).toBe(201);

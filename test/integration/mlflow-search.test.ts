@@ -17,8 +17,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * the core sort.
  */
 const ADMIN_TOKEN = 'cairn_test_admin_token_mlsearch1';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-mlsearch';
-process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
 
 let server: TestServer;
 let experimentId: string;
@@ -48,7 +46,7 @@ async function search(
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-mlsearch', CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
   const repo = await createRepo(server.url, ADMIN_TOKEN, { name: 'search', private: true });
   expect(repo.status).toBe(201);
   experimentId = (await ml('experiments/create', { name: 'table' })).json.experiment_id as string;

@@ -14,8 +14,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * and artifact reads back identical, and fsck finds nothing wrong.
  */
 const TOKEN = 'cairn_test_admin_token_backup_01';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-backup';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-backup', CAIRN_ADMIN_TOKEN: TOKEN };
 const AUTH = basicAuth('admin', TOKEN);
 
 let work: string;
@@ -67,7 +66,7 @@ async function observe(base: string) {
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-backup-test-'));
-  original = await startTestServer();
+  original = await startTestServer(ENV);
   expect((await api(original.url, 'POST', '/api/v1/repos', { name: 'proj', private: true })).status).toBe(201);
   project = await pushProject(original.url, 'admin', TOKEN, 'admin/proj', work);
   const ml = (p: string, body: unknown) => api(original.url, 'POST', `/admin/proj.mlflow/api/2.0/mlflow/${p}`, body);
@@ -127,7 +126,7 @@ describe('cairn-server backup and restore', () => {
     expect(JSON.parse(check.stdout).problems).toEqual([]);
     expect(check.code).toBe(0);
 
-    restored = await startTestServer({ CAIRN_DATA: dataDir });
+    restored = await startTestServer({ ...ENV, CAIRN_DATA: dataDir });
     const after = await observe(restored.url);
     expect(after).toEqual(before);
   });

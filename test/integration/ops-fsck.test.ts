@@ -18,8 +18,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * damaged objects aside and the remote then asks for them again.
  */
 const TOKEN = 'cairn_test_admin_token_fsck_0001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-fsck';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-fsck', CAIRN_ADMIN_TOKEN: TOKEN };
 const AUTH = basicAuth('admin', TOKEN);
 
 let server: TestServer;
@@ -34,7 +33,7 @@ const fsckJson = async (...extra: string[]) => {
 const blobFile = (area: string, md5: string) => path.join(server.dataDir, 'blobs', area, md5.slice(0, 2), md5.slice(2));
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer(ENV);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-fsck-test-'));
   const res = await fetch(`${server.url}/api/v1/repos`, {
     method: 'POST',

@@ -18,8 +18,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * the GC before anything is removed.
  */
 const TOKEN = 'cairn_test_admin_token_gc_00001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-gc';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-gc', CAIRN_ADMIN_TOKEN: TOKEN };
 const AUTH = basicAuth('admin', TOKEN);
 const TWO_DAYS = 2 * 24 * 3600 * 1000;
 
@@ -94,7 +93,7 @@ const api = (method: string, p: string, body?: unknown) =>
   });
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer(ENV);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-gc-test-'));
   expect((await api('POST', '/repos', { name: 'proj', private: true })).status).toBe(201);
   project = await pushProject(server.url, 'admin', TOKEN, 'admin/proj', work);

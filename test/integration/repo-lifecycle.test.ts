@@ -15,8 +15,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * name typed back, takes everything, and a repository re-created under the name starts empty.
  */
 const TOKEN = 'cairn_test_admin_token_lifecycle';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-lifecycle';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-lifecycle', CAIRN_ADMIN_TOKEN: TOKEN };
 const AUTH = basicAuth('admin', TOKEN);
 
 let server: TestServer;
@@ -54,7 +53,7 @@ async function session(username: string, password: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer(ENV);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-lifecycle-test-'));
   expect((await api('POST', '/api/v1/repos', { name: 'proj', private: true })).status).toBe(201);
   project = await pushProject(server.url, 'admin', TOKEN, 'admin/proj', work);

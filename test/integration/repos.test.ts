@@ -11,8 +11,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * repository on the same server, so the test needs no network beyond 127.0.0.1.
  */
 const TOKEN = 'cairn_test_admin_token_repos_001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-repos';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
 
 let server: TestServer;
 let work: string;
@@ -34,7 +32,11 @@ const authed = (repo: string) => `${server.url.replace('http://', `http://admin:
 
 beforeAll(async () => {
   // Imports here come from this same server on 127.0.0.1: allowed only by the operator's switch.
-  server = await startTestServer({ CAIRN_IMPORT_ALLOW_PRIVATE: '1' });
+  server = await startTestServer({
+    CAIRN_ADMIN_PASSWORD: 'admin-password-repos',
+    CAIRN_ADMIN_TOKEN: TOKEN,
+    CAIRN_IMPORT_ALLOW_PRIVATE: '1',
+  });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-repos-test-'));
 });
 afterAll(async () => {

@@ -9,8 +9,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * `seq` gets only what changed since, and re-sending a run changes nothing.
  */
 const ADMIN_TOKEN = 'cairn_test_admin_token_runsfeed1';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-runsfeed';
-process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
 
 let server: TestServer;
 let readerToken: string;
@@ -63,7 +61,7 @@ const offline = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-runsfeed', CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
   expect((await call('POST', '/api/v1/repos', { name: 'feed', private: true })).status).toBe(201);
   expect((await call('POST', '/api/v1/users', { username: 'reader', password: 'reader-password' })).status).toBe(201);
   expect((await call('PUT', '/api/v1/repos/admin/feed/collaborators/reader', { permission: 'read' })).status).toBe(200);

@@ -9,8 +9,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * per-account limit is seen apart from the per-address one.
  */
 const TOKEN = 'cairn_test_admin_token_limits_01';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-limits';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
+const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-limits', CAIRN_ADMIN_TOKEN: TOKEN };
 
 let server: TestServer;
 let victimToken: string;
@@ -58,6 +57,7 @@ const gitRefs = '/admin/proj.git/info/refs?service=git-upload-pack';
 
 beforeAll(async () => {
   server = await startTestServer({
+    ...ENV,
     CAIRN_SIGNIN_FREE_FAILURES: '3',
     CAIRN_SIGNIN_ADDRESS_FREE_FAILURES: '6',
     CAIRN_SIGNIN_BASE_DELAY: '1',

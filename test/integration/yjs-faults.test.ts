@@ -9,8 +9,6 @@ import { waitFor, type YClient, yClient } from './yjs-clients.ts';
  * while two clients type. They reconnect, and in the end both hold every line exactly once.
  */
 const ADMIN_TOKEN = 'cairn_test_admin_token_yjs_0005';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-yjs';
-process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
 process.setMaxListeners(100);
 
 let server: TestServer;
@@ -20,7 +18,7 @@ const live = new Set<net.Socket>();
 const clients: YClient[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-yjs', CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
   const res = await createRepo(server.url, ADMIN_TOKEN, { name: 'lab', private: true });
   expect(res.status).toBe(201);
   const target = Number(new URL(server.url).port);

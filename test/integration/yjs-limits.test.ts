@@ -5,14 +5,15 @@ import { rawSocket, waitFor } from './yjs-clients.ts';
 
 /** The per-user cap on open live-notes sockets: over it, close 1013 (retry later). */
 const ADMIN_TOKEN = 'cairn_test_admin_token_yjs_0003';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-yjs';
-process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
-process.env.CAIRN_YJS_MAX_SOCKETS_PER_USER = '2';
 
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({
+    CAIRN_ADMIN_PASSWORD: 'admin-password-yjs',
+    CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
+    CAIRN_YJS_MAX_SOCKETS_PER_USER: '2',
+  });
   const res = await createRepo(server.url, ADMIN_TOKEN, { name: 'lab', private: false });
   expect(res.status).toBe(201);
 });

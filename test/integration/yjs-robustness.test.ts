@@ -14,10 +14,6 @@ import { rawSocket, waitFor, type YClient, yClient } from './yjs-clients.ts';
  * unchanged, the other clients keep syncing, the process stays up.
  */
 const ADMIN_TOKEN = 'cairn_test_admin_token_yjs_0002';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-yjs';
-process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
-process.env.CAIRN_DEMO = '0';
-process.env.CAIRN_YJS_MAX_MESSAGES_PER_SECOND = '50';
 process.setMaxListeners(100);
 const MAX_PAYLOAD = 1024 * 1024; // the default
 
@@ -27,7 +23,12 @@ let b: YClient;
 const DOC = 'admin/lab/shared';
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({
+    CAIRN_ADMIN_PASSWORD: 'admin-password-yjs',
+    CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
+    CAIRN_DEMO: '0',
+    CAIRN_YJS_MAX_MESSAGES_PER_SECOND: '50',
+  });
   const res = await createRepo(server.url, ADMIN_TOKEN, { name: 'lab', private: true });
   expect(res.status).toBe(201);
   a = yClient(server.url, 'admin', 'lab', 'shared', ADMIN_TOKEN);

@@ -13,11 +13,6 @@ import { rawSocket, waitFor, type YClient, yClient } from './yjs-clients.ts';
 const ADMIN_TOKEN = 'cairn_test_admin_token_yjs_0001';
 // Every y-websocket provider adds a process 'exit' listener.
 process.setMaxListeners(100);
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-yjs';
-process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
-process.env.CAIRN_DEMO = '0';
-// Re-check open sockets' rights often, so a revocation shows within the test.
-process.env.CAIRN_YJS_RECHECK_MS = '200';
 
 let dataDir: string;
 let server: CairnServer;
@@ -29,12 +24,15 @@ let outsiderToken: string;
 async function start(port = 0): Promise<CairnServer> {
   return startCairn(
     configFromEnv({
-      ...process.env,
       HOST: '127.0.0.1',
       PORT: String(port),
       CAIRN_DATA: dataDir,
       CAIRN_LOG: 'silent',
       CAIRN_DEMO: '0',
+      CAIRN_ADMIN_PASSWORD: 'admin-password-yjs',
+      CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
+      // Re-check open sockets' rights often, so a revocation shows within the test.
+      CAIRN_YJS_RECHECK_MS: '200',
     }),
   );
 }

@@ -11,16 +11,17 @@ export interface TestServer extends CairnServer {
 
 /**
  * The real server, in this process, on a free port of 127.0.0.1 with a fresh temporary data
- * folder. The configuration is read from process.env (where the e2e global setup announces
- * CAIRN_APP_DIR) with `env` adding or overriding variables.
+ * folder, configured by `env` alone: tests pass their settings here and never write
+ * process.env (which other tests of the same worker would see). The one exception read from
+ * process.env is CAIRN_APP_DIR, where the e2e global setup announces the built app.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-test-'));
   const config = configFromEnv({
     // Seeding the demo repository costs about a second and adds a public repo: only tests that
-    // set CAIRN_DEMO=1 (in `env` or process.env) get it.
+    // pass CAIRN_DEMO=1 get it.
     CAIRN_DEMO: '0',
-    ...process.env,
+    ...(process.env.CAIRN_APP_DIR ? { CAIRN_APP_DIR: process.env.CAIRN_APP_DIR } : {}),
     HOST: '127.0.0.1',
     PORT: '0',
     CAIRN_DATA: dataDir,

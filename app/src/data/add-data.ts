@@ -5,7 +5,8 @@
  * lightning-fs is flushed. A cancel or failure before the commit removes the objects this run
  * stored and writes nothing to the repository: nothing is ever half-added.
  */
-import { dirHash, hashWasmMd5 } from '@cairn/core/hash/index';
+import { CairnError } from '@cairn/core/errors';
+import { dirHash, hashWasmMd5 } from '@cairn/core/hash';
 import { commitChanges, readWorkFile } from '../git/commit.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
@@ -32,12 +33,14 @@ export interface AddResult {
   outs: Array<AddedOut & { dvcPath: string }>;
 }
 
-export class AddDataError extends Error {
+export class AddDataError extends CairnError<
+  'invalid_path' | 'already_tracked' | 'empty' | 'cancelled' | 'hash_failed' | 'storage_full'
+> {
   constructor(
-    readonly code: 'invalid-path' | 'already-tracked' | 'empty' | 'cancelled' | 'hash-failed' | 'storage-full',
+    code: 'invalid_path' | 'already_tracked' | 'empty' | 'cancelled' | 'hash_failed' | 'storage_full',
     message: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'AddDataError';
   }
 }
@@ -54,14 +57,14 @@ async function validate(handle: RepoHandle, targets: readonly AddTarget[]): Prom
   const seen = new Set<string>();
   for (const t of targets) {
     if (!isAddablePath(t.path))
-      throw new AddDataError('invalid-path', `"${t.path}" is not a path inside the repository.`);
-    if (seen.has(t.path)) throw new AddDataError('invalid-path', `"${t.path}" is added twice.`);
+      throw new AddDataError('invalid_path', `"${t.path}" is not a path inside the repository.`);
+    if (seen.has(t.path)) throw new AddDataError('invalid_path', `"${t.path}" is added twice.`);
     seen.add(t.path);
     if (t.kind === 'folder') {
       if (t.files.length === 0) throw new AddDataError('empty', `The folder "${t.path}" has no files.`);
       for (const f of t.files) {
         if (!isAddablePath(f.relpath))
-          throw new AddDataError('invalid-path', `"${f.relpath}" is not a valid file path.`);
+          throw new AddDataError('invalid_path', `"${f.relpath}" is not a valid file path.`);
       }
     }
     // Data replaces nothing git already tracks at that path (dvc add refuses that too).
@@ -70,7 +73,7 @@ async function validate(handle: RepoHandle, targets: readonly AddTarget[]): Prom
     const tracked = await git.listFiles({ fs: handle.fs, dir: handle.dir });
     if (tracked.some((p) => p === t.path || p.startsWith(`${t.path}/`))) {
       throw new AddDataError(
-        'already-tracked',
+        'already_tracked',
         `"${t.path}" is tracked by git; remove it from git before adding it as data.`,
       );
     }
@@ -133,10 +136,10 @@ export async function addData(
       if (error instanceof HashFailedError) {
         stored.push(...error.newlyStored);
         // A full disk is not a bad file: say what happened, and that nothing was added.
-        if (error.reason === 'storage-full') {
-          throw new AddDataError('storage-full', `${error.message} Nothing was added; your earlier data is intact.`);
+        if (error.reason === 'storage_full') {
+          throw new AddDataError('storage_full', `${error.message} Nothing was added; your earlier data is intact.`);
         }
-        throw new AddDataError('hash-failed', `Could not read a file: ${error.message}`);
+        throw new AddDataError('hash_failed', `Could not read a file: ${error.message}`);
       }
       throw error;
     }

@@ -5,7 +5,7 @@
  * opening its own content diff. What is not on this device (a file list, either version of a
  * file) is named, with "Fetch both versions" when online (data-on-demand.tsx).
  */
-import type { DirChange, DirDiff } from '@cairn/core/diff/dir-diff';
+import type { DirChange, DirDiff } from '@cairn/core/diff';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { parseDirManifest } from '../files/dir-manifest.ts';
 import { type DvcOut, parseDvcPointer } from '../files/dvc-pointer.ts';

@@ -4,9 +4,7 @@
  * says gets a message and, for notebooks and tables, its plain text diff instead.
  */
 
-import type { TextDiff } from '@cairn/core/diff/line-diff';
-import type { NotebookDiff } from '@cairn/core/diff/notebook-diff';
-import type { TableDiff } from '@cairn/core/diff/table-diff';
+import type { NotebookDiff, TableDiff, TextDiff } from '@cairn/core/diff';
 import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import { readBlobBytes } from '../git/read-blob.ts';
 import type { ReadContext } from '../git/read-context.ts';

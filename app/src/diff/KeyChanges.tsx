@@ -6,15 +6,17 @@
  * themselves still open their own diffs below.
  */
 
-import { diffDvcLocks, type LockEntryChange, type LockStageDiff } from '@cairn/core/diff/dvc-diff';
+import { pythonStr } from '@cairn/core/dagshub';
 import {
+  diffDvcLocks,
   diffKeyValues,
   type KeyChange,
   type KeyFileKind,
   keyFileKindOf,
-  pythonStr,
+  type LockEntryChange,
+  type LockStageDiff,
   readKeyValues,
-} from '@cairn/core/diff/key-diff';
+} from '@cairn/core/diff';
 import { createResource, For, Show } from 'solid-js';
 import { readBlobBytes } from '../git/read-blob.ts';
 import type { ReadContext } from '../git/read-context.ts';

@@ -4,7 +4,7 @@
  * side. Runs of unchanged cells are folded. Metadata and execution-count changes are hidden
  * until asked for (re-running a notebook changes every count).
  */
-import type { NotebookCellView, NotebookDiff } from '@cairn/core/diff/notebook-diff';
+import type { NotebookCellView, NotebookDiff } from '@cairn/core/diff';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { outputImages } from './notebook-images.ts';
 import { type DiffLayout, TextDiffView } from './TextDiffView.tsx';

@@ -4,7 +4,7 @@
  * changed cell as old → new. Added and removed columns are marked in the header. Rows are
  * drawn a page at a time.
  */
-import type { TableDiff, TableRowDiff } from '@cairn/core/diff/table-diff';
+import type { TableDiff, TableRowDiff } from '@cairn/core/diff';
 import { createSignal, For, Show } from 'solid-js';
 
 const PAGE = 500;

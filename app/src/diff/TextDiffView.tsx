@@ -4,9 +4,8 @@
  * at a time, or whole. Changed words inside a changed line carry a darker mark; other lines get
  * syntax colours when the file is small enough (diff-highlight.ts, loaded lazily).
  */
-import type { DiffBlock, FoldReveal, SplitRow } from '@cairn/core/diff/fold-context';
-import { foldContext, revealFolds, splitRows } from '@cairn/core/diff/fold-context';
-import type { DiffRow, TextDiff } from '@cairn/core/diff/line-diff';
+import type { DiffBlock, DiffRow, FoldReveal, SplitRow, TextDiff } from '@cairn/core/diff';
+import { foldContext, revealFolds, splitRows } from '@cairn/core/diff';
 import {
   createContext,
   createMemo,

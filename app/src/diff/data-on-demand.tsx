@@ -5,7 +5,7 @@
  * hash, kept only when it matches). Offline, or with no repository to fetch from, it says which
  * version is missing instead. The repository handle comes from the change list's context.
  */
-import type { HashAlgorithm } from '@cairn/core/hash/index';
+import type { HashAlgorithm } from '@cairn/core/hash';
 import { createContext, createResource, createSignal, type JSX, onCleanup, Show, useContext } from 'solid-js';
 import { DataFetchError, ensureDataObject } from '../files/data-fetch.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';

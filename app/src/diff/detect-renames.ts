@@ -3,7 +3,7 @@
  * git (small text files only: git itself skips inexact detection past its rename limit) and
  * paired in the diff worker by core's git-like similarity.
  */
-import type { RenameCandidate, RenamePair } from '@cairn/core/diff/similarity';
+import type { RenameCandidate, RenamePair } from '@cairn/core/diff';
 import { readBlobBytes } from '../git/read-blob.ts';
 import type { FileChange } from '../git/read-changes.ts';
 import type { ReadContext } from '../git/read-context.ts';

@@ -2,7 +2,7 @@
  * One changed file as the diff list shows it: a git change, or a deleted and an added file
  * paired as a rename (git's R, with its similarity).
  */
-import type { RenamePair } from '@cairn/core/diff/similarity';
+import type { RenamePair } from '@cairn/core/diff';
 import type { FileChange } from '../git/read-changes.ts';
 
 export interface DiffEntry {

@@ -1,9 +1,13 @@
 /** Messages between the diff views and their worker (diff.worker.ts). */
-import type { DirDiff, DirFile } from '@cairn/core/diff/dir-diff';
-import type { TextDiff } from '@cairn/core/diff/line-diff';
-import type { NotebookDiff } from '@cairn/core/diff/notebook-diff';
-import type { RenameCandidate, RenamePair } from '@cairn/core/diff/similarity';
-import type { TableDiff } from '@cairn/core/diff/table-diff';
+import type {
+  DirDiff,
+  DirFile,
+  NotebookDiff,
+  RenameCandidate,
+  RenamePair,
+  TableDiff,
+  TextDiff,
+} from '@cairn/core/diff';
 
 export type DiffRequest =
   | { type: 'text'; before: string; after: string; ignoreWhitespace: boolean }

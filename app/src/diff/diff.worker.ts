@@ -3,11 +3,7 @@
  * and DVC folder (manifest) diffs, so a big file never stalls the page. Each request is answered once, by id; a file
  * that is not what its name says is answered with a failure, never a crash.
  */
-import { diffDirManifests } from '@cairn/core/diff/dir-diff';
-import { diffText } from '@cairn/core/diff/line-diff';
-import { diffNotebooks } from '@cairn/core/diff/notebook-diff';
-import { detectRenames } from '@cairn/core/diff/similarity';
-import { diffTables } from '@cairn/core/diff/table-diff';
+import { detectRenames, diffDirManifests, diffNotebooks, diffTables, diffText } from '@cairn/core/diff';
 import type { DiffRequest, DiffResponse, DiffResults } from './diff-protocol.ts';
 
 const post = (message: DiffResponse) => (self as unknown as Worker).postMessage(message);

@@ -6,7 +6,7 @@
  * is equal are hidden (a checkbox shows them). Every select shows what is plotted. Works
  * offline from the store; histories fetched once are kept there.
  */
-import { type MetricPoint, originalKey, type Run } from '@cairn/core/runs/index';
+import { type MetricPoint, originalKey, type Run } from '@cairn/core/runs';
 import { useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';

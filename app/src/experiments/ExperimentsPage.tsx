@@ -4,7 +4,7 @@
  * with the MLflow filter language, sorted, grouped, compared. The whole view state lives in
  * the URL, so a view can be shared and reloads to itself.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { createExperimentsData } from './create-experiments-data.ts';

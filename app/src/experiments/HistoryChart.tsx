@@ -5,14 +5,14 @@
  * per pixel and fewer for many runs (history-series.ts prepareHistory) — so 1,000 runs × 1,000
  * steps reach uPlot bounded and the page never waits on the arithmetic.
  */
-import type { MetricPoint, Run } from '@cairn/core/runs/index';
+import type { MetricPoint, Run } from '@cairn/core/runs';
 import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { workerCalls } from '../workers/worker-calls.ts';
 import { chartTheme, runColor } from './chart-theme.ts';
 import type { HistoryRequest, HistoryResponse } from './history-protocol.ts';
 import { columnsOfPoints, prepareHistory, seriesOfColumns, smooth, type XAxis } from './history-series.ts';
-import { workerCalls } from './worker-calls.ts';
 
 // One worker for every chart of the tab, started with the first chart and kept.
 let nextRequest = 1;

@@ -5,7 +5,7 @@
  * picture (an ImageBitmap, blitted here) with the runs inside the brushes — so 10,000 runs
  * never stall the page. Where workers or OffscreenCanvas are missing it draws in the page.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { createEffect, createSignal, on, onCleanup, untrack } from 'solid-js';
 import { chartTheme } from './chart-theme.ts';
 import {
@@ -19,30 +19,21 @@ import {
   type PcLayout,
 } from './parallel-coords.ts';
 import type { PcColumnData, PcFrame, PcRequest } from './parallel-coords-protocol.ts';
+import { type PlotLine, pcWorkerHub } from './pc-worker-client.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
 
 const HEIGHT = 360;
 
-// One worker for every plot of the tab, started with the first plot and kept: starting a
-// worker costs more than drawing 10,000 runs.
-let sharedWorker: Worker | null = null;
+// One worker for every plot of the tab (pc-worker-client.ts); a plot whose worker dies draws here.
 let nextPlot = 1;
-const framesOf = new Map<number, (f: PcFrame) => void>();
-function plotWorker(): Worker | null {
-  if (typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined') return null;
-  if (!sharedWorker) {
-    sharedWorker = new Worker(new URL('./parallel-coords.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'cairn-parallel-coordinates',
-    });
-    sharedWorker.onmessage = (e: MessageEvent<PcFrame>) => {
-      const show = framesOf.get(e.data.plot);
-      if (show) show(e.data);
-      else e.data.bitmap.close();
-    };
-  }
-  return sharedWorker;
-}
+const hub = pcWorkerHub(() =>
+  typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined'
+    ? null
+    : new Worker(new URL('./parallel-coords.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'cairn-parallel-coordinates',
+      }),
+);
 
 export function ParallelCoordinates(props: {
   runs: Run[];
@@ -78,12 +69,19 @@ export function ParallelCoordinates(props: {
     canvas.dataset.frames = String(++frames);
   };
 
-  const worker = plotWorker();
   const plot = nextPlot++;
-  onCleanup(() => {
-    framesOf.delete(plot);
-    worker?.postMessage({ type: 'dispose', plot } satisfies PcRequest);
-  });
+  let worker: PlotLine | null = hub.connect(
+    plot,
+    (f) => showFrame(f),
+    (message) => {
+      // The worker died (and took this plot's data with it): draw in the page from now on.
+      worker = null;
+      busy = false;
+      canvas.dataset.workerError = message;
+      drawHere();
+    },
+  );
+  onCleanup(() => worker?.close());
 
   // One frame in flight at a time; changes meanwhile are folded into the next one.
   let busy = false;
@@ -126,26 +124,24 @@ export function ParallelCoordinates(props: {
         brushes: brushes(),
         highlight: null,
       };
-      worker.postMessage(req);
+      worker.post(req);
     });
-  if (worker) {
-    framesOf.set(plot, (f) => {
-      const ctx = canvas.getContext('2d');
-      if (ctx) {
-        if (canvas.width !== f.bitmap.width) canvas.width = f.bitmap.width;
-        if (canvas.height !== f.bitmap.height) canvas.height = f.bitmap.height;
-        ctx.clearRect(0, 0, canvas.width, canvas.height);
-        ctx.drawImage(f.bitmap, 0, 0);
-      }
-      f.bitmap.close();
-      canvas.dataset.workerMs = f.ms.toFixed(1);
-      shown();
-      emitSelection(f.selected, runsOfSeq.get(f.seq) ?? []);
-      runsOfSeq.delete(f.seq);
-      busy = false;
-      if (dirty) requestDraw();
-    });
-  }
+  const showFrame = (f: PcFrame) => {
+    const ctx = canvas.getContext('2d');
+    if (ctx) {
+      if (canvas.width !== f.bitmap.width) canvas.width = f.bitmap.width;
+      if (canvas.height !== f.bitmap.height) canvas.height = f.bitmap.height;
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(f.bitmap, 0, 0);
+    }
+    f.bitmap.close();
+    canvas.dataset.workerMs = f.ms.toFixed(1);
+    shown();
+    emitSelection(f.selected, runsOfSeq.get(f.seq) ?? []);
+    runsOfSeq.delete(f.seq);
+    busy = false;
+    if (dirty) requestDraw();
+  };
 
   /** Without a worker: the same drawing on this thread. */
   const drawHere = () => {
@@ -190,7 +186,7 @@ export function ParallelCoordinates(props: {
     if (kept.length !== untrack(brushes).length) setBrushes(kept);
     if (worker) {
       const req: PcRequest = { type: 'data', plot, columns, color, n: runs.length };
-      worker.postMessage(req);
+      worker.post(req);
     }
     requestDraw();
   });

@@ -3,7 +3,7 @@
  * `mlflow.source.git.commit` tag MLflow clients set), and a link to compare that code with the
  * commit of another run of the repository, chosen from the runs on this device.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { A } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { experimentsDb, type RunRow, readRunsInPages } from './run-store.ts';

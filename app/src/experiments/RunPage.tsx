@@ -3,7 +3,7 @@
  * artifacts (list and download, MLflow runs) and the commit it belongs to (git experiments),
  * with a link to compare its code with another run's commit.
  */
-import type { MetricPoint } from '@cairn/core/runs/index';
+import type { MetricPoint } from '@cairn/core/runs';
 import { useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { TargetNote } from '../notes/TargetNote.tsx';

@@ -8,7 +8,7 @@
  * green when better (lower for losses and errors); grouped, a header row per group carries
  * each metric's mean and range.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { createMemo, createSignal, For, Index, onCleanup, Show } from 'solid-js';
 import {
   type Column,

@@ -5,7 +5,7 @@
  * plotted (each option knows whether it is the chosen one, so a redraw of the options never
  * leaves a select on its first option).
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { createEffect, For, Show } from 'solid-js';
 import { niceTicks, type Ticks } from './chart-axes.ts';
 import { chartTheme, runColor } from './chart-theme.ts';

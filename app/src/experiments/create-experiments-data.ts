@@ -5,7 +5,7 @@
  * reload — and asks the worker for git experiments from the repository on this device.
  * Feed pages are merged into the rows as they are stored (no re-read of the whole store).
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { refreshGitExperiments } from './git-experiments-client.ts';

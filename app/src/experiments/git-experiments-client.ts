@@ -2,10 +2,10 @@
  * Asks the git-scanning worker for a repository's git experiments (one worker per tab, made
  * on first use) and stores them in the offline store.
  */
-import type { GitExperiment } from '@cairn/core/experiments/index';
+import type { GitExperiment } from '@cairn/core/experiments';
+import { workerCalls } from '../workers/worker-calls.ts';
 import type { ScanRequest, ScanResponse } from './git-experiments-protocol.ts';
 import { type ExperimentsDb, savedGitExperiment, saveGitExperiments } from './run-store.ts';
-import { workerCalls } from './worker-calls.ts';
 
 let nextId = 1;
 // A worker that fails to load or crashes answers nobody: fail what waits, start afresh next time.

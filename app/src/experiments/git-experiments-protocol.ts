@@ -1,5 +1,5 @@
 /** Messages between the experiments view and its git-scanning worker. */
-import type { GitExperiment } from '@cairn/core/experiments/index';
+import type { GitExperiment } from '@cairn/core/experiments';
 
 export interface ScanRequest {
   id: number;

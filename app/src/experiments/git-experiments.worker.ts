@@ -6,7 +6,7 @@
  * next visit reads only commits made since.
  */
 import './worker-globals.ts';
-import { GitExperimentScanner } from '@cairn/core/experiments/index';
+import { GitExperimentScanner } from '@cairn/core/experiments';
 import FS from '@isomorphic-git/lightning-fs';
 import * as git from 'isomorphic-git';
 import type { ScanRequest, ScanResponse } from './git-experiments-protocol.ts';

@@ -4,7 +4,7 @@
  * downsampling per pixel bucket so a 1,000-step history of 1,000 runs draws a few points
  * per pixel without losing its peaks.
  */
-import type { MetricPoint } from '@cairn/core/runs/index';
+import type { MetricPoint } from '@cairn/core/runs';
 
 export type XAxis = 'step' | 'wall' | 'relative';
 

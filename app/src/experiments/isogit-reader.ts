@@ -15,7 +15,7 @@ import {
   type GitReader,
   type GitRef,
   type GitTreeEntry,
-} from '@cairn/core/experiments/index';
+} from '@cairn/core/git';
 import { inflateSync } from 'fflate';
 import type { FsClient } from 'isomorphic-git';
 

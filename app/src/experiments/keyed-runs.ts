@@ -3,7 +3,7 @@
  * git experiment's `metrics.csv:val_iou` and an MLflow run's `val_iou` are one column. Each
  * stored run is re-keyed once and remembered; MLflow runs pass through as the same object.
  */
-import { type KeyedRun, type Run, unifyRunKeys } from '@cairn/core/runs/index';
+import { type KeyedRun, type Run, unifyRunKeys } from '@cairn/core/runs';
 
 const keyed = new WeakMap<Run, KeyedRun>();
 

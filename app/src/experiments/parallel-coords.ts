@@ -7,7 +7,7 @@
  * is a whole line. Pure (no DOM): the plot's worker
  * (parallel-coords.worker.ts) runs it on an OffscreenCanvas, from cell values the page reads.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { type Cell, type Column, cellValue, type MetricSummaryKind } from './run-columns.ts';
 
 export interface PcAxis {

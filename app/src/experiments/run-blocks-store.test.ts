@@ -7,7 +7,7 @@
  * of feed pages and snapshot saves (fast-check), a snapshot that reads back is always equal to
  * the rows in the store.
  */
-import { decodeRunBlock, encodeRunBlock, type Run } from '@cairn/core/runs/index';
+import { decodeRunBlock, encodeRunBlock, type Run } from '@cairn/core/runs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { columnsOf } from './run-columns.ts';

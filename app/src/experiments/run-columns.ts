@@ -5,7 +5,7 @@
  * Runs come keyed by name (core's unifyRunKeys), so MLflow's `val_iou` and a git experiment's
  * `metrics.csv:val_iou` are one column; the files a column's values came from are its `files`.
  */
-import { type KeyedRun, type Run, runBlockKeys } from '@cairn/core/runs/index';
+import { type KeyedRun, type Run, runBlockKeys } from '@cairn/core/runs';
 
 export type ColumnKind = 'attr' | 'param' | 'metric' | 'tag';
 export type MetricSummaryKind = 'last' | 'min' | 'max';

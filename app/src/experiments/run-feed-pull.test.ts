@@ -5,7 +5,7 @@
  * short resumes where it stopped, cached histories are dropped only for runs whose metrics
  * moved on, and a read of the store racing a sync sees whole pages only.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { historyRowOf, loadRuns, makeExperimentsDb, readRunsInPages, saveFeedPage } from './run-store.ts';

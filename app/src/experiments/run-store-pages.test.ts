@@ -4,7 +4,7 @@
  * a write made while the pages are being read (runs deleted, runs added) is not half-seen:
  * the read shows the store as it was, the next read shows it as it is.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { describe, expect, it } from 'vitest';
 import { loadRuns, makeExperimentsDb, type RunRow, readRunsInPages, saveGitExperiments } from './run-store.ts';
 import { makeRuns } from './test-runs.test-support.ts';

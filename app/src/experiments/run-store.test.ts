@@ -3,8 +3,8 @@
  * new connection and a new scanner) reads no commit again, and after a new commit reads only
  * that one — and saving scanned runs, which writes only what changed.
  */
-import { GitExperimentScanner } from '@cairn/core/experiments/index';
-import { MemoryGit } from '@cairn/core/experiments/memory-git.test-support';
+import { GitExperimentScanner } from '@cairn/core/experiments';
+import { MemoryGit } from '@cairn/core/testing';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { gitScanCache, makeExperimentsDb, savedGitExperiment, saveGitExperiments } from './run-store.ts';

@@ -10,8 +10,8 @@
  *
  * Every released schema version stays listed (add a version, never edit one).
  */
-import type { GitExperiment, ScanCache, ScanCacheEntry } from '@cairn/core/experiments/index';
-import { decodeRunBlock, encodeRunBlock, type MetricPoint, type Run, type RunBlock } from '@cairn/core/runs/index';
+import type { GitExperiment, ScanCache, ScanCacheEntry } from '@cairn/core/experiments';
+import { decodeRunBlock, encodeRunBlock, type MetricPoint, type Run, type RunBlock } from '@cairn/core/runs';
 import Dexie, { type Table } from 'dexie';
 
 export type RunOrigin = 'mlflow' | 'git';

@@ -3,7 +3,7 @@
  * with the core filter language (the same parser the server uses), sorting any column,
  * grouping by a param or tag with per-metric aggregates, and deltas against a baseline run.
  */
-import { compileRunFilter, type FilterError, parseFilter, type Run } from '@cairn/core/runs/index';
+import { compileRunFilter, type FilterError, parseFilter, type Run } from '@cairn/core/runs';
 import { type Cell, type Column, cellValue, compareCells, type MetricSummaryKind } from './run-columns.ts';
 
 /**

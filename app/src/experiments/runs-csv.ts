@@ -3,7 +3,7 @@
  * = + - @, or a tab or carriage return) get a leading apostrophe — OWASP's CSV-injection rule —
  * except plain negative numbers, which stay numbers.
  */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import Papa from 'papaparse';
 import { type Column, cellValue, formatCell, type MetricSummaryKind } from './run-columns.ts';
 

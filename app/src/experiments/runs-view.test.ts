@@ -1,4 +1,4 @@
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 import { describe, expect, it } from 'vitest';
 import { niceTicks, tickLabel } from './chart-axes.ts';
 import { runColor } from './chart-theme.ts';

@@ -4,7 +4,7 @@
  * metric histories and artifact listings. Every call is authenticated with this device's
  * token for the server; offline, callers fall back to what the store holds.
  */
-import { type MetricPoint, type Run, runFromWire } from '@cairn/core/runs/index';
+import { type MetricPoint, type Run, runFromWire } from '@cairn/core/runs';
 import { APP_REQUEST, apiFetch } from '../sync/api.ts';
 import { getCredentials } from '../sync/credentials.ts';
 import { type ExperimentsDb, historyRowOf, pointsOf, saveFeedPage } from './run-store.ts';

@@ -1,5 +1,5 @@
 /** Generated runs for the experiments tests and benchmarks (deterministic). */
-import type { Run } from '@cairn/core/runs/index';
+import type { Run } from '@cairn/core/runs';
 
 export function makeRuns(n: number, params = 5, metrics = 5, seed = 1): Run[] {
   let s = seed;

@@ -14,7 +14,7 @@ export function ReadErrorNotice(props: { error: unknown; owner: string; repo: st
   return (
     <div
       class="notice"
-      classList={{ error: readError()?.code !== 'NOT_ON_DEVICE' }}
+      classList={{ error: readError()?.code !== 'not_on_device' }}
       role="alert"
       data-testid={props.testId}
       data-code={readError()?.code ?? 'ERROR'}

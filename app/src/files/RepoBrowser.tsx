@@ -179,7 +179,7 @@ export default function RepoBrowser() {
       <Show when={ready(session)}>
         {(s) => (
           <Switch>
-            <Match when={error()?.code === 'EMPTY_REPOSITORY'}>
+            <Match when={error()?.code === 'empty_repository'}>
               <RepoLanding session={s()} />
             </Match>
             <Match when={error()}>

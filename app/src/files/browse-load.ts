@@ -49,7 +49,7 @@ export async function loadBrowse(session: RepoSession, segments: readonly string
   const { ctx } = session;
   if (segments.length === 0 && (await listRefs(ctx)).branches.length === 0) {
     // No branch: an empty repository or one with only tags (RepoLanding.tsx says which).
-    throw new GitReadError('EMPTY_REPOSITORY', 'This repository has no branches yet.');
+    throw new GitReadError('empty_repository', 'This repository has no branches yet.');
   }
   return readOrFetch(session, async () => {
     const { rev, path } = segments.length

@@ -6,24 +6,26 @@
  * md5-dos2unix and cached under `md5-dos2unix/<oid>`, apart from DVC 3 objects of the same hex.
  * Offline, or with no server, it says so with a typed error instead of trying.
  */
-import { layoutOf, objectPath } from '@cairn/core/cache/object-path';
-import { FileHasher, type HashAlgorithm, hashWasmMd5 } from '@cairn/core/hash/index';
+
+import { layoutOf, objectPath } from '@cairn/core/cache';
+import { CairnError } from '@cairn/core/errors';
+import { FileHasher, type HashAlgorithm, hashWasmMd5 } from '@cairn/core/hash';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { defaultServer } from '../sync/api.ts';
 import { remoteOf } from '../sync/data-push.ts';
 
-export type DataFetchErrorCode = 'DATA_OFFLINE' | 'DATA_NOT_ON_SERVER' | 'DATA_CORRUPT' | 'DATA_FETCH_FAILED';
+export type DataFetchErrorCode = 'data_offline' | 'data_not_on_server' | 'data_corrupt' | 'data_fetch_failed';
 
-export class DataFetchError extends Error {
+export class DataFetchError extends CairnError<DataFetchErrorCode> {
   override readonly name = 'DataFetchError';
   constructor(
-    readonly code: DataFetchErrorCode,
+    code: DataFetchErrorCode,
     message: string,
     readonly oid: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
@@ -50,7 +52,7 @@ export async function ensureDataObject(
   const algorithm: HashAlgorithm = legacy ? 'md5-dos2unix' : 'md5';
   if (await store.has(objectId(algorithm, oid))) return;
   if (!navigator.onLine) {
-    throw new DataFetchError('DATA_OFFLINE', 'This data is not on this device, and the device is offline.', oid);
+    throw new DataFetchError('data_offline', 'This data is not on this device, and the device is offline.', oid);
   }
   const server = handle.row.server ?? defaultServer();
   await downloadObject(await remoteOf(server, handle), store, algorithm, oid, onProgress, signal);
@@ -77,17 +79,17 @@ export async function downloadObject(
     response = await fetch(url, { headers: remote.headers, ...(signal ? { signal } : {}) });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new DataFetchError('DATA_OFFLINE', 'This data is not on this device, and the server cannot be reached.', oid);
+    throw new DataFetchError('data_offline', 'This data is not on this device, and the server cannot be reached.', oid);
   }
   if (response.status === 404) {
     throw new DataFetchError(
-      'DATA_NOT_ON_SERVER',
+      'data_not_on_server',
       'This data is not on this device, nor on the server (was it pushed?).',
       oid,
     );
   }
   if (!response.ok || !response.body) {
-    throw new DataFetchError('DATA_FETCH_FAILED', `The server answered ${response.status} for this data.`, oid);
+    throw new DataFetchError('data_fetch_failed', `The server answered ${response.status} for this data.`, oid);
   }
   const length = Number(response.headers.get('Content-Length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
@@ -108,7 +110,7 @@ export async function downloadObject(
     // Every object from a server is re-hashed before it enters the cache (RELIABILITY).
     if (hasher.finish().md5 !== oid.replace(/\.dir$/, '')) {
       throw new DataFetchError(
-        'DATA_CORRUPT',
+        'data_corrupt',
         'The server sent data that does not match its hash; it was not kept.',
         oid,
       );
@@ -117,6 +119,6 @@ export async function downloadObject(
   } catch (error) {
     await writer.abort().catch(() => {});
     if (error instanceof DataFetchError || signal?.aborted) throw error;
-    throw new DataFetchError('DATA_FETCH_FAILED', `Fetching the data failed: ${(error as Error).message}`, oid);
+    throw new DataFetchError('data_fetch_failed', `Fetching the data failed: ${(error as Error).message}`, oid);
   }
 }

@@ -1,4 +1,4 @@
-import { ParseError } from '@cairn/core/errors/parse-error';
+import { ParseError } from '@cairn/core/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { listManifestFolder, parseDirManifest } from './dir-manifest.ts';

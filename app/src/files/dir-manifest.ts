@@ -4,7 +4,7 @@
  * refused); this module reshapes entries (sizes null when DVC wrote the manifest without meta)
  * and lists one folder level: files with sizes, subfolders with totals.
  */
-import { parseDirManifest as parseCoreManifest, sortDirEntries } from '@cairn/core/hash/dir-manifest';
+import { parseDirManifest as parseCoreManifest, sortDirEntries } from '@cairn/core/hash';
 
 export interface ManifestEntry {
   relpath: string;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ParseError } from '@cairn/core/errors/parse-error';
+import { ParseError } from '@cairn/core/errors';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readBlobBytes } from '../git/read-blob.ts';
 import type { GitTreeEntry } from '../git/read-context.ts';
@@ -77,9 +77,9 @@ describe('the .dvc overlay', () => {
 
   it('still resolves plain git paths and rejects unknown ones', async () => {
     expect(await resolveBrowsePath(source, 'src/train.py')).toMatchObject({ kind: 'git-file' });
-    await expect(resolveBrowsePath(source, 'data/raw/nope.csv')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
-    await expect(resolveBrowsePath(source, 'data/other')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
-    await expect(resolveBrowsePath(source, 'README.md/x')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
+    await expect(resolveBrowsePath(source, 'data/raw/nope.csv')).rejects.toMatchObject({ code: 'path_not_found' });
+    await expect(resolveBrowsePath(source, 'data/other')).rejects.toMatchObject({ code: 'path_not_found' });
+    await expect(resolveBrowsePath(source, 'README.md/x')).rejects.toMatchObject({ code: 'path_not_found' });
   });
 });
 
@@ -121,7 +121,7 @@ describe('the .dvc overlay: unsafe paths and hash kinds', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings.find((w) => w.startsWith('escape.dvc:4:'))).toContain("'../outside' leads outside the repository");
     expect(warnings.find((w) => w.startsWith('absolute.dvc:4:'))).toContain('is absolute');
-    await expect(resolveBrowsePath(source, 'outside')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
+    await expect(resolveBrowsePath(source, 'outside')).rejects.toMatchObject({ code: 'path_not_found' });
   });
 
   it('names a legacy out and a DVC 3 out of the same hex as two different cache objects', async () => {

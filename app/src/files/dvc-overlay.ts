@@ -6,9 +6,8 @@
  * folder is resolved through the `.dir` manifest. Git and
  * the data cache are reached through `BrowseSource`, so this logic is tested without either.
  */
-import { dirnameOf } from '@cairn/core/dvc/posix-path';
-import { resolveRepoPath } from '@cairn/core/dvc/repo-path';
-import { ParseError } from '@cairn/core/errors/parse-error';
+import { dirnameOf, resolveRepoPath } from '@cairn/core/dvc';
+import { ParseError } from '@cairn/core/errors';
 import type { GitTreeEntry } from '../git/read-context.ts';
 import { GitReadError } from '../git/read-errors.ts';
 import type { PathObject } from '../git/read-tree.ts';
@@ -217,7 +216,7 @@ function manifestEntries(out: PlacedOut, manifest: readonly ManifestEntry[], sub
 }
 
 function notFound(path: string): GitReadError {
-  return new GitReadError('PATH_NOT_FOUND', `“${path}” does not exist at this revision.`, { path });
+  return new GitReadError('path_not_found', `“${path}” does not exist at this revision.`, { path });
 }
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ParseError } from '@cairn/core/errors/parse-error';
+import { ParseError } from '@cairn/core/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDvcPointer } from './dvc-pointer.ts';

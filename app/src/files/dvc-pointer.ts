@@ -8,11 +8,10 @@
  * the browser can fetch and are left out.
  */
 
-import { parseDvcFile } from '@cairn/core/dvc/dvc-file';
-import type { HashedEntry } from '@cairn/core/dvc/hashed-entry';
-import { schemaError } from '@cairn/core/dvc/schema-error';
-import type { HashAlgorithm } from '@cairn/core/hash/file-hash';
-import { loadYaml } from '@cairn/core/yaml/load-yaml';
+import type { HashedEntry } from '@cairn/core/dvc';
+import { parseDvcFile, schemaError } from '@cairn/core/dvc';
+import type { HashAlgorithm } from '@cairn/core/hash';
+import { loadYaml } from '@cairn/core/yaml';
 import { type ObjectId, OID_PATTERN, objectId } from '../storage/blob-store.ts';
 
 export interface DvcOut {

@@ -9,7 +9,7 @@ import type { RepoSession } from './repo-session.ts';
 
 function notOnDevice(ref: string): GitReadError {
   return new GitReadError(
-    'NOT_ON_DEVICE',
+    'not_on_device',
     `“${ref}” is not on this device yet. Connect to the internet and reload: it is fetched from the server then.`,
     { ref },
   );
@@ -19,7 +19,7 @@ export async function readOrFetch<T>(session: RepoSession, read: () => Promise<T
   try {
     return await read();
   } catch (error) {
-    if (!(error instanceof GitReadError) || error.code !== 'REF_NOT_FOUND') throw error;
+    if (!(error instanceof GitReadError) || error.code !== 'ref_not_found') throw error;
     const server = session.handle.row.server;
     if (!server) throw error; // a repository of this device only: nothing to fetch
     const ref = error.data.ref ?? '';
@@ -34,9 +34,9 @@ export async function readOrFetch<T>(session: RepoSession, read: () => Promise<T
     try {
       return await read();
     } catch (again) {
-      if (again instanceof GitReadError && again.code === 'REF_NOT_FOUND') {
+      if (again instanceof GitReadError && again.code === 'ref_not_found') {
         throw new GitReadError(
-          'REF_NOT_FOUND',
+          'ref_not_found',
           `No branch, tag or commit is called “${ref}”, on this device or on the server.`,
           again.data,
         );

@@ -4,9 +4,8 @@
  * (`parseDvcLock`); outs kept in git (`cache: false`, e.g. metrics) are left out, as for `.dvc`
  * files. Paths are relative to the lock file's folder (the stage's `wdir` is not in the lock).
  */
-import { parseDvcLock } from '@cairn/core/dvc/dvc-lock';
-import { schemaError } from '@cairn/core/dvc/schema-error';
-import { loadYaml } from '@cairn/core/yaml/load-yaml';
+import { parseDvcLock, schemaError } from '@cairn/core/dvc';
+import { loadYaml } from '@cairn/core/yaml';
 import { type DvcOut, toOut } from './dvc-pointer.ts';
 
 export interface LockOut extends DvcOut {

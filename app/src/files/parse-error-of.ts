@@ -1,5 +1,5 @@
 /** Test helper: the core ParseError a call throws (the files/ parsers throw it typed). */
-import { ParseError } from '@cairn/core/errors/parse-error';
+import { ParseError } from '@cairn/core/errors';
 
 export function parseErrorOf(run: () => unknown): ParseError {
   try {

@@ -1,10 +1,11 @@
 /** Typed errors of git work, each with a literal `code` the UI turns into a message. */
+import { CairnError } from '@cairn/core/errors';
 
 /** The repository is larger than this browser tab can clone (isomorphic-git buffers the whole pack). */
-export class RepoTooLargeError extends Error {
-  readonly code = 'repo-too-large' as const;
+export class RepoTooLargeError extends CairnError<'repo_too_large'> {
   constructor(readonly limitBytes: number) {
     super(
+      'repo_too_large',
       `This repository's history is larger than ${Math.round(limitBytes / 1024 / 1024)} MiB, more than a browser tab can clone safely. Clone it with git on a computer instead.`,
     );
     this.name = 'RepoTooLargeError';
@@ -12,13 +13,13 @@ export class RepoTooLargeError extends Error {
 }
 
 /** Both this device and the server changed the branch, and the changes touch the same files. */
-export class DivergedError extends Error {
-  readonly code = 'diverged' as const;
+export class DivergedError extends CairnError<'diverged'> {
   constructor(
     readonly branch: string,
     readonly files: string[],
   ) {
     super(
+      'diverged',
       `Both this device and the server changed ${branch}, and the changes conflict in ${files.length ? files.join(', ') : 'some files'}. Keep your work: clone the repository with git, merge origin/${branch} there and push; then pull here.`,
     );
     this.name = 'DivergedError';
@@ -26,10 +27,9 @@ export class DivergedError extends Error {
 }
 
 /** The server wants credentials this device does not have, or refused them. */
-export class AuthRequiredError extends Error {
-  readonly code = 'auth-required' as const;
+export class AuthRequiredError extends CairnError<'auth_required'> {
   constructor(readonly server: string) {
-    super(`Sign in to ${server} to sync this repository.`);
+    super('auth_required', `Sign in to ${server} to sync this repository.`);
     this.name = 'AuthRequiredError';
   }
 }
@@ -54,13 +54,17 @@ export class RepoNotFoundError extends Error {
 }
 
 /** The server could not be reached (offline, or it is down). The work stays queued. */
-export class ServerUnreachableError extends Error {
-  readonly code = 'server-unreachable' as const;
+export class ServerUnreachableError extends CairnError<'server_unreachable'> {
   constructor(
     readonly server: string,
     options?: { cause?: unknown },
   ) {
-    super(`Cannot reach ${server}. Your work is kept on this device and syncs when the server is reachable.`, options);
+    super(
+      'server_unreachable',
+      `Cannot reach ${server}. Your work is kept on this device and syncs when the server is reachable.`,
+      { server },
+      options,
+    );
     this.name = 'ServerUnreachableError';
   }
 }

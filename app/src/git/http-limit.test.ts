@@ -30,7 +30,7 @@ describe('the clone size limit', () => {
     const http = limitedHttp(serving(100, 1000), 10_000);
     const error = await drain(await http.request({ url: 'http://x' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RepoTooLargeError);
-    expect((error as RepoTooLargeError).code).toBe('repo-too-large');
+    expect((error as RepoTooLargeError).code).toBe('repo_too_large');
     expect((error as RepoTooLargeError).message).toMatch(/Clone it with git/);
   });
 });

@@ -20,7 +20,7 @@ export async function readFileAt(
   path: string,
 ): Promise<{ oid: string; bytes: Uint8Array }> {
   const found = await readPathAt(ctx, commitOid, path);
-  if (found.type !== 'blob') throw new GitReadError('NOT_A_FILE', `“${path}” is a folder, not a file.`, { path });
+  if (found.type !== 'blob') throw new GitReadError('not_a_file', `“${path}” is a folder, not a file.`, { path });
   return { oid: found.oid, bytes: await readBlobBytes(ctx, found.oid) };
 }
 

@@ -44,7 +44,7 @@ describe('comparing two revisions', () => {
   it('names an unknown revision with a typed error', async () => {
     const error = await compare('main...nope').catch((e) => e);
     expect(error).toBeInstanceOf(GitReadError);
-    expect(error.code).toBe('REF_NOT_FOUND');
+    expect(error.code).toBe('ref_not_found');
   });
 });
 

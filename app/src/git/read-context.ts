@@ -5,16 +5,13 @@
  * again; isomorphic-git's own `cache` object keeps packfile indexes between calls.
  * Nothing here writes to the repository.
  */
+import type { GitTreeEntry as TreeEntry } from '@cairn/core/git';
 import type { FsClient } from 'isomorphic-git';
 
-/** One entry of a git tree, as the browser shows it. */
-export interface GitTreeEntry {
-  name: string;
+/** One entry of a git tree (core's: `name` within the tree), placed at its `path` from the root. */
+export interface GitTreeEntry extends TreeEntry {
   /** Path from the repository root, POSIX separators, no leading slash. */
   path: string;
-  type: 'blob' | 'tree' | 'commit';
-  oid: string;
-  mode: string;
 }
 
 export interface ReadContext {

@@ -1,30 +1,30 @@
 /**
  * Typed failures of the read side. The UI maps `code` to a message and an action; nobody
  * matches on message text.
- * - REF_NOT_FOUND: neither this device nor (when asked) the server has the revision;
- * - NOT_ON_DEVICE: not on this device, and the server could not be asked (offline);
- * - AMBIGUOUS_REVISION: an abbreviated commit id several commits start with (`data.candidates`).
+ * - ref_not_found: neither this device nor (when asked) the server has the revision;
+ * - not_on_device: not on this device, and the server could not be asked (offline);
+ * - ambiguous_revision: an abbreviated commit id several commits start with (`data.candidates`).
  */
+import { CairnError } from '@cairn/core/errors';
 
 export type GitReadErrorCode =
-  | 'REF_NOT_FOUND'
-  | 'NOT_ON_DEVICE'
-  | 'AMBIGUOUS_REVISION'
-  | 'PATH_NOT_FOUND'
-  | 'NOT_A_FOLDER'
-  | 'NOT_A_FILE'
-  | 'EMPTY_REPOSITORY';
+  | 'ref_not_found'
+  | 'not_on_device'
+  | 'ambiguous_revision'
+  | 'path_not_found'
+  | 'not_a_folder'
+  | 'not_a_file'
+  | 'empty_repository';
 
-export class GitReadError extends Error {
+export interface GitReadErrorData {
+  ref?: string;
+  path?: string;
+  candidates?: string[];
+}
+
+export class GitReadError extends CairnError<GitReadErrorCode, GitReadErrorData> {
   override readonly name = 'GitReadError';
-  constructor(
-    readonly code: GitReadErrorCode,
-    message: string,
-    readonly data: { ref?: string; path?: string; candidates?: string[] } = {},
-  ) {
-    super(message);
-  }
-  toJSON() {
-    return { name: this.name, code: this.code, message: this.message, data: this.data };
+  constructor(code: GitReadErrorCode, message: string, data: GitReadErrorData = {}) {
+    super(code, message, data);
   }
 }

@@ -104,7 +104,7 @@ describe('abbreviated commit ids', () => {
     const { commit } = await git.readCommit({ fs: repo.fs, dir: repo.dir, oid: repo.commits.third });
     const error = await resolveRevision(ctx, commit.tree.slice(0, 10)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitReadError);
-    expect((error as GitReadError).code).toBe('REF_NOT_FOUND');
+    expect((error as GitReadError).code).toBe('ref_not_found');
   });
 
   it('lists every commit an ambiguous prefix could mean', async () => {
@@ -112,7 +112,7 @@ describe('abbreviated commit ids', () => {
     expect(a.slice(0, 5)).toBe(b.slice(0, 5));
     const error = await resolveRevision(ctx, a.slice(0, 5)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitReadError);
-    expect((error as GitReadError).code).toBe('AMBIGUOUS_REVISION');
+    expect((error as GitReadError).code).toBe('ambiguous_revision');
     expect((error as GitReadError).data.candidates).toEqual([a, b]);
     expect((error as GitReadError).message).toContain('2 commits start with');
     // One more digit tells them apart, when it differs.
@@ -122,7 +122,7 @@ describe('abbreviated commit ids', () => {
 
   it('says a well-formed id that matches nothing is not found', async () => {
     const error = await resolveRevision(ctx, 'deadbee').catch((e: unknown) => e);
-    expect((error as GitReadError).code).toBe('REF_NOT_FOUND');
+    expect((error as GitReadError).code).toBe('ref_not_found');
     expect((error as GitReadError).data.ref).toBe('deadbee');
   });
 });

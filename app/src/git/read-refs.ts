@@ -72,7 +72,7 @@ const HEX = /^[0-9a-f]{4,40}$/i;
 
 /**
  * The commit a revision names. Branches win over tags, tags over commit ids. An abbreviated
- * id that several commits start with is an AMBIGUOUS_REVISION listing them (`data.candidates`).
+ * id that several commits start with is an ambiguous_revision listing them (`data.candidates`).
  * @example await resolveRevision(ctx, 'main') // { oid: '3f1c…', kind: 'branch', name: 'main' }
  */
 export async function resolveRevision(ctx: ReadContext, rev: string): Promise<ResolvedRevision> {
@@ -84,7 +84,7 @@ export async function resolveRevision(ctx: ReadContext, rev: string): Promise<Re
     if (oid) return { oid: await peel(oid), kind: 'branch', name: rev };
     // HEAD names a branch with no commits (an empty clone): the default branch, if any.
     const fallback = (await listRefs(ctx)).defaultBranch;
-    if (!fallback) throw new GitReadError('EMPTY_REPOSITORY', 'This repository has no commits yet.', { ref: rev });
+    if (!fallback) throw new GitReadError('empty_repository', 'This repository has no commits yet.', { ref: rev });
     return resolveRevision(ctx, fallback);
   }
   for (const [kind, ref] of [
@@ -103,7 +103,7 @@ export async function resolveRevision(ctx: ReadContext, rev: string): Promise<Re
     const oid = await expandCommitId(ctx, rev.toLowerCase());
     if (oid) return { oid, kind: 'commit', name: rev };
   }
-  throw new GitReadError('REF_NOT_FOUND', `No branch, tag or commit is called “${rev}”.`, { ref: rev });
+  throw new GitReadError('ref_not_found', `No branch, tag or commit is called “${rev}”.`, { ref: rev });
 }
 
 /**
@@ -130,7 +130,7 @@ async function expandCommitId(ctx: ReadContext, prefix: string): Promise<string 
   }
   if (commits.length <= 1) return commits[0] ?? null;
   throw new GitReadError(
-    'AMBIGUOUS_REVISION',
+    'ambiguous_revision',
     `${commits.length} commits start with “${prefix}”: pick one, or write more of its id.`,
     { ref: prefix, candidates: commits.sort() },
   );

@@ -35,7 +35,7 @@ export function pathSegments(path: string): string[] {
   const segments = path.split('/').filter((s) => s !== '');
   for (const s of segments) {
     if (s === '.' || s === '..')
-      throw new GitReadError('PATH_NOT_FOUND', `“${path}” is not a path in the repository.`, { path });
+      throw new GitReadError('path_not_found', `“${path}” is not a path in the repository.`, { path });
   }
   return segments;
 }
@@ -73,5 +73,5 @@ export async function readPathAt(ctx: ReadContext, commitOid: string, path: stri
 }
 
 function notFound(path: string, missing = path): GitReadError {
-  return new GitReadError('PATH_NOT_FOUND', `“${missing}” does not exist at this revision.`, { path });
+  return new GitReadError('path_not_found', `“${missing}” does not exist at this revision.`, { path });
 }

@@ -42,7 +42,7 @@ describe('refs', () => {
   it('gives a typed error for an unknown revision', async () => {
     const error = await resolveRevision(ctx, 'nope').catch((e) => e);
     expect(error).toBeInstanceOf(GitReadError);
-    expect(error.code).toBe('REF_NOT_FOUND');
+    expect(error.code).toBe('ref_not_found');
   });
 
   it('splits URL segments at the longest branch name', async () => {
@@ -81,10 +81,10 @@ describe('trees and blobs', () => {
   });
 
   it('refuses missing paths, files used as folders and folders read as files', async () => {
-    await expect(readPathAt(ctx, repo.commits.third, 'nope')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
-    await expect(readPathAt(ctx, repo.commits.third, 'README.md/x')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
-    await expect(readPathAt(ctx, repo.commits.third, '../etc')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
-    await expect(readFileAt(ctx, repo.commits.third, 'src')).rejects.toMatchObject({ code: 'NOT_A_FILE' });
+    await expect(readPathAt(ctx, repo.commits.third, 'nope')).rejects.toMatchObject({ code: 'path_not_found' });
+    await expect(readPathAt(ctx, repo.commits.third, 'README.md/x')).rejects.toMatchObject({ code: 'path_not_found' });
+    await expect(readPathAt(ctx, repo.commits.third, '../etc')).rejects.toMatchObject({ code: 'path_not_found' });
+    await expect(readFileAt(ctx, repo.commits.third, 'src')).rejects.toMatchObject({ code: 'not_a_file' });
   });
 
   it('reads each tree once (cached by oid)', async () => {

@@ -2,7 +2,7 @@
  * A note's earlier versions: the list (when, by whom), the chosen one shown as a line diff
  * against the note now, "Save a version" and "Restore this version" for writers.
  */
-import { diffText } from '@cairn/core/diff/line-diff';
+import { diffText } from '@cairn/core/diff';
 import { createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
 import { exactDate, relativeDate } from '../history/format-date.ts';
 import type { NoteSession } from './note-session.ts';

@@ -6,16 +6,17 @@
  * document.
  */
 
+import { CairnError } from '@cairn/core/errors';
+
 export const INDEX_DOC = 'notes-index';
 
 const MAX_DOC = 128;
 
 export type NoteTarget = { kind: 'run'; id: string } | { kind: 'commit'; sha: string } | { kind: 'note'; id: string };
 
-export class NoteNameError extends Error {
-  readonly code = 'note-name' as const;
+export class NoteNameError extends CairnError<'note_name'> {
   constructor(message: string) {
-    super(message);
+    super('note_name', message);
     this.name = 'NoteNameError';
   }
 }

@@ -1,5 +1,5 @@
 /** Asks the layout worker (one per tab, made on first use) for dagre positions of a graph. */
-import { workerCalls } from '../experiments/worker-calls.ts';
+import { workerCalls } from '../workers/worker-calls.ts';
 import type { LayoutRequest, LayoutResponse } from './layout-protocol.ts';
 
 let nextId = 1;

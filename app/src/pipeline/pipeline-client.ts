@@ -1,5 +1,5 @@
 /** Asks the pipeline worker (one per tab, made on first use) for a commit's pipeline. */
-import { workerCalls } from '../experiments/worker-calls.ts';
+import { workerCalls } from '../workers/worker-calls.ts';
 import type { PipelineRequest, PipelineResponse } from './pipeline-protocol.ts';
 
 let nextId = 1;

@@ -20,7 +20,7 @@ import {
   parseMetrics,
   treeStatus,
 } from '@cairn/core';
-import { GitObjectStore } from '@cairn/core/experiments/index';
+import { GitObjectStore } from '@cairn/core/git';
 import FS from '@isomorphic-git/lightning-fs';
 import { inflateZlib, objectFilesOn } from '../experiments/isogit-reader.ts';
 import type { PipelineProblem, PipelineRequest, PipelineResponse, PipelineSnapshot } from './pipeline-protocol.ts';
@@ -53,7 +53,7 @@ async function listBlobs(store: GitObjectStore, commit: string): Promise<Map<str
   const blobs = new Map<string, string>();
   const walk = async (tree: string, prefix: string) => {
     for (const e of await store.readTree(tree)) {
-      const path = prefix ? `${prefix}/${e.path}` : e.path;
+      const path = prefix ? `${prefix}/${e.name}` : e.name;
       if (e.type === 'blob') blobs.set(path, e.oid);
       else if (e.type === 'tree') await walk(e.oid, path);
     }

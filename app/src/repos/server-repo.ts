@@ -3,6 +3,7 @@
  * the clone URL, and the default branch; and the one setting the app changes there, the
  * default branch (`PATCH … {defaultBranch}`; the server moves git's HEAD with it).
  */
+import { CairnError } from '@cairn/core/errors';
 import { ApiError, apiFetch, defaultServer } from '../sync/api.ts';
 
 export interface ServerRepoInfo {
@@ -51,10 +52,9 @@ export async function fetchServerRepo(
 }
 
 /** The server refused to change the default branch; the message says why and what to do. */
-export class DefaultBranchRefusedError extends Error {
-  readonly code = 'default-branch-refused' as const;
+export class DefaultBranchRefusedError extends CairnError<'default_branch_refused'> {
   constructor(message: string) {
-    super(message);
+    super('default_branch_refused', message);
     this.name = 'DefaultBranchRefusedError';
   }
 }

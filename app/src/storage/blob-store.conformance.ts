@@ -83,7 +83,7 @@ export function runBlobStoreTests(name: string, setup: () => Promise<BlobStore>,
         undo();
       }
       expect(error).toBeInstanceOf(StorageFullError);
-      expect((error as StorageFullError).code).toBe('storage-full');
+      expect((error as StorageFullError).code).toBe('storage_full');
       expect(await store.missing(many.map((b) => objectId('md5', md5hex(b))))).toHaveLength(many.length);
       expect(await store.usage()).toEqual({ count: 1, bytes: 1 });
       expect(new TextDecoder().decode((await store.get(A)) ?? new Uint8Array())).toBe('a');

@@ -10,19 +10,23 @@
  * The store does not hash: callers verify bytes against the id before `commit` (add-data
  * hashes as it writes; sync re-hashes what it downloads).
  */
-import type { HashAlgorithm } from '@cairn/core/hash/index';
+
+import { OID_PATTERN } from '@cairn/core/cache';
+import { CairnError } from '@cairn/core/errors';
+import type { HashAlgorithm } from '@cairn/core/hash';
 import { InvalidOidError } from './errors.ts';
 
-/** A DVC object id: md5 hex, or md5 hex + `.dir` for a directory manifest. */
-export const OID_PATTERN = /^[0-9a-f]{32}(\.dir)?$/;
+/** A DVC object id (core's pattern): md5 hex, or md5 hex + `.dir` for a directory manifest. */
+export { OID_PATTERN };
 
 /** A data-cache object: `<algorithm>/<oid>`, e.g. `md5/0cc1…` (DVC 3) or `md5-dos2unix/0cc1…` (DVC 2). */
 export type ObjectId = `${HashAlgorithm}/${string}`;
 
-export const OBJECT_ID_PATTERN = /^(md5|md5-dos2unix)\/[0-9a-f]{32}(\.dir)?$/;
+const ALGORITHM_PREFIXES = ['md5/', 'md5-dos2unix/'];
 
 export function assertObjectId(id: string): asserts id is ObjectId {
-  if (!OBJECT_ID_PATTERN.test(id)) throw new InvalidOidError(id);
+  const prefix = ALGORITHM_PREFIXES.find((p) => id.startsWith(p));
+  if (prefix === undefined || !OID_PATTERN.test(id.slice(prefix.length))) throw new InvalidOidError(id);
 }
 
 /**
@@ -90,10 +94,9 @@ export interface BlobStore {
   sweep(graceMs?: number): Promise<number>;
 }
 
-export class BlobNotFoundError extends Error {
-  readonly code = 'blob-not-found' as const;
+export class BlobNotFoundError extends CairnError<'blob_not_found'> {
   constructor(readonly id: string) {
-    super(`The data object ${id} is not on this device.`);
+    super('blob_not_found', `The data object ${id} is not on this device.`);
     this.name = 'BlobNotFoundError';
   }
 }

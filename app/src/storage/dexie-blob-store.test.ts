@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hashWasmMd5 } from '@cairn/core/hash/index';
+import { hashWasmMd5 } from '@cairn/core/hash';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { runBlobStoreTests } from './blob-store.conformance.ts';
@@ -81,7 +81,7 @@ describe('DexieBlobStore', () => {
     try {
       const error = await store.put(B, new TextEncoder().encode('b')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageFullError);
-      expect((error as StorageFullError).code).toBe('storage-full');
+      expect((error as StorageFullError).code).toBe('storage_full');
     } finally {
       proto.add = realAdd;
       proto.put = realPut;

@@ -8,7 +8,7 @@
  * untouched by a failed write. Before its first answer the store files schema-1 rows under
  * their algorithm (v1-migration.ts).
  */
-import { hashWasmMd5, type Md5Factory } from '@cairn/core/hash/index';
+import { hashWasmMd5, type Md5Factory } from '@cairn/core/hash';
 import {
   assertObjectId,
   BlobNotFoundError,

@@ -1,15 +1,17 @@
 /**
  * Typed errors of browser storage. The UI maps `code` to a message; nobody matches on text.
  */
+import { CairnError } from '@cairn/core/errors';
 
 /** The browser refused to store more (IndexedDB `QuotaExceededError`). What was stored before is intact. */
-export class StorageFullError extends Error {
-  readonly code = 'storage-full' as const;
+export class StorageFullError extends CairnError<'storage_full'> {
   /** What was being saved when the browser said no, in words a person can act on. */
   readonly what: string;
   constructor(what: string, options?: { cause?: unknown }) {
     super(
+      'storage_full',
       `The browser's storage is full: ${what} was not saved. Free space or delete a local copy, then retry.`,
+      { what },
       options,
     );
     this.name = 'StorageFullError';
@@ -18,10 +20,10 @@ export class StorageFullError extends Error {
 }
 
 /** A name that cannot be used as a repository owner or name. */
-export class InvalidRepoNameError extends Error {
-  readonly code = 'invalid-repo-name' as const;
+export class InvalidRepoNameError extends CairnError<'invalid_repo_name'> {
   constructor(readonly value: string) {
     super(
+      'invalid_repo_name',
       `"${value}" is not a valid name: use letters, digits, '.', '-' or '_' (1–100 characters, not starting with '.').`,
     );
     this.name = 'InvalidRepoNameError';
@@ -32,10 +34,10 @@ export class InvalidRepoNameError extends Error {
  * A data-cache id that is not `md5/` or `md5-dos2unix/` followed by a DVC oid (32 lowercase hex
  * digits, optionally followed by `.dir`).
  */
-export class InvalidOidError extends Error {
-  readonly code = 'invalid-oid' as const;
+export class InvalidOidError extends CairnError<'invalid_oid'> {
   constructor(readonly value: string) {
     super(
+      'invalid_oid',
       `"${value}" is not a data object id (md5/ or md5-dos2unix/, then 32 lowercase hex digits, optionally with ".dir").`,
     );
     this.name = 'InvalidOidError';

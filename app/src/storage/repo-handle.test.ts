@@ -49,7 +49,7 @@ describe('repositories on this device', () => {
 
   it('refuses names that are paths', async () => {
     for (const bad of ['..', '.git', 'a/b', 'x.git', '', 'a'.repeat(101)]) {
-      await expect(registerRepo('alice', bad, null)).rejects.toMatchObject({ code: 'invalid-repo-name' });
+      await expect(registerRepo('alice', bad, null)).rejects.toMatchObject({ code: 'invalid_repo_name' });
     }
   });
 

@@ -7,7 +7,7 @@
  * the chunks, two rows). A row whose bytes match neither (evicted or corrupt pieces) is dropped:
  * the object is fetched again when needed. Idempotent and safe to run from several tabs.
  */
-import { FileHasher, type HashAlgorithm, type Md5Factory } from '@cairn/core/hash/index';
+import { FileHasher, type HashAlgorithm, type Md5Factory } from '@cairn/core/hash';
 import { objectId } from './blob-store.ts';
 import { type BlobRow, type CairnDb, chunkBytes } from './db.ts';
 

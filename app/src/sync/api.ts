@@ -3,17 +3,17 @@
  * that server. Failures are typed: `ApiError` with the server's error code and HTTP status,
  * `ServerUnreachableError` when there is no network or no server.
  */
+import { CairnError } from '@cairn/core/errors';
 import { ServerUnreachableError } from '../git/errors.ts';
 import { getCredentials } from './credentials.ts';
 
-export class ApiError extends Error {
-  readonly code = 'api-error' as const;
+export class ApiError extends CairnError<'api_error'> {
   constructor(
     readonly status: number,
     readonly serverCode: string,
     message: string,
   ) {
-    super(message);
+    super('api_error', message);
     this.name = 'ApiError';
   }
 }

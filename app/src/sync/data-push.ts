@@ -12,6 +12,9 @@
  * same hex, which is the same bytes only if it has the same size (md5-dos2unix equal and no
  * CRLF dropped), so a size that differs means the legacy bytes are still missing.
  */
+
+import { BATCH_MISSING_PATH, type BatchMissingRequest, readBatchMissingResponse } from '@cairn/core/dvc-remote';
+import { CairnError } from '@cairn/core/errors';
 import { authHeaders } from '../git/clone.ts';
 import { AuthRequiredError, ServerUnreachableError } from '../git/errors.ts';
 import { dvcRemoteUrl } from '../git/urls.ts';
@@ -29,14 +32,13 @@ export interface DataPushProgress {
   current: ReferencedObject | null;
 }
 
-export class DataPushError extends Error {
-  readonly code = 'data-push-failed' as const;
+export class DataPushError extends CairnError<'data_push_failed'> {
   constructor(
     readonly oid: string,
     readonly status: number,
     detail = '',
   ) {
-    super(`The server refused data object ${oid} (${status})${detail ? `: ${detail}` : ''}.`);
+    super('data_push_failed', `The server refused data object ${oid} (${status})${detail ? `: ${detail}` : ''}.`);
     this.name = 'DataPushError';
   }
 }
@@ -94,18 +96,18 @@ export async function missingOnServer(
   let missingCurrent: Set<ReferencedObject> | null = current.length > 0 ? new Set() : null;
   for (let at = 0; missingCurrent && at < current.length; at += BATCH_OIDS) {
     const slice = current.slice(at, at + BATCH_OIDS);
-    const batch = await request(remote, `${remote.base}/missing`, {
+    const ask: BatchMissingRequest = { oids: slice.map((o) => o.oid) };
+    const batch = await request(remote, `${remote.base}/${BATCH_MISSING_PATH}`, {
       method: 'POST',
       headers: { ...remote.headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ oids: slice.map((o) => o.oid) }),
+      body: JSON.stringify(ask),
       ...(signal ? { signal } : {}),
     });
     if (!batch.ok) {
       missingCurrent = null; // a server without the batch call: ask per object below
       break;
     }
-    const body = (await batch.json()) as { missing?: unknown };
-    const missing = new Set(Array.isArray(body.missing) ? body.missing : []);
+    const missing = new Set(readBatchMissingResponse(await batch.json()) ?? []);
     for (const o of slice) if (missing.has(o.oid)) missingCurrent.add(o);
   }
   const known = missingCurrent;

@@ -5,8 +5,8 @@
  * object carries its hash algorithm: a DVC 2 (md5-dos2unix) object and a DVC 3 (md5) object
  * with the same hex are two objects, cached and pushed apart.
  */
-import { layoutOf, objectPath } from '@cairn/core/cache/object-path';
-import type { HashAlgorithm } from '@cairn/core/hash/file-hash';
+import { layoutOf, objectPath } from '@cairn/core/cache';
+import type { HashAlgorithm } from '@cairn/core/hash';
 import { parseDirManifest } from '../files/dir-manifest.ts';
 import { type DvcOut, parseDvcPointer } from '../files/dvc-pointer.ts';
 import { loadGit } from '../git/load-git.ts';

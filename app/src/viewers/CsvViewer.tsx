@@ -20,6 +20,7 @@ import {
   visibleRows,
 } from './csv-scroll-map.ts';
 import { type CsvViewSpec, isNumeric } from './csv-view.ts';
+import { connectCsvWorker } from './csv-worker-client.ts';
 import { formatSize, type ViewFile } from './view-file.ts';
 
 const ROW_HEIGHT = 24;
@@ -49,12 +50,7 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
   let scroller!: HTMLElement;
   let head!: HTMLDivElement;
 
-  const worker = new Worker(new URL('./csv.worker.ts', import.meta.url), { type: 'module' });
-  onCleanup(() => worker.terminate());
-  const send = (request: CsvRequest) => worker.postMessage(request);
-
-  worker.onmessage = (event: MessageEvent<CsvResponse>) => {
-    const m = event.data;
+  const receive = (m: CsvResponse) => {
     if (m.type === 'header') setHeader(m.header);
     else if (m.type === 'progress') {
       setRowCount(m.rows);
@@ -84,6 +80,13 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
       moveTo(0);
     } else setFailure(m.message);
   };
+  // A worker that dies answers with an `error` response (csv-worker-client.ts).
+  const worker = connectCsvWorker(
+    () => new Worker(new URL('./csv.worker.ts', import.meta.url), { type: 'module' }),
+    receive,
+  );
+  onCleanup(() => worker.close());
+  const send = (request: CsvRequest) => worker.send(request);
   onMount(async () => send({ type: 'open', file: await props.file.blob(), delimiter: props.delimiter }));
 
   // Scroll state: `offset` is the content position in px (row i starts at i × ROW_HEIGHT),

@@ -4,6 +4,7 @@
  * thread; the page asks for the rows it is about to show. Also used as-is by tests and the
  * `csv-open` benchmark.
  */
+import { CairnError } from '@cairn/core/errors';
 import Papa from 'papaparse';
 
 export interface CsvRowError {
@@ -127,7 +128,9 @@ export function streamCsv(
   });
 }
 
-export class CsvParseError extends Error {
+export class CsvParseError extends CairnError<'csv_unreadable'> {
+  constructor(message: string) {
+    super('csv_unreadable', message);
+  }
   override readonly name = 'CsvParseError';
-  readonly code = 'CSV_UNREADABLE';
 }

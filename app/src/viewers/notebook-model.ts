@@ -4,6 +4,7 @@
  * by Jupyter's display priority. Untrusted content stays marked: HTML outputs are shown only in
  * a sandboxed frame, Markdown is rendered through the sanitiser, images become data URLs.
  */
+import { CairnError } from '@cairn/core/errors';
 
 export type OutputView =
   | { kind: 'stream'; name: 'stdout' | 'stderr'; text: string }
@@ -25,14 +26,13 @@ export interface NotebookView {
   cells: CellView[];
 }
 
-export class NotebookError extends Error {
+export class NotebookError extends CairnError<'notebook_invalid'> {
   override readonly name = 'NotebookError';
-  readonly code = 'NOTEBOOK_INVALID';
   constructor(
     message: string,
     readonly file: string,
   ) {
-    super(`${file}: ${message}`);
+    super('notebook_invalid', `${file}: ${message}`);
   }
 }
 

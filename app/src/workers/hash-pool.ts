@@ -4,6 +4,7 @@
  * files in batches read as one Blob); each worker holds a few tasks in hand so it never waits
  * for the next message.
  */
+import { CairnError } from '@cairn/core/errors';
 import { planHashTasks } from './hash-plan.ts';
 import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
 
@@ -14,22 +15,20 @@ export interface HashedFile {
   isNew: boolean;
 }
 
-export class HashCancelledError extends Error {
-  readonly code = 'cancelled' as const;
+export class HashCancelledError extends CairnError<'cancelled'> {
   constructor(readonly newlyStored: string[]) {
-    super('Adding data was cancelled.');
+    super('cancelled', 'Adding data was cancelled.');
     this.name = 'HashCancelledError';
   }
 }
 
-export class HashFailedError extends Error {
-  readonly code = 'hash-failed' as const;
+export class HashFailedError extends CairnError<'hash_failed'> {
   constructor(
     readonly reason: string,
     message: string,
     readonly newlyStored: string[],
   ) {
-    super(message);
+    super('hash_failed', message);
     this.name = 'HashFailedError';
   }
 }
@@ -67,7 +66,7 @@ function worker(index: number): Worker {
             type: 'failed',
             run: 0,
             task: -1,
-            code: 'worker-crashed',
+            code: 'worker_crashed',
             message: event.message || 'A hashing worker stopped.',
             stored: [],
           },
@@ -96,7 +95,7 @@ export function hashFiles(files: readonly Blob[], options: HashOptions): Promise
   return new Promise<HashedFile[]>((resolve, reject) => {
     const busy = () => inHand.reduce((a, b) => a + b, 0);
     const settle = () => {
-      if (busy() > 0 && failure?.code !== 'worker-crashed') return;
+      if (busy() > 0 && failure?.code !== 'worker_crashed') return;
       runs.delete(run);
       options.signal?.removeEventListener('abort', onAbort);
       if (stopping === 'cancel') reject(new HashCancelledError([...stored]));

@@ -5,7 +5,7 @@
  * results in one message. Cancel stops a run's streamed file between pieces and skips its
  * queued tasks; the answer says which objects were already stored so the add can drop them.
  */
-import { hashWasmMd5 } from '@cairn/core/hash/index';
+import { hashWasmMd5 } from '@cairn/core/hash';
 import { getBlobStore } from '../storage/blobs.ts';
 import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
 import { hashBatch, hashStreamed, type TaskContext } from './hash-task.ts';

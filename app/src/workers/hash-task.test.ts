@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { hashWasmMd5 } from '@cairn/core/hash/index';
+import { hashWasmMd5 } from '@cairn/core/hash';
 import { describe, expect, it } from 'vitest';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { objectId } from '../storage/blob-store.ts';
@@ -144,7 +144,7 @@ describe('hashBatch', () => {
     } finally {
       proto.add = realAdd;
     }
-    expect(outcome.type === 'failed' && [outcome.code, outcome.stored]).toEqual(['storage-full', []]);
+    expect(outcome.type === 'failed' && [outcome.code, outcome.stored]).toEqual(['storage_full', []]);
     expect(await store.missing(files.map((b) => objectId('md5', md5hex(b))))).toHaveLength(files.length);
     expect(await store.usage()).toEqual({ count: 1, bytes: 50 });
   });

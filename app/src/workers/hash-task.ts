@@ -11,7 +11,7 @@
  * each object cut out of it and IndexedDB's clone while the batch is put (≈ 12 MiB). So a 2 GB
  * file never sits in memory: ≤ 16 MiB per task.
  */
-import { FileHasher, type Md5Factory } from '@cairn/core/hash/index';
+import { FileHasher, type Md5Factory } from '@cairn/core/hash';
 import { type BlobStore, type BlobWriter, objectId } from '../storage/blobs.ts';
 
 /** Read buffer of a streamed file (= the data cache's row size, so rows fill in one write). */
@@ -46,10 +46,10 @@ const nameOf = (file: Blob) => (file instanceof File ? file.name : 'a file');
 
 function failure(error: unknown, file: Blob | null, stored: string[]): TaskOutcome {
   const e = error as { code?: unknown; message?: unknown };
-  const code = typeof e?.code === 'string' ? e.code : 'read-failed';
+  const code = typeof e?.code === 'string' ? e.code : 'read_failed';
   const text = typeof e?.message === 'string' ? e.message : String(error);
   // A storage error already says what happened; a read error needs the file it is about.
-  const message = code === 'read-failed' && file ? `"${nameOf(file)}": ${text}` : text;
+  const message = code === 'read_failed' && file ? `"${nameOf(file)}": ${text}` : text;
   return { type: 'failed', code, message, stored };
 }
 

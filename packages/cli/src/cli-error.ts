@@ -3,6 +3,8 @@
  * does (`ERROR: …`) and exits with its code: 1 for a failed operation, 2 for a usage mistake
  * (as most CLIs, git uses 129), never a stack trace.
  */
+import { CairnError } from '@cairn/core/errors';
+
 export type CliErrorCode =
   | 'usage'
   | 'not_a_repo'
@@ -17,13 +19,13 @@ export type CliErrorCode =
   | 'stage_failed'
   | 'pipeline';
 
-export class CliError extends Error {
+export class CliError extends CairnError<CliErrorCode> {
   override readonly name = 'CliError';
   constructor(
-    readonly code: CliErrorCode,
+    code: CliErrorCode,
     message: string,
     readonly exitCode = code === 'usage' ? 2 : 1,
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -11,14 +11,18 @@
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
+import {
+  type DagshubMetricValue,
+  type DagshubParamLeaf,
+  type DagshubParamTree,
+  normalizeDagshubParams,
+  pythonStr,
+} from '@cairn/core/dagshub';
 import { type DeliveryResult, deliverQueue } from './deliver.ts';
 import { DiskQueue } from './disk-queue.ts';
 import { InvalidLogValueError } from './errors.ts';
 import { FileSink } from './file-sink.ts';
-import type { MetricValue } from './metrics-csv.ts';
 import type { MlflowAuth } from './mlflow-client.ts';
-import { normalizeParams, type ParamLeaf, type ParamTree } from './params-yml.ts';
-import { pythonStr } from './python-repr.ts';
 import type { MetricPoint } from './queue-ops.ts';
 
 export interface MlflowOptions extends MlflowAuth {
@@ -58,7 +62,7 @@ export interface ExperimentLogger {
   /** The client-made id of this run (also the `cairn.client_run_id` tag on the server). */
   readonly clientRunId: string;
   logParams(params: Record<string, unknown>): void;
-  logMetrics(metrics: Record<string, MetricValue>, step?: number): void;
+  logMetrics(metrics: Record<string, DagshubMetricValue>, step?: number): void;
   setTags(tags: Record<string, string>): void;
   /** Tries to deliver now; resolves with what is still queued. Never throws for a down server. */
   flush(): Promise<DeliveryResult | null>;
@@ -83,7 +87,11 @@ function gitSourceTags(cwd: string): Record<string, string> {
   return { 'mlflow.source.git.commit': commit, ...(branch ? { 'mlflow.source.git.branch': branch } : {}) };
 }
 
-function flatten(tree: ParamTree, prefix = '', out: [string, ParamLeaf][] = []): [string, ParamLeaf][] {
+function flatten(
+  tree: DagshubParamTree,
+  prefix = '',
+  out: [string, DagshubParamLeaf][] = [],
+): [string, DagshubParamLeaf][] {
   for (const [k, v] of Object.entries(tree)) {
     if (v !== null && typeof v === 'object') flatten(v, `${prefix}${k}.`, out);
     else out.push([`${prefix}${k}`, v]);
@@ -129,7 +137,7 @@ export function makeLogger(opts: LoggerOptions = {}): ExperimentLogger {
     return false;
   };
   let seq = 0;
-  let params: ParamTree = {};
+  let params: DagshubParamTree = {};
   let ended = false;
   let timer: NodeJS.Timeout | null = null;
   let backoffMs = 250;
@@ -223,7 +231,7 @@ export function makeLogger(opts: LoggerOptions = {}): ExperimentLogger {
     clientRunId,
     logParams(newParams) {
       assertOpen();
-      const normalized = normalizeParams(newParams);
+      const normalized = normalizeDagshubParams(newParams);
       // dict.update, as the Python logger does: top-level keys replace, nested maps are not merged.
       params = { ...params, ...normalized };
       files?.writeParams(params);

@@ -5,9 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  DAGSHUB_METRICS_HEADER,
+  type DagshubMetricValue,
+  type DagshubParamTree,
+  formatDagshubMetricRow,
+  serializeDagshubParams,
+} from '@cairn/core/dagshub';
 import { writeFileAtomicSync } from './atomic-file.ts';
-import { formatMetricRow, METRICS_CSV_HEADER, type MetricValue } from './metrics-csv.ts';
-import { type ParamTree, serializeParamsYml } from './params-yml.ts';
 
 export class FileSink {
   private metricsStarted = false;
@@ -17,15 +22,15 @@ export class FileSink {
     readonly paramsPath: string,
   ) {}
 
-  writeMetrics(metrics: [string, MetricValue][], timestampMs: number, step: number): void {
+  writeMetrics(metrics: [string, DagshubMetricValue][], timestampMs: number, step: number): void {
     let text = '';
     if (!this.metricsStarted) {
       // Like the Python logger (open mode "w"): a run starts its metrics file afresh.
       fs.mkdirSync(path.dirname(this.metricsPath), { recursive: true });
-      writeFileAtomicSync(this.metricsPath, METRICS_CSV_HEADER);
+      writeFileAtomicSync(this.metricsPath, `${DAGSHUB_METRICS_HEADER}\n`);
       this.metricsStarted = true;
     }
-    for (const [name, value] of metrics) text += formatMetricRow(name, value, timestampMs, step);
+    for (const [name, value] of metrics) text += formatDagshubMetricRow(name, value, timestampMs, step);
     const fd = fs.openSync(this.metricsPath, 'a');
     try {
       fs.writeSync(fd, text);
@@ -35,8 +40,8 @@ export class FileSink {
     }
   }
 
-  writeParams(params: ParamTree): void {
+  writeParams(params: DagshubParamTree): void {
     fs.mkdirSync(path.dirname(this.paramsPath), { recursive: true });
-    writeFileAtomicSync(this.paramsPath, serializeParamsYml(params));
+    writeFileAtomicSync(this.paramsPath, serializeDagshubParams(params));
   }
 }

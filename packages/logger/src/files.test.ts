@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseDagshubParams, pythonNumber as pythonNumberRepr } from '@cairn/core/dagshub';
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { makeLogger } from './experiment-logger.ts';
-import { formatMetricRow, METRICS_CSV_HEADER } from './metrics-csv.ts';
-import { normalizeParams, serializeParamsYml } from './params-yml.ts';
-import { pythonNumberRepr } from './python-repr.ts';
+import { formatMetricRow, METRICS_CSV_HEADER, normalizeParams, serializeParamsYml } from './index.ts';
 
 const fixtureDir = path.resolve(import.meta.dirname, '../../../test/fixtures');
 
@@ -19,10 +18,12 @@ describe('Python number repr (metrics.csv values)', () => {
     [4211.139775402384, '4211.139775402384'],
     [1e-5, '1e-05'],
     [0.0001, '0.0001'],
-    [1.5e16, '15000000000000000'], // integral doubles are written as Python ints
+    // From 1e16 a number is a Python float, as the literal 1.5e16 is (Python's csv: '1.5e+16').
+    [1.5e16, '1.5e+16'],
     [123456789012.5, '123456789012.5'],
     [-2.5e-7, '-2.5e-07'],
-    [1e20, '100000000000000000000'],
+    [1e20, '1e+20'],
+    [2n ** 60n, '1152921504606846976'], // a BigInt is a Python int
     [Number.NaN, 'nan'],
     [Number.POSITIVE_INFINITY, 'inf'],
     [Number.NEGATIVE_INFINITY, '-inf'],
@@ -74,7 +75,8 @@ describe('params.yml', () => {
     const text = serializeParamsYml(
       normalizeParams({ cols: ['a', 'b'], n: '4', lr: 1e-5, on: true, none: null, nested: {} }),
     );
-    expect(text).toBe("cols: '[''a'', ''b'']'\nlr: 1.0e-05\n'n': '4'\nnested: {}\nnone: null\n'on': true\n");
+    // PyYAML leaves the key n plain (its booleans are yes/no/on/off, not y/n): golden/params-yml.json.
+    expect(text).toBe("cols: '[''a'', ''b'']'\nlr: 1.0e-05\nn: '4'\nnested: {}\nnone: null\n'on': true\n");
   });
 
   it('reads back as the values written, for any params', () => {
@@ -92,7 +94,10 @@ describe('params.yml', () => {
     fc.assert(
       fc.property(tree, (params) => {
         const normalized = normalizeParams(params);
-        const back = parseYaml(serializeParamsYml(normalized), { version: '1.1', schema: 'yaml-1.1' }) ?? {};
+        // Read as PyYAML reads it (`y`/`n` are text, unlike the yaml package's YAML 1.1 schema).
+        const read = parseDagshubParams(serializeParamsYml(normalized));
+        if (!read.ok) throw read.error;
+        const back = read.value;
         expect(back).toEqual(JSON.parse(JSON.stringify(normalized, (_k, v) => (Object.is(v, -0) ? 0 : v))));
       }),
       { numRuns: 300 },

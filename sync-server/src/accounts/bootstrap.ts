@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ServerSettings } from '../config.ts';
 import type { ServerContext } from '../context.ts';
-import type { AccountSettings } from './settings.ts';
 import { makeAccountStore } from './store.ts';
 import { newToken } from './tokens.ts';
 
@@ -13,7 +13,7 @@ import { newToken } from './tokens.ts';
  */
 export function ensureAdmin(
   ctx: ServerContext,
-  settings: AccountSettings,
+  settings: ServerSettings,
   print = (s: string) => process.stdout.write(s),
 ) {
   const accounts = makeAccountStore(ctx.db);

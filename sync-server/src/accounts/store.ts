@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { AccountsError } from './errors.ts';
+import { HttpError } from '../http/http-error.ts';
 import { isValidUsername } from './names.ts';
 import { hashPassword } from './passwords.ts';
 import { migrateAccounts } from './schema.ts';
@@ -74,16 +74,16 @@ export function makeAccountStore(db: Db) {
     /** Creates a user; `password` null makes an account that owns repositories but cannot sign in. */
     createUser(username: string, password: string | null, isAdmin = false): UserRecord {
       if (!isValidUsername(username)) {
-        throw new AccountsError(
+        throw new HttpError(
           'invalid_name',
           400,
           `The user name ${JSON.stringify(username.slice(0, 80))} is not allowed: use 1–39 letters, digits, '_' or '-'.`,
         );
       }
       if (password !== null && password.length < 8) {
-        throw new AccountsError('bad_request', 400, 'A password needs at least 8 characters.');
+        throw new HttpError('bad_request', 400, 'A password needs at least 8 characters.');
       }
-      if (byName.get(username)) throw new AccountsError('name_taken', 409, `The user ${username} already exists.`);
+      if (byName.get(username)) throw new HttpError('name_taken', 409, `The user ${username} already exists.`);
       const hash = password === null ? null : hashPassword(password);
       const info = db
         .prepare('INSERT INTO users (username, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?)')
@@ -91,7 +91,7 @@ export function makeAccountStore(db: Db) {
       return this.getUser(Number(info.lastInsertRowid)) as UserRecord;
     },
     setPassword(userId: number, password: string): void {
-      if (password.length < 8) throw new AccountsError('bad_request', 400, 'A password needs at least 8 characters.');
+      if (password.length < 8) throw new HttpError('bad_request', 400, 'A password needs at least 8 characters.');
       db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hashPassword(password), userId);
     },
     /**

@@ -1,4 +1,3 @@
-import type { ServerContext } from '../context.ts';
 import { type Db, migrate } from '../db/database.ts';
 
 /**
@@ -70,14 +69,3 @@ export function makeAuditLog(db: Db) {
 }
 
 export type AuditLog = ReturnType<typeof makeAuditLog>;
-
-const memo = new WeakMap<ServerContext, AuditLog>();
-
-export function getAuditLog(ctx: ServerContext): AuditLog {
-  let log = memo.get(ctx);
-  if (!log) {
-    log = makeAuditLog(ctx.db);
-    memo.set(ctx, log);
-  }
-  return log;
-}

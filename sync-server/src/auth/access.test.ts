@@ -4,11 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeAccountStore } from '../accounts/store.ts';
+import { makeAuditLog } from '../audit/audit-log.ts';
 import { configFromEnv } from '../config.ts';
 import { makeContext } from '../context.ts';
 import { makeLogger } from '../log.ts';
 import { makeRepoStore } from '../repos/store.ts';
-import { getAccess } from './access.ts';
+import { makeAccess } from './access.ts';
+import { makeSignInLimits, signInLimitSettingsFromEnv } from './sign-in-limits.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-access-'));
 const ctx = makeContext(configFromEnv({ CAIRN_DATA: dir }), makeLogger('silent'));
@@ -19,6 +21,7 @@ afterAll(() => {
 
 const accounts = makeAccountStore(ctx.db);
 const repos = makeRepoStore(ctx.db);
+const parts = { repos, signInLimits: makeSignInLimits(signInLimitSettingsFromEnv({})), audit: makeAuditLog(ctx.db) };
 const alice = accounts.createUser('alice', 'alice-password');
 const bob = accounts.createUser('bob', 'bob-password');
 const carol = accounts.createUser('carol', 'carol-password');
@@ -28,12 +31,13 @@ repos.create(alice.id, 'open', false);
 const secret = repos.find('alice', 'secret')!;
 repos.setCollaborator(secret.id, bob.id, 'read');
 
-const req = (authorization?: string) => ({ headers: authorization ? { authorization } : {} }) as IncomingMessage;
+const req = (authorization?: string) =>
+  ({ headers: authorization ? { authorization } : {}, socket: { remoteAddress: '127.0.0.1' } }) as IncomingMessage;
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 const url = (q = '') => new URL(`http://x/y${q}`);
 
 describe('authenticate', () => {
-  const access = getAccess(ctx);
+  const access = makeAccess(ctx, parts);
   it('accepts a password, a token in Basic, a Bearer token and a token query parameter', () => {
     expect(access.authenticate(req(basic('alice', 'alice-password')), url())).toMatchObject({ username: 'alice' });
     expect(access.authenticate(req(basic('alice', aliceToken)), url())).toMatchObject({ username: 'alice' });
@@ -62,7 +66,7 @@ describe('authenticate', () => {
 });
 
 describe('authorizeRepo', () => {
-  const access = getAccess(ctx);
+  const access = makeAccess(ctx, parts);
   const who = (u: { id: number; username: string }) => ({ userId: u.id, username: u.username, isAdmin: false });
   it('lets anyone read a public repository but only grantees write', () => {
     expect(access.authorizeRepo(null, 'alice', 'open', 'read')).toMatchObject({ ok: true });

@@ -2,17 +2,17 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { verifyPassword } from '../accounts/passwords.ts';
 import { makeAccountStore, type UserRecord } from '../accounts/store.ts';
-import { getAuditLog } from '../audit/audit-log.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { ServerContext } from '../context.ts';
-import { makeRepoStore, PERMISSION_RANK } from '../repos/store.ts';
+import { PERMISSION_RANK, type RepoStore } from '../repos/store.ts';
 import { readCredentials } from './credentials.ts';
-import { clientAddress, getSignInLimits } from './sign-in-limits.ts';
+import { clientAddress, type SignInLimits } from './sign-in-limits.ts';
 
 /**
  * The one place that decides who is calling and what they may do. Every channel (git, DVC,
  * MLflow, Yjs, the JSON API) asks here; none reads the accounts tables itself.
  *
- *   const access = getAccess(ctx);
+ *   const access = makeAccess(ctx, { repos, signInLimits, audit }); // once per server, by services.ts
  *   const who = access.authenticate(req, url);            // Principal | null | {invalid: true}
  *   if (who && 'invalid' in who) → 401
  *   const r = access.authorizeRepo(who, 'demo', 'segmentation', 'write');
@@ -51,12 +51,16 @@ export interface Access {
 const PASSWORD_CACHE_MS = 5 * 60 * 1000;
 const PASSWORD_CACHE_MAX = 1000;
 
-export function makeAccess(ctx: ServerContext): Access {
+/**
+ * `repos` answers which repositories exist; every failed password is counted in `signInLimits`
+ * (the guard refuses locked ones, auth/sign-in-guard.ts) and written to the `audit` log.
+ */
+export function makeAccess(
+  ctx: ServerContext,
+  { repos, signInLimits: limits, audit }: { repos: RepoStore; signInLimits: SignInLimits; audit: AuditLog },
+): Access {
   const accounts = makeAccountStore(ctx.db);
-  const repos = makeRepoStore(ctx.db);
   const passwordCache = new Map<string, { userId: number; passwordHash: string; until: number }>();
-  const limits = getSignInLimits(ctx);
-  const audit = getAuditLog(ctx);
 
   const toPrincipal = (u: UserRecord): Principal => ({ userId: u.id, username: u.username, isAdmin: u.isAdmin });
 
@@ -146,16 +150,4 @@ export function makeAccess(ctx: ServerContext): Access {
       return { ok: true, repo: { id: repo.id, owner: repo.owner, name: repo.name, isPrivate: repo.isPrivate } };
     },
   };
-}
-
-const memo = new WeakMap<ServerContext, Access>();
-
-/** The Access of a server context, made once per context so every feature shares its caches. */
-export function getAccess(ctx: ServerContext): Access {
-  let a = memo.get(ctx);
-  if (!a) {
-    a = makeAccess(ctx);
-    memo.set(ctx, a);
-  }
-  return a;
 }

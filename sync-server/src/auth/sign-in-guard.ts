@@ -1,9 +1,9 @@
 import { makeAccountStore } from '../accounts/store.ts';
-import type { Feature } from '../cairn.ts';
-import type { ServerContext } from '../context.ts';
+import type { Services } from '../context.ts';
 import { sendError } from '../http/respond.ts';
+import type { Feature } from '../server.ts';
 import { readCredentials } from './credentials.ts';
-import { clientAddress, getSignInLimits } from './sign-in-limits.ts';
+import { clientAddress } from './sign-in-limits.ts';
 
 /**
  * Mounted first: a password attempt (HTTP Basic whose secret is not a token) from a locked
@@ -11,8 +11,7 @@ import { clientAddress, getSignInLimits } from './sign-in-limits.ts';
  * API) before any route hashes the password. The app's sign-in (`POST /api/v1/session`, whose
  * name is in the body) checks the same limits in its handler.
  */
-export function signInGuardFeature(ctx: ServerContext): Feature {
-  const limits = getSignInLimits(ctx);
+export function signInGuardFeature({ ctx, signInLimits: limits }: Services): Feature {
   const accounts = makeAccountStore(ctx.db);
   const wait = new WeakMap<object, number>();
   return {

@@ -1,5 +1,3 @@
-import type { ServerContext } from '../context.ts';
-
 /**
  * Password-guessing limits (THREAT_MODEL.md #16). Failed password checks are counted per
  * account name and per client address; past a number of free failures each further one locks
@@ -94,18 +92,6 @@ export function makeSignInLimits(settings: SignInLimitSettings, now: () => numbe
 }
 
 export type SignInLimits = ReturnType<typeof makeSignInLimits>;
-
-const memo = new WeakMap<ServerContext, SignInLimits>();
-
-/** The limits of a server context, shared by every channel that checks a password. */
-export function getSignInLimits(ctx: ServerContext): SignInLimits {
-  let l = memo.get(ctx);
-  if (!l) {
-    l = makeSignInLimits(signInLimitSettingsFromEnv(ctx.config.env));
-    memo.set(ctx, l);
-  }
-  return l;
-}
 
 /** The client's address as the limits count it. */
 export function clientAddress(req: { socket: { remoteAddress?: string | undefined } }): string {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { CairnError } from '@cairn/core/errors';
 
 /**
  * The server's content-addressed byte store, kept narrow so an S3-compatible store can replace
@@ -27,40 +28,45 @@ export interface BlobStore {
   touch?(md5: string): Promise<boolean>;
 }
 
-export const MD5_HEX = /^[0-9a-f]{32}$/;
-
 /** The bytes did not hash to the name they were sent under. */
-export class BlobHashMismatchError extends Error {
-  readonly code = 'blob_hash_mismatch' as const;
-  constructor(readonly data: { expected: string; actual: string; size: number }) {
-    super(`The uploaded bytes hash to ${data.actual}, not ${data.expected}; nothing was stored.`);
+export class BlobHashMismatchError extends CairnError<
+  'blob_hash_mismatch',
+  { expected: string; actual: string; size: number }
+> {
+  constructor(data: { expected: string; actual: string; size: number }) {
+    super(
+      'blob_hash_mismatch',
+      `The uploaded bytes hash to ${data.actual}, not ${data.expected}; nothing was stored.`,
+      data,
+    );
     this.name = 'BlobHashMismatchError';
   }
 }
 
 /** The upload went past the configured size limit. */
-export class BlobTooLargeError extends Error {
-  readonly code = 'blob_too_large' as const;
-  constructor(readonly data: { maxBytes: number }) {
-    super(`The upload is larger than the limit of ${data.maxBytes} bytes; nothing was stored.`);
+export class BlobTooLargeError extends CairnError<'blob_too_large', { maxBytes: number }> {
+  constructor(data: { maxBytes: number }) {
+    super('blob_too_large', `The upload is larger than the limit of ${data.maxBytes} bytes; nothing was stored.`, data);
     this.name = 'BlobTooLargeError';
   }
 }
 
 /** The disk (or bucket) is full. */
-export class BlobStorageFullError extends Error {
-  readonly code = 'blob_storage_full' as const;
+export class BlobStorageFullError extends CairnError<'blob_storage_full'> {
   constructor() {
-    super('The server has no space left to store this upload; nothing was stored.');
+    super('blob_storage_full', 'The server has no space left to store this upload; nothing was stored.');
     this.name = 'BlobStorageFullError';
   }
 }
 
 /** A key that is not 32 lowercase hex digits. */
-export class BlobKeyError extends Error {
-  readonly code = 'blob_bad_key' as const;
-  constructor(readonly data: { key: string }) {
-    super(`${JSON.stringify(data.key.slice(0, 80))} is not an MD5 digest (32 lowercase hex digits).`);
+export class BlobKeyError extends CairnError<'blob_bad_key', { key: string }> {
+  constructor(data: { key: string }) {
+    super(
+      'blob_bad_key',
+      `${JSON.stringify(data.key.slice(0, 80))} is not an MD5 digest (32 lowercase hex digits).`,
+      data,
+    );
     this.name = 'BlobKeyError';
   }
 }

@@ -4,14 +4,13 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { finished, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FileHasher, type HashAlgorithm } from '@cairn/core';
+import { FileHasher, type HashAlgorithm, MD5_HEX } from '@cairn/core';
 import {
   BlobHashMismatchError,
   BlobKeyError,
   BlobStorageFullError,
   type BlobStore,
   BlobTooLargeError,
-  MD5_HEX,
 } from './blob-store.ts';
 
 /**

@@ -10,14 +10,12 @@
 import fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { makeAccountStore } from '../accounts/store.ts';
-import { getBlobStore } from '../blobs/shared-store.ts';
-import type { Feature } from '../cairn.ts';
-import type { ServerContext } from '../context.ts';
+import type { Services } from '../context.ts';
 import { migrate } from '../db/database.ts';
 import { makeObjectIndex } from '../dvc-remote/object-index.ts';
 import { createRepository } from '../repos/create-repo.ts';
 import { gitDirOf } from '../repos/git-dir.ts';
-import { makeRepoStore } from '../repos/store.ts';
+import type { Feature } from '../server.ts';
 import { buildDemoHistory } from './history.ts';
 import { writeDemoCommits } from './seed-git.ts';
 import { seedDemoRuns } from './seed-mlflow.ts';
@@ -32,13 +30,14 @@ export interface DemoSeedResult {
 }
 
 /** Seeds the demo on first start unless `CAIRN_DEMO=0`. */
-export function demoFeature(ctx: ServerContext): Feature {
+export function demoFeature(services: Services): Feature {
+  const { ctx } = services;
   return {
     name: 'demo',
     async start(server) {
       if (ctx.config.env.CAIRN_DEMO === '0') return;
       try {
-        const seeded = await seedDemo(ctx, server.url);
+        const seeded = await seedDemo(services, server.url);
         if (seeded) {
           ctx.log.info('seeded the demo repository', {
             repo: `${DEMO_OWNER}/${DEMO_REPO}`,
@@ -60,7 +59,8 @@ export function demoFeature(ctx: ServerContext): Feature {
  * `baseUrl` goes into the repository's `.dvc/config` as its DVC remote. Returns what was made,
  * or null when nothing was to be done.
  */
-export async function seedDemo(ctx: ServerContext, baseUrl: string): Promise<DemoSeedResult | null> {
+export async function seedDemo(services: Services, baseUrl: string): Promise<DemoSeedResult | null> {
+  const { ctx, repos, blobs } = services;
   migrate(ctx.db, 'demo', [
     'CREATE TABLE demo_seed (id INTEGER PRIMARY KEY CHECK (id = 1), repo TEXT NOT NULL, seeded_at INTEGER NOT NULL)',
   ]);
@@ -71,7 +71,6 @@ export async function seedDemo(ctx: ServerContext, baseUrl: string): Promise<Dem
   if (ctx.db.prepare('SELECT 1 FROM demo_seed WHERE id = 1').get()) return null;
 
   const accounts = makeAccountStore(ctx.db);
-  const repos = makeRepoStore(ctx.db);
   // Only a first start seeds: a server that already hosts repositories is not given a demo.
   if (repos.listVisible(null, true).length > 0) {
     markSeeded();
@@ -89,7 +88,6 @@ export async function seedDemo(ctx: ServerContext, baseUrl: string): Promise<Dem
   );
   let commitIds: string[];
   try {
-    const blobs = getBlobStore(ctx);
     const index = makeObjectIndex(ctx.db);
     const storeObjects = async () => {
       const all = [...history.objects];
@@ -116,6 +114,6 @@ export async function seedDemo(ctx: ServerContext, baseUrl: string): Promise<Dem
   }
   markSeeded();
   // One transaction: one fsync for ~40,000 metric points instead of one per batch.
-  const runs = ctx.db.transaction(() => seedDemoRuns(ctx, repo.id, history, commitIds))();
+  const runs = ctx.db.transaction(() => seedDemoRuns(services.mlflow, repo.id, history, commitIds))();
   return { commitIds, objects: history.objects.size, runs: runs.runIds.length };
 }

@@ -1,6 +1,5 @@
 import type { MetricPoint } from '@cairn/core';
-import type { ServerContext } from '../context.ts';
-import { makeMlflowStores } from '../mlflow/feature.ts';
+import type { MlflowStores } from '../mlflow/feature.ts';
 import type { DemoHistory } from './history.ts';
 import { SeededRandom } from './seeded-random.ts';
 
@@ -23,12 +22,11 @@ export interface SeededRuns {
 }
 
 export function seedDemoRuns(
-  ctx: ServerContext,
+  { experiments, runs }: MlflowStores,
   repoId: number,
   history: DemoHistory,
   commitIds: string[],
 ): SeededRuns {
-  const { experiments, runs } = makeMlflowStores(ctx);
   const random = new SeededRandom(20260112);
   const pipeline = experiments.create(repoId, 'pipeline', undefined, [
     ['mlflow.note.content', 'One run per commit that ran `dvc repro` (see metrics.csv in each commit).'],

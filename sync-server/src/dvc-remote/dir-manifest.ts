@@ -1,4 +1,5 @@
-import { parseDirManifest } from '@cairn/core/hash/dir-manifest';
+import { CairnError } from '@cairn/core/errors';
+import { parseDirManifest } from '@cairn/core/hash';
 
 /**
  * Checks that an uploaded `.dir` object is a DVC directory manifest, with core's parser
@@ -6,13 +7,9 @@ import { parseDirManifest } from '@cairn/core/hash/dir-manifest';
  * directory). Entries' objects need not be on the server yet (DVC pushes manifests after, but
  * not always strictly after, their contents — docs/FORMATS.md §2).
  */
-export class DirManifestError extends Error {
-  readonly code = 'dvc_bad_manifest' as const;
-  constructor(
-    message: string,
-    readonly data: { path?: string; reason: string },
-  ) {
-    super(message);
+export class DirManifestError extends CairnError<'dvc_bad_manifest', { path?: string; reason: string }> {
+  constructor(message: string, data: { path?: string; reason: string }) {
+    super('dvc_bad_manifest', message, data);
     this.name = 'DirManifestError';
   }
 }

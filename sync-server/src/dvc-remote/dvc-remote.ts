@@ -1,17 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { AccountsError } from '../accounts/errors.ts';
-import { isRecord, readJsonBody } from '../accounts/json-body.ts';
-import type { AccountSettings } from '../accounts/settings.ts';
-import { getAccess, type Permission, type RepoRecord } from '../auth/access.ts';
+import { type ObjectName, parseObjectName } from '@cairn/core/cache';
+import {
+  BATCH_MISSING_HEADER,
+  BATCH_MISSING_PATH,
+  type BatchMissingResponse,
+  readBatchMissingRequest,
+} from '@cairn/core/dvc-remote';
+import type { Access, Permission, RepoRecord } from '../auth/access.ts';
 import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
 import { BlobHashMismatchError, BlobStorageFullError, type BlobStore, BlobTooLargeError } from '../blobs/blob-store.ts';
+import type { ServerSettings } from '../config.ts';
 import type { ServerContext } from '../context.ts';
-import { sendError, sendJson } from '../http/respond.ts';
+import { HttpError } from '../http/http-error.ts';
+import { readJsonBody } from '../http/json-body.ts';
+import { sendError, sendHttpError, sendJson } from '../http/respond.ts';
+import { sendMethodNotAllowed } from '../http/router.ts';
 import { checkDirManifest, DirManifestError } from './dir-manifest.ts';
 import type { ObjectIndex } from './object-index.ts';
-import { type ObjectName, OID, parseObjectName, parseRemoteAddress } from './object-path.ts';
 import { parseRange } from './range.ts';
+import { parseRemoteAddress } from './remote-address.ts';
 
 /**
  * The DVC HTTP remote at `/owner/repo.dvc/` (docs/FORMATS.md §2): HEAD and GET (with a single byte
@@ -19,17 +27,17 @@ import { parseRange } from './range.ts';
  * auth on every request. Uploads stream into the BlobStore, which verifies the MD5 before the
  * object exists; `.dir` manifests are also parsed. The batch call
  * `POST /owner/repo.dvc/missing {"oids": […]}` (also `hashes`) answers `{"missing": […]}`.
+ * The contract (layouts, the legacy store, the batch call) is PROTOCOL.md beside this file.
  */
-/** Header on `GET <remote>/missing` that marks a remote offering the batch call. */
-export const BATCH_MISSING_HEADER = 'Cairn-Batch-Missing';
 
 export interface DvcRemoteDeps {
   ctx: ServerContext;
   store: BlobStore;
-  /** Objects uploaded at DVC 2 paths, verified with md5-dos2unix (see getLegacyBlobStore). */
+  /** Objects uploaded at DVC 2 paths, verified with md5-dos2unix (see blobs/shared-store.ts). */
   legacyStore: BlobStore;
   index: ObjectIndex;
-  settings: AccountSettings;
+  settings: ServerSettings;
+  access: Access;
 }
 
 /** Index key of an object uploaded at a DVC 2 path (the batch call speaks of md5-layout oids). */
@@ -37,13 +45,11 @@ function legacyIndexKey(oid: string): string {
   return `dvc2/${oid}`;
 }
 
-/** Largest batch-missing request: 100k oids of ~40 bytes. */
+/** Largest batch-missing request body: MAX_BATCH_OIDS (100k) oids of ~40 bytes. */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
-const MAX_BATCH_OIDS = 100_000;
 
 export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
-  const { ctx, store, legacyStore, index, settings } = deps;
-  const access = getAccess(ctx);
+  const { ctx, store, legacyStore, index, settings, access } = deps;
   let uploading = 0;
 
   /** Authorises `need` on the repo, answering the refusal itself; null when refused. */
@@ -74,7 +80,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
    * (no CRLF to normalise) so they are valid at both paths; the reverse is not true.
    */
   async function locate(repoId: number, obj: ObjectName) {
-    if (obj.layout === 'dvc2' && index.get(repoId, legacyIndexKey(obj.oid))) {
+    if (obj.layout === 'v2' && index.get(repoId, legacyIndexKey(obj.oid))) {
       const stat = await legacyStore.stat(obj.md5);
       if (stat) return { known: true, stat, from: legacyStore };
     }
@@ -141,7 +147,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         checkDirManifest(bytes);
         source = Readable.from([bytes]);
       }
-      const legacy = obj.layout === 'dvc2';
+      const legacy = obj.layout === 'v2';
       const { size, created } = await (legacy ? legacyStore : store).write(obj.md5, source, { maxBytes: limit });
       index.add(repo.id, legacy ? legacyIndexKey(obj.oid) : obj.oid, size);
       ctx.log.debug('dvc object stored', { repo: repo.id, oid: obj.oid, size, created });
@@ -172,27 +178,12 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
   }
 
   async function missing(req: IncomingMessage, res: ServerResponse, repo: { id: number }) {
-    const body = await readJsonBody(req, MAX_BATCH_BYTES);
-    const list = isRecord(body) ? (body.oids ?? body.hashes) : undefined;
-    if (!Array.isArray(list) || list.length > MAX_BATCH_OIDS) {
-      throw new AccountsError(
-        'bad_request',
-        400,
-        `Send {"oids": [...]} with at most ${MAX_BATCH_OIDS} object ids (32 hex digits, optionally ending in .dir).`,
-      );
+    const request = readBatchMissingRequest(await readJsonBody(req, MAX_BATCH_BYTES));
+    if (!request.ok) {
+      const { message, index: at } = request.problem;
+      throw new HttpError('bad_request', 400, message, at === undefined ? undefined : { index: at });
     }
-    const bad = list.findIndex((o) => typeof o !== 'string' || !OID.test(o));
-    if (bad >= 0) {
-      throw new AccountsError(
-        'bad_request',
-        400,
-        `Item ${bad} is not an object id (32 lowercase hex, optional .dir).`,
-        {
-          index: bad,
-        },
-      );
-    }
-    const oids = list as string[];
+    const oids = request.oids;
     const absent = new Set(index.missing(repo.id, oids));
     // What we answer "present" the client will not upload but will name in a commit: freshen it
     // so a GC running now keeps it, and answer "missing" if its bytes are gone after all.
@@ -208,7 +199,8 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         });
       }
     }
-    sendJson(res, 200, { missing: [...new Set(oids)].filter((o) => absent.has(o)) });
+    const answer: BatchMissingResponse = { missing: [...new Set(oids)].filter((o) => absent.has(o)) };
+    sendJson(res, 200, answer);
   }
 
   return {
@@ -224,7 +216,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
       const method = req.method ?? 'GET';
       const writing = method === 'POST' || method === 'PUT';
       try {
-        if (address.rest === 'missing' || address.rest === 'api/missing') {
+        if (address.rest === BATCH_MISSING_PATH || address.rest === `api/${BATCH_MISSING_PATH}`) {
           // GET/HEAD describe the batch call without side effects, so a client can tell a Cairn
           // remote from a plain DVC HTTP remote before it POSTs (a plain one would store the body).
           if (method === 'GET' || method === 'HEAD') {
@@ -235,14 +227,14 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
               { [BATCH_MISSING_HEADER]: '1' },
             );
           }
-          if (method !== 'POST') return methodNotAllowed(res, 'GET, HEAD, POST');
+          if (method !== 'POST') return sendMethodNotAllowed(res, 'GET, HEAD, POST');
           const repo = authorize(req, res, url, address.owner, address.repo, 'read');
           return repo ? await missing(req, res, repo) : undefined;
         }
-        if (method !== 'GET' && method !== 'HEAD' && !writing) return methodNotAllowed(res, 'GET, HEAD, POST, PUT');
+        if (method !== 'GET' && method !== 'HEAD' && !writing) return sendMethodNotAllowed(res, 'GET, HEAD, POST, PUT');
         const repo = authorize(req, res, url, address.owner, address.repo, writing ? 'write' : 'read');
         if (!repo) return;
-        const obj = parseObjectName(address.rest);
+        const obj = parseObjectName(address.rest) ?? null;
         if (!obj) {
           if (writing) {
             return sendError(
@@ -257,18 +249,11 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         if (writing) return await receiveObject(req, res, repo, obj);
         return await serveObject(req, res, repo, obj);
       } catch (err) {
-        if (err instanceof AccountsError) {
-          if (err.status === 413) res.setHeader('Connection', 'close');
-          return sendError(res, err.status, err.code, err.message);
-        }
-        throw err;
+        if (!(err instanceof HttpError)) throw err;
+        sendHttpError(res, err);
       }
     },
   };
-}
-
-function methodNotAllowed(res: ServerResponse, allow: string): void {
-  sendError(res, 405, 'method_not_allowed', `This URL answers ${allow}.`, { Allow: allow });
 }
 
 async function readAll(req: IncomingMessage, limit: number): Promise<Buffer> {

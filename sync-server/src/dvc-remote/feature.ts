@@ -1,36 +1,19 @@
-import { accountSettingsFromEnv } from '../accounts/settings.ts';
-import { getBlobStore, getLegacyBlobStore } from '../blobs/shared-store.ts';
-import type { Feature } from '../cairn.ts';
-import type { ServerContext } from '../context.ts';
-import { makeDvcRemoteHandler } from './dvc-remote.ts';
-import { makeObjectIndex } from './object-index.ts';
-import { parseRemoteAddress } from './object-path.ts';
+import type { Services } from '../context.ts';
+import type { Feature } from '../server.ts';
+import type { makeDvcRemoteHandler } from './dvc-remote.ts';
+import { parseRemoteAddress } from './remote-address.ts';
 
 /**
- * The DVC remote feature: `/owner/repo.dvc/…`. Leftover temp files of uploads cut short by a
- * crash are swept before the server listens, so they can never be served or mistaken.
+ * dvc-remote/ — each repository's DVC HTTP remote at `/owner/repo.dvc/` (dvc-remote.ts; the
+ * protocol is in PROTOCOL.md). The handler is made by the composition root, which also gives its
+ * batch call to the JSON API.
  */
-const memo = new WeakMap<ServerContext, ReturnType<typeof makeDvcRemoteHandler>>();
-
-export function getDvcRemote(ctx: ServerContext) {
-  let h = memo.get(ctx);
-  if (!h) {
-    h = makeDvcRemoteHandler({
-      ctx,
-      store: getBlobStore(ctx),
-      legacyStore: getLegacyBlobStore(ctx),
-      index: makeObjectIndex(ctx.db),
-      settings: accountSettingsFromEnv(ctx.config.env),
-    });
-    memo.set(ctx, h);
-  }
-  return h;
-}
-
-export async function dvcRemoteFeature(ctx: ServerContext): Promise<Feature> {
-  const swept = (await getBlobStore(ctx).sweep()) + (await getLegacyBlobStore(ctx).sweep());
+export async function dvcRemoteFeature(
+  { ctx, blobs, legacyBlobs }: Services,
+  remote: ReturnType<typeof makeDvcRemoteHandler>,
+): Promise<Feature> {
+  const swept = (await blobs.sweep()) + (await legacyBlobs.sweep());
   if (swept > 0) ctx.log.info('removed leftover upload temp files', { count: swept });
-  const remote = getDvcRemote(ctx);
   return {
     name: 'dvc-remote',
     routes: [

@@ -1,21 +1,16 @@
 import fs from 'node:fs';
-import { accountSettingsFromEnv } from '../accounts/settings.ts';
-import type { Feature } from '../cairn.ts';
-import type { ServerContext } from '../context.ts';
+import type { Services } from '../context.ts';
 import { repairHead } from '../repos/default-branch.ts';
 import { gitDirOf } from '../repos/git-dir.ts';
-import { getImporter } from '../repos/importer-of.ts';
-import { makeRepoStore } from '../repos/store.ts';
+import type { Feature } from '../server.ts';
 import { makeGitHandler, matchesGitUrl } from './git-route.ts';
 
 /**
  * Git smart HTTP (`/owner/repo.git/…`), the periodic sync of connected (mirrored) repositories,
  * and, at start, a repair of any repository whose HEAD names no existing branch.
  */
-export function gitFeature(ctx: ServerContext): Feature {
-  const settings = accountSettingsFromEnv(ctx.config.env);
-  const importer = getImporter(ctx);
-  const git = makeGitHandler(ctx, settings, importer);
+export function gitFeature({ ctx, settings, importer, access, repos }: Services): Feature {
+  const git = makeGitHandler(ctx, settings, importer, access);
   let timer: NodeJS.Timeout | null = null;
   let syncing = false;
 
@@ -34,7 +29,7 @@ export function gitFeature(ctx: ServerContext): Feature {
   // Repositories pushed to before HEAD was repaired after pushes (or changed by hand) may name a
   // branch that does not exist: fix them once at start, in the background, one at a time.
   const repairExistingHeads = async () => {
-    for (const repo of makeRepoStore(ctx.db).listVisible(null, true)) {
+    for (const repo of repos.listVisible(null, true)) {
       const dir = gitDirOf(ctx.config.dataDir, repo.id);
       if (!fs.existsSync(dir)) continue;
       try {

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AccountSettings } from '../accounts/settings.ts';
-import { getAccess } from '../auth/access.ts';
+import type { Access } from '../auth/access.ts';
 import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
+import type { ServerSettings } from '../config.ts';
 import type { ServerContext } from '../context.ts';
 import { sendError } from '../http/respond.ts';
+import { type Routes, route, sendMethodNotAllowed } from '../http/router.ts';
 import { repairHead } from '../repos/default-branch.ts';
 import { gitDirOf, gitRoot } from '../repos/git-dir.ts';
 import type { Importer } from '../repos/import.ts';
@@ -19,19 +20,19 @@ import { makeGitBackend } from './http-backend.ts';
  */
 const GIT_URL = /^\/([^/]+)\/([^/]+)\.git(\/.*)?$/;
 
-const SMART_PATHS: Record<string, { method: string; write?: boolean }> = {
-  '/info/refs': { method: 'GET' },
-  '/git-upload-pack': { method: 'POST' },
-  '/git-receive-pack': { method: 'POST', write: true },
-  '/HEAD': { method: 'GET' },
-};
+/** git's smart protocol, and nothing else of the repository folder; push needs write. */
+const SMART_PATHS: Routes<{ write?: boolean }> = [
+  ['GET', /^\/info\/refs$/, {}],
+  ['POST', /^\/git-upload-pack$/, {}],
+  ['POST', /^\/git-receive-pack$/, { write: true }],
+  ['GET', /^\/HEAD$/, {}],
+];
 
 export function matchesGitUrl(pathname: string): boolean {
   return GIT_URL.test(pathname);
 }
 
-export function makeGitHandler(ctx: ServerContext, settings: AccountSettings, importer: Importer) {
-  const access = getAccess(ctx);
+export function makeGitHandler(ctx: ServerContext, settings: ServerSettings, importer: Importer, access: Access) {
   const backend = makeGitBackend(ctx.log);
 
   return {
@@ -40,8 +41,8 @@ export function makeGitHandler(ctx: ServerContext, settings: AccountSettings, im
       const m = GIT_URL.exec(url.pathname);
       if (!m) return sendError(res, 404, 'not_found', 'Not a git URL.');
       const [, owner, name, rest = ''] = m as unknown as [string, string, string, string | undefined];
-      const spec = SMART_PATHS[rest];
-      if (!spec) {
+      const found = route(SMART_PATHS, req.method ?? 'GET', rest);
+      if (!found) {
         return sendError(
           res,
           404,
@@ -49,9 +50,8 @@ export function makeGitHandler(ctx: ServerContext, settings: AccountSettings, im
           'This server speaks git smart HTTP only (info/refs, git-upload-pack, git-receive-pack).',
         );
       }
-      if (req.method !== spec.method && !(spec.method === 'GET' && req.method === 'HEAD')) {
-        return sendError(res, 405, 'method_not_allowed', `${rest} answers ${spec.method}.`, { Allow: spec.method });
-      }
+      if ('allow' in found) return sendMethodNotAllowed(res, found.allow, `${rest} answers ${found.allow}.`);
+      const spec = found.handler;
       const service = url.searchParams.get('service');
       if (
         rest === '/info/refs' &&

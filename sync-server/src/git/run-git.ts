@@ -1,13 +1,20 @@
 import { execFile } from 'node:child_process';
+import { CairnError } from '@cairn/core/errors';
 
 /**
  * Runs the `git` CLI asynchronously (never sync: the server may be serving the very request git
  * makes — docs/STACK.md gotcha 7), isolated from the host's user and system config.
  */
-export class GitCommandError extends Error {
-  readonly code = 'git_command_failed' as const;
-  constructor(readonly data: { args: string[]; exitCode: number | null; stderr: string }) {
-    super(`git ${data.args[0]} failed: ${data.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500)}`);
+export class GitCommandError extends CairnError<
+  'git_command_failed',
+  { args: string[]; exitCode: number | null; stderr: string }
+> {
+  constructor(data: { args: string[]; exitCode: number | null; stderr: string }) {
+    super(
+      'git_command_failed',
+      `git ${data.args[0]} failed: ${data.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500)}`,
+      data,
+    );
     this.name = 'GitCommandError';
   }
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { HttpError } from './http-error.ts';
 
 /** Sends a JSON body with the given status. */
 export function sendJson(
@@ -29,4 +30,10 @@ export function sendError(
   const requestId = res.getHeader('X-Request-Id');
   const error = typeof requestId === 'string' ? { code, message, requestId } : { code, message };
   sendJson(res, status, { error }, headers);
+}
+
+/** Answers an HttpError; a refused large body also closes the connection (the rest is unread). */
+export function sendHttpError(res: ServerResponse, err: HttpError): void {
+  if (err.status === 413) res.setHeader('Connection', 'close');
+  sendError(res, err.status, err.code, err.message);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { sendError } from './respond.ts';
+import { sendMethodNotAllowed } from './router.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,7 +29,7 @@ export function makeStaticHandler(appDir: string) {
   const root = path.resolve(appDir);
   return async function serveApp(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed here`, { Allow: 'GET, HEAD' });
+      sendMethodNotAllowed(res, 'GET, HEAD', `${req.method} is not allowed here`);
       return;
     }
     const file = await resolveFile(root, pathname);

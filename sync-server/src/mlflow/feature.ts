@@ -1,6 +1,7 @@
-import { getAccess } from '../auth/access.ts';
-import type { Feature } from '../cairn.ts';
-import type { ServerContext } from '../context.ts';
+import type { Access } from '../auth/access.ts';
+import type { Services } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import type { Feature } from '../server.ts';
 import { makeArtifactStore } from './artifact-store.ts';
 import { makeExperimentStore } from './experiments-store.ts';
 import { type Authorize, makeMlflowRoute } from './route.ts';
@@ -16,17 +17,17 @@ import { migrateMlflow } from './schema.ts';
 /** Largest artifact one PUT may upload. */
 export const MAX_ARTIFACT_BYTES = 5 * 1024 ** 3;
 
-/** The stores of the MLflow tables, shared with the run feed. */
-export function makeMlflowStores(ctx: ServerContext) {
-  migrateMlflow(ctx.db);
-  const experiments = makeExperimentStore(ctx.db);
-  const runs = makeRunStore(ctx.db, experiments);
+/** The stores of the MLflow tables, made once by the composition root and shared with the run feed. */
+export function makeMlflowStores(db: Db) {
+  migrateMlflow(db);
+  const experiments = makeExperimentStore(db);
+  const runs = makeRunStore(db, experiments);
   return { experiments, runs };
 }
+export type MlflowStores = ReturnType<typeof makeMlflowStores>;
 
 /** The repository-access check every MLflow and run-feed request goes through. */
-export function makeAuthorize(ctx: ServerContext): Authorize {
-  const access = getAccess(ctx);
+export function makeAuthorize(access: Access): Authorize {
   return (req, url, owner, repo, need) => {
     const who = access.authenticate(req, url);
     if (who && 'invalid' in who) {
@@ -37,8 +38,8 @@ export function makeAuthorize(ctx: ServerContext): Authorize {
   };
 }
 
-export function mlflowFeature(ctx: ServerContext): Feature {
-  const { experiments, runs } = makeMlflowStores(ctx);
+export function mlflowFeature({ ctx, access, mlflow }: Services): Feature {
+  const { experiments, runs } = mlflow;
   return {
     name: 'mlflow',
     routes: [
@@ -46,7 +47,7 @@ export function mlflowFeature(ctx: ServerContext): Feature {
         experiments,
         runs,
         artifacts: makeArtifactStore(ctx.config.dataDir),
-        authorize: makeAuthorize(ctx),
+        authorize: makeAuthorize(access),
         log: ctx.log,
         maxArtifactBytes: MAX_ARTIFACT_BYTES,
       }),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HashAlgorithm } from '@cairn/core';
+import { CairnError } from '@cairn/core/errors';
 import Database from 'better-sqlite3';
 import type { Db } from '../db/database.ts';
 import { gitDirOf, gitRoot } from '../repos/git-dir.ts';
@@ -104,6 +105,9 @@ export function splitIndexKey(key: string): { indexPrefix: '' | 'dvc2/'; oid: st
 }
 
 /** Thrown for a bad command line or data folder: exit code 2, nothing checked. */
-export class OpsUsageError extends Error {
-  override readonly name = 'OpsUsageError';
+export class OpsUsageError extends CairnError<'ops_usage'> {
+  constructor(message: string) {
+    super('ops_usage', message);
+    this.name = 'OpsUsageError';
+  }
 }

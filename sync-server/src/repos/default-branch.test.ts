@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountsError } from '../accounts/errors.ts';
 import { gitEnv } from '../git/run-git.ts';
+import type { HttpError } from '../http/http-error.ts';
 import {
   followDefaultBranch,
   isValidBranchName,
@@ -84,7 +84,7 @@ describe('HEAD of a bare repository', () => {
     const codeOf = (p: Promise<unknown>) =>
       p.then(
         () => null,
-        (e: AccountsError) => e.code,
+        (e: HttpError) => e.code,
       );
     expect(await codeOf(setDefaultBranch(dir, 'missing', 'tester'))).toBe('branch_not_found');
     expect(await codeOf(setDefaultBranch(dir, 'a..b', 'tester'))).toBe('invalid_branch_name');

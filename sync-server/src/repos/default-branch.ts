@@ -1,5 +1,5 @@
-import { AccountsError } from '../accounts/errors.ts';
 import { GitCommandError, runGit } from '../git/run-git.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /**
  * A repository's default branch is git's own HEAD in its bare folder: what `git clone` checks
@@ -114,7 +114,7 @@ export async function isValidBranchName(name: string): Promise<boolean> {
  */
 export async function setDefaultBranch(dir: string, name: string, by: string): Promise<void> {
   if (!(await isValidBranchName(name))) {
-    throw new AccountsError(
+    throw new HttpError(
       'invalid_branch_name',
       400,
       `${JSON.stringify(name.slice(0, 100))} is not a valid branch name.`,
@@ -122,7 +122,7 @@ export async function setDefaultBranch(dir: string, name: string, by: string): P
   }
   await serialised(dir, async () => {
     if (!(await listBranches(dir)).includes(name)) {
-      throw new AccountsError('branch_not_found', 422, `This repository has no branch named ${JSON.stringify(name)}.`, {
+      throw new HttpError('branch_not_found', 422, `This repository has no branch named ${JSON.stringify(name)}.`, {
         branch: name,
       });
     }

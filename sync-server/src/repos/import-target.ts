@@ -2,7 +2,7 @@ import dns from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { AccountsError } from '../accounts/errors.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /**
  * Keeps imports from reaching the server's own network (SSRF, THREAT_MODEL.md #13). Before
@@ -76,8 +76,8 @@ export function isPrivateAddress(address: string): boolean {
   return blocked.check(address, 'ipv6');
 }
 
-function refused(message: string): AccountsError {
-  return new AccountsError('import_refused', 400, message);
+function refused(message: string): HttpError {
+  return new HttpError('import_refused', 400, message);
 }
 
 /** Resolves `host` and returns the address to use, after checking every address it has. */
@@ -86,7 +86,7 @@ async function vetHost(host: string, policy: ImportPolicy): Promise<string> {
   const addresses = net.isIP(bare)
     ? [bare]
     : (await dns.lookup(bare, { all: true, verbatim: true }).catch(() => [])).map((a) => a.address);
-  if (addresses.length === 0) throw new AccountsError('import_failed', 502, `Could not resolve ${host}.`);
+  if (addresses.length === 0) throw new HttpError('import_failed', 502, `Could not resolve ${host}.`);
   if (policy.allowPrivate || policy.allowHosts.has(bare.toLowerCase())) return addresses[0] as string;
   const bad = addresses.find(isPrivateAddress);
   if (bad !== undefined) {
@@ -132,7 +132,7 @@ export async function vetImportSource(sourceUrl: string, policy: ImportPolicy): 
         },
       };
     }
-    if (hop >= MAX_REDIRECTS) throw new AccountsError('import_failed', 502, 'Too many redirects.');
+    if (hop >= MAX_REDIRECTS) throw new HttpError('import_failed', 502, 'Too many redirects.');
     const next = new URL(location, `${url.toString().replace(/\/$/, '')}${REFS_SUFFIX}`);
     if (!['http:', 'https:'].includes(next.protocol)) throw refused(`A redirect to ${next.protocol} is not followed.`);
     const target = next.toString();
@@ -180,7 +180,7 @@ function probeRefs(url: URL, address: string): Promise<string | null> {
     );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (err) =>
-      reject(new AccountsError('import_failed', 502, `Could not reach ${url.host}: ${err.message}`)),
+      reject(new HttpError('import_failed', 502, `Could not reach ${url.host}: ${err.message}`)),
     );
     req.end();
   });

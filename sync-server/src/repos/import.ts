@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { AccountsError } from '../accounts/errors.ts';
 import type { ServerContext } from '../context.ts';
 import { GitCommandError, runGit } from '../git/run-git.ts';
+import { HttpError } from '../http/http-error.ts';
 import { followDefaultBranch, remoteDefaultBranch, repairHead } from './default-branch.ts';
 import { configureBareRepo, gitDirOf, gitRoot } from './git-dir.ts';
 import { importPolicyFromEnv, vetImportSource } from './import-target.ts';
@@ -34,16 +34,16 @@ const ALLOWED = 'http:https:git';
 /** Checks a source URL; returns it unchanged or throws a 400. */
 export function checkSourceUrl(raw: unknown): string {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000 || /\s/.test(raw)) {
-    throw new AccountsError('bad_request', 400, 'Send the source as "url": an http(s):// or git:// URL.');
+    throw new HttpError('bad_request', 400, 'Send the source as "url": an http(s):// or git:// URL.');
   }
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw new AccountsError('bad_request', 400, `${JSON.stringify(raw.slice(0, 100))} is not a URL.`);
+    throw new HttpError('bad_request', 400, `${JSON.stringify(raw.slice(0, 100))} is not a URL.`);
   }
   if (!['http:', 'https:', 'git:'].includes(u.protocol)) {
-    throw new AccountsError('bad_request', 400, `Imports come from http(s):// or git:// URLs, not ${u.protocol}`);
+    throw new HttpError('bad_request', 400, `Imports come from http(s):// or git:// URLs, not ${u.protocol}`);
   }
   return raw;
 }
@@ -130,7 +130,7 @@ export function makeImporter(ctx: ServerContext) {
         repos.remove(repo.id);
         const detail = err instanceof GitCommandError ? err.message : String(err);
         ctx.log.info('import failed', { source: redactUrl(sourceUrl), error: detail });
-        throw new AccountsError('import_failed', 502, `Could not clone ${redactUrl(sourceUrl)}: ${detail}`);
+        throw new HttpError('import_failed', 502, `Could not clone ${redactUrl(sourceUrl)}: ${detail}`);
       }
     },
 
@@ -152,7 +152,7 @@ export function makeImporter(ctx: ServerContext) {
         else await repairHead(dir);
         setState(repo.id, 'ok', null, true);
       } catch (err) {
-        const detail = err instanceof GitCommandError || err instanceof AccountsError ? err.message : String(err);
+        const detail = err instanceof GitCommandError || err instanceof HttpError ? err.message : String(err);
         setState(repo.id, 'failed', detail.slice(0, 2000), true);
       }
       return this.status(repo.id);

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { AccountsError } from '../accounts/errors.ts';
-import { isValidRepoName } from '../accounts/names.ts';
+import { isValidRepoName } from '@cairn/core/names';
 import { type Db, migrate } from '../db/database.ts';
+import { HttpError } from '../http/http-error.ts';
 import { artifactChecksumsRootOf } from '../mlflow/artifact-store.ts';
 import { gitDirOf } from './git-dir.ts';
 import type { RepoRow } from './store.ts';
@@ -91,7 +91,7 @@ export async function deleteRepository(db: Db, dataDir: string, repo: RepoRow): 
 export function renameRepository(db: Db, repo: RepoRow, to: { ownerId: number; owner: string; name: string }): void {
   migrateRepoRedirects(db);
   if (!isValidRepoName(to.name)) {
-    throw new AccountsError(
+    throw new HttpError(
       'invalid_name',
       400,
       `The repository name ${JSON.stringify(to.name.slice(0, 80))} is not allowed.`,
@@ -102,7 +102,7 @@ export function renameRepository(db: Db, repo: RepoRow, to: { ownerId: number; o
       | { id: number }
       | undefined;
     if (taken && taken.id !== repo.id) {
-      throw new AccountsError('name_taken', 409, `${to.owner} already has a repository named ${to.name}.`);
+      throw new HttpError('name_taken', 409, `${to.owner} already has a repository named ${to.name}.`);
     }
     db.prepare('UPDATE repositories SET owner_id = ?, name = ? WHERE id = ?').run(to.ownerId, to.name, repo.id);
     // The new name is a real repository now: no redirect may shadow it.

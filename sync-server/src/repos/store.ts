@@ -1,7 +1,7 @@
-import { AccountsError } from '../accounts/errors.ts';
-import { isValidRepoName } from '../accounts/names.ts';
+import { isValidRepoName } from '@cairn/core/names';
 import { migrateAccounts } from '../accounts/schema.ts';
 import type { Db } from '../db/database.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /**
  * Repositories, their visibility and collaborators in SQLite (tables owned by the accounts
@@ -57,14 +57,14 @@ export function makeRepoStore(db: Db) {
     },
     create(ownerId: number, name: string, isPrivate: boolean, description = ''): RepoRow {
       if (!isValidRepoName(name)) {
-        throw new AccountsError(
+        throw new HttpError(
           'invalid_name',
           400,
           `The repository name ${JSON.stringify(name.slice(0, 80))} is not allowed: use letters, digits, '.', '_' and '-' (no '..', not ending in .git/.dvc/.mlflow, at most 100 characters).`,
         );
       }
       const exists = db.prepare('SELECT 1 FROM repositories WHERE owner_id = ? AND name = ?').get(ownerId, name);
-      if (exists) throw new AccountsError('name_taken', 409, `A repository named ${name} already exists.`);
+      if (exists) throw new HttpError('name_taken', 409, `A repository named ${name} already exists.`);
       const info = db
         .prepare(
           'INSERT INTO repositories (owner_id, name, is_private, description, created_at) VALUES (?, ?, ?, ?, ?)',

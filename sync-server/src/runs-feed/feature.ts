@@ -1,13 +1,12 @@
-import type { Feature } from '../cairn.ts';
-import type { ServerContext } from '../context.ts';
-import { makeAuthorize, makeMlflowStores } from '../mlflow/feature.ts';
+import type { Services } from '../context.ts';
+import { makeAuthorize } from '../mlflow/feature.ts';
+import type { Feature } from '../server.ts';
 import { makeRunsFeedRoute } from './feed-route.ts';
 
-/** The run feed and offline-run upload of every repository (see feed-route.ts). */
-export function runsFeedFeature(ctx: ServerContext): Feature {
-  const { runs } = makeMlflowStores(ctx);
+/** The run feed and offline-run upload of every repository (see feed-route.ts and PROTOCOL.md). */
+export function runsFeedFeature({ ctx, access, mlflow }: Services): Feature {
   return {
     name: 'runs-feed',
-    routes: [makeRunsFeedRoute({ db: ctx.db, runs, authorize: makeAuthorize(ctx), log: ctx.log })],
+    routes: [makeRunsFeedRoute({ db: ctx.db, runs: mlflow.runs, authorize: makeAuthorize(access), log: ctx.log })],
   };
 }

@@ -3,6 +3,7 @@ import type { Run } from '@cairn/core';
 import { challengeFor } from '../auth/refuse.ts';
 import type { Db } from '../db/database.ts';
 import { sendError } from '../http/respond.ts';
+import { type Routes, route, sendMethodNotAllowed } from '../http/router.ts';
 import type { Logger } from '../log.ts';
 import { MlflowError } from '../mlflow/errors.ts';
 import type { Authorize } from '../mlflow/route.ts';
@@ -11,7 +12,8 @@ import type { Route } from '../server.ts';
 import { OfflineRunError, readOfflineRun } from './offline-run.ts';
 
 /**
- * runs-feed/ — the app's view of a repository's runs, in the core run model.
+ * runs-feed/ — the app's view of a repository's runs, in the core run model. The contract,
+ * with its limits and error codes, is PROTOCOL.md beside this file.
  *
  *   GET  /api/v1/repos/OWNER/REPO/runs?since=SEQ&limit=N
  *        → { runs: Run[], seq, next }   runs changed after SEQ, oldest change first.
@@ -36,6 +38,11 @@ export const FEED_MAX_LIMIT = 5000;
 export const BATCH_MAX_RUNS = 1000;
 export const BATCH_MAX_METRIC_POINTS = 200_000;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** The feed (GET …/runs) and the upload of offline runs (POST …/runs/batch). */
+const FEED_ROUTES: Routes<'feed' | 'batch'> = [
+  ['GET', /^$/, 'feed'],
+  ['POST', /^\/batch$/, 'batch'],
+];
 
 export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Authorize; log: Logger }): Route {
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -48,14 +55,13 @@ export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Aut
     } catch {
       return sendError(res, 404, 'not_found', 'No such repository.');
     }
-    const isBatch = m[3] !== undefined;
-    const method = req.method ?? 'GET';
-    if ((isBatch && method !== 'POST') || (!isBatch && method !== 'GET')) {
+    const found = route(FEED_ROUTES, req.method ?? 'GET', m[3] ?? '');
+    if (!found || 'allow' in found) {
       req.resume();
-      return sendError(res, 405, 'method_not_allowed', `Use ${isBatch ? 'POST' : 'GET'} here.`, {
-        Allow: isBatch ? 'POST' : 'GET',
-      });
+      const allow = found ? found.allow : 'GET';
+      return sendMethodNotAllowed(res, allow, `Use ${allow} here.`);
     }
+    const isBatch = found.handler === 'batch';
     const auth = deps.authorize(req, url, owner, repo, isBatch ? 'write' : 'read');
     if (!auth.ok) {
       req.resume();

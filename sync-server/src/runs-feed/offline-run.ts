@@ -1,4 +1,5 @@
 import { type MetricPoint, RUN_STATUSES, type RunStatus } from '@cairn/core';
+import { CairnError } from '@cairn/core/errors';
 import { MlflowError } from '../mlflow/errors.ts';
 import { type Input, requiredDouble, validateKey, validateValue } from '../mlflow/validate.ts';
 
@@ -27,14 +28,13 @@ export interface OfflineRun {
 /** Client-made run ids: a UUID, a ULID, MLflow's 32 hex digits… */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-export class OfflineRunError extends Error {
+export class OfflineRunError extends CairnError<'invalid_run'> {
   override readonly name = 'OfflineRunError';
-  readonly code = 'invalid_run';
   constructor(
     message: string,
     readonly index: number,
   ) {
-    super(message);
+    super('invalid_run', message);
   }
 }
 

@@ -1,3 +1,4 @@
+import { isValidRepoName } from '@cairn/core/names';
 import { DocPathError } from './errors.ts';
 
 /**
@@ -14,8 +15,6 @@ export interface DocAddress {
   key: string;
 }
 
-/** Owner and repository names, as in git/DVC/MLflow URLs: letters, digits, `.`, `_`, `-`. */
-const REPO_PART = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9_-])?$/;
 /** Document names: the same alphabet, up to 128 characters, starting with a letter or digit. */
 const DOC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -35,16 +34,20 @@ export function parseDocPath(pathname: string): DocAddress {
     throw new DocPathError('A Yjs URL is /yjs/OWNER/REPO/DOC.', { path: pathname });
   }
   const [owner, repo, doc] = parts as [string, string, string];
-  checkPart(pathname, 'owner', owner, REPO_PART);
-  checkPart(pathname, 'repo', repo, REPO_PART);
-  checkPart(pathname, 'doc', doc, DOC_NAME);
+  // Owner and repository: the rule of git/DVC/MLflow URLs (core's, one for every part of Cairn).
+  checkPart(pathname, 'owner', owner, isValidRepoName);
+  checkPart(pathname, 'repo', repo, isValidRepoName);
+  checkPart(pathname, 'doc', doc, (name) => DOC_NAME.test(name) && !name.includes('..'));
   return { owner, repo, doc, key: `${owner}/${repo}/${doc}` };
 }
 
-function checkPart(path: string, part: 'owner' | 'repo' | 'doc', value: string, pattern: RegExp): void {
-  // `.git`/`.dvc`/`.mlflow` end the URLs of the other clients, so repos cannot end with them.
-  const reservedSuffix = part !== 'doc' && /\.(git|dvc|mlflow)$/i.test(value);
-  if (!pattern.test(value) || value.includes('..') || reservedSuffix) {
+function checkPart(
+  path: string,
+  part: 'owner' | 'repo' | 'doc',
+  value: string,
+  isValid: (name: string) => boolean,
+): void {
+  if (!isValid(value)) {
     throw new DocPathError(
       `The ${part} name ${JSON.stringify(value.slice(0, 80))} is not allowed: use letters, digits, '.', '_' and '-'.`,
       { path: path.slice(0, 300), part },

@@ -8,10 +8,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { getAccess } from '../auth/access.ts';
-import type { Feature } from '../cairn.ts';
-import type { ServerContext } from '../context.ts';
-import type { UpgradeRoute } from '../server.ts';
+import type { ServerContext, Services } from '../context.ts';
+import type { Feature, UpgradeRoute } from '../server.ts';
 import { type DocAddress, parseDocPath, YJS_PREFIX } from './doc-path.ts';
 import { DocRooms } from './doc-rooms.ts';
 import { DocPathError } from './errors.ts';
@@ -206,6 +204,6 @@ function refuseHttp(socket: Duplex, status: string): void {
 }
 
 /** The feature as mounted in `cairn.ts`: access decided by the server's auth module. */
-export function yjsFeature(ctx: ServerContext): YjsFeature {
-  return makeYjsFeature(ctx, { access: makeRepoAccessCheck(getAccess(ctx)) });
+export function yjsFeature({ ctx, access }: Services): YjsFeature {
+  return makeYjsFeature(ctx, { access: makeRepoAccessCheck(access) });
 }

@@ -8,8 +8,20 @@
  */
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { type CacheLayout, type DvcRemoteConfig, objectPath } from '@cairn/core';
+import {
+  BATCH_MISSING_HEADER,
+  BATCH_MISSING_PATH,
+  type BatchMissingRequest,
+  type CacheLayout,
+  type DvcRemoteConfig,
+  MAX_BATCH_OIDS,
+  objectPath,
+  readBatchMissingResponse,
+} from '@cairn/core';
 import { CliError } from '../cli-error.ts';
+
+/** Oids per batch call: half the server's limit keeps each request body near 2 MB. */
+const CHUNK_OIDS = MAX_BATCH_OIDS / 2;
 
 export interface ObjectRef {
   oid: string;
@@ -116,9 +128,12 @@ export class HttpRemote {
    * remote store a file named `missing`.
    */
   private async offersBatchMissing(): Promise<boolean> {
-    const res = await this.request(`${this.base}/missing`, { method: 'GET', headers: { accept: 'application/json' } });
+    const res = await this.request(`${this.base}/${BATCH_MISSING_PATH}`, {
+      method: 'GET',
+      headers: { accept: 'application/json' },
+    });
     await res.body?.cancel();
-    return res.ok && res.headers.get('cairn-batch-missing') === '1';
+    return res.ok && res.headers.get(BATCH_MISSING_HEADER) === '1';
   }
 
   private async tryBatchMissing(refs: ObjectRef[]): Promise<ObjectRef[] | undefined> {
@@ -128,22 +143,23 @@ export class HttpRemote {
     }
     const oids = [...new Set(refs.map((r) => r.oid))];
     const missing = new Set<string>();
-    for (let i = 0; i < oids.length; i += 50_000) {
-      const res = await this.request(`${this.base}/missing`, {
+    for (let i = 0; i < oids.length; i += CHUNK_OIDS) {
+      const request: BatchMissingRequest = { oids: oids.slice(i, i + CHUNK_OIDS) };
+      const res = await this.request(`${this.base}/${BATCH_MISSING_PATH}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ oids: oids.slice(i, i + 50_000) }),
+        body: JSON.stringify(request),
       });
       if (res.status === 401 || res.status === 403) this.refuse(res, 'listing missing objects');
       const body: unknown =
         res.ok && res.headers.get('content-type')?.includes('json') ? await res.json().catch(() => null) : null;
       if (!res.bodyUsed) await res.body?.cancel();
-      const list = (body as { missing?: unknown } | null)?.missing;
-      if (!Array.isArray(list)) {
+      const list = readBatchMissingResponse(body);
+      if (!list) {
         this.batchMissing = false;
         return undefined;
       }
-      for (const oid of list) if (typeof oid === 'string') missing.add(oid);
+      for (const oid of list) missing.add(oid);
     }
     this.batchMissing = true;
     return refs.filter((r) => missing.has(r.oid));

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CacheError, isDirOid, layoutOf, objectPath, parseObjectPath } from './object-path.ts';
+import { CacheError, isDirOid, layoutOf, objectPath, parseObjectName, parseObjectPath } from './object-path.ts';
 
 describe('object paths', () => {
   it('places data/prepared of example-get-started where DVC 2 and DVC 3 do', () => {
@@ -27,5 +28,26 @@ describe('object paths', () => {
     });
     expect(parseObjectPath('15/3aad06d376b6595932470e459ef42a.dir')?.layout).toBe('v2');
     expect(parseObjectPath('files/md5/../x')).toBeUndefined();
+  });
+});
+
+describe('object names in remote paths (moved from sync-server/src/dvc-remote, layouts named as in core)', () => {
+  it('reads both layouts and .dir objects', () => {
+    const h = '0123456789abcdef0123456789abcdef';
+    expect(parseObjectName(`files/md5/01/${h.slice(2)}`)).toEqual({ md5: h, isDir: false, oid: h, layout: 'v3' });
+    expect(parseObjectName(`01/${h.slice(2)}.dir`)).toEqual({ md5: h, isDir: true, oid: `${h}.dir`, layout: 'v2' });
+  });
+
+  it('never accepts a name that is not exactly 32 lowercase hex (fuzzed)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (rest) => {
+        const o = parseObjectName(rest);
+        if (o) {
+          expect(o.md5).toMatch(/^[0-9a-f]{32}$/);
+          expect(rest.endsWith(o.md5.slice(2)) || rest.endsWith(`${o.md5.slice(2)}.dir`)).toBe(true);
+        }
+      }),
+      { numRuns: 10_000 },
+    );
   });
 });

@@ -5,25 +5,22 @@
  * A repository can hold both; the layout is decided per entry from its hash algorithm.
  * Object ids are validated before they become paths: names are data, not paths.
  */
+import { CairnError } from '../errors/cairn-error.ts';
 import type { HashAlgorithm } from '../hash/file-hash.ts';
 
 export type CacheLayout = 'v3' | 'v2';
 
-/** A 32-hex MD5, optionally with `.dir` (directory manifests are stored under the suffixed id). */
-const OID = /^[0-9a-f]{32}(\.dir)?$/;
+/** An MD5 as DVC writes it: 32 lowercase hex digits (the name of a blob on disk). */
+export const MD5_HEX = /^[0-9a-f]{32}$/;
+/** A DVC object id: an MD5, optionally with `.dir` (directory manifests are stored under the suffixed id). */
+export const OID_PATTERN = /^[0-9a-f]{32}(\.dir)?$/;
 
-export class CacheError extends Error {
+export class CacheError extends CairnError<'invalid_oid' | 'invalid_object_path' | 'hash_mismatch'> {
   override readonly name = 'CacheError';
-  constructor(
-    readonly code: 'invalid_oid' | 'invalid_object_path' | 'hash_mismatch',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function isValidOid(oid: string): boolean {
-  return OID.test(oid);
+  return OID_PATTERN.test(oid);
 }
 
 /** The layout objects of this algorithm use: 'md5' ⇒ DVC 3, 'md5-dos2unix' ⇒ DVC 2. */
@@ -42,11 +39,35 @@ export function objectPath(oid: string, layout: CacheLayout): string {
   return layout === 'v3' ? `files/md5/${rel}` : rel;
 }
 
+/** An object named by a path in a cache or remote. */
+export interface ObjectName {
+  /** The id DVC uses: `md5` or `md5.dir`. */
+  oid: string;
+  /** The 32 hex digits alone (what blob stores are keyed by). */
+  md5: string;
+  isDir: boolean;
+  layout: CacheLayout;
+}
+
+const OBJECT_PATH = /^(files\/md5\/)?([0-9a-f]{2})\/([0-9a-f]{30})(\.dir)?$/;
+
+/**
+ * The inverse of `objectPath` with the parts a remote needs, or undefined if the path names no
+ * object. Percent-escapes are not decoded: `%2e%2e` is not an object.
+ * @example parseObjectName('01/23456789abcdef0123456789abcdef.dir') // { oid: '0123…def.dir', md5: '0123…def', isDir: true, layout: 'v2' }
+ */
+export function parseObjectName(path: string): ObjectName | undefined {
+  const m = OBJECT_PATH.exec(path);
+  if (!m) return undefined;
+  const md5 = `${m[2]}${m[3]}`;
+  const isDir = m[4] === '.dir';
+  return { oid: isDir ? `${md5}.dir` : md5, md5, isDir, layout: m[1] ? 'v3' : 'v2' };
+}
+
 /** The inverse of `objectPath`: which object a relative path names, or undefined if none. */
 export function parseObjectPath(path: string): { oid: string; layout: CacheLayout } | undefined {
-  const m = /^(files\/md5\/)?([0-9a-f]{2})\/([0-9a-f]{30}(?:\.dir)?)$/.exec(path);
-  if (!m) return undefined;
-  return { oid: `${m[2]}${m[3]}`, layout: m[1] ? 'v3' : 'v2' };
+  const name = parseObjectName(path);
+  return name && { oid: name.oid, layout: name.layout };
 }
 
 /** Whether the object id names a directory manifest. */

@@ -11,6 +11,9 @@ import Papa from 'papaparse';
 import { fail, ok, type Result } from '../errors/result.ts';
 import { pythonNumber } from './python-repr.ts';
 
+/** What a metric value may be when written: Python's csv writes bools bare as True/False. */
+export type DagshubMetricValue = number | bigint | string | boolean;
+
 export const DAGSHUB_METRICS_HEADER = 'Name,Value,Timestamp,Step';
 
 export interface DagshubMetricRow {
@@ -114,6 +117,25 @@ function quote(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
+/** A value as `csv.writer(quoting=QUOTE_NONNUMERIC)` writes it: text quoted, numbers bare. */
+function quotedField(value: DagshubMetricValue): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return typeof value === 'string' ? quote(value) : pythonNumber(value);
+}
+
+/**
+ * One row as the DagsHub logger writes it: `"name",value,timestampMs,step` + CRLF.
+ * @example formatDagshubMetricRow('loss', 0.5, 1645296823304, 1) // '"loss",0.5,1645296823304,1\r\n'
+ */
+export function formatDagshubMetricRow(
+  name: string,
+  value: DagshubMetricValue,
+  timestampMs: number,
+  step: number,
+): string {
+  return `${quote(name)},${quotedField(value)},${Math.trunc(timestampMs)},${Math.trunc(step)}\r\n`;
+}
+
 /** Python csv QUOTE_MINIMAL: quote only when the text holds a comma, quote or line break. */
 function quoteMinimal(text: string): string {
   return /[",\r\n]/.test(text) || text === '' ? quote(text) : text;
@@ -126,8 +148,7 @@ function valueText(row: DagshubMetricRow, style: 'quoted' | 'legacy'): string {
       return again === null && style === 'quoted' ? quote(row.valueText) : row.valueText;
     }
   }
-  if (typeof row.value === 'number') return pythonNumber(row.value);
-  return style === 'quoted' ? quote(row.value) : quoteMinimal(row.value);
+  return style === 'quoted' || typeof row.value === 'number' ? quotedField(row.value) : quoteMinimal(row.value);
 }
 
 /**

@@ -8,7 +8,7 @@
  * `metrics.csv` gives each metric's last logged value (greatest step, then latest row).
  */
 import { parseDagshubMetrics } from '../dagshub/metrics-csv.ts';
-import { pythonFloatRepr } from '../dagshub/python-repr.ts';
+import { pythonStr } from '../dagshub/python-repr.ts';
 import { fail, ok, type Result } from '../errors/result.ts';
 import { dvcExperimentFiles } from '../experiments/dvc-experiment-files.ts';
 import { isDagsHubMetricsName, isDagsHubParamsName } from '../experiments/experiment-file-names.ts';
@@ -166,27 +166,6 @@ export function keyDiffJson(diffs: readonly KeyFileDiff[]): Record<string, Recor
     out[f.path] = file;
   }
   return out;
-}
-
-/** A value as Python's `str()` prints it (DVC's tables): `0.1`, `1e-05`, `True`, `[1, 2]`. */
-export function pythonStr(value: unknown): string {
-  if (value === null || value === undefined) return 'None';
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number')
-    return Number.isInteger(value) && !Object.is(value, -0) && Math.abs(value) < 1e16
-      ? String(value)
-      : pythonFloatRepr(value);
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
-  if (typeof value === 'object')
-    return `{${Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`)
-      .join(', ')}}`;
-  return String(value);
-}
-
-function pythonRepr(value: unknown): string {
-  return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : pythonStr(value);
 }
 
 /** Rounds a float as Python's `round(x, digits)` for display; ints stay ints. */

@@ -7,6 +7,7 @@
  * No I/O: the caller reads the files `vars` and `params.yaml` name, parses them (params/ does
  * that) and passes their values in `files`, keyed by path relative to the dvc.yaml directory.
  */
+import { CairnError } from '../errors/cairn-error.ts';
 import { ParseError } from '../errors/parse-error.ts';
 import { failWith, ok, type Result } from '../errors/result.ts';
 import { getParam } from '../params/params-file.ts';
@@ -91,12 +92,9 @@ interface Scope {
   root: string;
 }
 
-class ExpandError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'interpolation' | 'unsafe_path' | 'too_many_stages' = 'interpolation',
-  ) {
-    super(message);
+class ExpandError extends CairnError<'interpolation' | 'unsafe_path' | 'too_many_stages'> {
+  constructor(message: string, code: ExpandError['code'] = 'interpolation') {
+    super(code, message);
   }
 }
 

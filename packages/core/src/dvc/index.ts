@@ -12,3 +12,4 @@ export { InterpolationError, interpolateString, interpolateValue } from './inter
 export * from './lock-builder.ts';
 export { dirnameOf, isSameOrInside, joinPath, normalizePath } from './posix-path.ts';
 export * from './repo-path.ts';
+export { type KeyPath, schemaError } from './schema-error.ts';

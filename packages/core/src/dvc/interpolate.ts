@@ -4,12 +4,16 @@
  * inside a longer string values are written as text, and in `cmd` a mapping unpacks to
  * `--key value` arguments and a list to space-separated words. `\${` stays literal.
  */
+import { CairnError } from '../errors/cairn-error.ts';
 import { isRecord, setOwn } from './schema-error.ts';
 
 export type Context = Record<string, unknown>;
 
-export class InterpolationError extends Error {
+export class InterpolationError extends CairnError<'interpolation'> {
   override readonly name = 'InterpolationError';
+  constructor(message: string) {
+    super('interpolation', message);
+  }
 }
 
 const EXPR = /(\\)?\$\{([^{}]*)\}/g;

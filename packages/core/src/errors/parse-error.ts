@@ -4,6 +4,8 @@
  * message text. Errors survive a JSON round trip (they cross worker and network boundaries).
  */
 
+import { CairnError } from './cairn-error.ts';
+
 /** What went wrong while reading a file. Stable: the UI and the CLI switch on these. */
 export type ParseErrorCode =
   | 'yaml_syntax'
@@ -36,22 +38,25 @@ export interface ParseErrorData {
   path?: string;
 }
 
+/** Where in a file an error is, as ParseError's `data`. */
+export type ParseLocation = Omit<ParseErrorData, 'code' | 'message'>;
+
 /** A file could not be read as the format it claims to be. */
-export class ParseError extends Error {
+export class ParseError extends CairnError<ParseErrorCode, ParseLocation> {
   override readonly name = 'ParseError';
-  readonly code: ParseErrorCode;
   readonly file?: string;
   readonly line?: number;
   readonly column?: number;
   readonly path?: string;
 
   constructor(data: ParseErrorData) {
-    super(data.message);
-    this.code = data.code;
-    if (data.file !== undefined) this.file = data.file;
-    if (data.line !== undefined) this.line = data.line;
-    if (data.column !== undefined) this.column = data.column;
-    if (data.path !== undefined) this.path = data.path;
+    const location: ParseLocation = {};
+    if (data.file !== undefined) location.file = data.file;
+    if (data.line !== undefined) location.line = data.line;
+    if (data.column !== undefined) location.column = data.column;
+    if (data.path !== undefined) location.path = data.path;
+    super(data.code, data.message, location);
+    Object.assign(this, location);
   }
 
   /** `file:line:column: message`, the form editors and compilers use. */
@@ -60,22 +65,18 @@ export class ParseError extends Error {
     return where ? `${where}: ${this.message}` : this.message;
   }
 
-  toJSON(): ParseErrorData & { name: 'ParseError' } {
-    const out: ParseErrorData & { name: 'ParseError' } = { name: 'ParseError', code: this.code, message: this.message };
-    if (this.file !== undefined) out.file = this.file;
-    if (this.line !== undefined) out.line = this.line;
-    if (this.column !== undefined) out.column = this.column;
-    if (this.path !== undefined) out.path = this.path;
-    return out;
+  /** The flat form parsers have always sent (file, line, … at the top), plus the base's `data`. */
+  override toJSON(): ParseErrorData & { name: 'ParseError'; data: ParseLocation } {
+    return { name: 'ParseError', code: this.code, message: this.message, ...this.data, data: this.data };
   }
 
-  static fromJSON(data: ParseErrorData): ParseError {
-    return new ParseError(data);
+  static override fromJSON(data: ParseErrorData): ParseError {
+    return new ParseError({ ...(data as { data?: ParseLocation }).data, ...data });
   }
 
   /** The same error, said about another file (parsers of embedded text learn the file late). */
   withFile(file: string | undefined): ParseError {
     if (file === undefined || this.file !== undefined) return this;
-    return new ParseError({ ...this.toJSON(), file });
+    return new ParseError({ code: this.code, message: this.message, ...this.data, file });
   }
 }

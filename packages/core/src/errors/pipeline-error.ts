@@ -1,3 +1,5 @@
+import { CairnError } from './cairn-error.ts';
+
 /** Why a set of stages does not form a pipeline DVC would run. */
 export type PipelineErrorCode = 'cycle' | 'duplicate_output' | 'overlapping_outputs' | 'unknown_stage';
 
@@ -11,24 +13,22 @@ export interface PipelineErrorData {
 }
 
 /** The stage graph is not a DAG, or two stages claim the same output. */
-export class PipelineError extends Error {
+export class PipelineError extends CairnError<PipelineErrorCode, Pick<PipelineErrorData, 'stages' | 'paths'>> {
   override readonly name = 'PipelineError';
-  readonly code: PipelineErrorCode;
   readonly stages: string[];
   readonly paths: string[];
 
   constructor(data: PipelineErrorData) {
-    super(data.message);
-    this.code = data.code;
+    super(data.code, data.message, { stages: data.stages, paths: data.paths });
     this.stages = data.stages;
     this.paths = data.paths;
   }
 
-  toJSON(): PipelineErrorData & { name: 'PipelineError' } {
-    return { name: 'PipelineError', code: this.code, message: this.message, stages: this.stages, paths: this.paths };
+  override toJSON() {
+    return { ...super.toJSON(), name: 'PipelineError' as const, stages: this.stages, paths: this.paths };
   }
 
-  static fromJSON(data: PipelineErrorData): PipelineError {
+  static override fromJSON(data: PipelineErrorData): PipelineError {
     return new PipelineError(data);
   }
 }

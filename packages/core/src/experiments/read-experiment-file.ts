@@ -10,9 +10,9 @@ import { ParseError } from '../errors/parse-error.ts';
 import { fail, ok, type Result } from '../errors/result.ts';
 import { paramsFormatOf, parseParams } from '../params/params-file.ts';
 import type { MetricPoint } from '../runs/run.ts';
+import { parseSimpleYamlMap } from '../yaml/simple-yaml.ts';
 import { parseDagsHubMetricsCsv } from './dagshub-metrics.ts';
 import { flattenMetrics, flattenParamsAsText } from './flatten.ts';
-import { parseSimpleYamlMap } from './simple-yaml.ts';
 
 const decoder = new TextDecoder('utf-8');
 

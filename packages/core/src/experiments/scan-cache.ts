@@ -5,9 +5,10 @@
  * (and overwritten). The app keeps entries in its experiments Dexie database; a reload then
  * reads only commits it has not seen.
  */
+
+import type { GitCommitInfo } from '../git/git-reader.ts';
 import type { MetricPoint } from '../runs/run.ts';
 import type { ExperimentProblem } from './git-experiment.ts';
-import type { GitCommitInfo } from './git-reader.ts';
 
 /** Bump whenever what the scanner derives from a commit changes (parsing, naming, signatures). */
 export const SCAN_FORMAT_VERSION = 6;

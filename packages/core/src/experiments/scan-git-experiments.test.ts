@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../dvc/fixtures.ts';
-import { MemoryGit } from './memory-git.test-support.ts';
+import { MemoryGit } from '../git/memory-git.test-support.ts';
 import { SCAN_FORMAT_VERSION, type ScanCache, type ScanCacheEntry } from './scan-cache.ts';
 import { GitExperimentScanner } from './scan-git-experiments.ts';
 

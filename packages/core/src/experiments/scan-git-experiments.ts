@@ -19,6 +19,8 @@
 import { parseDvcLock } from '../dvc/dvc-lock.ts';
 import { dirnameOf, joinPath } from '../dvc/posix-path.ts';
 import type { ParseError } from '../errors/parse-error.ts';
+import type { GitCommitInfo, GitReader, GitRef } from '../git/git-reader.ts';
+import { type FileOids, TreeIndex } from '../git/tree-index.ts';
 import { latestMetrics, type MetricPoint, type Run, summarizeMetrics } from '../runs/run.ts';
 import {
   cachedOutHolding,
@@ -33,7 +35,6 @@ import {
   type GitExperiment,
   type MetricsState,
 } from './git-experiment.ts';
-import type { GitCommitInfo, GitReader, GitRef } from './git-reader.ts';
 import {
   decodeText,
   type MetricsFileSource,
@@ -42,7 +43,6 @@ import {
   readParamsFile,
 } from './read-experiment-file.ts';
 import { type CommitAnalysis, SCAN_FORMAT_VERSION, type ScanCache, type ScanCacheEntry } from './scan-cache.ts';
-import { type FileOids, TreeIndex } from './tree-index.ts';
 
 export interface ScanOptions {
   /** Stop after this many commits per scan (newest first); undefined = all. */

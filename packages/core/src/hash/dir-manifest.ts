@@ -6,6 +6,7 @@
  * the literal suffix `.dir`. Manifests read from a cache may carry more keys (size, isexec):
  * they are read, never hashed.
  */
+import { MD5_HEX } from '../cache/object-path.ts';
 import { fail, ok, type Result } from '../errors/result.ts';
 import type { Md5Factory } from './md5.ts';
 import { compareCodePoints, pythonJsonDumps } from './python-json.ts';
@@ -30,8 +31,6 @@ export interface DirHash {
   /** Sum of file sizes when every entry has one. */
   size?: number;
 }
-
-const MD5_HEX = /^[0-9a-f]{32}$/;
 
 /** Why a relpath cannot be a file inside a tracked directory, or undefined if it can. */
 export function relpathProblem(relpath: string): string | undefined {

@@ -4,6 +4,8 @@
  * round trip (the server sends it inside MLflow's INVALID_PARAMETER_VALUE body).
  */
 
+import { CairnError } from '../errors/cairn-error.ts';
+
 export type FilterErrorCode =
   | 'unexpected_character'
   | 'unterminated_string'
@@ -26,17 +28,16 @@ export interface FilterErrorData {
   column: number;
 }
 
-export class FilterError extends Error {
+export class FilterError extends CairnError<FilterErrorCode, Omit<FilterErrorData, 'code' | 'message'>> {
   override readonly name = 'FilterError';
-  readonly code: FilterErrorCode;
   readonly offset: number;
   readonly length: number;
   readonly line: number;
   readonly column: number;
 
   constructor(data: FilterErrorData) {
-    super(data.message);
-    this.code = data.code;
+    const { offset, length, line, column } = data;
+    super(data.code, data.message, { offset, length, line, column });
     this.offset = data.offset;
     this.length = data.length;
     this.line = data.line;
@@ -48,19 +49,12 @@ export class FilterError extends Error {
     return `line ${this.line}, column ${this.column}: ${this.message}`;
   }
 
-  toJSON(): FilterErrorData & { name: 'FilterError' } {
-    return {
-      name: 'FilterError',
-      code: this.code,
-      message: this.message,
-      offset: this.offset,
-      length: this.length,
-      line: this.line,
-      column: this.column,
-    };
+  /** Flat (offset, line, … at the top, as MLflow clients have read it) plus the base's `data`. */
+  override toJSON() {
+    return { ...super.toJSON(), name: 'FilterError' as const, ...this.data };
   }
 
-  static fromJSON(data: FilterErrorData): FilterError {
+  static override fromJSON(data: FilterErrorData): FilterError {
     return new FilterError(data);
   }
 }

@@ -1,2 +1,3 @@
 export * from './load-yaml.ts';
+export * from './simple-yaml.ts';
 export * from './yaml-edit.ts';

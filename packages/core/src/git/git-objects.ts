@@ -9,6 +9,7 @@
  * Formats: gitformat-pack(5) (idx v2, pack entry headers, delta copy/insert opcodes) and
  * gitformat-loose / git-cat-file (`<type> <size>\0<content>`).
  */
+import { CairnError } from '../errors/cairn-error.ts';
 import type { GitCommitInfo, GitPerson, GitTreeEntry } from './git-reader.ts';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
@@ -30,9 +31,11 @@ export interface GitObjectFiles {
 }
 
 /** A malformed pack, index or object: the store is damaged (or not one we can read). */
-export class GitObjectError extends Error {
+export class GitObjectError extends CairnError<'git_object'> {
   override readonly name = 'GitObjectError';
-  readonly code = 'git_object' as const;
+  constructor(message: string) {
+    super('git_object', message);
+  }
 }
 
 const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
@@ -379,7 +382,7 @@ class TreeEntryView implements GitTreeEntry {
   private hex: string | undefined;
 
   constructor(
-    readonly path: string,
+    readonly name: string,
     readonly type: 'blob' | 'tree' | 'commit',
     private readonly bytes: Uint8Array,
     private readonly start: number,
@@ -399,7 +402,7 @@ class TreeEntryView implements GitTreeEntry {
   }
 
   toJSON(): GitTreeEntry {
-    return { path: this.path, mode: this.mode, type: this.type, oid: this.oid };
+    return { name: this.name, mode: this.mode, type: this.type, oid: this.oid };
   }
 }
 
@@ -415,16 +418,16 @@ export function parseTree(content: Uint8Array): GitTreeEntry[] {
     const c0 = content[i] as number;
     const type = space - i === 5 && c0 === 0x34 ? 'tree' : c0 === 0x31 && content[i + 1] === 0x36 ? 'commit' : 'blob';
     // Names are nearly always ASCII: build those directly (a TextDecoder call per entry costs more).
-    let path = '';
+    let name = '';
     for (let k = space + 1; k < nul; k++) {
       const c = content[k] as number;
       if (c >= 0x80) {
-        path = utf8.decode(content.subarray(space + 1, nul));
+        name = utf8.decode(content.subarray(space + 1, nul));
         break;
       }
-      path += String.fromCharCode(c);
+      name += String.fromCharCode(c);
     }
-    out.push(new TreeEntryView(path, type, content, i, space, nul + 1));
+    out.push(new TreeEntryView(name, type, content, i, space, nul + 1));
     i = nul + 21;
   }
   return out;

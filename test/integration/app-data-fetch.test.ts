@@ -1,12 +1,13 @@
+import '../../app/src/test-setup.ts';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/support/server.ts';
-import { objectId } from '../storage/blob-store.ts';
-import { makeDb } from '../storage/db.ts';
-import { DexieBlobStore } from '../storage/dexie-blob-store.ts';
-import { DataFetchError, downloadObject } from './data-fetch.ts';
+import { DataFetchError, downloadObject } from '../../app/src/files/data-fetch.ts';
+import { objectId } from '../../app/src/storage/blob-store.ts';
+import { makeDb } from '../../app/src/storage/db.ts';
+import { DexieBlobStore } from '../../app/src/storage/dexie-blob-store.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * Fetching data objects from the real server into the real Dexie cache (fake-indexeddb): a
@@ -15,8 +16,6 @@ import { DataFetchError, downloadObject } from './data-fetch.ts';
  * bytes that do not hash to their name are never kept.
  */
 const TOKEN = 'cairn_test_admin_token_fetch_001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-fetch';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
 const AUTH = { Authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}` };
 
 let server: TestServer;
@@ -37,7 +36,7 @@ async function upload(remotePath: string, body: Buffer): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-fetch', CAIRN_ADMIN_TOKEN: TOKEN });
   const created = await fetch(`${server.url}/api/v1/repos`, {
     method: 'POST',
     headers: { ...AUTH, 'Content-Type': 'application/json' },
@@ -75,7 +74,7 @@ describe('fetching data objects', () => {
     try {
       const error = await downloadObject(remote, store, 'md5', md5hex(crlf)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DataFetchError);
-      expect((error as DataFetchError).code).toBe('DATA_CORRUPT');
+      expect((error as DataFetchError).code).toBe('data_corrupt');
     } finally {
       fs.writeFileSync(file, original);
     }
@@ -86,6 +85,6 @@ describe('fetching data objects', () => {
   it('says when the server does not have the object', async () => {
     const store = new DexieBlobStore(makeDb('fetch-test-3'));
     const error = await downloadObject(remote, store, 'md5', md5hex('never pushed')).catch((e: unknown) => e);
-    expect((error as DataFetchError).code).toBe('DATA_NOT_ON_SERVER');
+    expect((error as DataFetchError).code).toBe('data_not_on_server');
   });
 });

@@ -48,13 +48,13 @@ describe('git object formats', () => {
       ...enc.encode('100644 café.txt\0'),
       ...id,
     ]);
-    const entries = parseTree(tree).map((e) => ({ path: e.path, mode: e.mode, type: e.type, oid: e.oid }));
+    const entries = parseTree(tree).map((e) => ({ name: e.name, mode: e.mode, type: e.type, oid: e.oid }));
     const hex = '000102030405060708090a0b0c0d0e0f10111213';
     expect(entries).toEqual([
-      { path: 'params.yml', mode: '100644', type: 'blob', oid: hex },
-      { path: 'src', mode: '040000', type: 'tree', oid: hex },
-      { path: 'vendor', mode: '160000', type: 'commit', oid: hex },
-      { path: 'café.txt', mode: '100644', type: 'blob', oid: hex },
+      { name: 'params.yml', mode: '100644', type: 'blob', oid: hex },
+      { name: 'src', mode: '040000', type: 'tree', oid: hex },
+      { name: 'vendor', mode: '160000', type: 'commit', oid: hex },
+      { name: 'café.txt', mode: '100644', type: 'blob', oid: hex },
     ]);
     const commit = parseCommit(
       'c'.repeat(40),

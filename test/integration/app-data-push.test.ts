@@ -1,13 +1,14 @@
+import '../../app/src/test-setup.ts';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/support/server.ts';
-import { CHUNK_BYTES } from '../storage/blob-store.ts';
-import { makeDb } from '../storage/db.ts';
-import { DexieBlobStore } from '../storage/dexie-blob-store.ts';
-import { type DataPushProgress, type DvcRemote, missingOnServer, pushObjects } from './data-push.ts';
-import { type ReferencedObject, referencedObject, remotePathOf } from './referenced-objects.ts';
+import { CHUNK_BYTES } from '../../app/src/storage/blob-store.ts';
+import { makeDb } from '../../app/src/storage/db.ts';
+import { DexieBlobStore } from '../../app/src/storage/dexie-blob-store.ts';
+import { type DataPushProgress, type DvcRemote, missingOnServer, pushObjects } from '../../app/src/sync/data-push.ts';
+import { type ReferencedObject, referencedObject, remotePathOf } from '../../app/src/sync/referenced-objects.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * Data push against the real server (127.0.0.1, temporary data folder) from the real Dexie data
@@ -16,8 +17,6 @@ import { type ReferencedObject, referencedObject, remotePathOf } from './referen
  * paths with their own bytes.
  */
 const TOKEN = 'cairn_test_admin_token_push_0001';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-push';
-process.env.CAIRN_ADMIN_TOKEN = TOKEN;
 const AUTH = { Authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}` };
 
 let server: TestServer;
@@ -57,7 +56,7 @@ async function download(remote: DvcRemote, o: ReferencedObject): Promise<Buffer>
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'admin-password-push', CAIRN_ADMIN_TOKEN: TOKEN });
 });
 afterAll(() => server?.stop());
 

@@ -31,7 +31,7 @@ export class MemoryGit implements GitReader {
       if (slash < 0) {
         const oid = this.idOf(`blob\0${text}`);
         this.blobs.set(oid, new TextEncoder().encode(text));
-        here.push({ path, mode: '100644', type: 'blob', oid });
+        here.push({ name: path, mode: '100644', type: 'blob', oid });
       } else {
         const d = path.slice(0, slash);
         const sub = dirs.get(d) ?? {};
@@ -39,8 +39,8 @@ export class MemoryGit implements GitReader {
         dirs.set(d, sub);
       }
     }
-    for (const [d, sub] of dirs) here.push({ path: d, mode: '040000', type: 'tree', oid: this.writeTree(sub) });
-    here.sort((a, b) => (a.path < b.path ? -1 : 1));
+    for (const [d, sub] of dirs) here.push({ name: d, mode: '040000', type: 'tree', oid: this.writeTree(sub) });
+    here.sort((a, b) => (a.name < b.name ? -1 : 1));
     const oid = this.idOf(`tree\0${JSON.stringify(here)}`);
     this.trees.set(oid, here);
     return oid;

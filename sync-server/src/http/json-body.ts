@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { AccountsError } from './errors.ts';
+import { HttpError } from './http-error.ts';
 
 /**
  * Reads a JSON request body of at most `maxBytes`. Untrusted until the caller validates it, so
@@ -9,7 +9,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes) {
     req.resume();
-    throw new AccountsError('payload_too_large', 413, `The JSON body is larger than ${maxBytes} bytes.`);
+    throw new HttpError('payload_too_large', 413, `The JSON body is larger than ${maxBytes} bytes.`);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -17,16 +17,16 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     size += chunk.length;
     if (size > maxBytes) {
       req.resume();
-      throw new AccountsError('payload_too_large', 413, `The JSON body is larger than ${maxBytes} bytes.`);
+      throw new HttpError('payload_too_large', 413, `The JSON body is larger than ${maxBytes} bytes.`);
     }
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw new AccountsError('bad_request', 400, 'The request needs a JSON body.');
+  if (text.trim() === '') throw new HttpError('bad_request', 400, 'The request needs a JSON body.');
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new AccountsError('malformed_json', 400, `The body is not valid JSON: ${(err as Error).message}`, {
+    throw new HttpError('malformed_json', 400, `The body is not valid JSON: ${(err as Error).message}`, {
       reason: 'malformed_json',
     });
   }

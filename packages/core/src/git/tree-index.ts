@@ -5,7 +5,7 @@
  * another commit or branch costs nothing.
  */
 
-import { isExperimentFileName } from './experiment-file-names.ts';
+import { isExperimentFileName } from '../experiments/experiment-file-names.ts';
 import type { GitReader, GitTreeEntry } from './git-reader.ts';
 
 /** Repository-relative POSIX path → blob oid. */
@@ -61,19 +61,19 @@ export class TreeIndex {
 
   private async collectAgainst(treeOid: string, baseOid: string, baseFiles: FileOids): Promise<FileOids> {
     const [entries, baseEntries] = await Promise.all([this.git.readTree(treeOid), this.readTree(baseOid)]);
-    const base = new Map(baseEntries.map((e) => [e.path, e]));
+    const base = new Map(baseEntries.map((e) => [e.name, e]));
     const out = new Map<string, string>();
     const subtrees = entries.filter((e) => e.type === 'tree');
-    for (const e of entries) if (e.type === 'blob' && isExperimentFileName(e.path)) out.set(e.path, e.oid);
+    for (const e of entries) if (e.type === 'blob' && isExperimentFileName(e.name)) out.set(e.name, e.oid);
     const below = await Promise.all(
       subtrees.map((e) => {
-        const b = base.get(e.path);
+        const b = base.get(e.name);
         if (b?.type !== 'tree') return this.experimentFiles(e.oid);
-        return this.experimentFilesAgainst(e.oid, b.oid, filesUnder(baseFiles, e.path));
+        return this.experimentFilesAgainst(e.oid, b.oid, filesUnder(baseFiles, e.name));
       }),
     );
     subtrees.forEach((e, i) => {
-      for (const [p, oid] of below[i] as FileOids) out.set(`${e.path}/${p}`, oid);
+      for (const [p, oid] of below[i] as FileOids) out.set(`${e.name}/${p}`, oid);
     });
     return out;
   }
@@ -82,10 +82,10 @@ export class TreeIndex {
     const entries = await this.git.readTree(treeOid);
     const out = new Map<string, string>();
     const subtrees = entries.filter((e) => e.type === 'tree');
-    for (const e of entries) if (e.type === 'blob' && isExperimentFileName(e.path)) out.set(e.path, e.oid);
+    for (const e of entries) if (e.type === 'blob' && isExperimentFileName(e.name)) out.set(e.name, e.oid);
     const below = await Promise.all(subtrees.map((e) => this.experimentFiles(e.oid)));
     subtrees.forEach((e, i) => {
-      for (const [p, oid] of below[i] as FileOids) out.set(`${e.path}/${p}`, oid);
+      for (const [p, oid] of below[i] as FileOids) out.set(`${e.name}/${p}`, oid);
     });
     return out;
   }
@@ -95,7 +95,7 @@ export class TreeIndex {
     const parts = path.split('/').filter((p) => p !== '' && p !== '.');
     let oid = treeOid;
     for (const [i, part] of parts.entries()) {
-      const entry = (await this.readTree(oid)).find((e) => e.path === part);
+      const entry = (await this.readTree(oid)).find((e) => e.name === part);
       if (!entry) return null;
       if (i === parts.length - 1) return entry.type === 'blob' ? entry.oid : null;
       if (entry.type !== 'tree') return null;

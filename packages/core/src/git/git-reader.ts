@@ -4,9 +4,13 @@
  * Every object is immutable, which is what makes caching by object id safe.
  */
 
+/**
+ * One entry of a git tree: its `name` within the tree (one path component). Everywhere in Cairn
+ * `name` is that component and `path` a path from the repository root (the app's tree entries
+ * add one: app/src/git/read-context.ts).
+ */
 export interface GitTreeEntry {
-  /** The entry's name within its tree (one path component). */
-  path: string;
+  name: string;
   mode: string;
   type: 'blob' | 'tree' | 'commit';
   oid: string;

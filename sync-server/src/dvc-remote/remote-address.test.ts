@@ -1,32 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseObjectName, parseRemoteAddress } from './object-path.ts';
 import { parseRange } from './range.ts';
+import { parseRemoteAddress } from './remote-address.ts';
 
+// Object paths (parseObjectName) are core's and tested in packages/core/src/cache/object-path.test.ts.
 describe('DVC remote paths', () => {
-  it('reads both layouts and .dir objects', () => {
+  it('reads the remote address', () => {
     const h = '0123456789abcdef0123456789abcdef';
-    expect(parseObjectName(`files/md5/01/${h.slice(2)}`)).toEqual({ md5: h, isDir: false, oid: h, layout: 'dvc3' });
-    expect(parseObjectName(`01/${h.slice(2)}.dir`)).toEqual({ md5: h, isDir: true, oid: `${h}.dir`, layout: 'dvc2' });
     expect(parseRemoteAddress(`/demo/seg.dvc/files/md5/01/${h.slice(2)}`)).toEqual({
       owner: 'demo',
       repo: 'seg',
       rest: `files/md5/01/${h.slice(2)}`,
     });
     expect(parseRemoteAddress('/demo/seg/files')).toBeNull();
-  });
-
-  it('never accepts a name that is not exactly 32 lowercase hex (fuzzed)', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 80 }), (rest) => {
-        const o = parseObjectName(rest);
-        if (o) {
-          expect(o.md5).toMatch(/^[0-9a-f]{32}$/);
-          expect(rest.endsWith(o.md5.slice(2)) || rest.endsWith(`${o.md5.slice(2)}.dir`)).toBe(true);
-        }
-      }),
-      { numRuns: 10_000 },
-    );
   });
 });
 

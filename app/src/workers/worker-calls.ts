@@ -1,16 +1,21 @@
 /**
  * Request/response over one worker shared by the tab: each request carries an `id` and the worker
  * answers with the same `id`. The worker is started on the first call (by `start`, which must hold
- * the literal `new Worker(new URL(...), ...)` so the bundler finds it) and kept. With `crashed`,
- * a worker that fails to load or crashes answers what waits with `crashed(id, message)` and the
- * next call starts a new one; without it, a crash is left to the browser.
+ * the literal `new Worker(new URL(...), ...)` so the bundler finds it) and kept. A worker that
+ * fails to load or crashes answers what waits with `crashed(id, message)` (worker-death.ts) and
+ * the next call starts a new one: no caller waits forever.
  *
- *   const call = workerCalls<Req, Res>(() => new Worker(new URL('./x.worker.ts', import.meta.url), { type: 'module' }));
+ *   const call = workerCalls<Req, Res>(
+ *     () => new Worker(new URL('./x.worker.ts', import.meta.url), { type: 'module' }),
+ *     (id, message) => ({ id, ok: false, message }),
+ *   );
  *   const reply = await call({ id: 1, ... }, transfer);
  */
+import { whenWorkerDies } from './worker-death.ts';
+
 export function workerCalls<Req extends { id: number }, Res extends { id: number }>(
   start: () => Worker,
-  crashed?: (id: number, message: string) => Res,
+  crashed: (id: number, message: string) => Res,
 ): (req: Req, transfer?: Transferable[]) => Promise<Res> {
   let worker: Worker | null = null;
   const waiting = new Map<number, (r: Res) => void>();
@@ -21,16 +26,11 @@ export function workerCalls<Req extends { id: number }, Res extends { id: number
       waiting.get(e.data.id)?.(e.data);
       waiting.delete(e.data.id);
     };
-    if (crashed) {
-      w.onerror = (e: ErrorEvent) => {
-        e.preventDefault();
-        const message = e.message || 'it could not start';
-        for (const [id, resolve] of waiting) resolve(crashed(id, message));
-        waiting.clear();
-        w.terminate();
-        if (worker === w) worker = null;
-      };
-    }
+    whenWorkerDies(w, (message) => {
+      for (const [id, resolve] of waiting) resolve(crashed(id, message));
+      waiting.clear();
+      if (worker === w) worker = null;
+    });
     worker = w;
     return w;
   };

@@ -1,0 +1,31 @@
+import { makeAuditLog } from './audit/audit-log.ts';
+import { makeAccess } from './auth/access.ts';
+import { makeSignInLimits, signInLimitSettingsFromEnv } from './auth/sign-in-limits.ts';
+import { makeBlobStores } from './blobs/shared-store.ts';
+import { settingsFromEnv } from './config.ts';
+import type { ServerContext, Services } from './context.ts';
+import { makeMlflowStores } from './mlflow/feature.ts';
+import { makeImporter } from './repos/import.ts';
+import { makeRepoStore } from './repos/store.ts';
+
+/**
+ * The shared parts of a server (context.ts `Services`), each built once: the composition root
+ * (cairn.ts) calls this once per server; tests of a feature call it for their own context.
+ * Each store makes the tables it reads.
+ */
+export function makeServices(ctx: ServerContext): Services {
+  const repos = makeRepoStore(ctx.db);
+  const signInLimits = makeSignInLimits(signInLimitSettingsFromEnv(ctx.config.env));
+  const audit = makeAuditLog(ctx.db);
+  return {
+    ctx,
+    settings: settingsFromEnv(ctx.config.env),
+    repos,
+    signInLimits,
+    audit,
+    access: makeAccess(ctx, { repos, signInLimits, audit }),
+    ...makeBlobStores(ctx.config.dataDir),
+    importer: makeImporter(ctx),
+    mlflow: makeMlflowStores(ctx.db),
+  };
+}
