@@ -53,7 +53,7 @@ function treeSource(files: Record<string, string>, manifests: Record<string, Man
     readPath: async (path) => {
       if (files[path] !== undefined) return { type: 'blob', oid: path, path, mode: '100644' };
       const entries = entriesOf(path);
-      if (!entries.length) throw Object.assign(new Error(`no ${path}`), { code: 'PATH_NOT_FOUND' });
+      if (!entries.length) throw Object.assign(new Error(`no ${path}`), { code: 'path_not_found' });
       return { type: 'tree', oid: path, path, entries };
     },
     readText: async (oid) => files[oid] ?? '',
@@ -117,8 +117,8 @@ describe('pipeline outputs from dvc.lock in the tree', () => {
     const run = await resolveBrowsePath(source, 'outputs/run1');
     expect(run.kind === 'folder' && run.entries.map((e) => e.path)).toEqual(['outputs/run1/weights.bin']);
     expect(await resolveBrowsePath(source, 'outputs/run1/weights.bin')).toMatchObject({ kind: 'dvc-file', size: 5 });
-    await expect(resolveBrowsePath(source, 'outputs/run2')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
-    await expect(resolveBrowsePath(source, 'metrics.json')).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
+    await expect(resolveBrowsePath(source, 'outputs/run2')).rejects.toMatchObject({ code: 'path_not_found' });
+    await expect(resolveBrowsePath(source, 'metrics.json')).rejects.toMatchObject({ code: 'path_not_found' });
   });
 
   it('warns, rather than failing the folder, when dvc.lock cannot be read', async () => {
