@@ -3,6 +3,8 @@ import type { Feature } from '../cairn.ts';
 import type { ServerContext } from '../context.ts';
 import { makeArtifactStore } from './artifact-store.ts';
 import { makeExperimentStore } from './experiments-store.ts';
+import { makeRegistryEndpoints } from './registry/endpoints.ts';
+import { makeRegistryStore } from './registry/store.ts';
 import { type Authorize, makeMlflowRoute } from './route.ts';
 import { makeRunStore } from './runs-store.ts';
 import { migrateMlflow } from './schema.ts';
@@ -49,6 +51,7 @@ export function mlflowFeature(ctx: ServerContext): Feature {
         authorize: makeAuthorize(ctx),
         log: ctx.log,
         maxArtifactBytes: MAX_ARTIFACT_BYTES,
+        registry: makeRegistryEndpoints(makeRegistryStore(ctx.db), runs),
       }),
     ],
   };
