@@ -19,6 +19,11 @@ const ExperimentsPage = lazy(() => import('./experiments/ExperimentsPage.tsx'));
 const ComparePage = lazy(() => import('./experiments/ComparePage.tsx'));
 const RunPage = lazy(() => import('./experiments/RunPage.tsx'));
 const PipelinePage = lazy(() => import('./pipeline/PipelinePage.tsx'));
+const ModelsPage = lazy(() => import('./models/ModelsPage.tsx'));
+const ModelPage = lazy(() => import('./models/ModelPage.tsx'));
+const VersionPage = lazy(() => import('./models/VersionPage.tsx'));
+const DataPage = lazy(() => import('./data-tab/DataPage.tsx'));
+const NotebooksPage = lazy(() => import('./notebooks/NotebooksPage.tsx'));
 
 export function App() {
   return (
@@ -36,6 +41,11 @@ export function App() {
         <Route path="/experiments/compare" component={ComparePage} />
         <Route path="/experiments/runs/:runId" component={RunPage} />
         <Route path={['/pipeline', '/pipeline/*rest']} component={PipelinePage} />
+        <Route path="/models" component={ModelsPage} />
+        <Route path="/models/:name" component={ModelPage} />
+        <Route path="/models/:name/versions/:version" component={VersionPage} />
+        <Route path="/data" component={DataPage} />
+        <Route path="/notebooks" component={NotebooksPage} />
         <Route path="/*rest" />
       </Route>
       <Route path="*404" component={NotFoundPage} />
