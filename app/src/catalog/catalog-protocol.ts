@@ -23,6 +23,8 @@ export interface DatasetEntry {
   /** Stages whose deps name it (or a folder above it). */
   usedBy: string[];
   md5: string | null;
+  /** False for `cache: false` outputs (metrics, plots kept in git): no DVC object to push. */
+  cached: boolean;
   /** DVC 2 entry (md5-dos2unix hashing, old cache layout). */
   legacy: boolean;
   isDir: boolean;

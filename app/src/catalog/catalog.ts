@@ -27,6 +27,7 @@ function entryOf(
   path: string,
   recordedIn: string,
   stage: string | null,
+  cached: boolean,
 ): Omit<DatasetEntry, 'usedBy' | 'changes'> {
   const md5 = e.md5 ?? null;
   return {
@@ -34,6 +35,7 @@ function entryOf(
     recordedIn,
     stage,
     md5,
+    cached: cached && e.extra.cache !== false,
     legacy: e.hashKind !== 'md5',
     isDir: md5?.endsWith('.dir') ?? false,
     size: e.size ?? null,
@@ -47,7 +49,7 @@ export function datasetsOf(p: Pipeline): DatasetEntry[] {
   for (const { file, dvc } of p.dvcFiles) {
     for (const o of dvc.outs) {
       const path = joinPath(dirOf(file), o.path);
-      out.set(path, { ...entryOf(o, path, file, null), usedBy: [], changes: [] });
+      out.set(path, { ...entryOf(o, path, file, null, true), usedBy: [], changes: [] });
     }
   }
   for (const [stageName, lock] of Object.entries(p.lock.stages)) {
@@ -57,7 +59,10 @@ export function datasetsOf(p: Pipeline): DatasetEntry[] {
     const lockFile = src ? joinPath(src.dir, 'dvc.lock') : 'dvc.lock';
     for (const o of lock.outs) {
       const path = joinPath(base, o.path);
-      out.set(path, { ...entryOf(o, path, lockFile, stageName), usedBy: [], changes: [] });
+      // dvc.yaml says whether DVC caches it (`cache: false` keeps metrics and plots in git).
+      const declared = stage?.outs.find((x) => joinPath(x.path) === joinPath(o.path));
+      const cached = declared ? declared.cache : true;
+      out.set(path, { ...entryOf(o, path, lockFile, stageName, cached), usedBy: [], changes: [] });
     }
   }
   for (const s of p.stages) {

@@ -27,40 +27,51 @@ export function ago(seconds: number): string {
 
 function DeviceCell(props: { d: DatasetEntry; s: DataStatus | undefined }) {
   return (
-    <Show when={props.s} fallback={<span class="cat-sub">—</span>}>
-      {(s) => (
-        <Show
-          when={s().device.manifest && s().device.have >= s().device.total}
-          fallback={
-            <span class="pill" title="Open it in the file browser to fetch it">
-              {s().device.manifest && props.d.isDir ? `${s().device.have} of ${s().device.total} files` : 'not here'}
-            </span>
-          }
-        >
-          <span class="pill ok">on device</span>
-        </Show>
-      )}
+    <Show
+      when={props.d.cached}
+      fallback={
+        <span class="pill" title="cache: false — the file is committed to git">
+          in git
+        </span>
+      }
+    >
+      <Show when={props.s} fallback={<span class="cat-sub">—</span>}>
+        {(s) => (
+          <Show
+            when={s().device.manifest && s().device.have >= s().device.total}
+            fallback={
+              <span class="pill" title="Open it in the file browser to fetch it">
+                {s().device.manifest && props.d.isDir ? `${s().device.have} of ${s().device.total} files` : 'not here'}
+              </span>
+            }
+          >
+            <span class="pill ok">on device</span>
+          </Show>
+        )}
+      </Show>
     </Show>
   );
 }
 
-function RemoteCell(props: { s: DataStatus | undefined }) {
+function RemoteCell(props: { d: DatasetEntry; s: DataStatus | undefined }) {
   return (
-    <Show when={props.s?.remote} fallback={<span class="cat-sub">unknown (offline)</span>}>
-      {(r) => (
-        <span title={`checked ${ago(r().checkedAt / 1000)}`}>
-          <Show
-            when={r().missing === 0}
-            fallback={
-              <span class="pill warn" data-testid="not-pushed">
-                not pushed{r().total > 1 ? ` (${r().missing} of ${r().total})` : ''}
-              </span>
-            }
-          >
-            <span class="pill ok">pushed</span>
-          </Show>
-        </span>
-      )}
+    <Show when={props.d.cached} fallback={<span class="pill">in git</span>}>
+      <Show when={props.s?.remote} fallback={<span class="cat-sub">unknown (offline)</span>}>
+        {(r) => (
+          <span title={`checked ${ago(r().checkedAt / 1000)}`}>
+            <Show
+              when={r().missing === 0}
+              fallback={
+                <span class="pill warn" data-testid="not-pushed">
+                  not pushed{r().total > 1 ? ` (${r().missing} of ${r().total})` : ''}
+                </span>
+              }
+            >
+              <span class="pill ok">pushed</span>
+            </Show>
+          </span>
+        )}
+      </Show>
     </Show>
   );
 }
@@ -83,7 +94,7 @@ export default function DataPage() {
     const all = ready(catalog)?.datasets ?? [];
     return q ? all.filter((d) => d.path.toLowerCase().includes(q)) : all;
   });
-  const dvcBytes = () => (ready(catalog)?.datasets ?? []).reduce((n, d) => n + (d.size ?? 0), 0);
+  const dvcBytes = () => (ready(catalog)?.datasets ?? []).reduce((n, d) => n + (d.cached ? (d.size ?? 0) : 0), 0);
 
   return (
     <div data-testid="data-page">
@@ -175,7 +186,12 @@ export default function DataPage() {
                                 {d.legacy ? ' · DVC 2 hash' : ''}
                               </div>
                             </td>
-                            <td class="num" data-testid="data-size">
+                            <td
+                              class="num"
+                              data-testid="data-size"
+                              data-bytes={d.size ?? ''}
+                              title={d.size === null ? '' : `${d.size} bytes`}
+                            >
                               {d.size === null ? '—' : formatSize(d.size)}
                             </td>
                             <td class="num">{d.isDir ? (d.nfiles ?? '—') : 1}</td>
@@ -198,7 +214,7 @@ export default function DataPage() {
                               <DeviceCell d={d} s={s()} />
                             </td>
                             <td>
-                              <RemoteCell s={s()} />
+                              <RemoteCell d={d} s={s()} />
                             </td>
                             <td class="cat-hide-narrow">
                               <Show when={d.changes[0]} fallback={<span class="cat-sub">—</span>}>

@@ -44,7 +44,7 @@ export async function dataStatus(repo: string, handle: RepoHandle, datasets: Dat
   const result = new Map<string, DataStatus>();
   const objectsOf = new Map<string, ReferencedObject[]>();
   for (const d of datasets) {
-    if (!d.md5) continue;
+    if (!d.md5 || !d.cached) continue;
     const algorithm: HashAlgorithm = d.legacy ? 'md5-dos2unix' : 'md5';
     const object = objectId(algorithm, d.md5);
     const objects = await objectsOfOuts(store, [
