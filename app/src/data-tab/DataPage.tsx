@@ -151,7 +151,7 @@ export default function DataPage() {
               }
             >
               <div class="cat-table-wrap">
-                <table class="cat-table" data-testid="data-table">
+                <table class="cat-table stack" data-testid="data-table">
                   <thead>
                     <tr>
                       <th>Path</th>
@@ -188,32 +188,38 @@ export default function DataPage() {
                             </td>
                             <td
                               class="num"
+                              data-label="Size"
                               data-testid="data-size"
                               data-bytes={d.size ?? ''}
                               title={d.size === null ? '' : `${d.size} bytes`}
                             >
                               {d.size === null ? '—' : formatSize(d.size)}
                             </td>
-                            <td class="num">{d.isDir ? (d.nfiles ?? '—') : 1}</td>
-                            <td>
-                              <Show when={d.stage}>
-                                {(st) => (
-                                  <div>
-                                    made by <A href={`/${repo()}/pipeline?node=${encodeURIComponent(st())}`}>{st()}</A>
-                                  </div>
-                                )}
-                              </Show>
-                              <Show when={d.usedBy.length > 0}>
-                                <div class="cat-sub">used by {d.usedBy.join(', ')}</div>
-                              </Show>
-                              <Show when={!d.stage && d.usedBy.length === 0}>
-                                <span class="cat-sub">—</span>
-                              </Show>
+                            <td class="num" data-label="Files">
+                              {d.isDir ? (d.nfiles ?? '—') : 1}
                             </td>
-                            <td>
+                            <td data-label="Pipeline">
+                              <div>
+                                <Show when={d.stage}>
+                                  {(st) => (
+                                    <div>
+                                      made by{' '}
+                                      <A href={`/${repo()}/pipeline?node=${encodeURIComponent(st())}`}>{st()}</A>
+                                    </div>
+                                  )}
+                                </Show>
+                                <Show when={d.usedBy.length > 0}>
+                                  <div class="cat-sub">used by {d.usedBy.join(', ')}</div>
+                                </Show>
+                                <Show when={!d.stage && d.usedBy.length === 0}>
+                                  <span class="cat-sub">—</span>
+                                </Show>
+                              </div>
+                            </td>
+                            <td data-label="This device">
                               <DeviceCell d={d} s={s()} />
                             </td>
-                            <td>
+                            <td data-label="Remote">
                               <RemoteCell d={d} s={s()} />
                             </td>
                             <td class="cat-hide-narrow">

@@ -14,7 +14,12 @@ export function AliasForm(props: {
   version?: string;
   onChanged: () => void;
 }) {
-  const [alias, setAlias] = createSignal(props.aliases[0]?.alias ?? 'champion');
+  // On a version's page, start from that version's own alias (or a blank one to name).
+  const [alias, setAlias] = createSignal(
+    props.version
+      ? (props.aliases.find((a) => a.version === props.version)?.alias ?? '')
+      : (props.aliases[0]?.alias ?? 'champion'),
+  );
   const [version, setVersion] = createSignal(props.version ?? props.versions[0] ?? '');
   const [message, setMessage] = createSignal<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = createSignal(false);
@@ -57,6 +62,7 @@ export function AliasForm(props: {
           value={alias()}
           onInput={(e) => setAlias(e.currentTarget.value)}
           required
+          placeholder="champion"
           pattern="[\w\-]+"
           size={12}
         />
@@ -73,7 +79,7 @@ export function AliasForm(props: {
         </label>
       </Show>
       <button type="submit" class="button primary" disabled={busy() || !navigator.onLine}>
-        {props.version ? `Point @alias at v${props.version}` : 'Set alias'}
+        {props.version ? `Set alias on v${props.version}` : 'Set alias'}
       </button>
       <button
         type="button"

@@ -111,14 +111,14 @@ export default function ModelPage() {
                 </Show>
               </div>
               <div class="cat-table-wrap">
-                <table class="cat-table" data-testid="versions-table">
+                <table class="cat-table stack" data-testid="versions-table">
                   <thead>
                     <tr>
                       <th />
                       <th>Version</th>
                       <th>Aliases</th>
                       <th>Source run</th>
-                      <For each={metricKeys()}>{(k) => <th class="cat-hide-narrow">{k}</th>}</For>
+                      <For each={metricKeys()}>{(k) => <th>{k}</th>}</For>
                       <th class="cat-hide-narrow">Stage</th>
                       <th class="cat-hide-narrow">Registered</th>
                     </tr>
@@ -149,12 +149,14 @@ export default function ModelPage() {
                                 <strong>Version {v.version}</strong>
                               </A>
                             </td>
-                            <td>
-                              <For each={v.aliases ?? []} fallback={<span class="cat-sub">—</span>}>
-                                {(a) => <span class="pill alias">@{a}</span>}
-                              </For>
+                            <td data-label="Aliases">
+                              <div>
+                                <For each={v.aliases ?? []} fallback={<span class="cat-sub">—</span>}>
+                                  {(a) => <span class="pill alias">@{a}</span>}
+                                </For>
+                              </div>
                             </td>
-                            <td>
+                            <td data-label="Source run">
                               <Show when={v.run_id} fallback={<span class="cat-sub">{v.source}</span>}>
                                 {(id) => (
                                   <A href={`/${repo()}/experiments/runs/${encodeURIComponent(id())}`}>
@@ -165,7 +167,7 @@ export default function ModelPage() {
                             </td>
                             <For each={metricKeys()}>
                               {(k) => (
-                                <td class="num cat-hide-narrow">
+                                <td class="num" data-label={k}>
                                   {run()?.metrics[k] !== undefined ? Number(run()!.metrics[k]!.toPrecision(4)) : '—'}
                                 </td>
                               )}

@@ -57,7 +57,7 @@ export default function ModelsPage() {
           }
         >
           <div class="cat-table-wrap">
-            <table class="cat-table" data-testid="models-table">
+            <table class="cat-table stack" data-testid="models-table">
               <thead>
                 <tr>
                   <th>Model</th>
@@ -81,16 +81,18 @@ export default function ModelsPage() {
                             <div class="cat-sub">{m.description}</div>
                           </Show>
                         </td>
-                        <td>
-                          <For each={m.aliases ?? []} fallback={<span class="cat-sub">—</span>}>
-                            {(a) => (
-                              <A href={versionUrl(repo(), m.name, a.version)} class="pill alias" data-testid="alias">
-                                @{a.alias} → v{a.version}
-                              </A>
-                            )}
-                          </For>
+                        <td data-label="Aliases">
+                          <div>
+                            <For each={m.aliases ?? []} fallback={<span class="cat-sub">—</span>}>
+                              {(a) => (
+                                <A href={versionUrl(repo(), m.name, a.version)} class="pill alias" data-testid="alias">
+                                  @{a.alias} → v{a.version}
+                                </A>
+                              )}
+                            </For>
+                          </div>
                         </td>
-                        <td>
+                        <td data-label="Latest">
                           <Show when={latest()} fallback={<span class="cat-sub">no versions</span>}>
                             {(v) => (
                               <A href={versionUrl(repo(), m.name, v().version)} data-testid="latest-version">
@@ -125,7 +127,7 @@ export default function ModelsPage() {
             fallback={<p class="cat-sub">No model files (.pkl, .onnx, .pt, …) are tracked with DVC at {c().rev}.</p>}
           >
             <div class="cat-table-wrap">
-              <table class="cat-table" data-testid="dvc-models-table">
+              <table class="cat-table stack" data-testid="dvc-models-table">
                 <thead>
                   <tr>
                     <th>File</th>
@@ -144,21 +146,23 @@ export default function ModelsPage() {
                           </A>
                           <div class="cat-sub">{d.recordedIn}</div>
                         </td>
-                        <td class="num">{formatSize(d.size)}</td>
-                        <td>
+                        <td class="num" data-label="Size">
+                          {formatSize(d.size)}
+                        </td>
+                        <td data-label="Made by">
                           <Show when={d.stage} fallback={<span class="cat-sub">dvc add</span>}>
                             {(st) => <A href={`/${repo()}/pipeline?node=${encodeURIComponent(st())}`}>stage {st()}</A>}
                           </Show>
                         </td>
-                        <td>
+                        <td data-label="Commit">
                           <Show when={d.changes[0]} fallback={<span class="cat-sub">—</span>}>
                             {(ch) => (
-                              <>
+                              <span>
                                 <A href={commitUrl(params.owner, params.repo, ch().oid)}>
                                   <code>{ch().oid.slice(0, 7)}</code>
                                 </A>{' '}
                                 <span class="cat-sub">{ch().message.slice(0, 50)}</span>
-                              </>
+                              </span>
                             )}
                           </Show>
                         </td>

@@ -123,6 +123,9 @@ export default function VersionPage() {
                         >
                           {(r) => (
                             <dl class="cat-kv">
+                              <Show when={Object.keys(r().metrics).length > 0}>
+                                <dt class="cat-kv-head">Metrics</dt>
+                              </Show>
                               <For each={Object.entries(r().metrics).sort(([a], [b]) => (a < b ? -1 : 1))}>
                                 {([k, val]) => (
                                   <>
@@ -131,6 +134,9 @@ export default function VersionPage() {
                                   </>
                                 )}
                               </For>
+                              <Show when={Object.keys(r().params).length > 0}>
+                                <dt class="cat-kv-head">Params</dt>
+                              </Show>
                               <For each={Object.entries(r().params).slice(0, 12)}>
                                 {([k, val]) => (
                                   <>
