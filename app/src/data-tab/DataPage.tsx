@@ -160,7 +160,7 @@ export default function DataPage() {
                       <th>Pipeline</th>
                       <th>This device</th>
                       <th>Remote</th>
-                      <th class="cat-hide-narrow">Changed</th>
+                      <th>Changed</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -222,10 +222,10 @@ export default function DataPage() {
                             <td data-label="Remote">
                               <RemoteCell d={d} s={s()} />
                             </td>
-                            <td class="cat-hide-narrow">
+                            <td data-label="Changed">
                               <Show when={d.changes[0]} fallback={<span class="cat-sub">—</span>}>
                                 {(ch) => (
-                                  <>
+                                  <div>
                                     <A href={commitUrl(params.owner, params.repo, ch().oid)} title={ch().message}>
                                       {ch().message.slice(0, 48) || ch().oid.slice(0, 7)}
                                     </A>
@@ -233,7 +233,7 @@ export default function DataPage() {
                                       {ago(ch().time)}
                                       {d.changes.length > 1 ? ` · changed in ${d.changes.length} commits` : ''}
                                     </div>
-                                  </>
+                                  </div>
                                 )}
                               </Show>
                             </td>

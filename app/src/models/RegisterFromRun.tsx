@@ -7,6 +7,7 @@ import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { mlflowCall, modelsDb, RegistryError, syncRegistry, versionUrl } from './registry-store.ts';
+import '../catalog/catalog.css';
 
 export function RegisterFromRun(props: { repo: string; runId: string }) {
   const [snapshot, { refetch }] = createResource(
