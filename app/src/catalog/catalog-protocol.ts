@@ -41,6 +41,8 @@ export interface NotebookEntry {
   cells: number;
   /** A data URL of its first image output (small images only). */
   thumbnail: string | null;
+  /** The first code cell's first lines, shown when there is no image. */
+  preview: string;
   bytes: number;
   /** The last commit that changed it (within the scanned history). */
   lastChange: CommitRef | null;

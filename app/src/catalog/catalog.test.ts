@@ -1,6 +1,6 @@
 import { loadRepoPipeline } from '@cairn/core';
 import { describe, expect, it } from 'vitest';
-import { datasetsOf, isModelFile, joinPath, notebookSummary } from './catalog.ts';
+import { datasetsOf, isModelFile, joinPath, notebookSummary, shortMessage } from './catalog.ts';
 
 const FILES: Record<string, string> = {
   'data/raw.dvc':
@@ -52,6 +52,7 @@ describe('notebookSummary', () => {
       kernel: 'Python 3 (ipykernel)',
       cells: 4,
       thumbnail: 'data:image/png;base64,iVBORw0KGgo=',
+      preview: 'x = 1',
       problem: null,
     });
   });
@@ -69,6 +70,12 @@ describe('paths and model files', () => {
   it('joins and normalises', () => {
     expect(joinPath('', '.', 'a/b', '../c')).toBe('a/c');
     expect(joinPath('sub', 'x.dvc')).toBe('sub/x.dvc');
+  });
+  it('shortens commit subjects at a word', () => {
+    expect(shortMessage('More data: 4,000 objects and 32 images; retrain; notebook: training results', 60)).toBe(
+      'More data: 4,000 objects and 32 images; retrain; notebook…',
+    );
+    expect(shortMessage('short', 60)).toBe('short');
   });
   it('knows model file kinds', () => {
     expect(['m.pkl', 'a/b.ONNX', 'w.pt', 'x.safetensors'].every(isModelFile)).toBe(true);

@@ -112,7 +112,7 @@ const textOf = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v
 
 /** A notebook's summary; a file that is not a notebook gets `problem` instead of throwing. */
 export function notebookSummary(path: string, text: string): Omit<NotebookEntry, 'lastChange'> {
-  const empty = { path, title: null, kernel: null, cells: 0, thumbnail: null, bytes: text.length };
+  const empty = { path, title: null, kernel: null, cells: 0, thumbnail: null, preview: '', bytes: text.length };
   let nb: { cells?: unknown; metadata?: { kernelspec?: { display_name?: unknown; name?: unknown } } };
   try {
     nb = JSON.parse(text);
@@ -123,7 +123,10 @@ export function notebookSummary(path: string, text: string): Omit<NotebookEntry,
     return { ...empty, problem: 'Not an nbformat 4 notebook (no cells list).' };
   let title: string | null = null;
   let thumbnail: string | null = null;
+  let preview = '';
   for (const cell of nb.cells as Array<Record<string, unknown>>) {
+    if (preview === '' && cell?.cell_type === 'code')
+      preview = textOf(cell.source).split('\n').slice(0, 8).join('\n').slice(0, 400);
     if (title === null && cell?.cell_type === 'markdown') {
       const m = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/m.exec(textOf(cell.source));
       if (m) title = m[1]!;
@@ -143,5 +146,13 @@ export function notebookSummary(path: string, text: string): Omit<NotebookEntry,
   }
   const ks = nb.metadata?.kernelspec;
   const kernel = typeof ks?.display_name === 'string' ? ks.display_name : typeof ks?.name === 'string' ? ks.name : null;
-  return { ...empty, title, kernel, cells: nb.cells.length, thumbnail, problem: null };
+  return { ...empty, title, kernel, cells: nb.cells.length, thumbnail, preview, problem: null };
+}
+
+/** A commit subject cut at a word boundary, with an ellipsis when cut. */
+export function shortMessage(message: string, max: number): string {
+  if (message.length <= max) return message;
+  const cut = message.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
 }

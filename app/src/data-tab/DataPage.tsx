@@ -7,6 +7,7 @@
  */
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, For, Show } from 'solid-js';
+import { shortMessage } from '../catalog/catalog.ts';
 import { createCatalog } from '../catalog/catalog-client.ts';
 import type { DatasetEntry } from '../catalog/catalog-protocol.ts';
 import { RepoStatus } from '../files/RepoStatus.tsx';
@@ -227,7 +228,7 @@ export default function DataPage() {
                                 {(ch) => (
                                   <div>
                                     <A href={commitUrl(params.owner, params.repo, ch().oid)} title={ch().message}>
-                                      {ch().message.slice(0, 48) || ch().oid.slice(0, 7)}
+                                      {shortMessage(ch().message, 56) || ch().oid.slice(0, 7)}
                                     </A>
                                     <div class="cat-sub">
                                       {ago(ch().time)}

@@ -6,7 +6,7 @@
  */
 import { A, useParams } from '@solidjs/router';
 import { createMemo, createResource, For, Show } from 'solid-js';
-import { isModelFile } from '../catalog/catalog.ts';
+import { isModelFile, shortMessage } from '../catalog/catalog.ts';
 import { createCatalog } from '../catalog/catalog-client.ts';
 import { ago } from '../data-tab/DataPage.tsx';
 import { ready } from '../files/ready.ts';
@@ -101,7 +101,9 @@ export default function ModelsPage() {
                             )}
                           </Show>
                         </td>
-                        <td class="cat-hide-narrow">{ago(m.last_updated_timestamp / 1000)}</td>
+                        <td class="cat-hide-narrow" data-label="Updated">
+                          {ago(m.last_updated_timestamp / 1000)}
+                        </td>
                       </tr>
                     );
                   }}
@@ -161,7 +163,7 @@ export default function ModelsPage() {
                                 <A href={commitUrl(params.owner, params.repo, ch().oid)}>
                                   <code>{ch().oid.slice(0, 7)}</code>
                                 </A>{' '}
-                                <span class="cat-sub">{ch().message.slice(0, 50)}</span>
+                                <span class="cat-sub">{shortMessage(ch().message, 50)}</span>
                               </span>
                             )}
                           </Show>

@@ -6,6 +6,7 @@
  */
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createMemo, For, Show } from 'solid-js';
+import { shortMessage } from '../catalog/catalog.ts';
 import { createCatalog } from '../catalog/catalog-client.ts';
 import { ago } from '../data-tab/DataPage.tsx';
 import { RepoStatus } from '../files/RepoStatus.tsx';
@@ -63,7 +64,14 @@ export default function NotebooksPage() {
                   {(n) => (
                     <article class="cat-card" data-testid="notebook-card" data-path={n.path}>
                       <A href={blobUrl(params.owner, params.repo, c().rev, n.path)} class="cat-thumb" tabIndex={-1}>
-                        <Show when={n.thumbnail} fallback={<span>{n.cells} cells · no image output</span>}>
+                        <Show
+                          when={n.thumbnail}
+                          fallback={
+                            <Show when={n.preview} fallback={<span>{n.cells} cells · no outputs to preview</span>}>
+                              <pre class="cat-code-preview">{n.preview}</pre>
+                            </Show>
+                          }
+                        >
                           {(src) => <img src={src()} alt={`First figure of ${n.path}`} loading="lazy" />}
                         </Show>
                       </A>
@@ -89,7 +97,7 @@ export default function NotebooksPage() {
                               href={commitUrl(params.owner, params.repo, ch().oid)}
                               title="See this change, cell by cell"
                             >
-                              {ch().message.slice(0, 60) || ch().oid.slice(0, 7)}
+                              {shortMessage(ch().message, 60) || ch().oid.slice(0, 7)}
                             </A>{' '}
                             by {ch().author}
                           </div>
