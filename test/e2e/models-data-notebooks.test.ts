@@ -145,6 +145,22 @@ describe.skipIf(!e2eAvailable())('models, data and notebooks tabs of the demo re
       .poll(() => page.getByTestId('model-page').getByTestId('alias').first().textContent())
       .toBe('@champion → v2');
 
+    // Register a run's artifact folder from its run page, with an alias; the API sees both.
+    await page.goto(`${server.url}/demo/segmentation/experiments/runs/${runs[0].info.run_id}`);
+    const reg = page.getByTestId('register-model');
+    await reg.waitFor({ timeout: 20_000 });
+    await expect.poll(() => reg.textContent()).toContain('seg-unet v1');
+    await reg.locator('input[name=model]').fill('seg-unet');
+    await reg.locator('input[name=alias]').fill('staging');
+    await reg.getByRole('button', { name: 'Register model' }).click();
+    await expect.poll(() => page.getByTestId('register-message').textContent()).toBe('Registered seg-unet version 3.');
+    const staged = await ml('GET', 'registered-models/alias', { name: 'seg-unet', alias: 'staging' });
+    expect(staged.model_version).toMatchObject({
+      version: '3',
+      run_id: runs[0].info.run_id,
+      source: `runs:/${runs[0].info.run_id}/model`,
+    });
+
     // The version page: source run with its metrics, files, MLmodel rendered.
     await page.goto(`${server.url}/demo/segmentation/models/seg-unet/versions/2`);
     await page.getByTestId('version-title').waitFor({ timeout: 20_000 });
