@@ -1,4 +1,6 @@
 import { accountsFeature } from './accounts/feature.ts';
+import { auditFeature } from './audit/audit-feature.ts';
+import { signInGuardFeature } from './auth/sign-in-guard.ts';
 import type { ServerConfig } from './config.ts';
 import { makeContext } from './context.ts';
 import { demoFeature } from './demo/demo-feature.ts';
@@ -6,6 +8,7 @@ import { dvcRemoteFeature } from './dvc-remote/feature.ts';
 import { gitFeature } from './git/feature.ts';
 import { makeLogger } from './log.ts';
 import { mlflowFeature } from './mlflow/feature.ts';
+import { repoLifecycleFeature } from './repos/repo-lifecycle-feature.ts';
 import { runsFeedFeature } from './runs-feed/feature.ts';
 import { type CairnServer, type Route, startServer, type UpgradeRoute } from './server.ts';
 import { yjsFeature } from './yjs/yjs-feature.ts';
@@ -27,7 +30,12 @@ export interface Feature {
 type FeatureFactory = (ctx: ReturnType<typeof makeContext>) => Feature | Promise<Feature>;
 
 const FEATURES: FeatureFactory[] = [
+  // First: refuses password attempts of locked accounts and addresses before any route hashes one.
+  signInGuardFeature,
+  // Before the accounts API and the git/DVC/MLflow routes: delete, rename, and old names' redirects.
+  repoLifecycleFeature,
   accountsFeature,
+  auditFeature,
   gitFeature,
   dvcRemoteFeature,
   yjsFeature,

@@ -1,4 +1,5 @@
 import type { LogLevel } from './config.ts';
+import { currentRequestId } from './http/request-context.ts';
 
 const ORDER: Record<LogLevel, number> = { silent: 0, error: 1, info: 2, debug: 3 };
 
@@ -15,7 +16,10 @@ export interface Logger {
 export function makeLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
   const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] > ORDER[level]) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
+    // Lines written while a request is answered name it (http/request-context.ts).
+    const requestId = currentRequestId();
+    const line = { time: new Date().toISOString(), level: lvl, msg, ...(requestId ? { requestId } : {}), ...fields };
+    write(`${JSON.stringify(line)}\n`);
   };
   return {
     error: (m, f) => emit('error', m, f),

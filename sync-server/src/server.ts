@@ -3,9 +3,13 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ServerConfig } from './config.ts';
+import { DISK_FULL_MESSAGE, isDiskFull } from './http/disk-full.ts';
+import { requestContext, requestIdFor } from './http/request-context.ts';
 import { sendError, sendJson } from './http/respond.ts';
 import { makeStaticHandler } from './http/static.ts';
 import { type Logger, makeLogger } from './log.ts';
+import { makeMetrics } from './metrics/metrics.ts';
+import { metricsRoute } from './metrics/metrics-route.ts';
 
 /**
  * One HTTP route family of the server. The server tries them in order; the first whose
@@ -54,39 +58,78 @@ export async function startServer(
 ): Promise<CairnServer> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const serveApp = makeStaticHandler(config.appDir);
+  const metrics = makeMetrics();
+  /**
+   * Bytes a connection moved since its previous request ended: all of them belong to this one
+   * (headers and body may arrive in one read, before the request is even parsed).
+   */
+  const accounted = new WeakMap<object, { read: number; written: number }>();
+  const socketBytesSinceLastRequest = (socket: IncomingMessage['socket'] | null) => {
+    if (!socket) return { bytesIn: 0, bytesOut: 0 };
+    const last = accounted.get(socket) ?? { read: 0, written: 0 };
+    const now = { read: socket.bytesRead ?? 0, written: socket.bytesWritten ?? 0 };
+    accounted.set(socket, now);
+    return { bytesIn: Math.max(0, now.read - last.read), bytesOut: Math.max(0, now.written - last.written) };
+  };
+  /** Which route answered each response, for the metrics' route label. */
+  const routeOf = new WeakMap<ServerResponse, string>();
   const routes: Route[] = [
     {
       name: 'health',
       match: (p) => p === '/healthz',
       handle: (_req, res) => sendJson(res, 200, { status: 'ok' }),
     },
+    metricsRoute(metrics, config.env.CAIRN_METRICS_TOKEN || undefined),
     ...(parts.routes ?? []),
   ];
   const upgrades = parts.upgrades ?? [];
 
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     const started = performance.now();
+    // Request id (http/request-context.ts): in the answer's header, every log line and error body.
+    const requestId = requestIdFor(req);
+    // Kept now: by the time the response closes, a destroyed connection may be detached from req.
+    const socket = req.socket;
+    res.setHeader('X-Request-Id', requestId);
+    metrics.started();
     res.on('finish', () => {
       log.info('request', {
+        requestId,
         method: req.method,
         path: (req.url ?? '').split('?')[0],
         status: res.statusCode,
         ms: Math.round(performance.now() - started),
       });
     });
-    void dispatch(req, res).catch((err: unknown) => {
-      log.error('handler failed', { path: req.url, error: String(err) });
-      if (!res.headersSent) sendError(res, 500, 'internal_error', 'The server failed to answer this request.');
-      else res.destroy();
+    res.once('close', () => {
+      metrics.ended({
+        route: routeOf.get(res) ?? 'none',
+        method: req.method ?? '',
+        status: res.statusCode,
+        seconds: (performance.now() - started) / 1000,
+        ...socketBytesSinceLastRequest(socket),
+      });
     });
+    void requestContext
+      .run({ requestId }, () => dispatch(req, res))
+      .catch((err: unknown) => {
+        if (isDiskFull(err) && !res.headersSent) return sendError(res, 507, 'storage_full', DISK_FULL_MESSAGE);
+        log.error('handler failed', { requestId, path: req.url, error: String(err) });
+        if (!res.headersSent) sendError(res, 500, 'internal_error', 'The server failed to answer this request.');
+        else res.destroy();
+      });
   });
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = parseUrl(req);
     if (!url) return sendError(res, 400, 'bad_request', 'The request URL could not be parsed.');
     for (const route of routes) {
-      if (route.match(url.pathname, req)) return route.handle(req, res, url);
+      if (route.match(url.pathname, req)) {
+        routeOf.set(res, route.name);
+        return route.handle(req, res, url);
+      }
     }
+    routeOf.set(res, url.pathname.startsWith('/api/') ? 'api-not-found' : 'app');
     if (url.pathname.startsWith('/api/')) {
       return sendError(res, 404, 'not_found', `No API endpoint at ${url.pathname}`);
     }

@@ -90,7 +90,8 @@ const REPORTS_YAML = `stages:
     - summary.md:
         cache: false
 `;
-const RAW = md5('raw data bytes');
+const RAW_BYTES = 'raw data bytes';
+const RAW = md5(RAW_BYTES);
 const PREPARED = `${md5('prepared')}.dir`;
 const MODEL = md5('model');
 
@@ -321,6 +322,10 @@ describe.skipIf(!e2eAvailable())('the Pipeline tab in Chromium', () => {
     const base = `${server.url}/admin/shapes/pipeline`;
     await openPipeline(`${base}/${commits.clean}`);
     await expect(page.getByTestId('stale-banner').textContent()).resolves.toContain('All 4 stages are up to date');
+    // The metrics file kept in git: its values in the stage's panel.
+    await pick('evaluate');
+    await expect(page.getByTestId('node-panel').getByTestId('metric-values').textContent()).resolves.toBe('auc0.91');
+    await page.getByRole('button', { name: 'Close details' }).click();
     expect((await nodes()).sort()).toEqual(
       ['data/raw.csv.dvc', 'evaluate', 'prepare', 'reports/dvc.yaml:summary', 'train'].sort(),
     );
@@ -373,6 +378,14 @@ describe.skipIf(!e2eAvailable())('the Pipeline tab in Chromium', () => {
     expect(await nodes()).toEqual(expect.arrayContaining(['prepare', 'train', 'evaluate']));
     expect(await nodes()).not.toContain('reports/dvc.yaml:summary');
     await screenshot('invalid');
+    // Against the commit that still had it, the stage the broken file lost is drawn, marked removed.
+    await openPipeline(`${server.url}/admin/shapes-broken/pipeline?compare=${commits.clean}`);
+    const removed = page.getByTestId('diff-stage').filter({ hasText: 'reports/dvc.yaml:summary' });
+    await expect(removed.getAttribute('data-change')).resolves.toBe('removed');
+    expect(await nodes()).toContain('reports/dvc.yaml:summary');
+    expect(await edges()).toContain('evaluate → reports/dvc.yaml:summary');
+    await expect(page.getByTestId('pipeline-graph').getAttribute('data-removed')).resolves.toBe('1');
+    await screenshot('diff-removed');
   }, 120_000);
 
   it("draws example-get-started's real pipeline at both eras and diffs them", async () => {
@@ -391,5 +404,78 @@ describe.skipIf(!e2eAvailable())('the Pipeline tab in Chromium', () => {
     const evaluate = page.getByTestId('diff-stage').filter({ hasText: 'evaluate' });
     await expect(evaluate.getAttribute('data-change')).resolves.toBe('changed');
     expect(await evaluate.textContent()).toContain('outs');
+  }, 120_000);
+  it('draws a large matrix stage as one group node, expands it stage by stage and collapses it again', async () => {
+    const work = path.join(tmp, 'matrix');
+    fs.mkdirSync(work);
+    await git(work, 'init', '-q', '-b', 'main');
+    write(work, {
+      'prepare.py': 'print("prepare")\n',
+      'train.py': 'print("train")\n',
+      'dvc.yaml': `stages:
+  prepare:
+    cmd: python prepare.py
+    deps:
+    - prepare.py
+    outs:
+    - data/prepared
+  train:
+    matrix:
+      model: [cnn, mlp]
+      fold: [0, 1, 2, 3, 4, 5, 6]
+    cmd: python train.py \${item.model} \${item.fold}
+    deps:
+    - data/prepared
+    - train.py
+    outs:
+    - models/\${item.model}-\${item.fold}.pkl
+`,
+    });
+    await commitAll(work, 'A 14-stage matrix');
+    await pushNewRepo('matrix', work);
+
+    // 14 stages: more than the page draws one by one by default.
+    await openPipeline(`${server.url}/admin/matrix/pipeline`);
+    expect((await nodes()).sort()).toEqual(['prepare', 'train (foreach/matrix)']);
+    expect(await edges()).toEqual(['prepare → train (foreach/matrix)']);
+    await expect(page.getByTestId('pipeline-graph').getAttribute('data-nodes')).resolves.toBe('2');
+
+    await pick('train (foreach/matrix)');
+    await page.getByRole('button', { name: 'Expand the group' }).click();
+    await page.getByTestId('pipeline-graph').and(page.locator('[data-nodes="15"][data-ready="true"]')).waitFor();
+    expect(new URL(page.url()).searchParams.get('expand')).toBe('group:dvc.yaml:train');
+    const expanded = await nodes();
+    expect(expanded).toHaveLength(15);
+    expect(expanded).toContain('train@cnn-0');
+    expect(expanded).toContain('train@mlp-6');
+    expect(await edges()).toContain('prepare → train@mlp-6');
+    await screenshot('matrix-expanded');
+
+    // The expanded group survives a reload (it is in the URL); any of its stages collapses it.
+    await page.reload();
+    await page.getByTestId('pipeline-graph').and(page.locator('[data-nodes="15"][data-ready="true"]')).waitFor();
+    await pick('train@cnn-3');
+    await page.getByRole('button', { name: 'Collapse the group' }).click();
+    await page.getByTestId('pipeline-graph').and(page.locator('[data-nodes="2"][data-ready="true"]')).waitFor();
+    expect((await nodes()).sort()).toEqual(['prepare', 'train (foreach/matrix)']);
+    expect(new URL(page.url()).searchParams.get('expand')).toBeNull();
+  }, 120_000);
+
+  it("says which outputs' objects are not on the server (one batch call) and which are", async () => {
+    // shapes' data/raw.csv was never pushed to the server's DVC remote.
+    await openPipeline(`${server.url}/admin/shapes/pipeline/${commits.clean}`);
+    await pick('data/raw.csv.dvc');
+    const mark = page.getByTestId('node-panel').getByTestId('remote-mark');
+    await expect.poll(() => mark.textContent()).toContain('not pushed');
+    // Push the object with the DVC remote protocol, as `dvc push` does: the same panel then says so.
+    const put = await fetch(`${server.url}/admin/shapes.dvc/files/md5/${RAW.slice(0, 2)}/${RAW.slice(2)}`, {
+      method: 'PUT',
+      headers: auth,
+      body: RAW_BYTES,
+    });
+    expect(put.status, await put.text()).toBeLessThan(300);
+    await page.reload();
+    await page.getByTestId('pipeline-graph').and(page.locator('[data-ready="true"]')).waitFor();
+    await expect.poll(() => mark.textContent()).toContain('on the remote');
   }, 120_000);
 });

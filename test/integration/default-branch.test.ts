@@ -63,7 +63,11 @@ const remoteHead = async (repo: string, on: TestServer = server) =>
   (await git(['ls-remote', '--symref', authed(repo, on), 'HEAD'])).out.split('\n')[0];
 
 beforeAll(async () => {
-  [server, source] = await Promise.all([startTestServer(), startTestServer()]);
+  // The source is another server on 127.0.0.1: imports from it need the operator's switch.
+  [server, source] = await Promise.all([
+    startTestServer({ CAIRN_IMPORT_ALLOW_PRIVATE: '1' }),
+    startTestServer({ CAIRN_IMPORT_ALLOW_PRIVATE: '1' }),
+  ]);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-defbranch-test-'));
 });
 afterAll(async () => {

@@ -33,7 +33,8 @@ const git = (args: string[], cwd?: string) => runGit(args, { home: work, cwd });
 const authed = (repo: string) => `${server.url.replace('http://', `http://admin:${TOKEN}@`)}/${repo}.git`;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Imports here come from this same server on 127.0.0.1: allowed only by the operator's switch.
+  server = await startTestServer({ CAIRN_IMPORT_ALLOW_PRIVATE: '1' });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-repos-test-'));
 });
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { A } from '@solidjs/router';
 import { For, type JSX, Show } from 'solid-js';
 import { blobUrl, treeUrl } from '../files/urls.ts';
 import type { PipelineSnapshot } from './pipeline-protocol.ts';
+import type { RemotePresence } from './remote-presence.ts';
 import { changeText, reasonText } from './status-words.ts';
 
 export interface PanelContext {
@@ -18,6 +19,31 @@ export interface PanelContext {
   snapshot: PipelineSnapshot;
   status: Map<string, StageStatus>;
   diff: Map<string, StageDiff>;
+  /** Whether cached outputs' objects are on the server (undefined while asking). */
+  remote: RemotePresence | undefined;
+}
+
+/** "on the remote" / "not pushed" / why it is not known, for a cached output's object. */
+function RemoteMark(props: { ctx: PanelContext; oid: string | undefined }) {
+  const r = () => props.ctx.remote;
+  const text = () => {
+    const p = r();
+    if (!props.oid) return null;
+    if (!p) return 'checking the remote…';
+    if (p.state === 'unknown') return `remote: unknown (${p.why})`;
+    if (!p.asked.has(props.oid)) return 'remote: unknown (DVC 2 hash)';
+    return p.missing.has(props.oid) ? 'not pushed' : 'on the remote';
+  };
+  return (
+    <Show when={text()}>
+      {(t) => (
+        <span class={`remote-mark ${t() === 'not pushed' ? 'not-pushed' : ''}`} data-testid="remote-mark">
+          {' '}
+          · {t()}
+        </span>
+      )}
+    </Show>
+  );
 }
 
 function formatBytes(n: number | undefined): string {
@@ -42,7 +68,41 @@ function PathLink(props: { ctx: PanelContext; path: string; dir?: boolean }): JS
   );
 }
 
-function EntryRow(props: { ctx: PanelContext; path: string; entry: HashedEntry | undefined; flags?: string }) {
+/** A metrics file's values at this ref (or why they could not be read). */
+function MetricValues(props: { values: Record<string, unknown> | string }) {
+  return (
+    <Show
+      when={typeof props.values !== 'string' ? props.values : undefined}
+      fallback={<p class="muted">{props.values as string}</p>}
+    >
+      {(values) => (
+        <table class="metric-values" data-testid="metric-values">
+          <tbody>
+            <For each={Object.entries(values())}>
+              {([k, v]) => (
+                <tr>
+                  <td>{k}</td>
+                  <td>
+                    <code>{String(v)}</code>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      )}
+    </Show>
+  );
+}
+
+function EntryRow(props: {
+  ctx: PanelContext;
+  path: string;
+  entry: HashedEntry | undefined;
+  flags?: string;
+  /** A cached output: say whether its object is on the remote. */
+  cached?: boolean;
+}) {
   const e = () => props.entry;
   return (
     <li class="entry-row">
@@ -56,6 +116,9 @@ function EntryRow(props: { ctx: PanelContext; path: string; entry: HashedEntry |
           <Show when={e()?.size !== undefined}> · {formatBytes(e()?.size)}</Show>
           <Show when={e()?.nfiles !== undefined}> · {e()?.nfiles} files</Show>
           <Show when={e()?.hashKind === 'md5-dos2unix'}> · DVC 2 hash</Show>
+          <Show when={props.cached}>
+            <RemoteMark ctx={props.ctx} oid={e()?.md5} />
+          </Show>
         </div>
       </Show>
     </li>
@@ -160,19 +223,25 @@ function StageDetails(props: { ctx: PanelContext; id: string }) {
           <ul class="entries">
             <For each={s().outs}>
               {(o) => (
-                <EntryRow
-                  ctx={props.ctx}
-                  path={joinPath(s().wdir, o.path)}
-                  entry={locked()?.outs.find((e) => e.path === o.path)}
-                  flags={[
-                    o.kind === 'out' ? '' : o.kind,
-                    o.cache ? '' : 'cache: false',
-                    o.persist ? 'persist' : '',
-                    o.push ? '' : 'push: false',
-                  ]
-                    .filter(Boolean)
-                    .join(' · ')}
-                />
+                <>
+                  <EntryRow
+                    ctx={props.ctx}
+                    path={joinPath(s().wdir, o.path)}
+                    entry={locked()?.outs.find((e) => e.path === o.path)}
+                    cached={o.cache}
+                    flags={[
+                      o.kind === 'out' ? '' : o.kind,
+                      o.cache ? '' : 'cache: false',
+                      o.persist ? 'persist' : '',
+                      o.push ? '' : 'push: false',
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  />
+                  <Show when={o.kind === 'metric' ? props.ctx.snapshot.metrics[joinPath(s().wdir, o.path)] : undefined}>
+                    {(m) => <MetricValues values={m()} />}
+                  </Show>
+                </>
               )}
             </For>
           </ul>
@@ -202,6 +271,7 @@ function FileDetails(props: { ctx: PanelContext; path: string }) {
                   ctx={props.ctx}
                   path={joinPath(props.path.replace(/\/?[^/]*$/, '') || '.', o.path)}
                   entry={o}
+                  cached
                 />
               )}
             </For>

@@ -25,6 +25,14 @@ import { NodePanel } from './NodePanel.tsx';
 import { type GraphApi, type GraphMarks, PipelineGraph } from './PipelineGraph.tsx';
 import { ProblemList, StaleBanner } from './PipelineNotices.tsx';
 import { loadPipelineSnapshot } from './pipeline-client.ts';
+import { cachedOutputIds, remotePresence } from './remote-presence.ts';
+
+/** A view that may hold what a diff's base had and the head lost. */
+type DiffView = {
+  nodes: (PipelineView['nodes'][number] & { removed?: boolean })[];
+  edges: (PipelineView['edges'][number] & { removed?: boolean })[];
+};
+
 import './pipeline.css';
 
 async function loadAt(session: RepoSession, rev: string, compare: string | undefined) {
@@ -64,6 +72,16 @@ export default function PipelinePage() {
     },
     ([s, r, c]) => loadAt(s, r, c || undefined),
   );
+  // "not pushed" marks: one batch call per drawn commit, online only (remote-presence.ts).
+  const [remoteInfo] = createResource(
+    () => {
+      const s = ready(session);
+      const d = ready(data);
+      return s && d ? ([s, d] as const) : undefined;
+    },
+    ([s, d]) => remotePresence(s.handle, cachedOutputIds(d.snapshot)),
+  );
+  const remote = () => (remoteInfo.loading ? undefined : ready(remoteInfo));
   const mode = (): PipelineViewMode => (search.view === 'outs' || search.view === 'both' ? search.view : 'stages');
   const [api, setApi] = createSignal<GraphApi | null>(null);
   const [copied, setCopied] = createSignal('');
@@ -76,13 +94,20 @@ export default function PipelinePage() {
     for (const g of expanded()) big.delete(g);
     return big;
   });
-  const view = createMemo((): PipelineView | null => {
+  const view = createMemo((): DiffView | null => {
     const d = ready(data);
     if (!d) return null;
-    return pipelineView(asPipeline(d.snapshot.pipeline), mode(), {
+    const head = pipelineView(asPipeline(d.snapshot.pipeline), mode(), {
       gitPaths: new Set(d.snapshot.gitPaths),
       collapsed: collapsed(),
     });
+    if (!d.base) return head;
+    // A diff draws what the base had and the head lost too, marked removed.
+    const base = pipelineView(asPipeline(d.base.pipeline), mode(), {
+      gitPaths: new Set(d.base.gitPaths),
+      collapsed: collapsed(),
+    });
+    return withRemoved(head, base);
   });
   const statusByStage = createMemo(() => new Map((ready(data)?.snapshot.status ?? []).map((s) => [s.stage, s])));
   const diffByStage = createMemo(() => new Map((ready(data)?.diff?.stages ?? []).map((s) => [s.stage, s])));
@@ -90,10 +115,10 @@ export default function PipelinePage() {
 
   const marks = createMemo((): GraphMarks => {
     const d = ready(data);
-    const state = new Map<string, 'stale' | 'added' | 'changed'>();
+    const state = new Map<string, 'stale' | 'added' | 'changed' | 'removed'>();
     const groupOf = new Map<string, string>();
     for (const n of view()?.nodes ?? []) if (n.group) groupOf.set(n.id, n.group);
-    const mark = (id: string, s: 'stale' | 'added' | 'changed') => {
+    const mark = (id: string, s: 'stale' | 'added' | 'changed' | 'removed') => {
       state.set(id, s);
       const stage = d?.snapshot.pipeline.stages.find((x) => x.name === id);
       if (stage?.group) for (const g of collapsed()) if (g.endsWith(`:${stage.group}`)) state.set(g, s);
@@ -101,12 +126,13 @@ export default function PipelinePage() {
     if (d?.diff) {
       for (const s of d.diff.stages)
         if (s.change !== 'removed') mark(s.stage, s.change === 'added' ? 'added' : 'changed');
+      for (const n of view()?.nodes ?? []) if (n.removed) state.set(n.id, 'removed');
     } else {
       for (const s of stale()) mark(s.stage, 'stale');
     }
-    const edges = new Set(
-      (d?.diff?.edges ?? []).filter((e) => e.change === 'added').map((e) => `${e.from}\u0000${e.to}`),
-    );
+    const edges = new Map<string, 'added' | 'removed'>();
+    for (const e of d?.diff?.edges ?? []) if (e.change === 'added') edges.set(`${e.from}\u0000${e.to}`, 'added');
+    for (const e of view()?.edges ?? []) if (e.removed) edges.set(`${e.from}\u0000${e.to}`, 'removed');
     return { state, edges, search: search.q ?? '', selected: search.node ?? null };
   });
 
@@ -134,14 +160,25 @@ export default function PipelinePage() {
       ...v.edges.map((e) => `\t${num.get(e.from)}-->${num.get(e.to)}`),
     ].join('\n');
   };
-  const downloadPng = () => {
-    const url = api()?.png();
-    if (!url) return;
+  const download = (url: string, ext: string) => {
     const a = document.createElement('a');
     a.href = url;
-    a.download = `${params.repo}-pipeline.png`;
+    a.download = `${params.repo}-pipeline.${ext}`;
     a.click();
   };
+  const downloadPng = () => {
+    const url = api()?.png();
+    if (url) download(url, 'png');
+  };
+  const downloadSvg = () => {
+    const svg = api()?.svg();
+    if (!svg) return;
+    const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    download(url, 'svg');
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  /** A full commit id typed in "compare with…" shown as git shortens it (the line fits a phone). */
+  const shortRef = (ref: string) => (/^[0-9a-f]{12,40}$/i.test(ref) ? ref.slice(0, 7) : ref);
 
   const groupOfSelected = () => {
     const id = search.node;
@@ -175,12 +212,13 @@ export default function PipelinePage() {
           <>
             <div class="pipeline-toolbar">
               <span class="muted">
-                {d().rev} · <code>{d().snapshot.commit.slice(0, 7)}</code>
+                <span title={d().rev}>{shortRef(d().rev)}</span> · <code>{d().snapshot.commit.slice(0, 7)}</code>
                 <Show when={d().base}>
                   {(b) => (
                     <>
                       {' '}
-                      compared with {search.compare} · <code>{b().commit.slice(0, 7)}</code>
+                      compared with <span title={search.compare}>{shortRef(search.compare ?? '')}</span> ·{' '}
+                      <code>{b().commit.slice(0, 7)}</code>
                     </>
                   )}
                 </Show>
@@ -234,6 +272,9 @@ export default function PipelinePage() {
                 <button type="button" onClick={downloadPng}>
                   PNG
                 </button>
+                <button type="button" onClick={downloadSvg} data-testid="export-svg">
+                  SVG
+                </button>
                 <button type="button" onClick={() => copy(mermaid(), 'mermaid')}>
                   {copied() === 'mermaid' ? 'Copied' : 'Mermaid'}
                 </button>
@@ -285,6 +326,7 @@ export default function PipelinePage() {
                           snapshot: d().snapshot,
                           status: statusByStage(),
                           diff: diffByStage(),
+                          remote: remote(),
                         }}
                         id={id()}
                         onClose={() => setSearch({ node: undefined })}
@@ -303,6 +345,19 @@ export default function PipelinePage() {
 }
 
 /** The stages and edges as a list: for screen readers, narrow screens and find-in-page. */
+/** The head's view plus the nodes and edges only the base has, flagged `removed`. */
+function withRemoved(head: PipelineView, base: PipelineView): DiffView {
+  const ids = new Set(head.nodes.map((n) => n.id));
+  const keys = new Set(head.edges.map((e) => `${e.from}\u0000${e.to}`));
+  return {
+    nodes: [...head.nodes, ...base.nodes.filter((n) => !ids.has(n.id)).map((n) => ({ ...n, removed: true }))],
+    edges: [
+      ...head.edges,
+      ...base.edges.filter((e) => !keys.has(`${e.from}\u0000${e.to}`)).map((e) => ({ ...e, removed: true })),
+    ],
+  };
+}
+
 function GraphAsText(props: { view: PipelineView; status: Map<string, StageStatus>; onPick: (id: string) => void }) {
   const label = (id: string) => props.view.nodes.find((n) => n.id === id)?.label ?? id;
   return (

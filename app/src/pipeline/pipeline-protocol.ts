@@ -3,7 +3,7 @@
  * worker's errors (ParseError, PipelineError) become `PipelineProblem`s, because structured
  * clone keeps only an Error's name and message.
  */
-import type { PipelineDiff, RepoPipeline, StageStatus } from '@cairn/core';
+import type { MetricValue, PipelineDiff, RepoPipeline, StageStatus } from '@cairn/core';
 
 export interface PipelineProblem {
   kind: 'parse' | 'pipeline' | 'status';
@@ -26,6 +26,11 @@ export interface PipelineSnapshot {
   status: StageStatus[] | null;
   /** Every file path git holds at that commit. */
   gitPaths: string[];
+  /**
+   * Values of the stages' metrics files kept in git, flat dotted keys, by repository path (a
+   * file that does not parse: its error's text instead).
+   */
+  metrics: Record<string, Record<string, MetricValue> | string>;
   ms: { load: number; status: number };
 }
 

@@ -10,9 +10,14 @@ import {
   type BlobHashCache,
   diffPipelines,
   hashWasmMd5,
+  joinPath,
   loadRepoPipeline,
+  type MetricValue,
+  type ParseCache,
   ParseError,
   PipelineError,
+  parseCache,
+  parseMetrics,
   treeStatus,
 } from '@cairn/core';
 import { GitObjectStore } from '@cairn/core/experiments/index';
@@ -22,6 +27,7 @@ import type { PipelineProblem, PipelineRequest, PipelineResponse, PipelineSnapsh
 
 const stores = new Map<string, GitObjectStore>();
 const hashCaches = new Map<string, BlobHashCache>();
+const parseCaches = new Map<string, ParseCache>();
 const md5 = hashWasmMd5();
 
 function problemOf(error: unknown): PipelineProblem {
@@ -56,11 +62,17 @@ async function listBlobs(store: GitObjectStore, commit: string): Promise<Map<str
   return blobs;
 }
 
-async function snapshotOf(store: GitObjectStore, cache: BlobHashCache, commit: string): Promise<PipelineSnapshot> {
+async function snapshotOf(
+  store: GitObjectStore,
+  cache: BlobHashCache,
+  parsed: ParseCache,
+  commit: string,
+): Promise<PipelineSnapshot> {
   const t0 = performance.now();
   const blobs = await listBlobs(store, commit);
   const decoder = new TextDecoder();
   const pipeline = await loadRepoPipeline({
+    parsed,
     paths: [...blobs.keys()],
     read: async (path) => {
       const oid = blobs.get(path);
@@ -77,6 +89,19 @@ async function snapshotOf(store: GitObjectStore, cache: BlobHashCache, commit: s
   } catch (error) {
     problems.push(problemOf(error));
   }
+  // Metrics files in git (cache: false, as DVC's examples keep them) are read here; cached ones
+  // live in the data store and are not read for the graph.
+  const metrics: PipelineSnapshot['metrics'] = {};
+  for (const stage of pipeline.stages) {
+    for (const out of stage.outs) {
+      if (out.kind !== 'metric') continue;
+      const path = joinPath(stage.wdir, out.path);
+      const oid = blobs.get(path);
+      if (oid === undefined || path in metrics) continue;
+      const parsed = parseMetrics(decoder.decode(await store.readBlob(oid)), path);
+      metrics[path] = parsed.ok ? (parsed.value as Record<string, MetricValue>) : parsed.error.describe();
+    }
+  }
   const { errors: _errors, ...plain } = pipeline;
   return {
     commit,
@@ -84,6 +109,7 @@ async function snapshotOf(store: GitObjectStore, cache: BlobHashCache, commit: s
     problems,
     status,
     gitPaths: [...blobs.keys()],
+    metrics,
     ms: { load: t1 - t0, status: performance.now() - t1 },
   };
 }
@@ -101,10 +127,12 @@ self.onmessage = async (event: MessageEvent<PipelineRequest>) => {
     store.refresh();
     const cache: BlobHashCache = hashCaches.get(key) ?? new Map();
     hashCaches.set(key, cache);
-    const snapshot = await snapshotOf(store, cache, commit);
+    const parsed = parseCaches.get(key) ?? parseCache();
+    parseCaches.set(key, parsed);
+    const snapshot = await snapshotOf(store, cache, parsed, commit);
     let reply: PipelineResponse = { id, ok: true, snapshot };
     if (base !== undefined) {
-      const baseSnapshot = await snapshotOf(store, cache, base);
+      const baseSnapshot = await snapshotOf(store, cache, parsed, base);
       const diff = diffPipelines({ ...baseSnapshot.pipeline, errors: [] }, { ...snapshot.pipeline, errors: [] });
       reply = { id, ok: true, snapshot, base: baseSnapshot, diff };
     }

@@ -75,7 +75,7 @@ export async function run(argv: string[], cwd = process.cwd()): Promise<number> 
       return status(cwd, { quiet: v.quiet, json: v.json });
     case 'dag':
       if (positionals.length > 1) throw new CliError('usage', 'dag: at most one TARGET');
-      dag(cwd, positionals[0], v.mermaid ? 'mermaid' : v.dot ? 'dot' : 'text', { outs: v.outs, full: v.full });
+      await dag(cwd, positionals[0], v.mermaid ? 'mermaid' : v.dot ? 'dot' : 'text', { outs: v.outs, full: v.full });
       return 0;
     case 'repro':
       await repro(cwd, positionals, { dry: v.dry, force: v.force, quiet: v.quiet });

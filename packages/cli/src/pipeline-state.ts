@@ -1,46 +1,51 @@
 /**
- * Loading the pipeline of the repository root's `dvc.yaml` with core's parsers — expanded
- * stages, `dvc.lock`, the params and vars files they read, the `.dvc` files, the stage graph —
- * and measuring the workspace for core's `stageStatus` (which does no I/O: it is handed the
- * current hashes and params here). Also the full list of cached outputs (`.dvc` + `dvc.lock`)
- * that checkout, push and pull move.
+ * Loading the repository's pipeline through core's `loadRepoPipeline` — every `dvc.yaml` in the
+ * workspace (one per folder, as DVC allows), each with its `dvc.lock`, the params and vars files
+ * they read, the `.dvc` files, the stage graph — so every command sees the stages DVC sees, named
+ * as DVC names them (`stage` at the root, `folder/dvc.yaml:stage` elsewhere). Also measuring the
+ * workspace for core's `stageStatus` (which does no I/O: it is handed the current hashes and
+ * params here), and the full list of cached outputs (`.dvc` + every `dvc.lock`) that checkout,
+ * push and pull move.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  buildStageGraph,
   type DvcFile,
   type DvcLock,
-  type DvcYaml,
-  expandStages,
   type HashAlgorithm,
   type HashKind,
   hashAlgorithmOf,
-  joinPath,
-  parseDvcLock,
-  parseDvcYaml,
+  loadRepoPipeline,
   parseParams,
+  qualifiedStageName,
   resolveStagePath,
   type Stage,
   type StageGraph,
+  type StageSource,
   type StageStatus,
   stageStatus,
 } from '@cairn/core';
 import { CliError } from './cli-error.ts';
 import { absPath, type Repo, repoPath } from './repo.ts';
-import { findDvcFiles, outsOfDvcFile, readDvcFile, type TrackedOut } from './tracked.ts';
+import { outsOfDvcFile, type TrackedOut } from './tracked.ts';
+import { walkFiles } from './walk.ts';
 import { hashWorkspacePath } from './workspace-hash.ts';
 
 export interface Pipeline {
-  dvcYaml?: DvcYaml;
+  /** Every stage of every dvc.yaml: qualified names, `wdir` repository-relative. */
   stages: Stage[];
+  /** Qualified stage name → the dvc.yaml defining it and its name there. */
+  sources: Record<string, StageSource>;
+  /** Every dvc.lock merged under qualified names (null when there is none). */
   lock: DvcLock | null;
-  /** The lock file's text, so a rewrite keeps its layout. */
-  lockText?: string;
+  /** The text of each dvc.lock by repository path, so a rewrite keeps its layout. */
+  lockTexts: Record<string, string>;
   dvcFiles: { file: string; dvc: DvcFile }[];
   graph: StageGraph;
   /** Parsed params/vars files by repo-relative path (only those that exist and parse). */
   params: Record<string, unknown>;
+  /** The dvc.yaml files, repository-relative, in path order. */
+  dvcYamls: string[];
 }
 
 function readIfExists(abs: string): string | undefined {
@@ -56,51 +61,61 @@ export function readParamsFile(repo: Repo, posix: string): unknown {
   return parsed.value;
 }
 
-export function loadPipeline(repo: Repo): Pipeline {
-  const dvcFiles = findDvcFiles(repo).map((file) => ({ file, dvc: readDvcFile(repo, file) }));
-  const yamlText = readIfExists(absPath(repo, 'dvc.yaml'));
-  const lockText = readIfExists(absPath(repo, 'dvc.lock'));
-  let dvcYaml: DvcYaml | undefined;
-  let stages: Stage[] = [];
-  const params: Record<string, unknown> = {};
-  const load = (posix: string) => {
-    if (Object.hasOwn(params, posix)) return;
-    const v = readParamsFile(repo, posix);
-    if (v !== undefined) params[posix] = v;
+/** Every pipeline file of the workspace. A file that does not parse, or a cycle, stops the command. */
+export async function loadPipeline(repo: Repo): Promise<Pipeline> {
+  const paths = walkFiles(repo, '.')
+    .map((f) => f.relpath)
+    .filter((p) => p.endsWith('.dvc') || p === 'dvc.yaml' || p.endsWith('/dvc.yaml'));
+  const lockTexts: Record<string, string> = {};
+  const loaded = await loadRepoPipeline({
+    paths,
+    read: (posix) => {
+      const text = readIfExists(absPath(repo, posix));
+      if (text !== undefined && (posix === 'dvc.lock' || posix.endsWith('/dvc.lock'))) lockTexts[posix] = text;
+      return text;
+    },
+  });
+  const [first] = loaded.errors;
+  if (first) {
+    throw 'describe' in first ? new CliError('bad_file', first.describe()) : new CliError('pipeline', first.message);
+  }
+  return {
+    stages: loaded.stages,
+    sources: loaded.sources,
+    lock: Object.keys(lockTexts).length > 0 ? loaded.lock : null,
+    lockTexts,
+    dvcFiles: loaded.dvcFiles,
+    graph: loaded.graph,
+    params: loaded.params,
+    dvcYamls: loaded.dvcYamls,
   };
-  if (yamlText !== undefined) {
-    const parsed = parseDvcYaml(yamlText, 'dvc.yaml');
-    if (!parsed.ok) throw new CliError('bad_file', parsed.error.describe());
-    dvcYaml = parsed.value;
-    // Files expansion may read: params.yaml, top-level and stage-level `vars` files.
-    load('params.yaml');
-    const varFiles = (list: unknown, wdir: string) => {
-      if (!Array.isArray(list)) return;
-      for (const v of list) if (typeof v === 'string') load(joinPath(wdir, v.split(':')[0]!));
-    };
-    varFiles(dvcYaml.vars, '.');
-    for (const def of Object.values(dvcYaml.stages)) {
-      const wdir = typeof def.wdir === 'string' && !def.wdir.includes('${') ? def.wdir : '.';
-      varFiles(def.vars, wdir);
-      if (wdir !== '.') load(joinPath(wdir, 'params.yaml'));
-    }
-    const expanded = expandStages(dvcYaml, { files: params });
-    if (!expanded.ok) throw new CliError('bad_file', expanded.error.describe());
-    stages = expanded.value;
-    for (const s of stages) for (const p of s.params) load(resolveStagePath(s, p.file));
+}
+
+/**
+ * The qualified stage names a command-line target may mean, as DVC reads it, most likely first:
+ * `path/to/dvc.yaml:stage` (the file relative to `cwd`), or a bare name — in the `dvc.yaml` of
+ * the folder we are in, then at the root.
+ */
+export function stageCandidates(repo: Repo, cwd: string, target: string): string[] {
+  const colon = target.lastIndexOf(':');
+  if (colon > 0) {
+    const file = repoPath(repo, path.resolve(cwd, target.slice(0, colon)));
+    return [qualifiedStageName(file, target.slice(colon + 1))];
   }
-  let lock: DvcLock | null = null;
-  if (lockText !== undefined) {
-    const parsed = parseDvcLock(lockText, 'dvc.lock');
-    if (!parsed.ok) throw new CliError('bad_file', parsed.error.describe());
-    lock = parsed.value;
+  const here = repoPath(repo, cwd);
+  const local = qualifiedStageName(here === '.' ? 'dvc.yaml' : `${here}/dvc.yaml`, target);
+  return local === target ? [target] : [local, target];
+}
+
+/** The stages a target names: one stage, or every stage of a `dvc.yaml` path; undefined when none. */
+export function stagesNamedBy(repo: Repo, cwd: string, pipeline: Pipeline, target: string): string[] | undefined {
+  if (path.basename(target) === 'dvc.yaml') {
+    const posix = repoPath(repo, path.resolve(cwd, target));
+    const all = pipeline.stages.filter((s) => pipeline.sources[s.name]?.file === posix).map((s) => s.name);
+    return all.length > 0 ? all : undefined;
   }
-  const graph = buildStageGraph({ stages, dvcFiles });
-  if (!graph.ok) throw new CliError('pipeline', graph.error.message);
-  const p: Pipeline = { stages, lock, dvcFiles, graph: graph.value, params };
-  if (dvcYaml) p.dvcYaml = dvcYaml;
-  if (lockText !== undefined) p.lockText = lockText;
-  return p;
+  const name = stageCandidates(repo, cwd, target).find((n) => Object.hasOwn(pipeline.sources, n));
+  return name === undefined ? undefined : [name];
 }
 
 /** Cached outs recorded in `dvc.lock`, with the flags dvc.yaml gives them. */
@@ -132,7 +147,7 @@ export function lockedOuts(pipeline: Pipeline): TrackedOut[] {
 
 /** Every cached out of the repository: `.dvc` files first, then `dvc.lock`. */
 export async function collectTracked(repo: Repo): Promise<TrackedOut[]> {
-  const pipeline = loadPipeline(repo);
+  const pipeline = await loadPipeline(repo);
   return [...pipeline.dvcFiles.flatMap(({ file, dvc }) => outsOfDvcFile(repo, file, dvc)), ...lockedOuts(pipeline)];
 }
 
@@ -144,9 +159,11 @@ export function selectTargets(repo: Repo, cwd: string, outs: TrackedOut[], targe
   if (targets.length === 0) return outs;
   const chosen = new Set<TrackedOut>();
   for (const t of targets) {
-    const byStage = outs.filter((o) => o.source === `dvc.lock:${t}`);
+    const names = stageCandidates(repo, cwd, t);
+    const stageName = names.find((n) => outs.some((o) => o.source === `dvc.lock:${n}`));
+    const byStage = outs.filter((o) => o.source === `dvc.lock:${stageName}`);
     let posix: string | undefined;
-    if (fs.existsSync(path.resolve(cwd, t)) || t.includes('/') || t.includes('.'))
+    if (fs.existsSync(path.resolve(cwd, t)) || ((t.includes('/') || t.includes('.')) && !t.includes(':')))
       posix = repoPath(repo, path.resolve(cwd, t));
     const matched =
       byStage.length > 0

@@ -5,6 +5,7 @@
 
 export * from './cache/index.ts';
 export * from './dagshub/index.ts';
+export * from './diff/index.ts';
 export * from './dvc/index.ts';
 export * from './errors/index.ts';
 export * from './hash/index.ts';
@@ -13,4 +14,3 @@ export * from './params/index.ts';
 export * from './pipeline/index.ts';
 export * from './runs/index.ts';
 export * from './yaml/index.ts';
-export * from './diff/index.ts';

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { recordApiChange } from '../audit/audit-feature.ts';
+import { getAuditLog } from '../audit/audit-log.ts';
 import { getAccess, type Permission, type Principal } from '../auth/access.ts';
+import { clientAddress, getSignInLimits } from '../auth/sign-in-limits.ts';
 import type { ServerContext } from '../context.ts';
 import { sendError, sendJson } from '../http/respond.ts';
 import { createRepository } from '../repos/create-repo.ts';
@@ -48,6 +51,8 @@ export function makeAccountsApi(
   dvcMissing: (req: IncomingMessage, res: ServerResponse, repo: { id: number }) => Promise<void>,
 ) {
   const access = getAccess(ctx);
+  const signInLimits = getSignInLimits(ctx);
+  const audit = getAuditLog(ctx);
   const accounts = makeAccountStore(ctx.db);
   const repos = makeRepoStore(ctx.db);
 
@@ -108,11 +113,22 @@ export function makeAccountsApi(
       /^\/session$/,
       async ({ req, res }) => {
         const b = await body(req);
-        const user = accounts.findUser(str(b, 'username'));
+        const username = str(b, 'username');
+        const wait = signInLimits.retryAfter(username, clientAddress(req));
+        if (wait > 0) {
+          audit.record({ action: 'sign_in_locked', actor: username, target: 'session', address: clientAddress(req) });
+          const msg = `Too many wrong passwords: try again in ${wait} s.`;
+          return sendError(res, 429, 'too_many_attempts', msg, { 'Retry-After': String(wait) });
+        }
+        const user = accounts.findUser(username);
         const password = str(b, 'password');
         if (!user?.passwordHash || !verifyPassword(password, user.passwordHash)) {
+          signInLimits.failed(username, clientAddress(req));
+          audit.record({ action: 'sign_in_failed', actor: username, target: 'session', address: clientAddress(req) });
           throw new AccountsError('invalid_credentials', 401, 'The user name or password is wrong.');
         }
+        signInLimits.succeeded(username);
+        audit.record({ action: 'sign_in', actor: user.username, target: 'session', address: clientAddress(req) });
         const { token, info } = accounts.issueToken(user.id, 'app session', 'session');
         sendJson(res, 201, {
           token,
@@ -331,6 +347,7 @@ export function makeAccountsApi(
         const principal = who && 'invalid' in who ? null : who;
         const params = (route[1].exec(found.sub) as RegExpExecArray).slice(1);
         await route[2]({ req, res, url, who: principal, params });
+        recordApiChange(ctx, req, res, url.pathname, principal?.username ?? '');
       } catch (err) {
         if (err instanceof AccountsError) {
           if (err.status === 413) res.setHeader('Connection', 'close');

@@ -17,6 +17,7 @@ export class AccountsError extends Error {
       | 'unsupported_media_type'
       | 'method_not_allowed'
       | 'import_failed'
+      | 'import_refused'
       | 'invalid_branch_name'
       | 'branch_not_found'
       | 'mirror_read_only',

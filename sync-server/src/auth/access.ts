@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { verifyPassword } from '../accounts/passwords.ts';
 import { makeAccountStore, type UserRecord } from '../accounts/store.ts';
+import { getAuditLog } from '../audit/audit-log.ts';
 import type { ServerContext } from '../context.ts';
 import { makeRepoStore, PERMISSION_RANK } from '../repos/store.ts';
 import { readCredentials } from './credentials.ts';
+import { clientAddress, getSignInLimits } from './sign-in-limits.ts';
 
 /**
  * The one place that decides who is calling and what they may do. Every channel (git, DVC,
@@ -53,6 +55,8 @@ export function makeAccess(ctx: ServerContext): Access {
   const accounts = makeAccountStore(ctx.db);
   const repos = makeRepoStore(ctx.db);
   const passwordCache = new Map<string, { userId: number; passwordHash: string; until: number }>();
+  const limits = getSignInLimits(ctx);
+  const audit = getAuditLog(ctx);
 
   const toPrincipal = (u: UserRecord): Principal => ({ userId: u.id, username: u.username, isAdmin: u.isAdmin });
 
@@ -92,6 +96,17 @@ export function makeAccess(ctx: ServerContext): Access {
             // Like GitHub, the user name beside a token is not checked: the token names its user.
             if (byToken) return toPrincipal(byToken);
             const u = checkPassword(offered.username, offered.secret);
+            // Counted for the guessing limits (sign-in-limits.ts); the guard refuses locked ones.
+            if (u) limits.succeeded(offered.username);
+            else {
+              limits.failed(offered.username, clientAddress(req));
+              audit.record({
+                action: 'password_failed',
+                actor: offered.username,
+                target: url.pathname,
+                address: clientAddress(req),
+              });
+            }
             return u ? toPrincipal(u) : { invalid: true };
           }
         }

@@ -20,6 +20,11 @@ export interface BlobStore {
   write(md5: string, source: Readable, limits?: { maxBytes?: number }): Promise<{ size: number; created: boolean }>;
   /** Removes leftovers of interrupted writes; returns how many. Run at startup. */
   sweep(): Promise<number>;
+  /**
+   * Marks the blob as in use now (a client was told it is there and will rely on it), so a GC
+   * running now keeps it (ops/gc.ts); false when the blob is absent.
+   */
+  touch?(md5: string): Promise<boolean>;
 }
 
 export const MD5_HEX = /^[0-9a-f]{32}$/;

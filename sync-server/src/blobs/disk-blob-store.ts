@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, Writable } from 'node:stream';
+import { finished, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileHasher, type HashAlgorithm } from '@cairn/core';
 import {
@@ -72,14 +72,25 @@ export function makeDiskBlobStore(root: string, opts: { algorithm?: HashAlgorith
       const handle = await fsp.open(temp, 'wx', 0o644);
       let closed = false;
       try {
-        await pipeline(source, meter, fileSink(handle));
+        // The source is piped in rather than made part of the pipeline: when writing fails (a
+        // full disk), the pipeline would destroy it, and with it an HTTP request's connection,
+        // before the caller can answer 507. The caller drains or closes it instead.
+        const written = pipeline(meter, fileSink(handle));
+        // finished() also reports a source that failed or was cut before this point.
+        finished(source, (err) => {
+          if (err) meter.destroy(err);
+        });
+        source.pipe(meter);
+        await written;
         const actual = hash instanceof FileHasher ? hash.finish().md5 : hash.digest('hex');
         if (actual !== md5) throw new BlobHashMismatchError({ expected: md5, actual, size });
         await handle.sync();
         await handle.close();
         closed = true;
-        // Another upload of the same bytes may have finished first: identical content, keep it.
-        if (await exists(final)) {
+        // Another upload of the same bytes may have finished first: identical content, keep it,
+        // and freshen its time so a GC running now sees it in use (ops/gc.ts). If GC has just
+        // taken it away, this upload puts it back.
+        if (await freshen(final)) {
           await fsp.rm(temp, { force: true });
           return { size, created: false };
         }
@@ -92,6 +103,10 @@ export function makeDiskBlobStore(root: string, opts: { algorithm?: HashAlgorith
         if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new BlobStorageFullError();
         throw err;
       }
+    },
+
+    touch(md5) {
+      return freshen(fileOf(md5));
     },
 
     async sweep() {
@@ -123,12 +138,15 @@ function nodeMd5() {
   return { update: (data: Uint8Array) => void h.update(data), hex: () => h.digest('hex') };
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Sets the file's times to now; false when it does not exist. */
+async function freshen(file: string): Promise<boolean> {
   try {
-    await fsp.access(file);
+    const now = new Date();
+    await fsp.utimes(file, now, now);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
   }
 }
 
@@ -137,12 +155,34 @@ function fileSink(handle: fsp.FileHandle): Writable {
   return new Writable({
     highWaterMark: 1 << 20,
     write(chunk: Buffer, _enc, done) {
-      handle.write(chunk).then(() => done(), done);
+      writeAll(handle, chunk).then(() => done(), done);
     },
     writev(chunks, done) {
-      handle.writev(chunks.map((c) => c.chunk as Buffer)).then(() => done(), done);
+      const buffers = chunks.map((c) => c.chunk as Buffer);
+      handle
+        .writev(buffers)
+        .then(({ bytesWritten }) => {
+          const total = buffers.reduce((n, b) => n + b.length, 0);
+          // A short write (the disk filled up) leaves the rest to write, or to fail with ENOSPC.
+          return bytesWritten < total ? writeAll(handle, Buffer.concat(buffers).subarray(bytesWritten)) : undefined;
+        })
+        .then(() => done(), done);
     },
   });
+}
+
+/**
+ * Writes every byte of `buf`. `write` may write fewer bytes than asked without an error (a disk
+ * filling up does that); ignoring it would store a truncated object under a name it does not
+ * hash to. The next write then fails with ENOSPC, which the caller answers as 507.
+ */
+async function writeAll(handle: fsp.FileHandle, buf: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < buf.length) {
+    const { bytesWritten } = await handle.write(buf, offset, buf.length - offset);
+    if (bytesWritten === 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    offset += bytesWritten;
+  }
 }
 
 /** fsync a folder so a rename inside it survives a power cut. */

@@ -105,6 +105,10 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
     const end = range?.end ?? stat.size - 1;
     if (range) headers['Content-Range'] = `bytes ${start}-${end}/${stat.size}`;
     headers['Content-Length'] = stat.size === 0 ? 0 : end - start + 1;
+    // A HEAD is DVC asking whether to upload: "present" means it will rely on it (see missing()).
+    if (req.method === 'HEAD' && (await from.touch?.(obj.md5)) === false) {
+      return sendError(res, 404, 'dvc_object_missing', `The remote has no object ${obj.oid}.`);
+    }
     res.writeHead(status, headers);
     if (req.method === 'HEAD' || stat.size === 0) return void res.end();
     const body = from.read(obj.md5, { start, end });
@@ -151,7 +155,12 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         res.setHeader('Connection', 'close');
         return sendError(res, 413, err.code, err.message);
       }
-      if (err instanceof BlobStorageFullError) return sendError(res, 507, err.code, err.message);
+      if (err instanceof BlobStorageFullError) {
+        // Let the client finish sending so it reads the answer, then close the connection.
+        res.setHeader('Connection', 'close');
+        req.resume();
+        return sendError(res, 507, err.code, err.message);
+      }
       if (req.destroyed || (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
         ctx.log.info('dvc upload abandoned by the client', { repo: repo.id, oid: obj.oid });
         return;
@@ -183,7 +192,23 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         },
       );
     }
-    sendJson(res, 200, { missing: index.missing(repo.id, list as string[]) });
+    const oids = list as string[];
+    const absent = new Set(index.missing(repo.id, oids));
+    // What we answer "present" the client will not upload but will name in a commit: freshen it
+    // so a GC running now keeps it, and answer "missing" if its bytes are gone after all.
+    if (store.touch) {
+      const present = [...new Set(oids)].filter((o) => !absent.has(o));
+      for (let i = 0; i < present.length; i += 64) {
+        const batch = present.slice(i, i + 64);
+        const there = await Promise.all(
+          batch.map((o) => (store.touch as (m: string) => Promise<boolean>)(o.replace(/\.dir$/, ''))),
+        );
+        batch.forEach((o, j) => {
+          if (!there[j]) absent.add(o);
+        });
+      }
+    }
+    sendJson(res, 200, { missing: [...new Set(oids)].filter((o) => absent.has(o)) });
   }
 
   return {

@@ -25,5 +25,8 @@ export function sendError(
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  sendJson(res, status, { error: { code, message } }, headers);
+  // The request id (set by server.ts) lets a person match this answer to the server's log lines.
+  const requestId = res.getHeader('X-Request-Id');
+  const error = typeof requestId === 'string' ? { code, message, requestId } : { code, message };
+  sendJson(res, status, { error }, headers);
 }

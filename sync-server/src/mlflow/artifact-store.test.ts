@@ -49,7 +49,8 @@ describe('artifact store', () => {
     await expect(store.put(1, 'f.bin', Readable.from([Buffer.alloc(8), Buffer.alloc(8)]), 10)).rejects.toMatchObject({
       status: 413,
     });
-    expect(allFiles(dir)).toEqual(['f.bin']);
+    // The artifact and its checksum record (for fsck), nothing else: no temp file of either.
+    expect(allFiles(dir).sort()).toEqual(['f.bin', 'f.bin.sha256']);
     expect(fs.readFileSync(store.file(1, 'f.bin').file, 'utf8')).toBe('old');
   });
 

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { finished, PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalid, MlflowError, notFound } from './errors.ts';
 
@@ -25,8 +25,18 @@ export interface ArtifactEntry {
   size: number;
 }
 
+/**
+ * Where the SHA-256 of each artifact is kept, beside (not inside) the artifacts so listings never
+ * show it: `<data>/mlflow-artifact-checksums/<repo id>/<artifact path>.sha256` holding
+ * `<sha256> <size>`. Written after the artifact; `cairn-server fsck` re-hashes against it.
+ */
+export function artifactChecksumsRootOf(dataDir: string): string {
+  return path.join(dataDir, 'mlflow-artifact-checksums');
+}
+
 export function makeArtifactStore(dataDir: string) {
   const root = path.join(dataDir, 'mlflow-artifacts');
+  const checksumsRoot = artifactChecksumsRootOf(dataDir);
 
   /** Validated segments of an artifact path ('' = the root). */
   function segments(artifactPath: string): string[] {
@@ -76,12 +86,20 @@ export function makeArtifactStore(dataDir: string) {
       }
       const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
       let size = 0;
+      const sha256 = createHash('sha256');
       try {
         // Open synchronously: a stream opening in the background could create the temp file
         // after a failed upload already removed it, leaving it behind.
         const out = fs.createWriteStream(temp, { fd: fs.openSync(temp, 'wx') });
+        // The body is relayed rather than made part of the pipeline: a failed write (full disk)
+        // must not destroy the request's connection before the route answers 507.
+        const relay = new PassThrough();
+        finished(body, (err) => {
+          if (err) relay.destroy(err);
+        });
+        body.pipe(relay);
         await pipeline(
-          body,
+          relay,
           async function* (source: AsyncIterable<Buffer>) {
             for await (const chunk of source) {
               size += chunk.length;
@@ -92,6 +110,7 @@ export function makeArtifactStore(dataDir: string) {
                   {},
                   413,
                 );
+              sha256.update(chunk);
               yield chunk;
             }
           },
@@ -110,6 +129,10 @@ export function makeArtifactStore(dataDir: string) {
         } finally {
           fs.closeSync(dfd);
         }
+        writeChecksum(
+          `${path.join(checksumsRoot, path.relative(root, target))}.sha256`,
+          `${sha256.digest('hex')} ${size}\n`,
+        );
         return size;
       } catch (err) {
         fs.rmSync(temp, { force: true });
@@ -152,4 +175,16 @@ export type ArtifactStore = ReturnType<typeof makeArtifactStore>;
 export function artifactRootOf(artifactUri: string): string | null {
   const m = /^mlflow-artifacts:(?:\/\/[^/]*)?\/(.*)$/.exec(artifactUri);
   return m ? m[1]!.replace(/\/+$/, '') : null;
+}
+
+/** Writes a checksum record atomically (temp + rename); a record that cannot be written is not fatal. */
+function writeChecksum(file: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    fs.writeFileSync(temp, text);
+    fs.renameSync(temp, file);
+  } catch {
+    // fsck reports an artifact without a record as unverified, never as damaged.
+  }
 }

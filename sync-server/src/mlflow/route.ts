@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { DISK_FULL_MESSAGE, isDiskFull } from '../http/disk-full.ts';
 import { sendJson } from '../http/respond.ts';
 import type { Logger } from '../log.ts';
 import type { Route } from '../server.ts';
@@ -158,6 +159,13 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
             err,
             err.status === 401 ? CHALLENGE : err.status === 405 ? { Allow: String(err.details.allow ?? '') } : {},
           );
+          return;
+        }
+        if (isDiskFull(err)) {
+          // Let the client finish sending so it reads the answer, then close the connection.
+          res.setHeader('Connection', 'close');
+          if (req.readable && !req.readableEnded) req.resume();
+          sendMlflowError(res, new MlflowError('INTERNAL_ERROR', DISK_FULL_MESSAGE, { reason: 'storage_full' }, 507));
           return;
         }
         deps.log.error('mlflow request failed', { path: url.pathname, error: String(err) });

@@ -6,6 +6,7 @@ import type { ServerContext } from '../context.ts';
 import { GitCommandError, runGit } from '../git/run-git.ts';
 import { followDefaultBranch, remoteDefaultBranch, repairHead } from './default-branch.ts';
 import { configureBareRepo, gitDirOf, gitRoot } from './git-dir.ts';
+import { importPolicyFromEnv, vetImportSource } from './import-target.ts';
 import { makeRepoStore, type RepoRow } from './store.ts';
 
 /**
@@ -73,6 +74,12 @@ export function makeImporter(ctx: ServerContext) {
   };
 
   const gitOpts = { env: { GIT_ALLOW_PROTOCOL: ALLOWED }, timeoutMs: CLONE_TIMEOUT_MS, signal: aborts.signal };
+  const policy = importPolicyFromEnv(ctx.config.env);
+  /** git options for a source checked by import-target.ts (every time: DNS answers change). */
+  const vetted = async (sourceUrl: string) => {
+    const v = await vetImportSource(sourceUrl, policy);
+    return { url: v.url, opts: { ...gitOpts, env: { ...gitOpts.env, ...v.gitEnv } } };
+  };
 
   return {
     status(repoId: number): ImportStatus | null {
@@ -98,6 +105,8 @@ export function makeImporter(ctx: ServerContext) {
     /** Creates `name` for `ownerId` from `sourceUrl`; resolves when the first copy is complete. */
     async importRepo(ownerId: number, name: string, isPrivate: boolean, sourceUrl: string, mode: ImportMode) {
       checkSourceUrl(sourceUrl);
+      // Before anything is created: a refused source leaves no trace.
+      const source = await vetted(sourceUrl);
       const repo = repos.create(ownerId, name, isPrivate);
       db.prepare(`INSERT INTO repo_imports (repo_id, source_url, mode, state) VALUES (?, ?, ?, 'syncing')`).run(
         repo.id,
@@ -110,7 +119,7 @@ export function makeImporter(ctx: ServerContext) {
         await fsp.mkdir(gitRoot(dataDir), { recursive: true });
         // clone --mirror points HEAD where the source's HEAD points; a source whose HEAD names
         // no branch leaves it dangling, so it is repaired like after a push.
-        await runGit(['clone', '--mirror', '--quiet', '--', sourceUrl, temp], gitOpts);
+        await runGit(['clone', '--mirror', '--quiet', '--', source.url, temp], source.opts);
         await configureBareRepo(temp);
         await repairHead(temp);
         await fsp.rename(temp, final);
@@ -135,14 +144,15 @@ export function makeImporter(ctx: ServerContext) {
       try {
         // The URL is passed explicitly so a changed remote config inside the folder cannot redirect it.
         const dir = gitDirOf(dataDir, repo.id);
-        await runGit(['fetch', '--prune', '--quiet', '--', row.source_url, '+refs/*:refs/*'], { ...gitOpts, cwd: dir });
+        const source = await vetted(row.source_url);
+        await runGit(['fetch', '--prune', '--quiet', '--', source.url, '+refs/*:refs/*'], { ...source.opts, cwd: dir });
         // fetch does not carry HEAD: ask the source which branch is its default and follow it.
-        const sourceDefault = await remoteDefaultBranch(row.source_url, gitOpts);
+        const sourceDefault = await remoteDefaultBranch(source.url, source.opts);
         if (sourceDefault !== null) await followDefaultBranch(dir, sourceDefault);
         else await repairHead(dir);
         setState(repo.id, 'ok', null, true);
       } catch (err) {
-        const detail = err instanceof GitCommandError ? err.message : String(err);
+        const detail = err instanceof GitCommandError || err instanceof AccountsError ? err.message : String(err);
         setState(repo.id, 'failed', detail.slice(0, 2000), true);
       }
       return this.status(repo.id);

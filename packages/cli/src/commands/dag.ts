@@ -6,7 +6,7 @@
  */
 import { buildFileGraph, downstreamOf, drawAsciiDag, type StageGraph, upstreamOf } from '@cairn/core';
 import { CliError } from '../cli-error.ts';
-import { loadPipeline } from '../pipeline-state.ts';
+import { loadPipeline, stageCandidates } from '../pipeline-state.ts';
 import { findRepo } from '../repo.ts';
 
 export interface DagOptions {
@@ -90,13 +90,19 @@ export function renderDag(
   return drawAsciiDag({ nodes: ids, edges: edges.filter((e) => keep.has(e.from) && keep.has(e.to)) });
 }
 
-export function dag(
+export async function dag(
   cwd: string,
   target: string | undefined,
   format: 'text' | 'mermaid' | 'dot',
   options: DagOptions = {},
-): void {
+): Promise<void> {
   const repo = findRepo(cwd);
-  const text = renderDag(loadPipeline(repo).graph, format, target, options);
+  const { graph } = await loadPipeline(repo);
+  // `train` from inside a folder is that folder's dvc.yaml:train, as DVC reads it.
+  const node =
+    target === undefined
+      ? undefined
+      : (stageCandidates(repo, cwd, target).find((n) => graph.nodes.some((g) => g.id === n)) ?? target);
+  const text = renderDag(graph, format, node, options);
   if (text) console.log(text);
 }

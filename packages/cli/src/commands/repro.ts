@@ -13,6 +13,7 @@ import {
   type DvcLock,
   getParam,
   type HashedEntry,
+  joinPath,
   type LockStage,
   lockEntry,
   resolveStagePath,
@@ -24,7 +25,7 @@ import { writeFileAtomic } from '../atomic-write.ts';
 import { CliError } from '../cli-error.ts';
 import { ignoreInGit } from '../gitignore.ts';
 import { LocalCache } from '../local-cache.ts';
-import { loadPipeline, type Pipeline, pipelineStatus, readParamsFile } from '../pipeline-state.ts';
+import { loadPipeline, type Pipeline, pipelineStatus, readParamsFile, stagesNamedBy } from '../pipeline-state.ts';
 import { absPath, findRepo, type Repo } from '../repo.ts';
 import { hashWorkspacePath } from '../workspace-hash.ts';
 import { describeStage } from './status.ts';
@@ -107,20 +108,43 @@ function runStage(repo: Repo, stage: Stage): void {
   }
 }
 
+/**
+ * Writes back each dvc.lock that holds a stage of `lock`: stages under their names in that file,
+ * in dvc.yaml order, then any the lock knows that dvc.yaml no longer has; its layout kept.
+ */
 function writeLock(repo: Repo, pipeline: Pipeline, lock: DvcLock): void {
-  // Stages in dvc.yaml order, then any the lock knows that dvc.yaml no longer has.
-  const stages: Record<string, LockStage> = {};
-  for (const s of pipeline.stages) if (lock.stages[s.name]) stages[s.name] = lock.stages[s.name]!;
-  for (const [name, st] of Object.entries(lock.stages)) if (!stages[name]) stages[name] = st;
-  const text = serializeDvcLock({ ...lock, stages }, pipeline.lockText);
-  writeFileAtomic(path.join(repo.root, 'dvc.lock'), text);
-  pipeline.lockText = text;
+  const byFile = new Map<string, Record<string, LockStage>>();
+  const fileOf = (name: string) => {
+    const source = pipeline.sources[name];
+    if (source) return { lockFile: joinPath(source.dir, 'dvc.lock'), local: source.local };
+    // A stage dvc.yaml no longer has: its qualified name says where it was.
+    const colon = name.lastIndexOf(':');
+    if (colon < 0) return { lockFile: 'dvc.lock', local: name };
+    const dir = path.posix.dirname(name.slice(0, colon));
+    return { lockFile: joinPath(dir, 'dvc.lock'), local: name.slice(colon + 1) };
+  };
+  const put = (name: string) => {
+    const entry = lock.stages[name];
+    if (!entry) return;
+    const { lockFile, local } = fileOf(name);
+    const stages = byFile.get(lockFile) ?? {};
+    byFile.set(lockFile, stages);
+    stages[local] ??= entry;
+  };
+  for (const s of pipeline.stages) put(s.name);
+  for (const name of Object.keys(lock.stages)) put(name);
+  for (const [lockFile, stages] of byFile) {
+    const text = serializeDvcLock({ ...lock, stages }, pipeline.lockTexts[lockFile]);
+    if (text === pipeline.lockTexts[lockFile]) continue;
+    writeFileAtomic(absPath(repo, lockFile), text);
+    pipeline.lockTexts[lockFile] = text;
+  }
 }
 
 /** Runs the pipeline; returns the names of the stages that ran (or would, with --dry). */
 export async function repro(cwd: string, targets: string[], opts: ReproOptions): Promise<string[]> {
   const repo = findRepo(cwd);
-  const pipeline = loadPipeline(repo);
+  const pipeline = await loadPipeline(repo);
   if (pipeline.stages.length === 0)
     throw new CliError('not_found', "no stages to reproduce: there is no 'dvc.yaml' with stages here");
   const byName = new Map(pipeline.stages.map((s) => [s.name, s]));
@@ -128,9 +152,13 @@ export async function repro(cwd: string, targets: string[], opts: ReproOptions):
   if (targets.length === 0) {
     wanted = new Set(byName.keys());
   } else {
-    for (const t of targets)
-      if (!byName.has(t)) throw new CliError('not_found', `'${t}' does not exist as a stage in 'dvc.yaml'`);
-    wanted = new Set([...targets, ...upstreamOf(pipeline.graph, targets)].filter((n) => byName.has(n)));
+    const named: string[] = [];
+    for (const t of targets) {
+      const names = stagesNamedBy(repo, cwd, pipeline, t);
+      if (!names) throw new CliError('not_found', `'${t}' does not exist as a stage in 'dvc.yaml'`);
+      named.push(...names);
+    }
+    wanted = new Set([...named, ...upstreamOf(pipeline.graph, named)].filter((n) => byName.has(n)));
   }
   const cache = new LocalCache(repo.cacheDir);
   const lock: DvcLock = pipeline.lock ?? { schema: '2.0', stages: {}, extra: {} };
@@ -159,11 +187,14 @@ export async function repro(cwd: string, targets: string[], opts: ReproOptions):
     }
     runStage(repo, stage);
     lock.stages[name] = await lockStageAfterRun(repo, cache, stage);
-    say(`Updating lock file 'dvc.lock'\n`);
+    say(`Updating lock file '${joinPath(pipeline.sources[name]?.dir ?? '.', 'dvc.lock')}'\n`);
     writeLock(repo, pipeline, lock);
     ran.push(name);
   }
   if (ran.length === 0) say('Data and pipelines are up to date.');
-  else if (!opts.dry) say('To track the changes with git, run:\n\n\tgit add dvc.lock\n');
+  else if (!opts.dry) {
+    const locks = [...new Set(ran.map((n) => joinPath(pipeline.sources[n]?.dir ?? '.', 'dvc.lock')))];
+    say(`To track the changes with git, run:\n\n\tgit add ${locks.join(' ')}\n`);
+  }
   return ran;
 }

@@ -73,7 +73,7 @@ export function describeStage(s: StageStatus): string[] {
 }
 
 export async function collectChanges(repo: Repo): Promise<Change[]> {
-  const pipeline = loadPipeline(repo);
+  const pipeline = await loadPipeline(repo);
   const changes: Change[] = [];
   for (const s of await pipelineStatus(repo, pipeline)) {
     if (s.state === 'changed') changes.push({ name: s.stage, lines: describeStage(s), reasons: s.reasons });

@@ -55,9 +55,15 @@ export interface ViewOptions {
 
 /** The id of the node standing for a foreach/matrix definition. */
 export function groupNodeId(pipeline: RepoPipeline, stageName: string): string | undefined {
-  const stage = pipeline.stages.find((s) => s.name === stageName);
+  return groupIdOf(
+    pipeline,
+    pipeline.stages.find((s) => s.name === stageName),
+  );
+}
+
+function groupIdOf(pipeline: RepoPipeline, stage: { name: string; group?: string } | undefined): string | undefined {
   if (!stage?.group) return undefined;
-  const source = pipeline.sources[stageName];
+  const source = pipeline.sources[stage.name];
   return `group:${source?.file ?? 'dvc.yaml'}:${stage.group}`;
 }
 
@@ -65,7 +71,7 @@ export function groupNodeId(pipeline: RepoPipeline, stageName: string): string |
 export function largeGroups(pipeline: RepoPipeline, threshold = 12): Set<string> {
   const counts = new Map<string, number>();
   for (const s of pipeline.stages) {
-    const g = groupNodeId(pipeline, s.name);
+    const g = groupIdOf(pipeline, s);
     if (g) counts.set(g, (counts.get(g) ?? 0) + 1);
   }
   return new Set([...counts].filter(([, n]) => n > threshold).map(([g]) => g));
@@ -114,6 +120,8 @@ function fileKind(path: string, kinds: Map<string, ViewNodeKind>, gitPaths?: Rea
 export function pipelineView(pipeline: RepoPipeline, mode: PipelineViewMode, options: ViewOptions = {}): PipelineView {
   const kinds = pathKinds(pipeline);
   const graph = pipeline.graph;
+  // Lookups by id: a 5,000-stage matrix must not scan every node for each node.
+  const graphNode = new Map(graph.nodes.map((n) => [n.id, n]));
   const collapsed = options.collapsed ?? new Set<string>();
   // A stage's node: itself, or its group when that group is collapsed.
   const shown = new Map<string, string>();
@@ -137,12 +145,12 @@ export function pipelineView(pipeline: RepoPipeline, mode: PipelineViewMode, opt
   const stageNode = (id: string): string => {
     const known = shown.get(id);
     if (known) return known;
-    const node = graph.nodes.find((n) => n.id === id);
+    const node = graphNode.get(id);
     let target = id;
     if (node?.kind === 'dvcfile') {
       addNode({ id, label: id, kind: 'source' });
     } else {
-      const group = groupNodeId(pipeline, id);
+      const group = groupIdOf(pipeline, node?.stage);
       if (group && collapsed.has(group)) {
         target = group;
         let g = groups.get(group);
@@ -183,7 +191,7 @@ export function pipelineView(pipeline: RepoPipeline, mode: PipelineViewMode, opt
       }
     }
     for (const id of graph.order) {
-      const node = graph.nodes.find((n) => n.id === id)!;
+      const node = graphNode.get(id)!;
       if (node.kind === 'dvcfile') {
         for (const out of node.outs) fileNode(out);
         continue;

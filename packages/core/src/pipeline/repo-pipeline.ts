@@ -26,6 +26,40 @@ export interface RepoPipelineInput {
   paths: readonly string[];
   /** The text of a file; undefined when it does not exist. */
   read(path: string): Promise<string | undefined> | string | undefined;
+  /**
+   * Parsed files kept between loads (`parseCache()`): a commit that changed only params.yaml
+   * re-parses only params.yaml — a 200-stage dvc.lock takes YAML ~150 ms to parse.
+   */
+  parsed?: ParseCache;
+}
+
+/** Parse results by file kind, path and text; at most `limit` entries, the oldest dropped first. */
+export interface ParseCache {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+export function parseCache(limit = 64): ParseCache {
+  const entries = new Map<string, unknown>();
+  return {
+    get: (key) => entries.get(key),
+    set: (key, value) => {
+      entries.delete(key);
+      entries.set(key, value);
+      if (entries.size > limit) entries.delete(entries.keys().next().value as string);
+    },
+  };
+}
+
+/** `parse(text)`, through `cache` when there is one (parse results are never mutated here). */
+function memo<T>(cache: ParseCache | undefined, kind: string, path: string, text: string, parse: () => T): T {
+  if (!cache) return parse();
+  const key = `${kind}\0${path}\0${text}`;
+  const hit = cache.get(key) as T | undefined;
+  if (hit !== undefined) return hit;
+  const value = parse();
+  cache.set(key, value);
+  return value;
 }
 
 /** Where a stage of the merged pipeline was defined. */
@@ -75,7 +109,7 @@ export async function loadRepoPipeline(input: RepoPipelineInput): Promise<RepoPi
     tried.add(path);
     const text = await input.read(path);
     if (text === undefined) return;
-    const parsed = parseParams(text, path);
+    const parsed = memo(input.parsed, 'params', path, text, () => parseParams(text, path));
     if (parsed.ok) params[path] = parsed.value;
     else errors.push(parsed.error);
   };
@@ -90,7 +124,7 @@ export async function loadRepoPipeline(input: RepoPipelineInput): Promise<RepoPi
     const dir = dirnameOf(file);
     const text = await input.read(file);
     if (text === undefined) continue;
-    const parsed = parseDvcYaml(text, file);
+    const parsed = memo(input.parsed, 'dvc.yaml', file, text, () => parseDvcYaml(text, file));
     if (!parsed.ok) {
       errors.push(parsed.error);
       continue;
@@ -109,7 +143,7 @@ export async function loadRepoPipeline(input: RepoPipelineInput): Promise<RepoPi
     const lockText = await input.read(lockFile);
     let fileLock: DvcLock | null = null;
     if (lockText !== undefined) {
-      const parsedLock = parseDvcLock(lockText, lockFile);
+      const parsedLock = memo(input.parsed, 'dvc.lock', lockFile, lockText, () => parseDvcLock(lockText, lockFile));
       if (parsedLock.ok) fileLock = parsedLock.value;
       else errors.push(parsedLock.error);
     }
@@ -128,7 +162,7 @@ export async function loadRepoPipeline(input: RepoPipelineInput): Promise<RepoPi
     if (!file.endsWith('.dvc') || isInDvcFolder(file)) continue;
     const text = await input.read(file);
     if (text === undefined) continue;
-    const parsed = parseDvcFile(text, file);
+    const parsed = memo(input.parsed, '.dvc', file, text, () => parseDvcFile(text, file));
     if (parsed.ok) dvcFiles.push({ file, dvc: parsed.value });
     else errors.push(parsed.error);
   }

@@ -1,0 +1,190 @@
+import path from 'node:path';
+import { backup, restore } from './backup.ts';
+import { OpsUsageError } from './data-layout.ts';
+import { type FsckReport, fsck, fsckFailed } from './fsck.ts';
+import { DEFAULT_GRACE_SECONDS, type GcReport, gc } from './gc.ts';
+import { terminalProgress } from './progress.ts';
+
+/**
+ * `cairn-server COMMAND [options]`: operator commands on a data folder (`--data DIR`, else
+ * `CAIRN_DATA`, else `./.cairn`, as the server). Exit codes, for cron:
+ *   0  checked, nothing wrong;
+ *   1  problems found (and, with --repair, set aside);
+ *   2  could not run: bad usage, not a data folder, or an error while reading.
+ */
+export const EXIT = { ok: 0, problems: 1, failed: 2 } as const;
+
+const USAGE = `usage: cairn-server <command> [--data DIR] [options]
+  fsck [--json] [--repair]   re-hash every object, check manifests, git fsck every repository
+  gc [--dry-run] [--grace SECONDS] [--json]
+                             remove objects no history names, older than the grace (default 86400)
+  backup DIR                 copy the data folder (online: SQLite backup API, git, objects) into DIR
+  restore DIR                restore a backup into the data folder, which must be empty
+`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  env: process.env,
+};
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    const args = parseArgs(rest);
+    const dataDir = path.resolve(String(args.values.data ?? io.env.CAIRN_DATA ?? '.cairn'));
+    switch (command) {
+      case 'fsck':
+        return await runFsck(dataDir, args, io);
+      case 'gc':
+        return await runGc(dataDir, args, io);
+      case 'backup':
+      case 'restore': {
+        checkFlags(args, ['json']);
+        const target = args.positional[0];
+        if (!target || args.positional.length > 1) throw new OpsUsageError(`${command} takes one folder\n${USAGE}`);
+        const report =
+          command === 'backup'
+            ? await backup(dataDir, path.resolve(target))
+            : await restore(path.resolve(target), dataDir);
+        io.out(
+          args.flags.has('json')
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : `${command === 'backup' ? 'backed up' : 'restored'} ${report.files} files, ${report.bytes} bytes\n`,
+        );
+        return EXIT.ok;
+      }
+      default:
+        io.err(command ? `cairn-server: unknown command ${JSON.stringify(command)}\n${USAGE}` : USAGE);
+        return EXIT.failed;
+    }
+  } catch (err) {
+    io.err(`cairn-server: ${err instanceof OpsUsageError ? err.message : (err as Error).stack}\n`);
+    return EXIT.failed;
+  }
+}
+
+interface Args {
+  flags: Set<string>;
+  values: Record<string, string>;
+  positional: string[];
+}
+
+const VALUED = new Set(['data', 'grace']);
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { flags: new Set(), values: {}, positional: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--')) {
+      args.positional.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (VALUED.has(name)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new OpsUsageError(`--${name} needs a value`);
+      args.values[name] = v;
+    } else args.flags.add(name);
+  }
+  return args;
+}
+
+function checkFlags(args: Args, allowed: string[]): void {
+  for (const f of args.flags) if (!allowed.includes(f)) throw new OpsUsageError(`unknown option --${f}\n${USAGE}`);
+}
+
+async function runFsck(dataDir: string, args: Args, io: Io): Promise<number> {
+  checkFlags(args, ['json', 'repair']);
+  const bar = terminalProgress();
+  const report = await fsck(dataDir, { repair: args.flags.has('repair'), onProgress: bar.update });
+  bar.end();
+  io.out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatFsck(report));
+  return fsckFailed(report) ? EXIT.problems : EXIT.ok;
+}
+
+function formatFsck(r: FsckReport): string {
+  const c = r.checked;
+  const lines = [
+    `checked ${c.objects} objects (${c.objectBytes} bytes), ${c.indexRows} index rows, ${c.manifests} manifests (${c.manifestEntries} entries), ${c.gitRepositories} git repositories, ${c.artifacts} artifacts (${c.artifactBytes} bytes)`,
+  ];
+  for (const p of r.problems) {
+    switch (p.kind) {
+      case 'damaged_object':
+        lines.push(
+          `damaged object ${p.area} ${p.md5}: bytes hash to ${p.actual} (held by ${p.repos.join(', ') || 'no repository'})`,
+        );
+        break;
+      case 'missing_object':
+        lines.push(`missing object ${p.area} ${p.oid}: indexed by ${p.repos.join(', ')} but not on disk`);
+        break;
+      case 'bad_manifest':
+        lines.push(`bad manifest ${p.oid} in ${p.repo}: ${p.reason}`);
+        break;
+      case 'missing_dir_entry':
+        lines.push(`missing .dir entry ${p.relpath} (${p.md5}) of ${p.oid} in ${p.repo}`);
+        break;
+      case 'git_repository_missing':
+        lines.push(`git repository of ${p.repo} missing: ${p.dir}`);
+        break;
+      case 'git_fsck_failed':
+        lines.push(`git fsck failed for ${p.repo} (${p.dir}):\n  ${p.output.split('\n').join('\n  ')}`);
+        break;
+      case 'unreadable_artifact':
+        lines.push(`unreadable artifact ${p.file}: ${p.error}`);
+        break;
+      case 'damaged_artifact':
+        lines.push(`damaged artifact ${p.file}: recorded ${p.expected}, now ${p.actual}`);
+        break;
+    }
+  }
+  for (const o of r.orphans.objects)
+    lines.push(`orphan object ${o.area} ${o.md5} (${o.size} bytes, no repository indexes it)`);
+  for (const d of r.orphans.gitDirs) lines.push(`orphan git folder ${d}`);
+  for (const d of r.orphans.artifactDirs) lines.push(`orphan artifact folder ${d}`);
+  for (const f of r.orphans.foreign) lines.push(`foreign file ${f}`);
+  if (r.repaired) {
+    lines.push(
+      `repair: moved ${r.repaired.moved.length} damaged objects to ${r.repaired.quarantine}, dropped ${r.repaired.indexRowsDropped} index rows (clients will upload them again)`,
+    );
+  }
+  lines.push(r.problems.length === 0 ? 'no problems found' : `${r.problems.length} problems found`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function runGc(dataDir: string, args: Args, io: Io): Promise<number> {
+  checkFlags(args, ['json', 'dry-run']);
+  const grace = args.values.grace === undefined ? DEFAULT_GRACE_SECONDS : Number(args.values.grace);
+  if (!Number.isInteger(grace) || grace < 0) throw new OpsUsageError('--grace takes a whole number of seconds ≥ 0');
+  const bar = terminalProgress();
+  const report = await gc(dataDir, { dryRun: args.flags.has('dry-run'), graceSeconds: grace, onProgress: bar.update });
+  bar.end();
+  io.out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatGc(report));
+  return report.aborted ? EXIT.failed : EXIT.ok;
+}
+
+function formatGc(r: GcReport): string {
+  const lines: string[] = [];
+  for (const repo of r.repositories) {
+    lines.push(
+      `read ${repo.repo}: ${repo.commits} commits, ${repo.pointerFiles} pointer files, ${repo.referencedObjects} objects named${repo.keptAll ? ` — keeping all its objects: ${repo.keptAll}` : ''}`,
+    );
+    for (const u of repo.unparsedPointerFiles) lines.push(`  ${u} does not parse: every hash in it is kept`);
+  }
+  if (r.aborted) {
+    lines.push(`cannot read ${r.aborted.repo}: ${r.aborted.error}`, 'gc stopped: nothing was removed');
+    return `${lines.join('\n')}\n`;
+  }
+  const verb = r.dryRun ? 'would remove' : 'removed';
+  for (const o of r.objects)
+    lines.push(`${verb} ${o.area} ${o.md5} (${o.size} bytes${o.repos.length ? `, from ${o.repos.join(', ')}` : ''})`);
+  for (const m of r.restored) lines.push(`kept ${m}: uploaded or named again while gc ran`);
+  lines.push(`${verb} ${r.objects.length} objects, ${r.bytes} bytes (grace ${r.graceSeconds} s)`);
+  return `${lines.join('\n')}\n`;
+}
