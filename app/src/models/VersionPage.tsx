@@ -141,7 +141,7 @@ export default function VersionPage() {
                                 {([k, val]) => (
                                   <>
                                     <dt>{k}</dt>
-                                    <dd class="cat-sub">{val}</dd>
+                                    <dd>{val}</dd>
                                   </>
                                 )}
                               </For>
