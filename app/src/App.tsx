@@ -8,6 +8,7 @@ import { Layout } from './shell/Layout.tsx';
  */
 const HomePage = lazy(() => import('./repos/RepoListPage.tsx'));
 const SignInPage = lazy(() => import('./sync/SignInPage.tsx'));
+const AccountPage = lazy(() => import('./account/AccountPage.tsx'));
 const AddDataPage = lazy(() => import('./data/AddDataPage.tsx'));
 const RepoPage = lazy(() => import('./pages/RepoPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
@@ -24,12 +25,14 @@ const ModelPage = lazy(() => import('./models/ModelPage.tsx'));
 const VersionPage = lazy(() => import('./models/VersionPage.tsx'));
 const DataPage = lazy(() => import('./data-tab/DataPage.tsx'));
 const NotebooksPage = lazy(() => import('./notebooks/NotebooksPage.tsx'));
+const NotesPage = lazy(() => import('./notes/NotesPage.tsx'));
 
 export function App() {
   return (
     <Router root={Layout}>
       <Route path="/" component={HomePage} />
       <Route path="/sign-in" component={SignInPage} />
+      <Route path="/account" component={AccountPage} />
       <Route path="/:owner/:repo/add-data" component={AddDataPage} />
       <Route path="/:owner/:repo" component={RepoPage}>
         <Route path="/" component={RepoBrowser} />
@@ -46,6 +49,7 @@ export function App() {
         <Route path="/models/:name/versions/:version" component={VersionPage} />
         <Route path="/data" component={DataPage} />
         <Route path="/notebooks" component={NotebooksPage} />
+        <Route path={['/notes', '/notes/:noteId']} component={NotesPage} />
         <Route path="/*rest" />
       </Route>
       <Route path="*404" component={NotFoundPage} />

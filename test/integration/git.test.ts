@@ -144,6 +144,24 @@ describe('git smart HTTP with the real git CLI', () => {
     expect(r.out).toMatch(/Authentication failed|401/);
   });
 
+  it('answers the app’s own requests (X-Requested-With) 401 without a challenge, so no browser dialog opens', async () => {
+    for (const url of [
+      `/admin/private-proj.git/info/refs?service=git-upload-pack`,
+      `/admin/private-proj.dvc/files/md5/00/${'0'.repeat(30)}`,
+      `/api/v1/repos/admin/private-proj/runs?since=0`,
+      `/admin/private-proj.mlflow/api/2.0/mlflow/experiments/search`,
+    ]) {
+      const app = await fetch(`${server.url}${url}`, { headers: { 'X-Requested-With': 'cairn-app' } });
+      expect([url, app.status, app.headers.get('www-authenticate')]).toEqual([url, 401, null]);
+      const tool = await fetch(`${server.url}${url}`);
+      expect([url, tool.status, tool.headers.get('www-authenticate')]).toEqual([
+        url,
+        401,
+        expect.stringMatching(/^Basic /),
+      ]);
+    }
+  });
+
   it('hides a private repository from a signed-in stranger (404) and refuses paths outside the protocol', async () => {
     expect((await api('POST', '/users', { username: 'stranger', password: 'stranger-password' })).status).toBe(201);
     const basic = `Basic ${Buffer.from('stranger:stranger-password').toString('base64')}`;

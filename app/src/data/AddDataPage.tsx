@@ -1,5 +1,6 @@
 import { A, useParams } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
+import { PushAccess } from '../connect/PushAccess.tsx';
 import '../repos/repos.css';
 import { formatBytes } from '../storage/persistence.ts';
 import type { AddProgress, AddResult, AddTarget } from './add-data.ts';
@@ -77,6 +78,7 @@ export default function AddDataPage() {
           {(handle.error as Error).message}
         </p>
       </Show>
+      <Show when={handle.state === 'ready' && handle()}>{(h) => <PushAccess handle={h()} />}</Show>
       <section
         aria-label="Drop files or folders to add"
         class="drop-zone"

@@ -7,6 +7,7 @@ import type { MetricPoint } from '@cairn/core/runs/index';
 import { useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { RegisterFromRun } from '../models/RegisterFromRun.tsx';
+import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 import { RunArtifacts } from './RunArtifacts.tsx';
@@ -86,6 +87,7 @@ export default function RunPage() {
                 )}
               </Show>
             </dl>
+            <TargetNote repo={repo()} target={{ kind: 'run', id: r().run.id }} title="Run note" />
             <h3>Params</h3>
             <Pairs entries={Object.entries(r().run.params)} />
             <Show when={Object.keys(r().git?.outs ?? {}).length}>

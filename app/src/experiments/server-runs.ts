@@ -5,7 +5,7 @@
  * token for the server; offline, callers fall back to what the store holds.
  */
 import { type MetricPoint, type Run, runFromWire } from '@cairn/core/runs/index';
-import { apiFetch } from '../sync/api.ts';
+import { APP_REQUEST, apiFetch } from '../sync/api.ts';
 import { getCredentials } from '../sync/credentials.ts';
 import { type ExperimentsDb, historyRowOf, pointsOf, saveFeedPage } from './run-store.ts';
 
@@ -41,7 +41,7 @@ async function mlflowFetch<T>(
   query: Record<string, string>,
 ): Promise<T> {
   const credentials = await getCredentials(server);
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...APP_REQUEST };
   if (credentials) headers.Authorization = `Bearer ${credentials.token}`;
   const qs = new URLSearchParams(query);
   const res = await fetch(`${server}/${repoPath(repo)}.mlflow/api/2.0/mlflow/${endpoint}?${qs}`, { headers });
@@ -118,7 +118,7 @@ export async function downloadArtifact(server: string, repo: string, artifactUri
   const credentials = await getCredentials(server);
   const res = await fetch(
     `${server}/${repoPath(repo)}.mlflow/api/2.0/mlflow-artifacts/artifacts/${m[1]}/${path.split('/').map(encodeURIComponent).join('/')}`,
-    { headers: credentials ? { Authorization: `Bearer ${credentials.token}` } : {} },
+    { headers: credentials ? { ...APP_REQUEST, Authorization: `Bearer ${credentials.token}` } : { ...APP_REQUEST } },
   );
   if (!res.ok) throw new Error(`download failed: ${res.status}`);
   const blob = await res.blob();

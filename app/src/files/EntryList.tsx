@@ -4,6 +4,7 @@ import { For, Show } from 'solid-js';
 import { formatSize } from '../viewers/view-file.ts';
 import type { BrowseEntry } from './dvc-overlay.ts';
 import { createListKeyboard } from './list-keyboard.ts';
+import { countAndSize, trackedBy } from './tracked-by.ts';
 import { blobUrl, treeUrl } from './urls.ts';
 
 export function EntryList(props: { owner: string; repo: string; rev: string; path: string; entries: BrowseEntry[] }) {
@@ -37,8 +38,8 @@ export function EntryList(props: { owner: string; repo: string; rev: string; pat
             <span class="entry-name">{e.name}</span>
             <span class="entry-meta">
               <Show when={e.source === 'dvc'}>
-                <span class="tag" title={`Data tracked by ${e.pointer}`}>
-                  DVC
+                <span class="tag" title={e.pointer ? trackedBy({ pointer: e.pointer, stage: e.stage }) : undefined}>
+                  {e.stage ? 'pipeline' : 'DVC'}
                 </span>
               </Show>
               <Show when={e.tracks}>
@@ -47,10 +48,7 @@ export function EntryList(props: { owner: string; repo: string; rev: string; pat
                 </span>
               </Show>
             </span>
-            <span class="entry-size">
-              {e.nfiles !== null ? `${e.nfiles.toLocaleString('en')} files · ` : ''}
-              {formatSize(e.size)}
-            </span>
+            <span class="entry-size">{countAndSize(e.nfiles, formatSize(e.size))}</span>
           </A>
         )}
       </For>

@@ -4,11 +4,11 @@
  * their viewer, whether they come from git or from the data cache.
  */
 import { A, useLocation, useNavigate, useParams } from '@solidjs/router';
-import { createResource, Match, Show, Switch } from 'solid-js';
+import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import { readBlobBytes } from '../git/read-blob.ts';
 import { getBlobStore } from '../storage/blobs.ts';
 import { FileViewer } from '../viewers/FileViewer.tsx';
-import { fileFromBytes, fileFromStore, formatSize } from '../viewers/view-file.ts';
+import { fileFromBytes, fileFromStore, formatSize, type ViewFile } from '../viewers/view-file.ts';
 import { Breadcrumbs } from './Breadcrumbs.tsx';
 import { type BrowseState, loadBrowse } from './browse-load.ts';
 import { createRepoSession } from './create-repo-session.ts';
@@ -16,12 +16,14 @@ import { DataFetch } from './DataFetch.tsx';
 import { DefaultBranch } from './DefaultBranch.tsx';
 import type { BrowseEntry, BrowseTarget } from './dvc-overlay.ts';
 import { EntryList } from './EntryList.tsx';
+import { FileActions } from './FileActions.tsx';
 import { ReadErrorNotice } from './ReadErrorNotice.tsx';
 import { RefPicker } from './RefPicker.tsx';
 import { RepoLanding } from './RepoLanding.tsx';
 import { RepoStatus } from './RepoStatus.tsx';
 import { ready } from './ready.ts';
 import type { RepoSession } from './repo-session.ts';
+import { countAndSize, folderTotals, trackedBy } from './tracked-by.ts';
 import { blobUrl, commitsUrl, decodeSegments, treeUrl } from './urls.ts';
 import './files.css';
 
@@ -54,11 +56,15 @@ function Folder(props: {
     <>
       <Show when={props.target.kind === 'dvc-folder' && props.target}>
         {(t) => (
-          <p class="data-banner">
-            Data tracked with DVC by{' '}
+          <p class="data-banner" data-testid="data-banner">
+            {t().out.stage ? `Output of pipeline stage “${t().out.stage}” in ` : 'Data tracked with DVC by '}
             <A href={blobUrl(owner, repo, props.state.rev, t().out.pointer)}>{t().out.pointer}</A>
-            <Show when={t().out.nfiles !== null}> · {t().out.nfiles?.toLocaleString('en')} files</Show>
-            <Show when={t().out.size !== null}> · {formatSize(t().out.size)}</Show>
+            {(() => {
+              // This folder's own totals, not those of the tracked folder it lies in.
+              const totals = folderTotals(t().entries);
+              const text = countAndSize(totals.nfiles, formatSize(totals.size));
+              return text ? ` · ${text}` : '';
+            })()}
           </p>
         )}
       </Show>
@@ -77,11 +83,12 @@ function Folder(props: {
   );
 }
 
-function FileHeader(props: { name: string; detail: string }) {
+function FileHeader(props: { name: string; detail: string; file?: ViewFile | undefined }) {
   return (
     <header class="file-header">
       <strong>{props.name}</strong>
       <span class="muted">{props.detail}</span>
+      <Show when={props.file}>{(f) => <FileActions file={f()} />}</Show>
     </header>
   );
 }
@@ -95,7 +102,7 @@ function GitFile(props: { session: RepoSession; path: string; oid: string }) {
     <Show when={ready(file)} fallback={<p class="muted">Loading…</p>}>
       {(f) => (
         <section class="file" data-testid="file">
-          <FileHeader name={f().name} detail={formatSize(f().size)} />
+          <FileHeader name={f().name} detail={formatSize(f().size)} file={f()} />
           <FileViewer file={f()} />
         </section>
       )}
@@ -104,11 +111,13 @@ function GitFile(props: { session: RepoSession; path: string; oid: string }) {
 }
 
 function DataFile(props: { session: RepoSession; target: Extract<BrowseTarget, { kind: 'dvc-file' }> }) {
+  const [loaded, setLoaded] = createSignal<ViewFile | undefined>();
   return (
     <section class="file" data-testid="file">
       <FileHeader
         name={props.target.path.split('/').pop() ?? ''}
-        detail={`${formatSize(props.target.size)} · data tracked with DVC by ${props.target.out.pointer}`}
+        detail={[formatSize(props.target.size), trackedBy(props.target.out)].filter(Boolean).join(' · ')}
+        file={loaded()}
       />
       <DataFetch
         handle={props.session.handle}
@@ -119,6 +128,7 @@ function DataFile(props: { session: RepoSession; target: Extract<BrowseTarget, {
         load={async () => {
           const file = await fileFromStore(getBlobStore(), props.target.path, props.target.object);
           if (!file) throw new Error('the data vanished from this device while opening');
+          setLoaded(file);
           return file;
         }}
       >
@@ -126,6 +136,21 @@ function DataFile(props: { session: RepoSession; target: Extract<BrowseTarget, {
       </DataFetch>
     </section>
   );
+}
+
+/**
+ * Whose commits the History link lists: the file or folder itself when git holds it; for data,
+ * the `.dvc` file or `dvc.lock` that records it (its versions are that file's commits).
+ */
+function historyPath(target: BrowseTarget): string {
+  switch (target.kind) {
+    case 'dvc-file':
+    case 'dvc-folder':
+    case 'dvc-folder-missing':
+      return target.out.pointer;
+    default:
+      return target.path;
+  }
 }
 
 export default function RepoBrowser() {
@@ -166,7 +191,11 @@ export default function RepoBrowser() {
                   <div class="browser-bar">
                     <RefPicker refs={st().refs} rev={st().rev} commit={st().commit} onPick={pick} />
                     <Breadcrumbs owner={params.owner} repo={params.repo} rev={st().rev} path={st().target.path} />
-                    <A class="browser-history" href={commitsUrl(params.owner, params.repo, st().rev)}>
+                    <A
+                      class="browser-history"
+                      href={commitsUrl(params.owner, params.repo, st().rev, historyPath(st().target))}
+                      data-testid="browser-history"
+                    >
                       History
                     </A>
                   </div>

@@ -1,7 +1,9 @@
 /**
  * Shows DVC-tracked data as if it were in the tree. A folder's listing is its git entries plus
  * the outs of the `.dvc` files in it (a tracked file or folder appears under its own name, with
- * its size); a path inside a tracked folder is resolved through the `.dir` manifest. Git and
+ * its size) plus the pipeline outputs recorded in a `dvc.lock` of it or of a folder above
+ * (lock-outs.ts; a folder that holds only such outputs is shown too); a path inside a tracked
+ * folder is resolved through the `.dir` manifest. Git and
  * the data cache are reached through `BrowseSource`, so this logic is tested without either.
  */
 import { dirnameOf } from '@cairn/core/dvc/posix-path';
@@ -13,6 +15,7 @@ import type { PathObject } from '../git/read-tree.ts';
 import { type ObjectId, objectId } from '../storage/blob-store.ts';
 import { listManifestFolder, type ManifestEntry } from './dir-manifest.ts';
 import { type DvcOut, parseDvcPointer } from './dvc-pointer.ts';
+import { parseLockOuts } from './lock-outs.ts';
 
 /** What the browser needs from a repository at one commit and from the data cache. */
 export interface BrowseSource {
@@ -28,7 +31,8 @@ export interface BrowseEntry {
   name: string;
   path: string;
   type: 'folder' | 'file' | 'submodule';
-  source: 'git' | 'dvc';
+  /** `dvc`: data from a `.dvc` file or `dvc.lock`; `pipeline`: a folder only pipeline outputs are in. */
+  source: 'git' | 'dvc' | 'pipeline';
   /** git object id, or the DVC object id (md5, md5.dir) for data. */
   oid: string;
   /** Known for data (from the `.dvc` file or manifest), null for git files. */
@@ -37,12 +41,17 @@ export interface BrowseEntry {
   /** For data: the `.dvc` file tracking it. For a `.dvc` file: the names it tracks. */
   pointer?: string;
   tracks?: string[];
+  /** For a pipeline output: the stage of `dvc.lock` that wrote it. */
+  stage?: string;
 }
 
 /** A tracked out with its path from the repository root. */
 export interface PlacedOut extends DvcOut {
   fullPath: string;
+  /** The `.dvc` file or `dvc.lock` that records it. */
   pointer: string;
+  /** For a pipeline output: the stage of `dvc.lock` that wrote it. */
+  stage?: string;
 }
 
 export type BrowseTarget =
@@ -94,12 +103,42 @@ export async function outsInFolder(
   return placed;
 }
 
-/** A folder's git entries with its tracked data merged in (folders first, then by name). */
+/** The cached outputs of a `dvc.lock` among a folder's git entries, placed at their repository paths. */
+export async function lockOutsInFolder(
+  source: BrowseSource,
+  entries: readonly GitTreeEntry[],
+  warnings: string[] = [],
+): Promise<PlacedOut[]> {
+  const lock = entries.find((e) => e.type === 'blob' && e.name === 'dvc.lock');
+  if (!lock) return [];
+  try {
+    const placed: PlacedOut[] = [];
+    for (const out of parseLockOuts(await source.readText(lock.oid), lock.path)) {
+      const fullPath = resolveRepoPath(dirnameOf(lock.path), out.path);
+      if (fullPath.ok && fullPath.value !== '.') placed.push({ ...out, fullPath: fullPath.value, pointer: lock.path });
+    }
+    return placed;
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    warnings.push(`Pipeline outputs are not shown: ${error.describe()}`);
+    return [];
+  }
+}
+
+function isUnder(path: string, folder: string): boolean {
+  return folder === '' ? path !== '' : path.startsWith(`${folder}/`);
+}
+
+/**
+ * A folder's git entries with its tracked data merged in (folders first, then by name).
+ * @param pipelineOuts outputs of the `dvc.lock` files in this folder and the folders above it
+ */
 export async function overlayFolder(
   source: BrowseSource,
   folder: string,
   entries: readonly GitTreeEntry[],
   warnings: string[] = [],
+  pipelineOuts: readonly PlacedOut[] = [],
 ): Promise<BrowseEntry[]> {
   const result: BrowseEntry[] = entries.map((e) => ({
     name: e.name,
@@ -127,6 +166,25 @@ export async function overlayFolder(
       size: out.size,
       nfiles: out.nfiles,
       pointer: out.pointer,
+    });
+  }
+  for (const out of pipelineOuts) {
+    if (!isUnder(out.fullPath, folder)) continue;
+    const rest = folder === '' ? out.fullPath : out.fullPath.slice(folder.length + 1);
+    const name = rest.split('/')[0] as string;
+    if (gitNames.has(name)) continue; // git, or a `.dvc` file's data, wins
+    gitNames.add(name);
+    const direct = !rest.includes('/');
+    result.push({
+      name,
+      path: folder ? `${folder}/${name}` : name,
+      type: direct && !out.isDir ? 'file' : 'folder',
+      source: direct ? 'dvc' : 'pipeline',
+      oid: direct ? out.oid : '',
+      size: direct ? out.size : null,
+      nfiles: direct ? out.nfiles : null,
+      pointer: out.pointer,
+      ...(out.stage ? { stage: out.stage } : {}),
     });
   }
   return result.sort((a, b) =>
@@ -170,8 +228,11 @@ export async function resolveBrowsePath(source: BrowseSource, path: string): Pro
   const segments = path.split('/').filter(Boolean);
   let folder = '';
   let current = await source.readPath('');
+  const warnings: string[] = [];
+  const pipelineOuts: PlacedOut[] = [];
   for (const [i, name] of segments.entries()) {
     if (current.type !== 'tree') throw notFound(path);
+    pipelineOuts.push(...(await lockOutsInFolder(source, current.entries, warnings)));
     const here = folder ? `${folder}/${name}` : name;
     const last = i === segments.length - 1;
     const entry = current.entries.find((e) => e.name === name);
@@ -186,8 +247,16 @@ export async function resolveBrowsePath(source: BrowseSource, path: string): Pro
         ? { kind: 'git-file', path: here, oid: entry.oid, mode: entry.mode }
         : { kind: 'submodule', path: here, oid: entry.oid };
     }
-    const out = (await outsInFolder(source, current.entries)).find((o) => o.fullPath === here);
-    if (!out) throw notFound(path);
+    const out =
+      (await outsInFolder(source, current.entries)).find((o) => o.fullPath === here) ??
+      pipelineOuts.find((o) => o.fullPath === here);
+    if (!out) {
+      if (!pipelineOuts.some((o) => isUnder(o.fullPath, here))) throw notFound(path);
+      // A folder not in git that pipeline outputs will be written into (`outputs/run1/model.pkl`).
+      current = { type: 'tree', oid: '', path: here, entries: [] };
+      folder = here;
+      continue;
+    }
     if (!out.isDir) {
       if (!last) throw notFound(path);
       return {
@@ -222,11 +291,11 @@ export async function resolveBrowsePath(source: BrowseSource, path: string): Pro
     return { kind: 'dvc-folder', path: segments.join('/'), entries, out, warnings: [] };
   }
   if (current.type !== 'tree') throw notFound(path);
-  const warnings: string[] = [];
+  pipelineOuts.push(...(await lockOutsInFolder(source, current.entries, warnings)));
   return {
     kind: 'folder',
     path: folder,
-    entries: await overlayFolder(source, folder, current.entries, warnings),
+    entries: await overlayFolder(source, folder, current.entries, warnings, pipelineOuts),
     warnings,
   };
 }

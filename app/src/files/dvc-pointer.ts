@@ -32,7 +32,7 @@ export interface DvcOut {
 }
 
 /** A cached, md5-hashed out as a DvcOut; null for outs the browser has no data object for. */
-function toOut(entry: HashedEntry): DvcOut | null | 'bad-md5' {
+export function toOut(entry: HashedEntry): DvcOut | null | 'bad-md5' {
   if (entry.extra.cache === false || entry.md5 === undefined) return null;
   if (entry.hashKind !== 'md5' && entry.hashKind !== 'md5-dos2unix') return null;
   const algorithm: HashAlgorithm = entry.hashKind === 'md5' ? 'md5' : 'md5-dos2unix';

@@ -20,8 +20,10 @@ export function blobUrl(owner: string, repo: string, rev: string, path: string):
   return `${repoBase(owner, repo)}/blob/${encodePath(rev)}/${encodePath(path)}`;
 }
 
-export function commitsUrl(owner: string, repo: string, rev: string): string {
-  return `${repoBase(owner, repo)}/commits/${encodePath(rev)}`;
+/** A branch's history; with `path`, only the commits that changed that file or folder. */
+export function commitsUrl(owner: string, repo: string, rev: string, path = ''): string {
+  const base = `${repoBase(owner, repo)}/commits/${encodePath(rev)}`;
+  return path ? `${base}?path=${encodeURIComponent(path)}` : base;
 }
 
 export function commitUrl(owner: string, repo: string, sha: string): string {

@@ -6,9 +6,9 @@
  * repository and one with only tags clone too; their pages say what to do.
  */
 import { deleteLocalRepo, type RepoHandle, registerRepo, updateRepo } from '../storage/repo-handle.ts';
-import { apiFetch } from '../sync/api.ts';
+import { APP_REQUEST, apiFetch } from '../sync/api.ts';
 import { basicAuth, getCredentials } from '../sync/credentials.ts';
-import { classifyGitError } from './errors.ts';
+import { classifyGitError, RepoNotFoundError } from './errors.ts';
 import { fetchAllRefs } from './fetch-refs.ts';
 import { limitedHttp } from './http-limit.ts';
 import { loadGit } from './load-git.ts';
@@ -20,10 +20,14 @@ export interface GitProgress {
   total?: number;
 }
 
-/** Request headers carrying this device's credentials for `server`, if signed in. */
+/**
+ * Request headers carrying this device's credentials for `server`, if signed in. `X-Requested-With`
+ * tells the server not to answer a 401 with a Basic challenge, so the browser never opens its own
+ * password dialog over the app (which would hold the request, and the sync, until dismissed).
+ */
 export async function authHeaders(server: string): Promise<Record<string, string>> {
   const credentials = await getCredentials(server);
-  return credentials ? { Authorization: basicAuth(credentials) } : {};
+  return credentials ? { ...APP_REQUEST, Authorization: basicAuth(credentials) } : { ...APP_REQUEST };
 }
 
 /**
@@ -79,6 +83,10 @@ export async function cloneRepo(
     return handle;
   } catch (error) {
     await deleteLocalRepo(owner, repo).catch(() => {});
+    const status = (error as { data?: { statusCode?: number } }).data?.statusCode;
+    if (status === 404 || status === 401) {
+      throw new RepoNotFoundError(server, `${owner}/${repo}`, (await getCredentials(server)) !== null);
+    }
     throw classifyGitError(error, server);
   }
 }

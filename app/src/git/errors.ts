@@ -34,6 +34,25 @@ export class AuthRequiredError extends Error {
   }
 }
 
+/** The server has no such repository, or will not say so to this user (private, not shared). */
+export class RepoNotFoundError extends Error {
+  readonly code = 'repo-not-found' as const;
+  constructor(
+    readonly server: string,
+    readonly fullName: string,
+    signedIn: boolean,
+  ) {
+    super(
+      `There is no repository “${fullName}” on ${server}, or you have no access to it. ${
+        signedIn
+          ? 'Check the name, or ask its owner to share it with you.'
+          : 'Check the name, or sign in if it is private.'
+      }`,
+    );
+    this.name = 'RepoNotFoundError';
+  }
+}
+
 /** The server could not be reached (offline, or it is down). The work stays queued. */
 export class ServerUnreachableError extends Error {
   readonly code = 'server-unreachable' as const;

@@ -32,12 +32,12 @@ export interface LogPage {
 export async function readLog(
   ctx: ReadContext,
   rev: string,
-  opts: { skip?: number; limit?: number } = {},
+  opts: { skip?: number; limit?: number; path?: string } = {},
 ): Promise<LogPage> {
   const skip = opts.skip ?? 0;
   const limit = opts.limit ?? 50;
   const { oid: head } = await resolveRevision(ctx, rev);
-  const all = await walkCommits(ctx, head, skip + limit + 1);
+  const all = await walkCommits(ctx, head, skip + limit + 1, opts.path);
   const page = all.slice(skip, skip + limit);
   const commits = [];
   for (const c of page) {
@@ -47,11 +47,15 @@ export async function readLog(
   return { head, commits, more: all.length > skip + limit };
 }
 
-/** The first `depth` commits reachable from `head` (all of them when depth is Infinity). */
+/**
+ * The first `depth` commits reachable from `head` (all of them when depth is Infinity); with
+ * `path`, only those that changed that file or folder (as `git log -- PATH`).
+ */
 export async function walkCommits(
   ctx: ReadContext,
   head: string,
   depth = Number.POSITIVE_INFINITY,
+  path?: string,
 ): Promise<LogEntry[]> {
   const log = await git.log({
     fs: ctx.fs,
@@ -59,6 +63,7 @@ export async function walkCommits(
     ref: head,
     cache: ctx.cache,
     ...(Number.isFinite(depth) ? { depth } : {}),
+    ...(path ? { filepath: path } : {}),
   });
   return log.map(({ oid, commit }) => ({
     oid,

@@ -110,6 +110,21 @@ describe('history', () => {
     expect(next.more).toBe(false);
   });
 
+  it("narrows history to one file's or folder's commits (git log -- PATH)", async () => {
+    const train = await readLog(ctx, 'main', { path: 'src/train.py' });
+    expect(train.commits.map((c) => c.summary)).toEqual([
+      'Second: change train, add notes, drop util',
+      'Initial commit',
+    ]);
+    const metrics = await readLog(ctx, 'main', { path: 'metrics.json', limit: 1 });
+    expect([metrics.commits.map((c) => c.summary), metrics.more]).toEqual([['Third'], false]);
+    const src = await readLog(ctx, 'main', { path: 'src', limit: 1 });
+    expect([src.commits.map((c) => c.summary), src.more]).toEqual([
+      ['Second: change train, add notes, drop util'],
+      true,
+    ]);
+  });
+
   it('shows a commit with its added, modified and deleted files', async () => {
     const detail = await readCommitDetail(ctx, repo.commits.second.slice(0, 8));
     expect(detail.oid).toBe(repo.commits.second);

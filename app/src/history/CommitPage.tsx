@@ -7,6 +7,7 @@ import { ReadErrorNotice } from '../files/ReadErrorNotice.tsx';
 import { RepoStatus } from '../files/RepoStatus.tsx';
 import { ready } from '../files/ready.ts';
 import { commitUrl, treeUrl } from '../files/urls.ts';
+import { TargetNote } from '../notes/TargetNote.tsx';
 import { exactDate, relativeDate } from './format-date.ts';
 import './history.css';
 
@@ -61,6 +62,11 @@ export default function CommitPage() {
                 <A href={treeUrl(params.owner, params.repo, d().oid)}>Browse files</A>
               </p>
             </header>
+            <TargetNote
+              repo={`${params.owner}/${params.repo}`}
+              target={{ kind: 'commit', sha: d().oid }}
+              title="Commit note"
+            />
             <h3 class="changes-title">
               {d().changes.length} changed {d().changes.length === 1 ? 'file' : 'files'}
             </h3>

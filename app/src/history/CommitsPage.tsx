@@ -2,7 +2,7 @@
  * `/owner/repo/commits/REF`: a branch's history, newest first, 50 commits a page with "older"
  * loading the next page in place; each commit with its author, date and changed-files count.
  */
-import { A, useNavigate, useParams } from '@solidjs/router';
+import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { createRepoSession } from '../files/create-repo-session.ts';
 import { createListKeyboard } from '../files/list-keyboard.ts';
@@ -20,11 +20,11 @@ const PAGE = 50;
 
 type Row = LogEntry & { changedFiles: number };
 
-async function loadHistory(session: RepoSession, rev: string) {
+async function loadHistory(session: RepoSession, rev: string, path: string) {
   const [{ readLog }, { listRefs }] = await Promise.all([import('../git/read-log.ts'), import('../git/read-refs.ts')]);
   const { readOrFetch } = await import('../files/fetch-missing.ts');
   const [page, refs] = await Promise.all([
-    readOrFetch(session, () => readLog(session.ctx, rev, { limit: PAGE })),
+    readOrFetch(session, () => readLog(session.ctx, rev, { limit: PAGE, ...(path ? { path } : {}) })),
     listRefs(session.ctx),
   ]);
   return { rev, page, refs };
@@ -54,12 +54,15 @@ export default function CommitsPage() {
   const navigate = useNavigate();
   const { session, clone, retry } = createRepoSession();
   const rev = () => decodeSegments(params.rest).join('/') || 'HEAD';
+  // `?path=` narrows the history to one file or folder (the file page's History link).
+  const [search] = useSearchParams<{ path?: string }>();
+  const path = () => (typeof search.path === 'string' ? search.path.replace(/^\/+|\/+$/g, '') : '');
   const [history] = createResource(
     () => {
       const s = ready(session);
-      return s ? ([s, rev()] as const) : undefined;
+      return s ? ([s, rev(), path()] as const) : undefined;
     },
-    ([s, r]) => loadHistory(s, r),
+    ([s, r, p]) => loadHistory(s, r, p),
   );
   const [older, setOlder] = createSignal<Row[]>([]);
   const [more, setMore] = createSignal<boolean | null>(null);
@@ -74,7 +77,11 @@ export default function CommitsPage() {
     setLoadingMore(true);
     try {
       const { readLog } = await import('../git/read-log.ts');
-      const page = await readLog(s.ctx, h.page.head, { skip: h.page.commits.length + older().length, limit: PAGE });
+      const page = await readLog(s.ctx, h.page.head, {
+        skip: h.page.commits.length + older().length,
+        limit: PAGE,
+        ...(path() ? { path: path() } : {}),
+      });
       setOlder([...older(), ...page.commits]);
       setMore(page.more);
     } finally {
@@ -99,10 +106,17 @@ export default function CommitsPage() {
                 onPick={(r) => {
                   setOlder([]);
                   setMore(null);
-                  navigate(commitsUrl(params.owner, params.repo, r));
+                  navigate(commitsUrl(params.owner, params.repo, r, path()));
                 }}
               />
-              <span class="muted">Commits on {h().rev}</span>
+              <span class="muted" data-testid="history-scope">
+                Commits on {h().rev}
+                <Show when={path()}>
+                  {' '}
+                  that changed <code>{path()}</code> ·{' '}
+                  <A href={commitsUrl(params.owner, params.repo, h().rev)}>all commits</A>
+                </Show>
+              </span>
               <A class="browser-history" href={treeUrl(params.owner, params.repo, h().rev)}>
                 Browse files
               </A>

@@ -1,5 +1,6 @@
 import { A, useLocation, useParams } from '@solidjs/router';
-import type { ParentProps } from 'solid-js';
+import { createResource, type ParentProps } from 'solid-js';
+import { RemotePanel } from '../connect/RemotePanel.tsx';
 
 /**
  * A repository's frame: its name and the tabs of its views; the view of the current URL
@@ -9,6 +10,19 @@ export default function RepoPage(props: ParentProps) {
   const params = useParams<{ owner: string; repo: string }>();
   const location = useLocation();
   const base = () => `/${params.owner}/${params.repo}`;
+  // History opens on the default branch by name (as GitHub does), not on `HEAD`.
+  const [branch] = createResource(
+    () => [params.owner, params.repo] as const,
+    async ([owner, repo]) => {
+      const [{ openRepoSession }, { defaultBranch }] = await Promise.all([
+        import('../files/repo-session.ts'),
+        import('../git/read-refs.ts'),
+      ]);
+      return openRepoSession(owner, repo)
+        .then((s) => defaultBranch(s.ctx))
+        .catch(() => 'HEAD'); // not on this device (yet): the history page says why
+    },
+  );
   const section = () => {
     const rest = location.pathname.slice(base().length).split('/')[1] ?? '';
     return rest === 'commits' || rest === 'commit'
@@ -19,18 +33,21 @@ export default function RepoPage(props: ParentProps) {
   };
   return (
     <section class="page">
-      <h1 data-testid="repo-title">
-        <A href={base()} class="repo-owner">
-          {params.owner}
-        </A>
-        /<A href={base()}>{params.repo}</A>
-      </h1>
+      <div class="repo-head">
+        <h1 data-testid="repo-title">
+          <A href={base()} class="repo-owner">
+            {params.owner}
+          </A>
+          /<A href={base()}>{params.repo}</A>
+        </h1>
+        <RemotePanel owner={params.owner} repo={params.repo} />
+      </div>
       <nav class="tabs">
         <A href={base()} classList={{ active: section() === 'files' }} activeClass="" inactiveClass="">
           Files
         </A>
         <A
-          href={`${base()}/commits/HEAD`}
+          href={`${base()}/commits/${encodeURIComponent(branch.state === 'ready' ? branch() : 'HEAD')}`}
           classList={{ active: section() === 'history' }}
           activeClass=""
           inactiveClass=""
@@ -42,6 +59,7 @@ export default function RepoPage(props: ParentProps) {
         <A href={`${base()}/data`}>Data</A>
         <A href={`${base()}/models`}>Models</A>
         <A href={`${base()}/notebooks`}>Notebooks</A>
+        <A href={`${base()}/notes`}>Notes</A>
       </nav>
       {props.children}
     </section>

@@ -5,6 +5,7 @@ import { listLocalRepos, openRepo, type RepoRow, repoUsage } from '../storage/re
 import { defaultServer } from '../sync/api.ts';
 import { getCredentials } from '../sync/credentials.ts';
 import { cloneFromServer, createRepo, deleteLocalCopy, importFromUrl } from './actions.ts';
+import { ServerRepoList } from './ServerRepoList.tsx';
 import './repos.css';
 
 const STATE_LABEL: Record<RepoRow['syncState'], string> = {
@@ -74,6 +75,8 @@ export default function RepoListPage() {
   };
 
   let newName!: HTMLInputElement;
+  let newDescription!: HTMLInputElement;
+  let newPrivate!: HTMLInputElement;
   let cloneName!: HTMLInputElement;
   let importUrl!: HTMLInputElement;
   let importName!: HTMLInputElement;
@@ -174,6 +177,7 @@ export default function RepoListPage() {
           </For>
         </ul>
       </Show>
+      <ServerRepoList localIds={new Set((repos() ?? []).map((r) => r.id))} signedIn={!!account()} />
       <Show when={error()}>
         <p class="error" role="alert" data-testid="repo-error">
           {error()}
@@ -195,10 +199,36 @@ export default function RepoListPage() {
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              void run('Creating', () => createRepo(newName.value.trim()));
+              void run('Creating', () =>
+                createRepo(newName.value.trim(), {
+                  private: newPrivate.checked,
+                  description: newDescription.value.trim(),
+                }),
+              );
             }}
           >
-            <input ref={newName} type="text" name="name" placeholder="name" required data-testid="new-repo-name" />
+            <label for="new-repo-name">Name</label>
+            <input
+              ref={newName}
+              id="new-repo-name"
+              type="text"
+              name="name"
+              placeholder="e.g. segmentation"
+              required
+              data-testid="new-repo-name"
+            />
+            <label for="new-repo-description">Description (optional)</label>
+            <input ref={newDescription} id="new-repo-description" type="text" data-testid="new-repo-description" />
+            <fieldset class="visibility" disabled={!account()}>
+              <legend>Who can see it on the server</legend>
+              <label>
+                <input type="radio" name="visibility" value="public" checked /> Public: anyone can read it
+              </label>
+              <label>
+                <input ref={newPrivate} type="radio" name="visibility" value="private" data-testid="new-repo-private" />{' '}
+                Private: only you and people you share it with
+              </label>
+            </fieldset>
             <button type="submit" class="button primary" disabled={!!busy()}>
               Create
             </button>
@@ -226,11 +256,13 @@ export default function RepoListPage() {
               );
             }}
           >
+            <label for="clone-name">Repository (owner/name)</label>
             <input
               ref={cloneName}
+              id="clone-name"
               type="text"
               name="repo"
-              placeholder="owner/name, e.g. demo/segmentation"
+              placeholder="e.g. demo/segmentation"
               required
               data-testid="clone-name"
             />
@@ -253,8 +285,16 @@ export default function RepoListPage() {
               );
             }}
           >
-            <input ref={importUrl} type="text" placeholder="https://github.com/owner/repo.git" required />
-            <input ref={importName} type="text" placeholder="name on this server" required />
+            <label for="import-url">Git URL</label>
+            <input
+              ref={importUrl}
+              id="import-url"
+              type="text"
+              placeholder="https://github.com/owner/repo.git"
+              required
+            />
+            <label for="import-name">Name on this server</label>
+            <input ref={importName} id="import-name" type="text" placeholder="name on this server" required />
             <label>
               <input ref={importMirror} type="checkbox" /> Keep in step with the source
             </label>

@@ -15,7 +15,10 @@ export const LOCAL_OWNER = 'local';
  * Creates a repository. Signed in: it belongs to the account, is created on the server when
  * reachable (or at the first sync), and syncs. Not signed in: it stays on this device.
  */
-export async function createRepo(name: string, options: { private?: boolean } = {}): Promise<RepoHandle> {
+export async function createRepo(
+  name: string,
+  options: { private?: boolean; description?: string } = {},
+): Promise<RepoHandle> {
   assertRepoName(name);
   const server = defaultServer();
   const credentials = await getCredentials(server);
@@ -24,7 +27,7 @@ export async function createRepo(name: string, options: { private?: boolean } = 
   if (navigator.onLine) {
     await apiFetch(server, '/repos', {
       method: 'POST',
-      body: JSON.stringify({ name, private: options.private ?? false }),
+      body: JSON.stringify({ name, private: options.private ?? false, description: options.description ?? '' }),
     }).catch((error: unknown) => {
       // Offline or server down: the first sync creates it. A refusal is the user's to see.
       if (error instanceof ApiError) throw error;

@@ -8,6 +8,11 @@ import { ApiError, apiFetch, defaultServer } from '../sync/api.ts';
 export interface ServerRepoInfo {
   permission: 'read' | 'write' | 'admin' | null;
   cloneUrl: string;
+  /** The DVC remote (`…/O/R.dvc`) and MLflow tracking URI (`…/O/R.mlflow`) the server names. */
+  dvcRemote: string;
+  mlflowTrackingUri: string;
+  private: boolean;
+  description: string;
   /** null when the repository has no branch yet, or the server does not say (older servers). */
   defaultBranch: string | null;
 }
@@ -16,11 +21,16 @@ function repoPath(owner: string, repo: string): string {
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 }
 
-function infoOf(body: Record<string, unknown>, fallbackUrl: string): ServerRepoInfo {
+export function infoOf(body: Record<string, unknown>, fallbackUrl: string): ServerRepoInfo {
   const p = body.permission;
   return {
     permission: p === 'read' || p === 'write' || p === 'admin' ? p : null,
     cloneUrl: typeof body.cloneUrl === 'string' ? body.cloneUrl : fallbackUrl,
+    dvcRemote: typeof body.dvcRemote === 'string' ? body.dvcRemote : fallbackUrl.replace(/\.git$/, '.dvc'),
+    mlflowTrackingUri:
+      typeof body.mlflowTrackingUri === 'string' ? body.mlflowTrackingUri : fallbackUrl.replace(/\.git$/, '.mlflow'),
+    private: body.private === true,
+    description: typeof body.description === 'string' ? body.description : '',
     defaultBranch: typeof body.defaultBranch === 'string' && body.defaultBranch ? body.defaultBranch : null,
   };
 }
@@ -83,4 +93,27 @@ export async function setServerDefaultBranch(
     );
   }
   return info;
+}
+
+export interface ServerRepoSummary extends ServerRepoInfo {
+  owner: string;
+  name: string;
+}
+
+/**
+ * The repositories the server lets this user read (own, shared with them, public), or null when
+ * it cannot be asked (offline, unreachable).
+ */
+export async function listServerRepos(server = defaultServer()): Promise<ServerRepoSummary[] | null> {
+  if (globalThis.navigator?.onLine === false) return null;
+  try {
+    const body = await apiFetch<{ repos?: Record<string, unknown>[] }>(server, '/repos');
+    return (body?.repos ?? []).flatMap((r) =>
+      typeof r.owner === 'string' && typeof r.name === 'string'
+        ? [{ ...infoOf(r, `${server}/${r.owner}/${r.name}.git`), owner: r.owner, name: r.name }]
+        : [],
+    );
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 import { A } from '@solidjs/router';
 import type { ParentProps } from 'solid-js';
 import { Suspense } from 'solid-js';
+import { AccountLink } from '../account/AccountLink.tsx';
 import { SyncIndicator } from '../sync/SyncIndicator.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
@@ -9,6 +10,9 @@ import { UpdatePrompt } from './UpdatePrompt.tsx';
 export function Layout(props: ParentProps) {
   return (
     <div class="app">
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
       <header class="topbar">
         <A href="/" class="brand" aria-label="Cairn home">
           <img src="/icon.svg" alt="" width="22" height="22" />
@@ -16,13 +20,11 @@ export function Layout(props: ParentProps) {
         </A>
         <nav class="topbar-actions">
           <SyncIndicator />
-          <A href="/sign-in" class="icon-button" data-testid="sign-in-link">
-            Account
-          </A>
+          <AccountLink />
           <ThemeToggle />
         </nav>
       </header>
-      <main class="main" data-testid="main">
+      <main class="main" id="main" tabindex="-1" data-testid="main">
         <Suspense fallback={<p class="muted">Loading…</p>}>{props.children}</Suspense>
       </main>
       <UpdatePrompt />

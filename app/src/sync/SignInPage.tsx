@@ -1,4 +1,4 @@
-import { useNavigate } from '@solidjs/router';
+import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import '../repos/repos.css';
 import { defaultServer } from './api.ts';
@@ -21,7 +21,8 @@ export default function SignInPage() {
         when={!current()}
         fallback={
           <p>
-            Signed in as <strong data-testid="signed-in-as">{current()?.username}</strong>.{' '}
+            Signed in as <strong data-testid="signed-in-as">{current()?.username}</strong> (
+            <A href="/account">account and access tokens</A>).{' '}
             <button type="button" class="button" onClick={() => void signOut(server).then(() => refetch())}>
               Sign out
             </button>
@@ -44,8 +45,19 @@ export default function SignInPage() {
               .catch((err: unknown) => setError((err as Error).message));
           }}
         >
-          <input ref={username} type="text" name="username" placeholder="user name" autocomplete="username" required />
+          <label for="sign-in-user">User name</label>
           <input
+            ref={username}
+            id="sign-in-user"
+            type="text"
+            name="username"
+            placeholder="user name"
+            autocomplete="username"
+            required
+          />
+          <label for="sign-in-secret">{kind() === 'password' ? 'Password' : 'Access token'}</label>
+          <input
+            id="sign-in-secret"
             ref={secret}
             type="password"
             name="password"

@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router';
 import { createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { pendingNotes, subscribePendingNotes } from '../notes/pending-notes.ts';
 import { getSyncSummary, type SyncSummary, subscribeSyncSummary } from './status.ts';
 
 const LABEL: Record<SyncSummary['state'], string> = {
@@ -20,6 +21,9 @@ export function SyncIndicator() {
     navigator.onLine ? getSyncSummary() : { state: 'offline', detail: '', progress: null },
   );
   onCleanup(subscribeSyncSummary(setSummary));
+  // Notes edited here that the server has not had yet (app/src/notes/pending-notes.ts).
+  const [notesWaiting, setNotesWaiting] = createSignal(pendingNotes().length);
+  onCleanup(subscribePendingNotes(setNotesWaiting));
   const goneOffline = () => setSummary({ state: 'offline', detail: '', progress: null });
   // A newer Cairn in another tab upgraded the database: this tab must reload to keep saving.
   const outdated = () =>
@@ -36,6 +40,7 @@ export function SyncIndicator() {
   });
   onMount(() => {
     setTimeout(() => void import('./engine.ts').then((m) => m.startSyncEngine()), 0);
+    setTimeout(() => void import('../notes/notes-outbox.ts').then((m) => m.startNotesOutbox()), 0);
   });
   return (
     <A
@@ -49,6 +54,11 @@ export function SyncIndicator() {
       {LABEL[summary().state]}
       <Show when={summary().state === 'syncing' && summary().progress !== null}>
         {` ${Math.round((summary().progress ?? 0) * 100)}%`}
+      </Show>
+      <Show when={notesWaiting() > 0}>
+        <span class="notes-waiting" data-testid="notes-waiting">
+          {` · ${notesWaiting()} ${notesWaiting() === 1 ? 'note' : 'notes'} waiting to sync`}
+        </span>
       </Show>
     </A>
   );

@@ -18,6 +18,13 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Marks a request as the app's own: the server then answers a 401 without a Basic challenge, so
+ * the browser never opens its password dialog over the app (which would hold the request, and
+ * the sync, until dismissed). The app asks for sign-in itself.
+ */
+export const APP_REQUEST = { 'X-Requested-With': 'cairn-app' } as const;
+
 /** The server that served the app: the default place to sync with. */
 export function defaultServer(): string {
   return globalThis.location?.origin ?? 'http://127.0.0.1:8787';
@@ -28,6 +35,7 @@ export async function apiFetch<T>(server: string, path: string, init: RequestIni
   const headers = new Headers(init.headers);
   if (credentials && !headers.has('Authorization')) headers.set('Authorization', `Bearer ${credentials.token}`);
   if (init.body && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+  for (const [k, v] of Object.entries(APP_REQUEST)) headers.set(k, v);
   let response: Response;
   try {
     response = await fetch(`${server.replace(/\/+$/, '')}/api/v1${path}`, { ...init, headers });

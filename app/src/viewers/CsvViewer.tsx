@@ -19,6 +19,7 @@ import {
   toScrollTop,
   visibleRows,
 } from './csv-scroll-map.ts';
+import { type CsvViewSpec, isNumeric } from './csv-view.ts';
 import { formatSize, type ViewFile } from './view-file.ts';
 
 const ROW_HEIGHT = 24;
@@ -34,7 +35,15 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
   const [failure, setFailure] = createSignal<string | null>(null);
   // Rows arrive in windows from the worker; `version` re-renders when one lands.
   const rows = new Map<number, string[]>();
+  const numbers = new Map<number, number>();
   const [version, setVersion] = createSignal(0);
+  // Sort and filter (once the whole file is parsed): the worker orders rows; `view` names the
+  // current order so rows of an older one are dropped.
+  const [spec, setSpec] = createSignal<CsvViewSpec>({ sort: null, filter: '' });
+  const [fileRows, setFileRows] = createSignal(0);
+  let view = 0;
+  // Bumped when a new view's row count lands: the visible rows are then asked for again.
+  const [viewTick, setViewTick] = createSignal(0);
   const pending = new Set<number>();
   let nextId = 0;
   let scroller!: HTMLElement;
@@ -52,13 +61,27 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
       setBytes(m.bytes);
     } else if (m.type === 'done') {
       setRowCount(m.rows);
+      setFileRows(m.rows);
       setBytes(m.bytes);
       setDone(true);
       if (m.errorCount) setProblems({ errors: m.errors, count: m.errorCount });
     } else if (m.type === 'rows') {
+      if (m.view !== view) return;
       pending.delete(Math.floor(m.start / WINDOW));
-      for (const [i, row] of m.rows.entries()) rows.set(m.start + i, row);
+      for (const [i, row] of m.rows.entries()) {
+        rows.set(m.start + i, row);
+        numbers.set(m.start + i, m.numbers[i] ?? m.start + i + 1);
+      }
       setVersion((v) => v + 1);
+    } else if (m.type === 'view') {
+      if (m.view !== view) return;
+      rows.clear();
+      numbers.clear();
+      pending.clear();
+      setRowCount(m.rows);
+      setVersion((v) => v + 1);
+      setViewTick((t) => t + 1);
+      moveTo(0);
     } else setFailure(m.message);
   };
   onMount(async () => send({ type: 'open', file: await props.file.blob(), delimiter: props.delimiter }));
@@ -132,13 +155,44 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
     for (let w = Math.floor(start / WINDOW); w * WINDOW < end; w++) {
       if (pending.has(w) || (rows.has(w * WINDOW) && rows.has(Math.min((w + 1) * WINDOW, rowCount()) - 1))) continue;
       pending.add(w);
-      send({ type: 'rows', id: nextId++, start: w * WINDOW, end: (w + 1) * WINDOW });
+      send({ type: 'rows', id: nextId++, start: w * WINDOW, end: (w + 1) * WINDOW, view });
     }
+  };
+
+  const applyView = (next: CsvViewSpec) => {
+    setSpec(next);
+    view += 1;
+    send({ type: 'view', view, spec: next });
+  };
+  const sortBy = (column: number) => {
+    const current = spec().sort;
+    // Ascending, then descending, then the file's order (as GitHub's and DagsHub's tables).
+    const sort =
+      current?.column !== column
+        ? { column, descending: false }
+        : current.descending
+          ? null
+          : { column, descending: true };
+    applyView({ ...spec(), sort });
+  };
+  let filterTimer: ReturnType<typeof setTimeout> | undefined;
+  const onFilter = (text: string) => {
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(() => applyView({ ...spec(), filter: text }), 200);
+  };
+  const ariaSort = (column: number) => {
+    const s = spec().sort;
+    return s?.column === column ? (s.descending ? 'descending' : 'ascending') : 'none';
   };
 
   const rowAt = (index: number): string[] => {
     version();
     return rows.get(index) ?? [];
+  };
+
+  const numberAt = (index: number): number => {
+    version();
+    return numbers.get(index) ?? index + 1;
   };
 
   const columns = createMemo(() => {
@@ -159,6 +213,7 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
   });
 
   const items = createMemo(() => {
+    viewTick();
     const { first, end } = visibleRows(geometry(), offset(), OVERSCAN);
     if (end > first) request(first, end);
     return Array.from({ length: end - first }, (_, i) => first + i);
@@ -168,8 +223,19 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
     <div class="csv-viewer" data-testid="csv-viewer">
       <div class="viewer-bar">
         <span data-testid="csv-rows">
-          {rowCount().toLocaleString('en')} rows × {header().length} columns
+          <Show when={done() && rowCount() !== fileRows()}>{rowCount().toLocaleString('en')} of </Show>
+          {(done() ? fileRows() : rowCount()).toLocaleString('en')} rows × {header().length} columns
         </span>
+        <label class="csv-filter">
+          <span class="visually-hidden">Filter rows</span>
+          <input
+            type="search"
+            placeholder={done() ? 'Filter rows…' : 'Filter once parsed…'}
+            disabled={!done()}
+            data-testid="csv-filter"
+            onInput={(e) => onFilter(e.currentTarget.value)}
+          />
+        </label>
         <Show when={!done()} fallback={<span class="muted">{formatSize(bytes())}</span>}>
           <span class="muted">
             parsing… {formatSize(bytes())} of {formatSize(props.file.size)}
@@ -201,7 +267,27 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
       >
         <div class="csv-row csv-head" ref={head} style={{ 'grid-template-columns': columns() }}>
           <span class="csv-index" />
-          <For each={header()}>{(name) => <span>{name}</span>}</For>
+          <For each={header()}>
+            {(name, column) => (
+              <span data-sort={ariaSort(column())}>
+                <button
+                  type="button"
+                  class="csv-sort"
+                  disabled={!done()}
+                  title={
+                    done()
+                      ? `Sort by ${name}${ariaSort(column()) === 'none' ? '' : ` (now ${ariaSort(column())})`}`
+                      : 'Sorting is possible once the file is parsed'
+                  }
+                  onClick={() => sortBy(column())}
+                  data-testid="csv-sort"
+                >
+                  {name}
+                  {ariaSort(column()) === 'ascending' ? ' ▲' : ariaSort(column()) === 'descending' ? ' ▼' : ''}
+                </button>
+              </span>
+            )}
+          </For>
         </div>
         {/* Clipped vertically so overscan rows never make the scroll range longer than the spacer
             (the mapping would then put the last row below the view); wide rows still scroll sideways. */}
@@ -217,8 +303,8 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
                   height: `${ROW_HEIGHT}px`,
                 }}
               >
-                <span class="csv-index">{index + 1}</span>
-                <For each={rowAt(index)}>{(cell) => <span>{cell}</span>}</For>
+                <span class="csv-index">{numberAt(index)}</span>
+                <For each={rowAt(index)}>{(cell) => <span classList={{ num: isNumeric(cell) }}>{cell}</span>}</For>
               </div>
             )}
           </For>

@@ -5,14 +5,37 @@
  */
 import { CsvRowStore, streamCsv } from './csv-parse.ts';
 import type { CsvRequest, CsvResponse } from './csv-protocol.ts';
+import { csvOrder } from './csv-view.ts';
 
 const store = new CsvRowStore();
+/** The current view's row indices (null: the file's order, every row). */
+let order: Uint32Array | null = null;
 const post = (message: CsvResponse) => (self as unknown as Worker).postMessage(message);
 
 self.onmessage = async (event: MessageEvent<CsvRequest>) => {
   const request = event.data;
   if (request.type === 'rows') {
-    post({ type: 'rows', id: request.id, start: request.start, rows: store.slice(request.start, request.end) });
+    if (!order) {
+      const rows = store.slice(request.start, request.end);
+      const numbers = rows.map((_, i) => request.start + i + 1);
+      post({ type: 'rows', id: request.id, start: request.start, rows, numbers, view: request.view });
+      return;
+    }
+    const picked = Array.from(order.subarray(request.start, Math.min(request.end, order.length)));
+    const rows = picked.map((i) => store.slice(i, i + 1)[0] ?? []);
+    post({
+      type: 'rows',
+      id: request.id,
+      start: request.start,
+      rows,
+      numbers: picked.map((i) => i + 1),
+      view: request.view,
+    });
+    return;
+  }
+  if (request.type === 'view') {
+    order = csvOrder(store.slice(0, store.rowCount), request.spec);
+    post({ type: 'view', view: request.view, rows: order ? order.length : store.rowCount });
     return;
   }
   let sentHeader = false;

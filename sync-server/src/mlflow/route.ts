@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { challengeFor } from '../auth/refuse.ts';
 import { DISK_FULL_MESSAGE, isDiskFull } from '../http/disk-full.ts';
 import { sendJson } from '../http/respond.ts';
 import type { Logger } from '../log.ts';
@@ -46,7 +47,6 @@ const PATH = /^\/([^/]+)\/([^/]+)\.mlflow(\/.*)?$/;
 const API = /^\/(?:api\/2\.0(?:\/preview)?|ajax-api\/2\.0)\/mlflow\/(.+)$/;
 const ARTIFACTS = /^\/(?:api|ajax-api)\/2\.0\/mlflow-artifacts\/artifacts(?:\/(.*))?$/;
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
-const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Cairn", charset="UTF-8"' };
 
 export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
   const endpoints = makeEndpoints(deps.experiments, deps.runs);
@@ -157,7 +157,11 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
           sendMlflowError(
             res,
             err,
-            err.status === 401 ? CHALLENGE : err.status === 405 ? { Allow: String(err.details.allow ?? '') } : {},
+            err.status === 401
+              ? challengeFor(req)
+              : err.status === 405
+                ? { Allow: String(err.details.allow ?? '') }
+                : {},
           );
           return;
         }

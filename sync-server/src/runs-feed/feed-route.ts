@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Run } from '@cairn/core';
+import { challengeFor } from '../auth/refuse.ts';
 import type { Db } from '../db/database.ts';
 import { sendError } from '../http/respond.ts';
 import type { Logger } from '../log.ts';
@@ -35,7 +36,6 @@ export const FEED_MAX_LIMIT = 5000;
 export const BATCH_MAX_RUNS = 1000;
 export const BATCH_MAX_METRIC_POINTS = 200_000;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Cairn", charset="UTF-8"' };
 
 export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Authorize; log: Logger }): Route {
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -60,7 +60,7 @@ export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Aut
     if (!auth.ok) {
       req.resume();
       const code = auth.status === 401 ? 'unauthorized' : auth.status === 403 ? 'forbidden' : 'not_found';
-      return sendError(res, auth.status, code, auth.message, auth.status === 401 ? CHALLENGE : {});
+      return sendError(res, auth.status, code, auth.message, auth.status === 401 ? challengeFor(req) : {});
     }
     if (!isBatch) return feed(res, url, auth.repoId);
     return batch(req, res, auth.repoId);

@@ -1,0 +1,202 @@
+/**
+ * The Notes tab (`/owner/repo/notes`, `/owner/repo/notes/ID`): the repository's project notes
+ * with their titles, last edit and authors; new, rename, delete; search (on this device, so it
+ * works offline); the open note beside the list.
+ */
+import { A, useNavigate, useParams } from '@solidjs/router';
+import { createMemo, createSignal, For, lazy, Show } from 'solid-js';
+import { relativeDate } from '../history/format-date.ts';
+import { createNotesIndex } from './create-notes-index.ts';
+import { docName } from './doc-names.ts';
+import { firstLine, searchNotes } from './notes-index.ts';
+import './notes.css';
+
+const NotePanel = lazy(() => import('./NotePanel.tsx'));
+
+/** Rows drawn at once; a search narrows the rest. */
+const SHOWN = 200;
+
+export default function NotesPage() {
+  const params = useParams<{ owner: string; repo: string; noteId?: string }>();
+  const navigate = useNavigate();
+  const repo = `${params.owner}/${params.repo}`;
+  const base = `/${repo}/notes`;
+  const index = createNotesIndex(repo);
+  const [query, setQuery] = createSignal('');
+  const found = createMemo(() => searchNotes(index.entries(), query()));
+  const current = createMemo(() => index.entries().find((e) => e.id === params.noteId) ?? null);
+  const canWrite = () => index.access()?.canWrite === true;
+  const docOf = (id: string) => {
+    try {
+      return docName({ kind: 'note', id });
+    } catch {
+      return null;
+    }
+  };
+
+  const create = () => {
+    const id = index.create('');
+    if (id) navigate(`${base}/${id}`);
+  };
+  const [saving, setSaving] = createSignal<string | null>(null);
+  const [saved, setSaved] = createSignal<{ ok: boolean; text: string } | null>(null);
+  const saveToRepo = async () => {
+    setSaved(null);
+    setSaving('Saving notes to the repository…');
+    try {
+      const { saveNotesToRepository } = await import('./save-notes.ts');
+      const r = await saveNotesToRepository(params.owner, params.repo);
+      setSaved({
+        ok: true,
+        text: r.commit
+          ? `Saved ${r.files} ${r.files === 1 ? 'note' : 'notes'} under notes/ in commit ${r.commit.slice(0, 7)}; it is pushed with your other changes.`
+          : `The repository already holds these ${r.files} notes: nothing to commit.`,
+      });
+    } catch (e) {
+      setSaved({
+        ok: false,
+        text: `The notes could not be saved to the repository: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    } finally {
+      setSaving(null);
+    }
+  };
+  const remove = (id: string, title: string) => {
+    if (!confirm(`Delete the note “${title}” for everyone?`)) return;
+    index.remove(id);
+    navigate(base);
+  };
+
+  return (
+    <div class="notes-page" data-testid="notes-page">
+      <div class="notes-side">
+        <div class="notes-tools">
+          <input
+            type="search"
+            placeholder="Search notes"
+            aria-label="Search notes"
+            data-testid="notes-search"
+            value={query()}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+          <button
+            type="button"
+            onClick={create}
+            disabled={!canWrite()}
+            data-testid="note-new"
+            title={index.access()?.readOnlyReason ?? ''}
+          >
+            New note
+          </button>
+        </div>
+        <p class="muted" data-testid="notes-count">
+          {!index.loaded()
+            ? 'Loading notes…'
+            : query()
+              ? `${found().length} of ${index.entries().length} notes match`
+              : `${index.entries().length} ${index.entries().length === 1 ? 'note' : 'notes'}`}
+        </p>
+        <Show when={index.loaded() && index.entries().length === 0}>
+          <p class="muted">
+            {canWrite() ? 'No notes yet. “New note” starts one; everyone with access sees it live.' : 'No notes yet.'}
+          </p>
+        </Show>
+        <Show when={found().length > 0}>
+          <ul class="notes-list" data-testid="notes-list">
+            <For each={found().slice(0, SHOWN)}>
+              {(n) => (
+                <li>
+                  <A href={`${base}/${n.id}`} classList={{ active: n.id === params.noteId }} data-testid="note-row">
+                    <span class="note-title">{n.title}</span>
+                    <Show when={firstLine(n.excerpt)}>{(line) => <span class="note-first-line">{line()}</span>}</Show>
+                    <span class="note-meta">
+                      {relativeDate(Math.floor(n.updatedAt / 1000))}
+                      {n.authors.length ? ` · ${n.authors.join(', ')}` : ''}
+                    </span>
+                  </A>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+        <button
+          type="button"
+          class="notes-save"
+          data-testid="notes-save"
+          disabled={!canWrite() || saving() !== null || index.entries().length === 0}
+          onClick={() => void saveToRepo()}
+          title="Writes every note as a Markdown file under notes/ in a commit"
+        >
+          {saving() ?? 'Save notes to the repository'}
+        </button>
+        <Show when={saved()}>
+          {(r) => (
+            <p
+              class="muted"
+              classList={{ error: !r().ok }}
+              role={r().ok ? 'status' : 'alert'}
+              data-testid="notes-saved"
+            >
+              {r().text}
+            </p>
+          )}
+        </Show>
+        <Show when={found().length > SHOWN}>
+          <p class="muted">{found().length - SHOWN} more: search to narrow the list.</p>
+        </Show>
+      </div>
+      <div class="notes-main">
+        <Show when={index.error() ?? index.state()?.problem}>
+          {(p) => (
+            <p class="notice error" role="alert">
+              {p()}
+            </p>
+          )}
+        </Show>
+        <Show
+          when={params.noteId}
+          fallback={<p class="muted">Choose a note on the left{canWrite() ? ', or start a new one' : ''}.</p>}
+        >
+          {(id) => (
+            <Show
+              when={current()}
+              fallback={
+                <p class="muted" data-testid="note-missing">
+                  {index.loaded() ? 'This note was deleted, or has not reached this device yet.' : 'Loading…'}
+                </p>
+              }
+            >
+              {(entry) => (
+                <>
+                  <div class="note-actions">
+                    <input
+                      aria-label="Note title"
+                      data-testid="note-title"
+                      value={entry().title}
+                      disabled={!canWrite()}
+                      onChange={(e) => index.rename(entry().id, e.currentTarget.value)}
+                    />
+                    <button
+                      type="button"
+                      class="danger"
+                      disabled={!canWrite()}
+                      data-testid="note-delete"
+                      onClick={() => remove(entry().id, entry().title)}
+                    >
+                      Delete
+                    </button>
+                  </div>
+                  <Show when={docOf(id())} keyed fallback={<p class="notice error">This note id is not valid.</p>}>
+                    {(doc) => (
+                      <NotePanel repo={repo} doc={doc} title="Note" onLocalEdit={(text) => index.touch(id(), text)} />
+                    )}
+                  </Show>
+                </>
+              )}
+            </Show>
+          )}
+        </Show>
+      </div>
+    </div>
+  );
+}
