@@ -20,6 +20,11 @@ const ExperimentsPage = lazy(() => import('./experiments/ExperimentsPage.tsx'));
 const ComparePage = lazy(() => import('./experiments/ComparePage.tsx'));
 const RunPage = lazy(() => import('./experiments/RunPage.tsx'));
 const PipelinePage = lazy(() => import('./pipeline/PipelinePage.tsx'));
+const ModelsPage = lazy(() => import('./models/ModelsPage.tsx'));
+const ModelPage = lazy(() => import('./models/ModelPage.tsx'));
+const VersionPage = lazy(() => import('./models/VersionPage.tsx'));
+const DataPage = lazy(() => import('./data-tab/DataPage.tsx'));
+const NotebooksPage = lazy(() => import('./notebooks/NotebooksPage.tsx'));
 const NotesPage = lazy(() => import('./notes/NotesPage.tsx'));
 
 export function App() {
@@ -39,6 +44,11 @@ export function App() {
         <Route path="/experiments/compare" component={ComparePage} />
         <Route path="/experiments/runs/:runId" component={RunPage} />
         <Route path={['/pipeline', '/pipeline/*rest']} component={PipelinePage} />
+        <Route path="/models" component={ModelsPage} />
+        <Route path="/models/:name" component={ModelPage} />
+        <Route path="/models/:name/versions/:version" component={VersionPage} />
+        <Route path="/data" component={DataPage} />
+        <Route path="/notebooks" component={NotebooksPage} />
         <Route path={['/notes', '/notes/:noteId']} component={NotesPage} />
         <Route path="/*rest" />
       </Route>

@@ -6,6 +6,7 @@
 import type { MetricPoint } from '@cairn/core/runs';
 import { useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { RegisterFromRun } from '../models/RegisterFromRun.tsx';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
@@ -145,6 +146,7 @@ export default function RunPage() {
                 runId={r().run.id}
                 artifactUri={r().run.artifactUri}
               />
+              <RegisterFromRun repo={repo()} runId={r().run.id} />
             </Show>
           </>
         )}

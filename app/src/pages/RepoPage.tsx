@@ -56,6 +56,9 @@ export default function RepoPage(props: ParentProps) {
         </A>
         <A href={`${base()}/experiments`}>Experiments</A>
         <A href={`${base()}/pipeline`}>Pipeline</A>
+        <A href={`${base()}/data`}>Data</A>
+        <A href={`${base()}/models`}>Models</A>
+        <A href={`${base()}/notebooks`}>Notebooks</A>
         <A href={`${base()}/notes`}>Notes</A>
       </nav>
       {props.children}

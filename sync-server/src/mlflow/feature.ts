@@ -4,6 +4,8 @@ import type { Db } from '../db/database.ts';
 import type { Feature } from '../server.ts';
 import { makeArtifactStore } from './artifact-store.ts';
 import { makeExperimentStore } from './experiments-store.ts';
+import { makeRegistryEndpoints } from './registry/endpoints.ts';
+import { makeRegistryStore } from './registry/store.ts';
 import { type Authorize, makeMlflowRoute } from './route.ts';
 import { makeRunStore } from './runs-store.ts';
 import { migrateMlflow } from './schema.ts';
@@ -50,6 +52,7 @@ export function mlflowFeature({ ctx, access, mlflow }: Services): Feature {
         authorize: makeAuthorize(access),
         log: ctx.log,
         maxArtifactBytes: MAX_ARTIFACT_BYTES,
+        registry: makeRegistryEndpoints(makeRegistryStore(ctx.db), runs),
       }),
     ],
   };

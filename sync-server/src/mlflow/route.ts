@@ -10,6 +10,7 @@ import { type ArtifactStore, artifactRootOf } from './artifact-store.ts';
 import { invalid, MlflowError, sendMlflowError } from './errors.ts';
 import type { ExperimentStore } from './experiments-store.ts';
 import { makeEndpoints } from './handlers.ts';
+import type { Method, RegistryEndpoint } from './registry/endpoints.ts';
 import type { RunStore } from './runs-store.ts';
 import { type Input, optionalString, runIdOf } from './validate.ts';
 
@@ -38,6 +39,8 @@ export interface MlflowRouteDeps {
   log: Logger;
   /** Largest artifact upload, in bytes. */
   maxArtifactBytes: number;
+  /** The Model Registry's endpoints (registry/endpoints.ts). */
+  registry?: Record<string, RegistryEndpoint>;
 }
 
 const PATH = /^\/([^/]+)\/([^/]+)\.mlflow(\/.*)?$/;
@@ -104,6 +107,17 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
       if (method !== 'GET') throw methodNotAllowed(method, 'GET');
       const repoId = allow(req, url, owner, repo, 'read');
       return sendJson(res, 200, listRunArtifacts(repoId, queryInput(url)));
+    }
+    const registered = deps.registry && Object.hasOwn(deps.registry, name) ? deps.registry[name] : undefined;
+    if (registered) {
+      if (!registered.methods.includes(method as Method)) throw methodNotAllowed(method, registered.methods.join(', '));
+      const repoId = allow(req, url, owner, repo, registered.need(method as Method));
+      // The Python client sends DELETE bodies as JSON; query parameters are accepted too.
+      const input =
+        method === 'GET'
+          ? queryInput(url)
+          : { ...(method === 'DELETE' ? queryInput(url) : {}), ...(await jsonInput(req)) };
+      return sendJson(res, 200, registered.handle(repoId, input, method as Method) ?? {});
     }
     const endpoint = Object.hasOwn(endpoints, name) ? endpoints[name] : undefined;
     if (!endpoint) throw new MlflowError('ENDPOINT_NOT_FOUND', `No MLflow endpoint named ${name}.`);
