@@ -3,10 +3,10 @@
  * catalog worker (one per tab, made on first use) over the device's git copy, so offline works.
  */
 import { createResource } from 'solid-js';
-import { workerCalls } from '../experiments/worker-calls.ts';
 import { createRepoSession } from '../files/create-repo-session.ts';
 import { ready } from '../files/ready.ts';
 import type { RepoSession } from '../files/repo-session.ts';
+import { workerCalls } from '../workers/worker-calls.ts';
 import type { Catalog, CatalogRequest, CatalogResponse } from './catalog-protocol.ts';
 
 let nextId = 1;

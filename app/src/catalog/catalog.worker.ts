@@ -7,7 +7,7 @@
  */
 import '../experiments/worker-globals.ts';
 import { loadRepoPipeline, parseDvcFile, parseDvcLock } from '@cairn/core';
-import { type GitCommitInfo, GitObjectStore, type GitTreeEntry } from '@cairn/core/experiments/index';
+import { type GitCommitInfo, GitObjectStore, type GitTreeEntry } from '@cairn/core/git';
 import FS from '@isomorphic-git/lightning-fs';
 import { inflateZlib, objectFilesOn } from '../experiments/isogit-reader.ts';
 import { datasetsOf, joinPath, notebookSummary } from './catalog.ts';
@@ -34,7 +34,7 @@ async function blobAt(store: GitObjectStore, tree: string, path: string): Promis
   let cur = tree;
   const parts = path.split('/');
   for (let i = 0; i < parts.length; i++) {
-    const e = (await treeOf(store, cur)).find((x) => x.path === parts[i]);
+    const e = (await treeOf(store, cur)).find((x) => x.name === parts[i]);
     if (!e) return null;
     if (i === parts.length - 1) return e.type === 'blob' ? e.oid : null;
     if (e.type !== 'tree') return null;
@@ -47,7 +47,7 @@ async function listBlobs(store: GitObjectStore, tree: string): Promise<Map<strin
   const blobs = new Map<string, string>();
   const walk = async (t: string, prefix: string) => {
     for (const e of await treeOf(store, t)) {
-      const path = prefix ? `${prefix}/${e.path}` : e.path;
+      const path = prefix ? `${prefix}/${e.name}` : e.name;
       if (e.type === 'blob') blobs.set(path, e.oid);
       else if (e.type === 'tree') await walk(e.oid, path);
     }

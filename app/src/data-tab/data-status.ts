@@ -4,7 +4,7 @@
  * remote's answer is kept in a small Dexie table, so offline the tab shows what was last seen,
  * with its age, instead of nothing.
  */
-import type { HashAlgorithm } from '@cairn/core/hash/file-hash';
+import type { HashAlgorithm } from '@cairn/core/hash';
 import Dexie, { type Table } from 'dexie';
 import type { DatasetEntry } from '../catalog/catalog-protocol.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
