@@ -8,6 +8,7 @@
 import { deleteLocalRepo, type RepoHandle, registerRepo, updateRepo } from '../storage/repo-handle.ts';
 import { APP_REQUEST, apiFetch } from '../sync/api.ts';
 import { basicAuth, getCredentials } from '../sync/credentials.ts';
+import { holdingCloneLock } from './clone-lock.ts';
 import { classifyGitError, RepoNotFoundError } from './errors.ts';
 import { fetchAllRefs } from './fetch-refs.ts';
 import { limitedHttp } from './http-limit.ts';
@@ -57,36 +58,45 @@ export async function cloneRepo(
   onProgress?: (progress: GitProgress) => void,
 ): Promise<RepoHandle> {
   const { git, http } = await loadGit();
-  const handle = await registerRepo(owner, repo, server);
-  const { fs, dir } = handle;
-  try {
-    const url = gitUrl(server, owner, repo);
-    const apiDefault = await apiDefaultBranch(server, owner, repo);
-    await git.init({ fs, dir, defaultBranch: apiDefault ?? 'main' });
-    await git.addRemote({ fs, dir, remote: 'origin', url, force: true });
-    const outcome = await fetchAllRefs({
-      git,
-      http: limitedHttp(http),
-      fs,
-      dir,
-      url,
-      headers: await authHeaders(server),
-      apiDefault,
-      ...(onProgress ? { onProgress } : {}),
-    });
-    if (outcome.defaultBranch) {
-      // Creates the local branch from origin's, tracking it, and writes the working tree.
-      await git.checkout({ fs, dir, ref: outcome.defaultBranch, remote: 'origin' });
+  return holdingCloneLock(`${owner}/${repo}`, async () => {
+    // Marked as cloning until complete: a tab that goes away mid-clone leaves a row that the next
+    // open recognises as half-made (ensureRepo) instead of a repository that never opens.
+    const handle = await registerRepo(owner, repo, server, { cloning: true });
+    const { fs, dir } = handle;
+    try {
+      const url = gitUrl(server, owner, repo);
+      const apiDefault = await apiDefaultBranch(server, owner, repo);
+      await git.init({ fs, dir, defaultBranch: apiDefault ?? 'main' });
+      await git.addRemote({ fs, dir, remote: 'origin', url, force: true });
+      const outcome = await fetchAllRefs({
+        git,
+        http: limitedHttp(http),
+        fs,
+        dir,
+        url,
+        headers: await authHeaders(server),
+        apiDefault,
+        ...(onProgress ? { onProgress } : {}),
+      });
+      if (outcome.defaultBranch) {
+        // Creates the local branch from origin's, tracking it, and writes the working tree.
+        await git.checkout({ fs, dir, ref: outcome.defaultBranch, remote: 'origin' });
+      }
+      await handle.flush();
+      await updateRepo(handle.id, {
+        syncState: 'up-to-date',
+        lastSyncedAt: Date.now(),
+        pending: false,
+        cloning: false,
+      });
+      return handle;
+    } catch (error) {
+      await deleteLocalRepo(owner, repo).catch(() => {});
+      const status = (error as { data?: { statusCode?: number } }).data?.statusCode;
+      if (status === 404 || status === 401) {
+        throw new RepoNotFoundError(server, `${owner}/${repo}`, (await getCredentials(server)) !== null);
+      }
+      throw classifyGitError(error, server);
     }
-    await handle.flush();
-    await updateRepo(handle.id, { syncState: 'up-to-date', lastSyncedAt: Date.now(), pending: false });
-    return handle;
-  } catch (error) {
-    await deleteLocalRepo(owner, repo).catch(() => {});
-    const status = (error as { data?: { statusCode?: number } }).data?.statusCode;
-    if (status === 404 || status === 401) {
-      throw new RepoNotFoundError(server, `${owner}/${repo}`, (await getCredentials(server)) !== null);
-    }
-    throw classifyGitError(error, server);
-  }
+  });
 }

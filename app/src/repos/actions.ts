@@ -3,6 +3,7 @@
  * from a git URL, delete a local copy. Plain services; the pages call them.
  */
 import type { GitProgress } from '../git/clone.ts';
+import { waitForRunningClone } from '../git/clone-lock.ts';
 import { deleteLocalRepo, openRepo, type RepoHandle } from '../storage/repo-handle.ts';
 import { assertRepoName } from '../storage/repo-names.ts';
 import { ApiError, apiFetch, defaultServer } from '../sync/api.ts';
@@ -56,7 +57,15 @@ export async function ensureRepo(
   repo: string,
   onProgress?: (p: GitProgress) => void,
 ): Promise<RepoHandle> {
-  return (await openRepo(owner, repo)) ?? cloneFromServer(owner, repo, onProgress);
+  const existing = await openRepo(owner, repo);
+  if (existing?.row.cloning) {
+    // Another tab is cloning it: wait, then take what it made (or clone, if it failed).
+    if (await waitForRunningClone(existing.row.id)) return ensureRepo(owner, repo, onProgress);
+    // Left half-made by a tab closed or navigated away mid-clone: start again.
+    await deleteLocalRepo(owner, repo);
+    return cloneFromServer(owner, repo, onProgress);
+  }
+  return existing ?? cloneFromServer(owner, repo, onProgress);
 }
 
 export interface ImportRequest {

@@ -78,6 +78,12 @@ export interface RepoRow {
   lastSyncedAt: number | null;
   /** Local work (commits or data) not yet on the server. */
   pending: boolean;
+  /**
+   * Set while a clone fills this repository, cleared when it is complete. A row still marked
+   * when no tab holds the clone's lock was left by a tab closed or navigated away mid-clone: it
+   * is half-made, and is removed and cloned again (`ensureRepo`).
+   */
+  cloning?: boolean;
 }
 
 export interface SettingRow {

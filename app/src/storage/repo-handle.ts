@@ -85,7 +85,12 @@ export async function openRepo(owner: string, repo: string): Promise<RepoHandle 
  * Registers a repository on this device and returns its (empty) file system. The caller fills
  * it (git init or clone) and then marks it ready with `updateRepo`.
  */
-export async function registerRepo(owner: string, repo: string, server: string | null): Promise<RepoHandle> {
+export async function registerRepo(
+  owner: string,
+  repo: string,
+  server: string | null,
+  opts: { cloning?: boolean } = {},
+): Promise<RepoHandle> {
   assertRepoName(owner);
   assertRepoName(repo);
   const row: RepoRow = {
@@ -99,6 +104,7 @@ export async function registerRepo(owner: string, repo: string, server: string |
     syncMessage: null,
     lastSyncedAt: null,
     pending: false,
+    ...(opts.cloning ? { cloning: true } : {}),
   };
   await guardQuota(`the repository ${row.id}`, () => getDb().repos.add(row));
   return handleOf(row);

@@ -24,7 +24,7 @@ function online(): boolean {
 /** Recomputes the indicator from the repositories' states. */
 export async function refreshSummary(): Promise<void> {
   const rows = await getDb().repos.toArray();
-  const synced = rows.filter((r) => r.server);
+  const synced = rows.filter((r) => r.server && !r.cloning);
   const attention = synced.find((r) => r.syncState === 'needs-attention');
   if (!online()) {
     const pending = synced.filter((r) => r.pending).length;
@@ -60,7 +60,7 @@ export async function markPending(id: string): Promise<void> {
 /** Syncs one repository (or every one with a server) as soon as the network allows. */
 export function requestSync(id?: string): void {
   void (async () => {
-    const ids = id ? [id] : (await getDb().repos.toArray()).filter((r) => r.server).map((r) => r.id);
+    const ids = id ? [id] : (await getDb().repos.toArray()).filter((r) => r.server && !r.cloning).map((r) => r.id);
     for (const each of ids) {
       if (running.has(each)) {
         queued.add(each);
