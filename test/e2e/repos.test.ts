@@ -23,6 +23,8 @@ describe.skipIf(!e2eAvailable())('repositories from the server in Chromium', () 
       CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD,
       CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
       CAIRN_DEMO: '1',
+      // The import below reads from this same server on loopback, which imports refuse by default.
+      CAIRN_IMPORT_ALLOW_PRIVATE: '1',
     });
     chrome = await launchChromium();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-repos-e2e-'));

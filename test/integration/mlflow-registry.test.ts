@@ -10,8 +10,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * `mlflow-artifacts` proxy.
  */
 const ADMIN_TOKEN = 'cairn_test_admin_token_registry_1';
-process.env.CAIRN_ADMIN_PASSWORD = 'admin-password-registry';
-process.env.CAIRN_ADMIN_TOKEN = ADMIN_TOKEN;
+const ADMIN_PASSWORD = 'admin-password-registry';
 
 let server: TestServer;
 let base: string;
@@ -79,7 +78,7 @@ let runId: string;
 let run2: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD, CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
   base = `${server.url}/admin/models.mlflow`;
   expect((await api('POST', '/repos', { name: 'models', private: true })).status).toBe(201);
   expect((await api('POST', '/repos', { name: 'other', private: true })).status).toBe(201);
