@@ -7,14 +7,13 @@
  */
 import '../experiments/worker-globals.ts';
 import { loadRepoPipeline, parseDvcFile, parseDvcLock } from '@cairn/core';
-import { type GitCommitInfo, GitObjectStore, type GitTreeEntry } from '@cairn/core/git';
-import FS from '@isomorphic-git/lightning-fs';
-import { inflateZlib, objectFilesOn } from '../experiments/isogit-reader.ts';
+import type { GitCommitInfo, GitObjectStore, GitTreeEntry } from '@cairn/core/git';
+import { makeWorkerObjectStores } from '../workers/worker-object-stores.ts';
 import { datasetsOf, joinPath, notebookSummary } from './catalog.ts';
 import type { Catalog, CatalogRequest, CatalogResponse, CommitRef, NotebookEntry } from './catalog-protocol.ts';
 
 const HISTORY_LIMIT = 300;
-const stores = new Map<string, GitObjectStore>();
+const stores = makeWorkerObjectStores();
 const trees = new Map<string, GitTreeEntry[]>();
 /** Pointer-file blob id → output path → recorded hash. */
 const recorded = new Map<string, Map<string, string>>();
@@ -153,18 +152,12 @@ async function catalogOf(store: GitObjectStore, commit: string): Promise<Catalog
 
 self.onmessage = async (event: MessageEvent<CatalogRequest>) => {
   const { id, fsName, dir, commit } = event.data;
-  const key = `${fsName}\0${dir}`;
   try {
-    let store = stores.get(key);
-    if (!store) {
-      store = new GitObjectStore(objectFilesOn(new FS(fsName)), `${dir.replace(/\/$/, '')}/.git`, inflateZlib);
-      stores.set(key, store);
-    }
-    store.refresh();
+    const store = stores.open(fsName, dir);
     const reply: CatalogResponse = { id, ok: true, catalog: await catalogOf(store, commit) };
     self.postMessage(reply);
   } catch (error) {
-    stores.delete(key);
+    stores.forget(fsName, dir);
     const reply: CatalogResponse = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
     self.postMessage(reply);
   }

@@ -20,12 +20,11 @@ import {
   parseMetrics,
   treeStatus,
 } from '@cairn/core';
-import { GitObjectStore } from '@cairn/core/git';
-import FS from '@isomorphic-git/lightning-fs';
-import { inflateZlib, objectFilesOn } from '../experiments/isogit-reader.ts';
+import type { GitObjectStore } from '@cairn/core/git';
+import { makeWorkerObjectStores } from '../workers/worker-object-stores.ts';
 import type { PipelineProblem, PipelineRequest, PipelineResponse, PipelineSnapshot } from './pipeline-protocol.ts';
 
-const stores = new Map<string, GitObjectStore>();
+const stores = makeWorkerObjectStores();
 const hashCaches = new Map<string, BlobHashCache>();
 const parseCaches = new Map<string, ParseCache>();
 const md5 = hashWasmMd5();
@@ -118,13 +117,7 @@ self.onmessage = async (event: MessageEvent<PipelineRequest>) => {
   const { id, fsName, dir, commit, base } = event.data;
   const key = `${fsName}\0${dir}`;
   try {
-    let store = stores.get(key);
-    if (!store) {
-      store = new GitObjectStore(objectFilesOn(new FS(fsName)), `${dir.replace(/\/$/, '')}/.git`, inflateZlib);
-      stores.set(key, store);
-    }
-    // Packs written since the last request (a pull) must be seen.
-    store.refresh();
+    const store = stores.open(fsName, dir);
     const cache: BlobHashCache = hashCaches.get(key) ?? new Map();
     hashCaches.set(key, cache);
     const parsed = parseCaches.get(key) ?? parseCache();
@@ -138,7 +131,7 @@ self.onmessage = async (event: MessageEvent<PipelineRequest>) => {
     }
     self.postMessage(reply);
   } catch (error) {
-    stores.delete(key);
+    stores.forget(fsName, dir);
     const reply: PipelineResponse = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
     self.postMessage(reply);
   }
