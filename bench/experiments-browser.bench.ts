@@ -26,10 +26,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
-import solid from 'vite-plugin-solid';
 import { launchChromium } from '../test/support/chromium.ts';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
+import { buildBenchPage } from './build-page.ts';
 import { FILTERS, type Timing } from './experiments-browser/harness-api.ts';
 import { type Measurement, median, report } from './lib.ts';
 
@@ -42,14 +41,7 @@ const STEPS = 1000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-exp-'));
 const outDir = path.join(work, 'site');
-await build({
-  root: path.join(here, 'experiments-browser'),
-  logLevel: 'error',
-  configFile: false,
-  plugins: [solid()],
-  worker: { format: 'es' },
-  build: { outDir, emptyOutDir: true, target: 'es2022' },
-});
+await buildBenchPage(path.join(here, 'experiments-browser'), outDir);
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 /** The real Cairn server, for the first-sync part (BENCH_EXP_PARTS=sync): the page's API goes there. */
 let cairn: TestServer | null = null;

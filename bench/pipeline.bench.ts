@@ -29,9 +29,8 @@ import {
   treeStatus,
 } from '@cairn/core';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
-import solid from 'vite-plugin-solid';
 import { launchChromium } from '../test/support/chromium.ts';
+import { buildBenchPage } from './build-page.ts';
 import { type Measurement, measure, median, report } from './lib.ts';
 import type { Grouping, Timing } from './pipeline-browser/harness-api.ts';
 
@@ -52,14 +51,7 @@ if (PARTS.includes('status')) await statusBench();
 async function graphBench() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-pipeline-'));
   const outDir = path.join(work, 'site');
-  await build({
-    root: path.join(here, 'pipeline-browser'),
-    logLevel: 'error',
-    configFile: false,
-    plugins: [solid()],
-    worker: { format: 'es' },
-    build: { outDir, emptyOutDir: true, target: 'es2022' },
-  });
+  await buildBenchPage(path.join(here, 'pipeline-browser'), outDir);
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
   const server = http.createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
