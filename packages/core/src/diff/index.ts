@@ -13,4 +13,5 @@ export * from './notebook-cells.ts';
 export * from './notebook-diff.ts';
 export * from './similarity.ts';
 export * from './table-diff.ts';
+export * from './table-diff-index.ts';
 export * from './word-diff.ts';

@@ -1,0 +1,267 @@
+/**
+ * The table diff of `diffTables` for big files: the same rows in the same order with the same
+ * summary, but kept as an index (kind and row numbers per differing row) and turned into cell
+ * values a page at a time, so a 1,000,000-row pair never becomes a million arrays. Unchanged
+ * rows are recognised by their raw text when both headers are the same; the first rows are
+ * handed out (`onHead`) as soon as they are known, before the rest of the join has run.
+ * Without a key, big tables are aligned with patience anchors (Myers only between them): small
+ * ones with jsdiff's Myers, exactly as `diffTables`.
+ */
+import { diffArrays } from 'diff';
+import { diffSequences } from './patience.ts';
+import {
+  type TableColumn,
+  type TableDiff,
+  TableDiffError,
+  type TableDiffOptions,
+  type TableRowDiff,
+} from './table-diff.ts';
+import { readTableRows, type TableRows } from './table-rows.ts';
+
+export interface TableDiffHead {
+  columns: TableColumn[];
+  key: string | null;
+  keyCandidates: string[];
+  rows: TableRowDiff[];
+}
+
+export interface TableDiffIndex {
+  columns: TableColumn[];
+  key: string | null;
+  keyCandidates: string[];
+  summary: TableDiff['summary'];
+  /** How many rows differ: `rows(from, to)` reads any slice of them. */
+  count: number;
+  rows(from: number, to: number): TableRowDiff[];
+}
+
+export interface TableDiffIndexOptions {
+  delimiter: ',' | '\t';
+  key?: string | null;
+  /** Called once with the first `headRows` differing rows, when that many are known before the end. */
+  onHead?: (head: TableDiffHead) => void;
+  headRows?: number;
+}
+
+/** Past this many rows on both sides together, rows without a key are aligned with patience anchors. */
+export const MYERS_MAX_ROWS = 20_000;
+
+const KIND_ADDED = 0;
+const KIND_REMOVED = 1;
+const KIND_CHANGED = 2;
+const KINDS = ['added', 'removed', 'changed'] as const;
+
+/** Column → its first row index, or null as soon as a value repeats or is empty. */
+function uniqueIndex(t: TableRows, column: number, keep: boolean): Map<string, number> | null {
+  const seen = new Map<string, number>();
+  for (let r = 0; r < t.count; r++) {
+    const v = t.field(r, column);
+    if (v === '' || seen.has(v)) return null;
+    seen.set(v, keep ? r : 0);
+  }
+  return seen;
+}
+
+export function indexTableDiff(before: string, after: string, options: TableDiffIndexOptions): TableDiffIndex {
+  const a = readTableRows(before, options.delimiter, 'old');
+  const b = readTableRows(after, options.delimiter, 'new');
+  const columns: TableColumn[] = b.header.map((name) => ({ name, status: a.header.includes(name) ? 'same' : 'added' }));
+  for (const name of a.header) if (!b.header.includes(name)) columns.push({ name, status: 'removed' });
+  const aCol = columns.map((c) => a.header.indexOf(c.name));
+  const bCol = columns.map((c) => b.header.indexOf(c.name));
+  const common = columns.map((_, k) => k).filter((k) => (aCol[k] as number) >= 0 && (bCol[k] as number) >= 0);
+  // Same names in the same order, none twice: equal raw rows are equal rows.
+  const sameLayout =
+    a.header.length === b.header.length &&
+    a.header.every((h, i) => h === b.header[i]) &&
+    new Set(a.header).size === a.header.length;
+
+  const keyIndex = new Map<string, Map<string, number>>();
+  const keyCandidates = common
+    .filter((k) => {
+      const name = (columns[k] as TableColumn).name;
+      const ia = uniqueIndex(a, aCol[k] as number, true);
+      if (!ia || !uniqueIndex(b, bCol[k] as number, false)) return false;
+      if (keyIndex.size === 0 || name === options.key) keyIndex.set(name, ia);
+      return true;
+    })
+    .map((k) => (columns[k] as TableColumn).name);
+  if (options.key && !keyCandidates.includes(options.key))
+    throw new TableDiffError(
+      'no_such_key',
+      `“${options.key}” is not a column with a unique value in every row of both versions.`,
+    );
+  const key = options.key ?? (a.count && b.count ? (keyCandidates[0] ?? null) : null);
+
+  const summary = { added: 0, removed: 0, changed: 0, unchanged: 0, rowsBefore: a.count, rowsAfter: b.count };
+  const kinds: number[] = [];
+  const olds: number[] = [];
+  const news: number[] = [];
+
+  const changedColumns = (i: number, j: number): number[] => {
+    const fa = a.fields(i);
+    const fb = b.fields(j);
+    return common.filter((k) => fa[aCol[k] as number] !== fb[bCol[k] as number]);
+  };
+  const materialise = (n: number): TableRowDiff => {
+    const kind = kinds[n] as number;
+    const i = olds[n] as number;
+    const j = news[n] as number;
+    const fa = i >= 0 ? a.fields(i) : null;
+    const fb = j >= 0 ? b.fields(j) : null;
+    return {
+      kind: KINDS[kind] as TableRowDiff['kind'],
+      before: i >= 0 ? i + 1 : null,
+      after: j >= 0 ? j + 1 : null,
+      old: aCol.map((c) => (fa && c >= 0 ? (fa[c] ?? null) : null)),
+      new: bCol.map((c) => (fb && c >= 0 ? (fb[c] ?? null) : null)),
+      changed: kind === KIND_CHANGED ? changedColumns(i, j) : [],
+    };
+  };
+  const rows = (from: number, to: number) => {
+    const out: TableRowDiff[] = [];
+    for (let n = Math.max(0, from); n < Math.min(to, kinds.length); n++) out.push(materialise(n));
+    return out;
+  };
+
+  const headRows = options.headRows ?? 200;
+  let headSent = false;
+  const emit = (kind: number, i: number, j: number) => {
+    kinds.push(kind);
+    olds.push(i);
+    news.push(j);
+    if (!headSent && kinds.length === headRows && options.onHead) {
+      headSent = true;
+      options.onHead({ columns, key, keyCandidates, rows: rows(0, headRows) });
+    }
+  };
+  const removed = (i: number) => {
+    summary.removed++;
+    emit(KIND_REMOVED, i, -1);
+  };
+  const added = (j: number) => {
+    summary.added++;
+    emit(KIND_ADDED, -1, j);
+  };
+  const pair = (i: number, j: number) => {
+    if (sameLayout) {
+      const ta = a.text(i);
+      if (ta !== null && ta === b.text(j)) {
+        summary.unchanged++;
+        return;
+      }
+    }
+    if (changedColumns(i, j).length === 0) summary.unchanged++;
+    else {
+      summary.changed++;
+      emit(KIND_CHANGED, i, j);
+    }
+  };
+
+  if (key !== null) {
+    const bk = b.header.indexOf(key);
+    const rowOfKey = keyIndex.get(key) as Map<string, number>;
+    const matched = new Uint8Array(a.count);
+    for (let j = 0; j < b.count; j++) {
+      const i = rowOfKey.get(b.field(j, bk));
+      if (i !== undefined) matched[i] = 1;
+    }
+    let nextOld = 0;
+    for (let j = 0; j < b.count; j++) {
+      const i = rowOfKey.get(b.field(j, bk));
+      if (i === undefined) {
+        added(j);
+        continue;
+      }
+      for (; nextOld < i; nextOld++) if (!matched[nextOld]) removed(nextOld);
+      nextOld = Math.max(nextOld, i + 1);
+      pair(i, j);
+    }
+    for (; nextOld < a.count; nextOld++) if (!matched[nextOld]) removed(nextOld);
+  } else alignByContent(a, b, aCol, bCol, common, sameLayout ? options.delimiter : null, { removed, added, pair });
+
+  return { columns, key, keyCandidates, summary, count: kinds.length, rows };
+}
+
+/** `diffTables`'s result computed through the index: what the property test compares. */
+export function diffTablesIndexed(before: string, after: string, options: TableDiffOptions): TableDiff {
+  const index = indexTableDiff(before, after, { delimiter: options.delimiter, key: options.key ?? null });
+  const rows = index.rows(0, options.maxRows ?? 5000);
+  const { columns, key, keyCandidates, summary } = index;
+  return { columns, key, keyCandidates, rows, truncated: index.count > rows.length, summary };
+}
+
+/** The runs of kept, removed and added rows, in jsdiff's shape. */
+interface Part {
+  count: number;
+  added: boolean;
+  removed: boolean;
+}
+
+function alignByContent(
+  a: TableRows,
+  b: TableRows,
+  aCol: number[],
+  bCol: number[],
+  common: number[],
+  /** The delimiter when both headers are the same (then a plain row's key is its text), else null. */
+  plainDelimiter: string | null,
+  out: { removed: (i: number) => void; added: (j: number) => void; pair: (i: number, j: number) => void },
+) {
+  const ids = new Map<string, number>();
+  const intern = (t: TableRows, r: number, cols: number[]) => {
+    // The same string diffTables builds: the shared columns' values joined by NUL.
+    const raw = plainDelimiter === null ? null : t.text(r);
+    let k: string;
+    if (raw !== null) k = raw.replaceAll(plainDelimiter as string, '\u0000');
+    else {
+      const fields = t.fields(r);
+      k = common.map((c) => fields[cols[c] as number]).join('\u0000');
+    }
+    let id = ids.get(k);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(k, id);
+    }
+    return id;
+  };
+  const idsOf = (t: TableRows, cols: number[]) => {
+    const out = new Array<number>(t.count);
+    for (let r = 0; r < t.count; r++) out[r] = intern(t, r, cols);
+    return out;
+  };
+  const ai = idsOf(a, aCol);
+  const bi = idsOf(b, bCol);
+  const parts: Part[] =
+    ai.length + bi.length <= MYERS_MAX_ROWS
+      ? diffArrays(ai, bi).map((p) => ({ count: p.count, added: !!p.added, removed: !!p.removed }))
+      : diffSequences(ai, bi).map((op) => ({ count: op.count, added: op.kind === 'add', removed: op.kind === 'del' }));
+  const similar = (x: number, y: number) => {
+    if (common.length === 0) return false;
+    const fa = a.fields(x);
+    const fb = b.fields(y);
+    let same = 0;
+    for (const c of common) if (fa[aCol[c] as number] === fb[bCol[c] as number]) same++;
+    return same * 2 >= common.length;
+  };
+  let i = 0;
+  let j = 0;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p] as Part;
+    if (!part.added && !part.removed) {
+      for (let k = 0; k < part.count; k++) out.pair(i++, j++);
+      continue;
+    }
+    const dels = part.removed ? part.count : 0;
+    const next = parts[p + 1];
+    const adds = part.added ? part.count : next?.added && part.removed ? next.count : 0;
+    if (part.removed && next?.added) p++;
+    const paired = Math.min(dels, adds);
+    let k = 0;
+    for (; k < paired && similar(i + k, j + k); k++) out.pair(i + k, j + k);
+    for (let d = k; d < dels; d++) out.removed(i + d);
+    for (let d = k; d < adds; d++) out.added(j + d);
+    i += dels;
+    j += adds;
+  }
+}
