@@ -23,7 +23,7 @@ const QUOTE = 34;
 
 /** papaparse's own guess (ParserHandle.guessLineEndings), so rows end where papaparse ends them. */
 function guessNewline(text: string): '\n' | '\r\n' | '\r' {
-  const head = text.substring(0, 1024 * 1024).replace(/"([^]*?)"/gm, '');
+  const head = text.substring(0, 1024 * 1024).replace(/"[\s\S]*?"/g, '');
   const r = head.split('\r');
   const n = head.split('\n');
   if (r.length === 1 || (n.length > 1 && (n[0] as string).length < (r[0] as string).length)) return '\n';
