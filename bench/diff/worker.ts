@@ -3,8 +3,24 @@ import { parentPort } from 'node:worker_threads';
 import { diffText } from '../../packages/core/src/diff/line-diff.ts';
 import { diffNotebooks } from '../../packages/core/src/diff/notebook-diff.ts';
 import { diffTables } from '../../packages/core/src/diff/table-diff.ts';
+import { indexTableDiff } from '../../packages/core/src/diff/table-diff-index.ts';
 
-parentPort?.on('message', (m: { type: 'text' | 'notebook' | 'table'; before: string; after: string }) => {
+type Message =
+  | { type: 'text' | 'notebook' | 'table'; before: string; after: string }
+  /** The app's big-table path: the files' bytes transferred, first rows posted as soon as known. */
+  | { type: 'table-index'; before: ArrayBuffer; after: ArrayBuffer };
+
+parentPort?.on('message', (m: Message) => {
+  if (m.type === 'table-index') {
+    const decode = (bytes: ArrayBuffer) => new TextDecoder().decode(bytes);
+    const index = indexTableDiff(decode(m.before), decode(m.after), {
+      delimiter: ',',
+      headRows: 200,
+      onHead: (head) => parentPort?.postMessage({ head: head.rows.length }),
+    });
+    parentPort?.postMessage({ done: true, summary: index.summary, key: index.key, first: index.rows(0, 200).length });
+    return;
+  }
   parentPort?.postMessage(
     m.type === 'text'
       ? diffText(m.before, m.after)

@@ -3,8 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { diffTables, TableDiffError } from './table-diff.ts';
 import { diffTablesIndexed, indexTableDiff, MYERS_MAX_ROWS } from './table-diff-index.ts';
 
-/** Decoded as the app decodes a blob (TextDecoder drops one BOM). */
-const decode = (text: string) => new TextDecoder().decode(new TextEncoder().encode(text));
+const encode = (text: string) => new TextEncoder().encode(text);
+/** Decoded as the app decodes a blob for diffTables (TextDecoder drops one BOM). */
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** Both results, or both errors, for the same two files. */
+const both = (before: Uint8Array, after: Uint8Array, options: Parameters<typeof diffTables>[2]) => [
+  outcome(() => diffTablesIndexed(before, after, options)),
+  outcome(() => diffTables(decode(before), decode(after), options)),
+];
 
 const quote = (v: string) => `"${v.replaceAll('"', '""')}"`;
 
@@ -24,11 +31,15 @@ const csvText = (columns: string[], delimiter: string) =>
       ),
       quoting: fc.constantFrom('needed', 'always', 'never'),
       newline: fc.constantFrom('\n', '\r\n'),
-      bom: fc.boolean(),
+      bom: fc.constantFrom('', '\ufeff', '\ufeff\ufeff'),
       finalNewline: fc.boolean(),
       blankLine: fc.option(fc.nat(12)),
+      // Mostly a unique id per row (so rows are matched by key), else whatever was drawn.
+      ids: fc.option(fc.uniqueArray(fc.integer({ min: 0, max: 15 }), { minLength: 12, maxLength: 12 }), { freq: 4 }),
     })
-    .map(({ rows, quoting, newline, bom, finalNewline, blankLine }) => {
+    .map(({ rows, quoting, newline, bom, finalNewline, blankLine, ids }) => {
+      const idAt = columns.indexOf('id');
+      if (ids && idAt >= 0) rows.forEach((row, r) => row.splice(idAt, 1, String(ids[r])));
       const cell = (v: string) => {
         const special = v.includes(delimiter) || v.includes('"') || v.includes('\n') || v.includes('\r');
         if (quoting === 'always' || (quoting === 'needed' && special)) return quote(v);
@@ -37,7 +48,7 @@ const csvText = (columns: string[], delimiter: string) =>
       };
       const lines = [columns.join(delimiter), ...rows.map((r) => r.map(cell).join(delimiter))];
       if (blankLine !== null) lines.splice(Math.min(blankLine, lines.length), 0, '');
-      return `${bom ? '\ufeff' : ''}${lines.join(newline)}${finalNewline ? newline : ''}`;
+      return `${bom}${lines.join(newline)}${finalNewline ? newline : ''}`;
     });
 
 const outcome = (run: () => unknown) => {
@@ -56,32 +67,36 @@ describe('indexTableDiff', () => {
         fc.constantFrom(',', '\t'),
         fc.constantFrom(['id', 'a', 'b'], ['id', 'b'], ['a', 'id', 'b', 'c'], ['k']),
         fc.constantFrom(['id', 'a', 'b'], ['id', 'a'], ['b', 'a', 'id']),
-        fc.option(fc.constantFrom('id', 'a', 'b')),
+        fc.constantFrom(null, null, null, 'id', 'a'),
         fc.gen(),
         (delimiter, colsA, colsB, key, gen) => {
           const d = delimiter as ',' | '\t';
-          const before = decode(gen(() => csvText(colsA, d)));
-          const after = decode(gen(() => csvText(colsB, d)));
-          const options = { delimiter: d, key, maxRows: 7 };
-          expect(outcome(() => diffTablesIndexed(before, after, options))).toEqual(
-            outcome(() => diffTables(before, after, options)),
-          );
+          const before = encode(gen(() => csvText(colsA, d)));
+          const after = encode(gen(() => csvText(colsB, d)));
+          const [indexed, reference] = both(before, after, { delimiter: d, key, maxRows: 7 });
+          expect(indexed).toEqual(reference);
         },
       ),
-      { numRuns: 600 },
+      { numRuns: 400 },
     );
-  });
+    // Hundreds of pairs through both diffs: seconds on a busy machine, not a timing assertion.
+  }, 60_000);
 
-  it('matches diffTables on malformed quoting too (handed to papaparse whole)', () => {
+  it('matches diffTables on malformed quoting and bytes that are not UTF-8 (handed to papaparse whole)', () => {
+    const notUtf8 = (text: string) => {
+      const bytes = encode(text);
+      bytes[bytes.indexOf(0x7e)] = 0xff;
+      return bytes;
+    };
     for (const [before, after] of [
-      ['id,v\n1,"a" ,x\n', 'id,v\n1,b\n'],
-      ['id,v\n1,"unterminated\n', 'id,v\n1,b\n'],
-      ['id,v\n1,a"b\n2,"c""d"\n', 'id,v\n1,a"b\n2,"c""e"\n'],
-    ] as const) {
-      const options = { delimiter: ',' as const };
-      expect(outcome(() => diffTablesIndexed(before, after, options))).toEqual(
-        outcome(() => diffTables(before, after, options)),
-      );
+      [encode('id,v\n1,"a" ,x\n'), encode('id,v\n1,b\n')],
+      [encode('id,v\n1,"unterminated\n'), encode('id,v\n1,b\n')],
+      [encode('id,v\n1,a"b\n2,"c""d"\n'), encode('id,v\n1,a"b\n2,"c""e"\n')],
+      // Two different invalid bytes both decode to U+FFFD: one key, not unique, as in the text.
+      [notUtf8('id,v\n~,1\n2,2\n'), notUtf8('id,v\n~,1\n2,3\n').map((b) => (b === 0xff ? 0xfe : b))],
+    ]) {
+      const [indexed, reference] = both(before as Uint8Array, after as Uint8Array, { delimiter: ',' });
+      expect(indexed).toEqual(reference);
     }
   });
 
@@ -90,8 +105,8 @@ describe('indexTableDiff', () => {
       ['id,v', ...Array.from({ length: 1000 }, (_, r) => `${r},${change(r)}`)].join('\n');
     const heads: number[] = [];
     const index = indexTableDiff(
-      rows((r) => String(r)),
-      rows((r) => (r % 10 === 0 ? 'new' : String(r))),
+      encode(rows((r) => String(r))),
+      encode(rows((r) => (r % 10 === 0 ? 'new' : String(r)))),
       {
         delimiter: ',',
         headRows: 20,
@@ -114,7 +129,7 @@ describe('indexTableDiff', () => {
     const before = ['v', ...Array.from({ length: n }, (_, r) => (r < 2 ? 'dup' : `${r % 50}-${Math.floor(r / 50)}`))];
     const after = before.filter((_, r) => r % 97 !== 5).map((v, r) => (r % 101 === 7 ? `${v}!` : v));
     after.splice(300, 0, 'inserted');
-    const index = indexTableDiff(before.join('\n'), after.join('\n'), { delimiter: ',' });
+    const index = indexTableDiff(encode(before.join('\n')), encode(after.join('\n')), { delimiter: ',' });
     expect(index.key).toBeNull();
     const s = index.summary;
     expect(s.unchanged + s.changed + s.removed).toBe(n);

@@ -1,13 +1,15 @@
 /**
  * The table diff of `diffTables` for big files: the same rows in the same order with the same
  * summary, but kept as an index (kind and row numbers per differing row) and turned into cell
- * values a page at a time, so a 1,000,000-row pair never becomes a million arrays. Unchanged
- * rows are recognised by their raw text when both headers are the same; the first rows are
+ * values a page at a time, so a 1,000,000-row pair never becomes a million arrays. Keys are
+ * matched by their bytes in a hash table, unchanged rows recognised by their bytes when both
+ * headers are the same (no string is made for them); the first rows are
  * handed out (`onHead`) as soon as they are known, before the rest of the join has run.
  * Without a key, big tables are aligned with patience anchors (Myers only between them): small
  * ones with jsdiff's Myers, exactly as `diffTables`.
  */
 import { diffArrays } from 'diff';
+import { type ByteRange, ByteRangeTable, sameBytes } from './byte-range-table.ts';
 import { diffSequences } from './patience.ts';
 import {
   type TableColumn,
@@ -51,15 +53,17 @@ const KIND_REMOVED = 1;
 const KIND_CHANGED = 2;
 const KINDS = ['added', 'removed', 'changed'] as const;
 
-/** Column → its first row index, or null as soon as a value repeats or is empty. */
-function uniqueIndex(t: TableRows, column: number, keep: boolean): Map<string, number> | null {
-  const seen = new Map<string, number>();
+const range = (): ByteRange => ({ buf: new Uint8Array(0), start: 0, end: 0 });
+
+/** Rows by their value in `column`, or null as soon as a value repeats or is empty. */
+function uniqueIndex(t: TableRows, column: number): ByteRangeTable | null {
+  const out = range();
+  const table = new ByteRangeTable(t.count, (r, o) => t.fieldBytes(r, column, o));
   for (let r = 0; r < t.count; r++) {
-    const v = t.field(r, column);
-    if (v === '' || seen.has(v)) return null;
-    seen.set(v, keep ? r : 0);
+    t.fieldBytes(r, column, out);
+    if (out.start === out.end || table.add(r, out.buf, out.start, out.end) !== -1) return null;
   }
-  return seen;
+  return table;
 }
 
 export function indexTableDiff(before: string, after: string, options: TableDiffIndexOptions): TableDiffIndex {
@@ -76,12 +80,12 @@ export function indexTableDiff(before: string, after: string, options: TableDiff
     a.header.every((h, i) => h === b.header[i]) &&
     new Set(a.header).size === a.header.length;
 
-  const keyIndex = new Map<string, Map<string, number>>();
+  const keyIndex = new Map<string, ByteRangeTable>();
   const keyCandidates = common
     .filter((k) => {
       const name = (columns[k] as TableColumn).name;
-      const ia = uniqueIndex(a, aCol[k] as number, true);
-      if (!ia || !uniqueIndex(b, bCol[k] as number, false)) return false;
+      const ia = uniqueIndex(a, aCol[k] as number);
+      if (!ia || !uniqueIndex(b, bCol[k] as number)) return false;
       if (keyIndex.size === 0 || name === options.key) keyIndex.set(name, ia);
       return true;
     })
@@ -143,10 +147,13 @@ export function indexTableDiff(before: string, after: string, options: TableDiff
     summary.added++;
     emit(KIND_ADDED, -1, j);
   };
+  const ra = range();
+  const rb = range();
   const pair = (i: number, j: number) => {
-    if (sameLayout) {
-      const ta = a.text(i);
-      if (ta !== null && ta === b.text(j)) {
+    if (sameLayout && a.plain(i) && b.plain(j)) {
+      a.rowBytes(i, ra);
+      b.rowBytes(j, rb);
+      if (sameBytes(ra.buf, ra.start, ra.end, rb.buf, rb.start, rb.end)) {
         summary.unchanged++;
         return;
       }
@@ -160,16 +167,21 @@ export function indexTableDiff(before: string, after: string, options: TableDiff
 
   if (key !== null) {
     const bk = b.header.indexOf(key);
-    const rowOfKey = keyIndex.get(key) as Map<string, number>;
+    const rowsOfKey = keyIndex.get(key) as ByteRangeTable;
+    // Each new row's old row, found once.
+    const oldOf = new Int32Array(b.count);
     const matched = new Uint8Array(a.count);
+    const kb = range();
     for (let j = 0; j < b.count; j++) {
-      const i = rowOfKey.get(b.field(j, bk));
-      if (i !== undefined) matched[i] = 1;
+      b.fieldBytes(j, bk, kb);
+      const i = rowsOfKey.find(kb.buf, kb.start, kb.end);
+      oldOf[j] = i;
+      if (i >= 0) matched[i] = 1;
     }
     let nextOld = 0;
     for (let j = 0; j < b.count; j++) {
-      const i = rowOfKey.get(b.field(j, bk));
-      if (i === undefined) {
+      const i = oldOf[j] as number;
+      if (i < 0) {
         added(j);
         continue;
       }
@@ -184,7 +196,7 @@ export function indexTableDiff(before: string, after: string, options: TableDiff
 }
 
 /** `diffTables`'s result computed through the index: what the property test compares. */
-export function diffTablesIndexed(before: string, after: string, options: TableDiffOptions): TableDiff {
+export function diffTablesIndexed(before: Uint8Array, after: Uint8Array, options: TableDiffOptions): TableDiff {
   const index = indexTableDiff(before, after, { delimiter: options.delimiter, key: options.key ?? null });
   const rows = index.rows(0, options.maxRows ?? 5000);
   const { columns, key, keyCandidates, summary } = index;
@@ -204,34 +216,18 @@ function alignByContent(
   aCol: number[],
   bCol: number[],
   common: number[],
-  /** The delimiter when both headers are the same (then a plain row's key is its text), else null. */
+  /** The delimiter when both headers are the same (then a plain row's bytes stand for its values), else null. */
   plainDelimiter: string | null,
   out: { removed: (i: number) => void; added: (j: number) => void; pair: (i: number, j: number) => void },
 ) {
-  const ids = new Map<string, number>();
-  const intern = (t: TableRows, r: number, cols: number[]) => {
-    // The same string diffTables builds: the shared columns' values joined by NUL.
-    const raw = plainDelimiter === null ? null : t.text(r);
-    let k: string;
-    if (raw !== null) k = raw.replaceAll(plainDelimiter as string, '\u0000');
-    else {
-      const fields = t.fields(r);
-      k = common.map((c) => fields[cols[c] as number]).join('\u0000');
-    }
-    let id = ids.get(k);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(k, id);
-    }
-    return id;
-  };
-  const idsOf = (t: TableRows, cols: number[]) => {
-    const out = new Array<number>(t.count);
-    for (let r = 0; r < t.count; r++) out[r] = intern(t, r, cols);
-    return out;
-  };
-  const ai = idsOf(a, aCol);
-  const bi = idsOf(b, bCol);
+  // Row ids as diffTables interns them: equal shared values, equal id. Plain rows under the same
+  // header are interned by their bytes; any other row by diffTables' own string (values joined by NUL).
+  const byBytes =
+    plainDelimiter !== null &&
+    Array.from({ length: a.count }, (_, r) => a.plain(r)).every(Boolean) &&
+    Array.from({ length: b.count }, (_, r) => b.plain(r)).every(Boolean);
+  const idsOf = byBytes ? internBytes(a, b) : internStrings(a, b, aCol, bCol, common);
+  const [ai, bi] = idsOf;
   const parts: Part[] =
     ai.length + bi.length <= MYERS_MAX_ROWS
       ? diffArrays(ai, bi).map((p) => ({ count: p.count, added: !!p.added, removed: !!p.removed }))
@@ -264,4 +260,47 @@ function alignByContent(
     i += dels;
     j += adds;
   }
+}
+
+function internBytes(a: TableRows, b: TableRows): [number[], number[]] {
+  // Entry ids: a's rows, then b's; a row's id is the first entry with its bytes.
+  const table = new ByteRangeTable(a.count + b.count, (id, out) =>
+    id < a.count ? a.rowBytes(id, out) : b.rowBytes(id - a.count, out),
+  );
+  const out = range();
+  const side = (t: TableRows, offset: number) => {
+    const ids = new Array<number>(t.count);
+    for (let r = 0; r < t.count; r++) {
+      t.rowBytes(r, out);
+      const there = table.add(offset + r, out.buf, out.start, out.end);
+      ids[r] = there === -1 ? offset + r : there;
+    }
+    return ids;
+  };
+  return [side(a, 0), side(b, a.count)];
+}
+
+function internStrings(
+  a: TableRows,
+  b: TableRows,
+  aCol: number[],
+  bCol: number[],
+  common: number[],
+): [number[], number[]] {
+  const ids = new Map<string, number>();
+  const side = (t: TableRows, cols: number[]) => {
+    const out = new Array<number>(t.count);
+    for (let r = 0; r < t.count; r++) {
+      const fields = t.fields(r);
+      const k = common.map((c) => fields[cols[c] as number]).join('\u0000');
+      let id = ids.get(k);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(k, id);
+      }
+      out[r] = id;
+    }
+    return out;
+  };
+  return [side(a, aCol), side(b, bCol)];
 }

@@ -1,28 +1,35 @@
 /**
- * The rows of a CSV/TSV text without parsing every row: one pass finds where each record starts
- * and ends (quotes, delimiters and the file's newline, read exactly as papaparse reads them) and
- * counts its fields; a row's values are cut out only when asked for. A 1,000,000-row file then
- * costs two integer arrays, not a million arrays of strings. Quoting the scan does not handle
- * (spaces after a closing quote, an unterminated quote) hands the whole text to papaparse, so
- * every input reads exactly as `diffTables` reads it.
+ * The rows of a CSV/TSV file without parsing every row: one pass over the bytes finds where each
+ * record starts and ends (quotes, delimiters and the file's newline, read exactly as papaparse
+ * reads them) and counts its fields; a row's values are decoded only when asked for, and a
+ * field's or a row's bytes can be hashed and compared where they lie. A 1,000,000-row file then
+ * costs a few integer arrays, not a million arrays of strings. What the scan does not handle
+ * (spaces after a closing quote, an unterminated quote, bytes that are not UTF-8) is handed whole
+ * to papaparse, so every input reads exactly as `diffTables` reads its decoded text.
  */
 import Papa from 'papaparse';
+import type { ByteRange } from './byte-range-table.ts';
 import { TableDiffError } from './table-diff.ts';
 
 export interface TableRows {
   header: string[];
   /** Data rows (blank rows skipped, as papaparse's `skipEmptyLines: 'greedy'`). */
   count: number;
-  /** Row r's raw text when no field of it is quoted (its values are then the text split on the delimiter), else null. */
-  text(r: number): string | null;
+  /** Whether row r has no quoted field: its values are then its bytes split on the delimiter. */
+  plain(r: number): boolean;
+  /** Fills `out` with row r's bytes (newline excluded): meaningful for comparing plain rows. */
+  rowBytes(r: number, out: ByteRange): void;
+  /** Fills `out` with the UTF-8 bytes of row r's value in `column`. */
+  fieldBytes(r: number, column: number, out: ByteRange): void;
   fields(r: number): string[];
-  field(r: number, column: number): string;
 }
 
 const QUOTE = 34;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** papaparse's own guess (ParserHandle.guessLineEndings), so rows end where papaparse ends them. */
-function guessNewline(text: string): '\n' | '\r\n' | '\r' {
+export function guessNewline(text: string): '\n' | '\r\n' | '\r' {
   const head = text.substring(0, 1024 * 1024).replace(/"[\s\S]*?"/g, '');
   const r = head.split('\r');
   const n = head.split('\n');
@@ -32,13 +39,14 @@ function guessNewline(text: string): '\n' | '\r\n' | '\r' {
   return withN >= r.length / 2 ? '\r\n' : '\r';
 }
 
-/** Growable record table: start, end (newline excluded) and whether a field is quoted. */
+/** Growable per-record arrays: start, end (newline excluded), field count, whether a field is quoted. */
 class Records {
   starts = new Int32Array(1 << 16);
   ends = new Int32Array(1 << 16);
+  fieldCounts = new Int32Array(1 << 16);
   quoted = new Uint8Array(1 << 16);
   count = 0;
-  push(start: number, end: number, quoted: boolean) {
+  push(start: number, end: number, fields: number, quoted: boolean) {
     if (this.count === this.starts.length) {
       const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
         const b = new (a.constructor as new (n: number) => T)(a.length * 2);
@@ -47,32 +55,40 @@ class Records {
       };
       this.starts = grow(this.starts);
       this.ends = grow(this.ends);
+      this.fieldCounts = grow(this.fieldCounts);
       this.quoted = grow(this.quoted);
     }
     this.starts[this.count] = start;
     this.ends[this.count] = end;
+    this.fieldCounts[this.count] = fields;
     this.quoted[this.count] = quoted ? 1 : 0;
     this.count++;
   }
 }
 
+interface Scan {
+  records: Records;
+  /** Some byte is not ASCII (then the bytes must be checked to be UTF-8). */
+  nonAscii: boolean;
+}
+
 /**
- * One pass over the text: records and their field counts, blank records dropped. Null when the
- * quoting is one papaparse reads with its error recovery (then it parses the whole text).
+ * One pass over the bytes from `from`: records and their field counts, blank records dropped.
+ * Null when the quoting is one papaparse reads with its error recovery.
  */
 function scan(
-  text: string,
-  delimiter: string,
+  bytes: Uint8Array,
+  from: number,
+  delimiter: number,
   newline: string,
-  parseRecord: (raw: string) => string[],
-): { records: Records; fieldCounts: Int32Array } | null {
-  const n = text.length;
-  const d = delimiter.charCodeAt(0);
+  isBlank: (start: number, end: number, quoted: boolean) => boolean,
+): Scan | null {
+  const n = bytes.length;
   const nl0 = newline.charCodeAt(0);
   const nl1 = newline.length === 2 ? newline.charCodeAt(1) : -1;
   const records = new Records();
-  let fieldCounts = new Int32Array(1 << 16);
-  let pos = 0;
+  let high = 0;
+  let pos = from;
   while (pos <= n) {
     const start = pos;
     let fields = 1;
@@ -81,76 +97,53 @@ function scan(
     let end = n;
     let next = n + 1;
     while (pos < n) {
-      const c = text.charCodeAt(pos);
+      const c = bytes[pos] as number;
       if (fieldStart && c === QUOTE) {
         quoted = true;
         let q = pos + 1;
         for (;;) {
-          q = text.indexOf('"', q);
+          q = bytes.indexOf(QUOTE, q);
           if (q === -1) return null;
-          if (text.charCodeAt(q + 1) === QUOTE) q += 2;
+          if (bytes[q + 1] === QUOTE) q += 2;
           else break;
         }
+        for (let k = pos; k < q; k++) high |= bytes[k] as number;
         pos = q + 1;
         if (pos === n) break;
-        const after = text.charCodeAt(pos);
-        if (after === d) {
+        const after = bytes[pos];
+        if (after === delimiter) {
           fields++;
           pos++;
           continue;
         }
-        if (after === nl0 && (nl1 === -1 || text.charCodeAt(pos + 1) === nl1)) {
+        if (after === nl0 && (nl1 === -1 || bytes[pos + 1] === nl1)) {
           end = pos;
           next = pos + newline.length;
           break;
         }
         return null;
       }
-      if (c === d) {
+      if (c === delimiter) {
         fields++;
         fieldStart = true;
         pos++;
         continue;
       }
-      if (c === nl0 && (nl1 === -1 || text.charCodeAt(pos + 1) === nl1)) {
+      if (c === nl0 && (nl1 === -1 || bytes[pos + 1] === nl1)) {
         end = pos;
         next = pos + newline.length;
         break;
       }
+      high |= c;
       fieldStart = false;
       pos++;
     }
     pos = next;
-    // A quoted record is parsed alone later; papaparse would strip a leading BOM from it alone.
-    if (quoted && text.charCodeAt(start) === 0xfeff) return null;
-    if (blank(text, start, end, d, quoted, delimiter, parseRecord)) continue;
-    if (records.count === fieldCounts.length) {
-      const grown = new Int32Array(fieldCounts.length * 2);
-      grown.set(fieldCounts);
-      fieldCounts = grown;
-    }
-    fieldCounts[records.count] = fields;
-    records.push(start, end, quoted);
+    // A quoted record is parsed alone later, and papaparse would strip a leading BOM from it alone.
+    if (quoted && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) return null;
+    if (!isBlank(start, end, quoted)) records.push(start, end, fields, quoted);
   }
-  return { records, fieldCounts };
-}
-
-/** papaparse's greedy blank test: every value empty after `join('').trim()`. Most rows fail at the first character. */
-function blank(
-  text: string,
-  start: number,
-  end: number,
-  d: number,
-  quoted: boolean,
-  delimiter: string,
-  parseRecord: (raw: string) => string[],
-): boolean {
-  if (start === end) return true;
-  const c = text.charCodeAt(start);
-  if (c > 32 && c < 127 && c !== d && c !== QUOTE) return false;
-  const raw = text.slice(start, end);
-  const values = quoted ? parseRecord(raw) : raw.split(delimiter);
-  return values.join('').trim() === '';
+  return { records, nonAscii: (high & 0x80) !== 0 };
 }
 
 function raggedCheck(header: string[], count: number, fieldsOf: (r: number) => number, side: string) {
@@ -164,47 +157,99 @@ function raggedCheck(header: string[], count: number, fieldsOf: (r: number) => n
   }
 }
 
+/** Every row parsed by papaparse, as `diffTables` does: for the inputs the scan leaves to it. */
 function parsedRows(text: string, delimiter: string, side: string): TableRows {
   const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: 'greedy' });
   const [header = [], ...rows] = parsed.data;
   raggedCheck(header, rows.length, (r) => (rows[r] as string[]).length, side);
+  const encoded = (value: string, out: ByteRange) => {
+    out.buf = encoder.encode(value);
+    out.start = 0;
+    out.end = out.buf.length;
+  };
   return {
     header,
     count: rows.length,
-    text: () => null,
+    plain: () => false,
+    rowBytes: (r, out) => encoded((rows[r] as string[]).join('\u0000'), out),
+    fieldBytes: (r, column, out) => encoded((rows[r] as string[])[column] as string, out),
     fields: (r) => rows[r] as string[],
-    field: (r, c) => (rows[r] as string[])[c] as string,
   };
 }
 
-/** Reads a table's rows for diffing; a row with more or fewer fields than the header is `csv_ragged`. */
-export function readTableRows(input: string, delimiter: ',' | '\t', side: 'old' | 'new'): TableRows {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const newline = guessNewline(text);
+const BOM = [0xef, 0xbb, 0xbf];
+const bomAt = (bytes: Uint8Array, at: number) => BOM.every((b, k) => bytes[at + k] === b);
+
+/**
+ * Reads a table's rows for diffing from the file's bytes, as `diffTables` reads
+ * `new TextDecoder().decode(bytes)`; a row with more or fewer fields than the header is `csv_ragged`.
+ */
+export function readTableRows(bytes: Uint8Array, delimiter: ',' | '\t', side: 'old' | 'new'): TableRows {
+  // TextDecoder drops one BOM and papaparse another.
+  let from = bomAt(bytes, 0) ? 3 : 0;
+  if (bomAt(bytes, from)) from += 3;
+  const head = decoder.decode(bytes.subarray(from, from + 4 * 1024 * 1024));
+  const newline = guessNewline(head);
   const parseRecord = (raw: string) => Papa.parse<string[]>(raw, { delimiter, newline }).data[0] ?? [''];
-  const scanned = scan(text, delimiter, newline, parseRecord);
-  if (!scanned) return parsedRows(text, delimiter, side);
-  const { records, fieldCounts } = scanned;
-  const { starts, ends, quoted } = records;
-  const rawOf = (k: number) => text.slice(starts[k], ends[k]);
-  const fieldsOf = (k: number) => (quoted[k] ? parseRecord(rawOf(k)) : rawOf(k).split(delimiter));
-  if (records.count === 0) return { header: [], count: 0, text: () => null, fields: () => [], field: () => '' };
+  const decode = (start: number, end: number) => decoder.decode(bytes.subarray(start, end));
+  const d = delimiter.charCodeAt(0);
+  const isBlank = (start: number, end: number, quoted: boolean) => {
+    if (start === end) return true;
+    const c = bytes[start] as number;
+    if (c > 32 && c < 127 && c !== d && c !== QUOTE) return false;
+    const raw = decode(start, end);
+    return (quoted ? parseRecord(raw) : raw.split(delimiter)).join('').trim() === '';
+  };
+  const whole = () => {
+    const text = decoder.decode(bytes);
+    return parsedRows(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, delimiter, side);
+  };
+  const scanned = scan(bytes, from, d, newline, isBlank);
+  if (!scanned) return whole();
+  if (scanned.nonAscii) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      // Bytes that decode to U+FFFD would compare unequal here and equal as text.
+      return whole();
+    }
+  }
+  const { starts, ends, quoted, fieldCounts, count: records } = scanned.records;
+  if (records === 0)
+    return { header: [], count: 0, plain: () => true, rowBytes: () => {}, fieldBytes: () => {}, fields: () => [] };
+  const fieldsOf = (k: number) => {
+    const raw = decode(starts[k] as number, ends[k] as number);
+    return quoted[k] ? parseRecord(raw) : raw.split(delimiter);
+  };
   const header = fieldsOf(0);
-  const count = records.count - 1;
+  const count = records - 1;
   raggedCheck(header, count, (r) => fieldCounts[r + 1] as number, side);
   return {
     header,
     count,
-    text: (r) => (quoted[r + 1] ? null : rawOf(r + 1)),
-    fields: (r) => fieldsOf(r + 1),
-    field: (r, column) => {
+    plain: (r) => quoted[r + 1] === 0,
+    rowBytes: (r, out) => {
+      out.buf = bytes;
+      out.start = starts[r + 1] as number;
+      out.end = ends[r + 1] as number;
+    },
+    fieldBytes: (r, column, out) => {
       const k = r + 1;
-      if (quoted[k]) return fieldsOf(k)[column] as string;
+      if (quoted[k]) {
+        out.buf = encoder.encode(fieldsOf(k)[column] as string);
+        out.start = 0;
+        out.end = out.buf.length;
+        return;
+      }
       const end = ends[k] as number;
       let s = starts[k] as number;
-      for (let c = 0; c < column; c++) s = text.indexOf(delimiter, s) + 1;
-      const e = text.indexOf(delimiter, s);
-      return text.slice(s, e === -1 || e > end ? end : e);
+      for (let c = 0; c < column; c++) while (bytes[s++] !== d);
+      let e = s;
+      while (e < end && bytes[e] !== d) e++;
+      out.buf = bytes;
+      out.start = s;
+      out.end = e;
     },
+    fields: (r) => fieldsOf(r + 1),
   };
 }
