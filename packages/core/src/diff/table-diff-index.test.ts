@@ -39,7 +39,10 @@ const csvText = (columns: string[], delimiter: string) =>
     })
     .map(({ rows, quoting, newline, bom, finalNewline, blankLine, ids }) => {
       const idAt = columns.indexOf('id');
-      if (ids && idAt >= 0) rows.forEach((row, r) => row.splice(idAt, 1, String(ids[r])));
+      if (ids && idAt >= 0)
+        rows.forEach((row, r) => {
+          row[idAt] = String(ids[r]);
+        });
       const cell = (v: string) => {
         const special = v.includes(delimiter) || v.includes('"') || v.includes('\n') || v.includes('\r');
         if (quoting === 'always' || (quoting === 'needed' && special)) return quote(v);
