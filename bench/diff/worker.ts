@@ -12,8 +12,7 @@ type Message =
 
 parentPort?.on('message', (m: Message) => {
   if (m.type === 'table-index') {
-    const decode = (bytes: ArrayBuffer) => new TextDecoder().decode(bytes);
-    const index = indexTableDiff(decode(m.before), decode(m.after), {
+    const index = indexTableDiff(new Uint8Array(m.before), new Uint8Array(m.after), {
       delimiter: ',',
       headRows: 200,
       onHead: (head) => parentPort?.postMessage({ head: head.rows.length }),

@@ -4,7 +4,7 @@
  * says gets a message and, for notebooks and tables, its plain text diff instead.
  */
 
-import type { NotebookDiff, TableDiff, TextDiff } from '@cairn/core/diff';
+import type { NotebookDiff, TextDiff } from '@cairn/core/diff';
 import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import { readBlobBytes } from '../git/read-blob.ts';
 import type { ReadContext } from '../git/read-context.ts';
@@ -17,11 +17,12 @@ import { ImageDiffView } from './ImageDiffView.tsx';
 import { NotebookDiffView } from './NotebookDiffView.tsx';
 import { TableDiffView } from './TableDiffView.tsx';
 import { type DiffLayout, TextDiffView } from './TextDiffView.tsx';
+import { openTableDiff, type TableDiffSession } from './table-diff-session.ts';
 
 type Computed =
   | { kind: 'text'; diff: TextDiff }
   | { kind: 'notebook'; diff: NotebookDiff }
-  | { kind: 'table'; diff: TableDiff }
+  | { kind: 'table'; table: TableDiffSession }
   /** The richer diff failed: why, and the plain text diff. */
   | { kind: 'fallback'; reason: string; diff: TextDiff };
 
@@ -60,11 +61,17 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
       return { ...s, ignoreWhitespace: props.ignoreWhitespace, key: tableKey() };
     },
     async (s): Promise<Computed> => {
-      const before = decodeText(s.before);
-      const after = decodeText(s.after);
-      const text = () => diffInWorker({ type: 'text', before, after, ignoreWhitespace: s.ignoreWhitespace });
+      // Decoded on the page only for the diffs that take text (a table's bytes go to the worker as they are).
+      const text = () =>
+        diffInWorker({
+          type: 'text',
+          before: decodeText(s.before),
+          after: decodeText(s.after),
+          ignoreWhitespace: s.ignoreWhitespace,
+        });
       try {
         if (s.kind === 'notebook' && s.before && s.after) {
+          const [before, after] = [decodeText(s.before), decodeText(s.after)];
           return {
             kind: 'notebook',
             diff: await diffInWorker({ type: 'notebook', before, after, ignoreWhitespace: s.ignoreWhitespace }),
@@ -72,7 +79,7 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
         }
         if (s.kind === 'table' && s.before && s.after) {
           const delimiter = props.path.toLowerCase().endsWith('.tsv') ? '\t' : ',';
-          return { kind: 'table', diff: await diffInWorker({ type: 'table', before, after, delimiter, key: s.key }) };
+          return { kind: 'table', table: await openTableDiff(s.before, s.after, delimiter, s.key) };
         }
       } catch (error) {
         if (!(error instanceof DiffError) || error.code === 'worker_crashed') throw error;
@@ -123,7 +130,7 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
               {(nb) => <NotebookDiffView diff={nb().diff} layout={props.layout} />}
             </Match>
             <Match when={c().kind === 'table' && (c() as Extract<Computed, { kind: 'table' }>)}>
-              {(t) => <TableDiffView diff={t().diff} onKey={setTableKey} />}
+              {(t) => <TableDiffView table={t().table} onKey={setTableKey} />}
             </Match>
             <Match when={c().kind === 'fallback' && (c() as Extract<Computed, { kind: 'fallback' }>)}>
               {(f) => (

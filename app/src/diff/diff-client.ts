@@ -3,6 +3,7 @@
  * crashes or fails to load answers every waiting request with a failure (and the next request
  * starts a new worker), so no diff waits forever.
  */
+import type { TableDiffHead } from '@cairn/core/diff';
 import type { DiffFailure, DiffRequest, DiffResponse, DiffResults } from './diff-protocol.ts';
 
 /** A diff that could not be made; `code` is the worker's (e.g. `not_json`, `csv_ragged`). */
@@ -16,7 +17,11 @@ export class DiffError extends Error {
   }
 }
 
-type Waiting = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type Waiting = {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  onHead?: ((head: TableDiffHead) => void) | undefined;
+};
 
 let worker: Worker | null = null;
 let nextId = 0;
@@ -35,6 +40,10 @@ function start(): Worker {
     const m = event.data;
     const pending = waiting.get(m.id);
     if (!pending) return;
+    if ('head' in m) {
+      pending.onHead?.(m.head);
+      return;
+    }
     waiting.delete(m.id);
     if (m.ok) pending.resolve(m.result);
     else pending.reject(new DiffError(m.error));
@@ -46,11 +55,21 @@ function start(): Worker {
   return w;
 }
 
-export function diffInWorker<T extends DiffRequest>(request: T): Promise<DiffResults[T['type']]> {
+export interface DiffCallOptions {
+  /** Buffers moved to the worker rather than copied (they are unusable here afterwards). */
+  transfer?: ArrayBuffer[];
+  /** A streaming request's early part (a table diff's first rows). */
+  onHead?: (head: TableDiffHead) => void;
+}
+
+export function diffInWorker<T extends DiffRequest>(
+  request: T,
+  options: DiffCallOptions = {},
+): Promise<DiffResults[T['type']]> {
   worker ??= start();
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-    worker?.postMessage({ id, request });
+    waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, onHead: options.onHead });
+    worker?.postMessage({ id, request }, options.transfer ?? []);
   });
 }

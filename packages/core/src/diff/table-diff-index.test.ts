@@ -68,8 +68,8 @@ describe('indexTableDiff', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(',', '\t'),
-        fc.constantFrom(['id', 'a', 'b'], ['id', 'b'], ['a', 'id', 'b', 'c'], ['k']),
-        fc.constantFrom(['id', 'a', 'b'], ['id', 'a'], ['b', 'a', 'id']),
+        fc.constantFrom<string[]>(['id', 'a', 'b'], ['id', 'b'], ['a', 'id', 'b', 'c'], ['k']),
+        fc.constantFrom<string[]>(['id', 'a', 'b'], ['id', 'a'], ['b', 'a', 'id']),
         fc.constantFrom(null, null, null, 'id', 'a'),
         fc.gen(),
         (delimiter, colsA, colsB, key, gen) => {

@@ -66,7 +66,8 @@ function uniqueIndex(t: TableRows, column: number): ByteRangeTable | null {
   return table;
 }
 
-export function indexTableDiff(before: string, after: string, options: TableDiffIndexOptions): TableDiffIndex {
+/** Diffs two versions given as the files' bytes (as `diffTables` diffs their decoded text). */
+export function indexTableDiff(before: Uint8Array, after: Uint8Array, options: TableDiffIndexOptions): TableDiffIndex {
   const a = readTableRows(before, options.delimiter, 'old');
   const b = readTableRows(after, options.delimiter, 'new');
   const columns: TableColumn[] = b.header.map((name) => ({ name, status: a.header.includes(name) ? 'same' : 'added' }));
