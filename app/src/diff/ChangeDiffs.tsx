@@ -42,11 +42,12 @@ export function ChangeDiffs(props: {
 
   const [renames] = createResource(
     () => props.changes,
-    (changes) => detectRenamesIn(props.ctx, changes).catch(() => []),
+    (changes) => detectRenamesIn(props.ctx, changes).catch(() => ({ renames: [], copies: [] })),
   );
-  const entries = createMemo(() =>
-    renames() ? withRenames(props.changes, renames() ?? []) : entriesOf(props.changes),
-  );
+  const entries = createMemo(() => {
+    const moves = renames();
+    return moves ? withRenames(props.changes, moves.renames, moves.copies) : entriesOf(props.changes);
+  });
 
   const [open, setOpen] = createSignal<ReadonlySet<string>>(new Set());
   const toggle = (path: string, value: boolean) => {
@@ -119,7 +120,7 @@ export function ChangeDiffs(props: {
             {open().size === entries().length && entries().length > 0 ? 'Collapse all' : 'Expand all'}
           </button>
           <Show when={renames.loading}>
-            <span class="muted">Looking for renames…</span>
+            <span class="muted">Looking for renames and copies…</span>
           </Show>
         </div>
         <Show when={hasKeyChanges(entries())}>

@@ -10,7 +10,7 @@ import type { DiffEntry } from './diff-entry.ts';
 import { FileDiffBody, gitSides } from './FileDiffBody.tsx';
 import type { DiffLayout } from './TextDiffView.tsx';
 
-const KIND_MARK = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const;
+const KIND_MARK = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R', copied: 'C' } as const;
 
 export interface DiffSides {
   owner: string;
@@ -49,8 +49,13 @@ export function FileDiff(props: {
             {KIND_MARK[e().kind]}
           </span>
           <span class="change-path">{e().kind === 'renamed' ? `${e().oldPath} → ${e().path}` : e().path}</span>
+          <Show when={e().kind === 'copied'}>
+            <span class="muted copied-from" data-testid="copied-from">
+              copied from {e().oldPath}
+            </span>
+          </Show>
         </button>
-        <Show when={e().kind === 'renamed' && e().similarity !== undefined}>
+        <Show when={(e().kind === 'renamed' || e().kind === 'copied') && e().similarity !== undefined}>
           <span class="muted similarity">{Math.round((e().similarity ?? 0) * 100)} % similar</span>
         </Show>
         <span class="file-links">

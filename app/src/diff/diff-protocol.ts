@@ -30,6 +30,7 @@ export type DiffRequest =
   | { type: 'table-rows'; session: number; from: number; to: number }
   | { type: 'table-close'; session: number }
   | { type: 'renames'; deleted: RenameCandidate[]; added: RenameCandidate[] }
+  | { type: 'copies'; sources: RenameCandidate[]; added: RenameCandidate[] }
   | { type: 'dir'; before: DirFile[]; after: DirFile[] };
 
 /** An opened table diff: everything but the rows after the first page, which `table-rows` reads. */
@@ -42,6 +43,7 @@ export interface DiffResults {
   'table-rows': TableRowDiff[];
   'table-close': null;
   renames: RenamePair[];
+  copies: RenamePair[];
   dir: DirDiff;
 }
 

@@ -5,6 +5,7 @@
  * here as sessions the view reads a page at a time, so a million-row diff never crosses to the page.
  */
 import {
+  detectCopies,
   detectRenames,
   diffDirManifests,
   diffNotebooks,
@@ -54,6 +55,8 @@ function compute(id: number, request: DiffRequest): DiffResults[DiffRequest['typ
       return null;
     case 'renames':
       return detectRenames(request.deleted, request.added);
+    case 'copies':
+      return detectCopies(request.sources, request.added);
     case 'dir':
       return diffDirManifests(request.before, request.after);
   }

@@ -100,3 +100,44 @@ export function detectRenames(
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
+
+/**
+ * Git's copy detection (`-C`): an added file that is not a rename but is ≥ `threshold` similar to
+ * a file that is still there (changed or not) is a copy of it; its diff is taken against that
+ * file's old version. Unlike a rename, one source may be copied to many files. Exact copies (same
+ * blob) first; otherwise the most similar source, ties going to the same file name.
+ */
+export function detectCopies(
+  sources: readonly RenameCandidate[],
+  added: readonly RenameCandidate[],
+  threshold = RENAME_THRESHOLD,
+): RenamePair[] {
+  const byOid = new Map<string, RenameCandidate>();
+  for (const s of sources) if (!byOid.has(s.oid)) byOid.set(s.oid, s);
+  const pairs: RenamePair[] = [];
+  for (const a of added) {
+    const same = byOid.get(a.oid);
+    if (same) {
+      pairs.push({ from: same.path, to: a.path, score: 1 });
+      continue;
+    }
+    if (a.text === null) continue;
+    let best: RenamePair | null = null;
+    let bestSameName = false;
+    for (const s of sources) {
+      if (s.text === null) continue;
+      const small = Math.min(s.text.length, a.text.length);
+      const big = Math.max(s.text.length, a.text.length);
+      if (big > 0 && small / big < threshold) continue;
+      const score = similarity(s.text, a.text);
+      const sameName = baseName(s.path) === baseName(a.path);
+      if (score < threshold) continue;
+      if (!best || score > best.score || (score === best.score && sameName && !bestSameName)) {
+        best = { from: s.path, to: a.path, score };
+        bestSameName = sameName;
+      }
+    }
+    if (best) pairs.push(best);
+  }
+  return pairs;
+}
