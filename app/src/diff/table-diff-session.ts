@@ -2,10 +2,11 @@
  * A table diff held in the diff worker, seen from the page: columns, key and the first changed
  * rows as soon as the worker has them (the counts follow when every row is matched), and any
  * further slice of rows read on demand. The files' bytes are copied once and transferred, so the
- * page never decodes or clones a big CSV.
+ * page never decodes or clones a big CSV (the copy is made in slices, see copy-in-slices.ts).
  */
 import type { TableColumn, TableDiff, TableRowDiff } from '@cairn/core/diff';
 import { type Accessor, createSignal } from 'solid-js';
+import { copyInSlices } from './copy-in-slices.ts';
 import { diffInWorker } from './diff-client.ts';
 
 /** Rows per request to the worker, and what the worker sends first. */
@@ -30,14 +31,14 @@ export interface TableDiffSession {
 }
 
 /** Opens the diff; resolves at the first rows (or at the end, for a diff with fewer), rejects on a table that cannot be read. */
-export function openTableDiff(
+export async function openTableDiff(
   before: Uint8Array,
   after: Uint8Array,
   delimiter: ',' | '\t',
   key: string | null,
 ): Promise<TableDiffSession> {
-  const beforeBuffer = before.slice().buffer;
-  const afterBuffer = after.slice().buffer;
+  const beforeBuffer = await copyInSlices(before);
+  const afterBuffer = await copyInSlices(after);
   let closed = false;
   return new Promise((resolve, reject) => {
     let session: TableDiffSession | null = null;
