@@ -15,6 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawSocket } from '../integration/yjs-clients.ts';
 import { chromiumPath, e2eAvailable } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -291,10 +292,15 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
     // Delete, after saying yes.
     ada.page.once('dialog', (d) => void d.accept());
     await ada.page.getByTestId('note-row').filter({ hasText: 'Augmentation ideas' }).click();
+    await ada.page.waitForURL(/\/notes\/[A-Za-z0-9-]+$/);
+    const deletedId = ada.page.url().split('/').at(-1) as string;
     await ada.page.getByTestId('note-delete').click();
     await expect
       .poll(() => bob.page.getByTestId('note-row').allTextContents(), { timeout: 20_000 })
       .toEqual([expect.stringMatching(/^Dataset v2/)]);
+    // Gone from the server too: its document is refused as deleted (4410), so no copy comes back.
+    const socket = rawSocket(server.url, `/yjs/admin/notes/note-${deletedId}?token=${ADMIN_TOKEN}`);
+    await expect.poll(async () => (await socket.closed).code, { timeout: 20_000 }).toBe(4410);
 
     // The long now: the notes become Markdown files in a commit made in the browser, pushed like any change.
     await ada.page.getByTestId('notes-save').click();
