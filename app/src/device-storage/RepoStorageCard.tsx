@@ -3,7 +3,7 @@
  * in two steps (look, then confirm) with progress while it works.
  */
 import { A } from '@solidjs/router';
-import { createEffect, createSignal, For, Match, on, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from 'solid-js';
 import { formatBytes } from '../storage/persistence.ts';
 import type { UnsyncedWork } from './device-copy.ts';
 import type { RepoStorage } from './device-scan.ts';
@@ -32,7 +32,8 @@ type Step =
 export function RepoStorageCard(props: { storage: RepoStorage; onChanged: () => void }) {
   const [step, setStep] = createSignal<Step>({ kind: 'idle' });
   const r = () => props.storage;
-  const id = () => r().row.id;
+  // A memo: it notifies only when the name changes, not on every rescan.
+  const id = createMemo(() => r().row.id);
   // The page reuses cards by position: a card that now shows another repository starts afresh.
   createEffect(on(id, () => setStep({ kind: 'idle' }), { defer: true }));
   const busy = () => step().kind === 'working';
