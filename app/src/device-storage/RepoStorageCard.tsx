@@ -106,14 +106,15 @@ export function RepoStorageCard(props: { storage: RepoStorage; onChanged: () => 
           <dd data-testid="storage-data" data-bytes={r().data.bytes}>
             {formatBytes(r().data.bytes)}{' '}
             <span class="muted">
-              ({r().data.objects.length} of {countOf(r().data.referenced, 'object')} on this device)
+              ({r().data.objects.length} of {countOf(r().data.referenced, 'object')} here)
             </span>
           </dd>
         </div>
         <div>
           <dt>Experiments</dt>
           <dd data-testid="storage-runs">
-            ≈ {formatBytes(r().runs.bytes)} <span class="muted">({countOf(r().runs.count, 'run')})</span>
+            {r().runs.bytes > 0 ? '≈ ' : ''}
+            {formatBytes(r().runs.bytes)} <span class="muted">({countOf(r().runs.count, 'run')})</span>
           </dd>
         </div>
         <div>
@@ -169,7 +170,7 @@ export function RepoStorageCard(props: { storage: RepoStorage; onChanged: () => 
               <Show when={onlyHereWarning(plan().keep)}>
                 {(warning) => (
                   <p class="storage-warning" role="alert" data-testid="only-here-warning">
-                    {warning()} They are kept until they are synced.
+                    {warning()} {plan().onlyHere.length === 1 ? 'It is' : 'They are'} kept until synced.
                   </p>
                 )}
               </Show>

@@ -46,7 +46,8 @@ function Totals(props: { device: DeviceStorage }) {
       <div>
         <dt>Experiments</dt>
         <dd>
-          ≈ {formatBytes(sum((r) => r.runs.bytes))}{' '}
+          {sum((r) => r.runs.bytes) > 0 ? '≈ ' : ''}
+          {formatBytes(sum((r) => r.runs.bytes))}{' '}
           <span class="muted">
             (
             {countOf(

@@ -103,14 +103,19 @@ export default function RepoSettingsPage() {
             </p>
           </section>
 
-          <section class="settings-box">
-            <h3>Transfer ownership</h3>
-            <p class="muted">
-              Move it to another account. You need to be that account
-              {me()?.username ? ` (you are ${me()?.username})` : ''} or a site admin.
-            </p>
+          <h3 class="danger-title">Danger zone</h3>
+          <section class="settings-box danger-zone" data-testid="danger-zone">
+            <div class="danger-row">
+              <div>
+                <strong>Transfer ownership</strong>
+                <p class="muted">
+                  Move it to another account. You need to be that account
+                  {me()?.username ? ` (you are ${me()?.username})` : ''} or a site admin.
+                </p>
+              </div>
+            </div>
             <form
-              class="settings-row"
+              class="settings-row transfer-form"
               onSubmit={(e) => {
                 e.preventDefault();
                 void rename({ owner: ownerInput.value.trim(), name: params.repo });
@@ -126,15 +131,11 @@ export default function RepoSettingsPage() {
                 autocomplete="off"
                 data-testid="transfer-owner"
               />
-              <button type="submit" class="button" disabled={!!busy()}>
+              <button type="submit" class="button danger" disabled={!!busy()}>
                 Transfer
               </button>
             </form>
-          </section>
-
-          <h3 class="danger-title">Danger zone</h3>
-          <section class="settings-box danger-zone" data-testid="danger-zone">
-            <div class="danger-row">
+            <div class="danger-row danger-divider">
               <div>
                 <strong>Delete this repository</strong>
                 <p class="muted">Once it is deleted, there is no going back.</p>

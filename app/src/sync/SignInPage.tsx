@@ -109,9 +109,15 @@ export default function SignInPage() {
             Sign in
           </button>
           <Show when={wait.remaining() > 0}>
-            <p class="error" role="alert" data-testid="sign-in-wait">
-              Too many attempts. Try again in <time>{formatWait(wait.remaining())}</time>
-            </p>
+            <div class="wait-notice" role="alert">
+              <p class="error" data-testid="sign-in-wait">
+                Too many attempts. Try again in <time>{formatWait(wait.remaining())}</time>
+              </p>
+              <p class="muted">
+                After several wrong passwords the server makes each account wait, so passwords cannot be guessed. An
+                access token still signs in.
+              </p>
+            </div>
           </Show>
           <Show when={error() && wait.remaining() === 0}>
             <p class="error" role="alert" data-testid="sign-in-error">
