@@ -164,7 +164,8 @@ export function RepoStorageCard(props: { storage: RepoStorage; onChanged: () => 
               >
                 <p>
                   Drop <strong>{countOf(plan().drop.length, 'file')}</strong> ({formatBytes(plan().dropBytes)}) that the
-                  server has? They are downloaded again when you open them.
+                  server has? {plan().drop.length === 1 ? 'It is' : 'They are'} downloaded again when you open{' '}
+                  {plan().drop.length === 1 ? 'it' : 'them'}.
                 </p>
               </Show>
               <Show when={onlyHereWarning(plan().keep)}>

@@ -105,10 +105,11 @@ export default function SignInPage() {
             <input type="checkbox" onChange={(e) => setKind(e.currentTarget.checked ? 'token' : 'password')} /> Use an
             access token instead of the password
           </label>
-          <button type="submit" class="button primary" disabled={wait.remaining() > 0}>
+          <button type="submit" class="button primary" disabled={kind() === 'password' && wait.remaining() > 0}>
             Sign in
           </button>
-          <Show when={wait.remaining() > 0}>
+          {/* Tokens are never limited: ticking "access token" lifts the wait. */}
+          <Show when={kind() === 'password' && wait.remaining() > 0}>
             <div class="wait-notice" role="alert">
               <p class="error" data-testid="sign-in-wait">
                 Too many attempts. Try again in <time>{formatWait(wait.remaining())}</time>
