@@ -40,17 +40,32 @@ async function outsAtHead(handle: RepoHandle): Promise<Array<DvcOut & { repoPath
   const { fs, dir } = handle;
   const head = await git.resolveRef({ fs, dir, ref: 'HEAD' }).catch(() => null);
   if (!head) return [];
-  const files = (await git.listFiles({ fs, dir, ref: head })).filter(
-    (p) => p.endsWith('.dvc') || p === 'dvc.lock' || p.endsWith('/dvc.lock'),
-  );
+  // One tree walk reads each folder once (a blob read by path walks from the root every time),
+  // and one cache keeps the parsed pack indexes across all reads.
+  const cache = {};
+  const files: Array<{ path: string; oid: string }> = [];
+  await git.walk({
+    fs,
+    dir,
+    cache,
+    trees: [git.TREE({ ref: head })],
+    map: async (path, [entry]) => {
+      if (!entry || path === '.') return true;
+      if ((await entry.type()) !== 'blob') return true;
+      if (path.endsWith('.dvc') || path === 'dvc.lock' || path.endsWith('/dvc.lock')) {
+        files.push({ path, oid: await entry.oid() });
+      }
+      return true;
+    },
+  });
   const outs: Array<DvcOut & { repoPath: string }> = [];
   for (const [i, file] of files.entries()) {
     if (i > 0 && i % FILES_PER_SLICE === 0) await pause();
     try {
-      const { blob } = await git.readBlob({ fs, dir, oid: head, filepath: file });
+      const { blob } = await git.readBlob({ fs, dir, oid: file.oid, cache });
       const text = new TextDecoder().decode(blob);
-      const parsed = file.endsWith('.dvc') ? parseDvcPointer(text, file) : parseLockOuts(text, file);
-      for (const out of parsed) outs.push({ ...out, repoPath: join(folderOf(file), out.path) });
+      const parsed = file.path.endsWith('.dvc') ? parseDvcPointer(text, file.path) : parseLockOuts(text, file.path);
+      for (const out of parsed) outs.push({ ...out, repoPath: join(folderOf(file.path), out.path) });
     } catch {
       // an invalid pointer or lock file points at no data; the file view reports it
     }
