@@ -50,8 +50,13 @@ describe.skipIf(!e2eAvailable())('storage on this device, sign-in waits and repo
     const csv = `${server.url}/demo/segmentation/blob/HEAD/data/raw/annotations.csv`;
     await page.goto(csv);
     await expect.poll(() => page.getByTestId('csv-viewer').textContent(), { timeout: 60_000 }).toContain('annotator');
-    // A reader (here: not signed in) gets no settings tab.
+    // A reader (here: not signed in) gets no settings tab, and the page itself says who may.
     expect(await page.getByTestId('settings-tab').count()).toBe(0);
+    await page.goto(`${server.url}/demo/segmentation/settings`);
+    await expect
+      .poll(() => page.getByTestId('settings-not-admin').textContent(), { timeout: 30_000 })
+      .toBe('Only admins of demo/segmentation can change its settings.');
+    expect(await page.getByTestId('danger-zone').count()).toBe(0);
 
     await page.getByTestId('storage-link').click();
     await page.waitForURL(`${server.url}/storage`);
@@ -110,6 +115,10 @@ describe.skipIf(!e2eAvailable())('storage on this device, sign-in waits and repo
     const first = await wait.textContent();
     await expect.poll(() => wait.textContent(), { timeout: 10_000 }).not.toBe(first);
     expect(await submit.isDisabled()).toBe(true);
+    // Access tokens are never limited: choosing one lifts the wait.
+    await page.getByLabel('Use an access token instead of the password').check();
+    expect(await submit.isDisabled()).toBe(false);
+    expect(await wait.count()).toBe(0);
     await page.close();
   });
 
