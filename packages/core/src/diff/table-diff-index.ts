@@ -151,7 +151,8 @@ export function indexTableDiff(before: Uint8Array, after: Uint8Array, options: T
   const ra = range();
   const rb = range();
   const pair = (i: number, j: number) => {
-    if (sameLayout && a.plain(i) && b.plain(j)) {
+    // Equal bytes parse to equal values, quoted or not.
+    if (sameLayout) {
       a.rowBytes(i, ra);
       b.rowBytes(j, rb);
       if (sameBytes(ra.buf, ra.start, ra.end, rb.buf, rb.start, rb.end)) {

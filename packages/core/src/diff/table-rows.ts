@@ -235,20 +235,52 @@ export function readTableRows(bytes: Uint8Array, delimiter: ',' | '\t', side: 'o
     },
     fieldBytes: (r, column, out) => {
       const k = r + 1;
-      if (quoted[k]) {
-        out.buf = encoder.encode(fieldsOf(k)[column] as string);
-        out.start = 0;
-        out.end = out.buf.length;
-        return;
-      }
       const end = ends[k] as number;
       let s = starts[k] as number;
-      for (let c = 0; c < column; c++) while (bytes[s++] !== d);
-      let e = s;
-      while (e < end && bytes[e] !== d) e++;
       out.buf = bytes;
-      out.start = s;
-      out.end = e;
+      if (!quoted[k]) {
+        for (let c = 0; c < column; c++) while (bytes[s++] !== d);
+        let e = s;
+        while (e < end && bytes[e] !== d) e++;
+        out.start = s;
+        out.end = e;
+        return;
+      }
+      // Fields walked as the scan read them: a quoted one runs to its closing quote (checked then).
+      for (let c = 0; ; c++) {
+        if (bytes[s] === QUOTE) {
+          let q = s + 1;
+          let escaped = false;
+          for (;;) {
+            q = bytes.indexOf(QUOTE, q);
+            if (bytes[q + 1] !== QUOTE) break;
+            q += 2;
+            escaped = true;
+          }
+          if (c === column) {
+            if (!escaped) {
+              out.start = s + 1;
+              out.end = q;
+            } else {
+              // Doubled quotes stand for one: the value's bytes are not in the file as they are.
+              out.buf = encoder.encode(fieldsOf(k)[column] as string);
+              out.start = 0;
+              out.end = out.buf.length;
+            }
+            return;
+          }
+          s = q + 2;
+          continue;
+        }
+        let e = s;
+        while (e < end && bytes[e] !== d) e++;
+        if (c === column) {
+          out.start = s;
+          out.end = e;
+          return;
+        }
+        s = e + 1;
+      }
     },
     fields: (r) => fieldsOf(r + 1),
   };
