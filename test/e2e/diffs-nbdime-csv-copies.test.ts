@@ -121,7 +121,8 @@ describe.skipIf(!e2eAvailable())('notebook, big table and copy diffs in Chromium
     expect(await codeLines(cells.nth(0), 'del')).toEqual(['x = 3']);
     expect(await codeLines(cells.nth(0), 'add')).toEqual(['x = 5']);
     expect(await cells.nth(0).getByTestId('nb-outputs').count()).toBe(0);
-    // The f(x) cell's source is the same; its output changed.
+    // The f(x) cell's source is the same (shown plainly); its output changed.
+    expect(await cells.nth(1).getByTestId('nb-source-same').textContent()).toBe('f(x)');
     expect(await cells.nth(1).locator('tr[data-kind="del"], tr[data-kind="add"]').count()).toBe(2);
     const outputs = cells.nth(1).getByTestId('nb-outputs');
     expect(await codeLines(outputs, 'del')).toEqual(['9']);

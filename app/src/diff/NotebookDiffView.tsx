@@ -54,7 +54,21 @@ function CellCard(props: { cell: NotebookCellView; kind: string; details: boolea
         </span>
         <span>{label()}</span>
       </div>
-      <TextDiffView diff={c().sourceDiff} layout={props.layout} context={10_000} />
+      {/* A cell whose source is the same (only its outputs changed) shows that source plainly, not as an empty diff. */}
+      <Show
+        when={c().sourceDiff.rows.some((r) => r.kind !== 'same')}
+        fallback={
+          <Show when={(c().after ?? c().before)?.source} fallback={<p class="diff-note muted">Empty cell.</p>}>
+            {(source) => (
+              <pre class="nb-source-same" data-testid="nb-source-same">
+                {source()}
+              </pre>
+            )}
+          </Show>
+        }
+      >
+        <TextDiffView diff={c().sourceDiff} layout={props.layout} context={10_000} />
+      </Show>
       <Show when={c().outputsDiff}>
         {(d) => (
           <div class="nb-outputs" data-testid="nb-outputs">
