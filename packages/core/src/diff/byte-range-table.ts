@@ -47,14 +47,14 @@ export class ByteRangeTable {
     return this.size;
   }
 
-  /** The entry holding these bytes, or -1. */
-  find(buf: Uint8Array, start: number, end: number): number {
-    return this.lookup(buf, start, end, hashBytes(buf, start, end), -1);
+  /** The entry holding these bytes, or -1. `hash` is `hashBytes` of them, when the caller has it already. */
+  find(buf: Uint8Array, start: number, end: number, hash = hashBytes(buf, start, end)): number {
+    return this.lookup(buf, start, end, hash, -1);
   }
 
   /** Adds entry `id` with these bytes unless equal bytes are there: returns the entry already there, or -1 when added. */
-  add(id: number, buf: Uint8Array, start: number, end: number): number {
-    return this.lookup(buf, start, end, hashBytes(buf, start, end), id);
+  add(id: number, buf: Uint8Array, start: number, end: number, hash = hashBytes(buf, start, end)): number {
+    return this.lookup(buf, start, end, hash, id);
   }
 
   private lookup(buf: Uint8Array, start: number, end: number, h: number, insert: number): number {

@@ -9,7 +9,7 @@
  * ones with jsdiff's Myers, exactly as `diffTables`.
  */
 import { diffArrays } from 'diff';
-import { type ByteRange, ByteRangeTable, sameBytes } from './byte-range-table.ts';
+import { type ByteRange, ByteRangeTable, hashBytes, sameBytes } from './byte-range-table.ts';
 import { diffSequences } from './patience.ts';
 import {
   type TableColumn,
@@ -55,15 +55,26 @@ const KINDS = ['added', 'removed', 'changed'] as const;
 
 const range = (): ByteRange => ({ buf: new Uint8Array(0), start: 0, end: 0 });
 
-/** Rows by their value in `column`, or null as soon as a value repeats or is empty. */
-function uniqueIndex(t: TableRows, column: number): ByteRangeTable | null {
+/**
+ * Rows by their value in `column`, or null as soon as a value repeats or is empty. With `lookIn`
+ * (the other version's index of its key column), each row's match there is found in the same pass.
+ */
+function uniqueIndex(
+  t: TableRows,
+  column: number,
+  lookIn?: ByteRangeTable,
+): { table: ByteRangeTable; found: Int32Array | null } | null {
   const out = range();
   const table = new ByteRangeTable(t.count, (r, o) => t.fieldBytes(r, column, o));
+  const found = lookIn ? new Int32Array(t.count) : null;
   for (let r = 0; r < t.count; r++) {
     t.fieldBytes(r, column, out);
-    if (out.start === out.end || table.add(r, out.buf, out.start, out.end) !== -1) return null;
+    if (out.start === out.end) return null;
+    const h = hashBytes(out.buf, out.start, out.end);
+    if (table.add(r, out.buf, out.start, out.end, h) !== -1) return null;
+    if (found && lookIn) found[r] = lookIn.find(out.buf, out.start, out.end, h);
   }
-  return table;
+  return { table, found };
 }
 
 /** Diffs two versions given as the files' bytes (as `diffTables` diffs their decoded text). */
@@ -81,13 +92,17 @@ export function indexTableDiff(before: Uint8Array, after: Uint8Array, options: T
     a.header.every((h, i) => h === b.header[i]) &&
     new Set(a.header).size === a.header.length;
 
-  const keyIndex = new Map<string, ByteRangeTable>();
+  // For the column that will be the key (the first candidate, or the user's), each new row's old row.
+  const oldRowsBy = new Map<string, Int32Array>();
   const keyCandidates = common
     .filter((k) => {
       const name = (columns[k] as TableColumn).name;
       const ia = uniqueIndex(a, aCol[k] as number);
-      if (!ia || !uniqueIndex(b, bCol[k] as number)) return false;
-      if (keyIndex.size === 0 || name === options.key) keyIndex.set(name, ia);
+      if (!ia) return false;
+      const mayBeKey = options.key ? name === options.key : oldRowsBy.size === 0;
+      const ib = uniqueIndex(b, bCol[k] as number, mayBeKey ? ia.table : undefined);
+      if (!ib) return false;
+      if (ib.found) oldRowsBy.set(name, ib.found);
       return true;
     })
     .map((k) => (columns[k] as TableColumn).name);
@@ -168,16 +183,10 @@ export function indexTableDiff(before: Uint8Array, after: Uint8Array, options: T
   };
 
   if (key !== null) {
-    const bk = b.header.indexOf(key);
-    const rowsOfKey = keyIndex.get(key) as ByteRangeTable;
-    // Each new row's old row, found once.
-    const oldOf = new Int32Array(b.count);
+    const oldOf = oldRowsBy.get(key) as Int32Array;
     const matched = new Uint8Array(a.count);
-    const kb = range();
     for (let j = 0; j < b.count; j++) {
-      b.fieldBytes(j, bk, kb);
-      const i = rowsOfKey.find(kb.buf, kb.start, kb.end);
-      oldOf[j] = i;
+      const i = oldOf[j] as number;
       if (i >= 0) matched[i] = 1;
     }
     let nextOld = 0;
