@@ -1,0 +1,21 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { BlobsConfig } from '../config.ts';
+
+/**
+ * The S3 client for a configured bucket. Everything comes from the configuration (itself read
+ * from the server's env), never from process.env, except where the configuration says to use the
+ * SDK's own credential chain (profiles, instance roles).
+ */
+export function makeS3Client(config: Extract<BlobsConfig, { kind: 's3' }>): S3Client {
+  return new S3Client({
+    region: config.region,
+    ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : {}),
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+    // Otherwise the SDK sends stream bodies aws-chunked with trailing CRC32 checksums, which
+    // radosgw (Ceph 16) refuses with 411; Cairn verifies every byte against its md5 itself.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // A store that is down should turn into a prompt 503, not a request hanging in retries.
+    maxAttempts: 2,
+  });
+}
