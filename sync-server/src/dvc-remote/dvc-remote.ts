@@ -173,8 +173,9 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         req.resume();
         return sendError(res, 507, err.code, err.message);
       }
-      if (err instanceof BlobStoreUnavailableError && !req.destroyed) {
-        // server.ts answers 503 + Retry-After; the client's unread rest of the body is dropped.
+      if (err instanceof BlobStoreUnavailableError) {
+        // server.ts answers 503 + Retry-After and closes the connection. (The store may have read
+        // the request to its end, which also marks it destroyed: not a client that went away.)
         req.resume();
         throw err;
       }
