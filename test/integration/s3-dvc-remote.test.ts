@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCairn } from '../../packages/cli/src/testing/run-cairn.ts';
+import { cairnServer } from '../support/cairn-server-cli.ts';
 import { type RadosGateway, s3Available, startRadosGateway } from '../support/ceph-rgw.ts';
 import { createRepo } from '../support/create-repo.ts';
 import { basicAuth, dos2unixMd5Of, md5Of, putObject, v2Path, v3Path } from '../support/dvc-upload.ts';
@@ -176,6 +177,15 @@ describe.skipIf(!s3Available())('DVC remote on S3 (Ceph RADOS Gateway)', () => {
       body: JSON.stringify({ oids: [md5Of(kept), md5Of(lost)] }),
     });
     expect(await res.json()).toEqual({ missing: [md5Of(lost)] });
+  });
+
+  it('the operator commands that read objects from the disk refuse this data folder and say why', async () => {
+    for (const command of [['fsck'], ['gc', '--dry-run'], ['backup', path.join(tmp, 'backup')]]) {
+      const run = await cairnServer([...command, '--data', server.dataDir]);
+      expect(run.code, run.stdout).toBe(2);
+      expect(run.stderr).toContain(`s3://${rgw.bucket}/${PREFIX}`);
+      expect(run.stderr).toContain('disk blob store only');
+    }
   });
 
   // Last: it stops the gateway.

@@ -89,7 +89,9 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
 
   async function touch(md5: string): Promise<boolean> {
     if (!(await head(keyOf(md5)))) return false;
-    await send(() => client.send(new PutObjectCommand({ Bucket: bucket, Key: markerOf(md5), Body: '', ContentLength: 0 })));
+    await send(() =>
+      client.send(new PutObjectCommand({ Bucket: bucket, Key: markerOf(md5), Body: '', ContentLength: 0 })),
+    );
     return true;
   }
 
