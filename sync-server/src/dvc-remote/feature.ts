@@ -28,6 +28,13 @@ export async function dvcRemoteFeature(
       blobs.close?.();
       legacyBlobs.close?.();
     },
+    gauges: [
+      {
+        name: 'cairn_dvc_uploads_in_progress',
+        help: 'DVC objects being received now.',
+        read: () => remote.uploading,
+      },
+    ],
     routes: [
       {
         name: 'dvc-remote',
