@@ -113,6 +113,21 @@ export function runBlobStoreConformance(
       }
     });
 
+    it('touch marks a present blob in use and says false for an absent one', async () => {
+      const { store, cleanup } = await setup({});
+      try {
+        // GC's "in use now" (ops/gc.ts) relies on it: every store here has it.
+        expect(store.touch).toBeTypeOf('function');
+        const key = md5('in use');
+        expect(await store.touch?.(key)).toBe(false);
+        await store.write(key, Readable.from([Buffer.from('in use')]));
+        expect(await store.touch?.(key)).toBe(true);
+        expect(await text(store.read(key))).toBe('in use');
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('refuses keys that are not md5 hex', async () => {
       const { store, cleanup } = await setup({});
       try {
