@@ -15,8 +15,16 @@ export function makeS3Client(config: Extract<BlobsConfig, { kind: 's3' }>): S3Cl
     // radosgw (Ceph 16) refuses with 411; Cairn verifies every byte against its md5 itself.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // A store that is down should turn into a prompt 503, not a request hanging in retries.
+    // A store that is down should turn into a prompt 503, not a request hanging in retries; a
+    // gateway that stops answering mid-transfer is given up after two idle minutes.
     maxAttempts: 2,
+    requestHandler: {
+      connectionTimeout: 5_000,
+      socketTimeout: 120_000,
+      // 50 sockets by default: 64 uploads × 4 parts in flight would queue the batch call's HEADs.
+      httpAgent: { keepAlive: true, maxSockets: 512 },
+      httpsAgent: { keepAlive: true, maxSockets: 512 },
+    },
   });
   // Over plain HTTP the SDK signs a SHA-256 of every part body: a third pass over each byte
   // (after the client's upload and Cairn's md5) that halved upload speed in bench/s3-blobs. The
