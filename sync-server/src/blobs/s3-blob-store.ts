@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
@@ -34,9 +33,6 @@ export interface S3BlobStoreOptions {
   partSize?: number;
   /** Parts of one upload in flight at once: memory per upload is at most (this + 1) × partSize. */
   partConcurrency?: number;
-  /** Bytes per ranged GET of a large read, and how many are in flight at once. */
-  readPartSize?: number;
-  readConcurrency?: number;
   /** `sweep` aborts multipart uploads started longer ago than this (another process may still be writing younger ones). */
   staleAfterMs?: number;
   now?: () => number;
@@ -70,8 +66,6 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
   const algorithm = opts.algorithm ?? 'md5';
   const partSize = opts.partSize ?? 8 * MiB;
   const partConcurrency = opts.partConcurrency ?? 4;
-  const readPartSize = opts.readPartSize ?? 8 * MiB;
-  const readConcurrency = opts.readConcurrency ?? 4;
   const staleAfterMs = opts.staleAfterMs ?? 24 * 3600 * 1000;
   const now = opts.now ?? Date.now;
   const root = opts.prefix === '' ? '' : `${opts.prefix}/`;
@@ -108,57 +102,24 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
 
     read(md5, range) {
       const key = keyOf(md5);
+      const out = new PassThrough({ highWaterMark: MiB });
       const abort = new AbortController();
-      const getRange = async (start: number, end: number | null): Promise<Readable> => {
+      // A reader that goes away (an HTTP client hanging up) ends the GET too.
+      out.on('close', () => abort.abort());
+      void (async () => {
         const r = await client.send(
           new GetObjectCommand({
             Bucket: bucket,
             Key: key,
-            ...(end !== null ? { Range: `bytes=${start}-${end}` } : {}),
+            ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
           }),
           { abortSignal: abort.signal },
         );
-        return r.Body as Readable;
-      };
-      const fail = (err: unknown) => (statusOf(err) === 404 ? (err as Error) : storeError(err));
-      const span = range ? range.end - range.start + 1 : 0;
-      if (!range || span <= 2 * readPartSize) {
-        const out = new PassThrough({ highWaterMark: MiB });
-        // A reader that goes away (an HTTP client hanging up) ends the GET too.
-        out.on('close', () => abort.abort());
-        void (async () => pipeline(await getRange(range?.start ?? 0, range ? range.end : null), out))().catch((err) => {
-          if (!out.destroyed) out.destroy(fail(err));
-        });
-        return out;
-      }
-      // A large read: ranges of `readPartSize`, `readConcurrency` of them in flight, passed on in
-      // order, so one GET's wait on the cluster overlaps the others' transfer. Memory is bounded by
-      // readConcurrency × readPartSize; the next range is asked for only as the reader takes one.
-      const { start, end } = range;
-      async function* ranges(): AsyncGenerator<Buffer> {
-        const ahead: Array<Promise<Buffer>> = [];
-        let next = start;
-        const ask = () => {
-          const to = Math.min(next + readPartSize - 1, end);
-          const p = getRange(next, to).then((body) => buffer(body));
-          p.catch(() => {}); // seen when awaited below
-          ahead.push(p);
-          next = to + 1;
-        };
-        try {
-          while (next <= end && ahead.length < readConcurrency) ask();
-          while (ahead.length > 0) {
-            const chunk = await (ahead.shift() as Promise<Buffer>);
-            if (next <= end) ask();
-            yield chunk;
-          }
-        } catch (err) {
-          throw fail(err);
-        } finally {
-          abort.abort();
-        }
-      }
-      return Readable.from(ranges(), { objectMode: false, highWaterMark: MiB });
+        await pipeline(r.Body as Readable, out);
+      })().catch((err) => {
+        if (!out.destroyed) out.destroy(statusOf(err) === 404 ? err : storeError(err));
+      });
+      return out;
     },
 
     async write(md5, source, limits = {}) {
