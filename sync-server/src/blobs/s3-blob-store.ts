@@ -21,6 +21,7 @@ import {
   BlobStoreUnavailableError,
   BlobTooLargeError,
 } from './blob-store.ts';
+import { type OffThreadMd5, offThreadMd5 } from './md5-off-thread.ts';
 
 export interface S3BlobStoreOptions {
   client: S3Client;
@@ -128,7 +129,10 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
       source.on('error', () => {});
       const key = keyOf(md5);
       const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
-      const hash = algorithm === 'md5' ? createHash('md5') : new FileHasher(nodeMd5(), algorithm);
+      // md5 is taken per part, on a worker thread once the upload turns out to need several parts
+      // (md5-off-thread.ts), else here in one go; DVC 2's md5-dos2unix chunk by chunk, here.
+      const legacyHash = algorithm === 'md5' ? null : new FileHasher(nodeMd5(), algorithm);
+      let partHash: OffThreadMd5 | null = null;
       let size = 0;
       let pending: Buffer[] = [];
       let pendingBytes = 0;
@@ -147,7 +151,11 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
         return part;
       };
 
-      const sendPart = async (body: Buffer): Promise<void> => {
+      const sendPart = async (body: Buffer, hashed = false): Promise<void> => {
+        if (!legacyHash && !hashed) {
+          partHash ??= offThreadMd5();
+          partHash.update(body);
+        }
         uploadId ??= (await send(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))))
           .UploadId;
         const PartNumber = nextPart++;
@@ -180,20 +188,31 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
         for await (const chunk of source as AsyncIterable<Buffer>) {
           size += chunk.length;
           if (size > maxBytes) throw new BlobTooLargeError({ maxBytes });
-          if (hash instanceof FileHasher) hash.push(chunk);
-          else hash.update(chunk);
+          legacyHash?.push(chunk);
           pending.push(chunk);
           pendingBytes += chunk.length;
           while (pendingBytes >= partSize) await sendPart(takePart(partSize));
         }
-        const actual = hash instanceof FileHasher ? hash.finish().md5 : hash.digest('hex');
+        // What is left: the whole blob when it is smaller than a part, else the last part.
+        const rest = takePart(pendingBytes);
+        // (Assigned in sendPart: TypeScript cannot see it from here.)
+        const parted = partHash as OffThreadMd5 | null;
+        const multipart = parted !== null || uploadId !== undefined;
+        let actual: string;
+        if (legacyHash) actual = legacyHash.finish().md5;
+        else if (parted) {
+          if (rest.length > 0) parted.update(rest);
+          actual = await parted.digest();
+        } else actual = createHash('md5').update(rest).digest('hex');
         if (actual !== md5) throw new BlobHashMismatchError({ expected: md5, actual, size });
 
-        if (uploadId === undefined) {
+        if (!multipart) {
           // Smaller than one part: all of it is in memory and verified; one PutObject.
-          const body = takePart(pendingBytes);
+          const body = rest;
           if (await touch(md5)) return { size, created: false };
-          const contentMd5 = createHash('md5').update(body).digest('base64');
+          const contentMd5 = (
+            legacyHash ? createHash('md5').update(body).digest() : Buffer.from(actual, 'hex')
+          ).toString('base64');
           await send(() =>
             client.send(
               new PutObjectCommand({
@@ -207,12 +226,12 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
           );
           return { size, created: true };
         }
-        if (pendingBytes > 0) await sendPart(takePart(pendingBytes));
+        if (rest.length > 0) await sendPart(rest, true);
         while (inflight.size > 0) await Promise.race(inflight);
         if (partFailure) throw partFailure;
         // The same bytes already stored (another upload finished first): keep that copy.
         if (await touch(md5)) {
-          await abortUpload(key, uploadId);
+          await abortUpload(key, uploadId as string);
           return { size, created: false };
         }
         await send(() =>
@@ -229,6 +248,7 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
       } catch (err) {
         // Parts still in flight would otherwise land after the abort and be kept by the store.
         await Promise.allSettled([...inflight]);
+        (partHash as OffThreadMd5 | null)?.drop();
         if (uploadId !== undefined) await abortUpload(key, uploadId).catch(() => {});
         throw err;
       }
