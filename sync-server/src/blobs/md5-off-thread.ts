@@ -10,6 +10,8 @@ import { Worker } from 'node:worker_threads';
 import type { Md5WorkerMessage, Md5WorkerReply } from './md5-worker.ts';
 
 let worker: Worker | null = null;
+/** Workers that stopped: a digest asked of one fails at once instead of waiting for ever. */
+const stopped = new WeakSet<Worker>();
 let nextId = 1;
 const waiting = new Map<number, { resolve(md5: string): void; reject(err: Error): void }>();
 
@@ -31,7 +33,8 @@ function theWorker(): Worker {
     waiting.delete(r.id);
   });
   const fail = (err: Error) => {
-    worker = null;
+    stopped.add(w);
+    if (worker === w) worker = null;
     for (const p of waiting.values()) p.reject(err);
     waiting.clear();
   };
@@ -62,6 +65,7 @@ export function offThreadMd5(): OffThreadMd5 {
     },
     digest() {
       return new Promise<string>((resolve, reject) => {
+        if (stopped.has(w)) return reject(new Error('the md5 worker stopped'));
         waiting.set(id, { resolve, reject });
         w.ref();
         send({ id, op: 'finish' });
