@@ -22,6 +22,17 @@ import { blobUrl, treeUrl } from './urls.ts';
 /** The file name line under each thumbnail. */
 const NAME_HEIGHT = 22;
 
+function folderIcon() {
+  return (
+    <svg class="gallery-folder" viewBox="0 0 24 24" width="48" height="48" aria-hidden="true">
+      <path
+        fill="currentColor"
+        d="M3 5.5A1.5 1.5 0 0 1 4.5 4h5l2 2.5h8A1.5 1.5 0 0 1 21 8v10.5a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 18.5z"
+      />
+    </svg>
+  );
+}
+
 function Tile(props: { session: RepoSession; entry: BrowseEntry; href: string }) {
   let box!: HTMLAnchorElement;
   const image = () => props.entry.type === 'file' && isImageName(props.entry.name);
@@ -85,6 +96,7 @@ function Tile(props: { session: RepoSession; entry: BrowseEntry; href: string })
       title={title()}
       data-testid="gallery-tile"
       data-name={props.entry.name}
+      data-kind={props.entry.type}
     >
       <span class="gallery-thumb">
         <Show
@@ -92,7 +104,7 @@ function Tile(props: { session: RepoSession; entry: BrowseEntry; href: string })
           fallback={
             <span class="gallery-placeholder" aria-hidden={!failure()}>
               {props.entry.type === 'folder'
-                ? '▸'
+                ? folderIcon()
                 : failure()
                   ? 'Not available'
                   : tooLarge()

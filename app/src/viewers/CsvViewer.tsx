@@ -260,7 +260,7 @@ export default function CsvViewer(props: {
           <Show when={done() && rowCount() !== fileRows()}>{rowCount().toLocaleString('en')} of </Show>
           {(done() ? fileRows() : rowCount()).toLocaleString('en')} rows × {header().length} columns
         </span>
-        <label class="csv-filter">
+        <label class="csv-filter" hidden={charted()}>
           <span class="visually-hidden">Filter rows</span>
           <input
             type="search"

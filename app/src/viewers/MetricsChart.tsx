@@ -88,7 +88,8 @@ export default function MetricsChart(props: { file: ViewFile }) {
             stroke: runColor(i, theme.dark),
             width: 1.5,
             spanGaps: true,
-            points: { show: d.steps.length <= 60 },
+            // Markers only while they stand apart; a long run is a line.
+            points: { show: (host.clientWidth || width()) / Math.max(1, d.steps.length) >= 16 },
           })),
         ],
       },
