@@ -1,10 +1,10 @@
 /**
- * Gallery thumbnails in headless Chromium: BENCH_THUMBS (default 40) camera-sized JPEGs
- * (BENCH_THUMB_W × BENCH_THUMB_H, default 4000 × 3000) made into 280 px thumbnails the app's way
+ * Gallery thumbnails in headless Chromium: BENCH_THUMBS (default 24) camera-sized JPEGs
+ * (BENCH_THUMB_W × BENCH_THUMB_H, default 3000 × 2000) made into 280 px thumbnails the app's way
  * — gallery-thumbnails.ts: size from the header, createImageBitmap decoding straight to the small
  * size and an OffscreenCanvas encoding, in a worker — against the baseline measured in the same
  * run, a page decoding each full image in an <img> and drawing it onto a small canvas. Both make
- * four at once. Wall time, and the main thread's longest frame gap meanwhile (what a person
+ * six at once. Wall time, and the main thread's longest frame gap meanwhile (what a person
  * scrolling the gallery feels). Rounds interleave the two so load changes hit both alike.
  */
 import fs from 'node:fs';
@@ -27,9 +27,9 @@ declare global {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const COUNT = Number(process.env.BENCH_THUMBS ?? 40);
-const WIDTH = Number(process.env.BENCH_THUMB_W ?? 4000);
-const HEIGHT = Number(process.env.BENCH_THUMB_H ?? 3000);
+const COUNT = Number(process.env.BENCH_THUMBS ?? 24);
+const WIDTH = Number(process.env.BENCH_THUMB_W ?? 3000);
+const HEIGHT = Number(process.env.BENCH_THUMB_H ?? 2000);
 const ROUNDS = Number(process.env.BENCH_THUMB_ROUNDS ?? 5);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-thumbs-'));

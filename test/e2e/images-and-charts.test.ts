@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { DAGSHUB_METRICS_HEADER, formatDagshubMetricRow } from '@cairn/core/dagshub';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGrayPng } from '../../sync-server/src/demo/png.ts';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -17,6 +18,8 @@ const IMAGES = '/demo/segmentation/tree/main/data/raw/images';
 /** What a DagsHub-logged training writes: more metrics than the chart draws at first. */
 const METRICS = ['train_loss', 'val_loss', 'val_iou', 'val_dice', 'precision', 'recall', 'learning_rate', 'epoch_time'];
 const STEPS = 40;
+/** A folder of images in git, more than a page should ever hold as elements. */
+const PHOTOS = 3000;
 
 /** The relative luminance contrast of two CSS `rgb(…)` colours (WCAG 2). */
 function contrast(a: string, b: string): number {
@@ -210,6 +213,61 @@ describe.skipIf(!e2eAvailable())('image folders, the image viewer and metrics ch
       await page.getByTestId('csv-scroll').waitFor();
       await page.context().close();
     }
+  });
+
+  it('a folder of thousands of images in git: few tiles in the page, thumbnails made as they scroll into view', async () => {
+    const created = await fetch(`${server.url}/api/v1/repos`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'photos', private: false }),
+    });
+    expect(created.status).toBe(201);
+    const work = path.join(tmp, 'photos');
+    fs.mkdirSync(path.join(work, 'images'), { recursive: true });
+    for (let i = 0; i < PHOTOS; i++) {
+      const pixels = new Uint8Array(16 * 12).map((_, p) => (i * 7 + p * 3) % 256);
+      fs.writeFileSync(path.join(work, 'images', `p_${String(i).padStart(4, '0')}.png`), encodeGrayPng(16, 12, pixels));
+    }
+    fs.writeFileSync(path.join(work, 'images', 'README.md'), '# Photos\n');
+    const git = (...args: string[]) =>
+      run('git', ['-C', work, '-c', 'user.name=E2E', '-c', 'user.email=e2e@example.com', ...args]);
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'Three thousand photos');
+    await git('push', '-q', `http://admin:${ADMIN_TOKEN}@${new URL(server.url).host}/admin/photos.git`, 'main');
+
+    const page = await freshPage(1400, 'light');
+    await page.goto(`${server.url}/admin/photos/tree/main/images`);
+    // Mostly images (a README beside them is fine): the folder offers its gallery.
+    await page.getByTestId('view-gallery').click({ timeout: 90_000 });
+    await page.waitForURL('**/admin/photos/tree/main/images?view=gallery');
+    await expect.poll(() => decodedThumbnails(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(8);
+    const tiles = page.getByTestId('gallery-tile');
+    expect(await tiles.count()).toBeLessThan(200);
+    const firstThumb = await page
+      .locator('[data-testid="gallery-tile"][data-name="p_0000.png"] img')
+      .getAttribute('src');
+    expect(firstThumb).toMatch(/^blob:/);
+
+    // To the end of the folder: the last image's thumbnail is made, the page still holds few tiles.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const last = page.locator('[data-testid="gallery-tile"][data-name="p_2999.png"] img');
+    await expect
+      .poll(() => last.evaluate((i) => (i as HTMLImageElement).naturalWidth).catch(() => 0), { timeout: 60_000 })
+      .toBe(16);
+    expect(await tiles.count()).toBeLessThan(200);
+    expect(await page.locator('[data-testid="gallery-tile"][data-name="p_0000.png"]').count()).toBe(0);
+    // The first thumbnail's object URL was given back when it left the view.
+    const stillReadable = await page.evaluate(
+      (url) =>
+        fetch(url).then(
+          () => true,
+          () => false,
+        ),
+      firstThumb as string,
+    );
+    expect(stillReadable).toBe(false);
+    await page.context().close();
   });
 
   it.skipIf(!SHOTS)('screenshots of the gallery and the image viewer, narrow and dark', async () => {

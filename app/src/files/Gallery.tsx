@@ -41,6 +41,7 @@ function Tile(props: { session: RepoSession; entry: BrowseEntry; href: string })
   const [thumb, setThumb] = createSignal<Thumbnail | null>(null);
   const [failure, setFailure] = createSignal<string | null>(null);
   let loading: AbortController | null = null;
+  const [waiting, setWaiting] = createSignal(false);
 
   const show = (t: Thumbnail) => {
     setThumb(t);
@@ -50,6 +51,7 @@ function Tile(props: { session: RepoSession; entry: BrowseEntry; href: string })
   const hide = () => {
     loading?.abort();
     loading = null;
+    setWaiting(false);
     const u = url();
     if (u) URL.revokeObjectURL(u);
     setUrl(null);
@@ -61,6 +63,7 @@ function Tile(props: { session: RepoSession; entry: BrowseEntry; href: string })
     if (had) return show(had);
     const controller = new AbortController();
     loading = controller;
+    setWaiting(true);
     setFailure(null);
     thumbnailOf(key, props.entry.name, (signal) => entryBytes(props.session, props.entry, signal), controller.signal)
       .then((t) => {
@@ -71,6 +74,7 @@ function Tile(props: { session: RepoSession; entry: BrowseEntry; href: string })
       })
       .finally(() => {
         if (loading === controller) loading = null;
+        setWaiting(false);
       });
   };
   onMount(() => {
@@ -97,6 +101,7 @@ function Tile(props: { session: RepoSession; entry: BrowseEntry; href: string })
       data-testid="gallery-tile"
       data-name={props.entry.name}
       data-kind={props.entry.type}
+      data-loading={waiting() ? '' : undefined}
     >
       <span class="gallery-thumb">
         <Show

@@ -22,8 +22,8 @@ export interface Thumbnail {
 export const THUMBNAIL_SIZE = 280;
 /** Thumbnails kept in memory (a few kB each). */
 const KEEP = 2000;
-/** Images read and decoded at once. */
-const AT_ONCE = 4;
+/** Images read and decoded at once: the six requests a browser makes to one server at a time. */
+const AT_ONCE = 6;
 
 let nextId = 1;
 const decode = workerCalls<ThumbnailRequest, ThumbnailResponse>(
