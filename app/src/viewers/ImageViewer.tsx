@@ -108,6 +108,7 @@ export default function ImageViewer(props: { file: ViewFile }) {
   onMount(() => {
     const observer = new ResizeObserver(() => {
       setBox({ width: stage.clientWidth, height: stage.clientHeight });
+      // A new width may give the stage a new height: measured again on the next notice.
       const n = natural();
       if (!n) return;
       setView(fitted() ? fitView(n, box()) : clampView(view(), n, box()));
@@ -130,6 +131,13 @@ export default function ImageViewer(props: { file: ViewFile }) {
     fit();
   };
   const percent = () => `${Math.round(view().scale * 100)} %`;
+  // As tall as the image fitted to the stage's width needs (a square image on a phone is not
+  // pushed below an empty band), between 240 px and 70 % of the window.
+  const stageHeight = () => {
+    const n = natural();
+    const cap = Math.min(720, window.innerHeight * 0.7);
+    return n ? Math.round(Math.max(240, Math.min(cap, (box().width * n.height) / Math.max(1, n.width)))) : cap;
+  };
   return (
     <div class="image-viewer" data-testid="image-viewer">
       <div class="viewer-bar image-bar">
@@ -181,6 +189,7 @@ export default function ImageViewer(props: { file: ViewFile }) {
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerUp}
         onDblClick={onDoubleClick}
+        style={{ height: `${stageHeight()}px` }}
         data-testid="image-stage"
       >
         <Show when={url()}>

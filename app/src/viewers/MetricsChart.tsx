@@ -78,7 +78,7 @@ export default function MetricsChart(props: { file: ViewFile }) {
         scales: { x: { time: false } },
         axes: [
           { ...axis, label: 'Step' },
-          { ...axis, label: 'Value', size: 60 },
+          { ...axis, label: 'Value', size: 50 },
         ],
         series: [
           { label: 'Step' },
