@@ -120,7 +120,16 @@ function Tile(props: { session: RepoSession; entry: BrowseEntry; href: string })
             </span>
           }
         >
-          {(u) => <img src={u()} alt="" decoding="async" data-testid="gallery-thumb" />}
+          {(u) => (
+            <img
+              src={u()}
+              alt=""
+              decoding="async"
+              // A small image (a 64 px mask) enlarged to the tile keeps its hard pixel edges.
+              classList={{ pixelated: (thumb()?.width ?? Number.POSITIVE_INFINITY) <= 128 }}
+              data-testid="gallery-thumb"
+            />
+          )}
         </Show>
       </span>
       <span class="gallery-name">
