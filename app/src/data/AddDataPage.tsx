@@ -78,7 +78,10 @@ export default function AddDataPage() {
           {(handle.error as Error).message}
         </p>
       </Show>
-      <Show when={handle.state === 'ready' && handle()}>{(h) => <PushAccess handle={h()} />}</Show>
+      <Show when={handle.state === 'ready' && handle()}>
+        {/* The copy opens on its own add-data page: the same step, where a push will succeed. */}
+        {(h) => <PushAccess handle={h()} openCopy={(c) => `/${c.owner}/${c.name}/add-data`} />}
+      </Show>
       <section
         aria-label="Drop files or folders to add"
         class="drop-zone"

@@ -1,5 +1,6 @@
 import { A, useLocation, useParams } from '@solidjs/router';
 import { createResource, type ParentProps } from 'solid-js';
+import { CopyMenu } from '../connect/CopyMenu.tsx';
 import { RemotePanel } from '../connect/RemotePanel.tsx';
 
 /**
@@ -40,6 +41,7 @@ export default function RepoPage(props: ParentProps) {
           </A>
           /<A href={base()}>{params.repo}</A>
         </h1>
+        <CopyMenu owner={params.owner} repo={params.repo} />
         <RemotePanel owner={params.owner} repo={params.repo} />
       </div>
       <nav class="tabs">
