@@ -6,7 +6,7 @@
  * never stall the page. Where workers or OffscreenCanvas are missing it draws in the page.
  */
 import type { Run } from '@cairn/core/runs';
-import { createEffect, createMemo, createSignal, on, onCleanup, untrack } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, Show, untrack } from 'solid-js';
 import { chartTheme } from './chart-theme.ts';
 import {
   axisOfValues,
@@ -216,38 +216,46 @@ export function ParallelCoordinates(props: {
     return Math.min(1, Math.max(0, 1 - (y - l.top) / (l.height - l.top - l.bottom)));
   };
   return (
-    <div class="pc-scroll" ref={box} data-testid="parallel-coordinates-box">
-      <canvas
-        ref={canvas}
-        class="cmp-canvas pc-canvas"
-        data-testid="parallel-coordinates"
-        style={`height:${HEIGHT}px;width:${width()}px`}
-        onPointerDown={(e) => {
-          const r = canvas.getBoundingClientRect();
-          const x = e.clientX - r.left;
-          const count = props.columns.length;
-          const l = layout();
-          const inner = l.width - l.left - l.right;
-          const i = count <= 1 ? 0 : Math.round(((x - l.left) / inner) * (count - 1));
-          const col = props.columns[i];
-          if (col) drag = { axis: col.id, y0: e.clientY - r.top };
-        }}
-        onPointerMove={(e) => {
-          if (!drag) return;
-          const y = e.clientY - canvas.getBoundingClientRect().top;
-          const a = posAt(drag.y0);
-          const b = posAt(y);
-          const d = drag;
-          setBrushes([
-            ...brushes().filter((x) => x.axis !== d.axis),
-            { axis: d.axis, lo: Math.min(a, b), hi: Math.max(a, b) },
-          ]);
-        }}
-        onPointerUp={() => {
-          drag = null;
-        }}
-        onDblClick={() => setBrushes([])}
-      />
-    </div>
+    <>
+      <div class="pc-scroll" ref={box} data-testid="parallel-coordinates-box">
+        <canvas
+          ref={canvas}
+          class="cmp-canvas pc-canvas"
+          data-testid="parallel-coordinates"
+          data-axes={props.columns.length}
+          style={`height:${HEIGHT}px;width:${width()}px`}
+          onPointerDown={(e) => {
+            const r = canvas.getBoundingClientRect();
+            const x = e.clientX - r.left;
+            const count = props.columns.length;
+            const l = layout();
+            const inner = l.width - l.left - l.right;
+            const i = count <= 1 ? 0 : Math.round(((x - l.left) / inner) * (count - 1));
+            const col = props.columns[i];
+            if (col) drag = { axis: col.id, y0: e.clientY - r.top };
+          }}
+          onPointerMove={(e) => {
+            if (!drag) return;
+            const y = e.clientY - canvas.getBoundingClientRect().top;
+            const a = posAt(drag.y0);
+            const b = posAt(y);
+            const d = drag;
+            setBrushes([
+              ...brushes().filter((x) => x.axis !== d.axis),
+              { axis: d.axis, lo: Math.min(a, b), hi: Math.max(a, b) },
+            ]);
+          }}
+          onPointerUp={() => {
+            drag = null;
+          }}
+          onDblClick={() => setBrushes([])}
+        />
+      </div>
+      <Show when={width() > boxWidth()}>
+        <p class="exp-note pc-scroll-note" data-testid="pc-scroll-note">
+          {props.columns.length} axes: scroll the plot sideways to see them all.
+        </p>
+      </Show>
+    </>
   );
 }

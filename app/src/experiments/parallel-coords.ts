@@ -166,11 +166,11 @@ export interface PcLayout {
 }
 
 /**
- * The narrowest room per axis: an axis name of about 16 characters and its min/max fit between
+ * The narrowest room per axis: an axis name of about 13 characters (`learning_rate`) and its min/max fit between
  * two axes. With more axes than the box holds at this spacing, the plot gets wider and its box
  * scrolls sideways (labels stay readable on a phone instead of running into each other).
  */
-export const MIN_AXIS_GAP = 96;
+export const MIN_AXIS_GAP = 84;
 
 /** The plot's width: the box's, or wider when `axisCount` axes would be closer than MIN_AXIS_GAP. */
 export function plotWidth(boxWidth: number, axisCount: number, left: number, right: number): number {

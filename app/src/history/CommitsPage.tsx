@@ -19,6 +19,8 @@ import type { LogEntry } from '../git/read-log.ts';
 import { ComparePicker } from './ComparePicker.tsx';
 import { comparePair, type PickSide } from './compare-pair.ts';
 import { exactDate, relativeDate } from './format-date.ts';
+// The list and bar look of the file browser (rows, ref picker, buttons), on a direct load too.
+import '../files/files.css';
 import './history.css';
 
 const PAGE = 50;

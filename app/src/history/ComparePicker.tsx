@@ -25,32 +25,39 @@ export function ComparePicker(props: {
       <Show
         when={props.pair}
         fallback={
-          <>
-            <span class="muted" data-testid="compare-hint">
-              {hint()}
-            </span>
-            <button type="button" class="button" disabled>
-              Compare
-            </button>
-          </>
+          <span class="muted" data-testid="compare-hint">
+            {hint()}
+          </span>
         }
       >
         {(p) => (
-          <>
-            <span>
-              Base <code>{short(p().base)}</code> → head <code>{short(p().head)}</code>
-            </span>
+          <span>
+            Base <code>{short(p().base)}</code> → head <code>{short(p().head)}</code>
+          </span>
+        )}
+      </Show>
+      {/* The actions stay together (and on the right), also when the text wraps on a phone. */}
+      <span class="compare-actions">
+        <Show when={props.picked.base || props.picked.head}>
+          <button type="button" class="button" onClick={() => props.onClear()} data-testid="compare-clear">
+            Clear
+          </button>
+        </Show>
+        <Show
+          when={props.pair}
+          fallback={
+            <button type="button" class="button" disabled>
+              Compare
+            </button>
+          }
+        >
+          {(p) => (
             <A class="button primary" href={props.compareHref(p().base, p().head)} data-testid="compare-picked">
               Compare
             </A>
-          </>
-        )}
-      </Show>
-      <Show when={props.picked.base || props.picked.head}>
-        <button type="button" class="button" onClick={() => props.onClear()} data-testid="compare-clear">
-          Clear
-        </button>
-      </Show>
+          )}
+        </Show>
+      </span>
     </div>
   );
 }
