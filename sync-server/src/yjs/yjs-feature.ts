@@ -9,11 +9,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServerContext, Services } from '../context.ts';
+import { isOriginAllowed } from '../http/origin.ts';
 import type { Feature, UpgradeRoute } from '../server.ts';
 import { type DocAddress, parseDocPath, YJS_PREFIX } from './doc-path.ts';
 import { DocRooms } from './doc-rooms.ts';
 import { DocPathError } from './errors.ts';
-import { isOriginAllowed } from './origin.ts';
 import { attachPeerSocket } from './peer-socket.ts';
 import { makeRepoAccessCheck } from './repo-access.ts';
 import { makeSqliteYjsStore, type YjsStore } from './store.ts';
@@ -190,6 +190,10 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
     name: 'yjs',
     upgrades: [upgrade],
     rooms,
+    gauges: [
+      { name: 'cairn_yjs_rooms', help: 'Live-notes documents loaded in memory.', read: () => rooms.loadedCount },
+      { name: 'cairn_yjs_sockets', help: 'Live-notes WebSockets open.', read: () => wss.clients.size },
+    ],
     async close() {
       await beginClosing();
       for (const ws of wss.clients) ws.terminate();
