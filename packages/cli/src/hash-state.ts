@@ -59,7 +59,7 @@ export class HashState {
     private readonly root: string,
     private readonly cols: Columns,
   ) {
-    cols.keys.forEach((k, i) => this.index.set(k, i));
+    for (const [i, k] of cols.keys.entries()) this.index.set(k, i);
     this.rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
   }
 

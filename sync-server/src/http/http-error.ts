@@ -23,7 +23,8 @@ export type HttpErrorCode =
   | 'confirmation_required'
   | 'invalid_branch_name'
   | 'branch_not_found'
-  | 'mirror_read_only';
+  | 'mirror_read_only'
+  | 'not_a_mirror';
 
 export class HttpError extends CairnError<HttpErrorCode> {
   constructor(
