@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v2Path, v3Path } from '../support/dvc-upload.ts';
 import { runGit } from '../support/git-cli.ts';
@@ -151,5 +152,20 @@ describe('copy a repository to my account', () => {
     // A public copy is readable by anyone, its data too.
     const anon = await fetch(`${server.url}/bob/proj-2.dvc/${v3Path(project.csv.md5)}`);
     expect(anon.status).toBe(200);
+  });
+
+  it('a copy that fails half-way leaves no repository and no folder behind', async () => {
+    expect((await api('POST', '/api/v1/repos', { name: 'broken', private: false })).status).toBe(201);
+    const gitRoot = path.join(server.dataDir, 'git');
+    const before = fs.readdirSync(gitRoot).sort();
+    // The source's git folder is gone from the disk (a damaged data folder): git cannot clone it.
+    const db = new Database(path.join(server.dataDir, 'cairn.db'), { readonly: true });
+    const { id } = db.prepare("SELECT id FROM repositories WHERE name = 'broken'").get() as { id: number };
+    db.close();
+    fs.renameSync(path.join(gitRoot, `${id}.git`), path.join(server.dataDir, 'moved-away.git'));
+    const failed = await api('POST', '/api/v1/repos/admin/broken/copy', {}, `Bearer ${bob}`);
+    expect(failed).toMatchObject({ status: 500, json: { error: { code: 'copy_failed' } } });
+    expect((await api('GET', '/api/v1/repos/bob/broken', undefined, `Bearer ${bob}`)).status).toBe(404);
+    expect(fs.readdirSync(gitRoot).sort()).toEqual(before.filter((f) => f !== `${id}.git`));
   });
 });
