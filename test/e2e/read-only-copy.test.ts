@@ -76,11 +76,25 @@ describe.skipIf(!e2eAvailable())('a read-only collaborator copies a repository t
     expect(await notice.textContent()).toContain('MLflow runs');
     expect(await page.getByTestId('copy-name').inputValue()).toBe('survey');
     await shot(page, 'copy-offer-1400-light');
+    // Data picked before deciding to copy comes along to the copy.
+    const bytes = crypto.randomBytes(50_000);
+    const file = path.join(tmp, 'labels.bin');
+    fs.writeFileSync(file, bytes);
+    await page.getByTestId('pick-files').setInputFiles(file);
+    await page.getByTestId('add-message').fill('Add labels to my copy');
     await notice.getByRole('button', { name: 'Copy to my account' }).click();
 
-    // The copy opens on its own add-data page, with no warning: bob may push there.
+    // The copy opens on its own add-data page, with no warning (bob may push there) and the
+    // picked file and message still in place.
     await page.waitForURL(`${server.url}/bob/survey/add-data`, { timeout: 60_000 });
     expect(await page.getByTestId('add-data-repo').textContent()).toBe('bob/survey');
+    expect(await page.getByTestId('picked-list').textContent()).toContain('labels.bin');
+    expect(await page.getByTestId('add-message').inputValue()).toBe('Add labels to my copy');
+    await expect.poll(() => page.getByTestId('add-submit').isEnabled(), { timeout: 60_000 }).toBe(true);
+    expect(await page.getByTestId('push-access').count()).toBe(0);
+    await page.getByTestId('add-submit').click();
+    await page.getByTestId('add-done').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('connectivity').textContent(), { timeout: 60_000 }).toBe('Up to date');
 
     // Its files are the source's.
     await page.goto(`${server.url}/bob/survey`);
@@ -94,19 +108,7 @@ describe.skipIf(!e2eAvailable())('a read-only collaborator copies a repository t
     await page.getByText('0.25').first().waitFor({ timeout: 60_000 });
     await shot(page, 'copy-opened-1400-light');
 
-    // A commit there reaches the server: git and the DVC object.
-    await page.goto(`${server.url}/bob/survey/add-data`);
-    await page.getByTestId('drop-zone').waitFor();
-    expect(await page.getByTestId('push-access').count()).toBe(0);
-    const bytes = crypto.randomBytes(50_000);
-    const file = path.join(tmp, 'labels.bin');
-    fs.writeFileSync(file, bytes);
-    await page.getByTestId('pick-files').setInputFiles(file);
-    await page.getByTestId('add-message').fill('Add labels to my copy');
-    await page.getByTestId('add-submit').click();
-    await page.getByTestId('add-done').waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.getByTestId('connectivity').textContent(), { timeout: 60_000 }).toBe('Up to date');
-
+    // The commit reached the server: git and the DVC object.
     const host = new URL(server.url).host;
     const clone = path.join(tmp, 'bob-clone');
     await run('git', ['clone', '-q', `http://admin:${ADMIN_TOKEN}@${host}/bob/survey.git`, clone]);

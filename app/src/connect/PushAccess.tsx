@@ -35,7 +35,8 @@ export function PushAccess(props: { handle: RepoHandle; openCopy: (copy: CopiedR
               <>
                 <p>
                   You can read {props.handle.id} but not push to it: what you commit here would stay on this device.
-                  Copy it to your account and commit there, or ask its owner for write access.
+                  Copy it to your account and commit there (what you picked here comes along), or ask its owner for
+                  write access.
                 </p>
                 <CopyToAccount
                   server={props.handle.row.server as string}

@@ -34,8 +34,14 @@ export default function AddDataPage() {
     `Add ${picked()
       .map((p) => p.name)
       .join(', ')}`;
+  // The repository this page is about now: after "Copy to my account" the page moves to the
+  // copy's URL and keeps what was picked, and the old handle must not take the commit meanwhile.
+  const current = () => {
+    const h = handle.state === 'ready' ? handle() : undefined;
+    return h && h.owner === params.owner && h.repo === params.repo ? h : undefined;
+  };
   const addAll = async () => {
-    const h = handle();
+    const h = current();
     if (!h || picked().length === 0) return;
     setError(null);
     setResult(null);
@@ -162,7 +168,7 @@ export default function AddDataPage() {
           <button
             type="submit"
             class="button primary"
-            disabled={!handle() || picked().length === 0 || controller() !== null}
+            disabled={!current() || picked().length === 0 || controller() !== null}
             data-testid="add-submit"
           >
             Add and commit
