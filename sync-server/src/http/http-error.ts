@@ -24,7 +24,8 @@ export type HttpErrorCode =
   | 'invalid_branch_name'
   | 'branch_not_found'
   | 'mirror_read_only'
-  | 'not_a_mirror';
+  | 'not_a_mirror'
+  | 'bad_doc_name';
 
 export class HttpError extends CairnError<HttpErrorCode> {
   constructor(
