@@ -35,7 +35,7 @@ function Answer(props: { owner: string; repo: string; answer: StageLastChange })
                   {relativeDate(when())}
                 </time>
                 {' · '}
-                {WHAT[found().changes.join(',')] ?? 'changed'}
+                changed {WHAT[found().changes.join(',')] ?? 'it'}
               </div>
             </>
           );

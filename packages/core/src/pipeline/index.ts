@@ -1,5 +1,6 @@
 export * from './ascii-dag.ts';
 export * from './file-graph.ts';
+export * from './layered-grid-layout.ts';
 export * from './pipeline-diff.ts';
 export * from './pipeline-view.ts';
 export * from './repo-pipeline.ts';

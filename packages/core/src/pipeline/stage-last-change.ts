@@ -149,29 +149,29 @@ export async function stageLastChange(
   const started = cache.answers.get(answerKey(head, local));
   if (started) return started;
 
-  const versions = async (c: GitCommitInfo) =>
-    [await blobAt(git, cache, c.tree, file), await blobAt(git, cache, c.tree, lockFile)] as const;
+  type Versions = readonly [string | null, string | null];
+  const versions = async (c: GitCommitInfo): Promise<Versions> => [
+    await blobAt(git, cache, c.tree, file),
+    await blobAt(git, cache, c.tree, lockFile),
+  ];
   /** Commits walked so far whose answer is not known yet, for each stage found later. */
   const walked: string[] = [];
-  let current = await commitOf(git, cache, head);
-  if (!current) return { state: 'history-ends', scanned: 0 };
+  const first = await commitOf(git, cache, head);
+  if (!first) return { state: 'history-ends', scanned: 0 };
+  let current: GitCommitInfo = first;
   let here = await versions(current);
   while (walked.length < limit) {
     walked.push(current.oid);
-    const parentId = current.parents[0];
-    const parent = parentId === undefined ? null : await commitOf(git, cache, parentId);
+    const parentId: string | undefined = current.parents[0];
+    const parent: GitCommitInfo | null = parentId === undefined ? null : await commitOf(git, cache, parentId);
     if (parentId !== undefined && !parent) return { state: 'history-ends', scanned: walked.length };
-    const before = parent ? await versions(parent) : ([null, null] as const);
+    const before: Versions = parent ? await versions(parent) : [null, null];
     if (before[0] !== here[0] || before[1] !== here[1]) {
       const changes = await changesBetween(git, cache, before, here);
+      const { oid, message, author, committer } = current;
       const found = (name: string): StageLastChange => ({
         state: 'found',
-        commit: {
-          oid: current!.oid,
-          message: current!.message,
-          author: current!.author,
-          committer: current!.committer,
-        },
+        commit: { oid, message, author, committer },
         changes: stageChangesIn(changes, name),
       });
       // Every stage this commit changed has its answer here, from each commit walked so far.
