@@ -61,13 +61,14 @@ function Answer(props: { owner: string; repo: string; answer: StageLastChange })
 export function LastChange(props: {
   owner: string;
   repo: string;
-  /** The stage's qualified name; changes ask again. */
+  /** The viewed commit and the stage's qualified name: either changing asks again. */
+  commit: string;
   stage: string;
   find: (stage: string) => Promise<StageLastChange>;
 }) {
   const [answer] = createResource(
-    () => props.stage,
-    (stage) => props.find(stage),
+    () => [props.commit, props.stage] as const,
+    ([, stage]) => props.find(stage),
   );
   return (
     <div class="last-change" data-testid="last-change" aria-live="polite">

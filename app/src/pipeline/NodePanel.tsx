@@ -167,7 +167,13 @@ function StageDetails(props: { ctx: PanelContext; id: string }) {
             )}
           </Show>
           <h3>Last changed in</h3>
-          <LastChange owner={props.ctx.owner} repo={props.ctx.repo} stage={props.id} find={props.ctx.lastChange} />
+          <LastChange
+            owner={props.ctx.owner}
+            repo={props.ctx.repo}
+            commit={props.ctx.snapshot.commit}
+            stage={props.id}
+            find={props.ctx.lastChange}
+          />
           <h3>Command</h3>
           <pre class="cmd">{Array.isArray(s().cmd) ? (s().cmd as string[]).join('\n') : (s().cmd as string)}</pre>
           <Show when={s().wdir !== (source()?.dir ?? '.')}>

@@ -53,7 +53,7 @@ const START_ZOOM_MAX = 1.2;
  * (haystack) edges without dagre's bends, pixel ratio 1, a snapshot of the canvas while panning
  * and zooming instead of redrawing every element each frame.
  */
-export const LARGE_GRAPH_ELEMENTS = 1200;
+export const LARGE_GRAPH_ELEMENTS = 800;
 /**
  * Above this many elements a graph is not drawn whole at first: fitted, its boxes are specks
  * without labels, and drawing them all is one frame of a second or more. It starts readable at

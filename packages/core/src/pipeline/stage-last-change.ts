@@ -5,9 +5,9 @@
  * stage's own records (stage-change.ts). The walk stops at `limit` commits, so a stage untouched
  * for years answers "not within the last N commits" instead of reading the whole history.
  *
- * One walk answers every stage of the file it passes: each commit where a stage changed is, for
- * that stage, the answer from every commit between the start and there (history is walked newest
- * first). Those answers, and what each pair of file versions changed, are kept in the
+ * One walk answers every stage of the file it passes: the first commit met where a stage changed
+ * is, for that stage, the answer from the start (history is walked newest first). Those answers,
+ * by (start commit, stage), and what each pair of file versions changed, are kept in the
  * `StageHistoryCache` handed in, so the next stage looked at usually costs nothing.
  */
 import { type DvcLock, parseDvcLock } from '../dvc/dvc-lock.ts';
@@ -154,17 +154,18 @@ export async function stageLastChange(
     await blobAt(git, cache, c.tree, file),
     await blobAt(git, cache, c.tree, lockFile),
   ];
-  /** Commits walked so far whose answer is not known yet, for each stage found later. */
-  const walked: string[] = [];
+  /** Commits walked so far; stages whose answer from `head` is known (cached) already. */
+  let scanned = 0;
+  const answered = new Set<string>();
   const first = await commitOf(git, cache, head);
   if (!first) return { state: 'history-ends', scanned: 0 };
   let current: GitCommitInfo = first;
   let here = await versions(current);
-  while (walked.length < limit) {
-    walked.push(current.oid);
+  while (scanned < limit) {
+    scanned++;
     const parentId: string | undefined = current.parents[0];
     const parent: GitCommitInfo | null = parentId === undefined ? null : await commitOf(git, cache, parentId);
-    if (parentId !== undefined && !parent) return { state: 'history-ends', scanned: walked.length };
+    if (parentId !== undefined && !parent) return { state: 'history-ends', scanned };
     const before: Versions = parent ? await versions(parent) : [null, null];
     if (before[0] !== here[0] || before[1] !== here[1]) {
       const changes = await changesBetween(git, cache, before, here);
@@ -174,25 +175,25 @@ export async function stageLastChange(
         commit: { oid, message, author, committer },
         changes: stageChangesIn(changes, name),
       });
-      // Every stage this commit changed has its answer here, from each commit walked so far.
+      // The first change met for a stage is its answer from `head`: kept for the stages looked at next.
       for (const name of [...changes.locks, ...changes.definitions]) {
-        const answer = found(name);
-        for (const c of walked)
-          if (!cache.answers.get(answerKey(c, name))) cache.answers.set(answerKey(c, name), answer);
+        if (answered.has(name)) continue;
+        answered.add(name);
+        cache.answers.set(answerKey(head, name), found(name));
       }
-      const mine = stageChangesIn(changes, local);
-      if (mine.length > 0) return found(local);
+      if (stageChangesIn(changes, local).length > 0) return found(local);
     }
-    if (!parent) return { state: 'absent', scanned: walked.length }; // the root, and no version had it
+    if (!parent) return { state: 'absent', scanned }; // the root, and no version had it
+    // A walk that started lower down already knows the rest.
     const known = cache.answers.get(answerKey(parent.oid, local));
     if (known?.state === 'found') {
-      for (const c of walked) cache.answers.set(answerKey(c, local), known);
+      cache.answers.set(answerKey(head, local), known);
       return known;
     }
     current = parent;
     here = before;
   }
-  const answer: StageLastChange = { state: 'beyond-limit', scanned: walked.length };
+  const answer: StageLastChange = { state: 'beyond-limit', scanned };
   cache.answers.set(answerKey(head, local), answer);
   return answer;
 }
