@@ -26,6 +26,8 @@ const VersionPage = lazy(() => import('./models/VersionPage.tsx'));
 const DataPage = lazy(() => import('./data-tab/DataPage.tsx'));
 const NotebooksPage = lazy(() => import('./notebooks/NotebooksPage.tsx'));
 const NotesPage = lazy(() => import('./notes/NotesPage.tsx'));
+const StoragePage = lazy(() => import('./device-storage/StoragePage.tsx'));
+const RepoSettingsPage = lazy(() => import('./repo-settings/RepoSettingsPage.tsx'));
 
 export function App() {
   return (
@@ -33,6 +35,7 @@ export function App() {
       <Route path="/" component={HomePage} />
       <Route path="/sign-in" component={SignInPage} />
       <Route path="/account" component={AccountPage} />
+      <Route path="/storage" component={StoragePage} />
       <Route path="/:owner/:repo/add-data" component={AddDataPage} />
       <Route path="/:owner/:repo" component={RepoPage}>
         <Route path="/" component={RepoBrowser} />
@@ -50,6 +53,7 @@ export function App() {
         <Route path="/data" component={DataPage} />
         <Route path="/notebooks" component={NotebooksPage} />
         <Route path={['/notes', '/notes/:noteId']} component={NotesPage} />
+        <Route path="/settings" component={RepoSettingsPage} />
         <Route path="/*rest" />
       </Route>
       <Route path="*404" component={NotFoundPage} />

@@ -4,6 +4,8 @@ import { AddDataError } from './data/add-data.ts';
 import { DataFetchError } from './files/data-fetch.ts';
 import { AuthRequiredError, DivergedError, RepoTooLargeError, ServerUnreachableError } from './git/errors.ts';
 import { GitReadError } from './git/read-errors.ts';
+import { RepoMovedError } from './repo-settings/renamed-repo.ts';
+import { RepoAdminError } from './repo-settings/repo-admin.ts';
 import { BlobNotFoundError } from './storage/blob-store.ts';
 import { InvalidOidError, InvalidRepoNameError, StorageFullError } from './storage/errors.ts';
 import { ApiError } from './sync/api.ts';
@@ -31,6 +33,8 @@ describe("the app's errors (issue 18: one family, one casing)", () => {
     new NotebookError('x', 'a.ipynb'),
     new HashCancelledError([]),
     new HashFailedError('read_failed', 'x', []),
+    new RepoAdminError('name_taken', 'x'),
+    new RepoMovedError({ owner: 'a', name: 'b' }, { owner: 'a', name: 'c' }),
   ];
 
   it.each(errors.map((e) => [e.name, e] as const))('%s is a CairnError with a snake_case code', (_name, e) => {

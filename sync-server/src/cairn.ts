@@ -63,6 +63,8 @@ export async function startCairn(config: ServerConfig): Promise<CairnServer> {
     {
       routes: features.flatMap((f) => f.routes ?? []),
       upgrades: features.flatMap((f) => f.upgrades ?? []),
+      gauges: features.flatMap((f) => f.gauges ?? []),
+      metrics: ctx.dbTimings ? [ctx.dbTimings] : [],
       onClose: [
         ...features.map((f) => () => f.close?.()),
         () => {

@@ -1,10 +1,11 @@
 import path from 'node:path';
+import type { Histogram } from 'prom-client';
 import type { AuditLog } from './audit/audit-log.ts';
 import type { Access } from './auth/access.ts';
 import type { SignInLimits } from './auth/sign-in-limits.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import type { ServerConfig, ServerSettings } from './config.ts';
-import { type Db, openDatabase } from './db/database.ts';
+import { type Db, openDatabase, timeStatements } from './db/database.ts';
 import type { Logger } from './log.ts';
 import type { MlflowStores } from './mlflow/feature.ts';
 import type { Importer } from './repos/import.ts';
@@ -18,6 +19,8 @@ export interface ServerContext {
   config: ServerConfig;
   log: Logger;
   db: Db;
+  /** Statement timings of `db`, exposed in `/metrics` (db/database.ts timeStatements). */
+  dbTimings?: Histogram<'kind'>;
 }
 
 /**
@@ -43,5 +46,6 @@ export interface Services {
 }
 
 export function makeContext(config: ServerConfig, log: Logger): ServerContext {
-  return { config, log, db: openDatabase(path.join(config.dataDir, 'cairn.db')) };
+  const db = openDatabase(path.join(config.dataDir, 'cairn.db'));
+  return { config, log, db, dbTimings: timeStatements(db) };
 }

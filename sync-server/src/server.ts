@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Metric } from 'prom-client';
 import type { ServerConfig } from './config.ts';
 import { DISK_FULL_MESSAGE, isDiskFull } from './http/disk-full.ts';
+import { isForeignWrite, originsFromVariable } from './http/origin.ts';
 import { requestContext, requestIdFor } from './http/request-context.ts';
 import { sendError, sendJson } from './http/respond.ts';
 import { makeStaticHandler } from './http/static.ts';
 import { type Logger, makeLogger } from './log.ts';
-import { makeMetrics } from './metrics/metrics.ts';
+import { type GaugeReading, makeMetrics } from './metrics/metrics.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
 
 /**
@@ -43,6 +45,8 @@ export interface Feature {
   /** Work after the server listens (seeding, background sync loops). */
   start?(server: CairnServer): Promise<void> | void;
   close?(): Promise<void> | void;
+  /** Levels this feature reports in `/metrics` (uploads in progress, git processes, rooms…). */
+  gauges?: GaugeReading[];
 }
 
 export interface CairnServer {
@@ -58,6 +62,10 @@ export interface CairnServer {
 export interface ServerParts {
   routes?: Route[];
   upgrades?: UpgradeRoute[];
+  /** Read when `/metrics` is scraped. */
+  gauges?: GaugeReading[];
+  /** Metrics made elsewhere (the database's statement timings) to expose beside the server's. */
+  metrics?: Metric[];
   onClose?: Array<() => Promise<void> | void>;
 }
 
@@ -73,6 +81,8 @@ export async function startServer(
   fs.mkdirSync(config.dataDir, { recursive: true });
   const serveApp = makeStaticHandler(config.appDir);
   const metrics = makeMetrics();
+  for (const g of parts.gauges ?? []) metrics.addGauge(g);
+  for (const m of parts.metrics ?? []) metrics.registry.registerMetric(m);
   /**
    * Bytes a connection moved since its previous request ended: all of them belong to this one
    * (headers and body may arrive in one read, before the request is even parsed).
@@ -97,6 +107,11 @@ export async function startServer(
     ...(parts.routes ?? []),
   ];
   const upgrades = parts.upgrades ?? [];
+  // Origins besides the server's own whose pages may send writes (a proxy's public name).
+  const allowedOrigins = new Set([
+    ...originsFromVariable(config.env, 'CAIRN_ALLOWED_ORIGINS'),
+    ...originsFromVariable(config.env, 'CAIRN_YJS_ALLOWED_ORIGINS'),
+  ]);
 
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     const started = performance.now();
@@ -137,6 +152,15 @@ export async function startServer(
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = parseUrl(req);
     if (!url) return sendError(res, 400, 'bad_request', 'The request URL could not be parsed.');
+    if (isForeignWrite(req, allowedOrigins)) {
+      routeOf.set(res, 'foreign-origin');
+      return sendError(
+        res,
+        403,
+        'foreign_origin',
+        `A page on ${String(req.headers.origin).slice(0, 200)} may not change anything here. If that is this server's public address, add it to CAIRN_ALLOWED_ORIGINS.`,
+      );
+    }
     for (const route of routes) {
       if (route.match(url.pathname, req)) {
         routeOf.set(res, route.name);

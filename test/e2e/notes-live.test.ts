@@ -15,6 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawSocket } from '../integration/yjs-clients.ts';
 import { chromiumPath, e2eAvailable } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -86,6 +87,8 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
       CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD,
       CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
       CAIRN_YJS_RECHECK_MS: '1000',
+      // Lower than the default 1 MiB, so a change under the editor's own cap can still be refused.
+      CAIRN_YJS_MAX_PAYLOAD: '262144',
     });
     expect((await createRepo(server.url, ADMIN_TOKEN, { name: 'notes', private: false })).status).toBe(201);
     for (const [username, permission] of [
@@ -289,10 +292,15 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
     // Delete, after saying yes.
     ada.page.once('dialog', (d) => void d.accept());
     await ada.page.getByTestId('note-row').filter({ hasText: 'Augmentation ideas' }).click();
+    await ada.page.waitForURL(/\/notes\/[A-Za-z0-9-]+$/);
+    const deletedId = ada.page.url().split('/').at(-1) as string;
     await ada.page.getByTestId('note-delete').click();
     await expect
       .poll(() => bob.page.getByTestId('note-row').allTextContents(), { timeout: 20_000 })
       .toEqual([expect.stringMatching(/^Dataset v2/)]);
+    // Gone from the server too: its document is refused as deleted (4410), so no copy comes back.
+    const socket = rawSocket(server.url, `/yjs/admin/notes/note-${deletedId}?token=${ADMIN_TOKEN}`);
+    await expect.poll(async () => (await socket.closed).code, { timeout: 20_000 }).toBe(4410);
 
     // The long now: the notes become Markdown files in a commit made in the browser, pushed like any change.
     await ada.page.getByTestId('notes-save').click();
@@ -315,5 +323,32 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
       );
     fs.rmSync(clone, { recursive: true, force: true });
     for (const c of contexts.splice(0)) await c.close();
+  });
+  it('refuses in the editor a change too large to sync, and pauses (not loops) when the server refuses one', async () => {
+    const ada = await person('admin', ADMIN_PASSWORD);
+    const note = await openRunNote(ada.page);
+    await expect.poll(() => note.getByTestId('note-status').textContent(), { timeout: 20_000 }).toBe('Live');
+    const before = await noteText(ada.page);
+    await ada.page.getByTestId('note-input').click();
+    await ada.page.keyboard.press('Control+End');
+    await ada.page.keyboard.insertText('x'.repeat(1_000_000));
+    await expect
+      .poll(() => note.getByTestId('note-problem').textContent(), { timeout: 20_000 })
+      .toMatch(/1\.0 MB; a note takes at most 900 KB at once/);
+    expect(await noteText(ada.page)).toBe(before);
+    expect(await note.getByTestId('note-status').textContent()).toBe('Live');
+
+    // Under the editor's cap, over this server's 256 KiB message limit: the server closes with 1009.
+    const sockets: string[] = [];
+    ada.page.on('websocket', (ws) => sockets.push(ws.url()));
+    await ada.page.keyboard.insertText('y'.repeat(400_000));
+    await expect
+      .poll(() => note.getByTestId('note-problem').textContent(), { timeout: 20_000 })
+      .toMatch(/syncing this note is paused: what you wrote stays on this device/);
+    await expect.poll(() => note.getByTestId('note-status').textContent()).toBe('Not syncing');
+    const opened = sockets.length;
+    await ada.page.waitForTimeout(3_000);
+    expect(sockets.length, 'no reconnect loop').toBe(opened);
+    expect(await noteText(ada.page)).toContain('y'.repeat(1000));
   });
 });

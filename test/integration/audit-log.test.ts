@@ -70,6 +70,8 @@ describe('audit log', () => {
       ['permission_granted', 'admin', 'repos/admin/lab/collaborators/bob'],
       ['repo_created', 'admin', 'repos'],
       ['user_created', 'admin', 'users'],
+      // The operator's token, first used by the call that made bob.
+      ['token_used', 'admin', '/api/v1/users'],
     ]);
     for (const e of events) expect(e.address).toMatch(/127\.0\.0\.1/);
     // No secret ever lands in it.
@@ -88,5 +90,27 @@ describe('audit log', () => {
     // Only site admins.
     expect((await api('GET', '/api/v1/admin/audit', undefined, bob)).status).toBe(403);
     expect((await api('GET', '/api/v1/admin/audit', undefined, null)).status).toBe(401);
+  });
+
+  it('records when a personal token is used, with its name, address and path, once rather than per request', async () => {
+    const session = await api('POST', '/api/v1/session', { username: 'bob', password: BOB_PASSWORD }, null);
+    const made = await api('POST', '/api/v1/user/tokens', { name: 'ci-runner' }, `Bearer ${session.json.token}`);
+    expect(made.status).toBe(201);
+    expect(
+      (await api('POST', '/api/v1/repos', { name: 'notes', private: false }, `Bearer ${made.json.token}`)).status,
+    ).toBe(201);
+    // As git and DVC send it: Basic with the token as the password, three requests in a row.
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${server.url}/bob/notes.git/info/refs?service=git-upload-pack`, {
+        headers: { Authorization: `Basic ${Buffer.from(`bob:${made.json.token}`).toString('base64')}` },
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    const log = await api('GET', '/api/v1/admin/audit?action=token_used');
+    const uses = (log.json.events as Array<Event & { detail: { token: string } }>).filter((e) => e.actor === 'bob');
+    expect(uses.map((e) => [e.target, e.detail.token])).toEqual([['/api/v1/repos', 'ci-runner']]);
+    expect(uses[0]?.address).toMatch(/127\.0\.0\.1/);
+    expect(log.text).not.toContain(made.json.token);
   });
 });

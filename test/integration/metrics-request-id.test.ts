@@ -1,6 +1,8 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, md5Of, putObject, v3Path } from '../support/dvc-upload.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { waitFor, yClient } from './yjs-clients.ts';
 
 /**
  * `/metrics` in Prometheus' text format (prom-client) as a scraper reads it, behind
@@ -75,6 +77,59 @@ describe('/metrics', () => {
     // Labels are route names: no repository or user name is exposed.
     expect(after).not.toContain('secretproj');
     expect(after).not.toContain('admin');
+  });
+});
+
+describe('/metrics levels', () => {
+  it('reports uploads in progress, git processes, live-notes rooms and sockets, and database timings', async () => {
+    const level = (text: string, name: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      return line === undefined ? null : Number(line.split(' ').at(-1));
+    };
+    const idle = await scrape();
+    expect(level(idle, 'cairn_dvc_uploads_in_progress')).toBe(0);
+    expect(level(idle, 'cairn_git_processes')).toBe(0);
+    expect(level(idle, 'cairn_yjs_sockets')).toBe(0);
+    expect(sample(idle, 'cairn_db_statement_seconds_count', 'kind="write"')).toBeGreaterThan(0);
+    expect(sample(idle, 'cairn_db_statement_seconds_count', 'kind="read"')).toBeGreaterThan(0);
+
+    // An upload whose body is still arriving is "in progress" until its last byte.
+    const body = Buffer.alloc(64 * 1024, 7);
+    const upload = http.request(`${server.url}/admin/secretproj.dvc/${v3Path(md5Of(body))}`, {
+      method: 'PUT',
+      headers: { Authorization: basicAuth('admin', TOKEN), 'Content-Length': String(body.length) },
+    });
+    const answered = new Promise<number>((resolve, reject) => {
+      upload.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      upload.on('error', reject);
+    });
+    upload.write(body.subarray(0, 1000));
+    let during = await scrape();
+    for (let i = 0; i < 200 && level(during, 'cairn_dvc_uploads_in_progress') !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      during = await scrape();
+    }
+    expect(level(during, 'cairn_dvc_uploads_in_progress')).toBe(1);
+    upload.end(body.subarray(1000));
+    expect(await answered).toBe(200);
+    expect(level(await scrape(), 'cairn_dvc_uploads_in_progress')).toBe(0);
+
+    // A live-notes client: one room loaded, one socket open; gone when it leaves.
+    const client = yClient(server.url, 'admin', 'secretproj', 'metrics-note', TOKEN);
+    await waitFor('the client to sync', () => client.provider.synced);
+    const live = await scrape();
+    expect(level(live, 'cairn_yjs_sockets')).toBe(1);
+    expect(level(live, 'cairn_yjs_rooms')).toBe(1);
+    client.destroy();
+    let left = await scrape();
+    for (let i = 0; i < 200 && level(left, 'cairn_yjs_sockets') !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      left = await scrape();
+    }
+    expect(level(left, 'cairn_yjs_sockets')).toBe(0);
   });
 });
 

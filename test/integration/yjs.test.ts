@@ -207,6 +207,41 @@ describe('live notes over /yjs', () => {
     await waitFor('probe synced', () => probe.provider.synced && probe.text() === a.text());
     expect(countRows('admin/lab/durable')).toBe(rowsBefore);
   });
+  it('deletes a note for good: open sockets close with 4410, stored updates go, a device copy cannot bring it back', async () => {
+    const a = client('lab', 'doomed', ADMIN_TOKEN);
+    const b = client('lab', 'doomed', writerToken);
+    await waitFor('both synced', () => a.provider.synced && b.provider.synced);
+    a.doc.getText('t').insert(0, 'a secret plan');
+    await waitFor('b has it', () => b.text() === 'a secret plan');
+
+    expect((await api('DELETE', '/repos/admin/lab/notes/doomed', undefined, readerToken)).status).toBe(403);
+    expect((await api('DELETE', '/repos/admin/lab/notes/doomed', undefined, outsiderToken)).status).toBe(404);
+    expect((await api('DELETE', '/repos/admin/lab/notes/..%2Fopen%2Fx', undefined, writerToken)).status).toBe(400);
+    expect((await api('DELETE', '/repos/admin/lab/notes/doomed', undefined, writerToken)).status).toBe(204);
+    await waitFor('both closed as deleted', () =>
+      [a, b].every((c) => c.closes.some((x) => x.code === 4410 && x.reason === 'note deleted')),
+    );
+
+    // A device that kept its copy (b's doc still holds the text) reconnects: refused, not restored.
+    const again = client('lab', 'doomed', writerToken);
+    again.doc.getText('t').insert(0, 'resurrected');
+    await waitFor('refused', () => again.closes.some((x) => x.code === 4410));
+    const db = new Database(path.join(dataDir, 'cairn.db'), { readonly: true });
+    try {
+      expect(db.prepare("SELECT count(*) AS n FROM yjs_updates WHERE doc = 'admin/lab/doomed'").get()).toEqual({
+        n: 0,
+      });
+    } finally {
+      db.close();
+    }
+    const audit = (await (await api('GET', '/admin/audit?action=note_deleted')).json()) as {
+      events: Array<{ actor: string; target: string }>;
+    };
+    expect(audit.events.map((e) => [e.actor, e.target])).toEqual([['writer', 'repos/admin/lab/notes/doomed']]);
+    // Other notes are untouched.
+    const other = client('lab', 'converge', ADMIN_TOKEN);
+    await waitFor('other note still syncs', () => other.provider.synced);
+  });
 });
 
 function countRows(doc: string): number {

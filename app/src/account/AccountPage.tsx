@@ -57,6 +57,9 @@ export default function AccountPage() {
                 Sign out
               </button>
             </p>
+            <p>
+              <A href="/storage">Storage on this device</A>: what each repository keeps here, and freeing space.
+            </p>
             <section class="panel" id="tokens" data-testid="tokens">
               <h2>Access tokens</h2>
               <p class="muted">

@@ -49,7 +49,7 @@ export default function NotePanel(props: NotePanelProps) {
     void Promise.all([import('./note-editor.ts'), s.whenLoaded()])
       .then(([m]) => {
         if (editor) return;
-        editor = m.mountNoteEditor(target, s.text, s.provider.awareness, a.canWrite, props.title);
+        editor = m.mountNoteEditor(target, s.text, s.provider.awareness, a.canWrite, props.title, setEditorError);
       })
       .catch((e: unknown) =>
         setEditorError(

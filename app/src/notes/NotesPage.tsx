@@ -8,6 +8,7 @@ import { createMemo, createSignal, For, lazy, Show } from 'solid-js';
 import { relativeDate } from '../history/format-date.ts';
 import { createNotesIndex } from './create-notes-index.ts';
 import { docName } from './doc-names.ts';
+import { deleteNoteEverywhere } from './note-deletions.ts';
 import { firstLine, searchNotes } from './notes-index.ts';
 import './notes.css';
 
@@ -62,9 +63,21 @@ export default function NotesPage() {
     }
   };
   const remove = (id: string, title: string) => {
-    if (!confirm(`Delete the note “${title}” for everyone?`)) return;
+    if (!confirm(`Delete the note “${title}” for everyone? It is removed from the server and this device.`)) return;
     index.remove(id);
     navigate(base);
+    deleteNoteEverywhere(repo, docName({ kind: 'note', id }))
+      .then((how) => {
+        if (how === 'queued') {
+          setSaved({ ok: true, text: `“${title}” is deleted here; the server forgets it once this device is online.` });
+        }
+      })
+      .catch((e: unknown) =>
+        setSaved({
+          ok: false,
+          text: `“${title}” was removed from the list, but the server kept its text: ${e instanceof Error ? e.message : String(e)}`,
+        }),
+      );
   };
 
   return (

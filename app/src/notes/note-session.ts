@@ -4,9 +4,11 @@
  * the session token, reconnecting with backoff), with presence (awareness). Edits made while not
  * synced mark the note as waiting to sync until the server has had them.
  */
+
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { noteDatabaseName } from './note-deletions.ts';
 import { clearPending, markPending } from './pending-notes.ts';
 import type { NoteUser } from './user-colour.ts';
 
@@ -66,8 +68,10 @@ export function describeClose(code: number): string | null {
       return 'You no longer have access to this repository’s notes. Ask its owner for access.';
     case 4400:
       return 'The server refused this note’s name.';
+    case 4410:
+      return 'This note was deleted. What you see stays on this device only until you leave: copy anything you want to keep into another note.';
     case 1009:
-      return 'A change was larger than the server accepts (its message size limit). Split a large paste into smaller ones; reconnecting…';
+      return 'A change was larger than the server accepts (its message size limit), so syncing this note is paused: what you wrote stays on this device. Reload to try again, or ask the server’s operator to raise CAIRN_YJS_MAX_PAYLOAD.';
     case 1007:
       return 'The server refused a malformed change; reconnecting…';
     case 1008:
@@ -89,7 +93,8 @@ export function makeNoteSession(opts: NoteSessionOptions): NoteSession {
   const key = `${opts.repo}/${opts.doc}`;
   const ydoc = new Y.Doc();
   const text = ydoc.getText('note');
-  const persistence = opts.persist === false ? null : new IndexeddbPersistence(`cairn-note:${key}`, ydoc);
+  const persistence =
+    opts.persist === false ? null : new IndexeddbPersistence(noteDatabaseName(opts.repo, opts.doc), ydoc);
   const provider = new WebsocketProvider(wsUrl(opts.server, opts.repo), opts.doc, ydoc, {
     connect: false,
     params: opts.token ? { token: opts.token } : {},
@@ -154,6 +159,12 @@ export function makeNoteSession(opts: NoteSessionOptions): NoteSession {
   provider.on('connection-close', (event: CloseEvent | null) => {
     const code = event?.code ?? 0;
     const problem = describeClose(code);
+    if (code === 1009) {
+      // The same oversized change would be sent again on every reconnect: stop until a reload.
+      provider.disconnect();
+      set({ connection: 'refused', synced: false, problem, closeCode: code });
+      return;
+    }
     if (problem) set({ problem, closeCode: code });
   });
   provider.on('closed', ({ code }: { code: number }) => {

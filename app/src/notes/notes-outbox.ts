@@ -5,6 +5,7 @@
  */
 import { defaultServer } from '../sync/api.ts';
 import { makeNoteAccess } from './note-access.ts';
+import { flushNoteDeletions } from './note-deletions.ts';
 import { makeNoteSession } from './note-session.ts';
 import { pendingNotes } from './pending-notes.ts';
 
@@ -15,6 +16,7 @@ async function flush(): Promise<void> {
   if (running || !navigator.onLine) return;
   running = true;
   try {
+    await flushNoteDeletions();
     const server = defaultServer();
     for (const key of pendingNotes()) {
       const m = /^([^/]+\/[^/]+)\/([^/]+)$/.exec(key);

@@ -1,6 +1,7 @@
-import { A, useLocation, useParams } from '@solidjs/router';
-import { createResource, type ParentProps } from 'solid-js';
+import { A, useLocation, useNavigate, useParams } from '@solidjs/router';
+import { createResource, type ParentProps, Show } from 'solid-js';
 import { RemotePanel } from '../connect/RemotePanel.tsx';
+import { fetchServerRepo } from '../repos/server-repo.ts';
 
 /**
  * A repository's frame: its name and the tabs of its views; the view of the current URL
@@ -22,6 +23,26 @@ export default function RepoPage(props: ParentProps) {
         .then((s) => defaultBranch(s.ctx))
         .catch(() => 'HEAD'); // not on this device (yet): the history page says why
     },
+  );
+  // A page of a renamed repository's old name moves to the same page under its new name.
+  const navigate = useNavigate();
+  createResource(
+    () => [params.owner, params.repo] as const,
+    async ([owner, repo]) => {
+      const [{ openRepo }, renamed] = await Promise.all([
+        import('../storage/repo-handle.ts'),
+        import('../repo-settings/renamed-repo.ts'),
+      ]);
+      if (await openRepo(owner, repo)) return null;
+      const moved = renamed.movedTo(owner, repo, await renamed.currentName(owner, repo));
+      if (moved) navigate(`${renamed.pathUnder(location.pathname, moved)}${location.search}`, { replace: true });
+      return moved;
+    },
+  );
+  // Settings change the server's copy: only its admins see the tab (as on GitHub).
+  const [serverInfo] = createResource(
+    () => [params.owner, params.repo] as const,
+    ([owner, repo]) => fetchServerRepo(owner, repo),
   );
   const section = () => {
     const rest = location.pathname.slice(base().length).split('/')[1] ?? '';
@@ -60,6 +81,11 @@ export default function RepoPage(props: ParentProps) {
         <A href={`${base()}/models`}>Models</A>
         <A href={`${base()}/notebooks`}>Notebooks</A>
         <A href={`${base()}/notes`}>Notes</A>
+        <Show when={serverInfo()?.permission === 'admin'}>
+          <A href={`${base()}/settings`} data-testid="settings-tab">
+            Settings
+          </A>
+        </Show>
       </nav>
       {props.children}
     </section>

@@ -327,6 +327,9 @@ export default function RepoListPage() {
                 <span data-testid="storage-data">
                   Data cache: {s().data.count} objects, {formatBytes(s().data.bytes)}
                 </span>
+                <A href="/storage" data-testid="manage-storage">
+                  See what each repository keeps, and free space
+                </A>
               </div>
             )}
           </Show>

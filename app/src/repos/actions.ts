@@ -47,6 +47,10 @@ export async function cloneFromServer(
 ): Promise<RepoHandle> {
   const existing = await openRepo(owner, repo);
   if (existing) return existing;
+  // An old name of a renamed repository would clone a second copy under that name.
+  const { currentName, movedTo, RepoMovedError } = await import('../repo-settings/renamed-repo.ts');
+  const moved = movedTo(owner, repo, await currentName(owner, repo));
+  if (moved) throw new RepoMovedError({ owner, name: repo }, moved);
   const { cloneRepo } = await import('../git/clone.ts');
   return cloneRepo(defaultServer(), owner, repo, onProgress);
 }

@@ -6,12 +6,15 @@
 import { CairnError } from '@cairn/core/errors';
 import { ServerUnreachableError } from '../git/errors.ts';
 import { getCredentials } from './credentials.ts';
+import { parseRetryAfter } from './retry-after.ts';
 
 export class ApiError extends CairnError<'api_error'> {
   constructor(
     readonly status: number,
     readonly serverCode: string,
     message: string,
+    /** Seconds the server asked to wait before trying again (`Retry-After`), or null. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super('api_error', message);
     this.name = 'ApiError';
@@ -55,7 +58,7 @@ export async function apiFetch<T>(server: string, path: string, init: RequestIni
     const serverCode = typeof err.code === 'string' ? err.code : typeof b.error === 'string' ? b.error : 'http';
     const message =
       typeof err.message === 'string' ? err.message : `The server answered ${response.status} ${response.statusText}.`;
-    throw new ApiError(response.status, serverCode, message);
+    throw new ApiError(response.status, serverCode, message, parseRetryAfter(response.headers.get('Retry-After')));
   }
   return body as T;
 }

@@ -54,7 +54,7 @@ export function checkoutOut(repo: Repo, cache: LocalCache, out: TrackedOut): Che
     if (placeFile(cache.path(e.md5, layout), path.join(target, ...e.relpath.split('/')), out, e.md5)) changed = true;
   }
   const listed = new Set(entries.map((e) => e.relpath));
-  for (const f of walkFiles(repo, out.path)) {
+  for (const f of walkFiles(repo, out.path, { names: true })) {
     if (!listed.has(f.relpath)) {
       fs.rmSync(f.abs, { force: true });
       changed = true;

@@ -26,6 +26,7 @@ import {
   stageStatus,
 } from '@cairn/core';
 import { CliError } from './cli-error.ts';
+import type { HashState } from './hash-state.ts';
 import { absPath, type Repo, repoPath } from './repo.ts';
 import { outsOfDvcFile, type TrackedOut } from './tracked.ts';
 import { walkFiles } from './walk.ts';
@@ -63,7 +64,7 @@ export function readParamsFile(repo: Repo, posix: string): unknown {
 
 /** Every pipeline file of the workspace. A file that does not parse, or a cycle, stops the command. */
 export async function loadPipeline(repo: Repo): Promise<Pipeline> {
-  const paths = walkFiles(repo, '.')
+  const paths = walkFiles(repo, '.', { names: true })
     .map((f) => f.relpath)
     .filter((p) => p.endsWith('.dvc') || p === 'dvc.yaml' || p.endsWith('/dvc.yaml'));
   const lockTexts: Record<string, string> = {};
@@ -188,6 +189,7 @@ export async function measureStages(
   repo: Repo,
   pipeline: Pipeline,
   stages: Stage[],
+  state?: HashState,
 ): Promise<Map<string, string | null>> {
   const wanted = new Map<string, { path: string; kind: HashKind }>();
   for (const s of stages) {
@@ -209,15 +211,20 @@ export async function measureStages(
   for (const [key, { path: p, kind }] of wanted) {
     const algorithm = hashAlgorithmOf({ hash: kind === 'md5-dos2unix' ? undefined : kind });
     if (!algorithm) continue;
-    const h = await hashWorkspacePath(repo, p, algorithm as HashAlgorithm);
+    const h = await hashWorkspacePath(repo, p, algorithm as HashAlgorithm, state ? { state } : {});
     hashes.set(key, h ? h.oid : null);
   }
   return hashes;
 }
 
 /** `stageStatus` over the workspace as it is now. */
-export async function pipelineStatus(repo: Repo, pipeline: Pipeline, stages = pipeline.stages): Promise<StageStatus[]> {
-  const hashes = await measureStages(repo, pipeline, stages);
+export async function pipelineStatus(
+  repo: Repo,
+  pipeline: Pipeline,
+  stages = pipeline.stages,
+  state?: HashState,
+): Promise<StageStatus[]> {
+  const hashes = await measureStages(repo, pipeline, stages, state);
   const result = stageStatus({
     stages,
     lock: pipeline.lock,

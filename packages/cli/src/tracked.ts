@@ -26,7 +26,7 @@ export interface TrackedOut {
 
 /** Every `.dvc` file in the repository (not under .git/.dvc or ignored paths). */
 export function findDvcFiles(repo: Repo): string[] {
-  return walkFiles(repo, '.')
+  return walkFiles(repo, '.', { names: true })
     .map((f) => f.relpath)
     .filter((p) => p.endsWith('.dvc'))
     .sort();

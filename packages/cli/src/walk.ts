@@ -12,7 +12,10 @@ export interface WalkedFile {
   /** Path inside the walked directory, POSIX. */
   relpath: string;
   abs: string;
+  /** -1 when the walk was asked for names only. */
   size: number;
+  /** The file's stats (of the target, for a symlink), or null when the walk was asked for names only. */
+  stats: fs.Stats | null;
 }
 
 /** A `DvcIgnore` loaded with every `.dvcignore` from the repo root down to `dirPosix` (inclusive). */
@@ -28,7 +31,10 @@ export function ignoreFor(repo: Repo, dirPosix: string): DvcIgnore {
 }
 
 /** Files under `dirPosix` (repo-relative), sorted by nothing in particular. */
-export function walkFiles(repo: Repo, dirPosix: string, ig = ignoreFor(repo, dirPosix)): WalkedFile[] {
+export function walkFiles(repo: Repo, dirPosix: string, opts: { ig?: DvcIgnore; names?: boolean } = {}): WalkedFile[] {
+  const ig = opts.ig ?? ignoreFor(repo, dirPosix);
+  // Finding `.dvc` files and dvc.yaml needs names only: a stat per file is most of a walk's time.
+  const wantStats = !opts.names;
   const out: WalkedFile[] = [];
   const base = dirPosix === '.' ? '' : `${dirPosix}/`;
   const visit = (abs: string, rel: string) => {
@@ -37,13 +43,13 @@ export function walkFiles(repo: Repo, dirPosix: string, ig = ignoreFor(repo, dir
       const childAbs = path.join(abs, ent.name);
       let isDir = ent.isDirectory();
       let isFile = ent.isFile();
-      let size = -1;
+      let stats: fs.Stats | null = null;
       if (ent.isSymbolicLink()) {
         const st = fs.statSync(childAbs, { throwIfNoEntry: false });
         if (!st) continue;
         isDir = st.isDirectory();
         isFile = st.isFile();
-        size = st.size;
+        stats = st;
       }
       if (ig.ignores(base + childRel, isDir)) continue;
       if (isDir) {
@@ -51,7 +57,8 @@ export function walkFiles(repo: Repo, dirPosix: string, ig = ignoreFor(repo, dir
         if (fs.existsSync(nested)) ig.addFile(base + childRel, fs.readFileSync(nested, 'utf8'));
         visit(childAbs, childRel);
       } else if (isFile) {
-        out.push({ relpath: childRel, abs: childAbs, size: size >= 0 ? size : fs.statSync(childAbs).size });
+        if (wantStats) stats ??= fs.statSync(childAbs);
+        out.push({ relpath: childRel, abs: childAbs, size: stats ? stats.size : -1, stats: wantStats ? stats : null });
       }
     }
   };

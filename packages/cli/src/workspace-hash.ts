@@ -2,16 +2,28 @@
  * Hashes a workspace path — a file or a directory — as DVC would record it, optionally storing
  * every object in the local cache (what `cairn add` and `cairn repro` do for outputs).
  * Directories: many small files go to the worker pool; the `.dir` manifest comes from core.
+ * With a HashState, files whose stats are unchanged since they were last hashed are not read
+ * (only when nothing is to be stored: `cairn add` must still copy every object into the cache),
+ * and every file hashed is recorded.
  */
 import fs from 'node:fs';
 import { type CacheLayout, type DirEntry, dirHash, type HashAlgorithm, layoutOf } from '@cairn/core';
 import { hashFile, WHOLE_READ_LIMIT } from './file-hashing.ts';
 import { HashPool, hashManySmallFiles, POOL_THRESHOLD } from './hash-pool.ts';
+import type { HashState } from './hash-state.ts';
 import type { LocalCache } from './local-cache.ts';
 import { nodeMd5 } from './node-md5.ts';
 import type { Progress } from './progress.ts';
 import { absPath, type Repo } from './repo.ts';
 import { walkFiles } from './walk.ts';
+
+export interface WorkspaceHashOptions {
+  /** Store every object in this cache (`cairn add`, outputs of `cairn repro`). */
+  cache?: LocalCache;
+  progress?: Progress;
+  /** Remembered hashes: read when nothing is stored, written always (hash-state.ts). */
+  state?: HashState;
+}
 
 export interface PathHash {
   oid: string;
@@ -27,14 +39,17 @@ export async function hashWorkspacePath(
   repo: Repo,
   posix: string,
   algorithm: HashAlgorithm,
-  opts: { cache?: LocalCache; progress?: Progress } = {},
+  opts: WorkspaceHashOptions = {},
 ): Promise<PathHash | undefined> {
   const abs = absPath(repo, posix);
   const st = fs.statSync(abs, { throwIfNoEntry: false });
   if (!st) return undefined;
   const layout = layoutOf(algorithm);
   if (!st.isDirectory()) {
-    const h = await hashFile(abs, algorithm, (n) => opts.progress?.addBytes(n));
+    const stats = opts.state ? fs.statSync(abs) : undefined;
+    const known = stats && !opts.cache ? opts.state?.lookup(abs, algorithm, stats) : undefined;
+    const h = known ?? (await hashFile(abs, algorithm, (n) => opts.progress?.addBytes(n)));
+    if (stats && !known) opts.state?.record(abs, algorithm, stats, h);
     opts.progress?.addFiles(1);
     opts.cache?.putFile(h.md5, layout, abs);
     return { oid: h.md5, size: h.size, isDir: false };
@@ -47,7 +62,7 @@ async function hashDirectory(
   posix: string,
   algorithm: HashAlgorithm,
   layout: CacheLayout,
-  opts: { cache?: LocalCache; progress?: Progress },
+  opts: WorkspaceHashOptions,
 ): Promise<PathHash> {
   const files = walkFiles(repo, posix);
   opts.progress?.addTotals(
@@ -57,9 +72,22 @@ async function hashDirectory(
   const entries: DirEntry[] = new Array(files.length);
   const pooled: number[] = [];
   const local: number[] = [];
+  // The walk's stats, taken before hashing: a file changed while it is read misses next time.
+  const stats = opts.state ? files.map((f) => f.stats as fs.Stats) : undefined;
+  let known = 0;
   files.forEach((f, i) => {
+    const remembered = stats && !opts.cache ? opts.state?.lookup(f.abs, algorithm, stats[i]!) : undefined;
+    if (remembered) {
+      entries[i] = { relpath: f.relpath, md5: remembered.md5, size: remembered.size };
+      known++;
+      return;
+    }
     (algorithm === 'md5' && f.size <= WHOLE_READ_LIMIT ? pooled : local).push(i);
   });
+  if (known > 0) opts.progress?.addFiles(known);
+  const remember = (i: number, h: { md5: string; size: number }) => {
+    if (stats) opts.state?.record(files[i]!.abs, algorithm, stats[i]!, h);
+  };
   if (pooled.length < POOL_THRESHOLD) local.push(...pooled.splice(0));
   // Worker threads only pay off for many files (each costs ~100 ms to start).
   const pool = pooled.length > 0 ? new HashPool() : undefined;
@@ -80,6 +108,7 @@ async function hashDirectory(
             hashes.forEach((h, k) => {
               const f = files[pooled[k]!]!;
               entries[pooled[k]!] = { relpath: f.relpath, md5: h.md5, size: h.size };
+              remember(pooled[k]!, h);
             }),
           )
         : Promise.resolve();
@@ -89,6 +118,7 @@ async function hashDirectory(
       opts.progress?.addFiles(1);
       opts.cache?.putFile(h.md5, layout, f.abs);
       entries[i] = { relpath: f.relpath, md5: h.md5, size: h.size };
+      remember(i, h);
     }
     await poolDone;
   } finally {

@@ -43,6 +43,17 @@ const toUser = (r: UserRow): UserRecord => ({
   createdAt: r.created_at,
 });
 
+/** A token's use, as access.ts needs it to audit tokens (auth/access.ts). */
+export interface TokenUse {
+  user: UserRecord;
+  token: { id: number; name: string; kind: 'token' | 'session' };
+  /** When the token was last recorded as used before this call (ms), or null. */
+  previousUse: number | null;
+}
+
+/** How stale `last_used_at` may get before a use writes it again. */
+const TOUCH_EVERY_MS = 60 * 1000;
+
 /** Sessions of the app last 30 days; personal access tokens until revoked. */
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
@@ -51,7 +62,8 @@ export function makeAccountStore(db: Db) {
   const byName = db.prepare('SELECT * FROM users WHERE username = ?');
   const byId = db.prepare('SELECT * FROM users WHERE id = ?');
   const tokenLookup = db.prepare(
-    `SELECT t.id AS token_id, t.expires_at, t.revoked_at, u.* FROM access_tokens t JOIN users u ON u.id = t.user_id
+    `SELECT t.id AS token_id, t.name AS token_name, t.kind AS token_kind, t.expires_at, t.revoked_at,
+            t.last_used_at, u.* FROM access_tokens t JOIN users u ON u.id = t.user_id
      WHERE t.token_hash = ?`,
   );
   const touchToken = db.prepare('UPDATE access_tokens SET last_used_at = ? WHERE id = ?');
@@ -118,14 +130,33 @@ export function makeAccountStore(db: Db) {
     },
     /** The user a live (unrevoked, unexpired) token belongs to, or null. */
     userForToken(token: string): UserRecord | null {
+      return this.tokenUse(token)?.user ?? null;
+    },
+    /**
+     * The user a live token names, with the token and when it was used before this call (null:
+     * never). `last_used_at` is written at most once a minute per token: a durable write on every
+     * git or DVC request would cost an fsync each.
+     */
+    tokenUse(token: string): TokenUse | null {
       const r = tokenLookup.get(hashToken(token)) as
-        | (UserRow & { token_id: number; expires_at: number | null; revoked_at: number | null })
+        | (UserRow & {
+            token_id: number;
+            token_name: string;
+            token_kind: 'token' | 'session';
+            expires_at: number | null;
+            revoked_at: number | null;
+            last_used_at: number | null;
+          })
         | undefined;
       if (!r || r.revoked_at !== null) return null;
       const now = Date.now();
       if (r.expires_at !== null && r.expires_at <= now) return null;
-      touchToken.run(now, r.token_id);
-      return toUser(r);
+      if (r.last_used_at === null || now - r.last_used_at >= TOUCH_EVERY_MS) touchToken.run(now, r.token_id);
+      return {
+        user: toUser(r),
+        token: { id: r.token_id, name: r.token_name, kind: r.token_kind },
+        previousUse: r.last_used_at,
+      };
     },
     listTokens(userId: number): TokenInfo[] {
       const rows = db

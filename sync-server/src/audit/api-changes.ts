@@ -19,6 +19,7 @@ const AUDITED: Array<{ method: string; path: RegExp; action: string }> = [
   { method: 'PATCH', path: /^\/api\/v1\/repos\/[^/]+\/[^/]+$/, action: 'repo_settings_changed' },
   { method: 'PUT', path: /^\/api\/v1\/repos\/[^/]+\/[^/]+\/collaborators\/[^/]+$/, action: 'permission_granted' },
   { method: 'DELETE', path: /^\/api\/v1\/repos\/[^/]+\/[^/]+\/collaborators\/[^/]+$/, action: 'permission_removed' },
+  { method: 'DELETE', path: /^\/api\/v1\/repos\/[^/]+\/[^/]+\/notes\/[^/]+$/, action: 'note_deleted' },
 ];
 
 /** Records a successful audited API request (the response has been sent). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { verifyPassword } from '../accounts/passwords.ts';
-import { makeAccountStore, type UserRecord } from '../accounts/store.ts';
+import { makeAccountStore, type TokenUse, type UserRecord } from '../accounts/store.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { ServerContext } from '../context.ts';
 import { PERMISSION_RANK, type RepoStore } from '../repos/store.ts';
@@ -47,6 +47,9 @@ export interface Access {
   authorizeRepo(principal: Principal | null, owner: string, repo: string, need: Permission): AuthorizeResult;
 }
 
+/** A token silent this long is audited again when it is next used. */
+const TOKEN_USE_AUDIT_GAP_MS = 3600 * 1000;
+
 /** Successful password checks are remembered briefly: scrypt costs ~50 ms and DVC sends Basic on every request. */
 const PASSWORD_CACHE_MS = 5 * 60 * 1000;
 const PASSWORD_CACHE_MAX = 1000;
@@ -81,6 +84,23 @@ export function makeAccess(
     return user;
   }
 
+  /**
+   * Personal access tokens (what git, DVC and MLflow clients hold) are audited when used after an
+   * hour or more of silence, with the address and the first path: enough to see a leaked token
+   * used from somewhere new without one row per request. App sessions are audited at sign-in.
+   */
+  function auditTokenUse(use: TokenUse, req: IncomingMessage, url: URL): void {
+    if (use.token.kind !== 'token') return;
+    if (use.previousUse !== null && Date.now() - use.previousUse < TOKEN_USE_AUDIT_GAP_MS) return;
+    audit.record({
+      action: 'token_used',
+      actor: use.user.username,
+      target: url.pathname,
+      address: clientAddress(req),
+      detail: { token: use.token.name, tokenId: use.token.id },
+    });
+  }
+
   return {
     authenticate(req, url) {
       try {
@@ -91,14 +111,18 @@ export function makeAccess(
           case 'malformed':
             return { invalid: true };
           case 'token': {
-            const u = accounts.userForToken(offered.token);
-            return u ? toPrincipal(u) : { invalid: true };
+            const use = accounts.tokenUse(offered.token);
+            if (use) auditTokenUse(use, req, url);
+            return use ? toPrincipal(use.user) : { invalid: true };
           }
           case 'basic': {
             // The secret may be a token (git/DVC configured with one) or the password.
-            const byToken = accounts.userForToken(offered.secret);
+            const byToken = accounts.tokenUse(offered.secret);
             // Like GitHub, the user name beside a token is not checked: the token names its user.
-            if (byToken) return toPrincipal(byToken);
+            if (byToken) {
+              auditTokenUse(byToken, req, url);
+              return toPrincipal(byToken.user);
+            }
             const u = checkPassword(offered.username, offered.secret);
             // Counted for the guessing limits (sign-in-limits.ts); the guard refuses locked ones.
             if (u) limits.succeeded(offered.username);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { Histogram } from 'prom-client';
 
 export type Db = Database.Database;
 
@@ -47,4 +48,37 @@ export function migrate(db: Db, feature: string, migrations: readonly string[]):
       record.run(feature, version, Date.now());
     })();
   });
+}
+
+/**
+ * Times every prepared statement's run/get/all from now on, as `cairn_db_statement_seconds` by
+ * kind (read or write); the histogram is registered by the server that exposes it (server.ts).
+ * The cost is two clock reads per statement, small beside SQLite's own work.
+ */
+export function timeStatements(db: Db): Histogram<'kind'> {
+  const seconds = new Histogram({
+    name: 'cairn_db_statement_seconds',
+    help: 'Time SQLite took to run a prepared statement, by kind (read or write).',
+    labelNames: ['kind'],
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [],
+  });
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    const kind = statement.reader ? 'read' : 'write';
+    for (const method of ['run', 'get', 'all'] as const) {
+      const call = statement[method].bind(statement) as (...args: unknown[]) => unknown;
+      (statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        const start = performance.now();
+        try {
+          return call(...args);
+        } finally {
+          seconds.observe({ kind }, (performance.now() - start) / 1000);
+        }
+      };
+    }
+    return statement;
+  }) as typeof db.prepare;
+  return seconds;
 }

@@ -16,6 +16,13 @@ export async function dvcRemoteFeature(
   if (swept > 0) ctx.log.info('removed leftover upload temp files', { count: swept });
   return {
     name: 'dvc-remote',
+    gauges: [
+      {
+        name: 'cairn_dvc_uploads_in_progress',
+        help: 'DVC objects being received now.',
+        read: () => remote.uploading,
+      },
+    ],
     routes: [
       {
         name: 'dvc-remote',

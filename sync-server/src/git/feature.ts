@@ -44,6 +44,13 @@ export function gitFeature({ ctx, settings, importer, access, repos }: Services)
   return {
     name: 'git',
     routes: [{ name: 'git', match: matchesGitUrl, handle: (req, res, url) => git.handle(req, res, url) }],
+    gauges: [
+      {
+        name: 'cairn_git_processes',
+        help: 'git processes serving clones, fetches and pushes now.',
+        read: () => git.backend.active,
+      },
+    ],
     start() {
       void repairExistingHeads();
       timer = setInterval(() => void syncConnected(), settings.importIntervalSeconds * 1000);

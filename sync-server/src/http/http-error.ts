@@ -22,7 +22,9 @@ export type HttpErrorCode =
   | 'confirmation_required'
   | 'invalid_branch_name'
   | 'branch_not_found'
-  | 'mirror_read_only';
+  | 'mirror_read_only'
+  | 'not_a_mirror'
+  | 'bad_doc_name';
 
 export class HttpError extends CairnError<HttpErrorCode> {
   constructor(

@@ -16,6 +16,14 @@ export interface RequestEnd {
   bytesOut: number;
 }
 
+/** A level read when `/metrics` is scraped (Prometheus gauge), reported by a feature. */
+export interface GaugeReading {
+  /** `cairn_…`, snake_case, with the unit last (Prometheus' naming). */
+  name: string;
+  help: string;
+  read(): number;
+}
+
 export function makeMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cairn_' });
@@ -52,6 +60,16 @@ export function makeMetrics() {
   });
   return {
     registry,
+    addGauge(g: GaugeReading): void {
+      new Gauge({
+        name: g.name,
+        help: g.help,
+        registers: [registry],
+        collect() {
+          this.set(g.read());
+        },
+      });
+    },
     started(): void {
       inFlight.inc();
     },

@@ -218,7 +218,14 @@ export function repoRoutes(
       async ({ res, who, params }) => {
         const repo = repoFor(signedIn(who), params[0]!, params[1]!, 'write');
         const status = await importer.sync(repo);
-        if (!status) throw new HttpError('not_found', 404, `${repo.owner}/${repo.name} was not imported.`);
+        // 409, not 404: the repository exists and the caller may see it; it just has no source.
+        if (!status) {
+          throw new HttpError(
+            'not_a_mirror',
+            409,
+            `${repo.owner}/${repo.name} was not imported from another server, so there is nothing to sync from: push to it instead.`,
+          );
+        }
         sendJson(res, 200, status);
       },
     ],

@@ -73,10 +73,10 @@ export async function deleteRepository(db: Db, dataDir: string, repo: RepoRow): 
     db.transaction(() => {
       for (const t of MLFLOW_TABLES)
         if (tableExists(db, t)) db.prepare(`DELETE FROM ${t} WHERE repo_id = ?`).run(repo.id);
-      if (tableExists(db, 'yjs_updates')) {
-        db.prepare("DELETE FROM yjs_updates WHERE doc LIKE ? ESCAPE '\\'").run(
-          likePrefix(`${repo.owner}/${repo.name}`),
-        );
+      for (const t of ['yjs_updates', 'yjs_removed']) {
+        if (tableExists(db, t)) {
+          db.prepare(`DELETE FROM ${t} WHERE doc LIKE ? ESCAPE '\\'`).run(likePrefix(`${repo.owner}/${repo.name}`));
+        }
       }
       db.prepare('DELETE FROM repositories WHERE id = ?').run(repo.id);
     })();
@@ -110,9 +110,10 @@ export function renameRepository(db: Db, repo: RepoRow, to: { ownerId: number; o
     db.prepare(
       'INSERT OR REPLACE INTO repo_redirects (old_owner, old_name, repo_id, created_at) VALUES (?, ?, ?, ?)',
     ).run(repo.owner, repo.name, repo.id, Date.now());
-    if (tableExists(db, 'yjs_updates')) {
-      const oldPrefix = `${repo.owner}/${repo.name}/`;
-      db.prepare("UPDATE yjs_updates SET doc = ? || substr(doc, ?) WHERE doc LIKE ? ESCAPE '\\'").run(
+    const oldPrefix = `${repo.owner}/${repo.name}/`;
+    for (const t of ['yjs_updates', 'yjs_removed']) {
+      if (!tableExists(db, t)) continue;
+      db.prepare(`UPDATE ${t} SET doc = ? || substr(doc, ?) WHERE doc LIKE ? ESCAPE '\\'`).run(
         `${to.owner}/${to.name}/`,
         oldPrefix.length + 1,
         likePrefix(`${repo.owner}/${repo.name}`),

@@ -39,6 +39,12 @@ function memoryStore(): YjsStore & { rows: Uint8Array[] } {
       rows.length = 0;
       rows.push(merged);
     },
+    async remove() {
+      rows.length = 0;
+    },
+    async isRemoved() {
+      return false;
+    },
   };
 }
 

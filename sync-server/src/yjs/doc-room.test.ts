@@ -39,6 +39,12 @@ function memoryStore() {
       if (all.length > 1) rows.set(key, [Y.mergeUpdates(all)]);
       events.push('compact');
     },
+    async remove(key) {
+      rows.delete(key);
+    },
+    async isRemoved() {
+      return false;
+    },
   };
   return {
     store,

@@ -60,6 +60,21 @@ export class DocRooms {
     return room;
   }
 
+  /**
+   * Closes the document `key` if it is loaded (its peers get `code`) and resolves once no work
+   * on it is pending — including unloads already under way — so it can be deleted from storage.
+   */
+  async evict(key: string, code: number, reason: string): Promise<void> {
+    const room = this.rooms.get(key);
+    if (room) {
+      this.forget(room);
+      await room.close(code, reason).catch((err: unknown) => {
+        this.opts.log.error('yjs evict failed', { doc: key, error: String(err) });
+      });
+    }
+    await Promise.all([...this.unloading]);
+  }
+
   /** Unloads every document (server shutdown); peers get 1001 "going away". */
   async close(): Promise<void> {
     this.closed = true;

@@ -13,6 +13,13 @@ export interface YjsStore {
   append(key: string, update: Uint8Array): Promise<void>;
   /** Replaces the document's stored updates by one equivalent snapshot, atomically. */
   compact(key: string): Promise<void>;
+  /**
+   * Deletes the document for good: its updates go and its name is remembered as deleted, so a
+   * device that still holds a copy cannot bring it back by syncing (note ids are never reused).
+   */
+  remove(key: string, by: string): Promise<void>;
+  /** Whether `remove` was called for `key`. */
+  isRemoved(key: string): Promise<boolean>;
 }
 
 const MIGRATIONS = [
@@ -23,6 +30,11 @@ const MIGRATIONS = [
     created_at INTEGER NOT NULL
   );
   CREATE INDEX yjs_updates_by_doc ON yjs_updates (doc, id);`,
+  `CREATE TABLE yjs_removed (
+    doc TEXT PRIMARY KEY,
+    removed_at INTEGER NOT NULL,
+    removed_by TEXT NOT NULL
+  );`,
 ];
 
 /**
@@ -50,7 +62,22 @@ export function makeSqliteYjsStore(db: Db): YjsStore {
     deleteUpTo.run(key, (rows.at(-1) as { id: number }).id);
     insert.run(key, Buffer.from(snapshot), Date.now());
   });
+  const markRemoved = db.prepare<[string, number, string]>(
+    'INSERT OR IGNORE INTO yjs_removed (doc, removed_at, removed_by) VALUES (?, ?, ?)',
+  );
+  const deleteAll = db.prepare<[string]>('DELETE FROM yjs_updates WHERE doc = ?');
+  const removedRow = db.prepare<[string], { doc: string }>('SELECT doc FROM yjs_removed WHERE doc = ?');
+  const remove = db.transaction((key: string, by: string) => {
+    markRemoved.run(key, Date.now(), by);
+    deleteAll.run(key);
+  });
   return {
+    async remove(key, by) {
+      remove(key, by);
+    },
+    async isRemoved(key) {
+      return removedRow.get(key) !== undefined;
+    },
     async load(key) {
       return selectAll.all(key).map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength));
     },

@@ -44,7 +44,10 @@ export const DEFAULT_YJS_CONFIG: YjsConfig = {
 export function yjsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): YjsConfig {
   return {
     maxPayloadBytes: intVar(env, 'CAIRN_YJS_MAX_PAYLOAD', DEFAULT_YJS_CONFIG.maxPayloadBytes, 1024, 64 * 1024 * 1024),
-    allowedOrigins: originsVar(env, 'CAIRN_YJS_ALLOWED_ORIGINS'),
+    allowedOrigins: new Set([
+      ...originsVar(env, 'CAIRN_ALLOWED_ORIGINS'),
+      ...originsVar(env, 'CAIRN_YJS_ALLOWED_ORIGINS'),
+    ]),
     idleUnloadMs: intVar(env, 'CAIRN_YJS_IDLE_MS', DEFAULT_YJS_CONFIG.idleUnloadMs, 0, 24 * 3600_000),
     compactAfterUpdates: intVar(env, 'CAIRN_YJS_COMPACT_AFTER', DEFAULT_YJS_CONFIG.compactAfterUpdates, 2, 1_000_000),
     maxMessagesPerSecond: intVar(

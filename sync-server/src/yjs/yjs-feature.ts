@@ -9,11 +9,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServerContext, Services } from '../context.ts';
+import { HttpError } from '../http/http-error.ts';
+import { makeJsonApi, SEGMENT, signedIn } from '../http/json-api.ts';
+import { isOriginAllowed } from '../http/origin.ts';
 import type { Feature, UpgradeRoute } from '../server.ts';
 import { type DocAddress, parseDocPath, YJS_PREFIX } from './doc-path.ts';
 import { DocRooms } from './doc-rooms.ts';
 import { DocPathError } from './errors.ts';
-import { isOriginAllowed } from './origin.ts';
 import { attachPeerSocket } from './peer-socket.ts';
 import { makeRepoAccessCheck } from './repo-access.ts';
 import { makeSqliteYjsStore, type YjsStore } from './store.ts';
@@ -33,6 +35,9 @@ export interface YjsFeatureOptions {
   config?: YjsConfig;
 }
 
+/** The document was deleted (4400 + HTTP 410 Gone's last two digits); y-websocket stops. */
+const CLOSE_NOTE_DELETED = 4410;
+
 /** Standard close code "try again later": a cap was hit; y-websocket retries with backoff. */
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
@@ -47,6 +52,12 @@ function closeCodeFor(status: number): number {
 
 export interface YjsFeature extends Feature {
   rooms: DocRooms;
+  /**
+   * Deletes a document for good (a deleted note): open sockets close with 4410, its stored
+   * updates go, and later connections to it are refused with 4410, so no device's copy can
+   * bring it back.
+   */
+  removeDoc(key: string, by: string): Promise<void>;
 }
 
 export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): YjsFeature {
@@ -179,6 +190,9 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
     }
     try {
       const decision = await opts.access(req, url, address);
+      if (decision.ok && (removing.has(address.key) || (await store.isRemoved(address.key)))) {
+        return { ok: false, status: 410, code: 'note_deleted', message: 'This note was deleted.' };
+      }
       return decision.ok ? { ...decision, address } : decision;
     } catch (err) {
       log.error('yjs access check failed', { path: url.pathname, error: String(err) });
@@ -186,10 +200,28 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
     }
   }
 
+  /** Documents being deleted now: refused before their tombstone is written. */
+  const removing = new Set<string>();
+
   return {
     name: 'yjs',
     upgrades: [upgrade],
     rooms,
+    async removeDoc(key, by) {
+      removing.add(key);
+      try {
+        // Close first (queued writes and the unload's compaction finish), then delete: nothing
+        // can write the document after its rows are gone.
+        await rooms.evict(key, CLOSE_NOTE_DELETED, 'note deleted');
+        await store.remove(key, by);
+      } finally {
+        removing.delete(key);
+      }
+    },
+    gauges: [
+      { name: 'cairn_yjs_rooms', help: 'Live-notes documents loaded in memory.', read: () => rooms.loadedCount },
+      { name: 'cairn_yjs_sockets', help: 'Live-notes WebSockets open.', read: () => wss.clients.size },
+    ],
     async close() {
       await beginClosing();
       for (const ws of wss.clients) ws.terminate();
@@ -203,7 +235,38 @@ function refuseHttp(socket: Duplex, status: string): void {
   else socket.destroy();
 }
 
-/** The feature as mounted in `cairn.ts`: access decided by the server's auth module. */
-export function yjsFeature({ ctx, access }: Services): YjsFeature {
-  return makeYjsFeature(ctx, { access: makeRepoAccessCheck(access) });
+/**
+ * The feature as mounted in `cairn.ts`: access decided by the server's auth module, plus
+ * `DELETE /api/v1/repos/O/R/notes/DOC` (write access), which deletes a note's document.
+ */
+export function yjsFeature(services: Services): YjsFeature {
+  const { ctx, access } = services;
+  const feature = makeYjsFeature(ctx, { access: makeRepoAccessCheck(access) });
+  const api = makeJsonApi('notes', services, [
+    [
+      'DELETE',
+      new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})/notes/(${SEGMENT})$`),
+      async ({ res, who, params }) => {
+        const [owner, repo, doc] = params as [string, string, string];
+        let address: DocAddress;
+        try {
+          address = parseDocPath(`${YJS_PREFIX}${owner}/${repo}/${doc}`);
+        } catch (err) {
+          if (err instanceof DocPathError) throw new HttpError('bad_doc_name', 400, err.message);
+          throw err;
+        }
+        const me = signedIn(who);
+        const r = access.authorizeRepo(me, owner, repo, 'write');
+        if (!r.ok)
+          throw new HttpError(
+            r.status === 403 ? 'forbidden' : r.status === 401 ? 'unauthorized' : 'not_found',
+            r.status,
+            r.message,
+          );
+        await feature.removeDoc(address.key, me.username);
+        res.writeHead(204).end();
+      },
+    ],
+  ]);
+  return { ...feature, routes: [...(feature.routes ?? []), api] };
 }

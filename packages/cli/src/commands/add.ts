@@ -8,6 +8,7 @@ import { type DvcFile, lockEntry, serializeDvcFile } from '@cairn/core';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { CliError } from '../cli-error.ts';
 import { ignoreInGit } from '../gitignore.ts';
+import { HashState } from '../hash-state.ts';
 import { LocalCache } from '../local-cache.ts';
 import { Progress } from '../progress.ts';
 import { findRepo, repoPath } from '../repo.ts';
@@ -18,6 +19,8 @@ export async function add(cwd: string, targets: string[], opts: { quiet: boolean
   if (targets.length === 0) throw new CliError('usage', 'add: at least one PATH is required');
   const repo = findRepo(cwd);
   const cache = new LocalCache(repo.cacheDir);
+  // Every file added is hashed (and stored); remembering the hashes spares the next status.
+  const state = HashState.open(repo);
   const toStage: string[] = [];
   for (const target of targets) {
     const abs = path.resolve(cwd, target);
@@ -27,7 +30,7 @@ export async function add(cwd: string, targets: string[], opts: { quiet: boolean
     }
     if (!fs.existsSync(abs)) throw new CliError('not_found', `path '${target}' does not exist`);
     const progress = opts.quiet ? undefined : new Progress(`Adding ${target}`);
-    const h = await hashWorkspacePath(repo, posix, 'md5', progress ? { cache, progress } : { cache });
+    const h = await hashWorkspacePath(repo, posix, 'md5', progress ? { cache, progress, state } : { cache, state });
     progress?.done();
     if (!h) throw new CliError('not_found', `path '${target}' does not exist`);
     const dvcPosix = `${posix}.dvc`;
@@ -49,6 +52,7 @@ export async function add(cwd: string, targets: string[], opts: { quiet: boolean
     toStage.push(path.relative(cwd, dvcAbs));
     if (gi) toStage.push(path.relative(cwd, gi));
   }
+  state.save();
   if (!opts.quiet) {
     console.log(`\nTo track the changes with git, run:\n\n\tgit add ${[...new Set(toStage)].join(' ')}\n`);
   }

@@ -24,6 +24,7 @@ import {
 import { writeFileAtomic } from '../atomic-write.ts';
 import { CliError } from '../cli-error.ts';
 import { ignoreInGit } from '../gitignore.ts';
+import { HashState } from '../hash-state.ts';
 import { LocalCache } from '../local-cache.ts';
 import { loadPipeline, type Pipeline, pipelineStatus, readParamsFile, stagesNamedBy } from '../pipeline-state.ts';
 import { absPath, findRepo, type Repo } from '../repo.ts';
@@ -41,10 +42,10 @@ function cmdText(cmd: string | string[]): string {
 }
 
 /** Hashes a stage's deps and outs (storing cached outs) and reads its params: its new lock entry. */
-async function lockStageAfterRun(repo: Repo, cache: LocalCache, stage: Stage): Promise<LockStage> {
+async function lockStageAfterRun(repo: Repo, cache: LocalCache, stage: Stage, state: HashState): Promise<LockStage> {
   const deps: HashedEntry[] = [];
   for (const dep of stage.deps) {
-    const h = await hashWorkspacePath(repo, resolveStagePath(stage, dep), 'md5');
+    const h = await hashWorkspacePath(repo, resolveStagePath(stage, dep), 'md5', { state });
     if (!h) throw new CliError('stage_failed', `failed to reproduce '${stage.name}': missing dependency '${dep}'`);
     deps.push(lockEntry({ path: dep, md5: h.oid, size: h.size, ...(h.isDir ? { nfiles: h.nfiles ?? 0 } : {}) }));
   }
@@ -74,7 +75,12 @@ async function lockStageAfterRun(repo: Repo, cache: LocalCache, stage: Stage): P
   }
   const outs: HashedEntry[] = [];
   for (const out of stage.outs) {
-    const h = await hashWorkspacePath(repo, resolveStagePath(stage, out.path), 'md5', out.cache ? { cache } : {});
+    const h = await hashWorkspacePath(
+      repo,
+      resolveStagePath(stage, out.path),
+      'md5',
+      out.cache ? { cache, state } : { state },
+    );
     if (!h)
       throw new CliError('stage_failed', `failed to reproduce '${stage.name}': output '${out.path}' does not exist`);
     outs.push(lockEntry({ path: out.path, md5: h.oid, size: h.size, ...(h.isDir ? { nfiles: h.nfiles ?? 0 } : {}) }));
@@ -166,30 +172,11 @@ export async function repro(cwd: string, targets: string[], opts: ReproOptions):
   const say = (line: string) => {
     if (!opts.quiet) console.log(line);
   };
-  for (const name of pipeline.graph.order) {
-    const stage = byName.get(name);
-    if (!stage || !wanted.has(name)) continue;
-    if (stage.frozen && !opts.force) {
-      say(`Stage '${name}' is frozen, skipping`);
-      continue;
-    }
-    const [status] = await pipelineStatus(repo, { ...pipeline, lock }, [stage]);
-    const upstreamWouldRun = opts.dry && upstreamOf(pipeline.graph, [name]).some((u) => ran.includes(u));
-    if (!opts.force && status?.state !== 'changed' && !upstreamWouldRun) {
-      say(`Stage '${name}' didn't change, skipping`);
-      continue;
-    }
-    say(`Running stage '${name}':\n> ${cmdText(stage.cmd)}`);
-    if (opts.dry) {
-      if (status && status.reasons.length > 0 && !opts.quiet) console.log(describeStage(status).join('\n'));
-      ran.push(name);
-      continue;
-    }
-    runStage(repo, stage);
-    lock.stages[name] = await lockStageAfterRun(repo, cache, stage);
-    say(`Updating lock file '${joinPath(pipeline.sources[name]?.dir ?? '.', 'dvc.lock')}'\n`);
-    writeLock(repo, pipeline, lock);
-    ran.push(name);
+  const state = HashState.open(repo);
+  try {
+    await reproStages();
+  } finally {
+    state.save();
   }
   if (ran.length === 0) say('Data and pipelines are up to date.');
   else if (!opts.dry) {
@@ -197,4 +184,32 @@ export async function repro(cwd: string, targets: string[], opts: ReproOptions):
     say(`To track the changes with git, run:\n\n\tgit add ${locks.join(' ')}\n`);
   }
   return ran;
+
+  async function reproStages(): Promise<void> {
+    for (const name of pipeline.graph.order) {
+      const stage = byName.get(name);
+      if (!stage || !wanted.has(name)) continue;
+      if (stage.frozen && !opts.force) {
+        say(`Stage '${name}' is frozen, skipping`);
+        continue;
+      }
+      const [status] = await pipelineStatus(repo, { ...pipeline, lock }, [stage], state);
+      const upstreamWouldRun = opts.dry && upstreamOf(pipeline.graph, [name]).some((u) => ran.includes(u));
+      if (!opts.force && status?.state !== 'changed' && !upstreamWouldRun) {
+        say(`Stage '${name}' didn't change, skipping`);
+        continue;
+      }
+      say(`Running stage '${name}':\n> ${cmdText(stage.cmd)}`);
+      if (opts.dry) {
+        if (status && status.reasons.length > 0 && !opts.quiet) console.log(describeStage(status).join('\n'));
+        ran.push(name);
+        continue;
+      }
+      runStage(repo, stage);
+      lock.stages[name] = await lockStageAfterRun(repo, cache, stage, state);
+      say(`Updating lock file '${joinPath(pipeline.sources[name]?.dir ?? '.', 'dvc.lock')}'\n`);
+      writeLock(repo, pipeline, lock);
+      ran.push(name);
+    }
+  }
 }

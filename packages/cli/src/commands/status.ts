@@ -4,6 +4,7 @@
  * prints nothing and exits 1 when anything changed; `--json` prints the reasons as JSON.
  */
 import type { StageStatus, StatusReason } from '@cairn/core';
+import { HashState } from '../hash-state.ts';
 import { loadPipeline, pipelineStatus } from '../pipeline-state.ts';
 import { findRepo, type Repo } from '../repo.ts';
 import { outsOfDvcFile } from '../tracked.ts';
@@ -75,21 +76,24 @@ export function describeStage(s: StageStatus): string[] {
 export async function collectChanges(repo: Repo): Promise<Change[]> {
   const pipeline = await loadPipeline(repo);
   const changes: Change[] = [];
-  for (const s of await pipelineStatus(repo, pipeline)) {
+  // Files unchanged since they were last hashed are not read again (hash-state.ts).
+  const state = HashState.open(repo);
+  for (const s of await pipelineStatus(repo, pipeline, pipeline.stages, state)) {
     if (s.state === 'changed') changes.push({ name: s.stage, lines: describeStage(s), reasons: s.reasons });
   }
   for (const { file, dvc } of pipeline.dvcFiles) {
     const lines: string[] = [];
     const reasons: unknown[] = [];
     for (const out of outsOfDvcFile(repo, file, dvc)) {
-      const h = await hashWorkspacePath(repo, out.path, out.algorithm);
-      const state = !h ? 'deleted' : !out.oid ? 'new' : h.oid !== out.oid ? 'modified' : undefined;
-      if (!state) continue;
-      lines.push(`\t\t${pad(state)}${out.path}`);
-      reasons.push({ kind: `out_${state}`, path: out.path });
+      const h = await hashWorkspacePath(repo, out.path, out.algorithm, { state });
+      const change = !h ? 'deleted' : !out.oid ? 'new' : h.oid !== out.oid ? 'modified' : undefined;
+      if (!change) continue;
+      lines.push(`\t\t${pad(change)}${out.path}`);
+      reasons.push({ kind: `out_${change}`, path: out.path });
     }
     if (lines.length > 0) changes.push({ name: file, lines: ['\tchanged outs:', ...lines], reasons });
   }
+  state.save();
   return changes;
 }
 

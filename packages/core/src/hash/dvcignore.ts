@@ -7,10 +7,13 @@
 import ignore, { type Ignore } from 'ignore';
 
 const ALWAYS_IGNORED = ['.git/', '.hg/', '.dvc/'];
+const ALWAYS_IGNORED_DIRS = new Set(['.git', '.hg', '.dvc']);
 
 export class DvcIgnore {
   /** Directory (repo-relative POSIX, '' for the root) → its patterns. */
   private readonly byDir = new Map<string, Ignore>();
+  /** False until a `.dvcignore` is added: then only the fixed folders are ignored, without matching. */
+  private hasPatterns = false;
 
   constructor() {
     this.byDir.set('', ignore().add(ALWAYS_IGNORED));
@@ -19,6 +22,7 @@ export class DvcIgnore {
   /** Adds the text of `<dir>/.dvcignore` (`dir` repo-relative POSIX, '' for the root). */
   addFile(dir: string, text: string): void {
     const d = trimSlashes(dir);
+    this.hasPatterns = true;
     const existing = this.byDir.get(d);
     if (existing) existing.add(text);
     else this.byDir.set(d, ignore().add(text));
@@ -28,6 +32,8 @@ export class DvcIgnore {
   ignores(path: string, isDir = false): boolean {
     const p = trimSlashes(path);
     if (p === '') return false;
+    // The common case (no .dvcignore): a walk of 10,000 files asks this 10,000 times.
+    if (!this.hasPatterns) return isDir && ALWAYS_IGNORED_DIRS.has(p.slice(p.lastIndexOf('/') + 1));
     for (const [dir, ig] of this.byDir) {
       if (dir !== '' && !p.startsWith(`${dir}/`)) continue;
       const rel = dir === '' ? p : p.slice(dir.length + 1);
