@@ -293,6 +293,8 @@ window.benchTableInMemory = async () => {
               onPin={() => {}}
               onMove={() => {}}
               onHide={() => {}}
+              widths={{}}
+              onResize={() => {}}
             />
           </div>
         ),

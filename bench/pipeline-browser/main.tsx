@@ -124,7 +124,7 @@ window.benchGraph = async (grouping, mode) => {
     },
     () => canvas()?.dataset.ready === 'true',
     () =>
-      `${canvas()?.dataset.nodes} nodes, ${canvas()?.dataset.edges} edges; dagre in the worker ${canvas()?.dataset.layoutMs} ms`,
+      `${canvas()?.dataset.nodes} nodes, ${canvas()?.dataset.edges} edges; layout in the worker ${canvas()?.dataset.layoutMs}`,
   );
 };
 

@@ -12,6 +12,8 @@ export interface ServerConfig {
   appDir: string;
   /** Log level: silent, error, info or debug. */
   logLevel: LogLevel;
+  /** Where DVC objects live: the data folder (default) or an S3-compatible bucket (CAIRN_BLOBS). */
+  blobs: BlobsConfig;
   /**
    * The environment this configuration was read from. Features read their own settings from
    * it (CAIRN_ADMIN_*, CAIRN_YJS_*, CAIRN_DEMO…), never from process.env directly, so a test
@@ -21,6 +23,87 @@ export interface ServerConfig {
 }
 
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
+
+/** The blob store's place: `DATA/blobs` on disk, or a bucket and key prefix of an S3-compatible store. */
+export type BlobsConfig =
+  | { kind: 'disk' }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** Key prefix without leading or trailing slash ('' for the bucket's root). */
+      prefix: string;
+      /** A non-AWS endpoint (radosgw, MinIO…), addressed path-style; null for AWS itself. */
+      endpoint: string | null;
+      region: string;
+      /** From AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN); null: the SDK's own chain (profiles, instance roles). */
+      credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+    };
+
+// S3's bucket naming rules (3–63 lowercase letters, digits, dots and hyphens).
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const PREFIX_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * CAIRN_BLOBS (`s3://BUCKET/PREFIX`, unset for the disk store), CAIRN_S3_ENDPOINT and the AWS SDK's
+ * usual AWS_REGION / AWS_DEFAULT_REGION / AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read from
+ * `env` (never process.env: a test server's store is what its test passed).
+ */
+export function blobsFromEnv(env: NodeJS.ProcessEnv): BlobsConfig {
+  const raw = env.CAIRN_BLOBS;
+  if (raw === undefined || raw === '') {
+    if (env.CAIRN_S3_ENDPOINT)
+      throw new SettingsError({ variable: 'CAIRN_S3_ENDPOINT', value: '(set without CAIRN_BLOBS=s3://…)' });
+    return { kind: 'disk' };
+  }
+  const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(raw);
+  if (!m)
+    throw new SettingsError({ variable: 'CAIRN_BLOBS', value: raw }, 'expected s3://BUCKET or s3://BUCKET/PREFIX');
+  const bucket = m[1] as string;
+  if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) {
+    throw new SettingsError(
+      { variable: 'CAIRN_BLOBS', value: raw },
+      `${JSON.stringify(bucket)} is not a valid bucket name`,
+    );
+  }
+  const prefix = (m[2] ?? '').replace(/\/+$/, '');
+  if (prefix !== '' && prefix.split('/').some((seg) => !PREFIX_SEGMENT.test(seg) || seg === '.' || seg === '..')) {
+    throw new SettingsError(
+      { variable: 'CAIRN_BLOBS', value: raw },
+      'the prefix must be folder names of letters, digits, `.`, `_` and `-` separated by single slashes',
+    );
+  }
+  let endpoint: string | null = null;
+  if (env.CAIRN_S3_ENDPOINT) {
+    let url: URL | null = null;
+    try {
+      url = new URL(env.CAIRN_S3_ENDPOINT);
+    } catch {}
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search || url.username) {
+      throw new SettingsError(
+        { variable: 'CAIRN_S3_ENDPOINT', value: env.CAIRN_S3_ENDPOINT },
+        'expected http(s)://HOST[:PORT] with no path or credentials',
+      );
+    }
+    endpoint = url.origin;
+  }
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || (endpoint ? 'us-east-1' : '');
+  if (!region) {
+    throw new SettingsError({ variable: 'AWS_REGION', value: '' }, 'CAIRN_BLOBS on AWS needs AWS_REGION');
+  }
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new SettingsError(
+      { variable: accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID', value: '' },
+      'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together',
+    );
+  }
+  const credentials =
+    accessKeyId && secretAccessKey
+      ? { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
+      : null;
+  return { kind: 's3', bucket, prefix, endpoint, region, credentials };
+}
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -40,6 +123,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dataDir: path.resolve(env.CAIRN_DATA ?? '.cairn'),
     appDir: path.resolve(env.CAIRN_APP_DIR ?? path.join(repoRoot, 'app/dist')),
     logLevel: level as LogLevel,
+    blobs: blobsFromEnv(env),
     env: { ...env },
   };
 }
@@ -66,8 +150,12 @@ export interface ServerSettings {
 }
 
 export class SettingsError extends CairnError<'bad_setting', { variable: string; value: string }> {
-  constructor(data: { variable: string; value: string }) {
-    super('bad_setting', `${data.variable} has a value the server cannot use: ${JSON.stringify(data.value)}`, data);
+  constructor(data: { variable: string; value: string }, hint?: string) {
+    super(
+      'bad_setting',
+      `${data.variable} has a value the server cannot use: ${JSON.stringify(data.value)}${hint ? ` (${hint})` : ''}`,
+      data,
+    );
     this.name = 'SettingsError';
   }
 }

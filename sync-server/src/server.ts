@@ -3,6 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Metric } from 'prom-client';
+import { BlobStoreUnavailableError } from './blobs/blob-store.ts';
 import type { ServerConfig } from './config.ts';
 import { DISK_FULL_MESSAGE, isDiskFull } from './http/disk-full.ts';
 import { isForeignWrite, originsFromVariable } from './http/origin.ts';
@@ -12,6 +13,9 @@ import { makeStaticHandler } from './http/static.ts';
 import { type Logger, makeLogger } from './log.ts';
 import { type GaugeReading, makeMetrics } from './metrics/metrics.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
+
+/** What a client is told to wait when the blob store is unavailable: long enough for a gateway restart. */
+const BLOB_STORE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * One HTTP route family of the server. The server tries them in order; the first whose
@@ -143,6 +147,13 @@ export async function startServer(
       .run({ requestId }, () => dispatch(req, res))
       .catch((err: unknown) => {
         if (isDiskFull(err) && !res.headersSent) return sendError(res, 507, 'storage_full', DISK_FULL_MESSAGE);
+        if (err instanceof BlobStoreUnavailableError && !res.headersSent) {
+          // The object store (S3) is down or refuses us: a retry later can succeed. An upload's
+          // unread rest is not waited for.
+          log.error('blob store unavailable', { requestId, path: req.url, error: err.message });
+          res.setHeader('Connection', 'close');
+          return sendError(res, 503, err.code, err.message, { 'Retry-After': String(BLOB_STORE_RETRY_AFTER_SECONDS) });
+        }
         log.error('handler failed', { requestId, path: req.url, error: String(err) });
         if (!res.headersSent) sendError(res, 500, 'internal_error', 'The server failed to answer this request.');
         else res.destroy();

@@ -24,7 +24,7 @@ export function makeServices(ctx: ServerContext): Services {
     signInLimits,
     audit,
     access: makeAccess(ctx, { repos, signInLimits, audit }),
-    ...makeBlobStores(ctx.config.dataDir),
+    ...makeBlobStores(ctx.config.dataDir, ctx.config.blobs),
     importer: makeImporter(ctx),
     mlflow: makeMlflowStores(ctx.db),
   };

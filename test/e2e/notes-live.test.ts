@@ -138,11 +138,15 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
 
     // Ada loses the network and keeps typing; Bob keeps typing too.
     await ada.context.setOffline(true);
-    await expect.poll(() => adaNote.getByTestId('note-status').textContent()).toMatch(/^Offline/);
+    await expect.poll(() => adaNote.getByTestId('note-status').textContent(), { timeout: 20_000 }).toMatch(/^Offline/);
     await typeAtEnd(ada.page, 'Ada offline three. ');
     await typeAtEnd(bob.page, 'Bob meanwhile four. ');
-    await expect.poll(() => adaNote.getByTestId('note-status').getAttribute('data-pending')).toBe('true');
-    await expect.poll(() => ada.page.getByTestId('notes-waiting').textContent()).toContain('1 note waiting to sync');
+    await expect
+      .poll(() => adaNote.getByTestId('note-status').getAttribute('data-pending'), { timeout: 20_000 })
+      .toBe('true');
+    await expect
+      .poll(() => ada.page.getByTestId('notes-waiting').textContent(), { timeout: 20_000 })
+      .toContain('1 note waiting to sync');
     // Bob's words reach the server, Ada's stay on her device while she is offline.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await noteText(bob.page)).not.toContain('Ada offline three.');
@@ -155,7 +159,7 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
     }
     expect(await noteText(ada.page)).toBe(await noteText(bob.page));
     await expect.poll(() => ada.page.getByTestId('notes-waiting').count(), { timeout: 20_000 }).toBe(0);
-    await expect.poll(() => adaNote.getByTestId('note-status').textContent()).toBe('Live');
+    await expect.poll(() => adaNote.getByTestId('note-status').textContent(), { timeout: 20_000 }).toBe('Live');
     const merged = await noteText(ada.page);
 
     // Offline again, a reload opens the merged note from the device.
@@ -163,10 +167,12 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
     await ada.page.reload();
     await ada.page.getByTestId('note-input').waitFor({ timeout: 30_000 });
     await expect.poll(() => noteText(ada.page), { timeout: 20_000 }).toBe(merged);
-    await expect.poll(() => ada.page.getByTestId('note-status').textContent()).toMatch(/^Offline/);
+    await expect.poll(() => ada.page.getByTestId('note-status').textContent(), { timeout: 20_000 }).toMatch(/^Offline/);
     // The rendered view shows it too.
     await ada.page.getByTestId('note-view-rendered').click();
-    await expect.poll(() => ada.page.getByTestId('note-rendered').textContent()).toContain('Bob meanwhile four.');
+    await expect
+      .poll(() => ada.page.getByTestId('note-rendered').textContent(), { timeout: 20_000 })
+      .toContain('Bob meanwhile four.');
     await ada.context.setOffline(false);
 
     // Carol may only read: she sees the note live, is told why she cannot type, and cannot change it.

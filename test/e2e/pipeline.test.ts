@@ -16,7 +16,9 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  *   stage upstream is not; the diff of the two commits names the changed stage and the param;
  * - a DVC 2-era project (no `hash: md5`, CRLF text files hashed the legacy way) up to date;
  * - a branch with an invalid folder/dvc.yaml: its error with file:line:column, the rest drawn;
- * - example-get-started's real history (DVC 2 era, then DVC 3): its graph and the diff.
+ * - example-get-started's real history (DVC 2 era, then DVC 3): its graph and the diff;
+ * - a history where one commit changes only one stage's command: each stage's panel names the
+ *   commit that last changed it, past a later commit that edited dvc.yaml only around the stages.
  * Set PIPELINE_SHOTS=DIR to also save screenshots (1400 and 390 px, light and dark).
  */
 const ADMIN_PASSWORD = 'e2e-admin-password-pipeline';
@@ -459,6 +461,88 @@ describe.skipIf(!e2eAvailable())('the Pipeline tab in Chromium', () => {
     await page.getByTestId('pipeline-graph').and(page.locator('[data-nodes="2"][data-ready="true"]')).waitFor();
     expect((await nodes()).sort()).toEqual(['prepare', 'train (foreach/matrix)']);
     expect(new URL(page.url()).searchParams.get('expand')).toBeNull();
+  }, 120_000);
+
+  it('names the commit that last changed each stage, linked to that commit', async () => {
+    const work = path.join(tmp, 'history');
+    fs.mkdirSync(work);
+    await git(work, 'init', '-q', '-b', 'main');
+    const yaml = (epochs: number) => `stages:
+  prepare:
+    cmd: python prepare.py
+    deps:
+    - prepare.py
+    outs:
+    - data/prepared
+  train:
+    cmd: python train.py --epochs ${epochs}
+    deps:
+    - data/prepared
+    outs:
+    - model.pkl
+`;
+    const lock = (epochs: number, model: string) => `schema: '2.0'
+stages:
+  prepare:
+    cmd: python prepare.py
+    deps:
+    - path: prepare.py
+      hash: md5
+      md5: ${md5('print("prepare")\n')}
+      size: 17
+    outs:
+    - path: data/prepared
+      hash: md5
+      md5: ${PREPARED}
+      size: 300
+      nfiles: 2
+  train:
+    cmd: python train.py --epochs ${epochs}
+    deps:
+    - path: data/prepared
+      hash: md5
+      md5: ${PREPARED}
+      size: 300
+      nfiles: 2
+    outs:
+    - path: model.pkl
+      hash: md5
+      md5: ${md5(model)}
+      size: ${model.length}
+`;
+    write(work, {
+      'prepare.py': 'print("prepare")\n',
+      'train.py': 'print("train")\n',
+      'dvc.yaml': yaml(10),
+      'dvc.lock': lock(10, 'model v1'),
+    });
+    const first = await commitAll(work, 'First pipeline run');
+    write(work, { 'dvc.yaml': yaml(20), 'dvc.lock': lock(20, 'model v2') });
+    const second = await commitAll(work, 'Train for 20 epochs');
+    // Edits to dvc.yaml around the stages (a comment) and to other files change no stage.
+    write(work, { 'dvc.yaml': `# Two stages: prepare, then train.\n${yaml(20)}`, 'README.md': '# Shapes\n' });
+    await commitAll(work, 'Describe the pipeline');
+    await pushNewRepo('history', work);
+
+    await openPipeline(`${server.url}/admin/history/pipeline`);
+    const lastChange = page.getByTestId('node-panel').getByTestId('last-change');
+    await pick('train');
+    await expect.poll(() => lastChange.textContent()).toContain(second.slice(0, 7));
+    expect(await lastChange.textContent()).toContain('Train for 20 epochs');
+    expect(await lastChange.textContent()).toContain('its dvc.yaml and dvc.lock entries');
+    expect(await lastChange.textContent()).toContain('T ·'); // the author (test/support/git-cli.ts)
+    await screenshot('last-change-train');
+
+    await pick('prepare');
+    await expect.poll(() => lastChange.textContent()).toContain(first.slice(0, 7));
+    expect(await lastChange.textContent()).toContain('First pipeline run');
+    // The link opens that commit's page.
+    await lastChange.getByRole('link').click();
+    await page.waitForURL(`${server.url}/admin/history/commit/${first}`);
+
+    // From the first commit, train's answer is that commit.
+    await openPipeline(`${server.url}/admin/history/pipeline/${first}?node=train`);
+    await expect.poll(() => lastChange.textContent()).toContain(first.slice(0, 7));
   }, 120_000);
 
   it("says which outputs' objects are not on the server (one batch call) and which are", async () => {

@@ -63,7 +63,7 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
     await page.getByTestId('add-submit').click();
     await page.getByTestId('add-done').waitFor({ timeout: 60_000 });
     await page.goto(`${server.url}/`);
-    expect(await page.getByTestId('connectivity').textContent()).toBe('Offline');
+    await expect.poll(() => page.getByTestId('connectivity').textContent(), { timeout: 20_000 }).toBe('Offline');
     await expect.poll(() => repoState(page, 'admin/field-notes')).toBe('Waiting to sync');
 
     // Back online: the sync happens by itself, with no retry from the user.

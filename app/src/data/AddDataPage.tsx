@@ -34,8 +34,14 @@ export default function AddDataPage() {
     `Add ${picked()
       .map((p) => p.name)
       .join(', ')}`;
+  // The repository this page is about now: after "Copy to my account" the page moves to the
+  // copy's URL and keeps what was picked, and the old handle must not take the commit meanwhile.
+  const current = () => {
+    const h = handle.state === 'ready' ? handle() : undefined;
+    return h && h.owner === params.owner && h.repo === params.repo ? h : undefined;
+  };
   const addAll = async () => {
-    const h = handle();
+    const h = current();
     if (!h || picked().length === 0) return;
     setError(null);
     setResult(null);
@@ -78,7 +84,10 @@ export default function AddDataPage() {
           {(handle.error as Error).message}
         </p>
       </Show>
-      <Show when={handle.state === 'ready' && handle()}>{(h) => <PushAccess handle={h()} />}</Show>
+      <Show when={handle.state === 'ready' && handle()}>
+        {/* The copy opens on its own add-data page: the same step, where a push will succeed. */}
+        {(h) => <PushAccess handle={h()} openCopy={(c) => `/${c.owner}/${c.name}/add-data`} />}
+      </Show>
       <section
         aria-label="Drop files or folders to add"
         class="drop-zone"
@@ -159,7 +168,7 @@ export default function AddDataPage() {
           <button
             type="submit"
             class="button primary"
-            disabled={!handle() || picked().length === 0 || controller() !== null}
+            disabled={!current() || picked().length === 0 || controller() !== null}
             data-testid="add-submit"
           >
             Add and commit

@@ -56,7 +56,7 @@ export default function ExperimentsPage() {
     if (disposed || !s) return;
     const p = writeTableState(s);
     const all: Record<string, string | undefined> = {};
-    for (const k of ['q', 'sort', 'dir', 'cols', 'pin', 'summary', 'group', 'differ', 'base', 'sel'])
+    for (const k of ['q', 'sort', 'dir', 'cols', 'pin', 'summary', 'group', 'differ', 'base', 'sel', 'w'])
       all[k] = p.get(k) ?? undefined;
     setSearch(all, { replace: true });
   };
@@ -256,6 +256,11 @@ export default function ExperimentsPage() {
           <button type="button" onClick={exportCsv}>
             Export CSV
           </button>
+          <Show when={Object.keys(state().widths).length > 0}>
+            <button type="button" data-testid="reset-widths" onClick={() => update({ widths: {} })}>
+              Reset widths
+            </button>
+          </Show>
           <button type="button" data-testid="compare-button" disabled={state().selected.length < 1} onClick={compare}>
             Compare {state().selected.length} {state().selected.length === 1 ? 'run' : 'runs'}
           </button>
@@ -341,6 +346,8 @@ export default function ExperimentsPage() {
             }}
             onMove={move}
             onHide={(id) => update({ columns: shownIds().filter((x) => x !== id) })}
+            widths={state().widths}
+            onResize={(id, width) => update({ widths: { ...state().widths, [id]: width } })}
           />
         </Show>
       </Show>

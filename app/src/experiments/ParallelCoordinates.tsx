@@ -6,7 +6,7 @@
  * never stall the page. Where workers or OffscreenCanvas are missing it draws in the page.
  */
 import type { Run } from '@cairn/core/runs';
-import { createEffect, createSignal, on, onCleanup, untrack } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, Show, untrack } from 'solid-js';
 import { chartTheme } from './chart-theme.ts';
 import {
   axisOfValues,
@@ -17,12 +17,15 @@ import {
   colorBins,
   drawParallel,
   type PcLayout,
+  plotWidth,
 } from './parallel-coords.ts';
 import type { PcColumnData, PcFrame, PcRequest } from './parallel-coords-protocol.ts';
 import { type PlotLine, pcWorkerHub } from './pc-worker-client.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
 
 const HEIGHT = 360;
+/** Room left and right of the outer axes for half of their labels. */
+const MARGIN = 48;
 
 // One worker for every plot of the tab (pc-worker-client.ts); a plot whose worker dies draws here.
 let nextPlot = 1;
@@ -45,10 +48,20 @@ export function ParallelCoordinates(props: {
   onSelect?: (ids: Set<string> | null) => void;
 }) {
   let canvas!: HTMLCanvasElement;
+  let box!: HTMLDivElement;
   const [brushes, setBrushes] = createSignal<Brush[]>([]);
-  const [width, setWidth] = createSignal(800);
+  // The box's width; the plot is as wide, or wider (and the box scrolls) with many axes.
+  const [boxWidth, setBoxWidth] = createSignal(800);
+  const width = createMemo(() => plotWidth(boxWidth(), props.columns.length, MARGIN, MARGIN));
   // The bottom holds each axis's minimum and, below it, the "missing" mark.
-  const layout = (): PcLayout => ({ width: width(), height: HEIGHT, top: 34, bottom: 46, left: 40, right: 40 });
+  const layout = (): PcLayout => ({
+    width: width(),
+    height: HEIGHT,
+    top: 34,
+    bottom: 46,
+    left: MARGIN,
+    right: MARGIN,
+  });
   const dpr = () => globalThis.devicePixelRatio || 1;
   const textColor = () => (canvas.isConnected ? getComputedStyle(canvas).color : '') || '#222';
 
@@ -167,7 +180,7 @@ export function ParallelCoordinates(props: {
   // New runs, columns, summary, log axes or colouring: the cells go to the worker.
   createEffect(() => {
     // The first frame at the real width (not a guess redrawn once the observer reports).
-    if (frames === 0 && canvas.clientWidth) setWidth(Math.max(320, canvas.clientWidth));
+    if (frames === 0 && box.clientWidth) setBoxWidth(Math.max(320, box.clientWidth));
     const runs = props.runs;
     const summary = props.summary;
     const columns = props.columns.map((col) => ({
@@ -194,8 +207,8 @@ export function ParallelCoordinates(props: {
   // A theme switch: a new frame in the theme's text colour.
   createEffect(on([width, brushes, chartTheme], () => requestDraw(), { defer: true }));
 
-  const resize = new ResizeObserver(() => setWidth(Math.max(320, canvas.clientWidth)));
-  queueMicrotask(() => resize.observe(canvas));
+  const resize = new ResizeObserver(() => setBoxWidth(Math.max(320, box.clientWidth)));
+  queueMicrotask(() => resize.observe(box));
   onCleanup(() => resize.disconnect());
   let drag: { axis: string; y0: number } | null = null;
   const posAt = (y: number) => {
@@ -203,36 +216,46 @@ export function ParallelCoordinates(props: {
     return Math.min(1, Math.max(0, 1 - (y - l.top) / (l.height - l.top - l.bottom)));
   };
   return (
-    <canvas
-      ref={canvas}
-      class="cmp-canvas"
-      data-testid="parallel-coordinates"
-      style={`height:${HEIGHT}px`}
-      onPointerDown={(e) => {
-        const r = canvas.getBoundingClientRect();
-        const x = e.clientX - r.left;
-        const count = props.columns.length;
-        const l = layout();
-        const inner = l.width - l.left - l.right;
-        const i = count <= 1 ? 0 : Math.round(((x - l.left) / inner) * (count - 1));
-        const col = props.columns[i];
-        if (col) drag = { axis: col.id, y0: e.clientY - r.top };
-      }}
-      onPointerMove={(e) => {
-        if (!drag) return;
-        const y = e.clientY - canvas.getBoundingClientRect().top;
-        const a = posAt(drag.y0);
-        const b = posAt(y);
-        const d = drag;
-        setBrushes([
-          ...brushes().filter((x) => x.axis !== d.axis),
-          { axis: d.axis, lo: Math.min(a, b), hi: Math.max(a, b) },
-        ]);
-      }}
-      onPointerUp={() => {
-        drag = null;
-      }}
-      onDblClick={() => setBrushes([])}
-    />
+    <>
+      <div class="pc-scroll" ref={box} data-testid="parallel-coordinates-box">
+        <canvas
+          ref={canvas}
+          class="cmp-canvas pc-canvas"
+          data-testid="parallel-coordinates"
+          data-axes={props.columns.length}
+          style={`height:${HEIGHT}px;width:${width()}px`}
+          onPointerDown={(e) => {
+            const r = canvas.getBoundingClientRect();
+            const x = e.clientX - r.left;
+            const count = props.columns.length;
+            const l = layout();
+            const inner = l.width - l.left - l.right;
+            const i = count <= 1 ? 0 : Math.round(((x - l.left) / inner) * (count - 1));
+            const col = props.columns[i];
+            if (col) drag = { axis: col.id, y0: e.clientY - r.top };
+          }}
+          onPointerMove={(e) => {
+            if (!drag) return;
+            const y = e.clientY - canvas.getBoundingClientRect().top;
+            const a = posAt(drag.y0);
+            const b = posAt(y);
+            const d = drag;
+            setBrushes([
+              ...brushes().filter((x) => x.axis !== d.axis),
+              { axis: d.axis, lo: Math.min(a, b), hi: Math.max(a, b) },
+            ]);
+          }}
+          onPointerUp={() => {
+            drag = null;
+          }}
+          onDblClick={() => setBrushes([])}
+        />
+      </div>
+      <Show when={width() > boxWidth()}>
+        <p class="exp-note pc-scroll-note" data-testid="pc-scroll-note">
+          {props.columns.length} axes: scroll the plot sideways to see them all.
+        </p>
+      </Show>
+    </>
   );
 }

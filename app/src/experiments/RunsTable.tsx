@@ -19,6 +19,7 @@ import {
   missingMetricText,
 } from './run-columns.ts';
 import { deltaOf, type RunGroup } from './run-table.ts';
+import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from './view-state.ts';
 
 export const ROW_HEIGHT = 28;
 const OVERSCAN = 8;
@@ -46,11 +47,16 @@ export interface RunsTableProps {
   onPin: (colId: string) => void;
   onMove: (colId: string, by: number) => void;
   onHide: (colId: string) => void;
+  /** Widths a person set (kept in the URL by the page), by column id. */
+  widths: Record<string, number>;
+  /** A resize ended (pointer released, or arrow keys on the grip): keep this width. */
+  onResize: (colId: string, width: number) => void;
 }
 
 /** About how wide one character of the table's text is, for default widths. */
 const CHAR_PX = 7.5;
-const MIN_WIDTH = 70;
+/** A grip's arrow key moves the edge this far (Shift: four times). */
+const KEY_STEP_PX = 16;
 /** A generous character width for names, so a shortened name never gets cut again at its end. */
 const NAME_CHAR_PX = 8.2;
 
@@ -97,8 +103,9 @@ export function RunsTable(props: RunsTableProps) {
   const [viewport, setViewport] = createSignal(600);
   const [scrollLeft, setScrollLeft] = createSignal(0);
   const [viewWidth, setViewWidth] = createSignal(1200);
-  // Widths set by dragging a header's edge, by column id.
-  const [widths, setWidths] = createSignal<Record<string, number>>({});
+  // The width of a column being dragged, shown live; the page keeps it once the drag ends.
+  const [dragging, setDragging] = createSignal<{ id: string; width: number } | null>(null);
+  const clampWidth = (w: number) => Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, Math.round(w)));
   // The name column fits the longest name among the first runs (a few thousand are plenty).
   // (On a narrow screen it takes at most about half the width, so results stay in view.)
   const nameWidth = createMemo(() => {
@@ -129,7 +136,11 @@ export function RunsTable(props: RunsTableProps) {
     }
     return n;
   };
-  const widthOf = (col: Column): number => widths()[col.id] ?? defaultWidth(col, nameWidth(), charsOf(col));
+  const widthOf = (col: Column): number => {
+    const d = dragging();
+    if (d && d.id === col.id) return d.width;
+    return props.widths[col.id] ?? defaultWidth(col, nameWidth(), charsOf(col));
+  };
   const startResize = (col: Column, e: PointerEvent) => {
     e.preventDefault();
     e.stopPropagation();
@@ -137,14 +148,24 @@ export function RunsTable(props: RunsTableProps) {
     el.setPointerCapture(e.pointerId);
     const x0 = e.clientX;
     const w0 = widthOf(col);
-    const move = (ev: PointerEvent) =>
-      setWidths({ ...widths(), [col.id]: Math.max(MIN_WIDTH, Math.round(w0 + ev.clientX - x0)) });
+    const move = (ev: PointerEvent) => setDragging({ id: col.id, width: clampWidth(w0 + ev.clientX - x0) });
     const up = () => {
       el.removeEventListener('pointermove', move);
       el.removeEventListener('pointerup', up);
+      el.removeEventListener('pointercancel', up);
+      const d = dragging();
+      if (d && d.width !== w0) props.onResize(col.id, d.width);
+      setDragging(null);
     };
     el.addEventListener('pointermove', move);
     el.addEventListener('pointerup', up);
+    el.addEventListener('pointercancel', up);
+  };
+  const resizeByKey = (col: Column, e: KeyboardEvent) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    e.preventDefault();
+    props.onResize(col.id, clampWidth(widthOf(col) + step * KEY_STEP_PX * (e.shiftKey ? 4 : 1)));
   };
   // One item object per run for as long as the run lives (no garbage per sort).
   const runItems = new WeakMap<Run, Item>();
@@ -291,8 +312,16 @@ export function RunsTable(props: RunsTableProps) {
           ×
         </button>
       </span>
-      {/* A pointer-only resize grip, as in MLflow and W&B. */}
-      <span class="exp-resize" title="Drag to resize" onPointerDown={(e) => startResize(c, e)} />
+      {/* The resize grip, as in MLflow and W&B: dragged, or focused and moved with the arrow keys. */}
+      <button
+        type="button"
+        class="exp-resize"
+        aria-label={`Resize ${label(c)}: ${widthOf(c)} px, arrow keys change it`}
+        title="Drag to resize (or arrow keys)"
+        data-testid="column-resize"
+        onPointerDown={(e) => startResize(c, e)}
+        onKeyDown={(e) => resizeByKey(c, e)}
+      />
     </div>
   );
   const Gap = () => (

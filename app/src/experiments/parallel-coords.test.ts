@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { axisOfValues, brushedIndices, brushMask, buildAxis, cellValues } from './parallel-coords.ts';
+import {
+  axisOfValues,
+  brushedIndices,
+  brushMask,
+  buildAxis,
+  cellValues,
+  fitText,
+  MIN_AXIS_GAP,
+  plotWidth,
+} from './parallel-coords.ts';
 import { type Column, parseColumnId } from './run-columns.ts';
 import { makeRuns } from './test-runs.test-support.ts';
 
@@ -38,5 +47,21 @@ describe('parallel coordinates data (what the plot worker computes)', () => {
     expect(Array.from(brushedIndices(brushMask([a, b], brushes, 5), brushes) ?? [])).toEqual([1, 2, 3]);
     const none = [{ axis: 'metric:a', lo: 0.9, hi: 0.95 }];
     expect(Array.from(brushedIndices(brushMask([a, b], none, 5), none) ?? [9])).toEqual([]);
+  });
+});
+
+describe('room for the axes and their labels', () => {
+  it('widens the plot past its box only when the axes would stand closer than a label needs', () => {
+    expect(plotWidth(1200, 5, 48, 48)).toBe(1200);
+    expect(plotWidth(340, 14, 48, 48)).toBe(96 + 13 * MIN_AXIS_GAP);
+    expect(plotWidth(340, 1, 48, 48)).toBe(340);
+  });
+
+  it('cuts a label with an ellipsis to the room it has, and keeps one that fits', () => {
+    const ctx = { measureText: (t: string) => ({ width: t.length * 6 }) as TextMetrics };
+    expect(fitText(ctx, 'val_iou', 60)).toBe('val_iou');
+    const cut = fitText(ctx, 'prepare.image_size', 60);
+    expect(cut).toBe('prepare.i…');
+    expect(cut.length * 6).toBeLessThanOrEqual(60);
   });
 });

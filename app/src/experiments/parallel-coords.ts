@@ -165,6 +165,32 @@ export interface PcLayout {
   right: number;
 }
 
+/**
+ * The narrowest room per axis: an axis name of about 13 characters (`learning_rate`) and its min/max fit between
+ * two axes. With more axes than the box holds at this spacing, the plot gets wider and its box
+ * scrolls sideways (labels stay readable on a phone instead of running into each other).
+ */
+export const MIN_AXIS_GAP = 84;
+
+/** The plot's width: the box's, or wider when `axisCount` axes would be closer than MIN_AXIS_GAP. */
+export function plotWidth(boxWidth: number, axisCount: number, left: number, right: number): number {
+  return Math.max(boxWidth, left + right + Math.max(0, axisCount - 1) * MIN_AXIS_GAP);
+}
+
+/** `text` cut with an ellipsis to at most `maxWidth` px as `ctx` draws it. */
+export function fitText(ctx: Pick<Ctx2D, 'measureText'>, text: string, maxWidth: number): string {
+  if (ctx.measureText(text).width <= maxWidth) return text;
+  let lo = 0;
+  let hi = text.length;
+  // The longest prefix that fits with its ellipsis (binary search: labels are short, but many).
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
+
 export function axisX(layout: PcLayout, i: number, count: number): number {
   const inner = layout.width - layout.left - layout.right;
   return layout.left + (count <= 1 ? inner / 2 : (inner * i) / (count - 1));
@@ -239,6 +265,12 @@ export function drawParallel(
   ctx.fillStyle = textColor;
   ctx.font = '11px system-ui, sans-serif';
   ctx.textAlign = 'center';
+  // Each axis's texts get the room between it and its neighbours (and the margins at the ends).
+  const room = (a: number) => {
+    const x = xs[a] as number;
+    const gap = count <= 1 ? layout.width : Math.abs((xs[1] as number) - (xs[0] as number));
+    return Math.max(24, Math.min(gap - 8, 2 * x - 4, 2 * (layout.width - x) - 4, 180));
+  };
   axes.forEach((axis, a) => {
     const x = xs[a] as number;
     ctx.globalAlpha = 0.7;
@@ -252,15 +284,15 @@ export function drawParallel(
       ctx.fillText('missing', x, missing + 12);
     }
     const label = `${axis.col.key}${axis.log ? ' (log)' : ''}`;
-    ctx.fillText(label.length > 22 ? `${label.slice(0, 21)}…` : label, x, layout.top - 18);
+    ctx.fillText(fitText(ctx, label, room(a)), x, layout.top - 18);
     if (axis.categories) {
       axis.categories.forEach((c, k) => {
         const p = axis.categories!.length === 1 ? 0.5 : k / (axis.categories!.length - 1);
-        if (axis.categories!.length <= 12) ctx.fillText(c.slice(0, 12), x, posToY(layout, p) - 3);
+        if (axis.categories!.length <= 12) ctx.fillText(fitText(ctx, c, room(a)), x, posToY(layout, p) - 3);
       });
     } else if (Number.isFinite(axis.min)) {
-      ctx.fillText(fmt(axis.max), x, layout.top - 5);
-      ctx.fillText(fmt(axis.min), x, layout.height - layout.bottom + 13);
+      ctx.fillText(fitText(ctx, fmt(axis.max), room(a)), x, layout.top - 5);
+      ctx.fillText(fitText(ctx, fmt(axis.min), room(a)), x, layout.height - layout.bottom + 13);
     }
     for (const b of brushes) {
       if (b.axis !== axis.col.id) continue;

@@ -107,11 +107,21 @@ describe('view state in the URL', () => {
       onlyDiffering: true,
       baseline: 'r1',
       selected: ['r1', 'r2'],
+      widths: { 'attr:name': 240, 'metric:val,loss': 132, 'param:100%': 90 },
     };
     expect(readTableState(new URLSearchParams(writeTableState(t).toString()))).toEqual(t);
     const c = readCompareState(new URLSearchParams('runs=a,b&x=wall&smooth=0.5&log=1'));
     expect(c).toMatchObject({ runs: ['a', 'b'], xAxis: 'wall', smoothing: 0.5, logScale: true });
     expect(readCompareState(writeCompareState(c))).toEqual(c);
+  });
+
+  it('keeps only resized widths, short, and drops damaged ones', () => {
+    const none = writeTableState({ ...readTableState(new URLSearchParams()), widths: {} });
+    expect(none.has('w')).toBe(false);
+    const one = writeTableState({ ...readTableState(new URLSearchParams()), widths: { 'metric:val_iou': 180 } });
+    expect(one.get('w')).toBe('metric:val_iou:180');
+    const read = readTableState(new URLSearchParams('w=metric:a:150,metric:b:abc,metric:c:5,:90,metric:d:99999,e:100'));
+    expect(read.widths).toEqual({ 'metric:a': 150, e: 100 });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The experiments views' state as URL search parameters, so a view can be shared and reloads
- * to itself: filter, sort, columns (order = shown order), pinned columns, metric summary,
- * grouping, "only columns that differ", baseline and selection; the compare view adds its
+ * to itself: filter, sort, columns (order = shown order), pinned columns, resized columns'
+ * widths, metric summary, grouping, "only columns that differ", baseline and selection; the
+ * compare view adds its
  * chart options. Unknown or damaged values fall back to defaults.
  */
 import type { MetricSummaryKind } from './run-columns.ts';
@@ -18,6 +19,35 @@ export interface TableViewState {
   onlyDiffering: boolean;
   baseline: string | null;
   selected: string[];
+  /** Widths in px of the columns a person resized, by column id (the others keep their default). */
+  widths: Record<string, number>;
+}
+
+/** Widths kept in the URL stay within what a drag can make. */
+export const MIN_COLUMN_WIDTH = 70;
+export const MAX_COLUMN_WIDTH = 2000;
+
+/**
+ * `w=ID:PX,ID:PX` — only resized columns, so the link stays short; a damaged or out-of-range
+ * pair is dropped (the column keeps its default width).
+ */
+function readWidths(value: string | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of list(value)) {
+    const at = pair.lastIndexOf(':');
+    const px = Number(pair.slice(at + 1));
+    if (at <= 0 || !Number.isInteger(px) || px < MIN_COLUMN_WIDTH || px > MAX_COLUMN_WIDTH) continue;
+    out[pair.slice(0, at)] = px;
+  }
+  return out;
+}
+
+function writeWidths(widths: Record<string, number>): string {
+  // Only the list's own separator (and '%') is escaped: ids are mostly `metric:val_iou`, and the
+  // link stays readable (`list` decodes both escapes).
+  return Object.entries(widths)
+    .map(([id, px]) => `${id.replace(/[%,]/g, (c) => encodeURIComponent(c))}:${Math.round(px)}`)
+    .join(',');
 }
 
 export interface CompareViewState {
@@ -64,6 +94,7 @@ export function readTableState(search: URLSearchParams): TableViewState {
     onlyDiffering: search.get('differ') === '1',
     baseline: search.get('base'),
     selected: list(search.get('sel')),
+    widths: readWidths(search.get('w')),
   };
 }
 
@@ -81,6 +112,7 @@ export function writeTableState(s: TableViewState): URLSearchParams {
   if (s.onlyDiffering) p.set('differ', '1');
   if (s.baseline) p.set('base', s.baseline);
   if (s.selected.length) p.set('sel', joinList(s.selected));
+  if (Object.keys(s.widths).length) p.set('w', writeWidths(s.widths));
   return p;
 }
 

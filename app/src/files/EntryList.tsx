@@ -48,7 +48,9 @@ export function EntryList(props: { owner: string; repo: string; rev: string; pat
                 </span>
               </Show>
             </span>
-            <span class="entry-size">{countAndSize(e.nfiles, formatSize(e.size))}</span>
+            <span class="entry-size" title={e.size === null ? undefined : `${e.size.toLocaleString('en')} bytes`}>
+              {countAndSize(e.nfiles, formatSize(e.size))}
+            </span>
           </A>
         )}
       </For>

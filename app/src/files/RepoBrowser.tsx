@@ -3,27 +3,31 @@
  * Folders list git entries and tracked data together, with the README below; files open in
  * their viewer, whether they come from git or from the data cache.
  */
-import { A, useLocation, useNavigate, useParams } from '@solidjs/router';
+import { A, useLocation, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import { readBlobBytes } from '../git/read-blob.ts';
 import { getBlobStore } from '../storage/blobs.ts';
 import { FileViewer } from '../viewers/FileViewer.tsx';
-import { fileFromBytes, fileFromStore, formatSize, type ViewFile } from '../viewers/view-file.ts';
+import { fileFromBytes, fileFromStore, type ViewFile } from '../viewers/view-file.ts';
 import { Breadcrumbs } from './Breadcrumbs.tsx';
 import { type BrowseState, loadBrowse } from './browse-load.ts';
 import { createRepoSession } from './create-repo-session.ts';
+import { DataBanner, Size } from './DataBanner.tsx';
 import { DataFetch } from './DataFetch.tsx';
 import { DefaultBranch } from './DefaultBranch.tsx';
 import type { BrowseEntry, BrowseTarget } from './dvc-overlay.ts';
 import { EntryList } from './EntryList.tsx';
 import { FileActions } from './FileActions.tsx';
+import { Gallery } from './Gallery.tsx';
+import { ImageNav } from './ImageNav.tsx';
+import { isImageName, mostlyImages } from './image-folder.ts';
 import { ReadErrorNotice } from './ReadErrorNotice.tsx';
 import { RefPicker } from './RefPicker.tsx';
 import { RepoLanding } from './RepoLanding.tsx';
 import { RepoStatus } from './RepoStatus.tsx';
 import { ready } from './ready.ts';
 import type { RepoSession } from './repo-session.ts';
-import { countAndSize, folderTotals, trackedBy } from './tracked-by.ts';
+import { trackedBy } from './tracked-by.ts';
 import { blobUrl, commitsUrl, decodeSegments, treeUrl } from './urls.ts';
 import './files.css';
 
@@ -46,54 +50,85 @@ function Readme(props: { session: RepoSession; entries: BrowseEntry[] }) {
   );
 }
 
+/** `?view=`: `gallery` for a folder, `chart` for a metrics.csv; absent is the list or the table. */
+function useView(): [() => string | undefined, (view: string | undefined) => void] {
+  const [search, setSearch] = useSearchParams<{ view?: string }>();
+  return [() => search.view, (view) => setSearch({ view })];
+}
+
 function Folder(props: {
   session: RepoSession;
   state: BrowseState;
   target: Extract<BrowseTarget, { kind: 'folder' | 'dvc-folder' }>;
 }) {
   const { owner, repo } = props.session.handle;
+  const [view] = useView();
+  const images = () => mostlyImages(props.target.entries);
+  const gallery = () => view() === 'gallery' && props.target.entries.some((e) => e.type === 'file');
+  const here = () => treeUrl(owner, repo, props.state.rev, props.target.path);
   return (
     <>
       <Show when={props.target.kind === 'dvc-folder' && props.target}>
         {(t) => (
-          <p class="data-banner" data-testid="data-banner">
-            {t().out.stage ? `Output of pipeline stage “${t().out.stage}” in ` : 'Data tracked with DVC by '}
-            <A href={blobUrl(owner, repo, props.state.rev, t().out.pointer)}>{t().out.pointer}</A>
-            {(() => {
-              // This folder's own totals, not those of the tracked folder it lies in.
-              const totals = folderTotals(t().entries);
-              const text = countAndSize(totals.nfiles, formatSize(totals.size));
-              return text ? ` · ${text}` : '';
-            })()}
-          </p>
+          <DataBanner
+            owner={owner}
+            repo={repo}
+            rev={props.state.rev}
+            out={t().out}
+            path={t().path}
+            entries={t().entries}
+          />
         )}
       </Show>
       <Show when={props.target.warnings.length}>
         <p class="warn">{props.target.warnings.join(' · ')}</p>
       </Show>
-      <EntryList
-        owner={owner}
-        repo={repo}
-        rev={props.state.rev}
-        path={props.target.path}
-        entries={props.target.entries}
-      />
+      <Show when={images() || gallery()}>
+        <div class="folder-tools">
+          <fieldset class="view-switch" aria-label="Show as">
+            <A href={here()} aria-current={gallery() ? undefined : 'page'} end data-testid="view-list">
+              List
+            </A>
+            <A href={`${here()}?view=gallery`} aria-current={gallery() ? 'page' : undefined} data-testid="view-gallery">
+              Gallery
+            </A>
+          </fieldset>
+        </div>
+      </Show>
+      <Show
+        when={gallery()}
+        fallback={
+          <EntryList
+            owner={owner}
+            repo={repo}
+            rev={props.state.rev}
+            path={props.target.path}
+            entries={props.target.entries}
+          />
+        }
+      >
+        <Gallery session={props.session} rev={props.state.rev} entries={props.target.entries} />
+      </Show>
       <Readme session={props.session} entries={props.target.entries} />
     </>
   );
 }
 
-function FileHeader(props: { name: string; detail: string; file?: ViewFile | undefined }) {
+function FileHeader(props: { name: string; size: number | null; detail?: string; file?: ViewFile | undefined }) {
   return (
     <header class="file-header">
       <strong>{props.name}</strong>
-      <span class="muted">{props.detail}</span>
+      <span class="muted">
+        <Size bytes={props.size} />
+        <Show when={props.detail}>{(d) => <> · {d()}</>}</Show>
+      </span>
       <Show when={props.file}>{(f) => <FileActions file={f()} />}</Show>
     </header>
   );
 }
 
-function GitFile(props: { session: RepoSession; path: string; oid: string }) {
+function GitFile(props: { session: RepoSession; state: BrowseState; path: string; oid: string }) {
+  const [view, setView] = useView();
   const [file] = createResource(
     () => props.oid,
     async (oid) => fileFromBytes(props.path, await readBlobBytes(props.session.ctx, oid)),
@@ -102,23 +137,36 @@ function GitFile(props: { session: RepoSession; path: string; oid: string }) {
     <Show when={ready(file)} fallback={<p class="muted">Loading…</p>}>
       {(f) => (
         <section class="file" data-testid="file">
-          <FileHeader name={f().name} detail={formatSize(f().size)} file={f()} />
-          <FileViewer file={f()} />
+          <FileHeader name={f().name} size={f().size} file={f()} />
+          <Show when={isImageName(props.path)}>
+            <ImageNav session={props.session} commit={props.state.commit} rev={props.state.rev} path={props.path} />
+          </Show>
+          <FileViewer file={f()} view={view()} onView={setView} />
         </section>
       )}
     </Show>
   );
 }
 
-function DataFile(props: { session: RepoSession; target: Extract<BrowseTarget, { kind: 'dvc-file' }> }) {
+function DataFile(props: {
+  session: RepoSession;
+  state: BrowseState;
+  target: Extract<BrowseTarget, { kind: 'dvc-file' }>;
+}) {
   const [loaded, setLoaded] = createSignal<ViewFile | undefined>();
+  const [view, setView] = useView();
   return (
     <section class="file" data-testid="file">
       <FileHeader
         name={props.target.path.split('/').pop() ?? ''}
-        detail={[formatSize(props.target.size), trackedBy(props.target.out)].filter(Boolean).join(' · ')}
+        // A manifest written without sizes says nothing until the bytes are here.
+        size={props.target.size ?? loaded()?.size ?? null}
+        detail={trackedBy(props.target.out)}
         file={loaded()}
       />
+      <Show when={isImageName(props.target.path)}>
+        <ImageNav session={props.session} commit={props.state.commit} rev={props.state.rev} path={props.target.path} />
+      </Show>
       <DataFetch
         handle={props.session.handle}
         oid={props.target.oid}
@@ -132,7 +180,7 @@ function DataFile(props: { session: RepoSession; target: Extract<BrowseTarget, {
           return file;
         }}
       >
-        {(file) => <FileViewer file={file} />}
+        {(file) => <FileViewer file={file} view={view()} onView={setView} />}
       </DataFetch>
     </section>
   );
@@ -217,14 +265,14 @@ export default function RepoBrowser() {
                         st().target.kind === 'git-file' && (st().target as Extract<BrowseTarget, { kind: 'git-file' }>)
                       }
                     >
-                      {(t) => <GitFile session={s()} path={t().path} oid={t().oid} />}
+                      {(t) => <GitFile session={s()} state={st()} path={t().path} oid={t().oid} />}
                     </Match>
                     <Match
                       when={
                         st().target.kind === 'dvc-file' && (st().target as Extract<BrowseTarget, { kind: 'dvc-file' }>)
                       }
                     >
-                      {(t) => <DataFile session={s()} target={t()} />}
+                      {(t) => <DataFile session={s()} state={st()} target={t()} />}
                     </Match>
                     <Match
                       when={
@@ -233,19 +281,29 @@ export default function RepoBrowser() {
                       }
                     >
                       {(t) => (
-                        <DataFetch
-                          handle={s().handle}
-                          oid={t().out.oid}
-                          legacy={t().out.legacy}
-                          size={null}
-                          what="list of this data folder's files"
-                          load={async () => {
-                            refetch();
-                            return true;
-                          }}
-                        >
-                          {() => <p class="muted">Opening…</p>}
-                        </DataFetch>
+                        <>
+                          <DataBanner
+                            owner={params.owner}
+                            repo={params.repo}
+                            rev={st().rev}
+                            out={t().out}
+                            path={t().path}
+                            entries={null}
+                          />
+                          <DataFetch
+                            handle={s().handle}
+                            oid={t().out.oid}
+                            legacy={t().out.legacy}
+                            size={null}
+                            what="list of this data folder's files"
+                            load={async () => {
+                              refetch();
+                              return true;
+                            }}
+                          >
+                            {() => <p class="muted">Opening…</p>}
+                          </DataFetch>
+                        </>
                       )}
                     </Match>
                     <Match when={st().target.kind === 'submodule'}>

@@ -42,6 +42,8 @@ export interface BrowseEntry {
   tracks?: string[];
   /** For a pipeline output: the stage of `dvc.lock` that wrote it. */
   stage?: string;
+  /** For data: hashed as DVC 2 did (md5-dos2unix, DVC 2 remote layout), so fetched from there. */
+  legacy?: boolean;
 }
 
 /** A tracked out with its path from the repository root. */
@@ -165,6 +167,7 @@ export async function overlayFolder(
       size: out.size,
       nfiles: out.nfiles,
       pointer: out.pointer,
+      legacy: out.legacy,
     });
   }
   for (const out of pipelineOuts) {
@@ -183,6 +186,7 @@ export async function overlayFolder(
       size: direct ? out.size : null,
       nfiles: direct ? out.nfiles : null,
       pointer: out.pointer,
+      legacy: out.legacy,
       ...(out.stage ? { stage: out.stage } : {}),
     });
   }
@@ -211,6 +215,7 @@ function manifestEntries(out: PlacedOut, manifest: readonly ManifestEntry[], sub
       size: c.size,
       nfiles: c.type === 'folder' ? c.nfiles : null,
       pointer: out.pointer,
+      legacy: out.legacy,
     })) ?? null
   );
 }

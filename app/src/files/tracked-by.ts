@@ -23,3 +23,17 @@ export function countAndSize(nfiles: number | null, size: string): string {
   const count = nfiles === null ? '' : `${nfiles.toLocaleString('en')} ${nfiles === 1 ? 'file' : 'files'}`;
   return [count, size].filter(Boolean).join(' · ');
 }
+
+/**
+ * Files and bytes of `path` inside the tracked `out`: at its root (or with no listing yet) the
+ * figures its `.dvc`/`dvc.lock` entry records — DVC 3 manifests carry no sizes, so summing the
+ * listing would say nothing — inside it, the totals of the folder shown.
+ */
+export function dataTotals(
+  out: Pick<PlacedOut, 'fullPath' | 'size' | 'nfiles'>,
+  path: string,
+  entries: readonly BrowseEntry[] | null,
+): { nfiles: number | null; size: number | null } {
+  if (path === out.fullPath || !entries) return { nfiles: out.nfiles, size: out.size };
+  return folderTotals(entries);
+}

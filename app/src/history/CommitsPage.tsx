@@ -1,6 +1,9 @@
 /**
  * `/owner/repo/commits/REF`: a branch's history, newest first, 50 commits a page with "older"
  * loading the next page in place; each commit with its author, date and changed-files count.
+ * Two radio columns pick a base and a head to compare (as MediaWiki's history and GitLab's
+ * compare do); the picks live in the URL (`?base=&head=`), so a reload or a shared link keeps
+ * them, and "Compare" opens `compare/OLDER...NEWER`.
  */
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
@@ -11,9 +14,13 @@ import { RefPicker } from '../files/RefPicker.tsx';
 import { RepoStatus } from '../files/RepoStatus.tsx';
 import { ready } from '../files/ready.ts';
 import type { RepoSession } from '../files/repo-session.ts';
-import { commitsUrl, commitUrl, decodeSegments, treeUrl } from '../files/urls.ts';
+import { commitsUrl, commitUrl, compareUrl, decodeSegments, treeUrl } from '../files/urls.ts';
 import type { LogEntry } from '../git/read-log.ts';
+import { ComparePicker } from './ComparePicker.tsx';
+import { comparePair, type PickSide } from './compare-pair.ts';
 import { exactDate, relativeDate } from './format-date.ts';
+// The list and bar look of the file browser (rows, ref picker, buttons), on a direct load too.
+import '../files/files.css';
 import './history.css';
 
 const PAGE = 50;
@@ -30,10 +37,45 @@ async function loadHistory(session: RepoSession, rev: string, path: string) {
   return { rev, page, refs };
 }
 
-export function CommitRow(props: { owner: string; repo: string; commit: Row }) {
+export function CommitRow(props: {
+  owner: string;
+  repo: string;
+  commit: Row;
+  picked: { base: string | null; head: string | null };
+  onPick: (side: PickSide, oid: string) => void;
+}) {
+  const c = () => props.commit;
+  const pick = (side: PickSide) => (
+    <input
+      type="radio"
+      name={`compare-${side}`}
+      value={c().oid}
+      checked={props.picked[side] === c().oid}
+      onChange={() => props.onPick(side, c().oid)}
+      aria-label={`${side === 'base' ? 'Base' : 'Head'}: ${c().summary} (${c().oid.slice(0, 7)})`}
+      data-testid={`pick-${side}`}
+    />
+  );
+  return (
+    <div
+      class="commit-row"
+      classList={{ picked: props.picked.base === c().oid || props.picked.head === c().oid }}
+      data-testid="commit-row"
+      data-oid={c().oid}
+    >
+      <span class="commit-pick">
+        {pick('base')}
+        {pick('head')}
+      </span>
+      <CommitLink owner={props.owner} repo={props.repo} commit={c()} />
+    </div>
+  );
+}
+
+function CommitLink(props: { owner: string; repo: string; commit: Row }) {
   const c = () => props.commit;
   return (
-    <A class="commit-row" href={commitUrl(props.owner, props.repo, c().oid)} data-row data-testid="commit-row">
+    <A class="commit-link" href={commitUrl(props.owner, props.repo, c().oid)} data-row>
       <span class="commit-summary">{c().summary}</span>
       <span class="commit-meta">
         <span class="commit-author">{c().author.name}</span>
@@ -55,7 +97,12 @@ export default function CommitsPage() {
   const { session, clone, retry } = createRepoSession();
   const rev = () => decodeSegments(params.rest).join('/') || 'HEAD';
   // `?path=` narrows the history to one file or folder (the file page's History link).
-  const [search] = useSearchParams<{ path?: string }>();
+  const [search, setSearch] = useSearchParams<{ path?: string; base?: string; head?: string }>();
+  const oidParam = (v: string | string[] | undefined) =>
+    typeof v === 'string' && /^[0-9a-f]{4,64}$/.test(v) ? v : null;
+  const picked = () => ({ base: oidParam(search.base), head: oidParam(search.head) });
+  // Replaces the URL: picking is not a step back should undo one at a time.
+  const onPick = (side: PickSide, oid: string) => setSearch({ [side]: oid }, { replace: true });
   const path = () => (typeof search.path === 'string' ? search.path.replace(/^\/+|\/+$/g, '') : '');
   const [history] = createResource(
     () => {
@@ -121,9 +168,26 @@ export default function CommitsPage() {
                 Browse files
               </A>
             </div>
+            <ComparePicker
+              picked={picked()}
+              pair={comparePair(
+                picked(),
+                [...h().page.commits, ...older()].map((c) => c.oid),
+              )}
+              compareHref={(base, head) => compareUrl(params.owner, params.repo, base, head)}
+              onClear={() => setSearch({ base: undefined, head: undefined }, { replace: true })}
+            />
             <div class="commit-list" ref={list} data-testid="commit-list">
+              <div class="commit-list-head" aria-hidden="true">
+                <span class="commit-pick">
+                  <span>base</span>
+                  <span>head</span>
+                </span>
+              </div>
               <For each={[...h().page.commits, ...older()]}>
-                {(c) => <CommitRow owner={params.owner} repo={params.repo} commit={c} />}
+                {(c) => (
+                  <CommitRow owner={params.owner} repo={params.repo} commit={c} picked={picked()} onPick={onPick} />
+                )}
               </For>
             </div>
             <Show when={more() ?? h().page.more}>

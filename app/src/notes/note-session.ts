@@ -149,7 +149,10 @@ export function makeNoteSession(opts: NoteSessionOptions): NoteSession {
   provider.on('status', ({ status }: { status: string }) => {
     if (status === 'connected') set({ connection: 'connected', problem: null, closeCode: null });
     else if (state.connection !== 'refused') {
-      set({ connection: navigator.onLine ? 'connecting' : 'offline', synced: false });
+      // `navigator.onLine` is only a hint (a page reloaded offline may still say true): a socket
+      // that has already failed to open means the server cannot be reached, which is offline here.
+      const reachable = navigator.onLine && provider.wsUnsuccessfulReconnects === 0;
+      set({ connection: reachable ? 'connecting' : 'offline', synced: false });
     }
   });
   provider.on('sync', (synced: boolean) => {

@@ -1,5 +1,6 @@
 import { A, useLocation, useNavigate, useParams } from '@solidjs/router';
 import { createResource, type ParentProps, Show } from 'solid-js';
+import { CopyMenu } from '../connect/CopyMenu.tsx';
 import { RemotePanel } from '../connect/RemotePanel.tsx';
 import { fetchServerRepo } from '../repos/server-repo.ts';
 
@@ -61,6 +62,7 @@ export default function RepoPage(props: ParentProps) {
           </A>
           /<A href={base()}>{params.repo}</A>
         </h1>
+        <CopyMenu owner={params.owner} repo={params.repo} />
         <RemotePanel owner={params.owner} repo={params.repo} />
       </div>
       <nav class="tabs">

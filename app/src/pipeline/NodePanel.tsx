@@ -1,13 +1,16 @@
 /**
  * The side panel of the selected node (its id is in the URL, `?node=`): for a stage its command,
  * wdir, flags, deps and outs with the hashes, sizes and file counts dvc.lock recorded, the params
- * it reads with their values at this ref, and why it is out of date; for a file or data node, the
+ * it reads with their values at this ref, why it is out of date and the commit that last changed
+ * it (LastChange.tsx); for a file or data node, the
  * stage that makes it and the stages that use it. Paths link to the file view at the same ref.
  */
 import { getParam, type HashedEntry, joinPath, type StageDiff, type StageStatus } from '@cairn/core';
+import type { StageLastChange } from '@cairn/core/pipeline';
 import { A } from '@solidjs/router';
 import { For, type JSX, Show } from 'solid-js';
 import { blobUrl, treeUrl } from '../files/urls.ts';
+import { LastChange } from './LastChange.tsx';
 import type { PipelineSnapshot } from './pipeline-protocol.ts';
 import type { RemotePresence } from './remote-presence.ts';
 import { changeText, reasonText } from './status-words.ts';
@@ -21,6 +24,8 @@ export interface PanelContext {
   diff: Map<string, StageDiff>;
   /** Whether cached outputs' objects are on the server (undefined while asking). */
   remote: RemotePresence | undefined;
+  /** The newest commit from this ref back that changed the stage (asked of the worker). */
+  lastChange: (stage: string) => Promise<StageLastChange>;
 }
 
 /** "on the remote" / "not pushed" / why it is not known, for a cached output's object. */
@@ -161,6 +166,14 @@ function StageDetails(props: { ctx: PanelContext; id: string }) {
               </div>
             )}
           </Show>
+          <h3>Last changed in</h3>
+          <LastChange
+            owner={props.ctx.owner}
+            repo={props.ctx.repo}
+            commit={props.ctx.snapshot.commit}
+            stage={props.id}
+            find={props.ctx.lastChange}
+          />
           <h3>Command</h3>
           <pre class="cmd">{Array.isArray(s().cmd) ? (s().cmd as string[]).join('\n') : (s().cmd as string)}</pre>
           <Show when={s().wdir !== (source()?.dir ?? '.')}>

@@ -1,10 +1,12 @@
 /**
- * The pipeline drawn with cytoscape and a layered (dagre) layout. Dagre runs in a worker
- * (layout.worker.ts: a 500-stage matrix takes it seconds) while cytoscape loads; the page hands
- * cytoscape the positions as a `preset` layout and each long edge dagre's bends, so the main
- * thread only draws. Cytoscape is loaded when the tab first draws, never with the rest of the
- * app. The graph is rebuilt when the view changes (mode, groups, ref); marks that do not move
- * nodes (stale, diff, search, selection) only change classes.
+ * The pipeline drawn with cytoscape and a layered layout. The layout runs in a worker
+ * (layout.worker.ts: dagre, or core's layered grid for large graphs) while cytoscape loads; the
+ * page adds the elements at their places in slices of about SLICE_MS each, one task each
+ * (addInSlices), then shows them: no main-thread task runs long while a large graph is built.
+ * Large graphs are drawn the cheap way (straight edges, pixel ratio 1, a snapshot while panning).
+ * Cytoscape is loaded when the tab first draws, never with the rest of the app. The graph is
+ * rebuilt when the view changes (mode, groups, ref); marks that do not move nodes (stale, diff,
+ * search, selection) only change classes.
  * Keyboard on the canvas: + / − zoom, 0 fits, arrows pan, Escape clears the selection.
  */
 import type { PipelineView } from '@cairn/core';
@@ -37,13 +39,36 @@ function loadCytoscape() {
 }
 
 const NODE_HEIGHT = 30;
+/** Classes applyMarks sets, and a selector of the elements that have any. */
+const MARK_CLASSES = 'stale diff-added diff-changed diff-removed match faded';
+const MARKED = MARK_CLASSES.split(' ')
+  .map((c) => `.${c}`)
+  .join(', ');
+const PADDING = 24;
+const MIN_ZOOM = 0.05;
+/** The drawing starts no closer than this: a small pipeline is not blown up to fill the canvas. */
+const START_ZOOM_MAX = 1.2;
+/**
+ * From this many elements (nodes + edges) the drawing trades looks for speed: straight
+ * (haystack) edges without dagre's bends, pixel ratio 1, a snapshot of the canvas while panning
+ * and zooming instead of redrawing every element each frame.
+ */
+export const LARGE_GRAPH_ELEMENTS = 800;
+/**
+ * Above this many elements a graph is not drawn whole at first: fitted, its boxes are specks
+ * without labels, and drawing them all is one frame of a second or more. It starts readable at
+ * its top instead; Fit (or 0) still shows it all.
+ */
+const FIT_AT_MOST = 4000;
+/** Main-thread work per slice while elements are added (a frame is drawn between slices). */
+const SLICE_MS = 12;
 
 function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return v || fallback;
 }
 
-export function stylesheet() {
+export function stylesheet(large = false) {
   const fg = cssVar('--fg', '#1f2328');
   const bg = cssVar('--bg', '#ffffff');
   const border = cssVar('--border', '#d1d9e0');
@@ -182,6 +207,15 @@ export function stylesheet() {
       style: { 'line-color': '#d1242f', 'target-arrow-color': '#d1242f', width: 2, 'line-style': 'dashed' },
     },
     { selector: 'edge.faded', style: { opacity: 0.15 } },
+    ...(large
+      ? [
+          {
+            // Thousands of edges: straight centre-to-centre lines are cytoscape's cheapest to draw.
+            selector: 'edge',
+            style: { 'curve-style': 'haystack', 'haystack-radius': 0, 'target-arrow-shape': 'none' },
+          },
+        ]
+      : []),
   ];
 }
 
@@ -236,6 +270,74 @@ function svgOf(cy: Core): string {
   return graphSvg(nodes, edges, { bg: cssVar('--bg', '#ffffff'), fg: cssVar('--fg', '#1f2328') });
 }
 
+/** Lets the browser run what waits (input, a frame) before the next slice: a new task. */
+const nextTask = () =>
+  new Promise<void>((r) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => r();
+    c.port2.postMessage(0);
+  });
+
+/**
+ * Adds `elements` (nodes first, at their positions) a slice at a time, each in its own task. A
+ * slice's size aims at SLICE_MS of work, from the rate of the slices before it; its style, label
+ * size and bounding box are computed in the slice (`boundingBox()`) rather than all at once in
+ * the first frame that draws them. False when `alive` turned false (a newer drawing began).
+ */
+async function addInSlices(cy: Core, elements: ElementDefinition[], alive: () => boolean): Promise<boolean> {
+  let size = 100;
+  for (let i = 0; i < elements.length; ) {
+    if (!alive()) return false;
+    const t0 = performance.now();
+    const slice = elements.slice(i, i + size);
+    cy.batch(() => {
+      cy.add(slice).boundingBox();
+    });
+    i += slice.length;
+    const ms = performance.now() - t0;
+    size = Math.min(5000, Math.max(20, Math.round((slice.length * SLICE_MS) / Math.max(ms, 0.5))));
+    await nextTask();
+  }
+  return alive();
+}
+
+/**
+ * Where the drawing starts: the whole graph fitted (no closer than START_ZOOM_MAX). On a phone a
+ * wide layer fits only as unreadable specks, and a graph of more than FIT_AT_MOST elements is
+ * specks anywhere: those start readable at the top of the graph instead (its first row of
+ * nodes), the rest a pan away; 0 still fits it all.
+ */
+function startViewport(
+  nodes: { id: string; w: number }[],
+  positions: Record<string, { x: number; y: number }>,
+  width: number,
+  height: number,
+  elementCount: number,
+): { zoom: number; pan: { x: number; y: number } } {
+  let x1 = Number.POSITIVE_INFINITY;
+  let y1 = Number.POSITIVE_INFINITY;
+  let x2 = Number.NEGATIVE_INFINITY;
+  let y2 = Number.NEGATIVE_INFINITY;
+  for (const n of nodes) {
+    const p = positions[n.id];
+    if (!p) continue;
+    x1 = Math.min(x1, p.x - n.w / 2);
+    x2 = Math.max(x2, p.x + n.w / 2);
+    y1 = Math.min(y1, p.y - NODE_HEIGHT / 2);
+    y2 = Math.max(y2, p.y + NODE_HEIGHT / 2);
+  }
+  if (!Number.isFinite(x1)) return { zoom: 1, pan: { x: width / 2, y: height / 2 } };
+  const fit = Math.min((width - 2 * PADDING) / (x2 - x1), (height - 2 * PADDING) / (y2 - y1));
+  const zoom = Math.max(MIN_ZOOM, Math.min(START_ZOOM_MAX, fit));
+  if ((width < 600 || elementCount > FIT_AT_MOST) && zoom < 0.55) {
+    const top = nodes.filter((n) => Math.abs((positions[n.id]?.y ?? Number.NaN) - (y1 + NODE_HEIGHT / 2)) < 1);
+    const left = Math.min(...top.map((n) => positions[n.id]!.x - n.w / 2));
+    const right = Math.max(...top.map((n) => positions[n.id]!.x + n.w / 2));
+    return { zoom: 0.6, pan: { x: width / 2 - 0.6 * ((left + right) / 2), y: 48 - 0.6 * y1 } };
+  }
+  return { zoom, pan: { x: width / 2 - zoom * ((x1 + x2) / 2), y: height / 2 - zoom * ((y1 + y2) / 2) } };
+}
+
 export function PipelineGraph(props: {
   view: PipelineView;
   /** Changes when the drawing must be rebuilt (ref, mode, theme). */
@@ -249,31 +351,50 @@ export function PipelineGraph(props: {
   let drawn = '';
   let disposed = false;
 
+  /**
+   * Marks as classes, touching only the elements whose marks change: toggling every class of
+   * every element took most of a second at 15,000 elements, for a drawing with no marks at all.
+   */
   const applyMarks = () => {
-    if (!cy) return;
+    const g = cy;
+    if (!g) return;
     const m = props.marks;
     const q = m.search.trim().toLowerCase();
-    cy.batch(() => {
-      cy!.nodes().forEach((n) => {
-        const state = m.state.get(n.id());
-        n.toggleClass('stale', state === 'stale');
-        n.toggleClass('diff-added', state === 'added');
-        n.toggleClass('diff-changed', state === 'changed');
-        n.toggleClass('diff-removed', state === 'removed');
-        const label = String(n.data('name')).toLowerCase();
-        const hit = q !== '' && label.includes(q);
-        n.toggleClass('match', hit);
-        n.toggleClass('faded', q !== '' && !hit);
-      });
-      cy!.edges().forEach((e) => {
+    const want = new Map<string, string>();
+    const add = (id: string, cls: string) => want.set(id, want.has(id) ? `${want.get(id)} ${cls}` : cls);
+    for (const [id, state] of m.state) add(id, state === 'stale' ? 'stale' : `diff-${state}`);
+    if (m.edges.size > 0) {
+      g.edges().forEach((e) => {
         const change = m.edges.get(String(e.data('key')));
-        e.toggleClass('diff-added', change === 'added');
-        e.toggleClass('diff-removed', change === 'removed');
-        e.toggleClass('faded', q !== '');
+        if (change) add(e.id(), `diff-${change}`);
       });
-      container?.setAttribute('data-removed', String(cy!.nodes('.diff-removed').length));
-      cy!.$(':selected').unselect();
-      if (m.selected) cy!.getElementById(m.selected).select();
+    }
+    if (q !== '') {
+      g.nodes().forEach((n) => {
+        add(n.id(), String(n.data('name')).toLowerCase().includes(q) ? 'match' : 'faded');
+      });
+      g.edges().forEach((e) => {
+        add(e.id(), 'faded');
+      });
+    }
+    g.batch(() => {
+      const marked = g.elements(MARKED);
+      marked.forEach((e) => {
+        if (!want.has(e.id())) e.removeClass(MARK_CLASSES);
+      });
+      for (const [id, classes] of want) {
+        const e = g.getElementById(id);
+        if (e.empty()) continue;
+        const now = MARK_CLASSES.split(' ')
+          .filter((c) => e.hasClass(c))
+          .join(' ');
+        if (now === classes) continue;
+        e.removeClass(MARK_CLASSES);
+        e.addClass(classes);
+      }
+      container?.setAttribute('data-removed', String(g.nodes('.diff-removed').length));
+      g.$(':selected').unselect();
+      if (m.selected) g.getElementById(m.selected).select();
     });
   };
 
@@ -300,8 +421,14 @@ export function PipelineGraph(props: {
     ]);
     // A newer view may have asked for its layout meanwhile: only the latest is drawn.
     if (disposed || !container || key !== drawn) return;
+    const large = elements.length >= LARGE_GRAPH_ELEMENTS;
     for (const e of elements) {
-      const route = e.group === 'edges' ? layout?.routes[String(e.data.id)] : undefined;
+      if (e.group === 'nodes') {
+        const p = layout?.positions[String(e.data.id)];
+        if (p) e.position = p;
+        continue;
+      }
+      const route = large ? undefined : layout?.routes[String(e.data.id)];
       if (!route) continue;
       e.data.cpw = route.w;
       e.data.cpd = route.d;
@@ -310,41 +437,40 @@ export function PipelineGraph(props: {
     cy?.destroy();
     const g = cytoscape({
       container,
-      elements,
-      style: stylesheet() as never,
+      elements: layout ? [] : elements,
+      style: stylesheet(large) as never,
       layout: (layout
-        ? { name: 'preset', positions: layout.positions, padding: 24, fit: true }
-        : { name: 'breadthfirst', directed: true, padding: 24, fit: true }) as never,
-      minZoom: 0.05,
+        ? { name: 'preset' }
+        : { name: 'breadthfirst', directed: true, padding: PADDING, fit: true }) as never,
+      minZoom: MIN_ZOOM,
       maxZoom: 3,
       wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       autoungrabify: true,
+      ...(large ? { pixelRatio: 1, textureOnViewport: true, hideEdgesOnViewport: true } : {}),
     });
     cy = g;
-    if (g.zoom() > 1.2) {
-      g.zoom(1.2);
-      g.center();
-    }
-    // On a phone a wide layer fits only as unreadable specks: start readable at the top of the
-    // graph instead (its first nodes), the rest a pan away; 0 still fits it all.
-    if (g.width() < 600 && g.zoom() < 0.55) {
-      g.zoom(0.6);
-      const top = g.nodes().roots();
-      g.center(top.nonempty() ? top : undefined);
-      g.panBy({ x: 0, y: -(g.height() / 2 - 48) + (top.renderedBoundingBox().h ?? 0) / 2 });
-    }
     g.on('tap', 'node', (e) => props.onSelect(e.target.id()));
     g.on('tap', (e) => {
       if (e.target === g) props.onSelect(null);
     });
-    container.dataset.layoutMs = layout ? layout.ms.toFixed(0) : 'main thread';
+    if (layout) {
+      // While slices are added the viewport looks far away from the graph: a frame drawn
+      // meanwhile skips every element (each frame would otherwise draw all added so far, which
+      // at thousands of elements is most of the work). Then one frame draws the graph.
+      const start = startViewport(nodes, layout.positions, g.width(), g.height(), elements.length);
+      g.viewport({ zoom: start.zoom, pan: { x: -1e7, y: -1e7 } });
+      const done = await addInSlices(g, elements, () => !disposed && cy === g && key === drawn);
+      if (!done) return;
+      g.viewport(start);
+    }
+    container.dataset.layoutMs = layout ? `${layout.ms.toFixed(0)} ms (${layout.layout})` : 'main thread';
     container.dataset.ready = 'true';
     container.dataset.nodes = String(g.nodes().length);
     container.dataset.edges = String(g.edges().length);
     applyMarks();
     props.onReady?.({
-      fit: () => cy?.fit(undefined, 24),
+      fit: () => cy?.fit(undefined, PADDING),
       zoom: (f) => {
         if (!cy) return;
         cy.zoom({ level: cy.zoom() * f, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });

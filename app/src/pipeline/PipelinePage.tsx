@@ -24,7 +24,7 @@ import { decodeSegments } from '../files/urls.ts';
 import { NodePanel } from './NodePanel.tsx';
 import { type GraphApi, type GraphMarks, PipelineGraph } from './PipelineGraph.tsx';
 import { ProblemList, StaleBanner } from './PipelineNotices.tsx';
-import { loadPipelineSnapshot } from './pipeline-client.ts';
+import { loadPipelineSnapshot, loadStageLastChange } from './pipeline-client.ts';
 import { cachedOutputIds, remotePresence } from './remote-presence.ts';
 
 /** A view that may hold what a diff's base had and the head lost. */
@@ -327,6 +327,19 @@ export default function PipelinePage() {
                           status: statusByStage(),
                           diff: diffByStage(),
                           remote: remote(),
+                          lastChange: (stage) => {
+                            const s = ready(session);
+                            const source = d().snapshot.pipeline.sources[stage];
+                            if (!s || !source) return Promise.reject(new Error('the stage is not at this ref'));
+                            const { fsName } = s.handle.row;
+                            return loadStageLastChange(
+                              fsName,
+                              s.handle.dir,
+                              d().snapshot.commit,
+                              source.file,
+                              source.local,
+                            );
+                          },
                         }}
                         id={id()}
                         onClose={() => setSearch({ node: undefined })}

@@ -4,6 +4,7 @@
  * clone keeps only an Error's name and message.
  */
 import type { MetricValue, PipelineDiff, RepoPipeline, StageStatus } from '@cairn/core';
+import type { StageLastChange } from '@cairn/core/pipeline';
 
 export interface PipelineProblem {
   kind: 'parse' | 'pipeline' | 'status';
@@ -34,8 +35,10 @@ export interface PipelineSnapshot {
   ms: { load: number; status: number };
 }
 
-export interface PipelineRequest {
+/** The pipeline at a commit (and, with `base`, its diff against another). */
+export interface SnapshotRequest {
   id: number;
+  kind: 'snapshot';
   fsName: string;
   dir: string;
   commit: string;
@@ -43,6 +46,21 @@ export interface PipelineRequest {
   base?: string;
 }
 
+/** The newest commit from `commit` back (first parents) that changed one stage. */
+export interface LastChangeRequest {
+  id: number;
+  kind: 'last-change';
+  fsName: string;
+  dir: string;
+  commit: string;
+  /** The stage's dvc.yaml (repository-relative) and its name inside it. */
+  file: string;
+  local: string;
+}
+
+export type PipelineRequest = SnapshotRequest | LastChangeRequest;
+
 export type PipelineResponse =
   | { id: number; ok: true; snapshot: PipelineSnapshot; base?: PipelineSnapshot; diff?: PipelineDiff }
+  | { id: number; ok: true; lastChange: StageLastChange }
   | { id: number; ok: false; message: string };

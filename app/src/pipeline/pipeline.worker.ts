@@ -3,7 +3,8 @@
  * lightning-fs (read only), parses every dvc.yaml / dvc.lock / .dvc / params file with core,
  * and computes `dvc status` from the blobs (core's treeStatus). Blob hashes are cached by blob id
  * for the worker's life, so looking at another commit, or a commit that only changed params,
- * rehashes only blobs it has not seen.
+ * rehashes only blobs it has not seen. It also finds the commit that last changed a stage (core's
+ * stageLastChange), with what those walks learnt kept per repository.
  */
 import '../experiments/worker-globals.ts';
 import {
@@ -21,12 +22,14 @@ import {
   treeStatus,
 } from '@cairn/core';
 import type { GitObjectStore } from '@cairn/core/git';
+import { type StageHistoryCache, stageHistoryCache, stageLastChange } from '@cairn/core/pipeline';
 import { makeWorkerObjectStores } from '../workers/worker-object-stores.ts';
 import type { PipelineProblem, PipelineRequest, PipelineResponse, PipelineSnapshot } from './pipeline-protocol.ts';
 
 const stores = makeWorkerObjectStores();
 const hashCaches = new Map<string, BlobHashCache>();
 const parseCaches = new Map<string, ParseCache>();
+const historyCaches = new Map<string, StageHistoryCache>();
 const md5 = hashWasmMd5();
 
 function problemOf(error: unknown): PipelineProblem {
@@ -114,18 +117,31 @@ async function snapshotOf(
 }
 
 self.onmessage = async (event: MessageEvent<PipelineRequest>) => {
-  const { id, fsName, dir, commit, base } = event.data;
+  const request = event.data;
+  const { id, fsName, dir, commit } = request;
   const key = `${fsName}\0${dir}`;
   try {
     const store = stores.open(fsName, dir);
+    if (request.kind === 'last-change') {
+      const history = historyCaches.get(key) ?? stageHistoryCache();
+      historyCaches.set(key, history);
+      const lastChange = await stageLastChange(
+        store,
+        { head: commit, file: request.file, local: request.local },
+        history,
+      );
+      const reply: PipelineResponse = { id, ok: true, lastChange };
+      self.postMessage(reply);
+      return;
+    }
     const cache: BlobHashCache = hashCaches.get(key) ?? new Map();
     hashCaches.set(key, cache);
     const parsed = parseCaches.get(key) ?? parseCache();
     parseCaches.set(key, parsed);
     const snapshot = await snapshotOf(store, cache, parsed, commit);
     let reply: PipelineResponse = { id, ok: true, snapshot };
-    if (base !== undefined) {
-      const baseSnapshot = await snapshotOf(store, cache, parsed, base);
+    if (request.base !== undefined) {
+      const baseSnapshot = await snapshotOf(store, cache, parsed, request.base);
       const diff = diffPipelines({ ...baseSnapshot.pipeline, errors: [] }, { ...snapshot.pipeline, errors: [] });
       reply = { id, ok: true, snapshot, base: baseSnapshot, diff };
     }

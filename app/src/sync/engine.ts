@@ -17,8 +17,39 @@ const queued = new Set<string>();
 let progress: number | null = null;
 let detail = '';
 
+/**
+ * `navigator.onLine` is only a hint: it can say true with no network (a page loaded offline from
+ * the service worker may report online). A sync that could not reach the server marks it
+ * unreachable — shown as offline — and tries again with a growing delay until one succeeds.
+ */
+let unreachable = false;
+let retryTimer: ReturnType<typeof setTimeout> | null = null;
+let retryDelayMs = 2_000;
+const MAX_RETRY_DELAY_MS = 30_000;
+
+function browserOffline(): boolean {
+  return globalThis.navigator?.onLine === false;
+}
+
 function online(): boolean {
-  return globalThis.navigator?.onLine !== false;
+  return !browserOffline() && !unreachable;
+}
+
+function serverUnreachable(): void {
+  unreachable = true;
+  if (retryTimer) return;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    requestSync();
+  }, retryDelayMs);
+  retryDelayMs = Math.min(retryDelayMs * 2, MAX_RETRY_DELAY_MS);
+}
+
+function serverReached(): void {
+  unreachable = false;
+  retryDelayMs = 2_000;
+  if (retryTimer) clearTimeout(retryTimer);
+  retryTimer = null;
 }
 
 /** Recomputes the indicator from the repositories' states. */
@@ -86,7 +117,8 @@ export async function syncRepo(id: string): Promise<void> {
   const row = await getDb().repos.get(id);
   if (!row?.server) return;
   const server = row.server;
-  if (!online()) {
+  // Not `online()`: while the server is only believed unreachable, a sync is how to find out.
+  if (browserOffline()) {
     await refreshSummary();
     return;
   }
@@ -111,6 +143,7 @@ export async function syncRepo(id: string): Promise<void> {
       void refreshSummary();
     });
     if (await hasUnpushedCommits(handle)) await pushRepo(handle, server);
+    serverReached();
     await updateRepo(id, {
       syncState: 'up-to-date',
       syncMessage: null,
@@ -119,9 +152,11 @@ export async function syncRepo(id: string): Promise<void> {
       pending: queued.has(id),
     });
   } catch (error) {
-    if (error instanceof ServerUnreachableError || !online()) {
+    if (error instanceof ServerUnreachableError || browserOffline()) {
+      if (error instanceof ServerUnreachableError) serverUnreachable();
       await updateRepo(id, { syncState: 'pending', pending: true, syncMessage: null });
     } else {
+      serverReached();
       const message =
         error instanceof DivergedError || error instanceof AuthRequiredError || error instanceof ApiError
           ? error.message
@@ -143,7 +178,10 @@ export function startSyncEngine(): void {
   if (started) return;
   started = true;
   const all = () => requestSync();
-  globalThis.addEventListener?.('online', all);
+  globalThis.addEventListener?.('online', () => {
+    serverReached();
+    all();
+  });
   globalThis.addEventListener?.('offline', () => void refreshSummary());
   globalThis.addEventListener?.('cairn:repos-changed', () => void refreshSummary());
   setInterval(all, 5 * 60 * 1000);

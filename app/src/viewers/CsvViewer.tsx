@@ -5,7 +5,7 @@
  * Past ≈1.4 M rows a full-height spacer would exceed the browser's element-height cap, so the
  * scroll bar is mapped onto the rows by csv-scroll-map.ts; wheel and keys then move in rows.
  */
-import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, lazy, on, onCleanup, onMount, Show } from 'solid-js';
 import type { CsvRowError } from './csv-parse.ts';
 import type { CsvRequest, CsvResponse } from './csv-protocol.ts';
 import {
@@ -21,14 +21,30 @@ import {
 } from './csv-scroll-map.ts';
 import { type CsvViewSpec, isNumeric } from './csv-view.ts';
 import { connectCsvWorker } from './csv-worker-client.ts';
+import { isDagshubMetricsHeader } from './metrics-chart-data.ts';
 import { formatSize, type ViewFile } from './view-file.ts';
+
+// uPlot loads only when a chart is asked for.
+const MetricsChart = lazy(() => import('./MetricsChart.tsx'));
 
 const ROW_HEIGHT = 24;
 const WINDOW = 400;
 const OVERSCAN = 20;
 
-export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t' }) {
+export default function CsvViewer(props: {
+  file: ViewFile;
+  delimiter: ',' | '\t';
+  /** `chart` draws a DagsHub metrics.csv; the page keeps it in its URL (`?view=chart`). */
+  view?: string | undefined;
+  onView?: ((view: string | undefined) => void) | undefined;
+}) {
   const [header, setHeader] = createSignal<string[]>([]);
+  // Without a page to keep the choice (a harness), the viewer keeps it itself.
+  const [ownView, setOwnView] = createSignal<string | undefined>(undefined);
+  const shownAs = () => (props.onView ? props.view : ownView());
+  const showAs = (next: string | undefined) => (props.onView ? props.onView(next) : setOwnView(next));
+  const metrics = () => isDagshubMetricsHeader(header());
+  const charted = () => metrics() && shownAs() === 'chart';
   const [rowCount, setRowCount] = createSignal(0);
   const [bytes, setBytes] = createSignal(0);
   const [done, setDone] = createSignal(false);
@@ -225,11 +241,26 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
   return (
     <div class="csv-viewer" data-testid="csv-viewer">
       <div class="viewer-bar">
+        <Show when={metrics()}>
+          <fieldset class="view-switch" aria-label="Show as">
+            <button
+              type="button"
+              aria-pressed={!charted()}
+              onClick={() => showAs(undefined)}
+              data-testid="csv-as-table"
+            >
+              Table
+            </button>
+            <button type="button" aria-pressed={charted()} onClick={() => showAs('chart')} data-testid="csv-as-chart">
+              Chart
+            </button>
+          </fieldset>
+        </Show>
         <span data-testid="csv-rows">
           <Show when={done() && rowCount() !== fileRows()}>{rowCount().toLocaleString('en')} of </Show>
           {(done() ? fileRows() : rowCount()).toLocaleString('en')} rows × {header().length} columns
         </span>
-        <label class="csv-filter">
+        <label class="csv-filter" hidden={charted()}>
           <span class="visually-hidden">Filter rows</span>
           <input
             type="search"
@@ -259,7 +290,11 @@ export default function CsvViewer(props: { file: ViewFile; delimiter: ',' | '\t'
         </Show>
       </div>
       <Show when={failure()}>{(f) => <p class="error">This table cannot be read: {f()}</p>}</Show>
+      <Show when={charted()}>
+        <MetricsChart file={props.file} />
+      </Show>
       <section
+        hidden={charted()}
         class="csv-scroll"
         ref={scroller}
         tabindex="0"

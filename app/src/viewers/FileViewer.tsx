@@ -16,7 +16,12 @@ const ImageViewer = lazy(() => import('./ImageViewer.tsx'));
 const CsvViewer = lazy(() => import('./CsvViewer.tsx'));
 const BinaryViewer = lazy(() => import('./BinaryViewer.tsx'));
 
-export function FileViewer(props: { file: ViewFile }) {
+export function FileViewer(props: {
+  file: ViewFile;
+  /** A view the page keeps in its URL (`?view=chart` for a metrics.csv), and how to change it. */
+  view?: string | undefined;
+  onView?: ((view: string | undefined) => void) | undefined;
+}) {
   const kind = createMemo(() => pickViewer(props.file.name, props.file.size, props.file.head));
   const needsText = () => ['code', 'markdown', 'json', 'notebook'].includes(kind());
   const [text] = createResource(
@@ -27,7 +32,12 @@ export function FileViewer(props: { file: ViewFile }) {
     <div class="file-viewer" data-viewer={kind()}>
       <Switch>
         <Match when={kind() === 'csv' || kind() === 'tsv'}>
-          <CsvViewer file={props.file} delimiter={kind() === 'tsv' ? '\t' : ','} />
+          <CsvViewer
+            file={props.file}
+            delimiter={kind() === 'tsv' ? '\t' : ','}
+            view={props.view}
+            onView={props.onView}
+          />
         </Match>
         <Match when={kind() === 'image'}>
           <ImageViewer file={props.file} />

@@ -17,6 +17,11 @@ export const SIZE_LIMITS = {
 
 const IMAGE = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'bmp', 'ico', 'avif']);
 
+/** Extensions the browser shows as an image (`png`, `jpg`, `svg`…), lower case. */
+export function isImageExtension(ext: string): boolean {
+  return IMAGE.has(ext);
+}
+
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot <= 0 ? '' : name.slice(dot + 1).toLowerCase();

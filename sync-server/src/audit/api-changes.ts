@@ -7,7 +7,7 @@ import type { AuditLog } from './audit-log.ts';
  * it answered: a successful request of an audited kind is written down with the account that
  * made it, so the handlers themselves need no audit calls. Sign-ins, whose account name is in the request body,
  * are recorded by the sign-in handler; failed password checks by `auth/access.ts`; repository
- * delete and rename by their handlers (repos/api.ts), which know the full and the new name.
+ * delete, rename and copy by their handlers (repos/api.ts), which know the full and the new name.
  */
 const AUDITED: Array<{ method: string; path: RegExp; action: string }> = [
   { method: 'DELETE', path: /^\/api\/v1\/session$/, action: 'sign_out' },

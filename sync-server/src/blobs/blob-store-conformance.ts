@@ -1,22 +1,24 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer, text } from 'node:stream/consumers';
+import type { HashAlgorithm } from '@cairn/core';
 import { describe, expect, it } from 'vitest';
 import { BlobHashMismatchError, type BlobStore, BlobTooLargeError } from './blob-store.ts';
 
 /**
- * The behaviour every BlobStore must show (disk today, S3 later), run by each implementation's
- * test: `runBlobStoreConformance('disk', async () => ({ store, cleanup }))`.
+ * The behaviour every BlobStore must show (disk, S3), run by each implementation's test:
+ * `runBlobStoreConformance('disk', async ({ algorithm }) => ({ store, cleanup }))`. Each call of
+ * `setup` must give a fresh, empty store naming blobs by `algorithm` (md5 unless asked).
  */
 export function runBlobStoreConformance(
   name: string,
-  setup: () => Promise<{ store: BlobStore; cleanup(): Promise<void> }>,
+  setup: (opts: { algorithm?: HashAlgorithm }) => Promise<{ store: BlobStore; cleanup(): Promise<void> }>,
 ): void {
   const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
 
   describe(`BlobStore conformance: ${name}`, () => {
     it('stores bytes under their md5 and reads them back, whole and by range', async () => {
-      const { store, cleanup } = await setup();
+      const { store, cleanup } = await setup({});
       try {
         const body = 'hello, cairn blobs';
         const key = md5(body);
@@ -35,7 +37,7 @@ export function runBlobStoreConformance(
     });
 
     it('refuses bytes that do not match their name and keeps nothing', async () => {
-      const { store, cleanup } = await setup();
+      const { store, cleanup } = await setup({});
       try {
         const key = md5('expected');
         await expect(store.write(key, Readable.from([Buffer.from('something else')]))).rejects.toBeInstanceOf(
@@ -49,7 +51,7 @@ export function runBlobStoreConformance(
     });
 
     it('stops an upload over the size limit and keeps nothing', async () => {
-      const { store, cleanup } = await setup();
+      const { store, cleanup } = await setup({});
       try {
         const body = Buffer.alloc(10_000, 7);
         const key = md5(body);
@@ -63,7 +65,7 @@ export function runBlobStoreConformance(
     });
 
     it('keeps nothing when the source fails midway', async () => {
-      const { store, cleanup } = await setup();
+      const { store, cleanup } = await setup({});
       try {
         const key = md5('never finished');
         const source = new Readable({ read() {} });
@@ -78,7 +80,7 @@ export function runBlobStoreConformance(
     });
 
     it('survives 20 concurrent writes of one blob: one stored copy, all succeed', async () => {
-      const { store, cleanup } = await setup();
+      const { store, cleanup } = await setup({});
       try {
         const body = Buffer.alloc(200_000, 3);
         const key = md5(body);
@@ -96,8 +98,38 @@ export function runBlobStoreConformance(
       }
     });
 
+    it('a DVC 2 legacy store names CRLF text by md5-dos2unix and keeps the bytes as sent', async () => {
+      const { store, cleanup } = await setup({ algorithm: 'md5-dos2unix' });
+      try {
+        const crlf = Buffer.from('image,label\r\nimg_0,cell\r\n');
+        const key = md5('image,label\nimg_0,cell\n');
+        expect((await store.write(key, Readable.from([crlf]))).size).toBe(crlf.length);
+        expect(await buffer(store.read(key))).toEqual(crlf);
+        // The raw md5 of those bytes is not their name in this store.
+        await expect(store.write(md5(crlf), Readable.from([crlf]))).rejects.toBeInstanceOf(BlobHashMismatchError);
+        expect(await store.stat(md5(crlf))).toBeNull();
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('touch marks a present blob in use and says false for an absent one', async () => {
+      const { store, cleanup } = await setup({});
+      try {
+        // GC's "in use now" (ops/gc.ts) relies on it: every store here has it.
+        expect(store.touch).toBeTypeOf('function');
+        const key = md5('in use');
+        expect(await store.touch?.(key)).toBe(false);
+        await store.write(key, Readable.from([Buffer.from('in use')]));
+        expect(await store.touch?.(key)).toBe(true);
+        expect(await text(store.read(key))).toBe('in use');
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('refuses keys that are not md5 hex', async () => {
-      const { store, cleanup } = await setup();
+      const { store, cleanup } = await setup({});
       try {
         for (const bad of [
           '../../etc/passwd',

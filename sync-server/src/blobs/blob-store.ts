@@ -26,6 +26,8 @@ export interface BlobStore {
    * running now keeps it (ops/gc.ts); false when the blob is absent.
    */
   touch?(md5: string): Promise<boolean>;
+  /** Releases connections (an S3 client's sockets) when the server stops. */
+  close?(): void;
 }
 
 /** The bytes did not hash to the name they were sent under. */
@@ -68,5 +70,16 @@ export class BlobKeyError extends CairnError<'blob_bad_key', { key: string }> {
       data,
     );
     this.name = 'BlobKeyError';
+  }
+}
+
+/**
+ * The store could not be reached or refused to work (an S3 endpoint down, bad credentials, a
+ * missing bucket). Nothing was stored; the HTTP layer answers 503 + Retry-After (server.ts).
+ */
+export class BlobStoreUnavailableError extends CairnError<'blob_store_unavailable', { cause: string }> {
+  constructor(data: { cause: string }) {
+    super('blob_store_unavailable', `The blob store is unavailable (${data.cause}); retry shortly.`, data);
+    this.name = 'BlobStoreUnavailableError';
   }
 }

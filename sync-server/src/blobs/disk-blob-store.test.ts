@@ -6,9 +6,12 @@ import { expect, it } from 'vitest';
 import { runBlobStoreConformance } from './blob-store-conformance.ts';
 import { makeDiskBlobStore } from './disk-blob-store.ts';
 
-runBlobStoreConformance('disk', async () => {
+runBlobStoreConformance('disk', async ({ algorithm }) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-blobs-'));
-  return { store: makeDiskBlobStore(root), cleanup: async () => fs.rmSync(root, { recursive: true, force: true }) };
+  return {
+    store: makeDiskBlobStore(root, { algorithm }),
+    cleanup: async () => fs.rmSync(root, { recursive: true, force: true }),
+  };
 });
 
 it('sweeps temp files left by an interrupted write, and only those', async () => {

@@ -1,18 +1,43 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import type { BlobsConfig } from '../config.ts';
 import type { BlobStore } from './blob-store.ts';
+import { blobStoreMarkerOf } from './blob-store-marker.ts';
 import { makeDiskBlobStore } from './disk-blob-store.ts';
+import { makeS3BlobStore } from './s3-blob-store.ts';
+import { makeS3Client } from './s3-client.ts';
 
 /**
- * The server's two blob stores on disk, made once by the composition root and shared by the
- * DVC remote, MLflow artifacts and the demo seeder. Swap the implementation here for S3.
- * - `blobs` (`DATA/blobs/md5/…`): DVC 3 objects, named by md5;
- * - `legacyBlobs` (`DATA/blobs/md5-dos2unix/…`): DVC 2's legacy objects (`ab/cdef…` remote
- *   paths), named by md5-dos2unix and kept apart: the same name can mean a CRLF text file under
- *   DVC 2 and its LF form under DVC 3.
+ * The server's two blob stores, made once by the composition root and shared by the DVC remote
+ * and the demo seeder:
+ * - `blobs` (`…/md5/…`): DVC 3 objects, named by md5;
+ * - `legacyBlobs` (`…/md5-dos2unix/…`): DVC 2's legacy objects (`ab/cdef…` remote paths), named by
+ *   md5-dos2unix and kept apart: the same name can mean a CRLF text file under DVC 2 and its LF
+ *   form under DVC 3.
+ * Both live under `DATA/blobs/` by default, or under `PREFIX/` of the bucket that CAIRN_BLOBS
+ * names (config.ts). With S3, `DATA/blob-store.json` says where, so the operator commands that
+ * read objects from the disk (ops/) can refuse clearly instead of finding an empty store.
  */
-export function makeBlobStores(dataDir: string): { blobs: BlobStore; legacyBlobs: BlobStore } {
+export function makeBlobStores(dataDir: string, config: BlobsConfig): { blobs: BlobStore; legacyBlobs: BlobStore } {
+  const marker = blobStoreMarkerOf(dataDir);
+  if (config.kind === 'disk') {
+    fs.rmSync(marker, { force: true });
+    return {
+      blobs: makeDiskBlobStore(path.join(dataDir, 'blobs', 'md5')),
+      legacyBlobs: makeDiskBlobStore(path.join(dataDir, 'blobs', 'md5-dos2unix'), { algorithm: 'md5-dos2unix' }),
+    };
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const where = { kind: 's3', bucket: config.bucket, prefix: config.prefix, endpoint: config.endpoint };
+  fs.writeFileSync(marker, `${JSON.stringify(where, null, 2)}\n`);
+  const client = makeS3Client(config);
+  const under = (area: string) => (config.prefix ? `${config.prefix}/${area}` : area);
+  const close = () => client.destroy();
   return {
-    blobs: makeDiskBlobStore(path.join(dataDir, 'blobs', 'md5')),
-    legacyBlobs: makeDiskBlobStore(path.join(dataDir, 'blobs', 'md5-dos2unix'), { algorithm: 'md5-dos2unix' }),
+    blobs: { ...makeS3BlobStore({ client, bucket: config.bucket, prefix: under('md5') }), close },
+    legacyBlobs: {
+      ...makeS3BlobStore({ client, bucket: config.bucket, prefix: under('md5-dos2unix'), algorithm: 'md5-dos2unix' }),
+      close,
+    },
   };
 }

@@ -9,7 +9,13 @@ import {
 } from '@cairn/core/dvc-remote';
 import type { Access, Permission, RepoRecord } from '../auth/access.ts';
 import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
-import { BlobHashMismatchError, BlobStorageFullError, type BlobStore, BlobTooLargeError } from '../blobs/blob-store.ts';
+import {
+  BlobHashMismatchError,
+  BlobStorageFullError,
+  type BlobStore,
+  BlobStoreUnavailableError,
+  BlobTooLargeError,
+} from '../blobs/blob-store.ts';
 import type { ServerSettings } from '../config.ts';
 import type { ServerContext } from '../context.ts';
 import { HttpError } from '../http/http-error.ts';
@@ -166,6 +172,12 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         res.setHeader('Connection', 'close');
         req.resume();
         return sendError(res, 507, err.code, err.message);
+      }
+      if (err instanceof BlobStoreUnavailableError) {
+        // server.ts answers 503 + Retry-After and closes the connection. (The store may have read
+        // the request to its end, which also marks it destroyed: not a client that went away.)
+        req.resume();
+        throw err;
       }
       if (req.destroyed || (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
         ctx.log.info('dvc upload abandoned by the client', { repo: repo.id, oid: obj.oid });

@@ -19,6 +19,7 @@ export type HttpErrorCode =
   | 'method_not_allowed'
   | 'import_failed'
   | 'import_refused'
+  | 'copy_failed'
   | 'confirmation_required'
   | 'invalid_branch_name'
   | 'branch_not_found'

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { HashAlgorithm } from '@cairn/core';
 import { CairnError } from '@cairn/core/errors';
 import Database from 'better-sqlite3';
+import { blobStoreMarkerOf } from '../blobs/blob-store-marker.ts';
 import type { Db } from '../db/database.ts';
 import { gitDirOf, gitRoot } from '../repos/git-dir.ts';
 
@@ -34,6 +35,25 @@ export function blobAreasOf(dataDir: string): BlobArea[] {
 
 export function artifactsRootOf(dataDir: string): string {
   return path.join(dataDir, 'mlflow-artifacts');
+}
+
+/**
+ * fsck, gc and backup read DVC objects as files under `DATA/blobs/`. A data folder whose server
+ * keeps them in S3 (CAIRN_BLOBS=s3://…) is refused with what to do instead: checking or
+ * collecting an S3 store from here is not built yet.
+ */
+export function assertDiskBlobStore(dataDir: string, command: string): void {
+  const marker = blobStoreMarkerOf(dataDir);
+  if (!fs.existsSync(marker)) return;
+  let where = 'an S3 bucket';
+  try {
+    const m = JSON.parse(fs.readFileSync(marker, 'utf8')) as { bucket?: string; prefix?: string };
+    where = `s3://${m.bucket}/${m.prefix ?? ''}`;
+  } catch {}
+  throw new OpsUsageError(
+    `${command} works on the disk blob store only, and this data folder's DVC objects are in ${where} (CAIRN_BLOBS; see ${marker}). ` +
+      "Use the bucket's own versioning or replication for copies; fsck and gc of an S3 store are not built yet.",
+  );
 }
 
 /** Where `fsck --repair` and `gc` move objects they take out of service (never deleted by fsck). */

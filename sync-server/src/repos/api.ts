@@ -7,6 +7,7 @@ import { HttpError } from '../http/http-error.ts';
 import { type ApiHandler, objectBody, optionalObjectBody, SEGMENT, signedIn, stringField } from '../http/json-api.ts';
 import { sendJson } from '../http/respond.ts';
 import type { Routes } from '../http/router.ts';
+import { copyRepository } from './copy-repo.ts';
 import { createRepository } from './create-repo.ts';
 import { readDefaultBranch, setDefaultBranch } from './default-branch.ts';
 import { gitDirOf } from './git-dir.ts';
@@ -27,6 +28,9 @@ import type { RepoRow } from './store.ts';
  *          moving to another owner needs to be that owner or a site admin; old names redirect
  *          (redirects.ts)
  *   POST   /repos/O/R/sync                       → import status       fetch a connected repo now
+ *   POST   /repos/O/R/copy {name?, private?}     → 201 the copy        (read) makes CALLER/name (default:
+ *          the source's name and visibility) with the source's git refs and DVC objects, no MLflow
+ *          runs (copy-repo.ts); 409 name_taken, 404/401 when the caller cannot read the source
  *   GET    /repos/O/R/collaborators · PUT/DELETE /repos/O/R/collaborators/USER {permission}
  *   POST   /repos/O/R/dvc/missing {oids|hashes}  → {missing}           (dvc-remote/PROTOCOL.md)
  */
@@ -210,6 +214,43 @@ export function repoRoutes(
           detail: { to },
         });
         sendJson(res, 200, { owner: owner.username, name: newName, fullName: to });
+      },
+    ],
+    [
+      'POST',
+      new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})/copy$`),
+      async ({ req, res, who, params }) => {
+        const me = signedIn(who);
+        const source = repoFor(me, params[0]!, params[1]!, 'read');
+        const b = await optionalObjectBody(req);
+        if (b.name !== undefined && typeof b.name !== 'string') {
+          throw new HttpError('bad_request', 400, '"name" must be the name of the new repository.');
+        }
+        if (b.private !== undefined && typeof b.private !== 'boolean') {
+          throw new HttpError('bad_request', 400, '"private" must be true or false.');
+        }
+        const name = typeof b.name === 'string' ? b.name : source.name;
+        if (repos.find(me.username, name)) {
+          throw new HttpError('name_taken', 409, `${me.username} already has a repository named ${name}.`);
+        }
+        const copy = await copyRepository(
+          ctx,
+          source,
+          me.userId,
+          name,
+          typeof b.private === 'boolean' ? b.private : source.isPrivate,
+        );
+        const from = `${source.owner}/${source.name}`;
+        const to = `${copy.owner}/${copy.name}`;
+        audit.record({
+          action: 'repo_copied',
+          actor: me.username,
+          target: to,
+          address: clientAddress(req),
+          detail: { from },
+        });
+        ctx.log.info('repository copied', { from, to, by: me.username });
+        sendJson(res, 201, await describe(copy, me, baseOf(req)));
       },
     ],
     [

@@ -1,0 +1,321 @@
+import { createHash } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { FileHasher, type HashAlgorithm, MD5_HEX } from '@cairn/core';
+import {
+  BlobHashMismatchError,
+  BlobKeyError,
+  BlobStorageFullError,
+  type BlobStore,
+  BlobStoreUnavailableError,
+  BlobTooLargeError,
+} from './blob-store.ts';
+import { type OffThreadMd5, offThreadMd5 } from './md5-off-thread.ts';
+
+export interface S3BlobStoreOptions {
+  client: S3Client;
+  bucket: string;
+  /** Key prefix of this store's objects, without trailing slash ('' for the bucket's root). */
+  prefix: string;
+  /** `md5` (DVC 3) or `md5-dos2unix` (DVC 2 legacy objects), as the disk store. */
+  algorithm?: HashAlgorithm;
+  /** Bytes per multipart part (S3's minimum is 5 MiB; 8 MiB as DVC's own S3 remote). */
+  partSize?: number;
+  /** Parts of one upload in flight at once: memory per upload is at most (this + 1) × partSize. */
+  partConcurrency?: number;
+  /** `sweep` aborts multipart uploads started longer ago than this (another process may still be writing younger ones). */
+  staleAfterMs?: number;
+  now?: () => number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * BlobStore in an S3-compatible bucket: `PREFIX/ab/cdef…`, the disk store's layout.
+ *
+ * Visibility: an object appears under its name only complete and verified. Bytes stream into a
+ * multipart upload *under the final key* in parts of `partSize`, hashed as they pass; S3 makes a
+ * multipart object visible only at CompleteMultipartUpload, atomically, and the store calls it
+ * only after the last byte hashed to the name. On a mismatch, the size limit, a failed source or
+ * a failed part it aborts the upload instead, so nothing — not even a temp key — is left. This
+ * saves the copy a temp key would need (a second write of every byte; UploadPartCopy above
+ * 5 GiB). A blob smaller than one part is buffered, verified, then sent with one PutObject
+ * carrying Content-MD5, so the store also checks the bytes it received. Uploads orphaned by a
+ * killed process are invisible and aborted by `sweep` once older than `staleAfterMs`.
+ *
+ * `touch` (ops/gc.ts's "in use now") writes an empty marker `PREFIX/.touched/MD5` instead of
+ * copying the object in place: constant cost whatever the size (an in-place copy rewrites up to
+ * 5 GiB on AWS, and needs a multipart copy above). A GC of this store takes an object's time as the
+ * newer of its own LastModified and its marker's.
+ *
+ * Failures of the store itself (unreachable, refused credentials, no bucket) are
+ * BlobStoreUnavailableError, which the HTTP layer answers 503 + Retry-After.
+ */
+export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
+  const { client, bucket } = opts;
+  const algorithm = opts.algorithm ?? 'md5';
+  const partSize = opts.partSize ?? 8 * MiB;
+  const partConcurrency = opts.partConcurrency ?? 4;
+  const staleAfterMs = opts.staleAfterMs ?? 24 * 3600 * 1000;
+  const now = opts.now ?? Date.now;
+  const root = opts.prefix === '' ? '' : `${opts.prefix}/`;
+  if (partSize < 5 * MiB) throw new RangeError('S3 multipart parts must be at least 5 MiB');
+
+  const keyOf = (md5: string): string => {
+    if (!MD5_HEX.test(md5)) throw new BlobKeyError({ key: md5 });
+    return `${root}${md5.slice(0, 2)}/${md5.slice(2)}`;
+  };
+  const markerOf = (md5: string): string => `${root}.touched/${md5}`;
+
+  async function head(key: string): Promise<{ size: number } | null> {
+    try {
+      const r = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return { size: Number(r.ContentLength ?? 0) };
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw storeError(err);
+    }
+  }
+
+  async function touch(md5: string): Promise<boolean> {
+    if (!(await head(keyOf(md5)))) return false;
+    await send(() =>
+      client.send(new PutObjectCommand({ Bucket: bucket, Key: markerOf(md5), Body: '', ContentLength: 0 })),
+    );
+    return true;
+  }
+
+  return {
+    async stat(md5) {
+      return head(keyOf(md5));
+    },
+
+    read(md5, range) {
+      const key = keyOf(md5);
+      const out = new PassThrough({ highWaterMark: MiB });
+      const abort = new AbortController();
+      // A reader that goes away (an HTTP client hanging up) ends the GET too.
+      out.on('close', () => abort.abort());
+      void (async () => {
+        const r = await client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+          }),
+          { abortSignal: abort.signal },
+        );
+        await pipeline(r.Body as Readable, out);
+      })().catch((err) => {
+        if (!out.destroyed) out.destroy(statusOf(err) === 404 ? err : storeError(err));
+      });
+      return out;
+    },
+
+    async write(md5, source, limits = {}) {
+      // Until the loop below reads it, an error of the source must not go unheard (it would end
+      // the process); the loop sees it as a rejection.
+      source.on('error', () => {});
+      const key = keyOf(md5);
+      const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
+      // md5 is taken per part, on a worker thread once the upload turns out to need several parts
+      // (md5-off-thread.ts), else here in one go; DVC 2's md5-dos2unix chunk by chunk, here.
+      const legacyHash = algorithm === 'md5' ? null : new FileHasher(nodeMd5(), algorithm);
+      let partHash: OffThreadMd5 | null = null;
+      let size = 0;
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let uploadId: string | undefined;
+      const parts: Array<{ PartNumber: number; ETag: string }> = [];
+      const inflight = new Set<Promise<void>>();
+      let nextPart = 1;
+      let partFailure: unknown = null;
+
+      const takePart = (bytes: number): Buffer => {
+        const all = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+        const part = all.subarray(0, bytes);
+        const rest = all.subarray(bytes);
+        pending = rest.length > 0 ? [rest] : [];
+        pendingBytes = rest.length;
+        return part;
+      };
+
+      const sendPart = async (body: Buffer, hashed = false): Promise<void> => {
+        if (!legacyHash && !hashed) {
+          partHash ??= offThreadMd5();
+          partHash.update(body);
+        }
+        uploadId ??= (await send(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))))
+          .UploadId;
+        const PartNumber = nextPart++;
+        const id = uploadId as string;
+        const p: Promise<void> = send(() =>
+          client.send(
+            new UploadPartCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: id,
+              PartNumber,
+              Body: body,
+              ContentLength: body.length,
+            }),
+          ),
+        ).then(
+          (r) => void parts.push({ PartNumber, ETag: r.ETag ?? '' }),
+          (err) => {
+            partFailure ??= err;
+          },
+        );
+        inflight.add(p);
+        void p.then(() => inflight.delete(p));
+        // Back-pressure: the source is not read further while this many parts are in flight.
+        while (inflight.size >= partConcurrency) await Promise.race(inflight);
+        if (partFailure) throw partFailure;
+      };
+
+      try {
+        for await (const chunk of source as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > maxBytes) throw new BlobTooLargeError({ maxBytes });
+          legacyHash?.push(chunk);
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          while (pendingBytes >= partSize) await sendPart(takePart(partSize));
+        }
+        // What is left: the whole blob when it is smaller than a part, else the last part.
+        const rest = takePart(pendingBytes);
+        // (Assigned in sendPart: TypeScript cannot see it from here.)
+        const parted = partHash as OffThreadMd5 | null;
+        const multipart = parted !== null || uploadId !== undefined;
+        let actual: string;
+        if (legacyHash) actual = legacyHash.finish().md5;
+        else if (parted) {
+          if (rest.length > 0) parted.update(rest);
+          actual = await parted.digest();
+        } else actual = createHash('md5').update(rest).digest('hex');
+        if (actual !== md5) throw new BlobHashMismatchError({ expected: md5, actual, size });
+
+        if (!multipart) {
+          // Smaller than one part: all of it is in memory and verified; one PutObject.
+          const body = rest;
+          if (await touch(md5)) return { size, created: false };
+          const contentMd5 = (
+            legacyHash ? createHash('md5').update(body).digest() : Buffer.from(actual, 'hex')
+          ).toString('base64');
+          await send(() =>
+            client.send(
+              new PutObjectCommand({
+                Bucket: bucket,
+                Key: key,
+                Body: body,
+                ContentLength: body.length,
+                ContentMD5: contentMd5,
+              }),
+            ),
+          );
+          return { size, created: true };
+        }
+        if (rest.length > 0) await sendPart(rest, true);
+        while (inflight.size > 0) await Promise.race(inflight);
+        if (partFailure) throw partFailure;
+        // The same bytes already stored (another upload finished first): keep that copy.
+        if (await touch(md5)) {
+          await abortUpload(key, uploadId as string);
+          return { size, created: false };
+        }
+        await send(() =>
+          client.send(
+            new CompleteMultipartUploadCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: uploadId,
+              MultipartUpload: { Parts: [...parts].sort((a, b) => a.PartNumber - b.PartNumber) },
+            }),
+          ),
+        );
+        return { size, created: true };
+      } catch (err) {
+        // Parts still in flight would otherwise land after the abort and be kept by the store.
+        await Promise.allSettled([...inflight]);
+        (partHash as OffThreadMd5 | null)?.drop();
+        if (uploadId !== undefined) await abortUpload(key, uploadId).catch(() => {});
+        throw err;
+      }
+    },
+
+    touch,
+
+    async sweep() {
+      const cutoff = now() - staleAfterMs;
+      let removed = 0;
+      let KeyMarker: string | undefined;
+      let UploadIdMarker: string | undefined;
+      for (;;) {
+        const page = await send(() =>
+          client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: root, KeyMarker, UploadIdMarker })),
+        );
+        for (const u of page.Uploads ?? []) {
+          if (!u.Key || !u.UploadId || (u.Initiated && u.Initiated.getTime() > cutoff)) continue;
+          await abortUpload(u.Key, u.UploadId);
+          removed++;
+        }
+        if (!page.IsTruncated) return removed;
+        KeyMarker = page.NextKeyMarker;
+        UploadIdMarker = page.NextUploadIdMarker;
+      }
+    },
+  };
+
+  async function abortUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    } catch (err) {
+      // Already aborted or completed elsewhere: nothing is left either way.
+      if (statusOf(err) !== 404) throw storeError(err);
+    }
+  }
+}
+
+/** Runs one S3 call, turning the store's failures into Cairn's typed errors. */
+async function send<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw storeError(err);
+  }
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+/** A full bucket or cluster is "storage full" (507); anything else the store did is "unavailable" (503). */
+function storeError(err: unknown): Error {
+  if (err instanceof BlobStorageFullError || err instanceof BlobStoreUnavailableError) return err;
+  const name = (err as { name?: string; Code?: string })?.name ?? 'Error';
+  if (['QuotaExceeded', 'InsufficientCapacity', 'InsufficientStorage'].includes(name) || statusOf(err) === 507) {
+    return new BlobStorageFullError();
+  }
+  const status = statusOf(err);
+  const code = (err as { code?: string })?.code;
+  return new BlobStoreUnavailableError({
+    cause: `${status ? `S3 ${status} ` : ''}${name}${code && code !== name ? ` ${code}` : ''}: ${String((err as Error)?.message ?? err).slice(0, 200)}`,
+  });
+}
+
+/** Node's OpenSSL MD5 in core's `Md5` shape. */
+function nodeMd5() {
+  const h = createHash('md5');
+  return { update: (data: Uint8Array) => void h.update(data), hex: () => h.digest('hex') };
+}
