@@ -29,6 +29,7 @@ const csv = (changedEvery: number | null) =>
     csvRow(r, changedEvery !== null && r % changedEvery === 42),
   ).join('\n')}\n`;
 
+const CONFIG = `model:\n  width: 64\n  depth: 4\n  dropout: 0.1\ntrain:\n  epochs: 30\n  batch: 128\n  lr: 0.001\n  seed: 7\n`;
 const MODEL = Array.from({ length: 40 }, (_, i) => `def layer_${i}(x):\n    return x * ${i}\n`).join('');
 
 describe.skipIf(!e2eAvailable())('notebook, big table and copy diffs in Chromium', () => {
@@ -52,7 +53,7 @@ describe.skipIf(!e2eAvailable())('notebook, big table and copy diffs in Chromium
     });
     expect(created.status).toBe(201);
     const work = path.join(tmp, 'work');
-    for (const dir of ['src', 'data', 'notebooks']) fs.mkdirSync(path.join(work, dir), { recursive: true });
+    for (const dir of ['src', 'data', 'notebooks', 'configs']) fs.mkdirSync(path.join(work, dir), { recursive: true });
     // Commit times an hour apart, so the two runs have an order.
     let when = '2024-05-01T10:00:00Z';
     const git = (...args: string[]) =>
@@ -71,6 +72,7 @@ describe.skipIf(!e2eAvailable())('notebook, big table and copy diffs in Chromium
     write('notebooks/cellids.ipynb', fixture('cellids--base.ipynb'));
     write('data/samples.csv', csv(null));
     write('src/model.py', MODEL);
+    write('configs/base.yaml', CONFIG);
     experiment(0);
     await git('add', '-A');
     await git('commit', '-q', '-m', 'Baseline');
@@ -84,6 +86,8 @@ describe.skipIf(!e2eAvailable())('notebook, big table and copy diffs in Chromium
       'src/model_v2.py',
       MODEL.replace('return x * 7\n', 'return x * 70\n').replace('return x * 8\n', 'return x\n'),
     );
+    // configs/base.yaml stays as it is; large.yaml copies it with two values changed.
+    write('configs/large.yaml', CONFIG.replace('width: 64', 'width: 256').replace('depth: 4', 'depth: 12'));
     experiment(1);
     await git('add', '-A');
     await git('commit', '-q', '-m', 'Relabel samples, model v2');
@@ -184,6 +188,13 @@ describe.skipIf(!e2eAvailable())('notebook, big table and copy diffs in Chromium
     expect(await codeLines(diff, 'add')).toEqual(['    return x * 70', '    return x']);
     // The file it was copied from is still listed as modified, with its own one-line change.
     expect(await fileDiff('src/model.py').locator('.change-kind').textContent()).toBe('M');
+    // A copy of a file the commit did not touch.
+    const config = fileDiff('configs/large.yaml');
+    expect(await config.getByTestId('copied-from').textContent()).toBe('copied from configs/base.yaml');
+    await config.getByTestId('change-row').click();
+    const configDiff = config.getByTestId('text-diff');
+    await configDiff.waitFor({ timeout: 30_000 });
+    expect(await codeLines(configDiff, 'add')).toEqual(['  width: 256', '  depth: 12']);
   });
 
   it('follows "Compare code" from two git-experiment runs to the code diff between their commits', async () => {

@@ -42,7 +42,11 @@ export function ChangeDiffs(props: {
 
   const [renames] = createResource(
     () => props.changes,
-    (changes) => detectRenamesIn(props.ctx, changes).catch(() => ({ renames: [], copies: [] })),
+    (changes) =>
+      // A root commit is shown against itself: it has no old files to copy from.
+      detectRenamesIn(props.ctx, changes, props.sides.before === props.sides.after ? null : props.sides.before).catch(
+        () => ({ renames: [], copies: [] }),
+      ),
   );
   const entries = createMemo(() => {
     const moves = renames();

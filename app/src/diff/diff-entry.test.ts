@@ -25,4 +25,14 @@ describe('withRenames', () => {
     ]);
     expect(entries[2]?.similarity).toBe(0.8);
   });
+
+  it('diffs a copy of a file no change lists (left unchanged) against that file’s blob', () => {
+    const entries = withRenames(changes, [], [{ from: 'README.md', to: 'notes.md', score: 0.6, fromOid: 'r1' }]);
+    expect(entries.find((e) => e.path === 'notes.md')).toMatchObject({
+      kind: 'copied',
+      oldPath: 'README.md',
+      before: 'r1',
+      after: 'n1',
+    });
+  });
 });

@@ -42,7 +42,8 @@ export function withRenames(
         path: c.path,
         oldPath: copy.from,
         kind: 'copied',
-        before: byPath.get(copy.from)?.before ?? null,
+        // A modified source's old version; an unchanged source is not among the changes: its blob is the pair's own.
+        before: byPath.get(copy.from)?.before ?? copy.fromOid ?? null,
         after: c.after,
         similarity: copy.score,
       });

@@ -48,6 +48,8 @@ export interface RenamePair {
   to: string;
   /** Similarity in [0, 1]. */
   score: number;
+  /** For a copy: the blob it was copied from (its source may be a file no change lists). */
+  fromOid?: string;
 }
 
 export const RENAME_THRESHOLD = 0.5;
@@ -118,7 +120,7 @@ export function detectCopies(
   for (const a of added) {
     const same = byOid.get(a.oid);
     if (same) {
-      pairs.push({ from: same.path, to: a.path, score: 1 });
+      pairs.push({ from: same.path, to: a.path, score: 1, fromOid: same.oid });
       continue;
     }
     if (a.text === null) continue;
@@ -133,7 +135,7 @@ export function detectCopies(
       const sameName = baseName(s.path) === baseName(a.path);
       if (score < threshold) continue;
       if (!best || score > best.score || (score === best.score && sameName && !bestSameName)) {
-        best = { from: s.path, to: a.path, score };
+        best = { from: s.path, to: a.path, score, fromOid: s.oid };
         bestSameName = sameName;
       }
     }
