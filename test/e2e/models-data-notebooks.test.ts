@@ -181,7 +181,9 @@ describe.skipIf(!e2eAvailable())('models, data and notebooks tabs of the demo re
       await page.goto(`${server.url}/demo/segmentation/models`);
       await page.locator('[data-testid=model-row][data-name=seg-unet]').waitFor({ timeout: 20_000 });
       expect(await page.getByTestId('alias').first().textContent()).toBe('@champion → v2');
-      expect(await page.getByTestId('registry-synced').textContent()).toContain('offline');
+      await expect
+        .poll(() => page.getByTestId('registry-synced').textContent(), { timeout: 20_000 })
+        .toContain('offline');
     } finally {
       await chrome.context.setOffline(false);
     }

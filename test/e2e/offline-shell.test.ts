@@ -28,7 +28,7 @@ describe.skipIf(!e2eAvailable())('the app shell in Chromium', () => {
     await chrome.context.setOffline(true);
     await page.reload();
     await expect(page.locator('h1').textContent()).resolves.toBe('Repositories');
-    await expect(page.getByTestId('connectivity').textContent()).resolves.toBe('Offline');
+    await expect.poll(() => page.getByTestId('connectivity').textContent(), { timeout: 20_000 }).toBe('Offline');
 
     // A deep link that was never visited renders offline too (SPA fallback in the worker).
     await page.goto(`${server.url}/demo/segmentation`);

@@ -4,6 +4,7 @@
  * `.onnx`, `.pt`, … outputs of `.dvc` files and `dvc.lock`) with the stage and commit that made
  * them. Both read from the device (the registry snapshot, the git copy): works offline.
  */
+
 import { A, useParams } from '@solidjs/router';
 import { createMemo, createResource, For, Show } from 'solid-js';
 import { isModelFile, shortMessage } from '../catalog/catalog.ts';
@@ -12,6 +13,7 @@ import { ago } from '../data-tab/DataPage.tsx';
 import { ready } from '../files/ready.ts';
 import { commitUrl, treeUrl } from '../files/urls.ts';
 import { defaultServer } from '../sync/api.ts';
+import { isOnline } from '../sync/connectivity.ts';
 import { formatSize } from '../viewers/view-file.ts';
 import { loadRegistry, modelUrl, versionUrl } from './registry-store.ts';
 import '../catalog/catalog.css';
@@ -21,7 +23,7 @@ export function SyncedNote(props: { at: number | undefined }) {
     <Show when={props.at}>
       {(at) => (
         <span class="cat-sub" data-testid="registry-synced">
-          {navigator.onLine ? 'registry synced' : 'offline · registry as of'} {ago(at() / 1000)}
+          {isOnline() ? 'registry synced' : 'offline · registry as of'} {ago(at() / 1000)}
         </span>
       )}
     </Show>

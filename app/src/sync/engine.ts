@@ -9,6 +9,15 @@ import { AuthRequiredError, DivergedError, ServerUnreachableError } from '../git
 import { getDb, type RepoRow } from '../storage/db.ts';
 import { openRepo, updateRepo } from '../storage/repo-handle.ts';
 import { ApiError, apiFetch } from './api.ts';
+import {
+  browserSaysOffline,
+  isOnline,
+  markServerReached,
+  markServerUnreachable,
+  onConnectivityChange,
+  probeServer,
+  startConnectivity,
+} from './connectivity.ts';
 import { pushData } from './data-push.ts';
 import { publishSyncSummary } from './status.ts';
 
@@ -18,35 +27,29 @@ let progress: number | null = null;
 let detail = '';
 
 /**
- * `navigator.onLine` is only a hint: it can say true with no network (a page loaded offline from
- * the service worker may report online). A sync that could not reach the server marks it
- * unreachable — shown as offline — and tries again with a growing delay until one succeeds.
+ * A sync that could not reach the server marks it unreachable (connectivity.ts: shown as
+ * offline, since `navigator.onLine` may say true with no network) and tries again with a growing
+ * delay until one gets through.
  */
-let unreachable = false;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
 let retryDelayMs = 2_000;
 const MAX_RETRY_DELAY_MS = 30_000;
 
-function browserOffline(): boolean {
-  return globalThis.navigator?.onLine === false;
-}
-
-function online(): boolean {
-  return !browserOffline() && !unreachable;
-}
+const browserOffline = browserSaysOffline;
+const online = isOnline;
 
 function serverUnreachable(): void {
-  unreachable = true;
+  markServerUnreachable();
   if (retryTimer) return;
   retryTimer = setTimeout(() => {
     retryTimer = null;
-    requestSync();
+    void probeServer().then((up) => (up ? requestSync() : serverUnreachable()));
   }, retryDelayMs);
   retryDelayMs = Math.min(retryDelayMs * 2, MAX_RETRY_DELAY_MS);
 }
 
 function serverReached(): void {
-  unreachable = false;
+  markServerReached();
   retryDelayMs = 2_000;
   if (retryTimer) clearTimeout(retryTimer);
   retryTimer = null;
@@ -178,6 +181,8 @@ export function startSyncEngine(): void {
   if (started) return;
   started = true;
   const all = () => requestSync();
+  startConnectivity();
+  onConnectivityChange(() => void refreshSummary());
   globalThis.addEventListener?.('online', () => {
     serverReached();
     all();
