@@ -64,9 +64,11 @@ export default function RepoListPage() {
     setBusy(label);
     try {
       const result = await action();
-      changed();
       const opened = result as { owner?: string; repo?: string } | undefined;
+      // Leaving the page: refetching its list and storage figures first would hold the
+      // navigation (the router waits for resources read during its transition).
       if (opened?.owner && opened.repo) navigate(`/${opened.owner}/${opened.repo}`);
+      else changed();
     } catch (e) {
       setError(errorText(e));
     } finally {
