@@ -3,7 +3,7 @@
  * signed-in reader who cannot push here; it opens the form and then the copy.
  */
 import { useNavigate } from '@solidjs/router';
-import { createResource, Show } from 'solid-js';
+import { createEffect, createSignal, on, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { CopyToAccount } from './CopyToAccount.tsx';
 import { readOnlyAccess } from './read-only-access.ts';
@@ -11,9 +11,21 @@ import './connect.css';
 
 export function CopyMenu(props: { owner: string; repo: string }) {
   const navigate = useNavigate();
-  const [access] = createResource(
-    () => [props.owner, props.repo] as const,
-    ([owner, repo]) => readOnlyAccess(defaultServer(), owner, repo),
+  // An effect, not a resource: reading a resource here would hold the navigation into the
+  // repository page until the server answered.
+  const [access, setAccess] = createSignal<Awaited<ReturnType<typeof readOnlyAccess>> | null>(null);
+  createEffect(
+    on(
+      () => [props.owner, props.repo] as const,
+      ([owner, repo]) => {
+        setAccess(null);
+        void readOnlyAccess(defaultServer(), owner, repo)
+          .then((a) => {
+            if (props.owner === owner && props.repo === repo) setAccess(a);
+          })
+          .catch(() => {});
+      },
+    ),
   );
   const reader = () => {
     const a = access();

@@ -1,5 +1,5 @@
 import { A, useLocation, useNavigate, useParams } from '@solidjs/router';
-import { createResource, type ParentProps, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, on, type ParentProps, Show } from 'solid-js';
 import { CopyMenu } from '../connect/CopyMenu.tsx';
 import { RemotePanel } from '../connect/RemotePanel.tsx';
 import { fetchServerRepo } from '../repos/server-repo.ts';
@@ -26,24 +26,41 @@ export default function RepoPage(props: ParentProps) {
     },
   );
   // A page of a renamed repository's old name moves to the same page under its new name.
+  // These two lookups are effects, not resources read by the page: a resource read here would
+  // hold the router's navigation into the repository until the server answered.
   const navigate = useNavigate();
-  createResource(
-    () => [params.owner, params.repo] as const,
-    async ([owner, repo]) => {
-      const [{ openRepo }, renamed] = await Promise.all([
-        import('../storage/repo-handle.ts'),
-        import('../repo-settings/renamed-repo.ts'),
-      ]);
-      if (await openRepo(owner, repo)) return null;
-      const moved = renamed.movedTo(owner, repo, await renamed.currentName(owner, repo));
-      if (moved) navigate(`${renamed.pathUnder(location.pathname, moved)}${location.search}`, { replace: true });
-      return moved;
-    },
+  createEffect(
+    on(
+      () => [params.owner, params.repo] as const,
+      ([owner, repo]) => {
+        void (async () => {
+          const [{ openRepo }, renamed] = await Promise.all([
+            import('../storage/repo-handle.ts'),
+            import('../repo-settings/renamed-repo.ts'),
+          ]);
+          if (await openRepo(owner, repo)) return;
+          const moved = renamed.movedTo(owner, repo, await renamed.currentName(owner, repo));
+          if (moved && params.owner === owner && params.repo === repo) {
+            navigate(`${renamed.pathUnder(location.pathname, moved)}${location.search}`, { replace: true });
+          }
+        })();
+      },
+    ),
   );
   // Settings change the server's copy: only its admins see the tab (as on GitHub).
-  const [serverInfo] = createResource(
-    () => [params.owner, params.repo] as const,
-    ([owner, repo]) => fetchServerRepo(owner, repo),
+  const [serverInfo, setServerInfo] = createSignal<Awaited<ReturnType<typeof fetchServerRepo>>>(null);
+  createEffect(
+    on(
+      () => [params.owner, params.repo] as const,
+      ([owner, repo]) => {
+        setServerInfo(null);
+        void fetchServerRepo(owner, repo)
+          .then((info) => {
+            if (params.owner === owner && params.repo === repo) setServerInfo(info);
+          })
+          .catch(() => {});
+      },
+    ),
   );
   const section = () => {
     const rest = location.pathname.slice(base().length).split('/')[1] ?? '';
