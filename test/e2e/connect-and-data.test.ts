@@ -87,8 +87,12 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
     expect(await page.getByTestId('data-banner').textContent()).toContain(
       'Output of pipeline stage “prepare” in dvc.lock',
     );
-    const names = await page.$$eval('[data-testid="entry"] .entry-name', (els) => els.map((e) => e.textContent));
-    expect(names).toEqual(['train.csv', 'val.csv']);
+    // The banner comes from dvc.lock; the listing from the output's .dir manifest, a moment later.
+    await expect
+      .poll(() => page.$$eval('[data-testid="entry"] .entry-name', (els) => els.map((e) => e.textContent)), {
+        timeout: 60_000,
+      })
+      .toEqual(['train.csv', 'val.csv']);
     await page.locator('[data-testid="entry"]', { hasText: 'val.csv' }).click();
     await page.waitForURL('**/data/prepared/val.csv');
     await page.getByText('image_id').first().waitFor({ timeout: 60_000 });
