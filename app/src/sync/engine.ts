@@ -35,9 +35,6 @@ let retryTimer: ReturnType<typeof setTimeout> | null = null;
 let retryDelayMs = 2_000;
 const MAX_RETRY_DELAY_MS = 30_000;
 
-const browserOffline = browserSaysOffline;
-const online = isOnline;
-
 function serverUnreachable(): void {
   markServerUnreachable();
   if (retryTimer) return;
@@ -60,7 +57,7 @@ export async function refreshSummary(): Promise<void> {
   const rows = await getDb().repos.toArray();
   const synced = rows.filter((r) => r.server && !r.cloning);
   const attention = synced.find((r) => r.syncState === 'needs-attention');
-  if (!online()) {
+  if (!isOnline()) {
     const pending = synced.filter((r) => r.pending).length;
     publishSyncSummary({
       state: 'offline',
@@ -120,8 +117,8 @@ export async function syncRepo(id: string): Promise<void> {
   const row = await getDb().repos.get(id);
   if (!row?.server) return;
   const server = row.server;
-  // Not `online()`: while the server is only believed unreachable, a sync is how to find out.
-  if (browserOffline()) {
+  // Not `isOnline()`: while the server is only believed unreachable, a sync is how to find out.
+  if (browserSaysOffline()) {
     await refreshSummary();
     return;
   }
@@ -155,7 +152,7 @@ export async function syncRepo(id: string): Promise<void> {
       pending: queued.has(id),
     });
   } catch (error) {
-    if (error instanceof ServerUnreachableError || browserOffline()) {
+    if (error instanceof ServerUnreachableError || browserSaysOffline()) {
       if (error instanceof ServerUnreachableError) serverUnreachable();
       await updateRepo(id, { syncState: 'pending', pending: true, syncMessage: null });
     } else {

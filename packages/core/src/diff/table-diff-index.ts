@@ -12,6 +12,9 @@ import { diffArrays } from 'diff';
 import { type ByteRange, ByteRangeTable, hashBytes, sameBytes } from './byte-range-table.ts';
 import { diffSequences } from './patience.ts';
 import {
+  pairAlignedRuns,
+  type RowAlignmentSink,
+  type RowRun,
   type TableColumn,
   type TableDiff,
   TableDiffError,
@@ -214,13 +217,6 @@ export function diffTablesIndexed(before: Uint8Array, after: Uint8Array, options
   return { columns, key, keyCandidates, rows, truncated: index.count > rows.length, summary };
 }
 
-/** The runs of kept, removed and added rows, in jsdiff's shape. */
-interface Part {
-  count: number;
-  added: boolean;
-  removed: boolean;
-}
-
 function alignByContent(
   a: TableRows,
   b: TableRows,
@@ -229,7 +225,7 @@ function alignByContent(
   common: number[],
   /** The delimiter when both headers are the same (then a plain row's bytes stand for its values), else null. */
   plainDelimiter: string | null,
-  out: { removed: (i: number) => void; added: (j: number) => void; pair: (i: number, j: number) => void },
+  out: RowAlignmentSink,
 ) {
   // Row ids as diffTables interns them: equal shared values, equal id. Plain rows under the same
   // header are interned by their bytes; any other row by diffTables' own string (values joined by NUL).
@@ -239,7 +235,7 @@ function alignByContent(
     Array.from({ length: b.count }, (_, r) => b.plain(r)).every(Boolean);
   const idsOf = byBytes ? internBytes(a, b) : internStrings(a, b, aCol, bCol, common);
   const [ai, bi] = idsOf;
-  const parts: Part[] =
+  const parts: RowRun[] =
     ai.length + bi.length <= MYERS_MAX_ROWS
       ? diffArrays(ai, bi).map((p) => ({ count: p.count, added: !!p.added, removed: !!p.removed }))
       : diffSequences(ai, bi).map((op) => ({ count: op.count, added: op.kind === 'add', removed: op.kind === 'del' }));
@@ -251,26 +247,7 @@ function alignByContent(
     for (const c of common) if (fa[aCol[c] as number] === fb[bCol[c] as number]) same++;
     return same * 2 >= common.length;
   };
-  let i = 0;
-  let j = 0;
-  for (let p = 0; p < parts.length; p++) {
-    const part = parts[p] as Part;
-    if (!part.added && !part.removed) {
-      for (let k = 0; k < part.count; k++) out.pair(i++, j++);
-      continue;
-    }
-    const dels = part.removed ? part.count : 0;
-    const next = parts[p + 1];
-    const adds = part.added ? part.count : next?.added && part.removed ? next.count : 0;
-    if (part.removed && next?.added) p++;
-    const paired = Math.min(dels, adds);
-    let k = 0;
-    for (; k < paired && similar(i + k, j + k); k++) out.pair(i + k, j + k);
-    for (let d = k; d < dels; d++) out.removed(i + d);
-    for (let d = k; d < adds; d++) out.added(j + d);
-    i += dels;
-    j += adds;
-  }
+  pairAlignedRuns(parts, similar, out);
 }
 
 function internBytes(a: TableRows, b: TableRows): [number[], number[]] {

@@ -174,14 +174,7 @@ export function diffTables(before: string, after: string, options: TableDiffOpti
 }
 
 /** Without a key: a line diff over rows (shared columns only); a removed row facing an added one with half its cells equal is one changed row. */
-function alignByContent(
-  a: Table,
-  b: Table,
-  aCol: number[],
-  bCol: number[],
-  common: number[],
-  out: { removed: (i: number) => void; added: (j: number) => void; pair: (i: number, j: number) => void },
-) {
+function alignByContent(a: Table, b: Table, aCol: number[], bCol: number[], common: number[], out: RowAlignmentSink) {
   const ids = new Map<string, number>();
   const intern = (row: string[], cols: number[]) => {
     const k = common.map((c) => row[cols[c] as number]).join('\u0000');
@@ -194,11 +187,42 @@ function alignByContent(
   };
   const ai = a.rows.map((r) => intern(r, aCol));
   const bi = b.rows.map((r) => intern(r, bCol));
+  const similar = (x: number, y: number) => {
+    let same = 0;
+    for (const c of common) if (a.rows[x]?.[aCol[c] as number] === b.rows[y]?.[bCol[c] as number]) same++;
+    return same * 2 >= common.length && common.length > 0;
+  };
+  pairAlignedRuns(diffArrays(ai, bi), similar, out);
+}
+
+/** The runs of kept, removed and added rows of a row alignment, in jsdiff's shape. */
+export interface RowRun {
+  count: number;
+  added?: boolean | undefined;
+  removed?: boolean | undefined;
+}
+
+/** Where an alignment sends each row: a pair (kept or changed), removed from a, added in b. */
+export interface RowAlignmentSink {
+  removed: (i: number) => void;
+  added: (j: number) => void;
+  pair: (i: number, j: number) => void;
+}
+
+/**
+ * Walks an alignment's runs: kept rows pair up; a removed run facing an added one pairs rows in
+ * order while `similar` says they are the same row changed, and the rest are removed and added.
+ * Shared by diffTables and the byte-level index (table-diff-index.ts), so both align alike.
+ */
+export function pairAlignedRuns(
+  parts: readonly RowRun[],
+  similar: (i: number, j: number) => boolean,
+  out: RowAlignmentSink,
+): void {
   let i = 0;
   let j = 0;
-  const parts = diffArrays(ai, bi);
   for (let p = 0; p < parts.length; p++) {
-    const part = parts[p] as (typeof parts)[number];
+    const part = parts[p] as RowRun;
     if (!part.added && !part.removed) {
       for (let k = 0; k < part.count; k++) out.pair(i++, j++);
       continue;
@@ -207,11 +231,6 @@ function alignByContent(
     const next = parts[p + 1];
     const adds = part.added ? part.count : next?.added && part.removed ? next.count : 0;
     if (part.removed && next?.added) p++;
-    const similar = (x: number, y: number) => {
-      let same = 0;
-      for (const c of common) if (a.rows[x]?.[aCol[c] as number] === b.rows[y]?.[bCol[c] as number]) same++;
-      return same * 2 >= common.length && common.length > 0;
-    };
     const paired = Math.min(dels, adds);
     let k = 0;
     for (; k < paired && similar(i + k, j + k); k++) out.pair(i + k, j + k);
