@@ -56,7 +56,7 @@ async function makeFeatures(services: Services): Promise<Feature[]> {
  */
 export async function startCairn(config: ServerConfig): Promise<CairnServer> {
   const log = makeLogger(config.logLevel);
-  const ctx = makeContext(config, log);
+  const ctx = await makeContext(config, log);
   const features = await makeFeatures(makeServices(ctx));
   const server = await startServer(
     config,
@@ -67,7 +67,9 @@ export async function startCairn(config: ServerConfig): Promise<CairnServer> {
       metrics: ctx.dbTimings ? [ctx.dbTimings] : [],
       onClose: [
         ...features.map((f) => () => f.close?.()),
-        () => {
+        async () => {
+          // PostgreSQL's pool; on SQLite the same connection as ctx.db, closed once, there.
+          if (ctx.sql.dialect === 'postgres') await ctx.sql.close();
           ctx.db.close();
         },
       ],

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { Metric } from 'prom-client';
 import { BlobStoreUnavailableError } from './blobs/blob-store.ts';
 import type { ServerConfig } from './config.ts';
+import { DatabaseUnavailableError } from './db/sql.ts';
 import { DISK_FULL_MESSAGE, isDiskFull } from './http/disk-full.ts';
 import { isForeignWrite, originsFromVariable } from './http/origin.ts';
 import { requestContext, requestIdFor } from './http/request-context.ts';
@@ -16,6 +17,8 @@ import { metricsRoute } from './metrics/metrics-route.ts';
 
 /** What a client is told to wait when the blob store is unavailable: long enough for a gateway restart. */
 const BLOB_STORE_RETRY_AFTER_SECONDS = 5;
+/** The same when PostgreSQL cannot be reached: a database restart takes seconds. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * One HTTP route family of the server. The server tries them in order; the first whose
@@ -153,6 +156,13 @@ export async function startServer(
           log.error('blob store unavailable', { requestId, path: req.url, error: err.message });
           res.setHeader('Connection', 'close');
           return sendError(res, 503, err.code, err.message, { 'Retry-After': String(BLOB_STORE_RETRY_AFTER_SECONDS) });
+        }
+        if (err instanceof DatabaseUnavailableError && !res.headersSent) {
+          // PostgreSQL is down or restarting: nothing this request wrote was committed unless
+          // it said so, and a retry later can succeed.
+          log.error('database unavailable', { requestId, path: req.url, error: err.message });
+          res.setHeader('Connection', 'close');
+          return sendError(res, 503, err.code, err.message, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) });
         }
         log.error('handler failed', { requestId, path: req.url, error: String(err) });
         if (!res.headersSent) sendError(res, 500, 'internal_error', 'The server failed to answer this request.');

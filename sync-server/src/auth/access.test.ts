@@ -13,7 +13,7 @@ import { makeAccess } from './access.ts';
 import { makeSignInLimits, signInLimitSettingsFromEnv } from './sign-in-limits.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-access-'));
-const ctx = makeContext(configFromEnv({ CAIRN_DATA: dir }), makeLogger('silent'));
+const ctx = await makeContext(configFromEnv({ CAIRN_DATA: dir }), makeLogger('silent'));
 afterAll(() => {
   ctx.db.close();
   fs.rmSync(dir, { recursive: true, force: true });
