@@ -26,7 +26,8 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
  */
 export interface Route {
   name: string;
-  match(pathname: string, req: IncomingMessage): boolean;
+  /** May ask the database (a redirect of an old name, a locked account): then it resolves later. */
+  match(pathname: string, req: IncomingMessage): boolean | Promise<boolean>;
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void;
 }
 
@@ -183,7 +184,7 @@ export async function startServer(
       );
     }
     for (const route of routes) {
-      if (route.match(url.pathname, req)) {
+      if (await route.match(url.pathname, req)) {
         routeOf.set(res, route.name);
         return route.handle(req, res, url);
       }

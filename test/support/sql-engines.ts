@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { openDatabase } from '../../sync-server/src/db/database.ts';
 import { openPostgres } from '../../sync-server/src/db/postgres-sql.ts';
 import type { SqlDatabase, SqlDialect } from '../../sync-server/src/db/sql.ts';
@@ -18,6 +18,8 @@ export interface SqlEngine {
   name: SqlDialect;
   /** A fresh, empty database (schema_migrations made); `cleanup` closes and removes it. */
   open(): Promise<{ sql: SqlDatabase; cleanup(): Promise<void> }>;
+  /** The server's settings for a fresh database on this engine ({} for SQLite in the data folder). */
+  serverEnv(): Promise<Record<string, string>>;
 }
 
 export const sqliteEngine: SqlEngine = {
@@ -33,6 +35,7 @@ export const sqliteEngine: SqlEngine = {
       },
     };
   },
+  serverEnv: async () => ({}),
 };
 
 let cluster: Promise<PostgresCluster> | null = null;
@@ -51,6 +54,7 @@ export const postgresEngine: SqlEngine = {
     const sql = await openPostgres(url, { maxConnections: 4 });
     return { sql, cleanup: () => sql.close() };
   },
+  serverEnv: async () => ({ CAIRN_DATABASE_URL: await (await sharedPostgres()).freshDatabase() }),
 };
 
 /** SQLite, and PostgreSQL where it is installed; call at a test file's top level. */
@@ -62,5 +66,8 @@ export function sqlEngines(): SqlEngine[] {
       cluster = null;
     });
   }
-  return pgAvailable() ? [sqliteEngine, postgresEngine] : [sqliteEngine];
+  if (!pgAvailable()) return [sqliteEngine];
+  // Started before the file's tests, so no test's own time includes the cluster's start.
+  beforeAll(() => sharedPostgres().then(() => undefined), 120_000);
+  return [sqliteEngine, postgresEngine];
 }
