@@ -4,6 +4,8 @@
 # local connections, listening on 127.0.0.1 and a free port, its unix socket in the folder.
 #
 #   scripts/engines/postgres.sh start [DIR]   # prints the settings as shell assignments, then returns
+#   scripts/engines/postgres.sh stop-server DIR   # stops the server only (the data stays)
+#   scripts/engines/postgres.sh start-server DIR  # starts it again on the same port
 #   scripts/engines/postgres.sh stop DIR      # stops the cluster (fast shutdown) and removes DIR
 #
 # `eval "$(scripts/engines/postgres.sh start)"` sets CAIRN_DATABASE_URL and CAIRN_PG_DIR in the
@@ -38,8 +40,29 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# The server's options, the same at every start (the port is kept in DIR/port).
+start_server() {
+  local dir=$1 port
+  port=$(cat "$dir/port")
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null ||
+    { cat "$dir/postgres.log" >&2; die "pg_ctl start failed"; }
+}
+
 cmd=${1:-}
 case "$cmd" in
+stop-server)
+  dir=${2:?usage: postgres.sh stop-server DIR}
+  [ -f "$dir/data/PG_VERSION" ] || die "$dir is not a folder made by postgres.sh start"
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+  exit 0
+  ;;
+start-server)
+  dir=${2:?usage: postgres.sh start-server DIR}
+  [ -f "$dir/data/PG_VERSION" ] || die "$dir is not a folder made by postgres.sh start"
+  start_server "$dir"
+  exit 0
+  ;;
 stop)
   dir=${2:?usage: postgres.sh stop DIR}
   [ -f "$dir/data/PG_VERSION" ] || die "$dir is not a folder made by postgres.sh start"
@@ -52,7 +75,7 @@ stop)
   ;;
 start) ;;
 *)
-  echo "usage: $0 start [DIR] | stop DIR" >&2
+  echo "usage: $0 start [DIR] | stop-server DIR | start-server DIR | stop DIR" >&2
   exit 2
   ;;
 esac
@@ -73,10 +96,9 @@ trap 'rc=$?; if [ $rc -ne 0 ]; then "$0" stop "$dir" >/dev/null 2>&1 || rm -rf "
 
 as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
   { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+echo "$port" >"$dir/port"
 # fsync stays on: the reliability tests restart this server and expect what was acknowledged.
-as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null ||
-  { cat "$dir/postgres.log" >&2; die "pg_ctl start failed"; }
+start_server "$dir"
 
 echo "CAIRN_DATABASE_URL=postgres://postgres@127.0.0.1:$port/postgres"
 echo "CAIRN_PG_DIR=$dir"

@@ -48,6 +48,10 @@ export interface PostgresCluster {
   dir: string;
   /** A new empty database on this cluster; its URL. */
   freshDatabase(): Promise<string>;
+  /** Stops the server only (fast shutdown: connections are cut); the data stays. */
+  stopServer(): Promise<void>;
+  /** Starts it again on the same port, with the same data. */
+  startServer(): Promise<void>;
   /** Stops the server (fast shutdown) and removes the folder. */
   stop(): Promise<void>;
 }
@@ -81,6 +85,12 @@ export async function startPostgres(): Promise<PostgresCluster> {
       const u = new URL(url);
       u.pathname = `/${name}`;
       return u.href;
+    },
+    async stopServer() {
+      await exec(script, ['stop-server', dir], { timeout: 60_000 });
+    },
+    async startServer() {
+      await exec(script, ['start-server', dir], { timeout: 60_000 });
     },
     async stop() {
       await exec(script, ['stop', dir], { timeout: 60_000 });
