@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cairnServer } from '../support/cairn-server-cli.ts';
 import { basicAuth, md5Of, putObject, v3Path } from '../support/dvc-upload.ts';
 import { runGit } from '../support/git-cli.ts';
 import { type PostgresCluster, pgAvailable, startPostgres } from '../support/postgres.ts';
@@ -120,6 +121,21 @@ describe.runIf(pgAvailable())('the server on PostgreSQL', () => {
     const clone = path.join(work, 'clone-renamed');
     expect((await git(['clone', '-q', remote('alice/dissertation'), clone])).code).toBe(0);
     expect(fs.readFileSync(path.join(clone, 'README.md'), 'utf8')).toBe('# on postgres\n');
+  });
+
+  it('has cairn-server gc and fsck refuse its data folder instead of finding no repositories', async () => {
+    for (const command of ['gc', 'fsck']) {
+      const r = await cairnServer([command, '--data', server.dataDir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('PostgreSQL');
+      expect(r.stderr).not.toContain('postgres@');
+    }
+    // The DVC object is still served.
+    const data = 'a DVC object kept on disk, indexed in PostgreSQL\n';
+    const got = await fetch(`${server.url}/alice/dissertation.dvc/${v3Path(md5Of(data))}`, {
+      headers: { Authorization: basicAuth('alice', aliceToken) },
+    });
+    expect(await got.text()).toBe(data);
   });
 
   it('answers 503 + Retry-After while PostgreSQL is down, and works again once it is back', async () => {
