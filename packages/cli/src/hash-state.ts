@@ -242,8 +242,25 @@ export class HashState {
   }
 }
 
-const isNumbers = (xs: unknown, n: number) =>
-  Array.isArray(xs) && xs.length === n && xs.every((x) => typeof x === 'number' && Number.isFinite(x));
+// Plain loops: the state of a 10,000-file folder is validated on every run.
+function isNumbers(xs: unknown, n: number): boolean {
+  if (!Array.isArray(xs) || xs.length !== n) return false;
+  for (let i = 0; i < n; i++) if (typeof xs[i] !== 'number' || !Number.isFinite(xs[i])) return false;
+  return true;
+}
+
+const MD5_HEX = /^[0-9a-f]{32}$/;
+
+function isHashes(xs: unknown, n: number): boolean {
+  if (!Array.isArray(xs) || xs.length !== n) return false;
+  for (let i = 0; i < n; i++) if (typeof xs[i] !== 'string' || !MD5_HEX.test(xs[i])) return false;
+  return true;
+}
+
+function isStrings(xs: unknown[]): boolean {
+  for (let i = 0; i < xs.length; i++) if (typeof xs[i] !== 'string') return false;
+  return true;
+}
 
 function isColumns(v: unknown): v is Columns {
   if (typeof v !== 'object' || v === null) return false;
@@ -251,7 +268,7 @@ function isColumns(v: unknown): v is Columns {
   if (c.version !== VERSION || !Array.isArray(c.keys)) return false;
   const n = c.keys.length;
   return (
-    c.keys.every((k) => typeof k === 'string') &&
+    isStrings(c.keys) &&
     isNumbers(c.ino, n) &&
     isNumbers(c.size, n) &&
     isNumbers(c.mtime, n) &&
@@ -260,9 +277,7 @@ function isColumns(v: unknown): v is Columns {
     typeof c.seq === 'number' &&
     Array.isArray(c.dirs) &&
     c.dirs.every((d) => isDirMemo(d, n)) &&
-    Array.isArray(c.md5) &&
-    c.md5.length === n &&
-    c.md5.every((h) => typeof h === 'string' && /^[0-9a-f]{32}$/.test(h))
+    isHashes(c.md5, n)
   );
 }
 
