@@ -38,6 +38,14 @@ export class GitObjectError extends CairnError<'git_object'> {
   }
 }
 
+/** The object is not in the repository (a shallow clone's boundary, or never fetched). */
+export class GitObjectMissingError extends CairnError<'git_object_missing', { oid: string }> {
+  override readonly name = 'GitObjectMissingError';
+  constructor(oid: string) {
+    super('git_object_missing', `object ${oid} is not in the repository`, { oid });
+  }
+}
+
 const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
 const OFS_DELTA = 6;
 const MAX_DELTA_CHAIN = 4096;
@@ -112,6 +120,24 @@ export class PackIndex {
       else hi = mid;
     }
     return -1;
+  }
+
+  /** Every object id in this index that starts with `prefix` (lower-case hex), in order. */
+  oidsWithPrefix(prefix: string): string[] {
+    if (!/^[0-9a-f]{2,40}$/.test(prefix)) return [];
+    const first = Number.parseInt(prefix.slice(0, 2), 16);
+    const lo = first === 0 ? 0 : this.view.getUint32(8 + (first - 1) * 4);
+    const hi = this.view.getUint32(8 + first * 4);
+    const out: string[] = [];
+    // Names are sorted, so the matches are one run; a linear pass over the fan-out bucket is
+    // ~1/256 of the index, cheap next to the page that asked.
+    for (let k = lo; k < hi; k++) {
+      const at = this.namesAt + k * 20;
+      const hex = bytesToHex(this.bytes, at, at + 20);
+      if (hex.startsWith(prefix)) out.push(hex);
+      else if (hex > prefix && out.length > 0) break;
+    }
+    return out;
   }
 
   private offsetAt(i: number): number {
@@ -337,7 +363,28 @@ function person(line: string): GitPerson {
     name: line.slice(0, Math.max(0, lt)).trim(),
     email: lt >= 0 && gt > lt ? line.slice(lt + 1, gt) : '',
     timestamp: Number(rest[0]) || 0,
+    timezoneOffset: timezoneOffsetOf(rest[1] ?? ''),
   };
+}
+
+/**
+ * `+0130` → -90: minutes with JavaScript's sign (Date#getTimezoneOffset, east of UTC negative),
+ * as isomorphic-git gives it, so the app's date formatting reads either.
+ */
+function timezoneOffsetOf(zone: string): number {
+  const m = /^([+-])(\d\d)(\d\d)$/.exec(zone);
+  if (!m) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  if (minutes === 0) return 0; // not -0
+  return m[1] === '-' ? minutes : -minutes;
+}
+
+/** An annotated tag's target: the object it names and that object's type. */
+export function parseTagTarget(oid: string, content: Uint8Array): { object: string; type: GitObjectType } {
+  const text = utf8.decode(content.subarray(0, Math.min(content.length, 200)));
+  const m = /^object ([0-9a-f]{40})\ntype (commit|tree|blob|tag)\n/.exec(text);
+  if (!m) throw new GitObjectError(`tag ${oid} names no object`);
+  return { object: m[1] as string, type: m[2] as GitObjectType };
 }
 
 /** A commit object's tree, parents, people and message (signatures and other headers skipped). */

@@ -1,0 +1,109 @@
+/**
+ * One repository read without git: refs (loose, packed, symbolic HEAD), commits, trees and
+ * blobs from packs (OFS/REF deltas) and loose objects, history walks, tree diffs and merge
+ * bases. The app's file, history, commit and compare views read through this; isomorphic-git
+ * keeps the network protocol and the writes. Pure: files and zlib come in as parameters.
+ *
+ *   const repo = new GitRepoReader(files, '/repo/.git', inflate);
+ *   const head = await repo.resolveRef('HEAD');
+ *   const page = await repo.log([head], { limit: 51 });
+ *   const changed = await repo.diffTrees(parentTree, tree);
+ */
+import { mergeBases, type WalkOptions, walkLog } from './git-history.ts';
+import { GitObjectStore } from './git-object-store.ts';
+import type { GitObjectFiles, Inflate } from './git-objects.ts';
+import type { GitCommitInfo, GitReader, GitTreeEntry } from './git-reader.ts';
+import { GitRefs } from './git-refs.ts';
+import { diffTrees, entryAtPath, type FileChange } from './git-tree-diff.ts';
+
+/** Parsed trees kept by id; a log page reads each tree twice (as a commit's and as its child's parent). */
+const MAX_CACHED_TREES = 50_000;
+
+export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
+  readonly objects: GitObjectStore;
+  readonly refs: GitRefs;
+  private readonly trees = new Map<string, Promise<GitTreeEntry[]>>();
+  private readonly commits = new Map<string, Promise<GitCommitInfo>>();
+  /** Bound once so walks and diffs can pass it around. */
+  readonly readTree = (oid: string): Promise<GitTreeEntry[]> => {
+    let t = this.trees.get(oid);
+    if (!t) {
+      if (this.trees.size >= MAX_CACHED_TREES) this.trees.clear();
+      t = this.objects.readTree(oid);
+      // A failed read (a pack being written) must not stay cached.
+      t.catch(() => this.trees.delete(oid));
+      this.trees.set(oid, t);
+    }
+    return t;
+  };
+  readonly readCommit = (oid: string): Promise<GitCommitInfo> => {
+    let c = this.commits.get(oid);
+    if (!c) {
+      if (this.commits.size >= MAX_CACHED_TREES) this.commits.clear();
+      c = this.objects.readCommit(oid);
+      c.catch(() => this.commits.delete(oid));
+      this.commits.set(oid, c);
+    }
+    return c;
+  };
+
+  constructor(files: GitObjectFiles, gitdir: string, inflate: Inflate) {
+    this.objects = new GitObjectStore(files, gitdir, inflate);
+    this.refs = new GitRefs(files, gitdir);
+  }
+
+  readBlob(oid: string): Promise<Uint8Array> {
+    return this.objects.readBlob(oid);
+  }
+
+  /** The object id a full ref name or `HEAD` points at; null when unborn or absent. */
+  resolveRef(ref: string): Promise<string | null> {
+    return this.refs.resolve(ref);
+  }
+
+  /** The commit `oid` names, peeling annotated tags; null when it names no commit here. */
+  async peelToCommit(oid: string): Promise<string | null> {
+    const peeled = await this.objects.peel(oid);
+    return peeled?.type === 'commit' ? peeled.oid : null;
+  }
+
+  /** Commits whose id starts with `prefix` (other objects never make a commit id ambiguous). */
+  async commitsWithPrefix(prefix: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const oid of await this.objects.expandPrefix(prefix)) {
+      if ((await this.objects.read(oid))?.type === 'commit') out.push(oid);
+    }
+    return out;
+  }
+
+  /** Commits reachable from `heads`, newest first (see walkLog). */
+  log(heads: readonly string[], opts: Omit<WalkOptions, 'readTree'> = {}): Promise<GitCommitInfo[]> {
+    return walkLog(this, heads, { ...opts, readTree: this.readTree });
+  }
+
+  /** Files that differ between two trees (null = empty), sorted by path. */
+  diffTrees(a: string | null, b: string | null): Promise<FileChange[]> {
+    return diffTrees(this.readTree, a, b);
+  }
+
+  /** Files a commit changed against its first parent (every file, for a root commit). */
+  async commitChanges(commit: GitCommitInfo): Promise<FileChange[]> {
+    const parent = commit.parents[0];
+    const parentTree = parent === undefined ? null : (await this.readCommit(parent)).tree;
+    return this.diffTrees(parentTree, commit.tree);
+  }
+
+  mergeBases(a: string, b: string): Promise<string[]> {
+    return mergeBases(this, a, b);
+  }
+
+  /** What lies at `segments` below a tree: a file, folder or submodule, or null. */
+  entryAt(treeOid: string, segments: readonly string[]) {
+    return entryAtPath(this.readTree, treeOid, segments);
+  }
+
+  /** Lists packs again on the next read (after a fetch wrote one). */
+  refresh(): void {
+    this.objects.refresh();
+  }
+}
