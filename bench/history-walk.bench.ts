@@ -18,7 +18,7 @@ import nodeFs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import 'fake-indexeddb/auto';
-import { diffTrees, type GitTreeEntry } from '@cairn/core/git';
+import type { GitTreeEntry } from '@cairn/core/git';
 import git, { type FsClient } from 'isomorphic-git';
 import { makeReadContext } from '../app/src/git/read-context.ts';
 import { readLog } from '../app/src/git/read-log.ts';
@@ -87,6 +87,28 @@ const sides = [
   { label: 'lightning-fs', fs: lfs as unknown as FsClient, dir: '/repo' },
 ];
 
+/** The app's tree diff before core's reader: parsed entries matched by name, changed subtrees recursed. */
+async function diffEntries(
+  readTree: (oid: string) => Promise<GitTreeEntry[]>,
+  a: string | null,
+  b: string | null,
+): Promise<number> {
+  if (a === b) return 0;
+  const [left, right] = await Promise.all([a ? readTree(a) : [], b ? readTree(b) : []]);
+  const byName = new Map<string, [GitTreeEntry | undefined, GitTreeEntry | undefined]>();
+  for (const e of left) byName.set(e.name, [e, undefined]);
+  for (const e of right) byName.set(e.name, [byName.get(e.name)?.[0], e]);
+  let n = 0;
+  for (const [l, r] of byName.values()) {
+    if (l && r && l.oid === r.oid && l.type === r.type) continue;
+    const lTree = l?.type === 'tree' ? l.oid : null;
+    const rTree = r?.type === 'tree' ? r.oid : null;
+    if (lTree || rTree) n += await diffEntries(readTree, lTree, rTree);
+    if ((l && l.type !== 'tree') || (r && r.type !== 'tree')) n++;
+  }
+  return n;
+}
+
 /** isomorphic-git as the app read before: its log, readTree and readBlob with one shared cache. */
 function isoGit(fs: FsClient, repoDir: string) {
   const cache = {};
@@ -108,7 +130,7 @@ function isoGit(fs: FsClient, repoDir: string) {
       let n = 0;
       for (const c of log) {
         const parent = c.commit.parent[0];
-        n += (await diffTrees(readTree, parent ? await treeOf(parent) : null, c.commit.tree)).length;
+        n += await diffEntries(readTree, parent ? await treeOf(parent) : null, c.commit.tree);
       }
       return n;
     },
@@ -139,7 +161,7 @@ function core(fs: FsClient, repoDir: string) {
     log: async () => repo.log([await head()]),
     async logWithCounts() {
       let n = 0;
-      for (const c of await repo.log([await head()])) n += (await repo.commitChanges(c)).length;
+      for (const c of await repo.log([await head()])) n += await repo.countChanges(c);
       return n;
     },
     async listTree() {

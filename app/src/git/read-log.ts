@@ -66,7 +66,7 @@ export async function readLog(
   const all = await ctx.repo.log([head], { limit: skip + limit + 1, ...(opts.path ? { path: opts.path } : {}) });
   const page = all.slice(skip, skip + limit);
   const commits = await Promise.all(
-    page.map(async (c) => ({ ...logEntryOf(c), changedFiles: (await ctx.repo.commitChanges(c)).length })),
+    page.map(async (c) => ({ ...logEntryOf(c), changedFiles: await ctx.repo.countChanges(c) })),
   );
   return { head, commits, more: all.length > skip + limit };
 }

@@ -89,7 +89,8 @@ export class GitObjectStore {
     return this.fromPacks(await this.loadPacks(), oid);
   }
 
-  private async readTyped(oid: string, type: GitObjectType): Promise<Uint8Array> {
+  /** The content of an object that must be of `type` (a typed error when missing or of another type). */
+  async readTyped(oid: string, type: GitObjectType): Promise<Uint8Array> {
     const o = await this.read(oid);
     if (!o) throw new GitObjectMissingError(oid);
     if (o.type !== type) throw new GitObjectError(`object ${oid} is a ${o.type}, not a ${type}`);

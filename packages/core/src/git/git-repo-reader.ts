@@ -11,10 +11,10 @@
  */
 import { mergeBases, type WalkOptions, walkLog } from './git-history.ts';
 import { GitObjectStore } from './git-object-store.ts';
-import type { GitObjectFiles, Inflate } from './git-objects.ts';
+import { type GitObjectFiles, type Inflate, parseTree } from './git-objects.ts';
 import type { GitCommitInfo, GitReader, GitTreeEntry } from './git-reader.ts';
 import { GitRefs } from './git-refs.ts';
-import { diffTrees, entryAtPath, type FileChange } from './git-tree-diff.ts';
+import { countChangedFiles, diffTrees, entryAtPath, type FileChange } from './git-tree-diff.ts';
 
 /** Parsed trees kept by id; a log page reads each tree twice (as a commit's and as its child's parent). */
 const MAX_CACHED_TREES = 50_000;
@@ -24,12 +24,27 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
   readonly refs: GitRefs;
   private readonly trees = new Map<string, Promise<GitTreeEntry[]>>();
   private readonly commits = new Map<string, Promise<GitCommitInfo>>();
+  /** Raw tree objects by id, for diffs (which compare entries in place). */
+  private readonly treeBytes = new Map<string, Promise<Uint8Array>>();
+  /** Objects read from the store (not from this reader's caches): what a walk or diff cost. */
+  readonly reads = { trees: 0, commits: 0 };
+  readonly readTreeBytes = (oid: string): Promise<Uint8Array> => {
+    let t = this.treeBytes.get(oid);
+    if (!t) {
+      if (this.treeBytes.size >= MAX_CACHED_TREES) this.treeBytes.clear();
+      this.reads.trees++;
+      t = this.objects.readTyped(oid, 'tree');
+      t.catch(() => this.treeBytes.delete(oid));
+      this.treeBytes.set(oid, t);
+    }
+    return t;
+  };
   /** Bound once so walks and diffs can pass it around. */
   readonly readTree = (oid: string): Promise<GitTreeEntry[]> => {
     let t = this.trees.get(oid);
     if (!t) {
       if (this.trees.size >= MAX_CACHED_TREES) this.trees.clear();
-      t = this.objects.readTree(oid);
+      t = this.readTreeBytes(oid).then(parseTree);
       // A failed read (a pack being written) must not stay cached.
       t.catch(() => this.trees.delete(oid));
       this.trees.set(oid, t);
@@ -40,6 +55,7 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
     let c = this.commits.get(oid);
     if (!c) {
       if (this.commits.size >= MAX_CACHED_TREES) this.commits.clear();
+      this.reads.commits++;
       c = this.objects.readCommit(oid);
       c.catch(() => this.commits.delete(oid));
       this.commits.set(oid, c);
@@ -83,7 +99,7 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
 
   /** Files that differ between two trees (null = empty), sorted by path. */
   diffTrees(a: string | null, b: string | null): Promise<FileChange[]> {
-    return diffTrees(this.readTree, a, b);
+    return diffTrees(this.readTreeBytes, a, b);
   }
 
   /** Files a commit changed against its first parent (every file, for a root commit). */
@@ -91,6 +107,13 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
     const parent = commit.parents[0];
     const parentTree = parent === undefined ? null : (await this.readCommit(parent)).tree;
     return this.diffTrees(parentTree, commit.tree);
+  }
+
+  /** How many files a commit changed against its first parent: commitChanges(…).length, without the list. */
+  async countChanges(commit: GitCommitInfo): Promise<number> {
+    const parent = commit.parents[0];
+    const parentTree = parent === undefined ? null : (await this.readCommit(parent)).tree;
+    return countChangedFiles(this.readTreeBytes, parentTree, commit.tree);
   }
 
   mergeBases(a: string, b: string): Promise<string[]> {
