@@ -6,6 +6,8 @@
  *   const store = new GitObjectStore(files, '/repo/.git', inflate);
  *   const commit = await store.readCommit(oid);   // GitCommitInfo, minimal parse
  */
+
+import { sha1 } from 'hash-wasm';
 import {
   type GitObject,
   GitObjectError,
@@ -83,7 +85,17 @@ export class GitObjectStore {
     const packed = this.fromPacks(await this.loadPacks(), oid);
     if (packed) return packed;
     const loose = await this.files.read(`${this.gitdir}/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
-    if (loose) return parseLooseObject(loose, this.inflate);
+    if (loose) {
+      // Loose objects are re-hashed, as isomorphic-git does on read (RELIABILITY.md §A): a file
+      // that does not hash to its name is damaged. Packs carry their own checksums.
+      let raw: Uint8Array | undefined;
+      const object = parseLooseObject(loose, (d, n) => {
+        raw = this.inflate(d, n);
+        return raw;
+      });
+      if (!raw || (await sha1(raw)) !== oid) throw new GitObjectError(`loose object ${oid} does not match its id`);
+      return object;
+    }
     // Perhaps packed since the list was read (a fetch or a gc moved it).
     this.refresh();
     return this.fromPacks(await this.loadPacks(), oid);
