@@ -263,3 +263,20 @@ for (const deltas of ['offset', 'ref'] as const) {
     });
   });
 }
+
+describe("core's reader on a shallow clone", () => {
+  it('ends the log at the boundary and counts the boundary commit as adding every file, as git does', async () => {
+    const source = makeCliRepo('offset');
+    const dir = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'cairn-reader-shallow-'));
+    made.push(dir);
+    gitCli(dir, ['clone', '-q', '--depth', '3', '--no-local', `file://${source}`, 'clone']);
+    const clone = path.join(dir, 'clone');
+    const reader = repoReaderOn(nodeFs as unknown as Parameters<typeof repoReaderOn>[0], clone);
+    const head = (await reader.resolveRef('HEAD')) as string;
+    const log = await reader.log([head]);
+    expect(log.map((c) => c.oid)).toEqual(gitCli(clone, ['log', '--format=%H']).trim().split('\n'));
+    const boundary = log[log.length - 1] as (typeof log)[0];
+    const files = gitCli(clone, ['ls-tree', '-r', '--name-only', boundary.oid]).trim().split('\n');
+    expect(await reader.countChanges(boundary)).toBe(files.length);
+  });
+});

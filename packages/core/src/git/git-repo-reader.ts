@@ -11,7 +11,7 @@
  */
 import { mergeBases, type WalkOptions, walkLog } from './git-history.ts';
 import { GitObjectStore } from './git-object-store.ts';
-import { type GitObjectFiles, type Inflate, parseTree } from './git-objects.ts';
+import { type GitObjectFiles, GitObjectMissingError, type Inflate, parseTree } from './git-objects.ts';
 import type { GitCommitInfo, GitReader, GitTreeEntry } from './git-reader.ts';
 import { GitRefs } from './git-refs.ts';
 import { countChangedFiles, diffTrees, entryAtPath, type FileChange } from './git-tree-diff.ts';
@@ -104,16 +104,24 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
 
   /** Files a commit changed against its first parent (every file, for a root commit). */
   async commitChanges(commit: GitCommitInfo): Promise<FileChange[]> {
+    return this.diffTrees(await this.firstParentTree(commit), commit.tree);
+  }
+
+  /** The first parent's tree; null for a root commit, or at a shallow clone's boundary (as git shows it). */
+  private async firstParentTree(commit: GitCommitInfo): Promise<string | null> {
     const parent = commit.parents[0];
-    const parentTree = parent === undefined ? null : (await this.readCommit(parent)).tree;
-    return this.diffTrees(parentTree, commit.tree);
+    if (parent === undefined) return null;
+    try {
+      return (await this.readCommit(parent)).tree;
+    } catch (e) {
+      if (e instanceof GitObjectMissingError) return null;
+      throw e;
+    }
   }
 
   /** How many files a commit changed against its first parent: commitChanges(…).length, without the list. */
   async countChanges(commit: GitCommitInfo): Promise<number> {
-    const parent = commit.parents[0];
-    const parentTree = parent === undefined ? null : (await this.readCommit(parent)).tree;
-    return countChangedFiles(this.readTreeBytes, parentTree, commit.tree);
+    return countChangedFiles(this.readTreeBytes, await this.firstParentTree(commit), commit.tree);
   }
 
   mergeBases(a: string, b: string): Promise<string[]> {
