@@ -171,8 +171,10 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   let positions: Map<string, number> | null = null;
   let publishedAt = 0;
   let appended = false;
-  const mergePage = (runs: readonly Run[], more: boolean, version: number) => {
+  let pulledNow = 0;
+  const mergePage = (runs: readonly Run[], more: boolean, version: number, remaining: number | null = null) => {
     if (disposed) return;
+    pulledNow += runs.length;
     // A read of the store in progress ends with rows from before this page: read once more.
     if (readingNow) again = true;
     // The rows stay the store's at a known stamp only if this page was the one write since.
@@ -209,7 +211,12 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
       setRows(list.slice());
       setLoaded(true);
     }
-    if (more) setFeedNote(`Syncing runs from the server: ${list.length.toLocaleString('en')} on this device so far…`);
+    if (more)
+      setFeedNote(
+        remaining === null
+          ? `Syncing runs from the server: ${list.length.toLocaleString('en')} on this device so far…`
+          : `Syncing runs from the server: ${pulledNow.toLocaleString('en')} of ${(pulledNow + remaining).toLocaleString('en')} runs synced…`,
+      );
     if (!more) {
       merged = null;
       positions = null;
@@ -219,13 +226,18 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   };
 
   // A page from the feed worker: its runs decoded a slice per task, then merged as above.
-  const mergeBlock = async (block: RunBlock, more: boolean, version: number): Promise<void> => {
+  const mergeBlock = async (
+    block: RunBlock,
+    more: boolean,
+    version: number,
+    remaining: number | null,
+  ): Promise<void> => {
     const runs: Run[] = [];
     for (let from = 0; from < block.count && !disposed; from += DECODE_SLICE) {
       for (const { run } of decodeRunBlock(block, from, Math.min(block.count, from + DECODE_SLICE))) runs.push(run);
       await nextTask();
     }
-    if (!disposed) mergePage(runs, more, version);
+    if (!disposed) mergePage(runs, more, version, remaining);
   };
 
   let pulling = false;
@@ -241,8 +253,9 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     let merging = Promise.resolve();
     try {
       // Parsed and stored in a worker; in the page where there are no workers.
-      const inWorker = await pullRunFeedInWorker(server, id, (block, more, version) => {
-        merging = merging.then(() => mergeBlock(block, more, version));
+      pulledNow = 0;
+      const inWorker = await pullRunFeedInWorker(server, id, (block, more, version, remaining) => {
+        merging = merging.then(() => mergeBlock(block, more, version, remaining));
       });
       if (inWorker === null) await pullRunFeed(db, server, id, mergePage);
       await merging;

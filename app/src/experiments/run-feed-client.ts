@@ -11,7 +11,7 @@ import { whenWorkerDies } from '../workers/worker-death.ts';
 import type { FeedPullMessage, FeedPullRequest } from './run-feed-protocol.ts';
 
 interface Pull {
-  page: (block: RunBlock, more: boolean, version: number) => void;
+  page: (block: RunBlock, more: boolean, version: number, remaining: number | null) => void;
   settle: (m: { ok: true; changed: number } | { ok: false; message: string }) => void;
 }
 
@@ -26,7 +26,7 @@ function current(): Worker {
     const m = e.data;
     const pull = pulls.get(m.id);
     if (!pull) return;
-    if (m.type === 'page') pull.page(m.block, m.more, m.version);
+    if (m.type === 'page') pull.page(m.block, m.more, m.version, m.remaining);
     else {
       pulls.delete(m.id);
       pull.settle(m.type === 'done' ? { ok: true, changed: m.changed } : { ok: false, message: m.message });
@@ -47,11 +47,7 @@ function current(): Worker {
  * with how many runs changed, rejects with the reason a pull failed, or resolves null when this
  * browser has no workers.
  */
-export async function pullRunFeedInWorker(
-  server: string,
-  repo: string,
-  onPage: (block: RunBlock, more: boolean, version: number) => void,
-): Promise<number | null> {
+export async function pullRunFeedInWorker(server: string, repo: string, onPage: Pull['page']): Promise<number | null> {
   if (typeof Worker === 'undefined') return null;
   const token = (await getCredentials(server))?.token ?? null;
   const id = nextId++;

@@ -15,7 +15,7 @@ export interface FeedPullRequest {
 }
 
 export type FeedPullMessage =
-  | { id: number; type: 'page'; block: RunBlock; more: boolean; version: number }
+  | { id: number; type: 'page'; block: RunBlock; more: boolean; version: number; remaining: number | null }
   | { id: number; type: 'done'; changed: number }
   | { id: number; type: 'failed'; message: string };
 

@@ -37,9 +37,9 @@ self.onmessage = async (event: MessageEvent<FeedPullRequest>) => {
       experimentsDb(),
       req.repo,
       (since) => fetchPage(req, since),
-      (runs, more, version) => {
+      (runs, more, version, remaining) => {
         const block = encodeRunBlock(runs);
-        post({ id: req.id, type: 'page', block, more, version }, blockBuffers(block));
+        post({ id: req.id, type: 'page', block, more, version, remaining }, blockBuffers(block));
       },
     );
     post({ id: req.id, type: 'done', changed });

@@ -13,7 +13,12 @@ export interface FeedPage {
   runs: Run[];
   seq: number;
   next: number | null;
+  /** Changed runs after this page (servers before it was added send none). */
+  remaining?: number;
 }
+
+/** A stored feed page as the pull hands it on: `remaining` null when the server did not say. */
+export type OnFeedPage = (runs: readonly Run[], more: boolean, version: number, remaining: number | null) => void;
 
 function repoPath(repo: string): string {
   const [owner, name] = repo.split('/') as [string, string];
@@ -42,7 +47,7 @@ export async function pullRunFeed(
   db: ExperimentsDb,
   server: string,
   repo: string,
-  onPage?: (runs: readonly Run[], more: boolean, version: number) => void,
+  onPage?: OnFeedPage,
 ): Promise<number> {
   return pullRunFeedWith(db, repo, (since) => apiFetch<FeedPage>(server, feedPath(repo, since)), onPage);
 }
@@ -57,7 +62,7 @@ export async function pullRunFeedWith(
   db: ExperimentsDb,
   repo: string,
   fetchPage: (since: number) => Promise<FeedPage>,
-  onPage?: (runs: readonly Run[], more: boolean, version: number) => void,
+  onPage?: OnFeedPage,
 ): Promise<number> {
   const since = (await db.feeds.get(repo))?.since ?? 0;
   let changed = 0;
@@ -72,7 +77,7 @@ export async function pullRunFeedWith(
     const runs = page.runs.map(runFromWire);
     const version = await saveFeedPage(db, repo, runs, page.seq);
     changed += runs.length;
-    if (runs.length > 0) onPage?.(runs, page.next !== null, version);
+    if (runs.length > 0) onPage?.(runs, page.next !== null, version, page.remaining ?? null);
     if (page.next === null) return changed;
   }
 }
