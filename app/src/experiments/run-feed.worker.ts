@@ -13,12 +13,12 @@ import { type FeedPage, feedPath, pullRunFeedWith } from './server-runs.ts';
 
 const post = (m: FeedPullMessage, transfer: Transferable[] = []) => self.postMessage(m, { transfer });
 
-async function fetchPage(req: FeedPullRequest, since: number): Promise<FeedPage> {
+async function fetchPage(req: FeedPullRequest, since: number, limit: number): Promise<FeedPage> {
   const headers: Record<string, string> = { Accept: 'application/json', ...APP_REQUEST };
   if (req.token) headers.Authorization = `Bearer ${req.token}`;
   let res: Response;
   try {
-    res = await fetch(`${req.server.replace(/\/+$/, '')}/api/v1${feedPath(req.repo, since)}`, { headers });
+    res = await fetch(`${req.server.replace(/\/+$/, '')}/api/v1${feedPath(req.repo, since, limit)}`, { headers });
   } catch {
     throw new Error(`the server ${req.server} cannot be reached`);
   }
@@ -36,7 +36,7 @@ self.onmessage = async (event: MessageEvent<FeedPullRequest>) => {
     const changed = await pullRunFeedWith(
       experimentsDb(),
       req.repo,
-      (since) => fetchPage(req, since),
+      (since, limit) => fetchPage(req, since, limit),
       (runs, more, version, remaining) => {
         const block = encodeRunBlock(runs);
         post({ id: req.id, type: 'page', block, more, version, remaining }, blockBuffers(block));

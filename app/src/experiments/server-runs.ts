@@ -30,10 +30,12 @@ function repoPath(repo: string): string {
  * main thread (run-feed.worker.ts), so a big page is no long task for the page.
  */
 export const FEED_PAGE = 5000;
+/** The first page of a pull is small: the server builds it and the table shows it at once. */
+export const FIRST_FEED_PAGE = 500;
 
 /** The feed's path for one page (under `/api/v1`). */
-export function feedPath(repo: string, since: number): string {
-  return `/repos/${repoPath(repo)}/runs?since=${since}&limit=${FEED_PAGE}`;
+export function feedPath(repo: string, since: number, limit = FEED_PAGE): string {
+  return `/repos/${repoPath(repo)}/runs?since=${since}&limit=${limit}`;
 }
 
 /**
@@ -49,11 +51,12 @@ export async function pullRunFeed(
   repo: string,
   onPage?: OnFeedPage,
 ): Promise<number> {
-  return pullRunFeedWith(db, repo, (since) => apiFetch<FeedPage>(server, feedPath(repo, since)), onPage);
+  return pullRunFeedWith(db, repo, (since, limit) => apiFetch<FeedPage>(server, feedPath(repo, since, limit)), onPage);
 }
 
 /**
  * pullRunFeed with the page fetch given (the feed worker fetches with the token it was handed).
+ * The first page is FIRST_FEED_PAGE runs (what the table shows first), the others FEED_PAGE.
  * The next page is asked for while this one is stored — the server builds a page in about the
  * time the client stores one — but positions are still stored in order: a failed fetch leaves
  * every page before it stored.
@@ -61,16 +64,16 @@ export async function pullRunFeed(
 export async function pullRunFeedWith(
   db: ExperimentsDb,
   repo: string,
-  fetchPage: (since: number) => Promise<FeedPage>,
+  fetchPage: (since: number, limit: number) => Promise<FeedPage>,
   onPage?: OnFeedPage,
 ): Promise<number> {
   const since = (await db.feeds.get(repo))?.since ?? 0;
   let changed = 0;
-  let pending = fetchPage(since);
+  let pending = fetchPage(since, FIRST_FEED_PAGE);
   for (;;) {
     const page = await pending;
     if (page.next !== null) {
-      pending = fetchPage(page.next);
+      pending = fetchPage(page.next, FEED_PAGE);
       // Awaited on the next turn; until then a failure must not count as unhandled.
       pending.catch(() => {});
     }
