@@ -158,6 +158,11 @@ export function filterRunBlock(block: RunBlock, node: FilterNode | null): Uint32
 interface SortKey {
   rank: Uint8Array;
   key: Float64Array;
+  /**
+   * For a column of one string per run (ids, names): the strings, compared directly — ordering
+   * 100,000 distinct ids up front costs more than the few ties that ever reach them.
+   */
+  strings: readonly string[] | null;
   ascending: boolean;
 }
 
@@ -172,25 +177,6 @@ function sortKeyOf(block: RunBlock, o: OrderBy): SortKey {
   const rank = new Uint8Array(n);
   const key = new Float64Array(n);
   const view = viewOf(block, o.id);
-  const fromValues = (read: (i: number) => Value) => {
-    // Numbers and strings never share a run column; String() as compareValues does if they did.
-    const strings: string[] = [];
-    const values: Value[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = read(i);
-      values[i] = v;
-      if (typeof v === 'string') strings.push(v);
-    }
-    const order = orderOfStrings(strings);
-    for (let i = 0; i < n; i++) {
-      const v = values[i];
-      if (v === undefined || v === null) rank[i] = 2;
-      else if (typeof v === 'number') {
-        if (Number.isNaN(v)) rank[i] = 1;
-        else key[i] = v;
-      } else key[i] = order.get(v) as number;
-    }
-  };
   switch (view.kind) {
     case 'absent':
       rank.fill(2);
@@ -225,10 +211,9 @@ function sortKeyOf(block: RunBlock, o: OrderBy): SortKey {
       }
       break;
     case 'strings':
-      fromValues((i) => view.values[i]);
-      break;
+      return { rank, key, strings: view.values, ascending: o.ascending };
   }
-  return { rank, key, ascending: o.ascending };
+  return { rank, key, strings: null, ascending: o.ascending };
 }
 
 const START_TIME = { entity: 'attribute', key: 'start_time' } as const;
@@ -251,13 +236,15 @@ export function orderRunBlock(block: RunBlock, orderBys: readonly OrderBy[], row
   positions.sort((pa, pb) => {
     const a = from[pa] as number;
     const b = from[pb] as number;
-    for (const k of keys) {
+    for (let c = 0; c < keys.length; c++) {
+      const k = keys[c] as SortKey;
       const ra = k.rank[a] as number;
       const rb = k.rank[b] as number;
       if (ra !== rb) return ra - rb;
       if (ra !== 0) continue;
-      const va = k.key[a] as number;
-      const vb = k.key[b] as number;
+      const strings = k.strings;
+      const va = strings ? (strings[a] as string) : (k.key[a] as number);
+      const vb = strings ? (strings[b] as string) : (k.key[b] as number);
       if (va !== vb) return (va < vb ? -1 : 1) * (k.ascending ? 1 : -1);
     }
     return pa - pb;
