@@ -311,7 +311,13 @@ export default function ExperimentsPage() {
             </p>
           )}
         </Show>
-        <Show when={data.feedNote()}>{(n) => <p class="exp-note">{n()}</p>}</Show>
+        <Show when={data.feedNote()}>
+          {(n) => (
+            <p class="exp-note" data-testid="feed-note">
+              {n()}
+            </p>
+          )}
+        </Show>
         <Show when={data.gitNote()}>{(n) => <p class="exp-note">{n()}</p>}</Show>
       </div>
       <Show when={data.loaded()} fallback={<p>Loading runs…</p>}>

@@ -420,13 +420,25 @@ export function makeRunStore(db: Db, experiments: ExperimentStore) {
     },
 
     /** The run feed: runs changed after `since`, oldest change first. */
-    changedSince(repoId: number, since: number, limit: number): { runs: Run[]; seqs: number[]; more: boolean } {
+    changedSince(
+      repoId: number,
+      since: number,
+      limit: number,
+    ): { runs: Run[]; seqs: number[]; more: boolean; remaining: number } {
       const rows = db
         .prepare('SELECT * FROM mlflow_runs WHERE repo_id = ? AND seq > ? ORDER BY seq LIMIT ?')
         .all(repoId, since, limit + 1) as RunRow[];
       const more = rows.length > limit;
       const page = rows.slice(0, limit);
-      return { runs: hydrateCached(repoId, page), seqs: page.map((r) => r.seq), more };
+      // How many changed runs come after this page (a count over the seq index), for progress.
+      const remaining = more
+        ? (
+            db
+              .prepare('SELECT COUNT(*) AS n FROM mlflow_runs WHERE repo_id = ? AND seq > ?')
+              .get(repoId, page[page.length - 1]!.seq) as { n: number }
+          ).n
+        : 0;
+      return { runs: hydrateCached(repoId, page), seqs: page.map((r) => r.seq), more, remaining };
     },
 
     currentSeq(repoId: number): number {

@@ -16,7 +16,7 @@ import { OfflineRunError, readOfflineRun } from './offline-run.ts';
  * with its limits and error codes, is PROTOCOL.md beside this file.
  *
  *   GET  /api/v1/repos/OWNER/REPO/runs?since=SEQ&limit=N
- *        → { runs: Run[], seq, next }   runs changed after SEQ, oldest change first.
+ *        → { runs: Run[], seq, next, remaining }   runs changed after SEQ, oldest change first.
  *        Every change to a run (created, logged to, tagged, updated, deleted, restored) gives
  *        it a new, higher sequence number, so a client stores `seq` and later asks for
  *        `since=seq` to get only what changed. `next` is the `since` of the following page when
@@ -88,7 +88,7 @@ export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Aut
       const page = deps.runs.changedSince(repoId, since, limit);
       const last = page.seqs[page.seqs.length - 1];
       const seq = page.more && last !== undefined ? last : Math.max(deps.runs.currentSeq(repoId), last ?? 0);
-      return { runs: page.runs, seq, next: page.more ? seq : null };
+      return { runs: page.runs, seq, next: page.more ? seq : null, remaining: page.remaining };
     })();
     sendWire(res, 200, body);
   }
@@ -168,7 +168,7 @@ function sendWire(res: ServerResponse, status: number, body: { runs?: Run[] } | 
   const text =
     Array.isArray(runs) &&
     metricsFinite(runs) &&
-    Object.keys(body).every((k) => k === 'runs' || k === 'seq' || k === 'next')
+    Object.keys(body).every((k) => k === 'runs' || k === 'seq' || k === 'next' || k === 'remaining')
       ? JSON.stringify(body)
       : JSON.stringify(body, (_k, v) =>
           typeof v === 'number' && !Number.isFinite(v)

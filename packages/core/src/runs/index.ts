@@ -58,6 +58,7 @@ export {
   runBlockKeys,
   type TextColumn,
 } from './run-block.ts';
+export { filterRunBlock, orderRunBlock } from './run-block-query.ts';
 export {
   type KeyedRun,
   type KeyOrigin,
