@@ -40,6 +40,7 @@ export default function NotePanel(props: NotePanelProps) {
   const [editorError, setEditorError] = createSignal<string | null>(null);
   let host: HTMLDivElement | undefined;
   let editor: MountedEditor | null = null;
+  const [mounted, setMounted] = createSignal(false);
   onCleanup(() => editor?.destroy());
 
   createEffect(() => {
@@ -51,12 +52,20 @@ export default function NotePanel(props: NotePanelProps) {
       .then(([m]) => {
         if (editor) return;
         editor = m.mountNoteEditor(target, s.text, s.provider.awareness, a.canWrite, props.title, setEditorError);
+        setMounted(true);
+        performance.mark('cairn:note-editor');
       })
       .catch((e: unknown) =>
         setEditorError(
           `The editor could not load (${e instanceof Error ? e.message : String(e)}). Reload the page to try again.`,
         ),
       );
+  });
+
+  // The server's word on who may write arrives after the editor opened from the device.
+  createEffect(() => {
+    const a = note.access();
+    if (mounted() && a) editor?.setWritable(a.canWrite);
   });
 
   // A version every few minutes while this person writes (note-versions.ts).
