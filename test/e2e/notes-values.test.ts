@@ -48,12 +48,15 @@ describe.skipIf(!e2eAvailable())('live run values in notes, and the Notes tab at
       for (const scheme of ['light', 'dark'] as const) {
         await page.setViewportSize({ width, height });
         await page.emulateMedia({ colorScheme: scheme });
+        // The theme is chosen when the app starts (shell/ThemeToggle.tsx): switch it as the button does.
+        await page.evaluate(`document.documentElement.dataset.theme = '${scheme}'`);
         await page.waitForTimeout(300);
         await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-${scheme}.png`) });
       }
     }
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.emulateMedia({ colorScheme: 'light' });
+    await page.evaluate(`document.documentElement.dataset.theme = 'light'`);
   };
 
   beforeAll(async () => {
