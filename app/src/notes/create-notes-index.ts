@@ -54,15 +54,7 @@ export function createNotesIndex(repo: string): NotesIndex {
     session?.destroy();
   });
 
-  void readNotesList(repo).then((saved) => {
-    if (disposed || live || !saved) return;
-    savedSignature = signature(saved);
-    setEntries(saved);
-    setLoaded(true);
-    performance.mark('cairn:notes-list-read');
-  });
-
-  void (async () => {
+  const openDocument = async () => {
     const server = defaultServer();
     const [local, { makeNoteSession }] = await Promise.all([
       cachedNoteAccess(server, repo),
@@ -97,7 +89,20 @@ export function createNotesIndex(repo: string): NotesIndex {
     setLoaded(true);
     performance.mark('cairn:notes-doc-read');
     saveSoon();
-  })().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  };
+  const open = () => void openDocument().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+
+  // The saved list first; the document (Yjs, and its read) once that list is on screen, so the
+  // two do not share the first frame.
+  void readNotesList(repo).then((saved) => {
+    if (disposed) return;
+    if (!saved) return open();
+    savedSignature = signature(saved);
+    setEntries(saved);
+    setLoaded(true);
+    performance.mark('cairn:notes-list-read');
+    requestAnimationFrame(() => setTimeout(open, 0));
+  });
 
   const by = () => access()?.user?.name ?? null;
   const map = () => (session && access()?.canWrite ? indexMap(session.ydoc) : null);
