@@ -300,18 +300,11 @@ const partsOf = (runs: TabOpen[]) =>
       return [`  ${label}`, xs.length ? `median ${fmt(median(xs))} after the navigation started` : 'not reached'];
     }),
   );
+const painted = (runs: TabOpen[]) => runs.map((r) => r.parts.painted as number);
 report(
-  'Notes tab: navigation to the list painted (from the device)',
-  m(
-    '100 notes',
-    fewRuns.map((r) => r.total),
-  ),
-  [
-    m(
-      `${NOTES} notes`,
-      manyRuns.map((r) => r.total),
-    ),
-  ],
+  'Notes tab: navigation start to the list painted, timed in the page (from the device)',
+  m('100 notes', painted(fewRuns)),
+  [m(`${NOTES} notes`, painted(manyRuns))],
   {
     [`target: ${NOTES} notes < 300 ms; its parts`]: '',
     ...partsOf(manyRuns),

@@ -38,15 +38,18 @@ export function createNotesIndex(repo: string): NotesIndex {
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   // A cheap fingerprint: every change to an entry (new, rename, edit, delete) moves it.
   const signature = (list: NoteEntry[]) => `${list.length}:${list.reduce((n, e) => n + e.updatedAt, 0)}`;
+  const save = () => {
+    const list = entries();
+    const sig = signature(list);
+    if (sig === savedSignature) return;
+    savedSignature = sig;
+    void saveNotesList(repo, list);
+  };
+  // Changes come in bursts (a sync, typing in a note): saved once they settle. Soon, though:
+  // people leave the tab within a second.
   const saveSoon = () => {
     clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => {
-      const list = entries();
-      const sig = signature(list);
-      if (sig === savedSignature) return;
-      savedSignature = sig;
-      void saveNotesList(repo, list);
-    }, 1000);
+    saveTimer = setTimeout(save, 300);
   };
   onCleanup(() => {
     disposed = true;
@@ -88,7 +91,7 @@ export function createNotesIndex(repo: string): NotesIndex {
     setEntries(listNotes(map));
     setLoaded(true);
     performance.mark('cairn:notes-doc-read');
-    saveSoon();
+    save();
   };
   const open = () => void openDocument().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
 
