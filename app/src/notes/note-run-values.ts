@@ -12,6 +12,7 @@ import { formatCell } from '../experiments/run-columns.ts';
 import { experimentsDb, type RunRow } from '../experiments/run-store.ts';
 import { pullRunFeed } from '../experiments/server-runs.ts';
 import { defaultServer } from '../sync/api.ts';
+import { browserSaysOffline } from '../sync/connectivity.ts';
 import type { ValueAnswer, ValueRef } from './cairn-links.ts';
 
 /** As often as the experiments page polls the feed. */
@@ -71,7 +72,7 @@ export function openRunValues(repo: string, onChange: () => void): RunValues {
 
   let pulling = false;
   const pull = async () => {
-    if (destroyed || pulling || watched.length === 0 || !navigator.onLine) return;
+    if (destroyed || pulling || watched.length === 0 || browserSaysOffline()) return;
     pulling = true;
     try {
       await pullRunFeed(db, server, repo);
