@@ -4,7 +4,7 @@
  */
 import { type Accessor, createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
-import { makeNoteAccess, type NoteAccess } from './note-access.ts';
+import { cachedNoteAccess, makeNoteAccess, type NoteAccess } from './note-access.ts';
 import { makeNoteSession, type NoteSession, type NoteSessionState } from './note-session.ts';
 import type { NoteUser } from './user-colour.ts';
 
@@ -38,9 +38,12 @@ export function createNoteSession(repo: string, doc: string, onLocalEdit?: (text
   });
   void (async () => {
     const server = defaultServer();
-    const a = await makeNoteAccess(server, repo);
+    // The note opens from the device at once (the account and the permission last heard); the
+    // server's answer on who may write follows and may change the editor's rights.
+    const a = await cachedNoteAccess(server, repo);
     if (disposed) return;
     setAccess(a);
+    void makeNoteAccess(server, repo).then((fresh) => !disposed && setAccess(fresh));
     const s = makeNoteSession({ server, repo, doc, token: a.token, user: a.user });
     current = s;
     const readPeers = () => {
