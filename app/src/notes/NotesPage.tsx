@@ -1,7 +1,8 @@
 /**
  * The Notes tab (`/owner/repo/notes`, `/owner/repo/notes/ID`): the repository's project notes
  * with their titles, last edit and authors; new, rename, delete; search (on this device, so it
- * works offline); the open note beside the list.
+ * works offline); the open note beside the list. Comparison notes are listed too, marked as
+ * such, each linking back to the compare view it was written on.
  */
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { createMemo, createSignal, For, lazy, Show } from 'solid-js';
@@ -9,13 +10,25 @@ import { relativeDate } from '../history/format-date.ts';
 import { createNotesIndex } from './create-notes-index.ts';
 import { docName } from './doc-names.ts';
 import { deleteNoteEverywhere } from './note-deletions.ts';
-import { firstLine, searchNotes } from './notes-index.ts';
+import { firstLine, type NoteEntry, searchNotes } from './notes-index.ts';
+import { type ComparisonEntry, searchComparisons } from './target-notes-index.ts';
 import './notes.css';
 
 const NotePanel = lazy(() => import('./NotePanel.tsx'));
 
 /** Rows drawn at once; a search narrows the rest. */
 const SHOWN = 200;
+
+type Listed = { kind: 'note'; note: NoteEntry } | { kind: 'compare'; note: ComparisonEntry };
+
+/**
+ * Where a comparison note leads: the compare view it recorded, when that is this repository's
+ * compare page (the URL comes from a shared document, so nothing else is followed).
+ */
+export function comparisonHref(repo: string, c: ComparisonEntry): string {
+  const page = `/${repo}/experiments/compare?`;
+  return c.url.startsWith(page) ? c.url : `${page}runs=${c.runs.map(encodeURIComponent).join(',')}`;
+}
 
 export default function NotesPage() {
   const params = useParams<{ owner: string; repo: string; noteId?: string }>();
@@ -25,6 +38,15 @@ export default function NotesPage() {
   const index = createNotesIndex(repo);
   const [query, setQuery] = createSignal('');
   const found = createMemo(() => searchNotes(index.entries(), query()));
+  const foundComparisons = createMemo(() => searchComparisons(index.comparisons(), query()));
+  const total = () => index.entries().length + index.comparisons().length;
+  // Project notes and comparison notes in one list, last edited first.
+  const listed = createMemo((): Listed[] =>
+    [
+      ...found().map((note) => ({ kind: 'note' as const, note })),
+      ...foundComparisons().map((note) => ({ kind: 'compare' as const, note })),
+    ].sort((a, b) => b.note.updatedAt - a.note.updatedAt),
+  );
   const current = createMemo(() => index.entries().find((e) => e.id === params.noteId) ?? null);
   const canWrite = () => index.access()?.canWrite === true;
   const docOf = (id: string) => {
@@ -106,29 +128,54 @@ export default function NotesPage() {
           {!index.loaded()
             ? 'Loading notes…'
             : query()
-              ? `${found().length} of ${index.entries().length} notes match`
-              : `${index.entries().length} ${index.entries().length === 1 ? 'note' : 'notes'}`}
+              ? `${listed().length} of ${total()} notes match`
+              : `${total()} ${total() === 1 ? 'note' : 'notes'}`}
         </p>
-        <Show when={index.loaded() && index.entries().length === 0}>
+        <Show when={index.loaded() && total() === 0}>
           <p class="muted">
             {canWrite() ? 'No notes yet. “New note” starts one; everyone with access sees it live.' : 'No notes yet.'}
           </p>
         </Show>
-        <Show when={found().length > 0}>
+        <Show when={listed().length > 0}>
           <ul class="notes-list" data-testid="notes-list">
-            <For each={found().slice(0, SHOWN)}>
-              {(n) => (
-                <li>
-                  <A href={`${base}/${n.id}`} classList={{ active: n.id === params.noteId }} data-testid="note-row">
-                    <span class="note-title">{n.title}</span>
-                    <Show when={firstLine(n.excerpt)}>{(line) => <span class="note-first-line">{line()}</span>}</Show>
-                    <span class="note-meta">
-                      {relativeDate(Math.floor(n.updatedAt / 1000))}
-                      {n.authors.length ? ` · ${n.authors.join(', ')}` : ''}
-                    </span>
-                  </A>
-                </li>
-              )}
+            <For each={listed().slice(0, SHOWN)}>
+              {(item) => {
+                const n = item.note;
+                const meta = (
+                  <span class="note-meta">
+                    {relativeDate(Math.floor(n.updatedAt / 1000))}
+                    {n.authors.length ? ` · ${n.authors.join(', ')}` : ''}
+                  </span>
+                );
+                return item.kind === 'note' ? (
+                  <li>
+                    <A
+                      href={`${base}/${item.note.id}`}
+                      classList={{ active: item.note.id === params.noteId }}
+                      data-testid="note-row"
+                    >
+                      <span class="note-title">{n.title}</span>
+                      <Show when={firstLine(n.excerpt)}>{(line) => <span class="note-first-line">{line()}</span>}</Show>
+                      {meta}
+                    </A>
+                  </li>
+                ) : (
+                  <li>
+                    <A
+                      href={comparisonHref(repo, item.note)}
+                      data-testid="note-row"
+                      data-kind="comparison"
+                      title={`The note of the comparison of ${item.note.runs.length} runs: opens that compare view`}
+                    >
+                      <span class="note-title">
+                        <span class="note-kind">Comparison</span> {n.title.replace(/^Comparison: /, '')}
+                      </span>
+                      <Show when={firstLine(n.excerpt)}>{(line) => <span class="note-first-line">{line()}</span>}</Show>
+                      {meta}
+                    </A>
+                  </li>
+                );
+              }}
             </For>
           </ul>
         </Show>
@@ -136,7 +183,7 @@ export default function NotesPage() {
           type="button"
           class="notes-save"
           data-testid="notes-save"
-          disabled={!canWrite() || saving() !== null || index.entries().length === 0}
+          disabled={!canWrite() || saving() !== null || total() === 0}
           onClick={() => void saveToRepo()}
           title="Writes every note as a Markdown file under notes/ in a commit"
         >
@@ -154,8 +201,8 @@ export default function NotesPage() {
             </p>
           )}
         </Show>
-        <Show when={found().length > SHOWN}>
-          <p class="muted">{found().length - SHOWN} more: search to narrow the list.</p>
+        <Show when={listed().length > SHOWN}>
+          <p class="muted">{listed().length - SHOWN} more: search to narrow the list.</p>
         </Show>
       </div>
       <div class="notes-main">

@@ -1,6 +1,8 @@
 /**
- * The Notes tab's list, as Solid signals: the `notes-index` document opened like a note (on the
- * device first, then live), its entries, and the actions on it.
+ * The repository's list of notes, as Solid signals: the `notes-index` document opened like a
+ * note (on the device first, then live) — its project notes, run notes and comparison notes —
+ * and the actions on it. Used by the Notes tab, the experiments table (run notes) and the notes
+ * of runs and comparisons (which record their edits in it).
  */
 import { type Accessor, createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
@@ -8,6 +10,16 @@ import { INDEX_DOC, newNoteId } from './doc-names.ts';
 import { makeNoteAccess, type NoteAccess } from './note-access.ts';
 import { makeNoteSession, type NoteSession, type NoteSessionState } from './note-session.ts';
 import { createNote, deleteNote, indexMap, listNotes, type NoteEntry, renameNote, touchNote } from './notes-index.ts';
+import {
+  type ComparisonEntry,
+  type ComparisonMeta,
+  comparisonsMap,
+  listComparisons,
+  readRunNotes,
+  runNotesMap,
+  touchComparison,
+  touchRunNote,
+} from './target-notes-index.ts';
 
 export interface NotesIndex {
   entries: Accessor<NoteEntry[]>;
@@ -19,6 +31,12 @@ export interface NotesIndex {
   rename(id: string, title: string): void;
   remove(id: string): void;
   touch(id: string, text: string): void;
+  /** The start of each run note's text, by run id. */
+  runNotes: Accessor<ReadonlyMap<string, string>>;
+  comparisons: Accessor<ComparisonEntry[]>;
+  /** Records a run note's text; `byMe` false when reconciling a note someone else wrote. */
+  touchRun(runId: string, text: string, byMe?: boolean): void;
+  touchComparison(doc: string, meta: ComparisonMeta, text: string, byMe?: boolean): void;
 }
 
 export function createNotesIndex(repo: string): NotesIndex {
@@ -27,6 +45,10 @@ export function createNotesIndex(repo: string): NotesIndex {
   const [access, setAccess] = createSignal<NoteAccess | null>(null);
   const [state, setState] = createSignal<NoteSessionState | null>(null);
   const [error, setError] = createSignal<string | null>(null);
+  const [runNotes, setRunNotes] = createSignal<ReadonlyMap<string, string>>(new Map());
+  const [comparisons, setComparisons] = createSignal<ComparisonEntry[]>([]);
+  // Records asked for before the index could take them (still opening): applied once it can.
+  const waiting: Array<() => void> = [];
   let session: NoteSession | null = null;
   let disposed = false;
   onCleanup(() => {
@@ -41,27 +63,45 @@ export function createNotesIndex(repo: string): NotesIndex {
     const s = makeNoteSession({ server, repo, doc: INDEX_DOC, token: a.token, user: a.user });
     session = s;
     const map = indexMap(s.ydoc);
+    const runs = runNotesMap(s.ydoc);
+    const compares = comparisonsMap(s.ydoc);
+    const readAll = () => {
+      setEntries(listNotes(map));
+      setRunNotes(readRunNotes(runs));
+      setComparisons(listComparisons(compares));
+    };
     let queued = false;
-    // Many remote changes arrive together on reconnect: read the list once per frame.
+    // Many remote changes arrive together on reconnect: read the lists once per frame.
     const refresh = () => {
       if (queued) return;
       queued = true;
       requestAnimationFrame(() => {
         queued = false;
-        if (!disposed) setEntries(listNotes(map));
+        if (!disposed) readAll();
       });
     };
     map.observe(refresh);
+    runs.observe(refresh);
+    compares.observe(refresh);
     s.onChange(setState);
     setState(s.state());
+    for (const apply of waiting.splice(0)) apply();
     await s.whenLoaded();
     if (disposed) return;
-    setEntries(listNotes(map));
+    readAll();
     setLoaded(true);
   })().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
 
   const by = () => access()?.user?.name ?? null;
   const map = () => (session && access()?.canWrite ? indexMap(session.ydoc) : null);
+  const whenWritable = (apply: (s: NoteSession) => void) => {
+    if (session) {
+      if (access()?.canWrite) apply(session);
+    } else if (!disposed) {
+      waiting.length = 0; // only the latest text matters
+      waiting.push(() => session && access()?.canWrite && apply(session));
+    }
+  };
   return {
     entries,
     loaded,
@@ -86,6 +126,16 @@ export function createNotesIndex(repo: string): NotesIndex {
     touch(id, text) {
       const m = map();
       if (m) touchNote(m, id, text, by());
+    },
+    runNotes,
+    comparisons,
+    touchRun(runId, text, byMe = true) {
+      whenWritable((s) => touchRunNote(runNotesMap(s.ydoc), runId, text, byMe ? by() : null));
+    },
+    touchComparison(doc, meta, text, byMe = true) {
+      whenWritable((s) =>
+        touchComparison(comparisonsMap(s.ydoc), doc, meta, text, byMe ? by() : null, { keepView: !byMe }),
+      );
     },
   };
 }
