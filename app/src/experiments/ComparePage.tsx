@@ -220,14 +220,14 @@ export default function ComparePage() {
           </div>
         </section>
         <Show when={noteRuns().length > 0}>
-          <section class="cmp-section cmp-note" data-testid="compare-note">
+          <div class="cmp-note" data-testid="compare-note">
             <TargetNote
               repo={repo()}
               target={{ kind: 'compare', runs: noteRuns() }}
               title="Comparison note"
               comparison={noteView()}
             />
-          </section>
+          </div>
         </Show>
         <section class="cmp-section">
           <h2>Parallel coordinates</h2>

@@ -98,9 +98,11 @@ export function touchRunNote(
   map.set(runId, { excerpt, updatedAt: now, authors });
 }
 
-/** The list's title of a comparison: its runs' names. */
+/** The list's title of a comparison: its runs' names, alphabetically (ids are in no order a person reads). */
 export function comparisonTitle(names: readonly string[], runs: readonly string[]): string {
-  const shown = (names.length === runs.length ? names : runs).map((n, i) => n || (runs[i] ?? '').slice(0, 8));
+  const shown = (names.length === runs.length ? names : runs)
+    .map((n, i) => n || (runs[i] ?? '').slice(0, 8))
+    .sort((a, b) => a.localeCompare(b));
   const head = shown.slice(0, 3).join(' · ');
   return `Comparison: ${head}${shown.length > 3 ? ` +${shown.length - 3}` : ''}`;
 }
