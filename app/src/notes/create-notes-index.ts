@@ -8,7 +8,7 @@ import { type Accessor, createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { INDEX_DOC, newNoteId } from './doc-names.ts';
 import { makeNoteAccess, type NoteAccess } from './note-access.ts';
-import { makeNoteSession, type NoteSession, type NoteSessionState } from './note-session.ts';
+import { makeNoteSession, type NoteSession, type NoteSessionState, RESTATED } from './note-session.ts';
 import { createNote, deleteNote, indexMap, listNotes, type NoteEntry, renameNote, touchNote } from './notes-index.ts';
 import {
   type ComparisonEntry,
@@ -130,11 +130,16 @@ export function createNotesIndex(repo: string): NotesIndex {
     runNotes,
     comparisons,
     touchRun(runId, text, byMe = true) {
-      whenWritable((s) => touchRunNote(runNotesMap(s.ydoc), runId, text, byMe ? by() : null));
+      whenWritable((s) =>
+        s.ydoc.transact(() => touchRunNote(runNotesMap(s.ydoc), runId, text, byMe ? by() : null), RESTATED),
+      );
     },
     touchComparison(doc, meta, text, byMe = true) {
       whenWritable((s) =>
-        touchComparison(comparisonsMap(s.ydoc), doc, meta, text, byMe ? by() : null, { keepView: !byMe }),
+        s.ydoc.transact(
+          () => touchComparison(comparisonsMap(s.ydoc), doc, meta, text, byMe ? by() : null, { keepView: !byMe }),
+          RESTATED,
+        ),
       );
     },
   };
