@@ -75,7 +75,7 @@ export default function ExperimentsPage() {
   const [filterText, setFilterText] = createSignal(state().filter);
   const runs = createMemo(() => data.rows().map((r) => keyedRun(r.run)));
   // Runs' notes (from the notes on this device, live): the note column and `note` in filters.
-  const runNotes = createRunNotes(`${params.owner}/${params.repo}`);
+  const runNotes = createRunNotes(`${params.owner}/${params.repo}`, data.loaded);
   const allColumns = createMemo(() => {
     const [name, ...rest] = columnsOf(runs());
     return name ? [name, NOTE_COLUMN, ...rest] : [NOTE_COLUMN];

@@ -22,6 +22,8 @@ export type FilterResult = { ok: true; runs: Run[]; note: string | null } | { ok
 /** Text with none of the filter language's operators or quotes: a search of run names. */
 const PLAIN_SEARCH = /^[^=<>!()'"`]+$/;
 
+const NO_NOTES: RunNotes = new Map();
+
 /** Whether a filter's text may name runs' notes (then it is read with their text). */
 export function mentionsNote(text: string): boolean {
   return /\bnote\b/i.test(text);
@@ -33,7 +35,9 @@ export function mentionsNote(text: string): boolean {
  * person means are accepted and said: plain words search run names (case-insensitive), and an
  * unquoted number for a param or tag compares as text (`params.batch_size = 16` matches "16").
  */
-export function filterRuns(runs: readonly Run[], text: string, notes: RunNotes = new Map()): FilterResult {
+export function filterRuns(runs: readonly Run[], text: string, notes?: RunNotes): FilterResult {
+  // Values are read through the notes only for a filter that may name them (the hot path stays as it was).
+  if (!notes && mentionsNote(text)) notes = NO_NOTES;
   const parsed = parseFilter(text, NOTED_RUN_FILTER_SCHEMA);
   if (parsed.ok) {
     if (parsed.value === null) return { ok: true, runs: [...runs], note: null };
