@@ -41,12 +41,14 @@ export default function NotesPage() {
   const foundComparisons = createMemo(() => searchComparisons(index.comparisons(), query()));
   const total = () => index.entries().length + index.comparisons().length;
   // Project notes and comparison notes in one list, last edited first.
-  const listed = createMemo((): Listed[] =>
-    [
-      ...found().map((note) => ({ kind: 'note' as const, note })),
-      ...foundComparisons().map((note) => ({ kind: 'compare' as const, note })),
-    ].sort((a, b) => b.note.updatedAt - a.note.updatedAt),
-  );
+  const listed = createMemo((): Listed[] => {
+    const notes = found().map((note) => ({ kind: 'note' as const, note }));
+    const comparisons = foundComparisons();
+    if (comparisons.length === 0) return notes; // already last edited first
+    return [...notes, ...comparisons.map((note) => ({ kind: 'compare' as const, note }))].sort(
+      (a, b) => b.note.updatedAt - a.note.updatedAt,
+    );
+  });
   const current = createMemo(() => index.entries().find((e) => e.id === params.noteId) ?? null);
   const canWrite = () => index.access()?.canWrite === true;
   const docOf = (id: string) => {
@@ -183,7 +185,7 @@ export default function NotesPage() {
           type="button"
           class="notes-save"
           data-testid="notes-save"
-          disabled={!canWrite() || saving() !== null || total() === 0}
+          disabled={!canWrite() || saving() !== null || total() + index.runNotes().size === 0}
           onClick={() => void saveToRepo()}
           title="Writes every note as a Markdown file under notes/ in a commit"
         >
