@@ -65,24 +65,30 @@ export function createNotesIndex(repo: string): NotesIndex {
     const map = indexMap(s.ydoc);
     const runs = runNotesMap(s.ydoc);
     const compares = comparisonsMap(s.ydoc);
+    const readNotes = () => setEntries(listNotes(map));
+    const readRuns = () => setRunNotes(readRunNotes(runs));
+    const readComparisons = () => setComparisons(listComparisons(compares));
     const readAll = () => {
-      setEntries(listNotes(map));
-      setRunNotes(readRunNotes(runs));
-      setComparisons(listComparisons(compares));
+      readNotes();
+      readRuns();
+      readComparisons();
     };
-    let queued = false;
-    // Many remote changes arrive together on reconnect: read the lists once per frame.
-    const refresh = () => {
-      if (queued) return;
-      queued = true;
-      requestAnimationFrame(() => {
-        queued = false;
-        if (!disposed) readAll();
-      });
+    // Many remote changes arrive together on reconnect: read each changed list once per frame
+    // (a run note's edit does not list 10,000 project notes again).
+    const changed = new Set<() => void>();
+    const refreshOf = (read: () => void) => () => {
+      if (changed.size === 0) {
+        requestAnimationFrame(() => {
+          const reads = [...changed];
+          changed.clear();
+          if (!disposed) for (const r of reads) r();
+        });
+      }
+      changed.add(read);
     };
-    map.observe(refresh);
-    runs.observe(refresh);
-    compares.observe(refresh);
+    map.observe(refreshOf(readNotes));
+    runs.observe(refreshOf(readRuns));
+    compares.observe(refreshOf(readComparisons));
     s.onChange(setState);
     setState(s.state());
     for (const apply of waiting.splice(0)) apply();
