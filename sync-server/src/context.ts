@@ -6,6 +6,8 @@ import type { SignInLimits } from './auth/sign-in-limits.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import type { ServerConfig, ServerSettings } from './config.ts';
 import { type Db, openDatabase, timeStatements } from './db/database.ts';
+import type { SqlDatabase } from './db/sql.ts';
+import { sqliteSql } from './db/sqlite-sql.ts';
 import type { Logger } from './log.ts';
 import type { MlflowStores } from './mlflow/feature.ts';
 import type { Importer } from './repos/import.ts';
@@ -18,7 +20,13 @@ import type { RepoStore } from './repos/store.ts';
 export interface ServerContext {
   config: ServerConfig;
   log: Logger;
+  /**
+   * The raw SQLite connection, for stores not yet moved onto `sql` (issue 15: every store moves
+   * to `sql` so PostgreSQL can replace SQLite; this goes when the last one has).
+   */
   db: Db;
+  /** The database every store should use: SQLite (the default) or PostgreSQL (db/sql.ts). */
+  sql: SqlDatabase;
   /** Statement timings of `db`, exposed in `/metrics` (db/database.ts timeStatements). */
   dbTimings?: Histogram<'kind'>;
 }
@@ -47,5 +55,7 @@ export interface Services {
 
 export function makeContext(config: ServerConfig, log: Logger): ServerContext {
   const db = openDatabase(path.join(config.dataDir, 'cairn.db'));
-  return { config, log, db, dbTimings: timeStatements(db) };
+  const dbTimings = timeStatements(db);
+  // Over the same connection as `db`, so moved and not-yet-moved stores see one database.
+  return { config, log, db, sql: sqliteSql(db), dbTimings };
 }
