@@ -92,16 +92,18 @@ describe.skipIf(!e2eAvailable())('run and comparison notes', () => {
     expect((await createRepo(server.url, ADMIN_TOKEN, { name: 'noteruns', private: false })).status).toBe(201);
     const mlflow = `/${REPO}.mlflow/api/2.0/mlflow`;
     const exp = await api(`${mlflow}/experiments/create`, { name: 'seg' });
-    let t = Date.now() - 60_000;
-    for (const [name, iou] of [
+    const t0 = Date.now() - 60_000;
+    const logged = [
       ['unet-baseline', 0.71],
       ['unet-wide', 0.74],
       ['unet-small', 0.66],
-    ] as const) {
+    ] as const;
+    for (const [i, [name, iou]] of logged.entries()) {
+      const t = t0 + i * 1000;
       const created = (await api(`${mlflow}/runs/create`, {
         experiment_id: exp.experiment_id,
         run_name: name,
-        start_time: (t += 1000),
+        start_time: t,
       })) as { run: { info: { run_id: string } } };
       const id = created.run.info.run_id;
       runs[name] = id;
