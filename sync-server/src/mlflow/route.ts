@@ -29,7 +29,7 @@ export type Authorize = (
   owner: string,
   repo: string,
   need: 'read' | 'write',
-) => { ok: true; repoId: number } | { ok: false; status: 401 | 403 | 404; message: string };
+) => Promise<{ ok: true; repoId: number } | { ok: false; status: 401 | 403 | 404; message: string }>;
 
 export interface MlflowRouteDeps {
   experiments: ExperimentStore;
@@ -52,8 +52,14 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
   const endpoints = makeEndpoints(deps.experiments, deps.runs);
 
   /** Checks access, answering the refusal in MLflow's shape; the repo id when allowed. */
-  function allow(req: IncomingMessage, url: URL, owner: string, repo: string, need: 'read' | 'write'): number {
-    const r = deps.authorize(req, url, owner, repo, need);
+  async function allow(
+    req: IncomingMessage,
+    url: URL,
+    owner: string,
+    repo: string,
+    need: 'read' | 'write',
+  ): Promise<number> {
+    const r = await deps.authorize(req, url, owner, repo, need);
     if (r.ok) {
       deps.experiments.ensureDefault(r.repoId);
       return r.repoId;
@@ -75,12 +81,12 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
       const artifactPath = decodePath(art[1] ?? '');
       if (method === 'PUT') {
         if (artifactPath === '') throw invalid('An artifact upload needs a file path.');
-        const repoId = allow(req, url, owner, repo, 'write');
+        const repoId = await allow(req, url, owner, repo, 'write');
         await deps.artifacts.put(repoId, artifactPath, req, deps.maxArtifactBytes);
         return sendJson(res, 200, {});
       }
       if (method !== 'GET') throw methodNotAllowed(method, 'GET, PUT');
-      const repoId = allow(req, url, owner, repo, 'read');
+      const repoId = await allow(req, url, owner, repo, 'read');
       if (art[1] === undefined || art[1] === '') {
         const dir = url.searchParams.get('path') ?? '';
         const files = deps.artifacts.list(repoId, dir).map((e) => ({
@@ -105,13 +111,13 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
     if (!name) throw new MlflowError('ENDPOINT_NOT_FOUND', `No MLflow endpoint at ${rest}.`);
     if (name === 'artifacts/list') {
       if (method !== 'GET') throw methodNotAllowed(method, 'GET');
-      const repoId = allow(req, url, owner, repo, 'read');
+      const repoId = await allow(req, url, owner, repo, 'read');
       return sendJson(res, 200, listRunArtifacts(repoId, queryInput(url)));
     }
     const registered = deps.registry && Object.hasOwn(deps.registry, name) ? deps.registry[name] : undefined;
     if (registered) {
       if (!registered.methods.includes(method as Method)) throw methodNotAllowed(method, registered.methods.join(', '));
-      const repoId = allow(req, url, owner, repo, registered.need(method as Method));
+      const repoId = await allow(req, url, owner, repo, registered.need(method as Method));
       // The Python client sends DELETE bodies as JSON; query parameters are accepted too.
       const input =
         method === 'GET'
@@ -123,7 +129,7 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
     if (!endpoint) throw new MlflowError('ENDPOINT_NOT_FOUND', `No MLflow endpoint named ${name}.`);
     if (!endpoint.methods.includes(method as 'GET' | 'POST'))
       throw methodNotAllowed(method, endpoint.methods.join(', '));
-    const repoId = allow(req, url, owner, repo, endpoint.need);
+    const repoId = await allow(req, url, owner, repo, endpoint.need);
     const input = method === 'GET' ? queryInput(url) : await jsonInput(req);
     sendJson(res, 200, endpoint.handle(repoId, input) ?? {});
   }

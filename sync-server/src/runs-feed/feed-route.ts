@@ -62,7 +62,7 @@ export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Aut
       return sendMethodNotAllowed(res, allow, `Use ${allow} here.`);
     }
     const isBatch = found.handler === 'batch';
-    const auth = deps.authorize(req, url, owner, repo, isBatch ? 'write' : 'read');
+    const auth = await deps.authorize(req, url, owner, repo, isBatch ? 'write' : 'read');
     if (!auth.ok) {
       req.resume();
       const code = auth.status === 401 ? 'unauthorized' : auth.status === 403 ? 'forbidden' : 'not_found';
