@@ -10,7 +10,7 @@ import { createNoteSession } from './create-note-session.ts';
 import { NoteHistory } from './NoteHistory.tsx';
 import type { MountedEditor } from './note-editor.ts';
 import type { RunValues } from './note-run-values.ts';
-import type { NoteSessionState } from './note-session.ts';
+import type { NoteSession, NoteSessionState } from './note-session.ts';
 import { maybeAutoVersion } from './note-versions.ts';
 import './notes.css';
 
@@ -20,7 +20,12 @@ export interface NotePanelProps {
   doc: string;
   title: string;
   /** Called (debounced) after this person edits, with the note's text. */
-  onLocalEdit?: (text: string) => void;
+  onLocalEdit?: (text: string, session: NoteSession) => void;
+  /**
+   * Called once the note on this device and the server's are the same (the first sync), with
+   * the note's text: lists kept beside the note can catch up with edits made elsewhere.
+   */
+  onSynced?: (text: string, canWrite: boolean) => void;
 }
 
 function statusText(s: NoteSessionState | null): string {
@@ -66,6 +71,18 @@ export default function NotePanel(props: NotePanelProps) {
   createEffect(() => {
     const a = note.access();
     if (mounted() && a) editor?.setWritable(a.canWrite);
+  });
+
+  createEffect(() => {
+    const s = note.session();
+    const a = note.access();
+    const onSynced = props.onSynced;
+    if (!s || !a || !onSynced) return;
+    let stale = false;
+    onCleanup(() => {
+      stale = true;
+    });
+    void s.whenSynced().then(() => !stale && onSynced(s.text.toString(), a.canWrite));
   });
 
   // A version every few minutes while this person writes (note-versions.ts).

@@ -21,7 +21,11 @@ export interface NoteSessionSignals {
   error: Accessor<string | null>;
 }
 
-export function createNoteSession(repo: string, doc: string, onLocalEdit?: (text: string) => void): NoteSessionSignals {
+export function createNoteSession(
+  repo: string,
+  doc: string,
+  onLocalEdit?: (text: string, session: NoteSession) => void,
+): NoteSessionSignals {
   const [session, setSession] = createSignal<NoteSession | null>(null);
   const [access, setAccess] = createSignal<NoteAccess | null>(null);
   const [state, setState] = createSignal<NoteSessionState | null>(null);
@@ -72,7 +76,7 @@ export function createNoteSession(repo: string, doc: string, onLocalEdit?: (text
         if (timer === undefined) return;
         clearTimeout(timer);
         timer = undefined;
-        onLocalEdit(s.text.toString());
+        onLocalEdit(s.text.toString(), s);
       };
       s.ydoc.on('update', (_u: Uint8Array, origin: unknown) => {
         if (!s.isLocalOrigin(origin)) return;
