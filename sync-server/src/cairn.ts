@@ -57,7 +57,7 @@ async function makeFeatures(services: Services): Promise<Feature[]> {
 export async function startCairn(config: ServerConfig): Promise<CairnServer> {
   const log = makeLogger(config.logLevel);
   const ctx = makeContext(config, log);
-  const features = await makeFeatures(makeServices(ctx));
+  const features = await makeFeatures(await makeServices(ctx));
   const server = await startServer(
     config,
     {

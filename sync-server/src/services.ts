@@ -11,9 +11,9 @@ import { makeRepoStore } from './repos/store.ts';
 /**
  * The shared parts of a server (context.ts `Services`), each built once: the composition root
  * (cairn.ts) calls this once per server; tests of a feature call it for their own context.
- * Each store makes the tables it reads.
+ * Each store makes the tables it reads (some migrate asynchronously, hence the promise).
  */
-export function makeServices(ctx: ServerContext): Services {
+export async function makeServices(ctx: ServerContext): Promise<Services> {
   const repos = makeRepoStore(ctx.db);
   const signInLimits = makeSignInLimits(signInLimitSettingsFromEnv(ctx.config.env));
   const audit = makeAuditLog(ctx.db);
@@ -26,6 +26,6 @@ export function makeServices(ctx: ServerContext): Services {
     access: makeAccess(ctx, { repos, signInLimits, audit }),
     ...makeBlobStores(ctx.config.dataDir, ctx.config.blobs),
     importer: makeImporter(ctx),
-    mlflow: makeMlflowStores(ctx.db),
+    mlflow: await makeMlflowStores(ctx.sql),
   };
 }

@@ -12,11 +12,11 @@ import { makeServices } from '../services.ts';
 import { seedDemo } from './demo-feature.ts';
 
 const made: Services[] = [];
-function freshServices(): Services {
+async function freshServices(): Promise<Services> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-demo-seed-'));
   const ctx = makeContext(configFromEnv({ CAIRN_DATA: dir }), makeLogger('silent'));
   migrateAccounts(ctx.db);
-  const services = makeServices(ctx);
+  const services = await makeServices(ctx);
   made.push(services);
   return services;
 }
@@ -29,7 +29,7 @@ afterEach(() => {
 
 describe('seedDemo', () => {
   it('seeds once; a demo deleted afterwards is not re-created', async () => {
-    const services = freshServices();
+    const services = await freshServices();
     const { ctx } = services;
     const first = await seedDemo(services, 'http://127.0.0.1:8787');
     expect(first?.commitIds.length).toBeGreaterThanOrEqual(6);
@@ -43,7 +43,7 @@ describe('seedDemo', () => {
   });
 
   it('does not seed a server that already hosts repositories', async () => {
-    const services = freshServices();
+    const services = await freshServices();
     const { ctx } = services;
     const alice = makeAccountStore(ctx.db).createUser('alice', null);
     makeRepoStore(ctx.db).create(alice.id, 'thesis', true);

@@ -114,6 +114,9 @@ export async function seedDemo(services: Services, baseUrl: string): Promise<Dem
   }
   markSeeded();
   // One transaction: one fsync for ~40,000 metric points instead of one per batch.
-  const runs = ctx.db.transaction(() => seedDemoRuns(services.mlflow, repo.id, history, commitIds))();
+  const { experiments, runs: runStore } = services.mlflow;
+  const runs = await ctx.sql.transaction((tx) =>
+    seedDemoRuns({ experiments: experiments.within(tx), runs: runStore.within(tx) }, repo.id, history, commitIds),
+  );
   return { commitIds, objects: history.objects.size, runs: runs.runIds.length };
 }

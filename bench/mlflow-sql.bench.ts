@@ -1,0 +1,143 @@
+/**
+ * The MLflow stores on each database engine (issue 15): `runs/search` over 10,000 runs and
+ * `runs/log-batch` throughput, through the MLflow endpoints' handlers (what a request runs,
+ * minus HTTP), SQLite (the embedded default, baseline) against PostgreSQL when it is installed.
+ * - search, cold: a fresh store (no run cache, as right after a start or on another process):
+ *   every run hydrated from the database;
+ * - search, warm: the same store again (rows re-read, runs served from the cache by sequence);
+ * - log-batch: 20 batches of 1,000 metric points (5 keys × 200 steps) into one run.
+ * `BENCH_MLFLOW_RUNS` scales the run count (default 10,000).
+ */
+import { makeExperimentStore } from '../sync-server/src/mlflow/experiments-store.ts';
+import { makeEndpoints } from '../sync-server/src/mlflow/handlers.ts';
+import { makeRunStore } from '../sync-server/src/mlflow/runs-store.ts';
+import { migrateMlflow } from '../sync-server/src/mlflow/schema.ts';
+import { ENGINES } from '../sync-server/src/mlflow/sql-engines.test-support.ts';
+import { type Measurement, measure, report } from './lib.ts';
+
+const RUNS = Number(process.env.BENCH_MLFLOW_RUNS ?? 10_000);
+const BATCHES = 20;
+const REPO = 1;
+
+interface Figures {
+  engine: string;
+  seedMs: number;
+  cold: Measurement;
+  warm: Measurement;
+  logBatch: Measurement;
+}
+
+const searchInput = {
+  experiment_ids: ['0'],
+  filter: "metrics.m0 > 0.25 AND params.optimizer = 'adam'",
+  order_by: ['metrics.m1 DESC'],
+  max_results: 100,
+};
+
+async function benchEngine(engine: (typeof ENGINES)[number]): Promise<Figures> {
+  const { sql, dispose } = await engine.open();
+  try {
+    await migrateMlflow(sql);
+    const experiments = makeExperimentStore(sql);
+    await experiments.ensureDefault(REPO);
+    const runs = makeRunStore(sql, experiments);
+
+    // 10,000 runs, each with 4 params, 3 tags and 5 metrics, in transactions of 500 runs.
+    const t0 = performance.now();
+    for (let start = 0; start < RUNS; start += 500) {
+      await sql.transaction(async (tx) => {
+        const store = runs.within(tx);
+        for (let i = start; i < Math.min(RUNS, start + 500); i++) {
+          await store.upsertOffline(REPO, {
+            id: `run${String(i).padStart(6, '0')}`,
+            experimentId: 0,
+            name: `run-${i}`,
+            userId: 'bench',
+            status: 'FINISHED',
+            startTime: 1_700_000_000_000 + i,
+            endTime: 1_700_000_100_000 + i,
+            params: [
+              ['optimizer', i % 3 === 0 ? 'adam' : 'sgd'],
+              ['lr', String((i % 10) / 100)],
+              ['batch', String(8 << (i % 4))],
+              ['seed', String(i)],
+            ],
+            tags: [
+              ['mlflow.user', 'bench'],
+              ['team', `t${i % 7}`],
+            ],
+            metrics: Array.from({ length: 5 }, (_, k) => ({
+              key: `m${k}`,
+              value: ((i * 7919 + k * 104729) % 1000) / 1000,
+              timestamp: 1_700_000_000_000 + i,
+              step: 0,
+            })),
+          });
+        }
+      });
+    }
+    const seedMs = performance.now() - t0;
+
+    const search = async (endpoints: ReturnType<typeof makeEndpoints>) => {
+      const out = (await endpoints['runs/search']!.handle(REPO, searchInput)) as { runs: unknown[] };
+      if (out.runs.length !== 100) throw new Error(`search found ${out.runs.length} runs, expected 100`);
+    };
+    const cold = await measure(
+      `${engine.name}: runs/search, cold (no run cache)`,
+      () => search(makeEndpoints(experiments, makeRunStore(sql, experiments))),
+      { runs: 5 },
+    );
+    const warmEndpoints = makeEndpoints(experiments, runs);
+    const warm = await measure(`${engine.name}: runs/search, warm (run cache)`, () => search(warmEndpoints), {
+      runs: 7,
+    });
+
+    const endpoints = makeEndpoints(experiments, runs);
+    let round = 0;
+    const logBatch = await measure(
+      `${engine.name}: ${BATCHES} × runs/log-batch of 1,000 points`,
+      async () => {
+        const created = (await endpoints['runs/create']!.handle(REPO, { experiment_id: '0', start_time: 1 })) as {
+          run: { info: { run_id: string } };
+        };
+        const runId = created.run.info.run_id;
+        round++;
+        for (let b = 0; b < BATCHES; b++) {
+          const metrics = [];
+          for (let step = b * 200; step < (b + 1) * 200; step++)
+            for (let k = 0; k < 5; k++)
+              metrics.push({ key: `loss${k}`, value: step / (k + 1), timestamp: round, step });
+          await endpoints['runs/log-batch']!.handle(REPO, { run_id: runId, metrics });
+        }
+      },
+      { runs: 5 },
+    );
+    return { engine: engine.name, seedMs, cold, warm, logBatch };
+  } finally {
+    await dispose();
+  }
+}
+
+const results: Figures[] = [];
+for (const engine of ENGINES) results.push(await benchEngine(engine));
+const base = results[0] as Figures;
+const points = BATCHES * 1000;
+const perSecond = (m: Measurement) => `${Math.round(points / (m.medianMs / 1000)).toLocaleString('en')} points/s`;
+const extra: Record<string, string> = {};
+for (const r of results) {
+  extra[`${r.engine}: seeding ${RUNS} runs`] = `${(r.seedMs / 1000).toFixed(1)} s`;
+  extra[`${r.engine}: log-batch throughput`] = perSecond(r.logBatch);
+}
+for (const r of results.slice(1)) {
+  extra[`${r.engine} / ${base.engine}, search cold`] = `${(r.cold.medianMs / base.cold.medianMs).toFixed(2)}× the time`;
+  extra[`${r.engine} / ${base.engine}, search warm`] = `${(r.warm.medianMs / base.warm.medianMs).toFixed(2)}× the time`;
+  extra[`${r.engine} / ${base.engine}, log-batch`] =
+    `${(r.logBatch.medianMs / base.logBatch.medianMs).toFixed(2)}× the time`;
+}
+if (results.length === 1) extra.postgres = 'not measured (PostgreSQL not available here)';
+report(
+  `MLflow stores over ${RUNS.toLocaleString('en')} runs (baseline: ${base.engine} cold search)`,
+  base.cold,
+  [base.warm, base.logBatch, ...results.slice(1).flatMap((r) => [r.cold, r.warm, r.logBatch])],
+  extra,
+);
