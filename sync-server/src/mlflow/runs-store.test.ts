@@ -159,5 +159,38 @@ describe.each(ENGINES)('on $name', (engine) => {
       expect((await otherRuns.search(1, q)).runs[0]!.metrics).toEqual({ acc: 0.75 });
       expect((await otherRuns.get(1, run.id)).metricSummaries.acc).toMatchObject({ count: 2, min: 0.5, max: 0.75 });
     });
+
+    // Two connections of one process cannot overlap SQLite write transactions (the second
+    // waits synchronously for a lock the first can only release on the same thread), so this
+    // race is played where several processes really share the database: PostgreSQL.
+    it.runIf(engine.name === 'postgres')(
+      'loses no metric point and no summary count when two processes log to one run at once',
+      async () => {
+        const { runs } = await stores();
+        const other = await opened.connectAgain();
+        const otherRuns = makeRunStore(other, makeExperimentStore(other));
+        const run = await runs.create(1, newRun);
+        const batch = (from: number) => ({
+          metrics: Array.from({ length: 50 }, (_, i) => ({
+            key: 'loss',
+            value: from + i,
+            timestamp: 1,
+            step: from + i,
+          })),
+          params: [],
+          tags: [],
+        });
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) => (i % 2 ? runs : otherRuns).logBatch(1, run.id, batch(i * 50))),
+        );
+        expect(await runs.history(1, run.id, 'loss', 0, null)).toHaveLength(500);
+        expect((await runs.get(1, run.id)).metricSummaries.loss).toMatchObject({
+          count: 500,
+          min: 0,
+          max: 499,
+          step: 499,
+        });
+      },
+    );
   });
 });
