@@ -8,16 +8,52 @@
  * - log-batch: 20 batches of 1,000 metric points (5 keys × 200 steps) into one run.
  * `BENCH_MLFLOW_RUNS` scales the run count (default 10,000).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../sync-server/src/db/database.ts';
+import { openPostgres } from '../sync-server/src/db/postgres-sql.ts';
+import type { SqlDatabase } from '../sync-server/src/db/sql.ts';
+import { sqliteSql } from '../sync-server/src/db/sqlite-sql.ts';
 import { makeExperimentStore } from '../sync-server/src/mlflow/experiments-store.ts';
 import { makeEndpoints } from '../sync-server/src/mlflow/handlers.ts';
 import { makeRunStore } from '../sync-server/src/mlflow/runs-store.ts';
 import { migrateMlflow } from '../sync-server/src/mlflow/schema.ts';
-import { ENGINES } from '../sync-server/src/mlflow/sql-engines.test-support.ts';
+import { PG_MISSING_MESSAGE, type PostgresCluster, pgAvailable, startPostgres } from '../test/support/postgres.ts';
 import { type Measurement, measure, report } from './lib.ts';
 
 const RUNS = Number(process.env.BENCH_MLFLOW_RUNS ?? 10_000);
 const BATCHES = 20;
 const REPO = 1;
+
+interface Engine {
+  name: string;
+  open(): Promise<{ sql: SqlDatabase; dispose(): Promise<void> }>;
+}
+
+const sqlite: Engine = {
+  name: 'sqlite',
+  async open() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-mlflow-'));
+    const sql = sqliteSql(openDatabase(path.join(dir, 'cairn.db')));
+    return {
+      sql,
+      async dispose() {
+        await sql.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+/** A real PostgreSQL cluster (scripts/engines/postgres.sh), as the server would use it. */
+const postgres = (cluster: PostgresCluster): Engine => ({
+  name: 'postgres',
+  async open() {
+    const sql = await openPostgres(await cluster.freshDatabase());
+    return { sql, dispose: () => sql.close() };
+  },
+});
 
 interface Figures {
   engine: string;
@@ -34,7 +70,7 @@ const searchInput = {
   max_results: 100,
 };
 
-async function benchEngine(engine: (typeof ENGINES)[number]): Promise<Figures> {
+async function benchEngine(engine: Engine): Promise<Figures> {
   const { sql, dispose } = await engine.open();
   try {
     await migrateMlflow(sql);
@@ -118,8 +154,15 @@ async function benchEngine(engine: (typeof ENGINES)[number]): Promise<Figures> {
   }
 }
 
-const results: Figures[] = [];
-for (const engine of ENGINES) results.push(await benchEngine(engine));
+const results: Figures[] = [await benchEngine(sqlite)];
+if (pgAvailable()) {
+  const cluster = await startPostgres();
+  try {
+    results.push(await benchEngine(postgres(cluster)));
+  } finally {
+    await cluster.stop();
+  }
+}
 const base = results[0] as Figures;
 const points = BATCHES * 1000;
 const perSecond = (m: Measurement) => `${Math.round(points / (m.medianMs / 1000)).toLocaleString('en')} points/s`;
@@ -134,7 +177,7 @@ for (const r of results.slice(1)) {
   extra[`${r.engine} / ${base.engine}, log-batch`] =
     `${(r.logBatch.medianMs / base.logBatch.medianMs).toFixed(2)}× the time`;
 }
-if (results.length === 1) extra.postgres = 'not measured (PostgreSQL not available here)';
+if (results.length === 1) extra.postgres = PG_MISSING_MESSAGE;
 report(
   `MLflow stores over ${RUNS.toLocaleString('en')} runs (baseline: ${base.engine} cold search)`,
   base.cold,

@@ -38,12 +38,12 @@ export interface MlflowStores {
 
 /** The repository-access check every MLflow and run-feed request goes through. */
 export function makeAuthorize(access: Access): Authorize {
-  return (req, url, owner, repo, need) => {
-    const who = access.authenticate(req, url);
+  return async (req, url, owner, repo, need) => {
+    const who = await access.authenticate(req, url);
     if (who && 'invalid' in who) {
       return { ok: false, status: 401, message: 'The user name, password or token is wrong, expired or revoked.' };
     }
-    const r = access.authorizeRepo(who, owner, repo, need);
+    const r = await access.authorizeRepo(who, owner, repo, need);
     return r.ok ? { ok: true, repoId: r.repo.id } : { ok: false, status: r.status, message: r.message };
   };
 }

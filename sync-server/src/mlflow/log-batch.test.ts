@@ -10,7 +10,7 @@ import { makeExperimentStore } from './experiments-store.ts';
 import { makeEndpoints } from './handlers.ts';
 import { makeRunStore } from './runs-store.ts';
 import { migrateMlflow } from './schema.ts';
-import { ENGINES } from './sql-engines.test-support.ts';
+import { mlflowEngines } from './sql-engines.test-support.ts';
 
 const metric = (i: number) => ({ key: 'loss', value: i / 1000, timestamp: 1000 + i, step: i });
 const kv = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: 'v' }));
@@ -25,7 +25,7 @@ async function refusal(fn: () => Promise<unknown>): Promise<MlflowError> {
   throw new Error('expected a refusal');
 }
 
-describe.each(ENGINES)('runs/log-batch on $name', (engine) => {
+describe.each(mlflowEngines())('runs/log-batch on $name', (engine) => {
   let db: SqlDatabase;
   let dispose: () => Promise<void>;
   beforeEach(async () => {

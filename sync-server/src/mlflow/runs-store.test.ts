@@ -3,11 +3,11 @@ import type { SqlDatabase } from '../db/sql.ts';
 import { makeExperimentStore } from './experiments-store.ts';
 import { makeRunStore } from './runs-store.ts';
 import { migrateMlflow } from './schema.ts';
-import { ENGINES, type OpenDatabase } from './sql-engines.test-support.ts';
+import { mlflowEngines, type OpenDatabase } from './sql-engines.test-support.ts';
 
 const newRun = { experimentId: 0, userId: 'u', runName: 'r', startTime: 5, tags: [] as Array<[string, string]> };
 
-describe.each(ENGINES)('on $name', (engine) => {
+describe.each(mlflowEngines())('on $name', (engine) => {
   let db: SqlDatabase;
   let opened: OpenDatabase;
   let dispose: () => Promise<void>;

@@ -1,17 +1,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sharedPostgres, sqlEngines } from '../../../test/support/sql-engines.ts';
 import { openDatabase } from '../db/database.ts';
+import { openPostgres } from '../db/postgres-sql.ts';
 import type { SqlDatabase } from '../db/sql.ts';
 import { sqliteSql } from '../db/sqlite-sql.ts';
 
 /**
- * The databases the MLflow store tests run against: each opens an empty database and gives it
- * back with a second connection to it (what another server process sharing it would hold) and
- * a way to drop it. Tests use `describe.each(ENGINES)`.
+ * The databases the MLflow store tests run against (test/support/sql-engines.ts: SQLite, and
+ * PostgreSQL where installed), each opened empty with a second connection to it — what another
+ * server process sharing the database holds. Call `mlflowEngines()` at a test file's top level,
+ * for `describe.each`.
  */
 export interface Engine {
-  name: string;
+  name: 'sqlite' | 'postgres';
   open(): Promise<OpenDatabase>;
 }
 export interface OpenDatabase {
@@ -26,20 +29,40 @@ const sqlite: Engine = {
   async open() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-mlflow-sql-'));
     const file = path.join(dir, 'test.db');
-    const open = [sqliteSql(openDatabase(file))];
-    return {
-      sql: open[0] as SqlDatabase,
-      async connectAgain() {
-        const sql = sqliteSql(openDatabase(file));
-        open.push(sql);
-        return sql;
-      },
-      async dispose() {
-        for (const sql of open) await sql.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return withConnections(
+      async () => sqliteSql(openDatabase(file)),
+      async () => fs.rmSync(dir, { recursive: true, force: true }),
+    );
   },
 };
 
-export const ENGINES: Engine[] = [sqlite];
+const postgres: Engine = {
+  name: 'postgres',
+  async open() {
+    const url = await (await sharedPostgres()).freshDatabase();
+    return withConnections(
+      () => openPostgres(url, { maxConnections: 4 }),
+      async () => undefined,
+    );
+  },
+};
+
+async function withConnections(connect: () => Promise<SqlDatabase>, remove: () => Promise<void>) {
+  const open = [await connect()];
+  return {
+    sql: open[0] as SqlDatabase,
+    async connectAgain() {
+      const sql = await connect();
+      open.push(sql);
+      return sql;
+    },
+    async dispose() {
+      for (const sql of open) await sql.close();
+      await remove();
+    },
+  };
+}
+
+export function mlflowEngines(): Engine[] {
+  return sqlEngines().map((e) => (e.name === 'postgres' ? postgres : sqlite));
+}

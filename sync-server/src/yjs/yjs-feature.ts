@@ -256,7 +256,7 @@ export function yjsFeature(services: Services): YjsFeature {
           throw err;
         }
         const me = signedIn(who);
-        const r = access.authorizeRepo(me, owner, repo, 'write');
+        const r = await access.authorizeRepo(me, owner, repo, 'write');
         if (!r.ok)
           throw new HttpError(
             r.status === 403 ? 'forbidden' : r.status === 401 ? 'unauthorized' : 'not_found',
