@@ -1,3 +1,4 @@
+import type { Run } from '@cairn/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlDatabase } from '../db/sql.ts';
 import { makeExperimentStore } from './experiments-store.ts';
@@ -89,6 +90,48 @@ describe.each(mlflowEngines())('on $name', (engine) => {
       const run = await runs.create(1, newRun);
       await expect(runs.get(2, run.id)).rejects.toThrow(/not found/);
     });
+  });
+
+  it('reads many runs at once with each its own params, tags and metrics (search and feed)', async () => {
+    const { runs } = await stores();
+    const n = 300;
+    await db.transaction(async (tx) => {
+      const store = runs.within(tx);
+      for (let i = 0; i < n; i++) {
+        await store.upsertOffline(1, {
+          id: `run-${i}`,
+          experimentId: 0,
+          name: `n${i}`,
+          userId: 'u',
+          status: 'FINISHED',
+          startTime: i,
+          endTime: null,
+          metrics: [{ key: 'acc', value: i / n, timestamp: 1, step: 0 }],
+          params: [['i', String(i)]],
+          tags: [['t', `x${i}`]],
+        });
+      }
+    });
+    const q = {
+      experimentIds: [0],
+      view: 'ACTIVE_ONLY' as const,
+      filter: null,
+      orderBy: [],
+      maxResults: 1000,
+      offset: 0,
+    };
+    const check = (found: Run[]) => {
+      expect(found).toHaveLength(n);
+      for (const r of found) {
+        const i = Number(r.id.slice(4));
+        expect([r.name, r.params, r.tags.t, r.metrics]).toEqual([`n${i}`, { i: String(i) }, `x${i}`, { acc: i / n }]);
+      }
+    };
+    check((await runs.search(1, q)).runs);
+    check((await runs.changedSince(1, 0, 1000)).runs);
+    const firstPage = await runs.changedSince(1, 0, 280);
+    expect(firstPage.more).toBe(true);
+    check([...firstPage.runs, ...(await runs.changedSince(1, firstPage.seqs.at(-1)!, 1000)).runs]);
   });
 
   describe('run store search cache', () => {

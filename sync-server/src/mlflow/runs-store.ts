@@ -95,6 +95,14 @@ interface RunCache {
 }
 const CACHE_MAX = 100_000;
 
+/** The runs a search or feed page selected, as a condition on `mlflow_runs r` (see `hydrate`). */
+interface RunScope {
+  where: string;
+  params: SqlValue[];
+}
+/** Above this many runs to hydrate, `hydrate` reads by scope rather than by run id. */
+const MAX_LOOKUP = 256;
+
 export function makeRunStore(sql: SqlDatabase, experiments: ExperimentStore): RunStore {
   return new RunStore(sql, experiments, { entries: new Map() }, false);
 }
@@ -286,33 +294,52 @@ export class RunStore {
     return true;
   }
 
-  /** Turns run rows into core runs, with params, tags and metric summaries. */
-  private async hydrate(repoId: number, rows: RunRow[]): Promise<Run[]> {
+  /**
+   * Turns run rows into core runs, with params, tags and metric summaries. Few rows are looked
+   * up by id (IN lists); many are read in one join per table over `scope` — the runs' own rows,
+   * as a search or feed page selected them — since PostgreSQL answers each long IN list with a
+   * scan of the whole table, and 10,000 runs would be 40 such scans per table.
+   */
+  private async hydrate(repoId: number, rows: RunRow[], scope: RunScope | null = null): Promise<Run[]> {
     const params = new Map<string, Array<[string, string]>>();
     const tags = new Map<string, Array<[string, string]>>();
     const summaries = new Map<string, Array<[string, MetricSummary]>>();
+    const wanted = new Set(rows.map((r) => r.run_id));
     const push = <V>(m: Map<string, Array<[string, V]>>, id: string, entry: [string, V]) => {
+      if (!wanted.has(id)) return;
       const list = m.get(id) ?? [];
       list.push(entry);
       m.set(id, list);
     };
-    for (const group of groups(rows.map((r) => r.run_id))) {
-      const { marks, params: ids } = inList(group);
+    // Which rows of each table to read: `x` is the table, `r` the runs joined to it.
+    const reads: Array<{ where: string; values: SqlValue[] }> = [];
+    if (scope && wanted.size > MAX_LOOKUP) {
+      reads.push({
+        where: `JOIN mlflow_runs r ON r.repo_id = x.repo_id AND r.run_id = x.run_id WHERE x.repo_id = ? AND ${scope.where}`,
+        values: [repoId, ...scope.params],
+      });
+    } else {
+      for (const group of groups([...wanted])) {
+        const { marks, params: ids } = inList(group);
+        reads.push({ where: `WHERE x.repo_id = ? AND x.run_id IN (${marks})`, values: [repoId, ...ids] });
+      }
+    }
+    for (const { where, values } of reads) {
       for (const p of await this.db.all<{ run_id: string; key: string; value: string }>(
-        `SELECT run_id, key, value FROM mlflow_params WHERE repo_id = ? AND run_id IN (${marks}) ORDER BY run_id, key`,
-        [repoId, ...ids],
+        `SELECT x.run_id, x.key, x.value FROM mlflow_params x ${where} ORDER BY x.run_id, x.key`,
+        values,
       )) {
         push(params, p.run_id, [p.key, p.value]);
       }
       for (const t of await this.db.all<{ run_id: string; key: string; value: string }>(
-        `SELECT run_id, key, value FROM mlflow_tags WHERE repo_id = ? AND run_id IN (${marks}) ORDER BY run_id, key`,
-        [repoId, ...ids],
+        `SELECT x.run_id, x.key, x.value FROM mlflow_tags x ${where} ORDER BY x.run_id, x.key`,
+        values,
       )) {
         push(tags, t.run_id, [t.key, t.value]);
       }
       for (const m of await this.db.all<LatestRow>(
-        `SELECT * FROM mlflow_latest_metrics WHERE repo_id = ? AND run_id IN (${marks}) ORDER BY run_id, key`,
-        [repoId, ...ids],
+        `SELECT x.* FROM mlflow_latest_metrics x ${where} ORDER BY x.run_id, x.key`,
+        values,
       )) {
         push(summaries, m.run_id, [
           m.key,
@@ -347,8 +374,8 @@ export class RunStore {
     });
   }
 
-  private async hydrateCached(repoId: number, rows: RunRow[]): Promise<Run[]> {
-    if (this.inTransaction) return this.hydrate(repoId, rows);
+  private async hydrateCached(repoId: number, rows: RunRow[], scope: RunScope | null): Promise<Run[]> {
+    if (this.inTransaction) return this.hydrate(repoId, rows, scope);
     const cache = this.cache.entries;
     const out: Array<Run | undefined> = rows.map((r) => {
       const hit = cache.get(`${repoId}\0${r.run_id}`);
@@ -356,7 +383,7 @@ export class RunStore {
     });
     const missing = rows.filter((_, i) => out[i] === undefined);
     if (missing.length > 0) {
-      const fresh = await this.hydrate(repoId, missing);
+      const fresh = await this.hydrate(repoId, missing, scope);
       if (cache.size + missing.length > CACHE_MAX) cache.clear();
       let k = 0;
       for (let i = 0; i < rows.length; i++) {
@@ -526,6 +553,7 @@ export class RunStore {
         await this.hydrateCached(
           repoId,
           rows.filter((r) => stageMatches(q.view, r.lifecycle_stage)),
+          { where: `r.experiment_id IN (${marks})`, params },
         )
       ).filter(keep),
       q.orderBy,
@@ -546,7 +574,10 @@ export class RunStore {
     );
     const more = rows.length > limit;
     const page = rows.slice(0, limit);
-    return { runs: await this.hydrateCached(repoId, page), seqs: page.map((r) => r.seq), more };
+    // The last page holds every run changed after `since` (and a run changed meanwhile only
+    // moves to a higher sequence), so `seq > since` covers it; a cut page is looked up by id.
+    const scope = more ? null : { where: 'r.seq > ?', params: [since] };
+    return { runs: await this.hydrateCached(repoId, page, scope), seqs: page.map((r) => r.seq), more };
   }
 
   async currentSeq(repoId: number): Promise<number> {
