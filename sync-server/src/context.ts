@@ -6,6 +6,7 @@ import type { SignInLimits } from './auth/sign-in-limits.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import type { ServerConfig, ServerSettings } from './config.ts';
 import { type Db, openDatabase, timeStatements } from './db/database.ts';
+import { recordDatabasePlace } from './db/database-marker.ts';
 import { openPostgres } from './db/postgres-sql.ts';
 import type { SqlDatabase } from './db/sql.ts';
 import { sqliteSql } from './db/sqlite-sql.ts';
@@ -61,6 +62,7 @@ export interface Services {
 export async function makeContext(config: ServerConfig, log: Logger): Promise<ServerContext> {
   const db = openDatabase(path.join(config.dataDir, 'cairn.db'));
   const dbTimings = timeStatements(db);
+  recordDatabasePlace(config.dataDir, config.database);
   if (config.database.kind === 'postgres') {
     const sql = await openPostgres(config.database.url, {
       timings: dbTimings,

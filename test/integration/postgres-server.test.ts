@@ -4,10 +4,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cairnServer } from '../support/cairn-server-cli.ts';
 import { basicAuth, md5Of, putObject, v3Path } from '../support/dvc-upload.ts';
 import { runGit } from '../support/git-cli.ts';
 import { type PostgresCluster, pgAvailable, startPostgres } from '../support/postgres.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { waitFor, yClient } from './yjs-clients.ts';
 
 /**
  * The whole server with CAIRN_DATABASE_URL pointing at a real PostgreSQL (an unprivileged
@@ -120,6 +122,44 @@ describe.runIf(pgAvailable())('the server on PostgreSQL', () => {
     const clone = path.join(work, 'clone-renamed');
     expect((await git(['clone', '-q', remote('alice/dissertation'), clone])).code).toBe(0);
     expect(fs.readFileSync(path.join(clone, 'README.md'), 'utf8')).toBe('# on postgres\n');
+  });
+
+  it('relays a live note between two clients and keeps it in PostgreSQL', async () => {
+    const one = yClient(server.url, 'alice', 'dissertation', 'plan', aliceToken);
+    const two = yClient(server.url, 'alice', 'dissertation', 'plan', aliceToken);
+    try {
+      await waitFor('both connected', () => one.provider.wsconnected && two.provider.wsconnected);
+      one.doc.getText('t').insert(0, 'written through PostgreSQL');
+      await waitFor('the edit to reach the other client', () => two.text() === 'written through PostgreSQL');
+    } finally {
+      one.destroy();
+      two.destroy();
+    }
+    const stored = await inPostgres<{ n: number }>('SELECT count(*)::int AS n FROM yjs_updates WHERE doc LIKE $1', [
+      'alice/dissertation/%',
+    ]);
+    expect(stored[0]?.n).toBeGreaterThan(0);
+    const again = yClient(server.url, 'alice', 'dissertation', 'plan', aliceToken);
+    try {
+      await waitFor('the stored note to load', () => again.text() === 'written through PostgreSQL');
+    } finally {
+      again.destroy();
+    }
+  });
+
+  it('has cairn-server gc and fsck refuse its data folder instead of finding no repositories', async () => {
+    for (const command of ['gc', 'fsck']) {
+      const r = await cairnServer([command, '--data', server.dataDir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('PostgreSQL');
+      expect(r.stderr).not.toContain('postgres@');
+    }
+    // The DVC object is still served.
+    const data = 'a DVC object kept on disk, indexed in PostgreSQL\n';
+    const got = await fetch(`${server.url}/alice/dissertation.dvc/${v3Path(md5Of(data))}`, {
+      headers: { Authorization: basicAuth('alice', aliceToken) },
+    });
+    expect(await got.text()).toBe(data);
   });
 
   it('answers 503 + Retry-After while PostgreSQL is down, and works again once it is back', async () => {

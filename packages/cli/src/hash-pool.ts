@@ -16,11 +16,13 @@ const BATCH = 128;
 export const POOL_THRESHOLD = 256;
 
 /**
- * Starts a worker on `hash-worker.ts`. Workers do not inherit the loader that runs this
- * TypeScript, so the worker is bootstrapped through tsx's CommonJS API, resolved from here (the
- * user's working directory may have no tsx).
+ * Starts a worker on `hash-worker.ts`. In the bundle (dist/, scripts/build.mjs) the worker is
+ * bundled beside it as plain JavaScript. From the sources, workers do not inherit the loader
+ * that runs this TypeScript, so the worker is bootstrapped through tsx's CommonJS API, resolved
+ * from here (the user's working directory may have no tsx).
  */
 function startWorker(): Worker {
+  if (import.meta.url.endsWith('.mjs')) return new Worker(new URL('./hash-worker.mjs', import.meta.url));
   const require = createRequire(import.meta.url);
   const api = require.resolve('tsx/cjs/api');
   const entry = fileURLToPath(new URL('./hash-worker.ts', import.meta.url));

@@ -112,16 +112,58 @@ describe('remembered hashes', () => {
     fs.writeFileSync(
       stateFile,
       JSON.stringify({
-        version: 3,
+        version: 4,
         keys: ['md5:data'],
         ino: [st.ino],
         size: [st.size + 1],
         mtime: [st.mtimeMs],
         md5: ['f'.repeat(32)],
         recorded: [Date.now()],
+        gen: [1],
+        seq: 1,
+        dirs: [],
       }),
     );
     expect((await status()).oid).toBe(md5('payload\n'));
+  });
+
+  it("answers an unchanged folder's .dir hash from its memo and builds it again when a file is renamed, added or removed", async () => {
+    const files = writeFolder(50);
+    const fresh = async () => (await hashWorkspacePath(repo, 'data', 'md5'))?.oid;
+    const dirHits = async () => {
+      const state = HashState.open(repo);
+      const h = await hashWorkspacePath(repo, 'data', 'md5', { state });
+      state.save();
+      return { oid: h?.oid, dirHits: state.dirHits };
+    };
+    await status();
+    expect(await dirHits()).toEqual({ oid: await fresh(), dirHits: 1 });
+
+    // Same bytes under another name: every remembered file hash still holds, the manifest does not.
+    fs.renameSync(files[3]!, path.join(root, 'data', 'renamed.txt'));
+    expect(await dirHits()).toEqual({ oid: await fresh(), dirHits: 0 });
+    expect(await dirHits()).toEqual({ oid: await fresh(), dirHits: 1 });
+
+    const added = path.join(root, 'data', 'added.txt');
+    fs.writeFileSync(added, 'new\n');
+    age(added, 60_000);
+    expect(await dirHits()).toEqual({ oid: await fresh(), dirHits: 0 });
+    fs.rmSync(files[10]!);
+    expect(await dirHits()).toEqual({ oid: await fresh(), dirHits: 0 });
+    expect(await dirHits()).toEqual({ oid: await fresh(), dirHits: 1 });
+  });
+
+  it('never trusts a directory memo whose files were hashed again since', async () => {
+    const files = writeFolder(5);
+    await status();
+    const before = (await status()).oid;
+    // New bytes of the same size and an older mtime: the file's entry misses and is recorded
+    // anew, so the folder's memo (made before) must not answer.
+    fs.writeFileSync(files[2]!, fs.readFileSync(files[2]!, 'utf8').toUpperCase());
+    age(files[2]!, 30_000);
+    const after = await status();
+    expect(after.oid).not.toBe(before);
+    expect(after.oid).toBe((await hashWorkspacePath(repo, 'data', 'md5'))?.oid);
   });
 
   it('is written atomically, and `cairn add` (which stores objects) still reads every file', async () => {

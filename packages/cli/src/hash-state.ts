@@ -11,6 +11,12 @@
  * moment it was recorded is never trusted: that file is hashed again (and recorded anew) until
  * its mtime is safely older than the record.
  *
+ * Directories: when every file of a directory was answered from the state, its `.dir` hash is
+ * the one computed last time for the same files — as long as none of their entries was
+ * recorded anew since. A directory memo lists its files' entries (indices into the columns,
+ * in walk order) and the generation at which it was made; building the manifest again (a
+ * JSON dump and an MD5 of 10,000 lines) was half of an unchanged status's time.
+ *
  * The state lives in `.dvc/tmp/cairn-hashes.json`, written atomically; it is only a cache, so a
  * missing, damaged or foreign file is ignored and replaced.
  */
@@ -21,7 +27,7 @@ import { writeFileAtomic } from './atomic-write.ts';
 import type { Repo } from './repo.ts';
 
 const FILE = 'cairn-hashes.json';
-const VERSION = 3;
+const VERSION = 4;
 /** Larger than any filesystem's timestamp granularity in use (FAT's 2 s). */
 export const RACY_WINDOW_MS = 2_500;
 /** Entries kept at most; past it the oldest records are dropped. */
@@ -43,16 +49,57 @@ interface Columns {
   md5: string[];
   /** when the entry was recorded (ms) */
   recorded: number[];
+  /** the generation at which the entry was last recorded (see `seq`) */
+  gen: number[];
+  /** the last generation handed out: it grows by one with every record */
+  seq: number;
+  dirs: DirMemo[];
 }
+
+/** A directory's `.dir` hash and the file entries it was computed from. */
+interface DirMemo {
+  /** `algorithm:repo/relative/dir` */
+  key: string;
+  /** indices into the columns, in walk order */
+  members: number[];
+  /** the generation when it was made: a member recorded later invalidates it */
+  gen: number;
+  oid: string;
+  size: number;
+  nfiles: number;
+}
+
+/** What a directory memo gives back. */
+export interface DirHashMemo {
+  oid: string;
+  size: number;
+  nfiles: number;
+}
+
+const emptyColumns = (): Columns => ({
+  version: VERSION,
+  keys: [],
+  ino: [],
+  size: [],
+  mtime: [],
+  md5: [],
+  recorded: [],
+  gen: [],
+  seq: 0,
+  dirs: [],
+});
 
 export class HashState {
   /** key → index into the columns */
   private readonly index = new Map<string, number>();
+  private readonly dirIndex = new Map<string, number>();
   private readonly rootPrefix: string;
   private dirty = false;
   /** Lookups answered from the state, and files that had to be hashed: for tests and `--verbose`. */
   hits = 0;
   misses = 0;
+  /** Directories whose `.dir` hash came from a memo. */
+  dirHits = 0;
 
   private constructor(
     private readonly file: string,
@@ -60,13 +107,14 @@ export class HashState {
     private readonly cols: Columns,
   ) {
     for (const [i, k] of cols.keys.entries()) this.index.set(k, i);
+    for (const [i, d] of cols.dirs.entries()) this.dirIndex.set(d.key, i);
     this.rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
   }
 
   /** The state of `repo`, empty when there is none yet or it cannot be read. */
   static open(repo: Repo): HashState {
     const file = path.join(repo.tmpDir, FILE);
-    let cols: Columns = { version: VERSION, keys: [], ino: [], size: [], mtime: [], md5: [], recorded: [] };
+    let cols = emptyColumns();
     try {
       const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
       if (isColumns(parsed)) cols = parsed;
@@ -84,6 +132,12 @@ export class HashState {
 
   /** The remembered hash of `abs` if its stats are those it was hashed at and it is not racy. */
   lookup(abs: string, algorithm: HashAlgorithm, st: fs.Stats): FileHash | undefined {
+    const i = this.find(abs, algorithm, st);
+    return i < 0 ? undefined : { md5: this.cols.md5[i] as string, size: st.size };
+  }
+
+  /** As `lookup`, but the entry's index (for `md5At` and a directory memo), or -1. */
+  find(abs: string, algorithm: HashAlgorithm, st: fs.Stats): number {
     const i = this.index.get(this.key(abs, algorithm));
     const c = this.cols;
     const trusted =
@@ -94,14 +148,47 @@ export class HashState {
       (c.recorded[i] as number) - st.mtimeMs > RACY_WINDOW_MS;
     if (!trusted) {
       this.misses++;
-      return undefined;
+      return -1;
     }
     this.hits++;
-    return { md5: c.md5[i] as string, size: st.size };
+    return i;
   }
 
-  /** Remembers `hash` for `abs` as hashed when it had the stats `st`. */
-  record(abs: string, algorithm: HashAlgorithm, st: fs.Stats, hash: FileHash, now = Date.now()): void {
+  /** The MD5 of the entry at `i` (from `find`). */
+  md5At(i: number): string {
+    return this.cols.md5[i] as string;
+  }
+
+  /**
+   * The `.dir` hash of `abs` remembered for exactly these file entries (`members`, in walk order,
+   * each answered by `lookup`), or undefined when the files differ or one was recorded since.
+   */
+  lookupDir(abs: string, algorithm: HashAlgorithm, members: readonly number[]): DirHashMemo | undefined {
+    const d = this.cols.dirs[this.dirIndex.get(this.key(abs, algorithm)) ?? -1];
+    if (!d || d.members.length !== members.length) return undefined;
+    const gen = this.cols.gen;
+    for (let k = 0; k < members.length; k++) {
+      const m = members[k] as number;
+      if (d.members[k] !== m || (gen[m] as number) > d.gen) return undefined;
+    }
+    this.dirHits++;
+    return { oid: d.oid, size: d.size, nfiles: d.nfiles };
+  }
+
+  /** Remembers the `.dir` hash of `abs` as computed from the entries `members` (walk order). */
+  recordDir(abs: string, algorithm: HashAlgorithm, members: number[], memo: DirHashMemo): void {
+    const key = this.key(abs, algorithm);
+    const d: DirMemo = { key, members, gen: this.cols.seq, ...memo };
+    const i = this.dirIndex.get(key);
+    if (i === undefined) {
+      this.dirIndex.set(key, this.cols.dirs.length);
+      this.cols.dirs.push(d);
+    } else this.cols.dirs[i] = d;
+    this.dirty = true;
+  }
+
+  /** Remembers `hash` for `abs` as hashed when it had the stats `st`; returns the entry's index. */
+  record(abs: string, algorithm: HashAlgorithm, st: fs.Stats, hash: FileHash, now = Date.now()): number {
     const key = this.key(abs, algorithm);
     const c = this.cols;
     let i = this.index.get(key);
@@ -115,7 +202,9 @@ export class HashState {
     c.mtime[i] = st.mtimeMs;
     c.md5[i] = hash.md5;
     c.recorded[i] = now;
+    c.gen[i] = ++c.seq;
     this.dirty = true;
+    return i;
   }
 
   /** Writes the state if anything was recorded; a failure to write only costs speed next time. */
@@ -137,6 +226,10 @@ export class HashState {
         mtime: pick(c.mtime),
         md5: pick(c.md5),
         recorded: pick(c.recorded),
+        gen: pick(c.gen),
+        seq: c.seq,
+        // Indices moved: the directory memos are rebuilt on the next full pass.
+        dirs: [],
       };
     }
     try {
@@ -149,8 +242,25 @@ export class HashState {
   }
 }
 
-const isNumbers = (xs: unknown, n: number) =>
-  Array.isArray(xs) && xs.length === n && xs.every((x) => typeof x === 'number' && Number.isFinite(x));
+// Plain loops: the state of a 10,000-file folder is validated on every run.
+function isNumbers(xs: unknown, n: number): boolean {
+  if (!Array.isArray(xs) || xs.length !== n) return false;
+  for (let i = 0; i < n; i++) if (typeof xs[i] !== 'number' || !Number.isFinite(xs[i])) return false;
+  return true;
+}
+
+const MD5_HEX = /^[0-9a-f]{32}$/;
+
+function isHashes(xs: unknown, n: number): boolean {
+  if (!Array.isArray(xs) || xs.length !== n) return false;
+  for (let i = 0; i < n; i++) if (typeof xs[i] !== 'string' || !MD5_HEX.test(xs[i])) return false;
+  return true;
+}
+
+function isStrings(xs: unknown[]): boolean {
+  for (let i = 0; i < xs.length; i++) if (typeof xs[i] !== 'string') return false;
+  return true;
+}
 
 function isColumns(v: unknown): v is Columns {
   if (typeof v !== 'object' || v === null) return false;
@@ -158,13 +268,29 @@ function isColumns(v: unknown): v is Columns {
   if (c.version !== VERSION || !Array.isArray(c.keys)) return false;
   const n = c.keys.length;
   return (
-    c.keys.every((k) => typeof k === 'string') &&
+    isStrings(c.keys) &&
     isNumbers(c.ino, n) &&
     isNumbers(c.size, n) &&
     isNumbers(c.mtime, n) &&
     isNumbers(c.recorded, n) &&
-    Array.isArray(c.md5) &&
-    c.md5.length === n &&
-    c.md5.every((h) => typeof h === 'string' && /^[0-9a-f]{32}$/.test(h))
+    isNumbers(c.gen, n) &&
+    typeof c.seq === 'number' &&
+    Array.isArray(c.dirs) &&
+    c.dirs.every((d) => isDirMemo(d, n)) &&
+    isHashes(c.md5, n)
+  );
+}
+
+function isDirMemo(v: unknown, entries: number): v is DirMemo {
+  if (typeof v !== 'object' || v === null) return false;
+  const d = v as Partial<DirMemo>;
+  return (
+    typeof d.key === 'string' &&
+    typeof d.oid === 'string' &&
+    typeof d.size === 'number' &&
+    typeof d.nfiles === 'number' &&
+    typeof d.gen === 'number' &&
+    Array.isArray(d.members) &&
+    d.members.every((m) => Number.isInteger(m) && m >= 0 && m < entries)
   );
 }

@@ -38,9 +38,12 @@ export function walkFiles(repo: Repo, dirPosix: string, opts: { ig?: DvcIgnore; 
   const out: WalkedFile[] = [];
   const base = dirPosix === '.' ? '' : `${dirPosix}/`;
   const visit = (abs: string, rel: string) => {
+    const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
     for (const ent of fs.readdirSync(abs, { withFileTypes: true })) {
       const childRel = rel === '' ? ent.name : `${rel}/${ent.name}`;
-      const childAbs = path.join(abs, ent.name);
+      // `abs` is already normal and `ent.name` a single name: plain concatenation is what
+      // path.join would return, without its normalising pass (10,000 calls in a status).
+      const childAbs = prefix + ent.name;
       let isDir = ent.isDirectory();
       let isFile = ent.isFile();
       let stats: fs.Stats | null = null;

@@ -31,6 +31,7 @@ export interface PathHash {
   isDir: boolean;
   /** Directories only. */
   nfiles?: number;
+  /** Directories only, and absent when the directory's hash came from the remembered state. */
   entries?: DirEntry[];
 }
 
@@ -75,18 +76,27 @@ async function hashDirectory(
   // The walk's stats, taken before hashing: a file changed while it is read misses next time.
   const stats = opts.state ? files.map((f) => f.stats as fs.Stats) : undefined;
   let known = 0;
+  // The files' state entries in walk order (-1: hashed now): the key of a remembered `.dir` hash.
+  const members: number[] = new Array(files.length).fill(-1);
+  const state = stats && !opts.cache ? opts.state : undefined;
   files.forEach((f, i) => {
-    const remembered = stats && !opts.cache ? opts.state?.lookup(f.abs, algorithm, stats[i]!) : undefined;
-    if (remembered) {
-      entries[i] = { relpath: f.relpath, md5: remembered.md5, size: remembered.size };
+    const at = state ? state.find(f.abs, algorithm, stats![i]!) : -1;
+    if (at >= 0) {
+      entries[i] = { relpath: f.relpath, md5: state!.md5At(at), size: f.size };
+      members[i] = at;
       known++;
       return;
     }
     (algorithm === 'md5' && f.size <= WHOLE_READ_LIMIT ? pooled : local).push(i);
   });
   if (known > 0) opts.progress?.addFiles(known);
+  const dirAbs = absPath(repo, posix);
+  if (state && known === files.length) {
+    const memo = state.lookupDir(dirAbs, algorithm, members);
+    if (memo) return { ...memo, isDir: true };
+  }
   const remember = (i: number, h: { md5: string; size: number }) => {
-    if (stats) opts.state?.record(files[i]!.abs, algorithm, stats[i]!, h);
+    if (stats && opts.state) members[i] = opts.state.record(files[i]!.abs, algorithm, stats[i]!, h);
   };
   if (pooled.length < POOL_THRESHOLD) local.push(...pooled.splice(0));
   // Worker threads only pay off for many files (each costs ~100 ms to start).
@@ -126,5 +136,8 @@ async function hashDirectory(
   }
   const dir = await dirHash(entries, nodeMd5);
   opts.cache?.putBytes(dir.oid, layout, dir.bytes);
+  if (stats && opts.state && members.every((m) => m >= 0)) {
+    opts.state.recordDir(dirAbs, algorithm, members, { oid: dir.oid, size: dir.size ?? 0, nfiles: dir.nfiles });
+  }
   return { oid: dir.oid, size: dir.size ?? 0, isDir: true, nfiles: dir.nfiles, entries: dir.entries };
 }

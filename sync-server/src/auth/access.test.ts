@@ -8,6 +8,7 @@ import { makeAccountStore, type UserRecord } from '../accounts/store.ts';
 import { configFromEnv } from '../config.ts';
 import { makeContext, type ServerContext } from '../context.ts';
 import { makeLogger } from '../log.ts';
+import { makeRepoStore } from '../repos/store.ts';
 import { makeServices } from '../services.ts';
 import type { Access } from './access.ts';
 
@@ -80,6 +81,24 @@ describe.each(sqlEngines())('access on $name', (engine) => {
       expect(await access.authenticate(req(basic('carol', 'carol-password')), url())).toMatchObject(p);
       await accounts.setPassword(carol.id, 'carol-new-password');
       expect(await access.authenticate(req(basic('carol', 'carol-password')), url())).toEqual({ invalid: true });
+    });
+  });
+
+  describe('names taken at the same moment', () => {
+    it('makes one of two users, or repositories, created at once under one name, and refuses the other', async () => {
+      const users = await Promise.allSettled([
+        accounts.createUser('dave', 'dave-password'),
+        accounts.createUser('Dave', 'dave-password'),
+      ]);
+      expect(users.filter((r) => r.status === 'fulfilled').length).toBe(1);
+      expect(users.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'name_taken' } });
+      const repos = makeRepoStore(ctx.sql);
+      const made = await Promise.allSettled([
+        repos.create(alice.id, 'race', false),
+        repos.create(alice.id, 'RACE', false),
+      ]);
+      expect(made.filter((r) => r.status === 'fulfilled').length).toBe(1);
+      expect(made.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'name_taken' } });
     });
   });
 
