@@ -13,7 +13,7 @@ import { makeRepoStore } from './repos/store.ts';
 /**
  * The shared parts of a server (context.ts `Services`), each built once: the composition root
  * (cairn.ts) calls this once per server; tests of a feature call it for their own context.
- * Each store makes the tables it reads.
+ * Each store makes the tables it reads (some migrate asynchronously, hence the promise).
  */
 export async function makeServices(ctx: ServerContext): Promise<Services> {
   // The tables the shared stores read, made (or upgraded) before any store is built.
@@ -32,6 +32,6 @@ export async function makeServices(ctx: ServerContext): Promise<Services> {
     access: makeAccess(ctx, { repos, signInLimits, audit }),
     ...makeBlobStores(ctx.config.dataDir, ctx.config.blobs),
     importer: makeImporter(ctx),
-    mlflow: makeMlflowStores(ctx.db),
+    mlflow: await makeMlflowStores(ctx.sql),
   };
 }

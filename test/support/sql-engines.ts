@@ -61,10 +61,12 @@ export const postgresEngine: SqlEngine = {
 export function sqlEngines(): SqlEngine[] {
   if (!stopRegistered) {
     stopRegistered = true;
+    // Stopping is a shutdown checkpoint and removing every test's database: beyond the default
+    // 10 s hook limit on a loaded machine.
     afterAll(async () => {
       if (cluster) await (await cluster).stop();
       cluster = null;
-    });
+    }, 120_000);
   }
   if (!pgAvailable()) return [sqliteEngine];
   // Started before the file's tests, so no test's own time includes the cluster's start.

@@ -119,7 +119,10 @@ export async function seedDemo(services: Services, baseUrl: string): Promise<Dem
     throw err;
   }
   await markSeeded();
-  // MLflow's tables are still on the SQLite connection (ctx.db). One transaction: one fsync for ~40,000 metric points instead of one per batch.
-  const runs = ctx.db.transaction(() => seedDemoRuns(services.mlflow, repo.id, history, commitIds))();
+  // One transaction: one fsync for ~40,000 metric points instead of one per batch.
+  const { experiments, runs: runStore } = services.mlflow;
+  const runs = await ctx.sql.transaction((tx) =>
+    seedDemoRuns({ experiments: experiments.within(tx), runs: runStore.within(tx) }, repo.id, history, commitIds),
+  );
   return { commitIds, objects: history.objects.size, runs: runs.runIds.length };
 }

@@ -22,14 +22,19 @@ import { type Input, optionalString, runIdOf } from './validate.ts';
  * error shape (a 401 also carries a Basic challenge so clients send credentials).
  */
 
-/** Decides whether the caller may `need` the repository; the repository's id when so. */
+export type AuthorizeResult = { ok: true; repoId: number } | { ok: false; status: 401 | 403 | 404; message: string };
+
+/**
+ * Decides whether the caller may `need` the repository; the repository's id when so. May answer
+ * at once or later (an access check over a database that answers asynchronously).
+ */
 export type Authorize = (
   req: IncomingMessage,
   url: URL,
   owner: string,
   repo: string,
   need: 'read' | 'write',
-) => Promise<{ ok: true; repoId: number } | { ok: false; status: 401 | 403 | 404; message: string }>;
+) => AuthorizeResult | Promise<AuthorizeResult>;
 
 export interface MlflowRouteDeps {
   experiments: ExperimentStore;
@@ -61,7 +66,7 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
   ): Promise<number> {
     const r = await deps.authorize(req, url, owner, repo, need);
     if (r.ok) {
-      deps.experiments.ensureDefault(r.repoId);
+      await deps.experiments.ensureDefault(r.repoId);
       return r.repoId;
     }
     const code =
@@ -112,7 +117,7 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
     if (name === 'artifacts/list') {
       if (method !== 'GET') throw methodNotAllowed(method, 'GET');
       const repoId = await allow(req, url, owner, repo, 'read');
-      return sendJson(res, 200, listRunArtifacts(repoId, queryInput(url)));
+      return sendJson(res, 200, await listRunArtifacts(repoId, queryInput(url)));
     }
     const registered = deps.registry && Object.hasOwn(deps.registry, name) ? deps.registry[name] : undefined;
     if (registered) {
@@ -123,7 +128,7 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
         method === 'GET'
           ? queryInput(url)
           : { ...(method === 'DELETE' ? queryInput(url) : {}), ...(await jsonInput(req)) };
-      return sendJson(res, 200, registered.handle(repoId, input, method as Method) ?? {});
+      return sendJson(res, 200, (await registered.handle(repoId, input, method as Method)) ?? {});
     }
     const endpoint = Object.hasOwn(endpoints, name) ? endpoints[name] : undefined;
     if (!endpoint) throw new MlflowError('ENDPOINT_NOT_FOUND', `No MLflow endpoint named ${name}.`);
@@ -131,11 +136,11 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
       throw methodNotAllowed(method, endpoint.methods.join(', '));
     const repoId = await allow(req, url, owner, repo, endpoint.need);
     const input = method === 'GET' ? queryInput(url) : await jsonInput(req);
-    sendJson(res, 200, endpoint.handle(repoId, input) ?? {});
+    sendJson(res, 200, (await endpoint.handle(repoId, input)) ?? {});
   }
 
-  function listRunArtifacts(repoId: number, input: Input) {
-    const run = deps.runs.get(repoId, runIdOf(input));
+  async function listRunArtifacts(repoId: number, input: Input) {
+    const run = await deps.runs.get(repoId, runIdOf(input));
     const sub = (optionalString(input, 'path') ?? '').replace(/^\/+|\/+$/g, '');
     const root = artifactRootOf(run.artifactUri);
     if (root === null) return { root_uri: run.artifactUri, files: [] };

@@ -55,8 +55,13 @@ export function migrateRepoRedirects(sql: SqlDatabase): Promise<void> {
   return migrateSql(sql, 'repo-redirects', MIGRATIONS);
 }
 
-/** MLflow's tables: every row carries `repo_id` (mlflow/schema.ts). */
+/** MLflow's tables: every row carries `repo_id` (mlflow/schema.ts, mlflow/registry/schema.ts). */
 const MLFLOW_TABLES = [
+  'mlflow_registered_model_aliases',
+  'mlflow_model_version_tags',
+  'mlflow_model_versions',
+  'mlflow_registered_model_tags',
+  'mlflow_registered_models',
   'mlflow_latest_metrics',
   'mlflow_metrics',
   'mlflow_tags',
