@@ -79,11 +79,17 @@ async function expectSameAsIsomorphicGit(dir: string): Promise<number> {
         tree: commit.tree,
         parents: commit.parent,
         message: commit.message,
-        author: { name: commit.author.name, email: commit.author.email, timestamp: commit.author.timestamp },
+        author: {
+          name: commit.author.name,
+          email: commit.author.email,
+          timestamp: commit.author.timestamp,
+          timezoneOffset: commit.author.timezoneOffset,
+        },
         committer: {
           name: commit.committer.name,
           email: commit.committer.email,
           timestamp: commit.committer.timestamp,
+          timezoneOffset: commit.committer.timezoneOffset,
         },
       });
     } else if (type === 'tree') {

@@ -162,13 +162,8 @@ export default function NotesPage() {
               {(row) => (
                 <Show when={listed()[row.index]}>
                   {(item) => {
-                    const n = item().note;
-                    const meta = (
-                      <span class="note-meta">
-                        {relativeDate(Math.floor(n.updatedAt / 1000))}
-                        {n.authors.length ? ` · ${n.authors.join(', ')}` : ''}
-                      </span>
-                    );
+                    // Read through `item()` in the JSX: a rename or an edit changes the entry
+                    // under the same row (same key), and only reactive reads follow it.
                     const style = {
                       position: 'absolute',
                       top: 0,
@@ -176,33 +171,51 @@ export default function NotesPage() {
                       right: 0,
                       transform: `translateY(${row.start}px)`,
                     } as const;
-                    const it = item();
-                    return it.kind === 'note' ? (
+                    const meta = () => (
+                      <span class="note-meta">
+                        {relativeDate(Math.floor(item().note.updatedAt / 1000))}
+                        {item().note.authors.length ? ` · ${item().note.authors.join(', ')}` : ''}
+                      </span>
+                    );
+                    const asNote = () => {
+                      const it = item();
+                      return it.kind === 'note' ? it.note : null;
+                    };
+                    const asComparison = () => {
+                      const it = item();
+                      return it.kind === 'compare' ? it.note : null;
+                    };
+                    return (
                       <li class="note-row" style={style}>
-                        <A
-                          href={`${base}/${it.note.id}`}
-                          classList={{ active: it.note.id === params.noteId }}
-                          data-testid="note-row"
-                        >
-                          <span class="note-title">{n.title}</span>
-                          <span class="note-first-line">{firstLine(n.excerpt)}</span>
-                          {meta}
-                        </A>
-                      </li>
-                    ) : (
-                      <li class="note-row" style={style}>
-                        <A
-                          href={comparisonHref(repo, it.note)}
-                          data-testid="note-row"
-                          data-kind="comparison"
-                          title={`The note of the comparison of ${it.note.runs.length} runs: opens that compare view`}
-                        >
-                          <span class="note-title">
-                            <span class="note-kind">Comparison</span> {n.title.replace(/^Comparison: /, '')}
-                          </span>
-                          <span class="note-first-line">{firstLine(n.excerpt)}</span>
-                          {meta}
-                        </A>
+                        <Show when={asNote()}>
+                          {(n) => (
+                            <A
+                              href={`${base}/${n().id}`}
+                              classList={{ active: n().id === params.noteId }}
+                              data-testid="note-row"
+                            >
+                              <span class="note-title">{n().title}</span>
+                              <span class="note-first-line">{firstLine(n().excerpt)}</span>
+                              {meta()}
+                            </A>
+                          )}
+                        </Show>
+                        <Show when={asComparison()}>
+                          {(c) => (
+                            <A
+                              href={comparisonHref(repo, c())}
+                              data-testid="note-row"
+                              data-kind="comparison"
+                              title={`The note of the comparison of ${c().runs.length} runs: opens that compare view`}
+                            >
+                              <span class="note-title">
+                                <span class="note-kind">Comparison</span> {c().title.replace(/^Comparison: /, '')}
+                              </span>
+                              <span class="note-first-line">{firstLine(c().excerpt)}</span>
+                              {meta()}
+                            </A>
+                          )}
+                        </Show>
                       </li>
                     );
                   }}
