@@ -47,16 +47,17 @@ async function probe(mode: ProbeMode, files: File[]): Promise<ProbeResult> {
     await store.delete(id);
     const t0 = performance.now();
     const writer = store.writer();
-    const feeder = new RowFeeder(writer);
+    // As hash-task does: pieces straight into an OPFS file, gathered into rows for IndexedDB.
+    const feeder = writer.writesInPlace ? null : new RowFeeder(writer);
     await readPieces(
       first.stream(),
       async (p) => {
         bytes += p.byteLength;
-        await feeder.push(p);
+        await (feeder ? feeder.push(p) : writer.write(p));
       },
       () => false,
     );
-    await feeder.finish();
+    await feeder?.finish();
     await writer.commit(id);
     const ms = performance.now() - t0;
     await store.delete(id);

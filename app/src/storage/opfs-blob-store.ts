@@ -192,6 +192,7 @@ export class OpfsBlobStore implements BlobStore {
       get size() {
         return size;
       },
+      writesInPlace: true,
       async write(bytes) {
         if (closed) throw new Error('This blob writer is already closed.');
         size += bytes.byteLength;
