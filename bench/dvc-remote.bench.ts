@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnServer } from '../test/support/spawn-server.ts';
-import { mbPerSecond, measure, report } from './lib.ts';
+import { getCounting, mbPerSecond, measure, putChunked, report } from './lib.ts';
 
 const OBJ_MIB = Number(process.env.BENCH_DVC_MIB ?? 64);
 const COUNT = 16;
@@ -37,41 +37,8 @@ const objectSets = Array.from({ length: 4 }, (_, run) =>
 );
 const totalBytes = COUNT * (base.length + 8);
 
-function put(url: string, header: Buffer): Promise<number> {
-  const body = base;
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'PUT', headers: { Authorization: AUTH }, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.write(header);
-    let off = 0;
-    const pump = () => {
-      while (off < body.length) {
-        const ok = req.write(body.subarray(off, off + CHUNK));
-        off += CHUNK;
-        if (!ok) return void req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
-  });
-}
-
-function get(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers: { Authorization: AUTH }, agent: false }, (res) => {
-        let n = 0;
-        res.on('data', (d: Buffer) => {
-          n += d.length;
-        });
-        res.on('end', () => resolve(n));
-      })
-      .on('error', reject);
-  });
-}
+const put = (url: string, header: Buffer) => putChunked(url, AUTH, header, base, CHUNK);
+const get = (url: string) => getCounting(url, AUTH);
 
 /** The baseline: a Node HTTP server that only drains uploads and serves the same bytes. */
 async function plainServer(): Promise<{ url: string; close(): void }> {

@@ -3,6 +3,7 @@
  * several runs and is printed next to a baseline measured in the same run; compare ratios,
  * not absolute times. Benchmarks print; they never assert on time.
  */
+import http from 'node:http';
 
 export interface Measurement {
   name: string;
@@ -54,4 +55,50 @@ export function report(
 /** Bytes per second as MB/s (10^6). */
 export function mbPerSecond(bytes: number, ms: number): string {
   return `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
+}
+
+/**
+ * Uploads `header` then `body` to `url` as DVC 3 does (one PUT, `chunk`-sized writes, waiting on
+ * drain), on a fresh connection; resolves with the status code.
+ */
+export function putChunked(
+  url: string,
+  auth: string,
+  header: Buffer,
+  body: Buffer,
+  chunk = 5 * 1024 * 1024,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'PUT', headers: { Authorization: auth }, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.write(header);
+    let off = 0;
+    const pump = () => {
+      while (off < body.length) {
+        const ok = req.write(body.subarray(off, off + chunk));
+        off += chunk;
+        if (!ok) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+/** Downloads `url` on a fresh connection, counting bytes without keeping them. */
+export function getCounting(url: string, auth: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { Authorization: auth }, agent: false }, (res) => {
+        let n = 0;
+        res.on('data', (d: Buffer) => {
+          n += d.length;
+        });
+        res.on('end', () => resolve(n));
+      })
+      .on('error', reject);
+  });
 }

@@ -7,14 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CEPH_MISSING_MESSAGE, s3Available, startRadosGateway } from '../test/support/ceph-rgw.ts';
 import { spawnServer } from '../test/support/spawn-server.ts';
-import { type Measurement, mbPerSecond, median, report } from './lib.ts';
+import { getCounting, type Measurement, mbPerSecond, median, putChunked, report } from './lib.ts';
 
 const MB = Number(process.env.CAIRN_BENCH_S3_MB ?? 256);
 const RUNS = 3;
@@ -33,40 +32,8 @@ const objectOf = (run: number) => {
   return { header, md5: createHash('md5').update(header).update(base).digest('hex') };
 };
 
-function put(url: string, header: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'PUT', headers: { Authorization: AUTH }, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.write(header);
-    let off = 0;
-    const pump = () => {
-      while (off < base.length) {
-        const ok = req.write(base.subarray(off, off + CHUNK));
-        off += CHUNK;
-        if (!ok) return void req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
-  });
-}
-
-function get(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers: { Authorization: AUTH }, agent: false }, (res) => {
-        let n = 0;
-        res.on('data', (d: Buffer) => {
-          n += d.length;
-        });
-        res.on('end', () => resolve(n));
-      })
-      .on('error', reject);
-  });
-}
+const put = (url: string, header: Buffer) => putChunked(url, AUTH, header, base, CHUNK);
+const get = (url: string) => getCounting(url, AUTH);
 
 /** Median of `RUNS` timed calls; `between` (untimed) frees what the previous run stored. */
 async function timed(

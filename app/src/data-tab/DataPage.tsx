@@ -16,6 +16,7 @@ import { commitUrl, treeUrl } from '../files/urls.ts';
 import { formatSize } from '../viewers/view-file.ts';
 import { type DataStatus, dataStatus } from './data-status.ts';
 import '../catalog/catalog.css';
+import { isOnline } from '../sync/connectivity.ts';
 
 export function ago(seconds: number): string {
   const d = Date.now() / 1000 - seconds;
@@ -88,7 +89,7 @@ export default function DataPage() {
       const s = ready(session);
       return c && s ? ([c, s] as const) : undefined;
     },
-    ([c, s]) => dataStatus(repo(), s.handle, c.datasets, navigator.onLine),
+    ([c, s]) => dataStatus(repo(), s.handle, c.datasets, isOnline()),
   );
   const shown = createMemo(() => {
     const q = (search.q ?? '').trim().toLowerCase();

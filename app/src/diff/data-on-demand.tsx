@@ -10,6 +10,7 @@ import { createContext, createResource, createSignal, type JSX, onCleanup, Show,
 import { DataFetchError, ensureDataObject } from '../files/data-fetch.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
+import { isOnline } from '../sync/connectivity.ts';
 import { formatSize } from '../viewers/view-file.ts';
 
 /** The open repository, for fetching data (absent where nothing may be fetched). */
@@ -34,14 +35,6 @@ export function FetchMissing(props: {
   onDone: () => void;
 }) {
   const handle = useContext(DataHandleContext);
-  const [online, setOnline] = createSignal(navigator.onLine);
-  const update = () => setOnline(navigator.onLine);
-  window.addEventListener('online', update);
-  window.addEventListener('offline', update);
-  onCleanup(() => {
-    window.removeEventListener('online', update);
-    window.removeEventListener('offline', update);
-  });
   const [busy, setBusy] = createSignal(false);
   const [loaded, setLoaded] = createSignal(0);
   const [error, setError] = createSignal<string | null>(null);
@@ -67,7 +60,7 @@ export function FetchMissing(props: {
   return (
     <>
       <Show
-        when={handle && online()}
+        when={handle && isOnline()}
         fallback={
           <p class="diff-note muted" data-testid="data-offline">
             {handle ? 'Offline: connect to fetch it.' : 'It cannot be fetched from this page.'}

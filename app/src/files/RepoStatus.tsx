@@ -1,5 +1,6 @@
 /** What a repository view shows while the repository opens (or clones), or why it cannot. */
 import { Match, Show, Switch } from 'solid-js';
+import { isOnline } from '../sync/connectivity.ts';
 import { formatSize } from '../viewers/view-file.ts';
 import type { CloneProgress } from './create-repo-session.ts';
 import { describeReadError } from './repo-session.ts';
@@ -15,7 +16,7 @@ export function RepoStatus(props: {
       <Match when={props.error}>
         <div class="notice error" role="alert" data-testid="repo-error">
           <p>
-            {navigator.onLine
+            {isOnline()
               ? describeReadError(props.error)
               : 'This repository is not on this device, and the device is offline. Open it once while online to keep it here.'}
           </p>

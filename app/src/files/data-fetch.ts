@@ -14,6 +14,7 @@ import type { BlobStore } from '../storage/blob-store.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { defaultServer } from '../sync/api.ts';
+import { browserSaysOffline } from '../sync/connectivity.ts';
 import { remoteOf } from '../sync/data-push.ts';
 
 export type DataFetchErrorCode = 'data_offline' | 'data_not_on_server' | 'data_corrupt' | 'data_fetch_failed';
@@ -51,7 +52,7 @@ export async function ensureDataObject(
   const store = getBlobStore();
   const algorithm: HashAlgorithm = legacy ? 'md5-dos2unix' : 'md5';
   if (await store.has(objectId(algorithm, oid))) return;
-  if (!navigator.onLine) {
+  if (browserSaysOffline()) {
     throw new DataFetchError('data_offline', 'This data is not on this device, and the device is offline.', oid);
   }
   const server = handle.row.server ?? defaultServer();

@@ -4,6 +4,7 @@
  */
 import { createSignal, For, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
+import { isOnline } from '../sync/connectivity.ts';
 import { mlflowCall, syncRegistry } from './registry-store.ts';
 
 export function AliasForm(props: {
@@ -78,18 +79,18 @@ export function AliasForm(props: {
           </select>
         </label>
       </Show>
-      <button type="submit" class="button primary" disabled={busy() || !navigator.onLine}>
+      <button type="submit" class="button primary" disabled={busy() || !isOnline()}>
         {props.version ? `Set alias on v${props.version}` : 'Set alias'}
       </button>
       <button
         type="button"
         class="button"
-        disabled={busy() || !navigator.onLine || !props.aliases.some((a) => a.alias === alias().trim())}
+        disabled={busy() || !isOnline() || !props.aliases.some((a) => a.alias === alias().trim())}
         onClick={() => void run('DELETE')}
       >
         Remove
       </button>
-      <Show when={!navigator.onLine}>
+      <Show when={!isOnline()}>
         <span class="cat-sub">Connect to change aliases.</span>
       </Show>
       <Show when={message()}>

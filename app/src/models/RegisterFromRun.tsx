@@ -8,13 +8,14 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { mlflowCall, modelsDb, RegistryError, syncRegistry, versionUrl } from './registry-store.ts';
 import '../catalog/catalog.css';
+import { browserSaysOffline, isOnline } from '../sync/connectivity.ts';
 
 export function RegisterFromRun(props: { repo: string; runId: string }) {
   const [snapshot, { refetch }] = createResource(
     () => props.repo,
     async (repo) =>
       (await modelsDb().registry.get(repo)) ??
-      (navigator.onLine ? await syncRegistry(defaultServer(), repo).catch(() => null) : null),
+      (!browserSaysOffline() ? await syncRegistry(defaultServer(), repo).catch(() => null) : null),
   );
   const ofRun = () => (snapshot()?.versions ?? []).filter((v) => v.run_id === props.runId);
   const [name, setName] = createSignal('');
@@ -114,10 +115,10 @@ export function RegisterFromRun(props: { repo: string; runId: string }) {
             pattern="[\w\-]*"
           />
         </label>
-        <button type="submit" class="button primary" disabled={busy() || !navigator.onLine}>
+        <button type="submit" class="button primary" disabled={busy() || !isOnline()}>
           Register model
         </button>
-        <Show when={!navigator.onLine}>
+        <Show when={!isOnline()}>
           <span class="cat-sub">Connect to register a model.</span>
         </Show>
         <Show when={message()}>

@@ -10,6 +10,7 @@
  * network, and say so when it is absent.
  */
 import Dexie, { type Table } from 'dexie';
+import { browserSaysOffline } from '../sync/connectivity.ts';
 import { getCredentials } from '../sync/credentials.ts';
 
 export interface VersionJson {
@@ -203,7 +204,7 @@ export async function syncRegistry(server: string, repo: string): Promise<Regist
 
 /** The device's snapshot, refreshed from the server first when online (falls back to the stored one). */
 export async function loadRegistry(server: string, repo: string): Promise<RegistrySnapshot | null> {
-  if (navigator.onLine) {
+  if (!browserSaysOffline()) {
     try {
       return await syncRegistry(server, repo);
     } catch {

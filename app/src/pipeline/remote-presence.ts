@@ -7,6 +7,7 @@
  */
 
 import type { RepoHandle } from '../storage/repo-handle.ts';
+import { browserSaysOffline } from '../sync/connectivity.ts';
 import { remoteOf } from '../sync/data-push.ts';
 import type { PipelineSnapshot } from './pipeline-protocol.ts';
 
@@ -33,7 +34,7 @@ export async function remotePresence(handle: RepoHandle, oids: string[]): Promis
   const server = handle.row.server;
   if (!server) return { state: 'unknown', why: 'this repository has no server' };
   if (oids.length === 0) return { state: 'known', missing: new Set(), asked: new Set() };
-  if (typeof navigator !== 'undefined' && !navigator.onLine) return { state: 'unknown', why: 'offline' };
+  if (browserSaysOffline()) return { state: 'unknown', why: 'offline' };
   try {
     const remote = await remoteOf(server, handle);
     const response = await fetch(`${remote.base}/missing`, {

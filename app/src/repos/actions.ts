@@ -7,6 +7,7 @@ import { waitForRunningClone } from '../git/clone-lock.ts';
 import { deleteLocalRepo, openRepo, type RepoHandle } from '../storage/repo-handle.ts';
 import { assertRepoName } from '../storage/repo-names.ts';
 import { ApiError, apiFetch, defaultServer } from '../sync/api.ts';
+import { browserSaysOffline } from '../sync/connectivity.ts';
 import { getCredentials } from '../sync/credentials.ts';
 
 /** Owner of repositories made on a device that is not signed in. */
@@ -25,7 +26,7 @@ export async function createRepo(
   const credentials = await getCredentials(server);
   const { createLocalRepo } = await import('../git/init.ts');
   if (!credentials) return createLocalRepo(LOCAL_OWNER, name, null);
-  if (navigator.onLine) {
+  if (!browserSaysOffline()) {
     await apiFetch(server, '/repos', {
       method: 'POST',
       body: JSON.stringify({ name, private: options.private ?? false, description: options.description ?? '' }),

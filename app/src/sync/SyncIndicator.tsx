@@ -1,6 +1,7 @@
 import { A } from '@solidjs/router';
 import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { pendingNotes, subscribePendingNotes } from '../notes/pending-notes.ts';
+import { browserSaysOffline } from './connectivity.ts';
 import { getSyncSummary, type SyncSummary, subscribeSyncSummary } from './status.ts';
 
 const LABEL: Record<SyncSummary['state'], string> = {
@@ -18,7 +19,7 @@ const LABEL: Record<SyncSummary['state'], string> = {
  */
 export function SyncIndicator() {
   const [summary, setSummary] = createSignal<SyncSummary>(
-    navigator.onLine ? getSyncSummary() : { state: 'offline', detail: '', progress: null },
+    !browserSaysOffline() ? getSyncSummary() : { state: 'offline', detail: '', progress: null },
   );
   onCleanup(subscribeSyncSummary(setSummary));
   // Notes edited here that the server has not had yet (app/src/notes/pending-notes.ts).
