@@ -1,21 +1,28 @@
 /**
- * Opening a 3,000-commit history: the app's read side (isomorphic-git) against `git log` on the
- * same repository, in this run. The repository is made with `git fast-import` (3,000 commits,
- * each changing 1–3 of 2,000 files in 40 folders) and packed, as a clone leaves it.
+ * Reading git in the browser against the git CLI on the same repository, in this run: the app's
+ * read side (core's GitRepoReader over the files isomorphic-git writes) and isomorphic-git's own
+ * reads (what the app used before), each on Node's fs and on lightning-fs over fake-indexeddb
+ * (the browser's file system over an in-memory IndexedDB: a stand-in for the browser, not the
+ * browser itself). The repository is made with `git fast-import` (3,000 commits, each changing
+ * 1–3 of 2,000 files in 40 folders) and packed with `git gc --aggressive`, as a clone leaves it.
  *
- * Figures: the full commit walk (what `git log` prints), and "open the history page" — the first
- * 50 commits with their changed-file counts, which is what the History view shows first. The
- * app's side runs on Node's fs and on lightning-fs over fake-indexeddb (the browser's file system
- * over an in-memory IndexedDB: a stand-in for the browser, not the browser itself).
+ * Parts (each a fresh reader per run: no tree or object cache carried over, packs read again):
+ *   1. the whole commit walk                       vs `git log --format=…`
+ *   2. the whole log with changed-file counts      vs `git log --format=… --name-only --no-renames`
+ *   3. the History view's first page (50 + counts) vs `git log -n 50 --shortstat`
+ *   4. recursive tree listing of HEAD              vs `git ls-tree -r HEAD`
+ *   5. reading every blob at HEAD (2,000)          vs `git cat-file --batch` fed their ids
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import nodeFs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import 'fake-indexeddb/auto';
+import type { GitTreeEntry } from '@cairn/core/git';
+import git, { type FsClient } from 'isomorphic-git';
 import { makeReadContext } from '../app/src/git/read-context.ts';
-import { readLog, walkCommits } from '../app/src/git/read-log.ts';
-import { measure, report } from './lib.ts';
+import { readLog } from '../app/src/git/read-log.ts';
+import { type Measurement, median, report } from './lib.ts';
 
 (globalThis as { navigator?: unknown }).navigator ??= {};
 const { default: LightningFS } = await import('@isomorphic-git/lightning-fs');
@@ -49,6 +56,9 @@ execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: fastImportStr
 execFileSync('git', ['gc', '-q', '--aggressive'], { cwd: dir });
 execFileSync('git', ['reset', '-q', '--hard', 'main'], { cwd: dir });
 const count = execFileSync('git', ['rev-list', '--count', 'main'], { cwd: dir, encoding: 'utf8' }).trim();
+const headBlobs = execFileSync('git', ['ls-tree', '-r', '--object-only', 'HEAD'], { cwd: dir, encoding: 'utf8' })
+  .trim()
+  .split('\n');
 
 // The same packed .git, copied into lightning-fs (the browser's file system) over fake-indexeddb.
 const lfs = new LightningFS('bench-history', { wipe: true });
@@ -64,35 +74,276 @@ async function copyGitDir(from: string, to: string): Promise<void> {
 await lfs.promises.mkdir('/repo');
 await copyGitDir(path.join(dir, '.git'), '/repo/.git');
 
-const gitLogAll = () => spawnSync('git', ['log', '--format=%H %an %at %s', 'main'], { cwd: dir, maxBuffer: 1 << 28 });
-const gitLogPage = () =>
-  spawnSync('git', ['log', '-n', '50', '--format=%H %an %at %s', '--shortstat', 'main'], { cwd: dir });
+const cli = (args: string[], input?: string) => {
+  const r = spawnSync('git', args, { cwd: dir, maxBuffer: 1 << 28, ...(input ? { input } : {}) });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+};
+const FORMAT = '--format=%H %an %at %s';
 
-// A fresh read context per run: no tree cache carried over, as when the History view first opens.
-const nodeCtx = () => makeReadContext(nodeFs, dir);
-const lfsCtx = () => makeReadContext(lfs, '/repo');
+// The two readers on the two file systems; a fresh one per run.
+const sides = [
+  { label: 'Node fs', fs: nodeFs as unknown as FsClient, dir },
+  { label: 'lightning-fs', fs: lfs as unknown as FsClient, dir: '/repo' },
+];
 
-const base = await measure('git log (all commits)', gitLogAll, { runs: 5 });
-const nodeAll = await measure('isomorphic-git walk, Node fs', async () => walkCommits(nodeCtx(), 'main'), { runs: 5 });
-const lfsAll = await measure('isomorphic-git walk, lightning-fs', async () => walkCommits(lfsCtx(), 'main'), {
-  runs: 3,
-});
-report(`Walking all ${count} commits`, base, [nodeAll, lfsAll]);
+/** The app's tree diff before core's reader: parsed entries matched by name, changed subtrees recursed. */
+async function diffEntries(
+  readTree: (oid: string) => Promise<GitTreeEntry[]>,
+  a: string | null,
+  b: string | null,
+): Promise<number> {
+  if (a === b) return 0;
+  const [left, right] = await Promise.all([a ? readTree(a) : [], b ? readTree(b) : []]);
+  const byName = new Map<string, [GitTreeEntry | undefined, GitTreeEntry | undefined]>();
+  for (const e of left) byName.set(e.name, [e, undefined]);
+  for (const e of right) byName.set(e.name, [byName.get(e.name)?.[0], e]);
+  let n = 0;
+  for (const [l, r] of byName.values()) {
+    if (l && r && l.oid === r.oid && l.type === r.type) continue;
+    const lTree = l?.type === 'tree' ? l.oid : null;
+    const rTree = r?.type === 'tree' ? r.oid : null;
+    if (lTree || rTree) n += await diffEntries(readTree, lTree, rTree);
+    if ((l && l.type !== 'tree') || (r && r.type !== 'tree')) n++;
+  }
+  return n;
+}
 
-const page = await measure('git log -n 50 --shortstat', gitLogPage, { runs: 7 });
-const nodePage = await measure(
-  'readLog first 50 + counts, Node fs',
-  async () => readLog(nodeCtx(), 'main', { limit: 50 }),
-  { runs: 5 },
+/** isomorphic-git as the app read before: its log, readTree and readBlob with one shared cache. */
+function isoGit(fs: FsClient, repoDir: string) {
+  const cache = {};
+  const trees = new Map<string, GitTreeEntry[]>();
+  const readTree = async (oid: string) => {
+    let t = trees.get(oid);
+    if (!t) {
+      const { tree } = await git.readTree({ fs, dir: repoDir, oid, cache });
+      t = tree.map((e) => ({ name: e.path, mode: e.mode, type: e.type, oid: e.oid }));
+      trees.set(oid, t);
+    }
+    return t;
+  };
+  const treeOf = async (oid: string) => (await git.readCommit({ fs, dir: repoDir, oid, cache })).commit.tree;
+  return {
+    log: (depth?: number) => git.log({ fs, dir: repoDir, ref: 'main', cache, ...(depth ? { depth } : {}) }),
+    async logWithCounts(depth?: number) {
+      const log = await git.log({ fs, dir: repoDir, ref: 'main', cache, ...(depth ? { depth } : {}) });
+      let n = 0;
+      for (const c of log) {
+        const parent = c.commit.parent[0];
+        n += await diffEntries(readTree, parent ? await treeOf(parent) : null, c.commit.tree);
+      }
+      return n;
+    },
+    async listTree() {
+      const paths: string[] = [];
+      const walk = async (oid: string, prefix: string): Promise<void> => {
+        for (const e of await readTree(oid)) {
+          if (e.type === 'tree') await walk(e.oid, `${prefix}${e.name}/`);
+          else paths.push(`${prefix}${e.name}`);
+        }
+      };
+      await walk(await treeOf(await git.resolveRef({ fs, dir: repoDir, ref: 'HEAD' })), '');
+      return paths;
+    },
+    async readBlobs(oids: readonly string[]) {
+      let bytes = 0;
+      for (const oid of oids) bytes += (await git.readBlob({ fs, dir: repoDir, oid, cache })).blob.length;
+      return bytes;
+    },
+  };
+}
+
+/** The app's read side: core's GitRepoReader in a fresh read context. */
+function core(fs: FsClient, repoDir: string) {
+  const { repo } = makeReadContext(fs, repoDir);
+  const head = async () => (await repo.resolveRef('refs/heads/main')) as string;
+  return {
+    log: async () => repo.log([await head()]),
+    async logWithCounts() {
+      let n = 0;
+      for (const c of await repo.log([await head()])) n += await repo.countChanges(c);
+      return n;
+    },
+    async listTree() {
+      const paths: string[] = [];
+      const walk = async (oid: string, prefix: string): Promise<void> => {
+        for (const e of await repo.readTree(oid)) {
+          if (e.type === 'tree') await walk(e.oid, `${prefix}${e.name}/`);
+          else paths.push(`${prefix}${e.name}`);
+        }
+      };
+      await walk((await repo.readCommit((await repo.resolveRef('HEAD')) as string)).tree, '');
+      return paths;
+    },
+    async readBlobs(oids: readonly string[]) {
+      let bytes = 0;
+      for (const oid of oids) bytes += (await repo.readBlob(oid)).length;
+      return bytes;
+    },
+  };
+}
+
+// Every reader must give git's answers before it is timed.
+const expectedCounts = cli(['log', '--format=', '--name-only', '--no-renames', 'main'])
+  .toString()
+  .split('\n')
+  .filter(Boolean).length;
+for (const s of sides) {
+  const got = await core(s.fs, s.dir).logWithCounts();
+  if (got !== expectedCounts) throw new Error(`core on ${s.label}: ${got} changed files, git says ${expectedCounts}`);
+  const listed = (await core(s.fs, s.dir).listTree()).length;
+  if (listed !== headBlobs.length) throw new Error(`core on ${s.label} lists ${listed} files, git ${headBlobs.length}`);
+}
+
+/**
+ * Wall time and CPU time of each run. The machines running this are shared, and under load wall
+ * time measures the neighbours as much as the code; CPU time (this process for the readers, the
+ * git child as bash's `times` reports it) is the steadier comparison. Both are printed.
+ */
+async function timed(
+  name: string,
+  fn: () => unknown,
+  runs: number,
+  warmup = 1,
+): Promise<{ wall: Measurement; cpu: Measurement }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall: { name, medianMs: median(wall), runs: wall }, cpu: { name, medianMs: median(cpu), runs: cpu } };
+}
+
+/** Runs git under bash and returns the CPU milliseconds its child used (user + system). */
+function gitCpu(args: string[], input?: string): number {
+  const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const r = spawnSync('bash', ['-c', `git ${quoted} > /dev/null || exit 1; times`], {
+    cwd: dir,
+    encoding: 'utf8',
+    ...(input ? { input } : {}),
+  });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+  // `times` prints the shell's own user/system, then its children's: "0m0.061s 0m0.004s".
+  const children = r.stdout.trim().split('\n').pop() ?? '';
+  return children
+    .split(' ')
+    .map((t) => /^(\d+)m([\d.]+)s$/.exec(t))
+    .reduce((ms, m) => ms + (m ? (Number(m[1]) * 60 + Number(m[2])) * 1000 : 0), 0);
+}
+
+const RUNS = { cli: 7, core: 5, iso: 3 };
+
+/** One part: git's figure and the readers', printed as wall time and as CPU time. */
+async function part(
+  title: string,
+  gitName: string,
+  gitArgs: string[],
+  readers: { name: string; run: () => unknown; runs: number; warmup?: number }[],
+  extra: Record<string, string> = {},
+  input?: string,
+): Promise<void> {
+  // Wall time of git itself; its CPU time from separate runs under bash (whose start-up is not counted).
+  const baseWall = (await timed(gitName, () => cli(gitArgs, input), RUNS.cli)).wall;
+  const cpuRuns = Array.from({ length: RUNS.cli }, () => gitCpu(gitArgs, input));
+  const baseCpu: Measurement = { name: gitName, medianMs: median(cpuRuns), runs: cpuRuns };
+  const rows = [];
+  for (const r of readers) rows.push(await timed(r.name, r.run, r.runs, r.warmup));
+  report(
+    `${title} — wall time`,
+    baseWall,
+    rows.map((r) => r.wall),
+    extra,
+  );
+  report(
+    `${title} — CPU time`,
+    baseCpu,
+    rows.map((r) => r.cpu),
+  );
+}
+
+const readersFor = (
+  coreRun: (r: ReturnType<typeof core>) => unknown,
+  isoRun: (r: ReturnType<typeof isoGit>) => unknown,
+  isoRuns = RUNS.iso,
+) => [
+  ...sides.map((s) => ({ name: `core reader, ${s.label}`, run: () => coreRun(core(s.fs, s.dir)), runs: RUNS.core })),
+  ...sides.map((s) => ({
+    name: `isomorphic-git, ${s.label}`,
+    run: () => isoRun(isoGit(s.fs, s.dir)),
+    runs: isoRuns,
+    warmup: isoRuns > 1 ? 1 : 0,
+  })),
+];
+
+await part(
+  `1. Walking all ${count} commits`,
+  'git log (all commits)',
+  ['log', FORMAT, 'main'],
+  readersFor(
+    (r) => r.log(),
+    (r) => r.log(),
+  ),
 );
-const lfsPage = await measure(
-  'readLog first 50 + counts, lightning-fs',
-  async () => readLog(lfsCtx(), 'main', { limit: 50 }),
-  { runs: 3 },
+
+await part(
+  `2. The whole log (${count} commits) with changed-file counts`,
+  'git log --name-only --no-renames',
+  ['log', FORMAT, '--name-only', '--no-renames', 'main'],
+  // isomorphic-git takes ~100× as long here: one run each is enough to place it.
+  readersFor(
+    (r) => r.logWithCounts(),
+    (r) => r.logWithCounts(),
+    1,
+  ),
+  { 'changed files in all commits': String(expectedCounts) },
 );
-const first = await readLog(nodeCtx(), 'main', { limit: 50 });
-report('Opening the History view (first 50 commits with changed-file counts)', page, [nodePage, lfsPage], {
-  'changed files in the first page': String(first.commits.reduce((n, c) => n + c.changedFiles, 0)),
-});
+
+const first = await readLog(makeReadContext(nodeFs as unknown as FsClient, dir), 'main', { limit: 50 });
+await part(
+  '3. Opening the History view (first 50 commits with changed-file counts)',
+  'git log -n 50 --shortstat',
+  ['log', '-n', '50', FORMAT, '--shortstat', 'main'],
+  [
+    ...sides.map((s) => ({
+      name: `readLog first 50 + counts, ${s.label}`,
+      run: () => readLog(makeReadContext(s.fs, s.dir), 'main', { limit: 50 }),
+      runs: RUNS.core,
+    })),
+    ...sides.map((s) => ({
+      name: `isomorphic-git first 50 + counts, ${s.label}`,
+      run: () => isoGit(s.fs, s.dir).logWithCounts(51),
+      runs: RUNS.iso,
+    })),
+  ],
+  { 'changed files in the first page': String(first.commits.reduce((n, c) => n + c.changedFiles, 0)) },
+);
+
+await part(
+  `4. Listing HEAD's tree recursively (${headBlobs.length} files)`,
+  'git ls-tree -r HEAD',
+  ['ls-tree', '-r', 'HEAD'],
+  readersFor(
+    (r) => r.listTree(),
+    (r) => r.listTree(),
+  ),
+);
+
+await part(
+  `5. Reading the ${headBlobs.length} blobs at HEAD`,
+  'git cat-file --batch',
+  ['cat-file', '--batch'],
+  readersFor(
+    (r) => r.readBlobs(headBlobs),
+    (r) => r.readBlobs(headBlobs),
+  ),
+  {},
+  `${headBlobs.join('\n')}\n`,
+);
 
 nodeFs.rmSync(dir, { recursive: true, force: true });

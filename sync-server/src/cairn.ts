@@ -28,14 +28,14 @@ async function makeFeatures(services: Services): Promise<Feature[]> {
     ctx,
     store: blobs,
     legacyStore: legacyBlobs,
-    index: makeObjectIndex(ctx.db),
+    index: makeObjectIndex(ctx.sql),
     settings,
     access,
   });
   return [
     // First: refuses password attempts of locked accounts and addresses before any route hashes one.
     signInGuardFeature(services),
-    accountsFeature(services),
+    await accountsFeature(services),
     // Before git, DVC and MLflow: old names of renamed repositories redirect (repos/redirects.ts).
     // The JSON API answers the batch `missing` call too (`/api/v1/repos/O/R/dvc/missing`).
     reposFeature(services, (req, res, repo) => dvcRemote.missing(req, res, repo)),
@@ -56,8 +56,8 @@ async function makeFeatures(services: Services): Promise<Feature[]> {
  */
 export async function startCairn(config: ServerConfig): Promise<CairnServer> {
   const log = makeLogger(config.logLevel);
-  const ctx = makeContext(config, log);
-  const features = await makeFeatures(makeServices(ctx));
+  const ctx = await makeContext(config, log);
+  const features = await makeFeatures(await makeServices(ctx));
   const server = await startServer(
     config,
     {
@@ -67,7 +67,9 @@ export async function startCairn(config: ServerConfig): Promise<CairnServer> {
       metrics: ctx.dbTimings ? [ctx.dbTimings] : [],
       onClose: [
         ...features.map((f) => () => f.close?.()),
-        () => {
+        async () => {
+          // PostgreSQL's pool; on SQLite the same connection as ctx.db, closed once, there.
+          if (ctx.sql.dialect === 'postgres') await ctx.sql.close();
           ctx.db.close();
         },
       ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blobsFromEnv } from './config.ts';
+import { blobsFromEnv, databaseFromEnv } from './config.ts';
 
 describe('CAIRN_BLOBS: where DVC objects live', () => {
   it('unset is the disk store, as before', () => {
@@ -47,5 +47,31 @@ describe('CAIRN_BLOBS: where DVC objects live', () => {
     expect(() => blobsFromEnv(env)).toThrow(
       expect.objectContaining({ code: 'bad_setting', data: expect.objectContaining({ variable }) }),
     );
+  });
+});
+
+describe('CAIRN_DATABASE_URL: where the tables live', () => {
+  it('unset is SQLite in the data folder, as before', () => {
+    expect(databaseFromEnv({})).toEqual({ kind: 'sqlite' });
+    expect(databaseFromEnv({ CAIRN_DATABASE_URL: '' })).toEqual({ kind: 'sqlite' });
+  });
+
+  it('takes a postgres:// or postgresql:// URL as given', () => {
+    const url = 'postgres://cairn:secret@db.internal:5433/cairn?sslmode=require';
+    expect(databaseFromEnv({ CAIRN_DATABASE_URL: url })).toEqual({ kind: 'postgres', url });
+    expect(databaseFromEnv({ CAIRN_DATABASE_URL: 'postgresql://cairn@127.0.0.1/cairn' }).kind).toBe('postgres');
+  });
+
+  it('refuses anything else by name, without repeating the password', () => {
+    for (const bad of ['mysql://u:hunter22@h/db', 'cairn.db', 'postgres://u:hunter22@/db']) {
+      let err: unknown;
+      try {
+        databaseFromEnv({ CAIRN_DATABASE_URL: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ code: 'bad_setting', data: { variable: 'CAIRN_DATABASE_URL' } });
+      expect(String((err as Error).message)).not.toContain('hunter22');
+    }
   });
 });

@@ -12,6 +12,8 @@ export interface ServerConfig {
   appDir: string;
   /** Log level: silent, error, info or debug. */
   logLevel: LogLevel;
+  /** Where the tables live: SQLite in the data folder (default) or PostgreSQL (CAIRN_DATABASE_URL). */
+  database: DatabaseConfig;
   /** Where DVC objects live: the data folder (default) or an S3-compatible bucket (CAIRN_BLOBS). */
   blobs: BlobsConfig;
   /**
@@ -23,6 +25,35 @@ export interface ServerConfig {
 }
 
 export type LogLevel = 'silent' | 'error' | 'info' | 'debug';
+
+/** The database: `DATA/cairn.db` (SQLite), or a PostgreSQL server's `postgres://…` URL. */
+export type DatabaseConfig = { kind: 'sqlite' } | { kind: 'postgres'; url: string };
+
+/**
+ * CAIRN_DATABASE_URL: unset for SQLite; `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?…]`
+ * (or `postgresql://`) for PostgreSQL. Checked here so a typo stops the start with its variable
+ * named; the password never appears in the error.
+ */
+export function databaseFromEnv(env: NodeJS.ProcessEnv): DatabaseConfig {
+  const raw = env.CAIRN_DATABASE_URL;
+  if (raw === undefined || raw === '') return { kind: 'sqlite' };
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {}
+  if (
+    !url ||
+    !['postgres:', 'postgresql:'].includes(url.protocol) ||
+    (!url.hostname && !url.searchParams.has('host'))
+  ) {
+    if (url) url.password = url.password ? '***' : '';
+    throw new SettingsError(
+      { variable: 'CAIRN_DATABASE_URL', value: url ? url.href : '(not a URL)' },
+      'expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE',
+    );
+  }
+  return { kind: 'postgres', url: raw };
+}
 
 /** The blob store's place: `DATA/blobs` on disk, or a bucket and key prefix of an S3-compatible store. */
 export type BlobsConfig =
@@ -123,6 +154,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dataDir: path.resolve(env.CAIRN_DATA ?? '.cairn'),
     appDir: path.resolve(env.CAIRN_APP_DIR ?? path.join(repoRoot, 'app/dist')),
     logLevel: level as LogLevel,
+    database: databaseFromEnv(env),
     blobs: blobsFromEnv(env),
     env: { ...env },
   };

@@ -6,6 +6,8 @@ import type { SignInLimits } from './auth/sign-in-limits.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import type { ServerConfig, ServerSettings } from './config.ts';
 import { type Db, openDatabase, timeStatements } from './db/database.ts';
+import { recordDatabasePlace } from './db/database-marker.ts';
+import { openPostgres } from './db/postgres-sql.ts';
 import type { SqlDatabase } from './db/sql.ts';
 import { sqliteSql } from './db/sqlite-sql.ts';
 import type { Logger } from './log.ts';
@@ -53,9 +55,24 @@ export interface Services {
   mlflow: MlflowStores;
 }
 
-export function makeContext(config: ServerConfig, log: Logger): ServerContext {
+/**
+ * Opens the databases: SQLite in the data folder always (`db`, for stores not yet on `sql`), and
+ * `sql` over that same connection, or over PostgreSQL when CAIRN_DATABASE_URL says so.
+ */
+export async function makeContext(config: ServerConfig, log: Logger): Promise<ServerContext> {
   const db = openDatabase(path.join(config.dataDir, 'cairn.db'));
   const dbTimings = timeStatements(db);
+  recordDatabasePlace(config.dataDir, config.database);
+  if (config.database.kind === 'postgres') {
+    const sql = await openPostgres(config.database.url, {
+      timings: dbTimings,
+      onIdleError: (err) => log.error('database connection lost', { error: err.message }),
+    }).catch((err: unknown) => {
+      db.close();
+      throw err;
+    });
+    return { config, log, db, sql, dbTimings };
+  }
   // Over the same connection as `db`, so moved and not-yet-moved stores see one database.
   return { config, log, db, sql: sqliteSql(db), dbTimings };
 }

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { Metric } from 'prom-client';
 import { BlobStoreUnavailableError } from './blobs/blob-store.ts';
 import type { ServerConfig } from './config.ts';
+import { DatabaseUnavailableError } from './db/sql.ts';
 import { DISK_FULL_MESSAGE, isDiskFull } from './http/disk-full.ts';
 import { isForeignWrite, originsFromVariable } from './http/origin.ts';
 import { requestContext, requestIdFor } from './http/request-context.ts';
@@ -16,6 +17,8 @@ import { metricsRoute } from './metrics/metrics-route.ts';
 
 /** What a client is told to wait when the blob store is unavailable: long enough for a gateway restart. */
 const BLOB_STORE_RETRY_AFTER_SECONDS = 5;
+/** The same when PostgreSQL cannot be reached: a database restart takes seconds. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * One HTTP route family of the server. The server tries them in order; the first whose
@@ -23,7 +26,8 @@ const BLOB_STORE_RETRY_AFTER_SECONDS = 5;
  */
 export interface Route {
   name: string;
-  match(pathname: string, req: IncomingMessage): boolean;
+  /** May ask the database (a redirect of an old name, a locked account): then it resolves later. */
+  match(pathname: string, req: IncomingMessage): boolean | Promise<boolean>;
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void;
 }
 
@@ -154,6 +158,13 @@ export async function startServer(
           res.setHeader('Connection', 'close');
           return sendError(res, 503, err.code, err.message, { 'Retry-After': String(BLOB_STORE_RETRY_AFTER_SECONDS) });
         }
+        if (err instanceof DatabaseUnavailableError && !res.headersSent) {
+          // PostgreSQL is down or restarting: nothing this request wrote was committed unless
+          // it said so, and a retry later can succeed.
+          log.error('database unavailable', { requestId, path: req.url, error: err.message });
+          res.setHeader('Connection', 'close');
+          return sendError(res, 503, err.code, err.message, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) });
+        }
         log.error('handler failed', { requestId, path: req.url, error: String(err) });
         if (!res.headersSent) sendError(res, 500, 'internal_error', 'The server failed to answer this request.');
         else res.destroy();
@@ -173,7 +184,7 @@ export async function startServer(
       );
     }
     for (const route of routes) {
-      if (route.match(url.pathname, req)) {
+      if (await route.match(url.pathname, req)) {
         routeOf.set(res, route.name);
         return route.handle(req, res, url);
       }

@@ -1,4 +1,5 @@
-import { makeAuditLog } from './audit/audit-log.ts';
+import { migrateAccounts } from './accounts/schema.ts';
+import { makeAuditLog, migrateAuditLog } from './audit/audit-log.ts';
 import { makeAccess } from './auth/access.ts';
 import { makeSignInLimits, signInLimitSettingsFromEnv } from './auth/sign-in-limits.ts';
 import { makeBlobStores } from './blobs/shared-store.ts';
@@ -6,17 +7,22 @@ import { settingsFromEnv } from './config.ts';
 import type { ServerContext, Services } from './context.ts';
 import { makeMlflowStores } from './mlflow/feature.ts';
 import { makeImporter } from './repos/import.ts';
+import { migrateRepoRedirects } from './repos/repo-lifecycle.ts';
 import { makeRepoStore } from './repos/store.ts';
 
 /**
  * The shared parts of a server (context.ts `Services`), each built once: the composition root
  * (cairn.ts) calls this once per server; tests of a feature call it for their own context.
- * Each store makes the tables it reads.
+ * Each store makes the tables it reads (some migrate asynchronously, hence the promise).
  */
-export function makeServices(ctx: ServerContext): Services {
-  const repos = makeRepoStore(ctx.db);
+export async function makeServices(ctx: ServerContext): Promise<Services> {
+  // The tables the shared stores read, made (or upgraded) before any store is built.
+  await migrateAccounts(ctx.sql);
+  await migrateRepoRedirects(ctx.sql);
+  await migrateAuditLog(ctx.sql);
+  const repos = makeRepoStore(ctx.sql);
   const signInLimits = makeSignInLimits(signInLimitSettingsFromEnv(ctx.config.env));
-  const audit = makeAuditLog(ctx.db);
+  const audit = makeAuditLog(ctx.sql);
   return {
     ctx,
     settings: settingsFromEnv(ctx.config.env),
@@ -26,6 +32,6 @@ export function makeServices(ctx: ServerContext): Services {
     access: makeAccess(ctx, { repos, signInLimits, audit }),
     ...makeBlobStores(ctx.config.dataDir, ctx.config.blobs),
     importer: makeImporter(ctx),
-    mlflow: makeMlflowStores(ctx.db),
+    mlflow: await makeMlflowStores(ctx.sql),
   };
 }

@@ -59,6 +59,8 @@ beforeAll(async () => {
   project = await pushProject(server.url, 'admin', TOKEN, 'admin/proj', work);
   const run = await api('POST', '/admin/proj.mlflow/api/2.0/mlflow/runs/create', { experiment_id: '0' });
   runId = run.json.run.info.run_id;
+  const model = await api('POST', '/admin/proj.mlflow/api/2.0/mlflow/registered-models/create', { name: 'unet' });
+  expect(model.status).toBe(200);
   const art = await fetch(
     `${server.url}/admin/proj.mlflow/api/2.0/mlflow-artifacts/artifacts/0/${runId}/artifacts/model.bin`,
     { method: 'PUT', headers: { Authorization: AUTH }, body: 'weights' },
@@ -144,6 +146,8 @@ describe('repository rename, transfer and delete', () => {
     expect(missing.json).toEqual({ missing: [project.csv.md5] });
     const runs = await api('POST', '/bob/renamed.mlflow/api/2.0/mlflow/runs/search', { experiment_ids: ['0'] });
     expect(runs.json.runs ?? []).toEqual([]);
+    const models = await api('POST', '/bob/renamed.mlflow/api/2.0/mlflow/registered-models/search', {});
+    expect(models.json.registered_models ?? []).toEqual([]);
     const gone = await api(
       'GET',
       `/bob/renamed.mlflow/api/2.0/mlflow-artifacts/artifacts/0/${runId}/artifacts/model.bin`,

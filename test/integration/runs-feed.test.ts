@@ -17,6 +17,7 @@ interface FeedPage {
   runs: Run[];
   seq: number;
   next: number | null;
+  remaining: number;
 }
 
 async function call(method: string, p: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<Response> {
@@ -74,7 +75,7 @@ afterAll(async () => {
 
 describe('run feed', () => {
   it('is incremental by sequence number', async () => {
-    expect(await feed(0)).toEqual({ runs: [], seq: 0, next: null });
+    expect(await feed(0)).toEqual({ runs: [], seq: 0, next: null, remaining: 0 });
     const ids: string[] = [];
     for (const name of ['a', 'b', 'c']) {
       const created = await ml('runs/create', { experiment_id: '0', run_name: name, start_time: 1000 });
@@ -83,9 +84,12 @@ describe('run feed', () => {
     const first = await feed(0, 2);
     expect(first.runs.map((r) => r.name)).toEqual(['a', 'b']);
     expect(first.next).toBe(first.seq);
+    // How many changed runs come after the page, for a client's progress.
+    expect(first.remaining).toBe(1);
     const rest = await feed(first.next!, 2);
     expect(rest.runs.map((r) => r.name)).toEqual(['c']);
     expect(rest.next).toBeNull();
+    expect(rest.remaining).toBe(0);
 
     // A change to one run brings back that run only, with its new state in the core model.
     await ml('runs/log-batch', {
@@ -114,7 +118,7 @@ describe('run feed', () => {
     expect(changed.seq).toBeGreaterThan(rest.seq);
 
     // Nothing changed: nothing comes back, and the sequence stays.
-    expect(await feed(changed.seq)).toEqual({ runs: [], seq: changed.seq, next: null });
+    expect(await feed(changed.seq)).toEqual({ runs: [], seq: changed.seq, next: null, remaining: 0 });
 
     // Deletion is a change too: the run comes back marked deleted.
     await ml('runs/delete', { run_id: ids[1] });

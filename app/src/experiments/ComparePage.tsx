@@ -4,11 +4,15 @@
  * final values, a scatter of two columns, and metric histories. The defaults answer a
  * question: the metric shown is one that varies across the runs, and axes on which every run
  * is equal are hidden (a checkbox shows them). Every select shows what is plotted. Works
- * offline from the store; histories fetched once are kept there.
+ * offline from the store; histories fetched once are kept there. The comparison has a live
+ * note (one per set of runs, whatever their order), which records this view's URL so the Notes
+ * tab links back to it.
  */
 import { type MetricPoint, originalKey, type Run } from '@cairn/core/runs';
-import { useParams, useSearchParams } from '@solidjs/router';
+import { useLocation, useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
+import { comparedRuns } from '../notes/doc-names.ts';
+import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 import { keyedRun } from './keyed-runs.ts';
@@ -51,6 +55,18 @@ export default function ComparePage() {
       });
   });
   const runs = createMemo(() => rows().map((r) => keyedRun(r.run)));
+  const location = useLocation();
+  // The note is the selection's (sorted ids); it records the runs' names and this exact view.
+  const noteRuns = createMemo(() => comparedRuns(state().runs), undefined, {
+    equals: (a, b) => a.join('\n') === b.join('\n'),
+  });
+  const noteView = createMemo(() => {
+    const byId = new Map(runs().map((r) => [r.id, r.name]));
+    return {
+      names: noteRuns().map((id) => byId.get(id) ?? id.slice(0, 8)),
+      url: `${location.pathname}${location.search}`,
+    };
+  });
   /** Two runs that each name a commit: their code compared (`/compare/A...B`, oldest first). */
   const codeCompare = createMemo(() => {
     const list = runs();
@@ -203,6 +219,16 @@ export default function ComparePage() {
             </Show>
           </div>
         </section>
+        <Show when={noteRuns().length > 0}>
+          <div class="cmp-note" data-testid="compare-note">
+            <TargetNote
+              repo={repo()}
+              target={{ kind: 'compare', runs: noteRuns() }}
+              title="Comparison note"
+              comparison={noteView()}
+            />
+          </div>
+        </Show>
         <section class="cmp-section">
           <h2>Parallel coordinates</h2>
           <div class="cmp-controls">

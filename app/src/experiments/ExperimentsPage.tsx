@@ -1,7 +1,8 @@
 /**
  * The Experiments tab (`/owner/repo/experiments`): every run of the repository — MLflow runs
  * from the server's feed and git experiments found in its history — in one table, filtered
- * with the MLflow filter language, sorted, grouped, compared. The whole view state lives in
+ * with the MLflow filter language (plus `note`, the runs' notes on this device; the note column
+ * shows their first line), sorted, grouped, compared. The whole view state lives in
  * the URL, so a view can be shared and reloads to itself.
  */
 import type { Run } from '@cairn/core/runs';
@@ -11,8 +12,9 @@ import { createExperimentsData } from './create-experiments-data.ts';
 import { filterSuggestions } from './filter-suggest.ts';
 import { keyedRun } from './keyed-runs.ts';
 import { RunsTable } from './RunsTable.tsx';
-import { type Column, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
-import { filterRuns, groupRuns, sortRuns } from './run-table.ts';
+import { type Column, columnsOf, differingColumns, NOTE_COLUMN, parseColumnId } from './run-columns.ts';
+import { createRunNotes } from './run-notes.ts';
+import { filterRuns, groupRuns, mentionsNote, sortRuns } from './run-table.ts';
 import { runsToCsv } from './runs-csv.ts';
 import { readTableState, type TableViewState, writeCompareState, writeTableState } from './view-state.ts';
 import './experiments.css';
@@ -72,7 +74,13 @@ export default function ExperimentsPage() {
 
   const [filterText, setFilterText] = createSignal(state().filter);
   const runs = createMemo(() => data.rows().map((r) => keyedRun(r.run)));
-  const allColumns = createMemo(() => columnsOf(runs()));
+  // Runs' notes (from the notes on this device, live): the note column and `note` in filters.
+  const runNotes = createRunNotes(`${params.owner}/${params.repo}`, data.loaded);
+  const allColumns = createMemo(() => {
+    const [name, ...rest] = columnsOf(runs());
+    return name ? [name, NOTE_COLUMN, ...rest] : [NOTE_COLUMN];
+  });
+  const anyNote = createMemo(() => runNotes().size > 0);
   const metricsOutsideGit = createMemo(() => runs().some((r) => r.tags[METRICS_STATE_TAG] === 'in-dvc-data'));
   // Each derived list depends only on the parts of the state it uses (strings compare by
   // value), so a sort does not filter again, and a selection neither filters nor sorts.
@@ -81,14 +89,17 @@ export default function ExperimentsPage() {
     const s = state();
     return `${s.sort ?? ''}\n${s.sort ? s.direction : 'desc'}\n${s.summary}`;
   });
-  const filtered = createMemo(() => filterRuns(runs(), appliedFilter()));
+  // Notes are read only by a filter that names them, so an edited note filters nothing again otherwise.
+  const filtered = createMemo(() =>
+    filterRuns(runs(), appliedFilter(), mentionsNote(appliedFilter()) ? runNotes() : undefined),
+  );
   const shownRuns = createMemo(() => {
     const f = filtered();
     // An invalid filter shows no runs (and says why) rather than every run.
     const list = f.ok ? f.runs : [];
     const [sort, direction, summary] = sortKey().split('\n') as [string, 'asc' | 'desc', TableViewState['summary']];
     const col = parseColumnId(sort || 'attr:start_time');
-    return col ? sortRuns(list, col, direction, summary) : list;
+    return col ? sortRuns(list, col, direction, summary, col.id === NOTE_COLUMN.id ? runNotes() : undefined) : list;
   });
   const columns = createMemo(
     (): Column[] => {
@@ -98,9 +109,10 @@ export default function ExperimentsPage() {
         ? s.columns.map((id) => known.get(id) ?? parseColumnId(id)).filter((c): c is Column => c !== null)
         : allColumns()
             .filter((c) => c.kind !== 'tag' || (c.key === METRICS_STATE_TAG && metricsOutsideGit()))
+            .filter((c) => c.id !== NOTE_COLUMN.id || anyNote())
             .slice(0, DEFAULT_LIMIT);
       if (s.onlyDiffering) {
-        const keep = new Set(differingColumns(shownRuns(), cols, s.summary).map((c) => c.id));
+        const keep = new Set(differingColumns(shownRuns(), cols, s.summary, runNotes()).map((c) => c.id));
         cols = cols.filter((c) => keep.has(c.id));
       }
       const pinned = new Set(s.pinned);
@@ -147,7 +159,7 @@ export default function ExperimentsPage() {
     update({ columns: ids });
   };
   const exportCsv = () => {
-    const text = runsToCsv(shownRuns(), columns(), state().summary);
+    const text = runsToCsv(shownRuns(), columns(), state().summary, runNotes());
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
     a.download = `${params.owner}-${params.repo}-runs.csv`;
@@ -185,7 +197,8 @@ export default function ExperimentsPage() {
           <input
             type="search"
             data-testid="run-filter"
-            placeholder="Filter: metrics.accuracy > 0.9 AND params.optimizer IN ('adam', 'sgd'), or a run name"
+            placeholder="Filter: metrics.accuracy > 0.9 AND params.optimizer IN ('adam', 'sgd'), note ILIKE '%baseline%', or a run name"
+            title="MLflow's filter syntax with AND, OR, IN and parentheses; note ILIKE '%word%' searches runs' notes; plain words search run names"
             aria-label="Filter runs"
             list="run-filter-names"
             autocomplete="off"
@@ -311,7 +324,13 @@ export default function ExperimentsPage() {
             </p>
           )}
         </Show>
-        <Show when={data.feedNote()}>{(n) => <p class="exp-note">{n()}</p>}</Show>
+        <Show when={data.feedNote()}>
+          {(n) => (
+            <p class="exp-note" data-testid="feed-note">
+              {n()}
+            </p>
+          )}
+        </Show>
         <Show when={data.gitNote()}>{(n) => <p class="exp-note">{n()}</p>}</Show>
       </div>
       <Show when={data.loaded()} fallback={<p>Loading runs…</p>}>
@@ -323,6 +342,7 @@ export default function ExperimentsPage() {
           </Show>
           <RunsTable
             runs={shownRuns()}
+            notes={runNotes()}
             groups={groups()}
             columns={columns()}
             pinned={pinnedSet()}

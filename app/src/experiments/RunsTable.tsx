@@ -8,7 +8,7 @@
  * green when better (lower for losses and errors); grouped, a header row per group carries
  * each metric's mean and range.
  */
-import type { Run } from '@cairn/core/runs';
+import type { Run, RunNotes } from '@cairn/core/runs';
 import { createMemo, createSignal, For, Index, onCleanup, Show } from 'solid-js';
 import {
   type Column,
@@ -31,6 +31,8 @@ type Item = { kind: 'run'; run: Run } | { kind: 'group'; group: RunGroup };
 
 export interface RunsTableProps {
   runs: Run[];
+  /** Runs' notes by run id, for the note column. */
+  notes?: RunNotes;
   groups: RunGroup[] | null;
   columns: Column[];
   pinned: Set<string>;
@@ -81,6 +83,7 @@ function detail(col: Column): string {
 function defaultWidth(col: Column, nameWidth: number, valueChars: number): number {
   if (col.kind === 'attr' && col.key === 'name') return nameWidth;
   if (col.kind === 'attr' && col.key === 'start_time') return 160;
+  if (col.kind === 'attr' && col.key === 'note') return 240;
   const chars = Math.max(label(col).length, detail(col).length * 0.8, valueChars);
   return Math.round(Math.min(260, Math.max(96, chars * CHAR_PX + 34)));
 }
@@ -247,7 +250,7 @@ export function RunsTable(props: RunsTableProps) {
   // One element per cell (text and title on the cell itself); a delta only with a baseline.
   const Cell = (p: { run: Run; col: Column }) => {
     const c = p.col;
-    const value = () => cellText(p.run, c, props.summary);
+    const value = () => cellText(p.run, c, props.summary, props.notes);
     const text = () => value() || (c.kind === 'metric' ? missingMetricText(p.run) : '');
     if (c.kind === 'attr' && c.key === 'name') {
       const name = () => text() || p.run.id.slice(0, 8);

@@ -5,10 +5,11 @@
  * reload — and asks the worker for git experiments from the repository on this device.
  * Feed pages are merged into the rows as they are stored (no re-read of the whole store).
  */
-import type { Run } from '@cairn/core/runs';
+import { decodeRunBlock, type Run, type RunBlock } from '@cairn/core/runs';
 import { createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { refreshGitExperiments } from './git-experiments-client.ts';
+import { pullRunFeedInWorker } from './run-feed-client.ts';
 import { BLOCK_RUNS, experimentsDb, type RunRow, readRunBlocks, readRunsInPages, saveRunBlocks } from './run-store.ts';
 import { pullRunFeed } from './server-runs.ts';
 
@@ -16,6 +17,15 @@ const POLL_MS = 3000;
 /** Repositories whose columnar snapshot is being written (by any view). */
 const snapshotting = new Set<string>();
 const PUBLISH_MS = 400;
+/** Runs of a feed page decoded per task (each a few milliseconds). */
+const DECODE_SLICE = 500;
+
+const nextTask = () =>
+  new Promise<void>((resolve) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => resolve();
+    c.port2.postMessage(0);
+  });
 
 export interface ExperimentsData {
   rows: () => RunRow[];
@@ -161,8 +171,10 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   let positions: Map<string, number> | null = null;
   let publishedAt = 0;
   let appended = false;
-  const mergePage = (runs: readonly Run[], more: boolean, version: number) => {
+  let pulledNow = 0;
+  const mergePage = (runs: readonly Run[], more: boolean, version: number, remaining: number | null = null) => {
     if (disposed) return;
+    pulledNow += runs.length;
     // A read of the store in progress ends with rows from before this page: read once more.
     if (readingNow) again = true;
     // The rows stay the store's at a known stamp only if this page was the one write since.
@@ -199,13 +211,33 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
       setRows(list.slice());
       setLoaded(true);
     }
-    if (more) setFeedNote(`Syncing runs from the server: ${list.length.toLocaleString('en')} on this device so far…`);
+    if (more)
+      setFeedNote(
+        remaining === null
+          ? `Syncing runs from the server: ${list.length.toLocaleString('en')} on this device so far…`
+          : `Syncing runs from the server: ${pulledNow.toLocaleString('en')} of ${(pulledNow + remaining).toLocaleString('en')} runs synced…`,
+      );
     if (!more) {
       merged = null;
       positions = null;
       appended = false;
       if (rowsVersion !== null) snapshotSoon();
     }
+  };
+
+  // A page from the feed worker: its runs decoded a slice per task, then merged as above.
+  const mergeBlock = async (
+    block: RunBlock,
+    more: boolean,
+    version: number,
+    remaining: number | null,
+  ): Promise<void> => {
+    const runs: Run[] = [];
+    for (let from = 0; from < block.count && !disposed; from += DECODE_SLICE) {
+      for (const { run } of decodeRunBlock(block, from, Math.min(block.count, from + DECODE_SLICE))) runs.push(run);
+      await nextTask();
+    }
+    if (!disposed) mergePage(runs, more, version, remaining);
   };
 
   let pulling = false;
@@ -217,11 +249,20 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     // One pull at a time: a first sync takes longer than the poll interval.
     if (pulling) return;
     pulling = true;
+    // Pages are merged in the order they came, each after the one before.
+    let merging = Promise.resolve();
     try {
-      await pullRunFeed(db, server, id, mergePage);
+      // Parsed and stored in a worker; in the page where there are no workers.
+      pulledNow = 0;
+      const inWorker = await pullRunFeedInWorker(server, id, (block, more, version, remaining) => {
+        merging = merging.then(() => mergeBlock(block, more, version, remaining));
+      });
+      if (inWorker === null) await pullRunFeed(db, server, id, mergePage);
+      await merging;
       setFeedNote(null);
       setSyncedAt(Date.now());
     } catch (err) {
+      await merging.catch(() => {});
       if (merged) {
         setRows(merged.slice());
         merged = null;

@@ -6,7 +6,8 @@
 import type { Column } from './run-columns.ts';
 
 const ENTITY = { metric: 'metrics', param: 'params', tag: 'tags' } as const;
-const ATTRIBUTES = ['run_name', 'status', 'start_time', 'user_id', 'run_id'];
+/** Attributes the filter box knows, `note` (the text of a run's note) among them. */
+const ATTRIBUTES = ['run_name', 'status', 'start_time', 'user_id', 'run_id', 'note'];
 const MAX = 12;
 
 /** How a column is named in the filter language (keys with other characters in backticks). */

@@ -8,60 +8,11 @@
  * Refs scanned: local branches (the current one first), remote-tracking branches, and DVC
  * experiment refs under `refs/exps/`.
  */
-import {
-  type GitCommitInfo,
-  type GitObjectFiles,
-  GitObjectStore,
-  type GitReader,
-  type GitRef,
-  type GitTreeEntry,
-} from '@cairn/core/git';
-import { inflateSync } from 'fflate';
+import { type GitCommitInfo, GitObjectStore, type GitReader, type GitRef, type GitTreeEntry } from '@cairn/core/git';
 import type { FsClient } from 'isomorphic-git';
+import { inflateZlib, objectFilesOn } from '../git/object-files.ts';
 
 type Git = typeof import('isomorphic-git');
-
-interface PromiseFs {
-  readFile(path: string): Promise<Uint8Array | string>;
-  readdir(path: string): Promise<string[]>;
-}
-
-/** zlib stream → bytes; the 2-byte zlib header is skipped (git never sets a preset dictionary). */
-export function inflateZlib(data: Uint8Array, expectedSize?: number): Uint8Array {
-  if (data.length < 2 || (data[0] as number) % 16 !== 8 || (((data[0] as number) << 8) | (data[1] as number)) % 31) {
-    throw new Error('not a zlib stream');
-  }
-  const body = data.subarray(2);
-  return expectedSize === undefined ? inflateSync(body) : inflateSync(body, { out: new Uint8Array(expectedSize) });
-}
-
-function promiseFs(fs: FsClient): PromiseFs {
-  const p = (fs as { promises?: PromiseFs }).promises;
-  if (p && typeof p.readFile === 'function') return p;
-  return fs as unknown as PromiseFs;
-}
-
-/** The object files of a repository on `fs` (missing files and folders read as absent). */
-export function objectFilesOn(fs: FsClient): GitObjectFiles {
-  const p = promiseFs(fs);
-  return {
-    async read(path) {
-      try {
-        const b = await p.readFile(path);
-        return typeof b === 'string' ? new TextEncoder().encode(b) : b;
-      } catch {
-        return null;
-      }
-    },
-    async list(path) {
-      try {
-        return await p.readdir(path);
-      } catch {
-        return [];
-      }
-    },
-  };
-}
 
 export function makeIsoGitReader(
   git: Git,

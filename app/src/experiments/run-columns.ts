@@ -4,8 +4,11 @@
  * Column ids are `kind:key` (`metric:val.loss`, `param:lr`), which is also their URL form.
  * Runs come keyed by name (core's unifyRunKeys), so MLflow's `val_iou` and a git experiment's
  * `metrics.csv:val_iou` are one column; the files a column's values came from are its `files`.
+ * The note column (`attr:note`) shows the first line of each run's live note: its values come
+ * from the notes on this device (RunNotes, by run id), passed beside the runs, not from them.
  */
-import { type KeyedRun, type Run, runBlockKeys } from '@cairn/core/runs';
+import { type KeyedRun, type Run, type RunNotes, runBlockKeys } from '@cairn/core/runs';
+import { firstLine } from '../notes/notes-index.ts';
 
 export type ColumnKind = 'attr' | 'param' | 'metric' | 'tag';
 export type MetricSummaryKind = 'last' | 'min' | 'max';
@@ -21,6 +24,9 @@ export interface Column {
 export type Cell = string | number | null;
 
 export const ATTRIBUTE_KEYS = ['name', 'status', 'start_time', 'source', 'user'] as const;
+
+/** The column of runs' notes (their first line). */
+export const NOTE_COLUMN: Column = { id: 'attr:note', kind: 'attr', key: 'note' };
 
 export function columnId(kind: ColumnKind, key: string): string {
   return `${kind}:${key}`;
@@ -113,8 +119,17 @@ function own<T>(rec: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(rec, key) ? rec[key] : undefined;
 }
 
-/** The value a cell shows; numbers stay numbers (for sorting and charts), missing is null. */
-export function cellValue(run: Run, col: Column, summary: MetricSummaryKind = 'last'): Cell {
+/** The first line of a run's note (heading marks stripped); null when it has none. */
+export function noteCell(run: Run, notes: RunNotes | undefined): string | null {
+  const text = notes?.get(run.id);
+  return text ? firstLine(text) || null : null;
+}
+
+/**
+ * The value a cell shows; numbers stay numbers (for sorting and charts), missing is null.
+ * `notes` is read only by the note column.
+ */
+export function cellValue(run: Run, col: Column, summary: MetricSummaryKind = 'last', notes?: RunNotes): Cell {
   switch (col.kind) {
     case 'metric': {
       if (summary === 'last') return own(run.metrics, col.key) ?? null;
@@ -142,6 +157,8 @@ export function cellValue(run: Run, col: Column, summary: MetricSummaryKind = 'l
           return sourceLabel(run);
         case 'user':
           return run.userId;
+        case 'note':
+          return noteCell(run, notes);
         default:
           return null;
       }
@@ -149,9 +166,9 @@ export function cellValue(run: Run, col: Column, summary: MetricSummaryKind = 'l
 }
 
 /** What a cell shows: params as written (`0.0003`, not `3.0000e-4`), other cells formatted. */
-export function cellText(run: Run, col: Column, summary: MetricSummaryKind = 'last'): string {
+export function cellText(run: Run, col: Column, summary: MetricSummaryKind = 'last', notes?: RunNotes): string {
   if (col.kind === 'param') return own(run.params, col.key) ?? '';
-  return formatCell(cellValue(run, col, summary), col);
+  return formatCell(cellValue(run, col, summary, notes), col);
 }
 
 /** A cell as text for the table and CSV. */
@@ -199,13 +216,18 @@ export function compareCells(a: Cell, b: Cell): number {
 }
 
 /** Columns whose value is not the same in every run ("only columns that differ"). */
-export function differingColumns(runs: readonly Run[], cols: readonly Column[], summary: MetricSummaryKind): Column[] {
+export function differingColumns(
+  runs: readonly Run[],
+  cols: readonly Column[],
+  summary: MetricSummaryKind,
+  notes?: RunNotes,
+): Column[] {
   if (runs.length < 2) return [...cols];
   return cols.filter((c) => {
     if (c.kind === 'attr' && c.key === 'name') return true;
-    const first = cellValue(runs[0] as Run, c, summary);
+    const first = cellValue(runs[0] as Run, c, summary, notes);
     for (let i = 1; i < runs.length; i++) {
-      const v = cellValue(runs[i] as Run, c, summary);
+      const v = cellValue(runs[i] as Run, c, summary, notes);
       if (v !== first && !(Number.isNaN(v) && Number.isNaN(first))) return true;
     }
     return false;

@@ -9,7 +9,7 @@ import type { Run } from '@cairn/core/runs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { historyRowOf, loadRuns, makeExperimentsDb, readRunsInPages, saveFeedPage } from './run-store.ts';
-import { FEED_PAGE, pullRunFeed } from './server-runs.ts';
+import { FEED_PAGE, FIRST_FEED_PAGE, pullRunFeed } from './server-runs.ts';
 import { makeRuns } from './test-runs.test-support.ts';
 
 const REPO = 'ada/demo';
@@ -44,16 +44,17 @@ const ids = (runs: readonly { id: string }[]) => runs.map((r) => r.id).sort();
 describe('pulling the run feed', { timeout: 60_000 }, () => {
   it('stores every page with its position and hands each page over as it arrives', async () => {
     const db = makeExperimentsDb(`feed-${Math.random()}`);
-    const runs = makeRuns(FEED_PAGE * 2 + 17, 2, 2);
+    const runs = makeRuns(FIRST_FEED_PAGE + FEED_PAGE + 17, 2, 2);
     const asked = stubFeed(runs);
     const pages: { n: number; more: boolean }[] = [];
     const changed = await pullRunFeed(db, SERVER, REPO, (page, more) => {
       pages.push({ n: page.length, more });
     });
     expect(changed).toBe(runs.length);
-    expect(asked).toEqual([0, FEED_PAGE, FEED_PAGE * 2]);
+    // A small first page (shown at once), then full ones.
+    expect(asked).toEqual([0, FIRST_FEED_PAGE, FIRST_FEED_PAGE + FEED_PAGE]);
     expect(pages.map((p) => [p.n, p.more])).toEqual([
-      [FEED_PAGE, true],
+      [FIRST_FEED_PAGE, true],
       [FEED_PAGE, true],
       [17, false],
     ]);
@@ -68,14 +69,14 @@ describe('pulling the run feed', { timeout: 60_000 }, () => {
 
   it('a pull cut short keeps the pages stored and resumes after them', async () => {
     const db = makeExperimentsDb(`feed-cut-${Math.random()}`);
-    const runs = makeRuns(FEED_PAGE * 2 + 5, 1, 1);
+    const runs = makeRuns(FIRST_FEED_PAGE + FEED_PAGE + 5, 1, 1);
     stubFeed(runs, { failAt: 2 });
     await expect(pullRunFeed(db, SERVER, REPO)).rejects.toThrow();
-    expect((await db.feeds.get(REPO))?.since).toBe(FEED_PAGE);
-    expect(await db.runs.count()).toBe(FEED_PAGE);
+    expect((await db.feeds.get(REPO))?.since).toBe(FIRST_FEED_PAGE);
+    expect(await db.runs.count()).toBe(FIRST_FEED_PAGE);
     const asked = stubFeed(runs);
     expect(await pullRunFeed(db, SERVER, REPO)).toBe(FEED_PAGE + 5);
-    expect(asked[0]).toBe(FEED_PAGE);
+    expect(asked[0]).toBe(FIRST_FEED_PAGE);
     expect(ids(await loadRuns(db, REPO))).toEqual(ids(runs));
   });
 

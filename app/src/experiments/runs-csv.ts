@@ -3,7 +3,7 @@
  * = + - @, or a tab or carriage return) get a leading apostrophe — OWASP's CSV-injection rule —
  * except plain negative numbers, which stay numbers.
  */
-import type { Run } from '@cairn/core/runs';
+import type { Run, RunNotes } from '@cairn/core/runs';
 import Papa from 'papaparse';
 import { type Column, cellValue, formatCell, type MetricSummaryKind } from './run-columns.ts';
 
@@ -16,12 +16,17 @@ export function neutralizeFormula(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-export function runsToCsv(runs: readonly Run[], cols: readonly Column[], summary: MetricSummaryKind): string {
+export function runsToCsv(
+  runs: readonly Run[],
+  cols: readonly Column[],
+  summary: MetricSummaryKind,
+  notes?: RunNotes,
+): string {
   const rows: string[][] = [cols.map((c) => neutralizeFormula(columnHeader(c)))];
   for (const r of runs) {
     rows.push(
       cols.map((c) => {
-        const v = cellValue(r, c, summary);
+        const v = cellValue(r, c, summary, notes);
         return neutralizeFormula(typeof v === 'number' ? String(v) : formatCell(v, c));
       }),
     );

@@ -9,19 +9,34 @@ import { APP_REQUEST, apiFetch } from '../sync/api.ts';
 import { getCredentials } from '../sync/credentials.ts';
 import { type ExperimentsDb, historyRowOf, pointsOf, saveFeedPage } from './run-store.ts';
 
-interface FeedPage {
+export interface FeedPage {
   runs: Run[];
   seq: number;
   next: number | null;
+  /** Changed runs after this page (servers before it was added send none). */
+  remaining?: number;
 }
+
+/** A stored feed page as the pull hands it on: `remaining` null when the server did not say. */
+export type OnFeedPage = (runs: readonly Run[], more: boolean, version: number, remaining: number | null) => void;
 
 function repoPath(repo: string): string {
   const [owner, name] = repo.split('/') as [string, string];
   return `${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
 }
 
-/** Runs per feed page: big enough to be few requests, small enough that parsing one is a short task. */
-export const FEED_PAGE = 2500;
+/**
+ * Runs per feed page: the server's most (PROTOCOL.md). Pages are parsed and stored off the
+ * main thread (run-feed.worker.ts), so a big page is no long task for the page.
+ */
+export const FEED_PAGE = 5000;
+/** The first page of a pull is small: the server builds it and the table shows it at once. */
+export const FIRST_FEED_PAGE = 500;
+
+/** The feed's path for one page (under `/api/v1`). */
+export function feedPath(repo: string, since: number, limit = FEED_PAGE): string {
+  return `/repos/${repoPath(repo)}/runs?since=${since}&limit=${limit}`;
+}
 
 /**
  * Pulls every run changed since the stored position, a page at a time; each page is stored
@@ -34,17 +49,38 @@ export async function pullRunFeed(
   db: ExperimentsDb,
   server: string,
   repo: string,
-  onPage?: (runs: readonly Run[], more: boolean, version: number) => void,
+  onPage?: OnFeedPage,
 ): Promise<number> {
-  let since = (await db.feeds.get(repo))?.since ?? 0;
+  return pullRunFeedWith(db, repo, (since, limit) => apiFetch<FeedPage>(server, feedPath(repo, since, limit)), onPage);
+}
+
+/**
+ * pullRunFeed with the page fetch given (the feed worker fetches with the token it was handed).
+ * The first page is FIRST_FEED_PAGE runs (what the table shows first), the others FEED_PAGE.
+ * The next page is asked for while this one is stored — the server builds a page in about the
+ * time the client stores one — but positions are still stored in order: a failed fetch leaves
+ * every page before it stored.
+ */
+export async function pullRunFeedWith(
+  db: ExperimentsDb,
+  repo: string,
+  fetchPage: (since: number, limit: number) => Promise<FeedPage>,
+  onPage?: OnFeedPage,
+): Promise<number> {
+  const since = (await db.feeds.get(repo))?.since ?? 0;
   let changed = 0;
+  let pending = fetchPage(since, FIRST_FEED_PAGE);
   for (;;) {
-    const page = await apiFetch<FeedPage>(server, `/repos/${repoPath(repo)}/runs?since=${since}&limit=${FEED_PAGE}`);
+    const page = await pending;
+    if (page.next !== null) {
+      pending = fetchPage(page.next, FEED_PAGE);
+      // Awaited on the next turn; until then a failure must not count as unhandled.
+      pending.catch(() => {});
+    }
     const runs = page.runs.map(runFromWire);
     const version = await saveFeedPage(db, repo, runs, page.seq);
     changed += runs.length;
-    since = page.seq;
-    if (runs.length > 0) onPage?.(runs, page.next !== null, version);
+    if (runs.length > 0) onPage?.(runs, page.next !== null, version, page.remaining ?? null);
     if (page.next === null) return changed;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * An open repository as the file and history views use it: the storage handle plus one read
- * context, kept per repository for the tab's life so the tree cache and isomorphic-git's pack
- * cache survive navigation between views.
+ * context, kept per repository for the tab's life so its git reader's caches (parsed pack
+ * indexes, resolved delta bases, trees and commits by id) survive navigation between views.
  */
 import { loadGit } from '../git/load-git.ts';
 import { makeReadContext, type ReadContext } from '../git/read-context.ts';

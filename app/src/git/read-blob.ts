@@ -2,15 +2,13 @@
  * File contents from git. Blobs are whole in memory (git stores them so); the viewers decide
  * from the size whether to show them or to offer a download.
  */
-import git from 'isomorphic-git';
 import type { ReadContext } from './read-context.ts';
 import { GitReadError } from './read-errors.ts';
 import { readPathAt } from './read-tree.ts';
 
 /** The bytes of a blob by its oid. */
 export async function readBlobBytes(ctx: ReadContext, oid: string): Promise<Uint8Array> {
-  const { blob } = await git.readBlob({ fs: ctx.fs, dir: ctx.dir, oid, cache: ctx.cache });
-  return blob;
+  return ctx.repo.readBlob(oid);
 }
 
 /** The bytes of the file at `path` in a commit; `NOT_A_FILE` when it is a folder. */

@@ -3,7 +3,6 @@
  * has that base lacks. Three dots compare head with the point where it left base (as GitHub
  * and `git diff A...B` do), two dots compare the two trees directly.
  */
-import git from 'isomorphic-git';
 import type { CompareRange } from '../files/urls.ts';
 import { diffTrees, type FileChange } from './read-changes.ts';
 import type { ReadContext } from './read-context.ts';
@@ -21,10 +20,7 @@ export interface Comparison {
 export async function readComparison(ctx: ReadContext, range: CompareRange): Promise<Comparison> {
   const [base, head] = await Promise.all([resolveRevision(ctx, range.base), resolveRevision(ctx, range.head)]);
   let from: string | null = base.oid;
-  if (range.mode === 'merge-base') {
-    const bases = await git.findMergeBase({ fs: ctx.fs, dir: ctx.dir, oids: [base.oid, head.oid], cache: ctx.cache });
-    from = (bases as string[])[0] ?? null;
-  }
+  if (range.mode === 'merge-base') from = (await ctx.repo.mergeBases(base.oid, head.oid))[0] ?? null;
   const [fromTree, headTree] = await Promise.all([
     from ? commitTreeOid(ctx, from) : Promise.resolve(null),
     commitTreeOid(ctx, head.oid),

@@ -1,12 +1,19 @@
 /**
- * A branch's history, a page at a time, with each commit's changed-files count. The commit walk
- * is isomorphic-git's `log` (newest first by committer date, like `git log`); only the trees of
- * the page's commits and their first parents are read for the counts.
+ * A branch's history, a page at a time, with each commit's changed-files count. The walk is
+ * core's (newest first by committer date, like `git log`); only the trees of the page's commits
+ * and their first parents are read for the counts.
  */
-import git from 'isomorphic-git';
-import { commitChanges } from './read-changes.ts';
+import type { GitCommitInfo, GitPerson } from '@cairn/core/git';
 import type { ReadContext } from './read-context.ts';
 import { resolveRevision } from './read-refs.ts';
+
+export interface Person {
+  name: string;
+  email: string;
+  timestamp: number;
+  /** Minutes with JavaScript's sign (UTC+2 is -120), as isomorphic-git gives it. */
+  timezoneOffset: number;
+}
 
 export interface LogEntry {
   oid: string;
@@ -14,8 +21,8 @@ export interface LogEntry {
   message: string;
   /** First line of the message. */
   summary: string;
-  author: { name: string; email: string; timestamp: number; timezoneOffset: number };
-  committer: { name: string; email: string; timestamp: number; timezoneOffset: number };
+  author: Person;
+  committer: Person;
 }
 
 export interface LogPage {
@@ -23,6 +30,25 @@ export interface LogPage {
   commits: Array<LogEntry & { changedFiles: number }>;
   /** True when older commits exist after this page. */
   more: boolean;
+}
+
+const personOf = (p: GitPerson): Person => ({
+  name: p.name,
+  email: p.email,
+  timestamp: p.timestamp,
+  timezoneOffset: p.timezoneOffset ?? 0,
+});
+
+/** A parsed commit as the history views show it. */
+export function logEntryOf(c: GitCommitInfo): LogEntry {
+  return {
+    oid: c.oid,
+    parents: c.parents,
+    message: c.message,
+    summary: c.message.split('\n', 1)[0] ?? '',
+    author: personOf(c.author),
+    committer: personOf(c.committer),
+  };
 }
 
 /**
@@ -37,40 +63,10 @@ export async function readLog(
   const skip = opts.skip ?? 0;
   const limit = opts.limit ?? 50;
   const { oid: head } = await resolveRevision(ctx, rev);
-  const all = await walkCommits(ctx, head, skip + limit + 1, opts.path);
+  const all = await ctx.repo.log([head], { limit: skip + limit + 1, ...(opts.path ? { path: opts.path } : {}) });
   const page = all.slice(skip, skip + limit);
-  const commits = [];
-  for (const c of page) {
-    const changes = await commitChanges(ctx, c.oid, c.parents[0]);
-    commits.push({ ...c, changedFiles: changes.length });
-  }
+  const commits = await Promise.all(
+    page.map(async (c) => ({ ...logEntryOf(c), changedFiles: await ctx.repo.countChanges(c) })),
+  );
   return { head, commits, more: all.length > skip + limit };
-}
-
-/**
- * The first `depth` commits reachable from `head` (all of them when depth is Infinity); with
- * `path`, only those that changed that file or folder (as `git log -- PATH`).
- */
-export async function walkCommits(
-  ctx: ReadContext,
-  head: string,
-  depth = Number.POSITIVE_INFINITY,
-  path?: string,
-): Promise<LogEntry[]> {
-  const log = await git.log({
-    fs: ctx.fs,
-    dir: ctx.dir,
-    ref: head,
-    cache: ctx.cache,
-    ...(Number.isFinite(depth) ? { depth } : {}),
-    ...(path ? { filepath: path } : {}),
-  });
-  return log.map(({ oid, commit }) => ({
-    oid,
-    parents: commit.parent,
-    message: commit.message,
-    summary: commit.message.split('\n', 1)[0] ?? '',
-    author: commit.author,
-    committer: commit.committer,
-  }));
 }

@@ -76,12 +76,15 @@ const HEX = /^[0-9a-f]{4,40}$/i;
  * @example await resolveRevision(ctx, 'main') // { oid: '3f1c…', kind: 'branch', name: 'main' }
  */
 export async function resolveRevision(ctx: ReadContext, rev: string): Promise<ResolvedRevision> {
-  const { fs, dir, cache } = ctx;
-  const peel = async (oid: string) => (await git.readCommit({ fs, dir, oid, cache })).oid;
-  const tryRef = (ref: string) => git.resolveRef({ fs, dir, ref }).catch(() => null);
+  const { repo } = ctx;
+  // A ref to an annotated tag names the tag's commit; a ref to no commit (a tree, a missing object) names nothing.
+  const tryRef = async (ref: string) => {
+    const oid = await repo.resolveRef(ref);
+    return oid ? repo.peelToCommit(oid) : null;
+  };
   if (rev === 'HEAD') {
     const oid = await tryRef('HEAD');
-    if (oid) return { oid: await peel(oid), kind: 'branch', name: rev };
+    if (oid) return { oid, kind: 'branch', name: rev };
     // HEAD names a branch with no commits (an empty clone): the default branch, if any.
     const fallback = (await listRefs(ctx)).defaultBranch;
     if (!fallback) throw new GitReadError('empty_repository', 'This repository has no commits yet.', { ref: rev });
@@ -93,11 +96,11 @@ export async function resolveRevision(ctx: ReadContext, rev: string): Promise<Re
     ['tag', `refs/tags/${rev}`],
   ] as const) {
     const oid = await tryRef(ref);
-    if (oid) return { oid: await peel(oid), kind, name: rev };
+    if (oid) return { oid, kind, name: rev };
   }
   if (rev.startsWith('refs/')) {
     const oid = await tryRef(rev);
-    if (oid) return { oid: await peel(oid), kind: rev.startsWith('refs/tags/') ? 'tag' : 'branch', name: rev };
+    if (oid) return { oid, kind: rev.startsWith('refs/tags/') ? 'tag' : 'branch', name: rev };
   }
   if (HEX.test(rev)) {
     const oid = await expandCommitId(ctx, rev.toLowerCase());
@@ -111,23 +114,7 @@ export async function resolveRevision(ctx: ReadContext, rev: string): Promise<Re
  * that are not commits (trees, blobs) do not make a commit id ambiguous.
  */
 async function expandCommitId(ctx: ReadContext, prefix: string): Promise<string | null> {
-  const { fs, dir, cache } = ctx;
-  let matches: string[];
-  try {
-    matches = [await git.expandOid({ fs, dir, oid: prefix, cache })];
-  } catch (error) {
-    const e = error as { code?: string; data?: { matches?: string[] } };
-    if (e.code !== 'AmbiguousError') return null;
-    matches = e.data?.matches ?? [];
-  }
-  const commits: string[] = [];
-  for (const oid of matches) {
-    const commit = await git
-      .readCommit({ fs, dir, oid, cache })
-      .then((c) => c.oid)
-      .catch(() => null);
-    if (commit === oid) commits.push(oid);
-  }
+  const commits = await ctx.repo.commitsWithPrefix(prefix);
   if (commits.length <= 1) return commits[0] ?? null;
   throw new GitReadError(
     'ambiguous_revision',

@@ -2,7 +2,6 @@
  * Trees at a commit and path. Only the trees on the way to the path are read, each once per
  * session (cached by tree oid in the read context).
  */
-import git from 'isomorphic-git';
 import type { GitTreeEntry, ReadContext } from './read-context.ts';
 import { GitReadError } from './read-errors.ts';
 
@@ -10,9 +9,9 @@ import { GitReadError } from './read-errors.ts';
 export async function readTreeEntries(ctx: ReadContext, treeOid: string): Promise<Array<Omit<GitTreeEntry, 'path'>>> {
   const cached = ctx.trees.get(treeOid);
   if (cached) return cached;
-  const { tree } = await git.readTree({ fs: ctx.fs, dir: ctx.dir, oid: treeOid, cache: ctx.cache });
+  const tree = await ctx.repo.readTree(treeOid);
   const entries = tree
-    .map((e) => ({ name: e.path, type: e.type, oid: e.oid, mode: e.mode }))
+    .map((e) => ({ name: e.name, type: e.type, oid: e.oid, mode: e.mode }))
     .sort((a, b) =>
       (a.type === 'tree') !== (b.type === 'tree') ? (a.type === 'tree' ? -1 : 1) : compareNames(a.name, b.name),
     );
@@ -26,8 +25,7 @@ function compareNames(a: string, b: string): number {
 
 /** The root tree oid of a commit. */
 export async function commitTreeOid(ctx: ReadContext, commitOid: string): Promise<string> {
-  const { commit } = await git.readCommit({ fs: ctx.fs, dir: ctx.dir, oid: commitOid, cache: ctx.cache });
-  return commit.tree;
+  return (await ctx.repo.readCommit(commitOid)).tree;
 }
 
 /** Splits a repository path into its names, refusing `.`, `..` and empty names. */

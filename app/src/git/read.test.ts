@@ -142,6 +142,6 @@ describe('history', () => {
     const b = await commitTreeOid(fresh, repo.commits.third);
     const changes = await diffTrees(fresh, a, b);
     expect(changes).toEqual([expect.objectContaining({ path: 'metrics.json', kind: 'added', before: null })]);
-    expect(fresh.trees.size).toBe(2); // only the two root trees: data/ and src/ are equal by oid
+    expect(fresh.repo.reads.trees).toBe(2); // only the two root trees: data/ and src/ are equal by oid
   });
 });

@@ -4,12 +4,13 @@
  * Used for a run's note, a commit's note and project notes.
  */
 import { createEffect, createSignal, For, onCleanup, Show } from 'solid-js';
-import { renderMarkdown } from '../viewers/render-markdown.ts';
-import { linkCairnRefs } from './cairn-links.ts';
+import { renderMarkdownWith } from '../viewers/render-markdown.ts';
+import { cairnRefs } from './cairn-links.ts';
 import { createNoteSession } from './create-note-session.ts';
 import { NoteHistory } from './NoteHistory.tsx';
 import type { MountedEditor } from './note-editor.ts';
-import type { NoteSessionState } from './note-session.ts';
+import type { RunValues } from './note-run-values.ts';
+import type { NoteSession, NoteSessionState } from './note-session.ts';
 import { maybeAutoVersion } from './note-versions.ts';
 import './notes.css';
 
@@ -19,7 +20,12 @@ export interface NotePanelProps {
   doc: string;
   title: string;
   /** Called (debounced) after this person edits, with the note's text. */
-  onLocalEdit?: (text: string) => void;
+  onLocalEdit?: (text: string, session: NoteSession) => void;
+  /**
+   * Called once the note on this device and the server's are the same (the first sync), with
+   * the note's text: lists kept beside the note can catch up with edits made elsewhere.
+   */
+  onSynced?: (text: string, canWrite: boolean) => void;
 }
 
 function statusText(s: NoteSessionState | null): string {
@@ -39,6 +45,7 @@ export default function NotePanel(props: NotePanelProps) {
   const [editorError, setEditorError] = createSignal<string | null>(null);
   let host: HTMLDivElement | undefined;
   let editor: MountedEditor | null = null;
+  const [mounted, setMounted] = createSignal(false);
   onCleanup(() => editor?.destroy());
 
   createEffect(() => {
@@ -50,12 +57,32 @@ export default function NotePanel(props: NotePanelProps) {
       .then(([m]) => {
         if (editor) return;
         editor = m.mountNoteEditor(target, s.text, s.provider.awareness, a.canWrite, props.title, setEditorError);
+        setMounted(true);
+        performance.mark('cairn:note-editor');
       })
       .catch((e: unknown) =>
         setEditorError(
           `The editor could not load (${e instanceof Error ? e.message : String(e)}). Reload the page to try again.`,
         ),
       );
+  });
+
+  // The server's word on who may write arrives after the editor opened from the device.
+  createEffect(() => {
+    const a = note.access();
+    if (mounted() && a) editor?.setWritable(a.canWrite);
+  });
+
+  createEffect(() => {
+    const s = note.session();
+    const a = note.access();
+    const onSynced = props.onSynced;
+    if (!s || !a || !onSynced) return;
+    let stale = false;
+    onCleanup(() => {
+      stale = true;
+    });
+    void s.whenSynced().then(() => !stale && onSynced(s.text.toString(), a.canWrite));
   });
 
   // A version every few minutes while this person writes (note-versions.ts).
@@ -78,17 +105,45 @@ export default function NotePanel(props: NotePanelProps) {
     });
   });
 
-  // The rendered view follows the note live while it is shown.
+  // The rendered view follows the note live while it is shown, and so do the runs' values it
+  // names (note-run-values.ts: read from the run store, which the run feed keeps current).
   createEffect(() => {
     const s = note.session();
     if (!s || mode() !== 'view') return;
     let stale = false;
-    const render = () =>
-      void renderMarkdown(linkCairnRefs(s.text.toString(), props.repo)).then((h) => !stale && setHtml(h));
+    let values: RunValues | null = null;
+    let queued = false;
+    const render = () => {
+      if (queued) return;
+      queued = true;
+      // Typing and values arriving together render once per frame.
+      requestAnimationFrame(() => {
+        queued = false;
+        if (stale) return;
+        const named = new Set<string>();
+        const links = cairnRefs(props.repo, (ref) => {
+          named.add(ref.run);
+          return values?.answer(ref) ?? null;
+        });
+        void renderMarkdownWith(s.text.toString(), [links]).then((h) => {
+          if (stale) return;
+          setHtml(h);
+          if (named.size === 0) return;
+          if (values) values.want([...named]);
+          else
+            void import('./note-run-values.ts').then((m) => {
+              if (stale || values) return;
+              values = m.openRunValues(props.repo, render);
+              values.want([...named]);
+            });
+        });
+      });
+    };
     render();
     s.text.observe(render);
     onCleanup(() => {
       stale = true;
+      values?.destroy();
       s.text.unobserve(render);
     });
   });
@@ -179,6 +234,20 @@ export default function NotePanel(props: NotePanelProps) {
           innerHTML={html() || '<p class="muted">This note is empty.</p>'}
         />
       </Show>
+      <details class="note-help" data-testid="note-help">
+        <summary>Links and live values</summary>
+        <ul>
+          <li>
+            <code>run:ID</code>, <code>commit:SHA</code> (or a full commit id) and <code>path/to/file.py@REF</code> link
+            to the run, the commit and the file at that branch, tag or commit.
+          </li>
+          <li>
+            <code>run:ID/metrics.val_iou</code> shows the run’s latest value of <code>val_iou</code> and{' '}
+            <code>run:ID/params.lr</code> its parameter, in the rendered view, live while the run logs.
+          </li>
+          <li>Inside `code` and code blocks they stay as written.</li>
+        </ul>
+      </details>
     </section>
   );
 }

@@ -1,21 +1,35 @@
 /**
  * The Notes tab (`/owner/repo/notes`, `/owner/repo/notes/ID`): the repository's project notes
  * with their titles, last edit and authors; new, rename, delete; search (on this device, so it
- * works offline); the open note beside the list.
+ * works offline); the open note beside the list. Comparison notes are listed too, marked as
+ * such, each linking back to the compare view it was written on.
  */
 import { A, useNavigate, useParams } from '@solidjs/router';
+import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createMemo, createSignal, For, lazy, Show } from 'solid-js';
 import { relativeDate } from '../history/format-date.ts';
 import { createNotesIndex } from './create-notes-index.ts';
 import { docName } from './doc-names.ts';
 import { deleteNoteEverywhere } from './note-deletions.ts';
-import { firstLine, searchNotes } from './notes-index.ts';
+import { firstLine, type NoteEntry, searchNotes } from './notes-index.ts';
+import { type ComparisonEntry, searchComparisons } from './target-notes-index.ts';
 import './notes.css';
 
 const NotePanel = lazy(() => import('./NotePanel.tsx'));
 
-/** Rows drawn at once; a search narrows the rest. */
-const SHOWN = 200;
+/** Height of one row of the list (title, first line, date and authors; set in notes.css). */
+const ROW_PX = 66;
+
+type Listed = { kind: 'note'; note: NoteEntry } | { kind: 'compare'; note: ComparisonEntry };
+
+/**
+ * Where a comparison note leads: the compare view it recorded, when that is this repository's
+ * compare page (the URL comes from a shared document, so nothing else is followed).
+ */
+export function comparisonHref(repo: string, c: ComparisonEntry): string {
+  const page = `/${repo}/experiments/compare?`;
+  return c.url.startsWith(page) ? c.url : `${page}runs=${c.runs.map(encodeURIComponent).join(',')}`;
+}
 
 export default function NotesPage() {
   const params = useParams<{ owner: string; repo: string; noteId?: string }>();
@@ -25,8 +39,36 @@ export default function NotesPage() {
   const index = createNotesIndex(repo);
   const [query, setQuery] = createSignal('');
   const found = createMemo(() => searchNotes(index.entries(), query()));
+  const foundComparisons = createMemo(() => searchComparisons(index.comparisons(), query()));
+  const total = () => index.entries().length + index.comparisons().length;
+  // Project notes and comparison notes in one list, last edited first.
+  const listed = createMemo((): Listed[] => {
+    const notes = found().map((note) => ({ kind: 'note' as const, note }));
+    const comparisons = foundComparisons();
+    if (comparisons.length === 0) return notes; // already last edited first
+    return [...notes, ...comparisons.map((note) => ({ kind: 'compare' as const, note }))].sort(
+      (a, b) => b.note.updatedAt - a.note.updatedAt,
+    );
+  });
   const current = createMemo(() => index.entries().find((e) => e.id === params.noteId) ?? null);
   const canWrite = () => index.access()?.canWrite === true;
+  // Only the rows in view are drawn: 10,000 notes cost as much as the dozen on screen.
+  let listEl: HTMLDivElement | undefined;
+  const rows = createVirtualizer({
+    get count() {
+      return listed().length;
+    },
+    getScrollElement: () => listEl ?? null,
+    estimateSize: () => ROW_PX,
+    overscan: 8,
+    // Rows are drawn in the first frame, before the list's size has been measured.
+    initialRect: { width: 320, height: 700 },
+    getItemKey: (i) => {
+      const item = listed()[i];
+      return item ? (item.kind === 'note' ? item.note.id : item.note.doc) : i;
+    },
+  });
+  performance.mark('cairn:notes-page');
   const docOf = (id: string) => {
     try {
       return docName({ kind: 'note', id });
@@ -106,37 +148,74 @@ export default function NotesPage() {
           {!index.loaded()
             ? 'Loading notes…'
             : query()
-              ? `${found().length} of ${index.entries().length} notes match`
-              : `${index.entries().length} ${index.entries().length === 1 ? 'note' : 'notes'}`}
+              ? `${listed().length} of ${total()} notes match`
+              : `${total()} ${total() === 1 ? 'note' : 'notes'}`}
         </p>
-        <Show when={index.loaded() && index.entries().length === 0}>
+        <Show when={index.loaded() && total() === 0}>
           <p class="muted">
             {canWrite() ? 'No notes yet. “New note” starts one; everyone with access sees it live.' : 'No notes yet.'}
           </p>
         </Show>
-        <Show when={found().length > 0}>
-          <ul class="notes-list" data-testid="notes-list">
-            <For each={found().slice(0, SHOWN)}>
-              {(n) => (
-                <li>
-                  <A href={`${base}/${n.id}`} classList={{ active: n.id === params.noteId }} data-testid="note-row">
-                    <span class="note-title">{n.title}</span>
-                    <Show when={firstLine(n.excerpt)}>{(line) => <span class="note-first-line">{line()}</span>}</Show>
-                    <span class="note-meta">
-                      {relativeDate(Math.floor(n.updatedAt / 1000))}
-                      {n.authors.length ? ` · ${n.authors.join(', ')}` : ''}
-                    </span>
-                  </A>
-                </li>
+        <div class="notes-list" data-testid="notes-list" ref={listEl} hidden={listed().length === 0}>
+          <ul aria-label="Notes" style={{ height: `${rows.getTotalSize()}px` }}>
+            <For each={rows.getVirtualItems()}>
+              {(row) => (
+                <Show when={listed()[row.index]}>
+                  {(item) => {
+                    const n = item().note;
+                    const meta = (
+                      <span class="note-meta">
+                        {relativeDate(Math.floor(n.updatedAt / 1000))}
+                        {n.authors.length ? ` · ${n.authors.join(', ')}` : ''}
+                      </span>
+                    );
+                    const style = {
+                      position: 'absolute',
+                      top: 0,
+                      left: 0,
+                      right: 0,
+                      transform: `translateY(${row.start}px)`,
+                    } as const;
+                    const it = item();
+                    return it.kind === 'note' ? (
+                      <li class="note-row" style={style}>
+                        <A
+                          href={`${base}/${it.note.id}`}
+                          classList={{ active: it.note.id === params.noteId }}
+                          data-testid="note-row"
+                        >
+                          <span class="note-title">{n.title}</span>
+                          <span class="note-first-line">{firstLine(n.excerpt)}</span>
+                          {meta}
+                        </A>
+                      </li>
+                    ) : (
+                      <li class="note-row" style={style}>
+                        <A
+                          href={comparisonHref(repo, it.note)}
+                          data-testid="note-row"
+                          data-kind="comparison"
+                          title={`The note of the comparison of ${it.note.runs.length} runs: opens that compare view`}
+                        >
+                          <span class="note-title">
+                            <span class="note-kind">Comparison</span> {n.title.replace(/^Comparison: /, '')}
+                          </span>
+                          <span class="note-first-line">{firstLine(n.excerpt)}</span>
+                          {meta}
+                        </A>
+                      </li>
+                    );
+                  }}
+                </Show>
               )}
             </For>
           </ul>
-        </Show>
+        </div>
         <button
           type="button"
           class="notes-save"
           data-testid="notes-save"
-          disabled={!canWrite() || saving() !== null || index.entries().length === 0}
+          disabled={!canWrite() || saving() !== null || total() + index.runNotes().size === 0}
           onClick={() => void saveToRepo()}
           title="Writes every note as a Markdown file under notes/ in a commit"
         >
@@ -153,9 +232,6 @@ export default function NotesPage() {
               {r().text}
             </p>
           )}
-        </Show>
-        <Show when={found().length > SHOWN}>
-          <p class="muted">{found().length - SHOWN} more: search to narrow the list.</p>
         </Show>
       </div>
       <div class="notes-main">

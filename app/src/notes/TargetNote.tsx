@@ -1,13 +1,20 @@
 /**
- * The note of a run or a commit, placed on its page. The note's code (Yjs, the editor) loads
- * only with it; an id that cannot name a note says so instead.
+ * The note of a run, a commit or a comparison, placed on its page. The note's code (Yjs, the
+ * editor) loads only with it; an id that cannot name a note says so instead.
  */
 import { lazy, Show } from 'solid-js';
 import { docName, type NoteTarget } from './doc-names.ts';
+import type { ComparisonMeta } from './target-notes-index.ts';
 
-const NotePanel = lazy(() => import('./NotePanel.tsx'));
+const TargetNotePanel = lazy(() => import('./TargetNotePanel.tsx'));
 
-export function TargetNote(props: { repo: string; target: NoteTarget; title: string }) {
+export function TargetNote(props: {
+  repo: string;
+  target: NoteTarget;
+  title: string;
+  /** A comparison's runs' names and the compare view's URL, recorded with its note. */
+  comparison?: Pick<ComparisonMeta, 'names' | 'url'>;
+}) {
   const doc = (): { name: string } | { error: string } => {
     try {
       return { name: docName(props.target) };
@@ -21,7 +28,15 @@ export function TargetNote(props: { repo: string; target: NoteTarget; title: str
       keyed
       fallback={<p class="muted">This has no note: {(doc() as { error?: string }).error}</p>}
     >
-      {(name) => <NotePanel repo={props.repo} doc={name} title={props.title} />}
+      {(name) => (
+        <TargetNotePanel
+          repo={props.repo}
+          doc={name}
+          target={props.target}
+          title={props.title}
+          comparison={props.comparison}
+        />
+      )}
     </Show>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { type Accessor, createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
-import { makeNoteAccess, type NoteAccess } from './note-access.ts';
+import { cachedNoteAccess, makeNoteAccess, type NoteAccess } from './note-access.ts';
 import { makeNoteSession, type NoteSession, type NoteSessionState } from './note-session.ts';
 import type { NoteUser } from './user-colour.ts';
 
@@ -21,7 +21,11 @@ export interface NoteSessionSignals {
   error: Accessor<string | null>;
 }
 
-export function createNoteSession(repo: string, doc: string, onLocalEdit?: (text: string) => void): NoteSessionSignals {
+export function createNoteSession(
+  repo: string,
+  doc: string,
+  onLocalEdit?: (text: string, session: NoteSession) => void,
+): NoteSessionSignals {
   const [session, setSession] = createSignal<NoteSession | null>(null);
   const [access, setAccess] = createSignal<NoteAccess | null>(null);
   const [state, setState] = createSignal<NoteSessionState | null>(null);
@@ -38,9 +42,12 @@ export function createNoteSession(repo: string, doc: string, onLocalEdit?: (text
   });
   void (async () => {
     const server = defaultServer();
-    const a = await makeNoteAccess(server, repo);
+    // The note opens from the device at once (the account and the permission last heard); the
+    // server's answer on who may write follows and may change the editor's rights.
+    const a = await cachedNoteAccess(server, repo);
     if (disposed) return;
     setAccess(a);
+    void makeNoteAccess(server, repo).then((fresh) => !disposed && setAccess(fresh));
     const s = makeNoteSession({ server, repo, doc, token: a.token, user: a.user });
     current = s;
     const readPeers = () => {
@@ -69,7 +76,7 @@ export function createNoteSession(repo: string, doc: string, onLocalEdit?: (text
         if (timer === undefined) return;
         clearTimeout(timer);
         timer = undefined;
-        onLocalEdit(s.text.toString());
+        onLocalEdit(s.text.toString(), s);
       };
       s.ydoc.on('update', (_u: Uint8Array, origin: unknown) => {
         if (!s.isLocalOrigin(origin)) return;

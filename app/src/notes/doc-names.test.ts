@@ -26,6 +26,26 @@ describe('note document names', () => {
     expect(() => docName({ kind: 'run', id: '/'.repeat(60) })).toThrow(/too long/);
   });
 
+  it('names a comparison by its runs, in any order, as the server accepts it', () => {
+    const ab = docName({ kind: 'compare', runs: ['b2', 'a1'] });
+    expect(ab).toBe('compare-a1.b2');
+    expect(docName({ kind: 'compare', runs: ['a1', 'b2', 'a1'] })).toBe(ab);
+    expect(docName({ kind: 'compare', runs: ['a1'] })).not.toBe(ab);
+    // `.` inside an id is escaped, so ['a.b'] and ['a', 'b'] stay apart.
+    expect(docName({ kind: 'compare', runs: ['a.b'] })).not.toBe(docName({ kind: 'compare', runs: ['a', 'b'] }));
+    expect(ab).toMatch(SERVER_DOC);
+  });
+
+  it('hashes a long selection into a stable name the server accepts', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `run-${i.toString().padStart(3, '0')}-0123456789abcdef`);
+    const name = docName({ kind: 'compare', runs: many });
+    expect(name).toMatch(/^compare_[0-9a-f]{64}$/);
+    expect(name).toMatch(SERVER_DOC);
+    expect(docName({ kind: 'compare', runs: [...many].reverse() })).toBe(name);
+    expect(docName({ kind: 'compare', runs: many.slice(1) })).not.toBe(name);
+    expect(() => docName({ kind: 'compare', runs: [] })).toThrow(NoteNameError);
+  });
+
   it('makes new note ids the server accepts', () => {
     const id = newNoteId(1_700_000_000_000, () => 0.5);
     expect(docName({ kind: 'note', id })).toMatch(SERVER_DOC);

@@ -58,6 +58,13 @@ export interface NoteSession {
   destroy(): void;
 }
 
+/**
+ * The origin of changes that only restate other notes (the notes index's record of a run or
+ * comparison note's text): sent like any change, but not counted as a note waiting to sync —
+ * the note itself is, and the person wrote one note, not two.
+ */
+export const RESTATED = Symbol('cairn.notes.restated');
+
 /** Words for the server's closes (sync-server/src/yjs/PROTOCOL.md, "Limits and closes"). */
 export function describeClose(code: number): string | null {
   switch (code) {
@@ -139,7 +146,7 @@ export function makeNoteSession(opts: NoteSessionOptions): NoteSession {
   };
 
   ydoc.on('update', (_update: Uint8Array, origin: unknown) => {
-    if (origin === provider || origin === persistence) return;
+    if (origin === provider || origin === persistence || origin === RESTATED) return;
     if (provider.wsconnected && provider.synced) return; // sent now; a lost frame is re-sent by the next sync
     if (!state.pending) {
       markPending(key);

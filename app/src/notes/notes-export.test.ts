@@ -38,4 +38,23 @@ describe('notes as Markdown files', () => {
     expect(notePath(commit)).toBe(`notes/commits/${'ab'.repeat(20)}.md`);
     expect(noteFile(commit)).toBe(`---\ncommit: ${'ab'.repeat(20)}\n---\n\n`);
   });
+
+  it('writes a comparison note with the compared runs, their names and the compare view in front matter', () => {
+    const doc = docName({ kind: 'compare', runs: ['r2', 'r1'] });
+    const note = {
+      kind: 'compare' as const,
+      doc,
+      runs: ['r1', 'r2'],
+      names: ['baseline', 'wider'],
+      url: '/ada/seg/experiments/compare?runs=r1,r2&metric=val_iou',
+      text: 'wider wins on val_iou',
+    };
+    expect(notePath(note)).toBe('notes/comparisons/compare-r1.r2.md');
+    expect(frontMatter(noteFile(note))).toEqual({
+      comparison: ['r1', 'r2'],
+      names: ['baseline', 'wider'],
+      url: '/ada/seg/experiments/compare?runs=r1,r2&metric=val_iou',
+    });
+    expect(noteFile(note).endsWith('\n\nwider wins on val_iou\n')).toBe(true);
+  });
 });

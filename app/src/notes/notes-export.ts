@@ -5,6 +5,8 @@
  *   notes/<slug>--<id>.md        a project note
  *   notes/runs/<run id>.md       a run's note
  *   notes/commits/<sha>.md       a commit's note
+ *   notes/comparisons/<doc>.md   a comparison's note (front matter: the compared runs, their
+ *                                names and the compare view's URL)
  */
 import { stringify } from 'yaml';
 
@@ -13,7 +15,8 @@ export const NOTES_FOLDER = 'notes';
 export type ExportedNote =
   | { kind: 'note'; id: string; title: string; authors: string[]; updatedAt: number; text: string }
   | { kind: 'run'; id: string; text: string }
-  | { kind: 'commit'; sha: string; text: string };
+  | { kind: 'commit'; sha: string; text: string }
+  | { kind: 'compare'; doc: string; runs: string[]; names: string[]; url: string; text: string };
 
 /** The run id a `run-…` document name stands for (the inverse of doc-names' escaping). */
 export function runIdOfDoc(doc: string): string | null {
@@ -38,6 +41,7 @@ const safeFile = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 export function notePath(note: ExportedNote): string {
   if (note.kind === 'note') return `${NOTES_FOLDER}/${slug(note.title)}--${note.id}.md`;
   if (note.kind === 'run') return `${NOTES_FOLDER}/runs/${safeFile(note.id)}.md`;
+  if (note.kind === 'compare') return `${NOTES_FOLDER}/comparisons/${safeFile(note.doc)}.md`;
   return `${NOTES_FOLDER}/commits/${note.sha}.md`;
 }
 
@@ -53,7 +57,13 @@ export function noteFile(note: ExportedNote): string {
         }
       : note.kind === 'run'
         ? { run: note.id }
-        : { commit: note.sha };
+        : note.kind === 'compare'
+          ? {
+              comparison: note.runs,
+              ...(note.names.length === note.runs.length ? { names: note.names } : {}),
+              ...(note.url ? { url: note.url } : {}),
+            }
+          : { commit: note.sha };
   const body = note.text.endsWith('\n') || note.text === '' ? note.text : `${note.text}\n`;
   return `---\n${stringify(meta)}---\n\n${body}`;
 }

@@ -1,16 +1,23 @@
 /**
- * "Save notes to the repository": every project note, and every run and commit note on this
- * device, written as Markdown files (notes-export.ts) in one commit made in the browser, then
+ * "Save notes to the repository": every project note, every run and comparison note the notes
+ * index lists, and every run, commit and comparison note on this device, written as Markdown files (notes-export.ts) in one commit made in the browser, then
  * pushed by the sync engine like any other change. Notes are read from the device, after a
  * short sync with the server when online, so the files hold what everyone wrote.
  */
 import { commitChanges, readWorkFile } from '../git/commit.ts';
 import { defaultServer } from '../sync/api.ts';
-import { INDEX_DOC } from './doc-names.ts';
+import { docName, INDEX_DOC } from './doc-names.ts';
 import { makeNoteAccess } from './note-access.ts';
 import { makeNoteSession } from './note-session.ts';
 import { type ExportedNote, noteFile, notePath, runIdOfDoc } from './notes-export.ts';
 import { indexMap, listNotes } from './notes-index.ts';
+import {
+  comparisonsMap,
+  listComparisons,
+  readComparisonMeta,
+  readRunNotes,
+  runNotesMap,
+} from './target-notes-index.ts';
 
 export interface SaveNotesResult {
   /** The commit made, or null when every file already held the notes. */
@@ -47,6 +54,14 @@ export async function saveNotesToRepository(owner: string, name: string): Promis
 
   const index = await readDoc(server, repo, INDEX_DOC, access.token);
   const entries = listNotes(indexMap(index.ydoc));
+  const comparisons = new Map(listComparisons(comparisonsMap(index.ydoc)).map((c) => [c.doc, c]));
+  const runDocs = [...readRunNotes(runNotesMap(index.ydoc)).keys()].flatMap((id) => {
+    try {
+      return [docName({ kind: 'run', id })];
+    } catch {
+      return [];
+    }
+  });
   index.destroy();
   for (const e of entries) {
     const s = await readDoc(server, repo, `note-${e.id}`, access.token);
@@ -60,15 +75,23 @@ export async function saveNotesToRepository(owner: string, name: string): Promis
     });
     s.destroy();
   }
-  for (const doc of await notesOnDevice(repo)) {
+  const targetDocs = new Set([...runDocs, ...comparisons.keys(), ...(await notesOnDevice(repo))]);
+  for (const doc of targetDocs) {
     const runId = runIdOfDoc(doc);
     const sha = /^commit-([0-9a-f]{4,64})$/.exec(doc)?.[1];
-    if (!runId && !sha) continue;
+    const isComparison = /^compare[-_]/.test(doc);
+    if (!runId && !sha && !isComparison) continue;
     const s = await readDoc(server, repo, doc, access.token);
     const text = s.text.toString();
+    // What a comparison is about: its own record, else the index's.
+    const listed = comparisons.get(doc);
+    const meta =
+      readComparisonMeta(s.ydoc) ?? (listed ? { runs: listed.runs, names: listed.names, url: listed.url } : null);
     s.destroy();
     if (!text.trim()) continue;
-    notes.push(runId ? { kind: 'run', id: runId, text } : { kind: 'commit', sha: sha as string, text });
+    if (runId) notes.push({ kind: 'run', id: runId, text });
+    else if (sha) notes.push({ kind: 'commit', sha, text });
+    else if (meta) notes.push({ kind: 'compare', doc, ...meta, text });
   }
 
   const { ensureRepo } = await import('../repos/actions.ts');

@@ -4,7 +4,12 @@
  * without Markdown.
  */
 
-let loaded: Promise<{ toHtml: (md: string) => string; sanitize: (html: string) => string }> | null = null;
+import type { MarkedExtension } from 'marked';
+
+let loaded: Promise<{
+  toHtml: (md: string, extensions: MarkedExtension[]) => string;
+  sanitize: (html: string) => string;
+}> | null = null;
 
 function load() {
   loaded ??= Promise.all([import('marked'), import('dompurify')]).then(([{ Marked }, purify]) => {
@@ -18,7 +23,11 @@ function load() {
       }
     });
     return {
-      toHtml: (md: string) => marked.parse(md) as string,
+      // Extensions (a note's Cairn links) get an instance of their own: `use` would change the shared one.
+      toHtml: (md: string, extensions: MarkedExtension[]) =>
+        (extensions.length
+          ? new Marked({ gfm: true, breaks: false, async: false }, ...extensions).parse(md)
+          : marked.parse(md)) as string,
       // Styles are dropped: a notebook's `<style>` would restyle the whole app.
       sanitize: (html: string) =>
         DOMPurify.sanitize(html, { USE_PROFILES: { html: true, svg: true }, FORBID_TAGS: ['style'] }) as string,
@@ -37,5 +46,11 @@ export async function sanitizeHtml(html: string): Promise<string> {
  */
 export async function renderMarkdown(markdown: string): Promise<string> {
   const lib = await load();
-  return lib.sanitize(lib.toHtml(markdown));
+  return lib.sanitize(lib.toHtml(markdown, []));
+}
+
+/** The same with marked extensions for this text (a note's Cairn links, notes/cairn-links.ts). */
+export async function renderMarkdownWith(markdown: string, extensions: MarkedExtension[]): Promise<string> {
+  const lib = await load();
+  return lib.sanitize(lib.toHtml(markdown, extensions));
 }

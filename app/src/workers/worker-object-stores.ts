@@ -7,7 +7,7 @@
  */
 import { GitObjectStore } from '@cairn/core/git';
 import FS from '@isomorphic-git/lightning-fs';
-import { inflateZlib, objectFilesOn } from '../experiments/isogit-reader.ts';
+import { inflateZlib, objectFilesOn } from '../git/object-files.ts';
 
 export function makeWorkerObjectStores() {
   const stores = new Map<string, GitObjectStore>();

@@ -17,7 +17,7 @@ import { makeAccountStore } from './store.ts';
  *   POST   /users {username, password, admin?}   → 201                 site admins only
  */
 export function accountRoutes({ ctx, signInLimits, audit }: Services): Routes<ApiHandler> {
-  const accounts = makeAccountStore(ctx.db);
+  const accounts = makeAccountStore(ctx.sql);
   return [
     [
       'POST',
@@ -27,20 +27,30 @@ export function accountRoutes({ ctx, signInLimits, audit }: Services): Routes<Ap
         const username = stringField(b, 'username');
         const wait = signInLimits.retryAfter(username, clientAddress(req));
         if (wait > 0) {
-          audit.record({ action: 'sign_in_locked', actor: username, target: 'session', address: clientAddress(req) });
+          await audit.record({
+            action: 'sign_in_locked',
+            actor: username,
+            target: 'session',
+            address: clientAddress(req),
+          });
           const msg = `Too many wrong passwords: try again in ${wait} s.`;
           return sendError(res, 429, 'too_many_attempts', msg, { 'Retry-After': String(wait) });
         }
-        const user = accounts.findUser(username);
+        const user = await accounts.findUser(username);
         const password = stringField(b, 'password');
         if (!user?.passwordHash || !verifyPassword(password, user.passwordHash)) {
           signInLimits.failed(username, clientAddress(req));
-          audit.record({ action: 'sign_in_failed', actor: username, target: 'session', address: clientAddress(req) });
+          await audit.record({
+            action: 'sign_in_failed',
+            actor: username,
+            target: 'session',
+            address: clientAddress(req),
+          });
           throw new HttpError('invalid_credentials', 401, 'The user name or password is wrong.');
         }
         signInLimits.succeeded(username);
-        audit.record({ action: 'sign_in', actor: user.username, target: 'session', address: clientAddress(req) });
-        const { token, info } = accounts.issueToken(user.id, 'app session', 'session');
+        await audit.record({ action: 'sign_in', actor: user.username, target: 'session', address: clientAddress(req) });
+        const { token, info } = await accounts.issueToken(user.id, 'app session', 'session');
         sendJson(res, 201, {
           token,
           expiresAt: new Date(info.expiresAt as number).toISOString(),
@@ -51,11 +61,11 @@ export function accountRoutes({ ctx, signInLimits, audit }: Services): Routes<Ap
     [
       'DELETE',
       /^\/session$/,
-      ({ req, res, url, who }) => {
+      async ({ req, res, url, who }) => {
         signedIn(who);
         const header = req.headers.authorization ?? '';
         const token = /^bearer /i.test(header) ? header.slice(7).trim() : url.searchParams.get('token');
-        if (token) accounts.revokeSecret(token);
+        if (token) await accounts.revokeSecret(token);
         res.writeHead(204).end();
       },
     ],
@@ -70,7 +80,7 @@ export function accountRoutes({ ctx, signInLimits, audit }: Services): Routes<Ap
     [
       'GET',
       /^\/user\/tokens$/,
-      ({ res, who }) => sendJson(res, 200, { tokens: accounts.listTokens(signedIn(who).userId) }),
+      async ({ res, who }) => sendJson(res, 200, { tokens: await accounts.listTokens(signedIn(who).userId) }),
     ],
     [
       'POST',
@@ -79,15 +89,15 @@ export function accountRoutes({ ctx, signInLimits, audit }: Services): Routes<Ap
         const me = signedIn(who);
         const b = await objectBody(req);
         const name = typeof b.name === 'string' && b.name.trim() ? b.name.trim() : 'token';
-        const { token, info } = accounts.issueToken(me.userId, name);
+        const { token, info } = await accounts.issueToken(me.userId, name);
         sendJson(res, 201, { ...info, token });
       },
     ],
     [
       'DELETE',
       /^\/user\/tokens\/(\d{1,15})$/,
-      ({ res, who, params }) => {
-        if (!accounts.revokeToken(signedIn(who).userId, Number(params[0]))) {
+      async ({ res, who, params }) => {
+        if (!(await accounts.revokeToken(signedIn(who).userId, Number(params[0])))) {
           throw new HttpError('not_found', 404, 'You have no live token with that id.');
         }
         res.writeHead(204).end();
@@ -99,7 +109,11 @@ export function accountRoutes({ ctx, signInLimits, audit }: Services): Routes<Ap
       async ({ req, res, who }) => {
         if (!signedIn(who).isAdmin) throw new HttpError('forbidden', 403, 'Only site admins create users.');
         const b = await objectBody(req);
-        const user = accounts.createUser(stringField(b, 'username'), stringField(b, 'password'), b.admin === true);
+        const user = await accounts.createUser(
+          stringField(b, 'username'),
+          stringField(b, 'password'),
+          b.admin === true,
+        );
         sendJson(res, 201, { username: user.username, isAdmin: user.isAdmin });
       },
     ],

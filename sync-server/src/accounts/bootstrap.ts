@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerSettings } from '../config.ts';
 import type { ServerContext } from '../context.ts';
+import { HttpError } from '../http/http-error.ts';
 import { makeAccountStore } from './store.ts';
 import { newToken } from './tokens.ts';
 
@@ -11,16 +12,26 @@ import { newToken } from './tokens.ts';
  * not through the logger, so they never reach log files as fields). With logging silenced they
  * are written to `DATA/initial-admin.txt` (mode 0600) instead, so they are never lost.
  */
-export function ensureAdmin(
+export async function ensureAdmin(
   ctx: ServerContext,
   settings: ServerSettings,
   print = (s: string) => process.stdout.write(s),
-) {
-  const accounts = makeAccountStore(ctx.db);
-  if (accounts.countUsers() > 0) return;
+): Promise<void> {
+  const accounts = makeAccountStore(ctx.sql);
+  if ((await accounts.countUsers()) > 0) return;
   const password = settings.adminPassword ?? newToken().slice(6, 26);
-  const admin = accounts.createUser('admin', password, true);
-  const { token } = accounts.issueToken(admin.id, 'initial admin token', 'token', settings.adminToken ?? newToken());
+  // Another server process sharing the database may make it first: then it is made.
+  const admin = await accounts.createUser('admin', password, true).catch((err: unknown) => {
+    if (err instanceof HttpError && err.code === 'name_taken') return null;
+    throw err;
+  });
+  if (!admin) return;
+  const { token } = await accounts.issueToken(
+    admin.id,
+    'initial admin token',
+    'token',
+    settings.adminToken ?? newToken(),
+  );
   ctx.log.info('created the admin account', { username: 'admin' });
   if (settings.adminPassword && settings.adminToken) return;
   const text =

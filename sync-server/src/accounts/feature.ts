@@ -5,8 +5,8 @@ import { accountRoutes } from './api.ts';
 import { ensureAdmin } from './bootstrap.ts';
 
 /** Accounts: the first admin and the accounts endpoints of the JSON API (api.ts). */
-export function accountsFeature(services: Services): Feature {
-  ensureAdmin(services.ctx, services.settings);
+export async function accountsFeature(services: Services): Promise<Feature> {
+  await ensureAdmin(services.ctx, services.settings);
   return {
     name: 'accounts',
     // Signing in must work even if the app still holds an old, revoked token.

@@ -1,13 +1,12 @@
-import type { Db } from '../db/database.ts';
+import { isUniqueViolation, type SqlDatabase } from '../db/sql.ts';
 import { HttpError } from '../http/http-error.ts';
 import { isValidUsername } from './names.ts';
 import { hashPassword } from './passwords.ts';
-import { migrateAccounts } from './schema.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 /**
- * Users, personal access tokens and app sessions in SQLite. The only module that writes these
- * tables; a PostgreSQL store would implement the same functions.
+ * Users, personal access tokens and app sessions, in SQLite or PostgreSQL (db/sql.ts). The only
+ * module that writes these tables.
  */
 
 export interface UserRecord {
@@ -57,34 +56,33 @@ const TOUCH_EVERY_MS = 60 * 1000;
 /** Sessions of the app last 30 days; personal access tokens until revoked. */
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
-export function makeAccountStore(db: Db) {
-  migrateAccounts(db);
-  const byName = db.prepare('SELECT * FROM users WHERE username = ?');
-  const byId = db.prepare('SELECT * FROM users WHERE id = ?');
-  const tokenLookup = db.prepare(
-    `SELECT t.id AS token_id, t.name AS token_name, t.kind AS token_kind, t.expires_at, t.revoked_at,
-            t.last_used_at, u.* FROM access_tokens t JOIN users u ON u.id = t.user_id
-     WHERE t.token_hash = ?`,
-  );
-  const touchToken = db.prepare('UPDATE access_tokens SET last_used_at = ? WHERE id = ?');
+const USER_BY_NAME = 'SELECT * FROM users WHERE username = ?';
+const USER_BY_ID = 'SELECT * FROM users WHERE id = ?';
+const TOKEN_LOOKUP = `SELECT t.id AS token_id, t.name AS token_name, t.kind AS token_kind, t.expires_at, t.revoked_at,
+        t.last_used_at, u.* FROM access_tokens t JOIN users u ON u.id = t.user_id
+ WHERE t.token_hash = ?`;
+
+/** The accounts tables' store; `await migrateAccounts(sql)` (schema.ts) must have run first. */
+export function makeAccountStore(sql: SqlDatabase) {
+  const getUser = async (id: number): Promise<UserRecord | null> => {
+    const r = await sql.get<UserRow>(USER_BY_ID, [id]);
+    return r ? toUser(r) : null;
+  };
 
   return {
-    countUsers(): number {
-      return (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+    async countUsers(): Promise<number> {
+      return ((await sql.get<{ n: number }>('SELECT count(*) AS n FROM users')) as { n: number }).n;
     },
-    findUser(username: string): UserRecord | null {
-      const r = byName.get(username) as UserRow | undefined;
+    async findUser(username: string): Promise<UserRecord | null> {
+      const r = await sql.get<UserRow>(USER_BY_NAME, [username]);
       return r ? toUser(r) : null;
     },
-    getUser(id: number): UserRecord | null {
-      const r = byId.get(id) as UserRow | undefined;
-      return r ? toUser(r) : null;
-    },
-    listUsers(): UserRecord[] {
-      return (db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
+    getUser,
+    async listUsers(): Promise<UserRecord[]> {
+      return (await sql.all<UserRow>('SELECT * FROM users ORDER BY username')).map(toUser);
     },
     /** Creates a user; `password` null makes an account that owns repositories but cannot sign in. */
-    createUser(username: string, password: string | null, isAdmin = false): UserRecord {
+    async createUser(username: string, password: string | null, isAdmin = false): Promise<UserRecord> {
       if (!isValidUsername(username)) {
         throw new HttpError(
           'invalid_name',
@@ -95,83 +93,90 @@ export function makeAccountStore(db: Db) {
       if (password !== null && password.length < 8) {
         throw new HttpError('bad_request', 400, 'A password needs at least 8 characters.');
       }
-      if (byName.get(username)) throw new HttpError('name_taken', 409, `The user ${username} already exists.`);
+      const taken = () => new HttpError('name_taken', 409, `The user ${username} already exists.`);
+      if (await sql.get(USER_BY_NAME, [username])) throw taken();
       const hash = password === null ? null : hashPassword(password);
-      const info = db
-        .prepare('INSERT INTO users (username, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?)')
-        .run(username, hash, isAdmin ? 1 : 0, Date.now());
-      return this.getUser(Number(info.lastInsertRowid)) as UserRecord;
+      // Someone may take the name between the check and the insert (another request, another process).
+      const row = await sql
+        .get<UserRow>(
+          'INSERT INTO users (username, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?) RETURNING *',
+          [username, hash, isAdmin ? 1 : 0, Date.now()],
+        )
+        .catch((err: unknown) => {
+          throw isUniqueViolation(err) ? taken() : err;
+        });
+      return toUser(row as UserRow);
     },
-    setPassword(userId: number, password: string): void {
+    async setPassword(userId: number, password: string): Promise<void> {
       if (password.length < 8) throw new HttpError('bad_request', 400, 'A password needs at least 8 characters.');
-      db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hashPassword(password), userId);
+      await sql.run('UPDATE users SET password_hash = ? WHERE id = ?', [hashPassword(password), userId]);
     },
     /**
      * Issues a token (or a session for the app) and returns its secret, which is never stored:
      * the caller shows it once. `secret` lets an operator choose it (CAIRN_ADMIN_TOKEN).
      */
-    issueToken(
+    async issueToken(
       userId: number,
       name: string,
       kind: 'token' | 'session' = 'token',
       secret: string = newToken(),
-    ): { token: string; info: TokenInfo } {
+    ): Promise<{ token: string; info: TokenInfo }> {
       const now = Date.now();
       const expires = kind === 'session' ? now + SESSION_TTL_MS : null;
-      const r = db
-        .prepare(
-          'INSERT INTO access_tokens (user_id, name, token_hash, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(userId, name.slice(0, 100), hashToken(secret), kind, now, expires);
+      const r = await sql.get<{ id: number }>(
+        'INSERT INTO access_tokens (user_id, name, token_hash, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+        [userId, name.slice(0, 100), hashToken(secret), kind, now, expires],
+      );
       return {
         token: secret,
-        info: { id: Number(r.lastInsertRowid), name, kind, createdAt: now, expiresAt: expires, lastUsedAt: null },
+        info: { id: (r as { id: number }).id, name, kind, createdAt: now, expiresAt: expires, lastUsedAt: null },
       };
     },
     /** The user a live (unrevoked, unexpired) token belongs to, or null. */
-    userForToken(token: string): UserRecord | null {
-      return this.tokenUse(token)?.user ?? null;
+    async userForToken(token: string): Promise<UserRecord | null> {
+      return (await this.tokenUse(token))?.user ?? null;
     },
     /**
      * The user a live token names, with the token and when it was used before this call (null:
      * never). `last_used_at` is written at most once a minute per token: a durable write on every
      * git or DVC request would cost an fsync each.
      */
-    tokenUse(token: string): TokenUse | null {
-      const r = tokenLookup.get(hashToken(token)) as
-        | (UserRow & {
-            token_id: number;
-            token_name: string;
-            token_kind: 'token' | 'session';
-            expires_at: number | null;
-            revoked_at: number | null;
-            last_used_at: number | null;
-          })
-        | undefined;
+    async tokenUse(token: string): Promise<TokenUse | null> {
+      const r = await sql.get<
+        UserRow & {
+          token_id: number;
+          token_name: string;
+          token_kind: 'token' | 'session';
+          expires_at: number | null;
+          revoked_at: number | null;
+          last_used_at: number | null;
+        }
+      >(TOKEN_LOOKUP, [hashToken(token)]);
       if (!r || r.revoked_at !== null) return null;
       const now = Date.now();
       if (r.expires_at !== null && r.expires_at <= now) return null;
-      if (r.last_used_at === null || now - r.last_used_at >= TOUCH_EVERY_MS) touchToken.run(now, r.token_id);
+      if (r.last_used_at === null || now - r.last_used_at >= TOUCH_EVERY_MS) {
+        await sql.run('UPDATE access_tokens SET last_used_at = ? WHERE id = ?', [now, r.token_id]);
+      }
       return {
         user: toUser(r),
         token: { id: r.token_id, name: r.token_name, kind: r.token_kind },
         previousUse: r.last_used_at,
       };
     },
-    listTokens(userId: number): TokenInfo[] {
-      const rows = db
-        .prepare(
-          `SELECT id, name, kind, created_at, expires_at, last_used_at FROM access_tokens
-           WHERE user_id = ? AND revoked_at IS NULL AND kind = 'token' ORDER BY id`,
-        )
-        .all(userId) as Array<{
+    async listTokens(userId: number): Promise<TokenInfo[]> {
+      const rows = await sql.all<{
         id: number;
         name: string;
         kind: 'token' | 'session';
         created_at: number;
         expires_at: number | null;
         last_used_at: number | null;
-      }>;
+      }>(
+        `SELECT id, name, kind, created_at, expires_at, last_used_at FROM access_tokens
+         WHERE user_id = ? AND revoked_at IS NULL AND kind = 'token' ORDER BY id`,
+        [userId],
+      );
       return rows.map((r) => ({
         id: r.id,
         name: r.name,
@@ -182,18 +187,19 @@ export function makeAccountStore(db: Db) {
       }));
     },
     /** Revokes one of the user's tokens; false when it is not theirs or already revoked. */
-    revokeToken(userId: number, tokenId: number): boolean {
-      const r = db
-        .prepare('UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL')
-        .run(Date.now(), tokenId, userId);
+    async revokeToken(userId: number, tokenId: number): Promise<boolean> {
+      const r = await sql.run(
+        'UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
+        [Date.now(), tokenId, userId],
+      );
       return r.changes === 1;
     },
     /** Ends an app session given its secret (sign-out). */
-    revokeSecret(token: string): void {
-      db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(
+    async revokeSecret(token: string): Promise<void> {
+      await sql.run('UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL', [
         Date.now(),
         hashToken(token),
-      );
+      ]);
     },
   };
 }

@@ -23,17 +23,17 @@ const AUDITED: Array<{ method: string; path: RegExp; action: string }> = [
 ];
 
 /** Records a successful audited API request (the response has been sent). */
-export function recordApiChange(
+export async function recordApiChange(
   audit: AuditLog,
   req: IncomingMessage,
   res: ServerResponse,
   pathname: string,
   actor: string,
-): void {
+): Promise<void> {
   if (res.statusCode >= 400) return;
   const kind = AUDITED.find((a) => a.method === req.method && a.path.test(pathname));
   if (!kind) return;
-  audit.record({
+  await audit.record({
     action: kind.action,
     actor,
     target: pathname.replace(/^\/api\/v1\//, ''),

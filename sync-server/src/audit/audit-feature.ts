@@ -20,13 +20,13 @@ export function auditFeature(services: Services): Feature {
         [
           'GET',
           /^\/admin\/audit$/,
-          ({ res, url, who }) => {
+          async ({ res, url, who }) => {
             if (!who) throw new HttpError('unauthorized', 401, 'Sign in as a site admin.');
             if (!who.isAdmin) throw new HttpError('forbidden', 403, 'Only site admins read the audit log.');
             const limit = Math.min(MAX_PAGE, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
             const before = Number(url.searchParams.get('before') ?? '') || undefined;
             const action = url.searchParams.get('action') ?? undefined;
-            const events = audit.list({ limit, ...(before ? { before } : {}), ...(action ? { action } : {}) });
+            const events = await audit.list({ limit, ...(before ? { before } : {}), ...(action ? { action } : {}) });
             const last = events.at(-1);
             sendJson(res, 200, { events, next: events.length === limit && last ? last.id : null });
           },

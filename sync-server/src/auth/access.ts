@@ -4,6 +4,7 @@ import { verifyPassword } from '../accounts/passwords.ts';
 import { makeAccountStore, type TokenUse, type UserRecord } from '../accounts/store.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { ServerContext } from '../context.ts';
+import { DatabaseUnavailableError } from '../db/sql.ts';
 import { PERMISSION_RANK, type RepoStore } from '../repos/store.ts';
 import { readCredentials } from './credentials.ts';
 import { clientAddress, type SignInLimits } from './sign-in-limits.ts';
@@ -13,9 +14,9 @@ import { clientAddress, type SignInLimits } from './sign-in-limits.ts';
  * MLflow, Yjs, the JSON API) asks here; none reads the accounts tables itself.
  *
  *   const access = makeAccess(ctx, { repos, signInLimits, audit }); // once per server, by services.ts
- *   const who = access.authenticate(req, url);            // Principal | null | {invalid: true}
+ *   const who = await access.authenticate(req, url);      // Principal | null | {invalid: true}
  *   if (who && 'invalid' in who) → 401
- *   const r = access.authorizeRepo(who, 'demo', 'segmentation', 'write');
+ *   const r = await access.authorizeRepo(who, 'demo', 'segmentation', 'write');
  *   if (!r.ok) → r.status / r.code / r.message
  *
  * Rules: public repositories are readable by anyone; the owner and site admins administer;
@@ -42,9 +43,9 @@ export type AuthorizeResult =
 
 export interface Access {
   /** Reads credentials from the request: Basic user:password or user:token, `Authorization: Bearer TOKEN`, or the `token` query parameter (WebSocket). null = none given; throws nothing. */
-  authenticate(req: IncomingMessage, url: URL): Principal | null | { invalid: true };
+  authenticate(req: IncomingMessage, url: URL): Promise<Principal | null | { invalid: true }>;
   /** ok, or the status (401 no/invalid credentials, 403 not allowed, 404 no such repo / not visible) with a code and message */
-  authorizeRepo(principal: Principal | null, owner: string, repo: string, need: Permission): AuthorizeResult;
+  authorizeRepo(principal: Principal | null, owner: string, repo: string, need: Permission): Promise<AuthorizeResult>;
 }
 
 /** A token silent this long is audited again when it is next used. */
@@ -62,22 +63,22 @@ export function makeAccess(
   ctx: ServerContext,
   { repos, signInLimits: limits, audit }: { repos: RepoStore; signInLimits: SignInLimits; audit: AuditLog },
 ): Access {
-  const accounts = makeAccountStore(ctx.db);
+  const accounts = makeAccountStore(ctx.sql);
   const passwordCache = new Map<string, { userId: number; passwordHash: string; until: number }>();
 
   const toPrincipal = (u: UserRecord): Principal => ({ userId: u.id, username: u.username, isAdmin: u.isAdmin });
 
-  function checkPassword(username: string, password: string): UserRecord | null {
+  async function checkPassword(username: string, password: string): Promise<UserRecord | null> {
     const key = createHash('sha256').update(`${username}\0${password}`).digest('hex');
     const now = Date.now();
     const cached = passwordCache.get(key);
     if (cached && cached.until > now) {
-      const u = accounts.getUser(cached.userId);
+      const u = await accounts.getUser(cached.userId);
       // A changed password invalidates the cached check.
       if (u && u.passwordHash === cached.passwordHash) return u;
       passwordCache.delete(key);
     }
-    const user = accounts.findUser(username);
+    const user = await accounts.findUser(username);
     if (!user?.passwordHash || !verifyPassword(password, user.passwordHash)) return null;
     if (passwordCache.size >= PASSWORD_CACHE_MAX) passwordCache.clear();
     passwordCache.set(key, { userId: user.id, passwordHash: user.passwordHash, until: now + PASSWORD_CACHE_MS });
@@ -89,10 +90,10 @@ export function makeAccess(
    * hour or more of silence, with the address and the first path: enough to see a leaked token
    * used from somewhere new without one row per request. App sessions are audited at sign-in.
    */
-  function auditTokenUse(use: TokenUse, req: IncomingMessage, url: URL): void {
+  async function auditTokenUse(use: TokenUse, req: IncomingMessage, url: URL): Promise<void> {
     if (use.token.kind !== 'token') return;
     if (use.previousUse !== null && Date.now() - use.previousUse < TOKEN_USE_AUDIT_GAP_MS) return;
-    audit.record({
+    await audit.record({
       action: 'token_used',
       actor: use.user.username,
       target: url.pathname,
@@ -102,7 +103,7 @@ export function makeAccess(
   }
 
   return {
-    authenticate(req, url) {
+    async authenticate(req, url) {
       try {
         const offered = readCredentials(req, url);
         switch (offered.kind) {
@@ -111,24 +112,24 @@ export function makeAccess(
           case 'malformed':
             return { invalid: true };
           case 'token': {
-            const use = accounts.tokenUse(offered.token);
-            if (use) auditTokenUse(use, req, url);
+            const use = await accounts.tokenUse(offered.token);
+            if (use) await auditTokenUse(use, req, url);
             return use ? toPrincipal(use.user) : { invalid: true };
           }
           case 'basic': {
             // The secret may be a token (git/DVC configured with one) or the password.
-            const byToken = accounts.tokenUse(offered.secret);
+            const byToken = await accounts.tokenUse(offered.secret);
             // Like GitHub, the user name beside a token is not checked: the token names its user.
             if (byToken) {
-              auditTokenUse(byToken, req, url);
+              await auditTokenUse(byToken, req, url);
               return toPrincipal(byToken.user);
             }
-            const u = checkPassword(offered.username, offered.secret);
+            const u = await checkPassword(offered.username, offered.secret);
             // Counted for the guessing limits (sign-in-limits.ts); the guard refuses locked ones.
             if (u) limits.succeeded(offered.username);
             else {
               limits.failed(offered.username, clientAddress(req));
-              audit.record({
+              await audit.record({
                 action: 'password_failed',
                 actor: offered.username,
                 target: url.pathname,
@@ -139,27 +140,24 @@ export function makeAccess(
           }
         }
       } catch (err) {
+        // A database that cannot be reached is not a wrong password: 503, retried (server.ts).
+        if (err instanceof DatabaseUnavailableError) throw err;
         ctx.log.error('authentication failed', { error: String(err) });
         return { invalid: true };
       }
     },
 
-    authorizeRepo(principal, owner, name, need) {
-      const repo = repos.find(owner, name);
+    async authorizeRepo(principal, owner, name, need) {
+      const repo = await repos.find(owner, name);
+      const ownGrant = repo && principal && !principal.isAdmin ? await repos.grantOf(repo, principal.userId) : null;
       const visible =
-        repo !== null &&
-        (!repo.isPrivate ||
-          (principal !== null && (principal.isAdmin || repos.grantOf(repo, principal.userId) !== null)));
+        repo !== null && (!repo.isPrivate || (principal !== null && (principal.isAdmin || ownGrant !== null)));
       if (!repo || !visible) {
         return principal === null
           ? { ok: false, status: 401, code: 'unauthorized', message: 'Sign in to access this repository.' }
           : { ok: false, status: 404, code: 'not_found', message: `No repository ${owner}/${name}.` };
       }
-      const grant: Permission | null = principal?.isAdmin
-        ? 'admin'
-        : principal
-          ? repos.grantOf(repo, principal.userId)
-          : null;
+      const grant: Permission | null = principal?.isAdmin ? 'admin' : ownGrant;
       const rank = Math.max(grant ? PERMISSION_RANK[grant] : 0, repo.isPrivate ? 0 : PERMISSION_RANK.read);
       if (rank < PERMISSION_RANK[need]) {
         return principal === null

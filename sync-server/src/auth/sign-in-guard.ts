@@ -12,19 +12,19 @@ import { clientAddress } from './sign-in-limits.ts';
  * name is in the body) checks the same limits in its handler.
  */
 export function signInGuardFeature({ ctx, signInLimits: limits }: Services): Feature {
-  const accounts = makeAccountStore(ctx.db);
+  const accounts = makeAccountStore(ctx.sql);
   const wait = new WeakMap<object, number>();
   return {
     name: 'sign-in-guard',
     routes: [
       {
         name: 'sign-in-guard',
-        match(_pathname, req) {
+        async match(_pathname, req) {
           if (!/^basic /i.test(req.headers.authorization ?? '')) return false;
           const offered = readCredentials(req, new URL('http://x/'));
           if (offered.kind !== 'basic') return false;
           const seconds = limits.retryAfter(offered.username, clientAddress(req));
-          if (seconds === 0 || accounts.userForToken(offered.secret)) return false;
+          if (seconds === 0 || (await accounts.userForToken(offered.secret))) return false;
           wait.set(req, seconds);
           return true;
         },

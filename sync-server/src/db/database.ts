@@ -58,7 +58,7 @@ export function migrate(db: Db, feature: string, migrations: readonly string[]):
 export function timeStatements(db: Db): Histogram<'kind'> {
   const seconds = new Histogram({
     name: 'cairn_db_statement_seconds',
-    help: 'Time SQLite took to run a prepared statement, by kind (read or write).',
+    help: 'Time the database (SQLite or PostgreSQL) took to run a statement, by kind (read or write).',
     labelNames: ['kind'],
     buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
     registers: [],

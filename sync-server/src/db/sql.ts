@@ -10,6 +10,8 @@
  * once.
  */
 
+import { CairnError } from '@cairn/core/errors';
+
 export type SqlDialect = 'sqlite' | 'postgres';
 
 /** What a parameter may be. Booleans are stored as 0/1 integers on both engines. */
@@ -43,4 +45,29 @@ export interface SqlDatabase extends SqlQueries {
    */
   transaction<T>(work: (tx: SqlQueries) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * The database could not be reached (PostgreSQL down, restarting, refusing connections, the
+ * connection cut mid-statement). Nothing of the statement is known to have happened unless it was
+ * committed before; the HTTP layer answers 503 + Retry-After (server.ts) so clients retry.
+ */
+export class DatabaseUnavailableError extends CairnError<'database_unavailable', { cause: string }> {
+  constructor(data: { cause: string }) {
+    super('database_unavailable', `The database is unavailable (${data.cause}); retry shortly.`, data);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/**
+ * Whether `err` is a UNIQUE or PRIMARY KEY violation, on either engine: a store that inserts a
+ * name someone may have taken meanwhile turns exactly this into its own "taken" error.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    code === '23505' || // PostgreSQL's unique_violation
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }

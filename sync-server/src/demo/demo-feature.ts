@@ -11,7 +11,7 @@ import fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { makeAccountStore } from '../accounts/store.ts';
 import type { Services } from '../context.ts';
-import { migrate } from '../db/database.ts';
+import { migrateSql } from '../db/migrate-sql.ts';
 import { makeObjectIndex } from '../dvc-remote/object-index.ts';
 import { createRepository } from '../repos/create-repo.ts';
 import { gitDirOf } from '../repos/git-dir.ts';
@@ -61,22 +61,28 @@ export function demoFeature(services: Services): Feature {
  */
 export async function seedDemo(services: Services, baseUrl: string): Promise<DemoSeedResult | null> {
   const { ctx, repos, blobs } = services;
-  migrate(ctx.db, 'demo', [
-    'CREATE TABLE demo_seed (id INTEGER PRIMARY KEY CHECK (id = 1), repo TEXT NOT NULL, seeded_at INTEGER NOT NULL)',
-  ]);
+  await migrateSql(ctx.sql, 'demo', {
+    sqlite: [
+      'CREATE TABLE demo_seed (id INTEGER PRIMARY KEY CHECK (id = 1), repo TEXT NOT NULL, seeded_at INTEGER NOT NULL)',
+    ],
+    postgres: [
+      'CREATE TABLE demo_seed (id INTEGER PRIMARY KEY CHECK (id = 1), repo TEXT NOT NULL, seeded_at BIGINT NOT NULL)',
+    ],
+  });
   const markSeeded = () =>
-    ctx.db
-      .prepare('INSERT OR IGNORE INTO demo_seed (id, repo, seeded_at) VALUES (1, ?, ?)')
-      .run(`${DEMO_OWNER}/${DEMO_REPO}`, Date.now());
-  if (ctx.db.prepare('SELECT 1 FROM demo_seed WHERE id = 1').get()) return null;
+    ctx.sql.run('INSERT INTO demo_seed (id, repo, seeded_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING', [
+      `${DEMO_OWNER}/${DEMO_REPO}`,
+      Date.now(),
+    ]);
+  if (await ctx.sql.get('SELECT 1 FROM demo_seed WHERE id = 1')) return null;
 
-  const accounts = makeAccountStore(ctx.db);
+  const accounts = makeAccountStore(ctx.sql);
   // Only a first start seeds: a server that already hosts repositories is not given a demo.
-  if (repos.listVisible(null, true).length > 0) {
-    markSeeded();
+  if ((await repos.listVisible(null, true)).length > 0) {
+    await markSeeded();
     return null;
   }
-  const owner = accounts.findUser(DEMO_OWNER) ?? accounts.createUser(DEMO_OWNER, null);
+  const owner = (await accounts.findUser(DEMO_OWNER)) ?? (await accounts.createUser(DEMO_OWNER, null));
   const history = await buildDemoHistory(`${baseUrl}/${DEMO_OWNER}/${DEMO_REPO}.dvc`);
 
   const repo = await createRepository(
@@ -88,7 +94,7 @@ export async function seedDemo(services: Services, baseUrl: string): Promise<Dem
   );
   let commitIds: string[];
   try {
-    const index = makeObjectIndex(ctx.db);
+    const index = makeObjectIndex(ctx.sql);
     const storeObjects = async () => {
       const all = [...history.objects];
       // A few at a time: each write fsyncs, so overlapping them saves most of the wait.
@@ -96,7 +102,7 @@ export async function seedDemo(services: Services, baseUrl: string): Promise<Dem
         await Promise.all(
           all.slice(i, i + 8).map(async ([oid, bytes]) => {
             await blobs.write(oid.replace(/\.dir$/, ''), Readable.from([Buffer.from(bytes)]));
-            index.add(repo.id, oid, bytes.length);
+            await index.add(repo.id, oid, bytes.length);
           }),
         );
       }
@@ -108,12 +114,15 @@ export async function seedDemo(services: Services, baseUrl: string): Promise<Dem
     commitIds = ids;
   } catch (err) {
     // Without its history or data the demo is useless: remove it so the next start retries.
-    repos.remove(repo.id);
+    await repos.remove(repo.id);
     await fsp.rm(gitDirOf(ctx.config.dataDir, repo.id), { recursive: true, force: true });
     throw err;
   }
-  markSeeded();
+  await markSeeded();
   // One transaction: one fsync for ~40,000 metric points instead of one per batch.
-  const runs = ctx.db.transaction(() => seedDemoRuns(services.mlflow, repo.id, history, commitIds))();
+  const { experiments, runs: runStore } = services.mlflow;
+  const runs = await ctx.sql.transaction((tx) =>
+    seedDemoRuns({ experiments: experiments.within(tx), runs: runStore.within(tx) }, repo.id, history, commitIds),
+  );
   return { commitIds, objects: history.objects.size, runs: runs.runIds.length };
 }

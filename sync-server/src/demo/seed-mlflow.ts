@@ -21,22 +21,22 @@ export interface SeededRuns {
   runIds: string[];
 }
 
-export function seedDemoRuns(
-  { experiments, runs }: MlflowStores,
+export async function seedDemoRuns(
+  { experiments, runs }: Pick<MlflowStores, 'experiments' | 'runs'>,
   repoId: number,
   history: DemoHistory,
   commitIds: string[],
-): SeededRuns {
+): Promise<SeededRuns> {
   const random = new SeededRandom(20260112);
-  const pipeline = experiments.create(repoId, 'pipeline', undefined, [
+  const pipeline = await experiments.create(repoId, 'pipeline', undefined, [
     ['mlflow.note.content', 'One run per commit that ran `dvc repro` (see metrics.csv in each commit).'],
   ]);
-  const sweep = experiments.create(repoId, 'unet-sweep', undefined, [
+  const sweep = await experiments.create(repoId, 'unet-sweep', undefined, [
     ['mlflow.note.content', 'Learning rate × batch size × encoder sweep on the v2 data.'],
   ]);
   const runIds: string[] = [];
 
-  const logRun = (spec: {
+  const logRun = async (spec: {
     experimentId: number;
     name: string;
     startTime: number;
@@ -47,7 +47,7 @@ export function seedDemoRuns(
     status: 'FINISHED' | 'FAILED';
   }) => {
     const runId = random.hex(32);
-    runs.create(repoId, {
+    await runs.create(repoId, {
       runId,
       experimentId: spec.experimentId,
       userId: 'demo',
@@ -63,21 +63,21 @@ export function seedDemoRuns(
         points.push({ key, value, step, timestamp: spec.startTime + step * spec.stepMs });
       }
     }
-    runs.logBatch(repoId, runId, {
+    await runs.logBatch(repoId, runId, {
       metrics: [],
       params: Object.entries(spec.params).map(([k, v]) => [k, String(v)]),
       tags: [],
     });
     for (let i = 0; i < points.length; i += BATCH_LIMIT) {
-      runs.logBatch(repoId, runId, { metrics: points.slice(i, i + BATCH_LIMIT), params: [], tags: [] });
+      await runs.logBatch(repoId, runId, { metrics: points.slice(i, i + BATCH_LIMIT), params: [], tags: [] });
     }
-    runs.update(repoId, runId, { status: spec.status, endTime: spec.startTime + steps * spec.stepMs });
+    await runs.update(repoId, runId, { status: spec.status, endTime: spec.startTime + steps * spec.stepMs });
     runIds.push(runId);
   };
 
   for (const t of history.trainings) {
     const commit = commitIds[t.commitIndex] as string;
-    logRun({
+    await logRun({
       experimentId: pipeline,
       name: `repro-${commit.slice(0, 7)}`,
       startTime: Date.parse(history.commits[t.commitIndex]?.date ?? '2026-01-12T00:00:00Z') - 3_600_000,
@@ -102,7 +102,7 @@ export function seedDemoRuns(
     for (const lr of LEARNING_RATES) {
       for (const batch of BATCH_SIZES) {
         const curve = sweepCurve(random, encoder, lr, batch);
-        logRun({
+        await logRun({
           experimentId: sweep,
           name: `unet-${encoder}-lr${lr}-bs${batch}`,
           startTime: start,

@@ -18,6 +18,7 @@ import {
 } from '../blobs/blob-store.ts';
 import type { ServerSettings } from '../config.ts';
 import type { ServerContext } from '../context.ts';
+import { DatabaseUnavailableError } from '../db/sql.ts';
 import { HttpError } from '../http/http-error.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import { sendError, sendHttpError, sendJson } from '../http/respond.ts';
@@ -59,20 +60,20 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
   let uploading = 0;
 
   /** Authorises `need` on the repo, answering the refusal itself; null when refused. */
-  function authorize(
+  async function authorize(
     req: IncomingMessage,
     res: ServerResponse,
     url: URL,
     owner: string,
     repo: string,
     need: Permission,
-  ): RepoRecord | null {
-    const who = access.authenticate(req, url);
+  ): Promise<RepoRecord | null> {
+    const who = await access.authenticate(req, url);
     if (who && 'invalid' in who) {
       refuseInvalidCredentials(res);
       return null;
     }
-    const r = access.authorizeRepo(who, owner, repo, need);
+    const r = await access.authorizeRepo(who, owner, repo, need);
     if (!r.ok) {
       refuse(res, r.status, r.code, r.message);
       return null;
@@ -86,11 +87,11 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
    * (no CRLF to normalise) so they are valid at both paths; the reverse is not true.
    */
   async function locate(repoId: number, obj: ObjectName) {
-    if (obj.layout === 'v2' && index.get(repoId, legacyIndexKey(obj.oid))) {
+    if (obj.layout === 'v2' && (await index.get(repoId, legacyIndexKey(obj.oid)))) {
       const stat = await legacyStore.stat(obj.md5);
       if (stat) return { known: true, stat, from: legacyStore };
     }
-    const known = index.get(repoId, obj.oid) !== null;
+    const known = (await index.get(repoId, obj.oid)) !== null;
     return { known, stat: known ? await store.stat(obj.md5) : null, from: store };
   }
 
@@ -155,7 +156,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
       }
       const legacy = obj.layout === 'v2';
       const { size, created } = await (legacy ? legacyStore : store).write(obj.md5, source, { maxBytes: limit });
-      index.add(repo.id, legacy ? legacyIndexKey(obj.oid) : obj.oid, size);
+      await index.add(repo.id, legacy ? legacyIndexKey(obj.oid) : obj.oid, size);
       ctx.log.debug('dvc object stored', { repo: repo.id, oid: obj.oid, size, created });
       sendJson(res, 200, { oid: obj.oid, size });
     } catch (err) {
@@ -173,7 +174,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
         req.resume();
         return sendError(res, 507, err.code, err.message);
       }
-      if (err instanceof BlobStoreUnavailableError) {
+      if (err instanceof BlobStoreUnavailableError || err instanceof DatabaseUnavailableError) {
         // server.ts answers 503 + Retry-After and closes the connection. (The store may have read
         // the request to its end, which also marks it destroyed: not a client that went away.)
         req.resume();
@@ -196,7 +197,7 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
       throw new HttpError('bad_request', 400, message, at === undefined ? undefined : { index: at });
     }
     const oids = request.oids;
-    const absent = new Set(index.missing(repo.id, oids));
+    const absent = new Set(await index.missing(repo.id, oids));
     // What we answer "present" the client will not upload but will name in a commit: freshen it
     // so a GC running now keeps it, and answer "missing" if its bytes are gone after all.
     if (store.touch) {
@@ -240,11 +241,11 @@ export function makeDvcRemoteHandler(deps: DvcRemoteDeps) {
             );
           }
           if (method !== 'POST') return sendMethodNotAllowed(res, 'GET, HEAD, POST');
-          const repo = authorize(req, res, url, address.owner, address.repo, 'read');
+          const repo = await authorize(req, res, url, address.owner, address.repo, 'read');
           return repo ? await missing(req, res, repo) : undefined;
         }
         if (method !== 'GET' && method !== 'HEAD' && !writing) return sendMethodNotAllowed(res, 'GET, HEAD, POST, PUT');
-        const repo = authorize(req, res, url, address.owner, address.repo, writing ? 'write' : 'read');
+        const repo = await authorize(req, res, url, address.owner, address.repo, writing ? 'write' : 'read');
         if (!repo) return;
         const obj = parseObjectName(address.rest) ?? null;
         if (!obj) {

@@ -18,7 +18,7 @@ export function gitFeature({ ctx, settings, importer, access, repos }: Services)
     if (syncing) return;
     syncing = true;
     try {
-      for (const id of importer.connectedRepoIds()) await importer.sync({ id });
+      for (const id of await importer.connectedRepoIds()) await importer.sync({ id });
     } catch (err) {
       ctx.log.error('periodic repository sync failed', { error: String(err) });
     } finally {
@@ -29,7 +29,7 @@ export function gitFeature({ ctx, settings, importer, access, repos }: Services)
   // Repositories pushed to before HEAD was repaired after pushes (or changed by hand) may name a
   // branch that does not exist: fix them once at start, in the background, one at a time.
   const repairExistingHeads = async () => {
-    for (const repo of repos.listVisible(null, true)) {
+    for (const repo of await repos.listVisible(null, true)) {
       const dir = gitDirOf(ctx.config.dataDir, repo.id);
       if (!fs.existsSync(dir)) continue;
       try {
@@ -52,7 +52,9 @@ export function gitFeature({ ctx, settings, importer, access, repos }: Services)
       },
     ],
     start() {
-      void repairExistingHeads();
+      repairExistingHeads().catch((err: unknown) =>
+        ctx.log.error('could not list repositories to check their default branch', { error: String(err) }),
+      );
       timer = setInterval(() => void syncConnected(), settings.importIntervalSeconds * 1000);
       timer.unref();
     },

@@ -63,11 +63,11 @@ export function makeGitHandler(ctx: ServerContext, settings: ServerSettings, imp
       }
       const write = spec.write === true || service === 'git-receive-pack';
 
-      const who = access.authenticate(req, url);
+      const who = await access.authenticate(req, url);
       if (who && 'invalid' in who) return refuseInvalidCredentials(res);
-      const auth = access.authorizeRepo(who, owner, name, write ? 'write' : 'read');
+      const auth = await access.authorizeRepo(who, owner, name, write ? 'write' : 'read');
       if (!auth.ok) return refuse(res, auth.status, auth.code, auth.message);
-      if (write && importer.isMirror(auth.repo.id)) {
+      if (write && (await importer.isMirror(auth.repo.id))) {
         return sendError(
           res,
           403,

@@ -25,7 +25,9 @@ export type HttpErrorCode =
   | 'branch_not_found'
   | 'mirror_read_only'
   | 'not_a_mirror'
-  | 'bad_doc_name';
+  | 'bad_doc_name'
+  // 503 + Retry-After: PostgreSQL cannot be reached (db/sql.ts DatabaseUnavailableError, server.ts).
+  | 'database_unavailable';
 
 export class HttpError extends CairnError<HttpErrorCode> {
   constructor(

@@ -83,13 +83,13 @@ export function makeJsonApi(
       if (!found || sub === null) return sendError(res, 404, 'not_found', `No API endpoint at ${url.pathname}`);
       if ('allow' in found) return sendMethodNotAllowed(res, found.allow, `${url.pathname} answers ${found.allow}.`);
       try {
-        const who = access.authenticate(req, url);
+        const who = await access.authenticate(req, url);
         if (who && 'invalid' in who && !publicRoutes.includes(`${req.method} ${sub}`)) {
           throw new HttpError('invalid_credentials', 401, 'The token or password is wrong, expired or revoked.');
         }
         const principal = who && 'invalid' in who ? null : who;
         await found.handler({ req, res, url, who: principal, params: found.params });
-        recordApiChange(audit, req, res, url.pathname, principal?.username ?? '');
+        await recordApiChange(audit, req, res, url.pathname, principal?.username ?? '');
       } catch (err) {
         if (!(err instanceof HttpError)) throw err;
         sendHttpError(res, err);

@@ -31,7 +31,7 @@ import { experimentJson, metricJson, runInfoJson, runJson } from './wire.ts';
 export interface Endpoint {
   methods: ReadonlyArray<'GET' | 'POST'>;
   need: 'read' | 'write';
-  handle(repoId: number, input: Input): unknown;
+  handle(repoId: number, input: Input): Promise<unknown>;
 }
 
 export function makeEndpoints(experiments: ExperimentStore, runs: RunStore): Record<string, Endpoint> {
@@ -49,9 +49,9 @@ export function makeEndpoints(experiments: ExperimentStore, runs: RunStore): Rec
       return [key, validateValue('experiment tag', key, tag.value)];
     });
 
-  const searchExperiments = (repoId: number, input: Input) => {
+  const searchExperiments = async (repoId: number, input: Input) => {
     const offset = decodePageToken(input);
-    const { experiments: page, nextOffset } = experiments.search(repoId, {
+    const { experiments: page, nextOffset } = await experiments.search(repoId, {
       view: viewTypeOf(input, 'view_type'),
       filter: optionalString(input, 'filter') ?? '',
       orderBy: listOf(input, 'order_by').map(String),
@@ -65,21 +65,26 @@ export function makeEndpoints(experiments: ExperimentStore, runs: RunStore): Rec
   };
 
   return {
-    'experiments/create': write((repoId, input) => {
+    'experiments/create': write(async (repoId, input) => {
       const name = requiredString(input, 'name');
-      const id = experiments.create(repoId, name, optionalString(input, 'artifact_location'), experimentTags(input));
+      const id = await experiments.create(
+        repoId,
+        name,
+        optionalString(input, 'artifact_location'),
+        experimentTags(input),
+      );
       return { experiment_id: String(id) };
     }),
-    'experiments/get': read((repoId, input) => ({
-      experiment: experimentJson(experiments.get(repoId, experimentIdOf(input))),
+    'experiments/get': read(async (repoId, input) => ({
+      experiment: experimentJson(await experiments.get(repoId, experimentIdOf(input))),
     })),
-    'experiments/get-by-name': read((repoId, input) => ({
-      experiment: experimentJson(experiments.getByName(repoId, requiredString(input, 'experiment_name'))),
+    'experiments/get-by-name': read(async (repoId, input) => ({
+      experiment: experimentJson(await experiments.getByName(repoId, requiredString(input, 'experiment_name'))),
     })),
     'experiments/search': read(searchExperiments, ['GET', 'POST']),
     // Removed from MLflow 2's server, still called by old clients (the npm `mlflow` package).
-    'experiments/list': read((repoId, input) => {
-      const { experiments: list } = experiments.search(repoId, {
+    'experiments/list': read(async (repoId, input) => {
+      const { experiments: list } = await experiments.search(repoId, {
         view: viewTypeOf(input, 'view_type'),
         filter: '',
         orderBy: ['experiment_id ASC'],
@@ -88,36 +93,36 @@ export function makeEndpoints(experiments: ExperimentStore, runs: RunStore): Rec
       });
       return { experiments: list.map(experimentJson) };
     }),
-    'experiments/update': write((repoId, input) => {
-      experiments.rename(repoId, experimentIdOf(input), requiredString(input, 'new_name'));
+    'experiments/update': write(async (repoId, input) => {
+      await experiments.rename(repoId, experimentIdOf(input), requiredString(input, 'new_name'));
       return {};
     }),
-    'experiments/delete': write((repoId, input) => {
+    'experiments/delete': write(async (repoId, input) => {
       const id = experimentIdOf(input);
-      experiments.setStage(repoId, id, 'deleted');
-      runs.setExperimentRunsStage(repoId, id, 'deleted');
+      await experiments.setStage(repoId, id, 'deleted');
+      await runs.setExperimentRunsStage(repoId, id, 'deleted');
       return {};
     }),
-    'experiments/restore': write((repoId, input) => {
+    'experiments/restore': write(async (repoId, input) => {
       const id = experimentIdOf(input);
-      experiments.setStage(repoId, id, 'active');
-      runs.setExperimentRunsStage(repoId, id, 'active');
+      await experiments.setStage(repoId, id, 'active');
+      await runs.setExperimentRunsStage(repoId, id, 'active');
       return {};
     }),
-    'experiments/set-experiment-tag': write((repoId, input) => {
+    'experiments/set-experiment-tag': write(async (repoId, input) => {
       const key = validateKey('tag', input.key);
-      experiments.setTag(repoId, experimentIdOf(input), key, validateValue('experiment tag', key, input.value));
+      await experiments.setTag(repoId, experimentIdOf(input), key, validateValue('experiment tag', key, input.value));
       return {};
     }),
 
-    'runs/create': write((repoId, input) => {
+    'runs/create': write(async (repoId, input) => {
       const tags = listOf(input, 'tags').map((t): [string, string] => {
         const tag = (t ?? {}) as Input;
         const key = validateKey('tag', tag.key);
         return [key, validateValue('tag', key, tag.value)];
       });
       const exp = input.experiment_id === undefined || input.experiment_id === '' ? 0 : experimentIdOf(input);
-      const run = runs.create(repoId, {
+      const run = await runs.create(repoId, {
         experimentId: exp,
         userId: optionalString(input, 'user_id') ?? '',
         runName: optionalString(input, 'run_name'),
@@ -126,54 +131,54 @@ export function makeEndpoints(experiments: ExperimentStore, runs: RunStore): Rec
       });
       return { run: runJson(run) };
     }),
-    'runs/get': read((repoId, input) => ({ run: runJson(runs.get(repoId, runIdOf(input))) })),
-    'runs/update': write((repoId, input) => {
+    'runs/get': read(async (repoId, input) => ({ run: runJson(await runs.get(repoId, runIdOf(input))) })),
+    'runs/update': write(async (repoId, input) => {
       const status = optionalString(input, 'status');
       if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
         throw invalid(`Invalid run status ${JSON.stringify(status)}: expected one of ${RUN_STATUSES.join(', ')}.`);
       }
-      const run = runs.update(repoId, runIdOf(input), {
+      const run = await runs.update(repoId, runIdOf(input), {
         ...(status !== undefined ? { status: status as RunStatus } : {}),
         ...(optionalInt(input, 'end_time') !== undefined ? { endTime: optionalInt(input, 'end_time')! } : {}),
         ...(optionalString(input, 'run_name') ? { runName: optionalString(input, 'run_name')! } : {}),
       });
       return { run_info: runInfoJson(run) };
     }),
-    'runs/delete': write((repoId, input) => {
-      runs.setStage(repoId, runIdOf(input), 'deleted');
+    'runs/delete': write(async (repoId, input) => {
+      await runs.setStage(repoId, runIdOf(input), 'deleted');
       return {};
     }),
-    'runs/restore': write((repoId, input) => {
-      runs.setStage(repoId, runIdOf(input), 'active');
+    'runs/restore': write(async (repoId, input) => {
+      await runs.setStage(repoId, runIdOf(input), 'active');
       return {};
     }),
-    'runs/log-metric': write((repoId, input) => {
-      runs.logBatch(repoId, runIdOf(input), { metrics: [metricOf(input)], params: [], tags: [] });
+    'runs/log-metric': write(async (repoId, input) => {
+      await runs.logBatch(repoId, runIdOf(input), { metrics: [metricOf(input)], params: [], tags: [] });
       return {};
     }),
-    'runs/log-parameter': write((repoId, input) => {
+    'runs/log-parameter': write(async (repoId, input) => {
       const key = validateKey('param', input.key);
-      runs.logBatch(repoId, runIdOf(input), {
+      await runs.logBatch(repoId, runIdOf(input), {
         metrics: [],
         params: [[key, validateValue('param', key, input.value)]],
         tags: [],
       });
       return {};
     }),
-    'runs/set-tag': write((repoId, input) => {
+    'runs/set-tag': write(async (repoId, input) => {
       const key = validateKey('tag', input.key);
-      runs.logBatch(repoId, runIdOf(input), {
+      await runs.logBatch(repoId, runIdOf(input), {
         metrics: [],
         params: [],
         tags: [[key, validateValue('tag', key, input.value)]],
       });
       return {};
     }),
-    'runs/delete-tag': write((repoId, input) => {
-      runs.deleteTag(repoId, runIdOf(input), requiredString(input, 'key'));
+    'runs/delete-tag': write(async (repoId, input) => {
+      await runs.deleteTag(repoId, runIdOf(input), requiredString(input, 'key'));
       return {};
     }),
-    'runs/log-batch': write((repoId, input) => {
+    'runs/log-batch': write(async (repoId, input) => {
       const runId = runIdOf(input);
       const metrics = listOf(input, 'metrics');
       const params = listOf(input, 'params');
@@ -212,7 +217,7 @@ export function makeEndpoints(experiments: ExperimentStore, runs: RunStore): Rec
           `Duplicate parameter keys have been submitted: ${JSON.stringify(dupes)}. Please ensure the request contains only one param value per param key.`,
         );
       }
-      runs.logBatch(repoId, runId, {
+      await runs.logBatch(repoId, runId, {
         metrics: metrics.map((m) => metricOf((m ?? {}) as Input)),
         params: paramPairs,
         tags: tags.map((t) => {
@@ -224,7 +229,7 @@ export function makeEndpoints(experiments: ExperimentStore, runs: RunStore): Rec
       return {};
     }),
     'runs/search': read(
-      (repoId, input) => {
+      async (repoId, input) => {
         const filterText = optionalString(input, 'filter') ?? '';
         const parsed = parseFilter(filterText);
         if (!parsed.ok) throw filterFailure(filterText, parsed.error);
@@ -232,7 +237,7 @@ export function makeEndpoints(experiments: ExperimentStore, runs: RunStore): Rec
         const order = parseOrderByList(clauses.map(String));
         if (!order.ok) throw orderByFailure(String(clauses[order.index] ?? ''), order.error);
         const offset = decodePageToken(input);
-        const { runs: page, nextOffset } = runs.search(repoId, {
+        const { runs: page, nextOffset } = await runs.search(repoId, {
           experimentIds: listOf(input, 'experiment_ids').map((id) => experimentIdOf({ id }, 'id')),
           view: viewTypeOf(input, 'run_view_type'),
           filter: parsed.value,
@@ -247,12 +252,12 @@ export function makeEndpoints(experiments: ExperimentStore, runs: RunStore): Rec
       },
       ['GET', 'POST'],
     ),
-    'metrics/get-history': read((repoId, input) => {
+    'metrics/get-history': read(async (repoId, input) => {
       const runId = runIdOf(input);
       const key = requiredString(input, 'metric_key');
       const limit = input.max_results === undefined ? null : maxResultsOf(input, 25000);
       const offset = decodePageToken(input);
-      const points = runs.history(repoId, runId, key, offset, limit === null ? null : limit + 1);
+      const points = await runs.history(repoId, runId, key, offset, limit === null ? null : limit + 1);
       const more = limit !== null && points.length > limit;
       return {
         metrics: (more ? points.slice(0, limit!) : points).map(metricJson),

@@ -2,53 +2,22 @@
  * `runs/log-batch` as MLflow's server handles it: its request limits, its validation, and
  * all-or-nothing storage (a refused batch stores nothing, so a client may re-send it whole).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../db/database.ts';
+import type { SqlDatabase } from '../db/sql.ts';
 import { MlflowError } from './errors.ts';
 import { makeExperimentStore } from './experiments-store.ts';
 import { makeEndpoints } from './handlers.ts';
 import { makeRunStore } from './runs-store.ts';
 import { migrateMlflow } from './schema.ts';
-
-let dir: string;
-let db: Db;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-log-batch-'));
-  db = openDatabase(path.join(dir, 'test.db'));
-  migrateMlflow(db);
-});
-afterEach(() => {
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function setup() {
-  const experiments = makeExperimentStore(db);
-  experiments.ensureDefault(1);
-  const runs = makeRunStore(db, experiments);
-  const endpoints = makeEndpoints(experiments, runs);
-  const call = (name: string, input: Record<string, unknown>) => {
-    const endpoint = endpoints[name];
-    if (!endpoint) throw new Error(`no endpoint ${name}`);
-    return endpoint.handle(1, input) as Record<string, unknown>;
-  };
-  const created = call('runs/create', { experiment_id: '0', start_time: 1 }) as { run: { info: { run_id: string } } };
-  const runId = created.run.info.run_id;
-  const history = (key: string) =>
-    (call('metrics/get-history', { run_id: runId, metric_key: key }) as { metrics: unknown[] }).metrics;
-  return { call, runs, runId, history };
-}
+import { mlflowEngines } from './sql-engines.test-support.ts';
 
 const metric = (i: number) => ({ key: 'loss', value: i / 1000, timestamp: 1000 + i, step: i });
 const kv = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: 'v' }));
 
-function refusal(fn: () => unknown): MlflowError {
+async function refusal(fn: () => Promise<unknown>): Promise<MlflowError> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof MlflowError) return err;
     throw err;
@@ -56,12 +25,41 @@ function refusal(fn: () => unknown): MlflowError {
   throw new Error('expected a refusal');
 }
 
-describe('runs/log-batch', () => {
-  it('takes up to 1000 metrics, 100 params and 100 tags, 1000 in all', () => {
-    const { call, runId, history } = setup();
-    call('runs/log-batch', { run_id: runId, metrics: Array.from({ length: 1000 }, (_, i) => metric(i)) });
-    expect(history('loss')).toHaveLength(1000);
-    call('runs/log-batch', { run_id: runId, metrics: [], params: kv('p', 100), tags: kv('t', 100) });
+describe.each(mlflowEngines())('runs/log-batch on $name', (engine) => {
+  let db: SqlDatabase;
+  let dispose: () => Promise<void>;
+  beforeEach(async () => {
+    ({ sql: db, dispose } = await engine.open());
+    await migrateMlflow(db);
+  });
+  afterEach(async () => {
+    await dispose();
+  });
+
+  async function setup() {
+    const experiments = makeExperimentStore(db);
+    await experiments.ensureDefault(1);
+    const runs = makeRunStore(db, experiments);
+    const endpoints = makeEndpoints(experiments, runs);
+    const call = async (name: string, input: Record<string, unknown>) => {
+      const endpoint = endpoints[name];
+      if (!endpoint) throw new Error(`no endpoint ${name}`);
+      return (await endpoint.handle(1, input)) as Record<string, unknown>;
+    };
+    const created = (await call('runs/create', { experiment_id: '0', start_time: 1 })) as {
+      run: { info: { run_id: string } };
+    };
+    const runId = created.run.info.run_id;
+    const history = async (key: string) =>
+      ((await call('metrics/get-history', { run_id: runId, metric_key: key })) as { metrics: unknown[] }).metrics;
+    return { call, runs, runId, history };
+  }
+
+  it('takes up to 1000 metrics, 100 params and 100 tags, 1000 in all', async () => {
+    const { call, runId, history } = await setup();
+    await call('runs/log-batch', { run_id: runId, metrics: Array.from({ length: 1000 }, (_, i) => metric(i)) });
+    expect(await history('loss')).toHaveLength(1000);
+    await call('runs/log-batch', { run_id: runId, metrics: [], params: kv('p', 100), tags: kv('t', 100) });
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ metrics: Array.from({ length: 1001 }, (_, i) => metric(i)) }, /at most 1000 metrics. Got 1001/],
       [{ params: kv('q', 101) }, /at most 100 params. Got 101/],
@@ -72,15 +70,15 @@ describe('runs/log-batch', () => {
       ],
     ];
     for (const [body, message] of cases) {
-      const err = refusal(() => call('runs/log-batch', { run_id: runId, ...body }));
+      const err = await refusal(() => call('runs/log-batch', { run_id: runId, ...body }));
       expect(err.code).toBe('INVALID_PARAMETER_VALUE');
       expect(err.message).toMatch(message);
     }
   });
 
-  it('refuses a param key given twice, even with the same value, and stores nothing of that batch', () => {
-    const { call, runId, history } = setup();
-    const err = refusal(() =>
+  it('refuses a param key given twice, even with the same value, and stores nothing of that batch', async () => {
+    const { call, runId, history } = await setup();
+    const err = await refusal(() =>
       call('runs/log-batch', {
         run_id: runId,
         metrics: [metric(1)],
@@ -91,21 +89,21 @@ describe('runs/log-batch', () => {
       }),
     );
     expect(err.message).toMatch(/Duplicate parameter keys.*lr/);
-    expect(history('loss')).toEqual([]);
+    expect(await history('loss')).toEqual([]);
   });
 
-  it('a batch refused half-way (a param changing value) leaves no metric behind', () => {
-    const { call, runId, history } = setup();
-    call('runs/log-batch', { run_id: runId, params: [{ key: 'lr', value: '0.1' }] });
-    const err = refusal(() =>
+  it('a batch refused half-way (a param changing value) leaves no metric behind', async () => {
+    const { call, runId, history } = await setup();
+    await call('runs/log-batch', { run_id: runId, params: [{ key: 'lr', value: '0.1' }] });
+    const err = await refusal(() =>
       call('runs/log-batch', { run_id: runId, metrics: [metric(1)], params: [{ key: 'lr', value: '0.2' }] }),
     );
     expect(err.message).toMatch(/Changing param values is not allowed/);
-    expect(history('loss')).toEqual([]);
+    expect(await history('loss')).toEqual([]);
   });
 
-  it('validates every entry: names, numbers, timestamps', () => {
-    const { call, runId } = setup();
+  it('validates every entry: names, numbers, timestamps', async () => {
+    const { call, runId } = await setup();
     const bad: Array<[Record<string, unknown>, RegExp]> = [
       [{ metrics: [{ key: 'a b!', value: 1, timestamp: 1 }] }, /Invalid metric name/],
       [{ metrics: [{ key: 'loss', value: 'high', timestamp: 1 }] }, /invalid value "high"/],
@@ -117,12 +115,12 @@ describe('runs/log-batch', () => {
       [{ run_id: 'nope' }, /not found/],
     ];
     for (const [body, message] of bad) {
-      expect(refusal(() => call('runs/log-batch', { run_id: runId, ...body })).message).toMatch(message);
+      expect((await refusal(() => call('runs/log-batch', { run_id: runId, ...body }))).message).toMatch(message);
     }
   });
 
-  it('a re-sent batch changes nothing; tags given twice keep the last value; NaN travels as a string', () => {
-    const { call, runs, runId, history } = setup();
+  it('a re-sent batch changes nothing; tags given twice keep the last value; NaN travels as a string', async () => {
+    const { call, runs, runId, history } = await setup();
     const body = {
       run_id: runId,
       metrics: [metric(1), { key: 'loss', value: 'NaN', timestamp: 5000, step: 2 }],
@@ -132,22 +130,22 @@ describe('runs/log-batch', () => {
         { key: 'stage', value: 'b' },
       ],
     };
-    call('runs/log-batch', body);
-    const seq = runs.currentSeq(1);
-    call('runs/log-batch', body);
-    expect(runs.currentSeq(1)).toBe(seq);
-    expect(history('loss')).toEqual([
+    await call('runs/log-batch', body);
+    const seq = await runs.currentSeq(1);
+    await call('runs/log-batch', body);
+    expect(await runs.currentSeq(1)).toBe(seq);
+    expect(await history('loss')).toEqual([
       { key: 'loss', value: 0.001, timestamp: 1001, step: 1 },
       { key: 'loss', value: 'NaN', timestamp: 5000, step: 2 },
     ]);
-    const run = call('runs/get', { run_id: runId }) as {
+    const run = (await call('runs/get', { run_id: runId })) as {
       run: { data: { tags: Array<{ key: string; value: string }> } };
     };
     expect(run.run.data.tags.find((t) => t.key === 'stage')?.value).toBe('b');
   });
 
-  it('any JSON body is stored or refused with an MLflow error, never a crash', () => {
-    const { call, runId } = setup();
+  it('any JSON body is stored or refused with an MLflow error, never a crash', async () => {
+    const { call, runId } = await setup();
     const entry = fc.record(
       {
         key: fc.oneof(fc.string(), fc.constantFrom('loss', 'a/b', '../x', '')),
@@ -158,10 +156,10 @@ describe('runs/log-batch', () => {
       { requiredKeys: [] },
     );
     const list = fc.oneof(fc.array(fc.oneof(entry, fc.jsonValue()), { maxLength: 5 }), fc.jsonValue());
-    fc.assert(
-      fc.property(fc.record({ metrics: list, params: list, tags: list }, { requiredKeys: [] }), (body) => {
+    await fc.assert(
+      fc.asyncProperty(fc.record({ metrics: list, params: list, tags: list }, { requiredKeys: [] }), async (body) => {
         try {
-          call('runs/log-batch', { run_id: runId, ...body });
+          await call('runs/log-batch', { run_id: runId, ...body });
         } catch (err) {
           if (!(err instanceof MlflowError)) throw err;
           expect(err.message.length).toBeGreaterThan(0);

@@ -22,14 +22,19 @@ import { type Input, optionalString, runIdOf } from './validate.ts';
  * error shape (a 401 also carries a Basic challenge so clients send credentials).
  */
 
-/** Decides whether the caller may `need` the repository; the repository's id when so. */
+export type AuthorizeResult = { ok: true; repoId: number } | { ok: false; status: 401 | 403 | 404; message: string };
+
+/**
+ * Decides whether the caller may `need` the repository; the repository's id when so. May answer
+ * at once or later (an access check over a database that answers asynchronously).
+ */
 export type Authorize = (
   req: IncomingMessage,
   url: URL,
   owner: string,
   repo: string,
   need: 'read' | 'write',
-) => { ok: true; repoId: number } | { ok: false; status: 401 | 403 | 404; message: string };
+) => AuthorizeResult | Promise<AuthorizeResult>;
 
 export interface MlflowRouteDeps {
   experiments: ExperimentStore;
@@ -52,10 +57,16 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
   const endpoints = makeEndpoints(deps.experiments, deps.runs);
 
   /** Checks access, answering the refusal in MLflow's shape; the repo id when allowed. */
-  function allow(req: IncomingMessage, url: URL, owner: string, repo: string, need: 'read' | 'write'): number {
-    const r = deps.authorize(req, url, owner, repo, need);
+  async function allow(
+    req: IncomingMessage,
+    url: URL,
+    owner: string,
+    repo: string,
+    need: 'read' | 'write',
+  ): Promise<number> {
+    const r = await deps.authorize(req, url, owner, repo, need);
     if (r.ok) {
-      deps.experiments.ensureDefault(r.repoId);
+      await deps.experiments.ensureDefault(r.repoId);
       return r.repoId;
     }
     const code =
@@ -75,12 +86,12 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
       const artifactPath = decodePath(art[1] ?? '');
       if (method === 'PUT') {
         if (artifactPath === '') throw invalid('An artifact upload needs a file path.');
-        const repoId = allow(req, url, owner, repo, 'write');
+        const repoId = await allow(req, url, owner, repo, 'write');
         await deps.artifacts.put(repoId, artifactPath, req, deps.maxArtifactBytes);
         return sendJson(res, 200, {});
       }
       if (method !== 'GET') throw methodNotAllowed(method, 'GET, PUT');
-      const repoId = allow(req, url, owner, repo, 'read');
+      const repoId = await allow(req, url, owner, repo, 'read');
       if (art[1] === undefined || art[1] === '') {
         const dir = url.searchParams.get('path') ?? '';
         const files = deps.artifacts.list(repoId, dir).map((e) => ({
@@ -105,31 +116,31 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
     if (!name) throw new MlflowError('ENDPOINT_NOT_FOUND', `No MLflow endpoint at ${rest}.`);
     if (name === 'artifacts/list') {
       if (method !== 'GET') throw methodNotAllowed(method, 'GET');
-      const repoId = allow(req, url, owner, repo, 'read');
-      return sendJson(res, 200, listRunArtifacts(repoId, queryInput(url)));
+      const repoId = await allow(req, url, owner, repo, 'read');
+      return sendJson(res, 200, await listRunArtifacts(repoId, queryInput(url)));
     }
     const registered = deps.registry && Object.hasOwn(deps.registry, name) ? deps.registry[name] : undefined;
     if (registered) {
       if (!registered.methods.includes(method as Method)) throw methodNotAllowed(method, registered.methods.join(', '));
-      const repoId = allow(req, url, owner, repo, registered.need(method as Method));
+      const repoId = await allow(req, url, owner, repo, registered.need(method as Method));
       // The Python client sends DELETE bodies as JSON; query parameters are accepted too.
       const input =
         method === 'GET'
           ? queryInput(url)
           : { ...(method === 'DELETE' ? queryInput(url) : {}), ...(await jsonInput(req)) };
-      return sendJson(res, 200, registered.handle(repoId, input, method as Method) ?? {});
+      return sendJson(res, 200, (await registered.handle(repoId, input, method as Method)) ?? {});
     }
     const endpoint = Object.hasOwn(endpoints, name) ? endpoints[name] : undefined;
     if (!endpoint) throw new MlflowError('ENDPOINT_NOT_FOUND', `No MLflow endpoint named ${name}.`);
     if (!endpoint.methods.includes(method as 'GET' | 'POST'))
       throw methodNotAllowed(method, endpoint.methods.join(', '));
-    const repoId = allow(req, url, owner, repo, endpoint.need);
+    const repoId = await allow(req, url, owner, repo, endpoint.need);
     const input = method === 'GET' ? queryInput(url) : await jsonInput(req);
-    sendJson(res, 200, endpoint.handle(repoId, input) ?? {});
+    sendJson(res, 200, (await endpoint.handle(repoId, input)) ?? {});
   }
 
-  function listRunArtifacts(repoId: number, input: Input) {
-    const run = deps.runs.get(repoId, runIdOf(input));
+  async function listRunArtifacts(repoId: number, input: Input) {
+    const run = await deps.runs.get(repoId, runIdOf(input));
     const sub = (optionalString(input, 'path') ?? '').replace(/^\/+|\/+$/g, '');
     const root = artifactRootOf(run.artifactUri);
     if (root === null) return { root_uri: run.artifactUri, files: [] };

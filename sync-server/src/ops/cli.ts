@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { backup, restore } from './backup.ts';
-import { assertDiskBlobStore, OpsUsageError } from './data-layout.ts';
+import { assertDiskBlobStore, assertSqliteDatabase, OpsUsageError } from './data-layout.ts';
 import { type FsckReport, fsck, fsckFailed } from './fsck.ts';
 import { DEFAULT_GRACE_SECONDS, type GcReport, gc } from './gc.ts';
 import { terminalProgress } from './progress.ts';
@@ -39,7 +39,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     const [command, ...rest] = argv;
     const args = parseArgs(rest);
     const dataDir = path.resolve(String(args.values.data ?? io.env.CAIRN_DATA ?? '.cairn'));
-    if (command === 'fsck' || command === 'gc' || command === 'backup') assertDiskBlobStore(dataDir, command);
+    if (command === 'fsck' || command === 'gc' || command === 'backup') {
+      assertDiskBlobStore(dataDir, command);
+      assertSqliteDatabase(dataDir, command);
+    }
     switch (command) {
       case 'fsck':
         return await runFsck(dataDir, args, io);

@@ -5,6 +5,7 @@ import { CairnError } from '@cairn/core/errors';
 import Database from 'better-sqlite3';
 import { blobStoreMarkerOf } from '../blobs/blob-store-marker.ts';
 import type { Db } from '../db/database.ts';
+import { databaseMarkerOf } from '../db/database-marker.ts';
 import { gitDirOf, gitRoot } from '../repos/git-dir.ts';
 
 /**
@@ -53,6 +54,25 @@ export function assertDiskBlobStore(dataDir: string, command: string): void {
   throw new OpsUsageError(
     `${command} works on the disk blob store only, and this data folder's DVC objects are in ${where} (CAIRN_BLOBS; see ${marker}). ` +
       "Use the bucket's own versioning or replication for copies; fsck and gc of an S3 store are not built yet.",
+  );
+}
+
+/**
+ * fsck, gc and backup read the tables from `DATA/cairn.db`. A data folder whose server keeps
+ * them in PostgreSQL (CAIRN_DATABASE_URL) is refused: its SQLite file holds no repositories, so
+ * gc would take every object for unreferenced.
+ */
+export function assertSqliteDatabase(dataDir: string, command: string): void {
+  const marker = databaseMarkerOf(dataDir);
+  if (!fs.existsSync(marker)) return;
+  let where = 'PostgreSQL';
+  try {
+    const m = JSON.parse(fs.readFileSync(marker, 'utf8')) as { host?: string; port?: string; database?: string };
+    where = `PostgreSQL (${m.host}:${m.port}/${m.database})`;
+  } catch {}
+  throw new OpsUsageError(
+    `${command} reads the SQLite database of the data folder, and this data folder's tables are in ${where} (CAIRN_DATABASE_URL; see ${marker}). ` +
+      "Use PostgreSQL's own tools (pg_dump, pg_basebackup) for copies; fsck, gc and backup on PostgreSQL are not built yet.",
   );
 }
 

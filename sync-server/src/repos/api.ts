@@ -38,11 +38,11 @@ export function repoRoutes(
   { ctx, access, repos, importer, audit }: Services,
   dvcMissing: (req: IncomingMessage, res: ServerResponse, repo: { id: number }) => Promise<void>,
 ): Routes<ApiHandler> {
-  const accounts = makeAccountStore(ctx.db);
-  const repoFor = (who: Principal | null, owner: string, name: string, perm: Permission) => {
-    const r = access.authorizeRepo(who, owner, name, perm);
+  const accounts = makeAccountStore(ctx.sql);
+  const repoFor = async (who: Principal | null, owner: string, name: string, perm: Permission): Promise<RepoRow> => {
+    const r = await access.authorizeRepo(who, owner, name, perm);
     if (!r.ok) throw new HttpError(r.code as 'forbidden', r.status, r.message);
-    return repos.find(r.repo.owner, r.repo.name) as RepoRow;
+    return (await repos.find(r.repo.owner, r.repo.name)) as RepoRow;
   };
   const dirOf = (repo: RepoRow) => gitDirOf(ctx.config.dataDir, repo.id);
   /** The default branch, or null for a repository with none (or whose folder is still being made). */
@@ -54,7 +54,7 @@ export function repoRoutes(
     }
   };
   const describe = async (repo: RepoRow, who: Principal | null, base: string) => {
-    const grant = who?.isAdmin ? 'admin' : who ? repos.grantOf(repo, who.userId) : null;
+    const grant = who?.isAdmin ? 'admin' : who ? await repos.grantOf(repo, who.userId) : null;
     return {
       owner: repo.owner,
       name: repo.name,
@@ -67,7 +67,7 @@ export function repoRoutes(
       cloneUrl: `${base}/${repo.owner}/${repo.name}.git`,
       dvcRemote: `${base}/${repo.owner}/${repo.name}.dvc`,
       mlflowTrackingUri: `${base}/${repo.owner}/${repo.name}.mlflow`,
-      import: importer.status(repo.id),
+      import: await importer.status(repo.id),
     };
   };
   const baseOf = (req: IncomingMessage) => `http://${req.headers.host ?? `${ctx.config.host}:${ctx.config.port}`}`;
@@ -81,7 +81,7 @@ export function repoRoutes(
       'GET',
       /^\/repos$/,
       async ({ req, res, who }) => {
-        const visible = repos.listVisible(who?.userId ?? null, who?.isAdmin ?? false);
+        const visible = await repos.listVisible(who?.userId ?? null, who?.isAdmin ?? false);
         // One short git process per repository reads its HEAD; a few at a time, not all at once.
         const out = await mapInBatches(visible, 4, (r) => describe(r, who, baseOf(req)));
         sendJson(res, 200, { repos: out });
@@ -127,14 +127,14 @@ export function repoRoutes(
       'GET',
       new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})$`),
       async ({ req, res, who, params }) =>
-        sendJson(res, 200, await describe(repoFor(who, params[0]!, params[1]!, 'read'), who, baseOf(req))),
+        sendJson(res, 200, await describe(await repoFor(who, params[0]!, params[1]!, 'read'), who, baseOf(req))),
     ],
     [
       'PATCH',
       new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})$`),
       async ({ req, res, who, params }) => {
         const me = signedIn(who);
-        const repo = repoFor(me, params[0]!, params[1]!, 'admin');
+        const repo = await repoFor(me, params[0]!, params[1]!, 'admin');
         const b = await objectBody(req);
         if (b.private === undefined && b.defaultBranch === undefined) {
           throw new HttpError('bad_request', 400, 'Send "private" (true or false) and/or "defaultBranch".');
@@ -146,7 +146,7 @@ export function repoRoutes(
           if (typeof b.defaultBranch !== 'string') {
             throw new HttpError('bad_request', 400, '"defaultBranch" must be the name of a branch.');
           }
-          if (importer.isMirror(repo.id)) {
+          if (await importer.isMirror(repo.id)) {
             throw new HttpError(
               'mirror_read_only',
               403,
@@ -156,8 +156,8 @@ export function repoRoutes(
           // Checked and applied first: a refused branch leaves every setting as it was.
           await setDefaultBranch(dirOf(repo), b.defaultBranch, me.username);
         }
-        if (typeof b.private === 'boolean') repos.setPrivate(repo.id, b.private);
-        sendJson(res, 200, await describe(repos.find(repo.owner, repo.name) as RepoRow, who, baseOf(req)));
+        if (typeof b.private === 'boolean') await repos.setPrivate(repo.id, b.private);
+        sendJson(res, 200, await describe((await repos.find(repo.owner, repo.name)) as RepoRow, who, baseOf(req)));
       },
     ],
     [
@@ -165,7 +165,7 @@ export function repoRoutes(
       new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})$`),
       async ({ req, res, url, who, params }) => {
         const me = signedIn(who);
-        const repo = repoFor(me, params[0]!, params[1]!, 'admin');
+        const repo = await repoFor(me, params[0]!, params[1]!, 'admin');
         const b = await optionalObjectBody(req);
         const fullName = `${repo.owner}/${repo.name}`;
         const confirm = typeof b.confirm === 'string' ? b.confirm : url.searchParams.get('confirm');
@@ -176,8 +176,13 @@ export function repoRoutes(
             `Deleting ${fullName} removes its code, data, runs and notes. Send {"confirm": "${fullName}"} to go ahead.`,
           );
         }
-        await deleteRepository(ctx.db, ctx.config.dataDir, repo);
-        audit.record({ action: 'repo_deleted', actor: me.username, target: fullName, address: clientAddress(req) });
+        await deleteRepository(ctx, repo);
+        await audit.record({
+          action: 'repo_deleted',
+          actor: me.username,
+          target: fullName,
+          address: clientAddress(req),
+        });
         ctx.log.info('repository deleted', { repo: fullName, by: me.username });
         res.writeHead(204).end();
       },
@@ -187,14 +192,14 @@ export function repoRoutes(
       new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})/rename$`),
       async ({ req, res, who, params }) => {
         const me = signedIn(who);
-        const repo = repoFor(me, params[0]!, params[1]!, 'admin');
+        const repo = await repoFor(me, params[0]!, params[1]!, 'admin');
         const b = await optionalObjectBody(req);
         const newName = b.name === undefined ? repo.name : b.name;
         const newOwner = b.owner === undefined ? repo.owner : b.owner;
         if (typeof newName !== 'string' || typeof newOwner !== 'string') {
           throw new HttpError('bad_request', 400, '"name" and "owner" must be strings.');
         }
-        const owner = accounts.findUser(newOwner);
+        const owner = await accounts.findUser(newOwner);
         if (!owner) throw new HttpError('not_found', 404, `No user ${newOwner}.`);
         if (owner.id !== repo.ownerId && owner.id !== me.userId && !me.isAdmin) {
           throw new HttpError(
@@ -204,9 +209,9 @@ export function repoRoutes(
           );
         }
         const from = `${repo.owner}/${repo.name}`;
-        renameRepository(ctx.db, repo, { ownerId: owner.id, owner: owner.username, name: newName });
+        await renameRepository(ctx, repo, { ownerId: owner.id, owner: owner.username, name: newName });
         const to = `${owner.username}/${newName}`;
-        audit.record({
+        await audit.record({
           action: 'repo_renamed',
           actor: me.username,
           target: from,
@@ -221,7 +226,7 @@ export function repoRoutes(
       new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})/copy$`),
       async ({ req, res, who, params }) => {
         const me = signedIn(who);
-        const source = repoFor(me, params[0]!, params[1]!, 'read');
+        const source = await repoFor(me, params[0]!, params[1]!, 'read');
         const b = await optionalObjectBody(req);
         if (b.name !== undefined && typeof b.name !== 'string') {
           throw new HttpError('bad_request', 400, '"name" must be the name of the new repository.');
@@ -230,7 +235,7 @@ export function repoRoutes(
           throw new HttpError('bad_request', 400, '"private" must be true or false.');
         }
         const name = typeof b.name === 'string' ? b.name : source.name;
-        if (repos.find(me.username, name)) {
+        if (await repos.find(me.username, name)) {
           throw new HttpError('name_taken', 409, `${me.username} already has a repository named ${name}.`);
         }
         const copy = await copyRepository(
@@ -242,7 +247,7 @@ export function repoRoutes(
         );
         const from = `${source.owner}/${source.name}`;
         const to = `${copy.owner}/${copy.name}`;
-        audit.record({
+        await audit.record({
           action: 'repo_copied',
           actor: me.username,
           target: to,
@@ -257,7 +262,7 @@ export function repoRoutes(
       'POST',
       new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})/sync$`),
       async ({ res, who, params }) => {
-        const repo = repoFor(signedIn(who), params[0]!, params[1]!, 'write');
+        const repo = await repoFor(signedIn(who), params[0]!, params[1]!, 'write');
         const status = await importer.sync(repo);
         // 409, not 404: the repository exists and the caller may see it; it just has no source.
         if (!status) {
@@ -273,30 +278,30 @@ export function repoRoutes(
     [
       'GET',
       new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})/collaborators$`),
-      ({ res, who, params }) => {
-        const repo = repoFor(signedIn(who), params[0]!, params[1]!, 'read');
-        sendJson(res, 200, { collaborators: repos.listCollaborators(repo.id) });
+      async ({ res, who, params }) => {
+        const repo = await repoFor(signedIn(who), params[0]!, params[1]!, 'read');
+        sendJson(res, 200, { collaborators: await repos.listCollaborators(repo.id) });
       },
     ],
     [
       'PUT',
       new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})/collaborators/(${SEGMENT})$`),
       async ({ req, res, who, params }) => {
-        const repo = repoFor(signedIn(who), params[0]!, params[1]!, 'admin');
-        const user = accounts.findUser(params[2]!);
+        const repo = await repoFor(signedIn(who), params[0]!, params[1]!, 'admin');
+        const user = await accounts.findUser(params[2]!);
         if (!user) throw new HttpError('not_found', 404, `No user ${params[2]}.`);
         const b = await objectBody(req);
-        repos.setCollaborator(repo.id, user.id, permission(b.permission));
-        sendJson(res, 200, { collaborators: repos.listCollaborators(repo.id) });
+        await repos.setCollaborator(repo.id, user.id, permission(b.permission));
+        sendJson(res, 200, { collaborators: await repos.listCollaborators(repo.id) });
       },
     ],
     [
       'DELETE',
       new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})/collaborators/(${SEGMENT})$`),
-      ({ res, who, params }) => {
-        const repo = repoFor(signedIn(who), params[0]!, params[1]!, 'admin');
-        const user = accounts.findUser(params[2]!);
-        if (!user || !repos.removeCollaborator(repo.id, user.id)) {
+      async ({ res, who, params }) => {
+        const repo = await repoFor(signedIn(who), params[0]!, params[1]!, 'admin');
+        const user = await accounts.findUser(params[2]!);
+        if (!user || !(await repos.removeCollaborator(repo.id, user.id))) {
           throw new HttpError('not_found', 404, `${params[2]} is not a collaborator.`);
         }
         res.writeHead(204).end();
@@ -305,7 +310,7 @@ export function repoRoutes(
     [
       'POST',
       new RegExp(`^/repos/(${SEGMENT})/(${SEGMENT})/dvc/missing$`),
-      async ({ req, res, who, params }) => dvcMissing(req, res, repoFor(who, params[0]!, params[1]!, 'read')),
+      async ({ req, res, who, params }) => dvcMissing(req, res, await repoFor(who, params[0]!, params[1]!, 'read')),
     ],
   ];
 }

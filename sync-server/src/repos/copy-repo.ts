@@ -27,10 +27,10 @@ export async function copyRepository(
   name: string,
   isPrivate: boolean,
 ): Promise<RepoRow> {
-  const repos = makeRepoStore(ctx.db);
+  const repos = makeRepoStore(ctx.sql);
   const dataDir = ctx.config.dataDir;
   // Refuses a taken or bad name (409 name_taken, 400 invalid_name) before anything is made.
-  const copy = repos.create(ownerId, name, isPrivate, source.description);
+  const copy = await repos.create(ownerId, name, isPrivate, source.description);
   const temp = path.join(gitRoot(dataDir), `.copy-${copy.id}-${randomBytes(6).toString('hex')}`);
   try {
     await fsp.mkdir(gitRoot(dataDir), { recursive: true });
@@ -41,17 +41,17 @@ export async function copyRepository(
     await runGit(['remote', 'remove', 'origin'], { cwd: temp });
     await configureBareRepo(temp);
     await repairHead(temp);
-    ctx.db
-      .prepare(
-        `INSERT OR IGNORE INTO dvc_objects (repo_id, oid, size, created_at)
-         SELECT ?, oid, size, ? FROM dvc_objects WHERE repo_id = ?`,
-      )
-      .run(copy.id, Date.now(), source.id);
+    await ctx.sql.run(
+      `INSERT INTO dvc_objects (repo_id, oid, size, created_at)
+       SELECT ?, oid, size, ? FROM dvc_objects WHERE repo_id = ?
+       ON CONFLICT (repo_id, oid) DO NOTHING`,
+      [copy.id, Date.now(), source.id],
+    );
     await fsp.rename(temp, gitDirOf(dataDir, copy.id));
     return copy;
   } catch (err) {
     await fsp.rm(temp, { recursive: true, force: true });
-    repos.remove(copy.id); // its dvc_objects rows go with it (ON DELETE CASCADE)
+    await repos.remove(copy.id); // its dvc_objects rows go with it (ON DELETE CASCADE)
     const detail = err instanceof GitCommandError ? err.message : String(err);
     ctx.log.error('repository copy failed', { from: `${source.owner}/${source.name}`, error: detail });
     throw new HttpError('copy_failed', 500, `Could not copy ${source.owner}/${source.name}: ${detail}`);

@@ -15,12 +15,12 @@ export async function createRepository(
   isPrivate: boolean,
   description = '',
 ): Promise<RepoRow> {
-  const repos = makeRepoStore(ctx.db);
-  const repo = repos.create(ownerId, name, isPrivate, description);
+  const repos = makeRepoStore(ctx.sql);
+  const repo = await repos.create(ownerId, name, isPrivate, description);
   try {
     await initBareRepo(ctx.config.dataDir, repo.id);
   } catch (err) {
-    repos.remove(repo.id);
+    await repos.remove(repo.id);
     await fsp.rm(gitDirOf(ctx.config.dataDir, repo.id), { recursive: true, force: true });
     throw err;
   }

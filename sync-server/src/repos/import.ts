@@ -61,16 +61,16 @@ export function redactUrl(raw: string): string {
 }
 
 export function makeImporter(ctx: ServerContext) {
-  const { db } = ctx;
-  const repos = makeRepoStore(db);
+  const { sql } = ctx;
+  const repos = makeRepoStore(sql);
   const dataDir = ctx.config.dataDir;
   const aborts = new AbortController();
 
-  const setState = (repoId: number, state: ImportStatus['state'], error: string | null, synced: boolean) => {
-    db.prepare(
-      `UPDATE repo_imports SET state = ?, last_error = ?, last_sync_at = CASE WHEN ? THEN ? ELSE last_sync_at END
-       WHERE repo_id = ?`,
-    ).run(state, error, synced ? 1 : 0, Date.now(), repoId);
+  const setState = async (repoId: number, state: ImportStatus['state'], error: string | null, synced: boolean) => {
+    await sql.run(
+      `UPDATE repo_imports SET state = ?, last_error = ?, last_sync_at = ${synced ? '?' : 'last_sync_at'} WHERE repo_id = ?`,
+      synced ? [state, error, Date.now(), repoId] : [state, error, repoId],
+    );
   };
 
   const gitOpts = { env: { GIT_ALLOW_PROTOCOL: ALLOWED }, timeoutMs: CLONE_TIMEOUT_MS, signal: aborts.signal };
@@ -82,16 +82,14 @@ export function makeImporter(ctx: ServerContext) {
   };
 
   return {
-    status(repoId: number): ImportStatus | null {
-      const r = db.prepare('SELECT * FROM repo_imports WHERE repo_id = ?').get(repoId) as
-        | {
-            source_url: string;
-            mode: ImportMode;
-            state: ImportStatus['state'];
-            last_sync_at: number | null;
-            last_error: string | null;
-          }
-        | undefined;
+    async status(repoId: number): Promise<ImportStatus | null> {
+      const r = await sql.get<{
+        source_url: string;
+        mode: ImportMode;
+        state: ImportStatus['state'];
+        last_sync_at: number | null;
+        last_error: string | null;
+      }>('SELECT * FROM repo_imports WHERE repo_id = ?', [repoId]);
       if (!r) return null;
       return {
         sourceUrl: redactUrl(r.source_url),
@@ -107,12 +105,12 @@ export function makeImporter(ctx: ServerContext) {
       checkSourceUrl(sourceUrl);
       // Before anything is created: a refused source leaves no trace.
       const source = await vetted(sourceUrl);
-      const repo = repos.create(ownerId, name, isPrivate);
-      db.prepare(`INSERT INTO repo_imports (repo_id, source_url, mode, state) VALUES (?, ?, ?, 'syncing')`).run(
+      const repo = await repos.create(ownerId, name, isPrivate);
+      await sql.run(`INSERT INTO repo_imports (repo_id, source_url, mode, state) VALUES (?, ?, ?, 'syncing')`, [
         repo.id,
         sourceUrl,
         mode,
-      );
+      ]);
       const final = gitDirOf(dataDir, repo.id);
       const temp = path.join(gitRoot(dataDir), `.import-${repo.id}-${randomBytes(6).toString('hex')}`);
       try {
@@ -123,11 +121,11 @@ export function makeImporter(ctx: ServerContext) {
         await configureBareRepo(temp);
         await repairHead(temp);
         await fsp.rename(temp, final);
-        setState(repo.id, 'ok', null, true);
+        await setState(repo.id, 'ok', null, true);
         return repo;
       } catch (err) {
         await fsp.rm(temp, { recursive: true, force: true });
-        repos.remove(repo.id);
+        await repos.remove(repo.id);
         const detail = err instanceof GitCommandError ? err.message : String(err);
         ctx.log.info('import failed', { source: redactUrl(sourceUrl), error: detail });
         throw new HttpError('import_failed', 502, `Could not clone ${redactUrl(sourceUrl)}: ${detail}`);
@@ -136,11 +134,12 @@ export function makeImporter(ctx: ServerContext) {
 
     /** Fetches a connected repository from its source now; records time and error. */
     async sync(repo: Pick<RepoRow, 'id'>): Promise<ImportStatus | null> {
-      const row = db.prepare(`SELECT source_url, mode FROM repo_imports WHERE repo_id = ?`).get(repo.id) as
-        | { source_url: string; mode: ImportMode }
-        | undefined;
+      const row = await sql.get<{ source_url: string; mode: ImportMode }>(
+        'SELECT source_url, mode FROM repo_imports WHERE repo_id = ?',
+        [repo.id],
+      );
       if (row?.mode !== 'connect') return this.status(repo.id);
-      setState(repo.id, 'syncing', null, false);
+      await setState(repo.id, 'syncing', null, false);
       try {
         // The URL is passed explicitly so a changed remote config inside the folder cannot redirect it.
         const dir = gitDirOf(dataDir, repo.id);
@@ -150,23 +149,25 @@ export function makeImporter(ctx: ServerContext) {
         const sourceDefault = await remoteDefaultBranch(source.url, source.opts);
         if (sourceDefault !== null) await followDefaultBranch(dir, sourceDefault);
         else await repairHead(dir);
-        setState(repo.id, 'ok', null, true);
+        await setState(repo.id, 'ok', null, true);
       } catch (err) {
         const detail = err instanceof GitCommandError || err instanceof HttpError ? err.message : String(err);
-        setState(repo.id, 'failed', detail.slice(0, 2000), true);
+        await setState(repo.id, 'failed', detail.slice(0, 2000), true);
       }
       return this.status(repo.id);
     },
 
     /** Every connected repository, for the periodic sync. */
-    connectedRepoIds(): number[] {
-      return (
-        db.prepare(`SELECT repo_id FROM repo_imports WHERE mode = 'connect'`).all() as Array<{ repo_id: number }>
-      ).map((r) => r.repo_id);
+    async connectedRepoIds(): Promise<number[]> {
+      return (await sql.all<{ repo_id: number }>(`SELECT repo_id FROM repo_imports WHERE mode = 'connect'`)).map(
+        (r) => r.repo_id,
+      );
     },
 
-    isMirror(repoId: number): boolean {
-      return db.prepare(`SELECT 1 FROM repo_imports WHERE repo_id = ? AND mode = 'connect'`).get(repoId) !== undefined;
+    async isMirror(repoId: number): Promise<boolean> {
+      return (
+        (await sql.get(`SELECT 1 FROM repo_imports WHERE repo_id = ? AND mode = 'connect'`, [repoId])) !== undefined
+      );
     },
 
     /** Stops running clones and fetches (shutdown). */

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Services } from '../context.ts';
 import type { Route } from '../server.ts';
-import { migrateRepoRedirects, redirectOf } from './repo-lifecycle.ts';
+import { redirectOf } from './repo-lifecycle.ts';
 import type { RepoRow } from './store.ts';
 
 /**
@@ -17,21 +17,14 @@ const APP_PAGE = /^\/([^/]+)\/([^/]+)(\/.*)?$/;
 const NOT_OWNERS = new Set(['api', 'yjs', 'assets', 'healthz', 'metrics']);
 
 export function repoRedirectRoute({ ctx, access, repos }: Services): Route {
-  const { db } = ctx;
-  migrateRepoRedirects(db);
+  const { sql } = ctx;
   const redirects = new WeakMap<IncomingMessage, { location: string; status: number }>();
 
-  const byId = (id: number): RepoRow | null => {
-    const row = db
-      .prepare(
-        'SELECT u.username AS owner, r.name AS name FROM repositories r JOIN users u ON u.id = r.owner_id WHERE r.id = ?',
-      )
-      .get(id) as { owner: string; name: string } | undefined;
-    return row ? repos.find(row.owner, row.name) : null;
-  };
-
   /** Where an old name's request should go, or null to let the normal routes answer. */
-  const redirectFor = (req: IncomingMessage, pathname: string): { location: string; status: number } | null => {
+  const redirectFor = async (
+    req: IncomingMessage,
+    pathname: string,
+  ): Promise<{ location: string; status: number } | null> => {
     let owner: string;
     let name: string;
     let build: (r: RepoRow) => string;
@@ -50,20 +43,20 @@ export function repoRedirectRoute({ ctx, access, repos }: Services): Route {
       build = (r) => `/${r.owner}/${r.name}${page[3] ?? ''}`;
       status = 301;
     } else return null;
-    const id = redirectOf(db, owner, name);
-    if (id === null || repos.find(owner, name)) return null;
-    const target = byId(id);
+    const id = await redirectOf(sql, owner, name);
+    if (id === null || (await repos.find(owner, name))) return null;
+    const target = await repos.byId(id);
     if (!target) return null;
-    const who = access.authenticate(req, new URL(`http://x${pathname}`));
+    const who = await access.authenticate(req, new URL(`http://x${pathname}`));
     const principal = who && !('invalid' in who) ? who : null;
-    if (!access.authorizeRepo(principal, target.owner, target.name, 'read').ok) return null;
+    if (!(await access.authorizeRepo(principal, target.owner, target.name, 'read')).ok) return null;
     return { location: build(target), status };
   };
 
   return {
     name: 'repo-redirect',
-    match(pathname, req) {
-      const r = redirectFor(req, pathname);
+    async match(pathname, req) {
+      const r = await redirectFor(req, pathname);
       if (r) redirects.set(req, r);
       return r !== null;
     },

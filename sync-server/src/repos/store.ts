@@ -1,11 +1,10 @@
 import { isValidRepoName } from '@cairn/core/names';
-import { migrateAccounts } from '../accounts/schema.ts';
-import type { Db } from '../db/database.ts';
+import { isUniqueViolation, type SqlDatabase } from '../db/sql.ts';
 import { HttpError } from '../http/http-error.ts';
 
 /**
- * Repositories, their visibility and collaborators in SQLite (tables owned by the accounts
- * migrations). Pure metadata: the bare git folder is made by repos/create.ts.
+ * Repositories, their visibility and collaborators in SQLite or PostgreSQL (tables owned by the
+ * accounts migrations). Pure metadata: the bare git folder is made by repos/create.ts.
  */
 
 export type Permission = 'read' | 'write' | 'admin';
@@ -45,17 +44,18 @@ const SELECT = `SELECT r.id, u.username AS owner, r.owner_id, r.name, r.is_priva
 
 export const PERMISSION_RANK: Record<Permission, number> = { read: 1, write: 2, admin: 3 };
 
-export function makeRepoStore(db: Db) {
-  migrateAccounts(db);
-  const find = db.prepare(`${SELECT} WHERE u.username = ? AND r.name = ?`);
-  const collab = db.prepare('SELECT permission FROM collaborators WHERE repo_id = ? AND user_id = ?');
-
+/** The repositories' store; `await migrateAccounts(sql)` (accounts/schema.ts) must have run first. */
+export function makeRepoStore(sql: SqlDatabase) {
   return {
-    find(owner: string, name: string): RepoRow | null {
-      const r = find.get(owner, name) as Row | undefined;
+    async find(owner: string, name: string): Promise<RepoRow | null> {
+      const r = await sql.get<Row>(`${SELECT} WHERE u.username = ? AND r.name = ?`, [owner, name]);
       return r ? toRepo(r) : null;
     },
-    create(ownerId: number, name: string, isPrivate: boolean, description = ''): RepoRow {
+    async byId(id: number): Promise<RepoRow | null> {
+      const r = await sql.get<Row>(`${SELECT} WHERE r.id = ?`, [id]);
+      return r ? toRepo(r) : null;
+    },
+    async create(ownerId: number, name: string, isPrivate: boolean, description = ''): Promise<RepoRow> {
       if (!isValidRepoName(name)) {
         throw new HttpError(
           'invalid_name',
@@ -63,56 +63,62 @@ export function makeRepoStore(db: Db) {
           `The repository name ${JSON.stringify(name.slice(0, 80))} is not allowed: use letters, digits, '.', '_' and '-' (no '..', not ending in .git/.dvc/.mlflow, at most 100 characters).`,
         );
       }
-      const exists = db.prepare('SELECT 1 FROM repositories WHERE owner_id = ? AND name = ?').get(ownerId, name);
-      if (exists) throw new HttpError('name_taken', 409, `A repository named ${name} already exists.`);
-      const info = db
-        .prepare(
-          'INSERT INTO repositories (owner_id, name, is_private, description, created_at) VALUES (?, ?, ?, ?, ?)',
+      const taken = () => new HttpError('name_taken', 409, `A repository named ${name} already exists.`);
+      if (await sql.get('SELECT 1 FROM repositories WHERE owner_id = ? AND name = ?', [ownerId, name])) throw taken();
+      // Another request (or process) may take the name between the check and the insert.
+      const row = await sql
+        .get<{ id: number }>(
+          'INSERT INTO repositories (owner_id, name, is_private, description, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+          [ownerId, name, isPrivate ? 1 : 0, description.slice(0, 1000), Date.now()],
         )
-        .run(ownerId, name, isPrivate ? 1 : 0, description.slice(0, 1000), Date.now());
-      return toRepo(db.prepare(`${SELECT} WHERE r.id = ?`).get(Number(info.lastInsertRowid)) as Row);
+        .catch((err: unknown) => {
+          throw isUniqueViolation(err) ? taken() : err;
+        });
+      return toRepo((await sql.get<Row>(`${SELECT} WHERE r.id = ?`, [(row as { id: number }).id])) as Row);
     },
-    remove(repoId: number): void {
-      db.prepare('DELETE FROM repositories WHERE id = ?').run(repoId);
+    async remove(repoId: number): Promise<void> {
+      await sql.run('DELETE FROM repositories WHERE id = ?', [repoId]);
     },
-    setPrivate(repoId: number, isPrivate: boolean): void {
-      db.prepare('UPDATE repositories SET is_private = ? WHERE id = ?').run(isPrivate ? 1 : 0, repoId);
+    async setPrivate(repoId: number, isPrivate: boolean): Promise<void> {
+      await sql.run('UPDATE repositories SET is_private = ? WHERE id = ?', [isPrivate ? 1 : 0, repoId]);
     },
     /** Repositories `userId` may read (all for a site admin; public ones for anyone, userId null). */
-    listVisible(userId: number | null, isAdmin: boolean): RepoRow[] {
-      if (isAdmin) return (db.prepare(`${SELECT} ORDER BY u.username, r.name`).all() as Row[]).map(toRepo);
-      const rows = db
-        .prepare(
-          `${SELECT} WHERE r.is_private = 0 OR r.owner_id = ?
-           OR EXISTS (SELECT 1 FROM collaborators c WHERE c.repo_id = r.id AND c.user_id = ?)
-           ORDER BY u.username, r.name`,
-        )
-        .all(userId ?? -1, userId ?? -1) as Row[];
+    async listVisible(userId: number | null, isAdmin: boolean): Promise<RepoRow[]> {
+      if (isAdmin) return (await sql.all<Row>(`${SELECT} ORDER BY u.username, r.name`)).map(toRepo);
+      const rows = await sql.all<Row>(
+        `${SELECT} WHERE r.is_private = 0 OR r.owner_id = ?
+         OR EXISTS (SELECT 1 FROM collaborators c WHERE c.repo_id = r.id AND c.user_id = ?)
+         ORDER BY u.username, r.name`,
+        [userId ?? -1, userId ?? -1],
+      );
       return rows.map(toRepo);
     },
     /** What `userId` may do in `repo` by ownership or collaboration (not counting public reads). */
-    grantOf(repo: RepoRow, userId: number): Permission | null {
+    async grantOf(repo: RepoRow, userId: number): Promise<Permission | null> {
       if (repo.ownerId === userId) return 'admin';
-      const r = collab.get(repo.id, userId) as { permission: Permission } | undefined;
+      const r = await sql.get<{ permission: Permission }>(
+        'SELECT permission FROM collaborators WHERE repo_id = ? AND user_id = ?',
+        [repo.id, userId],
+      );
       return r?.permission ?? null;
     },
-    listCollaborators(repoId: number): Array<{ username: string; permission: Permission }> {
-      return db
-        .prepare(
-          `SELECT u.username, c.permission FROM collaborators c JOIN users u ON u.id = c.user_id
-           WHERE c.repo_id = ? ORDER BY u.username`,
-        )
-        .all(repoId) as Array<{ username: string; permission: Permission }>;
+    listCollaborators(repoId: number): Promise<Array<{ username: string; permission: Permission }>> {
+      return sql.all<{ username: string; permission: Permission }>(
+        `SELECT u.username, c.permission FROM collaborators c JOIN users u ON u.id = c.user_id
+         WHERE c.repo_id = ? ORDER BY u.username`,
+        [repoId],
+      );
     },
-    setCollaborator(repoId: number, userId: number, permission: Permission): void {
-      db.prepare(
+    async setCollaborator(repoId: number, userId: number, permission: Permission): Promise<void> {
+      await sql.run(
         `INSERT INTO collaborators (repo_id, user_id, permission) VALUES (?, ?, ?)
          ON CONFLICT (repo_id, user_id) DO UPDATE SET permission = excluded.permission`,
-      ).run(repoId, userId, permission);
+        [repoId, userId, permission],
+      );
     },
-    removeCollaborator(repoId: number, userId: number): boolean {
+    async removeCollaborator(repoId: number, userId: number): Promise<boolean> {
       return (
-        db.prepare('DELETE FROM collaborators WHERE repo_id = ? AND user_id = ?').run(repoId, userId).changes === 1
+        (await sql.run('DELETE FROM collaborators WHERE repo_id = ? AND user_id = ?', [repoId, userId])).changes === 1
       );
     },
   };

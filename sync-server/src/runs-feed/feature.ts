@@ -7,6 +7,6 @@ import { makeRunsFeedRoute } from './feed-route.ts';
 export function runsFeedFeature({ ctx, access, mlflow }: Services): Feature {
   return {
     name: 'runs-feed',
-    routes: [makeRunsFeedRoute({ db: ctx.db, runs: mlflow.runs, authorize: makeAuthorize(access), log: ctx.log })],
+    routes: [makeRunsFeedRoute({ sql: ctx.sql, runs: mlflow.runs, authorize: makeAuthorize(access), log: ctx.log })],
   };
 }

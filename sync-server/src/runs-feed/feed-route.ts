@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Run } from '@cairn/core';
 import { challengeFor } from '../auth/refuse.ts';
-import type { Db } from '../db/database.ts';
+import type { SqlDatabase } from '../db/sql.ts';
 import { sendError } from '../http/respond.ts';
 import { type Routes, route, sendMethodNotAllowed } from '../http/router.ts';
 import type { Logger } from '../log.ts';
@@ -16,7 +16,7 @@ import { OfflineRunError, readOfflineRun } from './offline-run.ts';
  * with its limits and error codes, is PROTOCOL.md beside this file.
  *
  *   GET  /api/v1/repos/OWNER/REPO/runs?since=SEQ&limit=N
- *        → { runs: Run[], seq, next }   runs changed after SEQ, oldest change first.
+ *        → { runs: Run[], seq, next, remaining }   runs changed after SEQ, oldest change first.
  *        Every change to a run (created, logged to, tagged, updated, deleted, restored) gives
  *        it a new, higher sequence number, so a client stores `seq` and later asks for
  *        `since=seq` to get only what changed. `next` is the `since` of the following page when
@@ -44,7 +44,12 @@ const FEED_ROUTES: Routes<'feed' | 'batch'> = [
   ['POST', /^\/batch$/, 'batch'],
 ];
 
-export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Authorize; log: Logger }): Route {
+export function makeRunsFeedRoute(deps: {
+  sql: SqlDatabase;
+  runs: RunStore;
+  authorize: Authorize;
+  log: Logger;
+}): Route {
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const m = PATH.exec(url.pathname)!;
     let owner: string;
@@ -62,7 +67,7 @@ export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Aut
       return sendMethodNotAllowed(res, allow, `Use ${allow} here.`);
     }
     const isBatch = found.handler === 'batch';
-    const auth = deps.authorize(req, url, owner, repo, isBatch ? 'write' : 'read');
+    const auth = await deps.authorize(req, url, owner, repo, isBatch ? 'write' : 'read');
     if (!auth.ok) {
       req.resume();
       const code = auth.status === 401 ? 'unauthorized' : auth.status === 403 ? 'forbidden' : 'not_found';
@@ -72,7 +77,7 @@ export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Aut
     return batch(req, res, auth.repoId);
   }
 
-  function feed(res: ServerResponse, url: URL, repoId: number): void {
+  async function feed(res: ServerResponse, url: URL, repoId: number): Promise<void> {
     const since = intParam(url, 'since', 0);
     const limit = intParam(url, 'limit', FEED_DEFAULT_LIMIT);
     if (since === null || since < 0) {
@@ -83,14 +88,15 @@ export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Aut
       sendError(res, 400, 'bad_request', `limit must be an integer from 1 to ${FEED_MAX_LIMIT}.`);
       return;
     }
-    // One read transaction: the page and the current sequence agree.
-    const body = deps.db.transaction(() => {
-      const page = deps.runs.changedSince(repoId, since, limit);
-      const last = page.seqs[page.seqs.length - 1];
-      const seq = page.more && last !== undefined ? last : Math.max(deps.runs.currentSeq(repoId), last ?? 0);
-      return { runs: page.runs, seq, next: page.more ? seq : null };
-    })();
-    sendWire(res, 200, body);
+    // The current sequence is read before the page, so the page holds every change up to it: a
+    // sequence number is taken under the repository's row lock and held to commit, so changes
+    // become visible in sequence order, and one committed after this read has a higher number.
+    // (No transaction needed, which PostgreSQL's per-statement snapshots would not honour.)
+    const current = await deps.runs.currentSeq(repoId);
+    const page = await deps.runs.changedSince(repoId, since, limit);
+    const last = page.seqs[page.seqs.length - 1];
+    const seq = page.more && last !== undefined ? last : Math.max(current, last ?? 0);
+    sendWire(res, 200, { runs: page.runs, seq, next: page.more ? seq : null, remaining: page.remaining });
   }
 
   async function batch(req: IncomingMessage, res: ServerResponse, repoId: number): Promise<void> {
@@ -110,18 +116,20 @@ export function makeRunsFeedRoute(deps: { db: Db; runs: RunStore; authorize: Aut
       if (points > BATCH_MAX_METRIC_POINTS) {
         return sendError(res, 400, 'too_many_metrics', `At most ${BATCH_MAX_METRIC_POINTS} metric points per batch.`);
       }
-      const result = deps.db.transaction(() => {
-        const results = runs.map((r, index) => {
+      const result = await deps.sql.transaction(async (tx) => {
+        const store = deps.runs.within(tx);
+        const results: Array<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> = [];
+        for (const [index, r] of runs.entries()) {
           try {
-            return { id: r.id, outcome: deps.runs.upsertOffline(repoId, r) };
+            results.push({ id: r.id, outcome: await store.upsertOffline(repoId, r) });
           } catch (err) {
             if (err instanceof MlflowError)
               throw new OfflineRunError(`runs[${index}] (${r.id}): ${err.message}`, index);
             throw err;
           }
-        });
-        return { results, seq: deps.runs.currentSeq(repoId) };
-      })();
+        }
+        return { results, seq: await store.currentSeq(repoId) };
+      });
       sendWire(res, 200, result);
     } catch (err) {
       if (err instanceof OfflineRunError) {
@@ -168,7 +176,7 @@ function sendWire(res: ServerResponse, status: number, body: { runs?: Run[] } | 
   const text =
     Array.isArray(runs) &&
     metricsFinite(runs) &&
-    Object.keys(body).every((k) => k === 'runs' || k === 'seq' || k === 'next')
+    Object.keys(body).every((k) => k === 'runs' || k === 'seq' || k === 'next' || k === 'remaining')
       ? JSON.stringify(body)
       : JSON.stringify(body, (_k, v) =>
           typeof v === 'number' && !Number.isFinite(v)

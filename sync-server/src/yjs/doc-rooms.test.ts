@@ -4,11 +4,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openDatabase } from '../db/database.ts';
+import { sqliteSql } from '../db/sqlite-sql.ts';
 import { makeLogger } from '../log.ts';
 import type { RoomPeer } from './doc-room.ts';
 import { DocRooms } from './doc-rooms.ts';
 import { parseClientMessage, writeUpdateMessage } from './messages.ts';
-import { makeSqliteYjsStore } from './store.ts';
+import { makeSqlYjsStore } from './store.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -19,7 +20,7 @@ function setup(idleUnloadMs: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-yjs-rooms-'));
   dirs.push(dir);
   const db = openDatabase(path.join(dir, 'cairn.db'));
-  const store = makeSqliteYjsStore(db);
+  const store = makeSqlYjsStore(sqliteSql(db));
   const rooms = new DocRooms({
     store,
     log: makeLogger('silent'),

@@ -10,13 +10,13 @@ import type { YjsAccessCheck } from './yjs-feature.ts';
  */
 export function makeRepoAccessCheck(access: Access): YjsAccessCheck {
   return async (req, url, doc) => {
-    const who = access.authenticate(req, url);
+    const who = await access.authenticate(req, url);
     if (who && 'invalid' in who) {
       return { ok: false, status: 401, code: 'unauthorized', message: 'The access token is not valid.' };
     }
-    const read = access.authorizeRepo(who, doc.owner, doc.repo, 'read');
+    const read = await access.authorizeRepo(who, doc.owner, doc.repo, 'read');
     if (!read.ok) return read;
-    const canWrite = who !== null && access.authorizeRepo(who, doc.owner, doc.repo, 'write').ok;
+    const canWrite = who !== null && (await access.authorizeRepo(who, doc.owner, doc.repo, 'write')).ok;
     return { ok: true, canWrite, user: who?.username ?? null };
   };
 }

@@ -3,8 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { sqlEngines } from '../../../test/support/sql-engines.ts';
 import { openDatabase } from '../db/database.ts';
-import { makeSqliteYjsStore } from './store.ts';
+import { sqliteSql } from '../db/sqlite-sql.ts';
+import { makeSqlYjsStore } from './store.ts';
 
 const dirs: string[] = [];
 function tempDbFile(): string {
@@ -31,35 +33,60 @@ describe('the SQLite Yjs store', () => {
     doc.getText('t').insert(0, 'hello');
     doc.getText('t').insert(5, ' world');
 
-    const db = openDatabase(file);
-    const store = makeSqliteYjsStore(db);
+    const sql = sqliteSql(openDatabase(file));
+    const store = makeSqlYjsStore(sql);
     for (const u of updates) await store.append('o/r/notes', u);
     await store.append('o/r/other', updates[0] as Uint8Array);
-    db.close();
+    await sql.close();
 
-    const reopened = makeSqliteYjsStore(openDatabase(file));
+    const reopened = makeSqlYjsStore(sqliteSql(openDatabase(file)));
     expect(textOf(await reopened.load('o/r/notes'))).toBe('hello world');
     expect(textOf(await reopened.load('o/r/other'))).toBe('hello');
     expect(await reopened.load('o/r/missing')).toEqual([]);
   });
+});
 
+describe.each(sqlEngines())('the Yjs store on $name', (engine) => {
   it('compacts a document into one snapshot equal to its updates, leaving other documents alone', async () => {
-    const db = openDatabase(tempDbFile());
-    const store = makeSqliteYjsStore(db);
-    const doc = new Y.Doc();
-    doc.on('update', (u: Uint8Array) => void store.append('o/r/notes', u));
-    for (let i = 0; i < 50; i++) doc.getText('t').insert(i, String(i % 10));
-    doc.getText('t').delete(0, 10);
-    await store.append('o/r/other', Y.encodeStateAsUpdate(doc));
-    await store.append('o/r/other', Y.encodeStateAsUpdate(doc));
+    const { sql, cleanup } = await engine.open();
+    try {
+      const store = makeSqlYjsStore(sql);
+      const doc = new Y.Doc();
+      const appended: Promise<void>[] = [];
+      doc.on('update', (u: Uint8Array) => appended.push(store.append('o/r/notes', u)));
+      for (let i = 0; i < 50; i++) doc.getText('t').insert(i, String(i % 10));
+      doc.getText('t').delete(0, 10);
+      await Promise.all(appended);
+      await store.append('o/r/other', Y.encodeStateAsUpdate(doc));
+      await store.append('o/r/other', Y.encodeStateAsUpdate(doc));
 
-    const before = await store.load('o/r/notes');
-    expect(before.length).toBe(51);
-    await store.compact('o/r/notes');
-    const after = await store.load('o/r/notes');
-    expect(after.length).toBe(1);
-    expect(textOf(after)).toBe(doc.getText('t').toString());
-    expect((await store.load('o/r/other')).length).toBe(2);
-    db.close();
+      const before = await store.load('o/r/notes');
+      expect(before.length).toBe(51);
+      expect(textOf(before)).toBe(doc.getText('t').toString());
+      await store.compact('o/r/notes');
+      const after = await store.load('o/r/notes');
+      expect(after.length).toBe(1);
+      expect(textOf(after)).toBe(doc.getText('t').toString());
+      expect((await store.load('o/r/other')).length).toBe(2);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('removes a document for good and remembers it', async () => {
+    const { sql, cleanup } = await engine.open();
+    try {
+      const store = makeSqlYjsStore(sql);
+      const doc = new Y.Doc();
+      doc.getText('t').insert(0, 'gone');
+      await store.append('o/r/old', Y.encodeStateAsUpdate(doc));
+      expect(await store.isRemoved('o/r/old')).toBe(false);
+      await store.remove('o/r/old', 'alice');
+      await store.remove('o/r/old', 'alice');
+      expect(await store.isRemoved('o/r/old')).toBe(true);
+      expect(await store.load('o/r/old')).toEqual([]);
+    } finally {
+      await cleanup();
+    }
   });
 });

@@ -18,7 +18,7 @@ import { DocRooms } from './doc-rooms.ts';
 import { DocPathError } from './errors.ts';
 import { attachPeerSocket } from './peer-socket.ts';
 import { makeRepoAccessCheck } from './repo-access.ts';
-import { makeSqliteYjsStore, type YjsStore } from './store.ts';
+import { makeSqlYjsStore, type YjsStore } from './store.ts';
 import { type YjsConfig, yjsConfigFromEnv } from './yjs-config.ts';
 
 /** What the access check decides for one connection attempt. */
@@ -62,7 +62,7 @@ export interface YjsFeature extends Feature {
 
 export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): YjsFeature {
   const config = opts.config ?? yjsConfigFromEnv(ctx.config.env);
-  const store = opts.store ?? makeSqliteYjsStore(ctx.db);
+  const store = opts.store ?? makeSqlYjsStore(ctx.sql);
   const log = ctx.log;
   const rooms = new DocRooms({
     store,
@@ -256,7 +256,7 @@ export function yjsFeature(services: Services): YjsFeature {
           throw err;
         }
         const me = signedIn(who);
-        const r = access.authorizeRepo(me, owner, repo, 'write');
+        const r = await access.authorizeRepo(me, owner, repo, 'write');
         if (!r.ok)
           throw new HttpError(
             r.status === 403 ? 'forbidden' : r.status === 401 ? 'unauthorized' : 'not_found',

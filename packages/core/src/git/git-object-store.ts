@@ -6,16 +6,20 @@
  *   const store = new GitObjectStore(files, '/repo/.git', inflate);
  *   const commit = await store.readCommit(oid);   // GitCommitInfo, minimal parse
  */
+
+import { sha1 } from 'hash-wasm';
 import {
   type GitObject,
   GitObjectError,
   type GitObjectFiles,
+  GitObjectMissingError,
   type GitObjectType,
   type Inflate,
   Pack,
   PackIndex,
   parseCommit,
   parseLooseObject,
+  parseTagTarget,
   parseTree,
 } from './git-objects.ts';
 import type { GitCommitInfo, GitTreeEntry } from './git-reader.ts';
@@ -81,15 +85,26 @@ export class GitObjectStore {
     const packed = this.fromPacks(await this.loadPacks(), oid);
     if (packed) return packed;
     const loose = await this.files.read(`${this.gitdir}/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
-    if (loose) return parseLooseObject(loose, this.inflate);
+    if (loose) {
+      // Loose objects are re-hashed, as isomorphic-git does on read (RELIABILITY.md §A): a file
+      // that does not hash to its name is damaged. Packs carry their own checksums.
+      let raw: Uint8Array | undefined;
+      const object = parseLooseObject(loose, (d, n) => {
+        raw = this.inflate(d, n);
+        return raw;
+      });
+      if (!raw || (await sha1(raw)) !== oid) throw new GitObjectError(`loose object ${oid} does not match its id`);
+      return object;
+    }
     // Perhaps packed since the list was read (a fetch or a gc moved it).
     this.refresh();
     return this.fromPacks(await this.loadPacks(), oid);
   }
 
-  private async readTyped(oid: string, type: GitObjectType): Promise<Uint8Array> {
+  /** The content of an object that must be of `type` (a typed error when missing or of another type). */
+  async readTyped(oid: string, type: GitObjectType): Promise<Uint8Array> {
     const o = await this.read(oid);
-    if (!o) throw new GitObjectError(`object ${oid} is not in the repository`);
+    if (!o) throw new GitObjectMissingError(oid);
     if (o.type !== type) throw new GitObjectError(`object ${oid} is a ${o.type}, not a ${type}`);
     return o.content;
   }
@@ -104,5 +119,31 @@ export class GitObjectStore {
 
   readBlob(oid: string): Promise<Uint8Array> {
     return this.readTyped(oid, 'blob');
+  }
+
+  /** The object an annotated tag (or a chain of them) points at; any other object is its own. */
+  async peel(oid: string): Promise<{ oid: string; type: GitObjectType } | null> {
+    let at = oid;
+    for (let depth = 0; depth < 32; depth++) {
+      const o = await this.read(at);
+      if (!o) return null;
+      if (o.type !== 'tag') return { oid: at, type: o.type };
+      at = parseTagTarget(at, o.content).object;
+    }
+    throw new GitObjectError(`tag ${oid} points through too many tags`);
+  }
+
+  /** Every object id starting with `prefix` (4–40 lower-case hex digits), packed or loose, sorted. */
+  async expandPrefix(prefix: string): Promise<string[]> {
+    if (!/^[0-9a-f]{4,40}$/.test(prefix)) return [];
+    this.refresh();
+    const found = new Set<string>();
+    for (const p of await this.loadPacks()) for (const oid of p.index.oidsWithPrefix(prefix)) found.add(oid);
+    const dir = prefix.slice(0, 2);
+    for (const name of await this.files.list(`${this.gitdir}/objects/${dir}`)) {
+      const oid = dir + name;
+      if (oid.length === 40 && oid.startsWith(prefix)) found.add(oid);
+    }
+    return [...found].sort();
   }
 }

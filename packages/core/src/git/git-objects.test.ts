@@ -67,8 +67,8 @@ describe('git object formats', () => {
       tree: 'a'.repeat(40),
       parents: ['b'.repeat(40), 'd'.repeat(40)],
       message: 'Title\n\nBody\n',
-      author: { name: 'Ada L', email: 'ada@x.org', timestamp: 1700000000 },
-      committer: { name: 'Bob', email: 'bob@x.org', timestamp: 1700000100 },
+      author: { name: 'Ada L', email: 'ada@x.org', timestamp: 1700000000, timezoneOffset: -60 },
+      committer: { name: 'Bob', email: 'bob@x.org', timestamp: 1700000100, timezoneOffset: 300 },
     });
     const loose = parseLooseObject(enc.encode('blob 3\0abc'), identity);
     expect(loose.type).toBe('blob');

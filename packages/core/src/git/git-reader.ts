@@ -21,6 +21,8 @@ export interface GitPerson {
   email: string;
   /** Seconds since the epoch, as git stores it. */
   timestamp: number;
+  /** The zone in minutes with JavaScript's sign (`+0100` → -60); absent where a reader does not keep it. */
+  timezoneOffset?: number;
 }
 
 export interface GitCommitInfo {

@@ -138,6 +138,40 @@ export const FILTER_CASES: ReadonlyArray<[string, string[]]> = [
   ["metrics.acc > 0.9\n  and params.opt = 'adam'", ['alpha']],
 ];
 
+/**
+ * Notes of some fixture runs (by name, which is the fixture runs' id), as the app supplies them
+ * for the `note` attribute of NOTED_RUN_FILTER_SCHEMA; beta's note is blank, delta and epsilon
+ * have none. The server holds no notes, so these cases run in core only.
+ */
+export const FIXTURE_NOTES: Readonly<Record<string, string>> = {
+  alpha: '# Baseline\n\nThe baseline for the vision team: adam, lr 0.01.',
+  beta: '',
+  gamma: 'Retry of the baseline with Adam\nStill running; check tomorrow.',
+};
+
+/** Note expression → names of the matching runs, in alphabetical order. */
+export const NOTE_FILTER_CASES: ReadonlyArray<[string, string[]]> = [
+  ["note ILIKE '%baseline%'", ['alpha', 'gamma']],
+  ["note LIKE '%baseline%'", ['alpha', 'gamma']],
+  ["note LIKE '%Baseline%'", ['alpha']],
+  ["attributes.note ILIKE '%check tomorrow%'", ['gamma']],
+  // The whole note is matched, across lines (`%` spans newlines).
+  ["note LIKE '# Baseline%lr 0.01.'", ['alpha']],
+  ["note = ''", ['beta', 'delta', 'epsilon']],
+  ["note != ''", ['alpha', 'gamma']],
+  ["note ILIKE '%baseline%' AND metrics.acc > 0.92", ['gamma']],
+  ["note ILIKE '%adam%' OR status = 'KILLED'", ['alpha', 'delta', 'gamma']],
+  ["note IN ('')", ['beta', 'delta', 'epsilon']],
+  ["note ILIKE '%nobody wrote this%'", []],
+];
+
+/** Note expressions the noted schema refuses: [text, error code, line, column]. */
+export const NOTE_FILTER_ERROR_CASES: ReadonlyArray<[string, FilterErrorCode, number, number]> = [
+  ["note > 'a'", 'invalid_comparator', 1, 6],
+  ['note ILIKE baseline', 'invalid_value', 1, 12],
+  ['note = 1', 'invalid_value', 1, 8],
+];
+
 /** Expression → [error code, line, column] of the token it must point at. */
 export const FILTER_ERROR_CASES: ReadonlyArray<[string, FilterErrorCode, number, number]> = [
   ["metrics.acc > 'high'", 'invalid_value', 1, 15],

@@ -149,7 +149,19 @@ function compareWith(op: string, a: string | number, b: string | number): boolea
   }
 }
 
-/** Compiles a filter over the run model. */
-export function compileRunFilter(node: FilterNode | null): (run: Run) => boolean {
-  return compileFilter(node, runValue);
+/**
+ * The text of runs' notes by run id, as the app reads them from its notes (core holds no notes):
+ * what the `note` attribute of NOTED_RUN_FILTER_SCHEMA compares. A run missing here has no note.
+ */
+export type RunNotes = ReadonlyMap<string, string>;
+
+/**
+ * Compiles a filter over the run model; with `notes`, `note` reads a run's note text there ('' for
+ * a run without one, so `note = ''` finds the runs nobody wrote about).
+ */
+export function compileRunFilter(node: FilterNode | null, notes?: RunNotes): (run: Run) => boolean {
+  if (!notes) return compileFilter(node, runValue);
+  return compileFilter(node, (run, entity, key) =>
+    entity === 'attribute' && key === 'note' ? (notes.get(run.id) ?? '') : runValue(run, entity, key),
+  );
 }

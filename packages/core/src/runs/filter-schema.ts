@@ -58,6 +58,17 @@ export const RUN_FILTER_SCHEMA: FilterSchema = {
   },
 };
 
+/**
+ * Runs with their notes, as the app's filter box searches them: MLflow's run attributes plus
+ * `note`, the text of the run's live note (the app supplies it; a run without a note has ''). The
+ * server's MLflow API keeps RUN_FILTER_SCHEMA: it holds no note text, so `note` is an unknown
+ * attribute there rather than a filter that silently matches nothing.
+ */
+export const NOTED_RUN_FILTER_SCHEMA: FilterSchema = {
+  ...RUN_FILTER_SCHEMA,
+  attributes: { ...RUN_FILTER_SCHEMA.attributes, note: str('note') },
+};
+
 /** Experiments: MLflow's search_experiments identifiers. */
 export const EXPERIMENT_FILTER_SCHEMA: FilterSchema = {
   entities: new Set<FilterEntity>(['tag', 'attribute']),

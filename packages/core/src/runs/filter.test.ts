@@ -1,10 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FILTER_CASES, FILTER_ERROR_CASES, FIXTURE_RUNS, fixtureToRun } from './filter-cases.fixture.ts';
+import {
+  FILTER_CASES,
+  FILTER_ERROR_CASES,
+  FIXTURE_NOTES,
+  FIXTURE_RUNS,
+  fixtureToRun,
+  NOTE_FILTER_CASES,
+  NOTE_FILTER_ERROR_CASES,
+} from './filter-cases.fixture.ts';
 import { FilterError } from './filter-error.ts';
 import { compileRunFilter, likeToRegExp } from './filter-evaluate.ts';
 import { parseFilter } from './filter-parser.ts';
-import { EXPERIMENT_FILTER_SCHEMA } from './filter-schema.ts';
+import { EXPERIMENT_FILTER_SCHEMA, NOTED_RUN_FILTER_SCHEMA } from './filter-schema.ts';
 import type { Run } from './run.ts';
 
 const runs: Run[] = FIXTURE_RUNS.map((r) => fixtureToRun(r));
@@ -71,6 +79,45 @@ describe('filter language over the run model', () => {
     expect(likeToRegExp('a.b%', false).test('axb')).toBe(false);
     expect(likeToRegExp('a.b%', false).test('a.bc')).toBe(true);
     expect(likeToRegExp('(x)_', true).test('(X)!')).toBe(true);
+  });
+});
+
+describe('filter language over runs and their notes', () => {
+  const notes = new Map(Object.entries(FIXTURE_NOTES));
+  const noted = (filter: string) => {
+    const parsed = parseFilter(filter, NOTED_RUN_FILTER_SCHEMA);
+    if (!parsed.ok) throw new Error(`${filter}: ${parsed.error.describe()}`);
+    return runs
+      .filter(compileRunFilter(parsed.value, notes))
+      .map((r) => r.name)
+      .sort();
+  };
+
+  it.each(NOTE_FILTER_CASES)('%j matches %j', (filter, expected) => {
+    expect(noted(filter)).toEqual(expected);
+  });
+
+  it.each(NOTE_FILTER_ERROR_CASES)('%j is refused with %s at line %i column %i', (filter, code, line, column) => {
+    const parsed = parseFilter(filter, NOTED_RUN_FILTER_SCHEMA);
+    expect(!parsed.ok && { code: parsed.error.code, line: parsed.error.line, column: parsed.error.column }).toEqual({
+      code,
+      line,
+      column,
+    });
+  });
+
+  it('still matches every other case the same way', () => {
+    for (const [filter, expected] of FILTER_CASES) expect(noted(filter), filter).toEqual(expected);
+  });
+
+  it('matches no run on its note when no notes are supplied', () => {
+    const parsed = parseFilter("note = ''", NOTED_RUN_FILTER_SCHEMA);
+    expect(parsed.ok && runs.filter(compileRunFilter(parsed.value)).length).toBe(0);
+  });
+
+  it("is an unknown attribute in MLflow's own schema (the server has no note text)", () => {
+    const parsed = parseFilter("note ILIKE '%baseline%'");
+    expect(!parsed.ok && parsed.error.code).toBe('unknown_attribute');
   });
 });
 

@@ -4,7 +4,14 @@
  * the server and in the browser. Pure: no I/O. The lexer and parser internals stay private.
  */
 export { FilterError, type FilterErrorCode, type FilterErrorData } from './filter-error.ts';
-export { compileFilter, compileRunFilter, likeToRegExp, runValue, type ValueAccessor } from './filter-evaluate.ts';
+export {
+  compileFilter,
+  compileRunFilter,
+  likeToRegExp,
+  type RunNotes,
+  runValue,
+  type ValueAccessor,
+} from './filter-evaluate.ts';
 export { MAX_FILTER_LENGTH } from './filter-lexer.ts';
 export {
   type Comparator,
@@ -21,6 +28,7 @@ export {
   EXPERIMENT_FILTER_SCHEMA,
   type FilterEntity,
   type FilterSchema,
+  NOTED_RUN_FILTER_SCHEMA,
   RUN_FILTER_SCHEMA,
 } from './filter-schema.ts';
 export {
@@ -58,6 +66,7 @@ export {
   runBlockKeys,
   type TextColumn,
 } from './run-block.ts';
+export { filterRunBlock, orderRunBlock } from './run-block-query.ts';
 export {
   type KeyedRun,
   type KeyOrigin,

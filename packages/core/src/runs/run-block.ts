@@ -251,6 +251,18 @@ export function decodeRunBlock(block: RunBlock, from = 0, to = block.count): { r
     proto = Object.create(DecodedRun.prototype);
     Object.defineProperty(proto, RUN_BLOCK_KEYS, { value: keys });
   }
+  // Every run of a uniform block has the same keys: its records start as copies of one template
+  // (a copy takes the template's shape at once) and only their values are set — 2.5× faster
+  // than adding 100 keys one by one to each of 100,000 runs. (`__proto__` needs put's care.)
+  const templates =
+    keys && ![...keys.params, ...keys.metrics, ...keys.tags].includes('__proto__')
+      ? {
+          params: Object.fromEntries(keys.params.map((k) => [k, ''])) as Record<string, string>,
+          metrics: Object.fromEntries(keys.metrics.map((k) => [k, 0.5])) as Record<string, number>,
+          tags: Object.fromEntries(keys.tags.map((k) => [k, ''])) as Record<string, string>,
+          metricCols: block.metrics.filter((c) => keys.metrics.includes(c.key)),
+        }
+      : null;
   for (let i = from; i < to; i++) {
     const run = Object.create(proto) as DecodedRun;
     run.id = block.ids[i] as string;
@@ -264,22 +276,40 @@ export function decodeRunBlock(block: RunBlock, from = 0, to = block.count): { r
     run.endTime = Number.isNaN(et) ? null : et;
     run.userId = block.users[i] as string;
     run.artifactUri = block.artifactUris[i] as string;
-    const params: Record<string, string> = {};
-    for (const c of block.params) {
-      const code = c.codes[i] as number;
-      if (code) put(params, c.key, c.dict[code - 1] as string);
-    }
-    const tags: Record<string, string> = {};
-    for (const c of block.tags) {
-      const code = c.codes[i] as number;
-      if (code) put(tags, c.key, c.dict[code - 1] as string);
-    }
-    const metrics: Record<string, number> = {};
+    let params: Record<string, string>;
+    let tags: Record<string, string>;
+    let metrics: Record<string, number>;
     let summaries = false;
-    for (const c of block.metrics) {
-      const has = c.has[i] as number;
-      if (has & 1) put(metrics, c.key, c.value[i] as number);
-      if (has & 2) summaries = true;
+    if (templates) {
+      params = { ...templates.params };
+      for (const c of block.params) params[c.key] = c.dict[(c.codes[i] as number) - 1] as string;
+      tags = { ...templates.tags };
+      for (const c of block.tags) tags[c.key] = c.dict[(c.codes[i] as number) - 1] as string;
+      metrics = { ...templates.metrics };
+      for (const c of templates.metricCols) metrics[c.key] = c.value[i] as number;
+      for (const c of block.metrics) {
+        if ((c.has[i] as number) & 2) {
+          summaries = true;
+          break;
+        }
+      }
+    } else {
+      params = {};
+      for (const c of block.params) {
+        const code = c.codes[i] as number;
+        if (code) put(params, c.key, c.dict[code - 1] as string);
+      }
+      tags = {};
+      for (const c of block.tags) {
+        const code = c.codes[i] as number;
+        if (code) put(tags, c.key, c.dict[code - 1] as string);
+      }
+      metrics = {};
+      for (const c of block.metrics) {
+        const has = c.has[i] as number;
+        if (has & 1) put(metrics, c.key, c.value[i] as number);
+        if (has & 2) summaries = true;
+      }
     }
     run.params = params;
     run.metrics = metrics;

@@ -37,7 +37,7 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export interface RegistryEndpoint {
   methods: ReadonlyArray<Method>;
   need: (method: Method) => 'read' | 'write';
-  handle(repoId: number, input: Input, method: Method): unknown;
+  handle(repoId: number, input: Input, method: Method): Promise<unknown>;
 }
 
 const kv = (m: Record<string, string>) => Object.entries(m).map(([key, value]) => ({ key, value }));
@@ -105,7 +105,7 @@ export function makeRegistryEndpoints(registry: RegistryStore, runs: RunStore): 
   const name = (input: Input) => validateModelName(requiredString(input, 'name'));
 
   /** Where a version's files are: an `mlflow-artifacts:/…` URI, checked against the stores. */
-  function storageOf(repoId: number, source: string, runId: string): string {
+  async function storageOf(repoId: number, source: string, runId: string): Promise<string> {
     const runs_ = /^runs:\/([^/]+)(?:\/(.*))?$/.exec(source);
     if (runs_) {
       const id = runs_[1]!;
@@ -113,7 +113,7 @@ export function makeRegistryEndpoints(registry: RegistryStore, runs: RunStore): 
       if (!SAFE_PATH(sub))
         throw invalid(`Invalid model version source ${JSON.stringify(source)}: '..' is not allowed.`);
       if (runId && runId !== id) throw invalid(`The source ${source} belongs to run ${id}, but run_id is ${runId}.`);
-      const run = runs.get(repoId, id);
+      const run = await runs.get(repoId, id);
       return sub ? `${run.artifactUri.replace(/\/+$/, '')}/${sub}` : run.artifactUri;
     }
     if (/^mlflow-artifacts:\//.test(source)) {
@@ -124,8 +124,8 @@ export function makeRegistryEndpoints(registry: RegistryStore, runs: RunStore): 
     const models = /^models:\/([^/@]+)(?:\/(\d+)|@([\w-]+))\/?$/.exec(source);
     if (models) {
       const v = models[2]
-        ? registry.getVersion(repoId, models[1]!, Number(models[2]))
-        : registry.versionByAlias(repoId, models[1]!, models[3]!);
+        ? await registry.getVersion(repoId, models[1]!, Number(models[2]))
+        : await registry.versionByAlias(repoId, models[1]!, models[3]!);
       return v.storageLocation;
     }
     throw invalid(
@@ -133,15 +133,15 @@ export function makeRegistryEndpoints(registry: RegistryStore, runs: RunStore): 
     );
   }
 
-  const search = <T>(
+  const search = async <T>(
     input: Input,
     fallbackMax: number,
-    run: (q: { filter: string; orderBy: string[]; maxResults: number; offset: number }) => {
+    run: (q: { filter: string; orderBy: string[]; maxResults: number; offset: number }) => Promise<{
       items: T[];
       nextOffset: number | null;
-    },
+    }>,
   ) => {
-    const page = run({
+    const page = await run({
       filter: optionalString(input, 'filter') ?? '',
       orderBy: listOf(input, 'order_by').map(String),
       maxResults: maxResultsOf(input, fallbackMax),
@@ -152,24 +152,24 @@ export function makeRegistryEndpoints(registry: RegistryStore, runs: RunStore): 
 
   const stagesOf = (input: Input): Stage[] => listOf(input, 'stages').map(stageOf);
 
-  const latest = (repoId: number, input: Input) => ({
-    model_versions: registry.latestVersions(repoId, name(input), stagesOf(input)).map(modelVersionJson),
+  const latest = async (repoId: number, input: Input) => ({
+    model_versions: (await registry.latestVersions(repoId, name(input), stagesOf(input))).map(modelVersionJson),
   });
 
   return {
-    'registered-models/create': one('POST', 'write', (repoId, input) => ({
+    'registered-models/create': one('POST', 'write', async (repoId, input) => ({
       registered_model: registeredModelJson(
-        registry.createModel(repoId, name(input), optionalString(input, 'description') ?? '', tagsOf(input)),
+        await registry.createModel(repoId, name(input), optionalString(input, 'description') ?? '', tagsOf(input)),
       ),
     })),
-    'registered-models/get': one('GET', 'read', (repoId, input) => ({
-      registered_model: registeredModelJson(registry.getModel(repoId, name(input))),
+    'registered-models/get': one('GET', 'read', async (repoId, input) => ({
+      registered_model: registeredModelJson(await registry.getModel(repoId, name(input))),
     })),
     'registered-models/search': {
       methods: ['GET', 'POST'],
       need: () => 'read',
-      handle: (repoId, input) => {
-        const r = search(input, 100, (q) => registry.searchModels(repoId, q));
+      handle: async (repoId, input) => {
+        const r = await search(input, 100, (q) => registry.searchModels(repoId, q));
         return {
           registered_models: r.items.map(registeredModelJson),
           ...(r.token ? { next_page_token: r.token } : {}),
@@ -177,35 +177,35 @@ export function makeRegistryEndpoints(registry: RegistryStore, runs: RunStore): 
       },
     },
     // Removed from MLflow 2's server (search replaced it); old clients still call it.
-    'registered-models/list': one('GET', 'read', (repoId, input) => {
-      const r = search(input, 100, (q) => registry.searchModels(repoId, { ...q, filter: '' }));
+    'registered-models/list': one('GET', 'read', async (repoId, input) => {
+      const r = await search(input, 100, (q) => registry.searchModels(repoId, { ...q, filter: '' }));
       return { registered_models: r.items.map(registeredModelJson), ...(r.token ? { next_page_token: r.token } : {}) };
     }),
     'registered-models/update': {
       methods: ['PATCH', 'POST'],
       need: () => 'write',
-      handle: (repoId, input) => ({
+      handle: async (repoId, input) => ({
         registered_model: registeredModelJson(
-          registry.updateModel(repoId, name(input), optionalString(input, 'description')),
+          await registry.updateModel(repoId, name(input), optionalString(input, 'description')),
         ),
       }),
     },
-    'registered-models/rename': one('POST', 'write', (repoId, input) => ({
+    'registered-models/rename': one('POST', 'write', async (repoId, input) => ({
       registered_model: registeredModelJson(
-        registry.renameModel(repoId, name(input), requiredString(input, 'new_name')),
+        await registry.renameModel(repoId, name(input), requiredString(input, 'new_name')),
       ),
     })),
-    'registered-models/delete': one('DELETE', 'write', (repoId, input) => {
-      registry.deleteModel(repoId, name(input));
+    'registered-models/delete': one('DELETE', 'write', async (repoId, input) => {
+      await registry.deleteModel(repoId, name(input));
       return {};
     }),
-    'registered-models/set-tag': one('POST', 'write', (repoId, input) => {
+    'registered-models/set-tag': one('POST', 'write', async (repoId, input) => {
       const key = validateKey('tag', input.key);
-      registry.setModelTag(repoId, name(input), key, validateValue('tag', key, input.value));
+      await registry.setModelTag(repoId, name(input), key, validateValue('tag', key, input.value));
       return {};
     }),
-    'registered-models/delete-tag': one('DELETE', 'write', (repoId, input) => {
-      registry.deleteModelTag(repoId, name(input), requiredString(input, 'key'));
+    'registered-models/delete-tag': one('DELETE', 'write', async (repoId, input) => {
+      await registry.deleteModelTag(repoId, name(input), requiredString(input, 'key'));
       return {};
     }),
     'registered-models/get-latest-versions': {
@@ -216,24 +216,25 @@ export function makeRegistryEndpoints(registry: RegistryStore, runs: RunStore): 
     'registered-models/alias': {
       methods: ['GET', 'POST', 'DELETE'],
       need: (m) => (m === 'GET' ? 'read' : 'write'),
-      handle: (repoId, input, method) => {
+      handle: async (repoId, input, method) => {
         const model = name(input);
         const alias = validateAlias(requiredString(input, 'alias'));
-        if (method === 'GET') return { model_version: modelVersionJson(registry.versionByAlias(repoId, model, alias)) };
-        if (method === 'POST') registry.setAlias(repoId, model, alias, versionOf(input));
-        else registry.deleteAlias(repoId, model, alias);
+        if (method === 'GET')
+          return { model_version: modelVersionJson(await registry.versionByAlias(repoId, model, alias)) };
+        if (method === 'POST') await registry.setAlias(repoId, model, alias, versionOf(input));
+        else await registry.deleteAlias(repoId, model, alias);
         return {};
       },
     },
-    'model-versions/create': one('POST', 'write', (repoId, input) => {
+    'model-versions/create': one('POST', 'write', async (repoId, input) => {
       const model = name(input);
       const source = requiredString(input, 'source');
       const runId = optionalString(input, 'run_id') ?? '';
-      if (runId && !runs.exists(repoId, runId)) throw notFound(`Run with id=${runId} not found`);
-      registry.getModel(repoId, model);
-      const storageLocation = storageOf(repoId, source, runId);
+      if (runId && !(await runs.exists(repoId, runId))) throw notFound(`Run with id=${runId} not found`);
+      await registry.getModel(repoId, model);
+      const storageLocation = await storageOf(repoId, source, runId);
       const runOfSource = /^runs:\/([^/]+)/.exec(source)?.[1] ?? '';
-      const version = registry.createVersion(repoId, model, {
+      const version = await registry.createVersion(repoId, model, {
         source,
         storageLocation,
         runId: runId || runOfSource,
@@ -244,39 +245,39 @@ export function makeRegistryEndpoints(registry: RegistryStore, runs: RunStore): 
       });
       return { model_version: modelVersionJson(version) };
     }),
-    'model-versions/get': one('GET', 'read', (repoId, input) => ({
-      model_version: modelVersionJson(registry.getVersion(repoId, name(input), versionOf(input))),
+    'model-versions/get': one('GET', 'read', async (repoId, input) => ({
+      model_version: modelVersionJson(await registry.getVersion(repoId, name(input), versionOf(input))),
     })),
     'model-versions/search': {
       methods: ['GET', 'POST'],
       need: () => 'read',
-      handle: (repoId, input) => {
-        const r = search(input, 10000, (q) => registry.searchVersions(repoId, q));
+      handle: async (repoId, input) => {
+        const r = await search(input, 10000, (q) => registry.searchVersions(repoId, q));
         return { model_versions: r.items.map(modelVersionJson), ...(r.token ? { next_page_token: r.token } : {}) };
       },
     },
     'model-versions/update': {
       methods: ['PATCH', 'POST'],
       need: () => 'write',
-      handle: (repoId, input) => ({
+      handle: async (repoId, input) => ({
         model_version: modelVersionJson(
-          registry.updateVersion(repoId, name(input), versionOf(input), optionalString(input, 'description')),
+          await registry.updateVersion(repoId, name(input), versionOf(input), optionalString(input, 'description')),
         ),
       }),
     },
-    'model-versions/delete': one('DELETE', 'write', (repoId, input) => {
-      registry.deleteVersion(repoId, name(input), versionOf(input));
+    'model-versions/delete': one('DELETE', 'write', async (repoId, input) => {
+      await registry.deleteVersion(repoId, name(input), versionOf(input));
       return {};
     }),
-    'model-versions/get-download-uri': one('GET', 'read', (repoId, input) => ({
-      artifact_uri: registry.getVersion(repoId, name(input), versionOf(input)).storageLocation,
+    'model-versions/get-download-uri': one('GET', 'read', async (repoId, input) => ({
+      artifact_uri: (await registry.getVersion(repoId, name(input), versionOf(input))).storageLocation,
     })),
-    'model-versions/transition-stage': one('POST', 'write', (repoId, input) => {
+    'model-versions/transition-stage': one('POST', 'write', async (repoId, input) => {
       const stage = stageOf(requiredString(input, 'stage'));
       if (!STAGES.includes(stage)) throw invalid(`Invalid stage ${stage}.`);
       return {
         model_version: modelVersionJson(
-          registry.transitionStage(
+          await registry.transitionStage(
             repoId,
             name(input),
             versionOf(input),
@@ -286,13 +287,13 @@ export function makeRegistryEndpoints(registry: RegistryStore, runs: RunStore): 
         ),
       };
     }),
-    'model-versions/set-tag': one('POST', 'write', (repoId, input) => {
+    'model-versions/set-tag': one('POST', 'write', async (repoId, input) => {
       const key = validateKey('tag', input.key);
-      registry.setVersionTag(repoId, name(input), versionOf(input), key, validateValue('tag', key, input.value));
+      await registry.setVersionTag(repoId, name(input), versionOf(input), key, validateValue('tag', key, input.value));
       return {};
     }),
-    'model-versions/delete-tag': one('DELETE', 'write', (repoId, input) => {
-      registry.deleteVersionTag(repoId, name(input), versionOf(input), requiredString(input, 'key'));
+    'model-versions/delete-tag': one('DELETE', 'write', async (repoId, input) => {
+      await registry.deleteVersionTag(repoId, name(input), versionOf(input), requiredString(input, 'key'));
       return {};
     }),
   };

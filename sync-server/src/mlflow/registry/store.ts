@@ -1,10 +1,10 @@
-import type { Db } from '../../db/database.ts';
+import type { SqlDatabase, SqlQueries } from '../../db/sql.ts';
 import { invalid, MlflowError, notFound } from '../errors.ts';
 import { type Clause, clauseHolds, parseRegistryFilter } from './filter.ts';
 import { migrateRegistry } from './schema.ts';
 
 /**
- * Each repository's MLflow Model Registry in SQLite: registered models (description, tags,
+ * Each repository's MLflow Model Registry (SQLite or PostgreSQL, db/sql.ts): registered models (description, tags,
  * aliases) and their numbered versions (source, run, stage, tags). Every write is one
  * transaction. Names follow MLflow's rules plus what `models:/NAME@ALIAS` and
  * `models:/NAME/VERSION` need to stay unambiguous (no `/` or `@` in a name).
@@ -106,44 +106,80 @@ export function stageOf(v: unknown): Stage {
   return s;
 }
 
-export function makeRegistryStore(db: Db) {
-  migrateRegistry(db);
-  const modelRow = db.prepare('SELECT * FROM mlflow_registered_models WHERE repo_id = ? AND name = ?');
-  const allModels = db.prepare('SELECT * FROM mlflow_registered_models WHERE repo_id = ?');
-  const versionRow = db.prepare('SELECT * FROM mlflow_model_versions WHERE repo_id = ? AND name = ? AND version = ?');
-  const versionsOfModel = db.prepare('SELECT * FROM mlflow_model_versions WHERE repo_id = ? AND name = ?');
-  const allVersions = db.prepare('SELECT * FROM mlflow_model_versions WHERE repo_id = ?');
-  const modelTags = db.prepare('SELECT key, value FROM mlflow_registered_model_tags WHERE repo_id = ? AND name = ?');
-  const versionTags = db.prepare(
-    'SELECT key, value FROM mlflow_model_version_tags WHERE repo_id = ? AND name = ? AND version = ?',
-  );
-  const aliasesOf = db.prepare(
-    'SELECT alias, version FROM mlflow_registered_model_aliases WHERE repo_id = ? AND name = ? ORDER BY alias',
-  );
-  const touchModel = db.prepare(
-    'UPDATE mlflow_registered_models SET last_updated_time = ? WHERE repo_id = ? AND name = ?',
-  );
-  const touchVersion = db.prepare(
-    'UPDATE mlflow_model_versions SET last_updated_time = ? WHERE repo_id = ? AND name = ? AND version = ?',
-  );
+/** The tables that hold a registered model's rows, each keyed by `repo_id` and `name`. */
+const MODEL_TABLES = [
+  'mlflow_registered_models',
+  'mlflow_registered_model_tags',
+  'mlflow_model_versions',
+  'mlflow_model_version_tags',
+  'mlflow_registered_model_aliases',
+] as const;
 
-  function model(repoId: number, name: string): ModelRow {
-    const r = modelRow.get(repoId, name) as ModelRow | undefined;
+/** Makes the registry's tables (migrations) and its store. */
+export async function makeRegistryStore(sql: SqlDatabase): Promise<RegistryStore> {
+  await migrateRegistry(sql);
+  return registryStore(sql);
+}
+
+function registryStore(db: SqlDatabase) {
+  /**
+   * ` FOR UPDATE` on PostgreSQL: a write transaction's read of its model row locks it, so the
+   * writes of one model from several server processes take turns (SQLite has one writer).
+   */
+  const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+  const modelRow = (q: SqlQueries, repoId: number, name: string, forUpdate = false) =>
+    q.get<ModelRow>(`SELECT * FROM mlflow_registered_models WHERE repo_id = ? AND name = ?${forUpdate ? lock : ''}`, [
+      repoId,
+      name,
+    ]);
+  const touchModel = (q: SqlQueries, now: number, repoId: number, name: string) =>
+    q.run('UPDATE mlflow_registered_models SET last_updated_time = ? WHERE repo_id = ? AND name = ?', [
+      now,
+      repoId,
+      name,
+    ]);
+  const touchVersion = (q: SqlQueries, now: number, repoId: number, name: string, version: number) =>
+    q.run('UPDATE mlflow_model_versions SET last_updated_time = ? WHERE repo_id = ? AND name = ? AND version = ?', [
+      now,
+      repoId,
+      name,
+      version,
+    ]);
+
+  async function model(q: SqlQueries, repoId: number, name: string, forUpdate = false): Promise<ModelRow> {
+    const r = await modelRow(q, repoId, name, forUpdate);
     if (!r) throw notFound(`Registered Model with name=${name} not found`);
     return r;
   }
 
-  function versionOf(repoId: number, name: string, version: number): VersionRow {
-    model(repoId, name);
-    const r = versionRow.get(repoId, name, version) as VersionRow | undefined;
+  async function versionOf(
+    q: SqlQueries,
+    repoId: number,
+    name: string,
+    version: number,
+    forUpdate = false,
+  ): Promise<VersionRow> {
+    await model(q, repoId, name, forUpdate);
+    const r = await q.get<VersionRow>(
+      'SELECT * FROM mlflow_model_versions WHERE repo_id = ? AND name = ? AND version = ?',
+      [repoId, name, version],
+    );
     if (!r) throw notFound(`Model Version (name=${name}, version=${version}) not found`);
     return r;
   }
 
-  function versionRecord(repoId: number, r: VersionRow): ModelVersionRecord {
-    const aliases = (aliasesOf.all(repoId, r.name) as Array<{ alias: string; version: number }>)
-      .filter((a) => a.version === r.version)
-      .map((a) => a.alias);
+  const aliasesOf = (repoId: number, name: string) =>
+    db.all<{ alias: string; version: number }>(
+      'SELECT alias, version FROM mlflow_registered_model_aliases WHERE repo_id = ? AND name = ? ORDER BY alias',
+      [repoId, name],
+    );
+
+  async function versionRecord(repoId: number, r: VersionRow): Promise<ModelVersionRecord> {
+    const aliases = (await aliasesOf(repoId, r.name)).filter((a) => a.version === r.version).map((a) => a.alias);
+    const tags = await db.all<{ key: string; value: string }>(
+      'SELECT key, value FROM mlflow_model_version_tags WHERE repo_id = ? AND name = ? AND version = ? ORDER BY key',
+      [repoId, r.name, r.version],
+    );
     return {
       name: r.name,
       version: r.version,
@@ -156,33 +192,36 @@ export function makeRegistryStore(db: Db) {
       storageLocation: r.storage_location,
       runId: r.run_id,
       runLink: r.run_link,
-      tags: Object.fromEntries(
-        (versionTags.all(repoId, r.name, r.version) as Array<{ key: string; value: string }>).map((t) => [
-          t.key,
-          t.value,
-        ]),
-      ),
+      tags: Object.fromEntries(tags.map((t) => [t.key, t.value])),
       aliases,
     };
   }
 
-  function modelRecord(repoId: number, r: ModelRow): RegisteredModelRecord {
-    const versions = versionsOfModel.all(repoId, r.name) as VersionRow[];
+  async function modelRecord(repoId: number, r: ModelRow): Promise<RegisteredModelRecord> {
+    const versions = await db.all<VersionRow>(
+      'SELECT * FROM mlflow_model_versions WHERE repo_id = ? AND name = ? ORDER BY version',
+      [repoId, r.name],
+    );
     const latest = new Map<string, VersionRow>();
     for (const v of versions) {
       const cur = latest.get(v.current_stage);
       if (!cur || v.version > cur.version) latest.set(v.current_stage, v);
     }
+    const tags = await db.all<{ key: string; value: string }>(
+      'SELECT key, value FROM mlflow_registered_model_tags WHERE repo_id = ? AND name = ? ORDER BY key',
+      [repoId, r.name],
+    );
+    const latestVersions: ModelVersionRecord[] = [];
+    for (const v of [...latest.values()].sort((a, b) => a.version - b.version))
+      latestVersions.push(await versionRecord(repoId, v));
     return {
       name: r.name,
       description: r.description,
       creationTime: r.creation_time,
       lastUpdatedTime: r.last_updated_time,
-      tags: Object.fromEntries(
-        (modelTags.all(repoId, r.name) as Array<{ key: string; value: string }>).map((t) => [t.key, t.value]),
-      ),
-      aliases: aliasesOf.all(repoId, r.name) as Array<{ alias: string; version: number }>,
-      latestVersions: [...latest.values()].sort((a, b) => a.version - b.version).map((v) => versionRecord(repoId, v)),
+      tags: Object.fromEntries(tags.map((t) => [t.key, t.value])),
+      aliases: await aliasesOf(repoId, r.name),
+      latestVersions,
     };
   }
 
@@ -220,37 +259,56 @@ export function makeRegistryStore(db: Db) {
   const holds = (clauses: Clause[], get: (attr: string) => string | undefined) =>
     clauses.every((c) => clauseHolds(c, get(c.attribute)));
 
+  const putModelTag = (q: SqlQueries, repoId: number, name: string, key: string, value: string) =>
+    q.run(
+      `INSERT INTO mlflow_registered_model_tags (repo_id, name, key, value) VALUES (?, ?, ?, ?)
+       ON CONFLICT (repo_id, name, key) DO UPDATE SET value = excluded.value`,
+      [repoId, name, key, value],
+    );
+  const putVersionTag = (q: SqlQueries, repoId: number, name: string, version: number, key: string, value: string) =>
+    q.run(
+      `INSERT INTO mlflow_model_version_tags (repo_id, name, version, key, value) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (repo_id, name, version, key) DO UPDATE SET value = excluded.value`,
+      [repoId, name, version, key, value],
+    );
+
   return {
-    createModel(
+    async createModel(
       repoId: number,
       name: string,
       description: string,
       tags: Array<[string, string]>,
-    ): RegisteredModelRecord {
+    ): Promise<RegisteredModelRecord> {
       validateModelName(name);
       const now = Date.now();
-      db.transaction(() => {
-        if (modelRow.get(repoId, name))
+      await db.transaction(async (q) => {
+        // ON CONFLICT: the name may be taken by another process between a check and the insert.
+        const made = await q.run(
+          `INSERT INTO mlflow_registered_models (repo_id, name, description, creation_time, last_updated_time)
+           VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          [repoId, name, description, now, now],
+        );
+        if (made.changes === 0)
           throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
-        db.prepare(
-          'INSERT INTO mlflow_registered_models (repo_id, name, description, creation_time, last_updated_time) VALUES (?, ?, ?, ?, ?)',
-        ).run(repoId, name, description, now, now);
-        const put = db.prepare('INSERT OR REPLACE INTO mlflow_registered_model_tags VALUES (?, ?, ?, ?)');
-        for (const [k, v] of tags) put.run(repoId, name, k, v);
-      })();
-      return modelRecord(repoId, model(repoId, name));
+        for (const [k, v] of tags) await putModelTag(q, repoId, name, k, v);
+      });
+      return modelRecord(repoId, await model(db, repoId, name));
     },
 
-    getModel(repoId: number, name: string): RegisteredModelRecord {
-      return modelRecord(repoId, model(repoId, validateModelName(name)));
+    async getModel(repoId: number, name: string): Promise<RegisteredModelRecord> {
+      return modelRecord(repoId, await model(db, repoId, validateModelName(name)));
     },
 
-    searchModels(
+    async searchModels(
       repoId: number,
       q: { filter: string; orderBy: string[]; maxResults: number; offset: number },
-    ): Page<RegisteredModelRecord> {
+    ): Promise<Page<RegisteredModelRecord>> {
       const clauses = parseRegistryFilter(q.filter, ['name']);
-      const rows = (allModels.all(repoId) as ModelRow[]).map((r) => modelRecord(repoId, r));
+      const rows: RegisteredModelRecord[] = [];
+      for (const r of await db.all<ModelRow>('SELECT * FROM mlflow_registered_models WHERE repo_id = ? ORDER BY name', [
+        repoId,
+      ]))
+        rows.push(await modelRecord(repoId, r));
       const matching = rows.filter((m) => holds(clauses, (a) => (a === 'name' ? m.name : m.tags[a.slice(5)])));
       const sorted = ordered(
         matching,
@@ -266,159 +324,141 @@ export function makeRegistryStore(db: Db) {
       return page(sorted, q.offset, q.maxResults);
     },
 
-    updateModel(repoId: number, name: string, description: string | undefined): RegisteredModelRecord {
-      db.transaction(() => {
-        model(repoId, name);
+    async updateModel(repoId: number, name: string, description: string | undefined): Promise<RegisteredModelRecord> {
+      await db.transaction(async (q) => {
+        await model(q, repoId, name, true);
         if (description !== undefined)
-          db.prepare('UPDATE mlflow_registered_models SET description = ? WHERE repo_id = ? AND name = ?').run(
+          await q.run('UPDATE mlflow_registered_models SET description = ? WHERE repo_id = ? AND name = ?', [
             description,
             repoId,
             name,
-          );
-        touchModel.run(Date.now(), repoId, name);
-      })();
-      return modelRecord(repoId, model(repoId, name));
+          ]);
+        await touchModel(q, Date.now(), repoId, name);
+      });
+      return modelRecord(repoId, await model(db, repoId, name));
     },
 
-    renameModel(repoId: number, name: string, newName: string): RegisteredModelRecord {
+    async renameModel(repoId: number, name: string, newName: string): Promise<RegisteredModelRecord> {
       validateModelName(newName, 'new_name');
-      db.transaction(() => {
-        model(repoId, name);
-        if (newName !== name && modelRow.get(repoId, newName))
+      await db.transaction(async (q) => {
+        await model(q, repoId, name, true);
+        if (newName !== name && (await modelRow(q, repoId, newName)))
           throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${newName}) already exists.`);
-        for (const table of [
-          'mlflow_registered_models',
-          'mlflow_registered_model_tags',
-          'mlflow_model_versions',
-          'mlflow_model_version_tags',
-          'mlflow_registered_model_aliases',
-        ]) {
-          db.prepare(`UPDATE ${table} SET name = ? WHERE repo_id = ? AND name = ?`).run(newName, repoId, name);
+        for (const table of MODEL_TABLES) {
+          await q.run(`UPDATE ${table} SET name = ? WHERE repo_id = ? AND name = ?`, [newName, repoId, name]);
         }
-        touchModel.run(Date.now(), repoId, newName);
-      })();
-      return modelRecord(repoId, model(repoId, newName));
+        await touchModel(q, Date.now(), repoId, newName);
+      });
+      return modelRecord(repoId, await model(db, repoId, newName));
     },
 
-    deleteModel(repoId: number, name: string): void {
-      db.transaction(() => {
-        model(repoId, name);
-        for (const table of [
-          'mlflow_registered_models',
-          'mlflow_registered_model_tags',
-          'mlflow_model_versions',
-          'mlflow_model_version_tags',
-          'mlflow_registered_model_aliases',
-        ]) {
-          db.prepare(`DELETE FROM ${table} WHERE repo_id = ? AND name = ?`).run(repoId, name);
+    async deleteModel(repoId: number, name: string): Promise<void> {
+      await db.transaction(async (q) => {
+        await model(q, repoId, name, true);
+        for (const table of MODEL_TABLES) {
+          await q.run(`DELETE FROM ${table} WHERE repo_id = ? AND name = ?`, [repoId, name]);
         }
-      })();
+      });
     },
 
-    setModelTag(repoId: number, name: string, key: string, value: string): void {
-      db.transaction(() => {
-        model(repoId, name);
-        db.prepare('INSERT OR REPLACE INTO mlflow_registered_model_tags VALUES (?, ?, ?, ?)').run(
-          repoId,
-          name,
-          key,
-          value,
+    async setModelTag(repoId: number, name: string, key: string, value: string): Promise<void> {
+      await db.transaction(async (q) => {
+        await model(q, repoId, name, true);
+        await putModelTag(q, repoId, name, key, value);
+        await touchModel(q, Date.now(), repoId, name);
+      });
+    },
+
+    async deleteModelTag(repoId: number, name: string, key: string): Promise<void> {
+      await db.transaction(async (q) => {
+        await model(q, repoId, name, true);
+        const gone = await q.run(
+          'DELETE FROM mlflow_registered_model_tags WHERE repo_id = ? AND name = ? AND key = ?',
+          [repoId, name, key],
         );
-        touchModel.run(Date.now(), repoId, name);
-      })();
-    },
-
-    deleteModelTag(repoId: number, name: string, key: string): void {
-      db.transaction(() => {
-        model(repoId, name);
-        const gone = db
-          .prepare('DELETE FROM mlflow_registered_model_tags WHERE repo_id = ? AND name = ? AND key = ?')
-          .run(repoId, name, key);
         if (gone.changes === 0) throw notFound(`No tag with name: ${key} in registered model ${name}.`);
-      })();
+      });
     },
 
-    setAlias(repoId: number, name: string, alias: string, version: number): void {
+    async setAlias(repoId: number, name: string, alias: string, version: number): Promise<void> {
       validateAlias(alias);
-      db.transaction(() => {
-        versionOf(repoId, name, version);
-        db.prepare('INSERT OR REPLACE INTO mlflow_registered_model_aliases VALUES (?, ?, ?, ?)').run(
+      await db.transaction(async (q) => {
+        await versionOf(q, repoId, name, version, true);
+        await q.run(
+          `INSERT INTO mlflow_registered_model_aliases (repo_id, name, alias, version) VALUES (?, ?, ?, ?)
+           ON CONFLICT (repo_id, name, alias) DO UPDATE SET version = excluded.version`,
+          [repoId, name, alias, version],
+        );
+        await touchModel(q, Date.now(), repoId, name);
+      });
+    },
+
+    async deleteAlias(repoId: number, name: string, alias: string): Promise<void> {
+      await db.transaction(async (q) => {
+        await model(q, repoId, name, true);
+        await q.run('DELETE FROM mlflow_registered_model_aliases WHERE repo_id = ? AND name = ? AND alias = ?', [
           repoId,
           name,
           alias,
-          version,
-        );
-        touchModel.run(Date.now(), repoId, name);
-      })();
+        ]);
+        await touchModel(q, Date.now(), repoId, name);
+      });
     },
 
-    deleteAlias(repoId: number, name: string, alias: string): void {
-      db.transaction(() => {
-        model(repoId, name);
-        db.prepare('DELETE FROM mlflow_registered_model_aliases WHERE repo_id = ? AND name = ? AND alias = ?').run(
-          repoId,
-          name,
-          alias,
-        );
-        touchModel.run(Date.now(), repoId, name);
-      })();
-    },
-
-    versionByAlias(repoId: number, name: string, alias: string): ModelVersionRecord {
-      model(repoId, name);
-      const a = db
-        .prepare('SELECT version FROM mlflow_registered_model_aliases WHERE repo_id = ? AND name = ? AND alias = ?')
-        .get(repoId, name, alias) as { version: number } | undefined;
+    async versionByAlias(repoId: number, name: string, alias: string): Promise<ModelVersionRecord> {
+      await model(db, repoId, name);
+      const a = await db.get<{ version: number }>(
+        'SELECT version FROM mlflow_registered_model_aliases WHERE repo_id = ? AND name = ? AND alias = ?',
+        [repoId, name, alias],
+      );
       if (!a) throw notFound(`Registered model alias ${alias} not found.`);
-      return versionRecord(repoId, versionOf(repoId, name, a.version));
+      return versionRecord(repoId, await versionOf(db, repoId, name, a.version));
     },
 
-    createVersion(repoId: number, name: string, v: NewVersion): ModelVersionRecord {
+    async createVersion(repoId: number, name: string, v: NewVersion): Promise<ModelVersionRecord> {
       const now = Date.now();
-      const version = db.transaction(() => {
-        const m = model(repoId, name);
-        db.prepare(
+      const version = await db.transaction(async (q) => {
+        // Taking the number and moving `next_version` on is one statement, so two processes
+        // registering versions of one model at once never take the same number.
+        const taken = await q.get<{ version: number }>(
+          `UPDATE mlflow_registered_models SET next_version = next_version + 1, last_updated_time = ?
+           WHERE repo_id = ? AND name = ? RETURNING next_version - 1 AS version`,
+          [now, repoId, name],
+        );
+        if (!taken) throw notFound(`Registered Model with name=${name} not found`);
+        const number = Number(taken.version);
+        await q.run(
           `INSERT INTO mlflow_model_versions (repo_id, name, version, creation_time, last_updated_time, description,
              user_id, current_stage, source, storage_location, run_id, run_link)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'None', ?, ?, ?, ?)`,
-        ).run(
-          repoId,
-          name,
-          m.next_version,
-          now,
-          now,
-          v.description,
-          v.userId,
-          v.source,
-          v.storageLocation,
-          v.runId,
-          v.runLink,
+          [repoId, name, number, now, now, v.description, v.userId, v.source, v.storageLocation, v.runId, v.runLink],
         );
-        const put = db.prepare('INSERT OR REPLACE INTO mlflow_model_version_tags VALUES (?, ?, ?, ?, ?)');
-        for (const [k, val] of v.tags) put.run(repoId, name, m.next_version, k, val);
-        db.prepare(
-          'UPDATE mlflow_registered_models SET next_version = next_version + 1, last_updated_time = ? WHERE repo_id = ? AND name = ?',
-        ).run(now, repoId, name);
-        return m.next_version;
-      })();
-      return versionRecord(repoId, versionOf(repoId, name, version));
+        for (const [k, val] of v.tags) await putVersionTag(q, repoId, name, number, k, val);
+        return number;
+      });
+      return versionRecord(repoId, await versionOf(db, repoId, name, version));
     },
 
-    getVersion(repoId: number, name: string, version: number): ModelVersionRecord {
-      return versionRecord(repoId, versionOf(repoId, name, version));
+    async getVersion(repoId: number, name: string, version: number): Promise<ModelVersionRecord> {
+      return versionRecord(repoId, await versionOf(db, repoId, name, version));
     },
 
-    latestVersions(repoId: number, name: string, stages: Stage[]): ModelVersionRecord[] {
-      const m = modelRecord(repoId, model(repoId, name));
+    async latestVersions(repoId: number, name: string, stages: Stage[]): Promise<ModelVersionRecord[]> {
+      const m = await modelRecord(repoId, await model(db, repoId, name));
       return stages.length ? m.latestVersions.filter((v) => stages.includes(v.currentStage)) : m.latestVersions;
     },
 
-    searchVersions(
+    async searchVersions(
       repoId: number,
       q: { filter: string; orderBy: string[]; maxResults: number; offset: number },
-    ): Page<ModelVersionRecord> {
+    ): Promise<Page<ModelVersionRecord>> {
       const clauses = parseRegistryFilter(q.filter, ['name', 'run_id', 'source_path', 'version_number']);
-      const rows = (allVersions.all(repoId) as VersionRow[]).map((r) => versionRecord(repoId, r));
+      const rows: ModelVersionRecord[] = [];
+      for (const r of await db.all<VersionRow>(
+        'SELECT * FROM mlflow_model_versions WHERE repo_id = ? ORDER BY name, version',
+        [repoId],
+      ))
+        rows.push(await versionRecord(repoId, r));
       const matching = rows.filter((v) =>
         holds(clauses, (a) =>
           a === 'name'
@@ -447,76 +487,79 @@ export function makeRegistryStore(db: Db) {
       return page(sorted, q.offset, q.maxResults);
     },
 
-    updateVersion(repoId: number, name: string, version: number, description: string | undefined): ModelVersionRecord {
-      db.transaction(() => {
-        versionOf(repoId, name, version);
+    async updateVersion(
+      repoId: number,
+      name: string,
+      version: number,
+      description: string | undefined,
+    ): Promise<ModelVersionRecord> {
+      await db.transaction(async (q) => {
+        await versionOf(q, repoId, name, version, true);
         if (description !== undefined)
-          db.prepare(
+          await q.run(
             'UPDATE mlflow_model_versions SET description = ? WHERE repo_id = ? AND name = ? AND version = ?',
-          ).run(description, repoId, name, version);
-        touchVersion.run(Date.now(), repoId, name, version);
-      })();
-      return versionRecord(repoId, versionOf(repoId, name, version));
+            [description, repoId, name, version],
+          );
+        await touchVersion(q, Date.now(), repoId, name, version);
+      });
+      return versionRecord(repoId, await versionOf(db, repoId, name, version));
     },
 
-    transitionStage(
+    async transitionStage(
       repoId: number,
       name: string,
       version: number,
       stage: Stage,
       archiveExisting: boolean,
-    ): ModelVersionRecord {
-      db.transaction(() => {
-        versionOf(repoId, name, version);
+    ): Promise<ModelVersionRecord> {
+      await db.transaction(async (q) => {
+        await versionOf(q, repoId, name, version, true);
         const now = Date.now();
         if (archiveExisting && (stage === 'Staging' || stage === 'Production')) {
-          db.prepare(
+          await q.run(
             `UPDATE mlflow_model_versions SET current_stage = 'Archived', last_updated_time = ?
              WHERE repo_id = ? AND name = ? AND current_stage = ? AND version != ?`,
-          ).run(now, repoId, name, stage, version);
+            [now, repoId, name, stage, version],
+          );
         }
-        db.prepare(
+        await q.run(
           'UPDATE mlflow_model_versions SET current_stage = ?, last_updated_time = ? WHERE repo_id = ? AND name = ? AND version = ?',
-        ).run(stage, now, repoId, name, version);
-        touchModel.run(now, repoId, name);
-      })();
-      return versionRecord(repoId, versionOf(repoId, name, version));
-    },
-
-    deleteVersion(repoId: number, name: string, version: number): void {
-      db.transaction(() => {
-        versionOf(repoId, name, version);
-        for (const table of ['mlflow_model_versions', 'mlflow_model_version_tags', 'mlflow_registered_model_aliases']) {
-          db.prepare(`DELETE FROM ${table} WHERE repo_id = ? AND name = ? AND version = ?`).run(repoId, name, version);
-        }
-        touchModel.run(Date.now(), repoId, name);
-      })();
-    },
-
-    setVersionTag(repoId: number, name: string, version: number, key: string, value: string): void {
-      db.transaction(() => {
-        versionOf(repoId, name, version);
-        db.prepare('INSERT OR REPLACE INTO mlflow_model_version_tags VALUES (?, ?, ?, ?, ?)').run(
-          repoId,
-          name,
-          version,
-          key,
-          value,
+          [stage, now, repoId, name, version],
         );
-        touchVersion.run(Date.now(), repoId, name, version);
-      })();
+        await touchModel(q, now, repoId, name);
+      });
+      return versionRecord(repoId, await versionOf(db, repoId, name, version));
     },
 
-    deleteVersionTag(repoId: number, name: string, version: number, key: string): void {
-      db.transaction(() => {
-        versionOf(repoId, name, version);
-        const gone = db
-          .prepare('DELETE FROM mlflow_model_version_tags WHERE repo_id = ? AND name = ? AND version = ? AND key = ?')
-          .run(repoId, name, version, key);
+    async deleteVersion(repoId: number, name: string, version: number): Promise<void> {
+      await db.transaction(async (q) => {
+        await versionOf(q, repoId, name, version, true);
+        for (const table of ['mlflow_model_versions', 'mlflow_model_version_tags', 'mlflow_registered_model_aliases']) {
+          await q.run(`DELETE FROM ${table} WHERE repo_id = ? AND name = ? AND version = ?`, [repoId, name, version]);
+        }
+        await touchModel(q, Date.now(), repoId, name);
+      });
+    },
+
+    async setVersionTag(repoId: number, name: string, version: number, key: string, value: string): Promise<void> {
+      await db.transaction(async (q) => {
+        await versionOf(q, repoId, name, version, true);
+        await putVersionTag(q, repoId, name, version, key, value);
+        await touchVersion(q, Date.now(), repoId, name, version);
+      });
+    },
+
+    async deleteVersionTag(repoId: number, name: string, version: number, key: string): Promise<void> {
+      await db.transaction(async (q) => {
+        await versionOf(q, repoId, name, version, true);
+        const gone = await q.run(
+          'DELETE FROM mlflow_model_version_tags WHERE repo_id = ? AND name = ? AND version = ? AND key = ?',
+          [repoId, name, version, key],
+        );
         if (gone.changes === 0) throw notFound(`No tag with name: ${key} in model version ${name}/${version}.`);
-      })();
+      });
     },
   };
 }
 
-export type RegistryStore = ReturnType<typeof makeRegistryStore>;
+export type RegistryStore = ReturnType<typeof registryStore>;
