@@ -1,6 +1,7 @@
 /**
  * The page of bench/browser-hash.bench.ts. `hashPicked` runs the app's own hash-and-store
- * workers (hash-pool.ts), hashing only or hashing and storing in the data cache (IndexedDB);
+ * workers (hash-pool.ts), hashing only or hashing and storing in the data cache (`cache`:
+ * `auto`, the app's OPFS store, or `indexeddb`, chunk rows as before);
  * stored objects are deleted afterwards so every run stores new data (`readBack`: the first
  * object is first read back through the store and hashed, to check the stored bytes). `probe` runs
  * probe.worker.ts, which times the parts (reading alone, MD5 alone) in one worker.
@@ -8,6 +9,7 @@
 import { createMD5 } from 'hash-wasm';
 import { getBlobStore, objectId } from '../../app/src/storage/blobs.ts';
 import { hashFiles } from '../../app/src/workers/hash-pool.ts';
+import type { CacheBackend } from '../../app/src/workers/hash-store-protocol.ts';
 import type { ProbeMode, ProbeResult } from './probe.worker.ts';
 
 declare global {
@@ -17,6 +19,7 @@ declare global {
       workers: number,
       store: boolean,
       readBack?: boolean,
+      cache?: CacheBackend,
     ): Promise<{ ms: number; bytes: number; first: string; files: number; firstReadBack?: string }>;
     probe(inputId: string, mode: ProbeMode): Promise<ProbeResult>;
   }
@@ -32,10 +35,10 @@ async function storedMd5(id: ReturnType<typeof objectId>): Promise<string> {
   return md5.digest('hex');
 }
 
-window.hashPicked = async (inputId, workers, store, readBack = false) => {
+window.hashPicked = async (inputId, workers, store, readBack = false, cache = 'auto') => {
   const files = picked(inputId);
   const t0 = performance.now();
-  const results = await hashFiles(files, { store, workers });
+  const results = await hashFiles(files, { store, workers, cache });
   const ms = performance.now() - t0;
   let firstReadBack: string | undefined;
   if (store && readBack && results[0]) firstReadBack = await storedMd5(objectId('md5', results[0].md5));

@@ -9,12 +9,14 @@
  * - `read-batched`: the same files read as composite Blobs of ≤4 MiB (the app's way);
  * - `store-bytes` / `store-blob`: the first file read and stored in the data cache (no MD5),
  *   its 4 MiB chunk rows holding a Uint8Array or a Blob (dexie-blob-store.ts ChunkFormat);
- *   timed to the durable commit, then deleted (untimed).
+ *   timed to the durable commit, then deleted (untimed);
+ * - `store-opfs`: the same into the OPFS store (a sync access handle, flushed, then the row).
  */
 import { createMD5 } from 'hash-wasm';
 import { objectId } from '../../app/src/storage/blob-store.ts';
 import { getDb } from '../../app/src/storage/db.ts';
 import { DexieBlobStore } from '../../app/src/storage/dexie-blob-store.ts';
+import { OpfsBlobStore } from '../../app/src/storage/opfs-blob-store.ts';
 import { RowFeeder, readPieces } from '../../app/src/workers/hash-task.ts';
 
 export type ProbeMode =
@@ -24,7 +26,8 @@ export type ProbeMode =
   | 'read-each'
   | 'read-batched'
   | 'store-bytes'
-  | 'store-blob';
+  | 'store-blob'
+  | 'store-opfs';
 export interface ProbeResult {
   ms: number;
   bytes: number;
@@ -35,22 +38,26 @@ const BUFFER = 4 * 1024 * 1024;
 async function probe(mode: ProbeMode, files: File[]): Promise<ProbeResult> {
   const first = files[0] as File;
   let bytes = 0;
-  if (mode === 'store-bytes' || mode === 'store-blob') {
-    const store = new DexieBlobStore(getDb(), undefined, mode === 'store-blob' ? 'blob' : 'bytes');
+  if (mode === 'store-bytes' || mode === 'store-blob' || mode === 'store-opfs') {
+    const store =
+      mode === 'store-opfs'
+        ? new OpfsBlobStore(getDb())
+        : new DexieBlobStore(getDb(), undefined, mode === 'store-blob' ? 'blob' : 'bytes');
     const id = objectId('md5', '0'.repeat(32));
     await store.delete(id);
     const t0 = performance.now();
     const writer = store.writer();
-    const feeder = new RowFeeder(writer);
+    // As hash-task does: pieces straight into an OPFS file, gathered into rows for IndexedDB.
+    const feeder = writer.writesInPlace ? null : new RowFeeder(writer);
     await readPieces(
       first.stream(),
       async (p) => {
         bytes += p.byteLength;
-        await feeder.push(p);
+        await (feeder ? feeder.push(p) : writer.write(p));
       },
       () => false,
     );
-    await feeder.finish();
+    await feeder?.finish();
     await writer.commit(id);
     const ms = performance.now() - t0;
     await store.delete(id);

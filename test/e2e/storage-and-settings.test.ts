@@ -66,6 +66,10 @@ describe.skipIf(!e2eAvailable())('storage on this device, sign-in waits and repo
     const before = await dataBytes(page, 'demo/segmentation');
     expect(before).toBeGreaterThan(0);
     expect(await page.getByTestId('storage-usage').textContent()).toMatch(/used of \d/);
+    // Chromium has OPFS with sync access handles in workers: the page says data files live there.
+    const backend = page.getByTestId('storage-cache-backend');
+    expect(await backend.getAttribute('data-backend')).toBe('opfs');
+    expect(await backend.textContent()).toContain("kept in the browser's private file system (OPFS)");
 
     await card.getByRole('button', { name: 'Free cached data' }).click();
     const plan = card.getByTestId('free-plan');

@@ -6,6 +6,7 @@
  */
 import { A } from '@solidjs/router';
 import { createSignal, Index, onCleanup, Show } from 'solid-js';
+import { blobStoreKind, type OpfsMoveState, startOpfsMove, watchOpfsMove } from '../storage/blobs.ts';
 import { formatBytes, requestPersistence } from '../storage/persistence.ts';
 import '../repos/repos.css';
 import { type DeviceStorage, type RepoStorage, type ScanProgress, scanDevice } from './device-scan.ts';
@@ -73,6 +74,41 @@ function Totals(props: { device: DeviceStorage }) {
         </dd>
       </div>
     </dl>
+  );
+}
+
+/** Where the data cache keeps its bytes, and how far moving an older IndexedDB cache has got. */
+function CacheBackendNote() {
+  const [move, setMove] = createSignal<OpfsMoveState>({ state: 'idle' });
+  startOpfsMove();
+  onCleanup(watchOpfsMove(setMove));
+  const kind = () =>
+    blobStoreKind() === 'opfs' &&
+    !(move().state === 'skipped' && (move() as { reason: string }).reason === 'unsupported')
+      ? 'opfs'
+      : 'indexeddb';
+  return (
+    <p class="muted cache-backend" data-testid="storage-cache-backend" data-backend={kind()}>
+      <Show
+        when={kind() === 'opfs'}
+        fallback={
+          <>
+            Data files are kept in IndexedDB: this browser cannot write files to its private file system (OPFS) from a
+            worker, which is faster for large data.
+          </>
+        }
+      >
+        Data files are kept in the browser's private file system (OPFS).
+        {(() => {
+          const m = move();
+          if (m.state === 'moving' && m.progress.total > 0)
+            return ` Moving ${m.progress.total} objects cached earlier out of IndexedDB: ${m.progress.done} done (${formatBytes(m.progress.bytes)}).`;
+          if (m.state === 'failed')
+            return ` Moving objects cached earlier out of IndexedDB stopped: ${m.message} They stay readable where they are.`;
+          return '';
+        })()}
+      </Show>
+    </p>
   );
 }
 
@@ -164,6 +200,7 @@ export default function StoragePage() {
                 </Show>
               </p>
               <Totals device={d()} />
+              <CacheBackendNote />
             </section>
 
             <h2 class="storage-heading">Repositories</h2>

@@ -53,6 +53,11 @@ export interface BlobWriter {
   abort(): Promise<void>;
   /** Bytes written so far. */
   readonly size: number;
+  /**
+   * True when `write` has stored (or copied) the bytes by the time it resolves, at any piece
+   * size, on this thread: a caller gains nothing from gathering rows to overlap writes (OPFS).
+   */
+  readonly writesInPlace?: boolean;
 }
 
 /** One whole object for `BlobStore.putMany`. */

@@ -9,7 +9,11 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { ObjectId } from './blob-store.ts';
 
-/** A complete object of the data cache. Its bytes are the `chunks` rows of `key`. */
+/**
+ * A complete object of the data cache. Its bytes are the `chunks` rows of `key`, or, when
+ * `place` is `opfs`, `size` bytes of an OPFS file from an offset (`key` = `<file>#<offset>`,
+ * opfs-blob-store.ts). The row is written only once those bytes are durable.
+ */
 export interface ObjectRow {
   /** `<hash algorithm>/<DVC oid>` (blob-store.ts ObjectId): DVC 2 and DVC 3 objects apart. */
   id: ObjectId;
@@ -19,8 +23,11 @@ export interface ObjectRow {
    */
   key: string;
   size: number;
+  /** Chunk rows holding the bytes (0 for an object in OPFS). */
   chunks: number;
   addedAt: number;
+  /** Where the bytes are: absent for chunk rows in IndexedDB, `opfs` for a file. No index: no schema change. */
+  place?: 'opfs';
 }
 
 /**

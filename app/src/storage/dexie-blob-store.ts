@@ -60,7 +60,7 @@ export class DexieBlobStore implements BlobStore {
    * workers take turns through a Web Lock, so a row is re-hashed once, not once per context.
    * Once migrated (every open after the first), `blobs` is empty: one count, and no lock taken.
    */
-  #ready(): Promise<void> {
+  ready(): Promise<void> {
     const migrate = () => migrateVersion1Rows(this.db, this.md5);
     const locks = (globalThis.navigator as Navigator | undefined)?.locks;
     const run = async () => {
@@ -79,13 +79,13 @@ export class DexieBlobStore implements BlobStore {
 
   async has(id: ObjectId): Promise<boolean> {
     assertObjectId(id);
-    await this.#ready();
+    await this.ready();
     return (await this.db.objects.get(id)) !== undefined;
   }
 
   async missing(ids: readonly ObjectId[]): Promise<ObjectId[]> {
     for (const id of ids) assertObjectId(id);
-    await this.#ready();
+    await this.ready();
     const unique = [...new Set(ids)];
     const rows = await this.db.objects.bulkGet(unique);
     return unique.filter((_, i) => rows[i] === undefined);
@@ -93,13 +93,13 @@ export class DexieBlobStore implements BlobStore {
 
   async size(id: ObjectId): Promise<number | null> {
     assertObjectId(id);
-    await this.#ready();
+    await this.ready();
     return (await this.db.objects.get(id))?.size ?? null;
   }
 
   async get(id: ObjectId): Promise<Uint8Array | null> {
     assertObjectId(id);
-    await this.#ready();
+    await this.ready();
     const row = await this.db.objects.get(id);
     if (!row) return null;
     const parts: Uint8Array[] = [];
@@ -109,9 +109,10 @@ export class DexieBlobStore implements BlobStore {
 
   async *chunks(id: ObjectId): AsyncGenerator<Uint8Array> {
     assertObjectId(id);
-    await this.#ready();
+    await this.ready();
     const row = await this.db.objects.get(id);
-    if (!row) throw new BlobNotFoundError(id);
+    // An OPFS object's bytes are not chunk rows: only OpfsBlobStore reads them (never as empty).
+    if (!row || row.place === 'opfs') throw new BlobNotFoundError(id);
     for (let index = 0; index < row.chunks; index++) {
       const chunk = await this.db.chunks.get([row.key, index] as unknown as string);
       // A missing piece means the browser evicted or lost part of the object: treat it as absent.
@@ -135,7 +136,7 @@ export class DexieBlobStore implements BlobStore {
   async putMany(objects: readonly PutObject[]): Promise<boolean[]> {
     for (const o of objects) assertObjectId(o.id);
     if (objects.length === 0) return [];
-    await this.#ready();
+    await this.ready();
     const db = this.db;
     const unique = [...new Set(objects.map((o) => o.id))];
     // The values are made before the transaction: one that waits on anything but its own
@@ -240,7 +241,7 @@ export class DexieBlobStore implements BlobStore {
         if (closed) throw new Error('This blob writer is already closed.');
         closed = true;
         try {
-          await this.#ready();
+          await this.ready();
           if (filled > 0 || index === 0) await writeChunk((filling ?? new Uint8Array(0)).subarray(0, filled));
           filling = null;
           const chunks = index;
@@ -269,7 +270,7 @@ export class DexieBlobStore implements BlobStore {
 
   async delete(id: ObjectId): Promise<void> {
     assertObjectId(id);
-    await this.#ready();
+    await this.ready();
     await this.db.transaction('rw', this.db.objects, this.db.chunks, async () => {
       const row = await this.db.objects.get(id);
       if (!row) return;
@@ -283,7 +284,7 @@ export class DexieBlobStore implements BlobStore {
 
   /** Objects counted once per id; bytes once per stored copy (shared chunks count once). */
   async usage(): Promise<BlobUsage> {
-    await this.#ready();
+    await this.ready();
     let count = 0;
     let bytes = 0;
     const keys = new Set<string>();

@@ -6,7 +6,7 @@
  */
 import { CairnError } from '@cairn/core/errors';
 import { planHashTasks } from './hash-plan.ts';
-import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
+import type { CacheBackend, HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
 
 export interface HashedFile {
   md5: string;
@@ -39,6 +39,8 @@ export interface HashOptions {
   onBytes?: (bytes: number) => void;
   signal?: AbortSignal;
   workers?: number;
+  /** Where stored bytes go (default `auto`: OPFS where this browser has it). */
+  cache?: CacheBackend;
 }
 
 /** Tasks a worker holds at once: one more than it runs (hash-store.worker.ts), so it never idles. */
@@ -122,6 +124,7 @@ export function hashFiles(files: readonly Blob[], options: HashOptions): Promise
           kind: plan.kind,
           files: plan.ids.map((id) => ({ id, file: files[id] as Blob })),
           store: options.store,
+          cache: options.cache,
         } satisfies HashStoreRequest);
       }
     };

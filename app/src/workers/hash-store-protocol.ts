@@ -7,6 +7,9 @@
  */
 import type { HashedEntry } from './hash-task.ts';
 
+/** Where stored objects' bytes go: the app's choice (OPFS where it can), or IndexedDB rows. */
+export type CacheBackend = 'auto' | 'indexeddb';
+
 export type HashStoreRequest =
   | {
       type: 'task';
@@ -15,6 +18,8 @@ export type HashStoreRequest =
       kind: 'stream' | 'batch';
       files: Array<{ id: number; file: Blob }>;
       store: boolean;
+      /** `indexeddb`: store in chunk rows even where OPFS is there (the bench's comparison). */
+      cache?: CacheBackend;
     }
   | { type: 'cancel'; run: number };
 

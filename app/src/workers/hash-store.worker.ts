@@ -7,6 +7,8 @@
  */
 import { hashWasmMd5 } from '@cairn/core/hash';
 import { getBlobStore } from '../storage/blobs.ts';
+import { getDb } from '../storage/db.ts';
+import { DexieBlobStore } from '../storage/dexie-blob-store.ts';
 import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
 import { hashBatch, hashStreamed, type TaskContext } from './hash-task.ts';
 
@@ -20,13 +22,19 @@ const TASKS_AT_ONCE = 2;
 
 /** WebAssembly MD5 instances, reused across files (instantiating one per file would dominate). */
 const md5 = hashWasmMd5();
+let rowStore: DexieBlobStore | null = null;
+const cacheOf = (t: Extract<HashStoreRequest, { type: 'task' }>) => {
+  if (t.cache !== 'indexeddb') return getBlobStore();
+  rowStore ??= new DexieBlobStore(getDb());
+  return rowStore;
+};
 const cancelledRuns = new Set<number>();
 const queue: Array<Extract<HashStoreRequest, { type: 'task' }>> = [];
 let active = 0;
 
 async function runTask(t: Extract<HashStoreRequest, { type: 'task' }>): Promise<void> {
   const ctx: TaskContext = {
-    store: t.store ? getBlobStore() : null,
+    store: t.store ? cacheOf(t) : null,
     md5,
     cancelled: () => cancelledRuns.has(t.run),
     progress: (bytes) => post({ type: 'progress', run: t.run, bytes }),

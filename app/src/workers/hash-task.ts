@@ -162,7 +162,10 @@ export class RowFeeder {
 export async function hashStreamed(id: number, file: Blob, ctx: TaskContext): Promise<TaskOutcome> {
   const hasher = new FileHasher(await ctx.md5(), 'md5');
   const writer = ctx.store?.writer() ?? null;
-  const feeder = writer ? new RowFeeder(writer) : null;
+  // A writer that stores each piece synchronously (an OPFS sync handle) takes the read pieces
+  // as they are: gathering them into rows would only add a copy.
+  const feeder = writer && !writer.writesInPlace ? new RowFeeder(writer) : null;
+  const direct = writer?.writesInPlace ? writer : null;
   let unreported = 0;
   try {
     const complete = await readPieces(
@@ -170,6 +173,7 @@ export async function hashStreamed(id: number, file: Blob, ctx: TaskContext): Pr
       async (piece) => {
         hasher.push(piece);
         await feeder?.push(piece);
+        await direct?.write(piece);
         unreported += piece.byteLength;
         if (unreported >= PROGRESS_BYTES) {
           ctx.progress(unreported);
