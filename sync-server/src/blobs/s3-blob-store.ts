@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
@@ -34,13 +34,6 @@ export interface S3BlobStoreOptions {
   partSize?: number;
   /** Parts of one upload in flight at once: memory per upload is at most (this + 1) × partSize. */
   partConcurrency?: number;
-  /**
-   * Reads longer than two of these are fetched as ranged GETs of this size, `readConcurrency`
-   * at once, and streamed out in order: one GET stream from radosgw ran at half the speed the
-   * link allows (bench/s3-blobs). Memory per read is at most readConcurrency × readChunk.
-   */
-  readChunk?: number;
-  readConcurrency?: number;
   /** `sweep` aborts multipart uploads started longer ago than this (another process may still be writing younger ones). */
   staleAfterMs?: number;
   now?: () => number;
@@ -74,8 +67,6 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
   const algorithm = opts.algorithm ?? 'md5';
   const partSize = opts.partSize ?? 8 * MiB;
   const partConcurrency = opts.partConcurrency ?? 4;
-  const readChunk = opts.readChunk ?? 8 * MiB;
-  const readConcurrency = opts.readConcurrency ?? 4;
   const staleAfterMs = opts.staleAfterMs ?? 24 * 3600 * 1000;
   const now = opts.now ?? Date.now;
   const root = opts.prefix === '' ? '' : `${opts.prefix}/`;
@@ -112,7 +103,6 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
 
     read(md5, range) {
       const key = keyOf(md5);
-      if (range && range.end - range.start + 1 > 2 * readChunk) return rangedRead(key, range);
       const out = new PassThrough({ highWaterMark: MiB });
       const abort = new AbortController();
       // A reader that goes away (an HTTP client hanging up) ends the GET too.
@@ -286,50 +276,6 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
       }
     },
   };
-
-  /**
-   * The bytes `start..end` of `key` as ranged GETs of `readChunk`, up to `readConcurrency` in
-   * flight, yielded in order. The next chunk is fetched only as the reader takes one, so a slow
-   * client holds at most readConcurrency chunks; a reader that goes away aborts every GET.
-   */
-  function rangedRead(key: string, { start, end }: { start: number; end: number }): Readable {
-    const abort = new AbortController();
-    const fetchChunk = async (from: number, to: number): Promise<Uint8Array> => {
-      const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${from}-${to}` }), {
-        abortSignal: abort.signal,
-      });
-      const bytes = await (r.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
-      // Objects never change under their name, so a short chunk is a broken transfer.
-      if (bytes.length !== to - from + 1)
-        throw new Error(`short read of ${key}: ${bytes.length} of ${to - from + 1} bytes`);
-      return bytes;
-    };
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      const inFlight: Promise<Uint8Array>[] = [];
-      let next = start;
-      const fetchNext = () => {
-        const to = Math.min(end, next + readChunk - 1);
-        const p = fetchChunk(next, to);
-        // Awaited in order below; until then a failure must not count as unhandled.
-        p.catch(() => {});
-        inFlight.push(p);
-        next = to + 1;
-      };
-      try {
-        while (next <= end && inFlight.length < readConcurrency) fetchNext();
-        while (inFlight.length > 0) {
-          const bytes = await (inFlight.shift() as Promise<Uint8Array>);
-          if (next <= end) fetchNext();
-          yield bytes;
-        }
-      } catch (err) {
-        throw statusOf(err) === 404 ? err : storeError(err);
-      } finally {
-        abort.abort();
-      }
-    }
-    return Readable.from(chunks(), { objectMode: false });
-  }
 
   async function abortUpload(key: string, uploadId: string): Promise<void> {
     try {
