@@ -4,16 +4,16 @@
  * Without Ceph's packages the S3 tests are skipped with one line, unless CAIRN_REQUIRE_S3=1 (CI)
  * makes that a failure.
  */
+
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { engineGate } from './engine-gate.ts';
 
 const exec = promisify(execFile);
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/engines/ceph-rgw.sh');
-
-export const s3Required = process.env.CAIRN_REQUIRE_S3 === '1';
 
 export const CEPH_MISSING_MESSAGE =
   'S3 tests skipped: no Ceph RADOS Gateway — install it with `apt-get install --no-install-recommends ceph-mon ceph-osd radosgw ceph-common curl` to run them.';
@@ -29,18 +29,11 @@ function installed(): boolean {
   }
 }
 
-let noted = false;
 /**
  * True when S3 tests can run. Without Ceph they are skipped with one clear line, unless
  * CAIRN_REQUIRE_S3=1, where the missing engine is a failure.
  */
-export function s3Available(): boolean {
-  if (installed()) return true;
-  if (s3Required) throw new Error(`CAIRN_REQUIRE_S3=1 but ${CEPH_MISSING_MESSAGE}`);
-  if (!noted) console.warn(CEPH_MISSING_MESSAGE);
-  noted = true;
-  return false;
-}
+export const s3Available = engineGate('CAIRN_REQUIRE_S3', CEPH_MISSING_MESSAGE, installed);
 
 export interface RadosGateway {
   endpoint: string;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { engineGate } from './engine-gate.ts';
 
 /** Where the browser tests look for Chromium: CHROME_PATH, else Debian's package. */
 export function findChromium(): string | null {
@@ -11,7 +12,6 @@ export function findChromium(): string | null {
 }
 
 export const chromiumPath = findChromium();
-export const e2eRequired = process.env.CAIRN_REQUIRE_E2E === '1';
 
 /** One line that says why browser tests are skipped and how to run them. */
 export const CHROMIUM_MISSING_MESSAGE =
@@ -21,12 +21,7 @@ export const CHROMIUM_MISSING_MESSAGE =
  * True when e2e tests can run. Without a browser they are skipped with one clear line,
  * unless CAIRN_REQUIRE_E2E=1, where the missing browser is a failure.
  */
-export function e2eAvailable(): boolean {
-  if (chromiumPath) return true;
-  if (e2eRequired) throw new Error(`CAIRN_REQUIRE_E2E=1 but ${CHROMIUM_MISSING_MESSAGE}`);
-  console.warn(CHROMIUM_MISSING_MESSAGE);
-  return false;
-}
+export const e2eAvailable = engineGate('CAIRN_REQUIRE_E2E', CHROMIUM_MISSING_MESSAGE, () => Boolean(chromiumPath));
 
 export interface LaunchedBrowser {
   browser: Browser;

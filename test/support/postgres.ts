@@ -4,17 +4,17 @@
  * database per test (`freshDatabase`). Without Debian's `postgresql` the PostgreSQL tests are
  * skipped with one line, unless CAIRN_REQUIRE_PG=1 (CI) makes that a failure.
  */
+
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { engineGate } from './engine-gate.ts';
 
 const exec = promisify(execFile);
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/engines/postgres.sh');
-
-export const pgRequired = process.env.CAIRN_REQUIRE_PG === '1';
 
 export const PG_MISSING_MESSAGE =
   'PostgreSQL tests skipped: no PostgreSQL server programs — install them with `apt-get install postgresql` to run them.';
@@ -27,18 +27,11 @@ function installed(): boolean {
   return dirs.some((d) => fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'pg_ctl')));
 }
 
-let noted = false;
 /**
  * True when PostgreSQL tests can run. Without the server programs they are skipped with one
  * clear line, unless CAIRN_REQUIRE_PG=1, where the missing engine is a failure.
  */
-export function pgAvailable(): boolean {
-  if (installed()) return true;
-  if (pgRequired) throw new Error(`CAIRN_REQUIRE_PG=1 but ${PG_MISSING_MESSAGE}`);
-  if (!noted) console.warn(PG_MISSING_MESSAGE);
-  noted = true;
-  return false;
-}
+export const pgAvailable = engineGate('CAIRN_REQUIRE_PG', PG_MISSING_MESSAGE, installed);
 
 export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:PORT/postgres`, the maintenance database. */
