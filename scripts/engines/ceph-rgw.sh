@@ -12,17 +12,9 @@
 # avoids are listed in docs/STACK.md ("Real engines for scale-out tests").
 set -euo pipefail
 
-die() { echo "ceph-rgw: $*" >&2; exit 1; }
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pick_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40000))
-    if port_free "$p"; then echo "$p"; return; fi
-  done
-  die "no free port found"
-}
+ENGINE=ceph-rgw
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Stops one daemon by its pid file and waits until it is gone.
 stop_daemon() {

@@ -14,17 +14,9 @@
 # run through `runuser`.
 set -euo pipefail
 
-die() { echo "postgres: $*" >&2; exit 1; }
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pick_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40000))
-    if port_free "$p"; then echo "$p"; return; fi
-  done
-  die "no free port found"
-}
+ENGINE=postgres
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Debian installs the server's programs outside PATH, one folder per major version: the newest.
 bindir=${PG_BINDIR:-}
