@@ -43,9 +43,9 @@ window.hashPicked = async (inputId, workers, store, readBack = false, cache = 'a
   let firstReadBack: string | undefined;
   if (store && readBack && results[0]) firstReadBack = await storedMd5(objectId('md5', results[0].md5));
   if (store) {
-    const blobs = getBlobStore();
-    // Issued together so IndexedDB queues them back to back (the delete is not timed).
-    await Promise.all(results.filter((r) => r.isNew).map((r) => blobs.delete(objectId('md5', r.md5))));
+    // One call, a transaction per thousand objects (the delete is not timed): 10,000 single
+    // deletes took 65–95 s per round, each its own strictly durable transaction.
+    await getBlobStore().deleteMany(results.filter((r) => r.isNew).map((r) => objectId('md5', r.md5)));
   }
   return {
     ms,

@@ -36,6 +36,7 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
   let chrome: LaunchedBrowser;
   let server: http.Server;
   let outcomes: TestOutcome[] = [];
+  let pageWrites: Awaited<ReturnType<Window['pageWrites']>>;
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-blob-store-page-'));
 
   beforeAll(async () => {
@@ -60,6 +61,7 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     page.setDefaultTimeout(120_000);
     outcomes = await page.evaluate(() => window.runSuites());
+    pageWrites = await page.evaluate(() => window.pageWrites());
   });
   afterAll(async () => {
     await chrome?.close();
@@ -72,16 +74,23 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
 
   it('passes the BlobStore conformance suite writing through sync access handles', () => {
     expect(failures()).toEqual([]);
-    expect(passedIn('BlobStore conformance: OPFS (sync access handles')).toBe(13);
+    expect(passedIn('BlobStore conformance: OPFS (sync access handles')).toBe(14);
   });
 
   it('passes it too where writes fall back to IndexedDB chunk rows (no sync handles)', () => {
     expect(failures()).toEqual([]);
-    expect(passedIn('BlobStore conformance: OPFS store where sync handles are missing')).toBe(13);
+    expect(passedIn('BlobStore conformance: OPFS store where sync handles are missing')).toBe(14);
   });
 
   it('packs batches, sweeps unnamed files, and moves an existing IndexedDB cache into OPFS', () => {
     expect(failures()).toEqual([]);
     expect(passedIn('OpfsBlobStore')).toBe(4);
+  });
+
+  it("stores a page's writes (a download, a batch) in OPFS files through the write worker", () => {
+    expect(pageWrites.isNew).toEqual([true, true, true, true]);
+    expect(pageWrites.places).toEqual(['opfs', 'opfs', 'opfs', 'opfs']);
+    expect(pageWrites.readBack).toEqual(pageWrites.expected);
+    expect(pageWrites.afterDelete).toBe(0);
   });
 });

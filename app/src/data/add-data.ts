@@ -115,7 +115,7 @@ export async function addData(
 
   const stored: string[] = [];
   const undo = async () => {
-    for (const oid of stored) await blobs.delete(objectId('md5', oid)).catch(() => {});
+    await blobs.deleteMany(stored.map((oid) => objectId('md5', oid))).catch(() => {});
   };
   try {
     let hashed: Awaited<ReturnType<typeof hashFiles>>;

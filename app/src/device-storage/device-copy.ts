@@ -101,7 +101,7 @@ export async function removeDeviceCopy(owner: string, repo: string): Promise<voi
     const usedElsewhere = new Set<ObjectId>();
     for (const other of others) for (const key of (await dataObjectsOf(other)).keys()) usedElsewhere.add(key);
     const store = getBlobStore();
-    for (const key of mine.keys()) if (!usedElsewhere.has(key)) await store.delete(key);
+    await store.deleteMany([...mine.keys()].filter((key) => !usedElsewhere.has(key)));
     await deleteLocalRepo(owner, repo);
   }
   await dropExperiments(id).catch(() => {});

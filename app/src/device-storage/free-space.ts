@@ -75,8 +75,8 @@ export async function planFreeing(
   return planDrop(here, onServer, unconfirmed);
 }
 
-/** Objects removed per pause. */
-const SLICE = 50;
+/** Objects removed per transaction, with a pause and a progress report between them. */
+const SLICE = 500;
 
 /** Removes `objects` from the data cache; resolves with the bytes freed. */
 export async function dropObjects(
@@ -85,13 +85,13 @@ export async function dropObjects(
 ): Promise<number> {
   const store = getBlobStore();
   let freed = 0;
-  for (const [i, o] of objects.entries()) {
-    if (i % SLICE === 0) {
-      onProgress?.({ step: 'Removing cached data', done: i, total: objects.length });
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    await store.delete(o.id);
-    freed += o.size;
+  // One deleteMany per slice: a transaction per slice, not per object, and progress between them.
+  for (let i = 0; i < objects.length; i += SLICE) {
+    onProgress?.({ step: 'Removing cached data', done: i, total: objects.length });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const slice = objects.slice(i, i + SLICE);
+    await store.deleteMany(slice.map((o) => o.id));
+    freed += slice.reduce((n, o) => n + o.size, 0);
   }
   onProgress?.({ step: 'Removing cached data', done: objects.length, total: objects.length });
   return freed;

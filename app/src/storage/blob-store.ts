@@ -94,6 +94,13 @@ export interface BlobStore {
   putMany(objects: readonly PutObject[]): Promise<boolean[]>;
   writer(): BlobWriter;
   delete(id: ObjectId): Promise<void>;
+  /**
+   * Removes many objects at once (ids not stored are fine). Use it over many `delete` calls:
+   * each of those is its own strictly durable IndexedDB transaction (measured in Chromium,
+   * bench/browser-hash: 10,000 parallel deletes took 65–95 s, ~10× storing the same objects).
+   * @throws InvalidOidError for a bad id, before anything is removed
+   */
+  deleteMany(ids: readonly ObjectId[]): Promise<void>;
   usage(): Promise<BlobUsage>;
   /** Removes chunks of writes that never committed (crash, closed tab) older than `graceMs`. */
   sweep(graceMs?: number): Promise<number>;

@@ -2,13 +2,17 @@
  * The app's shared data cache: bytes in OPFS files, index in the app database (OpfsBlobStore),
  * or all in IndexedDB (DexieBlobStore) in a browser without OPFS.
  */
+
+import { workerCalls } from '../workers/worker-calls.ts';
 import type { BlobStore } from './blob-store.ts';
 import { getDb } from './db.ts';
 import { DexieBlobStore } from './dexie-blob-store.ts';
 import { OpfsBlobStore } from './opfs-blob-store.ts';
-import { opfsAvailable } from './opfs-files.ts';
+import { opfsAvailable, syncHandlesAvailable } from './opfs-files.ts';
 import type { MoveProgress } from './opfs-move.ts';
 import type { OpfsMoveMessage } from './opfs-move.worker.ts';
+import { type WorkerWrites, workerWrites } from './opfs-write-client.ts';
+import type { OpfsWriteRequest, OpfsWriteResponse } from './opfs-write-protocol.ts';
 
 export type { BlobStore, BlobWriter, ObjectId } from './blob-store.ts';
 export { BlobNotFoundError, dataObjectId, OID_PATTERN, objectId } from './blob-store.ts';
@@ -20,9 +24,25 @@ export function blobStoreKind(): 'opfs' | 'indexeddb' {
   return opfsAvailable() ? 'opfs' : 'indexeddb';
 }
 
+/**
+ * Where a page sends its writes of the data cache: the write worker, which can write OPFS files
+ * durably. Only a page (never a worker: one without sync handles would start workers in turn).
+ */
+function pageWrites(): WorkerWrites | undefined {
+  if (syncHandlesAvailable() || typeof Worker === 'undefined' || typeof document === 'undefined') return undefined;
+  const call = workerCalls<OpfsWriteRequest, OpfsWriteResponse>(
+    () => new Worker(new URL('./opfs-write.worker.ts', import.meta.url), { type: 'module', name: 'cairn-cache-write' }),
+    (id, message) => ({ id, ok: false, code: 'worker_crashed', message: `The storage worker stopped: ${message}` }),
+  );
+  return workerWrites(call);
+}
+
 /** The data cache shared by every repository on this device (and by workers of this origin). */
 export function getBlobStore(): BlobStore {
-  store ??= blobStoreKind() === 'opfs' ? new OpfsBlobStore(getDb()) : new DexieBlobStore(getDb());
+  store ??=
+    blobStoreKind() === 'opfs'
+      ? new OpfsBlobStore(getDb(), undefined, { writesVia: pageWrites() })
+      : new DexieBlobStore(getDb());
   return store;
 }
 
@@ -48,7 +68,7 @@ let moveStarted = false;
 
 /**
  * Starts (once per tab) moving objects still in IndexedDB chunk rows — caches from before the
- * OPFS store, and main-thread writes since — into OPFS, in a worker. Nothing is downloaded:
+ * OPFS store, and writes of a page that could not start the write worker — into OPFS, in a worker. Nothing is downloaded:
  * objects are readable wherever they are throughout.
  */
 export function startOpfsMove(): void {

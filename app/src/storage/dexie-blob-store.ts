@@ -25,6 +25,8 @@ import { guardQuota } from './errors.ts';
 import { migrateVersion1Rows } from './v1-migration.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
+/** Objects removed per transaction by `deleteMany` (one commit each, not one per object). */
+export const DELETE_BATCH = 1000;
 
 /**
  * `bytes`: chunk rows hold a Uint8Array; `blob`: pieces of BLOB_MIN_BYTES or more are stored
@@ -268,18 +270,28 @@ export class DexieBlobStore implements BlobStore {
     };
   }
 
-  async delete(id: ObjectId): Promise<void> {
-    assertObjectId(id);
+  delete(id: ObjectId): Promise<void> {
+    return this.deleteMany([id]);
+  }
+
+  async deleteMany(ids: readonly ObjectId[]): Promise<void> {
+    for (const id of ids) assertObjectId(id);
     await this.ready();
-    await this.db.transaction('rw', this.db.objects, this.db.chunks, async () => {
-      const row = await this.db.objects.get(id);
-      if (!row) return;
-      await this.db.objects.delete(id);
-      // The same bytes may also be filed under the other algorithm (v1 migration): keep them then.
-      if ((await this.db.objects.where('key').equals(row.key).count()) === 0) {
-        await this.db.chunks.where('key').equals(row.key).delete();
-      }
-    });
+    const unique = [...new Set(ids)];
+    const db = this.db;
+    for (let at = 0; at < unique.length; at += DELETE_BATCH) {
+      const batch = unique.slice(at, at + DELETE_BATCH);
+      await db.transaction('rw', db.objects, db.chunks, async () => {
+        const rows = (await db.objects.bulkGet(batch)).filter((r): r is ObjectRow => r !== undefined);
+        if (rows.length === 0) return;
+        await db.objects.bulkDelete(rows.map((r) => r.id));
+        // The same bytes may also be filed under the other algorithm (v1 migration): keep them then.
+        const keys = [...new Set(rows.filter((r) => r.place !== 'opfs').map((r) => r.key))];
+        const named = new Set(await db.objects.where('key').anyOf(keys).keys());
+        const unnamed = keys.filter((k) => !named.has(k));
+        if (unnamed.length > 0) await db.chunks.where('key').anyOf(unnamed).delete();
+      });
+    }
   }
 
   /** Objects counted once per id; bytes once per stored copy (shared chunks count once). */

@@ -77,6 +77,10 @@ export class MemoryBlobStore implements BlobStore {
     assertObjectId(id);
     this.#objects.delete(id);
   }
+  async deleteMany(ids: readonly ObjectId[]): Promise<void> {
+    for (const id of ids) assertObjectId(id);
+    for (const id of ids) this.#objects.delete(id);
+  }
   async usage(): Promise<BlobUsage> {
     let bytes = 0;
     for (const b of this.#objects.values()) bytes += b.byteLength;

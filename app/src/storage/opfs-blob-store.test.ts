@@ -7,6 +7,9 @@ import { hashWasmMd5 } from '@cairn/core/hash';
 import { runBlobStoreTests } from './blob-store.conformance.ts';
 import { makeDb } from './db.ts';
 import { OpfsBlobStore } from './opfs-blob-store.ts';
+import { workerWrites } from './opfs-write-client.ts';
+import { opfsWriteHandler } from './opfs-write-handler.ts';
+import type { OpfsWriteRequest } from './opfs-write-protocol.ts';
 
 let dbCount = 0;
 
@@ -14,3 +17,12 @@ runBlobStoreTests(
   'OPFS store without sync access handles (chunk rows)',
   async () => new OpfsBlobStore(makeDb(`opfs-fallback-${++dbCount}`), hashWasmMd5()),
 );
+
+// A page's writes handed to the write worker: here its handler runs in-process over a
+// structured clone of each message (as postMessage delivers it), writing chunk rows.
+runBlobStoreTests('OPFS store of a page, writing through the write worker', async () => {
+  const db = makeDb(`opfs-via-worker-${++dbCount}`);
+  const worker = opfsWriteHandler(new OpfsBlobStore(db, hashWasmMd5(), { writesToOpfs: false }));
+  const call = async (req: OpfsWriteRequest) => structuredClone(await worker(structuredClone(req)));
+  return new OpfsBlobStore(db, hashWasmMd5(), { writesToOpfs: false, writesVia: workerWrites(call) });
+});

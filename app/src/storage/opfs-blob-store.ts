@@ -16,9 +16,10 @@
  *   transaction: a file and fsync per object would cost more than IndexedDB did. Its objects
  *   are slices of the pack; the pack is removed with the last row naming it (space of objects
  *   deleted earlier stays until then).
- * Sync access handles exist only in dedicated workers (where hashing and storing run). Elsewhere
- * (the main thread) writes go to chunk rows as before, and objects already in chunk rows
- * (caches from before this store) are read from them; opfs-move.ts moves both into OPFS.
+ * Sync access handles exist only in dedicated workers (where hashing and storing run). A page
+ * hands its writes (downloads, manifests) to the write worker (`writesVia`, opfs-write-client.ts);
+ * without one (no Worker) they go to chunk rows as before. Objects already in chunk rows (caches
+ * from before this store) are read from them; opfs-move.ts moves those into OPFS.
  */
 import { hashWasmMd5, type Md5Factory } from '@cairn/core/hash';
 import {
@@ -33,9 +34,10 @@ import {
   type PutObject,
 } from './blob-store.ts';
 import type { CairnDb, ObjectRow } from './db.ts';
-import { DexieBlobStore } from './dexie-blob-store.ts';
+import { DELETE_BATCH, DexieBlobStore } from './dexie-blob-store.ts';
 import { guardQuota } from './errors.ts';
 import { type OpfsFileWriter, OpfsFolder, opfsAvailable, syncHandlesAvailable } from './opfs-files.ts';
+import type { WorkerWrites } from './opfs-write-client.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -55,17 +57,20 @@ export class OpfsBlobStore implements BlobStore {
   /** The index, and the store of objects still in chunk rows. */
   readonly dexie: DexieBlobStore;
   readonly files: OpfsFolder;
-  /** Whether this context writes into OPFS (a dedicated worker) or into chunk rows. */
+  /** Whether this context writes into OPFS itself (a dedicated worker). */
   readonly writesToOpfs: boolean;
+  /** Where a context that cannot (a page) sends its writes; without it, they go to chunk rows. */
+  readonly #writesVia: WorkerWrites | undefined;
 
   constructor(
     readonly db: CairnDb,
     md5: Md5Factory = hashWasmMd5(),
-    options: { writesToOpfs?: boolean } = {},
+    options: { writesToOpfs?: boolean; writesVia?: WorkerWrites } = {},
   ) {
     this.dexie = new DexieBlobStore(db, md5);
     this.files = new OpfsFolder(opfsFolderName(db.name));
     this.writesToOpfs = options.writesToOpfs ?? syncHandlesAvailable();
+    this.#writesVia = this.writesToOpfs ? undefined : options.writesVia;
   }
 
   has(id: ObjectId): Promise<boolean> {
@@ -129,7 +134,7 @@ export class OpfsBlobStore implements BlobStore {
   }
 
   async putMany(objects: readonly PutObject[]): Promise<boolean[]> {
-    if (!this.writesToOpfs) return this.dexie.putMany(objects);
+    if (!this.writesToOpfs) return this.#writesVia ? this.#writesVia.putMany(objects) : this.dexie.putMany(objects);
     for (const o of objects) assertObjectId(o.id);
     if (objects.length === 0) return [];
     await this.dexie.ready();
@@ -185,7 +190,7 @@ export class OpfsBlobStore implements BlobStore {
   }
 
   writer(): BlobWriter {
-    if (!this.writesToOpfs) return this.dexie.writer();
+    if (!this.writesToOpfs) return this.#writesVia ? this.#writesVia.writer() : this.dexie.writer();
     const db = this.db;
     const file = this.files.create(crypto.randomUUID());
     let size = 0;
@@ -241,23 +246,35 @@ export class OpfsBlobStore implements BlobStore {
     };
   }
 
-  async delete(id: ObjectId): Promise<void> {
-    const row = await this.#row(id);
-    if (!row) return;
-    if (row.place !== 'opfs') {
-      await this.dexie.delete(id);
-      return;
+  delete(id: ObjectId): Promise<void> {
+    return this.deleteMany([id]);
+  }
+
+  async deleteMany(ids: readonly ObjectId[]): Promise<void> {
+    for (const id of ids) assertObjectId(id);
+    await this.dexie.ready();
+    const db = this.db;
+    const unique = [...new Set(ids)];
+    for (let at = 0; at < unique.length; at += DELETE_BATCH) {
+      const batch = unique.slice(at, at + DELETE_BATCH);
+      const rows = (await db.objects.bulkGet(batch)).filter((r): r is ObjectRow => r !== undefined);
+      const inRows = rows.filter((r) => r.place !== 'opfs').map((r) => r.id);
+      if (inRows.length > 0) await this.dexie.deleteMany(inRows);
+      const inFiles = rows.filter((r) => r.place === 'opfs');
+      if (inFiles.length === 0) continue;
+      const unused = await db.transaction('rw', db.objects, async () => {
+        const now = await db.objects.bulkGet(inFiles.map((r) => r.id));
+        // Only rows unchanged meanwhile (a move or a new copy names other bytes: keep those).
+        const gone = inFiles.filter((r, i) => now[i]?.key === r.key);
+        await db.objects.bulkDelete(gone.map((r) => r.id));
+        const files = [...new Set(gone.map((r) => parseOpfsKey(r.key).file))];
+        // A file goes with the last row naming any part of it (a pack holds many objects).
+        const still = await Promise.all(files.map((f) => db.objects.where('key').startsWith(`${f}#`).first()));
+        return files.filter((_, i) => still[i] === undefined);
+      });
+      // After the rows: a crash in between leaves unnamed files for `sweep`, never a row without bytes.
+      for (const file of unused) await this.files.remove(file);
     }
-    const { file } = parseOpfsKey(row.key);
-    const unused = await this.db.transaction('rw', this.db.objects, async () => {
-      const still = await this.db.objects.get(id);
-      if (!still || still.key !== row.key) return false;
-      await this.db.objects.delete(id);
-      // The file goes with the last row naming any part of it (a pack holds many objects).
-      return (await this.db.objects.where('key').startsWith(`${file}#`).count()) === 0;
-    });
-    // After the row: a crash in between leaves an unnamed file for `sweep`, never a row without bytes.
-    if (unused) await this.files.remove(file);
   }
 
   usage(): Promise<BlobUsage> {

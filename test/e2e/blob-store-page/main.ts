@@ -1,12 +1,24 @@
 /**
  * The page of test/e2e/opfs-blob-store.test.ts: runs the blob-store suites in a dedicated worker
- * (where OPFS sync access handles exist) and hands back each test's outcome.
+ * (where OPFS sync access handles exist) and hands back each test's outcome; `pageWrites` writes
+ * through the app's data cache as a page does (no sync handles here: via the write worker).
  */
+import { createMD5 } from 'hash-wasm';
+import { objectId } from '../../../app/src/storage/blob-store.ts';
+import { getBlobStore } from '../../../app/src/storage/blobs.ts';
+import { getDb } from '../../../app/src/storage/db.ts';
 import type { TestOutcome } from './vitest-shim.ts';
 
 declare global {
   interface Window {
     runSuites(): Promise<TestOutcome[]>;
+    pageWrites(): Promise<{
+      isNew: boolean[];
+      places: Array<string | null>;
+      readBack: string[];
+      expected: string[];
+      afterDelete: number;
+    }>;
   }
 }
 
@@ -16,3 +28,33 @@ window.runSuites = () =>
     worker.onmessage = (e: MessageEvent<TestOutcome[]>) => resolve(e.data);
     worker.onerror = (e) => reject(new Error(e.message || 'the suites worker failed to start'));
   });
+
+async function md5(bytes: Uint8Array): Promise<string> {
+  const h = await createMD5();
+  h.init();
+  h.update(bytes);
+  return h.digest('hex');
+}
+
+window.pageWrites = async () => {
+  const store = getBlobStore();
+  // A streamed object over several pieces (as a download writes it), and a batch of small ones.
+  const big = new Uint8Array(3 * 1024 * 1024 + 123).map((_, i) => (i * 7 + (i >> 11)) & 0xff);
+  const small = [1, 2, 3].map((n) => new TextEncoder().encode(`small object ${n}`));
+  const all = [big, ...small];
+  const ids = await Promise.all(all.map(async (b) => objectId('md5', await md5(b))));
+  const writer = store.writer();
+  for (let at = 0; at < big.byteLength; at += 65_536) await writer.write(big.subarray(at, at + 65_536));
+  const isNew = [await writer.commit(ids[0] as (typeof ids)[0])];
+  isNew.push(...(await store.putMany(small.map((bytes, i) => ({ id: ids[i + 1] as (typeof ids)[0], bytes })))));
+  const rows = await getDb().objects.bulkGet(ids);
+  const readBack = await Promise.all(ids.map(async (id) => md5((await store.get(id)) ?? new Uint8Array())));
+  await store.deleteMany(ids);
+  return {
+    isNew,
+    places: rows.map((r) => r?.place ?? null),
+    readBack,
+    expected: await Promise.all(all.map(md5)),
+    afterDelete: (await store.usage()).count,
+  };
+};

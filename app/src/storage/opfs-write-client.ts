@@ -1,0 +1,118 @@
+/**
+ * A page's writes of the data cache, sent to the write worker (opfs-write.worker.ts) so their
+ * bytes land in OPFS files rather than IndexedDB chunk rows (which only the next load's move
+ * would bring into OPFS). A streamed object's bytes are gathered into PIECE_BYTES pieces and
+ * handed over (transferred, not copied again) with one piece in flight while the next fills,
+ * so a 1 GiB download holds about two pieces on the page, not the file.
+ */
+import { CairnError } from '@cairn/core/errors';
+import { assertObjectId, type BlobWriter, type ObjectId, type PutObject } from './blob-store.ts';
+import { InvalidOidError, StorageFullError } from './errors.ts';
+import type { OpfsWriteRequest, OpfsWriteResponse } from './opfs-write-protocol.ts';
+
+/** Bytes per message to the worker: big enough that messages cost nothing, small enough to hold two. */
+export const PIECE_BYTES = 1024 * 1024;
+
+/** The write worker's answer when it failed for another reason than storage (it crashed, say). */
+export class CacheWriteError extends CairnError<'cache_write_failed'> {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super('cache_write_failed', `Saving data on this device failed: ${message}`);
+    this.name = 'CacheWriteError';
+  }
+}
+
+/** The writes a page hands to the worker. */
+export interface WorkerWrites {
+  putMany(objects: readonly PutObject[]): Promise<boolean[]>;
+  writer(): BlobWriter;
+}
+
+/** A request before it is numbered (each kind of request without its `id`). */
+type Unsent = OpfsWriteRequest extends infer R ? (R extends OpfsWriteRequest ? Omit<R, 'id'> : never) : never;
+type Call = (req: OpfsWriteRequest, transfer?: Transferable[]) => Promise<OpfsWriteResponse>;
+
+/** The error a failed answer stands for, typed as the store would have thrown it. */
+function errorOf(r: Extract<OpfsWriteResponse, { ok: false }>, ids: readonly string[]): Error {
+  if (r.code === 'storage_full') return new StorageFullError(r.what ?? 'a data object');
+  if (r.code === 'invalid_oid') return new InvalidOidError(ids[0] ?? '');
+  return new CacheWriteError(r.code, r.message);
+}
+
+/**
+ * Writes through `call` (workerCalls over the write worker).
+ * @example const writes = workerWrites(workerCalls(() => new Worker(...), crashed)); await writes.putMany(objects)
+ */
+export function workerWrites(call: Call): WorkerWrites {
+  let nextId = 1;
+  let nextWriter = 1;
+  const send = async (req: Unsent, transfer: Transferable[] = []) => {
+    const reply = await call({ ...req, id: nextId++ } as OpfsWriteRequest, transfer);
+    if (!reply.ok) {
+      const ids = req.type === 'commit' ? [req.object] : req.type === 'putMany' ? req.objects.map((o) => o.id) : [];
+      throw errorOf(reply, ids);
+    }
+    return reply.value;
+  };
+  return {
+    async putMany(objects) {
+      for (const o of objects) assertObjectId(o.id);
+      if (objects.length === 0) return [];
+      // Copied: the caller keeps its buffers (views into a batch's one buffer, say).
+      const copies = objects.map((o) => ({ id: o.id, bytes: o.bytes.slice() }));
+      return (await send(
+        { type: 'putMany', objects: copies },
+        copies.map((c) => c.bytes.buffer),
+      )) as boolean[];
+    },
+    writer() {
+      const writer = nextWriter++;
+      let filling = new Uint8Array(PIECE_BYTES);
+      let filled = 0;
+      let size = 0;
+      let closed = false;
+      let sent = false;
+      let inFlight: Promise<unknown> = Promise.resolve();
+      const flush = async () => {
+        await inFlight; // one piece at a time: the page holds at most two
+        const piece = filling.subarray(0, filled);
+        filling = new Uint8Array(PIECE_BYTES);
+        filled = 0;
+        sent = true;
+        inFlight = send({ type: 'write', writer, bytes: piece }, [piece.buffer]);
+        inFlight.catch(() => {}); // surfaced by the next write, commit or abort
+      };
+      return {
+        get size() {
+          return size;
+        },
+        async write(bytes) {
+          if (closed) throw new Error('This blob writer is already closed.');
+          size += bytes.byteLength;
+          for (let at = 0; at < bytes.byteLength; ) {
+            const n = Math.min(PIECE_BYTES - filled, bytes.byteLength - at);
+            filling.set(bytes.subarray(at, at + n), filled);
+            filled += n;
+            at += n;
+            if (filled === PIECE_BYTES) await flush();
+          }
+        },
+        async commit(id: ObjectId) {
+          assertObjectId(id);
+          if (closed) throw new Error('This blob writer is already closed.');
+          closed = true;
+          if (filled > 0) await flush();
+          await inFlight;
+          return (await send({ type: 'commit', writer, object: id })) as boolean;
+        },
+        async abort() {
+          closed = true;
+          await inFlight.catch(() => {});
+          if (sent) await send({ type: 'abort', writer });
+        },
+      };
+    },
+  };
+}
