@@ -26,7 +26,7 @@ const V3_CRLF = md5(CRLF);
 const v2Path = (h: string) => `${h.slice(0, 2)}/${h.slice(2)}`;
 const v3Path = (h: string) => `files/md5/${v2Path(h)}`;
 
-/** The bytes the browser's data cache holds under `id`, as text (null when absent). */
+/** The bytes the browser's data cache holds under `id` (chunk rows or an OPFS file), as text (null when absent). */
 function cached(page: Page, id: string): Promise<string | null> {
   return page.evaluate(async (objectId) => {
     const open = indexedDB.open('cairn');
@@ -41,8 +41,16 @@ function cached(page: Page, id: string): Promise<string | null> {
         r.onerror = () => reject(r.error);
       });
     try {
-      const row = await get<{ key: string; chunks: number }>('objects', objectId);
+      const row = await get<{ key: string; chunks: number; size: number; place?: string }>('objects', objectId);
       if (!row) return null;
+      if (row.place === 'opfs') {
+        // In an OPFS file of the cache's folder: `size` bytes at the offset the key names.
+        const at = row.key.lastIndexOf('#');
+        const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('cairn-objects');
+        const file = await (await folder.getFileHandle(row.key.slice(0, at))).getFile();
+        const offset = Number(row.key.slice(at + 1));
+        return await file.slice(offset, offset + row.size).text();
+      }
       let text = '';
       for (let i = 0; i < row.chunks; i++) {
         const chunk = await get<{ bytes: Uint8Array }>('chunks', [row.key, i]);

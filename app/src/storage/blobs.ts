@@ -68,7 +68,7 @@ let moveStarted = false;
 
 /**
  * Starts (once per tab) moving objects still in IndexedDB chunk rows — caches from before the
- * OPFS store, and writes of a page that could not start the write worker — into OPFS, in a worker. Nothing is downloaded:
+ * OPFS store, and writes made where no write worker runs — into OPFS, in a worker. Nothing is downloaded:
  * objects are readable wherever they are throughout.
  */
 export function startOpfsMove(): void {
