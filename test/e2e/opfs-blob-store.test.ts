@@ -91,6 +91,7 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
     expect(pageWrites.isNew).toEqual([true, true, true, true]);
     expect(pageWrites.places).toEqual(['opfs', 'opfs', 'opfs', 'opfs']);
     expect(pageWrites.readBack).toEqual(pageWrites.expected);
+    expect(pageWrites.diskBlob).toBe(pageWrites.expected[0]);
     expect(pageWrites.afterDelete).toBe(0);
   });
 });

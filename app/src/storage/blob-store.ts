@@ -79,6 +79,11 @@ export interface BlobStore {
   size(id: ObjectId): Promise<number | null>;
   /** The whole object, or null when absent. For large objects prefer `chunks`. */
   get(id: ObjectId): Promise<Uint8Array | null>;
+  /**
+   * The object as a Blob whose bytes stay on disk (an OPFS file's slice), for saving a large
+   * object without holding it in memory; null when absent. Stores that cannot leave it out.
+   */
+  diskBlob?(id: ObjectId): Promise<Blob | null>;
   /** The object's bytes in order; throws `BlobNotFoundError` when absent. */
   chunks(id: ObjectId): AsyncGenerator<Uint8Array>;
   /** Stores a whole object (idempotent). Resolves true if it was new. */

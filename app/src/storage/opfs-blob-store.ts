@@ -100,6 +100,16 @@ export class OpfsBlobStore implements BlobStore {
     return concatBytes(parts, row.size);
   }
 
+  /** An OPFS object's slice of its file (null for one still in chunk rows: read those with `chunks`). */
+  async diskBlob(id: ObjectId): Promise<Blob | null> {
+    const row = await this.#row(id);
+    if (row?.place !== 'opfs') return null;
+    const { file: name, offset } = parseOpfsKey(row.key);
+    const file = await this.files.read(name);
+    if (!file || file.size < offset + row.size) throw new BlobNotFoundError(id);
+    return file.slice(offset, offset + row.size);
+  }
+
   async *chunks(id: ObjectId): AsyncGenerator<Uint8Array> {
     const row = await this.#row(id);
     if (!row) throw new BlobNotFoundError(id);

@@ -41,6 +41,9 @@ export async function fileFromStore(store: BlobStore, path: string, oid: ObjectI
     size,
     head,
     blob: async () => {
+      // A 1 GiB object in OPFS is saved from its file, not gathered in memory.
+      const onDisk = await store.diskBlob?.(oid);
+      if (onDisk) return onDisk;
       const parts: BlobPart[] = [];
       for await (const chunk of store.chunks(oid)) parts.push(chunk as Uint8Array<ArrayBuffer>);
       return new Blob(parts);

@@ -18,6 +18,8 @@ declare global {
       readBack: string[];
       expected: string[];
       afterDelete: number;
+      /** The streamed object read back as a Blob of its OPFS file (no copy in memory). */
+      diskBlob: string;
     }>;
   }
 }
@@ -49,6 +51,8 @@ window.pageWrites = async () => {
   isNew.push(...(await store.putMany(small.map((bytes, i) => ({ id: ids[i + 1] as (typeof ids)[0], bytes })))));
   const rows = await getDb().objects.bulkGet(ids);
   const readBack = await Promise.all(ids.map(async (id) => md5((await store.get(id)) ?? new Uint8Array())));
+  const onDisk = await store.diskBlob?.(ids[0] as (typeof ids)[0]);
+  const diskBlob = onDisk ? await md5(new Uint8Array(await onDisk.arrayBuffer())) : 'none';
   await store.deleteMany(ids);
   return {
     isNew,
@@ -56,5 +60,6 @@ window.pageWrites = async () => {
     readBack,
     expected: await Promise.all(all.map(md5)),
     afterDelete: (await store.usage()).count,
+    diskBlob,
   };
 };
