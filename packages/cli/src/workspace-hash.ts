@@ -79,8 +79,16 @@ async function hashDirectory(
   // The files' state entries in walk order (-1: hashed now): the key of a remembered `.dir` hash.
   const members: number[] = new Array(files.length).fill(-1);
   const state = stats && !opts.cache ? opts.state : undefined;
+  const dirAbs = absPath(repo, posix);
+  // Last time's files of this folder in walk order: an unchanged folder matches them one by one.
+  const hints = state?.dirMembers(dirAbs, algorithm);
   files.forEach((f, i) => {
-    const at = state ? state.find(f.abs, algorithm, stats![i]!) : -1;
+    const hint = hints?.[i];
+    const at = !state
+      ? -1
+      : hint === undefined
+        ? state.find(f.abs, algorithm, stats![i]!)
+        : state.findHinted(f.abs, algorithm, stats![i]!, hint);
     if (at >= 0) {
       entries[i] = { relpath: f.relpath, md5: state!.md5At(at), size: f.size };
       members[i] = at;
@@ -90,7 +98,6 @@ async function hashDirectory(
     (algorithm === 'md5' && f.size <= WHOLE_READ_LIMIT ? pooled : local).push(i);
   });
   if (known > 0) opts.progress?.addFiles(known);
-  const dirAbs = absPath(repo, posix);
   if (state && known === files.length) {
     const memo = state.lookupDir(dirAbs, algorithm, members);
     if (memo) return { ...memo, isDir: true };
