@@ -18,6 +18,13 @@ export interface WalkedFile {
   stats: fs.Stats | null;
 }
 
+/**
+ * Folder listings already read by this command, by absolute path: `cairn status` walks the
+ * workspace for pipeline files and then tracked folders for their files, and reading each folder
+ * once halves the readdir work over a large tracked folder. Only for one command's span.
+ */
+export type Listings = Map<string, fs.Dirent[]>;
+
 /** A `DvcIgnore` loaded with every `.dvcignore` from the repo root down to `dirPosix` (inclusive). */
 export function ignoreFor(repo: Repo, dirPosix: string): DvcIgnore {
   const ig = new DvcIgnore();
@@ -31,7 +38,11 @@ export function ignoreFor(repo: Repo, dirPosix: string): DvcIgnore {
 }
 
 /** Files under `dirPosix` (repo-relative), sorted by nothing in particular. */
-export function walkFiles(repo: Repo, dirPosix: string, opts: { ig?: DvcIgnore; names?: boolean } = {}): WalkedFile[] {
+export function walkFiles(
+  repo: Repo,
+  dirPosix: string,
+  opts: { ig?: DvcIgnore; names?: boolean; listings?: Listings } = {},
+): WalkedFile[] {
   const ig = opts.ig ?? ignoreFor(repo, dirPosix);
   // Finding `.dvc` files and dvc.yaml needs names only: a stat per file is most of a walk's time.
   const wantStats = !opts.names;
@@ -39,7 +50,12 @@ export function walkFiles(repo: Repo, dirPosix: string, opts: { ig?: DvcIgnore; 
   const base = dirPosix === '.' ? '' : `${dirPosix}/`;
   const visit = (abs: string, rel: string) => {
     const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
-    for (const ent of fs.readdirSync(abs, { withFileTypes: true })) {
+    let listing = opts.listings?.get(abs);
+    if (!listing) {
+      listing = fs.readdirSync(abs, { withFileTypes: true });
+      opts.listings?.set(abs, listing);
+    }
+    for (const ent of listing) {
       const childRel = rel === '' ? ent.name : `${rel}/${ent.name}`;
       // `abs` is already normal and `ent.name` a single name: plain concatenation is what
       // path.join would return, without its normalising pass (10,000 calls in a status).

@@ -15,7 +15,7 @@ import type { LocalCache } from './local-cache.ts';
 import { nodeMd5 } from './node-md5.ts';
 import type { Progress } from './progress.ts';
 import { absPath, type Repo } from './repo.ts';
-import { walkFiles } from './walk.ts';
+import { type Listings, walkFiles } from './walk.ts';
 
 export interface WorkspaceHashOptions {
   /** Store every object in this cache (`cairn add`, outputs of `cairn repro`). */
@@ -23,6 +23,8 @@ export interface WorkspaceHashOptions {
   progress?: Progress;
   /** Remembered hashes: read when nothing is stored, written always (hash-state.ts). */
   state?: HashState;
+  /** Folder listings this command already read (walk.ts). */
+  listings?: Listings;
 }
 
 export interface PathHash {
@@ -65,7 +67,7 @@ async function hashDirectory(
   layout: CacheLayout,
   opts: WorkspaceHashOptions,
 ): Promise<PathHash> {
-  const files = walkFiles(repo, posix);
+  const files = walkFiles(repo, posix, opts.listings ? { listings: opts.listings } : {});
   opts.progress?.addTotals(
     files.length,
     files.reduce((s, f) => s + f.size, 0),
