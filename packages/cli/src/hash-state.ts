@@ -69,6 +69,12 @@ interface DirMemo {
   nfiles: number;
 }
 
+/**
+ * What an entry is checked against: the file's inode, size and mtime (an `fs.Stats` is one; the
+ * walk keeps only these numbers, so 10,000 Stats objects do not outlive the stat call).
+ */
+export type FileStamp = Pick<fs.Stats, 'ino' | 'size' | 'mtimeMs'>;
+
 /** What a directory memo gives back. */
 export interface DirHashMemo {
   oid: string;
@@ -139,13 +145,13 @@ export class HashState {
   }
 
   /** The remembered hash of `abs` if its stats are those it was hashed at and it is not racy. */
-  lookup(abs: string, algorithm: HashAlgorithm, st: fs.Stats): FileHash | undefined {
+  lookup(abs: string, algorithm: HashAlgorithm, st: FileStamp): FileHash | undefined {
     const i = this.find(abs, algorithm, st);
     return i < 0 ? undefined : { md5: this.cols.md5[i] as string, size: st.size };
   }
 
   /** As `lookup`, but the entry's index (for `md5At` and a directory memo), or -1. */
-  find(abs: string, algorithm: HashAlgorithm, st: fs.Stats): number {
+  find(abs: string, algorithm: HashAlgorithm, st: FileStamp): number {
     return this.trustedAt(this.index.get(this.key(abs, algorithm)), st);
   }
 
@@ -155,7 +161,7 @@ export class HashState {
    * map or a key string per file: building a map of 10,000 keys and looking each file up in it
    * was a fifth of an unchanged status's work.
    */
-  findHinted(abs: string, algorithm: HashAlgorithm, st: fs.Stats, hint: number): number {
+  findHinted(abs: string, algorithm: HashAlgorithm, st: FileStamp, hint: number): number {
     const k = this.cols.keys[hint];
     const rel = abs.startsWith(this.rootPrefix) && path.sep === '/' ? this.rootPrefix.length : -1;
     const same =
@@ -170,7 +176,7 @@ export class HashState {
   }
 
   /** The entry at `i` if `st` matches it and it is not racy (counted as a hit), else -1 (a miss). */
-  private trustedAt(i: number | undefined, st: fs.Stats): number {
+  private trustedAt(i: number | undefined, st: FileStamp): number {
     const c = this.cols;
     const trusted =
       i !== undefined &&
@@ -225,7 +231,7 @@ export class HashState {
   }
 
   /** Remembers `hash` for `abs` as hashed when it had the stats `st`; returns the entry's index. */
-  record(abs: string, algorithm: HashAlgorithm, st: fs.Stats, hash: FileHash, now = Date.now()): number {
+  record(abs: string, algorithm: HashAlgorithm, st: FileStamp, hash: FileHash, now = Date.now()): number {
     const key = this.key(abs, algorithm);
     const c = this.cols;
     let i = this.index.get(key);

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DvcIgnore } from '@cairn/core';
+import type { FileStamp } from './hash-state.ts';
 import type { Repo } from './repo.ts';
 
 export interface WalkedFile {
@@ -14,8 +15,12 @@ export interface WalkedFile {
   abs: string;
   /** -1 when the walk was asked for names only. */
   size: number;
-  /** The file's stats (of the target, for a symlink), or null when the walk was asked for names only. */
-  stats: fs.Stats | null;
+  /**
+   * The file's inode, size and mtime (of the target, for a symlink), or null when the walk was
+   * asked for names only. Only these numbers are kept: holding 10,000 fs.Stats (each with four
+   * Dates) until the walk ends made every young-generation GC of a status copy them.
+   */
+  stamp: FileStamp | null;
 }
 
 /**
@@ -77,7 +82,8 @@ export function walkFiles(
         visit(childAbs, childRel);
       } else if (isFile) {
         if (wantStats) stats ??= fs.statSync(childAbs);
-        out.push({ relpath: childRel, abs: childAbs, size: stats ? stats.size : -1, stats: wantStats ? stats : null });
+        const stamp = stats && wantStats ? { ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs } : null;
+        out.push({ relpath: childRel, abs: childAbs, size: stamp ? stamp.size : -1, stamp });
       }
     }
   };

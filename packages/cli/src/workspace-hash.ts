@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { type CacheLayout, type DirEntry, dirHash, type HashAlgorithm, layoutOf } from '@cairn/core';
 import { hashFile, WHOLE_READ_LIMIT } from './file-hashing.ts';
 import { HashPool, hashManySmallFiles, POOL_THRESHOLD } from './hash-pool.ts';
-import type { HashState } from './hash-state.ts';
+import type { FileStamp, HashState } from './hash-state.ts';
 import type { LocalCache } from './local-cache.ts';
 import { nodeMd5 } from './node-md5.ts';
 import type { Progress } from './progress.ts';
@@ -76,7 +76,7 @@ async function hashDirectory(
   const pooled: number[] = [];
   const local: number[] = [];
   // The walk's stats, taken before hashing: a file changed while it is read misses next time.
-  const stats = opts.state ? files.map((f) => f.stats as fs.Stats) : undefined;
+  const stats = opts.state ? files.map((f) => f.stamp as FileStamp) : undefined;
   let known = 0;
   // The files' state entries in walk order (-1: hashed now): the key of a remembered `.dir` hash.
   const members: number[] = new Array(files.length).fill(-1);
