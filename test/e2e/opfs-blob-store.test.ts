@@ -92,6 +92,7 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
     expect(pageWrites.places).toEqual(['opfs', 'opfs', 'opfs', 'opfs']);
     expect(pageWrites.readBack).toEqual(pageWrites.expected);
     expect(pageWrites.diskBlob).toBe(pageWrites.expected[0]);
+    expect(pageWrites.againIsNew).toEqual([true, true, true]);
     expect(pageWrites.afterDelete).toBe(0);
   });
 });

@@ -20,6 +20,8 @@ declare global {
       afterDelete: number;
       /** The streamed object read back as a Blob of its OPFS file (no copy in memory). */
       diskBlob: string;
+      /** The batch stored again by the worker after the page deleted it (a hang once, bench round 2). */
+      againIsNew: boolean[];
     }>;
   }
 }
@@ -54,7 +56,10 @@ window.pageWrites = async () => {
   const onDisk = await store.diskBlob?.(ids[0] as (typeof ids)[0]);
   const diskBlob = onDisk ? await md5(new Uint8Array(await onDisk.arrayBuffer())) : 'none';
   await store.deleteMany(ids);
+  const againIsNew = await store.putMany(small.map((bytes, i) => ({ id: ids[i + 1] as (typeof ids)[0], bytes })));
+  await store.deleteMany(ids);
   return {
+    againIsNew,
     isNew,
     places: rows.map((r) => r?.place ?? null),
     readBack,
