@@ -321,7 +321,8 @@ async function copyObjects(
   let finished = 0;
   await eachLimit(work, opts.concurrency ?? 8, async (o) => {
     const store = stores[o.area];
-    const there = await store.stat(o.md5);
+    // A first run into an empty prefix need not ask first (the store's write checks anyway).
+    const there = report.resumed || opts.force ? await store.stat(o.md5) : null;
     if (there && there.size === o.size) report.objects.alreadyThere++;
     else {
       try {
