@@ -42,12 +42,22 @@ const MiB = 1024 * 1024;
  * folder under it, as on disk (checked before the upload; two racing uploads could still make
  * both, which listings then show as they come).
  */
+/** Where the S3 artifact store keeps what, for the operator commands that read the bucket (ops/). */
+export function s3ArtifactLayout(prefix: string) {
+  const root = prefix === '' ? '' : `${prefix}/`;
+  return {
+    /** Prefix of every artifact key: `<artifacts><repo id>/<artifact path>`. */
+    artifacts: `${root}mlflow-artifacts/`,
+    checksumKeyOf: (repoId: number, artifactPath: string) =>
+      `${root}mlflow-artifact-checksums/${repoId}/${artifactPath}.sha256`,
+  };
+}
+
 export function makeS3ArtifactStore(opts: S3ArtifactStoreOptions): ArtifactStore {
   const { client, bucket } = opts;
-  const root = opts.prefix === '' ? '' : `${opts.prefix}/`;
-  const keyOf = (repoId: number, segs: string[]) => `${root}mlflow-artifacts/${repoId}/${segs.join('/')}`;
-  const checksumKeyOf = (repoId: number, segs: string[]) =>
-    `${root}mlflow-artifact-checksums/${repoId}/${segs.join('/')}.sha256`;
+  const layout = s3ArtifactLayout(opts.prefix);
+  const keyOf = (repoId: number, segs: string[]) => `${layout.artifacts}${repoId}/${segs.join('/')}`;
+  const checksumKeyOf = (repoId: number, segs: string[]) => layout.checksumKeyOf(repoId, segs.join('/'));
 
   async function head(key: string): Promise<{ size: number } | null> {
     try {
@@ -139,7 +149,7 @@ export function makeS3ArtifactStore(opts: S3ArtifactStoreOptions): ArtifactStore
 
     async list(repoId, artifactPath) {
       const segs = artifactSegments(artifactPath);
-      const prefix = segs.length === 0 ? `${root}mlflow-artifacts/${repoId}/` : `${keyOf(repoId, segs)}/`;
+      const prefix = segs.length === 0 ? `${layout.artifacts}${repoId}/` : `${keyOf(repoId, segs)}/`;
       const entries: ArtifactEntry[] = [];
       let ContinuationToken: string | undefined;
       do {

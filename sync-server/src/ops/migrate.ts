@@ -327,9 +327,11 @@ async function copyObjects(
     else {
       try {
         // The store hashes while it streams and publishes only bytes that match the name.
-        await store.write(o.md5, fs.createReadStream(o.file, { highWaterMark: 1 << 20 }));
-        report.objects.copied++;
-        report.objects.bytes += o.size;
+        const { created } = await store.write(o.md5, fs.createReadStream(o.file, { highWaterMark: 1 << 20 }));
+        if (created) {
+          report.objects.copied++;
+          report.objects.bytes += o.size;
+        } else report.objects.alreadyThere++;
       } catch (err) {
         if (!(err instanceof BlobHashMismatchError)) throw err;
         report.problems.push({
