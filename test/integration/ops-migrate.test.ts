@@ -4,14 +4,15 @@
  * DVC objects of both layouts, an MLflow run with a metric and an artifact, a Yjs note); a
  * damaged stray object makes the first run stop short of switching the data folder over; once it
  * is gone, the re-run resumes, and the server started on PostgreSQL + S3 over the same data folder
- * serves everything back through HTTP. A second installation cannot be migrated into the now
+ * serves everything back through HTTP, and `cairn-server fsck` checks it there, finding bit rot in
+ * the bucket. A second installation cannot be migrated into the now
  * non-empty target.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,6 +231,46 @@ describe.runIf(pgAvailable() && s3Available())('cairn-server migrate: SQLite + d
     } finally {
       await client.end();
     }
+  }, 120_000);
+
+  it('cairn-server fsck checks the installation in PostgreSQL and the bucket, and finds damage there', async () => {
+    const env = { CAIRN_DATABASE_URL: databaseUrl, ...rgw.serverEnv(PREFIX) };
+    const healthy = await cairnServer(['fsck', '--json', '--data', dataDir], env);
+    expect(healthy.code, healthy.stderr).toBe(0);
+    const report = JSON.parse(healthy.stdout);
+    expect(report.problems).toEqual([]);
+    expect(report.checked).toMatchObject({
+      objects: 5,
+      indexRows: 5,
+      manifests: 1,
+      manifestEntries: 2,
+      gitRepositories: 1,
+      artifacts: 1,
+      artifactBytes: weights.length,
+      artifactsWithoutChecksum: 0,
+    });
+    expect(report.orphans).toEqual({ objects: [], gitDirs: [], artifactDirs: [], foreign: [] });
+
+    // Bit rot in the bucket: an object's bytes and an artifact's bytes replaced behind Cairn's back.
+    const csvKey = `${PREFIX}/md5/${project.csv.md5.slice(0, 2)}/${project.csv.md5.slice(2)}`;
+    await s3.send(new PutObjectCommand({ Bucket: rgw.bucket, Key: csvKey, Body: 'rotten' }));
+    const artifactKey = `${PREFIX}/mlflow-artifacts/1/${artifactRoot}/model/weights.bin`;
+    await s3.send(new PutObjectCommand({ Bucket: rgw.bucket, Key: artifactKey, Body: 'rotten too' }));
+    const damaged = await cairnServer(['fsck', '--data', dataDir], env);
+    expect(damaged.code, damaged.stderr).toBe(1);
+    expect(damaged.stdout).toContain(
+      `damaged object md5 ${project.csv.md5}: bytes hash to ${md5Of('rotten')} (held by admin/proj)`,
+    );
+    expect(damaged.stdout).toContain(`damaged artifact s3://${rgw.bucket}/${artifactKey}`);
+    expect(damaged.stdout).toContain('2 problems found');
+
+    const repair = await cairnServer(['fsck', '--repair', '--data', dataDir], env);
+    expect(repair.code).toBe(2);
+    expect(repair.stderr).toContain('--repair works on SQLite + disk only');
+    // Without the server's settings, the folder is refused rather than checked as empty.
+    const bare = await cairnServer(['fsck', '--data', dataDir], { CAIRN_DATABASE_URL: '', CAIRN_BLOBS: '' });
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('CAIRN_DATABASE_URL');
   }, 120_000);
 
   it('refuses a folder already moved, and a target that already holds data', async () => {

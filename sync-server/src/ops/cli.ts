@@ -1,8 +1,14 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { blobStoreMarkerOf } from '../blobs/blob-store-marker.ts';
+import { makeS3Client } from '../blobs/s3-client.ts';
 import { type BlobsConfig, blobsFromEnv, type DatabaseConfig, databaseFromEnv } from '../config.ts';
+import { databaseMarkerOf } from '../db/database-marker.ts';
+import { openPostgres } from '../db/postgres-sql.ts';
 import { backup, restore } from './backup.ts';
 import { assertDiskBlobStore, assertSqliteDatabase, OpsUsageError } from './data-layout.ts';
-import { type FsckReport, fsck, fsckFailed } from './fsck.ts';
+import { type FsckOptions, type FsckReport, fsck, fsckFailed } from './fsck.ts';
+import { s3ArtifactFiles, s3ObjectAreas } from './fsck-sources.ts';
 import { DEFAULT_GRACE_SECONDS, type GcReport, gc } from './gc.ts';
 import { type MigrateReport, migrate } from './migrate.ts';
 import { terminalProgress } from './progress.ts';
@@ -18,6 +24,8 @@ export const EXIT = { ok: 0, problems: 1, failed: 2 } as const;
 
 const USAGE = `usage: cairn-server <command> [--data DIR] [options]
   fsck [--json] [--repair]   re-hash every object, check manifests, git fsck every repository
+                             (on PostgreSQL / S3: with CAIRN_DATABASE_URL / CAIRN_BLOBS set as for
+                             the server; --repair on SQLite + disk only)
   gc [--dry-run] [--grace SECONDS] [--json]
                              remove objects no history names, older than the grace (default 86400)
   backup DIR                 copy the data folder (online: SQLite backup API, git, objects) into DIR
@@ -45,7 +53,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     const [command, ...rest] = argv;
     const args = parseArgs(rest);
     const dataDir = path.resolve(String(args.values.data ?? io.env.CAIRN_DATA ?? '.cairn'));
-    if (command === 'fsck' || command === 'gc' || command === 'backup') {
+    if (command === 'gc' || command === 'backup') {
       assertDiskBlobStore(dataDir, command);
       assertSqliteDatabase(dataDir, command);
     }
@@ -114,11 +122,54 @@ function checkFlags(args: Args, allowed: string[]): void {
 
 async function runFsck(dataDir: string, args: Args, io: Io): Promise<number> {
   checkFlags(args, ['json', 'repair']);
-  const bar = terminalProgress();
-  const report = await fsck(dataDir, { repair: args.flags.has('repair'), onProgress: bar.update });
-  bar.end();
-  io.out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatFsck(report));
-  return fsckFailed(report) ? EXIT.problems : EXIT.ok;
+  // A data folder on PostgreSQL and/or S3 is checked there, with the server's own settings.
+  const places = await sharedPlacesOf(dataDir, io.env);
+  try {
+    const bar = terminalProgress();
+    const report = await fsck(dataDir, { repair: args.flags.has('repair'), onProgress: bar.update, ...places.options });
+    bar.end();
+    io.out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatFsck(report));
+    return fsckFailed(report) ? EXIT.problems : EXIT.ok;
+  } finally {
+    await places.close();
+  }
+}
+
+/**
+ * The tables and stores a marked data folder names (`database.json`, `blob-store.json`), opened
+ * with CAIRN_DATABASE_URL / CAIRN_BLOBS as the server reads them: the markers hold no credentials.
+ */
+async function sharedPlacesOf(dataDir: string, env: NodeJS.ProcessEnv) {
+  const options: Pick<FsckOptions, 'database' | 'objects' | 'artifacts'> = {};
+  const closers: Array<() => Promise<void> | void> = [];
+  const close = async () => {
+    for (const c of closers) await c();
+  };
+  try {
+    if (fs.existsSync(databaseMarkerOf(dataDir))) {
+      const database = databaseFromEnv(env);
+      if (database.kind !== 'postgres') assertSqliteDatabase(dataDir, 'fsck without CAIRN_DATABASE_URL');
+      else {
+        const sql = await openPostgres(database.url, { maxConnections: 2 });
+        closers.push(() => sql.close());
+        options.database = sql;
+      }
+    }
+    if (fs.existsSync(blobStoreMarkerOf(dataDir))) {
+      const blobs = blobsFromEnv(env);
+      if (blobs.kind !== 's3') assertDiskBlobStore(dataDir, 'fsck without CAIRN_BLOBS');
+      else {
+        const client = makeS3Client(blobs);
+        closers.push(() => client.destroy());
+        options.objects = s3ObjectAreas(client, blobs);
+        options.artifacts = s3ArtifactFiles(client, blobs);
+      }
+    }
+    return { options, close };
+  } catch (err) {
+    await close();
+    throw err instanceof OpsUsageError ? err : new OpsUsageError((err as Error).message);
+  }
 }
 
 function formatFsck(r: FsckReport): string {
