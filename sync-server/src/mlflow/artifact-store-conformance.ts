@@ -143,6 +143,22 @@ export function runArtifactStoreConformance(
     );
 
     it(
+      'removeRepo takes every artifact and record of one repository, and nothing of another',
+      withStore(async (store) => {
+        await store.put(5, 'run/a/model.bin', body('five'), 100);
+        await store.put(5, 'run/notes.txt', body('five notes'), 100);
+        await store.put(6, 'run/a/model.bin', body('six'), 100);
+        await store.removeRepo(5);
+        expect(await store.list(5, '')).toEqual([]);
+        expect(await store.checksum(5, 'run/a/model.bin')).toBeNull();
+        await expect(store.open(5, 'run/notes.txt')).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+        expect(await read(store, 6, 'run/a/model.bin')).toBe('six');
+        expect(await store.checksum(6, 'run/a/model.bin')).toEqual({ sha256: sha256('six'), size: 3 });
+        await store.removeRepo(7); // nothing there: no error
+      }),
+    );
+
+    it(
       'binary bytes come back unchanged',
       withStore(async (store) => {
         const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256));

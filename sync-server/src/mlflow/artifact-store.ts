@@ -20,6 +20,8 @@ export interface ArtifactStore {
   list(repoId: number, artifactPath: string): Promise<ArtifactEntry[]>;
   /** The SHA-256 and size recorded at upload, or null (no such artifact, or stored before records). */
   checksum(repoId: number, artifactPath: string): Promise<ArtifactChecksum | null>;
+  /** Removes every artifact of the repository and their records (the repository was deleted). */
+  removeRepo(repoId: number): Promise<void>;
 }
 
 export interface ArtifactEntry {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { finished, PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -116,6 +117,12 @@ export function makeDiskArtifactStore(dataDir: string): ArtifactStore {
           }),
         )
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+
+    async removeRepo(repoId) {
+      // (repos/repo-lifecycle.ts moves these folders aside first, so that a failed delete can be undone.)
+      await fsp.rm(path.join(root, String(repoId)), { recursive: true, force: true });
+      await fsp.rm(path.join(checksumsRoot, String(repoId)), { recursive: true, force: true });
     },
 
     async checksum(repoId, artifactPath) {

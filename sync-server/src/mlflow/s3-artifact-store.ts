@@ -3,6 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import {
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -163,6 +164,25 @@ export function makeS3ArtifactStore(opts: S3ArtifactStoreOptions): ArtifactStore
         ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (ContinuationToken);
       return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+
+    async removeRepo(repoId) {
+      for (const prefix of [
+        `${layout.artifacts}${repoId}/`,
+        layout.checksumKeyOf(repoId, '').replace(/\.sha256$/, ''),
+      ]) {
+        // Listing from the start each time: the keys of the page before are gone.
+        for (;;) {
+          const page = await s3Send(() =>
+            client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 })),
+          );
+          const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+          if (keys.length === 0) break;
+          await s3Send(() =>
+            client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } })),
+          );
+        }
+      }
     },
 
     async checksum(repoId, artifactPath) {
