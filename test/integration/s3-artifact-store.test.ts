@@ -159,6 +159,16 @@ describe.skipIf(!s3Available())('MLflow artifacts on S3 (Ceph RADOS Gateway)', (
         `${sha256(weights)} 3000\n`,
       );
       expect(fs.existsSync(path.join(server.dataDir, 'mlflow-artifacts'))).toBe(false);
+
+      // Deleting the repository takes its artifacts and their records out of the bucket.
+      const deleted = await fetch(`${server.url}/api/v1/repos/admin/proj`, {
+        method: 'DELETE',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ confirm: 'admin/proj' }),
+      });
+      expect(deleted.status).toBe(204);
+      expect(await keysUnder(`${PREFIX}/mlflow-artifacts/1`)).toEqual([]);
+      expect(await keysUnder(`${PREFIX}/mlflow-artifact-checksums/1`)).toEqual([]);
     });
   });
 });

@@ -87,6 +87,9 @@ export function makeS3ArtifactStore(opts: S3ArtifactStoreOptions): ArtifactStore
 
   return {
     async put(repoId, artifactPath, body, maxBytes) {
+      // The body may fail (a client going away) while the checks below wait on the bucket: the
+      // upload's loop sees that error as a rejection; unheard meanwhile, it would end the process.
+      body.on('error', () => {});
       const segs = artifactFileSegments(artifactPath);
       const key = keyOf(repoId, segs);
       const [ancestors, folder] = await Promise.all([
