@@ -55,6 +55,9 @@ export const CLOSE_POLICY = 1008;
 export const CLOSE_INTERNAL = 1011;
 export const CLOSE_GOING_AWAY = 1001;
 
+/** Transaction origin of updates another process stored (fanout.ts). */
+const REMOTE = Symbol('stored by another process');
+
 interface PeerState {
   /** Awareness client ids this peer published; removed when it leaves. */
   awarenessClients: Set<number>;
@@ -123,6 +126,33 @@ export class DocRoom {
   /** Handles one validated message of `peer`, after every message received before it. */
   receive(peer: RoomPeer, message: ClientMessage): void {
     this.enqueue(() => this.handle(peer, message));
+  }
+
+  /**
+   * Applies updates another server process already stored (fanout.ts) and relays what was new
+   * to every peer here. `read` starts at once (the database answers while earlier messages are
+   * handled); applying waits its turn. Nothing is stored: the rows are there already.
+   */
+  applyStored(read: () => Promise<Uint8Array[]>): void {
+    const rows = read();
+    rows.catch(() => undefined); // reported by the task below, in its turn
+    this.enqueue(async () => {
+      const updates = await rows;
+      const fresh: Uint8Array[] = [];
+      const collect = (u: Uint8Array) => fresh.push(u);
+      this.doc.on('update', collect);
+      try {
+        this.doc.transact(() => {
+          for (const update of updates) Y.applyUpdate(this.doc, update, REMOTE);
+        });
+      } finally {
+        this.doc.off('update', collect);
+      }
+      this.storedUpdates += updates.length;
+      if (fresh.length === 0) return; // already here (a reload after reconnecting)
+      const message = writeUpdateMessage(fresh.length === 1 ? (fresh[0] as Uint8Array) : Y.mergeUpdates(fresh));
+      for (const peer of this.peers.keys()) peer.send(message);
+    });
   }
 
   /**

@@ -61,6 +61,26 @@ export class DocRooms {
   }
 
   /**
+   * Another process stored update `id` of `key` (fanout.ts): if the document is open here, read
+   * that row and relay it. A row already merged into a snapshot is gone; the whole document is
+   * re-read instead (the snapshot holds it).
+   */
+  storedElsewhere(key: string, id: number): void {
+    const room = this.rooms.get(key);
+    if (!room) return;
+    const { store } = this.opts;
+    room.applyStored(async () => {
+      const update = await store.readUpdate?.(key, id);
+      return update ? [update] : store.load(key);
+    });
+  }
+
+  /** Re-reads every open document (the fan-out reconnected and may have missed updates). */
+  reloadAll(): void {
+    for (const room of this.rooms.values()) room.applyStored(() => this.opts.store.load(room.key));
+  }
+
+  /**
    * Closes the document `key` if it is loaded (its peers get `code`) and resolves once no work
    * on it is pending — including unloads already under way — so it can be deleted from storage.
    */

@@ -1,0 +1,146 @@
+/**
+ * Live documents across several server processes sharing one PostgreSQL: every stored update is
+ * announced with NOTIFY on one channel (store.ts writes the row and the notification in one
+ * statement), and each process LISTENs on a dedicated connection. The payload is
+ * `KIND ORIGIN ID DOC` — the row id, never the update itself (NOTIFY payloads stop at 8000
+ * bytes): a process that has the document open reads the row and relays it to its own clients.
+ *
+ * A notification sent while the listening connection is down is lost, so after every (re)connect
+ * the process re-reads every open document (`onResync`): nothing stored is ever missed, whatever
+ * the order in which concurrent transactions committed.
+ *
+ * On SQLite there is one process and none of this runs.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Logger } from '../log.ts';
+import type { YjsNotify } from './store.ts';
+
+/** The channel every Cairn process of one database listens on. */
+export const YJS_CHANNEL = 'cairn_yjs';
+
+export type FanoutEvent = { kind: 'update'; doc: string; id: number } | { kind: 'removed'; doc: string };
+
+export interface FanoutHandlers {
+  /** Another process stored or removed something of `doc`. */
+  onEvent(event: FanoutEvent): void;
+  /** The listening connection is (again) up: re-read every open document. */
+  onResync(): void;
+}
+
+export interface PgFanoutOptions {
+  url: string;
+  log: Logger;
+  handlers: FanoutHandlers;
+  /** First delay before reconnecting; doubles up to `maxRetryMs`. */
+  minRetryMs?: number;
+  maxRetryMs?: number;
+}
+
+export interface PgFanout {
+  /** What the store passes along with each write so other processes hear of it. */
+  readonly notify: YjsNotify;
+  /** Resolves once listening for the first time (or rejects if PostgreSQL is down; retries go on). */
+  readonly listening: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Parses `KIND ORIGIN ID DOC`; undefined for a payload this version does not know. */
+export function parseFanoutPayload(payload: string): { origin: string; event: FanoutEvent } | undefined {
+  const m = /^([ur]) (\S+) (\d+) (.+)$/s.exec(payload);
+  if (!m) return undefined;
+  const [, kind, origin, id, doc] = m as unknown as [string, string, string, string, string];
+  return {
+    origin,
+    event: kind === 'u' ? { kind: 'update', doc, id: Number(id) } : { kind: 'removed', doc },
+  };
+}
+
+export function startPgFanout(opts: PgFanoutOptions): PgFanout {
+  const origin = randomBytes(8).toString('hex');
+  const minRetry = opts.minRetryMs ?? 100;
+  const maxRetry = opts.maxRetryMs ?? 2000;
+  let client: pg.Client | null = null;
+  let closed = false;
+  let retryMs = minRetry;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let firstListen: { resolve(): void; reject(err: unknown): void } | null = null;
+  const listening = new Promise<void>((resolve, reject) => {
+    firstListen = { resolve, reject };
+  });
+  listening.catch(() => undefined);
+
+  const onNotification = (msg: pg.Notification) => {
+    if (msg.channel !== YJS_CHANNEL || !msg.payload) return;
+    const parsed = parseFanoutPayload(msg.payload);
+    if (!parsed) {
+      opts.log.error('yjs fan-out payload not understood', { payload: msg.payload.slice(0, 200) });
+      return;
+    }
+    if (parsed.origin === origin) return; // our own write: our rooms have it already
+    opts.handlers.onEvent(parsed.event);
+  };
+
+  const scheduleReconnect = () => {
+    if (closed || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void connect();
+    }, retryMs);
+    retryTimer.unref();
+    retryMs = Math.min(maxRetry, retryMs * 2);
+  };
+
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: 5000 });
+    // A dead connection emits 'error' and/or 'end'; either way, listen again on a new one.
+    let dropped = false;
+    const drop = (why: string) => {
+      if (dropped) return;
+      dropped = true;
+      if (client === c) client = null;
+      c.removeAllListeners('notification');
+      void c.end().catch(() => undefined);
+      if (!closed) {
+        opts.log.error('yjs fan-out connection lost; reconnecting', { error: why });
+        scheduleReconnect();
+      }
+    };
+    c.on('error', (err) => drop(err.message));
+    c.on('end', () => drop('connection ended'));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${YJS_CHANNEL}`);
+    } catch (err) {
+      firstListen?.reject(err);
+      firstListen = null;
+      drop(String(err));
+      return;
+    }
+    if (closed) {
+      await c.end().catch(() => undefined);
+      return;
+    }
+    c.on('notification', onNotification);
+    client = c;
+    retryMs = minRetry;
+    firstListen?.resolve();
+    firstListen = null;
+    // Whatever was stored while nobody listened is read back now.
+    opts.handlers.onResync();
+  };
+
+  void connect();
+
+  return {
+    notify: { channel: YJS_CHANNEL, origin },
+    listening,
+    async close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      const c = client;
+      client = null;
+      if (c) await c.end().catch(() => undefined);
+    },
+  };
+}
