@@ -99,6 +99,25 @@ describe.runIf(pgAvailable())('live notes across two server processes on one Pos
     }
   }, 120_000);
 
+  it('shows a client on one process the presence (cursor, name) of a client on the other, and its leaving', async () => {
+    const a = yClient(one.url, 'admin', 'shared', 'presence', ADMIN_TOKEN);
+    const b = yClient(two.url, 'admin', 'shared', 'presence', ADMIN_TOKEN);
+    try {
+      await waitFor('both clients synced', () => a.provider.synced && b.provider.synced);
+      a.provider.awareness.setLocalStateField('user', { name: 'Ada on one' });
+      await waitFor('one’s presence to reach two', () =>
+        [...b.provider.awareness.getStates().values()].some(
+          (s) => (s as { user?: { name?: string } }).user?.name === 'Ada on one',
+        ),
+      );
+      a.destroy();
+      await waitFor('one’s client to be gone on two', () => b.provider.awareness.getStates().size === 1);
+    } finally {
+      a.destroy();
+      b.destroy();
+    }
+  });
+
   it('closes a deleted note on the other process too', async () => {
     const b = yClient(two.url, 'admin', 'shared', 'doomed', ADMIN_TOKEN);
     try {

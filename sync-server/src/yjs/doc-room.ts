@@ -43,6 +43,11 @@ export interface DocRoomOptions {
   /** Awareness client ids one peer may publish (one per tab in practice). */
   maxAwarenessClientsPerPeer?: number;
   maxAwarenessBytes?: number;
+  /**
+   * Tells other server processes about presence published by this room's peers (fanout.ts);
+   * absent with one process.
+   */
+  publishAwareness?(update: Uint8Array): void;
   /** Called when the last peer has left (the registry starts its idle timer). */
   onEmpty(room: DocRoom): void;
   /** Called once the room can no longer be used (storage failed); the registry forgets it. */
@@ -117,8 +122,14 @@ export class DocRoom {
     const state = this.peers.get(peer);
     if (!state) return;
     this.peers.delete(peer);
-    if (state.awarenessClients.size > 0 && this.state !== 'closed') {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...state.awarenessClients], null);
+    if (state.awarenessClients.size > 0 && this.state !== 'closed' && this.state !== 'unavailable') {
+      const gone = [...state.awarenessClients];
+      awarenessProtocol.removeAwarenessStates(this.awareness, gone, null);
+      // Only ids the awareness knows can be encoded (one whose update was never applied has none).
+      const known = gone.filter((id) => this.awareness.meta.has(id));
+      if (known.length > 0) {
+        this.opts.publishAwareness?.(awarenessProtocol.encodeAwarenessUpdate(this.awareness, known));
+      }
     }
     if (this.peers.size === 0) this.opts.onEmpty(this);
   }
@@ -293,6 +304,13 @@ export class DocRoom {
       else state.awarenessClients.add(e.clientID);
     }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer);
+    this.opts.publishAwareness?.(message.update);
+  }
+
+  /** Presence another process's peers published (fanout.ts): relayed to every peer here. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.state === 'closed' || this.state === 'unavailable') return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
   }
 
   /** Relays presence changes (from peers, leaves and timeouts) to every peer. */

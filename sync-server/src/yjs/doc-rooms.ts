@@ -12,6 +12,8 @@ export interface DocRoomsOptions {
   idleUnloadMs: number;
   compactAfterUpdates: number;
   maxAwarenessBytes: number;
+  /** Sends presence to other server processes (fanout.ts); absent with one process. */
+  publishAwareness?(key: string, update: Uint8Array): void;
 }
 
 export class DocRooms {
@@ -46,6 +48,9 @@ export class DocRooms {
         log: this.opts.log,
         compactAfterUpdates: this.opts.compactAfterUpdates,
         maxAwarenessBytes: this.opts.maxAwarenessBytes,
+        ...(this.opts.publishAwareness
+          ? { publishAwareness: (update: Uint8Array) => this.opts.publishAwareness?.(key, update) }
+          : {}),
         onEmpty: (r) => this.scheduleUnload(r),
         onUnavailable: (r) => this.forget(r),
       });
@@ -73,6 +78,11 @@ export class DocRooms {
       const update = await store.readUpdate?.(key, id);
       return update ? [update] : store.load(key);
     });
+  }
+
+  /** Presence from another process's peers of `key`, relayed here if the document is open. */
+  awarenessElsewhere(key: string, update: Uint8Array): void {
+    this.rooms.get(key)?.applyRemoteAwareness(update);
   }
 
   /** Re-reads every open document (the fan-out reconnected and may have missed updates). */

@@ -9,17 +9,29 @@
  * the process re-reads every open document (`onResync`): nothing stored is ever missed, whatever
  * the order in which concurrent transactions committed.
  *
+ * Presence (awareness: cursors, names) is not stored; it travels in the payload itself,
+ * `a ORIGIN 0 DOC BASE64`, and is left out past NOTIFY's size limit (a peer's presence is a few
+ * hundred bytes in practice). A lost presence message costs nothing lasting: clients re-send
+ * theirs every 15 s and states not renewed for 30 s are dropped.
+ *
  * On SQLite there is one process and none of this runs.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { SqlDatabase } from '../db/sql.ts';
 import type { Logger } from '../log.ts';
 import type { YjsNotify } from './store.ts';
 
 /** The channel every Cairn process of one database listens on. */
 export const YJS_CHANNEL = 'cairn_yjs';
 
-export type FanoutEvent = { kind: 'update'; doc: string; id: number } | { kind: 'removed'; doc: string };
+export type FanoutEvent =
+  | { kind: 'update'; doc: string; id: number }
+  | { kind: 'removed'; doc: string }
+  | { kind: 'awareness'; doc: string; update: Uint8Array };
+
+/** NOTIFY refuses payloads of 8000 bytes or more. */
+const MAX_PAYLOAD = 7999;
 
 export interface FanoutHandlers {
   /** Another process stored or removed something of `doc`. */
@@ -30,6 +42,8 @@ export interface FanoutHandlers {
 
 export interface PgFanoutOptions {
   url: string;
+  /** The server's pool, which sends presence notifications. */
+  sql: SqlDatabase;
   log: Logger;
   handlers: FanoutHandlers;
   /** First delay before reconnecting; doubles up to `maxRetryMs`. */
@@ -42,18 +56,27 @@ export interface PgFanout {
   readonly notify: YjsNotify;
   /** Resolves once listening for the first time (or rejects if PostgreSQL is down; retries go on). */
   readonly listening: Promise<void>;
+  /** Sends presence published by this process's peers of `doc` to the other processes. */
+  publishAwareness(doc: string, update: Uint8Array): void;
   close(): Promise<void>;
 }
 
-/** Parses `KIND ORIGIN ID DOC`; undefined for a payload this version does not know. */
+/**
+ * Parses `KIND ORIGIN ID DOC` (and presence's `BASE64` after it); undefined for a payload this
+ * version does not know. Document keys have no spaces (doc-path.ts).
+ */
 export function parseFanoutPayload(payload: string): { origin: string; event: FanoutEvent } | undefined {
-  const m = /^([ur]) (\S+) (\d+) (.+)$/s.exec(payload);
+  const m = /^([ura]) (\S+) (\d+) (\S+)(?: ([A-Za-z0-9+/=]+))?$/.exec(payload);
   if (!m) return undefined;
-  const [, kind, origin, id, doc] = m as unknown as [string, string, string, string, string];
-  return {
-    origin,
-    event: kind === 'u' ? { kind: 'update', doc, id: Number(id) } : { kind: 'removed', doc },
-  };
+  const [, kind, origin, id, doc, data] = m as unknown as [string, string, string, string, string, string?];
+  if ((kind === 'a') !== (data !== undefined)) return undefined;
+  const event: FanoutEvent =
+    kind === 'u'
+      ? { kind: 'update', doc, id: Number(id) }
+      : kind === 'r'
+        ? { kind: 'removed', doc }
+        : { kind: 'awareness', doc, update: new Uint8Array(Buffer.from(data as string, 'base64')) };
+  return { origin, event };
 }
 
 export function startPgFanout(opts: PgFanoutOptions): PgFanout {
@@ -135,6 +158,14 @@ export function startPgFanout(opts: PgFanoutOptions): PgFanout {
   return {
     notify: { channel: YJS_CHANNEL, origin },
     listening,
+    publishAwareness(doc, update) {
+      if (closed) return;
+      const payload = `a ${origin} 0 ${doc} ${Buffer.from(update).toString('base64')}`;
+      if (Buffer.byteLength(payload) > MAX_PAYLOAD) return;
+      opts.sql.run('SELECT pg_notify(?::text, ?::text)', [YJS_CHANNEL, payload]).catch((err: unknown) => {
+        opts.log.debug('yjs presence not sent to other processes', { doc, error: String(err) });
+      });
+    },
     async close() {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);

@@ -72,10 +72,12 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
     database.kind === 'postgres' && !opts.store
       ? startPgFanout({
           url: database.url,
+          sql: ctx.sql,
           log,
           handlers: {
             onEvent(event) {
               if (event.kind === 'update') rooms.storedElsewhere(event.doc, event.id);
+              else if (event.kind === 'awareness') rooms.awarenessElsewhere(event.doc, event.update);
               else void rooms.evict(event.doc, CLOSE_NOTE_DELETED, 'note deleted');
             },
             onResync: () => rooms.reloadAll(),
@@ -89,6 +91,7 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
     idleUnloadMs: config.idleUnloadMs,
     compactAfterUpdates: config.compactAfterUpdates,
     maxAwarenessBytes: config.maxAwarenessBytes,
+    ...(fanout ? { publishAwareness: (key: string, update: Uint8Array) => fanout.publishAwareness(key, update) } : {}),
   });
   // No compression: a small compressed frame could inflate far past maxPayload's intent.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, perMessageDeflate: false });
