@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresCluster, pgAvailable, startPostgres } from '../support/postgres.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -15,11 +16,12 @@ describe.runIf(pgAvailable())('live notes across two server processes on one Pos
   let cluster: PostgresCluster;
   let one: TestServer;
   let two: TestServer;
+  let databaseUrl: string;
 
   beforeAll(async () => {
     cluster = await startPostgres();
     const env = {
-      CAIRN_DATABASE_URL: await cluster.freshDatabase(),
+      CAIRN_DATABASE_URL: (databaseUrl = await cluster.freshDatabase()),
       CAIRN_ADMIN_PASSWORD: 'admin-password-fanout',
       CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
     };
@@ -98,6 +100,30 @@ describe.runIf(pgAvailable())('live notes across two server processes on one Pos
       c.destroy();
     }
   }, 120_000);
+
+  it('catches up on what was stored while its listening connection was cut', async () => {
+    const a = yClient(one.url, 'admin', 'shared', 'cut', ADMIN_TOKEN);
+    const b = yClient(two.url, 'admin', 'shared', 'cut', ADMIN_TOKEN);
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      await waitFor('both clients synced', () => a.provider.synced && b.provider.synced);
+      // Cut both processes' LISTEN connections (the database stays up, so nothing else fails)
+      // and edit at once, before they are back: the edit can only arrive by the catch-up read.
+      const cut = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+      );
+      expect(cut.rowCount).toBe(2);
+      a.doc.getText('t').insert(0, 'written while nobody listened');
+      await waitFor('the edit to reach two', () => b.text() === 'written while nobody listened');
+      b.doc.getText('t').insert(0, 'and live again: ');
+      await waitFor('a live edit to reach one', () => a.text() === 'and live again: written while nobody listened');
+    } finally {
+      await admin.end();
+      a.destroy();
+      b.destroy();
+    }
+  });
 
   it('shows a client on one process the presence (cursor, name) of a client on the other, and its leaving', async () => {
     const a = yClient(one.url, 'admin', 'shared', 'presence', ADMIN_TOKEN);
