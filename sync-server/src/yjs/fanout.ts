@@ -54,8 +54,6 @@ export interface PgFanoutOptions {
 export interface PgFanout {
   /** What the store passes along with each write so other processes hear of it. */
   readonly notify: YjsNotify;
-  /** Resolves once listening for the first time (or rejects if PostgreSQL is down; retries go on). */
-  readonly listening: Promise<void>;
   /** Sends presence published by this process's peers of `doc` to the other processes. */
   publishAwareness(doc: string, update: Uint8Array): void;
   close(): Promise<void>;
@@ -87,11 +85,6 @@ export function startPgFanout(opts: PgFanoutOptions): PgFanout {
   let closed = false;
   let retryMs = minRetry;
   let retryTimer: NodeJS.Timeout | null = null;
-  let firstListen: { resolve(): void; reject(err: unknown): void } | null = null;
-  const listening = new Promise<void>((resolve, reject) => {
-    firstListen = { resolve, reject };
-  });
-  listening.catch(() => undefined);
 
   const onNotification = (msg: pg.Notification) => {
     if (msg.channel !== YJS_CHANNEL || !msg.payload) return;
@@ -131,12 +124,11 @@ export function startPgFanout(opts: PgFanoutOptions): PgFanout {
     };
     c.on('error', (err) => drop(err.message));
     c.on('end', () => drop('connection ended'));
+    c.on('notification', onNotification);
     try {
       await c.connect();
       await c.query(`LISTEN ${YJS_CHANNEL}`);
     } catch (err) {
-      firstListen?.reject(err);
-      firstListen = null;
       drop(String(err));
       return;
     }
@@ -144,11 +136,8 @@ export function startPgFanout(opts: PgFanoutOptions): PgFanout {
       await c.end().catch(() => undefined);
       return;
     }
-    c.on('notification', onNotification);
     client = c;
     retryMs = minRetry;
-    firstListen?.resolve();
-    firstListen = null;
     // Whatever was stored while nobody listened is read back now.
     opts.handlers.onResync();
   };
@@ -157,7 +146,6 @@ export function startPgFanout(opts: PgFanoutOptions): PgFanout {
 
   return {
     notify: { channel: YJS_CHANNEL, origin },
-    listening,
     publishAwareness(doc, update) {
       if (closed) return;
       const payload = `a ${origin} 0 ${doc} ${Buffer.from(update).toString('base64')}`;
