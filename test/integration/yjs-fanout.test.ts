@@ -20,8 +20,9 @@ describe.runIf(pgAvailable())('live notes across two server processes on one Pos
 
   beforeAll(async () => {
     cluster = await startPostgres();
+    databaseUrl = await cluster.freshDatabase();
     const env = {
-      CAIRN_DATABASE_URL: (databaseUrl = await cluster.freshDatabase()),
+      CAIRN_DATABASE_URL: databaseUrl,
       CAIRN_ADMIN_PASSWORD: 'admin-password-fanout',
       CAIRN_ADMIN_TOKEN: ADMIN_TOKEN,
     };
