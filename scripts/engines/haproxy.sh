@@ -98,10 +98,13 @@ frontend cairn
 
 backend cairn
   balance roundrobin
-  # /healthz: a cheap answer from a process that is up; two failed checks (about 2 s) take it out.
+  # /healthz: a cheap answer from a process that is up. A killed process refuses the check at once
+  # (three refusals, about 3 s, take it out; meanwhile requests it refuses go to another one); a
+  # process busy with heavy work may answer late, so a check waits up to 5 s before it fails.
   option httpchk GET /healthz
   http-check expect status 200
-  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2
+  timeout check 5s
+  default-server inter 1s downinter 1s fall 3 rise 2
   http-response set-header X-Cairn-Backend %[srv_name]
 $servers
 listen stats
