@@ -1,7 +1,8 @@
 /**
  * Three Cairn processes behind HAProxy on one PostgreSQL and one Ceph RADOS Gateway, sharing the
  * git repositories' folder (issue 15): what a team's clients do — git push and clone, `cairn push`
- * and `cairn pull`, an MLflow session with the npm client, signing in and using tokens — all
+ * and `cairn pull`, an MLflow session with the npm client, signing in and using tokens, a live
+ * note co-edited through two processes — all
  * through the load balancer, each session's requests spread over more than one process (HAProxy's
  * own counters say who served what), and every answer the same whichever process gives it.
  * Skipped with one line per missing engine (PostgreSQL, Ceph, HAProxy) unless CI requires them.
@@ -17,6 +18,7 @@ import { type Cluster, clusterAvailable, objectsNotMatchingTheirNames, startClus
 import { createRepo } from '../support/create-repo.ts';
 import { runGit } from '../support/git-cli.ts';
 import { type BackendStats, requestsBetween } from '../support/haproxy.ts';
+import { waitFor, yClient } from './yjs-clients.ts';
 
 const ADMIN_TOKEN = 'cairn_test_admin_token_cluster_01';
 const ADMIN_PASSWORD = 'cluster-admin-password';
@@ -253,7 +255,29 @@ describe.runIf(clusterAvailable())('three processes behind HAProxy on PostgreSQL
     expect(ids).toHaveLength(6);
   });
 
-  // One Yjs document edited through two different processes converges live: the fan-out between
-  // processes (PostgreSQL LISTEN/NOTIFY) is being built beside this work; its test goes here.
-  it.todo('one Yjs document edited through two different processes converges');
+  it('one live note edited through two different processes, and a third client through the balancer, converges', async () => {
+    expect((await createRepo(cluster.url, ADMIN_TOKEN, { name: 'notes', private: true })).status).toBe(201);
+    const [one, two] = cluster.backends.map((b) => b.url) as [string, string];
+    const a = yClient(one, 'admin', 'notes', 'plan', ADMIN_TOKEN);
+    const b = yClient(two, 'admin', 'notes', 'plan', ADMIN_TOKEN);
+    // A WebSocket through HAProxy (its tunnel timeout), to whichever process it picks.
+    const c = yClient(cluster.url, 'admin', 'notes', 'plan', ADMIN_TOKEN);
+    try {
+      await waitFor('all clients synced', () => a.provider.synced && b.provider.synced && c.provider.synced);
+      a.doc.getText('t').insert(0, 'from one. ');
+      await waitFor('the edit made on one to reach two', () => b.text() === 'from one. ');
+      b.doc.getText('t').insert(b.text().length, 'from two.');
+      await waitFor('the edit made on two to reach one', () => a.text() === 'from one. from two.');
+      c.doc.getText('t').insert(0, '[c]');
+      await waitFor(
+        'all three to converge',
+        () => a.text() === b.text() && b.text() === c.text() && a.text().length === 22,
+      );
+      expect(a.text()).toBe('[c]from one. from two.');
+    } finally {
+      a.destroy();
+      b.destroy();
+      c.destroy();
+    }
+  });
 });
