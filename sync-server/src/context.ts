@@ -7,10 +7,12 @@ import type { BlobStore } from './blobs/blob-store.ts';
 import type { ServerConfig, ServerSettings } from './config.ts';
 import { type Db, openDatabase, timeStatements } from './db/database.ts';
 import { recordDatabasePlace } from './db/database-marker.ts';
+import type { DbLocks } from './db/db-locks.ts';
 import { openPostgres } from './db/postgres-sql.ts';
 import type { SqlDatabase } from './db/sql.ts';
 import { sqliteSql } from './db/sqlite-sql.ts';
 import type { Logger } from './log.ts';
+import type { ArtifactStore } from './mlflow/artifact-store.ts';
 import type { MlflowStores } from './mlflow/feature.ts';
 import type { Importer } from './repos/import.ts';
 import type { RepoStore } from './repos/store.ts';
@@ -47,12 +49,19 @@ export interface Services {
   signInLimits: SignInLimits;
   /** The audit log read by site admins (audit/audit-log.ts). */
   audit: AuditLog;
-  /** DVC 3 objects and MLflow artifacts' bytes, named by md5 (`DATA/blobs/md5/…`). */
+  /** DVC 3 objects, named by md5 (`DATA/blobs/md5/…`). */
   blobs: BlobStore;
   /** DVC 2 legacy objects, named by md5-dos2unix: the same name can mean other bytes. */
   legacyBlobs: BlobStore;
+  /** MLflow artifacts, named by path: the data folder or the same bucket as the blobs. */
+  artifacts: ArtifactStore;
   importer: Importer;
   mlflow: MlflowStores;
+  /**
+   * Locks across every process sharing the database (db/db-locks.ts): one writer per repository
+   * folder, background rounds run by one process.
+   */
+  locks: DbLocks;
 }
 
 /**

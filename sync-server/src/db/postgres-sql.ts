@@ -4,6 +4,7 @@ import { SCHEMA_MIGRATIONS_TABLE } from './migrate-sql.ts';
 import { toPostgresPlaceholders } from './postgres-placeholders.ts';
 import {
   DatabaseUnavailableError,
+  type SqlArray,
   type SqlDatabase,
   type SqlParams,
   type SqlQueries,
@@ -41,9 +42,12 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-/** Parameters as pg expects them: byte arrays as Buffers (BYTEA), bigints as text. */
+/**
+ * Parameters as pg expects them: byte arrays as Buffers (BYTEA), bigints as text; arrays pass
+ * as they are (pg writes them as array literals).
+ */
 function toPg(params: SqlParams): unknown[] {
-  return params.map((v: SqlValue) => {
+  return params.map((v: SqlValue | SqlArray) => {
     if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
     if (typeof v === 'bigint') return v.toString();
     return v;
@@ -143,6 +147,15 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         throw asUnavailable(err);
       }
       let broken: Error | undefined;
+      // A connection that dies between two statements (a server restart, a terminated backend,
+      // while the work awaits something else — a lock held for a git push) emits 'error' on the
+      // checked-out client, where an unheard error would end the process. Heard here, the next
+      // statement or COMMIT fails as unavailable and the connection is not reused.
+      const onLost = (err: Error) => {
+        broken = err;
+        options.onIdleError?.(err);
+      };
+      client.on('error', onLost);
       try {
         await timed('BEGIN', () => client.query('BEGIN'));
         const result = await work(queries(client));
@@ -157,6 +170,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         }
         throw asUnavailable(err);
       } finally {
+        client.off('error', onLost);
         client.release(broken);
       }
     },
