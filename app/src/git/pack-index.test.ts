@@ -74,7 +74,8 @@ describe('indexing a received pack', () => {
   it('refuses a damaged or truncated pack with a typed error', async () => {
     const pack = packOf(path.join(work, 'repo'), ['--delta-base-offset']);
     const damaged = Uint8Array.from(pack);
-    damaged[Math.floor(pack.length / 2)] ^= 0xff;
+    const middle = Math.floor(pack.length / 2);
+    damaged[middle] = (damaged[middle] as number) ^ 0xff;
     await expect(indexPack(damaged, inflateEntry)).rejects.toThrow(GitObjectError);
     await expect(indexPack(pack.subarray(0, pack.length - 100), inflateEntry)).rejects.toThrow(GitObjectError);
     await expect(indexPack(new TextEncoder().encode('not a pack at all, not at all'), inflateEntry)).rejects.toThrow(
