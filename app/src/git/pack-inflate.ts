@@ -1,3 +1,4 @@
+/// <reference path="./pako-zlib.d.ts" />
 /**
  * Inflate for indexing a received pack (core's indexPack): one zlib stream at the start of the
  * rest of the pack, straight into a buffer of the size the entry header gives, reporting how
