@@ -80,7 +80,8 @@ const site = http.createServer((req, res) => {
   }
   const upstream = http.request(
     `${server.url}${req.url}`,
-    { method: req.method, headers: { ...req.headers, host } },
+    // As the server's own origin: the harness page is same-origin to git only through this proxy.
+    { method: req.method, headers: { ...req.headers, host, ...(req.headers.origin ? { origin: server.url } : {}) } },
     (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);

@@ -4,7 +4,7 @@
  * upload-pack request for every branch, tag and DVC experiment (upload-pack.ts), the pack
  * indexed in a worker (core's indexPack, what `git index-pack` does), and the pack and its
  * `.idx` stored as they are — objects stay packed; core's reader and isomorphic-git both read
- * packs. Then the refs: branches as `refs/remotes/origin/*`, tags, experiments, and the
+ * packs. The checkout reads the pack still in memory (fresh-checkout.ts). Then the refs: branches as `refs/remotes/origin/*`, tags, experiments, and the
  * repository's default branch in its config, exactly as fetch-refs.ts leaves them after a fetch.
  *
  * With `depth`, only that many commits of history come (a "latest only" clone): the commits
@@ -13,6 +13,7 @@
  */
 import type { FsClient, HttpClient } from 'isomorphic-git';
 import { CONFIG_DEFAULT_BRANCH, CONFIG_HEAD_FALLBACK, type FetchAllOutcome } from './fetch-refs.ts';
+import { freshCheckout } from './fresh-checkout.ts';
 import type { Git } from './load-git.ts';
 import { indexPackOffThread } from './pack-index-client.ts';
 import { pickDefaultBranch, readServerRefs } from './server-refs.ts';
@@ -54,20 +55,24 @@ export async function cloneInto(opts: PackCloneOptions & { initialBranch: string
   const { git, fs, dir, url } = opts;
   await git.init({ fs, dir, defaultBranch: opts.initialBranch });
   await git.addRemote({ fs, dir, remote: 'origin', url, force: true });
-  const outcome = await clonePackAndRefs(opts);
+  const { inMemory, ...outcome } = await clonePackAndRefs(opts);
   if (outcome.defaultBranch) {
-    await git.checkout({
+    await freshCheckout({
+      git,
       fs,
       dir,
-      ref: outcome.defaultBranch,
-      remote: 'origin',
+      branch: outcome.defaultBranch,
+      inMemory,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
   }
   return outcome;
 }
 
-export async function clonePackAndRefs(opts: PackCloneOptions): Promise<PackCloneOutcome> {
+/** The outcome, and the pack and index just stored, still in memory (path → bytes) for the checkout. */
+export async function clonePackAndRefs(
+  opts: PackCloneOptions,
+): Promise<PackCloneOutcome & { inMemory: Map<string, Uint8Array> }> {
   const { git, fs, dir, url, headers } = opts;
   const pfs = (fs as unknown as { promises: PromiseFs }).promises;
   const gitdir = `${dir.replace(/\/$/, '')}/.git`;
@@ -76,6 +81,7 @@ export async function clonePackAndRefs(opts: PackCloneOptions): Promise<PackClon
   const wants = [...server.branches.values(), ...server.tags.values(), ...server.exps.values()];
   let shallow: string[] = [];
   let packBytes = 0;
+  const inMemory = new Map<string, Uint8Array>();
   if (wants.length) {
     const received = await fetchPack({
       url,
@@ -94,6 +100,7 @@ export async function clonePackAndRefs(opts: PackCloneOptions): Promise<PackClon
     // The pack before its index: readers take an index as the sign that its pack is whole.
     await pfs.writeFile(`${base}.pack`, indexed.pack);
     await pfs.writeFile(`${base}.idx`, indexed.idx);
+    inMemory.set(`${base}.pack`, indexed.pack).set(`${base}.idx`, indexed.idx);
     if (shallow.length) await pfs.writeFile(`${gitdir}/shallow`, `${shallow.join('\n')}\n`);
   }
   for (const [name, oid] of server.branches) {
@@ -105,5 +112,5 @@ export async function clonePackAndRefs(opts: PackCloneOptions): Promise<PackClon
   const headFallback = server.head === null && server.branches.size > 0;
   await git.setConfig({ fs, dir, path: CONFIG_DEFAULT_BRANCH, value: defaultBranch ?? '' });
   await git.setConfig({ fs, dir, path: CONFIG_HEAD_FALLBACK, value: headFallback ? 'true' : 'false' });
-  return { server, defaultBranch, headFallback, shallow, packBytes };
+  return { server, defaultBranch, headFallback, shallow, packBytes, inMemory };
 }

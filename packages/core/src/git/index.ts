@@ -7,6 +7,7 @@
  * system and zlib inflate are parameters.
  */
 export * from './git-history.ts';
+export * from './git-index-file.ts';
 export * from './git-object-store.ts';
 export * from './git-objects.ts';
 export * from './git-reader.ts';
