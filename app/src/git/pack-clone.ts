@@ -93,8 +93,10 @@ export async function clonePackAndRefs(
     });
     shallow = received.shallow;
     packBytes = received.pack.length;
-    const indexed = await indexPackOffThread(received.pack, (p) =>
-      opts.onProgress?.({ phase: p.phase, loaded: p.loaded, total: p.total }),
+    const indexed = await indexPackOffThread(
+      received.pack,
+      (p) => opts.onProgress?.({ phase: p.phase, loaded: p.loaded, total: p.total }),
+      received.checksum,
     );
     const base = `${gitdir}/objects/pack/pack-${indexed.packHash}`;
     // The pack before its index: readers take an index as the sign that its pack is whole.

@@ -12,11 +12,13 @@ export interface IndexedPack extends PackIndexResult {
   pack: Uint8Array;
 }
 
+/** `checksum`: the pack's SHA-1 before its trailer, if already computed while it arrived. */
 export async function indexPackOffThread(
   pack: Uint8Array,
   onProgress?: (p: IndexPackProgress) => void,
+  checksum?: Uint8Array,
 ): Promise<IndexedPack> {
-  if (typeof Worker === 'undefined') return { pack, ...(await indexPack(pack, inflateEntry, onProgress)) };
+  if (typeof Worker === 'undefined') return { pack, ...(await indexPack(pack, inflateEntry, onProgress, checksum)) };
   const worker = new Worker(new URL('./pack-index.worker.ts', import.meta.url), {
     type: 'module',
     name: 'cairn-pack-index',
@@ -30,7 +32,7 @@ export async function indexPackOffThread(
         else reject(CairnError.fromJSON(m.error));
       };
       worker.onerror = (event) => reject(new Error(event.message || 'the pack indexing worker failed'));
-      worker.postMessage({ pack }, [pack.buffer]);
+      worker.postMessage({ pack, checksum }, [pack.buffer]);
     });
   } finally {
     worker.terminate();

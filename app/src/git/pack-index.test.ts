@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GitObjectError, indexPack } from '@cairn/core/git';
+import { createPackChecksum, GitObjectError, indexPack } from '@cairn/core/git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inflateEntry } from './pack-inflate.ts';
 
@@ -64,6 +64,16 @@ describe('indexing a received pack', () => {
     expect(ours.objects).toBeGreaterThan(90);
     expect(Buffer.from(ours.idx).equals(gitIndex(pack))).toBe(true);
     expect(ours.packHash).toBe(Buffer.from(pack.subarray(pack.length - 20)).toString('hex'));
+  });
+
+  it('checks a checksum computed while the pack arrived, as it checks its own', async () => {
+    const pack = packOf(path.join(work, 'repo'), ['--delta-base-offset']);
+    const arriving = await createPackChecksum();
+    for (let at = 0; at < pack.length - 20; at += 7777)
+      arriving.update(pack.subarray(at, Math.min(pack.length - 20, at + 7777)));
+    const ours = await indexPack(pack, inflateEntry, undefined, arriving.digest());
+    expect(Buffer.from(ours.idx).equals(gitIndex(pack))).toBe(true);
+    await expect(indexPack(pack, inflateEntry, undefined, new Uint8Array(20))).rejects.toThrow(/checksum/);
   });
 
   it('writes the same .idx as git index-pack, with REF deltas', async () => {

@@ -15,10 +15,15 @@ export type PackIndexReply =
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
-scope.onmessage = async (event: MessageEvent<{ pack: Uint8Array }>) => {
-  const { pack } = event.data;
+scope.onmessage = async (event: MessageEvent<{ pack: Uint8Array; checksum?: Uint8Array }>) => {
+  const { pack, checksum } = event.data;
   try {
-    const result = await indexPack(pack, inflateEntry, (progress) => scope.postMessage({ type: 'progress', progress }));
+    const result = await indexPack(
+      pack,
+      inflateEntry,
+      (progress) => scope.postMessage({ type: 'progress', progress }),
+      checksum,
+    );
     const reply: PackIndexReply = { type: 'done', pack, ...result };
     scope.postMessage(reply, [pack.buffer, result.idx.buffer]);
   } catch (error) {

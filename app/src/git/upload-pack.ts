@@ -5,6 +5,7 @@
  * (no list of chunks joined at the end, which would hold the pack twice), progress messages
  * passed on, a server error (band 3, or `ERR`) thrown as a typed error.
  */
+import { createPackChecksum } from '@cairn/core/git';
 import { GitPackError, RepoTooLargeError } from './errors.ts';
 
 export interface UploadPackRequest {
@@ -22,6 +23,8 @@ export interface UploadPackRequest {
 
 export interface ReceivedPack {
   pack: Uint8Array;
+  /** SHA-1 of the pack before its trailer, computed as it arrived (for indexPack to check). */
+  checksum: Uint8Array;
   /** Commits the server cut history at (a shallow clone): what `.git/shallow` lists. */
   shallow: string[];
 }
@@ -64,6 +67,11 @@ export class GrowingBytes {
     this.buffer = buffer;
     this.resizable = (buffer as { resizable?: boolean }).resizable === true;
     this.view = new Uint8Array(buffer);
+  }
+
+  /** A view of bytes received so far (valid until the next append). */
+  range(from: number, to: number): Uint8Array {
+    return this.view.subarray(from, to);
   }
 
   append(chunk: Uint8Array): void {
@@ -146,6 +154,9 @@ export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
     throw new GitPackError(`the server answered ${response.status} to the pack request`, response.status);
   }
   const pack = new GrowingBytes(req.limitBytes);
+  const checksum = await createPackChecksum();
+  // Everything but the last 20 bytes received is hashed as it comes: those may be the trailer.
+  let hashedTo = 0;
   const shallow: string[] = [];
   let lastReport = 0;
   for await (const line of pktLines(response.body)) {
@@ -153,6 +164,10 @@ export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
     const band = line[0] as number;
     if (band === 1) {
       pack.append(line.subarray(1));
+      if (pack.length - 20 > hashedTo) {
+        checksum.update(pack.range(hashedTo, pack.length - 20));
+        hashedTo = pack.length - 20;
+      }
       if (req.onProgress && pack.length - lastReport >= 1024 * 1024) {
         lastReport = pack.length;
         req.onProgress({ phase: 'Receiving objects', loaded: pack.length });
@@ -170,5 +185,5 @@ export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
   }
   req.onProgress?.({ phase: 'Receiving objects', loaded: pack.length });
   if (pack.length === 0) throw new GitPackError('the server sent no pack');
-  return { pack: pack.take(), shallow };
+  return { checksum: checksum.digest(), pack: pack.take(), shallow };
 }

@@ -48,11 +48,25 @@ interface Entry {
   baseOid?: string;
 }
 
-/** Builds the `.idx` of `pack` (a whole pack file, trailer included). */
+/**
+ * SHA-1 of a pack's bytes fed as they arrive (all but the 20-byte trailer): a download hashes
+ * while it waits on the network, and indexPack then compares instead of reading the pack again.
+ */
+export async function createPackChecksum(): Promise<{ update(bytes: Uint8Array): void; digest(): Uint8Array }> {
+  const sha = await createSHA1();
+  sha.init();
+  return { update: (bytes) => sha.update(bytes), digest: () => sha.digest('binary') };
+}
+
+/**
+ * Builds the `.idx` of `pack` (a whole pack file, trailer included). `checksum`, when given, is
+ * the SHA-1 of every byte before the trailer, already computed (createPackChecksum).
+ */
 export async function indexPack(
   pack: Uint8Array,
   inflateEntry: InflateEntry,
   onProgress?: (p: IndexPackProgress) => void,
+  checksum?: Uint8Array,
 ): Promise<PackIndexResult> {
   const [sha, crc] = await Promise.all([createSHA1(), createCRC32()]);
   if (pack.length < 32 || pack[0] !== 0x50 || pack[1] !== 0x41 || pack[2] !== 0x43 || pack[3] !== 0x4b) {
@@ -65,10 +79,14 @@ export async function indexPack(
   const end = pack.length - 20;
 
   // The trailer first: a damaged or truncated download is refused before any work.
-  sha.init();
-  for (let at = 0; at < end; at += 16 * 1024 * 1024)
-    sha.update(pack.subarray(at, Math.min(end, at + 16 * 1024 * 1024)));
-  const trailer = sha.digest('binary');
+  let trailer = checksum;
+  if (!trailer) {
+    sha.init();
+    for (let at = 0; at < end; at += 16 * 1024 * 1024) {
+      sha.update(pack.subarray(at, Math.min(end, at + 16 * 1024 * 1024)));
+    }
+    trailer = sha.digest('binary');
+  }
   for (let i = 0; i < 20; i++) {
     if (trailer[i] !== pack[end + i]) throw new GitObjectError('pack checksum does not match: the download is damaged');
   }
