@@ -1,6 +1,7 @@
 /**
- * Cloning a server repository into this device: every branch, tag and DVC experiment ref
- * (fetch-refs.ts), then the default branch checked out. Unlike `git.clone`, this never asks the
+ * Cloning a server repository into this device: every branch, tag and DVC experiment ref in
+ * one pack (pack-clone.ts; with `latestOnly`, the latest commits only), then the default
+ * branch checked out. Unlike `git.clone`, this never asks the
  * server for "HEAD": a server whose HEAD names a missing branch (a first push of `master` into
  * a repository made for `main`) still opens, on a branch chosen by server-refs.ts. An empty
  * repository and one with only tags clone too; their pages say what to do.
