@@ -66,7 +66,13 @@ const client = (repo: string, doc: string) => {
       reject(new Error(`${repo}/${doc}: closed ${e?.code} ${e?.reason}`)),
     );
   });
-  return { ydoc, provider, synced };
+  // provider.destroy() leaves the awareness's interval running (it would keep this process alive
+  // after the last figure); destroying the document ends it too.
+  const close = () => {
+    provider.destroy();
+    ydoc.destroy();
+  };
+  return { ydoc, provider, synced, close };
 };
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -95,8 +101,8 @@ async function openNote(repo: string, id: string, text: string): Promise<void> {
   await note.synced;
   if (text) note.ydoc.getText('note').insert(0, text);
   await new Promise((r) => setTimeout(r, 500));
-  index.provider.destroy();
-  note.provider.destroy();
+  index.close();
+  note.close();
   await page.goto(`${cairn.url}/admin/${repo}/notes/${id}`);
   if (process.env.BENCH_DEBUG) console.error('page opened');
   await page.getByTestId('note-input').waitFor({ timeout: 60_000 });
@@ -201,7 +207,7 @@ async function remoteEdits(extra: number, n: number): Promise<number[]> {
     out.push(((await at.jsonValue()) as number) - sent);
     await new Promise((r) => setTimeout(r, 20));
   }
-  for (const o of [...others, sender]) o.provider.destroy();
+  for (const o of [...others, sender]) o.close();
   return out;
 }
 console.error('remote edits…');
@@ -232,7 +238,7 @@ async function seedIndex(repo: string, count: number): Promise<void> {
     });
   }
   await new Promise((r) => setTimeout(r, 1500));
-  index.provider.destroy();
+  index.close();
 }
 console.error('notes tab…');
 await api('/api/v1/repos', { name: 'few', private: false });
@@ -325,7 +331,7 @@ const noteText = `# Sweep notes\n\n${'Observations: random crops lifted val IoU 
   await note.synced;
   note.ydoc.getText('note').insert(0, noteText);
   await new Promise((r) => setTimeout(r, 500));
-  note.provider.destroy();
+  note.close();
 }
 async function openNoteFromList(): Promise<{ total: number; editor: number }> {
   await openTab('few', 100);

@@ -11,6 +11,7 @@ import { openPostgres } from './db/postgres-sql.ts';
 import type { SqlDatabase } from './db/sql.ts';
 import { sqliteSql } from './db/sqlite-sql.ts';
 import type { Logger } from './log.ts';
+import type { ArtifactStore } from './mlflow/artifact-store.ts';
 import type { MlflowStores } from './mlflow/feature.ts';
 import type { Importer } from './repos/import.ts';
 import type { RepoStore } from './repos/store.ts';
@@ -47,10 +48,12 @@ export interface Services {
   signInLimits: SignInLimits;
   /** The audit log read by site admins (audit/audit-log.ts). */
   audit: AuditLog;
-  /** DVC 3 objects and MLflow artifacts' bytes, named by md5 (`DATA/blobs/md5/…`). */
+  /** DVC 3 objects, named by md5 (`DATA/blobs/md5/…`). */
   blobs: BlobStore;
   /** DVC 2 legacy objects, named by md5-dos2unix: the same name can mean other bytes. */
   legacyBlobs: BlobStore;
+  /** MLflow artifacts, named by path: the data folder or the same bucket as the blobs. */
+  artifacts: ArtifactStore;
   importer: Importer;
   mlflow: MlflowStores;
 }

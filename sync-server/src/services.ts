@@ -21,7 +21,7 @@ export async function makeServices(ctx: ServerContext): Promise<Services> {
   await migrateRepoRedirects(ctx.sql);
   await migrateAuditLog(ctx.sql);
   const repos = makeRepoStore(ctx.sql);
-  const signInLimits = makeSignInLimits(signInLimitSettingsFromEnv(ctx.config.env));
+  const signInLimits = makeSignInLimits(ctx.sql, signInLimitSettingsFromEnv(ctx.config.env));
   const audit = makeAuditLog(ctx.sql);
   return {
     ctx,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { signIn } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const ADMIN_PASSWORD = 'e2e-admin-password';
@@ -214,13 +215,7 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
       .toBe('needs-attention');
     expect(challenged).toEqual([]); // no answer the browser would turn into its own password dialog
 
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByPlaceholder('user name').fill('admin');
-    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
-    const session = page.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    expect((await session).status()).toBe(201);
-    await page.waitForURL(`${server.url}/`);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
 
     // The header names the user; their account page creates, lists and revokes access tokens.
     await expect.poll(() => page.getByTestId('sign-in-link').textContent()).toBe('admin');

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
+import { signIn } from '../support/e2e-page.ts';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -237,11 +238,7 @@ describe.skipIf(!e2eAvailable())('repositories whose branch is not main, in Chro
       .toContain('LATE.md');
 
     // Signed in as its admin, the default branch can be changed here; the server follows.
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByPlaceholder('user name').fill('admin');
-    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
     await page.goto(`${server.url}/admin/demo`);
     await page.getByTestId('default-branch-select').selectOption('feature/late');
     await page.getByTestId('default-branch-save').click();

@@ -18,6 +18,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCairn } from '../../packages/cli/src/testing/run-cairn.ts';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { saveScreenshots } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -75,24 +76,7 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
   const errors: string[] = [];
 
   const shots = process.env.DIFF_SHOTS;
-  async function screenshot(name: string): Promise<void> {
-    if (!shots) return;
-    fs.mkdirSync(shots, { recursive: true });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.evaluate((s) => {
-        document.documentElement.dataset.theme = s;
-      }, scheme);
-      for (const width of [1400, 390]) {
-        await page.setViewportSize({ width, height: 900 });
-        await page.waitForTimeout(200);
-        await page.screenshot({ path: path.join(shots, `${name}-${width}-${scheme}.png`), fullPage: true });
-      }
-    }
-    await page.evaluate(() => {
-      document.documentElement.dataset.theme = 'light';
-    });
-    await page.setViewportSize({ width: 1400, height: 900 });
-  }
+  const screenshot = (name: string) => saveScreenshots(page, shots, name, { fullPage: true });
 
   beforeAll(async () => {
     server = await startTestServer({ CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });

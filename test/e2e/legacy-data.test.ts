@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { signIn } from '../support/e2e-page.ts';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -118,11 +119,7 @@ describe.skipIf(!e2eAvailable())('DVC 2 and DVC 3 data side by side in Chromium'
       expect(put.status).toBe(200);
     }
     // Signed in, so the browser may push to the server.
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByPlaceholder('user name').fill('admin');
-    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
   });
   afterAll(async () => {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDvcFile, parseDvcLock } from '../../packages/core/src/index.ts';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { signIn } from '../support/e2e-page.ts';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -109,11 +110,7 @@ describe.skipIf(!e2eAvailable())('models, data and notebooks tabs of the demo re
     await ml('POST', 'registered-models/alias', { name: 'seg-unet', alias: 'champion', version: '1' });
 
     const page = await chrome.context.newPage();
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByPlaceholder('user name').fill('admin');
-    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
     // The run store is filled by the experiments tab (the run feed): visit it once.
     await page.goto(`${server.url}/demo/segmentation/experiments`);
     await expect.poll(() => page.getByTestId('runs-status').textContent(), { timeout: 30_000 }).toMatch(/of 36 runs/);

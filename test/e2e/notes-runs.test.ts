@@ -13,30 +13,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, e2eAvailable } from '../support/chromium.ts';
+import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
+import { saveScreenshots, signIn } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
 const ADMIN_TOKEN = 'cairn_notes_runs_admin_token_01';
 const ADMIN_PASSWORD = 'notes-runs-admin-pw';
 const REPO = 'admin/noteruns';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SHOTS = process.env.CAIRN_SHOTS;
 
 describe.skipIf(!e2eAvailable())('run and comparison notes', () => {
   let server: TestServer;
-  let browser: Browser;
+  let chrome: LaunchedBrowser;
   let context: BrowserContext;
   const runs: Record<string, string> = {};
 
@@ -68,24 +60,7 @@ describe.skipIf(!e2eAvailable())('run and comparison notes', () => {
   const shownNames = (page: Page) =>
     page.getByTestId('run-row').evaluateAll((rows) => rows.map((r) => r.querySelector('.exp-name a')?.textContent));
 
-  async function screenshot(page: Page, name: string): Promise<void> {
-    if (!SHOTS) return;
-    fs.mkdirSync(SHOTS, { recursive: true });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.evaluate((s) => {
-        document.documentElement.dataset.theme = s;
-      }, scheme);
-      for (const width of [1400, 390]) {
-        await page.setViewportSize({ width, height: 900 });
-        await page.waitForTimeout(300);
-        await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-${scheme}.png`) });
-      }
-    }
-    await page.evaluate(() => {
-      document.documentElement.dataset.theme = 'light';
-    });
-    await page.setViewportSize({ width: 1400, height: 900 });
-  }
+  const screenshot = (page: Page, name: string) => saveScreenshots(page, SHOTS, name);
 
   beforeAll(async () => {
     server = await startTestServer({ CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD, CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
@@ -113,19 +88,14 @@ describe.skipIf(!e2eAvailable())('run and comparison notes', () => {
         params: [{ key: 'width', value: name === 'unet-wide' ? '128' : '64' }],
       });
     }
-    browser = await chromium.launch({ executablePath: chromiumPath as string, headless: true, args: FLAGS });
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    chrome = await launchChromium({ viewport: { width: 1400, height: 900 } });
+    context = chrome.context;
     const page = await context.newPage();
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByPlaceholder('user name').fill('admin');
-    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
     await page.close();
   });
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await chrome?.close();
     await server?.stop();
   });
 

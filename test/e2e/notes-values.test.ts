@@ -1,12 +1,3 @@
-/**
- * Live run values in notes and the Notes tab at scale, in real Chromium against the real server:
- * a note naming a run's metric and param (`run:ID/metrics.val_iou`, `run:ID/params.lr`) shows
- * their values in the rendered view, says so for a metric the run never logged, and moves when
- * the run logs a new value through the MLflow REST API; the Notes tab with 10,000 notes lists
- * them all (scrolling reaches the oldest) and opens one.
- */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -14,6 +5,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
+import { saveScreenshots } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const SHOTS = process.env.CAIRN_SHOTS; // a folder: also save screenshots there, to look at
@@ -38,26 +30,7 @@ describe.skipIf(!e2eAvailable())('live run values in notes, and the Notes tab at
   const logMetric = (key: string, value: number, step: number) =>
     api(`${mlflow}/runs/log-metric`, { run_id: runId, key, value, step, timestamp: Date.now() });
 
-  const shoot = async (name: string) => {
-    if (!SHOTS) return;
-    fs.mkdirSync(SHOTS, { recursive: true });
-    for (const [width, height] of [
-      [1400, 900],
-      [390, 844],
-    ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.setViewportSize({ width, height });
-        await page.emulateMedia({ colorScheme: scheme });
-        // The theme is chosen when the app starts (shell/ThemeToggle.tsx): switch it as the button does.
-        await page.evaluate(`document.documentElement.dataset.theme = '${scheme}'`);
-        await page.waitForTimeout(300);
-        await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-${scheme}.png`) });
-      }
-    }
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.evaluate(`document.documentElement.dataset.theme = 'light'`);
-  };
+  const shoot = (name: string) => saveScreenshots(page, SHOTS, name);
 
   beforeAll(async () => {
     server = await startTestServer({ CAIRN_ADMIN_TOKEN: TOKEN, CAIRN_YJS_MAX_PAYLOAD: String(8 * 1024 * 1024) });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { saveScreenshots } from '../support/e2e-page.ts';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -167,22 +168,15 @@ describe.skipIf(!e2eAvailable())('the Pipeline tab in Chromium', () => {
   const commits: Record<string, string> = {};
 
   const shots = process.env.PIPELINE_SHOTS;
-  async function screenshot(name: string): Promise<void> {
-    if (!shots) return;
-    fs.mkdirSync(shots, { recursive: true });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      for (const width of [1400, 390]) {
-        await page.setViewportSize({ width, height: 900 });
-        await page.reload();
-        await page.getByTestId('pipeline-graph').and(page.locator('[data-ready="true"]')).waitFor();
-        await page.waitForTimeout(300);
-        await page.screenshot({ path: path.join(shots, `${name}-${width}-${scheme}.png`), fullPage: true });
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 1400, height: 900 });
-  }
+  const screenshot = (name: string) =>
+    saveScreenshots(page, shots, name, {
+      fullPage: true,
+      // The graph is laid out for the width it opens at: reload, as a person on that screen would.
+      settle: async (p) => {
+        await p.reload();
+        await p.getByTestId('pipeline-graph').and(p.locator('[data-ready="true"]')).waitFor();
+      },
+    });
 
   async function git(cwd: string, ...args: string[]): Promise<string> {
     const r = await runGit(args, { home, cwd });

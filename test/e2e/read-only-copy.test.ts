@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { signIn } from '../support/e2e-page.ts';
 import { type PushedProject, pushProject } from '../support/ops-project.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -57,11 +58,7 @@ describe.skipIf(!e2eAvailable())('a read-only collaborator copies a repository t
     const context = await chrome.browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByPlaceholder('user name').fill('bob');
-    await page.getByPlaceholder('password').fill(BOB_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await signIn(page, server.url, 'bob', BOB_PASSWORD);
 
     // The repository page offers the copy to a reader, as GitHub offers a fork.
     await page.goto(`${server.url}/admin/survey`);

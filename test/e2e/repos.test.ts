@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { signIn } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -108,11 +109,7 @@ describe.skipIf(!e2eAvailable())('repositories from the server in Chromium', () 
 
   it('asks the server to import a repository from a git URL, kept in step, and clones it here', async () => {
     const page = await chrome.context.newPage();
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByPlaceholder('user name').fill('admin');
-    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
     // The source: the public repository of the first test, served over plain http.
     await page.getByPlaceholder('https://github.com/owner/repo.git').fill(`${server.url}/admin/shared-data.git`);
     await page.getByPlaceholder('name on this server').fill('imported-data');

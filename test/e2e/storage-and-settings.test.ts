@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { signIn } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -128,11 +129,7 @@ describe.skipIf(!e2eAvailable())('storage on this device, sign-in waits and repo
 
   it('names data added on this device and not pushed, and keeps it', async () => {
     const page = await chrome.context.newPage();
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByPlaceholder('user name').fill('admin');
-    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
     await page.getByTestId('new-repo-name').fill('field-notes');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.waitForURL(`${server.url}/admin/field-notes`);

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { signIn } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -38,11 +39,7 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
 
   it('a file added offline reaches the server (git and data) once the network returns', async () => {
     const page = await chrome.context.newPage();
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByPlaceholder('user name').fill('admin');
-    await page.getByPlaceholder('password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/`);
+    await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
 
     await page.getByTestId('new-repo-name').fill('field-notes');

@@ -1,12 +1,14 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { sqlEngines } from '../support/sql-engines.ts';
 
 /**
  * Password guessing (THREAT_MODEL.md #16): per-account and per-address limits with a doubling
  * lock, answered 429 with `Retry-After` on git/DVC (HTTP Basic) and on the app's sign-in, while
  * access tokens keep working. Clients come from different loopback addresses (127.0.0.x) so the
- * per-account limit is seen apart from the per-address one.
+ * per-account limit is seen apart from the per-address one. On both engines; on PostgreSQL also
+ * with two server processes sharing the database, whose counts add up.
  */
 const TOKEN = 'cairn_test_admin_token_limits_01';
 const ENV = { CAIRN_ADMIN_PASSWORD: 'admin-password-limits', CAIRN_ADMIN_TOKEN: TOKEN };
@@ -20,11 +22,15 @@ interface Answer {
   body: string;
 }
 
-function request(method: string, p: string, opts: { from: string; auth?: string; json?: unknown }): Promise<Answer> {
+function request(
+  method: string,
+  p: string,
+  opts: { from: string; auth?: string; json?: unknown; to?: TestServer },
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const body = opts.json === undefined ? undefined : JSON.stringify(opts.json);
     const req = http.request(
-      `${server.url}${p}`,
+      `${(opts.to ?? server).url}${p}`,
       {
         method,
         localAddress: opts.from,
@@ -55,39 +61,42 @@ function request(method: string, p: string, opts: { from: string; auth?: string;
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 const gitRefs = '/admin/proj.git/info/refs?service=git-upload-pack';
 
-beforeAll(async () => {
-  server = await startTestServer({
-    ...ENV,
-    CAIRN_SIGNIN_FREE_FAILURES: '3',
-    CAIRN_SIGNIN_ADDRESS_FREE_FAILURES: '6',
-    CAIRN_SIGNIN_BASE_DELAY: '1',
-  });
-  const api = (method: string, p: string, body: unknown) =>
-    fetch(`${server.url}/api/v1${p}`, {
-      method,
-      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
+describe.each(sqlEngines())('password guessing limits on $name', (engine) => {
+  let serverEnv: Record<string, string>;
+  beforeAll(async () => {
+    serverEnv = {
+      ...ENV,
+      ...(await engine.serverEnv()),
+      CAIRN_SIGNIN_FREE_FAILURES: '3',
+      CAIRN_SIGNIN_ADDRESS_FREE_FAILURES: '6',
+      CAIRN_SIGNIN_BASE_DELAY: '1',
+    };
+    server = await startTestServer(serverEnv);
+    const api = (method: string, p: string, body: unknown) =>
+      fetch(`${server.url}/api/v1${p}`, {
+        method,
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await api('POST', '/repos', { name: 'proj', private: true })).status).toBe(201);
+    expect((await api('POST', '/users', { username: 'victim', password: 'victim-password' })).status).toBe(201);
+    expect((await api('PUT', '/repos/admin/proj/collaborators/victim', { permission: 'read' })).status).toBe(200);
+    const session = await request('POST', '/api/v1/session', {
+      from: '127.0.0.9',
+      json: { username: 'victim', password: 'victim-password' },
     });
-  expect((await api('POST', '/repos', { name: 'proj', private: true })).status).toBe(201);
-  expect((await api('POST', '/users', { username: 'victim', password: 'victim-password' })).status).toBe(201);
-  expect((await api('PUT', '/repos/admin/proj/collaborators/victim', { permission: 'read' })).status).toBe(200);
-  const session = await request('POST', '/api/v1/session', {
-    from: '127.0.0.9',
-    json: { username: 'victim', password: 'victim-password' },
+    expect(session.status).toBe(201);
+    // A personal access token of the victim's, as git/DVC would be set up with.
+    const made = await fetch(`${server.url}/api/v1/user/tokens`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${JSON.parse(session.body).token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'dvc' }),
+    });
+    expect(made.status).toBe(201);
+    victimToken = ((await made.json()) as { token: string }).token;
   });
-  expect(session.status).toBe(201);
-  // A personal access token of the victim's, as git/DVC would be set up with.
-  const made = await fetch(`${server.url}/api/v1/user/tokens`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${JSON.parse(session.body).token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'dvc' }),
-  });
-  expect(made.status).toBe(201);
-  victimToken = ((await made.json()) as { token: string }).token;
-});
-afterAll(() => server?.stop());
+  afterAll(() => server?.stop());
 
-describe('password guessing limits', () => {
   it('locks an account after its free failures, from any address, with Retry-After; tokens still work', async () => {
     for (let i = 0; i < 4; i++) {
       const wrong = await request('GET', gitRefs, { from: '127.0.0.2', auth: basic('victim', `guess-${i}`) });
@@ -144,4 +153,33 @@ describe('password guessing limits', () => {
       (await request('GET', gitRefs, { from: '127.0.0.6', auth: basic('someone-else', 'password1') })).status,
     ).toBe(401);
   });
+
+  it.runIf(engine.name === 'postgres')(
+    'counts failures made through two server processes together: the fourth locks the account on both',
+    async () => {
+      const other = await startTestServer(serverEnv);
+      try {
+        await request('POST', '/api/v1/session', {
+          from: '127.0.0.7',
+          json: { username: 'victim', password: 'victim-password' },
+        });
+        for (let i = 0; i < 4; i++) {
+          const wrong = await request('GET', gitRefs, {
+            from: '127.0.0.7',
+            auth: basic('victim', `spread-${i}`),
+            to: i % 2 ? other : server,
+          });
+          expect(wrong.status).toBe(401);
+        }
+        for (const to of [server, other]) {
+          const locked = await request('GET', gitRefs, { from: '127.0.0.8', auth: basic('victim', 'x'), to });
+          expect(locked.status).toBe(429);
+          expect(JSON.parse(locked.body).error.code).toBe('too_many_attempts');
+        }
+      } finally {
+        await other.stop();
+      }
+    },
+    60_000,
+  );
 });

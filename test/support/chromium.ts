@@ -29,13 +29,21 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-/** Headless Chromium with a fresh profile, quiet about the internet it cannot reach. */
-export async function launchChromium(): Promise<LaunchedBrowser> {
+/**
+ * Headless Chromium with a fresh profile, quiet about the internet it cannot reach. Pages open at
+ * Playwright's default 1280×720 unless a viewport is given.
+ */
+export async function launchChromium({
+  viewport,
+}: {
+  viewport?: { width: number; height: number };
+} = {}): Promise<LaunchedBrowser> {
   if (!chromiumPath) throw new Error(CHROMIUM_MISSING_MESSAGE);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
+    ...(viewport ? { viewport } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',

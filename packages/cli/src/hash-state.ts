@@ -69,6 +69,12 @@ interface DirMemo {
   nfiles: number;
 }
 
+/**
+ * What an entry is checked against: the file's inode, size and mtime (an `fs.Stats` is one; the
+ * walk keeps only these numbers, so 10,000 Stats objects do not outlive the stat call).
+ */
+export type FileStamp = Pick<fs.Stats, 'ino' | 'size' | 'mtimeMs'>;
+
 /** What a directory memo gives back. */
 export interface DirHashMemo {
   oid: string;
@@ -90,8 +96,8 @@ const emptyColumns = (): Columns => ({
 });
 
 export class HashState {
-  /** key → index into the columns */
-  private readonly index = new Map<string, number>();
+  /** key → index into the columns; built on the first lookup by key (see `findHinted`) */
+  private indexByKey: Map<string, number> | null = null;
   private readonly dirIndex = new Map<string, number>();
   private readonly rootPrefix: string;
   private dirty = false;
@@ -106,9 +112,17 @@ export class HashState {
     private readonly root: string,
     private readonly cols: Columns,
   ) {
-    for (const [i, k] of cols.keys.entries()) this.index.set(k, i);
     for (const [i, d] of cols.dirs.entries()) this.dirIndex.set(d.key, i);
     this.rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
+  }
+
+  private get index(): Map<string, number> {
+    if (!this.indexByKey) {
+      this.indexByKey = new Map();
+      const keys = this.cols.keys;
+      for (let i = 0; i < keys.length; i++) this.indexByKey.set(keys[i] as string, i);
+    }
+    return this.indexByKey;
   }
 
   /** The state of `repo`, empty when there is none yet or it cannot be read. */
@@ -131,14 +145,38 @@ export class HashState {
   }
 
   /** The remembered hash of `abs` if its stats are those it was hashed at and it is not racy. */
-  lookup(abs: string, algorithm: HashAlgorithm, st: fs.Stats): FileHash | undefined {
+  lookup(abs: string, algorithm: HashAlgorithm, st: FileStamp): FileHash | undefined {
     const i = this.find(abs, algorithm, st);
     return i < 0 ? undefined : { md5: this.cols.md5[i] as string, size: st.size };
   }
 
   /** As `lookup`, but the entry's index (for `md5At` and a directory memo), or -1. */
-  find(abs: string, algorithm: HashAlgorithm, st: fs.Stats): number {
-    const i = this.index.get(this.key(abs, algorithm));
+  find(abs: string, algorithm: HashAlgorithm, st: FileStamp): number {
+    return this.trustedAt(this.index.get(this.key(abs, algorithm)), st);
+  }
+
+  /**
+   * As `find`, trying the entry at `hint` first (a directory memo's member for this position in
+   * the walk, from `dirMembers`). An unchanged folder is then answered without building the key
+   * map or a key string per file: building a map of 10,000 keys and looking each file up in it
+   * was a fifth of an unchanged status's work.
+   */
+  findHinted(abs: string, algorithm: HashAlgorithm, st: FileStamp, hint: number): number {
+    const k = this.cols.keys[hint];
+    const rel = abs.startsWith(this.rootPrefix) && path.sep === '/' ? this.rootPrefix.length : -1;
+    const same =
+      k !== undefined &&
+      rel >= 0 &&
+      k.length === algorithm.length + 1 + abs.length - rel &&
+      k.charCodeAt(algorithm.length) === 0x3a &&
+      k.startsWith(algorithm) &&
+      k.endsWith(abs.slice(rel));
+    if (!same) return this.find(abs, algorithm, st);
+    return this.trustedAt(hint, st);
+  }
+
+  /** The entry at `i` if `st` matches it and it is not racy (counted as a hit), else -1 (a miss). */
+  private trustedAt(i: number | undefined, st: FileStamp): number {
     const c = this.cols;
     const trusted =
       i !== undefined &&
@@ -152,6 +190,11 @@ export class HashState {
     }
     this.hits++;
     return i;
+  }
+
+  /** The entries a directory's memo was made from, in walk order: hints for `findHinted`. */
+  dirMembers(abs: string, algorithm: HashAlgorithm): readonly number[] | undefined {
+    return this.cols.dirs[this.dirIndex.get(this.key(abs, algorithm)) ?? -1]?.members;
   }
 
   /** The MD5 of the entry at `i` (from `find`). */
@@ -188,7 +231,7 @@ export class HashState {
   }
 
   /** Remembers `hash` for `abs` as hashed when it had the stats `st`; returns the entry's index. */
-  record(abs: string, algorithm: HashAlgorithm, st: fs.Stats, hash: FileHash, now = Date.now()): number {
+  record(abs: string, algorithm: HashAlgorithm, st: FileStamp, hash: FileHash, now = Date.now()): number {
     const key = this.key(abs, algorithm);
     const c = this.cols;
     let i = this.index.get(key);

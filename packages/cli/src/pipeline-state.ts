@@ -29,7 +29,7 @@ import { CliError } from './cli-error.ts';
 import type { HashState } from './hash-state.ts';
 import { absPath, type Repo, repoPath } from './repo.ts';
 import { outsOfDvcFile, type TrackedOut } from './tracked.ts';
-import { walkFiles } from './walk.ts';
+import { type Listings, walkFiles } from './walk.ts';
 import { hashWorkspacePath } from './workspace-hash.ts';
 
 export interface Pipeline {
@@ -63,8 +63,8 @@ export function readParamsFile(repo: Repo, posix: string): unknown {
 }
 
 /** Every pipeline file of the workspace. A file that does not parse, or a cycle, stops the command. */
-export async function loadPipeline(repo: Repo): Promise<Pipeline> {
-  const paths = walkFiles(repo, '.', { names: true })
+export async function loadPipeline(repo: Repo, opts: { listings?: Listings } = {}): Promise<Pipeline> {
+  const paths = walkFiles(repo, '.', { names: true, ...opts })
     .map((f) => f.relpath)
     .filter((p) => p.endsWith('.dvc') || p === 'dvc.yaml' || p.endsWith('/dvc.yaml'));
   const lockTexts: Record<string, string> = {};

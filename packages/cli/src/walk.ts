@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DvcIgnore } from '@cairn/core';
+import type { FileStamp } from './hash-state.ts';
 import type { Repo } from './repo.ts';
 
 export interface WalkedFile {
@@ -14,9 +15,20 @@ export interface WalkedFile {
   abs: string;
   /** -1 when the walk was asked for names only. */
   size: number;
-  /** The file's stats (of the target, for a symlink), or null when the walk was asked for names only. */
-  stats: fs.Stats | null;
+  /**
+   * The file's inode, size and mtime (of the target, for a symlink), or null when the walk was
+   * asked for names only. Only these numbers are kept: holding 10,000 fs.Stats (each with four
+   * Dates) until the walk ends made every young-generation GC of a status copy them.
+   */
+  stamp: FileStamp | null;
 }
+
+/**
+ * Folder listings already read by this command, by absolute path: `cairn status` walks the
+ * workspace for pipeline files and then tracked folders for their files, and reading each folder
+ * once halves the readdir work over a large tracked folder. Only for one command's span.
+ */
+export type Listings = Map<string, fs.Dirent[]>;
 
 /** A `DvcIgnore` loaded with every `.dvcignore` from the repo root down to `dirPosix` (inclusive). */
 export function ignoreFor(repo: Repo, dirPosix: string): DvcIgnore {
@@ -31,7 +43,11 @@ export function ignoreFor(repo: Repo, dirPosix: string): DvcIgnore {
 }
 
 /** Files under `dirPosix` (repo-relative), sorted by nothing in particular. */
-export function walkFiles(repo: Repo, dirPosix: string, opts: { ig?: DvcIgnore; names?: boolean } = {}): WalkedFile[] {
+export function walkFiles(
+  repo: Repo,
+  dirPosix: string,
+  opts: { ig?: DvcIgnore; names?: boolean; listings?: Listings } = {},
+): WalkedFile[] {
   const ig = opts.ig ?? ignoreFor(repo, dirPosix);
   // Finding `.dvc` files and dvc.yaml needs names only: a stat per file is most of a walk's time.
   const wantStats = !opts.names;
@@ -39,7 +55,12 @@ export function walkFiles(repo: Repo, dirPosix: string, opts: { ig?: DvcIgnore; 
   const base = dirPosix === '.' ? '' : `${dirPosix}/`;
   const visit = (abs: string, rel: string) => {
     const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
-    for (const ent of fs.readdirSync(abs, { withFileTypes: true })) {
+    let listing = opts.listings?.get(abs);
+    if (!listing) {
+      listing = fs.readdirSync(abs, { withFileTypes: true });
+      opts.listings?.set(abs, listing);
+    }
+    for (const ent of listing) {
       const childRel = rel === '' ? ent.name : `${rel}/${ent.name}`;
       // `abs` is already normal and `ent.name` a single name: plain concatenation is what
       // path.join would return, without its normalising pass (10,000 calls in a status).
@@ -61,7 +82,8 @@ export function walkFiles(repo: Repo, dirPosix: string, opts: { ig?: DvcIgnore; 
         visit(childAbs, childRel);
       } else if (isFile) {
         if (wantStats) stats ??= fs.statSync(childAbs);
-        out.push({ relpath: childRel, abs: childAbs, size: stats ? stats.size : -1, stats: wantStats ? stats : null });
+        const stamp = stats && wantStats ? { ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs } : null;
+        out.push({ relpath: childRel, abs: childAbs, size: stamp ? stamp.size : -1, stamp });
       }
     }
   };

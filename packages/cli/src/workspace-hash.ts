@@ -10,12 +10,12 @@ import fs from 'node:fs';
 import { type CacheLayout, type DirEntry, dirHash, type HashAlgorithm, layoutOf } from '@cairn/core';
 import { hashFile, WHOLE_READ_LIMIT } from './file-hashing.ts';
 import { HashPool, hashManySmallFiles, POOL_THRESHOLD } from './hash-pool.ts';
-import type { HashState } from './hash-state.ts';
+import type { FileStamp, HashState } from './hash-state.ts';
 import type { LocalCache } from './local-cache.ts';
 import { nodeMd5 } from './node-md5.ts';
 import type { Progress } from './progress.ts';
 import { absPath, type Repo } from './repo.ts';
-import { walkFiles } from './walk.ts';
+import { type Listings, walkFiles } from './walk.ts';
 
 export interface WorkspaceHashOptions {
   /** Store every object in this cache (`cairn add`, outputs of `cairn repro`). */
@@ -23,6 +23,8 @@ export interface WorkspaceHashOptions {
   progress?: Progress;
   /** Remembered hashes: read when nothing is stored, written always (hash-state.ts). */
   state?: HashState;
+  /** Folder listings this command already read (walk.ts). */
+  listings?: Listings;
 }
 
 export interface PathHash {
@@ -65,7 +67,7 @@ async function hashDirectory(
   layout: CacheLayout,
   opts: WorkspaceHashOptions,
 ): Promise<PathHash> {
-  const files = walkFiles(repo, posix);
+  const files = walkFiles(repo, posix, opts.listings ? { listings: opts.listings } : {});
   opts.progress?.addTotals(
     files.length,
     files.reduce((s, f) => s + f.size, 0),
@@ -74,13 +76,21 @@ async function hashDirectory(
   const pooled: number[] = [];
   const local: number[] = [];
   // The walk's stats, taken before hashing: a file changed while it is read misses next time.
-  const stats = opts.state ? files.map((f) => f.stats as fs.Stats) : undefined;
+  const stats = opts.state ? files.map((f) => f.stamp as FileStamp) : undefined;
   let known = 0;
   // The files' state entries in walk order (-1: hashed now): the key of a remembered `.dir` hash.
   const members: number[] = new Array(files.length).fill(-1);
   const state = stats && !opts.cache ? opts.state : undefined;
+  const dirAbs = absPath(repo, posix);
+  // Last time's files of this folder in walk order: an unchanged folder matches them one by one.
+  const hints = state?.dirMembers(dirAbs, algorithm);
   files.forEach((f, i) => {
-    const at = state ? state.find(f.abs, algorithm, stats![i]!) : -1;
+    const hint = hints?.[i];
+    const at = !state
+      ? -1
+      : hint === undefined
+        ? state.find(f.abs, algorithm, stats![i]!)
+        : state.findHinted(f.abs, algorithm, stats![i]!, hint);
     if (at >= 0) {
       entries[i] = { relpath: f.relpath, md5: state!.md5At(at), size: f.size };
       members[i] = at;
@@ -90,7 +100,6 @@ async function hashDirectory(
     (algorithm === 'md5' && f.size <= WHOLE_READ_LIMIT ? pooled : local).push(i);
   });
   if (known > 0) opts.progress?.addFiles(known);
-  const dirAbs = absPath(repo, posix);
   if (state && known === files.length) {
     const memo = state.lookupDir(dirAbs, algorithm, members);
     if (memo) return { ...memo, isDir: true };

@@ -25,7 +25,7 @@ export function accountRoutes({ ctx, signInLimits, audit }: Services): Routes<Ap
       async ({ req, res }) => {
         const b = await objectBody(req);
         const username = stringField(b, 'username');
-        const wait = signInLimits.retryAfter(username, clientAddress(req));
+        const wait = await signInLimits.retryAfter(username, clientAddress(req));
         if (wait > 0) {
           await audit.record({
             action: 'sign_in_locked',
@@ -39,7 +39,7 @@ export function accountRoutes({ ctx, signInLimits, audit }: Services): Routes<Ap
         const user = await accounts.findUser(username);
         const password = stringField(b, 'password');
         if (!user?.passwordHash || !verifyPassword(password, user.passwordHash)) {
-          signInLimits.failed(username, clientAddress(req));
+          await signInLimits.failed(username, clientAddress(req));
           await audit.record({
             action: 'sign_in_failed',
             actor: username,
@@ -48,7 +48,7 @@ export function accountRoutes({ ctx, signInLimits, audit }: Services): Routes<Ap
           });
           throw new HttpError('invalid_credentials', 401, 'The user name or password is wrong.');
         }
-        signInLimits.succeeded(username);
+        await signInLimits.succeeded(username);
         await audit.record({ action: 'sign_in', actor: user.username, target: 'session', address: clientAddress(req) });
         const { token, info } = await accounts.issueToken(user.id, 'app session', 'session');
         sendJson(res, 201, {

@@ -126,9 +126,9 @@ export function makeAccess(
             }
             const u = await checkPassword(offered.username, offered.secret);
             // Counted for the guessing limits (sign-in-limits.ts); the guard refuses locked ones.
-            if (u) limits.succeeded(offered.username);
+            if (u) await limits.succeeded(offered.username);
             else {
-              limits.failed(offered.username, clientAddress(req));
+              await limits.failed(offered.username, clientAddress(req));
               await audit.record({
                 action: 'password_failed',
                 actor: offered.username,

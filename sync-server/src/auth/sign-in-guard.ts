@@ -23,7 +23,7 @@ export function signInGuardFeature({ ctx, signInLimits: limits }: Services): Fea
           if (!/^basic /i.test(req.headers.authorization ?? '')) return false;
           const offered = readCredentials(req, new URL('http://x/'));
           if (offered.kind !== 'basic') return false;
-          const seconds = limits.retryAfter(offered.username, clientAddress(req));
+          const seconds = await limits.retryAfter(offered.username, clientAddress(req));
           if (seconds === 0 || (await accounts.userForToken(offered.secret))) return false;
           wait.set(req, seconds);
           return true;

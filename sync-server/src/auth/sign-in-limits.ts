@@ -9,8 +9,11 @@
  * Settings (environment): CAIRN_SIGNIN_FREE_FAILURES (per account, default 5),
  * CAIRN_SIGNIN_ADDRESS_FREE_FAILURES (per address, default 20: offices share one),
  * CAIRN_SIGNIN_BASE_DELAY (seconds of the first lock, 1), CAIRN_SIGNIN_MAX_DELAY (900).
- * Counters live in memory: a restart forgives, which costs an attacker a restart per burst.
+ * Counters live in the database (table `sign_in_counters`), shared by every server process on it.
  */
+import { type Migrations, migrateSql } from '../db/migrate-sql.ts';
+import type { SqlDatabase } from '../db/sql.ts';
+
 export interface SignInLimitSettings {
   accountFreeFailures: number;
   addressFreeFailures: number;
@@ -35,58 +38,102 @@ export function signInLimitSettingsFromEnv(env: Readonly<Record<string, string |
   };
 }
 
-interface Counter {
-  failures: number;
-  lockedUntil: number;
-  lastFailure: number;
-}
+const MIGRATIONS: Migrations = {
+  sqlite: [
+    `CREATE TABLE sign_in_counters (
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL,
+    last_failure INTEGER NOT NULL,
+    PRIMARY KEY (kind, name)
+  );`,
+  ],
+  postgres: [
+    `CREATE TABLE sign_in_counters (
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    locked_until BIGINT NOT NULL,
+    last_failure BIGINT NOT NULL,
+    PRIMARY KEY (kind, name)
+  );`,
+  ],
+};
 
-/** Most counters kept; past it the oldest are dropped (memory stays bounded under a spray). */
-const MAX_COUNTERS = 100_000;
+type CounterKind = 'account' | 'address';
 
-export function makeSignInLimits(settings: SignInLimitSettings, now: () => number = Date.now) {
-  const accounts = new Map<string, Counter>();
-  const addresses = new Map<string, Counter>();
-  /** Counters are forgotten after a quiet period as long as the longest lock. */
+/**
+ * One more failure, in one atomic statement (several processes may count at once): the count
+ * starts again when the counter was neither locked nor touched for `forgetAfter` ms.
+ * Parameters: kind, name, now, forgetAfter.
+ */
+const COUNT_FAILURE = `INSERT INTO sign_in_counters (kind, name, failures, locked_until, last_failure)
+  VALUES (?, ?, 1, 0, ?)
+  ON CONFLICT (kind, name) DO UPDATE SET
+    failures = CASE
+      WHEN sign_in_counters.locked_until <= excluded.last_failure
+       AND excluded.last_failure - sign_in_counters.last_failure > ? THEN 1
+      ELSE sign_in_counters.failures + 1 END,
+    last_failure = excluded.last_failure
+  RETURNING failures`;
+
+/** Never shortens a lock another process set meanwhile. Parameters: until, until, kind, name. */
+const LOCK = `UPDATE sign_in_counters SET locked_until = CASE WHEN locked_until < ? THEN ? ELSE locked_until END
+  WHERE kind = ? AND name = ?`;
+
+/** Failures between two sweeps of forgotten counters (the table stays small under a spray). */
+const SWEEP_EVERY = 1000;
+
+/**
+ * The limits over the server's database (SQLite or PostgreSQL): every process sharing one
+ * database counts into the same rows, so running N processes does not give a guesser N times the
+ * tries. Counters unlocked and quiet for as long as the longest lock are forgotten.
+ */
+export function makeSignInLimits(sql: SqlDatabase, settings: SignInLimitSettings, now: () => number = Date.now) {
+  const ready = migrateSql(sql, 'sign_in_limits', MIGRATIONS);
+  ready.catch(() => undefined); // reported by the call that awaits it
   const forgetAfter = settings.maxDelayMs;
+  let failuresSinceSweep = 0;
 
-  const waitOf = (map: Map<string, Counter>, key: string): number => {
-    const c = map.get(key);
-    if (!c) return 0;
+  const fail = async (kind: CounterKind, name: string, free: number) => {
     const t = now();
-    if (c.lockedUntil <= t && t - c.lastFailure > forgetAfter) {
-      map.delete(key);
-      return 0;
+    const row = await sql.get<{ failures: number }>(COUNT_FAILURE, [kind, name, t, forgetAfter]);
+    const failures = row?.failures ?? 1;
+    if (failures > free) {
+      const until = t + Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (failures - free - 1));
+      await sql.run(LOCK, [until, until, kind, name]);
     }
-    return Math.max(0, c.lockedUntil - t);
   };
 
-  const fail = (map: Map<string, Counter>, key: string, free: number) => {
+  const sweep = async () => {
     const t = now();
-    const c = map.get(key) ?? { failures: 0, lockedUntil: 0, lastFailure: 0 };
-    if (c.lockedUntil <= t && t - c.lastFailure > forgetAfter) c.failures = 0;
-    c.failures++;
-    c.lastFailure = t;
-    if (c.failures > free) {
-      c.lockedUntil = t + Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (c.failures - free - 1));
-    }
-    map.delete(key); // re-insert: Map order is then oldest-first for eviction
-    map.set(key, c);
-    if (map.size > MAX_COUNTERS) map.delete(map.keys().next().value as string);
+    await sql.run('DELETE FROM sign_in_counters WHERE locked_until <= ? AND last_failure < ?', [t, t - forgetAfter]);
   };
 
   return {
     /** Seconds to wait before `username` may try a password from `address` (0: go ahead). */
-    retryAfter(username: string, address: string): number {
-      const ms = Math.max(waitOf(accounts, username.toLowerCase()), waitOf(addresses, address));
-      return Math.ceil(ms / 1000);
+    async retryAfter(username: string, address: string): Promise<number> {
+      await ready;
+      const row = await sql.get<{ until: number | null }>(
+        `SELECT MAX(locked_until) AS until FROM sign_in_counters
+          WHERE (kind = 'account' AND name = ?) OR (kind = 'address' AND name = ?)`,
+        [username.toLowerCase(), address],
+      );
+      return Math.ceil(Math.max(0, (row?.until ?? 0) - now()) / 1000);
     },
-    failed(username: string, address: string): void {
-      fail(accounts, username.toLowerCase(), settings.accountFreeFailures);
-      fail(addresses, address, settings.addressFreeFailures);
+    async failed(username: string, address: string): Promise<void> {
+      await ready;
+      await fail('account', username.toLowerCase(), settings.accountFreeFailures);
+      await fail('address', address, settings.addressFreeFailures);
+      if (++failuresSinceSweep >= SWEEP_EVERY) {
+        failuresSinceSweep = 0;
+        await sweep();
+      }
     },
-    succeeded(username: string): void {
-      accounts.delete(username.toLowerCase());
+    async succeeded(username: string): Promise<void> {
+      await ready;
+      await sql.run("DELETE FROM sign_in_counters WHERE kind = 'account' AND name = ?", [username.toLowerCase()]);
     },
   };
 }

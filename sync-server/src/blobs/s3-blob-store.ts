@@ -13,15 +13,9 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { FileHasher, type HashAlgorithm, MD5_HEX } from '@cairn/core';
-import {
-  BlobHashMismatchError,
-  BlobKeyError,
-  BlobStorageFullError,
-  type BlobStore,
-  BlobStoreUnavailableError,
-  BlobTooLargeError,
-} from './blob-store.ts';
+import { BlobHashMismatchError, BlobKeyError, type BlobStore, BlobTooLargeError } from './blob-store.ts';
 import { type OffThreadMd5, offThreadMd5 } from './md5-off-thread.ts';
+import { s3Send as send, s3StatusOf as statusOf, s3StoreError as storeError } from './s3-errors.ts';
 
 export interface S3BlobStoreOptions {
   client: S3Client;
@@ -285,33 +279,6 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
       if (statusOf(err) !== 404) throw storeError(err);
     }
   }
-}
-
-/** Runs one S3 call, turning the store's failures into Cairn's typed errors. */
-async function send<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw storeError(err);
-  }
-}
-
-function statusOf(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-}
-
-/** A full bucket or cluster is "storage full" (507); anything else the store did is "unavailable" (503). */
-function storeError(err: unknown): Error {
-  if (err instanceof BlobStorageFullError || err instanceof BlobStoreUnavailableError) return err;
-  const name = (err as { name?: string; Code?: string })?.name ?? 'Error';
-  if (['QuotaExceeded', 'InsufficientCapacity', 'InsufficientStorage'].includes(name) || statusOf(err) === 507) {
-    return new BlobStorageFullError();
-  }
-  const status = statusOf(err);
-  const code = (err as { code?: string })?.code;
-  return new BlobStoreUnavailableError({
-    cause: `${status ? `S3 ${status} ` : ''}${name}${code && code !== name ? ` ${code}` : ''}: ${String((err as Error)?.message ?? err).slice(0, 200)}`,
-  });
 }
 
 /** Node's OpenSSL MD5 in core's `Md5` shape. */

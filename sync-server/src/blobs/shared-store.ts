@@ -1,35 +1,46 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { BlobsConfig } from '../config.ts';
+import type { ArtifactStore } from '../mlflow/artifact-store.ts';
+import { makeDiskArtifactStore } from '../mlflow/disk-artifact-store.ts';
+import { makeS3ArtifactStore } from '../mlflow/s3-artifact-store.ts';
 import type { BlobStore } from './blob-store.ts';
-import { blobStoreMarkerOf } from './blob-store-marker.ts';
+import { recordBlobStorePlace } from './blob-store-marker.ts';
 import { makeDiskBlobStore } from './disk-blob-store.ts';
 import { makeS3BlobStore } from './s3-blob-store.ts';
 import { makeS3Client } from './s3-client.ts';
 
 /**
- * The server's two blob stores, made once by the composition root and shared by the DVC remote
+ * The server's byte stores, made once by the composition root and shared by the DVC remote
  * and the demo seeder:
  * - `blobs` (`…/md5/…`): DVC 3 objects, named by md5;
  * - `legacyBlobs` (`…/md5-dos2unix/…`): DVC 2's legacy objects (`ab/cdef…` remote paths), named by
  *   md5-dos2unix and kept apart: the same name can mean a CRLF text file under DVC 2 and its LF
- *   form under DVC 3.
+ *   form under DVC 3;
+ * - `artifacts`: MLflow artifacts, named by path (`…/mlflow-artifacts/…`, mlflow/artifact-store.ts).
  * Both live under `DATA/blobs/` by default, or under `PREFIX/` of the bucket that CAIRN_BLOBS
  * names (config.ts). With S3, `DATA/blob-store.json` says where, so the operator commands that
  * read objects from the disk (ops/) can refuse clearly instead of finding an empty store.
  */
-export function makeBlobStores(dataDir: string, config: BlobsConfig): { blobs: BlobStore; legacyBlobs: BlobStore } {
-  const marker = blobStoreMarkerOf(dataDir);
+export function makeBlobStores(dataDir: string, config: BlobsConfig): ByteStores {
+  recordBlobStorePlace(dataDir, config);
+  return makeByteStores(dataDir, config);
+}
+
+export interface ByteStores {
+  blobs: BlobStore;
+  legacyBlobs: BlobStore;
+  artifacts: ArtifactStore;
+}
+
+/** The stores of `config` without marking the data folder (`cairn-server migrate` fills them before it does). */
+export function makeByteStores(dataDir: string, config: BlobsConfig): ByteStores {
   if (config.kind === 'disk') {
-    fs.rmSync(marker, { force: true });
     return {
       blobs: makeDiskBlobStore(path.join(dataDir, 'blobs', 'md5')),
       legacyBlobs: makeDiskBlobStore(path.join(dataDir, 'blobs', 'md5-dos2unix'), { algorithm: 'md5-dos2unix' }),
+      artifacts: makeDiskArtifactStore(dataDir),
     };
   }
-  fs.mkdirSync(dataDir, { recursive: true });
-  const where = { kind: 's3', bucket: config.bucket, prefix: config.prefix, endpoint: config.endpoint };
-  fs.writeFileSync(marker, `${JSON.stringify(where, null, 2)}\n`);
   const client = makeS3Client(config);
   const under = (area: string) => (config.prefix ? `${config.prefix}/${area}` : area);
   const close = () => client.destroy();
@@ -39,5 +50,6 @@ export function makeBlobStores(dataDir: string, config: BlobsConfig): { blobs: B
       ...makeS3BlobStore({ client, bucket: config.bucket, prefix: under('md5-dos2unix'), algorithm: 'md5-dos2unix' }),
       close,
     },
+    artifacts: makeS3ArtifactStore({ client, bucket: config.bucket, prefix: config.prefix }),
   };
 }

@@ -4,6 +4,7 @@ import { SCHEMA_MIGRATIONS_TABLE } from './migrate-sql.ts';
 import { toPostgresPlaceholders } from './postgres-placeholders.ts';
 import {
   DatabaseUnavailableError,
+  type SqlArray,
   type SqlDatabase,
   type SqlParams,
   type SqlQueries,
@@ -41,9 +42,12 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-/** Parameters as pg expects them: byte arrays as Buffers (BYTEA), bigints as text. */
+/**
+ * Parameters as pg expects them: byte arrays as Buffers (BYTEA), bigints as text; arrays pass
+ * as they are (pg writes them as array literals).
+ */
 function toPg(params: SqlParams): unknown[] {
-  return params.map((v: SqlValue) => {
+  return params.map((v: SqlValue | SqlArray) => {
     if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
     if (typeof v === 'bigint') return v.toString();
     return v;

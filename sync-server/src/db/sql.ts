@@ -16,7 +16,12 @@ export type SqlDialect = 'sqlite' | 'postgres';
 
 /** What a parameter may be. Booleans are stored as 0/1 integers on both engines. */
 export type SqlValue = string | number | bigint | null | Uint8Array;
-export type SqlParams = readonly SqlValue[];
+/**
+ * An array parameter: PostgreSQL only (`unnest(?::bigint[], …)` inserts many rows in one
+ * statement; see mlflow/sql-helpers.ts `insertRows`). SQLite refuses it.
+ */
+export type SqlArray = readonly (string | number | null)[];
+export type SqlParams = readonly (SqlValue | SqlArray)[];
 
 export interface SqlRunResult {
   /** Rows inserted, updated or deleted. */

@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { makeAccountStore } from '../accounts/store.ts';
 import type { Services } from '../context.ts';
 import { migrateSql } from '../db/migrate-sql.ts';
+import type { SqlDatabase } from '../db/sql.ts';
 import { makeObjectIndex } from '../dvc-remote/object-index.ts';
 import { createRepository } from '../repos/create-repo.ts';
 import { gitDirOf } from '../repos/git-dir.ts';
@@ -54,14 +55,9 @@ export function demoFeature(services: Services): Feature {
   };
 }
 
-/**
- * Creates the demo unless it was seeded before (or a repository of that name exists).
- * `baseUrl` goes into the repository's `.dvc/config` as its DVC remote. Returns what was made,
- * or null when nothing was to be done.
- */
-export async function seedDemo(services: Services, baseUrl: string): Promise<DemoSeedResult | null> {
-  const { ctx, repos, blobs } = services;
-  await migrateSql(ctx.sql, 'demo', {
+/** The table remembering that the demo was seeded once (also made by `cairn-server migrate`). */
+export function migrateDemoSeed(sql: SqlDatabase): Promise<void> {
+  return migrateSql(sql, 'demo', {
     sqlite: [
       'CREATE TABLE demo_seed (id INTEGER PRIMARY KEY CHECK (id = 1), repo TEXT NOT NULL, seeded_at INTEGER NOT NULL)',
     ],
@@ -69,6 +65,16 @@ export async function seedDemo(services: Services, baseUrl: string): Promise<Dem
       'CREATE TABLE demo_seed (id INTEGER PRIMARY KEY CHECK (id = 1), repo TEXT NOT NULL, seeded_at BIGINT NOT NULL)',
     ],
   });
+}
+
+/**
+ * Creates the demo unless it was seeded before (or a repository of that name exists).
+ * `baseUrl` goes into the repository's `.dvc/config` as its DVC remote. Returns what was made,
+ * or null when nothing was to be done.
+ */
+export async function seedDemo(services: Services, baseUrl: string): Promise<DemoSeedResult | null> {
+  const { ctx, repos, blobs } = services;
+  await migrateDemoSeed(ctx.sql);
   const markSeeded = () =>
     ctx.sql.run('INSERT INTO demo_seed (id, repo, seeded_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING', [
       `${DEMO_OWNER}/${DEMO_REPO}`,

@@ -49,6 +49,9 @@ export class MlflowError extends Error {
 
 export const invalid = (message: string, details?: Record<string, unknown>) =>
   new MlflowError('INVALID_PARAMETER_VALUE', message, details);
+/** An artifact upload went past the limit: HTTP 413 in MLflow's shape. */
+export const artifactTooLarge = (maxBytes: number) =>
+  new MlflowError('INVALID_PARAMETER_VALUE', `Artifacts may be at most ${maxBytes} bytes.`, {}, 413);
 export const notFound = (message: string) => new MlflowError('RESOURCE_DOES_NOT_EXIST', message);
 
 export function sendMlflowError(res: ServerResponse, err: MlflowError, headers: Record<string, string> = {}): void {

@@ -2,7 +2,6 @@ import type { Access } from '../auth/access.ts';
 import type { Services } from '../context.ts';
 import type { SqlDatabase } from '../db/sql.ts';
 import type { Feature } from '../server.ts';
-import { makeArtifactStore } from './artifact-store.ts';
 import { type ExperimentStore, makeExperimentStore } from './experiments-store.ts';
 import { makeRegistryEndpoints } from './registry/endpoints.ts';
 import { makeRegistryStore, type RegistryStore } from './registry/store.ts';
@@ -13,7 +12,7 @@ import { migrateMlflow } from './schema.ts';
 /**
  * mlflow/ — each repository's MLflow tracking server (experiments, runs, params, metrics with
  * history, tags, artifacts, Model Registry), its tables in the server's database (SQLite or
- * PostgreSQL, db/sql.ts) and artifacts in the data folder. The run feed (../runs-feed) reads the
+ * PostgreSQL, db/sql.ts) and artifacts in the data folder or the blobs' bucket (artifact-store.ts). The run feed (../runs-feed) reads the
  * same stores.
  */
 
@@ -48,7 +47,8 @@ export function makeAuthorize(access: Access): Authorize {
   };
 }
 
-export function mlflowFeature({ ctx, access, mlflow }: Services): Feature {
+export function mlflowFeature(services: Services): Feature {
+  const { ctx, access, mlflow } = services;
   const { experiments, runs, registry } = mlflow;
   return {
     name: 'mlflow',
@@ -56,7 +56,7 @@ export function mlflowFeature({ ctx, access, mlflow }: Services): Feature {
       makeMlflowRoute({
         experiments,
         runs,
-        artifacts: makeArtifactStore(ctx.config.dataDir),
+        artifacts: services.artifacts,
         authorize: makeAuthorize(access),
         log: ctx.log,
         maxArtifactBytes: MAX_ARTIFACT_BYTES,

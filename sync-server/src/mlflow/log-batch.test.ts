@@ -144,6 +144,27 @@ describe.each(mlflowEngines())('runs/log-batch on $name', (engine) => {
     expect(run.run.data.tags.find((t) => t.key === 'stage')?.value).toBe('b');
   });
 
+  it('stores param and tag values exactly, whatever characters they hold', async () => {
+    const { call, runId } = await setup();
+    // PostgreSQL gets a batch's rows as arrays (unnest): these would break a careless array literal.
+    const values = ['NULL', '', '{a,b}', 'say "hi"', 'back\\slash', 'comma, and\nnewline', 'é😀', ' padded '];
+    await call('runs/log-batch', {
+      run_id: runId,
+      params: values.map((value, i) => ({ key: `p${i}`, value })),
+      tags: values.map((value, i) => ({ key: `t${i}`, value })),
+    });
+    const run = (await call('runs/get', { run_id: runId })) as {
+      run: { data: { params: Array<{ key: string; value: string }>; tags: Array<{ key: string; value: string }> } };
+    };
+    const byKey = (list: Array<{ key: string; value: string }>) => new Map(list.map((e) => [e.key, e.value]));
+    const params = byKey(run.run.data.params);
+    const tags = byKey(run.run.data.tags);
+    values.forEach((value, i) => {
+      expect(params.get(`p${i}`)).toBe(value);
+      expect(tags.get(`t${i}`)).toBe(value);
+    });
+  });
+
   it('any JSON body is stored or refused with an MLflow error, never a crash', async () => {
     const { call, runId } = await setup();
     const entry = fc.record(

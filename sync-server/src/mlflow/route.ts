@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { challengeFor } from '../auth/refuse.ts';
+import { BlobStorageFullError, BlobStoreUnavailableError } from '../blobs/blob-store.ts';
 import { DISK_FULL_MESSAGE, isDiskFull } from '../http/disk-full.ts';
 import { sendJson } from '../http/respond.ts';
 import type { Logger } from '../log.ts';
@@ -94,20 +94,20 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
       const repoId = await allow(req, url, owner, repo, 'read');
       if (art[1] === undefined || art[1] === '') {
         const dir = url.searchParams.get('path') ?? '';
-        const files = deps.artifacts.list(repoId, dir).map((e) => ({
+        const files = (await deps.artifacts.list(repoId, dir)).map((e) => ({
           path: e.name,
           is_dir: e.isDir,
           ...(e.isDir ? {} : { file_size: e.size }),
         }));
         return sendJson(res, 200, { files });
       }
-      const { file, size } = deps.artifacts.file(repoId, artifactPath);
+      const { size, read } = await deps.artifacts.open(repoId, artifactPath);
       res.writeHead(200, {
         'Content-Type': 'application/octet-stream',
         'Content-Length': size,
         'Cache-Control': 'no-store',
       });
-      await pipeline(fs.createReadStream(file), res);
+      await pipeline(read(), res);
       return;
     }
 
@@ -144,7 +144,7 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
     const sub = (optionalString(input, 'path') ?? '').replace(/^\/+|\/+$/g, '');
     const root = artifactRootOf(run.artifactUri);
     if (root === null) return { root_uri: run.artifactUri, files: [] };
-    const files = deps.artifacts.list(repoId, sub ? `${root}/${sub}` : root).map((e) => ({
+    const files = (await deps.artifacts.list(repoId, sub ? `${root}/${sub}` : root)).map((e) => ({
       path: sub ? `${sub}/${e.name}` : e.name,
       is_dir: e.isDir,
       ...(e.isDir ? {} : { file_size: e.size }),
@@ -176,7 +176,16 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
           );
           return;
         }
-        if (isDiskFull(err)) {
+        if (err instanceof BlobStoreUnavailableError) {
+          // The artifacts' bucket is down: retry shortly, as the DVC remote answers.
+          if (req.readable && !req.readableEnded) req.resume();
+          res.setHeader('Connection', 'close');
+          sendMlflowError(res, new MlflowError('INTERNAL_ERROR', err.message, { reason: err.code }, 503), {
+            'Retry-After': '1',
+          });
+          return;
+        }
+        if (isDiskFull(err) || err instanceof BlobStorageFullError) {
           // Let the client finish sending so it reads the answer, then close the connection.
           res.setHeader('Connection', 'close');
           if (req.readable && !req.readableEnded) req.resume();

@@ -95,6 +95,9 @@ interface RunCache {
 }
 const CACHE_MAX = 100_000;
 
+/** PostgreSQL column types of `(repo_id, run_id, key, value)` in params and tags (insertRows). */
+const KEY_VALUE_TYPES = ['bigint', 'text', 'text', 'text'];
+
 /** The runs a search or feed page selected, as a condition on `mlflow_runs r` (see `hydrate`). */
 interface RunScope {
   where: string;
@@ -168,7 +171,9 @@ export class RunStore {
    */
   private async applyBatch(repoId: number, runId: string, batch: BatchInput): Promise<boolean> {
     const params = await this.newParams(repoId, runId, batch.params);
-    if (params.length > 0) await insertRows(this.db, 'INSERT INTO mlflow_params (repo_id, run_id, key, value)', params);
+    if (params.length > 0) {
+      await insertRows(this.db, 'INSERT INTO mlflow_params (repo_id, run_id, key, value)', params, '', KEY_VALUE_TYPES);
+    }
     const tags = await this.changedTags(repoId, runId, batch.tags);
     if (tags.length > 0) {
       await insertRows(
@@ -176,6 +181,7 @@ export class RunStore {
         'INSERT INTO mlflow_tags (repo_id, run_id, key, value)',
         tags,
         'ON CONFLICT (repo_id, run_id, key) DO UPDATE SET value = excluded.value',
+        KEY_VALUE_TYPES,
       );
     }
     const metrics = await this.addMetrics(repoId, runId, batch.metrics);
@@ -261,6 +267,7 @@ export class RunStore {
       'INSERT INTO mlflow_metrics (repo_id, run_id, key, step, timestamp, value, is_nan)',
       rows,
       'ON CONFLICT DO NOTHING RETURNING key, step, timestamp, value, is_nan',
+      ['bigint', 'text', 'text', 'bigint', 'bigint', 'float8', 'integer'],
     );
     if (inserted.length === 0) return false;
     // The points that were new: the first of each inserted identity, in the order given.
@@ -290,6 +297,7 @@ export class RunStore {
       }),
       `ON CONFLICT (repo_id, run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan,
          step = excluded.step, timestamp = excluded.timestamp, min = excluded.min, max = excluded.max, count = excluded.count`,
+      ['bigint', 'text', 'text', 'float8', 'integer', 'bigint', 'bigint', 'float8', 'float8', 'bigint'],
     );
     return true;
   }

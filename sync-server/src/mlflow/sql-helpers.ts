@@ -53,19 +53,34 @@ export function valuesList(count: number, width: number): string {
 /**
  * Runs `INSERT … VALUES <rows> <tail>` in power-of-two groups of rows (one round trip per group
  * rather than per row on PostgreSQL) and returns the rows any `RETURNING` in `tail` gave.
+ *
+ * With `pgTypes` (each column's PostgreSQL type, e.g. `bigint`), PostgreSQL gets every row in one
+ * statement instead: `INSERT … SELECT * FROM unnest(?::bigint[], ?::text[], …)`, one array per
+ * column. One short statement to parse and plan rather than one of thousands of placeholders per
+ * group: log-batch's 1,000 points went from 7 statements to 1 (bench/mlflow-sql.bench.ts).
  */
 export async function insertRows<R = Record<string, unknown>>(
   q: SqlQueries,
   head: string,
   rows: ReadonlyArray<readonly SqlValue[]>,
   tail = '',
+  pgTypes?: readonly string[],
 ): Promise<R[]> {
   const out: R[] = [];
   const width = rows[0]?.length ?? 0;
+  const returns = /\bRETURNING\b/i.test(tail);
+  if (q.dialect === 'postgres' && pgTypes && rows.length > 0) {
+    if (pgTypes.length !== width) throw new Error(`insertRows: ${pgTypes.length} types for ${width} columns`);
+    const columns = pgTypes.map((_, c) => rows.map((r) => r[c] as string | number | null));
+    const sql = `${head} SELECT * FROM unnest(${pgTypes.map((t) => `?::${t}[]`).join(', ')}) ${tail}`;
+    if (returns) return q.all<R>(sql, columns);
+    await q.run(sql, columns);
+    return out;
+  }
   for (const group of groups(rows)) {
     const sql = `${head} VALUES ${valuesList(group.length, width)} ${tail}`;
     const params = group.flat();
-    if (/\bRETURNING\b/i.test(tail)) out.push(...(await q.all<R>(sql, params)));
+    if (returns) out.push(...(await q.all<R>(sql, params)));
     else await q.run(sql, params);
   }
   return out;

@@ -56,7 +56,15 @@ function nodeMd5() {
 
 /** The name a file's bytes hash to under `algorithm` (core's DVC-exact hasher), streamed. */
 export async function hashFile(file: string, algorithm: HashAlgorithm): Promise<{ md5: string; size: number }> {
+  return hashStream(fs.createReadStream(file, { highWaterMark: 1 << 20 }), algorithm);
+}
+
+/** The same for bytes from anywhere (an S3 object's body). */
+export async function hashStream(
+  source: AsyncIterable<unknown>,
+  algorithm: HashAlgorithm,
+): Promise<{ md5: string; size: number }> {
   const hasher = new FileHasher(nodeMd5(), algorithm);
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hasher.push(chunk as Buffer);
+  for await (const chunk of source) hasher.push(chunk as Buffer);
   return hasher.finish();
 }

@@ -1,8 +1,16 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { blobStoreMarkerOf } from '../blobs/blob-store-marker.ts';
+import { makeS3Client } from '../blobs/s3-client.ts';
+import { type BlobsConfig, blobsFromEnv, type DatabaseConfig, databaseFromEnv } from '../config.ts';
+import { databaseMarkerOf } from '../db/database-marker.ts';
+import { openPostgres } from '../db/postgres-sql.ts';
 import { backup, restore } from './backup.ts';
 import { assertDiskBlobStore, assertSqliteDatabase, OpsUsageError } from './data-layout.ts';
-import { type FsckReport, fsck, fsckFailed } from './fsck.ts';
+import { type FsckOptions, type FsckReport, fsck, fsckFailed } from './fsck.ts';
+import { s3ArtifactFiles, s3ObjectAreas } from './fsck-sources.ts';
 import { DEFAULT_GRACE_SECONDS, type GcReport, gc } from './gc.ts';
+import { type MigrateReport, migrate } from './migrate.ts';
 import { terminalProgress } from './progress.ts';
 
 /**
@@ -16,10 +24,16 @@ export const EXIT = { ok: 0, problems: 1, failed: 2 } as const;
 
 const USAGE = `usage: cairn-server <command> [--data DIR] [options]
   fsck [--json] [--repair]   re-hash every object, check manifests, git fsck every repository
+                             (on PostgreSQL / S3: with CAIRN_DATABASE_URL / CAIRN_BLOBS set as for
+                             the server; --repair on SQLite + disk only)
   gc [--dry-run] [--grace SECONDS] [--json]
                              remove objects no history names, older than the grace (default 86400)
   backup DIR                 copy the data folder (online: SQLite backup API, git, objects) into DIR
   restore DIR                restore a backup into the data folder, which must be empty
+  migrate --to-database postgres://USER@HOST/DB --to-blobs s3://BUCKET/PREFIX [--force] [--json]
+                             copy this SQLite + disk installation to PostgreSQL + S3 (stop the
+                             server first; S3 endpoint and credentials from CAIRN_S3_ENDPOINT and
+                             the AWS_* variables); re-run to resume
 `;
 
 interface Io {
@@ -39,7 +53,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     const [command, ...rest] = argv;
     const args = parseArgs(rest);
     const dataDir = path.resolve(String(args.values.data ?? io.env.CAIRN_DATA ?? '.cairn'));
-    if (command === 'fsck' || command === 'gc' || command === 'backup') {
+    if (command === 'gc' || command === 'backup') {
       assertDiskBlobStore(dataDir, command);
       assertSqliteDatabase(dataDir, command);
     }
@@ -64,6 +78,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         );
         return EXIT.ok;
       }
+      case 'migrate':
+        return await runMigrate(dataDir, args, io);
       default:
         io.err(command ? `cairn-server: unknown command ${JSON.stringify(command)}\n${USAGE}` : USAGE);
         return EXIT.failed;
@@ -80,7 +96,7 @@ interface Args {
   positional: string[];
 }
 
-const VALUED = new Set(['data', 'grace']);
+const VALUED = new Set(['data', 'grace', 'to-database', 'to-blobs']);
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { flags: new Set(), values: {}, positional: [] };
@@ -106,11 +122,54 @@ function checkFlags(args: Args, allowed: string[]): void {
 
 async function runFsck(dataDir: string, args: Args, io: Io): Promise<number> {
   checkFlags(args, ['json', 'repair']);
-  const bar = terminalProgress();
-  const report = await fsck(dataDir, { repair: args.flags.has('repair'), onProgress: bar.update });
-  bar.end();
-  io.out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatFsck(report));
-  return fsckFailed(report) ? EXIT.problems : EXIT.ok;
+  // A data folder on PostgreSQL and/or S3 is checked there, with the server's own settings.
+  const places = await sharedPlacesOf(dataDir, io.env);
+  try {
+    const bar = terminalProgress();
+    const report = await fsck(dataDir, { repair: args.flags.has('repair'), onProgress: bar.update, ...places.options });
+    bar.end();
+    io.out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatFsck(report));
+    return fsckFailed(report) ? EXIT.problems : EXIT.ok;
+  } finally {
+    await places.close();
+  }
+}
+
+/**
+ * The tables and stores a marked data folder names (`database.json`, `blob-store.json`), opened
+ * with CAIRN_DATABASE_URL / CAIRN_BLOBS as the server reads them: the markers hold no credentials.
+ */
+async function sharedPlacesOf(dataDir: string, env: NodeJS.ProcessEnv) {
+  const options: Pick<FsckOptions, 'database' | 'objects' | 'artifacts'> = {};
+  const closers: Array<() => Promise<void> | void> = [];
+  const close = async () => {
+    for (const c of closers) await c();
+  };
+  try {
+    if (fs.existsSync(databaseMarkerOf(dataDir))) {
+      const database = databaseFromEnv(env);
+      if (database.kind !== 'postgres') assertSqliteDatabase(dataDir, 'fsck without CAIRN_DATABASE_URL');
+      else {
+        const sql = await openPostgres(database.url, { maxConnections: 2 });
+        closers.push(() => sql.close());
+        options.database = sql;
+      }
+    }
+    if (fs.existsSync(blobStoreMarkerOf(dataDir))) {
+      const blobs = blobsFromEnv(env);
+      if (blobs.kind !== 's3') assertDiskBlobStore(dataDir, 'fsck without CAIRN_BLOBS');
+      else {
+        const client = makeS3Client(blobs);
+        closers.push(() => client.destroy());
+        options.objects = s3ObjectAreas(client, blobs);
+        options.artifacts = s3ArtifactFiles(client, blobs);
+      }
+    }
+    return { options, close };
+  } catch (err) {
+    await close();
+    throw err instanceof OpsUsageError ? err : new OpsUsageError((err as Error).message);
+  }
 }
 
 function formatFsck(r: FsckReport): string {
@@ -159,6 +218,57 @@ function formatFsck(r: FsckReport): string {
     );
   }
   lines.push(r.problems.length === 0 ? 'no problems found' : `${r.problems.length} problems found`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function runMigrate(dataDir: string, args: Args, io: Io): Promise<number> {
+  checkFlags(args, ['json', 'force']);
+  const toDatabase = args.values['to-database'];
+  const toBlobs = args.values['to-blobs'];
+  if (!toDatabase || !toBlobs || args.positional.length > 0)
+    throw new OpsUsageError(`migrate needs --to-database and --to-blobs\n${USAGE}`);
+  let database: DatabaseConfig;
+  let blobs: BlobsConfig;
+  try {
+    database = databaseFromEnv({ CAIRN_DATABASE_URL: toDatabase });
+    blobs = blobsFromEnv({ ...io.env, CAIRN_BLOBS: toBlobs });
+  } catch (err) {
+    throw new OpsUsageError((err as Error).message);
+  }
+  if (database.kind !== 'postgres' || blobs.kind !== 's3')
+    throw new OpsUsageError('migrate needs --to-database postgres://… and --to-blobs s3://…');
+  const bar = terminalProgress();
+  const report = await migrate({
+    dataDir,
+    databaseUrl: database.url,
+    blobs,
+    force: args.flags.has('force'),
+    onProgress: bar.update,
+  });
+  bar.end();
+  io.out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatMigrate(report, dataDir));
+  return report.problems.length > 0 ? EXIT.problems : EXIT.ok;
+}
+
+function formatMigrate(r: MigrateReport, dataDir: string): string {
+  const rows = r.tables.reduce((n, t) => n + t.rows, 0);
+  const skipped = r.tables.filter((t) => t.skipped).length;
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+  const lines = [
+    `${r.resumed ? 'resumed: ' : ''}copied ${r.tables.length} tables (${rows} rows${skipped ? `, ${skipped} tables done by an earlier run` : ''}) in ${r.seconds.tables.toFixed(1)} s`,
+    `copied ${r.objects.copied} DVC objects (${mb(r.objects.bytes)} MB, md5 verified${r.objects.alreadyThere ? `; ${r.objects.alreadyThere} already there` : ''}) in ${r.seconds.objects.toFixed(1)} s`,
+    `copied ${r.artifacts.copied} MLflow artifacts (${mb(r.artifacts.bytes)} MB, sha256 verified${r.artifacts.withoutChecksum ? `, ${r.artifacts.withoutChecksum} had no recorded checksum` : ''}${r.artifacts.alreadyThere ? `; ${r.artifacts.alreadyThere} already there` : ''}) in ${r.seconds.artifacts.toFixed(1)} s`,
+  ];
+  for (const p of r.problems) {
+    if (p.kind === 'damaged_object')
+      lines.push(`damaged object ${p.area} ${p.md5}: ${p.file} hashes to ${p.actual}; not copied`);
+    else lines.push(`damaged artifact ${p.file}: recorded ${p.expected}, now ${p.actual}`);
+  }
+  lines.push(
+    r.marked
+      ? `done: start the server with CAIRN_DATA=${dataDir}, CAIRN_DATABASE_URL and CAIRN_BLOBS set to the targets. The old cairn.db, blobs/ and mlflow-artifacts/ stay until you remove them.`
+      : `${r.problems.length} problems found: the data folder still runs on SQLite + disk; run cairn-server fsck, then migrate again.`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

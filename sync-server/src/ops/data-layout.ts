@@ -39,9 +39,9 @@ export function artifactsRootOf(dataDir: string): string {
 }
 
 /**
- * fsck, gc and backup read DVC objects as files under `DATA/blobs/`. A data folder whose server
- * keeps them in S3 (CAIRN_BLOBS=s3://…) is refused with what to do instead: checking or
- * collecting an S3 store from here is not built yet.
+ * gc and backup read DVC objects as files under `DATA/blobs/`. A data folder whose server
+ * keeps them in S3 (CAIRN_BLOBS=s3://…) is refused with what to do instead (fsck checks the
+ * bucket when CAIRN_BLOBS is set; collecting an S3 store from here is not built yet).
  */
 export function assertDiskBlobStore(dataDir: string, command: string): void {
   const marker = blobStoreMarkerOf(dataDir);
@@ -53,7 +53,7 @@ export function assertDiskBlobStore(dataDir: string, command: string): void {
   } catch {}
   throw new OpsUsageError(
     `${command} works on the disk blob store only, and this data folder's DVC objects are in ${where} (CAIRN_BLOBS; see ${marker}). ` +
-      "Use the bucket's own versioning or replication for copies; fsck and gc of an S3 store are not built yet.",
+      "Use the bucket's own versioning or replication for copies; `cairn-server fsck` checks the bucket when CAIRN_BLOBS (and CAIRN_S3_ENDPOINT, AWS_*) are set as for the server; gc of an S3 store is not built yet.",
   );
 }
 
@@ -72,7 +72,7 @@ export function assertSqliteDatabase(dataDir: string, command: string): void {
   } catch {}
   throw new OpsUsageError(
     `${command} reads the SQLite database of the data folder, and this data folder's tables are in ${where} (CAIRN_DATABASE_URL; see ${marker}). ` +
-      "Use PostgreSQL's own tools (pg_dump, pg_basebackup) for copies; fsck, gc and backup on PostgreSQL are not built yet.",
+      "Use PostgreSQL's own tools (pg_dump, pg_basebackup) for copies; `cairn-server fsck` checks it when CAIRN_DATABASE_URL is set as for the server; gc and backup on PostgreSQL are not built yet.",
   );
 }
 

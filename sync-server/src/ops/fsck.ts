@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { parseDirManifest } from '@cairn/core';
+import type { SqlQueries } from '../db/sql.ts';
 import { runGit } from '../git/run-git.ts';
-import { artifactChecksumsRootOf } from '../mlflow/artifact-store.ts';
-import { type BlobFile, hashFile, listBlobFiles } from './blob-files.ts';
+import { hashStream } from './blob-files.ts';
 import {
-  artifactsRootOf,
   type BlobArea,
   blobAreasOf,
   gitDirOf,
@@ -15,10 +14,12 @@ import {
   type IndexRow,
   listIndex,
   listRepos,
+  OpsUsageError,
   openDataDb,
   quarantineRootOf,
   splitIndexKey,
 } from './data-layout.ts';
+import { type ArtifactFiles, diskArtifactFiles, diskObjectAreas, type ObjectArea, tablesOf } from './fsck-sources.ts';
 
 /**
  * `cairn-server fsck`: reads back everything a data folder holds and says what is wrong, like
@@ -74,6 +75,12 @@ export interface FsckReport {
 
 export interface FsckOptions {
   repair?: boolean;
+  /** The tables, when they are not in `DATA/cairn.db` (PostgreSQL: CAIRN_DATABASE_URL). */
+  database?: SqlQueries;
+  /** The DVC object areas, when they are not under `DATA/blobs/` (S3: CAIRN_BLOBS). */
+  objects?: ObjectArea[];
+  /** The MLflow artifacts, when they are not under `DATA/mlflow-artifacts/`. */
+  artifacts?: ArtifactFiles;
   /** Called as work advances (the CLI draws a progress line on a terminal). */
   onProgress?: (phase: string, done: number, total: number) => void;
   now?: () => Date;
@@ -81,13 +88,19 @@ export interface FsckOptions {
 
 export async function fsck(dataDir: string, opts: FsckOptions = {}): Promise<FsckReport> {
   const progress = opts.onProgress ?? (() => {});
-  const db = openDataDb(dataDir, { readonly: !opts.repair });
+  const shared = opts.database || opts.objects || opts.artifacts;
+  if (opts.repair && shared)
+    throw new OpsUsageError(
+      'fsck --repair works on SQLite + disk only; on PostgreSQL or S3, fsck reports without repairing.',
+    );
+  const db = opts.database ? null : openDataDb(dataDir, { readonly: !opts.repair });
   try {
-    const repos = listRepos(db);
+    // Index first, files second: see the header comment.
+    const { repos, index } = db
+      ? { repos: listRepos(db), index: listIndex(db) }
+      : await tablesOf(opts.database as SqlQueries);
     const repoName = new Map(repos.map((r) => [r.id, r.fullName]));
     const nameOf = (id: number) => repoName.get(id) ?? `#${id}`;
-    // Index first, files second: see the header comment.
-    const index = listIndex(db);
     const report: FsckReport = {
       dataDir,
       checked: {
@@ -107,7 +120,7 @@ export async function fsck(dataDir: string, opts: FsckOptions = {}): Promise<Fsc
     };
 
     // 1. Objects: re-hash every file of both areas against its name.
-    const areas = blobAreasOf(dataDir);
+    const areas = opts.objects ?? diskObjectAreas(dataDir);
     const rowsByKey = new Map<string, IndexRow[]>();
     for (const row of index) {
       const list = rowsByKey.get(row.key) ?? [];
@@ -116,12 +129,12 @@ export async function fsck(dataDir: string, opts: FsckOptions = {}): Promise<Fsc
     }
     /** Per area: md5 → file, for the objects whose bytes match their name. */
     const healthy = new Map<BlobArea['indexPrefix'], Set<string>>();
-    const damaged: Array<{ area: BlobArea; blob: BlobFile; keys: string[] }> = [];
-    const listings = await Promise.all(areas.map((a) => listBlobFiles(a.root)));
-    const total = listings.reduce((n, l) => n + l.blobs.length, 0);
+    const damaged: Array<{ area: ObjectArea; md5: string; keys: string[] }> = [];
+    const listings = await Promise.all(areas.map((a) => a.list()));
+    const total = listings.reduce((n, l) => n + l.objects.length, 0);
     let done = 0;
     for (const [i, area] of areas.entries()) {
-      const { blobs, foreign } = listings[i] as Awaited<ReturnType<typeof listBlobFiles>>;
+      const { objects: blobs, foreign } = listings[i] as Awaited<ReturnType<ObjectArea['list']>>;
       report.orphans.foreign.push(...foreign);
       const good = new Set<string>();
       healthy.set(area.indexPrefix, good);
@@ -131,7 +144,7 @@ export async function fsck(dataDir: string, opts: FsckOptions = {}): Promise<Fsc
         );
         let actual: string;
         try {
-          actual = (await hashFile(blob.file, area.algorithm)).md5;
+          actual = (await hashStream(await area.read(blob.md5), area.algorithm)).md5;
         } catch (err) {
           actual = `unreadable: ${(err as Error).message}`;
         }
@@ -150,7 +163,7 @@ export async function fsck(dataDir: string, opts: FsckOptions = {}): Promise<Fsc
             size: blob.size,
             repos: holders,
           });
-          damaged.push({ area, blob, keys });
+          damaged.push({ area, md5: blob.md5, keys });
         }
         progress('objects', ++done, total);
       }
@@ -159,7 +172,7 @@ export async function fsck(dataDir: string, opts: FsckOptions = {}): Promise<Fsc
     // 2. Index rows whose object is gone.
     const present = (prefix: '' | 'dvc2/', md5: string) => healthy.get(prefix)?.has(md5) ?? false;
     const onDisk = new Map<string, Set<string>>(
-      listings.map((l, i) => [(areas[i] as BlobArea).indexPrefix, new Set(l.blobs.map((b) => b.md5))]),
+      listings.map((l, i) => [(areas[i] as ObjectArea).indexPrefix, new Set(l.objects.map((b) => b.md5))]),
     );
     const missingKeys: string[] = [];
     for (const [key, rows] of rowsByKey) {
@@ -183,8 +196,8 @@ export async function fsck(dataDir: string, opts: FsckOptions = {}): Promise<Fsc
       const k = splitIndexKey(row.key);
       progress('manifests', i + 1, manifests.length);
       if (!present(k.indexPrefix, k.md5)) continue; // damaged or missing: reported above
-      const area = areas.find((a) => a.indexPrefix === k.indexPrefix) as BlobArea;
-      const text = await fsp.readFile(path.join(area.root, k.md5.slice(0, 2), k.md5.slice(2)), 'utf8');
+      const area = areas.find((a) => a.indexPrefix === k.indexPrefix) as ObjectArea;
+      const text = await streamText(await area.read(k.md5));
       report.checked.manifests++;
       const parsed = parseDirManifest(text, k.oid);
       if (!parsed.ok) {
@@ -229,45 +242,43 @@ export async function fsck(dataDir: string, opts: FsckOptions = {}): Promise<Fsc
     }
 
     // 5. MLflow artifacts: every file read to its end.
-    const artifactsRoot = artifactsRootOf(dataDir);
-    for (const name of await readdirOrEmpty(artifactsRoot)) {
-      const dir = path.join(artifactsRoot, name);
-      if (!/^\d+$/.test(name) || !repoIds.has(Number(name))) {
-        report.orphans.artifactDirs.push(dir);
+    const artifacts = opts.artifacts ?? diskArtifactFiles(dataDir);
+    const listed = await artifacts.list();
+    report.orphans.foreign.push(...listed.foreign);
+    const orphanDirs = new Set(listed.strayDirs.map((d) => d.where));
+    for (const [i, a] of listed.files.entries()) {
+      progress('artifacts', i + 1, listed.files.length);
+      if (!repoIds.has(a.repoId)) {
+        orphanDirs.add(a.where.slice(0, a.where.length - a.rel.length - 1));
         continue;
       }
-      for (const rel of (await fsp.readdir(dir, { recursive: true })) as string[]) {
-        const file = path.join(dir, rel);
-        const st = await fsp.lstat(file);
-        if (!st.isFile()) continue;
-        if (path.basename(file).startsWith('.cairn-upload-')) {
-          report.orphans.foreign.push(file);
-          continue;
+      let actual: string;
+      try {
+        const h = createHash('sha256');
+        let size = 0;
+        for await (const chunk of await artifacts.read(a.repoId, a.rel)) {
+          h.update(chunk as Buffer);
+          size += (chunk as Buffer).length;
         }
-        let actual: string;
-        try {
-          actual = `${await sha256Of(file)} ${st.size}`;
-          report.checked.artifacts++;
-          report.checked.artifactBytes += st.size;
-        } catch (err) {
-          report.problems.push({ kind: 'unreadable_artifact', file, error: (err as Error).message });
-          continue;
-        }
-        // The artifact's recorded SHA-256 and size (mlflow/artifact-store.ts), when there is one.
-        const record = path.join(artifactChecksumsRootOf(dataDir), name, `${rel}.sha256`);
-        const expected = await fsp.readFile(record, 'utf8').then(
-          (t) => t.trim(),
-          () => null,
-        );
-        if (expected === null) report.checked.artifactsWithoutChecksum++;
-        else if (expected !== actual) report.problems.push({ kind: 'damaged_artifact', file, expected, actual });
+        actual = `${h.digest('hex')} ${size}`;
+        report.checked.artifacts++;
+        report.checked.artifactBytes += size;
+      } catch (err) {
+        report.problems.push({ kind: 'unreadable_artifact', file: a.where, error: (err as Error).message });
+        continue;
       }
+      // The artifact's recorded SHA-256 and size (mlflow/artifact-store.ts), when there is one.
+      const expected = (await artifacts.record(a.repoId, a.rel))?.trim() ?? null;
+      if (expected === null) report.checked.artifactsWithoutChecksum++;
+      else if (expected !== actual) report.problems.push({ kind: 'damaged_artifact', file: a.where, expected, actual });
     }
+    report.orphans.artifactDirs.push(...orphanDirs);
 
-    if (opts.repair) report.repaired = await repair(dataDir, db, damaged, missingKeys, opts.now?.() ?? new Date());
+    if (opts.repair && db)
+      report.repaired = await repair(dataDir, db, damaged, missingKeys, opts.now?.() ?? new Date());
     return report;
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
@@ -291,10 +302,10 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
   }
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest('hex');
+async function streamText(source: AsyncIterable<unknown>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of source) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -305,7 +316,7 @@ async function sha256Of(file: string): Promise<string> {
 async function repair(
   dataDir: string,
   db: ReturnType<typeof openDataDb>,
-  damaged: Array<{ area: BlobArea; blob: BlobFile; keys: string[] }>,
+  damaged: Array<{ area: ObjectArea; md5: string; keys: string[] }>,
   missingKeys: string[],
   now: Date,
 ): Promise<FsckReport['repaired']> {
@@ -324,10 +335,11 @@ async function repair(
   const fh = await fsp.open(record, 'r');
   await fh.sync();
   await fh.close();
-  for (const { area, blob } of damaged) {
-    const target = path.join(quarantine, area.algorithm, blob.md5);
+  for (const { area, md5 } of damaged) {
+    const root = (blobAreasOf(dataDir).find((a) => a.indexPrefix === area.indexPrefix) as BlobArea).root;
+    const target = path.join(quarantine, area.algorithm, md5);
     await fsp.mkdir(path.dirname(target), { recursive: true });
-    await fsp.rename(blob.file, target);
+    await fsp.rename(path.join(root, md5.slice(0, 2), md5.slice(2)), target);
     moved.push(target);
   }
   const drop = db.prepare('DELETE FROM dvc_objects WHERE oid = ?');

@@ -35,7 +35,7 @@ import type { RepoRow } from './store.ts';
  *   POST   /repos/O/R/dvc/missing {oids|hashes}  → {missing}           (dvc-remote/PROTOCOL.md)
  */
 export function repoRoutes(
-  { ctx, access, repos, importer, audit }: Services,
+  { ctx, access, repos, importer, audit, artifacts }: Services,
   dvcMissing: (req: IncomingMessage, res: ServerResponse, repo: { id: number }) => Promise<void>,
 ): Routes<ApiHandler> {
   const accounts = makeAccountStore(ctx.sql);
@@ -176,7 +176,7 @@ export function repoRoutes(
             `Deleting ${fullName} removes its code, data, runs and notes. Send {"confirm": "${fullName}"} to go ahead.`,
           );
         }
-        await deleteRepository(ctx, repo);
+        await deleteRepository(ctx, repo, artifacts);
         await audit.record({
           action: 'repo_deleted',
           actor: me.username,

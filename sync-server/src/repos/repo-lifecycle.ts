@@ -8,7 +8,7 @@ import { type Migrations, migrateSql } from '../db/migrate-sql.ts';
 import { isUniqueViolation, type SqlDatabase, type SqlQueries } from '../db/sql.ts';
 import { sqliteSql } from '../db/sqlite-sql.ts';
 import { HttpError } from '../http/http-error.ts';
-import { artifactChecksumsRootOf } from '../mlflow/artifact-store.ts';
+import { type ArtifactStore, artifactChecksumsRootOf } from '../mlflow/artifact-store.ts';
 import { gitDirOf } from './git-dir.ts';
 import type { RepoRow } from './store.ts';
 
@@ -125,7 +125,7 @@ async function renameFeatureRows(q: SqlQueries, repo: RepoRow, to: { owner: stri
   }
 }
 
-export async function deleteRepository(ctx: ServerContext, repo: RepoRow): Promise<void> {
+export async function deleteRepository(ctx: ServerContext, repo: RepoRow, artifacts?: ArtifactStore): Promise<void> {
   const dataDir = ctx.config.dataDir;
   const trash = path.join(dataDir, 'deleting', `${repo.id}-${randomBytes(6).toString('hex')}`);
   await fsp.mkdir(trash, { recursive: true });
@@ -153,6 +153,9 @@ export async function deleteRepository(ctx: ServerContext, repo: RepoRow): Promi
   const legacy = legacyTables(ctx);
   if (legacy) await legacy.transaction((tx) => deleteFeatureRows(tx, repo));
   await fsp.rm(trash, { recursive: true, force: true });
+  // Artifacts in a bucket (CAIRN_BLOBS) go last: a failure leaves orphans for fsck to list, never
+  // a repository without its files. (On disk they were in the folders moved above.)
+  await artifacts?.removeRepo(repo.id);
 }
 
 /** Renames `repo` to `newName` and/or moves it to `newOwnerId`; records the old name for redirects. */

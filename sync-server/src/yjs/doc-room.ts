@@ -43,6 +43,11 @@ export interface DocRoomOptions {
   /** Awareness client ids one peer may publish (one per tab in practice). */
   maxAwarenessClientsPerPeer?: number;
   maxAwarenessBytes?: number;
+  /**
+   * Tells other server processes about presence published by this room's peers (fanout.ts);
+   * absent with one process.
+   */
+  publishAwareness?(update: Uint8Array): void;
   /** Called when the last peer has left (the registry starts its idle timer). */
   onEmpty(room: DocRoom): void;
   /** Called once the room can no longer be used (storage failed); the registry forgets it. */
@@ -54,6 +59,9 @@ export const CLOSE_INVALID_DATA = 1007;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_INTERNAL = 1011;
 export const CLOSE_GOING_AWAY = 1001;
+
+/** Transaction origin of updates another process stored (fanout.ts). */
+const REMOTE = Symbol('stored by another process');
 
 interface PeerState {
   /** Awareness client ids this peer published; removed when it leaves. */
@@ -114,8 +122,14 @@ export class DocRoom {
     const state = this.peers.get(peer);
     if (!state) return;
     this.peers.delete(peer);
-    if (state.awarenessClients.size > 0 && this.state !== 'closed') {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...state.awarenessClients], null);
+    if (state.awarenessClients.size > 0 && this.state !== 'closed' && this.state !== 'unavailable') {
+      const gone = [...state.awarenessClients];
+      awarenessProtocol.removeAwarenessStates(this.awareness, gone, null);
+      // Only ids the awareness knows can be encoded (one whose update was never applied has none).
+      const known = gone.filter((id) => this.awareness.meta.has(id));
+      if (known.length > 0) {
+        this.opts.publishAwareness?.(awarenessProtocol.encodeAwarenessUpdate(this.awareness, known));
+      }
     }
     if (this.peers.size === 0) this.opts.onEmpty(this);
   }
@@ -123,6 +137,33 @@ export class DocRoom {
   /** Handles one validated message of `peer`, after every message received before it. */
   receive(peer: RoomPeer, message: ClientMessage): void {
     this.enqueue(() => this.handle(peer, message));
+  }
+
+  /**
+   * Applies updates another server process already stored (fanout.ts) and relays what was new
+   * to every peer here. `read` starts at once (the database answers while earlier messages are
+   * handled); applying waits its turn. Nothing is stored: the rows are there already.
+   */
+  applyStored(read: () => Promise<Uint8Array[]>): void {
+    const rows = read();
+    rows.catch(() => undefined); // reported by the task below, in its turn
+    this.enqueue(async () => {
+      const updates = await rows;
+      const fresh: Uint8Array[] = [];
+      const collect = (u: Uint8Array) => fresh.push(u);
+      this.doc.on('update', collect);
+      try {
+        this.doc.transact(() => {
+          for (const update of updates) Y.applyUpdate(this.doc, update, REMOTE);
+        });
+      } finally {
+        this.doc.off('update', collect);
+      }
+      this.storedUpdates += updates.length;
+      if (fresh.length === 0) return; // already here (a reload after reconnecting)
+      const message = writeUpdateMessage(fresh.length === 1 ? (fresh[0] as Uint8Array) : Y.mergeUpdates(fresh));
+      for (const peer of this.peers.keys()) peer.send(message);
+    });
   }
 
   /**
@@ -263,6 +304,13 @@ export class DocRoom {
       else state.awarenessClients.add(e.clientID);
     }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer);
+    this.opts.publishAwareness?.(message.update);
+  }
+
+  /** Presence another process's peers published (fanout.ts): relayed to every peer here. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.state === 'closed' || this.state === 'unavailable') return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
   }
 
   /** Relays presence changes (from peers, leaves and timeouts) to every peer. */

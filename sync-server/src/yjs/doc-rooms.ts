@@ -12,6 +12,8 @@ export interface DocRoomsOptions {
   idleUnloadMs: number;
   compactAfterUpdates: number;
   maxAwarenessBytes: number;
+  /** Sends presence to other server processes (fanout.ts); absent with one process. */
+  publishAwareness?(key: string, update: Uint8Array): void;
 }
 
 export class DocRooms {
@@ -46,6 +48,9 @@ export class DocRooms {
         log: this.opts.log,
         compactAfterUpdates: this.opts.compactAfterUpdates,
         maxAwarenessBytes: this.opts.maxAwarenessBytes,
+        ...(this.opts.publishAwareness
+          ? { publishAwareness: (update: Uint8Array) => this.opts.publishAwareness?.(key, update) }
+          : {}),
         onEmpty: (r) => this.scheduleUnload(r),
         onUnavailable: (r) => this.forget(r),
       });
@@ -58,6 +63,31 @@ export class DocRooms {
     }
     room.join(peer);
     return room;
+  }
+
+  /**
+   * Another process stored update `id` of `key` (fanout.ts): if the document is open here, read
+   * that row and relay it. A row already merged into a snapshot is gone; the whole document is
+   * re-read instead (the snapshot holds it).
+   */
+  storedElsewhere(key: string, id: number): void {
+    const room = this.rooms.get(key);
+    if (!room) return;
+    const { store } = this.opts;
+    room.applyStored(async () => {
+      const update = await store.readUpdate?.(key, id);
+      return update ? [update] : store.load(key);
+    });
+  }
+
+  /** Presence from another process's peers of `key`, relayed here if the document is open. */
+  awarenessElsewhere(key: string, update: Uint8Array): void {
+    this.rooms.get(key)?.applyRemoteAwareness(update);
+  }
+
+  /** Re-reads every open document (the fan-out reconnected and may have missed updates). */
+  reloadAll(): void {
+    for (const room of this.rooms.values()) room.applyStored(() => this.opts.store.load(room.key));
   }
 
   /**

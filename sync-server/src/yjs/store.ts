@@ -21,6 +21,21 @@ export interface YjsStore {
   remove(key: string, by: string): Promise<void>;
   /** Whether `remove` was called for `key`. */
   isRemoved(key: string): Promise<boolean>;
+  /**
+   * One stored update by its row id (told by another process, fanout.ts), or undefined when it
+   * is no longer there (merged into a snapshot since: the caller then reloads the document).
+   */
+  readUpdate?(key: string, id: number): Promise<Uint8Array | undefined>;
+}
+
+/**
+ * Tells other server processes sharing PostgreSQL about each stored update and removal, in the
+ * same statement that writes it (NOTIFY is delivered at commit, so never before the row is
+ * readable). `origin` names this process so it can ignore its own notifications.
+ */
+export interface YjsNotify {
+  channel: string;
+  origin: string;
 }
 
 const MIGRATIONS: Migrations = {
@@ -57,7 +72,15 @@ const MIGRATIONS: Migrations = {
 };
 
 const SELECT_ALL = 'SELECT id, data FROM yjs_updates WHERE doc = ? ORDER BY id';
+const SELECT_ONE = 'SELECT data FROM yjs_updates WHERE doc = ? AND id = ?';
 const INSERT = 'INSERT INTO yjs_updates (doc, data, created_at) VALUES (?, ?, ?)';
+/** Insert and notify in one round trip; the payload is fanout.ts's `u ORIGIN ID DOC`. */
+const INSERT_AND_NOTIFY = `WITH ins AS (${INSERT} RETURNING id)
+  SELECT pg_notify(?::text, 'u ' || ?::text || ' ' || ins.id::text || ' ' || ?::text) FROM ins`;
+/** Removal's payload: `r ORIGIN 0 DOC`. */
+const NOTIFY_REMOVED = `SELECT pg_notify(?::text, 'r ' || ?::text || ' 0 ' || ?::text)`;
+
+const asBytes = (data: Buffer) => new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
 /**
  * The store over the server's database (SQLite or PostgreSQL, db/sql.ts): one `yjs_updates`
@@ -65,7 +88,8 @@ const INSERT = 'INSERT INTO yjs_updates (doc, data, created_at) VALUES (?, ?, ?)
  * its WAL flushed at commit), so `append` resolving means durable. The tables are made on first
  * use; every call waits for that.
  */
-export function makeSqlYjsStore(sql: SqlDatabase): YjsStore {
+export function makeSqlYjsStore(sql: SqlDatabase, notify?: YjsNotify): YjsStore {
+  if (notify && sql.dialect !== 'postgres') throw new Error('Yjs notifications need PostgreSQL');
   const ready = migrateSql(sql, 'yjs', MIGRATIONS);
   // A failed migration is reported by the call that awaits it, not as an unhandled rejection.
   ready.catch(() => undefined);
@@ -83,6 +107,7 @@ export function makeSqlYjsStore(sql: SqlDatabase): YjsStore {
           [key, Date.now(), by],
         );
         await tx.run('DELETE FROM yjs_updates WHERE doc = ?', [key]);
+        if (notify) await tx.run(NOTIFY_REMOVED, [notify.channel, notify.origin, key]);
       });
     },
     async isRemoved(key) {
@@ -92,11 +117,17 @@ export function makeSqlYjsStore(sql: SqlDatabase): YjsStore {
     async load(key) {
       await ready;
       const rows = await sql.all<{ id: number; data: Buffer }>(SELECT_ALL, [key]);
-      return rows.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength));
+      return rows.map((r) => asBytes(r.data));
+    },
+    async readUpdate(key, id) {
+      await ready;
+      const row = await sql.get<{ data: Buffer }>(SELECT_ONE, [key, id]);
+      return row && asBytes(row.data);
     },
     async append(key, update) {
       await ready;
-      await sql.run(INSERT, [key, update, Date.now()]);
+      if (notify) await sql.run(INSERT_AND_NOTIFY, [key, update, Date.now(), notify.channel, notify.origin, key]);
+      else await sql.run(INSERT, [key, update, Date.now()]);
     },
     async compact(key) {
       await ready;

@@ -2,7 +2,8 @@
  * Live Yjs documents over WebSocket at `/yjs/OWNER/REPO/DOC` (PROTOCOL.md): Cairn's own small
  * y-websocket-compatible relay on `ws` + `y-protocols`. This folder owns the upgrade checks
  * (Origin, token, per-repository rights, doc names), the wire messages, the rooms of live
- * documents and their storage (`yjs_updates` in SQLite). It does not own accounts or
+ * documents and their storage (`yjs_updates` in SQLite or PostgreSQL; on PostgreSQL several
+ * processes relay each other's updates, fanout.ts). It does not own accounts or
  * repositories: it asks an access check, by default the server's auth module.
  */
 import type { IncomingMessage } from 'node:http';
@@ -16,6 +17,7 @@ import type { Feature, UpgradeRoute } from '../server.ts';
 import { type DocAddress, parseDocPath, YJS_PREFIX } from './doc-path.ts';
 import { DocRooms } from './doc-rooms.ts';
 import { DocPathError } from './errors.ts';
+import { startPgFanout } from './fanout.ts';
 import { attachPeerSocket } from './peer-socket.ts';
 import { makeRepoAccessCheck } from './repo-access.ts';
 import { makeSqlYjsStore, type YjsStore } from './store.ts';
@@ -62,14 +64,34 @@ export interface YjsFeature extends Feature {
 
 export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): YjsFeature {
   const config = opts.config ?? yjsConfigFromEnv(ctx.config.env);
-  const store = opts.store ?? makeSqlYjsStore(ctx.sql);
   const log = ctx.log;
+  // Several processes may share PostgreSQL: each hears of the others' writes (fanout.ts). A store
+  // passed in (tests) is this process's alone.
+  const database = ctx.config.database;
+  const fanout =
+    database.kind === 'postgres' && !opts.store
+      ? startPgFanout({
+          url: database.url,
+          sql: ctx.sql,
+          log,
+          handlers: {
+            onEvent(event) {
+              if (event.kind === 'update') rooms.storedElsewhere(event.doc, event.id);
+              else if (event.kind === 'awareness') rooms.awarenessElsewhere(event.doc, event.update);
+              else void rooms.evict(event.doc, CLOSE_NOTE_DELETED, 'note deleted');
+            },
+            onResync: () => rooms.reloadAll(),
+          },
+        })
+      : null;
+  const store = opts.store ?? makeSqlYjsStore(ctx.sql, fanout?.notify);
   const rooms = new DocRooms({
     store,
     log,
     idleUnloadMs: config.idleUnloadMs,
     compactAfterUpdates: config.compactAfterUpdates,
     maxAwarenessBytes: config.maxAwarenessBytes,
+    ...(fanout ? { publishAwareness: (key: string, update: Uint8Array) => fanout.publishAwareness(key, update) } : {}),
   });
   // No compression: a small compressed frame could inflate far past maxPayload's intent.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, perMessageDeflate: false });
@@ -224,6 +246,7 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
     ],
     async close() {
       await beginClosing();
+      await fanout?.close();
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

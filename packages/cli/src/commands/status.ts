@@ -8,6 +8,7 @@ import { HashState } from '../hash-state.ts';
 import { loadPipeline, pipelineStatus } from '../pipeline-state.ts';
 import { findRepo, type Repo } from '../repo.ts';
 import { outsOfDvcFile } from '../tracked.ts';
+import type { Listings } from '../walk.ts';
 import { hashWorkspacePath } from '../workspace-hash.ts';
 
 const pad = (word: string) => `${word}:`.padEnd(20);
@@ -74,7 +75,9 @@ export function describeStage(s: StageStatus): string[] {
 }
 
 export async function collectChanges(repo: Repo): Promise<Change[]> {
-  const pipeline = await loadPipeline(repo);
+  // Each folder is read once: the walk for pipeline files lists the tracked folders too.
+  const listings: Listings = new Map();
+  const pipeline = await loadPipeline(repo, { listings });
   const changes: Change[] = [];
   // Files unchanged since they were last hashed are not read again (hash-state.ts).
   const state = HashState.open(repo);
@@ -85,7 +88,7 @@ export async function collectChanges(repo: Repo): Promise<Change[]> {
     const lines: string[] = [];
     const reasons: unknown[] = [];
     for (const out of outsOfDvcFile(repo, file, dvc)) {
-      const h = await hashWorkspacePath(repo, out.path, out.algorithm, { state });
+      const h = await hashWorkspacePath(repo, out.path, out.algorithm, { state, listings });
       const change = !h ? 'deleted' : !out.oid ? 'new' : h.oid !== out.oid ? 'modified' : undefined;
       if (!change) continue;
       lines.push(`\t\t${pad(change)}${out.path}`);

@@ -98,6 +98,15 @@ export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): st
   return s;
 }
 
+/**
+ * The same bytes as a plain Uint8Array. Node's fs hands out Buffers, whose every `subarray` (one
+ * per object inflated) runs Buffer's constructor and whose element reads are polymorphic with the
+ * plain arrays inflate returns.
+ */
+function plainBytes(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 /** A v2 pack index: oid → offset in the pack, by binary search (no table built up front). */
 export class PackIndex {
   readonly count: number;
@@ -106,7 +115,10 @@ export class PackIndex {
   private readonly offsetsAt: number;
   private readonly largeAt: number;
 
-  constructor(private readonly bytes: Uint8Array) {
+  private readonly bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = plainBytes(bytes);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytes.length < 8 + 1024 || this.view.getUint32(0) !== 0xff744f63 || this.view.getUint32(4) !== 2) {
       throw new GitObjectError('not a version 2 pack index');
@@ -172,15 +184,17 @@ export class PackIndex {
 export class Pack {
   private readonly cache = new Map<number, GitObject>();
   private cachedBytes = 0;
+  private readonly pack: Uint8Array;
 
   constructor(
     readonly index: PackIndex,
-    private readonly pack: Uint8Array,
+    pack: Uint8Array,
     private readonly inflate: Inflate,
     /** Reads an object outside this pack (a thin pack's REF_DELTA base). */
     private readonly external: (oid: string) => GitObject | null,
     private readonly maxCachedBytes = 32 * 1024 * 1024,
   ) {
+    this.pack = plainBytes(pack);
     if (pack.length < 32 || pack[0] !== 0x50 || pack[1] !== 0x41 || pack[2] !== 0x43 || pack[3] !== 0x4b) {
       throw new GitObjectError('not a pack file');
     }

@@ -72,20 +72,24 @@ function sameId(l: Uint8Array, lAt: number, r: Uint8Array, rAt: number): boolean
 }
 
 /**
- * Where the entries at `li` and `ri` end when they are byte for byte the same (mode, name and
- * id), else -1: the common case, so it is one tight loop with no parsing.
+ * Where the run of entries that are byte for byte the same (mode, name and id) from `li` in `l`
+ * and `ri` in `r` ends in `l` (`li` itself when the first entries differ). Most of two trees a
+ * commit apart is such a run: it is found four bytes at a time, then cut back to the last whole
+ * entry (the NUL after each name is found natively) — a byte-by-byte loop that also looked for
+ * entry ends took ~3.5 ns a byte, a third of a 3,000-commit log with counts.
  */
-function sameEntryEnd(l: Uint8Array, li: number, r: Uint8Array, ri: number): number {
-  const lEnd = l.length;
-  const rEnd = r.length;
-  let a = li;
-  let b = ri;
-  while (a < lEnd && b < rEnd && l[a] === r[b] && l[a] !== 0) {
-    a++;
-    b++;
+function sameRunEnd(l: Uint8Array, lv: DataView, li: number, r: Uint8Array, rv: DataView, ri: number): number {
+  const n = Math.min(l.length - li, r.length - ri);
+  let k = 0;
+  while (k + 4 <= n && lv.getUint32(li + k) === rv.getUint32(ri + k)) k += 4;
+  while (k < n && l[li + k] === r[ri + k]) k++;
+  const stop = li + k;
+  let at = li;
+  for (;;) {
+    const nul = l.indexOf(0, at);
+    if (nul < 0 || nul + 21 > stop) return at;
+    at = nul + 21;
   }
-  if (a + 21 > lEnd || b + 21 > rEnd || l[a] !== 0 || r[b] !== 0) return -1;
-  return sameId(l, a + 1, r, b + 1) ? a + 21 : -1;
 }
 
 function nameOf(b: Uint8Array, c: Cursor): string {
@@ -150,16 +154,33 @@ async function collect(
   if (a === b) return;
   const l = a ? await readTree(a) : EMPTY;
   const r = b ? await readTree(b) : EMPTY;
-  const lc: Cursor = { at: 0, name: 0, nul: 0, kind: 0 };
-  const rc: Cursor = { at: 0, name: 0, nul: 0, kind: 0 };
   // Subtrees that differ, read after this level: [before, after, path].
   const below: [string | null, string | null, string][] = [];
+  diffLevel(l, r, prefix, sink, below);
+  for (const [before, after, path] of below) await collect(readTree, before, after, path, sink);
+}
+
+/**
+ * One level of a diff: pairs the entries of raw trees `l` and `r`, records the files that differ
+ * and queues the subtrees that differ in `below` (for `collect` to read).
+ */
+function diffLevel(
+  l: Uint8Array,
+  r: Uint8Array,
+  prefix: string,
+  sink: Sink,
+  below: [string | null, string | null, string][],
+): void {
+  const lc: Cursor = { at: 0, name: 0, nul: 0, kind: 0 };
+  const rc: Cursor = { at: 0, name: 0, nul: 0, kind: 0 };
+  const lv = new DataView(l.buffer, l.byteOffset, l.byteLength);
+  const rv = new DataView(r.buffer, r.byteOffset, r.byteLength);
   let li = 0;
   let ri = 0;
   while (li < l.length || ri < r.length) {
     if (li < l.length && ri < r.length) {
-      const end = sameEntryEnd(l, li, r, ri);
-      if (end >= 0) {
+      const end = sameRunEnd(l, lv, li, r, rv, ri);
+      if (end > li) {
         ri += end - li;
         li = end;
         continue;
@@ -190,7 +211,6 @@ async function collect(
       ri = rc.nul + 21;
     }
   }
-  for (const [before, after, path] of below) await collect(readTree, before, after, path, sink);
 }
 
 /** The entry at `path` below tree `treeOid` (a file, folder or submodule), or null when there is none. */

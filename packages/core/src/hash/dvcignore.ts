@@ -44,5 +44,7 @@ export class DvcIgnore {
 }
 
 function trimSlashes(p: string): string {
+  // A walk asks about every file, and its paths never start or end with '/': skip the regex.
+  if (p.charCodeAt(0) !== 0x2f && p.charCodeAt(p.length - 1) !== 0x2f) return p;
   return p.replace(/^\/+|\/+$/g, '');
 }

@@ -1,0 +1,66 @@
+/**
+ * What the browser tests do to a page again and again: sign in through the app's own form, and
+ * save the screenshots a person looks at (1400 and 390 px wide, light and dark).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+
+/**
+ * Signs in as USER through the sign-in page, as a person would, and waits for the home page. A
+ * refused sign-in throws with the server's status, so a wrong password in a test's setup reads as
+ * that rather than as a timeout on the home page.
+ */
+export async function signIn(page: Page, serverUrl: string, user: string, password: string): Promise<void> {
+  await page.goto(`${serverUrl}/sign-in`);
+  await page.getByPlaceholder('user name').fill(user);
+  await page.getByPlaceholder('password').fill(password);
+  const session = page.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const status = (await session).status();
+  if (status !== 201) throw new Error(`signing in as ${user} was answered ${status}, not 201`);
+  await page.waitForURL(`${serverUrl}/`);
+}
+
+export interface ScreenshotOptions {
+  /** The whole scrollable page rather than the first screen. */
+  fullPage?: boolean;
+  /** Run after each resize and theme switch, before the picture (e.g. reload and wait for a graph). */
+  settle?: (page: Page) => Promise<void>;
+}
+
+/**
+ * Saves NAME-WIDTH-SCHEME.png into DIR at 1400×900 and 390×844, light and dark, then puts the page
+ * back to 1400 px, light. The theme is switched both as the app's toggle does (the root element's
+ * `data-theme`, read when the app starts) and as the system would (`prefers-color-scheme`). Does
+ * nothing without DIR, so tests call it unconditionally with `process.env.CAIRN_SHOTS`.
+ */
+export async function saveScreenshots(
+  page: Page,
+  dir: string | undefined,
+  name: string,
+  { fullPage = false, settle }: ScreenshotOptions = {},
+): Promise<void> {
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  const setScheme = async (scheme: 'light' | 'dark') => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.evaluate((s) => {
+      document.documentElement.dataset.theme = s;
+    }, scheme);
+  };
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const [width, height] of [
+      [1400, 900],
+      [390, 844],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await setScheme(scheme);
+      if (settle) await settle(page);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(dir, `${name}-${width}-${scheme}.png`), fullPage });
+    }
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await setScheme('light');
+}
