@@ -7,6 +7,7 @@ import type { BlobStore } from './blobs/blob-store.ts';
 import type { ServerConfig, ServerSettings } from './config.ts';
 import { type Db, openDatabase, timeStatements } from './db/database.ts';
 import { recordDatabasePlace } from './db/database-marker.ts';
+import type { DbLocks } from './db/db-locks.ts';
 import { openPostgres } from './db/postgres-sql.ts';
 import type { SqlDatabase } from './db/sql.ts';
 import { sqliteSql } from './db/sqlite-sql.ts';
@@ -56,6 +57,11 @@ export interface Services {
   artifacts: ArtifactStore;
   importer: Importer;
   mlflow: MlflowStores;
+  /**
+   * Locks across every process sharing the database (db/db-locks.ts): one writer per repository
+   * folder, background rounds run by one process.
+   */
+  locks: DbLocks;
 }
 
 /**

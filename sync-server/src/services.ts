@@ -5,6 +5,7 @@ import { makeSignInLimits, signInLimitSettingsFromEnv } from './auth/sign-in-lim
 import { makeBlobStores } from './blobs/shared-store.ts';
 import { settingsFromEnv } from './config.ts';
 import type { ServerContext, Services } from './context.ts';
+import { makeDbLocks } from './db/db-locks.ts';
 import { makeMlflowStores } from './mlflow/feature.ts';
 import { makeImporter } from './repos/import.ts';
 import { migrateRepoRedirects } from './repos/repo-lifecycle.ts';
@@ -23,6 +24,7 @@ export async function makeServices(ctx: ServerContext): Promise<Services> {
   const repos = makeRepoStore(ctx.sql);
   const signInLimits = makeSignInLimits(ctx.sql, signInLimitSettingsFromEnv(ctx.config.env));
   const audit = makeAuditLog(ctx.sql);
+  const locks = makeDbLocks(ctx.sql);
   return {
     ctx,
     settings: settingsFromEnv(ctx.config.env),
@@ -31,7 +33,8 @@ export async function makeServices(ctx: ServerContext): Promise<Services> {
     audit,
     access: makeAccess(ctx, { repos, signInLimits, audit }),
     ...makeBlobStores(ctx.config.dataDir, ctx.config.blobs),
-    importer: makeImporter(ctx),
+    importer: makeImporter(ctx, locks),
     mlflow: await makeMlflowStores(ctx.sql),
+    locks,
   };
 }

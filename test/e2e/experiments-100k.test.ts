@@ -7,9 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
+import { saveScreenshots } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const RUNS = 100_000;
+const SHOTS = process.env.CAIRN_SHOTS; // a folder: also save screenshots there, to look at
 const TOKEN = 'cairn_e2e_admin_token_runs100k';
 /** The one run with the highest accuracy (every other run's is below 0.99). */
 const BEST = 73_421;
@@ -75,6 +77,20 @@ describe.skipIf(!e2eAvailable())('the Experiments page at 100,000 runs', () => {
     await expect(first.locator('[data-col="metric:accuracy"]').textContent()).resolves.toBe('0.9987');
     await expect(first.locator('[data-col="attr:name"]').textContent()).resolves.toBe(`run-${BEST}`);
     await expect(status.textContent()).resolves.toMatch(/^100000 of 100000 runs/);
+    await page.close();
+  });
+
+  it('shows every run again from this device on a reload', { timeout: 900_000 }, async () => {
+    const page = await chrome.context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/admin/many-runs/experiments`);
+    await expect
+      .poll(() => page.getByTestId('runs-status').textContent(), { timeout: 300_000, interval: 1000 })
+      .toMatch(/^100000 of 100000 runs/);
+    await expect(page.getByTestId('run-row').first().locator('[data-col="attr:name"]').textContent()).resolves.toMatch(
+      /^run-\d+$/,
+    );
+    await saveScreenshots(page, SHOTS, 'experiments-100k');
     await page.close();
   });
 });

@@ -163,22 +163,29 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     }
   };
 
-  // Feed pages as they are stored: merged into the rows shown (by id), so a first sync of
-  // 100,000 runs shows runs from its first page on instead of nothing until the end. The
-  // table is updated at most every PUBLISH_MS (2 s at 100,000 runs) while pages come (each
-  // update re-sorts and re-filters every run), and always after the last page.
+  // Feed pages as they are parsed: merged into the rows shown (by id), so a first sync of
+  // 100,000 runs shows runs from its first page on instead of nothing until the end, at the
+  // speed of the network (they are stored behind, see storedPage). The table is updated at
+  // most every PUBLISH_MS (2 s at 100,000 runs) while pages come (each update re-sorts and
+  // re-filters every run), and always after the last page.
   let merged: RunRow[] | null = null;
   let positions: Map<string, number> | null = null;
   let publishedAt = 0;
   let appended = false;
   let pulledNow = 0;
-  const mergePage = (runs: readonly Run[], more: boolean, version: number, remaining: number | null = null) => {
+  // Pages shown but not yet stored (their run counts, in order), and the write stamp the shown
+  // rows will equal once they are: the rows have a known stamp only when none is unstored.
+  const unstored: number[] = [];
+  let storedNow = 0;
+  let chain: number | null = null;
+  const mergePage = (runs: readonly Run[], more: boolean, remaining: number | null = null) => {
     if (disposed) return;
     pulledNow += runs.length;
     // A read of the store in progress ends with rows from before this page: read once more.
     if (readingNow) again = true;
-    // The rows stay the store's at a known stamp only if this page was the one write since.
-    rowsVersion = !readingNow && rowsVersion !== null && version === rowsVersion + 1 ? version : null;
+    if (unstored.length === 0) chain = rowsVersion;
+    unstored.push(runs.length);
+    rowsVersion = null;
     if (!merged) {
       merged = rows().slice();
       positions = new Map(merged.map((r, i) => [r.id, i]));
@@ -221,23 +228,34 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
       merged = null;
       positions = null;
       appended = false;
-      if (rowsVersion !== null) snapshotSoon();
     }
   };
 
+  // A shown page is in the store: the rows stay the store's at a known stamp only if each page
+  // was the one write since the one before; after the last, they make the snapshot.
+  const storedPage = (version: number, more: boolean) => {
+    if (disposed) return;
+    chain = !readingNow && chain !== null && version === chain + 1 ? version : null;
+    storedNow += unstored.shift() ?? 0;
+    if (unstored.length > 0) {
+      if (merged === null)
+        setFeedNote(
+          `Saving the synced runs on this device: ${storedNow.toLocaleString('en')} of ${pulledNow.toLocaleString('en')} saved…`,
+        );
+      return;
+    }
+    rowsVersion = chain;
+    if (!more && rowsVersion !== null) snapshotSoon();
+  };
+
   // A page from the feed worker: its runs decoded a slice per task, then merged as above.
-  const mergeBlock = async (
-    block: RunBlock,
-    more: boolean,
-    version: number,
-    remaining: number | null,
-  ): Promise<void> => {
+  const mergeBlock = async (block: RunBlock, more: boolean, remaining: number | null): Promise<void> => {
     const runs: Run[] = [];
     for (let from = 0; from < block.count && !disposed; from += DECODE_SLICE) {
       for (const { run } of decodeRunBlock(block, from, Math.min(block.count, from + DECODE_SLICE))) runs.push(run);
       await nextTask();
     }
-    if (!disposed) mergePage(runs, more, version, remaining);
+    if (!disposed) mergePage(runs, more, remaining);
   };
 
   let pulling = false;
@@ -254,15 +272,29 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     try {
       // Parsed and stored in a worker; in the page where there are no workers.
       pulledNow = 0;
-      const inWorker = await pullRunFeedInWorker(server, id, (block, more, version, remaining) => {
-        merging = merging.then(() => mergeBlock(block, more, version, remaining));
-      });
-      if (inWorker === null) await pullRunFeed(db, server, id, mergePage);
+      storedNow = 0;
+      const inWorker = await pullRunFeedInWorker(
+        server,
+        id,
+        (block, more, remaining) => {
+          merging = merging.then(() => mergeBlock(block, more, remaining));
+        },
+        (version, more) => {
+          merging = merging.then(() => storedPage(version, more));
+        },
+      );
+      if (inWorker === null)
+        await pullRunFeed(db, server, id, (runs, more, version, remaining) => {
+          mergePage(runs, more, remaining);
+          storedPage(version, more);
+        });
       await merging;
       setFeedNote(null);
       setSyncedAt(Date.now());
     } catch (err) {
       await merging.catch(() => {});
+      // Pages shown but never stored: the rows are no state of the store (no snapshot of them).
+      unstored.length = 0;
       if (merged) {
         setRows(merged.slice());
         merged = null;

@@ -1,7 +1,7 @@
 /**
  * The page's end of the run-feed worker (run-feed.worker.ts): one worker per tab, started on
- * the first pull and kept. A pull hands each stored page over as a block (typed arrays
- * transferred); a worker that dies fails the pulls it served, and the next pull starts a new
+ * the first pull and kept. A pull hands each parsed page over as a block (typed arrays
+ * transferred), then says when it is stored; a worker that dies fails the pulls it served, and the next pull starts a new
  * one. Where there are no module workers (unit tests), `pullRunFeedInWorker` answers null and
  * the caller pulls in the page.
  */
@@ -11,7 +11,8 @@ import { whenWorkerDies } from '../workers/worker-death.ts';
 import type { FeedPullMessage, FeedPullRequest } from './run-feed-protocol.ts';
 
 interface Pull {
-  page: (block: RunBlock, more: boolean, version: number, remaining: number | null) => void;
+  page: (block: RunBlock, more: boolean, remaining: number | null) => void;
+  stored: (version: number, more: boolean) => void;
   settle: (m: { ok: true; changed: number } | { ok: false; message: string }) => void;
 }
 
@@ -26,7 +27,8 @@ function current(): Worker {
     const m = e.data;
     const pull = pulls.get(m.id);
     if (!pull) return;
-    if (m.type === 'page') pull.page(m.block, m.more, m.version, m.remaining);
+    if (m.type === 'page') pull.page(m.block, m.more, m.remaining);
+    else if (m.type === 'stored') pull.stored(m.version, m.more);
     else {
       pulls.delete(m.id);
       pull.settle(m.type === 'done' ? { ok: true, changed: m.changed } : { ok: false, message: m.message });
@@ -43,16 +45,22 @@ function current(): Worker {
 }
 
 /**
- * Pulls the feed of `repo` in the worker; `onPage` gets each stored page (in order). Resolves
- * with how many runs changed, rejects with the reason a pull failed, or resolves null when this
- * browser has no workers.
+ * Pulls the feed of `repo` in the worker; `onPage` gets each page as soon as it is parsed and
+ * `onStored` the write stamp once it is stored (both in order). Resolves with how many runs
+ * changed, rejects with the reason a pull failed, or resolves null when this browser has no
+ * workers.
  */
-export async function pullRunFeedInWorker(server: string, repo: string, onPage: Pull['page']): Promise<number | null> {
+export async function pullRunFeedInWorker(
+  server: string,
+  repo: string,
+  onPage: Pull['page'],
+  onStored: Pull['stored'],
+): Promise<number | null> {
   if (typeof Worker === 'undefined') return null;
   const token = (await getCredentials(server))?.token ?? null;
   const id = nextId++;
   const settled = await new Promise<{ ok: true; changed: number } | { ok: false; message: string }>((settle) => {
-    pulls.set(id, { page: onPage, settle });
+    pulls.set(id, { page: onPage, stored: onStored, settle });
     current().postMessage({ id, server, repo, token } satisfies FeedPullRequest);
   });
   if (!settled.ok) throw new Error(settled.message);

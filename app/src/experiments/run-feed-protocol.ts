@@ -1,7 +1,7 @@
 /**
  * Messages between the page and the run-feed worker (run-feed.worker.ts). The worker pulls a
  * repository's run feed (fetch, JSON parse, store in the experiments database) and hands each
- * stored page back as a columnar block (core run-block.ts) whose typed arrays are transferred,
+ * parsed page back as a columnar block (then says when it is stored) (core run-block.ts) whose typed arrays are transferred,
  * not cloned: the page only decodes the runs it is given.
  */
 import type { RunBlock } from '@cairn/core/runs';
@@ -15,7 +15,10 @@ export interface FeedPullRequest {
 }
 
 export type FeedPullMessage =
-  | { id: number; type: 'page'; block: RunBlock; more: boolean; version: number; remaining: number | null }
+  /** A page as soon as it is parsed (`remaining`: runs after it, when the server said). */
+  | { id: number; type: 'page'; block: RunBlock; more: boolean; remaining: number | null }
+  /** The same page once stored, with the store's write stamp after it. */
+  | { id: number; type: 'stored'; more: boolean; version: number }
   | { id: number; type: 'done'; changed: number }
   | { id: number; type: 'failed'; message: string };
 

@@ -9,7 +9,7 @@ import type { Run } from '@cairn/core/runs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { historyRowOf, loadRuns, makeExperimentsDb, readRunsInPages, saveFeedPage } from './run-store.ts';
-import { FEED_PAGE, FIRST_FEED_PAGE, pullRunFeed } from './server-runs.ts';
+import { FEED_PAGE, FIRST_FEED_PAGE, pullRunFeed, pullRunFeedWith } from './server-runs.ts';
 import { makeRuns } from './test-runs.test-support.ts';
 
 const REPO = 'ada/demo';
@@ -65,6 +65,33 @@ describe('pulling the run feed', { timeout: 60_000 }, () => {
     stubFeed(runs);
     expect(await pullRunFeed(db, SERVER, REPO, (p) => again.push(p.length))).toBe(0);
     expect(again).toEqual([]);
+  });
+
+  it('hands each page over once parsed, before it is stored, and stores every page in order behind', async () => {
+    const db = makeExperimentsDb(`feed-parsed-${Math.random()}`);
+    const runs = makeRuns(FIRST_FEED_PAGE + 2 * FEED_PAGE + 3, 1, 1);
+    stubFeed(runs);
+    const events: string[] = [];
+    const changed = await pullRunFeedWith(
+      db,
+      REPO,
+      async (since, limit) => (await fetch(`${SERVER}/feed?since=${since}&limit=${limit}`)).json(),
+      (page, more) => events.push(`stored ${page[0]?.id} ${page.length} ${more}`),
+      (page, more) => events.push(`parsed ${page[0]?.id} ${page.length} ${more}`),
+    );
+    expect(changed).toBe(runs.length);
+    const pages = [
+      `${runs[0]?.id} ${FIRST_FEED_PAGE} true`,
+      `${runs[FIRST_FEED_PAGE]?.id} ${FEED_PAGE} true`,
+      `${runs[FIRST_FEED_PAGE + FEED_PAGE]?.id} ${FEED_PAGE} true`,
+      `${runs[FIRST_FEED_PAGE + 2 * FEED_PAGE]?.id} 3 false`,
+    ];
+    // Every page is shown, then stored, both in the feed's order.
+    expect(events.filter((e) => e.startsWith('parsed')).map((e) => e.slice(7))).toEqual(pages);
+    expect(events.filter((e) => e.startsWith('stored')).map((e) => e.slice(7))).toEqual(pages);
+    for (const p of pages) expect(events.indexOf(`parsed ${p}`)).toBeLessThan(events.indexOf(`stored ${p}`));
+    expect(ids(await loadRuns(db, REPO))).toEqual(ids(runs));
+    expect((await db.feeds.get(REPO))?.since).toBe(runs.length);
   });
 
   it('a pull cut short keeps the pages stored and resumes after them', async () => {

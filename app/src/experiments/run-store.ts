@@ -358,7 +358,18 @@ export async function saveFeedPage(
 ): Promise<number> {
   return db.transaction('rw', db.runs, db.feeds, db.histories, db.runStamps, async () => {
     const ids = runs.map((r) => r.id);
-    if (ids.length > 0) {
+    // A repository with no cached history at all (every first sync) has nothing to drop: one
+    // key read instead of a lookup of every run of the page.
+    const anyHistory =
+      ids.length > 0 &&
+      (
+        await db.histories
+          .where('[repo+runId]')
+          .between([repo, Dexie.minKey], [repo, Dexie.maxKey])
+          .limit(1)
+          .primaryKeys()
+      ).length > 0;
+    if (anyHistory) {
       const cached = await db.histories
         .where('[repo+runId]')
         .anyOf(ids.map((id) => [repo, id]))

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { alignSeries, downsample, smooth, toSeries } from './history-series.ts';
 import { brushMask, buildAxis } from './parallel-coords.ts';
@@ -10,7 +11,7 @@ import {
   missingMetricText,
   parseColumnId,
 } from './run-columns.ts';
-import { deltaOf, filterRuns, groupRuns, sortRuns } from './run-table.ts';
+import { deltaOf, filterRuns, groupRuns, orderOfNumbers, sortRuns } from './run-table.ts';
 import { neutralizeFormula, runsToCsv } from './runs-csv.ts';
 import { makeRuns } from './test-runs.test-support.ts';
 import { readCompareState, readTableState, writeCompareState, writeTableState } from './view-state.ts';
@@ -91,6 +92,30 @@ describe('runs table model', () => {
     const evil = makeRuns(1).map((r) => ({ ...r, name: '+cmd|calc' }));
     const csv = runsToCsv(evil, [col('attr:name'), col('metric:m0')], 'last');
     expect(csv.split('\r\n')[1]).toMatch(/^'\+cmd\|calc,/);
+  });
+});
+
+describe('ordering numbers for a sort', () => {
+  it('gives the order of a stable comparator sort, ties (0 and -0, equal infinities) in their order', () => {
+    const value = fc.oneof(
+      fc.constantFrom(0, -0, 1, -1, 0.5, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+      fc.double({ noNaN: true }),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 60 }), fc.constantFrom('asc', 'desc'), (vals, dir) => {
+        const sign = dir === 'asc' ? 1 : -1;
+        // A stable comparator sort, ties by index: the order the table showed before.
+        const expected = vals
+          .map((_, i) => i)
+          .sort((a, b) => {
+            const x = sign * (vals[a] as number);
+            const y = sign * (vals[b] as number);
+            return x < y ? -1 : x > y ? 1 : a - b;
+          });
+        expect([...orderOfNumbers(Float64Array.from(vals), dir as 'asc' | 'desc')]).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -87,7 +87,7 @@ export function sortRuns(
   const idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   const sign = direction === 'asc' ? 1 : -1;
-  if (allNumeric) idx.sort((a, b) => sign * ((numeric[a] as number) - (numeric[b] as number)) || a - b);
+  if (allNumeric) return Array.from(orderOfNumbers(numeric, direction), (i) => runs[i] as Run);
   else
     idx.sort((a, b) => {
       const va = values[a] as Cell;
@@ -98,6 +98,40 @@ export function sortRuns(
     });
   const out: Run[] = new Array(n);
   for (let i = 0; i < n; i++) out[i] = runs[idx[i] as number] as Run;
+  return out;
+}
+
+/**
+ * Indices 0…n-1 ordered by `values` (no NaN), ties in index order: each value's rank among the
+ * distinct values (a native sort of the values, then a binary search per value), then one native
+ * sort of rank·n + index. Two sorts without a comparator: at 100,000 runs several times faster
+ * than a comparator sort, which calls back into script for every pair.
+ */
+export function orderOfNumbers(values: Float64Array, direction: 'asc' | 'desc'): Uint32Array {
+  const n = values.length;
+  const sign = direction === 'asc' ? 1 : -1;
+  const keyed = values.map((v) => sign * v);
+  const sorted = Float64Array.from(keyed).sort();
+  // Distinct values; -0 and 0 are one (as the comparison sees them).
+  let d = 0;
+  for (let i = 0; i < n; i++)
+    if (d === 0 || (sorted[i] as number) !== (sorted[d - 1] as number)) sorted[d++] = sorted[i] as number;
+  const composite = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = keyed[i] as number;
+    let lo = 0;
+    let hi = d;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as number) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    // Exact while n² < 2⁵³ (n below ~94 million).
+    composite[i] = lo * n + i;
+  }
+  composite.sort();
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (composite[i] as number) % n;
   return out;
 }
 

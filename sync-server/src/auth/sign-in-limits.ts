@@ -82,6 +82,9 @@ const COUNT_FAILURE = `INSERT INTO sign_in_counters (kind, name, failures, locke
 const LOCK = `UPDATE sign_in_counters SET locked_until = CASE WHEN locked_until < ? THEN ? ELSE locked_until END
   WHERE kind = ? AND name = ?`;
 
+/** Makes or updates the counters' table; also run by `cairn-server migrate` (ops/every-schema.ts). */
+export const migrateSignInLimits = (sql: SqlDatabase) => migrateSql(sql, 'sign_in_limits', MIGRATIONS);
+
 /** Failures between two sweeps of forgotten counters (the table stays small under a spray). */
 const SWEEP_EVERY = 1000;
 
@@ -91,7 +94,7 @@ const SWEEP_EVERY = 1000;
  * tries. Counters unlocked and quiet for as long as the longest lock are forgotten.
  */
 export function makeSignInLimits(sql: SqlDatabase, settings: SignInLimitSettings, now: () => number = Date.now) {
-  const ready = migrateSql(sql, 'sign_in_limits', MIGRATIONS);
+  const ready = migrateSignInLimits(sql);
   ready.catch(() => undefined); // reported by the call that awaits it
   const forgetAfter = settings.maxDelayMs;
   let failuresSinceSweep = 0;

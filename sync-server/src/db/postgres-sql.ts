@@ -147,6 +147,15 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         throw asUnavailable(err);
       }
       let broken: Error | undefined;
+      // A connection that dies between two statements (a server restart, a terminated backend,
+      // while the work awaits something else — a lock held for a git push) emits 'error' on the
+      // checked-out client, where an unheard error would end the process. Heard here, the next
+      // statement or COMMIT fails as unavailable and the connection is not reused.
+      const onLost = (err: Error) => {
+        broken = err;
+        options.onIdleError?.(err);
+      };
+      client.on('error', onLost);
       try {
         await timed('BEGIN', () => client.query('BEGIN'));
         const result = await work(queries(client));
@@ -161,6 +170,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         }
         throw asUnavailable(err);
       } finally {
+        client.off('error', onLost);
         client.release(broken);
       }
     },

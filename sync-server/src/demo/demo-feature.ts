@@ -38,7 +38,9 @@ export function demoFeature(services: Services): Feature {
     async start(server) {
       if (ctx.config.env.CAIRN_DEMO === '0') return;
       try {
-        const seeded = await seedDemo(services, server.url);
+        // Several processes starting together on one database: one seeds, the others go on.
+        const once = await services.locks.ifFree('background:demo-seed', () => seedDemo(services, server.url));
+        const seeded = once.ran ? once.value : null;
         if (seeded) {
           ctx.log.info('seeded the demo repository', {
             repo: `${DEMO_OWNER}/${DEMO_REPO}`,

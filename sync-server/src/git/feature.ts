@@ -7,22 +7,22 @@ import { makeGitHandler, matchesGitUrl } from './git-route.ts';
 
 /**
  * Git smart HTTP (`/owner/repo.git/…`), the periodic sync of connected (mirrored) repositories,
- * and, at start, a repair of any repository whose HEAD names no existing branch.
+ * and, at start, a repair of any repository whose HEAD names no existing branch. With several
+ * processes on one database, each background round runs in one process at a time (db/db-locks.ts):
+ * a process whose timer fires while another is syncing skips its round.
  */
-export function gitFeature({ ctx, settings, importer, access, repos }: Services): Feature {
-  const git = makeGitHandler(ctx, settings, importer, access);
+export function gitFeature({ ctx, settings, importer, access, repos, locks }: Services): Feature {
+  const git = makeGitHandler(ctx, settings, importer, access, locks);
   let timer: NodeJS.Timeout | null = null;
-  let syncing = false;
+  const intervalMs = settings.importIntervalSeconds * 1000;
 
   const syncConnected = async () => {
-    if (syncing) return;
-    syncing = true;
     try {
-      for (const id of await importer.connectedRepoIds()) await importer.sync({ id });
+      await locks.ifFree('background:mirror-sync', async () => {
+        for (const id of await importer.dueRepoIds(intervalMs)) await importer.sync({ id });
+      });
     } catch (err) {
       ctx.log.error('periodic repository sync failed', { error: String(err) });
-    } finally {
-      syncing = false;
     }
   };
 
@@ -52,10 +52,12 @@ export function gitFeature({ ctx, settings, importer, access, repos }: Services)
       },
     ],
     start() {
-      repairExistingHeads().catch((err: unknown) =>
-        ctx.log.error('could not list repositories to check their default branch', { error: String(err) }),
-      );
-      timer = setInterval(() => void syncConnected(), settings.importIntervalSeconds * 1000);
+      locks
+        .ifFree('background:repair-heads', repairExistingHeads)
+        .catch((err: unknown) =>
+          ctx.log.error('could not list repositories to check their default branch', { error: String(err) }),
+        );
+      timer = setInterval(() => void syncConnected(), intervalMs);
       timer.unref();
     },
     close() {

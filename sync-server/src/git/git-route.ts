@@ -4,6 +4,7 @@ import type { Access } from '../auth/access.ts';
 import { refuse, refuseInvalidCredentials } from '../auth/refuse.ts';
 import type { ServerSettings } from '../config.ts';
 import type { ServerContext } from '../context.ts';
+import { type DbLocks, repoWriteLock } from '../db/db-locks.ts';
 import { sendError } from '../http/respond.ts';
 import { type Routes, route, sendMethodNotAllowed } from '../http/router.ts';
 import { repairHead } from '../repos/default-branch.ts';
@@ -32,7 +33,13 @@ export function matchesGitUrl(pathname: string): boolean {
   return GIT_URL.test(pathname);
 }
 
-export function makeGitHandler(ctx: ServerContext, settings: ServerSettings, importer: Importer, access: Access) {
+export function makeGitHandler(
+  ctx: ServerContext,
+  settings: ServerSettings,
+  importer: Importer,
+  access: Access,
+  locks: DbLocks,
+) {
   const backend = makeGitBackend(ctx.log);
 
   return {
@@ -92,20 +99,25 @@ export function makeGitHandler(ctx: ServerContext, settings: ServerSettings, imp
           },
         );
       }
-      await backend.serve(req, res, url, {
-        projectRoot: gitRoot(ctx.config.dataDir),
-        pathInfo: `/${auth.repo.id}.git${rest}`,
-        remoteUser: who?.username ?? null,
-        // After a push: the first branch of an empty repository becomes its default, and a
-        // deleted default branch is replaced, before the pusher's request returns.
-        afterGit:
-          rest === '/git-receive-pack'
+      const push = rest === '/git-receive-pack';
+      const serve = () =>
+        backend.serve(req, res, url, {
+          projectRoot: gitRoot(ctx.config.dataDir),
+          pathInfo: `/${auth.repo.id}.git${rest}`,
+          remoteUser: who?.username ?? null,
+          // After a push: the first branch of an empty repository becomes its default, and a
+          // deleted default branch is replaced, before the pusher's request returns.
+          afterGit: push
             ? async () => {
                 const { defaultBranch, changed } = await repairHead(dir);
                 if (changed) ctx.log.info('default branch set after a push', { repo: auth.repo.id, defaultBranch });
               }
             : undefined,
-      });
+        });
+      // One push per repository at a time across every process sharing the database: a second
+      // push waits for the first (and its HEAD repair) to end, rather than both writing the folder.
+      if (push) await locks.withLock(repoWriteLock(auth.repo.id), serve);
+      else await serve();
     },
   };
 }

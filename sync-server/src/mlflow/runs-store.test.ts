@@ -205,10 +205,10 @@ describe.each(mlflowEngines())('on $name', (engine) => {
 
     // Two connections of one process cannot overlap SQLite write transactions (the second
     // waits synchronously for a lock the first can only release on the same thread), so this
-    // race is played where several processes really share the database: PostgreSQL.
-    it.runIf(engine.name === 'postgres')(
-      'loses no metric point and no summary count when two processes log to one run at once',
-      async () => {
+    // race is played where several processes really share the database: PostgreSQL. It is not
+    // registered on SQLite at all (a skipped test in every run would read as something missing).
+    if (engine.name === 'postgres')
+      it('loses no metric point and no summary count when two processes log to one run at once', async () => {
         const { runs } = await stores();
         const other = await opened.connectAgain();
         const otherRuns = makeRunStore(other, makeExperimentStore(other));
@@ -233,7 +233,6 @@ describe.each(mlflowEngines())('on $name', (engine) => {
           max: 499,
           step: 499,
         });
-      },
-    );
+      });
   });
 });

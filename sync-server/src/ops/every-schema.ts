@@ -1,5 +1,6 @@
 import { migrateAccounts } from '../accounts/schema.ts';
 import { migrateAuditLog } from '../audit/audit-log.ts';
+import { migrateSignInLimits } from '../auth/sign-in-limits.ts';
 import type { SqlDatabase } from '../db/sql.ts';
 import { migrateDemoSeed } from '../demo/demo-feature.ts';
 import { migrateRegistry } from '../mlflow/registry/schema.ts';
@@ -18,6 +19,7 @@ export async function migrateEverySchema(sql: SqlDatabase): Promise<void> {
   await migrateAccounts(sql);
   await migrateRepoRedirects(sql);
   await migrateAuditLog(sql);
+  await migrateSignInLimits(sql);
   await migrateMlflow(sql);
   await migrateRegistry(sql);
   await migrateDemoSeed(sql);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerContext } from '../context.ts';
+import { type DbLocks, repoWriteLock } from '../db/db-locks.ts';
 import { GitCommandError, runGit } from '../git/run-git.ts';
 import { HttpError } from '../http/http-error.ts';
 import { followDefaultBranch, remoteDefaultBranch, repairHead } from './default-branch.ts';
@@ -60,7 +61,7 @@ export function redactUrl(raw: string): string {
   }
 }
 
-export function makeImporter(ctx: ServerContext) {
+export function makeImporter(ctx: ServerContext, locks: DbLocks) {
   const { sql } = ctx;
   const repos = makeRepoStore(sql);
   const dataDir = ctx.config.dataDir;
@@ -132,36 +133,27 @@ export function makeImporter(ctx: ServerContext) {
       }
     },
 
-    /** Fetches a connected repository from its source now; records time and error. */
+    /**
+     * Fetches a connected repository from its source now; records time and error. Under the
+     * repository's write lock, so a fetch asked for here and the periodic one on another process
+     * never write the folder at once.
+     */
     async sync(repo: Pick<RepoRow, 'id'>): Promise<ImportStatus | null> {
-      const row = await sql.get<{ source_url: string; mode: ImportMode }>(
-        'SELECT source_url, mode FROM repo_imports WHERE repo_id = ?',
-        [repo.id],
-      );
-      if (row?.mode !== 'connect') return this.status(repo.id);
-      await setState(repo.id, 'syncing', null, false);
-      try {
-        // The URL is passed explicitly so a changed remote config inside the folder cannot redirect it.
-        const dir = gitDirOf(dataDir, repo.id);
-        const source = await vetted(row.source_url);
-        await runGit(['fetch', '--prune', '--quiet', '--', source.url, '+refs/*:refs/*'], { ...source.opts, cwd: dir });
-        // fetch does not carry HEAD: ask the source which branch is its default and follow it.
-        const sourceDefault = await remoteDefaultBranch(source.url, source.opts);
-        if (sourceDefault !== null) await followDefaultBranch(dir, sourceDefault);
-        else await repairHead(dir);
-        await setState(repo.id, 'ok', null, true);
-      } catch (err) {
-        const detail = err instanceof GitCommandError || err instanceof HttpError ? err.message : String(err);
-        await setState(repo.id, 'failed', detail.slice(0, 2000), true);
-      }
+      await locks.withLock(repoWriteLock(repo.id), () => fetchFromSource(repo.id));
       return this.status(repo.id);
     },
 
-    /** Every connected repository, for the periodic sync. */
-    async connectedRepoIds(): Promise<number[]> {
-      return (await sql.all<{ repo_id: number }>(`SELECT repo_id FROM repo_imports WHERE mode = 'connect'`)).map(
-        (r) => r.repo_id,
+    /**
+     * Connected repositories not fetched for `intervalMs` (or never), for the periodic sync: with
+     * several processes each running the timer, a repository one of them fetched is not fetched
+     * again by the next until its interval has passed.
+     */
+    async dueRepoIds(intervalMs: number): Promise<number[]> {
+      const rows = await sql.all<{ repo_id: number }>(
+        `SELECT repo_id FROM repo_imports WHERE mode = 'connect' AND (last_sync_at IS NULL OR last_sync_at <= ?)`,
+        [Date.now() - intervalMs],
       );
+      return rows.map((r) => r.repo_id);
     },
 
     async isMirror(repoId: number): Promise<boolean> {
@@ -175,6 +167,30 @@ export function makeImporter(ctx: ServerContext) {
       aborts.abort();
     },
   };
+
+  /** `git fetch --prune` from the source, following its default branch; the outcome is recorded. */
+  async function fetchFromSource(repoId: number): Promise<void> {
+    const row = await sql.get<{ source_url: string; mode: ImportMode }>(
+      'SELECT source_url, mode FROM repo_imports WHERE repo_id = ?',
+      [repoId],
+    );
+    if (row?.mode !== 'connect') return;
+    await setState(repoId, 'syncing', null, false);
+    try {
+      // The URL is passed explicitly so a changed remote config inside the folder cannot redirect it.
+      const dir = gitDirOf(dataDir, repoId);
+      const source = await vetted(row.source_url);
+      await runGit(['fetch', '--prune', '--quiet', '--', source.url, '+refs/*:refs/*'], { ...source.opts, cwd: dir });
+      // fetch does not carry HEAD: ask the source which branch is its default and follow it.
+      const sourceDefault = await remoteDefaultBranch(source.url, source.opts);
+      if (sourceDefault !== null) await followDefaultBranch(dir, sourceDefault);
+      else await repairHead(dir);
+      await setState(repoId, 'ok', null, true);
+    } catch (err) {
+      const detail = err instanceof GitCommandError || err instanceof HttpError ? err.message : String(err);
+      await setState(repoId, 'failed', detail.slice(0, 2000), true);
+    }
+  }
 }
 
 export type Importer = ReturnType<typeof makeImporter>;
