@@ -1,15 +1,16 @@
 /**
- * How large a repository the browser clones. isomorphic-git buffers the whole packfile (and
- * more while indexing it), so the app caps a clone (CLONE_LIMIT_BYTES in http-limit.ts). This
- * measures where Chromium actually stops: for each size (default 64, 128, 256, 512, 1024, 1536 MiB
- * of incompressible blobs in 512 KiB files, one commit) a repository is pushed with the real git
- * CLI to the real server, then cloned in headless Chromium with the app's own clone code
- * (bench/clone-size/main.ts, cap lifted) in a fresh tab. Recorded: time, success or failure
- * (tab crash or error), the tab's peak JS heap (CDP) and the renderer processes' peak RSS.
- * The sweep stops at the first failure. Baseline, same run: native `git clone` of the same
- * repository from the same server. Finally the real app page clones a repository just over
- * the cap and the bench prints what the user sees.
- * BENCH_CLONE_SIZES=64,128 (MiB) changes the sizes.
+ * How large a repository the browser clones, how fast and in how much memory. For each size
+ * (default 64, 256, 512, 1024, 2000 MiB of incompressible blobs in 512 KiB files, one commit) a
+ * repository is pushed with the real git CLI to the real server, then cloned in headless
+ * Chromium in a fresh tab (bench/clone-size/main.ts, cap lifted) by the app's clone code
+ * (`pack`: one upload-pack request, the pack indexed in a worker and stored packed) and, up to
+ * BENCH_CLONE_OLD_MAX MiB (default 512), by the clone the app ran before (isomorphic-git's
+ * `git.clone`). Recorded: time and its phases, success or failure (tab crash or error), the
+ * tab's peak JS heap (CDP) and the renderer processes' peak RSS (the tab and its workers),
+ * printed against the pack's size. Baseline, same run: native `git clone` of the same
+ * repository from the same server. A mode's sweep stops at its first failure. Finally the
+ * real app page clones a repository just over the cap and the bench prints what the user sees.
+ * BENCH_CLONE_SIZES=64,128 (MiB) changes the sizes; BENCH_CLONE_APP=0 skips the last step.
  */
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -26,6 +27,7 @@ import { CLONE_LIMIT_BYTES } from '../app/src/git/http-limit.ts';
 import { buildApp } from '../test/support/build-app.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import { startTestServer } from '../test/support/server.ts';
+import type { CloneMode } from './clone-size/main.ts';
 import { rendererRssMb } from './csv-open/renderer-memory.ts';
 import { type Measurement, report } from './lib.ts';
 
@@ -35,6 +37,7 @@ declare global {
       url: string,
       fsName: string,
       limitBytes: number | null,
+      mode: CloneMode,
     ): Promise<{ ms: number; phases: Record<string, number>; files: number; bytes: number }>;
     wipe(fsName: string): Promise<void>;
   }
@@ -43,7 +46,9 @@ declare global {
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MiB = 1024 * 1024;
-const SIZES = (process.env.BENCH_CLONE_SIZES ?? '64,128,256,512,1024,1536').split(',').map(Number);
+const SIZES = (process.env.BENCH_CLONE_SIZES ?? '64,256,512,1024,2000').split(',').map(Number);
+/** The clone the app ran before needs ~4.5× the pack: past this size it is not tried. */
+const OLD_MAX_MIB = Number(process.env.BENCH_CLONE_OLD_MAX ?? 512);
 // Half-MiB files: more than git's unpackLimit (100 objects) from 64 MiB up, so the server keeps
 // the pushed (uncompressed) pack and serves it as is instead of re-deflating loose objects.
 const FILE_MIB = 0.5;
@@ -75,7 +80,8 @@ const site = http.createServer((req, res) => {
   }
   const upstream = http.request(
     `${server.url}${req.url}`,
-    { method: req.method, headers: { ...req.headers, host } },
+    // As the server's own origin: the harness page is same-origin to git only through this proxy.
+    { method: req.method, headers: { ...req.headers, host, ...(req.headers.origin ? { origin: server.url } : {}) } },
     (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
@@ -130,6 +136,7 @@ async function makeRepo(name: string, mib: number): Promise<void> {
 }
 
 interface Outcome {
+  mode: CloneMode;
   mib: number;
   packMib: number;
   ok: boolean;
@@ -138,13 +145,25 @@ interface Outcome {
   what: string;
   peakHeapMb: number;
   peakRendererRssMb: number;
+  /** Renderer RSS of the tab before the clone began. */
+  idleRendererRssMb: number;
 }
 
+/** What the clone added to the renderer's memory at its peak, as a multiple of the pack. */
+const addedPerPack = (o: Outcome) =>
+  ((Math.max(0, o.peakRendererRssMb - o.idleRendererRssMb) * 1e6) / (o.packMib * MiB)).toFixed(2);
+
 /** Clones `admin/NAME` in a fresh tab with the app's clone code, sampling memory meanwhile. */
-async function cloneInTab(page: Page, name: string): Promise<Omit<Outcome, 'mib' | 'packMib' | 'nativeMs'>> {
+async function cloneInTab(
+  page: Page,
+  name: string,
+  mode: CloneMode,
+): Promise<Omit<Outcome, 'mode' | 'mib' | 'packMib' | 'nativeMs'>> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   let peakHeap = 0;
+  // The idle tab's own footprint, so what the clone adds can be set against the pack.
+  const idleRss = rendererRssMb();
   let peakRss = 0;
   let crashed = false;
   page.on('crash', () => {
@@ -162,9 +181,10 @@ async function cloneInTab(page: Page, name: string): Promise<Omit<Outcome, 'mib'
   }, 250);
   const t0 = performance.now();
   try {
-    const result = await page.evaluate(({ url, fsName }) => window.cloneWithAppCode(url, fsName, null), {
+    const result = await page.evaluate(({ url, fsName, mode }) => window.cloneWithAppCode(url, fsName, null, mode), {
       url: `${siteUrl}/admin/${name}.git`,
       fsName: `bench-${name}`,
+      mode,
     });
     return {
       ok: true,
@@ -176,6 +196,7 @@ async function cloneInTab(page: Page, name: string): Promise<Omit<Outcome, 'mib'
         .join(', ')}`,
       peakHeapMb: peakHeap,
       peakRendererRssMb: peakRss,
+      idleRendererRssMb: idleRss,
     };
   } catch (error) {
     return {
@@ -184,6 +205,7 @@ async function cloneInTab(page: Page, name: string): Promise<Omit<Outcome, 'mib'
       what: crashed ? 'TAB CRASHED' : `failed: ${(error as Error).message.split('\n')[0]?.slice(0, 200)}`,
       peakHeapMb: peakHeap,
       peakRendererRssMb: peakRss,
+      idleRendererRssMb: idleRss,
     };
   } finally {
     clearInterval(sampler);
@@ -221,6 +243,7 @@ async function overTheCap(overMib: number): Promise<string> {
 const chrome = await launchChromium();
 const outcomes: Outcome[] = [];
 try {
+  const failed = new Set<CloneMode>();
   for (const mib of SIZES) {
     const name = `random-${mib}`;
     await makeRepo(name, mib);
@@ -232,35 +255,48 @@ try {
     const packMib = packs.reduce((s, f) => s + fs.statSync(path.join(nativeDir, '.git/objects/pack', f)).size, 0) / MiB;
     fs.rmSync(nativeDir, { recursive: true, force: true });
 
-    const page = await chrome.context.newPage();
-    await page.goto(`${siteUrl}/`);
-    const outcome = { mib, packMib, nativeMs, ...(await cloneInTab(page, name)) };
-    outcomes.push(outcome);
-    console.log(
-      `  ${mib} MiB (pack ${packMib.toFixed(0)} MiB): ${outcome.ok ? 'cloned' : 'FAILED'} in ${(outcome.ms / 1000).toFixed(1)} s ` +
-        `(git CLI ${(nativeMs / 1000).toFixed(1)} s); ${outcome.what}; peak JS heap ${outcome.peakHeapMb.toFixed(0)} MB, ` +
-        `peak renderer RSS ${outcome.peakRendererRssMb.toFixed(0)} MB`,
-    );
-    await page.close().catch(() => {});
-    // Free the disk the clone used before the next size.
-    const cleaner = await chrome.context.newPage();
-    await cleaner.goto(`${siteUrl}/`);
-    await cleaner.evaluate((fsName) => window.wipe(fsName), `bench-${name}`).catch(() => {});
-    await cleaner.close();
-    if (!outcome.ok) break;
+    const modes: CloneMode[] = ['pack', ...(mib <= OLD_MAX_MIB ? (['isomorphic-git'] as const) : [])];
+    for (const mode of modes.filter((m) => !failed.has(m))) {
+      const page = await chrome.context.newPage();
+      await page.goto(`${siteUrl}/`);
+      const outcome = { mode, mib, packMib, nativeMs, ...(await cloneInTab(page, name, mode)) };
+      outcomes.push(outcome);
+      console.log(
+        `  ${mib} MiB (pack ${packMib.toFixed(0)} MiB), ${mode}: ${outcome.ok ? 'cloned' : 'FAILED'} in ${(outcome.ms / 1000).toFixed(1)} s ` +
+          `(git CLI ${(nativeMs / 1000).toFixed(1)} s: ${(outcome.ms / nativeMs).toFixed(2)}× its time); ${outcome.what}; ` +
+          `peak JS heap ${outcome.peakHeapMb.toFixed(0)} MB, peak renderer RSS ${outcome.peakRendererRssMb.toFixed(0)} MB ` +
+          `(idle tab ${outcome.idleRendererRssMb.toFixed(0)} MB: the clone added ${addedPerPack(outcome)}× the pack)`,
+      );
+      await page.close().catch(() => {});
+      // Free the disk the clone used before the next run.
+      const cleaner = await chrome.context.newPage();
+      await cleaner.goto(`${siteUrl}/`);
+      await cleaner.evaluate((fsName) => window.wipe(fsName), `bench-${name}`).catch(() => {});
+      await cleaner.close();
+      if (!outcome.ok) failed.add(mode);
+    }
   }
 
   // What the user sees for a repository over the app's cap, in the real app (BENCH_CLONE_APP=0 skips it).
   const overMib = Math.ceil(CLONE_LIMIT_BYTES / MiB) + 16;
   const appStep = process.env.BENCH_CLONE_APP === '0' ? 'skipped' : await overTheCap(overMib);
 
-  const ok = outcomes.filter((o) => o.ok);
-  const largest = ok[ok.length - 1];
+  const largestOf = (mode: CloneMode) => outcomes.filter((o) => o.ok && o.mode === mode).at(-1);
+  const largest = largestOf('pack');
+  const largestOld = largestOf('isomorphic-git');
   const measurements: Measurement[] = outcomes.map((o) => ({
-    name: `Chromium (app clone code) ${o.mib} MiB${o.ok ? '' : ' FAILED'}`,
+    name: `Chromium, ${o.mode === 'pack' ? 'app clone (pack)' : 'before (isomorphic-git clone)'} ${o.mib} MiB${o.ok ? '' : ' FAILED'}`,
     medianMs: o.ms,
     runs: [o.ms],
   }));
+  const ratios = (mode: CloneMode) =>
+    outcomes
+      .filter((o) => o.ok && o.mode === mode)
+      .map(
+        (o) =>
+          `${o.mib} MiB: ${(o.ms / o.nativeMs).toFixed(2)}× git CLI time, peak renderer RSS +${addedPerPack(o)}× the pack`,
+      )
+      .join('; ') || 'none';
   const baselineOutcome = outcomes[0];
   report(
     'Cloning repositories of incompressible blobs in Chromium (one run per size; stops at the first failure)',
@@ -271,7 +307,14 @@ try {
     },
     measurements,
     {
-      'largest repository cloned': largest ? `${largest.mib} MiB (pack ${largest.packMib.toFixed(0)} MiB)` : 'none',
+      'app clone (pack), per size': ratios('pack'),
+      'before (isomorphic-git), per size': ratios('isomorphic-git'),
+      'largest repository cloned (pack)': largest
+        ? `${largest.mib} MiB (pack ${largest.packMib.toFixed(0)} MiB)`
+        : 'none',
+      'largest repository cloned (before)': largestOld
+        ? `${largestOld.mib} MiB (pack ${largestOld.packMib.toFixed(0)} MiB)`
+        : 'none',
       'first failure': outcomes.find((o) => !o.ok)?.what ?? 'none up to the largest size tried',
       'app cap (CLONE_LIMIT_BYTES)': `${CLONE_LIMIT_BYTES / MiB} MiB`,
       [`app page, ${overMib} MiB repository`]: appStep,

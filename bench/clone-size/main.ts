@@ -1,16 +1,21 @@
 /**
- * Harness page of clone-size.bench.ts: clones a repository with the app's own git code
- * (load-git.ts: isomorphic-git + its web HTTP client, wrapped by http-limit.ts) into a fresh
- * lightning-fs database, as app/src/git/clone.ts does, but with the size cap given by the
- * bench (none while measuring how far the browser gets).
+ * Harness page of clone-size.bench.ts: clones a repository into a fresh lightning-fs database
+ * with the app's clone code — `pack`: what app/src/git/clone.ts runs now (cloneInto in
+ * pack-clone.ts: one upload-pack request, the pack indexed in a worker and stored as it is),
+ * `isomorphic-git`: the clone the app ran before (git.clone through http-limit.ts), kept as the
+ * "before" figure — with the size cap given by the bench (none while measuring how far the
+ * browser gets). Phases are timed from the clone's progress reports.
  */
 import FS from '@isomorphic-git/lightning-fs';
 import { limitedHttp } from '../../app/src/git/http-limit.ts';
 import { loadGit } from '../../app/src/git/load-git.ts';
+import { cloneInto } from '../../app/src/git/pack-clone.ts';
+
+export type CloneMode = 'pack' | 'pack-latest-only' | 'isomorphic-git';
 
 export interface CloneResult {
   ms: number;
-  /** Seconds spent in each isomorphic-git phase ("Receiving objects", "Analyzing workdir", …). */
+  /** Seconds spent in each phase ("Receiving objects", "Indexing objects", "Analyzing workdir", …). */
   phases: Record<string, number>;
   files: number;
   bytes: number;
@@ -18,36 +23,47 @@ export interface CloneResult {
 
 declare global {
   interface Window {
-    cloneWithAppCode(url: string, fsName: string, limitBytes: number | null): Promise<CloneResult>;
+    cloneWithAppCode(url: string, fsName: string, limitBytes: number | null, mode: CloneMode): Promise<CloneResult>;
     wipe(fsName: string): Promise<void>;
   }
 }
 
-window.cloneWithAppCode = async (url, fsName, limitBytes) => {
+window.cloneWithAppCode = async (url, fsName, limitBytes, mode) => {
   const fs = new FS(fsName, { wipe: true });
   const { git, http } = await loadGit();
   const t0 = performance.now();
   const phases: Record<string, number> = {};
   let phase = '';
   let phaseStart = t0;
-  const onProgress = (p: { phase: string }) => {
-    if (p.phase === phase) return;
+  const enter = (next: string) => {
+    if (next === phase) return;
     const now = performance.now();
     if (phase) phases[phase] = (phases[phase] ?? 0) + (now - phaseStart) / 1000;
-    phase = p.phase;
+    phase = next;
     phaseStart = now;
   };
-  await git.clone({
-    onProgress,
-    fs,
-    http: limitedHttp(http, limitBytes ?? Number.POSITIVE_INFINITY),
-    dir: '/repo',
-    url,
-    singleBranch: false,
-  });
+  const onProgress = (p: { phase: string }) => enter(p.phase);
+  const limit = limitBytes ?? Number.POSITIVE_INFINITY;
+  if (mode === 'isomorphic-git') {
+    await git.clone({ onProgress, fs, http: limitedHttp(http, limit), dir: '/repo', url, singleBranch: false });
+  } else {
+    await cloneInto({
+      git,
+      http,
+      fs,
+      dir: '/repo',
+      url,
+      headers: {},
+      initialBranch: 'main',
+      limitBytes: limitBytes ?? 16 * 1024 ** 3,
+      ...(mode === 'pack-latest-only' ? { depth: 1 } : {}),
+      onProgress,
+    });
+  }
+  enter('Saving files');
   await fs.promises.flush();
+  enter('');
   const ms = performance.now() - t0;
-  if (phase) phases[phase] = (phases[phase] ?? 0) + (performance.now() - phaseStart) / 1000;
   // What a user would check: the files are there, with their sizes.
   let files = 0;
   let bytes = 0;

@@ -1,6 +1,7 @@
 /**
- * Cloning a server repository into this device: every branch, tag and DVC experiment ref
- * (fetch-refs.ts), then the default branch checked out. Unlike `git.clone`, this never asks the
+ * Cloning a server repository into this device: every branch, tag and DVC experiment ref in
+ * one pack (pack-clone.ts; with `latestOnly`, the latest commits only), then the default
+ * branch checked out. Unlike `git.clone`, this never asks the
  * server for "HEAD": a server whose HEAD names a missing branch (a first push of `master` into
  * a repository made for `main`) still opens, on a branch chosen by server-refs.ts. An empty
  * repository and one with only tags clone too; their pages say what to do.
@@ -10,9 +11,9 @@ import { APP_REQUEST, apiFetch } from '../sync/api.ts';
 import { basicAuth, getCredentials } from '../sync/credentials.ts';
 import { holdingCloneLock } from './clone-lock.ts';
 import { classifyGitError, RepoNotFoundError } from './errors.ts';
-import { fetchAllRefs } from './fetch-refs.ts';
-import { limitedHttp } from './http-limit.ts';
+import { CLONE_LIMIT_BYTES } from './http-limit.ts';
 import { loadGit } from './load-git.ts';
+import { cloneInto } from './pack-clone.ts';
 import { gitUrl } from './urls.ts';
 
 export interface GitProgress {
@@ -47,6 +48,11 @@ export async function apiDefaultBranch(server: string, owner: string, repo: stri
   }
 }
 
+export interface CloneOptions {
+  /** Only the latest commit of each branch and tag; history is fetched later, on demand. */
+  latestOnly?: boolean;
+}
+
 /**
  * Clones `owner/repo` from `server` (an origin). On any failure the half-made local copy is
  * deleted, so the repository list never shows a broken clone.
@@ -56,6 +62,7 @@ export async function cloneRepo(
   owner: string,
   repo: string,
   onProgress?: (progress: GitProgress) => void,
+  options: CloneOptions = {},
 ): Promise<RepoHandle> {
   const { git, http } = await loadGit();
   return holdingCloneLock(`${owner}/${repo}`, async () => {
@@ -66,22 +73,19 @@ export async function cloneRepo(
     try {
       const url = gitUrl(server, owner, repo);
       const apiDefault = await apiDefaultBranch(server, owner, repo);
-      await git.init({ fs, dir, defaultBranch: apiDefault ?? 'main' });
-      await git.addRemote({ fs, dir, remote: 'origin', url, force: true });
-      const outcome = await fetchAllRefs({
+      await cloneInto({
         git,
-        http: limitedHttp(http),
+        http,
         fs,
         dir,
         url,
         headers: await authHeaders(server),
         apiDefault,
+        initialBranch: apiDefault ?? 'main',
+        limitBytes: CLONE_LIMIT_BYTES,
+        ...(options.latestOnly ? { depth: 1 } : {}),
         ...(onProgress ? { onProgress } : {}),
       });
-      if (outcome.defaultBranch) {
-        // Creates the local branch from origin's, tracking it, and writes the working tree.
-        await git.checkout({ fs, dir, ref: outcome.defaultBranch, remote: 'origin' });
-      }
       await handle.flush();
       await updateRepo(handle.id, {
         syncState: 'up-to-date',
@@ -92,7 +96,7 @@ export async function cloneRepo(
       return handle;
     } catch (error) {
       await deleteLocalRepo(owner, repo).catch(() => {});
-      const status = (error as { data?: { statusCode?: number } }).data?.statusCode;
+      const status = (error as { data?: { statusCode?: number } } | null)?.data?.statusCode;
       if (status === 404 || status === 401) {
         throw new RepoNotFoundError(server, `${owner}/${repo}`, (await getCredentials(server)) !== null);
       }

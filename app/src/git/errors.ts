@@ -1,7 +1,7 @@
 /** Typed errors of git work, each with a literal `code` the UI turns into a message. */
 import { CairnError } from '@cairn/core/errors';
 
-/** The repository is larger than this browser tab can clone (isomorphic-git buffers the whole pack). */
+/** The repository is larger than this browser tab can clone (the pack is held in memory while it is indexed). */
 export class RepoTooLargeError extends CairnError<'repo_too_large'> {
   constructor(readonly limitBytes: number) {
     super(
@@ -9,6 +9,18 @@ export class RepoTooLargeError extends CairnError<'repo_too_large'> {
       `This repository's history is larger than ${Math.round(limitBytes / 1024 / 1024)} MiB, more than a browser tab can clone safely. Clone it with git on a computer instead.`,
     );
     this.name = 'RepoTooLargeError';
+  }
+}
+
+/** The server's pack could not be fetched or read (a refused request, a cut or damaged download). */
+export class GitPackError extends CairnError<'git_pack', { statusCode?: number }> {
+  constructor(detail: string, statusCode?: number) {
+    super(
+      'git_pack',
+      `Could not download the repository: ${detail}. Try cloning again; if it keeps failing, the server's log says why.`,
+      statusCode === undefined ? {} : { statusCode },
+    );
+    this.name = 'GitPackError';
   }
 }
 

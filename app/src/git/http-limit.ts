@@ -1,23 +1,35 @@
 /**
- * isomorphic-git holds a whole packfile in memory while fetching, and several times its size
- * while indexing and checking it out, so a large enough clone exhausts the device. This wraps its HTTP client to count response bytes and stop with a typed
- * `RepoTooLargeError` at a limit, so a too-large clone fails clearly instead.
+ * Size limits of what a tab downloads. A clone (pack-clone.ts) holds its pack once, in one
+ * growing buffer, while it indexes it in a worker and checks it out, so it is capped at
+ * CLONE_LIMIT_BYTES (upload-pack.ts stops the download there with a typed error). Later fetches
+ * still go through isomorphic-git, which holds a whole packfile in memory and several times its
+ * size while indexing it: `limitedHttp` wraps its HTTP client to count response bytes and stop
+ * with a typed `RepoTooLargeError` at FETCH_LIMIT_BYTES, so a too-large fetch fails clearly.
  */
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { RepoTooLargeError } from './errors.ts';
 
 /**
- * Largest pack the app fetches into a tab. Measured (bench/clone-size.bench.ts, headless
- * Chromium on a 24 GB machine, packs of incompressible blobs): 64 MiB → 0.6 GB peak renderer
- * memory, 256 MiB → 1.5 GB, 512 MiB → 2.3 GB, 1 GiB → 5.4 GB, 1.5 GiB → 6.6 GB; every size up to
- * 1.5 GiB cloned, none crashed. What stops a bigger clone is the device's memory (the tab
- * needs ~4.5× the pack), and past 2 GiB the Buffer polyfill cannot hold the pack at all. 512 MiB
- * keeps the peak near 2.3 GB, which an 8 GB laptop can give a tab, with 3× margin below the
- * largest clone measured.
+ * Largest pack a clone downloads into a tab: 1 GiB. Measured (bench/clone-size.bench.ts,
+ * headless Chromium, 24 GB machine, packs of incompressible blobs): the pack clone added 3.2×
+ * the pack to the tab at its peak (512 MiB → 1.8 GB renderer, 1 GiB → 3.6 GB; isomorphic-git's
+ * clone: 512 MiB → 2.9 GB), and a 2000 MiB clone crashed the tab at 4.4 GB while the pack was
+ * stored (lightning-fs writes it as one IndexedDB value, which Chromium serialises whole). The
+ * cap is the largest size that cloned; going to 2 GiB needs the pack stored in pieces.
  */
-export const CLONE_LIMIT_BYTES = 512 * 1024 * 1024;
+export const CLONE_LIMIT_BYTES = 1024 * 1024 * 1024;
 
-export function limitedHttp(http: HttpClient, limitBytes = CLONE_LIMIT_BYTES): HttpClient {
+/**
+ * Largest response an isomorphic-git fetch (a sync after the clone, "Fetch history") accepts.
+ * Measured through isomorphic-git's clone (bench/clone-size.bench.ts, headless Chromium on a
+ * 24 GB machine, packs of incompressible blobs): 64 MiB → 0.6 GB peak renderer memory, 256 MiB →
+ * 1.5 GB, 512 MiB → 2.3 GB, 1 GiB → 5.4 GB, 1.5 GiB → 6.6 GB: it needs ~4.5× the pack, and past
+ * 2 GiB its Buffer polyfill cannot hold the pack at all. 512 MiB keeps the peak near 2.3 GB,
+ * which an 8 GB laptop can give a tab.
+ */
+export const FETCH_LIMIT_BYTES = 512 * 1024 * 1024;
+
+export function limitedHttp(http: HttpClient, limitBytes = FETCH_LIMIT_BYTES): HttpClient {
   return {
     async request(request: GitHttpRequest): Promise<GitHttpResponse> {
       const response = await http.request(request);

@@ -5,6 +5,7 @@
  * the server moved meanwhile.
  */
 import type { RepoHandle } from '../storage/repo-handle.ts';
+import { withAdvertisedHead } from './advertised-head.ts';
 import { getAuthor } from './author.ts';
 import { authHeaders } from './clone.ts';
 import { classifyGitError, DivergedError } from './errors.ts';
@@ -150,4 +151,44 @@ export async function hasUnpushedCommits(handle: RepoHandle): Promise<boolean> {
   const local = await git.resolveRef({ fs, dir, ref: branch }).catch(() => null);
   const remote = await git.resolveRef({ fs, dir, ref: `refs/remotes/origin/${branch}` }).catch(() => null);
   return local !== null && local !== remote;
+}
+
+/** git's "no limit" depth (INFINITE_DEPTH in git's upload-pack): deepening by it fetches all history. */
+const ALL_HISTORY = 0x7fffffff;
+
+/** True for a "latest only" clone whose older history is not on this device (`.git/shallow` lists the cut). */
+export async function isShallow(handle: RepoHandle): Promise<boolean> {
+  const text = await handle.pfs
+    .readFile(`${handle.dir.replace(/\/$/, '')}/.git/shallow`, { encoding: 'utf8' })
+    .catch(() => '');
+  return String(text).trim().length > 0;
+}
+
+/**
+ * Fetches the history a "latest only" clone left on the server: every branch deepened to its
+ * first commit. isomorphic-git sends the shallow commits and drops them from `.git/shallow` as
+ * the server unshallows them (the file goes when none is left).
+ */
+export async function fetchHistory(handle: RepoHandle, server: string): Promise<void> {
+  const { git, http } = await loadGit();
+  await ensureOrigin(handle, server);
+  const branch = await currentBranch(handle);
+  try {
+    await git.fetch({
+      fs: handle.fs,
+      http: withAdvertisedHead(limitedHttp(http), `refs/heads/${branch}`),
+      dir: handle.dir,
+      url: gitUrl(server, handle.owner, handle.repo),
+      remote: 'origin',
+      ref: branch,
+      singleBranch: false,
+      tags: true,
+      depth: ALL_HISTORY,
+      relative: false,
+      headers: await authHeaders(server),
+    });
+  } catch (error) {
+    throw classifyGitError(error, server);
+  }
+  await handle.flush();
 }

@@ -104,7 +104,7 @@ export default function CommitsPage() {
   // Replaces the URL: picking is not a step back should undo one at a time.
   const onPick = (side: PickSide, oid: string) => setSearch({ [side]: oid }, { replace: true });
   const path = () => (typeof search.path === 'string' ? search.path.replace(/^\/+|\/+$/g, '') : '');
-  const [history] = createResource(
+  const [history, { refetch: refetchHistory }] = createResource(
     () => {
       const s = ready(session);
       return s ? ([s, rev(), path()] as const) : undefined;
@@ -113,6 +113,33 @@ export default function CommitsPage() {
   );
   const [older, setOlder] = createSignal<Row[]>([]);
   const [more, setMore] = createSignal<boolean | null>(null);
+  // A "latest only" clone: older commits are on the server only, until the user fetches them.
+  const [shallow, { refetch: recheckShallow }] = createResource(
+    () => ready(session),
+    async (s) => (await import('../git/remote-sync.ts')).isShallow(s.handle),
+  );
+  const [fetchingHistory, setFetchingHistory] = createSignal(false);
+  const [fetchHistoryError, setFetchHistoryError] = createSignal<string | null>(null);
+  const fetchAllHistory = async () => {
+    const s = ready(session);
+    const server = s?.handle.row.server;
+    if (!s || !server) return;
+    setFetchingHistory(true);
+    setFetchHistoryError(null);
+    try {
+      const { fetchHistory } = await import('../git/remote-sync.ts');
+      await fetchHistory(s.handle, server);
+      s.ctx.repo.refresh();
+      setOlder([]);
+      setMore(null);
+      void refetchHistory();
+      void recheckShallow();
+    } catch (error) {
+      setFetchHistoryError((error as Error)?.message ?? String(error));
+    } finally {
+      setFetchingHistory(false);
+    }
+  };
   const [loadingMore, setLoadingMore] = createSignal(false);
   let list: HTMLDivElement | undefined;
   createListKeyboard(() => list);
@@ -168,6 +195,25 @@ export default function CommitsPage() {
                 Browse files
               </A>
             </div>
+            <Show when={shallow()}>
+              <p class="notice history-shallow" role="status" data-testid="history-shallow">
+                History not fetched: this copy was cloned with the latest commits only.{' '}
+                <button
+                  type="button"
+                  class="button"
+                  onClick={fetchAllHistory}
+                  disabled={fetchingHistory()}
+                  data-testid="fetch-history"
+                >
+                  {fetchingHistory() ? 'Fetching history…' : 'Fetch history'}
+                </button>
+              </p>
+            </Show>
+            <Show when={fetchHistoryError()}>
+              <p class="error" role="alert" data-testid="fetch-history-error">
+                {fetchHistoryError()}
+              </p>
+            </Show>
             <ComparePicker
               picked={picked()}
               pair={comparePair(

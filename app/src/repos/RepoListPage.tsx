@@ -80,6 +80,7 @@ export default function RepoListPage() {
   let newDescription!: HTMLInputElement;
   let newPrivate!: HTMLInputElement;
   let cloneName!: HTMLInputElement;
+  let cloneLatestOnly!: HTMLInputElement;
   let importUrl!: HTMLInputElement;
   let importName!: HTMLInputElement;
   let importMirror!: HTMLInputElement;
@@ -252,8 +253,11 @@ export default function RepoListPage() {
                 return;
               }
               void run('Cloning', () =>
-                cloneFromServer(owner, repo, (p) =>
-                  setBusy(`Cloning: ${p.phase} ${p.loaded}${p.total ? `/${p.total}` : ''}`),
+                cloneFromServer(
+                  owner,
+                  repo,
+                  (p) => setBusy(`Cloning: ${p.phase} ${p.loaded}${p.total ? `/${p.total}` : ''}`),
+                  { latestOnly: cloneLatestOnly.checked },
                 ),
               );
             }}
@@ -268,6 +272,10 @@ export default function RepoListPage() {
               required
               data-testid="clone-name"
             />
+            <label>
+              <input ref={cloneLatestOnly} type="checkbox" data-testid="clone-latest-only" /> Latest only: skip the
+              history (for big repositories; fetch it later from the history page)
+            </label>
             <button type="submit" class="button" disabled={!!busy()}>
               Clone
             </button>

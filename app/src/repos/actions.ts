@@ -2,7 +2,7 @@
  * What the repository list can do: create, clone from the server, ask the server to import
  * from a git URL, delete a local copy. Plain services; the pages call them.
  */
-import type { GitProgress } from '../git/clone.ts';
+import type { CloneOptions, GitProgress } from '../git/clone.ts';
 import { waitForRunningClone } from '../git/clone-lock.ts';
 import { deleteLocalRepo, openRepo, type RepoHandle } from '../storage/repo-handle.ts';
 import { assertRepoName } from '../storage/repo-names.ts';
@@ -45,6 +45,7 @@ export async function cloneFromServer(
   owner: string,
   repo: string,
   onProgress?: (p: GitProgress) => void,
+  options: CloneOptions = {},
 ): Promise<RepoHandle> {
   const existing = await openRepo(owner, repo);
   if (existing) return existing;
@@ -53,7 +54,7 @@ export async function cloneFromServer(
   const moved = movedTo(owner, repo, await currentName(owner, repo));
   if (moved) throw new RepoMovedError({ owner, name: repo }, moved);
   const { cloneRepo } = await import('../git/clone.ts');
-  return cloneRepo(defaultServer(), owner, repo, onProgress);
+  return cloneRepo(defaultServer(), owner, repo, onProgress, options);
 }
 
 /** The repository if it is on this device, else cloned from the server (first visit of `/owner/repo`). */

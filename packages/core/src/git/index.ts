@@ -7,10 +7,12 @@
  * system and zlib inflate are parameters.
  */
 export * from './git-history.ts';
+export * from './git-index-file.ts';
 export * from './git-object-store.ts';
 export * from './git-objects.ts';
 export * from './git-reader.ts';
 export * from './git-refs.ts';
 export * from './git-repo-reader.ts';
 export * from './git-tree-diff.ts';
+export * from './pack-indexer.ts';
 export * from './tree-index.ts';

@@ -1,0 +1,105 @@
+/**
+ * Checks out a branch into the empty working tree of a new clone, reading objects with core's
+ * reader — from the pack the clone still holds in memory, so it is not read back from storage —
+ * and writes the index (core's writeGitIndex) with each file's stat data, as `git checkout`
+ * leaves it: isomorphic-git then sees every file unchanged. isomorphic-git's own checkout reads
+ * the whole pack again into its Buffer (over 2 GiB it cannot) and rewrites the index per file.
+ */
+import { type GitIndexEntry, GitObjectError, type GitObjectFiles, GitRepoReader, writeGitIndex } from '@cairn/core/git';
+import type { FsClient } from 'isomorphic-git';
+import type { Git } from './load-git.ts';
+import { inflateZlib, objectFilesOn } from './object-files.ts';
+
+interface Stat {
+  size: number;
+  ctimeMs: number;
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+  uid: number;
+  gid: number;
+}
+
+interface PromiseFs {
+  writeFile(path: string, data: Uint8Array, opts?: { mode?: number }): Promise<void>;
+  mkdir(path: string): Promise<void>;
+  symlink(target: string, path: string): Promise<void>;
+  lstat(path: string): Promise<Stat>;
+}
+
+export interface FreshCheckoutOptions {
+  git: Git;
+  fs: FsClient;
+  dir: string;
+  /** A branch whose `refs/remotes/origin/<branch>` exists: it becomes the local branch, tracking it. */
+  branch: string;
+  /** Files served from memory instead of storage (path → bytes): the pack just received and its index. */
+  inMemory: ReadonlyMap<string, Uint8Array>;
+  onProgress?: (p: { phase: string; loaded: number; total?: number }) => void;
+}
+
+const MODE_FILE = 0o100644;
+const MODE_EXECUTABLE = 0o100755;
+const MODE_SYMLINK = 0o120000;
+const MODE_GITLINK = 0o160000;
+
+export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
+  const { git, fs, dir, branch } = opts;
+  const pfs = (fs as unknown as { promises: PromiseFs }).promises;
+  const root = dir.replace(/\/$/, '');
+  const stored = objectFilesOn(fs);
+  const files: GitObjectFiles = {
+    read: async (path) => opts.inMemory.get(path) ?? stored.read(path),
+    list: (path) => stored.list(path),
+  };
+  const reader = new GitRepoReader(files, `${root}/.git`, inflateZlib);
+  const commitOid = await reader.resolveRef(`refs/remotes/origin/${branch}`);
+  if (!commitOid) throw new GitObjectError(`origin/${branch} was not fetched`);
+  const commit = await reader.readCommit(commitOid);
+  const entries: GitIndexEntry[] = [];
+  const decoder = new TextDecoder();
+  let written = 0;
+  const walk = async (treeOid: string, prefix: string): Promise<void> => {
+    for (const entry of await reader.readTree(treeOid)) {
+      const path = `${prefix}${entry.name}`;
+      const full = `${root}/${path}`;
+      const mode = Number.parseInt(entry.mode, 8);
+      if (entry.type === 'tree') {
+        await pfs.mkdir(full).catch(() => {});
+        await walk(entry.oid, `${path}/`);
+        continue;
+      }
+      if (mode === MODE_GITLINK) {
+        // A submodule: git leaves an empty folder and records the commit.
+        await pfs.mkdir(full).catch(() => {});
+        entries.push({ path, oid: entry.oid, mode, size: 0, ctimeMs: 0, mtimeMs: 0, dev: 0, ino: 0, uid: 0, gid: 0 });
+        continue;
+      }
+      const content = await reader.readBlob(entry.oid);
+      if (mode === MODE_SYMLINK) await pfs.symlink(decoder.decode(content), full);
+      else await pfs.writeFile(full, content, mode === MODE_EXECUTABLE ? { mode: 0o777 } : {});
+      const st = await pfs.lstat(full);
+      entries.push({
+        path,
+        oid: entry.oid,
+        mode: mode === MODE_EXECUTABLE || mode === MODE_SYMLINK ? mode : MODE_FILE,
+        size: st.size,
+        ctimeMs: st.ctimeMs,
+        mtimeMs: st.mtimeMs,
+        dev: st.dev,
+        ino: st.ino,
+        uid: st.uid,
+        gid: st.gid,
+      });
+      written++;
+      if (written % 64 === 0) opts.onProgress?.({ phase: 'Updating workdir', loaded: written });
+    }
+  };
+  opts.onProgress?.({ phase: 'Updating workdir', loaded: 0 });
+  await walk(commit.tree, '');
+  await pfs.writeFile(`${root}/.git/index`, await writeGitIndex(entries));
+  await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: commitOid, force: true });
+  await git.writeRef({ fs, dir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });
+  await git.setConfig({ fs, dir, path: `branch.${branch}.remote`, value: 'origin' });
+  await git.setConfig({ fs, dir, path: `branch.${branch}.merge`, value: `refs/heads/${branch}` });
+}

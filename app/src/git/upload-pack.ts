@@ -1,0 +1,189 @@
+/**
+ * One `git-upload-pack` request for a clone (smart HTTP, protocol v1 as `git http-backend`
+ * speaks it): want every ref's object, have nothing, optionally `deepen N` (a shallow clone),
+ * and read the side-band-64k response as it streams — pack bytes appended to one growing buffer
+ * (no list of chunks joined at the end, which would hold the pack twice), progress messages
+ * passed on, a server error (band 3, or `ERR`) thrown as a typed error.
+ */
+import { createPackChecksum } from '@cairn/core/git';
+import { GitPackError, RepoTooLargeError } from './errors.ts';
+
+export interface UploadPackRequest {
+  /** The repository's git URL (`…/owner/repo.git`). */
+  url: string;
+  headers: Record<string, string>;
+  /** Object ids to fetch (each ref's tip); duplicates are dropped. */
+  wants: readonly string[];
+  /** History depth to fetch: 1 = the latest commits only. Absent: everything. */
+  depth?: number;
+  /** Largest pack accepted, in bytes. */
+  limitBytes: number;
+  onProgress?: (p: { phase: string; loaded: number }) => void;
+}
+
+export interface ReceivedPack {
+  pack: Uint8Array;
+  /** SHA-1 of the pack before its trailer, computed as it arrived (for indexPack to check). */
+  checksum: Uint8Array;
+  /** Commits the server cut history at (a shallow clone): what `.git/shallow` lists. */
+  shallow: string[];
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function pktLine(text: string): string {
+  return (encoder.encode(text).length + 4).toString(16).padStart(4, '0') + text;
+}
+
+/** The request body: wants (capabilities on the first), deepen, flush, done. */
+export function uploadPackBody(wants: readonly string[], depth?: number): string {
+  const unique = [...new Set(wants)];
+  const caps = ['side-band-64k', 'ofs-delta', 'agent=cairn', ...(depth ? ['shallow'] : [])].join(' ');
+  let body = unique.map((oid, i) => pktLine(i === 0 ? `want ${oid} ${caps}\n` : `want ${oid}\n`)).join('');
+  if (depth) body += pktLine(`deepen ${depth}\n`);
+  return `${body}0000${pktLine('done\n')}`;
+}
+
+/**
+ * Bytes appended in place: a resizable ArrayBuffer grows without copying (its address range is
+ * reserved up front); where there is none, capacity doubles (a copy per doubling).
+ */
+export class GrowingBytes {
+  private buffer: ArrayBuffer;
+  private view: Uint8Array;
+  length = 0;
+  private readonly resizable: boolean;
+
+  constructor(private readonly maxBytes: number) {
+    let buffer: ArrayBuffer;
+    try {
+      buffer = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(0, {
+        maxByteLength: maxBytes,
+      });
+    } catch {
+      buffer = new ArrayBuffer(1024 * 1024);
+    }
+    this.buffer = buffer;
+    this.resizable = (buffer as { resizable?: boolean }).resizable === true;
+    this.view = new Uint8Array(buffer);
+  }
+
+  /** A view of bytes received so far (valid until the next append). */
+  range(from: number, to: number): Uint8Array {
+    return this.view.subarray(from, to);
+  }
+
+  append(chunk: Uint8Array): void {
+    const needed = this.length + chunk.length;
+    if (needed > this.maxBytes) throw new RepoTooLargeError(this.maxBytes);
+    if (needed > this.buffer.byteLength) {
+      if (this.resizable) {
+        const grown = Math.min(this.maxBytes, Math.max(needed, this.buffer.byteLength + 16 * 1024 * 1024));
+        (this.buffer as unknown as { resize(n: number): void }).resize(grown);
+        this.view = new Uint8Array(this.buffer);
+      } else {
+        const next = new Uint8Array(Math.min(this.maxBytes, Math.max(needed, this.buffer.byteLength * 2)));
+        next.set(this.view.subarray(0, this.length));
+        this.buffer = next.buffer;
+        this.view = next;
+      }
+    }
+    this.view.set(chunk, this.length);
+    this.length = needed;
+  }
+
+  /** The bytes, in a plain (fixed-length) buffer that can be transferred and stored; no copy where the engine can. */
+  take(): Uint8Array {
+    const b = this.buffer as ArrayBuffer & { transferToFixedLength?: (n: number) => ArrayBuffer };
+    if (this.resizable && b.transferToFixedLength) return new Uint8Array(b.transferToFixedLength(this.length));
+    if (this.buffer.byteLength === this.length) return this.view;
+    return this.view.slice(0, this.length);
+  }
+}
+
+/** Reads pkt-lines from a byte stream as they arrive (a line may span chunks). */
+async function* pktLines(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array | null> {
+  const reader = body.getReader();
+  let pending = new Uint8Array(0);
+  let at = 0;
+  try {
+    for (;;) {
+      while (pending.length - at >= 4) {
+        const len = Number.parseInt(decoder.decode(pending.subarray(at, at + 4)), 16);
+        if (!Number.isFinite(len) || (len > 0 && len < 4))
+          throw new GitPackError('the server sent a malformed response');
+        if (len === 0) {
+          at += 4;
+          yield null;
+          continue;
+        }
+        if (pending.length - at < len) break;
+        yield pending.subarray(at + 4, at + len);
+        at += len;
+      }
+      const { done, value } = await reader.read();
+      if (done) {
+        if (pending.length > at) throw new GitPackError('the server closed the connection mid-response');
+        return;
+      }
+      // Only the unread tail (under one pkt-line, ≤ 64 KiB) is carried over.
+      const rest = pending.subarray(at);
+      const next = new Uint8Array(rest.length + value.length);
+      next.set(rest);
+      next.set(value, rest.length);
+      pending = next;
+      at = 0;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
+  const response = await fetch(`${req.url.replace(/\/$/, '')}/git-upload-pack`, {
+    method: 'POST',
+    headers: {
+      ...req.headers,
+      'Content-Type': 'application/x-git-upload-pack-request',
+      Accept: 'application/x-git-upload-pack-result',
+    },
+    body: uploadPackBody(req.wants, req.depth),
+  });
+  if (!response.ok || !response.body) {
+    throw new GitPackError(`the server answered ${response.status} to the pack request`, response.status);
+  }
+  const pack = new GrowingBytes(req.limitBytes);
+  const checksum = await createPackChecksum();
+  // Everything but the last 20 bytes received is hashed as it comes: those may be the trailer.
+  let hashedTo = 0;
+  const shallow: string[] = [];
+  let lastReport = 0;
+  for await (const line of pktLines(response.body)) {
+    if (line === null || line.length === 0) continue;
+    const band = line[0] as number;
+    if (band === 1) {
+      pack.append(line.subarray(1));
+      if (pack.length - 20 > hashedTo) {
+        checksum.update(pack.range(hashedTo, pack.length - 20));
+        hashedTo = pack.length - 20;
+      }
+      if (req.onProgress && pack.length - lastReport >= 1024 * 1024) {
+        lastReport = pack.length;
+        req.onProgress({ phase: 'Receiving objects', loaded: pack.length });
+      }
+    } else if (band === 2) {
+      // The server's own progress text ("Counting objects …"): not shown, the byte count is.
+    } else if (band === 3) {
+      throw new GitPackError(`the server stopped: ${decoder.decode(line.subarray(1)).trim()}`);
+    } else {
+      const text = decoder.decode(line).trim();
+      if (text.startsWith('shallow ')) shallow.push(text.slice('shallow '.length));
+      else if (text.startsWith('ERR ')) throw new GitPackError(`the server refused: ${text.slice(4)}`);
+      // `NAK`, `unshallow …`: nothing to do for a clone.
+    }
+  }
+  req.onProgress?.({ phase: 'Receiving objects', loaded: pack.length });
+  if (pack.length === 0) throw new GitPackError('the server sent no pack');
+  return { checksum: checksum.digest(), pack: pack.take(), shallow };
+}

@@ -1,0 +1,105 @@
+/**
+ * A "latest only" clone in Chromium: a repository of three commits pushed with the git CLI is
+ * cloned with the clone form's "Latest only" box ticked. Its files show the latest tree, its
+ * history shows the one commit fetched and says the rest was not, and "Fetch history" brings
+ * the other commits in place. CAIRN_SHOTS_DIR=… saves screenshots of the history page (1400
+ * and 390 px wide, light and dark) for a look at it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { createRepo } from '../support/create-repo.ts';
+import { runGit } from '../support/git-cli.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const ADMIN_TOKEN = 'latest-only-admin-token-0123456789';
+
+async function shots(page: Page, name: string): Promise<void> {
+  const dir = process.env.CAIRN_SHOTS_DIR;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const width of [1400, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.screenshot({ path: path.join(dir, `${name}-${width}-${scheme}.png`) });
+    }
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+describe.skipIf(!e2eAvailable())('a latest-only clone, in Chromium', () => {
+  let server: TestServer;
+  let chrome: LaunchedBrowser;
+  let tmp: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'latest-only-admin-pw', CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });
+    chrome = await launchChromium();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-latest-only-'));
+  });
+  afterAll(async () => {
+    await chrome?.close();
+    await server?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('shows the latest files, says history was not fetched, and fetches it on demand', async () => {
+    expect((await createRepo(server.url, ADMIN_TOKEN, { name: 'big', private: false })).status).toBe(201);
+    const home = path.join(tmp, 'home');
+    const work = path.join(tmp, 'big');
+    fs.mkdirSync(home);
+    fs.mkdirSync(work);
+    const git = async (...args: string[]) => {
+      const r = await runGit(args, { home, cwd: work });
+      if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.out}`);
+      return r.stdout.trim();
+    };
+    await git('init', '-q', '-b', 'main');
+    for (let i = 1; i <= 3; i++) {
+      fs.writeFileSync(path.join(work, 'README.md'), `# Big data\n\nVersion ${i} of the dataset.\n`);
+      fs.writeFileSync(path.join(work, `table-${i}.csv`), `id,value\n${i},${i * 10}\n`);
+      await git('add', '-A');
+      await git('commit', '-q', '-m', `Dataset version ${i}`);
+    }
+    await git('push', '-q', `http://admin:${ADMIN_TOKEN}@${new URL(server.url).host}/admin/big.git`, 'main');
+
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('clone-name').fill('admin/big');
+    await page.getByTestId('clone-latest-only').check();
+    await page.getByRole('button', { name: 'Clone' }).click();
+    await expect.poll(() => page.getByTestId('repo-item').count(), { timeout: 60_000 }).toBe(1);
+
+    // The latest tree: every file of the last commit, the README at its last version.
+    await page.goto(`${server.url}/admin/big/blob/main/README.md`);
+    await expect
+      .poll(async () => (await page.getByTestId('file').first().textContent()) ?? '', { timeout: 30_000 })
+      .toContain('Version 3 of the dataset.');
+    await page.goto(`${server.url}/admin/big/tree/main`);
+    await expect
+      .poll(() => page.$$eval('[data-testid="entry"] .entry-name', (els) => els.map((e) => e.textContent)), {
+        timeout: 30_000,
+      })
+      .toEqual(expect.arrayContaining(['README.md', 'table-1.csv', 'table-2.csv', 'table-3.csv']));
+
+    // The history: the one commit here, and where the rest is.
+    await page.goto(`${server.url}/admin/big/commits/main`);
+    await expect.poll(() => page.getByTestId('commit-row').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.getByTestId('history-shallow').textContent()).toContain('History not fetched');
+    await shots(page, 'history-latest-only');
+
+    await page.getByTestId('fetch-history').click();
+    await expect.poll(() => page.getByTestId('commit-row').count(), { timeout: 60_000 }).toBe(3);
+    await expect.poll(() => page.getByTestId('history-shallow').count(), { timeout: 30_000 }).toBe(0);
+    const summaries = await page.$$eval('[data-testid="commit-row"] .commit-summary', (els) =>
+      els.map((e) => e.textContent),
+    );
+    expect(summaries).toEqual(['Dataset version 3', 'Dataset version 2', 'Dataset version 1']);
+    await shots(page, 'history-fetched');
+  });
+});
