@@ -6,6 +6,7 @@ import type { Metric } from 'prom-client';
 import { BlobStoreUnavailableError } from './blobs/blob-store.ts';
 import type { ServerConfig } from './config.ts';
 import { DatabaseUnavailableError } from './db/sql.ts';
+import { rememberClientAddress, trustedProxiesFromEnv } from './http/client-address.ts';
 import { DISK_FULL_MESSAGE, isDiskFull } from './http/disk-full.ts';
 import { isForeignWrite, originsFromVariable } from './http/origin.ts';
 import { requestContext, requestIdFor } from './http/request-context.ts';
@@ -121,8 +122,12 @@ export async function startServer(
     ...originsFromVariable(config.env, 'CAIRN_YJS_ALLOWED_ORIGINS'),
   ]);
 
+  // Load balancers whose X-Forwarded-For names the client (http/client-address.ts).
+  const trustedProxies = trustedProxiesFromEnv(config.env);
+
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     const started = performance.now();
+    rememberClientAddress(req, trustedProxies);
     // Request id (http/request-context.ts): in the answer's header, every log line and error body.
     const requestId = requestIdFor(req);
     // Kept now: by the time the response closes, a destroyed connection may be detached from req.
@@ -205,6 +210,7 @@ export async function startServer(
 
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
+    rememberClientAddress(req, trustedProxies);
     // Long-lived WebSockets manage their own liveness; the HTTP idle timeout does not apply.
     if ('setTimeout' in socket) (socket as import('node:net').Socket).setTimeout(0);
     const url = parseUrl(req);

@@ -25,7 +25,7 @@ interface Answer {
 function request(
   method: string,
   p: string,
-  opts: { from: string; auth?: string; json?: unknown; to?: TestServer },
+  opts: { from: string; auth?: string; json?: unknown; to?: TestServer; forwardedFor?: string },
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const body = opts.json === undefined ? undefined : JSON.stringify(opts.json);
@@ -36,6 +36,7 @@ function request(
         localAddress: opts.from,
         headers: {
           ...(opts.auth ? { Authorization: opts.auth } : {}),
+          ...(opts.forwardedFor ? { 'X-Forwarded-For': opts.forwardedFor } : {}),
           ...(body ? { 'Content-Type': 'application/json' } : {}),
         },
       },
@@ -180,4 +181,46 @@ describe.each(sqlEngines())('password guessing limits on $name', (engine) => {
         await other.stop();
       }
     }, 60_000);
+});
+
+// Behind a load balancer every connection comes from it: with its address in
+// CAIRN_TRUSTED_PROXIES, each client is counted under the address the balancer forwards, and
+// nobody else can choose their address with the header.
+describe('password guessing limits behind a load balancer', () => {
+  let lbServer: TestServer;
+  const LB = '127.0.0.1';
+  beforeAll(async () => {
+    lbServer = await startTestServer({
+      ...ENV,
+      CAIRN_SIGNIN_FREE_FAILURES: '50',
+      CAIRN_SIGNIN_ADDRESS_FREE_FAILURES: '6',
+      CAIRN_SIGNIN_BASE_DELAY: '1',
+      CAIRN_TRUSTED_PROXIES: LB,
+    });
+    const made = await fetch(`${lbServer.url}/api/v1/repos`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'proj', private: true }),
+    });
+    expect(made.status).toBe(201);
+  });
+  afterAll(() => lbServer?.stop());
+
+  const guess = (from: string, forwardedFor: string | undefined, i: number) =>
+    request('GET', gitRefs, { from, forwardedFor, to: lbServer, auth: basic(`user${i}`, 'password1') });
+
+  it('locks the sprayer the balancer names, not everyone behind the balancer', async () => {
+    for (let i = 0; i < 7; i++) expect((await guess(LB, '198.51.100.4', i)).status).toBe(401);
+    expect((await guess(LB, '198.51.100.4', 7)).status).toBe(429);
+    // Another client through the same balancer is not locked out.
+    expect((await guess(LB, '198.51.100.5', 8)).status).toBe(401);
+  });
+
+  it('ignores the header from a connection that is not a trusted balancer', async () => {
+    // Someone connecting directly names a different client each time: still counted as themself.
+    for (let i = 0; i < 7; i++) expect((await guess('127.0.0.8', `203.0.113.${i}`, i)).status).toBe(401);
+    expect((await guess('127.0.0.8', '203.0.113.99', 7)).status).toBe(429);
+    // And the addresses they named were not charged.
+    expect((await guess(LB, '203.0.113.1', 8)).status).toBe(401);
+  });
 });

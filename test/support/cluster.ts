@@ -69,6 +69,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const databaseUrl = await pg.freshDatabase();
     const env = {
       CAIRN_DEMO: '0',
+      // HAProxy connects from loopback: clients are counted by the address it forwards.
+      CAIRN_TRUSTED_PROXIES: '127.0.0.1',
       ...options.env,
       CAIRN_DATABASE_URL: databaseUrl,
       ...rgw.serverEnv(blobPrefix),

@@ -1,5 +1,5 @@
-import { clientAddress } from '../auth/sign-in-limits.ts';
 import type { Services } from '../context.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { HttpError } from '../http/http-error.ts';
 import { type ApiHandler, objectBody, signedIn, stringField } from '../http/json-api.ts';
 import { sendError, sendJson } from '../http/respond.ts';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clientAddress } from '../auth/sign-in-limits.ts';
+import { clientAddress } from '../http/client-address.ts';
 import type { AuditLog } from './audit-log.ts';
 
 /**

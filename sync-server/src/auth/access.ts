@@ -5,9 +5,10 @@ import { makeAccountStore, type TokenUse, type UserRecord } from '../accounts/st
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { ServerContext } from '../context.ts';
 import { DatabaseUnavailableError } from '../db/sql.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { PERMISSION_RANK, type RepoStore } from '../repos/store.ts';
 import { readCredentials } from './credentials.ts';
-import { clientAddress, type SignInLimits } from './sign-in-limits.ts';
+import type { SignInLimits } from './sign-in-limits.ts';
 
 /**
  * The one place that decides who is calling and what they may do. Every channel (git, DVC,

@@ -1,9 +1,9 @@
 import { makeAccountStore } from '../accounts/store.ts';
 import type { Services } from '../context.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { sendError } from '../http/respond.ts';
 import type { Feature } from '../server.ts';
 import { readCredentials } from './credentials.ts';
-import { clientAddress } from './sign-in-limits.ts';
 
 /**
  * Mounted first: a password attempt (HTTP Basic whose secret is not a token) from a locked

@@ -142,8 +142,3 @@ export function makeSignInLimits(sql: SqlDatabase, settings: SignInLimitSettings
 }
 
 export type SignInLimits = ReturnType<typeof makeSignInLimits>;
-
-/** The client's address as the limits count it. */
-export function clientAddress(req: { socket: { remoteAddress?: string | undefined } }): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { makeAccountStore } from '../accounts/store.ts';
 import type { Permission, Principal } from '../auth/access.ts';
-import { clientAddress } from '../auth/sign-in-limits.ts';
 import type { Services } from '../context.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { HttpError } from '../http/http-error.ts';
 import { type ApiHandler, objectBody, optionalObjectBody, SEGMENT, signedIn, stringField } from '../http/json-api.ts';
 import { sendJson } from '../http/respond.ts';
