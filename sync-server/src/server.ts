@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { Metric } from 'prom-client';
 import { BlobStoreUnavailableError } from './blobs/blob-store.ts';
 import type { ServerConfig } from './config.ts';
-import { DatabaseUnavailableError } from './db/sql.ts';
+import { DATABASE_RETRY_AFTER_SECONDS, DatabaseUnavailableError } from './db/sql.ts';
 import { rememberClientAddress, trustedProxiesFromEnv } from './http/client-address.ts';
 import { DISK_FULL_MESSAGE, isDiskFull } from './http/disk-full.ts';
 import { isForeignWrite, originsFromVariable } from './http/origin.ts';
@@ -19,7 +19,6 @@ import { metricsRoute } from './metrics/metrics-route.ts';
 /** What a client is told to wait when the blob store is unavailable: long enough for a gateway restart. */
 const BLOB_STORE_RETRY_AFTER_SECONDS = 5;
 /** The same when PostgreSQL cannot be reached: a database restart takes seconds. */
-const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * One HTTP route family of the server. The server tries them in order; the first whose

@@ -55,8 +55,12 @@ export interface SqlDatabase extends SqlQueries {
 /**
  * The database could not be reached (PostgreSQL down, restarting, refusing connections, the
  * connection cut mid-statement). Nothing of the statement is known to have happened unless it was
- * committed before; the HTTP layer answers 503 + Retry-After (server.ts) so clients retry.
+ * committed before; the HTTP layer answers 503 + Retry-After (server.ts; MLflow's route in its own
+ * error shape) so clients retry.
  */
+/** The Retry-After (seconds) sent with a 503 for DatabaseUnavailableError: about a restart's length. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 export class DatabaseUnavailableError extends CairnError<'database_unavailable', { cause: string }> {
   constructor(data: { cause: string }) {
     super('database_unavailable', `The database is unavailable (${data.cause}); retry shortly.`, data);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { challengeFor } from '../auth/refuse.ts';
 import { BlobStorageFullError, BlobStoreUnavailableError } from '../blobs/blob-store.ts';
+import { DATABASE_RETRY_AFTER_SECONDS, DatabaseUnavailableError } from '../db/sql.ts';
 import { DISK_FULL_MESSAGE, isDiskFull } from '../http/disk-full.ts';
 import { sendJson } from '../http/respond.ts';
 import type { Logger } from '../log.ts';
@@ -182,6 +183,17 @@ export function makeMlflowRoute(deps: MlflowRouteDeps): Route {
           res.setHeader('Connection', 'close');
           sendMlflowError(res, new MlflowError('INTERNAL_ERROR', err.message, { reason: err.code }, 503), {
             'Retry-After': '1',
+          });
+          return;
+        }
+        if (err instanceof DatabaseUnavailableError) {
+          // PostgreSQL went away mid-request (a restart): nothing uncommitted happened, so the
+          // client's retry is safe — say so as the rest of the server does, in MLflow's shape.
+          deps.log.error('mlflow request: database unavailable', { path: url.pathname, error: err.message });
+          if (req.readable && !req.readableEnded) req.resume();
+          res.setHeader('Connection', 'close');
+          sendMlflowError(res, new MlflowError('INTERNAL_ERROR', err.message, { reason: err.code }, 503), {
+            'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
           });
           return;
         }
