@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServerContext, Services } from '../context.ts';
+import { DatabaseUnavailableError } from '../db/sql.ts';
 import { HttpError } from '../http/http-error.ts';
 import { makeJsonApi, SEGMENT, signedIn } from '../http/json-api.ts';
 import { isOriginAllowed } from '../http/origin.ts';
@@ -49,6 +50,8 @@ const CLOSE_RIGHTS_CHANGED = 1008;
 /** Refusals after the handshake use 4400 + the HTTP status's last two digits (PROTOCOL.md). */
 function closeCodeFor(status: number): number {
   if (status >= 400 && status < 500) return 4000 + status;
+  // The database is down or restarting: "try again later", as y-websocket then does.
+  if (status === 503) return CLOSE_TRY_AGAIN_LATER;
   return 4500;
 }
 
@@ -183,6 +186,8 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
     const timer = setInterval(() => {
       void decide(req, url).then((now) => {
         if (ws.readyState !== ws.OPEN) return;
+        // A check that could not be made (PostgreSQL restarting) revokes nothing: keep the socket.
+        if (!now.ok && now.status === 503) return;
         if (!now.ok) {
           log.info('yjs access revoked', { path: url.pathname, status: now.status, code: now.code });
           ws.close(closeCodeFor(now.status), now.code.slice(0, 100));
@@ -217,6 +222,10 @@ export function makeYjsFeature(ctx: ServerContext, opts: YjsFeatureOptions): Yjs
       }
       return decision.ok ? { ...decision, address } : decision;
     } catch (err) {
+      if (err instanceof DatabaseUnavailableError) {
+        log.error('yjs access check: database unavailable', { path: url.pathname, error: err.message });
+        return { ok: false, status: 503, code: err.code, message: err.message };
+      }
       log.error('yjs access check failed', { path: url.pathname, error: String(err) });
       return { ok: false, status: 500, code: 'internal_error', message: 'The access check failed.' };
     }
