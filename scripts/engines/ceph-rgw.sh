@@ -126,11 +126,16 @@ ceph-osd -c "$conf" -i 0 --mkfs --osd-uuid "$osd_uuid" >/dev/null 2>&1 || die "c
 ceph-osd -c "$conf" -i 0 2>>"$dir/log/start.log" || die "ceph-osd did not start (see $dir/log/osd.0.log)"
 
 radosgw -c "$conf" -n client.rgw.a 2>>"$dir/log/start.log" || die "radosgw did not start (see $dir/log/client.rgw.a.log)"
-for _ in $(seq 1 300); do
+# Usually a few seconds; minutes when several clusters start at once on a busy machine (parallel
+# test files). RGW_START_SECONDS bounds the wait (default 90, under the tests' 120 s for a start).
+deadline=$((SECONDS + ${RGW_START_SECONDS:-90}))
+while [ "$SECONDS" -lt "$deadline" ]; do
   curl -fs -o /dev/null "http://127.0.0.1:$rgw_port/" && break
-  sleep 0.1
+  sleep 0.2
 done
-curl -fs -o /dev/null "http://127.0.0.1:$rgw_port/" || die "radosgw does not answer on port $rgw_port (see $dir/log/client.rgw.a.log)"
+# The folder (and its logs) is removed on failure unless CEPH_RGW_KEEP_ON_FAILURE is set: say what the log said.
+curl -fs -o /dev/null "http://127.0.0.1:$rgw_port/" ||
+  die "radosgw does not answer on port $rgw_port after ${RGW_START_SECONDS:-90} s; its log ends: $(tail -n 5 "$dir/log/client.rgw.a.log" 2>/dev/null | tr '\n' ' ' | cut -c1-600)"
 
 access_key=cairn$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
 secret_key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
