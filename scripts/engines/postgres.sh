@@ -33,12 +33,14 @@ as_owner() {
 }
 
 # The server's options, the same at every start (the port is kept in DIR/port).
-start_server() {
+try_start_server() {
   local dir=$1 port
   port=$(cat "$dir/port")
   as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null ||
-    { cat "$dir/postgres.log" >&2; die "pg_ctl start failed"; }
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null
+}
+start_server() {
+  try_start_server "$1" || { cat "$1/postgres.log" >&2; die "pg_ctl start failed"; }
 }
 
 cmd=${1:-}
@@ -88,9 +90,20 @@ trap 'rc=$?; if [ $rc -ne 0 ]; then "$0" stop "$dir" >/dev/null 2>&1 || rm -rf "
 
 as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
   { cat "$dir/initdb.log" >&2; die "initdb failed"; }
-echo "$port" >"$dir/port"
 # fsync stays on: the reliability tests restart this server and expect what was acknowledged.
-start_server "$dir"
+# A port found free can be taken by another cluster (parallel test files) before this one binds
+# it: then pick another, unless PG_PORT asked for that one.
+for attempt in 1 2 3 4 5; do
+  echo "$port" >"$dir/port"
+  try_start_server "$dir" && break
+  if [ -z "${PG_PORT:-}" ] && [ "$attempt" -lt 5 ] && grep -q "Address already in use" "$dir/postgres.log"; then
+    port=$(pick_port)
+    : >"$dir/postgres.log"
+    continue
+  fi
+  cat "$dir/postgres.log" >&2
+  die "pg_ctl start failed"
+done
 
 echo "CAIRN_DATABASE_URL=postgres://postgres@127.0.0.1:$port/postgres"
 echo "CAIRN_PG_DIR=$dir"

@@ -7,6 +7,7 @@
 import { useNavigate, useParams } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import { fetchServerRepo } from '../repos/server-repo.ts';
+import { repoId } from '../storage/repo-names.ts';
 import { defaultServer } from '../sync/api.ts';
 import { getCredentials } from '../sync/credentials.ts';
 import '../repos/repos.css';
@@ -49,7 +50,15 @@ export default function RepoSettingsPage() {
     setBusy(`Deleting ${fullName()}`);
     try {
       const { deleteServerRepo } = await import('./repo-admin.ts');
-      await deleteServerRepo(params.owner, params.repo, typed());
+      const { detachFromServer } = await import('../sync/engine.ts');
+      // No sync of this device may re-create it between the delete and removing the copy here.
+      const reattach = await detachFromServer(repoId(params.owner, params.repo));
+      try {
+        await deleteServerRepo(params.owner, params.repo, typed());
+      } catch (e) {
+        await reattach();
+        throw e;
+      }
       const { removeDeviceCopy } = await import('../device-storage/device-copy.ts');
       await removeDeviceCopy(params.owner, params.repo);
       navigate('/', { replace: true });

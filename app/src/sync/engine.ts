@@ -102,7 +102,25 @@ export function requestSync(id?: string): void {
   })();
 }
 
-async function ensureServerRepo(row: RepoRow, server: string): Promise<void> {
+/**
+ * Stops this device's syncs of a repository from reaching the server, for as long as it is being
+ * deleted there: a sync that found it gone (404) would otherwise create it again, empty and
+ * public (`ensureServerRepo`). Resolves with a function that reattaches it, for when the delete
+ * on the server failed.
+ */
+export async function detachFromServer(id: string): Promise<() => Promise<void>> {
+  const row = await getDb().repos.get(id);
+  const server = row?.server ?? null;
+  if (row) await updateRepo(id, { server: null });
+  return async () => {
+    if (server && (await getDb().repos.get(id))) await updateRepo(id, { server });
+  };
+}
+
+/** False when the repository was detached (being deleted) while this sync ran: then nothing is created. */
+async function ensureServerRepo(row: RepoRow, server: string): Promise<boolean> {
+  const now = await getDb().repos.get(row.id);
+  if (!now?.server) return false;
   // A repository created offline does not exist on the server yet.
   await apiFetch(server, '/repos', { method: 'POST', body: JSON.stringify({ name: row.repo, private: false }) }).catch(
     (error: unknown) => {
@@ -110,6 +128,7 @@ async function ensureServerRepo(row: RepoRow, server: string): Promise<void> {
       throw error;
     },
   );
+  return true;
 }
 
 /** One full sync of a repository. Resolves when done; the outcome is in the repository's row. */
@@ -135,7 +154,7 @@ export async function syncRepo(id: string): Promise<void> {
       await pullRepo(handle, server);
     } catch (error) {
       if ((error as { data?: { statusCode?: number } }).data?.statusCode !== 404) throw error;
-      await ensureServerRepo(row, server);
+      if (!(await ensureServerRepo(row, server))) return;
     }
     await pushData(server, handle, (p) => {
       progress = p.bytesTotal ? p.bytesDone / p.bytesTotal : null;
