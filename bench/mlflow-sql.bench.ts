@@ -13,15 +13,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../sync-server/src/db/database.ts';
 import { openPostgres } from '../sync-server/src/db/postgres-sql.ts';
-import type { SqlDatabase, SqlValue } from '../sync-server/src/db/sql.ts';
+import type { SqlDatabase } from '../sync-server/src/db/sql.ts';
 import { sqliteSql } from '../sync-server/src/db/sqlite-sql.ts';
 import { makeExperimentStore } from '../sync-server/src/mlflow/experiments-store.ts';
 import { makeEndpoints } from '../sync-server/src/mlflow/handlers.ts';
 import { makeRunStore } from '../sync-server/src/mlflow/runs-store.ts';
 import { migrateMlflow } from '../sync-server/src/mlflow/schema.ts';
-import { insertRows } from '../sync-server/src/mlflow/sql-helpers.ts';
 import { PG_MISSING_MESSAGE, type PostgresCluster, pgAvailable, startPostgres } from '../test/support/postgres.ts';
 import { type Measurement, measure, report } from './lib.ts';
+import { SEEDED_SEARCH, seedMlflowRuns } from './mlflow-runs-seed.ts';
 
 const RUNS = Number(process.env.BENCH_MLFLOW_RUNS ?? 10_000);
 const BATCHES = 20;
@@ -64,12 +64,7 @@ interface Figures {
   logBatch: Measurement;
 }
 
-const searchInput = {
-  experiment_ids: ['0'],
-  filter: "metrics.m0 > 0.25 AND params.optimizer = 'adam'",
-  order_by: ['metrics.m1 DESC'],
-  max_results: 100,
-};
+const searchInput = SEEDED_SEARCH;
 
 async function benchEngine(engine: Engine): Promise<Figures> {
   const { sql, dispose } = await engine.open();
@@ -79,72 +74,10 @@ async function benchEngine(engine: Engine): Promise<Figures> {
     await experiments.ensureDefault(REPO);
     const runs = makeRunStore(sql, experiments);
 
-    // 10,000 runs, each with 4 params, 2 tags (+ its name) and 5 metrics, written straight into
-    // the tables in one transaction (the stores' per-run writes are not what is measured here).
+    // 10,000 runs written straight into the tables in one transaction (the stores' per-run writes
+    // are not what is measured here): bench/mlflow-runs-seed.ts, shared with several-processes.
     const t0 = performance.now();
-    const rows = {
-      runs: [] as SqlValue[][],
-      params: [] as SqlValue[][],
-      tags: [] as SqlValue[][],
-      latest: [] as SqlValue[][],
-      metrics: [] as SqlValue[][],
-    };
-    for (let i = 0; i < RUNS; i++) {
-      const id = `run${String(i).padStart(6, '0')}`;
-      rows.runs.push([
-        REPO,
-        id,
-        0,
-        `run-${i}`,
-        'bench',
-        'FINISHED',
-        1_700_000_000_000 + i,
-        1_700_000_100_000 + i,
-        'active',
-        `mlflow-artifacts:/0/${id}/artifacts`,
-        i + 1,
-      ]);
-      const params: Array<[string, string]> = [
-        ['optimizer', i % 3 === 0 ? 'adam' : 'sgd'],
-        ['lr', String((i % 10) / 100)],
-        ['batch', String(8 << (i % 4))],
-        ['seed', String(i)],
-      ];
-      for (const [k, v] of params) rows.params.push([REPO, id, k, v]);
-      const tags: Array<[string, string]> = [
-        ['mlflow.runName', `run-${i}`],
-        ['mlflow.user', 'bench'],
-        ['team', `t${i % 7}`],
-      ];
-      for (const [k, v] of tags) rows.tags.push([REPO, id, k, v]);
-      for (let k = 0; k < 5; k++) {
-        const value = ((i * 7919 + k * 104729) % 1000) / 1000;
-        rows.metrics.push([REPO, id, `m${k}`, 0, 1_700_000_000_000 + i, value, 0]);
-        rows.latest.push([REPO, id, `m${k}`, value, 0, 0, 1_700_000_000_000 + i, value, value, 1]);
-      }
-    }
-    await sql.transaction(async (tx) => {
-      await insertRows(
-        tx,
-        `INSERT INTO mlflow_runs (repo_id, run_id, experiment_id, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri, seq)`,
-        rows.runs,
-      );
-      await insertRows(tx, 'INSERT INTO mlflow_params (repo_id, run_id, key, value)', rows.params);
-      await insertRows(tx, 'INSERT INTO mlflow_tags (repo_id, run_id, key, value)', rows.tags);
-      await insertRows(
-        tx,
-        'INSERT INTO mlflow_metrics (repo_id, run_id, key, step, timestamp, value, is_nan)',
-        rows.metrics,
-      );
-      await insertRows(
-        tx,
-        'INSERT INTO mlflow_latest_metrics (repo_id, run_id, key, value, is_nan, step, timestamp, min, max, count)',
-        rows.latest,
-      );
-      await tx.run('INSERT INTO mlflow_repo_seq (repo_id, seq) VALUES (?, ?)', [REPO, RUNS]);
-    });
-    // Statistics for PostgreSQL's planner, as autovacuum would gather them on a live server.
-    if (sql.dialect === 'postgres') await sql.exec('ANALYZE');
+    await seedMlflowRuns(sql, REPO, RUNS);
     const seedMs = performance.now() - t0;
 
     const search = async (endpoints: ReturnType<typeof makeEndpoints>) => {

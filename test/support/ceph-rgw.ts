@@ -5,12 +5,12 @@
  * makes that a failure.
  */
 
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { engineGate } from './engine-gate.ts';
+import { engineGate, shellCheckPasses } from './engine-gate.ts';
 
 const exec = promisify(execFile);
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/engines/ceph-rgw.sh');
@@ -18,16 +18,8 @@ const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
 export const CEPH_MISSING_MESSAGE =
   'S3 tests skipped: no Ceph RADOS Gateway — install it with `apt-get install --no-install-recommends ceph-mon ceph-osd radosgw ceph-common curl` to run them.';
 
-function installed(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v ceph-mon && command -v ceph-osd && command -v radosgw && command -v curl'], {
-      stdio: 'ignore',
-    });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const installed = () =>
+  shellCheckPasses('command -v ceph-mon && command -v ceph-osd && command -v radosgw && command -v curl');
 
 /**
  * True when S3 tests can run. Without Ceph they are skipped with one clear line, unless

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 /**
  * Whether tests needing a real engine (Chromium, radosgw, PostgreSQL) can run here. Without the
  * engine they are skipped with one clear line, printed once; when CI's variable (`requireVar`=1)
@@ -12,4 +13,14 @@ export function engineGate(requireVar: string, missingMessage: string, installed
     noted = true;
     return false;
   };
+}
+
+/** True when a shell test (e.g. `command -v haproxy`) succeeds: "is this engine installed". */
+export function shellCheckPasses(script: string): boolean {
+  try {
+    execFileSync('sh', ['-c', script], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

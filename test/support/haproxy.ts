@@ -5,11 +5,11 @@
  * CAIRN_REQUIRE_LB=1 (CI) makes that a failure.
  */
 
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { engineGate } from './engine-gate.ts';
+import { engineGate, shellCheckPasses } from './engine-gate.ts';
 
 const exec = promisify(execFile);
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/engines/haproxy.sh');
@@ -17,14 +17,7 @@ const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
 export const LB_MISSING_MESSAGE =
   'Load-balancer tests skipped: no HAProxy — install it with `apt-get install haproxy` to run them.';
 
-function installed(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v haproxy || test -x /usr/sbin/haproxy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const installed = () => shellCheckPasses('command -v haproxy || test -x /usr/sbin/haproxy');
 
 /**
  * True when load-balancer tests can run. Without HAProxy they are skipped with one clear line,
