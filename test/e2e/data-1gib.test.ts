@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
 import { v3Path } from '../support/dvc-upload.ts';
+import { cloneInApp } from '../support/e2e-page.ts';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -109,10 +110,7 @@ describe.skipIf(!e2eAvailable())('a 1 GiB DVC file in Chromium', () => {
   });
 
   it('opens it from the file view: downloaded into OPFS, its size shown, the tab alive', async () => {
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('clone-name').fill('admin/big');
-    await page.getByRole('button', { name: 'Clone' }).click();
-    await page.waitForURL(`${server.url}/admin/big`, { timeout: 60_000 });
+    await cloneInApp(page, server.url, 'admin/big');
     await page.goto(`${server.url}/admin/big/blob/HEAD/data/big.bin`);
     const viewer = page.getByTestId('binary-viewer');
     await viewer.waitFor({ timeout: 600_000 });

@@ -18,7 +18,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCairn } from '../../packages/cli/src/testing/run-cairn.ts';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
-import { saveScreenshots } from '../support/e2e-page.ts';
+import { cloneInApp, saveScreenshots } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -142,10 +142,7 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
 
     page = await chrome.context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('clone-name').fill('admin/data-diffs');
-    await page.getByRole('button', { name: 'Clone' }).click();
-    await page.waitForURL(`${server.url}/admin/data-diffs`, { timeout: 60_000 });
+    await cloneInApp(page, server.url, 'admin/data-diffs');
     commitUrl = `${server.url}/admin/data-diffs/commit/${sha.trim()}`;
   }, 180_000);
   afterAll(async () => {

@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { cloneInApp } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -98,10 +99,7 @@ describe.skipIf(!e2eAvailable())('notebook, big table and copy diffs in Chromium
 
     page = await chrome.context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('clone-name').fill('admin/vision');
-    await page.getByRole('button', { name: 'Clone' }).click();
-    await page.waitForURL(`${server.url}/admin/vision`, { timeout: 60_000 });
+    await cloneInApp(page, server.url, 'admin/vision');
     commitUrl = `${server.url}/admin/vision/commit/${second}`;
   }, 120_000);
   afterAll(async () => {

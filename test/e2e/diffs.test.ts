@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { cloneInApp } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -108,10 +109,7 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
 
     page = await chrome.context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('clone-name').fill('admin/diffs');
-    await page.getByRole('button', { name: 'Clone' }).click();
-    await page.waitForURL(`${server.url}/admin/diffs`, { timeout: 60_000 });
+    await cloneInApp(page, server.url, 'admin/diffs');
     commitUrl = `${server.url}/admin/diffs/commit/${sha.trim()}`;
     const { stdout: parent } = await run('git', ['-C', work, 'rev-parse', 'HEAD~1']);
     compareUrl = `${server.url}/admin/diffs/compare/${parent.trim()}...${sha.trim()}`;

@@ -13,14 +13,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { cloneInApp } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** Clones the demo on this device and opens its experiments with git experiments read. */
 async function openExperiments(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/`);
-  await page.getByTestId('clone-name').fill('demo/segmentation');
-  await page.getByRole('button', { name: 'Clone' }).click();
-  await page.waitForURL(`${url}/demo/segmentation`, { timeout: 60_000 });
+  await cloneInApp(page, url, 'demo/segmentation');
   await page.getByTestId('entry').first().waitFor({ timeout: 30_000 });
   await page.goto(`${url}/demo/segmentation/experiments`);
   await expect

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { cloneInApp } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -65,10 +66,7 @@ describe.skipIf(!e2eAvailable())('git experiments of a cloned repository in Chro
     const page = await chrome.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('clone-name').fill('admin/training');
-    await page.getByRole('button', { name: 'Clone' }).click();
-    await page.waitForURL(`${server.url}/admin/training`, { timeout: 60_000 });
+    await cloneInApp(page, server.url, 'admin/training');
     await page.goto(`${server.url}/admin/training`);
     await page.getByTestId('entry').first().waitFor({ timeout: 30_000 });
 

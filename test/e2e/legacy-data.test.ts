@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
-import { signIn } from '../support/e2e-page.ts';
+import { cloneInApp, signIn } from '../support/e2e-page.ts';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -137,10 +137,7 @@ describe.skipIf(!e2eAvailable())('DVC 2 and DVC 3 data side by side in Chromium'
   });
 
   it('fetches and caches each object apart, with its own bytes', async () => {
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('clone-name').fill('admin/mixed');
-    await page.getByRole('button', { name: 'Clone' }).click();
-    await page.waitForURL(`${server.url}/admin/mixed`, { timeout: 60_000 });
+    await cloneInApp(page, server.url, 'admin/mixed');
 
     // Opening the DVC 2 file fetches it from the DVC 2 path and verifies it with md5-dos2unix.
     await page.goto(`${server.url}/admin/mixed/blob/HEAD/data/crlf-v2.csv`);
@@ -161,10 +158,7 @@ describe.skipIf(!e2eAvailable())('DVC 2 and DVC 3 data side by side in Chromium'
 
   it('pushes each object to its own remote path', async () => {
     // `mixed-copy` has the same commits and no data; this device has all three objects.
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('clone-name').fill('admin/mixed-copy');
-    await page.getByRole('button', { name: 'Clone' }).click();
-    await page.waitForURL(`${server.url}/admin/mixed-copy`, { timeout: 60_000 });
+    await cloneInApp(page, server.url, 'admin/mixed-copy');
     await page.goto(`${server.url}/`);
     const item = page.locator('[data-repo="admin/mixed-copy"]');
     await item.getByRole('button', { name: 'Sync now' }).click();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
-import { signIn } from '../support/e2e-page.ts';
+import { cloneInApp, signIn } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -70,10 +70,7 @@ describe.skipIf(!e2eAvailable())('repositories from the server in Chromium', () 
 
     const page = await chrome.context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('clone-name').fill('admin/shared-data');
-    await page.getByRole('button', { name: 'Clone' }).click();
-    await page.waitForURL(`${server.url}/admin/shared-data`, { timeout: 60_000 });
+    await cloneInApp(page, server.url, 'admin/shared-data');
     const entries = page.getByTestId('entry');
     await entries.first().waitFor({ timeout: 30_000 });
     const names = (await entries.allTextContents()).join(' ');
@@ -128,10 +125,7 @@ describe.skipIf(!e2eAvailable())('repositories from the server in Chromium', () 
     const refs = await fetch(`${server.url}/demo/segmentation.git/info/refs?service=git-upload-pack`);
     expect(refs.status, 'the server seeds demo/segmentation on first start').toBe(200);
     const page = await chrome.context.newPage();
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('clone-name').fill('demo/segmentation');
-    await page.getByRole('button', { name: 'Clone' }).click();
-    await page.waitForURL(`${server.url}/demo/segmentation`, { timeout: 60_000 });
+    await cloneInApp(page, server.url, 'demo/segmentation');
     await page.getByTestId('entry').first().waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('entry').count()).toBeGreaterThan(0);
     await page.goto(`${server.url}/`);

@@ -64,3 +64,14 @@ export async function saveScreenshots(
   await page.setViewportSize({ width: 1400, height: 900 });
   await setScheme('light');
 }
+
+/**
+ * Clones OWNER/REPO from the server through the home page's clone form, as a person would, and
+ * waits for the repository's page (the clone has finished when the app navigates there).
+ */
+export async function cloneInApp(page: Page, serverUrl: string, fullName: string): Promise<void> {
+  await page.goto(`${serverUrl}/`);
+  await page.getByTestId('clone-name').fill(fullName);
+  await page.getByRole('button', { name: 'Clone' }).click();
+  await page.waitForURL(`${serverUrl}/${fullName}`, { timeout: 60_000 });
+}
