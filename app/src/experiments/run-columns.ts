@@ -7,7 +7,7 @@
  * The note column (`attr:note`) shows the first line of each run's live note: its values come
  * from the notes on this device (RunNotes, by run id), passed beside the runs, not from them.
  */
-import { type KeyedRun, type Run, type RunNotes, runBlockKeys } from '@cairn/core/runs';
+import { type KeyedRun, type Run, type RunBlock, type RunNotes, runBlockKeys } from '@cairn/core/runs';
 import { firstLine } from '../notes/notes-index.ts';
 
 export type ColumnKind = 'attr' | 'param' | 'metric' | 'tag';
@@ -40,59 +40,98 @@ export function parseColumnId(id: string): Column | null {
   return { id, kind, key: id.slice(i + 1) };
 }
 
-/**
- * Every column the runs have, in the order people read results (as MLflow and W&B show them):
- * the name, then metrics, params, the other attributes and tags, each sorted by key.
- */
-export function columnsOf(runs: readonly Run[]): Column[] {
-  const params = new Set<string>();
-  const metrics = new Set<string>();
-  const tags = new Set<string>();
-  const files = { metric: new Map<string, Set<string>>(), param: new Map<string, Set<string>>() };
+/** The keys runs have, gathered run by run or block by block (see columnsFromKeys). */
+export interface ColumnKeys {
+  params: Set<string>;
+  metrics: Set<string>;
+  tags: Set<string>;
+  files: { metric: Map<string, Set<string>>; param: Map<string, Set<string>> };
+  /** Shared key lists of uniform snapshot blocks already read (see runBlockKeys). */
+  blocksSeen: Set<object>;
+}
+
+export function newColumnKeys(): ColumnKeys {
+  return {
+    params: new Set(),
+    metrics: new Set(),
+    tags: new Set(),
+    files: { metric: new Map(), param: new Map() },
+    blocksSeen: new Set(),
+  };
+}
+
+/** Adds one run's keys (and, for a keyed git experiment, the files its values came from). */
+export function addRunKeys(keys: ColumnKeys, r: Run): void {
   const noteFiles = (kind: 'metric' | 'param', origins: Record<string, { file: string | null }[]>) => {
     for (const name in origins) {
       for (const o of origins[name] ?? []) {
         if (o.file === null) continue;
-        const set = files[kind].get(name);
+        const set = keys.files[kind].get(name);
         if (set) set.add(o.file);
-        else files[kind].set(name, new Set([o.file]));
+        else keys.files[kind].set(name, new Set([o.file]));
       }
     }
   };
   // Runs decoded from a uniform snapshot block share their keys: read once per block.
-  const blocksSeen = new Set<object>();
-  for (const r of runs) {
-    const shared = runBlockKeys(r);
-    if (shared) {
-      if (blocksSeen.has(shared)) continue;
-      blocksSeen.add(shared);
-      for (const k of shared.params) params.add(k);
-      for (const k of shared.metrics) metrics.add(k);
-      for (const k of shared.tags) if (!k.startsWith('mlflow.')) tags.add(k);
-      continue;
-    }
-    for (const k in r.params) params.add(k);
-    for (const k in r.metrics) metrics.add(k);
-    for (const k in r.tags) if (!k.startsWith('mlflow.')) tags.add(k);
-    const origins = (r as KeyedRun).keyOrigins;
-    if (origins) {
-      noteFiles('metric', origins.metrics);
-      noteFiles('param', origins.params);
+  const shared = runBlockKeys(r);
+  if (shared) {
+    if (keys.blocksSeen.has(shared)) return;
+    keys.blocksSeen.add(shared);
+    for (const k of shared.params) keys.params.add(k);
+    for (const k of shared.metrics) keys.metrics.add(k);
+    for (const k of shared.tags) if (!k.startsWith('mlflow.')) keys.tags.add(k);
+    return;
+  }
+  for (const k in r.params) keys.params.add(k);
+  for (const k in r.metrics) keys.metrics.add(k);
+  for (const k in r.tags) if (!k.startsWith('mlflow.')) keys.tags.add(k);
+  const origins = (r as KeyedRun).keyOrigins;
+  if (origins) {
+    noteFiles('metric', origins.metrics);
+    noteFiles('param', origins.params);
+  }
+}
+
+/** Adds the keys of a columnar block's runs (what addRunKeys of each decoded run would add). */
+export function addBlockKeys(keys: ColumnKeys, block: RunBlock): void {
+  for (const c of block.params) keys.params.add(c.key);
+  for (const c of block.tags) if (!c.key.startsWith('mlflow.')) keys.tags.add(c.key);
+  for (const c of block.metrics) {
+    if (keys.metrics.has(c.key)) continue;
+    for (let i = 0; i < block.count; i++) {
+      if ((c.has[i] as number) & 1) {
+        keys.metrics.add(c.key);
+        break;
+      }
     }
   }
+}
+
+/**
+ * Every column of the keys gathered, in the order people read results (as MLflow and W&B show
+ * them): the name, then metrics, params, the other attributes and tags, each sorted by key.
+ */
+export function columnsFromKeys(keys: ColumnKeys): Column[] {
   const sorted = (s: Set<string>) => [...s].sort();
   const keyed = (kind: 'param' | 'metric', k: string): Column => {
-    const f = files[kind].get(k);
+    const f = keys.files[kind].get(k);
     return f ? { id: columnId(kind, k), kind, key: k, files: [...f].sort() } : { id: columnId(kind, k), kind, key: k };
   };
   const attr = (k: string): Column => ({ id: columnId('attr', k), kind: 'attr', key: k });
   return [
     attr('name'),
-    ...sorted(metrics).map((k) => keyed('metric', k)),
-    ...sorted(params).map((k) => keyed('param', k)),
+    ...sorted(keys.metrics).map((k) => keyed('metric', k)),
+    ...sorted(keys.params).map((k) => keyed('param', k)),
     ...ATTRIBUTE_KEYS.filter((k) => k !== 'name').map(attr),
-    ...sorted(tags).map((k) => ({ id: columnId('tag', k), kind: 'tag' as const, key: k })),
+    ...sorted(keys.tags).map((k) => ({ id: columnId('tag', k), kind: 'tag' as const, key: k })),
   ];
+}
+
+/** Every column the runs have (see columnsFromKeys). */
+export function columnsOf(runs: readonly Run[]): Column[] {
+  const keys = newColumnKeys();
+  for (const r of runs) addRunKeys(keys, r);
+  return columnsFromKeys(keys);
 }
 
 /** Metrics where lower is better (losses, errors, times): a rise against the baseline is worse. */

@@ -6,6 +6,7 @@
 import {
   compileRunFilter,
   type FilterError,
+  type FilterNode,
   NOTED_RUN_FILTER_SCHEMA,
   parseFilter,
   type Run,
@@ -30,6 +31,34 @@ export function mentionsNote(text: string): boolean {
 }
 
 /**
+ * How a filter box's text reads (see filterRuns): a filter node (null: everything) with the note
+ * said when it was read loosely, a search of run names, or an error. Parsing is cheap, so the page
+ * reads it for its messages and the worker that holds the runs for evaluating it.
+ */
+export type FilterReading =
+  | { kind: 'filter'; node: FilterNode | null; note: string | null }
+  | { kind: 'names'; needle: string; note: string }
+  | { kind: 'error'; error: FilterError };
+
+export function readFilter(text: string): FilterReading {
+  const parsed = parseFilter(text, NOTED_RUN_FILTER_SCHEMA);
+  if (parsed.ok) return { kind: 'filter', node: parsed.value, note: null };
+  const loose = parseFilter(text, NOTED_RUN_FILTER_SCHEMA, { bareNumbersAsText: true });
+  if (loose.ok && loose.value !== null) {
+    return {
+      kind: 'filter',
+      node: loose.value,
+      note: "Params and tags are text: unquoted numbers were compared as written (MLflow needs quotes, as in '16').",
+    };
+  }
+  const words = text.trim();
+  if (PLAIN_SEARCH.test(words) && !/^(metrics|params|tags|attributes?)\./i.test(words)) {
+    return { kind: 'names', needle: words.toLowerCase(), note: `Run names containing “${words}”.` };
+  }
+  return { kind: 'error', error: parsed.error };
+}
+
+/**
  * Filters with the core filter language, plus `note` (the text of each run's note, from
  * `notes`; '' for a run without one). Where MLflow would refuse the text, two readings a
  * person means are accepted and said: plain words search run names (case-insensitive), and an
@@ -38,29 +67,19 @@ export function mentionsNote(text: string): boolean {
 export function filterRuns(runs: readonly Run[], text: string, notes?: RunNotes): FilterResult {
   // Values are read through the notes only for a filter that may name them (the hot path stays as it was).
   if (!notes && mentionsNote(text)) notes = NO_NOTES;
-  const parsed = parseFilter(text, NOTED_RUN_FILTER_SCHEMA);
-  if (parsed.ok) {
-    if (parsed.value === null) return { ok: true, runs: [...runs], note: null };
-    return { ok: true, runs: runs.filter(compileRunFilter(parsed.value, notes)), note: null };
+  const r = readFilter(text);
+  switch (r.kind) {
+    case 'error':
+      return { ok: false, error: r.error };
+    case 'names':
+      return { ok: true, runs: runs.filter((run) => run.name.toLowerCase().includes(r.needle)), note: r.note };
+    case 'filter':
+      return {
+        ok: true,
+        runs: r.node === null ? [...runs] : runs.filter(compileRunFilter(r.node, notes)),
+        note: r.note,
+      };
   }
-  const loose = parseFilter(text, NOTED_RUN_FILTER_SCHEMA, { bareNumbersAsText: true });
-  if (loose.ok && loose.value !== null) {
-    return {
-      ok: true,
-      runs: runs.filter(compileRunFilter(loose.value, notes)),
-      note: "Params and tags are text: unquoted numbers were compared as written (MLflow needs quotes, as in '16').",
-    };
-  }
-  const words = text.trim();
-  if (PLAIN_SEARCH.test(words) && !/^(metrics|params|tags|attributes?)\./i.test(words)) {
-    const needle = words.toLowerCase();
-    return {
-      ok: true,
-      runs: runs.filter((r) => r.name.toLowerCase().includes(needle)),
-      note: `Run names containing “${words}”.`,
-    };
-  }
-  return { ok: false, error: parsed.error };
 }
 
 /**

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileRunFilter } from './filter-evaluate.ts';
 import { parseFilter } from './filter-parser.ts';
+import { NOTED_RUN_FILTER_SCHEMA } from './filter-schema.ts';
 import { type OrderBy, parseOrderBy, sortRuns } from './order-by.ts';
 import { RUN_STATUSES, type Run } from './run.ts';
 import { encodeRunBlock } from './run-block.ts';
@@ -153,6 +154,29 @@ describe('column-wise filter and order_by over a run block', () => {
         const expected = sortRuns(list.filter(compileRunFilter(parsed.value)), obs).map((r) => r.id);
         expect(idsAt(list, got)).toEqual(expected);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a filter on runs' notes keeps the same runs as the row-wise filter with the same notes", () => {
+    const noteLeaf = fc
+      .tuple(fc.constantFrom('=', '!=', 'LIKE', 'ILIKE'), fc.constantFrom('', 'good', '%base%', 'Good%'))
+      .map(([op, v]) => `note ${op} '${v}'`);
+    fc.assert(
+      fc.property(
+        runs,
+        fc.array(fc.constantFrom('good run', 'baseline', 'Good', ''), { maxLength: 40 }),
+        noteLeaf,
+        fc.option(leaf, { nil: null }),
+        (list, texts, noteFilter, other) => {
+          const notes = new Map(list.flatMap((r, i) => (texts[i] === undefined ? [] : [[r.id, texts[i]] as const])));
+          const f = other ? `(${noteFilter}) OR (${other})` : noteFilter;
+          const parsed = parseFilter(f, NOTED_RUN_FILTER_SCHEMA);
+          if (!parsed.ok) throw new Error(`${f}: ${parsed.error.message}`);
+          const expected = list.filter(compileRunFilter(parsed.value, notes)).map((r) => r.id);
+          expect(idsAt(list, filterRunBlock(encodeRunBlock(list), parsed.value, notes))).toEqual(expected);
+        },
+      ),
       { numRuns: 300 },
     );
   });

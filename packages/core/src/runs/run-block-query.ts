@@ -7,7 +7,7 @@
  * status) is decided once per distinct value, then read per run through its code; numbers are
  * read from their typed arrays. Pure: no I/O.
  */
-import { compileFilter } from './filter-evaluate.ts';
+import { compileFilter, type RunNotes } from './filter-evaluate.ts';
 import type { FilterNode, Identifier } from './filter-parser.ts';
 import type { OrderBy } from './order-by.ts';
 import { RUN_STATUSES, type RunSource } from './run.ts';
@@ -31,7 +31,7 @@ function textView(cols: readonly TextColumn[], key: string): ColumnView {
   return c ? { kind: 'dict', dict: c.dict, codes: c.codes, zeroMissing: true } : { kind: 'absent' };
 }
 
-function viewOf(block: RunBlock, id: Pick<Identifier, 'entity' | 'key'>): ColumnView {
+function viewOf(block: RunBlock, id: Pick<Identifier, 'entity' | 'key'>, notes?: RunNotes): ColumnView {
   switch (id.entity) {
     case 'metric': {
       const c = block.metrics.find((col) => col.key === id.key);
@@ -70,6 +70,9 @@ function viewOf(block: RunBlock, id: Pick<Identifier, 'entity' | 'key'>): Column
           return { kind: 'numbers', values: block.startTime, present: () => true, nullIsNaN: true };
         case 'end_time':
           return { kind: 'numbers', values: block.endTime, present: () => true, nullIsNaN: true };
+        case 'note':
+          // As compileRunFilter with notes: a run without a note has ''; without notes, no value.
+          return notes ? { kind: 'strings', values: block.ids.map((id) => notes.get(id) ?? '') } : { kind: 'absent' };
         default:
           return { kind: 'absent' };
       }
@@ -100,10 +103,10 @@ function valueAt(view: ColumnView, i: number): Value {
 const itself = (v: Value): Value => v;
 
 /** 1 where run i matches the node. */
-function maskOf(block: RunBlock, node: FilterNode): Uint8Array {
+function maskOf(block: RunBlock, node: FilterNode, notes?: RunNotes): Uint8Array {
   const n = block.count;
   if (node.kind === 'and' || node.kind === 'or') {
-    const parts = node.items.map((item) => maskOf(block, item));
+    const parts = node.items.map((item) => maskOf(block, item, notes));
     const out = new Uint8Array(n);
     const all = node.kind === 'and';
     for (let i = 0; i < n; i++) {
@@ -119,7 +122,7 @@ function maskOf(block: RunBlock, node: FilterNode): Uint8Array {
     return out;
   }
   const keep = compileFilter<Value>(node, itself);
-  const view = viewOf(block, node.id);
+  const view = viewOf(block, node.id, notes);
   const out = new Uint8Array(n);
   switch (view.kind) {
     case 'absent':
@@ -142,11 +145,11 @@ function maskOf(block: RunBlock, node: FilterNode): Uint8Array {
 
 /**
  * Indices (ascending) of the block's runs the filter keeps: the same runs as
- * `decodeRunBlock(block).map(r => r.run).filter(compileRunFilter(node))`. `null` keeps all.
+ * `decodeRunBlock(block).map(r => r.run).filter(compileRunFilter(node, notes))`. `null` keeps all.
  */
-export function filterRunBlock(block: RunBlock, node: FilterNode | null): Uint32Array {
+export function filterRunBlock(block: RunBlock, node: FilterNode | null, notes?: RunNotes): Uint32Array {
   if (node === null) return Uint32Array.from({ length: block.count }, (_, i) => i);
-  const mask = maskOf(block, node);
+  const mask = maskOf(block, node, notes);
   let m = 0;
   for (let i = 0; i < mask.length; i++) m += mask[i] as number;
   const out = new Uint32Array(m);

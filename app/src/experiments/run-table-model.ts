@@ -1,0 +1,464 @@
+/**
+ * The runs of one repository as the runs table's worker holds them: columnar blocks (core
+ * run-block.ts: typed arrays, dictionary-encoded strings), never 100,000 run objects. It answers
+ * what the table asks — the shown runs after a filter and a sort as an index permutation (a
+ * Uint32Array of run slots), the runs of a few slots (the rows in view), the columns, the counts —
+ * and, for the rarer whole-list work (groups, "only columns that differ", CSV), decodes the
+ * shown runs and uses the same row-wise functions the table always used.
+ *
+ * A slot is a run's place in the order its blocks came in (the stored order, then feed pages);
+ * a run that comes again (a feed page with an updated run) takes a new slot and its old one is
+ * dead. Filter and sort are exactly run-table.ts filterRuns + sortRuns over the live runs in slot
+ * order (the property test holds them equal). Git experiments are keyed by name as the views show
+ * them (keyed-runs.ts); `stored` keeps the blocks as the store holds the rows. Pure: no I/O.
+ */
+import {
+  decodeRunBlock,
+  encodeRunBlock,
+  filterRunBlock,
+  RUN_STATUSES,
+  type Run,
+  type RunBlock,
+  type RunNotes,
+  type RunSource,
+} from '@cairn/core/runs';
+import { keyedRun } from './keyed-runs.ts';
+import {
+  addBlockKeys,
+  addRunKeys,
+  type Cell,
+  type Column,
+  type ColumnKeys,
+  columnsFromKeys,
+  differingColumns,
+  type MetricSummaryKind,
+  newColumnKeys,
+  noteCell,
+  parseColumnId,
+  sourceLabel,
+} from './run-columns.ts';
+import { groupRuns, mentionsNote, readFilter } from './run-table.ts';
+import { runsToCsv } from './runs-csv.ts';
+
+export interface TableQuery {
+  filter: string;
+  /** The sorted-by column id (null: start time). */
+  sort: string | null;
+  direction: 'asc' | 'desc';
+  summary: MetricSummaryKind;
+  /** Runs' notes by run id: read by a filter that names `note` and by the note column's sort. */
+  notes?: RunNotes;
+}
+
+/** A group of the shown runs (run-table.ts RunGroup, with slots instead of runs). */
+export interface SlotGroup {
+  value: string;
+  slots: Uint32Array;
+  aggregates: Record<string, { count: number; mean: number; min: number; max: number }>;
+}
+
+const METRICS_STATE_TAG = 'cairn.metrics_state';
+const NO_NOTES: RunNotes = new Map();
+
+/** A run as plain data (a decoded run's lazy summaries made), so it survives a postMessage. */
+export function plainRun(r: Run): Run {
+  return {
+    id: r.id,
+    source: r.source,
+    name: r.name,
+    status: r.status,
+    lifecycleStage: r.lifecycleStage,
+    startTime: r.startTime,
+    endTime: r.endTime,
+    userId: r.userId,
+    artifactUri: r.artifactUri,
+    params: r.params,
+    metrics: r.metrics,
+    metricSummaries: r.metricSummaries,
+    tags: r.tags,
+  };
+}
+
+/** Run i of a block as `cellValue` reads it, without decoding the run (per block, per column). */
+function cellReader(
+  block: RunBlock,
+  col: Column,
+  summary: MetricSummaryKind,
+  notes: RunNotes | undefined,
+): (i: number) => Cell {
+  switch (col.kind) {
+    case 'metric': {
+      const c = block.metrics.find((m) => m.key === col.key);
+      if (!c) return () => null;
+      if (summary === 'last') return (i) => ((c.has[i] as number) & 1 ? (c.value[i] as number) : null);
+      const s = summary === 'min' ? c.min : c.max;
+      return (i) => {
+        const has = c.has[i] as number;
+        return has & 2 ? (s[i] as number) : has & 1 ? (c.value[i] as number) : null;
+      };
+    }
+    case 'param':
+    case 'tag': {
+      const c = (col.kind === 'param' ? block.params : block.tags).find((t) => t.key === col.key);
+      if (!c) return () => null;
+      // Decided once per distinct value: params that read as numbers sort as numbers.
+      const cells: Cell[] = [
+        null,
+        ...c.dict.map((v): Cell => {
+          if (col.kind === 'tag') return v;
+          const n = v.trim() === '' ? Number.NaN : Number(v);
+          return Number.isFinite(n) ? n : v;
+        }),
+      ];
+      return (i) => cells[c.codes[i] as number] as Cell;
+    }
+    case 'attr':
+      switch (col.key) {
+        case 'name':
+          return (i) => block.names[i] as string;
+        case 'status':
+          return (i) => RUN_STATUSES[block.status[i] as number] ?? null;
+        case 'start_time':
+          return (i) => {
+            const t = block.startTime[i] as number;
+            return Number.isNaN(t) ? null : t;
+          };
+        case 'source': {
+          const labels = block.sources.map((s) => sourceLabel({ source: JSON.parse(s) as RunSource } as Run));
+          return (i) => labels[block.sourceOf[i] as number] as string;
+        }
+        case 'user':
+          return (i) => block.users[i] as string;
+        case 'note':
+          return (i) => noteCell({ id: block.ids[i] } as Run, notes);
+        default:
+          return () => null;
+      }
+  }
+}
+
+/** First index in sorted[0…d) not below v. */
+function lowerBound(sorted: Float64Array, d: number, v: number): number {
+  let lo = 0;
+  let hi = d;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class RunTableModel {
+  /** Blocks as queried (git experiments keyed by name) and as stored (the rows' form). */
+  private view: RunBlock[] = [];
+  private stored: RunBlock[] = [];
+  /** Slot of each block's first run. */
+  private starts: number[] = [];
+  private slots = 0;
+  /** 1 where the slot's run came again later (or is gone). */
+  private dead = new Uint8Array(1024);
+  private deadCount = 0;
+  private slotOf = new Map<string, number>();
+  private keys: ColumnKeys = newColumnKeys();
+  /** The keyed git experiments of each keyed block (their key origins name the columns' files). */
+  private keyedRuns = new Map<RunBlock, Run[]>();
+
+  private keyedOf(block: RunBlock, i: number, decoded: Run): Run {
+    return this.keyedRuns.get(block)?.[i] ?? decoded;
+  }
+
+  /** Live runs. */
+  get count(): number {
+    return this.slots - this.deadCount;
+  }
+  /** Every slot so far (live or dead); slots are never reused. */
+  get slotCount(): number {
+    return this.slots;
+  }
+
+  clear(): void {
+    this.view = [];
+    this.stored = [];
+    this.starts = [];
+    this.slots = 0;
+    this.dead = new Uint8Array(1024);
+    this.deadCount = 0;
+    this.slotOf.clear();
+    this.keys = newColumnKeys();
+    this.keyedRuns.clear();
+  }
+
+  /** Adds a block of runs (the store's, or a feed page): a run already held is replaced. */
+  add(block: RunBlock): void {
+    if (block.count === 0) return;
+    const start = this.slots;
+    let view = block;
+    if (block.extra.some((e) => e !== null)) {
+      // Git experiments (the only rows with extras) are few: keyed as runs, then encoded again.
+      const keyed = decodeRunBlock(block).map(({ run }) => keyedRun(run));
+      for (const k of keyed) addRunKeys(this.keys, k);
+      view = encodeRunBlock(keyed, (_r, i) => block.extra[i] ?? null);
+      this.keyedRuns.set(view, keyed);
+    } else addBlockKeys(this.keys, block);
+    if (this.dead.length < start + block.count) {
+      const grown = new Uint8Array(Math.max(this.dead.length * 2, start + block.count));
+      grown.set(this.dead);
+      this.dead = grown;
+    }
+    for (let i = 0; i < block.count; i++) {
+      const id = block.ids[i] as string;
+      const before = this.slotOf.get(id);
+      if (before !== undefined) this.kill(before);
+      this.slotOf.set(id, start + i);
+    }
+    this.view.push(view);
+    this.stored.push(block);
+    this.starts.push(start);
+    this.slots += block.count;
+  }
+
+  private kill(slot: number): void {
+    if (this.dead[slot]) return;
+    this.dead[slot] = 1;
+    this.deadCount++;
+  }
+
+  /** The block holding a slot, and the run's index in it. */
+  private locate(slot: number): [number, number] {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((this.starts[mid] as number) <= slot) lo = mid;
+      else hi = mid - 1;
+    }
+    return [lo, slot - (this.starts[lo] as number)];
+  }
+
+  /** Every column the live runs have (columnsOf of them). */
+  columns(): Column[] {
+    if (this.deadCount === 0) return columnsFromKeys(this.keys);
+    // A run that came again may have lost keys: gathered from the live runs only.
+    const keys = newColumnKeys();
+    this.view.forEach((b, p) => {
+      const start = this.starts[p] as number;
+      const live = (i: number) => !this.dead[start + i];
+      if (b.extra.some((e) => e !== null)) {
+        decodeRunBlock(b).forEach((d, i) => {
+          if (live(i)) addRunKeys(keys, this.keyedOf(b, i, d.run));
+        });
+        return;
+      }
+      const any = (has: (i: number) => boolean) => {
+        for (let i = 0; i < b.count; i++) if (live(i) && has(i)) return true;
+        return false;
+      };
+      for (const c of b.params) if (any((i) => c.codes[i] !== 0)) keys.params.add(c.key);
+      for (const c of b.tags) if (!c.key.startsWith('mlflow.') && any((i) => c.codes[i] !== 0)) keys.tags.add(c.key);
+      for (const c of b.metrics) if (any((i) => ((c.has[i] as number) & 1) !== 0)) keys.metrics.add(c.key);
+    });
+    return columnsFromKeys(keys);
+  }
+
+  /** Live git experiments, and whether any run's metrics are kept in DVC data (not in git). */
+  stats(): { git: number; metricsOutsideGit: boolean } {
+    let git = 0;
+    let outside = false;
+    this.view.forEach((b, p) => {
+      const start = this.starts[p] as number;
+      const state = b.tags.find((t) => t.key === METRICS_STATE_TAG);
+      const code = state ? state.dict.indexOf('in-dvc-data') + 1 : 0;
+      for (let i = 0; i < b.count; i++) {
+        if (this.dead[start + i]) continue;
+        if (b.extra[i] !== null) git++;
+        if (code && state?.codes[i] === code) outside = true;
+      }
+    });
+    return { git, metricsOutsideGit: outside };
+  }
+
+  /** Ids of slots from..to (the page keeps them, for selection). */
+  ids(from = 0, to = this.slots): string[] {
+    const out: string[] = [];
+    for (let s = from; s < to; ) {
+      const [p, i] = this.locate(s);
+      const b = this.view[p] as RunBlock;
+      const n = Math.min(b.count - i, to - s);
+      for (let k = 0; k < n; k++) out.push(b.ids[i + k] as string);
+      s += n;
+    }
+    return out;
+  }
+
+  /** The run in a slot, as plain data. */
+  runAt(slot: number): Run {
+    const [p, i] = this.locate(slot);
+    return plainRun((decodeRunBlock(this.view[p] as RunBlock, i, i + 1)[0] as { run: Run }).run);
+  }
+
+  runById(id: string): Run | null {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? null : this.runAt(slot);
+  }
+
+  /** The live slots the filter keeps, in slot order (an invalid filter keeps none). */
+  filter(text: string, notes?: RunNotes): Uint32Array {
+    const reading = readFilter(text);
+    if (reading.kind === 'error') return new Uint32Array(0);
+    const withNotes = notes ?? (mentionsNote(text) ? NO_NOTES : undefined);
+    const parts: Uint32Array[] = [];
+    let total = 0;
+    this.view.forEach((b, p) => {
+      const start = this.starts[p] as number;
+      let local: Uint32Array;
+      if (reading.kind === 'names') {
+        const keep: number[] = [];
+        for (let i = 0; i < b.count; i++)
+          if ((b.names[i] as string).toLowerCase().includes(reading.needle)) keep.push(i);
+        local = Uint32Array.from(keep);
+      } else local = filterRunBlock(b, reading.node, withNotes);
+      let live = 0;
+      for (let k = 0; k < local.length; k++) {
+        const slot = start + (local[k] as number);
+        if (!this.dead[slot]) local[live++] = slot;
+      }
+      parts.push(local.subarray(0, live));
+      total += live;
+    });
+    const out = new Uint32Array(total);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  /**
+   * `slots` ordered by one column as run-table.ts sortRuns orders runs: numbers, then NaN, then
+   * text (all reversed for 'desc'), missing last either way, ties in the order given. Each run's
+   * place among the distinct values becomes one number (rank·n + position) and one native sort
+   * of those orders them — no comparator calling into script for every pair.
+   */
+  order(slots: Uint32Array, col: Column, direction: 'asc' | 'desc', summary: MetricSummaryKind, notes?: RunNotes) {
+    const n = slots.length;
+    const cls = new Uint8Array(n); // 0 number, 1 NaN, 2 text, 3 missing
+    const nums = new Float64Array(n);
+    const texts: string[] = new Array(n);
+    const readers: ((i: number) => Cell)[] = [];
+    for (let k = 0; k < n; k++) {
+      const [p, i] = this.locate(slots[k] as number);
+      let read = readers[p];
+      if (!read) {
+        read = cellReader(this.view[p] as RunBlock, col, summary, notes);
+        readers[p] = read;
+      }
+      const v = read(i);
+      if (v === null) cls[k] = 3;
+      else if (typeof v === 'number') {
+        if (Number.isNaN(v)) cls[k] = 1;
+        else nums[k] = v + 0; // -0 and 0 are one value (as the comparison sees them)
+      } else {
+        cls[k] = 2;
+        texts[k] = v;
+      }
+    }
+    const values = new Float64Array(n);
+    let dn = 0;
+    for (let k = 0; k < n; k++) if (cls[k] === 0) values[dn++] = nums[k] as number;
+    const sorted = values.subarray(0, dn).sort();
+    let d = 0;
+    for (let k = 0; k < dn; k++)
+      if (d === 0 || (sorted[k] as number) !== (sorted[d - 1] as number)) sorted[d++] = sorted[k] as number;
+    const distinctTexts = [...new Set(texts.filter((t) => t !== undefined))].sort();
+    const textRank = new Map(distinctTexts.map((t, i) => [t, i]));
+    const ranks = d + 1 + distinctTexts.length;
+    const composite = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const c = cls[k] as number;
+      let r: number;
+      if (c === 3) r = ranks;
+      else {
+        r =
+          c === 0
+            ? lowerBound(sorted, d, nums[k] as number)
+            : c === 1
+              ? d
+              : d + 1 + (textRank.get(texts[k] as string) as number);
+        if (direction === 'desc') r = ranks - 1 - r;
+      }
+      // Exact while (ranks + 1)·n < 2⁵³.
+      composite[k] = r * n + k;
+    }
+    composite.sort();
+    const out = new Uint32Array(n);
+    for (let k = 0; k < n; k++) out[k] = slots[(composite[k] as number) % n] as number;
+    return out;
+  }
+
+  /** The shown runs: filtered, then sorted (by start time, newest first, when no column is named). */
+  query(q: TableQuery): Uint32Array {
+    const kept = this.filter(q.filter, q.notes);
+    const col = parseColumnId(q.sort || 'attr:start_time');
+    if (!col) return kept;
+    return this.order(kept, col, q.sort ? q.direction : 'desc', q.summary, q.notes);
+  }
+
+  /** The runs of many slots (decoded a block at a time), for the whole-list work below. */
+  runsOf(slots: Uint32Array): Run[] {
+    const decoded: (Run[] | undefined)[] = [];
+    const out: Run[] = new Array(slots.length);
+    for (let k = 0; k < slots.length; k++) {
+      const [p, i] = this.locate(slots[k] as number);
+      let runs = decoded[p];
+      if (!runs) {
+        runs = decodeRunBlock(this.view[p] as RunBlock).map((d) => d.run);
+        decoded[p] = runs;
+      }
+      out[k] = runs[i] as Run;
+    }
+    return out;
+  }
+
+  groups(slots: Uint32Array, by: Column, metricCols: readonly Column[], summary: MetricSummaryKind): SlotGroup[] {
+    const runs = this.runsOf(slots);
+    const slotOfRun = new Map<Run, number>(runs.map((r, k) => [r, slots[k] as number]));
+    return groupRuns(runs, by, metricCols, summary).map((g) => ({
+      value: g.value,
+      aggregates: g.aggregates,
+      slots: Uint32Array.from(g.runs, (r) => slotOfRun.get(r) as number),
+    }));
+  }
+
+  differing(slots: Uint32Array, cols: readonly Column[], summary: MetricSummaryKind, notes?: RunNotes): string[] {
+    return differingColumns(this.runsOf(slots), cols, summary, notes).map((c) => c.id);
+  }
+
+  csv(slots: Uint32Array, cols: readonly Column[], summary: MetricSummaryKind, notes?: RunNotes): string {
+    return runsToCsv(this.runsOf(slots), cols, summary, notes);
+  }
+
+  /** Whether some slot is dead (then `storedBlocks` re-encodes the blocks holding one). */
+  get hasDead(): boolean {
+    return this.deadCount > 0;
+  }
+
+  /** The live runs as the store holds them (the snapshot's blocks), in slot order. */
+  storedBlocks(): RunBlock[] {
+    return this.stored.flatMap((b, p) => {
+      const start = this.starts[p] as number;
+      let dead = 0;
+      for (let i = 0; i < b.count; i++) dead += this.dead[start + i] as number;
+      if (dead === 0) return [b];
+      if (dead === b.count) return [];
+      const live = decodeRunBlock(b).filter((_, i) => !this.dead[start + i]);
+      return [
+        encodeRunBlock(
+          live.map((d) => d.run),
+          (_r, i) => live[i]?.extra ?? null,
+        ),
+      ];
+    });
+  }
+}
