@@ -22,7 +22,7 @@ import {
   drawParallel,
   type PcLayout,
 } from '../../app/src/experiments/parallel-coords.ts';
-import { RunsTable } from '../../app/src/experiments/RunsTable.tsx';
+import { RunsTable, rowsOfRuns } from '../../app/src/experiments/RunsTable.tsx';
 import { type Column, columnsOf, parseColumnId } from '../../app/src/experiments/run-columns.ts';
 import { experimentsDb, loadRuns, readRunsInPages } from '../../app/src/experiments/run-store.ts';
 import { filterRuns, sortRuns } from '../../app/src/experiments/run-table.ts';
@@ -276,7 +276,8 @@ window.benchTableInMemory = async () => {
         () => (
           <div style="height:700px;display:flex;flex-direction:column">
             <RunsTable
-              runs={sorted()}
+              rows={rowsOfRuns(sorted())}
+              allSelected={false}
               groups={null}
               columns={columns}
               pinned={new Set(['attr:name'])}

@@ -10,12 +10,12 @@ import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { createExperimentsData } from './create-experiments-data.ts';
 import { filterSuggestions } from './filter-suggest.ts';
-import { keyedRun } from './keyed-runs.ts';
 import { RunsTable } from './RunsTable.tsx';
-import { type Column, columnsOf, differingColumns, NOTE_COLUMN, parseColumnId } from './run-columns.ts';
+import { type Column, NOTE_COLUMN, parseColumnId } from './run-columns.ts';
 import { createRunNotes } from './run-notes.ts';
-import { filterRuns, groupRuns, mentionsNote, sortRuns } from './run-table.ts';
-import { runsToCsv } from './runs-csv.ts';
+import { mentionsNote, readFilter } from './run-table.ts';
+import type { SlotGroup, TableQuery } from './run-table-model.ts';
+import { createShownRuns } from './shown-runs.ts';
 import { readTableState, type TableViewState, writeCompareState, writeTableState } from './view-state.ts';
 import './experiments.css';
 
@@ -27,6 +27,7 @@ const DEFAULT_LIMIT = 40;
 const METRICS_STATE_TAG = 'cairn.metrics_state';
 /** The name column: always shown first and frozen at the left. */
 const NAME = 'attr:name';
+const NO_RUNS = new Uint32Array(0);
 
 export default function ExperimentsPage() {
   const params = useParams<{ owner: string; repo: string }>();
@@ -73,15 +74,20 @@ export default function ExperimentsPage() {
   };
 
   const [filterText, setFilterText] = createSignal(state().filter);
-  const runs = createMemo(() => data.rows().map((r) => keyedRun(r.run)));
+  // The runs stay in the runs table's worker: here are their counts, columns and ids.
+  const info = data.info;
   // Runs' notes (from the notes on this device, live): the note column and `note` in filters.
-  const runNotes = createRunNotes(`${params.owner}/${params.repo}`, data.loaded);
-  const allColumns = createMemo(() => {
-    const [name, ...rest] = columnsOf(runs());
-    return name ? [name, NOTE_COLUMN, ...rest] : [NOTE_COLUMN];
-  });
+  const runNotes = createRunNotes(`${params.owner}/${params.repo}`, () => info().loaded);
+  const allColumns = createMemo(
+    () => {
+      const [name, ...rest] = info().columns;
+      return name ? [name, NOTE_COLUMN, ...rest] : [NOTE_COLUMN];
+    },
+    undefined,
+    { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) },
+  );
   const anyNote = createMemo(() => runNotes().size > 0);
-  const metricsOutsideGit = createMemo(() => runs().some((r) => r.tags[METRICS_STATE_TAG] === 'in-dvc-data'));
+  const metricsOutsideGit = () => info().metricsOutsideGit;
   // Each derived list depends only on the parts of the state it uses (strings compare by
   // value), so a sort does not filter again, and a selection neither filters nor sorts.
   const appliedFilter = createMemo(() => state().filter);
@@ -89,18 +95,35 @@ export default function ExperimentsPage() {
     const s = state();
     return `${s.sort ?? ''}\n${s.sort ? s.direction : 'desc'}\n${s.summary}`;
   });
-  // Notes are read only by a filter that names them, so an edited note filters nothing again otherwise.
-  const filtered = createMemo(() =>
-    filterRuns(runs(), appliedFilter(), mentionsNote(appliedFilter()) ? runNotes() : undefined),
+  // How the filter reads (its error or note); the worker evaluates it. An invalid filter shows
+  // no runs (and says why) rather than every run.
+  const filterReading = createMemo(() => readFilter(appliedFilter()));
+  // Notes go to the worker only for a filter or sort that reads them, so an edited note
+  // filters and sorts nothing again otherwise.
+  const query = createMemo(
+    (): TableQuery => {
+      const [sort, direction, summary] = sortKey().split('\n') as [string, 'asc' | 'desc', TableViewState['summary']];
+      const filter = appliedFilter();
+      const readsNotes = mentionsNote(filter) || sort === NOTE_COLUMN.id;
+      return { filter, sort: sort || null, direction, summary, ...(readsNotes ? { notes: runNotes() } : {}) };
+    },
+    undefined,
+    {
+      equals: (a, b) =>
+        a.filter === b.filter &&
+        a.sort === b.sort &&
+        a.direction === b.direction &&
+        a.summary === b.summary &&
+        a.notes === b.notes,
+    },
   );
-  const shownRuns = createMemo(() => {
-    const f = filtered();
-    // An invalid filter shows no runs (and says why) rather than every run.
-    const list = f.ok ? f.runs : [];
-    const [sort, direction, summary] = sortKey().split('\n') as [string, 'asc' | 'desc', TableViewState['summary']];
-    const col = parseColumnId(sort || 'attr:start_time');
-    return col ? sortRuns(list, col, direction, summary, col.id === NOTE_COLUMN.id ? runNotes() : undefined) : list;
-  });
+  const shown = createShownRuns(data, query);
+  const order = () => shown.order() ?? NO_RUNS;
+  const shownIds = (): string[] => Array.from(order(), (s) => data.idOf(s) ?? '');
+  // Whole-list answers that take the worker a moment (each dropped if a newer one was asked).
+  const [differing, setDiffering] = createSignal<Set<string> | null>(null);
+  const [groups, setGroups] = createSignal<SlotGroup[] | null>(null);
+  const [baseline, setBaseline] = createSignal<Run | null>(null);
   const columns = createMemo(
     (): Column[] => {
       const s = state();
@@ -111,10 +134,8 @@ export default function ExperimentsPage() {
             .filter((c) => c.kind !== 'tag' || (c.key === METRICS_STATE_TAG && metricsOutsideGit()))
             .filter((c) => c.id !== NOTE_COLUMN.id || anyNote())
             .slice(0, DEFAULT_LIMIT);
-      if (s.onlyDiffering) {
-        const keep = new Set(differingColumns(shownRuns(), cols, s.summary, runNotes()).map((c) => c.id));
-        cols = cols.filter((c) => keep.has(c.id));
-      }
+      const keep = s.onlyDiffering ? differing() : null;
+      if (keep) cols = cols.filter((c) => keep.has(c.id));
       const pinned = new Set(s.pinned);
       const name = cols.filter((c) => c.id === NAME);
       const rest = cols.filter((c) => c.id !== NAME);
@@ -123,21 +144,50 @@ export default function ExperimentsPage() {
     undefined,
     { equals: (a, b) => a.length === b.length && a.every((c, i) => c.id === b[i]?.id) },
   );
-  const groups = createMemo(() => {
+  let groupsAsked = 0;
+  createEffect(() => {
     const g = state().groupBy ? parseColumnId(state().groupBy as string) : null;
-    if (!g) return null;
-    return groupRuns(
-      shownRuns(),
-      g,
-      columns().filter((c) => c.kind === 'metric'),
-      state().summary,
-    );
+    const asked = ++groupsAsked;
+    if (!g) return setGroups(null);
+    const metricCols = columns().filter((c) => c.kind === 'metric');
+    void data
+      .ask({ type: 'groups', slots: order(), by: g, metricCols, summary: state().summary })
+      .then((a) => asked === groupsAsked && setGroups(a.groups))
+      .catch(() => {});
+  });
+  let differingAsked = 0;
+  createEffect(() => {
+    const s = state();
+    const asked = ++differingAsked;
+    if (!s.onlyDiffering) return setDiffering(null);
+    const cols = s.columns
+      ? s.columns.map((id) => parseColumnId(id)).filter((c): c is Column => c !== null)
+      : allColumns();
+    void data
+      .ask({ type: 'differing', slots: order(), cols, summary: s.summary, notes: runNotes() })
+      .then((a) => asked === differingAsked && setDiffering(new Set(a.ids)))
+      .catch(() => {});
+  });
+  createEffect(() => {
+    const id = state().baseline;
+    info().generation;
+    if (!id) return setBaseline(null);
+    void data
+      .ask({ type: 'run', runId: id })
+      .then((a) => state().baseline === id && setBaseline(a.run))
+      .catch(() => {});
   });
   const selected = createMemo(() => new Set(state().selected));
+  const allSelected = createMemo(() => {
+    const o = order();
+    const sel = selected();
+    if (o.length === 0 || sel.size < o.length) return false;
+    for (const s of o) if (!sel.has(data.idOf(s) ?? '')) return false;
+    return true;
+  });
   const pinnedSet = createMemo(() => new Set([NAME, ...state().pinned]));
   const suggestions = createMemo(() => filterSuggestions(filterText(), allColumns()));
-  const baseline = createMemo<Run | null>(() => runs().find((r) => r.id === state().baseline) ?? null);
-  const shownIds = () => columns().map((c) => c.id);
+  const shownColumnIds = () => columns().map((c) => c.id);
 
   const toggle = (id: string) => {
     const s = new Set(state().selected);
@@ -146,20 +196,24 @@ export default function ExperimentsPage() {
     update({ selected: [...s] });
   };
   const toggleAll = () => {
-    const shown = shownRuns();
-    const all = shown.every((r) => selected().has(r.id));
-    update({ selected: all ? [] : shown.map((r) => r.id) });
+    update({ selected: allSelected() ? [] : shownIds() });
   };
   const move = (id: string, by: number) => {
-    const ids = shownIds();
+    const ids = shownColumnIds();
     const i = ids.indexOf(id);
     const j = i + by;
     if (i < 0 || j < 0 || j >= ids.length) return;
     [ids[i], ids[j]] = [ids[j] as string, ids[i] as string];
     update({ columns: ids });
   };
-  const exportCsv = () => {
-    const text = runsToCsv(shownRuns(), columns(), state().summary, runNotes());
+  const exportCsv = async () => {
+    const { text } = await data.ask({
+      type: 'csv',
+      slots: order(),
+      cols: columns(),
+      summary: state().summary,
+      notes: runNotes(),
+    });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
     a.download = `${params.owner}-${params.repo}-runs.csv`;
@@ -204,7 +258,7 @@ export default function ExperimentsPage() {
             autocomplete="off"
             value={filterText()}
             onInput={(e) => setFilterText(e.currentTarget.value)}
-            aria-invalid={!filtered().ok}
+            aria-invalid={filterReading().kind === 'error'}
           />
           <datalist id="run-filter-names" data-testid="filter-suggestions">
             <For each={suggestions()}>{(s) => <option value={s} />}</For>
@@ -213,8 +267,8 @@ export default function ExperimentsPage() {
         </form>
         <Show
           when={(() => {
-            const f = filtered();
-            return f.ok ? null : f.error;
+            const f = filterReading();
+            return f.kind === 'error' ? f.error : null;
           })()}
         >
           {(err) => (
@@ -266,7 +320,7 @@ export default function ExperimentsPage() {
           <button type="button" onClick={() => setShowColumns(!showColumns())}>
             Columns…
           </button>
-          <button type="button" onClick={exportCsv}>
+          <button type="button" onClick={() => void exportCsv()}>
             Export CSV
           </button>
           <Show when={Object.keys(state().widths).length > 0}>
@@ -285,9 +339,9 @@ export default function ExperimentsPage() {
                 <label>
                   <input
                     type="checkbox"
-                    checked={shownIds().includes(c.id)}
+                    checked={shownColumnIds().includes(c.id)}
                     onChange={(e) => {
-                      const ids = shownIds().filter((x) => x !== c.id);
+                      const ids = shownColumnIds().filter((x) => x !== c.id);
                       update({ columns: e.currentTarget.checked ? [...ids, c.id] : ids });
                     }}
                   />{' '}
@@ -299,8 +353,8 @@ export default function ExperimentsPage() {
         </Show>
         <Show
           when={(() => {
-            const f = filtered();
-            return f.ok ? f.note : null;
+            const f = filterReading();
+            return f.kind === 'error' ? null : f.note;
           })()}
         >
           {(note) => (
@@ -310,13 +364,13 @@ export default function ExperimentsPage() {
           )}
         </Show>
         <p class="exp-status" data-testid="runs-status">
-          {shownRuns().length} of {runs().length} runs
+          {order().length} of {shown.order() ? shown.total() : info().count} runs
           {' · '}
-          {data.rows().filter((r) => r.origin === 'git').length} git experiments
+          {info().git} git experiments
           <Show when={data.syncedAt()}>{(t) => <> · synced {new Date(t()).toLocaleTimeString()}</>}</Show>
           <Show when={baseline()}>{(b) => <> · baseline: {b().name}</>}</Show>
         </p>
-        <Show when={data.reading()}>
+        <Show when={info().reading}>
           {(r) => (
             <p class="exp-note" data-testid="runs-reading">
               Reading runs from this device: {r().read}
@@ -333,15 +387,23 @@ export default function ExperimentsPage() {
         </Show>
         <Show when={data.gitNote()}>{(n) => <p class="exp-note">{n()}</p>}</Show>
       </div>
-      <Show when={data.loaded()} fallback={<p>Loading runs…</p>}>
-        <Show when={runs().length > 0} fallback={<EmptyState owner={params.owner} repo={params.repo} />}>
-          <Show when={shownRuns().length === 0}>
+      <Show when={info().loaded} fallback={<p>Loading runs…</p>}>
+        <Show when={info().count > 0} fallback={<EmptyState owner={params.owner} repo={params.repo} />}>
+          <Show when={shown.order() !== null && order().length === 0}>
             <p class="exp-empty-result" data-testid="no-runs" role="status">
-              {filtered().ok ? `No runs match “${state().filter}”.` : 'No runs shown: the filter above has an error.'}
+              {filterReading().kind !== 'error'
+                ? `No runs match “${state().filter}”.`
+                : 'No runs shown: the filter above has an error.'}
             </p>
           </Show>
           <RunsTable
-            runs={shownRuns()}
+            rows={{
+              count: order().length,
+              slotAt: (k) => order()[k] as number,
+              runAt: shown.runAt,
+            }}
+            allSelected={allSelected()}
+            onVisible={shown.setVisible}
             notes={runNotes()}
             groups={groups()}
             columns={columns()}
@@ -365,7 +427,7 @@ export default function ExperimentsPage() {
               update({ pinned: [...p] });
             }}
             onMove={move}
-            onHide={(id) => update({ columns: shownIds().filter((x) => x !== id) })}
+            onHide={(id) => update({ columns: shownColumnIds().filter((x) => x !== id) })}
             widths={state().widths}
             onResize={(id, width) => update({ widths: { ...state().widths, [id]: width } })}
           />

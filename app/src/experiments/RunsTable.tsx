@@ -9,7 +9,7 @@
  * each metric's mean and range.
  */
 import type { Run, RunNotes } from '@cairn/core/runs';
-import { createMemo, createSignal, For, Index, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Index, onCleanup, Show } from 'solid-js';
 import {
   type Column,
   cellText,
@@ -18,7 +18,8 @@ import {
   type MetricSummaryKind,
   missingMetricText,
 } from './run-columns.ts';
-import { deltaOf, type RunGroup } from './run-table.ts';
+import { deltaOf } from './run-table.ts';
+import type { SlotGroup } from './run-table-model.ts';
 import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from './view-state.ts';
 
 export const ROW_HEIGHT = 28;
@@ -27,13 +28,32 @@ const OVERSCAN = 8;
 const WINDOW_COLUMNS_FROM = 24;
 const COLUMN_OVERSCAN_PX = 300;
 
-type Item = { kind: 'run'; run: Run } | { kind: 'group'; group: RunGroup };
+type Item = { kind: 'run'; slot: number } | { kind: 'group'; group: SlotGroup };
+
+/**
+ * The shown runs as the table reads them: how many, the run slot at each position, and the run of
+ * a slot when it is at hand (a row whose run is not yet here is drawn empty and fills in).
+ */
+export interface TableRows {
+  count: number;
+  slotAt: (position: number) => number;
+  runAt: (slot: number) => Run | undefined;
+}
+
+/** Rows over a list of runs in memory (slot = position). */
+export function rowsOfRuns(runs: readonly Run[]): TableRows {
+  return { count: runs.length, slotAt: (k) => k, runAt: (slot) => runs[slot] };
+}
 
 export interface RunsTableProps {
-  runs: Run[];
+  rows: TableRows;
+  /** Whether every shown run is selected (the header's checkbox). */
+  allSelected: boolean;
+  /** The rows in view changed: their slots, and their positions first…last. */
+  onVisible?: (slots: number[], first: number, last: number) => void;
   /** Runs' notes by run id, for the note column. */
   notes?: RunNotes;
-  groups: RunGroup[] | null;
+  groups: SlotGroup[] | null;
   columns: Column[];
   pinned: Set<string>;
   summary: MetricSummaryKind;
@@ -113,16 +133,25 @@ export function RunsTable(props: RunsTableProps) {
   // (On a narrow screen it takes at most about half the width, so results stay in view.)
   const nameWidth = createMemo(() => {
     let longest = 8;
-    const n = Math.min(props.runs.length, 2000);
-    for (let i = 0; i < n; i++) longest = Math.max(longest, (props.runs[i] as Run).name.length);
+    for (const r of sample()) longest = Math.max(longest, r.name.length);
     const fit = Math.min(380, Math.max(180, longest * CHAR_PX + 24));
     return Math.round(Math.min(fit, Math.max(120, (viewWidth() - 64) * 0.5)));
   });
   // The first runs, for value widths: taken once there are runs (or more of them), kept on a
   // sort or a filter — so columns do not jump, and a sort restyles no cell.
-  const sample = createMemo(() => props.runs.slice(0, 50), undefined, {
-    equals: (prev, next) => next.length <= prev.length,
-  });
+  const sample = createMemo(
+    () => {
+      const out: Run[] = [];
+      const rows = props.rows;
+      for (let k = 0; k < Math.min(rows.count, 50); k++) {
+        const r = rows.runAt(rows.slotAt(k));
+        if (r) out.push(r);
+      }
+      return out;
+    },
+    undefined,
+    { equals: (prev, next) => next.length <= prev.length },
+  );
   // Widths of values measured so far (a fresh map when the sample changes).
   const valueCharsMemo = createMemo(() => {
     sample();
@@ -170,28 +199,18 @@ export function RunsTable(props: RunsTableProps) {
     e.preventDefault();
     props.onResize(col.id, clampWidth(widthOf(col) + step * KEY_STEP_PX * (e.shiftKey ? 4 : 1)));
   };
-  // One item object per run for as long as the run lives (no garbage per sort).
-  const runItems = new WeakMap<Run, Item>();
-  const itemOf = (run: Run): Item => {
-    let item = runItems.get(run);
-    if (!item) {
-      item = { kind: 'run', run };
-      runItems.set(run, item);
-    }
-    return item;
-  };
-  // Grouped, the rows are groups and runs; ungrouped, the runs themselves (no list of 10,000
-  // wrappers per sort: only the rows in view get one).
+  // Grouped, the rows are groups and runs; ungrouped, the shown runs themselves (no list of
+  // 100,000 wrappers per sort: only the rows in view get one).
   const items = createMemo<Item[] | null>(() => {
     if (!props.groups) return null;
     const out: Item[] = [];
     for (const g of props.groups) {
       out.push({ kind: 'group', group: g });
-      for (const run of g.runs) out.push(itemOf(run));
+      for (const slot of g.slots) out.push({ kind: 'run', slot });
     }
     return out;
   });
-  const count = () => items()?.length ?? props.runs.length;
+  const count = () => items()?.length ?? props.rows.count;
   const offsets = createMemo(() => {
     let left = 64;
     const o = new Map<string, number>();
@@ -209,7 +228,16 @@ export function RunsTable(props: RunsTableProps) {
   const visible = createMemo(() => {
     const { first, last } = range();
     const list = items();
-    return list ? list.slice(first, last) : props.runs.slice(first, last).map(itemOf);
+    if (list) return list.slice(first, last);
+    const rows = props.rows;
+    const out: Item[] = [];
+    for (let k = first; k < Math.min(last, rows.count); k++) out.push({ kind: 'run', slot: rows.slotAt(k) });
+    return out;
+  });
+  createEffect(() => {
+    const slots = visible().flatMap((it) => (it.kind === 'run' ? [it.slot] : []));
+    const { first, last } = range();
+    props.onVisible?.(slots, first, last);
   });
   // The columns drawn: pinned ones, a gap as wide as the columns scrolled past, and those in view.
   const columnWindow = createMemo(
@@ -357,7 +385,7 @@ export function RunsTable(props: RunsTableProps) {
           <input
             type="checkbox"
             aria-label="Select all shown runs"
-            checked={props.runs.length > 0 && props.runs.every((r) => props.selected.has(r.id))}
+            checked={props.allSelected}
             onChange={() => props.onToggleAll()}
           />
         </div>
@@ -374,14 +402,19 @@ export function RunsTable(props: RunsTableProps) {
               <Show
                 when={(() => {
                   const it = item();
-                  return it.kind === 'run' ? it.run : null;
+                  return it.kind === 'run' ? (props.rows.runAt(it.slot) ?? null) : null;
                 })()}
                 fallback={
-                  <GroupRow
-                    group={(item() as { group: RunGroup }).group}
-                    columns={[...columnWindow().pinned, ...columnWindow().rest]}
-                    cellStyle={cellStyle}
-                  />
+                  item().kind === 'group' ? (
+                    <GroupRow
+                      group={(item() as { group: SlotGroup }).group}
+                      columns={[...columnWindow().pinned, ...columnWindow().rest]}
+                      cellStyle={cellStyle}
+                    />
+                  ) : (
+                    // Its run is on the way from the worker.
+                    <div class="exp-run exp-pending" aria-busy="true" />
+                  )
                 }
               >
                 {(run) => (
@@ -422,7 +455,7 @@ export function RunsTable(props: RunsTableProps) {
   );
 }
 
-function GroupRow(props: { group: RunGroup; columns: Column[]; cellStyle: (c: Column) => string }) {
+function GroupRow(props: { group: SlotGroup; columns: Column[]; cellStyle: (c: Column) => string }) {
   return (
     <div class="exp-run exp-group" data-testid="group-row">
       <div class="exp-cell exp-check" style="position:sticky;left:0;z-index:1" />
@@ -432,7 +465,7 @@ function GroupRow(props: { group: RunGroup; columns: Column[]; cellStyle: (c: Co
           return (
             <div class="exp-cell" style={props.cellStyle(c)}>
               {i() === 0
-                ? `${props.group.value || '(none)'} · ${props.group.runs.length} runs`
+                ? `${props.group.value || '(none)'} · ${props.group.slots.length} runs`
                 : a()
                   ? `μ ${formatCell(a()?.mean ?? null, c)} [${formatCell(a()?.min ?? null, c)}–${formatCell(a()?.max ?? null, c)}]`
                   : ''}

@@ -74,7 +74,7 @@ export interface RunStampRow {
  * it equals the rows; otherwise the rows are read (and a snapshot made from them).
  */
 export type RunBlockRow =
-  | { repo: string; part: -1; parts: number; version: number }
+  | { repo: string; part: -1; parts: number; version: number; writer?: string }
   | { repo: string; part: number; block: RunBlock };
 
 export type ExperimentsDb = Dexie & {
@@ -232,7 +232,8 @@ const nextTask = () =>
     c.port2.postMessage(0);
   });
 
-function extraOf(row: RunRow): string | null {
+/** What a row keeps beside its run in a block: a git experiment's facts (null for MLflow runs). */
+export function extraOf(row: RunRow): string | null {
   return row.origin === 'git' ? JSON.stringify(row.git ?? null) : null;
 }
 
@@ -337,6 +338,62 @@ export async function readRunBlocks(
     }
   }
   return { rows, version: read.version };
+}
+
+/**
+ * The repository's snapshot as blocks (not decoded: the runs table's worker queries them as they
+ * are), with the write stamp they equal and the header's writer token; null when there is none
+ * equal to the rows. One read transaction: one state of the store. `onBlock` gets each block as
+ * it is read (the first can be shown before the rest is in); after a null answer, what it was
+ * given is not the store's.
+ */
+export async function readStoredBlocks(
+  db: ExperimentsDb,
+  repo: string,
+  onBlock?: (block: RunBlock, part: number, parts: number) => void,
+): Promise<{ blocks: RunBlock[]; version: number; writer: string | null } | null> {
+  return db.transaction('r', db.runStamps, db.runBlocks, async () => {
+    const version = (await db.runStamps.get(repo))?.version ?? 0;
+    const head = await db.runBlocks.get([repo, -1]);
+    if (!head || !('parts' in head) || head.version !== version) return null;
+    const blocks: RunBlock[] = [];
+    for (let part = 0; part < head.parts; part++) {
+      const row = await db.runBlocks.get([repo, part]);
+      if (!row || !('block' in row)) return null;
+      blocks.push(row.block);
+      Dexie.ignoreTransaction(() => onBlock?.(row.block, part, head.parts));
+    }
+    return { blocks, version, writer: head.writer ?? null };
+  });
+}
+
+/**
+ * Writes `blocks` — the repository's rows at write stamp `version`, as blocks — as its snapshot,
+ * under a new writer token. `kept` says which of them the stored snapshot already holds at the
+ * same place (written by `keptWriter`, whose header must still be there): only the others are
+ * written. In one transaction that first checks the stamp (else nothing is written). Returns
+ * the new writer token, or null when nothing was written.
+ */
+export async function saveStoredBlocks(
+  db: ExperimentsDb,
+  repo: string,
+  version: number,
+  blocks: readonly RunBlock[],
+  kept: { writer: string; parts: ReadonlySet<number> } | null = null,
+): Promise<string | null> {
+  const writer = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return db.transaction('rw', db.runStamps, db.runBlocks, async () => {
+    if (((await db.runStamps.get(repo))?.version ?? 0) !== version) return null;
+    const head = await db.runBlocks.get([repo, -1]);
+    const keep = kept && head && 'parts' in head && head.writer === kept.writer ? kept.parts : new Set<number>();
+    if (keep.size === 0) await db.runBlocks.where('repo').equals(repo).delete();
+    else await db.runBlocks.where('[repo+part]').between([repo, blocks.length], [repo, Dexie.maxKey]).delete();
+    // One put per block: each serialises its block on its own.
+    for (let part = 0; part < blocks.length; part++)
+      if (!keep.has(part)) await db.runBlocks.put({ repo, part, block: blocks[part] as RunBlock });
+    await db.runBlocks.put({ repo, part: -1, parts: blocks.length, version, writer });
+    return writer;
+  });
 }
 
 /** Rows handed to one bulkPut: each call serialises its rows in one main-thread task. */

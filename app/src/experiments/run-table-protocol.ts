@@ -1,0 +1,67 @@
+/**
+ * Messages between the Experiments page and the runs table's worker (run-table.worker.ts), which
+ * holds a repository's runs as column blocks (run-table-model.ts). The page sends what changes
+ * the runs (open the store, feed pages as the feed worker parsed them, their stored stamps, a
+ * reload after a git scan) and asks questions (`ask`: each answered once by its `id`); the worker
+ * tells the page when the runs changed (`changed`). Shown runs travel as slot permutations
+ * (Uint32Array, transferred); runs only for the rows in view.
+ */
+import type { Run, RunBlock, RunNotes } from '@cairn/core/runs';
+import type { Column, MetricSummaryKind } from './run-columns.ts';
+import type { SlotGroup, TableQuery } from './run-table-model.ts';
+
+export type TableCommand =
+  /** Read the repository's runs from the store (its snapshot, else its rows), replacing any held. */
+  | { type: 'open'; repo: string }
+  /** Read the store again (a git scan changed runs): the runs held stay until the new ones are read. */
+  | { type: 'reload' }
+  /** A feed page as parsed (the feed worker's block, its typed arrays transferred on). */
+  | { type: 'feed-page'; block: RunBlock; more: boolean }
+  /** That page is in the store, at this write stamp. */
+  | { type: 'feed-stored'; version: number; more: boolean }
+  /** A pull ended (its pages all stored): the runs held may be written as the snapshot. */
+  | { type: 'feed-done' }
+  /** A pull failed: pages shown but never stored make the runs held no state of the store. */
+  | { type: 'feed-failed' };
+
+export type TableQuestion =
+  /** The shown runs, and the runs of positions from…to of them (the rows in view). */
+  | { type: 'query'; query: TableQuery; from: number; to: number }
+  | { type: 'rows'; slots: number[] }
+  | { type: 'run'; runId: string }
+  | { type: 'groups'; slots: Uint32Array; by: Column; metricCols: Column[]; summary: MetricSummaryKind }
+  | { type: 'differing'; slots: Uint32Array; cols: Column[]; summary: MetricSummaryKind; notes?: RunNotes }
+  | { type: 'csv'; slots: Uint32Array; cols: Column[]; summary: MetricSummaryKind; notes?: RunNotes };
+
+export type TableAnswer =
+  | { type: 'query'; order: Uint32Array; total: number; epoch: number; rows: [number, Run][] }
+  | { type: 'rows'; epoch: number; rows: [number, Run][] }
+  | { type: 'run'; run: Run | null }
+  | { type: 'groups'; groups: SlotGroup[] }
+  | { type: 'differing'; ids: string[] }
+  | { type: 'csv'; text: string };
+
+export type ToTableWorker = TableCommand | { type: 'ask'; id: number; question: TableQuestion };
+
+/** What the page shows about the runs held (sent after every change). */
+export interface TableInfo {
+  /** Moves when the runs held are replaced (slots start again): rows fetched before are void. */
+  epoch: number;
+  /** Moves on every change (the page asks for the shown runs again). */
+  generation: number;
+  count: number;
+  slotCount: number;
+  git: number;
+  metricsOutsideGit: boolean;
+  columns: Column[];
+  /** Whether the store has been read (or found empty) at least once. */
+  loaded: boolean;
+  /** While the store is read after the first runs showed: how far. */
+  reading: { read: number; total: number | null } | null;
+}
+
+export type FromTableWorker =
+  /** `ids`: the run ids of slots `idsFrom`… (new since the last message; all of them after a new epoch). */
+  | { type: 'changed'; info: TableInfo; idsFrom: number; ids: string[] }
+  | { type: 'answer'; id: number; answer: TableAnswer }
+  | { type: 'failed'; id: number; message: string };
