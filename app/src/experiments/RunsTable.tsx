@@ -129,14 +129,6 @@ export function RunsTable(props: RunsTableProps) {
   // The width of a column being dragged, shown live; the page keeps it once the drag ends.
   const [dragging, setDragging] = createSignal<{ id: string; width: number } | null>(null);
   const clampWidth = (w: number) => Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, Math.round(w)));
-  // The name column fits the longest name among the first runs (a few thousand are plenty).
-  // (On a narrow screen it takes at most about half the width, so results stay in view.)
-  const nameWidth = createMemo(() => {
-    let longest = 8;
-    for (const r of sample()) longest = Math.max(longest, r.name.length);
-    const fit = Math.min(380, Math.max(180, longest * CHAR_PX + 24));
-    return Math.round(Math.min(fit, Math.max(120, (viewWidth() - 64) * 0.5)));
-  });
   // The first runs, for value widths: taken once there are runs (or more of them), kept on a
   // sort or a filter — so columns do not jump, and a sort restyles no cell.
   const sample = createMemo(
@@ -152,6 +144,14 @@ export function RunsTable(props: RunsTableProps) {
     undefined,
     { equals: (prev, next) => next.length <= prev.length },
   );
+  // The name column fits the longest name among the first runs.
+  // (On a narrow screen it takes at most about half the width, so results stay in view.)
+  const nameWidth = createMemo(() => {
+    let longest = 8;
+    for (const r of sample()) longest = Math.max(longest, r.name.length);
+    const fit = Math.min(380, Math.max(180, longest * CHAR_PX + 24));
+    return Math.round(Math.min(fit, Math.max(120, (viewWidth() - 64) * 0.5)));
+  });
   // Widths of values measured so far (a fresh map when the sample changes).
   const valueCharsMemo = createMemo(() => {
     sample();

@@ -13,8 +13,8 @@ import { createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { whenWorkerDies } from '../workers/worker-death.ts';
 import { refreshGitExperiments } from './git-experiments-client.ts';
-import { blockBuffers } from './run-feed-protocol.ts';
 import { pullRunFeedInWorker } from './run-feed-client.ts';
+import { blockBuffers } from './run-feed-protocol.ts';
 import { experimentsDb } from './run-store.ts';
 import type {
   FromTableWorker,
@@ -91,7 +91,8 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   whenWorkerDies(worker, (message) => {
     for (const w of waiting.values()) w.reject(new Error(`the runs table's worker stopped: ${message}`));
     waiting.clear();
-    if (!disposed) setFeedNote(`The runs could not be read: the runs table's worker stopped (${message}). Reload the page.`);
+    if (!disposed)
+      setFeedNote(`The runs could not be read: the runs table's worker stopped (${message}). Reload the page.`);
   });
   const send = (c: TableCommand, transfer: Transferable[] = []) => {
     if (!disposed) worker.postMessage(c satisfies ToTableWorker, { transfer });

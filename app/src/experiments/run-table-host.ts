@@ -14,9 +14,9 @@
  * page moves the stamp by one), and only the blocks that changed since the last write.
  */
 import { encodeRunBlock, type Run, type RunBlock } from '@cairn/core/runs';
-import type { FromTableWorker, TableAnswer, TableCommand, TableInfo, TableQuestion } from './run-table-protocol.ts';
-import { RunTableModel } from './run-table-model.ts';
 import { type ExperimentsDb, extraOf, readRunsInPages, readStoredBlocks, saveStoredBlocks } from './run-store.ts';
+import { RunTableModel } from './run-table-model.ts';
+import type { FromTableWorker, TableAnswer, TableCommand, TableInfo, TableQuestion } from './run-table-protocol.ts';
 
 type Post = (m: FromTableWorker, transfer?: Transferable[]) => void;
 
@@ -258,9 +258,15 @@ export class RunTableHost {
       case 'run':
         return { answer: { type: 'run', run: m.runById(q.runId) }, transfer: [] };
       case 'groups':
-        return { answer: { type: 'groups', groups: m.groups(valid(q.slots), q.by, q.metricCols, q.summary) }, transfer: [] };
+        return {
+          answer: { type: 'groups', groups: m.groups(valid(q.slots), q.by, q.metricCols, q.summary) },
+          transfer: [],
+        };
       case 'differing':
-        return { answer: { type: 'differing', ids: m.differing(valid(q.slots), q.cols, q.summary, q.notes) }, transfer: [] };
+        return {
+          answer: { type: 'differing', ids: m.differing(valid(q.slots), q.cols, q.summary, q.notes) },
+          transfer: [],
+        };
       case 'csv':
         return { answer: { type: 'csv', text: m.csv(valid(q.slots), q.cols, q.summary, q.notes) }, transfer: [] };
     }

@@ -2,9 +2,10 @@
  * The runs table's worker: holds a repository's runs as column blocks and answers the
  * Experiments page (see run-table-host.ts; messages in run-table-protocol.ts).
  */
-import type { ToTableWorker } from './run-table-protocol.ts';
-import { RunTableHost } from './run-table-host.ts';
+
 import { experimentsDb } from './run-store.ts';
+import { RunTableHost } from './run-table-host.ts';
+import type { ToTableWorker } from './run-table-protocol.ts';
 
 const host = new RunTableHost(experimentsDb(), (m, transfer = []) => self.postMessage(m, { transfer }));
 
