@@ -3,7 +3,7 @@
  * generated MLflow runs and git experiments with missing keys, NaN and infinite metrics, numeric
  * and text params, null times, notes; split into blocks at random, some runs coming again in a
  * later block as a feed page's update does): its filter + sort permutation equals filterRuns +
- * sortRuns of the live runs in order, for every column kind, summary, direction and filter form
+ * sortRuns of the live runs in run id order (the store's), for every column kind, summary, direction and filter form
  * (MLflow syntax, loose numbers, plain words, `note`); the runs it hands out for rows equal the
  * keyed runs; its columns equal columnsOf; groups, differing columns and CSV equal the row-wise
  * ones; and its stored blocks decode to the live rows as the store holds them.
@@ -106,7 +106,8 @@ function build(w: { blocks: Spec[][]; notes: [number, string][] }) {
     }
   }
   const notes: RunNotes = new Map(w.notes.map(([i, t]) => [`r${i}`, t]));
-  const live = [...rows.values()];
+  // …which it held in run id order (as read from the store, and after a sync).
+  const live = [...rows.values()].sort((a, b) => (a.run.id < b.run.id ? -1 : a.run.id > b.run.id ? 1 : 0));
   return { model, live, keyed: live.map((r) => keyedRun(r.run)), notes };
 }
 

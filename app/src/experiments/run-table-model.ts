@@ -187,6 +187,7 @@ export class RunTableModel {
     this.slotOf.clear();
     this.keys = newColumnKeys();
     this.keyedRuns.clear();
+    this.idRanks = null;
   }
 
   /** Adds a block of runs (the store's, or a feed page): a run already held is replaced. */
@@ -216,6 +217,7 @@ export class RunTableModel {
     this.stored.push(block);
     this.starts.push(start);
     this.slots += block.count;
+    this.idRanks = null;
   }
 
   private kill(slot: number): void {
@@ -335,14 +337,33 @@ export class RunTableModel {
     return out;
   }
 
+  /** Each slot's place in run id order (ties in a sort keep it: the store's order, by id). */
+  private idRanks: Uint32Array | null = null;
+  private idRank(): Uint32Array {
+    if (this.idRanks && this.idRanks.length === this.slots) return this.idRanks;
+    const ids = this.ids();
+    const bySlot = Uint32Array.from({ length: this.slots }, (_, i) => i).sort((a, b) => {
+      const x = ids[a] as string;
+      const y = ids[b] as string;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+    const rank = new Uint32Array(this.slots);
+    for (let r = 0; r < bySlot.length; r++) rank[bySlot[r] as number] = r;
+    this.idRanks = rank;
+    return rank;
+  }
+
   /**
    * `slots` ordered by one column as run-table.ts sortRuns orders runs: numbers, then NaN, then
-   * text (all reversed for 'desc'), missing last either way, ties in the order given. Each run's
+   * text (all reversed for 'desc'), missing last either way, ties in run id order (the order
+   * the page held runs in when it read them from the store, by id). Each run's
    * place among the distinct values becomes one number (rank·n + position) and one native sort
    * of those orders them — no comparator calling into script for every pair.
    */
   order(slots: Uint32Array, col: Column, direction: 'asc' | 'desc', summary: MetricSummaryKind, notes?: RunNotes) {
     const n = slots.length;
+    const idRank = this.idRank();
+    const span = this.slots;
     const cls = new Uint8Array(n); // 0 number, 1 NaN, 2 text, 3 missing
     const nums = new Float64Array(n);
     const texts: string[] = new Array(n);
@@ -388,16 +409,18 @@ export class RunTableModel {
               : d + 1 + (textRank.get(texts[k] as string) as number);
         if (direction === 'desc') r = ranks - 1 - r;
       }
-      // Exact while (ranks + 1)·n < 2⁵³.
-      composite[k] = r * n + k;
+      // Exact while (ranks + 1)·slots < 2⁵³.
+      composite[k] = r * span + (idRank[slots[k] as number] as number);
     }
     composite.sort();
+    const slotOfRank = new Uint32Array(span);
+    for (let k = 0; k < n; k++) slotOfRank[idRank[slots[k] as number] as number] = slots[k] as number;
     const out = new Uint32Array(n);
-    for (let k = 0; k < n; k++) out[k] = slots[(composite[k] as number) % n] as number;
+    for (let k = 0; k < n; k++) out[k] = slotOfRank[(composite[k] as number) % span] as number;
     return out;
   }
 
-  /** The shown runs: filtered, then sorted (by start time, newest first, when no column is named). */
+  /** The shown runs: filtered, then sorted (by start time, newest first, when no column is named); ties by run id. */
   query(q: TableQuery): Uint32Array {
     const kept = this.filter(q.filter, q.notes);
     const col = parseColumnId(q.sort || 'attr:start_time');

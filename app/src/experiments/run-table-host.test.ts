@@ -1,0 +1,197 @@
+/**
+ * The runs table's worker through its messages (fake-indexeddb): a store written before
+ * snapshots (rows only, MLflow runs and git experiments) opens and answers what the row-wise
+ * table code answers, then gets a snapshot that the next open reads instead of the rows and
+ * answers the same from; a snapshot of the previous version (saveRunBlocks) opens as it is; a
+ * first sync's feed pages show as they come and, once stored, become the snapshot; a reload after
+ * a git scan shows the new runs.
+ */
+import { encodeRunBlock, type Run } from '@cairn/core/runs';
+import { describe, expect, it } from 'vitest';
+import { keyedRun } from './keyed-runs.ts';
+import { type Column, parseColumnId } from './run-columns.ts';
+import {
+  type ExperimentsDb,
+  loadRuns,
+  makeExperimentsDb,
+  readStoredBlocks,
+  saveFeedPage,
+  saveGitExperiments,
+  saveRunBlocks,
+} from './run-store.ts';
+import { filterRuns, sortRuns } from './run-table.ts';
+import { RunTableHost } from './run-table-host.ts';
+import type { FromTableWorker, TableAnswer, TableInfo } from './run-table-protocol.ts';
+import { makeRuns } from './test-runs.test-support.ts';
+
+const REPO = 'ada/demo';
+const info = {
+  metricsState: 'in-dvc-data' as const,
+  refs: ['main'],
+  paramsFiles: ['params.yaml'],
+  metricsFiles: ['metrics.csv'],
+  dvcMetricsFiles: [],
+  problems: [],
+};
+
+function start(db: ExperimentsDb) {
+  const posted: FromTableWorker[] = [];
+  const host = new RunTableHost(db, (m) => posted.push(m));
+  let asked = 0;
+  const ask = <T extends TableAnswer['type']>(question: Parameters<RunTableHost['ask']>[1] & { type: T }) => {
+    const id = ++asked;
+    host.ask(id, question);
+    const m = posted.find((p) => p.type !== 'changed' && p.id === id);
+    if (m?.type !== 'answer') throw new Error(`no answer: ${JSON.stringify(m)}`);
+    return m.answer as Extract<TableAnswer, { type: T }>;
+  };
+  const infos = () => posted.flatMap((m) => (m.type === 'changed' ? [m.info] : []));
+  const last = (): TableInfo => infos().at(-1) as TableInfo;
+  /** Run ids by slot, as the page keeps them from the `changed` messages. */
+  const ids = () => {
+    const out: string[] = [];
+    let epoch = -1;
+    for (const m of posted) {
+      if (m.type !== 'changed') continue;
+      if (m.info.epoch !== epoch) {
+        out.length = 0;
+        epoch = m.info.epoch;
+      }
+      m.ids.forEach((id, i) => {
+        out[m.idsFrom + i] = id;
+      });
+    }
+    return out;
+  };
+  return { host, ask, last, infos, ids, posted };
+}
+
+async function until<T>(fn: () => Promise<T | null>, ms = 20_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== null) return v;
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** What the page would show: the ids of the shown runs, by the row-wise code over the stored rows. */
+async function rowWise(db: ExperimentsDb, filter: string, sort: string, direction: 'asc' | 'desc') {
+  const rows = (await loadRuns(db, REPO)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const runs = rows.map((r) => keyedRun(r.run));
+  const f = filterRuns(runs, filter);
+  if (!f.ok) return [];
+  return sortRuns(f.runs, parseColumnId(sort) as Column, direction).map((r) => r.id);
+}
+
+const QUERIES = [
+  { filter: '', sort: 'metric:m1', direction: 'desc' as const },
+  { filter: "params.p0 = 'adam' AND metrics.m0 > 0.3", sort: 'param:p1', direction: 'asc' as const },
+  { filter: 'run-1', sort: 'attr:name', direction: 'asc' as const },
+];
+
+async function expectAnswersEqualRowWise(db: ExperimentsDb, t: ReturnType<typeof start>) {
+  for (const q of QUERIES) {
+    const a = t.ask({ type: 'query', query: { ...q, summary: 'last' }, from: 0, to: 5 });
+    const ids = t.ids();
+    const want = await rowWise(db, q.filter, q.sort, q.direction);
+    expect(Array.from(a.order, (s) => ids[s])).toEqual(want);
+    expect(a.total).toBe((await loadRuns(db, REPO)).length);
+    // The rows in view come with the order, as the runs they are.
+    expect(a.rows.map(([, r]) => r.id)).toEqual(want.slice(0, 5));
+  }
+}
+
+async function seedRows(db: ExperimentsDb) {
+  await saveFeedPage(db, REPO, makeRuns(3000, 4, 4), 1);
+  const git = makeRuns(4, 2, 2, 7).map(
+    (r): Run => ({
+      ...r,
+      id: `c${r.id}`,
+      source: { kind: 'git', commit: `c${r.id}`, branch: 'main' },
+      metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [`metrics.csv:${k}`, v])),
+      metricSummaries: {},
+      tags: { ...r.tags, 'cairn.metrics_state': 'in-dvc-data' },
+    }),
+  );
+  await saveGitExperiments(
+    db,
+    REPO,
+    git.map((run) => ({ run, history: [], info })),
+  );
+}
+
+describe('the runs table worker', { timeout: 60_000 }, () => {
+  it('opens a store of rows, answers as the row-wise table, and opens from its snapshot next time', async () => {
+    const db = makeExperimentsDb(`host-${Math.random()}`);
+    await seedRows(db);
+    const first = start(db);
+    await first.host.command({ type: 'open', repo: REPO });
+    expect(first.last()).toMatchObject({ count: 3004, git: 4, metricsOutsideGit: true, loaded: true, reading: null });
+    // Git experiments' file-qualified keys are one column with the MLflow runs' (with their file).
+    expect(first.last().columns.find((c) => c.id === 'metric:m0')?.files).toEqual(['metrics.csv']);
+    await expectAnswersEqualRowWise(db, first);
+
+    // The snapshot is written from the runs read, and the next open reads it.
+    const snap = await until(() => readStoredBlocks(db, REPO));
+    expect(snap.blocks.reduce((n, b) => n + b.count, 0)).toBe(3004);
+    const again = start(db);
+    await again.host.command({ type: 'open', repo: REPO });
+    // Shown block by block as read (the first frame does not wait for the rest).
+    expect(again.infos().length).toBeGreaterThanOrEqual(snap.blocks.length);
+    expect(again.last()).toMatchObject({ count: 3004, git: 4, metricsOutsideGit: true });
+    expect(again.last().columns).toEqual(first.last().columns);
+    await expectAnswersEqualRowWise(db, again);
+    const run = again.ask({ type: 'run', runId: 'crun2' });
+    expect(run.run?.metrics).toEqual(keyedRun((await db.runs.get([REPO, 'crun2']))?.run as Run).metrics);
+  });
+
+  it('opens a snapshot of the previous version as it is (existing caches)', async () => {
+    const db = makeExperimentsDb(`host-old-${Math.random()}`);
+    await seedRows(db);
+    const rows = (await loadRuns(db, REPO)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const version = (await db.runStamps.get(REPO))?.version ?? 0;
+    expect(await saveRunBlocks(db, REPO, version, rows, 'all')).toBe(true);
+    const t = start(db);
+    await t.host.command({ type: 'open', repo: REPO });
+    expect(t.last()).toMatchObject({ count: 3004, git: 4 });
+    await expectAnswersEqualRowWise(db, t);
+  });
+
+  it('shows a first sync page by page, makes the snapshot once stored, and shows a git scan on reload', async () => {
+    const db = makeExperimentsDb(`host-feed-${Math.random()}`);
+    const t = start(db);
+    await t.host.command({ type: 'open', repo: REPO });
+    expect(t.last()).toMatchObject({ count: 0, loaded: true });
+    const runs = makeRuns(2500, 3, 3);
+    const pages = [runs.slice(0, 1000), runs.slice(1000, 2000), runs.slice(2000)];
+    // An update of a run already synced comes in a later page.
+    const updated = { ...(runs[5] as Run), metrics: { ...(runs[5] as Run).metrics, m0: 99 } };
+    pages[2]?.push(updated);
+    for (const [i, page] of pages.entries()) {
+      const more = i < pages.length - 1;
+      await t.host.command({ type: 'feed-page', block: encodeRunBlock(page), more });
+      expect(t.last().count).toBe(Math.min(2500, (i + 1) * 1000));
+      const version = await saveFeedPage(db, REPO, page, i + 1);
+      await t.host.command({ type: 'feed-stored', version, more });
+    }
+    await t.host.command({ type: 'feed-done' });
+    const top = t.ask({
+      type: 'query',
+      query: { filter: '', sort: 'metric:m0', direction: 'desc', summary: 'last' },
+      from: 0,
+      to: 1,
+    });
+    expect(top.rows[0]?.[1].id).toBe(updated.id);
+    expect(top.order.length).toBe(2500);
+    await expectAnswersEqualRowWise(db, t);
+    const snap = await until(() => readStoredBlocks(db, REPO));
+    expect(snap.blocks.reduce((n, b) => n + b.count, 0)).toBe(2500);
+
+    await seedRows(db);
+    await t.host.command({ type: 'reload' });
+    expect(t.last()).toMatchObject({ count: 3004, git: 4 });
+    await expectAnswersEqualRowWise(db, t);
+  });
+});
