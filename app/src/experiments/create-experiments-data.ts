@@ -28,6 +28,7 @@ import type {
 const POLL_MS = 3000;
 
 const EMPTY: TableInfo = {
+  session: 0,
   epoch: 0,
   generation: 0,
   count: 0,
@@ -54,6 +55,29 @@ export interface ExperimentsData {
   server: string;
 }
 
+/**
+ * One runs table worker per tab, kept between visits: it finishes writing a snapshot after the
+ * page is left (the next visit is what it is for) and the next visit does not wait for it to start.
+ * It talks to the page on screen (`listener`).
+ */
+let shared: Worker | null = null;
+let listener: { message: (m: FromTableWorker) => void; died: (message: string) => void } | null = null;
+let sessions = 0;
+/** Question ids, unique across visits (an answer to a visit left is dropped). */
+let nextAsk = 1;
+
+function tableWorker(): Worker {
+  if (shared) return shared;
+  const w = new Worker(new URL('./run-table.worker.ts', import.meta.url), { type: 'module', name: 'cairn-runs-table' });
+  w.onmessage = (e: MessageEvent<FromTableWorker>) => listener?.message(e.data);
+  whenWorkerDies(w, (message) => {
+    if (shared === w) shared = null;
+    listener?.died(message);
+  });
+  shared = w;
+  return w;
+}
+
 export function createExperimentsData(owner: string, repo: string, opts: { git?: boolean } = {}): ExperimentsData {
   const id = `${owner}/${repo}`;
   const db = experimentsDb();
@@ -66,34 +90,35 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   let ids: string[] = [];
   let idsEpoch = -1;
 
-  const worker = new Worker(new URL('./run-table.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'cairn-runs-table',
-  });
+  const session = ++sessions;
+  const worker = tableWorker();
   const waiting = new Map<number, { resolve: (a: TableAnswer) => void; reject: (e: Error) => void }>();
-  let nextAsk = 1;
-  worker.onmessage = (e: MessageEvent<FromTableWorker>) => {
-    const m = e.data;
-    if (m.type === 'changed') {
-      if (m.info.epoch !== idsEpoch) {
-        ids = [];
-        idsEpoch = m.info.epoch;
+  listener = {
+    message: (m) => {
+      if (m.type === 'changed') {
+        // Until the worker has read this visit's runs, what it says is about another's.
+        if (m.info.session !== session) return;
+        if (m.info.epoch !== idsEpoch) {
+          ids = [];
+          idsEpoch = m.info.epoch;
+        }
+        for (let i = 0; i < m.ids.length; i++) ids[m.idsFrom + i] = m.ids[i] as string;
+        setInfo(m.info);
+        return;
       }
-      for (let i = 0; i < m.ids.length; i++) ids[m.idsFrom + i] = m.ids[i] as string;
-      setInfo(m.info);
-      return;
-    }
-    const w = waiting.get(m.id);
-    waiting.delete(m.id);
-    if (m.type === 'answer') w?.resolve(m.answer);
-    else w?.reject(new Error(m.message));
+      const w = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (m.type === 'answer') w?.resolve(m.answer);
+      else w?.reject(new Error(m.message));
+    },
+    died: (message) => {
+      for (const w of waiting.values()) w.reject(new Error(`the runs table's worker stopped: ${message}`));
+      waiting.clear();
+      if (!disposed)
+        setFeedNote(`The runs could not be read: the runs table's worker stopped (${message}). Reload the page.`);
+    },
   };
-  whenWorkerDies(worker, (message) => {
-    for (const w of waiting.values()) w.reject(new Error(`the runs table's worker stopped: ${message}`));
-    waiting.clear();
-    if (!disposed)
-      setFeedNote(`The runs could not be read: the runs table's worker stopped (${message}). Reload the page.`);
-  });
+  const mine = listener;
   const send = (c: TableCommand, transfer: Transferable[] = []) => {
     if (!disposed) worker.postMessage(c satisfies ToTableWorker, { transfer });
   };
@@ -181,7 +206,7 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     }
   };
 
-  send({ type: 'open', repo: id });
+  send({ type: 'open', repo: id, session });
   void (async () => {
     await pull();
     if (opts.git !== false && !disposed) void scanGit();
@@ -193,7 +218,8 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     disposed = true;
     clearInterval(timer);
     globalThis.removeEventListener('online', onOnline);
-    worker.terminate();
+    // The worker stays (for the next visit, and to finish writing the snapshot).
+    if (listener === mine) listener = null;
     for (const w of waiting.values()) w.reject(new Error('the page was left'));
     waiting.clear();
   });

@@ -127,7 +127,7 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
     const db = makeExperimentsDb(`host-${Math.random()}`);
     await seedRows(db);
     const first = start(db);
-    await first.host.command({ type: 'open', repo: REPO });
+    await first.host.command({ type: 'open', repo: REPO, session: 1 });
     expect(first.last()).toMatchObject({ count: 3004, git: 4, metricsOutsideGit: true, loaded: true, reading: null });
     // Git experiments' file-qualified keys are one column with the MLflow runs' (with their file).
     expect(first.last().columns.find((c) => c.id === 'metric:m0')?.files).toEqual(['metrics.csv']);
@@ -137,7 +137,7 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
     const snap = await until(() => readStoredBlocks(db, REPO));
     expect(snap.blocks.reduce((n, b) => n + b.count, 0)).toBe(3004);
     const again = start(db);
-    await again.host.command({ type: 'open', repo: REPO });
+    await again.host.command({ type: 'open', repo: REPO, session: 1 });
     // Shown block by block as read (the first frame does not wait for the rest).
     expect(again.infos().length).toBeGreaterThanOrEqual(snap.blocks.length);
     expect(again.last()).toMatchObject({ count: 3004, git: 4, metricsOutsideGit: true });
@@ -154,7 +154,7 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
     const version = (await db.runStamps.get(REPO))?.version ?? 0;
     expect(await saveRunBlocks(db, REPO, version, rows, 'all')).toBe(true);
     const t = start(db);
-    await t.host.command({ type: 'open', repo: REPO });
+    await t.host.command({ type: 'open', repo: REPO, session: 1 });
     expect(t.last()).toMatchObject({ count: 3004, git: 4 });
     await expectAnswersEqualRowWise(db, t);
   });
@@ -162,7 +162,7 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
   it('shows a first sync page by page, makes the snapshot once stored, and shows a git scan on reload', async () => {
     const db = makeExperimentsDb(`host-feed-${Math.random()}`);
     const t = start(db);
-    await t.host.command({ type: 'open', repo: REPO });
+    await t.host.command({ type: 'open', repo: REPO, session: 1 });
     expect(t.last()).toMatchObject({ count: 0, loaded: true });
     const runs = makeRuns(2500, 3, 3);
     const pages = [runs.slice(0, 1000), runs.slice(1000, 2000), runs.slice(2000)];

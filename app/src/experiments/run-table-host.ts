@@ -26,6 +26,7 @@ const SAVE_DELAY_MS = 250;
 export class RunTableHost {
   private model = new RunTableModel();
   private repo: string | null = null;
+  private session = 0;
   private epoch = 0;
   private generation = 0;
   private idsSent = 0;
@@ -81,6 +82,7 @@ export class RunTableHost {
       idsFrom: from,
       ids,
       info: {
+        session: this.session,
         epoch: this.epoch,
         generation: this.generation,
         count: this.model.count,
@@ -105,6 +107,9 @@ export class RunTableHost {
     switch (c.type) {
       case 'open':
         this.repo = c.repo;
+        this.session = c.session;
+        // Pages of another visit's pull are not these runs' (and never arrive stored here).
+        this.unstored = [];
         await this.read(true);
         return;
       case 'reload':

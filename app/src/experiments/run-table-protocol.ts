@@ -12,7 +12,7 @@ import type { SlotGroup, TableQuery } from './run-table-model.ts';
 
 export type TableCommand =
   /** Read the repository's runs from the store (its snapshot, else its rows), replacing any held. */
-  | { type: 'open'; repo: string }
+  | { type: 'open'; repo: string; session: number }
   /** Read the store again (a git scan changed runs): the runs held stay until the new ones are read. */
   | { type: 'reload' }
   /** A feed page as parsed (the feed worker's block, its typed arrays transferred on). */
@@ -45,6 +45,8 @@ export type ToTableWorker = TableCommand | { type: 'ask'; id: number; question: 
 
 /** What the page shows about the runs held (sent after every change). */
 export interface TableInfo {
+  /** The `open` these runs answer (one worker serves the page's visits one after another). */
+  session: number;
   /** Moves when the runs held are replaced (slots start again): rows fetched before are void. */
   epoch: number;
   /** Moves on every change (the page asks for the shown runs again). */
