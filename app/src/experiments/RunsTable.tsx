@@ -27,6 +27,8 @@ const OVERSCAN = 8;
 /** From this many columns on, only those in view are drawn (fewer are all drawn). */
 const WINDOW_COLUMNS_FROM = 24;
 const COLUMN_OVERSCAN_PX = 300;
+/** Below this width the table puts the ranking column right after the pinned ones. */
+const NARROW_PX = 640;
 
 type Item = { kind: 'run'; slot: number } | { kind: 'group'; group: SlotGroup };
 
@@ -128,6 +130,20 @@ export function RunsTable(props: RunsTableProps) {
   const [viewWidth, setViewWidth] = createSignal(1200);
   // The width of a column being dragged, shown live; the page keeps it once the drag ends.
   const [dragging, setDragging] = createSignal<{ id: string; width: number } | null>(null);
+  // On a phone's width the name and one more column fit: that one is what the runs are ranked
+  // by — the sorted-by metric or param, else the first metric — not the note or an attribute.
+  const columns = createMemo(() => {
+    const cols = props.columns;
+    if (viewWidth() >= NARROW_PX) return cols;
+    const sorted = cols.find((c) => c.id === props.sort && (c.kind === 'metric' || c.kind === 'param'));
+    const ranked = sorted ?? cols.find((c) => c.kind === 'metric');
+    const at = ranked ? cols.indexOf(ranked) : -1;
+    const after = cols.findIndex((c) => !props.pinned.has(c.id));
+    if (!ranked || at <= after || props.pinned.has(ranked.id) || after < 0) return cols;
+    const out = cols.filter((c) => c !== ranked);
+    out.splice(after, 0, ranked);
+    return out;
+  });
   const clampWidth = (w: number) => Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, Math.round(w)));
   // The first runs, for value widths: taken once there are runs (or more of them), kept on a
   // sort or a filter — so columns do not jump, and a sort restyles no cell.
@@ -214,7 +230,7 @@ export function RunsTable(props: RunsTableProps) {
   const offsets = createMemo(() => {
     let left = 64;
     const o = new Map<string, number>();
-    for (const c of props.columns) {
+    for (const c of columns()) {
       o.set(c.id, left);
       left += widthOf(c);
     }
@@ -242,7 +258,7 @@ export function RunsTable(props: RunsTableProps) {
   // The columns drawn: pinned ones, a gap as wide as the columns scrolled past, and those in view.
   const columnWindow = createMemo(
     () => {
-      const cols = props.columns;
+      const cols = columns();
       const pinned = cols.filter((c) => props.pinned.has(c.id));
       const rest = cols.filter((c) => !props.pinned.has(c.id));
       if (cols.length < WINDOW_COLUMNS_FROM) return { pinned, rest, gap: 0 };

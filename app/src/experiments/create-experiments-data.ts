@@ -8,13 +8,11 @@
  * here), and polled while the view is open — so a run logged meanwhile appears without a
  * reload; and the git worker looks for git experiments in the repository on this device.
  */
-import type { RunBlock } from '@cairn/core/runs';
 import { createSignal, onCleanup } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { whenWorkerDies } from '../workers/worker-death.ts';
 import { refreshGitExperiments } from './git-experiments-client.ts';
 import { pullRunFeedInWorker } from './run-feed-client.ts';
-import { blockBuffers } from './run-feed-protocol.ts';
 import { experimentsDb } from './run-store.ts';
 import type {
   FromTableWorker,
@@ -141,14 +139,15 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     pulling = true;
     let pulled = 0;
     let stored = 0;
+    // The feed worker hands its pages straight to the table worker (nothing of them comes here).
+    const channel = new MessageChannel();
+    send({ type: 'feed-port', port: channel.port1 }, [channel.port1]);
     try {
       const done = await pullRunFeedInWorker(
         server,
         id,
-        (block: RunBlock, more, remaining) => {
-          pulled += block.count;
-          // Handed on as it came: the typed arrays move to the table worker.
-          send({ type: 'feed-page', block, more }, blockBuffers(block));
+        (_block, count, more, remaining) => {
+          pulled += count;
           if (more)
             setFeedNote(
               remaining === null
@@ -156,17 +155,17 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
                 : `Syncing runs from the server: ${pulled.toLocaleString('en')} of ${(pulled + remaining).toLocaleString('en')} runs synced…`,
             );
         },
-        (version, more) => {
-          send({ type: 'feed-stored', version, more });
+        (_version, more) => {
           stored++;
           if (!more && stored > 0) setFeedNote(null);
         },
+        channel.port2,
       );
       if (done === null) throw new Error('this browser has no module workers');
-      send({ type: 'feed-done' });
       setFeedNote(null);
       setSyncedAt(Date.now());
     } catch (err) {
+      // Also said here: a feed worker that died said nothing more through the port.
       send({ type: 'feed-failed' });
       setFeedNote(`Could not reach the run feed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {

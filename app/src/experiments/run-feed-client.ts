@@ -11,7 +11,7 @@ import { whenWorkerDies } from '../workers/worker-death.ts';
 import type { FeedPullMessage, FeedPullRequest } from './run-feed-protocol.ts';
 
 interface Pull {
-  page: (block: RunBlock, more: boolean, remaining: number | null) => void;
+  page: (block: RunBlock | null, count: number, more: boolean, remaining: number | null) => void;
   stored: (version: number, more: boolean) => void;
   settle: (m: { ok: true; changed: number } | { ok: false; message: string }) => void;
 }
@@ -27,7 +27,7 @@ function current(): Worker {
     const m = e.data;
     const pull = pulls.get(m.id);
     if (!pull) return;
-    if (m.type === 'page') pull.page(m.block, m.more, m.remaining);
+    if (m.type === 'page') pull.page(m.block, m.count, m.more, m.remaining);
     else if (m.type === 'stored') pull.stored(m.version, m.more);
     else {
       pulls.delete(m.id);
@@ -55,13 +55,17 @@ export async function pullRunFeedInWorker(
   repo: string,
   onPage: Pull['page'],
   onStored: Pull['stored'],
+  /** Where the pages go instead (then `onPage` gets no block): see FeedPullRequest. */
+  port?: MessagePort,
 ): Promise<number | null> {
   if (typeof Worker === 'undefined') return null;
   const token = (await getCredentials(server))?.token ?? null;
   const id = nextId++;
   const settled = await new Promise<{ ok: true; changed: number } | { ok: false; message: string }>((settle) => {
     pulls.set(id, { page: onPage, stored: onStored, settle });
-    current().postMessage({ id, server, repo, token } satisfies FeedPullRequest);
+    current().postMessage({ id, server, repo, token, ...(port ? { port } : {}) } satisfies FeedPullRequest, {
+      transfer: port ? [port] : [],
+    });
   });
   if (!settled.ok) throw new Error(settled.message);
   return settled.changed;

@@ -12,11 +12,17 @@ export interface FeedPullRequest {
   repo: string;
   /** This device's token for the server (the worker does not read the app's settings). */
   token: string | null;
+  /**
+   * Where the pages go instead of the page: the runs table's worker (run-table-protocol.ts
+   * TableCommand messages: each page, its stored stamp, the end of the pull, in order). The
+   * page then gets the pages' run counts only.
+   */
+  port?: MessagePort;
 }
 
 export type FeedPullMessage =
   /** A page as soon as it is parsed (`remaining`: runs after it, when the server said). */
-  | { id: number; type: 'page'; block: RunBlock; more: boolean; remaining: number | null }
+  | { id: number; type: 'page'; block: RunBlock | null; count: number; more: boolean; remaining: number | null }
   /** The same page once stored, with the store's write stamp after it. */
   | { id: number; type: 'stored'; more: boolean; version: number }
   | { id: number; type: 'done'; changed: number }

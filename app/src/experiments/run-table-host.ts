@@ -48,6 +48,16 @@ export class RunTableHost {
   ) {}
 
   command(c: TableCommand): Promise<void> {
+    if (c.type === 'feed-port') {
+      // Its messages join the same line as the page's, in the order they arrive.
+      const port = c.port;
+      port.onmessage = (e: MessageEvent<TableCommand>) => {
+        void this.command(e.data);
+        // A pull's last word: its port is done with.
+        if (e.data.type === 'feed-done' || e.data.type === 'feed-failed') port.close();
+      };
+      return this.commands;
+    }
     this.commands = this.commands
       .then(() => this.run(c))
       .catch((err: unknown) => {
@@ -140,6 +150,8 @@ export class RunTableHost {
       case 'feed-failed':
         this.unstored = [];
         this.rowsVersion = null;
+        return;
+      case 'feed-port':
         return;
     }
   }

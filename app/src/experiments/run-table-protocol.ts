@@ -22,7 +22,9 @@ export type TableCommand =
   /** A pull ended (its pages all stored): the runs held may be written as the snapshot. */
   | { type: 'feed-done' }
   /** A pull failed: pages shown but never stored make the runs held no state of the store. */
-  | { type: 'feed-failed' };
+  | { type: 'feed-failed' }
+  /** The feed worker's end of a pull: the feed-* commands of that pull come through it, in order. */
+  | { type: 'feed-port'; port: MessagePort };
 
 export type TableQuestion =
   /** The shown runs, and the runs of positions from…to of them (the rows in view). */
