@@ -190,9 +190,8 @@ export class RunTableHost {
       await readRunsInPages(
         this.db,
         repo,
-        (sofar, total, done) => {
-          const rows = sofar.slice(read);
-          read = sofar.length;
+        (rows, total, done) => {
+          read += rows.length;
           fresh.add(
             encodeRunBlock(
               rows.map((r) => r.run),
@@ -201,11 +200,12 @@ export class RunTableHost {
           );
           if (progressive) {
             this.loaded = true;
-            this.reading = done ? null : { read: sofar.length, total };
+            this.reading = done ? null : { read, total };
             this.changed();
           }
         },
         {
+          pagesOnly: true,
           onVersion: (x) => {
             v = x;
           },
