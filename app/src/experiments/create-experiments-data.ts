@@ -214,6 +214,7 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   const onOnline = () => void pull();
   globalThis.addEventListener('online', onOnline);
   onCleanup(() => {
+    send({ type: 'close' });
     disposed = true;
     clearInterval(timer);
     globalThis.removeEventListener('online', onOnline);

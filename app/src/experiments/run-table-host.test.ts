@@ -133,8 +133,20 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
     expect(first.last().columns.find((c) => c.id === 'metric:m0')?.files).toEqual(['metrics.csv']);
     await expectAnswersEqualRowWise(db, first);
 
-    // The snapshot is written from the runs read, and the next open reads it.
+    // The snapshot is written from the runs read — even when the page is left meanwhile (then
+    // the worker lets the runs go) — and the next open reads it.
+    await first.host.command({ type: 'close' });
     const snap = await until(() => readStoredBlocks(db, REPO));
+    await until(async () =>
+      first.ask({
+        type: 'query',
+        query: { filter: '', sort: null, direction: 'desc', summary: 'last' },
+        from: 0,
+        to: 1,
+      }).total === 0
+        ? true
+        : null,
+    );
     expect(snap.blocks.reduce((n, b) => n + b.count, 0)).toBe(3004);
     const again = start(db);
     await again.host.command({ type: 'open', repo: REPO, session: 1 });

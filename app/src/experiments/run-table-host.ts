@@ -41,6 +41,8 @@ export class RunTableHost {
   private saved: { writer: string; blocks: RunBlock[] } | null = null;
   private saving = false;
   private saveAgain = false;
+  /** Left by the page: the runs go once the snapshot being written is written. */
+  private closing = false;
 
   constructor(
     private readonly db: ExperimentsDb,
@@ -116,6 +118,7 @@ export class RunTableHost {
   private async run(c: TableCommand): Promise<void> {
     switch (c.type) {
       case 'open':
+        this.closing = false;
         this.repo = c.repo;
         this.session = c.session;
         // Pages of another visit's pull are not these runs' (and never arrive stored here).
@@ -153,6 +156,10 @@ export class RunTableHost {
         return;
       case 'feed-port':
         return;
+      case 'close':
+        this.closing = true;
+        if (!this.saving) this.letGo();
+        return;
     }
   }
 
@@ -167,6 +174,9 @@ export class RunTableHost {
     const fresh = new RunTableModel();
     const progressive = first || !this.loaded;
     if (progressive) this.replace(fresh);
+    // The blocks of the last snapshot written are not kept through a read (at 100,000 runs a
+    // copy of them is a few hundred MB); after it they are the snapshot's or none.
+    this.saved = null;
     const snap = await readStoredBlocks(this.db, repo, (block, part, parts) => {
       fresh.add(block);
       if (progressive) {
@@ -252,7 +262,18 @@ export class RunTableHost {
       console.warn('runs table worker: snapshot not written:', err);
     } finally {
       this.saving = false;
+      if (this.closing) this.letGo();
     }
+  }
+
+  /** Holds no runs (a tab keeps this worker between visits; 100,000 runs are a few hundred MB). */
+  private letGo(): void {
+    this.closing = false;
+    this.replace(new RunTableModel());
+    this.rowsVersion = null;
+    this.unstored = [];
+    this.saved = null;
+    this.loaded = false;
   }
 
   private answer(q: TableQuestion): { answer: TableAnswer; transfer: Transferable[] } {

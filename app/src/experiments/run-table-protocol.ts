@@ -23,6 +23,8 @@ export type TableCommand =
   | { type: 'feed-done' }
   /** A pull failed: pages shown but never stored make the runs held no state of the store. */
   | { type: 'feed-failed' }
+  /** The page was left: the runs are let go (once a snapshot being written is written). */
+  | { type: 'close' }
   /** The feed worker's end of a pull: the feed-* commands of that pull come through it, in order. */
   | { type: 'feed-port'; port: MessagePort };
 
