@@ -359,6 +359,8 @@ export async function readStoredBlocks(
   db: ExperimentsDb,
   repo: string,
   onBlock?: (block: RunBlock, part: number, parts: number) => void,
+  /** Stops after the current block (the answer is then null). */
+  signal?: AbortSignal,
 ): Promise<{ blocks: RunBlock[]; version: number; writer: string | null } | null> {
   return db.transaction('r', db.runStamps, db.runBlocks, async () => {
     const version = (await db.runStamps.get(repo))?.version ?? 0;
@@ -366,6 +368,7 @@ export async function readStoredBlocks(
     if (!head || !('parts' in head) || head.version !== version) return null;
     const blocks: RunBlock[] = [];
     for (let part = 0; part < head.parts; part++) {
+      if (signal?.aborted) return null;
       const row = await db.runBlocks.get([repo, part]);
       if (!row || !('block' in row)) return null;
       blocks.push(row.block);

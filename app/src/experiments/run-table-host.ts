@@ -49,7 +49,11 @@ export class RunTableHost {
     private readonly post: Post,
   ) {}
 
+  /** The read in progress: a new visit or leaving stops it (it would only delay the next). */
+  private readInProgress: AbortController | null = null;
+
   command(c: TableCommand): Promise<void> {
+    if (c.type === 'open' || c.type === 'close') this.readInProgress?.abort();
     if (c.type === 'feed-port') {
       // Its messages join the same line as the page's, in the order they arrive.
       const port = c.port;
@@ -177,14 +181,23 @@ export class RunTableHost {
     // The blocks of the last snapshot written are not kept through a read (at 100,000 runs a
     // copy of them is a few hundred MB); after it they are the snapshot's or none.
     this.saved = null;
-    const snap = await readStoredBlocks(this.db, repo, (block, part, parts) => {
-      fresh.add(block);
-      if (progressive) {
-        this.loaded = true;
-        this.reading = part + 1 < parts ? { read: fresh.count, total: null } : null;
-        this.changed();
-      }
-    });
+    const stop = new AbortController();
+    this.readInProgress = stop;
+    const snap = await readStoredBlocks(
+      this.db,
+      repo,
+      (block, part, parts) => {
+        fresh.add(block);
+        if (progressive) {
+          this.loaded = true;
+          this.reading = part + 1 < parts ? { read: fresh.count, total: null } : null;
+          this.changed();
+        }
+      },
+      stop.signal,
+    );
+    // Stopped: the command that stopped it (a new visit, or leaving) decides what is held.
+    if (stop.signal.aborted) return;
     let version: number;
     if (snap) {
       version = snap.version;
@@ -215,6 +228,7 @@ export class RunTableHost {
           }
         },
         {
+          signal: stop.signal,
           pagesOnly: true,
           onVersion: (x) => {
             v = x;
@@ -223,6 +237,7 @@ export class RunTableHost {
       );
       version = v;
       this.saved = null;
+      if (stop.signal.aborted) return;
     }
     if (!progressive) this.replace(fresh);
     this.rowsVersion = version;
@@ -274,6 +289,7 @@ export class RunTableHost {
     this.unstored = [];
     this.saved = null;
     this.loaded = false;
+    this.reading = null;
   }
 
   private answer(q: TableQuestion): { answer: TableAnswer; transfer: Transferable[] } {
