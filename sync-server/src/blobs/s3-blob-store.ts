@@ -85,7 +85,9 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
     await send(() =>
       client.send(new PutObjectCommand({ Bucket: bucket, Key: markerOf(md5), Body: '', ContentLength: 0 })),
     );
-    return true;
+    // Present *after* the marker was written: a GC removing it now reads the marker after its
+    // delete and puts the object back (ops/gc-s3.ts); one that removed it before, answers absent.
+    return (await head(keyOf(md5))) !== null;
   }
 
   return {

@@ -41,7 +41,7 @@ export function artifactsRootOf(dataDir: string): string {
 /**
  * gc and backup read DVC objects as files under `DATA/blobs/`. A data folder whose server
  * keeps them in S3 (CAIRN_BLOBS=s3://…) is refused with what to do instead (fsck checks the
- * bucket when CAIRN_BLOBS is set; collecting an S3 store from here is not built yet).
+ * bucket when CAIRN_BLOBS is set; so does gc, through gc-s3.ts).
  */
 export function assertDiskBlobStore(dataDir: string, command: string): void {
   const marker = blobStoreMarkerOf(dataDir);
@@ -49,7 +49,7 @@ export function assertDiskBlobStore(dataDir: string, command: string): void {
   const where = describeBlobMarker(marker);
   throw new OpsUsageError(
     `${command} works on the disk blob store only, and this data folder's DVC objects are in ${where} (CAIRN_BLOBS; see ${marker}). ` +
-      "Use the bucket's own versioning or replication for copies; `cairn-server fsck` checks the bucket when CAIRN_BLOBS (and CAIRN_S3_ENDPOINT, AWS_*) are set as for the server; gc of an S3 store is not built yet.",
+      "Use the bucket's own versioning or replication for copies; `cairn-server fsck` and `gc` work on the bucket when CAIRN_BLOBS (and CAIRN_S3_ENDPOINT, AWS_*) are set as for the server.",
   );
 }
 
@@ -64,7 +64,7 @@ export function assertSqliteDatabase(dataDir: string, command: string): void {
   const where = describeDatabaseMarker(marker);
   throw new OpsUsageError(
     `${command} reads the SQLite database of the data folder, and this data folder's tables are in ${where} (CAIRN_DATABASE_URL; see ${marker}). ` +
-      "Use PostgreSQL's own tools (pg_dump, pg_basebackup) for copies; `cairn-server fsck` checks it when CAIRN_DATABASE_URL is set as for the server; gc and backup on PostgreSQL are not built yet.",
+      "Use PostgreSQL's own tools (pg_dump, pg_basebackup) for copies; `cairn-server fsck` checks it when CAIRN_DATABASE_URL is set as for the server, and so does `gc` when the objects are in S3 too (CAIRN_BLOBS); gc of a disk store and backup on PostgreSQL are not built yet.",
   );
 }
 
