@@ -14,6 +14,7 @@ const STATE_LABEL: Record<RepoRow['syncState'], string> = {
   pending: 'Waiting to sync',
   syncing: 'Syncing…',
   'needs-attention': 'Needs attention',
+  gone: 'Gone from the server',
 };
 
 function errorText(error: unknown): string {
@@ -112,7 +113,7 @@ export default function RepoListPage() {
                 <A class="repo-name" href={`/${row.owner}/${row.repo}`}>
                   {row.id}
                 </A>
-                <Show when={row.syncState === 'needs-attention' && row.syncMessage}>
+                <Show when={(row.syncState === 'needs-attention' || row.syncState === 'gone') && row.syncMessage}>
                   <span class="error" data-testid="repo-sync-message">
                     {row.syncMessage}
                   </span>

@@ -5,7 +5,7 @@
  * Work done offline is marked pending and synced when the network returns, without the user
  * retrying; a failure that needs the user (sign-in, conflicting changes) is shown, not retried.
  */
-import { AuthRequiredError, DivergedError, ServerUnreachableError } from '../git/errors.ts';
+import { AuthRequiredError, DivergedError, ServerUnreachableError, WriteRefusedError } from '../git/errors.ts';
 import { getDb, type RepoRow } from '../storage/db.ts';
 import { openRepo, updateRepo } from '../storage/repo-handle.ts';
 import { ApiError, apiFetch } from './api.ts';
@@ -18,7 +18,9 @@ import {
   probeServer,
   startConnectivity,
 } from './connectivity.ts';
+import { getCredentials } from './credentials.ts';
 import { pushData } from './data-push.ts';
+import { markOnServer, markServerLoss, waitsForUser, whenMissingOnServer } from './server-presence.ts';
 import { publishSyncSummary } from './status.ts';
 
 const running = new Set<string>();
@@ -56,7 +58,7 @@ function serverReached(): void {
 export async function refreshSummary(): Promise<void> {
   const rows = await getDb().repos.toArray();
   const synced = rows.filter((r) => r.server && !r.cloning);
-  const attention = synced.find((r) => r.syncState === 'needs-attention');
+  const attention = synced.find((r) => r.syncState === 'needs-attention' || r.syncState === 'gone');
   if (!isOnline()) {
     const pending = synced.filter((r) => r.pending).length;
     publishSyncSummary({
@@ -88,10 +90,16 @@ export async function markPending(id: string): Promise<void> {
   else await refreshSummary();
 }
 
-/** Syncs one repository (or every one with a server) as soon as the network allows. */
+/**
+ * Syncs one repository (or every one with a server) as soon as the network allows. A repository
+ * gone from the server is left out of the background syncs until the user chooses what to do
+ * (its page); asking for it by id ("Sync now") checks the server again.
+ */
 export function requestSync(id?: string): void {
   void (async () => {
-    const ids = id ? [id] : (await getDb().repos.toArray()).filter((r) => r.server && !r.cloning).map((r) => r.id);
+    const ids = id
+      ? [id]
+      : (await getDb().repos.toArray()).filter((r) => r.server && !r.cloning && !waitsForUser(r)).map((r) => r.id);
     for (const each of ids) {
       if (running.has(each)) {
         queued.add(each);
@@ -104,8 +112,8 @@ export function requestSync(id?: string): void {
 
 /**
  * Stops this device's syncs of a repository from reaching the server, for as long as it is being
- * deleted there: a sync that found it gone (404) would otherwise create it again, empty and
- * public (`ensureServerRepo`). Resolves with a function that reattaches it, for when the delete
+ * deleted there: a sync running meanwhile meets the 404 and must neither create it nor mark it
+ * gone (`whenMissingOnServer`). Resolves with a function that reattaches it, for when the delete
  * on the server failed.
  */
 export async function detachFromServer(id: string): Promise<() => Promise<void>> {
@@ -117,18 +125,25 @@ export async function detachFromServer(id: string): Promise<() => Promise<void>>
   };
 }
 
-/** False when the repository was detached (being deleted) while this sync ran: then nothing is created. */
-async function ensureServerRepo(row: RepoRow, server: string): Promise<boolean> {
-  const now = await getDb().repos.get(row.id);
-  if (!now?.server) return false;
-  // A repository created offline does not exist on the server yet.
+/**
+ * Creates, on the server, a repository made on this device that never reached it (made
+ * offline). Only its owner can: the server creates `POST /repos` under the signed-in account.
+ */
+async function createOnServer(row: RepoRow, server: string): Promise<void> {
+  const me = await getCredentials(server);
+  if (me && me.username.toLowerCase() !== row.owner.toLowerCase()) {
+    throw new ApiError(
+      403,
+      'forbidden',
+      `${row.id} was made on this device for ${row.owner}; sign in as ${row.owner} to create it on the server.`,
+    );
+  }
   await apiFetch(server, '/repos', { method: 'POST', body: JSON.stringify({ name: row.repo, private: false }) }).catch(
     (error: unknown) => {
       if (error instanceof ApiError && error.status === 409) return;
       throw error;
     },
   );
-  return true;
 }
 
 /** One full sync of a repository. Resolves when done; the outcome is in the repository's row. */
@@ -154,8 +169,12 @@ export async function syncRepo(id: string): Promise<void> {
       await pullRepo(handle, server);
     } catch (error) {
       if ((error as { data?: { statusCode?: number } }).data?.statusCode !== 404) throw error;
-      if (!(await ensureServerRepo(row, server))) return;
+      // Created only if it never was on the server: a delete made elsewhere is not undone.
+      const outcome = await whenMissingOnServer(id, () => createOnServer(row, server));
+      if (outcome === 'detached') await updateRepo(id, { syncState: 'local-only' });
+      if (outcome !== 'created') return;
     }
+    await markOnServer(id);
     await pushData(server, handle, (p) => {
       progress = p.bytesTotal ? p.bytesDone / p.bytesTotal : null;
       detail = `Uploading data of ${id}: ${p.objectsDone}/${p.objectsTotal}`;
@@ -166,6 +185,7 @@ export async function syncRepo(id: string): Promise<void> {
     await updateRepo(id, {
       syncState: 'up-to-date',
       syncMessage: null,
+      serverLoss: null,
       lastSyncedAt: Date.now(),
       // Work committed while this sync ran is queued and synced next.
       pending: queued.has(id),
@@ -174,6 +194,9 @@ export async function syncRepo(id: string): Promise<void> {
     if (error instanceof ServerUnreachableError || browserSaysOffline()) {
       if (error instanceof ServerUnreachableError) serverUnreachable();
       await updateRepo(id, { syncState: 'pending', pending: true, syncMessage: null });
+    } else if (error instanceof WriteRefusedError) {
+      serverReached();
+      await markServerLoss(id, 'no-write');
     } else {
       serverReached();
       const message =
