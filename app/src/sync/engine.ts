@@ -23,7 +23,8 @@ import { pushData } from './data-push.ts';
 import { markOnServer, markServerLoss, waitsForUser, whenMissingOnServer } from './server-presence.ts';
 import { publishSyncSummary } from './status.ts';
 
-const running = new Set<string>();
+/** Syncs under way in this tab, by repository. */
+const running = new Map<string, Promise<void>>();
 const queued = new Set<string>();
 let progress: number | null = null;
 let detail = '';
@@ -97,16 +98,15 @@ export async function markPending(id: string): Promise<void> {
  */
 export function requestSync(id?: string): void {
   void (async () => {
-    const ids = id
-      ? [id]
-      : (await getDb().repos.toArray()).filter((r) => r.server && !r.cloning && !waitsForUser(r)).map((r) => r.id);
-    for (const each of ids) {
-      if (running.has(each)) {
-        queued.add(each);
-        continue;
+    const rows = id ? [] : (await getDb().repos.toArray()).filter((r) => r.server && !r.cloning);
+    for (const r of rows) {
+      // A tab closed mid-sync left it "syncing"; no sync of this one comes to say otherwise.
+      if (waitsForUser(r) && r.syncState === 'syncing' && !running.has(r.id)) {
+        await updateRepo(r.id, { syncState: 'gone' });
       }
-      void syncRepo(each).catch(() => {});
     }
+    const ids = id ? [id] : rows.filter((r) => !waitsForUser(r)).map((r) => r.id);
+    for (const each of ids) void syncRepo(each).catch(() => {});
   })();
 }
 
@@ -146,8 +146,34 @@ async function createOnServer(row: RepoRow, server: string): Promise<void> {
   );
 }
 
-/** One full sync of a repository. Resolves when done; the outcome is in the repository's row. */
-export async function syncRepo(id: string): Promise<void> {
+/**
+ * One full sync of a repository. Resolves when done; the outcome is in the repository's row.
+ * One sync of a repository at a time in this tab: asked again while one runs ("Sync now", new
+ * work), it runs once more after that one, so two never race to write its state.
+ */
+export function syncRepo(id: string): Promise<void> {
+  const current = running.get(id);
+  if (current) {
+    queued.add(id);
+    return current;
+  }
+  const job = syncOnce(id).finally(async () => {
+    running.delete(id);
+    progress = null;
+    await refreshSummary();
+    if (queued.delete(id)) requestSync(id);
+  });
+  running.set(id, job);
+  return job;
+}
+
+/** A sync that starts after any running now (whose outcome may predate the caller's change). */
+export async function syncRepoAfterRunning(id: string): Promise<void> {
+  for (let current = running.get(id); current; current = running.get(id)) await current.catch(() => {});
+  await syncRepo(id);
+}
+
+async function syncOnce(id: string): Promise<void> {
   const row = await getDb().repos.get(id);
   if (!row?.server) return;
   const server = row.server;
@@ -156,7 +182,6 @@ export async function syncRepo(id: string): Promise<void> {
     await refreshSummary();
     return;
   }
-  running.add(id);
   detail = `Syncing ${id}`;
   progress = null;
   try {
@@ -205,11 +230,6 @@ export async function syncRepo(id: string): Promise<void> {
           : `Sync failed: ${(error as Error).message ?? String(error)}`;
       await updateRepo(id, { syncState: 'needs-attention', syncMessage: message });
     }
-  } finally {
-    running.delete(id);
-    progress = null;
-    await refreshSummary();
-    if (queued.delete(id)) requestSync(id);
   }
 }
 
