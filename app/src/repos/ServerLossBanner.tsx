@@ -36,10 +36,13 @@ export function ServerLossBanner(props: { owner: string; repo: string }) {
   const [working, setWorking] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const [done, setDone] = createSignal<string | null>(null);
+  /** Puts back the choice just made, while its message shows ("Keep only on this device"). */
+  const [undo, setUndo] = createSignal<(() => Promise<void>) | null>(null);
   createEffect(
     on(id, () => {
       setStep('choose');
       setDone(null);
+      setUndo(null);
     }),
   );
   // The new repository is made under the signed-in account (the server's `POST /repos`).
@@ -72,6 +75,7 @@ export function ServerLossBanner(props: { owner: string; repo: string }) {
       const isPrivate = privateInput.checked;
       const to = await push(id(), { name: nameInput.value.trim(), private: isPrivate });
       setStep('choose');
+      setUndo(null);
       setDone(
         `${to.owner}/${to.repo} is on the server again, ${isPrivate ? 'private' : 'public'}, and syncs as before.`,
       );
@@ -80,7 +84,8 @@ export function ServerLossBanner(props: { owner: string; repo: string }) {
   const keep = () =>
     act('Keeping it on this device', async () => {
       const { keepOnDeviceOnly } = await import('../sync/server-loss-actions.ts');
-      await keepOnDeviceOnly(id());
+      const restore = await keepOnDeviceOnly(id());
+      setUndo(() => restore);
       setStep('choose');
       setDone(`${id()} is kept on this device only: it no longer syncs with the server.`);
     });
@@ -102,7 +107,23 @@ export function ServerLossBanner(props: { owner: string; repo: string }) {
     <>
       <Show when={done() && !row()?.serverLoss}>
         <p class="server-loss-done" role="status" data-testid="server-loss-done">
-          {done()}
+          {done()}{' '}
+          <Show when={undo()}>
+            {(put) => (
+              <button
+                type="button"
+                class="button"
+                onClick={() => {
+                  const restore = put();
+                  setDone(null);
+                  setUndo(null);
+                  void restore();
+                }}
+              >
+                Undo
+              </button>
+            )}
+          </Show>
         </p>
       </Show>
       {/* Shown while its action works: the push clears the loss before it syncs. */}

@@ -86,6 +86,12 @@ export async function refreshSummary(): Promise<void> {
 export async function markPending(id: string): Promise<void> {
   const row = await getDb().repos.get(id);
   if (!row) return;
+  if (waitsForUser(row)) {
+    // Gone from the server: the work stays here until the user chooses (its page); no sync.
+    await updateRepo(id, { pending: true });
+    await refreshSummary();
+    return;
+  }
   await updateRepo(id, { pending: true, syncState: row.server ? 'pending' : 'local-only' });
   if (row.server) requestSync(id);
   else await refreshSummary();
@@ -100,8 +106,8 @@ export function requestSync(id?: string): void {
   void (async () => {
     const rows = id ? [] : (await getDb().repos.toArray()).filter((r) => r.server && !r.cloning);
     for (const r of rows) {
-      // A tab closed mid-sync left it "syncing"; no sync of this one comes to say otherwise.
-      if (waitsForUser(r) && r.syncState === 'syncing' && !running.has(r.id)) {
+      // A tab closed mid-sync left it "syncing" (or "pending"); no sync of it comes to say otherwise.
+      if (waitsForUser(r) && r.syncState !== 'gone' && !running.has(r.id)) {
         await updateRepo(r.id, { syncState: 'gone' });
       }
     }

@@ -42,10 +42,18 @@ async function gone(owner: string, name: string): Promise<string> {
 describe('the ways out for a repository gone from the server', () => {
   it('"Keep only on this device" stops syncing it and keeps the copy', async () => {
     const id = await gone('alice', 'keep-me');
-    await keepOnDeviceOnly(id);
+    const undo = await keepOnDeviceOnly(id);
     const row = await getDb().repos.get(id);
     expect(row).toMatchObject({ server: null, syncState: 'local-only', serverLoss: null, onServerSince: null });
     expect(posts).toEqual([]);
+    // Undo: gone from the server again, with its choices.
+    await undo();
+    expect(await getDb().repos.get(id)).toMatchObject({
+      server: SERVER,
+      syncState: 'gone',
+      serverLoss: { kind: 'not-found', at: 2 },
+      onServerSince: 1,
+    });
   });
 
   it('"Push it again" asks the server for a private repository of that name, and says when the name is taken', async () => {

@@ -100,14 +100,22 @@ export async function pushAgain(id: string, options: PushAgainOptions): Promise<
   return target;
 }
 
-/** Stops syncing `id`: from now on it is a repository of this device only. Nothing is deleted. */
-export async function keepOnDeviceOnly(id: string): Promise<void> {
+/**
+ * Stops syncing `id`: from now on it is a repository of this device only. Nothing is deleted.
+ * Resolves with a function that undoes it (the repository is gone from the server again).
+ */
+export async function keepOnDeviceOnly(id: string): Promise<() => Promise<void>> {
+  const before = await getDb().repos.get(id);
   await updateRepo(id, {
     server: null,
     serverLoss: null,
     onServerSince: null,
     syncState: 'local-only',
     syncMessage: null,
-    pending: false,
   });
+  return async () => {
+    if (!before || !(await getDb().repos.get(id))) return;
+    const { server, serverLoss, onServerSince, syncState, syncMessage } = before;
+    await updateRepo(id, { server, serverLoss, onServerSince, syncState, syncMessage });
+  };
 }

@@ -26,7 +26,7 @@ vi.mock('../git/remote-sync.ts', () => ({
 }));
 vi.mock('./data-push.ts', () => ({ pushData: async () => 0 }));
 
-const { syncRepo } = await import('./engine.ts');
+const { syncRepo, markPending } = await import('./engine.ts');
 const { whenMissingOnServer, markOnServer, wasOnServer, waitsForUser } = await import('./server-presence.ts');
 
 const SERVER = 'http://127.0.0.1:9';
@@ -136,6 +136,16 @@ describe('a sync that finds the repository missing on the server (404)', () => {
     expect(row?.syncState).toBe('up-to-date');
     expect(row?.serverLoss).toBeNull();
     expect(remote.pushes).toEqual([id]);
+  });
+
+  it('work committed to a gone repository stays waiting on this device and starts no sync', async () => {
+    const id = await cloned('gone-then-edited');
+    await syncRepo(id);
+    remote.pullStatus = null;
+    await markPending(id);
+    const row = await getDb().repos.get(id);
+    expect(row).toMatchObject({ syncState: 'gone', pending: true });
+    expect(remote.pushes).toEqual([]);
   });
 
   it('a push refused with 403 marks the copy as no longer writable, not "sign in"', async () => {
