@@ -136,4 +136,42 @@ describe.skipIf(!e2eAvailable())('a repository deleted on the server while this 
     await expect.poll(() => repoState(page, 'admin/field-log'), { timeout: 30_000 }).toBe('Up to date');
     await page.close();
   });
+
+  it('"Keep only on this device" stops syncing it without creating anything, and can be undone', async () => {
+    const created = await fetch(`${server.url}/api/v1/repos`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'scratch', private: false }),
+    });
+    expect(created.status).toBe(201);
+    const page = await chrome.context.newPage();
+    await cloneInApp(page, server.url, 'admin/scratch');
+    const deleted = await fetch(`${server.url}/api/v1/repos/admin/scratch`, {
+      method: 'DELETE',
+      headers: auth,
+      body: JSON.stringify({ confirm: 'admin/scratch' }),
+    });
+    expect(deleted.status).toBeLessThan(300);
+
+    await page.goto(`${server.url}/`);
+    await page.locator('[data-repo="admin/scratch"]').getByRole('button', { name: 'Sync now' }).click();
+    await expect.poll(() => repoState(page, 'admin/scratch'), { timeout: 60_000 }).toBe('Gone from the server');
+    await page.goto(`${server.url}/admin/scratch`);
+    const banner = page.getByTestId('server-loss');
+    await banner.getByRole('button', { name: 'Keep only on this device' }).click({ timeout: 30_000 });
+    const done = page.getByTestId('server-loss-done');
+    await done.waitFor({ timeout: 30_000 });
+    expect(await done.textContent()).toContain('admin/scratch is kept on this device only');
+    expect(await banner.count()).toBe(0);
+    await saveScreenshots(page, process.env.CAIRN_SHOTS, 'server-gone-kept');
+
+    await done.getByRole('button', { name: 'Undo' }).click();
+    await banner.waitFor({ timeout: 30_000 });
+    await banner.getByRole('button', { name: 'Keep only on this device' }).click();
+    await done.waitFor({ timeout: 30_000 });
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => repoState(page, 'admin/scratch'), { timeout: 30_000 }).toBe('On this device only');
+    expect((await fetch(`${server.url}/api/v1/repos/admin/scratch`, { headers: auth })).status).toBe(404);
+    await page.close();
+  });
 });

@@ -107,12 +107,12 @@ export function ServerLossBanner(props: { owner: string; repo: string }) {
     <>
       <Show when={done() && !row()?.serverLoss}>
         <p class="server-loss-done" role="status" data-testid="server-loss-done">
-          {done()}{' '}
+          {done()}
           <Show when={undo()}>
             {(put) => (
               <button
                 type="button"
-                class="button"
+                class="button server-loss-undo"
                 onClick={() => {
                   const restore = put();
                   setDone(null);
