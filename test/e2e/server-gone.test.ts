@@ -99,7 +99,7 @@ describe.skipIf(!e2eAvailable())('a repository deleted on the server while this 
       'Keep only on this device',
       "Remove this device's copy",
     ]) {
-      expect(await banner.getByRole('button', { name: choice }).isVisible()).toBe(true);
+      await banner.getByRole('button', { name: choice }).waitFor({ state: 'visible', timeout: 10_000 });
     }
     expect(await banner.isVisible()).toBe(true);
     await page.getByTestId('entry').first().waitFor({ timeout: 30_000 });
