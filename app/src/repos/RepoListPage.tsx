@@ -169,7 +169,11 @@ export default function RepoListPage() {
                   type="button"
                   class="button danger"
                   onClick={() => {
-                    if (confirm(`Delete this device's copy of ${row.id}? Work not yet synced is lost.`)) {
+                    const question =
+                      row.serverLoss?.kind === 'not-found'
+                        ? `The server no longer has ${row.id}: this copy may be the only one. Delete it from this device for good?`
+                        : `Delete this device's copy of ${row.id}? Work not yet synced is lost.`;
+                    if (confirm(question)) {
                       void run('delete', () => deleteLocalCopy(row.owner, row.repo));
                     }
                   }}
