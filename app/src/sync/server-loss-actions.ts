@@ -43,9 +43,11 @@ export async function pushAgain(id: string, options: PushAgainOptions): Promise<
   const server = row.server ?? defaultServer();
   const me = await getCredentials(server);
   if (!me) throw new AuthRequiredError(server);
-  const target = { owner: me.username, repo: options.name };
+  const wanted = { owner: me.username, repo: options.name };
+  // Names compare without case, as the server's: the same name keeps this copy's own spelling.
+  const moving = repoId(wanted.owner, wanted.repo).toLowerCase() !== id.toLowerCase();
+  const target = moving ? wanted : { owner: row.owner, repo: row.repo };
   const targetId = repoId(target.owner, target.repo);
-  const moving = targetId.toLowerCase() !== id.toLowerCase();
   if (moving && (await getDb().repos.get(targetId))) {
     throw new PushAgainError('name_on_device', `${targetId} is already on this device: pick another name.`);
   }
@@ -63,7 +65,7 @@ export async function pushAgain(id: string, options: PushAgainOptions): Promise<
 
   await apiFetch(server, '/repos', {
     method: 'POST',
-    body: JSON.stringify({ name: target.repo, private: options.private, description: '' }),
+    body: JSON.stringify({ name: wanted.repo, private: options.private, description: '' }),
   }).catch((error: unknown) => {
     if (error instanceof ApiError && error.status === 409) {
       throw new PushAgainError('name_taken', `The server already has ${targetId}: pick another name.`);
