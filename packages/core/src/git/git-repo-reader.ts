@@ -24,17 +24,26 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
   readonly refs: GitRefs;
   private readonly trees = new Map<string, Promise<GitTreeEntry[]>>();
   private readonly commits = new Map<string, Promise<GitCommitInfo>>();
-  /** Raw tree objects by id, for diffs (which compare entries in place). */
-  private readonly treeBytes = new Map<string, Promise<Uint8Array>>();
+  /** Raw tree objects by id, for diffs (which compare entries in place); promises while being read. */
+  private readonly treeBytes = new Map<string, Uint8Array | Promise<Uint8Array>>();
   /** Objects read from the store (not from this reader's caches): what a walk or diff cost. */
   readonly reads = { trees: 0, commits: 0 };
-  readonly readTreeBytes = (oid: string): Promise<Uint8Array> => {
+  /** A raw tree; the bytes themselves when cached or packed (a diff then does not wait a tick). */
+  readonly readTreeBytes = (oid: string): Uint8Array | Promise<Uint8Array> => {
     let t = this.treeBytes.get(oid);
-    if (!t) {
+    if (t === undefined) {
       if (this.treeBytes.size >= MAX_CACHED_TREES) this.treeBytes.clear();
       this.reads.trees++;
-      t = this.objects.readTyped(oid, 'tree');
-      t.catch(() => this.treeBytes.delete(oid));
+      t = this.objects.readPackedTyped(oid, 'tree');
+      if (t === undefined) {
+        const reading = this.objects.readTyped(oid, 'tree');
+        // Kept once read; a failed read (a pack being written) must not stay cached.
+        reading.then(
+          (bytes) => this.treeBytes.get(oid) === reading && this.treeBytes.set(oid, bytes),
+          () => this.treeBytes.delete(oid),
+        );
+        t = reading;
+      }
       this.treeBytes.set(oid, t);
     }
     return t;
@@ -44,7 +53,7 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
     let t = this.trees.get(oid);
     if (!t) {
       if (this.trees.size >= MAX_CACHED_TREES) this.trees.clear();
-      t = this.readTreeBytes(oid).then(parseTree);
+      t = Promise.resolve(this.readTreeBytes(oid)).then(parseTree);
       // A failed read (a pack being written) must not stay cached.
       t.catch(() => this.trees.delete(oid));
       this.trees.set(oid, t);

@@ -19,8 +19,11 @@ export interface FileChange {
   after: string | null;
 }
 
-/** A tree object's raw content by id (`<mode> <name>\0<20-byte id>` entries). */
-export type ReadTreeBytes = (oid: string) => Promise<Uint8Array>;
+/**
+ * A tree object's raw content by id (`<mode> <name>\0<20-byte id>` entries); the bytes themselves
+ * when they are at hand (a cached or packed tree), so a diff awaits only trees that must be read.
+ */
+export type ReadTreeBytes = (oid: string) => Uint8Array | Promise<Uint8Array>;
 /** A tree's parsed entries by id. */
 export type ReadTree = (oid: string) => Promise<readonly GitTreeEntry[]>;
 
@@ -111,12 +114,16 @@ function record(
   prefix: string,
   side: Uint8Array,
   c: Cursor,
-  before: string | null,
-  after: string | null,
+  l: Uint8Array | null,
+  lc: Cursor | null,
+  r: Uint8Array | null,
+  rc: Cursor | null,
 ) {
   sink.count++;
-  if (!sink.changes) return;
+  if (!sink.changes) return; // counting needs no names or ids
   const name = nameOf(side, c);
+  const before = l && lc ? bytesToHex(l, lc.nul + 1, lc.nul + 21) : null;
+  const after = r && rc ? bytesToHex(r, rc.nul + 1, rc.nul + 21) : null;
   sink.changes.push({ path: prefix ? `${prefix}/${name}` : name, kind, before, after });
 }
 
@@ -133,44 +140,45 @@ function subPath(prefix: string, side: Uint8Array, c: Cursor, sink: Sink): strin
  */
 export async function diffTrees(readTree: ReadTreeBytes, a: string | null, b: string | null): Promise<FileChange[]> {
   const changes: FileChange[] = [];
-  await collect(readTree, a, b, '', { changes, count: 0 });
+  await collect(readTree, a, b, { changes, count: 0 });
   return changes.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
 /** How many files differ between two trees: diffTrees(…).length without building the list. */
 export async function countChangedFiles(readTree: ReadTreeBytes, a: string | null, b: string | null): Promise<number> {
   const sink: Sink = { changes: null, count: 0 };
-  await collect(readTree, a, b, '', sink);
+  await collect(readTree, a, b, sink);
   return sink.count;
 }
 
-async function collect(
-  readTree: ReadTreeBytes,
-  a: string | null,
-  b: string | null,
-  prefix: string,
-  sink: Sink,
-): Promise<void> {
-  if (a === b) return;
-  const l = a ? await readTree(a) : EMPTY;
-  const r = b ? await readTree(b) : EMPTY;
-  // Subtrees that differ, read after this level: [before, after, path].
-  const below: [string | null, string | null, string][] = [];
-  diffLevel(l, r, prefix, sink, below);
-  for (const [before, after, path] of below) await collect(readTree, before, after, path, sink);
+/** Two trees still to compare (null = empty) and their folder's path. */
+type Pending = [before: string | null, after: string | null, path: string];
+
+/**
+ * Compares `a` with `b` and every pair of subtrees that differ, depth first, in one loop: an
+ * async call per folder level cost more than comparing it, and a tree at hand is not awaited.
+ */
+async function collect(readTree: ReadTreeBytes, a: string | null, b: string | null, sink: Sink): Promise<void> {
+  const stack: Pending[] = [[a, b, '']];
+  const below: Pending[] = [];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [before, after, prefix] = next;
+    if (before === after) continue;
+    let l = before ? readTree(before) : EMPTY;
+    if (l instanceof Promise) l = await l;
+    let r = after ? readTree(after) : EMPTY;
+    if (r instanceof Promise) r = await r;
+    diffLevel(l, r, prefix, sink, below);
+    // Reversed onto the stack, so folders are read in tree order.
+    while (below.length > 0) stack.push(below.pop() as Pending);
+  }
 }
 
 /**
  * One level of a diff: pairs the entries of raw trees `l` and `r`, records the files that differ
  * and queues the subtrees that differ in `below` (for `collect` to read).
  */
-function diffLevel(
-  l: Uint8Array,
-  r: Uint8Array,
-  prefix: string,
-  sink: Sink,
-  below: [string | null, string | null, string][],
-): void {
+function diffLevel(l: Uint8Array, r: Uint8Array, prefix: string, sink: Sink, below: Pending[]): void {
   const lc: Cursor = { at: 0, name: 0, nul: 0, kind: 0 };
   const rc: Cursor = { at: 0, name: 0, nul: 0, kind: 0 };
   const lv = new DataView(l.buffer, l.byteOffset, l.byteLength);
@@ -190,21 +198,19 @@ function diffLevel(
     const hasR = readEntry(r, ri, rc);
     const cmp = !hasL ? 1 : !hasR ? -1 : compareNames(l, lc, r, rc);
     if (cmp < 0) {
-      const before = bytesToHex(l, lc.nul + 1, lc.nul + 21);
-      if (lc.kind === 1) below.push([before, null, subPath(prefix, l, lc, sink)]);
-      else record(sink, 'deleted', prefix, l, lc, before, null);
+      if (lc.kind === 1) below.push([bytesToHex(l, lc.nul + 1, lc.nul + 21), null, subPath(prefix, l, lc, sink)]);
+      else record(sink, 'deleted', prefix, l, lc, l, lc, null, null);
       li = lc.nul + 21;
     } else if (cmp > 0) {
-      const after = bytesToHex(r, rc.nul + 1, rc.nul + 21);
-      if (rc.kind === 1) below.push([null, after, subPath(prefix, r, rc, sink)]);
-      else record(sink, 'added', prefix, r, rc, null, after);
+      if (rc.kind === 1) below.push([null, bytesToHex(r, rc.nul + 1, rc.nul + 21), subPath(prefix, r, rc, sink)]);
+      else record(sink, 'added', prefix, r, rc, null, null, r, rc);
       ri = rc.nul + 21;
     } else {
       if (lc.kind !== rc.kind || !sameId(l, lc.nul + 1, r, rc.nul + 1)) {
-        const before = bytesToHex(l, lc.nul + 1, lc.nul + 21);
-        const after = bytesToHex(r, rc.nul + 1, rc.nul + 21);
-        if (rc.kind === 1) below.push([before, after, subPath(prefix, r, rc, sink)]);
-        else record(sink, 'modified', prefix, r, rc, before, after);
+        if (rc.kind === 1) {
+          const before = bytesToHex(l, lc.nul + 1, lc.nul + 21);
+          below.push([before, bytesToHex(r, rc.nul + 1, rc.nul + 21), subPath(prefix, r, rc, sink)]);
+        } else record(sink, 'modified', prefix, r, rc, l, lc, r, rc);
       }
       // Equal ids and kinds with another mode (100644 → 100755): the content did not change.
       li = lc.nul + 21;
