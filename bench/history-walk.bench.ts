@@ -259,12 +259,34 @@ function gitTimes(args: string[], input?: string): { wall: number; cpu: number }
 
 const RUNS = { cli: 7, core: 5, iso: 3 };
 
-/** One part: git's figure and the readers', printed as wall time and as CPU time. */
+interface Reader {
+  name: string;
+  run: () => unknown;
+  runs: number;
+  warmup?: number;
+  /**
+   * Timed after every part's git and core figures: isomorphic-git's runs leave this process
+   * holding a heap of gigabytes, and git measured after them spent ~10 ms more CPU per run (in
+   * the kernel, finding memory: ls-tree 2.3 → 11.9 ms, 5× what `perf stat` gives it by hand).
+   */
+  last?: boolean;
+}
+
+/** One part's figures, printed once every part has run. */
+const parts: {
+  title: string;
+  extra: Record<string, string>;
+  git: { wall: Measurement; cpu: Measurement };
+  readers: Reader[];
+  rows: Map<Reader, { wall: Measurement; cpu: Measurement }>;
+}[] = [];
+
+/** One part: git's figure and the readers' (those marked `last` are timed later; see Reader). */
 async function part(
   title: string,
   gitName: string,
   gitArgs: string[],
-  readers: { name: string; run: () => unknown; runs: number; warmup?: number }[],
+  readers: Reader[],
   extra: Record<string, string> = {},
   input?: string,
 ): Promise<void> {
@@ -272,21 +294,34 @@ async function part(
   const gitRuns = Array.from({ length: RUNS.cli }, () => gitTimes(gitArgs, input));
   const wallRuns = gitRuns.map((r) => r.wall);
   const cpuRuns = gitRuns.map((r) => r.cpu);
-  const baseWall: Measurement = { name: gitName, medianMs: median(wallRuns), runs: wallRuns };
-  const baseCpu: Measurement = { name: gitName, medianMs: median(cpuRuns), runs: cpuRuns };
-  const rows = [];
-  for (const r of readers) rows.push(await timed(r.name, r.run, r.runs, r.warmup));
-  report(
-    `${title} — wall time`,
-    baseWall,
-    rows.map((r) => r.wall),
-    extra,
-  );
-  report(
-    `${title} — CPU time`,
-    baseCpu,
-    rows.map((r) => r.cpu),
-  );
+  const git = {
+    wall: { name: gitName, medianMs: median(wallRuns), runs: wallRuns },
+    cpu: { name: gitName, medianMs: median(cpuRuns), runs: cpuRuns },
+  };
+  const rows = new Map<Reader, { wall: Measurement; cpu: Measurement }>();
+  for (const r of readers) if (!r.last) rows.set(r, await timed(r.name, r.run, r.runs, r.warmup));
+  parts.push({ title, extra, git, readers, rows });
+}
+
+/** Times the readers left for last, then prints every part as wall time and as CPU time. */
+async function finish(): Promise<void> {
+  for (const p of parts) {
+    for (const r of p.readers) if (r.last) p.rows.set(r, await timed(r.name, r.run, r.runs, r.warmup));
+  }
+  for (const p of parts) {
+    const rows = p.readers.map((r) => p.rows.get(r) as { wall: Measurement; cpu: Measurement });
+    report(
+      `${p.title} — wall time`,
+      p.git.wall,
+      rows.map((r) => r.wall),
+      p.extra,
+    );
+    report(
+      `${p.title} — CPU time`,
+      p.git.cpu,
+      rows.map((r) => r.cpu),
+    );
+  }
 }
 
 const readersFor = (
@@ -300,6 +335,7 @@ const readersFor = (
     run: () => isoRun(isoGit(s.fs, s.dir)),
     runs: isoRuns,
     warmup: isoRuns > 1 ? 1 : 0,
+    last: true,
   })),
 ];
 
@@ -341,6 +377,7 @@ await part(
       name: `isomorphic-git first 50 + counts, ${s.label}`,
       run: () => isoGit(s.fs, s.dir).logWithCounts(51),
       runs: RUNS.iso,
+      last: true,
     })),
   ],
   { 'changed files in the first page': String(first.commits.reduce((n, c) => n + c.changedFiles, 0)) },
@@ -368,5 +405,6 @@ await part(
   `${headBlobs.join('\n')}\n`,
 );
 
+await finish();
 nodeFs.rmSync(dir, { recursive: true, force: true });
 nodeFs.rmSync(stdinFile, { force: true });
