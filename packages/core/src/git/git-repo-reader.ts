@@ -11,7 +11,7 @@
  */
 import { mergeBases, type WalkOptions, walkLog } from './git-history.ts';
 import { GitObjectStore } from './git-object-store.ts';
-import { type GitObjectFiles, GitObjectMissingError, type Inflate, parseTree } from './git-objects.ts';
+import { type GitObjectFiles, GitObjectMissingError, type Inflate, parseCommit, parseTree } from './git-objects.ts';
 import type { GitCommitInfo, GitReader, GitTreeEntry } from './git-reader.ts';
 import { GitRefs } from './git-refs.ts';
 import { countChangedFiles, diffTrees, entryAtPath, type FileChange } from './git-tree-diff.ts';
@@ -53,7 +53,7 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
     let t = this.trees.get(oid);
     if (!t) {
       if (this.trees.size >= MAX_CACHED_TREES) this.trees.clear();
-      t = Promise.resolve(this.readTreeBytes(oid)).then(parseTree);
+      t = (async () => parseTree(await this.readTreeBytes(oid)))();
       // A failed read (a pack being written) must not stay cached.
       t.catch(() => this.trees.delete(oid));
       this.trees.set(oid, t);
@@ -65,7 +65,14 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
     if (!c) {
       if (this.commits.size >= MAX_CACHED_TREES) this.commits.clear();
       this.reads.commits++;
-      c = this.objects.readCommit(oid);
+      // A packed commit is read and parsed now: a log walk of thousands then waits no ticks in the store.
+      try {
+        const packed = this.objects.readPackedTyped(oid, 'commit');
+        if (packed) c = Promise.resolve(parseCommit(oid, packed));
+      } catch (e) {
+        c = Promise.reject(e);
+      }
+      c ??= this.objects.readCommit(oid);
       c.catch(() => this.commits.delete(oid));
       this.commits.set(oid, c);
     }

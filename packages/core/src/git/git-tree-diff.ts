@@ -84,13 +84,16 @@ function sameId(l: Uint8Array, lAt: number, r: Uint8Array, rAt: number): boolean
 function sameRunEnd(l: Uint8Array, lv: DataView, li: number, r: Uint8Array, rv: DataView, ri: number): number {
   const n = Math.min(l.length - li, r.length - ri);
   let k = 0;
-  while (k + 4 <= n && lv.getUint32(li + k) === rv.getUint32(ri + k)) k += 4;
+  while (k + 4 <= n && lv.getUint32(li + k, true) === rv.getUint32(ri + k, true)) k += 4;
   while (k < n && l[li + k] === r[ri + k]) k++;
   const stop = li + k;
+  // Entry by entry up to `stop`, by a loop: names are short, and indexOf's call cost more than
+  // the ten-odd bytes it looked at.
   let at = li;
   for (;;) {
-    const nul = l.indexOf(0, at);
-    if (nul < 0 || nul + 21 > stop) return at;
+    let nul = at;
+    while (nul < stop && l[nul] !== 0) nul++;
+    if (nul + 21 > stop) return at;
     at = nul + 21;
   }
 }
@@ -174,13 +177,17 @@ async function collect(readTree: ReadTreeBytes, a: string | null, b: string | nu
   }
 }
 
+/** diffLevel's two cursors, reused: it runs to its end without awaiting, so one pair serves every diff. */
+const LEFT: Cursor = { at: 0, name: 0, nul: 0, kind: 0 };
+const RIGHT: Cursor = { at: 0, name: 0, nul: 0, kind: 0 };
+
 /**
  * One level of a diff: pairs the entries of raw trees `l` and `r`, records the files that differ
  * and queues the subtrees that differ in `below` (for `collect` to read).
  */
 function diffLevel(l: Uint8Array, r: Uint8Array, prefix: string, sink: Sink, below: Pending[]): void {
-  const lc: Cursor = { at: 0, name: 0, nul: 0, kind: 0 };
-  const rc: Cursor = { at: 0, name: 0, nul: 0, kind: 0 };
+  const lc = LEFT;
+  const rc = RIGHT;
   const lv = new DataView(l.buffer, l.byteOffset, l.byteLength);
   const rv = new DataView(r.buffer, r.byteOffset, r.byteLength);
   let li = 0;
