@@ -67,4 +67,74 @@ describe('tree diffs on raw trees', () => {
       { numRuns: 500 },
     );
   });
+
+  it('equals a diff of the flattened file lists, on random trees (aligned or not in memory)', async () => {
+    // A folder: names to a file's id (1–3, so equal ids are common), a gitlink or a subfolder.
+    type Spec = { [name: string]: number | 'gitlink' | Spec };
+    const names = fc.constantFrom('a', 'b', 'ab', 'a.b', 'a-b', 'foo', 'foo.txt', 'é', 'long-name-of-a-file.py');
+    const spec: fc.Arbitrary<Spec> = fc.letrec<{ tree: Spec }>((tie) => ({
+      tree: fc.dictionary(
+        names,
+        fc.oneof(
+          { weight: 6, arbitrary: fc.integer({ min: 1, max: 3 }) },
+          { weight: 1, arbitrary: fc.constant('gitlink' as const) },
+          { weight: 2, arbitrary: tie('tree') },
+        ),
+        { maxKeys: 6, depthIdentifier: 'tree' },
+      ),
+    })).tree;
+    await fc.assert(
+      fc.asyncProperty(spec, spec, fc.boolean(), async (before, after, unaligned) => {
+        // Trees stored by id; equal folders get equal ids, as in git.
+        const trees: Record<string, Uint8Array> = {};
+        const ids = new Map<string, number>();
+        const write = (s: Spec): string => {
+          const entries = Object.entries(s).map(([name, v]): [string, string, number] => {
+            if (typeof v === 'number') return ['100644', name, v];
+            if (v === 'gitlink') return ['160000', name, 9];
+            return ['40000', name, Number.parseInt(write(v), 16)];
+          });
+          const key = (e: [string, string, number]) => enc.encode(e[0] === '40000' ? `${e[1]}/` : e[1]);
+          entries.sort((x, y) => Buffer.compare(key(x), key(y)));
+          const bytes = tree(...entries);
+          const content = bytes.join(',');
+          if (!ids.has(content)) ids.set(content, 100 + ids.size);
+          const oid = hex(ids.get(content) as number);
+          trees[oid] = bytes;
+          return oid;
+        };
+        const read = async (oid: string) => {
+          const t = trees[oid] as Uint8Array;
+          if (!unaligned) return t;
+          const shifted = new Uint8Array(t.length + 1);
+          shifted.set(t, 1);
+          return shifted.subarray(1);
+        };
+        const flat = (s: Spec, prefix: string, out: Map<string, string>) => {
+          for (const [name, v] of Object.entries(s)) {
+            const path = prefix + name;
+            if (typeof v === 'object') flat(v, `${path}/`, out);
+            else out.set(path, v === 'gitlink' ? hex(9) : hex(v));
+          }
+          return out;
+        };
+        const l = flat(before, '', new Map());
+        const r = flat(after, '', new Map());
+        const expected = [...new Set([...l.keys(), ...r.keys()])]
+          .filter((path) => l.get(path) !== r.get(path))
+          .sort()
+          .map((path) => ({
+            path,
+            kind: !l.has(path) ? 'added' : !r.has(path) ? 'deleted' : 'modified',
+            before: l.get(path) ?? null,
+            after: r.get(path) ?? null,
+          }));
+        const a = write(before);
+        const b = write(after);
+        expect(await diffTrees(read, a, b)).toEqual(expected);
+        expect(await countChangedFiles(read, a, b)).toBe(expected.length);
+      }),
+      { numRuns: 400 },
+    );
+  });
 });
