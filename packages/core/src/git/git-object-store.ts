@@ -9,6 +9,7 @@
 
 import { sha1 } from 'hash-wasm';
 import {
+  bytesToHex,
   type GitObject,
   GitObjectError,
   type GitObjectFiles,
@@ -126,6 +127,23 @@ export class GitObjectStore {
     if (!o) return undefined;
     if (o.type !== type) throw new GitObjectError(`object ${oid} is a ${o.type}, not a ${type}`);
     return o.content;
+  }
+
+  /**
+   * readPackedTyped for the 20-byte id at `ids[at]` (a tree entry's), without making it a string:
+   * undefined when packs are not listed yet or none holds it.
+   */
+  readPackedTypedId(ids: Uint8Array, at: number, type: GitObjectType): Uint8Array | undefined {
+    if (!this.ready) return undefined;
+    for (const p of this.ready) {
+      const o = p.readId(ids, at);
+      if (!o) continue;
+      if (o.type !== type) {
+        throw new GitObjectError(`object ${bytesToHex(ids, at, at + 20)} is a ${o.type}, not a ${type}`);
+      }
+      return o.content;
+    }
+    return undefined;
   }
 
   /** The content of an object that must be of `type` (a typed error when missing or of another type). */

@@ -141,16 +141,20 @@ export class PackIndex {
 
   offsetOf(oid: string): number {
     const want = hexToBytes(oid, this.want);
-    if (!want) return -1;
-    const first = want[0] as number;
+    return want ? this.offsetOfId(want, 0) : -1;
+  }
+
+  /** The offset of the object whose 20-byte id is at `ids[at]` (a tree entry's, say), or -1. */
+  offsetOfId(ids: Uint8Array, at: number): number {
+    const first = ids[at] as number;
     let lo = first === 0 ? 0 : this.view.getUint32(8 + (first - 1) * 4);
     let hi = this.view.getUint32(8 + first * 4);
     const b = this.bytes;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const at = this.namesAt + mid * 20;
+      const name = this.namesAt + mid * 20;
       let cmp = 0;
-      for (let i = 0; i < 20 && cmp === 0; i++) cmp = (b[at + i] as number) - (want[i] as number);
+      for (let i = 0; i < 20 && cmp === 0; i++) cmp = (b[name + i] as number) - (ids[at + i] as number);
       if (cmp === 0) return this.offsetAt(mid);
       if (cmp < 0) lo = mid + 1;
       else hi = mid;
@@ -206,6 +210,12 @@ export class Pack {
 
   read(oid: string): GitObject | null {
     const offset = this.index.offsetOf(oid);
+    return offset < 0 ? null : this.readAt(offset);
+  }
+
+  /** The object whose 20-byte id is at `ids[at]`, or null when this pack does not hold it. */
+  readId(ids: Uint8Array, at: number): GitObject | null {
+    const offset = this.index.offsetOfId(ids, at);
     return offset < 0 ? null : this.readAt(offset);
   }
 

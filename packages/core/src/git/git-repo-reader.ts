@@ -48,6 +48,12 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
     }
     return t;
   };
+  /** A packed subtree by the id bytes in its parent's entry (see ReadTreeById); undefined otherwise. */
+  readonly readTreeById = (ids: Uint8Array, at: number): Uint8Array | undefined => {
+    const t = this.objects.readPackedTypedId(ids, at, 'tree');
+    if (t) this.reads.trees++;
+    return t;
+  };
   /** Bound once so walks and diffs can pass it around. */
   readonly readTree = (oid: string): Promise<GitTreeEntry[]> => {
     let t = this.trees.get(oid);
@@ -115,7 +121,7 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
 
   /** Files that differ between two trees (null = empty), sorted by path. */
   diffTrees(a: string | null, b: string | null): Promise<FileChange[]> {
-    return diffTrees(this.readTreeBytes, a, b);
+    return diffTrees(this.readTreeBytes, a, b, this.readTreeById);
   }
 
   /** Files a commit changed against its first parent (every file, for a root commit). */
@@ -137,7 +143,7 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
 
   /** How many files a commit changed against its first parent: commitChanges(…).length, without the list. */
   async countChanges(commit: GitCommitInfo): Promise<number> {
-    return countChangedFiles(this.readTreeBytes, await this.firstParentTree(commit), commit.tree);
+    return countChangedFiles(this.readTreeBytes, await this.firstParentTree(commit), commit.tree, this.readTreeById);
   }
 
   mergeBases(a: string, b: string): Promise<string[]> {

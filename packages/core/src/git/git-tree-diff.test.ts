@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GitObjectError } from './git-objects.ts';
+import { bytesToHex, GitObjectError } from './git-objects.ts';
 import { countChangedFiles, diffTrees } from './git-tree-diff.ts';
 
 const enc = new TextEncoder();
@@ -84,7 +84,7 @@ describe('tree diffs on raw trees', () => {
       ),
     })).tree;
     await fc.assert(
-      fc.asyncProperty(spec, spec, fc.boolean(), async (before, after, unaligned) => {
+      fc.asyncProperty(spec, spec, fc.boolean(), fc.boolean(), async (before, after, unaligned, byId) => {
         // Trees stored by id; equal folders get equal ids, as in git.
         const trees: Record<string, Uint8Array> = {};
         const ids = new Map<string, number>();
@@ -103,13 +103,15 @@ describe('tree diffs on raw trees', () => {
           trees[oid] = bytes;
           return oid;
         };
-        const read = async (oid: string) => {
+        const read = (oid: string) => {
           const t = trees[oid] as Uint8Array;
           if (!unaligned) return t;
           const shifted = new Uint8Array(t.length + 1);
           shifted.set(t, 1);
           return shifted.subarray(1);
         };
+        // Subtrees by the id bytes in their parent (as packed trees are read), or by hex id.
+        const readById = byId ? (ids: Uint8Array, at: number) => read(bytesToHex(ids, at, at + 20)) : undefined;
         const flat = (s: Spec, prefix: string, out: Map<string, string>) => {
           for (const [name, v] of Object.entries(s)) {
             const path = prefix + name;
@@ -131,8 +133,8 @@ describe('tree diffs on raw trees', () => {
           }));
         const a = write(before);
         const b = write(after);
-        expect(await diffTrees(read, a, b)).toEqual(expected);
-        expect(await countChangedFiles(read, a, b)).toBe(expected.length);
+        expect(await diffTrees(async (oid) => read(oid), a, b, readById)).toEqual(expected);
+        expect(await countChangedFiles(read, a, b, readById)).toBe(expected.length);
       }),
       { numRuns: 400 },
     );

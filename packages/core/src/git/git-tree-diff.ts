@@ -24,6 +24,11 @@ export interface FileChange {
  * when they are at hand (a cached or packed tree), so a diff awaits only trees that must be read.
  */
 export type ReadTreeBytes = (oid: string) => Uint8Array | Promise<Uint8Array>;
+/**
+ * A subtree by the 20-byte id at `ids[at]` (its entry in the parent tree), when it can be had
+ * without making the id a string (a packed tree); undefined sends the diff to ReadTreeBytes.
+ */
+export type ReadTreeById = (ids: Uint8Array, at: number) => Uint8Array | undefined;
 /** A tree's parsed entries by id. */
 export type ReadTree = (oid: string) => Promise<readonly GitTreeEntry[]>;
 
@@ -160,39 +165,72 @@ function subPath(prefix: string, side: Uint8Array, c: Cursor, sink: Sink): strin
  * path. A file replaced by a folder (or back) counts as deleted plus added; a gitlink (submodule)
  * counts as a file.
  */
-export async function diffTrees(readTree: ReadTreeBytes, a: string | null, b: string | null): Promise<FileChange[]> {
+export async function diffTrees(
+  readTree: ReadTreeBytes,
+  a: string | null,
+  b: string | null,
+  byId?: ReadTreeById,
+): Promise<FileChange[]> {
   const changes: FileChange[] = [];
-  await collect(readTree, a, b, { changes, count: 0 });
+  await collect(readTree, byId, a, b, { changes, count: 0 });
   return changes.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
 /** How many files differ between two trees: diffTrees(…).length without building the list. */
-export async function countChangedFiles(readTree: ReadTreeBytes, a: string | null, b: string | null): Promise<number> {
+export async function countChangedFiles(
+  readTree: ReadTreeBytes,
+  a: string | null,
+  b: string | null,
+  byId?: ReadTreeById,
+): Promise<number> {
   const sink: Sink = { changes: null, count: 0 };
-  await collect(readTree, a, b, sink);
+  await collect(readTree, byId, a, b, sink);
   return sink.count;
 }
 
-/** Two trees still to compare (null = empty) and their folder's path. */
-type Pending = [before: string | null, after: string | null, path: string];
+/**
+ * Two subtrees still to compare, each by where its id sits in its parent tree (null = absent),
+ * and their folder's path. Ids stay bytes: a string is made only if the tree must be read by it.
+ */
+type Pending = [before: Uint8Array | null, beforeAt: number, after: Uint8Array | null, afterAt: number, path: string];
 
 /**
  * Compares `a` with `b` and every pair of subtrees that differ, depth first, in one loop: an
  * async call per folder level cost more than comparing it, and a tree at hand is not awaited.
  */
-async function collect(readTree: ReadTreeBytes, a: string | null, b: string | null, sink: Sink): Promise<void> {
-  const stack: Pending[] = [[a, b, '']];
+async function collect(
+  readTree: ReadTreeBytes,
+  byId: ReadTreeById | undefined,
+  a: string | null,
+  b: string | null,
+  sink: Sink,
+): Promise<void> {
+  if (a === b) return;
+  const read = async (ids: Uint8Array | null, at: number): Promise<Uint8Array> => {
+    if (!ids) return EMPTY;
+    const t = byId?.(ids, at) ?? readTree(bytesToHex(ids, at, at + 20));
+    return t instanceof Promise ? await t : t;
+  };
+  let l = a ? readTree(a) : EMPTY;
+  if (l instanceof Promise) l = await l;
+  let r = b ? readTree(b) : EMPTY;
+  if (r instanceof Promise) r = await r;
+  const stack: Pending[] = [];
   const below: Pending[] = [];
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const [before, after, prefix] = next;
-    if (before === after) continue;
-    let l = before ? readTree(before) : EMPTY;
-    if (l instanceof Promise) l = await l;
-    let r = after ? readTree(after) : EMPTY;
-    if (r instanceof Promise) r = await r;
+  let prefix = '';
+  for (;;) {
     diffLevel(l, r, prefix, sink, below);
     // Reversed onto the stack, so folders are read in tree order.
     while (below.length > 0) stack.push(below.pop() as Pending);
+    const next = stack.pop();
+    if (next === undefined) return;
+    const [lIds, lAt, rIds, rAt, path] = next;
+    // Inline when at hand: an await per subtree cost more than most subtrees' comparison.
+    const lHere = lIds ? byId?.(lIds, lAt) : EMPTY;
+    l = lHere ?? (await read(lIds, lAt));
+    const rHere = rIds ? byId?.(rIds, rAt) : EMPTY;
+    r = rHere ?? (await read(rIds, rAt));
+    prefix = path;
   }
 }
 
@@ -229,19 +267,17 @@ function diffLevel(l: Uint8Array, r: Uint8Array, prefix: string, sink: Sink, bel
     const hasR = readEntry(r, ri, rc);
     const cmp = !hasL ? 1 : !hasR ? -1 : compareNames(l, lc, r, rc);
     if (cmp < 0) {
-      if (lc.kind === 1) below.push([bytesToHex(l, lc.nul + 1, lc.nul + 21), null, subPath(prefix, l, lc, sink)]);
+      if (lc.kind === 1) below.push([l, lc.nul + 1, null, 0, subPath(prefix, l, lc, sink)]);
       else record(sink, 'deleted', prefix, l, lc, l, lc, null, null);
       li = lc.nul + 21;
     } else if (cmp > 0) {
-      if (rc.kind === 1) below.push([null, bytesToHex(r, rc.nul + 1, rc.nul + 21), subPath(prefix, r, rc, sink)]);
+      if (rc.kind === 1) below.push([null, 0, r, rc.nul + 1, subPath(prefix, r, rc, sink)]);
       else record(sink, 'added', prefix, r, rc, null, null, r, rc);
       ri = rc.nul + 21;
     } else {
       if (lc.kind !== rc.kind || !sameId(l, lc.nul + 1, r, rc.nul + 1)) {
-        if (rc.kind === 1) {
-          const before = bytesToHex(l, lc.nul + 1, lc.nul + 21);
-          below.push([before, bytesToHex(r, rc.nul + 1, rc.nul + 21), subPath(prefix, r, rc, sink)]);
-        } else record(sink, 'modified', prefix, r, rc, l, lc, r, rc);
+        if (rc.kind === 1) below.push([l, lc.nul + 1, r, rc.nul + 1, subPath(prefix, r, rc, sink)]);
+        else record(sink, 'modified', prefix, r, rc, l, lc, r, rc);
       }
       // Equal ids and kinds with another mode (100644 → 100755): the content did not change.
       li = lc.nul + 21;
