@@ -9,6 +9,7 @@
 
 import { sha1 } from 'hash-wasm';
 import {
+  bytesToHex,
   type GitObject,
   GitObjectError,
   type GitObjectFiles,
@@ -28,6 +29,8 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export class GitObjectStore {
   private packs: Promise<Pack[]> | null = null;
+  /** The packs once listed and loaded (null until then, and after a refresh): read without awaiting. */
+  private ready: Pack[] | null = null;
   /** Packs read so far by index file name: a pack never changes, so a refresh keeps them. */
   private readonly loaded = new Map<string, Pack>();
   /** The latest pack list, where a thin pack's REF_DELTA bases are looked up. */
@@ -42,33 +45,45 @@ export class GitObjectStore {
   /** Lists the pack folder again on the next read, so packs written since are found (a fetch, a gc). */
   refresh(): void {
     this.packs = null;
+    this.ready = null;
   }
 
   private loadPacks(): Promise<Pack[]> {
-    this.packs ??= (async () => {
-      const dir = `${this.gitdir}/objects/pack`;
-      const names = (await this.files.list(dir)).filter((n) => n.endsWith('.idx')).sort();
-      const packs: Pack[] = [];
-      for (const gone of [...this.loaded.keys()].filter((n) => !names.includes(n))) this.loaded.delete(gone);
-      for (const idxName of names) {
-        const known = this.loaded.get(idxName);
-        if (known) {
-          packs.push(known);
-          continue;
-        }
-        const [idx, pack] = await Promise.all([
-          this.files.read(`${dir}/${idxName}`),
-          this.files.read(`${dir}/${idxName.slice(0, -4)}.pack`),
-        ]);
-        if (!idx || !pack) continue; // an index whose pack is still being written
-        const p = new Pack(new PackIndex(idx), pack, this.inflate, (oid) => this.fromPacks(this.current, oid));
-        this.loaded.set(idxName, p);
-        packs.push(p);
+    if (this.packs) return this.packs;
+    const loading = this.listPacks();
+    this.packs = loading;
+    // Not when a refresh came meanwhile (its list may be older than the folder now).
+    loading.then(
+      (packs) => {
+        if (this.packs === loading) this.ready = packs;
+      },
+      () => {},
+    );
+    return loading;
+  }
+
+  private async listPacks(): Promise<Pack[]> {
+    const dir = `${this.gitdir}/objects/pack`;
+    const names = (await this.files.list(dir)).filter((n) => n.endsWith('.idx')).sort();
+    const packs: Pack[] = [];
+    for (const gone of [...this.loaded.keys()].filter((n) => !names.includes(n))) this.loaded.delete(gone);
+    for (const idxName of names) {
+      const known = this.loaded.get(idxName);
+      if (known) {
+        packs.push(known);
+        continue;
       }
-      this.current = packs;
-      return packs;
-    })();
-    return this.packs;
+      const [idx, pack] = await Promise.all([
+        this.files.read(`${dir}/${idxName}`),
+        this.files.read(`${dir}/${idxName.slice(0, -4)}.pack`),
+      ]);
+      if (!idx || !pack) continue; // an index whose pack is still being written
+      const p = new Pack(new PackIndex(idx), pack, this.inflate, (oid) => this.fromPacks(this.current, oid));
+      this.loaded.set(idxName, p);
+      packs.push(p);
+    }
+    this.current = packs;
+    return packs;
   }
 
   private fromPacks(packs: readonly Pack[], oid: string): GitObject | null {
@@ -99,6 +114,36 @@ export class GitObjectStore {
     // Perhaps packed since the list was read (a fetch or a gc moved it).
     this.refresh();
     return this.fromPacks(await this.loadPacks(), oid);
+  }
+
+  /**
+   * The content of a packed object of `type`, read without awaiting anything; undefined when that
+   * cannot be said yet (packs not listed, or the object is loose or missing): ask readTyped then.
+   */
+  readPackedTyped(oid: string, type: GitObjectType): Uint8Array | undefined {
+    if (!this.ready) return undefined;
+    const o =
+      oid === EMPTY_TREE ? { type: 'tree' as const, content: new Uint8Array(0) } : this.fromPacks(this.ready, oid);
+    if (!o) return undefined;
+    if (o.type !== type) throw new GitObjectError(`object ${oid} is a ${o.type}, not a ${type}`);
+    return o.content;
+  }
+
+  /**
+   * readPackedTyped for the 20-byte id at `ids[at]` (a tree entry's), without making it a string:
+   * undefined when packs are not listed yet or none holds it.
+   */
+  readPackedTypedId(ids: Uint8Array, at: number, type: GitObjectType): Uint8Array | undefined {
+    if (!this.ready) return undefined;
+    for (const p of this.ready) {
+      const o = p.readId(ids, at);
+      if (!o) continue;
+      if (o.type !== type) {
+        throw new GitObjectError(`object ${bytesToHex(ids, at, at + 20)} is a ${o.type}, not a ${type}`);
+      }
+      return o.content;
+    }
+    return undefined;
   }
 
   /** The content of an object that must be of `type` (a typed error when missing or of another type). */
