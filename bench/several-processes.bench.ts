@@ -10,11 +10,13 @@
  *   clients share).
  * `BENCH_LB_PARTS=dvc` or `=mlflow` runs one part. Skipped with one line without the engines.
  */
+import { createHash } from 'node:crypto';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { openPostgres } from '../sync-server/src/db/postgres-sql.ts';
 import { type Cluster, clusterAvailable, startCluster } from '../test/support/cluster.ts';
 import { type LoadBalancer, startHaproxy } from '../test/support/haproxy.ts';
 import { dvcS3Transfers } from './dvc-s3-transfer-helpers.ts';
-import { type Measurement, mbPerSecond, measure, report } from './lib.ts';
+import { getCounting, type Measurement, mbPerSecond, measure, putChunked, report } from './lib.ts';
 import { SEEDED_SEARCH, seedMlflowRuns } from './mlflow-runs-seed.ts';
 
 const MB = Number(process.env.CAIRN_BENCH_LB_MB ?? 1024);
@@ -28,7 +30,29 @@ const BATCHES_PER_CLIENT = 5;
 const TOKEN = 'cairn_bench_admin_token_lb_000001';
 const AUTH = `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}`;
 
+/**
+ * One DVC upload of several parts and its download straight to every process, untimed. A
+ * process's first multipart upload starts its md5 worker and its first transfers run cold code
+ * and open its S3 connections; a server in service did that long ago. Without this, HAProxy's
+ * round robin sent each timed run to another cold process and the median through it measured
+ * start-up (a 256 MiB upload: 2.4 s through HAProxy against 1.5 s straight to the warm process).
+ */
+async function warmUpEveryProcess(cluster: Cluster): Promise<void> {
+  const body = Buffer.alloc(3 * CHUNK, 1);
+  for (const [i, backend] of cluster.backends.entries()) {
+    const header = Buffer.from(`warm-up ${i}`);
+    const md5 = createHash('md5').update(header).update(body).digest('hex');
+    const url = `${backend.url}/admin/bench.dvc/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
+    const status = await putChunked(url, AUTH, header, body, CHUNK);
+    if (status !== 200) throw new Error(`warm-up upload to process ${i + 1}: ${status}`);
+    if ((await getCounting(url, AUTH)) !== header.length + body.length) throw new Error('warm-up: short read');
+    const Key = `${cluster.blobPrefix}/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
+    await cluster.rgw.client().send(new DeleteObjectCommand({ Bucket: cluster.rgw.bucket, Key }));
+  }
+}
+
 async function benchDvc(cluster: Cluster): Promise<void> {
+  await warmUpEveryProcess(cluster);
   const transfers = dvcS3Transfers({
     s3: cluster.rgw.client(),
     bucket: cluster.rgw.bucket,
