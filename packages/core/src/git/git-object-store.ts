@@ -56,9 +56,10 @@ export class GitObjectStore {
           packs.push(known);
           continue;
         }
+        const packPath = `${dir}/${idxName.slice(0, -4)}.pack`;
         const [idx, pack] = await Promise.all([
           this.files.read(`${dir}/${idxName}`),
-          this.files.read(`${dir}/${idxName.slice(0, -4)}.pack`),
+          this.files.openPack ? this.files.openPack(packPath) : this.files.read(packPath),
         ]);
         if (!idx || !pack) continue; // an index whose pack is still being written
         const p = new Pack(new PackIndex(idx), pack, this.inflate, (oid) => this.fromPacks(this.current, oid));
@@ -71,9 +72,9 @@ export class GitObjectStore {
     return this.packs;
   }
 
-  private fromPacks(packs: readonly Pack[], oid: string): GitObject | null {
+  private async fromPacks(packs: readonly Pack[], oid: string): Promise<GitObject | null> {
     for (const p of packs) {
-      const o = p.read(oid);
+      const o = await p.read(oid);
       if (o) return o;
     }
     return null;
@@ -82,7 +83,7 @@ export class GitObjectStore {
   /** The object, or null when the repository does not have it (a shallow clone's boundary). */
   async read(oid: string): Promise<GitObject | null> {
     if (oid === EMPTY_TREE) return { type: 'tree', content: new Uint8Array(0) };
-    const packed = this.fromPacks(await this.loadPacks(), oid);
+    const packed = await this.fromPacks(await this.loadPacks(), oid);
     if (packed) return packed;
     const loose = await this.files.read(`${this.gitdir}/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
     if (loose) {

@@ -11,6 +11,7 @@
  */
 import { CairnError } from '../errors/cairn-error.ts';
 import type { GitCommitInfo, GitPerson, GitTreeEntry } from './git-reader.ts';
+import { deflatedBound, type PackFile } from './pack-bytes.ts';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 
@@ -28,6 +29,11 @@ export interface GitObjectFiles {
   read(path: string): Promise<Uint8Array | null>;
   /** Names in a folder, or [] when there is none. */
   list(path: string): Promise<string[]>;
+  /**
+   * A pack file to read by range (or its bytes), or null when there is none. Where absent, packs
+   * are read whole with `read`.
+   */
+  openPack?(path: string): Promise<PackFile | Uint8Array | null>;
 }
 
 /** A malformed pack, index or object: the store is damaged (or not one we can read). */
@@ -180,36 +186,63 @@ export class PackIndex {
   }
 }
 
-/** One pack file and its index; resolved objects are kept (bounded) so delta chains are walked once. */
+/** The longest entry header: type and size varint, then an OFS varint or a REF_DELTA's 20-byte id. */
+const MAX_HEADER = 32;
+
+/**
+ * One pack file and its index; resolved objects are kept (bounded) so delta chains are walked
+ * once. The pack is bytes in memory or a file read by range (PackFile: only the entries read are
+ * fetched, so a pack larger than memory allows is read as well as a small one).
+ */
 export class Pack {
   private readonly cache = new Map<number, GitObject>();
   private cachedBytes = 0;
-  private readonly pack: Uint8Array;
+  /** In memory: entries are views of it. */
+  private readonly bytes: Uint8Array | null;
+  private readonly file: PackFile | null;
+  /** Where the objects end and the 20-byte trailer begins. */
+  private readonly end: number;
 
   constructor(
     readonly index: PackIndex,
-    pack: Uint8Array,
+    pack: Uint8Array | PackFile,
     private readonly inflate: Inflate,
     /** Reads an object outside this pack (a thin pack's REF_DELTA base). */
-    private readonly external: (oid: string) => GitObject | null,
+    private readonly external: (oid: string) => Promise<GitObject | null> | GitObject | null,
     private readonly maxCachedBytes = 32 * 1024 * 1024,
   ) {
-    this.pack = plainBytes(pack);
-    if (pack.length < 32 || pack[0] !== 0x50 || pack[1] !== 0x41 || pack[2] !== 0x43 || pack[3] !== 0x4b) {
-      throw new GitObjectError('not a pack file');
+    if (pack instanceof Uint8Array) {
+      this.bytes = plainBytes(pack);
+      this.file = null;
+      if (pack.length < 32 || pack[0] !== 0x50 || pack[1] !== 0x41 || pack[2] !== 0x43 || pack[3] !== 0x4b) {
+        throw new GitObjectError('not a pack file');
+      }
+    } else {
+      this.bytes = null;
+      this.file = pack;
+      // The signature of a ranged pack is checked by whoever opened it (it costs a read).
+      if (pack.size < 32) throw new GitObjectError('not a pack file');
     }
+    this.end = (this.bytes ? this.bytes.length : (pack as PackFile).size) - 20;
   }
 
-  read(oid: string): GitObject | null {
+  async read(oid: string): Promise<GitObject | null> {
     const offset = this.index.offsetOf(oid);
     return offset < 0 ? null : this.readAt(offset);
+  }
+
+  /** Bytes from `at`: `length` of them, or fewer where the objects end. */
+  private range(at: number, length: number): Uint8Array | Promise<Uint8Array> {
+    const n = Math.min(length, this.end - at);
+    if (this.bytes) return this.bytes.subarray(at, at + n);
+    return (this.file as PackFile).read(at, n);
   }
 
   /**
    * The object at `offset`: walks its delta chain down to a whole (or already resolved) object
    * without recursion, then applies the deltas back up, keeping each result for the next chain.
    */
-  private readAt(offset: number): GitObject {
+  private async readAt(offset: number): Promise<GitObject> {
     const chain: { offset: number; dataAt: number; size: number }[] = [];
     let at = offset;
     let base: GitObject | undefined;
@@ -219,7 +252,7 @@ export class Pack {
         base = hit;
         break;
       }
-      const e = this.entryAt(at);
+      const e = await this.entryAt(at);
       if (e.kind === OFS_DELTA || e.kind === REF_DELTA) {
         // git itself stops at depth 4095; a longer chain is a damaged pack (or a loop of REF_DELTAs).
         if (chain.length >= MAX_DELTA_CHAIN) throw new GitObjectError(`delta chain at ${offset} is too long`);
@@ -234,41 +267,42 @@ export class Pack {
           at = inPack;
           continue;
         }
-        const external = this.external(baseOid);
+        const external = await this.external(baseOid);
         if (!external) throw new GitObjectError(`delta base ${baseOid} is missing`);
         base = external;
       } else {
         const type = TYPES[e.kind];
         if (!type) throw new GitObjectError(`unknown pack entry type ${e.kind} at ${at}`);
-        base = { type, content: this.inflateAt(e.dataAt, e.size) };
+        base = { type, content: await this.inflateAt(e.dataAt, e.size) };
         this.remember(at, base);
       }
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       const d = chain[i] as { offset: number; dataAt: number; size: number };
-      base = { type: base.type, content: applyDelta(this.inflateAt(d.dataAt, d.size), base.content) };
+      base = { type: base.type, content: applyDelta(await this.inflateAt(d.dataAt, d.size), base.content) };
       this.remember(d.offset, base);
     }
     return base;
   }
 
   /** An entry's header: its kind, inflated size, where its zlib data starts, and its delta base. */
-  private entryAt(offset: number): {
+  private async entryAt(offset: number): Promise<{
     kind: number;
     size: number;
     dataAt: number;
     baseOffset?: number;
     baseOid?: string;
-  } {
-    const p = this.pack;
-    const end = p.length - 20;
+  }> {
+    const end = this.end;
     if (offset < 12 || offset >= end) throw new GitObjectError(`pack offset ${offset} is out of range`);
-    let i = offset;
+    const h = this.range(offset, MAX_HEADER);
+    const p = h instanceof Uint8Array ? h : await h;
+    let i = 0;
     let byte = p[i++] as number;
     const kind = (byte >> 4) & 7;
     let size = byte & 15;
     let shift = 4;
-    while (byte & 0x80 && i < end) {
+    while (byte & 0x80 && i < p.length) {
       byte = p[i++] as number;
       size += (byte & 0x7f) * 2 ** shift;
       shift += 7;
@@ -277,22 +311,25 @@ export class Pack {
     if (kind === OFS_DELTA) {
       byte = p[i++] as number;
       let back = byte & 0x7f;
-      while (byte & 0x80 && i < end) {
+      while (byte & 0x80 && i < p.length) {
         byte = p[i++] as number;
         back = (back + 1) * 128 + (byte & 0x7f);
       }
       if (back <= 0 || back > offset) throw new GitObjectError(`delta at ${offset} points outside the pack`);
-      return { kind, size, dataAt: i, baseOffset: offset - back };
+      return { kind, size, dataAt: offset + i, baseOffset: offset - back };
     }
     if (kind === REF_DELTA) {
-      if (i + 20 > end) throw new GitObjectError(`delta at ${offset} is cut short`);
-      return { kind, size, dataAt: i + 20, baseOid: bytesToHex(p, i, i + 20) };
+      if (i + 20 > p.length) throw new GitObjectError(`delta at ${offset} is cut short`);
+      return { kind, size, dataAt: offset + i + 20, baseOid: bytesToHex(p, i, i + 20) };
     }
-    return { kind, size, dataAt: i };
+    return { kind, size, dataAt: offset + i };
   }
 
-  private inflateAt(at: number, size: number): Uint8Array {
-    const out = inflateOrFail(this.inflate, this.pack.subarray(at, this.pack.length - 20), size);
+  private async inflateAt(at: number, size: number): Promise<Uint8Array> {
+    // In memory, the rest of the pack; read by range, as much as a stream of this size can take.
+    const r = this.bytes ? this.bytes.subarray(at, this.end) : this.range(at, deflatedBound(size));
+    const data = r instanceof Uint8Array ? r : await r;
+    const out = inflateOrFail(this.inflate, data, size);
     if (out.length !== size) throw new GitObjectError(`pack entry at ${at} inflates to the wrong size`);
     return out;
   }
