@@ -1,6 +1,7 @@
 /**
  * Checks out a branch into the empty working tree of a new clone, reading objects with core's
- * reader — from the pack the clone still holds in memory, so it is not read back from storage —
+ * reader — by range from the pack stored in OPFS, or from the pack the clone still holds in
+ * memory where it was received there —
  * and writes the index (core's writeGitIndex) with each file's stat data, as `git checkout`
  * leaves it: isomorphic-git then sees every file unchanged. isomorphic-git's own checkout reads
  * the whole pack again into its Buffer (over 2 GiB it cannot) and rewrites the index per file.
@@ -8,7 +9,7 @@
 import { type GitIndexEntry, GitObjectError, type GitObjectFiles, GitRepoReader, writeGitIndex } from '@cairn/core/git';
 import type { FsClient } from 'isomorphic-git';
 import type { Git } from './load-git.ts';
-import { inflateZlib, objectFilesOn } from './object-files.ts';
+import { inflateZlib } from './object-files.ts';
 
 interface Stat {
   size: number;
@@ -33,8 +34,8 @@ export interface FreshCheckoutOptions {
   dir: string;
   /** A branch whose `refs/remotes/origin/<branch>` exists: it becomes the local branch, tracking it. */
   branch: string;
-  /** Files served from memory instead of storage (path → bytes): the pack just received and its index. */
-  inMemory: ReadonlyMap<string, Uint8Array>;
+  /** The repository's object files (the pack just received may still be in memory: pack-clone.ts). */
+  objects: GitObjectFiles;
   onProgress?: (p: { phase: string; loaded: number; total?: number }) => void;
 }
 
@@ -47,12 +48,7 @@ export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
   const { git, fs, dir, branch } = opts;
   const pfs = (fs as unknown as { promises: PromiseFs }).promises;
   const root = dir.replace(/\/$/, '');
-  const stored = objectFilesOn(fs);
-  const files: GitObjectFiles = {
-    read: async (path) => opts.inMemory.get(path) ?? stored.read(path),
-    list: (path) => stored.list(path),
-  };
-  const reader = new GitRepoReader(files, `${root}/.git`, inflateZlib);
+  const reader = new GitRepoReader(opts.objects, `${root}/.git`, inflateZlib);
   const commitOid = await reader.resolveRef(`refs/remotes/origin/${branch}`);
   if (!commitOid) throw new GitObjectError(`origin/${branch} was not fetched`);
   const commit = await reader.readCommit(commitOid);
