@@ -43,6 +43,8 @@ const MODE_FILE = 0o100644;
 const MODE_EXECUTABLE = 0o100755;
 const MODE_SYMLINK = 0o120000;
 const MODE_GITLINK = 0o160000;
+/** Files checked out at once: enough to overlap reads and writes, few enough to hold little (4 blobs). */
+const CHECKOUT_LANES = 4;
 
 export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
   const { git, fs, dir, branch } = opts;
@@ -54,7 +56,8 @@ export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
   const commit = await reader.readCommit(commitOid);
   const entries: GitIndexEntry[] = [];
   const decoder = new TextDecoder();
-  let written = 0;
+  // Folders first (in tree order), then the files, several at a time.
+  const files: { path: string; oid: string; mode: number }[] = [];
   const walk = async (treeOid: string, prefix: string): Promise<void> => {
     for (const entry of await reader.readTree(treeOid)) {
       const path = `${prefix}${entry.name}`;
@@ -63,36 +66,48 @@ export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
       if (entry.type === 'tree') {
         await pfs.mkdir(full).catch(() => {});
         await walk(entry.oid, `${path}/`);
-        continue;
-      }
-      if (mode === MODE_GITLINK) {
+      } else if (mode === MODE_GITLINK) {
         // A submodule: git leaves an empty folder and records the commit.
         await pfs.mkdir(full).catch(() => {});
         entries.push({ path, oid: entry.oid, mode, size: 0, ctimeMs: 0, mtimeMs: 0, dev: 0, ino: 0, uid: 0, gid: 0 });
-        continue;
+      } else {
+        files.push({ path, oid: entry.oid, mode });
       }
-      const content = await reader.readBlob(entry.oid);
-      if (mode === MODE_SYMLINK) await pfs.symlink(decoder.decode(content), full);
-      else await pfs.writeFile(full, content, mode === MODE_EXECUTABLE ? { mode: 0o777 } : {});
-      const st = await pfs.lstat(full);
-      entries.push({
-        path,
-        oid: entry.oid,
-        mode: mode === MODE_EXECUTABLE || mode === MODE_SYMLINK ? mode : MODE_FILE,
-        size: st.size,
-        ctimeMs: st.ctimeMs,
-        mtimeMs: st.mtimeMs,
-        dev: st.dev,
-        ino: st.ino,
-        uid: st.uid,
-        gid: st.gid,
-      });
+    }
+  };
+  const checkOut = async (file: (typeof files)[number]): Promise<void> => {
+    const full = `${root}/${file.path}`;
+    const content = await reader.readBlob(file.oid);
+    if (file.mode === MODE_SYMLINK) await pfs.symlink(decoder.decode(content), full);
+    else await pfs.writeFile(full, content, file.mode === MODE_EXECUTABLE ? { mode: 0o777 } : {});
+    const st = await pfs.lstat(full);
+    entries.push({
+      path: file.path,
+      oid: file.oid,
+      mode: file.mode === MODE_EXECUTABLE || file.mode === MODE_SYMLINK ? file.mode : MODE_FILE,
+      size: st.size,
+      ctimeMs: st.ctimeMs,
+      mtimeMs: st.mtimeMs,
+      dev: st.dev,
+      ino: st.ino,
+      uid: st.uid,
+      gid: st.gid,
+    });
+  };
+  opts.onProgress?.({ phase: 'Updating workdir', loaded: 0 });
+  await walk(commit.tree, '');
+  // A few files in flight, so reading one from the pack and storing another overlap (each alone
+  // waits on storage most of the time); the index sorts its entries, so their order is free.
+  let next = 0;
+  let written = 0;
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      await checkOut(files[next++] as (typeof files)[number]);
       written++;
       if (written % 64 === 0) opts.onProgress?.({ phase: 'Updating workdir', loaded: written });
     }
   };
-  opts.onProgress?.({ phase: 'Updating workdir', loaded: 0 });
-  await walk(commit.tree, '');
+  await Promise.all(Array.from({ length: Math.min(CHECKOUT_LANES, files.length) }, lane));
   await pfs.writeFile(`${root}/.git/index`, await writeGitIndex(entries));
   await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: commitOid, force: true });
   await git.writeRef({ fs, dir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });
