@@ -2,7 +2,8 @@
  * A "latest only" clone in Chromium: a repository of three commits pushed with the git CLI is
  * cloned with the clone form's "Latest only" box ticked. Its files show the latest tree, its
  * history shows the one commit fetched and says the rest was not, and "Fetch history" brings
- * the other commits in place. CAIRN_SHOTS_DIR=… saves screenshots of the history page (1400
+ * the other commits in place (streamed into OPFS beside the clone's pack, as a clone's pack is).
+ * CAIRN_SHOTS_DIR=… saves screenshots of the history page (1400
  * and 390 px wide, light and dark) for a look at it.
  */
 import fs from 'node:fs';
@@ -100,6 +101,17 @@ describe.skipIf(!e2eAvailable())('a latest-only clone, in Chromium', () => {
       els.map((e) => e.textContent),
     );
     expect(summaries).toEqual(['Dataset version 3', 'Dataset version 2', 'Dataset version 1']);
+    // The history came as the clone's pack did: streamed into the repository's OPFS pack folder.
+    const packs = await page.evaluate(
+      async (folder) => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
+        const names: string[] = [];
+        for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+        return names;
+      },
+      `git-packs~${encodeURIComponent('cairn-repo:admin/big')}`,
+    );
+    expect(packs.filter((n) => /^pack-[0-9a-f]{40}\.pack$/.test(n))).toHaveLength(2);
     await shots(page, 'history-fetched');
   });
 });

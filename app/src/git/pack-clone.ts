@@ -27,7 +27,7 @@ import type { Git } from './load-git.ts';
 import { objectFilesOn } from './object-files.ts';
 import { indexPackOffThread } from './pack-index-client.ts';
 import { receivePackIntoStore } from './pack-receive-client.ts';
-import { pickDefaultBranch, readServerRefs } from './server-refs.ts';
+import { pickDefaultBranch, readServerRefs, type ServerRefs } from './server-refs.ts';
 import { fetchPack } from './upload-pack.ts';
 
 export interface PackCloneOptions {
@@ -139,14 +139,19 @@ export async function clonePackAndRefs(
     await pfs.writeFile(idxPath, idx);
     if (shallow.length) await pfs.writeFile(`${gitdir}/shallow`, `${shallow.join('\n')}\n`);
   }
+  await writeServerRefs(git, fs, dir, server);
+  const headFallback = server.head === null && server.branches.size > 0;
+  await git.setConfig({ fs, dir, path: CONFIG_DEFAULT_BRANCH, value: defaultBranch ?? '' });
+  await git.setConfig({ fs, dir, path: CONFIG_HEAD_FALLBACK, value: headFallback ? 'true' : 'false' });
+  return { server, defaultBranch, headFallback, shallow, packBytes, objects };
+}
+
+/** The server's refs as a fetch leaves them: branches as `refs/remotes/origin/*`, tags, experiments. */
+export async function writeServerRefs(git: Git, fs: FsClient, dir: string, server: ServerRefs): Promise<void> {
   for (const [name, oid] of server.branches) {
     await git.writeRef({ fs, dir, ref: `refs/remotes/origin/${name}`, value: oid, force: true });
   }
   for (const [name, oid] of server.tags)
     await git.writeRef({ fs, dir, ref: `refs/tags/${name}`, value: oid, force: true });
   for (const [ref, oid] of server.exps) await git.writeRef({ fs, dir, ref, value: oid, force: true });
-  const headFallback = server.head === null && server.branches.size > 0;
-  await git.setConfig({ fs, dir, path: CONFIG_DEFAULT_BRANCH, value: defaultBranch ?? '' });
-  await git.setConfig({ fs, dir, path: CONFIG_HEAD_FALLBACK, value: headFallback ? 'true' : 'false' });
-  return { server, defaultBranch, headFallback, shallow, packBytes, objects };
 }

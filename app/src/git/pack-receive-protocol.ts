@@ -6,6 +6,9 @@ export interface PackReceiveRequest {
   headers: Record<string, string>;
   wants: readonly string[];
   depth?: number;
+  /** Deepening a "latest only" clone: its `.git/shallow` and the commits it has. */
+  shallow?: readonly string[];
+  haves?: readonly string[];
   limitBytes: number;
   /** The repository's OPFS pack folder (git-packs.ts packFolderName). */
   folderName: string;
@@ -20,6 +23,7 @@ export type PackReceiveReply =
       packHash: string;
       objects: number;
       shallow: string[];
+      unshallow: string[];
       bytes: number;
     }
   /** This browser's workers cannot write OPFS files by sync handle: receive the pack another way. */

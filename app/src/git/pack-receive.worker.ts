@@ -92,6 +92,8 @@ async function receive(req: PackReceiveRequest): Promise<Extract<PackReceiveRepl
         wants: req.wants,
         limitBytes: req.limitBytes,
         ...(req.depth ? { depth: req.depth } : {}),
+        ...(req.shallow ? { shallow: req.shallow } : {}),
+        ...(req.haves ? { haves: req.haves } : {}),
         onProgress: (progress) => scope.postMessage({ type: 'progress', progress } satisfies PackReceiveReply),
       },
       sink,
@@ -115,6 +117,7 @@ async function receive(req: PackReceiveRequest): Promise<Extract<PackReceiveRepl
       packHash: indexed.packHash,
       objects: indexed.objects,
       shallow: receipt.shallow,
+      unshallow: receipt.unshallow,
       bytes: receipt.bytes,
     };
   } catch (error) {

@@ -17,6 +17,10 @@ export interface UploadPackRequest {
   wants: readonly string[];
   /** History depth to fetch: 1 = the latest commits only. Absent: everything. */
   depth?: number;
+  /** Commits this repository's history is cut at (`.git/shallow`), when deepening it. */
+  shallow?: readonly string[];
+  /** Commits this repository has: the server leaves out what they reach. */
+  haves?: readonly string[];
   /** Largest pack accepted, in bytes. */
   limitBytes: number;
   onProgress?: (p: { phase: string; loaded: number }) => void;
@@ -37,13 +41,24 @@ function pktLine(text: string): string {
   return (encoder.encode(text).length + 4).toString(16).padStart(4, '0') + text;
 }
 
-/** The request body: wants (capabilities on the first), deepen, flush, done. */
-export function uploadPackBody(wants: readonly string[], depth?: number): string {
+/**
+ * The request body: wants (capabilities on the first), the commits history is cut at, deepen,
+ * flush, haves, done. No `thin-pack`: every delta's base is in the pack, so it indexes alone.
+ */
+export function uploadPackBody(
+  wants: readonly string[],
+  depth?: number,
+  local: { shallow?: readonly string[]; haves?: readonly string[] } = {},
+): string {
   const unique = [...new Set(wants)];
-  const caps = ['side-band-64k', 'ofs-delta', 'agent=cairn', ...(depth ? ['shallow'] : [])].join(' ');
+  const shallowing = depth !== undefined || (local.shallow?.length ?? 0) > 0;
+  const caps = ['side-band-64k', 'ofs-delta', 'agent=cairn', ...(shallowing ? ['shallow'] : [])].join(' ');
   let body = unique.map((oid, i) => pktLine(i === 0 ? `want ${oid} ${caps}\n` : `want ${oid}\n`)).join('');
+  for (const oid of local.shallow ?? []) body += pktLine(`shallow ${oid}\n`);
   if (depth) body += pktLine(`deepen ${depth}\n`);
-  return `${body}0000${pktLine('done\n')}`;
+  body += '0000';
+  for (const oid of new Set(local.haves ?? [])) body += pktLine(`have ${oid}\n`);
+  return `${body}${pktLine('done\n')}`;
 }
 
 /**
@@ -151,6 +166,8 @@ export interface PackReceipt {
   checksum: Uint8Array;
   /** Commits the server cut history at (a shallow clone): what `.git/shallow` lists. */
   shallow: string[];
+  /** Commits whose parents came this time (deepening): no longer listed in `.git/shallow`. */
+  unshallow: string[];
   /** Bytes of the pack received. */
   bytes: number;
 }
@@ -193,7 +210,10 @@ export async function receivePack(req: UploadPackRequest, sink: PackSink): Promi
       'Content-Type': 'application/x-git-upload-pack-request',
       Accept: 'application/x-git-upload-pack-result',
     },
-    body: uploadPackBody(req.wants, req.depth),
+    body: uploadPackBody(req.wants, req.depth, {
+      ...(req.shallow ? { shallow: req.shallow } : {}),
+      ...(req.haves ? { haves: req.haves } : {}),
+    }),
   });
   if (!response.ok || !response.body) {
     throw new GitPackError(`the server answered ${response.status} to the pack request`, response.status);
@@ -201,6 +221,7 @@ export async function receivePack(req: UploadPackRequest, sink: PackSink): Promi
   const checksum = await checksumButTrailer();
   let bytes = 0;
   const shallow: string[] = [];
+  const unshallow: string[] = [];
   let lastReport = 0;
   for await (const line of pktLines(response.body)) {
     if (line === null || line.length === 0) continue;
@@ -222,13 +243,14 @@ export async function receivePack(req: UploadPackRequest, sink: PackSink): Promi
     } else {
       const text = decoder.decode(line).trim();
       if (text.startsWith('shallow ')) shallow.push(text.slice('shallow '.length));
+      else if (text.startsWith('unshallow ')) unshallow.push(text.slice('unshallow '.length));
       else if (text.startsWith('ERR ')) throw new GitPackError(`the server refused: ${text.slice(4)}`);
-      // `NAK`, `unshallow …`: nothing to do for a clone.
+      // `NAK`, `ACK …`: nothing to do.
     }
   }
   req.onProgress?.({ phase: 'Receiving objects', loaded: bytes });
   if (bytes === 0) throw new GitPackError('the server sent no pack');
-  return { checksum: checksum.digest(), shallow, bytes };
+  return { checksum: checksum.digest(), shallow, unshallow, bytes };
 }
 
 /** The pack received into memory (one growing buffer): where it cannot be streamed into a file. */
