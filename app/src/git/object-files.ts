@@ -37,6 +37,8 @@ export function objectFilesOn(fs: FsClient): GitObjectFiles {
   const read = async (path: string): Promise<Uint8Array | null> => {
     try {
       const b = await p.readFile(path);
+      // lightning-fs reads a folder as undefined (Node's fs throws EISDIR): not a file either way.
+      if (b === undefined || b === null) return null;
       return typeof b === 'string' ? new TextEncoder().encode(b) : b;
     } catch {
       return null;

@@ -206,3 +206,45 @@ export async function fetchHistory(handle: RepoHandle, server: string): Promise<
   }
   await handle.flush();
 }
+
+/**
+ * Forgets what the server's copy held (`refs/remotes/origin/*`): for a repository pushed again
+ * into a new, empty one on the server, where every commit is unpushed.
+ */
+export async function forgetServerRefs(handle: RepoHandle): Promise<void> {
+  const { git } = await loadGit();
+  const { fs, dir } = handle;
+  for (const branch of await git.listBranches({ fs, dir, remote: 'origin' }).catch(() => [] as string[])) {
+    if (branch === 'HEAD') continue;
+    await git.deleteRef({ fs, dir, ref: `refs/remotes/origin/${branch}` }).catch(() => {});
+  }
+  await handle.flush();
+}
+
+/** Pushes every local branch but the current one (which the sync pushes) and every tag. */
+export async function pushOtherBranchesAndTags(handle: RepoHandle, server: string): Promise<void> {
+  const { git, http } = await loadGit();
+  const { fs, dir } = handle;
+  await ensureOrigin(handle, server);
+  const current = await currentBranch(handle);
+  const refs = [
+    ...(await git.listBranches({ fs, dir })).filter((b) => b !== current).map((b) => `refs/heads/${b}`),
+    ...(await git.listTags({ fs, dir })).map((t) => `refs/tags/${t}`),
+  ];
+  for (const ref of refs) {
+    try {
+      const result = await git.push({
+        fs,
+        http,
+        dir,
+        remote: 'origin',
+        ref,
+        remoteRef: ref,
+        headers: await authHeaders(server),
+      });
+      if (!result.ok) throw new Error(result.error ?? `The server refused ${ref}.`);
+    } catch (error) {
+      throw classifyGitError(error, server);
+    }
+  }
+}

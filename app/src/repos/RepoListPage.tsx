@@ -15,6 +15,7 @@ const STATE_LABEL: Record<RepoRow['syncState'], string> = {
   pending: 'Waiting to sync',
   syncing: 'Syncing…',
   'needs-attention': 'Needs attention',
+  gone: 'Gone from the server',
 };
 
 function errorText(error: unknown): string {
@@ -135,7 +136,7 @@ export default function RepoListPage() {
                 <A class="repo-name" href={`/${row.owner}/${row.repo}`}>
                   {row.id}
                 </A>
-                <Show when={row.syncState === 'needs-attention' && row.syncMessage}>
+                <Show when={(row.syncState === 'needs-attention' || row.syncState === 'gone') && row.syncMessage}>
                   <span class="error" data-testid="repo-sync-message">
                     {row.syncMessage}
                   </span>
@@ -191,7 +192,11 @@ export default function RepoListPage() {
                   type="button"
                   class="button danger"
                   onClick={() => {
-                    if (confirm(`Delete this device's copy of ${row.id}? Work not yet synced is lost.`)) {
+                    const question =
+                      row.serverLoss?.kind === 'not-found'
+                        ? `The server no longer has ${row.id}: this copy may be the only one. Delete it from this device for good?`
+                        : `Delete this device's copy of ${row.id}? Work not yet synced is lost.`;
+                    if (confirm(question)) {
                       void run('delete', () => deleteLocalCopy(row.owner, row.repo));
                     }
                   }}

@@ -42,10 +42,12 @@ function errorOf(r: Extract<OpfsWriteResponse, { ok: false }>, ids: readonly str
 }
 
 /**
- * Writes through `call` (workerCalls over the write worker).
+ * Writes through `call` (workerCalls over the write worker). `pieceBytes`: bytes per message;
+ * a hash worker hands over whole read buffers (4 MiB) so the write of one overlaps the hashing
+ * of the next.
  * @example const writes = workerWrites(workerCalls(() => new Worker(...), crashed)); await writes.putMany(objects)
  */
-export function workerWrites(call: Call): WorkerWrites {
+export function workerWrites(call: Call, pieceBytes = PIECE_BYTES): WorkerWrites {
   let nextId = 1;
   let nextWriter = 1;
   const send = async (req: Unsent, transfer: Transferable[] = []) => {
@@ -69,7 +71,7 @@ export function workerWrites(call: Call): WorkerWrites {
     },
     writer() {
       const writer = nextWriter++;
-      let filling = new Uint8Array(PIECE_BYTES);
+      let filling = new Uint8Array(pieceBytes);
       let filled = 0;
       let size = 0;
       let closed = false;
@@ -78,7 +80,7 @@ export function workerWrites(call: Call): WorkerWrites {
       const flush = async () => {
         await inFlight; // one piece at a time: the page holds at most two
         const piece = filling.subarray(0, filled);
-        filling = new Uint8Array(PIECE_BYTES);
+        filling = new Uint8Array(pieceBytes);
         filled = 0;
         sent = true;
         inFlight = send({ type: 'write', writer, bytes: piece }, [piece.buffer]);
@@ -88,15 +90,17 @@ export function workerWrites(call: Call): WorkerWrites {
         get size() {
           return size;
         },
+        // Each piece is copied before `write` resolves: callers need not gather rows.
+        writesInPlace: true,
         async write(bytes) {
           if (closed) throw new Error('This blob writer is already closed.');
           size += bytes.byteLength;
           for (let at = 0; at < bytes.byteLength; ) {
-            const n = Math.min(PIECE_BYTES - filled, bytes.byteLength - at);
+            const n = Math.min(pieceBytes - filled, bytes.byteLength - at);
             filling.set(bytes.subarray(at, at + n), filled);
             filled += n;
             at += n;
-            if (filled === PIECE_BYTES) await flush();
+            if (filled === pieceBytes) await flush();
           }
         },
         async commit(id: ObjectId) {

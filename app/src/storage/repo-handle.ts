@@ -107,6 +107,8 @@ export async function registerRepo(
     syncMessage: null,
     lastSyncedAt: null,
     pending: false,
+    onServerSince: null,
+    serverLoss: null,
     ...(opts.cloning ? { cloning: true } : {}),
   };
   await guardQuota(`the repository ${row.id}`, () => getDb().repos.add(row));

@@ -6,11 +6,12 @@
  * queued tasks; the answer says which objects were already stored so the add can drop them.
  */
 import { hashWasmMd5 } from '@cairn/core/hash';
-import { getBlobStore } from '../storage/blobs.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import { getBlobStore, pipelinedBlobStore } from '../storage/blobs.ts';
 import { getDb } from '../storage/db.ts';
 import { DexieBlobStore } from '../storage/dexie-blob-store.ts';
 import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
-import { hashBatch, hashStreamed, type TaskContext } from './hash-task.ts';
+import { hashBatch, hashStreamed, STREAM_BUFFER_BYTES, type TaskContext } from './hash-task.ts';
 
 const post = (message: HashStoreResponse) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
 
@@ -23,10 +24,19 @@ const TASKS_AT_ONCE = 2;
 /** WebAssembly MD5 instances, reused across files (instantiating one per file would dominate). */
 const md5 = hashWasmMd5();
 let rowStore: DexieBlobStore | null = null;
+/** Streamed files' store: writes on a thread of their own (undefined: not made yet; null: none). */
+let streamStore: BlobStore | null | undefined;
 const cacheOf = (t: Extract<HashStoreRequest, { type: 'task' }>) => {
-  if (t.cache !== 'indexeddb') return getBlobStore();
-  rowStore ??= new DexieBlobStore(getDb());
-  return rowStore;
+  if (t.cache === 'indexeddb') {
+    rowStore ??= new DexieBlobStore(getDb());
+    return rowStore;
+  }
+  // Batches stay here: their objects are small and one putMany each, nothing to overlap.
+  if (t.kind === 'stream') {
+    if (streamStore === undefined) streamStore = pipelinedBlobStore(STREAM_BUFFER_BYTES);
+    if (streamStore) return streamStore;
+  }
+  return getBlobStore();
 };
 const cancelledRuns = new Set<number>();
 const queue: Array<Extract<HashStoreRequest, { type: 'task' }>> = [];

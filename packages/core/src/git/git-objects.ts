@@ -11,7 +11,7 @@
  */
 import { CairnError } from '../errors/cairn-error.ts';
 import type { GitCommitInfo, GitPerson, GitTreeEntry } from './git-reader.ts';
-import { deflatedBound, type PackFile } from './pack-bytes.ts';
+import type { PackFile } from './pack-bytes.ts';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 
@@ -30,8 +30,8 @@ export interface GitObjectFiles {
   /** Names in a folder, or [] when there is none. */
   list(path: string): Promise<string[]>;
   /**
-   * A pack file to read by range (or its bytes), or null when there is none. Where absent, packs
-   * are read whole with `read`.
+   * A pack file to read by range (ranged-pack.ts), or its bytes, or null when there is none.
+   * Where absent, packs are read whole with `read`.
    */
   openPack?(path: string): Promise<PackFile | Uint8Array | null>;
 }
@@ -52,12 +52,12 @@ export class GitObjectMissingError extends CairnError<'git_object_missing', { oi
   }
 }
 
-const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
-const OFS_DELTA = 6;
-const MAX_DELTA_CHAIN = 4096;
+export const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
+export const OFS_DELTA = 6;
+export const MAX_DELTA_CHAIN = 4096;
 /** Larger objects are refused rather than allocated (a damaged size field, or not for the scanner). */
-const MAX_OBJECT_BYTES = 512 * 1024 * 1024;
-const REF_DELTA = 7;
+export const MAX_OBJECT_BYTES = 512 * 1024 * 1024;
+export const REF_DELTA = 7;
 
 function nibble(c: number): number {
   if (c >= 48 && c <= 57) return c - 48; // 0-9
@@ -86,12 +86,16 @@ for (let i = 0; i < 256; i++) {
   HEX_CODES[2 * i + 1] = h.charCodeAt(1);
 }
 
+const ID_CODES = new Array<number>(40).fill(0);
+
 /**
  * Bytes as lower-case hex. Built in one String.fromCharCode call: a string concatenated digit by
  * digit is a rope that every Map lookup by object id flattens again (2–3× slower in a log walk).
  */
 export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  const codes = new Array<number>(2 * (end - start));
+  // An object id's digits go through one reused array: a log with counts makes ~40,000 of them,
+  // and a fresh array each was a good part of what its scavenges cleared up.
+  const codes = end - start === 20 ? ID_CODES : new Array<number>(2 * (end - start));
   for (let i = start, o = 0; i < end; i++, o += 2) {
     const v = bytes[i] as number;
     codes[o] = HEX_CODES[2 * v] as number;
@@ -143,16 +147,20 @@ export class PackIndex {
 
   offsetOf(oid: string): number {
     const want = hexToBytes(oid, this.want);
-    if (!want) return -1;
-    const first = want[0] as number;
+    return want ? this.offsetOfId(want, 0) : -1;
+  }
+
+  /** The offset of the object whose 20-byte id is at `ids[at]` (a tree entry's, say), or -1. */
+  offsetOfId(ids: Uint8Array, at: number): number {
+    const first = ids[at] as number;
     let lo = first === 0 ? 0 : this.view.getUint32(8 + (first - 1) * 4);
     let hi = this.view.getUint32(8 + first * 4);
     const b = this.bytes;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const at = this.namesAt + mid * 20;
+      const name = this.namesAt + mid * 20;
       let cmp = 0;
-      for (let i = 0; i < 20 && cmp === 0; i++) cmp = (b[at + i] as number) - (want[i] as number);
+      for (let i = 0; i < 20 && cmp === 0; i++) cmp = (b[name + i] as number) - (ids[at + i] as number);
       if (cmp === 0) return this.offsetAt(mid);
       if (cmp < 0) lo = mid + 1;
       else hi = mid;
@@ -186,64 +194,46 @@ export class PackIndex {
   }
 }
 
-/** The longest entry header: type and size varint, then an OFS varint or a REF_DELTA's 20-byte id. */
-const MAX_HEADER = 32;
-
-/**
- * One pack file and its index; resolved objects are kept (bounded) so delta chains are walked
- * once. The pack is bytes in memory or a file read by range (PackFile: only the entries read are
- * fetched, so a pack larger than memory allows is read as well as a small one).
- */
+/** One pack file and its index; resolved objects are kept (bounded) so delta chains are walked once. */
 export class Pack {
   private readonly cache = new Map<number, GitObject>();
   private cachedBytes = 0;
-  /** In memory: entries are views of it. */
-  private readonly bytes: Uint8Array | null;
-  private readonly file: PackFile | null;
-  /** Where the objects end and the 20-byte trailer begins. */
-  private readonly end: number;
+  private readonly pack: Uint8Array;
 
   constructor(
     readonly index: PackIndex,
-    pack: Uint8Array | PackFile,
+    pack: Uint8Array,
     private readonly inflate: Inflate,
     /** Reads an object outside this pack (a thin pack's REF_DELTA base). */
-    private readonly external: (oid: string) => Promise<GitObject | null> | GitObject | null,
+    private readonly external: (oid: string) => GitObject | null,
     private readonly maxCachedBytes = 32 * 1024 * 1024,
   ) {
-    if (pack instanceof Uint8Array) {
-      this.bytes = plainBytes(pack);
-      this.file = null;
-      if (pack.length < 32 || pack[0] !== 0x50 || pack[1] !== 0x41 || pack[2] !== 0x43 || pack[3] !== 0x4b) {
-        throw new GitObjectError('not a pack file');
-      }
-    } else {
-      this.bytes = null;
-      this.file = pack;
-      // The signature of a ranged pack is checked by whoever opened it (it costs a read).
-      if (pack.size < 32) throw new GitObjectError('not a pack file');
+    this.pack = plainBytes(pack);
+    if (pack.length < 32 || pack[0] !== 0x50 || pack[1] !== 0x41 || pack[2] !== 0x43 || pack[3] !== 0x4b) {
+      throw new GitObjectError('not a pack file');
     }
-    this.end = (this.bytes ? this.bytes.length : (pack as PackFile).size) - 20;
   }
 
-  async read(oid: string): Promise<GitObject | null> {
+  read(oid: string): GitObject | null {
     const offset = this.index.offsetOf(oid);
     return offset < 0 ? null : this.readAt(offset);
   }
 
-  /** Bytes from `at`: `length` of them, or fewer where the objects end. */
-  private range(at: number, length: number): Uint8Array | Promise<Uint8Array> {
-    const n = Math.min(length, this.end - at);
-    if (this.bytes) return this.bytes.subarray(at, at + n);
-    return (this.file as PackFile).read(at, n);
+  /** The object whose 20-byte id is at `ids[at]`, or null when this pack does not hold it. */
+  readId(ids: Uint8Array, at: number): GitObject | null {
+    const offset = this.index.offsetOfId(ids, at);
+    return offset < 0 ? null : this.readAt(offset);
   }
 
   /**
    * The object at `offset`: walks its delta chain down to a whole (or already resolved) object
    * without recursion, then applies the deltas back up, keeping each result for the next chain.
    */
-  private async readAt(offset: number): Promise<GitObject> {
-    const chain: { offset: number; dataAt: number; size: number }[] = [];
+  private readAt(offset: number): GitObject {
+    // The deltas met on the way down, three numbers each (entry offset, data offset, size): one
+    // array per read, not an object per delta (reads are ~15,000 in a log with counts).
+    const chain: number[] = [];
+    const e = this.entry;
     let at = offset;
     let base: GitObject | undefined;
     while (base === undefined) {
@@ -252,84 +242,88 @@ export class Pack {
         base = hit;
         break;
       }
-      const e = await this.entryAt(at);
+      this.readEntryAt(at);
       if (e.kind === OFS_DELTA || e.kind === REF_DELTA) {
         // git itself stops at depth 4095; a longer chain is a damaged pack (or a loop of REF_DELTAs).
-        if (chain.length >= MAX_DELTA_CHAIN) throw new GitObjectError(`delta chain at ${offset} is too long`);
-        chain.push({ offset: at, dataAt: e.dataAt, size: e.size });
-        if (e.baseOffset !== undefined) {
+        if (chain.length >= 3 * MAX_DELTA_CHAIN) throw new GitObjectError(`delta chain at ${offset} is too long`);
+        chain.push(at, e.dataAt, e.size);
+        if (e.kind === OFS_DELTA) {
           at = e.baseOffset;
           continue;
         }
-        const baseOid = e.baseOid as string;
+        const baseOid = e.baseOid;
         const inPack = this.index.offsetOf(baseOid);
         if (inPack >= 0) {
           at = inPack;
           continue;
         }
-        const external = await this.external(baseOid);
+        const external = this.external(baseOid);
         if (!external) throw new GitObjectError(`delta base ${baseOid} is missing`);
         base = external;
       } else {
         const type = TYPES[e.kind];
         if (!type) throw new GitObjectError(`unknown pack entry type ${e.kind} at ${at}`);
-        base = { type, content: await this.inflateAt(e.dataAt, e.size) };
-        this.remember(at, base);
+        base = { type, content: this.inflateAt(e.dataAt, e.size) };
+        // A whole commit asked for itself is not kept: callers keep it parsed, and in a log walk
+        // of thousands the kept copies were most of what each collection had to move. (A delta's
+        // base is kept, whatever its type.)
+        if (chain.length > 0 || type !== 'commit') this.remember(at, base);
       }
     }
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const d = chain[i] as { offset: number; dataAt: number; size: number };
-      base = { type: base.type, content: applyDelta(await this.inflateAt(d.dataAt, d.size), base.content) };
-      this.remember(d.offset, base);
+    for (let i = chain.length - 3; i >= 0; i -= 3) {
+      const delta = this.inflateAt(chain[i + 1] as number, chain[i + 2] as number);
+      base = { type: base.type, content: applyDelta(delta, base.content) };
+      this.remember(chain[i] as number, base);
     }
     return base;
   }
 
-  /** An entry's header: its kind, inflated size, where its zlib data starts, and its delta base. */
-  private async entryAt(offset: number): Promise<{
-    kind: number;
-    size: number;
-    dataAt: number;
-    baseOffset?: number;
-    baseOid?: string;
-  }> {
-    const end = this.end;
+  /** The last entry header read (see readEntryAt): one per pack, rewritten by every read. */
+  private readonly entry = { kind: 0, size: 0, dataAt: 0, baseOffset: 0, baseOid: '' };
+
+  /**
+   * Reads an entry's header into `this.entry`: its kind, inflated size, where its zlib data
+   * starts, and its delta base (an offset for OFS_DELTA, an id for REF_DELTA).
+   */
+  private readEntryAt(offset: number): void {
+    const p = this.pack;
+    const e = this.entry;
+    const end = p.length - 20;
     if (offset < 12 || offset >= end) throw new GitObjectError(`pack offset ${offset} is out of range`);
-    const h = this.range(offset, MAX_HEADER);
-    const p = h instanceof Uint8Array ? h : await h;
-    let i = 0;
+    let i = offset;
     let byte = p[i++] as number;
     const kind = (byte >> 4) & 7;
     let size = byte & 15;
     let shift = 4;
-    while (byte & 0x80 && i < p.length) {
+    while (byte & 0x80 && i < end) {
       byte = p[i++] as number;
       size += (byte & 0x7f) * 2 ** shift;
       shift += 7;
     }
     if (size > MAX_OBJECT_BYTES) throw new GitObjectError(`pack entry at ${offset} claims ${size} bytes`);
+    e.kind = kind;
+    e.size = size;
     if (kind === OFS_DELTA) {
       byte = p[i++] as number;
       let back = byte & 0x7f;
-      while (byte & 0x80 && i < p.length) {
+      while (byte & 0x80 && i < end) {
         byte = p[i++] as number;
         back = (back + 1) * 128 + (byte & 0x7f);
       }
       if (back <= 0 || back > offset) throw new GitObjectError(`delta at ${offset} points outside the pack`);
-      return { kind, size, dataAt: offset + i, baseOffset: offset - back };
+      e.baseOffset = offset - back;
+      e.dataAt = i;
+    } else if (kind === REF_DELTA) {
+      if (i + 20 > end) throw new GitObjectError(`delta at ${offset} is cut short`);
+      e.baseOid = bytesToHex(p, i, i + 20);
+      e.dataAt = i + 20;
+    } else {
+      e.dataAt = i;
     }
-    if (kind === REF_DELTA) {
-      if (i + 20 > p.length) throw new GitObjectError(`delta at ${offset} is cut short`);
-      return { kind, size, dataAt: offset + i + 20, baseOid: bytesToHex(p, i, i + 20) };
-    }
-    return { kind, size, dataAt: offset + i };
   }
 
-  private async inflateAt(at: number, size: number): Promise<Uint8Array> {
-    // In memory, the rest of the pack; read by range, as much as a stream of this size can take.
-    const r = this.bytes ? this.bytes.subarray(at, this.end) : this.range(at, deflatedBound(size));
-    const data = r instanceof Uint8Array ? r : await r;
-    const out = inflateOrFail(this.inflate, data, size);
+  private inflateAt(at: number, size: number): Uint8Array {
+    const out = inflateOrFail(this.inflate, this.pack.subarray(at, this.pack.length - 20), size);
     if (out.length !== size) throw new GitObjectError(`pack entry at ${at} inflates to the wrong size`);
     return out;
   }
@@ -347,7 +341,7 @@ export class Pack {
   }
 }
 
-function inflateOrFail(inflate: Inflate, data: Uint8Array, size?: number): Uint8Array {
+export function inflateOrFail(inflate: Inflate, data: Uint8Array, size?: number): Uint8Array {
   try {
     return inflate(data, size);
   } catch (e) {
