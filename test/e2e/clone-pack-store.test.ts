@@ -4,8 +4,8 @@
  * still finds it there. A repository of forty commits (so the pack holds deltas) pushed with the
  * git CLI is cloned in the app: its files and history show; the pack in OPFS is what
  * `git index-pack` accepts, under the name git gives it; a file added in the app is pushed
- * (isomorphic-git reads the cloned trees from that pack) and the git CLI sees the commit; and
- * deleting the local copy removes the pack.
+ * (isomorphic-git reads the cloned trees from that pack) and the git CLI sees the commit; a
+ * commit pushed elsewhere is pulled and shown; and deleting the local copy removes the pack.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -120,6 +120,19 @@ describe.skipIf(!e2eAvailable())("a clone's pack, kept in OPFS, in Chromium", ()
     await git(tmp, 'clone', '-q', remote, check);
     expect((await git(check, 'log', '--format=%s')).split('\n').slice(0, 2)).toEqual(['Add the summary', 'Step 40']);
     expect(await git(check, 'fsck', '--full')).toBe('');
+
+    // The server moves on (NOTES.md again: a delta against the version in the cloned pack); a sync
+    // pulls it with isomorphic-git into lightning-fs, and the file view reads it across both packs.
+    fs.appendFileSync(path.join(check, 'NOTES.md'), 'Step 41: the loss went down.\n');
+    await git(check, 'commit', '-q', '-am', 'Step 41');
+    await git(check, 'push', '-q', remote, 'main');
+    await page.locator('[data-repo="admin/packed"]').getByRole('button', { name: 'Sync now' }).click();
+    await expect.poll(() => state.textContent(), { timeout: 60_000 }).toBe('Up to date');
+    await page.goto(`${server.url}/admin/packed/blob/main/NOTES.md`);
+    await expect
+      .poll(async () => (await page.getByTestId('file').first().textContent()) ?? '', { timeout: 30_000 })
+      .toContain('Step 41: the loss went down.');
+    await page.goto(`${server.url}/`);
 
     // Deleting the local copy removes its pack too.
     page.once('dialog', (dialog) => void dialog.accept());
