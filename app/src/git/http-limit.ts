@@ -20,7 +20,8 @@ import { RepoTooLargeError } from './errors.ts';
 export const CLONE_LIMIT_BYTES = 2 * 1024 * 1024 * 1024;
 
 /**
- * Largest response an isomorphic-git fetch (a sync after the clone, "Fetch history") accepts.
+ * Largest response an isomorphic-git fetch (a sync after the clone; "Fetch history" where packs
+ * cannot stream into OPFS) accepts.
  * Measured through isomorphic-git's clone (bench/clone-size.bench.ts, headless Chromium on a
  * 24 GB machine, packs of incompressible blobs): 64 MiB → 0.6 GB peak renderer memory, 256 MiB →
  * 1.5 GB, 512 MiB → 2.3 GB, 1 GiB → 5.4 GB, 1.5 GiB → 6.6 GB: it needs ~4.5× the pack, and past
