@@ -4,7 +4,8 @@
  * a deleted file, an executable, a non-ASCII name, a merge, time zones, a lightweight, an
  * annotated and a nested annotated tag), packed by `git gc --aggressive` (OFS_DELTA) or
  * `git repack` without offsets (REF_DELTA), with packed-refs, then loose commits on top, and a
- * commit made in the browser by isomorphic-git after the copy into lightning-fs.
+ * commit made in the browser by isomorphic-git after the copy into lightning-fs — opened as the
+ * app opens a repository (storage/packed-fs.ts), with the pack where older clones keep it.
  */
 import { execFileSync } from 'node:child_process';
 import nodeFs from 'node:fs';
@@ -14,6 +15,7 @@ import type { GitRepoReader } from '@cairn/core/git';
 import LightningFS from '@isomorphic-git/lightning-fs';
 import git, { type FsClient } from 'isomorphic-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packedFs } from '../storage/packed-fs.ts';
 import { repoReaderOn } from './object-files.ts';
 import { makeReadContext } from './read-context.ts';
 import { listRefs } from './read-refs.ts';
@@ -127,7 +129,10 @@ for (const deltas of ['offset', 'ref'] as const) {
       ]);
       // The pack really holds deltas (the chains these tests walk).
       expect(verify).toMatch(/chain length = [1-9]/);
-      fs = await intoLightningFs(cliDir, `reader-${deltas}-${Math.random().toString(36).slice(2)}`);
+      // As the app opens every repository (packedFs), with the pack inside lightning-fs: the layout
+      // of clones made before packs moved to OPFS, which must still read.
+      const fsName = `reader-${deltas}-${Math.random().toString(36).slice(2)}`;
+      fs = packedFs(await intoLightningFs(cliDir, fsName), fsName);
       // A commit made in the browser after the copy: loose objects written by isomorphic-git.
       await fs.promises.writeFile(`${dir}/notes.txt`, 'made in the browser\n', 'utf8');
       await git.add({ fs, dir, filepath: 'notes.txt' });

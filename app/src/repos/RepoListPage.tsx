@@ -5,6 +5,7 @@ import { listLocalRepos, openRepo, type RepoRow, repoUsage } from '../storage/re
 import { defaultServer } from '../sync/api.ts';
 import { getCredentials } from '../sync/credentials.ts';
 import { cloneFromServer, createRepo, deleteLocalCopy, importFromUrl } from './actions.ts';
+import { type CloneAdvice, cloneAdvice, serverHistoryBytes } from './clone-size.ts';
 import { ServerRepoList } from './ServerRepoList.tsx';
 import './repos.css';
 
@@ -82,6 +83,28 @@ export default function RepoListPage() {
   let newPrivate!: HTMLInputElement;
   let cloneName!: HTMLInputElement;
   let cloneLatestOnly!: HTMLInputElement;
+  // What the server says about the size of the repository being typed (clone-size.ts).
+  const [advice, setAdvice] = createSignal<CloneAdvice | null>(null);
+  let adviceTimer: ReturnType<typeof setTimeout> | undefined;
+  let adviceFor = '';
+  onCleanup(() => clearTimeout(adviceTimer));
+  const adviseOnSize = () => {
+    clearTimeout(adviceTimer);
+    const name = cloneName.value.trim();
+    const [owner, repo] = name.split('/');
+    if (!owner || !repo) {
+      setAdvice(null);
+      return;
+    }
+    adviceTimer = setTimeout(async () => {
+      adviceFor = name;
+      const bytes = await serverHistoryBytes(defaultServer(), owner, repo);
+      if (adviceFor !== name) return; // typed on meanwhile
+      const next = bytes === null ? null : cloneAdvice(name, bytes);
+      setAdvice(next);
+      if (next?.latestOnly) cloneLatestOnly.checked = true;
+    }, 300);
+  };
   let importUrl!: HTMLInputElement;
   let importName!: HTMLInputElement;
   let importMirror!: HTMLInputElement;
@@ -276,11 +299,19 @@ export default function RepoListPage() {
               placeholder="e.g. demo/segmentation"
               required
               data-testid="clone-name"
+              onInput={adviseOnSize}
             />
             <label>
               <input ref={cloneLatestOnly} type="checkbox" data-testid="clone-latest-only" /> Latest only: skip the
               history (for big repositories; fetch it later from the history page)
             </label>
+            <Show when={advice()}>
+              {(a) => (
+                <p class="clone-advice" data-testid="clone-size-advice" role="status">
+                  {a().text}
+                </p>
+              )}
+            </Show>
             <button type="submit" class="button" disabled={!!busy()}>
               Clone
             </button>

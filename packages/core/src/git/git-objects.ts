@@ -11,6 +11,7 @@
  */
 import { CairnError } from '../errors/cairn-error.ts';
 import type { GitCommitInfo, GitPerson, GitTreeEntry } from './git-reader.ts';
+import type { PackFile } from './pack-bytes.ts';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 
@@ -28,6 +29,11 @@ export interface GitObjectFiles {
   read(path: string): Promise<Uint8Array | null>;
   /** Names in a folder, or [] when there is none. */
   list(path: string): Promise<string[]>;
+  /**
+   * A pack file to read by range (ranged-pack.ts), or its bytes, or null when there is none.
+   * Where absent, packs are read whole with `read`.
+   */
+  openPack?(path: string): Promise<PackFile | Uint8Array | null>;
 }
 
 /** A malformed pack, index or object: the store is damaged (or not one we can read). */
@@ -46,12 +52,12 @@ export class GitObjectMissingError extends CairnError<'git_object_missing', { oi
   }
 }
 
-const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
-const OFS_DELTA = 6;
-const MAX_DELTA_CHAIN = 4096;
+export const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
+export const OFS_DELTA = 6;
+export const MAX_DELTA_CHAIN = 4096;
 /** Larger objects are refused rather than allocated (a damaged size field, or not for the scanner). */
-const MAX_OBJECT_BYTES = 512 * 1024 * 1024;
-const REF_DELTA = 7;
+export const MAX_OBJECT_BYTES = 512 * 1024 * 1024;
+export const REF_DELTA = 7;
 
 function nibble(c: number): number {
   if (c >= 48 && c <= 57) return c - 48; // 0-9
@@ -335,7 +341,7 @@ export class Pack {
   }
 }
 
-function inflateOrFail(inflate: Inflate, data: Uint8Array, size?: number): Uint8Array {
+export function inflateOrFail(inflate: Inflate, data: Uint8Array, size?: number): Uint8Array {
   try {
     return inflate(data, size);
   } catch (e) {
