@@ -9,19 +9,30 @@
  * Parts (each a fresh reader per run: no tree or object cache carried over, packs read again):
  *   1. the whole commit walk                       vs `git log --format=…`
  *   2. the whole log with changed-file counts      vs `git log --format=… --name-only --no-renames`
- *   3. the History view's first page (50 + counts) vs `git log -n 50 --shortstat`
+ *   3. the History view's first page (50 + counts) vs `git log -n 50 --name-only --no-renames`
  *   4. recursive tree listing of HEAD              vs `git ls-tree -r HEAD`
  *   5. reading every blob at HEAD (2,000)          vs `git cat-file --batch` fed their ids
+ * and the core reader's five again in headless Chromium (the app's own environment: lightning-fs
+ * on the browser's IndexedDB), against the same git figures.
+ *
+ * "Changed-file counts" are files changed against the first parent, from tree diffs alone (no
+ * rename detection, no blob read): `--name-only --no-renames` is git doing that same work (and
+ * printing the names). `--shortstat` would also read and diff every changed blob for line counts,
+ * more work than the History view does, so it is not the baseline.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import nodeFs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import 'fake-indexeddb/auto';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { GitTreeEntry } from '@cairn/core/git';
 import git, { type FsClient } from 'isomorphic-git';
-import { makeReadContext } from '../app/src/git/read-context.ts';
-import { readLog } from '../app/src/git/read-log.ts';
+import { chromiumPath, launchChromium } from '../test/support/chromium.ts';
+import { buildBenchPage } from './build-page.ts';
+import { type BrowserPart, coreReads } from './history-walk-browser/core-reads.ts';
 import { type Measurement, median, report } from './lib.ts';
 
 (globalThis as { navigator?: unknown }).navigator ??= {};
@@ -153,35 +164,8 @@ function isoGit(fs: FsClient, repoDir: string) {
   };
 }
 
-/** The app's read side: core's GitRepoReader in a fresh read context. */
-function core(fs: FsClient, repoDir: string) {
-  const { repo } = makeReadContext(fs, repoDir);
-  const head = async () => (await repo.resolveRef('refs/heads/main')) as string;
-  return {
-    log: async () => repo.log([await head()]),
-    async logWithCounts() {
-      let n = 0;
-      for (const c of await repo.log([await head()])) n += await repo.countChanges(c);
-      return n;
-    },
-    async listTree() {
-      const paths: string[] = [];
-      const walk = async (oid: string, prefix: string): Promise<void> => {
-        for (const e of await repo.readTree(oid)) {
-          if (e.type === 'tree') await walk(e.oid, `${prefix}${e.name}/`);
-          else paths.push(`${prefix}${e.name}`);
-        }
-      };
-      await walk((await repo.readCommit((await repo.resolveRef('HEAD')) as string)).tree, '');
-      return paths;
-    },
-    async readBlobs(oids: readonly string[]) {
-      let bytes = 0;
-      for (const oid of oids) bytes += (await repo.readBlob(oid)).length;
-      return bytes;
-    },
-  };
-}
+/** The app's read side: core's GitRepoReader in a fresh read context (the Chromium part times the same). */
+const core = coreReads;
 
 // Every reader must give git's answers before it is timed.
 const expectedCounts = cli(['log', '--format=', '--name-only', '--no-renames', 'main'])
@@ -220,51 +204,103 @@ async function timed(
   return { wall: { name, medianMs: median(wall), runs: wall }, cpu: { name, medianMs: median(cpu), runs: cpu } };
 }
 
-/** Runs git under bash and returns the CPU milliseconds its child used (user + system). */
-function gitCpu(args: string[], input?: string): number {
+const GIT_BATCH = 10;
+const stdinFile = path.join(os.tmpdir(), `cairn-bench-history-stdin-${process.pid}`);
+
+/**
+ * git's wall and CPU milliseconds per run, measured by bash around `GIT_BATCH` runs back to back
+ * (bash's `time` for wall, `times` for its children's user + system), as a person timing the
+ * command in a shell would; Node's spawn of bash is outside both. One run at a time read 1 ms
+ * ticks for 2–3 ms commands, and its wall time from Node counted Node forking a child.
+ */
+function gitTimes(args: string[], input?: string): { wall: number; cpu: number } {
   const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const r = spawnSync('bash', ['-c', `git ${quoted} > /dev/null || exit 1; times`], {
-    cwd: dir,
-    encoding: 'utf8',
-    ...(input ? { input } : {}),
-  });
+  if (input !== undefined) nodeFs.writeFileSync(stdinFile, input);
+  const redirect = input !== undefined ? ` < '${stdinFile}'` : '';
+  const script = [
+    'TIMEFORMAT=%3R',
+    `time { for i in $(seq ${GIT_BATCH}); do git ${quoted}${redirect} > /dev/null || exit 1; done; }`,
+    'times',
+  ].join('\n');
+  const r = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
-  // `times` prints the shell's own user/system, then its children's: "0m0.061s 0m0.004s".
+  // `time` prints the loop's wall seconds on stderr ("0.052"); `times` prints the shell's own
+  // user/system, then its children's ("0m0.061s 0m0.004s").
+  const wall = Number(r.stderr.trim().split('\n').pop()) * 1000;
   const children = r.stdout.trim().split('\n').pop() ?? '';
-  return children
+  const cpu = children
     .split(' ')
     .map((t) => /^(\d+)m([\d.]+)s$/.exec(t))
     .reduce((ms, m) => ms + (m ? (Number(m[1]) * 60 + Number(m[2])) * 1000 : 0), 0);
+  if (!Number.isFinite(wall) || cpu === 0) throw new Error(`could not read bash's timings: ${r.stdout} ${r.stderr}`);
+  return { wall: wall / GIT_BATCH, cpu: cpu / GIT_BATCH };
 }
 
 const RUNS = { cli: 7, core: 5, iso: 3 };
 
-/** One part: git's figure and the readers', printed as wall time and as CPU time. */
+interface Reader {
+  name: string;
+  run: () => unknown;
+  runs: number;
+  warmup?: number;
+  /**
+   * Timed after every part's git and core figures: isomorphic-git's runs leave this process
+   * holding a heap of gigabytes, and git measured after them spent ~10 ms more CPU per run (in
+   * the kernel, finding memory: ls-tree 2.3 → 11.9 ms, 5× what `perf stat` gives it by hand).
+   */
+  last?: boolean;
+}
+
+/** One part's figures, printed once every part has run. */
+const parts: {
+  title: string;
+  extra: Record<string, string>;
+  git: { wall: Measurement; cpu: Measurement };
+  readers: Reader[];
+  rows: Map<Reader, { wall: Measurement; cpu: Measurement }>;
+}[] = [];
+
+/** One part: git's figure and the readers' (those marked `last` are timed later; see Reader). */
 async function part(
   title: string,
   gitName: string,
   gitArgs: string[],
-  readers: { name: string; run: () => unknown; runs: number; warmup?: number }[],
+  readers: Reader[],
   extra: Record<string, string> = {},
   input?: string,
 ): Promise<void> {
-  // Wall time of git itself; its CPU time from separate runs under bash (whose start-up is not counted).
-  const baseWall = (await timed(gitName, () => cli(gitArgs, input), RUNS.cli)).wall;
-  const cpuRuns = Array.from({ length: RUNS.cli }, () => gitCpu(gitArgs, input));
-  const baseCpu: Measurement = { name: gitName, medianMs: median(cpuRuns), runs: cpuRuns };
-  const rows = [];
-  for (const r of readers) rows.push(await timed(r.name, r.run, r.runs, r.warmup));
-  report(
-    `${title} — wall time`,
-    baseWall,
-    rows.map((r) => r.wall),
-    extra,
-  );
-  report(
-    `${title} — CPU time`,
-    baseCpu,
-    rows.map((r) => r.cpu),
-  );
+  // git's per-run figures, each from a batch of runs under bash (see gitTimes).
+  const gitRuns = Array.from({ length: RUNS.cli }, () => gitTimes(gitArgs, input));
+  const wallRuns = gitRuns.map((r) => r.wall);
+  const cpuRuns = gitRuns.map((r) => r.cpu);
+  const git = {
+    wall: { name: gitName, medianMs: median(wallRuns), runs: wallRuns },
+    cpu: { name: gitName, medianMs: median(cpuRuns), runs: cpuRuns },
+  };
+  const rows = new Map<Reader, { wall: Measurement; cpu: Measurement }>();
+  for (const r of readers) if (!r.last) rows.set(r, await timed(r.name, r.run, r.runs, r.warmup));
+  parts.push({ title, extra, git, readers, rows });
+}
+
+/** Times the readers left for last, then prints every part as wall time and as CPU time. */
+async function finish(): Promise<void> {
+  for (const p of parts) {
+    for (const r of p.readers) if (r.last) p.rows.set(r, await timed(r.name, r.run, r.runs, r.warmup));
+  }
+  for (const p of parts) {
+    const rows = p.readers.map((r) => p.rows.get(r) as { wall: Measurement; cpu: Measurement });
+    report(
+      `${p.title} — wall time`,
+      p.git.wall,
+      rows.map((r) => r.wall),
+      p.extra,
+    );
+    report(
+      `${p.title} — CPU time`,
+      p.git.cpu,
+      rows.map((r) => r.cpu),
+    );
+  }
 }
 
 const readersFor = (
@@ -278,6 +314,7 @@ const readersFor = (
     run: () => isoRun(isoGit(s.fs, s.dir)),
     runs: isoRuns,
     warmup: isoRuns > 1 ? 1 : 0,
+    last: true,
   })),
 ];
 
@@ -304,24 +341,25 @@ await part(
   { 'changed files in all commits': String(expectedCounts) },
 );
 
-const first = await readLog(makeReadContext(nodeFs as unknown as FsClient, dir), 'main', { limit: 50 });
+const firstPageCount = await core(nodeFs as unknown as FsClient, dir).firstPage();
 await part(
   '3. Opening the History view (first 50 commits with changed-file counts)',
-  'git log -n 50 --shortstat',
-  ['log', '-n', '50', FORMAT, '--shortstat', 'main'],
+  'git log -n 50 --name-only --no-renames',
+  ['log', '-n', '50', FORMAT, '--name-only', '--no-renames', 'main'],
   [
     ...sides.map((s) => ({
       name: `readLog first 50 + counts, ${s.label}`,
-      run: () => readLog(makeReadContext(s.fs, s.dir), 'main', { limit: 50 }),
+      run: () => core(s.fs, s.dir).firstPage(),
       runs: RUNS.core,
     })),
     ...sides.map((s) => ({
       name: `isomorphic-git first 50 + counts, ${s.label}`,
       run: () => isoGit(s.fs, s.dir).logWithCounts(51),
       runs: RUNS.iso,
+      last: true,
     })),
   ],
-  { 'changed files in the first page': String(first.commits.reduce((n, c) => n + c.changedFiles, 0)) },
+  { 'changed files in the first page': String(firstPageCount) },
 );
 
 await part(
@@ -346,4 +384,99 @@ await part(
   `${headBlobs.join('\n')}\n`,
 );
 
+/** The Chromium part's reports, printed after the Node parts'. */
+const chromiumReports: (() => void)[] = [];
+
+/**
+ * The same reads in headless Chromium, where the app runs them: the .git copied into lightning-fs
+ * on the browser's IndexedDB, each run a fresh reader, timed in the page (wall) and as the page's
+ * main-thread CPU (CDP Performance.getMetrics ThreadTime: the JavaScript thread only, not V8's
+ * helper threads, which the Node figures include). Against git's figures from the parts above.
+ */
+async function inChromium(): Promise<void> {
+  if (!chromiumPath) {
+    console.log('\n## In Chromium: skipped, no Chromium at CHROME_PATH or /usr/bin/chromium');
+    return;
+  }
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const site = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-history-site-'));
+  await buildBenchPage(path.join(here, 'history-walk-browser'), site);
+  const gitDir = path.join(dir, '.git');
+  const files: string[] = [];
+  const list = (rel: string) => {
+    for (const e of nodeFs.readdirSync(path.join(gitDir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) list(r);
+      else files.push(r);
+    }
+  };
+  list('');
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const root = rel.startsWith('/git/') ? gitDir : site;
+    const file = path.join(root, rel.startsWith('/git/') ? rel.slice(5) : rel === '/' ? 'index.html' : rel);
+    if (!file.startsWith(root) || !nodeFs.existsSync(file) || nodeFs.statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.js') ? 'text/javascript' : undefined;
+    res.writeHead(200, type ? { 'Content-Type': type } : {});
+    nodeFs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const chrome = await launchChromium();
+  try {
+    const page = await chrome.context.newPage();
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.waitForFunction(() => typeof window.historyRun === 'function', null, { timeout: 60_000 });
+    await page.evaluate((f) => window.loadRepo(f), files);
+    const cdp = await chrome.context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const threadTime = async () =>
+      ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? 0) * 1000;
+    const run = (part: BrowserPart) =>
+      page.evaluate(([p, b]) => window.historyRun(p, b), [part, part === 'readBlobs' ? headBlobs : []] as const);
+    // The page must give git's answers before it is timed.
+    const expected: Record<BrowserPart, number> = {
+      log: Number(count),
+      logWithCounts: expectedCounts,
+      firstPage: firstPageCount,
+      listTree: headBlobs.length,
+      readBlobs: await core(nodeFs as unknown as FsClient, dir).readBlobs(headBlobs),
+    };
+    const order: BrowserPart[] = ['log', 'logWithCounts', 'firstPage', 'listTree', 'readBlobs'];
+    for (const [i, part] of order.entries()) {
+      const { answer } = await run(part);
+      if (answer !== expected[part]) throw new Error(`Chromium ${part}: ${answer}, git says ${expected[part]}`);
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      for (let r = 0; r < RUNS.cli; r++) {
+        const t0 = await threadTime();
+        wall.push((await run(part)).ms);
+        cpu.push((await threadTime()) - t0);
+      }
+      const p = parts[i] as (typeof parts)[number];
+      const name = 'core reader in Chromium, lightning-fs';
+      chromiumReports.push(() => {
+        report(`${p.title} — in Chromium, wall time in the page`, p.git.wall, [
+          { name, medianMs: median(wall), runs: wall },
+        ]);
+        report(`${p.title} — in Chromium, main-thread CPU time`, p.git.cpu, [
+          { name, medianMs: median(cpu), runs: cpu },
+        ]);
+      });
+    }
+  } finally {
+    await chrome.close();
+    server.close();
+    nodeFs.rmSync(site, { recursive: true, force: true });
+  }
+}
+// Before isomorphic-git's runs (see Reader.last), printed after the Node parts.
+await inChromium();
+await finish();
+for (const print of chromiumReports) print();
+
 nodeFs.rmSync(dir, { recursive: true, force: true });
+nodeFs.rmSync(stdinFile, { force: true });

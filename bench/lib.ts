@@ -34,6 +34,12 @@ export function median(values: number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
+/** The value below which `p` % of `values` lie (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
+}
+
 /** Prints one line per measurement: median, and its speed relative to the baseline (>1 = faster). */
 export function report(
   title: string,

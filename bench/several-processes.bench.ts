@@ -11,12 +11,12 @@
  * `BENCH_LB_PARTS=dvc` or `=mlflow` runs one part. Skipped with one line without the engines.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { openPostgres } from '../sync-server/src/db/postgres-sql.ts';
 import { type Cluster, clusterAvailable, startCluster } from '../test/support/cluster.ts';
 import { type LoadBalancer, startHaproxy } from '../test/support/haproxy.ts';
-import { getCounting, type Measurement, mbPerSecond, measure, median, putChunked, report } from './lib.ts';
+import { dvcS3Transfers } from './dvc-s3-transfer-helpers.ts';
+import { getCounting, type Measurement, mbPerSecond, measure, putChunked, report } from './lib.ts';
 import { SEEDED_SEARCH, seedMlflowRuns } from './mlflow-runs-seed.ts';
 
 const MB = Number(process.env.CAIRN_BENCH_LB_MB ?? 1024);
@@ -30,112 +30,60 @@ const BATCHES_PER_CLIENT = 5;
 const TOKEN = 'cairn_bench_admin_token_lb_000001';
 const AUTH = `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}`;
 
-/** Median of `TRANSFERS` timed calls; `between` (untimed) frees what the previous run stored. */
-async function timed(
-  name: string,
-  fn: (run: number) => Promise<void>,
-  between: (run: number) => Promise<void> = async () => {},
-): Promise<Measurement> {
-  const runs: number[] = [];
-  for (let run = 0; run < TRANSFERS; run++) {
-    const t0 = performance.now();
-    await fn(run);
-    runs.push(performance.now() - t0);
-    await between(run);
+/**
+ * One DVC upload of several parts and its download straight to every process, untimed. A
+ * process's first multipart upload starts its md5 worker and its first transfers run cold code
+ * and open its S3 connections; a server in service did that long ago. Without this, HAProxy's
+ * round robin sent each timed run to another cold process and the median through it measured
+ * start-up (a 256 MiB upload: 2.4 s through HAProxy against 1.5 s straight to the warm process).
+ */
+async function warmUpEveryProcess(cluster: Cluster): Promise<void> {
+  const body = Buffer.alloc(3 * CHUNK, 1);
+  for (const [i, backend] of cluster.backends.entries()) {
+    const header = Buffer.from(`warm-up ${i}`);
+    const md5 = createHash('md5').update(header).update(body).digest('hex');
+    const url = `${backend.url}/admin/bench.dvc/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
+    const status = await putChunked(url, AUTH, header, body, CHUNK);
+    if (status !== 200) throw new Error(`warm-up upload to process ${i + 1}: ${status}`);
+    if ((await getCounting(url, AUTH)) !== header.length + body.length) throw new Error('warm-up: short read');
+    const Key = `${cluster.blobPrefix}/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
+    await cluster.rgw.client().send(new DeleteObjectCommand({ Bucket: cluster.rgw.bucket, Key }));
   }
-  return { name, medianMs: median(runs), runs };
 }
 
 async function benchDvc(cluster: Cluster): Promise<void> {
-  const { rgw } = cluster;
-  const s3 = rgw.client();
-  // One shared buffer; each run's object differs by an 8-byte header, so every upload is new.
-  const base = Buffer.alloc(MB * 1024 * 1024);
-  for (let i = 0; i < base.length; i += 4096) base[i] = (i / 4096) % 256;
-  const size = base.length + 8;
-  const objectOf = (run: number) => {
-    const header = Buffer.alloc(8);
-    header.writeUInt32BE(run, 0);
-    return { header, md5: createHash('md5').update(header).update(base).digest('hex') };
-  };
-  const dvcUrl = (md5: string, via = cluster.url) =>
+  await warmUpEveryProcess(cluster);
+  const transfers = dvcS3Transfers({
+    s3: cluster.rgw.client(),
+    bucket: cluster.rgw.bucket,
+    blobKeyOf: (md5) => `${cluster.blobPrefix}/md5/${md5.slice(0, 2)}/${md5.slice(2)}`,
+    mb: MB,
+    runs: TRANSFERS,
+    chunk: CHUNK,
+    auth: AUTH,
+  });
+  const { size } = transfers;
+  const dvcUrl = (via: string) => (md5: string) =>
     `${via}/admin/bench.dvc/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
   // The same process without HAProxy between: what the balancer itself costs.
   const direct = cluster.backends[0]?.url as string;
-  const keyOf = (md5: string) => `${cluster.blobPrefix}/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
-  const sdkKey = (run: number) => `sdk-baseline/${run}`;
-  const drop = (key: string) => s3.send(new DeleteObjectCommand({ Bucket: rgw.bucket, Key: key }));
 
-  // Run 0 of each stays for the downloads; later runs are deleted so memstore holds few copies.
-  const sdkUp = await timed(
-    'AWS SDK PutObject to radosgw',
-    async (run) => {
-      const { header } = objectOf(100 + run);
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: rgw.bucket,
-          Key: sdkKey(run),
-          Body: Readable.from(
-            (function* () {
-              yield header;
-              for (let off = 0; off < base.length; off += CHUNK) yield base.subarray(off, off + CHUNK);
-            })(),
-          ),
-          ContentLength: size,
-        }),
-      );
-    },
-    async (run) => {
-      if (run > 0) await drop(sdkKey(run));
-    },
-  );
-  const cairnUp = await timed(
-    'Cairn DVC PUT via HAProxy, 3 processes → S3',
-    async (run) => {
-      const o = objectOf(run);
-      const status = await putChunked(dvcUrl(o.md5), AUTH, o.header, base, CHUNK);
-      if (status !== 200) throw new Error(`upload failed: ${status}`);
-    },
-    async (run) => {
-      if (run > 0) await drop(keyOf(objectOf(run).md5));
-    },
-  );
-  const directUp = await timed(
-    'Cairn DVC PUT straight to one process → S3',
-    async (run) => {
-      const o = objectOf(10 + run);
-      const status = await putChunked(dvcUrl(o.md5, direct), AUTH, o.header, base, CHUNK);
-      if (status !== 200) throw new Error(`upload failed: ${status}`);
-    },
-    async (run) => {
-      await drop(keyOf(objectOf(10 + run).md5));
-    },
-  );
+  const sdkUp = await transfers.sdkUpload('AWS SDK PutObject to radosgw');
+  const cairnUp = await transfers.cairnUpload('Cairn DVC PUT via HAProxy, 3 processes → S3', dvcUrl(cluster.url));
+  const directUp = await transfers.cairnUpload('Cairn DVC PUT straight to one process → S3', dvcUrl(direct), 10);
   report(`upload of one ${MB} MiB object to radosgw`, sdkUp, [cairnUp, directUp], {
     sdk: mbPerSecond(size, sdkUp.medianMs),
     cairn: mbPerSecond(size, cairnUp.medianMs),
   });
 
-  const sdkDown = await timed('AWS SDK GetObject from radosgw', async () => {
-    const res = await s3.send(new GetObjectCommand({ Bucket: rgw.bucket, Key: sdkKey(0) }));
-    let n = 0;
-    for await (const chunk of res.Body as AsyncIterable<Buffer>) n += chunk.length;
-    if (n !== size) throw new Error(`short read: ${n}`);
-  });
-  const cairnDown = await timed('Cairn DVC GET via HAProxy, 3 processes ← S3', async () => {
-    const n = await getCounting(dvcUrl(objectOf(0).md5), AUTH);
-    if (n !== size) throw new Error(`short read: ${n}`);
-  });
-  const directDown = await timed('Cairn DVC GET straight from one process ← S3', async () => {
-    const n = await getCounting(dvcUrl(objectOf(0).md5, direct), AUTH);
-    if (n !== size) throw new Error(`short read: ${n}`);
-  });
+  const sdkDown = await transfers.sdkDownload('AWS SDK GetObject from radosgw');
+  const cairnDown = await transfers.cairnDownload('Cairn DVC GET via HAProxy, 3 processes ← S3', dvcUrl(cluster.url));
+  const directDown = await transfers.cairnDownload('Cairn DVC GET straight from one process ← S3', dvcUrl(direct));
   report(`download of one ${MB} MiB object from radosgw`, sdkDown, [cairnDown, directDown], {
     sdk: mbPerSecond(size, sdkDown.medianMs),
     cairn: mbPerSecond(size, cairnDown.medianMs),
   });
-  await drop(sdkKey(0));
-  await drop(keyOf(objectOf(0).md5));
+  await transfers.dropKept();
 }
 
 async function benchMlflow(cluster: Cluster, oneProcess: LoadBalancer): Promise<void> {

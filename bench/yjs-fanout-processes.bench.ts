@@ -10,12 +10,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WebSocket } from 'ws';
-import * as Y from 'yjs';
-import { writeUpdateMessage } from '../sync-server/src/yjs/messages.ts';
 import { PG_MISSING_MESSAGE, pgAvailable, startPostgres } from '../test/support/postgres.ts';
 import { type SpawnedServer, spawnServer } from '../test/support/spawn-server.ts';
-import { type Measurement, median, report } from './lib.ts';
+import { type Measurement, median, percentile, report } from './lib.ts';
+import { fanOut } from './yjs-fanout-helpers.ts';
 
 const CLIENTS = Number(process.env.BENCH_YJS_CLIENTS ?? 200);
 const UPDATES = Number(process.env.BENCH_YJS_UPDATES ?? 300);
@@ -26,82 +24,7 @@ if (!pgAvailable()) {
   process.exit(0);
 }
 
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
-}
-
-const open = (url: string): Promise<WebSocket> =>
-  new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.on('error', reject);
-    ws.on('open', () => resolve(ws));
-  });
-
-interface Times {
-  /** Until every client had the update. */
-  all: number[];
-  /** Until every client of the last server listed had it (the remote ones, with two). */
-  last: number[];
-}
-
-/**
- * Spreads `CLIENTS` receivers evenly over `urls`, sends from a client of `urls[0]`, and times
- * each update until all receivers (and, apart, all of the last URL's) have it.
- */
-async function fanOut(urls: string[]): Promise<Times> {
-  let waiting = 0;
-  let waitingLast = 0;
-  let tLast = 0;
-  let done: () => void = () => {};
-  const receivers: WebSocket[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const which = i % urls.length;
-    const isLast = which === urls.length - 1;
-    const ws = await open(urls[which] as string);
-    ws.on('message', (data: Buffer) => {
-      // Only relayed updates count (sync type 2), not the greeting (SyncStep1, awareness).
-      if (data[0] !== 0 || data[1] !== 2) return;
-      if (isLast && --waitingLast === 0) tLast = performance.now();
-      if (--waiting === 0) done();
-    });
-    receivers.push(ws);
-  }
-  const sender = await open(urls[0] as string);
-  sender.on('message', () => {});
-  await new Promise((r) => setTimeout(r, 500)); // let greetings settle
-  const doc = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  doc.on('update', (u: Uint8Array) => updates.push(u));
-  const times: Times = { all: [], last: [] };
-  const perLast = receivers.filter((_, i) => i % urls.length === urls.length - 1).length;
-  for (let i = 0; i < UPDATES; i++) {
-    doc.getText('t').insert(doc.getText('t').length, `edit ${i}; `);
-    const message = writeUpdateMessage(updates.shift() as Uint8Array);
-    const arrived = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`update ${i} reached only ${CLIENTS - waiting} clients`)),
-        10_000,
-      );
-      done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    waiting = CLIENTS;
-    waitingLast = perLast;
-    const t0 = performance.now();
-    sender.send(message);
-    await arrived;
-    const t1 = performance.now();
-    times.all.push(t1 - t0);
-    times.last.push(tLast - t0);
-    // Stay under the relay's per-socket message rate (200/s by default).
-    await new Promise((r) => setTimeout(r, 6));
-  }
-  for (const ws of [...receivers, sender]) ws.terminate();
-  return times;
-}
+const settings = { clients: CLIENTS, updates: UPDATES, settleMs: 500 };
 
 const cluster = await startPostgres();
 const dirs: string[] = [];
@@ -134,7 +57,7 @@ try {
   // One process: its own database, all clients on it.
   const single = await start(await cluster.freshDatabase());
   await makeRepo(single.url);
-  const oneTimes = await fanOut([docUrl(single)]);
+  const oneTimes = await fanOut([docUrl(single)], settings);
   await single.kill();
 
   // Two processes on one (other) database, half the clients on each.
@@ -142,7 +65,7 @@ try {
   const a = await start(shared);
   const b = await start(shared);
   await makeRepo(a.url);
-  const twoTimes = await fanOut([docUrl(a), docUrl(b)]);
+  const twoTimes = await fanOut([docUrl(a), docUrl(b)], settings);
 
   const m = (name: string, runs: number[]): Measurement => ({ name, medianMs: median(runs), runs });
   const fmt = (t: number[]) => `${median(t).toFixed(2)} ms / ${percentile(t, 99).toFixed(2)} ms`;

@@ -9,11 +9,10 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { WebSocket, WebSocketServer } from 'ws';
-import * as Y from 'yjs';
+import { WebSocketServer } from 'ws';
 import { configFromEnv, startCairn } from '../sync-server/src/index.ts';
-import { writeUpdateMessage } from '../sync-server/src/yjs/messages.ts';
-import { type Measurement, median, report } from './lib.ts';
+import { type Measurement, median, percentile, report } from './lib.ts';
+import { fanOut } from './yjs-fanout-helpers.ts';
 
 const CLIENTS = Number(process.env.BENCH_YJS_CLIENTS ?? 200);
 const UPDATES = Number(process.env.BENCH_YJS_UPDATES ?? 300);
@@ -46,64 +45,10 @@ plain.on('connection', (ws) => {
 await new Promise<void>((r) => plain.once('listening', () => r()));
 const plainUrl = `ws://127.0.0.1:${(plain.address() as AddressInfo).port}`;
 
-/** Opens `CLIENTS` receivers and one sender; returns per-update fan-out times in ms. */
-async function fanOut(url: string): Promise<number[]> {
-  let waiting = 0;
-  let done: () => void = () => {};
-  const open = (): Promise<WebSocket> =>
-    new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false });
-      ws.on('error', reject);
-      ws.on('open', () => resolve(ws));
-    });
-  const receivers: WebSocket[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const ws = await open();
-    ws.on('message', (data: Buffer) => {
-      // Only relayed updates count (sync type 2), not the greeting (SyncStep1, awareness).
-      if (data[0] === 0 && data[1] === 2 && --waiting === 0) done();
-    });
-    receivers.push(ws);
-  }
-  const sender = await open();
-  sender.on('message', () => {});
-  await new Promise((r) => setTimeout(r, 300)); // let greetings settle
-  const doc = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  doc.on('update', (u: Uint8Array) => updates.push(u));
-  const times: number[] = [];
-  for (let i = 0; i < UPDATES; i++) {
-    doc.getText('t').insert(doc.getText('t').length, `edit ${i}; `);
-    const message = writeUpdateMessage(updates.shift() as Uint8Array);
-    const arrived = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`update ${i} reached only ${CLIENTS - waiting} clients`)),
-        10_000,
-      );
-      done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    waiting = CLIENTS;
-    const t0 = performance.now();
-    sender.send(message);
-    await arrived;
-    times.push(performance.now() - t0);
-    // Stay under the relay's per-socket message rate (200/s by default).
-    await new Promise((r) => setTimeout(r, 6));
-  }
-  for (const ws of [...receivers, sender]) ws.terminate();
-  return times;
-}
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
-}
-
-const plainTimes = await fanOut(plainUrl);
-const cairnTimes = await fanOut(`${cairn.url.replace('http', 'ws')}/yjs/admin/bench/notes?token=${TOKEN}`);
+const settings = { clients: CLIENTS, updates: UPDATES, settleMs: 300 };
+const plainTimes = (await fanOut([plainUrl], settings)).all;
+const cairnTimes = (await fanOut([`${cairn.url.replace('http', 'ws')}/yjs/admin/bench/notes?token=${TOKEN}`], settings))
+  .all;
 const asMeasurement = (name: string, runs: number[]): Measurement => ({ name, medianMs: median(runs), runs });
 report(
   `one update to ${CLIENTS} clients, ${UPDATES} updates`,

@@ -2,7 +2,13 @@ import { CAIRN_CODE, CairnError } from '@cairn/core/errors';
 import { describe, expect, it } from 'vitest';
 import { AddDataError } from './data/add-data.ts';
 import { DataFetchError } from './files/data-fetch.ts';
-import { AuthRequiredError, DivergedError, RepoTooLargeError, ServerUnreachableError } from './git/errors.ts';
+import {
+  AuthRequiredError,
+  DivergedError,
+  RepoTooLargeError,
+  ServerUnreachableError,
+  WriteRefusedError,
+} from './git/errors.ts';
 import { GitReadError } from './git/read-errors.ts';
 import { RepoMovedError } from './repo-settings/renamed-repo.ts';
 import { RepoAdminError } from './repo-settings/repo-admin.ts';
@@ -22,6 +28,7 @@ describe("the app's errors (issue 18: one family, one casing)", () => {
     new DivergedError('main', ['a']),
     new RepoTooLargeError(1024),
     new ServerUnreachableError('http://s'),
+    new WriteRefusedError('http://s'),
     new GitReadError('path_not_found', 'x', { path: 'a/b' }),
     new BlobNotFoundError('md5/x'),
     new InvalidOidError('x'),

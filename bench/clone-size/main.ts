@@ -1,7 +1,8 @@
 /**
  * Harness page of clone-size.bench.ts: clones a repository into a fresh lightning-fs database
  * with the app's clone code — `pack`: what app/src/git/clone.ts runs now (cloneInto in
- * pack-clone.ts: one upload-pack request, the pack indexed in a worker and stored as it is),
+ * pack-clone.ts: one upload-pack request, the pack streamed into OPFS and indexed there by a
+ * worker),
  * `isomorphic-git`: the clone the app ran before (git.clone through http-limit.ts), kept as the
  * "before" figure — with the size cap given by the bench (none while measuring how far the
  * browser gets). Phases are timed from the clone's progress reports.
@@ -10,6 +11,8 @@ import FS from '@isomorphic-git/lightning-fs';
 import { limitedHttp } from '../../app/src/git/http-limit.ts';
 import { loadGit } from '../../app/src/git/load-git.ts';
 import { cloneInto } from '../../app/src/git/pack-clone.ts';
+import { StoredPacks } from '../../app/src/storage/git-packs.ts';
+import { packedFs } from '../../app/src/storage/packed-fs.ts';
 
 export type CloneMode = 'pack' | 'pack-latest-only' | 'isomorphic-git';
 
@@ -29,7 +32,9 @@ declare global {
 }
 
 window.cloneWithAppCode = async (url, fsName, limitBytes, mode) => {
-  const fs = new FS(fsName, { wipe: true });
+  await new StoredPacks(fsName).removeAll();
+  // As the app opens a repository (repo-handle.ts): packs stream into OPFS and are read there.
+  const fs = packedFs(new FS(fsName, { wipe: true }), fsName);
   const { git, http } = await loadGit();
   const t0 = performance.now();
   const phases: Record<string, number> = {};
@@ -77,6 +82,7 @@ window.cloneWithAppCode = async (url, fsName, limitBytes, mode) => {
 
 /** Drops a clone's database so the next size starts from an empty disk. */
 window.wipe = async (fsName) => {
+  await new StoredPacks(fsName).removeAll();
   await new Promise<void>((resolve) => {
     const request = indexedDB.deleteDatabase(fsName);
     request.onsuccess = request.onerror = request.onblocked = () => resolve();

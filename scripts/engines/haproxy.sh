@@ -71,6 +71,11 @@ cat >"$dir/haproxy.cfg" <<EOF
 global
   pidfile $dir/haproxy.pid
   maxconn 4096
+  # Bodies move through HAProxy one buffer at a time: the default 16 KiB made it wake four times
+  # as often as 64 KiB for a DVC object (its CPU per 256 MiB through it, up or down: 100–120 ms
+  # at 16 KiB, 75–100 ms at 64 KiB). Buffers are taken per active transfer, so 64 KiB × 2 per
+  # connection stays small at this maxconn; 256 KiB saved little more.
+  tune.bufsize 65536
   # The daemon writes no log: the statistics page and each answer's X-Cairn-Backend say who served what.
 
 defaults

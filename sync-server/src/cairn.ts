@@ -2,7 +2,8 @@ import { accountsFeature } from './accounts/feature.ts';
 import { auditFeature } from './audit/audit-feature.ts';
 import { signInGuardFeature } from './auth/sign-in-guard.ts';
 import type { ServerConfig } from './config.ts';
-import { makeContext, type Services } from './context.ts';
+import { makeContext, type ServerContext, type Services } from './context.ts';
+import { holdServingLock } from './db/serving-lock.ts';
 import { demoFeature } from './demo/demo-feature.ts';
 import { makeDvcRemoteHandler } from './dvc-remote/dvc-remote.ts';
 import { dvcRemoteFeature } from './dvc-remote/feature.ts';
@@ -56,26 +57,46 @@ async function makeFeatures(services: Services): Promise<Feature[]> {
  */
 export async function startCairn(config: ServerConfig): Promise<CairnServer> {
   const log = makeLogger(config.logLevel);
-  const ctx = await makeContext(config, log);
-  const features = await makeFeatures(await makeServices(ctx));
-  const server = await startServer(
-    config,
-    {
-      routes: features.flatMap((f) => f.routes ?? []),
-      upgrades: features.flatMap((f) => f.upgrades ?? []),
-      gauges: features.flatMap((f) => f.gauges ?? []),
-      metrics: ctx.dbTimings ? [ctx.dbTimings] : [],
-      onClose: [
-        ...features.map((f) => () => f.close?.()),
-        async () => {
-          // PostgreSQL's pool; on SQLite the same connection as ctx.db, closed once, there.
-          if (ctx.sql.dialect === 'postgres') await ctx.sql.close();
-          ctx.db.close();
-        },
-      ],
-    },
-    log,
-  );
-  for (const f of features) await f.start?.(server);
-  return server;
+  // Refused while `cairn-server migrate` copies the folder; tells a later migrate this one runs.
+  const folderLock = holdServingLock(config.dataDir);
+  let ctx: ServerContext | undefined;
+  let server: CairnServer | undefined;
+  try {
+    ctx = await makeContext(config, log);
+    const opened = ctx;
+    const features = await makeFeatures(await makeServices(opened));
+    server = await startServer(
+      config,
+      {
+        routes: features.flatMap((f) => f.routes ?? []),
+        upgrades: features.flatMap((f) => f.upgrades ?? []),
+        gauges: features.flatMap((f) => f.gauges ?? []),
+        metrics: opened.dbTimings ? [opened.dbTimings] : [],
+        onClose: [
+          ...features.map((f) => () => f.close?.()),
+          async () => {
+            await closeDatabases(opened);
+            folderLock.release();
+          },
+        ],
+      },
+      log,
+    );
+    for (const f of features) await f.start?.(server);
+    return server;
+  } catch (err) {
+    // A start refused part way (a moved data folder, an unreachable database) leaves nothing open.
+    if (server) await server.close().catch(() => {});
+    else {
+      if (ctx) await closeDatabases(ctx).catch(() => {});
+      folderLock.release();
+    }
+    throw err;
+  }
+}
+
+async function closeDatabases(ctx: ServerContext): Promise<void> {
+  // PostgreSQL's pool; on SQLite the same connection as ctx.db, closed once, there.
+  if (ctx.sql.dialect === 'postgres') await ctx.sql.close();
+  ctx.db.close();
 }

@@ -69,9 +69,10 @@ export interface Services {
  * `sql` over that same connection, or over PostgreSQL when CAIRN_DATABASE_URL says so.
  */
 export async function makeContext(config: ServerConfig, log: Logger): Promise<ServerContext> {
+  // First: a data folder moved to PostgreSQL is refused before anything is opened.
+  recordDatabasePlace(config.dataDir, config.database);
   const db = openDatabase(path.join(config.dataDir, 'cairn.db'));
   const dbTimings = timeStatements(db);
-  recordDatabasePlace(config.dataDir, config.database);
   if (config.database.kind === 'postgres') {
     const sql = await openPostgres(config.database.url, {
       timings: dbTimings,

@@ -1,8 +1,10 @@
 import { startCairn } from './cairn.ts';
 import { configFromEnv } from './config.ts';
+import { tuneHeapGrowth } from './heap-growth.ts';
 
 /** `npm start`: the server with embedded defaults, stopped gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  tuneHeapGrowth();
   const config = configFromEnv();
   const server = await startCairn(config);
   process.stdout.write(`Cairn is running at ${server.url} (data in ${config.dataDir})\n`);

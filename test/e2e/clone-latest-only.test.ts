@@ -2,9 +2,11 @@
  * A "latest only" clone in Chromium: a repository of three commits pushed with the git CLI is
  * cloned with the clone form's "Latest only" box ticked. Its files show the latest tree, its
  * history shows the one commit fetched and says the rest was not, and "Fetch history" brings
- * the other commits in place. CAIRN_SHOTS_DIR=… saves screenshots of the history page (1400
+ * the other commits in place (streamed into OPFS beside the clone's pack, as a clone's pack is).
+ * CAIRN_SHOTS_DIR=… saves screenshots of the history page (1400
  * and 390 px wide, light and dark) for a look at it.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
+import { saveScreenshots } from '../support/e2e-page.ts';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -100,6 +103,57 @@ describe.skipIf(!e2eAvailable())('a latest-only clone, in Chromium', () => {
       els.map((e) => e.textContent),
     );
     expect(summaries).toEqual(['Dataset version 3', 'Dataset version 2', 'Dataset version 1']);
+    // The history came as the clone's pack did: streamed into the repository's OPFS pack folder.
+    const packs = await page.evaluate(
+      async (folder) => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
+        const names: string[] = [];
+        for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+        return names;
+      },
+      `git-packs~${encodeURIComponent('cairn-repo:admin/big')}`,
+    );
+    expect(packs.filter((n) => /^pack-[0-9a-f]{40}\.pack$/.test(n))).toHaveLength(2);
     await shots(page, 'history-fetched');
+  });
+
+  it('offers "Latest only" in the clone form for a repository with a large history', async () => {
+    expect((await createRepo(server.url, ADMIN_TOKEN, { name: 'large', private: false })).status).toBe(201);
+    const home = path.join(tmp, 'home-large');
+    const work = path.join(tmp, 'large');
+    fs.mkdirSync(home);
+    fs.mkdirSync(work);
+    // 260 MiB of random 4 MiB files, stored uncompressed (random bytes do not compress anyway).
+    for (let i = 0; i < 65; i++)
+      fs.writeFileSync(path.join(work, `shard-${i}.bin`), crypto.randomBytes(4 * 1024 * 1024));
+    const git = async (...args: string[]) => {
+      const r = await runGit(['-c', 'core.compression=0', '-c', 'core.bigFileThreshold=1m', ...args], {
+        home,
+        cwd: work,
+      });
+      if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.out}`);
+    };
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'Shards');
+    await git('push', '-q', `http://admin:${ADMIN_TOKEN}@${new URL(server.url).host}/admin/large.git`, 'main');
+    fs.rmSync(work, { recursive: true, force: true });
+
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('clone-name').fill('admin/big');
+    // A small repository: nothing said.
+    await page.waitForTimeout(800);
+    expect(await page.getByTestId('clone-size-advice').count()).toBe(0);
+    await page.getByTestId('clone-name').fill('admin/large');
+    const advice = page.getByTestId('clone-size-advice');
+    await advice.waitFor({ timeout: 10_000 });
+    expect(await advice.textContent()).toMatch(
+      /^admin\/large's history is 26\d MB\. Tick "Latest only" to get its latest files now and fetch the history later from its History page\.$/,
+    );
+    // Offered, not forced: under the cap a full clone still works.
+    expect(await page.getByTestId('clone-latest-only').isChecked()).toBe(false);
+    await saveScreenshots(page, process.env.CAIRN_SHOTS, 'clone-size-advice');
+    await page.close();
   });
 });

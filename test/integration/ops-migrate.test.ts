@@ -233,7 +233,7 @@ describe.runIf(pgAvailable() && s3Available())('cairn-server migrate: SQLite + d
     }
   }, 120_000);
 
-  it('cairn-server fsck checks the installation in PostgreSQL and the bucket, and finds damage there', async () => {
+  it('cairn-server fsck and gc read the installation in PostgreSQL and the bucket; fsck finds damage there', async () => {
     const env = { CAIRN_DATABASE_URL: databaseUrl, ...rgw.serverEnv(PREFIX) };
     const healthy = await cairnServer(['fsck', '--json', '--data', dataDir], env);
     expect(healthy.code, healthy.stderr).toBe(0);
@@ -250,6 +250,14 @@ describe.runIf(pgAvailable() && s3Available())('cairn-server migrate: SQLite + d
       artifactsWithoutChecksum: 0,
     });
     expect(report.orphans).toEqual({ objects: [], gitDirs: [], artifactDirs: [], foreign: [] });
+
+    // gc reads the same places: every object is named by the pushed history, none goes.
+    const collected = await cairnServer(['gc', '--dry-run', '--json', '--grace', '0', '--data', dataDir], env);
+    expect(collected.code, collected.stderr).toBe(0);
+    const gcReport = JSON.parse(collected.stdout);
+    expect(gcReport.aborted).toBeNull();
+    expect(gcReport.repositories.map((r: { repo: string }) => r.repo)).toEqual(['admin/proj']);
+    expect(gcReport.objects).toEqual([]);
 
     // Bit rot in the bucket: an object's bytes and an artifact's bytes replaced behind Cairn's back.
     const csvKey = `${PREFIX}/md5/${project.csv.md5.slice(0, 2)}/${project.csv.md5.slice(2)}`;

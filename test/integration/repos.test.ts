@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,23 @@ describe('repositories', () => {
     ]);
     expect((await api('DELETE', '/repos/admin/secret/collaborators/gina')).status).toBe(204);
     expect((await api('GET', '/repos/admin/secret', undefined, gina)).status).toBe(404);
+  });
+
+  it("says how large a repository's history is: 0 when empty, about the pushed pack after a push", async () => {
+    expect((await api('POST', '/repos', { name: 'sized', private: false })).status).toBe(201);
+    expect((await api('GET', '/repos/admin/sized')).body.historyBytes).toBe(0);
+    const src = path.join(work, 'sized');
+    await git(['init', '-q', '-b', 'main', src]);
+    fs.writeFileSync(path.join(src, 'weights.bin'), crypto.randomBytes(300_000));
+    await git(['add', '.'], src);
+    await git(['commit', '-qm', 'weights'], src);
+    expect((await git(['push', '-q', authed('admin/sized'), 'main'], src)).code).toBe(0);
+    const historyBytes = (await api('GET', '/repos/admin/sized')).body.historyBytes as number;
+    // What a clone downloads: the random file does not compress, so at least its size, and not much more.
+    expect(historyBytes).toBeGreaterThan(300_000);
+    expect(historyBytes).toBeLessThan(320_000);
+    const listed = (await api('GET', '/repos')).body.repos.find((r: Json) => r.fullName === 'admin/sized');
+    expect(listed.historyBytes).toBe(historyBytes);
   });
 
   it('refuses repository names that could be paths, and writes nothing outside the data folder', async () => {

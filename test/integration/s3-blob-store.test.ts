@@ -83,6 +83,20 @@ describe.skipIf(!s3Available())('S3 blob store on Ceph RADOS Gateway', () => {
     expect(await keysUnder(prefix)).toEqual([]);
   });
 
+  it('a multipart write of a blob already stored keeps the stored copy and leaves no parts', async () => {
+    const prefix = freshPrefix();
+    const store = storeIn(prefix, { partSize: 5 * MiB });
+    const body = randomBytes(11 * MiB);
+    const key = md5(body);
+    expect(await store.write(key, Readable.from([body]))).toEqual({ size: body.length, created: true });
+    expect(await store.write(key, Readable.from([body]))).toEqual({ size: body.length, created: false });
+    expect(md5(await buffer(store.read(key)))).toBe(key);
+    expect(await uploadsUnder(prefix)).toEqual([]);
+    expect((await keysUnder(prefix)).sort()).toEqual(
+      [`${prefix}/${key.slice(0, 2)}/${key.slice(2)}`, `${prefix}/.touched/${key}`].sort(),
+    );
+  });
+
   it('a source cut off after two parts leaves nothing, visible or not', async () => {
     const prefix = freshPrefix();
     const store = storeIn(prefix, { partSize: 5 * MiB });

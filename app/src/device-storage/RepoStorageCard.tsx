@@ -19,6 +19,7 @@ const STATE_LABEL: Record<RepoStorage['row']['syncState'], string> = {
   pending: 'Waiting to sync',
   syncing: 'Syncing…',
   'needs-attention': 'Needs attention',
+  gone: 'Gone from the server',
 };
 
 type Step =

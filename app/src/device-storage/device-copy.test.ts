@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { commitChanges } from '../git/commit.ts';
 import { createLocalRepo } from '../git/init.ts';
+import { loadGit } from '../git/load-git.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
-import { getRepoRow, openRepo } from '../storage/repo-handle.ts';
-import { moveDeviceCopy, removeDeviceCopy, unsyncedWork } from './device-copy.ts';
+import { getRepoRow, openRepo, updateRepo } from '../storage/repo-handle.ts';
+import { losesWork, moveDeviceCopy, removeDeviceCopy, unsyncedWork } from './device-copy.ts';
 import { scanRepo } from './device-scan.ts';
 import { repoDataObjects } from './repo-data-objects.ts';
 import { lossWords } from './unsynced-words.ts';
@@ -61,6 +62,21 @@ describe("a repository's copy on this device", () => {
     expect(await getBlobStore().has(mine)).toBe(false);
     expect(await getBlobStore().has(shared)).toBe(true);
     expect(await openRepo('me', 'remove-b')).not.toBeNull();
+  });
+
+  it('a copy gone from the server is never said to be "all on the server": it may be the last one', async () => {
+    const handle = await createLocalRepo('me', 'gone-copy', 'http://127.0.0.1:9');
+    // Everything was pushed before the server lost it: its branch equals the server's as last fetched.
+    const { git } = await loadGit();
+    const head = await git.resolveRef({ fs: handle.fs, dir: handle.dir, ref: 'HEAD' });
+    await git.writeRef({ fs: handle.fs, dir: handle.dir, ref: 'refs/remotes/origin/main', value: head });
+    await updateRepo(handle.id, { syncState: 'gone', serverLoss: { kind: 'not-found', at: 1 }, onServerSince: 1 });
+    const work = await unsyncedWork((await getRepoRow('me', 'gone-copy'))!);
+    expect(work.unpushedCommits).toBe(false);
+    expect(losesWork(work)).toBe(true);
+    expect(lossWords(work)[0]).toBe(
+      'The server no longer has it: this copy of its commits, data and notes may be the only one left.',
+    );
   });
 
   it('follows a rename: the same files open under the new name, the old name is gone', async () => {

@@ -22,6 +22,8 @@ import { planFreeing } from './free-space.ts';
 export interface UnsyncedWork {
   /** True for a repository that has no server: all of it exists only here. */
   localOnly: boolean;
+  /** The server no longer has it (deleted, renamed, no longer shared): this may be the last copy. */
+  goneFromServer?: boolean;
   /** Commits on the current branch that the server's copy (as last fetched) lacks. */
   unpushedCommits: boolean;
   /** Data objects the server did not confirm (all of them when it could not be asked). */
@@ -56,12 +58,25 @@ export async function unsyncedWork(row: RepoRow): Promise<UnsyncedWork> {
     serverUnreachable = true;
     onlyHere = planDrop(await cachedObjectsOf(await dataObjectsOf(row)), new Set()).onlyHere;
   }
-  return { localOnly: !row.server, unpushedCommits, onlyHere, serverUnreachable, pendingNotes: notes };
+  return {
+    localOnly: !row.server,
+    goneFromServer: row.serverLoss?.kind === 'not-found',
+    unpushedCommits,
+    onlyHere,
+    serverUnreachable,
+    pendingNotes: notes,
+  };
 }
 
 /** True when removing the copy would lose something. */
 export function losesWork(work: UnsyncedWork): boolean {
-  return work.localOnly || work.unpushedCommits || work.onlyHere.length > 0 || work.pendingNotes.length > 0;
+  return (
+    work.localOnly ||
+    work.goneFromServer === true ||
+    work.unpushedCommits ||
+    work.onlyHere.length > 0 ||
+    work.pendingNotes.length > 0
+  );
 }
 
 async function deleteDatabase(name: string): Promise<void> {

@@ -10,7 +10,7 @@ import type { ObjectId } from '../storage/blob-store.ts';
 import { getBlobStore } from '../storage/blobs.ts';
 import { getDb, type RepoRow } from '../storage/db.ts';
 import { type StorageStatus, storageStatus } from '../storage/persistence.ts';
-import { listLocalRepos, openRepo } from '../storage/repo-handle.ts';
+import { listLocalRepos, openRepo, repoUsage } from '../storage/repo-handle.ts';
 import type { CachedObject } from './drop-plan.ts';
 import { type RepoDataObject, repoDataObjects } from './repo-data-objects.ts';
 import { scaleSample } from './size-estimate.ts';
@@ -48,7 +48,7 @@ const SAMPLE_ROWS = 50;
 async function gitBytesOf(row: RepoRow): Promise<number> {
   const handle = await openRepo(row.owner, row.repo);
   if (!handle) return 0;
-  return handle.pfs.du(handle.dir).catch(() => 0);
+  return repoUsage(handle).catch(() => 0);
 }
 
 /** The repository's data objects that are here, with their stored sizes. */

@@ -7,7 +7,9 @@ import { onlyHereWarning } from './drop-plan.ts';
 export function lossWords(work: UnsyncedWork): string[] {
   const lines: string[] = [];
   if (work.localOnly) lines.push('It has no server: its commits, data and notes exist only on this device.');
-  else if (work.unpushedCommits) lines.push('Commits not yet pushed to the server.');
+  else if (work.goneFromServer) {
+    lines.push('The server no longer has it: this copy of its commits, data and notes may be the only one left.');
+  } else if (work.unpushedCommits) lines.push('Commits not yet pushed to the server.');
   const data = onlyHereWarning(work.onlyHere);
   if (data && !work.localOnly) {
     lines.push(work.serverUnreachable ? `The server could not be asked about data. ${data}` : data);

@@ -9,6 +9,7 @@ import './worker-globals.ts';
 import { GitExperimentScanner } from '@cairn/core/experiments';
 import FS from '@isomorphic-git/lightning-fs';
 import * as git from 'isomorphic-git';
+import { packedFs } from '../storage/packed-fs.ts';
 import type { ScanRequest, ScanResponse } from './git-experiments-protocol.ts';
 import { makeIsoGitReader } from './isogit-reader.ts';
 import { experimentsDb, gitScanCache } from './run-store.ts';
@@ -22,7 +23,7 @@ self.onmessage = async (event: MessageEvent<ScanRequest>) => {
   try {
     let scanner = scanners.get(key);
     if (!scanner) {
-      const fs = new FS(fsName);
+      const fs = packedFs(new FS(fsName), fsName);
       scanner = new GitExperimentScanner(makeIsoGitReader(git, fs, dir), {
         cache: gitScanCache(experimentsDb(), repo),
       });

@@ -87,9 +87,12 @@ export async function cloneRepo(
         ...(onProgress ? { onProgress } : {}),
       });
       await handle.flush();
+      const now = Date.now();
       await updateRepo(handle.id, {
         syncState: 'up-to-date',
-        lastSyncedAt: Date.now(),
+        lastSyncedAt: now,
+        // From now on a 404 for it means it went away on the server, never "create it".
+        onServerSince: now,
         pending: false,
         cloning: false,
       });

@@ -46,6 +46,20 @@ export class AuthRequiredError extends CairnError<'auth_required'> {
   }
 }
 
+/**
+ * The server knows this user but refuses their changes (403): they may read the repository and
+ * no longer write to it (a collaborator's access lowered), or it now mirrors another one.
+ */
+export class WriteRefusedError extends CairnError<'write_refused'> {
+  constructor(readonly server: string) {
+    super(
+      'write_refused',
+      `${server} refuses this device's changes: you may read this repository but no longer write to it (ask its owner for write access), or it now mirrors another repository. Your commits stay on this device.`,
+    );
+    this.name = 'WriteRefusedError';
+  }
+}
+
 /** The server has no such repository, or will not say so to this user (private, not shared). */
 export class RepoNotFoundError extends Error {
   readonly code = 'repo-not-found' as const;
@@ -84,9 +98,9 @@ export class ServerUnreachableError extends CairnError<'server_unreachable'> {
 /** Turns isomorphic-git and fetch failures into the errors above where they fit. */
 export function classifyGitError(error: unknown, server: string): unknown {
   const e = error as { code?: string; data?: { statusCode?: number }; name?: string; message?: string };
-  if (e?.code === 'HttpError' && (e.data?.statusCode === 401 || e.data?.statusCode === 403)) {
-    return new AuthRequiredError(server);
-  }
+  if (e?.code === 'HttpError' && e.data?.statusCode === 401) return new AuthRequiredError(server);
+  // Signed in and refused: asking to sign in again would not help (sync-server auth/access.ts).
+  if (e?.code === 'HttpError' && e.data?.statusCode === 403) return new WriteRefusedError(server);
   if (e?.name === 'TypeError' && /fetch|network/i.test(e.message ?? '')) {
     return new ServerUnreachableError(server, { cause: error });
   }

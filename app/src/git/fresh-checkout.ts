@@ -1,6 +1,7 @@
 /**
  * Checks out a branch into the empty working tree of a new clone, reading objects with core's
- * reader — from the pack the clone still holds in memory, so it is not read back from storage —
+ * reader — by range from the pack stored in OPFS, or from the pack the clone still holds in
+ * memory where it was received there —
  * and writes the index (core's writeGitIndex) with each file's stat data, as `git checkout`
  * leaves it: isomorphic-git then sees every file unchanged. isomorphic-git's own checkout reads
  * the whole pack again into its Buffer (over 2 GiB it cannot) and rewrites the index per file.
@@ -8,7 +9,7 @@
 import { type GitIndexEntry, GitObjectError, type GitObjectFiles, GitRepoReader, writeGitIndex } from '@cairn/core/git';
 import type { FsClient } from 'isomorphic-git';
 import type { Git } from './load-git.ts';
-import { inflateZlib, objectFilesOn } from './object-files.ts';
+import { inflateZlib } from './object-files.ts';
 
 interface Stat {
   size: number;
@@ -33,8 +34,8 @@ export interface FreshCheckoutOptions {
   dir: string;
   /** A branch whose `refs/remotes/origin/<branch>` exists: it becomes the local branch, tracking it. */
   branch: string;
-  /** Files served from memory instead of storage (path → bytes): the pack just received and its index. */
-  inMemory: ReadonlyMap<string, Uint8Array>;
+  /** The repository's object files (the pack just received may still be in memory: pack-clone.ts). */
+  objects: GitObjectFiles;
   onProgress?: (p: { phase: string; loaded: number; total?: number }) => void;
 }
 
@@ -42,23 +43,21 @@ const MODE_FILE = 0o100644;
 const MODE_EXECUTABLE = 0o100755;
 const MODE_SYMLINK = 0o120000;
 const MODE_GITLINK = 0o160000;
+/** Files checked out at once: enough to overlap reads and writes, few enough to hold little (4 blobs). */
+const CHECKOUT_LANES = 4;
 
 export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
   const { git, fs, dir, branch } = opts;
   const pfs = (fs as unknown as { promises: PromiseFs }).promises;
   const root = dir.replace(/\/$/, '');
-  const stored = objectFilesOn(fs);
-  const files: GitObjectFiles = {
-    read: async (path) => opts.inMemory.get(path) ?? stored.read(path),
-    list: (path) => stored.list(path),
-  };
-  const reader = new GitRepoReader(files, `${root}/.git`, inflateZlib);
+  const reader = new GitRepoReader(opts.objects, `${root}/.git`, inflateZlib);
   const commitOid = await reader.resolveRef(`refs/remotes/origin/${branch}`);
   if (!commitOid) throw new GitObjectError(`origin/${branch} was not fetched`);
   const commit = await reader.readCommit(commitOid);
   const entries: GitIndexEntry[] = [];
   const decoder = new TextDecoder();
-  let written = 0;
+  // Folders first (in tree order), then the files, several at a time.
+  const files: { path: string; oid: string; mode: number }[] = [];
   const walk = async (treeOid: string, prefix: string): Promise<void> => {
     for (const entry of await reader.readTree(treeOid)) {
       const path = `${prefix}${entry.name}`;
@@ -67,36 +66,48 @@ export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
       if (entry.type === 'tree') {
         await pfs.mkdir(full).catch(() => {});
         await walk(entry.oid, `${path}/`);
-        continue;
-      }
-      if (mode === MODE_GITLINK) {
+      } else if (mode === MODE_GITLINK) {
         // A submodule: git leaves an empty folder and records the commit.
         await pfs.mkdir(full).catch(() => {});
         entries.push({ path, oid: entry.oid, mode, size: 0, ctimeMs: 0, mtimeMs: 0, dev: 0, ino: 0, uid: 0, gid: 0 });
-        continue;
+      } else {
+        files.push({ path, oid: entry.oid, mode });
       }
-      const content = await reader.readBlob(entry.oid);
-      if (mode === MODE_SYMLINK) await pfs.symlink(decoder.decode(content), full);
-      else await pfs.writeFile(full, content, mode === MODE_EXECUTABLE ? { mode: 0o777 } : {});
-      const st = await pfs.lstat(full);
-      entries.push({
-        path,
-        oid: entry.oid,
-        mode: mode === MODE_EXECUTABLE || mode === MODE_SYMLINK ? mode : MODE_FILE,
-        size: st.size,
-        ctimeMs: st.ctimeMs,
-        mtimeMs: st.mtimeMs,
-        dev: st.dev,
-        ino: st.ino,
-        uid: st.uid,
-        gid: st.gid,
-      });
+    }
+  };
+  const checkOut = async (file: (typeof files)[number]): Promise<void> => {
+    const full = `${root}/${file.path}`;
+    const content = await reader.readBlob(file.oid);
+    if (file.mode === MODE_SYMLINK) await pfs.symlink(decoder.decode(content), full);
+    else await pfs.writeFile(full, content, file.mode === MODE_EXECUTABLE ? { mode: 0o777 } : {});
+    const st = await pfs.lstat(full);
+    entries.push({
+      path: file.path,
+      oid: file.oid,
+      mode: file.mode === MODE_EXECUTABLE || file.mode === MODE_SYMLINK ? file.mode : MODE_FILE,
+      size: st.size,
+      ctimeMs: st.ctimeMs,
+      mtimeMs: st.mtimeMs,
+      dev: st.dev,
+      ino: st.ino,
+      uid: st.uid,
+      gid: st.gid,
+    });
+  };
+  opts.onProgress?.({ phase: 'Updating workdir', loaded: 0 });
+  await walk(commit.tree, '');
+  // A few files in flight, so reading one from the pack and storing another overlap (each alone
+  // waits on storage most of the time); the index sorts its entries, so their order is free.
+  let next = 0;
+  let written = 0;
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      await checkOut(files[next++] as (typeof files)[number]);
       written++;
       if (written % 64 === 0) opts.onProgress?.({ phase: 'Updating workdir', loaded: written });
     }
   };
-  opts.onProgress?.({ phase: 'Updating workdir', loaded: 0 });
-  await walk(commit.tree, '');
+  await Promise.all(Array.from({ length: Math.min(CHECKOUT_LANES, files.length) }, lane));
   await pfs.writeFile(`${root}/.git/index`, await writeGitIndex(entries));
   await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: commitOid, force: true });
   await git.writeRef({ fs, dir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });

@@ -1,7 +1,7 @@
 /**
- * Size limits of what a tab downloads. A clone (pack-clone.ts) holds its pack once, in one
- * growing buffer, while it indexes it in a worker and checks it out, so it is capped at
- * CLONE_LIMIT_BYTES (upload-pack.ts stops the download there with a typed error). Later fetches
+ * Size limits of what a tab downloads. A clone (pack-clone.ts) streams its pack to disk and
+ * reads it back by range, capped at CLONE_LIMIT_BYTES (upload-pack.ts stops the download there
+ * with a typed error). Later fetches
  * still go through isomorphic-git, which holds a whole packfile in memory and several times its
  * size while indexing it: `limitedHttp` wraps its HTTP client to count response bytes and stop
  * with a typed `RepoTooLargeError` at FETCH_LIMIT_BYTES, so a too-large fetch fails clearly.
@@ -10,17 +10,18 @@ import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git
 import { RepoTooLargeError } from './errors.ts';
 
 /**
- * Largest pack a clone downloads into a tab: 1 GiB. Measured (bench/clone-size.bench.ts,
- * headless Chromium, 24 GB machine, packs of incompressible blobs): the pack clone added 3.2×
- * the pack to the tab at its peak (512 MiB → 1.8 GB renderer, 1 GiB → 3.6 GB; isomorphic-git's
- * clone: 512 MiB → 2.9 GB), and a 2000 MiB clone crashed the tab at 4.4 GB while the pack was
- * stored (lightning-fs writes it as one IndexedDB value, which Chromium serialises whole). The
- * cap is the largest size that cloned; going to 2 GiB needs the pack stored in pieces.
+ * Largest pack a clone downloads into a tab: 2 GiB. The pack streams into an OPFS file in a
+ * worker and is indexed and read there by range (pack-clone.ts), so a clone holds a few MiB of
+ * it at a time, not the pack: measured (bench/clone-size.bench.ts, headless Chromium, packs of
+ * incompressible blobs) the clone added 0.3× the pack to the tab's memory at 512 MiB, where the
+ * clone that held the pack in memory added 3.2× and crashed the tab at 2000 MiB. Past 2 GiB the
+ * limit is disk and patience rather than memory; a "Latest only" clone is offered for those.
  */
-export const CLONE_LIMIT_BYTES = 1024 * 1024 * 1024;
+export const CLONE_LIMIT_BYTES = 2 * 1024 * 1024 * 1024;
 
 /**
- * Largest response an isomorphic-git fetch (a sync after the clone, "Fetch history") accepts.
+ * Largest response an isomorphic-git fetch (a sync after the clone; "Fetch history" where packs
+ * cannot stream into OPFS) accepts.
  * Measured through isomorphic-git's clone (bench/clone-size.bench.ts, headless Chromium on a
  * 24 GB machine, packs of incompressible blobs): 64 MiB → 0.6 GB peak renderer memory, 256 MiB →
  * 1.5 GB, 512 MiB → 2.3 GB, 1 GiB → 5.4 GB, 1.5 GiB → 6.6 GB: it needs ~4.5× the pack, and past

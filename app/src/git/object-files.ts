@@ -2,10 +2,13 @@
  * The bridge from a repository's file system (lightning-fs in the browser, node fs in benches and
  * tests: the files isomorphic-git wrote) to core's git readers: the files as `GitObjectFiles`
  * and zlib inflate by fflate. Core stays pure; this is the only place that knows the fs API.
+ * Packs kept in OPFS (a file system made by packedFs) are opened by byte range, never read whole.
  */
 import { type GitObjectFiles, GitRepoReader } from '@cairn/core/git';
 import { inflateSync } from 'fflate';
 import type { FsClient } from 'isomorphic-git';
+import { packNameOf } from '../storage/git-packs.ts';
+import { storedPacksOf } from '../storage/packed-fs.ts';
 
 interface PromiseFs {
   readFile(path: string): Promise<Uint8Array | string>;
@@ -30,14 +33,23 @@ function promiseFs(fs: FsClient): PromiseFs {
 /** The object files of a repository on `fs` (missing files and folders read as absent). */
 export function objectFilesOn(fs: FsClient): GitObjectFiles {
   const p = promiseFs(fs);
+  const packs = storedPacksOf(fs);
+  const read = async (path: string): Promise<Uint8Array | null> => {
+    try {
+      const b = await p.readFile(path);
+      // lightning-fs reads a folder as undefined (Node's fs throws EISDIR): not a file either way.
+      if (b === undefined || b === null) return null;
+      return typeof b === 'string' ? new TextEncoder().encode(b) : b;
+    } catch {
+      return null;
+    }
+  };
   return {
-    async read(path) {
-      try {
-        const b = await p.readFile(path);
-        return typeof b === 'string' ? new TextEncoder().encode(b) : b;
-      } catch {
-        return null;
-      }
+    read,
+    async openPack(path) {
+      const name = packs ? packNameOf(path) : null;
+      // In OPFS: by range. In lightning-fs (a clone made before packs moved): whole, as it is stored.
+      return (name ? await packs?.open(name) : null) ?? read(path);
     },
     async list(path) {
       try {

@@ -3,6 +3,8 @@
  * A branch is a local branch or one of the server's (`refs/remotes/origin/*`, every branch a
  * clone or sync fetched); a revision is a branch, a tag (annotated tags are peeled to their
  * commit), `HEAD`, a full ref name (`refs/exps/…`), or a full or abbreviated commit id.
+ * Refs are read by core's GitRefs (loose, packed-refs, symbolic HEAD); isomorphic-git reads
+ * only the config.
  */
 import git from 'isomorphic-git';
 import type { ReadContext } from './read-context.ts';
@@ -37,22 +39,24 @@ async function configValue(ctx: ReadContext, path: string): Promise<string | nul
 
 /** Every branch (local and the server's) and tag, sorted; the current and the default branch. */
 export async function listRefs(ctx: ReadContext): Promise<RepoRefs> {
-  const { fs, dir } = ctx;
-  const [local, remote, tags, current, recorded, fallback] = await Promise.all([
-    git.listBranches({ fs, dir }),
-    git.listBranches({ fs, dir, remote: 'origin' }).catch(() => [] as string[]),
-    git.listTags({ fs, dir }),
-    git.currentBranch({ fs, dir, fullname: false }).catch(() => undefined),
+  const { refs } = ctx.repo;
+  const below = async (prefix: string) => (await refs.names(prefix)).map((ref) => ref.slice(prefix.length));
+  const [local, remote, tags, head, recorded, fallback] = await Promise.all([
+    below('refs/heads/'),
+    below(REMOTE_PREFIX),
+    below('refs/tags/'),
+    refs.symbolicTarget('HEAD'),
     configValue(ctx, 'cairn.defaultbranch'),
     configValue(ctx, 'cairn.headfallback'),
   ]);
+  const current = head?.startsWith('refs/heads/') ? head.slice('refs/heads/'.length) : null;
   const branches = [...new Set([...local, ...remote.filter((b) => b !== 'HEAD')])].sort();
   const currentBranch = current && branches.includes(current) ? current : null;
   const defaultBranch =
     (recorded && branches.includes(recorded) ? recorded : null) ?? currentBranch ?? branches[0] ?? null;
   return {
     branches,
-    tags: tags.sort(),
+    tags,
     currentBranch,
     defaultBranch,
     defaultChosenHere: fallback === 'true' && defaultBranch === recorded,

@@ -10,7 +10,8 @@ import { getAuthor } from './author.ts';
 import { authHeaders } from './clone.ts';
 import { classifyGitError, DivergedError } from './errors.ts';
 import { fetchAllRefs } from './fetch-refs.ts';
-import { limitedHttp } from './http-limit.ts';
+import { ALL_HISTORY, fetchHistoryIntoStore } from './history-fetch.ts';
+import { CLONE_LIMIT_BYTES, limitedHttp } from './http-limit.ts';
 import { loadGit } from './load-git.ts';
 import { gitUrl } from './urls.ts';
 
@@ -153,9 +154,6 @@ export async function hasUnpushedCommits(handle: RepoHandle): Promise<boolean> {
   return local !== null && local !== remote;
 }
 
-/** git's "no limit" depth (INFINITE_DEPTH in git's upload-pack): deepening by it fetches all history. */
-const ALL_HISTORY = 0x7fffffff;
-
 /** True for a "latest only" clone whose older history is not on this device (`.git/shallow` lists the cut). */
 export async function isShallow(handle: RepoHandle): Promise<boolean> {
   const text = await handle.pfs
@@ -166,14 +164,30 @@ export async function isShallow(handle: RepoHandle): Promise<boolean> {
 
 /**
  * Fetches the history a "latest only" clone left on the server: every branch deepened to its
- * first commit. isomorphic-git sends the shallow commits and drops them from `.git/shallow` as
- * the server unshallows them (the file goes when none is left).
+ * first commit, streamed into OPFS as a clone's pack is (history-fetch.ts). Where packs cannot
+ * stream, isomorphic-git fetches it: it sends the shallow commits and drops them from
+ * `.git/shallow` as the server unshallows them (the file goes when none is left).
  */
 export async function fetchHistory(handle: RepoHandle, server: string): Promise<void> {
   const { git, http } = await loadGit();
   await ensureOrigin(handle, server);
   const branch = await currentBranch(handle);
   try {
+    const url = gitUrl(server, handle.owner, handle.repo);
+    const headers = await authHeaders(server);
+    const streamed = await fetchHistoryIntoStore({
+      git,
+      http,
+      fs: handle.fs,
+      dir: handle.dir,
+      url,
+      headers,
+      limitBytes: CLONE_LIMIT_BYTES,
+    });
+    if (streamed) {
+      await handle.flush();
+      return;
+    }
     await git.fetch({
       fs: handle.fs,
       http: withAdvertisedHead(limitedHttp(http), `refs/heads/${branch}`),
@@ -191,4 +205,46 @@ export async function fetchHistory(handle: RepoHandle, server: string): Promise<
     throw classifyGitError(error, server);
   }
   await handle.flush();
+}
+
+/**
+ * Forgets what the server's copy held (`refs/remotes/origin/*`): for a repository pushed again
+ * into a new, empty one on the server, where every commit is unpushed.
+ */
+export async function forgetServerRefs(handle: RepoHandle): Promise<void> {
+  const { git } = await loadGit();
+  const { fs, dir } = handle;
+  for (const branch of await git.listBranches({ fs, dir, remote: 'origin' }).catch(() => [] as string[])) {
+    if (branch === 'HEAD') continue;
+    await git.deleteRef({ fs, dir, ref: `refs/remotes/origin/${branch}` }).catch(() => {});
+  }
+  await handle.flush();
+}
+
+/** Pushes every local branch but the current one (which the sync pushes) and every tag. */
+export async function pushOtherBranchesAndTags(handle: RepoHandle, server: string): Promise<void> {
+  const { git, http } = await loadGit();
+  const { fs, dir } = handle;
+  await ensureOrigin(handle, server);
+  const current = await currentBranch(handle);
+  const refs = [
+    ...(await git.listBranches({ fs, dir })).filter((b) => b !== current).map((b) => `refs/heads/${b}`),
+    ...(await git.listTags({ fs, dir })).map((t) => `refs/tags/${t}`),
+  ];
+  for (const ref of refs) {
+    try {
+      const result = await git.push({
+        fs,
+        http,
+        dir,
+        remote: 'origin',
+        ref,
+        remoteRef: ref,
+        headers: await authHeaders(server),
+      });
+      if (!result.ok) throw new Error(result.error ?? `The server refused ${ref}.`);
+    } catch (error) {
+      throw classifyGitError(error, server);
+    }
+  }
 }

@@ -4,7 +4,8 @@
  * a deleted file, an executable, a non-ASCII name, a merge, time zones, a lightweight, an
  * annotated and a nested annotated tag), packed by `git gc --aggressive` (OFS_DELTA) or
  * `git repack` without offsets (REF_DELTA), with packed-refs, then loose commits on top, and a
- * commit made in the browser by isomorphic-git after the copy into lightning-fs.
+ * commit made in the browser by isomorphic-git after the copy into lightning-fs — opened as the
+ * app opens a repository (storage/packed-fs.ts), with the pack where older clones keep it.
  */
 import { execFileSync } from 'node:child_process';
 import nodeFs from 'node:fs';
@@ -12,9 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { GitRepoReader } from '@cairn/core/git';
 import LightningFS from '@isomorphic-git/lightning-fs';
-import git from 'isomorphic-git';
+import git, { type FsClient } from 'isomorphic-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packedFs } from '../storage/packed-fs.ts';
 import { repoReaderOn } from './object-files.ts';
+import { makeReadContext } from './read-context.ts';
+import { listRefs } from './read-refs.ts';
 
 const made: string[] = [];
 afterAll(() => {
@@ -80,6 +84,9 @@ function makeCliRepo(deltas: 'offset' | 'ref'): string {
     GIT_COMMITTER_DATE: `${time + 60} +0000`,
   });
   time += 60;
+  // The server's branches as a clone leaves them: origin/main (packed below) and a symbolic origin/HEAD.
+  gitCli(dir, ['update-ref', 'refs/remotes/origin/main', 'HEAD~1']);
+  gitCli(dir, ['symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main']);
   if (deltas === 'ref') gitCli(dir, ['-c', 'repack.useDeltaBaseOffset=false', 'repack', '-q', '-a', '-d', '-f']);
   else gitCli(dir, ['gc', '-q', '--aggressive']);
   gitCli(dir, ['pack-refs', '--all']);
@@ -122,7 +129,10 @@ for (const deltas of ['offset', 'ref'] as const) {
       ]);
       // The pack really holds deltas (the chains these tests walk).
       expect(verify).toMatch(/chain length = [1-9]/);
-      fs = await intoLightningFs(cliDir, `reader-${deltas}-${Math.random().toString(36).slice(2)}`);
+      // As the app opens every repository (packedFs), with the pack inside lightning-fs: the layout
+      // of clones made before packs moved to OPFS, which must still read.
+      const fsName = `reader-${deltas}-${Math.random().toString(36).slice(2)}`;
+      fs = packedFs(await intoLightningFs(cliDir, fsName), fsName);
       // A commit made in the browser after the copy: loose objects written by isomorphic-git.
       await fs.promises.writeFile(`${dir}/notes.txt`, 'made in the browser\n', 'utf8');
       await git.add({ fs, dir, filepath: 'notes.txt' });
@@ -152,6 +162,42 @@ for (const deltas of ['offset', 'ref'] as const) {
       );
       expect(await reader.resolveRef('refs/heads/nope')).toBeNull();
       expect(await reader.resolveRef('refs/heads/../../config')).toBeNull();
+    });
+
+    it('lists refs as git show-ref does (loose over packed-refs, symbolic ones too) and HEAD as git symbolic-ref', async () => {
+      const onDisk = repoReaderOn(nodeFs as unknown as FsClient, cliDir);
+      const shown = gitCli(cliDir, ['show-ref'])
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]);
+      expect(shown.map(([, ref]) => ref)).toEqual(
+        expect.arrayContaining(['refs/heads/main', 'refs/remotes/origin/HEAD', 'refs/tags/v2']),
+      );
+      // main moved after pack-refs: its packed line is stale, the loose file wins (and it is listed once).
+      expect(await nodeFs.promises.readFile(path.join(cliDir, '.git/packed-refs'), 'utf8')).toContain(
+        'refs/heads/main',
+      );
+      expect(await onDisk.refs.names('refs/')).toEqual(shown.map(([, ref]) => ref));
+      for (const [oid, ref] of shown) expect(await onDisk.resolveRef(ref), ref).toBe(oid);
+      for (const prefix of ['refs/heads/', 'refs/tags/', 'refs/remotes/origin/']) {
+        expect(await onDisk.refs.names(prefix)).toEqual(
+          shown.map(([, ref]) => ref).filter((r) => r.startsWith(prefix)),
+        );
+      }
+      expect(await onDisk.refs.symbolicTarget('HEAD')).toBe(gitCli(cliDir, ['symbolic-ref', 'HEAD']).trim());
+      expect(await onDisk.refs.symbolicTarget('refs/remotes/origin/HEAD')).toBe('refs/remotes/origin/main');
+
+      // The app's ref listing, on the browser's copy, as isomorphic-git lists the same refs.
+      const listed = await listRefs(makeReadContext(fs, dir));
+      const [local, remote, tags, current] = await Promise.all([
+        git.listBranches({ fs, dir }),
+        git.listBranches({ fs, dir, remote: 'origin' }),
+        git.listTags({ fs, dir }),
+        git.currentBranch({ fs, dir }),
+      ]);
+      expect(listed.branches).toEqual([...new Set([...local, ...remote.filter((b) => b !== 'HEAD')])].sort());
+      expect(listed.tags).toEqual([...tags].sort());
+      expect(listed.currentBranch).toBe(current);
     });
 
     it('reads every commit, tree and blob as isomorphic-git does', async () => {

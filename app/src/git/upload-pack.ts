@@ -1,9 +1,10 @@
 /**
  * One `git-upload-pack` request for a clone (smart HTTP, protocol v1 as `git http-backend`
  * speaks it): want every ref's object, have nothing, optionally `deepen N` (a shallow clone),
- * and read the side-band-64k response as it streams — pack bytes appended to one growing buffer
- * (no list of chunks joined at the end, which would hold the pack twice), progress messages
- * passed on, a server error (band 3, or `ERR`) thrown as a typed error.
+ * and read the side-band-64k response as it streams — pack bytes passed to a sink as they come
+ * (a file in OPFS, written by a worker: git-pack-receive.worker.ts; or one growing buffer, never a
+ * list of chunks joined at the end, which would hold the pack twice), progress messages passed
+ * on, a server error (band 3, or `ERR`) thrown as a typed error.
  */
 import { createPackChecksum } from '@cairn/core/git';
 import { GitPackError, RepoTooLargeError } from './errors.ts';
@@ -16,6 +17,10 @@ export interface UploadPackRequest {
   wants: readonly string[];
   /** History depth to fetch: 1 = the latest commits only. Absent: everything. */
   depth?: number;
+  /** Commits this repository's history is cut at (`.git/shallow`), when deepening it. */
+  shallow?: readonly string[];
+  /** Commits this repository has: the server leaves out what they reach. */
+  haves?: readonly string[];
   /** Largest pack accepted, in bytes. */
   limitBytes: number;
   onProgress?: (p: { phase: string; loaded: number }) => void;
@@ -36,13 +41,24 @@ function pktLine(text: string): string {
   return (encoder.encode(text).length + 4).toString(16).padStart(4, '0') + text;
 }
 
-/** The request body: wants (capabilities on the first), deepen, flush, done. */
-export function uploadPackBody(wants: readonly string[], depth?: number): string {
+/**
+ * The request body: wants (capabilities on the first), the commits history is cut at, deepen,
+ * flush, haves, done. No `thin-pack`: every delta's base is in the pack, so it indexes alone.
+ */
+export function uploadPackBody(
+  wants: readonly string[],
+  depth?: number,
+  local: { shallow?: readonly string[]; haves?: readonly string[] } = {},
+): string {
   const unique = [...new Set(wants)];
-  const caps = ['side-band-64k', 'ofs-delta', 'agent=cairn', ...(depth ? ['shallow'] : [])].join(' ');
+  const shallowing = depth !== undefined || (local.shallow?.length ?? 0) > 0;
+  const caps = ['side-band-64k', 'ofs-delta', 'agent=cairn', ...(shallowing ? ['shallow'] : [])].join(' ');
   let body = unique.map((oid, i) => pktLine(i === 0 ? `want ${oid} ${caps}\n` : `want ${oid}\n`)).join('');
+  for (const oid of local.shallow ?? []) body += pktLine(`shallow ${oid}\n`);
   if (depth) body += pktLine(`deepen ${depth}\n`);
-  return `${body}0000${pktLine('done\n')}`;
+  body += '0000';
+  for (const oid of new Set(local.haves ?? [])) body += pktLine(`have ${oid}\n`);
+  return `${body}${pktLine('done\n')}`;
 }
 
 /**
@@ -140,7 +156,53 @@ async function* pktLines(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
   }
 }
 
-export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
+/** Where received pack bytes go, in order: a buffer in memory, or a file (a worker's OPFS writer). */
+export interface PackSink {
+  append(chunk: Uint8Array): void;
+}
+
+export interface PackReceipt {
+  /** SHA-1 of the pack before its trailer, computed as it arrived (for indexPack to check). */
+  checksum: Uint8Array;
+  /** Commits the server cut history at (a shallow clone): what `.git/shallow` lists. */
+  shallow: string[];
+  /** Commits whose parents came this time (deepening): no longer listed in `.git/shallow`. */
+  unshallow: string[];
+  /** Bytes of the pack received. */
+  bytes: number;
+}
+
+/**
+ * The SHA-1 of a stream of bytes but its last 20 (which may be the pack's trailer), fed as they
+ * arrive: the last 20 seen are held back until more come.
+ */
+async function checksumButTrailer() {
+  const sha = await createPackChecksum();
+  let tail = new Uint8Array(0);
+  return {
+    update(chunk: Uint8Array): void {
+      if (chunk.length >= 20) {
+        sha.update(tail);
+        sha.update(chunk.subarray(0, chunk.length - 20));
+        tail = chunk.slice(chunk.length - 20);
+      } else {
+        const joined = new Uint8Array(tail.length + chunk.length);
+        joined.set(tail);
+        joined.set(chunk, tail.length);
+        const spill = Math.max(0, joined.length - 20);
+        sha.update(joined.subarray(0, spill));
+        tail = joined.slice(spill);
+      }
+    },
+    digest: () => sha.digest(),
+  };
+}
+
+/**
+ * Sends the request and passes the pack to `sink` as it streams in (never gathered here), hashing
+ * it on the way. Stops with RepoTooLargeError once the pack passes `limitBytes`.
+ */
+export async function receivePack(req: UploadPackRequest, sink: PackSink): Promise<PackReceipt> {
   const response = await fetch(`${req.url.replace(/\/$/, '')}/git-upload-pack`, {
     method: 'POST',
     headers: {
@@ -148,29 +210,31 @@ export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
       'Content-Type': 'application/x-git-upload-pack-request',
       Accept: 'application/x-git-upload-pack-result',
     },
-    body: uploadPackBody(req.wants, req.depth),
+    body: uploadPackBody(req.wants, req.depth, {
+      ...(req.shallow ? { shallow: req.shallow } : {}),
+      ...(req.haves ? { haves: req.haves } : {}),
+    }),
   });
   if (!response.ok || !response.body) {
     throw new GitPackError(`the server answered ${response.status} to the pack request`, response.status);
   }
-  const pack = new GrowingBytes(req.limitBytes);
-  const checksum = await createPackChecksum();
-  // Everything but the last 20 bytes received is hashed as it comes: those may be the trailer.
-  let hashedTo = 0;
+  const checksum = await checksumButTrailer();
+  let bytes = 0;
   const shallow: string[] = [];
+  const unshallow: string[] = [];
   let lastReport = 0;
   for await (const line of pktLines(response.body)) {
     if (line === null || line.length === 0) continue;
     const band = line[0] as number;
     if (band === 1) {
-      pack.append(line.subarray(1));
-      if (pack.length - 20 > hashedTo) {
-        checksum.update(pack.range(hashedTo, pack.length - 20));
-        hashedTo = pack.length - 20;
-      }
-      if (req.onProgress && pack.length - lastReport >= 1024 * 1024) {
-        lastReport = pack.length;
-        req.onProgress({ phase: 'Receiving objects', loaded: pack.length });
+      const chunk = line.subarray(1);
+      bytes += chunk.length;
+      if (bytes > req.limitBytes) throw new RepoTooLargeError(req.limitBytes);
+      sink.append(chunk);
+      checksum.update(chunk);
+      if (req.onProgress && bytes - lastReport >= 1024 * 1024) {
+        lastReport = bytes;
+        req.onProgress({ phase: 'Receiving objects', loaded: bytes });
       }
     } else if (band === 2) {
       // The server's own progress text ("Counting objects …"): not shown, the byte count is.
@@ -179,11 +243,19 @@ export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
     } else {
       const text = decoder.decode(line).trim();
       if (text.startsWith('shallow ')) shallow.push(text.slice('shallow '.length));
+      else if (text.startsWith('unshallow ')) unshallow.push(text.slice('unshallow '.length));
       else if (text.startsWith('ERR ')) throw new GitPackError(`the server refused: ${text.slice(4)}`);
-      // `NAK`, `unshallow …`: nothing to do for a clone.
+      // `NAK`, `ACK …`: nothing to do.
     }
   }
-  req.onProgress?.({ phase: 'Receiving objects', loaded: pack.length });
-  if (pack.length === 0) throw new GitPackError('the server sent no pack');
-  return { checksum: checksum.digest(), pack: pack.take(), shallow };
+  req.onProgress?.({ phase: 'Receiving objects', loaded: bytes });
+  if (bytes === 0) throw new GitPackError('the server sent no pack');
+  return { checksum: checksum.digest(), shallow, unshallow, bytes };
+}
+
+/** The pack received into memory (one growing buffer): where it cannot be streamed into a file. */
+export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
+  const pack = new GrowingBytes(req.limitBytes);
+  const { checksum, shallow } = await receivePack(req, pack);
+  return { checksum, pack: pack.take(), shallow };
 }

@@ -2,6 +2,7 @@ import { A, useLocation, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, on, type ParentProps, Show } from 'solid-js';
 import { CopyMenu } from '../connect/CopyMenu.tsx';
 import { RemotePanel } from '../connect/RemotePanel.tsx';
+import { ServerLossBanner } from '../repos/ServerLossBanner.tsx';
 import { fetchServerRepo } from '../repos/server-repo.ts';
 
 /**
@@ -82,6 +83,7 @@ export default function RepoPage(props: ParentProps) {
         <CopyMenu owner={params.owner} repo={params.repo} />
         <RemotePanel owner={params.owner} repo={params.repo} />
       </div>
+      <ServerLossBanner owner={params.owner} repo={params.repo} />
       <nav class="tabs">
         <A href={base()} classList={{ active: section() === 'files' }} activeClass="" inactiveClass="">
           Files

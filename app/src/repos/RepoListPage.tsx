@@ -5,6 +5,7 @@ import { listLocalRepos, openRepo, type RepoRow, repoUsage } from '../storage/re
 import { defaultServer } from '../sync/api.ts';
 import { getCredentials } from '../sync/credentials.ts';
 import { cloneFromServer, createRepo, deleteLocalCopy, importFromUrl } from './actions.ts';
+import { type CloneAdvice, cloneAdvice, serverHistoryBytes } from './clone-size.ts';
 import { ServerRepoList } from './ServerRepoList.tsx';
 import './repos.css';
 
@@ -14,6 +15,7 @@ const STATE_LABEL: Record<RepoRow['syncState'], string> = {
   pending: 'Waiting to sync',
   syncing: 'Syncing…',
   'needs-attention': 'Needs attention',
+  gone: 'Gone from the server',
 };
 
 function errorText(error: unknown): string {
@@ -81,6 +83,28 @@ export default function RepoListPage() {
   let newPrivate!: HTMLInputElement;
   let cloneName!: HTMLInputElement;
   let cloneLatestOnly!: HTMLInputElement;
+  // What the server says about the size of the repository being typed (clone-size.ts).
+  const [advice, setAdvice] = createSignal<CloneAdvice | null>(null);
+  let adviceTimer: ReturnType<typeof setTimeout> | undefined;
+  let adviceFor = '';
+  onCleanup(() => clearTimeout(adviceTimer));
+  const adviseOnSize = () => {
+    clearTimeout(adviceTimer);
+    const name = cloneName.value.trim();
+    const [owner, repo] = name.split('/');
+    if (!owner || !repo) {
+      setAdvice(null);
+      return;
+    }
+    adviceTimer = setTimeout(async () => {
+      adviceFor = name;
+      const bytes = await serverHistoryBytes(defaultServer(), owner, repo);
+      if (adviceFor !== name) return; // typed on meanwhile
+      const next = bytes === null ? null : cloneAdvice(name, bytes);
+      setAdvice(next);
+      if (next?.latestOnly) cloneLatestOnly.checked = true;
+    }, 300);
+  };
   let importUrl!: HTMLInputElement;
   let importName!: HTMLInputElement;
   let importMirror!: HTMLInputElement;
@@ -112,7 +136,7 @@ export default function RepoListPage() {
                 <A class="repo-name" href={`/${row.owner}/${row.repo}`}>
                   {row.id}
                 </A>
-                <Show when={row.syncState === 'needs-attention' && row.syncMessage}>
+                <Show when={(row.syncState === 'needs-attention' || row.syncState === 'gone') && row.syncMessage}>
                   <span class="error" data-testid="repo-sync-message">
                     {row.syncMessage}
                   </span>
@@ -168,7 +192,11 @@ export default function RepoListPage() {
                   type="button"
                   class="button danger"
                   onClick={() => {
-                    if (confirm(`Delete this device's copy of ${row.id}? Work not yet synced is lost.`)) {
+                    const question =
+                      row.serverLoss?.kind === 'not-found'
+                        ? `The server no longer has ${row.id}: this copy may be the only one. Delete it from this device for good?`
+                        : `Delete this device's copy of ${row.id}? Work not yet synced is lost.`;
+                    if (confirm(question)) {
                       void run('delete', () => deleteLocalCopy(row.owner, row.repo));
                     }
                   }}
@@ -271,11 +299,19 @@ export default function RepoListPage() {
               placeholder="e.g. demo/segmentation"
               required
               data-testid="clone-name"
+              onInput={adviseOnSize}
             />
             <label>
               <input ref={cloneLatestOnly} type="checkbox" data-testid="clone-latest-only" /> Latest only: skip the
               history (for big repositories; fetch it later from the history page)
             </label>
+            <Show when={advice()}>
+              {(a) => (
+                <p class="clone-advice" data-testid="clone-size-advice" role="status">
+                  {a().text}
+                </p>
+              )}
+            </Show>
             <button type="submit" class="button" disabled={!!busy()}>
               Clone
             </button>

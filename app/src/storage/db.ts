@@ -66,7 +66,21 @@ export interface ChunkRow {
   writtenAt: number;
 }
 
-export type SyncState = 'local-only' | 'up-to-date' | 'pending' | 'syncing' | 'needs-attention';
+/** `gone`: the server answered that it has no such repository any more (see `serverLoss`). */
+export type SyncState = 'local-only' | 'up-to-date' | 'pending' | 'syncing' | 'needs-attention' | 'gone';
+
+/**
+ * Why the server no longer takes this device's copy: `not-found` — it answers 404 for a
+ * repository it had (deleted on another device or in the server's pages, renamed and the old
+ * name reused, or its owner stopped sharing it: the server does not say which, so as not to
+ * reveal private repositories); `no-write` — it refuses pushes (403: the copy may still be read
+ * but no longer written, e.g. a collaborator's access was lowered, or it became a mirror).
+ */
+export interface ServerLoss {
+  kind: 'not-found' | 'no-write';
+  /** When a sync first met it. */
+  at: number;
+}
 
 /** A repository kept on this device. */
 export interface RepoRow {
@@ -91,6 +105,14 @@ export interface RepoRow {
    * is half-made, and is removed and cloned again (`ensureRepo`).
    */
   cloning?: boolean;
+  /**
+   * When this device first knew the repository on the server (a finished clone, or a sync that
+   * reached it); null for one made here and never synced. A 404 for a repository that was on the
+   * server is a loss to show, never a reason to create it there again (sync/server-presence.ts).
+   */
+  onServerSince?: number | null;
+  /** Set when the server stopped taking this copy; the repository's page says what to do. */
+  serverLoss?: ServerLoss | null;
 }
 
 export interface SettingRow {
@@ -125,6 +147,21 @@ export function makeDb(name = DB_NAME): CairnDb {
   db.version(2).stores({
     objects: 'id, key',
   });
+  // Version 3: repositories remember that they were on the server (`onServerSince`). Rows from
+  // before know it only through `lastSyncedAt`, which a finished clone and every sync that
+  // reached the server set, and nothing else does: a repository made here and never synced has
+  // none. No index changes.
+  db.version(3)
+    .stores({})
+    .upgrade((tx) =>
+      tx
+        .table('repos')
+        .toCollection()
+        .modify((row: RepoRow) => {
+          row.onServerSince = onServerSinceOfOldRow(row);
+          row.serverLoss = null;
+        }),
+    );
   // A newer version opened in another tab: close so it can upgrade, and tell this tab to reload.
   db.on('versionchange', () => {
     db.close();
@@ -132,6 +169,11 @@ export function makeDb(name = DB_NAME): CairnDb {
     return false;
   });
   return db;
+}
+
+/** `onServerSince` of a row written before version 3 (see the upgrade above). */
+export function onServerSinceOfOldRow(row: Pick<RepoRow, 'lastSyncedAt'>): number | null {
+  return row.lastSyncedAt ?? null;
 }
 
 let shared: CairnDb | null = null;

@@ -13,6 +13,8 @@
 import FS from '@isomorphic-git/lightning-fs';
 import { getDb, type RepoRow } from './db.ts';
 import { guardQuota } from './errors.ts';
+import { StoredPacks } from './git-packs.ts';
+import { packedFs } from './packed-fs.ts';
 import { assertRepoName, repoId } from './repo-names.ts';
 
 export type { RepoRow, SyncState } from './db.ts';
@@ -42,7 +44,8 @@ const filesystems = new Map<string, FS>();
 function fileSystem(fsName: string): FS {
   let fs = filesystems.get(fsName);
   if (!fs) {
-    fs = new FS(fsName);
+    // Packs a clone streamed into OPFS are served at their paths (packed-fs.ts).
+    fs = packedFs(new FS(fsName), fsName);
     filesystems.set(fsName, fs);
   }
   return fs;
@@ -104,6 +107,8 @@ export async function registerRepo(
     syncMessage: null,
     lastSyncedAt: null,
     pending: false,
+    onServerSince: null,
+    serverLoss: null,
     ...(opts.cloning ? { cloning: true } : {}),
   };
   await guardQuota(`the repository ${row.id}`, () => getDb().repos.add(row));
@@ -139,10 +144,12 @@ export async function deleteLocalRepo(owner: string, repo: string): Promise<void
   }
   await deleteDatabase(row.fsName);
   await deleteDatabase(`${row.fsName}_lock`);
+  await new StoredPacks(row.fsName).removeAll();
   globalThis.dispatchEvent?.(new CustomEvent('cairn:repos-changed', { detail: row.id }));
 }
 
 /** Bytes a repository's git files take on this device. */
 export async function repoUsage(handle: RepoHandle): Promise<number> {
-  return handle.pfs.du(handle.dir);
+  const [files, packs] = await Promise.all([handle.pfs.du(handle.dir), new StoredPacks(handle.row.fsName).bytes()]);
+  return files + packs;
 }

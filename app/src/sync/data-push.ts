@@ -16,7 +16,7 @@
 import { BATCH_MISSING_PATH, type BatchMissingRequest, readBatchMissingResponse } from '@cairn/core/dvc-remote';
 import { CairnError } from '@cairn/core/errors';
 import { authHeaders } from '../git/clone.ts';
-import { AuthRequiredError, ServerUnreachableError } from '../git/errors.ts';
+import { AuthRequiredError, ServerUnreachableError, WriteRefusedError } from '../git/errors.ts';
 import { dvcRemoteUrl } from '../git/urls.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { getBlobStore } from '../storage/blobs.ts';
@@ -69,7 +69,8 @@ async function request(remote: DvcRemote, url: string, init: RequestInit): Promi
     if (init.signal?.aborted) throw init.signal.reason ?? error;
     throw new ServerUnreachableError(remote.server, { cause: error });
   }
-  if (response.status === 401 || response.status === 403) throw new AuthRequiredError(remote.server);
+  if (response.status === 401) throw new AuthRequiredError(remote.server);
+  if (response.status === 403) throw new WriteRefusedError(remote.server);
   return response;
 }
 
@@ -140,7 +141,7 @@ async function objectBody(store: BlobStore, o: ReferencedObject): Promise<Blob> 
 
 /**
  * Uploads the objects of `objects` the remote lacks. Resolves with how many were sent.
- * @throws DataPushError (refused), ServerUnreachableError, AuthRequiredError, or the signal's reason
+ * @throws DataPushError (refused), ServerUnreachableError, AuthRequiredError, WriteRefusedError, or the signal's reason
  */
 export async function pushObjects(
   remote: DvcRemote,

@@ -5,7 +5,7 @@
  * Work done offline is marked pending and synced when the network returns, without the user
  * retrying; a failure that needs the user (sign-in, conflicting changes) is shown, not retried.
  */
-import { AuthRequiredError, DivergedError, ServerUnreachableError } from '../git/errors.ts';
+import { AuthRequiredError, DivergedError, ServerUnreachableError, WriteRefusedError } from '../git/errors.ts';
 import { getDb, type RepoRow } from '../storage/db.ts';
 import { openRepo, updateRepo } from '../storage/repo-handle.ts';
 import { ApiError, apiFetch } from './api.ts';
@@ -18,10 +18,13 @@ import {
   probeServer,
   startConnectivity,
 } from './connectivity.ts';
+import { getCredentials } from './credentials.ts';
 import { pushData } from './data-push.ts';
+import { markOnServer, markServerLoss, waitsForUser, whenMissingOnServer } from './server-presence.ts';
 import { publishSyncSummary } from './status.ts';
 
-const running = new Set<string>();
+/** Syncs under way in this tab, by repository. */
+const running = new Map<string, Promise<void>>();
 const queued = new Set<string>();
 let progress: number | null = null;
 let detail = '';
@@ -56,7 +59,7 @@ function serverReached(): void {
 export async function refreshSummary(): Promise<void> {
   const rows = await getDb().repos.toArray();
   const synced = rows.filter((r) => r.server && !r.cloning);
-  const attention = synced.find((r) => r.syncState === 'needs-attention');
+  const attention = synced.find((r) => r.syncState === 'needs-attention' || r.syncState === 'gone');
   if (!isOnline()) {
     const pending = synced.filter((r) => r.pending).length;
     publishSyncSummary({
@@ -83,29 +86,40 @@ export async function refreshSummary(): Promise<void> {
 export async function markPending(id: string): Promise<void> {
   const row = await getDb().repos.get(id);
   if (!row) return;
+  if (waitsForUser(row)) {
+    // Gone from the server: the work stays here until the user chooses (its page); no sync.
+    await updateRepo(id, { pending: true });
+    await refreshSummary();
+    return;
+  }
   await updateRepo(id, { pending: true, syncState: row.server ? 'pending' : 'local-only' });
   if (row.server) requestSync(id);
   else await refreshSummary();
 }
 
-/** Syncs one repository (or every one with a server) as soon as the network allows. */
+/**
+ * Syncs one repository (or every one with a server) as soon as the network allows. A repository
+ * gone from the server is left out of the background syncs until the user chooses what to do
+ * (its page); asking for it by id ("Sync now") checks the server again.
+ */
 export function requestSync(id?: string): void {
   void (async () => {
-    const ids = id ? [id] : (await getDb().repos.toArray()).filter((r) => r.server && !r.cloning).map((r) => r.id);
-    for (const each of ids) {
-      if (running.has(each)) {
-        queued.add(each);
-        continue;
+    const rows = id ? [] : (await getDb().repos.toArray()).filter((r) => r.server && !r.cloning);
+    for (const r of rows) {
+      // A tab closed mid-sync left it "syncing" (or "pending"); no sync of it comes to say otherwise.
+      if (waitsForUser(r) && r.syncState !== 'gone' && !running.has(r.id)) {
+        await updateRepo(r.id, { syncState: 'gone' });
       }
-      void syncRepo(each).catch(() => {});
     }
+    const ids = id ? [id] : rows.filter((r) => !waitsForUser(r)).map((r) => r.id);
+    for (const each of ids) void syncRepo(each).catch(() => {});
   })();
 }
 
 /**
  * Stops this device's syncs of a repository from reaching the server, for as long as it is being
- * deleted there: a sync that found it gone (404) would otherwise create it again, empty and
- * public (`ensureServerRepo`). Resolves with a function that reattaches it, for when the delete
+ * deleted there: a sync running meanwhile meets the 404 and must neither create it nor mark it
+ * gone (`whenMissingOnServer`). Resolves with a function that reattaches it, for when the delete
  * on the server failed.
  */
 export async function detachFromServer(id: string): Promise<() => Promise<void>> {
@@ -117,22 +131,55 @@ export async function detachFromServer(id: string): Promise<() => Promise<void>>
   };
 }
 
-/** False when the repository was detached (being deleted) while this sync ran: then nothing is created. */
-async function ensureServerRepo(row: RepoRow, server: string): Promise<boolean> {
-  const now = await getDb().repos.get(row.id);
-  if (!now?.server) return false;
-  // A repository created offline does not exist on the server yet.
+/**
+ * Creates, on the server, a repository made on this device that never reached it (made
+ * offline). Only its owner can: the server creates `POST /repos` under the signed-in account.
+ */
+async function createOnServer(row: RepoRow, server: string): Promise<void> {
+  const me = await getCredentials(server);
+  if (me && me.username.toLowerCase() !== row.owner.toLowerCase()) {
+    throw new ApiError(
+      403,
+      'forbidden',
+      `${row.id} was made on this device for ${row.owner}; sign in as ${row.owner} to create it on the server.`,
+    );
+  }
   await apiFetch(server, '/repos', { method: 'POST', body: JSON.stringify({ name: row.repo, private: false }) }).catch(
     (error: unknown) => {
       if (error instanceof ApiError && error.status === 409) return;
       throw error;
     },
   );
-  return true;
 }
 
-/** One full sync of a repository. Resolves when done; the outcome is in the repository's row. */
-export async function syncRepo(id: string): Promise<void> {
+/**
+ * One full sync of a repository. Resolves when done; the outcome is in the repository's row.
+ * One sync of a repository at a time in this tab: asked again while one runs ("Sync now", new
+ * work), it runs once more after that one, so two never race to write its state.
+ */
+export function syncRepo(id: string): Promise<void> {
+  const current = running.get(id);
+  if (current) {
+    queued.add(id);
+    return current;
+  }
+  const job = syncOnce(id).finally(async () => {
+    running.delete(id);
+    progress = null;
+    await refreshSummary();
+    if (queued.delete(id)) requestSync(id);
+  });
+  running.set(id, job);
+  return job;
+}
+
+/** A sync that starts after any running now (whose outcome may predate the caller's change). */
+export async function syncRepoAfterRunning(id: string): Promise<void> {
+  for (let current = running.get(id); current; current = running.get(id)) await current.catch(() => {});
+  await syncRepo(id);
+}
+
+async function syncOnce(id: string): Promise<void> {
   const row = await getDb().repos.get(id);
   if (!row?.server) return;
   const server = row.server;
@@ -141,7 +188,6 @@ export async function syncRepo(id: string): Promise<void> {
     await refreshSummary();
     return;
   }
-  running.add(id);
   detail = `Syncing ${id}`;
   progress = null;
   try {
@@ -154,8 +200,12 @@ export async function syncRepo(id: string): Promise<void> {
       await pullRepo(handle, server);
     } catch (error) {
       if ((error as { data?: { statusCode?: number } }).data?.statusCode !== 404) throw error;
-      if (!(await ensureServerRepo(row, server))) return;
+      // Created only if it never was on the server: a delete made elsewhere is not undone.
+      const outcome = await whenMissingOnServer(id, () => createOnServer(row, server));
+      if (outcome === 'detached') await updateRepo(id, { syncState: 'local-only' });
+      if (outcome !== 'created') return;
     }
+    await markOnServer(id);
     await pushData(server, handle, (p) => {
       progress = p.bytesTotal ? p.bytesDone / p.bytesTotal : null;
       detail = `Uploading data of ${id}: ${p.objectsDone}/${p.objectsTotal}`;
@@ -166,6 +216,7 @@ export async function syncRepo(id: string): Promise<void> {
     await updateRepo(id, {
       syncState: 'up-to-date',
       syncMessage: null,
+      serverLoss: null,
       lastSyncedAt: Date.now(),
       // Work committed while this sync ran is queued and synced next.
       pending: queued.has(id),
@@ -174,6 +225,9 @@ export async function syncRepo(id: string): Promise<void> {
     if (error instanceof ServerUnreachableError || browserSaysOffline()) {
       if (error instanceof ServerUnreachableError) serverUnreachable();
       await updateRepo(id, { syncState: 'pending', pending: true, syncMessage: null });
+    } else if (error instanceof WriteRefusedError) {
+      serverReached();
+      await markServerLoss(id, 'no-write');
     } else {
       serverReached();
       const message =
@@ -182,11 +236,6 @@ export async function syncRepo(id: string): Promise<void> {
           : `Sync failed: ${(error as Error).message ?? String(error)}`;
       await updateRepo(id, { syncState: 'needs-attention', syncMessage: message });
     }
-  } finally {
-    running.delete(id);
-    progress = null;
-    await refreshSummary();
-    if (queued.delete(id)) requestSync(id);
   }
 }
 

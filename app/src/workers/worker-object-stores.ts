@@ -8,6 +8,7 @@
 import { GitObjectStore } from '@cairn/core/git';
 import FS from '@isomorphic-git/lightning-fs';
 import { inflateZlib, objectFilesOn } from '../git/object-files.ts';
+import { packedFs } from '../storage/packed-fs.ts';
 
 export function makeWorkerObjectStores() {
   const stores = new Map<string, GitObjectStore>();
@@ -17,7 +18,11 @@ export function makeWorkerObjectStores() {
       const key = keyOf(fsName, dir);
       let store = stores.get(key);
       if (!store) {
-        store = new GitObjectStore(objectFilesOn(new FS(fsName)), `${dir.replace(/\/$/, '')}/.git`, inflateZlib);
+        store = new GitObjectStore(
+          objectFilesOn(packedFs(new FS(fsName), fsName)),
+          `${dir.replace(/\/$/, '')}/.git`,
+          inflateZlib,
+        );
         stores.set(key, store);
       }
       store.refresh();

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -12,16 +12,28 @@ import {
   type BlobStore,
   BlobTooLargeError,
 } from './blob-store.ts';
+import { isAbandonedUploadTemp, isUploadTempName, uploadTempName } from './upload-temp-names.ts';
+
+export interface DiskBlobStoreOptions {
+  /** `md5` (DVC 3) or `md5-dos2unix` (DVC 2 legacy objects). */
+  algorithm?: HashAlgorithm;
+  /** `sweep` removes temp files untouched for this long whatever their writer (upload-temp-names.ts). */
+  staleAfterMs?: number;
+  now?: () => number;
+}
 
 /**
  * BlobStore on the local disk: `ROOT/ab/cdef…` (the first two hex digits fan out folders, as in
- * DVC's cache). A write goes to `ROOT/ab/.tmp-RANDOM` in the same folder, is hashed while it
+ * DVC's cache). A write goes to `ROOT/ab/.tmp-HOST-PID-RANDOM` in the same folder, is hashed while it
  * streams, fsynced, renamed over its final name and the folder fsynced — so a name holds either
  * nothing or the complete, verified bytes, even if the process is killed at any point.
- * Temp names start with `.`, which no valid key does, so they can never be served.
+ * Temp names start with `.`, which no valid key does, so they can never be served. `sweep` removes
+ * only temp files no upload is writing any more: another process may share the folder.
  */
-export function makeDiskBlobStore(root: string, opts: { algorithm?: HashAlgorithm } = {}): BlobStore {
+export function makeDiskBlobStore(root: string, opts: DiskBlobStoreOptions = {}): BlobStore {
   const algorithm = opts.algorithm ?? 'md5';
+  const staleAfterMs = opts.staleAfterMs ?? 24 * 3600 * 1000;
+  const now = opts.now ?? Date.now;
   const fileOf = (md5: string): string => {
     if (!MD5_HEX.test(md5)) throw new BlobKeyError({ key: md5 });
     return path.join(root, md5.slice(0, 2), md5.slice(2));
@@ -53,7 +65,7 @@ export function makeDiskBlobStore(root: string, opts: { algorithm?: HashAlgorith
       const final = fileOf(md5);
       const dir = path.dirname(final);
       await fsp.mkdir(dir, { recursive: true });
-      const temp = path.join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
+      const temp = path.join(dir, uploadTempName());
       const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
       // Keys are the md5 of the bytes, or for DVC 2's legacy objects md5-dos2unix (CRLF→LF in
       // text-looking chunks), which names the raw bytes stored here.
@@ -109,6 +121,7 @@ export function makeDiskBlobStore(root: string, opts: { algorithm?: HashAlgorith
     },
 
     async sweep() {
+      const at = now();
       let removed = 0;
       let fanout: string[];
       try {
@@ -120,10 +133,15 @@ export function makeDiskBlobStore(root: string, opts: { algorithm?: HashAlgorith
       for (const sub of fanout) {
         if (!/^[0-9a-f]{2}$/.test(sub)) continue;
         for (const name of await fsp.readdir(path.join(root, sub))) {
-          if (name.startsWith('.tmp-')) {
-            await fsp.rm(path.join(root, sub, name), { force: true });
-            removed++;
-          }
+          if (!isUploadTempName(name)) continue;
+          const file = path.join(root, sub, name);
+          const mtimeMs = await fsp.stat(file).then(
+            (s) => s.mtimeMs,
+            () => null, // renamed or removed by its writer meanwhile
+          );
+          if (mtimeMs === null || !isAbandonedUploadTemp(name, mtimeMs, staleAfterMs, at)) continue;
+          await fsp.rm(file, { force: true });
+          removed++;
         }
       }
       return removed;

@@ -3,19 +3,17 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   PutObjectCommand,
   type S3Client,
-  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { FileHasher, type HashAlgorithm, MD5_HEX } from '@cairn/core';
 import { BlobHashMismatchError, BlobKeyError, type BlobStore, BlobTooLargeError } from './blob-store.ts';
 import { type OffThreadMd5, offThreadMd5 } from './md5-off-thread.ts';
 import { s3Send as send, s3StatusOf as statusOf, s3StoreError as storeError } from './s3-errors.ts';
+import { streamUpload } from './s3-stream-upload.ts';
 
 export interface S3BlobStoreOptions {
   client: S3Client;
@@ -38,7 +36,7 @@ const MiB = 1024 * 1024;
 /**
  * BlobStore in an S3-compatible bucket: `PREFIX/ab/cdef…`, the disk store's layout.
  *
- * Visibility: an object appears under its name only complete and verified. Bytes stream into a
+ * Visibility: an object appears under its name only complete and verified. Bytes stream (s3-stream-upload.ts) into a
  * multipart upload *under the final key* in parts of `partSize`, hashed as they pass; S3 makes a
  * multipart object visible only at CompleteMultipartUpload, atomically, and the store calls it
  * only after the last byte hashed to the name. On a mismatch, the size limit, a failed source or
@@ -87,7 +85,9 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
     await send(() =>
       client.send(new PutObjectCommand({ Bucket: bucket, Key: markerOf(md5), Body: '', ContentLength: 0 })),
     );
-    return true;
+    // Present *after* the marker was written: a GC removing it now reads the marker after its
+    // delete and puts the object back (ops/gc-s3.ts); one that removed it before, answers absent.
+    return (await head(keyOf(md5))) !== null;
   }
 
   return {
@@ -118,132 +118,44 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
     },
 
     async write(md5, source, limits = {}) {
-      // Until the loop below reads it, an error of the source must not go unheard (it would end
-      // the process); the loop sees it as a rejection.
-      source.on('error', () => {});
       const key = keyOf(md5);
       const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
       // md5 is taken per part, on a worker thread once the upload turns out to need several parts
-      // (md5-off-thread.ts), else here in one go; DVC 2's md5-dos2unix chunk by chunk, here.
+      // (md5-off-thread.ts); a body sent in one PutObject is hashed by streamUpload for its
+      // Content-MD5; DVC 2's md5-dos2unix chunk by chunk, here.
       const legacyHash = algorithm === 'md5' ? null : new FileHasher(nodeMd5(), algorithm);
       let partHash: OffThreadMd5 | null = null;
-      let size = 0;
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      let uploadId: string | undefined;
-      const parts: Array<{ PartNumber: number; ETag: string }> = [];
-      const inflight = new Set<Promise<void>>();
-      let nextPart = 1;
-      let partFailure: unknown = null;
-
-      const takePart = (bytes: number): Buffer => {
-        const all = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
-        const part = all.subarray(0, bytes);
-        const rest = all.subarray(bytes);
-        pending = rest.length > 0 ? [rest] : [];
-        pendingBytes = rest.length;
-        return part;
-      };
-
-      const sendPart = async (body: Buffer, hashed = false): Promise<void> => {
-        if (!legacyHash && !hashed) {
-          partHash ??= offThreadMd5();
-          partHash.update(body);
-        }
-        uploadId ??= (await send(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))))
-          .UploadId;
-        const PartNumber = nextPart++;
-        const id = uploadId as string;
-        const p: Promise<void> = send(() =>
-          client.send(
-            new UploadPartCommand({
-              Bucket: bucket,
-              Key: key,
-              UploadId: id,
-              PartNumber,
-              Body: body,
-              ContentLength: body.length,
-            }),
-          ),
-        ).then(
-          (r) => void parts.push({ PartNumber, ETag: r.ETag ?? '' }),
-          (err) => {
-            partFailure ??= err;
-          },
-        );
-        inflight.add(p);
-        void p.then(() => inflight.delete(p));
-        // Back-pressure: the source is not read further while this many parts are in flight.
-        while (inflight.size >= partConcurrency) await Promise.race(inflight);
-        if (partFailure) throw partFailure;
-      };
-
+      let received = 0;
       try {
-        for await (const chunk of source as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > maxBytes) throw new BlobTooLargeError({ maxBytes });
-          legacyHash?.push(chunk);
-          pending.push(chunk);
-          pendingBytes += chunk.length;
-          while (pendingBytes >= partSize) await sendPart(takePart(partSize));
-        }
-        // What is left: the whole blob when it is smaller than a part, else the last part.
-        const rest = takePart(pendingBytes);
-        // (Assigned in sendPart: TypeScript cannot see it from here.)
-        const parted = partHash as OffThreadMd5 | null;
-        const multipart = parted !== null || uploadId !== undefined;
-        let actual: string;
-        if (legacyHash) actual = legacyHash.finish().md5;
-        else if (parted) {
-          if (rest.length > 0) parted.update(rest);
-          actual = await parted.digest();
-        } else actual = createHash('md5').update(rest).digest('hex');
-        if (actual !== md5) throw new BlobHashMismatchError({ expected: md5, actual, size });
-
-        if (!multipart) {
-          // Smaller than one part: all of it is in memory and verified; one PutObject.
-          const body = rest;
-          if (await touch(md5)) return { size, created: false };
-          const contentMd5 = (
-            legacyHash ? createHash('md5').update(body).digest() : Buffer.from(actual, 'hex')
-          ).toString('base64');
-          await send(() =>
-            client.send(
-              new PutObjectCommand({
-                Bucket: bucket,
-                Key: key,
-                Body: body,
-                ContentLength: body.length,
-                ContentMD5: contentMd5,
-              }),
-            ),
-          );
-          return { size, created: true };
-        }
-        if (rest.length > 0) await sendPart(rest, true);
-        while (inflight.size > 0) await Promise.race(inflight);
-        if (partFailure) throw partFailure;
-        // The same bytes already stored (another upload finished first): keep that copy.
-        if (await touch(md5)) {
-          await abortUpload(key, uploadId as string);
-          return { size, created: false };
-        }
-        await send(() =>
-          client.send(
-            new CompleteMultipartUploadCommand({
-              Bucket: bucket,
-              Key: key,
-              UploadId: uploadId,
-              MultipartUpload: { Parts: [...parts].sort((a, b) => a.PartNumber - b.PartNumber) },
-            }),
-          ),
-        );
-        return { size, created: true };
+        const { size, published } = await streamUpload({
+          client,
+          bucket,
+          key,
+          source,
+          partSize,
+          partConcurrency,
+          onChunk(chunk) {
+            received += chunk.length;
+            if (received > maxBytes) throw new BlobTooLargeError({ maxBytes });
+            legacyHash?.push(chunk);
+          },
+          onPart(part) {
+            if (legacyHash) return;
+            partHash ??= offThreadMd5();
+            partHash.update(part);
+          },
+          async beforePublish(size, bodyMd5) {
+            // (Assigned in onPart: TypeScript cannot see it from here.)
+            const parted = partHash as OffThreadMd5 | null;
+            const actual = legacyHash ? legacyHash.finish().md5 : parted ? await parted.digest() : (bodyMd5 as string);
+            if (actual !== md5) throw new BlobHashMismatchError({ expected: md5, actual, size });
+            // The same bytes already stored (another upload finished first): keep that copy.
+            return (await touch(md5)) ? 'keep-existing' : 'publish';
+          },
+        });
+        return { size, created: published };
       } catch (err) {
-        // Parts still in flight would otherwise land after the abort and be kept by the store.
-        await Promise.allSettled([...inflight]);
         (partHash as OffThreadMd5 | null)?.drop();
-        if (uploadId !== undefined) await abortUpload(key, uploadId).catch(() => {});
         throw err;
       }
     },

@@ -12,6 +12,9 @@ import { s3Send } from './s3-errors.ts';
 
 const MiB = 1024 * 1024;
 
+/** What `beforePublish` decides: nothing (undefined) or 'publish' publishes. */
+export type PublishDecision = 'publish' | 'keep-existing' | undefined;
+
 export interface StreamUploadOptions {
   client: S3Client;
   bucket: string;
@@ -19,8 +22,15 @@ export interface StreamUploadOptions {
   source: Readable;
   /** Sees every chunk in order before it is sent; throwing (a size limit) abandons the upload. */
   onChunk?(chunk: Buffer): void;
-  /** Runs once every byte arrived, before the object is published; throwing abandons the upload. */
-  beforePublish?(size: number): Promise<void> | void;
+  /** Sees every multipart part, in order, before it is sent (not a body sent with one PutObject). */
+  onPart?(part: Buffer): void;
+  /**
+   * Runs once every byte arrived, before the object is published; throwing abandons the upload.
+   * `bodyMd5` is the md5 (hex) of a body small enough for one PutObject (its Content-MD5), absent
+   * for a multipart upload. Answering 'keep-existing' abandons the upload too, without an error:
+   * the object already under `key` stays (the blob store's "same bytes already stored").
+   */
+  beforePublish?(size: number, bodyMd5?: string): Promise<PublishDecision> | PublishDecision;
   /** Bytes per multipart part (S3's minimum is 5 MiB). */
   partSize?: number;
   /** Parts in flight at once: memory per upload is at most (this + 1) × partSize. */
@@ -28,8 +38,9 @@ export interface StreamUploadOptions {
 }
 
 /**
- * Streams `source` to `key` so that the object appears only whole: the S3 blob store's approach
- * (s3-blob-store.ts) for objects not named by their hash (MLflow artifacts). Bytes go into a
+ * Streams `source` to `key` so that the object appears only whole: the S3 blob store's writes
+ * (s3-blob-store.ts, which checks the hash in `onPart`/`beforePublish`) and MLflow artifacts
+ * (s3-artifact-store.ts). Bytes go into a
  * multipart upload under the final key, which S3 publishes atomically at
  * CompleteMultipartUpload, called only after the source ended cleanly and `beforePublish`
  * agreed; any failure aborts the upload, so nothing — not even parts — is left. A body smaller
@@ -37,7 +48,7 @@ export interface StreamUploadOptions {
  * checks what it received. Uploads orphaned by a killed process are invisible; the blob store's
  * `sweep` (same prefix root) aborts them.
  */
-export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: number }> {
+export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: number; published: boolean }> {
   const { client, bucket, key, source } = opts;
   const partSize = opts.partSize ?? 8 * MiB;
   const partConcurrency = opts.partConcurrency ?? 4;
@@ -63,6 +74,7 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
   };
 
   const sendPart = async (body: Buffer): Promise<void> => {
+    opts.onPart?.(body);
     uploadId ??= (await s3Send(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))))
       .UploadId;
     const PartNumber = nextPart++;
@@ -101,7 +113,9 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
     }
     const rest = takePart(pendingBytes);
     if (uploadId === undefined) {
-      await opts.beforePublish?.(size);
+      const bodyMd5 = createHash('md5').update(rest).digest();
+      if ((await opts.beforePublish?.(size, bodyMd5.toString('hex'))) === 'keep-existing')
+        return { size, published: false };
       await s3Send(() =>
         client.send(
           new PutObjectCommand({
@@ -109,16 +123,19 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
             Key: key,
             Body: rest,
             ContentLength: rest.length,
-            ContentMD5: createHash('md5').update(rest).digest('base64'),
+            ContentMD5: bodyMd5.toString('base64'),
           }),
         ),
       );
-      return { size };
+      return { size, published: true };
     }
     if (rest.length > 0) await sendPart(rest);
     while (inflight.size > 0) await Promise.race(inflight);
     if (partFailure) throw partFailure;
-    await opts.beforePublish?.(size);
+    if ((await opts.beforePublish?.(size)) === 'keep-existing') {
+      await abortUpload();
+      return { size, published: false };
+    }
     await s3Send(() =>
       client.send(
         new CompleteMultipartUploadCommand({
@@ -129,16 +146,18 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
         }),
       ),
     );
-    return { size };
+    return { size, published: true };
   } catch (err) {
     // Parts still in flight would otherwise land after the abort and be kept by the store.
     await Promise.allSettled([...inflight]);
-    if (uploadId !== undefined) {
-      await client
-        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
-        // Already gone, or the store is down: the start-up sweep aborts what is left.
-        .catch(() => {});
-    }
+    if (uploadId !== undefined) await abortUpload();
     throw err;
+  }
+
+  async function abortUpload(): Promise<void> {
+    await client
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+      // Already gone, or the store is down: the start-up sweep aborts what is left.
+      .catch(() => {});
   }
 }

@@ -5,11 +5,14 @@ import { makeS3Client } from '../blobs/s3-client.ts';
 import { type BlobsConfig, blobsFromEnv, type DatabaseConfig, databaseFromEnv } from '../config.ts';
 import { databaseMarkerOf } from '../db/database-marker.ts';
 import { openPostgres } from '../db/postgres-sql.ts';
+import type { SqlDatabase } from '../db/sql.ts';
+import { sqliteSql } from '../db/sqlite-sql.ts';
 import { backup, restore } from './backup.ts';
-import { assertDiskBlobStore, assertSqliteDatabase, OpsUsageError } from './data-layout.ts';
+import { assertDiskBlobStore, assertSqliteDatabase, OpsUsageError, openDataDb } from './data-layout.ts';
 import { type FsckOptions, type FsckReport, fsck, fsckFailed } from './fsck.ts';
 import { s3ArtifactFiles, s3ObjectAreas } from './fsck-sources.ts';
 import { DEFAULT_GRACE_SECONDS, type GcReport, gc } from './gc.ts';
+import { gcS3 } from './gc-s3.ts';
 import { type MigrateReport, migrate } from './migrate.ts';
 import { terminalProgress } from './progress.ts';
 
@@ -28,6 +31,8 @@ const USAGE = `usage: cairn-server <command> [--data DIR] [options]
                              the server; --repair on SQLite + disk only)
   gc [--dry-run] [--grace SECONDS] [--json]
                              remove objects no history names, older than the grace (default 86400)
+                             (objects in S3: with CAIRN_BLOBS, and CAIRN_DATABASE_URL if the
+                             tables are in PostgreSQL, set as for the server)
   backup DIR                 copy the data folder (online: SQLite backup API, git, objects) into DIR
   restore DIR                restore a backup into the data folder, which must be empty
   migrate --to-database postgres://USER@HOST/DB --to-blobs s3://BUCKET/PREFIX [--force] [--json]
@@ -53,7 +58,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     const [command, ...rest] = argv;
     const args = parseArgs(rest);
     const dataDir = path.resolve(String(args.values.data ?? io.env.CAIRN_DATA ?? '.cairn'));
-    if (command === 'gc' || command === 'backup') {
+    // gc of a data folder whose objects are in S3 works on the bucket (runGc); the rest reads files.
+    if (command === 'backup' || (command === 'gc' && !fs.existsSync(blobStoreMarkerOf(dataDir)))) {
       assertDiskBlobStore(dataDir, command);
       assertSqliteDatabase(dataDir, command);
     }
@@ -277,10 +283,51 @@ async function runGc(dataDir: string, args: Args, io: Io): Promise<number> {
   const grace = args.values.grace === undefined ? DEFAULT_GRACE_SECONDS : Number(args.values.grace);
   if (!Number.isInteger(grace) || grace < 0) throw new OpsUsageError('--grace takes a whole number of seconds ≥ 0');
   const bar = terminalProgress();
-  const report = await gc(dataDir, { dryRun: args.flags.has('dry-run'), graceSeconds: grace, onProgress: bar.update });
+  const options = { dryRun: args.flags.has('dry-run'), graceSeconds: grace, onProgress: bar.update };
+  let report: GcReport;
+  if (fs.existsSync(blobStoreMarkerOf(dataDir))) {
+    const places = await s3GcPlacesOf(dataDir, io.env);
+    try {
+      report = await gcS3(dataDir, { ...options, ...places });
+    } finally {
+      await places.close();
+    }
+  } else report = await gc(dataDir, options);
   bar.end();
   io.out(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatGc(report));
   return report.aborted ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * What gc of a data folder whose objects are in S3 needs: the bucket (CAIRN_BLOBS, as the server
+ * reads it), and the tables — PostgreSQL's (CAIRN_DATABASE_URL) when the folder is marked so, else
+ * its SQLite file.
+ */
+async function s3GcPlacesOf(dataDir: string, env: NodeJS.ProcessEnv) {
+  const closers: Array<() => Promise<void> | void> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c();
+  };
+  try {
+    const blobs = blobsFromEnv(env);
+    if (blobs.kind !== 's3') {
+      assertDiskBlobStore(dataDir, 'gc without CAIRN_BLOBS');
+      throw new OpsUsageError('gc needs CAIRN_BLOBS');
+    }
+    let sql: SqlDatabase;
+    if (fs.existsSync(databaseMarkerOf(dataDir))) {
+      const database = databaseFromEnv(env);
+      if (database.kind !== 'postgres') assertSqliteDatabase(dataDir, 'gc without CAIRN_DATABASE_URL');
+      sql = await openPostgres((database as Extract<DatabaseConfig, { kind: 'postgres' }>).url, { maxConnections: 2 });
+    } else sql = sqliteSql(openDataDb(dataDir));
+    closers.push(() => sql.close());
+    const client = makeS3Client(blobs);
+    closers.push(() => client.destroy());
+    return { sql, client, blobs, close };
+  } catch (err) {
+    await close();
+    throw err instanceof OpsUsageError ? err : new OpsUsageError((err as Error).message);
+  }
 }
 
 function formatGc(r: GcReport): string {
@@ -299,6 +346,7 @@ function formatGc(r: GcReport): string {
   for (const o of r.objects)
     lines.push(`${verb} ${o.area} ${o.md5} (${o.size} bytes${o.repos.length ? `, from ${o.repos.join(', ')}` : ''})`);
   for (const m of r.restored) lines.push(`kept ${m}: uploaded or named again while gc ran`);
+  for (const k of r.notRemoved ?? []) lines.push(`kept ${k.area} ${k.md5} (${k.size} bytes): ${k.reason}`);
   lines.push(`${verb} ${r.objects.length} objects, ${r.bytes} bytes (grace ${r.graceSeconds} s)`);
   return `${lines.join('\n')}\n`;
 }

@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { HashAlgorithm } from '@cairn/core';
 import { CairnError } from '@cairn/core/errors';
 import Database from 'better-sqlite3';
-import { blobStoreMarkerOf } from '../blobs/blob-store-marker.ts';
+import { blobStoreMarkerOf, describeBlobMarker } from '../blobs/blob-store-marker.ts';
 import type { Db } from '../db/database.ts';
-import { databaseMarkerOf } from '../db/database-marker.ts';
+import { databaseMarkerOf, describeDatabaseMarker } from '../db/database-marker.ts';
 import { gitDirOf, gitRoot } from '../repos/git-dir.ts';
 
 /**
@@ -41,19 +41,15 @@ export function artifactsRootOf(dataDir: string): string {
 /**
  * gc and backup read DVC objects as files under `DATA/blobs/`. A data folder whose server
  * keeps them in S3 (CAIRN_BLOBS=s3://…) is refused with what to do instead (fsck checks the
- * bucket when CAIRN_BLOBS is set; collecting an S3 store from here is not built yet).
+ * bucket when CAIRN_BLOBS is set; so does gc, through gc-s3.ts).
  */
 export function assertDiskBlobStore(dataDir: string, command: string): void {
   const marker = blobStoreMarkerOf(dataDir);
   if (!fs.existsSync(marker)) return;
-  let where = 'an S3 bucket';
-  try {
-    const m = JSON.parse(fs.readFileSync(marker, 'utf8')) as { bucket?: string; prefix?: string };
-    where = `s3://${m.bucket}/${m.prefix ?? ''}`;
-  } catch {}
+  const where = describeBlobMarker(marker);
   throw new OpsUsageError(
     `${command} works on the disk blob store only, and this data folder's DVC objects are in ${where} (CAIRN_BLOBS; see ${marker}). ` +
-      "Use the bucket's own versioning or replication for copies; `cairn-server fsck` checks the bucket when CAIRN_BLOBS (and CAIRN_S3_ENDPOINT, AWS_*) are set as for the server; gc of an S3 store is not built yet.",
+      "Use the bucket's own versioning or replication for copies; `cairn-server fsck` and `gc` work on the bucket when CAIRN_BLOBS (and CAIRN_S3_ENDPOINT, AWS_*) are set as for the server.",
   );
 }
 
@@ -65,14 +61,10 @@ export function assertDiskBlobStore(dataDir: string, command: string): void {
 export function assertSqliteDatabase(dataDir: string, command: string): void {
   const marker = databaseMarkerOf(dataDir);
   if (!fs.existsSync(marker)) return;
-  let where = 'PostgreSQL';
-  try {
-    const m = JSON.parse(fs.readFileSync(marker, 'utf8')) as { host?: string; port?: string; database?: string };
-    where = `PostgreSQL (${m.host}:${m.port}/${m.database})`;
-  } catch {}
+  const where = describeDatabaseMarker(marker);
   throw new OpsUsageError(
     `${command} reads the SQLite database of the data folder, and this data folder's tables are in ${where} (CAIRN_DATABASE_URL; see ${marker}). ` +
-      "Use PostgreSQL's own tools (pg_dump, pg_basebackup) for copies; `cairn-server fsck` checks it when CAIRN_DATABASE_URL is set as for the server; gc and backup on PostgreSQL are not built yet.",
+      "Use PostgreSQL's own tools (pg_dump, pg_basebackup) for copies; `cairn-server fsck` checks it when CAIRN_DATABASE_URL is set as for the server, and so does `gc` when the objects are in S3 too (CAIRN_BLOBS); gc of a disk store and backup on PostgreSQL are not built yet.",
   );
 }
 

@@ -167,12 +167,19 @@ export function s3ArtifactFiles(client: S3Client, config: Extract<BlobsConfig, {
 
 /** The repositories and the DVC object index, read through the server's SqlQueries (SQLite or PostgreSQL). */
 export async function tablesOf(sql: SqlQueries): Promise<{ repos: RepoRow[]; index: IndexRow[] }> {
-  const repos = (
+  return { repos: await reposOf(sql), index: await indexOf(sql) };
+}
+
+export async function reposOf(sql: SqlQueries): Promise<RepoRow[]> {
+  return (
     await sql.all<{ id: number; fullName: string }>(
       `SELECT r.id AS id, u.username || '/' || r.name AS "fullName" FROM repositories r JOIN users u ON u.id = r.owner_id ORDER BY r.id`,
     )
   ).map((r) => ({ id: Number(r.id), fullName: String(r.fullName) }));
-  const index = (
+}
+
+export async function indexOf(sql: SqlQueries): Promise<IndexRow[]> {
+  return (
     await sql.all<{ repoId: number; key: string; size: number; createdAt: number }>(
       `SELECT repo_id AS "repoId", oid AS key, size, created_at AS "createdAt" FROM dvc_objects`,
     )
@@ -182,7 +189,6 @@ export async function tablesOf(sql: SqlQueries): Promise<{ repos: RepoRow[]; ind
     size: Number(r.size),
     createdAt: Number(r.createdAt),
   }));
-  return { repos, index };
 }
 
 async function readdirOrEmpty(dir: string): Promise<string[]> {

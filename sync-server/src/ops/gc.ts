@@ -72,11 +72,14 @@ export interface GcReport {
   indexRowsRemoved: number;
   /** Objects a concurrent upload or push claimed during the run, put back. */
   restored: string[];
+  /** Objects that would go but were kept, and why (S3: over 5 GiB, gc-s3.ts). */
+  notRemoved?: Array<{ area: string; md5: string; size: number; reason: string }>;
 }
 
 export const DEFAULT_GRACE_SECONDS = 24 * 3600;
 
-interface Scan {
+/** What the repositories' histories name, per repository id. */
+export interface Scan {
   refs: Map<number, string>;
   referenced: Map<number, Set<string>>;
   keepAll: Map<number, string>;
@@ -106,7 +109,7 @@ export async function gc(dataDir: string, opts: GcOptions = {}): Promise<GcRepor
     for (const [i, repo] of repos.entries()) {
       progress('reading repositories', i + 1, repos.length);
       try {
-        const r = await scanRepo(dataDir, areas, repo, scan);
+        const r = await scanRepo(dataDir, diskManifests(areas), repo, scan);
         report.repositories.push(r);
       } catch (err) {
         report.aborted = { repo: repo.fullName, error: (err as Error).message.slice(0, 2000) };
@@ -116,21 +119,7 @@ export async function gc(dataDir: string, opts: GcOptions = {}): Promise<GcRepor
 
     // Read after the scan: rows added since are young, and kept by the grace period.
     const cutoff = now() - graceSeconds * 1000;
-    const index = listIndex(db);
-    const repoIds = new Set(repos.map((r) => r.id));
-    const nameOf = new Map(repos.map((r) => [r.id, r.fullName]));
-    const rowIsLive = (row: IndexRow) => {
-      if (row.createdAt > cutoff) return true;
-      if (!repoIds.has(row.repoId)) return false;
-      if (scan.keepAll.has(row.repoId)) return true;
-      return scan.referenced.get(row.repoId)?.has(splitIndexKey(row.key).oid) ?? false;
-    };
-    const rowsOf = new Map<string, IndexRow[]>();
-    for (const row of index) {
-      const k = splitIndexKey(row.key);
-      const id = `${k.indexPrefix}${k.md5}`;
-      rowsOf.set(id, [...(rowsOf.get(id) ?? []), row]);
-    }
+    const { nameOf, rowIsLive, rowsOf } = indexLiveness(repos, scan, listIndex(db), cutoff);
 
     const doomed: Array<{ area: BlobArea; blob: BlobFile; rows: IndexRow[] }> = [];
     for (const area of areas) {
@@ -187,7 +176,7 @@ export async function gc(dataDir: string, opts: GcOptions = {}): Promise<GcRepor
     const rescan: Scan = { refs: new Map(), referenced: new Map(), keepAll: new Map() };
     for (const repo of repos) {
       if ((await refSnapshot(gitDirOf(dataDir, repo.id))) !== scan.refs.get(repo.id)) {
-        await scanRepo(dataDir, areas, repo, rescan);
+        await scanRepo(dataDir, diskManifests(areas), repo, rescan);
       }
     }
     const reAdd = db.prepare('INSERT OR IGNORE INTO dvc_objects (repo_id, oid, size, created_at) VALUES (?, ?, ?, ?)');
@@ -215,8 +204,43 @@ export async function gc(dataDir: string, opts: GcOptions = {}): Promise<GcRepor
   }
 }
 
+/**
+ * Which index rows still hold their object: younger than `cutoff`, or of a repository whose
+ * history names the object (or could not all be resolved). `rowsOf` groups rows by
+ * `indexPrefix + md5`, the area's name of one stored object.
+ */
+export function indexLiveness(repos: RepoRow[], scan: Scan, index: IndexRow[], cutoff: number) {
+  const repoIds = new Set(repos.map((r) => r.id));
+  const nameOf = new Map(repos.map((r) => [r.id, r.fullName]));
+  const rowIsLive = (row: IndexRow) => {
+    if (row.createdAt > cutoff) return true;
+    if (!repoIds.has(row.repoId)) return false;
+    if (scan.keepAll.has(row.repoId)) return true;
+    return scan.referenced.get(row.repoId)?.has(splitIndexKey(row.key).oid) ?? false;
+  };
+  const rowsOf = new Map<string, IndexRow[]>();
+  for (const row of index) {
+    const k = splitIndexKey(row.key);
+    const id = `${k.indexPrefix}${k.md5}`;
+    rowsOf.set(id, [...(rowsOf.get(id) ?? []), row]);
+  }
+  return { nameOf, rowIsLive, rowsOf };
+}
+
+/** The texts a `.dir` manifest's md5 names in the disk store's areas (none when absent). */
+function diskManifests(areas: BlobArea[]): ReadManifests {
+  return async (md5) =>
+    areas
+      .map((a) => path.join(a.root, md5.slice(0, 2), md5.slice(2)))
+      .filter((f) => fs.existsSync(f))
+      .map((f) => fs.readFileSync(f, 'utf8'));
+}
+
+/** The texts stored under a `.dir` manifest's md5, one per blob area holding it. */
+export type ReadManifests = (md5: string) => Promise<string[]>;
+
 /** Reads one repository into `scan`; throws when its history cannot be read. */
-async function scanRepo(dataDir: string, areas: BlobArea[], repo: RepoRow, scan: Scan) {
+export async function scanRepo(dataDir: string, readManifests: ReadManifests, repo: RepoRow, scan: Scan) {
   const dir = gitDirOf(dataDir, repo.id);
   if (!fs.existsSync(dir)) throw new Error(`git repository ${dir} is missing`);
   const refs = await repoReferences(dir);
@@ -225,10 +249,7 @@ async function scanRepo(dataDir: string, areas: BlobArea[], repo: RepoRow, scan:
   for (const oid of refs.oids) {
     if (!oid.endsWith('.dir')) continue;
     const md5 = oid.slice(0, -4);
-    const texts = areas
-      .map((a) => path.join(a.root, md5.slice(0, 2), md5.slice(2)))
-      .filter((f) => fs.existsSync(f))
-      .map((f) => fs.readFileSync(f, 'utf8'));
+    const texts = await readManifests(md5);
     if (texts.length === 0) {
       keptAll ??= `manifest ${oid} is named by its history but not on the server`;
       continue;

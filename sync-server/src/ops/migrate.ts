@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import { BlobHashMismatchError, type BlobStore } from '../blobs/blob-store.ts';
 import { blobStoreMarkerOf, recordBlobStorePlace } from '../blobs/blob-store-marker.ts';
@@ -13,6 +13,7 @@ import { makeByteStores } from '../blobs/shared-store.ts';
 import type { BlobsConfig } from '../config.ts';
 import { databaseMarkerOf, recordDatabasePlace } from '../db/database-marker.ts';
 import { openPostgres } from '../db/postgres-sql.ts';
+import { servingLockOf, takeExclusiveLock } from '../db/serving-lock.ts';
 import type { SqlDatabase, SqlQueries, SqlValue } from '../db/sql.ts';
 import { TEMP_PREFIX } from '../mlflow/artifact-paths.ts';
 import type { ArtifactStore } from '../mlflow/artifact-store.ts';
@@ -39,7 +40,9 @@ import { migrateEverySchema } from './every-schema.ts';
  * Re-running is safe and resumes: tables already recorded are skipped, objects and artifacts
  * already in the bucket (same size, same recorded checksum) are not sent again. A target that
  * holds anything and was not started by an earlier run is refused unless `force`.
- * The server must be stopped while this runs (its writes after a table was copied would be lost).
+ * The server must be stopped while this runs (its writes after a table was copied would be lost):
+ * a data folder a server holds is refused, and no server starts on it while this runs
+ * (db/serving-lock.ts).
  */
 export interface MigrateOptions {
   dataDir: string;
@@ -71,6 +74,17 @@ export type MigrateProblem =
 /** The target holds data this command did not put there. */
 export class MigrateTargetNotEmptyError extends OpsUsageError {}
 
+/** A server is serving the data folder (it holds `DATA/serving.lock`, db/serving-lock.ts). */
+export class MigrateServerRunningError extends OpsUsageError {
+  constructor(dataDir: string) {
+    super(
+      `A Cairn server is running on ${dataDir} (it holds ${servingLockOf(dataDir)}): what it writes after its table was copied would be lost. ` +
+        'Stop every server process using this data folder, then run migrate again.',
+    );
+    this.name = 'MigrateServerRunningError';
+  }
+}
+
 /** Which data folder the target's rows came from, and which tables are copied whole. */
 const SOURCE_TABLE = 'cairn_migration_source';
 const PROGRESS_TABLE = 'cairn_migrated_tables';
@@ -90,10 +104,16 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateReport> {
         `${dataDir} is already served from PostgreSQL or S3 (${marker}); migrate copies a SQLite + disk installation.`,
       );
   }
-  const sqlite = new Database(dbFile, { readonly: true, fileMustExist: true });
-  const sql = await openPostgres(opts.databaseUrl, { maxConnections: 4 });
-  const client = makeS3Client(opts.blobs);
+  // Held until the copy is done: no server may start on the folder meanwhile either.
+  const lock = takeExclusiveLock(dataDir);
+  if (!lock) throw new MigrateServerRunningError(dataDir);
+  let sqlite: Database.Database | undefined;
+  let sql: SqlDatabase | undefined;
+  let client: S3Client | undefined;
   try {
+    sqlite = new Database(dbFile, { readonly: true, fileMustExist: true });
+    sql = await openPostgres(opts.databaseUrl, { maxConnections: 4 });
+    client = makeS3Client(opts.blobs);
     // An earlier run from this same folder is resumed; anything else in the target is refused.
     const source = path.resolve(dataDir);
     const earlier = (await tableExists(sql, SOURCE_TABLE))
@@ -149,9 +169,10 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateReport> {
     }
     return report;
   } finally {
-    sqlite.close();
-    client.destroy();
-    await sql.close();
+    sqlite?.close();
+    client?.destroy();
+    await sql?.close();
+    lock.release();
   }
 }
 

@@ -11,6 +11,7 @@ import { copyRepository } from './copy-repo.ts';
 import { createRepository } from './create-repo.ts';
 import { readDefaultBranch, setDefaultBranch } from './default-branch.ts';
 import { gitDirOf } from './git-dir.ts';
+import { historyBytesOf } from './history-size.ts';
 import type { ImportMode } from './import.ts';
 import { deleteRepository, renameRepository } from './repo-lifecycle.ts';
 import type { RepoRow } from './store.ts';
@@ -21,7 +22,8 @@ import type { RepoRow } from './store.ts';
  *   GET    /repos · POST /repos {name, private, description?}          list visible / create (owned by caller)
  *   POST   /repos/import {name, url, private?, mode: migrate|connect}  (or `mirror: true` = connect)
  *   GET    /repos/O/R · PATCH /repos/O/R {private?, defaultBranch?}     (admin) → the repo
- *          every repo answer carries `defaultBranch`: the branch git's HEAD names, or null
+ *          every repo answer carries `defaultBranch`: the branch git's HEAD names, or null,
+ *          and `historyBytes`: the bytes its packs and loose objects take (a full clone's size)
  *   DELETE /repos/O/R {confirm: "O/R"}           → 204                 (admin) the full name must be
  *          typed back (or `?confirm=O/R`), as GitHub asks; takes everything (repo-lifecycle.ts)
  *   POST   /repos/O/R/rename {name?, owner?}     → {owner, name, fullName}   (admin) rename/transfer;
@@ -63,6 +65,8 @@ export function repoRoutes(
       description: repo.description,
       createdAt: new Date(repo.createdAt).toISOString(),
       defaultBranch: await defaultBranchOf(repo),
+      // About what a full clone downloads (history-size.ts): the app offers "latest only" when large.
+      historyBytes: await historyBytesOf(dirOf(repo)),
       permission: grant ?? (repo.isPrivate ? null : 'read'),
       cloneUrl: `${base}/${repo.owner}/${repo.name}.git`,
       dvcRemote: `${base}/${repo.owner}/${repo.name}.dvc`,

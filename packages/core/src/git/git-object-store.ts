@@ -1,7 +1,9 @@
 /**
  * A repository's object database (`<gitdir>/objects`): its packs, indexes loaded once and kept,
  * then loose objects. Packs are found again when an object is missing (a fetch adds packs), so
- * one store serves a repository for as long as the worker lives.
+ * one store serves a repository for as long as the worker lives. Packs the files offer by range
+ * (`openPack`: a large clone's, in OPFS) are read asynchronously (RangedPack); packs in memory
+ * synchronously (Pack), so the fast paths below answer for those and defer the rest to `read`.
  *
  *   const store = new GitObjectStore(files, '/repo/.git', inflate);
  *   const commit = await store.readCommit(oid);   // GitCommitInfo, minimal parse
@@ -9,6 +11,7 @@
 
 import { sha1 } from 'hash-wasm';
 import {
+  bytesToHex,
   type GitObject,
   GitObjectError,
   type GitObjectFiles,
@@ -23,15 +26,36 @@ import {
   parseTree,
 } from './git-objects.ts';
 import type { GitCommitInfo, GitTreeEntry } from './git-reader.ts';
+import { RangedPack } from './ranged-pack.ts';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
+/**
+ * Thrown through a pack in memory whose REF_DELTA base lies in a pack read by range (a thin pack
+ * a later fetch added on top of a large clone's): `read` fetches the base and tries again; the
+ * synchronous paths answer "not yet" (undefined).
+ */
+/** Ranged-pack bases fetched for one read at most (a chain of thin deltas across packs). */
+const MAX_DELTA_HOPS = 64;
+
+class BaseInRangedPack extends Error {
+  constructor(readonly oid: string) {
+    super(`delta base ${oid} is in a pack read by range`);
+  }
+}
+
 export class GitObjectStore {
   private packs: Promise<Pack[]> | null = null;
+  /** The packs once listed and loaded (null until then, and after a refresh): read without awaiting. */
+  private ready: Pack[] | null = null;
   /** Packs read so far by index file name: a pack never changes, so a refresh keeps them. */
-  private readonly loaded = new Map<string, Pack>();
+  private readonly loaded = new Map<string, Pack | RangedPack>();
   /** The latest pack list, where a thin pack's REF_DELTA bases are looked up. */
   private current: Pack[] = [];
+  /** Packs read by range, from the latest list (read after the ones in memory). */
+  private ranged: RangedPack[] = [];
+  /** Delta bases fetched from ranged packs for packs in memory (BaseInRangedPack): a few, kept briefly. */
+  private readonly fetchedBases = new Map<string, GitObject>();
 
   constructor(
     private readonly files: GitObjectFiles,
@@ -42,33 +66,86 @@ export class GitObjectStore {
   /** Lists the pack folder again on the next read, so packs written since are found (a fetch, a gc). */
   refresh(): void {
     this.packs = null;
+    this.ready = null;
   }
 
   private loadPacks(): Promise<Pack[]> {
-    this.packs ??= (async () => {
-      const dir = `${this.gitdir}/objects/pack`;
-      const names = (await this.files.list(dir)).filter((n) => n.endsWith('.idx')).sort();
-      const packs: Pack[] = [];
-      for (const gone of [...this.loaded.keys()].filter((n) => !names.includes(n))) this.loaded.delete(gone);
-      for (const idxName of names) {
-        const known = this.loaded.get(idxName);
-        if (known) {
-          packs.push(known);
-          continue;
-        }
-        const [idx, pack] = await Promise.all([
-          this.files.read(`${dir}/${idxName}`),
-          this.files.read(`${dir}/${idxName.slice(0, -4)}.pack`),
-        ]);
-        if (!idx || !pack) continue; // an index whose pack is still being written
-        const p = new Pack(new PackIndex(idx), pack, this.inflate, (oid) => this.fromPacks(this.current, oid));
-        this.loaded.set(idxName, p);
-        packs.push(p);
+    if (this.packs) return this.packs;
+    const loading = this.listPacks();
+    this.packs = loading;
+    // Not when a refresh came meanwhile (its list may be older than the folder now).
+    loading.then(
+      (packs) => {
+        if (this.packs === loading) this.ready = packs;
+      },
+      () => {},
+    );
+    return loading;
+  }
+
+  private async listPacks(): Promise<Pack[]> {
+    const dir = `${this.gitdir}/objects/pack`;
+    const names = (await this.files.list(dir)).filter((n) => n.endsWith('.idx')).sort();
+    const packs: Pack[] = [];
+    const ranged: RangedPack[] = [];
+    for (const gone of [...this.loaded.keys()].filter((n) => !names.includes(n))) this.loaded.delete(gone);
+    for (const idxName of names) {
+      const known = this.loaded.get(idxName);
+      if (known) {
+        if (known instanceof Pack) packs.push(known);
+        else ranged.push(known);
+        continue;
       }
-      this.current = packs;
-      return packs;
-    })();
-    return this.packs;
+      const packPath = `${dir}/${idxName.slice(0, -4)}.pack`;
+      const [idx, pack] = await Promise.all([
+        this.files.read(`${dir}/${idxName}`),
+        this.files.openPack ? this.files.openPack(packPath) : this.files.read(packPath),
+      ]);
+      if (!idx || !pack) continue; // an index whose pack is still being written
+      const p =
+        pack instanceof Uint8Array
+          ? new Pack(new PackIndex(idx), pack, this.inflate, (oid) => this.externalBase(oid))
+          : new RangedPack(new PackIndex(idx), pack, this.inflate, (oid) => this.read(oid));
+      this.loaded.set(idxName, p);
+      if (p instanceof Pack) packs.push(p);
+      else ranged.push(p);
+    }
+    this.ranged = ranged;
+    this.current = packs;
+    return packs;
+  }
+
+  /** A thin pack's REF_DELTA base, from the packs in memory (or fetched from a ranged one already). */
+  private externalBase(oid: string): GitObject | null {
+    const fetched = this.fetchedBases.get(oid);
+    if (fetched) return fetched;
+    const found = this.fromPacks(this.current, oid);
+    if (found) return found;
+    if (this.ranged.some((r) => r.index.offsetOf(oid) >= 0)) throw new BaseInRangedPack(oid);
+    return null;
+  }
+
+  /** fromPacks, fetching delta bases that lie in ranged packs as they are met. */
+  private async fromPacksFetchingBases(packs: readonly Pack[], oid: string): Promise<GitObject | null> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return this.fromPacks(packs, oid);
+      } catch (error) {
+        if (!(error instanceof BaseInRangedPack) || tries >= MAX_DELTA_HOPS) throw error;
+        const base = await this.fromRanged(error.oid);
+        if (!base) throw new GitObjectError(`delta base ${error.oid} is missing`);
+        if (this.fetchedBases.size >= 64) this.fetchedBases.clear();
+        this.fetchedBases.set(error.oid, base);
+      }
+    }
+  }
+
+  private async fromRanged(oid: string): Promise<GitObject | null> {
+    for (const p of this.ranged) {
+      const o = await p.read(oid);
+      if (o) return o;
+    }
+    return null;
   }
 
   private fromPacks(packs: readonly Pack[], oid: string): GitObject | null {
@@ -82,7 +159,7 @@ export class GitObjectStore {
   /** The object, or null when the repository does not have it (a shallow clone's boundary). */
   async read(oid: string): Promise<GitObject | null> {
     if (oid === EMPTY_TREE) return { type: 'tree', content: new Uint8Array(0) };
-    const packed = this.fromPacks(await this.loadPacks(), oid);
+    const packed = (await this.fromPacksFetchingBases(await this.loadPacks(), oid)) ?? (await this.fromRanged(oid));
     if (packed) return packed;
     const loose = await this.files.read(`${this.gitdir}/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
     if (loose) {
@@ -98,7 +175,48 @@ export class GitObjectStore {
     }
     // Perhaps packed since the list was read (a fetch or a gc moved it).
     this.refresh();
-    return this.fromPacks(await this.loadPacks(), oid);
+    return (await this.fromPacksFetchingBases(await this.loadPacks(), oid)) ?? (await this.fromRanged(oid));
+  }
+
+  /**
+   * The content of a packed object of `type`, read without awaiting anything; undefined when that
+   * cannot be said yet (packs not listed, or the object is loose or missing): ask readTyped then.
+   */
+  readPackedTyped(oid: string, type: GitObjectType): Uint8Array | undefined {
+    if (!this.ready) return undefined;
+    let o: GitObject | null;
+    try {
+      o = oid === EMPTY_TREE ? { type: 'tree' as const, content: new Uint8Array(0) } : this.fromPacks(this.ready, oid);
+    } catch (error) {
+      if (error instanceof BaseInRangedPack) return undefined;
+      throw error;
+    }
+    if (!o) return undefined;
+    if (o.type !== type) throw new GitObjectError(`object ${oid} is a ${o.type}, not a ${type}`);
+    return o.content;
+  }
+
+  /**
+   * readPackedTyped for the 20-byte id at `ids[at]` (a tree entry's), without making it a string:
+   * undefined when packs are not listed yet or none holds it.
+   */
+  readPackedTypedId(ids: Uint8Array, at: number, type: GitObjectType): Uint8Array | undefined {
+    if (!this.ready) return undefined;
+    for (const p of this.ready) {
+      let o: GitObject | null;
+      try {
+        o = p.readId(ids, at);
+      } catch (error) {
+        if (error instanceof BaseInRangedPack) return undefined;
+        throw error;
+      }
+      if (!o) continue;
+      if (o.type !== type) {
+        throw new GitObjectError(`object ${bytesToHex(ids, at, at + 20)} is a ${o.type}, not a ${type}`);
+      }
+      return o.content;
+    }
+    return undefined;
   }
 
   /** The content of an object that must be of `type` (a typed error when missing or of another type). */
@@ -138,7 +256,9 @@ export class GitObjectStore {
     if (!/^[0-9a-f]{4,40}$/.test(prefix)) return [];
     this.refresh();
     const found = new Set<string>();
-    for (const p of await this.loadPacks()) for (const oid of p.index.oidsWithPrefix(prefix)) found.add(oid);
+    for (const p of [...(await this.loadPacks()), ...this.ranged]) {
+      for (const oid of p.index.oidsWithPrefix(prefix)) found.add(oid);
+    }
     const dir = prefix.slice(0, 2);
     for (const name of await this.files.list(`${this.gitdir}/objects/${dir}`)) {
       const oid = dir + name;

@@ -11,6 +11,7 @@
  */
 import { CairnError } from '../errors/cairn-error.ts';
 import type { GitCommitInfo, GitPerson, GitTreeEntry } from './git-reader.ts';
+import type { PackFile } from './pack-bytes.ts';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 
@@ -28,6 +29,11 @@ export interface GitObjectFiles {
   read(path: string): Promise<Uint8Array | null>;
   /** Names in a folder, or [] when there is none. */
   list(path: string): Promise<string[]>;
+  /**
+   * A pack file to read by range (ranged-pack.ts), or its bytes, or null when there is none.
+   * Where absent, packs are read whole with `read`.
+   */
+  openPack?(path: string): Promise<PackFile | Uint8Array | null>;
 }
 
 /** A malformed pack, index or object: the store is damaged (or not one we can read). */
@@ -46,12 +52,12 @@ export class GitObjectMissingError extends CairnError<'git_object_missing', { oi
   }
 }
 
-const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
-const OFS_DELTA = 6;
-const MAX_DELTA_CHAIN = 4096;
+export const TYPES: (GitObjectType | null)[] = [null, 'commit', 'tree', 'blob', 'tag', null, null, null];
+export const OFS_DELTA = 6;
+export const MAX_DELTA_CHAIN = 4096;
 /** Larger objects are refused rather than allocated (a damaged size field, or not for the scanner). */
-const MAX_OBJECT_BYTES = 512 * 1024 * 1024;
-const REF_DELTA = 7;
+export const MAX_OBJECT_BYTES = 512 * 1024 * 1024;
+export const REF_DELTA = 7;
 
 function nibble(c: number): number {
   if (c >= 48 && c <= 57) return c - 48; // 0-9
@@ -80,12 +86,16 @@ for (let i = 0; i < 256; i++) {
   HEX_CODES[2 * i + 1] = h.charCodeAt(1);
 }
 
+const ID_CODES = new Array<number>(40).fill(0);
+
 /**
  * Bytes as lower-case hex. Built in one String.fromCharCode call: a string concatenated digit by
  * digit is a rope that every Map lookup by object id flattens again (2–3× slower in a log walk).
  */
 export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  const codes = new Array<number>(2 * (end - start));
+  // An object id's digits go through one reused array: a log with counts makes ~40,000 of them,
+  // and a fresh array each was a good part of what its scavenges cleared up.
+  const codes = end - start === 20 ? ID_CODES : new Array<number>(2 * (end - start));
   for (let i = start, o = 0; i < end; i++, o += 2) {
     const v = bytes[i] as number;
     codes[o] = HEX_CODES[2 * v] as number;
@@ -137,16 +147,20 @@ export class PackIndex {
 
   offsetOf(oid: string): number {
     const want = hexToBytes(oid, this.want);
-    if (!want) return -1;
-    const first = want[0] as number;
+    return want ? this.offsetOfId(want, 0) : -1;
+  }
+
+  /** The offset of the object whose 20-byte id is at `ids[at]` (a tree entry's, say), or -1. */
+  offsetOfId(ids: Uint8Array, at: number): number {
+    const first = ids[at] as number;
     let lo = first === 0 ? 0 : this.view.getUint32(8 + (first - 1) * 4);
     let hi = this.view.getUint32(8 + first * 4);
     const b = this.bytes;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const at = this.namesAt + mid * 20;
+      const name = this.namesAt + mid * 20;
       let cmp = 0;
-      for (let i = 0; i < 20 && cmp === 0; i++) cmp = (b[at + i] as number) - (want[i] as number);
+      for (let i = 0; i < 20 && cmp === 0; i++) cmp = (b[name + i] as number) - (ids[at + i] as number);
       if (cmp === 0) return this.offsetAt(mid);
       if (cmp < 0) lo = mid + 1;
       else hi = mid;
@@ -205,12 +219,21 @@ export class Pack {
     return offset < 0 ? null : this.readAt(offset);
   }
 
+  /** The object whose 20-byte id is at `ids[at]`, or null when this pack does not hold it. */
+  readId(ids: Uint8Array, at: number): GitObject | null {
+    const offset = this.index.offsetOfId(ids, at);
+    return offset < 0 ? null : this.readAt(offset);
+  }
+
   /**
    * The object at `offset`: walks its delta chain down to a whole (or already resolved) object
    * without recursion, then applies the deltas back up, keeping each result for the next chain.
    */
   private readAt(offset: number): GitObject {
-    const chain: { offset: number; dataAt: number; size: number }[] = [];
+    // The deltas met on the way down, three numbers each (entry offset, data offset, size): one
+    // array per read, not an object per delta (reads are ~15,000 in a log with counts).
+    const chain: number[] = [];
+    const e = this.entry;
     let at = offset;
     let base: GitObject | undefined;
     while (base === undefined) {
@@ -219,16 +242,16 @@ export class Pack {
         base = hit;
         break;
       }
-      const e = this.entryAt(at);
+      this.readEntryAt(at);
       if (e.kind === OFS_DELTA || e.kind === REF_DELTA) {
         // git itself stops at depth 4095; a longer chain is a damaged pack (or a loop of REF_DELTAs).
-        if (chain.length >= MAX_DELTA_CHAIN) throw new GitObjectError(`delta chain at ${offset} is too long`);
-        chain.push({ offset: at, dataAt: e.dataAt, size: e.size });
-        if (e.baseOffset !== undefined) {
+        if (chain.length >= 3 * MAX_DELTA_CHAIN) throw new GitObjectError(`delta chain at ${offset} is too long`);
+        chain.push(at, e.dataAt, e.size);
+        if (e.kind === OFS_DELTA) {
           at = e.baseOffset;
           continue;
         }
-        const baseOid = e.baseOid as string;
+        const baseOid = e.baseOid;
         const inPack = this.index.offsetOf(baseOid);
         if (inPack >= 0) {
           at = inPack;
@@ -241,26 +264,30 @@ export class Pack {
         const type = TYPES[e.kind];
         if (!type) throw new GitObjectError(`unknown pack entry type ${e.kind} at ${at}`);
         base = { type, content: this.inflateAt(e.dataAt, e.size) };
-        this.remember(at, base);
+        // A whole commit asked for itself is not kept: callers keep it parsed, and in a log walk
+        // of thousands the kept copies were most of what each collection had to move. (A delta's
+        // base is kept, whatever its type.)
+        if (chain.length > 0 || type !== 'commit') this.remember(at, base);
       }
     }
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const d = chain[i] as { offset: number; dataAt: number; size: number };
-      base = { type: base.type, content: applyDelta(this.inflateAt(d.dataAt, d.size), base.content) };
-      this.remember(d.offset, base);
+    for (let i = chain.length - 3; i >= 0; i -= 3) {
+      const delta = this.inflateAt(chain[i + 1] as number, chain[i + 2] as number);
+      base = { type: base.type, content: applyDelta(delta, base.content) };
+      this.remember(chain[i] as number, base);
     }
     return base;
   }
 
-  /** An entry's header: its kind, inflated size, where its zlib data starts, and its delta base. */
-  private entryAt(offset: number): {
-    kind: number;
-    size: number;
-    dataAt: number;
-    baseOffset?: number;
-    baseOid?: string;
-  } {
+  /** The last entry header read (see readEntryAt): one per pack, rewritten by every read. */
+  private readonly entry = { kind: 0, size: 0, dataAt: 0, baseOffset: 0, baseOid: '' };
+
+  /**
+   * Reads an entry's header into `this.entry`: its kind, inflated size, where its zlib data
+   * starts, and its delta base (an offset for OFS_DELTA, an id for REF_DELTA).
+   */
+  private readEntryAt(offset: number): void {
     const p = this.pack;
+    const e = this.entry;
     const end = p.length - 20;
     if (offset < 12 || offset >= end) throw new GitObjectError(`pack offset ${offset} is out of range`);
     let i = offset;
@@ -274,6 +301,8 @@ export class Pack {
       shift += 7;
     }
     if (size > MAX_OBJECT_BYTES) throw new GitObjectError(`pack entry at ${offset} claims ${size} bytes`);
+    e.kind = kind;
+    e.size = size;
     if (kind === OFS_DELTA) {
       byte = p[i++] as number;
       let back = byte & 0x7f;
@@ -282,13 +311,15 @@ export class Pack {
         back = (back + 1) * 128 + (byte & 0x7f);
       }
       if (back <= 0 || back > offset) throw new GitObjectError(`delta at ${offset} points outside the pack`);
-      return { kind, size, dataAt: i, baseOffset: offset - back };
-    }
-    if (kind === REF_DELTA) {
+      e.baseOffset = offset - back;
+      e.dataAt = i;
+    } else if (kind === REF_DELTA) {
       if (i + 20 > end) throw new GitObjectError(`delta at ${offset} is cut short`);
-      return { kind, size, dataAt: i + 20, baseOid: bytesToHex(p, i, i + 20) };
+      e.baseOid = bytesToHex(p, i, i + 20);
+      e.dataAt = i + 20;
+    } else {
+      e.dataAt = i;
     }
-    return { kind, size, dataAt: i };
   }
 
   private inflateAt(at: number, size: number): Uint8Array {
@@ -310,7 +341,7 @@ export class Pack {
   }
 }
 
-function inflateOrFail(inflate: Inflate, data: Uint8Array, size?: number): Uint8Array {
+export function inflateOrFail(inflate: Inflate, data: Uint8Array, size?: number): Uint8Array {
   try {
     return inflate(data, size);
   } catch (e) {

@@ -7,6 +7,7 @@
  *   const refs = new GitRefs(files, '/repo/.git');
  *   await refs.resolve('HEAD');               // '3f1c…' or null (unborn, or no such ref)
  *   await refs.symbolicTarget('HEAD');        // 'refs/heads/main'
+ *   await refs.names('refs/heads/');          // ['refs/heads/feature/x', 'refs/heads/main']
  */
 import type { GitObjectFiles } from './git-objects.ts';
 
@@ -19,6 +20,12 @@ function isSafeRefName(ref: string): boolean {
   if (ref === 'HEAD') return true;
   if (!ref.startsWith('refs/') || ref.includes('\\') || ref.includes('\0')) return false;
   return ref.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+/** A loose ref file's content: an object id or `ref: <name>` (with its newline). */
+function isRefContent(bytes: Uint8Array): boolean {
+  const text = new TextDecoder().decode(bytes).trim();
+  return OID.test(text) || text.startsWith('ref:');
 }
 
 export class GitRefs {
@@ -39,6 +46,33 @@ export class GitRefs {
       if (sp === 40 && OID.test(oid)) out.set(line.slice(sp + 1).trim(), oid);
     }
     return out;
+  }
+
+  /**
+   * Full names of the refs under `prefix` (`refs/`, `refs/heads/`, `refs/remotes/origin/`), loose
+   * and packed, each once, sorted (by UTF-16 code units: git's byte order for every name short
+   * of characters beyond U+FFFF). As `git show-ref` lists them, a loose file that holds neither
+   * an object id nor `ref: …` is not a ref; symbolic refs are listed (`refs/remotes/origin/HEAD`).
+   */
+  async names(prefix: string): Promise<string[]> {
+    if (!prefix.startsWith('refs/')) return [];
+    const found = new Set<string>();
+    for (const name of (await this.packedRefs()).keys()) if (name.startsWith(prefix)) found.add(name);
+    const folder = prefix.slice(0, prefix.lastIndexOf('/'));
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await this.files.list(`${this.gitdir}/${dir}`);
+      await Promise.all(
+        entries.map(async (entry) => {
+          const ref = `${dir}/${entry}`;
+          const bytes = await this.files.read(`${this.gitdir}/${ref}`);
+          // Not a file: a folder (or a ref removed meanwhile, which lists nothing).
+          if (bytes === null) await walk(ref);
+          else if (ref.startsWith(prefix) && isRefContent(bytes)) found.add(ref);
+        }),
+      );
+    };
+    await walk(folder);
+    return [...found].sort();
   }
 
   /** The ref's own content: an object id, `ref: <name>` as { symbolic }, or null when there is none. */

@@ -11,7 +11,7 @@
  */
 import { mergeBases, type WalkOptions, walkLog } from './git-history.ts';
 import { GitObjectStore } from './git-object-store.ts';
-import { type GitObjectFiles, GitObjectMissingError, type Inflate, parseTree } from './git-objects.ts';
+import { type GitObjectFiles, GitObjectMissingError, type Inflate, parseCommit, parseTree } from './git-objects.ts';
 import type { GitCommitInfo, GitReader, GitTreeEntry } from './git-reader.ts';
 import { GitRefs } from './git-refs.ts';
 import { countChangedFiles, diffTrees, entryAtPath, type FileChange } from './git-tree-diff.ts';
@@ -24,19 +24,34 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
   readonly refs: GitRefs;
   private readonly trees = new Map<string, Promise<GitTreeEntry[]>>();
   private readonly commits = new Map<string, Promise<GitCommitInfo>>();
-  /** Raw tree objects by id, for diffs (which compare entries in place). */
-  private readonly treeBytes = new Map<string, Promise<Uint8Array>>();
+  /** Raw tree objects by id, for diffs (which compare entries in place); promises while being read. */
+  private readonly treeBytes = new Map<string, Uint8Array | Promise<Uint8Array>>();
   /** Objects read from the store (not from this reader's caches): what a walk or diff cost. */
   readonly reads = { trees: 0, commits: 0 };
-  readonly readTreeBytes = (oid: string): Promise<Uint8Array> => {
+  /** A raw tree; the bytes themselves when cached or packed (a diff then does not wait a tick). */
+  readonly readTreeBytes = (oid: string): Uint8Array | Promise<Uint8Array> => {
     let t = this.treeBytes.get(oid);
-    if (!t) {
+    if (t === undefined) {
       if (this.treeBytes.size >= MAX_CACHED_TREES) this.treeBytes.clear();
       this.reads.trees++;
-      t = this.objects.readTyped(oid, 'tree');
-      t.catch(() => this.treeBytes.delete(oid));
+      t = this.objects.readPackedTyped(oid, 'tree');
+      if (t === undefined) {
+        const reading = this.objects.readTyped(oid, 'tree');
+        // Kept once read; a failed read (a pack being written) must not stay cached.
+        reading.then(
+          (bytes) => this.treeBytes.get(oid) === reading && this.treeBytes.set(oid, bytes),
+          () => this.treeBytes.delete(oid),
+        );
+        t = reading;
+      }
       this.treeBytes.set(oid, t);
     }
+    return t;
+  };
+  /** A packed subtree by the id bytes in its parent's entry (see ReadTreeById); undefined otherwise. */
+  readonly readTreeById = (ids: Uint8Array, at: number): Uint8Array | undefined => {
+    const t = this.objects.readPackedTypedId(ids, at, 'tree');
+    if (t) this.reads.trees++;
     return t;
   };
   /** Bound once so walks and diffs can pass it around. */
@@ -44,7 +59,7 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
     let t = this.trees.get(oid);
     if (!t) {
       if (this.trees.size >= MAX_CACHED_TREES) this.trees.clear();
-      t = this.readTreeBytes(oid).then(parseTree);
+      t = (async () => parseTree(await this.readTreeBytes(oid)))();
       // A failed read (a pack being written) must not stay cached.
       t.catch(() => this.trees.delete(oid));
       this.trees.set(oid, t);
@@ -56,7 +71,14 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
     if (!c) {
       if (this.commits.size >= MAX_CACHED_TREES) this.commits.clear();
       this.reads.commits++;
-      c = this.objects.readCommit(oid);
+      // A packed commit is read and parsed now: a log walk of thousands then waits no ticks in the store.
+      try {
+        const packed = this.objects.readPackedTyped(oid, 'commit');
+        if (packed) c = Promise.resolve(parseCommit(oid, packed));
+      } catch (e) {
+        c = Promise.reject(e);
+      }
+      c ??= this.objects.readCommit(oid);
       c.catch(() => this.commits.delete(oid));
       this.commits.set(oid, c);
     }
@@ -99,7 +121,7 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
 
   /** Files that differ between two trees (null = empty), sorted by path. */
   diffTrees(a: string | null, b: string | null): Promise<FileChange[]> {
-    return diffTrees(this.readTreeBytes, a, b);
+    return diffTrees(this.readTreeBytes, a, b, this.readTreeById);
   }
 
   /** Files a commit changed against its first parent (every file, for a root commit). */
@@ -121,7 +143,7 @@ export class GitRepoReader implements Omit<GitReader, 'listRefs'> {
 
   /** How many files a commit changed against its first parent: commitChanges(…).length, without the list. */
   async countChanges(commit: GitCommitInfo): Promise<number> {
-    return countChangedFiles(this.readTreeBytes, await this.firstParentTree(commit), commit.tree);
+    return countChangedFiles(this.readTreeBytes, await this.firstParentTree(commit), commit.tree, this.readTreeById);
   }
 
   mergeBases(a: string, b: string): Promise<string[]> {

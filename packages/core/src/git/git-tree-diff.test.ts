@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GitObjectError } from './git-objects.ts';
+import { bytesToHex, GitObjectError } from './git-objects.ts';
 import { countChangedFiles, diffTrees } from './git-tree-diff.ts';
 
 const enc = new TextEncoder();
@@ -65,6 +65,78 @@ describe('tree diffs on raw trees', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('equals a diff of the flattened file lists, on random trees (aligned or not in memory)', async () => {
+    // A folder: names to a file's id (1–3, so equal ids are common), a gitlink or a subfolder.
+    type Spec = { [name: string]: number | 'gitlink' | Spec };
+    const names = fc.constantFrom('a', 'b', 'ab', 'a.b', 'a-b', 'foo', 'foo.txt', 'é', 'long-name-of-a-file.py');
+    const spec: fc.Arbitrary<Spec> = fc.letrec<{ tree: Spec }>((tie) => ({
+      tree: fc.dictionary(
+        names,
+        fc.oneof(
+          { weight: 6, arbitrary: fc.integer({ min: 1, max: 3 }) },
+          { weight: 1, arbitrary: fc.constant('gitlink' as const) },
+          { weight: 2, arbitrary: tie('tree') },
+        ),
+        { maxKeys: 6, depthIdentifier: 'tree' },
+      ),
+    })).tree;
+    await fc.assert(
+      fc.asyncProperty(spec, spec, fc.boolean(), fc.boolean(), async (before, after, unaligned, byId) => {
+        // Trees stored by id; equal folders get equal ids, as in git.
+        const trees: Record<string, Uint8Array> = {};
+        const ids = new Map<string, number>();
+        const write = (s: Spec): string => {
+          const entries = Object.entries(s).map(([name, v]): [string, string, number] => {
+            if (typeof v === 'number') return ['100644', name, v];
+            if (v === 'gitlink') return ['160000', name, 9];
+            return ['40000', name, Number.parseInt(write(v), 16)];
+          });
+          const key = (e: [string, string, number]) => enc.encode(e[0] === '40000' ? `${e[1]}/` : e[1]);
+          entries.sort((x, y) => Buffer.compare(key(x), key(y)));
+          const bytes = tree(...entries);
+          const content = bytes.join(',');
+          if (!ids.has(content)) ids.set(content, 100 + ids.size);
+          const oid = hex(ids.get(content) as number);
+          trees[oid] = bytes;
+          return oid;
+        };
+        const read = (oid: string) => {
+          const t = trees[oid] as Uint8Array;
+          if (!unaligned) return t;
+          const shifted = new Uint8Array(t.length + 1);
+          shifted.set(t, 1);
+          return shifted.subarray(1);
+        };
+        // Subtrees by the id bytes in their parent (as packed trees are read), or by hex id.
+        const readById = byId ? (ids: Uint8Array, at: number) => read(bytesToHex(ids, at, at + 20)) : undefined;
+        const flat = (s: Spec, prefix: string, out: Map<string, string>) => {
+          for (const [name, v] of Object.entries(s)) {
+            const path = prefix + name;
+            if (typeof v === 'object') flat(v, `${path}/`, out);
+            else out.set(path, v === 'gitlink' ? hex(9) : hex(v));
+          }
+          return out;
+        };
+        const l = flat(before, '', new Map());
+        const r = flat(after, '', new Map());
+        const expected = [...new Set([...l.keys(), ...r.keys()])]
+          .filter((path) => l.get(path) !== r.get(path))
+          .sort()
+          .map((path) => ({
+            path,
+            kind: !l.has(path) ? 'added' : !r.has(path) ? 'deleted' : 'modified',
+            before: l.get(path) ?? null,
+            after: r.get(path) ?? null,
+          }));
+        const a = write(before);
+        const b = write(after);
+        expect(await diffTrees(async (oid) => read(oid), a, b, readById)).toEqual(expected);
+        expect(await countChangedFiles(read, a, b, readById)).toBe(expected.length);
+      }),
+      { numRuns: 400 },
     );
   });
 });

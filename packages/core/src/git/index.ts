@@ -14,5 +14,7 @@ export * from './git-reader.ts';
 export * from './git-refs.ts';
 export * from './git-repo-reader.ts';
 export * from './git-tree-diff.ts';
+export * from './pack-bytes.ts';
 export * from './pack-indexer.ts';
+export * from './ranged-pack.ts';
 export * from './tree-index.ts';

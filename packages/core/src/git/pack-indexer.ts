@@ -5,12 +5,14 @@
  * of contents is held at a time) and writes a version 2 `.idx` — byte for byte what git writes,
  * so git, isomorphic-git and GitObjectStore all read it.
  *
- * Pure: the pack is a byte array passed in (one copy, never duplicated here), and zlib comes in
+ * Pure: the pack is a byte array passed in (one copy, never duplicated here) or a file read by
+ * range through small windows (pack-bytes.ts), and zlib comes in
  * as `inflateEntry`, which must say how many input bytes the stream used — the only way to find
  * where the next entry starts. Hashing is hash-wasm's (WASM, incremental, synchronous once made).
  */
 import { createCRC32, createSHA1, type IHasher } from 'hash-wasm';
 import { applyDelta, bytesToHex, GitObjectError, type GitObjectType } from './git-objects.ts';
+import { deflatedBound, type PackBytesSync, PackWindow, packBytesOf } from './pack-bytes.ts';
 
 /** Inflates the zlib stream at the start of `data` (exactly `size` bytes out) and says how much input it used. */
 export type InflateEntry = (data: Uint8Array, size: number) => { content: Uint8Array; consumed: number };
@@ -58,75 +60,103 @@ export async function createPackChecksum(): Promise<{ update(bytes: Uint8Array):
   return { update: (bytes) => sha.update(bytes), digest: () => sha.digest('binary') };
 }
 
+/** Bytes read at a time walking the pack in order (entries whole in one window, mostly). */
+const SEQUENTIAL_WINDOW = 8 * 1024 * 1024;
+/** Bytes read at a time resolving deltas, which jump about the pack: small, so a jump reads little. */
+const RANDOM_WINDOW = 256 * 1024;
+/** The longest entry header: type and size varint, then an OFS varint or a REF_DELTA's 20-byte id. */
+const MAX_HEADER = 32;
+
+/** Bytes read at a time from a ranged pack (tests make them tiny to cross every boundary). */
+export interface PackIndexWindows {
+  sequential?: number;
+  random?: number;
+}
+
 /**
- * Builds the `.idx` of `pack` (a whole pack file, trailer included). `checksum`, when given, is
- * the SHA-1 of every byte before the trailer, already computed (createPackChecksum).
+ * Builds the `.idx` of `pack` (a whole pack file, trailer included), in memory or read by range
+ * (PackBytesSync: a file in OPFS, say — then only a few windows of it are held at once). `checksum`,
+ * when given, is the SHA-1 of every byte before the trailer, already computed (createPackChecksum).
  */
 export async function indexPack(
-  pack: Uint8Array,
+  pack: Uint8Array | PackBytesSync,
   inflateEntry: InflateEntry,
   onProgress?: (p: IndexPackProgress) => void,
   checksum?: Uint8Array,
+  windows: PackIndexWindows = {},
 ): Promise<PackIndexResult> {
   const [sha, crc] = await Promise.all([createSHA1(), createCRC32()]);
-  if (pack.length < 32 || pack[0] !== 0x50 || pack[1] !== 0x41 || pack[2] !== 0x43 || pack[3] !== 0x4b) {
+  const whole = pack instanceof Uint8Array;
+  const source = whole ? packBytesOf(pack) : pack;
+  const size = source.size;
+  const head = size >= 32 ? source.read(0, 12) : new Uint8Array(0);
+  if (size < 32 || head[0] !== 0x50 || head[1] !== 0x41 || head[2] !== 0x43 || head[3] !== 0x4b) {
     throw new GitObjectError('not a pack file');
   }
-  const view = new DataView(pack.buffer, pack.byteOffset, pack.byteLength);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const version = view.getUint32(4);
   if (version !== 2 && version !== 3) throw new GitObjectError(`pack version ${version} is not supported`);
   const count = view.getUint32(8);
-  const end = pack.length - 20;
+  const end = size - 20;
+  const packTrailer = source.read(end, 20).slice();
 
   // The trailer first: a damaged or truncated download is refused before any work.
   let trailer = checksum;
   if (!trailer) {
     sha.init();
-    for (let at = 0; at < end; at += 16 * 1024 * 1024) {
-      sha.update(pack.subarray(at, Math.min(end, at + 16 * 1024 * 1024)));
-    }
+    const step = whole ? end : (windows.sequential ?? SEQUENTIAL_WINDOW);
+    for (let at = 0; at < end; at += step) sha.update(source.read(at, Math.min(end, at + step) - at));
     trailer = sha.digest('binary');
   }
   for (let i = 0; i < 20; i++) {
-    if (trailer[i] !== pack[end + i]) throw new GitObjectError('pack checksum does not match: the download is damaged');
+    if (trailer[i] !== packTrailer[i])
+      throw new GitObjectError('pack checksum does not match: the download is damaged');
   }
 
+  // Entries are read within the pack's objects only (never into the trailer).
+  const objects: PackBytesSync = { size: end, read: (at, length) => source.read(at, length) };
+  const sequential = new PackWindow(objects, whole ? end : (windows.sequential ?? SEQUENTIAL_WINDOW));
   const entries: Entry[] = new Array(count);
   const byOffset = new Map<number, Entry>();
   let at = 12;
   for (let n = 0; n < count; n++) {
     if (at >= end) throw new GitObjectError(`pack ends after ${n} of ${count} objects`);
     const offset = at;
-    let byte = pack[at++] as number;
+    let w = sequential.from(offset, MAX_HEADER);
+    let i = 0;
+    let byte = w[i++] as number;
     const kind = (byte >> 4) & 7;
     let size = byte & 15;
     let shift = 4;
-    while (byte & 0x80) {
-      byte = pack[at++] as number;
+    while (byte & 0x80 && i < w.length) {
+      byte = w[i++] as number;
       size += (byte & 0x7f) * 2 ** shift;
       shift += 7;
     }
     const entry: Entry = { offset, dataAt: 0, kind, size, crc: 0, oid: null };
     if (kind === OFS_DELTA) {
-      byte = pack[at++] as number;
+      byte = w[i++] as number;
       let back = byte & 0x7f;
-      while (byte & 0x80) {
-        byte = pack[at++] as number;
+      while (byte & 0x80 && i < w.length) {
+        byte = w[i++] as number;
         back = (back + 1) * 128 + (byte & 0x7f);
       }
       if (back <= 0 || back > offset) throw new GitObjectError(`delta at ${offset} points outside the pack`);
       entry.baseOffset = offset - back;
     } else if (kind === REF_DELTA) {
-      entry.baseOid = bytesToHex(pack, at, at + 20);
-      at += 20;
+      if (i + 20 > w.length) throw new GitObjectError(`delta at ${offset} is cut short`);
+      entry.baseOid = bytesToHex(w, i, i + 20);
+      i += 20;
     } else if (!TYPE_NAMES[kind]) {
       throw new GitObjectError(`unknown pack entry type ${kind} at ${offset}`);
     }
-    entry.dataAt = at;
-    const { content, consumed } = inflateAt(inflateEntry, pack, at, end, size);
-    at += consumed;
+    entry.dataAt = offset + i;
+    // The whole entry in one window, so its CRC covers it in one pass.
+    w = sequential.from(offset, i + deflatedBound(size));
+    const { content, consumed } = inflateAt(inflateEntry, w.subarray(i), entry.dataAt, size);
+    at = entry.dataAt + consumed;
     crc.init();
-    crc.update(pack.subarray(offset, at));
+    crc.update(w.subarray(0, i + consumed));
     entry.crc = Number.parseInt(crc.digest('hex'), 16);
     if (kind !== OFS_DELTA && kind !== REF_DELTA) entry.oid = objectId(sha, TYPE_NAMES[kind] as GitObjectType, content);
     entries[n] = entry;
@@ -137,6 +167,9 @@ export async function indexPack(
   if (at !== end) throw new GitObjectError('pack has bytes after its last object');
 
   // Deltas, base first: children by base offset (OFS) and by base id (REF).
+  const random = new PackWindow(objects, whole ? end : (windows.random ?? RANDOM_WINDOW));
+  const inflateEntryAt = (e: Entry): Uint8Array =>
+    inflateAt(inflateEntry, random.from(e.dataAt, deflatedBound(e.size)), e.dataAt, e.size).content;
   const ofsChildren = new Map<number, Entry[]>();
   const refChildren = new Map<string, Entry[]>();
   let deltas = 0;
@@ -157,8 +190,7 @@ export async function indexPack(
         ...(refChildren.get(bytesToHex(entry.oid as Uint8Array)) ?? []),
       ];
       for (const child of children) {
-        const delta = inflateAt(inflateEntry, pack, child.dataAt, end, child.size).content;
-        const result = applyDelta(delta, baseContent);
+        const result = applyDelta(inflateEntryAt(child), baseContent);
         child.oid = objectId(sha, type, result);
         resolved++;
         if (onProgress && (resolved % 256 === 0 || resolved === deltas)) {
@@ -173,8 +205,7 @@ export async function indexPack(
   for (const e of entries) {
     if (e.oid === null || e.baseOffset !== undefined || e.baseOid !== undefined) continue;
     if (!ofsChildren.has(e.offset) && !refChildren.has(bytesToHex(e.oid))) continue;
-    const type = TYPE_NAMES[e.kind] as GitObjectType;
-    resolveChildren(e, type, inflateAt(inflateEntry, pack, e.dataAt, end, e.size).content);
+    resolveChildren(e, TYPE_NAMES[e.kind] as GitObjectType, inflateEntryAt(e));
   }
   const missing = entries.find((e) => e.oid === null);
   if (missing) {
@@ -184,7 +215,7 @@ export async function indexPack(
         : `delta at ${missing.offset} has no base in the pack`,
     );
   }
-  return { idx: writeIdx(entries, pack.subarray(end), sha), packHash: bytesToHex(pack, end, end + 20), objects: count };
+  return { idx: writeIdx(entries, packTrailer, sha), packHash: bytesToHex(packTrailer), objects: count };
 }
 
 function push<K>(map: Map<K, Entry[]>, key: K, e: Entry): void {
@@ -193,16 +224,16 @@ function push<K>(map: Map<K, Entry[]>, key: K, e: Entry): void {
   else map.set(key, [e]);
 }
 
+/** Inflates the entry whose zlib data starts `data` (at `at` in the pack, for messages). */
 function inflateAt(
   inflateEntry: InflateEntry,
-  pack: Uint8Array,
+  data: Uint8Array,
   at: number,
-  end: number,
   size: number,
 ): { content: Uint8Array; consumed: number } {
   let out: { content: Uint8Array; consumed: number };
   try {
-    out = inflateEntry(pack.subarray(at, end), size);
+    out = inflateEntry(data, size);
   } catch (e) {
     throw new GitObjectError(`damaged zlib data at ${at}: ${e instanceof Error ? e.message : String(e)}`);
   }

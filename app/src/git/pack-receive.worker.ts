@@ -1,0 +1,150 @@
+/// <reference lib="webworker" />
+/**
+ * A clone's pack, received and indexed without ever being whole in memory: this worker sends the
+ * upload-pack request (upload-pack.ts), writes the pack as it streams in to a new OPFS file
+ * through a sync access handle (in pieces of a few MiB), then indexes it (core's indexPack,
+ * reading the file back by range through small windows) and names it `pack-<hash>.pack` once
+ * the index is made. The page gets the `.idx` (small: it goes into lightning-fs, where git
+ * readers look for it) and stores it last, the sign that the pack is whole.
+ */
+import { CairnError } from '@cairn/core/errors';
+import { indexPack, type PackBytesSync } from '@cairn/core/git';
+import { StorageFullError } from '../storage/errors.ts';
+import { syncAccessHandlesAvailable } from '../storage/git-packs.ts';
+import { inflateEntry } from './pack-inflate.ts';
+import type { PackReceiveReply, PackReceiveRequest } from './pack-receive-protocol.ts';
+import { type PackSink, receivePack } from './upload-pack.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+/** Bytes gathered before each write to the file: few calls, little held. */
+const PIECE_BYTES = 4 * 1024 * 1024;
+
+function quotaError(): DOMException {
+  return new DOMException('The file system accepted no more bytes.', 'QuotaExceededError');
+}
+
+/** Appends to `handle` from offset 0, through one reused piece buffer. */
+class FileSink implements PackSink {
+  private readonly piece = new Uint8Array(PIECE_BYTES);
+  private filled = 0;
+  private at = 0;
+
+  constructor(private readonly handle: FileSystemSyncAccessHandle) {}
+
+  append(chunk: Uint8Array): void {
+    for (let from = 0; from < chunk.length; ) {
+      const n = Math.min(PIECE_BYTES - this.filled, chunk.length - from);
+      this.piece.set(chunk.subarray(from, from + n), this.filled);
+      this.filled += n;
+      from += n;
+      if (this.filled === PIECE_BYTES) this.drain();
+    }
+  }
+
+  /** Writes what is gathered; then flushes the file to disk (fsync). */
+  finish(): void {
+    this.drain();
+    this.handle.flush();
+  }
+
+  private drain(): void {
+    for (let done = 0; done < this.filled; ) {
+      const n = this.handle.write(this.piece.subarray(done, this.filled), { at: this.at });
+      if (n <= 0) throw quotaError();
+      done += n;
+      this.at += n;
+    }
+    this.filled = 0;
+  }
+}
+
+/** The stored file read back by range (synchronously: indexPack's reads). */
+function rangesOf(handle: FileSystemSyncAccessHandle, size: number): PackBytesSync {
+  return {
+    size,
+    read(at, length) {
+      const out = new Uint8Array(length);
+      for (let done = 0; done < length; ) {
+        const n = handle.read(out.subarray(done), { at: at + done });
+        if (n <= 0) throw new CairnError('git_object', `the stored pack ends at ${at + done} of ${size} bytes`);
+        done += n;
+      }
+      return out;
+    },
+  };
+}
+
+async function receive(req: PackReceiveRequest): Promise<Extract<PackReceiveReply, { type: 'done' }>> {
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle(req.folderName, { create: true });
+  // A name no reader looks for until the pack is indexed and renamed.
+  const incoming = `incoming-${crypto.randomUUID()}.pack`;
+  const file = await dir.getFileHandle(incoming, { create: true });
+  const handle = await file.createSyncAccessHandle();
+  let open = true;
+  try {
+    const sink = new FileSink(handle);
+    const receipt = await receivePack(
+      {
+        url: req.url,
+        headers: req.headers,
+        wants: req.wants,
+        limitBytes: req.limitBytes,
+        ...(req.depth ? { depth: req.depth } : {}),
+        ...(req.shallow ? { shallow: req.shallow } : {}),
+        ...(req.haves ? { haves: req.haves } : {}),
+        onProgress: (progress) => scope.postMessage({ type: 'progress', progress } satisfies PackReceiveReply),
+      },
+      sink,
+    );
+    sink.finish();
+    const indexed = await indexPack(
+      rangesOf(handle, receipt.bytes),
+      inflateEntry,
+      (progress) => scope.postMessage({ type: 'progress', progress } satisfies PackReceiveReply),
+      receipt.checksum,
+    );
+    handle.close();
+    open = false;
+    // git's name for it; the same pack stored before (same hash, same bytes) is replaced.
+    const name = `pack-${indexed.packHash}.pack`;
+    await dir.removeEntry(name).catch(() => {});
+    await (file as unknown as { move(name: string): Promise<void> }).move(name);
+    return {
+      type: 'done',
+      idx: indexed.idx,
+      packHash: indexed.packHash,
+      objects: indexed.objects,
+      shallow: receipt.shallow,
+      unshallow: receipt.unshallow,
+      bytes: receipt.bytes,
+    };
+  } catch (error) {
+    if (open) handle.close();
+    await dir.removeEntry(incoming).catch(() => {});
+    throw error;
+  }
+}
+
+scope.onmessage = async (event: MessageEvent<PackReceiveRequest>) => {
+  if (!syncAccessHandlesAvailable()) {
+    scope.postMessage({ type: 'unsupported' } satisfies PackReceiveReply);
+    return;
+  }
+  try {
+    const reply = await receive(event.data);
+    scope.postMessage(reply, [reply.idx.buffer]);
+  } catch (error) {
+    const e =
+      error instanceof CairnError
+        ? error
+        : (error as { name?: unknown })?.name === 'QuotaExceededError'
+          ? new StorageFullError("the repository's history (its git pack)", { cause: error })
+          : new CairnError(
+              'git_pack',
+              `Could not receive the repository: ${String((error as Error)?.message ?? error)}`,
+            );
+    scope.postMessage({ type: 'failed', error: e.toJSON() } satisfies PackReceiveReply);
+  }
+};
