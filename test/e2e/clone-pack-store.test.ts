@@ -138,7 +138,7 @@ describe.skipIf(!e2eAvailable())("a clone's pack, kept in OPFS, in Chromium", ()
           await file.waitFor({ timeout: 30_000 });
           return (await file.textContent()) ?? '';
         },
-        { timeout: 60_000, intervals: [1_000] },
+        { timeout: 60_000, interval: 1_000 },
       )
       .toContain('Step 41: the loss went down.');
     await page.goto(`${server.url}/`);
