@@ -128,9 +128,18 @@ describe.skipIf(!e2eAvailable())("a clone's pack, kept in OPFS, in Chromium", ()
     await git(check, 'push', '-q', remote, 'main');
     await page.locator('[data-repo="admin/packed"]').getByRole('button', { name: 'Sync now' }).click();
     await expect.poll(() => state.textContent(), { timeout: 60_000 }).toBe('Up to date');
-    await page.goto(`${server.url}/admin/packed/blob/main/NOTES.md`);
+    // "Up to date" may still be the state from before the click (this sync not started yet, or
+    // queued behind one already running), so the file is opened afresh until the pull has landed.
     await expect
-      .poll(async () => (await page.getByTestId('file').first().textContent()) ?? '', { timeout: 30_000 })
+      .poll(
+        async () => {
+          await page.goto(`${server.url}/admin/packed/blob/main/NOTES.md`);
+          const file = page.getByTestId('file').first();
+          await file.waitFor({ timeout: 30_000 });
+          return (await file.textContent()) ?? '';
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
       .toContain('Step 41: the loss went down.');
     await page.goto(`${server.url}/`);
 

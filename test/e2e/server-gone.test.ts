@@ -101,7 +101,7 @@ describe.skipIf(!e2eAvailable())('a repository deleted on the server while this 
     ]) {
       await banner.getByRole('button', { name: choice }).waitFor({ state: 'visible', timeout: 10_000 });
     }
-    expect(await banner.isVisible()).toBe(true);
+    await banner.waitFor({ state: 'visible', timeout: 10_000 });
     await page.getByTestId('entry').first().waitFor({ timeout: 30_000 });
     expect((await page.getByTestId('entry').allTextContents()).join(' ')).toContain('day-1.md');
     await saveScreenshots(page, process.env.CAIRN_SHOTS, 'server-gone-banner');

@@ -73,5 +73,21 @@ export async function cloneInApp(page: Page, serverUrl: string, fullName: string
   await page.goto(`${serverUrl}/`);
   await page.getByTestId('clone-name').fill(fullName);
   await page.getByRole('button', { name: 'Clone' }).click();
-  await page.waitForURL(`${serverUrl}/${fullName}`, { timeout: 60_000 });
+  // The clone has failed when the page says so: fail with what it said, not with a bare timeout.
+  const failed = page
+    .getByTestId('repo-error')
+    .waitFor({ timeout: 60_000 })
+    .then(async () => {
+      throw new Error(`cloning ${fullName} failed: ${await page.getByTestId('repo-error').textContent()}`);
+    });
+  failed.catch(() => {});
+  try {
+    await Promise.race([page.waitForURL(`${serverUrl}/${fullName}`, { timeout: 60_000 }), failed]);
+  } catch (error) {
+    const status = await page
+      .getByRole('status')
+      .allTextContents()
+      .catch(() => []);
+    throw new Error(`${(error as Error).message}\n(the page said: ${status.join(' | ') || 'nothing'})`);
+  }
 }
