@@ -21,7 +21,9 @@ import {
   type RunBlock,
   type RunNotes,
   type RunSource,
+  shareEqualArrays,
 } from '@cairn/core/runs';
+import { type ColumnOrder, columnOrder, MISSING, NOT_A_NUMBER, pickInOrder, TEXT } from './column-order.ts';
 import { keyedRun } from './keyed-runs.ts';
 import {
   addBlockKeys,
@@ -58,6 +60,8 @@ export interface SlotGroup {
 }
 
 const METRICS_STATE_TAG = 'cairn.metrics_state';
+/** Column orders kept (each is 5 bytes per run: 500 KB at 100,000 runs). */
+const ORDERS_KEPT = 8;
 const NO_NOTES: RunNotes = new Map();
 
 /** A run as plain data (a decoded run's lazy summaries made), so it survives a postMessage. */
@@ -137,18 +141,6 @@ function cellReader(
   }
 }
 
-/** First index in sorted[0…d) not below v. */
-function lowerBound(sorted: Float64Array, d: number, v: number): number {
-  let lo = 0;
-  let hi = d;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export class RunTableModel {
   /** Blocks as queried (git experiments keyed by name) and as stored (the rows' form). */
   private view: RunBlock[] = [];
@@ -160,6 +152,8 @@ export class RunTableModel {
   private dead = new Uint8Array(1024);
   private deadCount = 0;
   private slotOf = new Map<string, number>();
+  /** The run id of every slot. */
+  private allIds: string[] = [];
   private keys: ColumnKeys = newColumnKeys();
   /** The keyed git experiments of each keyed block (their key origins name the columns' files). */
   private keyedRuns = new Map<RunBlock, Run[]>();
@@ -187,7 +181,10 @@ export class RunTableModel {
     this.slotOf.clear();
     this.keys = newColumnKeys();
     this.keyedRuns.clear();
+    this.allIds = [];
+    this.idSorted = new Uint32Array(0);
     this.idRanks = null;
+    this.orders.clear();
   }
 
   /** Adds a block of runs (the store's, or a feed page): a run already held is replaced. */
@@ -213,11 +210,15 @@ export class RunTableModel {
       if (before !== undefined) this.kill(before);
       this.slotOf.set(id, start + i);
     }
+    // A snapshot written before arrays were shared holds seven per metric column.
+    shareEqualArrays(block.metrics);
     this.view.push(view);
     this.stored.push(block);
     this.starts.push(start);
     this.slots += block.count;
+    for (let i = 0; i < block.count; i++) this.allIds.push(block.ids[i] as string);
     this.idRanks = null;
+    this.orders.clear();
   }
 
   private kill(slot: number): void {
@@ -282,15 +283,7 @@ export class RunTableModel {
 
   /** Ids of slots from..to (the page keeps them, for selection). */
   ids(from = 0, to = this.slots): string[] {
-    const out: string[] = [];
-    for (let s = from; s < to; ) {
-      const [p, i] = this.locate(s);
-      const b = this.view[p] as RunBlock;
-      const n = Math.min(b.count - i, to - s);
-      for (let k = 0; k < n; k++) out.push(b.ids[i + k] as string);
-      s += n;
-    }
-    return out;
+    return this.allIds.slice(from, to);
   }
 
   /** The run in a slot, as plain data. */
@@ -337,87 +330,93 @@ export class RunTableModel {
     return out;
   }
 
-  /** Each slot's place in run id order (ties in a sort keep it: the store's order, by id). */
+  /**
+   * Slots in run id order (ties by slot), covering slots 0…idSorted.length-1, and each slot's
+   * place in it. New slots are sorted among themselves and merged in: a feed page costs its own
+   * sort and one pass, not a sort of every id again.
+   */
+  private idSorted = new Uint32Array(0);
   private idRanks: Uint32Array | null = null;
   private idRank(): Uint32Array {
     if (this.idRanks && this.idRanks.length === this.slots) return this.idRanks;
-    const ids = this.ids();
-    const bySlot = Uint32Array.from({ length: this.slots }, (_, i) => i).sort((a, b) => {
+    const ids = this.allIds;
+    const byId = (a: number, b: number) => {
       const x = ids[a] as string;
       const y = ids[b] as string;
       return x < y ? -1 : x > y ? 1 : a - b;
-    });
+    };
+    const old = this.idSorted;
+    const added = Uint32Array.from({ length: this.slots - old.length }, (_, i) => old.length + i).sort(byId);
+    const merged = new Uint32Array(this.slots);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < old.length && j < added.length)
+      merged[k++] = byId(old[i] as number, added[j] as number) <= 0 ? (old[i++] as number) : (added[j++] as number);
+    while (i < old.length) merged[k++] = old[i++] as number;
+    while (j < added.length) merged[k++] = added[j++] as number;
     const rank = new Uint32Array(this.slots);
-    for (let r = 0; r < bySlot.length; r++) rank[bySlot[r] as number] = r;
+    for (let r = 0; r < merged.length; r++) rank[merged[r] as number] = r;
+    this.idSorted = merged;
     this.idRanks = rank;
     return rank;
+  }
+
+  /** Column orders made since the runs last changed, by column (and summary), newest last. */
+  private orders = new Map<string, ColumnOrder>();
+
+  /**
+   * Every slot ordered by one column as run-table.ts sortRuns orders runs (column-order.ts),
+   * made once per column while the runs held stay the same. The note column's order depends
+   * on the notes given, so it is made each time.
+   */
+  private columnOrderOf(col: Column, summary: MetricSummaryKind, notes?: RunNotes): ColumnOrder {
+    const key = col.kind === 'metric' ? `${col.id}\u0000${summary}` : col.id;
+    const noted = col.kind === 'attr' && col.key === 'note';
+    const cached = noted ? undefined : this.orders.get(key);
+    if (cached) {
+      // Most recently used last.
+      this.orders.delete(key);
+      this.orders.set(key, cached);
+      return cached;
+    }
+    const n = this.slots;
+    const cls = new Uint8Array(n);
+    const nums = new Float64Array(n);
+    const texts: (string | undefined)[] = new Array(n);
+    this.view.forEach((b, p) => {
+      const start = this.starts[p] as number;
+      const read = cellReader(b, col, summary, notes);
+      for (let i = 0; i < b.count; i++) {
+        const s = start + i;
+        const v = read(i);
+        if (v === null) cls[s] = MISSING;
+        else if (typeof v === 'number') {
+          if (Number.isNaN(v)) cls[s] = NOT_A_NUMBER;
+          else nums[s] = v;
+        } else {
+          cls[s] = TEXT;
+          texts[s] = v;
+        }
+      }
+    });
+    const made = columnOrder(cls, nums, texts, this.idRank());
+    if (!noted) {
+      this.orders.set(key, made);
+      if (this.orders.size > ORDERS_KEPT) this.orders.delete(this.orders.keys().next().value as string);
+    }
+    return made;
   }
 
   /**
    * `slots` ordered by one column as run-table.ts sortRuns orders runs: numbers, then NaN, then
    * text (all reversed for 'desc'), missing last either way, ties in run id order (the order
-   * the page held runs in when it read them from the store, by id). Each run's
-   * place among the distinct values becomes one number (rank·n + position) and one native sort
-   * of those orders them — no comparator calling into script for every pair.
+   * the page held runs in when it read them from the store, by id).
    */
   order(slots: Uint32Array, col: Column, direction: 'asc' | 'desc', summary: MetricSummaryKind, notes?: RunNotes) {
-    const n = slots.length;
-    const idRank = this.idRank();
-    const span = this.slots;
-    const cls = new Uint8Array(n); // 0 number, 1 NaN, 2 text, 3 missing
-    const nums = new Float64Array(n);
-    const texts: string[] = new Array(n);
-    const readers: ((i: number) => Cell)[] = [];
-    for (let k = 0; k < n; k++) {
-      const [p, i] = this.locate(slots[k] as number);
-      let read = readers[p];
-      if (!read) {
-        read = cellReader(this.view[p] as RunBlock, col, summary, notes);
-        readers[p] = read;
-      }
-      const v = read(i);
-      if (v === null) cls[k] = 3;
-      else if (typeof v === 'number') {
-        if (Number.isNaN(v)) cls[k] = 1;
-        else nums[k] = v + 0; // -0 and 0 are one value (as the comparison sees them)
-      } else {
-        cls[k] = 2;
-        texts[k] = v;
-      }
-    }
-    const values = new Float64Array(n);
-    let dn = 0;
-    for (let k = 0; k < n; k++) if (cls[k] === 0) values[dn++] = nums[k] as number;
-    const sorted = values.subarray(0, dn).sort();
-    let d = 0;
-    for (let k = 0; k < dn; k++)
-      if (d === 0 || (sorted[k] as number) !== (sorted[d - 1] as number)) sorted[d++] = sorted[k] as number;
-    const distinctTexts = [...new Set(texts.filter((t) => t !== undefined))].sort();
-    const textRank = new Map(distinctTexts.map((t, i) => [t, i]));
-    const ranks = d + 1 + distinctTexts.length;
-    const composite = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      const c = cls[k] as number;
-      let r: number;
-      if (c === 3) r = ranks;
-      else {
-        r =
-          c === 0
-            ? lowerBound(sorted, d, nums[k] as number)
-            : c === 1
-              ? d
-              : d + 1 + (textRank.get(texts[k] as string) as number);
-        if (direction === 'desc') r = ranks - 1 - r;
-      }
-      // Exact while (ranks + 1)·slots < 2⁵³.
-      composite[k] = r * span + (idRank[slots[k] as number] as number);
-    }
-    composite.sort();
-    const slotOfRank = new Uint32Array(span);
-    for (let k = 0; k < n; k++) slotOfRank[idRank[slots[k] as number] as number] = slots[k] as number;
-    const out = new Uint32Array(n);
-    for (let k = 0; k < n; k++) out[k] = slotOfRank[(composite[k] as number) % span] as number;
-    return out;
+    const keep = new Uint8Array(this.slots);
+    for (let k = 0; k < slots.length; k++) keep[slots[k] as number] = 1;
+    return pickInOrder(this.columnOrderOf(col, summary, notes), keep, slots.length, direction);
   }
 
   /** The shown runs: filtered, then sorted (by start time, newest first, when no column is named); ties by run id. */

@@ -67,6 +67,7 @@ export {
   type TextColumn,
 } from './run-block.ts';
 export { filterRunBlock, orderRunBlock } from './run-block-query.ts';
+export { shareEqualArrays } from './run-block-share.ts';
 export {
   type KeyedRun,
   type KeyOrigin,

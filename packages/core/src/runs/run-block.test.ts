@@ -104,4 +104,86 @@ describe('run blocks', () => {
     expect(Object.getPrototypeOf(d?.run.params)).toBe(Object.prototype);
     expect(Object.hasOwn(d?.run.metrics ?? {}, '__proto__')).toBe(true);
   });
+
+  it('holds repeated metric arrays once and still decodes every value exactly (-0, NaN, absent keys)', () => {
+    // Runs as a logger writes them: last is the value, a batch shares one step, timestamp and
+    // count across its metrics; some values differ from their summary's last only by -0.
+    const edge = fc.constantFrom(0, -0, Number.NaN, 1.5, Number.POSITIVE_INFINITY);
+    const logged = fc
+      .record({
+        values: fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', '__proto__'), edge), { maxLength: 4 }),
+        step: fc.nat(5),
+        timestamp: fc.nat(5),
+        summaryOnly: fc.boolean(),
+        flipZero: fc.boolean(),
+      })
+      .map(({ values, step, timestamp, summaryOnly, flipZero }): Run => {
+        const metrics: Record<string, number> = {};
+        const summaries: Run['metricSummaries'] = {};
+        for (const [k, v] of values) {
+          if (!(summaryOnly && k === 'c'))
+            Object.defineProperty(metrics, k, { value: v, enumerable: true, writable: true, configurable: true });
+          const last = flipZero && Object.is(v, 0) ? -0 : v;
+          Object.defineProperty(summaries, k, {
+            value: { last, min: last, max: last, step, timestamp, count: step + 1 },
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        }
+        return {
+          id: 'r',
+          source: { kind: 'mlflow', runId: 'r', experimentId: '0' },
+          name: '',
+          status: 'FINISHED',
+          lifecycleStage: 'active',
+          startTime: null,
+          endTime: null,
+          userId: '',
+          artifactUri: '',
+          params: {},
+          metrics,
+          metricSummaries: summaries,
+          tags: {},
+        };
+      });
+    fc.assert(
+      fc.property(fc.array(logged, { maxLength: 12 }), (runs) => {
+        const block = encodeRunBlock(runs);
+        for (const b of [block, structuredClone(block)]) {
+          const got = decodeRunBlock(b).map((d) => plain(d.run));
+          expect(got).toStrictEqual(runs.map((r) => ({ ...r })));
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // 100 runs × 3 metrics logged together: value, min, max differ per metric; last is the
+    // value; step, timestamp and count are one array each for the block.
+    const many = Array.from({ length: 100 }, (_, i): Run => {
+      const metrics = { a: i + 0.25, b: i * 2 + 0.5, c: i * 3 + 0.75 };
+      const s = (v: number) => ({ last: v, min: v - 100, max: v + 1000, step: 9, timestamp: 1000 + i, count: 10 });
+      return {
+        id: `r${i}`,
+        source: { kind: 'mlflow', runId: `r${i}`, experimentId: '0' },
+        name: '',
+        status: 'FINISHED',
+        lifecycleStage: 'active',
+        startTime: null,
+        endTime: null,
+        userId: '',
+        artifactUri: '',
+        params: {},
+        metrics,
+        metricSummaries: { a: s(metrics.a), b: s(metrics.b), c: s(metrics.c) },
+        tags: {},
+      };
+    });
+    const block = encodeRunBlock(many);
+    const arrays = new Set(block.metrics.flatMap((c) => [c.value, c.last, c.min, c.max, c.step, c.timestamp, c.count]));
+    expect(arrays.size).toBe(3 * 3 + 3);
+    expect(block.metrics.every((c) => c.last === c.value)).toBe(true);
+    const cloned = structuredClone(block);
+    expect(cloned.metrics[0]?.step).toBe(cloned.metrics[2]?.step);
+    expect(decodeRunBlock(cloned).map((d) => plain(d.run))).toStrictEqual(many.map((r) => ({ ...r })));
+  });
 });

@@ -13,6 +13,7 @@
  * (the app: the run's origin and git facts). Pure: no I/O.
  */
 import { type MetricSummary, RUN_STATUSES, type Run, type RunSource, type RunStatus } from './run.ts';
+import { shareEqualArrays } from './run-block-share.ts';
 
 export const RUN_BLOCK_FORMAT = 1;
 
@@ -25,7 +26,8 @@ export interface TextColumn {
 
 /**
  * A metric column. `has[i]`: bit 1 — run i has `metrics[key]` (`value`); bit 2 — it has a summary
- * (`last`, `min`, `max`, `step`, `timestamp`, `count`).
+ * (`last`, `min`, `max`, `step`, `timestamp`, `count`). Equal arrays may be one array, within a
+ * column and across the block's columns (run-block-share.ts): read them, never write them.
  */
 export interface MetricColumn {
   key: string;
@@ -125,7 +127,18 @@ function metricColumns(runs: readonly Run[]): MetricColumn[] {
       c.count[i] = s.count;
     }
   });
-  return [...cols.values()];
+  const out = [...cols.values()];
+  // Fields a run does not read are set to what lets the arrays be shared (shareEqualArrays): a
+  // value's place takes the summary's last, a summary's last, min and max take the value.
+  for (const c of out) {
+    for (let i = 0; i < n; i++) {
+      const has = c.has[i] as number;
+      if (has === 1) c.last[i] = c.min[i] = c.max[i] = c.value[i] as number;
+      else if (has === 2) c.value[i] = c.last[i] as number;
+    }
+  }
+  shareEqualArrays(out);
+  return out;
 }
 
 export function encodeRunBlock(runs: readonly Run[], extra?: (run: Run, i: number) => string | null): RunBlock {
@@ -238,13 +251,28 @@ class DecodedRun {
   }
 }
 
+interface BlockDecoder {
+  sources: RunSource[];
+  keys: RunBlockKeys | undefined;
+  proto: object;
+  templates: {
+    params: Record<string, string>;
+    metrics: Record<string, number>;
+    tags: Record<string, string>;
+    metricCols: MetricColumn[];
+  } | null;
+}
+
 /**
- * The runs of a block, in order. `from`/`to` decode a slice (to spread a big block over
- * several tasks). `extra[i]` is returned beside each run.
+ * What decoding any run of a block needs, made once per block: a table decodes the few runs in
+ * view again and again, and finding a block's uniform keys reads every run of it.
  */
-export function decodeRunBlock(block: RunBlock, from = 0, to = block.count): { run: Run; extra: string | null }[] {
+const decoders = new WeakMap<RunBlock, BlockDecoder>();
+
+function decoderOf(block: RunBlock): BlockDecoder {
+  const known = decoders.get(block);
+  if (known) return known;
   const sources = block.sources.map((s) => JSON.parse(s) as RunSource);
-  const out: { run: Run; extra: string | null }[] = new Array(Math.max(0, to - from));
   const keys = uniformKeys(block);
   let proto: object = DecodedRun.prototype;
   if (keys) {
@@ -263,6 +291,18 @@ export function decodeRunBlock(block: RunBlock, from = 0, to = block.count): { r
           metricCols: block.metrics.filter((c) => keys.metrics.includes(c.key)),
         }
       : null;
+  const made = { sources, keys, proto, templates };
+  decoders.set(block, made);
+  return made;
+}
+
+/**
+ * The runs of a block, in order. `from`/`to` decode a slice (to spread a big block over
+ * several tasks). `extra[i]` is returned beside each run.
+ */
+export function decodeRunBlock(block: RunBlock, from = 0, to = block.count): { run: Run; extra: string | null }[] {
+  const { sources, proto, templates } = decoderOf(block);
+  const out: { run: Run; extra: string | null }[] = new Array(Math.max(0, to - from));
   for (let i = from; i < to; i++) {
     const run = Object.create(proto) as DecodedRun;
     run.id = block.ids[i] as string;
