@@ -87,7 +87,11 @@ const world = fc.record({
   }),
 });
 
-function build(w: { blocks: Spec[][]; notes: [number, string][] }) {
+function build(
+  w: { blocks: Spec[][]; notes: [number, string][] },
+  /** Called after each block with the keyed live runs so far, in run id order. */
+  afterBlock?: (model: RunTableModel, keyed: Run[]) => void,
+) {
   const model = new RunTableModel();
   // The rows as the table code held them: one per id, an update in place of the old run…
   const rows = new Map<string, { run: Run; extra: string | null }>();
@@ -103,6 +107,13 @@ function build(w: { blocks: Spec[][]; notes: [number, string][] }) {
     for (const r of runs) {
       rows.delete(r.run.id);
       rows.set(r.run.id, r);
+    }
+    if (afterBlock) {
+      const sofar = [...rows.values()].sort((a, b) => (a.run.id < b.run.id ? -1 : a.run.id > b.run.id ? 1 : 0));
+      afterBlock(
+        model,
+        sofar.map((r) => keyedRun(r.run)),
+      );
     }
   }
   const notes: RunNotes = new Map(w.notes.map(([i, t]) => [`r${i}`, t]));
@@ -182,6 +193,38 @@ describe('the runs table worker model', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('answers queries one after another as blocks come in (orders reused, then made again) as filterRuns + sortRuns', () => {
+    const query = fc.tuple(filters, fc.option(columns, { nil: null }), directions, summaries);
+    fc.assert(
+      fc.property(
+        world,
+        fc.array(query, { minLength: 1, maxLength: 5 }),
+        fc.array(query, { minLength: 1, maxLength: 5 }),
+        (w, during, after) => {
+          const check = (
+            model: RunTableModel,
+            keyed: Run[],
+            [filter, sort, direction, summary]: (typeof during)[0],
+          ) => {
+            const f = filterRuns(keyed, filter);
+            const expected = f.ok
+              ? sortRuns(f.runs, parseColumnId(sort ?? 'attr:start_time') as Column, sort ? direction : 'desc', summary)
+              : [];
+            const slotIds = model.ids();
+            const order = model.query({ filter, sort, direction, summary });
+            expect(Array.from(order, (s) => slotIds[s])).toEqual(ids(expected));
+          };
+          let b = 0;
+          const { model, keyed } = build(w, (m, sofar) =>
+            check(m, sofar, during[b++ % during.length] as (typeof during)[0]),
+          );
+          for (const q of [...after, ...during]) check(model, keyed, q);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
