@@ -4,7 +4,8 @@
  * table code answers, then gets a snapshot that the next open reads instead of the rows and
  * answers the same from; a snapshot of the previous version (saveRunBlocks) opens as it is; a
  * first sync's feed pages show as they come and, once stored, become the snapshot; a reload after
- * a git scan shows the new runs.
+ * a git scan shows the new runs; a pull that fails before any page does not keep the snapshot from
+ * being written; a visit during a read of rows left by the last visit takes it up (rows read once).
  */
 import { encodeRunBlock, type Run } from '@cairn/core/runs';
 import { describe, expect, it } from 'vitest';
@@ -204,6 +205,44 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
     await seedRows(db);
     await t.host.command({ type: 'reload' });
     expect(t.last()).toMatchObject({ count: 3004, git: 4 });
+    await expectAnswersEqualRowWise(db, t);
+  });
+
+  it('writes the snapshot when a pull fails before any page (offline, no server)', async () => {
+    const db = makeExperimentsDb(`host-offline-${Math.random()}`);
+    await seedRows(db);
+    const t = start(db);
+    void t.host.command({ type: 'open', repo: REPO, session: 1 });
+    // The page's pull fails while the rows are read (its word comes after the read).
+    void t.host.command({ type: 'feed-failed' });
+    await t.host.idle();
+    const snap = await until(() => readStoredBlocks(db, REPO));
+    expect(snap.blocks.reduce((n, b) => n + b.count, 0)).toBe(3004);
+  });
+
+  it('a visit during a read of rows left by the last one takes it up, and the snapshot is written', async () => {
+    const db = makeExperimentsDb(`host-rejoin-${Math.random()}`);
+    await seedRows(db);
+    let rowsRead = 0;
+    db.runs.hook('reading', (row) => {
+      rowsRead++;
+      return row;
+    });
+    const t = start(db);
+    void t.host.command({ type: 'open', repo: REPO, session: 1 });
+    // Left when the first rows show, and opened again while the read goes on.
+    await until(async () => (t.infos().length > 0 ? true : null));
+    expect(t.last().reading).not.toBeNull();
+    void t.host.command({ type: 'close' });
+    void t.host.command({ type: 'open', repo: REPO, session: 2 });
+    await t.host.idle();
+    const snap = await until(() => readStoredBlocks(db, REPO));
+    expect(snap.blocks.reduce((n, b) => n + b.count, 0)).toBe(3004);
+    // The second visit is shown every run, and keeps them once the snapshot is written.
+    expect(t.last()).toMatchObject({ session: 2, count: 3004, loaded: true, reading: null });
+    // Read once, not started again.
+    expect(rowsRead).toBe(3004);
+    await new Promise((r) => setTimeout(r, 500));
     await expectAnswersEqualRowWise(db, t);
   });
 });

@@ -11,7 +11,9 @@
  * another (a feed page waits for a read in progress: the read is an older state); questions are
  * answered at once from the runs held. The snapshot is written after a read of rows or a feed
  * sync, when the runs held are known to equal the store's rows at a write stamp (each stored
- * page moves the stamp by one), and only the blocks that changed since the last write.
+ * page moves the stamp by one), and only the blocks that changed since the last write. A read is
+ * not stopped by leaving the page: the next visit of the same repository takes it up, and the
+ * snapshot is written when it ends (then the runs are let go if nobody came back).
  */
 import { encodeRunBlock, type Run, type RunBlock } from '@cairn/core/runs';
 import { type ExperimentsDb, extraOf, readRunsInPages, readStoredBlocks, saveStoredBlocks } from './run-store.ts';
@@ -49,11 +51,23 @@ export class RunTableHost {
     private readonly post: Post,
   ) {}
 
-  /** The read in progress: a new visit or leaving stops it (it would only delay the next). */
-  private readInProgress: AbortController | null = null;
+  /**
+   * The read in progress. A visit of another repository stops it; leaving does not, nor does a
+   * new visit of the same repository, which takes it up where it is: a read of rows (a store
+   * without a snapshot) at 100,000 runs takes longer than a person stays, and only a read
+   * that ends writes the snapshot every later visit opens from.
+   */
+  private readInProgress: { repo: string; stop: AbortController } | null = null;
 
   command(c: TableCommand): Promise<void> {
-    if (c.type === 'open' || c.type === 'close') this.readInProgress?.abort();
+    const reading = this.readInProgress;
+    if (c.type === 'open' && reading && !reading.stop.signal.aborted) {
+      if (reading.repo === c.repo) {
+        this.rejoin(c.session);
+        return this.commands;
+      }
+      reading.stop.abort();
+    }
     if (c.type === 'feed-port') {
       // Its messages join the same line as the page's, in the order they arrive.
       const port = c.port;
@@ -64,8 +78,10 @@ export class RunTableHost {
       };
       return this.commands;
     }
+    // A leave is of the visit that was on when it came (one that took up the read since stays).
+    const session = this.session;
     this.commands = this.commands
-      .then(() => this.run(c))
+      .then(() => (c.type === 'close' && this.session !== session ? undefined : this.run(c)))
       .catch((err: unknown) => {
         // A failed read leaves the runs held as they were; the page says nothing new.
         console.error('runs table worker:', err);
@@ -112,6 +128,16 @@ export class RunTableHost {
     });
   }
 
+  /** A new visit during a read of its repository: it is shown the runs held so far, and the rest as they come. */
+  private rejoin(session: number): void {
+    this.closing = false;
+    this.session = session;
+    // The page knows no slots yet: every id again.
+    this.epoch++;
+    this.idsSent = 0;
+    if (this.loaded) this.changed();
+  }
+
   /** Runs held from now on are `model` (slots start again). */
   private replace(model: RunTableModel): void {
     this.model = model;
@@ -155,8 +181,12 @@ export class RunTableHost {
         if (this.unstored.length === 0) this.saveSoon();
         return;
       case 'feed-failed':
-        this.unstored = [];
-        this.rowsVersion = null;
+        // Pages shown but never stored make the runs held no state of the store; a pull that
+        // failed before any (offline, no server) changes nothing.
+        if (this.unstored.length > 0) {
+          this.unstored = [];
+          this.rowsVersion = null;
+        }
         return;
       case 'feed-port':
         return;
@@ -182,7 +212,20 @@ export class RunTableHost {
     // copy of them is a few hundred MB); after it they are the snapshot's or none.
     this.saved = null;
     const stop = new AbortController();
-    this.readInProgress = stop;
+    this.readInProgress = { repo, stop };
+    try {
+      await this.readInto(repo, fresh, progressive, stop);
+    } finally {
+      if (this.readInProgress?.stop === stop) this.readInProgress = null;
+    }
+  }
+
+  private async readInto(
+    repo: string,
+    fresh: RunTableModel,
+    progressive: boolean,
+    stop: AbortController,
+  ): Promise<void> {
     const snap = await readStoredBlocks(
       this.db,
       repo,
