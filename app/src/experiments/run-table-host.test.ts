@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { keyedRun } from './keyed-runs.ts';
 import { type Column, parseColumnId } from './run-columns.ts';
 import {
+  BLOCK_RUNS,
   type ExperimentsDb,
   loadRuns,
   makeExperimentsDb,
@@ -149,6 +150,8 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
         : null,
     );
     expect(snap.blocks.reduce((n, b) => n + b.count, 0)).toBe(3004);
+    // Pages of rows go into blocks of about BLOCK_RUNS (the first page alone, shown at once).
+    expect(snap.blocks.length).toBeLessThanOrEqual(Math.ceil(3004 / BLOCK_RUNS) + 1);
     const again = start(db);
     await again.host.command({ type: 'open', repo: REPO, session: 1 });
     // Shown block by block as read (the first frame does not wait for the rest).

@@ -16,7 +16,15 @@
  * snapshot is written when it ends (then the runs are let go if nobody came back).
  */
 import { encodeRunBlock, type Run, type RunBlock } from '@cairn/core/runs';
-import { type ExperimentsDb, extraOf, readRunsInPages, readStoredBlocks, saveStoredBlocks } from './run-store.ts';
+import {
+  BLOCK_RUNS,
+  type ExperimentsDb,
+  extraOf,
+  type RunRow,
+  readRunsInPages,
+  readStoredBlocks,
+  saveStoredBlocks,
+} from './run-store.ts';
 import { RunTableModel } from './run-table-model.ts';
 import type { FromTableWorker, TableAnswer, TableCommand, TableInfo, TableQuestion } from './run-table-protocol.ts';
 
@@ -253,17 +261,24 @@ export class RunTableHost {
       }
       let read = 0;
       let v = 0;
+      let pending: RunRow[] = [];
       await readRunsInPages(
         this.db,
         repo,
         (rows, total, done) => {
           read += rows.length;
+          for (const r of rows) pending.push(r);
+          // The first page is shown at once; later pages go in as blocks of about BLOCK_RUNS
+          // (pages are a few hundred rows: one block each made a snapshot of 600 blocks at
+          // 100,000 runs, each read, added and re-sorted on its own at every open).
+          if (fresh.slotCount > 0 && pending.length < BLOCK_RUNS && !done) return;
           fresh.add(
             encodeRunBlock(
-              rows.map((r) => r.run),
-              (_r, i) => extraOf(rows[i] as (typeof rows)[number]),
+              pending.map((r) => r.run),
+              (_r, i) => extraOf(pending[i] as RunRow),
             ),
           );
+          pending = [];
           if (progressive) {
             this.loaded = true;
             this.reading = done ? null : { read, total };
