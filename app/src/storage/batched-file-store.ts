@@ -128,9 +128,10 @@ export class BatchedFileStore implements FS.IDB {
     const db = await this.open();
     await new Promise<void>((resolve, reject) => {
       const tx = db.transaction(this.storeName, 'readwrite');
+      let thrown: unknown = null;
       tx.oncomplete = () => resolve();
       tx.onabort = tx.onerror = () =>
-        reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
+        reject(thrown ?? tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
       const store = tx.objectStore(this.storeName);
       try {
         for (const op of batch) {
@@ -140,7 +141,7 @@ export class BatchedFileStore implements FS.IDB {
         }
       } catch (error) {
         // A value IndexedDB cannot store (DataCloneError): nothing of this batch is kept.
-        tx.onabort = () => reject(error);
+        thrown = error;
         tx.abort();
       }
     });
