@@ -153,6 +153,12 @@ interface Outcome {
 const addedPerPack = (o: Outcome) =>
   ((Math.max(0, o.peakRendererRssMb - o.idleRendererRssMb) * 1e6) / (o.packMib * MiB)).toFixed(2);
 
+/** The checkout's cost per file and its rate in bytes (the phase includes writing `.git/index`). */
+function checkoutRate(seconds: number | undefined, files: number, bytes: number): string {
+  if (!seconds || !files) return '';
+  return ` (checkout ${((seconds * 1000) / files).toFixed(1)} ms per file, ${(bytes / MiB / seconds).toFixed(0)} MiB/s)`;
+}
+
 /** Clones `admin/NAME` in a fresh tab with the app's clone code, sampling memory meanwhile. */
 async function cloneInTab(
   page: Page,
@@ -193,7 +199,7 @@ async function cloneInTab(
         result.phases,
       )
         .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
-        .join(', ')}`,
+        .join(', ')}${checkoutRate(result.phases['Updating workdir'], result.files, result.bytes)}`,
       peakHeapMb: peakHeap,
       peakRendererRssMb: peakRss,
       idleRendererRssMb: idleRss,

@@ -101,6 +101,7 @@ export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
   };
   opts.onProgress?.({ phase: 'Updating workdir', loaded: 0 });
   await walk(commit.tree, '');
+  opts.onProgress?.({ phase: 'Updating workdir', loaded: 0, total: files.length });
   // Reading from the pack and storing overlap: a few reads at a time, and every blob read goes
   // straight to the store, which commits the writes waiting together (each alone waits on a
   // commit most of the time). The index sorts its entries, so their order is free.
@@ -127,7 +128,8 @@ export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
             return store(file, content).then(() => {
               held -= content.length;
               written++;
-              if (written % 64 === 0) opts.onProgress?.({ phase: 'Updating workdir', loaded: written });
+              if (written % 64 === 0)
+                opts.onProgress?.({ phase: 'Updating workdir', loaded: written, total: files.length });
               if (written === files.length) resolve();
               else pump();
             });
