@@ -16,12 +16,13 @@ interface PromiseFs {
 }
 
 /** zlib stream → bytes; the 2-byte zlib header is skipped (git never sets a preset dictionary). */
-export function inflateZlib(data: Uint8Array, expectedSize?: number): Uint8Array {
+export function inflateZlib(data: Uint8Array, expectedSize?: number, out?: Uint8Array): Uint8Array {
   if (data.length < 2 || (data[0] as number) % 16 !== 8 || (((data[0] as number) << 8) | (data[1] as number)) % 31) {
     throw new Error('not a zlib stream');
   }
   const body = data.subarray(2);
-  return expectedSize === undefined ? inflateSync(body) : inflateSync(body, { out: new Uint8Array(expectedSize) });
+  if (expectedSize === undefined) return inflateSync(body);
+  return inflateSync(body, { out: out ?? new Uint8Array(expectedSize) });
 }
 
 function promiseFs(fs: FsClient): PromiseFs {
