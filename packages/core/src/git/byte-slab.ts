@@ -10,6 +10,8 @@
  *   const slab = new ByteSlab();
  *   const out = slab.alloc(size); // zero-filled, starts on an 8-byte boundary
  */
+import type { GitObjectType } from './git-objects.ts';
+
 export class ByteSlab {
   private chunk: Uint8Array = new Uint8Array(0);
   private used = 0;
@@ -34,5 +36,33 @@ export class ByteSlab {
     }
     this.used = (at + size + 7) & ~7;
     return this.chunk.subarray(at, at + size);
+  }
+}
+
+/**
+ * Where a pack reader puts what it inflates: trees and commits (small and many) in slab pieces,
+ * blobs and tags in arrays of their own (the inflater's; a blob handed to the app must not keep
+ * a chunk alive), and a delta's instructions — read once, by applyDelta at once — in one reused
+ * buffer (~9,000 of a 3,000-commit log's 15,000 inflates are deltas).
+ */
+export class PackBuffers {
+  private readonly slab = new ByteSlab();
+  private scratch = new Uint8Array(4096);
+  private readonly alloc = (size: number) => this.slab.alloc(size);
+
+  /** Where an object of `type` and `size` is inflated; undefined leaves it to the inflater. */
+  contentOut(type: GitObjectType, size: number): Uint8Array | undefined {
+    return type === 'tree' || type === 'commit' ? this.slab.alloc(size) : undefined;
+  }
+
+  /** How a delta's result of `type` is allocated (see contentOut); undefined: a new array. */
+  contentAlloc(type: GitObjectType): ((size: number) => Uint8Array) | undefined {
+    return type === 'tree' || type === 'commit' ? this.alloc : undefined;
+  }
+
+  /** `size` bytes for a delta's instructions, valid until the next call (grown as needed). */
+  deltaScratch(size: number): Uint8Array {
+    if (this.scratch.length < size) this.scratch = new Uint8Array(Math.max(size, 2 * this.scratch.length));
+    return this.scratch.subarray(0, size);
   }
 }

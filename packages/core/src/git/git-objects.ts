@@ -10,7 +10,7 @@
  * gitformat-loose / git-cat-file (`<type> <size>\0<content>`).
  */
 import { CairnError } from '../errors/cairn-error.ts';
-import { ByteSlab } from './byte-slab.ts';
+import { PackBuffers } from './byte-slab.ts';
 import type { GitCommitInfo, GitPerson, GitTreeEntry } from './git-reader.ts';
 import type { PackFile } from './pack-bytes.ts';
 
@@ -269,7 +269,7 @@ export class Pack {
       } else {
         const type = TYPES[e.kind];
         if (!type) throw new GitObjectError(`unknown pack entry type ${e.kind} at ${at}`);
-        base = { type, content: this.inflateAt(e.dataAt, e.size, this.outFor(type, e.size)) };
+        base = { type, content: this.inflateAt(e.dataAt, e.size, this.buffers.contentOut(type, e.size)) };
         // A whole commit asked for itself is not kept: callers keep it parsed, and in a log walk
         // of thousands the kept copies were most of what each collection had to move. (A delta's
         // base is kept, whatever its type.)
@@ -277,33 +277,16 @@ export class Pack {
       }
     }
     for (let i = chain.length - 3; i >= 0; i -= 3) {
-      // A delta's instructions are read once, by applyDelta right here: inflated into one reused
-      // buffer, not a fresh one each (~9,000 of a 3,000-commit log's 15,000 inflates are deltas).
       const size = chain[i + 2] as number;
-      if (this.scratch.length < size) this.scratch = new Uint8Array(Math.max(size, 2 * this.scratch.length));
-      const delta = this.inflateAt(chain[i + 1] as number, size, this.scratch.subarray(0, size));
-      base = { type: base.type, content: applyDelta(delta, base.content, this.allocFor(base.type)) };
+      const delta = this.inflateAt(chain[i + 1] as number, size, this.buffers.deltaScratch(size));
+      base = { type: base.type, content: applyDelta(delta, base.content, this.buffers.contentAlloc(base.type)) };
       this.remember(chain[i] as number, base);
     }
     return base;
   }
 
-  /** Trees and commits, small and many, are carved out of shared chunks (see ByteSlab). */
-  private readonly slab = new ByteSlab();
-  private readonly slabAlloc = (size: number) => this.slab.alloc(size);
-
-  /** Where an object of `type` is inflated: a slab piece for trees and commits, else the inflater's own. */
-  private outFor(type: GitObjectType, size: number): Uint8Array | undefined {
-    return type === 'tree' || type === 'commit' ? this.slab.alloc(size) : undefined;
-  }
-
-  /** How a delta's result of `type` is allocated (see outFor). */
-  private allocFor(type: GitObjectType): ((size: number) => Uint8Array) | undefined {
-    return type === 'tree' || type === 'commit' ? this.slabAlloc : undefined;
-  }
-
-  /** Where delta instructions are inflated (see readAt): grown to the largest met, reused. */
-  private scratch = new Uint8Array(4096);
+  /** Where inflated objects and delta instructions go (see PackBuffers). */
+  private readonly buffers = new PackBuffers();
 
   /** The last entry header read (see readEntryAt): one per pack, rewritten by every read. */
   private readonly entry = { kind: 0, size: 0, dataAt: 0, baseOffset: 0, baseOid: '' };
