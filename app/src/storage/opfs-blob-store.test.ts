@@ -23,6 +23,8 @@ runBlobStoreTests(
 runBlobStoreTests('OPFS store of a page, writing through the write worker', async () => {
   const db = makeDb(`opfs-via-worker-${++dbCount}`);
   const worker = opfsWriteHandler(new OpfsBlobStore(db, hashWasmMd5(), { writesToOpfs: false }));
-  const call = async (req: OpfsWriteRequest) => structuredClone(await worker(structuredClone(req)));
+  // Transferred buffers are detached here as postMessage detaches them.
+  const call = async (req: OpfsWriteRequest, transfer: Transferable[] = []) =>
+    structuredClone(await worker(structuredClone(req, { transfer })));
   return new OpfsBlobStore(db, hashWasmMd5(), { writesToOpfs: false, writesVia: workerWrites(call) });
 });

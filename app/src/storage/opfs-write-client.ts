@@ -103,6 +103,17 @@ export function workerWrites(call: Call, pieceBytes = PIECE_BYTES): WorkerWrites
             if (filled === pieceBytes) await flush();
           }
         },
+        // A whole piece that fills its own buffer goes over as it is (transferred, not copied).
+        async writeOwned(bytes) {
+          if (closed) throw new Error('This blob writer is already closed.');
+          const whole = filled === 0 && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+          if (!whole || bytes.byteLength === 0) return this.write(bytes);
+          size += bytes.byteLength;
+          await inFlight; // one piece at a time, as `flush`
+          sent = true;
+          inFlight = send({ type: 'write', writer, bytes }, [bytes.buffer]);
+          inFlight.catch(() => {});
+        },
         async commit(id: ObjectId) {
           assertObjectId(id);
           if (closed) throw new Error('This blob writer is already closed.');
