@@ -2,7 +2,8 @@
  * How large a repository the browser clones, how fast and in how much memory. For each size
  * (default 64, 256, 512, 1024, 2000 MiB of incompressible blobs in 512 KiB files, one commit) a
  * repository is pushed with the real git CLI to the real server, then cloned in headless
- * Chromium in a fresh tab (bench/clone-size/main.ts, cap lifted) by the app's clone code
+ * Chromium in a fresh tab (bench/clone-size/main.ts, served by the server beside the app, so the
+ * pack comes to the tab as to the app; cap lifted) by the app's clone code
  * (`pack`: one upload-pack request, the pack indexed in a worker and stored packed) and, up to
  * BENCH_CLONE_OLD_MAX MiB (default 512), by the clone the app ran before (isomorphic-git's
  * `git.clone`). Recorded: time and its phases, success or failure (tab crash or error), the
@@ -15,8 +16,6 @@
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,37 +60,18 @@ await buildApp(appDir);
 const server = await startTestServer({ CAIRN_ADMIN_PASSWORD: 'bench-admin-password', CAIRN_ADMIN_TOKEN: TOKEN });
 const host = new URL(server.url).host;
 
-// The harness page, served with every other path passed on to the server (same origin for git).
-const siteDir = path.join(work, 'site');
+// The harness page, built into a folder of the app the server serves: same origin as git, and
+// the pack comes straight from the server as it does to the app (and to the git CLI), with no
+// proxy of this process in between.
+const HARNESS_PATH = '/bench-clone/';
 await build({
   root: path.join(here, 'clone-size'),
+  base: HARNESS_PATH,
   logLevel: 'error',
   configFile: false,
-  build: { outDir: siteDir, emptyOutDir: true, target: 'es2022' },
+  build: { outDir: path.join(appDir, HARNESS_PATH), emptyOutDir: true, target: 'es2022' },
 });
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
-const site = http.createServer((req, res) => {
-  const rel = new URL(req.url ?? '/', 'http://x').pathname;
-  const file = path.resolve(siteDir, `.${rel === '/' ? '/index.html' : rel}`);
-  if (file.startsWith(siteDir + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-    res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-    return;
-  }
-  const upstream = http.request(
-    `${server.url}${req.url}`,
-    // As the server's own origin: the harness page is same-origin to git only through this proxy.
-    { method: req.method, headers: { ...req.headers, host, ...(req.headers.origin ? { origin: server.url } : {}) } },
-    (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    },
-  );
-  upstream.on('error', () => res.destroy());
-  req.pipe(upstream);
-});
-await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
-const siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+const siteUrl = `${server.url}${HARNESS_PATH.replace(/\/$/, '')}`;
 
 /** Creates `admin/NAME` on the server and pushes a commit of `mib` MiB of random 512 KiB files. */
 async function makeRepo(name: string, mib: number): Promise<void> {
@@ -153,6 +133,12 @@ interface Outcome {
 const addedPerPack = (o: Outcome) =>
   ((Math.max(0, o.peakRendererRssMb - o.idleRendererRssMb) * 1e6) / (o.packMib * MiB)).toFixed(2);
 
+/** The checkout's cost per file and its rate in bytes (the phase includes writing `.git/index`). */
+function checkoutRate(seconds: number | undefined, files: number, bytes: number): string {
+  if (!seconds || !files) return '';
+  return ` (checkout ${((seconds * 1000) / files).toFixed(1)} ms per file, ${(bytes / MiB / seconds).toFixed(0)} MiB/s)`;
+}
+
 /** Clones `admin/NAME` in a fresh tab with the app's clone code, sampling memory meanwhile. */
 async function cloneInTab(
   page: Page,
@@ -182,7 +168,7 @@ async function cloneInTab(
   const t0 = performance.now();
   try {
     const result = await page.evaluate(({ url, fsName, mode }) => window.cloneWithAppCode(url, fsName, null, mode), {
-      url: `${siteUrl}/admin/${name}.git`,
+      url: `${server.url}/admin/${name}.git`,
       fsName: `bench-${name}`,
       mode,
     });
@@ -193,7 +179,7 @@ async function cloneInTab(
         result.phases,
       )
         .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
-        .join(', ')}`,
+        .join(', ')}${checkoutRate(result.phases['Updating workdir'], result.files, result.bytes)}`,
       peakHeapMb: peakHeap,
       peakRendererRssMb: peakRss,
       idleRendererRssMb: idleRss,
@@ -258,7 +244,7 @@ try {
     const modes: CloneMode[] = ['pack', ...(mib <= OLD_MAX_MIB ? (['isomorphic-git'] as const) : [])];
     for (const mode of modes.filter((m) => !failed.has(m))) {
       const page = await chrome.context.newPage();
-      await page.goto(`${siteUrl}/`);
+      await page.goto(`${siteUrl}/index.html`);
       const outcome = { mode, mib, packMib, nativeMs, ...(await cloneInTab(page, name, mode)) };
       outcomes.push(outcome);
       console.log(
@@ -270,7 +256,7 @@ try {
       await page.close().catch(() => {});
       // Free the disk the clone used before the next run.
       const cleaner = await chrome.context.newPage();
-      await cleaner.goto(`${siteUrl}/`);
+      await cleaner.goto(`${siteUrl}/index.html`);
       await cleaner.evaluate((fsName) => window.wipe(fsName), `bench-${name}`).catch(() => {});
       await cleaner.close();
       if (!outcome.ok) failed.add(mode);
@@ -325,7 +311,6 @@ try {
   process.exitCode = 1;
 } finally {
   await chrome.close().catch(() => {});
-  site.close();
   await server.stop();
   fs.rmSync(work, { recursive: true, force: true });
 }

@@ -11,6 +11,7 @@ import FS from '@isomorphic-git/lightning-fs';
 import { limitedHttp } from '../../app/src/git/http-limit.ts';
 import { loadGit } from '../../app/src/git/load-git.ts';
 import { cloneInto } from '../../app/src/git/pack-clone.ts';
+import { BatchedFileStore } from '../../app/src/storage/batched-file-store.ts';
 import { StoredPacks } from '../../app/src/storage/git-packs.ts';
 import { packedFs } from '../../app/src/storage/packed-fs.ts';
 
@@ -33,8 +34,9 @@ declare global {
 
 window.cloneWithAppCode = async (url, fsName, limitBytes, mode) => {
   await new StoredPacks(fsName).removeAll();
-  // As the app opens a repository (repo-handle.ts): packs stream into OPFS and are read there.
-  const fs = packedFs(new FS(fsName, { wipe: true }), fsName);
+  // As the app opens a repository (repo-handle.ts): packs stream into OPFS and are read there,
+  // file writes made together commit together.
+  const fs = packedFs(new FS(fsName, { wipe: true, db: new BatchedFileStore(fsName, `${fsName}_files`) }), fsName);
   const { git, http } = await loadGit();
   const t0 = performance.now();
   const phases: Record<string, number> = {};

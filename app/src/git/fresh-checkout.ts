@@ -43,8 +43,14 @@ const MODE_FILE = 0o100644;
 const MODE_EXECUTABLE = 0o100755;
 const MODE_SYMLINK = 0o120000;
 const MODE_GITLINK = 0o160000;
-/** Files checked out at once: enough to overlap reads and writes, few enough to hold little (4 blobs). */
-const CHECKOUT_LANES = 4;
+/** Blobs read from the pack at once (their sizes are unknown until read). */
+const READ_LANES = 4;
+/**
+ * Bytes of blobs read and waiting to be stored past which no further read starts: enough files
+ * queued for the store to commit many in one transaction (batched-file-store.ts), few enough to
+ * hold little. Worst case held: this plus READ_LANES blobs.
+ */
+const HELD_BYTES = 16 * 1024 * 1024;
 
 export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
   const { git, fs, dir, branch } = opts;
@@ -75,9 +81,8 @@ export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
       }
     }
   };
-  const checkOut = async (file: (typeof files)[number]): Promise<void> => {
+  const store = async (file: (typeof files)[number], content: Uint8Array): Promise<void> => {
     const full = `${root}/${file.path}`;
-    const content = await reader.readBlob(file.oid);
     if (file.mode === MODE_SYMLINK) await pfs.symlink(decoder.decode(content), full);
     else await pfs.writeFile(full, content, file.mode === MODE_EXECUTABLE ? { mode: 0o777 } : {});
     const st = await pfs.lstat(full);
@@ -96,18 +101,45 @@ export async function freshCheckout(opts: FreshCheckoutOptions): Promise<void> {
   };
   opts.onProgress?.({ phase: 'Updating workdir', loaded: 0 });
   await walk(commit.tree, '');
-  // A few files in flight, so reading one from the pack and storing another overlap (each alone
-  // waits on storage most of the time); the index sorts its entries, so their order is free.
-  let next = 0;
-  let written = 0;
-  const lane = async (): Promise<void> => {
-    while (next < files.length) {
-      await checkOut(files[next++] as (typeof files)[number]);
-      written++;
-      if (written % 64 === 0) opts.onProgress?.({ phase: 'Updating workdir', loaded: written });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CHECKOUT_LANES, files.length) }, lane));
+  opts.onProgress?.({ phase: 'Updating workdir', loaded: 0, total: files.length });
+  // Reading from the pack and storing overlap: a few reads at a time, and every blob read goes
+  // straight to the store, which commits the writes waiting together (each alone waits on a
+  // commit most of the time). The index sorts its entries, so their order is free.
+  await new Promise<void>((resolve, reject) => {
+    let next = 0;
+    let reading = 0;
+    let held = 0;
+    let written = 0;
+    let failed = false;
+    const fail = (error: unknown) => {
+      failed = true;
+      reject(error);
+    };
+    const pump = () => {
+      while (!failed && next < files.length && reading < READ_LANES && held < HELD_BYTES) {
+        const file = files[next++] as (typeof files)[number];
+        reading++;
+        reader
+          .readBlob(file.oid)
+          .then((content) => {
+            reading--;
+            held += content.length;
+            pump();
+            return store(file, content).then(() => {
+              held -= content.length;
+              written++;
+              if (written % 64 === 0)
+                opts.onProgress?.({ phase: 'Updating workdir', loaded: written, total: files.length });
+              if (written === files.length) resolve();
+              else pump();
+            });
+          })
+          .catch(fail);
+      }
+    };
+    if (files.length === 0) resolve();
+    else pump();
+  });
   await pfs.writeFile(`${root}/.git/index`, await writeGitIndex(entries));
   await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: commitOid, force: true });
   await git.writeRef({ fs, dir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });

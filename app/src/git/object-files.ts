@@ -1,10 +1,11 @@
 /**
  * The bridge from a repository's file system (lightning-fs in the browser, node fs in benches and
  * tests: the files isomorphic-git wrote) to core's git readers: the files as `GitObjectFiles`
- * and zlib inflate by fflate. Core stays pure; this is the only place that knows the fs API.
+ * and zlib inflate (core's for small objects, fflate for large ones and loose files). Core stays
+ * pure; this is the only place that knows the fs API.
  * Packs kept in OPFS (a file system made by packedFs) are opened by byte range, never read whole.
  */
-import { type GitObjectFiles, GitRepoReader } from '@cairn/core/git';
+import { type GitObjectFiles, GitRepoReader, inflateZlibInto } from '@cairn/core/git';
 import { inflateSync } from 'fflate';
 import type { FsClient } from 'isomorphic-git';
 import { packNameOf } from '../storage/git-packs.ts';
@@ -15,13 +16,26 @@ interface PromiseFs {
   readdir(path: string): Promise<string[]>;
 }
 
+/**
+ * Objects up to this size (nearly all of a history walk's commits, trees and deltas) are inflated
+ * by core's inflateZlibInto, which sets nothing up per stream; larger ones by fflate, faster per
+ * byte. Measured on the history-walk bench's 15,000 streams (median 33 bytes): Chromium's
+ * main-thread time for the log with counts 5–10 % lower than with fflate alone; on a 5.7 MB
+ * CSV fflate took 34 ms and core's 50.
+ */
+const SMALL_OBJECT_BYTES = 64 * 1024;
+
 /** zlib stream → bytes; the 2-byte zlib header is skipped (git never sets a preset dictionary). */
-export function inflateZlib(data: Uint8Array, expectedSize?: number): Uint8Array {
+export function inflateZlib(data: Uint8Array, expectedSize?: number, out?: Uint8Array): Uint8Array {
+  if (expectedSize !== undefined && expectedSize <= SMALL_OBJECT_BYTES) {
+    return inflateZlibInto(data, out ?? new Uint8Array(expectedSize));
+  }
   if (data.length < 2 || (data[0] as number) % 16 !== 8 || (((data[0] as number) << 8) | (data[1] as number)) % 31) {
     throw new Error('not a zlib stream');
   }
   const body = data.subarray(2);
-  return expectedSize === undefined ? inflateSync(body) : inflateSync(body, { out: new Uint8Array(expectedSize) });
+  if (expectedSize === undefined) return inflateSync(body);
+  return inflateSync(body, { out: out ?? new Uint8Array(expectedSize) });
 }
 
 function promiseFs(fs: FsClient): PromiseFs {

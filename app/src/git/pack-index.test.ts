@@ -204,6 +204,14 @@ describe('reading objects from a pack read by range', () => {
         expect(Buffer.from((await whole.read(oid))?.content ?? []).equals(content)).toBe(true);
       }
       expect(longestRead).toBeLessThanOrEqual(deflatedBound(200_000));
+      // All at once, as the views read: reads in flight together share the pack's buffers.
+      const fresh = new GitObjectStore(files, '/g/.git', inflateZlib);
+      const all = [...expected];
+      const read = await Promise.all(all.map(([oid]) => fresh.read(oid)));
+      for (const [i, [, { type, content }]] of all.entries()) {
+        expect(read[i]?.type).toBe(type);
+        expect(Buffer.from(read[i]?.content ?? []).equals(content)).toBe(true);
+      }
     }
   });
 

@@ -11,6 +11,7 @@
  * awaited before telling the user anything is saved (RELIABILITY B5, F8).
  */
 import FS from '@isomorphic-git/lightning-fs';
+import { BatchedFileStore } from './batched-file-store.ts';
 import { getDb, type RepoRow } from './db.ts';
 import { guardQuota } from './errors.ts';
 import { StoredPacks } from './git-packs.ts';
@@ -44,8 +45,9 @@ const filesystems = new Map<string, FS>();
 function fileSystem(fsName: string): FS {
   let fs = filesystems.get(fsName);
   if (!fs) {
-    // Packs a clone streamed into OPFS are served at their paths (packed-fs.ts).
-    fs = packedFs(new FS(fsName), fsName);
+    // Packs a clone streamed into OPFS are served at their paths (packed-fs.ts); file writes
+    // made together commit together (batched-file-store.ts).
+    fs = packedFs(new FS(fsName, { db: new BatchedFileStore(fsName, `${fsName}_files`) }), fsName);
     filesystems.set(fsName, fs);
   }
   return fs;

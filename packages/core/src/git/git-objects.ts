@@ -10,6 +10,7 @@
  * gitformat-loose / git-cat-file (`<type> <size>\0<content>`).
  */
 import { CairnError } from '../errors/cairn-error.ts';
+import { PackBuffers } from './byte-slab.ts';
 import type { GitCommitInfo, GitPerson, GitTreeEntry } from './git-reader.ts';
 import type { PackFile } from './pack-bytes.ts';
 
@@ -20,8 +21,13 @@ export interface GitObject {
   content: Uint8Array;
 }
 
-/** zlib (RFC 1950) inflate of one stream at the start of `data`; trailing bytes are ignored. */
-export type Inflate = (data: Uint8Array, expectedSize?: number) => Uint8Array;
+/**
+ * zlib (RFC 1950) inflate of one stream at the start of `data`; trailing bytes are ignored. With
+ * `out` (exactly `expectedSize` bytes), the content is written there and `out` returned: the pack
+ * reader passes a reused buffer for what it throws away at once (a delta's instructions). An
+ * inflater may ignore `out`; what it returns is what is read.
+ */
+export type Inflate = (data: Uint8Array, expectedSize?: number, out?: Uint8Array) => Uint8Array;
 
 /** A git object store's files, read-only (lightning-fs in the browser, node fs elsewhere). */
 export interface GitObjectFiles {
@@ -263,7 +269,7 @@ export class Pack {
       } else {
         const type = TYPES[e.kind];
         if (!type) throw new GitObjectError(`unknown pack entry type ${e.kind} at ${at}`);
-        base = { type, content: this.inflateAt(e.dataAt, e.size) };
+        base = { type, content: this.inflateAt(e.dataAt, e.size, this.buffers.contentOut(type, e.size)) };
         // A whole commit asked for itself is not kept: callers keep it parsed, and in a log walk
         // of thousands the kept copies were most of what each collection had to move. (A delta's
         // base is kept, whatever its type.)
@@ -271,12 +277,16 @@ export class Pack {
       }
     }
     for (let i = chain.length - 3; i >= 0; i -= 3) {
-      const delta = this.inflateAt(chain[i + 1] as number, chain[i + 2] as number);
-      base = { type: base.type, content: applyDelta(delta, base.content) };
+      const size = chain[i + 2] as number;
+      const delta = this.inflateAt(chain[i + 1] as number, size, this.buffers.deltaScratch(size));
+      base = { type: base.type, content: applyDelta(delta, base.content, this.buffers.contentAlloc(base.type)) };
       this.remember(chain[i] as number, base);
     }
     return base;
   }
+
+  /** Where inflated objects and delta instructions go (see PackBuffers). */
+  private readonly buffers = new PackBuffers();
 
   /** The last entry header read (see readEntryAt): one per pack, rewritten by every read. */
   private readonly entry = { kind: 0, size: 0, dataAt: 0, baseOffset: 0, baseOid: '' };
@@ -322,8 +332,8 @@ export class Pack {
     }
   }
 
-  private inflateAt(at: number, size: number): Uint8Array {
-    const out = inflateOrFail(this.inflate, this.pack.subarray(at, this.pack.length - 20), size);
+  private inflateAt(at: number, size: number, into?: Uint8Array): Uint8Array {
+    const out = inflateOrFail(this.inflate, this.pack.subarray(at, this.pack.length - 20), size, into);
     if (out.length !== size) throw new GitObjectError(`pack entry at ${at} inflates to the wrong size`);
     return out;
   }
@@ -341,9 +351,9 @@ export class Pack {
   }
 }
 
-export function inflateOrFail(inflate: Inflate, data: Uint8Array, size?: number): Uint8Array {
+export function inflateOrFail(inflate: Inflate, data: Uint8Array, size?: number, out?: Uint8Array): Uint8Array {
   try {
-    return inflate(data, size);
+    return inflate(data, size, out);
   } catch (e) {
     throw new GitObjectError(`damaged zlib data: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -361,14 +371,17 @@ function readVarint(d: Uint8Array, at: { i: number }): number {
   return n;
 }
 
-/** Applies a git delta (copy/insert opcodes) to `base`. */
-export function applyDelta(delta: Uint8Array, base: Uint8Array): Uint8Array {
+/**
+ * Applies a git delta (copy/insert opcodes) to `base`; the result goes into `alloc(size)` (which
+ * must give `size` bytes) when given, else into a new array.
+ */
+export function applyDelta(delta: Uint8Array, base: Uint8Array, alloc?: (size: number) => Uint8Array): Uint8Array {
   const at = { i: 0 };
   const baseSize = readVarint(delta, at);
   if (baseSize !== base.length) throw new GitObjectError('delta base has the wrong size');
   const size = readVarint(delta, at);
   if (size > MAX_OBJECT_BYTES) throw new GitObjectError(`delta claims ${size} bytes`);
-  const out = new Uint8Array(size);
+  const out = alloc ? alloc(size) : new Uint8Array(size);
   let o = 0;
   let i = at.i;
   while (i < delta.length) {
@@ -419,19 +432,28 @@ export function parseLooseObject(deflated: Uint8Array, inflate: Inflate): GitObj
 const utf8 = new TextDecoder('utf-8');
 
 function person(line: string): GitPerson {
-  // `Name <email> 1700000000 +0000`
+  // `Name <email> 1700000000 +0000`. Read by index, not split and matched: a log walk reads
+  // two of these per commit, thousands of commits at a time.
   const lt = line.indexOf('<');
   const gt = line.indexOf('>', lt);
-  const rest = line
-    .slice(gt + 1)
-    .trim()
-    .split(' ');
+  let i = gt + 1;
+  while (line.charCodeAt(i) === 0x20) i++;
+  let end = line.indexOf(' ', i);
+  if (end < 0) end = line.length;
+  const zoneEnd = line.indexOf(' ', end + 1);
+  const zone = line.slice(end + 1, zoneEnd < 0 ? line.length : zoneEnd).trim();
   return {
     name: line.slice(0, Math.max(0, lt)).trim(),
     email: lt >= 0 && gt > lt ? line.slice(lt + 1, gt) : '',
-    timestamp: Number(rest[0]) || 0,
-    timezoneOffset: timezoneOffsetOf(rest[1] ?? ''),
+    timestamp: Number(line.slice(i, end)) || 0,
+    timezoneOffset: timezoneOffsetOf(zone),
   };
+}
+
+/** A decimal digit's value, or NaN. */
+function digit(s: string, at: number): number {
+  const c = s.charCodeAt(at) - 48;
+  return c >= 0 && c <= 9 ? c : Number.NaN;
 }
 
 /**
@@ -439,11 +461,11 @@ function person(line: string): GitPerson {
  * as isomorphic-git gives it, so the app's date formatting reads either.
  */
 function timezoneOffsetOf(zone: string): number {
-  const m = /^([+-])(\d\d)(\d\d)$/.exec(zone);
-  if (!m) return 0;
-  const minutes = Number(m[2]) * 60 + Number(m[3]);
-  if (minutes === 0) return 0; // not -0
-  return m[1] === '-' ? minutes : -minutes;
+  const sign = zone.charCodeAt(0);
+  if (zone.length !== 5 || (sign !== 0x2b && sign !== 0x2d)) return 0;
+  const minutes = (digit(zone, 1) * 10 + digit(zone, 2)) * 60 + digit(zone, 3) * 10 + digit(zone, 4);
+  if (!(minutes > 0)) return 0; // not -0, and 0 for a zone that is not digits
+  return sign === 0x2d ? minutes : -minutes;
 }
 
 /** An annotated tag's target: the object it names and that object's type. */

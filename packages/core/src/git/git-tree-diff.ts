@@ -101,8 +101,9 @@ function sameRunEnd(
     // then four bytes a step, as plain loads.
     while (k < n && ((li + k) & 3) !== 0 && l[li + k] === r[ri + k]) k++;
     if (((li + k) & 3) === 0) {
-      const wl = (li + k) >> 2;
-      const wr = (ri + k) >> 2;
+      // The word views cover the trees' whole buffers (see words): offsets from their starts.
+      const wl = (l.byteOffset + li + k) >> 2;
+      const wr = (r.byteOffset + ri + k) >> 2;
       const words = (n - k) >> 2;
       let w = 0;
       while (w < words && lw[wl + w] === rw[wr + w]) w++;
@@ -234,9 +235,33 @@ async function collect(
   }
 }
 
-/** A tree's bytes as 32-bit words, for sameRunEnd; null when they do not start on a word boundary. */
+/** The last two buffers words() viewed, and their views. */
+let lastBuffer: ArrayBufferLike | null = null;
+let lastWords: Uint32Array | null = null;
+let otherBuffer: ArrayBufferLike | null = null;
+let otherWords: Uint32Array | null = null;
+
+/**
+ * The whole buffer under a tree's bytes as 32-bit words, for sameRunEnd; null when the tree does
+ * not start on a word boundary. Trees are mostly pieces of a few shared chunks (ByteSlab), so the
+ * last two views are kept: a view made per tree per diff was ~24,000 typed arrays a 3,000-commit
+ * log with counts. (Keeping them holds at most two buffers alive.)
+ */
 function words(b: Uint8Array): Uint32Array | null {
-  return (b.byteOffset & 3) === 0 ? new Uint32Array(b.buffer, b.byteOffset, b.byteLength >> 2) : null;
+  if ((b.byteOffset & 3) !== 0) return null;
+  const buffer = b.buffer;
+  if (buffer === lastBuffer) return lastWords;
+  if (buffer !== otherBuffer) {
+    otherBuffer = buffer;
+    otherWords = new Uint32Array(buffer, 0, buffer.byteLength >> 2);
+  }
+  // The one asked for becomes the last; the last becomes the other.
+  const w = otherWords;
+  otherBuffer = lastBuffer;
+  otherWords = lastWords;
+  lastBuffer = buffer;
+  lastWords = w;
+  return w;
 }
 
 /** diffLevel's two cursors, reused: it runs to its end without awaiting, so one pair serves every diff. */

@@ -3,8 +3,9 @@
  * trees, blobs by object id), packs, pack indexes and loose objects (git-objects.ts), an object
  * store over a file system passed in (git-object-store.ts), refs (git-refs.ts), history walks
  * and merge bases (git-history.ts), tree diffs (git-tree-diff.ts), one repository reader over
- * all of them (git-repo-reader.ts) and a tree index by path (tree-index.ts). Pure: the file
- * system and zlib inflate are parameters.
+ * all of them (git-repo-reader.ts), a tree index by path (tree-index.ts) and a zlib inflater for
+ * small objects of known size (zlib-inflate.ts). Pure: the file system and zlib inflate are
+ * parameters.
  */
 export * from './git-history.ts';
 export * from './git-index-file.ts';
@@ -18,3 +19,4 @@ export * from './pack-bytes.ts';
 export * from './pack-indexer.ts';
 export * from './ranged-pack.ts';
 export * from './tree-index.ts';
+export * from './zlib-inflate.ts';

@@ -4,6 +4,8 @@
  * are asynchronous; packs in memory go through Pack (git-objects.ts), whose reads are not.
  * Resolved objects are kept (bounded) so delta chains are walked once.
  */
+
+import { PackBuffers } from './byte-slab.ts';
 import {
   applyDelta,
   bytesToHex,
@@ -29,11 +31,13 @@ export class RangedPack {
   private cachedBytes = 0;
   /** Where the objects end and the 20-byte trailer begins. */
   private readonly end: number;
+  /** Where inflated objects and delta instructions go (see PackBuffers). */
+  private readonly buffers = new PackBuffers();
 
   constructor(
     readonly index: PackIndex,
     private readonly file: PackFile,
-    private readonly inflate: Inflate,
+    private readonly inflater: Inflate,
     /** Reads an object outside this pack (a thin pack's REF_DELTA base). */
     private readonly external: (oid: string) => Promise<GitObject | null> | GitObject | null,
     private readonly maxCachedBytes = 32 * 1024 * 1024,
@@ -87,13 +91,17 @@ export class RangedPack {
       } else {
         const type = TYPES[e.kind];
         if (!type) throw new GitObjectError(`unknown pack entry type ${e.kind} at ${at}`);
-        base = { type, content: await this.inflateAt(e.dataAt, e.size) };
+        const data = await this.deflated(e.dataAt, e.size);
+        base = { type, content: this.inflate(data, e.dataAt, e.size, this.buffers.contentOut(type, e.size)) };
         this.remember(at, base);
       }
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       const d = chain[i] as { offset: number; dataAt: number; size: number };
-      base = { type: base.type, content: applyDelta(await this.inflateAt(d.dataAt, d.size), base.content) };
+      const data = await this.deflated(d.dataAt, d.size);
+      // Inflated and applied with no await between: the scratch buffer is shared by every read.
+      const delta = this.inflate(data, d.dataAt, d.size, this.buffers.deltaScratch(d.size));
+      base = { type: base.type, content: applyDelta(delta, base.content, this.buffers.contentAlloc(base.type)) };
       this.remember(d.offset, base);
     }
     return base;
@@ -138,12 +146,16 @@ export class RangedPack {
     return { kind, size, dataAt: offset + i };
   }
 
-  private async inflateAt(at: number, size: number): Promise<Uint8Array> {
-    // As much as a zlib stream of this size can take: the whole stream, without knowing its end.
-    const data = await this.range(at, deflatedBound(size));
-    const out = inflateOrFail(this.inflate, data, size);
-    if (out.length !== size) throw new GitObjectError(`pack entry at ${at} inflates to the wrong size`);
-    return out;
+  /** An entry's zlib stream at `at`: as much as a stream of `size` bytes can take, without knowing its end. */
+  private deflated(at: number, size: number): Promise<Uint8Array> {
+    return this.range(at, deflatedBound(size));
+  }
+
+  /** The stream `data` (from `at`) inflated to its `size` bytes, into `out` when given. */
+  private inflate(data: Uint8Array, at: number, size: number, out?: Uint8Array): Uint8Array {
+    const content = inflateOrFail(this.inflater, data, size, out);
+    if (content.length !== size) throw new GitObjectError(`pack entry at ${at} inflates to the wrong size`);
+    return content;
   }
 
   private remember(offset: number, obj: GitObject): void {
