@@ -36,9 +36,12 @@ const info = {
   problems: [],
 };
 
-function start(db: ExperimentsDb) {
+function start(db: ExperimentsDb, onPost?: (m: FromTableWorker, host: RunTableHost) => void) {
   const posted: FromTableWorker[] = [];
-  const host = new RunTableHost(db, (m) => posted.push(m));
+  const host: RunTableHost = new RunTableHost(db, (m) => {
+    posted.push(m);
+    onPost?.(m, host);
+  });
   let asked = 0;
   const ask = <T extends TableAnswer['type']>(question: Parameters<RunTableHost['ask']>[1] & { type: T }) => {
     const id = ++asked;
@@ -231,13 +234,17 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
       rowsRead++;
       return row;
     });
-    const t = start(db);
+    // Left when the first rows show (the read goes on), and opened again at once.
+    let left = false;
+    const t = start(db, (m, host) => {
+      if (left || m.type !== 'changed') return;
+      left = true;
+      expect(m.info.reading).not.toBeNull();
+      void host.command({ type: 'close' });
+      void host.command({ type: 'open', repo: REPO, session: 2 });
+    });
     void t.host.command({ type: 'open', repo: REPO, session: 1 });
-    // Left when the first rows show, and opened again while the read goes on.
-    await until(async () => (t.infos().length > 0 ? true : null));
-    expect(t.last().reading).not.toBeNull();
-    void t.host.command({ type: 'close' });
-    void t.host.command({ type: 'open', repo: REPO, session: 2 });
+    await until(async () => (left ? true : null));
     await t.host.idle();
     const snap = await until(() => readStoredBlocks(db, REPO));
     expect(snap.blocks.reduce((n, b) => n + b.count, 0)).toBe(3004);
