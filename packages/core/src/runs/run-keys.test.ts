@@ -106,3 +106,14 @@ describe('bare numbers for text fields', () => {
     expect(f(run('b', 'mlflow', [], { batch_size: '32' }))).toBe(false);
   });
 });
+
+describe('keys that agree', () => {
+  it("give one value whatever the order of the run's keys (0 and -0 agree)", () => {
+    const a = run('a', 'git', [], {});
+    a.metrics = { 'metrics.csv:m0': 0, m0: -0 };
+    const b = run('b', 'git', [], {});
+    b.metrics = { m0: -0, 'metrics.csv:m0': 0 };
+    expect(Object.is(unifyRunKeys(a).metrics.m0, unifyRunKeys(b).metrics.m0)).toBe(true);
+    expect(Object.keys(unifyRunKeys(a).metrics)).toEqual(['m0']);
+  });
+});

@@ -92,7 +92,9 @@ export function unifyRunKeys(run: Run): KeyedRun {
     const outSummaries: Record<string, MetricSummary> = {};
     for (const [key, value] of Object.entries(run.metrics)) {
       const name = m.names.get(key) as string;
-      outMetrics[name] = value;
+      // Keys that agree give one value whatever their order: 0 and -0 agree, and which came
+      // last depends on the order of the run's keys (a decoded block's follow its columns).
+      outMetrics[name] = (m.origins[name]?.length ?? 1) > 1 ? value + 0 : value;
       const s = Object.hasOwn(run.metricSummaries, key) ? run.metricSummaries[key] : undefined;
       const kept = Object.hasOwn(outSummaries, name) ? outSummaries[name] : undefined;
       // The same metric in two files: keep the summary with the longer history (metrics.csv's
