@@ -508,6 +508,8 @@ window.benchFirstSync = async (repo, total) => {
   const db = experimentsDb();
   await db.runs.where('repo').equals(repo).delete();
   await db.feeds.delete(repo);
+  // As the app's own drop of a repository's experiments (device-copy.ts): its write stamp too.
+  if (db.tables.some((t) => t.name === 'runStamps')) await db.table('runStamps').delete(repo);
   // The columnar snapshot, where the store has one (not before it existed).
   if (db.tables.some((t) => t.name === 'runBlocks')) await db.table('runBlocks').where('repo').equals(repo).delete();
   const status = () => document.querySelector('#root [data-testid="runs-status"]')?.textContent ?? '';
