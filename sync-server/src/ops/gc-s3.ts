@@ -15,7 +15,7 @@ import type { BlobsConfig } from '../config.ts';
 import type { SqlDatabase } from '../db/sql.ts';
 import { type BlobArea, gitDirOf, type IndexRow, splitIndexKey } from './data-layout.ts';
 import { indexOf, reposOf } from './fsck-sources.ts';
-import { DEFAULT_GRACE_SECONDS, type GcOptions, type GcReport, indexLiveness, type Scan, scanRepo } from './gc.ts';
+import { type GcOptions, type GcReport, indexLiveness, type Scan, scanRepo, startGc } from './gc.ts';
 import { refSnapshot } from './repo-references.ts';
 
 /**
@@ -62,25 +62,11 @@ interface Doomed {
 export async function gcS3(dataDir: string, opts: S3GcOptions): Promise<GcReport> {
   const { sql, client } = opts;
   const bucket = opts.blobs.bucket;
-  const graceSeconds = opts.graceSeconds ?? DEFAULT_GRACE_SECONDS;
-  const now = opts.now ?? Date.now;
-  const progress = opts.onProgress ?? (() => {});
-  const dryRun = opts.dryRun ?? false;
+  const { graceSeconds, now, progress, dryRun, report } = startGc(dataDir, opts);
+  report.notRemoved = [];
   const root = opts.blobs.prefix ? `${opts.blobs.prefix}/` : '';
   const areaRoot = (algorithm: HashAlgorithm) => `${root}${algorithm}/`;
   const keyOf = (algorithm: HashAlgorithm, md5: string) => `${areaRoot(algorithm)}${md5.slice(0, 2)}/${md5.slice(2)}`;
-  const report: GcReport = {
-    dataDir,
-    dryRun,
-    graceSeconds,
-    repositories: [],
-    aborted: null,
-    objects: [],
-    bytes: 0,
-    indexRowsRemoved: 0,
-    restored: [],
-    notRemoved: [],
-  };
 
   const head = async (key: string): Promise<{ time: number } | null> => {
     try {

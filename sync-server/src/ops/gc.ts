@@ -85,12 +85,10 @@ export interface Scan {
   keepAll: Map<number, string>;
 }
 
-export async function gc(dataDir: string, opts: GcOptions = {}): Promise<GcReport> {
+/** A gc run's options with their defaults, and its report before anything is found (disk and S3 alike). */
+export function startGc(dataDir: string, opts: GcOptions) {
   const graceSeconds = opts.graceSeconds ?? DEFAULT_GRACE_SECONDS;
-  const now = opts.now ?? Date.now;
-  const progress = opts.onProgress ?? (() => {});
   const dryRun = opts.dryRun ?? false;
-  const db = openDataDb(dataDir, { readonly: dryRun });
   const report: GcReport = {
     dataDir,
     dryRun,
@@ -102,6 +100,12 @@ export async function gc(dataDir: string, opts: GcOptions = {}): Promise<GcRepor
     indexRowsRemoved: 0,
     restored: [],
   };
+  return { graceSeconds, dryRun, now: opts.now ?? Date.now, progress: opts.onProgress ?? (() => {}), report };
+}
+
+export async function gc(dataDir: string, opts: GcOptions = {}): Promise<GcReport> {
+  const { graceSeconds, now, progress, dryRun, report } = startGc(dataDir, opts);
+  const db = openDataDb(dataDir, { readonly: dryRun });
   try {
     const repos = listRepos(db);
     const areas = blobAreasOf(dataDir);

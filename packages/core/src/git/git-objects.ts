@@ -13,6 +13,7 @@ import { CairnError } from '../errors/cairn-error.ts';
 import { PackBuffers } from './byte-slab.ts';
 import type { GitCommitInfo, GitPerson, GitTreeEntry } from './git-reader.ts';
 import type { PackFile } from './pack-bytes.ts';
+import { PackObjectCache } from './pack-object-cache.ts';
 
 export type GitObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 
@@ -202,8 +203,7 @@ export class PackIndex {
 
 /** One pack file and its index; resolved objects are kept (bounded) so delta chains are walked once. */
 export class Pack {
-  private readonly cache = new Map<number, GitObject>();
-  private cachedBytes = 0;
+  private readonly cache: PackObjectCache;
   private readonly pack: Uint8Array;
 
   constructor(
@@ -212,8 +212,9 @@ export class Pack {
     private readonly inflate: Inflate,
     /** Reads an object outside this pack (a thin pack's REF_DELTA base). */
     private readonly external: (oid: string) => GitObject | null,
-    private readonly maxCachedBytes = 32 * 1024 * 1024,
+    maxCachedBytes = 32 * 1024 * 1024,
   ) {
+    this.cache = new PackObjectCache(maxCachedBytes);
     this.pack = plainBytes(pack);
     if (pack.length < 32 || pack[0] !== 0x50 || pack[1] !== 0x41 || pack[2] !== 0x43 || pack[3] !== 0x4b) {
       throw new GitObjectError('not a pack file');
@@ -273,14 +274,14 @@ export class Pack {
         // A whole commit asked for itself is not kept: callers keep it parsed, and in a log walk
         // of thousands the kept copies were most of what each collection had to move. (A delta's
         // base is kept, whatever its type.)
-        if (chain.length > 0 || type !== 'commit') this.remember(at, base);
+        if (chain.length > 0 || type !== 'commit') this.cache.set(at, base);
       }
     }
     for (let i = chain.length - 3; i >= 0; i -= 3) {
       const size = chain[i + 2] as number;
       const delta = this.inflateAt(chain[i + 1] as number, size, this.buffers.deltaScratch(size));
       base = { type: base.type, content: applyDelta(delta, base.content, this.buffers.contentAlloc(base.type)) };
-      this.remember(chain[i] as number, base);
+      this.cache.set(chain[i] as number, base);
     }
     return base;
   }
@@ -333,22 +334,21 @@ export class Pack {
   }
 
   private inflateAt(at: number, size: number, into?: Uint8Array): Uint8Array {
-    const out = inflateOrFail(this.inflate, this.pack.subarray(at, this.pack.length - 20), size, into);
-    if (out.length !== size) throw new GitObjectError(`pack entry at ${at} inflates to the wrong size`);
-    return out;
+    return inflateEntry(this.inflate, this.pack.subarray(at, this.pack.length - 20), at, size, into);
   }
+}
 
-  private remember(offset: number, obj: GitObject): void {
-    this.cache.set(offset, obj);
-    this.cachedBytes += obj.content.length;
-    if (this.cachedBytes <= this.maxCachedBytes) return;
-    // Oldest first; delta chains read again soon sit near the end.
-    for (const [k, v] of this.cache) {
-      if (this.cachedBytes <= this.maxCachedBytes / 2) break;
-      this.cache.delete(k);
-      this.cachedBytes -= v.content.length;
-    }
-  }
+/** A pack entry's stream `data` (at pack offset `at`) inflated to exactly its `size` bytes, into `out` when given. */
+export function inflateEntry(
+  inflate: Inflate,
+  data: Uint8Array,
+  at: number,
+  size: number,
+  out?: Uint8Array,
+): Uint8Array {
+  const content = inflateOrFail(inflate, data, size, out);
+  if (content.length !== size) throw new GitObjectError(`pack entry at ${at} inflates to the wrong size`);
+  return content;
 }
 
 export function inflateOrFail(inflate: Inflate, data: Uint8Array, size?: number, out?: Uint8Array): Uint8Array {

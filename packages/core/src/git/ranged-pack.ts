@@ -12,7 +12,7 @@ import {
   type GitObject,
   GitObjectError,
   type Inflate,
-  inflateOrFail,
+  inflateEntry,
   MAX_DELTA_CHAIN,
   MAX_OBJECT_BYTES,
   OFS_DELTA,
@@ -21,14 +21,14 @@ import {
   TYPES,
 } from './git-objects.ts';
 import { deflatedBound, type PackFile } from './pack-bytes.ts';
+import { PackObjectCache } from './pack-object-cache.ts';
 
 /** The longest entry header: type and size varint, then an OFS varint or a REF_DELTA's 20-byte id. */
 const MAX_HEADER = 32;
 
 /** One pack file read by range, and its index. */
 export class RangedPack {
-  private readonly cache = new Map<number, GitObject>();
-  private cachedBytes = 0;
+  private readonly cache: PackObjectCache;
   /** Where the objects end and the 20-byte trailer begins. */
   private readonly end: number;
   /** Where inflated objects and delta instructions go (see PackBuffers). */
@@ -40,8 +40,9 @@ export class RangedPack {
     private readonly inflater: Inflate,
     /** Reads an object outside this pack (a thin pack's REF_DELTA base). */
     private readonly external: (oid: string) => Promise<GitObject | null> | GitObject | null,
-    private readonly maxCachedBytes = 32 * 1024 * 1024,
+    maxCachedBytes = 32 * 1024 * 1024,
   ) {
+    this.cache = new PackObjectCache(maxCachedBytes);
     if (file.size < 32) throw new GitObjectError('not a pack file');
     this.end = file.size - 20;
   }
@@ -93,7 +94,7 @@ export class RangedPack {
         if (!type) throw new GitObjectError(`unknown pack entry type ${e.kind} at ${at}`);
         const data = await this.deflated(e.dataAt, e.size);
         base = { type, content: this.inflate(data, e.dataAt, e.size, this.buffers.contentOut(type, e.size)) };
-        this.remember(at, base);
+        this.cache.set(at, base);
       }
     }
     for (let i = chain.length - 1; i >= 0; i--) {
@@ -102,7 +103,7 @@ export class RangedPack {
       // Inflated and applied with no await between: the scratch buffer is shared by every read.
       const delta = this.inflate(data, d.dataAt, d.size, this.buffers.deltaScratch(d.size));
       base = { type: base.type, content: applyDelta(delta, base.content, this.buffers.contentAlloc(base.type)) };
-      this.remember(d.offset, base);
+      this.cache.set(d.offset, base);
     }
     return base;
   }
@@ -153,20 +154,6 @@ export class RangedPack {
 
   /** The stream `data` (from `at`) inflated to its `size` bytes, into `out` when given. */
   private inflate(data: Uint8Array, at: number, size: number, out?: Uint8Array): Uint8Array {
-    const content = inflateOrFail(this.inflater, data, size, out);
-    if (content.length !== size) throw new GitObjectError(`pack entry at ${at} inflates to the wrong size`);
-    return content;
-  }
-
-  private remember(offset: number, obj: GitObject): void {
-    this.cache.set(offset, obj);
-    this.cachedBytes += obj.content.length;
-    if (this.cachedBytes <= this.maxCachedBytes) return;
-    // Oldest first; delta chains read again soon sit near the end.
-    for (const [k, v] of this.cache) {
-      if (this.cachedBytes <= this.maxCachedBytes / 2) break;
-      this.cache.delete(k);
-      this.cachedBytes -= v.content.length;
-    }
+    return inflateEntry(this.inflater, data, at, size, out);
   }
 }

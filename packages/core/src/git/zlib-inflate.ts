@@ -106,6 +106,19 @@ function reverse(v: number, bits: number): number {
   return n >>> (16 - bits);
 }
 
+/**
+ * A code longer than `h.fastBits`, read from the next 16 input bits `buf`: in the same form as a
+ * `fast` entry (`length << 9 | symbol`). The rare path, kept out of the decoding loops.
+ */
+function slowCode(h: Huffman, buf: number): number {
+  const k = reverse(buf & 0xffff, 16);
+  let len = h.fastBits + 1;
+  while (k >= (h.maxCode[len] as number)) len++;
+  const idx = (k >>> (16 - len)) - (h.firstCode[len] as number) + (h.firstSymbol[len] as number);
+  if (len >= 16 || idx >= MAX_SYMBOLS || h.size[idx] !== len) throw new ZlibDataError('invalid Huffman code');
+  return (len << FAST_BITS) | (h.value[idx] as number);
+}
+
 // RFC 1951 §3.2.5: base lengths and distances, and their extra bits.
 const LENGTH_BASE = Uint16Array.from([
   3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
@@ -174,23 +187,11 @@ function take(n: number): number {
 /** One symbol of `h` (for the header's code lengths; blocks decode inline). */
 function symbol(h: Huffman): number {
   if (bits.count < 16) refill();
-  const e = h.fast[bits.buf & h.fastMask] as number;
-  let len: number;
-  let sym: number;
-  if (e !== 0) {
-    len = e >>> FAST_BITS;
-    sym = e & FAST_MASK;
-  } else {
-    const k = reverse(bits.buf & 0xffff, 16);
-    len = h.fastBits + 1;
-    while (k >= (h.maxCode[len] as number)) len++;
-    const idx = (k >>> (16 - len)) - (h.firstCode[len] as number) + (h.firstSymbol[len] as number);
-    if (len >= 16 || idx >= MAX_SYMBOLS || h.size[idx] !== len) throw new ZlibDataError('invalid Huffman code');
-    sym = h.value[idx] as number;
-  }
+  const e = (h.fast[bits.buf & h.fastMask] as number) || slowCode(h, bits.buf);
+  const len = e >>> FAST_BITS;
   bits.buf >>>= len;
   bits.count -= len;
-  return sym;
+  return e & FAST_MASK;
 }
 
 /** Reads a dynamic block's code lengths (§3.2.7) and rebuilds its two codes. */
@@ -258,17 +259,9 @@ function inflateBlock(lit: Huffman, dist: Huffman, out: Uint8Array, start: numbe
     let e = litFast[buf & litMask] as number;
     let len: number;
     let sym: number;
-    if (e !== 0) {
-      len = e >>> FAST_BITS;
-      sym = e & FAST_MASK;
-    } else {
-      const k = reverse(buf & 0xffff, 16);
-      len = lit.fastBits + 1;
-      while (k >= (lit.maxCode[len] as number)) len++;
-      const idx = (k >>> (16 - len)) - (lit.firstCode[len] as number) + (lit.firstSymbol[len] as number);
-      if (len >= 16 || idx >= MAX_SYMBOLS || lit.size[idx] !== len) throw new ZlibDataError('invalid Huffman code');
-      sym = lit.value[idx] as number;
-    }
+    if (e === 0) e = slowCode(lit, buf);
+    len = e >>> FAST_BITS;
+    sym = e & FAST_MASK;
     buf >>>= len;
     count -= len;
     if (sym < 256) {
@@ -299,17 +292,9 @@ function inflateBlock(lit: Huffman, dist: Huffman, out: Uint8Array, start: numbe
       }
     }
     e = distFast[buf & distMask] as number;
-    if (e !== 0) {
-      len = e >>> FAST_BITS;
-      sym = e & FAST_MASK;
-    } else {
-      const k = reverse(buf & 0xffff, 16);
-      len = dist.fastBits + 1;
-      while (k >= (dist.maxCode[len] as number)) len++;
-      const idx = (k >>> (16 - len)) - (dist.firstCode[len] as number) + (dist.firstSymbol[len] as number);
-      if (len >= 16 || idx >= MAX_SYMBOLS || dist.size[idx] !== len) throw new ZlibDataError('invalid Huffman code');
-      sym = dist.value[idx] as number;
-    }
+    if (e === 0) e = slowCode(dist, buf);
+    len = e >>> FAST_BITS;
+    sym = e & FAST_MASK;
     buf >>>= len;
     count -= len;
     if (sym >= 30) throw new ZlibDataError('invalid distance code');
