@@ -116,4 +116,17 @@ describe('keys that agree', () => {
     expect(Object.is(unifyRunKeys(a).metrics.m0, unifyRunKeys(b).metrics.m0)).toBe(true);
     expect(Object.keys(unifyRunKeys(a).metrics)).toEqual(['m0']);
   });
+
+  it("keep one summary whatever the order of the run's keys, when both histories are as long", () => {
+    const summary = (last: number) => ({ last, min: -1, max: 1, step: 3, timestamp: 7, count: 2 });
+    const a = run('a', 'git', [], {});
+    a.metrics = { 'metrics.csv:m0': 0, m0: -0 };
+    a.metricSummaries = { 'metrics.csv:m0': summary(0), m0: summary(-0) };
+    const b = run('b', 'git', [], {});
+    b.metrics = { m0: -0, 'metrics.csv:m0': 0 };
+    b.metricSummaries = { m0: summary(-0), 'metrics.csv:m0': summary(0) };
+    const got = unifyRunKeys(a).metricSummaries.m0?.last;
+    expect(got).toBeDefined();
+    expect(Object.is(got, unifyRunKeys(b).metricSummaries.m0?.last)).toBe(true);
+  });
 });

@@ -90,6 +90,7 @@ export function unifyRunKeys(run: Run): KeyedRun {
   if (m) {
     const outMetrics: Record<string, number> = {};
     const outSummaries: Record<string, MetricSummary> = {};
+    const summaryKeys = new Map<string, string>();
     for (const [key, value] of Object.entries(run.metrics)) {
       const name = m.names.get(key) as string;
       // Keys that agree give one value whatever their order: 0 and -0 agree, and which came
@@ -98,8 +99,17 @@ export function unifyRunKeys(run: Run): KeyedRun {
       const s = Object.hasOwn(run.metricSummaries, key) ? run.metricSummaries[key] : undefined;
       const kept = Object.hasOwn(outSummaries, name) ? outSummaries[name] : undefined;
       // The same metric in two files: keep the summary with the longer history (metrics.csv's
-      // series rather than metrics.json's one final value).
-      if (s && (!kept || s.count > kept.count)) outSummaries[name] = s;
+      // series rather than metrics.json's one final value). Equal lengths: the first key by
+      // name, so the choice does not hang on the order of the run's keys (0 and -0 agree as
+      // values, but their summaries differ).
+      const keptKey = summaryKeys.get(name);
+      if (
+        s &&
+        (!kept || s.count > kept.count || (s.count === kept.count && keptKey !== undefined && key < keptKey))
+      ) {
+        outSummaries[name] = s;
+        summaryKeys.set(name, key);
+      }
     }
     metrics = outMetrics;
     metricSummaries = outSummaries;
