@@ -5,6 +5,7 @@
  * many input bytes the stream used — where the next entry starts. zlib's stream API (pako's
  * port of it) is the one that says so; fflate and DecompressionStream do not.
  */
+import type { StreamInflater } from '@cairn/core/git';
 import * as zlib from 'pako/lib/zlib/inflate.js';
 import ZStream from 'pako/lib/zlib/zstream.js';
 
@@ -40,4 +41,59 @@ export function inflateEntry(data: Uint8Array, size: number): { content: Uint8Ar
   }
   if (consumed > data.length) throw new Error('stream is cut short');
   return { content, consumed };
+}
+
+const Z_NO_FLUSH = 0;
+const Z_NEED_DICT = 2;
+const Z_BUF_ERROR = -5;
+
+/**
+ * One zlib stream after another, each inflated as its bytes arrive (core's PackStreamIndexer
+ * indexing a pack while it downloads): zlib's stream API keeps its place between pieces, and
+ * says where a stream ended — where the next entry starts. One state, reset between streams, so
+ * nothing is allocated per entry. The zlib header and Adler-32 are checked here (a stream may
+ * end anywhere in a piece, so stepping over them by hand would need its own state).
+ */
+export class PakoStreamInflater implements StreamInflater {
+  private readonly strm = new ZStream();
+  private readonly step = { read: 0, written: 0, ended: false };
+
+  constructor() {
+    zlib.inflateInit2(this.strm, 15);
+  }
+
+  reset(): void {
+    const state = this.strm.state;
+    // inflateReset allocates new dynamic-code tables (~6 KB) each time; one entry's are scratch
+    // for the next (inflate_table overwrites what it uses), so they are put back.
+    const { lendyn, distdyn } = state;
+    zlib.inflateReset(this.strm);
+    state.lencode = state.lendyn = lendyn;
+    state.distcode = state.distdyn = distdyn;
+    // pako 1's inflateReset zeroes the window's size but keeps the window, and its updatewindow
+    // only sets the size when it allocates one: the next stream would keep no history, and its
+    // first back-reference across two calls fails ("invalid distance too far back"). zlib's C
+    // sets the size again whenever it is 0; so do we.
+    if (state.window) state.wsize = 1 << state.wbits;
+  }
+
+  inflate(input: Uint8Array, out: Uint8Array): { read: number; written: number; ended: boolean } {
+    const s = this.strm;
+    s.input = input;
+    s.next_in = 0;
+    s.avail_in = input.length;
+    s.output = out;
+    s.next_out = 0;
+    s.avail_out = out.length;
+    const status = zlib.inflate(s, Z_NO_FLUSH);
+    // The pieces are the caller's: not kept alive here between calls.
+    s.input = null;
+    s.output = null;
+    if (status === Z_NEED_DICT) throw new Error('zlib stream needs a preset dictionary');
+    if (status < 0 && status !== Z_BUF_ERROR) throw new Error(s.msg || `zlib status ${status}`);
+    this.step.read = s.next_in;
+    this.step.written = s.next_out;
+    this.step.ended = status === Z_STREAM_END;
+    return this.step;
+  }
 }

@@ -11,6 +11,16 @@ declare module 'pako/lib/zlib/zstream.js' {
     next_out: number;
     avail_out: number;
     msg: string;
+    /** zlib's internal state (inflate.js InflateState): the window is read after a reset. */
+    state: {
+      window: Uint8Array | null;
+      wsize: number;
+      wbits: number;
+      lencode: Int32Array;
+      lendyn: Int32Array;
+      distcode: Int32Array;
+      distdyn: Int32Array;
+    };
   }
   export default ZStream;
 }
@@ -18,6 +28,7 @@ declare module 'pako/lib/zlib/zstream.js' {
 declare module 'pako/lib/zlib/inflate.js' {
   import type ZStream from 'pako/lib/zlib/zstream.js';
   export function inflateInit2(strm: ZStream, windowBits: number): number;
+  export function inflateReset(strm: ZStream): number;
   export function inflate(strm: ZStream, flush: number): number;
   export function inflateEnd(strm: ZStream): number;
 }

@@ -17,6 +17,7 @@ export * from './git-repo-reader.ts';
 export * from './git-tree-diff.ts';
 export * from './pack-bytes.ts';
 export * from './pack-indexer.ts';
+export * from './pack-stream-indexer.ts';
 export * from './ranged-pack.ts';
 export * from './tree-index.ts';
 export * from './zlib-inflate.ts';
