@@ -2,16 +2,17 @@
 /**
  * A clone's pack, received and indexed without ever being whole in memory: this worker sends the
  * upload-pack request (upload-pack.ts), writes the pack as it streams in to a new OPFS file
- * through a sync access handle (in pieces of a few MiB), then indexes it (core's indexPack,
- * reading the file back by range through small windows) and names it `pack-<hash>.pack` once
- * the index is made. The page gets the `.idx` (small: it goes into lightning-fs, where git
+ * through a sync access handle (in pieces of a few MiB) and indexes it on the way, as
+ * `git index-pack --stdin` does (core's PackStreamIndexer: every entry inflated and every whole
+ * object hashed as its bytes arrive); once the last byte is in, deltas are resolved reading the
+ * file back by range, and the file is named `pack-<hash>.pack`. The page gets the `.idx` (small: it goes into lightning-fs, where git
  * readers look for it) and stores it last, the sign that the pack is whole.
  */
 import { CairnError } from '@cairn/core/errors';
-import { indexPack, type PackBytesSync } from '@cairn/core/git';
+import { type PackBytesSync, PackStreamIndexer } from '@cairn/core/git';
 import { StorageFullError } from '../storage/errors.ts';
 import { syncAccessHandlesAvailable } from '../storage/git-packs.ts';
-import { inflateEntry } from './pack-inflate.ts';
+import { PakoStreamInflater } from './pack-inflate.ts';
 import type { PackReceiveReply, PackReceiveRequest } from './pack-receive-protocol.ts';
 import { type PackSink, receivePack } from './upload-pack.ts';
 
@@ -59,7 +60,7 @@ class FileSink implements PackSink {
   }
 }
 
-/** The stored file read back by range (synchronously: indexPack's reads). */
+/** The stored file read back by range (synchronously: the indexer's reads resolving deltas). */
 function rangesOf(handle: FileSystemSyncAccessHandle, size: number): PackBytesSync {
   return {
     size,
@@ -84,7 +85,16 @@ async function receive(req: PackReceiveRequest): Promise<Extract<PackReceiveRepl
   const handle = await file.createSyncAccessHandle();
   let open = true;
   try {
-    const sink = new FileSink(handle);
+    const file = new FileSink(handle);
+    const progress = (p: { phase: string; loaded: number; total?: number }) =>
+      scope.postMessage({ type: 'progress', progress: p } satisfies PackReceiveReply);
+    const indexer = await PackStreamIndexer.create(new PakoStreamInflater(), progress);
+    const sink: PackSink = {
+      append(chunk) {
+        file.append(chunk);
+        indexer.push(chunk);
+      },
+    };
     const receipt = await receivePack(
       {
         url: req.url,
@@ -94,17 +104,13 @@ async function receive(req: PackReceiveRequest): Promise<Extract<PackReceiveRepl
         ...(req.depth ? { depth: req.depth } : {}),
         ...(req.shallow ? { shallow: req.shallow } : {}),
         ...(req.haves ? { haves: req.haves } : {}),
-        onProgress: (progress) => scope.postMessage({ type: 'progress', progress } satisfies PackReceiveReply),
+        onProgress: progress,
       },
       sink,
     );
-    sink.finish();
-    const indexed = await indexPack(
-      rangesOf(handle, receipt.bytes),
-      inflateEntry,
-      (progress) => scope.postMessage({ type: 'progress', progress } satisfies PackReceiveReply),
-      receipt.checksum,
-    );
+    file.finish();
+    progress({ phase: 'Indexing objects', loaded: receipt.bytes, total: receipt.bytes });
+    const indexed = await indexer.finish(rangesOf(handle, receipt.bytes));
     handle.close();
     open = false;
     // git's name for it; the same pack stored before (same hash, same bytes) is replaced.

@@ -8,6 +8,7 @@
  */
 import { createPackChecksum } from '@cairn/core/git';
 import { GitPackError, RepoTooLargeError } from './errors.ts';
+import { SideBandDemux } from './side-band.ts';
 
 export interface UploadPackRequest {
   /** The repository's git URL (`…/owner/repo.git`). */
@@ -118,58 +119,125 @@ export class GrowingBytes {
   }
 }
 
-/** Reads pkt-lines from a byte stream as they arrive (a line may span chunks). */
-async function* pktLines(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array | null> {
-  const reader = body.getReader();
-  let pending = new Uint8Array(0);
-  let at = 0;
+/** Bytes asked of the network per read: large, so a fast download is few calls. */
+const READ_BYTES = 1024 * 1024;
+
+/**
+ * Every piece of `body` in order, through one reused buffer where the stream can fill one
+ * (a byte stream's BYOB reader: no allocation per piece); each piece is valid until the next.
+ */
+async function* pieces(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let byob: ReadableStreamBYOBReader | null = null;
   try {
+    byob = body.getReader({ mode: 'byob' });
+  } catch {
+    // Not a byte stream here: pieces as the stream makes them.
+  }
+  if (!byob) {
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  try {
+    let buffer = new ArrayBuffer(READ_BYTES);
     for (;;) {
-      while (pending.length - at >= 4) {
-        const len = Number.parseInt(decoder.decode(pending.subarray(at, at + 4)), 16);
-        if (!Number.isFinite(len) || (len > 0 && len < 4))
-          throw new GitPackError('the server sent a malformed response');
-        if (len === 0) {
-          at += 4;
-          yield null;
-          continue;
-        }
-        if (pending.length - at < len) break;
-        yield pending.subarray(at + 4, at + len);
-        at += len;
-      }
-      const { done, value } = await reader.read();
-      if (done) {
-        if (pending.length > at) throw new GitPackError('the server closed the connection mid-response');
-        return;
-      }
-      // Only the unread tail (under one pkt-line, ≤ 64 KiB) is carried over.
-      const rest = pending.subarray(at);
-      const next = new Uint8Array(rest.length + value.length);
-      next.set(rest);
-      next.set(value, rest.length);
-      pending = next;
-      at = 0;
+      const { done, value } = await byob.read(new Uint8Array(buffer));
+      if (done || !value) return;
+      yield value;
+      // The read transferred the buffer; it comes back with the bytes, to be filled again.
+      buffer = value.buffer as ArrayBuffer;
     }
   } finally {
-    reader.releaseLock();
+    byob.releaseLock();
   }
 }
 
 /** Where received pack bytes go, in order: a buffer in memory, or a file (a worker's OPFS writer). */
 export interface PackSink {
+  /** The next bytes: a view valid only during the call (its buffer is reused for the next read). */
   append(chunk: Uint8Array): void;
 }
 
 export interface PackReceipt {
-  /** SHA-1 of the pack before its trailer, computed as it arrived (for indexPack to check). */
-  checksum: Uint8Array;
   /** Commits the server cut history at (a shallow clone): what `.git/shallow` lists. */
   shallow: string[];
   /** Commits whose parents came this time (deepening): no longer listed in `.git/shallow`. */
   unshallow: string[];
   /** Bytes of the pack received. */
   bytes: number;
+}
+
+/**
+ * Sends the request and passes the pack to `sink` as it streams in (never gathered here). Stops
+ * with RepoTooLargeError once the pack passes `limitBytes`.
+ */
+export async function receivePack(req: UploadPackRequest, sink: PackSink): Promise<PackReceipt> {
+  const response = await fetch(`${req.url.replace(/\/$/, '')}/git-upload-pack`, {
+    method: 'POST',
+    headers: {
+      ...req.headers,
+      'Content-Type': 'application/x-git-upload-pack-request',
+      Accept: 'application/x-git-upload-pack-result',
+    },
+    body: uploadPackBody(req.wants, req.depth, {
+      ...(req.shallow ? { shallow: req.shallow } : {}),
+      ...(req.haves ? { haves: req.haves } : {}),
+    }),
+  });
+  if (!response.ok || !response.body) {
+    throw new GitPackError(`the server answered ${response.status} to the pack request`, response.status);
+  }
+  let bytes = 0;
+  const shallow: string[] = [];
+  const unshallow: string[] = [];
+  let lastReport = 0;
+  const demux = new SideBandDemux({
+    onPack(chunk) {
+      bytes += chunk.length;
+      if (bytes > req.limitBytes) throw new RepoTooLargeError(req.limitBytes);
+      sink.append(chunk);
+      if (req.onProgress && bytes - lastReport >= 1024 * 1024) {
+        lastReport = bytes;
+        req.onProgress({ phase: 'Receiving objects', loaded: bytes });
+      }
+    },
+    onLine(line) {
+      if (line.length === 0) return;
+      const band = line[0] as number;
+      if (band === 2) return; // The server's own progress text ("Counting objects …"): not shown, the byte count is.
+      if (band === 3) throw new GitPackError(`the server stopped: ${decoder.decode(line.subarray(1)).trim()}`);
+      const text = decoder.decode(line).trim();
+      if (text.startsWith('shallow ')) shallow.push(text.slice('shallow '.length));
+      else if (text.startsWith('unshallow ')) unshallow.push(text.slice('unshallow '.length));
+      else if (text.startsWith('ERR ')) throw new GitPackError(`the server refused: ${text.slice(4)}`);
+      // `NAK`, `ACK …`: nothing to do.
+    },
+  });
+  for await (const piece of pieces(response.body)) demux.push(piece);
+  demux.end();
+  req.onProgress?.({ phase: 'Receiving objects', loaded: bytes });
+  if (bytes === 0) throw new GitPackError('the server sent no pack');
+  return { shallow, unshallow, bytes };
+}
+
+/** The pack received into memory (one growing buffer): where it cannot be streamed into a file. */
+export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
+  const pack = new GrowingBytes(req.limitBytes);
+  const checksum = await checksumButTrailer();
+  const { shallow } = await receivePack(req, {
+    append(chunk) {
+      pack.append(chunk);
+      checksum.update(chunk);
+    },
+  });
+  return { checksum: checksum.digest(), pack: pack.take(), shallow };
 }
 
 /**
@@ -196,66 +264,4 @@ async function checksumButTrailer() {
     },
     digest: () => sha.digest(),
   };
-}
-
-/**
- * Sends the request and passes the pack to `sink` as it streams in (never gathered here), hashing
- * it on the way. Stops with RepoTooLargeError once the pack passes `limitBytes`.
- */
-export async function receivePack(req: UploadPackRequest, sink: PackSink): Promise<PackReceipt> {
-  const response = await fetch(`${req.url.replace(/\/$/, '')}/git-upload-pack`, {
-    method: 'POST',
-    headers: {
-      ...req.headers,
-      'Content-Type': 'application/x-git-upload-pack-request',
-      Accept: 'application/x-git-upload-pack-result',
-    },
-    body: uploadPackBody(req.wants, req.depth, {
-      ...(req.shallow ? { shallow: req.shallow } : {}),
-      ...(req.haves ? { haves: req.haves } : {}),
-    }),
-  });
-  if (!response.ok || !response.body) {
-    throw new GitPackError(`the server answered ${response.status} to the pack request`, response.status);
-  }
-  const checksum = await checksumButTrailer();
-  let bytes = 0;
-  const shallow: string[] = [];
-  const unshallow: string[] = [];
-  let lastReport = 0;
-  for await (const line of pktLines(response.body)) {
-    if (line === null || line.length === 0) continue;
-    const band = line[0] as number;
-    if (band === 1) {
-      const chunk = line.subarray(1);
-      bytes += chunk.length;
-      if (bytes > req.limitBytes) throw new RepoTooLargeError(req.limitBytes);
-      sink.append(chunk);
-      checksum.update(chunk);
-      if (req.onProgress && bytes - lastReport >= 1024 * 1024) {
-        lastReport = bytes;
-        req.onProgress({ phase: 'Receiving objects', loaded: bytes });
-      }
-    } else if (band === 2) {
-      // The server's own progress text ("Counting objects …"): not shown, the byte count is.
-    } else if (band === 3) {
-      throw new GitPackError(`the server stopped: ${decoder.decode(line.subarray(1)).trim()}`);
-    } else {
-      const text = decoder.decode(line).trim();
-      if (text.startsWith('shallow ')) shallow.push(text.slice('shallow '.length));
-      else if (text.startsWith('unshallow ')) unshallow.push(text.slice('unshallow '.length));
-      else if (text.startsWith('ERR ')) throw new GitPackError(`the server refused: ${text.slice(4)}`);
-      // `NAK`, `ACK …`: nothing to do.
-    }
-  }
-  req.onProgress?.({ phase: 'Receiving objects', loaded: bytes });
-  if (bytes === 0) throw new GitPackError('the server sent no pack');
-  return { checksum: checksum.digest(), shallow, unshallow, bytes };
-}
-
-/** The pack received into memory (one growing buffer): where it cannot be streamed into a file. */
-export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
-  const pack = new GrowingBytes(req.limitBytes);
-  const { checksum, shallow } = await receivePack(req, pack);
-  return { checksum, pack: pack.take(), shallow };
 }
