@@ -69,6 +69,8 @@ await build({
   base: HARNESS_PATH,
   logLevel: 'error',
   configFile: false,
+  // Module workers, as the app builds them (the receive worker starts the pack writer's).
+  worker: { format: 'es' },
   build: { outDir: path.join(appDir, HARNESS_PATH), emptyOutDir: true, target: 'es2022' },
 });
 const siteUrl = `${server.url}${HARNESS_PATH.replace(/\/$/, '')}`;

@@ -14,6 +14,7 @@ import { StorageFullError } from '../storage/errors.ts';
 import { syncAccessHandlesAvailable } from '../storage/git-packs.ts';
 import { PakoStreamInflater } from './pack-inflate.ts';
 import type { PackReceiveReply, PackReceiveRequest } from './pack-receive-protocol.ts';
+import { PackFileWriter } from './pack-write-client.ts';
 import { type PackSink, receivePack } from './upload-pack.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -25,11 +26,22 @@ function quotaError(): DOMException {
   return new DOMException('The file system accepted no more bytes.', 'QuotaExceededError');
 }
 
-/** Appends to `handle` from offset 0, through one reused piece buffer. */
-class FileSink implements PackSink {
+/** Where the received pack is written: by a worker of its own where workers can start workers, else here. */
+interface PackFileOut {
+  append(bytes: Uint8Array): void;
+  ready?(): Promise<void>;
+  /** Flushes to disk and closes the file. */
+  finish(): Promise<unknown>;
+  /** Closes the file after a failure; never throws. */
+  abort(): Promise<void>;
+}
+
+/** Appends to the file from offset 0 on this thread, through one reused piece buffer. */
+class FileSink implements PackFileOut {
   private readonly piece = new Uint8Array(PIECE_BYTES);
   private filled = 0;
   private at = 0;
+  private open = true;
 
   constructor(private readonly handle: FileSystemSyncAccessHandle) {}
 
@@ -43,10 +55,16 @@ class FileSink implements PackSink {
     }
   }
 
-  /** Writes what is gathered; then flushes the file to disk (fsync). */
-  finish(): void {
+  async finish(): Promise<void> {
     this.drain();
     this.handle.flush();
+    this.handle.close();
+    this.open = false;
+  }
+
+  async abort(): Promise<void> {
+    if (this.open) this.handle.close();
+    this.open = false;
   }
 
   private drain(): void {
@@ -58,6 +76,11 @@ class FileSink implements PackSink {
     }
     this.filled = 0;
   }
+}
+
+async function openPackFileOut(folderName: string, file: FileSystemFileHandle, name: string): Promise<PackFileOut> {
+  if (typeof Worker !== 'undefined') return PackFileWriter.open(folderName, name);
+  return new FileSink(await file.createSyncAccessHandle());
 }
 
 /** The stored file read back by range (synchronously: the indexer's reads resolving deltas). */
@@ -82,18 +105,18 @@ async function receive(req: PackReceiveRequest): Promise<Extract<PackReceiveRepl
   // A name no reader looks for until the pack is indexed and renamed.
   const incoming = `incoming-${crypto.randomUUID()}.pack`;
   const file = await dir.getFileHandle(incoming, { create: true });
-  const handle = await file.createSyncAccessHandle();
-  let open = true;
+  let handle: FileSystemSyncAccessHandle | null = null;
+  const writer = await openPackFileOut(req.folderName, file, incoming);
   try {
-    const file = new FileSink(handle);
     const progress = (p: { phase: string; loaded: number; total?: number }) =>
       scope.postMessage({ type: 'progress', progress: p } satisfies PackReceiveReply);
     const indexer = await PackStreamIndexer.create(new PakoStreamInflater(), progress);
     const sink: PackSink = {
       append(chunk) {
-        file.append(chunk);
+        writer.append(chunk);
         indexer.push(chunk);
       },
+      ready: writer.ready ? () => (writer.ready as () => Promise<void>).call(writer) : undefined,
     };
     const receipt = await receivePack(
       {
@@ -108,11 +131,13 @@ async function receive(req: PackReceiveRequest): Promise<Extract<PackReceiveRepl
       },
       sink,
     );
-    file.finish();
+    await writer.finish();
     progress({ phase: 'Indexing objects', loaded: receipt.bytes, total: receipt.bytes });
+    // Deltas are resolved from the file as written (the writer has closed it).
+    handle = await file.createSyncAccessHandle();
     const indexed = await indexer.finish(rangesOf(handle, receipt.bytes));
     handle.close();
-    open = false;
+    handle = null;
     // git's name for it; the same pack stored before (same hash, same bytes) is replaced.
     const name = `pack-${indexed.packHash}.pack`;
     await dir.removeEntry(name).catch(() => {});
@@ -127,7 +152,8 @@ async function receive(req: PackReceiveRequest): Promise<Extract<PackReceiveRepl
       bytes: receipt.bytes,
     };
   } catch (error) {
-    if (open) handle.close();
+    handle?.close();
+    await writer.abort();
     await dir.removeEntry(incoming).catch(() => {});
     throw error;
   }

@@ -163,6 +163,8 @@ async function* pieces(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Ar
 export interface PackSink {
   /** The next bytes: a view valid only during the call (its buffer is reused for the next read). */
   append(chunk: Uint8Array): void;
+  /** Resolves when the sink can take more (a file writer behind the network): the download waits. */
+  ready?(): Promise<void>;
 }
 
 export interface PackReceipt {
@@ -220,7 +222,10 @@ export async function receivePack(req: UploadPackRequest, sink: PackSink): Promi
       // `NAK`, `ACK …`: nothing to do.
     },
   });
-  for await (const piece of pieces(response.body)) demux.push(piece);
+  for await (const piece of pieces(response.body)) {
+    demux.push(piece);
+    if (sink.ready) await sink.ready();
+  }
   demux.end();
   req.onProgress?.({ phase: 'Receiving objects', loaded: bytes });
   if (bytes === 0) throw new GitPackError('the server sent no pack');
