@@ -44,22 +44,32 @@ export function inflateEntry(data: Uint8Array, size: number): { content: Uint8Ar
 }
 
 const Z_NO_FLUSH = 0;
-const Z_NEED_DICT = 2;
 const Z_BUF_ERROR = -5;
+
+/** Where a PakoStreamInflater is in its stream: the zlib header, the deflate data, the Adler-32 after it. */
+const Part = { Header: 0, Body: 1, Trailer: 2, Ended: 3 } as const;
+type Part = (typeof Part)[keyof typeof Part];
 
 /**
  * One zlib stream after another, each inflated as its bytes arrive (core's PackStreamIndexer
  * indexing a pack while it downloads): zlib's stream API keeps its place between pieces, and
  * says where a stream ended — where the next entry starts. One state, reset between streams, so
- * nothing is allocated per entry. The zlib header and Adler-32 are checked here (a stream may
- * end anywhere in a piece, so stepping over them by hand would need its own state).
+ * nothing is allocated per entry. As in inflateEntry above, the deflate data is inflated raw:
+ * the 2-byte zlib header is checked here and the Adler-32 stepped over unchecked (pako's
+ * Adler-32 in JavaScript cost as much as the SHA-1 of every object; the pack's checksum covers
+ * these bytes, each object's id its content). Both may fall anywhere across pieces.
  */
 export class PakoStreamInflater implements StreamInflater {
   private readonly strm = new ZStream();
   private readonly step = { read: 0, written: 0, ended: false };
+  private readonly bodyStep = { read: 0, written: 0, ended: false };
+  private part: Part = Part.Header;
+  /** Bytes of the current part seen so far (header: its first byte is kept in `cmf`). */
+  private partBytes = 0;
+  private cmf = 0;
 
   constructor() {
-    zlib.inflateInit2(this.strm, 15);
+    zlib.inflateInit2(this.strm, -15);
   }
 
   reset(): void {
@@ -75,9 +85,46 @@ export class PakoStreamInflater implements StreamInflater {
     // first back-reference across two calls fails ("invalid distance too far back"). zlib's C
     // sets the size again whenever it is 0; so do we.
     if (state.window) state.wsize = 1 << state.wbits;
+    this.part = Part.Header;
+    this.partBytes = 0;
   }
 
   inflate(input: Uint8Array, out: Uint8Array): { read: number; written: number; ended: boolean } {
+    let read = 0;
+    let written = 0;
+    while (read < input.length && this.part !== Part.Ended) {
+      if (this.part === Part.Header) {
+        const byte = input[read++] as number;
+        if (this.partBytes++ === 0) {
+          this.cmf = byte;
+          continue;
+        }
+        const cmf = this.cmf;
+        if (cmf % 16 !== 8 || cmf >> 4 > 7 || ((cmf << 8) | byte) % 31) throw new Error('not a zlib stream');
+        if (byte & 0x20) throw new Error('zlib stream needs a preset dictionary');
+        this.part = Part.Body;
+        this.partBytes = 0;
+      } else if (this.part === Part.Body) {
+        const body = this.body(input.subarray(read), out.subarray(written));
+        read += body.read;
+        written += body.written;
+        if (!body.ended) break; // input used up, or no room left for output
+        this.part = Part.Trailer;
+      } else {
+        const n = Math.min(4 - this.partBytes, input.length - read);
+        read += n;
+        this.partBytes += n;
+        if (this.partBytes === 4) this.part = Part.Ended;
+      }
+    }
+    this.step.read = read;
+    this.step.written = written;
+    this.step.ended = this.part === Part.Ended;
+    return this.step;
+  }
+
+  /** Raw deflate data from `input` into `out`: bytes used, bytes written, whether the data ended. */
+  private body(input: Uint8Array, out: Uint8Array): { read: number; written: number; ended: boolean } {
     const s = this.strm;
     s.input = input;
     s.next_in = 0;
@@ -89,11 +136,10 @@ export class PakoStreamInflater implements StreamInflater {
     // The pieces are the caller's: not kept alive here between calls.
     s.input = null;
     s.output = null;
-    if (status === Z_NEED_DICT) throw new Error('zlib stream needs a preset dictionary');
     if (status < 0 && status !== Z_BUF_ERROR) throw new Error(s.msg || `zlib status ${status}`);
-    this.step.read = s.next_in;
-    this.step.written = s.next_out;
-    this.step.ended = status === Z_STREAM_END;
-    return this.step;
+    this.bodyStep.read = s.next_in;
+    this.bodyStep.written = s.next_out;
+    this.bodyStep.ended = status === Z_STREAM_END;
+    return this.bodyStep;
   }
 }
