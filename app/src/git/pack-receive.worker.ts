@@ -30,14 +30,17 @@ function quotaError(): DOMException {
 interface PackFileOut {
   append(bytes: Uint8Array): void;
   ready?(): Promise<void>;
-  /** Flushes to disk and closes the file. */
-  finish(): Promise<unknown>;
+  /** Whether it takes the pack's checksum (then `finish` gives it, and the indexer need not). */
+  readonly checksums: boolean;
+  /** Flushes to disk and closes the file; gives the pack's checksum where it takes it. */
+  finish(): Promise<{ checksum?: Uint8Array }>;
   /** Closes the file after a failure; never throws. */
   abort(): Promise<void>;
 }
 
 /** Appends to the file from offset 0 on this thread, through one reused piece buffer. */
 class FileSink implements PackFileOut {
+  readonly checksums = false;
   private readonly piece = new Uint8Array(PIECE_BYTES);
   private filled = 0;
   private at = 0;
@@ -55,11 +58,12 @@ class FileSink implements PackFileOut {
     }
   }
 
-  async finish(): Promise<void> {
+  async finish(): Promise<{ checksum?: Uint8Array }> {
     this.drain();
     this.handle.flush();
     this.handle.close();
     this.open = false;
+    return {};
   }
 
   async abort(): Promise<void> {
@@ -79,7 +83,16 @@ class FileSink implements PackFileOut {
 }
 
 async function openPackFileOut(folderName: string, file: FileSystemFileHandle, name: string): Promise<PackFileOut> {
-  if (typeof Worker !== 'undefined') return PackFileWriter.open(folderName, name);
+  if (typeof Worker !== 'undefined') {
+    const writer = await PackFileWriter.open(folderName, name);
+    return {
+      checksums: true,
+      append: (bytes) => writer.append(bytes),
+      ready: () => writer.ready(),
+      finish: () => writer.finish(),
+      abort: () => writer.abort(),
+    };
+  }
   return new FileSink(await file.createSyncAccessHandle());
 }
 
@@ -110,13 +123,16 @@ async function receive(req: PackReceiveRequest): Promise<Extract<PackReceiveRepl
   try {
     const progress = (p: { phase: string; loaded: number; total?: number }) =>
       scope.postMessage({ type: 'progress', progress: p } satisfies PackReceiveReply);
-    const indexer = await PackStreamIndexer.create(new PakoStreamInflater(), progress);
+    const indexer = await PackStreamIndexer.create(new PakoStreamInflater(), {
+      onProgress: progress,
+      checksumElsewhere: writer.checksums,
+    });
     const sink: PackSink = {
       append(chunk) {
         writer.append(chunk);
         indexer.push(chunk);
       },
-      ready: writer.ready ? () => (writer.ready as () => Promise<void>).call(writer) : undefined,
+      ...(writer.ready ? { ready: writer.ready } : {}),
     };
     const receipt = await receivePack(
       {
@@ -131,11 +147,11 @@ async function receive(req: PackReceiveRequest): Promise<Extract<PackReceiveRepl
       },
       sink,
     );
-    await writer.finish();
+    const { checksum } = await writer.finish();
     progress({ phase: 'Indexing objects', loaded: receipt.bytes, total: receipt.bytes });
     // Deltas are resolved from the file as written (the writer has closed it).
     handle = await file.createSyncAccessHandle();
-    const indexed = await indexer.finish(rangesOf(handle, receipt.bytes));
+    const indexed = await indexer.finish(rangesOf(handle, receipt.bytes), checksum ? { checksum } : {});
     handle.close();
     handle = null;
     // git's name for it; the same pack stored before (same hash, same bytes) is replaced.

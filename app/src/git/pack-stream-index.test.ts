@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GitObjectError, type PackBytesSync, PackStreamIndexer } from '@cairn/core/git';
+import { createPackStreamChecksum, GitObjectError, type PackBytesSync, PackStreamIndexer } from '@cairn/core/git';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PakoStreamInflater } from './pack-inflate.ts';
@@ -59,7 +59,7 @@ async function indexInPieces(pack: Uint8Array, cuts: number[]): Promise<{ idx: U
     indexer.push(piece);
     piece.fill(0xee); // the indexer must not keep a view of what it was given
   }
-  return indexer.finish(stored(pack), 128);
+  return indexer.finish(stored(pack), { windowBytes: 128 });
 }
 
 const everyCut = (pack: Uint8Array, step: number) =>
@@ -173,5 +173,31 @@ describe('indexing a pack as it arrives', () => {
       /not a pack/,
     );
     await expect(indexInPieces(new Uint8Array(0), [])).rejects.toThrow(GitObjectError);
+  });
+
+  it('takes the checksum given when it is taken elsewhere (by the writer), for any split of the stream', async () => {
+    const pack = packOf(repo, ['--delta-base-offset']);
+    const expected = gitIndex(pack);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: pack.length - 1 }), { maxLength: 40 }), async (cuts) => {
+        const bounds = [0, ...[...new Set(cuts)].sort((a, b) => a - b), pack.length];
+        const indexer = await PackStreamIndexer.create(new PakoStreamInflater(), { checksumElsewhere: true });
+        const writer = await createPackStreamChecksum();
+        for (let k = 0; k + 1 < bounds.length; k++) {
+          const piece = pack.subarray(bounds[k], bounds[k + 1]);
+          indexer.push(piece);
+          writer.update(piece);
+        }
+        const { idx } = await indexer.finish(stored(pack), { checksum: writer.digest() });
+        expect(Buffer.from(idx).equals(expected)).toBe(true);
+      }),
+      { numRuns: 30 },
+    );
+    const indexer = await PackStreamIndexer.create(new PakoStreamInflater(), { checksumElsewhere: true });
+    indexer.push(pack);
+    await expect(indexer.finish(stored(pack), { checksum: new Uint8Array(20) })).rejects.toThrow(/checksum/);
+    const forgotten = await PackStreamIndexer.create(new PakoStreamInflater(), { checksumElsewhere: true });
+    forgotten.push(pack);
+    await expect(forgotten.finish(stored(pack))).rejects.toThrow(GitObjectError);
   });
 });

@@ -7,7 +7,7 @@
  *
  *   const file = await PackFileWriter.open(folderName, name);
  *   for (const bytes of received) { file.append(bytes); await file.ready(); }
- *   await file.finish(); // flushed to disk and closed
+ *   const { checksum } = await file.finish(); // flushed to disk and closed
  */
 import type { PackWriteReply, PackWriteRequest } from './pack-write-protocol.ts';
 
@@ -27,7 +27,7 @@ export class PackFileWriter {
   private filled = 0;
   private failure: Error | null = null;
   private waiting: (() => void) | null = null;
-  private finished: ((bytes: number) => void) | null = null;
+  private finished: ((done: { bytes: number; checksum: Uint8Array }) => void) | null = null;
   private closed: (() => void) | null = null;
 
   private constructor(private readonly worker: Worker) {
@@ -83,17 +83,20 @@ export class PackFileWriter {
     if (this.failure) throw this.failure;
   }
 
-  /** Writes what is left, flushes the file to disk and closes it; resolves with the file's size. */
-  async finish(): Promise<number> {
+  /**
+   * Writes what is left, flushes the file to disk and closes it; resolves with the file's size
+   * and the SHA-1 of all its bytes but the last 20 (a pack's checksum, taken by the writer).
+   */
+  async finish(): Promise<{ bytes: number; checksum: Uint8Array }> {
     if (this.failure) throw this.failure;
     if (this.filled > 0) this.send();
-    const bytes = await new Promise<number>((resolve) => {
+    const done = await new Promise<{ bytes: number; checksum: Uint8Array }>((resolve) => {
       this.finished = resolve;
       this.post({ type: 'finish' });
     });
     if (this.failure) throw this.failure;
     this.worker.terminate();
-    return bytes;
+    return done;
   }
 
   /** Closes the file unflushed and ends the worker (after a failed receive); never throws. */
@@ -125,7 +128,7 @@ export class PackFileWriter {
       this.free.push(m.piece);
       this.wake();
     } else if (m.type === 'finished') {
-      this.finished?.(m.bytes);
+      this.finished?.({ bytes: m.bytes, checksum: m.checksum });
     } else if (m.type === 'closed') {
       this.closed?.();
     } else if (m.type === 'failed') {
@@ -136,7 +139,7 @@ export class PackFileWriter {
   private fail(error: Error): void {
     this.failure ??= error;
     this.wake();
-    this.finished?.(-1);
+    this.finished?.({ bytes: -1, checksum: new Uint8Array(0) });
     this.closed?.();
   }
 

@@ -13,7 +13,8 @@ export type PackWriteRequest =
 export type PackWriteReply =
   | { type: 'opened' }
   | { type: 'written'; piece: ArrayBuffer }
-  | { type: 'finished'; bytes: number }
+  /** `checksum`: the SHA-1 of every byte written but the last 20 (the pack's own checksum, to compare with its trailer). */
+  | { type: 'finished'; bytes: number; checksum: Uint8Array }
   | { type: 'closed' }
   /** `name` is the DOMException's (QuotaExceededError: the disk is full). */
   | { type: 'failed'; name: string; message: string };

@@ -4,13 +4,17 @@
  * disk blocks the thread that writes (a sync access handle's write returns once the bytes are
  * in the file, at the disk's pace when the system holds many unwritten pages), so here, on a
  * thread of its own, it overlaps the download and the indexing instead of stalling both.
- * Pieces arrive transferred and go back once written, so the receiver reuses them.
+ * Pieces arrive transferred and go back once written, so the receiver reuses them. The pack's
+ * own checksum is taken here too (the SHA-1 of every byte but the trailer), on this thread
+ * while it waits on the disk, instead of on the receiving thread's.
  */
+import { createPackStreamChecksum } from '@cairn/core/git';
 import type { PackWriteReply, PackWriteRequest } from './pack-write-protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let handle: FileSystemSyncAccessHandle | null = null;
 let at = 0;
+let checksum: Awaited<ReturnType<typeof createPackStreamChecksum>> | null = null;
 
 function reply(message: PackWriteReply, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -22,11 +26,13 @@ async function handle_(m: PackWriteRequest): Promise<void> {
     const dir = await root.getDirectoryHandle(m.folderName, { create: true });
     const file = await dir.getFileHandle(m.name, { create: true });
     handle = await file.createSyncAccessHandle();
+    checksum = await createPackStreamChecksum();
     at = 0;
     reply({ type: 'opened' });
   } else if (m.type === 'write') {
     const h = handle as FileSystemSyncAccessHandle;
     const bytes = new Uint8Array(m.piece, 0, m.length);
+    checksum?.update(bytes);
     for (let done = 0; done < m.length; ) {
       const n = h.write(bytes.subarray(done), { at });
       if (n <= 0) throw new DOMException('The file system accepted no more bytes.', 'QuotaExceededError');
@@ -39,7 +45,7 @@ async function handle_(m: PackWriteRequest): Promise<void> {
     h.flush();
     h.close();
     handle = null;
-    reply({ type: 'finished', bytes: at });
+    reply({ type: 'finished', bytes: at, checksum: (checksum as { digest(): Uint8Array }).digest() });
   } else {
     handle?.close();
     handle = null;

@@ -6,7 +6,7 @@
  * list of chunks joined at the end, which would hold the pack twice), progress messages passed
  * on, a server error (band 3, or `ERR`) thrown as a typed error.
  */
-import { createPackChecksum } from '@cairn/core/git';
+import { createPackStreamChecksum } from '@cairn/core/git';
 import { GitPackError, RepoTooLargeError } from './errors.ts';
 import { SideBandDemux } from './side-band.ts';
 
@@ -235,7 +235,7 @@ export async function receivePack(req: UploadPackRequest, sink: PackSink): Promi
 /** The pack received into memory (one growing buffer): where it cannot be streamed into a file. */
 export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
   const pack = new GrowingBytes(req.limitBytes);
-  const checksum = await checksumButTrailer();
+  const checksum = await createPackStreamChecksum();
   const { shallow } = await receivePack(req, {
     append(chunk) {
       pack.append(chunk);
@@ -243,30 +243,4 @@ export async function fetchPack(req: UploadPackRequest): Promise<ReceivedPack> {
     },
   });
   return { checksum: checksum.digest(), pack: pack.take(), shallow };
-}
-
-/**
- * The SHA-1 of a stream of bytes but its last 20 (which may be the pack's trailer), fed as they
- * arrive: the last 20 seen are held back until more come.
- */
-async function checksumButTrailer() {
-  const sha = await createPackChecksum();
-  let tail = new Uint8Array(0);
-  return {
-    update(chunk: Uint8Array): void {
-      if (chunk.length >= 20) {
-        sha.update(tail);
-        sha.update(chunk.subarray(0, chunk.length - 20));
-        tail = chunk.slice(chunk.length - 20);
-      } else {
-        const joined = new Uint8Array(tail.length + chunk.length);
-        joined.set(tail);
-        joined.set(chunk, tail.length);
-        const spill = Math.max(0, joined.length - 20);
-        sha.update(joined.subarray(0, spill));
-        tail = joined.slice(spill);
-      }
-    },
-    digest: () => sha.digest(),
-  };
 }

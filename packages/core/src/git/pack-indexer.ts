@@ -54,6 +54,38 @@ export async function createPackChecksum(): Promise<{ update(bytes: Uint8Array):
   return { update: (bytes) => sha.update(bytes), digest: () => sha.digest('binary') };
 }
 
+/**
+ * The SHA-1 of a stream of bytes but its last 20 (the pack's trailer, once the stream ends), fed
+ * as they arrive in pieces of any size: the last 20 seen are held back until more come.
+ */
+export async function createPackStreamChecksum(): Promise<{
+  update(bytes: Uint8Array): void;
+  digest(): Uint8Array;
+}> {
+  const sha = await createPackChecksum();
+  const tail = new Uint8Array(20);
+  let held = 0;
+  return {
+    update(chunk: Uint8Array): void {
+      if (chunk.length >= 20) {
+        sha.update(tail.subarray(0, held));
+        sha.update(chunk.subarray(0, chunk.length - 20));
+        tail.set(chunk.subarray(chunk.length - 20));
+        held = 20;
+        return;
+      }
+      // A short piece: what it pushes out of the held 20 is hashed, the rest is held.
+      const spill = Math.max(0, held + chunk.length - 20);
+      sha.update(tail.subarray(0, spill));
+      tail.copyWithin(0, spill, held);
+      held -= spill;
+      tail.set(chunk, held);
+      held += chunk.length;
+    },
+    digest: () => sha.digest(),
+  };
+}
+
 /** Bytes read at a time walking the pack in order (entries whole in one window, mostly). */
 const SEQUENTIAL_WINDOW = 8 * 1024 * 1024;
 /** Bytes read at a time resolving deltas, which jump about the pack: small, so a jump reads little. */

@@ -11,6 +11,9 @@
  *   for await (const piece of body) { file.write(piece); indexer.push(piece); }
  *   const { idx, packHash } = await indexer.finish(storedFile);
  *
+ * The pack's checksum may be taken elsewhere (`checksumElsewhere`): by the thread writing the
+ * file, which sees every byte too, so the SHA-1 passes are shared between two threads.
+ *
  * Pure: zlib comes in as the inflater; hashing is hash-wasm's (WASM, incremental).
  */
 import { createCRC32, createSHA1, type IHasher } from 'hash-wasm';
@@ -46,6 +49,12 @@ export interface StreamInflater {
   inflate(input: Uint8Array, out: Uint8Array): { read: number; written: number; ended: boolean };
 }
 
+export interface PackStreamIndexerOptions {
+  onProgress?: (p: ResolveProgress) => void;
+  /** The pack's checksum is computed by the caller (createPackStreamChecksum) and given to `finish`. */
+  checksumElsewhere?: boolean;
+}
+
 /** Bytes of inflated output handled at a time (hashed, or dropped for a delta). */
 const OUT_BYTES = 256 * 1024;
 /** Bytes read at a time resolving deltas from the stored pack (they jump about: small). */
@@ -71,18 +80,29 @@ export class PackStreamIndexer {
 
   private constructor(
     private readonly inflater: StreamInflater,
-    /** The pack's own checksum: every byte but the trailer. */
-    private readonly packSha: IHasher,
+    /** The pack's own checksum (every byte but the trailer), unless it is taken elsewhere. */
+    private readonly packSha: IHasher | null,
     /** Each whole object's id, as it inflates. */
     private readonly objectSha: IHasher,
     private readonly crc: IHasher,
     private readonly onProgress?: (p: ResolveProgress) => void,
   ) {
-    packSha.init();
+    packSha?.init();
   }
 
-  static async create(inflater: StreamInflater, onProgress?: (p: ResolveProgress) => void): Promise<PackStreamIndexer> {
-    const [packSha, objectSha, crc] = await Promise.all([createSHA1(), createSHA1(), createCRC32()]);
+  /**
+   * `checksumElsewhere`: the pack's checksum is taken by whoever else sees every byte (the
+   * thread writing the file, say: one SHA-1 pass fewer here) and given to `finish`.
+   */
+  static async create(
+    inflater: StreamInflater,
+    { onProgress, checksumElsewhere = false }: PackStreamIndexerOptions = {},
+  ): Promise<PackStreamIndexer> {
+    const [packSha, objectSha, crc] = await Promise.all([
+      checksumElsewhere ? null : createSHA1(),
+      createSHA1(),
+      createCRC32(),
+    ]);
     return new PackStreamIndexer(inflater, packSha, objectSha, crc, onProgress);
   }
 
@@ -128,7 +148,10 @@ export class PackStreamIndexer {
    * same pack, stored: a file read by range, or bytes in memory) and writes its `.idx`.
    * @throws GitObjectError when the pack was cut short, is damaged, or a delta has no base in it.
    */
-  async finish(stored: PackBytesSync | Uint8Array, windowBytes = RANDOM_WINDOW): Promise<PackIndexResult> {
+  async finish(
+    stored: PackBytesSync | Uint8Array,
+    { checksum, windowBytes = RANDOM_WINDOW }: { checksum?: Uint8Array; windowBytes?: number } = {},
+  ): Promise<PackIndexResult> {
     if (this.state !== State.Done) {
       throw new GitObjectError(
         this.state === State.PackHeader
@@ -137,7 +160,8 @@ export class PackStreamIndexer {
       );
     }
     const trailer = this.small.slice(0, 20);
-    const sum = this.packSha.digest('binary');
+    const sum = this.packSha ? this.packSha.digest('binary') : checksum;
+    if (!sum) throw new GitObjectError('the pack checksum taken elsewhere was not given');
     for (let k = 0; k < 20; k++) {
       if (sum[k] !== trailer[k]) throw new GitObjectError('pack checksum does not match: the download is damaged');
     }
@@ -190,7 +214,7 @@ export class PackStreamIndexer {
     const used = header.headerBytes - before;
     const headerBytes = this.small.subarray(0, header.headerBytes);
     this.at += used;
-    this.packSha.update(headerBytes);
+    this.packSha?.update(headerBytes);
     this.crc.init();
     this.crc.update(headerBytes);
     const entry: PackEntry = { offset, dataAt: this.at, kind: header.kind, size: header.size, crc: 0, oid: null };
@@ -261,7 +285,7 @@ export class PackStreamIndexer {
 
   /** Bytes of the pack's objects passed (hashed into its checksum, counted). */
   private took(bytes: Uint8Array): void {
-    this.packSha.update(bytes);
+    this.packSha?.update(bytes);
     this.at += bytes.length;
   }
 }
