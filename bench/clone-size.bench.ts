@@ -4,7 +4,9 @@
  * repository is pushed with the real git CLI to the real server, then cloned in headless
  * Chromium in a fresh tab (bench/clone-size/main.ts, served by the server beside the app, so the
  * pack comes to the tab as to the app; cap lifted) by the app's clone code
- * (`pack`: one upload-pack request, the pack indexed in a worker and stored packed) and, up to
+ * (`pack`: one upload-pack request, the pack indexed in a worker as it streams in and stored packed;
+ * its "Receiving objects" phase includes the indexing, "Indexing objects" is what is left after the
+ * last byte: resolving deltas, the `.idx`) and, up to
  * BENCH_CLONE_OLD_MAX MiB (default 512), by the clone the app ran before (isomorphic-git's
  * `git.clone`). Recorded: time and its phases, success or failure (tab crash or error), the
  * tab's peak JS heap (CDP) and the renderer processes' peak RSS (the tab and its workers),

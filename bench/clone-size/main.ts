@@ -1,8 +1,7 @@
 /**
  * Harness page of clone-size.bench.ts: clones a repository into a fresh lightning-fs database
  * with the app's clone code — `pack`: what app/src/git/clone.ts runs now (cloneInto in
- * pack-clone.ts: one upload-pack request, the pack streamed into OPFS and indexed there by a
- * worker),
+ * pack-clone.ts: one upload-pack request, the pack indexed by a worker as it streams into OPFS),
  * `isomorphic-git`: the clone the app ran before (git.clone through http-limit.ts), kept as the
  * "before" figure — with the size cap given by the bench (none while measuring how far the
  * browser gets). Phases are timed from the clone's progress reports.

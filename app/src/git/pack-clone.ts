@@ -6,7 +6,8 @@
  * they are — objects stay packed; core's reader and isomorphic-git both read packs.
  *
  * In a browser with OPFS, on a file system made by packedFs (every repository's), the pack
- * streams into an OPFS file in a worker and is indexed there (pack-receive.worker.ts): the page
+ * streams into an OPFS file in a worker and is indexed there as it arrives (pack-receive.worker.ts,
+ * core's PackStreamIndexer, as `git index-pack --stdin`): the page
  * never holds it, so a clone is bounded by disk, not memory. Elsewhere (Node tests) it is received
  * into memory and written into the file system. The checkout reads the pack by range (or from
  * memory) with core's reader (fresh-checkout.ts). Then the refs: branches as
