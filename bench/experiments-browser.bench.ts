@@ -239,7 +239,7 @@ async function pcBench() {
     `Parallel coordinates, ${RUNS} runs × 8 axes (target < 500 ms)`,
     frame('bare canvas, same polylines, one stroke', pcPlain),
     [
-      frame('main thread: buildAxis + drawParallel (before)', pcMain),
+      frame('main thread: buildAxis + drawParallel as paths (before the worker)', pcMain),
       frame('ParallelCoordinates (worker, OffscreenCanvas) → frame', pc),
       frame('brush one axis → redrawn frame + selection', brush),
     ],

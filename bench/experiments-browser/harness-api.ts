@@ -42,6 +42,8 @@ declare global {
     benchHistory(runs: number, steps: number, metric: number): Promise<Timing>;
     benchHistoryPlain(runs: number, steps: number): Promise<Timing>;
     benchUnmount(): void;
+    benchSeedCompare(runs: number, steps: number): Promise<string>;
+    benchCompare(runs: number): Promise<Timing>;
     benchFeedPlain(repo: string): Promise<Timing>;
     benchFirstSync(repo: string, runs: number): Promise<Timing>;
   }
