@@ -26,11 +26,16 @@ import {
   RAMP_ON_DARK,
 } from './parallel-coords.ts';
 import type { PcFrame, PcRequest } from './parallel-coords-protocol.ts';
-import { columnBuffers, columnOfRuns, columnsOfRuns, type PcColumnData } from './pc-columns.ts';
+import { columnBuffers, columnOfRuns, columnsOfRuns, columnsOfRunsInChunks, type PcColumnData } from './pc-columns.ts';
 import { type PlotLine, pcWorkerHub } from './pc-worker-client.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
 
 const HEIGHT = 360;
+/** Past this many runs a sample of SAMPLE_RUNS is drawn first, then every run. */
+const SAMPLE_PAST = 20_000;
+const SAMPLE_RUNS = 10_000;
+/** Runs whose cells are read in one task (about 30 ms at 9 columns); more are read in chunks. */
+const CHUNK_RUNS = 8000;
 /** Room left and right of the outer axes for half of their labels. */
 const MARGIN = 48;
 
@@ -75,6 +80,8 @@ export function ParallelCoordinates(props: {
   // What the worker was last given: the runs (to map its selection back to ids).
   let sentRuns: Run[] = [];
   const [colorScale, setColorScale] = createSignal<PcColorScale | null>(null);
+  // Runs in the last frame: fewer than given while a sample is shown.
+  const [drawnRuns, setDrawnRuns] = createSignal(0);
   let frames = 0;
   let lastSelection: string | null = 'none';
   const emitSelection = (indices: Uint32Array | null, runs: readonly Run[]) => {
@@ -157,8 +164,11 @@ export function ParallelCoordinates(props: {
     f.bitmap.close();
     canvas.dataset.workerMs = f.ms.toFixed(1);
     setColorScale(f.colorScale);
+    const drew = runsOfSeq.get(f.seq) ?? [];
+    canvas.dataset.runs = String(drew.length);
+    setDrawnRuns(drew.length);
     shown();
-    emitSelection(f.selected, runsOfSeq.get(f.seq) ?? []);
+    emitSelection(f.selected, drew);
     runsOfSeq.delete(f.seq);
     busy = false;
     if (dirty) requestDraw();
@@ -186,11 +196,17 @@ export function ParallelCoordinates(props: {
       const mask = brushMask(axes, brushes(), sentRuns.length);
       drawParallel(ctx, l, axes, mask, bins, brushes(), null, textColor());
       setColorScale(colorScaleOf(colorAxis));
+      canvas.dataset.runs = String(sentRuns.length);
+      setDrawnRuns(sentRuns.length);
       shown();
       emitSelection(brushedIndices(mask, brushes()), sentRuns);
     });
 
-  // New runs, columns, summary, log axes or colouring: the cells go to the worker.
+  // New runs, columns, summary, log axes or colouring: the cells go to the worker. Past
+  // SAMPLE_PAST runs an evenly spread sample goes first (its frame shows within a few hundred
+  // milliseconds) while every run's cells are read in chunks that leave the page free; the
+  // frame of every run follows. Each frame's selection maps back through the runs it drew.
+  let dataToken = 0;
   createEffect(() => {
     // The first frame at the real width (not a guess redrawn once the observer reports).
     if (frames === 0 && box.clientWidth) setBoxWidth(Math.max(320, box.clientWidth));
@@ -199,31 +215,45 @@ export function ParallelCoordinates(props: {
     const cols = props.columns;
     const logAxes = props.logAxes;
     const colorCol = props.colorBy;
-    sentRuns = runs;
-    dataVersion++;
+    const token = ++dataToken;
     // Brushes on axes that are gone no longer filter.
     const ids = new Set(cols.map((c) => c.id));
     const kept = untrack(brushes).filter((b) => ids.has(b.axis));
     if (kept.length !== untrack(brushes).length) setBrushes(kept);
-    if (worker) {
-      // Colouring by a plotted column reuses its cells (the worker makes its own linear axis).
-      const colorApart = colorCol !== null && !cols.some((c) => c.id === colorCol.id);
-      const read = columnsOfRuns(
-        runs,
-        [
-          ...cols.map((col) => ({ col, log: logAxes.includes(col.id) })),
-          ...(colorApart ? [{ col: colorCol, log: false }] : []),
-        ],
-        summary,
-      );
+    if (!worker) {
+      sentRuns = runs;
+      dataVersion++;
+      requestDraw();
+      return;
+    }
+    // Colouring by a plotted column reuses its cells (the worker makes its own linear axis).
+    const colorApart = colorCol !== null && !cols.some((c) => c.id === colorCol.id);
+    const specs = [
+      ...cols.map((col) => ({ col, log: logAxes.includes(col.id) })),
+      ...(colorApart ? [{ col: colorCol, log: false }] : []),
+    ];
+    const send = (list: readonly Run[], read: PcColumnData[]) => {
+      if (!worker) return;
       const columns = read.slice(0, cols.length);
       const colorData = colorCol ? read.find((c) => c.col.id === colorCol.id) : undefined;
       const color: PcColumnData | null = colorData ? { ...colorData, log: false } : null;
       const buffers = new Set([...columns, ...(color ? [color] : [])].flatMap(columnBuffers));
-      const req: PcRequest = { type: 'data', plot, columns, color, n: runs.length };
+      const req: PcRequest = { type: 'data', plot, columns, color, n: list.length };
       worker.post(req, [...buffers]);
+      sentRuns = list as Run[];
+      dataVersion++;
+      requestDraw();
+    };
+    if (runs.length > SAMPLE_PAST) {
+      const every = Math.ceil(runs.length / SAMPLE_RUNS);
+      const sample = runs.filter((_, i) => i % every === 0);
+      send(sample, columnsOfRuns(sample, specs, summary));
     }
-    requestDraw();
+    if (runs.length <= CHUNK_RUNS) send(runs, columnsOfRuns(runs, specs, summary));
+    else
+      void columnsOfRunsInChunks(runs, specs, summary, () => token !== dataToken, CHUNK_RUNS).then((read) => {
+        if (read && token === dataToken) send(runs, read);
+      });
   });
   // A new size or brush: a new frame (the first frame comes from the data above).
   // A theme switch: a new frame in the theme's text colour.
@@ -274,6 +304,12 @@ export function ParallelCoordinates(props: {
         />
       </div>
       <Show when={colorScale()}>{(scale) => <ColorLegend scale={scale()} />}</Show>
+      <Show when={drawnRuns() > 0 && drawnRuns() < props.runs.length}>
+        <p class="exp-note" data-testid="pc-sample-note">
+          Showing a sample of {drawnRuns().toLocaleString('en')} of {props.runs.length.toLocaleString('en')} runs while
+          the rest are read…
+        </p>
+      </Show>
       <Show when={width() > boxWidth()}>
         <p class="exp-note pc-scroll-note" data-testid="pc-scroll-note">
           {props.columns.length} axes: scroll the plot sideways to see them all.

@@ -27,40 +27,67 @@ export type PcColumnData =
     };
 
 /**
- * A column from a cell reader: numeric while every cell is a number or missing; the first text
- * cell turns it into codes (numbers then count as their text, as a categorical axis shows them).
+ * Builds one column cell by cell (in any order of runs): numeric while every cell is a number
+ * or missing; the first text cell turns it into codes — the cells before it are read again as
+ * text (numbers then count as their text, as a categorical axis shows them).
  */
-export function encodeColumn(col: Column, n: number, cell: (i: number) => Cell, log: boolean): PcColumnData {
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = cell(i);
-    if (typeof v === 'number') values[i] = Number.isFinite(v) ? v : Number.NaN;
-    else if (v === null) values[i] = Number.NaN;
-    else return encodeText(col, n, cell, log);
-  }
-  return { col, log, kind: 'numeric', values };
-}
+class ColumnBuilder {
+  private values: Float64Array;
+  private codes: Int32Array | null = null;
+  private labels: string[] = [];
+  private codeOf = new Map<string, number>();
 
-function encodeText(col: Column, n: number, cell: (i: number) => Cell, log: boolean): PcColumnData {
-  const codes = new Int32Array(n);
-  const labels: string[] = [];
-  const codeOf = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const v = cell(i);
+  constructor(
+    private col: Column,
+    private log: boolean,
+    n: number,
+    private cell: (i: number) => Cell,
+  ) {
+    this.values = new Float64Array(n);
+  }
+
+  /** Reads run `i`'s cell; `i` goes up from 0 without gaps. */
+  add(i: number): void {
+    const v = this.cell(i);
+    if (this.codes) this.addText(i, v);
+    else if (typeof v === 'number') this.values[i] = Number.isFinite(v) ? v : Number.NaN;
+    else if (v === null) this.values[i] = Number.NaN;
+    else {
+      this.codes = new Int32Array(this.values.length);
+      for (let j = 0; j < i; j++) this.addText(j, this.cell(j));
+      this.addText(i, v);
+    }
+  }
+
+  private addText(i: number, v: Cell): void {
+    const codes = this.codes as Int32Array;
     if (v === null) {
       codes[i] = -1;
-      continue;
+      return;
     }
     const text = String(v);
-    let code = codeOf.get(text);
+    let code = this.codeOf.get(text);
     if (code === undefined) {
-      code = labels.length;
-      labels.push(text);
-      codeOf.set(text, code);
+      code = this.labels.length;
+      this.labels.push(text);
+      this.codeOf.set(text, code);
     }
     codes[i] = code;
   }
-  return { col, log, kind: 'text', codes, labels };
+
+  finish(): PcColumnData {
+    const { col, log } = this;
+    return this.codes
+      ? { col, log, kind: 'text', codes: this.codes, labels: this.labels }
+      : { col, log, kind: 'numeric', values: this.values };
+  }
+}
+
+/** A column from a cell reader (see ColumnBuilder). */
+export function encodeColumn(col: Column, n: number, cell: (i: number) => Cell, log: boolean): PcColumnData {
+  const b = new ColumnBuilder(col, log, n, cell);
+  for (let i = 0; i < n; i++) b.add(i);
+  return b.finish();
 }
 
 /** A column of runs' cells (`summary` of each metric), as the plot's worker wants it. */
@@ -73,32 +100,61 @@ export function columnOfRuns(
   return encodeColumn(col, runs.length, (i) => cellValue(runs[i] as Run, col, summary), log);
 }
 
+export interface ColumnSpec {
+  col: Column;
+  log: boolean;
+}
+
 /**
  * Several columns of the same runs in one pass over them: each run's objects are read while
- * they are in the cache (about twice as fast as a pass per column at 100,000 runs). A column
- * that turns out to hold text is read again on its own.
+ * they are in the cache (about twice as fast as a pass per column at 100,000 runs).
  */
-export function columnsOfRuns(
+export function columnsOfRuns(runs: readonly Run[], specs: readonly ColumnSpec[], summary: MetricSummaryKind) {
+  const builders = buildersOf(runs, specs, summary);
+  for (let i = 0; i < runs.length; i++) for (const b of builders) b.add(i);
+  return builders.map((b) => b.finish());
+}
+
+/**
+ * As columnsOfRuns, `chunk` runs per task with a yield to the page between them, so reading
+ * 100,000 runs never blocks it for long (a frame from the worker is shown meanwhile).
+ * Resolves null when `stale()` turns true (newer data came) between two chunks.
+ */
+export async function columnsOfRunsInChunks(
   runs: readonly Run[],
-  cols: readonly { col: Column; log: boolean }[],
+  specs: readonly ColumnSpec[],
   summary: MetricSummaryKind,
-): PcColumnData[] {
-  const n = runs.length;
-  const values = cols.map(() => new Float64Array(n));
-  const text = cols.map(() => false);
-  for (let i = 0; i < n; i++) {
-    const run = runs[i] as Run;
-    for (let c = 0; c < cols.length; c++) {
-      if (text[c]) continue;
-      const v = cellValue(run, (cols[c] as { col: Column }).col, summary);
-      if (typeof v === 'number') (values[c] as Float64Array)[i] = Number.isFinite(v) ? v : Number.NaN;
-      else if (v === null) (values[c] as Float64Array)[i] = Number.NaN;
-      else text[c] = true;
+  stale: () => boolean,
+  chunk = 8000,
+): Promise<PcColumnData[] | null> {
+  const builders = buildersOf(runs, specs, summary);
+  for (let start = 0; start < runs.length; start += chunk) {
+    if (start > 0) {
+      await nextTask();
+      if (stale()) return null;
     }
+    const end = Math.min(runs.length, start + chunk);
+    for (let i = start; i < end; i++) for (const b of builders) b.add(i);
   }
-  return cols.map(({ col, log }, c) =>
-    text[c] ? columnOfRuns(runs, col, summary, log) : { col, log, kind: 'numeric', values: values[c] as Float64Array },
+  return builders.map((b) => b.finish());
+}
+
+function buildersOf(runs: readonly Run[], specs: readonly ColumnSpec[], summary: MetricSummaryKind) {
+  return specs.map(
+    ({ col, log }) => new ColumnBuilder(col, log, runs.length, (i) => cellValue(runs[i] as Run, col, summary)),
   );
+}
+
+/** A macrotask later (a MessageChannel: not clamped as nested timers are). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** A column from cells already read (tests, and the axis of a plain list of values). */
