@@ -61,7 +61,7 @@ const server = http.createServer((req, res) => {
     return;
   }
   // The app's server API is not here: the run feed answers 404 and the page shows the store.
-  if (rel.startsWith('/api/') || rel.includes('.mlflow/') || rel.includes('.git/')) {
+  if (rel.startsWith('/api/') || rel.startsWith('/yjs/') || rel.includes('.mlflow/') || rel.includes('.git/')) {
     res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not here"}');
     return;
   }

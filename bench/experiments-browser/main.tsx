@@ -15,6 +15,7 @@ import { render } from 'solid-js/web';
 import ComparePage from '../../app/src/experiments/ComparePage.tsx';
 import ExperimentsPage from '../../app/src/experiments/ExperimentsPage.tsx';
 import { HistoryChart } from '../../app/src/experiments/HistoryChart.tsx';
+import { columnsOfPoints } from '../../app/src/experiments/history-series.ts';
 import { ParallelCoordinates } from '../../app/src/experiments/ParallelCoordinates.tsx';
 import {
   brushMask,
@@ -449,7 +450,10 @@ const historyDrawn = () =>
 
 window.benchHistory = async (runCount, steps, metric) => {
   const el = stage();
-  const histories = historyOf(runCount, steps, metric);
+  // As the store holds them (columns per run), which is what the compare page gives the chart.
+  const histories = new Map(
+    [...historyOf(runCount, steps, metric)].map(([id, points]) => [id, columnsOfPoints(points)]),
+  );
   const subset = runs.slice(0, runCount);
   await nextTask();
   return timed(
@@ -519,8 +523,10 @@ function compareUrl(runCount: number): string {
   return `/${REPO}/experiments/compare?${q}`;
 }
 const compareHistory = () => document.querySelector('#root [data-testid="history-chart"]') as HTMLElement | null;
+// The history chart drawn with the histories in it (not an empty chart while they are read).
 const compareReady = () =>
   Number(compareHistory()?.dataset.frames ?? 0) > 0 &&
+  !/ 0 x positions/.test(compareHistory()?.dataset.mode ?? '') &&
   Number(
     (document.querySelector('#root [data-testid="parallel-coordinates"]') as HTMLElement | null)?.dataset.frames ?? 0,
   ) > 0;

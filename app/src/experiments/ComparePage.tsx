@@ -8,20 +8,21 @@
  * note (one per set of runs, whatever their order), which records this view's URL so the Notes
  * tab links back to it.
  */
-import { type MetricPoint, originalKey, type Run } from '@cairn/core/runs';
+import { originalKey, type Run } from '@cairn/core/runs';
 import { useLocation, useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
 import { comparedRuns } from '../notes/doc-names.ts';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
+import type { HistoryColumns } from './history-series.ts';
 import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
 import { runCommit } from './RunCommit.tsx';
 import { type Column, cellText, cellValue, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
 import { experimentsDb, type RunRow } from './run-store.ts';
 import { columnLabel, ScatterChart } from './ScatterChart.tsx';
-import { metricHistory } from './server-runs.ts';
+import { metricHistories } from './server-runs.ts';
 import { type CompareViewState, readCompareState, writeCompareState } from './view-state.ts';
 import './experiments.css';
 
@@ -126,26 +127,20 @@ export default function ComparePage() {
     const list = b ? [...all.filter((r) => b.has(r.id)), ...all.filter((r) => !b.has(r.id))] : all;
     return list.slice(0, TABLE_RUNS);
   });
-  const [histories, setHistories] = createSignal(new Map<string, MetricPoint[]>());
+  // The histories of the charted metric, once read (the chart waits for them rather than drawing
+  // an empty chart first); a slower read for an earlier metric or run list is dropped.
+  const [histories, setHistories] = createSignal<{ metric: string; byRun: Map<string, HistoryColumns> } | null>(null);
+  let historiesAsked = 0;
   createEffect(() => {
     const m = metric();
     const list = runs();
     if (!m) return;
-    void Promise.all(
-      list.map(
-        async (r) =>
-          [
-            r.id,
-            await metricHistory(
-              experimentsDb(),
-              navigator.onLine ? defaultServer() : null,
-              repo(),
-              r,
-              originalKey(r, 'metric', m),
-            ).catch(() => []),
-          ] as const,
-      ),
-    ).then((pairs) => setHistories(new Map(pairs)));
+    const asked = ++historiesAsked;
+    void metricHistories(experimentsDb(), navigator.onLine ? defaultServer() : null, repo(), list, (r) =>
+      originalKey(r, 'metric', m),
+    ).then((byRun) => {
+      if (asked === historiesAsked) setHistories({ metric: m, byRun });
+    });
   });
 
   return (
@@ -367,14 +362,25 @@ export default function ComparePage() {
           </div>
           <Show when={metric()}>
             {(m) => (
-              <HistoryChart
-                runs={runs()}
-                histories={histories()}
-                metric={m()}
-                xAxis={state().xAxis}
-                smoothing={state().smoothing}
-                logScale={state().logScale}
-              />
+              <Show
+                when={histories()?.metric === m() ? histories()?.byRun : null}
+                fallback={
+                  <p class="exp-note cmp-history-wait" data-testid="history-loading">
+                    Reading the history of {m()} for {runs().length} {runs().length === 1 ? 'run' : 'runs'}…
+                  </p>
+                }
+              >
+                {(byRun) => (
+                  <HistoryChart
+                    runs={runs()}
+                    histories={byRun()}
+                    metric={m()}
+                    xAxis={state().xAxis}
+                    smoothing={state().smoothing}
+                    logScale={state().logScale}
+                  />
+                )}
+              </Show>
             )}
           </Show>
         </section>
