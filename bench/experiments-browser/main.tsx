@@ -539,7 +539,8 @@ const compareReady = () =>
 window.benchSeedCompare = async (runCount, steps) => {
   navigate?.(compareUrl(runCount));
   const select = () => document.querySelector('#root [data-testid="history-metric"]') as HTMLSelectElement | null;
-  await until(() => (select()?.value ?? '') !== '' && compareReady(), 120_000);
+  // No histories are stored yet: the chart draws empty, once.
+  await until(() => (select()?.value ?? '') !== '' && Number(compareHistory()?.dataset.frames ?? 0) > 0, 120_000);
   const metric = (select() as HTMLSelectElement).value;
   await window.benchClosePage();
   const k = Number(metric.replace(/^m/, ''));
