@@ -24,6 +24,7 @@ export interface Timing {
 declare global {
   interface Window {
     benchSeed(n: number, params: number, metrics: number): Promise<number>;
+    benchRunsInMemory(n: number, params: number, metrics: number): void;
     benchOpenPage(allColumns: boolean): Promise<Timing>;
     benchOpenPageFull(allColumns: boolean): Promise<Timing>;
     benchClosePage(): Promise<void>;

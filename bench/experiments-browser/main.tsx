@@ -30,6 +30,8 @@ import { experimentsDb, historyRowOf, loadRuns, readRunsInPages } from '../../ap
 import { filterRuns, sortRuns } from '../../app/src/experiments/run-table.ts';
 import { makeRuns } from '../../app/src/experiments/test-runs.test-support.ts';
 import { writeCompareState } from '../../app/src/experiments/view-state.ts';
+// The app's theme (colours as CSS variables, read by the charts), as the app has it.
+import '../../app/src/shell/theme.css';
 import { FILTERS, type Timing } from './harness-api.ts';
 
 export const REPO = 'bench/exp';
@@ -83,6 +85,11 @@ function stage(): HTMLElement {
 
 window.benchUnmount = () => {
   stage();
+};
+
+/** Runs in memory only (the plot mounted alone needs no store). */
+window.benchRunsInMemory = (n, params, metrics) => {
+  runs = makeRuns(n, params, metrics);
 };
 
 window.benchSeed = async (n, params, metrics) => {
