@@ -26,7 +26,14 @@ import {
   RAMP_ON_DARK,
 } from './parallel-coords.ts';
 import type { PcFrame, PcRequest } from './parallel-coords-protocol.ts';
-import { columnBuffers, columnOfRuns, columnsOfRuns, columnsOfRunsInChunks, type PcColumnData } from './pc-columns.ts';
+import {
+  columnBuffers,
+  columnOfRuns,
+  columnsOfRuns,
+  columnsOfRunsInChunks,
+  copyColumn,
+  type PcColumnData,
+} from './pc-columns.ts';
 import { type PlotLine, pcWorkerHub } from './pc-worker-client.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
 
@@ -207,6 +214,10 @@ export function ParallelCoordinates(props: {
   // milliseconds) while every run's cells are read in chunks that leave the page free; the
   // frame of every run follows. Each frame's selection maps back through the runs it drew.
   let dataToken = 0;
+  // Typed columns read from the current runs, by column id (the worker is sent copies).
+  let cachedRuns: readonly Run[] | null = null;
+  let cachedSummary: MetricSummaryKind | null = null;
+  const cached = new Map<string, PcColumnData>();
   createEffect(() => {
     // The first frame at the real width (not a guess redrawn once the observer reports).
     if (frames === 0 && box.clientWidth) setBoxWidth(Math.max(320, box.clientWidth));
@@ -244,15 +255,34 @@ export function ParallelCoordinates(props: {
       dataVersion++;
       requestDraw();
     };
+    // Columns of these runs read before (a log axis or the colouring changed) are not read again.
+    if (cachedRuns !== runs || cachedSummary !== summary) {
+      cachedRuns = runs;
+      cachedSummary = summary;
+      cached.clear();
+    }
+    const fromCache = () => specs.map(({ col, log }) => copyColumn(cached.get(col.id) as PcColumnData, log));
+    const keep = (read: PcColumnData[]) => {
+      for (const c of read) cached.set(c.col.id, copyColumn(c, c.log));
+    };
+    const missing = specs.filter((s) => !cached.has(s.col.id));
+    if (missing.length === 0) {
+      send(runs, fromCache());
+      return;
+    }
     if (runs.length > SAMPLE_PAST) {
       const every = Math.ceil(runs.length / SAMPLE_RUNS);
       const sample = runs.filter((_, i) => i % every === 0);
       send(sample, columnsOfRuns(sample, specs, summary));
     }
-    if (runs.length <= CHUNK_RUNS) send(runs, columnsOfRuns(runs, specs, summary));
-    else
-      void columnsOfRunsInChunks(runs, specs, summary, () => token !== dataToken, CHUNK_RUNS).then((read) => {
-        if (read && token === dataToken) send(runs, read);
+    if (runs.length <= CHUNK_RUNS) {
+      keep(columnsOfRuns(runs, missing, summary));
+      send(runs, fromCache());
+    } else
+      void columnsOfRunsInChunks(runs, missing, summary, () => token !== dataToken, CHUNK_RUNS).then((read) => {
+        if (!read || token !== dataToken) return;
+        keep(read);
+        send(runs, fromCache());
       });
   });
   // A new size or brush: a new frame (the first frame comes from the data above).

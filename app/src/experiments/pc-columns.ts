@@ -162,6 +162,11 @@ export function columnOfCells(col: Column, cells: readonly Cell[], log: boolean)
   return encodeColumn(col, cells.length, (i) => cells[i] as Cell, log);
 }
 
+/** A column's own copy (its buffer can be handed to the worker while the original is kept), with `log` set. */
+export function copyColumn(c: PcColumnData, log: boolean): PcColumnData {
+  return c.kind === 'numeric' ? { ...c, log, values: c.values.slice() } : { ...c, log, codes: c.codes.slice() };
+}
+
 /** The buffers a column's message can hand over instead of copying. */
 export function columnBuffers(c: PcColumnData): ArrayBuffer[] {
   return [(c.kind === 'numeric' ? c.values : c.codes).buffer as ArrayBuffer];
