@@ -24,6 +24,7 @@ export interface Timing {
 declare global {
   interface Window {
     benchSeed(n: number, params: number, metrics: number): Promise<number>;
+    benchRunsInMemory(n: number, params: number, metrics: number): void;
     benchOpenPage(allColumns: boolean): Promise<Timing>;
     benchOpenPageFull(allColumns: boolean): Promise<Timing>;
     benchClosePage(): Promise<void>;
@@ -42,6 +43,8 @@ declare global {
     benchHistory(runs: number, steps: number, metric: number): Promise<Timing>;
     benchHistoryPlain(runs: number, steps: number): Promise<Timing>;
     benchUnmount(): void;
+    benchSeedCompare(runs: number, steps: number): Promise<string>;
+    benchCompare(runs: number): Promise<Timing>;
     benchFeedPlain(repo: string): Promise<Timing>;
     benchFirstSync(repo: string, runs: number): Promise<Timing>;
   }
