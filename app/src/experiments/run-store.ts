@@ -13,6 +13,7 @@
 import type { GitExperiment, ScanCache, ScanCacheEntry } from '@cairn/core/experiments';
 import { decodeRunBlock, encodeRunBlock, type MetricPoint, type Run, type RunBlock } from '@cairn/core/runs';
 import Dexie, { type Table } from 'dexie';
+import { nextTask } from '../workers/next-task.ts';
 
 export type RunOrigin = 'mlflow' | 'git';
 
@@ -232,13 +233,6 @@ export async function bumpRunsVersion(db: ExperimentsDb, repo: string): Promise<
 
 /** Runs per snapshot block: one block is one IndexedDB value (~5 MB at 100 columns), encoded in one task. */
 export const BLOCK_RUNS = 2048;
-
-const nextTask = () =>
-  new Promise<void>((resolve) => {
-    const c = new MessageChannel();
-    c.port1.onmessage = () => resolve();
-    c.port2.postMessage(0);
-  });
 
 /** What a row keeps beside its run in a block: a git experiment's facts (null for MLflow runs). */
 export function extraOf(row: RunRow): string | null {

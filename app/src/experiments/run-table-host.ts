@@ -171,6 +171,12 @@ export class RunTableHost {
         this.unstored.push(c.block.count);
         this.rowsVersion = null;
         this.model.add(c.block);
+        // Runs that came again leave dead slots: rewritten now and then, and then the page's
+        // slots are void (it is sent every id again).
+        if (this.model.compactIfSparse()) {
+          this.epoch++;
+          this.idsSent = 0;
+        }
         this.loaded = true;
         this.changed();
         return;

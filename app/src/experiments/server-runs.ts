@@ -74,6 +74,33 @@ export async function pullRunFeedWith(
   onPage?: OnFeedPage,
   onParsed?: OnParsedFeedPage,
 ): Promise<number> {
+  // One pull of a repository at a time (per database): a page left and opened again while its
+  // first sync is still storing starts a second pull, which would read the stored position the
+  // first has not moved yet and fetch, hand over and store the same pages again.
+  const key = `${db.name}\u0000${repo}`;
+  const before = pullsInProgress.get(key);
+  const mine = (async () => {
+    await before?.catch(() => {});
+    return pullOnce(db, repo, fetchPage, onPage, onParsed);
+  })();
+  pullsInProgress.set(key, mine);
+  try {
+    return await mine;
+  } finally {
+    if (pullsInProgress.get(key) === mine) pullsInProgress.delete(key);
+  }
+}
+
+/** The pull of each repository running (or last queued), by database name and repository. */
+const pullsInProgress = new Map<string, Promise<number>>();
+
+async function pullOnce(
+  db: ExperimentsDb,
+  repo: string,
+  fetchPage: (since: number, limit: number) => Promise<FeedPage>,
+  onPage?: OnFeedPage,
+  onParsed?: OnParsedFeedPage,
+): Promise<number> {
   const since = (await db.feeds.get(repo))?.since ?? 0;
   let changed = 0;
   let storing: Promise<void> = Promise.resolve();
