@@ -88,20 +88,21 @@ window.benchSeed = async (n, params, metrics) => {
       runs.slice(i, i + 2000).map((run) => ({ repo: REPO, id: run.id, origin: 'mlflow' as const, run })),
     );
   }
+  // Before any timing starts (see pageUrl).
+  pageUrl(true);
   return db.runs.where('repo').equals(REPO).count();
 };
 
 const rows = () => document.querySelectorAll('#root [data-testid="run-row"]');
 
+/** The seeded runs' column ids, gathered once: at 100,000 runs columnsOf is a 400 ms task of the harness's own. */
+let seededColumns: { of: Run[]; ids: string[] } | null = null;
+
 function pageUrl(allColumns: boolean): string {
   // Every column, the ones the bench sorts by in view (the table draws only those in view).
   const lead = ['attr:name', 'metric:m7', 'param:p0', 'metric:m3'];
-  const ids = [
-    ...lead,
-    ...columnsOf(runs)
-      .map((c) => c.id)
-      .filter((id) => !lead.includes(id)),
-  ];
+  if (seededColumns?.of !== runs) seededColumns = { of: runs, ids: columnsOf(runs).map((c) => c.id) };
+  const ids = [...lead, ...seededColumns.ids.filter((id) => !lead.includes(id))];
   const cols = allColumns ? `?cols=${encodeURIComponent(ids.join(','))}` : '';
   return `/${REPO}/experiments${cols}`;
 }

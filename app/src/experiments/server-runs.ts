@@ -60,12 +60,14 @@ export async function pullRunFeed(
 /**
  * pullRunFeed with the page fetch given (the feed worker fetches with the token it was handed).
  * The first page is FIRST_FEED_PAGE runs (what the table shows first), the others FEED_PAGE.
- * Pages are stored one after another, in order, each with its position, while the next ones
- * are fetched and parsed: storing 5,000 runs in IndexedDB takes longer than fetching them, and
- * at 100,000 runs a pull that waited for each store before the next fetch spent most of its
- * time there. `onParsed` gets each page's runs as soon as they are parsed (a first sync shows
- * them at the speed of the network), `onPage` once they are stored. A failed fetch or store
- * leaves every page before it stored and rejects; no page after a failed store is stored.
+ * Pages are fetched one after another (the next asked for as soon as one arrives), then stored
+ * one after another, in order, each with its position: storing 5,000 runs in IndexedDB takes
+ * longer than fetching them, and at 100,000 runs a pull that waited for each store before the
+ * next fetch spent most of its time there, while storing during the fetches slowed them as
+ * much. `onParsed` gets each page's runs as soon as they are parsed (a first sync shows them at
+ * the speed of the network), `onPage` once they are stored. A failed fetch or store leaves
+ * every page before it stored and rejects; no page after a failed store is stored. A pull cut
+ * short by closing the tab keeps the pages stored so far only (the next one fetches the rest).
  */
 export async function pullRunFeedWith(
   db: ExperimentsDb,
@@ -103,7 +105,13 @@ async function pullOnce(
 ): Promise<number> {
   const since = (await db.feeds.get(repo))?.since ?? 0;
   let changed = 0;
-  let storing: Promise<void> = Promise.resolve();
+  // Storing starts once the last page is fetched (or a fetch failed): writing rows to
+  // IndexedDB while pages still come took the CPU their fetch, parse and display needed (at
+  // 30,000 runs the table showed every run after 7.4 s against 2.6 s for fetch + parse alone).
+  let fetchingEnded!: () => void;
+  let storing = new Promise<void>((resolve) => {
+    fetchingEnded = resolve;
+  });
   let storeFailed = false;
   try {
     let pending = fetchPage(since, FIRST_FEED_PAGE);
@@ -130,9 +138,11 @@ async function pullOnce(
     }
   } catch (err) {
     // The pages fetched before the failure are stored first.
+    fetchingEnded();
     await storing.catch(() => {});
     throw err;
   }
+  fetchingEnded();
   await storing;
   return changed;
 }
