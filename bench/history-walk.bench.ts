@@ -12,8 +12,9 @@
  *   3. the History view's first page (50 + counts) vs `git log -n 50 --name-only --no-renames`
  *   4. recursive tree listing of HEAD              vs `git ls-tree -r HEAD`
  *   5. reading every blob at HEAD (2,000)          vs `git cat-file --batch` fed their ids
- * and the core reader's five again in headless Chromium (the app's own environment: lightning-fs
- * on the browser's IndexedDB), against the same git figures.
+ * and the core reader's five again in headless Chromium (the app's own environment: packs in OPFS
+ * read by range as new clones keep them, and all in lightning-fs on IndexedDB as older clones
+ * do), against the same git figures.
  *
  * "Changed-file counts" are files changed against the first parent, from tree diffs alone (no
  * rename detection, no blob read): `--name-only --no-renames` is git doing that same work (and
@@ -33,6 +34,7 @@ import git, { type FsClient } from 'isomorphic-git';
 import { chromiumPath, launchChromium } from '../test/support/chromium.ts';
 import { buildBenchPage } from './build-page.ts';
 import { type BrowserPart, coreReads } from './history-walk-browser/core-reads.ts';
+import type { RepoLayout } from './history-walk-browser/main.ts';
 import { type Measurement, median, report } from './lib.ts';
 
 (globalThis as { navigator?: unknown }).navigator ??= {};
@@ -388,8 +390,9 @@ await part(
 const chromiumReports: (() => void)[] = [];
 
 /**
- * The same reads in headless Chromium, where the app runs them: the .git copied into lightning-fs
- * on the browser's IndexedDB, each run a fresh reader, timed in the page (wall) and as the page's
+ * The same reads in headless Chromium, where the app runs them: the .git copied into the browser
+ * in both layouts the app reads (packs in OPFS read by range, as new clones keep them; everything
+ * in lightning-fs on IndexedDB, as older clones do), each run a fresh reader, timed in the page (wall) and as the page's
  * main-thread CPU (CDP Performance.getMetrics ThreadTime: the JavaScript thread only, not V8's
  * helper threads, which the Node figures include). Against git's figures from the parts above.
  */
@@ -435,8 +438,12 @@ async function inChromium(): Promise<void> {
     await cdp.send('Performance.enable');
     const threadTime = async () =>
       ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? 0) * 1000;
-    const run = (part: BrowserPart) =>
-      page.evaluate(([p, b]) => window.historyRun(p, b), [part, part === 'readBlobs' ? headBlobs : []] as const);
+    const run = (part: BrowserPart, layout: RepoLayout) =>
+      page.evaluate(([p, b, l]) => window.historyRun(p, b, l), [
+        part,
+        part === 'readBlobs' ? headBlobs : [],
+        layout,
+      ] as const);
     // The page must give git's answers before it is timed.
     const expected: Record<BrowserPart, number> = {
       log: Number(count),
@@ -446,25 +453,33 @@ async function inChromium(): Promise<void> {
       readBlobs: await core(nodeFs as unknown as FsClient, dir).readBlobs(headBlobs),
     };
     const order: BrowserPart[] = ['log', 'logWithCounts', 'firstPage', 'listTree', 'readBlobs'];
+    const layouts: { layout: RepoLayout; name: string }[] = [
+      { layout: 'opfs-packs', name: 'core reader in Chromium, packs in OPFS by range (new clones)' },
+      { layout: 'lightning-fs', name: 'core reader in Chromium, all in lightning-fs (older clones)' },
+    ];
     for (const [i, part] of order.entries()) {
-      const { answer } = await run(part);
-      if (answer !== expected[part]) throw new Error(`Chromium ${part}: ${answer}, git says ${expected[part]}`);
-      const wall: number[] = [];
-      const cpu: number[] = [];
+      const wall = layouts.map(() => [] as number[]);
+      const cpu = layouts.map(() => [] as number[]);
+      for (const { layout } of layouts) {
+        const { answer } = await run(part, layout);
+        if (answer !== expected[part]) {
+          throw new Error(`Chromium ${part} (${layout}): ${answer}, git says ${expected[part]}`);
+        }
+      }
+      // The layouts in turn each round, so a load change on this shared machine hits both alike.
       for (let r = 0; r < RUNS.cli; r++) {
-        const t0 = await threadTime();
-        wall.push((await run(part)).ms);
-        cpu.push((await threadTime()) - t0);
+        for (const [l, { layout }] of layouts.entries()) {
+          const t0 = await threadTime();
+          wall[l]?.push((await run(part, layout)).ms);
+          cpu[l]?.push((await threadTime()) - t0);
+        }
       }
       const p = parts[i] as (typeof parts)[number];
-      const name = 'core reader in Chromium, lightning-fs';
+      const rows = (times: number[][]) =>
+        layouts.map(({ name }, l) => ({ name, medianMs: median(times[l] ?? []), runs: times[l] ?? [] }));
       chromiumReports.push(() => {
-        report(`${p.title} — in Chromium, wall time in the page`, p.git.wall, [
-          { name, medianMs: median(wall), runs: wall },
-        ]);
-        report(`${p.title} — in Chromium, main-thread CPU time`, p.git.cpu, [
-          { name, medianMs: median(cpu), runs: cpu },
-        ]);
+        report(`${p.title} — in Chromium, wall time in the page`, p.git.wall, rows(wall));
+        report(`${p.title} — in Chromium, main-thread CPU time`, p.git.cpu, rows(cpu));
       });
     }
   } finally {

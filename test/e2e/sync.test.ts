@@ -88,6 +88,46 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
     await page.close();
   });
 
+  it('an open folder or file shows what a sync brought, with no reload', async () => {
+    // Someone else pushes a new file (in the clone of the first test)...
+    const clone = path.join(tmp, 'clone');
+    const cli = (...args: string[]) =>
+      run('git', ['-C', clone, '-c', 'user.name=Other', '-c', 'user.email=o@example.com', ...args]);
+    fs.writeFileSync(path.join(clone, 'NOTES.md'), '# Field notes\n\nThe first line.\n');
+    await cli('add', 'NOTES.md');
+    await cli('commit', '-q', '-m', 'Start the notes');
+    await cli('push', '-q', 'origin', 'HEAD');
+
+    // ...while this device has the repository's folder open. The network drops and returns: the
+    // sync that follows pulls, and the open folder lists the new file.
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/admin/field-notes`);
+    await page.getByTestId('entry').first().waitFor({ timeout: 30_000 });
+    expect((await page.getByTestId('entry').allTextContents()).join(' ')).not.toContain('NOTES.md');
+    const cycleNetwork = async () => {
+      await chrome.context.setOffline(true);
+      await chrome.context.setOffline(false);
+    };
+    await cycleNetwork();
+    await expect
+      .poll(async () => (await page.getByTestId('entry').allTextContents()).join(' '), { timeout: 60_000 })
+      .toContain('NOTES.md');
+
+    // The file open, a second push: its new line shows where it is read.
+    await page.getByTestId('entry').filter({ hasText: 'NOTES.md' }).click();
+    await page.getByTestId('markdown-viewer').waitFor({ timeout: 30_000 });
+    const url = page.url();
+    fs.appendFileSync(path.join(clone, 'NOTES.md'), '\nThe loss went down after the second epoch.\n');
+    await cli('commit', '-q', '-am', 'More notes');
+    await cli('push', '-q', 'origin', 'HEAD');
+    await cycleNetwork();
+    await expect
+      .poll(() => page.getByTestId('markdown-viewer').textContent(), { timeout: 60_000 })
+      .toContain('The loss went down after the second epoch.');
+    expect(page.url()).toBe(url);
+    await page.close();
+  });
+
   it('changes that conflict with the server are explained and kept, never overwritten', async () => {
     // Someone else changes data/.gitignore on the server (in the clone of the first test)...
     const clone = path.join(tmp, 'clone');

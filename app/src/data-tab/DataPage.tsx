@@ -81,7 +81,7 @@ function RemoteCell(props: { d: DatasetEntry; s: DataStatus | undefined }) {
 export default function DataPage() {
   const params = useParams<{ owner: string; repo: string }>();
   const [search, setSearch] = useSearchParams<{ q?: string; ref?: string }>();
-  const { catalog, session, clone, retry } = createCatalog(() => search.ref);
+  const { catalog, session, clone, retry, opening } = createCatalog(() => search.ref);
   const repo = () => `${params.owner}/${params.repo}`;
   const [status] = createResource(
     () => {
@@ -100,7 +100,7 @@ export default function DataPage() {
 
   return (
     <div data-testid="data-page">
-      <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
+      <RepoStatus loading={opening()} error={session.error} clone={clone()} onRetry={retry} />
       <Show when={catalog.error}>
         <p class="notice error" role="alert">
           Could not read the repository's data: {String(catalog.error?.message ?? catalog.error)}

@@ -205,7 +205,7 @@ export default function RepoBrowser() {
   const params = useParams<{ owner: string; repo: string; rest?: string }>();
   const navigate = useNavigate();
   const location = useLocation();
-  const { session, clone, retry } = createRepoSession();
+  const { session, clone, retry, opening } = createRepoSession();
   const [state, { refetch }] = createResource(
     () => {
       const s = ready(session);
@@ -223,7 +223,7 @@ export default function RepoBrowser() {
   const error = () => (state.error as { code?: string } | undefined) ?? undefined;
   return (
     <div class="browser" data-testid="browser">
-      <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
+      <RepoStatus loading={opening()} error={session.error} clone={clone()} onRetry={retry} />
       <Show when={ready(session)}>
         {(s) => (
           <Switch>

@@ -1,6 +1,7 @@
 /** The open repository of the current route, as a Solid resource, with clone progress on a first visit. */
 import { useParams } from '@solidjs/router';
-import { createResource, createSignal } from 'solid-js';
+import { createResource, createSignal, onCleanup } from 'solid-js';
+import { REPO_CONTENT_CHANGED } from '../sync/content-changed.ts';
 import { openRepoSession } from './repo-session.ts';
 
 export interface CloneProgress {
@@ -16,5 +17,14 @@ export function createRepoSession() {
     () => [params.owner, params.repo] as const,
     ([owner, repo]) => openRepoSession(owner, repo, setClone),
   );
-  return { params, session, clone, retry: refetch };
+  // A sync that moved the branch here (a pull, a merge before a push): the views read again. The
+  // old session stays shown while the new one opens (a refresh, not "Opening…").
+  const moved = (event: Event) => {
+    if ((event as CustomEvent<string>).detail === `${params.owner}/${params.repo}`) void refetch();
+  };
+  globalThis.addEventListener?.(REPO_CONTENT_CHANGED, moved);
+  onCleanup(() => globalThis.removeEventListener?.(REPO_CONTENT_CHANGED, moved));
+  /** True only while the repository first opens (or clones), not while it is read again after a sync. */
+  const opening = () => session.state === 'pending';
+  return { params, session, clone, retry: refetch, opening };
 }

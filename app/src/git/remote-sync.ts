@@ -145,6 +145,12 @@ export async function pushRepo(handle: RepoHandle, server: string): Promise<void
 }
 
 /** True when the local branch has commits the server's copy (as last fetched) lacks. */
+/** The commit checked out (null in a repository with no commit yet). */
+export async function headOid(handle: RepoHandle): Promise<string | null> {
+  const { git } = await loadGit();
+  return git.resolveRef({ fs: handle.fs, dir: handle.dir, ref: 'HEAD' }).catch(() => null);
+}
+
 export async function hasUnpushedCommits(handle: RepoHandle): Promise<boolean> {
   const { git } = await loadGit();
   const { fs, dir } = handle;

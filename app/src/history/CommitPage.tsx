@@ -13,7 +13,7 @@ import './history.css';
 
 export default function CommitPage() {
   const params = useParams<{ owner: string; repo: string; sha: string }>();
-  const { session, clone, retry } = createRepoSession();
+  const { session, clone, retry, opening } = createRepoSession();
   const [detail] = createResource(
     () => {
       const s = ready(session);
@@ -29,7 +29,7 @@ export default function CommitPage() {
   );
   return (
     <div class="commit-page" data-testid="commit-page">
-      <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
+      <RepoStatus loading={opening()} error={session.error} clone={clone()} onRetry={retry} />
       <Show when={detail.error}>
         <ReadErrorNotice error={detail.error} owner={params.owner} repo={params.repo} testId="commit-error" />
       </Show>

@@ -94,7 +94,7 @@ function CommitLink(props: { owner: string; repo: string; commit: Row }) {
 export default function CommitsPage() {
   const params = useParams<{ owner: string; repo: string; rest?: string }>();
   const navigate = useNavigate();
-  const { session, clone, retry } = createRepoSession();
+  const { session, clone, retry, opening } = createRepoSession();
   const rev = () => decodeSegments(params.rest).join('/') || 'HEAD';
   // `?path=` narrows the history to one file or folder (the file page's History link).
   const [search, setSearch] = useSearchParams<{ path?: string; base?: string; head?: string }>();
@@ -165,7 +165,7 @@ export default function CommitsPage() {
 
   return (
     <div class="history" data-testid="history">
-      <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
+      <RepoStatus loading={opening()} error={session.error} clone={clone()} onRetry={retry} />
       <Show when={history.error}>
         <ReadErrorNotice error={history.error} owner={params.owner} repo={params.repo} testId="history-error" />
       </Show>

@@ -16,7 +16,7 @@ import './history.css';
 export default function CompareCommitsPage() {
   const params = useParams<{ owner: string; repo: string; range: string }>();
   const range = createMemo(() => parseCompareRange(decodeSegments(params.range).join('/')));
-  const { session, clone, retry } = createRepoSession();
+  const { session, clone, retry, opening } = createRepoSession();
   const [comparison] = createResource(
     () => {
       const s = ready(session);
@@ -28,7 +28,7 @@ export default function CompareCommitsPage() {
   const short = (oid: string) => oid.slice(0, 7);
   return (
     <div class="commit-page" data-testid="compare-page">
-      <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
+      <RepoStatus loading={opening()} error={session.error} clone={clone()} onRetry={retry} />
       <Show when={!range()}>
         <div class="notice error" role="alert" data-testid="compare-error">
           A comparison names two revisions: <code>compare/BASE...HEAD</code> (changes since HEAD left BASE) or{' '}

@@ -18,7 +18,7 @@ import '../catalog/catalog.css';
 export default function NotebooksPage() {
   const params = useParams<{ owner: string; repo: string }>();
   const [search, setSearch] = useSearchParams<{ q?: string; ref?: string }>();
-  const { catalog, session, clone, retry } = createCatalog(() => search.ref);
+  const { catalog, session, clone, retry, opening } = createCatalog(() => search.ref);
   const shown = createMemo(() => {
     const q = (search.q ?? '').trim().toLowerCase();
     const all = ready(catalog)?.notebooks ?? [];
@@ -26,7 +26,7 @@ export default function NotebooksPage() {
   });
   return (
     <div data-testid="notebooks-page">
-      <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
+      <RepoStatus loading={opening()} error={session.error} clone={clone()} onRetry={retry} />
       <Show when={catalog.error}>
         <p class="notice error" role="alert">
           Could not read the repository's notebooks: {String(catalog.error?.message ?? catalog.error)}

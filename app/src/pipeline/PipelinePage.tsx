@@ -63,7 +63,7 @@ export default function PipelinePage() {
     compare?: string;
     expand?: string;
   }>();
-  const { session, clone, retry } = createRepoSession();
+  const { session, clone, retry, opening } = createRepoSession();
   const rev = () => decodeSegments(params.rest).join('/');
   const [data] = createResource(
     () => {
@@ -196,7 +196,7 @@ export default function PipelinePage() {
 
   return (
     <div class="pipeline-page" data-testid="pipeline-page">
-      <RepoStatus loading={session.loading} error={session.error} clone={clone()} onRetry={retry} />
+      <RepoStatus loading={opening()} error={session.error} clone={clone()} onRetry={retry} />
       <Show when={data.error}>
         <div class="notice error" role="alert" data-testid="pipeline-load-error">
           {describeReadError(data.error)}

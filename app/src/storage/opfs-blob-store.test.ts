@@ -8,7 +8,7 @@ import { runBlobStoreTests } from './blob-store.conformance.ts';
 import { makeDb } from './db.ts';
 import { OpfsBlobStore } from './opfs-blob-store.ts';
 import { workerWrites } from './opfs-write-client.ts';
-import { opfsWriteHandler } from './opfs-write-handler.ts';
+import { oneAtATime, opfsWriteHandler } from './opfs-write-handler.ts';
 import type { OpfsWriteRequest } from './opfs-write-protocol.ts';
 
 let dbCount = 0;
@@ -19,10 +19,11 @@ runBlobStoreTests(
 );
 
 // A page's writes handed to the write worker: here its handler runs in-process over a
-// structured clone of each message (as postMessage delivers it), writing chunk rows.
+// structured clone of each message (as postMessage delivers it), one at a time as the worker
+// answers them, writing chunk rows.
 runBlobStoreTests('OPFS store of a page, writing through the write worker', async () => {
   const db = makeDb(`opfs-via-worker-${++dbCount}`);
-  const worker = opfsWriteHandler(new OpfsBlobStore(db, hashWasmMd5(), { writesToOpfs: false }));
+  const worker = oneAtATime(opfsWriteHandler(new OpfsBlobStore(db, hashWasmMd5(), { writesToOpfs: false })));
   // Transferred buffers are detached here as postMessage detaches them.
   const call = async (req: OpfsWriteRequest, transfer: Transferable[] = []) =>
     structuredClone(await worker(structuredClone(req, { transfer })));

@@ -2,8 +2,8 @@
  * A page's writes of the data cache, sent to the write worker (opfs-write.worker.ts) so their
  * bytes land in OPFS files rather than IndexedDB chunk rows (which only the next load's move
  * would bring into OPFS). A streamed object's bytes are gathered into PIECE_BYTES pieces and
- * handed over (transferred, not copied again) with one piece in flight while the next fills,
- * so a 1 GiB download holds about two pieces on the page, not the file.
+ * handed over (transferred, not copied again) with a few pieces in flight while the next fills,
+ * so a 1 GiB download holds a few pieces on the page, not the file.
  */
 import { CairnError } from '@cairn/core/errors';
 import { assertObjectId, type BlobWriter, type ObjectId, type PutObject } from './blob-store.ts';
@@ -12,6 +12,14 @@ import type { OpfsWriteRequest, OpfsWriteResponse } from './opfs-write-protocol.
 
 /** Bytes per message to the worker: big enough that messages cost nothing, small enough to hold two. */
 export const PIECE_BYTES = 1024 * 1024;
+
+/**
+ * Pieces a writer has sent and not yet seen answered. More than one, so the next piece is already
+ * at the worker when it finishes one: with one, every piece waited a whole round trip between two
+ * threads, which on a loaded machine cost more than writing it. Bounds what a writer holds to
+ * (PIECES_IN_FLIGHT + 1) pieces. The worker handles a writer's messages in order.
+ */
+export const PIECES_IN_FLIGHT = 3;
 
 /** The write worker's answer when it failed for another reason than storage (it crashed, say). */
 export class CacheWriteError extends CairnError<'cache_write_failed'> {
@@ -76,15 +84,27 @@ export function workerWrites(call: Call, pieceBytes = PIECE_BYTES): WorkerWrites
       let size = 0;
       let closed = false;
       let sent = false;
-      let inFlight: Promise<unknown> = Promise.resolve();
+      // Pieces sent and not yet answered, oldest first (at most PIECES_IN_FLIGHT).
+      const inFlight: Promise<unknown>[] = [];
+      let failed: { error: unknown } | null = null;
+      /** Waits until fewer than `limit` pieces are in flight; throws the first failed write. */
+      const settle = async (limit: number) => {
+        while (inFlight.length > 0 && inFlight.length >= limit) await inFlight.shift();
+        if (failed) throw failed.error;
+      };
+      const sendPiece = async (piece: Uint8Array) => {
+        await settle(PIECES_IN_FLIGHT);
+        sent = true;
+        const reply = send({ type: 'write', writer, bytes: piece }, [piece.buffer]).catch((error: unknown) => {
+          failed ??= { error }; // surfaced by the next write, commit or abort
+        });
+        inFlight.push(reply);
+      };
       const flush = async () => {
-        await inFlight; // one piece at a time: the page holds at most two
         const piece = filling.subarray(0, filled);
         filling = new Uint8Array(pieceBytes);
         filled = 0;
-        sent = true;
-        inFlight = send({ type: 'write', writer, bytes: piece }, [piece.buffer]);
-        inFlight.catch(() => {}); // surfaced by the next write, commit or abort
+        await sendPiece(piece);
       };
       return {
         get size() {
@@ -109,22 +129,19 @@ export function workerWrites(call: Call, pieceBytes = PIECE_BYTES): WorkerWrites
           const whole = filled === 0 && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
           if (!whole || bytes.byteLength === 0) return this.write(bytes);
           size += bytes.byteLength;
-          await inFlight; // one piece at a time, as `flush`
-          sent = true;
-          inFlight = send({ type: 'write', writer, bytes }, [bytes.buffer]);
-          inFlight.catch(() => {});
+          await sendPiece(bytes);
         },
         async commit(id: ObjectId) {
           assertObjectId(id);
           if (closed) throw new Error('This blob writer is already closed.');
           closed = true;
           if (filled > 0) await flush();
-          await inFlight;
+          await settle(1);
           return (await send({ type: 'commit', writer, object: id })) as boolean;
         },
         async abort() {
           closed = true;
-          await inFlight.catch(() => {});
+          await settle(1).catch(() => {});
           if (sent) await send({ type: 'abort', writer });
         },
       };

@@ -52,3 +52,17 @@ export function opfsWriteHandler(store: BlobStore): (req: OpfsWriteRequest) => P
     }
   };
 }
+
+/**
+ * `handle`, answering one request at a time in the order they came: a writer sends its next
+ * pieces before the last one is answered (opfs-write-client.ts), and each must land after the one
+ * before it.
+ */
+export function oneAtATime<Req, Res>(handle: (req: Req) => Promise<Res>): (req: Req) => Promise<Res> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (req) => {
+    const answer = queue.then(() => handle(req));
+    queue = answer.catch(() => {});
+    return answer;
+  };
+}

@@ -4,10 +4,11 @@
  * here, where sync access handles exist, through the same store the hash workers use.
  */
 import { getBlobStore } from './blobs.ts';
-import { opfsWriteHandler } from './opfs-write-handler.ts';
+import { oneAtATime, opfsWriteHandler } from './opfs-write-handler.ts';
 import type { OpfsWriteRequest } from './opfs-write-protocol.ts';
 
-const handle = opfsWriteHandler(getBlobStore());
+// One request at a time, in the order sent (a writer has several pieces in flight).
+const handle = oneAtATime(opfsWriteHandler(getBlobStore()));
 
 self.onmessage = async (event: MessageEvent<OpfsWriteRequest>) => {
   (self as unknown as DedicatedWorkerGlobalScope).postMessage(await handle(event.data));

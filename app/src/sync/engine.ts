@@ -18,6 +18,7 @@ import {
   probeServer,
   startConnectivity,
 } from './connectivity.ts';
+import { announceContentChanged } from './content-changed.ts';
 import { getCredentials } from './credentials.ts';
 import { pushData } from './data-push.ts';
 import { markOnServer, markServerLoss, waitsForUser, whenMissingOnServer } from './server-presence.ts';
@@ -170,6 +171,8 @@ export function syncRepo(id: string): Promise<void> {
     if (queued.delete(id)) requestSync(id);
   });
   running.set(id, job);
+  // "Sync now" shows at once that it started (the repository's row says so a moment later).
+  if (!browserSaysOffline()) publishSyncSummary({ state: 'syncing', detail: `Syncing ${id}`, progress: null });
   return job;
 }
 
@@ -195,7 +198,8 @@ async function syncOnce(id: string): Promise<void> {
     await refreshSummary();
     const handle = await openRepo(row.owner, row.repo);
     if (!handle) return;
-    const { pullRepo, pushRepo, hasUnpushedCommits } = await import('../git/remote-sync.ts');
+    const { pullRepo, pushRepo, hasUnpushedCommits, headOid } = await import('../git/remote-sync.ts');
+    const headBefore = await headOid(handle);
     try {
       await pullRepo(handle, server);
     } catch (error) {
@@ -212,6 +216,8 @@ async function syncOnce(id: string): Promise<void> {
       void refreshSummary();
     });
     if (await hasUnpushedCommits(handle)) await pushRepo(handle, server);
+    // A pull (or the merge a push needed) moved the branch: open views of it read it again.
+    if ((await headOid(handle)) !== headBefore) announceContentChanged(id);
     serverReached();
     await updateRepo(id, {
       syncState: 'up-to-date',
