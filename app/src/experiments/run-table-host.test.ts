@@ -217,6 +217,35 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
     await expectAnswersEqualRowWise(db, t);
   });
 
+  it('a run updated by page after page of a long session keeps the runs held compact, and the page its ids', async () => {
+    const db = makeExperimentsDb(`host-updates-${Math.random()}`);
+    const t = start(db);
+    await t.host.command({ type: 'open', repo: REPO, session: 1 });
+    const runs = makeRuns(3000, 2, 2);
+    await t.host.command({ type: 'feed-page', block: encodeRunBlock(runs), more: false });
+    const firstEpoch = t.last().epoch;
+    // A poll every few seconds, each with the one run that moved on.
+    for (let n = 1; n <= 600; n++) {
+      const updated = { ...(runs[7] as Run), metrics: { ...(runs[7] as Run).metrics, m0: 1000 + n } };
+      await t.host.command({ type: 'feed-page', block: encodeRunBlock([updated]), more: false });
+    }
+    expect(t.last()).toMatchObject({ count: 3000 });
+    // Rewritten on the way (600 one-run blocks otherwise), the page sent every id again.
+    expect(t.last().epoch).toBeGreaterThan(firstEpoch);
+    expect(t.last().slotCount).toBeLessThan(3000 + 600);
+    const ids = t.ids();
+    expect(ids.length).toBe(t.last().slotCount);
+    const top = t.ask({
+      type: 'query',
+      query: { filter: '', sort: 'metric:m0', direction: 'desc', summary: 'last' },
+      from: 0,
+      to: 1,
+    });
+    expect(top.order.length).toBe(3000);
+    expect(new Set(Array.from(top.order, (s) => ids[s])).size).toBe(3000);
+    expect(top.rows[0]?.[1]).toMatchObject({ id: (runs[7] as Run).id, metrics: { m0: 1600 } });
+  });
+
   it('writes the snapshot when a pull fails before any page (offline, no server)', async () => {
     const db = makeExperimentsDb(`host-offline-${Math.random()}`);
     await seedRows(db);
