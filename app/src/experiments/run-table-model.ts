@@ -9,10 +9,11 @@
  * A slot is a run's place in the order its blocks came in (the stored order, then feed pages);
  * a run that comes again (a feed page with an updated run) takes a new slot and its old one is
  * dead. Dead slots keep their block's arrays, so `compactIfSparse` rewrites the blocks once
- * enough are dead (or small blocks pile up): a run updated by every poll of a long session
- * costs one live slot, not one more block per poll. Filter and sort are exactly run-table.ts filterRuns + sortRuns over the live runs in slot
- * order (the property test holds them equal). Git experiments are keyed by name as the views show
- * them (keyed-runs.ts); `stored` keeps the blocks as the store holds the rows. Pure: no I/O.
+ * enough are dead (or small blocks pile up), numbering the slots again: a run updated by every
+ * poll of a long session costs one live slot, not one more block per poll. Filter and sort are
+ * exactly run-table.ts filterRuns + sortRuns over the live runs (the property test holds them
+ * equal). Git experiments are keyed by name as the views show them (keyed-runs.ts); `stored`
+ * keeps the blocks as the store holds the rows. Pure: no I/O.
  */
 import {
   decodeRunBlock,
@@ -257,8 +258,10 @@ export class RunTableModel {
    * Rewrites the blocks when a quarter of the slots (and at least `minDead`) are dead, or when
    * there are more than twice the blocks the live runs need (a poll's page of a few runs is a
    * block of its own): blocks without dead runs that are at least half full stay as they are,
-   * the live runs of the others are written again into full blocks, in the same order. Slots
-   * are numbered again from 0 (the caller's slots and ids are void): returns whether it did.
+   * the live runs of the others are written again into full blocks after them (one block at
+   * most is less than full, so a compaction leaves neither condition true). Slots are numbered
+   * again from 0 (the caller's slots and ids are void; queries order by value and run id, never
+   * by slot): returns whether it did.
    */
   compactIfSparse(): boolean {
     const { blockRuns, minDead } = this.compaction;
@@ -283,7 +286,6 @@ export class RunTableModel {
       let dead = 0;
       for (let i = 0; i < b.count; i++) dead += this.dead[start + i] as number;
       if (dead === 0 && b.count * 2 >= blockRuns) {
-        flush();
         blocks.push(b);
         return;
       }
