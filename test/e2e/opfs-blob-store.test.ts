@@ -1,7 +1,8 @@
 /**
  * The OPFS data cache in real Chromium (OPFS is not in Node): the BlobStore conformance suite,
  * the store's own checks and the move of an existing IndexedDB cache, all run in a dedicated
- * worker of a small page (test/e2e/blob-store-page) built with vite from the app's modules.
+ * worker of a small page (test/e2e/blob-store-page) built with vite from the app's modules; and,
+ * on that page, a git pack kept in OPFS read whole and by range (StoredPacks).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -37,6 +38,7 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
   let server: http.Server;
   let outcomes: TestOutcome[] = [];
   let pageWrites: Awaited<ReturnType<Window['pageWrites']>>;
+  let packReads: Awaited<ReturnType<Window['storedPackReads']>>;
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-blob-store-page-'));
 
   beforeAll(async () => {
@@ -62,6 +64,7 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
     page.setDefaultTimeout(120_000);
     outcomes = await page.evaluate(() => window.runSuites());
     pageWrites = await page.evaluate(() => window.pageWrites());
+    packReads = await page.evaluate(() => window.storedPackReads());
   });
   afterAll(async () => {
     await chrome?.close();
@@ -94,5 +97,9 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
     expect(pageWrites.diskBlob).toBe(pageWrites.expected[0]);
     expect(pageWrites.againIsNew).toEqual([true, true, true]);
     expect(pageWrites.afterDelete).toBe(0);
+  });
+
+  it('reads a git pack in OPFS whole when small, and by range through its block cache when asked', () => {
+    expect(packReads).toEqual({ whole: true, ranged: true, ranges: [true, true, true, true, true] });
   });
 });

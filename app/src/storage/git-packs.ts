@@ -68,8 +68,15 @@ export const WHOLE_PACK_BYTES = 64 * 1024 * 1024;
 export class StoredPacks {
   readonly folderName: string;
 
-  constructor(readonly fsName: string) {
+  /** Packs up to this size are read whole (`open`); WHOLE_PACK_BYTES unless said otherwise. */
+  readonly wholePackBytes: number;
+
+  constructor(
+    readonly fsName: string,
+    opts: { wholePackBytes?: number } = {},
+  ) {
     this.folderName = packFolderName(fsName);
+    this.wholePackBytes = opts.wholePackBytes ?? WHOLE_PACK_BYTES;
   }
 
   private async folder(): Promise<FileSystemDirectoryHandle | null> {
@@ -102,7 +109,7 @@ export class StoredPacks {
   async open(name: string): Promise<PackFile | Uint8Array | null> {
     const file = await this.file(name);
     if (!file) return null;
-    if (file.size <= WHOLE_PACK_BYTES) return new Uint8Array(await file.arrayBuffer());
+    if (file.size <= this.wholePackBytes) return new Uint8Array(await file.arrayBuffer());
     return blockCachedPackFile(
       file.size,
       async (at, length) => new Uint8Array(await file.slice(at, at + length).arrayBuffer()),

@@ -7,6 +7,7 @@ import { createMD5 } from 'hash-wasm';
 import { objectId } from '../../../app/src/storage/blob-store.ts';
 import { getBlobStore } from '../../../app/src/storage/blobs.ts';
 import { getDb } from '../../../app/src/storage/db.ts';
+import { packFolderName, StoredPacks } from '../../../app/src/storage/git-packs.ts';
 import type { TestOutcome } from './vitest-shim.ts';
 
 declare global {
@@ -23,6 +24,8 @@ declare global {
       /** The batch stored again by the worker after the page deleted it (a hang once, bench round 2). */
       againIsNew: boolean[];
     }>;
+    /** A git pack file in OPFS read whole and by range (StoredPacks.open): each read equal to its bytes? */
+    storedPackReads(): Promise<{ whole: boolean; ranged: boolean; ranges: boolean[] }>;
   }
 }
 
@@ -66,5 +69,39 @@ window.pageWrites = async () => {
     expected: await Promise.all(all.map(md5)),
     afterDelete: (await store.usage()).count,
     diskBlob,
+  };
+};
+
+window.storedPackReads = async () => {
+  // Made-up bytes under a pack's name: StoredPacks serves bytes, the git reader parses them.
+  const fsName = 'e2e-stored-packs';
+  const name = `pack-${'ab'.repeat(20)}.pack`;
+  const bytes = new Uint8Array(1_500_000).map((_, i) => (i * 31 + (i >> 9)) & 0xff);
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle(packFolderName(fsName), { create: true });
+  const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+  await writable.write(bytes);
+  await writable.close();
+  const equal = (a: Uint8Array, at: number) => a.every((b, i) => b === bytes[at + i]);
+  const whole = await new StoredPacks(fsName).open(name);
+  const byRange = await new StoredPacks(fsName, { wholePackBytes: 0 }).open(name);
+  const ranges: boolean[] = [];
+  if (byRange && !(byRange instanceof Uint8Array)) {
+    // Inside one block, straddling two, a block or more (uncached), the last bytes, one read again.
+    for (const [at, length] of [
+      [10, 100],
+      [262_100, 200],
+      [300_000, 600_000],
+      [1_499_990, 10],
+      [10, 100],
+    ] as const) {
+      ranges.push(equal(await byRange.read(at, length), at));
+    }
+  }
+  await root.removeEntry(packFolderName(fsName), { recursive: true });
+  return {
+    whole: whole instanceof Uint8Array && whole.byteLength === bytes.byteLength && equal(whole, 0),
+    ranged: byRange !== null && !(byRange instanceof Uint8Array) && byRange.size === bytes.byteLength,
+    ranges,
   };
 };
