@@ -175,7 +175,6 @@ try {
     probeCase(page, 'part: read + store, chunk rows as Uint8Array', 'files', 'store-bytes'),
     probeCase(page, 'part: read + store, chunk rows as Blob', 'files', 'store-blob'),
     probeCase(page, 'part: read + store, OPFS file (sync handle)', 'files', 'store-opfs'),
-    probeCase(page, 'part: read + store, OPFS file via a write worker (app)', 'files', 'store-opfs-worker'),
   ]);
   const [native, hashOnly, hashStore, hashStoreRows] = big as [Measurement, Measurement, Measurement, Measurement];
   fs.rmSync(durableCopy, { force: true });

@@ -9,7 +9,10 @@
  *   brush on one axis — against the same polylines on a bare canvas, and against drawing it on
  *   the main thread as the app did before;
  * - the uPlot metric-history chart of 1,000 runs × 1,000 steps, one of 5 metrics at a time —
- *   against the same polylines on a bare canvas.
+ *   against the same polylines on a bare canvas;
+ * - (compare) the whole compare page of 1,000 runs from the Compare button's navigation until its
+ *   table, parallel coordinates and metric history (1,000 steps a run, from the store) are
+ *   painted — against the same history polylines on a bare canvas.
  * - (BENCH_EXP_PARTS=sync) the first sync through the real server: the run feed and runs/search
  *   timed on the server against JSON of the same runs, then the Experiments page on an empty store
  *   until its first and every run are in the table, against fetching and parsing the feed alone.
@@ -33,8 +36,8 @@ import { FILTERS, type FirstSyncTiming, type Timing } from './experiments-browse
 import { type Measurement, median, report } from './lib.ts';
 import { TargetMemory } from './target-memory.ts';
 
-/** BENCH_EXP_PARTS=table,pc,history,sync picks parts (all but sync by default). */
-const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history').split(',');
+/** BENCH_EXP_PARTS=table,pc,history,compare,sync picks parts (all but sync by default). */
+const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history,compare').split(',');
 const RUNS = Number(process.env.BENCH_EXP_RUNS ?? 10_000);
 const HISTORY_RUNS = Math.min(RUNS, 1000);
 const STEPS = 1000;
@@ -61,7 +64,7 @@ const server = http.createServer((req, res) => {
     return;
   }
   // The app's server API is not here: the run feed answers 404 and the page shows the store.
-  if (rel.startsWith('/api/') || rel.includes('.mlflow/') || rel.includes('.git/')) {
+  if (rel.startsWith('/api/') || rel.startsWith('/yjs/') || rel.includes('.mlflow/') || rel.includes('.git/')) {
     res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not here"}');
     return;
   }
@@ -117,6 +120,7 @@ try {
   if (PARTS.includes('table')) await tableBench();
   if (PARTS.includes('pc')) await pcBench();
   if (PARTS.includes('history')) await historyBench();
+  if (PARTS.includes('compare')) await compareBench();
 } catch (error) {
   console.error('bench failed:', error);
   process.exitCode = 1;
@@ -247,8 +251,12 @@ async function pcBench() {
     `Parallel coordinates, ${RUNS} runs × 8 axes (target < 500 ms)`,
     frame('bare canvas, same polylines, one stroke', pcPlain),
     [
-      frame('main thread: buildAxis + drawParallel (before)', pcMain),
-      frame('ParallelCoordinates (worker, OffscreenCanvas) → frame', pc),
+      frame('main thread: buildAxis + drawParallel as paths (before the worker)', pcMain),
+      asMeasurement(
+        'ParallelCoordinates → first frame (a 10,000-run sample past 20,000)',
+        pc.map((t) => t.domMs),
+      ),
+      frame('ParallelCoordinates → frame of every run painted', pc),
       frame('brush one axis → redrawn frame + selection', brush),
     ],
     {
@@ -283,6 +291,28 @@ async function historyBench() {
       'series shaped as': hist[0]?.note ?? '',
       'bare canvas': detail(histPlain),
     },
+  );
+}
+
+/** The compare page of 1,000 runs (issue 17: < 1 s), from the Compare button to the painted frame. */
+async function compareBench() {
+  const metric = await page.evaluate(({ r, s }) => window.benchSeedCompare(r, s), { r: HISTORY_RUNS, s: STEPS });
+  const plain = await series(3, () =>
+    page.evaluate(({ r, s }) => window.benchHistoryPlain(r, s), { r: HISTORY_RUNS, s: STEPS }),
+  );
+  await page.evaluate(() => window.benchUnmount());
+  const open = async () => {
+    const t = await page.evaluate((r) => window.benchCompare(r), HISTORY_RUNS);
+    await page.evaluate(() => window.benchClosePage());
+    return t;
+  };
+  await open(); // warm-up (code, workers)
+  const compare = await series(5, open);
+  report(
+    `Compare page of ${HISTORY_RUNS} runs, ${metric} history × ${STEPS} steps from the store (target < 1 s)`,
+    frame('bare canvas, same history polylines', plain),
+    [frame('Compare → table, parallel coordinates and history painted', compare)],
+    { compare: `${detail(compare)}; ${compare.map((t) => t.note).join(' / ')}` },
   );
 }
 

@@ -10,17 +10,14 @@
  * - `store-bytes` / `store-blob`: the first file read and stored in the data cache (no MD5),
  *   its 4 MiB chunk rows holding a Uint8Array or a Blob (dexie-blob-store.ts ChunkFormat);
  *   timed to the durable commit, then deleted (untimed);
- * - `store-opfs`: the same into the OPFS store (a sync access handle, flushed, then the row);
- * - `store-opfs-worker`: the same handed to a write worker of this worker's own, whole read
- *   buffers transferred (the app's path for a big file, without the MD5).
+ * - `store-opfs`: the same into the OPFS store (a sync access handle, flushed, then the row).
  */
 import { createMD5 } from 'hash-wasm';
 import { objectId } from '../../app/src/storage/blob-store.ts';
-import { pipelinedBlobStore } from '../../app/src/storage/blobs.ts';
 import { getDb } from '../../app/src/storage/db.ts';
 import { DexieBlobStore } from '../../app/src/storage/dexie-blob-store.ts';
 import { OpfsBlobStore } from '../../app/src/storage/opfs-blob-store.ts';
-import { RowFeeder, readOwnedPieces, readPieces } from '../../app/src/workers/hash-task.ts';
+import { RowFeeder, readPieces } from '../../app/src/workers/hash-task.ts';
 
 export type ProbeMode =
   | 'read-byob'
@@ -30,8 +27,7 @@ export type ProbeMode =
   | 'read-batched'
   | 'store-bytes'
   | 'store-blob'
-  | 'store-opfs'
-  | 'store-opfs-worker';
+  | 'store-opfs';
 export interface ProbeResult {
   ms: number;
   bytes: number;
@@ -42,26 +38,6 @@ const BUFFER = 4 * 1024 * 1024;
 async function probe(mode: ProbeMode, files: File[]): Promise<ProbeResult> {
   const first = files[0] as File;
   let bytes = 0;
-  if (mode === 'store-opfs-worker') {
-    const store = pipelinedBlobStore(BUFFER);
-    if (!store) throw new Error('no write worker here (OPFS sync handles and nested workers are needed)');
-    const id = objectId('md5', '1'.repeat(32));
-    await store.delete(id);
-    const t0 = performance.now();
-    const writer = store.writer();
-    await readOwnedPieces(
-      first.stream(),
-      async (p) => {
-        bytes += p.byteLength;
-        await writer.writeOwned?.(p);
-      },
-      () => false,
-    );
-    await writer.commit(id);
-    const ms = performance.now() - t0;
-    await store.delete(id);
-    return { ms, bytes };
-  }
   if (mode === 'store-bytes' || mode === 'store-blob' || mode === 'store-opfs') {
     const store =
       mode === 'store-opfs'

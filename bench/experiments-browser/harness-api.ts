@@ -29,6 +29,7 @@ export interface FirstSyncTiming extends Timing {
 declare global {
   interface Window {
     benchSeed(n: number, params: number, metrics: number): Promise<number>;
+    benchRunsInMemory(n: number, params: number, metrics: number): void;
     benchOpenPage(allColumns: boolean): Promise<Timing>;
     benchOpenPageFull(allColumns: boolean): Promise<Timing>;
     benchClosePage(): Promise<void>;
@@ -47,6 +48,8 @@ declare global {
     benchHistory(runs: number, steps: number, metric: number): Promise<Timing>;
     benchHistoryPlain(runs: number, steps: number): Promise<Timing>;
     benchUnmount(): void;
+    benchSeedCompare(runs: number, steps: number): Promise<string>;
+    benchCompare(runs: number): Promise<Timing>;
     benchFeedPlain(repo: string): Promise<Timing>;
     benchFirstSync(repo: string, runs: number): Promise<FirstSyncTiming>;
   }

@@ -12,8 +12,10 @@ import type { MetricPoint, Run } from '@cairn/core/runs';
 import { Route, Router, useNavigate } from '@solidjs/router';
 import { createSignal } from 'solid-js';
 import { render } from 'solid-js/web';
+import ComparePage from '../../app/src/experiments/ComparePage.tsx';
 import ExperimentsPage from '../../app/src/experiments/ExperimentsPage.tsx';
 import { HistoryChart } from '../../app/src/experiments/HistoryChart.tsx';
+import { columnsOfPoints } from '../../app/src/experiments/history-series.ts';
 import { ParallelCoordinates } from '../../app/src/experiments/ParallelCoordinates.tsx';
 import {
   brushMask,
@@ -24,9 +26,12 @@ import {
 } from '../../app/src/experiments/parallel-coords.ts';
 import { RunsTable, rowsOfRuns } from '../../app/src/experiments/RunsTable.tsx';
 import { type Column, columnsOf, parseColumnId } from '../../app/src/experiments/run-columns.ts';
-import { experimentsDb, loadRuns, readRunsInPages } from '../../app/src/experiments/run-store.ts';
+import { experimentsDb, historyRowOf, loadRuns, readRunsInPages } from '../../app/src/experiments/run-store.ts';
 import { filterRuns, sortRuns } from '../../app/src/experiments/run-table.ts';
 import { makeRuns } from '../../app/src/experiments/test-runs.test-support.ts';
+import { writeCompareState } from '../../app/src/experiments/view-state.ts';
+// The app's theme (colours as CSS variables, read by the charts), as the app has it.
+import '../../app/src/shell/theme.css';
 import { nextTask } from '../../app/src/workers/next-task.ts';
 import { FILTERS, type Timing } from './harness-api.ts';
 
@@ -75,6 +80,11 @@ function stage(): HTMLElement {
 
 window.benchUnmount = () => {
   stage();
+};
+
+/** Runs in memory only (the plot mounted alone needs no store). */
+window.benchRunsInMemory = (n, params, metrics) => {
+  runs = makeRuns(n, params, metrics);
 };
 
 window.benchSeed = async (n, params, metrics) => {
@@ -199,7 +209,7 @@ window.benchSnapshotState = async () => {
 
 window.benchClosePage = async () => {
   navigate?.('/');
-  await until(() => rows().length === 0);
+  await until(() => rows().length === 0 && !document.querySelector('#root [data-testid="compare-page"]'));
   await afterPaint();
 };
 
@@ -306,10 +316,17 @@ const pcCanvas = () =>
   document.querySelector('#stage [data-testid="parallel-coordinates"]') as HTMLCanvasElement | null;
 const drawn = () => Number(pcCanvas()?.dataset.frames ?? 0);
 
+/**
+ * Mounts the plot of the first `n` runs. domMs: until its first frame (a sample past 20,000
+ * runs); frameMs: until the frame of every run is painted.
+ */
 window.benchPc = async (n) => {
   const el = stage();
   const subset = runs.slice(0, n);
   const columns = PC_COLUMNS.map((id) => parseColumnId(id) as Column);
+  const t0 = performance.now();
+  let firstMs = 0;
+  let firstRuns = '';
   return timed(
     () => {
       disposeStage = render(
@@ -325,8 +342,18 @@ window.benchPc = async (n) => {
         el,
       );
     },
-    () => drawn() > 0,
-  ).then((t) => ({ ...t, note: `worker ${pcCanvas()?.dataset.workerMs} ms` }));
+    () => {
+      if (!firstMs && drawn() > 0) {
+        firstMs = performance.now() - t0;
+        firstRuns = pcCanvas()?.dataset.runs ?? '';
+      }
+      return pcCanvas()?.dataset.runs === String(n);
+    },
+  ).then((t) => ({
+    ...t,
+    domMs: firstMs,
+    note: `first frame ${firstRuns} runs, ${drawn()} frames, last worker ${pcCanvas()?.dataset.workerMs} ms`,
+  }));
 };
 
 /** A drag along the second axis of the mounted plot, as a user brushes it. */
@@ -370,7 +397,7 @@ window.benchPcMainThread = async (n) => {
     () => {
       const axes = columns.map((c) => buildAxis(subset, c, 'last', c.id === 'metric:m1'));
       const color = buildAxis(subset, parseColumnId('metric:m0') as Column, 'last', false);
-      drawParallel(ctx, LAYOUT, axes, brushMask(axes, [], n), colorBins(color, n), []);
+      drawParallel(ctx, LAYOUT, axes, brushMask(axes, [], n), colorBins(color, n), [], null, undefined, 'paths');
       done = true;
     },
     () => done,
@@ -426,7 +453,10 @@ const historyDrawn = () =>
 
 window.benchHistory = async (runCount, steps, metric) => {
   const el = stage();
-  const histories = historyOf(runCount, steps, metric);
+  // As the store holds them (columns per run), which is what the compare page gives the chart.
+  const histories = new Map(
+    [...historyOf(runCount, steps, metric)].map(([id, points]) => [id, columnsOfPoints(points)]),
+  );
   const subset = runs.slice(0, runCount);
   await nextTask();
   return timed(
@@ -477,6 +507,84 @@ window.benchHistoryPlain = async (runCount, steps) => {
     },
     () => done,
   );
+};
+
+/** The compare page's link for the first `runCount` runs, as the Experiments page's Compare button writes it. */
+function compareUrl(runCount: number): string {
+  const q = writeCompareState({
+    runs: runs.slice(0, runCount).map((r) => r.id),
+    xAxis: 'step',
+    smoothing: 0,
+    logScale: false,
+    colorBy: null,
+    metric: null,
+    transposed: false,
+    logAxes: [],
+    scatterX: null,
+    scatterY: null,
+  });
+  return `/${REPO}/experiments/compare?${q}`;
+}
+const compareHistory = () => document.querySelector('#root [data-testid="history-chart"]') as HTMLElement | null;
+// The history chart drawn with the histories in it (not an empty chart while they are read).
+const compareReady = () =>
+  Number(compareHistory()?.dataset.frames ?? 0) > 0 &&
+  !/ 0 x positions/.test(compareHistory()?.dataset.mode ?? '') &&
+  Number(
+    (document.querySelector('#root [data-testid="parallel-coordinates"]') as HTMLElement | null)?.dataset.frames ?? 0,
+  ) > 0;
+
+/**
+ * The metric the compare page of the first `runCount` runs charts by default (it picks one that
+ * varies), found by opening it once; then that metric's history (`steps` points) stored for
+ * each of those runs, as a sync leaves them.
+ */
+window.benchSeedCompare = async (runCount, steps) => {
+  navigate?.(compareUrl(runCount));
+  const select = () => document.querySelector('#root [data-testid="history-metric"]') as HTMLSelectElement | null;
+  // No histories are stored yet: the chart draws empty, once.
+  await until(() => (select()?.value ?? '') !== '' && Number(compareHistory()?.dataset.frames ?? 0) > 0, 120_000);
+  const metric = (select() as HTMLSelectElement).value;
+  await window.benchClosePage();
+  const k = Number(metric.replace(/^m/, ''));
+  const histories = historyOf(runCount, steps, Number.isFinite(k) ? k : 0);
+  const db = experimentsDb();
+  const rowsOf = [...histories].map(([id, points]) =>
+    historyRowOf(
+      REPO,
+      id,
+      metric,
+      points.map((p) => ({ ...p, key: metric })),
+    ),
+  );
+  for (let i = 0; i < rowsOf.length; i += 100) await db.histories.bulkPut(rowsOf.slice(i, i + 100));
+  return metric;
+};
+
+/**
+ * The compare page of the first `runCount` runs, from the Compare button's navigation until
+ * its parallel coordinates and the metric history chart have drawn and the frame is painted.
+ */
+window.benchCompare = async (runCount) => {
+  const url = compareUrl(runCount);
+  const t0 = performance.now();
+  let textMs = 0;
+  let pcMs = 0;
+  const pc = () =>
+    Number(
+      (document.querySelector('#root [data-testid="parallel-coordinates"]') as HTMLElement | null)?.dataset.frames ?? 0,
+    );
+  return timed(
+    () => navigate?.(url),
+    () => {
+      if (!textMs && document.querySelector('#root [data-testid="compare-table"]')) textMs = performance.now() - t0;
+      if (!pcMs && pc() > 0) pcMs = performance.now() - t0;
+      return compareReady();
+    },
+  ).then((t) => ({
+    ...t,
+    note: `table after ${textMs.toFixed(0)} ms, parallel coordinates ${pcMs.toFixed(0)} ms, history (${compareHistory()?.dataset.mode}) ${t.domMs.toFixed(0)} ms`,
+  }));
 };
 
 /** Every feed page fetched and parsed, nothing stored: the floor of a first sync. */
@@ -554,6 +662,7 @@ render(
     <Router root={Root}>
       <Route path="/" component={() => <p id="ready">ready</p>} />
       <Route path="/:owner/:repo/experiments" component={ExperimentsPage} />
+      <Route path="/:owner/:repo/experiments/compare" component={ComparePage} />
     </Router>
   ),
   document.getElementById('root') as HTMLElement,

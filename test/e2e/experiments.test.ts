@@ -96,6 +96,11 @@ describe.skipIf(!e2eAvailable())('experiments of the demo repository in Chromium
         return n;
       });
     await expect.poll(inked, { timeout: 10_000 }).toBeGreaterThan(500);
+    // Under the plot, a legend says what the colours mean: the column picked under "Colour by".
+    const colourBy = await page.getByTestId('color-by').inputValue();
+    await expect
+      .poll(() => page.getByTestId('pc-legend').textContent(), { timeout: 10_000 })
+      .toContain(`Colour: ${colourBy.slice(colourBy.indexOf(':') + 1)}`);
 
     // Offline, the same comparison reloads from the service worker and the local database.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });

@@ -77,12 +77,12 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
 
   it('passes the BlobStore conformance suite writing through sync access handles', () => {
     expect(failures()).toEqual([]);
-    expect(passedIn('BlobStore conformance: OPFS (sync access handles')).toBe(15);
+    expect(passedIn('BlobStore conformance: OPFS (sync access handles')).toBe(14);
   });
 
   it('passes it too where writes fall back to IndexedDB chunk rows (no sync handles)', () => {
     expect(failures()).toEqual([]);
-    expect(passedIn('BlobStore conformance: OPFS store where sync handles are missing')).toBe(15);
+    expect(passedIn('BlobStore conformance: OPFS store where sync handles are missing')).toBe(14);
   });
 
   it('packs batches, sweeps unnamed files, and moves an existing IndexedDB cache into OPFS', () => {

@@ -8,24 +8,29 @@
  * note (one per set of runs, whatever their order), which records this view's URL so the Notes
  * tab links back to it.
  */
-import { type MetricPoint, originalKey, type Run } from '@cairn/core/runs';
+import { originalKey, type Run } from '@cairn/core/runs';
 import { useLocation, useParams, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Show, untrack } from 'solid-js';
 import { comparedRuns } from '../notes/doc-names.ts';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
+import type { HistoryColumns } from './history-series.ts';
 import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
 import { runCommit } from './RunCommit.tsx';
 import { type Column, cellText, cellValue, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
 import { experimentsDb, type RunRow } from './run-store.ts';
 import { columnLabel, ScatterChart } from './ScatterChart.tsx';
-import { metricHistory } from './server-runs.ts';
+import { metricHistories } from './server-runs.ts';
 import { type CompareViewState, readCompareState, writeCompareState } from './view-state.ts';
 import './experiments.css';
 
-const TABLE_RUNS = 200;
+/**
+ * Runs side by side in the table at most: 50 columns of runs is more than a screen holds, and
+ * 200 × 100 cells took a quarter of a second of the compare page of 1,000 runs.
+ */
+const TABLE_RUNS = 50;
 
 export default function ComparePage() {
   const params = useParams<{ owner: string; repo: string }>();
@@ -126,26 +131,30 @@ export default function ComparePage() {
     const list = b ? [...all.filter((r) => b.has(r.id)), ...all.filter((r) => !b.has(r.id))] : all;
     return list.slice(0, TABLE_RUNS);
   });
-  const [histories, setHistories] = createSignal(new Map<string, MetricPoint[]>());
+  // The histories of the charted metric, once read (the chart waits for them rather than drawing
+  // an empty chart first); a slower read for an earlier metric or run list is dropped.
+  // The side-by-side table's cells of runs outside the brushes, dimmed by one rule per run column
+  // (a class on each of 200 × 100 cells was an effect per cell: a quarter of a second to build).
+  const unbrushedColumns = createMemo(() => {
+    if (brushed() === null || state().transposed) return '';
+    const cells: string[] = [];
+    tableRuns().forEach((r, i) => {
+      if (inBrush(r.id) === false) cells.push(`.cmp-table tbody td:nth-child(${i + 2})`);
+    });
+    return cells.length ? `${cells.join(',\n')} { opacity: 0.35; }` : '';
+  });
+  const [histories, setHistories] = createSignal<{ metric: string; byRun: Map<string, HistoryColumns> } | null>(null);
+  let historiesAsked = 0;
   createEffect(() => {
     const m = metric();
     const list = runs();
     if (!m) return;
-    void Promise.all(
-      list.map(
-        async (r) =>
-          [
-            r.id,
-            await metricHistory(
-              experimentsDb(),
-              navigator.onLine ? defaultServer() : null,
-              repo(),
-              r,
-              originalKey(r, 'metric', m),
-            ).catch(() => []),
-          ] as const,
-      ),
-    ).then((pairs) => setHistories(new Map(pairs)));
+    const asked = ++historiesAsked;
+    void metricHistories(experimentsDb(), navigator.onLine ? defaultServer() : null, repo(), list, (r) =>
+      originalKey(r, 'metric', m),
+    ).then((byRun) => {
+      if (asked === historiesAsked) setHistories({ metric: m, byRun });
+    });
   });
 
   return (
@@ -181,6 +190,7 @@ export default function ComparePage() {
               below show them all.
             </p>
           </Show>
+          <style>{unbrushedColumns()}</style>
           <div class="cmp-table" data-testid="compare-table">
             <Show
               when={!state().transposed}
@@ -201,18 +211,23 @@ export default function ComparePage() {
                 </thead>
                 <tbody>
                   <For each={cols()}>
-                    {(c) => (
-                      <tr>
-                        <th>{c.id}</th>
-                        <For each={tableRuns()}>
-                          {(r) => (
-                            <td classList={{ differs: differing().has(c.id), unbrushed: inBrush(r.id) === false }}>
-                              {cellText(r, c)}
-                            </td>
-                          )}
-                        </For>
-                      </tr>
-                    )}
+                    {(c) => {
+                      // Fixed for the row's life (new runs make new rows); the brush dims whole
+                      // columns through unbrushedColumns below, not an effect per cell.
+                      const cls = untrack(differing).has(c.id) ? 'differs' : undefined;
+                      return (
+                        <tr>
+                          <th>{c.id}</th>
+                          <For each={tableRuns()}>
+                            {(r) => {
+                              // A plain value, not an expression: Solid makes no effect for it.
+                              const text = cellText(r, c);
+                              return <td class={cls}>{text}</td>;
+                            }}
+                          </For>
+                        </tr>
+                      );
+                    }}
                   </For>
                 </tbody>
               </table>
@@ -367,14 +382,25 @@ export default function ComparePage() {
           </div>
           <Show when={metric()}>
             {(m) => (
-              <HistoryChart
-                runs={runs()}
-                histories={histories()}
-                metric={m()}
-                xAxis={state().xAxis}
-                smoothing={state().smoothing}
-                logScale={state().logScale}
-              />
+              <Show
+                when={histories()?.metric === m() ? histories()?.byRun : null}
+                fallback={
+                  <p class="exp-note cmp-history-wait" data-testid="history-loading">
+                    Reading the history of {m()} for {runs().length} {runs().length === 1 ? 'run' : 'runs'}…
+                  </p>
+                }
+              >
+                {(byRun) => (
+                  <HistoryChart
+                    runs={runs()}
+                    histories={byRun()}
+                    metric={m()}
+                    xAxis={state().xAxis}
+                    smoothing={state().smoothing}
+                    logScale={state().logScale}
+                  />
+                )}
+              </Show>
             )}
           </Show>
         </section>
@@ -403,7 +429,12 @@ function TransposedTable(props: {
             <tr classList={{ brushed: props.inBrush(r.id) === true, unbrushed: props.inBrush(r.id) === false }}>
               <th>{r.name}</th>
               <For each={props.cols}>
-                {(c) => <td classList={{ differs: props.differing.has(c.id) }}>{cellText(r, c)}</td>}
+                {(c) => {
+                  // Plain values: no effect per cell (a row is remade when its run changes).
+                  const cls = untrack(() => props.differing.has(c.id)) ? 'differs' : undefined;
+                  const text = cellText(r, c);
+                  return <td class={cls}>{text}</td>;
+                }}
               </For>
             </tr>
           )}

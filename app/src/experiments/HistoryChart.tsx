@@ -5,14 +5,21 @@
  * per pixel and fewer for many runs (history-series.ts prepareHistory) — so 1,000 runs × 1,000
  * steps reach uPlot bounded and the page never waits on the arithmetic.
  */
-import type { MetricPoint, Run } from '@cairn/core/runs';
+import type { Run } from '@cairn/core/runs';
 import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { workerCalls } from '../workers/worker-calls.ts';
 import { chartTheme, runColor } from './chart-theme.ts';
 import type { HistoryRequest, HistoryResponse } from './history-protocol.ts';
-import { columnsOfPoints, prepareHistory, seriesOfColumns, smooth, type XAxis } from './history-series.ts';
+import {
+  columnsOfPoints,
+  type HistoryColumns,
+  prepareHistory,
+  seriesOfColumns,
+  smooth,
+  type XAxis,
+} from './history-series.ts';
 
 // One worker for every chart of the tab, started with the first chart and kept.
 let nextRequest = 1;
@@ -43,6 +50,12 @@ function prepare(req: HistoryRequest): Promise<HistoryResponse> {
   );
 }
 
+/** A history's own copy (its buffers go to the worker); an empty one for a run without. */
+function copyOf(h: HistoryColumns | undefined): HistoryColumns {
+  if (!h) return columnsOfPoints([]);
+  return { steps: h.steps.slice(), timestamps: h.timestamps.slice(), values: h.values.slice() };
+}
+
 /** uPlot's form: plain arrays with null where a run has no point. */
 function toUPlotData(r: HistoryResponse): uPlot.AlignedData {
   return [
@@ -60,7 +73,8 @@ function toUPlotData(r: HistoryResponse): uPlot.AlignedData {
 
 export function HistoryChart(props: {
   runs: Run[];
-  histories: Map<string, MetricPoint[]>;
+  /** Each run's history of the metric, by run id (not changed: the worker is sent copies). */
+  histories: Map<string, HistoryColumns>;
   metric: string;
   xAxis: XAxis;
   smoothing: number;
@@ -80,7 +94,7 @@ export function HistoryChart(props: {
     latest = id;
     const req: HistoryRequest = {
       id,
-      runs: runs.map((r) => ({ history: columnsOfPoints(props.histories.get(r.id) ?? []), start: r.startTime })),
+      runs: runs.map((r) => ({ history: copyOf(props.histories.get(r.id)), start: r.startTime })),
       xAxis,
       smoothing: props.smoothing,
       width,

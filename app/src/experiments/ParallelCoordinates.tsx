@@ -2,28 +2,47 @@
  * The parallel-coordinates plot, with brushing (drag along an axis; double-click clears).
  * The page only reads the cells and handles the pointer: a worker (parallel-coords.worker.ts)
  * builds the axes, filters by the brushes, draws on an OffscreenCanvas and sends back the
- * picture (an ImageBitmap, blitted here) with the runs inside the brushes — so 10,000 runs
- * never stall the page. Where workers or OffscreenCanvas are missing it draws in the page.
+ * picture (an ImageBitmap, blitted here) with the runs inside the brushes — so 100,000 runs
+ * never stall the page. The cells go over as typed columns (pc-columns.ts), transferred. Where
+ * workers or OffscreenCanvas are missing it draws in the page. Below the plot, a legend says
+ * what the colours mean.
  */
 import type { Run } from '@cairn/core/runs';
 import { createEffect, createMemo, createSignal, on, onCleanup, Show, untrack } from 'solid-js';
 import { chartTheme } from './chart-theme.ts';
 import {
-  axisOfValues,
+  axisOfColumn,
   type Brush,
   brushedIndices,
   brushMask,
-  cellValues,
   colorBins,
+  colorScaleOf,
   drawParallel,
+  formatAxisValue,
+  type PcColorScale,
   type PcLayout,
   plotWidth,
+  RAMP,
+  RAMP_ON_DARK,
 } from './parallel-coords.ts';
-import type { PcColumnData, PcFrame, PcRequest } from './parallel-coords-protocol.ts';
+import type { PcFrame, PcRequest } from './parallel-coords-protocol.ts';
+import {
+  columnBuffers,
+  columnOfRuns,
+  columnsOfRuns,
+  columnsOfRunsInChunks,
+  copyColumn,
+  type PcColumnData,
+} from './pc-columns.ts';
 import { type PlotLine, pcWorkerHub } from './pc-worker-client.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
 
 const HEIGHT = 360;
+/** Past this many runs a sample of SAMPLE_RUNS is drawn first, then every run. */
+const SAMPLE_PAST = 20_000;
+const SAMPLE_RUNS = 10_000;
+/** Runs whose cells are read in one task (about 30 ms at 9 columns); more are read in chunks. */
+const CHUNK_RUNS = 8000;
 /** Room left and right of the outer axes for half of their labels. */
 const MARGIN = 48;
 
@@ -65,9 +84,11 @@ export function ParallelCoordinates(props: {
   const dpr = () => globalThis.devicePixelRatio || 1;
   const textColor = () => (canvas.isConnected ? getComputedStyle(canvas).color : '') || '#222';
 
-  // What the worker was last given: the runs (to map its selection back to ids) and columns.
+  // What the worker was last given: the runs (to map its selection back to ids).
   let sentRuns: Run[] = [];
-  let sentColumns: PcColumnData[] = [];
+  const [colorScale, setColorScale] = createSignal<PcColorScale | null>(null);
+  // Runs in the last frame: fewer than given while a sample is shown.
+  const [drawnRuns, setDrawnRuns] = createSignal(0);
   let frames = 0;
   let lastSelection: string | null = 'none';
   const emitSelection = (indices: Uint32Array | null, runs: readonly Run[]) => {
@@ -149,59 +170,120 @@ export function ParallelCoordinates(props: {
     }
     f.bitmap.close();
     canvas.dataset.workerMs = f.ms.toFixed(1);
+    setColorScale(f.colorScale);
+    const drew = runsOfSeq.get(f.seq) ?? [];
+    canvas.dataset.runs = String(drew.length);
+    setDrawnRuns(drew.length);
     shown();
-    emitSelection(f.selected, runsOfSeq.get(f.seq) ?? []);
+    emitSelection(f.selected, drew);
     runsOfSeq.delete(f.seq);
     busy = false;
     if (dirty) requestDraw();
   };
 
-  /** Without a worker: the same drawing on this thread. */
-  const drawHere = () => {
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    const l = layout();
-    const d = dpr();
-    canvas.width = l.width * d;
-    canvas.height = l.height * d;
-    ctx.setTransform(d, 0, 0, d, 0, 0);
-    const axes = sentColumns.map((c) => axisOfValues(c.col, c.values, c.log));
-    const colorCol = props.colorBy;
-    const bins = colorBins(
-      colorCol ? axisOfValues(colorCol, cellValues(sentRuns, colorCol, props.summary), false) : null,
-      sentRuns.length,
-    );
-    const mask = brushMask(axes, brushes(), sentRuns.length);
-    drawParallel(ctx, l, axes, mask, bins, brushes(), null, textColor());
-    shown();
-    emitSelection(brushedIndices(mask, brushes()), sentRuns);
-  };
+  /**
+   * Without a worker: the same drawing on this thread, from the runs (the columns sent to a
+   * worker went with it).
+   */
+  const drawHere = () =>
+    untrack(() => {
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      const l = layout();
+      const d = dpr();
+      canvas.width = l.width * d;
+      canvas.height = l.height * d;
+      ctx.setTransform(d, 0, 0, d, 0, 0);
+      const axes = props.columns.map((col) =>
+        axisOfColumn(columnOfRuns(sentRuns, col, props.summary, props.logAxes.includes(col.id))),
+      );
+      const colorCol = props.colorBy;
+      const colorAxis = colorCol ? axisOfColumn(columnOfRuns(sentRuns, colorCol, props.summary, false)) : null;
+      const bins = colorBins(colorAxis, sentRuns.length);
+      const mask = brushMask(axes, brushes(), sentRuns.length);
+      drawParallel(ctx, l, axes, mask, bins, brushes(), null, textColor());
+      setColorScale(colorScaleOf(colorAxis));
+      canvas.dataset.runs = String(sentRuns.length);
+      setDrawnRuns(sentRuns.length);
+      shown();
+      emitSelection(brushedIndices(mask, brushes()), sentRuns);
+    });
 
-  // New runs, columns, summary, log axes or colouring: the cells go to the worker.
+  // New runs, columns, summary, log axes or colouring: the cells go to the worker. Past
+  // SAMPLE_PAST runs an evenly spread sample goes first (its frame shows within a few hundred
+  // milliseconds) while every run's cells are read in chunks that leave the page free; the
+  // frame of every run follows. Each frame's selection maps back through the runs it drew.
+  let dataToken = 0;
+  // Typed columns read from the current runs, by column id (the worker is sent copies).
+  let cachedRuns: readonly Run[] | null = null;
+  let cachedSummary: MetricSummaryKind | null = null;
+  const cached = new Map<string, PcColumnData>();
   createEffect(() => {
     // The first frame at the real width (not a guess redrawn once the observer reports).
     if (frames === 0 && box.clientWidth) setBoxWidth(Math.max(320, box.clientWidth));
     const runs = props.runs;
     const summary = props.summary;
-    const columns = props.columns.map((col) => ({
-      col,
-      log: props.logAxes.includes(col.id),
-      values: cellValues(runs, col, summary),
-    }));
+    const cols = props.columns;
+    const logAxes = props.logAxes;
     const colorCol = props.colorBy;
-    const color = colorCol ? { col: colorCol, log: false, values: cellValues(runs, colorCol, summary) } : null;
-    sentRuns = runs;
-    sentColumns = columns;
-    dataVersion++;
+    const token = ++dataToken;
     // Brushes on axes that are gone no longer filter.
-    const ids = new Set(columns.map((c) => c.col.id));
+    const ids = new Set(cols.map((c) => c.id));
     const kept = untrack(brushes).filter((b) => ids.has(b.axis));
     if (kept.length !== untrack(brushes).length) setBrushes(kept);
-    if (worker) {
-      const req: PcRequest = { type: 'data', plot, columns, color, n: runs.length };
-      worker.post(req);
+    if (!worker) {
+      sentRuns = runs;
+      dataVersion++;
+      requestDraw();
+      return;
     }
-    requestDraw();
+    // Colouring by a plotted column reuses its cells (the worker makes its own linear axis).
+    const colorApart = colorCol !== null && !cols.some((c) => c.id === colorCol.id);
+    const specs = [
+      ...cols.map((col) => ({ col, log: logAxes.includes(col.id) })),
+      ...(colorApart ? [{ col: colorCol, log: false }] : []),
+    ];
+    const send = (list: readonly Run[], read: PcColumnData[]) => {
+      if (!worker) return;
+      const columns = read.slice(0, cols.length);
+      const colorData = colorCol ? read.find((c) => c.col.id === colorCol.id) : undefined;
+      const color: PcColumnData | null = colorData ? { ...colorData, log: false } : null;
+      const buffers = new Set([...columns, ...(color ? [color] : [])].flatMap(columnBuffers));
+      const req: PcRequest = { type: 'data', plot, columns, color, n: list.length };
+      worker.post(req, [...buffers]);
+      sentRuns = list as Run[];
+      dataVersion++;
+      requestDraw();
+    };
+    // Columns of these runs read before (a log axis or the colouring changed) are not read again.
+    if (cachedRuns !== runs || cachedSummary !== summary) {
+      cachedRuns = runs;
+      cachedSummary = summary;
+      cached.clear();
+    }
+    const fromCache = () => specs.map(({ col, log }) => copyColumn(cached.get(col.id) as PcColumnData, log));
+    const keep = (read: PcColumnData[]) => {
+      for (const c of read) cached.set(c.col.id, copyColumn(c, c.log));
+    };
+    const missing = specs.filter((s) => !cached.has(s.col.id));
+    if (missing.length === 0) {
+      send(runs, fromCache());
+      return;
+    }
+    if (runs.length > SAMPLE_PAST) {
+      const every = Math.ceil(runs.length / SAMPLE_RUNS);
+      const sample = runs.filter((_, i) => i % every === 0);
+      send(sample, columnsOfRuns(sample, specs, summary));
+    }
+    if (runs.length <= CHUNK_RUNS) {
+      keep(columnsOfRuns(runs, missing, summary));
+      send(runs, fromCache());
+    } else
+      void columnsOfRunsInChunks(runs, missing, summary, () => token !== dataToken, CHUNK_RUNS).then((read) => {
+        if (!read || token !== dataToken) return;
+        keep(read);
+        send(runs, fromCache());
+      });
   });
   // A new size or brush: a new frame (the first frame comes from the data above).
   // A theme switch: a new frame in the theme's text colour.
@@ -251,11 +333,36 @@ export function ParallelCoordinates(props: {
           onDblClick={() => setBrushes([])}
         />
       </div>
+      <Show when={colorScale()}>{(scale) => <ColorLegend scale={scale()} />}</Show>
+      <Show when={drawnRuns() > 0 && drawnRuns() < props.runs.length}>
+        <p class="exp-note" data-testid="pc-sample-note">
+          Showing a sample of {drawnRuns().toLocaleString('en')} of {props.runs.length.toLocaleString('en')} runs while
+          the rest are read…
+        </p>
+      </Show>
       <Show when={width() > boxWidth()}>
         <p class="exp-note pc-scroll-note" data-testid="pc-scroll-note">
           {props.columns.length} axes: scroll the plot sideways to see them all.
         </p>
       </Show>
     </>
+  );
+}
+
+/** What the line colours mean: the colouring column, its lowest and highest value around the ramp. */
+function ColorLegend(props: { scale: PcColorScale }) {
+  const ends = () => {
+    const s = props.scale;
+    if (s.categories) return [s.categories[0] ?? '', s.categories[s.categories.length - 1] ?? ''];
+    return Number.isFinite(s.min) ? [formatAxisValue(s.min), formatAxisValue(s.max)] : ['', ''];
+  };
+  const ramp = () => (chartTheme().dark ? RAMP_ON_DARK : RAMP).join(', ');
+  return (
+    <p class="pc-legend" data-testid="pc-legend">
+      <span>Colour: {props.scale.label}</span>
+      <span class="pc-legend-end">{ends()[0]}</span>
+      <span class="pc-legend-ramp" style={`background: linear-gradient(to right, ${ramp()})`} />
+      <span class="pc-legend-end">{ends()[1]}</span>
+    </p>
   );
 }

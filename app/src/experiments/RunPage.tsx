@@ -10,6 +10,7 @@ import { RegisterFromRun } from '../models/RegisterFromRun.tsx';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
 import { HistoryChart } from './HistoryChart.tsx';
+import { columnsOfPoints } from './history-series.ts';
 import { RunArtifacts } from './RunArtifacts.tsx';
 import { RunCommit } from './RunCommit.tsx';
 import { experimentsDb } from './run-store.ts';
@@ -123,7 +124,7 @@ export default function RunPage() {
                 <Show when={(histories().get(k)?.length ?? 0) > 1}>
                   <HistoryChart
                     runs={[r().run]}
-                    histories={new Map([[r().run.id, histories().get(k) ?? []]])}
+                    histories={new Map([[r().run.id, columnsOfPoints(histories().get(k) ?? [])]])}
                     metric={k}
                     xAxis="step"
                     smoothing={0}

@@ -1,17 +1,15 @@
 /** Messages between the parallel-coordinates plot (ParallelCoordinates.tsx) and its worker. */
-import type { Brush, PcLayout } from './parallel-coords.ts';
-import type { Cell, Column } from './run-columns.ts';
+import type { Brush, PcColorScale, PcLayout } from './parallel-coords.ts';
+import type { PcColumnData } from './pc-columns.ts';
 
-export interface PcColumnData {
-  col: Column;
-  log: boolean;
-  /** One cell per run, in the page's run order. */
-  values: Cell[];
-}
+export type { PcColumnData };
 
 /** One worker serves every plot of the tab; `plot` says which. */
 export type PcRequest =
-  /** New runs or columns: the worker rebuilds its axes and colour bins. */
+  /**
+   * New runs or columns: the worker rebuilds its axes and colour bins. The columns' typed
+   * arrays are transferred (the page keeps none of them).
+   */
   | { type: 'data'; plot: number; columns: PcColumnData[]; color: PcColumnData | null; n: number }
   /** The plot is gone: its state is dropped. */
   | { type: 'dispose'; plot: number }
@@ -35,6 +33,8 @@ export interface PcFrame {
   bitmap: ImageBitmap;
   /** Indices (in the page's run order) of the runs inside every brush; null when none is set. */
   selected: Uint32Array | null;
+  /** What the colours mean (for the legend); null when the lines are not coloured by a column. */
+  colorScale: PcColorScale | null;
   /** The worker's time for this frame (filtering and drawing). */
   ms: number;
 }

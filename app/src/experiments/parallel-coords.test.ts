@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  axisOfColumn,
   axisOfValues,
   brushedIndices,
   brushMask,
@@ -9,6 +10,7 @@ import {
   MIN_AXIS_GAP,
   plotWidth,
 } from './parallel-coords.ts';
+import { columnOfCells, columnOfRuns } from './pc-columns.ts';
 import { type Column, parseColumnId } from './run-columns.ts';
 import { makeRuns } from './test-runs.test-support.ts';
 
@@ -63,5 +65,32 @@ describe('room for the axes and their labels', () => {
     const cut = fitText(ctx, 'prepare.image_size', 60);
     expect(cut).toBe('prepare.i…');
     expect(cut.length * 6).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('typed columns (what the page sends the plot worker)', () => {
+  it('a column with any text is categorical: labels sorted, numbers as their text, missing apart', () => {
+    const data = columnOfCells(col('param:opt'), [3, 'sgd', null, 'adam'], false);
+    expect(data.kind).toBe('text');
+    const axis = axisOfColumn(data);
+    expect(axis.categories).toEqual(['3', 'adam', 'sgd']);
+    expect(Array.from(axis.pos)).toEqual([0, 1, Number.NaN, 0.5]);
+  });
+
+  it('a numeric column: missing and non-finite values off the axis, the rest scaled to it', () => {
+    const axis = axisOfColumn(columnOfCells(col('metric:loss'), [2, null, Number.POSITIVE_INFINITY, 4, 3], false));
+    expect(axis.categories).toBeNull();
+    expect([axis.min, axis.max]).toEqual([2, 4]);
+    expect(Array.from(axis.pos)).toEqual([0, Number.NaN, Number.NaN, 1, 0.5]);
+  });
+
+  it('columns read from runs give the axes of their cells', () => {
+    const runs = makeRuns(200, 4, 3);
+    for (const id of ['param:p0', 'param:p1', 'metric:m2']) {
+      const fromRuns = axisOfColumn(columnOfRuns(runs, col(id), 'last', true));
+      const fromCells = axisOfValues(col(id), cellValues(runs, col(id), 'last'), true);
+      expect(Array.from(fromRuns.pos)).toEqual(Array.from(fromCells.pos));
+      expect(fromRuns.categories).toEqual(fromCells.categories);
+    }
   });
 });

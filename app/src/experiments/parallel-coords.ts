@@ -8,6 +8,8 @@
  * (parallel-coords.worker.ts) runs it on an OffscreenCanvas, from cell values the page reads.
  */
 import type { Run } from '@cairn/core/runs';
+import { columnOfCells, type PcColumnData } from './pc-columns.ts';
+import { type Rgb, rasterLines, shadeDensity } from './pc-density.ts';
 import { type Cell, type Column, cellValue, type MetricSummaryKind } from './run-columns.ts';
 
 export interface PcAxis {
@@ -84,32 +86,49 @@ export function cellValues(runs: readonly Run[], col: Column, summary: MetricSum
  * only when every finite value is positive (otherwise it stays linear).
  */
 export function axisOfValues(col: Column, raw: readonly Cell[], log: boolean): PcAxis {
-  const n = raw.length;
-  const pos = new Float32Array(n).fill(Number.NaN);
-  const numeric = raw.every((v) => v === null || typeof v === 'number');
-  if (!numeric) {
-    const categories = [...new Set(raw.filter((v): v is string | number => v !== null).map(String))].sort();
-    const at = new Map(categories.map((c, i) => [c, categories.length === 1 ? 0.5 : i / (categories.length - 1)]));
-    raw.forEach((v, i) => {
-      if (v !== null) pos[i] = at.get(String(v)) as number;
+  return axisOfColumn(columnOfCells(col, raw, log));
+}
+
+/** An axis from a typed column (what the plot's worker receives; see pc-columns.ts). */
+export function axisOfColumn(data: PcColumnData): PcAxis {
+  const { col } = data;
+  if (data.kind === 'text') {
+    const n = data.codes.length;
+    const pos = new Float32Array(n);
+    const categories = [...data.labels].sort();
+    const rank = new Map(categories.map((c, i) => [c, i]));
+    const last = categories.length - 1;
+    // Position of each code: its label's place among the sorted labels.
+    const at = new Float32Array(data.labels.length);
+    data.labels.forEach((label, code) => {
+      at[code] = last === 0 ? 0.5 : (rank.get(label) as number) / last;
     });
-    return { col, log: false, pos, categories, min: 0, max: categories.length - 1 };
+    for (let i = 0; i < n; i++) {
+      const code = data.codes[i] as number;
+      pos[i] = code < 0 ? Number.NaN : (at[code] as number);
+    }
+    return { col, log: false, pos, categories, min: 0, max: last };
   }
-  const useLog = log && raw.every((v) => typeof v !== 'number' || !Number.isFinite(v) || v > 0);
+  const values = data.values;
+  const n = values.length;
+  const pos = new Float32Array(n);
+  let useLog = data.log;
+  for (let i = 0; i < n && useLog; i++) if ((values[i] as number) <= 0) useLog = false;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const v of raw) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v)) continue; // missing
     const t = useLog ? Math.log10(v) : v;
     if (t < min) min = t;
     if (t > max) max = t;
   }
   const span = max - min;
-  raw.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) return;
-    const t = useLog ? Math.log10(v) : v;
-    pos[i] = span > 0 ? (t - min) / span : 0.5;
-  });
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v)) pos[i] = Number.NaN;
+    else pos[i] = span > 0 ? ((useLog ? Math.log10(v) : v) - min) / span : 0.5;
+  }
   return {
     col,
     log: useLog,
@@ -200,6 +219,25 @@ export function posToY(layout: PcLayout, p: number): number {
   return layout.top + (1 - p) * (layout.height - layout.top - layout.bottom);
 }
 
+/** What the plot's colours mean: the colouring column's range (or its categories, bottom to top). */
+export interface PcColorScale {
+  label: string;
+  min: number;
+  max: number;
+  log: boolean;
+  categories: string[] | null;
+}
+
+export function colorScaleOf(axis: PcAxis | null): PcColorScale | null {
+  if (!axis) return null;
+  return { label: axis.col.key, min: axis.min, max: axis.max, log: axis.log, categories: axis.categories };
+}
+
+/** An axis value as the plot labels it (4 significant digits, exponent for very small or large). */
+export function formatAxisValue(v: number): string {
+  return fmt(v);
+}
+
 function fmt(v: number): string {
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
@@ -220,6 +258,8 @@ export function drawParallel(
   brushes: readonly Brush[],
   highlight: number | null = null,
   textColor: string = getTextColor(ctx),
+  /** auto: a density picture past DENSE_RUNS runs; paths: always stroked (the bench's "before"). */
+  lines: 'auto' | 'paths' = 'auto',
 ): void {
   const n = mask.length;
   const count = axes.length;
@@ -236,20 +276,24 @@ export function drawParallel(
       else ctx.moveTo(xs[a] as number, y);
     }
   };
-  // Brushed-out runs: one faint path underneath.
-  ctx.lineWidth = 1;
-  ctx.globalAlpha = 0.15;
-  ctx.strokeStyle = '#9aa4b2';
-  ctx.beginPath();
-  for (let i = 0; i < n; i++) if (!mask[i]) trace(i);
-  ctx.stroke();
-  // Kept runs: one path per colour bin.
-  ctx.globalAlpha = n > 2000 ? 0.35 : 0.8;
-  for (let bin = 0; bin < COLOR_BINS; bin++) {
-    ctx.strokeStyle = ramp[bin] as string;
+  if (lines === 'auto' && n > DENSE_RUNS && typeof OffscreenCanvas !== 'undefined') {
+    drawDensity(ctx, layout, axes, xs, mask, bins, ramp);
+  } else {
+    // Brushed-out runs: one faint path underneath.
+    ctx.lineWidth = 1;
+    ctx.globalAlpha = 0.15;
+    ctx.strokeStyle = GREY;
     ctx.beginPath();
-    for (let i = 0; i < n; i++) if (mask[i] && bins[i] === bin) trace(i);
+    for (let i = 0; i < n; i++) if (!mask[i]) trace(i);
     ctx.stroke();
+    // Kept runs: one path per colour bin.
+    ctx.globalAlpha = n > 2000 ? 0.35 : 0.8;
+    for (let bin = 0; bin < COLOR_BINS; bin++) {
+      ctx.strokeStyle = ramp[bin] as string;
+      ctx.beginPath();
+      for (let i = 0; i < n; i++) if (mask[i] && bins[i] === bin) trace(i);
+      ctx.stroke();
+    }
   }
   ctx.globalAlpha = 1;
   if (highlight !== null && highlight < n) {
@@ -302,6 +346,50 @@ export function drawParallel(
       ctx.fillStyle = textColor;
     }
   });
+}
+
+/** Runs outside the brushes. */
+const GREY = '#9aa4b2';
+
+/**
+ * Past this many runs the lines are a density picture (pc-density.ts): stroked paths of that
+ * many overlapping lines take seconds and only paint a solid block.
+ */
+export const DENSE_RUNS = 5000;
+
+const rgbOf = (color: string): Rgb => {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  const c = hex ? hex.slice(1).map((h) => Number.parseInt(h, 16)) : (color.match(/\d+/g) ?? []).map(Number);
+  return [c[0] ?? 0, c[1] ?? 0, c[2] ?? 0];
+};
+
+/** The lines of many runs: rasterised at CSS pixels, drawn scaled to the canvas's. */
+function drawDensity(
+  ctx: Ctx2D,
+  layout: PcLayout,
+  axes: readonly PcAxis[],
+  xs: readonly number[],
+  mask: Uint8Array,
+  bins: Uint8Array,
+  ramp: readonly string[],
+): void {
+  const width = Math.max(1, Math.round(layout.width));
+  const height = Math.max(1, Math.round(layout.height));
+  const counts = rasterLines({
+    pos: axes.map((a) => a.pos),
+    xs,
+    y0: posToY(layout, 0),
+    y1: posToY(layout, 1),
+    yMissing: missingY(layout),
+    width,
+    height,
+    mask,
+    bins,
+  });
+  const pixels = shadeDensity(counts, ramp.map(rgbOf), rgbOf(GREY));
+  const picture = new OffscreenCanvas(width, height);
+  picture.getContext('2d')?.putImageData(new ImageData(pixels, width, height), 0, 0);
+  ctx.drawImage(picture, 0, 0, width, height);
 }
 
 function getTextColor(ctx: Ctx2D): string {

@@ -2,13 +2,22 @@
  * Draws parallel-coordinates plots off the main thread (one worker per tab): holds each plot's axes (positions of every
  * run on every axis) and colour bins, redraws on an OffscreenCanvas of its own when the layout
  * or the brushes change, filters the runs by the brushes, and hands back the picture as an
- * ImageBitmap with the brushed selection — so 10,000 runs never block the page.
+ * ImageBitmap with the brushed selection — so 100,000 runs never block the page.
  */
-import { axisOfValues, brushedIndices, brushMask, colorBins, drawParallel, type PcAxis } from './parallel-coords.ts';
+import {
+  axisOfColumn,
+  brushedIndices,
+  brushMask,
+  colorBins,
+  colorScaleOf,
+  drawParallel,
+  type PcAxis,
+} from './parallel-coords.ts';
 import type { PcFrame, PcRequest } from './parallel-coords-protocol.ts';
 
 interface PlotState {
   axes: PcAxis[];
+  colorAxis: PcAxis | null;
   bins: Uint8Array;
   n: number;
 }
@@ -22,15 +31,17 @@ self.onmessage = (event: MessageEvent<PcRequest>) => {
     return;
   }
   if (req.type === 'data') {
+    const colorAxis = req.color ? axisOfColumn({ ...req.color, log: false }) : null;
     plots.set(req.plot, {
       n: req.n,
-      axes: req.columns.map((c) => axisOfValues(c.col, c.values, c.log)),
-      bins: colorBins(req.color ? axisOfValues(req.color.col, req.color.values, false) : null, req.n),
+      axes: req.columns.map((c) => axisOfColumn(c)),
+      colorAxis,
+      bins: colorBins(colorAxis, req.n),
     });
     return;
   }
   const t0 = performance.now();
-  const plot = plots.get(req.plot) ?? { axes: [], bins: new Uint8Array(0), n: 0 };
+  const plot = plots.get(req.plot) ?? { axes: [], colorAxis: null, bins: new Uint8Array(0), n: 0 };
   const { layout, dpr } = req;
   const w = Math.max(1, Math.round(layout.width * dpr));
   const h = Math.max(1, Math.round(layout.height * dpr));
@@ -50,6 +61,7 @@ self.onmessage = (event: MessageEvent<PcRequest>) => {
     seq: req.seq,
     bitmap: canvas.transferToImageBitmap(),
     selected,
+    colorScale: colorScaleOf(plot.colorAxis),
     ms: performance.now() - t0,
   };
   const transfer: Transferable[] = [frame.bitmap];

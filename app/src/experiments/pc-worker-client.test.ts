@@ -12,7 +12,15 @@ describe('parallel coordinates and their shared worker', () => {
     const hub = pcWorkerHub(() => {
       const w = new StandInWorker<PcRequest, PcFrame>((req, self) => {
         if (req.type === 'draw')
-          self.send({ type: 'frame', plot: req.plot, seq: req.seq, bitmap: bitmap(), selected: null, ms: 1 });
+          self.send({
+            type: 'frame',
+            plot: req.plot,
+            seq: req.seq,
+            bitmap: bitmap(),
+            selected: null,
+            colorScale: null,
+            ms: 1,
+          });
       });
       started.push(w);
       return w.asWorker();

@@ -9,7 +9,8 @@ import { whenWorkerDies } from '../workers/worker-death.ts';
 import type { PcFrame, PcRequest } from './parallel-coords-protocol.ts';
 
 export interface PlotLine {
-  post(request: PcRequest): void;
+  /** `transfer`: buffers handed to the worker (the request's typed columns), not copied. */
+  post(request: PcRequest, transfer?: Transferable[]): void;
   /** The plot is gone: the worker drops its state. */
   close(): void;
 }
@@ -50,8 +51,8 @@ export function pcWorkerHub(start: () => Worker | null) {
       if (!w) return null;
       plots.set(plot, { frame, died });
       return {
-        post: (request) => {
-          if (plots.has(plot)) w.postMessage(request);
+        post: (request, transfer = []) => {
+          if (plots.has(plot)) w.postMessage(request, { transfer });
         },
         close: () => {
           if (plots.delete(plot)) w.postMessage({ type: 'dispose', plot } satisfies PcRequest);

@@ -139,22 +139,6 @@ export function runBlobStoreTests(name: string, setup: () => Promise<BlobStore>,
       expect(total).toBe(data.length);
     });
 
-    it('stores pieces handed over whole (writeOwned) and copied pieces between them in order', async () => {
-      const store = await setup();
-      const data = pattern(CHUNK_BYTES * 3 + 777);
-      const expected = Buffer.from(data); // a copy: handed-over buffers may be taken (detached)
-      const w = store.writer();
-      const put = (piece: Uint8Array<ArrayBuffer>) => (w.writeOwned ? w.writeOwned(piece) : w.write(piece));
-      const own = (from: number, to: number) => new Uint8Array(data.slice(from, to));
-      await put(own(0, CHUNK_BYTES)); // whole: taken over
-      await put(data.subarray(CHUNK_BYTES, CHUNK_BYTES + 100) as Uint8Array<ArrayBuffer>); // a view: copied
-      await put(own(CHUNK_BYTES + 100, 2 * CHUNK_BYTES + 100)); // whole, after a partial piece
-      await put(own(2 * CHUNK_BYTES + 100, data.length)); // the short last piece
-      expect(w.size).toBe(data.length);
-      expect(await w.commit(B)).toBe(true);
-      expect(Buffer.from((await store.get(B)) ?? []).equals(expected)).toBe(true);
-    });
-
     it('stores the empty object', async () => {
       const store = await setup();
       const empty = objectId('md5', 'd41d8cd98f00b204e9800998ecf8427e');

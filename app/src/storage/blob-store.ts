@@ -58,12 +58,6 @@ export interface BlobWriter {
    * size, on this thread: a caller gains nothing from gathering rows to overlap writes (OPFS).
    */
   readonly writesInPlace?: boolean;
-  /**
-   * Like `write`, but may take `bytes`' buffer (transfer it to another thread) instead of copying
-   * it: the caller must not touch the buffer again. Present where that saves a copy (a write
-   * worker); a caller that can hand over whole pieces uses it.
-   */
-  writeOwned?(bytes: Uint8Array<ArrayBuffer>): Promise<void>;
 }
 
 /** One whole object for `BlobStore.putMany`. */

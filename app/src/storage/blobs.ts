@@ -34,23 +34,12 @@ function pageWrites(): WorkerWrites | undefined {
 }
 
 /** Writes handed to a write worker of their own (started on the first message). */
-function writeWorkerWrites(pieceBytes?: number): WorkerWrites {
+function writeWorkerWrites(): WorkerWrites {
   const call = workerCalls<OpfsWriteRequest, OpfsWriteResponse>(
     () => new Worker(new URL('./opfs-write.worker.ts', import.meta.url), { type: 'module', name: 'cairn-cache-write' }),
     (id, message) => ({ id, ok: false, code: 'worker_crashed', message: `The storage worker stopped: ${message}` }),
   );
-  return workerWrites(call, pieceBytes);
-}
-
-/**
- * For a hash worker's streamed files: the data cache with its writes done by a write worker of
- * the hash worker's own, so a piece's write (≈ 850 ms per 512 MiB into an OPFS file) runs on
- * another thread while the next piece is read and hashed, instead of after it. Null where a
- * worker cannot start workers or OPFS is not there: the caller then writes itself.
- */
-export function pipelinedBlobStore(pieceBytes: number): BlobStore | null {
-  if (blobStoreKind() !== 'opfs' || !syncHandlesAvailable() || typeof Worker === 'undefined') return null;
-  return new OpfsBlobStore(getDb(), undefined, { writesToOpfs: false, writesVia: writeWorkerWrites(pieceBytes) });
+  return workerWrites(call);
 }
 
 /** The data cache shared by every repository on this device (and by workers of this origin). */

@@ -14,10 +14,10 @@ import type { OpfsWriteRequest, OpfsWriteResponse } from './opfs-write-protocol.
 export const PIECE_BYTES = 1024 * 1024;
 
 /**
- * Pieces a writer has sent and not yet seen answered. More than one, so the next piece is already
- * at the worker when it finishes one: with one, every piece waited a whole round trip between two
- * threads, which on a loaded machine cost more than writing it. Bounds what a writer holds to
- * (PIECES_IN_FLIGHT + 1) pieces. The worker handles a writer's messages in order.
+ * Pieces a writer has sent and not yet seen answered: more than one, so the next piece is already
+ * at the worker when it finishes one, instead of each waiting a round trip between threads.
+ * Bounds what a writer holds to (PIECES_IN_FLIGHT + 1) pieces. The worker handles a writer's
+ * messages in order.
  */
 export const PIECES_IN_FLIGHT = 3;
 
@@ -50,9 +50,7 @@ function errorOf(r: Extract<OpfsWriteResponse, { ok: false }>, ids: readonly str
 }
 
 /**
- * Writes through `call` (workerCalls over the write worker). `pieceBytes`: bytes per message;
- * a hash worker hands over whole read buffers (4 MiB) so the write of one overlaps the hashing
- * of the next.
+ * Writes through `call` (workerCalls over the write worker). `pieceBytes`: bytes per message.
  * @example const writes = workerWrites(workerCalls(() => new Worker(...), crashed)); await writes.putMany(objects)
  */
 export function workerWrites(call: Call, pieceBytes = PIECE_BYTES): WorkerWrites {
@@ -122,14 +120,6 @@ export function workerWrites(call: Call, pieceBytes = PIECE_BYTES): WorkerWrites
             at += n;
             if (filled === pieceBytes) await flush();
           }
-        },
-        // A whole piece that fills its own buffer goes over as it is (transferred, not copied).
-        async writeOwned(bytes) {
-          if (closed) throw new Error('This blob writer is already closed.');
-          const whole = filled === 0 && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-          if (!whole || bytes.byteLength === 0) return this.write(bytes);
-          size += bytes.byteLength;
-          await sendPiece(bytes);
         },
         async commit(id: ObjectId) {
           assertObjectId(id);

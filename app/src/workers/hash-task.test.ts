@@ -6,14 +6,7 @@ import type { BlobStore } from '../storage/blob-store.ts';
 import { objectId } from '../storage/blob-store.ts';
 import { makeDb } from '../storage/db.ts';
 import { DexieBlobStore } from '../storage/dexie-blob-store.ts';
-import {
-  hashBatch,
-  hashStreamed,
-  readOwnedPieces,
-  readPieces,
-  STREAM_BUFFER_BYTES,
-  type TaskContext,
-} from './hash-task.ts';
+import { hashBatch, hashStreamed, readPieces, STREAM_BUFFER_BYTES, type TaskContext } from './hash-task.ts';
 
 let dbCount = 0;
 const freshStore = () => new DexieBlobStore(makeDb(`hash-task-test-${++dbCount}`));
@@ -106,64 +99,6 @@ describe('readPieces', () => {
     );
     expect(complete).toBe(true);
     expect(Buffer.concat(seen).equals(bytes)).toBe(true);
-  });
-});
-
-describe('readOwnedPieces', () => {
-  // The pieces are kept (handed to a write worker): each must be whole, in a buffer of its own.
-  const collect = async (stream: ReadableStream<Uint8Array>, pieceBytes: number) => {
-    const pieces: Uint8Array<ArrayBuffer>[] = [];
-    const complete = await readOwnedPieces(
-      stream,
-      async (p) => {
-        pieces.push(p);
-      },
-      () => false,
-      pieceBytes,
-    );
-    return { complete, pieces };
-  };
-  const check = (bytes: Uint8Array, pieceBytes: number, pieces: Uint8Array<ArrayBuffer>[]) => {
-    expect(Buffer.concat(pieces).equals(Buffer.from(bytes))).toBe(true);
-    expect(new Set(pieces.map((p) => p.buffer)).size).toBe(pieces.length);
-    pieces.forEach((p, i) => {
-      expect(p.byteOffset).toBe(0);
-      if (i < pieces.length - 1) expect(p.byteLength).toBe(pieceBytes);
-      else expect(p.byteLength).toBeGreaterThan(0);
-    });
-  };
-
-  it('yields whole pieces, each in its own buffer, from byte streams and default streams alike', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.uint8Array({ minLength: 0, maxLength: 20_000 }),
-        fc.integer({ min: 1, max: 5000 }),
-        fc.integer({ min: 1, max: 3000 }),
-        async (bytes, pieceBytes, chunk) => {
-          const fromBlob = await collect(new Blob([bytes]).stream(), pieceBytes);
-          expect(fromBlob.complete).toBe(true);
-          check(bytes, pieceBytes, fromBlob.pieces);
-          const fromChunks = await collect(defaultStream(Buffer.from(bytes), chunk), pieceBytes);
-          expect(fromChunks.complete).toBe(true);
-          check(bytes, pieceBytes, fromChunks.pieces);
-        },
-      ),
-      { numRuns: 60 },
-    );
-  });
-
-  it('stops between pieces when asked, and says so', async () => {
-    let calls = 0;
-    const complete = await readOwnedPieces(
-      new Blob([randomBytes(10_000)]).stream(),
-      async () => {
-        calls++;
-      },
-      () => calls >= 2,
-      1000,
-    );
-    expect(complete).toBe(false);
-    expect(calls).toBe(2);
   });
 });
 

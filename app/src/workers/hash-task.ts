@@ -100,66 +100,6 @@ export async function readPieces(
 }
 
 /**
- * Reads a stream in whole pieces of `bufferBytes` (the last may be shorter), each in a buffer of
- * its own that `use` keeps: for a writer that takes pieces over (`writeOwned`, a write worker),
- * so no byte is copied between reading and writing. A fresh 4 MiB buffer per piece costs less
- * than copying the piece (it comes zeroed from the allocator, not written by us).
- * Returns false when `stop()` ended the read early.
- */
-export async function readOwnedPieces(
-  stream: ReadableStream<Uint8Array>,
-  use: (piece: Uint8Array<ArrayBuffer>) => Promise<void>,
-  stop: () => boolean,
-  bufferBytes = STREAM_BUFFER_BYTES,
-): Promise<boolean> {
-  let byob: ReadableStreamBYOBReader | null = null;
-  try {
-    byob = stream.getReader({ mode: 'byob' });
-  } catch {
-    // Not a byte stream: pieces are gathered below.
-  }
-  let buffer = new ArrayBuffer(bufferBytes);
-  let filled = 0;
-  const handOver = async () => {
-    const piece = new Uint8Array(buffer, 0, filled);
-    buffer = new ArrayBuffer(bufferBytes);
-    filled = 0;
-    await use(piece);
-  };
-  const reader = byob ?? stream.getReader();
-  for (;;) {
-    if (stop()) {
-      await reader.cancel().catch(() => {});
-      return false;
-    }
-    let done: boolean;
-    if (byob) {
-      const read = await byob.read(new Uint8Array(buffer, filled));
-      done = read.done;
-      if (read.value) {
-        buffer = read.value.buffer as ArrayBuffer;
-        filled += read.value.byteLength;
-      }
-    } else {
-      const read = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
-      done = read.done;
-      for (let at = 0, chunk = read.value; chunk && at < chunk.byteLength; ) {
-        const n = Math.min(bufferBytes - filled, chunk.byteLength - at);
-        new Uint8Array(buffer).set(chunk.subarray(at, at + n), filled);
-        filled += n;
-        at += n;
-        if (filled === bufferBytes) await handOver();
-      }
-    }
-    if (filled === bufferBytes) await handOver();
-    if (done) {
-      if (filled > 0) await handOver();
-      return true;
-    }
-  }
-}
-
-/**
  * Hands a stream's bytes to a BlobWriter in whole rows, with one row being written while the
  * next fills, so IndexedDB's write of row n overlaps reading and hashing row n+1 (awaiting
  * each write in turn put the whole store time on the hashing path).
@@ -235,27 +175,16 @@ export async function hashStreamed(id: number, file: Blob, ctx: TaskContext): Pr
     }
   };
   try {
-    // A writer that takes pieces over is handed whole read buffers: no copy between the two.
-    const complete = direct?.writeOwned
-      ? await readOwnedPieces(
-          file.stream(),
-          async (piece) => {
-            hasher.push(piece);
-            counted(piece);
-            await direct.writeOwned?.(piece);
-          },
-          ctx.cancelled,
-        )
-      : await readPieces(
-          file.stream(),
-          async (piece) => {
-            hasher.push(piece);
-            await feeder?.push(piece);
-            await direct?.write(piece);
-            counted(piece);
-          },
-          ctx.cancelled,
-        );
+    const complete = await readPieces(
+      file.stream(),
+      async (piece) => {
+        hasher.push(piece);
+        await feeder?.push(piece);
+        await direct?.write(piece);
+        counted(piece);
+      },
+      ctx.cancelled,
+    );
     if (!complete) {
       await feeder?.idle();
       await writer?.abort();

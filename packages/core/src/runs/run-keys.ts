@@ -103,10 +103,7 @@ export function unifyRunKeys(run: Run): KeyedRun {
       // name, so the choice does not hang on the order of the run's keys (0 and -0 agree as
       // values, but their summaries differ).
       const keptKey = summaryKeys.get(name);
-      if (
-        s &&
-        (!kept || s.count > kept.count || (s.count === kept.count && keptKey !== undefined && key < keptKey))
-      ) {
+      if (s && (!kept || s.count > kept.count || (s.count === kept.count && keptKey !== undefined && key < keptKey))) {
         outSummaries[name] = s;
         summaryKeys.set(name, key);
       }
