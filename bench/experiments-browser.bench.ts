@@ -32,14 +32,17 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/support/chromium.ts';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
 import { buildBenchPage } from './build-page.ts';
-import { FILTERS, type Timing } from './experiments-browser/harness-api.ts';
+import { FILTERS, type FirstSyncTiming, type Timing } from './experiments-browser/harness-api.ts';
 import { type Measurement, median, report } from './lib.ts';
+import { TargetMemory } from './target-memory.ts';
 
 /** BENCH_EXP_PARTS=table,pc,history,compare,sync picks parts (all but sync by default). */
 const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history,compare').split(',');
 const RUNS = Number(process.env.BENCH_EXP_RUNS ?? 10_000);
 const HISTORY_RUNS = Math.min(RUNS, 1000);
 const STEPS = 1000;
+/** The first sync stops when the tab's JS heaps and buffers pass this (the machine is shared). */
+const MEMORY_LIMIT_MB = Number(process.env.BENCH_EXP_MEMORY_LIMIT_MB ?? 6000);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-exp-'));
@@ -79,8 +82,8 @@ function asMeasurement(name: string, times: number[]): Measurement {
   return { name, medianMs: median(times), runs: times };
 }
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-async function series(n: number, fn: () => Promise<Timing>): Promise<Timing[]> {
-  const out: Timing[] = [];
+async function series<T extends Timing>(n: number, fn: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
   for (let i = 0; i < n; i++) out.push(await fn());
   return out;
 }
@@ -99,7 +102,12 @@ let page!: Page;
 try {
   page = await chrome.context.newPage();
   await page.setViewportSize({ width: 1280, height: 1000 });
-  page.on('console', (m) => m.type() === 'error' && !m.text().includes('404') && console.error(`page: ${m.text()}`));
+  // The notes index's WebSocket is not proxied here (the page goes on without it).
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('404') && !m.text().includes('notes-index'))
+      console.error(`page: ${m.text()}`);
+  });
+  page.on('console', (m) => m.type() === 'warning' && console.error(`page warning: ${m.text()}`));
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   await page.goto(url);
   await page.locator('#ready').waitFor();
@@ -427,17 +435,51 @@ async function syncBench() {
   // The app: first sync into an empty store.
   const repo = `admin/${repoName}`;
   const plain = await series(3, () => page.evaluate((r) => window.benchFeedPlain(r), repo));
-  const syncs = await series(Number(process.env.BENCH_EXP_SYNC_REPEAT ?? 2), async () => {
-    const t = await page.evaluate(
-      ({ r, n }) =>
-        window.benchFirstSync(r, n).catch((e: unknown) => {
-          throw new Error(`first sync: ${(e as Error).name}: ${(e as Error).message} ${(e as Error).stack ?? ''}`);
-        }),
-      { r: repo, n: RUNS },
-    );
-    await page.evaluate(() => window.benchClosePage());
-    return t;
+  const memory = await TargetMemory.watch(page);
+  const peaks = new Map<string, number>();
+  let syncNo = 0;
+  const syncs = await series(Number(process.env.BENCH_EXP_SYNC_REPEAT ?? 2), async (): Promise<FirstSyncTiming> => {
+    syncNo++;
+    const t0 = performance.now();
+    // Each target's heap every few seconds (a runaway shows where it is), stopped past the limit.
+    let over: string | null = null;
+    const watch = setInterval(() => {
+      void memory.sample().then(async (heaps) => {
+        for (const h of heaps) peaks.set(h.target, Math.max(peaks.get(h.target) ?? 0, h.usedMB + h.backingMB));
+        const status = await page
+          .evaluate(() =>
+            [...document.querySelectorAll('#root [data-testid="runs-status"], #root .exp-note')]
+              .map((e) => e.textContent ?? '')
+              .join(' | '),
+          )
+          .catch(() => '?');
+        console.error(
+          `  sync ${syncNo} at ${((performance.now() - t0) / 1000).toFixed(0)} s: ${status}; ${TargetMemory.line(heaps)}`,
+        );
+        const total = heaps.reduce((s, h) => s + h.usedMB + h.backingMB, 0);
+        if (total > MEMORY_LIMIT_MB && !over) {
+          over = `the tab holds ${total.toFixed(0)} MB (over BENCH_EXP_MEMORY_LIMIT_MB=${MEMORY_LIMIT_MB}): ${TargetMemory.line(heaps)}`;
+          await page.close().catch(() => {});
+        }
+      });
+    }, 5000);
+    try {
+      const t = await page.evaluate(
+        ({ r, n }) =>
+          window.benchFirstSync(r, n).catch((e: unknown) => {
+            throw new Error(`first sync: ${(e as Error).name}: ${(e as Error).message} ${(e as Error).stack ?? ''}`);
+          }),
+        { r: repo, n: RUNS },
+      );
+      await page.evaluate(() => window.benchClosePage());
+      return t;
+    } catch (err) {
+      throw over ? new Error(`first sync ${syncNo} stopped: ${over}`) : err;
+    } finally {
+      clearInterval(watch);
+    }
   });
+  await memory.stop();
   report(
     `First sync of ${RUNS} runs from the real server into the Experiments page (target < 10 s)`,
     frame('fetch + JSON.parse of every feed page in the page (nothing stored)', plain),
@@ -447,7 +489,14 @@ async function syncBench() {
         syncs.map((t) => t.domMs),
       ),
       frame('empty store → every run in the table', syncs),
+      asMeasurement(
+        'empty store → every run stored (the status says when it synced)',
+        syncs.map((t) => t.storedMs),
+      ),
     ],
-    { 'first sync': `${syncs.map((t) => t.note).join(' / ')}; longest task ${longest(syncs)}` },
+    {
+      'first sync': `${syncs.map((t) => t.note).join(' / ')}; longest task ${longest(syncs)}`,
+      'memory (peak JS heap + buffers per target)': [...peaks].map(([k, v]) => `${k} ${v.toFixed(0)} MB`).join(', '),
+    },
   );
 }

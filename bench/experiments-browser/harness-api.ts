@@ -21,6 +21,11 @@ export interface Timing {
   note: string;
 }
 
+/** A first sync: `frameMs` until every run is in the table, `storedMs` until every page is stored. */
+export interface FirstSyncTiming extends Timing {
+  storedMs: number;
+}
+
 declare global {
   interface Window {
     benchSeed(n: number, params: number, metrics: number): Promise<number>;
@@ -46,6 +51,6 @@ declare global {
     benchSeedCompare(runs: number, steps: number): Promise<string>;
     benchCompare(runs: number): Promise<Timing>;
     benchFeedPlain(repo: string): Promise<Timing>;
-    benchFirstSync(repo: string, runs: number): Promise<Timing>;
+    benchFirstSync(repo: string, runs: number): Promise<FirstSyncTiming>;
   }
 }

@@ -76,6 +76,10 @@ function tableWorker(): Worker {
   return w;
 }
 
+/** While a sync's pages are stored (they show in the table already): how far, and why it matters. */
+const savingNote = (stored: number, pulled: number) =>
+  `Saving the synced runs on this device for offline use: ${stored.toLocaleString('en')} of ${pulled.toLocaleString('en')}…`;
+
 export function createExperimentsData(owner: string, repo: string, opts: { git?: boolean } = {}): ExperimentsData {
   const id = `${owner}/${repo}`;
   const db = experimentsDb();
@@ -139,6 +143,9 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     pulling = true;
     let pulled = 0;
     let stored = 0;
+    // Runs of the pages handed over, not yet stored (their stamps come in the same order).
+    const unstored: number[] = [];
+    let storedRuns = 0;
     // The feed worker hands its pages straight to the table worker (nothing of them comes here).
     const channel = new MessageChannel();
     send({ type: 'feed-port', port: channel.port1 }, [channel.port1]);
@@ -148,16 +155,21 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
         id,
         (_block, count, more, remaining) => {
           pulled += count;
+          unstored.push(count);
           if (more)
             setFeedNote(
               remaining === null
                 ? `Syncing runs from the server: ${pulled.toLocaleString('en')} so far…`
                 : `Syncing runs from the server: ${pulled.toLocaleString('en')} of ${(pulled + remaining).toLocaleString('en')} runs synced…`,
             );
+          // Every run is in the table; the pages are stored after the last one came.
+          else if (pulled > count) setFeedNote(savingNote(storedRuns, pulled));
         },
         (_version, more) => {
           stored++;
+          storedRuns += unstored.shift() ?? 0;
           if (!more && stored > 0) setFeedNote(null);
+          else if (more) setFeedNote(savingNote(storedRuns, pulled));
         },
         channel.port2,
       );

@@ -92,6 +92,20 @@ export function addRunKeys(keys: ColumnKeys, r: Run): void {
   }
 }
 
+/** Adds the keys gathered in `from` to `into` (the files of keyed columns too). */
+export function mergeColumnKeys(into: ColumnKeys, from: ColumnKeys): void {
+  for (const k of from.params) into.params.add(k);
+  for (const k of from.metrics) into.metrics.add(k);
+  for (const k of from.tags) into.tags.add(k);
+  for (const kind of ['metric', 'param'] as const) {
+    for (const [name, files] of from.files[kind]) {
+      const set = into.files[kind].get(name);
+      if (set) for (const f of files) set.add(f);
+      else into.files[kind].set(name, new Set(files));
+    }
+  }
+}
+
 /** Adds the keys of a columnar block's runs (what addRunKeys of each decoded run would add). */
 export function addBlockKeys(keys: ColumnKeys, block: RunBlock): void {
   for (const c of block.params) keys.params.add(c.key);

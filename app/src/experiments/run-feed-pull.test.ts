@@ -94,6 +94,29 @@ describe('pulling the run feed', { timeout: 60_000 }, () => {
     expect((await db.feeds.get(REPO))?.since).toBe(runs.length);
   });
 
+  it('a second pull of a repository while one is storing waits for it and fetches only what is new', async () => {
+    const db = makeExperimentsDb(`feed-twice-${Math.random()}`);
+    const runs = makeRuns(FIRST_FEED_PAGE + FEED_PAGE + 5, 1, 1);
+    const asked = stubFeed(runs);
+    const handed: string[] = [];
+    const pull = (who: string) =>
+      pullRunFeedWith(
+        db,
+        REPO,
+        async (since, limit) => (await fetch(`${SERVER}/feed?since=${since}&limit=${limit}`)).json(),
+        undefined,
+        (page) => handed.push(`${who} ${page.length}`),
+      );
+    // A page left during its first sync and opened again: two pulls at once.
+    const [first, second] = await Promise.all([pull('first'), pull('second')]);
+    expect(first).toBe(runs.length);
+    expect(second).toBe(0);
+    // Every page fetched and handed over once; the second asked from where the first ended.
+    expect(handed).toEqual([`first ${FIRST_FEED_PAGE}`, `first ${FEED_PAGE}`, 'first 5']);
+    expect(asked).toEqual([0, FIRST_FEED_PAGE, FIRST_FEED_PAGE + FEED_PAGE, runs.length]);
+    expect(ids(await loadRuns(db, REPO))).toEqual(ids(runs));
+  });
+
   it('a pull cut short keeps the pages stored and resumes after them', async () => {
     const db = makeExperimentsDb(`feed-cut-${Math.random()}`);
     const runs = makeRuns(FIRST_FEED_PAGE + FEED_PAGE + 5, 1, 1);

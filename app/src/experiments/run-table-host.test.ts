@@ -157,8 +157,11 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
     expect(snap.blocks.length).toBeLessThanOrEqual(Math.ceil(3004 / BLOCK_RUNS) + 1);
     const again = start(db);
     await again.host.command({ type: 'open', repo: REPO, session: 1 });
-    // Shown block by block as read (the first frame does not wait for the rest).
-    expect(again.infos().length).toBeGreaterThanOrEqual(snap.blocks.length);
+    // The first block is shown as soon as it is read (the first frame does not wait for the
+    // rest), while the rest is still being read.
+    const shown = again.infos().filter((i) => i.count > 0);
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    expect(shown[0]).toMatchObject({ count: snap.blocks[0]?.count, reading: { read: snap.blocks[0]?.count } });
     expect(again.last()).toMatchObject({ count: 3004, git: 4, metricsOutsideGit: true });
     expect(again.last().columns).toEqual(first.last().columns);
     await expectAnswersEqualRowWise(db, again);
@@ -212,6 +215,35 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
     await t.host.command({ type: 'reload' });
     expect(t.last()).toMatchObject({ count: 3004, git: 4 });
     await expectAnswersEqualRowWise(db, t);
+  });
+
+  it('a run updated by page after page of a long session keeps the runs held compact, and the page its ids', async () => {
+    const db = makeExperimentsDb(`host-updates-${Math.random()}`);
+    const t = start(db);
+    await t.host.command({ type: 'open', repo: REPO, session: 1 });
+    const runs = makeRuns(3000, 2, 2);
+    await t.host.command({ type: 'feed-page', block: encodeRunBlock(runs), more: false });
+    const firstEpoch = t.last().epoch;
+    // A poll every few seconds, each with the one run that moved on.
+    for (let n = 1; n <= 600; n++) {
+      const updated = { ...(runs[7] as Run), metrics: { ...(runs[7] as Run).metrics, m0: 1000 + n } };
+      await t.host.command({ type: 'feed-page', block: encodeRunBlock([updated]), more: false });
+    }
+    expect(t.last()).toMatchObject({ count: 3000 });
+    // Rewritten on the way (600 one-run blocks otherwise), the page sent every id again.
+    expect(t.last().epoch).toBeGreaterThan(firstEpoch);
+    expect(t.last().slotCount).toBeLessThan(3000 + 600);
+    const ids = t.ids();
+    expect(ids.length).toBe(t.last().slotCount);
+    const top = t.ask({
+      type: 'query',
+      query: { filter: '', sort: 'metric:m0', direction: 'desc', summary: 'last' },
+      from: 0,
+      to: 1,
+    });
+    expect(top.order.length).toBe(3000);
+    expect(new Set(Array.from(top.order, (s) => ids[s])).size).toBe(3000);
+    expect(top.rows[0]?.[1]).toMatchObject({ id: (runs[7] as Run).id, metrics: { m0: 1600 } });
   });
 
   it('writes the snapshot when a pull fails before any page (offline, no server)', async () => {

@@ -32,6 +32,8 @@ type Post = (m: FromTableWorker, transfer?: Transferable[]) => void;
 
 /** Wait before writing a snapshot (a sync's last pages and a poll come together). */
 const SAVE_DELAY_MS = 250;
+/** Least time between two progress messages while a snapshot is read. */
+const PROGRESS_MS = 200;
 
 export class RunTableHost {
   private model = new RunTableModel();
@@ -171,6 +173,12 @@ export class RunTableHost {
         this.unstored.push(c.block.count);
         this.rowsVersion = null;
         this.model.add(c.block);
+        // Runs that came again leave dead slots: rewritten now and then, and then the page's
+        // slots are void (it is sent every id again).
+        if (this.model.compactIfSparse()) {
+          this.epoch++;
+          this.idsSent = 0;
+        }
         this.loaded = true;
         this.changed();
         return;
@@ -234,16 +242,20 @@ export class RunTableHost {
     progressive: boolean,
     stop: AbortController,
   ): Promise<void> {
+    // The page is told of the first block at once (its first frame), then at most every
+    // PROGRESS_MS: each message has the page ask for the shown order again, which the worker
+    // sorts again — per block, 49 sorts of up to 100,000 runs.
+    let told = 0;
     const snap = await readStoredBlocks(
       this.db,
       repo,
       (block, part, parts) => {
         fresh.add(block);
-        if (progressive) {
-          this.loaded = true;
-          this.reading = part + 1 < parts ? { read: fresh.count, total: null } : null;
-          this.changed();
-        }
+        if (!progressive || part + 1 === parts || (part > 0 && performance.now() - told < PROGRESS_MS)) return;
+        this.loaded = true;
+        this.reading = { read: fresh.count, total: null };
+        this.changed();
+        told = performance.now();
       },
       stop.signal,
     );

@@ -53,6 +53,19 @@ const spec: fc.Arbitrary<Spec> = fc.record({
   tags: someOf(['t', 'team', 'cairn.metrics_state'], fc.constantFrom('a', 'B', 'in-dvc-data', 'present')),
 });
 
+const sampleSpec: Spec = {
+  git: false,
+  id: 0,
+  name: 'a',
+  status: 'FINISHED',
+  startTime: 5,
+  user: 'ada',
+  params: { p0: 'adam' },
+  metrics: { m0: 0.5 },
+  withSummaries: true,
+  tags: { t: 'a' },
+};
+
 function runOf(s: Spec): { run: Run; extra: string | null } {
   const summaries: Run['metricSummaries'] = {};
   if (s.withSummaries)
@@ -82,17 +95,19 @@ function runOf(s: Spec): { run: Run; extra: string | null } {
 /** Blocks of generated runs (an id may come again in a later block) and the notes of some. */
 const world = fc.record({
   blocks: fc.array(fc.array(spec, { minLength: 1, maxLength: 12 }), { maxLength: 5 }),
+  /** Blocks rewritten as soon as a slot is dead (small blocks), or at the app's thresholds. */
+  compactOften: fc.boolean(),
   notes: fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.constantFrom('good run', 'Baseline\nmore', '', '# x')), {
     maxLength: 8,
   }),
 });
 
 function build(
-  w: { blocks: Spec[][]; notes: [number, string][] },
+  w: { blocks: Spec[][]; compactOften: boolean; notes: [number, string][] },
   /** Called after each block with the keyed live runs so far, in run id order. */
   afterBlock?: (model: RunTableModel, keyed: Run[]) => void,
 ) {
-  const model = new RunTableModel();
+  const model = w.compactOften ? new RunTableModel({ blockRuns: 3, minDead: 1 }) : new RunTableModel();
   // The rows as the table code held them: one per id, an update in place of the old run…
   const rows = new Map<string, { run: Run; extra: string | null }>();
   for (const specs of w.blocks) {
@@ -104,6 +119,8 @@ function build(
         (_r, i) => runs[i]?.extra ?? null,
       ),
     );
+    // As the runs table's host does after every feed page (slots numbered again when it did).
+    model.compactIfSparse();
     for (const r of runs) {
       rows.delete(r.run.id);
       rows.set(r.run.id, r);
@@ -259,6 +276,37 @@ describe('the runs table worker model', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('keeps the blocks and slots of a run updated by a thousand feed pages bounded, and its latest values', () => {
+    const model = new RunTableModel();
+    const runs = Array.from({ length: 3000 }, (_, i) => runOf({ ...sampleSpec, id: i }).run);
+    model.add(encodeRunBlock(runs));
+    const updated = (n: number): Run => ({ ...(runs[7] as Run), metrics: { m0: n }, metricSummaries: {} });
+    let compactions = 0;
+    for (let n = 1; n <= 1000; n++) {
+      // A poll's page: the one run that moved on, and now and then a page of a hundred.
+      const page = n % 100 === 0 ? [updated(n), ...runs.slice(1000, 1100)] : [updated(n)];
+      model.add(encodeRunBlock(page));
+      if (model.compactIfSparse()) {
+        compactions++;
+        // What a compaction leaves is not rewritten again at once.
+        expect(model.compactIfSparse()).toBe(false);
+      }
+    }
+    expect(model.count).toBe(3000);
+    // Without compaction: 1,001 blocks and 4,000 slots (3,000 live).
+    expect(compactions).toBeGreaterThan(0);
+    expect(model.blockCount).toBeLessThanOrEqual(2 * Math.ceil(3000 / 2048) + 8);
+    expect(model.slotCount).toBeLessThan(3000 + 2048);
+    expect(model.runById('r7')?.metrics).toEqual({ m0: 1000 });
+    expect(new Set(model.ids().filter((id) => id === 'r7' || id === 'r1050')).size).toBe(2);
+    const order = model.query({ filter: 'metrics.m0 >= 1000', sort: null, direction: 'asc', summary: 'last' });
+    expect(Array.from(order, (s) => model.ids()[s])).toEqual(['r7']);
+    // The stored form is every live run once.
+    const stored = model.storedBlocks().flatMap((b) => decodeRunBlock(b).map((d) => d.run.id));
+    expect(stored.length).toBe(3000);
+    expect(new Set(stored).size).toBe(3000);
   });
 
   it('groups, finds the differing columns and writes the CSV as the row-wise code does', () => {

@@ -8,9 +8,12 @@
  *
  * A slot is a run's place in the order its blocks came in (the stored order, then feed pages);
  * a run that comes again (a feed page with an updated run) takes a new slot and its old one is
- * dead. Filter and sort are exactly run-table.ts filterRuns + sortRuns over the live runs in slot
- * order (the property test holds them equal). Git experiments are keyed by name as the views show
- * them (keyed-runs.ts); `stored` keeps the blocks as the store holds the rows. Pure: no I/O.
+ * dead. Dead slots keep their block's arrays, so `compactIfSparse` rewrites the blocks once
+ * enough are dead (or small blocks pile up), numbering the slots again: a run updated by every
+ * poll of a long session costs one live slot, not one more block per poll. Filter and sort are
+ * exactly run-table.ts filterRuns + sortRuns over the live runs (the property test holds them
+ * equal). Git experiments are keyed by name as the views show them (keyed-runs.ts); `stored`
+ * keeps the blocks as the store holds the rows. Pure: no I/O.
  */
 import {
   decodeRunBlock,
@@ -34,11 +37,13 @@ import {
   columnsFromKeys,
   differingColumns,
   type MetricSummaryKind,
+  mergeColumnKeys,
   newColumnKeys,
   noteCell,
   parseColumnId,
   sourceLabel,
 } from './run-columns.ts';
+import { BLOCK_RUNS } from './run-store.ts';
 import { groupRuns, mentionsNote, readFilter } from './run-table.ts';
 import { runsToCsv } from './runs-csv.ts';
 
@@ -141,10 +146,24 @@ function cellReader(
   }
 }
 
+/** When `compactIfSparse` rewrites the blocks (tests make these small to rewrite often). */
+export interface Compaction {
+  /** Runs per block it writes (the snapshot's BLOCK_RUNS). */
+  blockRuns: number;
+  /** Dead slots it takes (and a quarter of all slots) before the blocks are rewritten. */
+  minDead: number;
+}
+
+const COMPACTION: Compaction = { blockRuns: BLOCK_RUNS, minDead: BLOCK_RUNS };
+
 export class RunTableModel {
+  constructor(private readonly compaction: Compaction = COMPACTION) {}
+
   /** Blocks as queried (git experiments keyed by name) and as stored (the rows' form). */
   private view: RunBlock[] = [];
   private stored: RunBlock[] = [];
+  /** Per block, the keys of its live runs once asked for while some slot is dead (see columns). */
+  private liveKeys: (ColumnKeys | undefined)[] = [];
   /** Slot of each block's first run. */
   private starts: number[] = [];
   private slots = 0;
@@ -171,9 +190,15 @@ export class RunTableModel {
     return this.slots;
   }
 
+  /** Blocks held (each a few dozen arrays). */
+  get blockCount(): number {
+    return this.view.length;
+  }
+
   clear(): void {
     this.view = [];
     this.stored = [];
+    this.liveKeys = [];
     this.starts = [];
     this.slots = 0;
     this.dead = new Uint8Array(1024);
@@ -214,6 +239,7 @@ export class RunTableModel {
     shareEqualArrays(block.metrics);
     this.view.push(view);
     this.stored.push(block);
+    this.liveKeys.push(undefined);
     this.starts.push(start);
     this.slots += block.count;
     for (let i = 0; i < block.count; i++) this.allIds.push(block.ids[i] as string);
@@ -225,6 +251,55 @@ export class RunTableModel {
     if (this.dead[slot]) return;
     this.dead[slot] = 1;
     this.deadCount++;
+    this.liveKeys[this.locate(slot)[0]] = undefined;
+  }
+
+  /**
+   * Rewrites the blocks when a quarter of the slots (and at least `minDead`) are dead, or when
+   * there are more than twice the blocks the live runs need (a poll's page of a few runs is a
+   * block of its own): blocks without dead runs that are at least half full stay as they are,
+   * the live runs of the others are written again into full blocks after them (one block at
+   * most is less than full, so a compaction leaves neither condition true). Slots are numbered
+   * again from 0 (the caller's slots and ids are void; queries order by value and run id, never
+   * by slot): returns whether it did.
+   */
+  compactIfSparse(): boolean {
+    const { blockRuns, minDead } = this.compaction;
+    const sparse = this.deadCount >= minDead && this.deadCount * 4 >= this.slots;
+    const scattered = this.view.length > 2 * Math.ceil(this.count / blockRuns) + 8;
+    if (!sparse && !scattered) return false;
+    const blocks: RunBlock[] = [];
+    let pending: { run: Run; extra: string | null }[] = [];
+    const flush = () => {
+      if (pending.length === 0) return;
+      const runs = pending;
+      pending = [];
+      blocks.push(
+        encodeRunBlock(
+          runs.map((d) => d.run),
+          (_r, i) => runs[i]?.extra ?? null,
+        ),
+      );
+    };
+    this.stored.forEach((b, p) => {
+      const start = this.starts[p] as number;
+      let dead = 0;
+      for (let i = 0; i < b.count; i++) dead += this.dead[start + i] as number;
+      if (dead === 0 && b.count * 2 >= blockRuns) {
+        blocks.push(b);
+        return;
+      }
+      if (dead === b.count) return;
+      decodeRunBlock(b).forEach((d, i) => {
+        if (this.dead[start + i]) return;
+        pending.push(d);
+        if (pending.length >= blockRuns) flush();
+      });
+    });
+    flush();
+    this.clear();
+    for (const b of blocks) this.add(b);
+    return true;
   }
 
   /** The block holding a slot, and the run's index in it. */
@@ -239,29 +314,43 @@ export class RunTableModel {
     return [lo, slot - (this.starts[lo] as number)];
   }
 
-  /** Every column the live runs have (columnsOf of them). */
+  /**
+   * Every column the live runs have (columnsOf of them). Asked after every change: with dead
+   * slots, each block's live keys are gathered once and kept until another of its runs dies.
+   */
   columns(): Column[] {
     if (this.deadCount === 0) return columnsFromKeys(this.keys);
     // A run that came again may have lost keys: gathered from the live runs only.
     const keys = newColumnKeys();
     this.view.forEach((b, p) => {
-      const start = this.starts[p] as number;
-      const live = (i: number) => !this.dead[start + i];
-      if (b.extra.some((e) => e !== null)) {
-        decodeRunBlock(b).forEach((d, i) => {
-          if (live(i)) addRunKeys(keys, this.keyedOf(b, i, d.run));
-        });
-        return;
+      let known = this.liveKeys[p];
+      if (!known) {
+        known = this.liveKeysOf(b, p);
+        this.liveKeys[p] = known;
       }
-      const any = (has: (i: number) => boolean) => {
-        for (let i = 0; i < b.count; i++) if (live(i) && has(i)) return true;
-        return false;
-      };
-      for (const c of b.params) if (any((i) => c.codes[i] !== 0)) keys.params.add(c.key);
-      for (const c of b.tags) if (!c.key.startsWith('mlflow.') && any((i) => c.codes[i] !== 0)) keys.tags.add(c.key);
-      for (const c of b.metrics) if (any((i) => ((c.has[i] as number) & 1) !== 0)) keys.metrics.add(c.key);
+      mergeColumnKeys(keys, known);
     });
     return columnsFromKeys(keys);
+  }
+
+  private liveKeysOf(b: RunBlock, p: number): ColumnKeys {
+    const keys = newColumnKeys();
+    const start = this.starts[p] as number;
+    const live = (i: number) => !this.dead[start + i];
+    if (b.extra.some((e) => e !== null)) {
+      decodeRunBlock(b).forEach((d, i) => {
+        if (live(i)) addRunKeys(keys, this.keyedOf(b, i, d.run));
+      });
+      return keys;
+    }
+    const any = (has: (i: number) => boolean) => {
+      for (let i = 0; i < b.count; i++) if (live(i) && has(i)) return true;
+      return false;
+    };
+    for (const c of b.params) if (any((i) => c.codes[i] !== 0)) keys.params.add(c.key);
+    for (const c of b.tags) if (!c.key.startsWith('mlflow.') && any((i) => c.codes[i] !== 0)) keys.tags.add(c.key);
+    for (const c of b.metrics) if (any((i) => ((c.has[i] as number) & 1) !== 0)) keys.metrics.add(c.key);
+    return keys;
   }
 
   /** Live git experiments, and whether any run's metrics are kept in DVC data (not in git). */

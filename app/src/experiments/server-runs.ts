@@ -61,12 +61,14 @@ export async function pullRunFeed(
 /**
  * pullRunFeed with the page fetch given (the feed worker fetches with the token it was handed).
  * The first page is FIRST_FEED_PAGE runs (what the table shows first), the others FEED_PAGE.
- * Pages are stored one after another, in order, each with its position, while the next ones
- * are fetched and parsed: storing 5,000 runs in IndexedDB takes longer than fetching them, and
- * at 100,000 runs a pull that waited for each store before the next fetch spent most of its
- * time there. `onParsed` gets each page's runs as soon as they are parsed (a first sync shows
- * them at the speed of the network), `onPage` once they are stored. A failed fetch or store
- * leaves every page before it stored and rejects; no page after a failed store is stored.
+ * Pages are fetched one after another (the next asked for as soon as one arrives), then stored
+ * one after another, in order, each with its position: storing 5,000 runs in IndexedDB takes
+ * longer than fetching them, and at 100,000 runs a pull that waited for each store before the
+ * next fetch spent most of its time there, while storing during the fetches slowed them as
+ * much. `onParsed` gets each page's runs as soon as they are parsed (a first sync shows them at
+ * the speed of the network), `onPage` once they are stored. A failed fetch or store leaves
+ * every page before it stored and rejects; no page after a failed store is stored. A pull cut
+ * short by closing the tab keeps the pages stored so far only (the next one fetches the rest).
  */
 export async function pullRunFeedWith(
   db: ExperimentsDb,
@@ -75,9 +77,50 @@ export async function pullRunFeedWith(
   onPage?: OnFeedPage,
   onParsed?: OnParsedFeedPage,
 ): Promise<number> {
+  // One pull of a repository at a time (per database): a page left and opened again while its
+  // first sync is still storing starts a second pull, which would read the stored position the
+  // first has not moved yet and fetch, hand over and store the same pages again.
+  const key = `${db.name}\u0000${repo}`;
+  const before = pullsInProgress.get(key);
+  const mine = (async () => {
+    await before?.catch(() => {});
+    return pullOnce(db, repo, fetchPage, onPage, onParsed);
+  })();
+  pullsInProgress.set(key, mine);
+  try {
+    return await mine;
+  } finally {
+    if (pullsInProgress.get(key) === mine) pullsInProgress.delete(key);
+  }
+}
+
+/**
+ * Values (params, metrics, tags; as many per run as the page's first has) a pull holds before it
+ * starts storing while pages still come: 100,000 runs × 20 held ~360 MB in the feed worker.
+ */
+const UNSTORED_VALUES = 2_500_000;
+
+/** The pull of each repository running (or last queued), by database name and repository. */
+const pullsInProgress = new Map<string, Promise<number>>();
+
+async function pullOnce(
+  db: ExperimentsDb,
+  repo: string,
+  fetchPage: (since: number, limit: number) => Promise<FeedPage>,
+  onPage?: OnFeedPage,
+  onParsed?: OnParsedFeedPage,
+): Promise<number> {
   const since = (await db.feeds.get(repo))?.since ?? 0;
   let changed = 0;
-  let storing: Promise<void> = Promise.resolve();
+  // Storing starts once the last page is fetched (or a fetch failed), or once the values waiting
+  // for it pass UNSTORED_VALUES (they are held as objects meanwhile): writing rows to IndexedDB
+  // while pages still come took the CPU their fetch, parse and display needed (at 30,000 runs
+  // the table showed every run after 7.4 s against 2.6 s for fetch + parse alone).
+  let fetchingEnded!: () => void;
+  let storing = new Promise<void>((resolve) => {
+    fetchingEnded = resolve;
+  });
+  let waiting = 0;
   let storeFailed = false;
   try {
     let pending = fetchPage(since, FIRST_FEED_PAGE);
@@ -92,6 +135,12 @@ export async function pullRunFeedWith(
       const runs = page.runs.map(runFromWire);
       const remaining = page.remaining ?? null;
       if (runs.length > 0) onParsed?.(runs, more, remaining);
+      const first = runs[0];
+      if (first)
+        waiting +=
+          runs.length *
+          (Object.keys(first.params).length + Object.keys(first.metrics).length + Object.keys(first.tags).length);
+      if (waiting > UNSTORED_VALUES) fetchingEnded();
       storing = storing.then(async () => {
         const version = await saveFeedPage(db, repo, runs, page.seq);
         changed += runs.length;
@@ -104,9 +153,11 @@ export async function pullRunFeedWith(
     }
   } catch (err) {
     // The pages fetched before the failure are stored first.
+    fetchingEnded();
     await storing.catch(() => {});
     throw err;
   }
+  fetchingEnded();
   await storing;
   return changed;
 }
