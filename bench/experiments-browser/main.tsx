@@ -145,7 +145,7 @@ window.benchOpenPageFull = async (allColumns) => {
     () => navigate?.(url),
     () => {
       if (!firstRowsMs && rows().length > 0) firstRowsMs = performance.now() - t0;
-      return !reading() && status().includes(` of ${runs.length} runs`);
+      return !reading() && status().includes(` of ${runs.length.toLocaleString('en')} runs`);
     },
   ).then((t) => {
     obs.disconnect();
@@ -632,7 +632,7 @@ window.benchFirstSync = async (repo, total) => {
       if (!firstRowsMs && rows().length > 0) firstRowsMs = performance.now() - t0;
       const s = status().split('·')[0]?.trim() ?? '';
       if (s && seen[seen.length - 1] !== s) seen.push(s);
-      return !reading() && status().startsWith(`${total} of ${total} runs`);
+      return !reading() && status().startsWith(`${total.toLocaleString('en')} of ${total.toLocaleString('en')} runs`);
     },
     '',
     600_000,

@@ -1,7 +1,7 @@
 /**
  * 100,000 runs on the Experiments page in Chromium: generated here, uploaded through the real
  * server's run feed (runs/batch), then the page is opened on a device that has never synced
- * them. Every run must arrive in the table ("100000 of 100000 runs"), and sorting by a metric
+ * them. Every run must arrive in the table ("100,000 of 100,000 runs"), and sorting by a metric
  * must put the best run first. No timing here: the speed is bench/experiments-browser.bench.ts's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,14 +69,14 @@ describe.skipIf(!e2eAvailable())('the Experiments page at 100,000 runs', () => {
     await page.getByTestId('run-row').first().waitFor({ timeout: 300_000 });
     await expect
       .poll(() => status.textContent(), { timeout: 600_000, interval: 1000 })
-      .toMatch(/^100000 of 100000 runs/);
+      .toMatch(/^100,000 of 100,000 runs/);
 
     await page.locator('button.exp-sort[title="Sort by metric:accuracy"]').click({ timeout: 30_000 });
     const first = page.getByTestId('run-row').first();
     await expect.poll(() => first.getAttribute('data-run-id'), { timeout: 30_000 }).toBe(runAt(BEST).id);
     await expect(first.locator('[data-col="metric:accuracy"]').textContent()).resolves.toBe('0.9987');
     await expect(first.locator('[data-col="attr:name"]').textContent()).resolves.toBe(`run-${BEST}`);
-    await expect(status.textContent()).resolves.toMatch(/^100000 of 100000 runs/);
+    await expect(status.textContent()).resolves.toMatch(/^100,000 of 100,000 runs/);
     await page.close();
   });
 
@@ -86,7 +86,7 @@ describe.skipIf(!e2eAvailable())('the Experiments page at 100,000 runs', () => {
     await page.goto(`${server.url}/admin/many-runs/experiments`);
     await expect
       .poll(() => page.getByTestId('runs-status').textContent(), { timeout: 300_000, interval: 1000 })
-      .toMatch(/^100000 of 100000 runs/);
+      .toMatch(/^100,000 of 100,000 runs/);
     await expect(page.getByTestId('run-row').first().locator('[data-col="attr:name"]').textContent()).resolves.toMatch(
       /^run-\d+$/,
     );

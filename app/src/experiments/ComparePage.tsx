@@ -161,7 +161,7 @@ export default function ComparePage() {
     <div class="cmp-page" data-testid="compare-page">
       <Show when={loaded()} fallback={<p>Loading runs…</p>}>
         <p>
-          Comparing {runs().length} {runs().length === 1 ? 'run' : 'runs'}.{' '}
+          Comparing {runs().length.toLocaleString('en')} {runs().length === 1 ? 'run' : 'runs'}.{' '}
           <a href={`/${repo()}/experiments`}>Back to all runs</a>
           <Show when={codeCompare()}>
             {(href) => (
@@ -186,8 +186,8 @@ export default function ComparePage() {
           </label>
           <Show when={runs().length > TABLE_RUNS}>
             <p class="exp-note">
-              The table shows {TABLE_RUNS} of {runs().length} runs{brushed() ? ', brushed ones first' : ''}; the charts
-              below show them all.
+              The table shows {TABLE_RUNS} of {runs().length.toLocaleString('en')} runs
+              {brushed() ? ', brushed ones first' : ''}; the charts below show them all.
             </p>
           </Show>
           <style>{unbrushedColumns()}</style>
@@ -300,7 +300,7 @@ export default function ComparePage() {
             {(() => {
               const b = brushed();
               return b
-                ? `${b.size} of ${runs().length} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
+                ? `${b.size.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
                 : 'Drag along an axis to brush; the table above dims the runs outside.';
             })()}
           </p>
@@ -386,7 +386,8 @@ export default function ComparePage() {
                 when={histories()?.metric === m() ? histories()?.byRun : null}
                 fallback={
                   <p class="exp-note cmp-history-wait" data-testid="history-loading">
-                    Reading the history of {m()} for {runs().length} {runs().length === 1 ? 'run' : 'runs'}…
+                    Reading the history of {m()} for {runs().length.toLocaleString('en')}{' '}
+                    {runs().length === 1 ? 'run' : 'runs'}…
                   </p>
                 }
               >

@@ -364,17 +364,18 @@ export default function ExperimentsPage() {
           )}
         </Show>
         <p class="exp-status" data-testid="runs-status">
-          {order().length} of {shown.order() ? shown.total() : info().count} runs
+          {order().length.toLocaleString('en')} of {(shown.order() ? shown.total() : info().count).toLocaleString('en')}{' '}
+          runs
           {' · '}
-          {info().git} git experiments
+          {info().git.toLocaleString('en')} git experiments
           <Show when={data.syncedAt()}>{(t) => <> · synced {new Date(t()).toLocaleTimeString()}</>}</Show>
           <Show when={baseline()}>{(b) => <> · baseline: {b().name}</>}</Show>
         </p>
         <Show when={info().reading}>
           {(r) => (
             <p class="exp-note" data-testid="runs-reading">
-              Reading runs from this device: {r().read}
-              {r().total === null ? '' : ` of ${r().total}`}…
+              Reading runs from this device: {r().read.toLocaleString('en')}
+              {r().total === null ? '' : ` of ${r().total.toLocaleString('en')}`}…
             </p>
           )}
         </Show>
