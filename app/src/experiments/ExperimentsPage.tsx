@@ -375,7 +375,10 @@ export default function ExperimentsPage() {
           {(r) => (
             <p class="exp-note" data-testid="runs-reading">
               Reading runs from this device: {r().read.toLocaleString('en')}
-              {r().total === null ? '' : ` of ${r().total.toLocaleString('en')}`}…
+              {(() => {
+                const total = r().total;
+                return total === null ? '' : ` of ${total.toLocaleString('en')}`;
+              })()}…
             </p>
           )}
         </Show>
