@@ -29,7 +29,7 @@ import { type Column, columnsOf, parseColumnId } from '../../app/src/experiments
 import { experimentsDb, historyRowOf, loadRuns, readRunsInPages } from '../../app/src/experiments/run-store.ts';
 import { filterRuns, sortRuns } from '../../app/src/experiments/run-table.ts';
 import { makeRuns } from '../../app/src/experiments/test-runs.test-support.ts';
-import { writeCompareState } from '../../app/src/experiments/view-state.ts';
+import { newCompareState, writeCompareState } from '../../app/src/experiments/view-state.ts';
 // The app's theme (colours as CSS variables, read by the charts), as the app has it.
 import '../../app/src/shell/theme.css';
 import { nextTask } from '../../app/src/workers/next-task.ts';
@@ -511,18 +511,7 @@ window.benchHistoryPlain = async (runCount, steps) => {
 
 /** The compare page's link for the first `runCount` runs, as the Experiments page's Compare button writes it. */
 function compareUrl(runCount: number): string {
-  const q = writeCompareState({
-    runs: runs.slice(0, runCount).map((r) => r.id),
-    xAxis: 'step',
-    smoothing: 0,
-    logScale: false,
-    colorBy: null,
-    metric: null,
-    transposed: false,
-    logAxes: [],
-    scatterX: null,
-    scatterY: null,
-  });
+  const q = writeCompareState(newCompareState(runs.slice(0, runCount).map((r) => r.id)));
   return `/${REPO}/experiments/compare?${q}`;
 }
 const compareHistory = () => document.querySelector('#root [data-testid="history-chart"]') as HTMLElement | null;

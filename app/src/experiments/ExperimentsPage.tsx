@@ -16,7 +16,13 @@ import { createRunNotes } from './run-notes.ts';
 import { mentionsNote, readFilter } from './run-table.ts';
 import type { SlotGroup, TableQuery } from './run-table-model.ts';
 import { createShownRuns } from './shown-runs.ts';
-import { readTableState, type TableViewState, writeCompareState, writeTableState } from './view-state.ts';
+import {
+  newCompareState,
+  readTableState,
+  type TableViewState,
+  writeCompareState,
+  writeTableState,
+} from './view-state.ts';
 import './experiments.css';
 
 /**
@@ -222,18 +228,7 @@ export default function ExperimentsPage() {
   };
   const compare = () => {
     flushUrl(); // back from the comparison returns to this exact view
-    const q = writeCompareState({
-      runs: state().selected,
-      xAxis: 'step',
-      smoothing: 0,
-      logScale: false,
-      colorBy: null,
-      metric: null,
-      transposed: false,
-      logAxes: [],
-      scatterX: null,
-      scatterY: null,
-    });
+    const q = writeCompareState(newCompareState(state().selected));
     navigate(`${base()}/compare?${q}`);
   };
   const [showColumns, setShowColumns] = createSignal(false);

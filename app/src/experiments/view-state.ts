@@ -133,6 +133,11 @@ export function readCompareState(search: URLSearchParams): CompareViewState {
   };
 }
 
+/** A comparison of `runs` with every other setting at its default (the Compare button's link). */
+export function newCompareState(runs: string[]): CompareViewState {
+  return { ...readCompareState(new URLSearchParams()), runs };
+}
+
 export function writeCompareState(s: CompareViewState): URLSearchParams {
   const p = new URLSearchParams();
   p.set('runs', joinList(s.runs));
