@@ -23,6 +23,8 @@ vi.mock('../git/remote-sync.ts', () => ({
     remote.pushes.push(handle.id);
   },
   hasUnpushedCommits: async () => true,
+  // The checked-out commit, which no pull here moves.
+  headOid: async () => null,
 }));
 vi.mock('./data-push.ts', () => ({ pushData: async () => 0 }));
 
