@@ -109,4 +109,11 @@ describe('DagsHub params.yml', () => {
       "a: '4'\nb: '1.5'\nc: 'on'\nd: ''\ne: 'a: b'\nf: null\ng: 1.0e-05\nh: '- x'\ni:\n- 1\n- two\nj: '2020-01-01'\nz: 'yes'\n",
     );
   });
+
+  it('reads base-60 numbers as PyYAML does: 1:30 is 90, 0:0 and 0:30 stay text (as written plain)', () => {
+    expect(serializeDagshubParams({ a: '1:30', b: '0:0', c: '0:30' })).toBe("a: '1:30'\nb: 0:0\nc: 0:30\n");
+    const r = parseDagshubParams('a: 1:30\nb: 0:0\nc: 0:30\nd: 1:30.5\n');
+    if (!r.ok) throw r.error;
+    expect(r.value).toEqual({ a: 90, b: '0:0', c: '0:30', d: 90.5 });
+  });
 });

@@ -56,6 +56,8 @@ const PYYAML_TESTS: { sample: string; not?: string; test: RegExp }[] = [
   { sample: 'true', test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/ },
   { sample: 'false', test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/ },
   { sample: '9', test: /^[-+]?(?:0|[1-9][0-9_]*)$/ },
+  // Base 60 (`1:30` is 90): PyYAML's starts with 1–9, so `0:0` stays text (the yaml package's reads 0).
+  { sample: '1:30', test: /^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/ },
   { sample: '1e5', test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*[eE][-+][0-9]+|\.[0-9][0-9_]*[eE][-+][0-9]+)$/ },
   { sample: '1.5', not: '1e5', test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/ },
 ];
