@@ -6,7 +6,7 @@
 import { loadGit } from '../git/load-git.ts';
 import { makeReadContext, type ReadContext } from '../git/read-context.ts';
 import { GitReadError } from '../git/read-errors.ts';
-import type { RepoHandle } from '../storage/repo-handle.ts';
+import { getRepoRow, type RepoHandle } from '../storage/repo-handle.ts';
 
 export interface RepoSession {
   handle: RepoHandle;
@@ -40,14 +40,22 @@ export function openRepoSession(
   return session;
 }
 
-/** Forgets cached state after the repository changed on this device (commit, pull). */
-export function refreshRepoSession(owner: string, repo: string): void {
-  sessions.delete(`${owner}/${repo}`);
-}
-
-globalThis.addEventListener?.('cairn:repos-changed', (event) => {
-  const id = (event as CustomEvent<string>).detail;
-  if (typeof id === 'string') sessions.delete(id);
+/**
+ * A session outlives commits and syncs: its caches are keyed by object id, refs are read afresh,
+ * and an object not found re-lists the packs (a fetch wrote a new one). It is dropped only when
+ * the repository it reads is no longer on this device under that name (deleted, or moved to
+ * another name), so a later open does not read a file system that is gone.
+ */
+globalThis.addEventListener?.('cairn:repos-changed', () => {
+  for (const [id, session] of sessions) {
+    void session.then(
+      async ({ handle }) => {
+        const row = await getRepoRow(handle.row.owner, handle.row.repo);
+        if (row?.fsName !== handle.row.fsName && sessions.get(id) === session) sessions.delete(id);
+      },
+      () => {},
+    );
+  }
 });
 
 /** A message a person can act on, for any failure of the read side. */

@@ -63,7 +63,7 @@ const PACK_CACHE = { blockBytes: 256 * 1024, maxBlocks: 128 };
  * main thread's CPU (an awaited file read per cache miss and per object); a clone's large pack
  * stays by range, so memory stays bounded whatever its size.
  */
-export const WHOLE_PACK_BYTES = 64 * 1024 * 1024;
+const WHOLE_PACK_BYTES = 64 * 1024 * 1024;
 
 export class StoredPacks {
   readonly folderName: string;

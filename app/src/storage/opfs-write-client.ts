@@ -19,7 +19,7 @@ export const PIECE_BYTES = 1024 * 1024;
  * Bounds what a writer holds to (PIECES_IN_FLIGHT + 1) pieces. The worker handles a writer's
  * messages in order.
  */
-export const PIECES_IN_FLIGHT = 3;
+const PIECES_IN_FLIGHT = 3;
 
 /** The write worker's answer when it failed for another reason than storage (it crashed, say). */
 export class CacheWriteError extends CairnError<'cache_write_failed'> {
