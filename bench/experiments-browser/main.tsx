@@ -572,7 +572,7 @@ window.benchCompare = async (runCount) => {
     },
   ).then((t) => ({
     ...t,
-    note: `table after ${textMs.toFixed(0)} ms, parallel coordinates ${pcMs.toFixed(0)} ms, history (${compareHistory()?.dataset.mode}) ${t.domMs.toFixed(0)} ms`,
+    note: `table after ${textMs.toFixed(0)} ms, parallel coordinates ${pcMs.toFixed(0)} ms, history (${compareHistory()?.dataset.mode}; ${compareHistory()?.dataset.worker}) ${t.domMs.toFixed(0)} ms`,
   }));
 };
 

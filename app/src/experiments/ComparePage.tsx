@@ -14,8 +14,7 @@ import { createEffect, createMemo, createSignal, For, Show, untrack } from 'soli
 import { comparedRuns } from '../notes/doc-names.ts';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
-import { HistoryChart } from './HistoryChart.tsx';
-import type { HistoryColumns } from './history-series.ts';
+import { HistoryChart, type StoredHistories } from './HistoryChart.tsx';
 import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
 import { runCommit } from './RunCommit.tsx';
@@ -143,18 +142,18 @@ export default function ComparePage() {
     });
     return cells.length ? `${cells.join(',\n')} { opacity: 0.35; }` : '';
   });
-  const [histories, setHistories] = createSignal<{ metric: string; byRun: Map<string, HistoryColumns> } | null>(null);
-  let historiesAsked = 0;
-  createEffect(() => {
+  // The charted metric's histories are read from the store by the chart's worker (a million
+  // stored numbers never cross this thread); those it lacks are fetched here once and stored.
+  const storedHistories = createMemo<StoredHistories | null>(() => {
     const m = metric();
-    const list = runs();
-    if (!m) return;
-    const asked = ++historiesAsked;
-    void metricHistories(experimentsDb(), navigator.onLine ? defaultServer() : null, repo(), list, (r) =>
-      originalKey(r, 'metric', m),
-    ).then((byRun) => {
-      if (asked === historiesAsked) setHistories({ metric: m, byRun });
-    });
+    if (!m) return null;
+    const key = (r: Run) => originalKey(r, 'metric', m);
+    return {
+      repo: repo(),
+      key,
+      fetchMissing: (lacking) =>
+        metricHistories(experimentsDb(), navigator.onLine ? defaultServer() : null, repo(), lacking, key),
+    };
   });
 
   return (
@@ -380,28 +379,16 @@ export default function ComparePage() {
               Log scale
             </label>
           </div>
-          <Show when={metric()}>
-            {(m) => (
-              <Show
-                when={histories()?.metric === m() ? histories()?.byRun : null}
-                fallback={
-                  <p class="exp-note cmp-history-wait" data-testid="history-loading">
-                    Reading the history of {m()} for {runs().length.toLocaleString('en')}{' '}
-                    {runs().length === 1 ? 'run' : 'runs'}…
-                  </p>
-                }
-              >
-                {(byRun) => (
-                  <HistoryChart
-                    runs={runs()}
-                    histories={byRun()}
-                    metric={m()}
-                    xAxis={state().xAxis}
-                    smoothing={state().smoothing}
-                    logScale={state().logScale}
-                  />
-                )}
-              </Show>
+          <Show when={storedHistories()}>
+            {(stored) => (
+              <HistoryChart
+                runs={runs()}
+                stored={stored()}
+                metric={metric() ?? ''}
+                xAxis={state().xAxis}
+                smoothing={state().smoothing}
+                logScale={state().logScale}
+              />
             )}
           </Show>
         </section>

@@ -1,17 +1,27 @@
 /**
  * Metric history of many runs with uPlot: x = step, wall time or relative time; smoothing;
  * log scale; drag to zoom, double-click to reset (uPlot's own). A worker (history.worker.ts)
- * shapes the series first — smoothing, then first/min/max/last per x bucket, at most ~2 points
- * per pixel and fewer for many runs (history-series.ts prepareHistory) — so 1,000 runs × 1,000
- * steps reach uPlot bounded and the page never waits on the arithmetic.
+ * reads the histories from the store itself (or is given them) and shapes the series —
+ * smoothing, then first/min/max/last per x bucket, at most ~2 points per pixel and fewer for
+ * many runs (history-series.ts prepareHistory). Past MANY_RUNS the worker also keeps the series
+ * and draws their lines (history-draw.ts) onto a canvas over uPlot's plot area, with uPlot's
+ * scales: uPlot draws axes, grid and title from the runs' envelope, so 1,000 runs × 1,000 steps
+ * never cross the page's thread and no task on it walks them.
  */
 import type { Run } from '@cairn/core/runs';
-import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, onCleanup, Show, untrack } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { workerCalls } from '../workers/worker-calls.ts';
 import { chartTheme, runColor } from './chart-theme.ts';
-import type { HistoryRequest, HistoryResponse } from './history-protocol.ts';
+import type {
+  HistoryDraw,
+  HistoryPrepare,
+  HistoryPrepared,
+  HistoryRequest,
+  HistoryResponse,
+} from './history-protocol.ts';
+import { readHistories } from './history-read.ts';
 import {
   columnsOfPoints,
   type HistoryColumns,
@@ -20,9 +30,15 @@ import {
   smooth,
   type XAxis,
 } from './history-series.ts';
+import { experimentsDb } from './run-store.ts';
+import './experiments.css';
+
+/** Past this many runs the lines are drawn by the worker (and uPlot's legend and hover points are off). */
+const MANY_RUNS = 20;
 
 // One worker for every chart of the tab, started with the first chart and kept.
 let nextRequest = 1;
+let nextChart = 1;
 const historyWorker = workerCalls<HistoryRequest, HistoryResponse>(
   () =>
     new Worker(new URL('./history.worker.ts', import.meta.url), {
@@ -31,23 +47,28 @@ const historyWorker = workerCalls<HistoryRequest, HistoryResponse>(
     }),
   // A worker that throws or fails to load answers what waits (the chart says so; the next chart
   // starts a new worker) instead of leaving the chart waiting forever.
-  (id, message) => ({ id, xs: new Float64Array(0), ys: [], mode: 'exact', buckets: 0, ms: 0, error: message }),
+  (id, message) => ({ type: 'failed', id, error: message }),
 );
 
-/** Asks the worker (or, without workers, this thread) for the chart's data. */
-function prepare(req: HistoryRequest): Promise<HistoryResponse> {
+const canDrawInWorker = () => typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined';
+
+/** Asks the worker (or, without workers, this thread) for the chart's series. */
+async function prepare(req: HistoryPrepare): Promise<HistoryResponse> {
   if (typeof Worker === 'undefined') {
     const t0 = performance.now();
-    const series = req.runs.map((r) => {
-      const s = seriesOfColumns(r.history, req.xAxis, r.start);
+    const read = await readHistories(experimentsDb(), req.runs, new Map());
+    const readMs = performance.now() - t0;
+    const series = read.histories.map((h, i) => {
+      const s = seriesOfColumns(h, req.xAxis, req.runs[i]?.start ?? null);
       return { xs: s.xs, ys: smooth(s.ys, req.smoothing) };
     });
-    return Promise.resolve({ id: req.id, ...prepareHistory(series, req.width), ms: performance.now() - t0 });
+    const aligned = prepareHistory(series, req.width);
+    return { type: 'prepared', id: req.id, ...aligned, missing: read.missing, readMs, ms: performance.now() - t0 };
   }
-  return historyWorker(
-    req,
-    req.runs.flatMap((r) => [r.history.steps.buffer, r.history.timestamps.buffer, r.history.values.buffer]),
+  const transfer = req.runs.flatMap((r) =>
+    'history' in r ? [r.history.steps.buffer, r.history.timestamps.buffer, r.history.values.buffer] : [],
   );
+  return historyWorker(req, transfer);
 }
 
 /** A history's own copy (its buffers go to the worker); an empty one for a run without. */
@@ -57,7 +78,7 @@ function copyOf(h: HistoryColumns | undefined): HistoryColumns {
 }
 
 /** uPlot's form: plain arrays with null where a run has no point. */
-function toUPlotData(r: HistoryResponse): uPlot.AlignedData {
+function toUPlotData(r: HistoryPrepared): uPlot.AlignedData {
   return [
     r.xs,
     ...r.ys.map((ys) => {
@@ -71,10 +92,21 @@ function toUPlotData(r: HistoryResponse): uPlot.AlignedData {
   ];
 }
 
+/** The runs' histories read from the store (by the worker), and how to fetch those it lacks. */
+export interface StoredHistories {
+  repo: string;
+  /** The store key of a run's history of the charted metric. */
+  key: (run: Run) => string;
+  /** Fetches (and stores) the histories the store lacked; the chart redraws with them. */
+  fetchMissing?: (runs: Run[]) => Promise<Map<string, HistoryColumns>>;
+}
+
 export function HistoryChart(props: {
   runs: Run[];
-  /** Each run's history of the metric, by run id (not changed: the worker is sent copies). */
-  histories: Map<string, HistoryColumns>;
+  /** Each run's history of the metric, by run id (not changed: the worker is sent copies)… */
+  histories?: Map<string, HistoryColumns>;
+  /** …or read from the store by the worker (the compare page: nothing crosses this thread). */
+  stored?: StoredHistories;
   metric: string;
   xAxis: XAxis;
   smoothing: number;
@@ -82,30 +114,131 @@ export function HistoryChart(props: {
 }) {
   let host!: HTMLDivElement;
   let plot: uPlot | null = null;
+  let lines: HTMLCanvasElement | null = null;
   let frames = 0;
   let latest = 0;
+  const chart = nextChart++;
   const [failure, setFailure] = createSignal<string | null>(null);
+  const [waiting, setWaiting] = createSignal(false);
+  /** The series the plot shows, with what they were asked for. */
+  const [prepared, setPrepared] = createSignal<{
+    reply: HistoryPrepared;
+    runs: Run[];
+    metric: string;
+    xAxis: XAxis;
+    drawHere: boolean;
+  } | null>(null);
+
   createEffect(() => {
-    const theme = chartTheme();
     const width = Math.max(320, host.clientWidth || 800);
     const runs = props.runs;
-    const { metric, xAxis, logScale } = props;
-    const id = nextRequest++;
-    latest = id;
-    const req: HistoryRequest = {
-      id,
-      runs: runs.map((r) => ({ history: copyOf(props.histories.get(r.id)), start: r.startTime })),
-      xAxis,
-      smoothing: props.smoothing,
-      width,
+    const { metric, xAxis, smoothing, stored } = props;
+    const given = props.histories;
+    const drawHere = runs.length > MANY_RUNS && canDrawInWorker();
+    const ask = (fetched: Map<string, HistoryColumns> | null) => {
+      const id = nextRequest++;
+      latest = id;
+      setWaiting(true);
+      const req: HistoryPrepare = {
+        type: 'prepare',
+        id,
+        chart,
+        runs: runs.map((r) => {
+          const have = fetched?.get(r.id) ?? given?.get(r.id);
+          const source =
+            have || !stored
+              ? { history: copyOf(have) }
+              : { stored: { repo: stored.repo, runId: r.id, key: stored.key(r) } };
+          return { ...source, start: r.startTime };
+        }),
+        xAxis,
+        smoothing,
+        width,
+        drawHere,
+      };
+      void prepare(req).then((reply) => {
+        if (reply.id !== latest) return; // a newer request is on its way
+        setWaiting(false);
+        if (reply.type === 'failed') {
+          setFailure(reply.error);
+          setPrepared(null);
+          return;
+        }
+        if (reply.type !== 'prepared') return;
+        setFailure(null);
+        setPrepared({ reply, runs, metric, xAxis, drawHere });
+        // Histories the store lacked: fetched once (then stored), and the chart asked again.
+        const lacking = reply.missing.map((i) => runs[i] as Run);
+        if (fetched === null && lacking.length && stored?.fetchMissing)
+          void stored.fetchMissing(lacking).then((got) => {
+            if (got.size && reply.id === latest) ask(got);
+          });
+      });
     };
-    void prepare(req).then((reply) => {
-      if (reply.id !== latest) return; // a newer request is on its way
+    ask(null);
+  });
+
+  // Lines drawn by the worker: one drawing in flight at a time, the latest view drawn after it.
+  let drawing = false;
+  let redraw: uPlot | null = null;
+  const drawLines = (u: uPlot, colors: string[], reply: HistoryPrepared) => {
+    if (drawing) {
+      redraw = u;
+      return;
+    }
+    drawing = true;
+    const req: HistoryDraw = {
+      type: 'draw',
+      id: nextRequest++,
+      chart,
+      width: u.ctx.canvas.width,
+      height: u.ctx.canvas.height,
+      box: { left: u.bbox.left, top: u.bbox.top, width: u.bbox.width, height: u.bbox.height },
+      x: { min: u.scales.x?.min ?? 0, max: u.scales.x?.max ?? 1 },
+      y: { min: u.scales.y?.min ?? 0, max: u.scales.y?.max ?? 1, log: u.scales.y?.distr === 3 },
+      lineWidth: uPlot.pxRatio,
+      colors,
+    };
+    void historyWorker(req).then((r) => {
+      drawing = false;
+      if (r.type === 'failed') setFailure(r.error);
+      if (u !== plot || !lines) return; // the plot was replaced meanwhile
+      if (redraw === u) {
+        redraw = null;
+        drawLines(u, colors, reply);
+        return;
+      }
+      if (r.type !== 'drawn' || !r.bitmap) return;
+      lines.width = r.bitmap.width;
+      lines.height = r.bitmap.height;
+      (lines.getContext('bitmaprenderer') as ImageBitmapRenderingContext).transferFromImageBitmap(r.bitmap);
+      shown(
+        reply,
+        `worker read ${reply.readMs.toFixed(1)} ms, shaped ${(reply.ms - reply.readMs).toFixed(1)} ms, drew ${r.ms.toFixed(1)} ms`,
+      );
+    });
+  };
+  /** Counts painted frames (data-frames, which the benchmark and tests wait for). */
+  const shown = (reply: HistoryPrepared, worker: string) => {
+    host.dataset.frames = String(++frames);
+    host.dataset.mode = `${reply.mode}, ${reply.buckets} buckets, ${reply.xs.length} x positions`;
+    host.dataset.workerMs = reply.ms.toFixed(1);
+    host.dataset.worker = worker;
+  };
+
+  createEffect(() => {
+    const p = prepared();
+    const theme = chartTheme();
+    const logScale = props.logScale;
+    untrack(() => {
       plot?.destroy();
       plot = null;
-      setFailure(reply.error ?? null);
-      if (reply.error) return;
-      const many = runs.length > 20;
+      lines = null;
+      if (!p) return;
+      const { reply, runs, metric, xAxis, drawHere } = p;
+      const colors = runs.map((_, i) => runColor(i, theme.dark));
+      const width = Math.max(320, host.clientWidth || 800);
+      const many = runs.length > MANY_RUNS;
       plot = new uPlot(
         {
           width,
@@ -126,35 +259,51 @@ export function HistoryChart(props: {
           ],
           // A hover marker per series is a DOM element per run: only for a few runs.
           cursor: { points: { show: !many } },
-          // Counts drawn frames (data-frames), which the benchmark waits for.
           hooks: {
-            draw: [
-              () => {
-                host.dataset.frames = String(++frames);
-                host.dataset.mode = `${reply.mode}, ${reply.buckets} buckets, ${reply.xs.length} x positions`;
-                host.dataset.workerMs = reply.ms.toFixed(1);
-              },
-            ],
+            draw: [(u) => (drawHere ? drawLines(u, colors, reply) : shown(reply, `worker ${reply.ms.toFixed(1)} ms`))],
           },
-          series: [
-            { label: xAxis },
-            ...runs.map((r, i) => ({
-              label: r.name,
-              stroke: runColor(i, theme.dark),
-              width: 1,
-              spanGaps: true,
-              points: { show: false },
-            })),
-          ],
+          series: drawHere
+            ? // The envelope sets the y range (and follows a zoom); it is not drawn, the worker's lines are.
+              [
+                { label: xAxis },
+                ...['lowest', 'highest'].map((label) => ({
+                  label,
+                  stroke: 'transparent',
+                  width: 0,
+                  spanGaps: true,
+                  points: { show: false },
+                })),
+              ]
+            : [
+                { label: xAxis },
+                ...runs.map((r, i) => ({
+                  label: r.name,
+                  stroke: colors[i],
+                  width: 1,
+                  spanGaps: true,
+                  points: { show: false },
+                })),
+              ],
         },
         toUPlotData(reply),
-        host,
+        (u, init) => {
+          // The lines' canvas sits over uPlot's own, under its cursor and selection layer.
+          if (drawHere) {
+            lines = document.createElement('canvas');
+            lines.className = 'history-lines';
+            lines.dataset.testid = 'history-lines';
+          }
+          host.append(u.root);
+          if (lines) u.ctx.canvas.after(lines);
+          init();
+        },
       );
     });
   });
   onCleanup(() => {
     latest = -1;
     plot?.destroy();
+    if (canDrawInWorker()) void historyWorker({ type: 'dispose', id: nextRequest++, chart });
   });
   return (
     <>
@@ -164,6 +313,12 @@ export function HistoryChart(props: {
             Could not draw the history of {props.metric}: {message()}
           </div>
         )}
+      </Show>
+      <Show when={waiting() && !failure()}>
+        <p class="exp-note" data-testid="history-loading">
+          Reading the history of {props.metric} for {props.runs.length.toLocaleString('en')}{' '}
+          {props.runs.length === 1 ? 'run' : 'runs'}…
+        </p>
       </Show>
       <div ref={host} data-testid="history-chart" />
     </>

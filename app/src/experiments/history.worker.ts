@@ -1,19 +1,80 @@
 /**
- * Shapes metric histories for the history chart off the main thread: x choice, smoothing and
- * bounded downsampling/alignment (history-series.ts prepareHistory) of every run, so 1,000
- * runs × 1,000 steps reach uPlot as a few hundred thousand values without blocking the page.
+ * The metric-history chart's worker: reads the histories from the store (history-read.ts),
+ * shapes them — x choice, smoothing, bounded downsampling and alignment (history-series.ts
+ * prepareHistory) — and, for many runs, keeps them and draws their lines as bitmaps
+ * (history-draw.ts), so 1,000 runs × 1,000 steps never reach the page's thread.
  */
-import type { HistoryRequest, HistoryResponse } from './history-protocol.ts';
+import { drawHistoryLines, historyEnvelope } from './history-draw.ts';
+import type { HistoryPrepare, HistoryRequest, HistoryResponse } from './history-protocol.ts';
+import { type HistoryCache, readHistories } from './history-read.ts';
 import { prepareHistory, seriesOfColumns, smooth } from './history-series.ts';
+import { experimentsDb } from './run-store.ts';
+
+/** Per chart: the histories of its last request, and the shaped series it draws from. */
+const charts = new Map<number, { cache: HistoryCache; xs: Float64Array; ys: Float64Array[] }>();
+// One canvas for every chart: each drawing leaves as a bitmap, so nothing on it needs keeping.
+let canvas: OffscreenCanvas | null = null;
+
+const reply = (r: HistoryResponse, transfer: Transferable[] = []) => self.postMessage(r, { transfer });
+
+async function prepare(req: HistoryPrepare): Promise<void> {
+  const t0 = performance.now();
+  const kept = charts.get(req.chart);
+  const read = await readHistories(experimentsDb(), req.runs, kept?.cache ?? new Map());
+  const readMs = performance.now() - t0;
+  const series = read.histories.map((h, i) => {
+    const s = seriesOfColumns(h, req.xAxis, req.runs[i]?.start ?? null);
+    return { xs: s.xs, ys: smooth(s.ys, req.smoothing) };
+  });
+  const aligned = prepareHistory(series, req.width);
+  // Only a chart drawn here keeps its series (the others are sent to the page).
+  charts.set(req.chart, {
+    cache: read.cache,
+    xs: req.drawHere ? aligned.xs : new Float64Array(0),
+    ys: req.drawHere ? aligned.ys : [],
+  });
+  const base = { type: 'prepared', id: req.id, mode: aligned.mode, buckets: aligned.buckets, missing: read.missing };
+  if (req.drawHere) {
+    const { lo, hi } = historyEnvelope(aligned.ys, aligned.xs.length);
+    const xs = aligned.xs.slice();
+    const ms = performance.now() - t0;
+    reply({ ...base, type: 'prepared', xs, ys: [lo, hi], readMs, ms }, [xs.buffer, lo.buffer, hi.buffer]);
+    return;
+  }
+  const ms = performance.now() - t0;
+  reply({ ...base, type: 'prepared', xs: aligned.xs, ys: aligned.ys, readMs, ms }, [
+    aligned.xs.buffer,
+    ...aligned.ys.map((y) => y.buffer),
+  ]);
+}
 
 self.onmessage = (event: MessageEvent<HistoryRequest>) => {
-  const t0 = performance.now();
-  const { id, runs, xAxis, smoothing, width } = event.data;
-  const series = runs.map((r) => {
-    const s = seriesOfColumns(r.history, xAxis, r.start);
-    return { xs: s.xs, ys: smooth(s.ys, smoothing) };
-  });
-  const aligned = prepareHistory(series, width);
-  const reply: HistoryResponse = { id, ...aligned, ms: performance.now() - t0 };
-  self.postMessage(reply, { transfer: [aligned.xs.buffer, ...aligned.ys.map((y) => y.buffer)] });
+  const req = event.data;
+  const failed = (err: unknown) =>
+    reply({ type: 'failed', id: req.id, error: err instanceof Error ? err.message : String(err) });
+  try {
+    if (req.type === 'prepare') {
+      void prepare(req).catch(failed);
+    } else if (req.type === 'draw') {
+      const t0 = performance.now();
+      const chart = charts.get(req.chart);
+      if (!chart) {
+        reply({ type: 'drawn', id: req.id, bitmap: null, ms: 0 });
+        return;
+      }
+      canvas ??= new OffscreenCanvas(req.width, req.height);
+      if (canvas.width !== req.width) canvas.width = req.width;
+      if (canvas.height !== req.height) canvas.height = req.height;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new Error('this browser gives workers no 2D canvas');
+      drawHistoryLines(ctx, chart.xs, chart.ys, req);
+      const bitmap = canvas.transferToImageBitmap();
+      reply({ type: 'drawn', id: req.id, bitmap, ms: performance.now() - t0 }, [bitmap]);
+    } else {
+      charts.delete(req.chart);
+      reply({ type: 'disposed', id: req.id });
+    }
+  } catch (err) {
+    failed(err);
+  }
 };
