@@ -10,11 +10,11 @@
  */
 import { originalKey, type Run } from '@cairn/core/runs';
 import { useLocation, useParams, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Show, untrack } from 'solid-js';
+import { batch, createEffect, createMemo, createSignal, For, Show, untrack } from 'solid-js';
 import { comparedRuns } from '../notes/doc-names.ts';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
-import { HistoryChart, type StoredHistories } from './HistoryChart.tsx';
+import { HistoryChart, prefetchHistories, type StoredHistories } from './HistoryChart.tsx';
 import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
 import { runCommit } from './RunCommit.tsx';
@@ -53,10 +53,17 @@ export default function ComparePage() {
     const ids = state().runs;
     void experimentsDb()
       .runs.bulkGet(ids.map((id) => [repo(), id] as [string, string]))
-      .then((r) => {
-        setRows(r.filter((x): x is RunRow => x !== undefined));
-        setLoaded(true);
-      });
+      .then((r) =>
+        batch(() => {
+          setRows(r.filter((x): x is RunRow => x !== undefined));
+          setLoaded(true);
+          // The charted metric's histories are the slowest read: the worker starts it now, while
+          // this thread renders the page (the chart's own request joins it).
+          const stored = storedHistories();
+          if (stored)
+            prefetchHistories(runs().map((run) => ({ repo: stored.repo, runId: run.id, key: stored.key(run) })));
+        }),
+      );
   });
   const runs = createMemo(() => rows().map((r) => keyedRun(r.run)));
   const location = useLocation();

@@ -20,8 +20,9 @@ import type {
   HistoryPrepared,
   HistoryRequest,
   HistoryResponse,
+  StoredKey,
 } from './history-protocol.ts';
-import { readHistories } from './history-read.ts';
+import { readHistories, StoredHistoryReader } from './history-read.ts';
 import {
   columnsOfPoints,
   type HistoryColumns,
@@ -52,11 +53,25 @@ const historyWorker = workerCalls<HistoryRequest, HistoryResponse>(
 
 const canDrawInWorker = () => typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined';
 
+// Without workers (tests, old browsers) this thread reads and shapes.
+let hereReader: StoredHistoryReader | null = null;
+
+/**
+ * Starts reading stored histories a chart is about to ask for (the compare page calls this as
+ * soon as it knows the runs and the metric, before it renders): the read runs in the worker
+ * while this thread builds the page, and the chart's request joins it.
+ */
+export function prefetchHistories(keys: StoredKey[]): void {
+  if (typeof Worker === 'undefined' || keys.length === 0) return;
+  void historyWorker({ type: 'read', id: nextRequest++, keys });
+}
+
 /** Asks the worker (or, without workers, this thread) for the chart's series. */
 async function prepare(req: HistoryPrepare): Promise<HistoryResponse> {
   if (typeof Worker === 'undefined') {
     const t0 = performance.now();
-    const read = await readHistories(experimentsDb(), req.runs, new Map());
+    hereReader ??= new StoredHistoryReader(experimentsDb);
+    const read = await readHistories(hereReader, req.runs);
     const readMs = performance.now() - t0;
     const series = read.histories.map((h, i) => {
       const s = seriesOfColumns(h, req.xAxis, req.runs[i]?.start ?? null);
@@ -158,21 +173,26 @@ export function HistoryChart(props: {
       };
       void prepare(req).then((reply) => {
         if (reply.id !== latest) return; // a newer request is on its way
-        setWaiting(false);
         if (reply.type === 'failed') {
+          setWaiting(false);
           setFailure(reply.error);
           setPrepared(null);
           return;
         }
         if (reply.type !== 'prepared') return;
-        setFailure(null);
-        setPrepared({ reply, runs, metric, xAxis, drawHere });
-        // Histories the store lacked: fetched once (then stored), and the chart asked again.
+        const show = () => {
+          setWaiting(false);
+          setFailure(null);
+          setPrepared({ reply, runs, metric, xAxis, drawHere });
+        };
+        // Histories the store lacked: fetched once (then stored) and the chart asked again with
+        // them, before anything is drawn (not an empty chart that fills in).
         const lacking = reply.missing.map((i) => runs[i] as Run);
-        if (fetched === null && lacking.length && stored?.fetchMissing)
-          void stored.fetchMissing(lacking).then((got) => {
-            if (got.size && reply.id === latest) ask(got);
-          });
+        if (fetched !== null || lacking.length === 0 || !stored?.fetchMissing) return show();
+        void stored.fetchMissing(lacking).then(
+          (got) => reply.id === latest && (got.size ? ask(got) : show()),
+          () => reply.id === latest && show(),
+        );
       });
     };
     ask(null);

@@ -7,8 +7,22 @@
  */
 import type { HistoryColumns, XAxis } from './history-series.ts';
 
+/** A history's key in the store (run-store.ts histories). */
+export interface StoredKey {
+  repo: string;
+  runId: string;
+  key: string;
+}
+
 /** Where one run's history comes from: given by the page, or read by the worker from the store. */
-export type HistorySource = { history: HistoryColumns } | { stored: { repo: string; runId: string; key: string } };
+export type HistorySource = { history: HistoryColumns } | { stored: StoredKey };
+
+/** Start reading these stored histories (a chart will ask for them soon: its request joins the read). */
+export interface HistoryRead {
+  type: 'read';
+  id: number;
+  keys: StoredKey[];
+}
 
 export interface HistoryPrepare {
   type: 'prepare';
@@ -48,7 +62,7 @@ export interface HistoryDispose {
   chart: number;
 }
 
-export type HistoryRequest = HistoryPrepare | HistoryDraw | HistoryDispose;
+export type HistoryRequest = HistoryRead | HistoryPrepare | HistoryDraw | HistoryDispose;
 
 export interface HistoryPrepared {
   type: 'prepared';
@@ -83,4 +97,8 @@ export interface HistoryFailed {
   error: string;
 }
 
-export type HistoryResponse = HistoryPrepared | HistoryDrawn | HistoryFailed | { type: 'disposed'; id: number };
+export type HistoryResponse =
+  | HistoryPrepared
+  | HistoryDrawn
+  | HistoryFailed
+  | { type: 'reading' | 'disposed'; id: number };

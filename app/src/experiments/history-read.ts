@@ -1,60 +1,86 @@
 /**
  * The histories a chart asks for, as the history worker reads them: given ones as they are,
  * stored ones from the store in one bulkGet — in the worker, so a million stored numbers are
- * never deserialised on the page's thread — and kept per chart, so changing the smoothing or
- * the x axis of the same runs reads nothing again.
+ * never deserialised on the page's thread. The last set asked for is kept (as the reads in
+ * flight), so the compare page can start the read before it renders and the chart's request
+ * joins it, and changing the smoothing or the x axis of the same runs reads nothing again.
  */
-import type { HistorySource } from './history-protocol.ts';
+import type { HistorySource, StoredKey } from './history-protocol.ts';
 import { columnsOfPoints, type HistoryColumns } from './history-series.ts';
 import type { ExperimentsDb } from './run-store.ts';
 
-/** A chart's histories from its last request, by store key. */
-export type HistoryCache = Map<string, HistoryColumns>;
+const idOf = (s: StoredKey) => `${s.repo}\n${s.runId}\n${s.key}`;
 
-const keyOf = (s: { repo: string; runId: string; key: string }) => `${s.repo}\n${s.runId}\n${s.key}`;
+export class StoredHistoryReader {
+  /** The last set asked for: each history, or null where the store has none. */
+  private recent = new Map<string, Promise<HistoryColumns | null>>();
+
+  constructor(private readonly db: () => ExperimentsDb) {}
+
+  /** The stored histories of `keys` (null where there is none), reading only what is not kept. */
+  read(keys: readonly StoredKey[]): Promise<(HistoryColumns | null)[]> {
+    const next = new Map<string, Promise<HistoryColumns | null>>();
+    const toRead: StoredKey[] = [];
+    for (const k of keys) {
+      const id = idOf(k);
+      const kept = this.recent.get(id) ?? next.get(id);
+      if (kept) next.set(id, kept);
+      else {
+        toRead.push(k);
+        next.set(id, Promise.resolve(null)); // replaced below; marks the key as taken
+      }
+    }
+    if (toRead.length) {
+      const rows = this.db().histories.bulkGet(toRead.map((s) => [s.repo, s.runId, s.key] as [string, string, string]));
+      toRead.forEach((k, i) => {
+        const id = idOf(k);
+        const one = rows.then((r) => {
+          const row = r[i];
+          return row ? { steps: row.steps, timestamps: row.timestamps, values: row.values } : null;
+        });
+        next.set(id, one);
+        // A history not there (yet) or a failed read is not kept: the next ask reads again.
+        void one.then(
+          (h) => h === null && this.forget(id, one),
+          () => this.forget(id, one),
+        );
+      });
+    }
+    this.recent = next;
+    return Promise.all(keys.map((k) => next.get(idOf(k)) as Promise<HistoryColumns | null>));
+  }
+
+  private forget(id: string, p: Promise<HistoryColumns | null>): void {
+    if (this.recent.get(id) === p) this.recent.delete(id);
+  }
+}
 
 export interface ReadHistories {
   histories: HistoryColumns[];
   /** Indexes of the stored sources the store did not hold (their history is empty). */
   missing: number[];
-  /** The cache for the chart's next request: exactly this request's stored histories. */
-  cache: HistoryCache;
 }
 
+/** Every source's history: given ones as they are, stored ones through `reader`. */
 export async function readHistories(
-  db: ExperimentsDb,
+  reader: StoredHistoryReader,
   sources: readonly HistorySource[],
-  cache: HistoryCache,
 ): Promise<ReadHistories> {
-  const histories: HistoryColumns[] = new Array(sources.length);
-  const next: HistoryCache = new Map();
-  const toRead: number[] = [];
+  const storedAt: number[] = [];
+  const keys: StoredKey[] = [];
   sources.forEach((s, i) => {
-    if ('history' in s) {
-      histories[i] = s.history;
-      return;
+    if ('stored' in s) {
+      storedAt.push(i);
+      keys.push(s.stored);
     }
-    const hit = cache.get(keyOf(s.stored));
-    if (hit) {
-      histories[i] = hit;
-      next.set(keyOf(s.stored), hit);
-    } else toRead.push(i);
   });
+  const read = await reader.read(keys);
+  const histories = sources.map((s) => ('history' in s ? s.history : columnsOfPoints([])));
   const missing: number[] = [];
-  if (toRead.length) {
-    const stored = toRead.map((i) => (sources[i] as { stored: { repo: string; runId: string; key: string } }).stored);
-    const rows = await db.histories.bulkGet(stored.map((s) => [s.repo, s.runId, s.key] as [string, string, string]));
-    toRead.forEach((i, k) => {
-      const row = rows[k];
-      if (row) {
-        const h = { steps: row.steps, timestamps: row.timestamps, values: row.values };
-        histories[i] = h;
-        next.set(keyOf(stored[k] as (typeof stored)[number]), h);
-      } else {
-        histories[i] = columnsOfPoints([]);
-        missing.push(i);
-      }
-    });
-  }
-  return { histories, missing, cache: next };
+  storedAt.forEach((i, k) => {
+    const h = read[k];
+    if (h) histories[i] = h;
+    else missing.push(i);
+  });
+  return { histories, missing };
 }

@@ -6,12 +6,13 @@
  */
 import { drawHistoryLines, historyEnvelope } from './history-draw.ts';
 import type { HistoryPrepare, HistoryRequest, HistoryResponse } from './history-protocol.ts';
-import { type HistoryCache, readHistories } from './history-read.ts';
+import { readHistories, StoredHistoryReader } from './history-read.ts';
 import { prepareHistory, seriesOfColumns, smooth } from './history-series.ts';
 import { experimentsDb } from './run-store.ts';
 
-/** Per chart: the histories of its last request, and the shaped series it draws from. */
-const charts = new Map<number, { cache: HistoryCache; xs: Float64Array; ys: Float64Array[] }>();
+/** Per chart drawn here: the shaped series it draws from. */
+const charts = new Map<number, { xs: Float64Array; ys: Float64Array[] }>();
+const reader = new StoredHistoryReader(experimentsDb);
 // One canvas for every chart: each drawing leaves as a bitmap, so nothing on it needs keeping.
 let canvas: OffscreenCanvas | null = null;
 
@@ -19,8 +20,7 @@ const reply = (r: HistoryResponse, transfer: Transferable[] = []) => self.postMe
 
 async function prepare(req: HistoryPrepare): Promise<void> {
   const t0 = performance.now();
-  const kept = charts.get(req.chart);
-  const read = await readHistories(experimentsDb(), req.runs, kept?.cache ?? new Map());
+  const read = await readHistories(reader, req.runs);
   const readMs = performance.now() - t0;
   const series = read.histories.map((h, i) => {
     const s = seriesOfColumns(h, req.xAxis, req.runs[i]?.start ?? null);
@@ -29,7 +29,6 @@ async function prepare(req: HistoryPrepare): Promise<void> {
   const aligned = prepareHistory(series, req.width);
   // Only a chart drawn here keeps its series (the others are sent to the page).
   charts.set(req.chart, {
-    cache: read.cache,
     xs: req.drawHere ? aligned.xs : new Float64Array(0),
     ys: req.drawHere ? aligned.ys : [],
   });
@@ -53,7 +52,10 @@ self.onmessage = (event: MessageEvent<HistoryRequest>) => {
   const failed = (err: unknown) =>
     reply({ type: 'failed', id: req.id, error: err instanceof Error ? err.message : String(err) });
   try {
-    if (req.type === 'prepare') {
+    if (req.type === 'read') {
+      void reader.read(req.keys).catch(() => {}); // a failed read is reported to the chart that asks
+      reply({ type: 'reading', id: req.id });
+    } else if (req.type === 'prepare') {
       void prepare(req).catch(failed);
     } else if (req.type === 'draw') {
       const t0 = performance.now();
