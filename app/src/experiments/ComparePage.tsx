@@ -14,11 +14,20 @@ import { batch, createEffect, createMemo, createSignal, For, Show, untrack } fro
 import { comparedRuns } from '../notes/doc-names.ts';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
+import { rankRuns } from './compare-ranking.ts';
 import { HistoryChart, prefetchHistories, type StoredHistories } from './HistoryChart.tsx';
 import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
 import { runCommit } from './RunCommit.tsx';
-import { type Column, cellText, cellValue, columnsOf, differingColumns, parseColumnId } from './run-columns.ts';
+import {
+  type Column,
+  cellText,
+  cellValue,
+  columnsOf,
+  differingColumns,
+  formatCell,
+  parseColumnId,
+} from './run-columns.ts';
 import { experimentsDb, type RunRow } from './run-store.ts';
 import { columnLabel, ScatterChart } from './ScatterChart.tsx';
 import { metricHistories } from './server-runs.ts';
@@ -30,6 +39,8 @@ import './experiments.css';
  * 200 × 100 cells took a quarter of a second of the compare page of 1,000 runs.
  */
 const TABLE_RUNS = 50;
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
 export default function ComparePage() {
   const params = useParams<{ owner: string; repo: string }>();
@@ -102,6 +113,8 @@ export default function ComparePage() {
   });
   const metric = createMemo(() => state().metric ?? varying()[0]?.key ?? metrics()[0]?.key ?? null);
   const metricCol = createMemo(() => metrics().find((c) => c.key === metric()) ?? null);
+  // The runs best first by the charted metric: the table opens on them and the page names the best.
+  const ranking = createMemo(() => rankRuns(runs(), metricCol()));
   const [showConstant, setShowConstant] = createSignal(false);
   const pcColumns = createMemo(() => {
     const keep = (c: Column) => showConstant() || differing().has(c.id);
@@ -131,11 +144,25 @@ export default function ComparePage() {
   // The side-by-side table is a DOM table: past TABLE_RUNS runs it shows the first ones (the
   // brushed ones first when a brush is set) and says so; the charts always show every run.
   const tableRuns = createMemo(() => {
-    const all = runs();
-    if (all.length <= TABLE_RUNS) return all;
+    const all = ranking().runs;
     const b = brushed();
     const list = b ? [...all.filter((r) => b.has(r.id)), ...all.filter((r) => !b.has(r.id))] : all;
-    return list.slice(0, TABLE_RUNS);
+    return list.length <= TABLE_RUNS ? list : list.slice(0, TABLE_RUNS);
+  });
+  // The table's rows: the charted metric, then what differs (highlighted), then what is the same.
+  const tableCols = createMemo(() => {
+    const m = metricCol()?.id;
+    const d = differing();
+    const rank = (c: Column) => (c.id === m ? 0 : d.has(c.id) ? 1 : 2);
+    return [...cols()].sort((a, b) => rank(a) - rank(b));
+  });
+  const differs = createMemo(() => {
+    const d = cols().filter((c) => c.kind !== 'tag' && differing().has(c.id));
+    return {
+      params: d.filter((c) => c.kind === 'param').length,
+      metrics: d.filter((c) => c.kind === 'metric').length,
+      same: cols().filter((c) => c.kind !== 'tag' && !differing().has(c.id)).length,
+    };
   });
   // The histories of the charted metric, once read (the chart waits for them rather than drawing
   // an empty chart first); a slower read for an earlier metric or run list is dropped.
@@ -166,20 +193,42 @@ export default function ComparePage() {
   return (
     <div class="cmp-page" data-testid="compare-page">
       <Show when={loaded()} fallback={<p>Loading runs…</p>}>
-        <p>
-          Comparing {runs().length.toLocaleString('en')} {runs().length === 1 ? 'run' : 'runs'}.{' '}
-          <a href={`/${repo()}/experiments`}>Back to all runs</a>
-          <Show when={codeCompare()}>
-            {(href) => (
-              <>
-                {' · '}
-                <a href={href()} data-testid="compare-code-two">
-                  Compare code
-                </a>
-              </>
+        <div class="cmp-head">
+          <p>
+            Comparing {runs().length.toLocaleString('en')} {runs().length === 1 ? 'run' : 'runs'}.{' '}
+            <a href={`/${repo()}/experiments`}>Back to all runs</a>
+            <Show when={codeCompare()}>
+              {(href) => (
+                <>
+                  {' · '}
+                  <a href={href()} data-testid="compare-code-two">
+                    Compare code
+                  </a>
+                </>
+              )}
+            </Show>
+          </p>
+          <Show when={ranking().best}>
+            {(best) => (
+              <p class="cmp-answer" data-testid="compare-best">
+                Best by {metric()} ({ranking().lowerIsBetter ? 'lowest' : 'highest'} last value):{' '}
+                <a href={`/${repo()}/experiments/runs/${encodeURIComponent(best().run.id)}`}>{best().run.name}</a> at{' '}
+                {formatCell(best().value, metricCol() as Column)}
+                {ranking().withValue < runs().length
+                  ? ` (${ranking().withValue.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs have it)`
+                  : ''}
+                .
+              </p>
             )}
           </Show>
-        </p>
+          <Show when={runs().length > 1}>
+            <p class="cmp-answer" data-testid="compare-differs">
+              {differs().params + differs().metrics === 0
+                ? 'Every param and metric is the same in these runs.'
+                : `What differs: ${plural(differs().params, 'param')} and ${plural(differs().metrics, 'metric')} (highlighted, first in the table)${differs().same ? `; ${plural(differs().same, 'other')} the same in every run` : ''}.`}
+            </p>
+          </Show>
+        </div>
         <section class="cmp-section">
           <h2>Params and metrics</h2>
           <label>
@@ -193,14 +242,17 @@ export default function ComparePage() {
           <Show when={runs().length > TABLE_RUNS}>
             <p class="exp-note">
               The table shows {TABLE_RUNS} of {runs().length.toLocaleString('en')} runs
-              {brushed() ? ', brushed ones first' : ''}; the charts below show them all.
+              {brushed() ? ', brushed ones first' : ''}
+              {ranking().best ? `, the best by ${metric()} first` : ''}; the charts below show them all.
             </p>
           </Show>
           <style>{unbrushedColumns()}</style>
           <div class="cmp-table" data-testid="compare-table">
             <Show
               when={!state().transposed}
-              fallback={<TransposedTable runs={tableRuns()} cols={cols()} differing={differing()} inBrush={inBrush} />}
+              fallback={
+                <TransposedTable runs={tableRuns()} cols={tableCols()} differing={differing()} inBrush={inBrush} />
+              }
             >
               <table>
                 <thead>
@@ -208,7 +260,14 @@ export default function ComparePage() {
                     <th />
                     <For each={tableRuns()}>
                       {(r) => (
-                        <th classList={{ brushed: inBrush(r.id) === true, unbrushed: inBrush(r.id) === false }}>
+                        <th
+                          classList={{
+                            brushed: inBrush(r.id) === true,
+                            unbrushed: inBrush(r.id) === false,
+                            best: r === ranking().best?.run,
+                          }}
+                          title={r === ranking().best?.run ? `Best by ${metric()}` : undefined}
+                        >
                           {r.name}
                         </th>
                       )}
@@ -216,7 +275,7 @@ export default function ComparePage() {
                   </tr>
                 </thead>
                 <tbody>
-                  <For each={cols()}>
+                  <For each={tableCols()}>
                     {(c) => {
                       // Fixed for the row's life (new runs make new rows); the brush dims whole
                       // columns through unbrushedColumns below, not an effect per cell.
