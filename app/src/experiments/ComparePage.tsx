@@ -10,7 +10,7 @@
  */
 import { originalKey, type Run } from '@cairn/core/runs';
 import { useLocation, useParams, useSearchParams } from '@solidjs/router';
-import { batch, createEffect, createMemo, createSignal, For, Show, untrack } from 'solid-js';
+import { batch, createEffect, createMemo, createSignal, For, onCleanup, Show, untrack } from 'solid-js';
 import { comparedRuns } from '../notes/doc-names.ts';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
@@ -39,6 +39,12 @@ import './experiments.css';
  * 200 × 100 cells took a quarter of a second of the compare page of 1,000 runs.
  */
 const TABLE_RUNS = 50;
+/**
+ * The table's first frame holds what a screen shows; the rest of its runs follow, this many more
+ * a frame (all 50 at once were most of the first frame's script and paint: 5,000 cells).
+ */
+const TABLE_RUNS_FIRST = 20;
+const TABLE_RUNS_STEP = 15;
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
@@ -141,13 +147,34 @@ export default function ComparePage() {
     const b = brushed();
     return b === null ? null : b.has(id);
   };
+  const [tableLimit, setTableLimit] = createSignal(TABLE_RUNS_FIRST);
+  let frame = 0;
+  let timer = 0;
+  createEffect(() => {
+    if (!loaded() || runs().length <= TABLE_RUNS_FIRST) return;
+    // After each painted frame (the next task after an animation frame), a few more runs.
+    const grow = () => {
+      frame = requestAnimationFrame(() => {
+        timer = window.setTimeout(() => {
+          setTableLimit((n) => Math.min(TABLE_RUNS, n + TABLE_RUNS_STEP));
+          if (untrack(tableLimit) < TABLE_RUNS) grow();
+        }, 0);
+      });
+    };
+    if (untrack(tableLimit) < TABLE_RUNS) grow();
+  });
+  onCleanup(() => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  });
   // The side-by-side table is a DOM table: past TABLE_RUNS runs it shows the first ones (the
   // brushed ones first when a brush is set) and says so; the charts always show every run.
   const tableRuns = createMemo(() => {
     const all = ranking().runs;
     const b = brushed();
     const list = b ? [...all.filter((r) => b.has(r.id)), ...all.filter((r) => !b.has(r.id))] : all;
-    return list.length <= TABLE_RUNS ? list : list.slice(0, TABLE_RUNS);
+    const shown = Math.min(TABLE_RUNS, tableLimit());
+    return list.length <= shown ? list : list.slice(0, shown);
   });
   // The table's rows: the charted metric, then what differs (highlighted), then what is the same.
   const tableCols = createMemo(() => {
