@@ -142,6 +142,8 @@ export function HistoryChart(props: {
     metric: string;
     xAxis: XAxis;
     drawHere: boolean;
+    /** The host's width when asked (read again here, it forced a layout of the whole page). */
+    width: number;
   } | null>(null);
 
   createEffect(() => {
@@ -183,7 +185,7 @@ export function HistoryChart(props: {
         const show = () => {
           setWaiting(false);
           setFailure(null);
-          setPrepared({ reply, runs, metric, xAxis, drawHere });
+          setPrepared({ reply, runs, metric, xAxis, drawHere, width });
         };
         // Histories the store lacked: fetched once (then stored) and the chart asked again with
         // them, before anything is drawn (not an empty chart that fills in).
@@ -255,9 +257,8 @@ export function HistoryChart(props: {
       plot = null;
       lines = null;
       if (!p) return;
-      const { reply, runs, metric, xAxis, drawHere } = p;
+      const { reply, runs, metric, xAxis, drawHere, width } = p;
       const colors = runs.map((_, i) => runColor(i, theme.dark));
-      const width = Math.max(320, host.clientWidth || 800);
       const many = runs.length > MANY_RUNS;
       plot = new uPlot(
         {
