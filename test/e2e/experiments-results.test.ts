@@ -252,4 +252,69 @@ describe.skipIf(!e2eAvailable())('runs that show results and a compare page that
     for (const [name, c] of Object.entries(contrasts)) expect(c, name).toBeGreaterThanOrEqual(4.5);
     await page.close();
   });
+
+  it('names the best of many compared runs first and draws their histories (lines drawn by a worker), zoomable', async () => {
+    const page = await chrome.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(`${server.url}/demo/segmentation/experiments`);
+    await expect
+      .poll(() => page.getByTestId('runs-status').textContent(), { timeout: 60_000 })
+      .toMatch(/git experiments · synced/);
+    // Every run (more than 20): the history chart's lines are drawn by its worker over uPlot's axes.
+    await page.getByRole('checkbox', { name: 'Select all shown runs' }).check();
+    await expect
+      .poll(async () => Number((await page.getByTestId('compare-button').textContent())?.match(/\d+/)?.[0] ?? 0))
+      .toBeGreaterThan(20);
+    await page.getByTestId('compare-button').click();
+
+    // The answer first: the best run by the charted metric is named, and heads the table.
+    const best = page.getByTestId('compare-best');
+    await expect
+      .poll(() => best.textContent(), { timeout: 20_000 })
+      .toMatch(/^Best by \S+ \((lowest|highest) last value\): /);
+    const bestName = await best.locator('a').textContent();
+    const firstHead = page.locator('[data-testid="compare-table"] thead th').nth(1);
+    await expect.poll(() => firstHead.textContent()).toBe(bestName);
+    expect(await page.getByTestId('compare-differs').textContent()).toMatch(
+      /^What differs: \d+ params? and \d+ metrics?/,
+    );
+    expect((await best.boundingBox())?.y ?? 9999).toBeLessThan(900);
+
+    // Lines are on the chart: the worker's canvas over uPlot's plot area has ink.
+    const chart = page.getByTestId('history-chart');
+    const lines = chart.getByTestId('history-lines');
+    await lines.waitFor({ timeout: 20_000 });
+    const inked = () =>
+      lines.evaluate((c) => {
+        const src = c as HTMLCanvasElement;
+        const copy = document.createElement('canvas');
+        copy.width = src.width;
+        copy.height = src.height;
+        const ctx = copy.getContext('2d') as CanvasRenderingContext2D;
+        ctx.drawImage(src, 0, 0);
+        const d = ctx.getImageData(0, 0, copy.width, copy.height).data;
+        let k = 0;
+        for (let i = 3; i < d.length; i += 4) if ((d[i] as number) > 0) k++;
+        return k;
+      });
+    await expect.poll(inked, { timeout: 20_000 }).toBeGreaterThan(2000);
+
+    // Dragging across the plot zooms in: the worker draws the lines again on the new scales.
+    const frames = async () => Number((await chart.getAttribute('data-frames')) ?? 0);
+    await chart.scrollIntoViewIfNeeded();
+    const before = await frames();
+    const over = chart.locator('.u-over');
+    const box = await over.boundingBox();
+    if (!box) throw new Error('the history chart has no plot area');
+    await page.mouse.move(box.x + box.width * 0.2, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 60, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(frames, { timeout: 10_000 }).toBeGreaterThan(before);
+    await expect.poll(inked, { timeout: 10_000 }).toBeGreaterThan(2000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
