@@ -331,12 +331,13 @@ export function HistoryChart(props: {
       <Show when={failure()}>
         {(message) => (
           <div class="notice error" role="alert" data-testid="history-chart-error">
-            Could not draw the history of {props.metric}: {message()}
+            Could not draw the history of {props.metric}: {message()}. Reload the page to try again.
           </div>
         )}
       </Show>
-      <Show when={waiting() && !failure()}>
-        <p class="exp-note" data-testid="history-loading">
+      {/* Until the first chart: the store is being read (the space the chart will take is kept). */}
+      <Show when={props.stored && waiting() && !prepared() && !failure()}>
+        <p class="exp-note cmp-history-wait" data-testid="history-loading">
           Reading the history of {props.metric} for {props.runs.length.toLocaleString('en')}{' '}
           {props.runs.length === 1 ? 'run' : 'runs'}…
         </p>
