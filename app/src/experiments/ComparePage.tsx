@@ -15,7 +15,7 @@ import { comparedRuns } from '../notes/doc-names.ts';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
 import { rankRuns } from './compare-ranking.ts';
-import { HistoryChart, prefetchHistories, type StoredHistories } from './HistoryChart.tsx';
+import { HistoryChart, newVisit, prefetchHistories, type StoredHistories } from './HistoryChart.tsx';
 import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
 import { runCommit } from './RunCommit.tsx';
@@ -74,11 +74,13 @@ export default function ComparePage() {
         batch(() => {
           setRows(r.filter((x): x is RunRow => x !== undefined));
           setLoaded(true);
-          // The charted metric's histories are the slowest read: the worker starts it now, while
-          // this thread renders the page (the chart's own request joins it).
+          // The charted metric's histories are the slowest part: the worker reads and shapes them
+          // now, while this thread renders the page (the chart's own request joins that). The
+          // chart's width is not laid out yet: the window's stands in (it only sets how many x
+          // buckets, and for many runs those are fewer than the width gives anyway).
           const stored = storedHistories();
-          if (stored)
-            prefetchHistories(runs().map((run) => ({ repo: stored.repo, runId: run.id, key: stored.key(run) })));
+          const { xAxis, smoothing } = state();
+          if (stored) prefetchHistories(runs(), stored, { xAxis, smoothing, width: window.innerWidth });
         }),
       );
   });
@@ -205,6 +207,9 @@ export default function ComparePage() {
   });
   // The charted metric's histories are read from the store by the chart's worker (a million
   // stored numbers never cross this thread); those it lacks are fetched here once and stored.
+  // What the chart's worker reads for this visit is kept for it (smoothing or x changes read
+  // nothing again), and read afresh on the next visit.
+  const visit = newVisit();
   const storedHistories = createMemo<StoredHistories | null>(() => {
     const m = metric();
     if (!m) return null;
@@ -212,6 +217,7 @@ export default function ComparePage() {
     return {
       repo: repo(),
       key,
+      visit,
       fetchMissing: (lacking) =>
         metricHistories(experimentsDb(), navigator.onLine ? defaultServer() : null, repo(), lacking, key),
     };

@@ -20,7 +20,6 @@ import type {
   HistoryPrepared,
   HistoryRequest,
   HistoryResponse,
-  StoredKey,
 } from './history-protocol.ts';
 import { readHistories, StoredHistoryReader } from './history-read.ts';
 import {
@@ -39,6 +38,9 @@ const MANY_RUNS = 20;
 
 // One worker for every chart of the tab, started with the first chart and kept.
 let nextRequest = 1;
+let nextVisit = 1;
+/** A number for one visit of a page that charts stored histories (see StoredHistories.visit). */
+export const newVisit = () => nextVisit++;
 let nextChart = 1;
 const historyWorker = workerCalls<HistoryRequest, HistoryResponse>(
   () =>
@@ -57,13 +59,23 @@ const canDrawInWorker = () => typeof Worker !== 'undefined' && typeof OffscreenC
 let hereReader: StoredHistoryReader | null = null;
 
 /**
- * Starts reading stored histories a chart is about to ask for (the compare page calls this as
- * soon as it knows the runs and the metric, before it renders): the read runs in the worker
+ * Starts reading and shaping the stored histories a chart is about to ask for (the compare page
+ * calls this as soon as it knows the runs and the metric, before it renders): the worker does it
  * while this thread builds the page, and the chart's request joins it.
  */
-export function prefetchHistories(keys: StoredKey[]): void {
-  if (typeof Worker === 'undefined' || keys.length === 0) return;
-  void historyWorker({ type: 'read', id: nextRequest++, keys });
+export function prefetchHistories(
+  runs: Run[],
+  stored: Pick<StoredHistories, 'repo' | 'key' | 'visit'>,
+  view: { xAxis: XAxis; smoothing: number; width: number },
+): void {
+  if (typeof Worker === 'undefined' || runs.length === 0) return;
+  void historyWorker({
+    type: 'prefetch',
+    id: nextRequest++,
+    runs: runs.map((r) => ({ stored: { repo: stored.repo, runId: r.id, key: stored.key(r) }, start: r.startTime })),
+    visit: stored.visit,
+    ...view,
+  });
 }
 
 /** Asks the worker (or, without workers, this thread) for the chart's series. */
@@ -71,14 +83,15 @@ async function prepare(req: HistoryPrepare): Promise<HistoryResponse> {
   if (typeof Worker === 'undefined') {
     const t0 = performance.now();
     hereReader ??= new StoredHistoryReader(experimentsDb);
-    const read = await readHistories(hereReader, req.runs);
+    const read = await readHistories(hereReader, req.runs, req.visit);
     const readMs = performance.now() - t0;
     const series = read.histories.map((h, i) => {
       const s = seriesOfColumns(h, req.xAxis, req.runs[i]?.start ?? null);
       return { xs: s.xs, ys: smooth(s.ys, req.smoothing) };
     });
     const aligned = prepareHistory(series, req.width);
-    return { type: 'prepared', id: req.id, ...aligned, missing: read.missing, readMs, ms: performance.now() - t0 };
+    const ms = performance.now() - t0;
+    return { type: 'prepared', id: req.id, ...aligned, missing: read.missing, readMs, ms, waitedMs: ms };
   }
   const transfer = req.runs.flatMap((r) =>
     'history' in r ? [r.history.steps.buffer, r.history.timestamps.buffer, r.history.values.buffer] : [],
@@ -112,6 +125,8 @@ export interface StoredHistories {
   repo: string;
   /** The store key of a run's history of the charted metric. */
   key: (run: Run) => string;
+  /** This visit of the page (newVisit()): what the worker read for it is kept for it, not the next. */
+  visit: number;
   /** Fetches (and stores) the histories the store lacked; the chart redraws with them. */
   fetchMissing?: (runs: Run[]) => Promise<Map<string, HistoryColumns>>;
 }
@@ -168,6 +183,7 @@ export function HistoryChart(props: {
               : { stored: { repo: stored.repo, runId: r.id, key: stored.key(r) } };
           return { ...source, start: r.startTime };
         }),
+        visit: stored?.visit ?? 0,
         xAxis,
         smoothing,
         width,
@@ -236,7 +252,7 @@ export function HistoryChart(props: {
       (lines.getContext('bitmaprenderer') as ImageBitmapRenderingContext).transferFromImageBitmap(r.bitmap);
       shown(
         reply,
-        `worker read ${reply.readMs.toFixed(1)} ms, shaped ${(reply.ms - reply.readMs).toFixed(1)} ms, drew ${r.ms.toFixed(1)} ms`,
+        `worker read ${reply.readMs.toFixed(1)} ms, shaped ${(reply.ms - reply.readMs).toFixed(1)} ms (the chart waited ${reply.waitedMs.toFixed(1)} ms), drew ${r.ms.toFixed(1)} ms`,
       );
     });
   };

@@ -17,19 +17,14 @@ export interface StoredKey {
 /** Where one run's history comes from: given by the page, or read by the worker from the store. */
 export type HistorySource = { history: HistoryColumns } | { stored: StoredKey };
 
-/** Start reading these stored histories (a chart will ask for them soon: its request joins the read). */
-export interface HistoryRead {
-  type: 'read';
-  id: number;
-  keys: StoredKey[];
-}
-
 export interface HistoryPrepare {
   type: 'prepare';
   id: number;
   /** The chart (its shaped series are kept under this number for `draw`). */
   chart: number;
   runs: (HistorySource & { start: number | null })[];
+  /** The page visit asking (stored histories read in one visit are kept for it, not the next). */
+  visit: number;
   xAxis: XAxis;
   smoothing: number;
   /** The chart's width in CSS pixels (bounds the points per series). */
@@ -62,7 +57,16 @@ export interface HistoryDispose {
   chart: number;
 }
 
-export type HistoryRequest = HistoryRead | HistoryPrepare | HistoryDraw | HistoryDispose;
+/**
+ * Start reading and shaping these histories: a chart will ask for the same soon (its `prepare`
+ * joins this work). `width` is a guess; it only counts as the buckets it makes.
+ */
+export type HistoryPrefetch = Pick<HistoryPrepare, 'runs' | 'visit' | 'xAxis' | 'smoothing' | 'width'> & {
+  type: 'prefetch';
+  id: number;
+};
+
+export type HistoryRequest = HistoryPrefetch | HistoryPrepare | HistoryDraw | HistoryDispose;
 
 export interface HistoryPrepared {
   type: 'prepared';
@@ -78,9 +82,11 @@ export interface HistoryPrepared {
   buckets: number;
   /** Runs (indexes into the request) whose history the store did not hold: drawn empty. */
   missing: number[];
-  /** The worker's time for this request: reading the store, and shaping. */
+  /** The worker's time reading the store, and reading and shaping (whenever that was done). */
   readMs: number;
   ms: number;
+  /** How long this request waited for its shape (less than `ms` when a prefetch began it). */
+  waitedMs: number;
 }
 
 export interface HistoryDrawn {

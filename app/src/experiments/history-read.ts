@@ -1,9 +1,10 @@
 /**
  * The histories a chart asks for, as the history worker reads them: given ones as they are,
  * stored ones from the store in one bulkGet — in the worker, so a million stored numbers are
- * never deserialised on the page's thread. The last set asked for is kept (as the reads in
- * flight), so the compare page can start the read before it renders and the chart's request
- * joins it, and changing the smoothing or the x axis of the same runs reads nothing again.
+ * never deserialised on the page's thread. The last set asked for in one visit of a page is
+ * kept (as the reads in flight), so the compare page can start the read before it renders and
+ * the chart's request joins it, and changing the smoothing or the x axis of the same runs reads
+ * nothing again; another visit reads the store afresh (a sync may have changed it).
  */
 import type { HistorySource, StoredKey } from './history-protocol.ts';
 import { columnsOfPoints, type HistoryColumns } from './history-series.ts';
@@ -14,11 +15,19 @@ const idOf = (s: StoredKey) => `${s.repo}\n${s.runId}\n${s.key}`;
 export class StoredHistoryReader {
   /** The last set asked for: each history, or null where the store has none. */
   private recent = new Map<string, Promise<HistoryColumns | null>>();
+  private visit = 0;
 
   constructor(private readonly db: () => ExperimentsDb) {}
 
-  /** The stored histories of `keys` (null where there is none), reading only what is not kept. */
-  read(keys: readonly StoredKey[]): Promise<(HistoryColumns | null)[]> {
+  /**
+   * The stored histories of `keys` (null where there is none), reading only what this `visit`
+   * of the page has not already asked for.
+   */
+  read(keys: readonly StoredKey[], visit: number): Promise<(HistoryColumns | null)[]> {
+    if (visit !== this.visit) {
+      this.visit = visit;
+      this.recent = new Map();
+    }
     const next = new Map<string, Promise<HistoryColumns | null>>();
     const toRead: StoredKey[] = [];
     for (const k of keys) {
@@ -65,6 +74,7 @@ export interface ReadHistories {
 export async function readHistories(
   reader: StoredHistoryReader,
   sources: readonly HistorySource[],
+  visit: number,
 ): Promise<ReadHistories> {
   const storedAt: number[] = [];
   const keys: StoredKey[] = [];
@@ -74,7 +84,7 @@ export async function readHistories(
       keys.push(s.stored);
     }
   });
-  const read = await reader.read(keys);
+  const read = await reader.read(keys, visit);
   const histories = sources.map((s) => ('history' in s ? s.history : columnsOfPoints([])));
   const missing: number[] = [];
   storedAt.forEach((i, k) => {

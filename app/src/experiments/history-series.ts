@@ -193,6 +193,11 @@ export interface AlignedHistory {
 /** About how many aligned cells (series × x positions) the chart is given at most. */
 export const HISTORY_BUDGET = 400_000;
 
+/** How many x buckets prepareHistory uses for `runs` series on a chart `width` CSS pixels wide. */
+export function historyBuckets(width: number, runs: number, budget = HISTORY_BUDGET): number {
+  return Math.max(16, Math.min(Math.floor(width / 2), Math.floor(budget / (4 * Math.max(1, runs)))));
+}
+
 /**
  * Shapes many series for one line chart, bounded whatever their length and count:
  * each series keeps first, min, max and last per x bucket, with at most width/2 buckets
@@ -204,7 +209,7 @@ export const HISTORY_BUDGET = 400_000;
  */
 export function prepareHistory(series: readonly Series[], width: number, budget = HISTORY_BUDGET): AlignedHistory {
   const n = Math.max(1, series.length);
-  const buckets = Math.max(16, Math.min(Math.floor(width / 2), Math.floor(budget / (4 * n))));
+  const buckets = historyBuckets(width, series.length, budget);
   // More raw points than the budget: the grid below is the answer whatever downsampling
   // would keep, so go there directly.
   let total = 0;

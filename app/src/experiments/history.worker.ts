@@ -6,13 +6,13 @@
  */
 import { drawHistoryLines, historyEnvelope } from './history-draw.ts';
 import type { HistoryPrepare, HistoryRequest, HistoryResponse } from './history-protocol.ts';
-import { readHistories, StoredHistoryReader } from './history-read.ts';
-import { prepareHistory, seriesOfColumns, smooth } from './history-series.ts';
+import { StoredHistoryReader } from './history-read.ts';
+import { HistoryShaper } from './history-shape.ts';
 import { experimentsDb } from './run-store.ts';
 
 /** Per chart drawn here: the shaped series it draws from. */
 const charts = new Map<number, { xs: Float64Array; ys: Float64Array[] }>();
-const reader = new StoredHistoryReader(experimentsDb);
+const shaper = new HistoryShaper(new StoredHistoryReader(experimentsDb));
 // One canvas for every chart: each drawing leaves as a bitmap, so nothing on it needs keeping.
 let canvas: OffscreenCanvas | null = null;
 
@@ -20,28 +20,22 @@ const reply = (r: HistoryResponse, transfer: Transferable[] = []) => self.postMe
 
 async function prepare(req: HistoryPrepare): Promise<void> {
   const t0 = performance.now();
-  const read = await readHistories(reader, req.runs);
-  const readMs = performance.now() - t0;
-  const series = read.histories.map((h, i) => {
-    const s = seriesOfColumns(h, req.xAxis, req.runs[i]?.start ?? null);
-    return { xs: s.xs, ys: smooth(s.ys, req.smoothing) };
-  });
-  const aligned = prepareHistory(series, req.width);
-  // Only a chart drawn here keeps its series (the others are sent to the page).
+  // A chart drawn here keeps its series (the shape may be kept too: nothing is transferred);
+  // the others are sent to the page.
+  const { aligned, missing, readMs, ms } = await shaper.shape(req, req.drawHere);
+  const waitedMs = performance.now() - t0;
   charts.set(req.chart, {
     xs: req.drawHere ? aligned.xs : new Float64Array(0),
     ys: req.drawHere ? aligned.ys : [],
   });
-  const base = { type: 'prepared', id: req.id, mode: aligned.mode, buckets: aligned.buckets, missing: read.missing };
+  const base = { id: req.id, mode: aligned.mode, buckets: aligned.buckets, missing, readMs, ms, waitedMs };
   if (req.drawHere) {
     const { lo, hi } = historyEnvelope(aligned.ys, aligned.xs.length);
     const xs = aligned.xs.slice();
-    const ms = performance.now() - t0;
-    reply({ ...base, type: 'prepared', xs, ys: [lo, hi], readMs, ms }, [xs.buffer, lo.buffer, hi.buffer]);
+    reply({ ...base, type: 'prepared', xs, ys: [lo, hi] }, [xs.buffer, lo.buffer, hi.buffer]);
     return;
   }
-  const ms = performance.now() - t0;
-  reply({ ...base, type: 'prepared', xs: aligned.xs, ys: aligned.ys, readMs, ms }, [
+  reply({ ...base, type: 'prepared', xs: aligned.xs, ys: aligned.ys }, [
     aligned.xs.buffer,
     ...aligned.ys.map((y) => y.buffer),
   ]);
@@ -52,8 +46,8 @@ self.onmessage = (event: MessageEvent<HistoryRequest>) => {
   const failed = (err: unknown) =>
     reply({ type: 'failed', id: req.id, error: err instanceof Error ? err.message : String(err) });
   try {
-    if (req.type === 'read') {
-      void reader.read(req.keys).catch(() => {}); // a failed read is reported to the chart that asks
+    if (req.type === 'prefetch') {
+      void shaper.shape(req, true).catch(() => {}); // a failure is reported to the chart that asks
       reply({ type: 'reading', id: req.id });
     } else if (req.type === 'prepare') {
       void prepare(req).catch(failed);
