@@ -84,7 +84,8 @@ export async function readHistories(
       keys.push(s.stored);
     }
   });
-  const read = await reader.read(keys, visit);
+  // Given histories only (a run's page): nothing to read, and the kept reads stay.
+  const read = keys.length ? await reader.read(keys, visit) : [];
   const histories = sources.map((s) => ('history' in s ? s.history : columnsOfPoints([])));
   const missing: number[] = [];
   storedAt.forEach((i, k) => {
