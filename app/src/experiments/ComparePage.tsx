@@ -149,25 +149,31 @@ export default function ComparePage() {
     const b = brushed();
     return b === null ? null : b.has(id);
   };
+  // The page is built in painted steps: the answer and the table's first runs, then the charts
+  // and the note, then the table's other runs a step at a time (all at once was one task of
+  // 150–250 ms at 1,000 runs; the worker reads and shapes the histories meanwhile).
+  const [chartsShown, setChartsShown] = createSignal(false);
   const [tableLimit, setTableLimit] = createSignal(TABLE_RUNS_FIRST);
-  let frame = 0;
-  let timer = 0;
   createEffect(() => {
-    if (!loaded() || runs().length <= TABLE_RUNS_FIRST) return;
-    // After each painted frame (the next task after an animation frame), a few more runs.
-    const grow = () => {
+    if (!loaded()) return;
+    let frame = 0;
+    let timer = 0;
+    // After each painted frame (the next task after an animation frame), one more step.
+    const step = () => {
       frame = requestAnimationFrame(() => {
         timer = window.setTimeout(() => {
-          setTableLimit((n) => Math.min(TABLE_RUNS, n + TABLE_RUNS_STEP));
-          if (untrack(tableLimit) < TABLE_RUNS) grow();
+          if (!untrack(chartsShown)) setChartsShown(true);
+          else setTableLimit((n) => Math.min(TABLE_RUNS, n + TABLE_RUNS_STEP));
+          const limit = untrack(tableLimit);
+          if (limit < TABLE_RUNS && limit < untrack(runs).length) step();
         }, 0);
       });
     };
-    if (untrack(tableLimit) < TABLE_RUNS) grow();
-  });
-  onCleanup(() => {
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
+    step();
+    onCleanup(() => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    });
   });
   // The side-by-side table is a DOM table: past TABLE_RUNS runs it shows the first ones (the
   // brushed ones first when a brush is set) and says so; the charts always show every run.
@@ -332,165 +338,167 @@ export default function ComparePage() {
             </Show>
           </div>
         </section>
-        <Show when={noteRuns().length > 0}>
-          <div class="cmp-note" data-testid="compare-note">
-            <TargetNote
-              repo={repo()}
-              target={{ kind: 'compare', runs: noteRuns() }}
-              title="Comparison note"
-              comparison={noteView()}
-            />
-          </div>
-        </Show>
-        <section class="cmp-section">
-          <h2>Parallel coordinates</h2>
-          <div class="cmp-controls">
-            <label>
-              Colour by{' '}
-              <select data-testid="color-by" onChange={(e) => update({ colorBy: e.currentTarget.value || null })}>
-                <For each={pcColumns()}>
-                  {(c) => (
-                    <option value={c.id} selected={c.id === colorBy()?.id}>
-                      {columnLabel(c)}
-                    </option>
-                  )}
-                </For>
-              </select>
-            </label>
-            <label>
-              <input
-                type="checkbox"
-                data-testid="show-constant"
-                checked={showConstant()}
-                onChange={(e) => setShowConstant(e.currentTarget.checked)}
-              />{' '}
-              Show constant axes{hiddenAxes() > 0 && !showConstant() ? ` (${hiddenAxes()} hidden)` : ''}
-            </label>
-            <span>Log axes:</span>
-            <For each={pcColumns().filter((c) => c.kind === 'metric' || c.kind === 'param')}>
-              {(c) => (
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={state().logAxes.includes(c.id)}
-                    onChange={(e) =>
-                      update({
-                        logAxes: e.currentTarget.checked
-                          ? [...state().logAxes, c.id]
-                          : state().logAxes.filter((x) => x !== c.id),
-                      })
-                    }
-                  />
-                  {c.key}
-                </label>
-              )}
-            </For>
-          </div>
-          <ParallelCoordinates
-            runs={runs()}
-            columns={pcColumns()}
-            summary="last"
-            logAxes={state().logAxes}
-            colorBy={colorBy()}
-            onSelect={setBrushed}
-          />
-          <p class="exp-note" data-testid="brush-status">
-            {(() => {
-              const b = brushed();
-              return b
-                ? `${b.size.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
-                : 'Drag along an axis to brush; the table above dims the runs outside.';
-            })()}
-          </p>
-        </section>
-        <div class="cmp-grid">
+        <Show when={chartsShown()}>
+          <Show when={noteRuns().length > 0}>
+            <div class="cmp-note" data-testid="compare-note">
+              <TargetNote
+                repo={repo()}
+                target={{ kind: 'compare', runs: noteRuns() }}
+                title="Comparison note"
+                comparison={noteView()}
+              />
+            </div>
+          </Show>
           <section class="cmp-section">
-            <h2>Scatter</h2>
-            <ScatterChart
+            <h2>Parallel coordinates</h2>
+            <div class="cmp-controls">
+              <label>
+                Colour by{' '}
+                <select data-testid="color-by" onChange={(e) => update({ colorBy: e.currentTarget.value || null })}>
+                  <For each={pcColumns()}>
+                    {(c) => (
+                      <option value={c.id} selected={c.id === colorBy()?.id}>
+                        {columnLabel(c)}
+                      </option>
+                    )}
+                  </For>
+                </select>
+              </label>
+              <label>
+                <input
+                  type="checkbox"
+                  data-testid="show-constant"
+                  checked={showConstant()}
+                  onChange={(e) => setShowConstant(e.currentTarget.checked)}
+                />{' '}
+                Show constant axes{hiddenAxes() > 0 && !showConstant() ? ` (${hiddenAxes()} hidden)` : ''}
+              </label>
+              <span>Log axes:</span>
+              <For each={pcColumns().filter((c) => c.kind === 'metric' || c.kind === 'param')}>
+                {(c) => (
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={state().logAxes.includes(c.id)}
+                      onChange={(e) =>
+                        update({
+                          logAxes: e.currentTarget.checked
+                            ? [...state().logAxes, c.id]
+                            : state().logAxes.filter((x) => x !== c.id),
+                        })
+                      }
+                    />
+                    {c.key}
+                  </label>
+                )}
+              </For>
+            </div>
+            <ParallelCoordinates
               runs={runs()}
               columns={pcColumns()}
-              x={scatterX()}
-              y={scatterY()}
-              onAxes={(sx, sy) => update({ scatterX: sx, scatterY: sy })}
+              summary="last"
+              logAxes={state().logAxes}
+              colorBy={colorBy()}
+              onSelect={setBrushed}
             />
+            <p class="exp-note" data-testid="brush-status">
+              {(() => {
+                const b = brushed();
+                return b
+                  ? `${b.size.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
+                  : 'Drag along an axis to brush; the table above dims the runs outside.';
+              })()}
+            </p>
           </section>
-          <section class="cmp-section">
-            <h2>Final values</h2>
-            <ScatterChart
-              runs={runs()}
-              columns={metrics()}
-              x={null}
-              y={metricCol()?.id ?? null}
-              bars
-              onAxes={() => {}}
-            />
-          </section>
-        </div>
-        <section class="cmp-section">
-          <h2>Metric history</h2>
-          <div class="cmp-controls">
-            <label>
-              Metric{' '}
-              <select data-testid="history-metric" onChange={(e) => update({ metric: e.currentTarget.value })}>
-                <For each={metrics()}>
-                  {(c) => (
-                    <option value={c.key} selected={c.key === metric()}>
-                      {c.key}
-                    </option>
-                  )}
-                </For>
-              </select>
-            </label>
-            <label>
-              x axis{' '}
-              <select
-                data-testid="history-x"
-                onChange={(e) => update({ xAxis: e.currentTarget.value as CompareViewState['xAxis'] })}
-              >
-                <option value="step" selected={state().xAxis === 'step'}>
-                  step
-                </option>
-                <option value="wall" selected={state().xAxis === 'wall'}>
-                  wall time
-                </option>
-                <option value="relative" selected={state().xAxis === 'relative'}>
-                  relative time
-                </option>
-              </select>
-            </label>
-            <label>
-              Smoothing{' '}
-              <input
-                type="range"
-                min="0"
-                max="0.99"
-                step="0.01"
-                value={state().smoothing}
-                onChange={(e) => update({ smoothing: Number(e.currentTarget.value) })}
-              />
-            </label>
-            <label>
-              <input
-                type="checkbox"
-                checked={state().logScale}
-                onChange={(e) => update({ logScale: e.currentTarget.checked })}
-              />{' '}
-              Log scale
-            </label>
-          </div>
-          <Show when={storedHistories()}>
-            {(stored) => (
-              <HistoryChart
+          <div class="cmp-grid">
+            <section class="cmp-section">
+              <h2>Scatter</h2>
+              <ScatterChart
                 runs={runs()}
-                stored={stored()}
-                metric={metric() ?? ''}
-                xAxis={state().xAxis}
-                smoothing={state().smoothing}
-                logScale={state().logScale}
+                columns={pcColumns()}
+                x={scatterX()}
+                y={scatterY()}
+                onAxes={(sx, sy) => update({ scatterX: sx, scatterY: sy })}
               />
-            )}
-          </Show>
-        </section>
+            </section>
+            <section class="cmp-section">
+              <h2>Final values</h2>
+              <ScatterChart
+                runs={runs()}
+                columns={metrics()}
+                x={null}
+                y={metricCol()?.id ?? null}
+                bars
+                onAxes={() => {}}
+              />
+            </section>
+          </div>
+          <section class="cmp-section">
+            <h2>Metric history</h2>
+            <div class="cmp-controls">
+              <label>
+                Metric{' '}
+                <select data-testid="history-metric" onChange={(e) => update({ metric: e.currentTarget.value })}>
+                  <For each={metrics()}>
+                    {(c) => (
+                      <option value={c.key} selected={c.key === metric()}>
+                        {c.key}
+                      </option>
+                    )}
+                  </For>
+                </select>
+              </label>
+              <label>
+                x axis{' '}
+                <select
+                  data-testid="history-x"
+                  onChange={(e) => update({ xAxis: e.currentTarget.value as CompareViewState['xAxis'] })}
+                >
+                  <option value="step" selected={state().xAxis === 'step'}>
+                    step
+                  </option>
+                  <option value="wall" selected={state().xAxis === 'wall'}>
+                    wall time
+                  </option>
+                  <option value="relative" selected={state().xAxis === 'relative'}>
+                    relative time
+                  </option>
+                </select>
+              </label>
+              <label>
+                Smoothing{' '}
+                <input
+                  type="range"
+                  min="0"
+                  max="0.99"
+                  step="0.01"
+                  value={state().smoothing}
+                  onChange={(e) => update({ smoothing: Number(e.currentTarget.value) })}
+                />
+              </label>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={state().logScale}
+                  onChange={(e) => update({ logScale: e.currentTarget.checked })}
+                />{' '}
+                Log scale
+              </label>
+            </div>
+            <Show when={storedHistories()}>
+              {(stored) => (
+                <HistoryChart
+                  runs={runs()}
+                  stored={stored()}
+                  metric={metric() ?? ''}
+                  xAxis={state().xAxis}
+                  smoothing={state().smoothing}
+                  logScale={state().logScale}
+                />
+              )}
+            </Show>
+          </section>
+        </Show>
       </Show>
     </div>
   );
