@@ -244,7 +244,10 @@ async function pcBench() {
   // Parallel coordinates, 10,000 runs on 8 axes.
   const pcPlain = await series(5, () => page.evaluate((n) => window.benchPcPlain(n), RUNS));
   const pcMain = await series(5, () => page.evaluate((n) => window.benchPcMainThread(n), RUNS));
-  await page.evaluate((n) => window.benchPc(n), RUNS); // warm-up (worker start, code load)
+  await page.evaluate(() => window.benchPcTable()); // warm-up (both workers start, the store is read)
+  const pcTable = await series(5, () => page.evaluate(() => window.benchPcTable()));
+  const brushTable = await series(5, () => page.evaluate(() => window.benchPcBrush()));
+  await page.evaluate((n) => window.benchPc(n), RUNS); // warm-up
   const pc = await series(5, () => page.evaluate((n) => window.benchPc(n), RUNS));
   const brush = await series(5, () => page.evaluate(() => window.benchPcBrush()));
   report(
@@ -258,11 +261,15 @@ async function pcBench() {
       ),
       frame('ParallelCoordinates → frame of every run painted', pc),
       frame('brush one axis → redrawn frame + selection', brush),
+      frame("ParallelCoordinates of the runs table worker's runs → frame of every run painted", pcTable),
+      frame('brush one axis (runs table worker) → redrawn frame + selection', brushTable),
     ],
     {
       'main thread': detail(pcMain),
       worker: `${detail(pc)}; ${pc.map((t) => t.note).join(', ')}`,
       brush: `${detail(brush)}; ${brush.map((t) => t.note).join(', ')}`,
+      'runs table worker': `${detail(pcTable)}; ${pcTable.map((t) => t.note).join(', ')}`,
+      'brush (runs table worker)': `${detail(brushTable)}; ${brushTable.map((t) => t.note).join(', ')}`,
     },
   );
 }

@@ -28,6 +28,7 @@ import {
 } from '@cairn/core/runs';
 import { type ColumnOrder, columnOrder, MISSING, NOT_A_NUMBER, pickInOrder, TEXT } from './column-order.ts';
 import { keyedRun } from './keyed-runs.ts';
+import { type ColumnSpec, encodeColumn, type PcColumnData } from './pc-columns.ts';
 import {
   addBlockKeys,
   addRunKeys,
@@ -548,6 +549,27 @@ export class RunTableModel {
 
   csv(slots: Uint32Array, cols: readonly Column[], summary: MetricSummaryKind, notes?: RunNotes): string {
     return runsToCsv(this.runsOf(slots), cols, summary, notes);
+  }
+
+  /**
+   * The parallel-coordinates plot's columns of `slots`, in that order: each run's cell read
+   * straight from its block as `cellValue` reads the run (the same cells as pc-columns.ts
+   * columnOfRuns), typed — so the plot of 100,000 runs never needs their run objects.
+   */
+  plotColumns(slots: Uint32Array, specs: readonly ColumnSpec[], summary: MetricSummaryKind): PcColumnData[] {
+    const n = slots.length;
+    // Block and place of each slot, found once for every column.
+    const blockOf = new Uint32Array(n);
+    const at = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const [p, i] = this.locate(slots[k] as number);
+      blockOf[k] = p;
+      at[k] = i;
+    }
+    return specs.map(({ col, log }) => {
+      const readers = this.view.map((b) => cellReader(b, col, summary, undefined));
+      return encodeColumn(col, n, (k) => (readers[blockOf[k] as number] as (i: number) => Cell)(at[k] as number), log);
+    });
   }
 
   /** Whether some slot is dead (then `storedBlocks` re-encodes the blocks holding one). */
