@@ -15,6 +15,7 @@ import { type Column, NOTE_COLUMN, parseColumnId } from './run-columns.ts';
 import { createRunNotes } from './run-notes.ts';
 import { mentionsNote, readFilter } from './run-table.ts';
 import type { SlotGroup, TableQuery } from './run-table-model.ts';
+import { ShownRunsPlot } from './ShownRunsPlot.tsx';
 import { createShownRuns } from './shown-runs.ts';
 import {
   newCompareState,
@@ -232,6 +233,7 @@ export default function ExperimentsPage() {
     navigate(`${base()}/compare?${q}`);
   };
   const [showColumns, setShowColumns] = createSignal(false);
+  const [showPlot, setShowPlot] = createSignal(false);
 
   return (
     <div class="exp-page" data-testid="experiments-page">
@@ -318,6 +320,14 @@ export default function ExperimentsPage() {
           <button type="button" onClick={() => void exportCsv()}>
             Export CSV
           </button>
+          <button
+            type="button"
+            data-testid="plot-button"
+            aria-pressed={showPlot()}
+            onClick={() => setShowPlot(!showPlot())}
+          >
+            {showPlot() ? 'Hide plot' : 'Parallel coordinates'}
+          </button>
           <Show when={Object.keys(state().widths).length > 0}>
             <button type="button" data-testid="reset-widths" onClick={() => update({ widths: {} })}>
               Reset widths
@@ -394,6 +404,18 @@ export default function ExperimentsPage() {
                 ? `No runs match “${state().filter}”.`
                 : 'No runs shown: the filter above has an error.'}
             </p>
+          </Show>
+          <Show when={showPlot() && shown.order()}>
+            {(o) => (
+              <ShownRunsPlot
+                data={data}
+                order={o()}
+                columns={columns()}
+                summary={state().summary}
+                sort={state().sort}
+                onSelect={(ids) => update({ selected: ids })}
+              />
+            )}
           </Show>
           <RunsTable
             rows={{
