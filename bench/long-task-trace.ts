@@ -29,7 +29,13 @@ export interface LongTask {
   after: string;
 }
 
-const CATEGORIES = ['toplevel', 'devtools.timeline', 'v8.gc', 'blink.user_timing', '__metadata'];
+const CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.gc',
+  'blink.user_timing',
+];
 
 export class LongTaskTrace {
   private events: TraceEvent[] = [];
@@ -42,7 +48,7 @@ export class LongTaskTrace {
     });
     await this.cdp.send('Tracing.start', {
       transferMode: 'ReportEvents',
-      traceConfig: { includedCategories: CATEGORIES, excludedCategories: ['*'] },
+      traceConfig: { includedCategories: CATEGORIES },
     });
   }
 
@@ -59,19 +65,32 @@ export class LongTaskTrace {
 }
 
 function longTasks(events: TraceEvent[], minMs: number): LongTask[] {
-  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  // The page's renderer (a spare one may be traced too): the one with the bench's marks.
+  const marked = new Set(events.filter((e) => e.cat.includes('blink.user_timing')).map((e) => e.pid));
+  const main = events.find(
+    (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && marked.has(e.pid),
+  );
   if (!main) return [];
   const onMain = events
     .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
     .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-  const t0 = Math.min(...events.filter((e) => e.ts > 0).map((e) => e.ts));
+  let t0 = Number.POSITIVE_INFINITY;
+  for (const e of events) if (e.ts > 0 && e.ts < t0) t0 = e.ts;
   const marks = events
     .filter((e) => e.cat.includes('blink.user_timing') && e.pid === main.pid)
     .sort((a, b) => a.ts - b.ts);
-  const tasks = onMain.filter((e) => e.name === 'RunTask' && (e.dur as number) >= minMs * 1000);
+  // Chromium names a task RunTask (DevTools' category) or ThreadControllerImpl::RunTask (toplevel).
+  const isTask = (e: TraceEvent) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask';
+  const tasks: TraceEvent[] = [];
+  let taskEnd = 0;
+  for (const e of onMain) {
+    if (!isTask(e) || e.ts < taskEnd) continue; // the outermost of nested ones
+    taskEnd = e.ts + (e.dur as number);
+    if ((e.dur as number) >= minMs * 1000) tasks.push(e);
+  }
   return tasks.map((task) => {
     const end = task.ts + (task.dur as number);
-    const inside = onMain.filter((e) => e !== task && e.ts >= task.ts && e.ts + (e.dur as number) <= end);
+    const inside = onMain.filter((e) => e !== task && !isTask(e) && e.ts >= task.ts && e.ts + (e.dur as number) <= end);
     // GC time: the union of GC events' spans (they nest: MajorGC holds V8.GC_* phases).
     let gc = 0;
     let gcEnd = 0;
