@@ -406,7 +406,7 @@ window.benchPcTable = async () => {
     () => pcCanvas()?.dataset.runs === String(slots.length),
   ).then((t) => ({
     ...t,
-    note: `${drawn()} frames, last worker ${pcCanvas()?.dataset.workerMs} ms`,
+    note: `columns read in ${pcCanvas()?.dataset.readMs} ms, ${drawn()} frames, last worker ${pcCanvas()?.dataset.workerMs} ms`,
   }));
 };
 
