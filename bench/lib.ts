@@ -53,7 +53,10 @@ export function report(
   for (const r of rows) {
     const ratio = baseline.medianMs / r.medianMs;
     const tag = r === baseline ? '(baseline)' : `${ratio.toFixed(2)}× baseline speed`;
-    console.log(`  ${r.name.padEnd(width)}  median ${r.medianMs.toFixed(2).padStart(10)} ms  ${tag}`);
+    // The spread shows how far one run strayed on a shared machine (a median alone hides it).
+    const spread =
+      r.runs.length > 1 ? `  [${Math.min(...r.runs).toFixed(0)}–${Math.max(...r.runs).toFixed(0)} ms]` : '';
+    console.log(`  ${r.name.padEnd(width)}  median ${r.medianMs.toFixed(2).padStart(10)} ms  ${tag}${spread}`);
   }
   for (const [k, v] of Object.entries(extra)) console.log(`  ${k}: ${v}`);
 }
