@@ -100,13 +100,19 @@ export function ParallelCoordinates(props: {
   // Why the runs table's worker could not give the columns (null: it did, or was not asked).
   const [readError, setReadError] = createSignal<string | null>(null);
   let frames = 0;
-  let lastSelection: string | null = 'none';
+  // The selection last told (undefined: none yet), and the frame's indices and runs it came from:
+  // a frame with the same ones (a redraw at another width) tells nothing new without a look at
+  // its ids, and a new selection is compared by its ids (no string of 100,000 of them).
+  let lastIds: Set<string> | null | undefined;
+  let lastFrom: { indices: Uint32Array | null; runs: PlottedRuns } | null = null;
   const emitSelection = (indices: Uint32Array | null, runs: PlottedRuns) => {
     canvas.dataset.selected = indices ? String(indices.length) : 'all';
+    const from = lastFrom;
+    lastFrom = { indices, runs };
+    if (from && from.runs === runs && sameIndices(from.indices, indices)) return;
     const ids = indices ? new Set(Array.from(indices, (i) => runs.idAt(i))) : null;
-    const key = ids ? [...ids].join('\n') : null;
-    if (key === lastSelection) return;
-    lastSelection = key;
+    if (lastIds !== undefined && sameIds(lastIds, ids)) return;
+    lastIds = ids;
     props.onSelect?.(ids);
   };
   const shown = () => {
@@ -386,6 +392,20 @@ export function ParallelCoordinates(props: {
       </Show>
     </>
   );
+}
+
+function sameIndices(a: Uint32Array | null, b: Uint32Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameIds(a: Set<string> | null, b: Set<string> | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.size !== b.size) return false;
+  for (const id of a) if (!b.has(id)) return false;
+  return true;
 }
 
 /** What the line colours mean: the colouring column, its lowest and highest value around the ramp. */
