@@ -28,6 +28,7 @@ import {
 } from '@cairn/core/runs';
 import { type ColumnOrder, columnOrder, MISSING, NOT_A_NUMBER, pickInOrder, TEXT } from './column-order.ts';
 import { keyedRun } from './keyed-runs.ts';
+import { cellsOfDict, dictColumn, metricColumn } from './pc-block-columns.ts';
 import { type ColumnSpec, encodeColumn, type PcColumnData } from './pc-columns.ts';
 import {
   addBlockKeys,
@@ -112,14 +113,7 @@ function cellReader(
       const c = (col.kind === 'param' ? block.params : block.tags).find((t) => t.key === col.key);
       if (!c) return () => null;
       // Decided once per distinct value: params that read as numbers sort as numbers.
-      const cells: Cell[] = [
-        null,
-        ...c.dict.map((v): Cell => {
-          if (col.kind === 'tag') return v;
-          const n = v.trim() === '' ? Number.NaN : Number(v);
-          return Number.isFinite(n) ? n : v;
-        }),
-      ];
+      const cells = cellsOfDict(col.kind, c.dict);
       return (i) => cells[c.codes[i] as number] as Cell;
     }
     case 'attr':
@@ -566,7 +560,11 @@ export class RunTableModel {
       blockOf[k] = p;
       at[k] = i;
     }
-    return specs.map(({ col, log }) => {
+    const places = { blockOf, at };
+    return specs.map((spec) => {
+      const { col, log } = spec;
+      if (col.kind === 'metric') return metricColumn(this.view, places, spec, summary);
+      if (col.kind === 'param' || col.kind === 'tag') return dictColumn(this.view, places, spec);
       const readers = this.view.map((b) => cellReader(b, col, summary, undefined));
       return encodeColumn(col, n, (k) => (readers[blockOf[k] as number] as (i: number) => Cell)(at[k] as number), log);
     });
