@@ -406,7 +406,7 @@ window.benchPcTable = async () => {
     () => pcCanvas()?.dataset.runs === String(slots.length),
   ).then((t) => ({
     ...t,
-    note: `columns read in ${pcCanvas()?.dataset.readMs} ms, ${drawn()} frames, last worker ${pcCanvas()?.dataset.workerMs} ms`,
+    note: `columns read in ${pcCanvas()?.dataset.readMs} ms (${pcCanvas()?.dataset.readWorkerMs} ms of it in the runs table's worker), ${drawn()} frames, last worker ${pcCanvas()?.dataset.workerMs} ms`,
   }));
 };
 

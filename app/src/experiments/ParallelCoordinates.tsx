@@ -280,6 +280,7 @@ export function ParallelCoordinates(props: {
           if (token !== dataToken) return;
           // How long the runs table's worker took to answer (the bench prints it).
           canvas.dataset.readMs = (performance.now() - asked).toFixed(1);
+          if (a.ms !== undefined) canvas.dataset.readWorkerMs = a.ms.toFixed(1);
           setReadError(null);
           send(plottedOfSlots(a.slots, table.idOf), a.columns);
         },

@@ -14,13 +14,13 @@ export interface PcTableRuns {
   slots: Uint32Array;
   /**
    * Reads their columns where the runs are held: `slots` answered are those still held, in the
-   * order asked, one cell each in every column.
+   * order asked, one cell each in every column; `ms`, the time reading them took there.
    */
   read: (
     slots: Uint32Array,
     specs: ColumnSpec[],
     summary: MetricSummaryKind,
-  ) => Promise<{ slots: Uint32Array; columns: PcColumnData[] }>;
+  ) => Promise<{ slots: Uint32Array; columns: PcColumnData[]; ms?: number }>;
   /** The run id of a slot (the brushed selection is told as run ids). */
   idOf: (slot: number) => string | undefined;
 }

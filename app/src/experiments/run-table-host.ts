@@ -395,10 +395,11 @@ export class RunTableHost {
       case 'csv':
         return { answer: { type: 'csv', text: m.csv(valid(q.slots), q.cols, q.summary, q.notes) }, transfer: [] };
       case 'plot-columns': {
+        const t0 = performance.now();
         const slots = valid(q.slots);
         const columns = m.plotColumns(slots, q.specs, q.summary);
         return {
-          answer: { type: 'plot-columns', epoch: this.epoch, slots, columns },
+          answer: { type: 'plot-columns', epoch: this.epoch, slots, columns, ms: performance.now() - t0 },
           transfer: [slots.buffer, ...columns.flatMap(columnBuffers)],
         };
       }

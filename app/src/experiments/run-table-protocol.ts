@@ -50,9 +50,9 @@ export type TableAnswer =
   /**
    * `slots`: those asked about that are still held (slots of runs held before a reload are
    * dropped), in the order asked; `columns` has one cell per slot of it. Every typed array is
-   * transferred: the page hands them on to the plot's worker.
+   * transferred: the page hands them on to the plot's worker. `ms`: the worker's time reading them.
    */
-  | { type: 'plot-columns'; epoch: number; slots: Uint32Array; columns: PcColumnData[] };
+  | { type: 'plot-columns'; epoch: number; slots: Uint32Array; columns: PcColumnData[]; ms: number };
 
 export type ToTableWorker = TableCommand | { type: 'ask'; id: number; question: TableQuestion };
 
