@@ -170,6 +170,12 @@ describe.skipIf(!e2eAvailable())('experiments of the demo repository in Chromium
     await expect
       .poll(() => page.getByTestId('compare-button').textContent(), { timeout: 10_000 })
       .toBe(`Compare ${inBrush} ${inBrush === 1 ? 'run' : 'runs'}`);
+
+    // The URL keeps the open plot: a reload shows the same view, plot and all.
+    await expect.poll(() => new URL(page.url()).searchParams.get('plot'), { timeout: 10_000 }).toBe('1');
+    await page.reload();
+    await expect.poll(() => plot.getAttribute('data-runs'), { timeout: 60_000 }).toBe(String(shown));
+    await expect(page.getByTestId('plot-button').textContent()).resolves.toBe('Hide plot');
     await page.close();
   });
 });

@@ -66,7 +66,7 @@ export default function ExperimentsPage() {
     if (disposed || !s) return;
     const p = writeTableState(s);
     const all: Record<string, string | undefined> = {};
-    for (const k of ['q', 'sort', 'dir', 'cols', 'pin', 'summary', 'group', 'differ', 'base', 'sel', 'w'])
+    for (const k of ['q', 'sort', 'dir', 'cols', 'pin', 'summary', 'group', 'differ', 'base', 'sel', 'w', 'plot'])
       all[k] = p.get(k) ?? undefined;
     setSearch(all, { replace: true });
   };
@@ -233,7 +233,6 @@ export default function ExperimentsPage() {
     navigate(`${base()}/compare?${q}`);
   };
   const [showColumns, setShowColumns] = createSignal(false);
-  const [showPlot, setShowPlot] = createSignal(false);
 
   return (
     <div class="exp-page" data-testid="experiments-page">
@@ -323,10 +322,10 @@ export default function ExperimentsPage() {
           <button
             type="button"
             data-testid="plot-button"
-            aria-pressed={showPlot()}
-            onClick={() => setShowPlot(!showPlot())}
+            aria-pressed={state().plot}
+            onClick={() => update({ plot: !state().plot })}
           >
-            {showPlot() ? 'Hide plot' : 'Parallel coordinates'}
+            {state().plot ? 'Hide plot' : 'Parallel coordinates'}
           </button>
           <Show when={Object.keys(state().widths).length > 0}>
             <button type="button" data-testid="reset-widths" onClick={() => update({ widths: {} })}>
@@ -405,7 +404,7 @@ export default function ExperimentsPage() {
                 : 'No runs shown: the filter above has an error.'}
             </p>
           </Show>
-          <Show when={showPlot() && shown.order()}>
+          <Show when={state().plot && shown.order()}>
             {(o) => (
               <ShownRunsPlot
                 data={data}
