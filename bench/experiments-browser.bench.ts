@@ -34,8 +34,11 @@ import { startTestServer, type TestServer } from '../test/support/server.ts';
 import { buildBenchPage } from './build-page.ts';
 import { FILTERS, type FirstSyncTiming, type Timing } from './experiments-browser/harness-api.ts';
 import { type Measurement, median, report } from './lib.ts';
+import { LongTaskTrace } from './long-task-trace.ts';
 import { TargetMemory } from './target-memory.ts';
 
+/** BENCH_EXP_TRACE=1: the pc part is traced, and its long main-thread tasks printed with what they held. */
+const TRACE = process.env.BENCH_EXP_TRACE === '1';
 /** BENCH_EXP_PARTS=table,pc,history,compare,sync picks parts (all but sync by default). */
 const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history,compare').split(',');
 const RUNS = Number(process.env.BENCH_EXP_RUNS ?? 10_000);
@@ -242,11 +245,30 @@ async function tableBench() {
 
 async function pcBench() {
   // Parallel coordinates, 10,000 runs on 8 axes.
+  const trace = TRACE ? new LongTaskTrace() : null;
+  await trace?.start(page);
+  const mark = (name: string) => page.evaluate((n) => performance.mark(n), name);
+  await mark('bare canvas');
   const pcPlain = await series(5, () => page.evaluate((n) => window.benchPcPlain(n), RUNS));
+  await mark('main thread');
   const pcMain = await series(5, () => page.evaluate((n) => window.benchPcMainThread(n), RUNS));
-  await page.evaluate((n) => window.benchPc(n), RUNS); // warm-up (worker start, code load)
+  await mark('runs table worker: warm-up');
+  await page.evaluate(() => window.benchPcTable()); // warm-up (both workers start, the store is read)
+  await mark('runs table worker');
+  const pcTable = await series(5, () => page.evaluate(() => window.benchPcTable()));
+  await mark('runs table worker: brush');
+  const brushTable = await series(5, () => page.evaluate(() => window.benchPcBrush()));
+  await mark('runs in the page: warm-up');
+  await page.evaluate((n) => window.benchPc(n), RUNS); // warm-up
+  await mark('runs in the page');
   const pc = await series(5, () => page.evaluate((n) => window.benchPc(n), RUNS));
+  await mark('runs in the page: brush');
   const brush = await series(5, () => page.evaluate(() => window.benchPcBrush()));
+  const long = (await trace?.stop()) ?? [];
+  for (const t of long)
+    console.log(
+      `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms; ${t.top}`,
+    );
   report(
     `Parallel coordinates, ${RUNS} runs × 8 axes (target < 500 ms)`,
     frame('bare canvas, same polylines, one stroke', pcPlain),
@@ -258,11 +280,15 @@ async function pcBench() {
       ),
       frame('ParallelCoordinates → frame of every run painted', pc),
       frame('brush one axis → redrawn frame + selection', brush),
+      frame("ParallelCoordinates of the runs table worker's runs → frame of every run painted", pcTable),
+      frame('brush one axis (runs table worker) → redrawn frame + selection', brushTable),
     ],
     {
       'main thread': detail(pcMain),
       worker: `${detail(pc)}; ${pc.map((t) => t.note).join(', ')}`,
       brush: `${detail(brush)}; ${brush.map((t) => t.note).join(', ')}`,
+      'runs table worker': `${detail(pcTable)}; ${pcTable.map((t) => t.note).join(', ')}`,
+      'brush (runs table worker)': `${detail(brushTable)}; ${brushTable.map((t) => t.note).join(', ')}`,
     },
   );
 }

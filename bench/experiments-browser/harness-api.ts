@@ -42,6 +42,7 @@ declare global {
     benchTableInMemory(): Promise<Timing>;
     benchSortInMemory(): Promise<Timing>;
     benchPc(n: number): Promise<Timing>;
+    benchPcTable(): Promise<Timing>;
     benchPcBrush(): Promise<Timing>;
     benchPcMainThread(n: number): Promise<Timing>;
     benchPcPlain(n: number): Promise<Timing>;

@@ -10,9 +10,10 @@
  */
 import type { MetricPoint, Run } from '@cairn/core/runs';
 import { Route, Router, useNavigate } from '@solidjs/router';
-import { createSignal } from 'solid-js';
+import { createRoot, createSignal } from 'solid-js';
 import { render } from 'solid-js/web';
 import ComparePage from '../../app/src/experiments/ComparePage.tsx';
+import { createExperimentsData, type ExperimentsData } from '../../app/src/experiments/create-experiments-data.ts';
 import ExperimentsPage from '../../app/src/experiments/ExperimentsPage.tsx';
 import { HistoryChart } from '../../app/src/experiments/HistoryChart.tsx';
 import { columnsOfPoints } from '../../app/src/experiments/history-series.ts';
@@ -24,6 +25,7 @@ import {
   drawParallel,
   type PcLayout,
 } from '../../app/src/experiments/parallel-coords.ts';
+import type { PcTableRuns } from '../../app/src/experiments/pc-runs.ts';
 import { RunsTable, rowsOfRuns } from '../../app/src/experiments/RunsTable.tsx';
 import { type Column, columnsOf, parseColumnId } from '../../app/src/experiments/run-columns.ts';
 import { experimentsDb, historyRowOf, loadRuns, readRunsInPages } from '../../app/src/experiments/run-store.ts';
@@ -353,6 +355,58 @@ window.benchPc = async (n) => {
     ...t,
     domMs: firstMs,
     note: `first frame ${firstRuns} runs, ${drawn()} frames, last worker ${pcCanvas()?.dataset.workerMs} ms`,
+  }));
+};
+
+/** The runs table's worker with the store's runs, as the Experiments page has it (made once). */
+let tableData: ExperimentsData | null = null;
+async function tableRuns(): Promise<{ slots: Uint32Array; data: ExperimentsData }> {
+  if (!tableData) tableData = createRoot(() => createExperimentsData('bench', 'exp', { git: false }));
+  const data = tableData;
+  await until(() => data.info().loaded && !data.info().reading && data.info().count === runs.length);
+  // The shown runs in the page's default order (newest first).
+  const a = await data.ask({
+    type: 'query',
+    query: { filter: '', sort: null, direction: 'desc', summary: 'last' },
+    from: 0,
+    to: 0,
+  });
+  return { slots: a.order, data };
+}
+
+/**
+ * As benchPc, the runs held by the runs table's worker (every seeded run): the plot asks it for
+ * the plotted columns (read from its column blocks) and hands them to the plot's worker.
+ */
+window.benchPcTable = async () => {
+  const { slots, data } = await tableRuns();
+  const table: PcTableRuns = {
+    slots,
+    read: (s, specs, summary) => data.ask({ type: 'plot-columns', slots: s, specs, summary }),
+    idOf: data.idOf,
+  };
+  const el = stage();
+  const columns = PC_COLUMNS.map((id) => parseColumnId(id) as Column);
+  await nextTask();
+  return timed(
+    () => {
+      disposeStage = render(
+        () => (
+          <ParallelCoordinates
+            table={table}
+            columns={columns}
+            summary="last"
+            logAxes={['metric:m1']}
+            colorBy={parseColumnId('metric:m0')}
+          />
+        ),
+        el,
+      );
+    },
+    () => pcCanvas()?.dataset.runs === String(slots.length),
+  ).then((t) => ({
+    ...t,
+    note: `columns read in ${pcCanvas()?.dataset.readMs} ms (${pcCanvas()?.dataset.readWorkerMs} ms of it in the runs table's worker), ${drawn()} frames, last worker ${pcCanvas()?.dataset.workerMs} ms`,
   }));
 };
 

@@ -1,8 +1,9 @@
 /**
  * 100,000 runs on the Experiments page in Chromium: generated here, uploaded through the real
  * server's run feed (runs/batch), then the page is opened on a device that has never synced
- * them. Every run must arrive in the table ("100,000 of 100,000 runs"), and sorting by a metric
- * must put the best run first. No timing here: the speed is bench/experiments-browser.bench.ts's.
+ * them. Every run must arrive in the table ("100,000 of 100,000 runs"), sorting by a metric
+ * must put the best run first, and the parallel coordinates must draw every run. No timing
+ * here: the speed is bench/experiments-browser.bench.ts's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
@@ -91,6 +92,14 @@ describe.skipIf(!e2eAvailable())('the Experiments page at 100,000 runs', () => {
       /^run-\d+$/,
     );
     await saveScreenshots(page, SHOTS, 'experiments-100k');
+
+    // The parallel coordinates of every shown run: drawn whole (the frame holds all 100,000).
+    await page.getByTestId('plot-button').click();
+    const plot = page.getByTestId('parallel-coordinates');
+    await expect.poll(() => plot.getAttribute('data-runs'), { timeout: 60_000, interval: 500 }).toBe(String(RUNS));
+    await expect(page.getByTestId('pc-legend').textContent()).resolves.toMatch(/^Colour: \S/);
+    await expect(page.getByTestId('runs-plot-status').textContent()).resolves.toContain('100,000 shown runs');
+    await saveScreenshots(page, SHOTS, 'experiments-100k-plot');
     await page.close();
   });
 });

@@ -115,4 +115,67 @@ describe.skipIf(!e2eAvailable())('experiments of the demo repository in Chromium
     expect(page.url()).toBe(compareUrl);
     await chrome.context.setOffline(false);
   });
+
+  it('plots the shown runs on the Experiments page, and a brush selects the runs inside it', async () => {
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/demo/segmentation/experiments`);
+    const status = page.getByTestId('runs-status');
+    await expect
+      .poll(() => status.textContent(), { timeout: 60_000 })
+      .toMatch(/^(\d+) of \1 runs · [1-9]\d* git experiments · synced/);
+    await page.getByTestId('run-filter').fill("params.encoder = 'resnet50'");
+    await page.getByTestId('run-filter').press('Enter');
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^(\d+) of (\d+) runs/);
+    const shown = Number(/^(\d+) of/.exec((await status.textContent()) ?? '')?.[1]);
+
+    await page.getByTestId('plot-button').click();
+    const plot = page.getByTestId('parallel-coordinates');
+    // Every shown run is drawn (the canvas says how many its frame holds), with ink on it.
+    await expect.poll(() => plot.getAttribute('data-runs'), { timeout: 20_000 }).toBe(String(shown));
+    const inked = await plot.evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      if (data) for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 0) n++;
+      return n;
+    });
+    expect(inked).toBeGreaterThan(500);
+    // The legend names the column the lines are coloured by: a metric the table shows.
+    await expect.poll(() => page.getByTestId('pc-legend').textContent(), { timeout: 10_000 }).toMatch(/^Colour: \S/);
+    await expect(page.getByTestId('runs-plot-status').textContent()).resolves.toContain(`${shown} shown runs`);
+
+    // A brush over the lower half of an axis holds some of the shown runs, not all: the first
+    // axis where it does (a param every shown run shares holds all or none).
+    const box = (await plot.boundingBox()) as { x: number; y: number; width: number; height: number };
+    const axes = Number(await plot.getAttribute('data-axes'));
+    const plotStatus = page.getByTestId('runs-plot-status');
+    let inBrush = 0;
+    for (let i = 0; i < axes && (inBrush === 0 || inBrush === shown); i++) {
+      await plot.dblclick({ position: { x: 4, y: 4 } });
+      await expect.poll(() => plotStatus.textContent(), { timeout: 10_000 }).toContain(`${shown} shown runs.`);
+      const x = box.x + 48 + (i * (box.width - 96)) / Math.max(1, axes - 1);
+      await page.mouse.move(x, box.y + 180);
+      await page.mouse.down();
+      await page.mouse.move(x, box.y + 320, { steps: 4 });
+      await page.mouse.up();
+      await expect
+        .poll(() => plotStatus.textContent(), { timeout: 10_000 })
+        .toMatch(new RegExp(`^\\d+ of ${shown} shown runs inside the brushes`));
+      inBrush = Number(/^(\d+) of/.exec((await plotStatus.textContent()) ?? '')?.[1]);
+    }
+    expect(inBrush).toBeGreaterThan(0);
+    expect(inBrush).toBeLessThan(shown);
+    // Selecting them makes them the runs Compare takes.
+    await page.getByTestId('select-brushed').click();
+    await expect
+      .poll(() => page.getByTestId('compare-button').textContent(), { timeout: 10_000 })
+      .toBe(`Compare ${inBrush} ${inBrush === 1 ? 'run' : 'runs'}`);
+
+    // The URL keeps the open plot: a reload shows the same view, plot and all.
+    await expect.poll(() => new URL(page.url()).searchParams.get('plot'), { timeout: 10_000 }).toBe('1');
+    await page.reload();
+    await expect.poll(() => plot.getAttribute('data-runs'), { timeout: 60_000 }).toBe(String(shown));
+    await expect(page.getByTestId('plot-button').textContent()).resolves.toBe('Hide plot');
+    await page.close();
+  });
 });

@@ -15,6 +15,7 @@ import { type Column, NOTE_COLUMN, parseColumnId } from './run-columns.ts';
 import { createRunNotes } from './run-notes.ts';
 import { mentionsNote, readFilter } from './run-table.ts';
 import type { SlotGroup, TableQuery } from './run-table-model.ts';
+import { ShownRunsPlot } from './ShownRunsPlot.tsx';
 import { createShownRuns } from './shown-runs.ts';
 import {
   newCompareState,
@@ -65,7 +66,7 @@ export default function ExperimentsPage() {
     if (disposed || !s) return;
     const p = writeTableState(s);
     const all: Record<string, string | undefined> = {};
-    for (const k of ['q', 'sort', 'dir', 'cols', 'pin', 'summary', 'group', 'differ', 'base', 'sel', 'w'])
+    for (const k of ['q', 'sort', 'dir', 'cols', 'pin', 'summary', 'group', 'differ', 'base', 'sel', 'w', 'plot'])
       all[k] = p.get(k) ?? undefined;
     setSearch(all, { replace: true });
   };
@@ -318,6 +319,14 @@ export default function ExperimentsPage() {
           <button type="button" onClick={() => void exportCsv()}>
             Export CSV
           </button>
+          <button
+            type="button"
+            data-testid="plot-button"
+            aria-pressed={state().plot}
+            onClick={() => update({ plot: !state().plot })}
+          >
+            {state().plot ? 'Hide plot' : 'Parallel coordinates'}
+          </button>
           <Show when={Object.keys(state().widths).length > 0}>
             <button type="button" data-testid="reset-widths" onClick={() => update({ widths: {} })}>
               Reset widths
@@ -394,6 +403,18 @@ export default function ExperimentsPage() {
                 ? `No runs match “${state().filter}”.`
                 : 'No runs shown: the filter above has an error.'}
             </p>
+          </Show>
+          <Show when={state().plot && shown.order()}>
+            {(o) => (
+              <ShownRunsPlot
+                data={data}
+                order={o()}
+                columns={columns()}
+                summary={state().summary}
+                sort={state().sort}
+                onSelect={(ids) => update({ selected: ids })}
+              />
+            )}
           </Show>
           <RunsTable
             rows={{

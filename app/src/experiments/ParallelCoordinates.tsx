@@ -3,9 +3,11 @@
  * The page only reads the cells and handles the pointer: a worker (parallel-coords.worker.ts)
  * builds the axes, filters by the brushes, draws on an OffscreenCanvas and sends back the
  * picture (an ImageBitmap, blitted here) with the runs inside the brushes — so 100,000 runs
- * never stall the page. The cells go over as typed columns (pc-columns.ts), transferred. Where
- * workers or OffscreenCanvas are missing it draws in the page. Below the plot, a legend says
- * what the colours mean.
+ * never stall the page. The cells go over as typed columns (pc-columns.ts), transferred: read
+ * from the runs given (`runs`: the compare page's), or — for runs the runs table's worker holds
+ * (`table`: the Experiments page's shown runs) — read there from its column blocks and handed
+ * on, so no run object is walked on the page. Where workers or OffscreenCanvas are missing it
+ * draws in the page. Below the plot, a legend says what the colours mean.
  */
 import type { Run } from '@cairn/core/runs';
 import { createEffect, createMemo, createSignal, on, onCleanup, Show, untrack } from 'solid-js';
@@ -27,13 +29,14 @@ import {
 } from './parallel-coords.ts';
 import type { PcFrame, PcRequest } from './parallel-coords-protocol.ts';
 import {
+  type ColumnSpec,
   columnBuffers,
-  columnOfRuns,
   columnsOfRuns,
   columnsOfRunsInChunks,
   copyColumn,
   type PcColumnData,
 } from './pc-columns.ts';
+import { NO_RUNS, type PcTableRuns, type PlottedRuns, plottedOfRuns, plottedOfSlots } from './pc-runs.ts';
 import { type PlotLine, pcWorkerHub } from './pc-worker-client.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
 
@@ -58,7 +61,10 @@ const hub = pcWorkerHub(() =>
 );
 
 export function ParallelCoordinates(props: {
-  runs: Run[];
+  /** The runs, held here (the compare page's); or `table` instead. */
+  runs?: Run[];
+  /** The runs held by the runs table's worker: their columns are read there. */
+  table?: PcTableRuns;
   columns: Column[];
   summary: MetricSummaryKind;
   logAxes: string[];
@@ -83,20 +89,30 @@ export function ParallelCoordinates(props: {
   });
   const dpr = () => globalThis.devicePixelRatio || 1;
   const textColor = () => (canvas.isConnected ? getComputedStyle(canvas).color : '') || '#222';
+  /** Runs to plot in all (the frame of every run has this many). */
+  const total = () => (props.table ? props.table.slots.length : (props.runs?.length ?? 0));
 
-  // What the worker was last given: the runs (to map its selection back to ids).
-  let sentRuns: Run[] = [];
+  // The runs of the data the worker was last given (to map its selection back to ids).
+  let sentRuns: PlottedRuns = NO_RUNS;
   const [colorScale, setColorScale] = createSignal<PcColorScale | null>(null);
   // Runs in the last frame: fewer than given while a sample is shown.
   const [drawnRuns, setDrawnRuns] = createSignal(0);
+  // Why the runs table's worker could not give the columns (null: it did, or was not asked).
+  const [readError, setReadError] = createSignal<string | null>(null);
   let frames = 0;
-  let lastSelection: string | null = 'none';
-  const emitSelection = (indices: Uint32Array | null, runs: readonly Run[]) => {
+  // The selection last told (undefined: none yet), and the frame's indices and runs it came from:
+  // a frame with the same ones (a redraw at another width) tells nothing new without a look at
+  // its ids, and a new selection is compared by its ids (no string of 100,000 of them).
+  let lastIds: Set<string> | null | undefined;
+  let lastFrom: { indices: Uint32Array | null; runs: PlottedRuns } | null = null;
+  const emitSelection = (indices: Uint32Array | null, runs: PlottedRuns) => {
     canvas.dataset.selected = indices ? String(indices.length) : 'all';
-    const ids = indices ? new Set(Array.from(indices, (i) => (runs[i] as Run).id)) : null;
-    const key = ids ? [...ids].join('\n') : null;
-    if (key === lastSelection) return;
-    lastSelection = key;
+    const from = lastFrom;
+    lastFrom = { indices, runs };
+    if (from && from.runs === runs && sameIndices(from.indices, indices)) return;
+    const ids = indices ? new Set(Array.from(indices, (i) => runs.idAt(i))) : null;
+    if (lastIds !== undefined && sameIds(lastIds, ids)) return;
+    lastIds = ids;
     props.onSelect?.(ids);
   };
   const shown = () => {
@@ -104,6 +120,8 @@ export function ParallelCoordinates(props: {
   };
 
   const plot = nextPlot++;
+  // Set when the worker died: the data is read again for drawing in the page.
+  const [workerGone, setWorkerGone] = createSignal(false);
   let worker: PlotLine | null = hub.connect(
     plot,
     (f) => showFrame(f),
@@ -112,7 +130,7 @@ export function ParallelCoordinates(props: {
       worker = null;
       busy = false;
       canvas.dataset.workerError = message;
-      drawHere();
+      setWorkerGone(true);
     },
   );
   onCleanup(() => worker?.close());
@@ -121,7 +139,7 @@ export function ParallelCoordinates(props: {
   let busy = false;
   let dirty = false;
   let seq = 0;
-  const runsOfSeq = new Map<number, Run[]>();
+  const runsOfSeq = new Map<number, PlottedRuns>();
   // What the last frame asked for: a request for the same picture is dropped (mounting sets
   // the width and the data in one go; without this the worker drew 10,000 runs twice).
   let dataVersion = 0;
@@ -171,9 +189,9 @@ export function ParallelCoordinates(props: {
     f.bitmap.close();
     canvas.dataset.workerMs = f.ms.toFixed(1);
     setColorScale(f.colorScale);
-    const drew = runsOfSeq.get(f.seq) ?? [];
-    canvas.dataset.runs = String(drew.length);
-    setDrawnRuns(drew.length);
+    const drew = runsOfSeq.get(f.seq) ?? NO_RUNS;
+    canvas.dataset.runs = String(drew.count);
+    setDrawnRuns(drew.count);
     shown();
     emitSelection(f.selected, drew);
     runsOfSeq.delete(f.seq);
@@ -181,38 +199,37 @@ export function ParallelCoordinates(props: {
     if (dirty) requestDraw();
   };
 
-  /**
-   * Without a worker: the same drawing on this thread, from the runs (the columns sent to a
-   * worker went with it).
-   */
+  /** Without a worker: the columns of the current runs, kept for drawing in the page. */
+  let here: { columns: PcColumnData[]; color: PcColumnData | null; runs: PlottedRuns } | null = null;
+  /** Without a worker: the same drawing on this thread. */
   const drawHere = () =>
     untrack(() => {
       const ctx = canvas.getContext('2d');
-      if (!ctx) return;
+      if (!ctx || !here) return;
       const l = layout();
       const d = dpr();
       canvas.width = l.width * d;
       canvas.height = l.height * d;
       ctx.setTransform(d, 0, 0, d, 0, 0);
-      const axes = props.columns.map((col) =>
-        axisOfColumn(columnOfRuns(sentRuns, col, props.summary, props.logAxes.includes(col.id))),
-      );
-      const colorCol = props.colorBy;
-      const colorAxis = colorCol ? axisOfColumn(columnOfRuns(sentRuns, colorCol, props.summary, false)) : null;
-      const bins = colorBins(colorAxis, sentRuns.length);
-      const mask = brushMask(axes, brushes(), sentRuns.length);
+      const n = here.runs.count;
+      const axes = here.columns.map(axisOfColumn);
+      const colorAxis = here.color ? axisOfColumn(here.color) : null;
+      const bins = colorBins(colorAxis, n);
+      const mask = brushMask(axes, brushes(), n);
       drawParallel(ctx, l, axes, mask, bins, brushes(), null, textColor());
       setColorScale(colorScaleOf(colorAxis));
-      canvas.dataset.runs = String(sentRuns.length);
-      setDrawnRuns(sentRuns.length);
+      canvas.dataset.runs = String(n);
+      setDrawnRuns(n);
       shown();
-      emitSelection(brushedIndices(mask, brushes()), sentRuns);
+      emitSelection(brushedIndices(mask, brushes()), here.runs);
     });
 
-  // New runs, columns, summary, log axes or colouring: the cells go to the worker. Past
-  // SAMPLE_PAST runs an evenly spread sample goes first (its frame shows within a few hundred
-  // milliseconds) while every run's cells are read in chunks that leave the page free; the
-  // frame of every run follows. Each frame's selection maps back through the runs it drew.
+  // New runs, columns, summary, log axes or colouring: the cells go to the worker. From the
+  // runs table's worker they come read (a few tens of milliseconds there for 100,000 runs).
+  // From runs held here, past SAMPLE_PAST runs an evenly spread sample goes first (its frame
+  // shows within a few hundred milliseconds) while every run's cells are read in chunks that
+  // leave the page free; the frame of every run follows. Each frame's selection maps back
+  // through the runs it drew.
   let dataToken = 0;
   // Typed columns read from the current runs, by column id (the worker is sent copies).
   let cachedRuns: readonly Run[] | null = null;
@@ -221,7 +238,9 @@ export function ParallelCoordinates(props: {
   createEffect(() => {
     // The first frame at the real width (not a guess redrawn once the observer reports).
     if (frames === 0 && box.clientWidth) setBoxWidth(Math.max(320, box.clientWidth));
-    const runs = props.runs;
+    workerGone();
+    const runs = props.runs ?? [];
+    const table = props.table;
     const summary = props.summary;
     const cols = props.columns;
     const logAxes = props.logAxes;
@@ -231,30 +250,50 @@ export function ParallelCoordinates(props: {
     const ids = new Set(cols.map((c) => c.id));
     const kept = untrack(brushes).filter((b) => ids.has(b.axis));
     if (kept.length !== untrack(brushes).length) setBrushes(kept);
-    if (!worker) {
-      sentRuns = runs;
-      dataVersion++;
-      requestDraw();
-      return;
-    }
     // Colouring by a plotted column reuses its cells (the worker makes its own linear axis).
     const colorApart = colorCol !== null && !cols.some((c) => c.id === colorCol.id);
-    const specs = [
+    const specs: ColumnSpec[] = [
       ...cols.map((col) => ({ col, log: logAxes.includes(col.id) })),
       ...(colorApart ? [{ col: colorCol, log: false }] : []),
     ];
-    const send = (list: readonly Run[], read: PcColumnData[]) => {
-      if (!worker) return;
+    const send = (list: PlottedRuns, read: PcColumnData[]) => {
+      if (token !== dataToken) return;
       const columns = read.slice(0, cols.length);
       const colorData = colorCol ? read.find((c) => c.col.id === colorCol.id) : undefined;
       const color: PcColumnData | null = colorData ? { ...colorData, log: false } : null;
-      const buffers = new Set([...columns, ...(color ? [color] : [])].flatMap(columnBuffers));
-      const req: PcRequest = { type: 'data', plot, columns, color, n: list.length };
-      worker.post(req, [...buffers]);
-      sentRuns = list as Run[];
+      sentRuns = list;
       dataVersion++;
+      if (!worker) {
+        here = { columns, color, runs: list };
+        requestDraw();
+        return;
+      }
+      const buffers = new Set([...columns, ...(color ? [color] : [])].flatMap(columnBuffers));
+      const req: PcRequest = { type: 'data', plot, columns, color, n: list.count };
+      worker.post(req, [...buffers]);
       requestDraw();
     };
+    if (table) {
+      const asked = performance.now();
+      void table.read(table.slots, specs, summary).then(
+        (a) => {
+          if (token !== dataToken) return;
+          // How long the runs table's worker took to answer (the bench prints it).
+          canvas.dataset.readMs = (performance.now() - asked).toFixed(1);
+          if (a.ms !== undefined) canvas.dataset.readWorkerMs = a.ms.toFixed(1);
+          setReadError(null);
+          send(plottedOfSlots(a.slots, table.idOf), a.columns);
+        },
+        (err: unknown) => {
+          if (token === dataToken) setReadError(err instanceof Error ? err.message : String(err));
+        },
+      );
+      return;
+    }
+    if (!worker) {
+      send(plottedOfRuns(runs), columnsOfRuns(runs, specs, summary));
+      return;
+    }
     // Columns of these runs read before (a log axis or the colouring changed) are not read again.
     if (cachedRuns !== runs || cachedSummary !== summary) {
       cachedRuns = runs;
@@ -267,22 +306,22 @@ export function ParallelCoordinates(props: {
     };
     const missing = specs.filter((s) => !cached.has(s.col.id));
     if (missing.length === 0) {
-      send(runs, fromCache());
+      send(plottedOfRuns(runs), fromCache());
       return;
     }
     if (runs.length > SAMPLE_PAST) {
       const every = Math.ceil(runs.length / SAMPLE_RUNS);
       const sample = runs.filter((_, i) => i % every === 0);
-      send(sample, columnsOfRuns(sample, specs, summary));
+      send(plottedOfRuns(sample), columnsOfRuns(sample, specs, summary));
     }
     if (runs.length <= CHUNK_RUNS) {
       keep(columnsOfRuns(runs, missing, summary));
-      send(runs, fromCache());
+      send(plottedOfRuns(runs), fromCache());
     } else
       void columnsOfRunsInChunks(runs, missing, summary, () => token !== dataToken, CHUNK_RUNS).then((read) => {
         if (!read || token !== dataToken) return;
         keep(read);
-        send(runs, fromCache());
+        send(plottedOfRuns(runs), fromCache());
       });
   });
   // A new size or brush: a new frame (the first frame comes from the data above).
@@ -334,11 +373,18 @@ export function ParallelCoordinates(props: {
         />
       </div>
       <Show when={colorScale()}>{(scale) => <ColorLegend scale={scale()} />}</Show>
-      <Show when={drawnRuns() > 0 && drawnRuns() < props.runs.length}>
+      <Show when={!props.table && drawnRuns() > 0 && drawnRuns() < total()}>
         <p class="exp-note" data-testid="pc-sample-note">
-          Showing a sample of {drawnRuns().toLocaleString('en')} of {props.runs.length.toLocaleString('en')} runs while
-          the rest are read…
+          Showing a sample of {drawnRuns().toLocaleString('en')} of {total().toLocaleString('en')} runs while the rest
+          are read…
         </p>
+      </Show>
+      <Show when={readError()}>
+        {(message) => (
+          <p class="exp-note exp-error" data-testid="pc-read-error">
+            The plot could not read the runs ({message()}). Reload the page to try again.
+          </p>
+        )}
       </Show>
       <Show when={width() > boxWidth()}>
         <p class="exp-note pc-scroll-note" data-testid="pc-scroll-note">
@@ -347,6 +393,20 @@ export function ParallelCoordinates(props: {
       </Show>
     </>
   );
+}
+
+function sameIndices(a: Uint32Array | null, b: Uint32Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameIds(a: Set<string> | null, b: Set<string> | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.size !== b.size) return false;
+  for (const id of a) if (!b.has(id)) return false;
+  return true;
 }
 
 /** What the line colours mean: the colouring column, its lowest and highest value around the ramp. */

@@ -332,7 +332,17 @@ export function drawParallel(
     if (axis.categories) {
       axis.categories.forEach((c, k) => {
         const p = axis.categories!.length === 1 ? 0.5 : k / (axis.categories!.length - 1);
-        if (axis.categories!.length <= 12) ctx.fillText(fitText(ctx, c, room(a)), x, posToY(layout, p) - 3);
+        if (axis.categories!.length > 12) return;
+        // A category's label sits where its runs' lines meet: a halo of the background keeps it readable.
+        const text = fitText(ctx, c, room(a));
+        const y = posToY(layout, p) - 3;
+        ctx.save();
+        ctx.strokeStyle = isLightColor(textColor) ? 'rgba(0, 0, 0, 0.8)' : 'rgba(255, 255, 255, 0.85)';
+        ctx.lineWidth = 3;
+        ctx.lineJoin = 'round';
+        ctx.strokeText(text, x, y);
+        ctx.restore();
+        ctx.fillText(text, x, y);
       });
     } else if (Number.isFinite(axis.min)) {
       ctx.fillText(fitText(ctx, fmt(axis.max), room(a)), x, layout.top - 5);

@@ -10,6 +10,7 @@
 import { encodeRunBlock, type Run } from '@cairn/core/runs';
 import { describe, expect, it } from 'vitest';
 import { keyedRun } from './keyed-runs.ts';
+import { columnsOfRuns } from './pc-columns.ts';
 import { type Column, parseColumnId } from './run-columns.ts';
 import {
   BLOCK_RUNS,
@@ -105,6 +106,23 @@ async function expectAnswersEqualRowWise(db: ExperimentsDb, t: ReturnType<typeof
     expect(a.total).toBe((await loadRuns(db, REPO)).length);
     // The rows in view come with the order, as the runs they are.
     expect(a.rows.map(([, r]) => r.id)).toEqual(want.slice(0, 5));
+    // The plot's columns of the shown runs are the cells the plot reads from the runs; a slot
+    // no longer held (a page's, from before a reload) is left out.
+    const byId = new Map((await loadRuns(db, REPO)).map((r) => [r.id, keyedRun(r.run)]));
+    const specs = [
+      { col: parseColumnId('param:p0') as Column, log: false },
+      { col: parseColumnId('metric:m1') as Column, log: true },
+      { col: parseColumnId('metric:m0') as Column, log: false },
+    ];
+    const plot = t.ask({ type: 'plot-columns', slots: Uint32Array.of(...a.order, 1e9), specs, summary: 'max' });
+    expect(Array.from(plot.slots, (s) => ids[s])).toEqual(want);
+    expect(plot.columns).toEqual(
+      columnsOfRuns(
+        want.map((id) => byId.get(id) as Run),
+        specs,
+        'max',
+      ),
+    );
   }
 }
 

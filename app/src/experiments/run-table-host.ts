@@ -16,6 +16,7 @@
  * snapshot is written when it ends (then the runs are let go if nobody came back).
  */
 import { encodeRunBlock, type Run, type RunBlock } from '@cairn/core/runs';
+import { columnBuffers } from './pc-columns.ts';
 import {
   BLOCK_RUNS,
   type ExperimentsDb,
@@ -393,6 +394,15 @@ export class RunTableHost {
         };
       case 'csv':
         return { answer: { type: 'csv', text: m.csv(valid(q.slots), q.cols, q.summary, q.notes) }, transfer: [] };
+      case 'plot-columns': {
+        const t0 = performance.now();
+        const slots = valid(q.slots);
+        const columns = m.plotColumns(slots, q.specs, q.summary);
+        return {
+          answer: { type: 'plot-columns', epoch: this.epoch, slots, columns, ms: performance.now() - t0 },
+          transfer: [slots.buffer, ...columns.flatMap(columnBuffers)],
+        };
+      }
     }
   }
 }

@@ -12,6 +12,7 @@ import { decodeRunBlock, encodeRunBlock, RUN_STATUSES, type Run, type RunNotes }
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyedRun } from './keyed-runs.ts';
+import { columnsOfRuns } from './pc-columns.ts';
 import { type Column, columnsOf, differingColumns, type MetricSummaryKind, parseColumnId } from './run-columns.ts';
 import { filterRuns, groupRuns, sortRuns } from './run-table.ts';
 import { plainRun, RunTableModel } from './run-table-model.ts';
@@ -307,6 +308,29 @@ describe('the runs table worker model', () => {
     const stored = model.storedBlocks().flatMap((b) => decodeRunBlock(b).map((d) => d.run.id));
     expect(stored.length).toBe(3000);
     expect(new Set(stored).size).toBe(3000);
+  });
+
+  it("reads the plot's columns of the shown runs, in their order, as the plot reads them from the runs", () => {
+    const plotted = fc.uniqueArray(columns, { minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(
+        world,
+        filters,
+        fc.option(columns, { nil: null }),
+        summaries,
+        plotted,
+        (w, filter, sort, summary, cols) => {
+          const { model, keyed } = build(w);
+          const shown = model.query({ filter, sort, direction: 'asc', summary });
+          const byId = new Map(keyed.map((r) => [r.id, r]));
+          const slotIds = model.ids();
+          const runs = Array.from(shown, (s) => byId.get(slotIds[s] as string) as Run);
+          const specs = cols.map((id, i) => ({ col: parseColumnId(id) as Column, log: i % 2 === 0 }));
+          expect(model.plotColumns(shown, specs, summary)).toEqual(columnsOfRuns(runs, specs, summary));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('groups, finds the differing columns and writes the CSV as the row-wise code does', () => {

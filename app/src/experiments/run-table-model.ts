@@ -28,6 +28,8 @@ import {
 } from '@cairn/core/runs';
 import { type ColumnOrder, columnOrder, MISSING, NOT_A_NUMBER, pickInOrder, TEXT } from './column-order.ts';
 import { keyedRun } from './keyed-runs.ts';
+import { cellsOfDict, dictColumn, metricColumn } from './pc-block-columns.ts';
+import { type ColumnSpec, encodeColumn, type PcColumnData } from './pc-columns.ts';
 import {
   addBlockKeys,
   addRunKeys,
@@ -111,14 +113,7 @@ function cellReader(
       const c = (col.kind === 'param' ? block.params : block.tags).find((t) => t.key === col.key);
       if (!c) return () => null;
       // Decided once per distinct value: params that read as numbers sort as numbers.
-      const cells: Cell[] = [
-        null,
-        ...c.dict.map((v): Cell => {
-          if (col.kind === 'tag') return v;
-          const n = v.trim() === '' ? Number.NaN : Number(v);
-          return Number.isFinite(n) ? n : v;
-        }),
-      ];
+      const cells = cellsOfDict(col.kind, c.dict);
       return (i) => cells[c.codes[i] as number] as Cell;
     }
     case 'attr':
@@ -548,6 +543,31 @@ export class RunTableModel {
 
   csv(slots: Uint32Array, cols: readonly Column[], summary: MetricSummaryKind, notes?: RunNotes): string {
     return runsToCsv(this.runsOf(slots), cols, summary, notes);
+  }
+
+  /**
+   * The parallel-coordinates plot's columns of `slots`, in that order: each run's cell read
+   * straight from its block as `cellValue` reads the run (the same cells as pc-columns.ts
+   * columnOfRuns), typed — so the plot of 100,000 runs never needs their run objects.
+   */
+  plotColumns(slots: Uint32Array, specs: readonly ColumnSpec[], summary: MetricSummaryKind): PcColumnData[] {
+    const n = slots.length;
+    // Block and place of each slot, found once for every column.
+    const blockOf = new Uint32Array(n);
+    const at = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const [p, i] = this.locate(slots[k] as number);
+      blockOf[k] = p;
+      at[k] = i;
+    }
+    const places = { blockOf, at };
+    return specs.map((spec) => {
+      const { col, log } = spec;
+      if (col.kind === 'metric') return metricColumn(this.view, places, spec, summary);
+      if (col.kind === 'param' || col.kind === 'tag') return dictColumn(this.view, places, spec);
+      const readers = this.view.map((b) => cellReader(b, col, summary, undefined));
+      return encodeColumn(col, n, (k) => (readers[blockOf[k] as number] as (i: number) => Cell)(at[k] as number), log);
+    });
   }
 
   /** Whether some slot is dead (then `storedBlocks` re-encodes the blocks holding one). */

@@ -7,6 +7,7 @@
  * (Uint32Array, transferred); runs only for the rows in view.
  */
 import type { Run, RunBlock, RunNotes } from '@cairn/core/runs';
+import type { ColumnSpec, PcColumnData } from './pc-columns.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
 import type { SlotGroup, TableQuery } from './run-table-model.ts';
 
@@ -35,7 +36,9 @@ export type TableQuestion =
   | { type: 'run'; runId: string }
   | { type: 'groups'; slots: Uint32Array; by: Column; metricCols: Column[]; summary: MetricSummaryKind }
   | { type: 'differing'; slots: Uint32Array; cols: Column[]; summary: MetricSummaryKind; notes?: RunNotes }
-  | { type: 'csv'; slots: Uint32Array; cols: Column[]; summary: MetricSummaryKind; notes?: RunNotes };
+  | { type: 'csv'; slots: Uint32Array; cols: Column[]; summary: MetricSummaryKind; notes?: RunNotes }
+  /** The parallel-coordinates plot's columns of these slots (ParallelCoordinates.tsx `table`). */
+  | { type: 'plot-columns'; slots: Uint32Array; specs: ColumnSpec[]; summary: MetricSummaryKind };
 
 export type TableAnswer =
   | { type: 'query'; order: Uint32Array; total: number; epoch: number; rows: [number, Run][] }
@@ -43,7 +46,13 @@ export type TableAnswer =
   | { type: 'run'; run: Run | null }
   | { type: 'groups'; groups: SlotGroup[] }
   | { type: 'differing'; ids: string[] }
-  | { type: 'csv'; text: string };
+  | { type: 'csv'; text: string }
+  /**
+   * `slots`: those asked about that are still held (slots of runs held before a reload are
+   * dropped), in the order asked; `columns` has one cell per slot of it. Every typed array is
+   * transferred: the page hands them on to the plot's worker. `ms`: the worker's time reading them.
+   */
+  | { type: 'plot-columns'; epoch: number; slots: Uint32Array; columns: PcColumnData[]; ms: number };
 
 export type ToTableWorker = TableCommand | { type: 'ask'; id: number; question: TableQuestion };
 

@@ -133,6 +133,7 @@ describe('view state in the URL', () => {
       baseline: 'r1',
       selected: ['r1', 'r2'],
       widths: { 'attr:name': 240, 'metric:val,loss': 132, 'param:100%': 90 },
+      plot: true,
     };
     expect(readTableState(new URLSearchParams(writeTableState(t).toString()))).toEqual(t);
     const c = readCompareState(new URLSearchParams('runs=a,b&x=wall&smooth=0.5&log=1'));

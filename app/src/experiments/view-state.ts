@@ -1,7 +1,8 @@
 /**
  * The experiments views' state as URL search parameters, so a view can be shared and reloads
  * to itself: filter, sort, columns (order = shown order), pinned columns, resized columns'
- * widths, metric summary, grouping, "only columns that differ", baseline and selection; the
+ * widths, metric summary, grouping, "only columns that differ", baseline, selection and whether
+ * the parallel coordinates plot is open; the
  * compare view adds its
  * chart options. Unknown or damaged values fall back to defaults.
  */
@@ -21,6 +22,8 @@ export interface TableViewState {
   selected: string[];
   /** Widths in px of the columns a person resized, by column id (the others keep their default). */
   widths: Record<string, number>;
+  /** The parallel coordinates plot of the shown runs is open. */
+  plot: boolean;
 }
 
 /** Widths kept in the URL stay within what a drag can make. */
@@ -95,6 +98,7 @@ export function readTableState(search: URLSearchParams): TableViewState {
     baseline: search.get('base'),
     selected: list(search.get('sel')),
     widths: readWidths(search.get('w')),
+    plot: search.get('plot') === '1',
   };
 }
 
@@ -113,6 +117,7 @@ export function writeTableState(s: TableViewState): URLSearchParams {
   if (s.baseline) p.set('base', s.baseline);
   if (s.selected.length) p.set('sel', joinList(s.selected));
   if (Object.keys(s.widths).length) p.set('w', writeWidths(s.widths));
+  if (s.plot) p.set('plot', '1');
   return p;
 }
 
