@@ -181,9 +181,17 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
     await page.reload();
     await page.getByTestId('new-repo-name').fill('born-offline');
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.waitForURL(`${server.url}/admin/born-offline`);
+    // The new repository opens; if the page says why it could not, the failure says it too.
+    const opened = await Promise.race([
+      page.waitForURL(`${server.url}/admin/born-offline`, { timeout: 60_000 }).then(() => 'opened'),
+      page
+        .getByTestId('repo-error')
+        .waitFor({ timeout: 60_000 })
+        .then(async () => `the page said: ${await page.getByTestId('repo-error').textContent()}`),
+    ]);
+    expect(opened).toBe('opened');
     await page.goto(`${server.url}/`);
-    await expect.poll(() => repoState(page, 'admin/born-offline')).toBe('Waiting to sync');
+    await expect.poll(() => repoState(page, 'admin/born-offline'), { timeout: 30_000 }).toBe('Waiting to sync');
 
     await chrome.context.setOffline(false);
     await expect.poll(() => repoState(page, 'admin/born-offline'), { timeout: 60_000 }).toBe('Up to date');
