@@ -199,8 +199,6 @@ export default function ComparePage() {
       same: cols().filter((c) => c.kind !== 'tag' && !differing().has(c.id)).length,
     };
   });
-  // The histories of the charted metric, once read (the chart waits for them rather than drawing
-  // an empty chart first); a slower read for an earlier metric or run list is dropped.
   // The side-by-side table's cells of runs outside the brushes, dimmed by one rule per run column
   // (a class on each of 200 × 100 cells was an effect per cell: a quarter of a second to build).
   const unbrushedColumns = createMemo(() => {

@@ -220,10 +220,10 @@ export async function metricHistory(
 }
 
 /**
- * One metric's history for each of `runs`, as columns: the stored ones in one store read (the
- * compare page of 1,000 runs made 1,000 reads and turned a million stored numbers into point
- * objects and back), the others fetched as metricHistory does. A run whose history cannot be
- * had gets an empty one.
+ * One metric's history for each of `runs`, as columns, got as metricHistory gets one (the store,
+ * else the server, then stored). The compare page's chart worker reads the stored histories
+ * itself (history-read.ts) and asks this only for the runs the store lacked. A run whose history
+ * cannot be had gets an empty one.
  */
 export async function metricHistories(
   db: ExperimentsDb,
@@ -232,16 +232,9 @@ export async function metricHistories(
   runs: readonly Run[],
   key: (run: Run) => string,
 ): Promise<Map<string, HistoryColumns>> {
-  const rows = await db.histories.bulkGet(runs.map((r) => [repo, r.id, key(r)] as [string, string, string]));
   const out = new Map<string, HistoryColumns>();
-  const missing: Run[] = [];
-  runs.forEach((run, i) => {
-    const row = rows[i];
-    if (row) out.set(run.id, { steps: row.steps, timestamps: row.timestamps, values: row.values });
-    else missing.push(run);
-  });
   await Promise.all(
-    missing.map(async (run) => {
+    runs.map(async (run) => {
       const points = await metricHistory(db, server, repo, run, key(run)).catch(() => []);
       out.set(run.id, columnsOfPoints(points));
     }),
