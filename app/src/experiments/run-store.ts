@@ -11,7 +11,18 @@
  * Every released schema version stays listed (add a version, never edit one).
  */
 import type { GitExperiment, ScanCache, ScanCacheEntry } from '@cairn/core/experiments';
-import { decodeRunBlock, encodeRunBlock, type MetricPoint, type Run, type RunBlock } from '@cairn/core/runs';
+import {
+  decodeRunBlock,
+  encodeRunBlock,
+  isPackedRunBlock,
+  type MetricPoint,
+  PACKED_RUN_BLOCK_FORMAT,
+  type PackedRunBlock,
+  packRunBlock,
+  type Run,
+  type RunBlock,
+  unpackRunBlock,
+} from '@cairn/core/runs';
 import Dexie, { type Table } from 'dexie';
 import { nextTask } from '../workers/next-task.ts';
 
@@ -69,14 +80,31 @@ export interface RunStampRow {
 
 /**
  * The repository's columnar snapshot (core run-block.ts): a header (`part` -1) saying how many
- * blocks there are and which write stamp of the rows they equal, and blocks 0…parts-1 of
- * BLOCK_RUNS runs each, in the order the page last held them. Header and blocks are only ever
- * written together, in one transaction that checks the stamp, so the snapshot is used only when
- * it equals the rows; otherwise the rows are read (and a snapshot made from them).
+ * blocks there are, which write stamp of the rows they equal and their format, and blocks
+ * 0…parts-1 of BLOCK_RUNS runs each, in the order the page last held them, packed (core
+ * run-block-pack.ts: a block's strings in one string — a fraction of the time to read). Header
+ * and blocks are only ever written together, in one transaction that checks the stamp, so the
+ * snapshot is used only when it equals the rows; otherwise the rows are read (and a snapshot
+ * made from them). A snapshot of another format (`format` absent: 1, blocks as `block`) is not
+ * read: the rows are, and the snapshot is written again in this one.
  */
 export type RunBlockRow =
-  | { repo: string; part: -1; parts: number; version: number; writer?: string }
+  | { repo: string; part: -1; parts: number; version: number; writer?: string; format?: number }
+  | { repo: string; part: number; packed: PackedRunBlock }
+  /** Format 1 (stores written before blocks were packed): never read. */
   | { repo: string; part: number; block: RunBlock };
+
+/** Whether a header row is one of a snapshot this code reads (its format). */
+function isCurrentHead(
+  head: RunBlockRow | undefined,
+): head is { repo: string; part: -1; parts: number; version: number; writer?: string; format?: number } {
+  return head !== undefined && 'parts' in head && head.format === PACKED_RUN_BLOCK_FORMAT;
+}
+
+/** A block row's block, or null when it is not one of this format (or damaged). */
+function blockOfRow(row: RunBlockRow | undefined): RunBlock | null {
+  return row && 'packed' in row && isPackedRunBlock(row.packed) ? unpackRunBlock(row.packed) : null;
+}
 
 export type ExperimentsDb = Dexie & {
   runs: Table<RunRow, [string, string]>;
@@ -284,14 +312,14 @@ export async function saveRunBlocks(
     if (dirty === 'all') await db.runBlocks.where('repo').equals(repo).delete();
     else {
       const head = await db.runBlocks.get([repo, -1]);
-      // Only blocks of a snapshot that is there can be kept.
-      if (!head || !('parts' in head)) return false;
+      // Only blocks of a snapshot that is there (in this format) can be kept.
+      if (!isCurrentHead(head)) return false;
       if (head.parts > parts)
         await db.runBlocks.where('[repo+part]').between([repo, parts], [repo, Dexie.maxKey]).delete();
     }
     // One put per block: each serialises its block in a task of its own.
-    for (const [part, block] of blocks) await db.runBlocks.put({ repo, part, block });
-    await db.runBlocks.put({ repo, part: -1, parts, version });
+    for (const [part, block] of blocks) await db.runBlocks.put({ repo, part, packed: packRunBlock(block) });
+    await db.runBlocks.put({ repo, part: -1, parts, version, format: PACKED_RUN_BLOCK_FORMAT });
     return true;
   });
 }
@@ -312,14 +340,14 @@ export async function readRunBlocks(
   const read = await db.transaction('r', db.runStamps, db.runBlocks, async () => {
     const version = (await db.runStamps.get(repo))?.version ?? 0;
     const head = await db.runBlocks.get([repo, -1]);
-    if (!head || !('parts' in head) || head.version !== version) return null;
+    if (!isCurrentHead(head) || head.version !== version) return null;
     const blocks: RunBlock[] = [];
     for (let p = 0; p < head.parts; p++) {
-      const row = await db.runBlocks.get([repo, p]);
-      if (!row || !('block' in row)) return null;
-      blocks.push(row.block);
+      const block = blockOfRow(await db.runBlocks.get([repo, p]));
+      if (!block) return null;
+      blocks.push(block);
       if (p === 0 && opts.onFirst) {
-        first = rowsOfBlock(repo, row.block, 0, Math.min(firstRuns, row.block.count));
+        first = rowsOfBlock(repo, block, 0, Math.min(firstRuns, block.count));
         const shown = first;
         Dexie.ignoreTransaction(() => opts.onFirst?.(shown));
       }
@@ -361,7 +389,7 @@ export async function readStoredBlocks(
   return db.transaction('r', db.runStamps, db.runBlocks, async () => {
     const version = (await db.runStamps.get(repo))?.version ?? 0;
     const head = await db.runBlocks.get([repo, -1]);
-    if (!head || !('parts' in head) || head.version !== version) return null;
+    if (!isCurrentHead(head) || head.version !== version) return null;
     const blocks: RunBlock[] = [];
     // Every block asked for at once (the store reads them while the first are handed over),
     // taken in order.
@@ -371,10 +399,10 @@ export async function readStoredBlocks(
     for (const a of asked) a.catch(() => {});
     for (let part = 0; part < head.parts; part++) {
       if (signal?.aborted) return null;
-      const row = await asked[part];
-      if (!row || !('block' in row)) return null;
-      blocks.push(row.block);
-      Dexie.ignoreTransaction(() => onBlock?.(row.block, part, head.parts));
+      const block = blockOfRow(await asked[part]);
+      if (!block) return null;
+      blocks.push(block);
+      Dexie.ignoreTransaction(() => onBlock?.(block, part, head.parts));
     }
     return { blocks, version, writer: head.writer ?? null };
   });
@@ -398,13 +426,13 @@ export async function saveStoredBlocks(
   return db.transaction('rw', db.runStamps, db.runBlocks, async () => {
     if (((await db.runStamps.get(repo))?.version ?? 0) !== version) return null;
     const head = await db.runBlocks.get([repo, -1]);
-    const keep = kept && head && 'parts' in head && head.writer === kept.writer ? kept.parts : new Set<number>();
+    const keep = kept && isCurrentHead(head) && head.writer === kept.writer ? kept.parts : new Set<number>();
     if (keep.size === 0) await db.runBlocks.where('repo').equals(repo).delete();
     else await db.runBlocks.where('[repo+part]').between([repo, blocks.length], [repo, Dexie.maxKey]).delete();
     // One put per block: each serialises its block on its own.
     for (let part = 0; part < blocks.length; part++)
-      if (!keep.has(part)) await db.runBlocks.put({ repo, part, block: blocks[part] as RunBlock });
-    await db.runBlocks.put({ repo, part: -1, parts: blocks.length, version, writer });
+      if (!keep.has(part)) await db.runBlocks.put({ repo, part, packed: packRunBlock(blocks[part] as RunBlock) });
+    await db.runBlocks.put({ repo, part: -1, parts: blocks.length, version, writer, format: PACKED_RUN_BLOCK_FORMAT });
     return writer;
   });
 }

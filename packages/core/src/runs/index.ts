@@ -66,6 +66,13 @@ export {
   runBlockKeys,
   type TextColumn,
 } from './run-block.ts';
+export {
+  isPackedRunBlock,
+  PACKED_RUN_BLOCK_FORMAT,
+  type PackedRunBlock,
+  packRunBlock,
+  unpackRunBlock,
+} from './run-block-pack.ts';
 export { filterRunBlock, orderRunBlock } from './run-block-query.ts';
 export { shareEqualArrays } from './run-block-share.ts';
 export {
