@@ -21,11 +21,11 @@ const RUNS = Number(process.env.BENCH_SNAP_RUNS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_SNAP_ROUNDS ?? 7);
 /**
  * format-1: the blocks stored as they were (strings as arrays: the baseline); packed: as stored
- * now (run-store readStoredBlocks); bare: packed, of the same runs without metric summaries (what
- * a block holding only each metric's value would cost); raw-*: the same reads with IndexedDB
- * alone, timing `result` (where the worker deserialises each value).
+ * now (run-store readStoredBlocks: the head rows, then each block's bytes as a Blob); bare: the
+ * same runs without metric summaries, stored now; raw-format-1: the baseline's reads with
+ * IndexedDB alone, timing `result` (where the worker deserialises each value).
  */
-const MODES = (process.env.BENCH_SNAP_MODES ?? 'format-1,packed,bare,raw-format-1,raw-packed,raw-bare').split(',');
+const MODES = (process.env.BENCH_SNAP_MODES ?? 'format-1,packed,bare,raw-format-1').split(',');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-snap-'));

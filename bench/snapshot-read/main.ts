@@ -36,7 +36,8 @@ window.snapSeed = async (n) => {
   // The format before: the blocks themselves, a header without a format.
   for (const [part, block] of blocks.entries()) await db.table('runBlocks').put({ repo: REPO_V1, part, block });
   await db.table('runBlocks').put({ repo: REPO_V1, part: -1, parts: blocks.length, version: 0, writer: 'v1' });
-  // Experiment: the same runs without metric summaries (a block of has + value per metric).
+  // The same runs without metric summaries (a block of has + value per metric): what a block
+  // read without its summaries would cost.
   const bare = blocks.map((b) => encodeRunBlock(decodeRunBlock(b).map(({ run }) => ({ ...run, metricSummaries: {} }))));
   await db.runBlocks.where('repo').equals(`${REPO}-bare`).delete();
   await saveStoredBlocks(db, `${REPO}-bare`, 0, bare);

@@ -9,7 +9,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RUN_STATUSES, type Run } from './run.ts';
 import { decodeRunBlock, encodeRunBlock, type RunBlock } from './run-block.ts';
-import { isPackedRunBlock, type PackedRunBlock, packRunBlock, unpackRunBlock } from './run-block-pack.ts';
+import {
+  isPackedRunBlock,
+  joinPackedRunBlock,
+  type PackedRunBlock,
+  packRunBlock,
+  splitPackedRunBlock,
+  unpackRunBlock,
+} from './run-block-pack.ts';
 
 // Any UTF-16 (lone surrogates included), and keys that are odd as property names.
 const text = (maxLength: number) =>
@@ -75,7 +82,13 @@ function plainBlock(b: RunBlock) {
 /** A decoded run as plain data (its summaries read, so they are own properties). */
 const plain = (r: Run) => ({ ...r, metricSummaries: r.metricSummaries });
 
-const stored = (block: RunBlock) => structuredClone(packRunBlock(block));
+/** As the app stores a block: packed, split, the head structured-cloned and the bytes copied. */
+function stored(block: RunBlock): PackedRunBlock {
+  const { head, bytes } = splitPackedRunBlock(packRunBlock(block));
+  const joined = joinPackedRunBlock(structuredClone(head), bytes.slice().buffer);
+  if (!joined) throw new Error('the split block does not join');
+  return joined;
+}
 
 describe('packed run blocks', () => {
   it('unpack, after a structured clone, to the block packed and decode to the runs encoded', () => {
@@ -155,6 +168,45 @@ describe('packed run blocks', () => {
     expect(decodeRunBlock(unpackRunBlock(structuredClone(packed))).map((d) => plain(d.run))).toStrictEqual(
       runs.map((r) => ({ ...r })),
     );
+  });
+
+  it('splits into a head and bytes whose arrays are views at multiples of 8, shared ones once', () => {
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 20 }), (runs) => {
+        const block = encodeRunBlock(runs);
+        const packed = packRunBlock(block);
+        const { head, bytes } = splitPackedRunBlock(packed);
+        const joined = joinPackedRunBlock(structuredClone(head), bytes.slice().buffer) as PackedRunBlock;
+        const arrays = joined.metrics.flatMap((c) => Object.values(c) as ArrayBufferView[]);
+        for (const a of arrays) expect(a.byteOffset % 8).toBe(0);
+        // An array held twice in the packed block is one view after.
+        const before = packed.metrics.flatMap((c) => Object.values(c));
+        const after = joined.metrics.flatMap((c) => Object.values(c));
+        before.forEach((a, i) =>
+          before.forEach((b, j) => {
+            if (a === b) expect(after[i]).toBe(after[j]);
+          }),
+        );
+        expect(plainBlock(unpackRunBlock(joined))).toStrictEqual(plainBlock(block));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('does not join a head with bytes that are not its own', () => {
+    const a = splitPackedRunBlock(packRunBlock(encodeRunBlock(makeUniform(5))));
+    const b = splitPackedRunBlock(packRunBlock(encodeRunBlock(makeUniform(50))));
+    const head = structuredClone(a.head);
+    expect(joinPackedRunBlock(head, a.bytes.slice().buffer)).not.toBeNull();
+    expect(joinPackedRunBlock(head, a.bytes.slice(0, a.bytes.length - 8).buffer)).toBeNull();
+    expect(joinPackedRunBlock(structuredClone(b.head), a.bytes.slice().buffer)).toBeNull();
+    expect(joinPackedRunBlock({ ...head, arrays: head.arrays.slice(3) }, a.bytes.slice().buffer)).toBeNull();
+    expect(joinPackedRunBlock({ ...head, arrays: [...head.arrays.slice(0, -3), 9, 0, 1] }, a.bytes.buffer)).toBeNull();
+    expect(joinPackedRunBlock({ ...head, arrays: [4, 1, ...head.arrays.slice(2)] }, a.bytes.buffer)).toBeNull();
+    expect(
+      joinPackedRunBlock({ arrays: head.arrays, block: encodeRunBlock(makeUniform(5)) }, a.bytes.buffer),
+    ).toBeNull();
+    expect(joinPackedRunBlock(null, a.bytes.buffer)).toBeNull();
   });
 
   it('does not take a block of another format, or one whose parts disagree, for a packed block', () => {

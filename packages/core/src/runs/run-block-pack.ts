@@ -264,3 +264,95 @@ export function unpackRunBlock(p: PackedRunBlock): RunBlock {
   packedOf.set(block, p);
   return block;
 }
+
+/** A typed array's place in the bytes of a split block (see splitPackedRunBlock). */
+const ARRAY_REF = '$array';
+const KINDS = [Uint8Array, Uint16Array, Uint32Array, Float64Array] as const;
+type Kind = (typeof KINDS)[number];
+
+/**
+ * A packed block in two parts, for a store that keeps bytes apart (the app: one Blob): `bytes`
+ * holds its typed arrays one after another, each at a multiple of 8 (an array held twice, once),
+ * and `head` the rest, each array replaced by `{ $array: k }` and `arrays` saying where array k
+ * is (its kind, byte offset and length). Read back, the arrays are views into one buffer: no
+ * copy, and no deserialisation of them (structured clone of a block's ~250 arrays, as IndexedDB
+ * reads a value, cost twice as long as reading the same bytes as a Blob).
+ */
+export interface SplitRunBlock {
+  head: { arrays: number[]; block: unknown };
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+export function splitPackedRunBlock(p: PackedRunBlock): SplitRunBlock {
+  const found = new Map<ArrayBufferView, number>();
+  const detach = (v: unknown): unknown => {
+    if (ArrayBuffer.isView(v)) {
+      let k = found.get(v);
+      if (k === undefined) {
+        k = found.size;
+        found.set(v, k);
+      }
+      return { [ARRAY_REF]: k };
+    }
+    if (Array.isArray(v)) return v.map(detach);
+    if (typeof v === 'object' && v !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [key, x] of Object.entries(v)) out[key] = detach(x);
+      return out;
+    }
+    return v;
+  };
+  const block = detach(p);
+  const arrays: number[] = [];
+  let size = 0;
+  for (const a of found.keys()) {
+    const kind = KINDS.findIndex((K) => a instanceof K);
+    if (kind < 0) throw new Error('a packed block holds an array of an unknown kind');
+    arrays.push(kind, size, (a as InstanceType<Kind>).length);
+    size += Math.ceil(a.byteLength / 8) * 8;
+  }
+  const bytes = new Uint8Array(size);
+  let k = 0;
+  for (const a of found.keys()) {
+    bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), arrays[3 * k + 1] as number);
+    k++;
+  }
+  return { head: { arrays, block }, bytes };
+}
+
+/**
+ * The packed block split into `head` and `buffer` (splitPackedRunBlock), its arrays views into
+ * `buffer`; null when the parts do not make one (another format, damaged, the wrong bytes).
+ */
+export function joinPackedRunBlock(head: unknown, buffer: ArrayBuffer): PackedRunBlock | null {
+  if (typeof head !== 'object' || head === null) return null;
+  const { arrays, block } = head as Partial<SplitRunBlock['head']>;
+  if (!Array.isArray(arrays) || arrays.length % 3 !== 0) return null;
+  const views: ArrayBufferView[] = [];
+  for (let k = 0; k < arrays.length; k += 3) {
+    const [kind, offset, length] = [arrays[k], arrays[k + 1], arrays[k + 2]];
+    const K = KINDS[kind as number];
+    if (!K || !Number.isInteger(offset) || !Number.isInteger(length) || (offset as number) % 8 !== 0) return null;
+    if ((offset as number) < 0 || (length as number) < 0) return null;
+    if ((offset as number) + (length as number) * K.BYTES_PER_ELEMENT > buffer.byteLength) return null;
+    views.push(new K(buffer, offset as number, length as number));
+  }
+  let ok = true;
+  const attach = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(attach);
+    if (typeof v === 'object' && v !== null) {
+      const ref = (v as Record<string, unknown>)[ARRAY_REF];
+      if (ref !== undefined) {
+        const view = typeof ref === 'number' ? views[ref] : undefined;
+        if (!view) ok = false;
+        return view;
+      }
+      const out: Record<string, unknown> = {};
+      for (const [key, x] of Object.entries(v)) out[key] = attach(x);
+      return out;
+    }
+    return v;
+  };
+  const joined = attach(block);
+  return ok && isPackedRunBlock(joined) ? joined : null;
+}
