@@ -302,7 +302,9 @@ export function splitPackedRunBlock(p: PackedRunBlock): SplitRunBlock {
     }
     return v;
   };
-  const block = detach(p);
+  // The text too (then the head is a few kB: the store reads every block's head before the
+  // first block's bytes): ASCII as bytes (the common case), else UTF-16 code units.
+  const block = detach({ ...p, text: textArray(p.text) });
   const arrays: number[] = [];
   let size = 0;
   for (const a of found.keys()) {
@@ -353,6 +355,40 @@ export function joinPackedRunBlock(head: unknown, buffer: ArrayBuffer): PackedRu
     }
     return v;
   };
-  const joined = attach(block);
-  return ok && isPackedRunBlock(joined) ? joined : null;
+  const joined = attach(block) as Record<string, unknown> | undefined;
+  if (!ok || typeof joined !== 'object' || joined === null) return null;
+  const text = joined.text;
+  if (!(text instanceof Uint8Array || text instanceof Uint16Array)) return null;
+  const decoded = textOf(text);
+  if (decoded === null) return null;
+  const packed = { ...joined, text: decoded };
+  return isPackedRunBlock(packed) ? packed : null;
+}
+
+function textArray(text: string): Uint8Array | Uint16Array {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: every ASCII character is meant
+  if (/^[\x00-\x7f]*$/.test(text)) return new TextEncoder().encode(text);
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+  return units;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of textArray's array; null when bytes are not ASCII (not a text it wrote). */
+function textOf(a: Uint8Array | Uint16Array): string | null {
+  if (a instanceof Uint8Array) {
+    let text: string;
+    try {
+      text = utf8.decode(a);
+    } catch {
+      return null;
+    }
+    // Only ASCII decodes to as many characters as bytes.
+    return text.length === a.length ? text : null;
+  }
+  // Code units as they are (lone surrogates too), a chunk at a time (an argument list is bounded).
+  const parts: string[] = [];
+  for (let i = 0; i < a.length; i += 8192) parts.push(String.fromCharCode(...a.subarray(i, i + 8192)));
+  return parts.join('');
 }
