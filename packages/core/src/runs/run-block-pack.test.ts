@@ -182,11 +182,8 @@ describe('packed run blocks', () => {
         // An array held twice in the packed block is one view after.
         const before = packed.metrics.flatMap((c) => Object.values(c));
         const after = joined.metrics.flatMap((c) => Object.values(c));
-        before.forEach((a, i) =>
-          before.forEach((b, j) => {
-            if (a === b) expect(after[i]).toBe(after[j]);
-          }),
-        );
+        for (const [i, a] of before.entries())
+          for (const [j, b] of before.entries()) if (a === b) expect(after[i]).toBe(after[j]);
         expect(plainBlock(unpackRunBlock(joined))).toStrictEqual(plainBlock(block));
       }),
       { numRuns: 100 },
@@ -207,6 +204,11 @@ describe('packed run blocks', () => {
       joinPackedRunBlock({ arrays: head.arrays, block: encodeRunBlock(makeUniform(5)) }, a.bytes.buffer),
     ).toBeNull();
     expect(joinPackedRunBlock(null, a.bytes.buffer)).toBeNull();
+    // A byte of its ASCII text that is not ASCII.
+    const k = (head.block as { text: { $array: number } }).text.$array;
+    const bad = a.bytes.slice();
+    bad[head.arrays[3 * k + 1] as number] = 0xe9;
+    expect(joinPackedRunBlock(head, bad.buffer)).toBeNull();
   });
 
   it('does not take a block of another format, or one whose parts disagree, for a packed block', () => {
