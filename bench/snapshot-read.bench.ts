@@ -66,7 +66,7 @@ try {
       );
     else
       console.log(
-        `  ${m}: total ${f(pick('totalMs'))}; first block ${f(pick('firstBlockMs'))}; read (incl. add) ${f(pick('readMs'))}; add ${f(pick('addMs'))}; query ${f(pick('queryMs'))}; structuredClone of one stored block ${f(pick('cloneOneMs'))}; ${ts[0]?.blocks} blocks of ~${((ts[0]?.blockBytes ?? 0) / 1e6).toFixed(2)} MB (strings at 2 bytes a character)`,
+        `  ${m}: total ${f(pick('totalMs'))}; first block ${f(pick('firstBlockMs'))}; read (incl. add) ${f(pick('readMs'))}; add ${f(pick('addMs'))}; query ${f(pick('queryMs'))}; structuredClone of one stored block ${f(pick('cloneOneMs'))}; ${ts[0]?.blocks} blocks of ~${((ts[0]?.blockBytes ?? 0) / 1e6).toFixed(2)} MB stored (strings in the head at 2 bytes a character)`,
       );
   }
 } finally {

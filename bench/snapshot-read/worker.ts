@@ -18,6 +18,7 @@ export interface ReadTiming {
 
 function bytesOf(v: unknown, seen = new Set<unknown>()): number {
   if (v === null || typeof v !== 'object') return typeof v === 'string' ? v.length * 2 + 8 : 8;
+  if (v instanceof Blob) return v.size;
   if (seen.has(v)) return 0;
   seen.add(v);
   if (ArrayBuffer.isView(v)) return v.byteLength;
