@@ -11,7 +11,19 @@
  * Every released schema version stays listed (add a version, never edit one).
  */
 import type { GitExperiment, ScanCache, ScanCacheEntry } from '@cairn/core/experiments';
-import { decodeRunBlock, encodeRunBlock, type MetricPoint, type Run, type RunBlock } from '@cairn/core/runs';
+import {
+  decodeRunBlock,
+  encodeRunBlock,
+  joinPackedRunBlock,
+  type MetricPoint,
+  PACKED_RUN_BLOCK_FORMAT,
+  packRunBlock,
+  type Run,
+  type RunBlock,
+  type SplitRunBlock,
+  splitPackedRunBlock,
+  unpackRunBlock,
+} from '@cairn/core/runs';
 import Dexie, { type Table } from 'dexie';
 import { nextTask } from '../workers/next-task.ts';
 
@@ -69,14 +81,93 @@ export interface RunStampRow {
 
 /**
  * The repository's columnar snapshot (core run-block.ts): a header (`part` -1) saying how many
- * blocks there are and which write stamp of the rows they equal, and blocks 0…parts-1 of
- * BLOCK_RUNS runs each, in the order the page last held them. Header and blocks are only ever
- * written together, in one transaction that checks the stamp, so the snapshot is used only when
- * it equals the rows; otherwise the rows are read (and a snapshot made from them).
+ * blocks there are, which write stamp of the rows they equal and their format, and blocks
+ * 0…parts-1 of BLOCK_RUNS runs each, in the order the page last held them, packed (core
+ * run-block-pack.ts: a block's strings in one string, its typed arrays' bytes one Blob, read
+ * after the rows — a fraction of the time IndexedDB takes to deserialise the block). Header
+ * and blocks are only ever written together, in one transaction that checks the stamp, so the
+ * snapshot is used only when it equals the rows; otherwise the rows are read (and a snapshot
+ * made from them). A snapshot of another format (`format` absent: 1, blocks as `block`) is not
+ * read: the rows are, and the snapshot is written again in this one.
  */
 export type RunBlockRow =
-  | { repo: string; part: -1; parts: number; version: number; writer?: string }
+  | { repo: string; part: -1; parts: number; version: number; writer?: string; format?: number }
+  | { repo: string; part: number; head: SplitRunBlock['head']; bytes: Blob }
+  /** Format 1 (stores written before blocks were packed): never read. */
   | { repo: string; part: number; block: RunBlock };
+
+/** Whether a header row is one of a snapshot this code reads (its format). */
+function isCurrentHead(
+  head: RunBlockRow | undefined,
+): head is { repo: string; part: -1; parts: number; version: number; writer?: string; format?: number } {
+  return head !== undefined && 'parts' in head && head.format === PACKED_RUN_BLOCK_FORMAT;
+}
+
+/** A block as stored: the packed block split into its head and its arrays' bytes (a Blob). */
+function blockRow(repo: string, part: number, block: RunBlock): RunBlockRow {
+  const { head, bytes } = splitPackedRunBlock(packRunBlock(block));
+  return { repo, part, head, bytes: new Blob([bytes]) };
+}
+
+/**
+ * The snapshot's header and block rows (small: a block's bytes are a Blob, read later), in one
+ * read transaction: one state of the store. Null when there is none of this format equal to the rows.
+ */
+async function readSnapshotRows(
+  db: ExperimentsDb,
+  repo: string,
+): Promise<{
+  rows: RunBlockRow[];
+  firstBytes: Promise<ArrayBuffer | null>;
+  version: number;
+  writer: string | null;
+} | null> {
+  return db.transaction('r', db.runStamps, db.runBlocks, async () => {
+    const version = (await db.runStamps.get(repo))?.version ?? 0;
+    const head = await db.runBlocks.get([repo, -1]);
+    if (!isCurrentHead(head) || head.version !== version) return null;
+    // The first block's bytes are read while the other rows are (its runs are the first frame).
+    const first = head.parts > 0 ? await db.runBlocks.get([repo, 0]) : undefined;
+    const firstBytes = bytesOfRow(first);
+    const rest = await db.runBlocks.where('[repo+part]').between([repo, 1], [repo, head.parts], true, false).toArray();
+    const rows = first ? [first, ...rest] : rest;
+    if (rows.length !== head.parts || rows.some((r, p) => r.part !== p)) return null;
+    return { rows, firstBytes, version, writer: head.writer ?? null };
+  });
+}
+
+/** A block row's bytes (null when it has none, or they could not be read). */
+function bytesOfRow(row: RunBlockRow | undefined): Promise<ArrayBuffer | null> {
+  return row && 'bytes' in row && row.bytes instanceof Blob
+    ? row.bytes.arrayBuffer().catch(() => null)
+    : Promise.resolve(null);
+}
+
+/**
+ * The blocks of snapshot rows in order, each handed to `onBlock` as soon as its bytes are read
+ * (the next one's are read meanwhile); null when one is not a block of this format (damaged,
+ * or its bytes could not be read) or `signal` aborted.
+ */
+async function blocksOfRows(
+  { rows, firstBytes }: { rows: readonly RunBlockRow[]; firstBytes: Promise<ArrayBuffer | null> },
+  onBlock: (block: RunBlock, part: number) => void,
+  signal?: AbortSignal,
+): Promise<RunBlock[] | null> {
+  const blocks: RunBlock[] = [];
+  let next = firstBytes;
+  for (let part = 0; part < rows.length; part++) {
+    const buffer = await next;
+    next = bytesOfRow(rows[part + 1]);
+    if (signal?.aborted) return null;
+    const row = rows[part];
+    const packed = buffer && row && 'head' in row ? joinPackedRunBlock(row.head, buffer) : null;
+    if (!packed) return null;
+    const block = unpackRunBlock(packed);
+    blocks.push(block);
+    onBlock(block, part);
+  }
+  return blocks;
+}
 
 export type ExperimentsDb = Dexie & {
   runs: Table<RunRow, [string, string]>;
@@ -284,22 +375,22 @@ export async function saveRunBlocks(
     if (dirty === 'all') await db.runBlocks.where('repo').equals(repo).delete();
     else {
       const head = await db.runBlocks.get([repo, -1]);
-      // Only blocks of a snapshot that is there can be kept.
-      if (!head || !('parts' in head)) return false;
+      // Only blocks of a snapshot that is there (in this format) can be kept.
+      if (!isCurrentHead(head)) return false;
       if (head.parts > parts)
         await db.runBlocks.where('[repo+part]').between([repo, parts], [repo, Dexie.maxKey]).delete();
     }
     // One put per block: each serialises its block in a task of its own.
-    for (const [part, block] of blocks) await db.runBlocks.put({ repo, part, block });
-    await db.runBlocks.put({ repo, part: -1, parts, version });
+    for (const [part, block] of blocks) await db.runBlocks.put(blockRow(repo, part, block));
+    await db.runBlocks.put({ repo, part: -1, parts, version, format: PACKED_RUN_BLOCK_FORMAT });
     return true;
   });
 }
 
 /**
  * The repository's runs from its columnar snapshot, or null when there is none equal to the
- * rows (then read the rows). Header, blocks and stamp are read in one transaction, so what is
- * returned is one state of the store. `onFirst` gets the first `firstRuns` runs as soon as the
+ * rows (then read the rows). Header, blocks and stamp are read in one transaction (the blocks'
+ * bytes, Blobs, after it), so what is returned is one state of the store. `onFirst` gets the first `firstRuns` runs as soon as the
  * first block is in (for a first frame); the rest are decoded after the read, a slice per task.
  */
 export async function readRunBlocks(
@@ -309,23 +400,14 @@ export async function readRunBlocks(
 ): Promise<{ rows: RunRow[]; version: number } | null> {
   const firstRuns = opts.firstRuns ?? 500;
   let first: RunRow[] = [];
-  const read = await db.transaction('r', db.runStamps, db.runBlocks, async () => {
-    const version = (await db.runStamps.get(repo))?.version ?? 0;
-    const head = await db.runBlocks.get([repo, -1]);
-    if (!head || !('parts' in head) || head.version !== version) return null;
-    const blocks: RunBlock[] = [];
-    for (let p = 0; p < head.parts; p++) {
-      const row = await db.runBlocks.get([repo, p]);
-      if (!row || !('block' in row)) return null;
-      blocks.push(row.block);
-      if (p === 0 && opts.onFirst) {
-        first = rowsOfBlock(repo, row.block, 0, Math.min(firstRuns, row.block.count));
-        const shown = first;
-        Dexie.ignoreTransaction(() => opts.onFirst?.(shown));
-      }
-    }
-    return { blocks, version };
+  const snap = await readSnapshotRows(db, repo);
+  if (!snap) return null;
+  const blocks = await blocksOfRows(snap, (block, part) => {
+    if (part !== 0 || !opts.onFirst) return;
+    first = rowsOfBlock(repo, block, 0, Math.min(firstRuns, block.count));
+    opts.onFirst(first);
   });
+  const read = blocks && { blocks, version: snap.version };
   if (!read) return null;
   const rows: RunRow[] = first.slice();
   const SLICE = 1024;
@@ -345,11 +427,11 @@ export async function readRunBlocks(
 /**
  * The repository's snapshot as blocks (not decoded: the runs table's worker queries them as they
  * are), with the write stamp they equal and the header's writer token; null when there is none
- * equal to the rows. One read transaction: one state of the store. Every block is asked for at
- * once and taken in order: at 100,000 runs, one request after another was 49 round trips, and
- * the store reads the next blocks while the first are handed over. `onBlock` gets each block
- * as it is read (the first is shown before the rest is in); after a null answer, what it was
- * given is not the store's.
+ * equal to the rows. The rows (header, and each block's head and Blob) are read in one read
+ * transaction: one state of the store (a Blob read from it keeps its bytes whatever is written
+ * later). Then the blocks' bytes are read in order, the next while one is handed over, and
+ * `onBlock` gets each block as it is read (the first is shown before the rest is in); after a
+ * null answer, what it was given is not the store's.
  */
 export async function readStoredBlocks(
   db: ExperimentsDb,
@@ -358,26 +440,11 @@ export async function readStoredBlocks(
   /** Stops after the current block (the answer is then null). */
   signal?: AbortSignal,
 ): Promise<{ blocks: RunBlock[]; version: number; writer: string | null } | null> {
-  return db.transaction('r', db.runStamps, db.runBlocks, async () => {
-    const version = (await db.runStamps.get(repo))?.version ?? 0;
-    const head = await db.runBlocks.get([repo, -1]);
-    if (!head || !('parts' in head) || head.version !== version) return null;
-    const blocks: RunBlock[] = [];
-    // Every block asked for at once (the store reads them while the first are handed over),
-    // taken in order.
-    const asked: Promise<RunBlockRow | undefined>[] = [];
-    for (let part = 0; part < head.parts; part++) asked.push(db.runBlocks.get([repo, part]));
-    // One failure fails the transaction and so every read after it: the first one awaited says so.
-    for (const a of asked) a.catch(() => {});
-    for (let part = 0; part < head.parts; part++) {
-      if (signal?.aborted) return null;
-      const row = await asked[part];
-      if (!row || !('block' in row)) return null;
-      blocks.push(row.block);
-      Dexie.ignoreTransaction(() => onBlock?.(row.block, part, head.parts));
-    }
-    return { blocks, version, writer: head.writer ?? null };
-  });
+  const snap = await readSnapshotRows(db, repo);
+  if (!snap || signal?.aborted) return null;
+  const parts = snap.rows.length;
+  const blocks = await blocksOfRows(snap, (block, part) => onBlock?.(block, part, parts), signal);
+  return blocks && { blocks, version: snap.version, writer: snap.writer };
 }
 
 /**
@@ -398,13 +465,13 @@ export async function saveStoredBlocks(
   return db.transaction('rw', db.runStamps, db.runBlocks, async () => {
     if (((await db.runStamps.get(repo))?.version ?? 0) !== version) return null;
     const head = await db.runBlocks.get([repo, -1]);
-    const keep = kept && head && 'parts' in head && head.writer === kept.writer ? kept.parts : new Set<number>();
+    const keep = kept && isCurrentHead(head) && head.writer === kept.writer ? kept.parts : new Set<number>();
     if (keep.size === 0) await db.runBlocks.where('repo').equals(repo).delete();
     else await db.runBlocks.where('[repo+part]').between([repo, blocks.length], [repo, Dexie.maxKey]).delete();
     // One put per block: each serialises its block on its own.
     for (let part = 0; part < blocks.length; part++)
-      if (!keep.has(part)) await db.runBlocks.put({ repo, part, block: blocks[part] as RunBlock });
-    await db.runBlocks.put({ repo, part: -1, parts: blocks.length, version, writer });
+      if (!keep.has(part)) await db.runBlocks.put(blockRow(repo, part, blocks[part] as RunBlock));
+    await db.runBlocks.put({ repo, part: -1, parts: blocks.length, version, writer, format: PACKED_RUN_BLOCK_FORMAT });
     return writer;
   });
 }

@@ -2,12 +2,13 @@
  * The runs table's worker through its messages (fake-indexeddb): a store written before
  * snapshots (rows only, MLflow runs and git experiments) opens and answers what the row-wise
  * table code answers, then gets a snapshot that the next open reads instead of the rows and
- * answers the same from; a snapshot of the previous version (saveRunBlocks) opens as it is; a
+ * answers the same from; a snapshot of the previous version (saveRunBlocks) opens as it is, one
+ * of format 1 (blocks stored unpacked) or with a damaged block is not read (the rows are); a
  * first sync's feed pages show as they come and, once stored, become the snapshot; a reload after
  * a git scan shows the new runs; a pull that fails before any page does not keep the snapshot from
  * being written; a visit during a read of rows left by the last visit takes it up (rows read once).
  */
-import { encodeRunBlock, type Run } from '@cairn/core/runs';
+import { encodeRunBlock, PACKED_RUN_BLOCK_FORMAT, type Run } from '@cairn/core/runs';
 import { describe, expect, it } from 'vitest';
 import { keyedRun } from './keyed-runs.ts';
 import { columnsOfRuns } from './pc-columns.ts';
@@ -197,6 +198,58 @@ describe('the runs table worker', { timeout: 60_000 }, () => {
     await t.host.command({ type: 'open', repo: REPO, session: 1 });
     expect(t.last()).toMatchObject({ count: 3004, git: 4 });
     await expectAnswersEqualRowWise(db, t);
+  });
+
+  it('reads the rows instead of a snapshot of format 1 (blocks stored unpacked) and writes it again packed', async () => {
+    const db = makeExperimentsDb(`host-format1-${Math.random()}`);
+    await seedRows(db);
+    const version = (await db.runStamps.get(REPO))?.version ?? 0;
+    // A format-1 snapshot at the rows' stamp, of other runs: were it read, the table would show them.
+    const other = encodeRunBlock(makeRuns(10, 2, 2, 7).map((r) => ({ ...r, id: `other-${r.id}` })));
+    await db.runBlocks.put({ repo: REPO, part: 0, block: other });
+    await db.runBlocks.put({ repo: REPO, part: -1, parts: 1, version, writer: 'old' });
+    expect(await readStoredBlocks(db, REPO)).toBeNull();
+    const t = start(db);
+    await t.host.command({ type: 'open', repo: REPO, session: 1 });
+    expect(t.last()).toMatchObject({ count: 3004, git: 4, loaded: true, reading: null });
+    expect(t.ids().some((id) => id.startsWith('other-'))).toBe(false);
+    await expectAnswersEqualRowWise(db, t);
+    // Written again in this format, and the next open reads it.
+    const snap = await until(() => readStoredBlocks(db, REPO));
+    expect(snap.blocks.reduce((n, b) => n + b.count, 0)).toBe(3004);
+    expect((await db.runBlocks.get([REPO, -1])) as { format?: number }).toMatchObject({
+      format: PACKED_RUN_BLOCK_FORMAT,
+    });
+    expect(
+      await db.runBlocks
+        .where('repo')
+        .equals(REPO)
+        .filter((r) => 'block' in r)
+        .count(),
+    ).toBe(0);
+    const again = start(db);
+    await again.host.command({ type: 'open', repo: REPO, session: 1 });
+    expect(again.last()).toMatchObject({ count: 3004, git: 4 });
+    await expectAnswersEqualRowWise(db, again);
+  });
+
+  it('reads the rows instead of a snapshot with a damaged block', async () => {
+    const db = makeExperimentsDb(`host-damaged-${Math.random()}`);
+    await seedRows(db);
+    const t = start(db);
+    await t.host.command({ type: 'open', repo: REPO, session: 1 });
+    const snap = await until(() => readStoredBlocks(db, REPO));
+    const row = await db.runBlocks.get([REPO, 0]);
+    if (!row || !('bytes' in row)) throw new Error('no block 0');
+    // Its bytes cut short.
+    const bytes = new Uint8Array(await row.bytes.arrayBuffer());
+    await db.runBlocks.put({ ...row, bytes: new Blob([bytes.subarray(0, bytes.length - 8)]) });
+    expect(await readStoredBlocks(db, REPO)).toBeNull();
+    const again = start(db);
+    await again.host.command({ type: 'open', repo: REPO, session: 1 });
+    expect(again.last()).toMatchObject({ count: 3004, git: 4, loaded: true, reading: null });
+    expect(snap.blocks.length).toBeGreaterThan(0);
+    await expectAnswersEqualRowWise(db, again);
   });
 
   it('shows a first sync page by page, makes the snapshot once stored, and shows a git scan on reload', async () => {

@@ -66,6 +66,16 @@ export {
   runBlockKeys,
   type TextColumn,
 } from './run-block.ts';
+export {
+  isPackedRunBlock,
+  joinPackedRunBlock,
+  PACKED_RUN_BLOCK_FORMAT,
+  type PackedRunBlock,
+  packRunBlock,
+  type SplitRunBlock,
+  splitPackedRunBlock,
+  unpackRunBlock,
+} from './run-block-pack.ts';
 export { filterRunBlock, orderRunBlock } from './run-block-query.ts';
 export { shareEqualArrays } from './run-block-share.ts';
 export {
