@@ -37,7 +37,7 @@ import { type Measurement, median, report } from './lib.ts';
 import { LongTaskTrace } from './long-task-trace.ts';
 import { TargetMemory } from './target-memory.ts';
 
-/** BENCH_EXP_TRACE=1: the pc part is traced, and its long main-thread tasks printed with what they held. */
+/** BENCH_EXP_TRACE=1: the pc and compare parts are traced, and its long main-thread tasks printed with what they held. */
 const TRACE = process.env.BENCH_EXP_TRACE === '1';
 /** BENCH_EXP_PARTS=table,pc,history,compare,sync picks parts (all but sync by default). */
 const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history,compare').split(',');
@@ -333,7 +333,11 @@ async function compareBench() {
     return t;
   };
   await open(); // warm-up (code, workers)
+  const trace = TRACE ? new LongTaskTrace() : null;
+  await trace?.start(page);
   const compare = await series(5, open);
+  for (const t of (await trace?.stop()) ?? [])
+    console.log(`  long task at ${t.atMs.toFixed(0)} ms: ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms; ${t.top}`);
   report(
     `Compare page of ${HISTORY_RUNS} runs, ${metric} history × ${STEPS} steps from the store (target < 1 s)`,
     frame('bare canvas, same history polylines', plain),
