@@ -6,10 +6,10 @@
  * with the writes in a worker of its own 1.5–1.95 s.
  *
  * Each piece written is copied into one of a few buffers of this file's own (the caller may
- * reuse its bytes as soon as `write` resolves, as with the in-place writer), which is then
- * transferred to the writer and handed back once written: at most POOL_BUFFERS pieces are in
- * flight, so memory stays bounded whatever the file's size. `finish` resolves only once the
- * writer has flushed (fsync) every byte — the same promise as the in-place writer's. A failure
+ * reuse its bytes as soon as `write` resolves, as with the in-place writer); a full buffer is
+ * transferred to the writer and handed back once written: at most POOL_BUFFERS buffers exist,
+ * so memory stays bounded whatever the file's size. `finish` resolves only once the writer has
+ * flushed (fsync) every byte — the same promise as the in-place writer's. A failure
  * on the writer's side (a full disk) is thrown by the next `write` or by `finish`.
  *
  *   const thread = new OpfsWriteThread(() => new Worker(new URL('./opfs-file-thread.worker.ts', import.meta.url), { type: 'module' }));
@@ -18,7 +18,7 @@
 import type { FileThreadRequest, FileThreadResponse } from './opfs-file-thread-protocol.ts';
 import type { OpfsFileWriter } from './opfs-files.ts';
 
-/** Bytes per piece sent (= the hash task's read buffer, so a read piece is one message). */
+/** Bytes per buffer sent (= the hash task's read buffer). */
 const PIECE_BYTES = 4 * 1024 * 1024;
 /** Pieces in flight per file at most: enough that the writer never waits on the hasher. */
 const POOL_BUFFERS = 4;
@@ -101,28 +101,43 @@ export class OpfsWriteThread {
         f.done = { resolve, reject };
         this.#post({ type, file: id });
       });
+    // Pieces are gathered into the buffer filling now and sent when it is full (or at finish):
+    // a batch of small objects goes as one message, a big file in whole buffers.
+    let filling: ArrayBuffer | null = null;
+    let filled = 0;
+    const take = async (): Promise<ArrayBuffer> => {
+      while (!f.failure && f.free.length === 0 && f.allocated >= POOL_BUFFERS)
+        await new Promise<void>((r) => {
+          f.wake = r;
+        });
+      if (f.failure) throw f.failure;
+      const reused = f.free.pop();
+      if (reused) return reused;
+      f.allocated++;
+      return new ArrayBuffer(PIECE_BYTES);
+    };
+    const send = () => {
+      if (filling && filled > 0) this.#post({ type: 'write', file: id, buffer: filling, length: filled }, [filling]);
+      else if (filling) f.free.push(filling);
+      filling = null;
+      filled = 0;
+    };
     return {
       name,
       write: async (bytes) => {
         for (let at = 0; at < bytes.byteLength; ) {
-          while (!f.failure && f.free.length === 0 && f.allocated >= POOL_BUFFERS)
-            await new Promise<void>((r) => {
-              f.wake = r;
-            });
           if (f.failure) throw f.failure;
-          let buffer = f.free.pop();
-          if (!buffer) {
-            buffer = new ArrayBuffer(PIECE_BYTES);
-            f.allocated++;
-          }
-          const n = Math.min(PIECE_BYTES, bytes.byteLength - at);
-          new Uint8Array(buffer, 0, n).set(bytes.subarray(at, at + n));
-          this.#post({ type: 'write', file: id, buffer, length: n }, [buffer]);
+          filling ??= await take();
+          const n = Math.min(PIECE_BYTES - filled, bytes.byteLength - at);
+          new Uint8Array(filling, filled, n).set(bytes.subarray(at, at + n));
+          filled += n;
           at += n;
+          if (filled === PIECE_BYTES) send();
         }
       },
       finish: async () => {
         if (f.failure) throw f.failure;
+        send();
         closed = true;
         await until('finish');
       },
@@ -131,6 +146,7 @@ export class OpfsWriteThread {
         if (closed && !this.#files.has(id)) return;
         closed = true;
         f.failure ??= new DOMException('The write was discarded.', 'AbortError');
+        filling = null;
         f.done = null;
         await until('discard').catch(() => {});
       },
