@@ -80,11 +80,6 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
     expect(passedIn('BlobStore conformance: OPFS (sync access handles')).toBe(14);
   });
 
-  it("passes it with files written by a worker of their own (the hash workers' store)", () => {
-    expect(failures()).toEqual([]);
-    expect(passedIn('BlobStore conformance: OPFS write thread')).toBe(14);
-  });
-
   it('passes it too where writes fall back to IndexedDB chunk rows (no sync handles)', () => {
     expect(failures()).toEqual([]);
     expect(passedIn('BlobStore conformance: OPFS store where sync handles are missing')).toBe(14);

@@ -36,7 +36,6 @@ import {
 import type { CairnDb, ObjectRow } from './db.ts';
 import { DELETE_BATCH, DexieBlobStore } from './dexie-blob-store.ts';
 import { guardQuota } from './errors.ts';
-import type { OpfsWriteThread } from './opfs-file-thread.ts';
 import { type OpfsFileWriter, OpfsFolder, opfsAvailable, syncHandlesAvailable } from './opfs-files.ts';
 import type { WorkerWrites } from './opfs-write-client.ts';
 
@@ -66,15 +65,10 @@ export class OpfsBlobStore implements BlobStore {
   constructor(
     readonly db: CairnDb,
     md5: Md5Factory = hashWasmMd5(),
-    options: {
-      writesToOpfs?: boolean;
-      writesVia?: WorkerWrites;
-      /** Where a worker that hashes has its files written, so writing overlaps hashing. */
-      writeThread?: OpfsWriteThread;
-    } = {},
+    options: { writesToOpfs?: boolean; writesVia?: WorkerWrites } = {},
   ) {
     this.dexie = new DexieBlobStore(db, md5);
-    this.files = new OpfsFolder(opfsFolderName(db.name), options.writeThread ?? null);
+    this.files = new OpfsFolder(opfsFolderName(db.name));
     this.writesToOpfs = options.writesToOpfs ?? syncHandlesAvailable();
     this.#writesVia = this.writesToOpfs ? undefined : options.writesVia;
   }

@@ -6,8 +6,6 @@
  * makes bytes durable before an index row may name them; read anywhere as a `File`.
  */
 
-import type { OpfsWriteThread } from './opfs-file-thread.ts';
-
 /** True where this context can write OPFS files durably (Chromium and Safari dedicated workers). */
 export function syncHandlesAvailable(): boolean {
   const handle = (globalThis as { FileSystemFileHandle?: { prototype: object } }).FileSystemFileHandle;
@@ -38,11 +36,7 @@ export interface OpfsFileWriter {
 export class OpfsFolder {
   #dir: Promise<FileSystemDirectoryHandle> | null = null;
 
-  constructor(
-    readonly folderName: string,
-    /** Writes files on a worker of their own (opfs-file-thread.ts) instead of on this thread. */
-    private readonly writeThread: OpfsWriteThread | null = null,
-  ) {}
+  constructor(readonly folderName: string) {}
 
   #folder(): Promise<FileSystemDirectoryHandle> {
     this.#dir ??= navigator.storage
@@ -53,19 +47,6 @@ export class OpfsFolder {
 
   /** A new file named `name`, opened for writing with a sync access handle (workers only). */
   create(name: string): OpfsFileWriter {
-    const remove = () => this.remove(name);
-    if (this.writeThread) {
-      const file = this.writeThread.create(this.folderName, name);
-      return {
-        name,
-        write: (bytes) => file.write(bytes),
-        finish: () => file.finish(),
-        async discard() {
-          await file.discard();
-          await remove();
-        },
-      };
-    }
     let at = 0;
     let closed = false;
     const opened = this.#folder().then(async (dir) => {
@@ -74,6 +55,7 @@ export class OpfsFolder {
     });
     // The caller may never await a write (abort right away): keep a failed open from going unhandled.
     opened.catch(() => {});
+    const remove = () => this.remove(name);
     return {
       name,
       async write(bytes) {

@@ -7,12 +7,9 @@
  */
 import { hashWasmMd5 } from '@cairn/core/hash';
 import type { BlobStore } from '../storage/blob-store.ts';
-import { blobStoreKind, getBlobStore } from '../storage/blobs.ts';
+import { getBlobStore } from '../storage/blobs.ts';
 import { getDb } from '../storage/db.ts';
 import { DexieBlobStore } from '../storage/dexie-blob-store.ts';
-import { OpfsBlobStore } from '../storage/opfs-blob-store.ts';
-import { OpfsWriteThread } from '../storage/opfs-file-thread.ts';
-import { syncHandlesAvailable } from '../storage/opfs-files.ts';
 import type { HashStoreRequest, HashStoreResponse } from './hash-store-protocol.ts';
 import { hashBatch, hashStreamed, type TaskContext } from './hash-task.ts';
 
@@ -28,28 +25,15 @@ const TASKS_AT_ONCE = 2;
 const md5 = hashWasmMd5();
 let rowStore: DexieBlobStore | null = null;
 /**
- * The data cache. Where OPFS sync handles exist, its files are written by a worker of this
- * worker's own (opfs-file-thread.ts): each read piece is hashed here while the one before it is
- * being written there. In one worker, hash and write took turns: hash + store of one 512 MiB file
- * took 2.2–2.7 s that way and 1.5–1.95 s with the writer apart (browser-hash probes, same run).
+ * The data cache, written here: an OPFS file through this worker's sync access handle, each read
+ * piece stored before the next is read. Handing pieces to a write worker of this worker's own, to
+ * overlap writing with hashing, was slower: in one quiet browser-hash run, hash + store of one
+ * 512 MiB file took 4,155 ms that way and 1,510 ms in place (md5sum: 737 ms).
  */
-let opfsStore: OpfsBlobStore | null = null;
 const cacheOf = (t: Extract<HashStoreRequest, { type: 'task' }>): BlobStore => {
   if (t.cache === 'indexeddb') {
     rowStore ??= new DexieBlobStore(getDb());
     return rowStore;
-  }
-  if (blobStoreKind() === 'opfs' && syncHandlesAvailable() && typeof Worker !== 'undefined') {
-    opfsStore ??= new OpfsBlobStore(getDb(), md5, {
-      writeThread: new OpfsWriteThread(
-        () =>
-          new Worker(new URL('../storage/opfs-file-thread.worker.ts', import.meta.url), {
-            type: 'module',
-            name: 'cairn-cache-file-writer',
-          }),
-      ),
-    });
-    return opfsStore;
   }
   return getBlobStore();
 };

@@ -13,9 +13,7 @@ import { CHUNK_BYTES, type ObjectId, objectId } from '../../../app/src/storage/b
 import { makeDb } from '../../../app/src/storage/db.ts';
 import { DexieBlobStore } from '../../../app/src/storage/dexie-blob-store.ts';
 import { OpfsBlobStore, parseOpfsKey } from '../../../app/src/storage/opfs-blob-store.ts';
-import { OpfsWriteThread } from '../../../app/src/storage/opfs-file-thread.ts';
 import { type MoveProgress, moveChunksToOpfs } from '../../../app/src/storage/opfs-move.ts';
-import type { FullDiskMessage } from './full-disk-thread.worker.ts';
 import { createHash } from './node-crypto-shim.ts';
 import { describe, expect, it, runCollected } from './vitest-shim.ts';
 
@@ -50,26 +48,6 @@ function fullAfter(writes: number): () => void {
 runBlobStoreTests('OPFS (sync access handles, a dedicated worker)', async () => new OpfsBlobStore(freshDb()), {
   fullAfter,
 });
-// The hash workers' store: files written by a worker of their own (opfs-file-thread.ts). Its
-// full disk is that writer's (FullDiskMessage): the index rows written here fail as in the
-// suite above, the file writes' failures must come back from the other thread.
-let writerWorker: Worker | null = null;
-const writeThread = new OpfsWriteThread(() => {
-  writerWorker = new Worker(new URL('./full-disk-thread.worker.ts', import.meta.url), { type: 'module' });
-  return writerWorker;
-});
-const tellWriter = (m: FullDiskMessage) => writerWorker?.postMessage(m);
-runBlobStoreTests(
-  'OPFS write thread (files written by a worker of their own)',
-  async () => new OpfsBlobStore(freshDb(), undefined, { writeThread }),
-  {
-    // Full at once, whatever `writes` says: the thread gathers a batch's objects into one write.
-    fullAfter() {
-      tellWriter({ type: 'test-full-after', writes: 0 });
-      return () => tellWriter({ type: 'test-undo' });
-    },
-  },
-);
 runBlobStoreTests(
   'OPFS store where sync handles are missing (the main thread: writes to chunk rows)',
   async () => new OpfsBlobStore(freshDb(), hashWasmMd5(), { writesToOpfs: false }),
