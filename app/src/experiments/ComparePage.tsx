@@ -45,6 +45,10 @@ const TABLE_RUNS = 50;
  */
 const TABLE_RUNS_FIRST = 20;
 const TABLE_RUNS_STEP = 15;
+/** The charts come in this many painted steps after the table's first runs. */
+const CHART_STEPS = 3;
+/** Runs read from the store per request (each request's reading is a task of its own). */
+const READ_PAGE = 200;
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
@@ -68,21 +72,35 @@ export default function ComparePage() {
   const [loaded, setLoaded] = createSignal(false);
   createEffect(() => {
     const ids = state().runs;
-    void experimentsDb()
-      .runs.bulkGet(ids.map((id) => [repo(), id] as [string, string]))
-      .then((r) =>
-        batch(() => {
-          setRows(r.filter((x): x is RunRow => x !== undefined));
-          setLoaded(true);
-          // The charted metric's histories are the slowest part: the worker reads and shapes them
-          // now, while this thread renders the page (the chart's own request joins that). The
-          // chart's width is not laid out yet: the window's stands in (it only sets how many x
-          // buckets, and for many runs those are fewer than the width gives anyway).
-          const stored = storedHistories();
-          const { xAxis, smoothing } = state();
-          if (stored) prefetchHistories(runs(), stored, { xAxis, smoothing, width: window.innerWidth });
-        }),
-      );
+    const keys = ids.map((id) => [repo(), id] as [string, string]);
+    let stale = false;
+    onCleanup(() => {
+      stale = true;
+    });
+    void (async () => {
+      // Read in pages, each its own request and task: one bulkGet of 1,000 runs was a single
+      // main-thread task of ~110 ms (the runs' structured-clone reading and its GC).
+      const read: RunRow[] = [];
+      for (let i = 0; i < keys.length; i += READ_PAGE) {
+        const page = await experimentsDb().runs.bulkGet(keys.slice(i, i + READ_PAGE));
+        if (stale) return;
+        for (const x of page) if (x !== undefined) read.push(x);
+      }
+      // The page is built in a task of its own, not in the last read's.
+      if (keys.length > READ_PAGE) await new Promise((r) => setTimeout(r, 0));
+      if (stale) return;
+      batch(() => {
+        setRows(read);
+        setLoaded(true);
+        // The charted metric's histories are the slowest part: the worker reads and shapes them
+        // now, while this thread renders the page (the chart's own request joins that). The
+        // chart's width is not laid out yet: the window's stands in (it only sets how many x
+        // buckets, and for many runs those are fewer than the width gives anyway).
+        const stored = storedHistories();
+        const { xAxis, smoothing } = state();
+        if (stored) prefetchHistories(runs(), stored, { xAxis, smoothing, width: window.innerWidth });
+      });
+    })();
   });
   const runs = createMemo(() => rows().map((r) => keyedRun(r.run)));
   const location = useLocation();
@@ -152,7 +170,9 @@ export default function ComparePage() {
   // The page is built in painted steps: the answer and the table's first runs, then the charts
   // and the note, then the table's other runs a step at a time (all at once was one task of
   // 150–250 ms at 1,000 runs; the worker reads and shapes the histories meanwhile).
-  const [chartsShown, setChartsShown] = createSignal(false);
+  // 1: the note and parallel coordinates; 2: the history chart too; 3: the scatters too (all at
+  // once was one task of 50–90 ms at 1,000 runs).
+  const [chartsShown, setChartsShown] = createSignal(0);
   const [tableLimit, setTableLimit] = createSignal(TABLE_RUNS_FIRST);
   createEffect(() => {
     if (!loaded()) return;
@@ -162,10 +182,10 @@ export default function ComparePage() {
     const step = () => {
       frame = requestAnimationFrame(() => {
         timer = window.setTimeout(() => {
-          if (!untrack(chartsShown)) setChartsShown(true);
+          if (untrack(chartsShown) < CHART_STEPS) setChartsShown((n) => n + 1);
           else setTableLimit((n) => Math.min(TABLE_RUNS, n + TABLE_RUNS_STEP));
           const limit = untrack(tableLimit);
-          if (limit < TABLE_RUNS && limit < untrack(runs).length) step();
+          if (untrack(chartsShown) < CHART_STEPS || (limit < TABLE_RUNS && limit < untrack(runs).length)) step();
         }, 0);
       });
     };
@@ -336,7 +356,7 @@ export default function ComparePage() {
             </Show>
           </div>
         </section>
-        <Show when={chartsShown()}>
+        <Show when={chartsShown() > 0}>
           <Show when={noteRuns().length > 0}>
             <div class="cmp-note" data-testid="compare-note">
               <TargetNote
@@ -408,94 +428,98 @@ export default function ComparePage() {
               })()}
             </p>
           </section>
-          <div class="cmp-grid">
-            <section class="cmp-section">
-              <h2>Scatter</h2>
-              <ScatterChart
-                runs={runs()}
-                columns={pcColumns()}
-                x={scatterX()}
-                y={scatterY()}
-                onAxes={(sx, sy) => update({ scatterX: sx, scatterY: sy })}
-              />
-            </section>
-            <section class="cmp-section">
-              <h2>Final values</h2>
-              <ScatterChart
-                runs={runs()}
-                columns={metrics()}
-                x={null}
-                y={metricCol()?.id ?? null}
-                bars
-                onAxes={() => {}}
-              />
-            </section>
-          </div>
-          <section class="cmp-section">
-            <h2>Metric history</h2>
-            <div class="cmp-controls">
-              <label>
-                Metric{' '}
-                <select data-testid="history-metric" onChange={(e) => update({ metric: e.currentTarget.value })}>
-                  <For each={metrics()}>
-                    {(c) => (
-                      <option value={c.key} selected={c.key === metric()}>
-                        {c.key}
-                      </option>
-                    )}
-                  </For>
-                </select>
-              </label>
-              <label>
-                x axis{' '}
-                <select
-                  data-testid="history-x"
-                  onChange={(e) => update({ xAxis: e.currentTarget.value as CompareViewState['xAxis'] })}
-                >
-                  <option value="step" selected={state().xAxis === 'step'}>
-                    step
-                  </option>
-                  <option value="wall" selected={state().xAxis === 'wall'}>
-                    wall time
-                  </option>
-                  <option value="relative" selected={state().xAxis === 'relative'}>
-                    relative time
-                  </option>
-                </select>
-              </label>
-              <label>
-                Smoothing{' '}
-                <input
-                  type="range"
-                  min="0"
-                  max="0.99"
-                  step="0.01"
-                  value={state().smoothing}
-                  onChange={(e) => update({ smoothing: Number(e.currentTarget.value) })}
-                />
-              </label>
-              <label>
-                <input
-                  type="checkbox"
-                  checked={state().logScale}
-                  onChange={(e) => update({ logScale: e.currentTarget.checked })}
-                />{' '}
-                Log scale
-              </label>
-            </div>
-            <Show when={storedHistories()}>
-              {(stored) => (
-                <HistoryChart
+          <Show when={chartsShown() >= 3}>
+            <div class="cmp-grid">
+              <section class="cmp-section">
+                <h2>Scatter</h2>
+                <ScatterChart
                   runs={runs()}
-                  stored={stored()}
-                  metric={metric() ?? ''}
-                  xAxis={state().xAxis}
-                  smoothing={state().smoothing}
-                  logScale={state().logScale}
+                  columns={pcColumns()}
+                  x={scatterX()}
+                  y={scatterY()}
+                  onAxes={(sx, sy) => update({ scatterX: sx, scatterY: sy })}
                 />
-              )}
-            </Show>
-          </section>
+              </section>
+              <section class="cmp-section">
+                <h2>Final values</h2>
+                <ScatterChart
+                  runs={runs()}
+                  columns={metrics()}
+                  x={null}
+                  y={metricCol()?.id ?? null}
+                  bars
+                  onAxes={() => {}}
+                />
+              </section>
+            </div>
+          </Show>
+          <Show when={chartsShown() >= 2}>
+            <section class="cmp-section">
+              <h2>Metric history</h2>
+              <div class="cmp-controls">
+                <label>
+                  Metric{' '}
+                  <select data-testid="history-metric" onChange={(e) => update({ metric: e.currentTarget.value })}>
+                    <For each={metrics()}>
+                      {(c) => (
+                        <option value={c.key} selected={c.key === metric()}>
+                          {c.key}
+                        </option>
+                      )}
+                    </For>
+                  </select>
+                </label>
+                <label>
+                  x axis{' '}
+                  <select
+                    data-testid="history-x"
+                    onChange={(e) => update({ xAxis: e.currentTarget.value as CompareViewState['xAxis'] })}
+                  >
+                    <option value="step" selected={state().xAxis === 'step'}>
+                      step
+                    </option>
+                    <option value="wall" selected={state().xAxis === 'wall'}>
+                      wall time
+                    </option>
+                    <option value="relative" selected={state().xAxis === 'relative'}>
+                      relative time
+                    </option>
+                  </select>
+                </label>
+                <label>
+                  Smoothing{' '}
+                  <input
+                    type="range"
+                    min="0"
+                    max="0.99"
+                    step="0.01"
+                    value={state().smoothing}
+                    onChange={(e) => update({ smoothing: Number(e.currentTarget.value) })}
+                  />
+                </label>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={state().logScale}
+                    onChange={(e) => update({ logScale: e.currentTarget.checked })}
+                  />{' '}
+                  Log scale
+                </label>
+              </div>
+              <Show when={storedHistories()}>
+                {(stored) => (
+                  <HistoryChart
+                    runs={runs()}
+                    stored={stored()}
+                    metric={metric() ?? ''}
+                    xAxis={state().xAxis}
+                    smoothing={state().smoothing}
+                    logScale={state().logScale}
+                  />
+                )}
+              </Show>
+            </section>
+          </Show>
         </Show>
       </Show>
     </div>
