@@ -43,8 +43,8 @@ const TABLE_RUNS = 50;
  * The table's first frame holds what a screen shows; the rest of its runs follow, this many more
  * a frame (all 50 at once were most of the first frame's script and paint: 5,000 cells).
  */
-const TABLE_RUNS_FIRST = 20;
-const TABLE_RUNS_STEP = 15;
+const TABLE_RUNS_FIRST = 12;
+const TABLE_RUNS_STEP = 8;
 /** The charts come in this many painted steps after the table's first runs. */
 const CHART_STEPS = 3;
 /** Runs read from the store per request (each request's reading is a task of its own). */
@@ -83,12 +83,14 @@ export default function ComparePage() {
       const read: RunRow[] = [];
       for (let i = 0; i < keys.length; i += READ_PAGE) {
         const page = await experimentsDb().runs.bulkGet(keys.slice(i, i + READ_PAGE));
+        performance.mark(`cmp-read ${i}`);
         if (stale) return;
         for (const x of page) if (x !== undefined) read.push(x);
       }
       // The page is built in a task of its own, not in the last read's.
       if (keys.length > READ_PAGE) await new Promise((r) => setTimeout(r, 0));
       if (stale) return;
+      performance.mark('cmp-build');
       batch(() => {
         setRows(read);
         setLoaded(true);
@@ -182,6 +184,7 @@ export default function ComparePage() {
     const step = () => {
       frame = requestAnimationFrame(() => {
         timer = window.setTimeout(() => {
+          performance.mark(`cmp-step ${untrack(chartsShown)}/${untrack(tableLimit)}`);
           if (untrack(chartsShown) < CHART_STEPS) setChartsShown((n) => n + 1);
           else setTableLimit((n) => Math.min(TABLE_RUNS, n + TABLE_RUNS_STEP));
           const limit = untrack(tableLimit);
