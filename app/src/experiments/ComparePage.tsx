@@ -44,7 +44,7 @@ const TABLE_RUNS = 50;
  * a frame (all 50 at once were most of the first frame's script and paint: 5,000 cells).
  */
 const TABLE_RUNS_FIRST = 12;
-const TABLE_RUNS_STEP = 8;
+const TABLE_RUNS_STEP = 6;
 /** The charts come in this many painted steps after the table's first runs. */
 const CHART_STEPS = 3;
 /** Runs read from the store per request (each request's reading is a task of its own). */
