@@ -28,7 +28,7 @@ import {
   formatCell,
   parseColumnId,
 } from './run-columns.ts';
-import { experimentsDb, type RunRow } from './run-store.ts';
+import { experimentsDb, getRuns, type RunRow } from './run-store.ts';
 import { columnLabel, ScatterChart } from './ScatterChart.tsx';
 import { metricHistories } from './server-runs.ts';
 import { type CompareViewState, readCompareState, writeCompareState } from './view-state.ts';
@@ -72,23 +72,15 @@ export default function ComparePage() {
   const [loaded, setLoaded] = createSignal(false);
   createEffect(() => {
     const ids = state().runs;
-    const keys = ids.map((id) => [repo(), id] as [string, string]);
     let stale = false;
     onCleanup(() => {
       stale = true;
     });
     void (async () => {
-      // Read in pages, each its own request and task: one bulkGet of 1,000 runs was a single
-      // main-thread task of ~110 ms (the runs' structured-clone reading and its GC).
-      const read: RunRow[] = [];
-      for (let i = 0; i < keys.length; i += READ_PAGE) {
-        const page = await experimentsDb().runs.bulkGet(keys.slice(i, i + READ_PAGE));
-        performance.mark(`cmp-read ${i}`);
-        if (stale) return;
-        for (const x of page) if (x !== undefined) read.push(x);
-      }
+      const read = await getRuns(experimentsDb(), repo(), ids, READ_PAGE, () => stale);
+      if (read === null) return;
       // The page is built in a task of its own, not in the last read's.
-      if (keys.length > READ_PAGE) await new Promise((r) => setTimeout(r, 0));
+      if (ids.length > READ_PAGE) await new Promise((r) => setTimeout(r, 0));
       if (stale) return;
       performance.mark('cmp-build');
       batch(() => {
