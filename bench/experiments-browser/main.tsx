@@ -56,13 +56,8 @@ async function until(cond: () => boolean, limitMs = 600_000): Promise<void> {
 async function timed(trigger: () => void, done: () => boolean, note = '', limitMs = 600_000): Promise<Timing> {
   let longest = 0;
   const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      longest = Math.max(longest, e.duration);
-      lts.push(e);
-    }
+    for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
   });
-  const lts: PerformanceEntry[] = [];
-  performance.clearMarks();
   obs.observe({ type: 'longtask' });
   const t0 = performance.now();
   trigger();
@@ -72,19 +67,8 @@ async function timed(trigger: () => void, done: () => boolean, note = '', limitM
   await afterPaint();
   const frameMs = performance.now() - t0;
   await nextTask();
-  for (const e of obs.takeRecords()) {
-    longest = Math.max(longest, e.duration);
-    lts.push(e);
-  }
+  for (const e of obs.takeRecords()) longest = Math.max(longest, e.duration);
   obs.disconnect();
-  const marks = performance.getEntriesByType('mark');
-  (window as unknown as { __lt: string }).__lt = `[${lts
-    .map((e) => {
-      const m = marks.filter((k) => k.startTime <= e.startTime + e.duration).pop();
-      const inside = marks.filter((k) => k.startTime >= e.startTime && k.startTime <= e.startTime + e.duration).map((k) => k.name);
-      return `${(e.startTime - t0).toFixed(0)}+${e.duration.toFixed(0)} after ${m?.name} (${(m ? e.startTime - m.startTime : 0).toFixed(0)}) in{${inside.join(',')}}`;
-    })
-    .join('; ')}]`;
   return { domMs, frameMs, scriptMs, longestTaskMs: longest, note };
 }
 
@@ -642,7 +626,7 @@ window.benchCompare = async (runCount) => {
     },
   ).then((t) => ({
     ...t,
-    note: `${(window as unknown as { __lt: string }).__lt} table after ${textMs.toFixed(0)} ms, parallel coordinates ${pcMs.toFixed(0)} ms, history (${compareHistory()?.dataset.mode}; ${compareHistory()?.dataset.worker}) ${t.domMs.toFixed(0)} ms`,
+    note: `table after ${textMs.toFixed(0)} ms, parallel coordinates ${pcMs.toFixed(0)} ms, history (${compareHistory()?.dataset.mode}; ${compareHistory()?.dataset.worker}) ${t.domMs.toFixed(0)} ms`,
   }));
 };
 

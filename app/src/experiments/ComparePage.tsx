@@ -82,7 +82,6 @@ export default function ComparePage() {
       // The page is built in a task of its own, not in the last read's.
       if (ids.length > READ_PAGE) await new Promise((r) => setTimeout(r, 0));
       if (stale) return;
-      performance.mark('cmp-build');
       batch(() => {
         setRows(read);
         setLoaded(true);
@@ -176,7 +175,6 @@ export default function ComparePage() {
     const step = () => {
       frame = requestAnimationFrame(() => {
         timer = window.setTimeout(() => {
-          performance.mark(`cmp-step ${untrack(chartsShown)}/${untrack(tableLimit)}`);
           if (untrack(chartsShown) < CHART_STEPS) setChartsShown((n) => n + 1);
           else setTableLimit((n) => Math.min(TABLE_RUNS, n + TABLE_RUNS_STEP));
           const limit = untrack(tableLimit);
