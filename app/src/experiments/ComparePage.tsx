@@ -163,8 +163,8 @@ export default function ComparePage() {
   // The page is built in painted steps: the answer and the table's first runs, then the charts
   // and the note, then the table's other runs a step at a time (all at once was one task of
   // 150–250 ms at 1,000 runs; the worker reads and shapes the histories meanwhile).
-  // 1: the note and parallel coordinates; 2: the history chart too; 3: the scatters too (all at
-  // once was one task of 50–90 ms at 1,000 runs).
+  // 1: the history chart (its worker's answer is the longest awaited); 2: the note and parallel
+  // coordinates too; 3: the scatters too (all at once was one task of 50–90 ms at 1,000 runs).
   const [chartsShown, setChartsShown] = createSignal(0);
   const [tableLimit, setTableLimit] = createSignal(TABLE_RUNS_FIRST);
   createEffect(() => {
@@ -350,77 +350,79 @@ export default function ComparePage() {
           </div>
         </section>
         <Show when={chartsShown() > 0}>
-          <Show when={noteRuns().length > 0}>
-            <div class="cmp-note" data-testid="compare-note">
-              <TargetNote
-                repo={repo()}
-                target={{ kind: 'compare', runs: noteRuns() }}
-                title="Comparison note"
-                comparison={noteView()}
+          <Show when={chartsShown() >= 2}>
+            <Show when={noteRuns().length > 0}>
+              <div class="cmp-note" data-testid="compare-note">
+                <TargetNote
+                  repo={repo()}
+                  target={{ kind: 'compare', runs: noteRuns() }}
+                  title="Comparison note"
+                  comparison={noteView()}
+                />
+              </div>
+            </Show>
+            <section class="cmp-section">
+              <h2>Parallel coordinates</h2>
+              <div class="cmp-controls">
+                <label>
+                  Colour by{' '}
+                  <select data-testid="color-by" onChange={(e) => update({ colorBy: e.currentTarget.value || null })}>
+                    <For each={pcColumns()}>
+                      {(c) => (
+                        <option value={c.id} selected={c.id === colorBy()?.id}>
+                          {columnLabel(c)}
+                        </option>
+                      )}
+                    </For>
+                  </select>
+                </label>
+                <label>
+                  <input
+                    type="checkbox"
+                    data-testid="show-constant"
+                    checked={showConstant()}
+                    onChange={(e) => setShowConstant(e.currentTarget.checked)}
+                  />{' '}
+                  Show constant axes{hiddenAxes() > 0 && !showConstant() ? ` (${hiddenAxes()} hidden)` : ''}
+                </label>
+                <span>Log axes:</span>
+                <For each={pcColumns().filter((c) => c.kind === 'metric' || c.kind === 'param')}>
+                  {(c) => (
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={state().logAxes.includes(c.id)}
+                        onChange={(e) =>
+                          update({
+                            logAxes: e.currentTarget.checked
+                              ? [...state().logAxes, c.id]
+                              : state().logAxes.filter((x) => x !== c.id),
+                          })
+                        }
+                      />
+                      {c.key}
+                    </label>
+                  )}
+                </For>
+              </div>
+              <ParallelCoordinates
+                runs={runs()}
+                columns={pcColumns()}
+                summary="last"
+                logAxes={state().logAxes}
+                colorBy={colorBy()}
+                onSelect={setBrushed}
               />
-            </div>
+              <p class="exp-note" data-testid="brush-status">
+                {(() => {
+                  const b = brushed();
+                  return b
+                    ? `${b.size.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
+                    : 'Drag along an axis to brush; the table above dims the runs outside.';
+                })()}
+              </p>
+            </section>
           </Show>
-          <section class="cmp-section">
-            <h2>Parallel coordinates</h2>
-            <div class="cmp-controls">
-              <label>
-                Colour by{' '}
-                <select data-testid="color-by" onChange={(e) => update({ colorBy: e.currentTarget.value || null })}>
-                  <For each={pcColumns()}>
-                    {(c) => (
-                      <option value={c.id} selected={c.id === colorBy()?.id}>
-                        {columnLabel(c)}
-                      </option>
-                    )}
-                  </For>
-                </select>
-              </label>
-              <label>
-                <input
-                  type="checkbox"
-                  data-testid="show-constant"
-                  checked={showConstant()}
-                  onChange={(e) => setShowConstant(e.currentTarget.checked)}
-                />{' '}
-                Show constant axes{hiddenAxes() > 0 && !showConstant() ? ` (${hiddenAxes()} hidden)` : ''}
-              </label>
-              <span>Log axes:</span>
-              <For each={pcColumns().filter((c) => c.kind === 'metric' || c.kind === 'param')}>
-                {(c) => (
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={state().logAxes.includes(c.id)}
-                      onChange={(e) =>
-                        update({
-                          logAxes: e.currentTarget.checked
-                            ? [...state().logAxes, c.id]
-                            : state().logAxes.filter((x) => x !== c.id),
-                        })
-                      }
-                    />
-                    {c.key}
-                  </label>
-                )}
-              </For>
-            </div>
-            <ParallelCoordinates
-              runs={runs()}
-              columns={pcColumns()}
-              summary="last"
-              logAxes={state().logAxes}
-              colorBy={colorBy()}
-              onSelect={setBrushed}
-            />
-            <p class="exp-note" data-testid="brush-status">
-              {(() => {
-                const b = brushed();
-                return b
-                  ? `${b.size.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
-                  : 'Drag along an axis to brush; the table above dims the runs outside.';
-              })()}
-            </p>
-          </section>
           <Show when={chartsShown() >= 3}>
             <div class="cmp-grid">
               <section class="cmp-section">
@@ -446,7 +448,7 @@ export default function ComparePage() {
               </section>
             </div>
           </Show>
-          <Show when={chartsShown() >= 2}>
+          <Show when={chartsShown() >= 1}>
             <section class="cmp-section">
               <h2>Metric history</h2>
               <div class="cmp-controls">

@@ -100,7 +100,7 @@ describe('reading chosen runs in pages (the compare page)', () => {
     }
   });
 
-  it('gives null, reading no further, once the caller no longer wants them', async () => {
+  it('gives null once the caller no longer wants them, as soon as a page arrives', async () => {
     const db = makeExperimentsDb(`exp-get-${Math.random()}`);
     const runs = makeRuns(50, 1, 1);
     await db.runs.bulkPut(runs.map((run) => ({ repo: 'ada/demo', id: run.id, origin: 'mlflow' as const, run })));

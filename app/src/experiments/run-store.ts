@@ -234,7 +234,8 @@ export async function loadRuns(db: ExperimentsDb, repo: string): Promise<RunRow[
 /**
  * The stored runs of `ids`, in their order (those not stored left out), read `page` at a time:
  * each request's reading (the runs' structured-clone reading, on this thread) is a task of its
- * own, not one long one (1,000 runs in one bulkGet were a task of ~110 ms). Null once `stale()`.
+ * own, not one long one (1,000 runs in one bulkGet were a task of ~110 ms). Null once `stale()`
+ * (checked as each page arrives).
  */
 export async function getRuns(
   db: ExperimentsDb,
@@ -243,9 +244,13 @@ export async function getRuns(
   page = 200,
   stale: () => boolean = () => false,
 ): Promise<RunRow[] | null> {
+  // Asked all at once (one round trip, not one per page); each answer still arrives in a task of its own.
+  const asks: Promise<(RunRow | undefined)[]>[] = [];
+  for (let i = 0; i < ids.length; i += page)
+    asks.push(db.runs.bulkGet(ids.slice(i, i + page).map((id) => [repo, id] as [string, string])));
   const rows: RunRow[] = [];
-  for (let i = 0; i < ids.length; i += page) {
-    const got = await db.runs.bulkGet(ids.slice(i, i + page).map((id) => [repo, id] as [string, string]));
+  for (const ask of asks) {
+    const got = await ask;
     if (stale()) return null;
     for (const row of got) if (row !== undefined) rows.push(row);
   }
