@@ -98,7 +98,7 @@ const frame = (name: string, ts: Timing[]) =>
 const longest = (ts: Timing[]) => fmt(Math.max(...ts.map((t) => t.longestTaskMs)));
 /** Where the time of one measurement went (medians): script in the handler, until the DOM showed it, paint. */
 const detail = (ts: Timing[]) =>
-  `script ${fmt(median(ts.map((t) => t.scriptMs)))}, in the DOM ${fmt(median(ts.map((t) => t.domMs)))}, painted ${fmt(median(ts.map((t) => t.frameMs)))}, longest task ${longest(ts)}`;
+  `script ${fmt(median(ts.map((t) => t.scriptMs)))}, in the DOM ${fmt(median(ts.map((t) => t.domMs)))}, painted ${fmt(median(ts.map((t) => t.frameMs)))}, longest task ${longest(ts)} (each: ${ts.map((t) => t.longestTaskMs.toFixed(0)).join(', ')})`;
 
 const chrome = await launchChromium();
 let page!: Page;

@@ -28,7 +28,7 @@ import {
   formatCell,
   parseColumnId,
 } from './run-columns.ts';
-import { experimentsDb, type RunRow } from './run-store.ts';
+import { experimentsDb, getRuns, type RunRow } from './run-store.ts';
 import { columnLabel, ScatterChart } from './ScatterChart.tsx';
 import { metricHistories } from './server-runs.ts';
 import { type CompareViewState, readCompareState, writeCompareState } from './view-state.ts';
@@ -41,10 +41,16 @@ import './experiments.css';
 const TABLE_RUNS = 50;
 /**
  * The table's first frame holds what a screen shows; the rest of its runs follow, this many more
- * a frame (all 50 at once were most of the first frame's script and paint: 5,000 cells).
+ * a frame (all 50 at once were most of the first frame's script and paint: 5,000 cells; at 1,000
+ * runs a first frame of 20 and steps of 15 were frames of 60–90 ms of layout and paint, 12 and 6
+ * still 50–66 ms now and then).
  */
-const TABLE_RUNS_FIRST = 20;
-const TABLE_RUNS_STEP = 15;
+const TABLE_RUNS_FIRST = 8;
+const TABLE_RUNS_STEP = 4;
+/** The charts come in this many painted steps after the table's first runs. */
+const CHART_STEPS = 3;
+/** Runs read from the store per request (each request's reading is a task of its own). */
+const READ_PAGE = 200;
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
@@ -68,21 +74,28 @@ export default function ComparePage() {
   const [loaded, setLoaded] = createSignal(false);
   createEffect(() => {
     const ids = state().runs;
-    void experimentsDb()
-      .runs.bulkGet(ids.map((id) => [repo(), id] as [string, string]))
-      .then((r) =>
-        batch(() => {
-          setRows(r.filter((x): x is RunRow => x !== undefined));
-          setLoaded(true);
-          // The charted metric's histories are the slowest part: the worker reads and shapes them
-          // now, while this thread renders the page (the chart's own request joins that). The
-          // chart's width is not laid out yet: the window's stands in (it only sets how many x
-          // buckets, and for many runs those are fewer than the width gives anyway).
-          const stored = storedHistories();
-          const { xAxis, smoothing } = state();
-          if (stored) prefetchHistories(runs(), stored, { xAxis, smoothing, width: window.innerWidth });
-        }),
-      );
+    let stale = false;
+    onCleanup(() => {
+      stale = true;
+    });
+    void (async () => {
+      const read = await getRuns(experimentsDb(), repo(), ids, READ_PAGE, () => stale);
+      if (read === null) return;
+      // The page is built in a task of its own, not in the last read's.
+      if (ids.length > READ_PAGE) await new Promise((r) => setTimeout(r, 0));
+      if (stale) return;
+      batch(() => {
+        setRows(read);
+        setLoaded(true);
+        // The charted metric's histories are the slowest part: the worker reads and shapes them
+        // now, while this thread renders the page (the chart's own request joins that). The
+        // chart's width is not laid out yet: the window's stands in (it only sets how many x
+        // buckets, and for many runs those are fewer than the width gives anyway).
+        const stored = storedHistories();
+        const { xAxis, smoothing } = state();
+        if (stored) prefetchHistories(runs(), stored, { xAxis, smoothing, width: window.innerWidth });
+      });
+    })();
   });
   const runs = createMemo(() => rows().map((r) => keyedRun(r.run)));
   const location = useLocation();
@@ -152,7 +165,9 @@ export default function ComparePage() {
   // The page is built in painted steps: the answer and the table's first runs, then the charts
   // and the note, then the table's other runs a step at a time (all at once was one task of
   // 150–250 ms at 1,000 runs; the worker reads and shapes the histories meanwhile).
-  const [chartsShown, setChartsShown] = createSignal(false);
+  // 1: the history chart (its worker's answer is the longest awaited); 2: the note and parallel
+  // coordinates too; 3: the scatters too (all at once was one task of 50–90 ms at 1,000 runs).
+  const [chartsShown, setChartsShown] = createSignal(0);
   const [tableLimit, setTableLimit] = createSignal(TABLE_RUNS_FIRST);
   createEffect(() => {
     if (!loaded()) return;
@@ -162,10 +177,10 @@ export default function ComparePage() {
     const step = () => {
       frame = requestAnimationFrame(() => {
         timer = window.setTimeout(() => {
-          if (!untrack(chartsShown)) setChartsShown(true);
+          if (untrack(chartsShown) < CHART_STEPS) setChartsShown((n) => n + 1);
           else setTableLimit((n) => Math.min(TABLE_RUNS, n + TABLE_RUNS_STEP));
           const limit = untrack(tableLimit);
-          if (limit < TABLE_RUNS && limit < untrack(runs).length) step();
+          if (untrack(chartsShown) < CHART_STEPS || (limit < TABLE_RUNS && limit < untrack(runs).length)) step();
         }, 0);
       });
     };
@@ -336,166 +351,172 @@ export default function ComparePage() {
             </Show>
           </div>
         </section>
-        <Show when={chartsShown()}>
-          <Show when={noteRuns().length > 0}>
-            <div class="cmp-note" data-testid="compare-note">
-              <TargetNote
-                repo={repo()}
-                target={{ kind: 'compare', runs: noteRuns() }}
-                title="Comparison note"
-                comparison={noteView()}
-              />
-            </div>
-          </Show>
-          <section class="cmp-section">
-            <h2>Parallel coordinates</h2>
-            <div class="cmp-controls">
-              <label>
-                Colour by{' '}
-                <select data-testid="color-by" onChange={(e) => update({ colorBy: e.currentTarget.value || null })}>
-                  <For each={pcColumns()}>
-                    {(c) => (
-                      <option value={c.id} selected={c.id === colorBy()?.id}>
-                        {columnLabel(c)}
-                      </option>
-                    )}
-                  </For>
-                </select>
-              </label>
-              <label>
-                <input
-                  type="checkbox"
-                  data-testid="show-constant"
-                  checked={showConstant()}
-                  onChange={(e) => setShowConstant(e.currentTarget.checked)}
-                />{' '}
-                Show constant axes{hiddenAxes() > 0 && !showConstant() ? ` (${hiddenAxes()} hidden)` : ''}
-              </label>
-              <span>Log axes:</span>
-              <For each={pcColumns().filter((c) => c.kind === 'metric' || c.kind === 'param')}>
-                {(c) => (
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={state().logAxes.includes(c.id)}
-                      onChange={(e) =>
-                        update({
-                          logAxes: e.currentTarget.checked
-                            ? [...state().logAxes, c.id]
-                            : state().logAxes.filter((x) => x !== c.id),
-                        })
-                      }
-                    />
-                    {c.key}
-                  </label>
-                )}
-              </For>
-            </div>
-            <ParallelCoordinates
-              runs={runs()}
-              columns={pcColumns()}
-              summary="last"
-              logAxes={state().logAxes}
-              colorBy={colorBy()}
-              onSelect={setBrushed}
-            />
-            <p class="exp-note" data-testid="brush-status">
-              {(() => {
-                const b = brushed();
-                return b
-                  ? `${b.size.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
-                  : 'Drag along an axis to brush; the table above dims the runs outside.';
-              })()}
-            </p>
-          </section>
-          <div class="cmp-grid">
+        <Show when={chartsShown() > 0}>
+          <Show when={chartsShown() >= 2}>
+            <Show when={noteRuns().length > 0}>
+              <div class="cmp-note" data-testid="compare-note">
+                <TargetNote
+                  repo={repo()}
+                  target={{ kind: 'compare', runs: noteRuns() }}
+                  title="Comparison note"
+                  comparison={noteView()}
+                />
+              </div>
+            </Show>
             <section class="cmp-section">
-              <h2>Scatter</h2>
-              <ScatterChart
+              <h2>Parallel coordinates</h2>
+              <div class="cmp-controls">
+                <label>
+                  Colour by{' '}
+                  <select data-testid="color-by" onChange={(e) => update({ colorBy: e.currentTarget.value || null })}>
+                    <For each={pcColumns()}>
+                      {(c) => (
+                        <option value={c.id} selected={c.id === colorBy()?.id}>
+                          {columnLabel(c)}
+                        </option>
+                      )}
+                    </For>
+                  </select>
+                </label>
+                <label>
+                  <input
+                    type="checkbox"
+                    data-testid="show-constant"
+                    checked={showConstant()}
+                    onChange={(e) => setShowConstant(e.currentTarget.checked)}
+                  />{' '}
+                  Show constant axes{hiddenAxes() > 0 && !showConstant() ? ` (${hiddenAxes()} hidden)` : ''}
+                </label>
+                <span>Log axes:</span>
+                <For each={pcColumns().filter((c) => c.kind === 'metric' || c.kind === 'param')}>
+                  {(c) => (
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={state().logAxes.includes(c.id)}
+                        onChange={(e) =>
+                          update({
+                            logAxes: e.currentTarget.checked
+                              ? [...state().logAxes, c.id]
+                              : state().logAxes.filter((x) => x !== c.id),
+                          })
+                        }
+                      />
+                      {c.key}
+                    </label>
+                  )}
+                </For>
+              </div>
+              <ParallelCoordinates
                 runs={runs()}
                 columns={pcColumns()}
-                x={scatterX()}
-                y={scatterY()}
-                onAxes={(sx, sy) => update({ scatterX: sx, scatterY: sy })}
+                summary="last"
+                logAxes={state().logAxes}
+                colorBy={colorBy()}
+                onSelect={setBrushed}
               />
+              <p class="exp-note" data-testid="brush-status">
+                {(() => {
+                  const b = brushed();
+                  return b
+                    ? `${b.size.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
+                    : 'Drag along an axis to brush; the table above dims the runs outside.';
+                })()}
+              </p>
             </section>
-            <section class="cmp-section">
-              <h2>Final values</h2>
-              <ScatterChart
-                runs={runs()}
-                columns={metrics()}
-                x={null}
-                y={metricCol()?.id ?? null}
-                bars
-                onAxes={() => {}}
-              />
-            </section>
-          </div>
-          <section class="cmp-section">
-            <h2>Metric history</h2>
-            <div class="cmp-controls">
-              <label>
-                Metric{' '}
-                <select data-testid="history-metric" onChange={(e) => update({ metric: e.currentTarget.value })}>
-                  <For each={metrics()}>
-                    {(c) => (
-                      <option value={c.key} selected={c.key === metric()}>
-                        {c.key}
-                      </option>
-                    )}
-                  </For>
-                </select>
-              </label>
-              <label>
-                x axis{' '}
-                <select
-                  data-testid="history-x"
-                  onChange={(e) => update({ xAxis: e.currentTarget.value as CompareViewState['xAxis'] })}
-                >
-                  <option value="step" selected={state().xAxis === 'step'}>
-                    step
-                  </option>
-                  <option value="wall" selected={state().xAxis === 'wall'}>
-                    wall time
-                  </option>
-                  <option value="relative" selected={state().xAxis === 'relative'}>
-                    relative time
-                  </option>
-                </select>
-              </label>
-              <label>
-                Smoothing{' '}
-                <input
-                  type="range"
-                  min="0"
-                  max="0.99"
-                  step="0.01"
-                  value={state().smoothing}
-                  onChange={(e) => update({ smoothing: Number(e.currentTarget.value) })}
-                />
-              </label>
-              <label>
-                <input
-                  type="checkbox"
-                  checked={state().logScale}
-                  onChange={(e) => update({ logScale: e.currentTarget.checked })}
-                />{' '}
-                Log scale
-              </label>
-            </div>
-            <Show when={storedHistories()}>
-              {(stored) => (
-                <HistoryChart
+          </Show>
+          <Show when={chartsShown() >= 3}>
+            <div class="cmp-grid">
+              <section class="cmp-section">
+                <h2>Scatter</h2>
+                <ScatterChart
                   runs={runs()}
-                  stored={stored()}
-                  metric={metric() ?? ''}
-                  xAxis={state().xAxis}
-                  smoothing={state().smoothing}
-                  logScale={state().logScale}
+                  columns={pcColumns()}
+                  x={scatterX()}
+                  y={scatterY()}
+                  onAxes={(sx, sy) => update({ scatterX: sx, scatterY: sy })}
                 />
-              )}
-            </Show>
-          </section>
+              </section>
+              <section class="cmp-section">
+                <h2>Final values</h2>
+                <ScatterChart
+                  runs={runs()}
+                  columns={metrics()}
+                  x={null}
+                  y={metricCol()?.id ?? null}
+                  bars
+                  onAxes={() => {}}
+                />
+              </section>
+            </div>
+          </Show>
+          <Show when={chartsShown() >= 1}>
+            <section class="cmp-section">
+              <h2>Metric history</h2>
+              <div class="cmp-controls">
+                <label>
+                  Metric{' '}
+                  <select data-testid="history-metric" onChange={(e) => update({ metric: e.currentTarget.value })}>
+                    <For each={metrics()}>
+                      {(c) => (
+                        <option value={c.key} selected={c.key === metric()}>
+                          {c.key}
+                        </option>
+                      )}
+                    </For>
+                  </select>
+                </label>
+                <label>
+                  x axis{' '}
+                  <select
+                    data-testid="history-x"
+                    onChange={(e) => update({ xAxis: e.currentTarget.value as CompareViewState['xAxis'] })}
+                  >
+                    <option value="step" selected={state().xAxis === 'step'}>
+                      step
+                    </option>
+                    <option value="wall" selected={state().xAxis === 'wall'}>
+                      wall time
+                    </option>
+                    <option value="relative" selected={state().xAxis === 'relative'}>
+                      relative time
+                    </option>
+                  </select>
+                </label>
+                <label>
+                  Smoothing{' '}
+                  <input
+                    type="range"
+                    min="0"
+                    max="0.99"
+                    step="0.01"
+                    value={state().smoothing}
+                    onChange={(e) => update({ smoothing: Number(e.currentTarget.value) })}
+                  />
+                </label>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={state().logScale}
+                    onChange={(e) => update({ logScale: e.currentTarget.checked })}
+                  />{' '}
+                  Log scale
+                </label>
+              </div>
+              <Show when={storedHistories()}>
+                {(stored) => (
+                  <HistoryChart
+                    runs={runs()}
+                    stored={stored()}
+                    metric={metric() ?? ''}
+                    xAxis={state().xAxis}
+                    smoothing={state().smoothing}
+                    logScale={state().logScale}
+                  />
+                )}
+              </Show>
+            </section>
+          </Show>
         </Show>
       </Show>
     </div>

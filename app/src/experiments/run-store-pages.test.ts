@@ -6,7 +6,7 @@
  */
 import type { Run } from '@cairn/core/runs';
 import { describe, expect, it } from 'vitest';
-import { loadRuns, makeExperimentsDb, type RunRow, readRunsInPages, saveGitExperiments } from './run-store.ts';
+import { getRuns, loadRuns, makeExperimentsDb, type RunRow, readRunsInPages, saveGitExperiments } from './run-store.ts';
 import { makeRuns } from './test-runs.test-support.ts';
 
 const info = {
@@ -75,5 +75,44 @@ describe('reading runs in pages', () => {
     expect(after.some((r) => r.id === 'run0')).toBe(false);
     expect(after.some((r) => r.id === 'run000-new')).toBe(true);
     db.close();
+  });
+});
+
+describe('reading chosen runs in pages (the compare page)', () => {
+  it('gives the stored ones in the order asked, whatever the page size, none of another repository', async () => {
+    const db = makeExperimentsDb(`exp-get-${Math.random()}`);
+    const runs = makeRuns(450, 2, 2);
+    await db.runs.bulkPut(runs.map((run) => ({ repo: 'ada/demo', id: run.id, origin: 'mlflow' as const, run })));
+    await db.runs.put({
+      repo: 'bob/other',
+      id: 'elsewhere',
+      origin: 'mlflow',
+      run: { ...runs[0], id: 'elsewhere' } as Run,
+    });
+    // Reversed, with ids that are not stored (here) among them.
+    const asked = [...runs.map((r) => r.id)].reverse();
+    asked.splice(7, 0, 'missing-1');
+    asked.splice(300, 0, 'elsewhere');
+    const want = runs.map((r) => r.id).reverse();
+    for (const page of [1000, 200, 7]) {
+      const got = await getRuns(db, 'ada/demo', asked, page);
+      expect(got?.map((r) => r.id)).toEqual(want);
+    }
+  });
+
+  it('gives null once the caller no longer wants them, as soon as a page arrives', async () => {
+    const db = makeExperimentsDb(`exp-get-${Math.random()}`);
+    const runs = makeRuns(50, 1, 1);
+    await db.runs.bulkPut(runs.map((run) => ({ repo: 'ada/demo', id: run.id, origin: 'mlflow' as const, run })));
+    let asks = 0;
+    const got = await getRuns(
+      db,
+      'ada/demo',
+      runs.map((r) => r.id),
+      10,
+      () => ++asks >= 2,
+    );
+    expect(got).toBeNull();
+    expect(asks).toBe(2);
   });
 });

@@ -231,6 +231,32 @@ export async function loadRuns(db: ExperimentsDb, repo: string): Promise<RunRow[
   return db.runs.where('repo').equals(repo).toArray();
 }
 
+/**
+ * The stored runs of `ids`, in their order (those not stored left out), read `page` at a time:
+ * each request's reading (the runs' structured-clone reading, on this thread) is a task of its
+ * own, not one long one (1,000 runs in one bulkGet were a task of ~110 ms). Null once `stale()`
+ * (checked as each page arrives).
+ */
+export async function getRuns(
+  db: ExperimentsDb,
+  repo: string,
+  ids: readonly string[],
+  page = 200,
+  stale: () => boolean = () => false,
+): Promise<RunRow[] | null> {
+  // Asked all at once (one round trip, not one per page); each answer still arrives in a task of its own.
+  const asks: Promise<(RunRow | undefined)[]>[] = [];
+  for (let i = 0; i < ids.length; i += page)
+    asks.push(db.runs.bulkGet(ids.slice(i, i + page).map((id) => [repo, id] as [string, string])));
+  const rows: RunRow[] = [];
+  for (const ask of asks) {
+    const got = await ask;
+    if (stale()) return null;
+    for (const row of got) if (row !== undefined) rows.push(row);
+  }
+  return rows;
+}
+
 export interface RunPageOptions {
   /** Rows in the first page: small, so the table can show something at once. */
   firstPage?: number;
