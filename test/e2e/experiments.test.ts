@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { saveScreenshots } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe.skipIf(!e2eAvailable())('experiments of the demo repository in Chromium', () => {
@@ -85,6 +86,7 @@ describe.skipIf(!e2eAvailable())('experiments of the demo repository in Chromium
     await page.getByTestId('history-chart').locator('canvas').first().waitFor({ timeout: 20_000 });
     const compareUrl = page.url();
     expect(compareUrl).toContain('/demo/segmentation/experiments/compare?');
+    await saveScreenshots(page, process.env.CAIRN_SHOTS, 'compare-5-runs');
 
     // Something is drawn on the parallel-coordinates canvas (not a blank bitmap).
     const inked = () =>
