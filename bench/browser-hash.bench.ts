@@ -80,10 +80,10 @@ const wall = (fn: () => unknown) => async () => {
 };
 
 /**
- * A case that has not answered in this long has stalled: the bench stops and names it. On
- * 2026-12-03 three runs of this bench in five stalled, Chromium idle, each in a different case
- * that stores (IndexedDB Blob rows, OPFS files written by a second worker, the app's store);
- * a stalled run printed nothing until it was killed.
+ * A case that has not answered in this long has stalled: the bench stops and names it (a stalled
+ * run used to print nothing until killed). On 2026-12-03, with Chromium idle: twice in the
+ * "chunk rows as Blob" probe with the app as it is, and three times with a hash worker's OPFS
+ * files written by a second worker (an experiment, taken out again for that).
  */
 const STALL_MS = 240_000;
 
