@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { build } from 'vite';
 import solid from 'vite-plugin-solid';
 
@@ -14,4 +18,27 @@ export async function buildBenchPage(root: string, outDir: string): Promise<void
     worker: { format: 'es' },
     build: { outDir, emptyOutDir: true, target: 'es2022' },
   });
+}
+
+/**
+ * Serves a built bench page (`outDir`) on 127.0.0.1: its files, and index.html for any other
+ * path (the page and its workers on one origin, as OPFS and IndexedDB need).
+ */
+export async function serveBenchPage(outDir: string): Promise<{ url: string; close(): void }> {
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.wasm': 'application/wasm',
+  };
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = path.resolve(outDir, `.${rel}`);
+    if (!file.startsWith(outDir + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory())
+      file = path.join(outDir, 'index.html');
+    res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
 }

@@ -14,8 +14,6 @@
  * BENCH_PIPELINE_PARTS=graph,status picks parts (both by default).
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +29,7 @@ import {
 } from '@cairn/core';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/support/chromium.ts';
-import { buildBenchPage } from './build-page.ts';
+import { buildBenchPage, serveBenchPage } from './build-page.ts';
 import { type Measurement, measure, median, report } from './lib.ts';
 import type { Grouping, Timing } from './pipeline-browser/harness-api.ts';
 
@@ -53,18 +51,8 @@ async function graphBench() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-pipeline-'));
   const outDir = path.join(work, 'site');
   await buildBenchPage(path.join(here, 'pipeline-browser'), outDir);
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-  const server = http.createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = path.resolve(outDir, `.${rel}`);
-    if (!file.startsWith(outDir + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      file = path.join(outDir, 'index.html');
-    }
-    res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const server = await serveBenchPage(outDir);
+  const url = server.url;
   const chrome = await launchChromium();
   try {
     const page: Page = await chrome.context.newPage();

@@ -7,14 +7,12 @@
  * same rounds as the baseline. `npx tsx bench/run.ts snapshot-read`.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../test/support/chromium.ts';
-import { buildBenchPage } from './build-page.ts';
-import { median } from './lib.ts';
+import { buildBenchPage, serveBenchPage } from './build-page.ts';
+import { type Measurement, median, report } from './lib.ts';
 import type { ReadTiming } from './snapshot-read/worker.ts';
 
 const RUNS = Number(process.env.BENCH_SNAP_RUNS ?? 100_000);
@@ -31,17 +29,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-snap-'));
 const outDir = path.join(work, 'site');
 await buildBenchPage(path.join(here, 'snapshot-read'), outDir);
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
-const server = http.createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-  let file = path.resolve(outDir, `.${rel}`);
-  if (!file.startsWith(outDir + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory())
-    file = path.join(outDir, 'index.html');
-  res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+const server = await serveBenchPage(outDir);
+const url = server.url;
 const chrome = await launchChromium();
 try {
   const page = await chrome.context.newPage();
@@ -57,18 +46,27 @@ try {
     for (const m of MODES) (results.get(m) as ReadTiming[]).push(await page.evaluate((x) => window.snapRead(x), m));
   const f = (xs: number[]) =>
     `${median(xs).toFixed(1)} ms [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
-  console.log(`Snapshot read, ${RUNS} runs × 100 columns, ${ROUNDS} rounds (medians [min–max])`);
+  const total = (m: string): Measurement => {
+    const runs = (results.get(m) ?? []).map((t) => t.totalMs);
+    return { name: m, medianMs: median(runs), runs };
+  };
+  const parts: Record<string, string> = {};
   for (const [m, ts] of results) {
     const pick = (k: keyof ReadTiming) => ts.map((t) => t[k] as number);
-    if (m.startsWith('raw'))
-      console.log(
-        `  ${m}: every block read ${f(pick('totalMs'))}, of which in \`result\` (the deserialisation) ${f(pick('addMs'))}`,
-      );
-    else
-      console.log(
-        `  ${m}: total ${f(pick('totalMs'))}; first block ${f(pick('firstBlockMs'))}; read (incl. add) ${f(pick('readMs'))}; add ${f(pick('addMs'))}; query ${f(pick('queryMs'))}; structuredClone of one stored block ${f(pick('cloneOneMs'))}; ${ts[0]?.blocks} blocks of ~${((ts[0]?.blockBytes ?? 0) / 1e6).toFixed(2)} MB stored (strings in the head at 2 bytes a character)`,
-      );
+    parts[m] = m.startsWith('raw')
+      ? `every block read ${f(pick('totalMs'))}, of which in \`result\` (the deserialisation) ${f(pick('addMs'))}`
+      : `first block ${f(pick('firstBlockMs'))}; read (incl. add) ${f(pick('readMs'))}; add ${f(pick('addMs'))}; query ${f(pick('queryMs'))}; structuredClone of one stored block ${f(pick('cloneOneMs'))}; ${ts[0]?.blocks} blocks of ~${((ts[0]?.blockBytes ?? 0) / 1e6).toFixed(2)} MB stored`;
   }
+  // format-1 (the store's format before) is the baseline, when it was run.
+  const [baseline, ...others] = MODES.includes('format-1')
+    ? ['format-1', ...MODES.filter((m) => m !== 'format-1')]
+    : MODES;
+  report(
+    `Snapshot read, ${RUNS} runs × 100 columns, read + first query, ${ROUNDS} rounds`,
+    total(baseline as string),
+    others.map(total),
+    parts,
+  );
 } finally {
   await chrome.close().catch(() => {});
   server.close();

@@ -8,13 +8,11 @@
  * scrolling the gallery feels). Rounds interleave the two so load changes hit both alike.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../test/support/chromium.ts';
-import { buildBenchPage } from './build-page.ts';
+import { buildBenchPage, serveBenchPage } from './build-page.ts';
 import { type Measurement, median, report } from './lib.ts';
 import type { RunResult } from './thumbnails/main.ts';
 
@@ -35,24 +33,13 @@ const ROUNDS = Number(process.env.BENCH_THUMB_ROUNDS ?? 5);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-thumbs-'));
 const outDir = path.join(work, 'site');
 await buildBenchPage(path.join(here, 'thumbnails'), outDir);
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
-const server = http.createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-  const file = path.resolve(outDir, `.${rel === '/' ? '/index.html' : rel}`);
-  if (!file.startsWith(outDir + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const server = await serveBenchPage(outDir);
 
 const chrome = await launchChromium();
 try {
   const page = await chrome.context.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.goto(server.url);
   const bytes = await page.evaluate(([n, w, h]) => window.makeImages(n, w, h), [COUNT, WIDTH, HEIGHT] as const);
   const cases = {
     page: () => page.evaluate(() => window.thumbnailsOnPage()),

@@ -351,172 +351,170 @@ export default function ComparePage() {
             </Show>
           </div>
         </section>
-        <Show when={chartsShown() > 0}>
-          <Show when={chartsShown() >= 2}>
-            <Show when={noteRuns().length > 0}>
-              <div class="cmp-note" data-testid="compare-note">
-                <TargetNote
-                  repo={repo()}
-                  target={{ kind: 'compare', runs: noteRuns() }}
-                  title="Comparison note"
-                  comparison={noteView()}
-                />
-              </div>
-            </Show>
-            <section class="cmp-section">
-              <h2>Parallel coordinates</h2>
-              <div class="cmp-controls">
-                <label>
-                  Colour by{' '}
-                  <select data-testid="color-by" onChange={(e) => update({ colorBy: e.currentTarget.value || null })}>
-                    <For each={pcColumns()}>
-                      {(c) => (
-                        <option value={c.id} selected={c.id === colorBy()?.id}>
-                          {columnLabel(c)}
-                        </option>
-                      )}
-                    </For>
-                  </select>
-                </label>
-                <label>
-                  <input
-                    type="checkbox"
-                    data-testid="show-constant"
-                    checked={showConstant()}
-                    onChange={(e) => setShowConstant(e.currentTarget.checked)}
-                  />{' '}
-                  Show constant axes{hiddenAxes() > 0 && !showConstant() ? ` (${hiddenAxes()} hidden)` : ''}
-                </label>
-                <span>Log axes:</span>
-                <For each={pcColumns().filter((c) => c.kind === 'metric' || c.kind === 'param')}>
-                  {(c) => (
-                    <label>
-                      <input
-                        type="checkbox"
-                        checked={state().logAxes.includes(c.id)}
-                        onChange={(e) =>
-                          update({
-                            logAxes: e.currentTarget.checked
-                              ? [...state().logAxes, c.id]
-                              : state().logAxes.filter((x) => x !== c.id),
-                          })
-                        }
-                      />
-                      {c.key}
-                    </label>
-                  )}
-                </For>
-              </div>
-              <ParallelCoordinates
-                runs={runs()}
-                columns={pcColumns()}
-                summary="last"
-                logAxes={state().logAxes}
-                colorBy={colorBy()}
-                onSelect={setBrushed}
+        <Show when={chartsShown() >= 2}>
+          <Show when={noteRuns().length > 0}>
+            <div class="cmp-note" data-testid="compare-note">
+              <TargetNote
+                repo={repo()}
+                target={{ kind: 'compare', runs: noteRuns() }}
+                title="Comparison note"
+                comparison={noteView()}
               />
-              <p class="exp-note" data-testid="brush-status">
-                {(() => {
-                  const b = brushed();
-                  return b
-                    ? `${b.size.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
-                    : 'Drag along an axis to brush; the table above dims the runs outside.';
-                })()}
-              </p>
-            </section>
-          </Show>
-          <Show when={chartsShown() >= 3}>
-            <div class="cmp-grid">
-              <section class="cmp-section">
-                <h2>Scatter</h2>
-                <ScatterChart
-                  runs={runs()}
-                  columns={pcColumns()}
-                  x={scatterX()}
-                  y={scatterY()}
-                  onAxes={(sx, sy) => update({ scatterX: sx, scatterY: sy })}
-                />
-              </section>
-              <section class="cmp-section">
-                <h2>Final values</h2>
-                <ScatterChart
-                  runs={runs()}
-                  columns={metrics()}
-                  x={null}
-                  y={metricCol()?.id ?? null}
-                  bars
-                  onAxes={() => {}}
-                />
-              </section>
             </div>
           </Show>
-          <Show when={chartsShown() >= 1}>
-            <section class="cmp-section">
-              <h2>Metric history</h2>
-              <div class="cmp-controls">
-                <label>
-                  Metric{' '}
-                  <select data-testid="history-metric" onChange={(e) => update({ metric: e.currentTarget.value })}>
-                    <For each={metrics()}>
-                      {(c) => (
-                        <option value={c.key} selected={c.key === metric()}>
-                          {c.key}
-                        </option>
-                      )}
-                    </For>
-                  </select>
-                </label>
-                <label>
-                  x axis{' '}
-                  <select
-                    data-testid="history-x"
-                    onChange={(e) => update({ xAxis: e.currentTarget.value as CompareViewState['xAxis'] })}
-                  >
-                    <option value="step" selected={state().xAxis === 'step'}>
-                      step
-                    </option>
-                    <option value="wall" selected={state().xAxis === 'wall'}>
-                      wall time
-                    </option>
-                    <option value="relative" selected={state().xAxis === 'relative'}>
-                      relative time
-                    </option>
-                  </select>
-                </label>
-                <label>
-                  Smoothing{' '}
-                  <input
-                    type="range"
-                    min="0"
-                    max="0.99"
-                    step="0.01"
-                    value={state().smoothing}
-                    onChange={(e) => update({ smoothing: Number(e.currentTarget.value) })}
-                  />
-                </label>
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={state().logScale}
-                    onChange={(e) => update({ logScale: e.currentTarget.checked })}
-                  />{' '}
-                  Log scale
-                </label>
-              </div>
-              <Show when={storedHistories()}>
-                {(stored) => (
-                  <HistoryChart
-                    runs={runs()}
-                    stored={stored()}
-                    metric={metric() ?? ''}
-                    xAxis={state().xAxis}
-                    smoothing={state().smoothing}
-                    logScale={state().logScale}
-                  />
+          <section class="cmp-section">
+            <h2>Parallel coordinates</h2>
+            <div class="cmp-controls">
+              <label>
+                Colour by{' '}
+                <select data-testid="color-by" onChange={(e) => update({ colorBy: e.currentTarget.value || null })}>
+                  <For each={pcColumns()}>
+                    {(c) => (
+                      <option value={c.id} selected={c.id === colorBy()?.id}>
+                        {columnLabel(c)}
+                      </option>
+                    )}
+                  </For>
+                </select>
+              </label>
+              <label>
+                <input
+                  type="checkbox"
+                  data-testid="show-constant"
+                  checked={showConstant()}
+                  onChange={(e) => setShowConstant(e.currentTarget.checked)}
+                />{' '}
+                Show constant axes{hiddenAxes() > 0 && !showConstant() ? ` (${hiddenAxes()} hidden)` : ''}
+              </label>
+              <span>Log axes:</span>
+              <For each={pcColumns().filter((c) => c.kind === 'metric' || c.kind === 'param')}>
+                {(c) => (
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={state().logAxes.includes(c.id)}
+                      onChange={(e) =>
+                        update({
+                          logAxes: e.currentTarget.checked
+                            ? [...state().logAxes, c.id]
+                            : state().logAxes.filter((x) => x !== c.id),
+                        })
+                      }
+                    />
+                    {c.key}
+                  </label>
                 )}
-              </Show>
+              </For>
+            </div>
+            <ParallelCoordinates
+              runs={runs()}
+              columns={pcColumns()}
+              summary="last"
+              logAxes={state().logAxes}
+              colorBy={colorBy()}
+              onSelect={setBrushed}
+            />
+            <p class="exp-note" data-testid="brush-status">
+              {(() => {
+                const b = brushed();
+                return b
+                  ? `${b.size.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs inside the brushes (dimmed in the table above otherwise); double-click the plot to clear.`
+                  : 'Drag along an axis to brush; the table above dims the runs outside.';
+              })()}
+            </p>
+          </section>
+        </Show>
+        <Show when={chartsShown() >= 3}>
+          <div class="cmp-grid">
+            <section class="cmp-section">
+              <h2>Scatter</h2>
+              <ScatterChart
+                runs={runs()}
+                columns={pcColumns()}
+                x={scatterX()}
+                y={scatterY()}
+                onAxes={(sx, sy) => update({ scatterX: sx, scatterY: sy })}
+              />
             </section>
-          </Show>
+            <section class="cmp-section">
+              <h2>Final values</h2>
+              <ScatterChart
+                runs={runs()}
+                columns={metrics()}
+                x={null}
+                y={metricCol()?.id ?? null}
+                bars
+                onAxes={() => {}}
+              />
+            </section>
+          </div>
+        </Show>
+        <Show when={chartsShown() > 0}>
+          <section class="cmp-section">
+            <h2>Metric history</h2>
+            <div class="cmp-controls">
+              <label>
+                Metric{' '}
+                <select data-testid="history-metric" onChange={(e) => update({ metric: e.currentTarget.value })}>
+                  <For each={metrics()}>
+                    {(c) => (
+                      <option value={c.key} selected={c.key === metric()}>
+                        {c.key}
+                      </option>
+                    )}
+                  </For>
+                </select>
+              </label>
+              <label>
+                x axis{' '}
+                <select
+                  data-testid="history-x"
+                  onChange={(e) => update({ xAxis: e.currentTarget.value as CompareViewState['xAxis'] })}
+                >
+                  <option value="step" selected={state().xAxis === 'step'}>
+                    step
+                  </option>
+                  <option value="wall" selected={state().xAxis === 'wall'}>
+                    wall time
+                  </option>
+                  <option value="relative" selected={state().xAxis === 'relative'}>
+                    relative time
+                  </option>
+                </select>
+              </label>
+              <label>
+                Smoothing{' '}
+                <input
+                  type="range"
+                  min="0"
+                  max="0.99"
+                  step="0.01"
+                  value={state().smoothing}
+                  onChange={(e) => update({ smoothing: Number(e.currentTarget.value) })}
+                />
+              </label>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={state().logScale}
+                  onChange={(e) => update({ logScale: e.currentTarget.checked })}
+                />{' '}
+                Log scale
+              </label>
+            </div>
+            <Show when={storedHistories()}>
+              {(stored) => (
+                <HistoryChart
+                  runs={runs()}
+                  stored={stored()}
+                  metric={metric() ?? ''}
+                  xAxis={state().xAxis}
+                  smoothing={state().smoothing}
+                  logScale={state().logScale}
+                />
+              )}
+            </Show>
+          </section>
         </Show>
       </Show>
     </div>

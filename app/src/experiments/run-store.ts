@@ -90,16 +90,22 @@ export interface RunStampRow {
  * made from them). A snapshot of another format (`format` absent: 1, blocks as `block`) is not
  * read: the rows are, and the snapshot is written again in this one.
  */
+export interface RunBlockHeadRow {
+  repo: string;
+  part: -1;
+  parts: number;
+  version: number;
+  writer?: string;
+  format?: number;
+}
 export type RunBlockRow =
-  | { repo: string; part: -1; parts: number; version: number; writer?: string; format?: number }
+  | RunBlockHeadRow
   | { repo: string; part: number; head: SplitRunBlock['head']; bytes: Blob }
   /** Format 1 (stores written before blocks were packed): never read. */
   | { repo: string; part: number; block: RunBlock };
 
 /** Whether a header row is one of a snapshot this code reads (its format). */
-function isCurrentHead(
-  head: RunBlockRow | undefined,
-): head is { repo: string; part: -1; parts: number; version: number; writer?: string; format?: number } {
+function isCurrentHead(head: RunBlockRow | undefined): head is RunBlockHeadRow {
   return head !== undefined && 'parts' in head && head.format === PACKED_RUN_BLOCK_FORMAT;
 }
 
@@ -428,26 +434,29 @@ export async function readRunBlocks(
   let first: RunRow[] = [];
   const snap = await readSnapshotRows(db, repo);
   if (!snap) return null;
-  const blocks = await blocksOfRows(snap, (block, part) => {
-    if (part !== 0 || !opts.onFirst) return;
-    first = rowsOfBlock(repo, block, 0, Math.min(firstRuns, block.count));
-    opts.onFirst(first);
-  });
-  const read = blocks && { blocks, version: snap.version };
-  if (!read) return null;
+  const blocks = await blocksOfRows(
+    snap,
+    (block, part) => {
+      if (part !== 0 || !opts.onFirst) return;
+      first = rowsOfBlock(repo, block, 0, Math.min(firstRuns, block.count));
+      opts.onFirst(first);
+    },
+    opts.signal,
+  );
+  if (!blocks) return null;
   const rows: RunRow[] = first.slice();
   const SLICE = 1024;
-  for (let p = 0; p < read.blocks.length; p++) {
-    const block = read.blocks[p] as RunBlock;
+  for (let p = 0; p < blocks.length; p++) {
+    const block = blocks[p] as RunBlock;
     for (let from = p === 0 ? first.length : 0; from < block.count; ) {
       const to = Math.min(block.count, from + SLICE);
       for (const r of rowsOfBlock(repo, block, from, to)) rows.push(r);
       from = to;
       await nextTask();
-      if (opts.signal?.aborted) return { rows, version: read.version };
+      if (opts.signal?.aborted) return { rows, version: snap.version };
     }
   }
-  return { rows, version: read.version };
+  return { rows, version: snap.version };
 }
 
 /**

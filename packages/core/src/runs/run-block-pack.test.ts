@@ -7,7 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RUN_STATUSES, type Run } from './run.ts';
+import type { Run } from './run.ts';
+import { runArbitrary } from './run-arbitrary.test-support.ts';
 import { decodeRunBlock, encodeRunBlock, type RunBlock } from './run-block.ts';
 import {
   isPackedRunBlock,
@@ -21,41 +22,7 @@ import {
 // Any UTF-16 (lone surrogates included), and keys that are odd as property names.
 const text = (maxLength: number) =>
   fc.oneof(fc.string({ maxLength, unit: 'binary' }), fc.string({ maxLength }), fc.constantFrom('', 'é', '\ud800'));
-const key = fc.oneof(fc.constantFrom('lr', 'loss', '__proto__', 'toString'), text(6));
-const num = fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 0, -0));
-const summary = fc
-  .record({
-    last: num,
-    min: num,
-    max: num,
-    step: fc.integer({ min: 0, max: 1e9 }),
-    timestamp: fc.integer({ min: 0, max: 2e12 }),
-    count: fc.nat(1000),
-  })
-  .map((x) => ({ ...x }));
-const record = <T>(value: fc.Arbitrary<T>) =>
-  fc.array(fc.tuple(key, value), { maxLength: 6 }).map((entries) => Object.fromEntries(entries) as Record<string, T>);
-const source = fc
-  .oneof(
-    fc.record({ kind: fc.constant('mlflow' as const), runId: text(8), experimentId: fc.constantFrom('0', '1') }),
-    fc.record({ kind: fc.constant('git' as const), commit: text(40), branch: fc.constantFrom('main', 'exp') }),
-  )
-  .map((x) => ({ ...x }) as Run['source']);
-const run: fc.Arbitrary<Run> = fc.record({
-  id: text(10).filter((s) => s.length > 0),
-  source,
-  name: text(10),
-  status: fc.constantFrom(...RUN_STATUSES),
-  lifecycleStage: fc.constantFrom('active' as const, 'deleted' as const),
-  startTime: fc.option(fc.integer({ min: 0, max: 2e12 })),
-  endTime: fc.option(fc.integer({ min: 0, max: 2e12 })),
-  userId: text(4),
-  artifactUri: text(8),
-  params: record(text(5)),
-  metrics: record(num),
-  metricSummaries: record(summary),
-  tags: record(fc.constantFrom('a', 'b', '', 'vision')),
-});
+const run = runArbitrary(text);
 
 /** Every field of a block as plain data (an unpacked block's strings are made on first read). */
 function plainBlock(b: RunBlock) {

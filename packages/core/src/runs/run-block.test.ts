@@ -6,49 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RUN_STATUSES, type Run } from './run.ts';
+import type { Run } from './run.ts';
+import { runArbitrary } from './run-arbitrary.test-support.ts';
 import { decodeRunBlock, encodeRunBlock, runBlockKeys } from './run-block.ts';
 
-// (`constructor` is left out of the keys: toStrictEqual reads `.constructor` as an object's type.)
-const key = fc.oneof(fc.constantFrom('lr', 'loss', 'a.b', '__proto__', 'toString', 'x/y'), fc.string({ maxLength: 6 }));
-const num = fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 0, -0));
-const summary = fc
-  .record({
-    last: num,
-    min: num,
-    max: num,
-    step: fc.integer({ min: 0, max: 1e9 }),
-    timestamp: fc.integer({ min: 0, max: 2e12 }),
-    count: fc.nat(1000),
-  })
-  .map((s) => ({ ...s }));
-const record = <T>(value: fc.Arbitrary<T>) =>
-  fc.array(fc.tuple(key, value), { maxLength: 6 }).map((entries) => Object.fromEntries(entries) as Record<string, T>);
-const source = fc
-  .oneof(
-    fc.record({ kind: fc.constant('mlflow' as const), runId: fc.string(), experimentId: fc.constantFrom('0', '1') }),
-    fc.record({
-      kind: fc.constant('git' as const),
-      commit: fc.string({ maxLength: 40 }),
-      branch: fc.constantFrom('main', 'exp'),
-    }),
-  )
-  .map((x) => ({ ...x }) as Run['source']);
-const run: fc.Arbitrary<Run> = fc.record({
-  id: fc.string({ minLength: 1 }),
-  source,
-  name: fc.string(),
-  status: fc.constantFrom(...RUN_STATUSES),
-  lifecycleStage: fc.constantFrom('active' as const, 'deleted' as const),
-  startTime: fc.option(fc.integer({ min: 0, max: 2e12 })),
-  endTime: fc.option(fc.integer({ min: 0, max: 2e12 })),
-  userId: fc.string({ maxLength: 4 }),
-  artifactUri: fc.string({ maxLength: 8 }),
-  params: record(fc.string({ maxLength: 5 })),
-  metrics: record(num),
-  metricSummaries: record(summary),
-  tags: record(fc.constantFrom('a', 'b', '', 'vision')),
-});
+const run = runArbitrary((maxLength) => fc.string({ maxLength }));
 
 /** A decoded run as plain data (its summaries read, so they are own properties). */
 const plain = (r: Run) => ({ ...r, metricSummaries: r.metricSummaries });
