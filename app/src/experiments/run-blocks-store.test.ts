@@ -10,17 +10,18 @@
 import { decodeRunBlock, encodeRunBlock, type Run } from '@cairn/core/runs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { blocksOfRunRows, readSnapshotAsRows } from './run-blocks.test-support.ts';
 import { columnsOf } from './run-columns.ts';
 import {
   BLOCK_RUNS,
   loadRuns,
   makeExperimentsDb,
   type RunRow,
-  readRunBlocks,
   readRunsInPages,
+  readStoredBlocks,
   saveFeedPage,
   saveGitExperiments,
-  saveRunBlocks,
+  saveStoredBlocks,
 } from './run-store.ts';
 import { makeRuns } from './test-runs.test-support.ts';
 
@@ -40,6 +41,10 @@ const canon = (rows: readonly RunRow[]) =>
     .map((r) => ({ ...r, run: { ...r.run, metricSummaries: r.run.metricSummaries } }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
+/** Saves the snapshot of `rows` whole: whether it was written. */
+const saveAll = async (db: ReturnType<typeof makeExperimentsDb>, version: number, rows: readonly RunRow[]) =>
+  (await saveStoredBlocks(db, REPO, version, blocksOfRunRows(rows))) !== null;
+
 async function rowsNow(db: ReturnType<typeof makeExperimentsDb>) {
   let version = 0;
   const rows = await readRunsInPages(db, REPO, () => {}, {
@@ -53,7 +58,7 @@ async function rowsNow(db: ReturnType<typeof makeExperimentsDb>) {
 describe('the columnar snapshot of runs', { timeout: 60_000 }, () => {
   it('reads back equal to the rows it was made from, and only while they are unchanged', async () => {
     const db = makeExperimentsDb(`blocks-${Math.random()}`);
-    expect(await readRunBlocks(db, REPO)).toBeNull();
+    expect(await readStoredBlocks(db, REPO)).toBeNull();
     await saveFeedPage(db, REPO, makeRuns(BLOCK_RUNS + 10, 4, 4), 1);
     const git = makeRuns(3, 2, 2, 7).map((r) => ({
       ...r,
@@ -66,17 +71,13 @@ describe('the columnar snapshot of runs', { timeout: 60_000 }, () => {
       git.map((run) => ({ run, history: [], info })),
     );
     const { rows, version } = await rowsNow(db);
-    expect(await saveRunBlocks(db, REPO, version, rows, 'all')).toBe(true);
-    let first: RunRow[] = [];
-    const snap = await readRunBlocks(db, REPO, {
-      firstRuns: 20,
-      onFirst: (f) => {
-        first = f;
-      },
-    });
+    expect(await saveAll(db, version, rows)).toBe(true);
+    const firstParts: number[] = [];
+    expect(await readStoredBlocks(db, REPO, (_block, part) => firstParts.push(part))).not.toBeNull();
+    expect(firstParts).toEqual([0, 1]);
+    const snap = await readSnapshotAsRows(db, REPO);
     expect(snap?.version).toBe(version);
     expect(canon(snap?.rows ?? [])).toStrictEqual(canon(rows));
-    expect(first.map((r) => r.id)).toEqual(rows.slice(0, 20).map((r) => r.id));
     expect(snap?.rows.filter((r) => r.origin === 'git').map((r) => r.git)).toEqual([info, info, info]);
 
     // A feed page after it: the snapshot no longer equals the rows.
@@ -86,15 +87,15 @@ describe('the columnar snapshot of runs', { timeout: 60_000 }, () => {
       makeRuns(1, 1, 1, 3).map((r) => ({ ...r, id: 'late' })),
       2,
     );
-    expect(await readRunBlocks(db, REPO)).toBeNull();
+    expect(await readStoredBlocks(db, REPO)).toBeNull();
     // A snapshot of rows the store has moved past is not written.
-    expect(await saveRunBlocks(db, REPO, version, rows, 'all')).toBe(false);
-    expect(await readRunBlocks(db, REPO)).toBeNull();
+    expect(await saveAll(db, version, rows)).toBe(false);
+    expect(await readStoredBlocks(db, REPO)).toBeNull();
     // A poll that found nothing new keeps a snapshot valid.
     const now = await rowsNow(db);
-    expect(await saveRunBlocks(db, REPO, now.version, now.rows, 'all')).toBe(true);
+    expect(await saveAll(db, now.version, now.rows)).toBe(true);
     await saveFeedPage(db, REPO, [], 3);
-    expect(canon((await readRunBlocks(db, REPO))?.rows ?? [])).toStrictEqual(canon(await loadRuns(db, REPO)));
+    expect(canon((await readSnapshotAsRows(db, REPO))?.rows ?? [])).toStrictEqual(canon(await loadRuns(db, REPO)));
   });
 
   it('the table has the same columns from decoded runs (read once per uniform block) as from the rows', () => {
@@ -106,12 +107,13 @@ describe('the columnar snapshot of runs', { timeout: 60_000 }, () => {
     expect(columnsOf(decoded)).toEqual(columnsOf([...uniform, ...mixed]));
   });
 
-  it('rewrites only the blocks named dirty and still reads back as the rows', async () => {
+  it('rewrites only the blocks not kept and still reads back as the rows', async () => {
     const db = makeExperimentsDb(`blocks-dirty-${Math.random()}`);
     const runs = makeRuns(BLOCK_RUNS * 2 + 5, 2, 2);
     await saveFeedPage(db, REPO, runs, 1);
     const { rows, version } = await rowsNow(db);
-    await saveRunBlocks(db, REPO, version, rows, 'all');
+    const writer = await saveStoredBlocks(db, REPO, version, blocksOfRunRows(rows));
+    expect(writer).not.toBeNull();
     // One run of the second block changes, one run is added (a third block's worth grows).
     const changed: Run = { ...(rows[BLOCK_RUNS + 1] as RunRow).run, name: 'renamed' };
     const added: Run = { ...changed, id: 'zz-new', name: 'new' };
@@ -119,8 +121,16 @@ describe('the columnar snapshot of runs', { timeout: 60_000 }, () => {
     const next = rows.slice();
     next[BLOCK_RUNS + 1] = { ...(next[BLOCK_RUNS + 1] as RunRow), run: changed };
     next.push({ repo: REPO, id: added.id, origin: 'mlflow', run: added });
-    expect(await saveRunBlocks(db, REPO, v2, next, new Set([1, 2]))).toBe(true);
-    const snap = await readRunBlocks(db, REPO);
+    // The first block is kept as stored: what is passed for it is not written (other runs here,
+    // which must not show), only the blocks not kept are.
+    const blocks = blocksOfRunRows(next);
+    blocks[0] = blocksOfRunRows(
+      makeRuns(3, 1, 1, 9).map((run) => ({ repo: REPO, id: `other-${run.id}`, origin: 'mlflow' as const, run })),
+    )[0] as (typeof blocks)[0];
+    expect(
+      await saveStoredBlocks(db, REPO, v2, blocks, { writer: writer as string, parts: new Set([0]) }),
+    ).not.toBeNull();
+    const snap = await readSnapshotAsRows(db, REPO);
     expect(snap?.rows.map((r) => r.id)).toEqual(next.map((r) => r.id));
     expect(canon(snap?.rows ?? [])).toStrictEqual(canon(await loadRuns(db, REPO)));
   });
@@ -138,14 +148,14 @@ describe('the columnar snapshot of runs', { timeout: 60_000 }, () => {
             if (snapshot) {
               const { rows, version } = await rowsNow(db);
               // A save made from a read, racing (or not) the next feed page.
-              const save = saveRunBlocks(db, REPO, version, rows, 'all');
+              const save = saveAll(db, version, rows);
               if (racing) await Promise.all([save, saveFeedPage(db, REPO, page, ++since)]);
               else {
                 await save;
                 await saveFeedPage(db, REPO, page, ++since);
               }
             } else await saveFeedPage(db, REPO, page, ++since);
-            const snap = await readRunBlocks(db, REPO);
+            const snap = await readSnapshotAsRows(db, REPO);
             if (snap) expect(canon(snap.rows)).toStrictEqual(canon(await loadRuns(db, REPO)));
           }
           db.close();

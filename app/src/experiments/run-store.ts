@@ -12,8 +12,6 @@
  */
 import type { GitExperiment, ScanCache, ScanCacheEntry } from '@cairn/core/experiments';
 import {
-  decodeRunBlock,
-  encodeRunBlock,
   joinPackedRunBlock,
   type MetricPoint,
   PACKED_RUN_BLOCK_FORMAT,
@@ -25,7 +23,6 @@ import {
   unpackRunBlock,
 } from '@cairn/core/runs';
 import Dexie, { type Table } from 'dexie';
-import { nextTask } from '../workers/next-task.ts';
 
 export type RunOrigin = 'mlflow' | 'git';
 
@@ -360,103 +357,6 @@ export const BLOCK_RUNS = 2048;
 /** What a row keeps beside its run in a block: a git experiment's facts (null for MLflow runs). */
 export function extraOf(row: RunRow): string | null {
   return row.origin === 'git' ? JSON.stringify(row.git ?? null) : null;
-}
-
-function rowsOfBlock(repo: string, block: RunBlock, from: number, to: number): RunRow[] {
-  return decodeRunBlock(block, from, to).map(({ run, extra }) =>
-    extra === null
-      ? { repo, id: run.id, origin: 'mlflow' as const, run }
-      : { repo, id: run.id, origin: 'git' as const, run, ...(extra === 'null' ? {} : { git: JSON.parse(extra) }) },
-  );
-}
-
-/**
- * Writes the columnar snapshot of `rows`, which must be the repository's rows at write stamp
- * `version`, in that order. `dirty` names the blocks to (re)write — those holding runs that
- * changed or were added since the stored snapshot, which the other blocks still equal — or
- * 'all'. Blocks are encoded a task each; then, in one transaction, written with the header
- * only if the stamp is still `version` (else the rows moved on meanwhile: nothing is
- * written). Returns whether it was written.
- */
-export async function saveRunBlocks(
-  db: ExperimentsDb,
-  repo: string,
-  version: number,
-  rows: readonly RunRow[],
-  dirty: ReadonlySet<number> | 'all',
-  signal?: AbortSignal,
-): Promise<boolean> {
-  const parts = Math.ceil(rows.length / BLOCK_RUNS);
-  const blocks = new Map<number, RunBlock>();
-  for (let p = 0; p < parts; p++) {
-    if (dirty !== 'all' && !dirty.has(p)) continue;
-    const slice = rows.slice(p * BLOCK_RUNS, (p + 1) * BLOCK_RUNS);
-    const extras = slice.map(extraOf);
-    blocks.set(
-      p,
-      encodeRunBlock(
-        slice.map((r) => r.run),
-        (_r, i) => extras[i] ?? null,
-      ),
-    );
-    await nextTask();
-    if (signal?.aborted) return false;
-  }
-  return db.transaction('rw', db.runStamps, db.runBlocks, async () => {
-    if (((await db.runStamps.get(repo))?.version ?? 0) !== version) return false;
-    if (dirty === 'all') await db.runBlocks.where('repo').equals(repo).delete();
-    else {
-      const head = await db.runBlocks.get([repo, -1]);
-      // Only blocks of a snapshot that is there (in this format) can be kept.
-      if (!isCurrentHead(head)) return false;
-      if (head.parts > parts)
-        await db.runBlocks.where('[repo+part]').between([repo, parts], [repo, Dexie.maxKey]).delete();
-    }
-    // One put per block: each serialises its block in a task of its own.
-    for (const [part, block] of blocks) await db.runBlocks.put(blockRow(repo, part, block));
-    await db.runBlocks.put({ repo, part: -1, parts, version, format: PACKED_RUN_BLOCK_FORMAT });
-    return true;
-  });
-}
-
-/**
- * The repository's runs from its columnar snapshot, or null when there is none equal to the
- * rows (then read the rows). Header, blocks and stamp are read in one transaction (the blocks'
- * bytes, Blobs, after it), so what is returned is one state of the store. `onFirst` gets the first `firstRuns` runs as soon as the
- * first block is in (for a first frame); the rest are decoded after the read, a slice per task.
- */
-export async function readRunBlocks(
-  db: ExperimentsDb,
-  repo: string,
-  opts: { firstRuns?: number; onFirst?: (rows: RunRow[]) => void; signal?: AbortSignal } = {},
-): Promise<{ rows: RunRow[]; version: number } | null> {
-  const firstRuns = opts.firstRuns ?? 500;
-  let first: RunRow[] = [];
-  const snap = await readSnapshotRows(db, repo);
-  if (!snap) return null;
-  const blocks = await blocksOfRows(
-    snap,
-    (block, part) => {
-      if (part !== 0 || !opts.onFirst) return;
-      first = rowsOfBlock(repo, block, 0, Math.min(firstRuns, block.count));
-      opts.onFirst(first);
-    },
-    opts.signal,
-  );
-  if (!blocks) return null;
-  const rows: RunRow[] = first.slice();
-  const SLICE = 1024;
-  for (let p = 0; p < blocks.length; p++) {
-    const block = blocks[p] as RunBlock;
-    for (let from = p === 0 ? first.length : 0; from < block.count; ) {
-      const to = Math.min(block.count, from + SLICE);
-      for (const r of rowsOfBlock(repo, block, from, to)) rows.push(r);
-      from = to;
-      await nextTask();
-      if (opts.signal?.aborted) return { rows, version: snap.version };
-    }
-  }
-  return { rows, version: snap.version };
 }
 
 /**
