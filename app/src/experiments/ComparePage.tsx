@@ -14,6 +14,7 @@ import { batch, createEffect, createMemo, createSignal, For, onCleanup, Show, un
 import { comparedRuns } from '../notes/doc-names.ts';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
+import { CompareTable } from './CompareTable.tsx';
 import { rankRuns } from './compare-ranking.ts';
 import { HistoryChart, newVisit, prefetchHistories, type StoredHistories } from './HistoryChart.tsx';
 import { keyedRun } from './keyed-runs.ts';
@@ -35,18 +36,10 @@ import { type CompareViewState, readCompareState, writeCompareState } from './vi
 import './experiments.css';
 
 /**
- * Runs side by side in the table at most: 50 columns of runs is more than a screen holds, and
- * 200 × 100 cells took a quarter of a second of the compare page of 1,000 runs.
+ * Runs side by side in the table at most: 50 columns of runs is more than a screen holds (the
+ * charts show every run).
  */
 const TABLE_RUNS = 50;
-/**
- * The table's first frame holds what a screen shows; the rest of its runs follow, this many more
- * a frame (all 50 at once were most of the first frame's script and paint: 5,000 cells; at 1,000
- * runs a first frame of 20 and steps of 15 were frames of 60–90 ms of layout and paint, 12 and 6
- * still 50–66 ms now and then).
- */
-const TABLE_RUNS_FIRST = 8;
-const TABLE_RUNS_STEP = 4;
 /** The charts come in this many painted steps after the table's first runs. */
 const CHART_STEPS = 3;
 /** Runs read from the store per request (each request's reading is a task of its own). */
@@ -162,13 +155,12 @@ export default function ComparePage() {
     const b = brushed();
     return b === null ? null : b.has(id);
   };
-  // The page is built in painted steps: the answer and the table's first runs, then the charts
-  // and the note, then the table's other runs a step at a time (all at once was one task of
-  // 150–250 ms at 1,000 runs; the worker reads and shapes the histories meanwhile).
-  // 1: the history chart (its worker's answer is the longest awaited); 2: the note and parallel
-  // coordinates too; 3: the scatters too (all at once was one task of 50–90 ms at 1,000 runs).
+  // The page is built in painted steps: the answer and the table (its rows in view), then the
+  // charts and the note (all at once was one task of 150–250 ms at 1,000 runs; the worker reads
+  // and shapes the histories meanwhile). 1: the history chart (its worker's answer is the longest
+  // awaited); 2: the note and parallel coordinates too; 3: the scatters too (all at once was one
+  // task of 50–90 ms at 1,000 runs).
   const [chartsShown, setChartsShown] = createSignal(0);
-  const [tableLimit, setTableLimit] = createSignal(TABLE_RUNS_FIRST);
   createEffect(() => {
     if (!loaded()) return;
     let frame = 0;
@@ -177,10 +169,8 @@ export default function ComparePage() {
     const step = () => {
       frame = requestAnimationFrame(() => {
         timer = window.setTimeout(() => {
-          if (untrack(chartsShown) < CHART_STEPS) setChartsShown((n) => n + 1);
-          else setTableLimit((n) => Math.min(TABLE_RUNS, n + TABLE_RUNS_STEP));
-          const limit = untrack(tableLimit);
-          if (untrack(chartsShown) < CHART_STEPS || (limit < TABLE_RUNS && limit < untrack(runs).length)) step();
+          setChartsShown((n) => n + 1);
+          if (untrack(chartsShown) < CHART_STEPS) step();
         }, 0);
       });
     };
@@ -190,14 +180,13 @@ export default function ComparePage() {
       clearTimeout(timer);
     });
   });
-  // The side-by-side table is a DOM table: past TABLE_RUNS runs it shows the first ones (the
+  // The side-by-side table: past TABLE_RUNS runs it shows the first ones (the
   // brushed ones first when a brush is set) and says so; the charts always show every run.
   const tableRuns = createMemo(() => {
     const all = ranking().runs;
     const b = brushed();
     const list = b ? [...all.filter((r) => b.has(r.id)), ...all.filter((r) => !b.has(r.id))] : all;
-    const shown = Math.min(TABLE_RUNS, tableLimit());
-    return list.length <= shown ? list : list.slice(0, shown);
+    return list.length <= TABLE_RUNS ? list : list.slice(0, TABLE_RUNS);
   });
   // The table's rows: the charted metric, then what differs (highlighted), then what is the same.
   const tableCols = createMemo(() => {
@@ -299,57 +288,15 @@ export default function ComparePage() {
             </p>
           </Show>
           <style>{unbrushedColumns()}</style>
-          <div class="cmp-table" data-testid="compare-table">
-            <Show
-              when={!state().transposed}
-              fallback={
-                <TransposedTable runs={tableRuns()} cols={tableCols()} differing={differing()} inBrush={inBrush} />
-              }
-            >
-              <table>
-                <thead>
-                  <tr>
-                    <th />
-                    <For each={tableRuns()}>
-                      {(r) => (
-                        <th
-                          classList={{
-                            brushed: inBrush(r.id) === true,
-                            unbrushed: inBrush(r.id) === false,
-                            best: r === ranking().best?.run,
-                          }}
-                          title={r === ranking().best?.run ? `Best by ${metric()}` : undefined}
-                        >
-                          {r.name}
-                        </th>
-                      )}
-                    </For>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={tableCols()}>
-                    {(c) => {
-                      // Fixed for the row's life (new runs make new rows); the brush dims whole
-                      // columns through unbrushedColumns below, not an effect per cell.
-                      const cls = untrack(differing).has(c.id) ? 'differs' : undefined;
-                      return (
-                        <tr>
-                          <th>{c.id}</th>
-                          <For each={tableRuns()}>
-                            {(r) => {
-                              // A plain value, not an expression: Solid makes no effect for it.
-                              const text = cellText(r, c);
-                              return <td class={cls}>{text}</td>;
-                            }}
-                          </For>
-                        </tr>
-                      );
-                    }}
-                  </For>
-                </tbody>
-              </table>
-            </Show>
-          </div>
+          <CompareTable
+            runs={tableRuns()}
+            cols={tableCols()}
+            differing={differing()}
+            inBrush={inBrush}
+            best={ranking().best?.run ?? null}
+            metric={metric()}
+            transposed={state().transposed}
+          />
         </section>
         <Show when={chartsShown() >= 2}>
           <Show when={noteRuns().length > 0}>
@@ -518,40 +465,5 @@ export default function ComparePage() {
         </Show>
       </Show>
     </div>
-  );
-}
-
-function TransposedTable(props: {
-  runs: Run[];
-  cols: Column[];
-  differing: Set<string>;
-  inBrush: (id: string) => boolean | null;
-}) {
-  return (
-    <table>
-      <thead>
-        <tr>
-          <th>run</th>
-          <For each={props.cols}>{(c) => <th>{c.id}</th>}</For>
-        </tr>
-      </thead>
-      <tbody>
-        <For each={props.runs}>
-          {(r) => (
-            <tr classList={{ brushed: props.inBrush(r.id) === true, unbrushed: props.inBrush(r.id) === false }}>
-              <th>{r.name}</th>
-              <For each={props.cols}>
-                {(c) => {
-                  // Plain values: no effect per cell (a row is remade when its run changes).
-                  const cls = untrack(() => props.differing.has(c.id)) ? 'differs' : undefined;
-                  const text = cellText(r, c);
-                  return <td class={cls}>{text}</td>;
-                }}
-              </For>
-            </tr>
-          )}
-        </For>
-      </tbody>
-    </table>
   );
 }
