@@ -3,12 +3,42 @@
  * fresh read context each time): shared by its Node part and its page in Chromium, so both time
  * the same code.
  */
+import { type GitObjectFiles, GitRepoReader } from '@cairn/core/git';
 import type { FsClient } from 'isomorphic-git';
-import { makeReadContext } from '../../app/src/git/read-context.ts';
+import { inflateZlib } from '../../app/src/git/object-files.ts';
+import { makeReadContext, type ReadContext } from '../../app/src/git/read-context.ts';
 import { readLog } from '../../app/src/git/read-log.ts';
 
-export function coreReads(fs: FsClient, repoDir: string) {
-  const ctx = makeReadContext(fs, repoDir);
+/**
+ * A repository's object files as its session in the app holds them (repo-session.ts keeps one
+ * reader per repository for the tab's life): the pack list, pack indexes and packs are opened
+ * once and kept; refs and other files are read afresh each time, as the session reads them.
+ */
+export function sessionFiles(files: GitObjectFiles): GitObjectFiles {
+  const kept = new Map<string, Promise<unknown>>();
+  const keep = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    const known = kept.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    const loading = load();
+    kept.set(key, loading);
+    return loading;
+  };
+  const openPack = files.openPack?.bind(files);
+  return {
+    read: (path) => (path.endsWith('.idx') ? keep(`idx ${path}`, () => files.read(path)) : files.read(path)),
+    list: (path) => (path.endsWith('/objects/pack') ? keep(`list ${path}`, () => files.list(path)) : files.list(path)),
+    ...(openPack && { openPack: (path: string) => keep(`pack ${path}`, () => openPack(path)) }),
+  };
+}
+
+/**
+ * The timed reads on a fresh reader: with `session` files (sessionFiles), a reader that has not
+ * read these objects yet over storage the session already opened; without, one that opens it.
+ */
+export function coreReads(fs: FsClient, repoDir: string, session?: GitObjectFiles) {
+  const ctx: ReadContext = session
+    ? { fs, dir: repoDir, repo: new GitRepoReader(session, `${repoDir}/.git`, inflateZlib), trees: new Map() }
+    : makeReadContext(fs, repoDir);
   const { repo } = ctx;
   const head = async () => (await repo.resolveRef('refs/heads/main')) as string;
   return {

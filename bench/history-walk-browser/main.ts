@@ -8,18 +8,26 @@
  */
 import LightningFS from '@isomorphic-git/lightning-fs';
 import type { FsClient } from 'isomorphic-git';
+import { objectFilesOn } from '../../app/src/git/object-files.ts';
 import { packFolderName } from '../../app/src/storage/git-packs.ts';
 import { packedFs } from '../../app/src/storage/packed-fs.ts';
-import { type BrowserPart, coreReads } from './core-reads.ts';
+import { type BrowserPart, coreReads, sessionFiles } from './core-reads.ts';
 
 export type RepoLayout = 'lightning-fs' | 'opfs-packs';
+/** fresh: a reader that opens the repository's storage; session: one over storage already open. */
+export type ReaderKind = 'fresh' | 'session';
 
 declare global {
   interface Window {
     /** Copies the repository's .git files (paths below .git, served at /git/) into both layouts. */
     loadRepo(files: string[]): Promise<void>;
     /** One fresh-reader run of a part: its time in the page and its answer (a count or a length). */
-    historyRun(part: BrowserPart, blobs?: string[], layout?: RepoLayout): Promise<{ ms: number; answer: number }>;
+    historyRun(
+      part: BrowserPart,
+      blobs?: string[],
+      layout?: RepoLayout,
+      kind?: ReaderKind,
+    ): Promise<{ ms: number; answer: number }>;
   }
 }
 
@@ -65,8 +73,14 @@ window.loadRepo = async (files) => {
   }
 };
 
-window.historyRun = async (part, blobs = [], layout = 'lightning-fs') => {
-  const reads = coreReads(filesOf[layout], '/repo');
+/** Each layout's storage as a repository session holds it, opened by its first session run. */
+const sessions = {
+  'lightning-fs': sessionFiles(objectFilesOn(filesOf['lightning-fs'])),
+  'opfs-packs': sessionFiles(objectFilesOn(filesOf['opfs-packs'])),
+};
+
+window.historyRun = async (part, blobs = [], layout = 'lightning-fs', kind = 'fresh') => {
+  const reads = coreReads(filesOf[layout], '/repo', kind === 'session' ? sessions[layout] : undefined);
   const t0 = performance.now();
   let answer: number;
   if (part === 'log') answer = (await reads.log()).length;
