@@ -1,9 +1,10 @@
 /**
  * The compare page's params-and-metrics table in real Chromium against the real server, with
  * more runs and params than a screen holds (60 MLflow runs × 70 params and 3 metrics): it shows
- * 50 runs and says so; only the rows in view are drawn, yet scrolling through the box shows every
- * param and metric, each cell under its own run's name (the run's logged value), the header row
- * staying in view; transposed, it scrolls through the 50 runs the same way. Set CAIRN_SHOTS=DIR
+ * 50 runs, the best first, and says so; only the rows and columns in view are drawn, yet
+ * scrolling over the box shows every param and metric of every run, each cell under its own
+ * run's name (the run's logged value), the header row and name column staying in view;
+ * transposed, the same with a row per run. Set CAIRN_SHOTS=DIR
  * to also save screenshots (1400 and 390 px, light and dark).
  */
 
@@ -23,38 +24,77 @@ const param = (k: number) => `p${String(k).padStart(2, '0')}`;
 /** Run i's value of param k: different in every run and every param. */
 const paramValue = (i: number, k: number) => `${k}-${(i * 7919 + k * 104729) % 100000}`;
 
-/** The table's drawn body rows: each row's name and cells. */
-const drawnRows = (page: Page) =>
-  page.getByTestId('compare-table').evaluate((box) =>
-    [...box.querySelectorAll('tbody tr:not(.cmp-spacer)')].map((tr) => ({
+/** What the table has drawn: its columns' names, and each drawn body row's name and cells. */
+const drawn = (page: Page) =>
+  page.getByTestId('compare-table').evaluate((box) => ({
+    heads: [...box.querySelectorAll('thead th.cmp-cell')].map((th) => th.textContent ?? ''),
+    rows: [...box.querySelectorAll('tbody tr:not(.cmp-spacer)')].map((tr) => ({
       name: tr.querySelector('th')?.textContent ?? '',
-      cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+      cells: [...tr.querySelectorAll('td:not(.cmp-gap)')].map((td) => td.textContent ?? ''),
     })),
-  );
-const headNames = (page: Page) =>
-  page.locator('[data-testid="compare-table"] thead th').evaluateAll((ths) => ths.map((th) => th.textContent ?? ''));
+  }));
 
 /**
- * Scrolls the table's box from top to bottom a screen at a time; at each stop the header row is
- * at the box's top. Returns every body row seen, by name.
+ * Scrolls the table's box over its whole area, a screen at a time down and across; at each stop
+ * the header row is at the box's top and the name column at its left, and every drawn row has a
+ * cell per drawn column. Returns the columns' names in order and every cell seen, by row and column.
  */
-async function scrollThrough(page: Page): Promise<Map<string, string[]>> {
-  const seen = new Map<string, string[]>();
+async function scrollThrough(page: Page): Promise<{ columns: string[]; cells: Map<string, Map<string, string>> }> {
+  const columns = new Set<string>();
+  const cells = new Map<string, Map<string, string>>();
   const box = page.getByTestId('compare-table');
-  for (let stop = 0; stop < 200; stop++) {
-    // The rows drawn follow the scroll on the next frame.
+  const stop = async () => {
+    // The rows and columns drawn follow the scroll on the next frame.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    for (const row of await drawnRows(page)) seen.set(row.name, row.cells);
-    const { top, headTop, atEnd } = await box.evaluate((el) => ({
-      top: el.getBoundingClientRect().top,
-      headTop: (el.querySelector('thead th') as HTMLElement).getBoundingClientRect().top,
-      atEnd: el.scrollTop + el.clientHeight >= el.scrollHeight - 1,
-    }));
-    expect(Math.abs(headTop - top - 1)).toBeLessThanOrEqual(1.5);
-    if (atEnd) return seen;
-    await box.evaluate((el) => {
-      el.scrollTop += el.clientHeight - 40;
+    const { heads, rows } = await drawn(page);
+    for (const h of heads) columns.add(h);
+    for (const row of rows) {
+      expect(row.cells, row.name).toHaveLength(heads.length);
+      const line = cells.get(row.name) ?? new Map<string, string>();
+      for (const [i, text] of row.cells.entries()) line.set(heads[i] as string, text);
+      cells.set(row.name, line);
+    }
+    const at = await box.evaluate((el) => {
+      const b = el.getBoundingClientRect();
+      const view = { right: b.left + el.clientWidth, bottom: b.top + el.clientHeight };
+      const corner = (el.querySelector('thead th') as HTMLElement).getBoundingClientRect();
+      const names = [...el.querySelectorAll('tbody tr:not(.cmp-spacer) th')].map((th) => th.getBoundingClientRect());
+      const heads = [...el.querySelectorAll('thead th.cmp-cell')].map((th) => th.getBoundingClientRect());
+      const [firstRow, lastRow] = [names[0] as DOMRect, names[names.length - 1] as DOMRect];
+      const [firstCol, lastCol] = [heads[0] as DOMRect, heads[heads.length - 1] as DOMRect];
+      return {
+        top: corner.top - b.top,
+        left: (firstRow as DOMRect).left - b.left,
+        // The drawn cells cover the box: nothing blank above, below, left or right of them.
+        covered:
+          firstRow.top <= corner.bottom + 1 &&
+          (lastRow.bottom >= view.bottom - 1 || el.scrollTop + el.clientHeight >= el.scrollHeight - 1) &&
+          firstCol.left <= corner.right + 1 &&
+          (lastCol.right >= view.right - 1 || el.scrollLeft + el.clientWidth >= el.scrollWidth - 1),
+      };
     });
+    expect(Math.abs(at.top - 1)).toBeLessThanOrEqual(1.5);
+    expect(Math.abs(at.left - 1)).toBeLessThanOrEqual(1.5);
+    expect(at.covered).toBe(true);
+  };
+  await box.evaluate((el) => el.scrollTo(0, 0));
+  for (let down = 0; down < 100; down++) {
+    for (let across = 0; across < 100; across++) {
+      await stop();
+      const end = await box.evaluate((el) => {
+        if (el.scrollLeft + el.clientWidth >= el.scrollWidth - 1) return true;
+        el.scrollLeft += el.clientWidth - 250;
+        return false;
+      });
+      if (end) break;
+    }
+    const end = await box.evaluate((el) => {
+      el.scrollLeft = 0;
+      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return true;
+      el.scrollTop += el.clientHeight - 60;
+      return false;
+    });
+    if (end) return { columns: [...columns], cells };
   }
   throw new Error('the table never scrolled to its end');
 }
@@ -129,48 +169,46 @@ describe.skipIf(!e2eAvailable())('the compare table of many runs and params', ()
     // The best run by val_loss (the lowest: the last one logged) heads the table; 50 runs are shown.
     await expect.poll(() => page.getByTestId('compare-best').textContent()).toMatch(/^Best by val_loss .*sweep-59/);
     expect(await page.getByTestId('compare-page').textContent()).toContain(`The table shows 50 of ${RUNS} runs`);
-    const heads = await headNames(page);
+    const first = await drawn(page);
     // On failure, what the page holds instead.
-    const page0 = heads.length === 51 ? '' : (await page.getByTestId('compare-page').innerHTML()).slice(0, 2000);
-    expect(heads, page0).toHaveLength(51);
-    expect(heads[1]).toBe('sweep-59');
-    expect(new Set(heads.slice(1)).size).toBe(50);
-
-    // Rows: 70 params and 3 metrics (tags too, if any); only a screen's worth is drawn.
+    const html = first.heads.length ? '' : (await page.getByTestId('compare-page').innerHTML()).slice(0, 2000);
+    expect(first.heads[0], html).toBe('sweep-59');
+    // Only what is in view is drawn: a screen's worth of the 73+ rows and 50 runs.
     const rowCount = Number(await page.getByTestId('compare-table').getAttribute('data-rows'));
     expect(rowCount).toBeGreaterThanOrEqual(PARAMS + 3);
-    const first = await drawnRows(page);
-    expect(first.length).toBeGreaterThan(5);
-    expect(first.length).toBeLessThan(40);
+    expect(first.rows.length).toBeGreaterThan(5);
+    expect(first.rows.length).toBeLessThan(40);
+    expect(first.heads.length).toBeGreaterThan(4);
+    expect(first.heads.length).toBeLessThan(20);
     // The charted metric first, then what differs.
-    expect(first[0]?.name).toBe('metric:val_loss');
+    expect(first.rows[0]?.name).toBe('metric:val_loss');
     await saveScreenshots(page, process.env.CAIRN_SHOTS, 'compare-table-60-runs');
 
-    // Scrolling through shows every row, each cell its run's value.
-    const seen = await scrollThrough(page);
-    expect(seen.size).toBe(rowCount);
+    // Scrolling over it shows 50 runs, best first, and every row, each cell its run's value.
+    const { columns, cells } = await scrollThrough(page);
+    expect(columns).toHaveLength(50);
+    expect(columns[0]).toBe('sweep-59');
+    expect(new Set(columns).size).toBe(50);
+    expect(cells.size).toBe(rowCount);
     const runIndex = (name: string) => Number(name.slice('sweep-'.length));
     for (let k = 0; k < PARAMS; k++) {
-      const cells = seen.get(`param:${param(k)}`);
-      expect(cells, param(k)).toHaveLength(50);
-      expect(cells).toEqual(heads.slice(1).map((run) => paramValue(runIndex(run), k)));
+      const line = cells.get(`param:${param(k)}`);
+      expect([...(line?.keys() ?? [])].sort(), param(k)).toEqual([...columns].sort());
+      for (const run of columns) expect(line?.get(run), `${param(k)} of ${run}`).toBe(paramValue(runIndex(run), k));
     }
-    expect(seen.get('metric:epochs')).toEqual(heads.slice(1).map(() => '10'));
+    for (const run of columns) expect(cells.get('metric:epochs')?.get(run)).toBe('10');
 
-    // Transposed: a row per run (50), a column per param and metric; it scrolls through every run.
+    // Transposed: a row per run (50), a column per param and metric; every cell again.
     await page.getByLabel('Transpose').check();
     await expect.poll(() => page.getByTestId('compare-table').getAttribute('data-rows')).toBe('50');
-    await page.getByTestId('compare-table').evaluate((el) => {
-      el.scrollTop = 0;
-    });
-    const transposedHeads = await headNames(page);
-    expect(transposedHeads[0]).toBe('run');
-    expect(transposedHeads).toHaveLength(rowCount + 1);
-    const byRun = await scrollThrough(page);
-    expect([...byRun.keys()].sort()).toEqual(heads.slice(1).sort());
-    const p05 = transposedHeads.indexOf(`param:${param(5)}`) - 1;
-    for (const [run, cells] of byRun) expect(cells[p05], run).toBe(paramValue(runIndex(run), 5));
     expect(page.url()).toContain('t=1');
+    const byRun = await scrollThrough(page);
+    expect(byRun.columns).toHaveLength(rowCount);
+    expect([...byRun.cells.keys()].sort()).toEqual([...columns].sort());
+    for (const [run, line] of byRun.cells) {
+      for (let k = 0; k < PARAMS; k++) expect(line.get(`param:${param(k)}`), run).toBe(paramValue(runIndex(run), k));
+    }
+    await page.getByTestId('compare-table').evaluate((el) => el.scrollTo(0, 0));
     await saveScreenshots(page, process.env.CAIRN_SHOTS, 'compare-table-transposed');
     expect(errors).toEqual([]);
     await page.close();

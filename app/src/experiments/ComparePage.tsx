@@ -203,16 +203,6 @@ export default function ComparePage() {
       same: cols().filter((c) => c.kind !== 'tag' && !differing().has(c.id)).length,
     };
   });
-  // The side-by-side table's cells of runs outside the brushes, dimmed by one rule per run column
-  // (a class on each of 200 × 100 cells was an effect per cell: a quarter of a second to build).
-  const unbrushedColumns = createMemo(() => {
-    if (brushed() === null || state().transposed) return '';
-    const cells: string[] = [];
-    tableRuns().forEach((r, i) => {
-      if (inBrush(r.id) === false) cells.push(`.cmp-table tbody td:nth-child(${i + 2})`);
-    });
-    return cells.length ? `${cells.join(',\n')} { opacity: 0.35; }` : '';
-  });
   // The charted metric's histories are read from the store by the chart's worker (a million
   // stored numbers never cross this thread); those it lacks are fetched here once and stored.
   // What the chart's worker reads for this visit is kept for it (smoothing or x changes read
@@ -287,7 +277,6 @@ export default function ComparePage() {
               {ranking().best ? `, the best by ${metric()} first` : ''}; the charts below show them all.
             </p>
           </Show>
-          <style>{unbrushedColumns()}</style>
           <CompareTable
             runs={tableRuns()}
             cols={tableCols()}

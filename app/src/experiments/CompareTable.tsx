@@ -1,18 +1,24 @@
 /**
  * The compare page's side-by-side table of params and metrics: a column per run and a row per
- * param or metric (transposed: a row per run). Its columns have set widths (a fixed table
- * layout: adding or scrolling cells never measures the others) and only the rows in view, plus a
- * few, are in the DOM: at 50 runs × 100 columns, a table of every cell was 50–60 ms frames of
- * layout and paint, one per step while it filled in. The header row and the first column stay in
- * view while it scrolls; a cell too narrow for its value ends in "…" and shows it on hover.
+ * param or metric (transposed: a row per run, a column per param or metric). Only the rows and
+ * columns in view, plus a few, are in the DOM, in a fixed table layout with set column widths
+ * (a cell drawn or scrolled into view never measures the others): at 50 runs × 100 params a table
+ * of every cell was frames of 50–60 ms of layout and paint, and 22 rows × 50 columns still
+ * 25 ms of layout where 12 columns take 6. Spacer cells keep the scrollbars true. The header row
+ * and the name column stay in view while it scrolls; a value too long for its cell ends in "…"
+ * and shows whole on hover.
  */
 import type { Run } from '@cairn/core/runs';
-import { createMemo, createSignal, For, onCleanup, onMount, untrack } from 'solid-js';
+import { createMemo, createSignal, For, type JSX, onCleanup, onMount, untrack } from 'solid-js';
 import { rowWindow } from './row-window.ts';
 import { type Column, cellText } from './run-columns.ts';
 
 /** A body row's height in px (set in CSS too: `.cmp-table tbody tr`). */
 export const COMPARE_ROW_HEIGHT = 26;
+/** Columns drawn beyond those in view, left and right. */
+const COLUMN_OVERSCAN = 2;
+/** The scroll box's size before it is laid out (its CSS max-height is 24rem). */
+const VIEWPORT_GUESS = { width: 1400, height: 400, head: COMPARE_ROW_HEIGHT, label: 208, column: 144 };
 
 export interface CompareTableProps {
   runs: Run[];
@@ -25,19 +31,31 @@ export interface CompareTableProps {
   transposed: boolean;
 }
 
-/** The scroll box's height before it is laid out (its CSS max-height is 24rem). */
-const VIEWPORT_GUESS = 400;
+/** One line of the table's header or name column: its text, hover title and classes. */
+interface Head {
+  text: string;
+  title: string;
+  classes?: Record<string, boolean>;
+}
 
 export function CompareTable(props: CompareTableProps) {
   let box: HTMLDivElement | undefined;
-  const [scrollTop, setScrollTop] = createSignal(0);
-  const [viewport, setViewport] = createSignal(VIEWPORT_GUESS);
-  const [headPx, setHeadPx] = createSignal(COMPARE_ROW_HEIGHT);
+  const [scroll, setScroll] = createSignal({ top: 0, left: 0 });
+  const [size, setSize] = createSignal(VIEWPORT_GUESS);
   onMount(() => {
     const el = box as HTMLDivElement;
+    // Sizes are read when the box is laid out anyway (a resize observer's callback).
     const measure = () => {
-      setViewport(el.clientHeight || VIEWPORT_GUESS);
-      setHeadPx(el.querySelector('thead')?.getBoundingClientRect().height || COMPARE_ROW_HEIGHT);
+      const head = el.querySelector('thead tr')?.children;
+      const label = (head?.[0] as HTMLElement | undefined)?.getBoundingClientRect().width;
+      const column = (el.querySelector('thead th.cmp-cell') as HTMLElement | null)?.getBoundingClientRect().width;
+      setSize({
+        width: el.clientWidth || VIEWPORT_GUESS.width,
+        height: el.clientHeight || VIEWPORT_GUESS.height,
+        head: (head?.[0] as HTMLElement | undefined)?.getBoundingClientRect().height || VIEWPORT_GUESS.head,
+        label: label || VIEWPORT_GUESS.label,
+        column: column || VIEWPORT_GUESS.column,
+      });
     };
     const observer = new ResizeObserver(measure);
     observer.observe(el);
@@ -48,120 +66,153 @@ export function CompareTable(props: CompareTableProps) {
     if (frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
-      if (box) setScrollTop(box.scrollTop);
+      if (box) setScroll({ top: box.scrollTop, left: box.scrollLeft });
     });
   };
   onCleanup(() => cancelAnimationFrame(frame));
 
+  // What the rows and columns hold in each orientation.
   const rowCount = () => (props.transposed ? props.runs.length : props.cols.length);
-  const range = createMemo(
-    () => rowWindow(scrollTop(), viewport(), headPx(), COMPARE_ROW_HEIGHT, rowCount()),
+  const colCount = () => (props.transposed ? props.cols.length : props.runs.length);
+  const sameRange = (a: { first: number; last: number }, b: { first: number; last: number }) =>
+    a.first === b.first && a.last === b.last;
+  const rows = createMemo(
+    () => rowWindow(scroll().top, size().height, size().head, COMPARE_ROW_HEIGHT, rowCount()),
     undefined,
-    {
-      equals: (a, b) => a.first === b.first && a.last === b.last,
-    },
+    { equals: sameRange },
   );
-  // The height of the rows not drawn above or below those that are (the scrollbar stays true).
+  const columns = createMemo(
+    () => rowWindow(scroll().left, size().width, size().label, size().column, colCount(), COLUMN_OVERSCAN),
+    undefined,
+    { equals: sameRange },
+  );
+  const runHead = (r: Run): Head => ({
+    text: r.name,
+    title: r === props.best ? `${r.name}: best by ${props.metric}` : r.name,
+    classes: {
+      brushed: props.inBrush(r.id) === true,
+      unbrushed: props.inBrush(r.id) === false,
+      best: r === props.best,
+    },
+  });
+  const colHead = (c: Column): Head => ({ text: c.id, title: c.id });
+  const shownRuns = createMemo(() => {
+    const { first, last } = props.transposed ? rows() : columns();
+    return props.runs.slice(first, last);
+  });
+  const shownCols = createMemo(() => {
+    const { first, last } = props.transposed ? columns() : rows();
+    return props.cols.slice(first, last);
+  });
+
+  // Width of the columns not drawn left and right of those that are (CSS works out the px).
+  const gap = (n: number) => `width:calc(${n} * var(--cmp-col))`;
+  const leftGap = () => gap(columns().first);
+  const rightGap = () => gap(colCount() - columns().last);
+  // Runs outside the brushes, dimmed: a column each (one style rule for the shown ones, not a
+  // class on every cell), or a row each when transposed.
+  const dimmed = createMemo(() => {
+    if (props.transposed) return '';
+    const cells: string[] = [];
+    shownRuns().forEach((r, i) => {
+      // The name cell and the left spacer come first.
+      if (props.inBrush(r.id) === false) cells.push(`.cmp-table tbody td:nth-child(${i + 3})`);
+    });
+    return cells.length ? `${cells.join(',\n')} { opacity: 0.35; }` : '';
+  });
+
   const Spacer = (p: { rows: number }) => (
     <tr class="cmp-spacer" style={p.rows > 0 ? `height:${p.rows * COMPARE_ROW_HEIGHT}px` : 'display:none'}>
-      <td colSpan={(props.transposed ? props.cols.length : props.runs.length) + 1} />
+      <td colSpan={(props.transposed ? shownCols() : shownRuns()).length + 3} />
     </tr>
   );
-  const width = () => `--cmp-columns:${props.transposed ? props.cols.length : props.runs.length}`;
-
-  return (
-    <div class="cmp-table" data-testid="compare-table" data-rows={rowCount()} ref={box} onScroll={onScroll}>
-      <table style={width()} classList={{ transposed: props.transposed }}>
-        {props.transposed ? (
-          <>
-            <thead>
-              <tr>
-                <th>run</th>
-                <For each={props.cols}>{(c) => <th title={c.id}>{c.id}</th>}</For>
-              </tr>
-            </thead>
-            <tbody>
-              <Spacer rows={range().first} />
-              <For each={props.runs.slice(range().first, range().last)}>
-                {(r) => (
-                  <tr
-                    classList={{
-                      brushed: props.inBrush(r.id) === true,
-                      unbrushed: props.inBrush(r.id) === false,
-                    }}
-                  >
-                    <th classList={{ best: r === props.best }} title={r.name}>
-                      {r.name}
-                    </th>
-                    <For each={props.cols}>
-                      {(c) => {
-                        // Plain values: no effect per cell (a row is remade when its run changes).
-                        const cls = untrack(() => props.differing.has(c.id)) ? 'differs' : undefined;
-                        const text = cellText(r, c);
-                        return (
-                          <td class={cls} title={text}>
-                            {text}
-                          </td>
-                        );
-                      }}
-                    </For>
-                  </tr>
-                )}
-              </For>
-              <Spacer rows={rowCount() - range().last} />
-            </tbody>
-          </>
-        ) : (
-          <>
-            <thead>
-              <tr>
-                <th />
-                <For each={props.runs}>
-                  {(r) => (
-                    <th
-                      classList={{
-                        brushed: props.inBrush(r.id) === true,
-                        unbrushed: props.inBrush(r.id) === false,
-                        best: r === props.best,
-                      }}
-                      title={r === props.best ? `${r.name}: best by ${props.metric}` : r.name}
-                    >
-                      {r.name}
-                    </th>
-                  )}
-                </For>
-              </tr>
-            </thead>
-            <tbody>
-              <Spacer rows={range().first} />
-              <For each={props.cols.slice(range().first, range().last)}>
-                {(c) => {
-                  // Fixed for the row's life (new runs make new rows); the brush dims whole
-                  // columns through one style rule per run (the page's), not an effect per cell.
-                  const cls = untrack(() => props.differing.has(c.id)) ? 'differs' : undefined;
-                  return (
-                    <tr>
-                      <th title={c.id}>{c.id}</th>
-                      <For each={props.runs}>
-                        {(r) => {
-                          // A plain value, not an expression: Solid makes no effect for it.
-                          const text = cellText(r, c);
-                          return (
-                            <td class={cls} title={text}>
-                              {text}
-                            </td>
-                          );
-                        }}
-                      </For>
-                    </tr>
-                  );
-                }}
-              </For>
-              <Spacer rows={rowCount() - range().last} />
-            </tbody>
-          </>
+  const headCells = (heads: Head[]) => (
+    <For each={heads}>
+      {(h) => (
+        <th class="cmp-cell" classList={h.classes} title={h.title}>
+          {h.text}
+        </th>
+      )}
+    </For>
+  );
+  /** A body row: its name, then a cell per shown column (plain values: no effect per cell). */
+  const bodyRow = (
+    head: Head,
+    cells: () => { text: string; cls?: string }[],
+    rowClasses?: () => Record<string, boolean>,
+  ) => (
+    <tr classList={rowClasses?.()}>
+      <th classList={head.classes} title={head.title}>
+        {head.text}
+      </th>
+      <td class="cmp-gap" style={leftGap()} />
+      <For each={cells()}>
+        {(c) => (
+          <td class={c.cls} title={c.text}>
+            {c.text}
+          </td>
         )}
-      </table>
-    </div>
+      </For>
+      <td class="cmp-gap" style={rightGap()} />
+    </tr>
+  );
+  const differs = (c: Column) => (untrack(() => props.differing.has(c.id)) ? 'differs' : undefined);
+
+  const table = (): JSX.Element =>
+    props.transposed ? (
+      <>
+        <thead>
+          <tr>
+            <th>run</th>
+            <th class="cmp-gap" style={leftGap()} />
+            {headCells(shownCols().map(colHead))}
+            <th class="cmp-gap" style={rightGap()} />
+          </tr>
+        </thead>
+        <tbody>
+          <Spacer rows={rows().first} />
+          <For each={shownRuns()}>
+            {(r) =>
+              bodyRow(
+                { text: r.name, title: r.name, classes: { best: r === props.best } },
+                () => shownCols().map((c) => ({ text: cellText(r, c), cls: differs(c) })),
+                () => ({ brushed: props.inBrush(r.id) === true, unbrushed: props.inBrush(r.id) === false }),
+              )
+            }
+          </For>
+          <Spacer rows={rowCount() - rows().last} />
+        </tbody>
+      </>
+    ) : (
+      <>
+        <thead>
+          <tr>
+            <th />
+            <th class="cmp-gap" style={leftGap()} />
+            {headCells(shownRuns().map(runHead))}
+            <th class="cmp-gap" style={rightGap()} />
+          </tr>
+        </thead>
+        <tbody>
+          <Spacer rows={rows().first} />
+          <For each={shownCols()}>
+            {(c) => {
+              const cls = differs(c);
+              return bodyRow(colHead(c), () => shownRuns().map((r) => ({ text: cellText(r, c), cls })));
+            }}
+          </For>
+          <Spacer rows={rowCount() - rows().last} />
+        </tbody>
+      </>
+    );
+  return (
+    <>
+      <style>{dimmed()}</style>
+      <div class="cmp-table" data-testid="compare-table" data-rows={rowCount()} ref={box} onScroll={onScroll}>
+        <table style={`--cmp-columns:${colCount()}`} classList={{ transposed: props.transposed }}>
+          {table()}
+        </table>
+      </div>
+    </>
   );
 }
