@@ -3,8 +3,9 @@
  * more runs and params than a screen holds (60 MLflow runs × 70 params and 3 metrics): it shows
  * 50 runs, the best first, and says so; only the rows and columns in view are drawn, yet
  * scrolling over the box shows every param and metric of every run, each cell under its own
- * run's name (the run's logged value), the header row and name column staying in view;
- * transposed, the same with a row per run. Set CAIRN_SHOTS=DIR
+ * run's name (the run's logged value), the header row and name column staying in view; a brush
+ * on the parallel coordinates puts the runs it holds first and dims the others' cells wherever
+ * the table is scrolled; transposed, the same cells with a row per run. Set CAIRN_SHOTS=DIR
  * to also save screenshots (1400 and 390 px, light and dark).
  */
 
@@ -151,7 +152,7 @@ describe.skipIf(!e2eAvailable())('the compare table of many runs and params', ()
     await server?.stop();
   });
 
-  it('shows 50 runs, draws only the rows in view, and scrolls through every param under its run', async () => {
+  it('shows 50 runs, draws only the cells in view, scrolls over every cell under its run, and dims runs outside a brush', async () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -197,6 +198,51 @@ describe.skipIf(!e2eAvailable())('the compare table of many runs and params', ()
       for (const run of columns) expect(line?.get(run), `${param(k)} of ${run}`).toBe(paramValue(runIndex(run), k));
     }
     for (const run of columns) expect(cells.get('metric:epochs')?.get(run)).toBe('10');
+
+    // A brush on the parallel coordinates holds some runs: they come first in the table, and the
+    // others' cells are dimmed, wherever the table is scrolled to.
+    const plot = page.getByTestId('parallel-coordinates');
+    await plot.scrollIntoViewIfNeeded();
+    const status = page.getByTestId('brush-status');
+    const axes = Number(await plot.getAttribute('data-axes'));
+    let held = 0;
+    for (let i = 0; i < axes && (held === 0 || held >= 50); i++) {
+      await plot.dblclick({ position: { x: 4, y: 4 } });
+      const at = (await plot.boundingBox()) as { x: number; y: number; width: number; height: number };
+      const x = at.x + 48 + (i * (at.width - 96)) / Math.max(1, axes - 1);
+      await page.mouse.move(x, at.y + at.height * 0.3);
+      await page.mouse.down();
+      await page.mouse.move(x, at.y + at.height * 0.6, { steps: 4 });
+      await page.mouse.up();
+      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^\d+ of 60 runs inside the brushes/);
+      held = Number(/^(\d+) of/.exec((await status.textContent()) ?? '')?.[1]);
+    }
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(50);
+    const table = page.getByTestId('compare-table');
+    await table.scrollIntoViewIfNeeded();
+    /** Each drawn run column: whether its header says brushed, and its first cell's opacity. */
+    const dimming = () =>
+      table.evaluate((el) => {
+        const heads = [...el.querySelectorAll('thead th.cmp-cell')];
+        const cells = [...el.querySelectorAll('tbody tr:not(.cmp-spacer)')][0]?.querySelectorAll('td:not(.cmp-gap)');
+        return heads.map((th, i) => ({
+          brushed: th.classList.contains('brushed'),
+          opacity: getComputedStyle(cells?.[i] as Element).opacity,
+        }));
+      });
+    for (const left of [0, 1e6]) {
+      await table.evaluate((el, x) => el.scrollTo(x, 0), left);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const shown = await dimming();
+      expect(shown.length).toBeGreaterThan(3);
+      for (const c of shown) expect(c.opacity).toBe(c.brushed ? '1' : '0.35');
+      // Brushed runs first: at the left, the first column is one; at the right, they are all past.
+      if (left === 0) expect(shown[0]?.brushed).toBe(true);
+      else expect(shown.every((c) => !c.brushed)).toBe(true);
+    }
+    await plot.dblclick({ position: { x: 4, y: 4 } });
+    await expect.poll(() => status.textContent()).toMatch(/^Drag along an axis/);
 
     // Transposed: a row per run (50), a column per param and metric; every cell again.
     await page.getByLabel('Transpose').check();
