@@ -11,8 +11,9 @@
  * - the uPlot metric-history chart of 1,000 runs × 1,000 steps, one of 5 metrics at a time —
  *   against the same polylines on a bare canvas;
  * - (compare) the whole compare page of 1,000 runs from the Compare button's navigation until its
- *   table, parallel coordinates and metric history (1,000 steps a run, from the store) are
- *   painted — against the same history polylines on a bare canvas.
+ *   table, parallel coordinates, metric history (1,000 steps a run, from the store), scatter and
+ *   bar charts are painted, with its longest main-thread task in that time — against the same
+ *   history polylines on a bare canvas.
  * - (BENCH_EXP_PARTS=sync) the first sync through the real server: the run feed and runs/search
  *   timed on the server against JSON of the same runs, then the Experiments page on an empty store
  *   until its first and every run are in the table, against fetching and parsing the feed alone.
@@ -341,7 +342,7 @@ async function compareBench() {
   report(
     `Compare page of ${HISTORY_RUNS} runs, ${metric} history × ${STEPS} steps from the store (target < 1 s)`,
     frame('bare canvas, same history polylines', plain),
-    [frame('Compare → table, parallel coordinates and history painted', compare)],
+    [frame('Compare → table, parallel coordinates, history, scatter and bars painted', compare)],
     { compare: `${detail(compare)}; ${compare.map((t) => t.note).join(' / ')}` },
   );
 }

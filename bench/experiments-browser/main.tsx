@@ -570,12 +570,16 @@ function compareUrl(runCount: number): string {
 }
 const compareHistory = () => document.querySelector('#root [data-testid="history-chart"]') as HTMLElement | null;
 // The history chart drawn with the histories in it (not an empty chart while they are read).
+/** The whole compare page is built: history, parallel coordinates, and the scatter and bar charts drawn (the last of its steps). */
 const compareReady = () =>
   Number(compareHistory()?.dataset.frames ?? 0) > 0 &&
   !/ 0 x positions/.test(compareHistory()?.dataset.mode ?? '') &&
   Number(
     (document.querySelector('#root [data-testid="parallel-coordinates"]') as HTMLElement | null)?.dataset.frames ?? 0,
-  ) > 0;
+  ) > 0 &&
+  ['scatter-chart', 'bar-chart'].every(
+    (id) => (document.querySelector(`#root [data-testid="${id}"]`) as HTMLElement | null)?.dataset.plotted,
+  );
 
 /**
  * The metric the compare page of the first `runCount` runs charts by default (it picks one that
