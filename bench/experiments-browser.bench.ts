@@ -43,6 +43,8 @@ const TRACE = process.env.BENCH_EXP_TRACE === '1';
 /** BENCH_EXP_PARTS=table,pc,history,compare,sync picks parts (all but sync by default). */
 const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history,compare').split(',');
 const RUNS = Number(process.env.BENCH_EXP_RUNS ?? 10_000);
+/** BENCH_EXP_COMPARE_OPENS: how many times the compare part opens the page (5 by default). */
+const COMPARE_OPENS = Number(process.env.BENCH_EXP_COMPARE_OPENS ?? 5);
 const HISTORY_RUNS = Math.min(RUNS, 1000);
 const STEPS = 1000;
 /** The first sync stops when the tab's JS heaps and buffers pass this (the machine is shared). */
@@ -336,14 +338,17 @@ async function compareBench() {
   await open(); // warm-up (code, workers)
   const trace = TRACE ? new LongTaskTrace() : null;
   await trace?.start(page);
-  const compare = await series(5, open);
+  const compare = await series(COMPARE_OPENS, open);
   for (const t of (await trace?.stop()) ?? [])
     console.log(`  long task at ${t.atMs.toFixed(0)} ms: ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms; ${t.top}`);
   report(
     `Compare page of ${HISTORY_RUNS} runs, ${metric} history × ${STEPS} steps from the store (target < 1 s)`,
     frame('bare canvas, same history polylines', plain),
     [frame('Compare → table, parallel coordinates, history, scatter and bars painted', compare)],
-    { compare: `${detail(compare)}; ${compare.map((t) => t.note).join(' / ')}` },
+    {
+      compare: `${detail(compare)}; ${compare.map((t) => t.note).join(' / ')}`,
+      'opens with a task over 50 ms': `${compare.filter((t) => t.longestTaskMs > 50).length} of ${compare.length}`,
+    },
   );
 }
 
