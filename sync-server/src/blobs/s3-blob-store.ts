@@ -142,7 +142,8 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
           onPart(part) {
             if (legacyHash) return;
             partHash ??= offThreadMd5();
-            partHash.update(part);
+            // The part's buffer is reused once the worker has hashed it where it is.
+            return partHash.update(part);
           },
           async beforePublish(size, bodyMd5) {
             // (Assigned in onPart: TypeScript cannot see it from here.)
