@@ -11,10 +11,14 @@ import {
 import { s3Send } from './s3-errors.ts';
 
 const MiB = 1024 * 1024;
-/** Bytes per multipart part unless told: 8 MiB, as DVC's own S3 remote. */
-export const DEFAULT_PART_SIZE = 8 * MiB;
-/** Parts of one upload in flight at once unless told. */
-export const DEFAULT_PART_CONCURRENCY = 4;
+/**
+ * Bytes per multipart part unless told. 16 MiB parts cost radosgw and the uploader ~0.8 s less
+ * CPU per GiB than 8 MiB ones (128 requests fewer; bench/s3-blobs), and allow objects of up to
+ * 156 GiB within S3's 10,000 parts (8 MiB: 78 GiB).
+ */
+export const DEFAULT_PART_SIZE = 16 * MiB;
+/** Parts of one upload in flight at once unless told: with the one filling, 64 MiB per upload. */
+export const DEFAULT_PART_CONCURRENCY = 3;
 
 /** What `beforePublish` decides: nothing (undefined) or 'publish' publishes. */
 export type PublishDecision = 'publish' | 'keep-existing' | undefined;
@@ -59,8 +63,9 @@ export interface StreamUploadOptions {
  *
  * Memory: parts are filled, one copy of each byte, into at most `partConcurrency + 1` buffers of
  * `partSize` (shared memory, so `onPart` may hand them to a worker thread without a copy),
- * allocated as the upload needs them and reused: `partConcurrency` parts being sent and hashed
- * while the next fills. With no buffer free, the source is not read further. A new 8 MiB
+ * allocated as the upload needs them and reused once a part is both sent and read by `onPart`:
+ * `partConcurrency` parts being sent while the next fills (or, full, waits for its turn). With
+ * no buffer free, the source is not read further. A new
  * allocation per part (and a copy for the md5 worker) had cost as much CPU as the sockets, most
  * of it in V8's garbage collector (bench/s3-blobs, bench/several-processes).
  */
@@ -87,6 +92,9 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
   const free: Buffer[] = [];
   let allocated = 0;
   let bufferFreed: (() => void) | null = null;
+  // UploadPart requests in flight, at most partConcurrency; a full part waits here for its turn.
+  let requests = 0;
+  const requestSlots: Array<() => void> = [];
 
   const takeBuffer = async (): Promise<Buffer> => {
     for (;;) {
@@ -116,6 +124,9 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
     const PartNumber = nextPart++;
     const UploadId = uploadId as string;
     const settle = async (): Promise<void> => {
+      // A slot is taken here, or handed over by the request that ends.
+      if (requests < partConcurrency) requests++;
+      else await new Promise<void>((resolve) => requestSlots.push(resolve));
       try {
         const r = await s3Send(() =>
           client.send(
@@ -132,6 +143,10 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
         parts.push({ PartNumber, ETag: r.ETag ?? '' });
       } catch (err) {
         partFailure ??= err;
+      } finally {
+        const next = requestSlots.shift();
+        if (next) next();
+        else requests--;
       }
       await read;
     };
