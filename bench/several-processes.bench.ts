@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DEFAULT_PART_SIZE } from '../sync-server/src/blobs/s3-stream-upload.ts';
 import { openPostgres } from '../sync-server/src/db/postgres-sql.ts';
 import { type Cluster, clusterAvailable, startCluster } from '../test/support/cluster.ts';
 import { type LoadBalancer, startHaproxy } from '../test/support/haproxy.ts';
@@ -38,7 +39,8 @@ const AUTH = `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}`;
  * start-up (a 256 MiB upload: 2.4 s through HAProxy against 1.5 s straight to the warm process).
  */
 async function warmUpEveryProcess(cluster: Cluster): Promise<void> {
-  const body = Buffer.alloc(3 * CHUNK, 1);
+  // Three parts and a bit (a body under one part is one PutObject, and would start nothing).
+  const body = Buffer.alloc(3 * DEFAULT_PART_SIZE + CHUNK, 1);
   for (const [i, backend] of cluster.backends.entries()) {
     const header = Buffer.from(`warm-up ${i}`);
     const md5 = createHash('md5').update(header).update(body).digest('hex');

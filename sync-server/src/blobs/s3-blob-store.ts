@@ -13,7 +13,7 @@ import { FileHasher, type HashAlgorithm, MD5_HEX } from '@cairn/core';
 import { BlobHashMismatchError, BlobKeyError, type BlobStore, BlobTooLargeError } from './blob-store.ts';
 import { type OffThreadMd5, offThreadMd5 } from './md5-off-thread.ts';
 import { s3Send as send, s3StatusOf as statusOf, s3StoreError as storeError } from './s3-errors.ts';
-import { streamUpload } from './s3-stream-upload.ts';
+import { DEFAULT_PART_CONCURRENCY, DEFAULT_PART_SIZE, streamUpload } from './s3-stream-upload.ts';
 
 export interface S3BlobStoreOptions {
   client: S3Client;
@@ -22,7 +22,7 @@ export interface S3BlobStoreOptions {
   prefix: string;
   /** `md5` (DVC 3) or `md5-dos2unix` (DVC 2 legacy objects), as the disk store. */
   algorithm?: HashAlgorithm;
-  /** Bytes per multipart part (S3's minimum is 5 MiB; 8 MiB as DVC's own S3 remote). */
+  /** Bytes per multipart part (S3's minimum is 5 MiB; 16 MiB unless told, s3-stream-upload.ts). */
   partSize?: number;
   /** Parts of one upload in flight at once: memory per upload is at most (this + 1) × partSize. */
   partConcurrency?: number;
@@ -57,8 +57,8 @@ const MiB = 1024 * 1024;
 export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
   const { client, bucket } = opts;
   const algorithm = opts.algorithm ?? 'md5';
-  const partSize = opts.partSize ?? 8 * MiB;
-  const partConcurrency = opts.partConcurrency ?? 4;
+  const partSize = opts.partSize ?? DEFAULT_PART_SIZE;
+  const partConcurrency = opts.partConcurrency ?? DEFAULT_PART_CONCURRENCY;
   const staleAfterMs = opts.staleAfterMs ?? 24 * 3600 * 1000;
   const now = opts.now ?? Date.now;
   const root = opts.prefix === '' ? '' : `${opts.prefix}/`;
@@ -142,7 +142,8 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
           onPart(part) {
             if (legacyHash) return;
             partHash ??= offThreadMd5();
-            partHash.update(part);
+            // The part's buffer is reused once the worker has hashed it where it is.
+            return partHash.update(part);
           },
           async beforePublish(size, bodyMd5) {
             // (Assigned in onPart: TypeScript cannot see it from here.)

@@ -11,7 +11,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { s3Send, s3StatusOf, s3StoreError } from '../blobs/s3-errors.ts';
-import { streamUpload } from '../blobs/s3-stream-upload.ts';
+import { DEFAULT_PART_SIZE, streamUpload } from '../blobs/s3-stream-upload.ts';
 import { artifactFileSegments, artifactSegments } from './artifact-paths.ts';
 import { type ArtifactEntry, type ArtifactStore, formatChecksum, parseChecksum } from './artifact-store.ts';
 import { artifactTooLarge, invalid, notFound } from './errors.ts';
@@ -106,7 +106,7 @@ export function makeS3ArtifactStore(opts: S3ArtifactStoreOptions): ArtifactStore
         bucket,
         key,
         source: body,
-        partSize: opts.partSize ?? 8 * MiB,
+        partSize: opts.partSize ?? DEFAULT_PART_SIZE,
         onChunk(chunk) {
           received += chunk.length;
           if (received > maxBytes) throw artifactTooLarge(maxBytes);
