@@ -55,8 +55,6 @@ for p in "$@"; do [[ $p =~ ^[0-9]+$ ]] || die "$p is not a port"; done
 dir=${dir:-$(mktemp -d "${TMPDIR:-/tmp}/cairn-haproxy.XXXXXX")}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-lb_port=${LB_PORT:-$(pick_port)}
-stats_port=${LB_STATS_PORT:-$(pick_port)}
 
 trap 'rc=$?; if [ $rc -ne 0 ]; then "$0" stop "$dir" >/dev/null 2>&1 || rm -rf "$dir"; fi' EXIT
 
@@ -67,6 +65,8 @@ for p in "$@"; do
   servers+="  server s$i 127.0.0.1:$p check"$'\n'
 done
 
+# The config for the ports picked (lb_port, stats_port).
+write_config() {
 cat >"$dir/haproxy.cfg" <<EOF
 global
   pidfile $dir/haproxy.pid
@@ -118,14 +118,30 @@ listen stats
   stats uri /
   stats refresh 5s
 EOF
+}
 
-"$haproxy" -c -q -f "$dir/haproxy.cfg" || die "haproxy refused its config ($dir/haproxy.cfg)"
-"$haproxy" -D -f "$dir/haproxy.cfg" 2>>"$dir/start.log" || die "haproxy did not start (see $dir/start.log)"
-for _ in $(seq 1 100); do
-  port_free "$lb_port" || break
-  sleep 0.1
+# A port picked free may be taken by another process before HAProxy binds it (tests start engines
+# side by side): then new ports are picked, up to three times. The start log is printed on failure,
+# since the folder is removed then.
+for attempt in 1 2 3; do
+  lb_port=${LB_PORT:-$(pick_port)}
+  stats_port=${LB_STATS_PORT:-$(pick_port)}
+  write_config
+  "$haproxy" -c -q -f "$dir/haproxy.cfg" || die "haproxy refused its config ($dir/haproxy.cfg)"
+  : >"$dir/start.log"
+  if "$haproxy" -D -f "$dir/haproxy.cfg" 2>>"$dir/start.log"; then
+    for _ in $(seq 1 100); do
+      port_free "$lb_port" || break
+      sleep 0.1
+    done
+    port_free "$lb_port" || break
+    echo "haproxy does not listen on port $lb_port" >>"$dir/start.log"
+    if [ -f "$dir/haproxy.pid" ]; then kill "$(cat "$dir/haproxy.pid")" 2>/dev/null || true; fi
+  fi
+  if [ -n "${LB_PORT:-}${LB_STATS_PORT:-}" ] || [ "$attempt" = 3 ]; then
+    die "haproxy did not start on ports $lb_port and $stats_port: $(tr '\n' ' ' <"$dir/start.log")"
+  fi
 done
-port_free "$lb_port" && die "haproxy does not listen on port $lb_port (see $dir/start.log)"
 
 cat <<EOF
 HAPROXY_DIR=$dir
