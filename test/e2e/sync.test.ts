@@ -158,8 +158,9 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
       .textContent();
     expect(message).toContain('data/.gitignore');
     expect(message).toMatch(/merge origin\/main/);
-    // The top bar catches up on its own schedule (it still said "Offline" after the 1 s default
-    // in one CI run, 2026-12-03, with the sync already answered).
+    // The top bar follows. In two CI runs it said "Offline" for good: the network came back before
+    // the lazily loaded sync engine listened for it, and that was never seen (connectivity.ts now
+    // takes the network's state when it starts; connectivity.test.ts).
     await expect
       .poll(() => page.getByTestId('connectivity').textContent(), { timeout: 30_000 })
       .toBe('Needs attention');

@@ -60,10 +60,15 @@ export async function probeServer(server = defaultServer()): Promise<boolean> {
 
 let started = false;
 
-/** Follows the browser's online/offline events and checks the server once now. */
+/** Follows the browser's online/offline events from now on, takes the network's state now, and checks the server once. */
 export function startConnectivity(): void {
   if (started || typeof globalThis.addEventListener !== 'function') return;
   started = true;
+  // The network may have come back (or gone) between this module's first import and now — a
+  // page loaded offline, then online before the lazily loaded sync engine started listening — with
+  // its event missed: the pages would say "Offline" until the next one.
+  setBrowserOnline(globalThis.navigator?.onLine !== false);
+  for (const l of listeners) l();
   globalThis.addEventListener('online', () => {
     setBrowserOnline(true);
     for (const l of listeners) l();
