@@ -5,7 +5,8 @@
  * scrolling over the box shows every param and metric of every run, each cell under its own
  * run's name (the run's logged value), the header row and name column staying in view; a brush
  * on the parallel coordinates puts the runs it holds first and dims the others' cells wherever
- * the table is scrolled; transposed, the same cells with a row per run. Set CAIRN_SHOTS=DIR
+ * the table is scrolled; the keyboard scrolls it (End, Home); transposed, the same cells with a
+ * row per run. Set CAIRN_SHOTS=DIR
  * to also save screenshots (1400 and 390 px, light and dark).
  */
 
@@ -184,6 +185,15 @@ describe.skipIf(!e2eAvailable())('the compare table of many runs and params', ()
     // The charted metric first, then what differs.
     expect(first.rows[0]?.name).toBe('metric:val_loss');
     await saveScreenshots(page, process.env.CAIRN_SHOTS, 'compare-table-60-runs');
+
+    // The keyboard scrolls it: the box takes focus, End goes to the last rows (drawn), Home back.
+    const box = page.getByTestId('compare-table');
+    await box.focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => box.evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 1)).toBe(true);
+    await expect.poll(async () => (await drawn(page)).rows.some((r) => r.name === first.rows[0]?.name)).toBe(false);
+    await page.keyboard.press('Home');
+    await expect.poll(async () => (await drawn(page)).rows[0]?.name).toBe('metric:val_loss');
 
     // Scrolling over it shows 50 runs, best first, and every row, each cell its run's value.
     const { columns, cells } = await scrollThrough(page);

@@ -39,11 +39,11 @@ interface Head {
 }
 
 export function CompareTable(props: CompareTableProps) {
-  let box: HTMLDivElement | undefined;
+  let box: HTMLElement | undefined;
   const [scroll, setScroll] = createSignal({ top: 0, left: 0 });
   const [size, setSize] = createSignal(VIEWPORT_GUESS);
   onMount(() => {
-    const el = box as HTMLDivElement;
+    const el = box as HTMLElement;
     // Sizes are read when the box is laid out anyway (a resize observer's callback).
     const measure = () => {
       const head = el.querySelector('thead tr')?.children;
@@ -208,11 +208,20 @@ export function CompareTable(props: CompareTableProps) {
   return (
     <>
       <style>{dimmed()}</style>
-      <div class="cmp-table" data-testid="compare-table" data-rows={rowCount()} ref={box} onScroll={onScroll}>
+      {/* Focusable, as CsvViewer's rows: the keyboard scrolls it too (arrows, Page Up/Down, Home/End). */}
+      <section
+        class="cmp-table"
+        data-testid="compare-table"
+        data-rows={rowCount()}
+        ref={box}
+        onScroll={onScroll}
+        tabindex="0"
+        aria-label="Params and metrics of the compared runs"
+      >
         <table style={`--cmp-columns:${colCount()}`} classList={{ transposed: props.transposed }}>
           {table()}
         </table>
-      </div>
+      </section>
     </>
   );
 }
