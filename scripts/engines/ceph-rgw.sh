@@ -60,7 +60,6 @@ done
 dir=${2:-$(mktemp -d "${TMPDIR:-/tmp}/cairn-ceph.XXXXXX")}
 mkdir -p "$dir"/{run,log,mon/a,osd/0,rgw}
 dir=$(cd "$dir" && pwd)
-mon_port=${MON_PORT:-$(pick_port)}
 rgw_port=${RGW_PORT:-$(pick_port)}
 fsid=$(cat /proc/sys/kernel/random/uuid)
 conf=$dir/ceph.conf
@@ -68,6 +67,8 @@ conf=$dir/ceph.conf
 # If anything below fails, leave no daemon running.
 trap 'rc=$?; if [ $rc -ne 0 ] && [ -z "${CEPH_RGW_KEEP_ON_FAILURE:-}" ]; then "$0" stop "$dir" >/dev/null 2>&1 || true; fi' EXIT
 
+# The config for the monitor port picked (mon_port).
+write_conf() {
 cat >"$conf" <<EOF
 [global]
 fsid = $fsid
@@ -112,20 +113,33 @@ rgw data = $dir/rgw
 rgw gc obj min wait = 5
 rgw gc processor period = 5
 EOF
+}
 
 ceph_cli() { timeout 30 ceph -c "$conf" "$@"; }
 
-monmaptool --create --fsid "$fsid" --addv a "[v2:127.0.0.1:$mon_port]" "$dir/monmap" >/dev/null
-ceph-mon -c "$conf" -i a --mkfs --monmap "$dir/monmap" >/dev/null 2>&1 || die "ceph-mon --mkfs failed (see $dir/log)"
-ceph-mon -c "$conf" -i a 2>>"$dir/log/start.log" || die "ceph-mon did not start (see $dir/log/mon.a.log)"
+# A port picked free may be taken by another process before the monitor binds it (tests start
+# engines side by side; in one CI run the monitor did not start): then a new one is picked and the
+# monitor made again, up to three times.
+for attempt in 1 2 3; do
+  mon_port=${MON_PORT:-$(pick_port)}
+  write_conf
+  rm -rf "$dir/mon/a" && mkdir -p "$dir/mon/a"
+  : >"$dir/log/start.log"
+  monmaptool --create --clobber --fsid "$fsid" --addv a "[v2:127.0.0.1:$mon_port]" "$dir/monmap" >/dev/null
+  ceph-mon -c "$conf" -i a --mkfs --monmap "$dir/monmap" >/dev/null 2>&1 || die_log "ceph-mon --mkfs failed" "$dir/log/mon.a.log"
+  ceph-mon -c "$conf" -i a 2>>"$dir/log/start.log" && break
+  if [ -n "${MON_PORT:-}" ] || [ "$attempt" = 3 ]; then
+    die_log "ceph-mon did not start on port $mon_port" "$dir/log/start.log" "$dir/log/mon.a.log"
+  fi
+done
 
 osd_uuid=$(cat /proc/sys/kernel/random/uuid)
 osd_id=$(ceph_cli osd new "$osd_uuid") || die "ceph osd new failed"
 [ "$osd_id" = 0 ] || die "expected osd 0, got $osd_id"
 ceph-osd -c "$conf" -i 0 --mkfs --osd-uuid "$osd_uuid" >/dev/null 2>&1 || die "ceph-osd --mkfs failed"
-ceph-osd -c "$conf" -i 0 2>>"$dir/log/start.log" || die "ceph-osd did not start (see $dir/log/osd.0.log)"
+ceph-osd -c "$conf" -i 0 2>>"$dir/log/start.log" || die_log "ceph-osd did not start" "$dir/log/start.log" "$dir/log/osd.0.log"
 
-radosgw -c "$conf" -n client.rgw.a 2>>"$dir/log/start.log" || die "radosgw did not start (see $dir/log/client.rgw.a.log)"
+radosgw -c "$conf" -n client.rgw.a 2>>"$dir/log/start.log" || die_log "radosgw did not start" "$dir/log/start.log" "$dir/log/client.rgw.a.log"
 # Usually a few seconds; minutes when several clusters start at once on a busy machine (parallel
 # test files). RGW_START_SECONDS bounds the wait (default 90, under the tests' 120 s for a start).
 deadline=$((SECONDS + ${RGW_START_SECONDS:-90}))
@@ -135,7 +149,7 @@ while [ "$SECONDS" -lt "$deadline" ]; do
 done
 # The folder (and its logs) is removed on failure unless CEPH_RGW_KEEP_ON_FAILURE is set: say what the log said.
 curl -fs -o /dev/null "http://127.0.0.1:$rgw_port/" ||
-  die "radosgw does not answer on port $rgw_port after ${RGW_START_SECONDS:-90} s; its log ends: $(tail -n 5 "$dir/log/client.rgw.a.log" 2>/dev/null | tr '\n' ' ' | cut -c1-600)"
+  die_log "radosgw does not answer on port $rgw_port after ${RGW_START_SECONDS:-90} s" "$dir/log/client.rgw.a.log"
 
 access_key=cairn$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
 secret_key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')

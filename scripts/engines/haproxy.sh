@@ -121,8 +121,7 @@ EOF
 }
 
 # A port picked free may be taken by another process before HAProxy binds it (tests start engines
-# side by side): then new ports are picked, up to three times. The start log is printed on failure,
-# since the folder is removed then.
+# side by side): then new ports are picked, up to three times.
 for attempt in 1 2 3; do
   lb_port=${LB_PORT:-$(pick_port)}
   stats_port=${LB_STATS_PORT:-$(pick_port)}
@@ -139,7 +138,7 @@ for attempt in 1 2 3; do
     if [ -f "$dir/haproxy.pid" ]; then kill "$(cat "$dir/haproxy.pid")" 2>/dev/null || true; fi
   fi
   if [ -n "${LB_PORT:-}${LB_STATS_PORT:-}" ] || [ "$attempt" = 3 ]; then
-    die "haproxy did not start on ports $lb_port and $stats_port: $(tr '\n' ' ' <"$dir/start.log")"
+    die_log "haproxy did not start on ports $lb_port and $stats_port" "$dir/start.log"
   fi
 done
 

@@ -1,7 +1,19 @@
-# Shared by the engine scripts in this folder (sourced, not run): a named `die` and a free-port
-# picker. Each script sets ENGINE before sourcing so its errors say which engine failed.
+# Shared by the engine scripts in this folder (sourced, not run): a named `die` (with the end of a
+# log: `die_log`) and a free-port picker. Each script sets ENGINE before sourcing so its errors say
+# which engine failed.
 
 die() { echo "${ENGINE:-engine}: $*" >&2; exit 1; }
+
+# die_log MESSAGE LOG…: dies with MESSAGE and the last lines of each log that has any. The engine's
+# folder is removed on a failed start, so naming a log there would point at nothing.
+die_log() {
+  local message=$1 log tail=
+  shift
+  for log in "$@"; do
+    [ -s "$log" ] && tail+=" [$(basename "$log")] $(tail -n 8 "$log" | tr '\n' ' ' | cut -c1-800)"
+  done
+  die "$message${tail:+;$tail}"
+}
 
 # A TCP connect that fails means nobody listens there (bash's /dev/tcp; no extra tools needed).
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
