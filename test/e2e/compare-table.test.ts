@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
 import { saveScreenshots, signIn } from '../support/e2e-page.ts';
+import { postJson } from '../support/post-json.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const ADMIN_TOKEN = 'cairn_compare_table_admin_tok_01';
@@ -107,15 +108,7 @@ describe.skipIf(!e2eAvailable())('the compare table of many runs and params', ()
   let context: BrowserContext;
   const names: string[] = [];
 
-  const api = async (p: string, body: unknown) => {
-    const res = await fetch(`${server.url}${p}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.status, `POST ${p}`).toBeLessThan(300);
-    return (await res.json()) as Record<string, unknown>;
-  };
+  const api = (p: string, body: unknown) => postJson(server.url, ADMIN_TOKEN, p, body);
 
   beforeAll(async () => {
     server = await startTestServer({ CAIRN_ADMIN_PASSWORD: ADMIN_PASSWORD, CAIRN_ADMIN_TOKEN: ADMIN_TOKEN });

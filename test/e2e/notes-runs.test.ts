@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
 import { saveScreenshots, signIn } from '../support/e2e-page.ts';
+import { postJson } from '../support/post-json.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -32,15 +33,7 @@ describe.skipIf(!e2eAvailable())('run and comparison notes', () => {
   let context: BrowserContext;
   const runs: Record<string, string> = {};
 
-  const api = async (p: string, body: unknown) => {
-    const res = await fetch(`${server.url}${p}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.status, `POST ${p}`).toBeLessThan(300);
-    return (await res.json()) as Record<string, unknown>;
-  };
+  const api = (p: string, body: unknown) => postJson(server.url, ADMIN_TOKEN, p, body);
 
   const typeNote = async (page: Page, lines: string[]) => {
     const input = page.getByTestId('note-panel').getByTestId('note-input');

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
 import { saveScreenshots } from '../support/e2e-page.ts';
+import { postJson } from '../support/post-json.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const SHOTS = process.env.CAIRN_SHOTS; // a folder: also save screenshots there, to look at
@@ -18,15 +19,7 @@ describe.skipIf(!e2eAvailable())('live run values in notes, and the Notes tab at
   let runId: string;
   const mlflow = '/admin/seg.mlflow/api/2.0/mlflow';
 
-  const api = async (p: string, body: unknown) => {
-    const res = await fetch(`${server.url}${p}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.status, p).toBeLessThan(300);
-    return (await res.json()) as Record<string, unknown>;
-  };
+  const api = (p: string, body: unknown) => postJson(server.url, TOKEN, p, body);
   const logMetric = (key: string, value: number, step: number) =>
     api(`${mlflow}/runs/log-metric`, { run_id: runId, key, value, step, timestamp: Date.now() });
 

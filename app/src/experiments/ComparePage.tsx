@@ -20,15 +20,7 @@ import { HistoryChart, newVisit, prefetchHistories, type StoredHistories } from 
 import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
 import { runCommit } from './RunCommit.tsx';
-import {
-  type Column,
-  cellText,
-  cellValue,
-  columnsOf,
-  differingColumns,
-  formatCell,
-  parseColumnId,
-} from './run-columns.ts';
+import { type Column, cellValue, columnsOf, differingColumns, formatCell, parseColumnId } from './run-columns.ts';
 import { experimentsDb, getRuns, type RunRow } from './run-store.ts';
 import { columnLabel, ScatterChart } from './ScatterChart.tsx';
 import { metricHistories } from './server-runs.ts';

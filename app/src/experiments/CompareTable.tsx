@@ -9,7 +9,7 @@
  * and shows whole on hover.
  */
 import type { Run } from '@cairn/core/runs';
-import { createMemo, createSignal, For, type JSX, onCleanup, onMount, untrack } from 'solid-js';
+import { createMemo, createSignal, For, onCleanup, onMount, untrack } from 'solid-js';
 import { rowWindow } from './row-window.ts';
 import { type Column, cellText } from './run-columns.ts';
 
@@ -121,19 +121,15 @@ export function CompareTable(props: CompareTableProps) {
     return cells.length ? `${cells.join(',\n')} { opacity: 0.35; }` : '';
   });
 
+  /** The drawn items across (the header's) and down (the rows'): runs and params, or the other way. */
+  const across = (): (Run | Column)[] => (props.transposed ? shownCols() : shownRuns());
+  const down = (): (Run | Column)[] => (props.transposed ? shownRuns() : shownCols());
+  const heads = (): Head[] => (props.transposed ? shownCols().map(colHead) : shownRuns().map(runHead));
+
   const Spacer = (p: { rows: number }) => (
     <tr class="cmp-spacer" style={p.rows > 0 ? `height:${p.rows * COMPARE_ROW_HEIGHT}px` : 'display:none'}>
-      <td colSpan={(props.transposed ? shownCols() : shownRuns()).length + 3} />
+      <td colSpan={across().length + 3} />
     </tr>
-  );
-  const headCells = (heads: Head[]) => (
-    <For each={heads}>
-      {(h) => (
-        <th class="cmp-cell" classList={h.classes} title={h.title}>
-          {h.text}
-        </th>
-      )}
-    </For>
   );
   /** A body row: its name, then a cell per shown column (plain values: no effect per cell). */
   const bodyRow = (
@@ -157,54 +153,19 @@ export function CompareTable(props: CompareTableProps) {
     </tr>
   );
   const differs = (c: Column) => (untrack(() => props.differing.has(c.id)) ? 'differs' : undefined);
-
-  const table = (): JSX.Element =>
-    props.transposed ? (
-      <>
-        <thead>
-          <tr>
-            <th>run</th>
-            <th class="cmp-gap" style={leftGap()} />
-            {headCells(shownCols().map(colHead))}
-            <th class="cmp-gap" style={rightGap()} />
-          </tr>
-        </thead>
-        <tbody>
-          <Spacer rows={rows().first} />
-          <For each={shownRuns()}>
-            {(r) =>
-              bodyRow(
-                { text: r.name, title: r.name, classes: { best: r === props.best } },
-                () => shownCols().map((c) => ({ text: cellText(r, c), cls: differs(c) })),
-                () => ({ brushed: props.inBrush(r.id) === true, unbrushed: props.inBrush(r.id) === false }),
-              )
-            }
-          </For>
-          <Spacer rows={rowCount() - rows().last} />
-        </tbody>
-      </>
-    ) : (
-      <>
-        <thead>
-          <tr>
-            <th />
-            <th class="cmp-gap" style={leftGap()} />
-            {headCells(shownRuns().map(runHead))}
-            <th class="cmp-gap" style={rightGap()} />
-          </tr>
-        </thead>
-        <tbody>
-          <Spacer rows={rows().first} />
-          <For each={shownCols()}>
-            {(c) => {
-              const cls = differs(c);
-              return bodyRow(colHead(c), () => shownRuns().map((r) => ({ text: cellText(r, c), cls })));
-            }}
-          </For>
-          <Spacer rows={rowCount() - rows().last} />
-        </tbody>
-      </>
+  // A run's row (transposed): its name, its value of each shown param or metric; dimmed outside a brush.
+  const runRow = (r: Run) =>
+    bodyRow(
+      { text: r.name, title: r.name, classes: { best: r === props.best } },
+      () => shownCols().map((c) => ({ text: cellText(r, c), cls: differs(c) })),
+      () => ({ brushed: props.inBrush(r.id) === true, unbrushed: props.inBrush(r.id) === false }),
     );
+  // A param's or metric's row: each shown run's value (a run's column is dimmed by `dimmed`).
+  const columnRow = (c: Column) => {
+    const cls = differs(c);
+    return bodyRow(colHead(c), () => shownRuns().map((r) => ({ text: cellText(r, c), cls })));
+  };
+
   return (
     <>
       <style>{dimmed()}</style>
@@ -219,7 +180,26 @@ export function CompareTable(props: CompareTableProps) {
         aria-label="Params and metrics of the compared runs"
       >
         <table style={`--cmp-columns:${colCount()}`} classList={{ transposed: props.transposed }}>
-          {table()}
+          <thead>
+            <tr>
+              <th>{props.transposed ? 'run' : ''}</th>
+              <th class="cmp-gap" style={leftGap()} />
+              <For each={heads()}>
+                {(h) => (
+                  <th class="cmp-cell" classList={h.classes} title={h.title}>
+                    {h.text}
+                  </th>
+                )}
+              </For>
+              <th class="cmp-gap" style={rightGap()} />
+            </tr>
+          </thead>
+          <tbody>
+            <Spacer rows={rows().first} />
+            {/* Runs and columns are different objects: turning the table remakes every row. */}
+            <For each={down()}>{(item) => (props.transposed ? runRow(item as Run) : columnRow(item as Column))}</For>
+            <Spacer rows={rowCount() - rows().last} />
+          </tbody>
         </table>
       </section>
     </>

@@ -41,7 +41,7 @@ describe('connectivity', () => {
     expect(c.isOnline()).toBe(false);
     c.startConnectivity();
     expect(c.isOnline()).toBe(true);
-    await vi.waitFor(async () => expect(await c.probeServer()).toBe(true));
+    expect(await c.probeServer()).toBe(true);
 
     setOnline(false, true);
     expect(c.isOnline()).toBe(false);

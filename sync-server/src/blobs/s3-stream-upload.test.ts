@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { BlobStoreUnavailableError } from './blob-store.ts';
-import { streamUpload } from './s3-stream-upload.ts';
+import { type StreamUploadOptions, streamUpload } from './s3-stream-upload.ts';
 
 const MiB = 1024 * 1024;
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
@@ -84,24 +84,33 @@ function body(total: number): Buffer {
 const chunked = (b: Buffer, size = 65536) =>
   Readable.from(Array.from({ length: Math.ceil(b.length / size) }, (_, i) => b.subarray(i * size, (i + 1) * size)));
 
+/** `data` uploaded as key `k` of bucket `b` in 5 MiB parts, with `opts` on top. */
+const upload = (s3: ReturnType<typeof fakeS3>, data: Buffer | Readable, opts: Partial<StreamUploadOptions> = {}) =>
+  streamUpload({
+    client: s3.client,
+    bucket: 'b',
+    key: 'k',
+    source: Buffer.isBuffer(data) ? chunked(data) : data,
+    partSize: 5 * MiB,
+    ...opts,
+  });
+/** The md5 of each of the first `n` 5 MiB parts of `data`. */
+const partMd5s = (data: Buffer, n: number) =>
+  Array.from({ length: n }, (_, i) => md5(data.subarray(i * 5 * MiB, (i + 1) * 5 * MiB)));
+
 describe('streamUpload', () => {
   it('uploads parts from at most partConcurrency + 1 buffers, reused, and publishes the bytes in order', async () => {
     const s3 = fakeS3();
     const data = body(23 * MiB + 17);
     const seen: string[] = [];
-    const { size, published } = await streamUpload({
-      client: s3.client,
-      bucket: 'b',
-      key: 'k',
-      source: chunked(data),
-      partSize: 5 * MiB,
+    const { size, published } = await upload(s3, data, {
       partConcurrency: 2,
       onPart: (part) => void seen.push(md5(part)),
     });
     expect({ size, published }).toEqual({ size: data.length, published: true });
     expect(md5(s3.objects.get('k') as Buffer)).toBe(md5(data));
     // Five parts (four full, one short), seen in order, from three buffers of shared memory.
-    expect(seen).toEqual([0, 1, 2, 3, 4].map((i) => md5(data.subarray(i * 5 * MiB, (i + 1) * 5 * MiB))));
+    expect(seen).toEqual(partMd5s(data, 5));
     expect(s3.bodies.size).toBe(3);
     for (const b of s3.bodies) expect(b).toBeInstanceOf(SharedArrayBuffer);
     expect(s3.maxSending()).toBeLessThanOrEqual(2);
@@ -112,17 +121,12 @@ describe('streamUpload', () => {
     const s3 = fakeS3({ partDelayMs: 0 });
     const data = body(16 * MiB);
     const hashes: string[] = [];
-    await streamUpload({
-      client: s3.client,
-      bucket: 'b',
-      key: 'k',
-      source: chunked(data),
-      partSize: 5 * MiB,
+    await upload(s3, data, {
       partConcurrency: 1,
       // A reader slower than the store: it reads the bytes only later.
       onPart: (part) => new Promise<void>((resolve) => setTimeout(() => resolve(void hashes.push(md5(part))), 20)),
     });
-    expect(hashes).toEqual([0, 1, 2, 3].map((i) => md5(data.subarray(i * 5 * MiB, (i + 1) * 5 * MiB))));
+    expect(hashes).toEqual(partMd5s(data, 4));
     expect(md5(s3.objects.get('k') as Buffer)).toBe(md5(data));
   });
 
@@ -133,9 +137,7 @@ describe('streamUpload', () => {
     const source = chunked(data).on('data', (c: Buffer) => {
       read += c.length;
     });
-    await expect(
-      streamUpload({ client: s3.client, bucket: 'b', key: 'k', source, partSize: 5 * MiB, partConcurrency: 2 }),
-    ).rejects.toBeInstanceOf(BlobStoreUnavailableError);
+    await expect(upload(s3, source, { partConcurrency: 2 })).rejects.toBeInstanceOf(BlobStoreUnavailableError);
     expect(s3.objects.has('k')).toBe(false);
     expect(s3.uploads.size).toBe(0);
     expect(s3.calls).toContain('AbortMultipartUpload');
@@ -147,12 +149,7 @@ describe('streamUpload', () => {
   it('a reader of the parts that fails aborts the upload', async () => {
     const s3 = fakeS3();
     await expect(
-      streamUpload({
-        client: s3.client,
-        bucket: 'b',
-        key: 'k',
-        source: chunked(body(12 * MiB)),
-        partSize: 5 * MiB,
+      upload(s3, body(12 * MiB), {
         onPart: async () => {
           throw new Error('the md5 worker stopped');
         },
@@ -167,12 +164,7 @@ describe('streamUpload', () => {
     const s3 = fakeS3();
     const data = body(3 * MiB);
     let md5Seen: string | undefined;
-    await streamUpload({
-      client: s3.client,
-      bucket: 'b',
-      key: 'k',
-      source: chunked(data),
-      partSize: 5 * MiB,
+    await upload(s3, data, {
       beforePublish(_size, bodyMd5) {
         md5Seen = bodyMd5;
         return undefined;
