@@ -31,7 +31,7 @@ import { launchChromium } from '../test/support/chromium.ts';
 import { startTestServer } from '../test/support/server.ts';
 import type { CloneMode } from './clone-size/main.ts';
 import { rendererRssMb } from './csv-open/renderer-memory.ts';
-import { type Measurement, report } from './lib.ts';
+import { type Measurement, report, warmFreeMemory } from './lib.ts';
 
 declare global {
   interface Window {
@@ -241,12 +241,14 @@ try {
     const name = `random-${mib}`;
     await makeRepo(name, mib);
     const nativeDir = path.join(work, `native-${mib}`);
+    warmFreeMemory(); // untimed, before every timed clone (lib.ts says why)
     const n0 = performance.now();
     await run('git', ['clone', '-q', `${server.url}/admin/${name}.git`, nativeDir]);
     const nativeMs = performance.now() - n0;
     fs.rmSync(nativeDir, { recursive: true, force: true });
     // The app's clone writes every byte durably (OPFS flush, IndexedDB commits) before it says
     // done; git does not fsync a clone's files. The same clone then `sync` shows the disk's part.
+    warmFreeMemory();
     const d0 = performance.now();
     await run('sh', ['-c', `git clone -q '${server.url}/admin/${name}.git' '${nativeDir}' && sync -f '${nativeDir}'`]);
     const nativeDurableMs = performance.now() - d0;
@@ -258,6 +260,7 @@ try {
     for (const mode of modes.filter((m) => !failed.has(m))) {
       const page = await chrome.context.newPage();
       await page.goto(`${siteUrl}/index.html`);
+      warmFreeMemory();
       const outcome = { mode, mib, packMib, nativeMs, nativeDurableMs, ...(await cloneInTab(page, name, mode)) };
       outcomes.push(outcome);
       console.log(

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getCounting, type Measurement, median, putChunked } from './lib.ts';
+import { getCounting, type Measurement, median, putChunked, warmFreeMemory } from './lib.ts';
 
 export interface DvcS3TransferOptions {
   s3: S3Client;
@@ -34,6 +34,7 @@ export async function timedRuns(
 ): Promise<Measurement> {
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
+    warmFreeMemory(); // untimed (lib.ts says why)
     const t0 = performance.now();
     await fn(run);
     times.push(performance.now() - t0);

@@ -3,6 +3,7 @@
  * several runs and is printed next to a baseline measured in the same run; compare ratios,
  * not absolute times. Benchmarks print; they never assert on time.
  */
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 
 export interface Measurement {
@@ -59,6 +60,19 @@ export function report(
     console.log(`  ${r.name.padEnd(width)}  median ${r.medianMs.toFixed(2).padStart(10)} ms  ${tag}${spread}`);
   }
   for (const [k, v] of Object.entries(extra)) console.log(`  ${k}: ${v}`);
+}
+
+/**
+ * Touches and frees `mib` of memory in a child process, so that the case timed next finds the
+ * kernel's free pages backed by the host. On this project's VMs (free page reporting to the
+ * host), memory freed more than ~2 s earlier must be faulted in from the host again, which made
+ * page-cache writes 5× slower: touching 1.5 GiB took 0.75 s just after a free and 3.15 s six
+ * seconds after one; `dd` of 512 MiB with fsync 0.40 s and 2.2 s (2026-12-04). A case that
+ * followed one freeing a lot of memory (storing 512 MiB in IndexedDB, removing a copied file)
+ * measured that, not its own cost. Elsewhere this costs well under a second and changes nothing.
+ */
+export function warmFreeMemory(mib = 1536): void {
+  execFileSync(process.execPath, ['-e', `Buffer.alloc(${mib} * 1024 * 1024, 1)`]);
 }
 
 /** Bytes per second as MB/s (10^6). */

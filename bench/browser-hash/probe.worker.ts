@@ -50,7 +50,7 @@ async function probe(mode: ProbeMode, files: File[]): Promise<ProbeResult> {
     // As hash-task does: pieces straight into an OPFS file, gathered into rows for IndexedDB.
     const feeder = writer.writesInPlace ? null : new RowFeeder(writer);
     await readPieces(
-      first.stream(),
+      first,
       async (p) => {
         bytes += p.byteLength;
         await (feeder ? feeder.push(p) : writer.write(p));
@@ -66,7 +66,7 @@ async function probe(mode: ProbeMode, files: File[]): Promise<ProbeResult> {
   const t0 = performance.now();
   if (mode === 'read-byob') {
     await readPieces(
-      first.stream(),
+      first,
       (p) => {
         bytes += p.byteLength;
       },

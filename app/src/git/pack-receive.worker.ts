@@ -12,6 +12,7 @@ import { CairnError } from '@cairn/core/errors';
 import { type PackBytesSync, PackStreamIndexer } from '@cairn/core/git';
 import { StorageFullError } from '../storage/errors.ts';
 import { syncAccessHandlesAvailable } from '../storage/git-packs.ts';
+import { writeAllAt } from '../storage/opfs-files.ts';
 import { PakoStreamInflater } from './pack-inflate.ts';
 import type { PackReceiveReply, PackReceiveRequest } from './pack-receive-protocol.ts';
 import { PackFileWriter } from './pack-write-client.ts';
@@ -21,10 +22,6 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 /** Bytes gathered before each write to the file: few calls, little held. */
 const PIECE_BYTES = 4 * 1024 * 1024;
-
-function quotaError(): DOMException {
-  return new DOMException('The file system accepted no more bytes.', 'QuotaExceededError');
-}
 
 /** Where the received pack is written: by a worker of its own where workers can start workers, else here. */
 interface PackFileOut {
@@ -72,12 +69,7 @@ class FileSink implements PackFileOut {
   }
 
   private drain(): void {
-    for (let done = 0; done < this.filled; ) {
-      const n = this.handle.write(this.piece.subarray(done, this.filled), { at: this.at });
-      if (n <= 0) throw quotaError();
-      done += n;
-      this.at += n;
-    }
+    this.at = writeAllAt(this.handle, this.piece.subarray(0, this.filled), this.at);
     this.filled = 0;
   }
 }

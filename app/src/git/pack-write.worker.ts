@@ -9,6 +9,7 @@
  * while it waits on the disk, instead of on the receiving thread's.
  */
 import { createPackStreamChecksum } from '@cairn/core/git';
+import { writeAllAt } from '../storage/opfs-files.ts';
 import type { PackWriteReply, PackWriteRequest } from './pack-write-protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -33,12 +34,7 @@ async function handle_(m: PackWriteRequest): Promise<void> {
     const h = handle as FileSystemSyncAccessHandle;
     const bytes = new Uint8Array(m.piece, 0, m.length);
     checksum?.update(bytes);
-    for (let done = 0; done < m.length; ) {
-      const n = h.write(bytes.subarray(done), { at });
-      if (n <= 0) throw new DOMException('The file system accepted no more bytes.', 'QuotaExceededError');
-      done += n;
-      at += n;
-    }
+    at = writeAllAt(h, bytes, at);
     reply({ type: 'written', piece: m.piece }, [m.piece]);
   } else if (m.type === 'finish') {
     const h = handle as FileSystemSyncAccessHandle;

@@ -26,9 +26,12 @@ const md5 = hashWasmMd5();
 let rowStore: DexieBlobStore | null = null;
 /**
  * The data cache, written here: an OPFS file through this worker's sync access handle, each read
- * piece stored before the next is read. Handing pieces to a write worker of this worker's own, to
- * overlap writing with hashing, was slower: in one quiet browser-hash run, hash + store of one
- * 512 MiB file took 4,155 ms that way and 1,510 ms in place (md5sum: 737 ms).
+ * piece stored before the next is read (in 256 KiB writes, opfs-files.ts). One 512 MiB file, run
+ * alone: 1.3–1.4 s, md5sum 0.74 s (2026-12-04). A write worker of this worker's own, to overlap
+ * writing with hashing, measured slower (4.2 s against 1.5 s) in a run that, as found later,
+ * followed IndexedDB cases whose freed memory slows page-cache writes on this VM for seconds
+ * (bench/browser-hash.bench.ts): it is not a proven loss, but writing in place is simpler and
+ * leaves MD5 ~65% of the time, so overlap could win at most ~0.3 s.
  */
 const cacheOf = (t: Extract<HashStoreRequest, { type: 'task' }>): BlobStore => {
   if (t.cache === 'indexeddb') {

@@ -75,6 +75,43 @@ describe('hashStreamed', () => {
   });
 });
 
+/** A byte stream that hands out `bytes` up to `stallAt`, then never answers a read again. */
+function stallingStream(bytes: Uint8Array, stallAt: number): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream({
+    type: 'bytes',
+    pull(controller) {
+      if (at >= stallAt) return new Promise<void>(() => {});
+      const end = Math.min(stallAt, at + 65_536);
+      controller.enqueue(new Uint8Array(bytes.subarray(at, end))); // a copy: enqueue detaches its buffer
+      at = end;
+    },
+  });
+}
+
+/**
+ * A Blob whose stream stalls at `stallAt`, as Chromium's very rarely does. Its slices read
+ * normally, or stall again at their start when `always`; `slicedAt` lists where they began.
+ */
+class StallingBlob extends Blob {
+  readonly slicedAt: number[] = [];
+  constructor(
+    private readonly content: Uint8Array<ArrayBuffer>,
+    private readonly stallAt: number,
+    private readonly always = false,
+  ) {
+    super([content]);
+  }
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    return stallingStream(this.content, this.stallAt) as ReadableStream<Uint8Array<ArrayBuffer>>;
+  }
+  override slice(start = 0): Blob {
+    this.slicedAt.push(start);
+    const rest = this.content.subarray(start);
+    return this.always ? new StallingBlob(rest, 0, true) : new Blob([rest]);
+  }
+}
+
 describe('readPieces', () => {
   it('reads a stream that is not a byte stream the default way, every byte in order', async () => {
     const bytes = randomBytes(100_000);
@@ -95,10 +132,62 @@ describe('readPieces', () => {
       new Blob([bytes]).stream(),
       (p) => void seen.push(p.slice()),
       () => false,
-      65_536,
+      { bufferBytes: 65_536 },
     );
     expect(complete).toBe(true);
     expect(Buffer.concat(seen).equals(bytes)).toBe(true);
+  });
+
+  it('reads a Blob again from where it stopped when a read stalls, every byte once and in order', async () => {
+    const bytes = randomBytes(5 * 65_536 + 17);
+    const blob = new StallingBlob(bytes, 2 * 65_536 + 100);
+    const seen: Uint8Array[] = [];
+    const complete = await readPieces(
+      blob,
+      (p) => void seen.push(p.slice()),
+      () => false,
+      {
+        bufferBytes: 65_536,
+        stallMs: 50,
+      },
+    );
+    expect(complete).toBe(true);
+    expect(Buffer.concat(seen).equals(bytes)).toBe(true);
+    expect(blob.slicedAt).toEqual([2 * 65_536 + 100]);
+  });
+
+  it('gives up with a read error naming the byte when a Blob stalls at the same place every time', async () => {
+    const bytes = randomBytes(4 * 65_536);
+    const blob = new StallingBlob(bytes, 65_536, true);
+    const failure = readPieces(
+      blob,
+      () => {},
+      () => false,
+      { bufferBytes: 65_536, stallMs: 20 },
+    );
+    await expect(failure).rejects.toMatchObject({
+      code: 'read_failed',
+      message: expect.stringContaining('byte 65536'),
+    });
+    expect(blob.slicedAt).toEqual([65_536, 65_536, 65_536]);
+  });
+
+  it('fails a stalled stream (it cannot be reopened) instead of waiting for ever', async () => {
+    const failure = readPieces(
+      stallingStream(randomBytes(1000), 500),
+      () => {},
+      () => false,
+      { stallMs: 20 },
+    );
+    await expect(failure).rejects.toMatchObject({ code: 'read_failed' });
+  });
+
+  it('hashes a file whose read stalls once to the same MD5 as md5 of its bytes', async () => {
+    const bytes = randomBytes(STREAM_BUFFER_BYTES + 12_345);
+    const store = freshStore();
+    const ctx = { ...context(store), readStallMs: 50 };
+    const outcome = await hashStreamed(3, new StallingBlob(bytes, STREAM_BUFFER_BYTES), ctx);
+    expect(outcome).toMatchObject({ type: 'done', results: [{ md5: md5hex(bytes), size: bytes.byteLength }] });
   });
 });
 

@@ -27,6 +27,8 @@ export interface TaskContext {
   cancelled(): boolean;
   /** Bytes hashed since the last call. */
   progress(bytes: number): void;
+  /** How long a read may go unanswered (READ_STALL_MS unless a test shortens it). */
+  readStallMs?: number;
 }
 
 export interface HashedEntry {
@@ -54,19 +56,46 @@ function failure(error: unknown, file: Blob | null, stored: string[]): TaskOutco
 }
 
 /**
- * Reads a stream piece by piece. Byte streams (Chromium's and Node's `Blob.stream()`) are read
- * BYOB into one reused buffer: the default reader allocates a fresh chunk for every piece, and
- * in Chromium that cost the hashing thread over half as much as MD5 itself (worker CPU per
- * 256 MiB: reading ~290 ms that way, ~110 ms BYOB; MD5 ~510 ms). `use` may keep a piece only
- * until it resolves.
- * Returns false when `stop()` ended the read early.
+ * A read that has not answered in this long has stalled. In headless Chromium on this project's
+ * VM, a `Blob.stream()` read very rarely never resolves (seen in the browser-hash bench with
+ * Chromium idle and the worker still answering; also in a page with none of the app's code).
+ * A local file gives 4 MiB in milliseconds; 20 s is slow even for a network share.
  */
-export async function readPieces(
+export const READ_STALL_MS = 20_000;
+/** Stalled reads in a row, each restarted from the same offset, before the file counts as unreadable. */
+const READ_RESTARTS = 3;
+
+export interface ReadOptions {
+  /** Size of the one reused BYOB buffer. */
+  bufferBytes?: number;
+  stallMs?: number;
+}
+
+const STALLED = Symbol('stalled');
+
+/** `read`, or STALLED once `ms` passed without an answer. */
+async function orStalled<T>(read: Promise<T>, ms: number): Promise<T | typeof STALLED> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<typeof STALLED>((resolve) => {
+    timer = setTimeout(() => resolve(STALLED), ms);
+  });
+  try {
+    return await Promise.race([read, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A piece reader over one stream: the next piece, or null at the end. */
+type NextPiece = () => Promise<Uint8Array | null>;
+
+function pieceReader(
   stream: ReadableStream<Uint8Array>,
-  use: (piece: Uint8Array) => void | Promise<void>,
-  stop: () => boolean,
-  bufferBytes = STREAM_BUFFER_BYTES,
-): Promise<boolean> {
+  bufferBytes: number,
+): {
+  next: NextPiece;
+  cancel: () => Promise<void>;
+} {
   let byob: ReadableStreamBYOBReader | null = null;
   try {
     byob = stream.getReader({ mode: 'byob' });
@@ -76,26 +105,69 @@ export async function readPieces(
   if (byob) {
     const reader = byob;
     let buffer = new ArrayBuffer(bufferBytes);
-    for (;;) {
-      if (stop()) {
-        await reader.cancel().catch(() => {});
-        return false;
-      }
-      const { done, value } = await reader.read(new Uint8Array(buffer));
-      if (done || !value) return true;
-      await use(value);
-      buffer = value.buffer as ArrayBuffer;
-    }
+    return {
+      async next() {
+        const { done, value } = await reader.read(new Uint8Array(buffer));
+        if (done || !value) return null;
+        buffer = value.buffer as ArrayBuffer;
+        return value;
+      },
+      cancel: () => reader.cancel(),
+    };
   }
   const reader = stream.getReader();
+  return {
+    async next() {
+      const { done, value } = await reader.read();
+      return done ? null : value;
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+/**
+ * Reads a Blob (or a stream) piece by piece. Byte streams (Chromium's and Node's `Blob.stream()`)
+ * are read BYOB into one reused buffer: the default reader allocates a fresh chunk for every
+ * piece, and in Chromium that cost the hashing thread over half as much as MD5 itself (worker
+ * CPU per 256 MiB: reading ~290 ms that way, ~110 ms BYOB; MD5 ~510 ms). BYOB is also the fastest
+ * of the ways measured to read a big file in a worker (512 MiB: ~0.08 s; `slice().arrayBuffer()`
+ * or FileReaderSync in 4 MiB slices ~0.7 s). `use` may keep a piece only until it resolves.
+ * A read that stalls (READ_STALL_MS) is given up and a Blob is read again from where it stopped,
+ * up to READ_RESTARTS times in a row; a stream cannot be reopened, so its stall is an error.
+ * Returns false when `stop()` ended the read early.
+ */
+export async function readPieces(
+  source: Blob | ReadableStream<Uint8Array>,
+  use: (piece: Uint8Array) => void | Promise<void>,
+  stop: () => boolean,
+  { bufferBytes = STREAM_BUFFER_BYTES, stallMs = READ_STALL_MS }: ReadOptions = {},
+): Promise<boolean> {
+  const open = (offset: number) =>
+    pieceReader(source instanceof Blob ? (offset === 0 ? source : source.slice(offset)).stream() : source, bufferBytes);
+  let offset = 0;
+  let restarts = 0;
+  let reader = open(0);
   for (;;) {
     if (stop()) {
       await reader.cancel().catch(() => {});
       return false;
     }
-    const { done, value } = await reader.read();
-    if (done) return true;
-    await use(value);
+    const piece = await orStalled(reader.next(), stallMs);
+    if (piece === STALLED) {
+      // Not awaited: a stalled stream may not answer its cancel either.
+      reader.cancel().catch(() => {});
+      if (!(source instanceof Blob) || ++restarts > READ_RESTARTS) {
+        throw Object.assign(new Error(`reading stopped answering at byte ${offset}; try adding it again`), {
+          code: 'read_failed',
+        });
+      }
+      reader = open(offset);
+      continue;
+    }
+    if (piece === null) return true;
+    restarts = 0;
+    offset += piece.byteLength;
+    await use(piece);
   }
 }
 
@@ -176,7 +248,7 @@ export async function hashStreamed(id: number, file: Blob, ctx: TaskContext): Pr
   };
   try {
     const complete = await readPieces(
-      file.stream(),
+      file,
       async (piece) => {
         hasher.push(piece);
         await feeder?.push(piece);
@@ -184,6 +256,7 @@ export async function hashStreamed(id: number, file: Blob, ctx: TaskContext): Pr
         counted(piece);
       },
       ctx.cancelled,
+      { stallMs: ctx.readStallMs },
     );
     if (!complete) {
       await feeder?.idle();
