@@ -1,7 +1,7 @@
 /**
  * The timed loops of the DVC-to-S3 benches (s3-blobs, several-processes): one large object put and
  * got with the AWS SDK straight to the bucket (the baseline) and through Cairn's DVC remote, each
- * a median of a few runs. Every run uploads a new object (the same big buffer behind an 8-byte
+ * a median of a few runs, the cases taking turns. Every run uploads a new object (the same big buffer behind an 8-byte
  * header of its own), and the copies a run leaves are deleted between runs, untimed, so the
  * engine holds few of them.
  */
@@ -25,22 +25,31 @@ export interface DvcS3TransferOptions {
   auth: string;
 }
 
-/** Median of `runs` timed calls; `between` (untimed) frees what the run stored. */
-export async function timedRuns(
-  name: string,
-  runs: number,
-  fn: (run: number) => Promise<void>,
-  between: (run: number) => Promise<void> = async () => {},
-): Promise<Measurement> {
-  const times: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    warmFreeMemory(); // untimed (lib.ts says why)
-    const t0 = performance.now();
-    await fn(run);
-    times.push(performance.now() - t0);
-    await between(run);
+/** One kind of transfer, timed once per round; `between` (untimed) frees what the run stored. */
+export interface TimedCase {
+  name: string;
+  run(round: number): Promise<void>;
+  between?(round: number): Promise<void>;
+}
+
+/**
+ * Medians of `rounds` timed runs of each case, the cases taking turns within each round (SDK,
+ * Cairn, Cairn, then again), so that a change on the machine — radosgw collecting a deleted
+ * object's tail seconds later, another job — falls on all of them alike; run one case after the
+ * other, an SDK baseline measured 3.9–7.9 s for the same upload across runs of the bench.
+ */
+export async function interleavedMedians(cases: readonly TimedCase[], rounds: number): Promise<Measurement[]> {
+  const times = cases.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, c] of cases.entries()) {
+      warmFreeMemory(); // untimed (lib.ts says why)
+      const t0 = performance.now();
+      await c.run(round);
+      times[i]?.push(performance.now() - t0);
+      await c.between?.(round);
+    }
   }
-  return { name, medianMs: median(times), runs: times };
+  return cases.map((c, i) => ({ name: c.name, medianMs: median(times[i] ?? []), runs: times[i] ?? [] }));
 }
 
 export function dvcS3Transfers(opts: DvcS3TransferOptions) {
@@ -63,65 +72,68 @@ export function dvcS3Transfers(opts: DvcS3TransferOptions) {
     /** Bytes per object. */
     size,
 
+    /** The medians of `cases`, taking turns for `runs` rounds. */
+    measure: (cases: readonly TimedCase[]) => interleavedMedians(cases, opts.runs),
+
     /** PutObject of each run's object; the first stays for `sdkDownload`. */
-    sdkUpload: (name: string) =>
-      timedRuns(
-        name,
-        opts.runs,
-        async (run) => {
-          const { header } = objectOf(100 + run);
-          await s3.send(
-            new PutObjectCommand({
-              Bucket: bucket,
-              Key: sdkKey(run),
-              Body: Readable.from(
-                (function* () {
-                  yield header;
-                  for (let off = 0; off < base.length; off += chunk) yield base.subarray(off, off + chunk);
-                })(),
-              ),
-              ContentLength: size,
-            }),
-          );
-        },
-        async (run) => {
-          if (run > 0) await drop(sdkKey(run));
-        },
-      ),
+    sdkUpload: (name: string): TimedCase => ({
+      name,
+      run: async (run) => {
+        const { header } = objectOf(100 + run);
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: sdkKey(run),
+            Body: Readable.from(
+              (function* () {
+                yield header;
+                for (let off = 0; off < base.length; off += chunk) yield base.subarray(off, off + chunk);
+              })(),
+            ),
+            ContentLength: size,
+          }),
+        );
+      },
+      between: async (run) => {
+        if (run > 0) await drop(sdkKey(run));
+      },
+    }),
 
     /**
      * A DVC PUT of each run's object to `urlOf(md5)`, objects numbered from `firstObject`. Object 0
      * stays for `cairnDownload`; every other one is deleted after its run.
      */
-    cairnUpload: (name: string, urlOf: (md5: string) => string, firstObject = 0) =>
-      timedRuns(
-        name,
-        opts.runs,
-        async (run) => {
-          const o = objectOf(firstObject + run);
-          const status = await putChunked(urlOf(o.md5), auth, o.header, base, chunk);
-          if (status !== 200) throw new Error(`upload failed: ${status}`);
-        },
-        async (run) => {
-          if (firstObject + run !== 0) await drop(opts.blobKeyOf(objectOf(firstObject + run).md5));
-        },
-      ),
+    cairnUpload: (name: string, urlOf: (md5: string) => string, firstObject = 0): TimedCase => ({
+      name,
+      run: async (run) => {
+        const o = objectOf(firstObject + run);
+        const status = await putChunked(urlOf(o.md5), auth, o.header, base, chunk);
+        if (status !== 200) throw new Error(`upload failed: ${status}`);
+      },
+      between: async (run) => {
+        if (firstObject + run !== 0) await drop(opts.blobKeyOf(objectOf(firstObject + run).md5));
+      },
+    }),
 
     /** GetObject of the SDK's kept upload, counted, not kept. */
-    sdkDownload: (name: string) =>
-      timedRuns(name, opts.runs, async () => {
+    sdkDownload: (name: string): TimedCase => ({
+      name,
+      run: async () => {
         const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: sdkKey(0) }));
         let n = 0;
         for await (const part of res.Body as AsyncIterable<Buffer>) n += part.length;
         if (n !== size) throw new Error(`short read: ${n}`);
-      }),
+      },
+    }),
 
     /** A DVC GET of Cairn's kept upload from `urlOf(md5)`. */
-    cairnDownload: (name: string, urlOf: (md5: string) => string) =>
-      timedRuns(name, opts.runs, async () => {
+    cairnDownload: (name: string, urlOf: (md5: string) => string): TimedCase => ({
+      name,
+      run: async () => {
         const n = await getCounting(urlOf(kept.md5), auth);
         if (n !== size) throw new Error(`short read: ${n}`);
-      }),
+      },
+    }),
 
     /** Deletes the two kept objects. */
     async dropKept(): Promise<void> {

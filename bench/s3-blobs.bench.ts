@@ -11,7 +11,7 @@ import path from 'node:path';
 import { CEPH_MISSING_MESSAGE, s3Available, startRadosGateway } from '../test/support/ceph-rgw.ts';
 import { spawnServer } from '../test/support/spawn-server.ts';
 import { dvcS3Transfers } from './dvc-s3-transfer-helpers.ts';
-import { mbPerSecond, report } from './lib.ts';
+import { type Measurement, mbPerSecond, report } from './lib.ts';
 
 const MB = Number(process.env.CAIRN_BENCH_S3_MB ?? 256);
 const RUNS = 3;
@@ -52,15 +52,19 @@ async function main() {
     });
     const { size } = transfers;
 
-    const sdkUp = await transfers.sdkUpload('AWS SDK PutObject to radosgw');
-    const cairnUp = await transfers.cairnUpload('Cairn DVC remote PUT → S3 (md5 verified, multipart)', dvcUrl);
+    const [sdkUp, cairnUp] = (await transfers.measure([
+      transfers.sdkUpload('AWS SDK PutObject to radosgw'),
+      transfers.cairnUpload('Cairn DVC remote PUT → S3 (md5 verified, multipart)', dvcUrl),
+    ])) as [Measurement, Measurement];
     report(`upload of one ${MB} MiB object to radosgw`, sdkUp, [cairnUp], {
       sdk: mbPerSecond(size, sdkUp.medianMs),
       cairn: mbPerSecond(size, cairnUp.medianMs),
     });
 
-    const sdkDown = await transfers.sdkDownload('AWS SDK GetObject from radosgw');
-    const cairnDown = await transfers.cairnDownload('Cairn DVC remote GET ← S3', dvcUrl);
+    const [sdkDown, cairnDown] = (await transfers.measure([
+      transfers.sdkDownload('AWS SDK GetObject from radosgw'),
+      transfers.cairnDownload('Cairn DVC remote GET ← S3', dvcUrl),
+    ])) as [Measurement, Measurement];
     report(`download of one ${MB} MiB object from radosgw`, sdkDown, [cairnDown], {
       sdk: mbPerSecond(size, sdkDown.medianMs),
       cairn: mbPerSecond(size, cairnDown.medianMs),

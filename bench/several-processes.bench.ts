@@ -23,7 +23,7 @@ import { SEEDED_SEARCH, seedMlflowRuns } from './mlflow-runs-seed.ts';
 const MB = Number(process.env.CAIRN_BENCH_LB_MB ?? 1024);
 const ML_RUNS = Number(process.env.BENCH_MLFLOW_RUNS ?? 10_000);
 const PARTS = (process.env.BENCH_LB_PARTS ?? 'dvc,mlflow').split(',');
-const TRANSFERS = 3;
+const TRANSFERS = 5;
 const CHUNK = 5 * 1024 * 1024; // DVC 3 streams 5 MiB chunks
 const CLIENTS = 8;
 const SEARCHES_PER_CLIENT = 5;
@@ -70,17 +70,21 @@ async function benchDvc(cluster: Cluster): Promise<void> {
   // The same process without HAProxy between: what the balancer itself costs.
   const direct = cluster.backends[0]?.url as string;
 
-  const sdkUp = await transfers.sdkUpload('AWS SDK PutObject to radosgw');
-  const cairnUp = await transfers.cairnUpload('Cairn DVC PUT via HAProxy, 3 processes → S3', dvcUrl(cluster.url));
-  const directUp = await transfers.cairnUpload('Cairn DVC PUT straight to one process → S3', dvcUrl(direct), 10);
+  const [sdkUp, cairnUp, directUp] = (await transfers.measure([
+    transfers.sdkUpload('AWS SDK PutObject to radosgw'),
+    transfers.cairnUpload('Cairn DVC PUT via HAProxy, 3 processes → S3', dvcUrl(cluster.url)),
+    transfers.cairnUpload('Cairn DVC PUT straight to one process → S3', dvcUrl(direct), 10),
+  ])) as [Measurement, Measurement, Measurement];
   report(`upload of one ${MB} MiB object to radosgw`, sdkUp, [cairnUp, directUp], {
     sdk: mbPerSecond(size, sdkUp.medianMs),
     cairn: mbPerSecond(size, cairnUp.medianMs),
   });
 
-  const sdkDown = await transfers.sdkDownload('AWS SDK GetObject from radosgw');
-  const cairnDown = await transfers.cairnDownload('Cairn DVC GET via HAProxy, 3 processes ← S3', dvcUrl(cluster.url));
-  const directDown = await transfers.cairnDownload('Cairn DVC GET straight from one process ← S3', dvcUrl(direct));
+  const [sdkDown, cairnDown, directDown] = (await transfers.measure([
+    transfers.sdkDownload('AWS SDK GetObject from radosgw'),
+    transfers.cairnDownload('Cairn DVC GET via HAProxy, 3 processes ← S3', dvcUrl(cluster.url)),
+    transfers.cairnDownload('Cairn DVC GET straight from one process ← S3', dvcUrl(direct)),
+  ])) as [Measurement, Measurement, Measurement];
   report(`download of one ${MB} MiB object from radosgw`, sdkDown, [cairnDown, directDown], {
     sdk: mbPerSecond(size, sdkDown.medianMs),
     cairn: mbPerSecond(size, cairnDown.medianMs),

@@ -18,11 +18,18 @@ die_log() {
 # A TCP connect that fails means nobody listens there (bash's /dev/tcp; no extra tools needed).
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A random free port in 20000–59999; random rather than sequential so parallel test files rarely race.
+# A random free port below the kernel's range for outgoing connections (ip_local_port_range,
+# 32768–60999 by default), or above it: a port picked inside that range was taken by some client
+# connection's local end before the engine bound it (radosgw, in a bench run). Random rather than
+# sequential so parallel test files rarely race.
 pick_port() {
-  local p
+  local p lo=32768 hi=60999 from=10000 to
+  if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then read -r lo hi </proc/sys/net/ipv4/ip_local_port_range; fi
+  to=$((lo - 1))
+  if [ "$to" -lt $((from + 1000)) ]; then from=$((hi + 1)) && to=65535; fi
+  if [ "$to" -lt $((from + 1000)) ]; then from=20000 && to=59999; fi
   for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((from + RANDOM % (to - from + 1)))
     if port_free "$p"; then echo "$p"; return; fi
   done
   die "no free port found"
