@@ -86,14 +86,12 @@ async function orStalled<T>(read: Promise<T>, ms: number): Promise<T | typeof ST
   }
 }
 
-/** A piece reader over one stream: the next piece, or null at the end. */
-type NextPiece = () => Promise<Uint8Array | null>;
-
+/** A piece reader over one stream: `next` gives the next piece, or null at the end. */
 function pieceReader(
   stream: ReadableStream<Uint8Array>,
   bufferBytes: number,
 ): {
-  next: NextPiece;
+  next: () => Promise<Uint8Array | null>;
   cancel: () => Promise<void>;
 } {
   let byob: ReadableStreamBYOBReader | null = null;
