@@ -263,6 +263,18 @@ describe.skipIf(!e2eAvailable())('runs that show results and a compare page that
       .poll(() => page.getByTestId('runs-status').textContent(), { timeout: 60_000 })
       .toMatch(/git experiments · synced/);
     // Every run (more than 20): the history chart's lines are drawn by its worker over uPlot's axes.
+    // Whatever loads later on the compare page (the note's editor, the charts) never takes the
+    // page away meanwhile: a lazy part that suspended the app's boundary blanked it for ~200 ms.
+    await page.evaluate(() => {
+      const w = window as unknown as { blanked: string[] };
+      w.blanked = [];
+      new MutationObserver((records) => {
+        for (const r of records)
+          for (const n of r.removedNodes)
+            if (n instanceof Element && n.querySelector('[data-testid="compare-best"]'))
+              w.blanked.push(n.outerHTML.slice(0, 60));
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     await page.getByRole('checkbox', { name: 'Select all shown runs' }).check();
     await expect
       .poll(async () => Number((await page.getByTestId('compare-button').textContent())?.match(/\d+/)?.[0] ?? 0))
@@ -314,6 +326,8 @@ describe.skipIf(!e2eAvailable())('runs that show results and a compare page that
     await page.mouse.up();
     await expect.poll(frames, { timeout: 10_000 }).toBeGreaterThan(before);
     await expect.poll(inked, { timeout: 10_000 }).toBeGreaterThan(2000);
+    await page.getByTestId('compare-note').getByTestId('note-panel').waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => (window as unknown as { blanked: string[] }).blanked)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -2,7 +2,7 @@
  * The note of a run, a commit or a comparison, placed on its page. The note's code (Yjs, the
  * editor) loads only with it; an id that cannot name a note says so instead.
  */
-import { lazy, Show } from 'solid-js';
+import { lazy, Show, Suspense } from 'solid-js';
 import { docName, type NoteTarget } from './doc-names.ts';
 import type { ComparisonMeta } from './target-notes-index.ts';
 
@@ -29,13 +29,17 @@ export function TargetNote(props: {
       fallback={<p class="muted">This has no note: {(doc() as { error?: string }).error}</p>}
     >
       {(name) => (
-        <TargetNotePanel
-          repo={props.repo}
-          doc={name}
-          target={props.target}
-          title={props.title}
-          comparison={props.comparison}
-        />
+        // Its own boundary: while the note's code loads, only the note waits (the Layout's
+        // boundary would take the whole page away for that time).
+        <Suspense fallback={<p class="muted">Loading the note…</p>}>
+          <TargetNotePanel
+            repo={props.repo}
+            doc={name}
+            target={props.target}
+            title={props.title}
+            comparison={props.comparison}
+          />
+        </Suspense>
       )}
     </Show>
   );

@@ -5,7 +5,7 @@
  * Past ≈1.4 M rows a full-height spacer would exceed the browser's element-height cap, so the
  * scroll bar is mapped onto the rows by csv-scroll-map.ts; wheel and keys then move in rows.
  */
-import { createEffect, createMemo, createSignal, For, lazy, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, lazy, on, onCleanup, onMount, Show, Suspense } from 'solid-js';
 import type { CsvRowError } from './csv-parse.ts';
 import type { CsvRequest, CsvResponse } from './csv-protocol.ts';
 import {
@@ -291,7 +291,10 @@ export default function CsvViewer(props: {
       </div>
       <Show when={failure()}>{(f) => <p class="error">This table cannot be read: {f()}</p>}</Show>
       <Show when={charted()}>
-        <MetricsChart file={props.file} />
+        {/* Its own boundary: while the chart's chunk and data load, the table's frame stays. */}
+        <Suspense fallback={<p class="muted">Loading the chart…</p>}>
+          <MetricsChart file={props.file} />
+        </Suspense>
       </Show>
       <section
         hidden={charted()}
