@@ -26,7 +26,7 @@ import { build } from 'vite';
 import type { CacheBackend } from '../app/src/workers/hash-store-protocol.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import type { ProbeMode } from './browser-hash/probe.worker.ts';
-import { type Measurement, mbPerSecond, median, report, warmFreeMemory } from './lib.ts';
+import { interleavedMedians, type Measurement, mbPerSecond, report, type TimedCase } from './lib.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SIZE_MB = Number(process.env.BENCH_HASH_MB ?? 512);
@@ -73,8 +73,6 @@ const server = http.createServer((req, res) => {
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
-/** `cold`: no warm-up run (storing 10,000 objects takes minutes; the checks opened the store). */
-type Case = { name: string; run: () => Promise<number>; cold?: boolean };
 const wall = (fn: () => unknown) => async () => {
   const t0 = performance.now();
   fn();
@@ -82,38 +80,15 @@ const wall = (fn: () => unknown) => async () => {
 };
 
 /**
- * A case that has not answered in this long has stalled: the bench stops and names it (a stalled
- * run used to print nothing until killed). On 2026-12-03, with Chromium idle: twice in the
- * "chunk rows as Blob" probe with the app as it is, and three times with a hash worker's OPFS
- * files written by a second worker (an experiment, taken out again for that).
+ * A case that has not answered in this long has stalled: the bench stops and names it. On
+ * 2026-12-03, with Chromium idle: twice in the "chunk rows as Blob" probe with the app as it is,
+ * and three times with a hash worker's OPFS files written by a second worker (an experiment,
+ * taken out again for that).
  */
 const STALL_MS = 240_000;
 
-async function timed(c: Case): Promise<number> {
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`"${c.name}" gave no answer in ${STALL_MS / 1000} s: stopped`)),
-      STALL_MS,
-    );
-  });
-  try {
-    warmFreeMemory(); // untimed
-    return await Promise.race([c.run(), stalled]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** One warm-up of each case (but cold ones), then ROUNDS rounds running every case once, in turn. */
-async function interleaved(cases: Case[]): Promise<Measurement[]> {
-  for (const c of cases) if (!c.cold) await timed(c);
-  const times = cases.map(() => [] as number[]);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, c] of cases.entries()) times[i]?.push(await timed(c));
-  }
-  return cases.map((c, i) => ({ name: c.name, medianMs: median(times[i] ?? []), runs: times[i] ?? [] }));
-}
+/** One warm-up of each case that asks for it, then ROUNDS rounds running every case once, in turn. */
+const interleaved = (cases: TimedCase[]) => interleavedMedians(cases, { rounds: ROUNDS, stallMs: STALL_MS });
 
 const hashCase = (
   page: Page,
@@ -122,9 +97,9 @@ const hashCase = (
   workers: number,
   store: boolean,
   cache: CacheBackend = 'auto',
-): Case => ({
+): TimedCase => ({
   name,
-  cold: store,
+  warmup: !store, // storing 10,000 objects takes minutes; the checks opened the store
   run: async () =>
     (
       await page.evaluate(([i, w, s, c]) => window.hashPicked(i, w, s, false, c), [
@@ -135,7 +110,7 @@ const hashCase = (
       ] as const)
     ).ms,
 });
-const probeCase = (page: Page, name: string, input: string, mode: ProbeMode): Case => ({
+const probeCase = (page: Page, name: string, input: string, mode: ProbeMode): TimedCase => ({
   name,
   run: async () => (await page.evaluate(([i, m]) => window.probe(i, m), [input, mode] as const)).ms,
 });
@@ -175,7 +150,7 @@ try {
 
   const bytes = SIZE_MB * 1024 * 1024;
   const durableCopy = path.join(work, 'durable-copy.bin');
-  const md5sumCase: Case = { name: 'md5sum', run: wall(() => execFileSync('md5sum', [bigFile])) };
+  const md5sumCase: TimedCase = { name: 'md5sum', warmup: true, run: wall(() => execFileSync('md5sum', [bigFile])) };
   // Two groups, each interleaved with its own md5sum: an IndexedDB case frees ~1.5 GiB of the
   // browser's memory per run, and on this VM what is freed is slow to use again for a while
   // (lib.ts, warmFreeMemory). Before that was known, the OPFS case measured 1.3 s alone and
@@ -237,6 +212,7 @@ try {
   const [xargs, hashOne, hashN, readEach, readBatched, copied, storeOpfs, storeRows] = (await interleaved([
     {
       name: 'md5sum via xargs (one process at a time)',
+      warmup: true,
       run: wall(() => execFileSync('sh', ['-c', `cd '${folder}' && ls | xargs md5sum > /dev/null`])),
     },
     hashCase(page, 'Chromium, 1 worker, hash only', 'folder', 1, false),
@@ -245,6 +221,7 @@ try {
     probeCase(page, 'part: read only, batched Blobs ≤4 MiB (app)', 'folder', 'read-batched'),
     {
       name: 'md5sum via xargs, then cp into a folder',
+      warmup: true,
       run: async () => {
         fs.rmSync(copyTo, { recursive: true, force: true }); // untimed: each run copies into a new folder
         return wall(() =>

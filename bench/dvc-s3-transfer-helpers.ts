@@ -1,14 +1,14 @@
 /**
  * The timed loops of the DVC-to-S3 benches (s3-blobs, several-processes): one large object put and
  * got with the AWS SDK straight to the bucket (the baseline) and through Cairn's DVC remote, each
- * a median of a few runs, the cases taking turns. Every run uploads a new object (the same big buffer behind an 8-byte
+ * a median of a few runs, the cases taking turns (interleavedMedians in lib.ts). Every run uploads a new object (the same big buffer behind an 8-byte
  * header of its own), and the copies a run leaves are deleted between runs, untimed, so the
  * engine holds few of them.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getCounting, type Measurement, median, putChunked, warmFreeMemory } from './lib.ts';
+import { getCounting, interleavedMedians, putChunked, type TimedCase } from './lib.ts';
 
 export interface DvcS3TransferOptions {
   s3: S3Client;
@@ -23,33 +23,6 @@ export interface DvcS3TransferOptions {
   chunk: number;
   /** Authorization header for Cairn. */
   auth: string;
-}
-
-/** One kind of transfer, timed once per round; `between` (untimed) frees what the run stored. */
-export interface TimedCase {
-  name: string;
-  run(round: number): Promise<void>;
-  between?(round: number): Promise<void>;
-}
-
-/**
- * Medians of `rounds` timed runs of each case, the cases taking turns within each round (SDK,
- * Cairn, Cairn, then again), so that a change on the machine — radosgw collecting a deleted
- * object's tail seconds later, another job — falls on all of them alike; run one case after the
- * other, an SDK baseline measured 3.9–7.9 s for the same upload across runs of the bench.
- */
-export async function interleavedMedians(cases: readonly TimedCase[], rounds: number): Promise<Measurement[]> {
-  const times = cases.map(() => [] as number[]);
-  for (let round = 0; round < rounds; round++) {
-    for (const [i, c] of cases.entries()) {
-      warmFreeMemory(); // untimed (lib.ts says why)
-      const t0 = performance.now();
-      await c.run(round);
-      times[i]?.push(performance.now() - t0);
-      await c.between?.(round);
-    }
-  }
-  return cases.map((c, i) => ({ name: c.name, medianMs: median(times[i] ?? []), runs: times[i] ?? [] }));
 }
 
 export function dvcS3Transfers(opts: DvcS3TransferOptions) {
@@ -73,7 +46,7 @@ export function dvcS3Transfers(opts: DvcS3TransferOptions) {
     size,
 
     /** The medians of `cases`, taking turns for `runs` rounds. */
-    measure: (cases: readonly TimedCase[]) => interleavedMedians(cases, opts.runs),
+    measure: (cases: readonly TimedCase[]) => interleavedMedians(cases, { rounds: opts.runs }),
 
     /** PutObject of each run's object; the first stays for `sdkDownload`. */
     sdkUpload: (name: string): TimedCase => ({

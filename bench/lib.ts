@@ -75,6 +75,54 @@ export function warmFreeMemory(mib = 1536): void {
   execFileSync(process.execPath, ['-e', `Buffer.alloc(${mib} * 1024 * 1024, 1)`]);
 }
 
+/**
+ * One case of an interleaved measurement. `run` may answer a number, its own time in ms (one measured in a
+ * page, without the round trip); otherwise its wall time here is taken. `between` (untimed) runs
+ * after each timed run, e.g. to free what it stored. `warmup`: one untimed run first.
+ */
+export interface TimedCase {
+  name: string;
+  run(round: number): Promise<unknown>;
+  between?(round: number): Promise<void>;
+  warmup?: boolean;
+}
+
+/**
+ * Medians of `rounds` timed runs of each case, the cases taking turns within each round, so that
+ * a change on this shared machine (another job, a store collecting garbage seconds later) falls on
+ * all of them alike; run one case after the other, a baseline strayed 2× across runs of a bench.
+ * Free memory is warmed before each run (warmFreeMemory says why). A run that gives no answer in
+ * `stallMs` stops the bench, naming its case (a stalled run used to print nothing until killed).
+ */
+export async function interleavedMedians(
+  cases: readonly TimedCase[],
+  opts: { rounds: number; stallMs?: number },
+): Promise<Measurement[]> {
+  const timed = async (c: TimedCase, round: number): Promise<number> => {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      const ms = opts.stallMs ?? 600_000;
+      timer = setTimeout(() => reject(new Error(`"${c.name}" gave no answer in ${ms / 1000} s: stopped`)), ms);
+    });
+    try {
+      warmFreeMemory(); // untimed
+      const t0 = performance.now();
+      const own = await Promise.race([c.run(round), stalled]);
+      const ms = typeof own === 'number' ? own : performance.now() - t0;
+      await c.between?.(round);
+      return ms;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  for (const c of cases) if (c.warmup) await timed(c, -1);
+  const times = cases.map(() => [] as number[]);
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const [i, c] of cases.entries()) times[i]?.push(await timed(c, round));
+  }
+  return cases.map((c, i) => ({ name: c.name, medianMs: median(times[i] ?? []), runs: times[i] ?? [] }));
+}
+
 /** Bytes per second as MB/s (10^6). */
 export function mbPerSecond(bytes: number, ms: number): string {
   return `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;

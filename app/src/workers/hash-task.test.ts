@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hashWasmMd5 } from '@cairn/core/hash';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { objectId } from '../storage/blob-store.ts';
@@ -191,6 +190,20 @@ describe('readPieces', () => {
   });
 });
 
+/** A file whose whole reads (`arrayBuffer`) never answer the first `stalls` times. */
+class StallingWholeFile extends File {
+  asked = 0;
+  constructor(
+    content: Uint8Array<ArrayBuffer>,
+    private readonly stalls: number,
+  ) {
+    super([content], 'stuck.csv');
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return ++this.asked <= this.stalls ? new Promise(() => {}) : super.arrayBuffer();
+  }
+}
+
 describe('hashBatch', () => {
   it('hashes and stores each file of a batch, empty and duplicate files included', async () => {
     const a = randomBytes(3000);
@@ -210,6 +223,24 @@ describe('hashBatch', () => {
     expect(outcome.results.filter((r) => r.isNew).length).toBe(3);
     expect((await store.usage()).count).toBe(3);
     expect(ctx.progressed).toBe(files.reduce((n, f) => n + f.size, 0));
+  });
+
+  it('asks a stalled read again and hashes the file to the MD5 of its bytes', async () => {
+    const bytes = randomBytes(5000);
+    const file = new StallingWholeFile(bytes, 2);
+    const outcome = await hashBatch([{ id: 1, file }], { ...context(freshStore()), readStallMs: 20 });
+    expect(outcome).toMatchObject({ type: 'done', results: [{ id: 1, md5: md5hex(bytes), size: 5000 }] });
+    expect(file.asked).toBe(3);
+  });
+
+  it('fails with a read error naming the file when its read stalls every time, storing nothing', async () => {
+    const stuck = new StallingWholeFile(randomBytes(100), 99);
+    const store = freshStore();
+    const outcome = await hashBatch([{ id: 1, file: stuck }], { ...context(store), readStallMs: 10 });
+    expect(outcome).toMatchObject({ type: 'failed', code: 'read_failed', stored: [] });
+    expect(outcome.type === 'failed' && outcome.message).toMatch(/stuck\.csv.*stopped answering/);
+    expect(stuck.asked).toBe(4);
+    expect((await store.usage()).count).toBe(0);
   });
 
   it('stores none of a batch when the disk fills mid-batch, keeping earlier objects', async () => {

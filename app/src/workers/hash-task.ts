@@ -273,10 +273,22 @@ export async function hashStreamed(id: number, file: Blob, ctx: TaskContext): Pr
   }
 }
 
-/** Reads a batch whole; if that fails, reads its files one by one to name the one that fails. */
-async function readBatch(files: readonly Blob[]): Promise<Uint8Array | { error: unknown; file: Blob | null }> {
+/**
+ * Reads a batch whole; if that fails, reads its files one by one to name the one that fails. A
+ * read that stalls (READ_STALL_MS) is asked again, up to READ_RESTARTS times, as readPieces does.
+ */
+async function readBatch(
+  files: readonly Blob[],
+  stallMs: number,
+): Promise<Uint8Array | { error: unknown; file: Blob | null }> {
+  const whole = files.length === 1 ? (files[0] as Blob) : new Blob(files as Blob[]);
   try {
-    return new Uint8Array(await new Blob(files as Blob[]).arrayBuffer());
+    for (let attempt = 0; attempt <= READ_RESTARTS; attempt++) {
+      const bytes = await orStalled(whole.arrayBuffer(), stallMs);
+      if (bytes !== STALLED) return new Uint8Array(bytes);
+    }
+    const error = Object.assign(new Error('reading stopped answering; try adding it again'), { code: 'read_failed' });
+    return { error, file: files.length === 1 ? (files[0] as Blob) : null };
   } catch (batchError) {
     for (const file of files) {
       try {
@@ -295,7 +307,10 @@ export async function hashBatch(
   ctx: TaskContext,
 ): Promise<TaskOutcome> {
   if (ctx.cancelled()) return { type: 'cancelled', stored: [] };
-  const all = await readBatch(entries.map((e) => e.file));
+  const all = await readBatch(
+    entries.map((e) => e.file),
+    ctx.readStallMs ?? READ_STALL_MS,
+  );
   if (!(all instanceof Uint8Array)) return failure(all.error, all.file, []);
   if (ctx.cancelled()) return { type: 'cancelled', stored: [] };
   const results: HashedEntry[] = [];
