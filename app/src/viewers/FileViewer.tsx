@@ -30,6 +30,10 @@ export function FileViewer(props: {
   );
   return (
     <div class="file-viewer" data-viewer={kind()}>
+      {/* No Suspense boundary of its own (TargetNote has one): with one here, navigating into a
+          repository hung in about half of e2e runs (the URL changed, the old page stayed, the
+          router's transition never ended). A viewer's chunk loads during the navigation, which
+          keeps the page before it meanwhile. */}
       <Switch>
         <Match when={kind() === 'csv' || kind() === 'tsv'}>
           <CsvViewer
