@@ -117,6 +117,18 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
     await page.getByTestId('entry').filter({ hasText: 'NOTES.md' }).click();
     await page.getByTestId('markdown-viewer').waitFor({ timeout: 30_000 });
     const url = page.url();
+    // The page stays while the new version loads: calling a resource that loads again suspended
+    // the Layout's boundary and took the whole page away for a moment.
+    await page.evaluate(() => {
+      const w = window as unknown as { blanked: string[] };
+      w.blanked = [];
+      new MutationObserver((records) => {
+        for (const r of records)
+          for (const n of r.removedNodes)
+            if (n instanceof Element && (n.matches('section.page') || n.querySelector('section.page')))
+              w.blanked.push(n.outerHTML.slice(0, 60));
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     fs.appendFileSync(path.join(clone, 'NOTES.md'), '\nThe loss went down after the second epoch.\n');
     await cli('commit', '-q', '-am', 'More notes');
     await cli('push', '-q', 'origin', 'HEAD');
@@ -125,6 +137,7 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
       .poll(() => page.getByTestId('markdown-viewer').textContent(), { timeout: 60_000 })
       .toContain('The loss went down after the second epoch.');
     expect(page.url()).toBe(url);
+    expect(await page.evaluate(() => (window as unknown as { blanked: string[] }).blanked)).toEqual([]);
     await page.close();
   });
 

@@ -1,6 +1,6 @@
 /** The open repository of the current route, as a Solid resource, with clone progress on a first visit. */
 import { useParams } from '@solidjs/router';
-import { createResource, createSignal, onCleanup } from 'solid-js';
+import { createResource, createSignal, onCleanup, startTransition } from 'solid-js';
 import { REPO_CONTENT_CHANGED } from '../sync/content-changed.ts';
 import { openRepoSession } from './repo-session.ts';
 
@@ -18,9 +18,14 @@ export function createRepoSession() {
     ([owner, repo]) => openRepoSession(owner, repo, setClone),
   );
   // A sync that moved the branch here (a pull, a merge before a push): the views read again. The
-  // old session stays shown while the new one opens (a refresh, not "Opening…").
+  // old session stays shown while the new one opens (a refresh, not "Opening…"), and the views
+  // stay until what they read again is there: a transition, as a navigation is (outside one, a
+  // view reading a resource that loads again suspends the Layout's boundary, which took the whole
+  // page away for a moment).
   const moved = (event: Event) => {
-    if ((event as CustomEvent<string>).detail === `${params.owner}/${params.repo}`) void refetch();
+    if ((event as CustomEvent<string>).detail === `${params.owner}/${params.repo}`) {
+      void startTransition(() => void refetch());
+    }
   };
   globalThis.addEventListener?.(REPO_CONTENT_CHANGED, moved);
   onCleanup(() => globalThis.removeEventListener?.(REPO_CONTENT_CHANGED, moved));
