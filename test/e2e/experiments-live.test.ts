@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLogger } from '../../packages/logger/src/index.ts';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
+import { blanked, watchForBlanking } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const TOKEN = 'cairn_experiments_live_token_0001';
@@ -179,12 +180,15 @@ describe.skipIf(!e2eAvailable())('experiments of a repository while a run is log
     await expect.poll(() => runPage.textContent(), { timeout: 20_000 }).toContain('shared-link-run');
     expect(await runPage.textContent()).toContain('sgd');
 
-    // The run is still running: what it logs next shows up on its page, without a reload.
+    // The run is still running: what it logs next shows up on its page, without a reload, and the
+    // page stays meanwhile (reading its run again used to take the whole page away each time).
+    await watchForBlanking(page);
     for (let step = 0; step < 3; step++) later.logMetrics({ accuracy: 0.5 + step / 8 }, step);
     expect(await later.flush()).toMatchObject({ pending: 0, failed: 0 });
     await expect.poll(() => runPage.textContent(), { timeout: 30_000 }).toMatch(/accuracy.*last 0\.75/);
     await runPage.getByTestId('history-chart').locator('canvas').first().waitFor({ timeout: 20_000 });
     expect(await later.end()).toMatchObject({ pending: 0, failed: 0 });
     await expect.poll(() => runPage.textContent(), { timeout: 30_000 }).toContain('FINISHED');
+    expect(await blanked(page)).toEqual([]);
   });
 });

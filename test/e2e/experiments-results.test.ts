@@ -13,7 +13,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
-import { cloneInApp } from '../support/e2e-page.ts';
+import { blanked, cloneInApp, watchForBlanking } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** Clones the demo on this device and opens its experiments with git experiments read. */
@@ -265,16 +265,7 @@ describe.skipIf(!e2eAvailable())('runs that show results and a compare page that
     // Every run (more than 20): the history chart's lines are drawn by its worker over uPlot's axes.
     // Whatever loads later on the compare page (the note's editor, the charts) never takes the
     // page away meanwhile: a lazy part that suspended the app's boundary blanked it for ~200 ms.
-    await page.evaluate(() => {
-      const w = window as unknown as { blanked: string[] };
-      w.blanked = [];
-      new MutationObserver((records) => {
-        for (const r of records)
-          for (const n of r.removedNodes)
-            if (n instanceof Element && n.querySelector('[data-testid="compare-best"]'))
-              w.blanked.push(n.outerHTML.slice(0, 60));
-      }).observe(document.body, { childList: true, subtree: true });
-    });
+    await watchForBlanking(page, '[data-testid="compare-best"]');
     await page.getByRole('checkbox', { name: 'Select all shown runs' }).check();
     await expect
       .poll(async () => Number((await page.getByTestId('compare-button').textContent())?.match(/\d+/)?.[0] ?? 0))
@@ -327,7 +318,7 @@ describe.skipIf(!e2eAvailable())('runs that show results and a compare page that
     await expect.poll(frames, { timeout: 10_000 }).toBeGreaterThan(before);
     await expect.poll(inked, { timeout: 10_000 }).toBeGreaterThan(2000);
     await page.getByTestId('compare-note').getByTestId('note-panel').waitFor({ timeout: 20_000 });
-    expect(await page.evaluate(() => (window as unknown as { blanked: string[] }).blanked)).toEqual([]);
+    expect(await blanked(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
-import { signIn } from '../support/e2e-page.ts';
+import { blanked, signIn, watchForBlanking } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -117,18 +117,8 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
     await page.getByTestId('entry').filter({ hasText: 'NOTES.md' }).click();
     await page.getByTestId('markdown-viewer').waitFor({ timeout: 30_000 });
     const url = page.url();
-    // The page stays while the new version loads: calling a resource that loads again suspended
-    // the Layout's boundary and took the whole page away for a moment.
-    await page.evaluate(() => {
-      const w = window as unknown as { blanked: string[] };
-      w.blanked = [];
-      new MutationObserver((records) => {
-        for (const r of records)
-          for (const n of r.removedNodes)
-            if (n instanceof Element && (n.matches('section.page') || n.querySelector('section.page')))
-              w.blanked.push(n.outerHTML.slice(0, 60));
-      }).observe(document.body, { childList: true, subtree: true });
-    });
+    // The page stays while the new version loads (watchForBlanking says why).
+    await watchForBlanking(page);
     fs.appendFileSync(path.join(clone, 'NOTES.md'), '\nThe loss went down after the second epoch.\n');
     await cli('commit', '-q', '-am', 'More notes');
     await cli('push', '-q', 'origin', 'HEAD');
@@ -137,7 +127,7 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
       .poll(() => page.getByTestId('markdown-viewer').textContent(), { timeout: 60_000 })
       .toContain('The loss went down after the second epoch.');
     expect(page.url()).toBe(url);
-    expect(await page.evaluate(() => (window as unknown as { blanked: string[] }).blanked)).toEqual([]);
+    expect(await blanked(page)).toEqual([]);
     await page.close();
   });
 
@@ -210,9 +200,12 @@ describe.skipIf(!e2eAvailable())('sync with the server in Chromium', () => {
     expect(opened).toBe('opened');
     await page.goto(`${server.url}/`);
     await expect.poll(() => repoState(page, 'admin/born-offline'), { timeout: 30_000 }).toBe('Waiting to sync');
+    await watchForBlanking(page);
 
     await chrome.context.setOffline(false);
     await expect.poll(() => repoState(page, 'admin/born-offline'), { timeout: 60_000 }).toBe('Up to date');
+    // The list stayed while the sync changed it.
+    expect(await blanked(page)).toEqual([]);
     const host = new URL(server.url).host;
     const { stdout } = await run('git', ['ls-remote', `http://admin:${ADMIN_TOKEN}@${host}/admin/born-offline.git`]);
     expect(stdout).toMatch(/^[0-9a-f]{40}\trefs\/heads\/main$/m);

@@ -91,3 +91,27 @@ export async function cloneInApp(page: Page, serverUrl: string, fullName: string
     throw new Error(`${(error as Error).message}\n(the page said: ${status.join(' | ') || 'nothing'})`);
   }
 }
+
+/**
+ * Records, from now on, every removal of a node that is or holds `selector` (the repository's or
+ * a page's frame by default); `blanked` gives them. A resource read while it loads again outside a
+ * transition (a sync, a live run, a part loaded after the page) suspends the Layout's boundary,
+ * which took the whole page away for a moment: a flash the user sees, and nothing else tells.
+ */
+export async function watchForBlanking(page: Page, selector = 'section.page'): Promise<void> {
+  await page.evaluate((sel) => {
+    const w = window as unknown as { blanked: string[] };
+    w.blanked = [];
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.removedNodes)
+          if (n instanceof Element && (n.matches(sel) || n.querySelector(sel)))
+            w.blanked.push(n.outerHTML.slice(0, 60));
+    }).observe(document.body, { childList: true, subtree: true });
+  }, selector);
+}
+
+/** What watchForBlanking saw removed (the start of each node's HTML). */
+export function blanked(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { blanked: string[] }).blanked);
+}

@@ -5,7 +5,7 @@
  */
 import type { MetricPoint } from '@cairn/core/runs';
 import { useParams } from '@solidjs/router';
-import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, onCleanup, Show, startTransition } from 'solid-js';
 import { RegisterFromRun } from '../models/RegisterFromRun.tsx';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
@@ -48,10 +48,12 @@ export default function RunPage() {
         : undefined),
   );
   // A running run moves on while it is looked at: follow the run feed, as the runs table does.
+  // Read again in a transition, so the page stays until the new row is there (a resource loading
+  // again outside one suspends the Layout's boundary, which took the whole page away each time).
   const follow = setInterval(() => {
     if (row()?.run.status !== 'RUNNING' || !navigator.onLine) return;
     void pullRunFeed(experimentsDb(), defaultServer(), repo())
-      .then((changed) => changed > 0 && refetch())
+      .then((changed) => changed > 0 && startTransition(() => void refetch()))
       .catch(() => {});
   }, 3000);
   onCleanup(() => clearInterval(follow));

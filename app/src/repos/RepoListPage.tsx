@@ -1,5 +1,5 @@
 import { A, useNavigate } from '@solidjs/router';
-import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createResource, createSignal, For, onCleanup, Show, startTransition } from 'solid-js';
 import { formatBytes, requestPersistence, storageStatus } from '../storage/persistence.ts';
 import { listLocalRepos, openRepo, type RepoRow, repoUsage } from '../storage/repo-handle.ts';
 import { defaultServer } from '../sync/api.ts';
@@ -50,9 +50,14 @@ export default function RepoListPage() {
     const data = await getBlobStore().usage();
     return { ...status, persisted: status.persisted ?? persisted, data };
   });
+  // A sync or clone changed the list: read again in a transition, so the list stays until the new
+  // one is there (outside one, reading the list while it loads again suspends the Layout's
+  // boundary, which took the whole page away, four times in one sync).
   const changed = () => {
-    void refetch();
-    void refetchStorage();
+    void startTransition(() => {
+      void refetch();
+      void refetchStorage();
+    });
   };
   window.addEventListener('cairn:repos-changed', changed);
   onCleanup(() => window.removeEventListener('cairn:repos-changed', changed));
