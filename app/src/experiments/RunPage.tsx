@@ -53,7 +53,9 @@ export default function RunPage() {
   const follow = setInterval(() => {
     if (row()?.run.status !== 'RUNNING' || !navigator.onLine) return;
     void pullRunFeed(experimentsDb(), defaultServer(), repo())
-      .then((changed) => changed > 0 && startTransition(() => void refetch()))
+      .then((changed) => {
+        if (changed > 0) void startTransition(() => void refetch());
+      })
       .catch(() => {});
   }, 3000);
   onCleanup(() => clearInterval(follow));
