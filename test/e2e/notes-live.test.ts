@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSocket } from '../integration/yjs-clients.ts';
 import { chromiumPath, e2eAvailable } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
+import { noteText, typeAtEnd } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -68,18 +69,6 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
     const panel = page.getByTestId('note-panel');
     await panel.getByTestId('note-input').waitFor({ timeout: 30_000 });
     return panel;
-  };
-  // The note's lines as the person reads them, without the other people's cursor labels.
-  const noteText = (page: Page) =>
-    page.getByTestId('note-input').evaluate((el) => {
-      const copy = el.cloneNode(true) as HTMLElement;
-      for (const caret of copy.querySelectorAll('.cm-ySelectionCaret')) caret.remove();
-      return [...copy.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n');
-    });
-  const typeAtEnd = async (page: Page, text: string) => {
-    await page.getByTestId('note-input').click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type(text, { delay: 5 });
   };
 
   beforeAll(async () => {

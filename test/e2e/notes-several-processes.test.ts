@@ -6,36 +6,28 @@
  * one process hears what arrives on the other. Skipped with one line per missing engine unless CI
  * requires them.
  */
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, e2eAvailable } from '../support/chromium.ts';
+import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { type Cluster, clusterAvailable, startCluster } from '../support/cluster.ts';
 import { createRepo } from '../support/create-repo.ts';
+import { noteText, typeAtEnd } from '../support/e2e-page.ts';
+import { postJson } from '../support/post-json.ts';
 
 const ADMIN_TOKEN = 'cairn_notes_cluster_admin_token_1';
 const ADMIN_PASSWORD = 'notes-cluster-admin-pw';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'];
 
 describe.runIf(e2eAvailable() && clusterAvailable())('a live note co-edited through two processes', () => {
   let cluster: Cluster;
-  let browser: Browser;
+  let chrome: LaunchedBrowser;
   let runId: string;
+  const api = (path: string, body: unknown) => postJson(cluster.url, ADMIN_TOKEN, path, body);
   const contexts: BrowserContext[] = [];
-
-  const api = async (path: string, body: unknown) => {
-    const res = await fetch(`${cluster.url}${path}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.status, path).toBeLessThan(300);
-    return (await res.json()) as Record<string, unknown>;
-  };
 
   /** Someone signed in on the app as process `i` serves it. */
   const personOn = async (i: number, username: string, password: string) => {
     const origin = cluster.backends[i]?.url as string;
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const context = await chrome.browser.newContext({ viewport: { width: 1400, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${origin}/sign-in`);
@@ -46,17 +38,6 @@ describe.runIf(e2eAvailable() && clusterAvailable())('a live note co-edited thro
     await page.goto(`${origin}/admin/notes/experiments/runs/${runId}`);
     await page.getByTestId('note-panel').getByTestId('note-input').waitFor({ timeout: 30_000 });
     return page;
-  };
-  const noteText = (page: Page) =>
-    page.getByTestId('note-input').evaluate((el) => {
-      const copy = el.cloneNode(true) as HTMLElement;
-      for (const caret of copy.querySelectorAll('.cm-ySelectionCaret')) caret.remove();
-      return [...copy.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n');
-    });
-  const typeAtEnd = async (page: Page, text: string) => {
-    await page.getByTestId('note-input').click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type(text, { delay: 5 });
   };
 
   beforeAll(async () => {
@@ -80,11 +61,11 @@ describe.runIf(e2eAvailable() && clusterAvailable())('a live note co-edited thro
       start_time: Date.now(),
     })) as { run: { info: { run_id: string } } };
     runId = run.run.info.run_id;
-    browser = await chromium.launch({ executablePath: chromiumPath as string, headless: true, args: FLAGS });
+    chrome = await launchChromium();
   }, 300_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
+    await chrome?.close();
     await cluster?.stop();
   }, 120_000);
 

@@ -115,3 +115,19 @@ export async function watchForBlanking(page: Page, selector = 'section.page'): P
 export function blanked(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { blanked: string[] }).blanked);
 }
+
+/** A live note's lines as the person reads them, without the other people's cursor labels. */
+export function noteText(page: Page): Promise<string> {
+  return page.getByTestId('note-input').evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    for (const caret of copy.querySelectorAll('.cm-ySelectionCaret')) caret.remove();
+    return [...copy.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n');
+  });
+}
+
+/** Types `text` at the end of the live note, as a person does (a click, Ctrl+End, keys). */
+export async function typeAtEnd(page: Page, text: string): Promise<void> {
+  await page.getByTestId('note-input').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(text, { delay: 5 });
+}
