@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
-import { saveScreenshots } from '../support/e2e-page.ts';
+import { blanked, saveScreenshots, watchForBlanking } from '../support/e2e-page.ts';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -107,9 +107,12 @@ describe.skipIf(!e2eAvailable())('a latest-only clone, in Chromium', () => {
     expect(await page.getByTestId('history-shallow').textContent()).toContain('History not fetched');
     await shots(page, 'history-latest-only');
 
+    // The page stays while the history is read again (watchForBlanking says why).
+    await watchForBlanking(page);
     await page.getByTestId('fetch-history').click();
     await expect.poll(() => page.getByTestId('commit-row').count(), { timeout: 60_000 }).toBe(3);
     await expect.poll(() => page.getByTestId('history-shallow').count(), { timeout: 30_000 }).toBe(0);
+    expect(await blanked(page)).toEqual([]);
     const summaries = await page.$$eval('[data-testid="commit-row"] .commit-summary', (els) =>
       els.map((e) => e.textContent),
     );

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
-import { signIn } from '../support/e2e-page.ts';
+import { blanked, signIn, watchForBlanking } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const ADMIN_PASSWORD = 'e2e-admin-password';
@@ -221,6 +221,8 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
     await expect.poll(() => page.getByTestId('sign-in-link').textContent()).toBe('admin');
     await page.getByTestId('sign-in-link').click();
     await page.getByTestId('account-name').waitFor();
+    // The page stays while the token list is read again (watchForBlanking says why).
+    await watchForBlanking(page);
     await page.getByLabel("New token's name").fill('laptop dvc');
     await page.getByRole('button', { name: 'Create token' }).click();
     const secret = await page.getByTestId('token-secret');
@@ -237,6 +239,7 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
     page.once('dialog', (d) => void d.accept());
     await row.getByRole('button', { name: 'Revoke' }).click();
     await row.waitFor({ state: 'detached' });
+    expect(await blanked(page)).toEqual([]);
     expect(
       (await fetch(`${server.url}/demo/segmentation.git/info/refs?service=git-receive-pack`, { headers: asDvc }))
         .status,

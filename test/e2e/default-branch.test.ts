@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
-import { signIn } from '../support/e2e-page.ts';
+import { blanked, signIn, watchForBlanking } from '../support/e2e-page.ts';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -240,6 +240,9 @@ describe.skipIf(!e2eAvailable())('repositories whose branch is not main, in Chro
     // Signed in as its admin, the default branch can be changed here; the server follows.
     await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
     await page.goto(`${server.url}/admin/demo`);
+    await page.getByTestId('default-branch-select').waitFor();
+    // The page stays while the repository is read again (watchForBlanking says why).
+    await watchForBlanking(page);
     await page.getByTestId('default-branch-select').selectOption('feature/late');
     await page.getByTestId('default-branch-save').click();
     await expect
@@ -253,6 +256,7 @@ describe.skipIf(!e2eAvailable())('repositories whose branch is not main, in Chro
     await page.getByTestId('default-branch-select').selectOption('master');
     await page.getByTestId('default-branch-save').click();
     await expect.poll(() => text(page, 'default-branch-name'), { timeout: 30_000 }).toBe('master');
+    expect(await blanked(page)).toEqual([]);
 
     // Offline: the same pages open from this device.
     await chrome.context.setOffline(true);

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDvcFile, parseDvcLock } from '../../packages/core/src/index.ts';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
-import { signIn } from '../support/e2e-page.ts';
+import { blanked, signIn, watchForBlanking } from '../support/e2e-page.ts';
 import { runGit } from '../support/git-cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -149,8 +149,11 @@ describe.skipIf(!e2eAvailable())('models, data and notebooks tabs of the demo re
     await expect.poll(() => reg.textContent()).toContain('seg-unet v1');
     await reg.locator('input[name=model]').fill('seg-unet');
     await reg.locator('input[name=alias]').fill('staging');
+    // The page stays while the run's models are read again (watchForBlanking says why).
+    await watchForBlanking(page);
     await reg.getByRole('button', { name: 'Register model' }).click();
     await expect.poll(() => page.getByTestId('register-message').textContent()).toBe('Registered seg-unet version 3.');
+    expect(await blanked(page)).toEqual([]);
     const staged = await ml('GET', 'registered-models/alias', { name: 'seg-unet', alias: 'staging' });
     expect(staged.model_version).toMatchObject({
       version: '3',

@@ -3,7 +3,7 @@
  * see when each was last used, revoke it. Signed out, it sends the person to sign in.
  */
 import { A } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Show, startTransition } from 'solid-js';
 import { CopyField } from '../connect/CopyField.tsx';
 import '../connect/connect.css';
 import '../repos/repos.css';
@@ -29,7 +29,10 @@ export default function AccountPage() {
     setError(null);
     try {
       await action();
-      await refetch();
+      // In a transition, as every re-read that is not a navigation: the list stays until the new
+      // one is there (read while it loads again, it would suspend the Layout's boundary and take
+      // the whole page away).
+      await startTransition(() => void refetch());
     } catch (e) {
       setError(`${(e as Error).message} Try again; if it keeps failing, sign out and in again.`);
     }
@@ -53,7 +56,11 @@ export default function AccountPage() {
             <h1 data-testid="account-name">{a().username}</h1>
             <p>
               Signed in to {server}.{' '}
-              <button type="button" class="button" onClick={() => void signOut(server).then(() => refetchAccount())}>
+              <button
+                type="button"
+                class="button"
+                onClick={() => void signOut(server).then(() => startTransition(() => void refetchAccount()))}
+              >
                 Sign out
               </button>
             </p>

@@ -4,7 +4,7 @@
  * their viewer, whether they come from git or from the data cache.
  */
 import { A, useLocation, useNavigate, useParams, useSearchParams } from '@solidjs/router';
-import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
+import { createResource, createSignal, Match, Show, Switch, startTransition } from 'solid-js';
 import { readBlobBytes } from '../git/read-blob.ts';
 import { getBlobStore } from '../storage/blobs.ts';
 import { FileViewer } from '../viewers/FileViewer.tsx';
@@ -213,6 +213,10 @@ export default function RepoBrowser() {
     },
     ([s, rest]) => loadBrowse(s, decodeSegments(rest)),
   );
+  // A re-read that is not a navigation runs in a transition, as a navigation does: the view stays
+  // until the new read is there (read while it loads again, the state would suspend the Layout's
+  // boundary and take the whole page away).
+  const reread = () => void startTransition(() => void refetch());
   const isBlob = () => location.pathname.includes('/blob/');
   const pick = (rev: string) => {
     const st = ready(state);
@@ -248,7 +252,7 @@ export default function RepoBrowser() {
                     </A>
                   </div>
                   <Show when={!params.rest}>
-                    <DefaultBranch session={s()} refs={st().refs} onChanged={refetch} />
+                    <DefaultBranch session={s()} refs={st().refs} onChanged={reread} />
                   </Show>
                   <Switch>
                     <Match when={(st().target.kind === 'folder' || st().target.kind === 'dvc-folder') && st().target}>
@@ -297,7 +301,7 @@ export default function RepoBrowser() {
                             size={null}
                             what="list of this data folder's files"
                             load={async () => {
-                              refetch();
+                              reread();
                               return true;
                             }}
                           >

@@ -6,7 +6,7 @@
  * them, and "Compare" opens `compare/OLDER...NEWER`.
  */
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Show, startTransition } from 'solid-js';
 import { createRepoSession } from '../files/create-repo-session.ts';
 import { createListKeyboard } from '../files/list-keyboard.ts';
 import { ReadErrorNotice } from '../files/ReadErrorNotice.tsx';
@@ -130,10 +130,14 @@ export default function CommitsPage() {
       const { fetchHistory } = await import('../git/remote-sync.ts');
       await fetchHistory(s.handle, server);
       s.ctx.repo.refresh();
-      setOlder([]);
-      setMore(null);
-      void refetchHistory();
-      void recheckShallow();
+      // In a transition: the list stays until the whole history is read (read while it loads
+      // again, it would suspend the Layout's boundary and take the whole page away).
+      void startTransition(() => {
+        setOlder([]);
+        setMore(null);
+        void refetchHistory();
+        void recheckShallow();
+      });
     } catch (error) {
       setFetchHistoryError((error as Error)?.message ?? String(error));
     } finally {

@@ -4,7 +4,7 @@
  * it, then re-sync the registry snapshot. Needs the network; shows the run's versions offline.
  */
 import { A } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Show, startTransition } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { mlflowCall, modelsDb, RegistryError, syncRegistry, versionUrl } from './registry-store.ts';
 import '../catalog/catalog.css';
@@ -55,7 +55,8 @@ export function RegisterFromRun(props: { repo: string; runId: string }) {
           version: v,
         });
       await syncRegistry(server, props.repo);
-      await refetch();
+      // In a transition: the run page stays while its models are read again (see AccountPage).
+      await startTransition(() => void refetch());
       setMessage({ ok: true, text: `Registered ${model} version ${v}.` });
     } catch (err) {
       setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });

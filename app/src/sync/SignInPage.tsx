@@ -1,5 +1,5 @@
 import { A, useNavigate } from '@solidjs/router';
-import { createResource, createSignal, onCleanup, Show } from 'solid-js';
+import { createResource, createSignal, onCleanup, Show, startTransition } from 'solid-js';
 import '../repos/repos.css';
 import { ApiError, defaultServer } from './api.ts';
 import { getCredentials } from './credentials.ts';
@@ -53,7 +53,11 @@ export default function SignInPage() {
           <p>
             Signed in as <strong data-testid="signed-in-as">{current()?.username}</strong> (
             <A href="/account">account and access tokens</A>).{' '}
-            <button type="button" class="button" onClick={() => void signOut(server).then(() => refetch())}>
+            <button
+              type="button"
+              class="button"
+              onClick={() => void signOut(server).then(() => startTransition(() => void refetch()))}
+            >
               Sign out
             </button>
           </p>
