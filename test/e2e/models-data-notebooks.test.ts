@@ -130,7 +130,8 @@ describe.skipIf(!e2eAvailable())('models, data and notebooks tabs of the demo re
     const runName = runs[0].info.run_name as string;
     expect(await page.locator('[data-testid=version-row][data-version="1"]').textContent()).toContain(runName);
 
-    // Move @champion to version 2 in the app; the API sees it.
+    // Move @champion to version 2 in the app; the API sees it. The page stays meanwhile.
+    await watchForBlanking(page);
     const form = page.getByTestId('alias-form');
     await form.locator('input[name=alias]').fill('champion');
     await form.locator('select[name=version]').selectOption('2');
@@ -138,6 +139,7 @@ describe.skipIf(!e2eAvailable())('models, data and notebooks tabs of the demo re
     await expect.poll(() => page.getByTestId('alias-message').textContent()).toContain('now points at version 2');
     const byAlias = await ml('GET', 'registered-models/alias', { name: 'seg-unet', alias: 'champion' });
     expect(byAlias.model_version.version).toBe('2');
+    expect(await blanked(page)).toEqual([]);
     await expect
       .poll(() => page.getByTestId('model-page').getByTestId('alias').first().textContent())
       .toBe('@champion → v2');

@@ -5,7 +5,7 @@
  * run store on this device: works offline (changes need the network).
  */
 import { A, useParams } from '@solidjs/router';
-import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, For, Show, startTransition } from 'solid-js';
 import { ago } from '../data-tab/DataPage.tsx';
 import { experimentsDb } from '../experiments/run-store.ts';
 import { ready } from '../files/ready.ts';
@@ -43,7 +43,13 @@ export default function ModelPage() {
       .filter(Boolean);
     return `/${repo()}/experiments/compare?runs=${ids.map((id) => encodeURIComponent(id!)).join(',')}`;
   };
-  const reload = async () => mutate((await modelsDb().registry.get(repo())) ?? null);
+  // The registry as a change here left it, put in a transition: what depends on it (the versions'
+  // runs) reads again while the page stays (outside one, that read suspends the Layout's boundary
+  // and takes the whole page away).
+  const reload = async () => {
+    const next = (await modelsDb().registry.get(repo())) ?? null;
+    await startTransition(() => void mutate(next));
+  };
 
   return (
     <div data-testid="model-page">

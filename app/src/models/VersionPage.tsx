@@ -6,7 +6,7 @@
  */
 import { loadYaml } from '@cairn/core';
 import { A, useParams } from '@solidjs/router';
-import { createMemo, createResource, For, Show } from 'solid-js';
+import { createMemo, createResource, For, Show, startTransition } from 'solid-js';
 import { ago } from '../data-tab/DataPage.tsx';
 import { experimentsDb } from '../experiments/run-store.ts';
 import { ready } from '../files/ready.ts';
@@ -58,7 +58,13 @@ export default function VersionPage() {
     const t = files()?.mlmodel;
     return t ? mlmodelSummary(t) : null;
   });
-  const reload = async () => mutate((await modelsDb().registry.get(repo())) ?? null);
+  // The registry as a change here left it, put in a transition: what depends on it (the versions'
+  // runs) reads again while the page stays (outside one, that read suspends the Layout's boundary
+  // and takes the whole page away).
+  const reload = async () => {
+    const next = (await modelsDb().registry.get(repo())) ?? null;
+    await startTransition(() => void mutate(next));
+  };
 
   return (
     <div data-testid="version-page">
