@@ -18,7 +18,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCairn } from '../../packages/cli/src/testing/run-cairn.ts';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
-import { cloneInApp, saveScreenshots } from '../support/e2e-page.ts';
+import { blanked, cloneInApp, saveScreenshots, watchForBlanking } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -179,6 +179,9 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
   it('fetches a DVC folder’s file lists, then both versions of a CSV and an image inside it', async () => {
     await page.goto(commitUrl);
     const dvc = fileDiff('data.dvc');
+    await dvc.getByTestId('change-row').waitFor({ timeout: 30_000 });
+    // The page stays while diffs open and fetched data is read (watchForBlanking says why).
+    await watchForBlanking(page);
     await dvc.getByTestId('change-row').click();
     await expect
       .poll(() => dvc.getByTestId('dvc-missing').textContent(), { timeout: 30_000 })
@@ -205,6 +208,7 @@ describe.skipIf(!e2eAvailable())('params, DVC data, image and whitespace diffs i
     await expect
       .poll(() => plot.getByTestId('image-after-info').textContent())
       .toMatch(/^New · 10 × 6 px · \d+ B · shown ×16$/);
+    expect(await blanked(page)).toEqual([]);
     await screenshot('dvc-data');
     // Fetched once, kept: offline the same file diff opens from this device's cache.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });

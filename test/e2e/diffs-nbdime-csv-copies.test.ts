@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
-import { cloneInApp } from '../support/e2e-page.ts';
+import { blanked, cloneInApp, watchForBlanking } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -144,6 +144,9 @@ describe.skipIf(!e2eAvailable())('notebook, big table and copy diffs in Chromium
 
   it('opens a 30,000-row CSV diff on request, draws only the rows in view, and reads the last ones when scrolled to', async () => {
     const table = fileDiff('data/samples.csv');
+    await table.getByTestId('change-row').waitFor({ timeout: 30_000 });
+    // The page stays while the diff opens and loads (watchForBlanking says why).
+    await watchForBlanking(page);
     await table.getByTestId('change-row').click();
     await table.getByTestId('diff-load').click();
     await table.getByTestId('table-diff').waitFor({ timeout: 60_000 });
@@ -163,6 +166,7 @@ describe.skipIf(!e2eAvailable())('notebook, big table and copy diffs in Chromium
     await last.waitFor({ timeout: 30_000 });
     expect(await last.getByTestId('cell-changed').textContent()).toBe('dog → cat');
     expect(await last.locator('td.ln').allTextContents()).toEqual(['29943', '29943']);
+    expect(await blanked(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
-import { cloneInApp } from '../support/e2e-page.ts';
+import { blanked, cloneInApp, watchForBlanking } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -207,6 +207,9 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
 
   it('shows a CSV diff by key column, with the added column and changed cell', async () => {
     const csv = fileDiff('scores.csv');
+    await csv.getByTestId('change-row').waitFor({ timeout: 30_000 });
+    // The page stays while the diff opens and is computed again by another key (watchForBlanking says why).
+    await watchForBlanking(page);
     await csv.getByTestId('change-row').click();
     await csv.getByTestId('table-diff').waitFor({ timeout: 30_000 });
     expect(await csv.getByTestId('table-key').inputValue()).toBe('id');
@@ -216,6 +219,10 @@ describe.skipIf(!e2eAvailable())('diffs on the commit page in Chromium', () => {
     expect(await bob.getByTestId('cell-changed').textContent()).toBe('0.70 → 0.75');
     expect(await csv.locator('[data-testid="table-row"][data-kind="removed"]').textContent()).toContain('cy');
     expect(await csv.locator('[data-testid="table-row"][data-kind="added"]').textContent()).toContain('eve');
+    await csv.getByTestId('table-key').selectOption({ index: 0 });
+    await expect.poll(() => csv.getByTestId('table-key').inputValue()).not.toBe('id');
+    await csv.getByTestId('table-summary').waitFor();
+    expect(await blanked(page)).toEqual([]);
   });
 
   it('says a binary file is binary, with its sizes, and shows a rename with its diff', async () => {

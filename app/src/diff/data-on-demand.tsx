@@ -8,6 +8,7 @@
 import type { HashAlgorithm } from '@cairn/core/hash';
 import { createContext, createResource, createSignal, type JSX, onCleanup, Show, useContext } from 'solid-js';
 import { DataFetchError, ensureDataObject } from '../files/data-fetch.ts';
+import { current } from '../files/ready.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { isOnline } from '../sync/connectivity.ts';
@@ -110,9 +111,9 @@ export function OnDevice(props: {
   );
   return (
     <Show
-      when={missing()?.length === 0}
+      when={current(missing)?.length === 0}
       fallback={
-        <Show when={missing()}>
+        <Show when={current(missing)}>
           {(list) => (
             <div class="data-missing" data-testid="data-not-on-device">
               <p class="diff-note">

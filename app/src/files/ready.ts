@@ -1,9 +1,25 @@
 /**
- * A resource's value once it has one, without suspending: views show their own progress
- * (clone, data fetch) instead of the layout's blank "Loading…" fallback.
+ * Reading a resource without the layout's blank "Loading…": views that show their own progress
+ * (clone, data fetch, "Computing the diff…") read through these instead of calling the resource.
  */
 import type { Resource } from 'solid-js';
 
+/**
+ * A resource's value once it has one. Not read while it first loads, so that never suspends; while
+ * it loads again it is read, so a navigation's transition still waits for it (and the view keeps
+ * showing the old page meanwhile). A re-read that is not a navigation must run in
+ * `startTransition`, or this read suspends the Layout's boundary and the whole page blanks.
+ */
 export function ready<T>(resource: Resource<T>): T | undefined {
   return resource.state === 'ready' || resource.state === 'refreshing' ? resource() : undefined;
+}
+
+/**
+ * A resource's value once it has one, never suspending: the previous value while it loads again.
+ * For parts a person opens on a page already shown (a file's diff, fetched data), whose loads are
+ * not a navigation: suspending there would blank the whole page, and their own progress says
+ * what is happening. Not for a route's own data: a navigation must wait for that (see `ready`).
+ */
+export function current<T>(resource: Resource<T>): T | undefined {
+  return resource.state === 'ready' || resource.state === 'refreshing' ? resource.latest : undefined;
 }
