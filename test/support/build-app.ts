@@ -10,11 +10,20 @@ import { build } from 'vite';
 const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../app');
 
 export async function buildApp(outDir: string): Promise<void> {
-  await build({
-    root: appRoot,
-    configFile: path.join(appRoot, 'vite.config.ts'),
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true },
-  });
+  // The build `npm start` serves: Vite picks packages' production builds only when NODE_ENV says
+  // production, and Vitest has set it to "test" (with it, the tests ran Solid's development build).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: appRoot,
+      configFile: path.join(appRoot, 'vite.config.ts'),
+      logLevel: 'error',
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   process.env.CAIRN_APP_DIR = outDir;
 }

@@ -55,12 +55,78 @@ export async function launchChromium({
     ],
   });
   const browser = context.browser() as Browser;
+  // CAIRN_E2E_BLANKS=report (or =fail): every page of this browser watched for blanking.
+  const blanks = process.env.CAIRN_E2E_BLANKS ? await watchForPagesBlanking(context) : [];
   return {
     browser,
     context,
     async close() {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
+      if (blanks.length === 0) return;
+      const what = `the page blanked and came back ${blanks.length} time(s):\n${blanks.join('\n')}`;
+      if (process.env.CAIRN_E2E_BLANKS === 'fail') throw new Error(what);
+      console.warn(what);
     },
   };
+}
+
+/**
+ * Every page of `context` watched, from its first script, for a page that blanks and comes back:
+ * the repository or app page (`section.page`) taken out of the document and the same element put
+ * back. That is the Layout's <Suspense> showing its fallback because a part loaded outside a
+ * navigation (a re-read not in a transition, a resource read while it loads); a navigation puts a
+ * new page in instead, so it is never counted. What it saw, with the page's URL, is returned live.
+ */
+async function watchForPagesBlanking(context: BrowserContext): Promise<string[]> {
+  const seen: string[] = [];
+  await context.exposeBinding('__cairnPageBlanked', ({ page }, what: string) => {
+    seen.push(`  ${page.url()}: ${what}`);
+  });
+  await context.addInitScript(() => {
+    const report = (window as unknown as { __cairnPageBlanked?: (what: string) => void }).__cairnPageBlanked;
+    // When each page element was taken out, and when the URL last changed (for the report).
+    const removedAt = new WeakMap<Node, number>();
+    // The frame each page element was put in: one taken out in the same frame was never painted
+    // (Solid may render a page and fall back at once while it first loads), so it is not a blank.
+    const addedInFrame = new WeakMap<Node, number>();
+    let frame = 0;
+    const tick = () => {
+      frame++;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    let url = { href: location.href, at: performance.now() };
+    const moved = () => {
+      if (location.href !== url.href) url = { href: location.href, at: performance.now() };
+    };
+    for (const name of ['pushState', 'replaceState'] as const) {
+      const original = history[name].bind(history);
+      history[name] = (...args: Parameters<History['pushState']>) => {
+        original(...args);
+        moved();
+      };
+    }
+    addEventListener('popstate', moved);
+    const pagesIn = (n: Node): Element[] =>
+      n instanceof Element ? [...(n.matches('section.page') ? [n] : []), ...n.querySelectorAll('section.page')] : [];
+    new MutationObserver((records) => {
+      const now = performance.now();
+      for (const r of records) {
+        for (const n of r.removedNodes)
+          for (const p of pagesIn(n)) if (addedInFrame.get(p) !== frame) removedAt.set(p, now);
+        for (const n of r.addedNodes)
+          for (const p of pagesIn(n)) {
+            const at = removedAt.get(p);
+            addedInFrame.set(p, frame);
+            if (at === undefined) continue;
+            removedAt.delete(p);
+            void report?.(
+              `blank for ${Math.round(now - at)} ms, ${Math.round(at - url.at)} ms after the URL became this: ${p.outerHTML.slice(0, 70)}`,
+            );
+          }
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  return seen;
 }

@@ -71,7 +71,8 @@ export default function SignInPage() {
             setError(null);
             signIn(server, username.value.trim(), secret.value, kind())
               .then(async () => {
-                await refetch();
+                // In a transition: the page stays until the new state is read (see AccountPage).
+                await startTransition(() => void refetch());
                 const { requestSync } = await import('./engine.ts');
                 requestSync();
                 navigate('/');
