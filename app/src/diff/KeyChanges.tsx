@@ -18,6 +18,7 @@ import {
   readKeyValues,
 } from '@cairn/core/diff';
 import { createResource, For, Show } from 'solid-js';
+import { current } from '../files/ready.ts';
 import { readBlobBytes } from '../git/read-blob.ts';
 import type { ReadContext } from '../git/read-context.ts';
 import { formatSize } from '../viewers/view-file.ts';
@@ -190,10 +191,12 @@ export function KeyChanges(props: { ctx: ReadContext; entries: DiffEntry[] }) {
     () => props.entries,
     (entries) => compute(props.ctx, entries),
   );
-  const params = () => data()?.rows.filter((r) => r.kind === 'params') ?? [];
-  const metrics = () => data()?.rows.filter((r) => r.kind === 'metrics') ?? [];
+  // Read with current(): it loads when a commit's changes are listed, after the page is shown.
+  const shown = () => current(data);
+  const params = () => shown()?.rows.filter((r) => r.kind === 'params') ?? [];
+  const metrics = () => shown()?.rows.filter((r) => r.kind === 'metrics') ?? [];
   return (
-    <Show when={data() && (data()!.rows.length > 0 || data()!.stages.length > 0 || data()!.problems.length > 0)}>
+    <Show when={shown() && (shown()!.rows.length > 0 || shown()!.stages.length > 0 || shown()!.problems.length > 0)}>
       <section class="key-changes" data-testid="key-changes" aria-label="Params, metrics and pipeline changes">
         <Show when={params().length > 0}>
           <h3>Params</h3>
@@ -203,7 +206,7 @@ export function KeyChanges(props: { ctx: ReadContext; entries: DiffEntry[] }) {
           <h3>Metrics</h3>
           <KeyTable title="Metric" rows={metrics()} />
         </Show>
-        <For each={data()!.stages}>
+        <For each={shown()!.stages}>
           {(f) => (
             <>
               <h3>
@@ -213,7 +216,7 @@ export function KeyChanges(props: { ctx: ReadContext; entries: DiffEntry[] }) {
             </>
           )}
         </For>
-        <For each={data()!.problems}>
+        <For each={shown()!.problems}>
           {(p) => (
             <p class="notice" data-testid="key-problem">
               {p}
