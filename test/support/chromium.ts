@@ -85,8 +85,8 @@ async function watchForPagesBlanking(context: BrowserContext): Promise<string[]>
   });
   await context.addInitScript(() => {
     const report = (window as unknown as { __cairnPageBlanked?: (what: string) => void }).__cairnPageBlanked;
-    // When each page element was taken out, and when the URL last changed (for the report).
-    const removedAt = new WeakMap<Node, number>();
+    // When (and in which frame) each page element was taken out, and when the URL last changed.
+    const removedAt = new WeakMap<Node, { at: number; frame: number }>();
     // The frame each page element was put in: one taken out in the same frame was never painted
     // (Solid may render a page and fall back at once while it first loads), so it is not a blank.
     const addedInFrame = new WeakMap<Node, number>();
@@ -114,15 +114,16 @@ async function watchForPagesBlanking(context: BrowserContext): Promise<string[]>
       const now = performance.now();
       for (const r of records) {
         for (const n of r.removedNodes)
-          for (const p of pagesIn(n)) if (addedInFrame.get(p) !== frame) removedAt.set(p, now);
+          for (const p of pagesIn(n)) if (addedInFrame.get(p) !== frame) removedAt.set(p, { at: now, frame });
         for (const n of r.addedNodes)
           for (const p of pagesIn(n)) {
-            const at = removedAt.get(p);
+            const out = removedAt.get(p);
             addedInFrame.set(p, frame);
-            if (at === undefined) continue;
             removedAt.delete(p);
+            // Put back in the frame it was taken out of: moved, never painted without it.
+            if (out === undefined || out.frame === frame) continue;
             void report?.(
-              `blank for ${Math.round(now - at)} ms, ${Math.round(at - url.at)} ms after the URL became this: ${p.outerHTML.slice(0, 70)}`,
+              `blank for ${Math.round(now - out.at)} ms, ${Math.round(out.at - url.at)} ms after the URL became this: ${p.outerHTML.slice(0, 70)}`,
             );
           }
       }

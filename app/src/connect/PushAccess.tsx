@@ -6,6 +6,7 @@
  */
 import { A, useNavigate } from '@solidjs/router';
 import { createResource, Show } from 'solid-js';
+import { valueNow } from '../files/ready.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { CopyToAccount } from './CopyToAccount.tsx';
 import type { CopiedRepo } from './copy-to-account.ts';
@@ -19,7 +20,7 @@ export function PushAccess(props: { handle: RepoHandle; openCopy: (copy: CopiedR
     (h) => readOnlyAccess(h.row.server ?? null, h.owner, h.repo),
   );
   return (
-    <Show when={access()}>
+    <Show when={valueNow(access)}>
       {(a) => (
         <div class="push-access" role="status" data-testid="push-access">
           <Show

@@ -7,7 +7,7 @@
 import { useLocation, useNavigate, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createResource, createSignal, For, on, Show } from 'solid-js';
 import { createListKeyboard } from '../files/list-keyboard.ts';
-import { current } from '../files/ready.ts';
+import { valueNow } from '../files/ready.ts';
 import type { FileChange } from '../git/read-changes.ts';
 import type { ReadContext } from '../git/read-context.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
@@ -51,7 +51,7 @@ export function ChangeDiffs(props: {
   );
   const entries = createMemo(() => {
     // Not waited for: the list shows at once and says it is looking for renames meanwhile.
-    const moves = current(renames);
+    const moves = valueNow(renames);
     return moves ? withRenames(props.changes, moves.renames, moves.copies) : entriesOf(props.changes);
   });
 

@@ -9,7 +9,7 @@ import type { DirChange, DirDiff } from '@cairn/core/diff';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { parseDirManifest } from '../files/dir-manifest.ts';
 import { type DvcOut, parseDvcPointer } from '../files/dvc-pointer.ts';
-import { current } from '../files/ready.ts';
+import { valueNow } from '../files/ready.ts';
 import { objectId } from '../storage/blob-store.ts';
 import { getBlobStore } from '../storage/blobs.ts';
 import { formatSize } from '../viewers/view-file.ts';
@@ -122,7 +122,7 @@ function OutDiff(props: { before: DvcOut | null; after: DvcOut | null; layout: D
         </span>
       </div>
       {/* Keyed: the list of missing file lists and the diff are different views, redrawn when a fetch lands. */}
-      <Show when={current(dir)} keyed>
+      <Show when={valueNow(dir)} keyed>
         {(d) =>
           'missing' in d ? (
             <div>

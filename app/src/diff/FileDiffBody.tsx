@@ -6,7 +6,7 @@
 
 import type { NotebookDiff, TextDiff } from '@cairn/core/diff';
 import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
-import { current } from '../files/ready.ts';
+import { valueNow } from '../files/ready.ts';
 import { readBlobBytes } from '../git/read-blob.ts';
 import type { ReadContext } from '../git/read-context.ts';
 import { formatSize } from '../viewers/view-file.ts';
@@ -52,12 +52,12 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
   const [requested, setRequested] = createSignal(false);
   const [tableKey, setTableKey] = createSignal<string | null>(null);
   const big = () => {
-    const s = current(sides);
+    const s = valueNow(sides);
     return !!s && Math.max(s.before?.length ?? 0, s.after?.length ?? 0) > LOAD_ON_REQUEST_BYTES;
   };
   const [computed] = createResource(
     () => {
-      const s = current(sides);
+      const s = valueNow(sides);
       if (!s || s.kind === 'binary' || s.kind === 'image' || (big() && !requested())) return undefined;
       return { ...s, ignoreWhitespace: props.ignoreWhitespace, key: tableKey() };
     },
@@ -90,14 +90,14 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
     },
   );
   const sizes = () => {
-    const s = current(sides);
+    const s = valueNow(sides);
     const b = s?.before ? formatSize(s.before.length) : null;
     const a = s?.after ? formatSize(s.after.length) : null;
     return b && a ? `${b} → ${a}` : (a ?? b ?? '');
   };
   return (
     <div class="file-diff-body" data-testid="file-diff-body">
-      <Show when={props.path.endsWith('.dvc') && current(sides)}>
+      <Show when={props.path.endsWith('.dvc') && valueNow(sides)}>
         {(s) => <DvcPointerDiff path={props.path} before={s().before} after={s().after} layout={props.layout} />}
       </Show>
       <Show when={sides.error || computed.error}>
@@ -108,15 +108,15 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
       <Show when={sides.loading || computed.loading}>
         <p class="diff-note muted">Computing the diff…</p>
       </Show>
-      <Show when={current(sides)?.kind === 'binary'}>
+      <Show when={valueNow(sides)?.kind === 'binary'}>
         <p class="diff-note" data-testid="diff-binary">
           Binary file not shown ({sizes()}).
         </p>
       </Show>
-      <Show when={current(sides)?.kind === 'image' && current(sides)}>
+      <Show when={valueNow(sides)?.kind === 'image' && valueNow(sides)}>
         {(s) => <ImageDiffView path={props.path} before={s().before} after={s().after} />}
       </Show>
-      <Show when={current(sides)?.kind !== 'binary' && current(sides)?.kind !== 'image' && big() && !requested()}>
+      <Show when={valueNow(sides)?.kind !== 'binary' && valueNow(sides)?.kind !== 'image' && big() && !requested()}>
         <p class="diff-note" data-testid="diff-big">
           Large diff ({sizes()}) not loaded.{' '}
           <button type="button" class="link-button" data-testid="diff-load" onClick={() => setRequested(true)}>
@@ -124,7 +124,7 @@ export function FileDiffBody(props: { path: string; load: LoadSides; layout: Dif
           </button>
         </p>
       </Show>
-      <Show when={current(computed)}>
+      <Show when={valueNow(computed)}>
         {(c) => (
           <Switch>
             <Match when={c().kind === 'notebook' && (c() as Extract<Computed, { kind: 'notebook' }>)}>

@@ -18,7 +18,7 @@ import {
   readKeyValues,
 } from '@cairn/core/diff';
 import { createResource, For, Show } from 'solid-js';
-import { current } from '../files/ready.ts';
+import { valueNow } from '../files/ready.ts';
 import { readBlobBytes } from '../git/read-blob.ts';
 import type { ReadContext } from '../git/read-context.ts';
 import { formatSize } from '../viewers/view-file.ts';
@@ -191,8 +191,8 @@ export function KeyChanges(props: { ctx: ReadContext; entries: DiffEntry[] }) {
     () => props.entries,
     (entries) => compute(props.ctx, entries),
   );
-  // Read with current(): it loads when a commit's changes are listed, after the page is shown.
-  const shown = () => current(data);
+  // Read with valueNow(): it loads when a commit's changes are listed, after the page is shown.
+  const shown = () => valueNow(data);
   const params = () => shown()?.rows.filter((r) => r.kind === 'params') ?? [];
   const metrics = () => shown()?.rows.filter((r) => r.kind === 'metrics') ?? [];
   return (

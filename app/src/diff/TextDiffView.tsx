@@ -17,7 +17,7 @@ import {
   Switch,
   useContext,
 } from 'solid-js';
-import { current } from '../files/ready.ts';
+import { valueNow } from '../files/ready.ts';
 import { HIGHLIGHT_MAX_CHARS, type LineHighlighter, lineHighlighter } from './diff-highlight.ts';
 
 /** Lines opened per click on a fold's "expand up" / "expand down". */
@@ -128,7 +128,7 @@ export function TextDiffView(props: { diff: TextDiff; layout: DiffLayout; contex
         </p>
       }
     >
-      <Highlighter.Provider value={() => current(highlighter)}>
+      <Highlighter.Provider value={() => valueNow(highlighter)}>
         <div class="diff-scroll">
           <table class={`diff-table ${props.layout}`} data-testid="text-diff" data-layout={props.layout}>
             <colgroup>

@@ -8,7 +8,7 @@
 import type { HashAlgorithm } from '@cairn/core/hash';
 import { createContext, createResource, createSignal, type JSX, onCleanup, Show, useContext } from 'solid-js';
 import { DataFetchError, ensureDataObject } from '../files/data-fetch.ts';
-import { current } from '../files/ready.ts';
+import { valueNow } from '../files/ready.ts';
 import { getBlobStore, objectId } from '../storage/blobs.ts';
 import type { RepoHandle } from '../storage/repo-handle.ts';
 import { isOnline } from '../sync/connectivity.ts';
@@ -111,9 +111,9 @@ export function OnDevice(props: {
   );
   return (
     <Show
-      when={current(missing)?.length === 0}
+      when={valueNow(missing)?.length === 0}
       fallback={
-        <Show when={current(missing)}>
+        <Show when={valueNow(missing)}>
           {(list) => (
             <div class="data-missing" data-testid="data-not-on-device">
               <p class="diff-note">

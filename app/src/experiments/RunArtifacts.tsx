@@ -4,6 +4,7 @@
  * downloadable with this device's token. Artifacts live on the server only: offline, it says so.
  */
 import { createResource, createSignal, For, Show } from 'solid-js';
+import { valueNow } from '../files/ready.ts';
 import { type ArtifactEntry, downloadArtifact, listArtifacts } from './server-runs.ts';
 
 interface Props {
@@ -46,7 +47,7 @@ function ArtifactFolder(props: Props & { path: string; download: (file: string) 
       when={!entries.error}
       fallback={<p class="exp-note">Could not list artifacts: {String(entries.error?.message ?? entries.error)}</p>}
     >
-      <Show when={entries()} fallback={<p>Loading artifacts…</p>}>
+      <Show when={valueNow(entries)} fallback={<p>Loading artifacts…</p>}>
         {(list) => (
           <Show when={list().length > 0} fallback={<p>{props.path ? 'Empty folder.' : 'No artifacts.'}</p>}>
             <ul class="run-artifacts">

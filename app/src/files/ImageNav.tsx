@@ -9,6 +9,7 @@ import { createResource, onCleanup, Show } from 'solid-js';
 import { makeBrowseSource } from './browse-load.ts';
 import { resolveBrowsePath } from './dvc-overlay.ts';
 import { imagePosition } from './image-folder.ts';
+import { valueNow } from './ready.ts';
 import type { RepoSession } from './repo-session.ts';
 import { blobUrl, treeUrl } from './urls.ts';
 
@@ -32,7 +33,7 @@ export function ImageNav(props: { session: RepoSession; commit: string; rev: str
   const onKey = (event: KeyboardEvent) => {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     if ((event.target as HTMLElement | null)?.closest('input, textarea, select, [contenteditable="true"]')) return;
-    const p = position();
+    const p = valueNow(position);
     if (!p) return;
     if (event.key === 'ArrowLeft' && p.previous) {
       event.preventDefault();
@@ -45,7 +46,7 @@ export function ImageNav(props: { session: RepoSession; commit: string; rev: str
   document.addEventListener('keydown', onKey);
   onCleanup(() => document.removeEventListener('keydown', onKey));
   return (
-    <Show when={position()}>
+    <Show when={valueNow(position)}>
       {(p) => (
         <nav class="image-nav" aria-label="Images in this folder" data-testid="image-nav">
           <button

@@ -16,10 +16,11 @@ export function ready<T>(resource: Resource<T>): T | undefined {
 
 /**
  * A resource's value once it has one, never suspending: the previous value while it loads again.
- * For parts a person opens on a page already shown (a file's diff, fetched data), whose loads are
- * not a navigation: suspending there would blank the whole page, and their own progress says
- * what is happening. Not for a route's own data: a navigation must wait for that (see `ready`).
+ * For parts that load after their page is shown — opened by a click (a file's diff, fetched
+ * data), or drawn once the route's data is there (a file's viewer and its rendering, a run's
+ * artifacts) — and say "Loading…" themselves: suspending there would blank the whole page. Not for
+ * a route's own data: a navigation must wait for that (see `ready`).
  */
-export function current<T>(resource: Resource<T>): T | undefined {
+export function valueNow<T>(resource: Resource<T>): T | undefined {
   return resource.state === 'ready' || resource.state === 'refreshing' ? resource.latest : undefined;
 }

@@ -8,7 +8,7 @@ import { A, useParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show, startTransition } from 'solid-js';
 import { ago } from '../data-tab/DataPage.tsx';
 import { experimentsDb } from '../experiments/run-store.ts';
-import { ready } from '../files/ready.ts';
+import { ready, valueNow } from '../files/ready.ts';
 import { defaultServer } from '../sync/api.ts';
 import { AliasForm } from './AliasForm.tsx';
 import { SyncedNote } from './ModelsPage.tsx';
@@ -33,7 +33,7 @@ export default function ModelPage() {
   });
   const metricKeys = createMemo(() => {
     const keys = new Set<string>();
-    for (const r of ready(runs)?.values() ?? []) for (const k of Object.keys(r.metrics)) keys.add(k);
+    for (const r of valueNow(runs)?.values() ?? []) for (const k of Object.keys(r.metrics)) keys.add(k);
     return [...keys].sort().slice(0, 4);
   });
   const [picked, setPicked] = createSignal<string[]>([]);
@@ -132,7 +132,7 @@ export default function ModelPage() {
                   <tbody>
                     <For each={versions()}>
                       {(v) => {
-                        const run = () => (v.run_id ? ready(runs)?.get(v.run_id) : undefined);
+                        const run = () => (v.run_id ? valueNow(runs)?.get(v.run_id) : undefined);
                         return (
                           <tr data-testid="version-row" data-version={v.version}>
                             <td>

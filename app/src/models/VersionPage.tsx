@@ -9,7 +9,7 @@ import { A, useParams } from '@solidjs/router';
 import { createMemo, createResource, For, Show, startTransition } from 'solid-js';
 import { ago } from '../data-tab/DataPage.tsx';
 import { experimentsDb } from '../experiments/run-store.ts';
-import { ready } from '../files/ready.ts';
+import { ready, valueNow } from '../files/ready.ts';
 import { defaultServer } from '../sync/api.ts';
 import { formatSize } from '../viewers/view-file.ts';
 import { AliasForm } from './AliasForm.tsx';
@@ -117,12 +117,14 @@ export default function VersionPage() {
                       <>
                         <p>
                           <A href={`/${repo()}/experiments/runs/${encodeURIComponent(id())}`} data-testid="source-run">
-                            {run()?.name ?? id()}
+                            {valueNow(run)?.name ?? id()}
                           </A>
-                          <Show when={run()}>{(r) => <span class="cat-sub"> · {r().status.toLowerCase()}</span>}</Show>
+                          <Show when={valueNow(run)}>
+                            {(r) => <span class="cat-sub"> · {r().status.toLowerCase()}</span>}
+                          </Show>
                         </p>
                         <Show
-                          when={run()}
+                          when={valueNow(run)}
                           fallback={
                             <p class="cat-sub">This run is not on this device yet: open Experiments once online.</p>
                           }

@@ -6,7 +6,8 @@
  */
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { createVirtualizer } from '@tanstack/solid-virtual';
-import { createMemo, createSignal, For, lazy, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, For, lazy, Show } from 'solid-js';
+import { valueNow } from '../files/ready.ts';
 import { relativeDate } from '../history/format-date.ts';
 import { createNotesIndex } from './create-notes-index.ts';
 import { docName } from './doc-names.ts';
@@ -36,6 +37,9 @@ export default function NotesPage() {
   const navigate = useNavigate();
   const repo = `${params.owner}/${params.repo}`;
   const base = `/${repo}/notes`;
+  // The editor's chunk, loaded before a note is drawn: drawn first, the lazy panel would suspend
+  // the Layout's boundary and take the whole page away (the list included) until it loaded.
+  const [editor] = createResource(async () => (await NotePanel.preload(), true));
   const index = createNotesIndex(repo);
   const [query, setQuery] = createSignal('');
   const found = createMemo(() => searchNotes(index.entries(), query()));
@@ -290,7 +294,9 @@ export default function NotesPage() {
                   </div>
                   <Show when={docOf(id())} keyed fallback={<p class="notice error">This note id is not valid.</p>}>
                     {(doc) => (
-                      <NotePanel repo={repo} doc={doc} title="Note" onLocalEdit={(text) => index.touch(id(), text)} />
+                      <Show when={valueNow(editor)} fallback={<p class="muted">Loading the editor…</p>}>
+                        <NotePanel repo={repo} doc={doc} title="Note" onLocalEdit={(text) => index.touch(id(), text)} />
+                      </Show>
                     )}
                   </Show>
                 </>

@@ -4,6 +4,7 @@
  * the URL are marked and scrolled to.
  */
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { valueNow } from '../files/ready.ts';
 import { highlightCode } from './highlight.ts';
 import { clickLine, type LineRange, lineAnchor, parseLineAnchor } from './line-anchor.ts';
 
@@ -68,7 +69,7 @@ export default function CodeViewer(props: { text: string; name: string; language
           )}
         </For>
       </pre>
-      <Show when={html()} fallback={<pre class="code-text">{props.text}</pre>}>
+      <Show when={valueNow(html)} fallback={<pre class="code-text">{props.text}</pre>}>
         {(h) => <pre class="code-text hljs" innerHTML={h()} />}
       </Show>
     </div>

@@ -4,7 +4,8 @@
  * never weigh on the first page).
  */
 import { createMemo, createResource, lazy, Match, Show, Switch } from 'solid-js';
-import { pickViewer } from './pick-viewer.ts';
+import { valueNow } from '../files/ready.ts';
+import { pickViewer, type ViewerKind } from './pick-viewer.ts';
 import type { ViewFile } from './view-file.ts';
 import './viewers.css';
 
@@ -15,6 +16,28 @@ const NotebookViewer = lazy(() => import('./NotebookViewer.tsx'));
 const ImageViewer = lazy(() => import('./ImageViewer.tsx'));
 const CsvViewer = lazy(() => import('./CsvViewer.tsx'));
 const BinaryViewer = lazy(() => import('./BinaryViewer.tsx'));
+
+/** The viewer component of a kind pickViewer names. */
+function viewerOf(kind: ViewerKind) {
+  switch (kind) {
+    case 'csv':
+    case 'tsv':
+      return CsvViewer;
+    case 'image':
+      return ImageViewer;
+    case 'binary':
+    case 'large':
+      return BinaryViewer;
+    case 'markdown':
+      return MarkdownViewer;
+    case 'json':
+      return JsonViewer;
+    case 'notebook':
+      return NotebookViewer;
+    default:
+      return CodeViewer;
+  }
+}
 
 export function FileViewer(props: {
   file: ViewFile;
@@ -28,6 +51,13 @@ export function FileViewer(props: {
     () => (needsText() ? props.file : null),
     async (file) => new TextDecoder().decode(await (await file.blob()).arrayBuffer()),
   );
+  // The kind's viewer chunk, loaded before the viewer is drawn: a lazy component drawn before its
+  // chunk is there suspends the Layout's boundary, which took the whole page away when a file was
+  // opened from a link. Once loaded, the lazy component draws at once.
+  const [chunk] = createResource(kind, async (k) => {
+    await viewerOf(k).preload();
+    return k;
+  });
   return (
     <div class="file-viewer" data-viewer={kind()}>
       {/* No Suspense boundary of its own (TargetNote has one): with one here, navigating into a
@@ -35,6 +65,9 @@ export function FileViewer(props: {
           router's transition never ended). A viewer's chunk loads during the navigation, which
           keeps the page before it meanwhile. */}
       <Switch>
+        <Match when={valueNow(chunk) !== kind()}>
+          <p class="muted">Loading…</p>
+        </Match>
         <Match when={kind() === 'csv' || kind() === 'tsv'}>
           <CsvViewer
             file={props.file}
@@ -50,19 +83,19 @@ export function FileViewer(props: {
           <BinaryViewer file={props.file} reason={kind() === 'binary' ? 'binary' : 'large'} />
         </Match>
         <Match when={needsText()}>
-          <Show when={text() !== undefined} fallback={<p class="muted">Loading…</p>}>
+          <Show when={valueNow(text) !== undefined} fallback={<p class="muted">Loading…</p>}>
             <Switch>
               <Match when={kind() === 'markdown'}>
-                <MarkdownViewer text={text() ?? ''} />
+                <MarkdownViewer text={valueNow(text) ?? ''} />
               </Match>
               <Match when={kind() === 'json'}>
-                <JsonViewer text={text() ?? ''} name={props.file.name} />
+                <JsonViewer text={valueNow(text) ?? ''} name={props.file.name} />
               </Match>
               <Match when={kind() === 'notebook'}>
-                <NotebookViewer text={text() ?? ''} name={props.file.path} />
+                <NotebookViewer text={valueNow(text) ?? ''} name={props.file.path} />
               </Match>
               <Match when={kind() === 'code'}>
-                <CodeViewer text={text() ?? ''} name={props.file.name} />
+                <CodeViewer text={valueNow(text) ?? ''} name={props.file.name} />
               </Match>
             </Switch>
           </Show>

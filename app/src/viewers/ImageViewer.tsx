@@ -5,6 +5,7 @@
  * is image-zoom.ts; this wires events to it.
  */
 import { createEffect, createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { valueNow } from '../files/ready.ts';
 import { formatName, imageInfo, imageMime } from './image-info.ts';
 import { clampView, fitView, panBy, type Size, STEP, type View, wheelFactor, zoomBy, zoomTo } from './image-zoom.ts';
 import { extensionOf } from './pick-viewer.ts';
@@ -16,12 +17,12 @@ export default function ImageViewer(props: { file: ViewFile }) {
     async (file) => URL.createObjectURL(new Blob([await file.blob()], { type: imageMime(extensionOf(file.name)) })),
   );
   createEffect((previous: string | undefined) => {
-    const u = url();
+    const u = valueNow(url);
     if (previous && previous !== u) URL.revokeObjectURL(previous);
     return u;
   });
   onCleanup(() => {
-    const u = url();
+    const u = valueNow(url);
     if (u) URL.revokeObjectURL(u);
   });
   let stage!: HTMLDivElement;
@@ -192,7 +193,7 @@ export default function ImageViewer(props: { file: ViewFile }) {
         style={{ height: `${stageHeight()}px` }}
         data-testid="image-stage"
       >
-        <Show when={url()}>
+        <Show when={valueNow(url)}>
           {(u) => (
             <img
               src={u()}

@@ -3,18 +3,19 @@
  * text, images, sanitised HTML (no scripts, no styles that could restyle the app) or JSON.
  */
 import { createResource, For, Match, Show, Switch } from 'solid-js';
+import { valueNow } from '../files/ready.ts';
 import CodeViewer from './CodeViewer.tsx';
 import { type CellView, type NotebookView, notebookView, type OutputView } from './notebook-model.ts';
 import { renderMarkdown, sanitizeHtml } from './render-markdown.ts';
 
 function Markdown(props: { markdown: string }) {
   const [html] = createResource(() => props.markdown, renderMarkdown);
-  return <div class="markdown-body nb-markdown" innerHTML={html() ?? ''} />;
+  return <div class="markdown-body nb-markdown" innerHTML={valueNow(html) ?? ''} />;
 }
 
 function Html(props: { html: string }) {
   const [html] = createResource(() => props.html, sanitizeHtml);
-  return <div class="nb-html" innerHTML={html() ?? ''} />;
+  return <div class="nb-html" innerHTML={valueNow(html) ?? ''} />;
 }
 
 function Output(props: { output: OutputView }) {
