@@ -39,7 +39,10 @@ export default function NotesPage() {
   const base = `/${repo}/notes`;
   // The editor's chunk, loaded before a note is drawn: drawn first, the lazy panel would suspend
   // the Layout's boundary and take the whole page away (the list included) until it loaded.
-  const [editor] = createResource(async () => (await NotePanel.preload(), true));
+  const [editor] = createResource(async () => {
+    await NotePanel.preload();
+    return true;
+  });
   const index = createNotesIndex(repo);
   const [query, setQuery] = createSignal('');
   const found = createMemo(() => searchNotes(index.entries(), query()));
