@@ -62,8 +62,8 @@ export function FileViewer(props: {
     <div class="file-viewer" data-viewer={kind()}>
       {/* No Suspense boundary of its own (TargetNote has one): with one here, navigating into a
           repository hung in about half of e2e runs (the URL changed, the old page stayed, the
-          router's transition never ended). A viewer's chunk loads during the navigation, which
-          keeps the page before it meanwhile. */}
+          router's transition never ended). A viewer's chunk is loaded before it is drawn (`chunk`
+          above), so drawing it never suspends. */}
       <Switch>
         <Match when={valueNow(chunk) !== kind()}>
           <p class="muted">Loading…</p>
