@@ -47,6 +47,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['./test/e2e/global-setup.ts'],
+          setupFiles: ['./test/e2e/blank-guard.ts'],
           testTimeout: 90_000,
           hookTimeout: 180_000,
           // One browser at a time: these machines have two cores.

@@ -22,8 +22,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import type { CacheBackend } from '../app/src/workers/hash-store-protocol.ts';
+import { productionBuild } from '../test/support/build-app.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import type { ProbeMode } from './browser-hash/probe.worker.ts';
 import { interleavedMedians, type Measurement, mbPerSecond, report, type TimedCase } from './lib.ts';
@@ -36,7 +36,7 @@ const BLOB_PROBE = process.env.BENCH_HASH_BLOB_PROBE === '1';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-hash-'));
 const outDir = path.join(work, 'site');
-await build({
+await productionBuild({
   root: path.join(here, 'browser-hash'),
   logLevel: 'error',
   configFile: false,

@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { build } from 'vite';
 import solid from 'vite-plugin-solid';
+import { productionBuild } from '../test/support/build-app.ts';
 
 /**
  * Builds a browser bench's harness page (a folder beside the bench with an index.html that
  * imports the app's own modules) into `outDir`, as the app is built: Solid, module workers.
  */
 export async function buildBenchPage(root: string, outDir: string): Promise<void> {
-  await build({
+  await productionBuild({
     root,
     logLevel: 'error',
     configFile: false,

@@ -24,9 +24,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { CLONE_LIMIT_BYTES } from '../app/src/git/http-limit.ts';
-import { buildApp } from '../test/support/build-app.ts';
+import { buildApp, productionBuild } from '../test/support/build-app.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import { startTestServer } from '../test/support/server.ts';
 import type { CloneMode } from './clone-size/main.ts';
@@ -67,7 +66,7 @@ const host = new URL(server.url).host;
 // the pack comes straight from the server as it does to the app (and to the git CLI), with no
 // proxy of this process in between.
 const HARNESS_PATH = '/bench-clone/';
-await build({
+await productionBuild({
   root: path.join(here, 'clone-size'),
   base: HARNESS_PATH,
   logLevel: 'error',

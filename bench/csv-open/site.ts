@@ -8,8 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import solid from 'vite-plugin-solid';
+import { productionBuild } from '../../test/support/build-app.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
@@ -34,7 +34,7 @@ export interface HarnessSite {
 
 /** Builds the harness into `outDir` and serves it; `close()` stops the server. */
 export async function serveCsvHarness(outDir: string): Promise<HarnessSite> {
-  await build({
+  await productionBuild({
     root: here,
     logLevel: 'error',
     configFile: false,

@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productionBuild } from '../support/build-app.ts';
 import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
 import type { TestOutcome } from './blob-store-page/vitest-shim.ts';
 
@@ -42,7 +42,7 @@ describe.skipIf(!e2eAvailable())('the OPFS data cache in Chromium', () => {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-blob-store-page-'));
 
   beforeAll(async () => {
-    await build({
+    await productionBuild({
       root: pageRoot,
       logLevel: 'error',
       configFile: false,

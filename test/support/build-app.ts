@@ -5,25 +5,32 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { build, type InlineConfig } from 'vite';
 
 const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../app');
 
 export async function buildApp(outDir: string): Promise<void> {
-  // The build `npm start` serves: Vite picks packages' production builds only when NODE_ENV says
-  // production, and Vitest has set it to "test" (with it, the tests ran Solid's development build).
+  await productionBuild({
+    root: appRoot,
+    configFile: path.join(appRoot, 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true },
+  });
+  process.env.CAIRN_APP_DIR = outDir;
+}
+
+/**
+ * Vite's `build` as `npm start` builds: Vite picks packages' production builds only when NODE_ENV
+ * says production, and Vitest has set it to "test" (with it, the tests ran Solid's development
+ * build). Every page a test or bench builds goes through here.
+ */
+export async function productionBuild(config: InlineConfig): Promise<void> {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({
-      root: appRoot,
-      configFile: path.join(appRoot, 'vite.config.ts'),
-      logLevel: 'error',
-      build: { outDir, emptyOutDir: true },
-    });
+    await build(config);
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
-  process.env.CAIRN_APP_DIR = outDir;
 }

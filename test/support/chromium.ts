@@ -55,24 +55,33 @@ export async function launchChromium({
     ],
   });
   const browser = context.browser() as Browser;
-  // In tests every page is watched for blanking, and a blank fails the test file when its browser
-  // closes (CAIRN_E2E_BLANKS=report only prints them, =off watches nothing). Benches watch nothing
-  // unless told: the watcher's work would be in their figures.
-  const blankMode = process.env.CAIRN_E2E_BLANKS ?? (process.env.VITEST ? 'fail' : 'off');
-  const blanks = blankMode === 'off' ? [] : await watchForPagesBlanking(context);
+  if (blankMode() !== 'off') await watchForPagesBlanking(context);
   return {
     browser,
     context,
     async close() {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
-      if (blanks.length === 0) return;
-      const what = `the page blanked and came back ${blanks.length} time(s):\n${blanks.join('\n')}`;
-      if (blankMode === 'fail') throw new Error(what);
-      console.warn(what);
     },
   };
 }
+
+/**
+ * In tests every page is watched for blanking and a blank fails the test it happened in
+ * (test/e2e/blank-guard.ts); CAIRN_E2E_BLANKS=report only prints them, =off watches nothing.
+ * Benches watch nothing unless told: the watcher's work would be in their figures.
+ */
+export function blankMode(): 'fail' | 'report' | 'off' {
+  const mode = process.env.CAIRN_E2E_BLANKS ?? (process.env.VITEST ? 'fail' : 'off');
+  if (mode === 'fail' || mode === 'report' || mode === 'off') return mode;
+  throw new Error(`CAIRN_E2E_BLANKS is "${mode}": use fail, report or off`);
+}
+
+/** Blanks seen since the last call, each with its page's URL and timing (what blank-guard.ts checks). */
+export function takeBlanks(): string[] {
+  return blanksSeen.splice(0);
+}
+const blanksSeen: string[] = [];
 
 /**
  * Every page of `context` watched, from its first script, for a page that blanks and comes back:
@@ -81,12 +90,13 @@ export async function launchChromium({
  * navigation (a re-read not in a transition, a resource read while it loads); a navigation puts a
  * new page in instead, so it is never counted. What it saw, with the page's URL, is returned live.
  */
-async function watchForPagesBlanking(context: BrowserContext): Promise<string[]> {
-  const seen: string[] = [];
-  await context.exposeBinding('__cairnPageBlanked', ({ page }, what: string) => {
-    seen.push(`  ${page.url()}: ${what}`);
+async function watchForPagesBlanking(context: BrowserContext): Promise<void> {
+  await context.exposeBinding('__cairnPageBlanked', (_source, what: string) => {
+    blanksSeen.push(`  ${what}`);
   });
   await context.addInitScript(() => {
+    // The app's own document only (not a frame inside it).
+    if (window !== window.top) return;
     const report = (window as unknown as { __cairnPageBlanked?: (what: string) => void }).__cairnPageBlanked;
     // When (and in which frame) each page element was taken out, and when the URL last changed.
     const removedAt = new WeakMap<Node, { at: number; frame: number }>();
@@ -125,12 +135,12 @@ async function watchForPagesBlanking(context: BrowserContext): Promise<string[]>
             removedAt.delete(p);
             // Put back in the frame it was taken out of: moved, never painted without it.
             if (out === undefined || out.frame === frame) continue;
+            const title = p.querySelector('h1')?.textContent?.trim().slice(0, 60) ?? '';
             void report?.(
-              `blank for ${Math.round(now - out.at)} ms, ${Math.round(out.at - url.at)} ms after the URL became this: ${p.outerHTML.slice(0, 70)}`,
+              `${location.href} ("${title}"): blank for ${Math.round(now - out.at)} ms, ${Math.round(out.at - url.at)} ms after the URL became this`,
             );
           }
       }
     }).observe(document, { childList: true, subtree: true });
   });
-  return seen;
 }

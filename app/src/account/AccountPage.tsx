@@ -3,10 +3,11 @@
  * see when each was last used, revoke it. Signed out, it sends the person to sign in.
  */
 import { A } from '@solidjs/router';
-import { createResource, createSignal, For, Show, startTransition } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { CopyField } from '../connect/CopyField.tsx';
 import '../connect/connect.css';
 import '../repos/repos.css';
+import { rereadInTransition } from '../files/ready.ts';
 import { defaultServer } from '../sync/api.ts';
 import { getCredentials } from '../sync/credentials.ts';
 import { signOut } from '../sync/session.ts';
@@ -32,7 +33,7 @@ export default function AccountPage() {
       // In a transition, as every re-read that is not a navigation: the list stays until the new
       // one is there (read while it loads again, it would suspend the Layout's boundary and take
       // the whole page away).
-      await startTransition(() => void refetch());
+      await rereadInTransition(refetch);
     } catch (e) {
       setError(`${(e as Error).message} Try again; if it keeps failing, sign out and in again.`);
     }
@@ -59,7 +60,7 @@ export default function AccountPage() {
               <button
                 type="button"
                 class="button"
-                onClick={() => void signOut(server).then(() => startTransition(() => void refetchAccount()))}
+                onClick={() => void signOut(server).then(() => rereadInTransition(refetchAccount))}
               >
                 Sign out
               </button>

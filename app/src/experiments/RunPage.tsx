@@ -5,7 +5,7 @@
  */
 import type { MetricPoint } from '@cairn/core/runs';
 import { useParams } from '@solidjs/router';
-import { createEffect, createResource, createSignal, For, onCleanup, Show, startTransition } from 'solid-js';
+import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { RegisterFromRun } from '../models/RegisterFromRun.tsx';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
@@ -16,6 +16,7 @@ import { RunCommit } from './RunCommit.tsx';
 import { experimentsDb } from './run-store.ts';
 import { metricHistory, pullRunFeed } from './server-runs.ts';
 import './experiments.css';
+import { rereadInTransition } from '../files/ready.ts';
 
 /** A run's params or tags: one `<dt>` key, `<dd>` value pair each. */
 function Pairs(props: { entries: [string, string][] }) {
@@ -54,7 +55,7 @@ export default function RunPage() {
     if (row()?.run.status !== 'RUNNING' || !navigator.onLine) return;
     void pullRunFeed(experimentsDb(), defaultServer(), repo())
       .then((changed) => {
-        if (changed > 0) void startTransition(() => void refetch());
+        if (changed > 0) void rereadInTransition(refetch);
       })
       .catch(() => {});
   }, 3000);

@@ -4,7 +4,7 @@
  * their viewer, whether they come from git or from the data cache.
  */
 import { A, useLocation, useNavigate, useParams, useSearchParams } from '@solidjs/router';
-import { createResource, createSignal, Match, Show, Switch, startTransition } from 'solid-js';
+import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import { readBlobBytes } from '../git/read-blob.ts';
 import { getBlobStore } from '../storage/blobs.ts';
 import { FileViewer } from '../viewers/FileViewer.tsx';
@@ -25,7 +25,7 @@ import { ReadErrorNotice } from './ReadErrorNotice.tsx';
 import { RefPicker } from './RefPicker.tsx';
 import { RepoLanding } from './RepoLanding.tsx';
 import { RepoStatus } from './RepoStatus.tsx';
-import { ready } from './ready.ts';
+import { ready, rereadInTransition } from './ready.ts';
 import type { RepoSession } from './repo-session.ts';
 import { trackedBy } from './tracked-by.ts';
 import { blobUrl, commitsUrl, decodeSegments, treeUrl } from './urls.ts';
@@ -216,7 +216,7 @@ export default function RepoBrowser() {
   // A re-read that is not a navigation runs in a transition, as a navigation does: the view stays
   // until the new read is there (read while it loads again, the state would suspend the Layout's
   // boundary and take the whole page away).
-  const reread = () => void startTransition(() => void refetch());
+  const reread = () => void rereadInTransition(refetch);
   const isBlob = () => location.pathname.includes('/blob/');
   const pick = (rev: string) => {
     const st = ready(state);

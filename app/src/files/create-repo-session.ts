@@ -1,7 +1,8 @@
 /** The open repository of the current route, as a Solid resource, with clone progress on a first visit. */
 import { useParams } from '@solidjs/router';
-import { createResource, createSignal, onCleanup, startTransition } from 'solid-js';
+import { createResource, createSignal, onCleanup } from 'solid-js';
 import { REPO_CONTENT_CHANGED } from '../sync/content-changed.ts';
+import { rereadInTransition } from './ready.ts';
 import { openRepoSession } from './repo-session.ts';
 
 export interface CloneProgress {
@@ -24,7 +25,7 @@ export function createRepoSession() {
   // page away for a moment).
   const moved = (event: Event) => {
     if ((event as CustomEvent<string>).detail === `${params.owner}/${params.repo}`) {
-      void startTransition(() => void refetch());
+      void rereadInTransition(refetch);
     }
   };
   globalThis.addEventListener?.(REPO_CONTENT_CHANGED, moved);

@@ -132,7 +132,7 @@ export default function CommitsPage() {
       s.ctx.repo.refresh();
       // In a transition: the list stays until the whole history is read (read while it loads
       // again, it would suspend the Layout's boundary and take the whole page away).
-      void startTransition(() => {
+      await startTransition(() => {
         setOlder([]);
         setMore(null);
         void refetchHistory();

@@ -5,14 +5,14 @@
  * run store on this device: works offline (changes need the network).
  */
 import { A, useParams } from '@solidjs/router';
-import { createMemo, createResource, createSignal, For, Show, startTransition } from 'solid-js';
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { ago } from '../data-tab/DataPage.tsx';
 import { experimentsDb } from '../experiments/run-store.ts';
 import { ready, valueNow } from '../files/ready.ts';
 import { defaultServer } from '../sync/api.ts';
 import { AliasForm } from './AliasForm.tsx';
 import { SyncedNote } from './ModelsPage.tsx';
-import { loadRegistry, modelsDb, versionUrl } from './registry-store.ts';
+import { loadRegistry, reloadRegistryInto, versionUrl } from './registry-store.ts';
 import '../catalog/catalog.css';
 
 export default function ModelPage() {
@@ -43,13 +43,7 @@ export default function ModelPage() {
       .filter(Boolean);
     return `/${repo()}/experiments/compare?runs=${ids.map((id) => encodeURIComponent(id!)).join(',')}`;
   };
-  // The registry as a change here left it, put in a transition: what depends on it (the versions'
-  // runs) reads again while the page stays (outside one, that read suspends the Layout's boundary
-  // and takes the whole page away).
-  const reload = async () => {
-    const next = (await modelsDb().registry.get(repo())) ?? null;
-    await startTransition(() => void mutate(next));
-  };
+  const reload = () => reloadRegistryInto(repo(), mutate);
 
   return (
     <div data-testid="model-page">

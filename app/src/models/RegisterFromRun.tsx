@@ -4,10 +4,11 @@
  * it, then re-sync the registry snapshot. Needs the network; shows the run's versions offline.
  */
 import { A } from '@solidjs/router';
-import { createResource, createSignal, For, Show, startTransition } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { defaultServer } from '../sync/api.ts';
 import { mlflowCall, modelsDb, RegistryError, syncRegistry, versionUrl } from './registry-store.ts';
 import '../catalog/catalog.css';
+import { rereadInTransition } from '../files/ready.ts';
 import { browserSaysOffline, isOnline } from '../sync/connectivity.ts';
 
 export function RegisterFromRun(props: { repo: string; runId: string }) {
@@ -56,7 +57,7 @@ export function RegisterFromRun(props: { repo: string; runId: string }) {
         });
       await syncRegistry(server, props.repo);
       // In a transition: the run page stays while its models are read again (see AccountPage).
-      await startTransition(() => void refetch());
+      await rereadInTransition(refetch);
       setMessage({ ok: true, text: `Registered ${model} version ${v}.` });
     } catch (err) {
       setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });

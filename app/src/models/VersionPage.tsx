@@ -6,7 +6,7 @@
  */
 import { loadYaml } from '@cairn/core';
 import { A, useParams } from '@solidjs/router';
-import { createMemo, createResource, For, Show, startTransition } from 'solid-js';
+import { createMemo, createResource, For, Show } from 'solid-js';
 import { ago } from '../data-tab/DataPage.tsx';
 import { experimentsDb } from '../experiments/run-store.ts';
 import { ready, valueNow } from '../files/ready.ts';
@@ -14,7 +14,7 @@ import { defaultServer } from '../sync/api.ts';
 import { formatSize } from '../viewers/view-file.ts';
 import { AliasForm } from './AliasForm.tsx';
 import { SyncedNote } from './ModelsPage.tsx';
-import { loadRegistry, modelsDb, modelUrl } from './registry-store.ts';
+import { loadRegistry, modelUrl, reloadRegistryInto } from './registry-store.ts';
 import '../catalog/catalog.css';
 
 /** The parts of an MLmodel file a person reads first; null when it is not a YAML mapping. */
@@ -58,13 +58,7 @@ export default function VersionPage() {
     const t = files()?.mlmodel;
     return t ? mlmodelSummary(t) : null;
   });
-  // The registry as a change here left it, put in a transition: what depends on it (the versions'
-  // runs) reads again while the page stays (outside one, that read suspends the Layout's boundary
-  // and takes the whole page away).
-  const reload = async () => {
-    const next = (await modelsDb().registry.get(repo())) ?? null;
-    await startTransition(() => void mutate(next));
-  };
+  const reload = () => reloadRegistryInto(repo(), mutate);
 
   return (
     <div data-testid="version-page">
@@ -126,7 +120,11 @@ export default function VersionPage() {
                         <Show
                           when={valueNow(run)}
                           fallback={
-                            <p class="cat-sub">This run is not on this device yet: open Experiments once online.</p>
+                            <p class="cat-sub">
+                              {run.state === 'ready' || run.error
+                                ? 'This run is not on this device yet: open Experiments once online.'
+                                : 'Loading the run…'}
+                            </p>
                           }
                         >
                           {(r) => (

@@ -10,6 +10,7 @@
  * network, and say so when it is absent.
  */
 import Dexie, { type Table } from 'dexie';
+import { startTransition } from 'solid-js';
 import { browserSaysOffline } from '../sync/connectivity.ts';
 import { getCredentials } from '../sync/credentials.ts';
 
@@ -212,6 +213,18 @@ export async function loadRegistry(server: string, repo: string): Promise<Regist
     }
   }
   return (await modelsDb().registry.get(repo)) ?? null;
+}
+
+/**
+ * Puts the registry as a change made here left it (this device's snapshot) into a page's resource,
+ * in a transition: what reads it keeps the page until what depends on it is read again.
+ */
+export async function reloadRegistryInto(
+  repo: string,
+  mutate: (next: RegistrySnapshot | null) => unknown,
+): Promise<void> {
+  const next = (await modelsDb().registry.get(repo)) ?? null;
+  await startTransition(() => void mutate(next));
 }
 
 export const versionKey = (v: { name: string; version: string }) => `${v.name}/${v.version}`;

@@ -37,12 +37,15 @@ export default function NotesPage() {
   const navigate = useNavigate();
   const repo = `${params.owner}/${params.repo}`;
   const base = `/${repo}/notes`;
-  // The editor's chunk, loaded before a note is drawn: drawn first, the lazy panel would suspend
-  // the Layout's boundary and take the whole page away (the list included) until it loaded.
-  const [editor] = createResource(async () => {
-    await NotePanel.preload();
-    return true;
-  });
+  // The editor's chunk, loaded when a note is opened and before it is drawn: drawn first, the lazy
+  // panel would suspend the Layout's boundary and take the whole page away (the list included).
+  const [editor, { refetch: loadEditorAgain }] = createResource(
+    () => params.noteId,
+    async () => {
+      await NotePanel.preload();
+      return true;
+    },
+  );
   const index = createNotesIndex(repo);
   const [query, setQuery] = createSignal('');
   const found = createMemo(() => searchNotes(index.entries(), query()));
@@ -297,7 +300,21 @@ export default function NotesPage() {
                   </div>
                   <Show when={docOf(id())} keyed fallback={<p class="notice error">This note id is not valid.</p>}>
                     {(doc) => (
-                      <Show when={valueNow(editor)} fallback={<p class="muted">Loading the editor…</p>}>
+                      <Show
+                        when={valueNow(editor)}
+                        fallback={
+                          editor.error ? (
+                            <p class="notice error" role="alert">
+                              The editor could not be loaded: {String(editor.error?.message ?? editor.error)}.{' '}
+                              <button type="button" class="link-button" onClick={() => void loadEditorAgain()}>
+                                Try again
+                              </button>
+                            </p>
+                          ) : (
+                            <p class="muted">Loading the editor…</p>
+                          )
+                        }
+                      >
                         <NotePanel repo={repo} doc={doc} title="Note" onLocalEdit={(text) => index.touch(id(), text)} />
                       </Show>
                     )}

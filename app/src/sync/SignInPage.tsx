@@ -1,6 +1,7 @@
 import { A, useNavigate } from '@solidjs/router';
-import { createResource, createSignal, onCleanup, Show, startTransition } from 'solid-js';
+import { createResource, createSignal, onCleanup, Show } from 'solid-js';
 import '../repos/repos.css';
+import { rereadInTransition } from '../files/ready.ts';
 import { ApiError, defaultServer } from './api.ts';
 import { getCredentials } from './credentials.ts';
 import { formatWait } from './retry-after.ts';
@@ -56,7 +57,7 @@ export default function SignInPage() {
             <button
               type="button"
               class="button"
-              onClick={() => void signOut(server).then(() => startTransition(() => void refetch()))}
+              onClick={() => void signOut(server).then(() => rereadInTransition(refetch))}
             >
               Sign out
             </button>
@@ -72,7 +73,7 @@ export default function SignInPage() {
             signIn(server, username.value.trim(), secret.value, kind())
               .then(async () => {
                 // In a transition: the page stays until the new state is read (see AccountPage).
-                await startTransition(() => void refetch());
+                await rereadInTransition(refetch);
                 const { requestSync } = await import('./engine.ts');
                 requestSync();
                 navigate('/');

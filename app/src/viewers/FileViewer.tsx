@@ -47,14 +47,14 @@ export function FileViewer(props: {
 }) {
   const kind = createMemo(() => pickViewer(props.file.name, props.file.size, props.file.head));
   const needsText = () => ['code', 'markdown', 'json', 'notebook'].includes(kind());
-  const [text] = createResource(
+  const [text, { refetch: readTextAgain }] = createResource(
     () => (needsText() ? props.file : null),
     async (file) => new TextDecoder().decode(await (await file.blob()).arrayBuffer()),
   );
   // The kind's viewer chunk, loaded before the viewer is drawn: a lazy component drawn before its
   // chunk is there suspends the Layout's boundary, which took the whole page away when a file was
   // opened from a link. Once loaded, the lazy component draws at once.
-  const [chunk] = createResource(kind, async (k) => {
+  const [chunk, { refetch: loadChunkAgain }] = createResource(kind, async (k) => {
     await viewerOf(k).preload();
     return k;
   });
@@ -65,6 +65,24 @@ export function FileViewer(props: {
           router's transition never ended). A viewer's chunk is loaded before it is drawn (`chunk`
           above), so drawing it never suspends. */}
       <Switch>
+        <Match when={chunk.error || text.error}>
+          <div class="notice error" role="alert" data-testid="viewer-error">
+            <p>
+              This file could not be shown: {String((chunk.error ?? text.error)?.message ?? '')}. If you are offline and
+              this kind of file was never opened here, its viewer is not on this device yet.
+            </p>
+            <button
+              type="button"
+              class="button"
+              onClick={() => {
+                if (chunk.error) void loadChunkAgain();
+                if (text.error) void readTextAgain();
+              }}
+            >
+              Try again
+            </button>
+          </div>
+        </Match>
         <Match when={valueNow(chunk) !== kind()}>
           <p class="muted">Loading…</p>
         </Match>
