@@ -12,8 +12,10 @@ export type Db = Database.Database;
  */
 export function openDatabase(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  // Waiting for another process's lock (5 s) is set before anything else: several processes may
+  // open one new data folder at once (a service manager starting them together).
+  const db = new Database(file, { timeout: 5000 });
+  whenNotBusy(() => db.pragma('journal_mode = WAL'));
   // FULL: a commit is on disk before it returns, so "acknowledged" means durable.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
@@ -33,21 +35,36 @@ export function openDatabase(file: string): Db {
  * ones. Features migrate independently, so each owns its tables.
  */
 export function migrate(db: Db, feature: string, migrations: readonly string[]): void {
-  const applied = new Set(
-    db
-      .prepare('SELECT version FROM schema_migrations WHERE feature = ?')
-      .all(feature)
-      .map((r) => (r as { version: number }).version),
-  );
+  const applied = db.prepare('SELECT 1 FROM schema_migrations WHERE feature = ? AND version = ?');
   const record = db.prepare('INSERT INTO schema_migrations (feature, version, applied_at) VALUES (?, ?, ?)');
   migrations.forEach((sql, i) => {
     const version = i + 1;
-    if (applied.has(version)) return;
+    if (applied.get(feature, version)) return;
+    // IMMEDIATE: the write lock first, then the check again. Processes migrating one folder at once
+    // take turns, and each version runs once (checked before the lock, two ran it: "table exists").
     db.transaction(() => {
+      if (applied.get(feature, version)) return;
       db.exec(sql);
       record.run(feature, version, Date.now());
-    })();
+    }).immediate();
   });
+}
+
+/**
+ * Runs `fn`, again while SQLite answers "database is locked" for up to 10 s. Switching a new file to
+ * WAL needs it to itself, and SQLite answers that at once, without waiting the busy timeout, while
+ * another process opening the same new file holds it.
+ */
+function whenNotBusy<T>(fn: () => T): T {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return fn();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > until) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 /**
