@@ -127,8 +127,14 @@ describe.skipIf(!e2eAvailable())('experiments of the demo repository in Chromium
       .toMatch(/^(\d+) of \1 runs · [1-9]\d* git experiments · synced/);
     await page.getByTestId('run-filter').fill("params.encoder = 'resnet50'");
     await page.getByTestId('run-filter').press('Enter');
-    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^(\d+) of (\d+) runs/);
-    const shown = Number(/^(\d+) of/.exec((await status.textContent()) ?? '')?.[1]);
+    // Until the filter is applied: the status said "N of N runs" before it (read then, the count was
+    // every run's while the plot drew the filtered ones).
+    const counts = async (): Promise<[number, number] | null> => {
+      const m = /^(\d+) of (\d+) runs/.exec((await status.textContent()) ?? '');
+      return m ? [Number(m[1]), Number(m[2])] : null;
+    };
+    await expect.poll(async () => ((c) => c !== null && c[0] < c[1])(await counts()), { timeout: 10_000 }).toBe(true);
+    const shown = ((await counts()) as [number, number])[0];
 
     await page.getByTestId('plot-button').click();
     const plot = page.getByTestId('parallel-coordinates');
