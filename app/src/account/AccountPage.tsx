@@ -30,9 +30,6 @@ export default function AccountPage() {
     setError(null);
     try {
       await action();
-      // In a transition, as every re-read that is not a navigation: the list stays until the new
-      // one is there (read while it loads again, it would suspend the Layout's boundary and take
-      // the whole page away).
       await rereadInTransition(refetch);
     } catch (e) {
       setError(`${(e as Error).message} Try again; if it keeps failing, sign out and in again.`);

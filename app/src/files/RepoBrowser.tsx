@@ -213,9 +213,6 @@ export default function RepoBrowser() {
     },
     ([s, rest]) => loadBrowse(s, decodeSegments(rest)),
   );
-  // A re-read that is not a navigation runs in a transition, as a navigation does: the view stays
-  // until the new read is there (read while it loads again, the state would suspend the Layout's
-  // boundary and take the whole page away).
   const reread = () => void rereadInTransition(refetch);
   const isBlob = () => location.pathname.includes('/blob/');
   const pick = (rev: string) => {

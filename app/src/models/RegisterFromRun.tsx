@@ -56,7 +56,6 @@ export function RegisterFromRun(props: { repo: string; runId: string }) {
           version: v,
         });
       await syncRegistry(server, props.repo);
-      // In a transition: the run page stays while its models are read again (see AccountPage).
       await rereadInTransition(refetch);
       setMessage({ ok: true, text: `Registered ${model} version ${v}.` });
     } catch (err) {

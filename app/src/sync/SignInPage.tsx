@@ -72,7 +72,6 @@ export default function SignInPage() {
             setError(null);
             signIn(server, username.value.trim(), secret.value, kind())
               .then(async () => {
-                // In a transition: the page stays until the new state is read (see AccountPage).
                 await rereadInTransition(refetch);
                 const { requestSync } = await import('./engine.ts');
                 requestSync();
