@@ -22,6 +22,12 @@ describe('CAIRN_BLOBS: where DVC objects live', () => {
       endpoint: 'http://127.0.0.1:7480',
       region: 'us-east-1',
       credentials: { accessKeyId: 'AKIA1', secretAccessKey: 'secret' },
+      uploadMemoryBytes: 1024 * 1024 ** 2,
+    });
+    expect(
+      blobsFromEnv({ CAIRN_BLOBS: 's3://bucket', AWS_REGION: 'x', CAIRN_S3_UPLOAD_MEMORY_MB: '256' }),
+    ).toMatchObject({
+      uploadMemoryBytes: 256 * 1024 ** 2,
     });
     expect(blobsFromEnv({ CAIRN_BLOBS: 's3://bucket', AWS_REGION: 'eu-west-3' })).toMatchObject({
       bucket: 'bucket',
@@ -43,6 +49,8 @@ describe('CAIRN_BLOBS: where DVC objects live', () => {
     [{ CAIRN_BLOBS: 's3://bucket/x' }, 'AWS_REGION'],
     [{ CAIRN_BLOBS: 's3://bucket/x', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'a' }, 'AWS_SECRET_ACCESS_KEY'],
     [{ CAIRN_S3_ENDPOINT: 'http://127.0.0.1:7480' }, 'CAIRN_S3_ENDPOINT'],
+    [{ CAIRN_BLOBS: 's3://bucket/x', AWS_REGION: 'x', CAIRN_S3_UPLOAD_MEMORY_MB: '8' }, 'CAIRN_S3_UPLOAD_MEMORY_MB'],
+    [{ CAIRN_BLOBS: 's3://bucket/x', AWS_REGION: 'x', CAIRN_S3_UPLOAD_MEMORY_MB: '1G' }, 'CAIRN_S3_UPLOAD_MEMORY_MB'],
   ])('refuses %j with a bad_setting error naming %s', (env, variable) => {
     expect(() => blobsFromEnv(env)).toThrow(
       expect.objectContaining({ code: 'bad_setting', data: expect.objectContaining({ variable }) }),

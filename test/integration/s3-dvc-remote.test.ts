@@ -3,7 +3,7 @@
  * through the DVC remote land in and come from the bucket (both layouts), an upload cut off
  * midway is never visible under its name and leaves no parts, a wrong hash is refused and leaves
  * nothing, ranges work, the batch `missing` call asks the bucket, and a gateway that stops gives
- * 503 + Retry-After rather than a crash.
+ * 503 + Retry-After rather than a crash. Uploads beyond a process's memory budget wait their turn.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -177,6 +177,51 @@ describe.skipIf(!s3Available())('DVC remote on S3 (Ceph RADOS Gateway)', () => {
       body: JSON.stringify({ oids: [md5Of(kept), md5Of(lost)] }),
     });
     expect(await res.json()).toEqual({ missing: [md5Of(lost)] });
+  });
+
+  it('uploads at once beyond the memory budget (CAIRN_S3_UPLOAD_MEMORY_MB) wait their turn and all land whole', async () => {
+    // A second process whose uploads may hold one 16 MiB part buffer at once, fed four 40 MiB
+    // objects at the same time: each must wait for the buffer, none may fail or stall.
+    const tight = await startTestServer({
+      CAIRN_ADMIN_PASSWORD: 's3-test-password',
+      CAIRN_ADMIN_TOKEN: TOKEN,
+      CAIRN_S3_UPLOAD_MEMORY_MB: '16',
+      ...rgw.serverEnv(`${PREFIX}-tight`),
+    });
+    try {
+      expect((await createRepo(tight.url, TOKEN, { name: 'cells', private: true })).status).toBe(201);
+      const bodies = [0, 1, 2, 3].map(() => randomBytes(40 * MiB));
+      const inProgress = () =>
+        s3
+          .send(new ListMultipartUploadsCommand({ Bucket: rgw.bucket, Prefix: `${PREFIX}-tight/` }))
+          .then((r) => r.Uploads ?? []);
+      // The bucket's multipart uploads, looked at while the four are sent: one at a time.
+      let most = 0;
+      let sending = true;
+      const watching = (async () => {
+        while (sending) {
+          most = Math.max(most, (await inProgress()).length);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      })();
+      const statuses = await Promise.all(
+        bodies.map((b) => putObject(tight.url, ADMIN, 'admin/cells', v3Path(md5Of(b)), b)),
+      ).finally(() => {
+        sending = false;
+      });
+      await watching;
+      expect(statuses).toEqual([200, 200, 200, 200]);
+      expect(most).toBe(1);
+      for (const b of bodies) {
+        const got = await fetch(`${tight.url}/admin/cells.dvc/${v3Path(md5Of(b))}`, {
+          headers: { Authorization: ADMIN },
+        });
+        expect(md5Of(Buffer.from(await got.arrayBuffer()))).toBe(md5Of(b));
+      }
+      expect(await inProgress()).toEqual([]);
+    } finally {
+      await tight.stop();
+    }
   });
 
   it('the operator commands that read objects from the disk refuse this data folder and say why', async () => {

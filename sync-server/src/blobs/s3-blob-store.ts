@@ -14,6 +14,7 @@ import { BlobHashMismatchError, BlobKeyError, type BlobStore, BlobTooLargeError 
 import { type OffThreadMd5, offThreadMd5 } from './md5-off-thread.ts';
 import { s3Send as send, s3StatusOf as statusOf, s3StoreError as storeError } from './s3-errors.ts';
 import { DEFAULT_PART_CONCURRENCY, DEFAULT_PART_SIZE, streamUpload } from './s3-stream-upload.ts';
+import type { UploadMemory } from './upload-memory.ts';
 
 export interface S3BlobStoreOptions {
   client: S3Client;
@@ -26,6 +27,8 @@ export interface S3BlobStoreOptions {
   partSize?: number;
   /** Parts of one upload in flight at once: memory per upload is at most (this + 1) × partSize. */
   partConcurrency?: number;
+  /** The process's budget for part buffers, shared with its other stores (upload-memory.ts). */
+  memory?: UploadMemory;
   /** `sweep` aborts multipart uploads started longer ago than this (another process may still be writing younger ones). */
   staleAfterMs?: number;
   now?: () => number;
@@ -134,6 +137,7 @@ export function makeS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
           source,
           partSize,
           partConcurrency,
+          memory: opts.memory,
           onChunk(chunk) {
             received += chunk.length;
             if (received > maxBytes) throw new BlobTooLargeError({ maxBytes });

@@ -8,6 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { BlobStoreUnavailableError } from './blob-store.ts';
 import { type StreamUploadOptions, streamUpload } from './s3-stream-upload.ts';
+import { UploadMemory } from './upload-memory.ts';
 
 const MiB = 1024 * 1024;
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
@@ -158,6 +159,46 @@ describe('streamUpload', () => {
     expect(s3.objects.has('k')).toBe(false);
     expect(s3.uploads.size).toBe(0);
     expect(s3.calls).not.toContain('CompleteMultipartUpload');
+  });
+
+  it("uploads at once share the process's memory budget: every one completes, never more parts held than it allows", async () => {
+    const s3 = fakeS3({ partDelayMs: 5 });
+    const memory = new UploadMemory(3 * 5 * MiB);
+    let mostHeld = 0;
+    const datas = [0, 1, 2, 3].map((i) => body(23 * MiB + i));
+    const uploads = datas.map((data, i) =>
+      streamUpload({
+        client: s3.client,
+        bucket: 'b',
+        key: `k${i}`,
+        source: chunked(data),
+        partSize: 5 * MiB,
+        partConcurrency: 2,
+        memory,
+        onPart: () => {
+          mostHeld = Math.max(mostHeld, memory.usedBytes);
+        },
+      }),
+    );
+    await Promise.all(uploads);
+    for (const [i, data] of datas.entries()) expect(md5(s3.objects.get(`k${i}`) as Buffer)).toBe(md5(data));
+    // Without the budget, four uploads would send up to 2 parts each at once (8), from 12 buffers.
+    expect(s3.maxSending()).toBeLessThanOrEqual(3);
+    expect(mostHeld).toBeLessThanOrEqual(3 * 5 * MiB);
+    expect(memory.usedBytes).toBe(0);
+  });
+
+  it('one upload alone still sends parts in parallel within the budget, and a failed one gives its buffers back', async () => {
+    const memory = new UploadMemory(64 * MiB);
+    const s3 = fakeS3({ partDelayMs: 5 });
+    await upload(s3, body(23 * MiB), { partConcurrency: 2, memory });
+    expect(s3.maxSending()).toBe(2);
+    expect(memory.usedBytes).toBe(0);
+    const failing = fakeS3({ failPart: 2 });
+    await expect(upload(failing, body(23 * MiB), { partConcurrency: 2, memory })).rejects.toBeInstanceOf(
+      BlobStoreUnavailableError,
+    );
+    expect(memory.usedBytes).toBe(0);
   });
 
   it('a body smaller than one part is one PutObject and takes no part buffer', async () => {

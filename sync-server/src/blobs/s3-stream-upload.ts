@@ -9,6 +9,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { s3Send } from './s3-errors.ts';
+import type { UploadMemory } from './upload-memory.ts';
 
 const MiB = 1024 * 1024;
 /**
@@ -48,6 +49,11 @@ export interface StreamUploadOptions {
   partSize?: number;
   /** Parts in flight (sent and hashed) at once: memory per upload is at most (this + 1) × partSize. */
   partConcurrency?: number;
+  /**
+   * The process's budget for part buffers, shared by its uploads (upload-memory.ts): the first
+   * buffer waits for it, the others are taken only when free. Unset: no budget.
+   */
+  memory?: UploadMemory;
 }
 
 /**
@@ -65,7 +71,8 @@ export interface StreamUploadOptions {
  * `partSize` (shared memory, so `onPart` may hand them to a worker thread without a copy),
  * allocated as the upload needs them and reused once a part is both sent and read by `onPart`:
  * `partConcurrency` parts being sent while the next fills (or, full, waits for its turn). With
- * no buffer free, the source is not read further. A new
+ * no buffer free, the source is not read further. With `memory`, the process's uploads together
+ * hold at most its budget of buffers (upload-memory.ts). A new
  * allocation per part (and a copy for the md5 worker) had cost as much CPU as the sockets, most
  * of it in V8's garbage collector (bench/s3-blobs, bench/several-processes).
  */
@@ -102,8 +109,13 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
       const b = free.pop();
       if (b) return b;
       if (allocated < partConcurrency + 1) {
-        allocated++;
-        return Buffer.from(new SharedArrayBuffer(partSize));
+        // The first buffer waits for the budget (nothing of ours is in flight to free one); more
+        // only when the budget has room now, else this upload reuses its own.
+        if (opts.memory && allocated === 0) await opts.memory.take(partSize);
+        if (!opts.memory || allocated === 0 || opts.memory.tryTake(partSize)) {
+          allocated++;
+          return Buffer.from(new SharedArrayBuffer(partSize));
+        }
       }
       // Back-pressure: the source is not read further until a part's request and hash settle.
       await new Promise<void>((resolve) => {
@@ -228,6 +240,9 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
     await Promise.allSettled([...inflight]);
     if (uploadId !== undefined) await abortUpload();
     throw err;
+  } finally {
+    // Every part has settled by now (above, or before publishing): the buffers go back.
+    if (allocated > 0) opts.memory?.give(allocated * partSize);
   }
 
   async function abortUpload(): Promise<void> {

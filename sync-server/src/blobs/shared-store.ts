@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { BlobsConfig } from '../config.ts';
+import { type BlobsConfig, DEFAULT_S3_UPLOAD_MEMORY } from '../config.ts';
 import type { ArtifactStore } from '../mlflow/artifact-store.ts';
 import { makeDiskArtifactStore } from '../mlflow/disk-artifact-store.ts';
 import { makeS3ArtifactStore } from '../mlflow/s3-artifact-store.ts';
@@ -8,6 +8,7 @@ import { recordBlobStorePlace } from './blob-store-marker.ts';
 import { makeDiskBlobStore } from './disk-blob-store.ts';
 import { makeS3BlobStore } from './s3-blob-store.ts';
 import { makeS3Client } from './s3-client.ts';
+import { UploadMemory } from './upload-memory.ts';
 
 /**
  * The server's byte stores, made once by the composition root and shared by the DVC remote
@@ -44,12 +45,15 @@ export function makeByteStores(dataDir: string, config: BlobsConfig): ByteStores
   const client = makeS3Client(config);
   const under = (area: string) => (config.prefix ? `${config.prefix}/${area}` : area);
   const close = () => client.destroy();
+  // One budget for every upload of this process, whichever store it goes to.
+  const memory = new UploadMemory(config.uploadMemoryBytes ?? DEFAULT_S3_UPLOAD_MEMORY);
+  const bucket = config.bucket;
   return {
-    blobs: { ...makeS3BlobStore({ client, bucket: config.bucket, prefix: under('md5') }), close },
+    blobs: { ...makeS3BlobStore({ client, bucket, prefix: under('md5'), memory }), close },
     legacyBlobs: {
-      ...makeS3BlobStore({ client, bucket: config.bucket, prefix: under('md5-dos2unix'), algorithm: 'md5-dos2unix' }),
+      ...makeS3BlobStore({ client, bucket, prefix: under('md5-dos2unix'), algorithm: 'md5-dos2unix', memory }),
       close,
     },
-    artifacts: makeS3ArtifactStore({ client, bucket: config.bucket, prefix: config.prefix }),
+    artifacts: makeS3ArtifactStore({ client, bucket, prefix: config.prefix, memory }),
   };
 }

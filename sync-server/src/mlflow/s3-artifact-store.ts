@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { s3Send, s3StatusOf, s3StoreError } from '../blobs/s3-errors.ts';
 import { DEFAULT_PART_SIZE, streamUpload } from '../blobs/s3-stream-upload.ts';
+import type { UploadMemory } from '../blobs/upload-memory.ts';
 import { artifactFileSegments, artifactSegments } from './artifact-paths.ts';
 import { type ArtifactEntry, type ArtifactStore, formatChecksum, parseChecksum } from './artifact-store.ts';
 import { artifactTooLarge, invalid, notFound } from './errors.ts';
@@ -23,6 +24,8 @@ export interface S3ArtifactStoreOptions {
   prefix: string;
   /** Bytes per multipart part (at least 5 MiB). */
   partSize?: number;
+  /** The process's budget for part buffers, shared with its other stores (upload-memory.ts). */
+  memory?: UploadMemory;
 }
 
 const MiB = 1024 * 1024;
@@ -107,6 +110,7 @@ export function makeS3ArtifactStore(opts: S3ArtifactStoreOptions): ArtifactStore
         key,
         source: body,
         partSize: opts.partSize ?? DEFAULT_PART_SIZE,
+        memory: opts.memory,
         onChunk(chunk) {
           received += chunk.length;
           if (received > maxBytes) throw artifactTooLarge(maxBytes);
