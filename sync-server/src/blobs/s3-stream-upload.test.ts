@@ -201,6 +201,31 @@ describe('streamUpload', () => {
     expect(memory.usedBytes).toBe(0);
   });
 
+  it('with the budget spent, a body under 1 MiB still goes through and a bigger one waits, read no further than its first MiB', async () => {
+    const memory = new UploadMemory(5 * MiB);
+    await memory.take(5 * MiB); // another upload's buffer
+    const s3 = fakeS3();
+    await upload(s3, body(900 * 1024), { memory });
+    expect(s3.objects.has('k')).toBe(true);
+
+    let read = 0;
+    const data = body(3 * MiB);
+    const source = chunked(data).on('data', (c: Buffer) => {
+      read += c.length;
+    });
+    let done = false;
+    const waiting = upload(s3, source, { memory }).then(() => {
+      done = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(done).toBe(false);
+    expect(read).toBeLessThanOrEqual(MiB + 2 * 65536);
+    memory.give(5 * MiB);
+    await waiting;
+    expect(md5(s3.objects.get('k') as Buffer)).toBe(md5(data));
+    expect(memory.usedBytes).toBe(0);
+  });
+
   it('a body smaller than one part is one PutObject and takes no part buffer', async () => {
     const s3 = fakeS3();
     const data = body(3 * MiB);

@@ -20,6 +20,12 @@ const MiB = 1024 * 1024;
 export const DEFAULT_PART_SIZE = 16 * MiB;
 /** Parts of one upload in flight at once unless told: with the one filling, 64 MiB per upload. */
 export const DEFAULT_PART_CONCURRENCY = 3;
+/**
+ * With a memory budget, a body is read this far before it needs the budget: most DVC objects are
+ * smaller and never wait. Past it, the first part's room is taken (waiting its turn) before more
+ * of the body is read, so uploads waiting for the budget hold at most this much each.
+ */
+const EARLY_BYTES = 1024 * 1024;
 
 /** What `beforePublish` decides: nothing (undefined) or 'publish' publishes. */
 export type PublishDecision = 'publish' | 'keep-existing' | undefined;
@@ -98,6 +104,13 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
   let partFailure: unknown = null;
   const free: Buffer[] = [];
   let allocated = 0;
+  // Bytes of `opts.memory` this upload holds: its part buffers, or the first one's room, taken
+  // before the body's first part is read in full (see EARLY_BYTES).
+  let held = 0;
+  const holdFirstPart = async (memory: UploadMemory) => {
+    await memory.take(partSize);
+    held = partSize;
+  };
   let bufferFreed: (() => void) | null = null;
   // UploadPart requests in flight, at most partConcurrency; a full part waits here for its turn.
   let requests = 0;
@@ -111,8 +124,9 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
       if (allocated < partConcurrency + 1) {
         // The first buffer waits for the budget (nothing of ours is in flight to free one); more
         // only when the budget has room now, else this upload reuses its own.
-        if (opts.memory && allocated === 0) await opts.memory.take(partSize);
-        if (!opts.memory || allocated === 0 || opts.memory.tryTake(partSize)) {
+        if (opts.memory && held === 0) await holdFirstPart(opts.memory);
+        else if (opts.memory && held === allocated * partSize && opts.memory.tryTake(partSize)) held += partSize;
+        if (!opts.memory || held > allocated * partSize) {
           allocated++;
           return Buffer.from(new SharedArrayBuffer(partSize));
         }
@@ -177,6 +191,7 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
       size += chunk.length;
       opts.onChunk?.(chunk);
       if (filling === null && uploadId === undefined && earlyBytes + chunk.length < partSize) {
+        if (opts.memory && held === 0 && earlyBytes + chunk.length > EARLY_BYTES) await holdFirstPart(opts.memory);
         early.push(chunk);
         earlyBytes += chunk.length;
         continue;
@@ -241,8 +256,8 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
     if (uploadId !== undefined) await abortUpload();
     throw err;
   } finally {
-    // Every part has settled by now (above, or before publishing): the buffers go back.
-    if (allocated > 0) opts.memory?.give(allocated * partSize);
+    // Every part has settled by now (above, or before publishing): the buffers and room go back.
+    if (held > 0) opts.memory?.give(held);
   }
 
   async function abortUpload(): Promise<void> {
