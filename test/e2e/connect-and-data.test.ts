@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { e2eAvailable, type LaunchedBrowser, launchChromium, newWatchedContext } from '../support/chromium.ts';
 import { blanked, signIn, watchForBlanking } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -23,7 +23,7 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
   let tmp: string;
 
   async function freshPage(width = 1400, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-    const context = await chrome.browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+    const context = await newWatchedContext(chrome.browser, { viewport: { width, height: 900 }, colorScheme });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
     return page;

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { e2eAvailable, type LaunchedBrowser, launchChromium, newWatchedContext } from '../support/chromium.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const SHOTS = process.env.CAIRN_SHOTS; // a folder: also save screenshots there, to look at
@@ -22,7 +22,7 @@ describe.skipIf(!e2eAvailable())('History compare picking and runs views (demo, 
   let chrome: LaunchedBrowser;
 
   async function freshPage(width: number, colorScheme: 'light' | 'dark'): Promise<Page> {
-    const context = await chrome.browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+    const context = await newWatchedContext(chrome.browser, { viewport: { width, height: 900 }, colorScheme });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
     return page;

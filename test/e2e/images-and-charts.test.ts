@@ -7,7 +7,7 @@ import { DAGSHUB_METRICS_HEADER, formatDagshubMetricRow } from '@cairn/core/dags
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGrayPng } from '../../sync-server/src/demo/png.ts';
-import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { e2eAvailable, type LaunchedBrowser, launchChromium, newWatchedContext } from '../support/chromium.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const run = promisify(execFile);
@@ -46,7 +46,7 @@ describe.skipIf(!e2eAvailable())('image folders, the image viewer and metrics ch
   let tmp: string;
 
   async function freshPage(width = 1400, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-    const context = await chrome.browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+    const context = await newWatchedContext(chrome.browser, { viewport: { width, height: 900 }, colorScheme });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
     return page;

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSocket } from '../integration/yjs-clients.ts';
-import { chromiumPath, e2eAvailable } from '../support/chromium.ts';
+import { chromiumPath, e2eAvailable, newWatchedContext } from '../support/chromium.ts';
 import { createRepo } from '../support/create-repo.ts';
 import { noteText, typeAtEnd } from '../support/e2e-page.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -51,7 +51,7 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
   };
 
   const person = async (username: string, password: string, kind: 'password' | 'token' = 'password') => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const context = await newWatchedContext(browser, { viewport: { width: 1400, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${server.url}/sign-in`);
@@ -178,7 +178,7 @@ describe.skipIf(!e2eAvailable())('live notes', () => {
     expect(await noteText(bob.page)).not.toContain('Carol');
 
     // A visitor who is not signed in reads the public repository's note live, and is told how to write.
-    const visitor = await browser.newContext();
+    const visitor = await newWatchedContext(browser);
     contexts.push(visitor);
     const guest = await visitor.newPage();
     const guestNote = await openRunNote(guest);

@@ -8,7 +8,7 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { e2eAvailable, type LaunchedBrowser, launchChromium, newWatchedContext } from '../support/chromium.ts';
 import { type Cluster, clusterAvailable, startCluster } from '../support/cluster.ts';
 import { createRepo } from '../support/create-repo.ts';
 import { noteText, typeAtEnd } from '../support/e2e-page.ts';
@@ -27,7 +27,7 @@ describe.runIf(e2eAvailable() && clusterAvailable())('a live note co-edited thro
   /** Someone signed in on the app as process `i` serves it. */
   const personOn = async (i: number, username: string, password: string) => {
     const origin = cluster.backends[i]?.url as string;
-    const context = await chrome.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const context = await newWatchedContext(chrome.browser, { viewport: { width: 1400, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${origin}/sign-in`);

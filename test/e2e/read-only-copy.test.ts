@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eAvailable, type LaunchedBrowser, launchChromium } from '../support/chromium.ts';
+import { e2eAvailable, type LaunchedBrowser, launchChromium, newWatchedContext } from '../support/chromium.ts';
 import { signIn } from '../support/e2e-page.ts';
 import { type PushedProject, pushProject } from '../support/ops-project.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -55,7 +55,7 @@ describe.skipIf(!e2eAvailable())('a read-only collaborator copies a repository t
   });
 
   it('warns before committing, copies, opens the copy with the same files, and a push there succeeds', async () => {
-    const context = await chrome.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const context = await newWatchedContext(chrome.browser, { viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
     await signIn(page, server.url, 'bob', BOB_PASSWORD);

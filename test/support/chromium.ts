@@ -55,7 +55,7 @@ export async function launchChromium({
     ],
   });
   const browser = context.browser() as Browser;
-  if (blankMode() !== 'off') await watchForPagesBlanking(context);
+  await watchForBlanksIn(context);
   return {
     browser,
     context,
@@ -64,6 +64,24 @@ export async function launchChromium({
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A new context of `browser` (another person, a colour scheme, a viewport) whose pages are watched
+ * for blanking as launchChromium's are: use it instead of `browser.newContext`.
+ */
+export async function newWatchedContext(
+  browser: Browser,
+  options?: Parameters<Browser['newContext']>[0],
+): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  await watchForBlanksIn(context);
+  return context;
+}
+
+/** Watches `context`'s pages for blanking unless CAIRN_E2E_BLANKS=off (or a bench). */
+async function watchForBlanksIn(context: BrowserContext): Promise<void> {
+  if (blankMode() !== 'off') await watchForPagesBlanking(context);
 }
 
 /**

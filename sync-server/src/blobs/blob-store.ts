@@ -78,8 +78,23 @@ export class BlobKeyError extends CairnError<'blob_bad_key', { key: string }> {
  * missing bucket). Nothing was stored; the HTTP layer answers 503 + Retry-After (server.ts).
  */
 export class BlobStoreUnavailableError extends CairnError<'blob_store_unavailable', { cause: string }> {
-  constructor(data: { cause: string }) {
-    super('blob_store_unavailable', `The blob store is unavailable (${data.cause}); retry shortly.`, data);
+  constructor(data: { cause: string }, message = `The blob store is unavailable (${data.cause}); retry shortly.`) {
+    super('blob_store_unavailable', message, data);
     this.name = 'BlobStoreUnavailableError';
+  }
+}
+
+/**
+ * An upload waited too long for this process's upload memory (CAIRN_S3_UPLOAD_MEMORY_MB): the
+ * store is fine, the process is busy. Answered as the store being unavailable (503 +
+ * Retry-After), since a retry shortly can succeed.
+ */
+export class UploadMemoryBusyError extends BlobStoreUnavailableError {
+  constructor(waitedMs: number) {
+    super(
+      { cause: `upload memory in use for ${Math.round(waitedMs / 1000)} s` },
+      `The server is busy with other uploads (its upload memory, CAIRN_S3_UPLOAD_MEMORY_MB, stayed in use for ${Math.round(waitedMs / 1000)} s); retry shortly.`,
+    );
+    this.name = 'UploadMemoryBusyError';
   }
 }

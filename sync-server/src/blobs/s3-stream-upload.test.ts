@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { BlobStoreUnavailableError } from './blob-store.ts';
+import { BlobStoreUnavailableError, UploadMemoryBusyError } from './blob-store.ts';
 import { type StreamUploadOptions, streamUpload } from './s3-stream-upload.ts';
 import { UploadMemory } from './upload-memory.ts';
 
@@ -223,6 +223,20 @@ describe('streamUpload', () => {
     memory.give(5 * MiB);
     await waiting;
     expect(md5(s3.objects.get('k') as Buffer)).toBe(md5(data));
+    expect(memory.usedBytes).toBe(0);
+  });
+
+  it('an upload that waits for the budget longer than its limit fails as busy (a 503) and holds nothing', async () => {
+    const memory = new UploadMemory(5 * MiB);
+    await memory.take(5 * MiB);
+    const s3 = fakeS3();
+    await expect(upload(s3, body(12 * MiB), { memory, memoryWaitMs: 30 })).rejects.toBeInstanceOf(
+      UploadMemoryBusyError,
+    );
+    expect(s3.calls).toEqual([]);
+    expect(memory.usedBytes).toBe(5 * MiB);
+    memory.give(5 * MiB);
+    await upload(s3, body(12 * MiB), { memory });
     expect(memory.usedBytes).toBe(0);
   });
 

@@ -8,6 +8,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { UploadMemoryBusyError } from './blob-store.ts';
 import { s3Send } from './s3-errors.ts';
 import type { UploadMemory } from './upload-memory.ts';
 
@@ -26,6 +27,12 @@ export const DEFAULT_PART_CONCURRENCY = 3;
  * of the body is read, so uploads waiting for the budget hold at most this much each.
  */
 const EARLY_BYTES = 1024 * 1024;
+/**
+ * The longest an upload waits for the memory budget before it fails with UploadMemoryBusyError
+ * (503 + Retry-After): well under the server's 120 s idle timeout, which would otherwise cut off
+ * the connection whose body is not being read, with no answer.
+ */
+const MEMORY_WAIT_MS = 60_000;
 
 /** What `beforePublish` decides: nothing (undefined) or 'publish' publishes. */
 export type PublishDecision = 'publish' | 'keep-existing' | undefined;
@@ -60,6 +67,8 @@ export interface StreamUploadOptions {
    * buffer waits for it, the others are taken only when free. Unset: no budget.
    */
   memory?: UploadMemory;
+  /** How long the first part buffer is waited for (MEMORY_WAIT_MS unless told). */
+  memoryWaitMs?: number;
 }
 
 /**
@@ -108,7 +117,12 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
   // before the body's first part is read in full (see EARLY_BYTES).
   let held = 0;
   const holdFirstPart = async (memory: UploadMemory) => {
-    await memory.take(partSize);
+    const waitMs = opts.memoryWaitMs ?? MEMORY_WAIT_MS;
+    try {
+      await memory.take(partSize, AbortSignal.timeout(waitMs));
+    } catch {
+      throw new UploadMemoryBusyError(waitMs);
+    }
     held = partSize;
   };
   let bufferFreed: (() => void) | null = null;

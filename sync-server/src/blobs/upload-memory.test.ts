@@ -50,6 +50,20 @@ describe('UploadMemory', () => {
     expect(memory.usedBytes).toBe(64 * MiB);
   });
 
+  it('a wait given up leaves the line and takes nothing; the one behind it is served', async () => {
+    const memory = new UploadMemory(32 * MiB);
+    await memory.take(32 * MiB);
+    const stop = new AbortController();
+    const big = memory.take(32 * MiB, stop.signal);
+    const small = memory.take(16 * MiB);
+    stop.abort(new Error('waited too long'));
+    await expect(big).rejects.toThrow('waited too long');
+    memory.give(16 * MiB);
+    await small;
+    expect(memory.usedBytes).toBe(32 * MiB);
+    await expect(memory.take(MiB, AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
+  });
+
   it('refuses a budget that is not positive', () => {
     expect(() => new UploadMemory(0)).toThrow(RangeError);
   });

@@ -9,6 +9,8 @@
  * waits: an upload that holds one buffer always progresses by reusing it, so uploads cannot wait
  * on each other in a circle, and one upload alone still sends at full speed while the budget
  * allows. `tryTake` refuses while anyone waits, so parallelism never starves a first buffer.
+ * A wait has a limit (streamUpload's): the server's idle timeout would otherwise cut off a
+ * connection whose body is not read, so a process busy that long answers 503 + Retry-After.
  */
 export class UploadMemory {
   private used = 0;
@@ -31,15 +33,34 @@ export class UploadMemory {
   }
 
   /**
-   * Takes `bytes`, waiting until they fit after everyone who asked before. A request larger than
-   * the whole limit is granted once nothing else is held, so it waits, never forever.
+   * Takes `bytes`, waiting until they fit after everyone who asked before; rejects with `signal`'s
+   * reason if it aborts first. A request larger than the whole limit is granted once nothing else
+   * is held, so it waits, never forever.
    */
-  take(bytes: number): Promise<void> {
+  take(bytes: number, signal?: AbortSignal): Promise<void> {
     if (this.waiting.length === 0 && this.fits(bytes)) {
       this.used += bytes;
       return Promise.resolve();
     }
-    return new Promise((grant) => this.waiting.push({ bytes, grant }));
+    return new Promise((grant, refuse) => {
+      const waiter = {
+        bytes,
+        grant: () => {
+          signal?.removeEventListener('abort', giveUp);
+          grant();
+        },
+      };
+      // Given up (`signal` aborted): out of the line, nothing taken.
+      const giveUp = () => {
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        refuse(signal?.reason);
+        this.give(0); // the next in line may fit now
+      };
+      if (signal?.aborted) return giveUp();
+      signal?.addEventListener('abort', giveUp, { once: true });
+      this.waiting.push(waiter);
+    });
   }
 
   /** Gives back `bytes` taken before, and grants the waiting requests that now fit, in order. */
