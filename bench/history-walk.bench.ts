@@ -15,8 +15,8 @@
  * and the core reader's five again in headless Chromium (the app's own environment: packs in OPFS
  * read by range as new clones keep them, and all in lightning-fs on IndexedDB as older clones
  * do), against the same git figures. In Chromium a fresh reader first opens the storage: lists
- * the packs and reads the pack index and pack (about 10 ms for this 1.6 MB pack and 0.6 MB
- * index, most of a tree listing's time), which the app does once per repository and tab
+ * the packs and reads the pack index and pack (about 6 ms for this 1.6 MB pack and 0.6 MB
+ * index, begun when the read context is made, beside the ref reads; most of a tree listing's time), which the app does once per repository and tab
  * (repo-session.ts). So each part is also timed "in a repository session": a reader that has
  * not read these objects yet (no object or tree cache) over the pack list, index and pack the
  * session already opened; refs are read afresh, as the session reads them. That is what a view

@@ -9,7 +9,7 @@ import { type GitObjectFiles, GitRepoReader, inflateZlibInto } from '@cairn/core
 import { inflateSync } from 'fflate';
 import type { FsClient } from 'isomorphic-git';
 import { packNameOf } from '../storage/git-packs.ts';
-import { storedPacksOf } from '../storage/packed-fs.ts';
+import { storedPacksOf, unpackedFsOf } from '../storage/packed-fs.ts';
 
 interface PromiseFs {
   readFile(path: string): Promise<Uint8Array | string>;
@@ -48,6 +48,9 @@ function promiseFs(fs: FsClient): PromiseFs {
 export function objectFilesOn(fs: FsClient): GitObjectFiles {
   const p = promiseFs(fs);
   const packs = storedPacksOf(fs);
+  const unpacked = unpackedFsOf(fs);
+  // The pack folder's `.idx` files are all in lightning-fs: listed there, not in OPFS too.
+  const lister = unpacked ? promiseFs(unpacked as unknown as FsClient) : p;
   const read = async (path: string): Promise<Uint8Array | null> => {
     try {
       const b = await p.readFile(path);
@@ -67,7 +70,7 @@ export function objectFilesOn(fs: FsClient): GitObjectFiles {
     },
     async list(path) {
       try {
-        return await p.readdir(path);
+        return await (path.endsWith('/objects/pack') ? lister : p).readdir(path);
       } catch {
         return [];
       }

@@ -26,7 +26,12 @@ export interface ReadContext {
   trees: Map<string, Array<Omit<GitTreeEntry, 'path'>>>;
 }
 
-/** A read context over `fs` at `dir`; keep one per open repository so its caches pay off. */
+/**
+ * A read context over `fs` at `dir`; keep one per open repository so its caches pay off. It starts
+ * opening the storage (pack list, indexes, packs) at once, while the first view reads its refs.
+ */
 export function makeReadContext(fs: FsClient, dir: string): ReadContext {
-  return { fs, dir, repo: repoReaderOn(fs, dir), trees: new Map() };
+  const repo = repoReaderOn(fs, dir);
+  repo.objects.open();
+  return { fs, dir, repo, trees: new Map() };
 }

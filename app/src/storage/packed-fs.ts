@@ -13,6 +13,7 @@ import type FS from '@isomorphic-git/lightning-fs';
 import { packNameOf, StoredPacks } from './git-packs.ts';
 
 const STORED_PACKS = Symbol('cairn.storedPacks');
+const UNPACKED = Symbol('cairn.unpackedFs');
 
 type AnyFn = (...args: unknown[]) => unknown;
 
@@ -77,8 +78,17 @@ export function packedFs(fs: FS, fsName: string): FS {
     }
   }) as FS.PromisifiedFS['unlink'];
   // `promises` must be an own, enumerable property: that is how isomorphic-git picks the promise API.
-  const outer = { ...boundMethods(fs), promises, [STORED_PACKS]: packs };
+  const outer = { ...boundMethods(fs), promises, [STORED_PACKS]: packs, [UNPACKED]: fs };
   return outer as unknown as FS;
+}
+
+/**
+ * The lightning-fs under a file system made by packedFs (where `.idx` files and everything but
+ * the packs live), or null for any other. Core's reader lists the pack folder there: it wants the
+ * indexes only, and listing the OPFS folder as well costs a millisecond of a first view.
+ */
+export function unpackedFsOf(fs: unknown): FS | null {
+  return ((fs as Record<symbol, unknown> | null)?.[UNPACKED] as FS | undefined) ?? null;
 }
 
 /** The OPFS packs behind a file system made by packedFs, or null for any other. */

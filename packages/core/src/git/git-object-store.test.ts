@@ -36,3 +36,34 @@ describe('loose objects', () => {
     expect(await store.expandPrefix(good.oid.slice(0, 6))).toEqual([good.oid]);
   });
 });
+
+describe('opening the storage', () => {
+  it('open() lists the packs before any read asks, once; a failed listing is tried again by the next read', async () => {
+    const obj = loose('opened early\n');
+    const files = new Map([[`/r/.git/objects/${obj.oid.slice(0, 2)}/${obj.oid.slice(2)}`, obj.bytes]]);
+    const inner = filesOf(files);
+    const listed: string[] = [];
+    let failNext = false;
+    const counting: GitObjectFiles = {
+      read: inner.read,
+      async list(p) {
+        listed.push(p);
+        if (failNext) {
+          failNext = false;
+          throw new Error('storage hiccup');
+        }
+        return inner.list(p);
+      },
+    };
+    const store = new GitObjectStore(counting, '/r/.git', inflate);
+    store.open();
+    expect(listed).toEqual(['/r/.git/objects/pack']);
+    await store.readBlob(obj.oid);
+    expect(listed).toEqual(['/r/.git/objects/pack']);
+
+    const flaky = new GitObjectStore(counting, '/r/.git', inflate);
+    failNext = true;
+    await expect(flaky.readBlob(obj.oid)).rejects.toThrow('storage hiccup');
+    expect(new TextDecoder().decode(await flaky.readBlob(obj.oid))).toBe('opened early\n');
+  });
+});

@@ -69,6 +69,15 @@ export class GitObjectStore {
     this.ready = null;
   }
 
+  /**
+   * Starts opening the storage (lists the packs, reads their indexes and opens them) without
+   * waiting for a read to ask: a reader made when a repository opens overlaps that with the
+   * first view's ref reads. A failure here is met again by the first read, which reports it.
+   */
+  open(): void {
+    this.loadPacks().catch(() => {});
+  }
+
   private loadPacks(): Promise<Pack[]> {
     if (this.packs) return this.packs;
     const loading = this.listPacks();
@@ -78,7 +87,10 @@ export class GitObjectStore {
       (packs) => {
         if (this.packs === loading) this.ready = packs;
       },
-      () => {},
+      () => {
+        // Failed (a storage hiccup): the next read lists again rather than meet this failure forever.
+        if (this.packs === loading) this.packs = null;
+      },
     );
     return loading;
   }
