@@ -68,15 +68,12 @@ export type BlobsConfig =
       region: string;
       /** From AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN); null: the SDK's own chain (profiles, instance roles). */
       credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
-      /**
-       * Part buffers this process's uploads to the bucket may hold at once (CAIRN_S3_UPLOAD_MEMORY_MB,
-       * upload-memory.ts); unset: DEFAULT_S3_UPLOAD_MEMORY.
-       */
-      uploadMemoryBytes?: number;
+      /** Part buffers this process's uploads to the bucket may hold at once (CAIRN_S3_UPLOAD_MEMORY_MB, upload-memory.ts). */
+      uploadMemoryBytes: number;
     };
 
 /** 1 GiB: 64 uploads with one 16 MiB part buffer each, or 16 at full speed (four each). */
-export const DEFAULT_S3_UPLOAD_MEMORY = 1024 * 1024 * 1024;
+const DEFAULT_S3_UPLOAD_MEMORY = 1024 * 1024 * 1024;
 
 // S3's bucket naming rules (3–63 lowercase letters, digits, dots and hyphens).
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

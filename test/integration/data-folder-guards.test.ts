@@ -116,6 +116,7 @@ describe('a data folder moved to PostgreSQL or S3, started without their setting
       endpoint: 'http://s3.internal:7480',
       region: 'us-east-1',
       credentials: null,
+      uploadMemoryBytes: 1024 ** 3,
     });
     const marker = path.join(dataDir, 'blob-store.json');
     const recorded = fs.readFileSync(marker, 'utf8');

@@ -55,7 +55,7 @@ export async function launchChromium({
     ],
   });
   const browser = context.browser() as Browser;
-  await watchForBlanksIn(context);
+  await watchForPagesBlanking(context);
   return {
     browser,
     context,
@@ -75,13 +75,8 @@ export async function newWatchedContext(
   options?: Parameters<Browser['newContext']>[0],
 ): Promise<BrowserContext> {
   const context = await browser.newContext(options);
-  await watchForBlanksIn(context);
+  await watchForPagesBlanking(context);
   return context;
-}
-
-/** Watches `context`'s pages for blanking unless CAIRN_E2E_BLANKS=off (or a bench). */
-async function watchForBlanksIn(context: BrowserContext): Promise<void> {
-  if (blankMode() !== 'off') await watchForPagesBlanking(context);
 }
 
 /**
@@ -106,9 +101,11 @@ const blanksSeen: string[] = [];
  * the repository or app page (`section.page`) taken out of the document and the same element put
  * back. That is the Layout's <Suspense> showing its fallback because a part loaded outside a
  * navigation (a re-read not in a transition, a resource read while it loads); a navigation puts a
- * new page in instead, so it is never counted. What it saw, with the page's URL, is returned live.
+ * new page in instead, so it is never counted. What it sees goes to `takeBlanks`, with the page's
+ * URL, title and timing. Nothing is watched with CAIRN_E2E_BLANKS=off (and in benches).
  */
 async function watchForPagesBlanking(context: BrowserContext): Promise<void> {
+  if (blankMode() === 'off') return;
   await context.exposeBinding('__cairnPageBlanked', (_source, what: string) => {
     blanksSeen.push(`  ${what}`);
   });

@@ -40,7 +40,8 @@ export default function NotesPage() {
   // The editor's chunk, loaded when a note is opened and before it is drawn: drawn first, the lazy
   // panel would suspend the Layout's boundary and take the whole page away (the list included).
   const [editor, { refetch: loadEditorAgain }] = createResource(
-    () => params.noteId,
+    // `true` once any note is open (the same source from one note to the next: loaded once).
+    () => params.noteId !== undefined,
     async () => {
       await NotePanel.preload();
       return true;

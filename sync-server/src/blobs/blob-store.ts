@@ -91,9 +91,10 @@ export class BlobStoreUnavailableError extends CairnError<'blob_store_unavailabl
  */
 export class UploadMemoryBusyError extends BlobStoreUnavailableError {
   constructor(waitedMs: number) {
+    const waited = `${Math.round(waitedMs / 1000)} s`;
     super(
-      { cause: `upload memory in use for ${Math.round(waitedMs / 1000)} s` },
-      `The server is busy with other uploads (its upload memory, CAIRN_S3_UPLOAD_MEMORY_MB, stayed in use for ${Math.round(waitedMs / 1000)} s); retry shortly.`,
+      { cause: `upload memory in use for ${waited}` },
+      `The server is busy with other uploads (its upload memory, CAIRN_S3_UPLOAD_MEMORY_MB, stayed in use for ${waited}); retry shortly.`,
     );
     this.name = 'UploadMemoryBusyError';
   }

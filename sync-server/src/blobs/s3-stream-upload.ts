@@ -125,6 +125,20 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
     }
     held = partSize;
   };
+  /**
+   * Whether the budget has room for one more buffer of this upload, taken if so. The first waits
+   * its turn (nothing of ours is in flight to free one; its room may be held already, see
+   * EARLY_BYTES); more only when the budget has room now, else this upload reuses its own.
+   */
+  const roomForAnotherBuffer = async (): Promise<boolean> => {
+    const memory = opts.memory;
+    if (!memory) return true;
+    if (held === 0) await holdFirstPart(memory);
+    if (held > allocated * partSize) return true;
+    if (!memory.tryTake(partSize)) return false;
+    held += partSize;
+    return true;
+  };
   let bufferFreed: (() => void) | null = null;
   // UploadPart requests in flight, at most partConcurrency; a full part waits here for its turn.
   let requests = 0;
@@ -135,15 +149,9 @@ export async function streamUpload(opts: StreamUploadOptions): Promise<{ size: n
       if (partFailure) throw partFailure;
       const b = free.pop();
       if (b) return b;
-      if (allocated < partConcurrency + 1) {
-        // The first buffer waits for the budget (nothing of ours is in flight to free one); more
-        // only when the budget has room now, else this upload reuses its own.
-        if (opts.memory && held === 0) await holdFirstPart(opts.memory);
-        else if (opts.memory && held === allocated * partSize && opts.memory.tryTake(partSize)) held += partSize;
-        if (!opts.memory || held > allocated * partSize) {
-          allocated++;
-          return Buffer.from(new SharedArrayBuffer(partSize));
-        }
+      if (allocated < partConcurrency + 1 && (await roomForAnotherBuffer())) {
+        allocated++;
+        return Buffer.from(new SharedArrayBuffer(partSize));
       }
       // Back-pressure: the source is not read further until a part's request and hash settle.
       await new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type BlobsConfig, DEFAULT_S3_UPLOAD_MEMORY } from '../config.ts';
+import type { BlobsConfig } from '../config.ts';
 import type { ArtifactStore } from '../mlflow/artifact-store.ts';
 import { makeDiskArtifactStore } from '../mlflow/disk-artifact-store.ts';
 import { makeS3ArtifactStore } from '../mlflow/s3-artifact-store.ts';
@@ -46,7 +46,7 @@ export function makeByteStores(dataDir: string, config: BlobsConfig): ByteStores
   const under = (area: string) => (config.prefix ? `${config.prefix}/${area}` : area);
   const close = () => client.destroy();
   // One budget for every upload of this process, whichever store it goes to.
-  const memory = new UploadMemory(config.uploadMemoryBytes ?? DEFAULT_S3_UPLOAD_MEMORY);
+  const memory = new UploadMemory(config.uploadMemoryBytes);
   const bucket = config.bucket;
   return {
     blobs: { ...makeS3BlobStore({ client, bucket, prefix: under('md5'), memory }), close },
