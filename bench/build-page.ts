@@ -16,7 +16,8 @@ export async function buildBenchPage(root: string, outDir: string): Promise<void
     configFile: false,
     plugins: [solid()],
     worker: { format: 'es' },
-    build: { outDir, emptyOutDir: true, target: 'es2022' },
+    // BENCH_MINIFY=0 keeps names readable in traces (long-task-trace.ts) and profiles.
+    build: { outDir, emptyOutDir: true, target: 'es2022', minify: process.env.BENCH_MINIFY !== '0' },
   });
 }
 

@@ -270,7 +270,7 @@ async function pcBench() {
   const long = (await trace?.stop()) ?? [];
   for (const t of long)
     console.log(
-      `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms; ${t.top}`,
+      `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}`,
     );
   report(
     `Parallel coordinates, ${RUNS} runs × 8 axes (target < 500 ms)`,
@@ -340,7 +340,9 @@ async function compareBench() {
   await trace?.start(page);
   const compare = await series(COMPARE_OPENS, open);
   for (const t of (await trace?.stop()) ?? [])
-    console.log(`  long task at ${t.atMs.toFixed(0)} ms: ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms; ${t.top}`);
+    console.log(
+      `  long task at ${t.atMs.toFixed(0)} ms: ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}`,
+    );
   report(
     `Compare page of ${HISTORY_RUNS} runs, ${metric} history × ${STEPS} steps from the store (target < 1 s)`,
     frame('bare canvas, same history polylines', plain),

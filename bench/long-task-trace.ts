@@ -15,7 +15,7 @@ interface TraceEvent {
   dur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string };
+  args?: { name?: string; data?: { functionName?: string; url?: string; lineNumber?: number; type?: string } };
 }
 
 export interface LongTask {
@@ -27,6 +27,12 @@ export interface LongTask {
   top: string;
   /** The last performance.mark before it. */
   after: string;
+  /** The script it ran: the longest FunctionCall's function and file, or the event's type (a timer, a message). */
+  script: string;
+  /** The functions its samples were in most (self time, V8's sampling profiler). */
+  hot: string;
+  /** Its GC events by kind (MajorGC, MinorGC…), with their milliseconds. */
+  gcKinds: string;
 }
 
 const CATEGORIES = [
@@ -50,21 +56,56 @@ export class LongTaskTrace {
       transferMode: 'ReportEvents',
       traceConfig: { includedCategories: CATEGORIES },
     });
+    // V8's sampling profiler beside the trace (same clock): which functions a long task ran.
+    await this.cdp.send('Profiler.enable');
+    await this.cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await this.cdp.send('Profiler.start');
   }
 
   /** Stops tracing and returns the main thread's tasks of `minMs` or more. */
   async stop(minMs = 50): Promise<LongTask[]> {
     const cdp = this.cdp;
     if (!cdp) return [];
+    const { profile } = await cdp.send('Profiler.stop');
     const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
     await cdp.send('Tracing.end');
     await complete;
     await cdp.detach();
-    return longTasks(this.events, minMs);
+    return longTasks(this.events, minMs, profile as CpuProfile);
   }
 }
 
-function longTasks(events: TraceEvent[], minMs: number): LongTask[] {
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The functions that most samples of `profile` between `from` and `to` (µs) were in (self time). */
+function hotFunctions(profile: CpuProfile | undefined, from: number, to: number): string {
+  if (!profile) return '';
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    if (t < from || t > to) continue;
+    const f = byId.get(profile.samples[i] as number);
+    if (!f || f.functionName === '(idle)' || f.functionName === '(program)') continue;
+    const file = f.url.slice(f.url.lastIndexOf('/') + 1);
+    const key = `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`;
+    self.set(key, (self.get(key) ?? 0) + 1);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([k, n]) => `${k} ${Math.round((100 * n) / total)}%`)
+    .join(', ');
+}
+
+function longTasks(events: TraceEvent[], minMs: number, profile?: CpuProfile): LongTask[] {
   // The page's renderer (a spare one may be traced too): the one with the bench's marks.
   const marked = new Set(events.filter((e) => e.cat.includes('blink.user_timing')).map((e) => e.pid));
   const main = events.find(
@@ -115,12 +156,35 @@ function longTasks(events: TraceEvent[], minMs: number): LongTask[] {
       .map(([n, us]) => `${n} ${(us / 1000).toFixed(0)} ms`)
       .join(', ');
     const mark = marks.filter((m) => m.ts <= task.ts).at(-1);
+    const layouts = inside
+      .filter((e) => e.name === 'Layout')
+      .map((e) => {
+        const b = (e.args as { beginData?: { dirtyObjects?: number; totalObjects?: number } } | undefined)?.beginData;
+        return `${((e.dur as number) / 1000).toFixed(0)} ms/${b?.dirtyObjects ?? '?'} of ${b?.totalObjects ?? '?'}`;
+      })
+      .join(' ');
+    const calls = inside.filter((e) => e.name === 'FunctionCall' || e.name === 'EventDispatch');
+    const longest = calls.sort((a, b) => (b.dur as number) - (a.dur as number))[0];
+    const d = longest?.args?.data;
+    const file = d?.url ? d.url.slice(d.url.lastIndexOf('/') + 1) : '';
+    const script = longest
+      ? `${longest.name} ${d?.functionName || d?.type || '(anonymous)'}${file ? ` ${file}:${d?.lineNumber ?? '?'}` : ''} ${((longest.dur as number) / 1000).toFixed(0)} ms`
+      : '';
+    const gcByKind = new Map<string, number>();
+    for (const e of inside) {
+      if (e.name === 'MajorGC' || e.name === 'MinorGC' || e.name === 'V8.GCScavenger' || e.name === 'V8.GCFinalizeMC') {
+        gcByKind.set(e.name, (gcByKind.get(e.name) ?? 0) + (e.dur as number));
+      }
+    }
     return {
       atMs: (task.ts - t0) / 1000,
       ms: (task.dur as number) / 1000,
       gcMs: gc / 1000,
       top,
       after: mark?.name ?? '(start)',
+      script: layouts ? `${script}; layouts ${layouts}` : script,
+      hot: hotFunctions(profile, task.ts, end),
+      gcKinds: [...gcByKind].map(([n, us]) => `${n} ${(us / 1000).toFixed(0)} ms`).join(', '),
     };
   });
 }

@@ -10,13 +10,17 @@
  */
 import type { Run } from '@cairn/core/runs';
 import { createMemo, createSignal, For, onCleanup, onMount, untrack } from 'solid-js';
-import { rowWindow } from './row-window.ts';
+import { keepsWindow, rowWindow } from './row-window.ts';
 import { type Column, cellText } from './run-columns.ts';
 
 /** A body row's height in px (set in CSS too: `.cmp-table tbody tr`). */
 export const COMPARE_ROW_HEIGHT = 26;
 /** Columns drawn beyond those in view, left and right. */
 const COLUMN_OVERSCAN = 2;
+/** Rows a drawn window may hold beyond the view and overscan before it is drawn again (see keepsWindow). */
+const ROW_SLACK = 6;
+/** The rows or columns drawn, first (inclusive) to last (exclusive). */
+type Window = { first: number; last: number };
 /** The scroll box's size before it is laid out (its CSS max-height is 24rem). */
 const VIEWPORT_GUESS = { width: 1400, height: 400, head: COMPARE_ROW_HEIGHT, label: 208, column: 144 };
 
@@ -74,15 +78,21 @@ export function CompareTable(props: CompareTableProps) {
   // What the rows and columns hold in each orientation.
   const rowCount = () => (props.transposed ? props.runs.length : props.cols.length);
   const colCount = () => (props.transposed ? props.cols.length : props.runs.length);
-  const sameRange = (a: { first: number; last: number }, b: { first: number; last: number }) =>
-    a.first === b.first && a.last === b.last;
-  const rows = createMemo(
-    () => rowWindow(scroll().top, size().height, size().head, COMPARE_ROW_HEIGHT, rowCount()),
+  const sameRange = (a: Window | undefined, b: Window) => a?.first === b.first && a?.last === b.last;
+  // A window that still holds the view (the first measurement against the guess) stays drawn.
+  const rows = createMemo<Window, undefined>(
+    (drawn) => {
+      const wanted = rowWindow(scroll().top, size().height, size().head, COMPARE_ROW_HEIGHT, rowCount());
+      return drawn && keepsWindow(drawn, wanted, rowCount(), ROW_SLACK) ? drawn : wanted;
+    },
     undefined,
     { equals: sameRange },
   );
-  const columns = createMemo(
-    () => rowWindow(scroll().left, size().width, size().label, size().column, colCount(), COLUMN_OVERSCAN),
+  const columns = createMemo<Window, undefined>(
+    (drawn) => {
+      const wanted = rowWindow(scroll().left, size().width, size().label, size().column, colCount(), COLUMN_OVERSCAN);
+      return drawn && keepsWindow(drawn, wanted, colCount(), COLUMN_OVERSCAN) ? drawn : wanted;
+    },
     undefined,
     { equals: sameRange },
   );

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rowWindow } from './row-window.ts';
+import { keepsWindow, rowWindow } from './row-window.ts';
 
 describe('rowWindow', () => {
   it('draws the first screen at the top, the last at the bottom', () => {
@@ -37,6 +37,48 @@ describe('rowWindow', () => {
             if (visible) expect(i >= first && i < last, `row ${i}`).toBe(true);
           }
           expect(last - first).toBeLessThanOrEqual(Math.ceil(viewport / row) + 2 + 2 * overscan);
+        },
+      ),
+    );
+  });
+});
+
+describe('keepsWindow', () => {
+  it('keeps the drawn rows when the view measures a little smaller than its guess', () => {
+    // The compare table guesses a 400 px box (21 rows drawn); it measures 384 px (20 wanted).
+    const drawn = rowWindow(0, 400, 26, 26, 100, 6);
+    const wanted = rowWindow(0, 384, 26, 26, 100, 6);
+    expect(wanted).not.toEqual(drawn);
+    expect(keepsWindow(drawn, wanted, 100, 6)).toBe(true);
+  });
+
+  it('draws again when a scroll moves the view past them, or the view is far smaller', () => {
+    const drawn = rowWindow(0, 400, 26, 26, 100, 6);
+    expect(keepsWindow(drawn, rowWindow(26, 400, 26, 26, 100, 6), 100, 6)).toBe(false);
+    // A phone's box: 4 rows in view, not 21 kept.
+    expect(keepsWindow(drawn, rowWindow(0, 120, 26, 26, 100, 6), 100, 6)).toBe(false);
+  });
+
+  it('draws again when the rows are fewer than those drawn', () => {
+    const drawn = rowWindow(0, 400, 26, 26, 100, 6);
+    expect(keepsWindow(drawn, rowWindow(0, 400, 26, 26, 18, 6), 18, 6)).toBe(false);
+  });
+
+  it('whatever it keeps holds every row wanted, none past the end, within the slack (fast-check)', () => {
+    const win = fc
+      .tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 }))
+      .map(([a, b]) => ({ first: Math.min(a, b), last: Math.max(a, b) }));
+    fc.assert(
+      fc.property(
+        win,
+        win,
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 10 }),
+        (drawn, w, count, slack) => {
+          const wanted = { first: Math.min(w.first, count), last: Math.min(w.last, count) };
+          if (!keepsWindow(drawn, wanted, count, slack)) return;
+          expect(drawn.first <= wanted.first && wanted.last <= drawn.last && drawn.last <= count).toBe(true);
+          expect(drawn.last - drawn.first - (wanted.last - wanted.first)).toBeLessThanOrEqual(slack);
         },
       ),
     );

@@ -21,3 +21,23 @@ export function rowWindow(
   const last = Math.max(first, Math.min(count, Math.ceil((scrollTop + viewportPx - headPx) / rowPx) + overscan));
   return { first, last };
 }
+
+/**
+ * Whether the rows drawn (`drawn`) can stay where `wanted` would be drawn: they hold every row of
+ * it, hold at most `slack` rows more, and none past `count`. A table keeps them then, so a view
+ * measured a little smaller than its guess does not redraw its cells (on the compare page that
+ * redraw was a second layout of the whole page in the frame that first shows it).
+ */
+export function keepsWindow(
+  drawn: { first: number; last: number },
+  wanted: { first: number; last: number },
+  count: number,
+  slack: number,
+): boolean {
+  return (
+    drawn.first <= wanted.first &&
+    drawn.last >= wanted.last &&
+    drawn.last <= count &&
+    drawn.last - drawn.first - (wanted.last - wanted.first) <= slack
+  );
+}
