@@ -5,7 +5,7 @@
  * makes that a failure.
  */
 
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -47,7 +47,41 @@ export interface RadosGateway {
   stop(): Promise<void>;
 }
 
+/** Clusters started by this process and not stopped yet (their folders). */
+const running = new Set<string>();
+
+/** Stops what is still running, synchronously: the process is ending (an exit, or a signal such as `timeout`'s). */
+function stopLeftClusters(): void {
+  for (const dir of running) {
+    try {
+      execFileSync(script, ['stop', dir], { timeout: 60_000, stdio: 'ignore' });
+    } catch {
+      // Ending anyway: a cluster that will not stop is left as it was before this hook.
+    }
+  }
+  running.clear();
+}
+
+let exitHooked = false;
+/**
+ * A bench or test killed mid-run (a `timeout`, Ctrl-C) left its Ceph daemons running before:
+ * `stop` runs only when the caller gets that far. These hooks stop them, then let the signal
+ * end the process as it would have.
+ */
+function stopClustersOnExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', stopLeftClusters);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      stopLeftClusters();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 export async function startRadosGateway(): Promise<RadosGateway> {
+  stopClustersOnExit();
   const { stdout } = await exec(script, ['start'], { timeout: 120_000 });
   const vars = Object.fromEntries(
     stdout
@@ -57,6 +91,7 @@ export async function startRadosGateway(): Promise<RadosGateway> {
       .map((m) => [m[1], m[2]]),
   ) as Record<string, string>;
   const dir = vars.CEPH_RGW_DIR as string;
+  running.add(dir);
   const endpoint = vars.CAIRN_S3_ENDPOINT as string;
   const region = vars.AWS_REGION as string;
   const credentials = {
@@ -101,6 +136,7 @@ export async function startRadosGateway(): Promise<RadosGateway> {
     },
     async stop() {
       for (const c of clients) c.destroy();
+      running.delete(dir);
       await exec(script, ['stop', dir], { timeout: 60_000 });
     },
   };
