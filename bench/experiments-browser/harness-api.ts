@@ -49,6 +49,7 @@ declare global {
     benchHistory(runs: number, steps: number, metric: number): Promise<Timing>;
     benchHistoryPlain(runs: number, steps: number): Promise<Timing>;
     benchUnmount(): void;
+    benchReleaseSeed(keep: number): void;
     benchSeedCompare(runs: number, steps: number): Promise<string>;
     benchCompare(runs: number): Promise<Timing>;
     benchFeedPlain(repo: string): Promise<Timing>;
