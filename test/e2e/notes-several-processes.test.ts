@@ -83,13 +83,43 @@ describe.runIf(e2eAvailable() && clusterAvailable())('a live note co-edited thro
     await expect.poll(() => noteText(bob), { timeout: 20_000 }).toContain('Ada on the first process.');
     await typeAtEnd(bob, 'Bob on the second. ');
     await expect.poll(() => noteText(ada), { timeout: 20_000 }).toContain('Bob on the second.');
-    // Both at once: neither's words are lost, and the two copies converge.
-    await Promise.all([typeAtEnd(ada, 'Ada again. '), typeAtEnd(bob, 'Bob again. ')]);
-    for (const page of [ada, bob]) {
-      for (const words of ['Ada again.', 'Bob again.']) {
-        await expect.poll(() => noteText(page), { timeout: 20_000 }).toContain(words);
-      }
-    }
-    await expect.poll(async () => (await noteText(ada)) === (await noteText(bob)), { timeout: 20_000 }).toBe(true);
+    // Both at once, at the same place: neither's keys are lost and the two copies converge. Keys
+    // typed at one spot at the same moment may interleave (a CRDT keeps every key and each
+    // person's order, not whole words), so the new text must be an interleaving of the two.
+    const before = 'Ada on the first process. Bob on the second. ';
+    await expect
+      .poll(async () => (await noteText(ada)) === before && (await noteText(bob)) === before, { timeout: 20_000 })
+      .toBe(true);
+    const [adaWords, bobWords] = ['Ada again. ', 'Bob again. '];
+    await Promise.all([typeAtEnd(ada, adaWords), typeAtEnd(bob, bobWords)]);
+    const settled = before.length + adaWords.length + bobWords.length;
+    await expect
+      .poll(
+        async () => {
+          const [a, b] = [await noteText(ada), await noteText(bob)];
+          return a === b && a.length === settled;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    const merged = await noteText(ada);
+    expect(merged.startsWith(before), merged).toBe(true);
+    expect(interleaves(merged.slice(before.length), adaWords, bobWords), merged).toBe(true);
   }, 120_000);
 });
+
+/** Whether `merged` is `a` and `b` shuffled together, each keeping its own order (and nothing else). */
+function interleaves(merged: string, a: string, b: string): boolean {
+  if (merged.length !== a.length + b.length) return false;
+  // can[j]: the first i + j characters of merged are a's first i and b's first j, interleaved.
+  let can = Array.from({ length: b.length + 1 }, (_, j) => merged.startsWith(b.slice(0, j)));
+  for (let i = 1; i <= a.length; i++) {
+    const next = new Array<boolean>(b.length + 1).fill(false);
+    for (let j = 0; j <= b.length; j++) {
+      const c = merged[i + j - 1];
+      next[j] = (can[j] === true && a[i - 1] === c) || (j > 0 && next[j - 1] === true && b[j - 1] === c);
+    }
+    can = next;
+  }
+  return can[b.length] === true;
+}
