@@ -35,10 +35,10 @@ import { startTestServer, type TestServer } from '../test/support/server.ts';
 import { buildBenchPage } from './build-page.ts';
 import { FILTERS, type FirstSyncTiming, type Timing } from './experiments-browser/harness-api.ts';
 import { type Measurement, median, report } from './lib.ts';
-import { LongTaskTrace } from './long-task-trace.ts';
+import { type LongTask, LongTaskTrace } from './long-task-trace.ts';
 import { TargetMemory } from './target-memory.ts';
 
-/** BENCH_EXP_TRACE=1: the pc and compare parts are traced, and its long main-thread tasks printed with what they held. */
+/** BENCH_EXP_TRACE=1: the pc, compare and sync parts are traced, and their long main-thread tasks printed with what they held. */
 const TRACE = process.env.BENCH_EXP_TRACE === '1';
 /** BENCH_EXP_PARTS=table,pc,history,compare,sync picks parts (all but sync by default). */
 const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history,compare').split(',');
@@ -268,10 +268,7 @@ async function pcBench() {
   await mark('runs in the page: brush');
   const brush = await series(5, () => page.evaluate(() => window.benchPcBrush()));
   const long = (await trace?.stop()) ?? [];
-  for (const t of long)
-    console.log(
-      `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}`,
-    );
+  printLongTasks(long);
   report(
     `Parallel coordinates, ${RUNS} runs × 8 axes (target < 500 ms)`,
     frame('bare canvas, same polylines, one stroke', pcPlain),
@@ -324,6 +321,14 @@ async function historyBench() {
 }
 
 /** The compare page of 1,000 runs (issue 17: < 1 s), from the Compare button to the painted frame. */
+/** A trace's long tasks (long-task-trace.ts), a line each, with their hottest functions under it. */
+function printLongTasks(tasks: LongTask[]): void {
+  for (const t of tasks)
+    console.log(
+      `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}`,
+    );
+}
+
 async function compareBench() {
   // The last part: the harness's own copy of the 10,000 seeded runs is not the app's to hold.
   await page.evaluate((n) => window.benchReleaseSeed(n), HISTORY_RUNS);
@@ -341,10 +346,7 @@ async function compareBench() {
   const trace = TRACE ? new LongTaskTrace() : null;
   await trace?.start(page);
   const compare = await series(COMPARE_OPENS, open);
-  for (const t of (await trace?.stop()) ?? [])
-    console.log(
-      `  long task at ${t.atMs.toFixed(0)} ms: ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}`,
-    );
+  printLongTasks((await trace?.stop()) ?? []);
   report(
     `Compare page of ${HISTORY_RUNS} runs, ${metric} history × ${STEPS} steps from the store (target < 1 s)`,
     frame('bare canvas, same history polylines', plain),
@@ -478,6 +480,8 @@ async function syncBench() {
   const memory = await TargetMemory.watch(page);
   const peaks = new Map<string, number>();
   let syncNo = 0;
+  const trace = TRACE ? new LongTaskTrace() : null;
+  await trace?.start(page);
   const syncs = await series(Number(process.env.BENCH_EXP_SYNC_REPEAT ?? 2), async (): Promise<FirstSyncTiming> => {
     syncNo++;
     const t0 = performance.now();
@@ -520,6 +524,7 @@ async function syncBench() {
     }
   });
   await memory.stop();
+  printLongTasks((await trace?.stop()) ?? []);
   report(
     `First sync of ${RUNS} runs from the real server into the Experiments page (target < 10 s)`,
     frame('fetch + JSON.parse of every feed page in the page (nothing stored)', plain),
