@@ -38,7 +38,7 @@ import { type Measurement, median, report } from './lib.ts';
 import { type LongTask, LongTaskTrace } from './long-task-trace.ts';
 import { TargetMemory } from './target-memory.ts';
 
-/** BENCH_EXP_TRACE=1: the pc, compare and sync parts are traced, and their long main-thread tasks printed with what they held. */
+/** BENCH_EXP_TRACE=1: the pc, compare and sync parts and the first full open of the table are traced, and their long main-thread tasks printed with what they held. */
 const TRACE = process.env.BENCH_EXP_TRACE === '1';
 /** BENCH_EXP_PARTS=table,pc,history,compare,sync picks parts (all but sync by default). */
 const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history,compare').split(',');
@@ -171,7 +171,11 @@ async function tableBench() {
       await new Promise((r) => setTimeout(r, 1000));
     }
     snapshotStates.push(await page.evaluate(() => window.benchSnapshotState()));
+    // The first open (it reads the rows and writes the snapshot) is traced.
+    const trace = TRACE && snapshotStates.length === 1 ? new LongTaskTrace() : null;
+    await trace?.start(page);
     const t = await page.evaluate(() => window.benchOpenPageFull(true));
+    printLongTasks((await trace?.stop()) ?? []);
     await page.evaluate(() => window.benchClosePage());
     return t;
   });
