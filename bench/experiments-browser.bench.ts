@@ -324,15 +324,15 @@ async function historyBench() {
   );
 }
 
-/** The compare page of 1,000 runs (issue 17: < 1 s), from the Compare button to the painted frame. */
 /** A trace's long tasks (long-task-trace.ts), a line each, with their hottest functions under it. */
 function printLongTasks(tasks: LongTask[]): void {
   for (const t of tasks)
     console.log(
-      `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}`,
+      `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.layouts ? `; layouts ${t.layouts}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}`,
     );
 }
 
+/** The compare page of 1,000 runs (issue 17: < 1 s), from the Compare button to the painted frame. */
 async function compareBench() {
   // The last part: the harness's own copy of the 10,000 seeded runs is not the app's to hold.
   await page.evaluate((n) => window.benchReleaseSeed(n), HISTORY_RUNS);

@@ -29,9 +29,11 @@ export interface LongTask {
   after: string;
   /** The script it ran: the longest FunctionCall's function and file, or the event's type (a timer, a message). */
   script: string;
+  /** Its layouts: each one's time and how many of the page's objects it laid out. */
+  layouts: string;
   /** The functions its samples were in most (self time, V8's sampling profiler). */
   hot: string;
-  /** Its GC events by kind (MajorGC, MinorGC…), with their milliseconds. */
+  /** Its MajorGC and MinorGC events, with their milliseconds. */
   gcKinds: string;
 }
 
@@ -84,21 +86,30 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** The functions that most samples of `profile` between `from` and `to` (µs) were in (self time). */
-function hotFunctions(profile: CpuProfile | undefined, from: number, to: number): string {
-  if (!profile) return '';
-  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+/** A script URL's file name (`index-abc.js`), or '' for none. */
+const fileOf = (url: string | undefined) => (url ? url.slice(url.lastIndexOf('/') + 1) : '');
+
+/** Each sample of `profile` as its time (µs, the trace's clock) and the function it was in ('' for idle). */
+function samplesOf(profile: CpuProfile | undefined): { at: number; fn: string }[] {
+  if (!profile) return [];
+  const names = new Map(
+    profile.nodes.map(({ id, callFrame: f }) => {
+      const idle = f.functionName === '(idle)' || f.functionName === '(program)';
+      const file = fileOf(f.url);
+      return [id, idle ? '' : `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`];
+    }),
+  );
+  let at = profile.startTime;
+  return profile.samples.map((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    return { at, fn: names.get(id) ?? '' };
+  });
+}
+
+/** The functions that most `samples` between `from` and `to` (µs) were in (self time). */
+function hotFunctions(samples: { at: number; fn: string }[], from: number, to: number): string {
   const self = new Map<string, number>();
-  let t = profile.startTime;
-  for (let i = 0; i < profile.samples.length; i++) {
-    t += profile.timeDeltas[i] ?? 0;
-    if (t < from || t > to) continue;
-    const f = byId.get(profile.samples[i] as number);
-    if (!f || f.functionName === '(idle)' || f.functionName === '(program)') continue;
-    const file = f.url.slice(f.url.lastIndexOf('/') + 1);
-    const key = `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`;
-    self.set(key, (self.get(key) ?? 0) + 1);
-  }
+  for (const { at, fn } of samples) if (fn && at >= from && at <= to) self.set(fn, (self.get(fn) ?? 0) + 1);
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   return [...self]
     .sort((a, b) => b[1] - a[1])
@@ -108,6 +119,7 @@ function hotFunctions(profile: CpuProfile | undefined, from: number, to: number)
 }
 
 function longTasks(events: TraceEvent[], minMs: number, profile?: CpuProfile): LongTask[] {
+  const samples = samplesOf(profile);
   // The page's renderer (a spare one may be traced too): the one with the bench's marks.
   const marked = new Set(events.filter((e) => e.cat.includes('blink.user_timing')).map((e) => e.pid));
   const main = events.find(
@@ -168,13 +180,13 @@ function longTasks(events: TraceEvent[], minMs: number, profile?: CpuProfile): L
     const calls = inside.filter((e) => e.name === 'FunctionCall' || e.name === 'EventDispatch');
     const longest = calls.sort((a, b) => (b.dur as number) - (a.dur as number))[0];
     const d = longest?.args?.data;
-    const file = d?.url ? d.url.slice(d.url.lastIndexOf('/') + 1) : '';
+    const file = fileOf(d?.url);
     const script = longest
       ? `${longest.name} ${d?.functionName || d?.type || '(anonymous)'}${file ? ` ${file}:${d?.lineNumber ?? '?'}` : ''} ${((longest.dur as number) / 1000).toFixed(0)} ms`
       : '';
     const gcByKind = new Map<string, number>();
     for (const e of inside) {
-      if (e.name === 'MajorGC' || e.name === 'MinorGC' || e.name === 'V8.GCScavenger' || e.name === 'V8.GCFinalizeMC') {
+      if (e.name === 'MajorGC' || e.name === 'MinorGC') {
         gcByKind.set(e.name, (gcByKind.get(e.name) ?? 0) + (e.dur as number));
       }
     }
@@ -184,8 +196,9 @@ function longTasks(events: TraceEvent[], minMs: number, profile?: CpuProfile): L
       gcMs: gc / 1000,
       top,
       after: mark?.name ?? '(start)',
-      script: layouts ? `${script}; layouts ${layouts}` : script,
-      hot: hotFunctions(profile, task.ts, end),
+      script,
+      layouts,
+      hot: hotFunctions(samples, task.ts, end),
       gcKinds: [...gcByKind].map(([n, us]) => `${n} ${(us / 1000).toFixed(0)} ms`).join(', '),
     };
   });

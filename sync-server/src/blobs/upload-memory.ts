@@ -55,7 +55,7 @@ export class UploadMemory {
         const at = this.waiting.indexOf(waiter);
         if (at >= 0) this.waiting.splice(at, 1);
         refuse(signal?.reason);
-        this.give(0); // the next in line may fit now
+        this.grantWaiting(); // the next in line may fit now
       };
       if (signal?.aborted) return giveUp();
       signal?.addEventListener('abort', giveUp, { once: true });
@@ -66,6 +66,11 @@ export class UploadMemory {
   /** Gives back `bytes` taken before, and grants the waiting requests that now fit, in order. */
   give(bytes: number): void {
     this.used = Math.max(0, this.used - bytes);
+    this.grantWaiting();
+  }
+
+  /** Grants the waiting requests that fit now, in order, stopping at the first that does not. */
+  private grantWaiting(): void {
     for (let next = this.waiting[0]; next && this.fits(next.bytes); next = this.waiting[0]) {
       this.waiting.shift();
       this.used += next.bytes;
