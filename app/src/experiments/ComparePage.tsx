@@ -8,20 +8,20 @@
  * note (one per set of runs, whatever their order), which records this view's URL so the Notes
  * tab links back to it.
  */
-import { originalKey, type Run } from '@cairn/core/runs';
 import { useLocation, useParams, useSearchParams } from '@solidjs/router';
 import { batch, createEffect, createMemo, createSignal, For, onCleanup, Show, untrack } from 'solid-js';
 import { comparedRuns } from '../notes/doc-names.ts';
 import { TargetNote } from '../notes/TargetNote.tsx';
 import { defaultServer } from '../sync/api.ts';
 import { CompareTable } from './CompareTable.tsx';
-import { rankRuns } from './compare-ranking.ts';
+import { ComparedRuns } from './compare-client.ts';
+import type { ViewAsk } from './compare-protocol.ts';
+import { type ComparedRun, type CompareSummary, type CompareView, chartedMetric } from './compare-set.ts';
 import { HistoryChart, newVisit, prefetchHistories, type StoredHistories } from './HistoryChart.tsx';
-import { keyedRun } from './keyed-runs.ts';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
-import { runCommit } from './RunCommit.tsx';
-import { type Column, cellValue, columnsOf, differingColumns, formatCell, parseColumnId } from './run-columns.ts';
-import { experimentsDb, getRuns, type RunRow } from './run-store.ts';
+import type { PcTableRuns } from './pc-runs.ts';
+import { type Column, formatCell, parseColumnId } from './run-columns.ts';
+import { experimentsDb } from './run-store.ts';
 import { columnLabel, ScatterChart } from './ScatterChart.tsx';
 import { metricHistories } from './server-runs.ts';
 import { type CompareViewState, readCompareState, writeCompareState } from './view-state.ts';
@@ -34,8 +34,6 @@ import './experiments.css';
 const TABLE_RUNS = 50;
 /** The charts come in this many painted steps after the table's first runs. */
 const CHART_STEPS = 4;
-/** Runs read from the store per request (each request's reading is a task of its own). */
-const READ_PAGE = 200;
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
@@ -55,34 +53,50 @@ export default function ComparePage() {
       all[k] = next.get(k) ?? undefined;
     setSearch(all, { replace: true });
   };
-  const [rows, setRows] = createSignal<RunRow[]>([]);
-  const [loaded, setLoaded] = createSignal(false);
+  // The runs are read and kept by the compare worker (compare-set.ts): this page holds a light
+  // record per run and asks for what it draws, so no 1,000 run objects are made (and collected)
+  // on its thread. Only a new list of runs reads them again, not a change of the view.
+  const ids = createMemo(() => state().runs, undefined, { equals: (a, b) => a.join('\n') === b.join('\n') });
+  const [opened, setOpened] = createSignal<{ set: ComparedRuns; summary: CompareSummary } | null>(null);
+  /** The ranking and table runs shown, with what they were asked for. */
+  const [shown, setShown] = createSignal<{ set: ComparedRuns; ask: ViewAsk; view: CompareView } | null>(null);
+  const [failure, setFailure] = createSignal<string | null>(null);
   createEffect(() => {
-    const ids = state().runs;
+    const list = ids();
+    const r = repo();
     let stale = false;
+    let set: ComparedRuns | null = null;
     onCleanup(() => {
       stale = true;
+      set?.close();
     });
-    void (async () => {
-      const read = await getRuns(experimentsDb(), repo(), ids, READ_PAGE, () => stale);
-      if (read === null) return;
-      // The page is built in a task of its own, not in the last read's.
-      if (ids.length > READ_PAGE) await new Promise((r) => setTimeout(r, 0));
-      if (stale) return;
-      batch(() => {
-        setRows(read);
-        setLoaded(true);
-        // The charted metric's histories are the slowest part: the worker reads and shapes them
-        // now, while this thread renders the page (the chart's own request joins that). The
-        // chart's width is not laid out yet: the window's stands in (it only sets how many x
-        // buckets, and for many runs those are fewer than the width gives anyway).
-        const stored = storedHistories();
-        const { xAxis, smoothing } = state();
-        if (stored) prefetchHistories(runs(), stored, { xAxis, smoothing, width: window.innerWidth });
-      });
-    })();
+    const ask: ViewAsk = { metric: untrack(() => state().metric), brushed: null, tableRuns: TABLE_RUNS };
+    ComparedRuns.open(r, list, ask).then(
+      (o) => {
+        if (stale) return o.runs.close();
+        set = o.runs;
+        batch(() => {
+          setFailure(null);
+          setBrushed(null);
+          setOpened({ set: o.runs, summary: o.summary });
+          setShown({ set: o.runs, ask: { ...ask, metric: o.view.metric }, view: o.view });
+          // The charted metric's histories are the slowest part: the worker reads and shapes them
+          // now, while this thread renders the page (the chart's own request joins that). The
+          // chart's width is not laid out yet: the window's stands in (it only sets how many x
+          // buckets, and for many runs those are fewer than the width gives anyway).
+          const stored = storedHistories();
+          const { xAxis, smoothing } = untrack(state);
+          if (stored) prefetchHistories(runs(), stored, { xAxis, smoothing, width: window.innerWidth });
+        });
+      },
+      (err: unknown) => {
+        if (!stale) setFailure(err instanceof Error ? err.message : String(err));
+      },
+    );
   });
-  const runs = createMemo(() => rows().map((r) => keyedRun(r.run)));
+  const loaded = () => shown() !== null;
+  const runs = createMemo<ComparedRun[]>(() => opened()?.summary.runs ?? []);
+  const positionOf = createMemo(() => new Map(runs().map((r, i) => [r.id, i])));
   const location = useLocation();
   // The note is the selection's (sorted ids); it records the runs' names and this exact view.
   const noteRuns = createMemo(() => comparedRuns(state().runs), undefined, {
@@ -98,30 +112,51 @@ export default function ComparePage() {
   /** Two runs that each name a commit: their code compared (`/compare/A...B`, oldest first). */
   const codeCompare = createMemo(() => {
     const list = runs();
+    const commits = opened()?.summary.commits ?? [];
     if (list.length !== 2) return null;
-    const [a, b] = [...list].sort((x, y) => (x.startTime ?? 0) - (y.startTime ?? 0));
-    const ca = a && runCommit(a)?.commit;
-    const cb = b && runCommit(b)?.commit;
+    const [a, b] = [0, 1].sort((x, y) => (list[x]?.startTime ?? 0) - (list[y]?.startTime ?? 0));
+    const ca = commits[a as number];
+    const cb = commits[b as number];
     return ca && cb && ca !== cb ? `/${repo()}/compare/${ca}...${cb}` : null;
   });
-  const cols = createMemo(() => columnsOf(runs()).filter((c) => c.kind !== 'attr'));
-  const differing = createMemo(() => new Set(differingColumns(runs(), cols(), 'last').map((c) => c.id)));
+  const cols = createMemo(() => opened()?.summary.cols ?? []);
+  const differing = createMemo(() => new Set(opened()?.summary.differing ?? []));
   const metrics = createMemo(() => cols().filter((c) => c.kind === 'metric'));
-  // Metrics that vary across the runs, those most runs have first (validation ones first among equals).
-  const varying = createMemo(() => {
-    const have = (c: Column) => runs().filter((r) => cellValue(r, c) !== null).length;
-    const score = (c: Column) => have(c) * 2 + (/^(val|valid|test|eval)/i.test(c.key) ? 1 : 0);
-    return metrics()
-      .filter((c) => differing().has(c.id))
-      .map((c) => ({ c, s: score(c) }))
-      .sort((a, b) => b.s - a.s)
-      .map((x) => x.c);
-  });
-  const metric = createMemo(() => state().metric ?? varying()[0]?.key ?? metrics()[0]?.key ?? null);
-  const metricCol = createMemo(() => metrics().find((c) => c.key === metric()) ?? null);
-  // The runs best first by the charted metric: the table opens on them and the page names the best.
-  const ranking = createMemo(() => rankRuns(runs(), metricCol()));
+  // The metric the selects show (the worker's ranking of it follows: view()).
+  const metric = createMemo(() => chartedMetric(state().metric, cols(), differing(), opened()?.summary.valued ?? {}));
   const [showConstant, setShowConstant] = createSignal(false);
+  // Runs inside the parallel-coordinates brushes (null: no brush); the table marks them.
+  const [brushed, setBrushed] = createSignal<Set<string> | null>(null);
+  // A new metric or brush: the ranking and the table's runs asked again (the last shown stay meanwhile).
+  createEffect(() => {
+    const o = opened();
+    const m = metric();
+    const b = brushed();
+    const now = untrack(shown);
+    if (!o || !now || now.set !== o.set) return;
+    const positions = b ? [...b].map((id) => positionOf().get(id) ?? -1).filter((i) => i >= 0) : null;
+    const same = (x: number[] | null, y: number[] | null) =>
+      x === null ? y === null : y !== null && x.join() === y.join();
+    if (now.ask.metric === m && same(now.ask.brushed, positions)) return;
+    const ask: ViewAsk = { metric: m, brushed: positions, tableRuns: TABLE_RUNS };
+    let stale = false;
+    onCleanup(() => {
+      stale = true;
+    });
+    o.set.view(ask).then(
+      (view) => !stale && setShown({ set: o.set, ask, view }),
+      (err: unknown) => !stale && setFailure(err instanceof Error ? err.message : String(err)),
+    );
+  });
+  const view = () => shown()?.view ?? null;
+  /** The metric of the ranking, table and history shown. */
+  const shownMetric = () => view()?.metric ?? null;
+  const shownMetricCol = createMemo(() => metrics().find((c) => c.key === shownMetric()) ?? null);
+  const best = createMemo(() => {
+    const b = view()?.best;
+    const run = b ? runs()[b.index] : undefined;
+    return b && run ? { run, value: b.value } : null;
+  });
   const pcColumns = createMemo(() => {
     const keep = (c: Column) => showConstant() || differing().has(c.id);
     const p = cols()
@@ -130,6 +165,7 @@ export default function ComparePage() {
     return [...p, ...metrics().filter(keep).slice(0, 8)];
   });
   const hiddenAxes = createMemo(() => cols().filter((c) => c.kind !== 'tag' && !differing().has(c.id)).length);
+  const metricCol = createMemo(() => metrics().find((c) => c.key === metric()) ?? null);
   const colorBy = createMemo<Column | null>(() =>
     state().colorBy ? parseColumnId(state().colorBy as string) : (metricCol() ?? metrics()[0] ?? null),
   );
@@ -141,12 +177,33 @@ export default function ComparePage() {
       null,
   );
   const scatterY = createMemo(() => state().scatterY ?? metricCol()?.id ?? null);
-  // Runs inside the parallel-coordinates brushes (null: no brush); the table marks them.
-  const [brushed, setBrushed] = createSignal<Set<string> | null>(null);
   const inBrush = (id: string) => {
     const b = brushed();
     return b === null ? null : b.has(id);
   };
+  // Every compared run, read column-wise from the worker by the charts.
+  const plotted = createMemo<PcTableRuns | null>(() => {
+    const o = opened();
+    if (!o) return null;
+    const list = o.summary.runs;
+    return {
+      slots: Uint32Array.from(list, (_, i) => i),
+      read: (slots, specs, summary) => o.set.columns(slots, specs, summary),
+      idOf: (slot) => list[slot]?.id,
+    };
+  });
+  const readColumns = (cs: Column[]) => {
+    const p = plotted();
+    if (!p) return Promise.resolve([]);
+    return p
+      .read(
+        p.slots,
+        cs.map((col) => ({ col, log: false })),
+        'last',
+      )
+      .then((a) => a.columns);
+  };
+  const names = createMemo(() => runs().map((r) => r.name));
   // The page is built in painted steps: the answer and the table (its rows in view), then the
   // charts and the note (all at once was one task of 150–250 ms at 1,000 runs; the worker reads
   // and shapes the histories meanwhile). 1: the history chart (its worker's answer is the longest
@@ -172,17 +229,13 @@ export default function ComparePage() {
       clearTimeout(timer);
     });
   });
-  // The side-by-side table: past TABLE_RUNS runs it shows the first ones (the
-  // brushed ones first when a brush is set) and says so; the charts always show every run.
-  const tableRuns = createMemo(() => {
-    const all = ranking().runs;
-    const b = brushed();
-    const list = b ? [...all.filter((r) => b.has(r.id)), ...all.filter((r) => !b.has(r.id))] : all;
-    return list.length <= TABLE_RUNS ? list : list.slice(0, TABLE_RUNS);
-  });
+  // The side-by-side table: past TABLE_RUNS runs it shows the first ones (the brushed ones
+  // first when a brush is set, then best first: the worker's view) and says so; the charts
+  // always show every run.
+  const tableRuns = () => view()?.table ?? [];
   // The table's rows: the charted metric, then what differs (highlighted), then what is the same.
   const tableCols = createMemo(() => {
-    const m = metricCol()?.id;
+    const m = shownMetricCol()?.id;
     const d = differing();
     const rank = (c: Column) => (c.id === m ? 0 : d.has(c.id) ? 1 : 2);
     return [...cols()].sort((a, b) => rank(a) - rank(b));
@@ -198,24 +251,43 @@ export default function ComparePage() {
   // The charted metric's histories are read from the store by the chart's worker (a million
   // stored numbers never cross this thread); those it lacks are fetched here once and stored.
   // What the chart's worker reads for this visit is kept for it (smoothing or x changes read
-  // nothing again), and read afresh on the next visit.
+  // nothing again), and read afresh on the next visit. Each run's key of the metric comes with
+  // the view (a git run names it as its file does); a new brush keeps the same histories.
   const visit = newVisit();
-  const storedHistories = createMemo<StoredHistories | null>(() => {
-    const m = metric();
-    if (!m) return null;
-    const key = (r: Run) => originalKey(r, 'metric', m);
-    return {
-      repo: repo(),
-      key,
-      visit,
-      fetchMissing: (lacking) =>
-        metricHistories(experimentsDb(), navigator.onLine ? defaultServer() : null, repo(), lacking, key),
-    };
-  });
+  const storedHistories = createMemo<(StoredHistories & { metric: string; set: ComparedRuns }) | null>(
+    () => {
+      const s = shown();
+      const m = s?.view.metric;
+      if (!s || !m) return null;
+      const keyOf = new Map(runs().map((r, i) => [r.id, s.view.historyKeys[i] ?? m]));
+      const key = (r: { id: string }) => keyOf.get(r.id) ?? m;
+      return {
+        repo: repo(),
+        key,
+        visit,
+        metric: m,
+        set: s.set,
+        fetchMissing: (lacking) =>
+          metricHistories(experimentsDb(), navigator.onLine ? defaultServer() : null, repo(), lacking, key),
+      };
+    },
+    null,
+    {
+      equals: (a, b) =>
+        a === b || (a !== null && b !== null && a.metric === b.metric && a.set === b.set && a.repo === b.repo),
+    },
+  );
 
   return (
     <div class="cmp-page" data-testid="compare-page">
-      <Show when={loaded()} fallback={<p>Loading runs…</p>}>
+      <Show when={failure()}>
+        {(message) => (
+          <p class="error" role="alert" data-testid="compare-error">
+            Could not read the compared runs: {message()}. Reload the page to read them again.
+          </p>
+        )}
+      </Show>
+      <Show when={loaded()} fallback={failure() ? null : <p>Loading runs…</p>}>
         <div class="cmp-head">
           <p>
             Comparing {runs().length.toLocaleString('en')} {runs().length === 1 ? 'run' : 'runs'}.{' '}
@@ -231,14 +303,14 @@ export default function ComparePage() {
               )}
             </Show>
           </p>
-          <Show when={ranking().best}>
-            {(best) => (
+          <Show when={best()}>
+            {(b) => (
               <p class="cmp-answer" data-testid="compare-best">
-                Best by {metric()} ({ranking().lowerIsBetter ? 'lowest' : 'highest'} last value):{' '}
-                <a href={`/${repo()}/experiments/runs/${encodeURIComponent(best().run.id)}`}>{best().run.name}</a> at{' '}
-                {formatCell(best().value, metricCol() as Column)}
-                {ranking().withValue < runs().length
-                  ? ` (${ranking().withValue.toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs have it)`
+                Best by {shownMetric()} ({view()?.lowerIsBetter ? 'lowest' : 'highest'} last value):{' '}
+                <a href={`/${repo()}/experiments/runs/${encodeURIComponent(b().run.id)}`}>{b().run.name}</a> at{' '}
+                {formatCell(b().value, shownMetricCol() as Column)}
+                {(view()?.withValue ?? 0) < runs().length
+                  ? ` (${(view()?.withValue ?? 0).toLocaleString('en')} of ${runs().length.toLocaleString('en')} runs have it)`
                   : ''}
                 .
               </p>
@@ -266,7 +338,7 @@ export default function ComparePage() {
             <p class="exp-note">
               The table shows {TABLE_RUNS} of {runs().length.toLocaleString('en')} runs
               {brushed() ? ', brushed ones first' : ''}
-              {ranking().best ? `, the best by ${metric()} first` : ''}; the charts below show them all.
+              {best() ? `, the best by ${shownMetric()} first` : ''}; the charts below show them all.
             </p>
           </Show>
           <CompareTable
@@ -274,8 +346,8 @@ export default function ComparePage() {
             cols={tableCols()}
             differing={differing()}
             inBrush={inBrush}
-            best={ranking().best?.run ?? null}
-            metric={metric()}
+            bestId={best()?.run.id ?? null}
+            metric={shownMetric()}
             transposed={state().transposed}
           />
         </section>
@@ -335,7 +407,7 @@ export default function ComparePage() {
               </For>
             </div>
             <ParallelCoordinates
-              runs={runs()}
+              table={plotted() ?? undefined}
               columns={pcColumns()}
               summary="last"
               logAxes={state().logAxes}
@@ -357,7 +429,8 @@ export default function ComparePage() {
             <section class="cmp-section">
               <h2>Scatter</h2>
               <ScatterChart
-                runs={runs()}
+                names={names()}
+                read={readColumns}
                 columns={pcColumns()}
                 x={scatterX()}
                 y={scatterY()}
@@ -368,7 +441,8 @@ export default function ComparePage() {
               <h2>Final values</h2>
               <Show when={chartsShown() >= 4}>
                 <ScatterChart
-                  runs={runs()}
+                  names={names()}
+                  read={readColumns}
                   columns={metrics()}
                   x={null}
                   y={metricCol()?.id ?? null}
@@ -437,7 +511,7 @@ export default function ComparePage() {
                 <HistoryChart
                   runs={runs()}
                   stored={stored()}
-                  metric={metric() ?? ''}
+                  metric={stored().metric}
                   xAxis={state().xAxis}
                   smoothing={state().smoothing}
                   logScale={state().logScale}

@@ -30,7 +30,8 @@ export interface CompareTableProps {
   differing: Set<string>;
   /** Whether a run is inside the parallel-coordinates brushes (null: no brush). */
   inBrush: (id: string) => boolean | null;
-  best: Run | null;
+  /** The best run's id (null: none). */
+  bestId: string | null;
   metric: string | null;
   transposed: boolean;
 }
@@ -98,11 +99,11 @@ export function CompareTable(props: CompareTableProps) {
   );
   const runHead = (r: Run): Head => ({
     text: r.name,
-    title: r === props.best ? `${r.name}: best by ${props.metric}` : r.name,
+    title: r.id === props.bestId ? `${r.name}: best by ${props.metric}` : r.name,
     classes: {
       brushed: props.inBrush(r.id) === true,
       unbrushed: props.inBrush(r.id) === false,
-      best: r === props.best,
+      best: r.id === props.bestId,
     },
   });
   const colHead = (c: Column): Head => ({ text: c.id, title: c.id });
@@ -166,7 +167,7 @@ export function CompareTable(props: CompareTableProps) {
   // A run's row (transposed): its name, its value of each shown param or metric; dimmed outside a brush.
   const runRow = (r: Run) =>
     bodyRow(
-      { text: r.name, title: r.name, classes: { best: r === props.best } },
+      { text: r.name, title: r.name, classes: { best: r.id === props.bestId } },
       () => shownCols().map((c) => ({ text: cellText(r, c), cls: differs(c) })),
       () => ({ brushed: props.inBrush(r.id) === true, unbrushed: props.inBrush(r.id) === false }),
     );

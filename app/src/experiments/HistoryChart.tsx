@@ -39,6 +39,9 @@ const MANY_RUNS = 20;
 // One worker for every chart of the tab, started with the first chart and kept.
 let nextRequest = 1;
 let nextVisit = 1;
+/** What the chart needs of a run: its id and name, its start (relative time), its source (fetching). */
+export type HistoryRun = Pick<Run, 'id' | 'name' | 'startTime' | 'source'>;
+
 /** A number for one visit of a page that charts stored histories (see StoredHistories.visit). */
 export const newVisit = () => nextVisit++;
 let nextChart = 1;
@@ -64,7 +67,7 @@ let hereReader: StoredHistoryReader | null = null;
  * while this thread builds the page, and the chart's request joins it.
  */
 export function prefetchHistories(
-  runs: Run[],
+  runs: readonly HistoryRun[],
   stored: Pick<StoredHistories, 'repo' | 'key' | 'visit'>,
   view: { xAxis: XAxis; smoothing: number; width: number },
 ): void {
@@ -124,15 +127,15 @@ function toUPlotData(r: HistoryPrepared): uPlot.AlignedData {
 export interface StoredHistories {
   repo: string;
   /** The store key of a run's history of the charted metric. */
-  key: (run: Run) => string;
+  key: (run: HistoryRun) => string;
   /** This visit of the page (newVisit()): what the worker read for it is kept for it, not the next. */
   visit: number;
   /** Fetches (and stores) the histories the store lacked; the chart redraws with them. */
-  fetchMissing?: (runs: Run[]) => Promise<Map<string, HistoryColumns>>;
+  fetchMissing?: (runs: HistoryRun[]) => Promise<Map<string, HistoryColumns>>;
 }
 
 export function HistoryChart(props: {
-  runs: Run[];
+  runs: readonly HistoryRun[];
   /** Each run's history of the metric, by run id (not changed: the worker is sent copies)… */
   histories?: Map<string, HistoryColumns>;
   /** …or read from the store by the worker (the compare page: nothing crosses this thread). */
@@ -153,7 +156,7 @@ export function HistoryChart(props: {
   /** The series the plot shows, with what they were asked for. */
   const [prepared, setPrepared] = createSignal<{
     reply: HistoryPrepared;
-    runs: Run[];
+    runs: readonly HistoryRun[];
     metric: string;
     xAxis: XAxis;
     drawHere: boolean;
@@ -205,7 +208,7 @@ export function HistoryChart(props: {
         };
         // Histories the store lacked: fetched once (then stored) and the chart asked again with
         // them, before anything is drawn (not an empty chart that fills in).
-        const lacking = reply.missing.map((i) => runs[i] as Run);
+        const lacking = reply.missing.map((i) => runs[i] as HistoryRun);
         if (fetched !== null || lacking.length === 0 || !stored?.fetchMissing) return show();
         void stored.fetchMissing(lacking).then(
           (got) => reply.id === latest && (got.size ? ask(got) : show()),

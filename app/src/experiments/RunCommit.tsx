@@ -6,18 +6,8 @@
 import type { Run } from '@cairn/core/runs';
 import { A } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { runCommit } from './run-commit.ts';
 import { experimentsDb, type RunRow, readRunsInPages } from './run-store.ts';
-
-const COMMIT_TAG = 'mlflow.source.git.commit';
-const BRANCH_TAG = 'mlflow.source.git.branch';
-const SHA = /^[0-9a-f]{7,64}$/i;
-
-/** A run's commit and branch, or null when it names none (or names something that is not a sha). */
-export function runCommit(run: Run): { commit: string; branch: string | null } | null {
-  if (run.source.kind === 'git') return { commit: run.source.commit, branch: run.source.branch || null };
-  const commit = run.tags[COMMIT_TAG]?.trim();
-  return commit && SHA.test(commit) ? { commit, branch: run.tags[BRANCH_TAG]?.trim() || null } : null;
-}
 
 export function RunCommit(props: { repo: string; row: RunRow }) {
   const mine = () => runCommit(props.row.run);

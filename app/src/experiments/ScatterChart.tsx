@@ -5,11 +5,11 @@
  * plotted (each option knows whether it is the chosen one, so a redraw of the options never
  * leaves a select on its first option).
  */
-import type { Run } from '@cairn/core/runs';
-import { createEffect, For, Show } from 'solid-js';
+import { createEffect, For, onCleanup, Show } from 'solid-js';
 import { niceTicks, type Ticks } from './chart-axes.ts';
 import { chartTheme, runColor } from './chart-theme.ts';
-import { type Cell, type Column, cellValue, formatCell, parseColumnId } from './run-columns.ts';
+import type { PcColumnData } from './pc-columns.ts';
+import { type Cell, type Column, formatCell, parseColumnId } from './run-columns.ts';
 
 const HEIGHT = 300;
 
@@ -55,8 +55,18 @@ function scaleOf(values: Cell[], zero: boolean): Scale {
   };
 }
 
+/** A typed column's cells as the scales read them (null where a run has none). */
+function cellsOf(c: PcColumnData | undefined, n: number): Cell[] {
+  if (!c) return new Array<Cell>(n).fill(null);
+  if (c.kind === 'numeric') return Array.from(c.values, (v) => (Number.isNaN(v) ? null : v));
+  return Array.from(c.codes, (code) => (code < 0 ? null : (c.labels[code] as string)));
+}
+
 export function ScatterChart(props: {
-  runs: Run[];
+  /** The runs' names, in the order of the columns read. */
+  names: readonly string[];
+  /** Reads the runs' cells of these columns (last values), one typed column each (the compare worker's). */
+  read: (cols: Column[]) => Promise<PcColumnData[]>;
   columns: Column[];
   x: string | null;
   y: string | null;
@@ -72,14 +82,18 @@ export function ScatterChart(props: {
     if (!y) return '';
     return props.bars ? `${y.key}: last value per run` : x ? `${y.key} against ${x.key}` : y.key;
   };
-  createEffect(() => {
-    const theme = chartTheme();
+  const draw = (
+    theme: ReturnType<typeof chartTheme>,
+    names: readonly string[],
+    yc: Column | null,
+    xc: Column | null,
+    bars: boolean,
+    ys: Cell[],
+    xs: Cell[],
+  ) => {
     const ctx = canvas.getContext('2d');
-    const yc = props.y ? parseColumnId(props.y) : null;
-    const xc = !props.bars && props.x ? parseColumnId(props.x) : null;
     if (!ctx) return;
-    const runs = props.runs;
-    const n = runs.length;
+    const n = names.length;
     const dpr = globalThis.devicePixelRatio || 1;
     const w = Math.max(300, canvas.clientWidth || 400);
     const h = HEIGHT;
@@ -88,18 +102,18 @@ export function ScatterChart(props: {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     ctx.font = '12px system-ui, sans-serif';
-    if (!yc || (!props.bars && !xc)) {
+    if (!yc || (!bars && !xc)) {
       ctx.fillStyle = theme.text;
       ctx.fillText('Choose what to plot.', 12, 24);
       return;
     }
-    const ys = runs.map((r) => cellValue(r, yc));
-    const xs = xc ? runs.map((r) => cellValue(r, xc)) : [];
-    const longest = props.bars ? Math.min(18, Math.max(4, ...runs.map((r) => r.name.length))) : 0;
-    const m = { top: 16, right: 16, left: 48, bottom: props.bars ? 24 + longest * 5.2 : 28 };
+    let longestName = 0;
+    if (bars) for (const name of names) longestName = Math.max(longestName, name.length);
+    const longest = bars ? Math.min(18, Math.max(4, longestName)) : 0;
+    const m = { top: 16, right: 16, left: 48, bottom: bars ? 24 + longest * 5.2 : 28 };
     const iw = w - m.left - m.right;
     const ih = h - m.top - m.bottom;
-    const yScale = scaleOf(ys, !!props.bars);
+    const yScale = scaleOf(ys, bars);
     const X = (p: number) => m.left + p * iw;
     const Y = (p: number) => m.top + (1 - p) * ih;
 
@@ -125,10 +139,10 @@ export function ScatterChart(props: {
     // (The title and axis titles are text around the canvas, see below.)
     ctx.textBaseline = 'alphabetic';
 
-    if (props.bars) {
+    if (bars) {
       const slot = iw / Math.max(1, n);
       const zero = yScale.at(0);
-      runs.forEach((r, i) => {
+      names.forEach((name, i) => {
         const p = yScale.at(ys[i] as Cell);
         const cx = m.left + (i + 0.5) * slot;
         if (!Number.isNaN(p)) {
@@ -149,7 +163,7 @@ export function ScatterChart(props: {
           ctx.translate(cx, h - m.bottom + 12);
           ctx.rotate(-Math.PI / 5);
           ctx.textAlign = 'right';
-          ctx.fillText(shorten(r.name, 18), 0, 0);
+          ctx.fillText(shorten(name, 18), 0, 0);
           ctx.restore();
         }
       });
@@ -176,10 +190,31 @@ export function ScatterChart(props: {
         const right = px > 0.5;
         ctx.fillStyle = theme.text;
         ctx.textAlign = right ? 'right' : 'left';
-        ctx.fillText(shorten((runs[i] as Run).name, 22), X(px) + (right ? -7 : 7), Y(py) - 6);
+        ctx.fillText(shorten(names[i] as string, 22), X(px) + (right ? -7 : 7), Y(py) - 6);
       }
     }
     canvas.dataset.plotted = `scatter:${(xc as Column).id}:${yc.id}`;
+  };
+  // The cells are read first (from the worker), then drawn; a newer choice drops an older read.
+  let latest = 0;
+  onCleanup(() => {
+    latest = -1;
+  });
+  createEffect(() => {
+    const theme = chartTheme();
+    const yc = props.y ? parseColumnId(props.y) : null;
+    const xc = !props.bars && props.x ? parseColumnId(props.x) : null;
+    const names = props.names;
+    const bars = !!props.bars;
+    const ask = ++latest;
+    if (!yc || (!bars && !xc)) {
+      draw(theme, names, yc, xc, bars, [], []);
+      return;
+    }
+    void props.read(xc ? [yc, xc] : [yc]).then((read) => {
+      if (ask !== latest) return;
+      draw(theme, names, yc, xc, bars, cellsOf(read[0], names.length), xc ? cellsOf(read[1], names.length) : []);
+    });
   });
   return (
     <div>

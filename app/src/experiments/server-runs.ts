@@ -193,7 +193,7 @@ export async function metricHistory(
   db: ExperimentsDb,
   server: string | null,
   repo: string,
-  run: Run,
+  run: Pick<Run, 'id' | 'source'>,
   key: string,
 ): Promise<MetricPoint[]> {
   const cached = await db.histories.get([repo, run.id, key]);
@@ -225,12 +225,12 @@ export async function metricHistory(
  * itself (history-read.ts) and asks this only for the runs the store lacked. A run whose history
  * cannot be had gets an empty one.
  */
-export async function metricHistories(
+export async function metricHistories<R extends Pick<Run, 'id' | 'source'>>(
   db: ExperimentsDb,
   server: string | null,
   repo: string,
-  runs: readonly Run[],
-  key: (run: Run) => string,
+  runs: readonly R[],
+  key: (run: R) => string,
 ): Promise<Map<string, HistoryColumns>> {
   const out = new Map<string, HistoryColumns>();
   await Promise.all(
