@@ -351,6 +351,11 @@ async function compareBench() {
   await trace?.start(page);
   const compare = await series(COMPARE_OPENS, open);
   printLongTasks((await trace?.stop()) ?? []);
+  const main = trace?.summary;
+  if (main)
+    console.log(
+      `  main thread over ${compare.length} traced opens: GC ${main.gcMs.toFixed(0)} ms in ${main.gcCount} collections (longest ${main.longestGcMs.toFixed(1)} ms); tasks of 16+ ms ${main.tasksOver[16]}, 33+ ms ${main.tasksOver[33]}, 50+ ms ${main.tasksOver[50]} (longest ${main.longestTaskMs.toFixed(0)} ms)`,
+    );
   report(
     `Compare page of ${HISTORY_RUNS} runs, ${metric} history × ${STEPS} steps from the store (target < 1 s)`,
     frame('bare canvas, same history polylines', plain),

@@ -45,9 +45,23 @@ const CATEGORIES = [
   'blink.user_timing',
 ];
 
+/** The traced main thread as a whole: its GC, and how many tasks passed each length. */
+export interface MainThreadSummary {
+  /** Garbage collection on the main thread in all (MajorGC and MinorGC). */
+  gcMs: number;
+  /** The longest single collection. */
+  longestGcMs: number;
+  gcCount: number;
+  /** Tasks of at least 16, 33 and 50 ms (a frame, two, the long-task line). */
+  tasksOver: Record<16 | 33 | 50, number>;
+  longestTaskMs: number;
+}
+
 export class LongTaskTrace {
   private events: TraceEvent[] = [];
   private cdp: CDPSession | null = null;
+  /** Set by stop(): the whole traced time's main thread. */
+  summary: MainThreadSummary | null = null;
 
   async start(page: Page): Promise<void> {
     this.cdp = await page.context().newCDPSession(page);
@@ -75,6 +89,7 @@ export class LongTaskTrace {
     await cdp.send('Tracing.end');
     await complete;
     await cdp.detach();
+    this.summary = mainThreadSummary(this.events);
     return longTasks(this.events, minMs, profile as CpuProfile);
   }
 }
@@ -118,24 +133,59 @@ function hotFunctions(samples: { at: number; fn: string }[], from: number, to: n
     .join(', ');
 }
 
-function longTasks(events: TraceEvent[], minMs: number, profile?: CpuProfile): LongTask[] {
-  const samples = samplesOf(profile);
+/** The page's renderer main thread's complete events, in time order (null: not found). */
+function mainThreadEvents(events: TraceEvent[]): { main: TraceEvent; onMain: TraceEvent[] } | null {
   // The page's renderer (a spare one may be traced too): the one with the bench's marks.
   const marked = new Set(events.filter((e) => e.cat.includes('blink.user_timing')).map((e) => e.pid));
   const main = events.find(
     (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && marked.has(e.pid),
   );
-  if (!main) return [];
+  if (!main) return null;
   const onMain = events
     .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
     .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  return { main, onMain };
+}
+
+// Chromium names a task RunTask (DevTools' category) or ThreadControllerImpl::RunTask (toplevel).
+const isTask = (e: TraceEvent) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask';
+
+function mainThreadSummary(events: TraceEvent[]): MainThreadSummary | null {
+  const found = mainThreadEvents(events);
+  if (!found) return null;
+  const s: MainThreadSummary = {
+    gcMs: 0,
+    longestGcMs: 0,
+    gcCount: 0,
+    tasksOver: { 16: 0, 33: 0, 50: 0 },
+    longestTaskMs: 0,
+  };
+  let taskEnd = 0;
+  for (const e of found.onMain) {
+    const ms = (e.dur as number) / 1000;
+    if (e.name === 'MajorGC' || e.name === 'MinorGC') {
+      s.gcMs += ms;
+      s.gcCount++;
+      s.longestGcMs = Math.max(s.longestGcMs, ms);
+    }
+    if (!isTask(e) || e.ts < taskEnd) continue;
+    taskEnd = e.ts + (e.dur as number);
+    s.longestTaskMs = Math.max(s.longestTaskMs, ms);
+    for (const over of [16, 33, 50] as const) if (ms >= over) s.tasksOver[over]++;
+  }
+  return s;
+}
+
+function longTasks(events: TraceEvent[], minMs: number, profile?: CpuProfile): LongTask[] {
+  const samples = samplesOf(profile);
+  const found = mainThreadEvents(events);
+  if (!found) return [];
+  const { main, onMain } = found;
   let t0 = Number.POSITIVE_INFINITY;
   for (const e of events) if (e.ts > 0 && e.ts < t0) t0 = e.ts;
   const marks = events
     .filter((e) => e.cat.includes('blink.user_timing') && e.pid === main.pid)
     .sort((a, b) => a.ts - b.ts);
-  // Chromium names a task RunTask (DevTools' category) or ThreadControllerImpl::RunTask (toplevel).
-  const isTask = (e: TraceEvent) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask';
   const tasks: TraceEvent[] = [];
   let taskEnd = 0;
   for (const e of onMain) {

@@ -578,6 +578,7 @@ function compareUrl(runCount: number): string {
   const q = writeCompareState(newCompareState(runs.slice(0, runCount).map((r) => r.id)));
   return `/${REPO}/experiments/compare?${q}`;
 }
+const comparePage = () => document.querySelector('#root [data-testid="compare-page"]') as HTMLElement | null;
 const compareHistory = () => document.querySelector('#root [data-testid="history-chart"]') as HTMLElement | null;
 // The history chart drawn with the histories in it (not an empty chart while they are read).
 /** The whole compare page is built: history, parallel coordinates, and the scatter and bar charts drawn (the last of its steps). */
@@ -640,7 +641,7 @@ window.benchCompare = async (runCount) => {
     },
   ).then((t) => ({
     ...t,
-    note: `table after ${textMs.toFixed(0)} ms, parallel coordinates ${pcMs.toFixed(0)} ms, history (${compareHistory()?.dataset.mode}; ${compareHistory()?.dataset.worker}) ${t.domMs.toFixed(0)} ms`,
+    note: `runs read by the compare worker in ${comparePage()?.dataset.readMs ?? '?'} ms, summarised in ${comparePage()?.dataset.shapeMs ?? '?'} ms (the page waited ${comparePage()?.dataset.waitedMs ?? '?'} ms), table after ${textMs.toFixed(0)} ms, parallel coordinates ${pcMs.toFixed(0)} ms, history (${compareHistory()?.dataset.mode}; ${compareHistory()?.dataset.worker}) ${t.domMs.toFixed(0)} ms`,
   }));
 };
 

@@ -61,6 +61,8 @@ export default function ComparePage() {
   /** The ranking and table runs shown, with what they were asked for. */
   const [shown, setShown] = createSignal<{ set: ComparedRuns; ask: ViewAsk; view: CompareView } | null>(null);
   const [failure, setFailure] = createSignal<string | null>(null);
+  /** How long the worker took to read the runs, and the page waited for them (the bench reads both). */
+  const [openTimes, setOpenTimes] = createSignal({ readMs: '', shapeMs: '', waitedMs: '' });
   createEffect(() => {
     const list = ids();
     const r = repo();
@@ -71,11 +73,17 @@ export default function ComparePage() {
       set?.close();
     });
     const ask: ViewAsk = { metric: untrack(() => state().metric), brushed: null, tableRuns: TABLE_RUNS };
+    const asked = performance.now();
     ComparedRuns.open(r, list, ask).then(
       (o) => {
         if (stale) return o.runs.close();
         set = o.runs;
         batch(() => {
+          setOpenTimes({
+            readMs: o.readMs.toFixed(1),
+            shapeMs: o.shapeMs.toFixed(1),
+            waitedMs: (performance.now() - asked).toFixed(1),
+          });
           setFailure(null);
           setBrushed(null);
           setOpened({ set: o.runs, summary: o.summary });
@@ -279,7 +287,13 @@ export default function ComparePage() {
   );
 
   return (
-    <div class="cmp-page" data-testid="compare-page">
+    <div
+      class="cmp-page"
+      data-testid="compare-page"
+      data-read-ms={openTimes().readMs}
+      data-shape-ms={openTimes().shapeMs}
+      data-waited-ms={openTimes().waitedMs}
+    >
       <Show when={failure()}>
         {(message) => (
           <p class="error" role="alert" data-testid="compare-error">

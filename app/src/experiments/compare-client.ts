@@ -47,10 +47,10 @@ export class ComparedRuns {
     repo: string,
     ids: readonly string[],
     view: ViewAsk,
-  ): Promise<{ runs: ComparedRuns; summary: CompareSummary; view: CompareView; readMs: number }> {
+  ): Promise<{ runs: ComparedRuns; summary: CompareSummary; view: CompareView; readMs: number; shapeMs: number }> {
     const set = nextSet++;
     const a = await answer({ type: 'open', id: nextId++, set, repo, ids: [...ids], view }, 'opened');
-    return { runs: new ComparedRuns(set), summary: a.summary, view: a.view, readMs: a.readMs };
+    return { runs: new ComparedRuns(set), summary: a.summary, view: a.view, readMs: a.readMs, shapeMs: a.shapeMs };
   }
 
   async view(view: ViewAsk): Promise<CompareView> {

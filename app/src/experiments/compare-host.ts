@@ -31,6 +31,7 @@ export class CompareHost {
       const t0 = performance.now();
       // One request: off the page's thread, a long read costs the page nothing.
       const rows = (await getRuns(this.db(), req.repo, req.ids, Math.max(1, req.ids.length))) ?? [];
+      const t1 = performance.now();
       const set = new CompareSet(rows.map((r) => keyedRun(r.run)));
       this.sets.set(req.set, set);
       const { metric, brushed, tableRuns } = req.view;
@@ -40,7 +41,8 @@ export class CompareHost {
         id: req.id,
         summary: set.summary(),
         view,
-        readMs: performance.now() - t0,
+        readMs: t1 - t0,
+        shapeMs: performance.now() - t1,
       };
       return { res, transfer: [] };
     }

@@ -26,7 +26,8 @@ export type CompareRequest =
   | { type: 'close'; id: number; set: number };
 
 export type CompareResponse =
-  | { type: 'opened'; id: number; summary: CompareSummary; view: CompareView; readMs: number }
+  /** `readMs`: reading the runs from the store; `shapeMs`: the summary and first view of them. */
+  | { type: 'opened'; id: number; summary: CompareSummary; view: CompareView; readMs: number; shapeMs: number }
   | { type: 'view'; id: number; view: CompareView }
   /** `ms`: the worker's time reading the columns. Their buffers are transferred. */
   | { type: 'columns'; id: number; columns: PcColumnData[]; ms: number }
