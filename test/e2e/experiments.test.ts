@@ -86,7 +86,15 @@ describe.skipIf(!e2eAvailable())('experiments of the demo repository in Chromium
     await page.getByTestId('history-chart').locator('canvas').first().waitFor({ timeout: 20_000 });
     const compareUrl = page.url();
     expect(compareUrl).toContain('/demo/segmentation/experiments/compare?');
-    await saveScreenshots(page, process.env.CAIRN_SHOTS, 'compare-5-runs');
+    // The whole page: the scatter and the final values' bars are below the first screen.
+    await page.getByTestId('bar-chart').and(page.locator('[data-plotted]')).waitFor({ timeout: 20_000 });
+    await saveScreenshots(page, process.env.CAIRN_SHOTS, 'compare-5-runs', { fullPage: true });
+    // A narrower window (a phone turned) narrows the charts: the page never gets wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: 10_000 })
+      .toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1400, height: 900 });
 
     // Something is drawn on the parallel-coordinates canvas (not a blank bitmap).
     const inked = () =>

@@ -9,7 +9,7 @@
  * never cross the page's thread and no task on it walks them.
  */
 import type { Run } from '@cairn/core/runs';
-import { createEffect, createSignal, onCleanup, Show, untrack } from 'solid-js';
+import { createEffect, createSignal, onCleanup, onMount, Show, untrack } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { workerCalls } from '../workers/worker-calls.ts';
@@ -33,6 +33,8 @@ import {
 import { experimentsDb } from './run-store.ts';
 import './experiments.css';
 
+/** The chart's height in CSS px. */
+const CHART_HEIGHT = 320;
 /** Past this many runs the lines are drawn by the worker (and uPlot's legend and hover points are off). */
 const MANY_RUNS = 20;
 
@@ -267,6 +269,20 @@ export function HistoryChart(props: {
     host.dataset.worker = worker;
   };
 
+  // The chart follows its box: a narrower window (a phone turned, a window resized) shrinks it
+  // rather than leaving the page wider than the screen. The observer's size needs no layout read.
+  let boxWidth = 0;
+  onMount(() => {
+    const resize = new ResizeObserver((entries) => {
+      const w = entries.at(-1)?.contentRect.width ?? 0;
+      if (!w) return;
+      boxWidth = Math.max(320, Math.floor(w));
+      if (plot && plot.width !== boxWidth) plot.setSize({ width: boxWidth, height: CHART_HEIGHT });
+    });
+    resize.observe(host);
+    onCleanup(() => resize.disconnect());
+  });
+
   createEffect(() => {
     const p = prepared();
     const theme = chartTheme();
@@ -281,8 +297,8 @@ export function HistoryChart(props: {
       const many = runs.length > MANY_RUNS;
       plot = new uPlot(
         {
-          width,
-          height: 320,
+          width: boxWidth || width,
+          height: CHART_HEIGHT,
           title: metric,
           scales: { x: { time: xAxis === 'wall' }, y: { distr: logScale ? 3 : 1 } },
           legend: { show: !many },
