@@ -35,7 +35,7 @@ import { startTestServer, type TestServer } from '../test/support/server.ts';
 import { buildBenchPage } from './build-page.ts';
 import { FILTERS, type FirstSyncTiming, type Timing } from './experiments-browser/harness-api.ts';
 import { type Measurement, median, report } from './lib.ts';
-import { type LongTask, LongTaskTrace } from './long-task-trace.ts';
+import { LongTaskTrace } from './long-task-trace.ts';
 import { TargetMemory } from './target-memory.ts';
 
 /** BENCH_EXP_TRACE=1: the pc, compare and sync parts and the first full open of the table are traced, and their long main-thread tasks printed with what they held. */
@@ -175,7 +175,7 @@ async function tableBench() {
     const trace = TRACE && snapshotStates.length === 1 ? new LongTaskTrace() : null;
     await trace?.start(page);
     const t = await page.evaluate(() => window.benchOpenPageFull(true));
-    printLongTasks((await trace?.stop()) ?? []);
+    await printTrace(trace, 'the first open');
     await page.evaluate(() => window.benchClosePage());
     return t;
   });
@@ -271,8 +271,7 @@ async function pcBench() {
   const pc = await series(5, () => page.evaluate((n) => window.benchPc(n), RUNS));
   await mark('runs in the page: brush');
   const brush = await series(5, () => page.evaluate(() => window.benchPcBrush()));
-  const long = (await trace?.stop()) ?? [];
-  printLongTasks(long);
+  await printTrace(trace, 'parallel coordinates');
   report(
     `Parallel coordinates, ${RUNS} runs × 8 axes (target < 500 ms)`,
     frame('bare canvas, same polylines, one stroke', pcPlain),
@@ -324,11 +323,20 @@ async function historyBench() {
   );
 }
 
-/** A trace's long tasks (long-task-trace.ts), a line each, with their hottest functions under it. */
-function printLongTasks(tasks: LongTask[]): void {
-  for (const t of tasks)
+/**
+ * Stops a trace (null: not tracing) and prints its long tasks (long-task-trace.ts), a line each
+ * with their hottest functions under it, then the traced main thread's GC and task lengths in all.
+ */
+async function printTrace(trace: LongTaskTrace | null, what: string): Promise<void> {
+  if (!trace) return;
+  for (const t of await trace.stop())
     console.log(
       `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.layouts ? `; layouts ${t.layouts}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}`,
+    );
+  const main = trace.summary;
+  if (main)
+    console.log(
+      `  main thread over ${what}, traced: GC ${main.gcMs.toFixed(0)} ms in ${main.gcCount} collections (longest ${main.longestGcMs.toFixed(1)} ms); tasks of 16+ ms ${main.tasksOver[16]}, 33+ ms ${main.tasksOver[33]}, 50+ ms ${main.tasksOver[50]} (longest ${main.longestTaskMs.toFixed(0)} ms)`,
     );
 }
 
@@ -350,12 +358,7 @@ async function compareBench() {
   const trace = TRACE ? new LongTaskTrace() : null;
   await trace?.start(page);
   const compare = await series(COMPARE_OPENS, open);
-  printLongTasks((await trace?.stop()) ?? []);
-  const main = trace?.summary;
-  if (main)
-    console.log(
-      `  main thread over ${compare.length} traced opens: GC ${main.gcMs.toFixed(0)} ms in ${main.gcCount} collections (longest ${main.longestGcMs.toFixed(1)} ms); tasks of 16+ ms ${main.tasksOver[16]}, 33+ ms ${main.tasksOver[33]}, 50+ ms ${main.tasksOver[50]} (longest ${main.longestTaskMs.toFixed(0)} ms)`,
-    );
+  await printTrace(trace, `${compare.length} compare opens`);
   report(
     `Compare page of ${HISTORY_RUNS} runs, ${metric} history × ${STEPS} steps from the store (target < 1 s)`,
     frame('bare canvas, same history polylines', plain),
@@ -533,7 +536,7 @@ async function syncBench() {
     }
   });
   await memory.stop();
-  printLongTasks((await trace?.stop()) ?? []);
+  await printTrace(trace, 'the first syncs');
   report(
     `First sync of ${RUNS} runs from the real server into the Experiments page (target < 10 s)`,
     frame('fetch + JSON.parse of every feed page in the page (nothing stored)', plain),
