@@ -5,9 +5,10 @@
  *   opening the page (store read + first table frame), the table's first frame from memory,
  *   sort and filter from the click to the painted frame — against Array.prototype.sort of the
  *   same numbers and a hand-written filter in the same page;
- * - the parallel-coordinates plot of 10,000 runs on 8 axes (worker + OffscreenCanvas), and a
- *   brush on one axis — against the same polylines on a bare canvas, and against drawing it on
- *   the main thread as the app did before;
+ * - the parallel-coordinates plot of 10,000 runs on 8 axes (its columns read by the runs table's
+ *   worker, drawn by the plot's worker on an OffscreenCanvas), and a brush on one axis — against
+ *   the same polylines on a bare canvas, and against drawing it on the main thread as the app did
+ *   before;
  * - the uPlot metric-history chart of 1,000 runs × 1,000 steps, one of 5 metrics at a time —
  *   against the same polylines on a bare canvas;
  * - (compare) the whole compare page of 1,000 runs from the Compare button's navigation until its
@@ -265,31 +266,17 @@ async function pcBench() {
   const pcTable = await series(5, () => page.evaluate(() => window.benchPcTable()));
   await mark('runs table worker: brush');
   const brushTable = await series(5, () => page.evaluate(() => window.benchPcBrush()));
-  await mark('runs in the page: warm-up');
-  await page.evaluate((n) => window.benchPc(n), RUNS); // warm-up
-  await mark('runs in the page');
-  const pc = await series(5, () => page.evaluate((n) => window.benchPc(n), RUNS));
-  await mark('runs in the page: brush');
-  const brush = await series(5, () => page.evaluate(() => window.benchPcBrush()));
   await printTrace(trace, 'parallel coordinates');
   report(
     `Parallel coordinates, ${RUNS} runs × 8 axes (target < 500 ms)`,
     frame('bare canvas, same polylines, one stroke', pcPlain),
     [
       frame('main thread: buildAxis + drawParallel as paths (before the worker)', pcMain),
-      asMeasurement(
-        'ParallelCoordinates → first frame (a 10,000-run sample past 20,000)',
-        pc.map((t) => t.domMs),
-      ),
-      frame('ParallelCoordinates → frame of every run painted', pc),
-      frame('brush one axis → redrawn frame + selection', brush),
       frame("ParallelCoordinates of the runs table worker's runs → frame of every run painted", pcTable),
       frame('brush one axis (runs table worker) → redrawn frame + selection', brushTable),
     ],
     {
       'main thread': detail(pcMain),
-      worker: `${detail(pc)}; ${pc.map((t) => t.note).join(', ')}`,
-      brush: `${detail(brush)}; ${brush.map((t) => t.note).join(', ')}`,
       'runs table worker': `${detail(pcTable)}; ${pcTable.map((t) => t.note).join(', ')}`,
       'brush (runs table worker)': `${detail(brushTable)}; ${brushTable.map((t) => t.note).join(', ')}`,
     },

@@ -41,7 +41,6 @@ declare global {
     benchPure(): { sortMs: number; arraySortMs: number; filterMs: number; plainFilterMs: number };
     benchTableInMemory(): Promise<Timing>;
     benchSortInMemory(): Promise<Timing>;
-    benchPc(n: number): Promise<Timing>;
     benchPcTable(): Promise<Timing>;
     benchPcBrush(): Promise<Timing>;
     benchPcMainThread(n: number): Promise<Timing>;

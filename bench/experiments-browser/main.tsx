@@ -328,46 +328,6 @@ const pcCanvas = () =>
   document.querySelector('#stage [data-testid="parallel-coordinates"]') as HTMLCanvasElement | null;
 const drawn = () => Number(pcCanvas()?.dataset.frames ?? 0);
 
-/**
- * Mounts the plot of the first `n` runs. domMs: until its first frame (a sample past 20,000
- * runs); frameMs: until the frame of every run is painted.
- */
-window.benchPc = async (n) => {
-  const el = stage();
-  const subset = runs.slice(0, n);
-  const columns = PC_COLUMNS.map((id) => parseColumnId(id) as Column);
-  const t0 = performance.now();
-  let firstMs = 0;
-  let firstRuns = '';
-  return timed(
-    () => {
-      disposeStage = render(
-        () => (
-          <ParallelCoordinates
-            runs={subset}
-            columns={columns}
-            summary="last"
-            logAxes={['metric:m1']}
-            colorBy={parseColumnId('metric:m0')}
-          />
-        ),
-        el,
-      );
-    },
-    () => {
-      if (!firstMs && drawn() > 0) {
-        firstMs = performance.now() - t0;
-        firstRuns = pcCanvas()?.dataset.runs ?? '';
-      }
-      return pcCanvas()?.dataset.runs === String(n);
-    },
-  ).then((t) => ({
-    ...t,
-    domMs: firstMs,
-    note: `first frame ${firstRuns} runs, ${drawn()} frames, last worker ${pcCanvas()?.dataset.workerMs} ms`,
-  }));
-};
-
 /** The runs table's worker with the store's runs, as the Experiments page has it (made once). */
 let tableData: ExperimentsData | null = null;
 async function tableRuns(): Promise<{ slots: Uint32Array; data: ExperimentsData }> {
@@ -385,8 +345,9 @@ async function tableRuns(): Promise<{ slots: Uint32Array; data: ExperimentsData 
 }
 
 /**
- * As benchPc, the runs held by the runs table's worker (every seeded run): the plot asks it for
- * the plotted columns (read from its column blocks) and hands them to the plot's worker.
+ * Mounts the plot of the runs held by the runs table's worker (every seeded run), as the
+ * Experiments page does: the plot asks it for the plotted columns (read from its column blocks)
+ * and hands them to the plot's worker. Until the frame of every run is painted.
  */
 window.benchPcTable = async () => {
   const { slots, data } = await tableRuns();

@@ -420,14 +420,18 @@ export default function ComparePage() {
                 )}
               </For>
             </div>
-            <ParallelCoordinates
-              table={plotted() ?? undefined}
-              columns={pcColumns()}
-              summary="last"
-              logAxes={state().logAxes}
-              colorBy={colorBy()}
-              onSelect={setBrushed}
-            />
+            <Show when={plotted()}>
+              {(table) => (
+                <ParallelCoordinates
+                  table={table()}
+                  columns={pcColumns()}
+                  summary="last"
+                  logAxes={state().logAxes}
+                  colorBy={colorBy()}
+                  onSelect={setBrushed}
+                />
+              )}
+            </Show>
             <p class="exp-note" data-testid="brush-status">
               {(() => {
                 const b = brushed();

@@ -1,15 +1,14 @@
 /**
  * The parallel-coordinates plot, with brushing (drag along an axis; double-click clears).
- * The page only reads the cells and handles the pointer: a worker (parallel-coords.worker.ts)
- * builds the axes, filters by the brushes, draws on an OffscreenCanvas and sends back the
- * picture (an ImageBitmap, blitted here) with the runs inside the brushes — so 100,000 runs
- * never stall the page. The cells go over as typed columns (pc-columns.ts), transferred: read
- * from the runs given (`runs`: the compare page's), or — for runs the runs table's worker holds
- * (`table`: the Experiments page's shown runs) — read there from its column blocks and handed
- * on, so no run object is walked on the page. Where workers or OffscreenCanvas are missing it
- * draws in the page. Below the plot, a legend says what the colours mean.
+ * The page only handles the pointer: a worker (parallel-coords.worker.ts) builds the axes,
+ * filters by the brushes, draws on an OffscreenCanvas and sends back the picture (an
+ * ImageBitmap, blitted here) with the runs inside the brushes — so 100,000 runs never stall the
+ * page. The cells come as typed columns (pc-columns.ts) from where the runs are held (`table`:
+ * the runs table's worker for the Experiments page's shown runs, the compare worker for the
+ * compare page's), handed on to the plot's worker without a run object walked on the page. Where
+ * workers or OffscreenCanvas are missing it draws in the page. Below the plot, a legend says what
+ * the colours mean.
  */
-import type { Run } from '@cairn/core/runs';
 import { createEffect, createMemo, createSignal, on, onCleanup, Show, untrack } from 'solid-js';
 import { chartTheme } from './chart-theme.ts';
 import {
@@ -28,24 +27,12 @@ import {
   RAMP_ON_DARK,
 } from './parallel-coords.ts';
 import type { PcFrame, PcRequest } from './parallel-coords-protocol.ts';
-import {
-  type ColumnSpec,
-  columnBuffers,
-  columnsOfRuns,
-  columnsOfRunsInChunks,
-  copyColumn,
-  type PcColumnData,
-} from './pc-columns.ts';
-import { NO_RUNS, type PcTableRuns, type PlottedRuns, plottedOfRuns, plottedOfSlots } from './pc-runs.ts';
+import { type ColumnSpec, columnBuffers, type PcColumnData } from './pc-columns.ts';
+import { NO_RUNS, type PcTableRuns, type PlottedRuns, plottedOfSlots } from './pc-runs.ts';
 import { type PlotLine, pcWorkerHub } from './pc-worker-client.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
 
 const HEIGHT = 360;
-/** Past this many runs a sample of SAMPLE_RUNS is drawn first, then every run. */
-const SAMPLE_PAST = 20_000;
-const SAMPLE_RUNS = 10_000;
-/** Runs whose cells are read in one task (about 30 ms at 9 columns); more are read in chunks. */
-const CHUNK_RUNS = 8000;
 /** Room left and right of the outer axes for half of their labels. */
 const MARGIN = 48;
 
@@ -61,10 +48,8 @@ const hub = pcWorkerHub(() =>
 );
 
 export function ParallelCoordinates(props: {
-  /** The runs, held here (the compare page's); or `table` instead. */
-  runs?: Run[];
-  /** The runs held by the runs table's worker: their columns are read there. */
-  table?: PcTableRuns;
+  /** The runs plotted, held by a worker: their columns are read there. */
+  table: PcTableRuns;
   columns: Column[];
   summary: MetricSummaryKind;
   logAxes: string[];
@@ -89,14 +74,10 @@ export function ParallelCoordinates(props: {
   });
   const dpr = () => globalThis.devicePixelRatio || 1;
   const textColor = () => (canvas.isConnected ? getComputedStyle(canvas).color : '') || '#222';
-  /** Runs to plot in all (the frame of every run has this many). */
-  const total = () => (props.table ? props.table.slots.length : (props.runs?.length ?? 0));
 
   // The runs of the data the worker was last given (to map its selection back to ids).
   let sentRuns: PlottedRuns = NO_RUNS;
   const [colorScale, setColorScale] = createSignal<PcColorScale | null>(null);
-  // Runs in the last frame: fewer than given while a sample is shown.
-  const [drawnRuns, setDrawnRuns] = createSignal(0);
   // Why the runs table's worker could not give the columns (null: it did, or was not asked).
   const [readError, setReadError] = createSignal<string | null>(null);
   let frames = 0;
@@ -191,7 +172,6 @@ export function ParallelCoordinates(props: {
     setColorScale(f.colorScale);
     const drew = runsOfSeq.get(f.seq) ?? NO_RUNS;
     canvas.dataset.runs = String(drew.count);
-    setDrawnRuns(drew.count);
     shown();
     emitSelection(f.selected, drew);
     runsOfSeq.delete(f.seq);
@@ -219,27 +199,18 @@ export function ParallelCoordinates(props: {
       drawParallel(ctx, l, axes, mask, bins, brushes(), null, textColor());
       setColorScale(colorScaleOf(colorAxis));
       canvas.dataset.runs = String(n);
-      setDrawnRuns(n);
       shown();
       emitSelection(brushedIndices(mask, brushes()), here.runs);
     });
 
-  // New runs, columns, summary, log axes or colouring: the cells go to the worker. From the
-  // runs table's worker they come read (a few tens of milliseconds there for 100,000 runs).
-  // From runs held here, past SAMPLE_PAST runs an evenly spread sample goes first (its frame
-  // shows within a few hundred milliseconds) while every run's cells are read in chunks that
-  // leave the page free; the frame of every run follows. Each frame's selection maps back
-  // through the runs it drew.
+  // New runs, columns, summary, log axes or colouring: the cells are read where the runs are
+  // held (a few tens of milliseconds there for 100,000 runs) and go to the plot's worker. Each
+  // frame's selection maps back through the runs it drew.
   let dataToken = 0;
-  // Typed columns read from the current runs, by column id (the worker is sent copies).
-  let cachedRuns: readonly Run[] | null = null;
-  let cachedSummary: MetricSummaryKind | null = null;
-  const cached = new Map<string, PcColumnData>();
   createEffect(() => {
     // The first frame at the real width (not a guess redrawn once the observer reports).
     if (frames === 0 && box.clientWidth) setBoxWidth(Math.max(320, box.clientWidth));
     workerGone();
-    const runs = props.runs ?? [];
     const table = props.table;
     const summary = props.summary;
     const cols = props.columns;
@@ -273,56 +244,20 @@ export function ParallelCoordinates(props: {
       worker.post(req, [...buffers]);
       requestDraw();
     };
-    if (table) {
-      const asked = performance.now();
-      void table.read(table.slots, specs, summary).then(
-        (a) => {
-          if (token !== dataToken) return;
-          // How long the runs table's worker took to answer (the bench prints it).
-          canvas.dataset.readMs = (performance.now() - asked).toFixed(1);
-          if (a.ms !== undefined) canvas.dataset.readWorkerMs = a.ms.toFixed(1);
-          setReadError(null);
-          send(plottedOfSlots(a.slots, table.idOf), a.columns);
-        },
-        (err: unknown) => {
-          if (token === dataToken) setReadError(err instanceof Error ? err.message : String(err));
-        },
-      );
-      return;
-    }
-    if (!worker) {
-      send(plottedOfRuns(runs), columnsOfRuns(runs, specs, summary));
-      return;
-    }
-    // Columns of these runs read before (a log axis or the colouring changed) are not read again.
-    if (cachedRuns !== runs || cachedSummary !== summary) {
-      cachedRuns = runs;
-      cachedSummary = summary;
-      cached.clear();
-    }
-    const fromCache = () => specs.map(({ col, log }) => copyColumn(cached.get(col.id) as PcColumnData, log));
-    const keep = (read: PcColumnData[]) => {
-      for (const c of read) cached.set(c.col.id, copyColumn(c, c.log));
-    };
-    const missing = specs.filter((s) => !cached.has(s.col.id));
-    if (missing.length === 0) {
-      send(plottedOfRuns(runs), fromCache());
-      return;
-    }
-    if (runs.length > SAMPLE_PAST) {
-      const every = Math.ceil(runs.length / SAMPLE_RUNS);
-      const sample = runs.filter((_, i) => i % every === 0);
-      send(plottedOfRuns(sample), columnsOfRuns(sample, specs, summary));
-    }
-    if (runs.length <= CHUNK_RUNS) {
-      keep(columnsOfRuns(runs, missing, summary));
-      send(plottedOfRuns(runs), fromCache());
-    } else
-      void columnsOfRunsInChunks(runs, missing, summary, () => token !== dataToken, CHUNK_RUNS).then((read) => {
-        if (!read || token !== dataToken) return;
-        keep(read);
-        send(plottedOfRuns(runs), fromCache());
-      });
+    const asked = performance.now();
+    void table.read(table.slots, specs, summary).then(
+      (a) => {
+        if (token !== dataToken) return;
+        // How long the worker holding the runs took to answer (the bench prints it).
+        canvas.dataset.readMs = (performance.now() - asked).toFixed(1);
+        if (a.ms !== undefined) canvas.dataset.readWorkerMs = a.ms.toFixed(1);
+        setReadError(null);
+        send(plottedOfSlots(a.slots, table.idOf), a.columns);
+      },
+      (err: unknown) => {
+        if (token === dataToken) setReadError(err instanceof Error ? err.message : String(err));
+      },
+    );
   });
   // A new size or brush: a new frame (the first frame comes from the data above).
   // A theme switch: a new frame in the theme's text colour.
@@ -373,12 +308,6 @@ export function ParallelCoordinates(props: {
         />
       </div>
       <Show when={colorScale()}>{(scale) => <ColorLegend scale={scale()} />}</Show>
-      <Show when={!props.table && drawnRuns() > 0 && drawnRuns() < total()}>
-        <p class="exp-note" data-testid="pc-sample-note">
-          Showing a sample of {drawnRuns().toLocaleString('en')} of {total().toLocaleString('en')} runs while the rest
-          are read…
-        </p>
-      </Show>
       <Show when={readError()}>
         {(message) => (
           <p class="exp-note exp-error" data-testid="pc-read-error">

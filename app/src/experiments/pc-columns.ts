@@ -115,46 +115,10 @@ export function columnsOfRuns(runs: readonly Run[], specs: readonly ColumnSpec[]
   return builders.map((b) => b.finish());
 }
 
-/**
- * As columnsOfRuns, `chunk` runs per task with a yield to the page between them, so reading
- * 100,000 runs never blocks it for long (a frame from the worker is shown meanwhile).
- * Resolves null when `stale()` turns true (newer data came) between two chunks.
- */
-export async function columnsOfRunsInChunks(
-  runs: readonly Run[],
-  specs: readonly ColumnSpec[],
-  summary: MetricSummaryKind,
-  stale: () => boolean,
-  chunk = 8000,
-): Promise<PcColumnData[] | null> {
-  const builders = buildersOf(runs, specs, summary);
-  for (let start = 0; start < runs.length; start += chunk) {
-    if (start > 0) {
-      await nextTask();
-      if (stale()) return null;
-    }
-    const end = Math.min(runs.length, start + chunk);
-    for (let i = start; i < end; i++) for (const b of builders) b.add(i);
-  }
-  return builders.map((b) => b.finish());
-}
-
 function buildersOf(runs: readonly Run[], specs: readonly ColumnSpec[], summary: MetricSummaryKind) {
   return specs.map(
     ({ col, log }) => new ColumnBuilder(col, log, runs.length, (i) => cellValue(runs[i] as Run, col, summary)),
   );
-}
-
-/** A macrotask later (a MessageChannel: not clamped as nested timers are). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 /** A column from cells already read (tests, and the axis of a plain list of values). */

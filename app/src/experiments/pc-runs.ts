@@ -1,14 +1,13 @@
 /**
- * The runs a parallel-coordinates plot draws, and where their columns are read: from run objects
- * the page holds (the compare page's few runs), or from the runs table's worker, which holds
- * the runs as column blocks and answers the plotted columns as typed arrays (run-table-protocol.ts
- * `plot-columns`) — so a plot of 100,000 shown runs never walks run objects on the page.
+ * The runs a parallel-coordinates plot draws, and where their columns are read: from the worker
+ * that holds them — the runs table's (column blocks, run-table-protocol.ts `plot-columns`) or the
+ * compare page's (compare-protocol.ts `columns`) — as typed arrays, so a plot of 100,000 runs never
+ * walks run objects on the page.
  */
-import type { Run } from '@cairn/core/runs';
 import type { ColumnSpec, PcColumnData } from './pc-columns.ts';
 import type { MetricSummaryKind } from './run-columns.ts';
 
-/** The runs of a plot held by the runs table's worker. */
+/** The runs of a plot, held by a worker. */
 export interface PcTableRuns {
   /** The slots plotted (the shown runs, in the table's order). */
   slots: Uint32Array;
@@ -32,10 +31,6 @@ export interface PlottedRuns {
 }
 
 export const NO_RUNS: PlottedRuns = { count: 0, idAt: () => '' };
-
-export function plottedOfRuns(runs: readonly Run[]): PlottedRuns {
-  return { count: runs.length, idAt: (i) => (runs[i] as Run).id };
-}
 
 export function plottedOfSlots(slots: Uint32Array, idOf: (slot: number) => string | undefined): PlottedRuns {
   return { count: slots.length, idAt: (i) => idOf(slots[i] as number) ?? '' };
