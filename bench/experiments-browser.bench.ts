@@ -316,7 +316,10 @@ async function historyBench() {
  */
 async function printTrace(trace: LongTaskTrace | null, what: string): Promise<void> {
   if (!trace) return;
-  for (const t of await trace.stop())
+  const tasks = await trace.stop();
+  if (trace.dataLost)
+    console.log(`  the trace of ${what} lost events (Chromium's trace buffer filled): tasks after that are missing`);
+  for (const t of tasks)
     console.log(
       `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.layouts ? `; layouts ${t.layouts}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}`,
     );

@@ -62,6 +62,11 @@ export class LongTaskTrace {
   private cdp: CDPSession | null = null;
   /** Set by stop(): the whole traced time's main thread. */
   summary: MainThreadSummary | null = null;
+  /**
+   * Set by stop(): Chromium dropped events because its trace buffer filled (a long trace with
+   * the timeline's detail): tasks after that point are missing, so "no long task" means nothing.
+   */
+  dataLost = false;
 
   async start(page: Page): Promise<void> {
     this.cdp = await page.context().newCDPSession(page);
@@ -70,7 +75,9 @@ export class LongTaskTrace {
     });
     await this.cdp.send('Tracing.start', {
       transferMode: 'ReportEvents',
-      traceConfig: { includedCategories: CATEGORIES },
+      // The largest buffer Chromium allows (a first sync of 100,000 runs is a minute of events);
+      // stop() says if it still filled.
+      traceConfig: { includedCategories: CATEGORIES, recordMode: 'recordAsMuchAsPossible' },
     });
     // V8's sampling profiler beside the trace (same clock): which functions a long task ran. A
     // sample a millisecond: tracing and profiling themselves lengthen tasks (a traced compare part
@@ -85,9 +92,11 @@ export class LongTaskTrace {
     const cdp = this.cdp;
     if (!cdp) return [];
     const { profile } = await cdp.send('Profiler.stop');
-    const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    const complete = new Promise<boolean>((resolve) =>
+      cdp.once('Tracing.tracingComplete', (e) => resolve(e.dataLossOccurred)),
+    );
     await cdp.send('Tracing.end');
-    await complete;
+    this.dataLost = await complete;
     await cdp.detach();
     this.summary = mainThreadSummary(this.events);
     return longTasks(this.events, minMs, profile as CpuProfile);
