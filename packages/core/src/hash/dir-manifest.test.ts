@@ -1,7 +1,8 @@
 import fc from 'fast-check';
+import ignore from 'ignore';
 import { describe, expect, it } from 'vitest';
 import { type DirEntry, dirHash, parseDirManifest, serialiseDirManifest } from './dir-manifest.ts';
-import { DvcIgnore } from './dvcignore.ts';
+import { DvcIgnore, hasPatternLine } from './dvcignore.ts';
 import { hashWasmMd5 } from './md5.ts';
 import { compareCodePoints, pythonJsonDumps } from './python-json.ts';
 
@@ -121,5 +122,45 @@ describe('.dvcignore', () => {
     expect(ig.ignores('data/file.csv')).toBe(false);
     expect(ig.ignores('.git', true)).toBe(true);
     expect(ig.ignores('sub/.dvc', true)).toBe(true);
+  });
+
+  it("treats dvc init's comment-only file as no patterns, and any other line as one", () => {
+    const init =
+      '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# https://dvc.org/doc/user-guide/dvcignore\n';
+    expect(hasPatternLine(init)).toBe(false);
+    expect(hasPatternLine('\n  \r\n# only a comment\r\n')).toBe(false);
+    expect(hasPatternLine('# c\n*.tmp\n')).toBe(true);
+    expect(hasPatternLine('\\#not-a-comment')).toBe(true);
+    expect(hasPatternLine(' #leading-space')).toBe(true);
+  });
+
+  it('ignores exactly what the `ignore` package says for any .dvcignore text, comment-only or not', () => {
+    // The fast path (no pattern line) must never change an answer.
+    const line = fc.oneof(
+      fc.constantFrom('# comment', '', '   ', '*.tmp', 'raw/', '!keep.tmp', '\\#hash', ' #x', '/build', 'a*'),
+      fc.stringMatching(/^[#!a-z*/. ]{0,6}$/),
+    );
+    // A walk's names: never `.` or `..`.
+    const name = fc.stringMatching(/^[a-z#.]{1,5}$/).filter((n) => n !== '.' && n !== '..');
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 6 }),
+        fc.array(name, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        (lines, parts, isDir) => {
+          const text = lines.join('\n');
+          const ig = new DvcIgnore();
+          ig.addFile('', text);
+          const p = parts.join('/');
+          const alwaysIgnored = isDir && ['.git', '.hg', '.dvc'].includes(parts.at(-1) as string);
+          const byLibrary = ignore()
+            .add(['.git/', '.hg/', '.dvc/'])
+            .add(text)
+            .ignores(isDir ? `${p}/` : p);
+          expect(ig.ignores(p, isDir)).toBe(byLibrary || alwaysIgnored);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -22,7 +22,9 @@ export class DvcIgnore {
   /** Adds the text of `<dir>/.dvcignore` (`dir` repo-relative POSIX, '' for the root). */
   addFile(dir: string, text: string): void {
     const d = trimSlashes(dir);
-    this.hasPatterns = true;
+    // `dvc init` writes a .dvcignore of comments only: such a file matches nothing, and keeps the
+    // walk on its fast path (matching every file was a fifth of an unchanged status's time).
+    if (hasPatternLine(text)) this.hasPatterns = true;
     const existing = this.byDir.get(d);
     if (existing) existing.add(text);
     else this.byDir.set(d, ignore().add(text));
@@ -41,6 +43,15 @@ export class DvcIgnore {
     }
     return false;
   }
+}
+
+/**
+ * Whether gitignore `text` has a line that can match: one neither blank nor a comment (`#` first;
+ * `\#` is a pattern). Leading spaces are part of a pattern, so ` #x` counts: when in doubt, match.
+ */
+export function hasPatternLine(text: string): boolean {
+  for (const line of text.split(/\r?\n/)) if (line.trim() !== '' && !line.startsWith('#')) return true;
+  return false;
 }
 
 function trimSlashes(p: string): string {
