@@ -94,6 +94,17 @@ describe.skipIf(!e2eAvailable())('experiments of the demo repository in Chromium
     await expect
       .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: 10_000 })
       .toBeLessThanOrEqual(390);
+    // …and the scatter and bars are drawn again at their new width, not squeezed by CSS.
+    for (const id of ['scatter-chart', 'bar-chart'])
+      await expect
+        .poll(
+          () =>
+            page
+              .getByTestId(id)
+              .evaluate((c: HTMLCanvasElement) => Math.abs(c.width / devicePixelRatio - Math.max(300, c.clientWidth))),
+          { timeout: 10_000 },
+        )
+        .toBeLessThanOrEqual(1);
     await page.setViewportSize({ width: 1400, height: 900 });
 
     // Something is drawn on the parallel-coordinates canvas (not a blank bitmap).

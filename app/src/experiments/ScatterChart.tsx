@@ -5,7 +5,7 @@
  * plotted (each option knows whether it is the chosen one, so a redraw of the options never
  * leaves a select on its first option).
  */
-import { createEffect, For, onCleanup, Show } from 'solid-js';
+import { createEffect, For, onCleanup, onMount, Show } from 'solid-js';
 import { niceTicks, type Ticks } from './chart-axes.ts';
 import { chartTheme, runColor } from './chart-theme.ts';
 import type { PcColumnData } from './pc-columns.ts';
@@ -82,6 +82,9 @@ export function ScatterChart(props: {
     if (!y) return '';
     return props.bars ? `${y.key}: last value per run` : x ? `${y.key} against ${x.key}` : y.key;
   };
+  // What was drawn last and at which width: a resized box draws it again (no new read).
+  let last: Parameters<typeof draw> | null = null;
+  let drawnWidth = 0;
   const draw = (
     theme: ReturnType<typeof chartTheme>,
     names: readonly string[],
@@ -91,11 +94,13 @@ export function ScatterChart(props: {
     ys: Cell[],
     xs: Cell[],
   ) => {
+    last = [theme, names, yc, xc, bars, ys, xs];
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     const n = names.length;
     const dpr = globalThis.devicePixelRatio || 1;
     const w = Math.max(300, canvas.clientWidth || 400);
+    drawnWidth = w;
     const h = HEIGHT;
     canvas.width = w * dpr;
     canvas.height = h * dpr;
@@ -195,6 +200,16 @@ export function ScatterChart(props: {
     }
     canvas.dataset.plotted = `scatter:${(xc as Column).id}:${yc.id}`;
   };
+  // A narrower or wider box (a window resized, a phone turned) is drawn again at its width: the
+  // canvas is stretched to the box by CSS, which would squeeze the text and the points.
+  onMount(() => {
+    const resize = new ResizeObserver((entries) => {
+      const w = Math.max(300, Math.round(entries.at(-1)?.contentRect.width ?? 0));
+      if (last && drawnWidth && w !== drawnWidth) draw(...last);
+    });
+    resize.observe(canvas);
+    onCleanup(() => resize.disconnect());
+  });
   // The cells are read first (from the worker), then drawn; a newer choice drops an older read.
   let latest = 0;
   onCleanup(() => {
