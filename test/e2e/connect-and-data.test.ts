@@ -121,6 +121,12 @@ describe.skipIf(!e2eAvailable())('connecting to a repository and finding all its
     await page.getByTestId('file-download').click();
     expect((await download).suggestedFilename()).toBe('params.yml');
 
+    // The History page's shallow-clone check loads a chunk of its own: slowed here, the list is
+    // shown before it answers, which once blanked the page (the blank guard fails the test).
+    await page.route('**/assets/remote-sync-*.js', async (route) => {
+      await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+    });
     await page.getByTestId('browser-history').click();
     await page.waitForURL('**/commits/main?path=params.yml');
     await page.getByTestId('commit-row').first().waitFor({ timeout: 30_000 });

@@ -199,7 +199,9 @@ export default function CommitsPage() {
                 Browse files
               </A>
             </div>
-            <Show when={shallow()}>
+            {/* ready(): not read while it first loads — history may be shown first, and reading it
+                then would suspend the Layout and blank the page (seen in CI, after a file's History link). */}
+            <Show when={ready(shallow)}>
               <p class="notice history-shallow" role="status" data-testid="history-shallow">
                 History not fetched: this copy was cloned with the latest commits only.{' '}
                 <button
