@@ -5,7 +5,7 @@
  * plotted (each option knows whether it is the chosen one, so a redraw of the options never
  * leaves a select on its first option).
  */
-import { createEffect, For, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, For, on, onCleanup, onMount, Show, untrack } from 'solid-js';
 import { niceTicks, type Ticks } from './chart-axes.ts';
 import { chartTheme, runColor } from './chart-theme.ts';
 import type { PcColumnData } from './pc-columns.ts';
@@ -82,6 +82,7 @@ export function ScatterChart(props: {
     if (!y) return '';
     return props.bars ? `${y.key}: last value per run` : x ? `${y.key} against ${x.key}` : y.key;
   };
+  type DrawTail = [readonly string[], Column | null, Column | null, boolean, Cell[], Cell[]];
   // What was drawn last and at which width: a resized box draws it again (no new read).
   let last: Parameters<typeof draw> | null = null;
   let drawnWidth = 0;
@@ -216,7 +217,7 @@ export function ScatterChart(props: {
     latest = -1;
   });
   createEffect(() => {
-    const theme = chartTheme();
+    const theme = untrack(chartTheme);
     const yc = props.y ? parseColumnId(props.y) : null;
     const xc = !props.bars && props.x ? parseColumnId(props.x) : null;
     const names = props.names;
@@ -228,9 +229,27 @@ export function ScatterChart(props: {
     }
     void props.read(xc ? [yc, xc] : [yc]).then((read) => {
       if (ask !== latest) return;
-      draw(theme, names, yc, xc, bars, cellsOf(read[0], names.length), xc ? cellsOf(read[1], names.length) : []);
+      draw(
+        untrack(chartTheme),
+        names,
+        yc,
+        xc,
+        bars,
+        cellsOf(read[0], names.length),
+        xc ? cellsOf(read[1], names.length) : [],
+      );
     });
   });
+  // A theme switch redraws the cells already read, in the new colours (nothing is read again).
+  createEffect(
+    on(
+      chartTheme,
+      (theme) => {
+        if (last) draw(theme, ...(last.slice(1) as DrawTail));
+      },
+      { defer: true },
+    ),
+  );
   return (
     <div>
       <Show when={!props.bars}>

@@ -64,7 +64,7 @@ export class ComparedRuns {
     summary: MetricSummaryKind,
   ): Promise<{ slots: Uint32Array; columns: PcColumnData[]; ms: number }> {
     const a = await answer({ type: 'columns', id: nextId++, set: this.set, slots, specs, summary }, 'columns');
-    return { slots, columns: a.columns, ms: a.ms };
+    return { slots: a.slots, columns: a.columns, ms: a.ms };
   }
 
   /** Lets the worker drop the runs. */

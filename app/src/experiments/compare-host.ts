@@ -57,9 +57,9 @@ export class CompareHost {
       return { res: { type: 'view', id: req.id, view: set.view(metric, brushed, tableRuns) }, transfer: [] };
     }
     const t0 = performance.now();
-    const columns = set.columns(req.slots, req.specs, req.summary);
+    const { slots, columns } = set.columns(req.slots, req.specs, req.summary);
     return {
-      res: { type: 'columns', id: req.id, columns, ms: performance.now() - t0 },
+      res: { type: 'columns', id: req.id, slots, columns, ms: performance.now() - t0 },
       transfer: columns.flatMap(columnBuffers),
     };
   }

@@ -29,7 +29,7 @@ export type CompareResponse =
   /** `readMs`: reading the runs from the store; `shapeMs`: the summary and first view of them. */
   | { type: 'opened'; id: number; summary: CompareSummary; view: CompareView; readMs: number; shapeMs: number }
   | { type: 'view'; id: number; view: CompareView }
-  /** `ms`: the worker's time reading the columns. Their buffers are transferred. */
-  | { type: 'columns'; id: number; columns: PcColumnData[]; ms: number }
+  /** `slots`: those asked that the set holds; `ms`: the worker's time reading the columns. Buffers are transferred. */
+  | { type: 'columns'; id: number; slots: Uint32Array; columns: PcColumnData[]; ms: number }
   | { type: 'closed'; id: number }
   | { type: 'failed'; id: number; message: string };

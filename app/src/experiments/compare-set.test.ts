@@ -110,13 +110,16 @@ describe('the compared runs, held by the compare worker', () => {
             col: parseColumnId(id) as NonNullable<ReturnType<typeof parseColumnId>>,
             log: id === 'metric:m2',
           }));
-          const got = set.columns(slots, specs, summary);
+          const got = set.columns(slots, specs, summary).columns;
           const want = columnsOfRuns(
             Array.from(slots, (s) => runs[s] as Run),
             specs,
             summary,
           );
           expect(got).toEqual(want);
+          // A slot past the runs is left out of the answer, not read as a missing run.
+          const past = set.columns(Uint32Array.of(0, n, n - 1), specs, summary);
+          expect(Array.from(past.slots)).toEqual([0, n - 1]);
         },
       ),
       { numRuns: 60 },

@@ -138,10 +138,18 @@ export class CompareSet {
     };
   }
 
-  /** Columns of the runs at `slots` (positions), as the charts' typed arrays. */
-  columns(slots: Uint32Array, specs: readonly ColumnSpec[], summary: MetricSummaryKind): PcColumnData[] {
-    const runs = Array.from(slots, (s) => this.runs[s]).filter((r): r is KeyedRun => r !== undefined);
-    return columnsOfRuns(runs, specs, summary);
+  /**
+   * Columns of the runs at `slots` (positions), as the charts' typed arrays; `slots` answered are
+   * those it holds, in the order asked (PcTableRuns's contract: one cell per answered slot).
+   */
+  columns(
+    slots: Uint32Array,
+    specs: readonly ColumnSpec[],
+    summary: MetricSummaryKind,
+  ): { slots: Uint32Array; columns: PcColumnData[] } {
+    const held = slots.filter((s) => s < this.runs.length);
+    const runs = Array.from(held, (s) => this.runs[s] as KeyedRun);
+    return { slots: held, columns: columnsOfRuns(runs, specs, summary) };
   }
 
   private at(run: Run): number {
