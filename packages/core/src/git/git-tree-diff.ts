@@ -113,10 +113,12 @@ function sameRunEnd(
   while (k < n && l[li + k] === r[ri + k]) k++;
   const stop = li + k;
   // Entry by entry up to `stop`, by a loop: names are short, and indexOf's call cost more than
-  // the ten-odd bytes it looked at.
+  // the ten-odd bytes it looked at. An entry's NUL follows its mode (5 or 6 digits), a space and
+  // a name, so the look starts 6 bytes in. (A damaged tree with a NUL sooner is still damaged:
+  // readEntry refuses it further on, or the diff counts what its bytes say.)
   let at = li;
   for (;;) {
-    let nul = at;
+    let nul = at + 6;
     while (nul < stop && l[nul] !== 0) nul++;
     if (nul + 21 > stop) return at;
     at = nul + 21;

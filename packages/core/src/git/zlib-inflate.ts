@@ -46,32 +46,51 @@ class Huffman {
   readonly size = new Uint8Array(MAX_SYMBOLS);
   readonly value = new Uint16Array(MAX_SYMBOLS);
   private readonly counts = new Int32Array(17);
-  private readonly nextCode = new Int32Array(16);
+  /** Where the next symbol of each length goes in canonical order (build's scratch). */
+  private readonly offsets = new Int32Array(16);
 
-  /** Rebuilds the code from `num` code lengths at `lengths[at]` (0 = unused symbol). */
+  /**
+   * Rebuilds the code from `num` code lengths at `lengths[at]` (0 = unused symbol): lists the used
+   * symbols, then buildListed.
+   */
   build(lengths: Uint8Array, at: number, num: number): void {
+    let m = 0;
+    for (let i = 0; i < num; i++) if (lengths[at + i] !== 0) LISTED[m++] = i;
+    this.buildListed(lengths, at, LISTED, 0, m);
+  }
+
+  /**
+   * Rebuilds the code from the code lengths at `lengths[at + symbol]` of the used symbols
+   * `symbols[from..to)`, in increasing order (every other symbol is unused). A dynamic block's
+   * reader lists them as it decodes the lengths, so a code is built from its ~50 used symbols, not
+   * by looking at all 286 — a count per symbol was a store-to-load chain, most of the build.
+   *
+   * The fast table is filled as libdeflate fills its own: codes by increasing length, each stored
+   * once at its bit-reversed index in a table of 2^length entries, the table doubled (copyWithin)
+   * before the next length — an index's bits past a code's length do not matter, so the copy is
+   * what those entries hold. A store per code and a native copy, not a store per table entry.
+   */
+  buildListed(lengths: Uint8Array, at: number, symbols: Uint16Array, from: number, to: number): void {
     const counts = this.counts;
     counts.fill(0);
-    for (let i = 0; i < num; i++) {
-      const len = lengths[at + i] as number;
+    for (let i = from; i < to; i++) {
+      const len = lengths[at + (symbols[i] as number)] as number;
       counts[len] = (counts[len] as number) + 1;
     }
     counts[0] = 0;
     let longest = 15;
     while (longest > 1 && counts[longest] === 0) longest--;
     const fastBits = Math.min(longest, FAST_BITS);
-    const fastSize = 1 << fastBits;
     this.fastBits = fastBits;
-    this.fastMask = fastSize - 1;
-    const fast = this.fast;
-    fast.fill(0, 0, fastSize);
+    this.fastMask = (1 << fastBits) - 1;
+    const offsets = this.offsets;
     let code = 0;
     let k = 0;
     for (let i = 1; i < 16; i++) {
       const n = counts[i] as number;
-      this.nextCode[i] = code;
       this.firstCode[i] = code;
       this.firstSymbol[i] = k;
+      offsets[i] = k;
       code += n;
       // More codes of a length than it has room for: no prefix code (an incomplete one is allowed).
       if (n > 0 && code - 1 >= 1 << i) throw new ZlibDataError('over-subscribed Huffman code');
@@ -80,21 +99,41 @@ class Huffman {
       k += n;
     }
     this.maxCode[16] = 0x10000;
-    for (let i = 0; i < num; i++) {
-      const s = lengths[at + i] as number;
-      if (s === 0) continue;
-      const next = this.nextCode[s] as number;
-      const c = next - (this.firstCode[s] as number) + (this.firstSymbol[s] as number);
-      this.size[c] = s;
-      this.value[c] = i;
-      if (s <= fastBits) {
-        const entry = (s << FAST_BITS) | i;
-        for (let j = reverse(next, s); j < fastSize; j += 1 << s) fast[j] = entry;
+    // Symbols in canonical order (by length, then by symbol): the k-th of a length has code firstCode + k.
+    const size = this.size;
+    const value = this.value;
+    for (let i = from; i < to; i++) {
+      const symbol = symbols[i] as number;
+      const s = lengths[at + symbol] as number;
+      const c = offsets[s] as number;
+      size[c] = s;
+      value[c] = symbol;
+      offsets[s] = c + 1;
+    }
+    const fast = this.fast;
+    fast[0] = 0;
+    fast[1] = 0;
+    for (let len = 1; len <= fastBits; len++) {
+      if (len > 1) {
+        const half = 1 << (len - 1);
+        for (let j = 0; j < half; j++) fast[half + j] = fast[j] as number;
       }
-      this.nextCode[s] = next + 1;
+      const first = this.firstSymbol[len] as number;
+      const n = counts[len] as number;
+      const base = this.firstCode[len] as number;
+      const shift = FAST_BITS - len;
+      for (let j = 0; j < n; j++) {
+        fast[(REVERSED[base + j] as number) >>> shift] = (len << FAST_BITS) | (value[first + j] as number);
+      }
     }
   }
 }
+
+/** build's list of used symbols. */
+const LISTED = new Uint16Array(MAX_SYMBOLS + 32);
+
+/** Every 9-bit value bit-reversed: the fast table's index of a code of up to 9 bits, shifted down. */
+const REVERSED = Uint16Array.from({ length: 1 << FAST_BITS }, (_, v) => reverse(v, FAST_BITS));
 
 /** The low `bits` bits of `v`, in reverse order. */
 function reverse(v: number, bits: number): number {
@@ -156,6 +195,7 @@ const dynamicDistances = new Huffman();
 const codeLengthCode = new Huffman();
 const dynamicLengths = new Uint8Array(MAX_SYMBOLS + 32);
 const codeLengthLengths = new Uint8Array(19);
+const dynamicUsed = new Uint16Array(MAX_SYMBOLS + 32);
 
 /** The bit reader's state between blocks (the block decoder keeps it in locals). */
 const bits: { data: Uint8Array; pos: number; buf: number; count: number } = {
@@ -205,10 +245,16 @@ function readDynamicCodes(): void {
   codeLengthCode.build(codeLengthLengths, 0, 19);
   const total = hlit + hdist;
   const lengths = dynamicLengths;
+  // The used symbols as they come: the literal code's, then the distance code's (from hlit).
+  const used = dynamicUsed;
+  let m = 0;
+  let literalsUsed = -1;
   let n = 0;
   while (n < total) {
     const sym = symbol(codeLengthCode);
     if (sym < 16) {
+      if (n === hlit) literalsUsed = m;
+      if (sym !== 0) used[m++] = n < hlit ? n : n - hlit;
       lengths[n++] = sym;
       continue;
     }
@@ -225,16 +271,30 @@ function readDynamicCodes(): void {
     }
     if (n + repeat > total) throw new ZlibDataError('code lengths overrun');
     lengths.fill(value, n, n + repeat);
-    n += repeat;
+    // A repeat may run from the literal lengths into the distance lengths (RFC 1951 §3.2.7).
+    const stop = n + repeat;
+    if (value === 0) {
+      if (n <= hlit && stop > hlit) literalsUsed = m;
+      n = stop;
+    } else {
+      for (; n < stop; n++) {
+        if (n === hlit) literalsUsed = m;
+        used[m++] = n < hlit ? n : n - hlit;
+      }
+    }
   }
+  if (literalsUsed < 0) literalsUsed = m;
   if (lengths[256] === 0) throw new ZlibDataError('no end-of-block code');
-  dynamicLiterals.build(lengths, 0, hlit);
-  dynamicDistances.build(lengths, hlit, hdist);
+  dynamicLiterals.buildListed(lengths, 0, used, 0, literalsUsed);
+  dynamicDistances.buildListed(lengths, hlit, used, literalsUsed, m);
 }
 
 /**
  * Decodes one Huffman-coded block into `out` from `o`; returns where it stopped. The hot loop:
- * the bit buffer lives in locals, written back when the block ends.
+ * the bit buffer lives in locals, written back when the block ends. Before each field (a code of
+ * up to 15 bits, extra bits of up to 13) the buffer is topped up to at least 16 bits, two bytes at
+ * a time: the buffer then holds at most 31 bits, within a 32-bit integer. (Byte by byte to 25 bits
+ * was the loop's most sampled line.)
  */
 function inflateBlock(lit: Huffman, dist: Huffman, out: Uint8Array, start: number): number {
   const d = bits.data;
@@ -247,14 +307,14 @@ function inflateBlock(lit: Huffman, dist: Huffman, out: Uint8Array, start: numbe
   let pos = bits.pos;
   let buf = bits.buf;
   let count = bits.count;
+  // (The block header's reader may leave up to 32 bits: a refill waits until fewer than 16.)
   let o = start;
   for (;;) {
     if (count < 16) {
-      while (count <= 24) {
-        if (pos < end) buf |= (d[pos] as number) << count;
-        pos++;
-        count += 8;
-      }
+      // Bytes past the input read as 0 (checked at the end), without reading out of bounds.
+      buf |= ((pos < end ? (d[pos] as number) : 0) | ((pos + 1 < end ? (d[pos + 1] as number) : 0) << 8)) << count;
+      pos += 2;
+      count += 16;
     }
     let e = litFast[buf & litMask] as number;
     let len: number;
@@ -272,24 +332,19 @@ function inflateBlock(lit: Huffman, dist: Huffman, out: Uint8Array, start: numbe
     if (sym === 256) break;
     sym -= 257;
     if (sym >= 29) throw new ZlibDataError('invalid length code');
-    // Up to 5 extra bits, then a distance code of up to 15 and 13 extra: refilled in between.
-    if (count < 21) {
-      while (count <= 24) {
-        if (pos < end) buf |= (d[pos] as number) << count;
-        pos++;
-        count += 8;
-      }
+    if (count < 16) {
+      buf |= ((pos < end ? (d[pos] as number) : 0) | ((pos + 1 < end ? (d[pos + 1] as number) : 0) << 8)) << count;
+      pos += 2;
+      count += 16;
     }
     const lengthExtra = LENGTH_EXTRA[sym] as number;
     const length = (LENGTH_BASE[sym] as number) + (buf & ((1 << lengthExtra) - 1));
     buf >>>= lengthExtra;
     count -= lengthExtra;
     if (count < 16) {
-      while (count <= 24) {
-        if (pos < end) buf |= (d[pos] as number) << count;
-        pos++;
-        count += 8;
-      }
+      buf |= ((pos < end ? (d[pos] as number) : 0) | ((pos + 1 < end ? (d[pos + 1] as number) : 0) << 8)) << count;
+      pos += 2;
+      count += 16;
     }
     e = distFast[buf & distMask] as number;
     if (e === 0) e = slowCode(dist, buf);
@@ -298,12 +353,10 @@ function inflateBlock(lit: Huffman, dist: Huffman, out: Uint8Array, start: numbe
     buf >>>= len;
     count -= len;
     if (sym >= 30) throw new ZlibDataError('invalid distance code');
-    if (count < 13) {
-      while (count <= 24) {
-        if (pos < end) buf |= (d[pos] as number) << count;
-        pos++;
-        count += 8;
-      }
+    if (count < 16) {
+      buf |= ((pos < end ? (d[pos] as number) : 0) | ((pos + 1 < end ? (d[pos + 1] as number) : 0) << 8)) << count;
+      pos += 2;
+      count += 16;
     }
     const distExtra = DIST_EXTRA[sym] as number;
     const distance = (DIST_BASE[sym] as number) + (buf & ((1 << distExtra) - 1));
