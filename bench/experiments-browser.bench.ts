@@ -482,10 +482,11 @@ async function syncBench() {
   const memory = await TargetMemory.watch(page);
   const peaks = new Map<string, number>();
   let syncNo = 0;
-  const trace = TRACE ? new LongTaskTrace() : null;
-  await trace?.start(page);
   const syncs = await series(Number(process.env.BENCH_EXP_SYNC_REPEAT ?? 2), async (): Promise<FirstSyncTiming> => {
     syncNo++;
+    // A trace per sync: one over both filled Chromium's buffer during the first, losing the second.
+    const trace = TRACE ? new LongTaskTrace() : null;
+    await trace?.start(page);
     const t0 = performance.now();
     // Each target's heap every few seconds (a runaway shows where it is), stopped past the limit.
     let over: string | null = null;
@@ -518,6 +519,7 @@ async function syncBench() {
         { r: repo, n: RUNS },
       );
       await page.evaluate(() => window.benchClosePage());
+      await printTrace(trace, `first sync ${syncNo}`);
       return t;
     } catch (err) {
       throw over ? new Error(`first sync ${syncNo} stopped: ${over}`) : err;
@@ -526,7 +528,6 @@ async function syncBench() {
     }
   });
   await memory.stop();
-  await printTrace(trace, 'the first syncs');
   report(
     `First sync of ${RUNS} runs from the real server into the Experiments page (target < 10 s)`,
     frame('fetch + JSON.parse of every feed page in the page (nothing stored)', plain),

@@ -22,6 +22,7 @@ import type {
   TableQuestion,
   ToTableWorker,
 } from './run-table-protocol.ts';
+import { SlotIds } from './slot-ids.ts';
 
 const POLL_MS = 3000;
 
@@ -89,7 +90,7 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
   const [gitNote, setGitNote] = createSignal<string | null>(null);
   const [syncedAt, setSyncedAt] = createSignal<number | null>(null);
   let disposed = false;
-  let ids: string[] = [];
+  const ids = new SlotIds();
   let idsEpoch = -1;
 
   const session = ++sessions;
@@ -101,10 +102,10 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
         // Until the worker has read this visit's runs, what it says is about another's.
         if (m.info.session !== session) return;
         if (m.info.epoch !== idsEpoch) {
-          ids = [];
+          ids.clear();
           idsEpoch = m.info.epoch;
         }
-        for (let i = 0; i < m.ids.length; i++) ids[m.idsFrom + i] = m.ids[i] as string;
+        ids.add(m.idsFrom, m.ids);
         setInfo(m.info);
         return;
       }
@@ -235,5 +236,5 @@ export function createExperimentsData(owner: string, repo: string, opts: { git?:
     for (const w of waiting.values()) w.reject(new Error('the page was left'));
     waiting.clear();
   });
-  return { info, idOf: (slot) => ids[slot], ask, feedNote, gitNote, syncedAt, server };
+  return { info, idOf: (slot) => ids.get(slot), ask, feedNote, gitNote, syncedAt, server };
 }

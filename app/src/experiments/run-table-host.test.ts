@@ -65,8 +65,9 @@ function start(db: ExperimentsDb, onPost?: (m: FromTableWorker, host: RunTableHo
         out.length = 0;
         epoch = m.info.epoch;
       }
-      m.ids.forEach((id, i) => {
-        out[m.idsFrom + i] = id;
+      const { text, ends } = m.ids;
+      ends.forEach((end, i) => {
+        out[m.idsFrom + i] = text.slice(i === 0 ? 0 : ends[i - 1], end);
       });
     }
     return out;

@@ -28,6 +28,7 @@ import {
 } from './run-store.ts';
 import { RunTableModel } from './run-table-model.ts';
 import type { FromTableWorker, TableAnswer, TableCommand, TableInfo, TableQuestion } from './run-table-protocol.ts';
+import { packIds } from './slot-ids.ts';
 
 type Post = (m: FromTableWorker, transfer?: Transferable[]) => void;
 
@@ -117,26 +118,29 @@ export class RunTableHost {
   private changed(): void {
     this.generation++;
     const from = this.idsSent;
-    const ids = this.model.ids(from);
+    const ids = packIds(this.model.ids(from));
     this.idsSent = this.model.slotCount;
     const stats = this.model.stats();
-    this.post({
-      type: 'changed',
-      idsFrom: from,
-      ids,
-      info: {
-        session: this.session,
-        epoch: this.epoch,
-        generation: this.generation,
-        count: this.model.count,
-        slotCount: this.model.slotCount,
-        git: stats.git,
-        metricsOutsideGit: stats.metricsOutsideGit,
-        columns: this.model.columns(),
-        loaded: this.loaded,
-        reading: this.reading,
+    this.post(
+      {
+        type: 'changed',
+        idsFrom: from,
+        ids,
+        info: {
+          session: this.session,
+          epoch: this.epoch,
+          generation: this.generation,
+          count: this.model.count,
+          slotCount: this.model.slotCount,
+          git: stats.git,
+          metricsOutsideGit: stats.metricsOutsideGit,
+          columns: this.model.columns(),
+          loaded: this.loaded,
+          reading: this.reading,
+        },
       },
-    });
+      [ids.ends.buffer],
+    );
   }
 
   /** A new visit during a read of its repository: it is shown the runs held so far, and the rest as they come. */

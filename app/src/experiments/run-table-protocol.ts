@@ -10,6 +10,7 @@ import type { Run, RunBlock, RunNotes } from '@cairn/core/runs';
 import type { ColumnSpec, PcColumnData } from './pc-columns.ts';
 import type { Column, MetricSummaryKind } from './run-columns.ts';
 import type { SlotGroup, TableQuery } from './run-table-model.ts';
+import type { PackedIds } from './slot-ids.ts';
 
 export type TableCommand =
   /** Read the repository's runs from the store (its snapshot, else its rows), replacing any held. */
@@ -76,7 +77,10 @@ export interface TableInfo {
 }
 
 export type FromTableWorker =
-  /** `ids`: the run ids of slots `idsFrom`… (new since the last message; all of them after a new epoch). */
-  | { type: 'changed'; info: TableInfo; idsFrom: number; ids: string[] }
+  /**
+   * `ids`: the run ids of slots `idsFrom`… (new since the last message; all of them after a new
+   * epoch), packed (slot-ids.ts: a string per run was most of what the page's collections moved).
+   */
+  | { type: 'changed'; info: TableInfo; idsFrom: number; ids: PackedIds }
   | { type: 'answer'; id: number; answer: TableAnswer }
   | { type: 'failed'; id: number; message: string };
