@@ -39,7 +39,7 @@ import { type Measurement, median, report } from './lib.ts';
 import { LongTaskTrace } from './long-task-trace.ts';
 import { TargetMemory } from './target-memory.ts';
 
-/** BENCH_EXP_TRACE=1: the pc, compare and sync parts and the first full open of the table are traced, and their long main-thread tasks printed with what they held. */
+/** BENCH_EXP_TRACE=1: the pc, compare and sync parts, the first full open of the table and its sorts are traced, and their long main-thread tasks printed with what they held. */
 const TRACE = process.env.BENCH_EXP_TRACE === '1';
 /** BENCH_EXP_PARTS=table,pc,history,compare,sync picks parts (all but sync by default). */
 const PARTS = (process.env.BENCH_EXP_PARTS ?? 'table,pc,history,compare').split(',');
@@ -182,8 +182,11 @@ async function tableBench() {
   });
   await page.evaluate(() => window.benchOpenPageFull(true));
   await page.evaluate(() => window.benchSort('metric:m7')); // warm-up
+  const sortTrace = TRACE ? new LongTaskTrace() : null;
+  await sortTrace?.start(page);
   const sortMetric = await series(7, () => page.evaluate(() => window.benchSort('metric:m7')));
   const sortText = await series(7, () => page.evaluate(() => window.benchSort('param:p0')));
+  await printTrace(sortTrace, 'the sorts');
   await page.evaluate((f) => window.benchFilter(f), FILTERS[1] as string); // warm-up
   const filters = await series(
     8,
