@@ -324,7 +324,7 @@ async function printTrace(trace: LongTaskTrace | null, what: string): Promise<vo
     console.log(`  the trace of ${what} lost events (Chromium's trace buffer filled): tasks after that are missing`);
   for (const t of tasks)
     console.log(
-      `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.layouts ? `; layouts ${t.layouts}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}`,
+      `  long task at ${t.atMs.toFixed(0)} ms (after "${t.after}"): ${t.ms.toFixed(0)} ms, GC ${t.gcMs.toFixed(0)} ms${t.gcKinds ? ` (${t.gcKinds})` : ''}; ${t.top}${t.script ? `; ${t.script}` : ''}${t.layouts ? `; layouts ${t.layouts}` : ''}${t.hot ? `\n      hot: ${t.hot}` : ''}${t.invalidations ? `\n      invalidated: ${t.invalidations}` : ''}`,
     );
   const main = trace.summary;
   if (main)

@@ -15,7 +15,18 @@ interface TraceEvent {
   dur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string; data?: { functionName?: string; url?: string; lineNumber?: number; type?: string } };
+  args?: {
+    name?: string;
+    data?: {
+      functionName?: string;
+      url?: string;
+      lineNumber?: number;
+      type?: string;
+      reason?: string;
+      nodeName?: string;
+      invalidationSet?: unknown;
+    };
+  };
 }
 
 export interface LongTask {
@@ -35,7 +46,16 @@ export interface LongTask {
   hot: string;
   /** Its MajorGC and MinorGC events, with their milliseconds. */
   gcKinds: string;
+  /** With BENCH_TRACE_INVALIDATIONS=1: why styles and layouts were invalidated in the 200 ms before it and during it. */
+  invalidations: string;
 }
+
+/**
+ * BENCH_TRACE_INVALIDATIONS=1 also records why styles and layouts were invalidated (DevTools'
+ * "invalidation tracking"): each long task then lists the reasons and nodes of those before it.
+ * It is a lot of events: a long trace fills Chromium's buffer sooner.
+ */
+const INVALIDATIONS = process.env.BENCH_TRACE_INVALIDATIONS === '1';
 
 const CATEGORIES = [
   'toplevel',
@@ -43,6 +63,7 @@ const CATEGORIES = [
   'disabled-by-default-devtools.timeline',
   'v8.gc',
   'blink.user_timing',
+  ...(INVALIDATIONS ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : []),
 ];
 
 /** The traced main thread as a whole: its GC, and how many tasks passed each length. */
@@ -250,6 +271,7 @@ function longTasks(events: TraceEvent[], minMs: number, profile?: CpuProfile): L
       }
     }
     return {
+      invalidations: INVALIDATIONS ? invalidationsBefore(events, main, task) : '',
       atMs: (task.ts - t0) / 1000,
       ms: (task.dur as number) / 1000,
       gcMs: gc / 1000,
@@ -261,4 +283,25 @@ function longTasks(events: TraceEvent[], minMs: number, profile?: CpuProfile): L
       gcKinds: [...gcByKind].map(([n, us]) => `${n} ${(us / 1000).toFixed(0)} ms`).join(', '),
     };
   });
+}
+
+/**
+ * The invalidation-tracking events on the page's main thread from 200 ms before `task` to its end
+ * (a rendering task lays out what earlier tasks' scripts changed), counted by kind, reason and node.
+ */
+function invalidationsBefore(events: TraceEvent[], main: TraceEvent, task: TraceEvent): string {
+  const from = task.ts - 200_000;
+  const end = task.ts + (task.dur as number);
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    if (e.pid !== main.pid || e.ts < from || e.ts > end || !e.name.endsWith('InvalidationTracking')) continue;
+    const d = e.args?.data;
+    const k = `${e.name.replace('InvalidationTracking', '')}: ${d?.reason ?? '?'} on ${(d?.nodeName ?? '?').slice(0, 60)}`;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([k, n]) => `${n}× ${k}`)
+    .join('; ');
 }

@@ -9,7 +9,7 @@
  * each metric's mean and range.
  */
 import type { Run, RunNotes } from '@cairn/core/runs';
-import { createEffect, createMemo, createSignal, For, Index, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createRenderEffect, createSignal, For, Index, onCleanup, Show } from 'solid-js';
 import {
   type Column,
   cellText,
@@ -121,6 +121,19 @@ function fmtDelta(d: number): string {
   const s =
     Math.abs(d) >= 1e4 || (Math.abs(d) < 1e-3 && d !== 0) ? d.toExponential(2) : String(Number(d.toPrecision(3)));
   return d > 0 ? `+${s}` : s;
+}
+
+/**
+ * A ref that keeps an element's inline style at `style()`, in a render effect of its own that sets
+ * it only when the text changes (Solid sets a string style whenever the effect it shares runs).
+ */
+function styledBy(style: () => string): (el: HTMLElement) => void {
+  return (el) =>
+    createRenderEffect((prev: string | undefined) => {
+      const next = style();
+      if (next !== prev) el.style.cssText = next;
+      return next;
+    });
 }
 
 export function RunsTable(props: RunsTableProps) {
@@ -292,6 +305,8 @@ export function RunsTable(props: RunsTableProps) {
   };
 
   // One element per cell (text and title on the cell itself); a delta only with a baseline.
+  // Its style is set in an effect of its own: bound beside `title`, it was set again whenever the
+  // row showed another run (each page of a sync puts newer runs on top), restyling every cell.
   const Cell = (p: { run: Run; col: Column }) => {
     const c = p.col;
     const value = () => cellText(p.run, c, props.summary, props.notes);
@@ -311,7 +326,7 @@ export function RunsTable(props: RunsTableProps) {
         ? deltaOf(p.run, props.baseline, c, props.summary)
         : null;
     return (
-      <div class={`exp-cell exp-kind-${c.kind}`} style={cellStyle(c)} title={text()} data-col={c.id}>
+      <div class={`exp-cell exp-kind-${c.kind}`} ref={styledBy(() => cellStyle(c))} title={text()} data-col={c.id}>
         {text()}
         <Show when={delta()}>
           {(d) => (

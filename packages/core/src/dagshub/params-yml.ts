@@ -7,7 +7,7 @@
  */
 import { fail, ok, type Result } from '../errors/result.ts';
 import { loadYaml } from '../yaml/load-yaml.ts';
-import { deepEqual } from '../yaml/yaml-edit.ts';
+import { deepEqual } from '../yaml/deep-equal.ts';
 import { pythonStr } from './python-repr.ts';
 import { pyyamlSafeDump } from './pyyaml-dump.ts';
 

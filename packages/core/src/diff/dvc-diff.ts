@@ -12,7 +12,7 @@ import { parseDvcLock } from '../dvc/dvc-lock.ts';
 import type { HashedEntry } from '../dvc/hashed-entry.ts';
 import { dirnameOf, joinPath } from '../dvc/posix-path.ts';
 import type { DirEntry } from '../hash/dir-manifest.ts';
-import { deepEqual } from '../yaml/yaml-edit.ts';
+import { deepEqual } from '../yaml/deep-equal.ts';
 
 export interface DvcOutput {
   path: string;

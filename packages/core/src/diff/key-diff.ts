@@ -14,7 +14,7 @@ import { dvcExperimentFiles } from '../experiments/dvc-experiment-files.ts';
 import { isDagsHubMetricsName, isDagsHubParamsName } from '../experiments/experiment-file-names.ts';
 import { hasDagsHubMetricsHeader, parseStructured } from '../experiments/read-experiment-file.ts';
 import { flattenParams } from '../params/params-file.ts';
-import { deepEqual } from '../yaml/yaml-edit.ts';
+import { deepEqual } from '../yaml/deep-equal.ts';
 
 export type KeyFileKind = 'params' | 'metrics';
 

@@ -11,7 +11,7 @@ import { CairnError } from '../errors/cairn-error.ts';
 import { ParseError } from '../errors/parse-error.ts';
 import { failWith, ok, type Result } from '../errors/result.ts';
 import { getParam } from '../params/params-file.ts';
-import { deepEqual } from '../yaml/yaml-edit.ts';
+import { deepEqual } from '../yaml/deep-equal.ts';
 import type { DvcYaml, StageDefinition } from './dvc-yaml.ts';
 import {
   type Context,

@@ -6,7 +6,7 @@
  */
 import { joinPath } from '../dvc/posix-path.ts';
 import { getParam } from '../params/params-file.ts';
-import { deepEqual } from '../yaml/yaml-edit.ts';
+import { deepEqual } from '../yaml/deep-equal.ts';
 import type { RepoPipeline } from './repo-pipeline.ts';
 
 export type StageChangeField = 'cmd' | 'wdir' | 'deps' | 'outs' | 'params' | 'dep_hash' | 'out_hash' | 'frozen';

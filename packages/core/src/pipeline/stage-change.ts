@@ -11,7 +11,7 @@
 import type { DvcLock, LockStage } from '../dvc/dvc-lock.ts';
 import type { DvcYaml } from '../dvc/dvc-yaml.ts';
 import type { HashedEntry } from '../dvc/hashed-entry.ts';
-import { deepEqual } from '../yaml/yaml-edit.ts';
+import { deepEqual } from '../yaml/deep-equal.ts';
 
 /** One dvc.yaml and its dvc.lock at one commit; null where the file is absent (or unreadable). */
 export interface StageFiles {

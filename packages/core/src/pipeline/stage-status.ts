@@ -11,7 +11,7 @@ import { joinPath } from '../dvc/posix-path.ts';
 import type { PipelineError } from '../errors/pipeline-error.ts';
 import { ok, type Result } from '../errors/result.ts';
 import { getParam } from '../params/params-file.ts';
-import { deepEqual } from '../yaml/yaml-edit.ts';
+import { deepEqual } from '../yaml/deep-equal.ts';
 import { buildStageGraph, type GraphEdge, type StageGraph } from './stage-graph.ts';
 
 export type StatusReason =

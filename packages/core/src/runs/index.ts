@@ -53,6 +53,7 @@ export {
   type RunSource,
   type RunStatus,
   runFromWire,
+  sameRun,
   summarizeMetrics,
 } from './run.ts';
 export {

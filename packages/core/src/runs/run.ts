@@ -6,6 +6,7 @@
  * Maps are plain records built with `Object.fromEntries`/`JSON.parse` (own properties only, so a
  * key like `__proto__` is data); read them with `Object.hasOwn` (see `runValue`).
  */
+import { deepEqual } from '../yaml/deep-equal.ts';
 
 export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
 export const RUN_STATUSES: readonly RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
@@ -47,6 +48,15 @@ export interface Run {
   metrics: Record<string, number>;
   metricSummaries: Record<string, MetricSummary>;
   tags: Record<string, string>;
+}
+
+/**
+ * Whether two runs hold the same data, every field (a NaN equals a NaN). A view sent a run again
+ * (each change to the runs held asks the rows in view anew) keeps the object it has when they are
+ * the same, so nothing drawn from it is drawn again.
+ */
+export function sameRun(a: Run, b: Run): boolean {
+  return deepEqual(a, b);
 }
 
 /** One logged metric point, as MLflow logs it. */

@@ -4,26 +4,11 @@
  * a value with no original is written the way DVC (ruamel.yaml) lays files out.
  */
 import { Document, isMap, isScalar, isSeq, type Node, type ToStringOptions } from 'yaml';
+import { deepEqual } from './deep-equal.ts';
 import { loadYaml } from './load-yaml.ts';
 
 /** How DVC lays out YAML it writes: sequences not indented under their key, `'2.0'` quoted. */
 export const DVC_YAML_STYLE: ToStringOptions = { indentSeq: false, singleQuote: true, lineWidth: 0 };
-
-/** Deep equality of plain JSON-like values (key order ignored; NaN equals NaN). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  const rb = b as Record<string, unknown>;
-  const ra = a as Record<string, unknown>;
-  return ka.every((k) => Object.hasOwn(rb, k) && deepEqual(ra[k], rb[k]));
-}
 
 /** Merges `value` into the document in place, keeping every node whose value did not change. */
 export function updateDocument(doc: Document, value: unknown): void {
