@@ -6,8 +6,8 @@
  * logger (@cairn/logger) uses it too.
  */
 import { fail, ok, type Result } from '../errors/result.ts';
-import { loadYaml } from '../yaml/load-yaml.ts';
 import { deepEqual } from '../yaml/deep-equal.ts';
+import { loadYaml } from '../yaml/load-yaml.ts';
 import { pythonStr } from './python-repr.ts';
 import { pyyamlSafeDump } from './pyyaml-dump.ts';
 

@@ -5,8 +5,8 @@
  */
 import { ParseError } from '../errors/parse-error.ts';
 import { fail, failWith, ok, type Result } from '../errors/result.ts';
-import { type LoadedYaml, loadYaml } from '../yaml/load-yaml.ts';
 import { deepEqual } from '../yaml/deep-equal.ts';
+import { type LoadedYaml, loadYaml } from '../yaml/load-yaml.ts';
 import { stringifyYamlPreserving } from '../yaml/yaml-edit.ts';
 import { type HashedEntry, hashedEntryToDvcFileData, readHashedEntry } from './hashed-entry.ts';
 import { dirnameOf } from './posix-path.ts';

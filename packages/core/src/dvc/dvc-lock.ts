@@ -5,8 +5,8 @@
  */
 import { ParseError } from '../errors/parse-error.ts';
 import { failWith, ok, type Result } from '../errors/result.ts';
-import { type LoadedYaml, loadYaml } from '../yaml/load-yaml.ts';
 import { deepEqual } from '../yaml/deep-equal.ts';
+import { type LoadedYaml, loadYaml } from '../yaml/load-yaml.ts';
 import { stringifyYamlPreserving } from '../yaml/yaml-edit.ts';
 import { type HashedEntry, hashedEntryToLockData, readHashedEntry } from './hashed-entry.ts';
 import { isRecord, type KeyPath, kindOf, schemaError } from './schema-error.ts';
