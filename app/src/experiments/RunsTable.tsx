@@ -125,7 +125,8 @@ function fmtDelta(d: number): string {
 
 /**
  * A ref that keeps an element's inline style at `style()`, in a render effect of its own that sets
- * it only when the text changes (Solid sets a string style whenever the effect it shares runs).
+ * it only when `style()` gives another string (Solid sets a string style whenever the effect it
+ * shares with the element's other attributes runs).
  */
 function styledBy(style: () => string): (el: HTMLElement) => void {
   return (el) =>

@@ -1,10 +1,9 @@
 /**
  * The shown runs of the Experiments page, as the page holds them: the order the worker answered
  * (slots, filtered and sorted) and a small cache of the runs of the rows in view. Asking again
- * whenever the query changes, and when the runs held change at most every 250 ms (one question
- * at a time; the newest wins), with the
- * rows of the current window in the same answer — so a sort shows its new first rows in the same
- * frame as its new order. Scrolling asks for the rows it lacks.
+ * whenever the query changes, and at most every 250 ms when the runs held change (one question at
+ * a time; the newest wins), with the rows of the current window in the same answer — so a sort
+ * shows its new first rows in the same frame as its new order. Scrolling asks for the rows it lacks.
  */
 import { type Run, sameRun } from '@cairn/core/runs';
 import { batch, createEffect, createSignal, on } from 'solid-js';
@@ -53,9 +52,9 @@ export class ShownRowCache {
       const inView = new Set(visible);
       for (const slot of this.runs.keys()) if (!inView.has(slot)) this.runs.delete(slot);
     }
-    // A run asked again that did not change stays the same object: its row's cells are not set
-    // again. (Every change to the runs held — each page of a sync — asks the rows in view anew,
-    // and new objects restyled and retitled every cell in view: 30–100 ms a time at 100,000 runs.)
+    // A run asked again that did not change stays the same object, so its row's cells are not
+    // computed and set again: every change to the runs held (a poll, each page of a sync) asks the
+    // rows in view anew, and new objects re-ran every cell in view.
     for (const [slot, run] of rows) {
       const had = this.runs.get(slot);
       this.runs.set(slot, had && sameRun(had, run) ? had : run);
