@@ -117,6 +117,8 @@ describe.skipIf(!e2eAvailable())('History compare picking and runs views (demo, 
     await grip.focus();
     await page.keyboard.press('ArrowRight');
     await expect.poll(widthOf).toBe(before + 96);
+    // The URL follows a moment later (its write waits for a frame): the link is taken once it has.
+    await expect.poll(() => new URL(page.url()).searchParams.get('w')).toBe(`metric:val_iou:${before + 96}`);
 
     // A reload (or the link, shared) opens with the same width; the other columns keep theirs.
     const link = page.url();
