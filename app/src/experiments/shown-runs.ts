@@ -1,9 +1,9 @@
 /**
  * The shown runs of the Experiments page, as the page holds them: the order the worker answered
  * (slots, filtered and sorted) and a small cache of the runs of the rows in view. Asking again
- * whenever the query changes, and at most every 250 ms when the runs held change (one question at
- * a time; the newest wins), with the rows of the current window in the same answer — so a sort
- * shows its new first rows in the same frame as its new order. Scrolling asks for the rows it lacks.
+ * whenever the runs held or the query change (one question at a time; the newest wins), with the
+ * rows of the current window in the same answer — so a sort shows its new first rows in the same
+ * frame as its new order. Scrolling asks for the rows it lacks.
  */
 import { type Run, sameRun } from '@cairn/core/runs';
 import { batch, createEffect, createSignal, on } from 'solid-js';
@@ -12,8 +12,6 @@ import type { TableQuery } from './run-table-model.ts';
 
 /** Runs kept beyond the rows in view (a scroll back shows them at once). */
 const CACHE_RUNS = 4000;
-/** How often a change to the runs held asks the shown order and rows again, at most (a sort or filter: at once). */
-const CHANGED_EVERY_MS = 250;
 
 export interface ShownRuns {
   /** The shown order (null until the first answer). */
@@ -72,12 +70,6 @@ export function createShownRuns(data: ExperimentsData, query: () => TableQuery):
 
   let asking = false;
   let again = false;
-  // A new sort or filter is asked at once; a change to the runs held (a page of a sync, a run
-  // logged) at most every CHANGED_EVERY_MS, so a sync does not redraw the rows in view for every
-  // page that comes (~30 a second at 100,000 runs, each putting newer runs on top).
-  let queryChanged = true;
-  let lastAsked = Number.NEGATIVE_INFINITY;
-  let wake: (() => void) | null = null;
   const ask = async () => {
     if (asking) {
       again = true;
@@ -87,19 +79,6 @@ export function createShownRuns(data: ExperimentsData, query: () => TableQuery):
     try {
       do {
         again = false;
-        const wait = queryChanged ? 0 : lastAsked + CHANGED_EVERY_MS - performance.now();
-        if (wait > 0) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, wait);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = null;
-        }
-        queryChanged = false;
-        lastAsked = performance.now();
         const a = await data.ask({ type: 'query', query: query(), from: window.first, to: window.last });
         cache.keep(a.epoch, a.rows, visible);
         batch(() => {
@@ -114,15 +93,7 @@ export function createShownRuns(data: ExperimentsData, query: () => TableQuery):
       asking = false;
     }
   };
-  createEffect(
-    on([() => data.info().generation, query], (_, before) => {
-      if (!before || before[1] !== query()) {
-        queryChanged = true;
-        wake?.();
-      }
-      void ask();
-    }),
-  );
+  createEffect(on([() => data.info().generation, query], () => void ask()));
 
   let fetching = false;
   let refetch = false;
