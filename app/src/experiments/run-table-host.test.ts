@@ -27,6 +27,7 @@ import {
 import { filterRuns, sortRuns } from './run-table.ts';
 import { RunTableHost } from './run-table-host.ts';
 import type { FromTableWorker, TableAnswer, TableInfo } from './run-table-protocol.ts';
+import { SlotIds } from './slot-ids.ts';
 import { makeRuns } from './test-runs.test-support.ts';
 
 const REPO = 'ada/demo';
@@ -55,22 +56,19 @@ function start(db: ExperimentsDb, onPost?: (m: FromTableWorker, host: RunTableHo
   };
   const infos = () => posted.flatMap((m) => (m.type === 'changed' ? [m.info] : []));
   const last = (): TableInfo => infos().at(-1) as TableInfo;
-  /** Run ids by slot, as the page keeps them from the `changed` messages. */
+  /** Run ids by slot, as the page keeps them from the `changed` messages (its SlotIds). */
   const ids = () => {
-    const out: string[] = [];
+    const kept = new SlotIds();
     let epoch = -1;
     for (const m of posted) {
       if (m.type !== 'changed') continue;
       if (m.info.epoch !== epoch) {
-        out.length = 0;
+        kept.clear();
         epoch = m.info.epoch;
       }
-      const { text, ends } = m.ids;
-      ends.forEach((end, i) => {
-        out[m.idsFrom + i] = text.slice(i === 0 ? 0 : ends[i - 1], end);
-      });
+      kept.add(m.idsFrom, m.ids);
     }
-    return out;
+    return Array.from({ length: kept.size }, (_, s) => kept.get(s) as string);
   };
   return { host, ask, last, infos, ids, posted };
 }
